@@ -1,0 +1,12 @@
+// The list of WebAssembly exports; nothing else lives here (see docs/abi.md).
+export { lastErrorIndex } from './error';
+export { gini } from './gini';
+export { capacityWeights } from './capacity';
+export { recomputePriorities } from './priority';
+export { ffInit, ffRebuild, ffPlace, ffPlaceBatch, ffRelease, ffReleaseBatch, ffSetUp } from './firstfit';
+
+/** First free byte after static data: where the TypeScript arena starts. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+export { rngFill } from './rng';

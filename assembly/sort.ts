@@ -1,0 +1,67 @@
+// Allocation-free ascending sort of non-negative float64 values.
+//
+// For x ≥ 0 the IEEE-754 bit pattern read as u64 orders exactly like the value,
+// so an LSD radix sort on the bits (11-bit digits, 6 passes, passes whose digit
+// is the same for every key skipped) sorts in O(n) without a comparator call.
+// -0 must be turned into +0 by the caller (x + 0.0 does it).
+//
+// Memory (all supplied by the caller):
+//   keys  u64[n]      the values, sorted in place
+//   tmp   u64[n]      ping-pong buffer
+//   hist  u32[6*2048] digit histograms, one block per pass
+
+const BITS: u64 = 11;
+const BINS: i32 = 1 << 11;
+const PASSES: i32 = 6;
+
+export function radixSortF64(keys: usize, tmp: usize, hist: usize, n: i32): void {
+  if (n < 64) { insertion(keys, n); return; }
+  memory.fill(hist, 0, <usize>(PASSES * BINS) << 2);
+  for (let i = 0; i < n; i++) {
+    let k = load<u64>(keys + (<usize>i << 3));
+    for (let p = 0; p < PASSES; p++) {
+      const h = hist + ((<usize>(p * BINS) + <usize>((k >> (<u64>p * BITS)) & <u64>(BINS - 1))) << 2);
+      store<u32>(h, load<u32>(h) + 1);
+    }
+  }
+  let src = keys, dst = tmp;
+  for (let p = 0; p < PASSES; p++) {
+    const base = hist + (<usize>(p * BINS) << 2);
+    // Skip a pass in which every key has the same digit: it would only copy.
+    let skip = false;
+    for (let b = 0; b < BINS; b++) {
+      const c = load<u32>(base + (<usize>b << 2));
+      if (c != 0) { skip = c == <u32>n; break; }
+    }
+    if (skip) continue;
+    let sum: u32 = 0;
+    for (let b = 0; b < BINS; b++) {
+      const a = base + (<usize>b << 2);
+      const c = load<u32>(a);
+      store<u32>(a, sum);
+      sum += c;
+    }
+    const shift = <u64>p * BITS;
+    for (let i = 0; i < n; i++) {
+      const k = load<u64>(src + (<usize>i << 3));
+      const a = base + (<usize>((k >> shift) & <u64>(BINS - 1)) << 2);
+      const at = load<u32>(a);
+      store<u32>(a, at + 1);
+      store<u64>(dst + (<usize>at << 3), k);
+    }
+    const t = src; src = dst; dst = t;
+  }
+  if (src != keys) memory.copy(keys, src, <usize>n << 3);
+}
+
+function insertion(keys: usize, n: i32): void {
+  for (let i = 1; i < n; i++) {
+    const k = load<u64>(keys + (<usize>i << 3));
+    let j = i - 1;
+    while (j >= 0 && load<u64>(keys + (<usize>j << 3)) > k) {
+      store<u64>(keys + (<usize>(j + 1) << 3), load<u64>(keys + (<usize>j << 3)));
+      j--;
+    }
+    store<u64>(keys + (<usize>(j + 1) << 3), k);
+  }
+}

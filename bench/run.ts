@@ -1,0 +1,38 @@
+/**
+ * The one benchmark runner: `npm run bench [-- suite ...]`. Every suite
+ * measures WebAssembly against its reference (or new against old) in this one
+ * process, so the ratios are fair on a noisy machine; the table goes to stdout
+ * and everything to bench/results.json (merged by suite name).
+ */
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import { SUITES } from './suites.ts';
+
+export interface BenchRow {
+  /** What was measured, e.g. "gini n=1e6". */
+  name: string;
+  /** Implementation, e.g. "wasm" or "reference". */
+  impl: string;
+  /** Mean time of one run in ms. */
+  meanMs: number;
+  /** Items per second, when the case has an item count. */
+  perSecond?: number;
+  /** Anything else worth keeping (peak memory, ratios…). */
+  extra?: Record<string, number | string>;
+}
+
+const wanted = process.argv.slice(2);
+const file = new URL('./results.json', import.meta.url);
+const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, date: new Date().toISOString() };
+console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores`);
+
+for (const [name, suite] of Object.entries(SUITES)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n## ${name}`);
+  const rows: BenchRow[] = await suite();
+  console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'mean ms': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
+  results[name] = { machine, rows };
+}
+writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+console.log(`\nwrote ${file.pathname}`);

@@ -1,0 +1,7 @@
+/** The named benchmark suites; each file in bench/ adds its own line. */
+import type { BenchRow } from './run.ts';
+import { kernelSuite } from './kernels.ts';
+
+export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
+  kernels: kernelSuite,
+};

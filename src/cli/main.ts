@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+/**
+ * The `fairfit` command. Node conventions: `--help`, data on stdout, messages
+ * on stderr, exit 0 on success, 1 on a runtime failure, 2 on a usage error.
+ *
+ * Each subcommand lives in its own file and registers itself here.
+ *
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { FairfitError } from '../errors.ts';
+import { registerDemo } from './demo.ts';
+
+const program = new Command('fairfit')
+  .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerDemo(program);
+
+program.parseAsync(process.argv).then(
+  () => undefined,
+  (err: unknown) => {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; parse errors were already printed by commander.
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    if (err instanceof FairfitError) {
+      process.stderr.write(`fairfit: ${err.code}: ${err.message}\n`);
+      process.exitCode = err.code === 'INVALID_OPTION' ? 2 : 1;
+      return;
+    }
+    process.stderr.write(`fairfit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,100 @@
+/**
+ * The one error catalogue of fairfit. Every failure a caller can act on is a
+ * {@link FairfitError} with a stable {@link FairfitErrorCode}; messages name the
+ * field, index or `file:line` at fault. The AssemblyScript status codes in
+ * `assembly/status.ts` mirror {@link WASM_STATUS} (a test checks the two agree).
+ *
+ * @module
+ */
+
+/** Stable error codes. Never renamed once released; new ones are appended. */
+export const ERROR_CODES = [
+  /** A number is NaN or ±Infinity where a finite value is required. */
+  'NOT_FINITE',
+  /** A capacity, demand, weight or count is negative. */
+  'NEGATIVE_VALUE',
+  /** Vectors or columns disagree on their length or dimension count. */
+  'DIMENSION_MISMATCH',
+  /** A node set is empty where at least one node is required. */
+  'EMPTY_NODE_SET',
+  /** A node or task index is outside its table. */
+  'INDEX_OUT_OF_RANGE',
+  /** A release would give a node more than its capacity back. */
+  'RELEASE_EXCEEDS_CAPACITY',
+  /** An option has the wrong type or a value outside its range. */
+  'INVALID_OPTION',
+  /** The WebAssembly core aborted: a bug in fairfit, not in the caller's input. */
+  'WASM_ABORT',
+  /** An input file or folder does not exist or cannot be read. */
+  'FILE_NOT_FOUND',
+  /** A trace line could not be parsed (strict mode, or reported in the skip summary). */
+  'PARSE_ERROR',
+  /** A compressed input is truncated or corrupt. */
+  'CORRUPT_INPUT',
+  /** The operation was cancelled (Ctrl-C or an AbortSignal). */
+  'ABORTED',
+  /** A worker thread failed. */
+  'WORKER_FAILED',
+] as const;
+
+/** A stable fairfit error code. */
+export type FairfitErrorCode = (typeof ERROR_CODES)[number];
+
+/**
+ * Status codes returned by WebAssembly kernels. 0 is success; every other value
+ * maps to an {@link FairfitErrorCode}. Mirrored by `assembly/status.ts`.
+ */
+export const WASM_STATUS = {
+  OK: 0,
+  NOT_FINITE: 1,
+  NEGATIVE_VALUE: 2,
+  DIMENSION_MISMATCH: 3,
+  EMPTY_NODE_SET: 4,
+  INDEX_OUT_OF_RANGE: 5,
+  RELEASE_EXCEEDS_CAPACITY: 6,
+} as const satisfies Record<string, number>;
+
+/** Extra machine-readable facts about an error (field, index, file, line…). */
+export interface FairfitErrorDetails {
+  field?: string;
+  index?: number;
+  file?: string;
+  line?: number;
+  [key: string]: unknown;
+}
+
+/** The single error class thrown by fairfit for anything a caller can act on. */
+export class FairfitError extends Error {
+  override readonly name = 'FairfitError';
+  /** Stable code: switch on this, not on the message. */
+  readonly code: FairfitErrorCode;
+  /** Where the problem is, when known. */
+  readonly details: FairfitErrorDetails;
+
+  constructor(code: FairfitErrorCode, message: string, details: FairfitErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Throws `NOT_FINITE` / `NEGATIVE_VALUE` unless `value` is a finite number ≥ 0 (or > 0 when `positive`). */
+export function checkNonNegative(value: unknown, field: string, index?: number, positive = false): number {
+  const where = index === undefined ? field : `${field}[${index}]`;
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new FairfitError('NOT_FINITE', `${where} must be a finite number, got ${String(value)}`, { field, index });
+  }
+  if (value < 0 || (positive && value === 0)) {
+    throw new FairfitError('NEGATIVE_VALUE', `${where} must be ${positive ? '> 0' : '≥ 0'}, got ${value}`, { field, index });
+  }
+  return value;
+}
+
+/** Throws `NOT_FINITE` unless `value` is a finite number. */
+export function checkFinite(value: unknown, field: string, index?: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    const where = index === undefined ? field : `${field}[${index}]`;
+    throw new FairfitError('NOT_FINITE', `${where} must be a finite number, got ${String(value)}`, { field, index });
+  }
+  return value;
+}

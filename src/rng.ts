@@ -1,0 +1,61 @@
+/**
+ * fairfit's seeded PRNG: xoshiro128** seeded by splitmix32, 32-bit integer
+ * maths only (no BigInt), mirrored bit for bit by `assembly/rng.ts` so the
+ * TypeScript reference and the WebAssembly core draw the same numbers.
+ *
+ * @module
+ */
+
+/** A seeded, reproducible random number generator (xoshiro128**). */
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+
+  /** `seed` is any integer; the same seed always gives the same sequence. */
+  constructor(seed: number) {
+    let s = seed >>> 0;
+    const next = (): number => {
+      s = (s + 0x9e3779b9) >>> 0;
+      let z = s;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.a = next();
+    this.b = next();
+    this.c = next();
+    this.d = next();
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1;
+  }
+
+  /** Next uniform 32-bit unsigned integer. */
+  nextU32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
+    const t = (this.b << 9) >>> 0;
+    this.c = (this.c ^ this.a) >>> 0;
+    this.d = (this.d ^ this.b) >>> 0;
+    this.b = (this.b ^ this.c) >>> 0;
+    this.a = (this.a ^ this.d) >>> 0;
+    this.c = (this.c ^ t) >>> 0;
+    this.d = rotl(this.d, 11);
+    return result;
+  }
+
+  /** Uniform double in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.nextU32() >>> 5; // 27 bits
+    const lo = this.nextU32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Uniform integer in [0, n) for 0 < n ≤ 2^32 (multiply-shift, no modulo bias worth noting for n ≪ 2^32). */
+  below(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}

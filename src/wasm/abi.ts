@@ -1,0 +1,32 @@
+/**
+ * The typed ABI of the WebAssembly core: every export of `assembly/index.ts`
+ * with its parameter types. Pointers are byte offsets into `memory`; layouts
+ * are documented in each `assembly/*.ts` file and in `docs/abi.md`.
+ * `test/wasm/abi.test.ts` checks this list against the release build.
+ *
+ * @module
+ */
+
+/** Exports of the fairfit WebAssembly module. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  lastErrorIndex(): number;
+  gini(x: number, n: number, tmp: number, hist: number, out: number): number;
+  capacityWeights(speed: number, vcpu: number, mem: number, up: number, n: number, lambdaCpu: number, lambdaMem: number, out: number): number;
+  recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number): number;
+  ffInit(n: number, d: number, size: number, cap: number, res: number, up: number, node: number, pos: number, tree: number, save: number): void;
+  ffRebuild(): void;
+  ffPlace(dem: number, large: number): number;
+  ffPlaceBatch(dem: number, m: number, sizes: number, thr: number, out: number): number;
+  ffRelease(node: number, dem: number): number;
+  ffReleaseBatch(nodes: number, dem: number, m: number): number;
+  ffSetUp(node: number, up: number): void;
+  rngFill(seed: number, n: number, state: number, out: number): void;
+}
+
+/** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
+export const CORE_FUNCTIONS = [
+  'heapBase', 'lastErrorIndex', 'gini', 'capacityWeights', 'recomputePriorities',
+  'ffInit', 'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
+] as const satisfies readonly (keyof CoreExports)[];

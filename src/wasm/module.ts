@@ -1,0 +1,165 @@
+/**
+ * The JS↔WebAssembly boundary: the compiled module cache, instances with their
+ * own linear memory, a bump arena over that memory, and typed-array views.
+ *
+ * Why one instance per stateful object: each {@link Core} owns its memory, so
+ * a matcher's node columns live exactly as long as the matcher and there is no
+ * allocator to fragment. Stateless kernels share one scratch core per thread.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { FairfitError } from '../errors.ts';
+import type { CoreExports } from './abi.ts';
+
+/** Which AssemblyScript build to load: `release` (optimised, asserts removed) or `debug`. */
+export type WasmBuild = 'release' | 'debug';
+
+const modules = new Map<WasmBuild, WebAssembly.Module>();
+
+/** Path of a build's `.wasm` file (same relative place from `src/` and `dist/`). */
+export function wasmPath(build: WasmBuild = 'release'): URL {
+  return new URL(`../../build/${build}.wasm`, import.meta.url);
+}
+
+/**
+ * The compiled module, compiled once per thread and cached. Pass it to worker
+ * threads in `workerData` (Node clones compiled modules) instead of recompiling.
+ */
+export function wasmModule(build: WasmBuild = defaultBuild()): WebAssembly.Module {
+  let m = modules.get(build);
+  if (!m) {
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = new Uint8Array(readFileSync(wasmPath(build)));
+    } catch (cause) {
+      throw new FairfitError('FILE_NOT_FOUND', `WebAssembly build '${build}' not found at ${wasmPath(build).pathname}: run \`npm run build\``, { file: wasmPath(build).pathname }, { cause });
+    }
+    m = new WebAssembly.Module(bytes);
+    modules.set(build, m);
+  }
+  return m;
+}
+
+/** Registers a module compiled elsewhere (e.g. received by a worker thread). */
+export function adoptModule(module: WebAssembly.Module, build: WasmBuild = defaultBuild()): void {
+  modules.set(build, module);
+}
+
+/** `FAIRFIT_WASM=debug` selects the debug build (used by the test suite to check both). */
+export function defaultBuild(): WasmBuild {
+  return process.env.FAIRFIT_WASM === 'debug' ? 'debug' : 'release';
+}
+
+const PAGE = 65536;
+
+/** Reads an AssemblyScript string (UTF-16LE, byte length stored just before it). */
+function readAsString(memory: WebAssembly.Memory, ptr: number): string {
+  if (ptr === 0) return '';
+  const buf = memory.buffer;
+  const len = new Uint32Array(buf, ptr - 4, 1)[0] ?? 0;
+  return Buffer.from(buf, ptr, len).toString('utf16le');
+}
+
+/**
+ * One WebAssembly instance, its memory and a bump arena. Pointers are byte
+ * offsets. Views are made on demand from the current `memory.buffer`, so a
+ * growth (which detaches old buffers) never leaves a stale view behind.
+ */
+export class Core {
+  readonly exports: CoreExports;
+  readonly memory: WebAssembly.Memory;
+  /** Set when the core aborted; a broken core must not be used again. */
+  broken = false;
+  private top: number;
+
+  constructor(module: WebAssembly.Module = wasmModule()) {
+    let self: Core | undefined;
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        abort: (msg: number, file: number, line: number, col: number) => {
+          const mem = instance.exports.memory as WebAssembly.Memory;
+          if (self) self.broken = true;
+          throw new FairfitError('WASM_ABORT', `WebAssembly abort: ${readAsString(mem, msg)} at ${readAsString(mem, file)}:${line}:${col}`, { line });
+        },
+      },
+    });
+    this.exports = instance.exports as unknown as CoreExports;
+    this.memory = this.exports.memory;
+    this.top = align(this.exports.heapBase(), 16);
+    self = this;
+  }
+
+  /** Current top of the arena; give it back to {@link Core.release} to free everything after it. */
+  mark(): number {
+    return this.top;
+  }
+
+  /** Frees everything allocated after `mark`. */
+  release(mark: number): void {
+    this.top = mark;
+  }
+
+  /** Reserves `bytes` (16-byte aligned), growing memory if needed. Returns the pointer. */
+  alloc(bytes: number): number {
+    const ptr = this.top;
+    const end = align(ptr + bytes, 16);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.top = end;
+    return ptr;
+  }
+
+  f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, n);
+  }
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
+  u32(ptr: number, n: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer, ptr, n);
+  }
+  u8(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, n);
+  }
+
+  /** Allocates and fills a float64 column; returns its pointer. */
+  putF64(values: ArrayLike<number>): number {
+    const ptr = this.alloc(values.length * 8);
+    this.f64(ptr, values.length).set(values);
+    return ptr;
+  }
+  /** Allocates and fills an int32 column; returns its pointer. */
+  putI32(values: ArrayLike<number>): number {
+    const ptr = this.alloc(values.length * 4);
+    this.i32(ptr, values.length).set(values);
+    return ptr;
+  }
+  /** Allocates and fills a uint8 column; returns its pointer. */
+  putU8(values: ArrayLike<number>): number {
+    const ptr = this.alloc(values.length);
+    this.u8(ptr, values.length).set(values);
+    return ptr;
+  }
+}
+
+function align(n: number, a: number): number {
+  return (n + a - 1) & ~(a - 1);
+}
+
+let scratch: Core | undefined;
+
+/**
+ * Runs `fn` with this thread's shared scratch core; everything it allocates is
+ * freed afterwards. A core that aborted is replaced by a fresh instance.
+ */
+export function withScratch<T>(fn: (core: Core) => T): T {
+  if (!scratch || scratch.broken) scratch = new Core();
+  const core = scratch;
+  const mark = core.mark();
+  try {
+    return fn(core);
+  } finally {
+    core.release(mark);
+  }
+}
