@@ -47,3 +47,33 @@ export interface UsageTable {
   /** Memory accesses per instruction (NaN where unknown). */
   mai: Float64Array;
 }
+
+/** Machine events (Google `machine_events`): machines added, removed and updated over time. */
+export interface MachineEventTable {
+  count: number;
+  /** µs. */
+  time: Float64Array;
+  /** Dense machine id 0..machines-1 in order of first appearance. */
+  machine: Int32Array;
+  /** 0 ADD, 1 REMOVE, 2 UPDATE. */
+  type: Int32Array;
+  /** CPU and memory capacity (normalised; NaN where the trace leaves them empty). */
+  cpu: Float64Array;
+  mem: Float64Array;
+  /** Number of distinct machines. */
+  machines: number;
+}
+
+/** Everything a replay needs from a trace. */
+export interface ReplayInput {
+  tasks: TaskTable;
+  /** Usage windows, when the trace has them (`usage: 'trace'`). */
+  usage?: UsageTable;
+  /** Machine events, for `machines: 'trace'`. */
+  machineEvents?: MachineEventTable;
+  /** Trace window [start, end) in µs: time-0 rows are placed at `start`. */
+  start: number;
+  end: number;
+  /** Where it came from (file names, counts, skipped lines), carried into every output. */
+  source?: Record<string, unknown>;
+}
