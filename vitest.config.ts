@@ -2,10 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The JSON report is what .ci/run counts for its closing line.
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    projects: [
+      { extends: true, test: { name: 'release', include: ['test/**/*.test.ts'] } },
+      // The kernel differential tests again against the debug build (asserts on): --noAssert
+      // removes assert() from release, so both builds must agree with the reference.
+      { extends: true, test: { name: 'debug', include: ['test/kernels/**/*.test.ts'], env: { FAIRFIT_WASM: 'debug' } } },
+    ],
   },
 });

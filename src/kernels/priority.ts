@@ -1,0 +1,121 @@
+/**
+ * Dynamic priority recompute (SPEC §2, seed 000 eq. 5–7) in WebAssembly: one
+ * batch over all waiting tasks per round.
+ *
+ * Two ways in: {@link recomputePriorities} copies columns in and the result out;
+ * a {@link PriorityTable} keeps the columns resident in WebAssembly memory so a
+ * scheduler that owns it writes them in place and pays no copies per round.
+ *
+ * @module
+ */
+import { FairfitError } from '../errors.ts';
+import { Core, withScratch } from '../wasm/module.ts';
+import { priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
+import { throwStatus } from './status.ts';
+
+/** Field order of the kernel's status word. */
+const FIELDS = ['columns.dataGB', 'columns.user', 'columns.rounds'] as const;
+
+/**
+ * `pri(t) = w1·static(t) + w2·user(t) + w3·min(rounds(t)·Δr, agingCap)` for every task.
+ *
+ * @throws FairfitError `DIMENSION_MISMATCH`, `NOT_FINITE` / `NEGATIVE_VALUE` (columns.dataGB[i], columns.rounds[i]),
+ *   `INDEX_OUT_OF_RANGE` (columns.user[i] not an index of columns.running), `INVALID_OPTION` (params.*).
+ */
+export function recomputePriorities(columns: PriorityColumns, params: PriorityParams = {}): Float64Array {
+  const block = resolvePriorityParams(params);
+  const n = priorityColumnsLength(columns);
+  return withScratch((core) => {
+    const dataGB = core.putF64(columns.dataGB);
+    const user = core.putI32(columns.user);
+    const rounds = core.putI32(columns.rounds);
+    const running = core.putI32(columns.running);
+    const p = core.putF64(block);
+    const out = core.alloc(n * 8);
+    checkIntegers(columns, n);
+    const status = core.exports.recomputePriorities(dataGB, user, rounds, n, running, columns.running.length, p, out);
+    throwStatus(core, status, FIELDS, (f, i) => [columns.dataGB, columns.user, columns.rounds][f]?.[i]);
+    return core.f64(out, n).slice();
+  });
+}
+
+/** Integer columns are copied into Int32 memory: reject what that would silently change. */
+function checkIntegers(c: PriorityColumns, n: number): void {
+  // Only arrays that are not already integer typed arrays need the check.
+  for (const f of ['user', 'rounds'] as const) {
+    const col = c[f];
+    if (col instanceof Int32Array || col instanceof Uint16Array || col instanceof Uint8Array || col instanceof Int16Array) continue;
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      if (!Number.isInteger(v) || (v as number) > 0x7fffffff || (v as number) < -0x80000000) {
+        throw new FairfitError(Number.isFinite(v) ? 'INVALID_OPTION' : 'NOT_FINITE', `columns.${f}[${i}] must be an integer, got ${String(v)}`, { field: `columns.${f}`, index: i });
+      }
+    }
+  }
+  const r = c.running;
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i];
+    if (!Number.isInteger(v) || (v as number) < 0) throw new FairfitError('INVALID_OPTION', `columns.running[${i}] must be an integer ≥ 0, got ${String(v)}`, { field: 'columns.running', index: i });
+  }
+}
+
+/**
+ * Task columns resident in WebAssembly memory, for a scheduler that recomputes
+ * every round: write `dataGB`, `user`, `rounds` (views into the module's memory)
+ * and `running`, then call {@link PriorityTable.recompute}. Owns its instance:
+ * call {@link PriorityTable.close} (or `using`) when done.
+ */
+export class PriorityTable {
+  /** Number of task rows. */
+  readonly capacity: number;
+  /** Number of users (length of `running`). */
+  readonly users: number;
+  readonly dataGB: Float64Array;
+  readonly user: Int32Array;
+  readonly rounds: Int32Array;
+  readonly running: Int32Array;
+  /** Last result, a view: copy it if you keep it past the next recompute. */
+  readonly priority: Float64Array;
+  private core: Core | undefined;
+  private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: number };
+
+  constructor(capacity: number, users: number) {
+    for (const [k, v] of [['capacity', capacity], ['users', users]] as const) {
+      if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${k} must be an integer ≥ 0, got ${String(v)}`, { field: k });
+    }
+    this.capacity = capacity;
+    this.users = users;
+    const core = new Core();
+    // Allocate everything up front: memory never grows afterwards, so the views stay valid.
+    this.ptr = {
+      dataGB: core.alloc(capacity * 8), user: core.alloc(capacity * 4), rounds: core.alloc(capacity * 4),
+      running: core.alloc(users * 4), params: core.alloc(8 * 16), out: core.alloc(capacity * 8),
+    };
+    this.core = core;
+    this.dataGB = core.f64(this.ptr.dataGB, capacity);
+    this.user = core.i32(this.ptr.user, capacity);
+    this.rounds = core.i32(this.ptr.rounds, capacity);
+    this.running = core.i32(this.ptr.running, users);
+    this.priority = core.f64(this.ptr.out, capacity);
+  }
+
+  /** Recomputes the first `n` rows (default all) into {@link PriorityTable.priority}; returns that view. */
+  recompute(params: PriorityParams = {}, n = this.capacity): Float64Array {
+    const core = this.core;
+    if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'this' });
+    if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
+    core.f64(this.ptr.params, 12).set(resolvePriorityParams(params));
+    const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out);
+    throwStatus(core, status, FIELDS, (f, i) => [this.dataGB, this.user, this.rounds][f]?.[i]);
+    return this.priority.subarray(0, n);
+  }
+
+  /** Releases the instance; the views must not be used afterwards. */
+  close(): void {
+    this.core = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

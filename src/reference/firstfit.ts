@@ -1,0 +1,113 @@
+/**
+ * Plain-TypeScript sorted first-fit with a linear scan: the oracle for the
+ * WebAssembly {@link FirstFitMatcher} and the benchmark baseline. Same order,
+ * same arithmetic, same errors; O(n) per placement.
+ *
+ * @module
+ */
+import { FairfitError, checkNonNegative } from '../errors.ts';
+import {
+  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, weightOrder,
+  type DemandColumns, type MatcherNode, type MatcherOptions, type MatcherSetup, type TaskSize,
+} from '../kernels/firstfit-setup.ts';
+import { releaseError, type DemandBatch } from '../kernels/firstfit.ts';
+
+/** Reference twin of {@link FirstFitMatcher}. */
+export class LinearFirstFit {
+  readonly size: number;
+  readonly dims: number;
+  private readonly s: MatcherSetup;
+  private res: Float64Array;
+  private ord: Int32Array;
+
+  constructor(nodes: readonly MatcherNode[], options: MatcherOptions = {}) {
+    this.s = matcherSetup(nodes, options);
+    this.size = this.s.n;
+    this.dims = this.s.dims;
+    this.res = this.s.cap.slice();
+    this.ord = weightOrder(this.s);
+  }
+
+  private scan(dem: Float64Array, large: boolean): number {
+    const { n, dims, up } = this.s;
+    for (let k = 0; k < n; k++) {
+      const node = this.ord[large ? n - 1 - k : k]!;
+      if (!up[node]) continue;
+      let ok = true;
+      for (let d = 0; d < dims; d++) if (this.res[node * dims + d]! < dem[d]!) { ok = false; break; }
+      if (ok) {
+        for (let d = 0; d < dims; d++) this.res[node * dims + d] = this.res[node * dims + d]! - dem[d]!;
+        return node;
+      }
+    }
+    return -1;
+  }
+
+  place(demand: ArrayLike<number>, size?: TaskSize): number {
+    const dem = demandVector(demand, this.dims);
+    return this.scan(dem, isLarge(size, dem, this.s.threshold));
+  }
+
+  placeBatch(batch: DemandBatch): Int32Array {
+    const { m, rows } = demandRows(batch.demands, this.dims);
+    if (batch.sizes !== undefined && batch.sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${batch.sizes.length} values, demands have ${m}`, { field: 'sizes' });
+    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
+    const out = new Int32Array(m);
+    for (let j = 0; j < m; j++) {
+      const dem = rows.subarray(j * this.dims, (j + 1) * this.dims);
+      const large = batch.sizes ? batch.sizes[j] !== 0 : isLarge(undefined, dem, this.s.threshold);
+      out[j] = this.scan(dem, large);
+    }
+    return out;
+  }
+
+  private give(node: number, dem: ArrayLike<number>, res: Float64Array): boolean {
+    const { dims, cap } = this.s;
+    for (let d = 0; d < dims; d++) {
+      const c = cap[node * dims + d]!;
+      if (res[node * dims + d]! + dem[d]! > c + 1e-9 * Math.max(c, 1)) return false;
+    }
+    for (let d = 0; d < dims; d++) res[node * dims + d] = Math.min(res[node * dims + d]! + dem[d]!, cap[node * dims + d]!);
+    return true;
+  }
+
+  release(node: number, demand: ArrayLike<number>): void {
+    nodeIndex(node, this.size);
+    if (!this.give(node, demandVector(demand, this.dims), this.res)) throw releaseError(node);
+  }
+
+  releaseBatch(nodes: ArrayLike<number>, demands: DemandColumns): void {
+    const { m, rows } = demandRows(demands, this.dims);
+    if (nodes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `nodes has ${nodes.length} values, demands have ${m}`, { field: 'nodes' });
+    for (let j = 0; j < m; j++) nodeIndex(nodes[j]!, this.size, `nodes[${j}]`);
+    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
+    const res = this.res.slice();
+    for (let j = 0; j < m; j++) {
+      if (!this.give(nodes[j]!, rows.subarray(j * this.dims, (j + 1) * this.dims), res)) throw releaseError(nodes[j]!, j);
+    }
+    this.res = res;
+  }
+
+  setDown(node: number, down: boolean): void {
+    nodeIndex(node, this.size);
+    this.s.up[node] = down ? 0 : 1;
+    this.ord = weightOrder(this.s);
+  }
+
+  isUp(node: number): boolean {
+    return this.s.up[nodeIndex(node, this.size)] === 1;
+  }
+
+  residual(node: number): Float64Array {
+    nodeIndex(node, this.size);
+    return this.res.slice(node * this.dims, (node + 1) * this.dims);
+  }
+
+  residuals(): Float64Array {
+    return this.res.slice();
+  }
+
+  order(): Int32Array {
+    return this.ord.slice();
+  }
+}

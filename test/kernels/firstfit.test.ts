@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FirstFitMatcher } from '../../src/kernels/firstfit.ts';
+import { LinearFirstFit } from '../../src/reference/firstfit.ts';
+import type { MatcherNode } from '../../src/kernels/firstfit-setup.ts';
+import { Rng } from '../../src/rng.ts';
+import { errorOf } from './helpers.ts';
+
+describe('sorted first-fit scans by capacity weight (seed 000 §3.1.3)', () => {
+  const nodes: MatcherNode[] = [{ capacity: [4, 4] }, { capacity: [1, 1] }, { capacity: [2, 2] }];
+  it('orders nodes by capacity weight ascending', () => {
+    using m = new FirstFitMatcher(nodes);
+    expect([...m.order()]).toEqual([1, 2, 0]);
+  });
+  it('a small task takes the weakest node that fits, a large one the strongest', () => {
+    using m = new FirstFitMatcher(nodes);
+    expect(m.place([0.5, 0.5], 'small')).toBe(1);
+    expect(m.place([0.6, 0.1], 'small')).toBe(2); // node 1 has 0.5 left in cpu
+    expect(m.place([0.5, 0.5], 'large')).toBe(0);
+    expect(m.place([5, 0], 'large')).toBe(-1);
+    expect([...m.residual(1)]).toEqual([0.5, 0.5]);
+  });
+  it('classifies by δ0 when no size is given: large iff some δ[d] ≥ δ0[d]', () => {
+    using m = new FirstFitMatcher(nodes, { threshold: [1, 3] });
+    expect(m.place([0.5, 0.5])).toBe(1); // small
+    expect(m.place([1, 0])).toBe(0); // large by cpu
+  });
+  it('skips nodes that are down, and re-orders when the strongest goes down', () => {
+    using m = new FirstFitMatcher([{ capacity: [1, 8] }, { capacity: [2, 2] }, { capacity: [8, 1] }]);
+    const before = [...m.order()];
+    m.setDown(2, true);
+    expect(m.isUp(2)).toBe(false);
+    expect(m.place([3, 0], 'large')).toBe(-1);
+    m.setDown(2, false);
+    expect([...m.order()]).toEqual(before);
+    expect(m.place([3, 0], 'large')).toBe(2);
+  });
+  it('release gives the demand back, and rejects more than the capacity', () => {
+    using m = new FirstFitMatcher(nodes);
+    const node = m.place([1, 1], 'large');
+    m.release(node, [1, 1]);
+    expect([...m.residual(node)]).toEqual([4, 4]);
+    expect(errorOf(() => m.release(node, [0.5, 0]))?.code).toBe('RELEASE_EXCEEDS_CAPACITY');
+    expect([...m.residual(node)]).toEqual([4, 4]);
+  });
+});
+
+/** A random scenario: nodes, then a sequence of operations applied to both implementations. */
+const scenario = fc.integer({ min: 1, max: 3 }).chain((dims) => fc.record({
+  dims: fc.constant(dims),
+  nodes: fc.array(fc.record({
+    capacity: fc.array(fc.oneof(fc.integer({ min: 0, max: 8 }), fc.double({ min: 0, max: 8, noNaN: true })), { minLength: dims, maxLength: dims }),
+    speed: fc.constantFrom(1, 2, 3), up: fc.boolean(),
+  }), { minLength: 1, maxLength: 40 }),
+  ops: fc.array(fc.oneof(
+    fc.record({ op: fc.constant('place' as const), demand: fc.array(fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 4, noNaN: true })), { minLength: dims, maxLength: dims }), size: fc.constantFrom('small' as const, 'large' as const, undefined) }),
+    fc.record({ op: fc.constant('batch' as const), count: fc.integer({ min: 0, max: 30 }), seed: fc.nat() }),
+    fc.record({ op: fc.constant('release' as const), pick: fc.nat(), batch: fc.boolean() }),
+    fc.record({ op: fc.constant('down' as const), node: fc.nat(), down: fc.boolean() }),
+    fc.record({ op: fc.constant('bad' as const), kind: fc.constantFrom('nan', 'negative', 'dims', 'node', 'over') }),
+  ), { maxLength: 60 }),
+}));
+
+describe('the WebAssembly matcher equals the linear-scan reference', () => {
+  it('on random operation sequences: same nodes, same residuals, same errors', () => {
+    fc.assert(fc.property(scenario, ({ dims, nodes, ops }) => {
+      using wasm = new FirstFitMatcher(nodes);
+      const ref = new LinearFirstFit(nodes);
+      expect(wasm.order()).toEqual(ref.order());
+      const placed: { node: number; demand: number[] }[] = [];
+      for (const o of ops) {
+        // Both must reject the call with the same error.
+        const both = (f: (m: FirstFitMatcher | LinearFirstFit) => unknown): void => {
+          const ew = errorOf(() => f(wasm));
+          expect(ew).toBeDefined();
+          expect(ew).toEqual(errorOf(() => f(ref)));
+        };
+        if (o.op === 'place') {
+          const a = wasm.place(o.demand, o.size), b = ref.place(o.demand, o.size);
+          expect(a).toBe(b);
+          if (a >= 0) placed.push({ node: a, demand: o.demand });
+        } else if (o.op === 'batch') {
+          const r = new Rng(o.seed);
+          const demands = Array.from({ length: dims }, () => Float64Array.from({ length: o.count }, () => r.next() * 2));
+          const sizes = Uint8Array.from({ length: o.count }, () => r.below(2));
+          const useSizes = r.next() < 0.5;
+          const a = wasm.placeBatch({ demands, sizes: useSizes ? sizes : undefined });
+          const b = ref.placeBatch({ demands, sizes: useSizes ? sizes : undefined });
+          expect(a).toEqual(b);
+          a.forEach((node, j) => { if (node >= 0) placed.push({ node, demand: demands.map((c) => c[j]!) }); });
+        } else if (o.op === 'release') {
+          if (placed.length === 0) continue;
+          if (o.batch) {
+            const k = 1 + (o.pick % placed.length);
+            const chosen = placed.splice(0, k);
+            const cols = Array.from({ length: dims }, (_, d) => chosen.map((p) => p.demand[d]!));
+            wasm.releaseBatch(chosen.map((p) => p.node), cols);
+            ref.releaseBatch(chosen.map((p) => p.node), cols);
+          } else {
+            const [p] = placed.splice(o.pick % placed.length, 1);
+            wasm.release(p!.node, p!.demand);
+            ref.release(p!.node, p!.demand);
+          }
+        } else if (o.op === 'down') {
+          const node = o.node % nodes.length;
+          wasm.setDown(node, o.down);
+          ref.setDown(node, o.down);
+          expect(wasm.order()).toEqual(ref.order());
+        } else {
+          const before = wasm.residuals();
+          const good = new Array(dims).fill(0.1);
+          const bad = o.kind === 'nan' ? [...good.slice(1), NaN] : o.kind === 'negative' ? [-1, ...good.slice(1)] : [...good, 0.1];
+          if (o.kind === 'node') both((m) => m.release(nodes.length, good));
+          else if (o.kind === 'over') both((m) => m.releaseBatch([0, 0], Array.from({ length: dims }, () => [0, 1e6])));
+          else {
+            both((m) => m.place(bad));
+            both((m) => m.placeBatch({ demands: Array.from({ length: bad.length }, (_, d) => [0.1, bad[d]!]) }));
+          }
+          expect(wasm.residuals()).toEqual(before); // a rejected call changes nothing
+        }
+        expect(wasm.residuals()).toEqual(ref.residuals());
+      }
+    }), { numRuns: 300 });
+  });
+
+  it('at scale: 10k nodes × 2 dimensions, 50k placements and releases', () => {
+    const r = new Rng(5);
+    const nodes = Array.from({ length: 10_000 }, () => ({ capacity: [0.5 + r.below(4) * 0.25, 0.25 + r.below(4) * 0.25] }));
+    using wasm = new FirstFitMatcher(nodes);
+    const ref = new LinearFirstFit(nodes);
+    for (let round = 0; round < 10; round++) {
+      const m = 5_000;
+      const demands = [Float64Array.from({ length: m }, () => r.next() * 0.1), Float64Array.from({ length: m }, () => r.next() * 0.1)];
+      const a = wasm.placeBatch({ demands });
+      expect(a).toEqual(ref.placeBatch({ demands }));
+      // release half of them
+      const keep = [...a.keys()].filter((j) => a[j]! >= 0 && j % 2 === 0);
+      const cols = demands.map((c) => keep.map((j) => c[j]!));
+      wasm.releaseBatch(keep.map((j) => a[j]!), cols);
+      ref.releaseBatch(keep.map((j) => a[j]!), cols);
+      if (round % 3 === 2) { wasm.setDown(round, true); ref.setDown(round, true); }
+    }
+    expect(wasm.residuals()).toEqual(ref.residuals());
+  });
+});
+
+describe('matcher invariants and bad input', () => {
+  it('residuals never go below zero and a placed node always had room', () => {
+    fc.assert(fc.property(scenario, ({ nodes, ops, dims }) => {
+      using m = new FirstFitMatcher(nodes);
+      for (const o of ops) {
+        if (o.op !== 'place') continue;
+        const before = m.residuals();
+        const node = m.place(o.demand, o.size);
+        if (node >= 0) {
+          for (let d = 0; d < dims; d++) expect(before[node * dims + d]).toBeGreaterThanOrEqual(o.demand[d]!);
+          expect(m.isUp(node)).toBe(true);
+        }
+        for (const v of m.residuals()) expect(v).toBeGreaterThanOrEqual(0);
+      }
+    }), { numRuns: 100 });
+  });
+  it('names the field and index of bad nodes and demands', () => {
+    expect(errorOf(() => new FirstFitMatcher([]))?.code).toBe('EMPTY_NODE_SET');
+    expect(errorOf(() => new FirstFitMatcher([{ capacity: [1, 1] }, { capacity: [1] }]))).toEqual({ code: 'DIMENSION_MISMATCH', message: 'nodes[1].capacity has 1 dimensions, nodes[0] has 2' });
+    expect(errorOf(() => new FirstFitMatcher([{ capacity: [1, -1] }]))?.message).toBe('nodes[0].capacity[1] must be ≥ 0, got -1');
+    using m = new FirstFitMatcher([{ capacity: [1, 1] }]);
+    expect(errorOf(() => m.place([0.1, Infinity]))?.message).toBe('demand[1] must be a finite number, got Infinity');
+    expect(errorOf(() => m.placeBatch({ demands: [[0.1, 0.2], [0.1, -0.5]] }))?.message).toBe('demands[1][1] must be ≥ 0, got -0.5');
+    expect(errorOf(() => m.placeBatch({ demands: [[0.1], [0.1, 0.2]] }))?.code).toBe('DIMENSION_MISMATCH');
+    expect(errorOf(() => m.release(3, [0, 0]))?.code).toBe('INDEX_OUT_OF_RANGE');
+    expect(errorOf(() => m.place([0.1, 0.1], 'huge' as never))?.code).toBe('INVALID_OPTION');
+  });
+});
