@@ -28,6 +28,14 @@ export interface TaskTable {
   priority: Int32Array;
   /** Scheduling class 0–3 (3 = most latency-sensitive). */
   schedulingClass: Int32Array;
+  /** Optional (trace readers): dense user id, -1 when unknown. */
+  user?: Int32Array;
+  /** Optional (Google reader): number of SCHEDULE events (runs) of the task in the window. */
+  runs?: Int32Array;
+  /** Optional (Google reader): last event type seen (0 SUBMIT … 8 UPDATE_RUNNING). */
+  lastEvent?: Int32Array;
+  /** Optional (Google reader): first SCHEDULE time, µs (NaN when never scheduled). */
+  firstSchedule?: Float64Array;
 }
 
 /** Usage windows (Google `task_usage` or the synthetic model), sorted by task then start. */

@@ -1,0 +1,96 @@
+/**
+ * Growable typed-array columns (capacity doubles; no per-row objects) and a
+ * stable counting sort by task, used by every trace reader.
+ *
+ * @module
+ */
+
+/** A Float64Array that grows by doubling. */
+export class F64Column {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(16, capacity));
+  }
+  /** Appends one value. */
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  /** Makes room for `n` values in total. */
+  grow(n: number): void {
+    if (n <= this.data.length) return;
+    let cap = this.data.length;
+    while (cap < n) cap *= 2;
+    const next = new Float64Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** A right-sized copy of the values. */
+  toArray(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** An Int32Array that grows by doubling. */
+export class I32Column {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(Math.max(16, capacity));
+  }
+  /** Appends one value. */
+  push(v: number): void {
+    if (this.length === this.data.length) this.grow(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  /** Makes room for `n` values in total. */
+  grow(n: number): void {
+    if (n <= this.data.length) return;
+    let cap = this.data.length;
+    while (cap < n) cap *= 2;
+    const next = new Int32Array(cap);
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+  /** A right-sized copy of the values. */
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Row order sorting rows by `task` (dense ids in [0, tasks)) then by `start`,
+ * stable: a counting sort by task, then an insertion sort inside each task
+ * (rows of one task usually arrive already in time order, so this is ~linear).
+ */
+export function orderByTaskThenStart(task: Int32Array, start: Float64Array, n: number, tasks: number): Int32Array {
+  const counts = new Int32Array(tasks + 1);
+  for (let i = 0; i < n; i++) counts[task[i]! + 1]!++;
+  for (let t = 0; t < tasks; t++) counts[t + 1]! += counts[t]!;
+  const first = counts.slice(0, tasks + 1);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[counts[task[i]!]!++] = i;
+  for (let t = 0; t < tasks; t++) {
+    const a = first[t]!;
+    const b = first[t + 1]!;
+    for (let i = a + 1; i < b; i++) {
+      const r = order[i]!;
+      const key = start[r]!;
+      let j = i - 1;
+      while (j >= a && start[order[j]!]! > key) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = r;
+    }
+  }
+  return order;
+}
+
+/** `src` permuted by `order` (a new array of the same type). */
+export function permute<T extends Float64Array | Int32Array>(src: T, order: Int32Array): T {
+  const out = new (src.constructor as { new (n: number): T })(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = src[order[i]!]!;
+  return out;
+}

@@ -1,0 +1,429 @@
+/**
+ * Streaming byte-level CSV reader for trace files: plain text or gzip
+ * (`node:zlib` streams), parsed straight from the Buffers coming out of the
+ * stream into struct-of-arrays column batches (one `Float64Array` per kept
+ * field). No whole file is ever held as text and no string is created per
+ * field on the fast path (numbers are parsed from bytes; string-hash fields
+ * are hashed from bytes).
+ *
+ * Bad lines (wrong column count, non-numeric field, missing mandatory field)
+ * are skipped and counted by a {@link Problems} collector, or stop the read
+ * in strict mode. A truncated or corrupt gzip ends the file: rows before the
+ * corruption are kept and the error is reported (strict: thrown as
+ * `CORRUPT_INPUT`).
+ *
+ * @module
+ */
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { FairfitError } from '../errors.ts';
+
+/** What to do with one CSV field. */
+export const FieldKind = {
+  /** Ignore the content (the field must still be present). */
+  Skip: 0,
+  /** Decimal number (integer, fraction, exponent); empty = NaN. */
+  Number: 1,
+  /** Opaque string (e.g. a base64 hash): kept as a 53-bit hash of its bytes; empty = NaN. */
+  Hash: 2,
+} as const;
+/** One of the {@link FieldKind} values. */
+export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
+
+/** One field of a {@link CsvSpec}. */
+export interface FieldSpec {
+  /** Name used in batches and messages. */
+  name: string;
+  kind: FieldKind;
+  /** An empty value makes the line bad. */
+  required?: boolean;
+}
+
+/** Column layout of one file format. */
+export interface CsvSpec {
+  /** Format name for messages, e.g. "task_events". */
+  format: string;
+  fields: FieldSpec[];
+  /** Field separator byte: ',' (default) or 'whitespace' (runs of spaces/tabs, as in SWF). */
+  separator?: ',' | 'whitespace';
+  /** Lines starting with this byte are comments (SWF: ';'). */
+  comment?: string;
+}
+
+/** A batch of parsed rows: `cols[name][i]` is field `name` of row `i`, for i < rows. */
+export interface ColumnBatch {
+  /** Number of valid rows in the batch (the arrays may be longer). */
+  rows: number;
+  /** One Float64Array per Number/Hash field, by field name. */
+  cols: Record<string, Float64Array>;
+  /** File the rows come from. */
+  file: string;
+}
+
+/** Options shared by every reader. */
+export interface ReadOptions {
+  /** Stop at the first bad line with `PARSE_ERROR` (`CORRUPT_INPUT` for broken gzip). Default false. */
+  strict?: boolean;
+  /** Rows per batch (default 65,536). */
+  batchRows?: number;
+}
+
+/** How many positions of bad input a summary keeps. */
+export const MAX_PROBLEMS = 10;
+
+/** Counts skipped input and keeps the first positions as `file:line: reason`. */
+export class Problems {
+  /** Lines skipped (bad lines, plus the partial line lost in a corrupt gzip). */
+  skipped = 0;
+  /** Files cut short by a corrupt or truncated gzip. */
+  corruptFiles = 0;
+  /** The first {@link MAX_PROBLEMS} problems, `file:line: reason`. */
+  readonly first: string[] = [];
+  constructor(readonly strict = false) {}
+
+  /** Records a bad line; throws `PARSE_ERROR` in strict mode. */
+  badLine(file: string, line: number, reason: string): void {
+    const msg = `${file}:${line}: ${reason}`;
+    if (this.strict) throw new FairfitError('PARSE_ERROR', msg, { file, line });
+    this.skipped++;
+    if (this.first.length < MAX_PROBLEMS) this.first.push(msg);
+  }
+
+  /** Records a corrupt/truncated gzip; throws `CORRUPT_INPUT` in strict mode. */
+  corrupt(file: string, line: number, reason: string, cause?: unknown): void {
+    const msg = `${file}:${line}: corrupt or truncated gzip (${reason}); rows before this line are kept`;
+    if (this.strict) throw new FairfitError('CORRUPT_INPUT', `${file}: corrupt or truncated gzip after line ${line - 1}: ${reason}`, { file, line }, { cause });
+    this.corruptFiles++;
+    this.skipped++;
+    if (this.first.length < MAX_PROBLEMS) this.first.push(msg);
+  }
+}
+
+/** Throws `FILE_NOT_FOUND` unless `path` is an existing file. */
+export function checkFile(path: string): void {
+  let isFile = false;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file`, { file: path });
+  }
+  if (!isFile) throw new FairfitError('FILE_NOT_FOUND', `${path}: not a file`, { file: path });
+}
+
+/** True when the file starts with the gzip magic bytes 1f 8b. */
+export function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const n = readSync(fd, b, 0, 2, 0);
+    return n === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Raw byte chunks of a file, gunzipped when it is gzip (by magic bytes).
+ * A zlib error is re-thrown as `CORRUPT_INPUT` naming the file.
+ */
+export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
+  checkFile(path);
+  const gz = isGzip(path);
+  const src = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!gz) {
+    for await (const chunk of src) yield chunk as Buffer;
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  src.on('error', (e) => gunzip.destroy(e));
+  src.pipe(gunzip);
+  try {
+    for await (const chunk of gunzip) yield chunk as Buffer;
+  } catch (e) {
+    if (e instanceof FairfitError) throw e;
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path }, { cause: e });
+  } finally {
+    src.destroy();
+    gunzip.destroy();
+  }
+}
+
+// Exact powers of ten for Clinger's fast path (10^0 … 10^22 are exact doubles).
+const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+const NaN_ = Number.NaN;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * The line parser: fills column arrays from byte ranges. Separate from the
+ * stream plumbing so it can be tested and reused on in-memory buffers.
+ */
+export class LineParser {
+  readonly nFields: number;
+  private readonly kinds: Uint8Array;
+  private readonly required: Uint8Array;
+  private readonly names: string[];
+  private ws: boolean;
+  private readonly comment: number;
+  /** Column per field (empty array for skipped fields). */
+  private colOf: Float64Array[] = [];
+  cols: Record<string, Float64Array> = {};
+  rows = 0;
+  private capacity: number;
+  /** Reason of the last rejected line. */
+  reason = '';
+
+  constructor(readonly spec: CsvSpec, capacity: number) {
+    this.nFields = spec.fields.length;
+    this.kinds = Uint8Array.from(spec.fields, (f) => f.kind);
+    this.required = Uint8Array.from(spec.fields, (f) => (f.required ? 1 : 0));
+    this.names = spec.fields.map((f) => f.name);
+    this.ws = spec.separator === 'whitespace';
+    this.comment = spec.comment ? spec.comment.charCodeAt(0) : -1;
+    this.capacity = capacity;
+    this.reset();
+  }
+
+  /** Starts a new batch with fresh arrays (the previous batch's arrays stay valid for their owner). */
+  reset(): void {
+    this.colOf = [];
+    this.cols = {};
+    const empty = new Float64Array(0);
+    for (let f = 0; f < this.nFields; f++) {
+      const fs = this.spec.fields[f]!;
+      if (fs.kind === FieldKind.Skip) {
+        this.colOf.push(empty);
+      } else {
+        const a = new Float64Array(this.capacity);
+        this.colOf.push(a);
+        this.cols[fs.name] = a;
+      }
+    }
+    this.rows = 0;
+  }
+
+  /** True when the batch is full. */
+  get full(): boolean {
+    return this.rows >= this.capacity;
+  }
+
+  /**
+   * Parses one line `buf[s, e)` (no '\n'; a trailing '\r' is ignored). `buf[e]`
+   * must exist and be the line terminator: the number scanner stops on it
+   * without a bounds check.
+   * Returns 1 if a row was added, 0 for a comment line, -1 for a bad line
+   * (with {@link reason} set; nothing is added).
+   */
+  parseLine(buf: Uint8Array, s: number, e: number): number {
+    if (e > s && buf[e - 1] === 13) e--;
+    if (this.ws) return this.parseWhitespaceLine(buf, s, e);
+    if (s >= e) {
+      this.reason = 'empty line';
+      return -1;
+    }
+    if (buf[s] === this.comment) return 0;
+    const row = this.rows;
+    const n = this.nFields;
+    const kinds = this.kinds;
+    const colOf = this.colOf;
+    let i = s;
+    let f = 0;
+    for (;;) {
+      if (f >= n) return this.bad(`wrong column count: more than ${n} fields`);
+      const kind = kinds[f]!;
+      const fs = i;
+      let v = NaN_;
+      if (kind === 1) {
+        // Inline decimal parser: [sign] digits [. digits] [(e|E) [sign] digits].
+        let c = buf[i]!;
+        let neg = false;
+        if (c === 45 || c === 43) {
+          neg = c === 45;
+          i++;
+          c = buf[i]!;
+        }
+        let mant = 0;
+        let nd = 0; // digits seen
+        let lead = 0; // leading zeros (not significant)
+        let scale = 0;
+        // integer part
+        while (c >= 48 && c <= 57) {
+          mant = mant * 10 + (c - 48);
+          nd++;
+          i++;
+          c = buf[i]!;
+        }
+        if (mant === 0) lead = nd;
+        if (c === 46) {
+          i++;
+          c = buf[i]!;
+          while (c >= 48 && c <= 57) {
+            mant = mant * 10 + (c - 48);
+            nd++;
+            scale--;
+            if (mant === 0) lead++;
+            i++;
+            c = buf[i]!;
+          }
+        }
+        let ok = nd > 0;
+        if (ok && (c === 101 || c === 69)) {
+          i++;
+          c = buf[i]!;
+          let eneg = false;
+          if (c === 45 || c === 43) {
+            eneg = c === 45;
+            i++;
+            c = buf[i]!;
+          }
+          let ex = 0;
+          let ed = 0;
+          while (c >= 48 && c <= 57) {
+            if (ex < 100000) ex = ex * 10 + (c - 48);
+            ed++;
+            i++;
+            c = buf[i]!;
+          }
+          if (ed === 0) ok = false;
+          scale += eneg ? -ex : ex;
+        }
+        // The field must end at a separator or the end of the line (buf[e] is the terminator).
+        const atSep = c === 44 || i === e;
+        if (ok && atSep) {
+          if (nd - lead > 15 || scale < -22 || scale > 22) {
+            // Rare: more than 15 significant digits or a big exponent; let the
+            // engine round correctly from the (already validated) text.
+            v = Number(latin1(buf, fs, i));
+          } else {
+            // Clinger's fast path: exact integer mantissa times an exact power of ten.
+            v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
+            if (neg) v = -v;
+          }
+        } else if (i !== fs || !atSep) {
+          return this.bad(`field ${f + 1} (${this.names[f]}) is not a number`);
+        }
+      } else if (kind === 2) {
+        // String hash: two 32-bit multiplicative hashes → one 53-bit float key.
+        let h1 = 0x811c9dc5;
+        let h2 = 0x2545f491;
+        while (i < e) {
+          const c = buf[i]!;
+          if (c === 44) break;
+          h1 = Math.imul(h1 ^ c, 0x01000193);
+          h2 = Math.imul(h2 + c, 0x5bd1e995);
+          i++;
+        }
+        if (i > fs) v = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 15)) >>> 11);
+      } else {
+        while (i < e && buf[i] !== 44) i++;
+      }
+      if (i === fs && this.required[f] === 1) return this.bad(`field ${f + 1} (${this.names[f]}) is missing`);
+      if (kind !== 0) colOf[f]![row] = v;
+      f++;
+      if (i >= e) break;
+      i++; // the comma
+      if (i === e) {
+        // trailing comma: one more, empty field
+        if (f >= n) return this.bad(`wrong column count: more than ${n} fields`);
+        if (this.required[f] === 1) return this.bad(`field ${f + 1} (${this.names[f]}) is missing`);
+        if (kinds[f] !== 0) colOf[f]![row] = NaN_;
+        f++;
+        break;
+      }
+    }
+    if (f !== n) return this.bad(`wrong column count: ${f} fields, expected ${n}`);
+    this.rows = row + 1;
+    return 1;
+  }
+
+  private bad(reason: string): number {
+    this.reason = reason;
+    return -1;
+  }
+
+  /**
+   * Whitespace-separated lines (SWF): small files, so this path converts the
+   * line to text and reuses the comma parser on each field's bytes.
+   */
+  private parseWhitespaceLine(buf: Uint8Array, s: number, e: number): number {
+    const text = latin1(buf, s, e).trim();
+    if (text.length === 0) return this.bad('empty line');
+    if (text.charCodeAt(0) === this.comment) return 0;
+    const parts = text.split(/[ \t]+/);
+    if (parts.length !== this.nFields) return this.bad(`wrong column count: ${parts.length} fields, expected ${this.nFields}`);
+    const joined = Buffer.from(parts.join(',') + '\n', 'latin1');
+    const saveWs = this.ws;
+    this.ws = false;
+    try {
+      return this.parseLine(joined, 0, joined.length - 1);
+    } finally {
+      this.ws = saveWs;
+    }
+  }
+}
+
+function latin1(buf: Uint8Array, s: number, e: number): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + s, e - s).toString('latin1');
+}
+
+/**
+ * Streams one CSV file as column batches. Each yielded batch owns fresh
+ * arrays (they stay valid after the next iteration). `lineBase` is added to
+ * line numbers in messages (1-based lines of the file otherwise).
+ */
+export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
+  const cap = opts.batchRows ?? 65536;
+  const p = new LineParser(spec, cap);
+  let line = 0; // lines completed so far
+  let carry: Buffer | null = null;
+  const take = (): ColumnBatch => {
+    const b = { rows: p.rows, cols: p.cols, file: path };
+    p.reset();
+    return b;
+  };
+  const ready: ColumnBatch[] = [];
+  const one = (buf: Uint8Array, s: number, e: number): void => {
+    line++;
+    const r = p.parseLine(buf, s, e);
+    if (r < 0) problems.badLine(path, line, p.reason);
+    else if (p.full) ready.push(take());
+  };
+  try {
+    for await (const chunk of fileChunks(path)) {
+      let s = 0;
+      const n = chunk.length;
+      if (carry !== null) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          carry = Buffer.concat([carry, chunk]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, chunk.subarray(0, nl + 1)]);
+        carry = null;
+        one(joined, 0, joined.length - 1);
+        s = nl + 1;
+      }
+      for (;;) {
+        const nl = chunk.indexOf(10, s);
+        if (nl < 0) break;
+        one(chunk, s, nl);
+        s = nl + 1;
+      }
+      if (s < n) carry = Buffer.from(chunk.subarray(s)); // copy: the stream may reuse its buffer
+      while (ready.length) yield ready.shift()!;
+    }
+  } catch (e) {
+    if (e instanceof FairfitError && e.code === 'CORRUPT_INPUT') {
+      // Keep what was parsed; the partial line in `carry` is lost with the corruption.
+      problems.corrupt(path, line + 1, e.message.replace(`${path}: `, ''), e);
+      carry = null;
+    } else throw e;
+  }
+  if (carry !== null && carry.length > 0) {
+    // Last line without a final newline: give it a terminator byte.
+    const last = Buffer.concat([carry, NEWLINE]);
+    one(last, 0, carry.length);
+  }
+  while (ready.length) yield ready.shift()!;
+  if (p.rows > 0) yield take();
+}

@@ -1,0 +1,567 @@
+/**
+ * Google ClusterData-2011 readers (SPEC §6): `task_events`, `task_usage` and
+ * `machine_events`, plain CSV or gzip, one file or a folder of `part-*`
+ * files, streamed into the columnar model of `src/model/tasks.ts`.
+ *
+ * Times: µs; 0 (before the trace) is placed at {@link TRACE_START}; 2^63−1
+ * (after the trace) becomes +Infinity in raw batches and the window end in
+ * derived tables. How the task table is derived from the events (run time,
+ * resubmissions, missing requests) is written in docs/model.md.
+ *
+ * @module
+ */
+import { readdirSync, statSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { FairfitError } from '../errors.ts';
+import type { MachineEventTable, ReplayInput, TaskTable, UsageTable } from '../model/tasks.ts';
+import { FieldKind, Problems, readCsvBatches, type ColumnBatch, type CsvSpec, type ReadOptions } from './csv.ts';
+import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
+
+const N = FieldKind.Number;
+const H = FieldKind.Hash;
+const S = FieldKind.Skip;
+
+/** Trace time of the start of the 2011 trace window: 600 s (Google's ClusterData2011_2.md). */
+export const TRACE_START = 600e6;
+/** Timestamps at or above this are 2^63−1, "after the end of the trace". */
+export const AFTER_TRACE = 9.2e18;
+
+/** Task/job event types of the 2011 trace. */
+export const TaskEvent = { SUBMIT: 0, SCHEDULE: 1, EVICT: 2, FAIL: 3, FINISH: 4, KILL: 5, LOST: 6, UPDATE_PENDING: 7, UPDATE_RUNNING: 8 } as const;
+
+/** `task_events` columns (schema.csv: 13 fields; mandatory ones required). */
+export const TASK_EVENTS_SPEC: CsvSpec = {
+  format: 'task_events',
+  fields: [
+    { name: 'time', kind: N, required: true },
+    { name: 'missingInfo', kind: N },
+    { name: 'jobId', kind: N, required: true },
+    { name: 'taskIndex', kind: N, required: true },
+    { name: 'machineId', kind: N },
+    { name: 'eventType', kind: N, required: true },
+    { name: 'user', kind: H },
+    { name: 'schedulingClass', kind: N },
+    { name: 'priority', kind: N, required: true },
+    { name: 'cpuRequest', kind: N },
+    { name: 'memRequest', kind: N },
+    { name: 'diskRequest', kind: N },
+    { name: 'differentMachines', kind: N },
+  ],
+};
+
+/** `task_usage` columns (schema.csv: 20 fields; the ones the replay does not use are validated but not kept). */
+export const TASK_USAGE_SPEC: CsvSpec = {
+  format: 'task_usage',
+  fields: [
+    { name: 'start', kind: N, required: true },
+    { name: 'end', kind: N, required: true },
+    { name: 'jobId', kind: N, required: true },
+    { name: 'taskIndex', kind: N, required: true },
+    { name: 'machineId', kind: N, required: true },
+    { name: 'cpu', kind: N },
+    { name: 'canonicalMem', kind: N },
+    { name: 'mem', kind: N },
+    { name: 'unmappedPageCache', kind: N },
+    { name: 'totalPageCache', kind: N },
+    { name: 'maxMem', kind: N },
+    { name: 'diskIoTime', kind: N },
+    { name: 'localDisk', kind: N },
+    { name: 'maxCpu', kind: N },
+    { name: 'maxDiskIo', kind: N },
+    { name: 'cpi', kind: N },
+    { name: 'mai', kind: N },
+    { name: 'samplePortion', kind: N },
+    { name: 'aggregationType', kind: N },
+    { name: 'sampledCpu', kind: N },
+  ],
+};
+
+/** `machine_events` columns (schema.csv: 6 fields). */
+export const MACHINE_EVENTS_SPEC: CsvSpec = {
+  format: 'machine_events',
+  fields: [
+    { name: 'time', kind: N, required: true },
+    { name: 'machineId', kind: N, required: true },
+    { name: 'eventType', kind: N, required: true },
+    { name: 'platform', kind: S },
+    { name: 'cpu', kind: N },
+    { name: 'mem', kind: N },
+  ],
+};
+
+/** What a read skipped and where (the agreed cross-team shape, plus corrupt-file count). */
+export interface ReadSummary {
+  /** Files read, in order. */
+  files: string[];
+  /** Valid rows read (all tables). */
+  rows: number;
+  /** Lines skipped (bad lines and lines lost to a corrupt gzip). */
+  skipped: number;
+  /** The first problems, `file:line: reason`. */
+  firstProblems: string[];
+  /** Files cut short by a corrupt or truncated gzip (their earlier rows are kept). */
+  corruptFiles?: number;
+}
+
+/** Options of the single-table readers. */
+export interface GoogleReadOptions extends ReadOptions {
+  /** Read at most this many part files (default all). */
+  parts?: number;
+}
+
+/**
+ * The files of one table: `path` itself when it is a file, else the
+ * `part-*` files of the folder in name order. Throws `FILE_NOT_FOUND`.
+ */
+export function partFiles(path: string, limit?: number): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file or folder`, { file: path });
+  }
+  if (st.isFile()) return [path];
+  const names = readdirSync(path)
+    .filter((n) => n.startsWith('part-') && /\.csv(\.gz)?$/.test(n))
+    .sort();
+  if (names.length === 0) throw new FairfitError('FILE_NOT_FOUND', `${path}: no part-*.csv or part-*.csv.gz files`, { file: path });
+  return names.slice(0, limit ?? names.length).map((n) => join(path, n));
+}
+
+/** Raw column batches of every file of a table, in order. */
+export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[]): AsyncGenerator<ColumnBatch> {
+  for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts);
+}
+
+/** Maps trace time to the replay's time axis: 0 → start, 2^63−1 → +Infinity. */
+export function traceTime(t: number, start = TRACE_START): number {
+  return t === 0 ? start : t >= AFTER_TRACE ? Number.POSITIVE_INFINITY : t;
+}
+
+/**
+ * (job ID, task index) → dense id in order of first appearance. Keys are one
+ * exact float64 (jobId·2^20 + index) when jobId < 2^33 and index < 2^20
+ * (the whole 2011 trace); other pairs go to a nested map.
+ */
+export class TaskIds {
+  private readonly flat = new Map<number, number>();
+  private readonly nested = new Map<number, Map<number, number>>();
+  readonly jobId = new F64Column();
+  readonly taskIndex = new I32Column();
+  /** Number of tasks. */
+  get count(): number {
+    return this.jobId.length;
+  }
+  /** Dense id of the pair, or -1. */
+  get(job: number, index: number): number {
+    if (job >= 0 && job < 8589934592 && index >= 0 && index < 1048576 && Number.isInteger(job) && Number.isInteger(index)) {
+      return this.flat.get(job * 1048576 + index) ?? -1;
+    }
+    return this.nested.get(job)?.get(index) ?? -1;
+  }
+  /** Dense id of the pair, adding it when new. */
+  intern(job: number, index: number): number {
+    if (job >= 0 && job < 8589934592 && index >= 0 && index < 1048576 && Number.isInteger(job) && Number.isInteger(index)) {
+      const key = job * 1048576 + index;
+      const id = this.flat.get(key);
+      if (id !== undefined) return id;
+      const n = this.count;
+      this.flat.set(key, n);
+      this.add(job, index);
+      return n;
+    }
+    let m = this.nested.get(job);
+    if (!m) this.nested.set(job, (m = new Map()));
+    const id = m.get(index);
+    if (id !== undefined) return id;
+    const n = this.count;
+    m.set(index, n);
+    this.add(job, index);
+    return n;
+  }
+  private add(job: number, index: number): void {
+    this.jobId.push(job);
+    this.taskIndex.push(index);
+  }
+}
+
+/** Extra per-task columns the reader derives (optional fields of {@link TaskTable}). */
+export interface TaskExtras {
+  /** Dense user id (from the hashed user name), -1 when unknown. */
+  user: Int32Array;
+  /** Number of SCHEDULE events (runs) of the task in the window. */
+  runs: Int32Array;
+  /** Last event type seen (0–8). */
+  lastEvent: Int32Array;
+  /** First SCHEDULE time, µs (NaN when never scheduled). */
+  firstSchedule: Float64Array;
+}
+
+/**
+ * Incremental task-table builder over `task_events` batches: one pass, state
+ * in growable typed arrays, O(tasks) memory whatever the number of events.
+ */
+export class TaskTableBuilder {
+  readonly ids = new TaskIds();
+  private submit = new F64Column();
+  private duration = new F64Column();
+  private runStart = new F64Column();
+  private firstSchedule = new F64Column();
+  private cpu = new F64Column();
+  private mem = new F64Column();
+  private priority = new I32Column();
+  private sclass = new I32Column();
+  private user = new I32Column();
+  private runs = new I32Column();
+  private last = new I32Column();
+  private readonly users = new Map<number, number>();
+  /** Events applied. */
+  events = 0;
+  /** Largest finite event time (after mapping 0 → start). */
+  lastTime: number;
+  constructor(readonly start = TRACE_START) {
+    this.lastTime = start;
+  }
+
+  /** Applies one batch of raw `task_events` columns, in file order. */
+  add(b: ColumnBatch): void {
+    const time = b.cols.time!;
+    const job = b.cols.jobId!;
+    const idx = b.cols.taskIndex!;
+    const ev = b.cols.eventType!;
+    const usr = b.cols.user!;
+    const cls = b.cols.schedulingClass!;
+    const pri = b.cols.priority!;
+    const cpuR = b.cols.cpuRequest!;
+    const memR = b.cols.memRequest!;
+    const start = this.start;
+    for (let i = 0; i < b.rows; i++) {
+      const id = this.ids.intern(job[i]!, idx[i]!);
+      if (id === this.submit.length) this.newTask(pri[i]!);
+      const raw = time[i]!;
+      const t = raw === 0 ? start : raw >= AFTER_TRACE ? Number.POSITIVE_INFINITY : raw;
+      if (t !== Number.POSITIVE_INFINITY && t > this.lastTime) this.lastTime = t;
+      const e = ev[i]!;
+      const c = cpuR[i]!;
+      if (c === c && this.cpu.data[id]! !== this.cpu.data[id]!) this.cpu.data[id] = c;
+      const m = memR[i]!;
+      if (m === m && this.mem.data[id]! !== this.mem.data[id]!) this.mem.data[id] = m;
+      const k = cls[i]!;
+      if (k === k && this.sclass.data[id] === -1) this.sclass.data[id] = k;
+      const u = usr[i]!;
+      if (u === u && this.user.data[id] === -1) {
+        let uid = this.users.get(u);
+        if (uid === undefined) this.users.set(u, (uid = this.users.size));
+        this.user.data[id] = uid;
+      }
+      if (this.submit.data[id]! !== this.submit.data[id]!) this.submit.data[id] = t; // first event of any kind; SUBMIT normally
+      if (e === 1) {
+        // SCHEDULE: a second SCHEDULE without a terminal event closes the previous run.
+        const rs = this.runStart.data[id]!;
+        if (rs === rs) this.duration.data[id]! += t - rs;
+        this.runStart.data[id] = t;
+        if (this.firstSchedule.data[id]! !== this.firstSchedule.data[id]!) this.firstSchedule.data[id] = t;
+        this.runs.data[id]!++;
+      } else if (e >= 2 && e <= 6) {
+        const rs = this.runStart.data[id]!;
+        if (rs === rs) {
+          // A terminal event "after the trace" ends the run at the window end (closed in build()).
+          if (t !== Number.POSITIVE_INFINITY) {
+            this.duration.data[id]! += t - rs;
+            this.runStart.data[id] = Number.NaN;
+          }
+        }
+      }
+      this.last.data[id] = e;
+      this.events++;
+    }
+  }
+
+  private newTask(priority: number): void {
+    this.submit.push(Number.NaN);
+    this.duration.push(0);
+    this.runStart.push(Number.NaN);
+    this.firstSchedule.push(Number.NaN);
+    this.cpu.push(Number.NaN);
+    this.mem.push(Number.NaN);
+    this.priority.push(priority);
+    this.sclass.push(-1);
+    this.user.push(-1);
+    this.runs.push(0);
+    this.last.push(-1);
+  }
+
+  /**
+   * The task table over the window [start, end]: a task still running at
+   * `end` runs until `end`; a task without any request gets 0 (counted in
+   * `missingRequests`).
+   */
+  build(end = this.lastTime): { tasks: TaskTable & Partial<TaskExtras>; missingRequests: number } {
+    const n = this.ids.count;
+    const duration = this.duration.toArray();
+    const runStart = this.runStart.data;
+    const cpu = this.cpu.toArray();
+    const mem = this.mem.toArray();
+    let missingRequests = 0;
+    for (let i = 0; i < n; i++) {
+      const rs = runStart[i]!;
+      if (rs === rs && end > rs) duration[i]! += end - rs;
+      if (cpu[i]! !== cpu[i]! || mem[i]! !== mem[i]!) missingRequests++;
+      if (cpu[i]! !== cpu[i]!) cpu[i] = 0;
+      if (mem[i]! !== mem[i]!) mem[i] = 0;
+    }
+    const sclass = this.sclass.toArray();
+    for (let i = 0; i < n; i++) if (sclass[i]! < 0) sclass[i] = 0;
+    return {
+      tasks: {
+        count: n,
+        jobId: this.ids.jobId.toArray(),
+        taskIndex: this.ids.taskIndex.toArray(),
+        submit: this.submit.toArray(),
+        duration,
+        cpuRequest: cpu,
+        memRequest: mem,
+        priority: this.priority.toArray(),
+        schedulingClass: sclass,
+        user: this.user.toArray(),
+        runs: this.runs.toArray(),
+        lastEvent: this.last.toArray(),
+        firstSchedule: this.firstSchedule.toArray(),
+      },
+      missingRequests,
+    };
+  }
+}
+
+function summaryOf(files: string[], rows: number, p: Problems): ReadSummary {
+  return { files, rows, skipped: p.skipped, firstProblems: [...p.first], corruptFiles: p.corruptFiles };
+}
+
+/** Result of {@link readTaskEvents}. */
+export interface TaskEventsResult {
+  tasks: TaskTable & Partial<TaskExtras>;
+  /** The dense-id map, to join `task_usage` rows. */
+  ids: TaskIds;
+  start: number;
+  end: number;
+  /** Tasks that had no CPU or memory request in any event (set to 0). */
+  missingRequests: number;
+  summary: ReadSummary;
+}
+
+/** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}. */
+export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<TaskEventsResult> {
+  const files = partFiles(path, opts.parts);
+  const b = new TaskTableBuilder(TRACE_START);
+  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) b.add(batch);
+  const end = b.lastTime;
+  const { tasks, missingRequests } = b.build(end);
+  return { tasks, ids: b.ids, start: TRACE_START, end, missingRequests, summary: summaryOf(files, b.events, problems) };
+}
+
+/** One batch of `task_usage` rows in file order, with the dense task id joined in. */
+export interface UsageBatch {
+  rows: number;
+  /** Dense task id, -1 when the task is not in the given {@link TaskIds} (or none was given). */
+  task: Int32Array;
+  jobId: Float64Array;
+  taskIndex: Float64Array;
+  machineId: Float64Array;
+  /** Window start/end, µs (0 → trace start). */
+  start: Float64Array;
+  end: Float64Array;
+  cpu: Float64Array;
+  mem: Float64Array;
+  maxCpu: Float64Array;
+  mai: Float64Array;
+  /** Every kept raw column (canonicalMem, cpi, …) by name. */
+  cols: Record<string, Float64Array>;
+  file: string;
+}
+
+/**
+ * Streams `task_usage` batch by batch (bounded memory: one batch of arrays
+ * at a time, whatever the file size). Rows are in file order, which in the
+ * trace is window-start order, so consuming batches is consuming windows.
+ */
+export async function* usageBatches(path: string, opts: GoogleReadOptions & { ids?: TaskIds } = {}, problems = new Problems(opts.strict)): AsyncGenerator<UsageBatch> {
+  const ids = opts.ids;
+  for await (const b of tableBatches(path, TASK_USAGE_SPEC, problems, opts)) {
+    const n = b.rows;
+    const task = new Int32Array(n).fill(-1);
+    const job = b.cols.jobId!;
+    const idx = b.cols.taskIndex!;
+    if (ids) for (let i = 0; i < n; i++) task[i] = ids.get(job[i]!, idx[i]!);
+    const start = b.cols.start!;
+    const end = b.cols.end!;
+    for (let i = 0; i < n; i++) {
+      start[i] = traceTime(start[i]!);
+      end[i] = traceTime(end[i]!);
+    }
+    yield {
+      rows: n,
+      task,
+      jobId: job,
+      taskIndex: idx,
+      machineId: b.cols.machineId!,
+      start,
+      end,
+      cpu: b.cols.cpu!,
+      mem: b.cols.mem!,
+      maxCpu: b.cols.maxCpu!,
+      mai: b.cols.mai!,
+      cols: b.cols,
+      file: b.file,
+    };
+  }
+}
+
+/**
+ * Reads `task_usage` into a {@link UsageTable} joined to `ids`, sorted by
+ * task then start. Rows of tasks absent from `ids` cannot be placed in the
+ * table: they are counted in `unmatched` (not dropped silently).
+ */
+export async function readTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ usage: UsageTable; unmatched: number; summary: ReadSummary }> {
+  const files = partFiles(path, opts.parts);
+  const task = new I32Column();
+  const start = new F64Column();
+  const end = new F64Column();
+  const cpu = new F64Column();
+  const mem = new F64Column();
+  const maxCpu = new F64Column();
+  const mai = new F64Column();
+  let rows = 0;
+  let unmatched = 0;
+  for await (const b of usageBatches(path, { ...opts, ids }, problems)) {
+    rows += b.rows;
+    for (let i = 0; i < b.rows; i++) {
+      const t = b.task[i]!;
+      if (t < 0) {
+        unmatched++;
+        continue;
+      }
+      task.push(t);
+      start.push(b.start[i]!);
+      end.push(b.end[i]!);
+      cpu.push(b.cpu[i]!);
+      mem.push(b.mem[i]!);
+      maxCpu.push(b.maxCpu[i]!);
+      mai.push(b.mai[i]!);
+    }
+  }
+  const order = orderByTaskThenStart(task.data, start.data, task.length, ids.count);
+  const usage: UsageTable = {
+    count: task.length,
+    task: permute(task.data, order),
+    start: permute(start.data, order),
+    end: permute(end.data, order),
+    cpu: permute(cpu.data, order),
+    mem: permute(mem.data, order),
+    maxCpu: permute(maxCpu.data, order),
+    mai: permute(mai.data, order),
+  };
+  return { usage, unmatched, summary: summaryOf(files, rows, problems) };
+}
+
+/** Reads `machine_events` into a {@link MachineEventTable} (machines dense in order of first appearance). */
+export async function readMachineEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ machineEvents: MachineEventTable & { machineId: Float64Array }; summary: ReadSummary }> {
+  const files = partFiles(path, opts.parts);
+  const time = new F64Column();
+  const machine = new I32Column();
+  const type = new I32Column();
+  const cpu = new F64Column();
+  const mem = new F64Column();
+  const machineIds = new F64Column();
+  const dense = new Map<number, number>();
+  for await (const b of tableBatches(path, MACHINE_EVENTS_SPEC, problems, opts, files)) {
+    const t = b.cols.time!;
+    const m = b.cols.machineId!;
+    const e = b.cols.eventType!;
+    const c = b.cols.cpu!;
+    const r = b.cols.mem!;
+    for (let i = 0; i < b.rows; i++) {
+      let id = dense.get(m[i]!);
+      if (id === undefined) {
+        dense.set(m[i]!, (id = dense.size));
+        machineIds.push(m[i]!);
+      }
+      time.push(traceTime(t[i]!));
+      machine.push(id);
+      type.push(e[i]!);
+      cpu.push(c[i]!);
+      mem.push(r[i]!);
+    }
+  }
+  return {
+    machineEvents: {
+      count: time.length,
+      time: time.toArray(),
+      machine: machine.toArray(),
+      type: type.toArray(),
+      cpu: cpu.toArray(),
+      mem: mem.toArray(),
+      machines: dense.size,
+      machineId: machineIds.toArray(),
+    },
+    summary: summaryOf(files, time.length, problems),
+  };
+}
+
+/** Options of {@link readGoogleTrace} (the agreed cross-team shape). */
+export interface GoogleTraceOptions {
+  /** Stop at the first bad line with FairfitError('PARSE_ERROR', "file:line: reason"). */
+  strict?: boolean;
+  /** Read task_usage/ if present (default true). */
+  usage?: boolean;
+  /** Read machine_events/ if present (default true). */
+  machineEvents?: boolean;
+  /** Read at most this many task_events part files (default all). */
+  taskEventParts?: number;
+}
+
+/**
+ * Reads a Google 2011 trace folder (`task_events/` required; `task_usage/`
+ * and `machine_events/` when present) into a {@link ReplayInput}. `dir` may
+ * also be a `task_events` file or folder of part files on its own.
+ *
+ * Bad lines are skipped and counted in `summary` (strict: the first one
+ * throws `PARSE_ERROR`; a broken gzip throws `CORRUPT_INPUT`); a missing
+ * path throws `FILE_NOT_FOUND`.
+ */
+export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}): Promise<ReplayInput & { summary: ReadSummary }> {
+  if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
+  const problems = new Problems(opts.strict ?? false);
+  const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
+  const te = await readTaskEvents(isRoot ? join(dir, 'task_events') : dir, { strict: opts.strict, parts: opts.taskEventParts }, problems);
+  const files = [...te.summary.files];
+  let rows = te.summary.rows;
+  const source: Record<string, unknown> = {
+    format: 'google2011',
+    path: dir,
+    taskEvents: te.summary.rows,
+    tasks: te.tasks.count,
+    missingRequests: te.missingRequests,
+  };
+  const out: ReplayInput & { summary: ReadSummary } = { tasks: te.tasks, start: te.start, end: te.end, source, summary: summaryOf(files, rows, problems) };
+  if (isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'))) {
+    const u = await readTaskUsage(join(dir, 'task_usage'), te.ids, { strict: opts.strict }, problems);
+    out.usage = u.usage;
+    files.push(...u.summary.files);
+    rows += u.summary.rows;
+    source.usageRows = u.summary.rows;
+    source.usageUnmatched = u.unmatched;
+  }
+  if (isRoot && opts.machineEvents !== false && existsSync(join(dir, 'machine_events'))) {
+    const m = await readMachineEvents(join(dir, 'machine_events'), { strict: opts.strict }, problems);
+    out.machineEvents = m.machineEvents;
+    files.push(...m.summary.files);
+    rows += m.summary.rows;
+    source.machineEvents = m.summary.rows;
+    source.machines = m.machineEvents.machines;
+  }
+  out.summary = summaryOf(files, rows, problems);
+  source.files = files;
+  source.skipped = problems.skipped;
+  source.firstProblems = [...problems.first];
+  return out;
+}
