@@ -41,6 +41,12 @@ export interface ReplayParams {
   seed: number;
   /** Usage mode. Default 'trace' (falls back per task as SPEC §6 says). */
   usage: UsageMode;
+  /** Tick length in µs (the thesis's time step; it is silent, docs/model.md). Default 1e6 (1 s). Added by replay-core. */
+  tick?: number;
+  /** `usage: 'request'` (and its fall-back): CPU = cpuRequest × usageRatio. Default 0.5. Added by replay-core. */
+  usageRatio?: number;
+  /** Fine-grained usefulness: a move to one node happens only if its moved CPU exceeds this. Default 0.005. Added by replay-core. */
+  minMove?: number;
 }
 
 /** Scalar results of one run. */
@@ -52,6 +58,10 @@ export interface RunMetrics {
   stretch: number;
   migratedMemory: number;
   migrations: number;
+  /** Share of migrated tasks that went to the least-loaded node of their cell (fig. 5-8); 0 without migrations. */
+  firstShare?: number;
+  /** Share that went to the second least-loaded node (fine-grained policies only). */
+  secondShare?: number;
 }
 
 /** One replay run as it appears in the JSON output. */
@@ -61,4 +71,6 @@ export interface RunResult {
   metrics: RunMetrics;
   /** Time series, each the same length as `time`. */
   series: Record<string, number[]>;
+  /** Modes and counts of the run (usage resolution, machines, events, unfinished tasks…). Added by replay-core. */
+  info?: Record<string, number | string>;
 }
