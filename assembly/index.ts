@@ -10,3 +10,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { rngFill } from './rng';
+export { replayInit, replayStep, replayStateBytes, replayTick } from './replay';

@@ -23,10 +23,15 @@ export interface CoreExports {
   ffReleaseBatch(nodes: number, dem: number, m: number): number;
   ffSetUp(node: number, up: number): void;
   rngFill(seed: number, n: number, state: number, out: number): void;
+  replayInit(hdr: number, par: number): number;
+  replayStep(until: number): number;
+  replayStateBytes(tasks: number, machines: number): number;
+  replayTick(): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'capacityWeights', 'recomputePriorities',
   'ffInit', 'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
+  'replayInit', 'replayStep', 'replayStateBytes', 'replayTick',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -1,0 +1,508 @@
+// GiantVM cell-rebalancing trace replay (SPEC §6, seed 004 ch. 4–5, alg. 4-1/4-2/4-3).
+//
+// Advances a cluster tick by tick: machine events, SUBMITs to pre-drawn
+// machines, admission by Σ request×overcommit ≤ cap (pending tasks wait on
+// their machine), per-machine CPU usage from usage windows, rebalancing of
+// each cell every `interval` ticks, slowdown cap/usage when usage > cap
+// (work-conserving "virtual time" per machine), finishes, and per-cell /
+// per-machine accumulators from which the TypeScript side builds metrics and
+// series. The model and every interpretation are in docs/model.md
+// ("Trace replay (GiantVM)"); src/systems/giantvm/reference.ts is the
+// object-per-task twin that must give bit-identical accumulators.
+//
+// Why it is fast: nothing is done per task per tick unless something changed.
+// Usage U(m) is re-summed only when the machine's running list changed or one
+// of its tasks crossed a window end (nextChange); progress is one add to the
+// machine's virtual clock V(m); finishes are looked for only when V(m) reaches
+// the smallest finish mark on the machine; admission only when a machine got
+// an arrival, lost a task or changed capacity. Every sum is taken in list
+// order so it equals the reference's from-scratch sums bit for bit.
+//
+// Memory (all supplied by TypeScript; `hdr` is i32[HDR], `par` f64[8]):
+//   tasks  n   : machine i32, submitTick i32, submitUs f64, work f64, req f64,
+//                prio i32, winB i32, winE i32                (input, sorted by submitTick)
+//                next i32, prev i32, state i32, cur i32, finV f64, rem f64   (state)
+//   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE))
+//   machines M : cap0 f64, up0 i32                               (input)
+//                runHead runTail pendHead pendTail runCount pendCount up flags i32,
+//                U reqSum V cap nextChange minFinish pUtil pUp f64 (state)
+//                utilSum f64, upTicks f64                        (output)
+//   events  E  : tick i32, machine i32, type i32 (0 ADD 1 REMOVE 2 UPDATE), cap f64
+//   cand       : i32[n] + f64[n] key scratch
+//   outputs    : cellAcc f64[C*NA], cellPt f64[C*P*NPT], machPt f64[M*P]
+
+// Accumulator slots per cell (mirrored in src/systems/giantvm/layout.ts).
+const A_CPU = 0, A_CAP = 1, A_OVER = 2, A_UP = 3, A_DELAY = 4, A_STRETCH = 5, A_FIN = 6,
+  A_MIGMEM = 7, A_MIG = 8, A_MIG1 = 9, A_MIG2 = 10, A_EVENTS = 11, A_ARRIVED = 12, A_STARTED = 13,
+  A_REQUEUED = 14;
+const NA = 16;
+const P_CPU = 0, P_CAP = 1, P_OVER = 2, P_UP = 3, P_MIGMEM = 4, P_MIG = 5, P_MIG1 = 6, P_MIG2 = 7,
+  P_RUN = 8, P_PEND = 9;
+const NPT = 10;
+
+const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
+const MIGRATABLE_PRIO: i32 = 2;
+const MIGRATABLE_MAXCPU: f64 = 0.025;
+const MOVE_SHARE: f64 = 0.8;
+
+let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
+  interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
+let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
+let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
+  tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
+let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sFinV: usize = 0, sRem: usize = 0;
+let wEnd: usize = 0, wCpu: usize = 0, wMem: usize = 0, wMaxCpu: usize = 0, wMai: usize = 0;
+let mCap0: usize = 0, mUp0: usize = 0;
+let runHead: usize = 0, runTail: usize = 0, pendHead: usize = 0, pendTail: usize = 0, runCount: usize = 0,
+  pendCount: usize = 0, mUp: usize = 0, mFlags: usize = 0;
+let mU: usize = 0, mReq: usize = 0, mV: usize = 0, mCap: usize = 0, mNext: usize = 0, mMinFin: usize = 0,
+  mPUtil: usize = 0, mPUp: usize = 0, mUtilSum: usize = 0, mUpTicks: usize = 0;
+let eTick: usize = 0, eMachine: usize = 0, eType: usize = 0, eCap: usize = 0;
+let cand: usize = 0, candKey: usize = 0;
+let cellAcc: usize = 0, cellPt: usize = 0, machPt: usize = 0;
+let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
+
+// @ts-ignore: decorator
+@inline function gi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function gf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+// @ts-ignore: decorator
+@inline function addAcc(cell: i32, slot: i32, v: f64): void {
+  const p = cellAcc + (<usize>(cell * NA + slot) << 3);
+  store<f64>(p, load<f64>(p) + v);
+}
+// @ts-ignore: decorator
+@inline function addPt(cell: i32, point: i32, slot: i32, v: f64): void {
+  const p = cellPt + (<usize>((cell * nP + point) * NPT + slot) << 3);
+  store<f64>(p, load<f64>(p) + v);
+}
+// @ts-ignore: decorator
+@inline function setFlag(m: i32, f: i32): void { si(mFlags, m, gi(mFlags, m) | f); }
+
+/**
+ * Reads the column pointers from `hdr` (i32[48]) and the scalars from `par`
+ * (f64: tick µs, start µs, overcommit, minMove) and resets all state.
+ * Returns 0.
+ */
+export function replayInit(hdr: usize, par: usize): i32 {
+  nT = gi(hdr, 0); nM = gi(hdr, 1); nC = gi(hdr, 2); nE = gi(hdr, 3); cs = gi(hdr, 4);
+  policy = gi(hdr, 5); interval = gi(hdr, 6); sampleEvery = gi(hdr, 7); nP = gi(hdr, 8); nTicks = gi(hdr, 9);
+  tMachine = <usize>gi(hdr, 10); tSubmitTick = <usize>gi(hdr, 11); tSubmitUs = <usize>gi(hdr, 12);
+  tWork = <usize>gi(hdr, 13); tReq = <usize>gi(hdr, 14); tPrio = <usize>gi(hdr, 15);
+  tWinB = <usize>gi(hdr, 16); tWinE = <usize>gi(hdr, 17);
+  wEnd = <usize>gi(hdr, 18); wCpu = <usize>gi(hdr, 19); wMem = <usize>gi(hdr, 20);
+  wMaxCpu = <usize>gi(hdr, 21); wMai = <usize>gi(hdr, 22);
+  mCap0 = <usize>gi(hdr, 23); mUp0 = <usize>gi(hdr, 24);
+  eTick = <usize>gi(hdr, 25); eMachine = <usize>gi(hdr, 26); eType = <usize>gi(hdr, 27); eCap = <usize>gi(hdr, 28);
+  cellAcc = <usize>gi(hdr, 29); cellPt = <usize>gi(hdr, 30); machPt = <usize>gi(hdr, 31);
+  mUtilSum = <usize>gi(hdr, 32); mUpTicks = <usize>gi(hdr, 33);
+  const state = <usize>gi(hdr, 34); // scratch block, carved below
+  tickUs = gf(par, 0); startUs = gf(par, 1); oc = gf(par, 2); minMove = gf(par, 3);
+
+  // Carve the state block: 6 task columns, 18 machine columns, candidates.
+  let p = state;
+  const n4 = (<usize>nT << 2), n8 = (<usize>nT << 3), m4 = (<usize>nM << 2), m8 = (<usize>nM << 3);
+  sNext = p; p += n4; sPrev = p; p += n4; sState = p; p += n4; sCur = p; p += n4;
+  sFinV = p; p += n8; sRem = p; p += n8;
+  runHead = p; p += m4; runTail = p; p += m4; pendHead = p; p += m4; pendTail = p; p += m4;
+  runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4;
+  mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
+  mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8;
+  candKey = p; p += n8; cand = p;
+
+  for (let i = 0; i < nT; i++) {
+    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, 0); si(sCur, i, gi(tWinB, i));
+    sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
+  }
+  for (let m = 0; m < nM; m++) {
+    si(runHead, m, -1); si(runTail, m, -1); si(pendHead, m, -1); si(pendTail, m, -1);
+    si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0);
+    sf(mU, m, 0); sf(mReq, m, 0); sf(mV, m, 0); sf(mCap, m, gf(mCap0, m)); sf(mNext, m, Infinity);
+    sf(mMinFin, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
+  }
+  memory.fill(cellAcc, 0, <usize>(nC * NA) << 3);
+  memory.fill(cellPt, 0, <usize>(nC * nP * NPT) << 3);
+  curTick = 0; nextTask = 0; nextEvent = 0;
+  return 0;
+}
+
+/** Bytes of the scratch state block `replayInit` carves for `n` tasks and `m` machines. */
+export function replayStateBytes(n: i32, m: i32): i32 {
+  return n * (4 * 4 + 8 * 2) + m * (8 * 4 + 8 * 8) + n * (4 + 8) + 64;
+}
+
+/** Ticks already simulated. */
+export function replayTick(): i32 { return curTick; }
+
+// ---- lists (doubly linked through next/prev; a task is in one list at a time)
+
+function append(head: usize, tail: usize, m: i32, t: i32): void {
+  const tl = gi(tail, m);
+  si(sPrev, t, tl); si(sNext, t, -1);
+  if (tl < 0) si(head, m, t); else si(sNext, tl, t);
+  si(tail, m, t);
+}
+
+function unlink(head: usize, tail: usize, m: i32, t: i32): void {
+  const p = gi(sPrev, t), n = gi(sNext, t);
+  if (p < 0) si(head, m, n); else si(sNext, p, n);
+  if (n < 0) si(tail, m, p); else si(sPrev, n, p);
+  si(sPrev, t, -1); si(sNext, t, -1);
+}
+
+// ---- usage windows: the window of task k at time t is the first one (from its
+// cursor on) whose end is after t, or its last window (clamp).
+// @ts-ignore: decorator
+@inline function winAt(k: i32, t: f64): i32 {
+  let c = gi(sCur, k);
+  const e = gi(tWinE, k);
+  while (c + 1 < e && !(t < gf(wEnd, c))) c++;
+  si(sCur, k, c);
+  return c;
+}
+
+function refreshU(m: i32, t: f64): void {
+  let u = 0.0, nc = Infinity;
+  let k = gi(runHead, m);
+  while (k >= 0) {
+    const c = winAt(k, t);
+    u += gf(wCpu, c);
+    if (c + 1 < gi(tWinE, k)) { const we = gf(wEnd, c); if (we < nc) nc = we; }
+    k = gi(sNext, k);
+  }
+  sf(mU, m, u); sf(mNext, m, nc);
+  si(mFlags, m, gi(mFlags, m) & ~F_U);
+}
+
+function refreshReq(m: i32): void {
+  let r = 0.0;
+  let k = gi(runHead, m);
+  while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
+  sf(mReq, m, r);
+  si(mFlags, m, gi(mFlags, m) & ~F_REQ);
+}
+
+// @ts-ignore: decorator
+@inline function cellOf(m: i32): i32 { return m / cs; }
+
+/** The machine a task headed for `m` is queued on: m if up, else the next up machine of its cell, else -1. */
+function targetOf(m: i32): i32 {
+  if (gi(mUp, m) != 0) return m;
+  const base = cellOf(m) * cs;
+  let size = nM - base; if (size > cs) size = cs;
+  for (let j = 1; j < size; j++) {
+    const mm = base + (m - base + j) % size;
+    if (gi(mUp, mm) != 0) return mm;
+  }
+  return -1;
+}
+
+function admit(m: i32): void {
+  if ((gi(mFlags, m) & F_REQ) != 0) refreshReq(m);
+  const cap = gf(mCap, m);
+  const cell = cellOf(m);
+  let req = gf(mReq, m);
+  let k = gi(pendHead, m);
+  while (k >= 0) {
+    const nx = gi(sNext, k);
+    const a = gf(tReq, k) * oc;
+    if (req + a <= cap || gi(runCount, m) == 0) {
+      unlink(pendHead, pendTail, m, k); si(pendCount, m, gi(pendCount, m) - 1);
+      append(runHead, runTail, m, k); si(runCount, m, gi(runCount, m) + 1);
+      req += a; // the running list grew at its tail: still its in-order sum
+      const fv = gf(mV, m) + gf(sRem, k);
+      sf(sFinV, k, fv);
+      if (fv < gf(mMinFin, m)) sf(mMinFin, m, fv);
+      si(sState, k, 2);
+      setFlag(m, F_U);
+      addAcc(cell, A_STARTED, 1); addAcc(cell, A_EVENTS, 1);
+    }
+    k = nx;
+  }
+  sf(mReq, m, req);
+  si(mFlags, m, gi(mFlags, m) & ~F_ADMIT);
+}
+
+/** Moves every task of machine m (pending, then running) to the pending queue of `dest` (m itself when -1). */
+function evacuate(m: i32): void {
+  const cell = cellOf(m);
+  let dest = targetOf(m);
+  const own = dest < 0;
+  if (own) dest = m;
+  let moved = 0;
+  if (!own) {
+    let k = gi(pendHead, m);
+    while (k >= 0) {
+      const nx = gi(sNext, k);
+      unlink(pendHead, pendTail, m, k); append(pendHead, pendTail, dest, k);
+      moved++;
+      k = nx;
+    }
+    si(pendCount, dest, gi(pendCount, dest) + gi(pendCount, m)); si(pendCount, m, 0);
+  }
+  const v = gf(mV, m);
+  let k = gi(runHead, m);
+  let nr = 0;
+  while (k >= 0) {
+    const nx = gi(sNext, k);
+    sf(sRem, k, gf(sFinV, k) - v);
+    sf(sFinV, k, Infinity);
+    si(sState, k, 1);
+    unlink(runHead, runTail, m, k); append(pendHead, pendTail, dest, k);
+    nr++; moved++;
+    k = nx;
+  }
+  si(runCount, m, 0);
+  si(pendCount, dest, gi(pendCount, dest) + nr);
+  sf(mU, m, 0); sf(mReq, m, 0); sf(mNext, m, Infinity); sf(mMinFin, m, Infinity);
+  si(mFlags, m, 0);
+  setFlag(dest, F_ADMIT);
+  addAcc(cell, A_REQUEUED, <f64>moved);
+}
+
+function machineEvent(i: i32): void {
+  const m = gi(eMachine, i), ty = gi(eType, i), c = gf(eCap, i);
+  addAcc(cellOf(m), A_EVENTS, 1);
+  if (ty == 1) {
+    if (gi(mUp, m) == 0) return;
+    si(mUp, m, 0);
+    evacuate(m);
+    return;
+  }
+  if (c == c) sf(mCap, m, c); // NaN keeps the capacity it had
+  if (ty == 0 && gi(mUp, m) == 0) si(mUp, m, 1);
+  setFlag(m, F_ADMIT | F_U);
+}
+
+// ---- rebalancing
+
+function moveTask(k: i32, s: i32, d: i32): void {
+  unlink(runHead, runTail, s, k); si(runCount, s, gi(runCount, s) - 1);
+  const fv = gf(mV, d) + (gf(sFinV, k) - gf(mV, s));
+  sf(sFinV, k, fv);
+  append(runHead, runTail, d, k); si(runCount, d, gi(runCount, d) + 1);
+  if (fv < gf(mMinFin, d)) sf(mMinFin, d, fv);
+  setFlag(s, F_U | F_REQ | F_ADMIT);
+  setFlag(d, F_U | F_REQ);
+}
+
+/** Collects the migratable running tasks of s (priority < 2, max CPU < 0.025) into cand; returns the count. */
+function collect(s: i32, t: f64): i32 {
+  let n = 0;
+  let k = gi(runHead, s);
+  while (k >= 0) {
+    const c = winAt(k, t);
+    if (gi(tPrio, k) < MIGRATABLE_PRIO && gf(wMaxCpu, c) < MIGRATABLE_MAXCPU) { si(cand, n, k); n++; }
+    k = gi(sNext, k);
+  }
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function before(a: f64, b: f64, desc: bool): bool {
+  // NaN sorts last; ties keep list order (stable insertion sort below).
+  if (b != b) return a == a;
+  return desc ? a > b : a < b;
+}
+
+function sortCand(n: i32): void {
+  if (policy < 3) return;
+  const desc = policy == 6;
+  for (let i = 0; i < n; i++) {
+    const k = gi(cand, i);
+    const c = gi(sCur, k);
+    let key: f64;
+    if (policy == 3) key = gf(tReq, k);
+    else if (policy == 4 || policy == 6) key = gf(wCpu, c);
+    else if (policy == 5) key = gf(wMem, c);
+    else key = gf(wMai, c);
+    sf(candKey, i, key);
+  }
+  for (let i = 1; i < n; i++) {
+    const k = gi(cand, i), key = gf(candKey, i);
+    let j = i - 1;
+    while (j >= 0 && before(key, gf(candKey, j), desc)) {
+      si(cand, j + 1, gi(cand, j)); sf(candKey, j + 1, gf(candKey, j));
+      j--;
+    }
+    si(cand, j + 1, k); sf(candKey, j + 1, key);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function candCpu(i: i32): f64 { return gf(wCpu, gi(sCur, gi(cand, i))); }
+// @ts-ignore: decorator
+@inline function candMem(i: i32): f64 { return gf(wMem, gi(sCur, gi(cand, i))); }
+
+function rebalanceCell(cell: i32, t: f64, point: i32): void {
+  const base = cell * cs;
+  let end = base + cs; if (end > nM) end = nM;
+  // Lowest and second-lowest loaded up machines (ties: lower index).
+  let f = -1, g = -1;
+  for (let m = base; m < end; m++) {
+    if (gi(mUp, m) == 0) continue;
+    const u = gf(mU, m);
+    if (f < 0 || u < gf(mU, f)) { g = f; f = m; }
+    else if (g < 0 || u < gf(mU, g)) g = m;
+  }
+  if (f < 0) return;
+  let lf = gf(mU, f), lg = g >= 0 ? gf(mU, g) : 0.0;
+  const capF = gf(mCap, f), capG = g >= 0 ? gf(mCap, g) : 0.0;
+  if (policy == 1) {
+    for (let s = base; s < end; s++) {
+      if (s == f || gi(mUp, s) == 0) continue;
+      const ls = gf(mU, s);
+      const n = collect(s, t);
+      if (n == 0) continue;
+      let diff = 0.0;
+      for (let i = 0; i < n; i++) diff += candCpu(i);
+      if (!(diff > 0.0 && lf + diff <= ls && diff <= MOVE_SHARE * ls && lf + diff <= capF)) continue;
+      let mem = 0.0;
+      for (let i = 0; i < n; i++) { mem += candMem(i); moveTask(gi(cand, i), s, f); }
+      lf += diff;
+      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, <f64>n); addAcc(cell, A_MIG1, <f64>n); addAcc(cell, A_EVENTS, <f64>n);
+      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, <f64>n); addPt(cell, point, P_MIG1, <f64>n);
+    }
+    return;
+  }
+  if (g < 0) return;
+  for (let s = base; s < end; s++) {
+    if (s == f || s == g || gi(mUp, s) == 0) continue;
+    const ls = gf(mU, s);
+    const n = collect(s, t);
+    if (n == 0) continue;
+    sortCand(n);
+    const limit = MOVE_SHARE * ls;
+    let i = 0, a1 = 0.0;
+    while (i < n) {
+      const c = candCpu(i);
+      if (lf + a1 + c <= ls && lf + a1 + c <= capF && a1 + c <= limit) { a1 += c; i++; } else break;
+    }
+    let j = i, a2 = 0.0;
+    while (j < n) {
+      const c = candCpu(j);
+      if (lg + a2 + c <= ls && lg + a2 + c <= capG && a1 + a2 + c <= limit) { a2 += c; j++; } else break;
+    }
+    if (a1 > minMove) {
+      let mem = 0.0;
+      for (let x = 0; x < i; x++) { mem += candMem(x); moveTask(gi(cand, x), s, f); }
+      lf += a1;
+      const cnt = <f64>i;
+      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, cnt); addAcc(cell, A_MIG1, cnt); addAcc(cell, A_EVENTS, cnt);
+      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, cnt); addPt(cell, point, P_MIG1, cnt);
+    }
+    if (a2 > minMove) {
+      let mem = 0.0;
+      for (let x = i; x < j; x++) { mem += candMem(x); moveTask(gi(cand, x), s, g); }
+      lg += a2;
+      const cnt = <f64>(j - i);
+      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, cnt); addAcc(cell, A_MIG2, cnt); addAcc(cell, A_EVENTS, cnt);
+      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, cnt); addPt(cell, point, P_MIG2, cnt);
+    }
+  }
+}
+
+// ---- the tick loop
+
+function refreshAll(t: f64): void {
+  for (let m = 0; m < nM; m++) {
+    if (gi(mUp, m) == 0) continue;
+    if ((gi(mFlags, m) & F_U) != 0 || !(t < gf(mNext, m))) refreshU(m, t);
+  }
+}
+
+function step(k: i32): void {
+  const t = startUs + <f64>k * tickUs;
+  const tEnd = startUs + <f64>(k + 1) * tickUs;
+  const point = k / sampleEvery;
+  // 1. machine events of this tick
+  while (nextEvent < nE && gi(eTick, nextEvent) == k) { machineEvent(nextEvent); nextEvent++; }
+  // 2. arrivals
+  while (nextTask < nT && gi(tSubmitTick, nextTask) == k) {
+    const i = nextTask;
+    const own = gi(tMachine, i);
+    const tgt = targetOf(own);
+    const m = tgt >= 0 ? tgt : own;
+    append(pendHead, pendTail, m, i); si(pendCount, m, gi(pendCount, m) + 1);
+    si(sState, i, 1);
+    setFlag(m, F_ADMIT);
+    const cell = cellOf(m);
+    addAcc(cell, A_ARRIVED, 1); addAcc(cell, A_EVENTS, 1);
+    nextTask++;
+  }
+  // 3. admission
+  for (let m = 0; m < nM; m++) {
+    if (gi(mUp, m) != 0 && (gi(mFlags, m) & F_ADMIT) != 0) admit(m);
+  }
+  // 4. usage
+  refreshAll(t);
+  // 5. rebalancing every `interval` ticks, at the first tick of the period
+  if (policy != 0 && k % interval == 0) {
+    for (let c = 0; c < nC; c++) rebalanceCell(c, t, point);
+    refreshAll(t);
+  }
+  // 6. metrics of the tick, progress, finishes
+  for (let c = 0; c < nC; c++) {
+    const base = c * cs;
+    let end = base + cs; if (end > nM) end = nM;
+    for (let m = base; m < end; m++) {
+      if (gi(mUp, m) == 0) continue;
+      const u = gf(mU, m), cap = gf(mCap, m);
+      const used = u < cap ? u : cap;
+      const over = u > cap ? u - cap : 0.0;
+      const util = cap > 0.0 ? used / cap : 0.0;
+      addAcc(c, A_CPU, used); addAcc(c, A_CAP, cap); addAcc(c, A_OVER, over); addAcc(c, A_UP, 1);
+      addPt(c, point, P_CPU, used); addPt(c, point, P_CAP, cap); addPt(c, point, P_OVER, over); addPt(c, point, P_UP, 1);
+      sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + 1.0);
+      sf(mPUtil, m, gf(mPUtil, m) + util); sf(mPUp, m, gf(mPUp, m) + 1.0);
+      const inc = u > cap ? tickUs * (cap / u) : tickUs;
+      const v = gf(mV, m) + inc;
+      sf(mV, m, v);
+      if (v >= gf(mMinFin, m)) {
+        let mf = Infinity;
+        let x = gi(runHead, m);
+        while (x >= 0) {
+          const nx = gi(sNext, x);
+          const fv = gf(sFinV, x);
+          if (v >= fv) {
+            unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
+            si(sState, x, 3);
+            const delay = tEnd - gf(tSubmitUs, x);
+            const w = gf(tWork, x);
+            addAcc(c, A_DELAY, delay); addAcc(c, A_STRETCH, delay / (w > tickUs ? w : tickUs));
+            addAcc(c, A_FIN, 1); addAcc(c, A_EVENTS, 1);
+            setFlag(m, F_U | F_REQ | F_ADMIT);
+          } else if (fv < mf) mf = fv;
+          x = nx;
+        }
+        sf(mMinFin, m, mf);
+      }
+    }
+  }
+  // 7. end of a series point
+  if ((k + 1) % sampleEvery == 0 || k + 1 == nTicks) {
+    for (let c = 0; c < nC; c++) {
+      const base = c * cs;
+      let end = base + cs; if (end > nM) end = nM;
+      let run = 0, pend = 0;
+      for (let m = base; m < end; m++) { run += gi(runCount, m); pend += gi(pendCount, m); }
+      addPt(c, point, P_RUN, <f64>run); addPt(c, point, P_PEND, <f64>pend);
+    }
+    for (let m = 0; m < nM; m++) {
+      const n = gf(mPUp, m);
+      sf(machPt, m * nP + point, n > 0 ? gf(mPUtil, m) / n : NaN);
+      sf(mPUtil, m, 0); sf(mPUp, m, 0);
+    }
+  }
+}
+
+/** Simulates ticks up to (not including) `until` (clamped to the run length); returns the tick reached. */
+export function replayStep(until: i32): i32 {
+  if (until > nTicks) until = nTicks;
+  while (curTick < until) { step(curTick); curTick++; }
+  return curTick;
+}

@@ -1,0 +1,68 @@
+/**
+ * Replay parameters of the GiantVM study (SPEC §6): defaults and validation.
+ * Every rejected option throws `FairfitError('INVALID_OPTION')` naming the field.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { POLICIES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
+
+/** {@link ReplayParams} with every optional field filled in. */
+export type ResolvedParams = Required<ReplayParams>;
+
+/** SPEC §6 defaults (plus the replay-core choices documented in docs/model.md). */
+export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
+  policy: 'no_migration',
+  machines: 800,
+  cellSize: 4,
+  interval: 10,
+  capacity: 0.5,
+  overcommit: 1.0,
+  seed: 1,
+  usage: 'trace',
+  tick: 1e6,
+  usageRatio: 0.5,
+  minMove: 0.005,
+});
+
+const USAGE_MODES: readonly UsageMode[] = ['trace', 'request', 'synthetic'];
+
+function bad(field: string, message: string, value: unknown): never {
+  throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
+}
+
+function positiveInt(field: string, v: unknown): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(field, 'must be an integer ≥ 1', v);
+  return v;
+}
+
+function positive(field: string, v: unknown, allowZero = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!allowZero && v === 0)) {
+    bad(field, allowZero ? 'must be a finite number ≥ 0' : 'must be a finite number > 0', v);
+  }
+  return v;
+}
+
+/**
+ * The SPEC §6 defaults with `overrides` applied, validated.
+ *
+ * @throws FairfitError `INVALID_OPTION` naming the first bad field.
+ * @example defaultParams({ policy: 'fine_grained', machines: 700 })
+ */
+export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedParams {
+  const p: Record<string, unknown> = { ...DEFAULT_PARAMS };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) p[k] = v;
+  for (const k of Object.keys(p)) if (!(k in DEFAULT_PARAMS)) bad(k, 'is not a replay parameter', p[k]);
+  if (!POLICIES.includes(p.policy as PolicyName)) bad('policy', `must be one of ${POLICIES.join(', ')}`, p.policy);
+  if (p.machines !== 'trace') positiveInt('machines', p.machines);
+  positiveInt('cellSize', p.cellSize);
+  positiveInt('interval', p.interval);
+  positive('capacity', p.capacity);
+  positive('overcommit', p.overcommit);
+  if (typeof p.seed !== 'number' || !Number.isInteger(p.seed)) bad('seed', 'must be an integer', p.seed);
+  if (!USAGE_MODES.includes(p.usage as UsageMode)) bad('usage', `must be one of ${USAGE_MODES.join(', ')}`, p.usage);
+  positive('tick', p.tick);
+  positive('usageRatio', p.usageRatio, true);
+  positive('minMove', p.minMove, true);
+  return p as unknown as ResolvedParams;
+}

@@ -1,0 +1,349 @@
+/**
+ * Turns a {@link ReplayInput} and {@link ReplayParams} into the columns the
+ * replay kernel consumes (SPEC §6): machines (M identical, or the machines of
+ * `machine_events`), one seeded machine draw per task, per-task usage windows
+ * (mode + fall-back), and tasks sorted by arrival tick. Everything random is
+ * drawn here, once, so that simulating any range of cells sees exactly what a
+ * full run sees.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
+import { Rng } from '../../rng.ts';
+// SYNTH-IMPORT
+import { defaultParams, type ResolvedParams } from './params.ts';
+import { POLICIES, type ReplayParams } from './types.ts';
+
+/** Cells `[first, first + count)`. */
+export interface CellRange {
+  first: number;
+  count: number;
+}
+
+/** The trace capacity the `capacity` parameter stands for in `machines: 'trace'` (the most common machine). */
+export const TRACE_REFERENCE_CPU = 0.5;
+
+/** Per-task columns, tasks sorted by (arrival tick, task id). */
+export interface PreparedTasks {
+  /** Dense task id in the input {@link TaskTable}. */
+  id: Int32Array;
+  /** Machine the task was submitted to (seeded uniform draw). */
+  machine: Int32Array;
+  submitTick: Int32Array;
+  /** Effective submit time, µs (time-0 rows: the trace start). */
+  submitUs: Float64Array;
+  /** Work at full speed, µs (+Infinity: never finishes). */
+  work: Float64Array;
+  /** CPU request. */
+  req: Float64Array;
+  priority: Int32Array;
+  /** Usage windows of the task: [winB, winE) in {@link PreparedWindows}. */
+  winB: Int32Array;
+  winE: Int32Array;
+}
+
+/** Usage windows of all tasks (each task has ≥ 1). The window of time t is the first whose end is after t, else the last. */
+export interface PreparedWindows {
+  end: Float64Array;
+  cpu: Float64Array;
+  mem: Float64Array;
+  maxCpu: Float64Array;
+  mai: Float64Array;
+}
+
+/** Machine events, sorted by tick (types 0 ADD, 1 REMOVE, 2 UPDATE; cap NaN = keep). */
+export interface PreparedEvents {
+  tick: Int32Array;
+  machine: Int32Array;
+  type: Int32Array;
+  cap: Float64Array;
+}
+
+/** Everything one replay needs; structured-clonable (typed arrays and plain data only). */
+export interface PreparedReplay {
+  params: ResolvedParams;
+  policyIndex: number;
+  start: number;
+  end: number;
+  tick: number;
+  ticks: number;
+  /** Ticks per series point (a multiple of `interval`). */
+  sampleEvery: number;
+  points: number;
+  machines: number;
+  cellSize: number;
+  cells: number;
+  tasks: PreparedTasks;
+  windows: PreparedWindows;
+  /** Initial capacity and up state of each machine. */
+  machineCap: Float64Array;
+  machineUp: Int32Array;
+  events: PreparedEvents;
+  /** Modes and counts: what was resolved, what fell back, what was left out (and why). */
+  info: Record<string, number | string>;
+}
+
+function dim(field: string, got: number, want: number): void {
+  if (got !== want) throw new FairfitError('DIMENSION_MISMATCH', `${field} has ${got} rows, expected ${want}`, { field });
+}
+
+function checkTasks(t: TaskTable): void {
+  if (!Number.isInteger(t.count) || t.count < 0) throw new FairfitError('INVALID_OPTION', `tasks.count must be an integer ≥ 0, got ${t.count}`, { field: 'tasks.count' });
+  for (const f of ['submit', 'duration', 'cpuRequest', 'memRequest', 'priority'] as const) dim(`tasks.${f}`, t[f].length, t.count);
+  for (let i = 0; i < t.count; i++) {
+    const d = t.duration[i]!;
+    if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: i });
+    const c = t.cpuRequest[i]!;
+    if (c < 0 || c === Infinity) throw new FairfitError(c < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.cpuRequest[${i}] must be finite and ≥ 0, got ${c}`, { field: 'tasks.cpuRequest', index: i });
+    const m = t.memRequest[i]!;
+    if (m < 0 || m === Infinity) throw new FairfitError(m < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.memRequest[${i}] must be finite and ≥ 0, got ${m}`, { field: 'tasks.memRequest', index: i });
+  }
+}
+
+function checkUsage(u: UsageTable, tasks: number): void {
+  for (const f of ['task', 'start', 'end', 'cpu', 'mem', 'maxCpu', 'mai'] as const) dim(`usage.${f}`, u[f].length, u.count);
+  for (let i = 0; i < u.count; i++) {
+    const k = u.task[i]!;
+    if (!(k >= 0 && k < tasks)) throw new FairfitError('INDEX_OUT_OF_RANGE', `usage.task[${i}] = ${k} is not a task id (0..${tasks - 1})`, { field: 'usage.task', index: i });
+    for (const f of ['cpu', 'mem'] as const) {
+      const v = u[f][i]!;
+      if (!Number.isFinite(v)) throw new FairfitError('NOT_FINITE', `usage.${f}[${i}] must be finite, got ${v}`, { field: `usage.${f}`, index: i });
+      if (v < 0) throw new FairfitError('NEGATIVE_VALUE', `usage.${f}[${i}] must be ≥ 0, got ${v}`, { field: `usage.${f}`, index: i });
+    }
+    if (Number.isNaN(u.end[i]!)) throw new FairfitError('NOT_FINITE', `usage.end[${i}] must be a number, got NaN`, { field: 'usage.end', index: i });
+  }
+}
+
+/** Window lists per task from a usage table (stable by start), or undefined for tasks without any. */
+function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order: Int32Array } {
+  const count = new Int32Array(tasks + 1);
+  for (let i = 0; i < u.count; i++) count[u.task[i]! + 1]!++;
+  for (let k = 0; k < tasks; k++) count[k + 1]! += count[k]!;
+  const order = new Int32Array(u.count);
+  const at = count.slice(0, tasks);
+  for (let i = 0; i < u.count; i++) order[at[u.task[i]!]!++] = i;
+  // Within a task, order by start (stable): usually already sorted, so insertion sort is linear.
+  for (let k = 0; k < tasks; k++) {
+    for (let i = count[k]! + 1; i < count[k + 1]!; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= count[k]! && u.start[order[j]!]! > u.start[x]!) { order[j + 1] = order[j]!; j--; }
+      order[j + 1] = x;
+    }
+  }
+  return { first: count, order };
+}
+
+/**
+ * Resolves machines, draws every task's machine (one uniform draw per task, in
+ * task order, from `Rng(seed)`), resolves usage per task and sorts tasks by
+ * arrival. See docs/model.md "Trace replay (GiantVM)" for every rule.
+ *
+ * @throws FairfitError `INVALID_OPTION` (bad params, `machines: 'trace'` without machine events, bad window),
+ *   `DIMENSION_MISMATCH`, `NOT_FINITE`, `NEGATIVE_VALUE`, `INDEX_OUT_OF_RANGE` naming the column and row.
+ */
+export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial<ReplayParams>): PreparedReplay {
+  const p = defaultParams(params);
+  const { start, end } = input;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
+    throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
+  }
+  const tasks = input.tasks;
+  checkTasks(tasks);
+  const info: Record<string, number | string> = { usage: p.usage, machinesMode: p.machines === 'trace' ? 'trace' : 'identical' };
+  const tick = p.tick;
+  const ticks = Math.max(1, Math.ceil((end - start) / tick));
+
+  // Machines.
+  let machines: number;
+  let machineCap: Float64Array;
+  let machineUp: Int32Array;
+  let events: PreparedEvents;
+  if (p.machines === 'trace') {
+    const me = input.machineEvents;
+    if (!me) throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events in the input (machine_events/)", { field: 'machines' });
+    for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) dim(`machineEvents.${f}`, me[f].length, me.count);
+    machines = me.machines;
+    if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
+    machineCap = new Float64Array(machines);
+    machineUp = new Int32Array(machines);
+    const scale = p.capacity / TRACE_REFERENCE_CPU;
+    const keep: number[] = [];
+    let afterEnd = 0;
+    let capMissing = 0;
+    for (let i = 0; i < me.count; i++) {
+      const m = me.machine[i]!;
+      if (!(m >= 0 && m < machines && Number.isInteger(m))) throw new FairfitError('INDEX_OUT_OF_RANGE', `machineEvents.machine[${i}] = ${m} is not a machine id (0..${machines - 1})`, { field: 'machineEvents.machine', index: i });
+      const ty = me.type[i]!;
+      if (ty !== 0 && ty !== 1 && ty !== 2) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2, got ${ty}`, { field: 'machineEvents.type', index: i });
+      const t = me.time[i]!;
+      if (Number.isNaN(t)) throw new FairfitError('NOT_FINITE', `machineEvents.time[${i}] is NaN`, { field: 'machineEvents.time', index: i });
+      if (t >= end) { afterEnd++; continue; }
+      keep.push(i);
+    }
+    keep.sort((a, b) => me.time[a]! - me.time[b]! || a - b);
+    const n = keep.length;
+    events = { tick: new Int32Array(n), machine: new Int32Array(n), type: new Int32Array(n), cap: new Float64Array(n) };
+    for (let j = 0; j < n; j++) {
+      const i = keep[j]!;
+      const t = me.time[i]!;
+      events.tick[j] = t <= start ? 0 : Math.floor((t - start) / tick);
+      events.machine[j] = me.machine[i]!;
+      events.type[j] = me.type[i]!;
+      let c = me.cpu[i]!;
+      if (Number.isNaN(c) && me.type[i] === 0) { c = TRACE_REFERENCE_CPU; capMissing++; }
+      events.cap[j] = Number.isNaN(c) ? Number.NaN : c * scale;
+    }
+    info.machineEvents = n;
+    info.machineEventsAfterEnd = afterEnd;
+    info.machineAddsWithoutCapacity = capMissing;
+  } else {
+    machines = p.machines;
+    machineCap = new Float64Array(machines).fill(p.capacity);
+    machineUp = new Int32Array(machines).fill(1);
+    events = { tick: new Int32Array(0), machine: new Int32Array(0), type: new Int32Array(0), cap: new Float64Array(0) };
+  }
+  const cellSize = p.cellSize;
+  const cells = Math.ceil(machines / cellSize);
+
+  // One machine draw per task, in task order, whatever happens to the task later.
+  const rng = new Rng(p.seed);
+  const draw = new Int32Array(tasks.count);
+  for (let i = 0; i < tasks.count; i++) draw[i] = rng.below(machines);
+
+  // Usage source per task.
+  let table: UsageTable | undefined;
+  if (p.usage === 'trace') table = input.usage;
+  else if (p.usage === 'synthetic') throw new FairfitError('INVALID_OPTION', 'SYNTH-PENDING', { field: 'usage' });
+  if (table) checkUsage(table, tasks.count);
+  const byTask = table ? windowsByTask(table, tasks.count) : undefined;
+
+  // Arrivals: tasks submitted before `end` (NaN submit: never submitted in the window).
+  const runs = (tasks as { runs?: Int32Array }).runs;
+  const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
+  const arriving: number[] = [];
+  let afterEnd = 0, noSubmit = 0, censored = 0;
+  for (let i = 0; i < tasks.count; i++) {
+    const s = tasks.submit[i]!;
+    if (Number.isNaN(s)) { noSubmit++; continue; }
+    if (s >= end) { afterEnd++; continue; }
+    arriving.push(i);
+  }
+  const n = arriving.length;
+  const tickOf = (i: number): number => (tasks.submit[i]! <= start ? 0 : Math.floor((tasks.submit[i]! - start) / tick));
+  // Counting sort by tick keeps task order within a tick.
+  const perTick = new Int32Array(ticks + 1);
+  for (const i of arriving) perTick[tickOf(i) + 1]!++;
+  for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
+  const sorted = new Int32Array(n);
+  for (const i of arriving) sorted[perTick[tickOf(i)]!++] = i;
+
+  const out: PreparedTasks = {
+    id: sorted,
+    machine: new Int32Array(n),
+    submitTick: new Int32Array(n),
+    submitUs: new Float64Array(n),
+    work: new Float64Array(n),
+    req: new Float64Array(n),
+    priority: new Int32Array(n),
+    winB: new Int32Array(n),
+    winE: new Int32Array(n),
+  };
+  let nw = 0;
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
+    nw += w > 0 ? w : 1;
+  }
+  const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
+  let at = 0, withWindows = 0, fallback = 0, reqMissing = 0;
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    const s = tasks.submit[i]!;
+    const sub = s <= start ? start : s;
+    let work = tasks.duration[i]!;
+    if (Number.isNaN(work)) work = Infinity;
+    // A task the trace never scheduled and never ended was still pending at the end of the
+    // window: its run time is censored, so it runs until the end of the replay.
+    if (runs && lastEvent && runs[i] === 0 && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = end - sub; censored++; }
+    let req = tasks.cpuRequest[i]!;
+    if (Number.isNaN(req)) { req = 0; reqMissing++; }
+    let mem = tasks.memRequest[i]!;
+    if (Number.isNaN(mem)) mem = 0;
+    out.machine[j] = draw[i]!;
+    out.submitTick[j] = tickOf(i);
+    out.submitUs[j] = sub;
+    out.work[j] = work;
+    out.req[j] = req;
+    out.priority[j] = tasks.priority[i]!;
+    out.winB[j] = at;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
+    if (w > 0 && table) {
+      withWindows++;
+      let prevEnd = -Infinity;
+      for (let x = byTask!.first[i]!; x < byTask!.first[i + 1]!; x++) {
+        const r = byTask!.order[x]!;
+        // Ends made non-decreasing so "first window ending after t" is well defined with a cursor.
+        prevEnd = Math.max(prevEnd, table.end[r]!);
+        win.end[at] = prevEnd;
+        win.cpu[at] = table.cpu[r]!;
+        win.mem[at] = table.mem[r]!;
+        const mx = table.maxCpu[r]!;
+        win.maxCpu[at] = Number.isNaN(mx) ? table.cpu[r]! : mx;
+        win.mai[at] = table.mai[r]!;
+        at++;
+      }
+    } else {
+      if (p.usage !== 'request') fallback++;
+      win.end[at] = Infinity;
+      win.cpu[at] = req * p.usageRatio;
+      win.mem[at] = mem;
+      win.maxCpu[at] = req;
+      win.mai[at] = Number.NaN;
+      at++;
+    }
+    out.winE[j] = at;
+  }
+  info.tasks = tasks.count;
+  info.arriving = n;
+  info.submittedAfterEnd = afterEnd;
+  info.neverSubmitted = noSubmit;
+  info.censoredPending = censored;
+  info.requestMissing = reqMissing;
+  info.usageWindows = table ? table.count : 0;
+  info.tasksWithWindows = withWindows;
+  info.usageFallbackToRequest = fallback;
+  info.ticks = ticks;
+  info.tickUs = tick;
+  info.machines = machines;
+  info.cells = cells;
+
+  const cycles = Math.ceil(ticks / p.interval);
+  const maxPoints = Math.min(1000, Math.max(50, Math.floor(4e6 / machines)));
+  const sampleEvery = p.interval * Math.max(1, Math.ceil(cycles / maxPoints));
+  return {
+    params: p,
+    policyIndex: POLICIES.indexOf(p.policy),
+    start,
+    end,
+    tick,
+    ticks,
+    sampleEvery,
+    points: Math.ceil(ticks / sampleEvery),
+    machines,
+    cellSize,
+    cells,
+    tasks: out,
+    windows: win,
+    machineCap,
+    machineUp,
+    events,
+    info,
+  };
+}
+
+/** Number of cells of a prepared replay (ranges for {@link simulateCells} are in these units). */
+export function cellCount(prepared: PreparedReplay): number {
+  return prepared.cells;
+}

@@ -1,0 +1,132 @@
+/**
+ * The WebAssembly trace replay of the GiantVM study (SPEC §6): prepare once,
+ * simulate any range of cells in its own WebAssembly instance (columns copied
+ * in one batch, the tick loop entirely in `assembly/replay.ts`), merge parts in
+ * cell order. `simulate` is prepare + one part + merge.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import type { ReplayInput } from '../../model/tasks.ts';
+import { gini } from '../../kernels/gini.ts';
+import { Core } from '../../wasm/module.ts';
+import { finalizeRun, NA, NPT, type PartialRun } from './merge.ts';
+import { prepareReplay, type CellRange, type PreparedReplay } from './prepare.ts';
+import type { ReplayParams, RunResult } from './types.ts';
+
+export { prepareReplay, cellCount, type CellRange, type PreparedReplay } from './prepare.ts';
+export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './params.ts';
+export type { PartialRun } from './merge.ts';
+
+/** How many progress reports one `simulateCells` call makes at most (each is one `replayStep` call). */
+const CHUNKS = 64;
+
+/** The machines, tasks, windows and events of a range of cells, re-indexed locally. */
+function slice(prep: PreparedReplay, cells: CellRange) {
+  const m0 = cells.first * prep.cellSize;
+  const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
+  const t = prep.tasks;
+  const pick: number[] = [];
+  for (let j = 0; j < t.machine.length; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) pick.push(j); }
+  let nw = 0;
+  for (const j of pick) nw += t.winE[j]! - t.winB[j]!;
+  const e = prep.events;
+  const ev: number[] = [];
+  for (let i = 0; i < e.machine.length; i++) { const m = e.machine[i]!; if (m >= m0 && m < m1) ev.push(i); }
+  return { m0, m1, pick, nw, ev };
+}
+
+/**
+ * Simulates cells `[first, first + count)` (default: all) in a fresh WebAssembly
+ * instance. The result depends only on those cells, so parts can run on
+ * different threads and be merged with {@link mergeRuns}.
+ *
+ * @param onProgress called a few times (never per task) with ticks done / total.
+ * @throws FairfitError `INVALID_OPTION` for a cell range outside the replay.
+ */
+export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onProgress?: (done: number, total: number) => void): PartialRun {
+  const range = cells ?? { first: 0, count: prepared.cells };
+  if (!Number.isInteger(range.first) || !Number.isInteger(range.count) || range.first < 0 || range.count < 1 || range.first + range.count > prepared.cells) {
+    throw new FairfitError('INVALID_OPTION', `cells [${range.first}, ${range.first + range.count}) is not a range of the ${prepared.cells} cells`, { field: 'cells' });
+  }
+  const began = performance.now();
+  const { m0, m1, pick, nw, ev } = slice(prepared, range);
+  const nT = pick.length, nM = m1 - m0, nE = ev.length, P = prepared.points;
+  const core = new Core();
+  const t = prepared.tasks, w = prepared.windows;
+  // Task columns, gathered in one pass each.
+  const iMachine = core.alloc(nT * 4), iTick = core.alloc(nT * 4), iPrio = core.alloc(nT * 4), iWinB = core.alloc(nT * 4), iWinE = core.alloc(nT * 4);
+  const fSub = core.alloc(nT * 8), fWork = core.alloc(nT * 8), fReq = core.alloc(nT * 8);
+  const wE = core.alloc(nw * 8), wC = core.alloc(nw * 8), wM = core.alloc(nw * 8), wX = core.alloc(nw * 8), wA = core.alloc(nw * 8);
+  {
+    const machine = core.i32(iMachine, nT), tick = core.i32(iTick, nT), prio = core.i32(iPrio, nT), wb = core.i32(iWinB, nT), we = core.i32(iWinE, nT);
+    const sub = core.f64(fSub, nT), work = core.f64(fWork, nT), req = core.f64(fReq, nT);
+    const end = core.f64(wE, nw), cpu = core.f64(wC, nw), mem = core.f64(wM, nw), mx = core.f64(wX, nw), mai = core.f64(wA, nw);
+    let at = 0;
+    for (let x = 0; x < nT; x++) {
+      const j = pick[x]!;
+      machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
+      sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
+      const b = t.winB[j]!, e = t.winE[j]!;
+      end.set(w.end.subarray(b, e), at); cpu.set(w.cpu.subarray(b, e), at); mem.set(w.mem.subarray(b, e), at);
+      mx.set(w.maxCpu.subarray(b, e), at); mai.set(w.mai.subarray(b, e), at);
+      wb[x] = at; at += e - b; we[x] = at;
+    }
+  }
+  const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
+  const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
+  const eTick = core.alloc(nE * 4), eMach = core.alloc(nE * 4), eType = core.alloc(nE * 4), eCap = core.alloc(nE * 8);
+  {
+    const a = core.i32(eTick, nE), b = core.i32(eMach, nE), c = core.i32(eType, nE), d = core.f64(eCap, nE);
+    const e = prepared.events;
+    for (let x = 0; x < nE; x++) { const i = ev[x]!; a[x] = e.tick[i]!; b[x] = e.machine[i]! - m0; c[x] = e.type[i]!; d[x] = e.cap[i]!; }
+  }
+  const cellAcc = core.alloc(range.count * NA * 8);
+  const cellPt = core.alloc(range.count * P * NPT * 8);
+  const machPt = core.alloc(nM * P * 8);
+  const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
+  const state = core.alloc(core.exports.replayStateBytes(nT, nM));
+  const hdr = core.alloc(48 * 4), par = core.alloc(8 * 8);
+  core.i32(hdr, 48).set([
+    nT, nM, range.count, nE, prepared.cellSize, prepared.policyIndex, prepared.params.interval, prepared.sampleEvery, P, prepared.ticks,
+    iMachine, iTick, fSub, fWork, fReq, iPrio, iWinB, iWinE,
+    wE, wC, wM, wX, wA, mCap, mUp, eTick, eMach, eType, eCap,
+    cellAcc, cellPt, machPt, utilSum, upTicks, state,
+  ]);
+  core.f64(par, 4).set([prepared.tick, prepared.start, prepared.params.overcommit, prepared.params.minMove]);
+  core.exports.replayInit(hdr, par);
+  const total = prepared.ticks;
+  const chunk = Math.max(1, Math.ceil(total / CHUNKS));
+  for (let done = 0; done < total;) {
+    done = core.exports.replayStep(Math.min(total, done + chunk));
+    onProgress?.(done, total);
+  }
+  return {
+    first: range.first,
+    count: range.count,
+    machineFirst: m0,
+    machines: nM,
+    cellAcc: core.f64(cellAcc, range.count * NA).slice(),
+    cellPt: core.f64(cellPt, range.count * P * NPT).slice(),
+    machPt: core.f64(machPt, nM * P).slice(),
+    utilSum: core.f64(utilSum, nM).slice(),
+    upTicks: core.f64(upTicks, nM).slice(),
+    elapsedMs: performance.now() - began,
+  };
+}
+
+/**
+ * Merges parts (in cell order, covering every cell once) into one run:
+ * byte-identical to a single part covering all cells.
+ *
+ * @throws FairfitError `INVALID_OPTION` when the parts are out of order, overlap or leave cells out.
+ */
+export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
+  return finalizeRun(prepared, parts, gini);
+}
+
+/** Prepare + simulate every cell in this thread + merge. */
+export function simulate(input: ReplayInput, params: Partial<ReplayParams>): RunResult {
+  const prepared = prepareReplay(input, params);
+  return mergeRuns(prepared, [simulateCells(prepared)]);
+}
