@@ -349,11 +349,17 @@ export interface TaskEventsResult {
   summary: ReadSummary;
 }
 
-/** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}. */
-export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<TaskEventsResult> {
+/** Streams `task_events` into a {@link TaskTableBuilder} (the table is built later, once the window end is known). */
+export async function scanTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
   const files = partFiles(path, opts.parts);
-  const b = new TaskTableBuilder(TRACE_START);
-  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) b.add(batch);
+  const builder = new TaskTableBuilder(TRACE_START);
+  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
+  return { builder, files };
+}
+
+/** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}; the window ends at the last event. */
+export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<TaskEventsResult> {
+  const { builder: b, files } = await scanTaskEvents(path, opts, problems);
   const end = b.lastTime;
   const { tasks, missingRequests } = b.build(end);
   return { tasks, ids: b.ids, start: TRACE_START, end, missingRequests, summary: summaryOf(files, b.events, problems) };
@@ -532,25 +538,30 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
   const problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
-  const te = await readTaskEvents(isRoot ? join(dir, 'task_events') : dir, { strict: opts.strict, parts: opts.taskEventParts }, problems);
-  const files = [...te.summary.files];
-  let rows = te.summary.rows;
-  const source: Record<string, unknown> = {
-    format: 'google2011',
-    path: dir,
-    taskEvents: te.summary.rows,
-    tasks: te.tasks.count,
-    missingRequests: te.missingRequests,
-  };
-  const out: ReplayInput & { summary: ReadSummary } = { tasks: te.tasks, start: te.start, end: te.end, source, summary: summaryOf(files, rows, problems) };
+  const te = await scanTaskEvents(isRoot ? join(dir, 'task_events') : dir, { strict: opts.strict, parts: opts.taskEventParts }, problems);
+  const files = [...te.files];
+  let rows = te.builder.events;
+  const source: Record<string, unknown> = { format: 'google2011', path: dir, taskEvents: te.builder.events };
+  // The window ends at the last event of task_events or task_usage, whichever is later.
+  let end = te.builder.lastTime;
+  let usage: UsageTable | undefined;
   if (isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'))) {
-    const u = await readTaskUsage(join(dir, 'task_usage'), te.ids, { strict: opts.strict }, problems);
-    out.usage = u.usage;
+    const u = await readTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
+    usage = u.usage;
+    for (let i = 0; i < usage.count; i++) {
+      const e = usage.end[i]!;
+      if (e > end && e !== Number.POSITIVE_INFINITY) end = e;
+    }
     files.push(...u.summary.files);
     rows += u.summary.rows;
     source.usageRows = u.summary.rows;
     source.usageUnmatched = u.unmatched;
   }
+  const { tasks, missingRequests } = te.builder.build(end);
+  source.tasks = tasks.count;
+  source.missingRequests = missingRequests;
+  const out: ReplayInput & { summary: ReadSummary } = { tasks, start: TRACE_START, end, source, summary: summaryOf(files, rows, problems) };
+  if (usage) out.usage = usage;
   if (isRoot && opts.machineEvents !== false && existsSync(join(dir, 'machine_events'))) {
     const m = await readMachineEvents(join(dir, 'machine_events'), { strict: opts.strict }, problems);
     out.machineEvents = m.machineEvents;

@@ -1,0 +1,183 @@
+/**
+ * SPEC §6 `'synthetic'` usage: seeded per-task, per-window CPU, memory, max
+ * CPU and MAI drawn around the task's requests, with the parameters fitted
+ * from the 120 real `task_usage` rows (`src/io/fit/params.ts`; method and
+ * sources in docs/model.md).
+ *
+ * Model, for a task with requests (Rc, Rm) and key κ = hash(seed, jobId, taskIndex):
+ *   task level  Lc = min(1, exp(μc + σc·z)), Lm = min(Mm, exp(μm + σm·z')), MAI level exp(μa + σa·z'')
+ *   window k    e_k = ρ·e_{k−1} + √(1−ρ²)·s·z_k (AR(1) log-noise, stationary sd s; CPU and memory each)
+ *   cpu = Rc·Lc·exp(e_k − s²/2), mem = Rm·Lm·exp(e'_k − s'²/2), maxCpu = cpu·exp(|μp + σp·z|), mai = level
+ * every value clipped to [0, 1] (the largest machine). Draws for window k come
+ * from an Rng seeded by (κ, k), so the values do not depend on reading order
+ * and the generator (window-major) and this function (task-major) agree.
+ *
+ * @module
+ */
+import { FairfitError } from '../errors.ts';
+import type { TaskTable, UsageTable } from '../model/tasks.ts';
+import { Rng } from '../rng.ts';
+import { FIT } from './fit/params.ts';
+
+/** Length of a Google 2011 usage window: 300 s. */
+export const WINDOW_US = 300e6;
+
+/** Window-to-window persistence of the log-noise (assumption, see docs/model.md). */
+export const USAGE_RHO = 0.9;
+
+const U = FIT.usage;
+const CPU_S = U.sampledLog.sigma;
+const MEM_S = U.memPeakLog.mu;
+const INNOV_CPU = Math.sqrt(1 - USAGE_RHO * USAGE_RHO) * CPU_S;
+const INNOV_MEM = Math.sqrt(1 - USAGE_RHO * USAGE_RHO) * MEM_S;
+const MEM_MAX_RATIO = U.memRatioMax;
+
+function mix32(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Per-task key from the seed and the task identity (job ID, task index): order-independent. */
+export function taskKey(seed: number, jobId: number, taskIndex: number): number {
+  const hi = Math.floor(jobId / 4294967296) >>> 0;
+  const lo = jobId >>> 0;
+  let h = mix32((seed >>> 0) ^ 0x27d4eb2f);
+  h = mix32(h ^ lo);
+  h = mix32(h ^ hi ^ 0x165667b1);
+  return mix32(h ^ (taskIndex >>> 0) ^ 0x9e3779b9);
+}
+
+/** Seed of window `k` of the task with key `key`. */
+export function windowSeed(key: number, k: number): number {
+  return mix32(key ^ mix32(Math.imul(k + 1, 0x9e3779b9) ^ 0x7f4a7c15));
+}
+
+function normal2(r: Rng, out: Float64Array, at: number): void {
+  // Box–Muller: two independent standard normals from two uniforms.
+  const u1 = 1 - r.next();
+  const u2 = r.next();
+  const rad = Math.sqrt(-2 * Math.log(u1));
+  out[at] = rad * Math.cos(2 * Math.PI * u2);
+  out[at + 1] = rad * Math.sin(2 * Math.PI * u2);
+}
+
+const Z = new Float64Array(4);
+
+/**
+ * Per-task levels into `out[at..at+3)`: CPU ratio, memory ratio, MAI, and
+ * 0 (reserved). Pure function of `key`.
+ */
+export function taskLevels(key: number, out: Float64Array, at = 0): void {
+  const r = new Rng(key);
+  normal2(r, Z, 0);
+  normal2(r, Z, 2);
+  out[at] = Math.min(1, Math.exp(U.cpuRatioLog.mu + U.cpuRatioLog.sigma * Z[0]!));
+  out[at + 1] = Math.min(MEM_MAX_RATIO, Math.exp(U.memRatioLog.mu + U.memRatioLog.sigma * Z[1]!));
+  out[at + 2] = Math.exp(U.maiLog.mu + U.maiLog.sigma * Z[2]!);
+  out[at + 3] = 0;
+}
+
+/**
+ * Values of window `k` (k-th window since the task started; `first` for its
+ * first one) into `out`: [cpu, mem, maxCpu, mai, eCpu, eMem]. `state` holds
+ * the AR(1) log-noise of the previous window (eCpu, eMem) and is updated.
+ */
+export function windowValues(
+  key: number,
+  k: number,
+  first: boolean,
+  levels: Float64Array,
+  lat: number,
+  cpuReq: number,
+  memReq: number,
+  state: Float64Array,
+  sat: number,
+  out: Float64Array,
+): void {
+  const r = new Rng(windowSeed(key, k));
+  normal2(r, Z, 0);
+  normal2(r, Z, 2);
+  const ec = first ? CPU_S * Z[0]! : USAGE_RHO * state[sat]! + INNOV_CPU * Z[0]!;
+  const em = first ? MEM_S * Z[1]! : USAGE_RHO * state[sat + 1]! + INNOV_MEM * Z[1]!;
+  state[sat] = ec;
+  state[sat + 1] = em;
+  const cpu = Math.min(1, cpuReq * levels[lat]! * Math.exp(ec - (CPU_S * CPU_S) / 2));
+  const mem = Math.min(1, memReq * levels[lat + 1]! * Math.exp(em - (MEM_S * MEM_S) / 2));
+  const peak = Math.exp(Math.abs(U.peakLog.mu + U.peakLog.sigma * Z[2]!));
+  out[0] = cpu;
+  out[1] = mem;
+  out[2] = Math.min(1, cpu * peak);
+  out[3] = levels[lat + 2]!;
+}
+
+/** Options of {@link syntheticUsage}. */
+export interface SyntheticUsageOptions {
+  seed: number;
+  /** Trace window [start, end), µs: windows are aligned to start + k·windowUs and clipped to it. */
+  start: number;
+  end: number;
+  /** Window length, µs (default 300e6, the trace's 5 minutes). */
+  windowUs?: number;
+}
+
+/** Run interval [from, to) of task `i` in the window (from = first SCHEDULE, else submit). */
+function runOf(tasks: TaskTable, i: number, start: number, end: number): [number, number] {
+  const fs = tasks.firstSchedule?.[i];
+  const from = Math.max(start, fs !== undefined && fs === fs ? fs : tasks.submit[i]!);
+  const to = Math.min(end, from + tasks.duration[i]!);
+  return [from, to];
+}
+
+/**
+ * SPEC §6 synthetic usage for every task: one row per window its run
+ * overlaps (clipped to the run), sorted by task then start. Deterministic in
+ * `seed` and the task identities; independent of the tasks' order.
+ */
+export function syntheticUsage(tasks: TaskTable, opts: SyntheticUsageOptions): UsageTable {
+  const W = opts.windowUs ?? WINDOW_US;
+  const { start, end, seed } = opts;
+  if (!(W > 0) || !Number.isFinite(W)) throw new FairfitError('INVALID_OPTION', `windowUs must be a finite number > 0, got ${String(W)}`, { field: 'windowUs' });
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) {
+    throw new FairfitError('INVALID_OPTION', `start/end must be finite with end ≥ start, got ${start}, ${end}`, { field: 'end' });
+  }
+  if (!Number.isInteger(seed)) throw new FairfitError('INVALID_OPTION', `seed must be an integer, got ${String(seed)}`, { field: 'seed' });
+  const n = tasks.count;
+  // Pass 1: count windows per task.
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const [from, to] = runOf(tasks, i, start, end);
+    if (to > from) total += Math.ceil((to - start) / W) - Math.floor((from - start) / W);
+  }
+  const task = new Int32Array(total);
+  const ws = new Float64Array(total);
+  const we = new Float64Array(total);
+  const cpu = new Float64Array(total);
+  const mem = new Float64Array(total);
+  const maxCpu = new Float64Array(total);
+  const mai = new Float64Array(total);
+  const levels = new Float64Array(4);
+  const state = new Float64Array(2);
+  const out = new Float64Array(4);
+  let r = 0;
+  for (let i = 0; i < n; i++) {
+    const [from, to] = runOf(tasks, i, start, end);
+    if (!(to > from)) continue;
+    const key = taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!);
+    taskLevels(key, levels);
+    const k0 = Math.floor((from - start) / W);
+    const k1 = Math.ceil((to - start) / W);
+    for (let k = k0; k < k1; k++) {
+      windowValues(key, k - k0, k === k0, levels, 0, tasks.cpuRequest[i]!, tasks.memRequest[i]!, state, 0, out);
+      task[r] = i;
+      ws[r] = Math.max(from, start + k * W);
+      we[r] = Math.min(to, start + (k + 1) * W);
+      cpu[r] = out[0]!;
+      mem[r] = out[1]!;
+      maxCpu[r] = out[2]!;
+      mai[r] = out[3]!;
+      r++;
+    }
+  }
+  return { count: total, task, start: ws, end: we, cpu, mem, maxCpu, mai };
+}
