@@ -10,6 +10,9 @@
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { registerDemo } from './demo.ts';
+import { registerGen } from './gen.ts';
+import { registerReplay } from './replay.ts';
+import { registerSweep } from './sweep.ts';
 
 const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
@@ -17,6 +20,9 @@ const program = new Command('fairfit')
   .exitOverride();
 
 registerDemo(program);
+registerGen(program);
+registerReplay(program);
+registerSweep(program);
 
 program.parseAsync(process.argv).then(
   () => undefined,

@@ -1,0 +1,59 @@
+/**
+ * `fairfit sweep`: every combination of machines × overcommit × seeds ×
+ * policies over one trace, across worker threads (SPEC §6 "Sweeps"); prints
+ * per-policy means and writes JSON / CSV / HTML like `fairfit replay`.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { parsePolicies, parseRange } from '../sim/options.ts';
+import { sweep } from '../sim/sweep.ts';
+import { addCommonOptions, commonParams, finish, intOption, readOptions, startSession, type CommonCliOptions } from './replay.ts';
+
+interface SweepCliOptions extends CommonCliOptions {
+  machines: string;
+  overcommit: string;
+  seeds: string;
+  seed?: string;
+}
+
+/** Registers `fairfit sweep`. */
+export function registerSweep(program: Command): void {
+  addCommonOptions(
+    program
+      .command('sweep')
+      .description('run a parameter sweep (machines × overcommit × seeds × policies) across worker threads')
+      .option('--machines <range>', "machine counts: n, a,b,c, a:b:step (inclusive) or 'trace'", '700:900:100')
+      .option('--overcommit <range>', 'overcommit ratios: x, a,b,c or a:b:step (inclusive)', '0.5:1.4:0.3')
+      .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
+      .option('--seed <n>', 'first seed (default 1)'),
+  ).action(async (o: SweepCliOptions) => {
+    const policies = parsePolicies(o.policy);
+    const workers = intOption(o.workers, 'workers');
+    const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
+    const overcommit = parseRange(o.overcommit, 'overcommit');
+    const seeds = intOption(o.seeds, 'seeds');
+    const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
+    const session = startSession('sweep', 'runs', o.quiet === true);
+    const t0 = performance.now();
+    try {
+      const report = await sweep({
+        trace: o.trace,
+        policies,
+        workers,
+        machines,
+        overcommit,
+        seeds,
+        ...(seed === undefined ? {} : { seed }),
+        ...commonParams(o),
+        read: readOptions(o),
+        signal: session.signal,
+        onProgress: session.onProgress,
+      });
+      session.end();
+      finish(report, o, (performance.now() - t0) / 1000);
+    } finally {
+      session.end();
+    }
+  });
+}

@@ -1,0 +1,73 @@
+/**
+ * The JSON output of `fairfit replay` / `fairfit sweep`. Deterministic: key
+ * order is the order the drivers build objects in, numbers use JavaScript's
+ * shortest round-trip form, non-finite numbers become `null` (as
+ * `JSON.stringify` does), and nothing depends on time or worker count — the
+ * same seed gives byte-identical files whatever `--workers` is.
+ *
+ * Objects are indented two spaces; arrays of plain values (the time series)
+ * stay on one line so a file with long series is still readable.
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ReplayReport } from '../sim/types.ts';
+
+function isPlain(v: unknown): boolean {
+  return v === null || typeof v !== 'object';
+}
+
+function encode(value: unknown, indent: string, out: string[]): void {
+  if (isPlain(value)) {
+    // Same mapping as JSON.stringify: NaN/±Infinity → null, undefined → null inside arrays.
+    out.push(JSON.stringify(value) ?? 'null');
+    return;
+  }
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    encode(Array.from(value as unknown as ArrayLike<number>), indent, out);
+    return;
+  }
+  const inner = indent + '  ';
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
+      out.push('[]');
+    } else if (value.every(isPlain)) {
+      out.push('[' + value.map((v) => JSON.stringify(v) ?? 'null').join(',') + ']');
+    } else {
+      out.push('[\n');
+      value.forEach((v, i) => {
+        out.push(inner);
+        encode(v, inner, out);
+        out.push(i < value.length - 1 ? ',\n' : '\n');
+      });
+      out.push(indent + ']');
+    }
+    return;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && typeof v !== 'function');
+  if (entries.length === 0) {
+    out.push('{}');
+    return;
+  }
+  out.push('{\n');
+  entries.forEach(([k, v], i) => {
+    out.push(inner + JSON.stringify(k) + ': ');
+    encode(v, inner, out);
+    out.push(i < entries.length - 1 ? ',\n' : '\n');
+  });
+  out.push(indent + '}');
+}
+
+/** Serialises any JSON-like value the way the report files are written (see module docs). */
+export function toJson(value: unknown): string {
+  const out: string[] = [];
+  encode(value, '', out);
+  return out.join('') + '\n';
+}
+
+/** Writes a replay or sweep report as JSON, creating the folder if needed. */
+export function writeJson(path: string, report: ReplayReport): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, toJson(report));
+}

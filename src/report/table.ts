@@ -1,0 +1,70 @@
+/**
+ * The plain-text comparison table the CLI prints on stdout: one line per
+ * policy with its metrics. For a sweep each cell is the mean over the policy's
+ * finished configurations (the per-configuration values are in the JSON/CSV).
+ *
+ * @module
+ */
+import type { ReplayReport } from '../sim/types.ts';
+import type { PolicyName } from '../systems/giantvm/types.ts';
+import { METRIC_COLUMNS } from './csv.ts';
+
+/** One table row: a policy, how many runs it averages, and its metrics. */
+export interface PolicySummary {
+  policy: PolicyName;
+  runs: number;
+  metrics: Record<(typeof METRIC_COLUMNS)[number], number>;
+}
+
+/**
+ * Per-policy means of every metric over the report's runs, policies in the
+ * order they first appear. Non-finite values are left out of a mean (a mean
+ * with none left is NaN).
+ */
+export function summarizeByPolicy(report: ReplayReport): PolicySummary[] {
+  const order: PolicyName[] = [];
+  const sums = new Map<PolicyName, { runs: number; sum: number[]; n: number[] }>();
+  for (const run of report.runs) {
+    let s = sums.get(run.policy);
+    if (!s) {
+      s = { runs: 0, sum: METRIC_COLUMNS.map(() => 0), n: METRIC_COLUMNS.map(() => 0) };
+      sums.set(run.policy, s);
+      order.push(run.policy);
+    }
+    s.runs++;
+    METRIC_COLUMNS.forEach((k, j) => {
+      const v = run.metrics[k];
+      if (Number.isFinite(v)) {
+        s.sum[j]! += v;
+        s.n[j]!++;
+      }
+    });
+  }
+  return order.map((policy) => {
+    const s = sums.get(policy)!;
+    const metrics = Object.fromEntries(METRIC_COLUMNS.map((k, j) => [k, s.n[j] ? s.sum[j]! / s.n[j]! : NaN])) as PolicySummary['metrics'];
+    return { policy, runs: s.runs, metrics };
+  });
+}
+
+/** Formats a metric for the table: 4 significant digits, integers (migrations) as integers. */
+export function formatMetric(v: number): string {
+  if (!Number.isFinite(v)) return '—';
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return v.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+}
+
+/** Renders the comparison table (monospace, right-aligned numbers, trailing newline). */
+export function formatTable(report: ReplayReport): string {
+  const rows = summarizeByPolicy(report);
+  const sweepMode = rows.some((r) => r.runs > 1);
+  const header = ['policy', ...(sweepMode ? ['runs'] : []), ...METRIC_COLUMNS];
+  const body = rows.map((r) => [r.policy, ...(sweepMode ? [String(r.runs)] : []), ...METRIC_COLUMNS.map((k) => formatMetric(r.metrics[k]))]);
+  const widths = header.map((h, j) => Math.max(h.length, ...body.map((b) => b[j]!.length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]!) : c.padStart(widths[j]!))).join('  ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  if (sweepMode) out.push('(each value: mean over the policy\'s configurations)');
+  return out.join('\n') + '\n';
+}

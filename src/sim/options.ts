@@ -1,0 +1,118 @@
+/**
+ * Option parsing and validation shared by {@link replay}, {@link sweep} and the
+ * CLI: policy lists, `a:b:step` sweep ranges, worker counts. Every rejection is
+ * a `FairfitError('INVALID_OPTION')` whose message and `details.field` name the
+ * option, so the CLI can print it and exit 2.
+ *
+ * @module
+ */
+import { FairfitError } from '../errors.ts';
+import { POLICIES, type PolicyName } from '../systems/giantvm/types.ts';
+
+/** Most configurations one range may expand to: a typo like `0:1000:0.001` should fail fast, not run for a week. */
+export const MAX_RANGE_VALUES = 10_000;
+
+/** Throws `INVALID_OPTION` naming `field`. */
+export function invalid(field: string, message: string, extra: Record<string, unknown> = {}): never {
+  throw new FairfitError('INVALID_OPTION', `${field}: ${message}`, { field, ...extra });
+}
+
+/**
+ * Resolves a policy selection: `'all'` (or undefined) → the eight policies of
+ * SPEC §6 in their canonical order; otherwise a list (array, or comma-separated
+ * string) of policy names, kept in the caller's order, duplicates rejected.
+ */
+export function parsePolicies(value: PolicyName[] | readonly string[] | string | undefined, field = 'policy'): PolicyName[] {
+  if (value === undefined || value === 'all') return [...POLICIES];
+  const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : [...value];
+  if (names.length === 0) invalid(field, 'at least one policy is required');
+  const seen = new Set<string>();
+  for (const [i, name] of names.entries()) {
+    if (typeof name !== 'string' || !(POLICIES as readonly string[]).includes(name)) {
+      invalid(field, `unknown policy '${String(name)}' at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
+    }
+    if (seen.has(name)) invalid(field, `policy '${name}' is listed twice`, { index: i });
+    seen.add(name);
+  }
+  return names as PolicyName[];
+}
+
+/** Parses a finite number from CLI text, naming the option on failure. */
+export function parseNumber(text: string, field: string): number {
+  const s = text.trim();
+  // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) invalid(field, `'${text}' is not a number`);
+  const n = Number(s);
+  if (!Number.isFinite(n)) invalid(field, `'${text}' is not a finite number`);
+  return n;
+}
+
+/** Decimal places needed to write `x` exactly as typed (for float-safe range steps). */
+function decimals(text: string): number {
+  const m = /^[-+]?\d*(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text.trim());
+  if (!m) return 0;
+  const frac = m[1]?.length ?? 0;
+  const exp = m[2] ? Number(m[2]) : 0;
+  return Math.max(0, frac - exp);
+}
+
+/**
+ * Expands a sweep range. Accepted forms: `a` (one value), `a,b,c` (a list), and
+ * `a:b:step` (from `a` to `b` inclusive). Stepping is float-safe: value i is
+ * `a + i·step` rounded to the decimals the user wrote, so `0.5:1.4:0.3` is
+ * exactly `[0.5, 0.8, 1.1, 1.4]` and `b` is included even when `(b − a) / step`
+ * lands at 2.9999999999999996.
+ */
+export function parseRange(text: string, field: string): number[] {
+  const s = text.trim();
+  if (s === '') invalid(field, 'empty range');
+  if (s.includes(':')) {
+    const parts = s.split(':');
+    if (parts.length !== 3) invalid(field, `'${text}' must be a:b:step (start, end inclusive, step)`);
+    const [ta, tb, tstep] = parts as [string, string, string];
+    const a = parseNumber(ta, field);
+    const b = parseNumber(tb, field);
+    const step = parseNumber(tstep, field);
+    if (step <= 0) invalid(field, `step must be > 0 in '${text}'`);
+    if (b < a) invalid(field, `end ${b} is below start ${a} in '${text}'`);
+    const places = Math.min(15, Math.max(decimals(ta), decimals(tstep)));
+    const scale = 10 ** places;
+    // The tolerance absorbs binary representation error of the quotient only.
+    const steps = Math.floor((b - a) / step + 1e-9);
+    if (steps + 1 > MAX_RANGE_VALUES) invalid(field, `'${text}' expands to ${steps + 1} values (at most ${MAX_RANGE_VALUES})`);
+    const out: number[] = [];
+    for (let i = 0; i <= steps; i++) out.push(Math.round((a + i * step) * scale) / scale);
+    return out;
+  }
+  const values = s.split(',').map((p) => parseNumber(p, field));
+  if (values.length > MAX_RANGE_VALUES) invalid(field, `${values.length} values (at most ${MAX_RANGE_VALUES})`);
+  return values;
+}
+
+/** Validates a list of numbers given through the API (not the CLI): non-empty, finite. */
+export function checkValues(values: unknown, field: string): number[] {
+  const list = typeof values === 'number' ? [values] : values;
+  if (!Array.isArray(list) || list.length === 0) invalid(field, 'expected a number or a non-empty array of numbers');
+  for (const [i, v] of list.entries()) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`${field}[${i}]`, `must be a finite number, got ${String(v)}`, { index: i });
+  }
+  if (list.length > MAX_RANGE_VALUES) invalid(field, `${list.length} values (at most ${MAX_RANGE_VALUES})`);
+  return [...(list as number[])];
+}
+
+/** Validates an integer option within [min, max]. */
+export function checkInteger(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalid(field, `must be an integer in [${min}, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Most worker threads a pool may start (far above any sane core count; guards typos like 1000). */
+export const MAX_WORKERS = 256;
+
+/** Validates `workers` (default 1 = run in this thread). */
+export function checkWorkers(value: unknown): number {
+  if (value === undefined) return 1;
+  return checkInteger(value, 'workers', 1, MAX_WORKERS);
+}

@@ -1,0 +1,152 @@
+/**
+ * Runs a list of replay configurations — in this thread or across a piscina
+ * pool — and returns their results in configuration order whatever order the
+ * workers finish in. Used by {@link replay} and {@link sweep}.
+ *
+ * Plans, all giving byte-identical results (cells are independent and every
+ * task's machine is drawn in `prepareReplay`, so splitting draws nothing
+ * differently):
+ * - `workers = 1`: in this thread; each configuration is prepared and its
+ *   cells simulated in a few ranges with a turn of the event loop between
+ *   them, so Ctrl-C and progress are handled during a long replay; parts are
+ *   merged in cell order.
+ * - `workers > 1`, at least as many configurations as workers: one `run`
+ *   task per configuration; the trace went to the workers once, in shared memory.
+ * - `workers > 1`, fewer configurations than workers (e.g. one big replay):
+ *   each configuration is prepared here and split by cells into ranges that
+ *   the workers simulate; the parts are merged in cell order.
+ *
+ * On abort, unfinished configurations are dropped and `interrupted` is set;
+ * a configuration counts only if all its parts finished.
+ *
+ * @module
+ */
+import { FairfitError } from '../errors.ts';
+import type { ReplayInput } from '../model/tasks.ts';
+import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, type PartialRun } from '../systems/giantvm/replay.ts';
+import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
+import { ReplayPool } from './pool.ts';
+import { toShared } from './share.ts';
+
+/** How a batch of configurations is run. */
+export interface RunOptions {
+  workers: number;
+  signal?: AbortSignal;
+  /** `done` counts finished configurations and may be fractional while one is in progress. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Results by configuration index (`undefined` = did not finish) and whether the batch was stopped. */
+export interface RunOutcome {
+  results: (RunResult | undefined)[];
+  interrupted: boolean;
+}
+
+/** Cell ranges per in-thread replay: enough turns of the event loop for a responsive Ctrl-C, few enough to cost nothing. */
+export const IN_THREAD_PARTS = 8;
+
+/** Splits cells [0, n) into at most `parts` contiguous, non-empty ranges of near-equal size, in order. */
+export function splitCells(n: number, parts: number): CellRange[] {
+  const k = Math.max(1, Math.min(parts, n));
+  const out: CellRange[] = [];
+  for (let i = 0; i < k; i++) {
+    const first = Math.floor((i * n) / k);
+    const end = Math.floor(((i + 1) * n) / k);
+    if (end > first) out.push({ first, count: end - first });
+  }
+  if (out.length === 0) out.push({ first: 0, count: n });
+  return out;
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+  const results: (RunResult | undefined)[] = configs.map(() => undefined);
+  const total = configs.length;
+  for (const [i, params] of configs.entries()) {
+    if (opts.signal?.aborted) return { results, interrupted: true };
+    const prepared = prepareReplay(input, params);
+    const ranges = splitCells(cellCount(prepared), IN_THREAD_PARTS);
+    const parts: PartialRun[] = [];
+    for (const range of ranges) {
+      await turn();
+      if (opts.signal?.aborted) return { results, interrupted: true };
+      parts.push(simulateCells(prepared, range));
+      opts.onProgress?.(i + parts.length / ranges.length, total);
+    }
+    results[i] = mergeRuns(prepared, parts);
+  }
+  return { results, interrupted: false };
+}
+
+async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+  const total = configs.length;
+  const results: (RunResult | undefined)[] = configs.map(() => undefined);
+  // One controller for the batch: the caller's abort, or the first real failure, stops everything still queued.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown;
+  const fail = (err: unknown) => {
+    if (!(err instanceof FairfitError && err.code === 'ABORTED') && failure === undefined) {
+      failure = err;
+      stop.abort(err);
+    }
+  };
+  let done = 0;
+  const split = configs.length < opts.workers;
+  const pool = new ReplayPool({ workers: opts.workers, ...(split ? {} : { input }) });
+  try {
+    if (!split) {
+      await Promise.allSettled(
+        configs.map((params, index) =>
+          pool.run({ kind: 'run', index, params }, stop.signal).then((o) => {
+            results[o.index] = o.result;
+            opts.onProgress?.(++done, total);
+          }, fail),
+        ),
+      );
+    } else {
+      const perConfig = Math.ceil(opts.workers / configs.length);
+      await Promise.allSettled(
+        configs.map(async (params, c) => {
+          try {
+            if (stop.signal.aborted) return;
+            const prepared = toShared(prepareReplay(input, params));
+            const ranges = splitCells(cellCount(prepared), perConfig);
+            const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
+            await Promise.allSettled(
+              ranges.map((cells, index) =>
+                pool.run({ kind: 'cells', index, prepared, cells }, stop.signal).then((o) => {
+                  parts[o.index] = o.part;
+                  done += 1 / ranges.length;
+                  opts.onProgress?.(done, total);
+                }, fail),
+              ),
+            );
+            if (parts.every((p) => p !== undefined)) results[c] = mergeRuns(prepared, parts as PartialRun[]);
+          } catch (err) {
+            fail(err);
+          }
+        }),
+      );
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await pool.close();
+  }
+  if (failure !== undefined) throw failure;
+  return { results, interrupted: opts.signal?.aborted === true };
+}
+
+/**
+ * Runs every configuration and returns the results by index. Throws the first
+ * task failure (after stopping the rest); an abort is not a failure: it
+ * returns what finished with `interrupted: true`.
+ */
+export async function runConfigurations(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+  if (configs.length === 0) return { results: [], interrupted: opts.signal?.aborted === true };
+  opts.onProgress?.(0, configs.length);
+  if (opts.workers <= 1) return runInThread(input, configs, opts);
+  return runInPool(input, configs, opts);
+}

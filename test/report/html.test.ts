@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportData, renderHtml, thinIndices, writeHtml, MAX_POINTS } from '../../src/report/html.ts';
+import { replay } from '../../src/sim/replay.ts';
+import { sweep } from '../../src/sim/sweep.ts';
+import type { ReplayReport, SweepReport } from '../../src/sim/types.ts';
+import { POLICIES } from '../../src/systems/giantvm/types.ts';
+import { seededInput } from '../sim/input.ts';
+import { CHROMIUM, haveChromium, openReport } from './chromium.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-html-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let replayReport: ReplayReport;
+let sweepReport: SweepReport;
+beforeAll(async () => {
+  const input = seededInput(11, 800, 4);
+  replayReport = await replay({ trace: input, machines: 48, usage: 'request' });
+  sweepReport = await sweep({ trace: input, machines: [32, 48], overcommit: '0.8:1.2:0.4', policies: ['no_migration', 'fine_grained', 'mem_usage'], usage: 'request' });
+});
+
+describe('the report data behind the charts', () => {
+  it('thins long series to at most MAX_POINTS, keeping the first and last points', () => {
+    expect(thinIndices(5)).toEqual([0, 1, 2, 3, 4]);
+    for (const n of [MAX_POINTS, MAX_POINTS + 1, 5000, 123_457]) {
+      const idx = thinIndices(n);
+      expect(idx.length).toBeLessThanOrEqual(MAX_POINTS);
+      expect(idx[0]).toBe(0);
+      expect(idx.at(-1)).toBe(n - 1);
+      for (let i = 1; i < idx.length; i++) expect(idx[i]!).toBeGreaterThan(idx[i - 1]!);
+    }
+  });
+  it('has one bar per policy per metric and one line per policy per series (replay)', () => {
+    const d = reportData(replayReport);
+    expect(d.summary.map((s) => s.policy)).toEqual([...POLICIES]);
+    expect(d.summary[2]!.values[1]).toBe(replayReport.runs[2]!.metrics.gini);
+    expect(d.series.map((s) => s.key)).toEqual(expect.arrayContaining(['meanCpu', 'gini', 'migratedMemoryCumulative']));
+    for (const s of d.series) expect(s.lines.map((l) => l.policy)).toEqual([...POLICIES]);
+    expect(d.sweep).toEqual([]);
+    const facts = Object.fromEntries(d.facts);
+    expect(facts['Usage mode']).toBe('request');
+    expect(facts['Machine mode']).toBe('48 identical machines');
+    expect(facts['Seed']).toBe('1');
+  });
+  it('averages a sweep per policy and parameter value (sweep)', () => {
+    const d = reportData(sweepReport);
+    const c = d.sweep.find((s) => s.metric === 'meanCpu' && s.param === 'machines')!;
+    expect(c.values).toEqual([32, 48]);
+    const fine = c.lines.find((l) => l.policy === 'fine_grained')!;
+    const runs = sweepReport.runs.filter((r) => r.policy === 'fine_grained' && r.params.machines === 48);
+    expect(runs).toHaveLength(2);
+    expect(fine.y[1]).toBeCloseTo((runs[0]!.metrics.meanCpu + runs[1]!.metrics.meanCpu) / 2, 12);
+    expect(d.series).toEqual([]);
+  });
+  it('is one self-contained file: no external script, style or image, data not able to close its script tag', () => {
+    const evil: ReplayReport = { ...replayReport, trace: { ...replayReport.trace, path: '</script><script>alert(1)</script>' } };
+    const html = renderHtml(evil);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(html).not.toContain('</script><script>alert(1)');
+    expect(html).toContain('Chart.js v4');
+  });
+});
+
+if (!haveChromium && !process.env.CI) console.warn(`report test: ${CHROMIUM} not found; skipping the headless-Chromium checks (CI installs it and fails without it)`);
+
+describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its charts in headless Chromium without errors', () => {
+  it('replay report: every chart drawn, no console or page errors', async () => {
+    const file = join(dir, 'replay.html');
+    writeHtml(file, replayReport);
+    const page = await openReport(file, process.env.FAIRFIT_SCREENSHOT);
+    expect(page.errors).toEqual([]);
+    expect(page.charts).toBe(7 + reportData(replayReport).series.length);
+    expect(page.canvases.length).toBe(page.charts);
+    for (const c of page.canvases) expect(c.inked).toBeGreaterThan(2000);
+    expect(page.title).toContain('GiantVM');
+    expect(page.text).toContain('Usage mode');
+    expect(page.text).toContain('cpu_usage_desc');
+  });
+  it('sweep report: bars and sweep charts drawn, no errors', async () => {
+    const file = join(dir, 'sweep.html');
+    writeHtml(file, sweepReport);
+    const page = await openReport(file, process.env.FAIRFIT_SCREENSHOT_SWEEP);
+    expect(page.errors).toEqual([]);
+    expect(page.charts).toBe(7 + 7 * 2);
+    for (const c of page.canvases) expect(c.inked).toBeGreaterThan(2000);
+    expect(page.text).toContain('Sweep results');
+  });
+  it('an interrupted report says so', async () => {
+    const file = join(dir, 'interrupted.html');
+    writeHtml(file, { ...replayReport, runs: replayReport.runs.slice(0, 2), interrupted: true });
+    expect(readFileSync(file, 'utf8')).toContain('"interrupted":true');
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    expect(page.text).toContain('interrupted');
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FairfitError } from '../../src/errors.ts';
+import { toJson } from '../../src/report/json.ts';
+import { replay } from '../../src/sim/replay.ts';
+import { splitCells } from '../../src/sim/run.ts';
+import { POLICIES } from '../../src/systems/giantvm/types.ts';
+import { simulate } from '../../src/systems/giantvm/replay.ts';
+import { seededInput } from './input.ts';
+
+const input = seededInput(7, 600, 3);
+const base = { trace: input, machines: 40, usage: 'request' as const, seed: 3 };
+
+async function rejects(p: Promise<unknown>, code: string, field?: string): Promise<void> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(FairfitError);
+  expect((err as FairfitError).code).toBe(code);
+  if (field !== undefined) expect((err as FairfitError).details.field).toBe(field);
+}
+
+describe('replay() runs every policy on the real replay core, in policy order', () => {
+  it('returns one run per policy, each identical to simulate() for that policy', async () => {
+    const report = await replay(base);
+    expect(report.runs.map((r) => r.policy)).toEqual([...POLICIES]);
+    expect(report.interrupted).toBeUndefined();
+    for (const run of report.runs) {
+      expect(toJson(run)).toBe(toJson(simulate(input, { machines: 40, usage: 'request', seed: 3, policy: run.policy })));
+      expect(Object.keys(run.metrics)).toEqual(expect.arrayContaining(['meanCpu', 'gini', 'overcommit', 'delay', 'stretch', 'migratedMemory', 'migrations']));
+    }
+    expect(report.trace).toMatchObject({ format: 'test', tasks: 600, usage: 'request', machines: 40, seed: 3, start: input.start, end: input.end });
+  });
+
+  it('keeps a policy list in the caller\'s order', async () => {
+    const report = await replay({ ...base, policies: ['cache_misses', 'no_migration'] });
+    expect(report.runs.map((r) => r.policy)).toEqual(['cache_misses', 'no_migration']);
+  });
+});
+
+describe('replay() gives byte-identical JSON whatever the worker count', () => {
+  it('all policies: 1 thread, 2 workers (one task per policy)', async () => {
+    const one = toJson(await replay(base));
+    expect(toJson(await replay({ ...base, workers: 2 }))).toBe(one);
+  });
+  it('one policy split by cells over 2 and 3 workers equals the single-thread run', async () => {
+    const opts = { ...base, policies: ['fine_grained' as const], machines: 64 };
+    const one = toJson(await replay(opts));
+    expect(toJson(await replay({ ...opts, workers: 2 }))).toBe(one);
+    expect(toJson(await replay({ ...opts, workers: 3 }))).toBe(one);
+  });
+});
+
+describe('replay() validates every option before doing any work', () => {
+  it('names the bad option (and does not read the trace first)', async () => {
+    const missing = '/nonexistent/trace/folder';
+    await rejects(replay({ trace: missing, policies: ['best_fit' as never] }), 'INVALID_OPTION', 'policies');
+    await rejects(replay({ trace: missing, workers: 0 }), 'INVALID_OPTION', 'workers');
+    await rejects(replay({ trace: missing, machines: -5 }), 'INVALID_OPTION', 'machines');
+    await rejects(replay({ trace: missing, overcommit: Number.NaN }), 'INVALID_OPTION', 'overcommit');
+    await rejects(replay({ trace: missing, overcomit: 2 } as never), 'INVALID_OPTION', 'overcomit');
+    await rejects(replay({ trace: missing }), 'FILE_NOT_FOUND');
+    await rejects(replay({ ...base, machines: 'trace' }), 'INVALID_OPTION', 'machines');
+  });
+});
+
+describe('replay() stops on abort and returns the runs that finished', () => {
+  it('an already-aborted signal gives no runs and interrupted: true', async () => {
+    const report = await replay({ ...base, signal: AbortSignal.abort() });
+    expect(report.interrupted).toBe(true);
+    expect(report.runs).toEqual([]);
+  });
+  it('aborting after the third run keeps exactly the finished runs, unchanged (in-thread and pool)', async () => {
+    const full = await replay(base);
+    for (const workers of [1, 2]) {
+      const controller = new AbortController();
+      const report = await replay({
+        ...base,
+        workers,
+        signal: controller.signal,
+        onProgress: (done) => {
+          if (done >= 3) controller.abort();
+        },
+      });
+      expect(report.interrupted).toBe(true);
+      expect(report.runs.length).toBeGreaterThanOrEqual(3);
+      expect(report.runs.length).toBeLessThan(POLICIES.length);
+      // Finished runs are a subset of the full runs, in policy order, byte for byte.
+      const byPolicy = new Map(full.runs.map((r) => [r.policy, toJson(r)]));
+      const order = report.runs.map((r) => POLICIES.indexOf(r.policy));
+      expect(order).toEqual([...order].sort((a, b) => a - b));
+      for (const run of report.runs) expect(toJson(run)).toBe(byPolicy.get(run.policy));
+    }
+  });
+  it('reports progress from 0 to the number of runs, never going back', async () => {
+    const seen: number[] = [];
+    await replay({ ...base, policies: ['no_migration', 'fine_grained'], onProgress: (done, total) => { expect(total).toBe(2); seen.push(done); } });
+    expect(seen[0]).toBe(0);
+    expect(seen.at(-1)).toBe(2);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+});
+
+describe('splitCells covers the cells exactly once, in order', () => {
+  it('property', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 64 }), (n, parts) => {
+        const ranges = splitCells(n, parts);
+        expect(ranges.length).toBe(Math.min(n, parts));
+        let next = 0;
+        for (const r of ranges) {
+          expect(r.first).toBe(next);
+          expect(r.count).toBeGreaterThan(0);
+          next += r.count;
+        }
+        expect(next).toBe(n);
+        const sizes = ranges.map((r) => r.count);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+});
