@@ -61,8 +61,8 @@ export class I32Column {
 
 /**
  * Row order sorting rows by `task` (dense ids in [0, tasks)) then by `start`,
- * stable: a counting sort by task, then an insertion sort inside each task
- * (rows of one task usually arrive already in time order, so this is ~linear).
+ * stable: a counting sort by task, then inside each task nothing (already in
+ * time order, the usual case), an insertion sort (small groups) or a comparison sort.
  */
 export function orderByTaskThenStart(task: Int32Array, start: Float64Array, n: number, tasks: number): Int32Array {
   const counts = new Int32Array(tasks + 1);
@@ -74,6 +74,15 @@ export function orderByTaskThenStart(task: Int32Array, start: Float64Array, n: n
   for (let t = 0; t < tasks; t++) {
     const a = first[t]!;
     const b = first[t + 1]!;
+    let sorted = true;
+    for (let i = a + 1; i < b && sorted; i++) if (start[order[i]!]! < start[order[i - 1]!]!) sorted = false;
+    if (sorted) continue;
+    if (b - a > 32) {
+      // Large unsorted group: a comparison sort (stable by row index on ties).
+      const g = Array.from(order.subarray(a, b)).sort((x, y) => start[x]! - start[y]! || x - y);
+      order.set(g, a);
+      continue;
+    }
     for (let i = a + 1; i < b; i++) {
       const r = order[i]!;
       const key = start[r]!;

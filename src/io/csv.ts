@@ -26,6 +26,8 @@ export const FieldKind = {
   Number: 1,
   /** Opaque string (e.g. a base64 hash): kept as a 53-bit hash of its bytes; empty = NaN. */
   Hash: 2,
+  /** Identifier with a non-numeric prefix, e.g. `m_1932` (Alibaba): the number of its trailing digits; empty = NaN. */
+  Id: 3,
 } as const;
 /** One of the {@link FieldKind} values. */
 export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
@@ -314,6 +316,25 @@ export class LineParser {
           i++;
         }
         if (i > fs) v = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 15)) >>> 11);
+      } else if (kind === 3) {
+        let x = 0;
+        let digits = 0;
+        while (i < e) {
+          const c = buf[i]!;
+          if (c === 44) break;
+          if (c >= 48 && c <= 57) {
+            x = x * 10 + (c - 48);
+            digits++;
+          } else {
+            x = 0;
+            digits = 0;
+          }
+          i++;
+        }
+        if (i > fs) {
+          if (digits === 0) return this.bad(`field ${f + 1} (${this.names[f]}) has no number`);
+          v = x;
+        }
       } else {
         while (i < e && buf[i] !== 44) i++;
       }

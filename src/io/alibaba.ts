@@ -1,0 +1,170 @@
+/**
+ * Alibaba cluster-trace-v2018 machine readers: `machine_meta` (capacities and
+ * status over time) and `machine_usage` (per-machine utilisation series: the
+ * real host load that the CRS rebalancer of SPEC §5 consumes). Plain CSV or
+ * gzip, no header. Times s → µs from the 8-day window start; percentages →
+ * fractions in [0, 1]; the trace's invalid values (< 0 or > 100) → NaN.
+ *
+ * @module
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FairfitError } from '../errors.ts';
+import type { MachineEventTable } from '../model/tasks.ts';
+import { FieldKind, Problems, readCsvBatches, type CsvSpec, type ReadOptions } from './csv.ts';
+import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
+import type { ReadSummary } from './google.ts';
+
+const N = FieldKind.Number;
+
+/** machine_meta columns (schema.txt of cluster-trace-v2018). */
+export const ALIBABA_META_SPEC: CsvSpec = {
+  format: 'machine_meta',
+  fields: [
+    { name: 'machine', kind: FieldKind.Id, required: true },
+    { name: 'time', kind: N, required: true },
+    { name: 'failureDomain1', kind: N },
+    { name: 'failureDomain2', kind: FieldKind.Skip },
+    { name: 'cpuNum', kind: N },
+    { name: 'memSize', kind: N },
+    { name: 'status', kind: FieldKind.Hash },
+  ],
+};
+
+/** machine_usage columns. */
+export const ALIBABA_USAGE_SPEC: CsvSpec = {
+  format: 'machine_usage',
+  fields: [
+    { name: 'machine', kind: FieldKind.Id, required: true },
+    { name: 'time', kind: N, required: true },
+    { name: 'cpu', kind: N },
+    { name: 'mem', kind: N },
+    { name: 'memGps', kind: N },
+    { name: 'mkpi', kind: N },
+    { name: 'netIn', kind: N },
+    { name: 'netOut', kind: N },
+    { name: 'diskIo', kind: N },
+  ],
+};
+
+/** Per-machine utilisation series, sorted by machine then time. */
+export interface MachineUsageTable {
+  count: number;
+  /** Dense machine id (same numbering as the machine table). */
+  machine: Int32Array;
+  /** µs from the start of the trace window. */
+  time: Float64Array;
+  /** CPU and memory utilisation as fractions of capacity (NaN when invalid). */
+  cpu: Float64Array;
+  mem: Float64Array;
+  /** Disk I/O utilisation fraction (NaN when invalid). */
+  diskIo: Float64Array;
+  /** Cache misses per thousand instructions (NaN when empty). */
+  mkpi: Float64Array;
+}
+
+function pct(v: number): number {
+  return v >= 0 && v <= 100 ? v / 100 : Number.NaN;
+}
+
+/**
+ * Reads `machine_meta*.csv` and `machine_usage*.csv` (plain or .gz) from
+ * `dir`. The first meta row of a machine is its ADD (0), later rows UPDATE
+ * (2); CPU capacity = cpu_num / max cpu_num, memory = mem_size / 100.
+ * `machineNumber` is the number in the machine name (m_1932 → 1932).
+ */
+export async function readAlibabaMachines(
+  dir: string,
+  opts: ReadOptions = {},
+): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a folder');
+    names = readdirSync(dir).sort();
+  } catch {
+    throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such folder`, { file: dir });
+  }
+  const metaFiles = names.filter((n) => /^machine_meta.*\.csv(\.gz)?$/.test(n)).map((n) => join(dir, n));
+  const usageFiles = names.filter((n) => /^machine_usage.*\.csv(\.gz)?$/.test(n)).map((n) => join(dir, n));
+  if (metaFiles.length === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_meta*.csv file`, { file: dir });
+  const problems = new Problems(opts.strict ?? false);
+  const dense = new Map<number, number>();
+  const number = new F64Column();
+  const idOf = (m: number): number => {
+    let id = dense.get(m);
+    if (id === undefined) {
+      dense.set(m, (id = dense.size));
+      number.push(m);
+    }
+    return id;
+  };
+  const time = new F64Column();
+  const machine = new I32Column();
+  const type = new I32Column();
+  const cpuN = new F64Column();
+  const memS = new F64Column();
+  let rows = 0;
+  for (const f of metaFiles) {
+    for await (const b of readCsvBatches(f, ALIBABA_META_SPEC, problems, opts)) {
+      const c = b.cols;
+      for (let i = 0; i < b.rows; i++) {
+        const known = dense.has(c.machine![i]!);
+        machine.push(idOf(c.machine![i]!));
+        type.push(known ? 2 : 0);
+        time.push(c.time![i]! * 1e6);
+        cpuN.push(c.cpuNum![i]!);
+        memS.push(c.memSize![i]!);
+      }
+      rows += b.rows;
+    }
+  }
+  let maxCpu = 0;
+  for (let i = 0; i < cpuN.length; i++) if (cpuN.data[i]! > maxCpu) maxCpu = cpuN.data[i]!;
+  const cpu = Float64Array.from(cpuN.toArray(), (v) => (maxCpu > 0 ? v / maxCpu : Number.NaN));
+  const mem = Float64Array.from(memS.toArray(), (v) => pct(v));
+  let usage: MachineUsageTable | undefined;
+  if (usageFiles.length > 0) {
+    const um = new I32Column();
+    const ut = new F64Column();
+    const uc = new F64Column();
+    const ur = new F64Column();
+    const ud = new F64Column();
+    const uk = new F64Column();
+    for (const f of usageFiles) {
+      for await (const b of readCsvBatches(f, ALIBABA_USAGE_SPEC, problems, opts)) {
+        const c = b.cols;
+        for (let i = 0; i < b.rows; i++) {
+          um.push(idOf(c.machine![i]!));
+          ut.push(c.time![i]! * 1e6);
+          uc.push(pct(c.cpu![i]!));
+          ur.push(pct(c.mem![i]!));
+          ud.push(pct(c.diskIo![i]!));
+          uk.push(c.mkpi![i]!);
+        }
+        rows += b.rows;
+      }
+    }
+    const order = orderByTaskThenStart(um.data, ut.data, um.length, dense.size);
+    usage = {
+      count: um.length,
+      machine: permute(um.data, order),
+      time: permute(ut.data, order),
+      cpu: permute(uc.data, order),
+      mem: permute(ur.data, order),
+      diskIo: permute(ud.data, order),
+      mkpi: permute(uk.data, order),
+    };
+  }
+  const machines = {
+    count: time.length,
+    time: time.toArray(),
+    machine: machine.toArray(),
+    type: type.toArray(),
+    cpu,
+    mem,
+    machines: dense.size,
+    machineNumber: number.toArray(),
+  };
+  const summary: ReadSummary = { files: [...metaFiles, ...usageFiles], rows, skipped: problems.skipped, firstProblems: [...problems.first], corruptFiles: problems.corruptFiles };
+  return usage ? { machines, usage, summary } : { machines, summary };
+}
