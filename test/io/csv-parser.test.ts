@@ -1,0 +1,175 @@
+/**
+ * The byte-level CSV parser reads numbers exactly as Number() does, rejects
+ * malformed lines with a reason, and streams files of any size (chunk
+ * boundaries, CRLF, missing final newline, gzip) without losing a row.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FieldKind, LineParser, Problems, readCsvBatches, type CsvSpec } from '../../src/io/csv.ts';
+import { FairfitError } from '../../src/errors.ts';
+
+const SPEC: CsvSpec = {
+  format: 'test',
+  fields: [
+    { name: 'a', kind: FieldKind.Number, required: true },
+    { name: 'b', kind: FieldKind.Number },
+    { name: 's', kind: FieldKind.Hash },
+    { name: 'skip', kind: FieldKind.Skip },
+    { name: 'c', kind: FieldKind.Number },
+  ],
+};
+
+function parseOne(line: string, spec = SPEC): { r: number; p: LineParser } {
+  const p = new LineParser(spec, 4);
+  const buf = Buffer.from(line + '\n', 'latin1');
+  return { r: p.parseLine(buf, 0, buf.length - 1), p };
+}
+
+const numSpec: CsvSpec = { format: 'n', fields: [{ name: 'x', kind: FieldKind.Number }] };
+
+describe('number fields', () => {
+  it('parse exactly like Number() for integers, decimals and exponents', () => {
+    const digits = fc.stringMatching(/^[0-9]{1,20}$/);
+    const numText = fc
+      .tuple(fc.constantFrom('', '-', '+'), digits, fc.option(fc.stringMatching(/^[0-9]{0,20}$/)), fc.option(fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.integer({ min: 0, max: 330 }))))
+      .map(([s, i, f, e]) => `${s}${i}${f === null ? '' : '.' + f}${e === null ? '' : e[0] + e[1] + e[2]}`);
+    fc.assert(
+      fc.property(fc.oneof(numText, fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d))), (t) => {
+        const { r, p } = parseOne(t, numSpec);
+        expect(r).toBe(1);
+        expect(Object.is(p.cols.x![0], Number(t)) || (p.cols.x![0] === 0 && Number(t) === 0)).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('takes the trace special time 2^63−1 and the values of the real files', () => {
+    for (const t of ['9223372036854775807', '5611086346', '0.0004244', '1.144e-05', '0.000002861', '0', '6252020264']) {
+      const { r, p } = parseOne(t, numSpec);
+      expect(r).toBe(1);
+      expect(p.cols.x![0]).toBe(Number(t));
+    }
+  });
+
+  it('reads an empty field as NaN and rejects non-numbers with the field named', () => {
+    const { r, p } = parseOne('1,,abc,zzz,');
+    expect(r).toBe(1);
+    expect(p.cols.b![0]).toBeNaN();
+    expect(p.cols.c![0]).toBeNaN();
+    for (const [line, reason] of [
+      ['1,2x,a,b,3', 'field 2 (b) is not a number'],
+      ['1,.,a,b,3', 'field 2 (b) is not a number'],
+      ['1,1e,a,b,3', 'field 2 (b) is not a number'],
+      ['1,--1,a,b,3', 'field 2 (b) is not a number'],
+      [',2,a,b,3', 'field 1 (a) is missing'],
+      ['1,2,a,b', 'wrong column count: 4 fields, expected 5'],
+      ['1,2,a,b,3,4', 'wrong column count: more than 5 fields'],
+      ['1,2,a,b,3,', 'wrong column count: more than 5 fields'],
+      ['', 'empty line'],
+    ] as const) {
+      const { r, p } = parseOne(line);
+      expect(r, line).toBe(-1);
+      expect(p.reason, line).toBe(reason);
+      expect(p.rows).toBe(0); // a rejected line adds nothing
+    }
+  });
+});
+
+describe('hash and id fields', () => {
+  it('give equal strings equal keys and different strings different keys', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9+/=]{1,44}$/), fc.stringMatching(/^[A-Za-z0-9+/=]{1,44}$/), (x, y) => {
+        const a = parseOne(`1,2,${x},q,3`).p.cols.s![0];
+        const b = parseOne(`1,2,${y},q,3`).p.cols.s![0];
+        expect(a === b).toBe(x === y);
+        expect(Number.isInteger(a) && a! >= 0 && a! < 2 ** 53).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('read the number of an id like m_1932', () => {
+    const spec: CsvSpec = { format: 'id', fields: [{ name: 'm', kind: FieldKind.Id }] };
+    expect(parseOne('m_1932', spec).p.cols.m![0]).toBe(1932);
+    expect(parseOne('', spec).r).toBe(-1); // one empty field alone is an empty line
+    expect(parseOne('m_', spec).r).toBe(-1);
+  });
+});
+
+describe('streaming a file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-csv-'));
+
+  async function readAll(path: string, strict = false): Promise<{ a: number[]; c: number[]; problems: Problems; batches: number }> {
+    const problems = new Problems(strict);
+    const a: number[] = [];
+    const c: number[] = [];
+    let batches = 0;
+    for await (const b of readCsvBatches(path, SPEC, problems, { batchRows: 1000 })) {
+      batches++;
+      for (let i = 0; i < b.rows; i++) {
+        a.push(b.cols.a![i]!);
+        c.push(b.cols.c![i]!);
+      }
+    }
+    return { a, c, problems, batches };
+  }
+
+  it('keeps every row across chunk boundaries, CRLF and a missing final newline (plain and gzip)', async () => {
+    // ~3 MB: several 1 MiB read chunks and 256 KiB gunzip chunks, so lines straddle chunk ends.
+    const lines: string[] = [];
+    for (let i = 0; i < 60000; i++) lines.push(`${i},${i * 0.5},user${i % 7},xxxxxxxxxxxxxxxx,${(i * 1.25e-3).toPrecision(6)}`);
+    const text = lines.join(lines.length % 2 ? '\n' : '\r\n');
+    const plain = join(dir, 'big.csv');
+    const gz = join(dir, 'big.csv.gz');
+    writeFileSync(plain, text);
+    writeFileSync(gz, gzipSync(text));
+    for (const f of [plain, gz]) {
+      const r = await readAll(f);
+      expect(r.a.length).toBe(60000);
+      expect(r.problems.skipped).toBe(0);
+      expect(r.batches).toBe(60);
+      for (let i = 0; i < 60000; i += 997) {
+        expect(r.a[i]).toBe(i);
+        expect(r.c[i]).toBe(Number((i * 1.25e-3).toPrecision(6)));
+      }
+      expect(r.a[59999]).toBe(59999);
+    }
+  });
+
+  it('skips and counts bad lines naming file:line, or stops at the first in strict mode', async () => {
+    const f = join(dir, 'bad.csv');
+    writeFileSync(f, ['1,2,a,b,3', '1,2,a', 'x,2,a,b,3', '4,5,a,b,6', ''].join('\n'));
+    const r = await readAll(f);
+    expect(r.a).toEqual([1, 4]);
+    expect(r.problems.skipped).toBe(2);
+    expect(r.problems.first).toEqual([`${f}:2: wrong column count: 3 fields, expected 5`, `${f}:3: field 1 (a) is not a number`]);
+    await expect(readAll(f, true)).rejects.toMatchObject({ code: 'PARSE_ERROR', message: `${f}:2: wrong column count: 3 fields, expected 5` });
+  });
+
+  it('reports a missing file as FILE_NOT_FOUND naming the path', async () => {
+    const f = join(dir, 'nope.csv');
+    const err = await readAll(f).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FairfitError);
+    expect((err as FairfitError).code).toBe('FILE_NOT_FOUND');
+    expect((err as FairfitError).message).toContain(f);
+  });
+
+  it('keeps the rows before a truncated gzip and reports it (strict: CORRUPT_INPUT)', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 200000; i++) lines.push(`${i},1,u,x,2`);
+    const full = gzipSync(lines.join('\n') + '\n');
+    const f = join(dir, 'cut.csv.gz');
+    writeFileSync(f, full.subarray(0, Math.floor(full.length / 2)));
+    const r = await readAll(f);
+    expect(r.a.length).toBeGreaterThan(1000);
+    expect(r.a.length).toBeLessThan(200000);
+    for (let i = 0; i < r.a.length; i++) if (r.a[i] !== i) throw new Error(`row ${i} is ${r.a[i]}`);
+    expect(r.problems.corruptFiles).toBe(1);
+    expect(r.problems.first[0]).toMatch(new RegExp(`^${f.replace(/[.]/g, '\\.')}:\\d+: corrupt or truncated gzip`));
+    await expect(readAll(f, true)).rejects.toMatchObject({ code: 'CORRUPT_INPUT' });
+  });
+});
