@@ -1,0 +1,137 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTrace } from '../../src/io/generate.ts';
+import { toJson } from '../../src/report/json.ts';
+import { replay } from '../../src/sim/replay.ts';
+import { POLICIES } from '../../src/systems/giantvm/types.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+const trace = join(dir, 'trace');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+  await generateTrace({ machines: 120, tasks: 1500, days: 0.04, seed: 5, out: trace });
+});
+
+function fairfit(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('fairfit replay writes the table, JSON, CSV and report', () => {
+  it('prints one table line per policy and writes the same JSON as the API', async () => {
+    const out = join(dir, 'r1');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'all', '--machines', '100', '--seed', '2', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^policy\s+meanCpu\s+gini\s+overcommit\s+delay\s+stretch\s+migratedMemory\s+migrations$/);
+    expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
+    const json = readFileSync(`${out}.json`, 'utf8');
+    expect(json).toBe(toJson(await replay({ trace, machines: 100, seed: 2 })));
+    const report = JSON.parse(json);
+    expect(Object.keys(report)).toEqual(['trace', 'runs']);
+    expect(report.trace).toMatchObject({ format: 'google2011', path: trace, usage: 'trace', machines: 100, seed: 2 });
+    expect(Object.keys(report.runs[0])).toEqual(expect.arrayContaining(['policy', 'params', 'metrics', 'series']));
+    const rows = parse(readFileSync(`${out}.csv`, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((x) => x.policy)).toEqual([...POLICIES]);
+    rows.forEach((row, i) => {
+      for (const k of ['meanCpu', 'gini', 'overcommit', 'delay', 'stretch', 'migratedMemory', 'migrations']) expect(Number(row[k])).toBe(report.runs[i].metrics[k]);
+      expect(Number(row.overcommitRatio)).toBe(1);
+      expect(row.usage).toBe('trace');
+    });
+    expect(readFileSync(`${out}.html`, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('is byte-identical with --workers 2, and when a single policy is split by cells over 3 workers', () => {
+    const a = join(dir, 'w1.json');
+    const b = join(dir, 'w2.json');
+    expect(fairfit('replay', '--trace', trace, '--machines', '80', '--json', a, '--quiet').code).toBe(0);
+    expect(fairfit('replay', '--trace', trace, '--machines', '80', '--json', b, '--quiet', '--workers', '2').code).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    expect(fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'mem_usage', '--json', a, '--quiet').code).toBe(0);
+    expect(fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'mem_usage', '--json', b, '--quiet', '--workers', '3').code).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+  });
+
+  it('shows no progress bar when stderr is not a TTY: only the one summary line', () => {
+    const r = fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'no_migration');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^1 runs in \d+\.\d s\n$/);
+  });
+});
+
+describe('fairfit sweep', () => {
+  it('runs the grid in order and gives byte-identical JSON with 1 and 2 workers', () => {
+    const a = join(dir, 's1.json');
+    const b = join(dir, 's2.json');
+    const args = ['sweep', '--trace', trace, '--machines', '60:100:40', '--overcommit', '0.5:1.4:0.3', '--policy', 'no_migration,fine_grained', '--seeds', '2', '--quiet'];
+    const r1 = fairfit(...args, '--json', a, '--workers', '1');
+    expect(r1.code).toBe(0);
+    expect(fairfit(...args, '--json', b, '--workers', '2').code).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    const report = JSON.parse(readFileSync(a, 'utf8'));
+    expect(report.sweep).toEqual({ machines: [60, 100], overcommit: [0.5, 0.8, 1.1, 1.4], seeds: [1, 2], policies: ['no_migration', 'fine_grained'], configurations: 32, completed: 32 });
+    const keys = report.runs.map((r: { policy: string; params: { machines: number; overcommit: number; seed: number } }) => `${r.params.machines}/${r.params.overcommit}/${r.params.seed}/${r.policy}`);
+    expect(keys.slice(0, 5)).toEqual(['60/0.5/1/no_migration', '60/0.5/1/fine_grained', '60/0.5/2/no_migration', '60/0.5/2/fine_grained', '60/0.8/1/no_migration']);
+    expect(keys.at(-1)).toBe('100/1.4/2/fine_grained');
+    expect(r1.stdout).toMatch(/^policy\s+runs\s+meanCpu/);
+    expect(r1.stdout).toContain('mean over the policy');
+  });
+});
+
+describe('fairfit replay/sweep reject bad options with exit 2 and name the option', () => {
+  it.each([
+    [['sweep', '--overcommit', '1.4:0.5:0.3'], 'overcommit'],
+    [['sweep', '--machines', '700:900'], 'machines'],
+    [['replay', '--policy', 'fine_grained,best_fit'], 'policy'],
+    [['replay', '--workers', '0'], 'workers'],
+    [['replay', '--machines', 'many'], 'machines'],
+    [['replay', '--capacity', '-1'], 'capacity'],
+    [['replay', '--usage', 'guess'], 'usage'],
+  ])('%j', (args, field) => {
+    const [cmd, ...rest] = args as string[];
+    const r = fairfit(cmd!, '--trace', trace, ...rest, '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('INVALID_OPTION');
+    expect(r.stderr).toContain(field);
+    expect(r.stdout).toBe('');
+  });
+  it('a missing trace folder is a runtime failure (exit 1, FILE_NOT_FOUND); no --trace is a usage error', () => {
+    const r = fairfit('replay', '--trace', join(dir, 'nope'), '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('FILE_NOT_FOUND');
+    expect(fairfit('replay').code).toBe(2);
+  });
+});
+
+describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs', () => {
+  it('first SIGINT: exit 130, JSON/CSV/report written and marked interrupted', async () => {
+    const out = join(dir, 'int');
+    const child = spawn(process.execPath, [MAIN, 'sweep', '--trace', trace, '--machines', '40:400:4', '--overcommit', '0.5:1.4:0.1', '--policy', 'all', '--workers', '2', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 4000));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).toContain('interrupted');
+    expect(code).toBe(130);
+    const report = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(report.interrupted).toBe(true);
+    expect(report.sweep.configurations).toBe(91 * 10 * 8);
+    expect(report.runs.length).toBeGreaterThan(0);
+    expect(report.runs.length).toBeLessThan(report.sweep.configurations);
+    expect(report.sweep.completed).toBe(report.runs.length);
+    expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
+    expect(stdout).toMatch(/^policy/);
+  });
+});
