@@ -1,0 +1,100 @@
+/**
+ * `generateTrace` writes a Google-2011-format trace that the reader reads
+ * back whole: same seed → identical bytes, the usage windows are exactly the
+ * synthetic usage model of the read-back tasks (as written, 4 significant
+ * digits), and the drawn requests and priorities follow the fitted tables.
+ */
+import { describe, expect, it, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { generateTrace, CsvBytes, type GenerateResult } from '../../src/io/generate.ts';
+import { readGoogleTrace } from '../../src/io/google.ts';
+import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
+import { FIT } from '../../src/io/fit/params.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
+const hash = (files: string[]): string[] => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+/** The value as the generator writes it (4 significant digits) and the reader parses it back. */
+const w = new CsvBytes();
+const asWritten = (v: number): number => {
+  w.pos = 0;
+  w.sig4(v);
+  return Number(w.text());
+};
+
+describe('generateTrace', () => {
+  const opts = { machines: 40, tasks: 1500, days: 0.25, seed: 12345 };
+  let a: GenerateResult;
+  beforeAll(async () => {
+    a = await generateTrace({ ...opts, out: join(root, 'a') });
+  });
+
+  it('writes identical bytes for the same seed and different bytes for another seed', async () => {
+    const b = await generateTrace({ ...opts, out: join(root, 'b') });
+    expect(hash(b.files)).toEqual(hash(a.files));
+    const c = await generateTrace({ ...opts, seed: 54321, out: join(root, 'c') });
+    expect(hash(c.files)[0]).not.toEqual(hash(a.files)[0]);
+  });
+
+  it('is read back whole: every task, event row, machine and usage window', async () => {
+    const t = await readGoogleTrace(join(root, 'a'), { strict: true });
+    expect(t.summary.skipped).toBe(0);
+    expect(t.tasks.count).toBe(opts.tasks);
+    expect(t.source!.taskEvents).toBe(a.rows.task_events);
+    expect(t.machineEvents!.machines).toBe(opts.machines);
+    expect(t.usage!.count).toBe(a.rows.task_usage);
+    expect(t.start).toBe(600e6);
+    expect(t.end).toBe(600e6 + opts.days * 86400e6);
+    for (let i = 0; i < t.tasks.count; i++) {
+      if (!(t.tasks.cpuRequest[i]! > 0 && t.tasks.cpuRequest[i]! <= 1 && t.tasks.memRequest[i]! > 0 && t.tasks.memRequest[i]! <= 1)) throw new Error(`task ${i}: request out of (0, 1]`);
+    }
+  });
+
+  it('writes usage equal to syntheticUsage of the read-back tasks, value for value', async () => {
+    const t = await readGoogleTrace(join(root, 'a'));
+    const model = syntheticUsage(t.tasks, { seed: opts.seed, start: t.start, end: t.end });
+    const u = t.usage!;
+    expect(u.count).toBe(model.count);
+    let mismatches = 0;
+    for (let r = 0; r < u.count; r++) {
+      if (u.task[r] !== model.task[r] || u.start[r] !== model.start[r] || u.end[r] !== model.end[r]) mismatches++;
+      else if (u.cpu[r] !== asWritten(model.cpu[r]!) || u.mem[r] !== asWritten(model.mem[r]!) || u.maxCpu[r] !== asWritten(model.maxCpu[r]!) || u.mai[r] !== asWritten(model.mai[r]!)) mismatches++;
+    }
+    expect(mismatches).toBe(0);
+  });
+
+  it('draws priorities and CPU requests from the fitted tables', async () => {
+    const big = await generateTrace({ machines: 200, tasks: 20000, days: 1, seed: 7, out: join(root, 'big'), usage: false });
+    expect(big.rows.task_usage).toBeUndefined();
+    const t = await readGoogleTrace(join(root, 'big'));
+    // per job (tasks of a job share priority and requests): first task of each job
+    const first = new Map<number, number>();
+    for (let i = 0; i < t.tasks.count; i++) if (!first.has(t.tasks.jobId[i]!)) first.set(t.tasks.jobId[i]!, i);
+    const jobs = [...first.values()];
+    const cpus = jobs.map((i) => t.tasks.cpuRequest[i]!).sort((x, y) => x - y);
+    const median = cpus[Math.floor(cpus.length / 2)]!;
+    const q = FIT.jobs.cpuRequest.values;
+    // fitted quantiles at p = 0.4 and 0.6 bracket the sample median of ~thousands of jobs
+    expect(median).toBeGreaterThanOrEqual(q[12]! * 0.999);
+    expect(median).toBeLessThanOrEqual(q[16]! * 1.001);
+    const top = FIT.jobs.priorityClass.keys[0]!.split(':').map(Number);
+    const share = jobs.filter((i) => t.tasks.priority[i] === top[0] && t.tasks.schedulingClass[i] === top[1]).length / jobs.length;
+    expect(Math.abs(share - FIT.jobs.priorityClass.weights[0]!)).toBeLessThan(0.05);
+  });
+
+  it('rejects invalid options with INVALID_OPTION naming the field', async () => {
+    for (const [bad, field] of [
+      [{ machines: 0 }, 'machines'],
+      [{ tasks: -1 }, 'tasks'],
+      [{ tasks: 1.5 }, 'tasks'],
+      [{ days: 0 }, 'days'],
+      [{ days: Number.NaN }, 'days'],
+      [{ seed: 0.5 }, 'seed'],
+      [{ gzipLevel: 12 }, 'gzipLevel'],
+    ] as const) {
+      await expect(generateTrace({ ...opts, out: join(root, 'x'), ...bad })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field } });
+    }
+  });
+});

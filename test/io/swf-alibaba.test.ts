@@ -1,0 +1,98 @@
+/**
+ * The SWF and Alibaba 2018 readers read the real shared logs with their
+ * PROVENANCE.md counts and hand-checked rows, and skip and count bad lines
+ * of seeded generated files.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { readSwf } from '../../src/io/swf.ts';
+import { readAlibabaMachines } from '../../src/io/alibaba.ts';
+import { Rng } from '../../src/rng.ts';
+
+const TRACES = join(import.meta.dirname, '../../../shared/traces');
+const SWF = join(TRACES, 'swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz');
+const ALI = join(TRACES, 'alibaba2018');
+const HAVE = existsSync(SWF) && existsSync(ALI);
+if (!HAVE) console.warn(`skipped: the real SWF / Alibaba samples are absent (${TRACES})`);
+
+describe.skipIf(!HAVE)('real SWF and Alibaba samples', () => {
+  it('reads the NASA iPSC SWF log: 18,239 jobs, hand-checked first job', async () => {
+    const r = await readSwf(SWF);
+    expect(r.summary.skipped).toBe(0);
+    expect(r.tasks.count).toBe(18239);
+    expect(r.source!.maxProcs).toBe(128);
+    // line "1 0 -1 1451 128 -1 -1 -1 -1 -1 -1 1 1 -1 -1 -1 -1 -1"
+    expect([r.tasks.jobId[0], r.tasks.submit[0], r.tasks.duration[0], r.tasks.cpuRequest[0], r.tasks.memRequest[0]]).toEqual([1, 0, 1451e6, 1, 0]);
+    // job 4: "4 6269 -1 10927 128 ... user 2"
+    expect([r.tasks.submit[3], r.tasks.duration[3], r.tasks.user![3]]).toEqual([6269e6, 10927e6, 1]);
+    // processors are powers of two ≤ 128 → requests k/128
+    for (let i = 0; i < r.tasks.count; i++) if (!Number.isInteger(r.tasks.cpuRequest[i]! * 128)) throw new Error(`job ${i}`);
+  });
+
+  it('reads Alibaba machine_meta and machine_usage: 4,034 machines, 100,002 usage rows', async () => {
+    const r = await readAlibabaMachines(ALI);
+    expect(r.summary.skipped).toBe(0);
+    expect(r.machines.count).toBe(17592);
+    expect(r.machines.machines).toBe(4034);
+    expect(r.usage!.count).toBe(100002);
+    // machine_meta line 1: m_1,0,219,17,96,100,USING — first row of a machine is its ADD
+    expect([r.machines.machineNumber[0], r.machines.time[0], r.machines.type[0], r.machines.cpu[0], r.machines.mem[0]]).toEqual([1, 0, 0, 1, 1]);
+    // line 2: m_1,148984,... — a later row of the same machine is an UPDATE
+    expect([r.machines.machine[1], r.machines.time[1], r.machines.type[1]]).toEqual([0, 148984e6, 2]);
+    const u = r.usage!;
+    // usage sorted by machine then time; machine_usage line 1: m_1932,386640,41,92,,,43.04,33.08,5
+    const m1932 = Array.from(r.machines.machineNumber).indexOf(1932);
+    const rows = [];
+    for (let k = 0; k < u.count; k++) if (u.machine[k] === m1932) rows.push(k);
+    expect(rows.length).toBe(3325);
+    const k = rows[0]!;
+    expect([u.time[k], u.cpu[k], u.mem[k], u.diskIo[k]]).toEqual([386640e6, 0.41, 0.92, 0.05]);
+    expect(u.mkpi[k]).toBeNaN();
+    for (let j = 1; j < u.count; j++) if (u.machine[j]! < u.machine[j - 1]! || (u.machine[j] === u.machine[j - 1] && u.time[j]! < u.time[j - 1]!)) throw new Error(`unsorted at ${j}`);
+  });
+});
+
+describe('bad lines in generated SWF / Alibaba files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-'));
+
+  it('skips and counts them, keeps the valid rows, and strict mode stops at the first', async () => {
+    const r = new Rng(4);
+    const lines = ['; Version: 2.2', '; MaxProcs: 64', ';'];
+    for (let j = 1; j <= 500; j++) {
+      const f = Array.from({ length: 18 }, () => -1);
+      f[0] = j;
+      f[1] = j * 10;
+      f[3] = r.below(1000);
+      f[4] = 1 << r.below(7);
+      f[11] = r.below(5);
+      lines.push('  ' + f.join('   '));
+    }
+    lines.splice(10, 0, '  7 70 -1 5 2'); // line 11: 5 fields
+    lines.splice(20, 1, lines[20]!.replace(/^(\s*\d+\s+)\d+/, '$1x9')); // line 21: non-numeric submit
+    const f = join(dir, 'log.swf.gz');
+    writeFileSync(f, gzipSync(lines.join('\n')));
+    const got = await readSwf(f);
+    expect(got.tasks.count).toBe(499);
+    expect(got.summary.skipped).toBe(2);
+    expect(got.summary.firstProblems).toEqual([`${f}:11: wrong column count: 5 fields, expected 18`, `${f}:21: field 2 (submit) is not a number`]);
+    expect(got.source!.maxProcs).toBe(64);
+    await expect(readSwf(f, { strict: true })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: `${f}:11: wrong column count: 5 fields, expected 18` });
+
+    const ali = join(dir, 'ali');
+    mkdirSync(ali);
+    writeFileSync(join(ali, 'machine_meta.csv'), 'm_1,0,1,2,96,100,USING\nm_2,0,1,2,48,50,USING\nm_3,zz,1,2,96,100,USING\n');
+    writeFileSync(join(ali, 'machine_usage.csv'), 'm_2,20,50,60,,,1,2,101\nm_2,10,40,30,,,1,2,-1\nm_1,10,5,6\n');
+    const a = await readAlibabaMachines(ali);
+    expect(a.machines.count).toBe(2);
+    expect(Array.from(a.machines.cpu)).toEqual([1, 0.5]);
+    expect(a.usage!.count).toBe(2);
+    expect(Array.from(a.usage!.time)).toEqual([10e6, 20e6]); // sorted by time within the machine
+    expect(a.usage!.diskIo[0]).toBeNaN(); // −1 and 101 are the trace's invalid values
+    expect(a.usage!.diskIo[1]).toBeNaN();
+    expect(a.summary.skipped).toBe(2);
+    await expect(readAlibabaMachines(join(dir, 'none'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+  });
+});
