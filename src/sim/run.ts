@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { FairfitError } from '../errors.ts';
 import type { ReplayInput } from '../model/tasks.ts';
 import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, type PartialRun } from '../systems/giantvm/replay.ts';
@@ -84,6 +85,8 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
   // One controller for the batch: the caller's abort, or the first real failure, stops everything still queued.
   const stop = new AbortController();
+  // piscina adds one abort listener per queued task; a sweep queues hundreds on purpose.
+  setMaxListeners(Infinity, stop.signal);
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let failure: unknown;
