@@ -19,3 +19,15 @@ export { recomputePrioritiesReference } from './reference/priority.ts';
 export { FirstFitMatcher, type DemandBatch, type DemandColumns, type MatcherNode, type MatcherOptions, type TaskSize } from './kernels/firstfit.ts';
 export { LinearFirstFit } from './reference/firstfit.ts';
 export { Rng } from './rng.ts';
+
+// Trace replay shell: public replay and sweep API, worker pool, report writers.
+export { replay, type ReplayOptions, type ReplayReport } from './sim/replay.ts';
+export { sweep, type SweepOptions } from './sim/sweep.ts';
+export { isSweepReport, type SweepReport, type SweepGrid } from './sim/types.ts';
+export { ReplayPool, type ReplayPoolOptions } from './sim/pool.ts';
+export { parseRange, parsePolicies } from './sim/options.ts';
+export type { TraceReadOptions } from './sim/trace.ts';
+export { toJson, writeJson } from './report/json.ts';
+export { toCsv, writeCsv } from './report/csv.ts';
+export { renderHtml, writeHtml } from './report/html.ts';
+export { formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
