@@ -56,7 +56,7 @@ let mCap0: usize = 0, mUp0: usize = 0;
 let runHead: usize = 0, runTail: usize = 0, pendHead: usize = 0, pendTail: usize = 0, runCount: usize = 0,
   pendCount: usize = 0, mUp: usize = 0, mFlags: usize = 0;
 let mU: usize = 0, mReq: usize = 0, mV: usize = 0, mCap: usize = 0, mNext: usize = 0, mMinFin: usize = 0,
-  mPUtil: usize = 0, mPUp: usize = 0, mUtilSum: usize = 0, mUpTicks: usize = 0;
+  mPUtil: usize = 0, mPUp: usize = 0, mUtilSum: usize = 0, mUpTicks: usize = 0, mMinPend: usize = 0;
 let eTick: usize = 0, eMachine: usize = 0, eType: usize = 0, eCap: usize = 0;
 let cand: usize = 0, candKey: usize = 0;
 let cellAcc: usize = 0, cellPt: usize = 0, machPt: usize = 0;
@@ -111,7 +111,7 @@ export function replayInit(hdr: usize, par: usize): i32 {
   runHead = p; p += m4; runTail = p; p += m4; pendHead = p; p += m4; pendTail = p; p += m4;
   runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4;
   mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
-  mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8;
+  mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8; mMinPend = p; p += m8;
   candKey = p; p += n8; cand = p;
 
   for (let i = 0; i < nT; i++) {
@@ -122,7 +122,7 @@ export function replayInit(hdr: usize, par: usize): i32 {
     si(runHead, m, -1); si(runTail, m, -1); si(pendHead, m, -1); si(pendTail, m, -1);
     si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0);
     sf(mU, m, 0); sf(mReq, m, 0); sf(mV, m, 0); sf(mCap, m, gf(mCap0, m)); sf(mNext, m, Infinity);
-    sf(mMinFin, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
+    sf(mMinFin, m, Infinity); sf(mMinPend, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
   }
   memory.fill(cellAcc, 0, <usize>(nC * NA) << 3);
   memory.fill(cellPt, 0, <usize>(nC * nP * NPT) << 3);
@@ -132,7 +132,7 @@ export function replayInit(hdr: usize, par: usize): i32 {
 
 /** Bytes of the scratch state block `replayInit` carves for `n` tasks and `m` machines. */
 export function replayStateBytes(n: i32, m: i32): i32 {
-  return n * (4 * 4 + 8 * 2) + m * (8 * 4 + 8 * 8) + n * (4 + 8) + 64;
+  return n * (4 * 4 + 8 * 2) + m * (8 * 4 + 9 * 8) + n * (4 + 8) + 64;
 }
 
 /** Ticks already simulated. */
@@ -145,6 +145,12 @@ function append(head: usize, tail: usize, m: i32, t: i32): void {
   si(sPrev, t, tl); si(sNext, t, -1);
   if (tl < 0) si(head, m, t); else si(sNext, tl, t);
   si(tail, m, t);
+}
+
+function appendPending(m: i32, t: i32): void {
+  append(pendHead, pendTail, m, t);
+  const a = gf(tReq, t) * oc;
+  if (a < gf(mMinPend, m)) sf(mMinPend, m, a);
 }
 
 function unlink(head: usize, tail: usize, m: i32, t: i32): void {
@@ -202,15 +208,22 @@ function targetOf(m: i32): i32 {
 }
 
 function admit(m: i32): void {
+  si(mFlags, m, gi(mFlags, m) & ~F_ADMIT);
+  if (gi(pendHead, m) < 0) return;
   if ((gi(mFlags, m) & F_REQ) != 0) refreshReq(m);
   const cap = gf(mCap, m);
-  const cell = cellOf(m);
   let req = gf(mReq, m);
+  // mMinPend is a lower bound of the pending requests: when even it does not fit,
+  // no pending task fits and the scan would admit nothing.
+  if (gi(runCount, m) > 0 && !(req + gf(mMinPend, m) <= cap)) return;
+  const cell = cellOf(m);
+  let minPend = Infinity;
   let k = gi(pendHead, m);
   while (k >= 0) {
     const nx = gi(sNext, k);
     const a = gf(tReq, k) * oc;
-    if (req + a <= cap || gi(runCount, m) == 0) {
+    if (!(req + a <= cap || gi(runCount, m) == 0)) { if (a < minPend) minPend = a; k = nx; continue; }
+    {
       unlink(pendHead, pendTail, m, k); si(pendCount, m, gi(pendCount, m) - 1);
       append(runHead, runTail, m, k); si(runCount, m, gi(runCount, m) + 1);
       req += a; // the running list grew at its tail: still its in-order sum
@@ -224,7 +237,7 @@ function admit(m: i32): void {
     k = nx;
   }
   sf(mReq, m, req);
-  si(mFlags, m, gi(mFlags, m) & ~F_ADMIT);
+  sf(mMinPend, m, minPend);
 }
 
 /** Moves every task of machine m (pending, then running) to the pending queue of `dest` (m itself when -1). */
@@ -238,7 +251,7 @@ function evacuate(m: i32): void {
     let k = gi(pendHead, m);
     while (k >= 0) {
       const nx = gi(sNext, k);
-      unlink(pendHead, pendTail, m, k); append(pendHead, pendTail, dest, k);
+      unlink(pendHead, pendTail, m, k); appendPending(dest, k);
       moved++;
       k = nx;
     }
@@ -252,7 +265,7 @@ function evacuate(m: i32): void {
     sf(sRem, k, gf(sFinV, k) - v);
     sf(sFinV, k, Infinity);
     si(sState, k, 1);
-    unlink(runHead, runTail, m, k); append(pendHead, pendTail, dest, k);
+    unlink(runHead, runTail, m, k); appendPending(dest, k);
     nr++; moved++;
     k = nx;
   }
@@ -356,6 +369,7 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
     for (let s = base; s < end; s++) {
       if (s == f || gi(mUp, s) == 0) continue;
       const ls = gf(mU, s);
+      if (!(lf < ls)) continue; // diff > 0 and lf + diff <= ls cannot both hold
       const n = collect(s, t);
       if (n == 0) continue;
       let diff = 0.0;
@@ -373,6 +387,8 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
   for (let s = base; s < end; s++) {
     if (s == f || s == g || gi(mUp, s) == 0) continue;
     const ls = gf(mU, s);
+    // A move needs lf + a1 + c <= ls or lg + a2 + c <= ls with a1 or a2 > minMove >= 0.
+    if (!(lf < ls) && !(lg < ls)) continue;
     const n = collect(s, t);
     if (n == 0) continue;
     sortCand(n);
@@ -427,7 +443,7 @@ function step(k: i32): void {
     const own = gi(tMachine, i);
     const tgt = targetOf(own);
     const m = tgt >= 0 ? tgt : own;
-    append(pendHead, pendTail, m, i); si(pendCount, m, gi(pendCount, m) + 1);
+    appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
     si(sState, i, 1);
     setFlag(m, F_ADMIT);
     const cell = cellOf(m);

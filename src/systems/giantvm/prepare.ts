@@ -11,7 +11,7 @@
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { Rng } from '../../rng.ts';
-// SYNTH-IMPORT
+import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './params.ts';
 import { POLICIES, type ReplayParams } from './types.ts';
 
@@ -215,29 +215,28 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   // Usage source per task.
   let table: UsageTable | undefined;
   if (p.usage === 'trace') table = input.usage;
-  else if (p.usage === 'synthetic') throw new FairfitError('INVALID_OPTION', 'SYNTH-PENDING', { field: 'usage' });
+  else if (p.usage === 'synthetic') table = syntheticUsage(tasks, { seed: p.seed, start, end });
   if (table) checkUsage(table, tasks.count);
   const byTask = table ? windowsByTask(table, tasks.count) : undefined;
 
   // Arrivals: tasks submitted before `end` (NaN submit: never submitted in the window).
-  const runs = (tasks as { runs?: Int32Array }).runs;
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
-  const arriving: number[] = [];
-  let afterEnd = 0, noSubmit = 0, censored = 0;
+  // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
+  const tickOf = new Int32Array(tasks.count);
+  let afterEnd = 0, noSubmit = 0, censored = 0, n = 0;
   for (let i = 0; i < tasks.count; i++) {
     const s = tasks.submit[i]!;
-    if (Number.isNaN(s)) { noSubmit++; continue; }
-    if (s >= end) { afterEnd++; continue; }
-    arriving.push(i);
+    if (Number.isNaN(s)) { noSubmit++; tickOf[i] = -1; continue; }
+    if (s >= end) { afterEnd++; tickOf[i] = -1; continue; }
+    tickOf[i] = s <= start ? 0 : Math.floor((s - start) / tick);
+    n++;
   }
-  const n = arriving.length;
-  const tickOf = (i: number): number => (tasks.submit[i]! <= start ? 0 : Math.floor((tasks.submit[i]! - start) / tick));
   // Counting sort by tick keeps task order within a tick.
   const perTick = new Int32Array(ticks + 1);
-  for (const i of arriving) perTick[tickOf(i) + 1]!++;
+  for (let i = 0; i < tasks.count; i++) if (tickOf[i]! >= 0) perTick[tickOf[i]! + 1]!++;
   for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
   const sorted = new Int32Array(n);
-  for (const i of arriving) sorted[perTick[tickOf(i)]!++] = i;
+  for (let i = 0; i < tasks.count; i++) if (tickOf[i]! >= 0) sorted[perTick[tickOf[i]!]!++] = i;
 
   const out: PreparedTasks = {
     id: sorted,
@@ -264,15 +263,15 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
     const sub = s <= start ? start : s;
     let work = tasks.duration[i]!;
     if (Number.isNaN(work)) work = Infinity;
-    // A task the trace never scheduled and never ended was still pending at the end of the
-    // window: its run time is censored, so it runs until the end of the replay.
-    if (runs && lastEvent && runs[i] === 0 && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = end - sub; censored++; }
+    // A task whose last trace event is not terminal (EVICT…LOST) was still pending or running
+    // when the window ended: its run time is censored, so it never finishes in the replay.
+    if (lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = Infinity; censored++; }
     let req = tasks.cpuRequest[i]!;
     if (Number.isNaN(req)) { req = 0; reqMissing++; }
     let mem = tasks.memRequest[i]!;
     if (Number.isNaN(mem)) mem = 0;
     out.machine[j] = draw[i]!;
-    out.submitTick[j] = tickOf(i);
+    out.submitTick[j] = tickOf[i]!;
     out.submitUs[j] = sub;
     out.work[j] = work;
     out.req[j] = req;
@@ -309,7 +308,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
   info.neverSubmitted = noSubmit;
-  info.censoredPending = censored;
+  info.censoredUnfinished = censored;
   info.requestMissing = reqMissing;
   info.usageWindows = table ? table.count : 0;
   info.tasksWithWindows = withWindows;

@@ -26,10 +26,20 @@ function slice(prep: PreparedReplay, cells: CellRange) {
   const m0 = cells.first * prep.cellSize;
   const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
   const t = prep.tasks;
-  const pick: number[] = [];
-  for (let j = 0; j < t.machine.length; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) pick.push(j); }
+  const n = t.machine.length;
+  let pick: Int32Array;
   let nw = 0;
-  for (const j of pick) nw += t.winE[j]! - t.winB[j]!;
+  if (m0 === 0 && m1 === prep.machines) {
+    pick = new Int32Array(n);
+    for (let j = 0; j < n; j++) pick[j] = j;
+    nw = prep.windows.end.length;
+  } else {
+    let count = 0;
+    for (let j = 0; j < n; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) count++; }
+    pick = new Int32Array(count);
+    count = 0;
+    for (let j = 0; j < n; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) { pick[count++] = j; nw += t.winE[j]! - t.winB[j]!; } }
+  }
   const e = prep.events;
   const ev: number[] = [];
   for (let i = 0; i < e.machine.length; i++) { const m = e.machine[i]!; if (m >= m0 && m < m1) ev.push(i); }
@@ -68,9 +78,9 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
       machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
       sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
       const b = t.winB[j]!, e = t.winE[j]!;
-      end.set(w.end.subarray(b, e), at); cpu.set(w.cpu.subarray(b, e), at); mem.set(w.mem.subarray(b, e), at);
-      mx.set(w.maxCpu.subarray(b, e), at); mai.set(w.mai.subarray(b, e), at);
-      wb[x] = at; at += e - b; we[x] = at;
+      wb[x] = at;
+      for (let y = b; y < e; y++, at++) { end[at] = w.end[y]!; cpu[at] = w.cpu[y]!; mem[at] = w.mem[y]!; mx[at] = w.maxCpu[y]!; mai[at] = w.mai[y]!; }
+      we[x] = at;
     }
   }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
