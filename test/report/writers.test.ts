@@ -1,0 +1,84 @@
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { toCsv } from '../../src/report/csv.ts';
+import { toJson } from '../../src/report/json.ts';
+import { formatMetric, formatTable, summarizeByPolicy } from '../../src/report/table.ts';
+import { replay } from '../../src/sim/replay.ts';
+import type { ReplayReport } from '../../src/sim/types.ts';
+import { POLICIES } from '../../src/systems/giantvm/types.ts';
+import { seededInput } from '../sim/input.ts';
+
+let report: ReplayReport;
+beforeAll(async () => {
+  report = await replay({ trace: seededInput(5, 400, 2), machines: 32, usage: 'request' });
+});
+
+describe('toJson writes the same value JSON.stringify would, laid out for reading', () => {
+  it('property: parses back to JSON.parse(JSON.stringify(x)), NaN/Infinity as null', () => {
+    const leaf = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.boolean(), fc.constant(null));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        expect(JSON.parse(toJson(v))).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
+      }),
+    );
+  });
+  it('keeps number arrays on one line and indents objects', () => {
+    expect(toJson({ a: [1, 2.5, NaN], b: { c: 'x' }, d: [] })).toBe('{\n  "a": [1,2.5,null],\n  "b": {\n    "c": "x"\n  },\n  "d": []\n}\n');
+  });
+  it('round-trips a real replay exactly (every float survives)', () => {
+    expect(JSON.parse(toJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+});
+
+describe('toCsv writes one row per run that a CSV parser reads back', () => {
+  it('header and values match the runs', () => {
+    const rows = parse(toCsv(report), { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(8);
+    rows.forEach((row, i) => {
+      const run = report.runs[i]!;
+      expect(row.run).toBe(String(i));
+      expect(row.policy).toBe(run.policy);
+      expect(Number(row.machines)).toBe(32);
+      expect(Number(row.overcommitRatio)).toBe(run.params.overcommit);
+      for (const [k, v] of Object.entries(run.metrics)) expect(Number(row[k])).toBe(v);
+      for (const [k, v] of Object.entries(run.info ?? {})) expect(row[`info.${k}`]).toBe(String(v));
+    });
+  });
+  it('property: any string in a cell survives RFC 4180 quoting', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const r = { ...report, runs: [{ ...report.runs[0]!, info: { note: s } }] };
+        const rows = parse(toCsv(r), { columns: true, relax_column_count: false }) as Record<string, string>[];
+        expect(rows[0]!['info.note']).toBe(s);
+      }),
+    );
+  });
+});
+
+describe('the comparison table', () => {
+  it('lists every policy once with its metrics (replay), means per policy (sweep-like)', () => {
+    const text = formatTable(report);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(2 + 8);
+    expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
+    expect(lines[4]).toContain(formatMetric(report.runs[2]!.metrics.gini));
+    const doubled = { ...report, runs: [...report.runs, ...report.runs.map((r) => ({ ...r, metrics: { ...r.metrics, gini: r.metrics.gini + 1 } }))] };
+    const s = summarizeByPolicy(doubled);
+    expect(s).toHaveLength(8);
+    expect(s[0]!.runs).toBe(2);
+    expect(s[0]!.metrics.gini).toBeCloseTo(report.runs[0]!.metrics.gini + 0.5, 12);
+    expect(formatTable(doubled)).toContain('mean over');
+  });
+  it('formats metrics readably', () => {
+    expect(formatMetric(0)).toBe('0');
+    expect(formatMetric(1234)).toBe('1234');
+    expect(formatMetric(0.123456)).toBe('0.1235');
+    expect(formatMetric(0.5)).toBe('0.5');
+    expect(formatMetric(3.038e-4)).toBe('3.038e-4');
+    expect(formatMetric(Number.NaN)).toBe('—');
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { FairfitError } from '../../src/errors.ts';
+import { ReplayPool } from '../../src/sim/pool.ts';
+import { toShared } from '../../src/sim/share.ts';
+import { executeTask } from '../../src/sim/tasks.ts';
+import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
+import { toJson } from '../../src/report/json.ts';
+import { seededInput } from './input.ts';
+
+describe('toShared moves every typed array of a tree into shared memory, unchanged', () => {
+  it('property: same keys, same values, SharedArrayBuffer-backed, input untouched', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 50 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 50 }), fc.string(), (f, i, s) => {
+        const tree = { a: Float64Array.from(f), nested: { b: Int32Array.from(i), list: [Float64Array.from(f), s] }, s, n: f.length };
+        const shared = toShared(tree);
+        expect(Object.keys(shared)).toEqual(Object.keys(tree));
+        expect(shared.a.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(shared.nested.b.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect((shared.nested.list[0] as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(shared.a)).toEqual(f);
+        expect(Array.from(shared.nested.b)).toEqual(i);
+        expect(shared.nested.list[1]).toBe(s);
+        expect(tree.a.buffer).toBeInstanceOf(ArrayBuffer);
+      }),
+    );
+  });
+});
+
+describe('ReplayPool runs tasks in workers that received the module and the trace once', () => {
+  const input = seededInput(3, 300, 1);
+  const params = defaultParams({ policy: 'fine_grained', machines: 24, usage: 'request' });
+
+  it('a worker run equals the same run in this thread', async () => {
+    await using pool = new ReplayPool({ workers: 2, input });
+    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params }, undefined), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' } })]);
+    expect(a.index).toBe(0);
+    expect(b.index).toBe(1);
+    expect(toJson(a.result)).toBe(toJson(simulate(input, params)));
+    expect(toJson(b.result)).toBe(toJson(simulate(input, { ...params, policy: 'no_migration' })));
+  });
+
+  it("a worker's FairfitError comes back with its code; an aborted task rejects with ABORTED", async () => {
+    const prepared = toShared(prepareReplay(input, params));
+    await using pool = new ReplayPool({ workers: 1 });
+    const err = await pool.run({ kind: 'cells', index: 4, prepared, cells: { first: 0, count: 10_000 } }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(FairfitError);
+    expect((err as FairfitError).code).toBe('INVALID_OPTION');
+    expect((err as FairfitError).details.field).toBe('cells');
+    const aborted = await pool.run({ kind: 'cells', index: 0, prepared, cells: { first: 0, count: 1 } }, AbortSignal.abort()).then(() => undefined, (e: unknown) => e);
+    expect((aborted as FairfitError).code).toBe('ABORTED');
+  });
+
+  it('a run task without a trace is reported, not thrown (executeTask never throws)', () => {
+    const outcome = executeTask({ kind: 'run', index: 7, params }, undefined);
+    expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'WORKER_FAILED' });
+  });
+});
