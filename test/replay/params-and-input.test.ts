@@ -1,0 +1,85 @@
+// Parameters and inputs are validated with stable codes naming the field; a rejected call changes nothing.
+import { describe, expect, it } from 'vitest';
+import { defaultParams, DEFAULT_PARAMS, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
+import { FairfitError } from '../../src/errors.ts';
+import { randomTrace, tasksOf, usageOf } from './helpers.ts';
+
+function failure(f: () => unknown): { code: string; field?: unknown; message: string } | undefined {
+  try { f(); } catch (e) { if (e instanceof FairfitError) return { code: e.code, field: e.details.field, message: e.message }; throw e; }
+  return undefined;
+}
+
+describe('defaultParams', () => {
+  it('gives the SPEC §6 defaults', () => {
+    expect(defaultParams()).toEqual({ ...DEFAULT_PARAMS });
+    expect(defaultParams()).toMatchObject({ machines: 800, cellSize: 4, interval: 10, capacity: 0.5, overcommit: 1, usage: 'trace', policy: 'no_migration' });
+  });
+  it('applies overrides and ignores undefined ones', () => {
+    expect(defaultParams({ policy: 'mem_usage', machines: undefined }).machines).toBe(800);
+    expect(defaultParams({ machines: 'trace' }).machines).toBe('trace');
+  });
+  it.each([
+    ['policy', 'best'], ['machines', 0], ['machines', 2.5], ['cellSize', 0], ['interval', -1], ['capacity', 0],
+    ['overcommit', Number.NaN], ['seed', 1.5], ['usage', 'real'], ['tick', 0], ['usageRatio', -0.1], ['minMove', Infinity], ['bogus', 1],
+  ])('rejects %s = %s with INVALID_OPTION naming the field', (field, value) => {
+    const f = failure(() => defaultParams({ [field]: value } as never));
+    expect(f?.code).toBe('INVALID_OPTION');
+    expect(f?.field).toBe(field);
+    expect(f?.message).toContain(field);
+  });
+});
+
+describe('input validation', () => {
+  it('names the column and row of bad task data', () => {
+    const t = tasksOf([[0, 1, 0.1], [0, -1, 0.1]]);
+    expect(failure(() => prepareReplay({ tasks: t, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'NEGATIVE_VALUE', field: 'tasks.duration' });
+    const t2 = tasksOf([[0, 1, 0.1]]);
+    t2.priority = new Int32Array(0);
+    expect(failure(() => prepareReplay({ tasks: t2, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'DIMENSION_MISMATCH', field: 'tasks.priority' });
+    const t3 = tasksOf([[0, 1, Infinity]]);
+    expect(failure(() => prepareReplay({ tasks: t3, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'NOT_FINITE', field: 'tasks.cpuRequest' });
+  });
+  it('names bad usage rows', () => {
+    const tasks = tasksOf([[0, 1, 0.1]]);
+    expect(failure(() => prepareReplay({ tasks, usage: usageOf([[3, 0, 1, 0.1, 0.1, 0.1, 0]]), start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INDEX_OUT_OF_RANGE', field: 'usage.task' });
+    expect(failure(() => prepareReplay({ tasks, usage: usageOf([[0, 0, 1, -0.1, 0.1, 0.1, 0]]), start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'NEGATIVE_VALUE', field: 'usage.cpu' });
+  });
+  it("rejects machines: 'trace' without machine events, and an empty window", () => {
+    const tasks = tasksOf([[0, 1, 0.1]]);
+    expect(failure(() => prepareReplay({ tasks, start: 0, end: 10e6 }, { machines: 'trace' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'machines' });
+    expect(failure(() => prepareReplay({ tasks, start: 5, end: 5 }, {}))).toMatchObject({ code: 'INVALID_OPTION' });
+  });
+  it('a rejected call leaves the input untouched', () => {
+    const input = randomTrace(4, { tasks: 30, seconds: 50, windows: 1 });
+    const before = structuredClone(input);
+    expect(failure(() => simulate(input, { cellSize: 0 }))?.code).toBe('INVALID_OPTION');
+    expect(input).toEqual(before);
+  });
+});
+
+describe('usage modes and determinism', () => {
+  it("usage 'trace' falls back to 'request' for tasks without windows, and says how many", () => {
+    const input = { tasks: tasksOf([[0, 5, 0.1], [0, 5, 0.2]]), usage: usageOf([[0, 0, 10, 0.3, 0.1, 0.01, 0.001]]), start: 0, end: 10e6 };
+    const r = simulate(input, { machines: 1 });
+    expect(r.info).toMatchObject({ usage: 'trace', tasksWithWindows: 1, usageFallbackToRequest: 1 });
+    // CPU during 5 s: 0.3 (window) + 0.2 × 0.5 (request × usageRatio) = 0.4 on a 0.5 machine.
+    expect(r.metrics.meanCpu).toBeCloseTo((5 * 0.4) / (10 * 0.5), 14);
+  });
+  it("usage 'synthetic' draws windows for every task that runs, reproducibly", () => {
+    const input = randomTrace(9, { tasks: 80, seconds: 900 });
+    const a = simulate(input, { machines: 8, usage: 'synthetic', policy: 'fine_grained', seed: 3 });
+    expect(a.info!.tasksWithWindows).toBeGreaterThan(0);
+    expect(JSON.stringify(simulate(input, { machines: 8, usage: 'synthetic', policy: 'fine_grained', seed: 3 }))).toBe(JSON.stringify(a));
+    expect(JSON.stringify(simulate(input, { machines: 8, usage: 'synthetic', policy: 'fine_grained', seed: 4 }))).not.toBe(JSON.stringify(a));
+  });
+  it('every series has one value per point and the cumulative migrated memory ends at the total', () => {
+    const input = randomTrace(12, { tasks: 300, seconds: 700, windows: 1, windowSeconds: 40, maxRequest: 0.3 });
+    const r = simulate(input, { machines: 12, policy: 'coarse_grained', interval: 3 });
+    const n = r.series.time!.length;
+    for (const [k, v] of Object.entries(r.series)) expect(v.length, k).toBe(n);
+    expect(r.series.migratedMemoryCumulative!.at(-1)).toBeCloseTo(r.metrics.migratedMemory, 12);
+    expect(r.series.migrations!.reduce((a, b) => a + b, 0)).toBe(r.metrics.migrations);
+    expect(r.metrics.migrations).toBeGreaterThan(0);
+    for (const g of r.series.gini!) expect(g >= 0 && g <= 1).toBe(true);
+  });
+});
