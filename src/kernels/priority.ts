@@ -74,10 +74,12 @@ export class PriorityTable {
   readonly user: Int32Array;
   readonly rounds: Int32Array;
   readonly running: Int32Array;
-  /** Last result, a view: copy it if you keep it past the next recompute. */
-  readonly priority: Float64Array;
   private core: Core | undefined;
-  private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: number };
+  private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: [number, number] };
+  // Two result buffers: a recompute writes the idle one and flips only on
+  // success, so a rejected call leaves the last result untouched.
+  private readonly results: [Float64Array, Float64Array];
+  private current = 0;
 
   constructor(capacity: number, users: number) {
     for (const [k, v] of [['capacity', capacity], ['users', users]] as const) {
@@ -89,14 +91,19 @@ export class PriorityTable {
     // Allocate everything up front: memory never grows afterwards, so the views stay valid.
     this.ptr = {
       dataGB: core.alloc(capacity * 8), user: core.alloc(capacity * 4), rounds: core.alloc(capacity * 4),
-      running: core.alloc(users * 4), params: core.alloc(8 * 16), out: core.alloc(capacity * 8),
+      running: core.alloc(users * 4), params: core.alloc(8 * 16), out: [core.alloc(capacity * 8), core.alloc(capacity * 8)],
     };
     this.core = core;
     this.dataGB = core.f64(this.ptr.dataGB, capacity);
     this.user = core.i32(this.ptr.user, capacity);
     this.rounds = core.i32(this.ptr.rounds, capacity);
     this.running = core.i32(this.ptr.running, users);
-    this.priority = core.f64(this.ptr.out, capacity);
+    this.results = [core.f64(this.ptr.out[0], capacity), core.f64(this.ptr.out[1], capacity)];
+  }
+
+  /** Result of the last successful recompute, a view: copy it if you keep it past the next recompute. */
+  get priority(): Float64Array {
+    return this.results[this.current]!;
   }
 
   /** Recomputes the first `n` rows (default all) into {@link PriorityTable.priority}; returns that view. */
@@ -105,8 +112,10 @@ export class PriorityTable {
     if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'this' });
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
     core.f64(this.ptr.params, 12).set(resolvePriorityParams(params));
-    const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out);
+    const next = 1 - this.current;
+    const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out[next]!);
     throwStatus(core, status, FIELDS, (f, i) => [this.dataGB, this.user, this.rounds][f]?.[i]);
+    this.current = next;
     return this.priority.subarray(0, n);
   }
 

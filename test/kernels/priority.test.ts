@@ -70,3 +70,14 @@ describe('priority recompute in WebAssembly equals the reference', () => {
     expect(errorOf(() => recomputePriorities(base, { k1: 50, k2: 20 }))?.code).toBe('INVALID_OPTION');
   });
 });
+
+describe('a PriorityTable keeps its last result when a recompute is rejected', () => {
+  it('the previous priorities survive a bad row', () => {
+    using t = new PriorityTable(3, 1);
+    t.dataGB.set([5, 50, 500]);
+    const first = t.recompute().slice();
+    t.dataGB[1] = NaN;
+    expect(errorOf(() => t.recompute())?.message).toContain('columns.dataGB[1]');
+    expect(t.priority).toEqual(first);
+  });
+});

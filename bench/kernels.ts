@@ -1,0 +1,90 @@
+/**
+ * Kernel suite: every WebAssembly kernel against its plain-TypeScript
+ * reference at 10^3, 10^5 and 10^6 elements, and sorted first-fit with 10k
+ * nodes × 2 dimensions at ~90 % fill (tree vs linear scan).
+ */
+import type { BenchRow } from './run.ts';
+import { meanMs } from './measure.ts';
+import { gini } from '../src/kernels/gini.ts';
+import { giniReference } from '../src/reference/gini.ts';
+import { capacityWeights } from '../src/kernels/capacity.ts';
+import { capacityWeightsReference } from '../src/reference/capacity.ts';
+import { PriorityTable, recomputePriorities } from '../src/kernels/priority.ts';
+import { recomputePrioritiesReference } from '../src/reference/priority.ts';
+import { FirstFitMatcher } from '../src/kernels/firstfit.ts';
+import { LinearFirstFit } from '../src/reference/firstfit.ts';
+import { Rng } from '../src/rng.ts';
+
+const SIZES = [1e3, 1e5, 1e6];
+
+function pair(rows: BenchRow[], name: string, n: number, wasmMs: number, refMs: number): void {
+  rows.push({ name, impl: 'wasm', meanMs: wasmMs, perSecond: (n * 1000) / wasmMs, extra: { 'ref/wasm': +(refMs / wasmMs).toFixed(2) } });
+  rows.push({ name, impl: 'reference', meanMs: refMs, perSecond: (n * 1000) / refMs });
+}
+
+export async function kernelSuite(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const r = new Rng(42);
+  for (const n of SIZES) {
+    const x = Float64Array.from({ length: n }, () => r.next() * 10);
+    pair(rows, `gini n=${n}`, n, await meanMs(() => gini(x)), await meanMs(() => giniReference(x)));
+  }
+  for (const n of SIZES) {
+    const cols = { speed: Float64Array.from({ length: n }, () => 1 + r.next()), vcpus: Float64Array.from({ length: n }, () => 1 + r.below(64)), mem: Float64Array.from({ length: n }, () => r.next() * 256) };
+    pair(rows, `capacityWeights n=${n}`, n, await meanMs(() => capacityWeights(cols)), await meanMs(() => capacityWeightsReference(cols)));
+  }
+  for (const n of SIZES) {
+    const users = 1000;
+    const c = { dataGB: Float64Array.from({ length: n }, () => r.next() * 200), user: Int32Array.from({ length: n }, () => r.below(users)), rounds: Int32Array.from({ length: n }, () => r.below(20)), running: Int32Array.from({ length: users }, () => r.below(8)) };
+    const refMs = await meanMs(() => recomputePrioritiesReference(c));
+    pair(rows, `recomputePriorities n=${n}`, n, await meanMs(() => recomputePriorities(c)), refMs);
+    const t = new PriorityTable(n, users);
+    t.dataGB.set(c.dataGB); t.user.set(c.user); t.rounds.set(c.rounds); t.running.set(c.running);
+    const resident = await meanMs(() => t.recompute());
+    rows.push({ name: `recomputePriorities n=${n}`, impl: 'wasm resident (PriorityTable)', meanMs: resident, perSecond: (n * 1000) / resident, extra: { 'ref/wasm': +(refMs / resident).toFixed(2) } });
+    t.close();
+  }
+  for (const placements of SIZES) rows.push(...(await firstFitCase(10_000, placements, Math.min(placements, 20_000))));
+  return rows;
+}
+
+/**
+ * Placements per second at ~90 % fill, the steady state of first-fit: the 90 %
+ * weakest of n nodes (capacity (1, 1)) are full, the strongest 10 % empty. Then
+ * batches of 1000 tasks (δ uniform in [0, 0.02]², 10 % large) are placed and
+ * released again, so every query meets the same fill. The linear reference is
+ * O(n) per query, so it runs at most `refPlacements`; rates are compared.
+ */
+async function firstFitCase(n: number, placements: number, refPlacements: number): Promise<BenchRow[]> {
+  const nodes = Array.from({ length: n }, (_, i) => ({ capacity: [1, 1], vcpus: 1 + (i % 4), mem: 1 + (i % 3) }));
+  const r = new Rng(placements);
+  const batch = Math.min(1000, placements);
+  const demands = [Float64Array.from({ length: batch }, () => r.next() * 0.02), Float64Array.from({ length: batch }, () => r.next() * 0.02)];
+  const sizes = Uint8Array.from({ length: batch }, (_, j) => (j % 10 === 0 ? 1 : 0));
+  const full = Math.round(n * 0.9);
+  const fill = { demands: [new Float64Array(full).fill(1), new Float64Array(full).fill(1)], sizes: new Uint8Array(full) };
+  const run = (m: FirstFitMatcher | LinearFirstFit, total: number) => {
+    let placed = 0;
+    for (let done = 0; done < total; done += batch) {
+      const at = m.placeBatch({ demands, sizes });
+      const ok = [...at.keys()].filter((j) => at[j]! >= 0);
+      placed += ok.length;
+      m.releaseBatch(ok.map((j) => at[j]!), demands.map((c) => ok.map((j) => c[j]!)));
+    }
+    return placed;
+  };
+  const wasm = new FirstFitMatcher(nodes);
+  wasm.placeBatch(fill);
+  const ref = new LinearFirstFit(nodes);
+  ref.placeBatch(fill);
+  const used = 1 - wasm.residuals().reduce((a, b) => a + b, 0) / (2 * n);
+  const wasmMs = await meanMs(() => run(wasm, placements), { iterations: 3, time: 100 });
+  const refMs = await meanMs(() => run(ref, refPlacements), { iterations: 2, time: 100 });
+  wasm.close();
+  const wRate = (placements * 1000) / wasmMs, rRate = (refPlacements * 1000) / refMs;
+  const name = `firstFit ${n} nodes × 2, ${placements} placements, fill ${(used * 100).toFixed(0)} %`;
+  return [
+    { name, impl: 'wasm (tree)', meanMs: wasmMs, perSecond: wRate, extra: { 'ref/wasm': +(wRate / rRate).toFixed(1) } },
+    { name, impl: 'reference (linear)', meanMs: refMs, perSecond: rRate, extra: { placements: refPlacements } },
+  ];
+}
