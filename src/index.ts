@@ -31,3 +31,5 @@ export { toJson, writeJson } from './report/json.ts';
 export { toCsv, writeCsv } from './report/csv.ts';
 export { renderHtml, writeHtml } from './report/html.ts';
 export { formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
+export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';
+export { POLICIES, type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult } from './systems/giantvm/types.ts';
