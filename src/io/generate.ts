@@ -79,34 +79,54 @@ export class CsvBytes {
   }
   /** Non-negative integer < 2^53. */
   int(v: number): void {
-    if (v < 10) {
-      this.buf[this.pos++] = 48 + v;
+    if (v >= 1e9) {
+      // high part, then the low 9 digits zero-padded (int32 arithmetic for both)
+      const hi = Math.floor(v / 1e9);
+      this.int(hi);
+      this.pad9(v - hi * 1e9);
       return;
     }
-    let n = 0;
-    let x = v;
-    while (x >= 1) {
-      x = Math.floor(x / 10);
-      n++;
-    }
+    const b = this.buf;
+    let x = v | 0;
+    const n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : 9;
     let p = this.pos + n;
     this.pos = p;
-    x = v;
-    while (n-- > 0) {
-      const q = Math.floor(x / 10);
-      this.buf[--p] = 48 + (x - q * 10);
+    for (let i = 0; i < n; i++) {
+      const q = (x / 10) | 0;
+      b[--p] = 48 + x - q * 10;
+      x = q;
+    }
+  }
+  private pad9(v: number): void {
+    const b = this.buf;
+    let x = v | 0;
+    let p = this.pos + 9;
+    this.pos = p;
+    for (let i = 0; i < 9; i++) {
+      const q = (x / 10) | 0;
+      b[--p] = 48 + x - q * 10;
       x = q;
     }
   }
   /** Non-negative number with 4 significant digits, plain notation (no exponent). */
   sig4(v: number): void {
     const b = this.buf;
-    if (!(v > 0)) {
-      b[this.pos++] = 48;
+    if (!(v >= 1e-18)) {
+      b[this.pos++] = 48; // 0, negatives and NaN never occur in the model; tiny values round to 0
+      return;
+    }
+    if (v >= 1e21) {
+      this.str(Math.round(v).toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 4 }));
       return;
     }
     // Decimal exponent e with 10^e ≤ v < 10^(e+1), then the 4-digit mantissa m.
-    let e = Math.floor(Math.log10(v));
+    let e = 0;
+    if (v >= 1) {
+      while (e < 22 && v >= POW10[e + 1]!) e++;
+    } else {
+      e = -1;
+      while (e > -22 && v < NEG10[-e]!) e--;
+    }
     let m = Math.round(e >= 3 ? v / POW10[e - 3]! : v * POW10[3 - e]!);
     if (m >= 10000) {
       e++;
@@ -180,6 +200,7 @@ class GzCsv extends CsvBytes {
 }
 
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
+const NEG10 = Array.from({ length: 23 }, (_, i) => Number(`1e-${i}`));
 
 function checkInt(v: unknown, field: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {

@@ -49,7 +49,7 @@ export const TASK_EVENTS_SPEC: CsvSpec = {
   ],
 };
 
-/** `task_usage` columns (schema.csv: 20 fields; the ones the replay does not use are validated but not kept). */
+/** `task_usage` columns (schema.csv: 20 fields). */
 export const TASK_USAGE_SPEC: CsvSpec = {
   format: 'task_usage',
   fields: [
@@ -74,6 +74,15 @@ export const TASK_USAGE_SPEC: CsvSpec = {
     { name: 'aggregationType', kind: N },
     { name: 'sampledCpu', kind: N },
   ],
+};
+
+/** The task_usage columns a replay needs; the others are skipped unless `allColumns` is asked for. */
+export const USAGE_REPLAY_COLUMNS: readonly string[] = ['start', 'end', 'jobId', 'taskIndex', 'machineId', 'cpu', 'mem', 'maxCpu', 'mai'];
+
+/** {@link TASK_USAGE_SPEC} with the columns outside {@link USAGE_REPLAY_COLUMNS} skipped (counted, not parsed). */
+export const TASK_USAGE_REPLAY_SPEC: CsvSpec = {
+  format: 'task_usage',
+  fields: TASK_USAGE_SPEC.fields.map((f) => (USAGE_REPLAY_COLUMNS.includes(f.name) ? f : { ...f, kind: S })),
 };
 
 /** `machine_events` columns (schema.csv: 6 fields). */
@@ -139,49 +148,74 @@ export function traceTime(t: number, start = TRACE_START): number {
 }
 
 /**
- * (job ID, task index) → dense id in order of first appearance. Keys are one
- * exact float64 (jobId·2^20 + index) when jobId < 2^33 and index < 2^20
- * (the whole 2011 trace); other pairs go to a nested map.
+ * (job ID, task index) → dense id in order of first appearance: an
+ * open-addressing hash table over typed arrays (no Map, no per-task object),
+ * exact for any float64 job ID and task index (keys are compared, not just
+ * hashed).
  */
 export class TaskIds {
-  private readonly flat = new Map<number, number>();
-  private readonly nested = new Map<number, Map<number, number>>();
+  private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
+  private mask = (1 << 12) - 1;
+  private readonly keyIndex = new F64Column();
   readonly jobId = new F64Column();
   readonly taskIndex = new I32Column();
   /** Number of tasks. */
   get count(): number {
     return this.jobId.length;
   }
+  private static hash(job: number, index: number): number {
+    const hi = (job / 4294967296) | 0;
+    let h = Math.imul((job >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= Math.imul(index | 0, 0xc2b2ae35) ^ (h >>> 15);
+    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
+    return h ^ (h >>> 16);
+  }
   /** Dense id of the pair, or -1. */
   get(job: number, index: number): number {
-    if (job >= 0 && job < 8589934592 && index >= 0 && index < 1048576 && Number.isInteger(job) && Number.isInteger(index)) {
-      return this.flat.get(job * 1048576 + index) ?? -1;
+    const slots = this.slots;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    let s = TaskIds.hash(job, index) & this.mask;
+    for (;;) {
+      const id = slots[s]!;
+      if (id < 0) return -1;
+      if (jobs[id] === job && idx[id] === index) return id;
+      s = (s + 1) & this.mask;
     }
-    return this.nested.get(job)?.get(index) ?? -1;
   }
   /** Dense id of the pair, adding it when new. */
   intern(job: number, index: number): number {
-    if (job >= 0 && job < 8589934592 && index >= 0 && index < 1048576 && Number.isInteger(job) && Number.isInteger(index)) {
-      const key = job * 1048576 + index;
-      const id = this.flat.get(key);
-      if (id !== undefined) return id;
-      const n = this.count;
-      this.flat.set(key, n);
-      this.add(job, index);
-      return n;
+    const slots = this.slots;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    let s = TaskIds.hash(job, index) & this.mask;
+    for (;;) {
+      const id = slots[s]!;
+      if (id < 0) break;
+      if (jobs[id] === job && idx[id] === index) return id;
+      s = (s + 1) & this.mask;
     }
-    let m = this.nested.get(job);
-    if (!m) this.nested.set(job, (m = new Map()));
-    const id = m.get(index);
-    if (id !== undefined) return id;
     const n = this.count;
-    m.set(index, n);
-    this.add(job, index);
+    slots[s] = n;
+    this.jobId.push(job);
+    this.keyIndex.push(index);
+    this.taskIndex.push(index);
+    if (2 * (n + 1) > slots.length) this.rehash();
     return n;
   }
-  private add(job: number, index: number): void {
-    this.jobId.push(job);
-    this.taskIndex.push(index);
+  private rehash(): void {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    for (let id = 0; id < this.count; id++) {
+      let s = TaskIds.hash(jobs[id]!, idx[id]!) & mask;
+      while (slots[s]! >= 0) s = (s + 1) & mask;
+      slots[s] = id;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }
 
@@ -389,10 +423,14 @@ export interface UsageBatch {
  * Streams `task_usage` batch by batch (bounded memory: one batch of arrays
  * at a time, whatever the file size). Rows are in file order, which in the
  * trace is window-start order, so consuming batches is consuming windows.
+ * Only {@link USAGE_REPLAY_COLUMNS} are parsed (the other fields are counted
+ * but their content is not checked) unless `allColumns` is set; `cols`
+ * holds every parsed column by name.
  */
-export async function* usageBatches(path: string, opts: GoogleReadOptions & { ids?: TaskIds } = {}, problems = new Problems(opts.strict)): AsyncGenerator<UsageBatch> {
+export async function* usageBatches(path: string, opts: GoogleReadOptions & { ids?: TaskIds; allColumns?: boolean } = {}, problems = new Problems(opts.strict)): AsyncGenerator<UsageBatch> {
   const ids = opts.ids;
-  for await (const b of tableBatches(path, TASK_USAGE_SPEC, problems, opts)) {
+  const spec = opts.allColumns ? TASK_USAGE_SPEC : TASK_USAGE_REPLAY_SPEC;
+  for await (const b of tableBatches(path, spec, problems, opts)) {
     const n = b.rows;
     const task = new Int32Array(n).fill(-1);
     const job = b.cols.jobId!;

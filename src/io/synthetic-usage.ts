@@ -8,9 +8,10 @@
  *   task level  Lc = min(1, exp(μc + σc·z)), Lm = min(Mm, exp(μm + σm·z')), MAI level exp(μa + σa·z'')
  *   window k    e_k = ρ·e_{k−1} + √(1−ρ²)·s·z_k (AR(1) log-noise, stationary sd s; CPU and memory each)
  *   cpu = Rc·Lc·exp(e_k − s²/2), mem = Rm·Lm·exp(e'_k − s'²/2), maxCpu = cpu·exp(|μp + σp·z|), mai = level
- * every value clipped to [0, 1] (the largest machine). Draws for window k come
- * from an Rng seeded by (κ, k), so the values do not depend on reading order
- * and the generator (window-major) and this function (task-major) agree.
+ * every value clipped to [0, 1] (the largest machine). Task levels come from
+ * an Rng seeded by κ; the draws of window k from a counter-based hash of
+ * (κ, k); so the values do not depend on reading order and the generator
+ * (window-major) and this function (task-major) agree.
  *
  * @module
  */
@@ -78,10 +79,17 @@ export function taskLevels(key: number, out: Float64Array, at = 0): void {
   out[at + 3] = 0;
 }
 
+/** Uniform in (0, 1) from a 32-bit counter hash: window draws need random access by (task, window). */
+function u32(seed: number, j: number): number {
+  return (mix32(seed ^ Math.imul(j + 1, 0x85ebca77)) + 0.5) / 4294967296;
+}
+
 /**
  * Values of window `k` (k-th window since the task started; `first` for its
- * first one) into `out`: [cpu, mem, maxCpu, mai, eCpu, eMem]. `state` holds
- * the AR(1) log-noise of the previous window (eCpu, eMem) and is updated.
+ * first one) into `out`: [cpu, mem, maxCpu, mai]. `state[sat..sat+1]` holds
+ * the AR(1) log-noise (CPU, memory) of the previous window and is updated.
+ * The four draws of a window come from a counter-based hash of
+ * (key, k) — no generator state, no allocation.
  */
 export function windowValues(
   key: number,
@@ -95,16 +103,22 @@ export function windowValues(
   sat: number,
   out: Float64Array,
 ): void {
-  const r = new Rng(windowSeed(key, k));
-  normal2(r, Z, 0);
-  normal2(r, Z, 2);
-  const ec = first ? CPU_S * Z[0]! : USAGE_RHO * state[sat]! + INNOV_CPU * Z[0]!;
-  const em = first ? MEM_S * Z[1]! : USAGE_RHO * state[sat + 1]! + INNOV_MEM * Z[1]!;
+  const ws = windowSeed(key, k);
+  // Box–Muller twice: four independent standard normals.
+  const r1 = Math.sqrt(-2 * Math.log(u32(ws, 0)));
+  const a1 = 2 * Math.PI * u32(ws, 1);
+  const r2 = Math.sqrt(-2 * Math.log(u32(ws, 2)));
+  const a2 = 2 * Math.PI * u32(ws, 3);
+  const z0 = r1 * Math.cos(a1);
+  const z1 = r1 * Math.sin(a1);
+  const z2 = r2 * Math.cos(a2);
+  const ec = first ? CPU_S * z0 : USAGE_RHO * state[sat]! + INNOV_CPU * z0;
+  const em = first ? MEM_S * z1 : USAGE_RHO * state[sat + 1]! + INNOV_MEM * z1;
   state[sat] = ec;
   state[sat + 1] = em;
   const cpu = Math.min(1, cpuReq * levels[lat]! * Math.exp(ec - (CPU_S * CPU_S) / 2));
   const mem = Math.min(1, memReq * levels[lat + 1]! * Math.exp(em - (MEM_S * MEM_S) / 2));
-  const peak = Math.exp(Math.abs(U.peakLog.mu + U.peakLog.sigma * Z[2]!));
+  const peak = Math.exp(Math.abs(U.peakLog.mu + U.peakLog.sigma * z2));
   out[0] = cpu;
   out[1] = mem;
   out[2] = Math.min(1, cpu * peak);

@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const localDisk: number[] = [];
   const maxDiskIo: number[] = [];
   let usageRows = 0;
-  for await (const u of usageBatches(join(traces, 'task_usage'), { ids: builder.ids, strict: true })) {
+  for await (const u of usageBatches(join(traces, 'task_usage'), { ids: builder.ids, strict: true, allColumns: true })) {
     for (let i = 0; i < u.rows; i++) {
       usageRows++;
       const t = u.task[i]!;

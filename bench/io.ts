@@ -1,0 +1,135 @@
+/**
+ * Trace-ingestion suite: rows/s from `.csv.gz` of the byte-level reader
+ * against csv-parse 5 with default settings (the obvious alternative), on
+ * the real task_events part (450k rows, when ../shared/traces is present)
+ * and on a generated task_usage of ≥ 10^7 rows (written by the generator to
+ * os.tmpdir() and deleted afterwards). Reports wall time, process CPU time
+ * (main thread + zlib threads) and the peak RSS seen while reading.
+ */
+import { existsSync, mkdtempSync, rmSync, createReadStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { parse } from 'csv-parse';
+import type { BenchRow } from './run.ts';
+import { Problems } from '../src/io/csv.ts';
+import { TASK_EVENTS_SPEC, readTaskEvents, tableBatches, usageBatches } from '../src/io/google.ts';
+import { generateTrace } from '../src/io/generate.ts';
+
+const REAL = new URL('../../shared/traces/google2011/task_events/part-00000-of-00500.csv.gz', import.meta.url).pathname;
+
+interface Measured {
+  rows: number;
+  ms: number;
+  cpuMs: number;
+  peakRssMB: number;
+}
+
+async function measure(run: (tick: () => void) => Promise<number>): Promise<Measured> {
+  (globalThis as { gc?: () => void }).gc?.();
+  let peak = process.memoryUsage.rss();
+  const tick = (): void => {
+    const r = process.memoryUsage.rss();
+    if (r > peak) peak = r;
+  };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rows = await run(tick);
+  const ms = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  tick();
+  return { rows, ms, cpuMs: (c.user + c.system) / 1000, peakRssMB: peak / 2 ** 20 };
+}
+
+/** csv-parse with default settings over a gunzip stream; stops after `limit` records. */
+function csvParseRows(path: string, limit = Number.POSITIVE_INFINITY, tick: () => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const src = createReadStream(path);
+    const parser = src.pipe(createGunzip()).pipe(parse());
+    let n = 0;
+    parser.on('readable', () => {
+      while (parser.read() !== null) {
+        n++;
+        if ((n & 65535) === 0) tick();
+        if (n >= limit) {
+          src.destroy();
+          parser.destroy();
+          resolve(n);
+          return;
+        }
+      }
+    });
+    parser.on('error', reject);
+    parser.on('end', () => resolve(n));
+  });
+}
+
+function row(name: string, impl: string, m: Measured, extra: Record<string, number | string> = {}): BenchRow {
+  return {
+    name,
+    impl,
+    meanMs: m.ms,
+    perSecond: (m.rows * 1000) / m.ms,
+    extra: { rows: m.rows, 'rows/cpu-s': Math.round((m.rows * 1000) / m.cpuMs), 'peak RSS MB': Math.round(m.peakRssMB), ...extra },
+  };
+}
+
+/** The `io` suite. */
+export async function ioSuite(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  if (existsSync(REAL)) {
+    // cold then warm: the second run is the reported one for each implementation
+    const raw = async (tick: () => void): Promise<number> => {
+      let n = 0;
+      for await (const b of tableBatches(REAL, TASK_EVENTS_SPEC, new Problems())) {
+        n += b.rows;
+        tick();
+      }
+      return n;
+    };
+    await measure(raw);
+    const ours = await measure(raw);
+    const table = await measure(async (tick) => {
+      const r = await readTaskEvents(REAL);
+      tick();
+      return r.summary.rows;
+    });
+    await measure((tick) => csvParseRows(REAL, undefined, tick));
+    const base = await measure((tick) => csvParseRows(REAL, undefined, tick));
+    const ratio = base.ms / ours.ms;
+    rows.push(row('task_events real part 00000 (.csv.gz)', 'fairfit columns', ours, { 'x csv-parse': +ratio.toFixed(2) }));
+    rows.push(row('task_events real part 00000 (.csv.gz)', 'fairfit TaskTable', table));
+    rows.push(row('task_events real part 00000 (.csv.gz)', 'csv-parse default', base));
+  } else {
+    console.warn(`io bench: ${REAL} absent, real task_events case skipped`);
+  }
+
+  // Generated task_usage ≥ 10^7 rows: ~11.6k snapshot tasks that mostly run the whole 3.3 days.
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-bench-io-'));
+  try {
+    const t0 = performance.now();
+    const gen = await generateTrace({ machines: 1000, tasks: 30000, days: 3.3, seed: 1, out: dir });
+    const genMs = performance.now() - t0;
+    const usage = join(dir, 'task_usage/part-00000-of-00001.csv.gz');
+    const n = gen.rows.task_usage!;
+    const ours = await measure(async (tick) => {
+      let k = 0;
+      let cpu = 0;
+      for await (const b of usageBatches(usage)) {
+        k += b.rows;
+        for (let i = 0; i < b.rows; i++) cpu += b.cpu[i]!;
+        tick();
+      }
+      if (!(cpu > 0)) throw new Error('no usage read');
+      return k;
+    });
+    if (ours.rows !== n) throw new Error(`read ${ours.rows} usage rows, generated ${n}`);
+    // csv-parse on the first 10^6 rows of the same file: its rate, not a 10^7 run
+    const base = await measure((tick) => csvParseRows(usage, 1e6, tick));
+    rows.push(row(`task_usage generated ${(n / 1e6).toFixed(1)}M rows (.csv.gz)`, 'fairfit columns', ours, { 'x csv-parse': +((base.ms / base.rows) / (ours.ms / ours.rows)).toFixed(2), 'gen s': +(genMs / 1000).toFixed(1) }));
+    rows.push(row('task_usage generated, first 1M rows (.csv.gz)', 'csv-parse default', base));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
