@@ -33,3 +33,28 @@ export { renderHtml, writeHtml } from './report/html.ts';
 export { formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';
 export { POLICIES, type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult } from './systems/giantvm/types.ts';
+
+// Trace ingestion: Google 2011 / SWF / Alibaba 2018 readers, synthetic usage, synthetic trace generator.
+export {
+  readGoogleTrace,
+  readTaskEvents,
+  readTaskUsage,
+  readMachineEvents,
+  usageBatches,
+  partFiles,
+  TaskIds,
+  TaskTableBuilder,
+  TRACE_START,
+  TaskEvent,
+  type ReadSummary,
+  type GoogleTraceOptions,
+  type GoogleReadOptions,
+  type UsageBatch,
+  type TaskEventsResult,
+  type TaskExtras,
+} from './io/google.ts';
+export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synthetic-usage.ts';
+export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
+export { readSwf } from './io/swf.ts';
+export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
+export { readCsvBatches, Problems, FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
