@@ -2,8 +2,12 @@
 import type { BenchRow } from './run.ts';
 import { kernelSuite } from './kernels.ts';
 import { sweepSuite } from './sweep.ts';
+import { ioSuite } from './io.ts';
+import { replaySuite } from './replay.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
+  replay: replaySuite,
   kernels: kernelSuite,
   sweep: sweepSuite,
+  io: ioSuite,
 };

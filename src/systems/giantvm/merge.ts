@@ -59,13 +59,17 @@ export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniO
     }
   }
   // Gini of per-machine mean utilisation (machines that were up at some tick), machine order.
-  const means: number[] = [];
-  for (const part of parts) for (let m = 0; m < part.machines; m++) if (part.upTicks[m]! > 0) means.push(part.utilSum[m]! / part.upTicks[m]!);
+  let machines = 0;
+  for (const part of parts) machines += part.machines;
+  const buf = new Float64Array(machines);
+  let nb = 0;
+  for (const part of parts) for (let m = 0; m < part.machines; m++) if (part.upTicks[m]! > 0) buf[nb++] = part.utilSum[m]! / part.upTicks[m]!;
+  const overallGini = giniOf(buf.subarray(0, nb));
   const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
   const migrations = tot[ACC.migrations]!;
   const metrics: RunMetrics = {
     meanCpu: ratio(tot[ACC.cpu]!, tot[ACC.cap]!),
-    gini: giniOf(Float64Array.from(means)),
+    gini: overallGini,
     overcommit: ratio(tot[ACC.over]!, tot[ACC.up]!),
     delay: ratio(tot[ACC.delay]!, tot[ACC.finished]!) / 1e6,
     stretch: ratio(tot[ACC.stretch]!, tot[ACC.finished]!),
@@ -79,14 +83,13 @@ export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniO
     migrations: [], running: [], pending: [], firstShare: [], secondShare: [],
   };
   let cumulative = 0;
-  const col: number[] = [];
   for (let p = 0; p < P; p++) {
     const v = (s: number): number => pt[p * NPT + s]!;
     series.time!.push((prepared.start + Math.min((p + 1) * prepared.sampleEvery, prepared.ticks) * prepared.tick) / 1e6);
     series.meanCpu!.push(ratio(v(PT.cpu), v(PT.cap)));
-    col.length = 0;
-    for (const part of parts) for (let m = 0; m < part.machines; m++) { const u = part.machPt[m * P + p]!; if (u === u) col.push(u); }
-    series.gini!.push(giniOf(Float64Array.from(col)));
+    nb = 0;
+    for (const part of parts) for (let m = 0; m < part.machines; m++) { const u = part.machPt[m * P + p]!; if (u === u) buf[nb++] = u; }
+    series.gini!.push(giniOf(buf.subarray(0, nb)));
     series.overcommit!.push(ratio(v(PT.over), v(PT.up)));
     cumulative += v(PT.migMem);
     series.migratedMemory!.push(v(PT.migMem));

@@ -13,7 +13,7 @@ import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { Rng } from '../../rng.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './params.ts';
-import { POLICIES, type ReplayParams } from './types.ts';
+import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
 export interface CellRange {
@@ -103,15 +103,17 @@ function checkTasks(t: TaskTable): void {
 
 function checkUsage(u: UsageTable, tasks: number): void {
   for (const f of ['task', 'start', 'end', 'cpu', 'mem', 'maxCpu', 'mai'] as const) dim(`usage.${f}`, u[f].length, u.count);
+  const { task, cpu, mem, end } = u;
   for (let i = 0; i < u.count; i++) {
-    const k = u.task[i]!;
+    const k = task[i]!, c = cpu[i]!, m = mem[i]!;
+    // One cheap test per row; the slow path only names the culprit.
+    if (k >= 0 && k < tasks && c >= 0 && c < Infinity && m >= 0 && m < Infinity && end[i] === end[i]) continue;
     if (!(k >= 0 && k < tasks)) throw new FairfitError('INDEX_OUT_OF_RANGE', `usage.task[${i}] = ${k} is not a task id (0..${tasks - 1})`, { field: 'usage.task', index: i });
-    for (const f of ['cpu', 'mem'] as const) {
-      const v = u[f][i]!;
+    for (const [f, v] of [['cpu', c], ['mem', m]] as const) {
       if (!Number.isFinite(v)) throw new FairfitError('NOT_FINITE', `usage.${f}[${i}] must be finite, got ${v}`, { field: `usage.${f}`, index: i });
       if (v < 0) throw new FairfitError('NEGATIVE_VALUE', `usage.${f}[${i}] must be ≥ 0, got ${v}`, { field: `usage.${f}`, index: i });
     }
-    if (Number.isNaN(u.end[i]!)) throw new FairfitError('NOT_FINITE', `usage.end[${i}] must be a number, got NaN`, { field: 'usage.end', index: i });
+    throw new FairfitError('NOT_FINITE', `usage.end[${i}] must be a number, got NaN`, { field: 'usage.end', index: i });
   }
 }
 
@@ -340,6 +342,15 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
     events,
     info,
   };
+}
+
+/**
+ * The same prepared replay under another policy (shares every column): prepare
+ * a trace once, then run all eight policies from it.
+ */
+export function withPolicy(prepared: PreparedReplay, policy: PolicyName): PreparedReplay {
+  const params = defaultParams({ ...prepared.params, policy });
+  return { ...prepared, params, policyIndex: POLICIES.indexOf(policy) };
 }
 
 /** Number of cells of a prepared replay (ranges for {@link simulateCells} are in these units). */

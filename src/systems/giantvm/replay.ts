@@ -9,12 +9,12 @@
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { gini } from '../../kernels/gini.ts';
-import { Core } from '../../wasm/module.ts';
+import { Core, withScratch } from '../../wasm/module.ts';
 import { finalizeRun, NA, NPT, type PartialRun } from './merge.ts';
 import { prepareReplay, type CellRange, type PreparedReplay } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
-export { prepareReplay, cellCount, type CellRange, type PreparedReplay } from './prepare.ts';
+export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './params.ts';
 export type { PartialRun } from './merge.ts';
 
@@ -132,7 +132,20 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
  * @throws FairfitError `INVALID_OPTION` when the parts are out of order, overlap or leave cells out.
  */
 export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
-  return finalizeRun(prepared, parts, gini);
+  let machines = 0;
+  for (const part of parts) machines += part.machines;
+  // One scratch arena for every Gini of the run (hundreds of series points), not one per call.
+  return withScratch((core) => {
+    const x = core.alloc(machines * 8), tmp = core.alloc(machines * 8), hist = core.alloc(6 * 2048 * 4), out = core.alloc(8);
+    const giniOf = (v: Float64Array): number => {
+      if (v.length > machines) return gini(v);
+      core.f64(x, v.length).set(v);
+      const status = core.exports.gini(x, v.length, tmp, hist, out);
+      if (status !== 0) throw new FairfitError('NOT_FINITE', `a per-machine utilisation is not a finite number ≥ 0 (status ${status})`, { field: 'utilisation' });
+      return core.f64(out, 1)[0]!;
+    };
+    return finalizeRun(prepared, parts, giniOf);
+  });
 }
 
 /** Prepare + simulate every cell in this thread + merge. */
