@@ -1,17 +1,17 @@
 /**
- * A piscina pool of replay workers bound to one trace. The WebAssembly module
- * is compiled once (in this thread) and handed to every worker in
- * `workerData` (Node clones compiled modules without recompiling); the trace
- * is copied once into shared memory and handed over the same way, so a task
- * message carries only its parameters (STYLE §4).
+ * A piscina pool of replay workers. The WebAssembly module is compiled once
+ * (in this thread) and handed to every worker in `workerData` (Node clones
+ * compiled modules without recompiling; STYLE §4). The drivers copy a trace
+ * into shared memory once per call, so a task message carries references to
+ * shared columns, not the columns. A pool can serve many `replay` / `sweep`
+ * calls (pass it as `pool`); whoever creates it closes it.
  *
  * @module
  */
 import { Piscina } from 'piscina';
 import { FairfitError } from '../errors.ts';
-import type { ReplayInput } from '../model/tasks.ts';
 import { defaultBuild, wasmModule } from '../wasm/module.ts';
-import { toShared } from './share.ts';
+import { checkInteger, MAX_WORKERS } from './options.ts';
 import { taskError, type ReplayTask, type TaskOutcome } from './tasks.ts';
 import type { ReplayWorkerData } from './worker.ts';
 
@@ -23,24 +23,20 @@ export const WORKER_URL = new URL('../../dist/sim/worker.js', import.meta.url);
 
 /** Options of {@link ReplayPool}. */
 export interface ReplayPoolOptions {
-  /** Worker threads (≥ 1). */
+  /** Worker threads (1–256). */
   workers: number;
-  /** The trace every `run` task replays (not needed for `cells` tasks only). */
-  input?: ReplayInput;
 }
 
 /** A pool of replay workers; close it with {@link ReplayPool.close} (or `await using`). */
 export class ReplayPool {
   readonly workers: number;
   private readonly pool: Piscina<ReplayTask, TaskOutcome>;
+  private closed = false;
 
+  /** @throws FairfitError `INVALID_OPTION` (workers), `FILE_NOT_FOUND` (no WebAssembly build). */
   constructor(options: ReplayPoolOptions) {
-    this.workers = options.workers;
-    const workerData: ReplayWorkerData = {
-      module: wasmModule(),
-      build: defaultBuild(),
-      ...(options.input ? { input: toShared(options.input) } : {}),
-    };
+    this.workers = checkInteger(options?.workers, 'workers', 1, MAX_WORKERS);
+    const workerData: ReplayWorkerData = { module: wasmModule(), build: defaultBuild() };
     this.pool = new Piscina<ReplayTask, TaskOutcome>({
       filename: WORKER_URL.href,
       minThreads: options.workers,
@@ -57,6 +53,7 @@ export class ReplayPool {
    * `ABORTED`.
    */
   async run<K extends ReplayTask['kind']>(task: Extract<ReplayTask, { kind: K }>, signal?: AbortSignal): Promise<Extract<TaskOutcome, { kind: K }>> {
+    if (this.closed) throw new FairfitError('INVALID_OPTION', 'pool: this ReplayPool is closed', { field: 'pool' });
     let outcome: TaskOutcome;
     try {
       outcome = await this.pool.run(task, signal ? { signal } : {});
@@ -68,8 +65,15 @@ export class ReplayPool {
     return outcome as Extract<TaskOutcome, { kind: K }>;
   }
 
-  /** Stops every worker (running tasks are abandoned). */
+  /** Whether {@link ReplayPool.close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Stops every worker (running tasks are abandoned). Closing twice is harmless. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.pool.destroy();
   }
 

@@ -15,6 +15,7 @@ import type { ReplayInput } from '../model/tasks.ts';
 import { defaultParams } from '../systems/giantvm/replay.ts';
 import type { PolicyName, ReplayParams } from '../systems/giantvm/types.ts';
 import { checkWorkers, invalid, parsePolicies } from './options.ts';
+import { ReplayPool } from './pool.ts';
 import { runConfigurations } from './run.ts';
 import { loadTrace, traceRecord, type TraceReadOptions } from './trace.ts';
 import type { ReplayReport } from './types.ts';
@@ -38,9 +39,24 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
   onProgress?: (done: number, total: number) => void;
   /** How to read a trace folder. */
   read?: TraceReadOptions;
+  /**
+   * Run on this existing pool (it stays open; the caller closes it) instead of
+   * starting one for the call: saves the worker start-up across many calls.
+   * `workers` then defaults to, and must equal, `pool.workers`.
+   */
+  pool?: ReplayPool;
 }
 
-const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', ...PARAM_KEYS]);
+const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', ...PARAM_KEYS]);
+
+/** Validates `workers` together with an optional existing `pool`. */
+export function checkPool(workers: unknown, pool: unknown): { workers: number; pool?: ReplayPool } {
+  if (pool === undefined) return { workers: checkWorkers(workers) };
+  if (!(pool instanceof ReplayPool)) invalid('pool', 'expected a ReplayPool');
+  if (pool.isClosed) invalid('pool', 'this ReplayPool is closed');
+  if (workers !== undefined && workers !== pool.workers) invalid('workers', `is ${String(workers)} but the pool has ${pool.workers} workers`);
+  return { workers: pool.workers, pool };
+}
 
 /** Rejects option keys nobody reads (a misspelt `overcomit` must not silently run the default). */
 export function checkKeys(options: object, allowed: Set<string>, what: string): void {
@@ -69,12 +85,12 @@ export function paramOverrides(options: Partial<ReplayParams>): Partial<ReplayPa
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   checkKeys(options, REPLAY_KEYS, 'replay');
   const policies = parsePolicies(options.policies, 'policies');
-  const workers = checkWorkers(options.workers);
+  const { workers, pool } = checkPool(options.workers, options.pool);
   const overrides = paramOverrides(options);
   const configs = policies.map((policy) => defaultParams({ ...overrides, policy }));
   const first = configs[0]!;
   const input = await loadTrace(options.trace, { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' }, options.read);
-  const { results, interrupted } = await runConfigurations(input, configs, { workers, signal: options.signal, onProgress: options.onProgress });
+  const { results, interrupted } = await runConfigurations(input, configs, { workers, pool, signal: options.signal, onProgress: options.onProgress });
   const report: ReplayReport = {
     trace: traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed }),
     runs: results.filter((r) => r !== undefined),

@@ -11,7 +11,8 @@
  *   them, so Ctrl-C and progress are handled during a long replay; parts are
  *   merged in cell order.
  * - `workers > 1`, at least as many configurations as workers: one `run`
- *   task per configuration; the trace went to the workers once, in shared memory.
+ *   task per configuration; the trace is copied into shared memory once per
+ *   batch and every task only references it.
  * - `workers > 1`, fewer configurations than workers (e.g. one big replay):
  *   each configuration is prepared here and split by cells into ranges that
  *   the workers simulate; the parts are merged in cell order.
@@ -32,6 +33,8 @@ import { toShared } from './share.ts';
 /** How a batch of configurations is run. */
 export interface RunOptions {
   workers: number;
+  /** An existing pool to run on (not closed here); otherwise one is made for the batch when workers > 1. */
+  pool?: ReplayPool;
   signal?: AbortSignal;
   /** `done` counts finished configurations and may be fractional while one is in progress. */
   onProgress?: (done: number, total: number) => void;
@@ -97,20 +100,23 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
     }
   };
   let done = 0;
-  const split = configs.length < opts.workers;
-  const pool = new ReplayPool({ workers: opts.workers, ...(split ? {} : { input }) });
+  const workers = opts.pool?.workers ?? opts.workers;
+  const split = configs.length < workers;
+  const pool = opts.pool ?? new ReplayPool({ workers: opts.workers });
   try {
     if (!split) {
+      // One copy of the trace into shared memory for the whole batch; tasks only reference it.
+      const shared = toShared(input);
       await Promise.allSettled(
         configs.map((params, index) =>
-          pool.run({ kind: 'run', index, params }, stop.signal).then((o) => {
+          pool.run({ kind: 'run', index, params, input: shared }, stop.signal).then((o) => {
             results[o.index] = o.result;
             opts.onProgress?.(++done, total);
           }, fail),
         ),
       );
     } else {
-      const perConfig = Math.ceil(opts.workers / configs.length);
+      const perConfig = Math.ceil(workers / configs.length);
       await Promise.allSettled(
         configs.map(async (params, c) => {
           try {
@@ -136,7 +142,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await pool.close();
+    if (pool !== opts.pool) await pool.close();
   }
   if (failure !== undefined) throw failure;
   return { results, interrupted: opts.signal?.aborted === true };
@@ -150,6 +156,6 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
 export async function runConfigurations(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
   if (configs.length === 0) return { results: [], interrupted: opts.signal?.aborted === true };
   opts.onProgress?.(0, configs.length);
-  if (opts.workers <= 1) return runInThread(input, configs, opts);
+  if (opts.workers <= 1 && !opts.pool) return runInThread(input, configs, opts);
   return runInPool(input, configs, opts);
 }

@@ -18,9 +18,14 @@ import type { ReplayInput } from '../model/tasks.ts';
 import { simulate, simulateCells, type CellRange, type PartialRun, type PreparedReplay } from '../systems/giantvm/replay.ts';
 import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
 
-/** A task sent to {@link executeTask}. `index` is where the result goes: results are placed by index, never by completion order. */
+/**
+ * A task sent to {@link executeTask}. `index` is where the result goes: results
+ * are placed by index, never by completion order. The `input` of a `run` task
+ * and the `prepared` replay of a `cells` task have their columns in shared
+ * memory (`toShared` in src/sim/share.ts), so posting a task copies no column.
+ */
 export type ReplayTask =
-  | { kind: 'run'; index: number; params: ReplayParams }
+  | { kind: 'run'; index: number; params: ReplayParams; input: ReplayInput }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
 
 /** What a task gives back. */
@@ -29,13 +34,10 @@ export type TaskOutcome =
   | { kind: 'cells'; index: number; part: PartialRun }
   | { kind: 'error'; index: number; code: FairfitErrorCode | 'INTERNAL'; message: string; details: FairfitErrorDetails; stack?: string };
 
-/** Runs one task against `input` (the trace this thread holds). Never throws. */
-export function executeTask(task: ReplayTask, input: ReplayInput | undefined): TaskOutcome {
+/** Runs one task. Never throws: a failure is returned as an `error` outcome. */
+export function executeTask(task: ReplayTask): TaskOutcome {
   try {
-    if (task.kind === 'run') {
-      if (!input) throw new FairfitError('WORKER_FAILED', 'worker has no trace to replay (pool created without input)');
-      return { kind: 'run', index: task.index, result: simulate(input, task.params) };
-    }
+    if (task.kind === 'run') return { kind: 'run', index: task.index, result: simulate(task.input, task.params) };
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {
     if (err instanceof FairfitError) return { kind: 'error', index: task.index, code: err.code, message: err.message, details: err.details };

@@ -1,15 +1,14 @@
 /**
  * The piscina worker of {@link ReplayPool}. At start-up it registers the
- * compiled WebAssembly module it received in `workerData` (so nothing is
- * compiled again in this thread) and keeps the trace it received once, with
- * its columns in shared memory; then it runs {@link ReplayTask}s.
+ * compiled WebAssembly module it received in `workerData`, so nothing is
+ * compiled again in this thread; then it runs {@link ReplayTask}s, whose
+ * trace columns live in shared memory.
  *
  * Loaded as JavaScript from `dist/sim/worker.js` (piscina cannot load .ts).
  *
  * @module
  */
 import { workerData } from 'node:worker_threads';
-import type { ReplayInput } from '../model/tasks.ts';
 import { adoptModule, type WasmBuild } from '../wasm/module.ts';
 import { executeTask, type ReplayTask, type TaskOutcome } from './tasks.ts';
 
@@ -17,7 +16,6 @@ import { executeTask, type ReplayTask, type TaskOutcome } from './tasks.ts';
 export interface ReplayWorkerData {
   module: WebAssembly.Module;
   build: WasmBuild;
-  input?: ReplayInput;
 }
 
 const data = workerData as ReplayWorkerData;
@@ -25,5 +23,5 @@ adoptModule(data.module, data.build);
 
 /** piscina's entry point: one task in, one outcome out. */
 export default function run(task: ReplayTask): TaskOutcome {
-  return executeTask(task, data.input);
+  return executeTask(task);
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { ReplayPool } from '../../src/sim/pool.ts';
+import { replay } from '../../src/sim/replay.ts';
+import { sweep } from '../../src/sim/sweep.ts';
 import { toShared } from '../../src/sim/share.ts';
 import { executeTask } from '../../src/sim/tasks.ts';
 import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
@@ -27,13 +29,14 @@ describe('toShared moves every typed array of a tree into shared memory, unchang
   });
 });
 
-describe('ReplayPool runs tasks in workers that received the module and the trace once', () => {
+describe('ReplayPool runs tasks in workers that received the compiled module once; traces travel in shared memory', () => {
   const input = seededInput(3, 300, 1);
   const params = defaultParams({ policy: 'fine_grained', machines: 24, usage: 'request' });
 
   it('a worker run equals the same run in this thread', async () => {
-    await using pool = new ReplayPool({ workers: 2, input });
-    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params }, undefined), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' } })]);
+    await using pool = new ReplayPool({ workers: 2 });
+    const shared = toShared(input);
+    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params, input: shared }), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' }, input: shared })]);
     expect(a.index).toBe(0);
     expect(b.index).toBe(1);
     expect(toJson(a.result)).toBe(toJson(simulate(input, params)));
@@ -51,8 +54,28 @@ describe('ReplayPool runs tasks in workers that received the module and the trac
     expect((aborted as FairfitError).code).toBe('ABORTED');
   });
 
-  it('a run task without a trace is reported, not thrown (executeTask never throws)', () => {
-    const outcome = executeTask({ kind: 'run', index: 7, params }, undefined);
-    expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'WORKER_FAILED' });
+  it('a failing task is reported, not thrown (executeTask never throws)', () => {
+    const outcome = executeTask({ kind: 'cells', index: 7, prepared: prepareReplay(input, params), cells: { first: -1, count: 1 } });
+    expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'INVALID_OPTION' });
+    const broken = executeTask({ kind: 'run', index: 8, params, input: { ...input, tasks: undefined as never } });
+    expect(broken).toMatchObject({ kind: 'error', index: 8 });
+  });
+
+  it('one pool serves several replay and sweep calls with the same results as fresh pools, and is left open', async () => {
+    const pool = new ReplayPool({ workers: 2 });
+    try {
+      const opts = { trace: input, machines: 24, usage: 'request' as const };
+      expect(toJson(await replay({ ...opts, pool }))).toBe(toJson(await replay({ ...opts, workers: 2 })));
+      const grid = { trace: input, machines: [16, 24], overcommit: [1], policies: ['cpu_usage' as const] };
+      expect(toJson(await sweep({ ...grid, pool }))).toBe(toJson(await sweep(grid)));
+      expect(pool.isClosed).toBe(false);
+      const err = await replay({ ...opts, pool, workers: 3 }).then(() => undefined, (e: unknown) => e);
+      expect((err as FairfitError).details.field).toBe('workers');
+    } finally {
+      await pool.close();
+    }
+    const closed = await replay({ trace: input, pool }).then(() => undefined, (e: unknown) => e);
+    expect((closed as FairfitError).code).toBe('INVALID_OPTION');
+    expect((closed as FairfitError).details.field).toBe('pool');
   });
 });
