@@ -49,6 +49,7 @@ export const ALIBABA_USAGE_SPEC: CsvSpec = {
 
 /** Per-machine utilisation series, sorted by machine then time. */
 export interface MachineUsageTable {
+  /** Rows. */
   count: number;
   /** Dense machine id (same numbering as the machine table). */
   machine: Int32Array;
@@ -56,6 +57,7 @@ export interface MachineUsageTable {
   time: Float64Array;
   /** CPU and memory utilisation as fractions of capacity (NaN when invalid). */
   cpu: Float64Array;
+  /** Memory utilisation fraction (NaN when invalid). */
   mem: Float64Array;
   /** Disk I/O utilisation fraction (NaN when invalid). */
   diskIo: Float64Array;

@@ -36,6 +36,7 @@ export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
 export interface FieldSpec {
   /** Name used in batches and messages. */
   name: string;
+  /** How the field is parsed. */
   kind: FieldKind;
   /** An empty value makes the line bad. */
   required?: boolean;
@@ -45,6 +46,7 @@ export interface FieldSpec {
 export interface CsvSpec {
   /** Format name for messages, e.g. "task_events". */
   format: string;
+  /** The fields of a line, in order. */
   fields: FieldSpec[];
   /** Field separator byte: ',' (default) or 'whitespace' (runs of spaces/tabs, as in SWF). */
   separator?: ',' | 'whitespace';
@@ -81,6 +83,7 @@ export class Problems {
   corruptFiles = 0;
   /** The first {@link MAX_PROBLEMS} problems, `file:line: reason`. */
   readonly first: string[] = [];
+  /** `strict`: throw at the first problem instead of counting it. */
   constructor(readonly strict = false) {}
 
   /** Records a bad line; throws `PARSE_ERROR` in strict mode. */

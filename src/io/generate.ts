@@ -42,7 +42,9 @@ export interface GenerateOptions {
 
 /** Result of {@link generateTrace}. */
 export interface GenerateResult {
+  /** Files written (task_events, machine_events, task_usage). */
   files: string[];
+  /** Rows written per table. */
   rows: Record<string, number>;
 }
 

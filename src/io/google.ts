@@ -27,7 +27,26 @@ export const TRACE_START = 600e6;
 export const AFTER_TRACE = 9.2e18;
 
 /** Task/job event types of the 2011 trace. */
-export const TaskEvent = { SUBMIT: 0, SCHEDULE: 1, EVICT: 2, FAIL: 3, FINISH: 4, KILL: 5, LOST: 6, UPDATE_PENDING: 7, UPDATE_RUNNING: 8 } as const;
+export const TaskEvent = {
+  /** Became eligible for scheduling. */
+  SUBMIT: 0,
+  /** Scheduled on a machine. */
+  SCHEDULE: 1,
+  /** Descheduled (preempted, overcommit, machine failure). */
+  EVICT: 2,
+  /** Descheduled by a task failure. */
+  FAIL: 3,
+  /** Completed normally. */
+  FINISH: 4,
+  /** Cancelled by the user or a dependency. */
+  KILL: 5,
+  /** Terminated, termination record missing. */
+  LOST: 6,
+  /** Requirements updated while pending. */
+  UPDATE_PENDING: 7,
+  /** Requirements updated while running. */
+  UPDATE_RUNNING: 8,
+} as const;
 
 /** `task_events` columns (schema.csv: 13 fields; mandatory ones required). */
 export const TASK_EVENTS_SPEC: CsvSpec = {
@@ -157,7 +176,9 @@ export class TaskIds {
   private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
   private mask = (1 << 12) - 1;
   private readonly keyIndex = new F64Column();
+  /** Job ID of each dense id (growable column; `data.subarray(0, count)` is valid). */
   readonly jobId = new F64Column();
+  /** Task index of each dense id. */
   readonly taskIndex = new I32Column();
   /** Number of tasks. */
   get count(): number {
@@ -236,6 +257,7 @@ export interface TaskExtras {
  * in growable typed arrays, O(tasks) memory whatever the number of events.
  */
 export class TaskTableBuilder {
+  /** The dense-id map (join task_usage rows with it). */
   readonly ids = new TaskIds();
   private submit = new F64Column();
   private duration = new F64Column();
@@ -253,6 +275,7 @@ export class TaskTableBuilder {
   events = 0;
   /** Largest finite event time (after mapping 0 → start). */
   lastTime: number;
+  /** `start`: where time-0 events are placed (the trace start). */
   constructor(readonly start = TRACE_START) {
     this.lastTime = start;
   }
@@ -373,13 +396,17 @@ function summaryOf(files: string[], rows: number, p: Problems): ReadSummary {
 
 /** Result of {@link readTaskEvents}. */
 export interface TaskEventsResult {
+  /** One row per task. */
   tasks: TaskTable & Partial<TaskExtras>;
   /** The dense-id map, to join `task_usage` rows. */
   ids: TaskIds;
+  /** Window start (600e6 µs). */
   start: number;
+  /** Window end: the last event time. */
   end: number;
   /** Tasks that had no CPU or memory request in any event (set to 0). */
   missingRequests: number;
+  /** Files, rows and skipped lines. */
   summary: ReadSummary;
 }
 
@@ -401,21 +428,31 @@ export async function readTaskEvents(path: string, opts: GoogleReadOptions = {},
 
 /** One batch of `task_usage` rows in file order, with the dense task id joined in. */
 export interface UsageBatch {
+  /** Rows in the batch. */
   rows: number;
   /** Dense task id, -1 when the task is not in the given {@link TaskIds} (or none was given). */
   task: Int32Array;
+  /** Job ID, task index and machine ID as in the file. */
   jobId: Float64Array;
+  /** Task index within the job. */
   taskIndex: Float64Array;
+  /** Trace machine ID. */
   machineId: Float64Array;
-  /** Window start/end, µs (0 → trace start). */
+  /** Window start, µs (0 → trace start). */
   start: Float64Array;
+  /** Window end, µs. */
   end: Float64Array;
+  /** Mean CPU rate. */
   cpu: Float64Array;
+  /** Assigned memory usage. */
   mem: Float64Array;
+  /** Maximum CPU rate. */
   maxCpu: Float64Array;
+  /** Memory accesses per instruction. */
   mai: Float64Array;
-  /** Every kept raw column (canonicalMem, cpi, …) by name. */
+  /** Every parsed raw column (canonicalMem, cpi, … with `allColumns`) by name. */
   cols: Record<string, Float64Array>;
+  /** File the rows come from. */
   file: string;
 }
 

@@ -127,9 +127,11 @@ export function windowValues(
 
 /** Options of {@link syntheticUsage}. */
 export interface SyntheticUsageOptions {
+  /** PRNG seed (integer). */
   seed: number;
   /** Trace window [start, end), µs: windows are aligned to start + k·windowUs and clipped to it. */
   start: number;
+  /** End of the trace window, µs. */
   end: number;
   /** Window length, µs (default 300e6, the trace's 5 minutes). */
   windowUs?: number;
