@@ -35,7 +35,17 @@ export function registerGen(program: Command): void {
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number }) => {
       const t0 = performance.now();
-      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel });
+      // Progress only for a person watching: never when stderr is a file or a pipe.
+      let last = 0;
+      const onProgress = process.stderr.isTTY
+        ? (done: number, total: number): void => {
+            const now = performance.now();
+            if (now - last < 200 && done < total) return;
+            last = now;
+            process.stderr.write(`\rfairfit gen: task_usage window ${done}/${total}${done === total ? '\n' : ''}`);
+          }
+        : undefined;
+      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, onProgress });
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       process.stderr.write(`fairfit gen: wrote ${r.files.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });

@@ -38,6 +38,8 @@ export interface GenerateOptions {
   usage?: boolean;
   /** gzip level 1–9 (default 1: fast; the bytes still depend only on the options). */
   gzipLevel?: number;
+  /** Called after each usage window with (windows written, total windows). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Result of {@link generateTrace}. */
@@ -432,7 +434,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   if (opts.usage !== false) {
     mkdirSync(join(opts.out, 'task_usage'), { recursive: true });
     const tu = new GzCsv(join(opts.out, 'task_usage', PART), level);
-    await writeUsage(tu, { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId });
+    await writeUsage(tu, { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
     files.push(tu.path);
     rows.task_usage = tu.rows;
   }
@@ -458,6 +460,7 @@ async function writeUsage(
     jobCpu: Float64Array;
     jobMem: Float64Array;
     machineId: (i: number) => number;
+    onProgress?: ((done: number, total: number) => void) | undefined;
   },
 ): Promise<void> {
   const { N, seed, start, end } = g;
@@ -540,6 +543,7 @@ async function writeUsage(
       if (w.needsFlush) await w.flush();
     }
     nActive = keep;
+    g.onProgress?.(k + 1, windows);
   }
   await w.close();
 }

@@ -1,0 +1,57 @@
+/**
+ * `fairfit gen` and `fairfit inspect` follow the CLI conventions: data (JSON)
+ * on stdout, messages on stderr, exit 0 / 1 (runtime failure) / 2 (usage
+ * error), and `--strict` stops at the first bad line naming file:line.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
+const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('fairfit gen / inspect', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+
+  it('gen writes the trace and prints its files and row counts as JSON; inspect reads it back', () => {
+    const out = join(dir, 't');
+    const g = run('gen', '--out', out, '--machines', '10', '--tasks', '300', '--days', '0.05', '--seed', '4');
+    expect(g.status).toBe(0);
+    const res = JSON.parse(g.stdout) as { files: string[]; rows: Record<string, number> };
+    expect(res.files).toHaveLength(3);
+    expect(res.rows.machine_events).toBe(10);
+    expect(g.stderr).toMatch(/^fairfit gen: wrote 3 files/);
+    const i = run('inspect', out, '--strict');
+    expect(i.status).toBe(0);
+    const info = JSON.parse(i.stdout) as { tasks: number; usageRows: number; summary: { skipped: number } };
+    expect(info.tasks).toBe(300);
+    expect(info.usageRows).toBe(res.rows.task_usage);
+    expect(info.summary.skipped).toBe(0);
+  });
+
+  it('exits 2 on a usage error and 1 on a missing trace or a bad line in --strict mode', () => {
+    const bad = run('gen', '--out', join(dir, 'x'), '--machines', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('INVALID_OPTION: machines must be an integer ≥ 1');
+    expect(bad.stdout).toBe('');
+    const missing = run('inspect', join(dir, 'nope'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('FILE_NOT_FOUND');
+    const te = join(dir, 'bad/task_events');
+    mkdirSync(te, { recursive: true });
+    const f = join(te, 'part-00000-of-00001.csv.gz');
+    writeFileSync(f, gzipSync('0,,1,0,,0,u,0,9,0.1,0.1,0,0\n0,,1,1,,0\n'));
+    const lenient = run('inspect', join(dir, 'bad'));
+    expect(lenient.status).toBe(0);
+    expect(lenient.stderr).toContain(`skipped 1 line(s); first: ${f}:2: wrong column count`);
+    const strict = run('inspect', join(dir, 'bad'), '--strict');
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toContain(`PARSE_ERROR: ${f}:2: wrong column count: 6 fields, expected 13`);
+  });
+});
