@@ -30,7 +30,7 @@ export type { TraceReadOptions } from './sim/trace.ts';
 export { toJson, writeJson } from './report/json.ts';
 export { toCsv, writeCsv } from './report/csv.ts';
 export { renderHtml, writeHtml } from './report/html.ts';
-export { formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
+export { describeModes, formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';
 export { POLICIES, type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult } from './systems/giantvm/types.ts';
 
@@ -58,3 +58,10 @@ export { generateTrace, type GenerateOptions, type GenerateResult } from './io/g
 export { readSwf } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
 export { readCsvBatches, Problems, FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+
+// GiantVM trace replay core (SPEC §6): WebAssembly replay, its object-per-task reference, parameters.
+export {
+  prepareReplay, simulateCells, mergeRuns, simulate, cellCount, withPolicy, defaultParams, DEFAULT_PARAMS,
+  type CellRange, type PreparedReplay, type PartialRun, type ResolvedParams,
+} from './systems/giantvm/replay.ts';
+export { simulateReference } from './systems/giantvm/reference.ts';

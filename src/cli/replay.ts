@@ -13,7 +13,7 @@ import cliProgress from 'cli-progress';
 import { writeCsv } from '../report/csv.ts';
 import { writeHtml } from '../report/html.ts';
 import { writeJson } from '../report/json.ts';
-import { formatTable } from '../report/table.ts';
+import { describeModes, formatTable } from '../report/table.ts';
 import { invalid, parseNumber, parsePolicies } from '../sim/options.ts';
 import { replay } from '../sim/replay.ts';
 import type { ReplayReport } from '../sim/types.ts';
@@ -140,9 +140,9 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
   };
 }
 
-/** Prints the table on stdout, writes the requested files, and sets exit code 130 if interrupted. */
+/** Prints the modes line and the table on stdout, writes the requested files, and sets exit code 130 if interrupted. */
 export function finish(report: ReplayReport, o: { json?: string; csv?: string; report?: string; quiet?: boolean }, seconds: number): void {
-  process.stdout.write(formatTable(report));
+  process.stdout.write(describeModes(report) + '\n' + formatTable(report));
   const say = (s: string) => {
     if (!o.quiet) process.stderr.write(s + '\n');
   };

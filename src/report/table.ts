@@ -68,3 +68,29 @@ export function formatTable(report: ReplayReport): string {
   if (sweepMode) out.push('(each value: mean over the policy\'s configurations)');
   return out.join('\n') + '\n';
 }
+
+function list(v: unknown): string {
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+/**
+ * One line saying what produced the runs — trace, usage mode (and how it was
+ * resolved per task), machine mode, seed(s) — printed above the table.
+ */
+export function describeModes(report: ReplayReport): string {
+  const t = report.trace;
+  const info = report.runs[0]?.info;
+  const parts: string[] = [];
+  const where = t.path ?? t.source ?? 'in-memory trace';
+  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${String(t.tasks)} tasks`);
+  let usage = `usage ${String(t.usage)}`;
+  if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && t.usage === 'trace') {
+    usage += ` (${info.tasksWithWindows} tasks with usage windows, ${info.usageFallbackToRequest} fell back to request)`;
+  }
+  parts.push(usage);
+  const machines = t.machines;
+  parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machines`);
+  if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
+  else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
+  return parts.join(' · ') + '\n';
+}

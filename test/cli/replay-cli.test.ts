@@ -31,6 +31,10 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
+    // First the modes that produced the runs, then the table.
+    expect(lines[0]).toBe(`trace ${trace} (google2011): 1500 tasks · usage trace (${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.tasksWithWindows} tasks with usage windows, ${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.usageFallbackToRequest} fell back to request) · 100 identical machines · seed 2`);
+    expect(lines[1]).toBe('');
+    lines.splice(0, 2);
     expect(lines[0]).toMatch(/^policy\s+meanCpu\s+gini\s+overcommit\s+delay\s+stretch\s+migratedMemory\s+migrations$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
     const json = readFileSync(`${out}.json`, 'utf8');
@@ -81,7 +85,7 @@ describe('fairfit sweep', () => {
     const keys = report.runs.map((r: { policy: string; params: { machines: number; overcommit: number; seed: number } }) => `${r.params.machines}/${r.params.overcommit}/${r.params.seed}/${r.policy}`);
     expect(keys.slice(0, 5)).toEqual(['60/0.5/1/no_migration', '60/0.5/1/fine_grained', '60/0.5/2/no_migration', '60/0.5/2/fine_grained', '60/0.8/1/no_migration']);
     expect(keys.at(-1)).toBe('100/1.4/2/fine_grained');
-    expect(r1.stdout).toMatch(/^policy\s+runs\s+meanCpu/);
+    expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\n\npolicy\s+runs\s+meanCpu/);
     expect(r1.stdout).toContain('mean over the policy');
   });
 });
@@ -132,6 +136,6 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(report.sweep.completed).toBe(report.runs.length);
     expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
-    expect(stdout).toMatch(/^policy/);
+    expect(stdout).toMatch(/^trace .*\n\npolicy/);
   });
 });
