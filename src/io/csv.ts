@@ -251,25 +251,28 @@ export class LineParser {
         let nd = 0; // digits seen
         let lead = 0; // leading zeros (not significant)
         let scale = 0;
-        // integer part
+        // integer part (digits counted from positions, not per digit)
+        const i0 = i;
         while (c >= 48 && c <= 57) {
           mant = mant * 10 + (c - 48);
-          nd++;
-          i++;
-          c = buf[i]!;
+          c = buf[++i]!;
         }
+        nd = i - i0;
         if (mant === 0) lead = nd;
         if (c === 46) {
-          i++;
-          c = buf[i]!;
+          c = buf[++i]!;
+          const f0 = i;
+          if (mant === 0) {
+            // leading zeros of the fraction are not significant
+            while (c === 48) c = buf[++i]!;
+            lead += i - f0;
+          }
           while (c >= 48 && c <= 57) {
             mant = mant * 10 + (c - 48);
-            nd++;
-            scale--;
-            if (mant === 0) lead++;
-            i++;
-            c = buf[i]!;
+            c = buf[++i]!;
           }
+          nd += i - f0;
+          scale = f0 - i;
         }
         let ok = nd > 0;
         if (ok && (c === 101 || c === 69)) {
