@@ -36,6 +36,8 @@ let SAVE: usize = 0;
 
 /** Binds the matcher's columns (see layout above) and builds the tree. */
 export function ffInit(n: i32, d: i32, size: i32, cap: usize, res: usize, up: usize, node: usize, pos: usize, tree: usize, save: usize): void {
+  // The TypeScript side validates all of this; an assert here (debug build only) catches a binding bug.
+  assert(d >= 1 && d <= 8 && n >= 1 && size >= n, 'ffInit: bad matcher shape');
   N = n; D = d; SIZE = size; CAP = cap; RES = res; UP = up; NODE = node; POS = pos; TREE = tree; SAVE = save;
   ffRebuild();
 }
