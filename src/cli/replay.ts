@@ -38,6 +38,8 @@ export interface CommonCliOptions {
   csv?: string;
   report?: string;
   quiet?: boolean;
+  /** commander's `--no-series` sets this to false. */
+  series: boolean;
 }
 
 /** Adds the options shared by `replay` and `sweep`. */
@@ -55,6 +57,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--json <file>', 'write the runs as JSON')
     .option('--csv <file>', 'write one CSV row per run')
     .option('--report <file>', 'write the self-contained HTML report')
+    .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
     .option('--quiet', 'no progress bar and no messages on stderr');
 }
 
@@ -134,7 +137,9 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
       bar.update(done, { runs: Math.floor(done + 1e-9) });
     },
     end() {
+      // Idempotent: called on success before printing and again in `finally`.
       bar?.stop();
+      bar = undefined;
       process.off('SIGINT', onSigint);
     },
   };
@@ -185,7 +190,7 @@ export function registerReplay(program: Command): void {
     const session = startSession('replay', 'runs', o.quiet === true);
     const t0 = performance.now();
     try {
-      const report = await replay({ trace: o.trace, policies, workers, ...params, read: readOptions(o), signal: session.signal, onProgress: session.onProgress });
+      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read: readOptions(o), signal: session.signal, onProgress: session.onProgress });
       session.end();
       finish(report, o, (performance.now() - t0) / 1000);
     } finally {

@@ -46,6 +46,7 @@ export function registerSweep(program: Command): void {
         seeds,
         ...(seed === undefined ? {} : { seed }),
         ...commonParams(o),
+        series: o.series,
         read: readOptions(o),
         signal: session.signal,
         onProgress: session.onProgress,

@@ -37,6 +37,8 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
   signal?: AbortSignal;
   /** Called as runs progress; `done` counts finished runs and may be fractional within one. */
   onProgress?: (done: number, total: number) => void;
+  /** Keep every run's time series (default true); `false` gives `series: {}` (metrics only, far less memory). */
+  series?: boolean;
   /** How to read a trace folder. */
   read?: TraceReadOptions;
   /**
@@ -47,7 +49,14 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
   pool?: ReplayPool;
 }
 
-const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', ...PARAM_KEYS]);
+const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', ...PARAM_KEYS]);
+
+/** Validates the `series` switch. */
+export function checkSeries(series: unknown): boolean {
+  if (series === undefined) return true;
+  if (typeof series !== 'boolean') invalid('series', `must be true or false, got ${String(series)}`);
+  return series;
+}
 
 /** Validates `workers` together with an optional existing `pool`. */
 export function checkPool(workers: unknown, pool: unknown): { workers: number; pool?: ReplayPool } {
@@ -86,11 +95,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   checkKeys(options, REPLAY_KEYS, 'replay');
   const policies = parsePolicies(options.policies, 'policies');
   const { workers, pool } = checkPool(options.workers, options.pool);
+  const series = checkSeries(options.series);
   const overrides = paramOverrides(options);
   const configs = policies.map((policy) => defaultParams({ ...overrides, policy }));
   const first = configs[0]!;
   const input = await loadTrace(options.trace, { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' }, options.read);
-  const { results, interrupted } = await runConfigurations(input, configs, { workers, pool, signal: options.signal, onProgress: options.onProgress });
+  const { results, interrupted } = await runConfigurations(input, configs, { workers, pool, series, signal: options.signal, onProgress: options.onProgress });
   const report: ReplayReport = {
     trace: traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed }),
     runs: results.filter((r) => r !== undefined),

@@ -38,6 +38,13 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** `done` counts finished configurations and may be fractional while one is in progress. */
   onProgress?: (done: number, total: number) => void;
+  /** Keep each run's time series (default true); false keeps a big sweep's memory to its metrics. */
+  series?: boolean;
+}
+
+/** The run as kept: with its series, or with `series: {}` when the caller asked for metrics only. */
+function kept(run: RunResult, opts: RunOptions): RunResult {
+  return opts.series === false ? { ...run, series: {} } : run;
 }
 
 /** Results by configuration index (`undefined` = did not finish) and whether the batch was stopped. */
@@ -78,7 +85,7 @@ async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: Ru
       parts.push(simulateCells(prepared, range));
       opts.onProgress?.(i + parts.length / ranges.length, total);
     }
-    results[i] = mergeRuns(prepared, parts);
+    results[i] = kept(mergeRuns(prepared, parts), opts);
   }
   return { results, interrupted: false };
 }
@@ -110,7 +117,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
       await Promise.allSettled(
         configs.map((params, index) =>
           pool.run({ kind: 'run', index, params, input: shared }, stop.signal).then((o) => {
-            results[o.index] = o.result;
+            results[o.index] = kept(o.result, opts);
             opts.onProgress?.(++done, total);
           }, fail),
         ),
@@ -133,7 +140,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
                 }, fail),
               ),
             );
-            if (parts.every((p) => p !== undefined)) results[c] = mergeRuns(prepared, parts as PartialRun[]);
+            if (parts.every((p) => p !== undefined)) results[c] = kept(mergeRuns(prepared, parts as PartialRun[]), opts);
           } catch (err) {
             fail(err);
           }

@@ -9,7 +9,7 @@
 import { defaultParams } from '../systems/giantvm/replay.ts';
 import type { ReplayParams } from '../systems/giantvm/types.ts';
 import { checkInteger, checkValues, invalid, parsePolicies, parseRange } from './options.ts';
-import { checkKeys, checkPool, paramOverrides, PARAM_KEYS, type ReplayOptions } from './replay.ts';
+import { checkKeys, checkPool, checkSeries, paramOverrides, PARAM_KEYS, type ReplayOptions } from './replay.ts';
 import { runConfigurations } from './run.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
@@ -29,7 +29,7 @@ export interface SweepOptions extends Omit<ReplayOptions, 'machines' | 'overcomm
   seed?: number;
 }
 
-const SWEEP_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'seeds', ...PARAM_KEYS]);
+const SWEEP_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', 'seeds', ...PARAM_KEYS]);
 
 function machineValues(v: SweepOptions['machines']): (number | 'trace')[] {
   if (v === undefined) return [defaultParams({ policy: 'no_migration' }).machines];
@@ -65,6 +65,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   checkKeys(options, SWEEP_KEYS, 'sweep');
   const policies = parsePolicies(options.policies, 'policies');
   const { workers, pool } = checkPool(options.workers, options.pool);
+  const series = checkSeries(options.series);
   const machines = machineValues(options.machines);
   const overcommit = overcommitValues(options.overcommit);
   const seeds = seedValues(options.seeds, options.seed);
@@ -75,7 +76,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   }
   const first = configs[0]!;
   const input = await loadTrace(options.trace, { usage: first.usage === 'trace', machineEvents: machines.includes('trace') }, options.read);
-  const { results, interrupted } = await runConfigurations(input, configs, { workers, pool, signal: options.signal, onProgress: options.onProgress });
+  const { results, interrupted } = await runConfigurations(input, configs, { workers, pool, series, signal: options.signal, onProgress: options.onProgress });
   const runs = results.filter((r) => r !== undefined);
   const report: SweepReport = {
     trace: traceRecord(input, { usage: first.usage, machines, seeds }),

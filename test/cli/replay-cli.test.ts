@@ -118,7 +118,7 @@ describe('fairfit replay/sweep reject bad options with exit 2 and name the optio
 describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs', () => {
   it('first SIGINT: exit 130, JSON/CSV/report written and marked interrupted', async () => {
     const out = join(dir, 'int');
-    const child = spawn(process.execPath, [MAIN, 'sweep', '--trace', trace, '--machines', '40:400:4', '--overcommit', '0.5:1.4:0.1', '--policy', 'all', '--workers', '2', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'sweep', '--trace', trace, '--machines', '40:400:4', '--overcommit', '0.5:1.4:0.1', '--policy', 'all', '--workers', '2', '--no-series', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -134,6 +134,7 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(report.runs.length).toBeGreaterThan(0);
     expect(report.runs.length).toBeLessThan(report.sweep.configurations);
     expect(report.sweep.completed).toBe(report.runs.length);
+    expect(report.runs[0].series).toEqual({});
     expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
     expect(stdout).toMatch(/^trace .*\n\npolicy/);

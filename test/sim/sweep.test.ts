@@ -37,6 +37,17 @@ describe('sweep() covers machines × overcommit × seeds × policies in a fixed 
     expect(toJson(await sweep({ ...opts, workers: 2 }))).toBe(a);
   });
 
+  it('series: false keeps the metrics and drops the series (in-thread and pool alike)', async () => {
+    const grid = { trace: input, machines: [20, 28], overcommit: [1], policies: ['fine_grained' as const], usage: 'request' as const };
+    const full = await sweep(grid);
+    for (const workers of [1, 2]) {
+      const lean = await sweep({ ...grid, workers, series: false });
+      expect(lean.runs.map((r) => r.series)).toEqual([{}, {}]);
+      expect(toJson(lean.runs.map((r) => r.metrics))).toBe(toJson(full.runs.map((r) => r.metrics)));
+    }
+    expect(await invalidField(sweep({ ...grid, series: 'no' as never }))).toBe('series');
+  });
+
   it('rejects bad grids naming the option, before any work', async () => {
     expect(await invalidField(sweep({ trace: input, machines: '900:700:100' }))).toBe('machines');
     expect(await invalidField(sweep({ trace: input, machines: [] }))).toBe('machines');
