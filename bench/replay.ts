@@ -128,15 +128,20 @@ export async function thesisResults(seeds = [1, 2, 3]): Promise<string> {
     const first = sub[0]!.info;
     out.push('', `### usage: '${usage}'`, '');
     if (usage === 'synthetic') out.push(`Tasks with synthetic windows: ${first.tasksWithWindows}; fell back to 'request' (no run time in the window): ${first.usageFallbackToRequest}.`, '');
-    out.push('| policy | mean CPU | Gini | overcommit | delay (s) | stretch | migrated memory | migrations | first / second share |', '|---|---|---|---|---|---|---|---|---|');
+    out.push('| policy | mean CPU | Gini | overcommit | delay (s) | stretch | finished tasks | migrated memory | migrations | first / second share |', '|---|---|---|---|---|---|---|---|---|---|');
+    const finished = (policy: string): number => {
+      const xs = sub.filter((r) => r.policy === policy).map((r) => Number(r.info.finished));
+      return xs.reduce((a, b) => a + b, 0) / xs.length;
+    };
     for (const p of POLICIES) {
-      out.push(`| ${p} | ${f(mean(p, 'meanCpu'))} | ${f(mean(p, 'gini'))} | ${f(mean(p, 'overcommit'))} | ${f(mean(p, 'delay'))} | ${f(mean(p, 'stretch'))} | ${f(mean(p, 'migratedMemory'))} | ${f(mean(p, 'migrations'))} | ${mean(p, 'firstShare').toFixed(3)} / ${mean(p, 'secondShare').toFixed(3)} |`);
+      out.push(`| ${p} | ${f(mean(p, 'meanCpu'))} | ${f(mean(p, 'gini'))} | ${f(mean(p, 'overcommit'))} | ${f(mean(p, 'delay'))} | ${f(mean(p, 'stretch'))} | ${f(finished(p))} | ${f(mean(p, 'migratedMemory'))} | ${f(mean(p, 'migrations'))} | ${mean(p, 'firstShare').toFixed(3)} / ${mean(p, 'secondShare').toFixed(3)} |`);
     }
     const fine = ['fine_grained', 'cpu_request', 'cpu_usage', 'mem_usage', 'cpu_usage_desc', 'cache_misses'];
     const g = (p: string): number => mean(p, 'gini');
     const c = (p: string): number => mean(p, 'meanCpu');
     const mm = (p: string): number => mean(p, 'migratedMemory');
-    const verdict = (ok: boolean): string => (ok ? '**agrees**' : '**disagrees**');
+    const verdict = (ok: boolean, values: number[] = []): string =>
+      values.length > 1 && values.every((v) => v === values[0]) ? '**no difference** (all equal)' : ok ? '**agrees**' : '**disagrees**';
     const others = POLICIES.filter((p) => p !== 'no_migration');
     const worstGini = others.every((p) => g('no_migration') >= g(p));
     const worstCpu = others.every((p) => c('no_migration') <= c(p));
@@ -148,9 +153,18 @@ export async function thesisResults(seeds = [1, 2, 3]): Promise<string> {
     out.push(`3. coarse_grained moves the most memory — ${verdict(coarseMost)}: ${f(mm('coarse_grained'))} vs the most of the others ${f(Math.max(...others.filter((p) => p !== 'coarse_grained').map(mm)))}.`);
     const memOrd = ['mem_usage', 'cache_misses'], cpuOrd = ['cpu_request', 'cpu_usage', 'cpu_usage_desc'];
     const memLess = Math.max(...memOrd.map(mm)) < Math.min(...cpuOrd.map(mm));
-    out.push(`4. memory-ordered policies move less memory than CPU-ordered ones — ${verdict(memLess)}: mem_usage ${f(mm('mem_usage'))}, cache_misses ${f(mm('cache_misses'))} vs cpu_request ${f(mm('cpu_request'))}, cpu_usage ${f(mm('cpu_usage'))}, cpu_usage_desc ${f(mm('cpu_usage_desc'))}.`);
+    out.push(`4. memory-ordered policies move less memory than CPU-ordered ones — ${verdict(memLess, [...memOrd, ...cpuOrd].map(mm))}: mem_usage ${f(mm('mem_usage'))}, cache_misses ${f(mm('cache_misses'))} vs cpu_request ${f(mm('cpu_request'))}, cpu_usage ${f(mm('cpu_usage'))}, cpu_usage_desc ${f(mm('cpu_usage_desc'))}.`);
     const descWorst = fine.every((p) => g('cpu_usage_desc') >= g(p));
-    out.push(`5. cpu_usage_desc the worst fine-grained variant for balance — ${verdict(descWorst)}: Gini ${f(g('cpu_usage_desc'))} vs ${fine.filter((p) => p !== 'cpu_usage_desc').map((p) => `${p} ${f(g(p))}`).join(', ')}.`);
+    out.push(`5. cpu_usage_desc the worst fine-grained variant for balance — ${verdict(descWorst, fine.map(g))}: Gini ${f(g('cpu_usage_desc'))} vs ${fine.filter((p) => p !== 'cpu_usage_desc').map((p) => `${p} ${f(g(p))}`).join(', ')}.`);
+  }
+  // Sensitivity to the one number the thesis does not give: the fine-grained usefulness threshold.
+  const base = prepareReplay(input, { usage: 'synthetic', seed: seeds[0]!, minMove: 0 });
+  out.push('', `### Sensitivity: fine-grained usefulness threshold minMove = 0 (default 0.005), usage 'synthetic', seed ${seeds[0]}`, '');
+  out.push('| policy | mean CPU | Gini | migrated memory | migrations |', '|---|---|---|---|---|');
+  for (const policy of ['coarse_grained', 'fine_grained', 'cpu_request', 'cpu_usage', 'mem_usage', 'cpu_usage_desc', 'cache_misses'] as const) {
+    const prep = withPolicy(base, policy);
+    const r = mergeRuns(prep, [simulateCells(prep)]);
+    out.push(`| ${policy} | ${f(r.metrics.meanCpu)} | ${f(r.metrics.gini)} | ${f(r.metrics.migratedMemory)} | ${f(r.metrics.migrations)} |`);
   }
   return out.join('\n');
 }
