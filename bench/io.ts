@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { BenchRow } from './run.ts';
-import { Problems } from '../src/io/csv.ts';
-import { TASK_EVENTS_SPEC, readTaskEvents, tableBatches, usageBatches } from '../src/io/google.ts';
+import { LineParser, Problems, fileChunks } from '../src/io/csv.ts';
+import { TASK_EVENTS_SPEC, TASK_USAGE_REPLAY_SPEC, readTaskEvents, tableBatches, usageBatches } from '../src/io/google.ts';
 import { generateTrace } from '../src/io/generate.ts';
 
 const REAL = new URL('../../shared/traces/google2011/task_events/part-00000-of-00500.csv.gz', import.meta.url).pathname;
@@ -124,6 +124,40 @@ export async function ioSuite(): Promise<BenchRow[]> {
       return k;
     });
     if (ours.rows !== n) throw new Error(`read ${ours.rows} usage rows, generated ${n}`);
+    // Where the time goes: gunzip alone (zlib, no parsing), and the line parser alone on rows already in memory.
+    const inflate = await measure(async (tick) => {
+      let bytes = 0;
+      for await (const c of fileChunks(usage)) {
+        bytes += c.length;
+        tick();
+      }
+      return bytes;
+    });
+    const text: Buffer[] = [];
+    let have = 0;
+    for await (const c of fileChunks(usage)) {
+      text.push(c);
+      have += c.length;
+      if (have > 150e6) break;
+    }
+    const mem = Buffer.concat(text);
+    const parseOnly = await measure(async () => {
+      const p = new LineParser(TASK_USAGE_REPLAY_SPEC, 65536);
+      let s = 0;
+      let k = 0;
+      for (;;) {
+        const nl = mem.indexOf(10, s);
+        if (nl < 0) break;
+        p.parseLine(mem, s, nl);
+        s = nl + 1;
+        k++;
+        if (p.full) p.reset();
+      }
+      return k;
+    });
+    const bytesPerRow = mem.length / parseOnly.rows;
+    rows.push(row('task_usage generated: gunzip only (rows = bytes / bytes per row)', 'node:zlib', { ...inflate, rows: Math.round(inflate.rows / bytesPerRow) }, { 'bytes/row': +bytesPerRow.toFixed(1) }));
+    rows.push(row(`task_usage generated: parser only, ${(parseOnly.rows / 1e6).toFixed(2)}M rows in memory`, 'fairfit LineParser', parseOnly));
     // csv-parse on the first 10^6 rows of the same file: its rate, not a 10^7 run
     const base = await measure((tick) => csvParseRows(usage, 1e6, tick));
     rows.push(row(`task_usage generated ${(n / 1e6).toFixed(1)}M rows (.csv.gz)`, 'fairfit columns', ours, { 'x csv-parse': +((base.ms / base.rows) / (ours.ms / ours.rows)).toFixed(2), 'gen s': +(genMs / 1000).toFixed(1) }));
