@@ -29,6 +29,9 @@ import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, typ
 import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
 import { ReplayPool } from './pool.ts';
 import { toShared } from './share.ts';
+import { PrepareCache } from './tasks.ts';
+
+let batches = 0;
 
 /** How a batch of configurations is run. */
 export interface RunOptions {
@@ -74,9 +77,10 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
   const total = configs.length;
+  const cache = new PrepareCache();
   for (const [i, params] of configs.entries()) {
     if (opts.signal?.aborted) return { results, interrupted: true };
-    const prepared = prepareReplay(input, params);
+    const prepared = cache.get('this thread', input, params);
     const ranges = splitCells(cellCount(prepared), IN_THREAD_PARTS);
     const parts: PartialRun[] = [];
     for (const range of ranges) {
@@ -114,9 +118,11 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
     if (!split) {
       // One copy of the trace into shared memory for the whole batch; tasks only reference it.
       const shared = toShared(input);
+      // Unique per batch, so a worker's PrepareCache never serves another trace's preparation.
+      const traceId = `${process.pid}:${++batches}`;
       await Promise.allSettled(
         configs.map((params, index) =>
-          pool.run({ kind: 'run', index, params, input: shared }, stop.signal).then((o) => {
+          pool.run({ kind: 'run', index, params, input: shared, traceId }, stop.signal).then((o) => {
             results[o.index] = kept(o.result, opts);
             opts.onProgress?.(++done, total);
           }, fail),

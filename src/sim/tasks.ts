@@ -15,7 +15,7 @@
  */
 import { FairfitError, ERROR_CODES, type FairfitErrorCode, type FairfitErrorDetails } from '../errors.ts';
 import type { ReplayInput } from '../model/tasks.ts';
-import { simulate, simulateCells, type CellRange, type PartialRun, type PreparedReplay } from '../systems/giantvm/replay.ts';
+import { mergeRuns, prepareReplay, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from '../systems/giantvm/replay.ts';
 import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
 
 /**
@@ -25,7 +25,7 @@ import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
  * memory (`toShared` in src/sim/share.ts), so posting a task copies no column.
  */
 export type ReplayTask =
-  | { kind: 'run'; index: number; params: ReplayParams; input: ReplayInput }
+  | { kind: 'run'; index: number; params: ReplayParams; input: ReplayInput; /** Names this copy of the trace for {@link PrepareCache}. */ traceId: string }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
 
 /** What a task gives back. */
@@ -34,10 +34,39 @@ export type TaskOutcome =
   | { kind: 'cells'; index: number; part: PartialRun }
   | { kind: 'error'; index: number; code: FairfitErrorCode | 'INTERNAL'; message: string; details: FairfitErrorDetails; stack?: string };
 
-/** Runs one task. Never throws: a failure is returned as an `error` outcome. */
+/**
+ * The last prepared replay, so configurations that differ only in their
+ * policy (a sweep's innermost loop, a replay of all eight policies) prepare
+ * the trace once and reuse it with replay-core's `withPolicy` (machine draws,
+ * usage resolution and event order do not depend on the policy). One entry:
+ * a prepared replay is as big as the trace.
+ */
+export class PrepareCache {
+  private key: string | undefined;
+  private prepared: PreparedReplay | undefined;
+
+  /** The prepared replay of `params` on the trace named `traceId`. */
+  get(traceId: string, input: ReplayInput, params: ReplayParams): PreparedReplay {
+    const { policy, ...rest } = params;
+    const key = `${traceId}\u0000${JSON.stringify(rest)}`;
+    if (this.prepared === undefined || key !== this.key) {
+      this.prepared = undefined; // let the old one go before building the next
+      this.prepared = prepareReplay(input, params);
+      this.key = key;
+    }
+    return withPolicy(this.prepared, policy);
+  }
+}
+
+const threadCache = new PrepareCache();
+
+/** Runs one task (`run` tasks share this thread's {@link PrepareCache}). Never throws: a failure is returned as an `error` outcome. */
 export function executeTask(task: ReplayTask): TaskOutcome {
   try {
-    if (task.kind === 'run') return { kind: 'run', index: task.index, result: simulate(task.input, task.params) };
+    if (task.kind === 'run') {
+      const prepared = threadCache.get(task.traceId, task.input, task.params);
+      return { kind: 'run', index: task.index, result: mergeRuns(prepared, [simulateCells(prepared)]) };
+    }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {
     if (err instanceof FairfitError) return { kind: 'error', index: task.index, code: err.code, message: err.message, details: err.details };

@@ -5,7 +5,7 @@ import { ReplayPool } from '../../src/sim/pool.ts';
 import { replay } from '../../src/sim/replay.ts';
 import { sweep } from '../../src/sim/sweep.ts';
 import { toShared } from '../../src/sim/share.ts';
-import { executeTask } from '../../src/sim/tasks.ts';
+import { executeTask, PrepareCache } from '../../src/sim/tasks.ts';
 import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
 import { toJson } from '../../src/report/json.ts';
 import { seededInput } from './input.ts';
@@ -36,7 +36,7 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
   it('a worker run equals the same run in this thread', async () => {
     await using pool = new ReplayPool({ workers: 2 });
     const shared = toShared(input);
-    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params, input: shared }), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' }, input: shared })]);
+    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params, input: shared, traceId: 't' }), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' }, input: shared, traceId: 't' })]);
     expect(a.index).toBe(0);
     expect(b.index).toBe(1);
     expect(toJson(a.result)).toBe(toJson(simulate(input, params)));
@@ -57,7 +57,7 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
   it('a failing task is reported, not thrown (executeTask never throws)', () => {
     const outcome = executeTask({ kind: 'cells', index: 7, prepared: prepareReplay(input, params), cells: { first: -1, count: 1 } });
     expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'INVALID_OPTION' });
-    const broken = executeTask({ kind: 'run', index: 8, params, input: { ...input, tasks: undefined as never } });
+    const broken = executeTask({ kind: 'run', index: 8, params, input: { ...input, tasks: undefined as never }, traceId: 'broken' });
     expect(broken).toMatchObject({ kind: 'error', index: 8 });
   });
 
@@ -77,5 +77,22 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
     const closed = await replay({ trace: input, pool }).then(() => undefined, (e: unknown) => e);
     expect((closed as FairfitError).code).toBe('INVALID_OPTION');
     expect((closed as FairfitError).details.field).toBe('pool');
+  });
+});
+
+describe('PrepareCache prepares a trace once per non-policy configuration', () => {
+  it('reuses columns across policies, re-prepares for other parameters or another trace, and matches a fresh prepare', () => {
+    const input = seededInput(4, 200, 1);
+    const cache = new PrepareCache();
+    const p = defaultParams({ policy: 'no_migration', machines: 16, usage: 'request' });
+    const a = cache.get('t1', input, p);
+    const b = cache.get('t1', input, { ...p, policy: 'mem_usage' });
+    expect(b.tasks).toBe(a.tasks);
+    expect(b.params.policy).toBe('mem_usage');
+    expect(toJson(b)).toBe(toJson(prepareReplay(input, { ...p, policy: 'mem_usage' })));
+    expect(cache.get('t1', input, { ...p, seed: 2 }).tasks).not.toBe(a.tasks);
+    const c = cache.get('t2', input, p);
+    expect(c.tasks).not.toBe(a.tasks);
+    expect(toJson(c)).toBe(toJson(a));
   });
 });
