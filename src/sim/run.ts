@@ -72,6 +72,25 @@ export function splitCells(n: number, parts: number): CellRange[] {
   return out;
 }
 
+/**
+ * Index ranges of consecutive configurations that differ only in their
+ * policy (a sweep's innermost loop): one pool task each, so a worker prepares
+ * the trace once for the whole group.
+ */
+export function policyGroups(configs: ReplayParams[]): CellRange[] {
+  const out: CellRange[] = [];
+  let key: string | undefined;
+  for (const [i, params] of configs.entries()) {
+    const { policy: _policy, ...rest } = params;
+    const k = JSON.stringify(rest);
+    const last = out.at(-1);
+    if (last && k === key) last.count++;
+    else out.push({ first: i, count: 1 });
+    key = k;
+  }
+  return out;
+}
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
@@ -120,11 +139,16 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
       const shared = toShared(input);
       // Unique per batch, so a worker's PrepareCache never serves another trace's preparation.
       const traceId = `${process.pid}:${++batches}`;
+      // Whole policy groups per task when there are enough of them to keep every worker busy
+      // (two per worker leave slack for uneven run times); single configurations otherwise.
+      const groups = policyGroups(configs);
+      const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
-        configs.map((params, index) =>
-          pool.run({ kind: 'run', index, params, input: shared, traceId }, stop.signal).then((o) => {
-            results[o.index] = kept(o.result, opts);
-            opts.onProgress?.(++done, total);
+        tasks.map(({ first, count }) =>
+          pool.run({ kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId }, stop.signal).then((o) => {
+            o.results.forEach((r, k) => (results[o.index + k] = kept(r, opts)));
+            done += o.results.length;
+            opts.onProgress?.(done, total);
           }, fail),
         ),
       );

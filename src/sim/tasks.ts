@@ -25,12 +25,21 @@ import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
  * memory (`toShared` in src/sim/share.ts), so posting a task copies no column.
  */
 export type ReplayTask =
-  | { kind: 'run'; index: number; params: ReplayParams; input: ReplayInput; /** Names this copy of the trace for {@link PrepareCache}. */ traceId: string }
+  | {
+      kind: 'run';
+      /** Index of the first configuration; `params[k]` is configuration `index + k`. */
+      index: number;
+      /** One or more configurations, run in order (consecutive ones that differ only in policy share one preparation). */
+      params: ReplayParams[];
+      input: ReplayInput;
+      /** Names this copy of the trace for {@link PrepareCache}. */
+      traceId: string;
+    }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
 
 /** What a task gives back. */
 export type TaskOutcome =
-  | { kind: 'run'; index: number; result: RunResult }
+  | { kind: 'run'; index: number; results: RunResult[] }
   | { kind: 'cells'; index: number; part: PartialRun }
   | { kind: 'error'; index: number; code: FairfitErrorCode | 'INTERNAL'; message: string; details: FairfitErrorDetails; stack?: string };
 
@@ -64,8 +73,11 @@ const threadCache = new PrepareCache();
 export function executeTask(task: ReplayTask): TaskOutcome {
   try {
     if (task.kind === 'run') {
-      const prepared = threadCache.get(task.traceId, task.input, task.params);
-      return { kind: 'run', index: task.index, result: mergeRuns(prepared, [simulateCells(prepared)]) };
+      const results = task.params.map((params) => {
+        const prepared = threadCache.get(task.traceId, task.input, params);
+        return mergeRuns(prepared, [simulateCells(prepared)]);
+      });
+      return { kind: 'run', index: task.index, results };
     }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {

@@ -36,11 +36,12 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
   it('a worker run equals the same run in this thread', async () => {
     await using pool = new ReplayPool({ workers: 2 });
     const shared = toShared(input);
-    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params, input: shared, traceId: 't' }), pool.run({ kind: 'run', index: 1, params: { ...params, policy: 'no_migration' }, input: shared, traceId: 't' })]);
+    const other = { ...params, policy: 'no_migration' as const };
+    const [a, b] = await Promise.all([pool.run({ kind: 'run', index: 0, params: [params], input: shared, traceId: 't' }), pool.run({ kind: 'run', index: 1, params: [other, params], input: shared, traceId: 't' })]);
     expect(a.index).toBe(0);
     expect(b.index).toBe(1);
-    expect(toJson(a.result)).toBe(toJson(simulate(input, params)));
-    expect(toJson(b.result)).toBe(toJson(simulate(input, { ...params, policy: 'no_migration' })));
+    expect(toJson(a.results)).toBe(toJson([simulate(input, params)]));
+    expect(toJson(b.results)).toBe(toJson([simulate(input, other), simulate(input, params)]));
   });
 
   it("a worker's FairfitError comes back with its code; an aborted task rejects with ABORTED", async () => {
@@ -57,7 +58,7 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
   it('a failing task is reported, not thrown (executeTask never throws)', () => {
     const outcome = executeTask({ kind: 'cells', index: 7, prepared: prepareReplay(input, params), cells: { first: -1, count: 1 } });
     expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'INVALID_OPTION' });
-    const broken = executeTask({ kind: 'run', index: 8, params, input: { ...input, tasks: undefined as never }, traceId: 'broken' });
+    const broken = executeTask({ kind: 'run', index: 8, params: [params], input: { ...input, tasks: undefined as never }, traceId: 'broken' });
     expect(broken).toMatchObject({ kind: 'error', index: 8 });
   });
 

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { replay } from '../../src/sim/replay.ts';
-import { splitCells } from '../../src/sim/run.ts';
+import { policyGroups, splitCells } from '../../src/sim/run.ts';
+import { defaultParams } from '../../src/systems/giantvm/replay.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { simulate } from '../../src/systems/giantvm/replay.ts';
 import { seededInput } from './input.ts';
@@ -114,6 +115,25 @@ describe('splitCells covers the cells exactly once, in order', () => {
         expect(next).toBe(n);
         const sizes = ranges.map((r) => r.count);
         expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+});
+
+describe('policyGroups groups consecutive configurations that differ only in policy', () => {
+  it('property: ranges cover every configuration in order; equal keys inside, different keys across', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ m: fc.integer({ min: 1, max: 3 }), p: fc.constantFrom(...POLICIES) }), { maxLength: 40 }), (rows) => {
+        const configs = rows.map((r) => defaultParams({ machines: r.m * 10, policy: r.p }));
+        const groups = policyGroups(configs);
+        let next = 0;
+        for (const [g, { first, count }] of groups.entries()) {
+          expect(first).toBe(next);
+          next += count;
+          for (let i = first; i < first + count; i++) expect(configs[i]!.machines).toBe(configs[first]!.machines);
+          if (g > 0) expect(configs[first]!.machines).not.toBe(configs[first - 1]!.machines);
+        }
+        expect(next).toBe(configs.length);
       }),
     );
   });
