@@ -648,6 +648,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   out.summary = summaryOf(files, rows, problems);
   source.files = files;
   source.skipped = problems.skipped;
+  source.corruptFiles = problems.corruptFiles;
   source.firstProblems = [...problems.first];
   return out;
 }
