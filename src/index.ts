@@ -41,6 +41,7 @@ export {
   readTaskUsage,
   readMachineEvents,
   usageBatches,
+  usageWindows,
   partFiles,
   TaskIds,
   TaskTableBuilder,
@@ -62,6 +63,6 @@ export { readCsvBatches, Problems, FieldKind, type CsvSpec, type FieldSpec, type
 // GiantVM trace replay core (SPEC §6): WebAssembly replay, its object-per-task reference, parameters.
 export {
   prepareReplay, simulateCells, mergeRuns, simulate, cellCount, withPolicy, defaultParams, DEFAULT_PARAMS,
-  type CellRange, type PreparedReplay, type PartialRun, type ResolvedParams,
+  type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents, type PartialRun, type ResolvedParams,
 } from './systems/giantvm/replay.ts';
 export { simulateReference } from './systems/giantvm/reference.ts';

@@ -497,6 +497,66 @@ export async function* usageBatches(path: string, opts: GoogleReadOptions & { id
   }
 }
 
+/** Columns of a {@link UsageBatch} that {@link usageWindows} carries over. */
+const WINDOW_COLS = ['jobId', 'taskIndex', 'machineId', 'start', 'end', 'cpu', 'mem', 'maxCpu', 'mai'] as const;
+
+/**
+ * Streams `task_usage` one measurement window at a time: each batch holds the
+ * rows whose start falls in one window [start + k·windowUs, start + (k+1)·windowUs)
+ * (`window` = k), in file order. The trace is ordered by start time, so every
+ * window comes once; should a file go back in time, that window is yielded
+ * again as a new batch. Memory: the rows of one window.
+ */
+export async function* usageWindows(
+  path: string,
+  opts: GoogleReadOptions & { ids?: TaskIds; windowUs?: number; start?: number } = {},
+  problems = new Problems(opts.strict),
+): AsyncGenerator<UsageBatch & { window: number }> {
+  const W = opts.windowUs ?? 300e6;
+  const t0 = opts.start ?? TRACE_START;
+  if (!(W > 0)) throw new FairfitError('INVALID_OPTION', `windowUs must be > 0, got ${String(W)}`, { field: 'windowUs' });
+  const cols = WINDOW_COLS.map(() => new F64Column(4096));
+  const task = new I32Column(4096);
+  let current = Number.NaN;
+  let file = path;
+  const flush = (): UsageBatch & { window: number } => {
+    const c = cols.map((x) => x.toArray());
+    const b = {
+      rows: task.length,
+      task: task.toArray(),
+      jobId: c[0]!,
+      taskIndex: c[1]!,
+      machineId: c[2]!,
+      start: c[3]!,
+      end: c[4]!,
+      cpu: c[5]!,
+      mem: c[6]!,
+      maxCpu: c[7]!,
+      mai: c[8]!,
+      cols: Object.fromEntries(WINDOW_COLS.map((n, k) => [n, c[k]!])),
+      file,
+      window: current,
+    };
+    for (const x of cols) x.length = 0;
+    task.length = 0;
+    return b;
+  };
+  for await (const b of usageBatches(path, opts, problems)) {
+    const src = WINDOW_COLS.map((n) => b[n]);
+    for (let i = 0; i < b.rows; i++) {
+      const k = Math.floor((b.start[i]! - t0) / W);
+      if (k !== current) {
+        if (task.length > 0) yield flush();
+        current = k;
+        file = b.file;
+      }
+      for (let c = 0; c < cols.length; c++) cols[c]!.push(src[c]![i]!);
+      task.push(b.task[i]!);
+    }
+  }
+  if (task.length > 0) yield flush();
+}
+
 /**
  * Reads `task_usage` into a {@link UsageTable} joined to `ids`, sorted by
  * task then start. Rows of tasks absent from `ids` cannot be placed in the

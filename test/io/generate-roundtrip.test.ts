@@ -98,3 +98,25 @@ describe('generateTrace', () => {
     }
   });
 });
+
+describe('usageWindows', () => {
+  it('yields a generated task_usage one 5-minute window per batch, every row once', async () => {
+    const { usageWindows, readTaskEvents } = await import('../../src/io/google.ts');
+    const out = join(root, 'w');
+    const g = await generateTrace({ machines: 20, tasks: 400, days: 0.1, seed: 3, out });
+    const te = await readTaskEvents(join(out, 'task_events'));
+    let rows = 0;
+    let last = -1;
+    for await (const b of usageWindows(join(out, 'task_usage'), { ids: te.ids })) {
+      expect(b.window).toBeGreaterThan(last); // generated usage is in window order: each window once
+      last = b.window;
+      for (let i = 0; i < b.rows; i++) {
+        if (Math.floor((b.start[i]! - 600e6) / 300e6) !== b.window) throw new Error(`row ${i} outside window ${b.window}`);
+        if (b.task[i]! < 0) throw new Error(`row ${i} not joined`);
+      }
+      rows += b.rows;
+    }
+    expect(rows).toBe(g.rows.task_usage);
+    expect(last).toBe(Math.ceil((0.1 * 86400e6) / 300e6) - 1);
+  });
+});
