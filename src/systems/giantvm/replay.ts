@@ -14,7 +14,7 @@ import { finalizeRun, NA, NPT, type PartialRun } from './merge.ts';
 import { prepareReplay, type CellRange, type PreparedReplay } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
-export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay } from './prepare.ts';
+export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './params.ts';
 export type { PartialRun } from './merge.ts';
 
