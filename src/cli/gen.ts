@@ -66,7 +66,7 @@ export function registerGen(program: Command): void {
         out = { format: 'swf', tasks: t.tasks.count, start: t.start, end: t.end, summary: t.summary };
       } else if (o.format === 'alibaba') {
         const t = await readAlibabaMachines(path, { strict });
-        out = { format: 'alibaba2018', machines: t.machines.count, usageRows: t.usage?.count ?? 0, summary: t.summary };
+        out = { format: 'alibaba2018', machines: t.machines.machines, machineRows: t.machines.count, usageRows: t.usage?.count ?? 0, summary: t.summary };
       } else {
         throw new FairfitError('INVALID_OPTION', `--format must be google, swf or alibaba, got "${o.format}"`, { field: 'format' });
       }
