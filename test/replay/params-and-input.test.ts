@@ -60,7 +60,7 @@ describe('input validation', () => {
 describe('usage modes and determinism', () => {
   it("usage 'trace' falls back to 'request' for tasks without windows, and says how many", () => {
     const input = { tasks: tasksOf([[0, 5, 0.1], [0, 5, 0.2]]), usage: usageOf([[0, 0, 10, 0.3, 0.1, 0.01, 0.001]]), start: 0, end: 10e6 };
-    const r = simulate(input, { machines: 1 });
+    const r = simulate(input, { machines: 1, usageRatio: 0.5 });
     expect(r.info).toMatchObject({ usage: 'trace', tasksWithWindows: 1, usageFallbackToRequest: 1 });
     // CPU during 5 s: 0.3 (window) + 0.2 × 0.5 (request × usageRatio) = 0.4 on a 0.5 machine.
     expect(r.metrics.meanCpu).toBeCloseTo((5 * 0.4) / (10 * 0.5), 14);

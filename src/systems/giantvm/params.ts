@@ -21,7 +21,7 @@ export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
   seed: 1,
   usage: 'trace',
   tick: 1e6,
-  usageRatio: 0.5,
+  usageRatio: 0.18,
   minMove: 0.005,
 });
 

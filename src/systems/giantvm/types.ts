@@ -43,7 +43,7 @@ export interface ReplayParams {
   usage: UsageMode;
   /** Tick length in µs (the thesis's time step; it is silent, docs/model.md). Default 1e6 (1 s). Added by replay-core. */
   tick?: number;
-  /** `usage: 'request'` (and its fall-back): CPU = cpuRequest × usageRatio. Default 0.5. Added by replay-core. */
+  /** `usage: 'request'` (and its fall-back): CPU = cpuRequest × usageRatio. Default 0.18. Added by replay-core. */
   usageRatio?: number;
   /** Fine-grained usefulness: a move to one node happens only if its moved CPU exceeds this. Default 0.005. Added by replay-core. */
   minMove?: number;
