@@ -128,7 +128,8 @@ export function reportData(report: ReplayReport, title = 'fairfit — GiantVM ce
   add('Tasks', t.tasks);
   add('Usage windows', t.usageWindows);
   add('Usage mode', t.usage);
-  add('Machine mode', t.machines === 'trace' ? 'trace (machine_events)' : t.machines === undefined ? undefined : `${describe(t.machines)} identical machines`);
+  const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machines`);
+  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? `swept: ${t.machines.map(machineMode).join('; ')}` : machineMode(t.machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);
   const p0 = runs[0]?.params;
@@ -139,7 +140,6 @@ export function reportData(report: ReplayReport, title = 'fairfit — GiantVM ce
     if (!isSweepReport(report)) add('Overcommit ratio', p0.overcommit);
   }
   if (isSweepReport(report)) {
-    add('Swept machines', report.sweep.machines);
     add('Swept overcommit', report.sweep.overcommit);
     add('Configurations', `${report.sweep.completed} of ${report.sweep.configurations} finished`);
   }
