@@ -3,9 +3,9 @@
  * on stdout, messages on stderr, exit 0 / 1 (runtime failure) / 2 (usage
  * error), and `--strict` stops at the first bad line naming file:line.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ const run = (...args: string[]): { status: number | null; stdout: string; stderr
 
 describe('fairfit gen / inspect', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('gen writes the trace and prints its files and row counts as JSON; inspect reads it back', () => {
     const out = join(dir, 't');

@@ -3,9 +3,9 @@
  * malformed lines with a reason, and streams files of any size (chunk
  * boundaries, CRLF, missing final newline, gzip) without losing a row.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -102,6 +102,7 @@ describe('hash and id fields', () => {
 
 describe('streaming a file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-csv-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function readAll(path: string, strict = false): Promise<{ a: number[]; c: number[]; problems: Problems; batches: number }> {
     const problems = new Problems(strict);

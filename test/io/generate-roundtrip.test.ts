@@ -4,8 +4,8 @@
  * synthetic usage model of the read-back tasks (as written, 4 significant
  * digits), and the drawn requests and priorities follow the fitted tables.
  */
-import { describe, expect, it, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -15,6 +15,7 @@ import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { FIT } from '../../src/io/fit/params.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
 const hash = (files: string[]): string[] => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
 /** The value as the generator writes it (4 significant digits) and the reader parses it back. */
 const w = new CsvBytes();

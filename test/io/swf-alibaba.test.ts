@@ -3,8 +3,8 @@
  * PROVENANCE.md counts and hand-checked rows, and skip and count bad lines
  * of seeded generated files.
  */
-import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { describe, expect, it, afterAll } from 'vitest';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -57,6 +57,7 @@ describe.skipIf(!HAVE)('real SWF and Alibaba samples', () => {
 
 describe('bad lines in generated SWF / Alibaba files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('skips and counts them, keeps the valid rows, and strict mode stops at the first', async () => {
     const r = new Rng(4);
