@@ -1,0 +1,40 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTrace } from '../../src/io/generate.ts';
+
+// util-linux `script` gives the CLI a pseudo-terminal, the only way to see what a user's terminal sees.
+const SCRIPT = '/usr/bin/script';
+const hasScript = existsSync(SCRIPT);
+if (!hasScript) console.warn(`progress test: ${SCRIPT} (util-linux) not found; skipping the pseudo-terminal checks`);
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-tty-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await generateTrace({ machines: 60, tasks: 800, days: 0.03, seed: 9, out: dir });
+});
+
+function onTerminal(args: string): string {
+  const r = spawnSync(SCRIPT, ['-qec', `${process.execPath} ${MAIN} ${args} </dev/null`, '/dev/null'], { encoding: 'utf8' });
+  expect(r.status).toBe(0);
+  // Drop terminal control sequences; keep what would be visible.
+  return r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');
+}
+
+describe.skipIf(!hasScript)('on a terminal, the progress bar shows on stderr unless --quiet', () => {
+  it('shows a bar with the run count, then the table', () => {
+    const out = onTerminal(`sweep --trace ${dir} --machines 20:40:10 --overcommit 1 --policy no_migration,fine_grained --workers 2`);
+    expect(out).toMatch(/sweep \|[█░]+\| \d+% \| \d+\/6 runs/);
+    expect(out).toMatch(/6\/6 runs/);
+    expect(out).toContain('policy');
+  });
+  it('--quiet: no bar, only the table on stdout', () => {
+    const out = onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration --quiet`);
+    expect(out).not.toMatch(/[█░]/);
+    expect(out).toMatch(/^trace .*\r?\n\r?\npolicy/);
+  });
+});
