@@ -18,7 +18,7 @@ import { invalid, parseNumber, parsePolicies } from '../sim/options.ts';
 import { replay } from '../sim/replay.ts';
 import type { ReplayReport } from '../sim/types.ts';
 import { isSweepReport } from '../sim/types.ts';
-import type { UsageMode } from '../systems/giantvm/types.ts';
+import type { ReplayParams, UsageMode } from '../systems/giantvm/types.ts';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -31,6 +31,9 @@ export interface CommonCliOptions {
   interval?: string;
   capacity?: string;
   usage?: string;
+  usageRatio?: string;
+  tick?: string;
+  minMove?: string;
   workers: string;
   taskEventParts?: string;
   strict?: boolean;
@@ -42,15 +45,23 @@ export interface CommonCliOptions {
   series: boolean;
 }
 
-/** Adds the options shared by `replay` and `sweep`. */
-export function addCommonOptions(cmd: Command): Command {
+/** Adds the first options of `replay` and `sweep`: what to replay. */
+export function addTraceOptions(cmd: Command): Command {
   return cmd
     .requiredOption('--trace <dir>', 'Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/)')
-    .option('--policy <list>', "'all' or a comma-separated list of policies", 'all')
+    .option('--policy <list>', "'all' or a comma-separated list of policies", 'all');
+}
+
+/** Adds the model, run and output options shared by `replay` and `sweep`. */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
     .option('--cell-size <n>', 'machines per cell (default 4)')
     .option('--interval <ticks>', 'rebalance every this many ticks (default 10)')
     .option('--capacity <cpu>', 'CPU capacity of a machine, normalised (default 0.5)')
     .option('--usage <mode>', "task usage: 'trace' (task_usage, falling back per task), 'request' or 'synthetic' (default trace)")
+    .option('--usage-ratio <r>', "'request' usage: CPU = request × r (default 0.5)")
+    .option('--tick <us>', 'tick length in µs (default 1000000)')
+    .option('--min-move <cpu>', 'fine-grained usefulness threshold: least CPU a move must shift (default 0.005)')
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
     .option('--task-event-parts <n>', 'read at most this many task_events part files')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
@@ -68,9 +79,15 @@ export function intOption(text: string, field: string): number {
   return n;
 }
 
-/** The replay parameters shared by both commands, parsed from their text form. */
-export function commonParams(o: CommonCliOptions): { cellSize?: number; interval?: number; capacity?: number; usage?: UsageMode } {
-  const out: { cellSize?: number; interval?: number; capacity?: number; usage?: UsageMode } = {};
+/** Replay parameters set by the shared options. */
+export type CommonParams = Partial<Pick<ReplayParams, 'cellSize' | 'interval' | 'capacity' | 'usage' | 'usageRatio' | 'tick' | 'minMove'>>;
+
+/** The replay parameters shared by both commands, parsed from their text form (ranges are checked by `defaultParams`). */
+export function commonParams(o: CommonCliOptions): CommonParams {
+  const out: CommonParams = {};
+  if (o.usageRatio !== undefined) out.usageRatio = parseNumber(o.usageRatio, 'usage-ratio');
+  if (o.tick !== undefined) out.tick = parseNumber(o.tick, 'tick');
+  if (o.minMove !== undefined) out.minMove = parseNumber(o.minMove, 'min-move');
   if (o.cellSize !== undefined) out.cellSize = intOption(o.cellSize, 'cell-size');
   if (o.interval !== undefined) out.interval = intOption(o.interval, 'interval');
   if (o.capacity !== undefined) out.capacity = parseNumber(o.capacity, 'capacity');
@@ -172,8 +189,7 @@ interface ReplayCliOptions extends CommonCliOptions {
 /** Registers `fairfit replay`. */
 export function registerReplay(program: Command): void {
   addCommonOptions(
-    program
-      .command('replay')
+    addTraceOptions(program.command('replay'))
       .description('replay a trace through GiantVM cell-rebalancing policies and compare them (SPEC §6)')
       .option('--machines <n>', "number of identical machines, or 'trace' for the machines of machine_events (default 800)")
       .option('--overcommit <ratio>', 'admission: Σ request × ratio ≤ capacity (default 1.0)')

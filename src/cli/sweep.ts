@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { parsePolicies, parseRange } from '../sim/options.ts';
 import { sweep } from '../sim/sweep.ts';
-import { addCommonOptions, commonParams, finish, intOption, readOptions, startSession, type CommonCliOptions } from './replay.ts';
+import { addCommonOptions, addTraceOptions, commonParams, finish, intOption, readOptions, startSession, type CommonCliOptions } from './replay.ts';
 
 interface SweepCliOptions extends CommonCliOptions {
   machines: string;
@@ -20,8 +20,7 @@ interface SweepCliOptions extends CommonCliOptions {
 /** Registers `fairfit sweep`. */
 export function registerSweep(program: Command): void {
   addCommonOptions(
-    program
-      .command('sweep')
+    addTraceOptions(program.command('sweep'))
       .description('run a parameter sweep (machines × overcommit × seeds × policies) across worker threads')
       .option('--machines <range>', "machine counts: n, a,b,c, a:b:step (inclusive) or 'trace'", '700:900:100')
       .option('--overcommit <range>', 'overcommit ratios: x, a,b,c or a:b:step (inclusive)', '0.5:1.4:0.3')

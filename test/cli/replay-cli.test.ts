@@ -99,6 +99,9 @@ describe('fairfit replay/sweep reject bad options with exit 2 and name the optio
     [['replay', '--machines', 'many'], 'machines'],
     [['replay', '--capacity', '-1'], 'capacity'],
     [['replay', '--usage', 'guess'], 'usage'],
+    [['replay', '--tick', '-1'], 'tick'],
+    [['sweep', '--usage-ratio', 'half'], 'usage-ratio'],
+    [['sweep', '--seeds', '2.5'], 'seeds'],
   ])('%j', (args, field) => {
     const [cmd, ...rest] = args as string[];
     const r = fairfit(cmd!, '--trace', trace, ...rest, '--quiet');
