@@ -18,7 +18,11 @@ import { invalid, parseNumber, parsePolicies } from '../sim/options.ts';
 import { replay } from '../sim/replay.ts';
 import type { ReplayReport } from '../sim/types.ts';
 import { isSweepReport } from '../sim/types.ts';
+import { DEFAULT_PARAMS } from '../systems/giantvm/replay.ts';
 import type { ReplayParams, UsageMode } from '../systems/giantvm/types.ts';
+
+/** Defaults shown in --help come from replay-core's DEFAULT_PARAMS, so the help cannot drift from the model. */
+const D = DEFAULT_PARAMS;
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -55,13 +59,13 @@ export function addTraceOptions(cmd: Command): Command {
 /** Adds the model, run and output options shared by `replay` and `sweep`. */
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .option('--cell-size <n>', 'machines per cell (default 4)')
-    .option('--interval <ticks>', 'rebalance every this many ticks (default 10)')
-    .option('--capacity <cpu>', 'CPU capacity of a machine, normalised (default 0.5)')
-    .option('--usage <mode>', "task usage: 'trace' (task_usage, falling back per task), 'request' or 'synthetic' (default trace)")
-    .option('--usage-ratio <r>', "'request' usage: CPU = request × r (default 0.5)")
-    .option('--tick <us>', 'tick length in µs (default 1000000)')
-    .option('--min-move <cpu>', 'fine-grained usefulness threshold: least CPU a move must shift (default 0.005)')
+    .option('--cell-size <n>', `machines per cell (default ${D.cellSize})`)
+    .option('--interval <ticks>', `rebalance every this many ticks (default ${D.interval})`)
+    .option('--capacity <cpu>', `CPU capacity of a machine, normalised (default ${D.capacity})`)
+    .option('--usage <mode>', `task usage: 'trace' (task_usage, falling back per task), 'request' or 'synthetic' (default ${D.usage})`)
+    .option('--usage-ratio <r>', `'request' usage: CPU = request × r (default ${D.usageRatio})`)
+    .option('--tick <us>', `tick length in µs (default ${D.tick})`)
+    .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift (default ${D.minMove})`)
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
     .option('--task-event-parts <n>', 'read at most this many task_events part files')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
@@ -191,9 +195,9 @@ export function registerReplay(program: Command): void {
   addCommonOptions(
     addTraceOptions(program.command('replay'))
       .description('replay a trace through GiantVM cell-rebalancing policies and compare them (SPEC §6)')
-      .option('--machines <n>', "number of identical machines, or 'trace' for the machines of machine_events (default 800)")
-      .option('--overcommit <ratio>', 'admission: Σ request × ratio ≤ capacity (default 1.0)')
-      .option('--seed <n>', 'PRNG seed (default 1)'),
+      .option('--machines <n>', `number of identical machines, or 'trace' for the machines of machine_events (default ${D.machines})`)
+      .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
+      .option('--seed <n>', `PRNG seed (default ${D.seed})`),
   ).action(async (o: ReplayCliOptions) => {
     const policies = parsePolicies(o.policy);
     const workers = intOption(o.workers, 'workers');
