@@ -15,7 +15,8 @@
 // of its tasks crossed a window end (nextChange); progress is one add to the
 // machine's virtual clock V(m); finishes are looked for only when V(m) reaches
 // the smallest finish mark on the machine; admission only when a machine got
-// an arrival, lost a task or changed capacity. Every sum is taken in list
+// an arrival, lost a task or changed capacity, and a lower bound of its pending
+// requests could fit. Every sum is taken in list
 // order so it equals the reference's from-scratch sums bit for bit.
 //
 // Memory (all supplied by TypeScript; `hdr` is i32[HDR], `par` f64[8]):
@@ -25,10 +26,12 @@
 //   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE))
 //   machines M : cap0 f64, up0 i32                               (input)
 //                runHead runTail pendHead pendTail runCount pendCount up flags i32,
-//                U reqSum V cap nextChange minFinish pUtil pUp f64 (state)
+//                U reqSum V cap nextChange minFinish pUtil pUp minPend f64 (state)
 //                utilSum f64, upTicks f64                        (output)
 //   events  E  : tick i32, machine i32, type i32 (0 ADD 1 REMOVE 2 UPDATE), cap f64
-//   cand       : i32[n] + f64[n] key scratch
+//   cand       : f64[n] sort keys, then i32[n] candidate task indices (scratch)
+//   The state block (tasks' and machines' state columns, cand) is one allocation of
+//   replayStateBytes(n, M) bytes carved by replayInit in the order listed.
 //   outputs    : cellAcc f64[C*NA], cellPt f64[C*P*NPT], machPt f64[M*P]
 
 // Accumulator slots per cell (mirrored in src/systems/giantvm/layout.ts).
