@@ -156,3 +156,26 @@ describe('machines from machine_events', () => {
     expect(simulate(input, { machines: 'trace', usage: 'request', capacity: 0.5 }).metrics.delay).toBe(3);
   });
 });
+
+describe('sorted fine-grained (alg. 4-3): the candidate order decides what moves', () => {
+  // u = 1/256. Lowest m0 at 10u, second m1 at 12u, source m2 = fixed 4u + migratable [6u, 2u, 2u] = 14u.
+  // Ascending CPU takes 2u, 2u (10 + 4 = 14 ≤ 14) then stops at 6u; descending starts with 6u (16 > 14) and moves nothing.
+  const u = 1 / 256;
+  const cpu = [10 * u, 12 * u, 4 * u, 6 * u, 2 * u, 2 * u];
+  const prio = [5, 5, 5, 0, 0, 0];
+  const mem = [0.01, 0.01, 0.01, 0.001, 0.003, 0.002];
+  const mai = [0.01, 0.01, 0.01, 0.003, 0.001, 0.002];
+  const on = [0, 1, 2, 2, 2, 2];
+  const input: ReplayInput = {
+    tasks: tasksOf(cpu.map((c, i) => [0, 100, c, prio[i], mem[i]] as [number, number, number, number, number])),
+    usage: usageOf(cpu.map((c, i) => [i, 0, 1000, c, mem[i]!, prio[i]! < 2 ? 0.024 : 0.5, mai[i]!] as [number, number, number, number, number, number, number])),
+    start: 0, end: 3e6,
+  };
+  it.each([
+    ['fine_grained', 0], ['cpu_request', 2], ['cpu_usage', 2], ['mem_usage', 0], ['cpu_usage_desc', 0], ['cache_misses', 2],
+  ] as const)('%s moves %i tasks', (policy, moved) => {
+    const r = pinned(input, { policy, machines: 3, cellSize: 3, usage: 'trace' }, on);
+    expect(r.metrics.migrations).toBe(moved);
+    if (moved) expect(r.metrics.migratedMemory).toBeCloseTo(0.003 + 0.002, 15);
+  });
+});
