@@ -4,7 +4,7 @@
  * workers, in this one process. The ratio "1 worker / 2 workers" (the pool
  * started inside the sweep, as `fairfit sweep --workers 2` does) is the
  * issue's item-10 figure (target ≥ 1.7×); a third row reuses an already warm
- * pool (the `pool` option). The JSON of the runs is compared too, and "cores
+ * pool (the `pool` option), against a warm 1-worker pool too. The JSON of the runs is compared too, and "cores
  * used" (process CPU time / wall time) shows what the machine really gave.
  *
  * Trace: the shared real Google 2011 extract when `../shared` exists (first
@@ -60,28 +60,34 @@ export async function sweepSuite(): Promise<BenchRow[]> {
   // Warm-up: JIT of the shell and the replay in this thread, trace paged in.
   await sweep({ ...base, machines: [700], overcommit: [1], policies: ['fine_grained'], workers: 1 });
   const pool = new ReplayPool({ workers: 2 });
+  const pool1 = new ReplayPool({ workers: 1 });
   const one: Timed[] = [];
   const two: Timed[] = [];
   const warm: Timed[] = [];
+  const warm1: Timed[] = [];
   try {
     await sweep({ ...base, machines: [700], pool });
+    await sweep({ ...base, machines: [700], pool: pool1 });
     for (let r = 0; r < ROUNDS; r++) {
       one.push(await timed(() => sweep({ ...base, workers: 1 })));
       two.push(await timed(() => sweep({ ...base, workers: 2 })));
+      warm1.push(await timed(() => sweep({ ...base, pool: pool1 })));
       warm.push(await timed(() => sweep({ ...base, pool })));
     }
   } finally {
     await pool.close();
+    await pool1.close();
   }
   const ref = toJson(one[0]!.value);
-  const identical = [...one, ...two, ...warm].every((t) => toJson(t.value) === ref);
+  const identical = [...one, ...two, ...warm, ...warm1].every((t) => toJson(t.value) === ref);
   // Best of the rounds: the run least disturbed by other load on the machine.
-  const [b1, b2, bw] = [best(one), best(two), best(warm)];
+  const [b1, b2, bw, bw1] = [best(one), best(two), best(warm), best(warm1)];
   const name = `sweep ${configs} configs, ${label}, best of ${ROUNDS}`;
   const cores = (t: Timed) => +(t.cpuMs / t.ms).toFixed(2);
   return [
     { name, impl: '1 worker (this thread)', meanMs: b1.ms, perSecond: (configs * 1000) / b1.ms, extra: { 'cores used': cores(b1) } },
     { name, impl: '2 workers (piscina, started in the sweep)', meanMs: b2.ms, perSecond: (configs * 1000) / b2.ms, extra: { speedup: +(b1.ms / b2.ms).toFixed(2), 'cores used': cores(b2), identicalJson: String(identical) } },
-    { name, impl: '2 workers (warm pool reused)', meanMs: bw.ms, perSecond: (configs * 1000) / bw.ms, extra: { speedup: +(b1.ms / bw.ms).toFixed(2), 'cores used': cores(bw) } },
+    { name, impl: '1 worker (warm pool reused)', meanMs: bw1.ms, perSecond: (configs * 1000) / bw1.ms, extra: { 'cores used': cores(bw1) } },
+    { name, impl: '2 workers (warm pool reused)', meanMs: bw.ms, perSecond: (configs * 1000) / bw.ms, extra: { speedup: +(b1.ms / bw.ms).toFixed(2), 'vs warm 1-worker pool': +(bw1.ms / bw.ms).toFixed(2), 'cores used': cores(bw) } },
   ];
 }
