@@ -10,9 +10,11 @@
  *   cells simulated in a few ranges with a turn of the event loop between
  *   them, so Ctrl-C and progress are handled during a long replay; parts are
  *   merged in cell order.
- * - `workers > 1`, at least as many configurations as workers: one `run`
- *   task per configuration; the trace is copied into shared memory once per
- *   batch and every task only references it.
+ * - `workers > 1`, at least as many configurations as workers: `run` tasks
+ *   of one configuration each, or of one policy group each (configurations
+ *   that differ only in policy, prepared once) when there are at least two
+ *   groups per worker; the trace is copied into shared memory once per batch
+ *   and every task only references it.
  * - `workers > 1`, fewer configurations than workers (e.g. one big replay):
  *   each configuration is prepared here and split by cells into ranges that
  *   the workers simulate; the parts are merged in cell order.
