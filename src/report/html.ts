@@ -146,7 +146,8 @@ export function reportData(report: ReplayReport, title = 'fairfit — GiantVM ce
   const i0 = runs[0]?.info;
   if (i0) {
     add('Usage resolved', i0.usageFallbackToRequest !== undefined ? `${describe(i0.usage)}; ${describe(i0.tasksWithWindows)} tasks with usage windows, ${describe(i0.usageFallbackToRequest)} fell back to request` : i0.usage);
-    add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${describe(i0.machines)} machines in ${describe(i0.cells)} cells`);
+    // A sweep's first run speaks for one machine count only; the swept values are listed above.
+    if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${describe(i0.machines)} machines in ${describe(i0.cells)} cells`);
   }
   add('Policies', policies);
   add('Skipped input lines', t.skipped);
