@@ -28,7 +28,7 @@ export { ReplayPool, type ReplayPoolOptions } from './sim/pool.ts';
 export { parseRange, parsePolicies } from './sim/options.ts';
 export type { TraceReadOptions } from './sim/trace.ts';
 export { toJson, writeJson } from './report/json.ts';
-export { toCsv, writeCsv } from './report/csv.ts';
+export { toCsv, writeCsv, METRIC_COLUMNS } from './report/csv.ts';
 export { renderHtml, writeHtml } from './report/html.ts';
 export { describeModes, formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';

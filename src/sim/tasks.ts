@@ -32,7 +32,7 @@ export type ReplayTask =
       /** One or more configurations, run in order (consecutive ones that differ only in policy share one preparation). */
       params: ReplayParams[];
       input: ReplayInput;
-      /** Names this copy of the trace for {@link PrepareCache}. */
+      /** Names this copy of the trace for the worker's `PrepareCache`. */
       traceId: string;
     }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
