@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { FairfitError } from '../errors.ts';
 import { defaultBuild, wasmModule } from '../wasm/module.ts';
@@ -33,9 +35,12 @@ export class ReplayPool {
   private readonly pool: Piscina<ReplayTask, TaskOutcome>;
   private closed = false;
 
-  /** @throws FairfitError `INVALID_OPTION` (workers), `FILE_NOT_FOUND` (no WebAssembly build). */
+  /** @throws FairfitError `INVALID_OPTION` (workers), `FILE_NOT_FOUND` (no WebAssembly build or no built worker script). */
   constructor(options: ReplayPoolOptions) {
     this.workers = checkInteger(options?.workers, 'workers', 1, MAX_WORKERS);
+    if (!existsSync(WORKER_URL)) {
+      throw new FairfitError('FILE_NOT_FOUND', `worker script ${fileURLToPath(WORKER_URL)} not found: run \`npm run build\``, { file: fileURLToPath(WORKER_URL) });
+    }
     const workerData: ReplayWorkerData = { module: wasmModule(), build: defaultBuild() };
     this.pool = new Piscina<ReplayTask, TaskOutcome>({
       filename: WORKER_URL.href,
