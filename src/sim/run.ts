@@ -59,7 +59,7 @@ export interface RunOutcome {
 }
 
 /** Cell ranges per in-thread replay: enough turns of the event loop for a responsive Ctrl-C, few enough to cost nothing. */
-export const IN_THREAD_PARTS = 8;
+export const IN_THREAD_PARTS = 4;
 
 /** Splits cells [0, n) into at most `parts` contiguous, non-empty ranges of near-equal size, in order. */
 export function splitCells(n: number, parts: number): CellRange[] {
