@@ -49,7 +49,11 @@ function overcommitValues(v: SweepOptions['overcommit']): number[] {
 }
 
 function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): number[] {
-  if (Array.isArray(seeds)) return checkValues(seeds, 'seeds');
+  if (Array.isArray(seeds)) {
+    // A first seed means nothing next to an explicit list; ignoring it silently would hide a mistake.
+    if (seed !== undefined) invalid('seed', 'give either seeds as a list, or seed with a count of seeds');
+    return checkValues(seeds, 'seeds');
+  }
   const count = seeds === undefined ? 1 : checkInteger(seeds, 'seeds', 1, MAX_SEEDS);
   const base = seed ?? defaultParams({ policy: 'no_migration' }).seed;
   return Array.from({ length: count }, (_, i) => base + i);
