@@ -257,6 +257,10 @@ const PAGE_SCRIPT = String.raw`
     for (var k in extra) a[k] = extra[k];
     return a;
   }
+  // A series that never leaves 0 (e.g. no overcommit) gets a 0-based axis instead of Chart.js's symmetric -1..1.
+  function flat(lines) {
+    return lines.every(function (l) { return l.y.every(function (v) { return v === 0 || v === null; }); });
+  }
   function draw(canvas, config) {
     config.options = config.options || {};
     config.options.responsive = true;
@@ -335,7 +339,7 @@ const PAGE_SCRIPT = String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis('hours since trace start', { type: 'linear' }), y: axis(s.key, { ticks: { callback: fmt } }) } }
+        scales: { x: axis('hours since trace start', { type: 'linear' }), y: axis(s.key, flat(s.lines) ? { min: 0, suggestedMax: 1, ticks: { callback: fmt } } : { ticks: { callback: fmt } }) } }
     });
   });
 
