@@ -107,7 +107,10 @@ async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: Ru
     for (const range of ranges) {
       await turn();
       if (opts.signal?.aborted) return { results, interrupted: true };
-      parts.push(simulateCells(prepared, range));
+      const k = parts.length;
+      // replay-core reports ticks a few dozen times per call: a smooth bar even for one long run.
+      const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(i + (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
+      parts.push(simulateCells(prepared, range, onTicks));
       opts.onProgress?.(i + parts.length / ranges.length, total);
     }
     results[i] = kept(mergeRuns(prepared, parts), opts);
