@@ -112,7 +112,7 @@ function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
 }
 
 /** Builds everything the page draws from a replay or sweep report. */
-export function reportData(report: ReplayReport, title = 'fairfit — GiantVM cell-rebalancing replay'): ReportData {
+export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
   const metrics = [...METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]! }))];
