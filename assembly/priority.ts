@@ -25,20 +25,43 @@ export function recomputePriorities(dataGB: usize, user: usize, rounds: usize, n
   const k1 = param(params, K1), k2 = param(params, K2), penalty = param(params, PENALTY);
   const l0 = <i32>param(params, L0), dr = param(params, DELTA_R), cap = param(params, CAP);
   // One pass that computes and only flags bad input (branch-free), so valid
-  // batches pay nothing for validation. The caller discards `out` on failure.
-  let bad = false;
-  for (let i = 0; i < n; i++) {
+  // batches pay nothing for validation; `out` is garbage on failure. Two tasks
+  // per step in f64x2 lanes: every operation is element-wise (no FMA, no
+  // reordered sums), so each lane rounds exactly like the scalar reference.
+  const vw1 = f64x2.splat(w1), vw2 = f64x2.splat(w2), vw3 = f64x2.splat(w3);
+  const vShort = f64x2.splat(sShort), vMedium = f64x2.splat(sMedium), vLong = f64x2.splat(sLong);
+  const vk1 = f64x2.splat(k1), vk2 = f64x2.splat(k2), vdr = f64x2.splat(dr), vcap = f64x2.splat(cap), vzero = f64x2.splat(0.0);
+  let badv = i64x2.splat(0);
+  let bad: i32 = 0;
+  const even = n & ~1;
+  let i = 0;
+  for (; i < even; i += 2) {
+    const k = v128.load(dataGB + (<usize>i << 3));
+    badv = v128.or(badv, v128.or(v128.not(f64x2.eq(k, k)), v128.or(f64x2.lt(k, vzero), f64x2.eq(f64x2.abs(k), f64x2.splat(Infinity)))));
+    const st = v128.bitselect(vShort, v128.bitselect(vMedium, vLong, f64x2.le(k, vk2)), f64x2.le(k, vk1));
+    const u0 = load<i32>(user + (<usize>i << 2)), u1 = load<i32>(user + (<usize>i << 2), 4);
+    bad |= <i32>(<u32>u0 >= <u32>users) | <i32>(<u32>u1 >= <u32>users);
+    // A bad user index reads running[0] instead of outside the column.
+    const p0 = select<f64>(penalty, 0.0, load<i32>(running + (<usize>select<i32>(u0, 0, <u32>u0 < <u32>users) << 2)) >= l0);
+    const p1 = select<f64>(penalty, 0.0, load<i32>(running + (<usize>select<i32>(u1, 0, <u32>u1 < <u32>users) << 2)) >= l0);
+    const us = f64x2.replace_lane(f64x2.splat(p0), 1, p1);
+    const rd = v128.load64_zero(rounds + (<usize>i << 2));
+    bad |= i32x4.bitmask(rd); // sign bits: a negative round count
+    const r = f64x2.min(f64x2.mul(f64x2.convert_low_i32x4_s(rd), vdr), vcap);
+    v128.store(out + (<usize>i << 3), f64x2.add(f64x2.add(f64x2.mul(vw1, st), f64x2.mul(vw2, us)), f64x2.mul(vw3, r)));
+  }
+  for (; i < n; i++) {
     const k = load<f64>(dataGB + (<usize>i << 3));
     const u = load<i32>(user + (<usize>i << 2));
     const rd = load<i32>(rounds + (<usize>i << 2));
-    bad = bad | (k - k != 0.0) | (k < 0.0) | (<u32>u >= <u32>users) | (rd < 0);
+    bad |= <i32>(k - k != 0.0) | <i32>(k < 0.0) | <i32>(<u32>u >= <u32>users) | <i32>(rd < 0);
     const st = k <= k1 ? sShort : k <= k2 ? sMedium : sLong;
-    const uu = <u32>u < <u32>users ? u : 0; // keeps a bad index from reading outside `running`
+    const uu = <u32>u < <u32>users ? u : 0;
     const us = load<i32>(running + (<usize>uu << 2)) >= l0 ? penalty : 0.0;
     const r = Math.min(<f64>rd * dr, cap);
     store<f64>(out + (<usize>i << 3), w1 * st + w2 * us + w3 * r);
   }
-  if (!bad) return 0;
+  if (bad == 0 && !v128.any_true(badv)) return 0;
   // Slow path, only on failure: find the first bad element, in field order per task.
   for (let i = 0; i < n; i++) {
     const s = checkNonNeg(load<f64>(dataGB + (<usize>i << 3)), i);

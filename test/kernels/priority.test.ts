@@ -81,3 +81,21 @@ describe('a PriorityTable keeps its last result when a recompute is rejected', (
     expect(t.priority).toEqual(first);
   });
 });
+
+describe('bad input anywhere in a batch is found, in either SIMD lane or the scalar tail', () => {
+  it('gives the same first error as the reference', () => {
+    const badValue = fc.oneof(
+      fc.record({ field: fc.constant('dataGB' as const), v: fc.constantFrom(NaN, Infinity, -Infinity, -1, -1e-300) }),
+      fc.record({ field: fc.constant('user' as const), v: fc.constantFrom(-1, 99, 2147483647, -2147483648) }),
+      fc.record({ field: fc.constant('rounds' as const), v: fc.constantFrom(-1, -2147483648) }),
+    );
+    fc.assert(fc.property(batch.filter((b) => b.tasks.length > 0), fc.array(fc.tuple(fc.nat(), badValue), { minLength: 1, maxLength: 3 }), (b, bads) => {
+      const c = columns(b);
+      const cols = { dataGB: Float64Array.from(c.dataGB), user: Int32Array.from(c.user), rounds: Int32Array.from(c.rounds), running: c.running };
+      for (const [at, { field, v }] of bads) cols[field][at % b.tasks.length] = v;
+      const e = errorOf(() => recomputePriorities(cols));
+      expect(e).toBeDefined();
+      expect(e).toEqual(errorOf(() => recomputePrioritiesReference(cols)));
+    }), { numRuns: 300 });
+  });
+});
