@@ -1,6 +1,6 @@
 // The list of WebAssembly exports; nothing else lives here (see docs/abi.md).
 export { lastErrorIndex } from './error';
-export { gini } from './gini';
+export { gini, giniColumns } from './gini';
 export { capacityWeights } from './capacity';
 export { recomputePriorities } from './priority';
 export { ffInit, ffRebuild, ffPlace, ffPlaceBatch, ffRelease, ffReleaseBatch, ffSetUp } from './firstfit';

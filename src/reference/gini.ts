@@ -6,6 +6,7 @@
  * @module
  */
 import { checkNonNegative } from '../errors.ts';
+import { checkShape } from '../kernels/gini.ts';
 
 /** Population Gini of non-negative values; 0 for empty, all-equal or all-zero input. */
 export function giniReference(values: ArrayLike<number>): number {
@@ -22,4 +23,25 @@ export function giniReference(values: ArrayLike<number>): number {
     num += (2 * i - n + 1) * v;
   }
   return sum === 0 ? 0 : num / (n * sum);
+}
+
+/**
+ * Plain-TypeScript twin of `giniColumns`: Gini of each column of a row-major
+ * `rows × cols` matrix, NaN skipped; entries checked in row-major order first,
+ * as the kernel does, so the first bad entry (named `matrix[r·cols + c]`) is the same.
+ */
+export function giniColumnsReference(matrix: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  checkShape(matrix, rows, cols);
+  for (let i = 0; i < rows * cols; i++) if (!Number.isNaN(matrix[i])) checkNonNegative(matrix[i], 'matrix', i);
+  const out = new Float64Array(cols);
+  const col: number[] = [];
+  for (let c = 0; c < cols; c++) {
+    col.length = 0;
+    for (let r = 0; r < rows; r++) {
+      const v = matrix[r * cols + c]!;
+      if (!Number.isNaN(v)) col.push(v);
+    }
+    out[c] = giniReference(col);
+  }
+  return out;
 }

@@ -13,6 +13,7 @@ export interface CoreExports {
   heapBase(): number;
   lastErrorIndex(): number;
   gini(x: number, n: number, tmp: number, hist: number, out: number): number;
+  giniColumns(mat: number, rows: number, cols: number, x: number, tmp: number, hist: number, out: number): number;
   capacityWeights(speed: number, vcpu: number, mem: number, up: number, n: number, lambdaCpu: number, lambdaMem: number, out: number): number;
   recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number): number;
   ffInit(n: number, d: number, size: number, cap: number, res: number, up: number, node: number, pos: number, tree: number, save: number): void;
@@ -31,7 +32,7 @@ export interface CoreExports {
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
-  'heapBase', 'lastErrorIndex', 'gini', 'capacityWeights', 'recomputePriorities',
+  'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffInit', 'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
   'replayInit', 'replayStep', 'replayStateBytes', 'replayTick',
 ] as const satisfies readonly (keyof CoreExports)[];
