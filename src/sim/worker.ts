@@ -9,7 +9,8 @@
  * @module
  */
 import { workerData } from 'node:worker_threads';
-import { adoptModule, type WasmBuild } from '../wasm/module.ts';
+import { replayCore } from '../systems/giantvm/replay.ts';
+import { adoptModule, withScratch, type WasmBuild } from '../wasm/module.ts';
 import { executeTask, type ReplayTask, type TaskOutcome } from './tasks.ts';
 
 /** What {@link ReplayPool} puts in `workerData`. */
@@ -20,6 +21,11 @@ export interface ReplayWorkerData {
 
 const data = workerData as ReplayWorkerData;
 adoptModule(data.module, data.build);
+// Instantiate at start-up (STYLE §4), while the pool's first tasks are still
+// being prepared and posted, not inside the first task: the replay instance
+// and the scratch instance (merges, Gini) are then kept for every task.
+replayCore();
+withScratch(() => undefined);
 
 /** piscina's entry point: one task in, one outcome out. */
 export default function run(task: ReplayTask): TaskOutcome {

@@ -41,35 +41,94 @@ export interface PartialRun {
   elapsedMs: number;
 }
 
-/** Combines parts (in cell order, covering every cell once) into one run, using `giniOf` for the Gini coefficients. */
-export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniOf: (x: Float64Array) => number): RunResult {
+/** Throws unless `parts` are in cell order and cover every cell once. */
+export function checkParts(prepared: PreparedReplay, parts: PartialRun[]): void {
   let next = 0;
-  for (const [i, part] of parts.entries()) {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
     if (part.first !== next) throw new FairfitError('INVALID_OPTION', `parts[${i}] starts at cell ${part.first}, expected ${next}: parts must be in cell order and cover every cell once`, { field: 'parts', index: i });
     next += part.count;
   }
   if (next !== prepared.cells) throw new FairfitError('INVALID_OPTION', `parts cover ${next} cells, the replay has ${prepared.cells}`, { field: 'parts' });
-  const P = prepared.points;
+}
+
+// The merge is split into small top-level functions with one loop each, no
+// closures and one argument type per call site: one big function with several
+// long loops and per-call closures made V8 re-optimise it (OSR per loop, then
+// deopts on code not yet reached) dozens of times per sweep, on a background
+// thread that competes with the workers for the cores.
+
+/** Adds `n` values of `src` from `at` into `dst`, in order. */
+function addInto(dst: Float64Array, src: Float64Array, at: number, n: number): void {
+  for (let x = 0; x < n; x++) dst[x] = dst[x]! + src[at + x]!;
+}
+
+/** Σ of the per-cell accumulators over all cells, in cell order. */
+function sumCells(parts: PartialRun[]): Float64Array {
   const tot = new Float64Array(NA);
-  const pt = new Float64Array(P * NPT);
-  for (const part of parts) {
-    for (let c = 0; c < part.count; c++) {
-      for (let s = 0; s < NA; s++) tot[s] = tot[s]! + part.cellAcc[c * NA + s]!;
-      for (let x = 0; x < P * NPT; x++) pt[x] = pt[x]! + part.cellPt[c * P * NPT + x]!;
-    }
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    for (let c = 0; c < part.count; c++) addInto(tot, part.cellAcc, c * NA, NA);
   }
-  // Gini of per-machine mean utilisation (machines that were up at some tick), machine order.
+  return tot;
+}
+
+/** Σ of the per-cell, per-point accumulators over all cells, in cell order: f64[P × NPT]. */
+function sumPoints(parts: PartialRun[], P: number): Float64Array {
+  const n = P * NPT;
+  const pt = new Float64Array(n);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    for (let c = 0; c < part.count; c++) addInto(pt, part.cellPt, c * n, n);
+  }
+  return pt;
+}
+
+/** Total machines of the parts. */
+export function partMachines(parts: PartialRun[]): number {
   let machines = 0;
-  for (const part of parts) machines += part.machines;
-  const buf = new Float64Array(machines);
+  for (let i = 0; i < parts.length; i++) machines += parts[i]!.machines;
+  return machines;
+}
+
+/** Mean utilisation of each machine that was up at some tick, machine order, into `buf`; returns how many. */
+export function machineMeans(parts: PartialRun[], buf: Float64Array): number {
   let nb = 0;
-  for (const part of parts) for (let m = 0; m < part.machines; m++) if (part.upTicks[m]! > 0) buf[nb++] = part.utilSum[m]! / part.upTicks[m]!;
-  const overallGini = giniOf(buf.subarray(0, nb));
-  const ratio = (a: number, b: number): number => (b > 0 ? a / b : 0);
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    for (let m = 0; m < part.machines; m++) if (part.upTicks[m]! > 0) buf[nb++] = part.utilSum[m]! / part.upTicks[m]!;
+  }
+  return nb;
+}
+
+/** Utilisation of the machines up in point `p` (not NaN), machine order, into `buf`; returns how many. */
+function pointValues(parts: PartialRun[], P: number, p: number, buf: Float64Array): number {
+  let nb = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const mp = part.machPt;
+    for (let m = 0; m < part.machines; m++) { const u = mp[m * P + p]!; if (u === u) buf[nb++] = u; }
+  }
+  return nb;
+}
+
+/** The Gini coefficients a run needs: of per-machine mean utilisation, and of each series point. */
+export interface RunGinis {
+  overall: number;
+  /** f64[points]. */
+  points: Float64Array;
+}
+
+/** `a / b`, or 0 when `b` is not positive. */
+function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : 0;
+}
+
+function runMetrics(tot: Float64Array, gini: number): RunMetrics {
   const migrations = tot[ACC.migrations]!;
-  const metrics: RunMetrics = {
+  return {
     meanCpu: ratio(tot[ACC.cpu]!, tot[ACC.cap]!),
-    gini: overallGini,
+    gini,
     overcommit: ratio(tot[ACC.over]!, tot[ACC.up]!),
     delay: ratio(tot[ACC.delay]!, tot[ACC.finished]!) / 1e6,
     stretch: ratio(tot[ACC.stretch]!, tot[ACC.finished]!),
@@ -78,28 +137,53 @@ export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniO
     firstShare: ratio(tot[ACC.migFirst]!, migrations),
     secondShare: ratio(tot[ACC.migSecond]!, migrations),
   };
-  const series: Record<string, number[]> = {
-    time: [], meanCpu: [], gini: [], overcommit: [], migratedMemory: [], migratedMemoryCumulative: [],
-    migrations: [], running: [], pending: [], firstShare: [], secondShare: [],
-  };
+}
+
+/** Series columns, filled as Float64Array and converted once (the JSON is the same). */
+const SERIES = ['time', 'meanCpu', 'gini', 'overcommit', 'migratedMemory', 'migratedMemoryCumulative', 'migrations', 'running', 'pending', 'firstShare', 'secondShare'] as const;
+const S = { time: 0, meanCpu: 1, gini: 2, overcommit: 3, migMem: 4, migMemCum: 5, migrations: 6, running: 7, pending: 8, firstShare: 9, secondShare: 10 } as const;
+
+/** One f64[P] column per series, point-major loop over the summed accumulators. */
+function seriesColumns(prepared: PreparedReplay, pt: Float64Array, pointGini: Float64Array): Float64Array[] {
+  const P = prepared.points;
+  const cols: Float64Array[] = [];
+  for (let k = 0; k < SERIES.length; k++) cols.push(new Float64Array(P));
   let cumulative = 0;
   for (let p = 0; p < P; p++) {
-    const v = (s: number): number => pt[p * NPT + s]!;
-    series.time!.push((prepared.start + Math.min((p + 1) * prepared.sampleEvery, prepared.ticks) * prepared.tick) / 1e6);
-    series.meanCpu!.push(ratio(v(PT.cpu), v(PT.cap)));
-    nb = 0;
-    for (const part of parts) for (let m = 0; m < part.machines; m++) { const u = part.machPt[m * P + p]!; if (u === u) buf[nb++] = u; }
-    series.gini!.push(giniOf(buf.subarray(0, nb)));
-    series.overcommit!.push(ratio(v(PT.over), v(PT.up)));
-    cumulative += v(PT.migMem);
-    series.migratedMemory!.push(v(PT.migMem));
-    series.migratedMemoryCumulative!.push(cumulative);
-    series.migrations!.push(v(PT.migrations));
-    series.running!.push(v(PT.running));
-    series.pending!.push(v(PT.pending));
-    series.firstShare!.push(ratio(v(PT.migFirst), v(PT.migrations)));
-    series.secondShare!.push(ratio(v(PT.migSecond), v(PT.migrations)));
+    const o = p * NPT;
+    cols[S.time]![p] = (prepared.start + Math.min((p + 1) * prepared.sampleEvery, prepared.ticks) * prepared.tick) / 1e6;
+    cols[S.meanCpu]![p] = ratio(pt[o + PT.cpu]!, pt[o + PT.cap]!);
+    cols[S.gini]![p] = pointGini[p]!;
+    cols[S.overcommit]![p] = ratio(pt[o + PT.over]!, pt[o + PT.up]!);
+    cumulative += pt[o + PT.migMem]!;
+    cols[S.migMem]![p] = pt[o + PT.migMem]!;
+    cols[S.migMemCum]![p] = cumulative;
+    cols[S.migrations]![p] = pt[o + PT.migrations]!;
+    cols[S.running]![p] = pt[o + PT.running]!;
+    cols[S.pending]![p] = pt[o + PT.pending]!;
+    cols[S.firstShare]![p] = ratio(pt[o + PT.migFirst]!, pt[o + PT.migrations]!);
+    cols[S.secondShare]![p] = ratio(pt[o + PT.migSecond]!, pt[o + PT.migrations]!);
   }
+  return cols;
+}
+
+function runSeries(prepared: PreparedReplay, pt: Float64Array, pointGini: Float64Array): Record<string, number[]> {
+  const cols = seriesColumns(prepared, pt, pointGini);
+  const series: Record<string, number[]> = {};
+  for (let k = 0; k < SERIES.length; k++) series[SERIES[k]!] = Array.from(cols[k]!);
+  return series;
+}
+
+/**
+ * Combines parts (in cell order, covering every cell once) into one run, with
+ * the Gini coefficients already computed (`mergeRuns` in replay.ts computes them in one WebAssembly call).
+ */
+export function assembleRun(prepared: PreparedReplay, parts: PartialRun[], ginis: RunGinis): RunResult {
+  checkParts(prepared, parts);
+  const tot = sumCells(parts);
+  const pt = sumPoints(parts, prepared.points);
+  const metrics = runMetrics(tot, ginis.overall);
+  const series = runSeries(prepared, pt, ginis.points);
   const info: Record<string, number | string> = {
     ...prepared.info,
     events: tot[ACC.events]!,
@@ -112,4 +196,15 @@ export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniO
     sampleTicks: prepared.sampleEvery,
   };
   return { policy: prepared.params.policy, params: { ...prepared.params }, metrics, series, info };
+}
+
+/** Combines parts (in cell order, covering every cell once) into one run, using `giniOf` for each Gini coefficient. */
+export function finalizeRun(prepared: PreparedReplay, parts: PartialRun[], giniOf: (x: Float64Array) => number): RunResult {
+  checkParts(prepared, parts);
+  const P = prepared.points;
+  const buf = new Float64Array(partMachines(parts));
+  const overall = giniOf(buf.subarray(0, machineMeans(parts, buf)));
+  const points = new Float64Array(P);
+  for (let p = 0; p < P; p++) points[p] = giniOf(buf.subarray(0, pointValues(parts, P, p, buf)));
+  return assembleRun(prepared, parts, { overall, points });
 }

@@ -8,9 +8,9 @@
  */
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
-import { gini } from '../../kernels/gini.ts';
+import { COL_BLOCK } from '../../kernels/gini.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
-import { finalizeRun, NA, NPT, type PartialRun } from './merge.ts';
+import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
 import { prepareReplay, type CellRange, type PreparedReplay } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
@@ -47,8 +47,8 @@ function slice(prep: PreparedReplay, cells: CellRange) {
 }
 
 /**
- * Simulates cells `[first, first + count)` (default: all) in a fresh WebAssembly
- * instance. The result depends only on those cells, so parts can run on
+ * Simulates cells `[first, first + count)` (default: all) in this thread's
+ * replay instance (see {@link replayCore}). The result depends only on those cells, so parts can run on
  * different threads and be merged with {@link mergeRuns}.
  *
  * @param onProgress called a few times (never per task) with ticks done / total.
@@ -61,8 +61,32 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
   }
   const began = performance.now();
   const { m0, m1, pick, nw, ev } = slice(prepared, range);
+  const core = replayCore();
+  const mark = core.mark();
+  try {
+    return simulateOn(core, prepared, range, m0, m1, pick, nw, ev, onProgress, began);
+  } finally {
+    core.release(mark);
+  }
+}
+
+let threadCore: Core | undefined;
+
+/**
+ * This thread's replay instance, made once and kept (STYLE §4): a fresh
+ * instance per run costs its instantiation and the page faults of a new,
+ * zeroed linear memory every time. Each run takes the arena from a mark and
+ * gives it back; `replayInit` resets every global and every output the kernel
+ * accumulates into, so a reused memory gives the same bytes as a fresh one.
+ * Replaced only after an abort (`broken`).
+ */
+export function replayCore(): Core {
+  if (!threadCore || threadCore.broken) threadCore = new Core();
+  return threadCore;
+}
+
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array, nw: number, ev: number[], onProgress: ((done: number, total: number) => void) | undefined, began: number): PartialRun {
   const nT = pick.length, nM = m1 - m0, nE = ev.length, P = prepared.points;
-  const core = new Core();
   const t = prepared.tasks, w = prepared.windows;
   // Task columns, gathered in one pass each.
   const iMachine = core.alloc(nT * 4), iTick = core.alloc(nT * 4), iPrio = core.alloc(nT * 4), iWinB = core.alloc(nT * 4), iWinE = core.alloc(nT * 4);
@@ -137,20 +161,29 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
  * @throws FairfitError `INVALID_OPTION` when the parts are out of order, overlap or leave cells out.
  */
 export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
-  let machines = 0;
-  for (const part of parts) machines += part.machines;
-  // One scratch arena for every Gini of the run (hundreds of series points), not one per call.
-  return withScratch((core) => {
-    const x = core.alloc(machines * 8), tmp = core.alloc(machines * 8), hist = core.alloc(6 * 2048 * 4), out = core.alloc(8);
-    const giniOf = (v: Float64Array): number => {
-      if (v.length > machines) return gini(v);
-      core.f64(x, v.length).set(v);
-      const status = core.exports.gini(x, v.length, tmp, hist, out);
-      if (status !== 0) throw new FairfitError('NOT_FINITE', `a per-machine utilisation is not a finite number ≥ 0 (status ${status})`, { field: 'utilisation' });
-      return core.f64(out, 1)[0]!;
-    };
-    return finalizeRun(prepared, parts, giniOf);
+  checkParts(prepared, parts);
+  const machines = partMachines(parts);
+  const P = prepared.points;
+  // Both kinds of Gini in one scratch arena and two calls: the per-point ones (hundreds) in one batch.
+  const ginis = withScratch((core): RunGinis => {
+    const mat = core.alloc(machines * P * 8), x = core.alloc(COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
+    const hist = core.alloc(6 * 2048 * 4), out = core.alloc(Math.max(P, 1) * 8);
+    // The parts' machine ranges are consecutive: their machine × point blocks stack into one matrix.
+    let at = mat;
+    for (const part of parts) {
+      core.f64(at, part.machPt.length).set(part.machPt);
+      at += part.machPt.length * 8;
+    }
+    let status = core.exports.giniColumns(mat, machines, P, x, tmp, hist, out);
+    const points = core.f64(out, P).slice();
+    if (status === 0) {
+      const means = core.f64(x, machines);
+      status = core.exports.gini(x, machineMeans(parts, means), tmp, hist, out);
+    }
+    if (status !== 0) throw new FairfitError('NOT_FINITE', `a per-machine utilisation is not a finite number ≥ 0 (status ${status})`, { field: 'utilisation' });
+    return { overall: core.f64(out, 1)[0]!, points };
   });
+  return assembleRun(prepared, parts, ginis);
 }
 
 /** Prepare + simulate every cell in this thread + merge. */
