@@ -137,6 +137,121 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
   return { first: count, order };
 }
 
+// The long loops of a preparation are small top-level functions with one loop
+// each: in one big function V8 compiled each loop on its own (on-stack
+// replacement) and then threw the code away on reaching code that had not run
+// yet, several times per preparation, in every worker.
+
+/** One machine draw per task, in task order, from `Rng(seed)`. */
+function drawMachines(seed: number, count: number, machines: number): Int32Array {
+  const rng = new Rng(seed);
+  const draw = new Int32Array(count);
+  for (let i = 0; i < count; i++) draw[i] = rng.below(machines);
+  return draw;
+}
+
+/** Arrival tick of each task into `tickOf` (-1: does not arrive in [start, end)), and the counts. */
+function arrivalTicks(submit: ArrayLike<number>, count: number, start: number, end: number, tick: number, tickOf: Int32Array): { afterEnd: number; noSubmit: number; n: number } {
+  let afterEnd = 0, noSubmit = 0, n = 0;
+  for (let i = 0; i < count; i++) {
+    const s = submit[i]!;
+    if (Number.isNaN(s)) { noSubmit++; tickOf[i] = -1; continue; }
+    if (s >= end) { afterEnd++; tickOf[i] = -1; continue; }
+    tickOf[i] = s <= start ? 0 : Math.floor((s - start) / tick);
+    n++;
+  }
+  return { afterEnd, noSubmit, n };
+}
+
+/** Arriving tasks sorted by tick; a counting sort keeps task order within a tick. */
+function sortByTick(tickOf: Int32Array, count: number, ticks: number, n: number): Int32Array {
+  const perTick = new Int32Array(ticks + 1);
+  for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) perTick[tickOf[i]! + 1]!++;
+  for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
+  const sorted = new Int32Array(n);
+  for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) sorted[perTick[tickOf[i]!]!++] = i;
+  return sorted;
+}
+
+/** Windows the `n` sorted tasks need: their own, or one fall-back window each. */
+function windowCount(sorted: Int32Array, n: number, first: Int32Array): number {
+  let nw = 0;
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    const w = first[i + 1]! - first[i]!;
+    nw += w > 0 ? w : 1;
+  }
+  return nw;
+}
+
+/** Copies one task's usage rows `order[b..e)` into windows from `at`; returns the next free window. */
+function copyWindows(table: UsageTable, order: Int32Array, b: number, e: number, win: PreparedWindows, at: number): number {
+  let prevEnd = -Infinity;
+  for (let x = b; x < e; x++) {
+    const r = order[x]!;
+    // Ends made non-decreasing so "first window ending after t" is well defined with a cursor.
+    prevEnd = Math.max(prevEnd, table.end[r]!);
+    win.end[at] = prevEnd;
+    win.cpu[at] = table.cpu[r]!;
+    win.mem[at] = table.mem[r]!;
+    const mx = table.maxCpu[r]!;
+    win.maxCpu[at] = Number.isNaN(mx) ? table.cpu[r]! : mx;
+    win.mai[at] = table.mai[r]!;
+    at++;
+  }
+  return at;
+}
+
+/** The one window of a task without usage rows: its request. */
+function requestWindow(win: PreparedWindows, at: number, req: number, mem: number, usageRatio: number): void {
+  win.end[at] = Infinity;
+  win.cpu[at] = req * usageRatio;
+  win.mem[at] = mem;
+  win.maxCpu[at] = req;
+  win.mai[at] = Number.NaN;
+}
+
+/** Counts of {@link fillTasks}. */
+interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
+
+/** Fills the task columns and windows of the `n` sorted tasks, in arrival order. */
+function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
+  byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: PreparedTasks, win: PreparedWindows): FillCounts {
+  let at = 0, withWindows = 0, fallback = 0, reqMissing = 0, censored = 0;
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    const s = tasks.submit[i]!;
+    const sub = s <= start ? start : s;
+    let work = tasks.duration[i]!;
+    if (Number.isNaN(work)) work = Infinity;
+    // A task whose last trace event is not terminal (EVICT…LOST) was still pending or running
+    // when the window ended: its run time is censored, so it never finishes in the replay.
+    if (lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = Infinity; censored++; }
+    let req = tasks.cpuRequest[i]!;
+    if (Number.isNaN(req)) { req = 0; reqMissing++; }
+    let mem = tasks.memRequest[i]!;
+    if (Number.isNaN(mem)) mem = 0;
+    out.machine[j] = draw[i]!;
+    out.submitTick[j] = tickOf[i]!;
+    out.submitUs[j] = sub;
+    out.work[j] = work;
+    out.req[j] = req;
+    out.priority[j] = tasks.priority[i]!;
+    out.winB[j] = at;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
+    if (w > 0 && table) {
+      withWindows++;
+      at = copyWindows(table, byTask!.order, byTask!.first[i]!, byTask!.first[i + 1]!, win, at);
+    } else {
+      if (p.usage !== 'request') fallback++;
+      requestWindow(win, at, req, mem, p.usageRatio);
+      at++;
+    }
+    out.winE[j] = at;
+  }
+  return { censored, withWindows, fallback, reqMissing };
+}
+
 /**
  * Resolves machines, draws every task's machine (one uniform draw per task, in
  * task order, from `Rng(seed)`), resolves usage per task and sorts tasks by
@@ -210,9 +325,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   const cells = Math.ceil(machines / cellSize);
 
   // One machine draw per task, in task order, whatever happens to the task later.
-  const rng = new Rng(p.seed);
-  const draw = new Int32Array(tasks.count);
-  for (let i = 0; i < tasks.count; i++) draw[i] = rng.below(machines);
+  const draw = drawMachines(p.seed, tasks.count, machines);
 
   // Usage source per task.
   let table: UsageTable | undefined;
@@ -225,20 +338,9 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
   // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
   const tickOf = new Int32Array(tasks.count);
-  let afterEnd = 0, noSubmit = 0, censored = 0, n = 0;
-  for (let i = 0; i < tasks.count; i++) {
-    const s = tasks.submit[i]!;
-    if (Number.isNaN(s)) { noSubmit++; tickOf[i] = -1; continue; }
-    if (s >= end) { afterEnd++; tickOf[i] = -1; continue; }
-    tickOf[i] = s <= start ? 0 : Math.floor((s - start) / tick);
-    n++;
-  }
-  // Counting sort by tick keeps task order within a tick.
-  const perTick = new Int32Array(ticks + 1);
-  for (let i = 0; i < tasks.count; i++) if (tickOf[i]! >= 0) perTick[tickOf[i]! + 1]!++;
-  for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
-  const sorted = new Int32Array(n);
-  for (let i = 0; i < tasks.count; i++) if (tickOf[i]! >= 0) sorted[perTick[tickOf[i]!]!++] = i;
+  const arrivals = arrivalTicks(tasks.submit, tasks.count, start, end, tick, tickOf);
+  const { afterEnd, noSubmit, n } = arrivals;
+  const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
   const out: PreparedTasks = {
     id: sorted,
@@ -251,61 +353,9 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
     winB: new Int32Array(n),
     winE: new Int32Array(n),
   };
-  let nw = 0;
-  for (let j = 0; j < n; j++) {
-    const i = sorted[j]!;
-    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
-    nw += w > 0 ? w : 1;
-  }
+  const nw = byTask ? windowCount(sorted, n, byTask.first) : n;
   const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
-  let at = 0, withWindows = 0, fallback = 0, reqMissing = 0;
-  for (let j = 0; j < n; j++) {
-    const i = sorted[j]!;
-    const s = tasks.submit[i]!;
-    const sub = s <= start ? start : s;
-    let work = tasks.duration[i]!;
-    if (Number.isNaN(work)) work = Infinity;
-    // A task whose last trace event is not terminal (EVICT…LOST) was still pending or running
-    // when the window ended: its run time is censored, so it never finishes in the replay.
-    if (lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = Infinity; censored++; }
-    let req = tasks.cpuRequest[i]!;
-    if (Number.isNaN(req)) { req = 0; reqMissing++; }
-    let mem = tasks.memRequest[i]!;
-    if (Number.isNaN(mem)) mem = 0;
-    out.machine[j] = draw[i]!;
-    out.submitTick[j] = tickOf[i]!;
-    out.submitUs[j] = sub;
-    out.work[j] = work;
-    out.req[j] = req;
-    out.priority[j] = tasks.priority[i]!;
-    out.winB[j] = at;
-    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
-    if (w > 0 && table) {
-      withWindows++;
-      let prevEnd = -Infinity;
-      for (let x = byTask!.first[i]!; x < byTask!.first[i + 1]!; x++) {
-        const r = byTask!.order[x]!;
-        // Ends made non-decreasing so "first window ending after t" is well defined with a cursor.
-        prevEnd = Math.max(prevEnd, table.end[r]!);
-        win.end[at] = prevEnd;
-        win.cpu[at] = table.cpu[r]!;
-        win.mem[at] = table.mem[r]!;
-        const mx = table.maxCpu[r]!;
-        win.maxCpu[at] = Number.isNaN(mx) ? table.cpu[r]! : mx;
-        win.mai[at] = table.mai[r]!;
-        at++;
-      }
-    } else {
-      if (p.usage !== 'request') fallback++;
-      win.end[at] = Infinity;
-      win.cpu[at] = req * p.usageRatio;
-      win.mem[at] = mem;
-      win.maxCpu[at] = req;
-      win.mai[at] = Number.NaN;
-      at++;
-    }
-    out.winE[j] = at;
-  }
+  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win);
   info.tasks = tasks.count;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;

@@ -11,7 +11,7 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import { COL_BLOCK } from '../../kernels/gini.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
 import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
-import { prepareReplay, type CellRange, type PreparedReplay } from './prepare.ts';
+import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
 export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
@@ -21,29 +21,66 @@ export type { PartialRun } from './merge.ts';
 /** How many progress reports one `simulateCells` call makes at most (each is one `replayStep` call). */
 const CHUNKS = 64;
 
+// Loops over columns are small top-level functions taking typed arrays: one
+// type per call site whatever object the prepared replay came in (prepared
+// here, re-policied by `withPolicy`, or cloned into a worker), so V8 optimises
+// each once instead of recompiling a big function loop by loop.
+
+/** Indices of the entries of `machine` in [m0, m1), in order. */
+function pickIn(machine: Int32Array, m0: number, m1: number): Int32Array {
+  const n = machine.length;
+  let count = 0;
+  for (let j = 0; j < n; j++) { const m = machine[j]!; if (m >= m0 && m < m1) count++; }
+  const pick = new Int32Array(count);
+  count = 0;
+  for (let j = 0; j < n; j++) { const m = machine[j]!; if (m >= m0 && m < m1) pick[count++] = j; }
+  return pick;
+}
+
+/** Total windows of the picked tasks. */
+function pickedWindows(pick: Int32Array, winB: Int32Array, winE: Int32Array): number {
+  let nw = 0;
+  for (let x = 0; x < pick.length; x++) { const j = pick[x]!; nw += winE[j]! - winB[j]!; }
+  return nw;
+}
+
 /** The machines, tasks, windows and events of a range of cells, re-indexed locally. */
 function slice(prep: PreparedReplay, cells: CellRange) {
   const m0 = cells.first * prep.cellSize;
   const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
   const t = prep.tasks;
-  const n = t.machine.length;
-  let pick: Int32Array;
-  let nw = 0;
-  if (m0 === 0 && m1 === prep.machines) {
-    pick = new Int32Array(n);
-    for (let j = 0; j < n; j++) pick[j] = j;
-    nw = prep.windows.end.length;
-  } else {
-    let count = 0;
-    for (let j = 0; j < n; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) count++; }
-    pick = new Int32Array(count);
-    count = 0;
-    for (let j = 0; j < n; j++) { const m = t.machine[j]!; if (m >= m0 && m < m1) { pick[count++] = j; nw += t.winE[j]! - t.winB[j]!; } }
+  const all = m0 === 0 && m1 === prep.machines;
+  // All cells: every task, and the columns go in as they are (no pick list needed).
+  const pick = all ? undefined : pickIn(t.machine, m0, m1);
+  const nT = pick ? pick.length : t.machine.length;
+  const nw = pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
+  const ev = pickIn(prep.events.machine, m0, m1);
+  return { m0, m1, pick, nT, nw, ev };
+}
+
+/** Task columns of the picked tasks, machines re-indexed from `m0`, windows renumbered in order. */
+function gatherTasks(t: PreparedTasks, w: PreparedWindows, pick: Int32Array, m0: number, dst: { machine: Int32Array; tick: Int32Array; prio: Int32Array; wb: Int32Array; we: Int32Array; sub: Float64Array; work: Float64Array; req: Float64Array }, win: PreparedWindows): void {
+  const { machine, tick, prio, wb, we, sub, work, req } = dst;
+  let at = 0;
+  for (let x = 0; x < pick.length; x++) {
+    const j = pick[x]!;
+    machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
+    sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
+    wb[x] = at;
+    at = copyWindowRange(w, t.winB[j]!, t.winE[j]!, win, at);
+    we[x] = at;
   }
-  const e = prep.events;
-  const ev: number[] = [];
-  for (let i = 0; i < e.machine.length; i++) { const m = e.machine[i]!; if (m >= m0 && m < m1) ev.push(i); }
-  return { m0, m1, pick, nw, ev };
+}
+
+/** Copies windows [b, e) of `w` to `win` from `at`; returns the next free slot. */
+function copyWindowRange(w: PreparedWindows, b: number, e: number, win: PreparedWindows, at: number): number {
+  for (let y = b; y < e; y++, at++) { win.end[at] = w.end[y]!; win.cpu[at] = w.cpu[y]!; win.mem[at] = w.mem[y]!; win.maxCpu[at] = w.maxCpu[y]!; win.mai[at] = w.mai[y]!; }
+  return at;
+}
+
+/** Event columns of the picked events, machines re-indexed from `m0`. */
+function gatherEvents(e: PreparedEvents, ev: Int32Array, m0: number, tick: Int32Array, mach: Int32Array, type: Int32Array, cap: Float64Array): void {
+  for (let x = 0; x < ev.length; x++) { const i = ev[x]!; tick[x] = e.tick[i]!; mach[x] = e.machine[i]! - m0; type[x] = e.type[i]!; cap[x] = e.cap[i]!; }
 }
 
 /**
@@ -60,11 +97,11 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
     throw new FairfitError('INVALID_OPTION', `cells [${range.first}, ${range.first + range.count}) is not a range of the ${prepared.cells} cells`, { field: 'cells' });
   }
   const began = performance.now();
-  const { m0, m1, pick, nw, ev } = slice(prepared, range);
+  const { m0, m1, pick, nT, nw, ev } = slice(prepared, range);
   const core = replayCore();
   const mark = core.mark();
   try {
-    return simulateOn(core, prepared, range, m0, m1, pick, nw, ev, onProgress, began);
+    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began);
   } finally {
     core.release(mark);
   }
@@ -85,8 +122,8 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array, nw: number, ev: number[], onProgress: ((done: number, total: number) => void) | undefined, began: number): PartialRun {
-  const nT = pick.length, nM = m1 - m0, nE = ev.length, P = prepared.points;
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number): PartialRun {
+  const nM = m1 - m0, nE = ev.length, P = prepared.points;
   const t = prepared.tasks, w = prepared.windows;
   // Task columns, gathered in one pass each.
   const iMachine = core.alloc(nT * 4), iTick = core.alloc(nT * 4), iPrio = core.alloc(nT * 4), iWinB = core.alloc(nT * 4), iWinE = core.alloc(nT * 4);
@@ -96,29 +133,18 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     const machine = core.i32(iMachine, nT), tick = core.i32(iTick, nT), prio = core.i32(iPrio, nT), wb = core.i32(iWinB, nT), we = core.i32(iWinE, nT);
     const sub = core.f64(fSub, nT), work = core.f64(fWork, nT), req = core.f64(fReq, nT);
     const end = core.f64(wE, nw), cpu = core.f64(wC, nw), mem = core.f64(wM, nw), mx = core.f64(wX, nw), mai = core.f64(wA, nw);
-    let at = 0;
-    if (m0 === 0 && nT === t.machine.length) {
+    if (!pick) {
       // All cells: the columns go in as they are, one bulk copy each.
       machine.set(t.machine); tick.set(t.submitTick); prio.set(t.priority); sub.set(t.submitUs); work.set(t.work); req.set(t.req);
       wb.set(t.winB); we.set(t.winE);
       end.set(w.end); cpu.set(w.cpu); mem.set(w.mem); mx.set(w.maxCpu); mai.set(w.mai);
-    } else for (let x = 0; x < nT; x++) {
-      const j = pick[x]!;
-      machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
-      sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
-      const b = t.winB[j]!, e = t.winE[j]!;
-      wb[x] = at;
-      for (let y = b; y < e; y++, at++) { end[at] = w.end[y]!; cpu[at] = w.cpu[y]!; mem[at] = w.mem[y]!; mx[at] = w.maxCpu[y]!; mai[at] = w.mai[y]!; }
-      we[x] = at;
-    }
+    } else gatherTasks(t, w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
   }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
   const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
   const eTick = core.alloc(nE * 4), eMach = core.alloc(nE * 4), eType = core.alloc(nE * 4), eCap = core.alloc(nE * 8);
   {
-    const a = core.i32(eTick, nE), b = core.i32(eMach, nE), c = core.i32(eType, nE), d = core.f64(eCap, nE);
-    const e = prepared.events;
-    for (let x = 0; x < nE; x++) { const i = ev[x]!; a[x] = e.tick[i]!; b[x] = e.machine[i]! - m0; c[x] = e.type[i]!; d[x] = e.cap[i]!; }
+    gatherEvents(prepared.events, ev, m0, core.i32(eTick, nE), core.i32(eMach, nE), core.i32(eType, nE), core.f64(eCap, nE));
   }
   const cellAcc = core.alloc(range.count * NA * 8);
   const cellPt = core.alloc(range.count * P * NPT * 8);
