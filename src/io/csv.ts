@@ -168,6 +168,12 @@ export class LineParser {
   private readonly kinds: Uint8Array;
   private readonly required: Uint8Array;
   private readonly names: string[];
+  /**
+   * For a field that starts a run of optional Skip fields: the index after
+   * the run (0 elsewhere). Such a run is passed by counting commas, without
+   * the per-field work.
+   */
+  private readonly skipRunEnd: Int32Array;
   private ws: boolean;
   private readonly comment: number;
   /** Column per field (empty array for skipped fields). */
@@ -183,6 +189,11 @@ export class LineParser {
     this.kinds = Uint8Array.from(spec.fields, (f) => f.kind);
     this.required = Uint8Array.from(spec.fields, (f) => (f.required ? 1 : 0));
     this.names = spec.fields.map((f) => f.name);
+    this.skipRunEnd = new Int32Array(this.nFields);
+    for (let f = this.nFields - 1, end = this.nFields; f >= 0; f--) {
+      if (this.kinds[f] === FieldKind.Skip && this.required[f] === 0) this.skipRunEnd[f] = end;
+      else end = f;
+    }
     this.ws = spec.separator === 'whitespace';
     this.comment = spec.comment ? spec.comment.charCodeAt(0) : -1;
     this.capacity = capacity;
@@ -231,6 +242,7 @@ export class LineParser {
     const n = this.nFields;
     const kinds = this.kinds;
     const colOf = this.colOf;
+    const skipRunEnd = this.skipRunEnd;
     let i = s;
     let f = 0;
     for (;;) {
@@ -238,7 +250,18 @@ export class LineParser {
       const kind = kinds[f]!;
       const fs = i;
       let v = NaN_;
-      if (kind === 1) {
+      const runEnd = skipRunEnd[f]!;
+      if (runEnd > 0) {
+        // Optional skipped fields f … runEnd−1: find the comma that ends the
+        // last of them (or the line end). Field counting is unchanged: the
+        // column-count checks below see the same f as field-by-field parsing.
+        let k = runEnd - f;
+        let j = i;
+        for (; j < e; j++) if (buf[j] === 44 && --k === 0) break;
+        if (j < e) f = runEnd - 1;
+        else f = runEnd - k; // the line ended inside the run: index of its last field
+        i = j;
+      } else if (kind === 1) {
         // Inline decimal parser: [sign] digits [. digits] [(e|E) [sign] digits].
         let c = buf[i]!;
         let neg = false;
@@ -363,6 +386,30 @@ export class LineParser {
     return 1;
   }
 
+  /**
+   * Parses the '\n'-terminated lines of `buf` from `s` until no complete line
+   * is left or the batch is full; returns where it stopped (the start of the
+   * first unparsed line). One call per chunk instead of per line. Bad lines
+   * go to `onBad(k, reason)`, k = 1-based index of the line in this call;
+   * {@link lines} counts the lines consumed by the last call.
+   */
+  parseLines(buf: Uint8Array & { indexOf(byte: number, from: number): number }, s: number, onBad: (k: number, reason: string) => void): number {
+    const cap = this.capacity;
+    let k = 0;
+    while (this.rows < cap) {
+      const nl = buf.indexOf(10, s);
+      if (nl < 0) break;
+      k++;
+      if (this.parseLine(buf, s, nl) < 0) onBad(k, this.reason);
+      s = nl + 1;
+    }
+    this.lines = k;
+    return s;
+  }
+
+  /** Lines consumed by the last {@link parseLines} call. */
+  lines = 0;
+
   private bad(reason: string): number {
     this.reason = reason;
     return -1;
@@ -408,13 +455,11 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
     p.reset();
     return b;
   };
-  const ready: ColumnBatch[] = [];
   const one = (buf: Uint8Array, s: number, e: number): void => {
     line++;
-    const r = p.parseLine(buf, s, e);
-    if (r < 0) problems.badLine(path, line, p.reason);
-    else if (p.full) ready.push(take());
+    if (p.parseLine(buf, s, e) < 0) problems.badLine(path, line, p.reason);
   };
+  const onBad = (k: number, reason: string): void => problems.badLine(path, line + k, reason);
   try {
     for await (const chunk of fileChunks(path)) {
       let s = 0;
@@ -429,15 +474,16 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
         carry = null;
         one(joined, 0, joined.length - 1);
         s = nl + 1;
+        if (p.full) yield take();
       }
       for (;;) {
-        const nl = chunk.indexOf(10, s);
-        if (nl < 0) break;
-        one(chunk, s, nl);
-        s = nl + 1;
+        s = p.parseLines(chunk, s, onBad);
+        line += p.lines;
+        if (!p.full) break;
+        // The chunk is not reused while we hold it: yielding mid-chunk is safe.
+        yield take();
       }
       if (s < n) carry = Buffer.from(chunk.subarray(s)); // copy: the stream may reuse its buffer
-      while (ready.length) yield ready.shift()!;
     }
   } catch (e) {
     if (e instanceof FairfitError && e.code === 'CORRUPT_INPUT') {
@@ -451,6 +497,5 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
     const last = Buffer.concat([carry, NEWLINE]);
     one(last, 0, carry.length);
   }
-  while (ready.length) yield ready.shift()!;
   if (p.rows > 0) yield take();
 }

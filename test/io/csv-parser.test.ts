@@ -79,6 +79,88 @@ describe('number fields', () => {
   });
 });
 
+describe('runs of skipped fields (passed by counting commas)', () => {
+  // An interior run (fields 2–3), a single skipped field and a tail run (fields 6–7).
+  const S = FieldKind.Skip;
+  const N = FieldKind.Number;
+  const RUNS: CsvSpec = {
+    format: 'runs',
+    fields: [
+      { name: 'a', kind: N, required: true },
+      { name: 's1', kind: S },
+      { name: 's2', kind: S },
+      { name: 'b', kind: N },
+      { name: 's3', kind: S },
+      { name: 'c', kind: N },
+      { name: 't1', kind: S },
+      { name: 't2', kind: S },
+    ],
+  };
+  const NUMBER = /^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$/;
+  /** Field-by-field oracle: split on ',', check fields left to right, then the count. */
+  function oracle(line: string, spec: CsvSpec): { reason: string } | { values: Record<string, number> } {
+    const parts = line.split(',');
+    const n = spec.fields.length;
+    const values: Record<string, number> = {};
+    for (let f = 0; f < parts.length; f++) {
+      if (f >= n) return { reason: `wrong column count: more than ${n} fields` };
+      const fs = spec.fields[f]!;
+      const t = parts[f]!;
+      if (fs.kind === N) {
+        if (t !== '' && !NUMBER.test(t)) return { reason: `field ${f + 1} (${fs.name}) is not a number` };
+        values[fs.name] = t === '' ? Number.NaN : Number(t);
+      }
+      if (t === '' && fs.required) return { reason: `field ${f + 1} (${fs.name}) is missing` };
+    }
+    if (parts.length !== n) return { reason: `wrong column count: ${parts.length} fields, expected ${n}` };
+    return { values };
+  }
+
+  it('accept and reject exactly as a field-by-field parse, with the same reasons (wrong column counts included)', () => {
+    const field = fc.oneof(fc.constant(''), fc.stringMatching(/^[0-9]{1,6}$/), fc.stringMatching(/^[0-9.eE+x-]{1,5}$/));
+    const line = fc.array(field, { minLength: 1, maxLength: 11 }).map((f) => f.join(','));
+    for (const spec of [RUNS, { ...RUNS, fields: [...RUNS.fields, { name: 'z', kind: N }] }]) {
+      fc.assert(
+        fc.property(line, (text) => {
+          const want = oracle(text, spec);
+          const { r, p } = parseOne(text, spec);
+          if (text === '') return; // the empty line has its own reason (tested above)
+          if ('reason' in want) {
+            expect(r, text).toBe(-1);
+            expect(p.reason, text).toBe(want.reason);
+            expect(p.rows).toBe(0);
+          } else {
+            expect(r, text).toBe(1);
+            for (const [k, v] of Object.entries(want.values)) expect(Object.is(p.cols[k]![0], v) || (v === 0 && p.cols[k]![0] === 0), `${text} ${k}`).toBe(true);
+          }
+        }),
+        { numRuns: 4000 },
+      );
+    }
+  });
+
+  it('reject too few and too many fields after the last parsed field (worked cases)', () => {
+    const cases: [string, number, string][] = [
+      ['1,x,y,2,z,3,p,q', 1, ''],
+      ['1,x,y,2,z,3,p,', 1, ''],
+      ['1,x,y,2,z,3,,', 1, ''],
+      ['1,x,y,2,z,3,p', -1, 'wrong column count: 7 fields, expected 8'],
+      ['1,x,y,2,z,3', -1, 'wrong column count: 6 fields, expected 8'],
+      ['1,x,y,2,z,3,p,q,r', -1, 'wrong column count: more than 8 fields'],
+      ['1,x,y,2,z,3,p,q,', -1, 'wrong column count: more than 8 fields'],
+      ['1,x', -1, 'wrong column count: 2 fields, expected 8'],
+      ['1,x,y', -1, 'wrong column count: 3 fields, expected 8'],
+      ['1,x,y,2,z,3,p,q\r', 1, ''],
+    ];
+    for (const [text, r, reason] of cases) {
+      const got = parseOne(text, RUNS);
+      expect(got.r, text).toBe(r);
+      if (r < 0) expect(got.p.reason, text).toBe(reason);
+      else expect([got.p.cols.a![0], got.p.cols.b![0], got.p.cols.c![0]]).toEqual([1, 2, 3]);
+    }
+  });
+});
+
 describe('hash and id fields', () => {
   it('give equal strings equal keys and different strings different keys', () => {
     fc.assert(
@@ -149,6 +231,25 @@ describe('streaming a file', () => {
     expect(r.problems.skipped).toBe(2);
     expect(r.problems.first).toEqual([`${f}:2: wrong column count: 3 fields, expected 5`, `${f}:3: field 1 (a) is not a number`]);
     await expect(readAll(f, true)).rejects.toMatchObject({ code: 'PARSE_ERROR', message: `${f}:2: wrong column count: 3 fields, expected 5` });
+  });
+
+  it('numbers bad lines right when batches fill in the middle of a chunk (gzip, 3 MB)', async () => {
+    const lines: string[] = [];
+    const bad: number[] = [];
+    for (let i = 1; i <= 60000; i++) {
+      if (i % 4999 === 0) {
+        lines.push(`${i},2,a,b`); // one field short
+        bad.push(i);
+      } else lines.push(`${i},${i * 0.5},user${i % 7},xxxxxxxxxxxxxxxx,${i}`);
+    }
+    const f = join(dir, 'bad-big.csv.gz');
+    writeFileSync(f, gzipSync(lines.join('\n') + '\n'));
+    const r = await readAll(f);
+    expect(r.a.length).toBe(60000 - bad.length);
+    expect(r.problems.skipped).toBe(bad.length);
+    expect(r.problems.first).toEqual(bad.slice(0, 10).map((l) => `${f}:${l}: wrong column count: 4 fields, expected 5`));
+    expect(r.a.filter((x, k) => k > 0 && x <= r.a[k - 1]!).length).toBe(0);
+    await expect(readAll(f, true)).rejects.toMatchObject({ code: 'PARSE_ERROR', message: `${f}:4999: wrong column count: 4 fields, expected 5` });
   });
 
   it('reports a missing file as FILE_NOT_FOUND naming the path', async () => {
