@@ -10,7 +10,7 @@
  */
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
-import { Rng } from '../../rng.ts';
+import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './params.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
@@ -142,12 +142,23 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
 // replacement) and then threw the code away on reaching code that had not run
 // yet, several times per preparation, in every worker.
 
-/** One machine draw per task, in task order, from `Rng(seed)`. */
+/**
+ * One machine draw per task, in task order: `Rng(seed).below(machines)` each.
+ * The uniforms come from the WebAssembly twin of `Rng` (`rngFill`, bit
+ * for bit the same sequence) in one call; `below` is `floor(next · n)`.
+ */
 function drawMachines(seed: number, count: number, machines: number): Int32Array {
-  const rng = new Rng(seed);
   const draw = new Int32Array(count);
-  for (let i = 0; i < count; i++) draw[i] = rng.below(machines);
+  withScratch((core) => {
+    const state = core.alloc(16), out = core.alloc(count * 8);
+    core.exports.rngFill(seed >>> 0, count, state, out);
+    floorScaled(core.f64(out, count), machines, draw);
+  });
   return draw;
+}
+
+function floorScaled(u: Float64Array, n: number, out: Int32Array): void {
+  for (let i = 0; i < u.length; i++) out[i] = Math.floor(u[i]! * n);
 }
 
 /** Arrival tick of each task into `tickOf` (-1: does not arrive in [start, end)), and the counts. */
