@@ -11,3 +11,4 @@ export function heapBase(): usize {
 }
 export { rngFill } from './rng';
 export { replayInit, replayStep, replayStateBytes, replayTick } from './replay';
+export { csvParse } from './csv';

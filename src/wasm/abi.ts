@@ -28,11 +28,12 @@ export interface CoreExports {
   replayStep(until: number): number;
   replayStateBytes(tasks: number, machines: number): number;
   replayTick(): number;
+  csvParse(buf: number, len: number, pos: number, spec: number, n: number, comment: number, cols: number, cap: number, row: number, out: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffInit', 'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
-  'replayInit', 'replayStep', 'replayStateBytes', 'replayTick',
+  'replayInit', 'replayStep', 'replayStateBytes', 'replayTick', 'csvParse',
 ] as const satisfies readonly (keyof CoreExports)[];

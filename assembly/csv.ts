@@ -1,0 +1,170 @@
+// Comma-separated line scanner: the fast path of `LineParser.parseLine`
+// (src/io/csv.ts) for specs whose fields are all Number or Skip (SPEC §
+// trace ingestion; docs/model.md "Trace ingestion and synthetic usage").
+// Each line is parsed exactly as the TypeScript parser does it: same number
+// grammar, same Clinger fast path (exact mantissa ≤ 15 significant digits
+// times or divided by an exact power 10^0…10^22), same f64 operations, so the
+// values are bit-identical. Everything else — a bad line, an empty line, a
+// comment line, a number outside the fast path (> 15 significant digits or
+// |exponent| > 22), a Hash/Id field — is not decided here: the scan stops at
+// that line and returns 2, and TypeScript parses that one line with
+// `parseLine` (exact reason, exact rounding) and resumes after it.
+//
+// Memory:
+//   buf   u8[len + 16]  whole '\n'-terminated lines (16 readable bytes after len
+//                       for the 16-byte newline search; their content is unused)
+//   spec  u8[2·n]       kinds[n] (0 Skip, 1 Number, other → line to TypeScript),
+//                       then required[n] (1 = an empty value makes the line bad)
+//   cols  u32[n]        per field, the address of its f64[cap] column (unused for Skip)
+//   out   i32[4]        written on return: [0] where the scan stopped (start of
+//                       the first unparsed line), [1] rows now in the columns,
+//                       [2] lines parsed by this call, [3] for return 2: the
+//                       index of the '\n' ending the line left to TypeScript
+// Returns 2 when the line at out[0] needs TypeScript, 0 otherwise (buffer done
+// or the columns full: rows == cap).
+
+const POW10: StaticArray<f64> = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+  1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/** Index of the first '\n' in buf[i, len), or -1. Reads up to 15 bytes past len. */
+@inline
+function findNewline(buf: usize, i: i32, len: i32): i32 {
+  const nlv = i8x16.splat(10);
+  while (i < len) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(buf + <usize>i), nlv));
+    if (m != 0) {
+      const at = i + ctz<i32>(m);
+      return at < len ? at : -1;
+    }
+    i += 16;
+  }
+  return -1;
+}
+
+/** Parses line buf[s, e) (buf[e] = '\n') into row `row`; false = leave it to TypeScript. */
+@inline
+function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32): bool {
+  if (e > s && load<u8>(buf + <usize>(e - 1)) == 13) e--;
+  if (s >= e) return false; // empty line
+  if (<i32>load<u8>(buf + <usize>s) == comment) return false;
+  const req = spec + <usize>n;
+  let i = s;
+  let f = 0;
+  while (true) {
+    if (f >= n) return false; // more than n fields
+    const kind = load<u8>(spec + <usize>f);
+    const fs = i;
+    let v: f64 = NaN;
+    if (kind == 1) {
+      let c = <i32>load<u8>(buf + <usize>i);
+      let neg = false;
+      if (c == 45 || c == 43) {
+        neg = c == 45;
+        i++;
+        c = <i32>load<u8>(buf + <usize>i);
+      }
+      let mant: f64 = 0;
+      const i0 = i;
+      while (<u32>(c - 48) <= 9) {
+        mant = mant * 10 + <f64>(c - 48);
+        i++;
+        c = <i32>load<u8>(buf + <usize>i);
+      }
+      let nd = i - i0;
+      let lead = 0;
+      let scale = 0;
+      if (mant == 0) lead = nd;
+      if (c == 46) {
+        i++;
+        c = <i32>load<u8>(buf + <usize>i);
+        const f0 = i;
+        if (mant == 0) {
+          while (c == 48) {
+            i++;
+            c = <i32>load<u8>(buf + <usize>i);
+          }
+          lead += i - f0;
+        }
+        while (<u32>(c - 48) <= 9) {
+          mant = mant * 10 + <f64>(c - 48);
+          i++;
+          c = <i32>load<u8>(buf + <usize>i);
+        }
+        nd += i - f0;
+        scale = f0 - i;
+      }
+      let ok = nd > 0;
+      if (ok && (c == 101 || c == 69)) {
+        i++;
+        c = <i32>load<u8>(buf + <usize>i);
+        let eneg = false;
+        if (c == 45 || c == 43) {
+          eneg = c == 45;
+          i++;
+          c = <i32>load<u8>(buf + <usize>i);
+        }
+        let ex = 0;
+        let ed = 0;
+        while (<u32>(c - 48) <= 9) {
+          if (ex < 100000) ex = ex * 10 + (c - 48);
+          ed++;
+          i++;
+          c = <i32>load<u8>(buf + <usize>i);
+        }
+        if (ed == 0) ok = false;
+        scale += eneg ? -ex : ex;
+      }
+      const atSep = c == 44 || i == e;
+      if (ok && atSep) {
+        // Outside the exact fast path: TypeScript rounds it from the text.
+        if (nd - lead > 15 || scale < -22 || scale > 22) return false;
+        v = scale < 0 ? mant / unchecked(POW10[-scale]) : mant * unchecked(POW10[scale]);
+        if (neg) v = -v;
+      } else if (i != fs || !atSep) return false; // not a number
+    } else if (kind == 0) {
+      while (i < e && load<u8>(buf + <usize>i) != 44) i++;
+    } else return false; // Hash / Id: not ported
+    if (i == fs && load<u8>(req + <usize>f) == 1) return false; // missing
+    if (kind != 0) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
+    f++;
+    if (i >= e) break;
+    i++; // the comma
+    if (i == e) {
+      // trailing comma: one more, empty field
+      if (f >= n) return false;
+      if (load<u8>(req + <usize>f) == 1) return false;
+      if (load<u8>(spec + <usize>f) != 0) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), NaN);
+      f++;
+      break;
+    }
+  }
+  return f == n;
+}
+
+/**
+ * Parses the lines of buf[pos, len) into the columns from row `row` until the
+ * buffer ends, the columns are full or a line needs TypeScript (see above).
+ */
+export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, comment: i32, cols: usize, cap: i32, row: i32, out: usize): i32 {
+  let lines = 0;
+  let code = 0;
+  let nl = -1;
+  while (pos < len && row < cap) {
+    nl = findNewline(buf, pos, len);
+    if (nl < 0) break;
+    if (!parseLine(buf, pos, nl, spec, n, comment, cols, row)) {
+      code = 2;
+      break;
+    }
+    row++;
+    lines++;
+    pos = nl + 1;
+  }
+  store<i32>(out, pos);
+  store<i32>(out, row, 4);
+  store<i32>(out, lines, 8);
+  store<i32>(out, nl, 12);
+  return code;
+}
