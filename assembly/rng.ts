@@ -36,7 +36,7 @@ export function rngNext(state: usize): f64 {
   return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
 }
 
-/** Fills out f64[n] with draws from a generator seeded with `seed` (for tests). */
+/** Fills out f64[n] with draws from a generator seeded with `seed`: one call for a whole column of draws (prepareReplay's machine choices; the test that it matches src/rng.ts). */
 export function rngFill(seed: u32, n: i32, state: usize, out: usize): void {
   rngSeed(state, seed);
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), rngNext(state));
