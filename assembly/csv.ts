@@ -13,13 +13,16 @@
 // Memory:
 //   buf   u8[len + 16]  whole '\n'-terminated lines (16 readable bytes after len
 //                       for the 16-byte newline search; their content is unused)
-//   spec  u8[2·n]       kinds[n] (0 Skip, 1 Number, other → line to TypeScript),
-//                       then required[n] (1 = an empty value makes the line bad)
+//   spec  u8[3·n]       kinds[n] (0 Skip, 1 Number, other → line to TypeScript),
+//                       then required[n] (1 = an empty value makes the line bad),
+//                       then runEnd[n]: for a field starting a run of optional
+//                       Skip fields, the index after the run (0 elsewhere; n ≤ 255)
 //   cols  u32[n]        per field, the address of its f64[cap] column (unused for Skip)
 //   out   i32[4]        written on return: [0] where the scan stopped (start of
 //                       the first unparsed line), [1] rows now in the columns,
 //                       [2] lines parsed by this call, [3] for return 2: the
 //                       index of the '\n' ending the line left to TypeScript
+// Reads up to 15 bytes past a line's end (the padding covers the last line).
 // Returns 2 when the line at out[0] needs TypeScript, 0 otherwise (buffer done
 // or the columns full: rows == cap).
 
@@ -27,6 +30,8 @@ const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
+
+const SAT: u64 = 100000000000000000;
 
 /** Index of the first '\n' in buf[i, len), or -1. Reads up to 15 bytes past len. */
 @inline
@@ -50,6 +55,8 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
   if (s >= e) return false; // empty line
   if (<i32>load<u8>(buf + <usize>s) == comment) return false;
   const req = spec + <usize>n;
+  const run = req + <usize>n;
+  const commas = i8x16.splat(44);
   let i = s;
   let f = 0;
   while (true) {
@@ -57,7 +64,34 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
     const kind = load<u8>(spec + <usize>f);
     const fs = i;
     let v: f64 = NaN;
-    if (kind == 1) {
+    const runEnd = <i32>load<u8>(run + <usize>f);
+    if (runEnd > 0) {
+      // Optional Skip fields f … runEnd−1: find the comma ending the last of
+      // them (or the line end), 16 bytes at a time. The field count seen by
+      // the checks below is the same as field by field (as in LineParser).
+      let k = runEnd - f;
+      let j = i;
+      while (j < e) {
+        let m = i8x16.bitmask(i8x16.eq(v128.load(buf + <usize>j), commas));
+        const rem = e - j;
+        if (rem < 16) m &= (1 << rem) - 1; // bytes past the line end do not count
+        const c = <i32>popcnt<i32>(m);
+        if (c < k) {
+          k -= c;
+          j += 16;
+          continue;
+        }
+        while (--k > 0) m &= m - 1;
+        j += ctz<i32>(m);
+        break;
+      }
+      if (j < e) f = runEnd - 1;
+      else {
+        j = e;
+        f = runEnd - k; // the line ended inside the run: index of its last field
+      }
+      i = j;
+    } else if (kind == 1) {
       let c = <i32>load<u8>(buf + <usize>i);
       let neg = false;
       if (c == 45 || c == 43) {
@@ -65,10 +99,13 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
         i++;
         c = <i32>load<u8>(buf + <usize>i);
       }
-      let mant: f64 = 0;
+      // The mantissa in an integer (shorter dependency chain than f64): equal
+      // to LineParser's f64 mantissa whenever it is used (≤ 15 significant
+      // digits, < 2^53); saturates at ≥ 10^17 so it is never 0 once nonzero.
+      let mant: u64 = 0;
       const i0 = i;
       while (<u32>(c - 48) <= 9) {
-        mant = mant * 10 + <f64>(c - 48);
+        if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
         i++;
         c = <i32>load<u8>(buf + <usize>i);
       }
@@ -88,7 +125,7 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
           lead += i - f0;
         }
         while (<u32>(c - 48) <= 9) {
-          mant = mant * 10 + <f64>(c - 48);
+          if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
           i++;
           c = <i32>load<u8>(buf + <usize>i);
         }
@@ -120,7 +157,8 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
       if (ok && atSep) {
         // Outside the exact fast path: TypeScript rounds it from the text.
         if (nd - lead > 15 || scale < -22 || scale > 22) return false;
-        v = scale < 0 ? mant / unchecked(POW10[-scale]) : mant * unchecked(POW10[scale]);
+        const mf = <f64>mant;
+        v = scale < 0 ? mf / unchecked(POW10[-scale]) : mf * unchecked(POW10[scale]);
         if (neg) v = -v;
       } else if (i != fs || !atSep) return false; // not a number
     } else if (kind == 0) {
