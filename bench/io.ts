@@ -8,6 +8,8 @@
  * the 1-minute load average at the end of each case (the machine is shared:
  * wall rows/s only exceeds rows per CPU-second when a second core is free
  * for zlib, which inflates on the libuv threadpool while this thread parses).
+ * `FAIRFIT_CSV=ts` reads task_usage with the TypeScript LineParser instead of
+ * the WebAssembly scanner (the figures before the scanner).
  */
 import { existsSync, mkdtempSync, rmSync, createReadStream } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
@@ -15,7 +17,7 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { BenchRow } from './run.ts';
-import { LineParser, Problems, fileChunks } from '../src/io/csv.ts';
+import { LineParser, Problems, WasmLineScanner, fileChunks } from '../src/io/csv.ts';
 import { TASK_EVENTS_SPEC, TASK_USAGE_REPLAY_SPEC, readTaskEvents, tableBatches, usageBatches } from '../src/io/google.ts';
 import { generateTrace } from '../src/io/generate.ts';
 
@@ -160,9 +162,30 @@ export async function ioSuite(): Promise<BenchRow[]> {
       }
       return k;
     });
+    // The WebAssembly scanner the reader uses for task_usage, same rows: copied in 256 KiB of lines at a time as the reader does.
+    const scanOnly = await measure(async () => {
+      const w = new WasmLineScanner(TASK_USAGE_REPLAY_SPEC, 65536);
+      let k = 0;
+      let s = 0;
+      while (s < mem.length) {
+        const piece = mem.subarray(s, Math.min(mem.length, s + (1 << 18)));
+        const end = w.load(piece, 0);
+        if (end === 0) break;
+        for (;;) {
+          w.parseLoaded(() => undefined);
+          k += w.lines;
+          if (!w.full) break;
+          w.take();
+        }
+        s += end;
+      }
+      return k;
+    });
+    if (scanOnly.rows !== parseOnly.rows) throw new Error(`scanner read ${scanOnly.rows} rows, LineParser ${parseOnly.rows}`);
     const bytesPerRow = mem.length / parseOnly.rows;
     rows.push(row('task_usage generated: gunzip only (rows = bytes / bytes per row)', 'node:zlib', { ...inflate, rows: Math.round(inflate.rows / bytesPerRow) }, { 'bytes/row': +bytesPerRow.toFixed(1) }));
     rows.push(row(`task_usage generated: parser only, ${(parseOnly.rows / 1e6).toFixed(2)}M rows in memory`, 'fairfit LineParser', parseOnly));
+    rows.push(row(`task_usage generated: parser only, ${(scanOnly.rows / 1e6).toFixed(2)}M rows in memory`, 'fairfit WasmLineScanner', scanOnly));
     // csv-parse on the first 5·10^5 rows of the same file (cold, then warm): its rate, not a 10^7 run
     await measure((tick) => csvParseRows(usage, 5e5, tick));
     const base = await measure((tick) => csvParseRows(usage, 5e5, tick));
