@@ -4,7 +4,7 @@
  * nodes × 2 dimensions at ~90 % fill (tree vs linear scan).
  */
 import type { BenchRow } from './run.ts';
-import { meanMs } from './measure.ts';
+import { meanMs, timeMs } from './measure.ts';
 import { gini } from '../src/kernels/gini.ts';
 import { giniReference } from '../src/reference/gini.ts';
 import { capacityWeights } from '../src/kernels/capacity.ts';
@@ -17,9 +17,12 @@ import { Rng } from '../src/rng.ts';
 
 const SIZES = [1e3, 1e5, 1e6];
 
-function pair(rows: BenchRow[], name: string, n: number, wasmMs: number, refMs: number): void {
-  rows.push({ name, impl: 'wasm', meanMs: wasmMs, perSecond: (n * 1000) / wasmMs, extra: { 'ref/wasm': +(refMs / wasmMs).toFixed(2) } });
-  rows.push({ name, impl: 'reference', meanMs: refMs, perSecond: (n * 1000) / refMs });
+type Times = Awaited<ReturnType<typeof timeMs>>;
+
+/** Rows for one case; ratios and rates from the medians (the typical warm call on a noisy machine). */
+function pair(rows: BenchRow[], name: string, n: number, wasm: Times, ref: Times, impl = 'wasm', withRef = true): void {
+  rows.push({ name, impl, meanMs: wasm.mean, perSecond: (n * 1000) / wasm.p50, extra: { 'p50 ms': +wasm.p50.toFixed(3), 'min ms': +wasm.min.toFixed(3), 'ref/wasm (p50)': +(ref.p50 / wasm.p50).toFixed(2) } });
+  if (withRef) rows.push({ name, impl: 'reference', meanMs: ref.mean, perSecond: (n * 1000) / ref.p50, extra: { 'p50 ms': +ref.p50.toFixed(3), 'min ms': +ref.min.toFixed(3) } });
 }
 
 export async function kernelSuite(): Promise<BenchRow[]> {
@@ -27,21 +30,20 @@ export async function kernelSuite(): Promise<BenchRow[]> {
   const r = new Rng(42);
   for (const n of SIZES) {
     const x = Float64Array.from({ length: n }, () => r.next() * 10);
-    pair(rows, `gini n=${n}`, n, await meanMs(() => gini(x)), await meanMs(() => giniReference(x)));
+    pair(rows, `gini n=${n}`, n, await timeMs(() => gini(x)), await timeMs(() => giniReference(x)));
   }
   for (const n of SIZES) {
     const cols = { speed: Float64Array.from({ length: n }, () => 1 + r.next()), vcpus: Float64Array.from({ length: n }, () => 1 + r.below(64)), mem: Float64Array.from({ length: n }, () => r.next() * 256) };
-    pair(rows, `capacityWeights n=${n}`, n, await meanMs(() => capacityWeights(cols)), await meanMs(() => capacityWeightsReference(cols)));
+    pair(rows, `capacityWeights n=${n}`, n, await timeMs(() => capacityWeights(cols)), await timeMs(() => capacityWeightsReference(cols)));
   }
   for (const n of SIZES) {
     const users = 1000;
     const c = { dataGB: Float64Array.from({ length: n }, () => r.next() * 200), user: Int32Array.from({ length: n }, () => r.below(users)), rounds: Int32Array.from({ length: n }, () => r.below(20)), running: Int32Array.from({ length: users }, () => r.below(8)) };
-    const refMs = await meanMs(() => recomputePrioritiesReference(c));
-    pair(rows, `recomputePriorities n=${n}`, n, await meanMs(() => recomputePriorities(c)), refMs);
+    const ref = await timeMs(() => recomputePrioritiesReference(c));
+    pair(rows, `recomputePriorities n=${n}`, n, await timeMs(() => recomputePriorities(c)), ref);
     const t = new PriorityTable(n, users);
     t.dataGB.set(c.dataGB); t.user.set(c.user); t.rounds.set(c.rounds); t.running.set(c.running);
-    const resident = await meanMs(() => t.recompute());
-    rows.push({ name: `recomputePriorities n=${n}`, impl: 'wasm resident (PriorityTable)', meanMs: resident, perSecond: (n * 1000) / resident, extra: { 'ref/wasm': +(refMs / resident).toFixed(2) } });
+    pair(rows, `recomputePriorities n=${n}`, n, await timeMs(() => t.recompute()), ref, 'wasm resident (PriorityTable)', false);
     t.close();
   }
   for (const placements of SIZES) rows.push(...(await firstFitCase(10_000, placements, Math.min(placements, 20_000))));

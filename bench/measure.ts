@@ -1,12 +1,20 @@
 /** Shared timing helper for the suites: tinybench, one task at a time, mean latency in ms. */
 import { Bench } from 'tinybench';
 
-/** Mean ms of one call of `fn`, over at least `time` ms or `iterations` calls (after tinybench's warm-up). */
+/**
+ * Mean ms of one warm call of `fn`, over at least `time` ms or `iterations` calls, after a warm-up
+ * of at least 5 calls (WebAssembly starts in V8's baseline tier and first calls fault in fresh pages).
+ */
 export async function meanMs(fn: () => unknown, opts: { time?: number; iterations?: number } = {}): Promise<number> {
-  const bench = new Bench({ time: opts.time ?? 400, iterations: opts.iterations ?? 5 });
+  return (await timeMs(fn, opts)).mean;
+}
+
+/** Mean, median and fastest warm call of `fn`, ms: on a shared, noisy machine the median is the typical call. */
+export async function timeMs(fn: () => unknown, opts: { time?: number; iterations?: number } = {}): Promise<{ mean: number; p50: number; min: number }> {
+  const bench = new Bench({ time: opts.time ?? 400, iterations: opts.iterations ?? 5, warmup: true, warmupIterations: 5, warmupTime: 200 });
   bench.add('case', fn);
   await bench.run();
   const r = bench.tasks[0]!.result;
   if (r.state !== 'completed') throw new Error(`benchmark case did not complete: ${r.state === 'errored' ? r.error.message : r.state}`);
-  return r.latency.mean;
+  return { mean: r.latency.mean, p50: r.latency.p50, min: r.latency.min };
 }

@@ -32,8 +32,9 @@ export function recomputePriorities(columns: PriorityColumns, params: PriorityPa
     const running = core.putI32(columns.running);
     const p = core.putF64(block);
     const out = core.alloc(n * 8);
+    const pen = core.alloc(Math.max(columns.running.length, 1) * 8);
     checkIntegers(columns, n);
-    const status = core.exports.recomputePriorities(dataGB, user, rounds, n, running, columns.running.length, p, out);
+    const status = core.exports.recomputePriorities(dataGB, user, rounds, n, running, columns.running.length, p, out, pen);
     throwStatus(core, status, FIELDS, (f, i) => [columns.dataGB, columns.user, columns.rounds][f]?.[i]);
     return core.f64(out, n).slice();
   });
@@ -75,7 +76,7 @@ export class PriorityTable {
   readonly rounds: Int32Array;
   readonly running: Int32Array;
   private core: Core | undefined;
-  private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: [number, number] };
+  private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: [number, number]; pen: number };
   // Two result buffers: a recompute writes the idle one and flips only on
   // success, so a rejected call leaves the last result untouched.
   private readonly results: [Float64Array, Float64Array];
@@ -92,6 +93,7 @@ export class PriorityTable {
     this.ptr = {
       dataGB: core.alloc(capacity * 8), user: core.alloc(capacity * 4), rounds: core.alloc(capacity * 4),
       running: core.alloc(users * 4), params: core.alloc(8 * 16), out: [core.alloc(capacity * 8), core.alloc(capacity * 8)],
+      pen: core.alloc(Math.max(users, 1) * 8),
     };
     this.core = core;
     this.dataGB = core.f64(this.ptr.dataGB, capacity);
@@ -113,7 +115,7 @@ export class PriorityTable {
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
     core.f64(this.ptr.params, 12).set(resolvePriorityParams(params));
     const next = 1 - this.current;
-    const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out[next]!);
+    const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out[next]!, this.ptr.pen);
     throwStatus(core, status, FIELDS, (f, i) => [this.dataGB, this.user, this.rounds][f]?.[i]);
     this.current = next;
     return this.priority.subarray(0, n);

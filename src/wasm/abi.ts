@@ -15,7 +15,7 @@ export interface CoreExports {
   gini(x: number, n: number, tmp: number, hist: number, out: number): number;
   giniColumns(mat: number, rows: number, cols: number, x: number, tmp: number, hist: number, out: number): number;
   capacityWeights(speed: number, vcpu: number, mem: number, up: number, n: number, lambdaCpu: number, lambdaMem: number, out: number): number;
-  recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number): number;
+  recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number, pen: number): number;
   ffInit(n: number, d: number, size: number, cap: number, res: number, up: number, node: number, pos: number, tree: number, save: number): void;
   ffRebuild(): void;
   ffPlace(dem: number, large: number): number;
