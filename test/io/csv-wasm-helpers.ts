@@ -31,6 +31,22 @@ export const lineArbFor = (fields: number) =>
   fc
     .tuple(fc.oneof({ weight: 8, arbitrary: fc.constant(fields) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: fields + 2 }) }), fc.array(fieldArb, { minLength: fields + 2, maxLength: fields + 2 }), fc.boolean(), fc.boolean())
     .map(([n, fs, crlf, trailing]) => fs.slice(0, n).join(',') + (trailing ? ',' : '') + (crlf ? '\r' : ''));
+/**
+ * Plain decimals of 0–17 bytes (digits with at most one '.'): the shape the
+ * scanner converts 16 bytes at a time (1–15 bytes), its edges (16 and 17
+ * bytes, a lone '.', '5.', '.5', leading zeros) and now and then a field the
+ * digit-by-digit grammar must take over (sign, exponent, junk).
+ */
+export const plainArb = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.stringMatching(/^[0-9]{0,16}$/), fc.option(fc.stringMatching(/^[0-9]{0,16}$/))).map(([i, f]) => (f === null ? i : `${i}.${f}`).slice(0, 17)) },
+  { weight: 2, arbitrary: fc.stringMatching(/^0\.0{0,8}[1-9][0-9]{0,4}$/) },
+  { weight: 1, arbitrary: fieldArb },
+);
+/** Lines of {@link SPEC} made of {@link plainArb} fields. */
+export const plainLineArb = fc
+  .tuple(fc.array(plainArb, { minLength: 4, maxLength: 4 }), fc.boolean(), fc.boolean())
+  .map(([fs, crlf, trailing]) => fs.join(',') + (trailing ? ',' : '') + (crlf ? '\r' : ''));
+
 /** Lines of {@link SPEC}. */
 export const lineArb = lineArbFor(4);
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FieldKind, Problems, WasmLineScanner, readCsvBatches, wasmScannable, type CsvSpec } from '../../src/io/csv.ts';
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google.ts';
-import { csvDifferential, lineArb, skipLineArb, SKIP_SPEC, SPEC } from './csv-wasm-helpers.ts';
+import { csvDifferential, lineArb, plainLineArb, skipLineArb, SKIP_SPEC, SPEC } from './csv-wasm-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,6 +50,24 @@ describe('WasmLineScanner', () => {
 
   it('gives exactly what LineParser gives on random lines (all number shapes, junk, CRLF, column counts), batch by batch', () => {
     fc.assert(fc.property(fc.array(lineArb, { minLength: 0, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap)), { numRuns: 400 });
+  });
+
+  it('worked example: plain decimals up to 15 bytes (vectorised), 16 and more (digit by digit), dot at either end', () => {
+    const lines = ['123456789012345,0.0000007482,,5.', '1234567890123456,.5,x,00012.50', '600000000,99999999999999.9,,0.', '0,1234567890123.45,,7\r'];
+    const buf = Buffer.from(lines.join('\n') + '\n', 'latin1');
+    const w = new WasmLineScanner(SPEC, 8);
+    const bad: [number, string][] = [];
+    w.load(buf, 0);
+    expect(w.parseLoaded((k, r) => bad.push([k, r]))).toBe(buf.length);
+    expect(bad).toEqual([]);
+    const cols = w.take();
+    expect(Array.from(cols.a!.subarray(0, 4))).toEqual([123456789012345, 1234567890123456, 600000000, 0]);
+    expect(Array.from(cols.b!.subarray(0, 4))).toEqual([7.482e-7, 0.5, 99999999999999.9, 1234567890123.45]);
+    expect(Array.from(cols.d!.subarray(0, 4))).toEqual([5, 12.5, 0, 7]);
+  });
+
+  it('same on lines of plain decimals of 0–17 bytes (the 16-byte conversion and its edges)', () => {
+    fc.assert(fc.property(fc.array(plainLineArb, { minLength: 0, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap)), { numRuns: 400 });
   });
 
   it('same on lines with runs of skipped fields (counted 16 bytes at a time), a required skipped field, skips at both ends', () => {
