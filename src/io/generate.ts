@@ -20,7 +20,7 @@ import { Rng } from '../rng.ts';
 import { FIT } from './fit/params.ts';
 import { sampleQuantile, type QuantileTable } from './fit/quantiles.ts';
 import { TRACE_START } from './google.ts';
-import { WINDOW_US, taskKey, taskLevels, windowValues } from './synthetic-usage.ts';
+import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
 /** Options of {@link generateTrace}. */
 export interface GenerateOptions {
@@ -534,11 +534,13 @@ async function writeUsage(
       w.comma();
       w.sig4(out[3]!);
       w.comma();
+      // sample portion 0; aggregation type 0 exactly when the window has a 1-s CPU sample (as in the real rows)
+      const sampled = windowSample(key[i]!, k - k0[i]!, cpu);
       w.int(0);
       w.comma();
-      w.int(0);
+      w.int(sampled > 0 ? 0 : 1);
       w.comma();
-      w.sig4(cpu);
+      w.sig4(sampled);
       w.nl();
       if (w.needsFlush) await w.flush();
     }

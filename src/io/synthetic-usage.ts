@@ -125,6 +125,21 @@ export function windowValues(
   out[3] = levels[lat + 2]!;
 }
 
+/**
+ * The 1-s CPU sample of window `k` (task_usage column 19, "sampled CPU
+ * usage") for a window whose mean CPU is `cpu`, or 0 when the window has
+ * none. In the real rows only a share `sampledShare` (6 of 120) carry a
+ * sample, and exactly those have aggregation type 0; the sample is
+ * cpu·exp(μs + σs·z) (fitted log-ratio). Uses draws of the window hash that
+ * {@link windowValues} leaves unused, so it changes none of its values.
+ */
+export function windowSample(key: number, k: number, cpu: number): number {
+  const ws = windowSeed(key, k);
+  if (u32(ws, 4) >= U.sampledShare) return 0;
+  const z = Math.sqrt(-2 * Math.log(u32(ws, 2))) * Math.sin(2 * Math.PI * u32(ws, 3));
+  return Math.min(1, cpu * Math.exp(U.sampledLog.mu + U.sampledLog.sigma * z));
+}
+
 /** Options of {@link syntheticUsage}. */
 export interface SyntheticUsageOptions {
   /** PRNG seed (integer). */

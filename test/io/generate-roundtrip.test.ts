@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { generateTrace, CsvBytes, type GenerateResult } from '../../src/io/generate.ts';
-import { readGoogleTrace } from '../../src/io/google.ts';
+import { readGoogleTrace, usageBatches } from '../../src/io/google.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { FIT } from '../../src/io/fit/params.ts';
 
@@ -64,6 +64,33 @@ describe('generateTrace', () => {
       else if (u.cpu[r] !== asWritten(model.cpu[r]!) || u.mem[r] !== asWritten(model.mem[r]!) || u.maxCpu[r] !== asWritten(model.maxCpu[r]!) || u.mai[r] !== asWritten(model.mai[r]!)) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+
+  it('writes a 1-s CPU sample in the fitted share of windows, with aggregation type 0 exactly there (as in the real rows)', async () => {
+    let rows = 0;
+    let withSample = 0;
+    let ratioLog = 0;
+    for await (const b of usageBatches(join(root, 'a', 'task_usage'), { allColumns: true, strict: true })) {
+      const agg = b.cols.aggregationType!;
+      const sampled = b.cols.sampledCpu!;
+      for (let r = 0; r < b.rows; r++) {
+        const has = sampled[r]! > 0;
+        if (agg[r] !== (has ? 0 : 1)) throw new Error(`row ${rows + r}: aggregation type ${agg[r]} with sampled CPU ${sampled[r]}`);
+        if (b.cols.samplePortion![r] !== 0) throw new Error(`row ${rows + r}: sample portion ${b.cols.samplePortion![r]}`);
+        if (has) {
+          withSample++;
+          ratioLog += Math.log(sampled[r]! / b.cpu[r]!);
+        }
+      }
+      rows += b.rows;
+    }
+    expect(rows).toBe(a.rows.task_usage);
+    const u = { count: rows };
+    const share = withSample / u.count;
+    // binomial: ±4 standard deviations around the fitted share
+    const sd = Math.sqrt((FIT.usage.sampledShare * (1 - FIT.usage.sampledShare)) / u.count);
+    expect(Math.abs(share - FIT.usage.sampledShare)).toBeLessThan(4 * sd);
+    expect(Math.abs(ratioLog / withSample - FIT.usage.sampledLog.mu)).toBeLessThan((4 * FIT.usage.sampledLog.sigma) / Math.sqrt(withSample) + 1e-3);
   });
 
   it('draws priorities and CPU requests from the fitted tables', async () => {

@@ -141,6 +141,7 @@ async function main(): Promise<void> {
   const localDisk: number[] = [];
   const maxDiskIo: number[] = [];
   let usageRows = 0;
+  let sampledRows = 0; // rows with a 1-s CPU sample (column 19 > 0)
   for await (const u of usageBatches(join(traces, 'task_usage'), { ids: builder.ids, strict: true, allColumns: true })) {
     for (let i = 0; i < u.rows; i++) {
       usageRows++;
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
       if (u.mem[i]! > 0 && mreq > 0) ratioMem.push(Math.log(u.mem[i]! / mreq));
       if (cpu > 0 && u.maxCpu[i]! >= cpu) peak.push(Math.log(u.maxCpu[i]! / cpu));
       const sc = u.cols.sampledCpu![i]!;
+      if (sc > 0) sampledRows++;
       if (cpu > 0 && sc > 0) sampled.push(Math.log(sc / cpu));
       if (u.mai[i]! > 0) mai.push(Math.log(u.mai[i]!));
       if (u.cols.cpi![i]! > 0) cpi.push(Math.log(u.cols.cpi![i]!));
@@ -212,6 +214,7 @@ async function main(): Promise<void> {
       memRatioLog: meanSd(ratioMem),
       peakLog: meanSd(peak),
       sampledLog: meanSd(sampled),
+      sampledShare: +(sampledRows / Math.max(1, usageRows)).toPrecision(6),
       memPeakLog: meanSd(memBurst),
       maiLog: meanSd(mai),
       cpiLog: meanSd(cpi),

@@ -421,6 +421,7 @@ export const FIT = {
       "sigma": 0.312228,
       "n": 6
     },
+    "sampledShare": 0.05,
     "memPeakLog": {
       "mu": 0.00935367,
       "sigma": 0.0154101,
