@@ -4,7 +4,8 @@
 // Each line is parsed exactly as the TypeScript parser does it: same number
 // grammar, same Clinger fast path (exact mantissa ≤ 15 significant digits
 // times or divided by an exact power 10^0…10^22), same f64 operations, so the
-// values are bit-identical. Everything else — a bad line, an empty line, a
+// values are bit-identical (the common shape, 1–15 bytes of digits with at most
+// one '.', is converted 16 bytes at a time by shortPlain). Everything else — a bad line, an empty line, a
 // comment line, a number outside the fast path (> 15 significant digits or
 // |exponent| > 22), a Hash/Id field — is not decided here: the scan stops at
 // that line and returns 2, and TypeScript parses that one line with
@@ -78,25 +79,37 @@ for (let len = 1; len < 16; len++) {
  * f64 products). Same value as the grammar below, bit for bit: ≤ 15 digits is
  * an exact integer mantissa (< 2^53) and the scale is ≥ −14, inside the fast path.
  */
+// The vector constants of shortPlain, loaded once per csvParse call and passed
+// down: rebuilt at each use they cost ~5 % of the scan (in-process A/B).
+const K: usize = memory.data(16 * 8, 16);
+v128.store(K, i8x16.splat(44));
+v128.store(K, i8x16.splat(48), 16);
+v128.store(K, i8x16.splat(10), 32);
+v128.store(K, i8x16.splat(46), 48);
+v128.store(K, i16x8.splat(0x0a01), 64);
+v128.store(K, i16x8(100, 1, 100, 1, 100, 1, 100, 1), 80);
+v128.store(K, f64x2(1e12, 1e8), 96);
+v128.store(K, f64x2(1e4, 1), 112);
+
 @inline
-function shortPlain(buf: usize, i: i32, e: i32): bool {
+function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
   const w = v128.load(buf + <usize>i);
-  let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, i8x16.splat(44)))); // 32: no comma
+  let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, kComma))); // 32: no comma
   if (e - i < len) len = e - i; // inside a line only a comma or its end stops a field
   if (len > 15) return false;
   const lm = (1 << len) - 1;
-  const d = i8x16.sub(w, i8x16.splat(48));
-  const dig = i8x16.bitmask(i8x16.lt_u(d, i8x16.splat(10))) & lm;
-  const dot = i8x16.bitmask(i8x16.eq(w, i8x16.splat(46))) & lm;
+  const d = i8x16.sub(w, kZero);
+  const dig = i8x16.bitmask(i8x16.lt_u(d, kTen)) & lm;
+  const dot = i8x16.bitmask(i8x16.eq(w, kDot)) & lm;
   if ((dig | dot) != lm || dig == 0 || (dot & (dot - 1)) != 0) return false;
   const at = dot != 0 ? ctz<i32>(dot) : 16;
   const digits = i8x16.swizzle(d, v128.load(SHUF + <usize>((len * 17 + at) << 4)));
   // pairs: little-endian u16 lane = hi·256 + lo with lo the higher digit; ·0x0A01 >> 8 = 10·lo + hi
-  const p1 = i16x8.shr_u(i16x8.mul(digits, i16x8.splat(0x0a01)), 8);
-  const q = i32x4.dot_i16x8_s(p1, i16x8(100, 1, 100, 1, 100, 1, 100, 1)); // 4 digits per lane, q0 ≤ 999
+  const p1 = i16x8.shr_u(i16x8.mul(digits, kPair), 8);
+  const q = i32x4.dot_i16x8_s(p1, kQuad); // (100, 1) pairs: 4 digits per lane, q0 ≤ 999
   const hi = f64x2.convert_low_i32x4_s(q);
   const lo = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(q, q, 2, 3, 0, 1));
-  const s = f64x2.add(f64x2.mul(hi, f64x2(1e12, 1e8)), f64x2.mul(lo, f64x2(1e4, 1)));
+  const s = f64x2.add(f64x2.mul(hi, kHi), f64x2.mul(lo, kLo)); // (1e12, 1e8), (1e4, 1)
   const mf = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1); // exact: integers < 10^15
   const frac = at < 16 ? len - 1 - at : 0;
   plainValue = frac > 0 ? mf / unchecked(POW10[frac]) : mf * unchecked(POW10[0]);
@@ -106,13 +119,13 @@ function shortPlain(buf: usize, i: i32, e: i32): bool {
 
 /** Parses line buf[s, e) (buf[e] = '\n') into row `row`; false = leave it to TypeScript. */
 @inline
-function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32): bool {
+function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32, kComma: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
   if (e > s && load<u8>(buf + <usize>(e - 1)) == 13) e--;
   if (s >= e) return false; // empty line
   if (<i32>load<u8>(buf + <usize>s) == comment) return false;
   const req = spec + <usize>n;
   const run = req + <usize>n;
-  const commas = i8x16.splat(44);
+  const commas = kComma;
   let i = s;
   let f = 0;
   while (true) {
@@ -147,7 +160,7 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
         f = runEnd - k; // the line ended inside the run: index of its last field
       }
       i = j;
-    } else if (kind == 1 && shortPlain(buf, i, e)) {
+    } else if (kind == 1 && shortPlain(buf, i, e, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
       // the common trace shape, parsed without a branch per digit
       v = plainValue;
       i = plainEnd;
@@ -246,13 +259,21 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
  * buffer ends, the columns are full or a line needs TypeScript (see above).
  */
 export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, comment: i32, cols: usize, cap: i32, row: i32, out: usize): i32 {
+  const kComma = v128.load(K);
+  const kZero = v128.load(K, 16);
+  const kTen = v128.load(K, 32);
+  const kDot = v128.load(K, 48);
+  const kPair = v128.load(K, 64);
+  const kQuad = v128.load(K, 80);
+  const kHi = v128.load(K, 96);
+  const kLo = v128.load(K, 112);
   let lines = 0;
   let code = 0;
   let nl = -1;
   while (pos < len && row < cap) {
     nl = findNewline(buf, pos, len);
     if (nl < 0) break;
-    if (!parseLine(buf, pos, nl, spec, n, comment, cols, row)) {
+    if (!parseLine(buf, pos, nl, spec, n, comment, cols, row, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
       code = 2;
       break;
     }
