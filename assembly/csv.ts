@@ -19,10 +19,12 @@
 //                       then runEnd[n]: for a field starting a run of optional
 //                       Skip fields, the index after the run (0 elsewhere; n ≤ 255)
 //   cols  u32[n]        per field, the address of its f64[cap] column (unused for Skip)
-//   out   i32[4]        written on return: [0] where the scan stopped (start of
+//   out   i32[5]        written on return: [0] where the scan stopped (start of
 //                       the first unparsed line), [1] rows now in the columns,
 //                       [2] lines parsed by this call, [3] for return 2: the
-//                       index of the '\n' ending the line left to TypeScript
+//                       index of the '\n' ending the line left to TypeScript,
+//                       [4] of the lines parsed, those fastLine did not take
+//                       (parsed digit by digit by parseLine: a diagnostic)
 // Reads up to 15 bytes past a line's end (the padding covers the last line).
 // Returns 2 when the line at out[0] needs TypeScript, 0 otherwise (buffer done
 // or the columns full: rows == cap).
@@ -67,21 +69,9 @@ for (let len = 1; len < 16; len++) {
   }
 }
 
-/**
- * The number at buf[i…] when it is the common trace shape — 1 to 15 bytes of
- * digits with at most one '.', ending at a comma or at the line end e — into
- * plainValue / plainEnd; false for anything else (signs, exponents, long or
- * empty fields, junk: the digit-by-digit grammar below decides those).
- * Why: the digit loops' exits are data-dependent branches the CPU mispredicts
- * about once per number; here one 16-byte load gives the field's length, the
- * dot and the digits, a table shuffle drops the dot and right-aligns the
- * digits, and multiply-adds make the integer (pairs, quads, then four exact
- * f64 products). Same value as the grammar below, bit for bit: ≤ 15 digits is
- * an exact integer mantissa (< 2^53) and the scale is ≥ −14, inside the fast path.
- */
-// The vector constants of shortPlain, loaded once per csvParse call and passed
-// down: rebuilt at each use they cost ~5 % of the scan (in-process A/B).
-const K: usize = memory.data(16 * 8, 16);
+// The vector constants of the fast paths, loaded once per csvParse call and
+// passed down: rebuilt at each use they cost ~5 % of the scan (in-process A/B).
+const K: usize = memory.data(16 * 9, 16);
 v128.store(K, i8x16.splat(44));
 v128.store(K, i8x16.splat(48), 16);
 v128.store(K, i8x16.splat(10), 32);
@@ -90,13 +80,22 @@ v128.store(K, i16x8.splat(0x0a01), 64);
 v128.store(K, i16x8(100, 1, 100, 1, 100, 1, 100, 1), 80);
 v128.store(K, f64x2(1e12, 1e8), 96);
 v128.store(K, f64x2(1e4, 1), 112);
+v128.store(K, i8x16.splat(10), 128); // '\n' (same bytes as "ten", kept apart for clarity)
 
+/**
+ * The field w[0, len) (len ≤ 15, w = 16 bytes from the field's start) into
+ * plainValue when it is the common trace shape — digits with at most one '.'
+ * and at least one digit; false for anything else (signs, exponents, empty
+ * fields, junk: the digit-by-digit grammar of parseLine decides those).
+ * Why: digit loops end at data-dependent branches the CPU mispredicts about
+ * once per number; here the digits and the dot come from two compares, a
+ * table shuffle drops the dot and right-aligns the digits, and multiply-adds
+ * make the integer (pairs, quads, then four exact f64 products). Same value
+ * as parseLine's grammar, bit for bit: ≤ 15 digits is an exact integer
+ * mantissa (< 2^53) and the scale is ≥ −14, inside the exact fast path.
+ */
 @inline
-function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
-  const w = v128.load(buf + <usize>i);
-  let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, kComma))); // 32: no comma
-  if (e - i < len) len = e - i; // inside a line only a comma or its end stops a field
-  if (len > 15) return false;
+function plainOf(w: v128, len: i32, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
   const lm = (1 << len) - 1;
   const d = i8x16.sub(w, kZero);
   const dig = i8x16.bitmask(i8x16.lt_u(d, kTen)) & lm;
@@ -113,8 +112,84 @@ function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen:
   const mf = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1); // exact: integers < 10^15
   const frac = at < 16 ? len - 1 - at : 0;
   plainValue = frac > 0 ? mf / unchecked(POW10[frac]) : mf * unchecked(POW10[0]);
+  return true;
+}
+
+/** plainOf for the field at buf[i…] of the line ending at e (its end into plainEnd). */
+@inline
+function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
+  const w = v128.load(buf + <usize>i);
+  let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, kComma))); // 32: no comma
+  if (e - i < len) len = e - i; // inside a line only a comma or its end stops a field
+  if (len > 15) return false;
+  if (!plainOf(w, len, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return false;
   plainEnd = i + len;
   return true;
+}
+
+/**
+ * The common line in one pass, without searching its end first: every
+ * Number field plain (plainOf), only optional skipped fields, LF ending, the
+ * right field count. Returns the index of the line's '\n', or −1 for
+ * anything else — then parseLine takes the whole line from its start (it
+ * rewrites the same row), so this decides nothing parseLine would not.
+ */
+@inline
+function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32, kComma: v128, kNl: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): i32 {
+  const c0 = <i32>load<u8>(buf + <usize>s);
+  if (c0 == 10 || c0 == 13 || c0 == comment) return -1; // empty (LF or CRLF) or a comment: parseLine says so
+  const run = spec + <usize>(n << 1);
+  let i = s;
+  let f = 0;
+  while (i < len) {
+    const runEnd = <i32>load<u8>(run + <usize>f);
+    if (runEnd > 0) {
+      // optional skipped fields f … runEnd−1: k commas end them (k − 1 and the '\n' when the run ends the line)
+      let k = runEnd - f;
+      const last = runEnd == n;
+      if (last) k--;
+      let j = i;
+      while (true) {
+        const w = v128.load(buf + <usize>j);
+        let m = i8x16.bitmask(i8x16.eq(w, kComma));
+        const nlm = i8x16.bitmask(i8x16.eq(w, kNl));
+        if (nlm != 0) m &= (nlm & -nlm) - 1; // only the commas before the line end
+        const c = <i32>popcnt<i32>(m);
+        if (!last) {
+          if (c >= k) {
+            while (--k > 0) m &= m - 1;
+            i = j + ctz<i32>(m) + 1; // after the k-th comma
+            f = runEnd;
+            break;
+          }
+          if (nlm != 0) return -1; // the line ends inside the run: too few fields
+        } else {
+          if (c > k) return -1; // more fields than the spec has
+          if (nlm != 0) {
+            if (c != k) return -1; // too few
+            const nl = j + ctz<i32>(nlm);
+            return nl < len ? nl : -1;
+          }
+        }
+        k -= c;
+        j += 16;
+        if (j >= len) return -1;
+      }
+      continue;
+    }
+    if (load<u8>(spec + <usize>f) != 1) return -1; // a required skipped field (or another kind)
+    const w = v128.load(buf + <usize>i);
+    const flen = ctz<i32>(i8x16.bitmask(v128.or(i8x16.eq(w, kComma), i8x16.eq(w, kNl))));
+    if (flen > 15) return -1;
+    if (!plainOf(w, flen, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return -1;
+    store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), plainValue);
+    i += flen;
+    f++;
+    if (load<u8>(buf + <usize>i) == 10) return f == n && i < len ? i : -1;
+    i++; // the comma
+    if (f >= n) return -1; // more than n fields
+  }
+  return -1;
 }
 
 /** Parses line buf[s, e) (buf[e] = '\n') into row `row`; false = leave it to TypeScript. */
@@ -267,15 +342,21 @@ export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, co
   const kQuad = v128.load(K, 80);
   const kHi = v128.load(K, 96);
   const kLo = v128.load(K, 112);
+  const kNl = v128.load(K, 128);
   let lines = 0;
+  let slow = 0;
   let code = 0;
   let nl = -1;
   while (pos < len && row < cap) {
-    nl = findNewline(buf, pos, len);
-    if (nl < 0) break;
-    if (!parseLine(buf, pos, nl, spec, n, comment, cols, row, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
-      code = 2;
-      break;
+    nl = fastLine(buf, pos, len, spec, n, comment, cols, row, kComma, kNl, kZero, kTen, kDot, kPair, kQuad, kHi, kLo);
+    if (nl < 0) {
+      nl = findNewline(buf, pos, len);
+      if (nl < 0) break;
+      if (!parseLine(buf, pos, nl, spec, n, comment, cols, row, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
+        code = 2;
+        break;
+      }
+      slow++;
     }
     row++;
     lines++;
@@ -285,5 +366,6 @@ export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, co
   store<i32>(out, row, 4);
   store<i32>(out, lines, 8);
   store<i32>(out, nl, 12);
+  store<i32>(out, slow, 16);
   return code;
 }

@@ -469,15 +469,21 @@ export async function* usageBatches(path: string, opts: GoogleReadOptions & { id
   const spec = opts.allColumns ? TASK_USAGE_SPEC : TASK_USAGE_REPLAY_SPEC;
   for await (const b of tableBatches(path, spec, problems, opts)) {
     const n = b.rows;
-    const task = new Int32Array(n).fill(-1);
+    const task = new Int32Array(n);
     const job = b.cols.jobId!;
     const idx = b.cols.taskIndex!;
     if (ids) for (let i = 0; i < n; i++) task[i] = ids.get(job[i]!, idx[i]!);
+    else task.fill(-1);
     const start = b.cols.start!;
     const end = b.cols.end!;
+    // traceTime, written out: this loop runs once per row of the largest table
     for (let i = 0; i < n; i++) {
-      start[i] = traceTime(start[i]!);
-      end[i] = traceTime(end[i]!);
+      const s = start[i]!;
+      const e = end[i]!;
+      if (s === 0) start[i] = TRACE_START;
+      else if (s >= AFTER_TRACE) start[i] = Number.POSITIVE_INFINITY;
+      if (e === 0) end[i] = TRACE_START;
+      else if (e >= AFTER_TRACE) end[i] = Number.POSITIVE_INFINITY;
     }
     yield {
       rows: n,

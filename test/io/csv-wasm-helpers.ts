@@ -65,6 +65,24 @@ export const SKIP_SPEC: CsvSpec = {
     { name: 's5', kind: FieldKind.Skip },
   ],
 };
+/**
+ * Small specs for the one-pass line path's edges: a line that is one skip
+ * run (so only its commas and its end decide), a skip run ending the line
+ * after a number, a lone number.
+ */
+export const SMALL_SPECS: CsvSpec[] = [
+  { format: 'skip1', fields: [{ name: 's', kind: FieldKind.Skip }] },
+  { format: 'skip3', fields: [{ name: 's0', kind: FieldKind.Skip }, { name: 's1', kind: FieldKind.Skip }, { name: 's2', kind: FieldKind.Skip }] },
+  { format: 'num-skips', fields: [{ name: 'a', kind: FieldKind.Number }, { name: 's0', kind: FieldKind.Skip }, { name: 's1', kind: FieldKind.Skip }] },
+  { format: 'num1', fields: [{ name: 'a', kind: FieldKind.Number }] },
+];
+/** Lines for {@link SMALL_SPECS}: random ones, and empty, CR-only, comma-only and CR-inside lines. */
+export const smallLineArb = fc.oneof(
+  lineArbFor(3),
+  fc.constantFrom('', '\r', '\r\r', ',', ',,', ',,,', ',\r', ',,\r', '1', '1\r', '1,,', '1,\r,', '\r,1', '1.5,,x', '12345678901234567890,,'),
+  fc.stringMatching(/^[0-9.,\r]{0,40}$/),
+);
+
 /** Lines of {@link SKIP_SPEC}, with long skipped fields now and then (more than 16 bytes per skip run). */
 export const skipLineArb = fc.oneof(
   lineArbFor(9),

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FieldKind, Problems, WasmLineScanner, readCsvBatches, wasmScannable, type CsvSpec } from '../../src/io/csv.ts';
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google.ts';
-import { csvDifferential, lineArb, plainLineArb, skipLineArb, SKIP_SPEC, SPEC } from './csv-wasm-helpers.ts';
+import { csvDifferential, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,6 +68,36 @@ describe('WasmLineScanner', () => {
 
   it('same on lines of plain decimals of 0–17 bytes (the 16-byte conversion and its edges)', () => {
     fc.assert(fc.property(fc.array(plainLineArb, { minLength: 0, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap)), { numRuns: 400 });
+  });
+
+  it('same on small specs (one skip run, a run ending the line, one number) with empty, CR-only and comma-only lines', () => {
+    for (const spec of SMALL_SPECS) {
+      fc.assert(fc.property(fc.array(smallLineArb, { minLength: 0, maxLength: 40 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap, spec)), { numRuns: 150 });
+    }
+  });
+
+  it('takes clean task_usage-shaped lines in one pass (slowLines = 0), skip runs across 16-byte blocks included', () => {
+    const spec = TASK_USAGE_REPLAY_SPEC;
+    const skip = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-z0-9.]{0,4}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9.]{5,24}$/) });
+    const num = fc.oneof(fc.stringMatching(/^[0-9]{1,13}$/), fc.stringMatching(/^[0-9]{1,3}\.[0-9]{1,11}$/), fc.stringMatching(/^0\.0{0,6}[1-9][0-9]{0,3}$/));
+    const line = fc.tuple(...spec.fields.map((f) => (f.kind === FieldKind.Skip ? skip : num))).map((fs) => fs.join(','));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), (lines) => {
+        csvDifferential(lines, 64, spec);
+        const w = new WasmLineScanner(spec, 64);
+        const buf = Buffer.from(lines.map((l) => l + '\n').join(''), 'latin1');
+        w.load(buf, 0);
+        w.parseLoaded(() => undefined);
+        expect(w.rows).toBe(lines.length);
+        expect(w.slowLines).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+    // and a line it must not take in one pass still counts
+    const w = new WasmLineScanner(spec, 4);
+    w.load(Buffer.from('1,2,3,4,5,-6' + ',0'.repeat(14) + '\n'), 0);
+    w.parseLoaded(() => undefined);
+    expect([w.rows, w.slowLines]).toEqual([1, 1]);
   });
 
   it('same on lines with runs of skipped fields (counted 16 bytes at a time), a required skipped field, skips at both ends', () => {
