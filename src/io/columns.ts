@@ -5,12 +5,15 @@
  * @module
  */
 
-/** A Float64Array that grows by doubling. */
-export class F64Column {
-  data: Float64Array;
+/** A typed array that grows by doubling; `make` allocates the array type. */
+class Column<T extends Float64Array | Int32Array> {
+  data: T;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(Math.max(16, capacity));
+  constructor(
+    private readonly make: (n: number) => T,
+    capacity: number,
+  ) {
+    this.data = make(Math.max(16, capacity));
   }
   /** Appends one value. */
   push(v: number): void {
@@ -22,40 +25,27 @@ export class F64Column {
     if (n <= this.data.length) return;
     let cap = this.data.length;
     while (cap < n) cap *= 2;
-    const next = new Float64Array(cap);
+    const next = this.make(cap);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
   /** A right-sized copy of the values. */
-  toArray(): Float64Array {
-    return this.data.slice(0, this.length);
+  toArray(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/** A Float64Array that grows by doubling. */
+export class F64Column extends Column<Float64Array> {
+  constructor(capacity = 1024) {
+    super((n) => new Float64Array(n), capacity);
   }
 }
 
 /** An Int32Array that grows by doubling. */
-export class I32Column {
-  data: Int32Array;
-  length = 0;
+export class I32Column extends Column<Int32Array> {
   constructor(capacity = 1024) {
-    this.data = new Int32Array(Math.max(16, capacity));
-  }
-  /** Appends one value. */
-  push(v: number): void {
-    if (this.length === this.data.length) this.grow(this.length + 1);
-    this.data[this.length++] = v;
-  }
-  /** Makes room for `n` values in total. */
-  grow(n: number): void {
-    if (n <= this.data.length) return;
-    let cap = this.data.length;
-    while (cap < n) cap *= 2;
-    const next = new Int32Array(cap);
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-  /** A right-sized copy of the values. */
-  toArray(): Int32Array {
-    return this.data.slice(0, this.length);
+    super((n) => new Int32Array(n), capacity);
   }
 }
 
