@@ -4,12 +4,15 @@
 // Each line is parsed exactly as the TypeScript parser does it: same number
 // grammar, same Clinger fast path (exact mantissa ≤ 15 significant digits
 // times or divided by an exact power 10^0…10^22), same f64 operations, so the
-// values are bit-identical (the common shape, 1–15 bytes of digits with at most
-// one '.', is converted 16 bytes at a time by shortPlain). Everything else — a bad line, an empty line, a
+// values are bit-identical. Three tiers, each deciding only what it can:
+// fastLine takes the common line in one pass (LF end, right field count,
+// plain numbers of 1–15 bytes converted 16 bytes at a time by plainOf, only
+// optional skipped fields); parseLine takes any other line from its start,
+// field by field; and what it does not decide — a bad line, an empty line, a
 // comment line, a number outside the fast path (> 15 significant digits or
-// |exponent| > 22), a Hash/Id field — is not decided here: the scan stops at
-// that line and returns 2, and TypeScript parses that one line with
-// `parseLine` (exact reason, exact rounding) and resumes after it.
+// |exponent| > 22), a Hash/Id field — stops the scan at that line (return 2):
+// TypeScript parses that one line with `parseLine` (exact reason, exact
+// rounding) and resumes after it.
 //
 // Memory:
 //   buf   u8[len + 16]  whole '\n'-terminated lines (16 readable bytes after len
@@ -24,7 +27,7 @@
 //                       [2] lines parsed by this call, [3] for return 2: the
 //                       index of the '\n' ending the line left to TypeScript,
 //                       [4] of the lines parsed, those fastLine did not take
-//                       (parsed digit by digit by parseLine: a diagnostic)
+//                       (parsed field by field by parseLine: a diagnostic)
 // Reads up to 15 bytes past a line's end (the padding covers the last line).
 // Returns 2 when the line at out[0] needs TypeScript, 0 otherwise (buffer done
 // or the columns full: rows == cap).
@@ -71,7 +74,7 @@ for (let len = 1; len < 16; len++) {
 
 // The vector constants of the fast paths, loaded once per csvParse call and
 // passed down: rebuilt at each use they cost ~5 % of the scan (in-process A/B).
-const K: usize = memory.data(16 * 9, 16);
+const K: usize = memory.data(16 * 8, 16);
 v128.store(K, i8x16.splat(44));
 v128.store(K, i8x16.splat(48), 16);
 v128.store(K, i8x16.splat(10), 32);
@@ -80,7 +83,6 @@ v128.store(K, i16x8.splat(0x0a01), 64);
 v128.store(K, i16x8(100, 1, 100, 1, 100, 1, 100, 1), 80);
 v128.store(K, f64x2(1e12, 1e8), 96);
 v128.store(K, f64x2(1e4, 1), 112);
-v128.store(K, i8x16.splat(10), 128); // '\n' (same bytes as "ten", kept apart for clarity)
 
 /**
  * The field w[0, len) (len ≤ 15, w = 16 bytes from the field's start) into
@@ -342,7 +344,7 @@ export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, co
   const kQuad = v128.load(K, 80);
   const kHi = v128.load(K, 96);
   const kLo = v128.load(K, 112);
-  const kNl = v128.load(K, 128);
+  const kNl = kTen; // '\n' is byte 10
   let lines = 0;
   let slow = 0;
   let code = 0;
