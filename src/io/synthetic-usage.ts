@@ -130,8 +130,10 @@ export function windowValues(
  * usage") for a window whose mean CPU is `cpu`, or 0 when the window has
  * none. In the real rows only a share `sampledShare` (6 of 120) carry a
  * sample, and exactly those have aggregation type 0; the sample is
- * cpu·exp(μs + σs·z) (fitted log-ratio). Uses draws of the window hash that
- * {@link windowValues} leaves unused, so it changes none of its values.
+ * cpu·exp(μs + σs·z) (fitted log-ratio). z is the sine half of the second
+ * Box–Muller pair of {@link windowValues} (which uses only the cosine half)
+ * and the has-a-sample draw a fifth uniform of the window hash, so none of
+ * windowValues' values changes.
  */
 export function windowSample(key: number, k: number, cpu: number): number {
   const ws = windowSeed(key, k);
