@@ -85,26 +85,53 @@ v128.store(K, f64x2(1e12, 1e8), 96);
 v128.store(K, f64x2(1e4, 1), 112);
 
 /**
- * The field w[0, len) (len ≤ 15, w = 16 bytes from the field's start) into
- * plainValue when it is the common trace shape — digits with at most one '.'
- * and at least one digit; false for anything else (signs, exponents, empty
- * fields, junk: the digit-by-digit grammar of parseLine decides those).
+ * The field at buf[i, i + len) (len ≤ 15; w = its first 16 bytes) into
+ * plainValue when it has the common trace shape — digits with at most one
+ * '.' and at least one digit, then optionally an exponent `e`/`E`, a sign and
+ * digits (the real task_events write `7.057e-05`) — and its scale is within
+ * ±22; false for anything else (signs, empty fields, junk, big exponents: the
+ * digit-by-digit grammar of parseLine decides those).
  * Why: digit loops end at data-dependent branches the CPU mispredicts about
  * once per number; here the digits and the dot come from two compares, a
  * table shuffle drops the dot and right-aligns the digits, and multiply-adds
  * make the integer (pairs, quads, then four exact f64 products). Same value
  * as parseLine's grammar, bit for bit: ≤ 15 digits is an exact integer
- * mantissa (< 2^53) and the scale is ≥ −14, inside the exact fast path.
+ * mantissa (< 2^53), scaled by the same exact power of ten the same way.
  */
 @inline
-function plainOf(w: v128, len: i32, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
-  const lm = (1 << len) - 1;
+function plainOf(buf: usize, i: i32, w: v128, len: i32, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
   const d = i8x16.sub(w, kZero);
-  const dig = i8x16.bitmask(i8x16.lt_u(d, kTen)) & lm;
-  const dot = i8x16.bitmask(i8x16.eq(w, kDot)) & lm;
-  if ((dig | dot) != lm || dig == 0 || (dot & (dot - 1)) != 0) return false;
+  const digAll = i8x16.bitmask(i8x16.lt_u(d, kTen));
+  const dotAll = i8x16.bitmask(i8x16.eq(w, kDot));
+  let lm = (1 << len) - 1;
+  let mlen = len;
+  let ex = 0;
+  if (((digAll | dotAll) & lm) != lm) {
+    // Not digits and dots only: an exponent (then only here, off the common path), or not plain.
+    const em = i8x16.bitmask(i8x16.eq(v128.or(w, i8x16.splat(32)), i8x16.splat(101))) & lm; // 'e' or 'E'
+    if (em == 0) return false;
+    mlen = ctz<i32>(em);
+    lm = (1 << mlen) - 1;
+    if (((digAll | dotAll) & lm) != lm) return false;
+    const end = i + len;
+    let j = i + mlen + 1;
+    const sign = <i32>load<u8>(buf + <usize>j);
+    if (sign == 45 || sign == 43) j++;
+    if (j >= end) return false; // no exponent digits
+    while (j < end) {
+      const c = <i32>load<u8>(buf + <usize>j) - 48;
+      if (<u32>c > 9) return false;
+      ex = ex * 10 + c;
+      if (ex > 22 + 15) return false; // outside the exact range whatever the mantissa (checked exactly below)
+      j++;
+    }
+    if (sign == 45) ex = -ex;
+  }
+  const dig = digAll & lm;
+  const dot = dotAll & lm;
+  if (dig == 0 || (dot & (dot - 1)) != 0) return false;
   const at = dot != 0 ? ctz<i32>(dot) : 16;
-  const digits = i8x16.swizzle(d, v128.load(SHUF + <usize>((len * 17 + at) << 4)));
+  const digits = i8x16.swizzle(d, v128.load(SHUF + <usize>((mlen * 17 + at) << 4)));
   // pairs: little-endian u16 lane = hi·256 + lo with lo the higher digit; ·0x0A01 >> 8 = 10·lo + hi
   const p1 = i16x8.shr_u(i16x8.mul(digits, kPair), 8);
   const q = i32x4.dot_i16x8_s(p1, kQuad); // (100, 1) pairs: 4 digits per lane, q0 ≤ 999
@@ -112,8 +139,9 @@ function plainOf(w: v128, len: i32, kZero: v128, kTen: v128, kDot: v128, kPair: 
   const lo = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(q, q, 2, 3, 0, 1));
   const s = f64x2.add(f64x2.mul(hi, kHi), f64x2.mul(lo, kLo)); // (1e12, 1e8), (1e4, 1)
   const mf = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1); // exact: integers < 10^15
-  const frac = at < 16 ? len - 1 - at : 0;
-  plainValue = frac > 0 ? mf / unchecked(POW10[frac]) : mf * unchecked(POW10[0]);
+  const scale = ex - (at < 16 ? mlen - 1 - at : 0);
+  if (scale < -22 || scale > 22) return false;
+  plainValue = scale < 0 ? mf / unchecked(POW10[-scale]) : mf * unchecked(POW10[scale]);
   return true;
 }
 
@@ -124,9 +152,70 @@ function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen:
   let len = ctz<i32>(i8x16.bitmask(i8x16.eq(w, kComma))); // 32: no comma
   if (e - i < len) len = e - i; // inside a line only a comma or its end stops a field
   if (len > 15) return false;
-  if (!plainOf(w, len, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return false;
+  if (!plainOf(buf, i, w, len, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return false;
   plainEnd = i + len;
   return true;
+}
+
+// Written by hashField / idField: the index of the comma or line end after the field.
+let fieldStop: i32 = 0;
+
+/**
+ * A Hash field buf[i…] up to a comma or e: LineParser's 53-bit key of its
+ * bytes (two 32-bit multiplicative hashes, the same integer operations), NaN
+ * when empty.
+ */
+@inline
+function hashField(buf: usize, i: i32, e: i32): f64 {
+  const fs = i;
+  let h1: u32 = 0x811c9dc5;
+  let h2: u32 = 0x2545f491;
+  while (i < e) {
+    const c = <u32>load<u8>(buf + <usize>i);
+    if (c == 44) break;
+    h1 = (h1 ^ c) * 0x01000193;
+    h2 = (h2 + c) * 0x5bd1e995;
+    i++;
+  }
+  fieldStop = i;
+  return i > fs ? <f64>h1 * 2097152 + <f64>((h2 ^ (h2 >> 15)) >> 11) : NaN;
+}
+
+/**
+ * An Id field buf[i…] up to a comma or e (e.g. `m_1932`): the number of its
+ * trailing digits as LineParser computes it (f64 ·10 + digit); NaN when empty
+ * or when it has no trailing digits (then the line is LineParser's to reject).
+ */
+@inline
+function idField(buf: usize, i: i32, e: i32): f64 {
+  let x: f64 = 0;
+  let digits = 0;
+  while (i < e) {
+    const c = <i32>load<u8>(buf + <usize>i);
+    if (c == 44) break;
+    if (<u32>(c - 48) <= 9) {
+      x = x * 10 + <f64>(c - 48);
+      digits++;
+    } else {
+      x = 0;
+      digits = 0;
+    }
+    i++;
+  }
+  fieldStop = i;
+  return digits > 0 ? x : NaN;
+}
+
+/** Index of the first ',' or '\n' in buf from i (16 bytes at a time; a '\n' is always ahead). */
+@inline
+function commaOrNewline(buf: usize, i: i32, len: i32, kComma: v128, kNl: v128): i32 {
+  while (i < len) {
+    const w = v128.load(buf + <usize>i);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(w, kComma), i8x16.eq(w, kNl)));
+    if (m != 0) return i + ctz<i32>(m);
+    i += 16;
+  }
+  return len;
 }
 
 /**
@@ -140,7 +229,8 @@ function shortPlain(buf: usize, i: i32, e: i32, kComma: v128, kZero: v128, kTen:
 function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32, kComma: v128, kNl: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): i32 {
   const c0 = <i32>load<u8>(buf + <usize>s);
   if (c0 == 10 || c0 == 13 || c0 == comment) return -1; // empty (LF or CRLF) or a comment: parseLine says so
-  const run = spec + <usize>(n << 1);
+  const req = spec + <usize>n;
+  const run = req + <usize>n;
   let i = s;
   let f = 0;
   while (i < len) {
@@ -179,13 +269,29 @@ function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i3
       }
       continue;
     }
-    if (load<u8>(spec + <usize>f) != 1) return -1; // a required skipped field (or another kind)
-    const w = v128.load(buf + <usize>i);
-    const flen = ctz<i32>(i8x16.bitmask(v128.or(i8x16.eq(w, kComma), i8x16.eq(w, kNl))));
-    if (flen > 15) return -1;
-    if (!plainOf(w, flen, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return -1;
-    store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), plainValue);
-    i += flen;
+    const kind = load<u8>(spec + <usize>f);
+    let v: f64;
+    if (kind == 1) {
+      const w = v128.load(buf + <usize>i);
+      const flen = ctz<i32>(i8x16.bitmask(v128.or(i8x16.eq(w, kComma), i8x16.eq(w, kNl))));
+      if (flen == 0) {
+        if (load<u8>(req + <usize>f) != 0) return -1; // a mandatory field is missing
+        v = NaN;
+      } else {
+        if (flen > 15) return -1;
+        if (!plainOf(buf, i, w, flen, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) return -1;
+        v = plainValue;
+      }
+      i += flen;
+    } else if (kind == 2 || kind == 3) {
+      const end = commaOrNewline(buf, i, len, kComma, kNl);
+      if (end >= len || (end > i && load<u8>(buf + <usize>(end - 1)) == 13)) return -1; // CR before the line end: parseLine strips it
+      if (end == i && load<u8>(req + <usize>f) != 0) return -1;
+      v = kind == 2 ? hashField(buf, i, end) : idField(buf, i, end);
+      if (kind == 3 && end > i && isNaN(v)) return -1; // no digits
+      i = end;
+    } else return -1; // a required skipped field
+    store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
     f++;
     if (load<u8>(buf + <usize>i) == 10) return f == n && i < len ? i : -1;
     i++; // the comma
@@ -313,7 +419,14 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
       } else if (i != fs || !atSep) return false; // not a number
     } else if (kind == 0) {
       while (i < e && load<u8>(buf + <usize>i) != 44) i++;
-    } else return false; // Hash / Id: not ported
+    } else if (kind == 2) {
+      v = hashField(buf, i, e);
+      i = fieldStop;
+    } else if (kind == 3) {
+      v = idField(buf, i, e);
+      i = fieldStop;
+      if (i > fs && isNaN(v)) return false; // no digits: TypeScript names the field
+    } else return false;
     if (i == fs && load<u8>(req + <usize>f) == 1) return false; // missing
     if (kind != 0) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
     f++;

@@ -465,9 +465,9 @@ export class LineParser {
   }
 }
 
-/** True when {@link WasmLineScanner} can take the spec: comma-separated, only Number and Skip fields. */
+/** True when {@link WasmLineScanner} can take the spec: comma-separated, 1–255 fields (every field kind is ported). */
 export function wasmScannable(spec: CsvSpec): boolean {
-  return spec.separator !== 'whitespace' && spec.fields.length > 0 && spec.fields.length <= 255 && spec.fields.every((f) => f.kind === FieldKind.Number || f.kind === FieldKind.Skip);
+  return spec.separator !== 'whitespace' && spec.fields.length > 0 && spec.fields.length <= 255;
 }
 
 /**
@@ -476,7 +476,7 @@ export function wasmScannable(spec: CsvSpec): boolean {
  * reasons. Complete lines are copied once per chunk into the core's memory
  * ({@link load}) and scanned there into one f64 column per kept field;
  * a line the scanner does not decide (bad, empty, comment, a number outside
- * the exact fast path) is parsed by a one-row {@link LineParser} and the
+ * the exact fast path, an Id without digits) is parsed by a one-row {@link LineParser} and the
  * scan resumes after it. Columns are copied out once per batch ({@link take}).
  * Only for specs where {@link wasmScannable} is true.
  */
@@ -511,7 +511,7 @@ export class WasmLineScanner {
   private readonly one: LineParser;
 
   constructor(readonly spec: CsvSpec, readonly capacity: number) {
-    if (!wasmScannable(spec)) throw new FairfitError('INVALID_OPTION', `${spec.format}: the WebAssembly scanner takes only comma-separated Number/Skip fields`, { format: spec.format });
+    if (!wasmScannable(spec)) throw new FairfitError('INVALID_OPTION', `${spec.format}: the WebAssembly scanner takes only comma-separated specs of 1–255 fields`, { format: spec.format });
     const core = new Core();
     this.core = core;
     const n = spec.fields.length;

@@ -32,14 +32,21 @@ export const lineArbFor = (fields: number) =>
     .tuple(fc.oneof({ weight: 8, arbitrary: fc.constant(fields) }, { weight: 2, arbitrary: fc.integer({ min: 0, max: fields + 2 }) }), fc.array(fieldArb, { minLength: fields + 2, maxLength: fields + 2 }), fc.boolean(), fc.boolean())
     .map(([n, fs, crlf, trailing]) => fs.slice(0, n).join(',') + (trailing ? ',' : '') + (crlf ? '\r' : ''));
 /**
- * Plain decimals of 0–17 bytes (digits with at most one '.'): the shape the
- * scanner converts 16 bytes at a time (1–15 bytes), its edges (16 and 17
- * bytes, a lone '.', '5.', '.5', leading zeros) and now and then a field the
- * digit-by-digit grammar must take over (sign, exponent, junk).
+ * Plain decimals of 0–17 bytes (digits with at most one '.', optionally an
+ * exponent): the shape the scanner converts 16 bytes at a time (1–15 bytes),
+ * its edges (16 and 17 bytes, a lone '.', '5.', '.5', leading zeros, 'e'
+ * without digits, exponents past ±22) and now and then a field the
+ * digit-by-digit grammar must take over (sign, junk).
  */
 export const plainArb = fc.oneof(
   { weight: 8, arbitrary: fc.tuple(fc.stringMatching(/^[0-9]{0,16}$/), fc.option(fc.stringMatching(/^[0-9]{0,16}$/))).map(([i, f]) => (f === null ? i : `${i}.${f}`).slice(0, 17)) },
   { weight: 2, arbitrary: fc.stringMatching(/^0\.0{0,8}[1-9][0-9]{0,4}$/) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.stringMatching(/^[0-9]{0,7}(\.[0-9]{0,7})?$/), fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.stringMatching(/^[0-9]{0,3}$/))
+      .map(([m, e, sign, x]) => `${m}${e}${sign}${x}`.slice(0, 17)),
+  },
   { weight: 1, arbitrary: fieldArb },
 );
 /** Lines of {@link SPEC} made of {@link plainArb} fields. */
@@ -49,6 +56,39 @@ export const plainLineArb = fc
 
 /** Lines of {@link SPEC}. */
 export const lineArb = lineArbFor(4);
+
+/** Hash and Id fields beside numbers: a mandatory hash, an optional id, an optional number (task_events' user, Alibaba's `m_…`). */
+export const HASH_ID_SPEC: CsvSpec = {
+  format: 'hash-id',
+  fields: [
+    { name: 'a', kind: FieldKind.Number, required: true },
+    { name: 'h', kind: FieldKind.Hash, required: true },
+    { name: 'id', kind: FieldKind.Id },
+    { name: 'e', kind: FieldKind.Number },
+    { name: 'n', kind: FieldKind.Number },
+  ],
+};
+const hashArb = fc.oneof(fc.stringMatching(/^[A-Za-z0-9+\/=]{0,60}$/), fc.constant(''), fc.constantFrom('\r', 'a\rb', 'x y'));
+const idArb = fc.oneof(fc.stringMatching(/^[a-z]_[0-9]{1,6}$/), fc.stringMatching(/^[a-z0-9_]{0,8}$/), fc.constant(''), fc.constantFrom('m_', '12345678901234567890', '1e5', 'm_1\r'));
+/** Lines of {@link HASH_ID_SPEC}: numbers, hashes, ids of every shape, sometimes CRLF or the wrong field count. */
+export const hashIdLineArb = fc
+  .tuple(plainArb, hashArb, idArb, fc.oneof(plainArb, fc.constant('')), plainArb, fc.boolean(), fc.integer({ min: 0, max: 9 }))
+  .map(([a, h, id, e, n, crlf, cut]) => {
+    const fs = [a, h, id, e, n];
+    const line = (cut === 0 ? fs.slice(0, 4) : cut === 1 ? [...fs, '7'] : fs).join(',');
+    return line + (crlf ? '\r' : '');
+  });
+
+/** An Id then a Hash ending the line (so CRLF lines end inside a hash: the CR is not part of it). */
+export const HASH_LAST_SPEC: CsvSpec = {
+  format: 'id-hash',
+  fields: [
+    { name: 'id', kind: FieldKind.Id },
+    { name: 'h', kind: FieldKind.Hash },
+  ],
+};
+/** Lines of {@link HASH_LAST_SPEC}, often CRLF. */
+export const hashLastLineArb = fc.tuple(idArb, hashArb, fc.boolean()).map(([id, h, crlf]) => `${id},${h}${crlf ? '\r' : ''}`);
 
 /** Runs of optional Skip fields (passed by counting commas), a required Skip field, Skip fields at both ends. */
 export const SKIP_SPEC: CsvSpec = {

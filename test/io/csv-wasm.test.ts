@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { FieldKind, Problems, WasmLineScanner, readCsvBatches, wasmScannable, type CsvSpec } from '../../src/io/csv.ts';
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google.ts';
-import { csvDifferential, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
+import { csvDifferential, hashIdLineArb, hashLastLineArb, HASH_ID_SPEC, HASH_LAST_SPEC, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,9 +42,9 @@ describe('WasmLineScanner', () => {
     expect(w.rows).toBe(0);
   });
 
-  it('takes only comma-separated Number/Skip specs', () => {
+  it('takes comma-separated specs of every field kind, not whitespace-separated ones', () => {
     expect(wasmScannable(TASK_USAGE_REPLAY_SPEC)).toBe(true);
-    expect(wasmScannable({ format: 'h', fields: [{ name: 'h', kind: FieldKind.Hash }] })).toBe(false);
+    expect(wasmScannable({ format: 'h', fields: [{ name: 'h', kind: FieldKind.Hash }, { name: 'i', kind: FieldKind.Id }] })).toBe(true);
     expect(wasmScannable({ format: 'w', separator: 'whitespace', fields: [{ name: 'x', kind: FieldKind.Number }] })).toBe(false);
   });
 
@@ -76,10 +76,10 @@ describe('WasmLineScanner', () => {
     }
   });
 
-  it('takes clean task_usage-shaped lines in one pass (slowLines = 0), skip runs across 16-byte blocks included', () => {
+  it('takes clean task_usage-shaped lines in one pass (slowLines = 0), exponents and skip runs across 16-byte blocks included', () => {
     const spec = TASK_USAGE_REPLAY_SPEC;
     const skip = fc.oneof({ weight: 3, arbitrary: fc.stringMatching(/^[a-z0-9.]{0,4}$/) }, { weight: 1, arbitrary: fc.stringMatching(/^[a-z0-9.]{5,24}$/) });
-    const num = fc.oneof(fc.stringMatching(/^[0-9]{1,13}$/), fc.stringMatching(/^[0-9]{1,3}\.[0-9]{1,11}$/), fc.stringMatching(/^0\.0{0,6}[1-9][0-9]{0,3}$/));
+    const num = fc.oneof(fc.stringMatching(/^[0-9]{1,13}$/), fc.stringMatching(/^[0-9]{1,3}\.[0-9]{1,11}$/), fc.stringMatching(/^0\.0{0,6}[1-9][0-9]{0,3}$/), fc.stringMatching(/^[1-9]\.[0-9]{1,3}[eE][-+]?[01][0-9]$/));
     const line = fc.tuple(...spec.fields.map((f) => (f.kind === FieldKind.Skip ? skip : num))).map((fs) => fs.join(','));
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), (lines) => {
@@ -98,6 +98,16 @@ describe('WasmLineScanner', () => {
     w.load(Buffer.from('1,2,3,4,5,-6' + ',0'.repeat(14) + '\n'), 0);
     w.parseLoaded(() => undefined);
     expect([w.rows, w.slowLines]).toEqual([1, 1]);
+  });
+
+  it('same on Hash and Id fields (53-bit keys of the bytes, trailing digits of ids), empty, mandatory and digitless ones', () => {
+    fc.assert(fc.property(fc.array(hashIdLineArb, { minLength: 0, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap, HASH_ID_SPEC)), { numRuns: 400 });
+    fc.assert(fc.property(fc.array(hashLastLineArb, { minLength: 0, maxLength: 40 }), fc.integer({ min: 1, max: 9 }), (lines, cap) => csvDifferential(lines, cap, HASH_LAST_SPEC)), { numRuns: 200 });
+    const w = new WasmLineScanner(HASH_ID_SPEC, 4);
+    w.load(Buffer.from('1,aGFzaA==,m_17,,2.5\n'), 0);
+    w.parseLoaded(() => undefined);
+    const c = w.take();
+    expect([c.id![0], c.n![0], w.slowLines]).toEqual([17, 2.5, 0]);
   });
 
   it('same on lines with runs of skipped fields (counted 16 bytes at a time), a required skipped field, skips at both ends', () => {
