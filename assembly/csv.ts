@@ -1,23 +1,23 @@
 // Comma-separated line scanner: the fast path of `LineParser.parseLine`
-// (src/io/csv.ts) for specs whose fields are all Number or Skip (SPEC §
-// trace ingestion; docs/model.md "Trace ingestion and synthetic usage").
-// Each line is parsed exactly as the TypeScript parser does it: same number
-// grammar, same Clinger fast path (exact mantissa ≤ 15 significant digits
-// times or divided by an exact power 10^0…10^22), same f64 operations, so the
+// (src/io/csv.ts) for comma-separated specs (SPEC § trace ingestion;
+// docs/model.md "Trace ingestion and synthetic usage"). Each line is parsed
+// exactly as the TypeScript parser does it: same number grammar, same Clinger
+// fast path (exact mantissa ≤ 15 significant digits times or divided by an
+// exact power 10^0…10^22), same f64 and integer operations (Hash, Id), so the
 // values are bit-identical. Three tiers, each deciding only what it can:
 // fastLine takes the common line in one pass (LF end, right field count,
-// plain numbers of 1–15 bytes converted 16 bytes at a time by plainOf, only
-// optional skipped fields); parseLine takes any other line from its start,
-// field by field; and what it does not decide — a bad line, an empty line, a
-// comment line, a number outside the fast path (> 15 significant digits or
-// |exponent| > 22), a Hash/Id field — stops the scan at that line (return 2):
-// TypeScript parses that one line with `parseLine` (exact reason, exact
-// rounding) and resumes after it.
+// plain numbers of 1–15 bytes converted 16 bytes at a time by plainOf, Hash
+// and Id fields, only optional skipped fields); parseLine takes any other line
+// from its start, field by field; and what it does not decide — a bad line,
+// an empty line, a comment line, a number outside the fast path (> 15
+// significant digits or |exponent| > 22), an Id without digits — stops the
+// scan at that line (return 2): TypeScript parses that one line with
+// `parseLine` (exact reason, exact rounding) and resumes after it.
 //
 // Memory:
 //   buf   u8[len + 16]  whole '\n'-terminated lines (16 readable bytes after len
 //                       for the 16-byte newline search; their content is unused)
-//   spec  u8[3·n]       kinds[n] (0 Skip, 1 Number, other → line to TypeScript),
+//   spec  u8[3·n]       kinds[n] (0 Skip, 1 Number, 2 Hash, 3 Id: FieldKind),
 //                       then required[n] (1 = an empty value makes the line bad),
 //                       then runEnd[n]: for a field starting a run of optional
 //                       Skip fields, the index after the run (0 elsewhere; n ≤ 255)
