@@ -671,7 +671,7 @@ function wasmScannerSource(spec: CsvSpec, cap: number): BatchSource {
 /**
  * Streams one CSV file as column batches. Each yielded batch owns fresh
  * arrays (they stay valid after the next iteration). Comma-separated
- * Number/Skip specs go through the WebAssembly scanner (`FAIRFIT_CSV=ts`
+ * specs go through the WebAssembly scanner (`FAIRFIT_CSV=ts`
  * forces the TypeScript parser); both give the same batches and messages.
  */
 export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
