@@ -47,6 +47,7 @@ export {
   TaskTableBuilder,
   TRACE_START,
   TaskEvent,
+  USAGE_REPLAY_COLUMNS,
   type ReadSummary,
   type GoogleTraceOptions,
   type GoogleReadOptions,
@@ -58,7 +59,8 @@ export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synt
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
 export { readSwf } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
-export { readCsvBatches, Problems, FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+export { readCsvBatches, Problems, FieldKind, MAX_PROBLEMS, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+export { F64Column, I32Column } from './io/columns.ts';
 
 // GiantVM trace replay core (SPEC §6): WebAssembly replay, its object-per-task reference, parameters.
 export {

@@ -85,7 +85,7 @@ function gatherEvents(e: PreparedEvents, ev: Int32Array, m0: number, tick: Int32
 
 /**
  * Simulates cells `[first, first + count)` (default: all) in this thread's
- * replay instance (see {@link replayCore}). The result depends only on those cells, so parts can run on
+ * replay instance (one per thread, `replayCore`). The result depends only on those cells, so parts can run on
  * different threads and be merged with {@link mergeRuns}.
  *
  * @param onProgress called a few times (never per task) with ticks done / total.
