@@ -271,6 +271,8 @@ export class TaskTableBuilder {
   private runs = new I32Column();
   private last = new I32Column();
   private readonly users = new Map<number, number>();
+  /** Scratch: the dense id of each row of the batch being applied. */
+  private rowIds = new Int32Array(0);
   /** Events applied. */
   events = 0;
   /** Largest finite event time (after mapping 0 → start). */
@@ -282,6 +284,7 @@ export class TaskTableBuilder {
 
   /** Applies one batch of raw `task_events` columns, in file order. */
   add(b: ColumnBatch): void {
+    const n = b.rows;
     const time = b.cols.time!;
     const job = b.cols.jobId!;
     const idx = b.cols.taskIndex!;
@@ -291,47 +294,67 @@ export class TaskTableBuilder {
     const pri = b.cols.priority!;
     const cpuR = b.cols.cpuRequest!;
     const memR = b.cols.memRequest!;
-    const start = this.start;
-    for (let i = 0; i < b.rows; i++) {
+    // Pass 1: the dense id of every row, new tasks created in order of first appearance.
+    if (this.rowIds.length < n) this.rowIds = new Int32Array(n);
+    const rowId = this.rowIds;
+    for (let i = 0; i < n; i++) {
       const id = this.ids.intern(job[i]!, idx[i]!);
       if (id === this.submit.length) this.newTask(pri[i]!);
+      rowId[i] = id;
+    }
+    // Pass 2: the events in file order, on local arrays (no column grows any more in this batch).
+    const submit = this.submit.data;
+    const duration = this.duration.data;
+    const runStart = this.runStart.data;
+    const firstSchedule = this.firstSchedule.data;
+    const cpu = this.cpu.data;
+    const mem = this.mem.data;
+    const sclass = this.sclass.data;
+    const user = this.user.data;
+    const runs = this.runs.data;
+    const last = this.last.data;
+    const start = this.start;
+    let lastTime = this.lastTime;
+    for (let i = 0; i < n; i++) {
+      const id = rowId[i]!;
       const raw = time[i]!;
       const t = raw === 0 ? start : raw >= AFTER_TRACE ? Number.POSITIVE_INFINITY : raw;
-      if (t !== Number.POSITIVE_INFINITY && t > this.lastTime) this.lastTime = t;
+      if (t !== Number.POSITIVE_INFINITY && t > lastTime) lastTime = t;
       const e = ev[i]!;
       const c = cpuR[i]!;
-      if (c === c && this.cpu.data[id]! !== this.cpu.data[id]!) this.cpu.data[id] = c;
+      if (c === c && cpu[id]! !== cpu[id]!) cpu[id] = c;
       const m = memR[i]!;
-      if (m === m && this.mem.data[id]! !== this.mem.data[id]!) this.mem.data[id] = m;
+      if (m === m && mem[id]! !== mem[id]!) mem[id] = m;
       const k = cls[i]!;
-      if (k === k && this.sclass.data[id] === -1) this.sclass.data[id] = k;
+      if (k === k && sclass[id] === -1) sclass[id] = k;
       const u = usr[i]!;
-      if (u === u && this.user.data[id] === -1) {
+      if (u === u && user[id] === -1) {
         let uid = this.users.get(u);
         if (uid === undefined) this.users.set(u, (uid = this.users.size));
-        this.user.data[id] = uid;
+        user[id] = uid;
       }
-      if (this.submit.data[id]! !== this.submit.data[id]!) this.submit.data[id] = t; // first event of any kind; SUBMIT normally
+      if (submit[id]! !== submit[id]!) submit[id] = t; // first event of any kind; SUBMIT normally
       if (e === 1) {
         // SCHEDULE: a second SCHEDULE without a terminal event closes the previous run.
-        const rs = this.runStart.data[id]!;
-        if (rs === rs) this.duration.data[id]! += t - rs;
-        this.runStart.data[id] = t;
-        if (this.firstSchedule.data[id]! !== this.firstSchedule.data[id]!) this.firstSchedule.data[id] = t;
-        this.runs.data[id]!++;
+        const rs = runStart[id]!;
+        if (rs === rs) duration[id]! += t - rs;
+        runStart[id] = t;
+        if (firstSchedule[id]! !== firstSchedule[id]!) firstSchedule[id] = t;
+        runs[id]!++;
       } else if (e >= 2 && e <= 6) {
-        const rs = this.runStart.data[id]!;
+        const rs = runStart[id]!;
         if (rs === rs) {
           // A terminal event "after the trace" ends the run at the window end (closed in build()).
           if (t !== Number.POSITIVE_INFINITY) {
-            this.duration.data[id]! += t - rs;
-            this.runStart.data[id] = Number.NaN;
+            duration[id]! += t - rs;
+            runStart[id] = Number.NaN;
           }
         }
       }
-      this.last.data[id] = e;
-      this.events++;
+      last[id] = e;
     }
+    this.lastTime = lastTime;
+    this.events += n;
   }
 
   private newTask(priority: number): void {
