@@ -81,7 +81,8 @@ export function parseRange(text: string, field: string): number[] {
     const steps = Math.floor((b - a) / step + 1e-9);
     if (steps + 1 > MAX_RANGE_VALUES) invalid(field, `'${text}' expands to ${steps + 1} values (at most ${MAX_RANGE_VALUES})`);
     const out: number[] = [];
-    for (let i = 0; i <= steps; i++) out.push(Math.round((a + i * step) * scale) / scale);
+    // + 0: a value rounded up to zero from below is -0, which prints and compares as 0 but is not Object.is(0)
+    for (let i = 0; i <= steps; i++) out.push(Math.round((a + i * step) * scale) / scale + 0);
     return out;
   }
   const values = s.split(',').map((p) => parseNumber(p, field));

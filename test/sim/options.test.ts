@@ -25,6 +25,7 @@ describe('sweep ranges a:b:step are inclusive and float-safe', () => {
     expect(parseRange('3,1,2', 'x')).toEqual([3, 1, 2]);
     expect(parseRange('1:1:1', 'x')).toEqual([1]);
     expect(parseRange('0:1:0.4', 'x')).toEqual([0, 0.4, 0.8]); // end not on the grid: stop below it
+    expect(Object.is(parseRange('-18.6:0:0.6', 'x').at(-1), 0)).toBe(true); // -18.6 + 31·0.6 is a hair below 0: +0, not -0
   });
 
   it('gives exactly round((b-a)/step)+1 values that print as typed (property)', () => {
