@@ -317,8 +317,7 @@ export class TaskTableBuilder {
     let lastTime = this.lastTime;
     for (let i = 0; i < n; i++) {
       const id = rowId[i]!;
-      const raw = time[i]!;
-      const t = raw === 0 ? start : raw >= AFTER_TRACE ? Number.POSITIVE_INFINITY : raw;
+      const t = traceTime(time[i]!, start);
       if (t !== Number.POSITIVE_INFINITY && t > lastTime) lastTime = t;
       const e = ev[i]!;
       const c = cpuR[i]!;
@@ -499,14 +498,9 @@ export async function* usageBatches(path: string, opts: GoogleReadOptions & { id
     else task.fill(-1);
     const start = b.cols.start!;
     const end = b.cols.end!;
-    // traceTime, written out: this loop runs once per row of the largest table
     for (let i = 0; i < n; i++) {
-      const s = start[i]!;
-      const e = end[i]!;
-      if (s === 0) start[i] = TRACE_START;
-      else if (s >= AFTER_TRACE) start[i] = Number.POSITIVE_INFINITY;
-      if (e === 0) end[i] = TRACE_START;
-      else if (e >= AFTER_TRACE) end[i] = Number.POSITIVE_INFINITY;
+      start[i] = traceTime(start[i]!);
+      end[i] = traceTime(end[i]!);
     }
     yield {
       rows: n,
