@@ -8,8 +8,12 @@
 // into subtrees that might fit: O(D·log n) per placement when most nodes are
 // full, instead of a scan over all of them.
 //
-// Each matcher owns a whole instance, so its state lives in these globals.
-// Memory (allocated by src/kernels/firstfit.ts):
+// State: a `Matcher` struct (layout in assembly/layouts.ts, described in
+// src/kernels/layouts.ts) in linear memory; every export takes its address, so
+// one instance can hold several matchers beside other engine state. Each
+// export first copies the struct into the module globals below (`bindMatcher`): they
+// are a per-call register cache for the hot loops, never state kept between
+// calls. Columns the struct points to (allocated by src/kernels/firstfit.ts):
 //   cap   f64[n*D]       capacity, row per node (node-major)
 //   res   f64[n*D]       residual ξ, row per node
 //   up    u8[n]          1 = up
@@ -18,6 +22,7 @@
 //   tree  f64[2*size*D]  vertex v (1 = root, leaves at size+position), row per vertex
 //   save  f64[n*D]       copy of res taken before a batch release (undo on error)
 import { checkNonNeg, setErrorIndex } from './error';
+import { Matcher, PlaceAll, TaskSize } from './layouts';
 import { INDEX_OUT_OF_RANGE, RELEASE_EXCEEDS_CAPACITY } from './status';
 
 let N: i32 = 0;
@@ -34,16 +39,23 @@ let SAVE: usize = 0;
 // @ts-ignore: decorator
 @inline function f64at(base: usize, i: i32): usize { return base + (<usize>i << 3); }
 
-/** Binds the matcher's columns (see layout above) and builds the tree. */
-export function ffInit(n: i32, d: i32, size: i32, cap: usize, res: usize, up: usize, node: usize, pos: usize, tree: usize, save: usize): void {
-  // The TypeScript side validates all of this; an assert here (debug build only) catches a binding bug.
-  assert(d >= 1 && d <= 8 && n >= 1 && size >= n, 'ffInit: bad matcher shape');
-  N = n; D = d; SIZE = size; CAP = cap; RES = res; UP = up; NODE = node; POS = pos; TREE = tree; SAVE = save;
-  ffRebuild();
+/** Loads the matcher struct at `m` into the register cache. */
+export function bindMatcher(m: usize): void {
+  N = load<i32>(m, Matcher.n); D = load<i32>(m, Matcher.dims); SIZE = load<i32>(m, Matcher.size);
+  CAP = load<usize>(m, Matcher.cap); RES = load<usize>(m, Matcher.res); UP = load<usize>(m, Matcher.up);
+  NODE = load<usize>(m, Matcher.node); POS = load<usize>(m, Matcher.pos); TREE = load<usize>(m, Matcher.tree);
+  SAVE = load<usize>(m, Matcher.save);
+  // The TypeScript side validates the shape; an assert here (debug build only) catches a binding bug.
+  assert(D >= 1 && D <= 8 && N >= 1 && SIZE >= N, 'bindMatcher: bad matcher shape');
 }
 
-/** Rebuilds every tree vertex from the residuals, order and up flags. */
-export function ffRebuild(): void {
+/** Rebuilds every tree vertex of the matcher at `m` from its residuals, order and up flags. */
+export function ffRebuild(m: usize): void {
+  bindMatcher(m);
+  rebuild();
+}
+
+function rebuild(): void {
   for (let p = 0; p < SIZE; p++) writeLeaf(p);
   for (let v = SIZE - 1; v >= 1; v--) pull(v);
 }
@@ -79,7 +91,7 @@ function update(p: i32): void {
   return true;
 }
 
-/** Leftmost (large = 0) or rightmost (large = 1) position below v that fits dem, or -1. */
+/** Leftmost (small task) or rightmost (large task) position below v that fits dem, or -1. */
 function search(v: i32, dem: usize, large: bool): i32 {
   if (!fits(v, dem)) return -1;
   if (v >= SIZE) return v - SIZE;
@@ -89,8 +101,8 @@ function search(v: i32, dem: usize, large: bool): i32 {
   return search(first ^ 1, dem, large);
 }
 
-/** Places one validated demand (f64[D] at dem); returns the node or -1. */
-function placeOne(dem: usize, large: bool): i32 {
+/** Places one validated demand (f64[D] at dem) on the bound matcher; returns the node or -1. */
+export function placeOne(dem: usize, large: bool): i32 {
   const p = search(1, dem, large);
   if (p < 0) return -1;
   const nd = load<i32>(NODE + (<usize>p << 2));
@@ -101,8 +113,26 @@ function placeOne(dem: usize, large: bool): i32 {
 }
 
 /** Places one demand (f64[D]); returns node ≥ 0, -1 when nothing fits. Input validated by the caller. */
-export function ffPlace(dem: usize, large: i32): i32 {
-  return placeOne(dem, large != 0);
+export function ffPlace(m: usize, dem: usize, size: i32): i32 {
+  bindMatcher(m);
+  return placeOne(dem, size == TaskSize.large);
+}
+
+/** Whether demand row `row` is large: explicit sizes u8[] when `sizes` ≠ 0, else δ[d] ≥ thr[d] in any dimension. */
+function largeAt(row: usize, j: i32, sizes: usize, thr: usize): bool {
+  if (sizes != 0) return <i32>load<u8>(sizes + <usize>j) == TaskSize.large;
+  for (let d = 0; d < D; d++) if (load<f64>(f64at(row, d)) >= load<f64>(f64at(thr, d))) return true;
+  return false;
+}
+
+/** Validates m demands (f64[m*D]); status 0 or the first bad value's, index recorded. */
+function checkDemands(dem: usize, m: i32): i32 {
+  const total = m * D;
+  for (let i = 0; i < total; i++) {
+    const s = checkNonNeg(load<f64>(f64at(dem, i)), i);
+    if (s != 0) return s;
+  }
+  return 0;
 }
 
 /**
@@ -110,19 +140,54 @@ export function ffPlace(dem: usize, large: i32): i32 {
  * (1 = large) when `sizes` ≠ 0, else large iff δ[d] ≥ thr[d] in any dimension.
  * Validates all demands first; on error nothing is placed. Writes nodes to out i32[m].
  */
-export function ffPlaceBatch(dem: usize, m: i32, sizes: usize, thr: usize, out: usize): i32 {
-  const total = m * D;
-  for (let i = 0; i < total; i++) {
-    const s = checkNonNeg(load<f64>(f64at(dem, i)), i);
-    if (s != 0) return s;
-  }
+export function ffPlaceBatch(mt: usize, dem: usize, m: i32, sizes: usize, thr: usize, out: usize): i32 {
+  bindMatcher(mt);
+  const s = checkDemands(dem, m);
+  if (s != 0) return s;
   for (let j = 0; j < m; j++) {
     const row = f64at(dem, j * D);
-    let large = false;
-    if (sizes != 0) large = load<u8>(sizes + <usize>j) != 0;
-    else for (let d = 0; d < D; d++) if (load<f64>(f64at(row, d)) >= load<f64>(f64at(thr, d))) { large = true; break; }
-    store<i32>(out + (<usize>j << 2), placeOne(row, large));
+    store<i32>(out + (<usize>j << 2), placeOne(row, largeAt(row, j, sizes, thr)));
   }
+  return 0;
+}
+
+/**
+ * All-or-nothing placement of m demands (a gang), in order, sizes as in
+ * ffPlaceBatch. Returns a status: not 0 when a demand is not a finite value
+ * ≥ 0 (index recorded; nothing placed). With status 0, `out` i32[m + 1] holds
+ * the nodes in out[0..m) and PlaceAll.ALL_PLACED in out[m] when every demand
+ * was placed; or −1 everywhere in out[0..m) and, in out[m], the index of the
+ * first demand that did not fit — and then nothing is placed: each touched
+ * node's residual row is restored from `undo` f64[m*D] (not recomputed, so no
+ * rounding remains) and its tree path rebuilt.
+ */
+export function ffPlaceAll(mt: usize, dem: usize, m: i32, sizes: usize, thr: usize, out: usize, undo: usize): i32 {
+  bindMatcher(mt);
+  const s = checkDemands(dem, m);
+  if (s != 0) return s;
+  for (let j = 0; j < m; j++) {
+    const row = f64at(dem, j * D);
+    const large = largeAt(row, j, sizes, thr);
+    const p = search(1, row, large);
+    if (p < 0) {
+      // Undo in reverse order: a node placed twice gets its oldest row back last.
+      for (let k = j - 1; k >= 0; k--) {
+        const nd = load<i32>(out + (<usize>k << 2));
+        memory.copy(f64at(RES, nd * D), f64at(undo, k * D), <usize>D << 3);
+        update(load<i32>(POS + (<usize>nd << 2)));
+      }
+      for (let k = 0; k < m; k++) store<i32>(out + (<usize>k << 2), -1);
+      store<i32>(out + (<usize>m << 2), j);
+      return 0;
+    }
+    const nd = load<i32>(NODE + (<usize>p << 2));
+    memory.copy(f64at(undo, j * D), f64at(RES, nd * D), <usize>D << 3);
+    const res = f64at(RES, nd * D);
+    for (let d = 0; d < D; d++) store<f64>(f64at(res, d), load<f64>(f64at(res, d)) - load<f64>(f64at(row, d)));
+    update(p);
+    store<i32>(out + (<usize>j << 2), nd);
+  }
+  store<i32>(out + (<usize>m << 2), PlaceAll.ALL_PLACED);
   return 0;
 }
 
@@ -144,7 +209,8 @@ function releaseOne(nd: i32, dem: usize): i32 {
 }
 
 /** Gives a demand (f64[D], validated) back to node nd. Status 0 or RELEASE_EXCEEDS_CAPACITY. */
-export function ffRelease(nd: i32, dem: usize): i32 {
+export function ffRelease(m: usize, nd: i32, dem: usize): i32 {
+  bindMatcher(m);
   return releaseOne(nd, dem);
 }
 
@@ -152,22 +218,20 @@ export function ffRelease(nd: i32, dem: usize): i32 {
  * Releases m demands (row-major f64[m*D]) from nodes i32[m], in order. All or
  * nothing: on any error the residuals are restored and the index is recorded.
  */
-export function ffReleaseBatch(nodes: usize, dem: usize, m: i32): i32 {
+export function ffReleaseBatch(mt: usize, nodes: usize, dem: usize, m: i32): i32 {
+  bindMatcher(mt);
   for (let j = 0; j < m; j++) {
     const nd = load<i32>(nodes + (<usize>j << 2));
     if (nd < 0 || nd >= N) { setErrorIndex(j); return INDEX_OUT_OF_RANGE; }
   }
-  const total = m * D;
-  for (let i = 0; i < total; i++) {
-    const s = checkNonNeg(load<f64>(f64at(dem, i)), i);
-    if (s != 0) return s;
-  }
+  const bad = checkDemands(dem, m);
+  if (bad != 0) return bad;
   memory.copy(SAVE, RES, <usize>(N * D) << 3);
   for (let j = 0; j < m; j++) {
     const s = releaseOne(load<i32>(nodes + (<usize>j << 2)), f64at(dem, j * D));
     if (s != 0) {
       memory.copy(RES, SAVE, <usize>(N * D) << 3);
-      ffRebuild();
+      rebuild();
       setErrorIndex(j);
       return s;
     }
@@ -176,7 +240,8 @@ export function ffReleaseBatch(nodes: usize, dem: usize, m: i32): i32 {
 }
 
 /** Marks a node up (1) or down (0) and updates its leaf. */
-export function ffSetUp(nd: i32, up: i32): void {
+export function ffSetUp(m: usize, nd: i32, up: i32): void {
+  bindMatcher(m);
   store<u8>(UP + <usize>nd, <u8>(up != 0 ? 1 : 0));
   update(load<i32>(POS + (<usize>nd << 2)));
 }

@@ -3,10 +3,11 @@
 // with x(i) sorted ascending, i from 0. O(n) radix sort + one pass.
 // G = 0 for n = 0, all-equal or all-zero input.
 //
-// Memory: x f64[n] (overwritten: sorted, -0 → +0), tmp u64[n], hist u32[6*2048],
-// out f64[1].
+// Memory: x f64[n] (overwritten: sorted, -0 → +0), tmp u64[n], hist (Gini.HIST_BYTES,
+// see assembly/sort.ts), out f64[1].
 import { radixSortF64 } from './sort';
 import { checkNonNeg } from './error';
+import { Gini } from './layouts';
 
 export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32 {
   store<f64>(out, 0.0);
@@ -36,13 +37,13 @@ export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32
 // machine not up). One call for all columns instead of one per column.
 //
 // Memory: mat f64[rows × cols] (read only), x f64[COL_BLOCK × rows] (the
-// gathered columns of one block), tmp u64[rows], hist u32[6*2048], out
+// gathered columns of one block), tmp u64[rows], hist (Gini.HIST_BYTES), out
 // f64[cols]. Columns are gathered COL_BLOCK at a time in one row-major pass, so
 // each row's cache line is read once instead of once per column (a column walk
 // of a machines × points matrix misses the cache on every entry).
 // Bad input (±Infinity, < 0): the status, with the flat index r·cols + c of
 // the first bad entry in row-major order recorded; nothing is written.
-export const COL_BLOCK: i32 = 8;
+const COL_BLOCK: i32 = Gini.COL_BLOCK;
 
 export function giniColumns(mat: usize, rows: i32, cols: i32, x: usize, tmp: usize, hist: usize, out: usize): i32 {
   const total = rows * cols;

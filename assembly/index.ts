@@ -3,12 +3,12 @@ export { lastErrorIndex } from './error';
 export { gini, giniColumns } from './gini';
 export { capacityWeights } from './capacity';
 export { recomputePriorities } from './priority';
-export { ffInit, ffRebuild, ffPlace, ffPlaceBatch, ffRelease, ffReleaseBatch, ffSetUp } from './firstfit';
+export { ffRebuild, ffPlace, ffPlaceBatch, ffPlaceAll, ffRelease, ffReleaseBatch, ffSetUp } from './firstfit';
 
 /** First free byte after static data: where the TypeScript arena starts. */
 export function heapBase(): usize {
   return __heap_base;
 }
 export { rngFill } from './rng';
-export { replayInit, replayStep, replayStateBytes, replayTick } from './replay';
+export { replayInit, replayStep, replayStateBytes } from './replay';
 export { csvParse } from './csv';

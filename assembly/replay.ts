@@ -19,7 +19,14 @@
 // requests could fit. Every sum is taken in list
 // order so it equals the reference's from-scratch sums bit for bit.
 //
-// Memory (all supplied by TypeScript; `hdr` is i32[HDR], `par` f64[8]):
+// State: a `Replay` struct (layout in assembly/layouts.ts, described in
+// src/systems/giantvm/layout.ts) holds the counts, parameters, column
+// addresses and the cursor between calls; every export takes its address.
+// Each export first copies the struct into the module globals below
+// (`bindReplay`), a per-call register cache for the hot loops, and writes the
+// cursor back before returning: nothing is kept in globals between calls.
+//
+// Columns (all supplied by TypeScript):
 //   tasks  n   : machine i32, submitTick i32, submitUs f64, work f64, req f64,
 //                prio i32, winB i32, winE i32                (input, sorted by submitTick)
 //                next i32, prev i32, state i32, cur i32, finV f64, rem f64   (state)
@@ -28,20 +35,12 @@
 //                runHead runTail pendHead pendTail runCount pendCount up flags i32,
 //                U reqSum V cap nextChange minFinish pUtil pUp minPend f64 (state)
 //                utilSum f64, upTicks f64                        (output)
-//   events  E  : tick i32, machine i32, type i32 (0 ADD 1 REMOVE 2 UPDATE), cap f64
+//   events  E  : tick i32, machine i32, type i32 (MachineEvent), cap f64
 //   cand       : f64[n] sort keys, then i32[n] candidate task indices (scratch)
 //   The state block (tasks' and machines' state columns, cand) is one allocation of
-//   replayStateBytes(n, M) bytes carved by replayInit in the order listed.
-//   outputs    : cellAcc f64[C*NA], cellPt f64[C*P*NPT], machPt f64[M*P]
-
-// Accumulator slots per cell (mirrored in src/systems/giantvm/layout.ts).
-const A_CPU = 0, A_CAP = 1, A_OVER = 2, A_UP = 3, A_DELAY = 4, A_STRETCH = 5, A_FIN = 6,
-  A_MIGMEM = 7, A_MIG = 8, A_MIG1 = 9, A_MIG2 = 10, A_EVENTS = 11, A_ARRIVED = 12, A_STARTED = 13,
-  A_REQUEUED = 14;
-const NA = 16;
-const P_CPU = 0, P_CAP = 1, P_OVER = 2, P_UP = 3, P_MIGMEM = 4, P_MIG = 5, P_MIG1 = 6, P_MIG2 = 7,
-  P_RUN = 8, P_PEND = 9;
-const NPT = 10;
+//   replayStateBytes(n, M) bytes, carved in the order listed.
+//   outputs    : cellAcc CellAcc[C], cellPt CellPoint[C*P], machPt f64[M*P]
+import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
 
 const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
 const MIGRATABLE_PRIO: i32 = 2;
@@ -51,6 +50,7 @@ const MOVE_SHARE: f64 = 0.8;
 let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
   interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
+let state: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
 let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sFinV: usize = 0, sRem: usize = 0;
@@ -74,39 +74,41 @@ let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 // @ts-ignore: decorator
 @inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 // @ts-ignore: decorator
-@inline function addAcc(cell: i32, slot: i32, v: f64): void {
-  const p = cellAcc + (<usize>(cell * NA + slot) << 3);
+@inline function addAcc(cell: i32, slot: usize, v: f64): void {
+  const p = cellAcc + <usize>cell * CellAcc.SIZE + slot;
   store<f64>(p, load<f64>(p) + v);
 }
 // @ts-ignore: decorator
-@inline function addPt(cell: i32, point: i32, slot: i32, v: f64): void {
-  const p = cellPt + (<usize>((cell * nP + point) * NPT + slot) << 3);
+@inline function addPt(cell: i32, point: i32, slot: usize, v: f64): void {
+  const p = cellPt + <usize>(cell * nP + point) * CellPoint.SIZE + slot;
   store<f64>(p, load<f64>(p) + v);
 }
 // @ts-ignore: decorator
 @inline function setFlag(m: i32, f: i32): void { si(mFlags, m, gi(mFlags, m) | f); }
 
-/**
- * Reads the column pointers from `hdr` (i32[48]) and the scalars from `par`
- * (f64: tick µs, start µs, overcommit, minMove) and resets all state.
- * Returns 0.
- */
-export function replayInit(hdr: usize, par: usize): i32 {
-  nT = gi(hdr, 0); nM = gi(hdr, 1); nC = gi(hdr, 2); nE = gi(hdr, 3); cs = gi(hdr, 4);
-  policy = gi(hdr, 5); interval = gi(hdr, 6); sampleEvery = gi(hdr, 7); nP = gi(hdr, 8); nTicks = gi(hdr, 9);
-  tMachine = <usize>gi(hdr, 10); tSubmitTick = <usize>gi(hdr, 11); tSubmitUs = <usize>gi(hdr, 12);
-  tWork = <usize>gi(hdr, 13); tReq = <usize>gi(hdr, 14); tPrio = <usize>gi(hdr, 15);
-  tWinB = <usize>gi(hdr, 16); tWinE = <usize>gi(hdr, 17);
-  wEnd = <usize>gi(hdr, 18); wCpu = <usize>gi(hdr, 19); wMem = <usize>gi(hdr, 20);
-  wMaxCpu = <usize>gi(hdr, 21); wMai = <usize>gi(hdr, 22);
-  mCap0 = <usize>gi(hdr, 23); mUp0 = <usize>gi(hdr, 24);
-  eTick = <usize>gi(hdr, 25); eMachine = <usize>gi(hdr, 26); eType = <usize>gi(hdr, 27); eCap = <usize>gi(hdr, 28);
-  cellAcc = <usize>gi(hdr, 29); cellPt = <usize>gi(hdr, 30); machPt = <usize>gi(hdr, 31);
-  mUtilSum = <usize>gi(hdr, 32); mUpTicks = <usize>gi(hdr, 33);
-  const state = <usize>gi(hdr, 34); // scratch block, carved below
-  tickUs = gf(par, 0); startUs = gf(par, 1); oc = gf(par, 2); minMove = gf(par, 3);
+/** Loads the replay struct at `r` into the register cache and carves its state block. */
+function bindReplay(r: usize): void {
+  nT = load<i32>(r, Replay.tasks); nM = load<i32>(r, Replay.machines); nC = load<i32>(r, Replay.cells);
+  nE = load<i32>(r, Replay.events); cs = load<i32>(r, Replay.cellSize); policy = load<i32>(r, Replay.policy);
+  interval = load<i32>(r, Replay.interval); sampleEvery = load<i32>(r, Replay.sampleEvery);
+  nP = load<i32>(r, Replay.points); nTicks = load<i32>(r, Replay.ticks);
+  tickUs = load<f64>(r, Replay.tickUs); startUs = load<f64>(r, Replay.startUs);
+  oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
+  tMachine = load<usize>(r, Replay.taskMachine); tSubmitTick = load<usize>(r, Replay.taskSubmitTick);
+  tSubmitUs = load<usize>(r, Replay.taskSubmitUs); tWork = load<usize>(r, Replay.taskWork);
+  tReq = load<usize>(r, Replay.taskReq); tPrio = load<usize>(r, Replay.taskPrio);
+  tWinB = load<usize>(r, Replay.taskWinB); tWinE = load<usize>(r, Replay.taskWinE);
+  wEnd = load<usize>(r, Replay.winEnd); wCpu = load<usize>(r, Replay.winCpu); wMem = load<usize>(r, Replay.winMem);
+  wMaxCpu = load<usize>(r, Replay.winMaxCpu); wMai = load<usize>(r, Replay.winMai);
+  mCap0 = load<usize>(r, Replay.machineCap); mUp0 = load<usize>(r, Replay.machineUp);
+  eTick = load<usize>(r, Replay.eventTick); eMachine = load<usize>(r, Replay.eventMachine);
+  eType = load<usize>(r, Replay.eventType); eCap = load<usize>(r, Replay.eventCap);
+  cellAcc = load<usize>(r, Replay.cellAcc); cellPt = load<usize>(r, Replay.cellPt); machPt = load<usize>(r, Replay.machPt);
+  mUtilSum = load<usize>(r, Replay.utilSum); mUpTicks = load<usize>(r, Replay.upTicks);
+  state = load<usize>(r, Replay.state);
+  curTick = load<i32>(r, Replay.tick); nextTask = load<i32>(r, Replay.nextTask); nextEvent = load<i32>(r, Replay.nextEvent);
 
-  // Carve the state block: 6 task columns, 18 machine columns, candidates.
+  // Carve the state block: 6 task columns, 9 + 9 machine columns, candidates.
   let p = state;
   const n4 = (<usize>nT << 2), n8 = (<usize>nT << 3), m4 = (<usize>nM << 2), m8 = (<usize>nM << 3);
   sNext = p; p += n4; sPrev = p; p += n4; sState = p; p += n4; sCur = p; p += n4;
@@ -116,9 +118,19 @@ export function replayInit(hdr: usize, par: usize): i32 {
   mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
   mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8; mMinPend = p; p += m8;
   candKey = p; p += n8; cand = p;
+}
 
+/** Writes the cursor of the register cache back into the replay struct at `r`. */
+function storeCursor(r: usize): void {
+  store<i32>(r, curTick, Replay.tick); store<i32>(r, nextTask, Replay.nextTask); store<i32>(r, nextEvent, Replay.nextEvent);
+}
+
+/** Resets the state block and the outputs of the replay at `r` (cursor at tick 0). Returns 0. */
+export function replayInit(r: usize): i32 {
+  store<i32>(r, 0, Replay.tick); store<i32>(r, 0, Replay.nextTask); store<i32>(r, 0, Replay.nextEvent);
+  bindReplay(r);
   for (let i = 0; i < nT; i++) {
-    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, 0); si(sCur, i, gi(tWinB, i));
+    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i));
     sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
   }
   for (let m = 0; m < nM; m++) {
@@ -127,9 +139,8 @@ export function replayInit(hdr: usize, par: usize): i32 {
     sf(mU, m, 0); sf(mReq, m, 0); sf(mV, m, 0); sf(mCap, m, gf(mCap0, m)); sf(mNext, m, Infinity);
     sf(mMinFin, m, Infinity); sf(mMinPend, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
   }
-  memory.fill(cellAcc, 0, <usize>(nC * NA) << 3);
-  memory.fill(cellPt, 0, <usize>(nC * nP * NPT) << 3);
-  curTick = 0; nextTask = 0; nextEvent = 0;
+  memory.fill(cellAcc, 0, <usize>nC * CellAcc.SIZE);
+  memory.fill(cellPt, 0, <usize>(nC * nP) * CellPoint.SIZE);
   return 0;
 }
 
@@ -137,9 +148,6 @@ export function replayInit(hdr: usize, par: usize): i32 {
 export function replayStateBytes(n: i32, m: i32): i32 {
   return n * (4 * 4 + 8 * 2) + m * (8 * 4 + 9 * 8) + n * (4 + 8) + 64;
 }
-
-/** Ticks already simulated. */
-export function replayTick(): i32 { return curTick; }
 
 // ---- lists (doubly linked through next/prev; a task is in one list at a time)
 
@@ -233,9 +241,9 @@ function admit(m: i32): void {
       const fv = gf(mV, m) + gf(sRem, k);
       sf(sFinV, k, fv);
       if (fv < gf(mMinFin, m)) sf(mMinFin, m, fv);
-      si(sState, k, 2);
+      si(sState, k, TaskState.running);
       setFlag(m, F_U);
-      addAcc(cell, A_STARTED, 1); addAcc(cell, A_EVENTS, 1);
+      addAcc(cell, CellAcc.started, 1); addAcc(cell, CellAcc.events, 1);
     }
     k = nx;
   }
@@ -267,7 +275,7 @@ function evacuate(m: i32): void {
     const nx = gi(sNext, k);
     sf(sRem, k, gf(sFinV, k) - v);
     sf(sFinV, k, Infinity);
-    si(sState, k, 1);
+    si(sState, k, TaskState.pending);
     unlink(runHead, runTail, m, k); appendPending(dest, k);
     nr++; moved++;
     k = nx;
@@ -277,20 +285,20 @@ function evacuate(m: i32): void {
   sf(mU, m, 0); sf(mReq, m, 0); sf(mNext, m, Infinity); sf(mMinFin, m, Infinity);
   si(mFlags, m, 0);
   setFlag(dest, F_ADMIT);
-  addAcc(cell, A_REQUEUED, <f64>moved);
+  addAcc(cell, CellAcc.requeued, <f64>moved);
 }
 
 function machineEvent(i: i32): void {
   const m = gi(eMachine, i), ty = gi(eType, i), c = gf(eCap, i);
-  addAcc(cellOf(m), A_EVENTS, 1);
-  if (ty == 1) {
+  addAcc(cellOf(m), CellAcc.events, 1);
+  if (ty == MachineEvent.remove) {
     if (gi(mUp, m) == 0) return;
     si(mUp, m, 0);
     evacuate(m);
     return;
   }
   if (c == c) sf(mCap, m, c); // NaN keeps the capacity it had
-  if (ty == 0 && gi(mUp, m) == 0) si(mUp, m, 1);
+  if (ty == MachineEvent.add && gi(mUp, m) == 0) si(mUp, m, 1);
   setFlag(m, F_ADMIT | F_U);
 }
 
@@ -325,17 +333,19 @@ function collect(s: i32, t: f64): i32 {
   return desc ? a > b : a < b;
 }
 
+/** Sorts the candidates by the sorted fine-grained policy's key; the other policies keep list order. */
 function sortCand(n: i32): void {
-  if (policy < 3) return;
-  const desc = policy == 6;
+  if (policy != Policy.cpu_request && policy != Policy.cpu_usage && policy != Policy.mem_usage &&
+    policy != Policy.cpu_usage_desc && policy != Policy.cache_misses) return;
+  const desc = policy == Policy.cpu_usage_desc;
   for (let i = 0; i < n; i++) {
     const k = gi(cand, i);
     const c = gi(sCur, k);
     let key: f64;
-    if (policy == 3) key = gf(tReq, k);
-    else if (policy == 4 || policy == 6) key = gf(wCpu, c);
-    else if (policy == 5) key = gf(wMem, c);
-    else key = gf(wMai, c);
+    if (policy == Policy.cpu_request) key = gf(tReq, k);
+    else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = gf(wCpu, c);
+    else if (policy == Policy.mem_usage) key = gf(wMem, c);
+    else key = gf(wMai, c); // cache_misses: memory accesses per instruction
     sf(candKey, i, key);
   }
   for (let i = 1; i < n; i++) {
@@ -368,7 +378,7 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
   if (f < 0) return;
   let lf = gf(mU, f), lg = g >= 0 ? gf(mU, g) : 0.0;
   const capF = gf(mCap, f), capG = g >= 0 ? gf(mCap, g) : 0.0;
-  if (policy == 1) {
+  if (policy == Policy.coarse_grained) {
     for (let s = base; s < end; s++) {
       if (s == f || gi(mUp, s) == 0) continue;
       const ls = gf(mU, s);
@@ -381,8 +391,8 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
       let mem = 0.0;
       for (let i = 0; i < n; i++) { mem += candMem(i); moveTask(gi(cand, i), s, f); }
       lf += diff;
-      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, <f64>n); addAcc(cell, A_MIG1, <f64>n); addAcc(cell, A_EVENTS, <f64>n);
-      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, <f64>n); addPt(cell, point, P_MIG1, <f64>n);
+      addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, <f64>n); addAcc(cell, CellAcc.migFirst, <f64>n); addAcc(cell, CellAcc.events, <f64>n);
+      addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, <f64>n); addPt(cell, point, CellPoint.migFirst, <f64>n);
     }
     return;
   }
@@ -411,16 +421,16 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
       for (let x = 0; x < i; x++) { mem += candMem(x); moveTask(gi(cand, x), s, f); }
       lf += a1;
       const cnt = <f64>i;
-      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, cnt); addAcc(cell, A_MIG1, cnt); addAcc(cell, A_EVENTS, cnt);
-      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, cnt); addPt(cell, point, P_MIG1, cnt);
+      addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, cnt); addAcc(cell, CellAcc.migFirst, cnt); addAcc(cell, CellAcc.events, cnt);
+      addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, cnt); addPt(cell, point, CellPoint.migFirst, cnt);
     }
     if (a2 > minMove) {
       let mem = 0.0;
       for (let x = i; x < j; x++) { mem += candMem(x); moveTask(gi(cand, x), s, g); }
       lg += a2;
       const cnt = <f64>(j - i);
-      addAcc(cell, A_MIGMEM, mem); addAcc(cell, A_MIG, cnt); addAcc(cell, A_MIG2, cnt); addAcc(cell, A_EVENTS, cnt);
-      addPt(cell, point, P_MIGMEM, mem); addPt(cell, point, P_MIG, cnt); addPt(cell, point, P_MIG2, cnt);
+      addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, cnt); addAcc(cell, CellAcc.migSecond, cnt); addAcc(cell, CellAcc.events, cnt);
+      addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, cnt); addPt(cell, point, CellPoint.migSecond, cnt);
     }
   }
 }
@@ -447,10 +457,10 @@ function step(k: i32): void {
     const tgt = targetOf(own);
     const m = tgt >= 0 ? tgt : own;
     appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
-    si(sState, i, 1);
+    si(sState, i, TaskState.pending);
     setFlag(m, F_ADMIT);
     const cell = cellOf(m);
-    addAcc(cell, A_ARRIVED, 1); addAcc(cell, A_EVENTS, 1);
+    addAcc(cell, CellAcc.arrived, 1); addAcc(cell, CellAcc.events, 1);
     nextTask++;
   }
   // 3. admission
@@ -460,7 +470,7 @@ function step(k: i32): void {
   // 4. usage
   refreshAll(t);
   // 5. rebalancing every `interval` ticks, at the first tick of the period
-  if (policy != 0 && k % interval == 0) {
+  if (policy != Policy.no_migration && k % interval == 0) {
     for (let c = 0; c < nC; c++) rebalanceCell(c, t, point);
     refreshAll(t);
   }
@@ -474,8 +484,8 @@ function step(k: i32): void {
       const used = u < cap ? u : cap;
       const over = u > cap ? u - cap : 0.0;
       const util = cap > 0.0 ? used / cap : 0.0;
-      addAcc(c, A_CPU, used); addAcc(c, A_CAP, cap); addAcc(c, A_OVER, over); addAcc(c, A_UP, 1);
-      addPt(c, point, P_CPU, used); addPt(c, point, P_CAP, cap); addPt(c, point, P_OVER, over); addPt(c, point, P_UP, 1);
+      addAcc(c, CellAcc.cpu, used); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, 1);
+      addPt(c, point, CellPoint.cpu, used); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, 1);
       sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + 1.0);
       sf(mPUtil, m, gf(mPUtil, m) + util); sf(mPUp, m, gf(mPUp, m) + 1.0);
       const inc = u > cap ? tickUs * (cap / u) : tickUs;
@@ -489,11 +499,11 @@ function step(k: i32): void {
           const fv = gf(sFinV, x);
           if (v >= fv) {
             unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
-            si(sState, x, 3);
+            si(sState, x, TaskState.done);
             const delay = tEnd - gf(tSubmitUs, x);
             const w = gf(tWork, x);
-            addAcc(c, A_DELAY, delay); addAcc(c, A_STRETCH, delay / (w > tickUs ? w : tickUs));
-            addAcc(c, A_FIN, 1); addAcc(c, A_EVENTS, 1);
+            addAcc(c, CellAcc.delay, delay); addAcc(c, CellAcc.stretch, delay / (w > tickUs ? w : tickUs));
+            addAcc(c, CellAcc.finished, 1); addAcc(c, CellAcc.events, 1);
             setFlag(m, F_U | F_REQ | F_ADMIT);
           } else if (fv < mf) mf = fv;
           x = nx;
@@ -509,7 +519,7 @@ function step(k: i32): void {
       let end = base + cs; if (end > nM) end = nM;
       let run = 0, pend = 0;
       for (let m = base; m < end; m++) { run += gi(runCount, m); pend += gi(pendCount, m); }
-      addPt(c, point, P_RUN, <f64>run); addPt(c, point, P_PEND, <f64>pend);
+      addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
     }
     for (let m = 0; m < nM; m++) {
       const n = gf(mPUp, m);
@@ -519,9 +529,11 @@ function step(k: i32): void {
   }
 }
 
-/** Simulates ticks up to (not including) `until` (clamped to the run length); returns the tick reached. */
-export function replayStep(until: i32): i32 {
+/** Simulates the replay at `r` up to (not including) tick `until` (clamped to the run length); returns the tick reached. */
+export function replayStep(r: usize, until: i32): i32 {
+  bindReplay(r);
   if (until > nTicks) until = nTicks;
   while (curTick < until) { step(curTick); curTick++; }
+  storeCursor(r);
   return curTick;
 }

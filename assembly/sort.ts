@@ -8,11 +8,12 @@
 // Memory (all supplied by the caller):
 //   keys  u64[n]      the values, sorted in place
 //   tmp   u64[n]      ping-pong buffer
-//   hist  u32[6*2048] digit histograms, one block per pass
+//   hist  u32[PASSES*BINS] digit histograms, one block per pass (Gini.HIST_BYTES bytes)
+import { Gini } from './layouts';
 
-const BITS: u64 = 11;
-const BINS: i32 = 1 << 11;
-const PASSES: i32 = 6;
+const BITS: u64 = <u64>Gini.RADIX_BITS;
+const BINS: i32 = 1 << Gini.RADIX_BITS;
+const PASSES: i32 = Gini.RADIX_PASSES;
 
 export function radixSortF64(keys: usize, tmp: usize, hist: usize, n: i32): void {
   if (n < 64) { insertion(keys, n); return; }

@@ -37,6 +37,31 @@ export interface MatcherOptions {
 /** Whether a task scans from the weak end (`small`) or from the strong end (`large`). */
 export type TaskSize = 'small' | 'large';
 
+/**
+ * Why a demand could not be placed: no node is up; no up node has enough of
+ * `dimension` (the first such dimension); or every dimension is available
+ * somewhere but not all of them on one node.
+ */
+export type UnplacedReason =
+  | { code: 'no-node-up' }
+  | { code: 'dimension'; dimension: number; demand: number; largest: number }
+  | { code: 'fragmented' };
+
+/** The outcome of placing one task. */
+export type Placement = { kind: 'placed'; node: number } | { kind: 'unplaced'; reason: UnplacedReason };
+
+/** The outcome of an all-or-nothing placement: every node, or the first demand that did not fit (and nothing placed). */
+export type GangResult = { kind: 'placed'; nodes: Int32Array } | { kind: 'unplaced'; index: number; reason: UnplacedReason };
+
+/** The reason a demand does not fit, from the largest residual of an up node per dimension (−∞ when none is up). */
+export function unplacedReason(maxResidual: ArrayLike<number>, demand: ArrayLike<number>): UnplacedReason {
+  if (maxResidual[0] === -Infinity) return { code: 'no-node-up' };
+  for (let d = 0; d < demand.length; d++) {
+    if (maxResidual[d]! < demand[d]!) return { code: 'dimension', dimension: d, demand: demand[d]!, largest: maxResidual[d]! };
+  }
+  return { code: 'fragmented' };
+}
+
 /** What both implementations start from. */
 export interface MatcherSetup {
   n: number;

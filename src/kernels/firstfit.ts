@@ -9,12 +9,19 @@ import { FairfitError, WASM_STATUS } from '../errors.ts';
 import { Core } from '../wasm/module.ts';
 import { capacityWeights } from './capacity.ts';
 import {
-  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, weightOrder,
-  type DemandColumns, type MatcherNode, type MatcherOptions, type MatcherSetup, type TaskSize,
+  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
+  type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
 } from './firstfit-setup.ts';
+import { MATCHER, PLACE_ALL, TASK_SIZE } from './layouts.ts';
 import { throwStatus } from './status.ts';
 
-export type { DemandColumns, MatcherNode, MatcherOptions, TaskSize } from './firstfit-setup.ts';
+export type { DemandColumns, GangResult, MatcherNode, MatcherOptions, Placement, TaskSize, UnplacedReason } from './firstfit-setup.ts';
+
+/** Where a matcher lives: its own instance (default) or an engine's shared {@link Core}. */
+export interface MatcherPlacement {
+  /** Lay the matcher's struct and columns in this core (shared with other kernel objects of one engine). */
+  core?: Core;
+}
 
 /** Batch of demands: one column per dimension, optional sizes (1 = large, 0 = small; default by δ0). */
 export interface DemandBatch {
@@ -25,13 +32,14 @@ export interface DemandBatch {
 /**
  * A sorted first-fit matcher over D-dimensional nodes. A small task takes the
  * weakest node (lowest capacity weight) whose residual fits in every dimension,
- * a large task the strongest one. Owns a WebAssembly instance: {@link close} it,
- * or declare it with `using`.
+ * a large task the strongest one. Its state is a struct in WebAssembly memory
+ * (`Matcher` in `src/kernels/layouts.ts`), in its own instance or in an
+ * engine's shared {@link Core}. {@link close} it, or declare it with `using`.
  *
  * @example
  * const m = new FirstFitMatcher([{ capacity: [1, 1] }, { capacity: [2, 4] }]);
- * m.place([0.5, 0.5], 'small'); // → 0, the weaker node
- * m.place([0.5, 0.5], 'large'); // → 1, the stronger node
+ * m.place([0.5, 0.5], 'small'); // → { kind: 'placed', node: 0 }, the weaker node
+ * m.place([0.5, 0.5], 'large'); // → { kind: 'placed', node: 1 }, the stronger node
  */
 export class FirstFitMatcher {
   /** Number of nodes. */
@@ -40,26 +48,28 @@ export class FirstFitMatcher {
   readonly dims: number;
   private readonly setup: MatcherSetup;
   private core: Core | undefined;
-  private readonly p: { cap: number; res: number; up: number; node: number; pos: number; tree: number; save: number; dem: number; treeSize: number };
+  /** Address of the `Matcher` struct and of the columns it points to. */
+  private readonly p: { matcher: number; cap: number; res: number; up: number; node: number; pos: number; tree: number; dem: number };
 
-  constructor(nodes: readonly MatcherNode[], options: MatcherOptions = {}) {
+  constructor(nodes: readonly MatcherNode[], options: MatcherOptions & MatcherPlacement = {}) {
     const s = matcherSetup(nodes, options);
     this.setup = s;
     this.size = s.n;
     this.dims = s.dims;
     const order = weightOrder(s, capacityWeights);
-    const core = new Core();
+    const core = options.core ?? new Core();
     let treeSize = 1;
     while (treeSize < s.n) treeSize *= 2;
     const nd = s.n * s.dims;
-    this.p = {
-      cap: core.putF64(s.cap), res: core.putF64(s.cap), up: core.putU8(s.up),
-      node: core.putI32(order), pos: core.alloc(s.n * 4), tree: core.alloc(2 * treeSize * s.dims * 8),
-      save: core.alloc(nd * 8), dem: core.alloc(s.dims * 8), treeSize,
-    };
+    const matcher = core.alloc(MATCHER.size);
+    const cap = core.putF64(s.cap), res = core.putF64(s.cap), up = core.putU8(s.up);
+    const node = core.putI32(order), pos = core.alloc(s.n * 4), tree = core.alloc(2 * treeSize * s.dims * 8);
+    const save = core.alloc(nd * 8);
+    this.p = { matcher, cap, res, up, node, pos, tree, dem: core.alloc(s.dims * 8) };
+    MATCHER.write(core.memory, matcher, { n: s.n, dims: s.dims, size: treeSize, cap, res, up, node, pos, tree, save });
     this.core = core;
     this.writePositions(order);
-    core.exports.ffInit(s.n, s.dims, treeSize, this.p.cap, this.p.res, this.p.up, this.p.node, this.p.pos, this.p.tree, this.p.save);
+    core.exports.ffRebuild(matcher);
   }
 
   private live(): Core {
@@ -75,16 +85,24 @@ export class FirstFitMatcher {
   }
 
   /**
-   * Places one task; returns the node index, or -1 when no node fits. `size`
-   * defaults to the δ0 classification (large iff some δ[d] ≥ δ0[d]).
+   * Places one task: the node it took, or why it could not be placed (no node
+   * up; no up node has enough of a dimension; or enough in every dimension but
+   * not on one node). `size` defaults to the δ0 classification (large iff some
+   * δ[d] ≥ δ0[d]).
    * @throws FairfitError `DIMENSION_MISMATCH`, `NOT_FINITE`, `NEGATIVE_VALUE` (nothing changes).
    */
-  place(demand: ArrayLike<number>, size?: TaskSize): number {
+  place(demand: ArrayLike<number>, size?: TaskSize): Placement {
     const core = this.live();
     const dem = demandVector(demand, this.dims);
     const large = isLarge(size, dem, this.setup.threshold);
     core.f64(this.p.dem, this.dims).set(dem);
-    return core.exports.ffPlace(this.p.dem, large ? 1 : 0);
+    const node = core.exports.ffPlace(this.p.matcher, this.p.dem, large ? TASK_SIZE.code.large : TASK_SIZE.code.small);
+    return node >= 0 ? { kind: 'placed', node } : { kind: 'unplaced', reason: unplacedReason(this.maxResidual(core), dem) };
+  }
+
+  /** The largest residual of an up node per dimension (−∞ when no node is up): the tree's root. */
+  private maxResidual(core: Core): Float64Array {
+    return core.f64(this.p.tree + this.dims * 8, this.dims);
   }
 
   /**
@@ -92,18 +110,39 @@ export class FirstFitMatcher {
    * Every demand is validated before anything is placed.
    */
   placeBatch(batch: DemandBatch): Int32Array {
+    return this.withBatch(batch, (core, dem, m, sizes, thr) => {
+      const out = core.alloc(m * 4);
+      this.throwDemand(core, core.exports.ffPlaceBatch(this.p.matcher, dem, m, sizes, thr, out), batch.demands);
+      return core.i32(out, m).slice();
+    });
+  }
+
+  /**
+   * Places every demand of a batch (a gang) or none, in one WebAssembly call.
+   * On success each demand's node, in order; otherwise the index of the first
+   * demand that did not fit (given the ones placed before it) and why — and
+   * the matcher is exactly as before the call.
+   * @throws FairfitError as {@link placeBatch} (nothing changes).
+   */
+  placeAll(batch: DemandBatch): GangResult {
+    return this.withBatch(batch, (core, dem, m, sizes, thr, rows): GangResult => {
+      const out = core.alloc((m + 1) * 4), undo = core.alloc(m * this.dims * 8);
+      this.throwDemand(core, core.exports.ffPlaceAll(this.p.matcher, dem, m, sizes, thr, out, undo), batch.demands);
+      const first = core.i32(out, m + 1)[m]!;
+      if (first === PLACE_ALL.values.ALL_PLACED) return { kind: 'placed', nodes: core.i32(out, m).slice() };
+      // The matcher is back as it was: the reason is judged on the demand alone, against the whole cluster.
+      return { kind: 'unplaced', index: first, reason: unplacedReason(this.maxResidual(core), rows.subarray(first * this.dims, (first + 1) * this.dims)) };
+    });
+  }
+
+  /** Validates a batch, copies it in (demands, sizes, δ0), runs `fn`, frees the copies. */
+  private withBatch<T>(batch: DemandBatch, fn: (core: Core, dem: number, m: number, sizes: number, thr: number, rows: Float64Array) => T): T {
     const core = this.live();
     const { m, rows } = demandRows(batch.demands, this.dims);
     if (batch.sizes !== undefined && batch.sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${batch.sizes.length} values, demands have ${m}`, { field: 'sizes' });
     const mark = core.mark();
     try {
-      const dem = core.putF64(rows);
-      const sizes = batch.sizes ? core.putU8(batch.sizes) : 0;
-      const thr = core.putF64(this.setup.threshold);
-      const out = core.alloc(m * 4);
-      const status = core.exports.ffPlaceBatch(dem, m, sizes, thr, out);
-      this.throwDemand(core, status, batch.demands);
-      return core.i32(out, m).slice();
+      return fn(core, core.putF64(rows), m, batch.sizes ? core.putU8(batch.sizes) : 0, core.putF64(this.setup.threshold), rows);
     } finally {
       core.release(mark);
     }
@@ -118,7 +157,7 @@ export class FirstFitMatcher {
     nodeIndex(node, this.size);
     const dem = demandVector(demand, this.dims);
     core.f64(this.p.dem, this.dims).set(dem);
-    const status = core.exports.ffRelease(node, this.p.dem);
+    const status = core.exports.ffRelease(this.p.matcher, node, this.p.dem);
     if (status !== WASM_STATUS.OK) throw releaseError(node);
   }
 
@@ -132,7 +171,7 @@ export class FirstFitMatcher {
     try {
       const nd = core.putI32(nodes);
       const dem = core.putF64(rows);
-      const status = core.exports.ffReleaseBatch(nd, dem, m);
+      const status = core.exports.ffReleaseBatch(this.p.matcher, nd, dem, m);
       if (status === WASM_STATUS.INDEX_OUT_OF_RANGE) nodeIndex(nodes[core.exports.lastErrorIndex()]!, this.size, `nodes[${core.exports.lastErrorIndex()}]`);
       if (status === WASM_STATUS.RELEASE_EXCEEDS_CAPACITY) {
         const j = core.exports.lastErrorIndex();
@@ -155,10 +194,10 @@ export class FirstFitMatcher {
     const order = weightOrder(s, capacityWeights);
     const old = core.i32(this.p.node, this.size);
     if (order.every((v, i) => v === old[i])) {
-      core.exports.ffSetUp(node, down ? 0 : 1);
+      core.exports.ffSetUp(this.p.matcher, node, down ? 0 : 1);
     } else {
       this.writePositions(order);
-      core.exports.ffRebuild();
+      core.exports.ffRebuild(this.p.matcher);
     }
   }
 
@@ -196,7 +235,7 @@ export class FirstFitMatcher {
     }
   }
 
-  /** Releases the instance. */
+  /** Releases the instance (or, in a shared core, stops using it). */
   close(): void {
     this.core = undefined;
   }

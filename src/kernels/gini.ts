@@ -6,6 +6,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
+import { GINI } from './layouts.ts';
 import { throwStatus } from './status.ts';
 
 /**
@@ -20,7 +21,7 @@ export function gini(values: ArrayLike<number>): number {
   return withScratch((core) => {
     const x = core.putF64(values);
     const tmp = core.alloc(n * 8);
-    const hist = core.alloc(6 * 2048 * 4);
+    const hist = core.alloc(GINI.values.HIST_BYTES);
     const out = core.alloc(8);
     const status = core.exports.gini(x, n, tmp, hist, out);
     throwStatus(core, status, ['values'], (_f, i) => values[i]);
@@ -28,8 +29,6 @@ export function gini(values: ArrayLike<number>): number {
   });
 }
 
-/** Columns `assembly/gini.ts` gathers per pass: `giniColumns` needs f64[COL_BLOCK × rows] of scratch. */
-export const COL_BLOCK = 8;
 
 /**
  * Gini coefficient of each column of a row-major `rows × cols` matrix, NaN
@@ -45,7 +44,7 @@ export function giniColumns(matrix: Float64Array, rows: number, cols: number): F
   checkShape(matrix, rows, cols);
   return withScratch((core) => {
     const mat = core.putF64(matrix);
-    const x = core.alloc(COL_BLOCK * rows * 8), tmp = core.alloc(rows * 8), hist = core.alloc(6 * 2048 * 4), out = core.alloc(cols * 8);
+    const x = core.alloc(GINI.values.COL_BLOCK * rows * 8), tmp = core.alloc(rows * 8), hist = core.alloc(GINI.values.HIST_BYTES), out = core.alloc(cols * 8);
     const status = core.exports.giniColumns(mat, rows, cols, x, tmp, hist, out);
     throwStatus(core, status, ['matrix'], (_f, i) => matrix[i]);
     return core.f64(out, cols).slice();

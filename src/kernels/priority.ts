@@ -9,7 +9,8 @@
  * @module
  */
 import { FairfitError } from '../errors.ts';
-import { Core, withScratch } from '../wasm/module.ts';
+import { Core, Views, withScratch } from '../wasm/module.ts';
+import { PRIORITY_PARAMS } from './layouts.ts';
 import { priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
 import { throwStatus } from './status.ts';
 
@@ -30,7 +31,8 @@ export function recomputePriorities(columns: PriorityColumns, params: PriorityPa
     const user = core.putI32(columns.user);
     const rounds = core.putI32(columns.rounds);
     const running = core.putI32(columns.running);
-    const p = core.putF64(block);
+    const p = core.alloc(PRIORITY_PARAMS.size);
+    core.f64(p, block.length).set(block);
     const out = core.alloc(n * 8);
     const pen = core.alloc(Math.max(columns.running.length, 1) * 8);
     checkIntegers(columns, n);
@@ -60,52 +62,68 @@ function checkIntegers(c: PriorityColumns, n: number): void {
   }
 }
 
+/** The views a {@link PriorityTable} hands out. */
+interface TableViews {
+  dataGB: Float64Array;
+  user: Int32Array;
+  rounds: Int32Array;
+  running: Int32Array;
+  results: [Float64Array, Float64Array];
+}
+
 /**
  * Task columns resident in WebAssembly memory, for a scheduler that recomputes
  * every round: write `dataGB`, `user`, `rounds` (views into the module's memory)
- * and `running`, then call {@link PriorityTable.recompute}. Owns its instance:
- * call {@link PriorityTable.close} (or `using`) when done.
+ * and `running`, then call {@link PriorityTable.recompute}. Lives in its own
+ * instance or in an engine's shared {@link Core} (`{ core }`); the views are
+ * made again when that memory grows, so read them from the table each time
+ * rather than keeping them across other allocations in a shared core. Call
+ * {@link PriorityTable.close} (or `using`) when done.
  */
 export class PriorityTable {
   /** Number of task rows. */
   readonly capacity: number;
   /** Number of users (length of `running`). */
   readonly users: number;
-  readonly dataGB: Float64Array;
-  readonly user: Int32Array;
-  readonly rounds: Int32Array;
-  readonly running: Int32Array;
   private core: Core | undefined;
   private readonly ptr: { dataGB: number; user: number; rounds: number; running: number; params: number; out: [number, number]; pen: number };
+  private readonly views: Views<TableViews>;
   // Two result buffers: a recompute writes the idle one and flips only on
   // success, so a rejected call leaves the last result untouched.
-  private readonly results: [Float64Array, Float64Array];
   private current = 0;
 
-  constructor(capacity: number, users: number) {
+  constructor(capacity: number, users: number, options: { core?: Core } = {}) {
     for (const [k, v] of [['capacity', capacity], ['users', users]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${k} must be an integer ≥ 0, got ${String(v)}`, { field: k });
     }
     this.capacity = capacity;
     this.users = users;
-    const core = new Core();
-    // Allocate everything up front: memory never grows afterwards, so the views stay valid.
+    const core = options.core ?? new Core();
     this.ptr = {
       dataGB: core.alloc(capacity * 8), user: core.alloc(capacity * 4), rounds: core.alloc(capacity * 4),
-      running: core.alloc(users * 4), params: core.alloc(8 * 16), out: [core.alloc(capacity * 8), core.alloc(capacity * 8)],
+      running: core.alloc(users * 4), params: core.alloc(PRIORITY_PARAMS.size), out: [core.alloc(capacity * 8), core.alloc(capacity * 8)],
       pen: core.alloc(Math.max(users, 1) * 8),
     };
     this.core = core;
-    this.dataGB = core.f64(this.ptr.dataGB, capacity);
-    this.user = core.i32(this.ptr.user, capacity);
-    this.rounds = core.i32(this.ptr.rounds, capacity);
-    this.running = core.i32(this.ptr.running, users);
-    this.results = [core.f64(this.ptr.out[0], capacity), core.f64(this.ptr.out[1], capacity)];
+    const p = this.ptr;
+    this.views = new Views(core, (c) => ({
+      dataGB: c.f64(p.dataGB, capacity), user: c.i32(p.user, capacity), rounds: c.i32(p.rounds, capacity),
+      running: c.i32(p.running, users), results: [c.f64(p.out[0], capacity), c.f64(p.out[1], capacity)],
+    }));
   }
+
+  /** Declared data volume K of each task row, GB (a view into WebAssembly memory). */
+  get dataGB(): Float64Array { return this.views.get().dataGB; }
+  /** Dense user id of each task row (a view). */
+  get user(): Int32Array { return this.views.get().user; }
+  /** Rounds each task row has waited (a view). */
+  get rounds(): Int32Array { return this.views.get().rounds; }
+  /** Running-task count of each user (a view). */
+  get running(): Int32Array { return this.views.get().running; }
 
   /** Result of the last successful recompute, a view: copy it if you keep it past the next recompute. */
   get priority(): Float64Array {
-    return this.results[this.current]!;
+    return this.views.get().results[this.current]!;
   }
 
   /** Recomputes the first `n` rows (default all) into {@link PriorityTable.priority}; returns that view. */
@@ -113,7 +131,8 @@ export class PriorityTable {
     const core = this.core;
     if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'this' });
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
-    core.f64(this.ptr.params, 12).set(resolvePriorityParams(params));
+    const block = resolvePriorityParams(params);
+    core.f64(this.ptr.params, block.length).set(block);
     const next = 1 - this.current;
     const status = core.exports.recomputePriorities(this.ptr.dataGB, this.ptr.user, this.ptr.rounds, n, this.ptr.running, this.users, this.ptr.params, this.ptr.out[next]!, this.ptr.pen);
     throwStatus(core, status, FIELDS, (f, i) => [this.dataGB, this.user, this.rounds][f]?.[i]);

@@ -7,8 +7,8 @@
  */
 import { FairfitError, checkNonNegative } from '../errors.ts';
 import {
-  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, weightOrder,
-  type DemandColumns, type MatcherNode, type MatcherOptions, type MatcherSetup, type TaskSize,
+  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
+  type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
 } from '../kernels/firstfit-setup.ts';
 import { releaseError, type DemandBatch } from '../kernels/firstfit.ts';
 
@@ -43,22 +43,49 @@ export class LinearFirstFit {
     return -1;
   }
 
-  place(demand: ArrayLike<number>, size?: TaskSize): number {
-    const dem = demandVector(demand, this.dims);
-    return this.scan(dem, isLarge(size, dem, this.s.threshold));
+  /** The largest residual of an up node per dimension (−∞ when none is up). */
+  private maxResidual(): Float64Array {
+    const { n, dims, up } = this.s;
+    const max = new Float64Array(dims).fill(-Infinity);
+    for (let i = 0; i < n; i++) if (up[i]) for (let d = 0; d < dims; d++) max[d] = Math.max(max[d]!, this.res[i * dims + d]!);
+    return max;
   }
 
-  placeBatch(batch: DemandBatch): Int32Array {
+  place(demand: ArrayLike<number>, size?: TaskSize): Placement {
+    const dem = demandVector(demand, this.dims);
+    const node = this.scan(dem, isLarge(size, dem, this.s.threshold));
+    return node >= 0 ? { kind: 'placed', node } : { kind: 'unplaced', reason: unplacedReason(this.maxResidual(), dem) };
+  }
+
+  /** Validated rows of a batch and the size of each demand. */
+  private batchRows(batch: DemandBatch): { m: number; rows: Float64Array; large: (j: number) => boolean } {
     const { m, rows } = demandRows(batch.demands, this.dims);
     if (batch.sizes !== undefined && batch.sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${batch.sizes.length} values, demands have ${m}`, { field: 'sizes' });
     for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
+    const large = (j: number): boolean => batch.sizes ? batch.sizes[j] !== 0 : isLarge(undefined, rows.subarray(j * this.dims, (j + 1) * this.dims), this.s.threshold);
+    return { m, rows, large };
+  }
+
+  placeBatch(batch: DemandBatch): Int32Array {
+    const { m, rows, large } = this.batchRows(batch);
     const out = new Int32Array(m);
+    for (let j = 0; j < m; j++) out[j] = this.scan(rows.subarray(j * this.dims, (j + 1) * this.dims), large(j));
+    return out;
+  }
+
+  placeAll(batch: DemandBatch): GangResult {
+    const { m, rows, large } = this.batchRows(batch);
+    const saved = this.res.slice();
+    const nodes = new Int32Array(m);
     for (let j = 0; j < m; j++) {
       const dem = rows.subarray(j * this.dims, (j + 1) * this.dims);
-      const large = batch.sizes ? batch.sizes[j] !== 0 : isLarge(undefined, dem, this.s.threshold);
-      out[j] = this.scan(dem, large);
+      nodes[j] = this.scan(dem, large(j));
+      if (nodes[j]! < 0) {
+        this.res = saved;
+        return { kind: 'unplaced', index: j, reason: unplacedReason(this.maxResidual(), dem) };
+      }
     }
-    return out;
+    return { kind: 'placed', nodes };
   }
 
   private give(node: number, dem: ArrayLike<number>, res: Float64Array): boolean {

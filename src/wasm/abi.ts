@@ -1,7 +1,8 @@
 /**
  * The typed ABI of the WebAssembly core: every export of `assembly/index.ts`
  * with its parameter types. Pointers are byte offsets into `memory`; layouts
- * are documented in each `assembly/*.ts` file and in `docs/abi.md`.
+ * are described in `src/kernels/layouts.ts` and `src/systems/giantvm/layout.ts`
+ * (rendered into `assembly/layouts.ts`) and documented in `docs/abi.md`.
  * `test/wasm/abi.test.ts` checks this list against the release build.
  *
  * @module
@@ -16,24 +17,23 @@ export interface CoreExports {
   giniColumns(mat: number, rows: number, cols: number, x: number, tmp: number, hist: number, out: number): number;
   capacityWeights(speed: number, vcpu: number, mem: number, up: number, n: number, lambdaCpu: number, lambdaMem: number, out: number): number;
   recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number, pen: number): number;
-  ffInit(n: number, d: number, size: number, cap: number, res: number, up: number, node: number, pos: number, tree: number, save: number): void;
-  ffRebuild(): void;
-  ffPlace(dem: number, large: number): number;
-  ffPlaceBatch(dem: number, m: number, sizes: number, thr: number, out: number): number;
-  ffRelease(node: number, dem: number): number;
-  ffReleaseBatch(nodes: number, dem: number, m: number): number;
-  ffSetUp(node: number, up: number): void;
+  ffRebuild(matcher: number): void;
+  ffPlace(matcher: number, dem: number, size: number): number;
+  ffPlaceBatch(matcher: number, dem: number, m: number, sizes: number, thr: number, out: number): number;
+  ffPlaceAll(matcher: number, dem: number, m: number, sizes: number, thr: number, out: number, undo: number): number;
+  ffRelease(matcher: number, node: number, dem: number): number;
+  ffReleaseBatch(matcher: number, nodes: number, dem: number, m: number): number;
+  ffSetUp(matcher: number, node: number, up: number): void;
   rngFill(seed: number, n: number, state: number, out: number): void;
-  replayInit(hdr: number, par: number): number;
-  replayStep(until: number): number;
+  replayInit(replay: number): number;
+  replayStep(replay: number, until: number): number;
   replayStateBytes(tasks: number, machines: number): number;
-  replayTick(): number;
   csvParse(buf: number, len: number, pos: number, spec: number, n: number, comment: number, cols: number, cap: number, row: number, out: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
-  'ffInit', 'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
-  'replayInit', 'replayStep', 'replayStateBytes', 'replayTick', 'csvParse',
+  'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
+  'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
 ] as const satisfies readonly (keyof CoreExports)[];

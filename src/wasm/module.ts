@@ -64,7 +64,14 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 /**
  * One WebAssembly instance, its memory and a bump arena. Pointers are byte
  * offsets. Views are made on demand from the current `memory.buffer`, so a
- * growth (which detaches old buffers) never leaves a stale view behind.
+ * growth (which detaches old buffers) never leaves a stale view behind;
+ * objects that keep views hold them in a {@link Views}, rebuilt when the
+ * buffer changed.
+ *
+ * One core per engine object: the kernel objects an engine is made of (a
+ * matcher, a priority table, its task and node tables) take the engine's core
+ * (`{ core }` option) and lay their structs side by side in its memory, so one
+ * call can run from one kernel into the next without leaving WebAssembly.
  */
 export class Core {
   readonly exports: CoreExports;
@@ -140,6 +147,28 @@ export class Core {
     const ptr = this.alloc(values.length);
     this.u8(ptr, values.length).set(values);
     return ptr;
+  }
+}
+
+/**
+ * Typed-array views over fixed regions of a core's memory, made by `make` and
+ * made again — in this one place — whenever the memory grew (growth detaches
+ * every old view). `get()` costs one comparison when nothing changed.
+ */
+export class Views<T> {
+  private buffer: ArrayBuffer | undefined;
+  private cached: T | undefined;
+
+  constructor(private readonly core: Core, private readonly make: (core: Core) => T) {}
+
+  /** The views over the current memory buffer. */
+  get(): T {
+    const buffer = this.core.memory.buffer;
+    if (buffer !== this.buffer || this.cached === undefined) {
+      this.cached = this.make(this.core);
+      this.buffer = buffer;
+    }
+    return this.cached;
   }
 }
 

@@ -5,6 +5,12 @@ import { LinearFirstFit } from '../../src/reference/firstfit.ts';
 import type { MatcherNode } from '../../src/kernels/firstfit-setup.ts';
 import { Rng } from '../../src/rng.ts';
 import { errorOf } from './helpers.ts';
+import type { Placement } from '../../src/kernels/firstfit-setup.ts';
+import { Core } from '../../src/wasm/module.ts';
+import { PriorityTable } from '../../src/kernels/priority.ts';
+
+/** The node of a placement, or -1 when it was not placed. */
+const nodeOf = (p: Placement): number => (p.kind === 'placed' ? p.node : -1);
 
 describe('sorted first-fit scans by capacity weight (seed 000 §3.1.3)', () => {
   const nodes: MatcherNode[] = [{ capacity: [4, 4] }, { capacity: [1, 1] }, { capacity: [2, 2] }];
@@ -14,30 +20,38 @@ describe('sorted first-fit scans by capacity weight (seed 000 §3.1.3)', () => {
   });
   it('a small task takes the weakest node that fits, a large one the strongest', () => {
     using m = new FirstFitMatcher(nodes);
-    expect(m.place([0.5, 0.5], 'small')).toBe(1);
-    expect(m.place([0.6, 0.1], 'small')).toBe(2); // node 1 has 0.5 left in cpu
-    expect(m.place([0.5, 0.5], 'large')).toBe(0);
-    expect(m.place([5, 0], 'large')).toBe(-1);
+    expect(m.place([0.5, 0.5], 'small')).toEqual({ kind: 'placed', node: 1 });
+    expect(m.place([0.6, 0.1], 'small')).toEqual({ kind: 'placed', node: 2 }); // node 1 has 0.5 left in cpu
+    expect(m.place([0.5, 0.5], 'large')).toEqual({ kind: 'placed', node: 0 });
+    expect(m.place([5, 0], 'large')).toEqual({ kind: 'unplaced', reason: { code: 'dimension', dimension: 0, demand: 5, largest: 3.5 } });
     expect([...m.residual(1)]).toEqual([0.5, 0.5]);
   });
   it('classifies by δ0 when no size is given: large iff some δ[d] ≥ δ0[d]', () => {
     using m = new FirstFitMatcher(nodes, { threshold: [1, 3] });
-    expect(m.place([0.5, 0.5])).toBe(1); // small
-    expect(m.place([1, 0])).toBe(0); // large by cpu
+    expect(nodeOf(m.place([0.5, 0.5]))).toBe(1); // small
+    expect(nodeOf(m.place([1, 0]))).toBe(0); // large by cpu
   });
   it('skips nodes that are down, and re-orders when the strongest goes down', () => {
     using m = new FirstFitMatcher([{ capacity: [1, 8] }, { capacity: [2, 2] }, { capacity: [8, 1] }]);
     const before = [...m.order()];
     m.setDown(2, true);
     expect(m.isUp(2)).toBe(false);
-    expect(m.place([3, 0], 'large')).toBe(-1);
+    expect(nodeOf(m.place([3, 0], 'large'))).toBe(-1);
     m.setDown(2, false);
     expect([...m.order()]).toEqual(before);
-    expect(m.place([3, 0], 'large')).toBe(2);
+    expect(nodeOf(m.place([3, 0], 'large'))).toBe(2);
+  });
+  it('says why a task was not placed: no node up, a dimension nobody has, or no single node with all of it', () => {
+    using m = new FirstFitMatcher([{ capacity: [4, 1] }, { capacity: [1, 4] }]);
+    expect(m.place([2, 2])).toEqual({ kind: 'unplaced', reason: { code: 'fragmented' } });
+    expect(m.place([1, 5])).toEqual({ kind: 'unplaced', reason: { code: 'dimension', dimension: 1, demand: 5, largest: 4 } });
+    m.setDown(0, true);
+    m.setDown(1, true);
+    expect(m.place([0, 0])).toEqual({ kind: 'unplaced', reason: { code: 'no-node-up' } });
   });
   it('release gives the demand back, and rejects more than the capacity', () => {
     using m = new FirstFitMatcher(nodes);
-    const node = m.place([1, 1], 'large');
+    const node = nodeOf(m.place([1, 1], 'large'));
     m.release(node, [1, 1]);
     expect([...m.residual(node)]).toEqual([4, 4]);
     expect(errorOf(() => m.release(node, [0.5, 0]))?.code).toBe('RELEASE_EXCEEDS_CAPACITY');
@@ -55,6 +69,7 @@ const scenario = fc.integer({ min: 1, max: 3 }).chain((dims) => fc.record({
   ops: fc.array(fc.oneof(
     fc.record({ op: fc.constant('place' as const), demand: fc.array(fc.oneof(fc.integer({ min: 0, max: 4 }), fc.double({ min: 0, max: 4, noNaN: true })), { minLength: dims, maxLength: dims }), size: fc.constantFrom('small' as const, 'large' as const, undefined) }),
     fc.record({ op: fc.constant('batch' as const), count: fc.integer({ min: 0, max: 30 }), seed: fc.nat() }),
+    fc.record({ op: fc.constant('gang' as const), count: fc.integer({ min: 0, max: 12 }), seed: fc.nat() }),
     fc.record({ op: fc.constant('release' as const), pick: fc.nat(), batch: fc.boolean() }),
     fc.record({ op: fc.constant('down' as const), node: fc.nat(), down: fc.boolean() }),
     fc.record({ op: fc.constant('bad' as const), kind: fc.constantFrom('nan', 'negative', 'dims', 'node', 'over') }),
@@ -77,8 +92,8 @@ describe('the WebAssembly matcher equals the linear-scan reference', () => {
         };
         if (o.op === 'place') {
           const a = wasm.place(o.demand, o.size), b = ref.place(o.demand, o.size);
-          expect(a).toBe(b);
-          if (a >= 0) placed.push({ node: a, demand: o.demand });
+          expect(a).toEqual(b);
+          if (a.kind === 'placed') placed.push({ node: a.node, demand: o.demand });
         } else if (o.op === 'batch') {
           const r = new Rng(o.seed);
           const demands = Array.from({ length: dims }, () => Float64Array.from({ length: o.count }, () => r.next() * 2));
@@ -88,6 +103,14 @@ describe('the WebAssembly matcher equals the linear-scan reference', () => {
           const b = ref.placeBatch({ demands, sizes: useSizes ? sizes : undefined });
           expect(a).toEqual(b);
           a.forEach((node, j) => { if (node >= 0) placed.push({ node, demand: demands.map((c) => c[j]!) }); });
+        } else if (o.op === 'gang') {
+          const r = new Rng(o.seed);
+          const demands = Array.from({ length: dims }, () => Float64Array.from({ length: o.count }, () => r.next() * 3));
+          const before = wasm.residuals();
+          const a = wasm.placeAll({ demands });
+          expect(a).toEqual(ref.placeAll({ demands }));
+          if (a.kind === 'placed') a.nodes.forEach((node, j) => placed.push({ node, demand: demands.map((c) => c[j]!) }));
+          else expect(wasm.residuals()).toEqual(before); // all or nothing, bit for bit
         } else if (o.op === 'release') {
           if (placed.length === 0) continue;
           if (o.batch) {
@@ -115,6 +138,7 @@ describe('the WebAssembly matcher equals the linear-scan reference', () => {
           else {
             both((m) => m.place(bad));
             both((m) => m.placeBatch({ demands: Array.from({ length: bad.length }, (_, d) => [0.1, bad[d]!]) }));
+            both((m) => m.placeAll({ demands: Array.from({ length: bad.length }, (_, d) => [0.1, bad[d]!]) }));
           }
           expect(wasm.residuals()).toEqual(before); // a rejected call changes nothing
         }
@@ -144,6 +168,52 @@ describe('the WebAssembly matcher equals the linear-scan reference', () => {
   });
 });
 
+describe('all-or-nothing placement (placeAll) of a gang', () => {
+  it('places every member or none, and names the first member that did not fit', () => {
+    using m = new FirstFitMatcher([{ capacity: [2, 2] }, { capacity: [1, 1] }]);
+    expect(m.placeAll({ demands: [[1, 1, 1], [1, 1, 1]], sizes: [0, 0, 0] })).toEqual({ kind: 'placed', nodes: Int32Array.of(1, 0, 0) });
+    const before = m.residuals();
+    const r = m.placeAll({ demands: [[0.5, 0.5], [0.5, 0.5]] });
+    expect(r).toEqual({ kind: 'unplaced', index: 0, reason: { code: 'dimension', dimension: 0, demand: 0.5, largest: 0 } });
+    expect(m.residuals()).toEqual(before);
+  });
+  it('a gang larger than the free room leaves the matcher exactly as it was, bit for bit', () => {
+    const r = new Rng(9);
+    const nodes = Array.from({ length: 64 }, () => ({ capacity: [r.next() * 4, r.next() * 4] }));
+    using m = new FirstFitMatcher(nodes);
+    using fresh = new FirstFitMatcher(nodes);
+    const first = { demands: [Float64Array.from({ length: 40 }, () => r.next() * 0.7), Float64Array.from({ length: 40 }, () => r.next() * 0.7)] };
+    m.placeBatch(first);
+    fresh.placeBatch(first);
+    const before = m.residuals();
+    const gang = m.placeAll({ demands: [Float64Array.from({ length: 500 }, () => 0.1 + r.next() * 0.3), Float64Array.from({ length: 500 }, () => 0.1 + r.next() * 0.3)] });
+    expect(gang.kind).toBe('unplaced');
+    expect(m.residuals()).toEqual(before);
+    // The next placements are those of a matcher that never saw the gang (the tree was restored too).
+    const next = { demands: [Float64Array.from({ length: 60 }, () => r.next() * 0.5), Float64Array.from({ length: 60 }, () => r.next() * 0.5)] };
+    expect(m.placeBatch(next)).toEqual(fresh.placeBatch(next));
+  });
+});
+
+describe('kernel objects of one engine share one WebAssembly instance', () => {
+  it('a matcher and a priority table live side by side in one core, and stay correct when it grows', () => {
+    const core = new Core();
+    using m = new FirstFitMatcher([{ capacity: [4, 4] }, { capacity: [1, 1] }], { core });
+    using t = new PriorityTable(4, 2, { core });
+    t.dataGB.set([1, 50, 500, 5]);
+    t.user.set([0, 1, 0, 1]);
+    const before = t.recompute().slice();
+    using m2 = new FirstFitMatcher(Array.from({ length: 200_000 }, () => ({ capacity: [1, 1] })), { core }); // grows the memory
+    expect(nodeOf(m.place([0.5, 0.5], 'small'))).toBe(1);
+    expect(nodeOf(m2.place([0.5, 0.5], 'large'))).toBeGreaterThanOrEqual(0);
+    t.rounds.set([1, 0, 0, 0]); // the kept views were made again over the grown memory
+    const after = t.recompute();
+    expect(after[0]).toBe(before[0]! + 1);
+    expect([...after.subarray(1)]).toEqual([...before.subarray(1)]);
+    expect(m.residuals()).toEqual(Float64Array.of(4, 4, 0.5, 0.5));
+  });
+});
+
 describe('matcher invariants and bad input', () => {
   it('residuals never go below zero and a placed node always had room', () => {
     fc.assert(fc.property(scenario, ({ nodes, ops, dims }) => {
@@ -151,7 +221,7 @@ describe('matcher invariants and bad input', () => {
       for (const o of ops) {
         if (o.op !== 'place') continue;
         const before = m.residuals();
-        const node = m.place(o.demand, o.size);
+        const node = nodeOf(m.place(o.demand, o.size));
         if (node >= 0) {
           for (let d = 0; d < dims; d++) expect(before[node * dims + d]).toBeGreaterThanOrEqual(o.demand[d]!);
           expect(m.isUp(node)).toBe(true);

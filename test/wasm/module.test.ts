@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Core, wasmModule, withScratch } from '../../src/wasm/module.ts';
+import { Core, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
 import { FairfitError } from '../../src/errors.ts';
+import { MATCHER } from '../../src/kernels/layouts.ts';
 
 describe('the WebAssembly module is compiled once and shared', () => {
   it('every call gets the same compiled Module; each Core has its own memory', () => {
@@ -20,6 +21,18 @@ describe('the WebAssembly module is compiled once and shared', () => {
     core.alloc(64 << 20); // forces memory.grow, which detaches old buffers
     expect([...core.f64(p, 3)]).toEqual([1, 2, 3]);
   });
+  it('kept views are made again, in one place, after the memory grew', () => {
+    const core = new Core();
+    const p = core.putF64([1, 2, 3]);
+    let made = 0;
+    const views = new Views(core, (c) => { made++; return c.f64(p, 3); });
+    const before = views.get();
+    expect(views.get()).toBe(before);
+    core.alloc(64 << 20);
+    expect(before.length).toBe(0); // detached by the growth
+    expect([...views.get()]).toEqual([1, 2, 3]);
+    expect(made).toBe(2);
+  });
 });
 
 describe('an abort inside WebAssembly becomes FairfitError WASM_ABORT', () => {
@@ -27,13 +40,15 @@ describe('an abort inside WebAssembly becomes FairfitError WASM_ABORT', () => {
     const core = new Core(wasmModule('debug'));
     let err: unknown;
     try {
-      core.exports.ffInit(1, 0, 1, 0, 0, 0, 0, 0, 0, 0); // D = 0 trips the debug-build assert
+      const m = core.alloc(MATCHER.size);
+      MATCHER.write(core.memory, m, { n: 1, dims: 0, size: 1, cap: 0, res: 0, up: 0, node: 0, pos: 0, tree: 0, save: 0 });
+      core.exports.ffRebuild(m); // dims = 0 trips the debug-build assert
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(FairfitError);
     expect((err as FairfitError).code).toBe('WASM_ABORT');
-    expect((err as FairfitError).message).toMatch(/ffInit: bad matcher shape at assembly\/firstfit\.ts:\d+/);
+    expect((err as FairfitError).message).toMatch(/bindMatcher: bad matcher shape at assembly\/firstfit\.ts:\d+/);
     expect(core.broken).toBe(true);
   });
 });

@@ -6,20 +6,19 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
+import { slots } from '../../wasm/layout.ts';
+import { CELL_ACC, CELL_POINT } from './layout.ts';
 import type { PreparedReplay } from './prepare.ts';
 import type { RunMetrics, RunResult } from './types.ts';
 
-/** Slots of the per-cell accumulators (mirrors `assembly/replay.ts`). */
-export const ACC = {
-  cpu: 0, cap: 1, over: 2, up: 3, delay: 4, stretch: 5, finished: 6, migMem: 7, migrations: 8,
-  migFirst: 9, migSecond: 10, events: 11, arrived: 12, started: 13, requeued: 14,
-} as const;
+/** Slots of the per-cell accumulators (`CellAcc` of `./layout.ts`). */
+export const ACC = slots(CELL_ACC);
 /** Accumulators per cell. */
-export const NA = 16;
-/** Slots of the per-cell, per-point accumulators (mirrors `assembly/replay.ts`). */
-export const PT = { cpu: 0, cap: 1, over: 2, up: 3, migMem: 4, migrations: 5, migFirst: 6, migSecond: 7, running: 8, pending: 9 } as const;
+export const NA = CELL_ACC.size / 8;
+/** Slots of the per-cell, per-point accumulators (`CellPoint` of `./layout.ts`). */
+export const PT = slots(CELL_POINT);
 /** Accumulators per cell and point. */
-export const NPT = 10;
+export const NPT = CELL_POINT.size / 8;
 
 /** The result of simulating cells `[first, first + count)`; structured-clonable. */
 export interface PartialRun {

@@ -13,7 +13,8 @@ import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './params.ts';
-import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
+import { MACHINE_EVENT } from './layout.ts';
+import type { PolicyName, ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
 export interface CellRange {
@@ -52,7 +53,7 @@ export interface PreparedWindows {
   mai: Float64Array;
 }
 
-/** Machine events, sorted by tick (types 0 ADD, 1 REMOVE, 2 UPDATE; cap NaN = keep). */
+/** Machine events, sorted by tick (types: `MACHINE_EVENT` codes of `./layout.ts`; cap NaN = keep). */
 export interface PreparedEvents {
   tick: Int32Array;
   machine: Int32Array;
@@ -63,7 +64,6 @@ export interface PreparedEvents {
 /** Everything one replay needs; structured-clonable (typed arrays and plain data only). */
 export interface PreparedReplay {
   params: ResolvedParams;
-  policyIndex: number;
   start: number;
   end: number;
   tick: number;
@@ -304,7 +304,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
       const m = me.machine[i]!;
       if (!(m >= 0 && m < machines && Number.isInteger(m))) throw new FairfitError('INDEX_OUT_OF_RANGE', `machineEvents.machine[${i}] = ${m} is not a machine id (0..${machines - 1})`, { field: 'machineEvents.machine', index: i });
       const ty = me.type[i]!;
-      if (ty !== 0 && ty !== 1 && ty !== 2) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2, got ${ty}`, { field: 'machineEvents.type', index: i });
+      if (!(ty >= 0 && ty < MACHINE_EVENT.names.length && Number.isInteger(ty))) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2 (${MACHINE_EVENT.names.join(', ')}), got ${ty}`, { field: 'machineEvents.type', index: i });
       const t = me.time[i]!;
       if (Number.isNaN(t)) throw new FairfitError('NOT_FINITE', `machineEvents.time[${i}] is NaN`, { field: 'machineEvents.time', index: i });
       if (t >= end) { afterEnd++; continue; }
@@ -320,7 +320,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
       events.machine[j] = me.machine[i]!;
       events.type[j] = me.type[i]!;
       let c = me.cpu[i]!;
-      if (Number.isNaN(c) && me.type[i] === 0) { c = TRACE_REFERENCE_CPU; capMissing++; }
+      if (Number.isNaN(c) && me.type[i] === MACHINE_EVENT.code.add) { c = TRACE_REFERENCE_CPU; capMissing++; }
       events.cap[j] = Number.isNaN(c) ? Number.NaN : c * scale;
     }
     info.machineEvents = n;
@@ -386,7 +386,6 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   const sampleEvery = p.interval * Math.max(1, Math.ceil(cycles / maxPoints));
   return {
     params: p,
-    policyIndex: POLICIES.indexOf(p.policy),
     start,
     end,
     tick,
@@ -411,7 +410,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
  */
 export function withPolicy(prepared: PreparedReplay, policy: PolicyName): PreparedReplay {
   const params = defaultParams({ ...prepared.params, policy });
-  return { ...prepared, params, policyIndex: POLICIES.indexOf(policy) };
+  return { ...prepared, params };
 }
 
 /** Number of cells of a prepared replay (ranges for {@link simulateCells} are in these units). */

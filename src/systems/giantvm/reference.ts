@@ -18,12 +18,13 @@ import { Rng } from '../../rng.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { finalizeRun, ACC, NA, NPT, PT, type PartialRun } from './merge.ts';
 import { prepareReplay } from './prepare.ts';
-import { POLICIES, type ReplayParams, type RunResult } from './types.ts';
+import { MACHINE_EVENT } from './layout.ts';
+import type { ReplayParams, RunResult } from './types.ts';
 
 interface Window { end: number; cpu: number; mem: number; maxCpu: number; mai: number }
 
 class Task {
-  state: 'new' | 'pending' | 'running' | 'done' = 'new';
+  state: 'unsubmitted' | 'pending' | 'running' | 'done' = 'unsubmitted';
   finishV = Infinity;
   rem: number;
   constructor(
@@ -67,7 +68,8 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
   const prep = prepareReplay(input, params);
   const p = prep.params;
   const { start, end, tick, ticks, sampleEvery, points: P, machines: M, cellSize: cs, cells: C } = prep;
-  const policy = POLICIES.indexOf(p.policy);
+  const policy = p.policy;
+  const sorted = policy === 'cpu_request' || policy === 'cpu_usage' || policy === 'mem_usage' || policy === 'cpu_usage_desc' || policy === 'cache_misses';
   const oc = p.overcommit;
 
   const machines: Machine[] = [];
@@ -130,10 +132,11 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
   const migratable = (task: Task, t: number): boolean => task.priority < 2 && task.windowAt(t).maxCpu < 0.025;
   const keyOf = (task: Task, t: number): number => {
     const w = task.windowAt(t);
-    if (policy === 3) return task.req;
-    if (policy === 4 || policy === 6) return w.cpu;
-    if (policy === 5) return w.mem;
-    return w.mai;
+    if (policy === 'cpu_request') return task.req;
+    if (policy === 'cpu_usage' || policy === 'cpu_usage_desc') return w.cpu;
+    if (policy === 'mem_usage') return w.mem;
+    return w.mai; // cache_misses
+
   };
   const before = (a: number, b: number, desc: boolean): boolean => (b !== b ? a === a : desc ? a > b : a < b);
   const move = (task: Task, s: Machine, d: Machine): void => {
@@ -155,7 +158,7 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
       const mc = machines[m]!;
       acc(cellOf(m), ACC.events, 1);
       nextEvent++;
-      if (ty === 1) {
+      if (ty === MACHINE_EVENT.code.remove) {
         if (!mc.up) continue;
         mc.up = false;
         const dest = targetOf(m);
@@ -174,7 +177,7 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
         continue;
       }
       if (c === c) mc.cap = c;
-      if (ty === 0) mc.up = true;
+      if (ty === MACHINE_EVENT.code.add) mc.up = true;
       mc.changed = true;
     }
     // 2. arrivals
@@ -212,7 +215,7 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
     // 4. usage
     for (const mc of machines) if (mc.up) mc.usage = mc.usageAt(t);
     // 5. rebalancing
-    if (policy !== 0 && k % p.interval === 0) {
+    if (policy !== 'no_migration' && k % p.interval === 0) {
       for (let c = 0; c < C; c++) {
         const up = cellMachines(c).filter((m) => machines[m]!.up);
         if (up.length === 0) continue;
@@ -220,7 +223,7 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
         const f = byLoad[0]!, g = byLoad.length > 1 ? byLoad[1]! : -1;
         const F = machines[f]!;
         let lf = F.usage;
-        if (policy === 1) {
+        if (policy === 'coarse_grained') {
           for (const s of up) {
             if (s === f) continue;
             const S = machines[s]!;
@@ -247,8 +250,8 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
           const ls = S.usage;
           const cand = S.running.filter((task) => migratable(task, t));
           if (cand.length === 0) continue;
-          if (policy >= 3) {
-            const desc = policy === 6;
+          if (sorted) {
+            const desc = policy === 'cpu_usage_desc';
             cand.sort((a, b) => {
               const ka = keyOf(a, t), kb = keyOf(b, t);
               return before(ka, kb, desc) ? -1 : before(kb, ka, desc) ? 1 : 0;

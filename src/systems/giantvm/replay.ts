@@ -8,9 +8,10 @@
  */
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
-import { COL_BLOCK } from '../../kernels/gini.ts';
+import { GINI } from '../../kernels/layouts.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
 import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
+import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './layout.ts';
 import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
@@ -146,24 +147,30 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   {
     gatherEvents(prepared.events, ev, m0, core.i32(eTick, nE), core.i32(eMach, nE), core.i32(eType, nE), core.f64(eCap, nE));
   }
-  const cellAcc = core.alloc(range.count * NA * 8);
-  const cellPt = core.alloc(range.count * P * NPT * 8);
+  const cellAcc = core.alloc(range.count * CELL_ACC.size);
+  const cellPt = core.alloc(range.count * P * CELL_POINT.size);
   const machPt = core.alloc(nM * P * 8);
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
   const state = core.alloc(core.exports.replayStateBytes(nT, nM));
-  const hdr = core.alloc(48 * 4), par = core.alloc(8 * 8);
-  core.i32(hdr, 48).set([
-    nT, nM, range.count, nE, prepared.cellSize, prepared.policyIndex, prepared.params.interval, prepared.sampleEvery, P, prepared.ticks,
-    iMachine, iTick, fSub, fWork, fReq, iPrio, iWinB, iWinE,
-    wE, wC, wM, wX, wA, mCap, mUp, eTick, eMach, eType, eCap,
+  const replay = core.alloc(REPLAY.size);
+  REPLAY.write(core.memory, replay, {
+    tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
+    policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
+    points: P, ticks: prepared.ticks,
+    tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
+    taskMachine: iMachine, taskSubmitTick: iTick, taskSubmitUs: fSub, taskWork: fWork, taskReq: fReq,
+    taskPrio: iPrio, taskWinB: iWinB, taskWinE: iWinE,
+    winEnd: wE, winCpu: wC, winMem: wM, winMaxCpu: wX, winMai: wA,
+    machineCap: mCap, machineUp: mUp,
+    eventTick: eTick, eventMachine: eMach, eventType: eType, eventCap: eCap,
     cellAcc, cellPt, machPt, utilSum, upTicks, state,
-  ]);
-  core.f64(par, 4).set([prepared.tick, prepared.start, prepared.params.overcommit, prepared.params.minMove]);
-  core.exports.replayInit(hdr, par);
+    tick: 0, nextTask: 0, nextEvent: 0,
+  });
+  core.exports.replayInit(replay);
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   for (let done = 0; done < total;) {
-    done = core.exports.replayStep(Math.min(total, done + chunk));
+    done = core.exports.replayStep(replay, Math.min(total, done + chunk));
     onProgress?.(done, total);
   }
   return {
@@ -192,8 +199,8 @@ export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunRes
   const P = prepared.points;
   // Both kinds of Gini in one scratch arena and two calls: the per-point ones (hundreds) in one batch.
   const ginis = withScratch((core): RunGinis => {
-    const mat = core.alloc(machines * P * 8), x = core.alloc(COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
-    const hist = core.alloc(6 * 2048 * 4), out = core.alloc(Math.max(P, 1) * 8);
+    const mat = core.alloc(machines * P * 8), x = core.alloc(GINI.values.COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
+    const hist = core.alloc(GINI.values.HIST_BYTES), out = core.alloc(Math.max(P, 1) * 8);
     // The parts' machine ranges are consecutive: their machine × point blocks stack into one matrix.
     let at = mat;
     for (const part of parts) {

@@ -1,0 +1,168 @@
+// Memory layouts, enumerations and constants shared with TypeScript.
+// Rendered by scripts/layouts.ts from the descriptions in src/kernels/layouts.ts
+// and src/systems/giantvm/layout.ts: edit those, then run `npm run layouts`.
+// Struct fields are byte offsets: load<T>(ptr, Struct.field).
+
+/** State of one sorted first-fit matcher (src/kernels/firstfit.ts). */
+export namespace Matcher {
+  export const n: usize = 0; // i32
+  export const dims: usize = 4; // i32
+  export const size: usize = 8; // i32
+  export const cap: usize = 12; // usize
+  export const res: usize = 16; // usize
+  export const up: usize = 20; // usize
+  export const node: usize = 24; // usize
+  export const pos: usize = 28; // usize
+  export const tree: usize = 32; // usize
+  export const save: usize = 36; // usize
+  export const SIZE: usize = 40; // bytes
+}
+
+/** Size class of a task (sorted first-fit scan direction). */
+export namespace TaskSize {
+  export const small: i32 = 0;
+  export const large: i32 = 1;
+  export const COUNT: i32 = 2;
+}
+
+/** Return value of ffPlaceAll when every demand was placed. */
+export namespace PlaceAll {
+  export const ALL_PLACED: i32 = -1;
+}
+
+/** Parameters of the dynamic priority (src/kernels/priority-params.ts). */
+export namespace PriorityParams {
+  export const w1: usize = 0; // f64
+  export const w2: usize = 8; // f64
+  export const w3: usize = 16; // f64
+  export const staticShort: usize = 24; // f64
+  export const staticMedium: usize = 32; // f64
+  export const staticLong: usize = 40; // f64
+  export const k1: usize = 48; // f64
+  export const k2: usize = 56; // f64
+  export const penalty: usize = 64; // f64
+  export const l0: usize = 72; // f64
+  export const deltaR: usize = 80; // f64
+  export const agingCap: usize = 88; // f64
+  export const SIZE: usize = 96; // bytes
+}
+
+/** Scratch sizes of the Gini kernels (src/kernels/gini.ts). */
+export namespace Gini {
+  export const RADIX_BITS: i32 = 11;
+  export const RADIX_PASSES: i32 = 6;
+  export const HIST_BYTES: i32 = 49152;
+  export const COL_BLOCK: i32 = 8;
+}
+
+/** GiantVM rebalancing policies (src/systems/giantvm/types.ts, POLICIES). */
+export namespace Policy {
+  export const no_migration: i32 = 0;
+  export const coarse_grained: i32 = 1;
+  export const fine_grained: i32 = 2;
+  export const cpu_request: i32 = 3;
+  export const cpu_usage: i32 = 4;
+  export const mem_usage: i32 = 5;
+  export const cpu_usage_desc: i32 = 6;
+  export const cache_misses: i32 = 7;
+  export const COUNT: i32 = 8;
+}
+
+/** Machine event types of the replay (Google 2011 machine_events). */
+export namespace MachineEvent {
+  export const add: i32 = 0;
+  export const remove: i32 = 1;
+  export const update: i32 = 2;
+  export const COUNT: i32 = 3;
+}
+
+/** State of a replayed task. */
+export namespace TaskState {
+  export const unsubmitted: i32 = 0;
+  export const pending: i32 = 1;
+  export const running: i32 = 2;
+  export const done: i32 = 3;
+  export const COUNT: i32 = 4;
+}
+
+/** One GiantVM replay: counts, parameters, column addresses, cursor (src/systems/giantvm/layout.ts). */
+export namespace Replay {
+  export const tasks: usize = 0; // i32
+  export const machines: usize = 4; // i32
+  export const cells: usize = 8; // i32
+  export const events: usize = 12; // i32
+  export const cellSize: usize = 16; // i32
+  export const policy: usize = 20; // i32
+  export const interval: usize = 24; // i32
+  export const sampleEvery: usize = 28; // i32
+  export const points: usize = 32; // i32
+  export const ticks: usize = 36; // i32
+  export const tickUs: usize = 40; // f64
+  export const startUs: usize = 48; // f64
+  export const overcommit: usize = 56; // f64
+  export const minMove: usize = 64; // f64
+  export const taskMachine: usize = 72; // usize
+  export const taskSubmitTick: usize = 76; // usize
+  export const taskSubmitUs: usize = 80; // usize
+  export const taskWork: usize = 84; // usize
+  export const taskReq: usize = 88; // usize
+  export const taskPrio: usize = 92; // usize
+  export const taskWinB: usize = 96; // usize
+  export const taskWinE: usize = 100; // usize
+  export const winEnd: usize = 104; // usize
+  export const winCpu: usize = 108; // usize
+  export const winMem: usize = 112; // usize
+  export const winMaxCpu: usize = 116; // usize
+  export const winMai: usize = 120; // usize
+  export const machineCap: usize = 124; // usize
+  export const machineUp: usize = 128; // usize
+  export const eventTick: usize = 132; // usize
+  export const eventMachine: usize = 136; // usize
+  export const eventType: usize = 140; // usize
+  export const eventCap: usize = 144; // usize
+  export const cellAcc: usize = 148; // usize
+  export const cellPt: usize = 152; // usize
+  export const machPt: usize = 156; // usize
+  export const utilSum: usize = 160; // usize
+  export const upTicks: usize = 164; // usize
+  export const state: usize = 168; // usize
+  export const tick: usize = 172; // i32
+  export const nextTask: usize = 176; // i32
+  export const nextEvent: usize = 180; // i32
+  export const SIZE: usize = 184; // bytes
+}
+
+/** Per-cell accumulators of a replay (f64 each). */
+export namespace CellAcc {
+  export const cpu: usize = 0; // f64
+  export const cap: usize = 8; // f64
+  export const over: usize = 16; // f64
+  export const up: usize = 24; // f64
+  export const delay: usize = 32; // f64
+  export const stretch: usize = 40; // f64
+  export const finished: usize = 48; // f64
+  export const migMem: usize = 56; // f64
+  export const migrations: usize = 64; // f64
+  export const migFirst: usize = 72; // f64
+  export const migSecond: usize = 80; // f64
+  export const events: usize = 88; // f64
+  export const arrived: usize = 96; // f64
+  export const started: usize = 104; // f64
+  export const requeued: usize = 112; // f64
+  export const SIZE: usize = 120; // bytes
+}
+
+/** Per-cell, per-series-point accumulators of a replay (f64 each). */
+export namespace CellPoint {
+  export const cpu: usize = 0; // f64
+  export const cap: usize = 8; // f64
+  export const over: usize = 16; // f64
+  export const up: usize = 24; // f64
+  export const migMem: usize = 32; // f64
+  export const migrations: usize = 40; // f64
+  export const migFirst: usize = 48; // f64
+  export const migSecond: usize = 56; // f64
+  export const running: usize = 64; // f64
+  export const pending: usize = 72; // f64
+  export const SIZE: usize = 80; // bytes
+}

@@ -1,0 +1,35 @@
+/**
+ * Renders every layout described in TypeScript (structs, enumerations,
+ * constants shared with the WebAssembly core) as `assembly/layouts.ts`.
+ * Run `npm run layouts` after changing a description; `test/wasm/layouts.test.ts`
+ * fails while the committed file is not the current rendering.
+ *
+ * @module
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { GINI, MATCHER, PLACE_ALL, PRIORITY_PARAMS, TASK_SIZE } from '../src/kernels/layouts.ts';
+import { REPLAY_LAYOUTS } from '../src/systems/giantvm/layout.ts';
+import { renderAssembly, type Layout } from '../src/wasm/layout.ts';
+
+/** Every description, in the order of the rendered file. */
+export const LAYOUTS: readonly Layout[] = [MATCHER, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, ...REPLAY_LAYOUTS] as readonly Layout[];
+
+/** Where the rendering goes. */
+export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', import.meta.url));
+
+/** The text of `assembly/layouts.ts`. */
+export function renderLayouts(): string {
+  const head = [
+    '// Memory layouts, enumerations and constants shared with TypeScript.',
+    '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/layouts.ts',
+    '// and src/systems/giantvm/layout.ts: edit those, then run `npm run layouts`.',
+    '// Struct fields are byte offsets: load<T>(ptr, Struct.field).',
+  ].join('\n');
+  return `${head}\n\n${LAYOUTS.map(renderAssembly).join('\n\n')}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(ASSEMBLY_LAYOUTS, renderLayouts());
+  process.stdout.write(`wrote ${ASSEMBLY_LAYOUTS}\n`);
+}

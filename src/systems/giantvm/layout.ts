@@ -1,0 +1,56 @@
+/**
+ * The memory layouts the GiantVM replay kernel (`assembly/replay.ts`) shares
+ * with TypeScript, described once (see `src/wasm/layout.ts`): the replay
+ * struct (counts, parameters, column addresses and the cursor between calls),
+ * the per-cell and per-point accumulators, and the enumerations (policies,
+ * machine event types, task states).
+ *
+ * @module
+ */
+import { enumeration, struct, type Layout } from '../../wasm/layout.ts';
+import { POLICIES } from './types.ts';
+
+/** Policy codes: the position in {@link POLICIES}; the kernel tests policies by name, never by number. */
+export const POLICY = enumeration('Policy', 'GiantVM rebalancing policies (src/systems/giantvm/types.ts, POLICIES).', POLICIES);
+
+/** Machine event types, as in Google 2011 `machine_events`. */
+export const MACHINE_EVENT = enumeration('MachineEvent', 'Machine event types of the replay (Google 2011 machine_events).', ['add', 'remove', 'update']);
+
+/** Where a task of the replay is (kernel state; the reference uses the same names). */
+export const TASK_STATE = enumeration('TaskState', 'State of a replayed task.', ['unsubmitted', 'pending', 'running', 'done']);
+
+/**
+ * One replay's struct in its instance's memory: `replayInit` reads it and
+ * resets the state block; `replayStep` advances the cursor (`tick`,
+ * `nextTask`, `nextEvent`) kept here between calls. Column layouts are in
+ * `assembly/replay.ts`.
+ */
+export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, column addresses, cursor (src/systems/giantvm/layout.ts).', {
+  tasks: 'i32', machines: 'i32', cells: 'i32', events: 'i32', cellSize: 'i32',
+  policy: 'i32', interval: 'i32', sampleEvery: 'i32', points: 'i32', ticks: 'i32',
+  tickUs: 'f64', startUs: 'f64', overcommit: 'f64', minMove: 'f64',
+  taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
+  taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
+  winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr',
+  machineCap: 'ptr', machineUp: 'ptr',
+  eventTick: 'ptr', eventMachine: 'ptr', eventType: 'ptr', eventCap: 'ptr',
+  cellAcc: 'ptr', cellPt: 'ptr', machPt: 'ptr', utilSum: 'ptr', upTicks: 'ptr',
+  state: 'ptr',
+  tick: 'i32', nextTask: 'i32', nextEvent: 'i32',
+});
+
+/** Accumulators of one cell over the whole run (f64 each). */
+export const CELL_ACC = struct('CellAcc', 'Per-cell accumulators of a replay (f64 each).', {
+  cpu: 'f64', cap: 'f64', over: 'f64', up: 'f64', delay: 'f64', stretch: 'f64', finished: 'f64',
+  migMem: 'f64', migrations: 'f64', migFirst: 'f64', migSecond: 'f64', events: 'f64',
+  arrived: 'f64', started: 'f64', requeued: 'f64',
+});
+
+/** Accumulators of one cell over one series point (f64 each). */
+export const CELL_POINT = struct('CellPoint', 'Per-cell, per-series-point accumulators of a replay (f64 each).', {
+  cpu: 'f64', cap: 'f64', over: 'f64', up: 'f64', migMem: 'f64', migrations: 'f64',
+  migFirst: 'f64', migSecond: 'f64', running: 'f64', pending: 'f64',
+});
+
+/** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT] as readonly Layout[];
