@@ -5,25 +5,20 @@
 //   user(t)   = penalty if running[user(t)] ≥ L0, else 0
 //
 // Memory: dataGB f64[n], user i32[n], rounds i32[n], running i32[users],
-// params f64[PARAMS] (layout below, mirrored by src/kernels/priority.ts),
-// out f64[n] (unspecified when the status is not 0), pen f64[max(users, 1)] scratch.
+// params a PriorityParams struct (assembly/layouts.ts, described in
+// src/kernels/layouts.ts), out f64[n] (unspecified when the status is not 0),
+// pen f64[max(users, 1)] scratch.
 import { checkNonNeg, setErrorIndex } from './error';
+import { PriorityParams } from './layouts';
 import { NEGATIVE_VALUE, INDEX_OUT_OF_RANGE } from './status';
 
-// params layout
-const W1 = 0, W2 = 1, W3 = 2, S_SHORT = 3, S_MEDIUM = 4, S_LONG = 5, K1 = 6, K2 = 7, PENALTY = 8, L0 = 9, DELTA_R = 10, CAP = 11;
-
-// @ts-ignore: decorator
-@inline
-function param(p: usize, k: i32): f64 {
-  return load<f64>(p + (<usize>k << 3));
-}
-
 export function recomputePriorities(dataGB: usize, user: usize, rounds: usize, n: i32, running: usize, users: i32, params: usize, out: usize, pen: usize): i32 {
-  const w1 = param(params, W1), w2 = param(params, W2), w3 = param(params, W3);
-  const sShort = param(params, S_SHORT), sMedium = param(params, S_MEDIUM), sLong = param(params, S_LONG);
-  const k1 = param(params, K1), k2 = param(params, K2), penalty = param(params, PENALTY);
-  const l0 = <i32>param(params, L0), dr = param(params, DELTA_R), cap = param(params, CAP);
+  const w1 = load<f64>(params, PriorityParams.w1), w2 = load<f64>(params, PriorityParams.w2), w3 = load<f64>(params, PriorityParams.w3);
+  const sShort = load<f64>(params, PriorityParams.staticShort), sMedium = load<f64>(params, PriorityParams.staticMedium);
+  const sLong = load<f64>(params, PriorityParams.staticLong);
+  const k1 = load<f64>(params, PriorityParams.k1), k2 = load<f64>(params, PriorityParams.k2);
+  const penalty = load<f64>(params, PriorityParams.penalty), l0 = <i32>load<f64>(params, PriorityParams.l0);
+  const dr = load<f64>(params, PriorityParams.deltaR), cap = load<f64>(params, PriorityParams.agingCap);
   // One pass that computes and only flags bad input (branch-free), so valid
   // batches pay nothing for validation; `out` is garbage on failure. Two tasks
   // per step in f64x2 lanes: every operation is element-wise (no FMA, no
