@@ -1,4 +1,4 @@
-// Node capacity weight (SPEC §2, seed 000 eq. 1–3):
+// Node capacity weight (IPTAS paper eq. 1–3; docs/model.md):
 //   Wcpu(i) = speed(i)·vcpu(i) / max_k speed(k)·vcpu(k)
 //   Wmem(i) = mem(i) / max_k mem(k)
 //   Wu(i)   = sqrt(λcpu·Wcpu² + λmem·Wmem²)

@@ -1,5 +1,5 @@
 // Comma-separated line scanner: the fast path of `LineParser.parseLine`
-// (src/io/csv.ts) for comma-separated specs (SPEC § trace ingestion;
+// (src/io/csv.ts) for comma-separated specs (
 // docs/model.md "Trace ingestion and synthetic usage"). Each line is parsed
 // exactly as the TypeScript parser does it: same number grammar, same Clinger
 // fast path (exact mantissa ≤ 15 significant digits times or divided by an

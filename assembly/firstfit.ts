@@ -1,4 +1,4 @@
-// Capacity-weighted sorted first-fit (SPEC §2, seed 000 §3.1.3).
+// Capacity-weighted sorted first-fit (IPTAS paper §3.1.3; docs/model.md).
 //
 // Nodes sit at positions 0..n-1 ordered by capacity weight Wu ascending. A
 // small task takes the first position (from the weak end) whose residual

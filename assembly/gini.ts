@@ -1,4 +1,4 @@
-// Population Gini coefficient (SPEC §2, seed 004 §2.4):
+// Population Gini coefficient (GiantVM thesis §2.4; docs/model.md):
 //   G = Σi Σj |xi − xj| / (2·n²·mean)  =  Σi (2i − n + 1)·x(i) / (n·Σx)
 // with x(i) sorted ascending, i from 0. O(n) radix sort + one pass.
 // G = 0 for n = 0, all-equal or all-zero input.
@@ -32,7 +32,7 @@ export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32
   return 0;
 }
 
-// Gini of each column of a row-major matrix, NaN entries skipped (SPEC §2, the
+// Gini of each column of a row-major matrix, NaN entries skipped (docs/model.md; the
 // per-point Gini of the replay series: rows = machines, columns = points, NaN =
 // machine not up). One call for all columns instead of one per column.
 //

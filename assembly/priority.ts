@@ -1,4 +1,4 @@
-// Dynamic task priority (SPEC §2, seed 000 eq. 5–7), one batch over all
+// Dynamic task priority (IPTAS paper eq. 5–7; docs/model.md), one batch over all
 // waiting tasks:
 //   pri(t) = w1·static(t) + w2·user(t) + w3·min(rounds(t)·Δr, agingCap)
 //   static(t) = sShort if K ≤ K1, sMedium if K ≤ K2, else sLong  (K = data GB)

@@ -1,4 +1,4 @@
-// GiantVM cell-rebalancing trace replay (SPEC §6, seed 004 ch. 4–5, alg. 4-1/4-2/4-3).
+// GiantVM cell-rebalancing trace replay (GiantVM thesis ch. 4–5, alg. 4-1/4-2/4-3; docs/model.md).
 //
 // Advances a cluster tick by tick: machine events, SUBMITs to pre-drawn
 // machines, admission by Σ request×overcommit ≤ cap (pending tasks wait on

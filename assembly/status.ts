@@ -1,6 +1,6 @@
 // Status codes returned by kernels. Mirrors WASM_STATUS in src/errors.ts
 // (test/wasm/abi.test.ts checks the two lists agree). A kernel that fails
-// writes the offending index to the status struct (see arena.ts) and returns
+// records the offending index (error.ts, `lastErrorIndex`) and returns
 // one of these; 0 means success.
 export const OK: i32 = 0;
 export const NOT_FINITE: i32 = 1;

@@ -94,7 +94,7 @@ interface ThesisRow { usage: string; seed: number; policy: string; m: RunResult[
 
 /**
  * Item 9: all eight policies on the real sample with usage 'synthetic' and
- * 'request' (SPEC §6 defaults otherwise), and the thesis's five findings
+ * 'request' (the documented defaults otherwise), and the thesis's five findings
  * checked against the numbers. Returns the Markdown of docs/results.md's
  * generated part.
  */

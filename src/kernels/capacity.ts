@@ -1,5 +1,5 @@
 /**
- * Node capacity weights `Wu` (SPEC §2, seed 000 eq. 1–3) in WebAssembly.
+ * Node capacity weights `Wu` (IPTAS paper eq. 1–3; docs/model.md) in WebAssembly.
  *
  * @module
  */

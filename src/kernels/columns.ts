@@ -6,7 +6,7 @@
  */
 import { FairfitError } from '../errors.ts';
 
-/** A node as the capacity-weight kernel sees it (SPEC §1). */
+/** A node as the capacity-weight kernel sees it (docs/model.md). */
 export interface NodeSpec {
   /** CPU speed (any unit, the same for every node). */
   speed: number;

@@ -28,7 +28,7 @@ export interface MatcherOptions {
   lambdaCpu?: number;
   lambdaMem?: number;
   /**
-   * δ0: a demand is large iff δ[d] ≥ δ0[d] in some dimension (SPEC §2). Used when
+   * δ0: a demand is large iff δ[d] ≥ δ0[d] in some dimension (docs/model.md). Used when
    * no size is given. Default: half the largest capacity in each dimension.
    */
   threshold?: ArrayLike<number>;

@@ -1,5 +1,5 @@
 /**
- * Capacity-weighted sorted first-fit (SPEC §2, seed 000 §3.1.3) in WebAssembly:
+ * Capacity-weighted sorted first-fit (IPTAS paper §3.1.3; docs/model.md) in WebAssembly:
  * nodes ordered by capacity weight, a max-residual segment tree per dimension
  * so a placement visits O(D·log n) tree vertices when most nodes are full.
  *

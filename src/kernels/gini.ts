@@ -1,5 +1,5 @@
 /**
- * Population Gini coefficient in WebAssembly (SPEC §2): O(n) radix sort and one
+ * Population Gini coefficient in WebAssembly (docs/model.md): O(n) radix sort and one
  * pass, values copied into linear memory in one batch.
  *
  * @module

@@ -1,12 +1,12 @@
 /**
- * Parameters of the dynamic priority (SPEC §2, seed 000 eq. 5–7), their
+ * Parameters of the dynamic priority (IPTAS paper eq. 5–7; docs/model.md), their
  * defaults and validation — shared by the WebAssembly wrapper and the reference.
  *
  * @module
  */
 import { FairfitError } from '../errors.ts';
 
-/** Priority parameters; every field optional, defaults from SPEC §2–3. */
+/** Priority parameters; every field optional, defaults in docs/model.md. */
 export interface PriorityParams {
   /** Weights of the static, user and round terms. Default 1 each. */
   w1?: number;

@@ -1,5 +1,5 @@
 /**
- * Dynamic priority recompute (SPEC §2, seed 000 eq. 5–7) in WebAssembly: one
+ * Dynamic priority recompute (IPTAS paper eq. 5–7; docs/model.md) in WebAssembly: one
  * batch over all waiting tasks per round.
  *
  * Two ways in: {@link recomputePriorities} copies columns in and the result out;

@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript capacity weights (SPEC §2, seed 000 eq. 1–3): the oracle
+ * Plain-TypeScript capacity weights (IPTAS paper eq. 1–3; docs/model.md): the oracle
  * for `assembly/capacity.ts` and the benchmark baseline. Same operation order.
  *
  * @module

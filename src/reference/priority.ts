@@ -1,5 +1,5 @@
 /**
- * Plain-TypeScript dynamic priority (SPEC §2, seed 000 eq. 5–7): the oracle
+ * Plain-TypeScript dynamic priority (IPTAS paper eq. 5–7; docs/model.md): the oracle
  * for `assembly/priority.ts` and the benchmark baseline. Same operation order.
  *
  * @module

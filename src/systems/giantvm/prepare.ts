@@ -1,6 +1,6 @@
 /**
  * Turns a {@link ReplayInput} and {@link ReplayParams} into the columns the
- * replay kernel consumes (SPEC §6): machines (M identical, or the machines of
+ * replay kernel consumes (docs/model.md): machines (M identical, or the machines of
  * `machine_events`), one seeded machine draw per task, per-task usage windows
  * (mode + fall-back), and tasks sorted by arrival tick. Everything random is
  * drawn here, once, so that simulating any range of cells sees exactly what a

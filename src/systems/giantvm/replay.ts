@@ -1,5 +1,5 @@
 /**
- * The WebAssembly trace replay of the GiantVM study (SPEC §6): prepare once,
+ * The WebAssembly trace replay of the GiantVM study (docs/model.md): prepare once,
  * simulate any range of cells in its own WebAssembly instance (columns copied
  * in one batch, the tick loop entirely in `assembly/replay.ts`), merge parts in
  * cell order. `simulate` is prepare + one part + merge.
