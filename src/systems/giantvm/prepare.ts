@@ -264,6 +264,61 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
 }
 
 /**
+ * The machines of a replay: `M` identical machines of capacity `cap`, or the
+ * machines of `machine_events` (capacities scaled by `cap / 0.5`, events
+ * before `end` sorted by time and turned into ticks). Adds the event counts to `info`.
+ */
+function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, end: number, tick: number, info: Record<string, number | string>): { machines: number; machineCap: Float64Array; machineUp: Int32Array; events: PreparedEvents } {
+  if (p.machines === 'trace') {
+    const me = input.machineEvents;
+    if (!me) throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events in the input (machine_events/)", { field: 'machines' });
+    for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) dim(`machineEvents.${f}`, me[f].length, me.count);
+    const machines = me.machines;
+    if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
+    const machineCap = new Float64Array(machines);
+    const machineUp = new Int32Array(machines);
+    const scale = p.capacity / TRACE_REFERENCE_CPU;
+    const keep: number[] = [];
+    let afterEnd = 0;
+    let capMissing = 0;
+    for (let i = 0; i < me.count; i++) {
+      const m = me.machine[i]!;
+      if (!(m >= 0 && m < machines && Number.isInteger(m))) throw new FairfitError('INDEX_OUT_OF_RANGE', `machineEvents.machine[${i}] = ${m} is not a machine id (0..${machines - 1})`, { field: 'machineEvents.machine', index: i });
+      const ty = me.type[i]!;
+      if (!(ty >= 0 && ty < MACHINE_EVENT.names.length && Number.isInteger(ty))) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2 (${MACHINE_EVENT.names.join(', ')}), got ${ty}`, { field: 'machineEvents.type', index: i });
+      const t = me.time[i]!;
+      if (Number.isNaN(t)) throw new FairfitError('NOT_FINITE', `machineEvents.time[${i}] is NaN`, { field: 'machineEvents.time', index: i });
+      if (t >= end) { afterEnd++; continue; }
+      keep.push(i);
+    }
+    keep.sort((a, b) => me.time[a]! - me.time[b]! || a - b);
+    const n = keep.length;
+    const events: PreparedEvents = { tick: new Int32Array(n), machine: new Int32Array(n), type: new Int32Array(n), cap: new Float64Array(n) };
+    for (let j = 0; j < n; j++) {
+      const i = keep[j]!;
+      const t = me.time[i]!;
+      events.tick[j] = t <= start ? 0 : Math.floor((t - start) / tick);
+      events.machine[j] = me.machine[i]!;
+      events.type[j] = me.type[i]!;
+      let c = me.cpu[i]!;
+      if (Number.isNaN(c) && me.type[i] === MACHINE_EVENT.code.add) { c = TRACE_REFERENCE_CPU; capMissing++; }
+      events.cap[j] = Number.isNaN(c) ? Number.NaN : c * scale;
+    }
+    info.machineEvents = n;
+    info.machineEventsAfterEnd = afterEnd;
+    info.machineAddsWithoutCapacity = capMissing;
+    return { machines, machineCap, machineUp, events };
+  }
+  const machines = p.machines;
+  return {
+    machines,
+    machineCap: new Float64Array(machines).fill(p.capacity),
+    machineUp: new Int32Array(machines).fill(1),
+    events: { tick: new Int32Array(0), machine: new Int32Array(0), type: new Int32Array(0), cap: new Float64Array(0) },
+  };
+}
+
+/**
  * Resolves machines, draws every task's machine (one uniform draw per task, in
  * task order, from `Rng(seed)`), resolves usage per task and sorts tasks by
  * arrival. See docs/model.md "Trace replay (GiantVM)" for every rule.
@@ -283,55 +338,7 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   const tick = p.tick;
   const ticks = Math.max(1, Math.ceil((end - start) / tick));
 
-  // Machines.
-  let machines: number;
-  let machineCap: Float64Array;
-  let machineUp: Int32Array;
-  let events: PreparedEvents;
-  if (p.machines === 'trace') {
-    const me = input.machineEvents;
-    if (!me) throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events in the input (machine_events/)", { field: 'machines' });
-    for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) dim(`machineEvents.${f}`, me[f].length, me.count);
-    machines = me.machines;
-    if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
-    machineCap = new Float64Array(machines);
-    machineUp = new Int32Array(machines);
-    const scale = p.capacity / TRACE_REFERENCE_CPU;
-    const keep: number[] = [];
-    let afterEnd = 0;
-    let capMissing = 0;
-    for (let i = 0; i < me.count; i++) {
-      const m = me.machine[i]!;
-      if (!(m >= 0 && m < machines && Number.isInteger(m))) throw new FairfitError('INDEX_OUT_OF_RANGE', `machineEvents.machine[${i}] = ${m} is not a machine id (0..${machines - 1})`, { field: 'machineEvents.machine', index: i });
-      const ty = me.type[i]!;
-      if (!(ty >= 0 && ty < MACHINE_EVENT.names.length && Number.isInteger(ty))) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2 (${MACHINE_EVENT.names.join(', ')}), got ${ty}`, { field: 'machineEvents.type', index: i });
-      const t = me.time[i]!;
-      if (Number.isNaN(t)) throw new FairfitError('NOT_FINITE', `machineEvents.time[${i}] is NaN`, { field: 'machineEvents.time', index: i });
-      if (t >= end) { afterEnd++; continue; }
-      keep.push(i);
-    }
-    keep.sort((a, b) => me.time[a]! - me.time[b]! || a - b);
-    const n = keep.length;
-    events = { tick: new Int32Array(n), machine: new Int32Array(n), type: new Int32Array(n), cap: new Float64Array(n) };
-    for (let j = 0; j < n; j++) {
-      const i = keep[j]!;
-      const t = me.time[i]!;
-      events.tick[j] = t <= start ? 0 : Math.floor((t - start) / tick);
-      events.machine[j] = me.machine[i]!;
-      events.type[j] = me.type[i]!;
-      let c = me.cpu[i]!;
-      if (Number.isNaN(c) && me.type[i] === MACHINE_EVENT.code.add) { c = TRACE_REFERENCE_CPU; capMissing++; }
-      events.cap[j] = Number.isNaN(c) ? Number.NaN : c * scale;
-    }
-    info.machineEvents = n;
-    info.machineEventsAfterEnd = afterEnd;
-    info.machineAddsWithoutCapacity = capMissing;
-  } else {
-    machines = p.machines;
-    machineCap = new Float64Array(machines).fill(p.capacity);
-    machineUp = new Int32Array(machines).fill(1);
-    events = { tick: new Int32Array(0), machine: new Int32Array(0), type: new Int32Array(0), cap: new Float64Array(0) };
-  }
+  const { machines, machineCap, machineUp, events } = prepareMachines(input, p, start, end, tick, info);
   const cellSize = p.cellSize;
   const cells = Math.ceil(machines / cellSize);
 
@@ -354,15 +361,8 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
   const out: PreparedTasks = {
-    id: sorted,
-    machine: new Int32Array(n),
-    submitTick: new Int32Array(n),
-    submitUs: new Float64Array(n),
-    work: new Float64Array(n),
-    req: new Float64Array(n),
-    priority: new Int32Array(n),
-    winB: new Int32Array(n),
-    winE: new Int32Array(n),
+    id: sorted, machine: new Int32Array(n), submitTick: new Int32Array(n), submitUs: new Float64Array(n), work: new Float64Array(n),
+    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(n), winE: new Int32Array(n),
   };
   const nw = byTask ? windowCount(sorted, n, byTask.first) : n;
   const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
@@ -381,27 +381,22 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   info.machines = machines;
   info.cells = cells;
 
-  const cycles = Math.ceil(ticks / p.interval);
-  const maxPoints = Math.min(1000, Math.max(50, Math.floor(4e6 / machines)));
-  const sampleEvery = p.interval * Math.max(1, Math.ceil(cycles / maxPoints));
+  const sampleEvery = seriesStride(ticks, p.interval, machines);
   return {
-    params: p,
-    start,
-    end,
-    tick,
-    ticks,
-    sampleEvery,
-    points: Math.ceil(ticks / sampleEvery),
-    machines,
-    cellSize,
-    cells,
-    tasks: out,
-    windows: win,
-    machineCap,
-    machineUp,
-    events,
-    info,
+    params: p, start, end, tick, ticks, sampleEvery, points: Math.ceil(ticks / sampleEvery), machines, cellSize, cells,
+    tasks: out, windows: win, machineCap, machineUp, events, info,
   };
+}
+
+/**
+ * Ticks per series point: a whole number of rebalancing intervals, so that a
+ * series has at most 50–1000 points (fewer for more machines: the per-machine
+ * point matrix stays near 4·10^6 values).
+ */
+function seriesStride(ticks: number, interval: number, machines: number): number {
+  const cycles = Math.ceil(ticks / interval);
+  const maxPoints = Math.min(1000, Math.max(50, Math.floor(4e6 / machines)));
+  return interval * Math.max(1, Math.ceil(cycles / maxPoints));
 }
 
 /**
