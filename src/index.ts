@@ -33,7 +33,7 @@ export {
   POLICIES, USAGE_MODES, isSweepReport,
   type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult, type ReplayReport, type SweepReport, type SweepGrid,
 } from './systems/giantvm/types.ts';
-export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/giantvm/params.ts';
+export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/giantvm/replay-params.ts';
 export { simulate } from './systems/giantvm/replay.ts';
 export { simulateReference } from './systems/giantvm/reference.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';

@@ -12,7 +12,7 @@ import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { writeCsv } from '../systems/giantvm/csv-report.ts';
 import { writeHtml } from '../systems/giantvm/html-report.ts';
-import { DEFAULT_PARAMS } from '../systems/giantvm/params.ts';
+import { DEFAULT_PARAMS } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, USAGE_MODES, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import { EXIT_INTERRUPTED, intOption, messenger, writeOutputs } from './common.ts';

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { parseNumber } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
-import { DEFAULT_PARAMS as D } from '../systems/giantvm/params.ts';
+import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
 import { intOption, startSession } from './common.ts';
 import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';

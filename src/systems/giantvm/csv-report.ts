@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { csvText } from '../../report/csv.ts';
+import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { METRIC_COLUMNS } from './metrics.ts';
 import type { ReplayReport, RunResult } from './types.ts';

@@ -91,7 +91,7 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
   const series: ReportData['series'] = [];
   if (!isSweepReport(report)) {
     const uniq = [...new Set(runs.flatMap((r) => Object.keys(r.series).filter((k) => k !== 'time')))];
-    // series.time is trace time in seconds (replay-core); trace.start is µs.
+    // series.time is trace time in seconds; trace.start is µs.
     const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
     for (const key of uniq) {
       const lines: PolicyLine[] = [];

@@ -10,7 +10,7 @@
  */
 import type { ReplayInput } from '../../model/tasks.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
-import { defaultParams, type ResolvedParams } from './params.ts';
+import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
 import type { TraceReadOptions } from './trace.ts';
 import { POLICIES, type PolicyName, type ReplayParams, type SweepGrid } from './types.ts';
@@ -57,7 +57,7 @@ export interface SweepOptions extends Omit<ReplayOptions, 'machines' | 'overcomm
   seed?: number;
 }
 
-/** Options of {@link replay} or {@link sweep} after checking: every configuration resolved, in run order. */
+/** Options of `replay()` or `sweep()` after checking: every configuration resolved, in run order. */
 export interface ResolvedReplayOptions {
   trace: string | ReplayInput;
   read: TraceReadOptions;
@@ -153,7 +153,7 @@ function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): num
 }
 
 /**
- * Checks the options of {@link replay}: keys, policies, workers and pool,
+ * Checks the options of `replay()`: keys, policies, workers and pool,
  * the series switch, then one configuration per policy.
  *
  * @throws FairfitError `INVALID_OPTION` naming the first bad option.
@@ -180,7 +180,7 @@ export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOpti
 }
 
 /**
- * Checks the options of {@link sweep}: like {@link resolveReplayOptions}, then
+ * Checks the options of `sweep()`: like {@link resolveReplayOptions}, then
  * the swept values, then every configuration of the grid (machines →
  * overcommit → seed → policy, policy varying fastest).
  *

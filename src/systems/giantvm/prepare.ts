@@ -12,7 +12,7 @@ import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
-import { defaultParams, type ResolvedParams } from './params.ts';
+import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
