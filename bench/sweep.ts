@@ -17,8 +17,9 @@ import type { BenchRow } from './run.ts';
 import { readGoogleTrace } from '../src/io/google.ts';
 import type { ReplayInput } from '../src/model/tasks.ts';
 import { toJson } from '../src/report/json.ts';
-import { ReplayPool } from '../src/sim/pool.ts';
-import { sweep, type SweepOptions } from '../src/sim/sweep.ts';
+import { ReplayPool } from '../src/systems/giantvm/replay-pool.ts';
+import { type SweepOptions } from '../src/systems/giantvm/options.ts';
+import { sweep } from '../src/systems/giantvm/sweep-api.ts';
 
 const SHARED = new URL('../../shared/traces/google2011', import.meta.url).pathname;
 

@@ -1,6 +1,6 @@
 // The README's replay example: generate a small seeded trace, replay it with three policies on
 // two worker threads, print the table and write the HTML report.
-// Run: npm run build && npx tsx examples/replay.ts   (the test suite runs it: test/sim/example.test.ts)
+// Run: npm run build && npx tsx examples/replay.ts   (the test suite runs it: test/giantvm/example.test.ts)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

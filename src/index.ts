@@ -1,6 +1,9 @@
 /**
  * fairfit — an embeddable cluster-scheduling engine: a typed TypeScript API
- * over an AssemblyScript core compiled to WebAssembly.
+ * over an AssemblyScript core compiled to WebAssembly. This entry point holds
+ * what applications call; the building blocks the project's own layers use
+ * are in `fairfit/internals` (src/internals.ts). docs/architecture.md
+ * describes the layers.
  *
  * @packageDocumentation
  */
@@ -20,19 +23,27 @@ export { FirstFitMatcher, type DemandBatch, type DemandColumns, type MatcherNode
 export { LinearFirstFit } from './reference/firstfit.ts';
 export { Rng } from './rng.ts';
 
-// Trace replay shell: public replay and sweep API, worker pool, report writers.
-export { replay, type ReplayOptions, type ReplayReport } from './sim/replay.ts';
-export { sweep, type SweepOptions } from './sim/sweep.ts';
-export { isSweepReport, type SweepReport, type SweepGrid } from './sim/types.ts';
-export { ReplayPool, type ReplayPoolOptions } from './sim/pool.ts';
-export { parseRange, parsePolicies } from './sim/options.ts';
-export type { TraceReadOptions } from './sim/trace.ts';
-export { toJson, writeJson } from './report/json.ts';
-export { toCsv, writeCsv, METRIC_COLUMNS } from './report/csv.ts';
-export { renderHtml, writeHtml } from './report/html.ts';
-export { describeModes, formatTable, summarizeByPolicy, type PolicySummary } from './report/table.ts';
+// GiantVM trace replay: public replay and sweep API, their types, the worker pool they can share.
+export { replay } from './systems/giantvm/replay-api.ts';
+export { sweep } from './systems/giantvm/sweep-api.ts';
+export type { ReplayOptions, SweepOptions } from './systems/giantvm/options.ts';
+export type { TraceReadOptions } from './systems/giantvm/trace.ts';
+export { ReplayPool, type ReplayPoolOptions } from './systems/giantvm/replay-pool.ts';
+export {
+  POLICIES, USAGE_MODES, isSweepReport,
+  type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult, type ReplayReport, type SweepReport, type SweepGrid,
+} from './systems/giantvm/types.ts';
+export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/giantvm/replay-params.ts';
+export { simulate } from './systems/giantvm/replay.ts';
+export { simulateReference } from './systems/giantvm/reference.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';
-export { POLICIES, type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult } from './systems/giantvm/types.ts';
+
+// Report writers: generic JSON, and the GiantVM CSV, HTML report and comparison table.
+export { toJson, writeJson } from './report/json.ts';
+export { toCsv, writeCsv } from './systems/giantvm/csv-report.ts';
+export { renderHtml, writeHtml } from './systems/giantvm/html-report.ts';
+export { METRIC_COLUMNS } from './systems/giantvm/metrics.ts';
+export { describeModes, formatTable, summarizeByPolicy, type PolicySummary } from './systems/giantvm/summary.ts';
 
 // Trace ingestion: Google 2011 / SWF / Alibaba 2018 readers, synthetic usage, synthetic trace generator.
 export {
@@ -40,11 +51,8 @@ export {
   readTaskEvents,
   readTaskUsage,
   readMachineEvents,
-  usageBatches,
   usageWindows,
   partFiles,
-  TaskIds,
-  TaskTableBuilder,
   TRACE_START,
   TaskEvent,
   USAGE_REPLAY_COLUMNS,
@@ -59,12 +67,3 @@ export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synt
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
 export { readSwf } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
-export { readCsvBatches, Problems, FieldKind, MAX_PROBLEMS, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
-export { F64Column, I32Column } from './io/columns.ts';
-
-// GiantVM trace replay core (SPEC §6): WebAssembly replay, its object-per-task reference, parameters.
-export {
-  prepareReplay, simulateCells, mergeRuns, simulate, cellCount, withPolicy, defaultParams, DEFAULT_PARAMS,
-  type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents, type PartialRun, type ResolvedParams,
-} from './systems/giantvm/replay.ts';
-export { simulateReference } from './systems/giantvm/reference.ts';

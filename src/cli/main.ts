@@ -3,16 +3,19 @@
  * The `fairfit` command. Node conventions: `--help`, data on stdout, messages
  * on stderr, exit 0 on success, 1 on a runtime failure, 2 on a usage error.
  *
- * Each subcommand lives in its own file and registers itself here.
+ * Each subcommand lives in its own file (a thin layer over the public API)
+ * and is registered here; shared plumbing is in common.ts.
  *
  * @module
  */
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { registerDemo } from './demo.ts';
+import { EXIT_FAILURE, EXIT_USAGE } from './common.ts';
 import { registerGen } from './gen.ts';
-import { registerReplay } from './replay.ts';
-import { registerSweep } from './sweep.ts';
+import { registerInspect } from './inspect.ts';
+import { registerReplay } from './replay-command.ts';
+import { registerSweep } from './sweep-command.ts';
 
 const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
@@ -21,6 +24,7 @@ const program = new Command('fairfit')
 
 registerDemo(program);
 registerGen(program);
+registerInspect(program);
 registerReplay(program);
 registerSweep(program);
 
@@ -29,15 +33,15 @@ program.parseAsync(process.argv).then(
   (err: unknown) => {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; parse errors were already printed by commander.
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
     if (err instanceof FairfitError) {
       process.stderr.write(`fairfit: ${err.code}: ${err.message}\n`);
-      process.exitCode = err.code === 'INVALID_OPTION' ? 2 : 1;
+      process.exitCode = err.code === 'INVALID_OPTION' ? EXIT_USAGE : EXIT_FAILURE;
       return;
     }
     process.stderr.write(`fairfit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_FAILURE;
   },
 );

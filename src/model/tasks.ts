@@ -1,6 +1,6 @@
 /**
  * The columnar task model shared by the trace readers (src/io/) and the
- * replay (src/systems/giantvm/, src/sim/): struct-of-arrays, one row per task
+ * replay (src/systems/giantvm/): struct-of-arrays, one row per task
  * or per usage window, ready to be copied into WebAssembly memory in one batch.
  *
  * Times are µs of trace time as float64 (exact up to 2^53 µs ≈ 285 years).

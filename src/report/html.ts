@@ -1,88 +1,68 @@
 /**
- * The HTML report: one self-contained file (no network, no other files) with
- * Chart.js inlined and the report data embedded as JSON. It shows the trace and
- * the modes that produced the runs, a metric table, one bar chart per metric
- * (policies side by side), one line chart per time series (policies over
- * time), and for a sweep each metric against machines and against overcommit.
+ * The HTML report shell: one self-contained file (no network, no other files)
+ * with Chart.js inlined and the page data embedded as JSON. A system hands
+ * over a {@link ComparisonPage}: a title, facts (label → value), table
+ * columns, one summary row per compared variant with its colour, and chart
+ * specs (time series per variant, and values against a swept parameter). The
+ * page script here draws it: a summary table, one bar chart per column, one
+ * line chart per time series, one line chart per swept parameter and column.
  *
- * The numbers behind the charts are computed here in TypeScript (tested); the
- * page script only draws them. Series longer than {@link MAX_POINTS} are
- * thinned by a fixed stride (first point of every stride, plus the last), so
- * the page stays light whatever the trace length; the JSON keeps every point.
+ * The numbers behind the charts are computed by the system in TypeScript
+ * (tested); the page script only draws them. Time series are thinned with
+ * {@link thinIndices} to at most {@link MAX_POINTS} points, so the page stays
+ * light whatever the trace length.
  *
  * @module
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { isSweepReport, type ReplayReport } from '../sim/types.ts';
-import { POLICIES, type PolicyName, type RunResult } from '../systems/giantvm/types.ts';
-import { METRIC_COLUMNS } from './csv.ts';
-import { formatMetric, summarizeByPolicy } from './table.ts';
 
 /** Most points drawn per line in the over-time charts. */
 export const MAX_POINTS = 600;
 
-/** Human labels of the run metrics (SPEC §6). */
-export const METRIC_LABELS: Record<string, string> = {
-  meanCpu: 'Mean CPU utilisation',
-  gini: 'Gini of per-machine mean CPU',
-  overcommit: 'Mean overcommit (usage − capacity, where positive)',
-  delay: 'Mean task delay (finish − submit), s',
-  stretch: 'Mean stretch (delay / trace duration)',
-  migratedMemory: 'Migrated memory (Σ assigned memory)',
-  migrations: 'Number of migrations',
-  firstShare: 'Share moved to the least-loaded node',
-  secondShare: 'Share moved to the second least-loaded node',
-};
-
-/** Labels of the time series (RunResult.series keys). */
-export const SERIES_LABELS: Record<string, string> = {
-  meanCpu: 'Mean CPU utilisation',
-  gini: 'Gini of machine CPU',
-  overcommit: 'Overcommit (usage − capacity)',
-  migratedMemory: 'Memory migrated per cycle',
-  migratedMemoryCumulative: 'Memory migrated, cumulative',
-  migrations: 'Migrations per cycle',
-  running: 'Running tasks',
-  pending: 'Pending tasks',
-  firstShare: 'Share of migrations to the least-loaded node',
-  secondShare: 'Share of migrations to the second least-loaded node',
-};
-
-/** Fixed colour per policy (Tableau 10), so a policy has the same colour in every report. */
-export const POLICY_COLORS: Record<PolicyName, string> = Object.fromEntries(
-  POLICIES.map((p, i) => [p, ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#b8860b', '#b07aa1', '#ff6f91'][i]!]),
-) as Record<PolicyName, string>;
-
-/** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
+/**
+ * One line of an over-time chart: a variant's thinned series (x: hours since
+ * the trace start). Variants are keyed `policy` in the page data, the field
+ * name the embedded JSON has always used.
+ */
 export interface ChartLine {
-  policy: PolicyName;
+  policy: string;
   x: number[];
   y: (number | null)[];
 }
 
-/** What the page script draws (embedded in the page as JSON). */
-export interface ReportData {
+/** What the page script draws (embedded in the page as JSON), as a system builds it. */
+export interface ComparisonPage {
   title: string;
   interrupted: boolean;
   /** Label → value pairs shown at the top (trace, modes, seed…). */
   facts: [string, string][];
+  /** Table columns (and one bar chart each). */
   metrics: { key: string; label: string }[];
-  policies: PolicyName[];
+  /** The compared variants, in table order. */
+  policies: string[];
   colors: Record<string, string>;
-  /** Per-policy means of every metric (one run each for a plain replay). */
-  summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
-  /** Series over time, per series key (replays only: a sweep has too many runs to overlay). */
+  /** One table row per variant: its value in each column, and how many runs it stands for. */
+  summary: { policy: string; runs: number; values: (number | null)[] }[];
+  /** Line charts over time, one per series key, one line per variant (empty: no such section). */
   series: { key: string; label: string; lines: ChartLine[] }[];
-  /** The runs' `info` records (modes and counts) as a table: one row per key, one column per run (replays only). */
-  info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  /** Sweep charts: metric vs a swept parameter, one line per policy (mean over the other dimensions). */
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; lines: { policy: PolicyName; y: (number | null)[] }[] }[];
+  /** A details table: one row per key, one column per run (no keys: no such section). */
+  info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
+  /** Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table). */
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; lines: { policy: string; y: (number | null)[] }[] }[];
 }
 
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** Words of the page that name what a system compares. */
+export interface PageText {
+  /** What one compared variant is called (table header, bar chart axis, section headings), e.g. `'policy'`. */
+  variant: string;
+  /** The x axis of the over-time charts. */
+  timeAxis: string;
+}
 
+/** A finite number, or null (how the page data writes a missing value). */
+export const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 /** Indices kept when thinning a series of length n to at most `max` points. */
 export function thinIndices(n: number, max = MAX_POINTS): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
@@ -91,123 +71,6 @@ export function thinIndices(n: number, max = MAX_POINTS): number[] {
   for (let i = 0; i < n - 1; i += stride) out.push(i);
   out.push(n - 1);
   return out;
-}
-
-function describe(v: unknown): string {
-  if (v === undefined || v === null) return '—';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatMetric(v);
-  if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map(describe).join(', ');
-  return JSON.stringify(v);
-}
-
-/** Distinct values of one parameter over the runs, in first-seen order. */
-function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
-  const seen: T[] = [];
-  for (const r of runs) {
-    const v = pick(r);
-    if (!seen.includes(v)) seen.push(v);
-  }
-  return seen;
-}
-
-/** Builds everything the page draws from a replay or sweep report. */
-export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
-  const runs = report.runs;
-  const policies = distinct(runs, (r) => r.policy);
-  const metrics = [...METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]! }))];
-  const summary = summarizeByPolicy(report).map((s) => ({ policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])) }));
-
-  const t = report.trace;
-  const facts: [string, string][] = [];
-  const add = (label: string, v: unknown) => {
-    if (v !== undefined) facts.push([label, describe(v)]);
-  };
-  add('Trace', t.path ?? t.source);
-  add('Format', t.format);
-  add('Tasks', t.tasks);
-  add('Usage windows', t.usageWindows);
-  add('Usage mode', t.usage);
-  const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machines`);
-  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? `swept: ${t.machines.map(machineMode).join('; ')}` : machineMode(t.machines));
-  add('Seed', t.seed);
-  add('Seeds', t.seeds);
-  const p0 = runs[0]?.params;
-  if (p0) {
-    add('Cell size', p0.cellSize);
-    add('Interval (ticks)', p0.interval);
-    add('Capacity', p0.capacity);
-    if (!isSweepReport(report)) add('Overcommit ratio', p0.overcommit);
-  }
-  if (isSweepReport(report)) {
-    add('Swept overcommit', report.sweep.overcommit);
-    add('Configurations', `${report.sweep.completed} of ${report.sweep.configurations} finished`);
-  }
-  const i0 = runs[0]?.info;
-  if (i0) {
-    add('Usage resolved', i0.usageFallbackToRequest !== undefined ? `${describe(i0.usage)}; ${describe(i0.tasksWithWindows)} tasks with usage windows, ${describe(i0.usageFallbackToRequest)} fell back to request` : i0.usage);
-    // A sweep's first run speaks for one machine count only; the swept values are listed above.
-    if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${describe(i0.machines)} machines in ${describe(i0.cells)} cells`);
-  }
-  add('Policies', policies);
-  add('Skipped input lines', t.skipped);
-  if (report.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished runs are shown']);
-
-  const series: ReportData['series'] = [];
-  if (!isSweepReport(report)) {
-    const uniq = [...new Set(runs.flatMap((r) => Object.keys(r.series).filter((k) => k !== 'time')))];
-    // series.time is trace time in seconds (replay-core); trace.start is µs.
-    const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
-    for (const key of uniq) {
-      const lines: ChartLine[] = [];
-      for (const r of runs) {
-        const time = r.series.time;
-        const ys = r.series[key];
-        if (!time || !ys) continue;
-        const t0 = origin ?? time[0] ?? 0;
-        const idx = thinIndices(Math.min(time.length, ys.length));
-        lines.push({ policy: r.policy, x: idx.map((i) => +((time[i]! - t0) / 3600).toFixed(6)), y: idx.map((i) => finite(ys[i])) });
-      }
-      if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, lines });
-    }
-  }
-
-  const sweep: ReportData['sweep'] = [];
-  if (isSweepReport(report)) {
-    const dims = [
-      { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
-      { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
-    ];
-    for (const m of METRIC_COLUMNS) {
-      for (const d of dims) {
-        const lines = policies.map((policy) => ({
-          policy,
-          y: d.values.map((v) => {
-            let sum = 0;
-            let n = 0;
-            for (const r of runs) {
-              if (r.policy !== policy || d.pick(r) !== v) continue;
-              const x = r.metrics[m];
-              if (Number.isFinite(x)) {
-                sum += x;
-                n++;
-              }
-            }
-            return n ? sum / n : null;
-          }),
-        }));
-        sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, lines });
-      }
-    }
-  }
-
-  const info: ReportData['info'] = { keys: [], runs: [] };
-  if (!isSweepReport(report)) {
-    info.keys = [...new Set(runs.flatMap((r) => Object.keys(r.info ?? {})))];
-    info.runs = runs.map((r) => ({ policy: r.policy, values: info.keys.map((k) => { const v = r.info?.[k]; return typeof v === 'string' ? v : finite(v); }) }));
-  }
-
-  return { title, interrupted: report.interrupted === true, facts, metrics, policies, colors: POLICY_COLORS, summary, series, info, sweep };
 }
 
 let chartJs: string | undefined;
@@ -227,8 +90,13 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** A JavaScript string literal (single quotes) of `s`. */
+function jsString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
 /** The page script: draws the charts from the embedded data, then sets `data-charts` on <html>. */
-const PAGE_SCRIPT = String.raw`
+const pageScript = (text: PageText): string => String.raw`
 (function () {
   var data = JSON.parse(document.getElementById('fairfit-data').textContent);
   Chart.defaults.animation = false;
@@ -279,7 +147,7 @@ const PAGE_SCRIPT = String.raw`
 
   var table = document.getElementById('summary');
   var head = el('tr');
-  head.appendChild(el('th', null, 'policy'));
+  head.appendChild(el('th', null, ${jsString(text.variant)}));
   if (data.sweep.length) head.appendChild(el('th', null, 'runs'));
   data.metrics.forEach(function (m) { var th = el('th', null, m.key); th.title = m.label; head.appendChild(th); });
   table.appendChild(head);
@@ -324,7 +192,7 @@ const PAGE_SCRIPT = String.raw`
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis('policy', { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
     });
   });
 
@@ -339,7 +207,7 @@ const PAGE_SCRIPT = String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis('hours since trace start', { type: 'linear' }), y: axis(s.key, flat(s.lines) ? { min: 0, suggestedMax: 1, ticks: { callback: fmt } } : { ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.key, flat(s.lines) ? { min: 0, suggestedMax: 1, ticks: { callback: fmt } } : { ticks: { callback: fmt } }) } }
     });
   });
 
@@ -381,9 +249,8 @@ details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-w
 footer { color: #666; font-size: 12px; margin-top: 30px; }
 `;
 
-/** Renders a replay or sweep report as one self-contained HTML page. */
-export function renderHtml(report: ReplayReport, options: { title?: string } = {}): string {
-  const data = reportData(report, options.title);
+/** Renders a system's page data as one self-contained HTML page. */
+export function renderPage(data: ComparisonPage, text: PageText): string {
   // Inside <script type="application/json"> only "</script" and "<!--" are dangerous; escaping every "<" covers both.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return [
@@ -400,9 +267,9 @@ export function renderHtml(report: ReplayReport, options: { title?: string } = {
     '<main>',
     '<div id="interrupted" hidden>This run was interrupted (Ctrl-C): the charts show only the runs that finished.</div>',
     '<section><h2>Trace and modes</h2><dl id="facts"></dl></section>',
-    '<section><h2>Metrics per policy</h2><table id="summary"></table></section>',
+    `<section><h2>Metrics per ${escapeHtml(text.variant)}</h2><table id="summary"></table></section>`,
     '<section id="info-section"><details><summary>Run details: modes and counts per run</summary><table id="info"></table></details></section>',
-    '<section><h2>Each metric per policy</h2><div class="grid" id="bars"></div></section>',
+    `<section><h2>Each metric per ${escapeHtml(text.variant)}</h2><div class="grid" id="bars"></div></section>`,
     '<section id="series-section"><h2>Over time</h2><div class="grid" id="series"></div></section>',
     '<section id="sweep-section"><h2>Sweep results</h2><div class="grid" id="sweep"></div></section>',
     '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
@@ -410,15 +277,9 @@ export function renderHtml(report: ReplayReport, options: { title?: string } = {
     `<script type="application/json" id="fairfit-data">${json}</script>`,
     // chart.umd.js contains no "</script"; guard anyway so a future version cannot break the page.
     `<script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>`,
-    `<script>${PAGE_SCRIPT}</script>`,
+    `<script>${pageScript(text)}</script>`,
     '</body>',
     '</html>',
     '',
   ].join('\n');
-}
-
-/** Writes the HTML report, creating the folder if needed. */
-export function writeHtml(path: string, report: ReplayReport, options: { title?: string } = {}): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, renderHtml(report, options));
 }

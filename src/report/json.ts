@@ -1,18 +1,16 @@
 /**
- * The JSON output of `fairfit replay` / `fairfit sweep`. Deterministic: key
- * order is the order the drivers build objects in, numbers use JavaScript's
+ * The JSON writer of every report. Deterministic: key order is the order the
+ * drivers build objects in, numbers use JavaScript's
  * shortest round-trip form, non-finite numbers become `null` (as
  * `JSON.stringify` does), and nothing depends on time or worker count — the
- * same seed gives byte-identical files whatever `--workers` is.
+ * same seed gives byte-identical files whatever the worker count is.
  *
  * Objects are indented two spaces; arrays of plain values (the time series)
  * stay on one line so a file with long series is still readable.
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { ReplayReport } from '../sim/types.ts';
+import { writeTextFile } from './file.ts';
 
 function isPlain(v: unknown): boolean {
   return v === null || typeof v !== 'object';
@@ -66,8 +64,7 @@ export function toJson(value: unknown): string {
   return out.join('') + '\n';
 }
 
-/** Writes a replay or sweep report as JSON, creating the folder if needed. */
-export function writeJson(path: string, report: ReplayReport): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, toJson(report));
+/** Writes any JSON-like value (e.g. a replay or sweep report) as {@link toJson} does, creating the folder if needed. */
+export function writeJson(path: string, value: unknown): void {
+  writeTextFile(path, toJson(value));
 }

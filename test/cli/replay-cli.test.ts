@@ -7,7 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { toJson } from '../../src/report/json.ts';
-import { replay } from '../../src/sim/replay.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportData, renderHtml, thinIndices, writeHtml, MAX_POINTS } from '../../src/report/html.ts';
-import { replay } from '../../src/sim/replay.ts';
-import { sweep } from '../../src/sim/sweep.ts';
-import type { ReplayReport, SweepReport } from '../../src/sim/types.ts';
-import { POLICIES } from '../../src/systems/giantvm/types.ts';
-import { seededInput } from '../sim/input.ts';
+import { thinIndices, MAX_POINTS } from '../../src/report/html.ts';
+import { reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { POLICIES, type ReplayReport, type SweepReport } from '../../src/systems/giantvm/types.ts';
+import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, haveChromium, openReport } from './chromium.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-html-'));

@@ -1,13 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toCsv } from '../../src/report/csv.ts';
+import { toCsv } from '../../src/systems/giantvm/csv-report.ts';
 import { toJson } from '../../src/report/json.ts';
-import { formatMetric, formatTable, summarizeByPolicy } from '../../src/report/table.ts';
-import { replay } from '../../src/sim/replay.ts';
-import type { ReplayReport } from '../../src/sim/types.ts';
-import { POLICIES } from '../../src/systems/giantvm/types.ts';
-import { seededInput } from '../sim/input.ts';
+import { formatMetric } from '../../src/report/table.ts';
+import { formatTable, summarizeByPolicy } from '../../src/systems/giantvm/summary.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { POLICIES, type ReplayReport } from '../../src/systems/giantvm/types.ts';
+import { seededInput } from '../giantvm/input.ts';
 
 let report: ReplayReport;
 beforeAll(async () => {

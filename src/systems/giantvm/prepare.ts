@@ -12,7 +12,7 @@ import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
-import { defaultParams, type ResolvedParams } from './params.ts';
+import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './layout.ts';
 import type { PolicyName, ReplayParams } from './types.ts';
 

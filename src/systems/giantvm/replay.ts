@@ -16,7 +16,7 @@ import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay
 import type { ReplayParams, RunResult } from './types.ts';
 
 export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
-export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './params.ts';
+export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 
 /** How many progress reports one `simulateCells` call makes at most (each is one `replayStep` call). */

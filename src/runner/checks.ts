@@ -1,13 +1,13 @@
 /**
- * Option parsing and validation shared by {@link replay}, {@link sweep} and the
- * CLI: policy lists, `a:b:step` sweep ranges, worker counts. Every rejection is
- * a `FairfitError('INVALID_OPTION')` whose message and `details.field` name the
+ * Checks for option values at the edges of the public API and the CLI, shared
+ * by every system: numbers typed as text, `a:b:step` ranges, integer bounds,
+ * worker counts, unknown option keys. Every rejection is a
+ * `FairfitError('INVALID_OPTION')` whose message and `details.field` name the
  * option, so the CLI can print it and exit 2.
  *
  * @module
  */
 import { FairfitError } from '../errors.ts';
-import { POLICIES, type PolicyName } from '../systems/giantvm/types.ts';
 
 /** Most configurations one range may expand to: a typo like `0:1000:0.001` should fail fast, not run for a week. */
 export const MAX_RANGE_VALUES = 10_000;
@@ -15,26 +15,6 @@ export const MAX_RANGE_VALUES = 10_000;
 /** Throws `INVALID_OPTION` naming `field`. */
 export function invalid(field: string, message: string, extra: Record<string, unknown> = {}): never {
   throw new FairfitError('INVALID_OPTION', `${field}: ${message}`, { field, ...extra });
-}
-
-/**
- * Resolves a policy selection: `'all'` (or undefined) → the eight policies of
- * SPEC §6 in their canonical order; otherwise a list (array, or comma-separated
- * string) of policy names, kept in the caller's order, duplicates rejected.
- */
-export function parsePolicies(value: PolicyName[] | readonly string[] | string | undefined, field = 'policy'): PolicyName[] {
-  if (value === undefined || value === 'all') return [...POLICIES];
-  const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : [...value];
-  if (names.length === 0) invalid(field, 'at least one policy is required');
-  const seen = new Set<string>();
-  for (const [i, name] of names.entries()) {
-    if (typeof name !== 'string' || !(POLICIES as readonly string[]).includes(name)) {
-      invalid(field, `unknown policy '${String(name)}' at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
-    }
-    if (seen.has(name)) invalid(field, `policy '${name}' is listed twice`, { index: i });
-    seen.add(name);
-  }
-  return names as PolicyName[];
 }
 
 /** Parses a finite number from CLI text, naming the option on failure. */
@@ -116,4 +96,12 @@ export const MAX_WORKERS = 256;
 export function checkWorkers(value: unknown): number {
   if (value === undefined) return 1;
   return checkInteger(value, 'workers', 1, MAX_WORKERS);
+}
+
+/** Rejects option keys nobody reads (a misspelt `overcomit` must not silently run the default). */
+export function checkKeys(options: object, allowed: Set<string>, what: string): void {
+  if (options === null || typeof options !== 'object') invalid(what, 'expected an options object');
+  for (const key of Object.keys(options)) {
+    if (!allowed.has(key)) invalid(key, `unknown ${what} option (known: ${[...allowed].join(', ')})`);
+  }
 }

@@ -1,14 +1,17 @@
 /**
  * `fairfit sweep`: every combination of machines × overcommit × seeds ×
- * policies over one trace, across worker threads (SPEC §6 "Sweeps"); prints
- * per-policy means and writes JSON / CSV / HTML like `fairfit replay`.
+ * policies over one trace, across worker threads; prints per-policy means and
+ * writes JSON / CSV / HTML like `fairfit replay`. A thin layer over
+ * {@link sweep}.
  *
  * @module
  */
 import type { Command } from 'commander';
-import { parsePolicies, parseRange } from '../sim/options.ts';
-import { sweep } from '../sim/sweep.ts';
-import { addCommonOptions, addTraceOptions, commonParams, finish, intOption, readOptions, startSession, type CommonCliOptions } from './replay.ts';
+import { parseRange } from '../runner/checks.ts';
+import { parsePolicies } from '../systems/giantvm/options.ts';
+import { sweep } from '../systems/giantvm/sweep-api.ts';
+import { intOption, startSession } from './common.ts';
+import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
 interface SweepCliOptions extends CommonCliOptions {
   machines: string;

@@ -1,28 +1,30 @@
 /**
- * The unit of work of a replay or sweep, run either in this thread or in a
- * piscina worker (src/sim/worker.ts) by the same {@link executeTask}, so the
- * two paths cannot drift apart.
+ * The GiantVM job handler of the parallel runner: the unit of work of a
+ * replay or sweep ({@link ReplayTask}), run in a runner worker
+ * (src/runner/worker.ts imports this module by URL and calls {@link handler})
+ * or in this thread by the same {@link executeTask}.
  *
  * - `run`: one whole replay of one configuration (`simulate`).
  * - `cells`: one range of cells of a prepared replay (`simulateCells`); the
  *   caller merges the parts in cell order with `mergeRuns`.
  *
- * Errors never cross the thread boundary as thrown objects (structured clone
- * drops a FairfitError's `code` and `details`): {@link executeTask} returns
- * them as data and {@link taskError} rebuilds the FairfitError.
+ * Errors never cross the thread boundary as thrown objects: {@link executeTask}
+ * returns them as data (`errorOutcome` of src/runner/job.ts) and the pool
+ * rebuilds the FairfitError.
  *
  * @module
  */
-import { FairfitError, ERROR_CODES, type FairfitErrorCode, type FairfitErrorDetails } from '../errors.ts';
-import type { ReplayInput } from '../model/tasks.ts';
-import { mergeRuns, prepareReplay, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from '../systems/giantvm/replay.ts';
-import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
+import type { ReplayInput } from '../../model/tasks.ts';
+import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/job.ts';
+import { withScratch } from '../../wasm/module.ts';
+import { mergeRuns, prepareReplay, replayCore, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import type { ReplayParams, RunResult } from './types.ts';
 
 /**
  * A task sent to {@link executeTask}. `index` is where the result goes: results
  * are placed by index, never by completion order. The `input` of a `run` task
  * and the `prepared` replay of a `cells` task have their columns in shared
- * memory (`toShared` in src/sim/share.ts), so posting a task copies no column.
+ * memory (`toShared` in src/runner/share.ts), so posting a task copies no column.
  */
 export type ReplayTask =
   | {
@@ -41,12 +43,12 @@ export type ReplayTask =
 export type TaskOutcome =
   | { kind: 'run'; index: number; results: RunResult[] }
   | { kind: 'cells'; index: number; part: PartialRun }
-  | { kind: 'error'; index: number; code: FairfitErrorCode | 'INTERNAL'; message: string; details: FairfitErrorDetails; stack?: string };
+  | ErrorOutcome;
 
 /**
  * The last prepared replay, so configurations that differ only in their
  * policy (a sweep's innermost loop, a replay of all eight policies) prepare
- * the trace once and reuse it with replay-core's `withPolicy` (machine draws,
+ * the trace once and reuse it with `withPolicy` (machine draws,
  * usage resolution and event order do not depend on the policy). One entry:
  * a prepared replay is as big as the trace.
  */
@@ -81,16 +83,16 @@ export function executeTask(task: ReplayTask): TaskOutcome {
     }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {
-    if (err instanceof FairfitError) return { kind: 'error', index: task.index, code: err.code, message: err.message, details: err.details };
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { kind: 'error', index: task.index, code: 'INTERNAL', message: e.message, details: {}, stack: e.stack };
+    return errorOutcome(task.index, err);
   }
 }
 
-/** Rebuilds the error of a failed task: FairfitErrors keep their code; anything else becomes `WORKER_FAILED`. */
-export function taskError(outcome: Extract<TaskOutcome, { kind: 'error' }>): FairfitError {
-  if (outcome.code !== 'INTERNAL' && (ERROR_CODES as readonly string[]).includes(outcome.code)) {
-    return new FairfitError(outcome.code, outcome.message, outcome.details);
-  }
-  return new FairfitError('WORKER_FAILED', `task ${outcome.index} failed: ${outcome.message}`, { index: outcome.index, stack: outcome.stack });
-}
+/** The handler the runner's workers use: instantiate the replay core once at start-up, then run tasks. */
+export const handler: JobHandler<ReplayTask, TaskOutcome> = {
+  init() {
+    // The replay instance and the scratch instance (merges, Gini) are made once and kept for every task.
+    replayCore();
+    withScratch(() => undefined);
+  },
+  execute: executeTask,
+};

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
-import { checkWorkers, parseNumber, parsePolicies, parseRange } from '../../src/sim/options.ts';
+import { checkWorkers, parseNumber, parseRange } from '../../src/runner/checks.ts';
+import { parsePolicies } from '../../src/systems/giantvm/options.ts';
 
 function invalidField(fn: () => unknown): string | undefined {
   try {

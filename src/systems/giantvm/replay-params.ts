@@ -1,16 +1,16 @@
 /**
- * Replay parameters of the GiantVM study (SPEC §6): defaults and validation.
+ * Replay parameters of the GiantVM replay: defaults (docs/model.md) and validation.
  * Every rejected option throws `FairfitError('INVALID_OPTION')` naming the field.
  *
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import { POLICIES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
+import { POLICIES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
 
 /** {@link ReplayParams} with every optional field filled in. */
 export type ResolvedParams = Required<ReplayParams>;
 
-/** SPEC §6 defaults (plus the replay-core choices documented in docs/model.md). */
+/** Defaults of every replay parameter (docs/model.md gives the source of each). */
 export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
   policy: 'no_migration',
   machines: 800,
@@ -24,8 +24,6 @@ export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
   usageRatio: 0.18,
   minMove: 0.005,
 });
-
-const USAGE_MODES: readonly UsageMode[] = ['trace', 'request', 'synthetic'];
 
 function bad(field: string, message: string, value: unknown): never {
   throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
@@ -44,7 +42,7 @@ function positive(field: string, v: unknown, allowZero = false): number {
 }
 
 /**
- * The SPEC §6 defaults with `overrides` applied, validated.
+ * The defaults with `overrides` applied, validated.
  *
  * @throws FairfitError `INVALID_OPTION` naming the first bad field.
  * @example defaultParams({ policy: 'fine_grained', machines: 700 })
@@ -60,7 +58,7 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   positive('capacity', p.capacity);
   positive('overcommit', p.overcommit);
   if (typeof p.seed !== 'number' || !Number.isInteger(p.seed)) bad('seed', 'must be an integer', p.seed);
-  if (!USAGE_MODES.includes(p.usage as UsageMode)) bad('usage', `must be one of ${USAGE_MODES.join(', ')}`, p.usage);
+  if (!(USAGE_MODES as readonly string[]).includes(p.usage as UsageMode)) bad('usage', `must be one of ${USAGE_MODES.join(', ')}`, p.usage);
   positive('tick', p.tick);
   positive('usageRatio', p.usageRatio, true);
   positive('minMove', p.minMove, true);

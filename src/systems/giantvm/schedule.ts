@@ -1,7 +1,8 @@
 /**
- * Runs a list of replay configurations — in this thread or across a piscina
- * pool — and returns their results in configuration order whatever order the
- * workers finish in. Used by {@link replay} and {@link sweep}.
+ * Runs a list of resolved replay configurations — in this thread or on the
+ * runner's worker pool — and returns their results in configuration order
+ * whatever order the workers finish in. Used by {@link replay} and
+ * {@link sweep}; it takes validated values and checks nothing again.
  *
  * Plans, all giving byte-identical results (cells are independent and every
  * task's machine is drawn in `prepareReplay`, so splitting draws nothing
@@ -25,13 +26,14 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
-import { FairfitError } from '../errors.ts';
-import type { ReplayInput } from '../model/tasks.ts';
-import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, type PartialRun } from '../systems/giantvm/replay.ts';
-import type { ReplayParams, RunResult } from '../systems/giantvm/types.ts';
-import { ReplayPool } from './pool.ts';
-import { toShared } from './share.ts';
-import { PrepareCache } from './tasks.ts';
+import { FairfitError } from '../../errors.ts';
+import type { ReplayInput } from '../../model/tasks.ts';
+import type { WorkerPool } from '../../runner/pool.ts';
+import { toShared } from '../../runner/share.ts';
+import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
+import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, type PartialRun } from './replay.ts';
+import { replayWorkers, SYSTEM } from './replay-pool.ts';
+import type { ReplayParams, RunResult } from './types.ts';
 
 let batches = 0;
 
@@ -39,7 +41,7 @@ let batches = 0;
 export interface RunOptions {
   workers: number;
   /** An existing pool to run on (not closed here); otherwise one is made for the batch when workers > 1. */
-  pool?: ReplayPool;
+  pool?: WorkerPool;
   signal?: AbortSignal;
   /** `done` counts finished configurations and may be fractional while one is in progress. */
   onProgress?: (done: number, total: number) => void;
@@ -108,7 +110,7 @@ async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: Ru
       await turn();
       if (opts.signal?.aborted) return { results, interrupted: true };
       const k = parts.length;
-      // replay-core reports ticks a few dozen times per call: a smooth bar even for one long run.
+      // simulateCells reports ticks a few dozen times per call: a smooth bar even for one long run.
       const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(i + (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
       parts.push(simulateCells(prepared, range, onTicks));
       opts.onProgress?.(i + parts.length / ranges.length, total);
@@ -137,7 +139,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
   let done = 0;
   const workers = opts.pool?.workers ?? opts.workers;
   const split = configs.length < workers;
-  const pool = opts.pool ?? new ReplayPool({ workers: opts.workers });
+  const pool = opts.pool ?? replayWorkers(opts.workers);
   try {
     if (!split) {
       // One copy of the trace into shared memory for the whole batch; tasks only reference it.
@@ -150,7 +152,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
       const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
         tasks.map(({ first, count }) =>
-          pool.run({ kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId }, stop.signal).then((o) => {
+          pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId }, stop.signal).then((o) => {
             o.results.forEach((r, k) => (results[o.index + k] = kept(r, opts)));
             done += o.results.length;
             opts.onProgress?.(done, total);
@@ -168,7 +170,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
               ranges.map((cells, index) =>
-                pool.run({ kind: 'cells', index, prepared, cells }, stop.signal).then((o) => {
+                pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, stop.signal).then((o) => {
                   parts[o.index] = o.part;
                   done += 1 / ranges.length;
                   opts.onProgress?.(done, total);

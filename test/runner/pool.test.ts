@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
-import { ReplayPool } from '../../src/sim/pool.ts';
-import { replay } from '../../src/sim/replay.ts';
-import { sweep } from '../../src/sim/sweep.ts';
-import { toShared } from '../../src/sim/share.ts';
-import { executeTask, PrepareCache } from '../../src/sim/tasks.ts';
+import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { toShared } from '../../src/runner/share.ts';
+import { executeTask, PrepareCache } from '../../src/systems/giantvm/jobs.ts';
 import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
 import { toJson } from '../../src/report/json.ts';
-import { seededInput } from './input.ts';
+import { seededInput } from '../giantvm/input.ts';
 
 describe('toShared moves every typed array of a tree into shared memory, unchanged', () => {
   it('property: same keys, same values, SharedArrayBuffer-backed, input untouched', () => {

@@ -5,8 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { toJson } from '../../src/report/json.ts';
-import { replay } from '../../src/sim/replay.ts';
-import { sweep } from '../../src/sim/sweep.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { seededInput } from './input.ts';
 
 const input = seededInput(21, 500, 2);

@@ -1,15 +1,15 @@
 /**
- * Where a replay's trace comes from: a folder in the Google 2011 format (read
+ * Trace loading for a GiantVM replay or sweep: a folder in the Google 2011 format (read
  * with `readGoogleTrace`) or a {@link ReplayInput} already in memory, and the
  * `trace` record every output carries (source, counts, window, modes).
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
-import { readGoogleTrace } from '../io/google.ts';
-import type { ReplayInput } from '../model/tasks.ts';
-import type { ReplayParams } from '../systems/giantvm/types.ts';
-import { invalid } from './options.ts';
+import { FairfitError } from '../../errors.ts';
+import { readGoogleTrace } from '../../io/google.ts';
+import type { ReplayInput } from '../../model/tasks.ts';
+import { invalid } from '../../runner/checks.ts';
+import type { ReplayParams } from './types.ts';
 
 /** How to read a trace folder (passed to `readGoogleTrace`). */
 export interface TraceReadOptions {

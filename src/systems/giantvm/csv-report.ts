@@ -1,5 +1,5 @@
 /**
- * The CSV output: one row per run (policy × configuration), parameters then
+ * The GiantVM CSV output: one row per run (policy × configuration), parameters then
  * metrics, in the report's run order. RFC 4180 quoting; numbers in
  * JavaScript's shortest round-trip form; non-finite metrics as empty cells.
  *
@@ -9,13 +9,10 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { ReplayReport } from '../sim/types.ts';
-import type { RunResult } from '../systems/giantvm/types.ts';
-
-/** The metric columns always written (the issue's JSON metrics), in this order. */
-export const METRIC_COLUMNS = ['meanCpu', 'gini', 'overcommit', 'delay', 'stretch', 'migratedMemory', 'migrations'] as const;
+import { csvText } from '../../report/csv-text.ts';
+import { writeTextFile } from '../../report/file.ts';
+import { METRIC_COLUMNS } from './metrics.ts';
+import type { ReplayReport, RunResult } from './types.ts';
 
 /** Parameter columns, as `[column, params key]`. */
 const PARAM_COLUMNS = [
@@ -30,13 +27,6 @@ const PARAM_COLUMNS = [
   ['usageRatio', 'usageRatio'],
   ['minMove', 'minMove'],
 ] as const;
-
-function cell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** Extra numeric metrics some runs carry (e.g. `firstShare`), in first-seen order. */
 function extraMetrics(runs: RunResult[]): string[] {
@@ -69,22 +59,16 @@ export function toCsv(report: ReplayReport): string {
   const extra = extraMetrics(report.runs);
   const info = infoKeys(report.runs);
   const header = ['run', 'policy', ...PARAM_COLUMNS.map(([c]) => c), ...METRIC_COLUMNS, ...extra, ...info.map((k) => `info.${k}`)];
-  const lines = [header.map(cell).join(',')];
-  report.runs.forEach((run, i) => {
+  const rows = report.runs.map((run, i) => {
     const params = run.params as unknown as Record<string, unknown>;
     const metrics = run.metrics as unknown as Record<string, unknown>;
     const runInfo = (run.info ?? {}) as Record<string, unknown>;
-    lines.push(
-      [i, run.policy, ...PARAM_COLUMNS.map(([, k]) => params[k]), ...METRIC_COLUMNS.map((k) => metrics[k]), ...extra.map((k) => metrics[k]), ...info.map((k) => runInfo[k])]
-        .map(cell)
-        .join(','),
-    );
+    return [i, run.policy, ...PARAM_COLUMNS.map(([, k]) => params[k]), ...METRIC_COLUMNS.map((k) => metrics[k]), ...extra.map((k) => metrics[k]), ...info.map((k) => runInfo[k])];
   });
-  return lines.join('\n') + '\n';
+  return csvText(header, rows);
 }
 
 /** Writes the CSV of a report, creating the folder if needed. */
 export function writeCsv(path: string, report: ReplayReport): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, toCsv(report));
+  writeTextFile(path, toCsv(report));
 }

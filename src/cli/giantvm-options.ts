@@ -1,0 +1,123 @@
+/**
+ * What `fairfit replay` and `fairfit sweep` share: their GiantVM options
+ * (declared with defaults from `DEFAULT_PARAMS` and choices from `POLICIES`
+ * and `USAGE_MODES`, the lists the API checks against, so help and
+ * validation cannot drift), turning their text into typed values for
+ * {@link replay} / {@link sweep}, and printing and writing a finished report.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { writeJson } from '../report/json.ts';
+import { invalid, parseNumber } from '../runner/checks.ts';
+import { writeCsv } from '../systems/giantvm/csv-report.ts';
+import { writeHtml } from '../systems/giantvm/html-report.ts';
+import { DEFAULT_PARAMS } from '../systems/giantvm/replay-params.ts';
+import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
+import { isSweepReport, USAGE_MODES, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
+import { EXIT_INTERRUPTED, intOption, messenger, writeOutputs } from './common.ts';
+
+/** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
+const D = DEFAULT_PARAMS;
+
+/** What the help says about a usage mode beyond its name. */
+const USAGE_NOTES: Partial<Record<UsageMode, string>> = { trace: 'task_usage, falling back per task' };
+
+/** `'a' (note), 'b' or 'c'`: the usage modes as the help lists them. */
+function usageChoices(): string {
+  const names = USAGE_MODES.map((m) => `'${m}'${USAGE_NOTES[m] ? ` (${USAGE_NOTES[m]})` : ''}`);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
+/** Options every replay-like command shares (as commander hands them over: strings). */
+export interface CommonCliOptions {
+  trace: string;
+  policy: string;
+  cellSize?: string;
+  interval?: string;
+  capacity?: string;
+  usage?: string;
+  usageRatio?: string;
+  tick?: string;
+  minMove?: string;
+  workers: string;
+  taskEventParts?: string;
+  strict?: boolean;
+  json?: string;
+  csv?: string;
+  report?: string;
+  quiet?: boolean;
+  /** commander's `--no-series` sets this to false. */
+  series: boolean;
+}
+
+/** Adds the first options of `replay` and `sweep`: what to replay. */
+export function addTraceOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption('--trace <dir>', 'Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/)')
+    .option('--policy <list>', "'all' or a comma-separated list of policies", 'all');
+}
+
+/** Adds the model, run and output options shared by `replay` and `sweep`. */
+export function addCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('--cell-size <n>', `machines per cell (default ${D.cellSize})`)
+    .option('--interval <ticks>', `rebalance every this many ticks (default ${D.interval})`)
+    .option('--capacity <cpu>', `CPU capacity of a machine, normalised (default ${D.capacity})`)
+    .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
+    .option('--usage-ratio <r>', `'request' usage: CPU = request × r (default ${D.usageRatio})`)
+    .option('--tick <us>', `tick length in µs (default ${D.tick})`)
+    .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift (default ${D.minMove})`)
+    .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
+    .option('--task-event-parts <n>', 'read at most this many task_events part files')
+    .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--json <file>', 'write the runs as JSON')
+    .option('--csv <file>', 'write one CSV row per run')
+    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
+    .option('--quiet', 'no progress bar and no messages on stderr');
+}
+
+/** Replay parameters set by the shared options. */
+export type CommonParams = Partial<Pick<ReplayParams, 'cellSize' | 'interval' | 'capacity' | 'usage' | 'usageRatio' | 'tick' | 'minMove'>>;
+
+/** The replay parameters shared by both commands, parsed from their text form (ranges are checked by the API). */
+export function commonParams(o: CommonCliOptions): CommonParams {
+  const out: CommonParams = {};
+  if (o.usageRatio !== undefined) out.usageRatio = parseNumber(o.usageRatio, 'usage-ratio');
+  if (o.tick !== undefined) out.tick = parseNumber(o.tick, 'tick');
+  if (o.minMove !== undefined) out.minMove = parseNumber(o.minMove, 'min-move');
+  if (o.cellSize !== undefined) out.cellSize = intOption(o.cellSize, 'cell-size');
+  if (o.interval !== undefined) out.interval = intOption(o.interval, 'interval');
+  if (o.capacity !== undefined) out.capacity = parseNumber(o.capacity, 'capacity');
+  if (o.usage !== undefined) {
+    if (!(USAGE_MODES as readonly string[]).includes(o.usage)) invalid('usage', `'${o.usage}' is not one of ${USAGE_MODES.join(', ')}`);
+    out.usage = o.usage as UsageMode;
+  }
+  return out;
+}
+
+/** Reader options from the CLI. */
+export function readOptions(o: CommonCliOptions): { strict?: boolean; taskEventParts?: number } {
+  return {
+    ...(o.strict ? { strict: true } : {}),
+    ...(o.taskEventParts !== undefined ? { taskEventParts: intOption(o.taskEventParts, 'task-event-parts') } : {}),
+  };
+}
+
+/** Prints the modes line and the table on stdout, writes the requested files, and sets exit code 130 if interrupted. */
+export function finish(report: ReplayReport, o: { json?: string; csv?: string; report?: string; quiet?: boolean }, seconds: number): void {
+  process.stdout.write(describeModes(report) + '\n' + formatTable(report));
+  const say = messenger(o.quiet);
+  if (report.interrupted) {
+    const total = isSweepReport(report) ? report.sweep.configurations : undefined;
+    say(`fairfit: interrupted after ${report.runs.length}${total === undefined ? '' : ` of ${total}`} runs; outputs are marked "interrupted": true`);
+  }
+  const files = writeOutputs([
+    [o.json, (path) => writeJson(path, report)],
+    [o.csv, (path) => writeCsv(path, report)],
+    [o.report, (path) => writeHtml(path, report)],
+  ]);
+  say(`${report.runs.length} runs in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+  if (report.interrupted) process.exitCode = EXIT_INTERRUPTED;
+}

@@ -1,0 +1,50 @@
+/**
+ * `fairfit replay`: replay a Google 2011 trace through the GiantVM policies,
+ * print the comparison table on stdout and write JSON / CSV / HTML outputs.
+ * A thin layer over {@link replay}: it turns the option text into typed
+ * values and leaves checking them to the API.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { parseNumber } from '../runner/checks.ts';
+import { parsePolicies } from '../systems/giantvm/options.ts';
+import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
+import { replay } from '../systems/giantvm/replay-api.ts';
+import { intOption, startSession } from './common.ts';
+import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+
+interface ReplayCliOptions extends CommonCliOptions {
+  machines?: string;
+  overcommit?: string;
+  seed?: string;
+}
+
+/** Registers `fairfit replay`. */
+export function registerReplay(program: Command): void {
+  addCommonOptions(
+    addTraceOptions(program.command('replay'))
+      .description('replay a trace through GiantVM cell-rebalancing policies and compare them (SPEC §6)')
+      .option('--machines <n>', `number of identical machines, or 'trace' for the machines of machine_events (default ${D.machines})`)
+      .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
+      .option('--seed <n>', `PRNG seed (default ${D.seed})`),
+  ).action(async (o: ReplayCliOptions) => {
+    const policies = parsePolicies(o.policy);
+    const workers = intOption(o.workers, 'workers');
+    const params = {
+      ...commonParams(o),
+      ...(o.machines !== undefined ? { machines: o.machines === 'trace' ? ('trace' as const) : intOption(o.machines, 'machines') } : {}),
+      ...(o.overcommit !== undefined ? { overcommit: parseNumber(o.overcommit, 'overcommit') } : {}),
+      ...(o.seed !== undefined ? { seed: intOption(o.seed, 'seed') } : {}),
+    };
+    const session = startSession('replay', 'runs', o.quiet === true);
+    const t0 = performance.now();
+    try {
+      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read: readOptions(o), signal: session.signal, onProgress: session.onProgress });
+      session.end();
+      finish(report, o, (performance.now() - t0) / 1000);
+    } finally {
+      session.end();
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * `fairfit/internals`: the building blocks fairfit's own layers use, for
+ * tools, benchmarks and new systems built on them. No stability promise
+ * beyond the package root (`fairfit`): names here may change in any release.
+ *
+ * - columnar trace building: `TaskTableBuilder`, `TaskIds`, `F64Column`,
+ *   `I32Column`, the CSV batch reader (`readCsvBatches`, `Problems`,
+ *   `FieldKind`…) and `usageBatches`;
+ * - the GiantVM replay in pieces: `prepareReplay` → `simulateCells` (any
+ *   range of cells, any thread) → `mergeRuns`, with `cellCount` and
+ *   `withPolicy`, and the option resolution of `replay()` / `sweep()`;
+ * - the parallel runner: `WorkerPool` and the job handler contract, shared
+ *   memory (`toShared`), option value checks (`parseRange`…).
+ *
+ * docs/architecture.md describes the layers.
+ *
+ * @packageDocumentation
+ */
+
+// Columnar trace building and CSV batch reading.
+export { TaskIds, TaskTableBuilder, usageBatches } from './io/google.ts';
+export { F64Column, I32Column } from './io/columns.ts';
+export { readCsvBatches, Problems, FieldKind, MAX_PROBLEMS, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+
+// The GiantVM replay in pieces (prepare once, simulate cell ranges anywhere, merge in cell order).
+export {
+  prepareReplay, simulateCells, mergeRuns, cellCount, withPolicy,
+  type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents, type PartialRun,
+} from './systems/giantvm/replay.ts';
+export {
+  parsePolicies, resolveReplayOptions, resolveSweepOptions, MAX_SEEDS, PARAM_KEYS,
+  type ResolvedReplayOptions, type ResolvedSweepOptions,
+} from './systems/giantvm/options.ts';
+
+// The parallel runner.
+export { WorkerPool, type WorkerPoolOptions } from './runner/pool.ts';
+export { errorOutcome, taskError, type Job, type JobHandler, type JobMessage, type JobOutcome, type ErrorOutcome } from './runner/job.ts';
+export { toShared, shareTyped } from './runner/share.ts';
+export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';

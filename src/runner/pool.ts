@@ -1,0 +1,104 @@
+/**
+ * A piscina pool that runs any system's jobs. The WebAssembly module is
+ * compiled once (in this thread) and handed to every worker in `workerData`
+ * (Node clones compiled modules without recompiling). The pool is built with
+ * the job handler modules of the systems it serves (name → URL of the built
+ * module), so this layer imports no system: the worker imports the handlers.
+ * Callers copy big inputs into shared memory once (src/runner/share.ts), so a
+ * job message carries references to shared columns, not the columns.
+ *
+ * Inputs are not validated here: the public entry points that build a pool
+ * (e.g. `ReplayPool`) check them.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { FairfitError } from '../errors.ts';
+import { defaultBuild, wasmModule } from '../wasm/module.ts';
+import { taskError, type ErrorOutcome, type Job, type JobMessage, type JobOutcome } from './job.ts';
+import type { RunnerWorkerData } from './worker.ts';
+
+/**
+ * The worker file. It must be JavaScript, so it is always the built copy in
+ * dist/; this relative URL is the same from src/runner/ (tests) and dist/runner/.
+ */
+export const WORKER_URL = new URL('../../dist/runner/worker.js', import.meta.url);
+
+/** Options of {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** Worker threads. */
+  workers: number;
+  /** The systems this pool runs jobs for: name → URL of the built JavaScript module exporting its `handler`. */
+  systems: Record<string, URL>;
+  /** How errors name the pool (default `'WorkerPool'`). */
+  label?: string;
+}
+
+function requireBuilt(url: URL, what: string): void {
+  if (!existsSync(url)) throw new FairfitError('FILE_NOT_FOUND', `${what} ${fileURLToPath(url)} not found: run \`npm run build\``, { file: fileURLToPath(url) });
+}
+
+/** A pool of worker threads; close it with {@link WorkerPool.close} (or `await using`). */
+export class WorkerPool {
+  readonly workers: number;
+  private readonly pool: Piscina<JobMessage, JobOutcome | ErrorOutcome>;
+  private readonly label: string;
+  private closed = false;
+
+  /** @throws FairfitError `FILE_NOT_FOUND` (no WebAssembly build, no built worker script or handler module). */
+  constructor(options: WorkerPoolOptions) {
+    this.workers = options.workers;
+    this.label = options.label ?? 'WorkerPool';
+    requireBuilt(WORKER_URL, 'worker script');
+    for (const url of Object.values(options.systems)) requireBuilt(url, 'job handler');
+    const workerData: RunnerWorkerData = {
+      module: wasmModule(),
+      build: defaultBuild(),
+      systems: Object.fromEntries(Object.entries(options.systems).map(([name, url]) => [name, url.href])),
+    };
+    this.pool = new Piscina<JobMessage, JobOutcome | ErrorOutcome>({
+      filename: WORKER_URL.href,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      // A worker that sits idle between a sweep's jobs must not be torn down and re-instantiated.
+      idleTimeout: 60_000,
+      workerData,
+    });
+  }
+
+  /**
+   * Runs one job of `system`. Resolves with its outcome; a failed job rejects
+   * with its FairfitError (code kept) or `WORKER_FAILED`; an aborted one
+   * rejects with `ABORTED`.
+   */
+  async runJob<O extends JobOutcome, J extends Job = Job>(system: string, job: J, signal?: AbortSignal): Promise<O> {
+    if (this.closed) throw new FairfitError('INVALID_OPTION', `pool: this ${this.label} is closed`, { field: 'pool' });
+    let outcome: JobOutcome | ErrorOutcome;
+    try {
+      outcome = await this.pool.run({ system, job }, signal ? { signal } : {});
+    } catch (err) {
+      if (signal?.aborted) throw new FairfitError('ABORTED', 'job cancelled', { index: job.index }, { cause: err });
+      throw new FairfitError('WORKER_FAILED', `worker failed on task ${job.index}: ${err instanceof Error ? err.message : String(err)}`, { index: job.index }, { cause: err });
+    }
+    if (outcome.kind === 'error') throw taskError(outcome as ErrorOutcome);
+    return outcome as O;
+  }
+
+  /** Whether {@link WorkerPool.close} was called. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Stops every worker (running jobs are abandoned). Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.destroy();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The GiantVM HTML report: builds the page data of a replay or sweep report
+ * (facts about the trace and modes, per-policy metric means, series over time
+ * for a replay, each metric against machines and overcommit for a sweep) and
+ * renders it with the generic shell of src/report/html.ts.
+ *
+ * @module
+ */
+import { writeTextFile } from '../../report/file.ts';
+import { finite, renderPage, thinIndices, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { formatMetric } from '../../report/table.ts';
+import { METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_LABELS } from './metrics.ts';
+import { summarizeByPolicy } from './summary.ts';
+import { isSweepReport, type PolicyName, type ReplayReport, type RunResult } from './types.ts';
+
+/** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
+export type PolicyLine = ChartLine & { policy: PolicyName };
+
+/** The page data of a GiantVM report: a {@link ComparisonPage} whose variants are policies. */
+export interface ReportData extends ComparisonPage {
+  policies: PolicyName[];
+  summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
+  series: { key: string; label: string; lines: PolicyLine[] }[];
+  info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
+  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; lines: { policy: PolicyName; y: (number | null)[] }[] }[];
+}
+
+/** How the page names what it compares. */
+const TEXT: PageText = { variant: 'policy', timeAxis: 'hours since trace start' };
+
+function describe(v: unknown): string {
+  if (v === undefined || v === null) return '—';
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatMetric(v);
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(describe).join(', ');
+  return JSON.stringify(v);
+}
+
+/** Distinct values of one parameter over the runs, in first-seen order. */
+function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
+  const seen: T[] = [];
+  for (const r of runs) {
+    const v = pick(r);
+    if (!seen.includes(v)) seen.push(v);
+  }
+  return seen;
+}
+
+/** Builds everything the page draws from a replay or sweep report. */
+export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
+  const runs = report.runs;
+  const policies = distinct(runs, (r) => r.policy);
+  const metrics = [...METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]! }))];
+  const summary = summarizeByPolicy(report).map((s) => ({ policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])) }));
+
+  const t = report.trace;
+  const facts: [string, string][] = [];
+  const add = (label: string, v: unknown) => {
+    if (v !== undefined) facts.push([label, describe(v)]);
+  };
+  add('Trace', t.path ?? t.source);
+  add('Format', t.format);
+  add('Tasks', t.tasks);
+  add('Usage windows', t.usageWindows);
+  add('Usage mode', t.usage);
+  const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machines`);
+  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? `swept: ${t.machines.map(machineMode).join('; ')}` : machineMode(t.machines));
+  add('Seed', t.seed);
+  add('Seeds', t.seeds);
+  const p0 = runs[0]?.params;
+  if (p0) {
+    add('Cell size', p0.cellSize);
+    add('Interval (ticks)', p0.interval);
+    add('Capacity', p0.capacity);
+    if (!isSweepReport(report)) add('Overcommit ratio', p0.overcommit);
+  }
+  if (isSweepReport(report)) {
+    add('Swept overcommit', report.sweep.overcommit);
+    add('Configurations', `${report.sweep.completed} of ${report.sweep.configurations} finished`);
+  }
+  const i0 = runs[0]?.info;
+  if (i0) {
+    add('Usage resolved', i0.usageFallbackToRequest !== undefined ? `${describe(i0.usage)}; ${describe(i0.tasksWithWindows)} tasks with usage windows, ${describe(i0.usageFallbackToRequest)} fell back to request` : i0.usage);
+    // A sweep's first run speaks for one machine count only; the swept values are listed above.
+    if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${describe(i0.machines)} machines in ${describe(i0.cells)} cells`);
+  }
+  add('Policies', policies);
+  add('Skipped input lines', t.skipped);
+  if (report.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished runs are shown']);
+
+  const series: ReportData['series'] = [];
+  if (!isSweepReport(report)) {
+    const uniq = [...new Set(runs.flatMap((r) => Object.keys(r.series).filter((k) => k !== 'time')))];
+    // series.time is trace time in seconds; trace.start is µs.
+    const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
+    for (const key of uniq) {
+      const lines: PolicyLine[] = [];
+      for (const r of runs) {
+        const time = r.series.time;
+        const ys = r.series[key];
+        if (!time || !ys) continue;
+        const t0 = origin ?? time[0] ?? 0;
+        const idx = thinIndices(Math.min(time.length, ys.length));
+        lines.push({ policy: r.policy, x: idx.map((i) => +((time[i]! - t0) / 3600).toFixed(6)), y: idx.map((i) => finite(ys[i])) });
+      }
+      if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, lines });
+    }
+  }
+
+  const sweep: ReportData['sweep'] = [];
+  if (isSweepReport(report)) {
+    const dims = [
+      { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
+      { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
+    ];
+    for (const m of METRIC_COLUMNS) {
+      for (const d of dims) {
+        const lines = policies.map((policy) => ({
+          policy,
+          y: d.values.map((v) => {
+            let sum = 0;
+            let n = 0;
+            for (const r of runs) {
+              if (r.policy !== policy || d.pick(r) !== v) continue;
+              const x = r.metrics[m];
+              if (Number.isFinite(x)) {
+                sum += x;
+                n++;
+              }
+            }
+            return n ? sum / n : null;
+          }),
+        }));
+        sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, lines });
+      }
+    }
+  }
+
+  const info: ReportData['info'] = { keys: [], runs: [] };
+  if (!isSweepReport(report)) {
+    info.keys = [...new Set(runs.flatMap((r) => Object.keys(r.info ?? {})))];
+    info.runs = runs.map((r) => ({ policy: r.policy, values: info.keys.map((k) => { const v = r.info?.[k]; return typeof v === 'string' ? v : finite(v); }) }));
+  }
+
+  return { title, interrupted: report.interrupted === true, facts, metrics, policies, colors: POLICY_COLORS, summary, series, info, sweep };
+}
+
+/** Renders a replay or sweep report as one self-contained HTML page. */
+export function renderHtml(report: ReplayReport, options: { title?: string } = {}): string {
+  return renderPage(reportData(report, options.title), TEXT);
+}
+
+/** Writes the HTML report, creating the folder if needed. */
+export function writeHtml(path: string, report: ReplayReport, options: { title?: string } = {}): void {
+  writeTextFile(path, renderHtml(report, options));
+}

@@ -1,0 +1,215 @@
+/**
+ * The options of {@link replay} and {@link sweep}, and the one place they are
+ * checked: {@link resolveReplayOptions} and {@link resolveSweepOptions} turn
+ * what a caller passed into resolved, typed values (every configuration
+ * through `defaultParams`) before any work starts; the layers below (trace
+ * loading, scheduling, the pool, the workers) take those values as they are.
+ * Every rejection is a `FairfitError('INVALID_OPTION')` naming the option.
+ *
+ * @module
+ */
+import type { ReplayInput } from '../../model/tasks.ts';
+import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
+import { defaultParams, type ResolvedParams } from './replay-params.ts';
+import { ReplayPool } from './replay-pool.ts';
+import type { TraceReadOptions } from './trace.ts';
+import { POLICIES, type PolicyName, type ReplayParams, type SweepGrid } from './types.ts';
+
+/** The replay parameters an option object may set (everything but `policy`). */
+export const PARAM_KEYS = ['machines', 'cellSize', 'interval', 'capacity', 'overcommit', 'seed', 'usage', 'tick', 'usageRatio', 'minMove'] as const;
+
+/** Most seeds a sweep may ask for by count. */
+export const MAX_SEEDS = 1000;
+
+/** Options of {@link replay}: the trace, the policies, and any {@link ReplayParams} to override (`DEFAULT_PARAMS` otherwise). */
+export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
+  /** A Google 2011 trace folder, or a {@link ReplayInput} already in memory. */
+  trace: string | ReplayInput;
+  /** `'all'` (default: the eight policies) or a list, run in the given order. */
+  policies?: PolicyName[] | 'all';
+  /** Worker threads (default 1: this thread). Results are identical for any value. */
+  workers?: number;
+  /** Abort to stop: the promise then resolves with the finished runs and `interrupted: true`. */
+  signal?: AbortSignal;
+  /** Called as runs progress; `done` counts finished runs and may be fractional within one. */
+  onProgress?: (done: number, total: number) => void;
+  /** Keep every run's time series (default true); `false` gives `series: {}` (metrics only, far less memory). */
+  series?: boolean;
+  /** How to read a trace folder. */
+  read?: TraceReadOptions;
+  /**
+   * Run on this existing pool (it stays open; the caller closes it) instead of
+   * starting one for the call: saves the worker start-up across many calls.
+   * `workers` then defaults to, and must equal, `pool.workers`.
+   */
+  pool?: ReplayPool;
+}
+
+/** Options of {@link sweep}: like {@link ReplayOptions}, but machines, overcommit and seeds take several values. */
+export interface SweepOptions extends Omit<ReplayOptions, 'machines' | 'overcommit' | 'seed'> {
+  /** Machine counts: a number, `'trace'`, a list, or a range `'700:900:100'`. Default 800. */
+  machines?: number | 'trace' | (number | 'trace')[] | string;
+  /** Overcommit ratios: a number, a list, or a range `'0.5:1.4:0.3'`. Default 1.0. */
+  overcommit?: number | number[] | string;
+  /** A count (`seed`, `seed + 1`, … `seed + seeds − 1`) or an explicit list. Default 1. */
+  seeds?: number | number[];
+  /** First seed when `seeds` is a count. Default 1. */
+  seed?: number;
+}
+
+/** Options of `replay()` or `sweep()` after checking: every configuration resolved, in run order. */
+export interface ResolvedReplayOptions {
+  trace: string | ReplayInput;
+  read: TraceReadOptions;
+  /** The configurations, in the order their runs appear in the report. */
+  configs: ResolvedParams[];
+  /** Which optional trace tables the configurations use. */
+  needs: { usage: boolean; machineEvents: boolean };
+  workers: number;
+  pool?: ReplayPool;
+  series: boolean;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** {@link ResolvedReplayOptions} of a sweep, with the grid it covers. */
+export interface ResolvedSweepOptions extends ResolvedReplayOptions {
+  grid: Omit<SweepGrid, 'configurations' | 'completed'>;
+}
+
+const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', ...PARAM_KEYS]);
+const SWEEP_KEYS = new Set<string>([...REPLAY_KEYS, 'seeds']);
+
+/**
+ * Resolves a policy selection: `'all'` (or undefined) → the eight policies in
+ * their canonical order ({@link POLICIES}); otherwise a list (array, or
+ * comma-separated string) of policy names, kept in the caller's order,
+ * duplicates rejected.
+ */
+export function parsePolicies(value: PolicyName[] | readonly string[] | string | undefined, field = 'policy'): PolicyName[] {
+  if (value === undefined || value === 'all') return [...POLICIES];
+  const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : [...value];
+  if (names.length === 0) invalid(field, 'at least one policy is required');
+  const seen = new Set<string>();
+  for (const [i, name] of names.entries()) {
+    if (typeof name !== 'string' || !(POLICIES as readonly string[]).includes(name)) {
+      invalid(field, `unknown policy '${String(name)}' at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
+    }
+    if (seen.has(name)) invalid(field, `policy '${name}' is listed twice`, { index: i });
+    seen.add(name);
+  }
+  return names as PolicyName[];
+}
+
+/** Validates the `series` switch. */
+export function checkSeries(series: unknown): boolean {
+  if (series === undefined) return true;
+  if (typeof series !== 'boolean') invalid('series', `must be true or false, got ${String(series)}`);
+  return series;
+}
+
+/** Validates `workers` together with an optional existing `pool`. */
+export function checkPool(workers: unknown, pool: unknown): { workers: number; pool?: ReplayPool } {
+  if (pool === undefined) return { workers: checkWorkers(workers) };
+  if (!(pool instanceof ReplayPool)) invalid('pool', 'expected a ReplayPool');
+  if (pool.isClosed) invalid('pool', 'this ReplayPool is closed');
+  if (workers !== undefined && workers !== pool.workers) invalid('workers', `is ${String(workers)} but the pool has ${pool.workers} workers`);
+  return { workers: pool.workers, pool };
+}
+
+/** The parameter overrides present in `options` (undefined values left out). */
+export function paramOverrides(options: Partial<ReplayParams>): Partial<ReplayParams> {
+  const out: Record<string, unknown> = {};
+  for (const k of PARAM_KEYS) if (options[k] !== undefined) out[k] = options[k];
+  return out as Partial<ReplayParams>;
+}
+
+function machineValues(v: SweepOptions['machines']): (number | 'trace')[] {
+  if (v === undefined) return [defaultParams({ policy: 'no_migration' }).machines];
+  if (v === 'trace') return ['trace'];
+  if (typeof v === 'string') return parseRange(v, 'machines');
+  if (Array.isArray(v)) {
+    if (v.length === 0) invalid('machines', 'empty list');
+    return v.map((m, i) => (m === 'trace' ? 'trace' : checkValues([m], `machines[${i}]`)[0]!));
+  }
+  return [v];
+}
+
+function overcommitValues(v: SweepOptions['overcommit']): number[] {
+  if (v === undefined) return [defaultParams({ policy: 'no_migration' }).overcommit];
+  if (typeof v === 'string') return parseRange(v, 'overcommit');
+  return checkValues(v, 'overcommit');
+}
+
+function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): number[] {
+  if (Array.isArray(seeds)) {
+    // A first seed means nothing next to an explicit list; ignoring it silently would hide a mistake.
+    if (seed !== undefined) invalid('seed', 'give either seeds as a list, or seed with a count of seeds');
+    return checkValues(seeds, 'seeds');
+  }
+  const count = seeds === undefined ? 1 : checkInteger(seeds, 'seeds', 1, MAX_SEEDS);
+  const base = seed ?? defaultParams({ policy: 'no_migration' }).seed;
+  return Array.from({ length: count }, (_, i) => base + i);
+}
+
+/**
+ * Checks the options of `replay()`: keys, policies, workers and pool,
+ * the series switch, then one configuration per policy.
+ *
+ * @throws FairfitError `INVALID_OPTION` naming the first bad option.
+ */
+export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOptions {
+  checkKeys(options, REPLAY_KEYS, 'replay');
+  const policies = parsePolicies(options.policies, 'policies');
+  const { workers, pool } = checkPool(options.workers, options.pool);
+  const series = checkSeries(options.series);
+  const overrides = paramOverrides(options);
+  const configs = policies.map((policy) => defaultParams({ ...overrides, policy }));
+  const first = configs[0]!;
+  return {
+    trace: options.trace,
+    read: options.read ?? {},
+    configs,
+    needs: { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' },
+    workers,
+    pool,
+    series,
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+}
+
+/**
+ * Checks the options of `sweep()`: like {@link resolveReplayOptions}, then
+ * the swept values, then every configuration of the grid (machines →
+ * overcommit → seed → policy, policy varying fastest).
+ *
+ * @throws FairfitError `INVALID_OPTION` naming the first bad option.
+ */
+export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions {
+  checkKeys(options, SWEEP_KEYS, 'sweep');
+  const policies = parsePolicies(options.policies, 'policies');
+  const { workers, pool } = checkPool(options.workers, options.pool);
+  const series = checkSeries(options.series);
+  const machines = machineValues(options.machines);
+  const overcommit = overcommitValues(options.overcommit);
+  const seeds = seedValues(options.seeds, options.seed);
+  const base = paramOverrides({ ...options, machines: undefined, overcommit: undefined, seed: undefined } as Partial<ReplayParams>);
+  const configs: ResolvedParams[] = [];
+  for (const m of machines) for (const o of overcommit) for (const s of seeds) for (const policy of policies) {
+    configs.push(defaultParams({ ...base, machines: m, overcommit: o, seed: s, policy }));
+  }
+  const first = configs[0]!;
+  return {
+    trace: options.trace,
+    read: options.read ?? {},
+    configs,
+    needs: { usage: first.usage === 'trace', machineEvents: machines.includes('trace') },
+    workers,
+    pool,
+    series,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    grid: { machines, overcommit, seeds, policies },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The GiantVM comparison table the CLI prints on stdout: one line per policy
+ * with its metrics (for a sweep each cell is the mean over the policy's
+ * finished configurations; the per-configuration values are in the JSON/CSV),
+ * and the line above it saying which trace and modes produced the runs.
+ *
+ * @module
+ */
+import { formatMetric, textTable } from '../../report/table.ts';
+import { METRIC_COLUMNS } from './metrics.ts';
+import type { PolicyName, ReplayReport } from './types.ts';
+
+/** One table row: a policy, how many runs it averages, and its metrics. */
+export interface PolicySummary {
+  policy: PolicyName;
+  runs: number;
+  metrics: Record<(typeof METRIC_COLUMNS)[number], number>;
+}
+
+/**
+ * Per-policy means of every metric over the report's runs, policies in the
+ * order they first appear. Non-finite values are left out of a mean (a mean
+ * with none left is NaN).
+ */
+export function summarizeByPolicy(report: ReplayReport): PolicySummary[] {
+  const order: PolicyName[] = [];
+  const sums = new Map<PolicyName, { runs: number; sum: number[]; n: number[] }>();
+  for (const run of report.runs) {
+    let s = sums.get(run.policy);
+    if (!s) {
+      s = { runs: 0, sum: METRIC_COLUMNS.map(() => 0), n: METRIC_COLUMNS.map(() => 0) };
+      sums.set(run.policy, s);
+      order.push(run.policy);
+    }
+    s.runs++;
+    METRIC_COLUMNS.forEach((k, j) => {
+      const v = run.metrics[k];
+      if (Number.isFinite(v)) {
+        s.sum[j]! += v;
+        s.n[j]!++;
+      }
+    });
+  }
+  return order.map((policy) => {
+    const s = sums.get(policy)!;
+    const metrics = Object.fromEntries(METRIC_COLUMNS.map((k, j) => [k, s.n[j] ? s.sum[j]! / s.n[j]! : NaN])) as PolicySummary['metrics'];
+    return { policy, runs: s.runs, metrics };
+  });
+}
+
+/** Renders the comparison table (monospace, right-aligned numbers, trailing newline). */
+export function formatTable(report: ReplayReport): string {
+  const rows = summarizeByPolicy(report);
+  const sweepMode = rows.some((r) => r.runs > 1);
+  const header = ['policy', ...(sweepMode ? ['runs'] : []), ...METRIC_COLUMNS];
+  const body = rows.map((r) => [r.policy, ...(sweepMode ? [String(r.runs)] : []), ...METRIC_COLUMNS.map((k) => formatMetric(r.metrics[k]))]);
+  return textTable(header, body, sweepMode ? ['(each value: mean over the policy\'s configurations)'] : []);
+}
+
+function list(v: unknown): string {
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+/**
+ * One line saying what produced the runs — trace, usage mode (and how it was
+ * resolved per task), machine mode, seed(s) — printed above the table.
+ */
+export function describeModes(report: ReplayReport): string {
+  const t = report.trace;
+  const info = report.runs[0]?.info;
+  const parts: string[] = [];
+  const where = t.path ?? t.source ?? 'in-memory trace';
+  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${String(t.tasks)} tasks`);
+  let usage = `usage ${String(t.usage)}`;
+  if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && t.usage === 'trace') {
+    usage += ` (${info.tasksWithWindows} tasks with usage windows, ${info.usageFallbackToRequest} fell back to request)`;
+  }
+  parts.push(usage);
+  const machines = t.machines;
+  parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machines`);
+  if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
+  else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
+  return parts.join(' · ') + '\n';
+}

@@ -1,0 +1,34 @@
+/**
+ * The public sweep API: every combination of machines × overcommit ratio ×
+ * seed × policy over one trace, run across worker threads. Runs are ordered
+ * machines → overcommit → seed → policy (policy varies fastest), whatever
+ * order the workers finish in.
+ *
+ * @module
+ */
+import { resolveSweepOptions, type SweepOptions } from './options.ts';
+import { runConfigurations } from './schedule.ts';
+import { loadTrace, traceRecord } from './trace.ts';
+import type { SweepReport } from './types.ts';
+
+/**
+ * Runs a sweep. Every configuration is validated (by `defaultParams`) before
+ * any work starts; same options → byte-identical JSON whatever `workers` is.
+ * On abort, resolves with the finished configurations (in order),
+ * `interrupted: true` and `sweep.completed` < `sweep.configurations`.
+ */
+export async function sweep(options: SweepOptions): Promise<SweepReport> {
+  const o = resolveSweepOptions(options);
+  const first = o.configs[0]!;
+  const input = await loadTrace(o.trace, o.needs, o.read);
+  const { results, interrupted } = await runConfigurations(input, o.configs, o);
+  const runs = results.filter((r) => r !== undefined);
+  const { machines, overcommit, seeds, policies } = o.grid;
+  const report: SweepReport = {
+    trace: traceRecord(input, { usage: first.usage, machines, seeds }),
+    sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: runs.length },
+    runs,
+  };
+  if (interrupted) report.interrupted = true;
+  return report;
+}
