@@ -19,7 +19,10 @@ export { capacityWeightsReference } from './reference/capacity.ts';
 export { recomputePriorities, PriorityTable } from './kernels/priority.ts';
 export type { PriorityParams, PriorityColumns } from './kernels/priority-params.ts';
 export { recomputePrioritiesReference } from './reference/priority.ts';
-export { FirstFitMatcher, type DemandBatch, type DemandColumns, type MatcherNode, type MatcherOptions, type TaskSize } from './kernels/firstfit.ts';
+export {
+  FirstFitMatcher, type DemandBatch, type DemandColumns, type MatcherNode, type MatcherOptions, type MatcherPlacement, type TaskSize,
+  type Placement, type GangResult, type UnplacedReason,
+} from './kernels/firstfit.ts';
 export { LinearFirstFit } from './reference/firstfit.ts';
 export { Rng } from './rng.ts';
 

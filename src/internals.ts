@@ -10,12 +10,20 @@
  *   range of cells, any thread) → `mergeRuns`, with `cellCount` and
  *   `withPolicy`, and the option resolution of `replay()` / `sweep()`;
  * - the parallel runner: `WorkerPool` and the job handler contract, shared
- *   memory (`toShared`), option value checks (`parseRange`…).
+ *   memory (`toShared`), option value checks (`parseRange`…);
+ * - the WebAssembly boundary: `Core` (one instance, its memory and arena; kernel
+ *   objects of one engine share one through their `{ core }` option), `Views`,
+ *   and the layout descriptions (`struct`, `enumeration`, `constants`).
  *
  * docs/architecture.md describes the layers.
  *
  * @packageDocumentation
  */
+
+// The WebAssembly boundary: instances, kept views, layout descriptions.
+export { Core, Views } from './wasm/module.ts';
+export type { CoreExports } from './wasm/abi.ts';
+export { struct, enumeration, constants, slots, type StructLayout, type EnumLayout, type ConstantsLayout, type FieldType, type StructValues } from './wasm/layout.ts';
 
 // Columnar trace building and CSV batch reading.
 export { TaskIds, TaskTableBuilder, usageBatches } from './io/google.ts';
