@@ -35,31 +35,21 @@ export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './mo
 export { POLICIES, type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult } from './systems/giantvm/types.ts';
 
 // Trace ingestion: Google 2011 / SWF / Alibaba 2018 readers, synthetic usage, synthetic trace generator.
-export {
-  readGoogleTrace,
-  readTaskEvents,
-  readTaskUsage,
-  readMachineEvents,
-  usageBatches,
-  usageWindows,
-  partFiles,
-  TaskIds,
-  TaskTableBuilder,
-  TRACE_START,
-  TaskEvent,
-  USAGE_REPLAY_COLUMNS,
-  type ReadSummary,
-  type GoogleTraceOptions,
-  type GoogleReadOptions,
-  type UsageBatch,
-  type TaskEventsResult,
-  type TaskExtras,
-} from './io/google.ts';
+export { readGoogleTrace, type GoogleTraceOptions } from './io/google/trace-folder.ts';
+export { readTaskEvents, type TaskEventsResult } from './io/google/task-events.ts';
+export { readTaskUsage, usageBatches, usageWindows, type UsageBatch } from './io/google/task-usage.ts';
+export { readMachineEvents } from './io/google/machine-events.ts';
+export { partFiles, type GoogleReadOptions } from './io/google/part-files.ts';
+export { TaskIds } from './io/google/task-ids.ts';
+export { TaskTableBuilder, type TaskExtras } from './io/google/task-table-builder.ts';
+export { TRACE_START, TaskEvent, USAGE_REPLAY_COLUMNS } from './io/google/schema.ts';
 export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synthetic-usage.ts';
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
 export { readSwf } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
-export { readCsvBatches, Problems, FieldKind, MAX_PROBLEMS, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+export { readCsvBatches } from './io/csv/read-batches.ts';
+export { Problems, MAX_PROBLEMS, type ReadSummary } from './io/csv/problems.ts';
+export { FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv/spec.ts';
 export { F64Column, I32Column } from './io/columns.ts';
 
 // GiantVM trace replay core (SPEC §6): WebAssembly replay, its object-per-task reference, parameters.

@@ -9,7 +9,7 @@
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { generateTrace } from '../io/generate.ts';
-import { readGoogleTrace } from '../io/google.ts';
+import { readGoogleTrace } from '../io/google/trace-folder.ts';
 import { readSwf } from '../io/swf.ts';
 import { readAlibabaMachines } from '../io/alibaba.ts';
 

@@ -11,9 +11,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import type { MachineEventTable } from '../model/tasks.ts';
-import { FieldKind, Problems, readCsvBatches, type CsvSpec, type ReadOptions } from './csv.ts';
+import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { readCsvBatches } from './csv/read-batches.ts';
+import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
-import type { ReadSummary } from './google.ts';
 
 const N = FieldKind.Number;
 
@@ -167,6 +168,6 @@ export async function readAlibabaMachines(
     machines: dense.size,
     machineNumber: number.toArray(),
   };
-  const summary: ReadSummary = { files: [...metaFiles, ...usageFiles], rows, skipped: problems.skipped, firstProblems: [...problems.first], corruptFiles: problems.corruptFiles };
+  const summary = readSummary([...metaFiles, ...usageFiles], rows, problems);
   return usage ? { machines, usage, summary } : { machines, summary };
 }

@@ -19,7 +19,7 @@ import { FairfitError } from '../errors.ts';
 import { Rng } from '../rng.ts';
 import { FIT } from './fit/params.ts';
 import { sampleQuantile, type QuantileTable } from './fit/quantiles.ts';
-import { TRACE_START } from './google.ts';
+import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
 /** Options of {@link generateTrace}. */

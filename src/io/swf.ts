@@ -9,9 +9,11 @@
  * @module
  */
 import type { ReplayInput, TaskTable } from '../model/tasks.ts';
-import { FieldKind, Problems, readCsvBatches, fileChunks, type CsvSpec, type ReadOptions } from './csv.ts';
+import { fileChunks } from './csv/file-chunks.ts';
+import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { readCsvBatches } from './csv/read-batches.ts';
+import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column } from './columns.ts';
-import type { ReadSummary } from './google.ts';
 
 const N = FieldKind.Number;
 
@@ -134,7 +136,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     lastEvent: last.toArray(),
     firstSchedule: firstSchedule.toArray(),
   };
-  const summary: ReadSummary = { files: [path], rows: n, skipped: problems.skipped, firstProblems: [...problems.first], corruptFiles: problems.corruptFiles };
+  const summary = readSummary([path], n, problems);
   return {
     tasks,
     start: 0,

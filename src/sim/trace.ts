@@ -6,7 +6,7 @@
  * @module
  */
 import { FairfitError } from '../errors.ts';
-import { readGoogleTrace } from '../io/google.ts';
+import { readGoogleTrace } from '../io/google/trace-folder.ts';
 import type { ReplayInput } from '../model/tasks.ts';
 import type { ReplayParams } from '../systems/giantvm/types.ts';
 import { invalid } from './options.ts';

@@ -9,8 +9,11 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, copyFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readGoogleTrace, readTaskEvents, tableBatches, TASK_EVENTS_SPEC, TRACE_START } from '../../src/io/google.ts';
-import { Problems } from '../../src/io/csv.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { readTaskEvents } from '../../src/io/google/task-events.ts';
+import { tableBatches } from '../../src/io/google/part-files.ts';
+import { TASK_EVENTS_SPEC, TRACE_START } from '../../src/io/google/schema.ts';
+import { Problems } from '../../src/io/csv/problems.ts';
 
 const TRACE = join(import.meta.dirname, '../../../shared/traces/google2011');
 const HAVE = existsSync(TRACE);

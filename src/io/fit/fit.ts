@@ -10,8 +10,12 @@
 import { writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Problems } from '../csv.ts';
-import { TASK_EVENTS_SPEC, TRACE_START, TaskTableBuilder, readMachineEvents, tableBatches, usageBatches, partFiles } from '../google.ts';
+import { Problems } from '../csv/problems.ts';
+import { readMachineEvents } from '../google/machine-events.ts';
+import { partFiles, tableBatches } from '../google/part-files.ts';
+import { TASK_EVENTS_SPEC, TRACE_START } from '../google/schema.ts';
+import { TaskTableBuilder } from '../google/task-table-builder.ts';
+import { usageBatches } from '../google/task-usage.ts';
 import { quantileTable } from './quantiles.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
