@@ -2,7 +2,7 @@
  * Synthetic trace generator in the Google ClusterData-2011 format (gzip CSV,
  * the real folder layout): job/task arrivals, priorities, requests and run
  * times drawn from the distributions fitted to the real `task_events` sample
- * (`src/io/fit/params.ts`), usage windows from the synthetic usage model of
+ * (`fitted-params.ts`), usage windows from the synthetic usage model of
  * `synthetic-usage.ts`. Same options → identical bytes.
  *
  * Everything is held in typed arrays (one row per task / per event); usage
@@ -17,8 +17,8 @@ import { once } from 'node:events';
 import { createGzip, constants as zc } from 'node:zlib';
 import { FairfitError } from '../errors.ts';
 import { Rng } from '../rng.ts';
-import { FIT } from './fit/params.ts';
-import { sampleQuantile, type QuantileTable } from './fit/quantiles.ts';
+import { FIT } from './fitted-params.ts';
+import { sampleQuantile, type QuantileTable } from './quantiles.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 

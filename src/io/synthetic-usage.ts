@@ -1,7 +1,7 @@
 /**
  * SPEC §6 `'synthetic'` usage: seeded per-task, per-window CPU, memory, max
  * CPU and MAI drawn around the task's requests, with the parameters fitted
- * from the 120 real `task_usage` rows (`src/io/fit/params.ts`; method and
+ * from the 120 real `task_usage` rows (`fitted-params.ts`; method and
  * sources in docs/model.md).
  *
  * Model, for a task with requests (Rc, Rm) and key κ = hash(seed, jobId, taskIndex):
@@ -18,7 +18,7 @@
 import { FairfitError } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
 import { Rng } from '../rng.ts';
-import { FIT } from './fit/params.ts';
+import { FIT } from './fitted-params.ts';
 
 /** Length of a Google 2011 usage window: 300 s. */
 export const WINDOW_US = 300e6;

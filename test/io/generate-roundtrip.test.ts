@@ -13,7 +13,7 @@ import { generateTrace, CsvBytes, type GenerateResult } from '../../src/io/gener
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { usageBatches } from '../../src/io/google/task-usage.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
-import { FIT } from '../../src/io/fit/params.ts';
+import { FIT } from '../../src/io/fitted-params.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
