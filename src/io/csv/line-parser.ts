@@ -41,6 +41,10 @@ export class LineParser {
   private capacity: number;
   /** Reason of the last rejected line. */
   reason = '';
+  /** Value of the last field read by {@link hash} or {@link id} (NaN when empty). */
+  private value = NaN_;
+  /** Commas still missing after {@link skipRun} reached the line end (0 otherwise). */
+  private runLeft = 0;
 
   constructor(readonly spec: CsvSpec, capacity: number) {
     this.nFields = spec.fields.length;
@@ -111,39 +115,12 @@ export class LineParser {
       let v = NaN_;
       const runEnd = skipRunEnd[f]!;
       if (runEnd > 0) {
-        // Optional skipped fields f … runEnd−1: find the comma that ends the
-        // last of them (or the line end). Field counting is unchanged: the
-        // column-count checks below see the same f as field-by-field parsing.
-        // Four bytes at a time (SWAR): a word without a comma costs one test.
-        let k = runEnd - f;
-        let j = i;
-        if (this.dvOf !== buf) {
-          this.dvOf = buf;
-          this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-        }
-        const dv = this.dv;
-        for (;;) {
-          if (j + 4 > e) {
-            for (; j < e; j++) if (buf[j] === 44 && --k === 0) break;
-            break;
-          }
-          const w = dv.getUint32(j, true) ^ 0x2c2c2c2c;
-          // High bit of each zero byte of w (= comma byte); the lowest one is exact.
-          const m = (w - 0x01010101) & ~w & 0x80808080;
-          if (m === 0) {
-            j += 4;
-            continue;
-          }
-          const at = j + ((31 - Math.clz32(m & -m)) >> 3);
-          if (--k === 0) {
-            j = at;
-            break;
-          }
-          j = at + 1;
-        }
-        if (j < e) f = runEnd - 1;
-        else f = runEnd - k; // the line ended inside the run: index of its last field
-        i = j;
+        // Optional skipped fields f … runEnd−1: passed by counting commas.
+        // Field counting is unchanged: the column-count checks below see the
+        // same f as field-by-field parsing.
+        i = this.skipRun(buf, i, e, runEnd - f);
+        if (i < e) f = runEnd - 1;
+        else f = runEnd - this.runLeft; // the line ended inside the run: index of its last field
       } else if (kind === 1) {
         // Inline decimal parser: [sign] digits [. digits] [(e|E) [sign] digits].
         let c = buf[i]!;
@@ -217,36 +194,12 @@ export class LineParser {
           return this.bad(`field ${f + 1} (${this.names[f]}) is not a number`);
         }
       } else if (kind === 2) {
-        // String hash: two 32-bit multiplicative hashes → one 53-bit float key.
-        let h1 = 0x811c9dc5;
-        let h2 = 0x2545f491;
-        while (i < e) {
-          const c = buf[i]!;
-          if (c === 44) break;
-          h1 = Math.imul(h1 ^ c, 0x01000193);
-          h2 = Math.imul(h2 + c, 0x5bd1e995);
-          i++;
-        }
-        if (i > fs) v = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 15)) >>> 11);
+        i = this.hash(buf, i, e);
+        v = this.value;
       } else if (kind === 3) {
-        let x = 0;
-        let digits = 0;
-        while (i < e) {
-          const c = buf[i]!;
-          if (c === 44) break;
-          if (c >= 48 && c <= 57) {
-            x = x * 10 + (c - 48);
-            digits++;
-          } else {
-            x = 0;
-            digits = 0;
-          }
-          i++;
-        }
-        if (i > fs) {
-          if (digits === 0) return this.bad(`field ${f + 1} (${this.names[f]}) has no number`);
-          v = x;
-        }
+        i = this.id(buf, i, e);
+        if (i < 0) return this.bad(`field ${f + 1} (${this.names[f]}) has no number`);
+        v = this.value;
       } else {
         while (i < e && buf[i] !== 44) i++;
       }
@@ -267,6 +220,94 @@ export class LineParser {
     if (f !== n) return this.bad(`wrong column count: ${f} fields, expected ${n}`);
     this.rows = row + 1;
     return 1;
+  }
+
+  /**
+   * Passes `k` optional skipped fields from `i`: returns the position of the
+   * comma that ends the last of them, or `e` when the line ends first (then
+   * {@link runLeft} commas were missing). Four bytes at a time (SWAR): a word
+   * without a comma costs one test.
+   */
+  private skipRun(buf: Uint8Array, i: number, e: number, k: number): number {
+    let j = i;
+    if (this.dvOf !== buf) {
+      this.dvOf = buf;
+      this.dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const dv = this.dv;
+    for (;;) {
+      if (j + 4 > e) {
+        for (; j < e; j++) if (buf[j] === 44 && --k === 0) break;
+        break;
+      }
+      const w = dv.getUint32(j, true) ^ 0x2c2c2c2c;
+      // High bit of each zero byte of w (= comma byte); the lowest one is exact.
+      const m = (w - 0x01010101) & ~w & 0x80808080;
+      if (m === 0) {
+        j += 4;
+        continue;
+      }
+      const at = j + ((31 - Math.clz32(m & -m)) >> 3);
+      if (--k === 0) {
+        j = at;
+        break;
+      }
+      j = at + 1;
+    }
+    this.runLeft = k;
+    return j;
+  }
+
+  /**
+   * A string-hash field from `i` to the next comma or `e`: returns where it
+   * ends with {@link value} set to a 53-bit hash of its bytes (NaN when empty).
+   */
+  private hash(buf: Uint8Array, i: number, e: number): number {
+    const fs = i;
+    let v = NaN_;
+    // String hash: two 32-bit multiplicative hashes → one 53-bit float key.
+    let h1 = 0x811c9dc5;
+    let h2 = 0x2545f491;
+    while (i < e) {
+      const c = buf[i]!;
+      if (c === 44) break;
+      h1 = Math.imul(h1 ^ c, 0x01000193);
+      h2 = Math.imul(h2 + c, 0x5bd1e995);
+      i++;
+    }
+    if (i > fs) v = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 15)) >>> 11);
+    this.value = v;
+    return i;
+  }
+
+  /**
+   * An Id field (`m_1932`) from `i` to the next comma or `e`: returns where
+   * it ends with {@link value} set to the number of its trailing digits (NaN
+   * when empty), or -1 when it has none.
+   */
+  private id(buf: Uint8Array, i: number, e: number): number {
+    const fs = i;
+    let v = NaN_;
+    let x = 0;
+    let digits = 0;
+    while (i < e) {
+      const c = buf[i]!;
+      if (c === 44) break;
+      if (c >= 48 && c <= 57) {
+        x = x * 10 + (c - 48);
+        digits++;
+      } else {
+        x = 0;
+        digits = 0;
+      }
+      i++;
+    }
+    if (i > fs) {
+      if (digits === 0) return -1;
+      v = x;
+    }
+    this.value = v;
+    return i;
   }
 
   /**
