@@ -49,6 +49,27 @@ function lastEventOf(status: number): number {
   return status === 1 ? 4 : status === 0 ? 3 : status === 5 ? 5 : -1;
 }
 
+/**
+ * CPU and memory requests of `n` jobs as fractions: processors / MaxProcs
+ * (`maxProcsHeader`, else the largest job), memory × processors / the
+ * largest (0 when no job has a memory value).
+ */
+function requests(procs: Float64Array, mem: Float64Array, n: number, maxProcsHeader: number): { cpuRequest: Float64Array; memRequest: Float64Array; maxP: number; maxM: number } {
+  let maxP = maxProcsHeader;
+  let maxM = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(maxProcsHeader > 0) && !(procs[i]! <= maxP)) maxP = procs[i]!;
+    if (mem[i]! > maxM) maxM = mem[i]!;
+  }
+  const cpuRequest = new Float64Array(n);
+  const memRequest = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    cpuRequest[i] = procs[i]! / maxP;
+    memRequest[i] = maxM > 0 ? mem[i]! / maxM : 0;
+  }
+  return { cpuRequest, memRequest, maxP, maxM };
+}
+
 /** Reads the `; MaxProcs: N` header value (first 64 KiB), or NaN. */
 async function headerMaxProcs(path: string): Promise<number> {
   let head = '';
@@ -109,18 +130,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     }
   }
   const n = job.length;
-  let maxP = maxProcsHeader;
-  let maxM = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(maxProcsHeader > 0) && !(procs.data[i]! <= maxP)) maxP = procs.data[i]!;
-    if (mem.data[i]! > maxM) maxM = mem.data[i]!;
-  }
-  const cpuRequest = new Float64Array(n);
-  const memRequest = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    cpuRequest[i] = procs.data[i]! / maxP;
-    memRequest[i] = maxM > 0 ? mem.data[i]! / maxM : 0;
-  }
+  const { cpuRequest, memRequest, maxP, maxM } = requests(procs.data, mem.data, n, maxProcsHeader);
   const tasks: TaskTable = {
     count: n,
     jobId: job.toArray(),
