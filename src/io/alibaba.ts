@@ -1,8 +1,8 @@
 /**
  * Alibaba cluster-trace-v2018 machine readers: `machine_meta` (capacities and
  * status over time) and `machine_usage` (per-machine utilisation series: the
- * real host load that the CRS rebalancer of SPEC §5 consumes). Plain CSV or
- * gzip, no header. Times s → µs from the 8-day window start; percentages →
+ * real host load that the CRS rebalancer consumes; docs/model.md, "Alibaba
+ * 2018 machines"). Plain CSV or gzip, no header. Times s → µs from the 8-day window start; percentages →
  * fractions in [0, 1]; the trace's invalid values (< 0 or > 100) → NaN.
  *
  * @module

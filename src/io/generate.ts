@@ -3,7 +3,8 @@
  * the real folder layout): job/task arrivals, priorities, requests and run
  * times drawn from the distributions fitted to the real `task_events` sample
  * (`fitted-params.ts`), usage windows from the synthetic usage model of
- * `synthetic-usage.ts`, written with the CSV writer of `csv-writer.ts`. Same options → identical bytes.
+ * `synthetic-usage.ts`, written by `csv-writer.ts`. Same options → identical
+ * bytes.
  *
  * Everything is held in typed arrays (one row per task / per event); usage
  * rows are produced window by window and streamed to gzip, so memory is

@@ -17,7 +17,7 @@ import { F64Column, I32Column } from './columns.ts';
 
 const N = FieldKind.Number;
 
-/** The 18 SWF fields (swf.html), all numeric. */
+/** The 18 SWF fields (as the Parallel Workloads Archive defines the format), all numeric. */
 export const SWF_SPEC: CsvSpec = {
   format: 'swf',
   separator: 'whitespace',

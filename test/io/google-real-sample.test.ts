@@ -1,6 +1,6 @@
 /**
- * The Google 2011 reader reads the real shared sample with the counts of its
- * PROVENANCE.md, hand-checked rows, and survives corrupted copies of it:
+ * The Google 2011 reader reads the real sample (outside the repository; the
+ * tests are skipped without it) with its published row counts, hand-checked rows, and survives corrupted copies of it:
  * bad lines skipped and counted (valid rows kept), truncated gzip kept up to
  * the break, strict mode stopping at the first problem.
  */

@@ -15,7 +15,7 @@ const N = FieldKind.Number;
 const H = FieldKind.Hash;
 const S = FieldKind.Skip;
 
-/** Trace time of the start of the 2011 trace window: 600 s (Google's ClusterData2011_2.md). */
+/** Trace time of the start of the 2011 trace window: 600 s (as the trace's published schema document states). */
 export const TRACE_START = 600e6;
 /** Timestamps at or above this are 2^63−1, "after the end of the trace". */
 export const AFTER_TRACE = 9.2e18;
@@ -42,7 +42,7 @@ export const TaskEvent = {
   UPDATE_RUNNING: 8,
 } as const;
 
-/** `task_events` columns (schema.csv: 13 fields; mandatory ones required). */
+/** `task_events` columns (the trace's schema.csv: 13 fields; mandatory ones required). */
 export const TASK_EVENTS_SPEC: CsvSpec = {
   format: 'task_events',
   fields: [
@@ -62,7 +62,7 @@ export const TASK_EVENTS_SPEC: CsvSpec = {
   ],
 };
 
-/** `task_usage` columns (schema.csv: 20 fields). */
+/** `task_usage` columns (the trace's schema.csv: 20 fields). */
 export const TASK_USAGE_SPEC: CsvSpec = {
   format: 'task_usage',
   fields: [
@@ -98,7 +98,7 @@ export const TASK_USAGE_REPLAY_SPEC: CsvSpec = {
   fields: TASK_USAGE_SPEC.fields.map((f) => (USAGE_REPLAY_COLUMNS.includes(f.name) ? f : { ...f, kind: S })),
 };
 
-/** `machine_events` columns (schema.csv: 6 fields). */
+/** `machine_events` columns (the trace's schema.csv: 6 fields). */
 export const MACHINE_EVENTS_SPEC: CsvSpec = {
   format: 'machine_events',
   fields: [

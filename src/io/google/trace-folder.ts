@@ -17,7 +17,7 @@ import { TRACE_START } from './schema.ts';
 import { scanTaskEvents } from './task-events.ts';
 import { readTaskUsage } from './task-usage.ts';
 
-/** Options of {@link readGoogleTrace} (the agreed cross-team shape). */
+/** Options of {@link readGoogleTrace}. */
 export interface GoogleTraceOptions {
   /** Stop at the first bad line with FairfitError('PARSE_ERROR', "file:line: reason"). */
   strict?: boolean;
