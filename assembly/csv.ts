@@ -1,6 +1,6 @@
 // Comma-separated line scanner: the fast path of `LineParser.parseLine`
-// (src/io/csv.ts) for comma-separated specs (
-// docs/model.md "Trace ingestion and synthetic usage"). Each line is parsed
+// (src/io/csv/line-parser.ts) for comma-separated specs (docs/model.md,
+// "Trace ingestion and synthetic usage"). Each line is parsed
 // exactly as the TypeScript parser does it: same number grammar, same Clinger
 // fast path (exact mantissa ≤ 15 significant digits times or divided by an
 // exact power 10^0…10^22), same f64 and integer operations (Hash, Id), so the

@@ -17,8 +17,14 @@ import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import type { BenchRow } from './run.ts';
-import { LineParser, Problems, WasmLineScanner, fileChunks } from '../src/io/csv.ts';
-import { TASK_EVENTS_SPEC, TASK_USAGE_REPLAY_SPEC, readTaskEvents, tableBatches, usageBatches } from '../src/io/google.ts';
+import { fileChunks } from '../src/io/csv/file-chunks.ts';
+import { LineParser } from '../src/io/csv/line-parser.ts';
+import { Problems } from '../src/io/csv/problems.ts';
+import { WasmLineScanner } from '../src/io/csv/wasm-line-scanner.ts';
+import { tableBatches } from '../src/io/google/part-files.ts';
+import { TASK_EVENTS_SPEC, TASK_USAGE_REPLAY_SPEC } from '../src/io/google/schema.ts';
+import { readTaskEvents } from '../src/io/google/task-events.ts';
+import { usageBatches } from '../src/io/google/task-usage.ts';
 import { generateTrace } from '../src/io/generate.ts';
 
 const REAL = new URL('../../shared/traces/google2011/task_events/part-00000-of-00500.csv.gz', import.meta.url).pathname;

@@ -13,7 +13,7 @@
 import { existsSync } from 'node:fs';
 import type { BenchRow } from './run.ts';
 import type { ReplayInput, TaskTable } from '../src/model/tasks.ts';
-import { readGoogleTrace } from '../src/io/google.ts';
+import { readGoogleTrace } from '../src/io/google/trace-folder.ts';
 import { syntheticUsage } from '../src/io/synthetic-usage.ts';
 import { prepareReplay, simulate, simulateCells } from '../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../src/systems/giantvm/reference.ts';

@@ -14,7 +14,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchRow } from './run.ts';
-import { readGoogleTrace } from '../src/io/google.ts';
+import { readGoogleTrace } from '../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../src/model/tasks.ts';
 import { toJson } from '../src/report/json.ts';
 import { ReplayPool } from '../src/systems/giantvm/replay-pool.ts';

@@ -49,23 +49,14 @@ export { METRIC_COLUMNS } from './systems/giantvm/metrics.ts';
 export { describeModes, formatTable, summarizeByPolicy, type PolicySummary } from './systems/giantvm/summary.ts';
 
 // Trace ingestion: Google 2011 / SWF / Alibaba 2018 readers, synthetic usage, synthetic trace generator.
-export {
-  readGoogleTrace,
-  readTaskEvents,
-  readTaskUsage,
-  readMachineEvents,
-  usageWindows,
-  partFiles,
-  TRACE_START,
-  TaskEvent,
-  USAGE_REPLAY_COLUMNS,
-  type ReadSummary,
-  type GoogleTraceOptions,
-  type GoogleReadOptions,
-  type UsageBatch,
-  type TaskEventsResult,
-  type TaskExtras,
-} from './io/google.ts';
+export { readGoogleTrace, type GoogleTraceOptions } from './io/google/trace-folder.ts';
+export { readTaskEvents, type TaskEventsResult } from './io/google/task-events.ts';
+export { readTaskUsage, usageWindows, type UsageBatch } from './io/google/task-usage.ts';
+export { readMachineEvents } from './io/google/machine-events.ts';
+export { partFiles, type GoogleReadOptions } from './io/google/part-files.ts';
+export type { TaskExtras } from './io/google/task-table-builder.ts';
+export { TRACE_START, TaskEvent, USAGE_REPLAY_COLUMNS } from './io/google/schema.ts';
+export type { ReadSummary } from './io/csv/problems.ts';
 export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synthetic-usage.ts';
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
 export { readSwf } from './io/swf.ts';

@@ -26,9 +26,13 @@ export type { CoreExports } from './wasm/abi.ts';
 export { struct, enumeration, constants, slots, type StructLayout, type EnumLayout, type ConstantsLayout, type FieldType, type StructValues } from './wasm/layout.ts';
 
 // Columnar trace building and CSV batch reading.
-export { TaskIds, TaskTableBuilder, usageBatches } from './io/google.ts';
+export { TaskIds } from './io/google/task-ids.ts';
+export { TaskTableBuilder } from './io/google/task-table-builder.ts';
+export { usageBatches } from './io/google/task-usage.ts';
 export { F64Column, I32Column } from './io/columns.ts';
-export { readCsvBatches, Problems, FieldKind, MAX_PROBLEMS, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv.ts';
+export { readCsvBatches } from './io/csv/read-batches.ts';
+export { Problems, MAX_PROBLEMS } from './io/csv/problems.ts';
+export { FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv/spec.ts';
 
 // The GiantVM replay in pieces (prepare once, simulate cell ranges anywhere, merge in cell order).
 export {

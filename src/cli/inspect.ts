@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { readAlibabaMachines } from '../io/alibaba.ts';
-import { readGoogleTrace } from '../io/google.ts';
+import { readGoogleTrace } from '../io/google/trace-folder.ts';
 import { readSwf } from '../io/swf.ts';
 
 /** Registers `fairfit inspect`. */

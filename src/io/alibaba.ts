@@ -1,8 +1,8 @@
 /**
  * Alibaba cluster-trace-v2018 machine readers: `machine_meta` (capacities and
  * status over time) and `machine_usage` (per-machine utilisation series: the
- * real host load that the CRS rebalancer of SPEC §5 consumes). Plain CSV or
- * gzip, no header. Times s → µs from the 8-day window start; percentages →
+ * real host load that the CRS rebalancer consumes; docs/model.md, "Alibaba
+ * 2018 machines"). Plain CSV or gzip, no header. Times s → µs from the 8-day window start; percentages →
  * fractions in [0, 1]; the trace's invalid values (< 0 or > 100) → NaN.
  *
  * @module
@@ -11,9 +11,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import type { MachineEventTable } from '../model/tasks.ts';
-import { FieldKind, Problems, readCsvBatches, type CsvSpec, type ReadOptions } from './csv.ts';
+import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { readCsvBatches } from './csv/read-batches.ts';
+import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
-import type { ReadSummary } from './google.ts';
 
 const N = FieldKind.Number;
 
@@ -69,16 +70,8 @@ function pct(v: number): number {
   return v >= 0 && v <= 100 ? v / 100 : Number.NaN;
 }
 
-/**
- * Reads `machine_meta*.csv` and `machine_usage*.csv` (plain or .gz) from
- * `dir`. The first meta row of a machine is its ADD (0), later rows UPDATE
- * (2); CPU capacity = cpu_num / max cpu_num, memory = mem_size / 100.
- * `machineNumber` is the number in the machine name (m_1932 → 1932).
- */
-export async function readAlibabaMachines(
-  dir: string,
-  opts: ReadOptions = {},
-): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
+/** The `machine_meta*` and `machine_usage*` files of `dir` (plain or .gz), in name order. */
+function alibabaFiles(dir: string): { metaFiles: string[]; usageFiles: string[] } {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a folder');
@@ -89,29 +82,38 @@ export async function readAlibabaMachines(
   const metaFiles = names.filter((n) => /^machine_meta.*\.csv(\.gz)?$/.test(n)).map((n) => join(dir, n));
   const usageFiles = names.filter((n) => /^machine_usage.*\.csv(\.gz)?$/.test(n)).map((n) => join(dir, n));
   if (metaFiles.length === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_meta*.csv file`, { file: dir });
-  const problems = new Problems(opts.strict ?? false);
-  const dense = new Map<number, number>();
-  const number = new F64Column();
-  const idOf = (m: number): number => {
-    let id = dense.get(m);
+  return { metaFiles, usageFiles };
+}
+
+/** Machine names → dense ids in order of first appearance, with the number of each name. */
+class MachineIds {
+  readonly dense = new Map<number, number>();
+  readonly number = new F64Column();
+  idOf(m: number): number {
+    let id = this.dense.get(m);
     if (id === undefined) {
-      dense.set(m, (id = dense.size));
-      number.push(m);
+      this.dense.set(m, (id = this.dense.size));
+      this.number.push(m);
     }
     return id;
-  };
+  }
+}
+
+/** The rows of the `machine_meta` files: ADD for a machine's first row, UPDATE after; raw cpu_num and mem_size. */
+async function readMeta(files: string[], problems: Problems, opts: ReadOptions, ids: MachineIds) {
+  const dense = ids.dense;
   const time = new F64Column();
   const machine = new I32Column();
   const type = new I32Column();
   const cpuN = new F64Column();
   const memS = new F64Column();
   let rows = 0;
-  for (const f of metaFiles) {
+  for (const f of files) {
     for await (const b of readCsvBatches(f, ALIBABA_META_SPEC, problems, opts)) {
       const c = b.cols;
       for (let i = 0; i < b.rows; i++) {
         const known = dense.has(c.machine![i]!);
-        machine.push(idOf(c.machine![i]!));
+        machine.push(ids.idOf(c.machine![i]!));
         type.push(known ? 2 : 0);
         time.push(c.time![i]! * 1e6);
         cpuN.push(c.cpuNum![i]!);
@@ -120,42 +122,69 @@ export async function readAlibabaMachines(
       rows += b.rows;
     }
   }
+  return { time, machine, type, cpuN, memS, rows };
+}
+
+/** The rows of the `machine_usage` files, sorted by machine then time. */
+async function readUsage(files: string[], problems: Problems, opts: ReadOptions, ids: MachineIds): Promise<{ usage: MachineUsageTable; rows: number }> {
+  let rows = 0;
+  const um = new I32Column();
+  const ut = new F64Column();
+  const uc = new F64Column();
+  const ur = new F64Column();
+  const ud = new F64Column();
+  const uk = new F64Column();
+  for (const f of files) {
+    for await (const b of readCsvBatches(f, ALIBABA_USAGE_SPEC, problems, opts)) {
+      const c = b.cols;
+      for (let i = 0; i < b.rows; i++) {
+        um.push(ids.idOf(c.machine![i]!));
+        ut.push(c.time![i]! * 1e6);
+        uc.push(pct(c.cpu![i]!));
+        ur.push(pct(c.mem![i]!));
+        ud.push(pct(c.diskIo![i]!));
+        uk.push(c.mkpi![i]!);
+      }
+      rows += b.rows;
+    }
+  }
+  const order = orderByTaskThenStart(um.data, ut.data, um.length, ids.dense.size);
+  const usage = {
+    count: um.length,
+    machine: permute(um.data, order),
+    time: permute(ut.data, order),
+    cpu: permute(uc.data, order),
+    mem: permute(ur.data, order),
+    diskIo: permute(ud.data, order),
+    mkpi: permute(uk.data, order),
+  };
+  return { usage, rows };
+}
+
+/**
+ * Reads `machine_meta*.csv` and `machine_usage*.csv` (plain or .gz) from
+ * `dir`. The first meta row of a machine is its ADD (0), later rows UPDATE
+ * (2); CPU capacity = cpu_num / max cpu_num, memory = mem_size / 100.
+ * `machineNumber` is the number in the machine name (m_1932 → 1932).
+ */
+export async function readAlibabaMachines(
+  dir: string,
+  opts: ReadOptions = {},
+): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
+  const { metaFiles, usageFiles } = alibabaFiles(dir);
+  const problems = new Problems(opts.strict ?? false);
+  const ids = new MachineIds();
+  const { time, machine, type, cpuN, memS, rows: metaRows } = await readMeta(metaFiles, problems, opts, ids);
+  let rows = metaRows;
   let maxCpu = 0;
   for (let i = 0; i < cpuN.length; i++) if (cpuN.data[i]! > maxCpu) maxCpu = cpuN.data[i]!;
   const cpu = Float64Array.from(cpuN.toArray(), (v) => (maxCpu > 0 ? v / maxCpu : Number.NaN));
   const mem = Float64Array.from(memS.toArray(), (v) => pct(v));
   let usage: MachineUsageTable | undefined;
   if (usageFiles.length > 0) {
-    const um = new I32Column();
-    const ut = new F64Column();
-    const uc = new F64Column();
-    const ur = new F64Column();
-    const ud = new F64Column();
-    const uk = new F64Column();
-    for (const f of usageFiles) {
-      for await (const b of readCsvBatches(f, ALIBABA_USAGE_SPEC, problems, opts)) {
-        const c = b.cols;
-        for (let i = 0; i < b.rows; i++) {
-          um.push(idOf(c.machine![i]!));
-          ut.push(c.time![i]! * 1e6);
-          uc.push(pct(c.cpu![i]!));
-          ur.push(pct(c.mem![i]!));
-          ud.push(pct(c.diskIo![i]!));
-          uk.push(c.mkpi![i]!);
-        }
-        rows += b.rows;
-      }
-    }
-    const order = orderByTaskThenStart(um.data, ut.data, um.length, dense.size);
-    usage = {
-      count: um.length,
-      machine: permute(um.data, order),
-      time: permute(ut.data, order),
-      cpu: permute(uc.data, order),
-      mem: permute(ur.data, order),
-      diskIo: permute(ud.data, order),
-      mkpi: permute(uk.data, order),
-    };
+    const u = await readUsage(usageFiles, problems, opts, ids);
+    usage = u.usage;
+    rows += u.rows;
   }
   const machines = {
     count: time.length,
@@ -164,9 +193,9 @@ export async function readAlibabaMachines(
     type: type.toArray(),
     cpu,
     mem,
-    machines: dense.size,
-    machineNumber: number.toArray(),
+    machines: ids.dense.size,
+    machineNumber: ids.number.toArray(),
   };
-  const summary: ReadSummary = { files: [...metaFiles, ...usageFiles], rows, skipped: problems.skipped, firstProblems: [...problems.first], corruptFiles: problems.corruptFiles };
+  const summary = readSummary([...metaFiles, ...usageFiles], rows, problems);
   return usage ? { machines, usage, summary } : { machines, summary };
 }

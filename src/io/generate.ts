@@ -2,8 +2,9 @@
  * Synthetic trace generator in the Google ClusterData-2011 format (gzip CSV,
  * the real folder layout): job/task arrivals, priorities, requests and run
  * times drawn from the distributions fitted to the real `task_events` sample
- * (`src/io/fit/params.ts`), usage windows from the synthetic usage model of
- * `synthetic-usage.ts`. Same options → identical bytes.
+ * (`fitted-params.ts`), usage windows from the synthetic usage model of
+ * `synthetic-usage.ts`, written by `csv-writer.ts`. Same options → identical
+ * bytes.
  *
  * Everything is held in typed arrays (one row per task / per event); usage
  * rows are produced window by window and streamed to gzip, so memory is
@@ -11,16 +12,16 @@
  *
  * @module
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import { createGzip, constants as zc } from 'node:zlib';
 import { FairfitError } from '../errors.ts';
 import { Rng } from '../rng.ts';
-import { FIT } from './fit/params.ts';
-import { sampleQuantile, type QuantileTable } from './fit/quantiles.ts';
-import { TRACE_START } from './google.ts';
+import { GzCsv, round4 } from './csv-writer.ts';
+import { FIT } from './fitted-params.ts';
+import { sampleQuantile, type QuantileTable } from './quantiles.ts';
+import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
+
 
 /** Options of {@link generateTrace}. */
 export interface GenerateOptions {
@@ -52,160 +53,6 @@ export interface GenerateResult {
 
 const PART = 'part-00000-of-00001.csv.gz';
 
-/** Rounds to 4 significant digits, as written (the reader gets exactly this value back). */
-export function round4(v: number): number {
-  if (v === 0 || !Number.isFinite(v)) return v;
-  return Number(v.toPrecision(4));
-}
-
-/**
- * CSV bytes of numbers without per-field strings: the generator's formatter
- * (integers; 4 significant digits in plain notation, like the real trace).
- */
-export class CsvBytes {
-  buf = Buffer.allocUnsafe(1 << 20);
-  pos = 0;
-  rows = 0;
-  /** The bytes written so far as text (tests). */
-  text(): string {
-    return this.buf.toString('latin1', 0, this.pos);
-  }
-  /** Writes an ASCII string. */
-  str(s: string): void {
-    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
-  }
-  comma(): void {
-    this.buf[this.pos++] = 44;
-  }
-  nl(): void {
-    this.buf[this.pos++] = 10;
-    this.rows++;
-  }
-  /** Non-negative integer < 2^53. */
-  int(v: number): void {
-    if (v >= 1e9) {
-      // high part, then the low 9 digits zero-padded (int32 arithmetic for both)
-      const hi = Math.floor(v / 1e9);
-      this.int(hi);
-      this.pad9(v - hi * 1e9);
-      return;
-    }
-    const b = this.buf;
-    let x = v | 0;
-    const n = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10000 ? 4 : x < 100000 ? 5 : x < 1000000 ? 6 : x < 10000000 ? 7 : x < 100000000 ? 8 : 9;
-    let p = this.pos + n;
-    this.pos = p;
-    for (let i = 0; i < n; i++) {
-      const q = (x / 10) | 0;
-      b[--p] = 48 + x - q * 10;
-      x = q;
-    }
-  }
-  private pad9(v: number): void {
-    const b = this.buf;
-    let x = v | 0;
-    let p = this.pos + 9;
-    this.pos = p;
-    for (let i = 0; i < 9; i++) {
-      const q = (x / 10) | 0;
-      b[--p] = 48 + x - q * 10;
-      x = q;
-    }
-  }
-  /** Non-negative number with 4 significant digits, plain notation (no exponent). */
-  sig4(v: number): void {
-    const b = this.buf;
-    if (!(v >= 1e-18)) {
-      b[this.pos++] = 48; // 0, negatives and NaN never occur in the model; tiny values round to 0
-      return;
-    }
-    if (v >= 1e21) {
-      this.str(Math.round(v).toLocaleString('en-US', { useGrouping: false, maximumSignificantDigits: 4 }));
-      return;
-    }
-    // Decimal exponent e with 10^e ≤ v < 10^(e+1), then the 4-digit mantissa m.
-    let e = 0;
-    if (v >= 1) {
-      while (e < 22 && v >= POW10[e + 1]!) e++;
-    } else {
-      e = -1;
-      while (e > -22 && v < NEG10[-e]!) e--;
-    }
-    let m = Math.round(e >= 3 ? v / POW10[e - 3]! : v * POW10[3 - e]!);
-    if (m >= 10000) {
-      e++;
-      m = Math.round(m / 10);
-    } else if (m < 1000) {
-      e--;
-      m = Math.round(e >= 3 ? v / POW10[e - 3]! : v * POW10[3 - e]!);
-    }
-    const d0 = (m / 1000) | 0;
-    const d1 = ((m / 100) | 0) - d0 * 10;
-    const d2 = ((m / 10) | 0) - ((m / 100) | 0) * 10;
-    const d3 = m - ((m / 10) | 0) * 10;
-    // index of the last non-zero digit (trailing zeros after the point are not written)
-    const last = d3 !== 0 ? 3 : d2 !== 0 ? 2 : d1 !== 0 ? 1 : 0;
-    let p = this.pos;
-    if (e >= 3) {
-      b[p++] = 48 + d0;
-      b[p++] = 48 + d1;
-      b[p++] = 48 + d2;
-      b[p++] = 48 + d3;
-      for (let i = 3; i < e; i++) b[p++] = 48;
-    } else if (e >= 0) {
-      b[p++] = 48 + d0;
-      if (e >= 1) b[p++] = 48 + d1;
-      if (e >= 2) b[p++] = 48 + d2;
-      if (last > e) {
-        b[p++] = 46;
-        if (e < 1) b[p++] = 48 + d1;
-        if (e < 2 && last >= 2) b[p++] = 48 + d2;
-        if (last >= 3) b[p++] = 48 + d3;
-      }
-    } else {
-      b[p++] = 48;
-      b[p++] = 46;
-      for (let i = -1; i > e; i--) b[p++] = 48;
-      b[p++] = 48 + d0;
-      if (last >= 1) b[p++] = 48 + d1;
-      if (last >= 2) b[p++] = 48 + d2;
-      if (last >= 3) b[p++] = 48 + d3;
-    }
-    this.pos = p;
-  }
-}
-
-
-/** Buffered writer of CSV bytes into a gzip file, with backpressure. */
-class GzCsv extends CsvBytes {
-  private readonly gz;
-  private readonly done: Promise<unknown>;
-  constructor(readonly path: string, level: number) {
-    super();
-    this.gz = createGzip({ level, chunkSize: 1 << 18, strategy: zc.Z_DEFAULT_STRATEGY });
-    const file = createWriteStream(path);
-    this.gz.pipe(file);
-    this.done = once(file, 'finish');
-  }
-  get needsFlush(): boolean {
-    return this.pos > this.buf.length - 4096;
-  }
-  async flush(): Promise<void> {
-    if (this.pos === 0) return;
-    const ok = this.gz.write(Buffer.from(this.buf.subarray(0, this.pos)));
-    this.pos = 0;
-    if (!ok) await once(this.gz, 'drain');
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    this.gz.end();
-    await this.done;
-  }
-}
-
-const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
-const NEG10 = Array.from({ length: 23 }, (_, i) => Number(`1e-${i}`));
-
 function checkInt(v: unknown, field: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
     throw new FairfitError('INVALID_OPTION', `${field} must be an integer ≥ ${min}, got ${String(v)}`, { field });
@@ -224,13 +71,13 @@ function pick(weights: readonly number[], u: number): number {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/**
- * Writes a synthetic Google-2011-format trace under `out`:
- * `task_events/`, `task_usage/` and `machine_events/`, each one gzip part
- * `part-00000-of-00001.csv.gz`. Validates options (`INVALID_OPTION` naming
- * the field). Same options → identical bytes (on the same Node version).
- */
-export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
+/** Trace machine ID of machine `i`. */
+function machineId(i: number): number {
+  return 1_000_000 + i * 7 + 3;
+}
+
+/** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
+function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number } {
   const M = checkInt(opts.machines, 'machines', 1);
   const N = checkInt(opts.tasks, 'tasks', 0);
   const seed = checkInt(opts.seed, 'seed', -2147483648);
@@ -242,15 +89,17 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const level = opts.gzipLevel ?? 1;
   checkInt(level, 'gzipLevel', 1);
   if (level > 9) throw new FairfitError('INVALID_OPTION', `gzipLevel must be 1–9, got ${level}`, { field: 'gzipLevel' });
+  return { M, N, seed, days, level };
+}
 
-  const rng = new Rng(seed);
-  const start = TRACE_START;
-  const span = Math.round(days * 86400e6);
-  const end = start + span;
-  const J = FIT.jobs;
-  const T = FIT.tasks;
+/** Capacities and platform of each machine, drawn from the fitted capacity mix. */
+interface Machines {
+  cpu: Float64Array;
+  mem: Float64Array;
+  platform: Int32Array;
+}
 
-  // ---- machines
+function drawMachines(M: number, rng: Rng): Machines {
   const capKeys = FIT.machines.capacity.keys.map((k) => k.split(':').map(Number) as [number, number]);
   const mCpu = new Float64Array(M);
   const mMem = new Float64Array(M);
@@ -261,9 +110,21 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     mMem[i] = capKeys[c]![1];
     mPlat[i] = c;
   }
-  const machineId = (i: number): number => 1_000_000 + i * 7 + 3;
+  return { cpu: mCpu, mem: mMem, platform: mPlat };
+}
 
-  // ---- jobs and tasks
+/** Tasks grouped into jobs: the first jobs form the snapshot (running at the trace start), the others arrive. */
+interface JobShape {
+  /** Job of each task. */
+  jobOf: Int32Array;
+  /** Task index of each task within its job. */
+  idxOf: Int32Array;
+  /** Per job: part of the snapshot. */
+  jobSnap: boolean[];
+}
+
+function drawJobShape(N: number, M: number, rng: Rng): JobShape {
+  const T = FIT.tasks;
   const snapshotTarget = Math.min(Math.floor(N / 2), Math.round(M * T.snapshotPerMachine));
   const jobOf = new Int32Array(N);
   const idxOf = new Int32Array(N);
@@ -271,7 +132,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const jobSnap: boolean[] = [];
   let n = 0;
   while (n < N) {
-    const size = Math.max(1, Math.min(N - n, Math.round(sampleQuantile(J.tasksPerJob as QuantileTable, rng.next()))));
+    const size = Math.max(1, Math.min(N - n, Math.round(sampleQuantile(FIT.jobs.tasksPerJob as QuantileTable, rng.next()))));
     const snap = n < snapshotTarget;
     const take = snap ? Math.min(size, snapshotTarget - n) : size;
     const j = jobStart.length;
@@ -283,7 +144,26 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
       n++;
     }
   }
-  const jobs = jobStart.length;
+  return { jobOf, idxOf, jobSnap };
+}
+
+/** Per-job columns: submit time, priority, scheduling class, requests and user. */
+interface Jobs extends JobShape {
+  jobTime: Float64Array;
+  jobPri: Int32Array;
+  jobCls: Int32Array;
+  jobCpu: Float64Array;
+  jobMem: Float64Array;
+  jobDisk: Float64Array;
+  jobUser: Int32Array;
+  /** User names (base64 hashes like the trace's), by user id. */
+  userNames: string[];
+}
+
+function drawJobs(shape: JobShape, rng: Rng, start: number, span: number): Jobs {
+  const J = FIT.jobs;
+  const { jobSnap } = shape;
+  const jobs = jobSnap.length;
   const users = Math.max(1, Math.round(jobs / J.jobsPerUser));
   const userNames: string[] = [];
   for (let u = 0; u < users; u++) {
@@ -322,6 +202,21 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     const u = rng.next();
     jobUser[j] = Math.min(users - 1, Math.floor(users * u * u * u)); // skewed: a few users own many jobs (assumption)
   }
+  return { ...shape, jobTime, jobPri, jobCls, jobCpu, jobMem, jobDisk, jobUser, userNames };
+}
+
+/** Per-task run: submit, first schedule, end of the run (≥ end = still running), its terminal event and machine. */
+interface Runs {
+  submit: Float64Array;
+  sched: Float64Array;
+  stop: Float64Array;
+  stopType: Int32Array;
+  machine: Int32Array;
+}
+
+function drawRuns(N: number, M: number, jobs: Jobs, rng: Rng, start: number, end: number): Runs {
+  const T = FIT.tasks;
+  const { jobOf, jobSnap, jobTime } = jobs;
   const termKeys = T.terminal.keys.map(Number);
   const submit = new Float64Array(N);
   const sched = new Float64Array(N);
@@ -345,8 +240,57 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
       stopType[i] = termKeys[pick(T.terminal.weights, rng.next())]!;
     }
   }
+  return { submit, sched, stop, stopType, machine };
+}
 
-  // ---- task_events: up to three events per task, sorted by time (ties: task order, then event kind)
+/**
+ * Writes a synthetic Google-2011-format trace under `out`:
+ * `task_events/`, `task_usage/` and `machine_events/`, each one gzip part
+ * `part-00000-of-00001.csv.gz`. Validates options (`INVALID_OPTION` naming
+ * the field). Same options → identical bytes (on the same Node version).
+ */
+export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
+  const { M, N, seed, days, level } = checkOptions(opts);
+  const rng = new Rng(seed);
+  const start = TRACE_START;
+  const span = Math.round(days * 86400e6);
+  const end = start + span;
+  // The draws, in this order (the bytes depend on it): machines, jobs, then task runs.
+  const machines = drawMachines(M, rng);
+  const jobs = drawJobs(drawJobShape(N, M, rng), rng, start, span);
+  const runs = drawRuns(N, M, jobs, rng, start, end);
+
+  mkdirSync(join(opts.out, 'task_events'), { recursive: true });
+  mkdirSync(join(opts.out, 'machine_events'), { recursive: true });
+  const files: string[] = [];
+  const rows: Record<string, number> = {};
+
+  const te = new GzCsv(join(opts.out, 'task_events', PART), level);
+  await writeTaskEvents(te, N, jobs, runs, end);
+  files.push(te.path);
+  rows.task_events = te.rows;
+
+  const me = new GzCsv(join(opts.out, 'machine_events', PART), level);
+  await writeMachineEvents(me, M, machines);
+  files.push(me.path);
+  rows.machine_events = me.rows;
+
+  if (opts.usage !== false) {
+    mkdirSync(join(opts.out, 'task_usage'), { recursive: true });
+    const tu = new GzCsv(join(opts.out, 'task_usage', PART), level);
+    const { jobOf, idxOf, jobCpu, jobMem } = jobs;
+    const { sched, stop, machine } = runs;
+    await writeUsage(tu, { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
+    files.push(tu.path);
+    rows.task_usage = tu.rows;
+  }
+  return { files, rows };
+}
+
+/** task_events rows: up to three events per task, sorted by time (ties: task order, then event kind); closes `te`. */
+async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, end: number): Promise<void> {
+  const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
+  const { submit, sched, stop, stopType, machine } = runs;
   const evTime = new Float64Array(3 * N);
   const evTask = new Int32Array(3 * N);
   const evKind = new Int8Array(3 * N); // 0 submit, 1 schedule, 2 terminal
@@ -368,13 +312,6 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   }
   const order = Array.from({ length: ne }, (_, k) => k);
   order.sort((x, y) => evTime[x]! - evTime[y]! || x - y);
-
-  mkdirSync(join(opts.out, 'task_events'), { recursive: true });
-  mkdirSync(join(opts.out, 'machine_events'), { recursive: true });
-  const files: string[] = [];
-  const rows: Record<string, number> = {};
-
-  const te = new GzCsv(join(opts.out, 'task_events', PART), level);
   for (const k of order) {
     const i = evTask[k]!;
     const j = jobOf[i]!;
@@ -408,10 +345,11 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     if (te.needsFlush) await te.flush();
   }
   await te.close();
-  files.push(te.path);
-  rows.task_events = te.rows;
+}
 
-  const me = new GzCsv(join(opts.out, 'machine_events', PART), level);
+/** machine_events rows: every machine added at time 0 with its capacity; closes `me`. */
+async function writeMachineEvents(me: GzCsv, M: number, machines: Machines): Promise<void> {
+  const { cpu: mCpu, mem: mMem, platform: mPlat } = machines;
   for (let i = 0; i < M; i++) {
     me.int(0);
     me.comma();
@@ -428,46 +366,32 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     if (me.needsFlush) await me.flush();
   }
   await me.close();
-  files.push(me.path);
-  rows.machine_events = me.rows;
+}
 
-  if (opts.usage !== false) {
-    mkdirSync(join(opts.out, 'task_usage'), { recursive: true });
-    const tu = new GzCsv(join(opts.out, 'task_usage', PART), level);
-    await writeUsage(tu, { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
-    files.push(tu.path);
-    rows.task_usage = tu.rows;
-  }
-  return { files, rows };
+/** What {@link writeUsage} needs of the generated jobs and task runs. */
+interface UsagePlan {
+  N: number;
+  seed: number;
+  start: number;
+  end: number;
+  jobOf: Int32Array;
+  idxOf: Int32Array;
+  sched: Float64Array;
+  stop: Float64Array;
+  machine: Int32Array;
+  jobCpu: Float64Array;
+  jobMem: Float64Array;
+  machineId: (i: number) => number;
+  onProgress?: ((done: number, total: number) => void) | undefined;
 }
 
 /**
  * task_usage rows window by window (the trace's order): a sweep over tasks
  * sorted by run start, with the active set and the AR(1) state in typed arrays.
  */
-async function writeUsage(
-  w: GzCsv,
-  g: {
-    N: number;
-    seed: number;
-    start: number;
-    end: number;
-    jobOf: Int32Array;
-    idxOf: Int32Array;
-    sched: Float64Array;
-    stop: Float64Array;
-    machine: Int32Array;
-    jobCpu: Float64Array;
-    jobMem: Float64Array;
-    machineId: (i: number) => number;
-    onProgress?: ((done: number, total: number) => void) | undefined;
-  },
-): Promise<void> {
+async function writeUsage(w: GzCsv, g: UsagePlan): Promise<void> {
   const { N, seed, start, end } = g;
   const W = WINDOW_US;
-  const S = FIT.usage.memShares;
-  const C = FIT.usage.cpuShares;
-  const cpiMu = FIT.usage.cpiLog.mu;
   const byStart = Array.from({ length: N }, (_, i) => i).filter((i) => g.sched[i]! < end && Math.min(end, g.stop[i]!) > g.sched[i]!);
   byStart.sort((x, y) => g.sched[x]! - g.sched[y]! || x - y);
   const key = new Uint32Array(N);
@@ -489,63 +413,89 @@ async function writeUsage(
       k0[i] = k;
       active[nActive++] = i;
     }
-    let keep = 0;
-    for (let a = 0; a < nActive; a++) {
-      const i = active[a]!;
-      const from = g.sched[i]!;
-      const to = Math.min(end, g.stop[i]!);
-      if (to <= ws) continue; // finished: leaves the active set
-      active[keep++] = i;
-      const j = g.jobOf[i]!;
-      windowValues(key[i]!, k - k0[i]!, k === k0[i]!, levels, 4 * i, g.jobCpu[j]!, g.jobMem[j]!, state, 2 * i, out);
-      const cpu = out[0]!;
-      const mem = out[1]!;
-      w.int(Math.max(from, ws));
-      w.comma();
-      w.int(Math.min(to, we));
-      w.comma();
-      w.int(1_000_000_000 + j);
-      w.comma();
-      w.int(g.idxOf[i]!);
-      w.comma();
-      w.int(g.machineId(g.machine[i]!));
-      w.comma();
-      w.sig4(cpu);
-      w.comma();
-      w.sig4(mem * S.canonical);
-      w.comma();
-      w.sig4(mem);
-      w.comma();
-      w.sig4(mem * S.unmappedPageCache);
-      w.comma();
-      w.sig4(mem * S.totalPageCache);
-      w.comma();
-      w.sig4(mem * S.max);
-      w.comma();
-      w.sig4(cpu * C.diskIoTime);
-      w.comma();
-      w.sig4(mem * S.localDisk);
-      w.comma();
-      w.sig4(out[2]!);
-      w.comma();
-      w.sig4(cpu * C.maxDiskIo);
-      w.comma();
-      w.sig4(Math.exp(cpiMu));
-      w.comma();
-      w.sig4(out[3]!);
-      w.comma();
-      // sample portion 0; aggregation type 0 exactly when the window has a 1-s CPU sample (as in the real rows)
-      const sampled = windowSample(key[i]!, k - k0[i]!, cpu);
-      w.int(0);
-      w.comma();
-      w.int(sampled > 0 ? 0 : 1);
-      w.comma();
-      w.sig4(sampled);
-      w.nl();
-      if (w.needsFlush) await w.flush();
-    }
-    nActive = keep;
+    nActive = await writeWindow(w, g, k, ws, we, active, nActive, key, levels, state, k0, out);
     g.onProgress?.(k + 1, windows);
   }
   await w.close();
+}
+
+/**
+ * The rows of window `k` ([ws, we)) of the active tasks, each clipped to its
+ * run; the tasks that finished before the window leave `active`. Returns the
+ * new number of active tasks.
+ */
+async function writeWindow(
+  w: GzCsv,
+  g: UsagePlan,
+  k: number,
+  ws: number,
+  we: number,
+  active: Int32Array,
+  nActive: number,
+  key: Uint32Array,
+  levels: Float64Array,
+  state: Float64Array,
+  k0: Int32Array,
+  out: Float64Array,
+): Promise<number> {
+  const { end } = g;
+  const S = FIT.usage.memShares;
+  const C = FIT.usage.cpuShares;
+  const cpiMu = FIT.usage.cpiLog.mu;
+  let keep = 0;
+  for (let a = 0; a < nActive; a++) {
+    const i = active[a]!;
+    const from = g.sched[i]!;
+    const to = Math.min(end, g.stop[i]!);
+    if (to <= ws) continue; // finished: leaves the active set
+    active[keep++] = i;
+    const j = g.jobOf[i]!;
+    windowValues(key[i]!, k - k0[i]!, k === k0[i]!, levels, 4 * i, g.jobCpu[j]!, g.jobMem[j]!, state, 2 * i, out);
+    const cpu = out[0]!;
+    const mem = out[1]!;
+    w.int(Math.max(from, ws));
+    w.comma();
+    w.int(Math.min(to, we));
+    w.comma();
+    w.int(1_000_000_000 + j);
+    w.comma();
+    w.int(g.idxOf[i]!);
+    w.comma();
+    w.int(g.machineId(g.machine[i]!));
+    w.comma();
+    w.sig4(cpu);
+    w.comma();
+    w.sig4(mem * S.canonical);
+    w.comma();
+    w.sig4(mem);
+    w.comma();
+    w.sig4(mem * S.unmappedPageCache);
+    w.comma();
+    w.sig4(mem * S.totalPageCache);
+    w.comma();
+    w.sig4(mem * S.max);
+    w.comma();
+    w.sig4(cpu * C.diskIoTime);
+    w.comma();
+    w.sig4(mem * S.localDisk);
+    w.comma();
+    w.sig4(out[2]!);
+    w.comma();
+    w.sig4(cpu * C.maxDiskIo);
+    w.comma();
+    w.sig4(Math.exp(cpiMu));
+    w.comma();
+    w.sig4(out[3]!);
+    w.comma();
+    // sample portion 0; aggregation type 0 exactly when the window has a 1-s CPU sample (as in the real rows)
+    const sampled = windowSample(key[i]!, k - k0[i]!, cpu);
+    w.int(0);
+    w.comma();
+    w.int(sampled > 0 ? 0 : 1);
+    w.comma();
+    w.sig4(sampled);
+    w.nl();
+    if (w.needsFlush) await w.flush();
+  }
+  return keep;
 }

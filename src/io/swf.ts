@@ -9,13 +9,15 @@
  * @module
  */
 import type { ReplayInput, TaskTable } from '../model/tasks.ts';
-import { FieldKind, Problems, readCsvBatches, fileChunks, type CsvSpec, type ReadOptions } from './csv.ts';
+import { fileChunks } from './csv/file-chunks.ts';
+import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { readCsvBatches } from './csv/read-batches.ts';
+import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column } from './columns.ts';
-import type { ReadSummary } from './google.ts';
 
 const N = FieldKind.Number;
 
-/** The 18 SWF fields (swf.html), all numeric. */
+/** The 18 SWF fields (as the Parallel Workloads Archive defines the format), all numeric. */
 export const SWF_SPEC: CsvSpec = {
   format: 'swf',
   separator: 'whitespace',
@@ -45,6 +47,27 @@ export const SWF_SPEC: CsvSpec = {
 /** SWF status → last event type of the Google model: 1 completed → FINISH (4), 0 failed → FAIL (3), 5 cancelled → KILL (5), else -1. */
 function lastEventOf(status: number): number {
   return status === 1 ? 4 : status === 0 ? 3 : status === 5 ? 5 : -1;
+}
+
+/**
+ * CPU and memory requests of `n` jobs as fractions: processors / MaxProcs
+ * (`maxProcsHeader`, else the largest job), memory × processors / the
+ * largest (0 when no job has a memory value).
+ */
+function requests(procs: Float64Array, mem: Float64Array, n: number, maxProcsHeader: number): { cpuRequest: Float64Array; memRequest: Float64Array; maxP: number; maxM: number } {
+  let maxP = maxProcsHeader;
+  let maxM = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(maxProcsHeader > 0) && !(procs[i]! <= maxP)) maxP = procs[i]!;
+    if (mem[i]! > maxM) maxM = mem[i]!;
+  }
+  const cpuRequest = new Float64Array(n);
+  const memRequest = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    cpuRequest[i] = procs[i]! / maxP;
+    memRequest[i] = maxM > 0 ? mem[i]! / maxM : 0;
+  }
+  return { cpuRequest, memRequest, maxP, maxM };
 }
 
 /** Reads the `; MaxProcs: N` header value (first 64 KiB), or NaN. */
@@ -107,18 +130,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     }
   }
   const n = job.length;
-  let maxP = maxProcsHeader;
-  let maxM = 0;
-  for (let i = 0; i < n; i++) {
-    if (!(maxProcsHeader > 0) && !(procs.data[i]! <= maxP)) maxP = procs.data[i]!;
-    if (mem.data[i]! > maxM) maxM = mem.data[i]!;
-  }
-  const cpuRequest = new Float64Array(n);
-  const memRequest = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    cpuRequest[i] = procs.data[i]! / maxP;
-    memRequest[i] = maxM > 0 ? mem.data[i]! / maxM : 0;
-  }
+  const { cpuRequest, memRequest, maxP, maxM } = requests(procs.data, mem.data, n, maxProcsHeader);
   const tasks: TaskTable = {
     count: n,
     jobId: job.toArray(),
@@ -134,7 +146,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     lastEvent: last.toArray(),
     firstSchedule: firstSchedule.toArray(),
   };
-  const summary: ReadSummary = { files: [path], rows: n, skipped: problems.skipped, firstProblems: [...problems.first], corruptFiles: problems.corruptFiles };
+  const summary = readSummary([path], n, problems);
   return {
     tasks,
     start: 0,

@@ -1,8 +1,8 @@
 /**
- * SPEC §6 `'synthetic'` usage: seeded per-task, per-window CPU, memory, max
+ * The `'synthetic'` usage mode: seeded per-task, per-window CPU, memory, max
  * CPU and MAI drawn around the task's requests, with the parameters fitted
- * from the 120 real `task_usage` rows (`src/io/fit/params.ts`; method and
- * sources in docs/model.md).
+ * from the 120 real `task_usage` rows (`fitted-params.ts`; method and
+ * sources in docs/model.md, "Synthetic usage").
  *
  * Model, for a task with requests (Rc, Rm) and key κ = hash(seed, jobId, taskIndex):
  *   task level  Lc = min(1, exp(μc + σc·z)), Lm = min(Mm, exp(μm + σm·z')), MAI level exp(μa + σa·z'')
@@ -18,7 +18,7 @@
 import { FairfitError } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
 import { Rng } from '../rng.ts';
-import { FIT } from './fit/params.ts';
+import { FIT } from './fitted-params.ts';
 
 /** Length of a Google 2011 usage window: 300 s. */
 export const WINDOW_US = 300e6;
@@ -163,7 +163,7 @@ function runOf(tasks: TaskTable, i: number, start: number, end: number): [number
 }
 
 /**
- * SPEC §6 synthetic usage for every task: one row per window its run
+ * Synthetic usage for every task: one row per window its run
  * overlaps (clipped to the run), sorted by task then start. Deterministic in
  * `seed` and the task identities; independent of the tasks' order.
  */

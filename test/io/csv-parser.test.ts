@@ -9,7 +9,10 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FieldKind, LineParser, Problems, readCsvBatches, type CsvSpec } from '../../src/io/csv.ts';
+import { LineParser } from '../../src/io/csv/line-parser.ts';
+import { Problems } from '../../src/io/csv/problems.ts';
+import { readCsvBatches } from '../../src/io/csv/read-batches.ts';
+import { FieldKind, type CsvSpec } from '../../src/io/csv/spec.ts';
 import { FairfitError } from '../../src/errors.ts';
 
 const SPEC: CsvSpec = {

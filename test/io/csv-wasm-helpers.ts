@@ -1,7 +1,9 @@
 /** Shared by test/io/csv-wasm.test.ts and test/kernels/csv.test.ts: random lines and the scanner-vs-LineParser oracle check. */
 import fc from 'fast-check';
 import { expect } from 'vitest';
-import { FieldKind, LineParser, WasmLineScanner, type CsvSpec } from '../../src/io/csv.ts';
+import { LineParser } from '../../src/io/csv/line-parser.ts';
+import { FieldKind, type CsvSpec } from '../../src/io/csv/spec.ts';
+import { WasmLineScanner } from '../../src/io/csv/wasm-line-scanner.ts';
 
 /** Number, Number (required), Skip, Number: the shapes of task_usage (kept and skipped fields, a mandatory one). */
 export const SPEC: CsvSpec = {

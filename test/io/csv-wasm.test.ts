@@ -10,8 +10,11 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { FieldKind, Problems, WasmLineScanner, readCsvBatches, wasmScannable, type CsvSpec } from '../../src/io/csv.ts';
-import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google.ts';
+import { Problems } from '../../src/io/csv/problems.ts';
+import { readCsvBatches } from '../../src/io/csv/read-batches.ts';
+import { FieldKind, type CsvSpec } from '../../src/io/csv/spec.ts';
+import { WasmLineScanner, wasmScannable } from '../../src/io/csv/wasm-line-scanner.ts';
+import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google/schema.ts';
 import { csvDifferential, hashIdLineArb, hashLastLineArb, HASH_ID_SPEC, HASH_LAST_SPEC, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));

@@ -9,10 +9,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { generateTrace, CsvBytes, type GenerateResult } from '../../src/io/generate.ts';
-import { readGoogleTrace, usageBatches } from '../../src/io/google.ts';
+import { CsvBytes } from '../../src/io/csv-writer.ts';
+import { generateTrace, type GenerateResult } from '../../src/io/generate.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { usageBatches } from '../../src/io/google/task-usage.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
-import { FIT } from '../../src/io/fit/params.ts';
+import { FIT } from '../../src/io/fitted-params.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -129,7 +131,8 @@ describe('generateTrace', () => {
 
 describe('usageWindows', () => {
   it('yields a generated task_usage one 5-minute window per batch, every row once', async () => {
-    const { usageWindows, readTaskEvents } = await import('../../src/io/google.ts');
+    const { usageWindows } = await import('../../src/io/google/task-usage.ts');
+    const { readTaskEvents } = await import('../../src/io/google/task-events.ts');
     const out = join(root, 'w');
     const g = await generateTrace({ machines: 20, tasks: 400, days: 0.1, seed: 3, out });
     const te = await readTaskEvents(join(out, 'task_events'));

@@ -1,6 +1,6 @@
 /**
- * The Google 2011 reader reads the real shared sample with the counts of its
- * PROVENANCE.md, hand-checked rows, and survives corrupted copies of it:
+ * The Google 2011 reader reads the real sample (outside the repository; the
+ * tests are skipped without it) with its published row counts, hand-checked rows, and survives corrupted copies of it:
  * bad lines skipped and counted (valid rows kept), truncated gzip kept up to
  * the break, strict mode stopping at the first problem.
  */
@@ -9,8 +9,11 @@ import { existsSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync, copyFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { readGoogleTrace, readTaskEvents, tableBatches, TASK_EVENTS_SPEC, TRACE_START } from '../../src/io/google.ts';
-import { Problems } from '../../src/io/csv.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { readTaskEvents } from '../../src/io/google/task-events.ts';
+import { tableBatches } from '../../src/io/google/part-files.ts';
+import { TASK_EVENTS_SPEC, TRACE_START } from '../../src/io/google/schema.ts';
+import { Problems } from '../../src/io/csv/problems.ts';
 
 const TRACE = join(import.meta.dirname, '../../../shared/traces/google2011');
 const HAVE = existsSync(TRACE);

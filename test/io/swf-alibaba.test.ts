@@ -1,6 +1,6 @@
 /**
- * The SWF and Alibaba 2018 readers read the real shared logs with their
- * PROVENANCE.md counts and hand-checked rows, and skip and count bad lines
+ * The SWF and Alibaba 2018 readers read the real logs (outside the
+ * repository; skipped without them) with their published counts and hand-checked rows, and skip and count bad lines
  * of seeded generated files.
  */
 import { describe, expect, it, afterAll } from 'vitest';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { TaskTable } from '../../src/model/tasks.ts';
 import { syntheticUsage, WINDOW_US } from '../../src/io/synthetic-usage.ts';
-import { FIT } from '../../src/io/fit/params.ts';
+import { FIT } from '../../src/io/fitted-params.ts';
 import { Rng } from '../../src/rng.ts';
 
 const START = 600e6;

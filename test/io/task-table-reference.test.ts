@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readTaskEvents } from '../../src/io/google.ts';
+import { readTaskEvents } from '../../src/io/google/task-events.ts';
 
 const TE = join(import.meta.dirname, '../../../shared/traces/google2011/task_events/part-00000-of-00500.csv.gz');
 const HAVE = existsSync(TE);

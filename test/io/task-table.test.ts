@@ -6,8 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { TaskIds, TaskTableBuilder, TRACE_START } from '../../src/io/google.ts';
-import type { ColumnBatch } from '../../src/io/csv.ts';
+import { TaskIds } from '../../src/io/google/task-ids.ts';
+import { TaskTableBuilder } from '../../src/io/google/task-table-builder.ts';
+import { TRACE_START } from '../../src/io/google/schema.ts';
+import type { ColumnBatch } from '../../src/io/csv/spec.ts';
 
 type Ev = [time: number, job: number, index: number, type: number, cpu?: number, mem?: number];
 

@@ -1,7 +1,7 @@
 // On the real task_events sample in ../shared/traces (skipped when the folder is absent).
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readGoogleTrace } from '../../src/io/google.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import { mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';

@@ -6,7 +6,7 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import { readGoogleTrace } from '../../io/google.ts';
+import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { invalid } from '../../runner/checks.ts';
 import type { ReplayParams } from './types.ts';

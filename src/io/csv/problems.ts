@@ -1,0 +1,60 @@
+/**
+ * Accounting of skipped input: a {@link Problems} collector counts bad lines
+ * and corrupt gzip files and keeps the first positions (or throws at the
+ * first one in strict mode); {@link ReadSummary} is what a reader reports of
+ * it with its files and rows.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+
+/** How many positions of bad input a summary keeps. */
+export const MAX_PROBLEMS = 10;
+
+/** Counts skipped input and keeps the first positions as `file:line: reason`. */
+export class Problems {
+  /** Lines skipped (bad lines, plus the partial line lost in a corrupt gzip). */
+  skipped = 0;
+  /** Files cut short by a corrupt or truncated gzip. */
+  corruptFiles = 0;
+  /** The first {@link MAX_PROBLEMS} problems, `file:line: reason`. */
+  readonly first: string[] = [];
+  /** `strict`: throw at the first problem instead of counting it. */
+  constructor(readonly strict = false) {}
+
+  /** Records a bad line; throws `PARSE_ERROR` in strict mode. */
+  badLine(file: string, line: number, reason: string): void {
+    const msg = `${file}:${line}: ${reason}`;
+    if (this.strict) throw new FairfitError('PARSE_ERROR', msg, { file, line });
+    this.skipped++;
+    if (this.first.length < MAX_PROBLEMS) this.first.push(msg);
+  }
+
+  /** Records a corrupt/truncated gzip; throws `CORRUPT_INPUT` in strict mode. */
+  corrupt(file: string, line: number, reason: string, cause?: unknown): void {
+    const msg = `${file}:${line}: corrupt or truncated gzip (${reason}); rows before this line are kept`;
+    if (this.strict) throw new FairfitError('CORRUPT_INPUT', `${file}: corrupt or truncated gzip after line ${line - 1}: ${reason}`, { file, line }, { cause });
+    this.corruptFiles++;
+    this.skipped++;
+    if (this.first.length < MAX_PROBLEMS) this.first.push(msg);
+  }
+}
+
+/** What a read skipped and where, plus the count of corrupt files. */
+export interface ReadSummary {
+  /** Files read, in order. */
+  files: string[];
+  /** Valid rows read (all tables). */
+  rows: number;
+  /** Lines skipped (bad lines and lines lost to a corrupt gzip). */
+  skipped: number;
+  /** The first problems, `file:line: reason`. */
+  firstProblems: string[];
+  /** Files cut short by a corrupt or truncated gzip (their earlier rows are kept). */
+  corruptFiles?: number;
+}
+
+/** The {@link ReadSummary} of `files` (`rows` valid rows) with the problems counted so far. */
+export function readSummary(files: string[], rows: number, p: Problems): ReadSummary {
+  return { files, rows, skipped: p.skipped, firstProblems: [...p.first], corruptFiles: p.corruptFiles };
+}

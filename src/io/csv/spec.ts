@@ -1,0 +1,62 @@
+/**
+ * The description of a CSV file format that every trace reader passes to the
+ * CSV layer: what each field is ({@link FieldKind}, {@link FieldSpec},
+ * {@link CsvSpec}), the shape of the parsed output ({@link ColumnBatch}) and
+ * the options every reader shares ({@link ReadOptions}).
+ *
+ * @module
+ */
+
+/** What to do with one CSV field. */
+export const FieldKind = {
+  /** Ignore the content (the field must still be present). */
+  Skip: 0,
+  /** Decimal number (integer, fraction, exponent); empty = NaN. */
+  Number: 1,
+  /** Opaque string (e.g. a base64 hash): kept as a 53-bit hash of its bytes; empty = NaN. */
+  Hash: 2,
+  /** Identifier with a non-numeric prefix, e.g. `m_1932` (Alibaba): the number of its trailing digits; empty = NaN. */
+  Id: 3,
+} as const;
+/** One of the {@link FieldKind} values. */
+export type FieldKind = (typeof FieldKind)[keyof typeof FieldKind];
+
+/** One field of a {@link CsvSpec}. */
+export interface FieldSpec {
+  /** Name used in batches and messages. */
+  name: string;
+  /** How the field is parsed. */
+  kind: FieldKind;
+  /** An empty value makes the line bad. */
+  required?: boolean;
+}
+
+/** Column layout of one file format. */
+export interface CsvSpec {
+  /** Format name for messages, e.g. "task_events". */
+  format: string;
+  /** The fields of a line, in order. */
+  fields: FieldSpec[];
+  /** Field separator byte: ',' (default) or 'whitespace' (runs of spaces/tabs, as in SWF). */
+  separator?: ',' | 'whitespace';
+  /** Lines starting with this byte are comments (SWF: ';'). */
+  comment?: string;
+}
+
+/** A batch of parsed rows: `cols[name][i]` is field `name` of row `i`, for i < rows. */
+export interface ColumnBatch {
+  /** Number of valid rows in the batch (the arrays may be longer). */
+  rows: number;
+  /** One Float64Array per Number/Hash field, by field name. */
+  cols: Record<string, Float64Array>;
+  /** File the rows come from. */
+  file: string;
+}
+
+/** Options shared by every reader. */
+export interface ReadOptions {
+  /** Stop at the first bad line with `PARSE_ERROR` (`CORRUPT_INPUT` for broken gzip). Default false. */
+  strict?: boolean;
+  /** Rows per batch (default 65,536). */
+  batchRows?: number;
+}

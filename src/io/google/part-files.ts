@@ -1,0 +1,43 @@
+/**
+ * The files of one Google 2011 table (a file, or a folder of `part-*` files
+ * as the trace is published) and their raw column batches, in order: what
+ * every single-table reader starts from.
+ *
+ * @module
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FairfitError } from '../../errors.ts';
+import type { Problems } from '../csv/problems.ts';
+import { readCsvBatches } from '../csv/read-batches.ts';
+import type { ColumnBatch, CsvSpec, ReadOptions } from '../csv/spec.ts';
+
+/** Options of the single-table readers. */
+export interface GoogleReadOptions extends ReadOptions {
+  /** Read at most this many part files (default all). */
+  parts?: number;
+}
+
+/**
+ * The files of one table: `path` itself when it is a file, else the
+ * `part-*` files of the folder in name order. Throws `FILE_NOT_FOUND`.
+ */
+export function partFiles(path: string, limit?: number): string[] {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file or folder`, { file: path });
+  }
+  if (st.isFile()) return [path];
+  const names = readdirSync(path)
+    .filter((n) => n.startsWith('part-') && /\.csv(\.gz)?$/.test(n))
+    .sort();
+  if (names.length === 0) throw new FairfitError('FILE_NOT_FOUND', `${path}: no part-*.csv or part-*.csv.gz files`, { file: path });
+  return names.slice(0, limit ?? names.length).map((n) => join(path, n));
+}
+
+/** Raw column batches of every file of a table, in order. */
+export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[]): AsyncGenerator<ColumnBatch> {
+  for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts);
+}

@@ -1,0 +1,82 @@
+/**
+ * The task-identity hash table of the Google readers: (job ID, task index)
+ * → dense task id, so that `task_usage` rows join the task table by array
+ * index instead of by a Map of pairs.
+ *
+ * @module
+ */
+import { F64Column, I32Column } from '../columns.ts';
+
+/**
+ * (job ID, task index) → dense id in order of first appearance: an
+ * open-addressing hash table over typed arrays (no Map, no per-task object),
+ * exact for any float64 job ID and task index (keys are compared, not just
+ * hashed).
+ */
+export class TaskIds {
+  private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
+  private mask = (1 << 12) - 1;
+  private readonly keyIndex = new F64Column();
+  /** Job ID of each dense id (growable column; `data.subarray(0, count)` is valid). */
+  readonly jobId = new F64Column();
+  /** Task index of each dense id. */
+  readonly taskIndex = new I32Column();
+  /** Number of tasks. */
+  get count(): number {
+    return this.jobId.length;
+  }
+  private static hash(job: number, index: number): number {
+    const hi = (job / 4294967296) | 0;
+    let h = Math.imul((job >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+    h ^= Math.imul(index | 0, 0xc2b2ae35) ^ (h >>> 15);
+    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
+    return h ^ (h >>> 16);
+  }
+  /** Dense id of the pair, or -1. */
+  get(job: number, index: number): number {
+    const slots = this.slots;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    let s = TaskIds.hash(job, index) & this.mask;
+    for (;;) {
+      const id = slots[s]!;
+      if (id < 0) return -1;
+      if (jobs[id] === job && idx[id] === index) return id;
+      s = (s + 1) & this.mask;
+    }
+  }
+  /** Dense id of the pair, adding it when new. */
+  intern(job: number, index: number): number {
+    const slots = this.slots;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    let s = TaskIds.hash(job, index) & this.mask;
+    for (;;) {
+      const id = slots[s]!;
+      if (id < 0) break;
+      if (jobs[id] === job && idx[id] === index) return id;
+      s = (s + 1) & this.mask;
+    }
+    const n = this.count;
+    slots[s] = n;
+    this.jobId.push(job);
+    this.keyIndex.push(index);
+    this.taskIndex.push(index);
+    if (2 * (n + 1) > slots.length) this.rehash();
+    return n;
+  }
+  private rehash(): void {
+    const size = this.slots.length * 2;
+    const slots = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    const jobs = this.jobId.data;
+    const idx = this.keyIndex.data;
+    for (let id = 0; id < this.count; id++) {
+      let s = TaskIds.hash(jobs[id]!, idx[id]!) & mask;
+      while (slots[s]! >= 0) s = (s + 1) & mask;
+      slots[s] = id;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}

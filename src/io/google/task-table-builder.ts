@@ -1,0 +1,185 @@
+/**
+ * The task table of a Google 2011 trace, derived from its `task_events` in
+ * one streaming pass ({@link TaskTableBuilder}): requests, priority, run time,
+ * resubmissions. How each column is derived from the events is written in
+ * docs/model.md.
+ *
+ * @module
+ */
+import type { TaskTable } from '../../model/tasks.ts';
+import { F64Column, I32Column } from '../columns.ts';
+import type { ColumnBatch } from '../csv/spec.ts';
+import { TRACE_START, traceTime } from './schema.ts';
+import { TaskIds } from './task-ids.ts';
+
+/** Extra per-task columns the reader derives (optional fields of {@link TaskTable}). */
+export interface TaskExtras {
+  /** Dense user id (from the hashed user name), -1 when unknown. */
+  user: Int32Array;
+  /** Number of SCHEDULE events (runs) of the task in the window. */
+  runs: Int32Array;
+  /** Last event type seen (0–8). */
+  lastEvent: Int32Array;
+  /** First SCHEDULE time, µs (NaN when never scheduled). */
+  firstSchedule: Float64Array;
+}
+
+/**
+ * Incremental task-table builder over `task_events` batches: one pass, state
+ * in growable typed arrays, O(tasks) memory whatever the number of events.
+ */
+export class TaskTableBuilder {
+  /** The dense-id map (join task_usage rows with it). */
+  readonly ids = new TaskIds();
+  private submit = new F64Column();
+  private duration = new F64Column();
+  private runStart = new F64Column();
+  private firstSchedule = new F64Column();
+  private cpu = new F64Column();
+  private mem = new F64Column();
+  private priority = new I32Column();
+  private sclass = new I32Column();
+  private user = new I32Column();
+  private runs = new I32Column();
+  private last = new I32Column();
+  private readonly users = new Map<number, number>();
+  /** Scratch: the dense id of each row of the batch being applied. */
+  private rowIds = new Int32Array(0);
+  /** Events applied. */
+  events = 0;
+  /** Largest finite event time (after mapping 0 → start). */
+  lastTime: number;
+  /** `start`: where time-0 events are placed (the trace start). */
+  constructor(readonly start = TRACE_START) {
+    this.lastTime = start;
+  }
+
+  /** Applies one batch of raw `task_events` columns, in file order. */
+  add(b: ColumnBatch): void {
+    const n = b.rows;
+    const time = b.cols.time!;
+    const job = b.cols.jobId!;
+    const idx = b.cols.taskIndex!;
+    const ev = b.cols.eventType!;
+    const usr = b.cols.user!;
+    const cls = b.cols.schedulingClass!;
+    const pri = b.cols.priority!;
+    const cpuR = b.cols.cpuRequest!;
+    const memR = b.cols.memRequest!;
+    // Pass 1: the dense id of every row, new tasks created in order of first appearance.
+    if (this.rowIds.length < n) this.rowIds = new Int32Array(n);
+    const rowId = this.rowIds;
+    for (let i = 0; i < n; i++) {
+      const id = this.ids.intern(job[i]!, idx[i]!);
+      if (id === this.submit.length) this.newTask(pri[i]!);
+      rowId[i] = id;
+    }
+    // Pass 2: the events in file order, on local arrays (no column grows any more in this batch).
+    const submit = this.submit.data;
+    const duration = this.duration.data;
+    const runStart = this.runStart.data;
+    const firstSchedule = this.firstSchedule.data;
+    const cpu = this.cpu.data;
+    const mem = this.mem.data;
+    const sclass = this.sclass.data;
+    const user = this.user.data;
+    const runs = this.runs.data;
+    const last = this.last.data;
+    const start = this.start;
+    let lastTime = this.lastTime;
+    for (let i = 0; i < n; i++) {
+      const id = rowId[i]!;
+      const t = traceTime(time[i]!, start);
+      if (t !== Number.POSITIVE_INFINITY && t > lastTime) lastTime = t;
+      const e = ev[i]!;
+      const c = cpuR[i]!;
+      if (c === c && cpu[id]! !== cpu[id]!) cpu[id] = c;
+      const m = memR[i]!;
+      if (m === m && mem[id]! !== mem[id]!) mem[id] = m;
+      const k = cls[i]!;
+      if (k === k && sclass[id] === -1) sclass[id] = k;
+      const u = usr[i]!;
+      if (u === u && user[id] === -1) {
+        let uid = this.users.get(u);
+        if (uid === undefined) this.users.set(u, (uid = this.users.size));
+        user[id] = uid;
+      }
+      if (submit[id]! !== submit[id]!) submit[id] = t; // first event of any kind; SUBMIT normally
+      if (e === 1) {
+        // SCHEDULE: a second SCHEDULE without a terminal event closes the previous run.
+        const rs = runStart[id]!;
+        if (rs === rs) duration[id]! += t - rs;
+        runStart[id] = t;
+        if (firstSchedule[id]! !== firstSchedule[id]!) firstSchedule[id] = t;
+        runs[id]!++;
+      } else if (e >= 2 && e <= 6) {
+        const rs = runStart[id]!;
+        if (rs === rs) {
+          // A terminal event "after the trace" ends the run at the window end (closed in build()).
+          if (t !== Number.POSITIVE_INFINITY) {
+            duration[id]! += t - rs;
+            runStart[id] = Number.NaN;
+          }
+        }
+      }
+      last[id] = e;
+    }
+    this.lastTime = lastTime;
+    this.events += n;
+  }
+
+  private newTask(priority: number): void {
+    this.submit.push(Number.NaN);
+    this.duration.push(0);
+    this.runStart.push(Number.NaN);
+    this.firstSchedule.push(Number.NaN);
+    this.cpu.push(Number.NaN);
+    this.mem.push(Number.NaN);
+    this.priority.push(priority);
+    this.sclass.push(-1);
+    this.user.push(-1);
+    this.runs.push(0);
+    this.last.push(-1);
+  }
+
+  /**
+   * The task table over the window [start, end]: a task still running at
+   * `end` runs until `end`; a task without any request gets 0 (counted in
+   * `missingRequests`).
+   */
+  build(end = this.lastTime): { tasks: TaskTable & Partial<TaskExtras>; missingRequests: number } {
+    const n = this.ids.count;
+    const duration = this.duration.toArray();
+    const runStart = this.runStart.data;
+    const cpu = this.cpu.toArray();
+    const mem = this.mem.toArray();
+    let missingRequests = 0;
+    for (let i = 0; i < n; i++) {
+      const rs = runStart[i]!;
+      if (rs === rs && end > rs) duration[i]! += end - rs;
+      if (cpu[i]! !== cpu[i]! || mem[i]! !== mem[i]!) missingRequests++;
+      if (cpu[i]! !== cpu[i]!) cpu[i] = 0;
+      if (mem[i]! !== mem[i]!) mem[i] = 0;
+    }
+    const sclass = this.sclass.toArray();
+    for (let i = 0; i < n; i++) if (sclass[i]! < 0) sclass[i] = 0;
+    return {
+      tasks: {
+        count: n,
+        jobId: this.ids.jobId.toArray(),
+        taskIndex: this.ids.taskIndex.toArray(),
+        submit: this.submit.toArray(),
+        duration,
+        cpuRequest: cpu,
+        memRequest: mem,
+        priority: this.priority.toArray(),
+        schedulingClass: sclass,
+        user: this.user.toArray(),
+        runs: this.runs.toArray(),
+        lastEvent: this.last.toArray(),
+        firstSchedule: this.firstSchedule.toArray(),
+      },
+      missingRequests,
+    };
+  }
+}
