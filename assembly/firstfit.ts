@@ -9,7 +9,7 @@
 // full, instead of a scan over all of them.
 //
 // State: a `Matcher` struct (layout in assembly/layouts.ts, described in
-// src/kernels/layouts.ts) in linear memory; every export takes its address, so
+// src/kernels/kernel-layouts.ts) in linear memory; every export takes its address, so
 // one instance can hold several matchers beside other engine state. Each
 // export first copies the struct into the module globals below (`bindMatcher`): they
 // are a per-call register cache for the hot loops, never state kept between

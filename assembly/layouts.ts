@@ -1,6 +1,6 @@
 // Memory layouts, enumerations and constants shared with TypeScript.
-// Rendered by scripts/layouts.ts from the descriptions in src/kernels/layouts.ts
-// and src/systems/giantvm/layout.ts: edit those, then run `npm run layouts`.
+// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts
+// and src/systems/giantvm/replay-layouts.ts: edit those, then run `npm run layouts`.
 // Struct fields are byte offsets: load<T>(ptr, Struct.field).
 
 /** State of one sorted first-fit matcher (src/kernels/firstfit.ts). */
@@ -85,7 +85,7 @@ export namespace TaskState {
   export const COUNT: i32 = 4;
 }
 
-/** One GiantVM replay: counts, parameters, column addresses, cursor (src/systems/giantvm/layout.ts). */
+/** One GiantVM replay: counts, parameters, column addresses, cursor (src/systems/giantvm/replay-layouts.ts). */
 export namespace Replay {
   export const tasks: usize = 0; // i32
   export const machines: usize = 4; // i32

@@ -6,7 +6,7 @@
 //
 // Memory: dataGB f64[n], user i32[n], rounds i32[n], running i32[users],
 // params a PriorityParams struct (assembly/layouts.ts, described in
-// src/kernels/layouts.ts), out f64[n] (unspecified when the status is not 0),
+// src/kernels/kernel-layouts.ts), out f64[n] (unspecified when the status is not 0),
 // pen f64[max(users, 1)] scratch.
 import { checkNonNeg, setErrorIndex } from './error';
 import { PriorityParams } from './layouts';

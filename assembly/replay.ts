@@ -20,7 +20,7 @@
 // order so it equals the reference's from-scratch sums bit for bit.
 //
 // State: a `Replay` struct (layout in assembly/layouts.ts, described in
-// src/systems/giantvm/layout.ts) holds the counts, parameters, column
+// src/systems/giantvm/replay-layouts.ts) holds the counts, parameters, column
 // addresses and the cursor between calls; every export takes its address.
 // Each export first copies the struct into the module globals below
 // (`bindReplay`), a per-call register cache for the hot loops, and writes the

@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GINI, MATCHER, PLACE_ALL, PRIORITY_PARAMS, TASK_SIZE } from '../src/kernels/layouts.ts';
-import { REPLAY_LAYOUTS } from '../src/systems/giantvm/layout.ts';
+import { GINI, MATCHER, PLACE_ALL, PRIORITY_PARAMS, TASK_SIZE } from '../src/kernels/kernel-layouts.ts';
+import { REPLAY_LAYOUTS } from '../src/systems/giantvm/replay-layouts.ts';
 import { renderAssembly, type Layout } from '../src/wasm/layout.ts';
 
 /** Every description, in the order of the rendered file. */
@@ -22,8 +22,8 @@ export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', 
 export function renderLayouts(): string {
   const head = [
     '// Memory layouts, enumerations and constants shared with TypeScript.',
-    '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/layouts.ts',
-    '// and src/systems/giantvm/layout.ts: edit those, then run `npm run layouts`.',
+    '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts',
+    '// and src/systems/giantvm/replay-layouts.ts: edit those, then run `npm run layouts`.',
     '// Struct fields are byte offsets: load<T>(ptr, Struct.field).',
   ].join('\n');
   return `${head}\n\n${LAYOUTS.map(renderAssembly).join('\n\n')}\n`;

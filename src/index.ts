@@ -14,7 +14,7 @@ export { wasmModule, type WasmBuild } from './wasm/module.ts';
 export { gini } from './kernels/gini.ts';
 export { giniReference } from './reference/gini.ts';
 export { capacityWeights, type CapacityWeightOptions } from './kernels/capacity.ts';
-export type { NodeSpec, NodeColumns } from './kernels/columns.ts';
+export type { NodeSpec, NodeColumns } from './kernels/node-columns.ts';
 export { capacityWeightsReference } from './reference/capacity.ts';
 export { recomputePriorities, PriorityTable } from './kernels/priority.ts';
 export type { PriorityParams, PriorityColumns } from './kernels/priority-params.ts';

@@ -5,7 +5,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
-import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from './columns.ts';
+import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from './node-columns.ts';
 import { throwStatus } from './status.ts';
 
 /** Options of {@link capacityWeights}. */

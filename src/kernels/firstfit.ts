@@ -12,7 +12,7 @@ import {
   demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
   type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
 } from './firstfit-setup.ts';
-import { MATCHER, PLACE_ALL, TASK_SIZE } from './layouts.ts';
+import { MATCHER, PLACE_ALL, TASK_SIZE } from './kernel-layouts.ts';
 import { throwStatus } from './status.ts';
 
 export type { DemandColumns, GangResult, MatcherNode, MatcherOptions, Placement, TaskSize, UnplacedReason } from './firstfit-setup.ts';
@@ -33,7 +33,7 @@ export interface DemandBatch {
  * A sorted first-fit matcher over D-dimensional nodes. A small task takes the
  * weakest node (lowest capacity weight) whose residual fits in every dimension,
  * a large task the strongest one. Its state is a struct in WebAssembly memory
- * (`Matcher` in `src/kernels/layouts.ts`), in its own instance or in an
+ * (`Matcher` in `src/kernels/kernel-layouts.ts`), in its own instance or in an
  * engine's shared {@link Core}. {@link close} it, or declare it with `using`.
  *
  * @example

@@ -6,7 +6,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
-import { GINI } from './layouts.ts';
+import { GINI } from './kernel-layouts.ts';
 import { throwStatus } from './status.ts';
 
 /**

@@ -10,7 +10,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import { Core, Views, withScratch } from '../wasm/module.ts';
-import { PRIORITY_PARAMS } from './layouts.ts';
+import { PRIORITY_PARAMS } from './kernel-layouts.ts';
 import { priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
 import { throwStatus } from './status.ts';
 

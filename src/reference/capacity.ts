@@ -5,7 +5,7 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../errors.ts';
-import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from '../kernels/columns.ts';
+import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from '../kernels/node-columns.ts';
 import type { CapacityWeightOptions } from '../kernels/capacity.ts';
 
 /** Reference twin of {@link capacityWeights}. */

@@ -1,7 +1,7 @@
 /**
  * The typed ABI of the WebAssembly core: every export of `assembly/index.ts`
  * with its parameter types. Pointers are byte offsets into `memory`; layouts
- * are described in `src/kernels/layouts.ts` and `src/systems/giantvm/layout.ts`
+ * are described in `src/kernels/kernel-layouts.ts` and `src/systems/giantvm/replay-layouts.ts`
  * (rendered into `assembly/layouts.ts`) and documented in `docs/abi.md`.
  * `test/wasm/abi.test.ts` checks this list against the release build.
  *

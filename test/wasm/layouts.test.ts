@@ -7,8 +7,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ASSEMBLY_LAYOUTS, LAYOUTS, renderLayouts } from '../../scripts/layouts.ts';
-import { GINI } from '../../src/kernels/layouts.ts';
-import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from '../../src/systems/giantvm/layout.ts';
+import { GINI } from '../../src/kernels/kernel-layouts.ts';
+import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from '../../src/systems/giantvm/replay-layouts.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { struct } from '../../src/wasm/layout.ts';
 import { Core } from '../../src/wasm/module.ts';

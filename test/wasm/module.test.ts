@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Core, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
 import { FairfitError } from '../../src/errors.ts';
-import { MATCHER } from '../../src/kernels/layouts.ts';
+import { MATCHER } from '../../src/kernels/kernel-layouts.ts';
 
 describe('the WebAssembly module is compiled once and shared', () => {
   it('every call gets the same compiled Module; each Core has its own memory', () => {

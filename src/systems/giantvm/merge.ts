@@ -7,15 +7,15 @@
  */
 import { FairfitError } from '../../errors.ts';
 import { slots } from '../../wasm/layout.ts';
-import { CELL_ACC, CELL_POINT } from './layout.ts';
+import { CELL_ACC, CELL_POINT } from './replay-layouts.ts';
 import type { PreparedReplay } from './prepare.ts';
 import type { RunMetrics, RunResult } from './types.ts';
 
-/** Slots of the per-cell accumulators (`CellAcc` of `./layout.ts`). */
+/** Slots of the per-cell accumulators (`CellAcc` of `./replay-layouts.ts`). */
 export const ACC = slots(CELL_ACC);
 /** Accumulators per cell. */
 export const NA = CELL_ACC.size / 8;
-/** Slots of the per-cell, per-point accumulators (`CellPoint` of `./layout.ts`). */
+/** Slots of the per-cell, per-point accumulators (`CellPoint` of `./replay-layouts.ts`). */
 export const PT = slots(CELL_POINT);
 /** Accumulators per cell and point. */
 export const NPT = CELL_POINT.size / 8;

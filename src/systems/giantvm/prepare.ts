@@ -13,7 +13,7 @@ import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
-import { MACHINE_EVENT } from './layout.ts';
+import { MACHINE_EVENT } from './replay-layouts.ts';
 import type { PolicyName, ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
@@ -53,7 +53,7 @@ export interface PreparedWindows {
   mai: Float64Array;
 }
 
-/** Machine events, sorted by tick (types: `MACHINE_EVENT` codes of `./layout.ts`; cap NaN = keep). */
+/** Machine events, sorted by tick (types: `MACHINE_EVENT` codes of `./replay-layouts.ts`; cap NaN = keep). */
 export interface PreparedEvents {
   tick: Int32Array;
   machine: Int32Array;

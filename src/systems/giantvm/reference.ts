@@ -18,7 +18,7 @@ import { Rng } from '../../rng.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { finalizeRun, ACC, NA, NPT, PT, type PartialRun } from './merge.ts';
 import { prepareReplay } from './prepare.ts';
-import { MACHINE_EVENT } from './layout.ts';
+import { MACHINE_EVENT } from './replay-layouts.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
 interface Window { end: number; cpu: number; mem: number; maxCpu: number; mai: number }

@@ -8,10 +8,10 @@
  */
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
-import { GINI } from '../../kernels/layouts.ts';
+import { GINI } from '../../kernels/kernel-layouts.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
 import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
-import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './layout.ts';
+import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
 import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
