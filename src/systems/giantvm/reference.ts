@@ -17,7 +17,8 @@ import { giniReference } from '../../reference/gini.ts';
 import { Rng } from '../../rng.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { finalizeRun, ACC, NA, NPT, PT, type PartialRun } from './merge.ts';
-import { prepareReplay } from './prepare.ts';
+import { prepareReplay, type PreparedReplay } from './prepare.ts';
+import type { ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
@@ -66,20 +67,18 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
   // The prepared form is used only for its resolved parameters, time grid and
   // machine events; tasks, draws and usage windows are rebuilt from the input here.
   const prep = prepareReplay(input, params);
+  const run = new ReferenceReplay(prep, readTasks(input, prep));
+  for (let k = 0; k < prep.ticks; k++) run.step(k);
+  return finalizeRun(prep, [run.part()], giniReference);
+}
+
+/** Usage windows per task, in time order (ends made non-decreasing), from the mode's usage table. */
+function windowLists(input: ReplayInput, prep: PreparedReplay): Window[][] {
   const p = prep.params;
-  const { start, end, tick, ticks, sampleEvery, points: P, machines: M, cellSize: cs, cells: C } = prep;
-  const policy = p.policy;
-  const sorted = policy === 'cpu_request' || policy === 'cpu_usage' || policy === 'mem_usage' || policy === 'cpu_usage_desc' || policy === 'cache_misses';
-  const oc = p.overcommit;
-
-  const machines: Machine[] = [];
-  for (let m = 0; m < M; m++) machines.push(new Machine(prep.machineCap[m]!, prep.machineUp[m] === 1));
-
-  // Usage windows per task.
   const tasksIn = input.tasks;
   let table: UsageTable | undefined;
   if (p.usage === 'trace') table = input.usage;
-  else if (p.usage === 'synthetic') table = syntheticUsage(tasksIn, { seed: p.seed, start, end });
+  else if (p.usage === 'synthetic') table = syntheticUsage(tasksIn, { seed: p.seed, start: prep.start, end: prep.end });
   const lists: Window[][] = [];
   for (let i = 0; i < tasksIn.count; i++) lists.push([]);
   if (table) {
@@ -91,6 +90,15 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
       list.push({ end: Math.max(prevEnd, table.end[r]!), cpu: table.cpu[r]!, mem: table.mem[r]!, maxCpu: Number.isNaN(mx) ? table.cpu[r]! : mx, mai: table.mai[r]! });
     }
   }
+  return lists;
+}
+
+/** The tasks that arrive in the window, one machine draw per input task, sorted by arrival tick (stable). */
+function readTasks(input: ReplayInput, prep: PreparedReplay): Task[] {
+  const p = prep.params;
+  const { start, end, tick, machines: M } = prep;
+  const tasksIn = input.tasks;
+  const lists = windowLists(input, prep);
   const rng = new Rng(p.seed);
   const all: Task[] = [];
   const lastEvent = (tasksIn as { lastEvent?: Int32Array }).lastEvent;
@@ -110,58 +118,91 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
     all.push(new Task(machine, submitTick, sub, work, req, tasksIn.priority[i]!, windows));
   }
   all.sort((a, b) => a.submitTick - b.submitTick); // stable: task order within a tick
+  return all;
+}
 
-  const cellAcc = new Float64Array(C * NA);
-  const cellPt = new Float64Array(C * P * NPT);
-  const machPt = new Float64Array(M * P);
-  const acc = (c: number, s: number, v: number): void => { cellAcc[c * NA + s] = cellAcc[c * NA + s]! + v; };
-  const accPt = (c: number, point: number, s: number, v: number): void => { const x = (c * P + point) * NPT + s; cellPt[x] = cellPt[x]! + v; };
-  const cellOf = (m: number): number => Math.floor(m / cs);
-  const cellMachines = (c: number): number[] => {
+/** Candidates before others: NaN last, ascending (or descending) otherwise. */
+const before = (a: number, b: number, desc: boolean): boolean => (b !== b ? a === a : desc ? a > b : a < b);
+
+/** The cluster of one reference replay, advanced tick by tick in the kernel's seven steps. */
+class ReferenceReplay {
+  private readonly machines: Machine[] = [];
+  private readonly cellAcc: Float64Array;
+  private readonly cellPt: Float64Array;
+  private readonly machPt: Float64Array;
+  private readonly p: ResolvedParams;
+  private readonly sorted: boolean;
+  private next = 0;
+  private nextEvent = 0;
+
+  constructor(private readonly prep: PreparedReplay, private readonly all: Task[]) {
+    this.p = prep.params;
+    const policy = this.p.policy;
+    this.sorted = policy === 'cpu_request' || policy === 'cpu_usage' || policy === 'mem_usage' || policy === 'cpu_usage_desc' || policy === 'cache_misses';
+    for (let m = 0; m < prep.machines; m++) this.machines.push(new Machine(prep.machineCap[m]!, prep.machineUp[m] === 1));
+    this.cellAcc = new Float64Array(prep.cells * NA);
+    this.cellPt = new Float64Array(prep.cells * prep.points * NPT);
+    this.machPt = new Float64Array(prep.machines * prep.points);
+  }
+
+  private acc(c: number, s: number, v: number): void { this.cellAcc[c * NA + s] = this.cellAcc[c * NA + s]! + v; }
+  private accPt(c: number, point: number, s: number, v: number): void { const x = (c * this.prep.points + point) * NPT + s; this.cellPt[x] = this.cellPt[x]! + v; }
+  private cellOf(m: number): number { return Math.floor(m / this.prep.cellSize); }
+  private cellMachines(c: number): number[] {
+    const cs = this.prep.cellSize;
     const out: number[] = [];
-    for (let m = c * cs; m < Math.min(c * cs + cs, M); m++) out.push(m);
+    for (let m = c * cs; m < Math.min(c * cs + cs, this.prep.machines); m++) out.push(m);
     return out;
-  };
-  const targetOf = (m: number): number => {
+  }
+  /** The machine a task headed for `m` is queued on: m if up, else the next up machine of its cell, else -1. */
+  private targetOf(m: number): number {
+    const { machines } = this;
     if (machines[m]!.up) return m;
-    const base = cellOf(m) * cs;
-    const size = Math.min(cs, M - base);
+    const cs = this.prep.cellSize;
+    const base = this.cellOf(m) * cs;
+    const size = Math.min(cs, this.prep.machines - base);
     for (let j = 1; j < size; j++) { const mm = base + ((m - base + j) % size); if (machines[mm]!.up) return mm; }
     return -1;
-  };
-  const migratable = (task: Task, t: number): boolean => task.priority < 2 && task.windowAt(t).maxCpu < 0.025;
-  const keyOf = (task: Task, t: number): number => {
+  }
+  private keyOf(task: Task, t: number): number {
     const w = task.windowAt(t);
+    const policy = this.p.policy;
     if (policy === 'cpu_request') return task.req;
     if (policy === 'cpu_usage' || policy === 'cpu_usage_desc') return w.cpu;
     if (policy === 'mem_usage') return w.mem;
     return w.mai; // cache_misses
+  }
 
-  };
-  const before = (a: number, b: number, desc: boolean): boolean => (b !== b ? a === a : desc ? a > b : a < b);
-  const move = (task: Task, s: Machine, d: Machine): void => {
-    s.running.splice(s.running.indexOf(task), 1);
-    task.finishV = d.v + (task.finishV - s.v);
-    d.running.push(task);
-    s.changed = true;
-  };
-
-  let next = 0, nextEvent = 0;
-  const ev = prep.events;
-  for (let k = 0; k < ticks; k++) {
+  /** One tick: events, arrivals, admission, usage, rebalancing, metrics and finishes, series point. */
+  step(k: number): void {
+    const { start, tick, sampleEvery, ticks } = this.prep;
     const t = start + k * tick;
-    const tEnd = start + (k + 1) * tick;
     const point = Math.floor(k / sampleEvery);
-    // 1. machine events
-    while (nextEvent < ev.tick.length && ev.tick[nextEvent] === k) {
-      const m = ev.machine[nextEvent]!, ty = ev.type[nextEvent]!, c = ev.cap[nextEvent]!;
+    this.machineEvents(k);
+    this.arrivals(k);
+    this.admission();
+    for (const mc of this.machines) if (mc.up) mc.usage = mc.usageAt(t);
+    if (this.p.policy !== 'no_migration' && k % this.p.interval === 0) {
+      for (let c = 0; c < this.prep.cells; c++) this.rebalanceCell(c, t, point);
+      for (const mc of this.machines) if (mc.up) mc.usage = mc.usageAt(t);
+    }
+    this.account(start + (k + 1) * tick, point);
+    if ((k + 1) % sampleEvery === 0 || k + 1 === ticks) this.endPoint(point);
+  }
+
+  /** 1. Machine events of tick k. */
+  private machineEvents(k: number): void {
+    const ev = this.prep.events;
+    const { machines } = this;
+    while (this.nextEvent < ev.tick.length && ev.tick[this.nextEvent] === k) {
+      const m = ev.machine[this.nextEvent]!, ty = ev.type[this.nextEvent]!, c = ev.cap[this.nextEvent]!;
       const mc = machines[m]!;
-      acc(cellOf(m), ACC.events, 1);
-      nextEvent++;
+      this.acc(this.cellOf(m), ACC.events, 1);
+      this.nextEvent++;
       if (ty === MACHINE_EVENT.code.remove) {
         if (!mc.up) continue;
         mc.up = false;
-        const dest = targetOf(m);
+        const dest = this.targetOf(m);
         const evicted = mc.running;
         mc.running = [];
         for (const task of evicted) { task.rem = task.finishV - mc.v; task.finishV = Infinity; task.state = 'pending'; }
@@ -173,27 +214,35 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
         } else mc.pending.push(...evicted);
         mc.usage = 0;
         mc.changed = false;
-        acc(cellOf(m), ACC.requeued, moved);
+        this.acc(this.cellOf(m), ACC.requeued, moved);
         continue;
       }
       if (c === c) mc.cap = c;
       if (ty === MACHINE_EVENT.code.add) mc.up = true;
       mc.changed = true;
     }
-    // 2. arrivals
-    while (next < all.length && all[next]!.submitTick === k) {
-      const task = all[next++]!;
-      const tgt = targetOf(task.machine);
+  }
+
+  /** 2. Arrivals of tick k, queued on their drawn machine (or the next up one of its cell). */
+  private arrivals(k: number): void {
+    const { all, machines } = this;
+    while (this.next < all.length && all[this.next]!.submitTick === k) {
+      const task = all[this.next++]!;
+      const tgt = this.targetOf(task.machine);
       const m = tgt >= 0 ? tgt : task.machine;
       machines[m]!.pending.push(task);
       machines[m]!.changed = true;
       task.state = 'pending';
-      acc(cellOf(m), ACC.arrived, 1);
-      acc(cellOf(m), ACC.events, 1);
+      this.acc(this.cellOf(m), ACC.arrived, 1);
+      this.acc(this.cellOf(m), ACC.events, 1);
     }
-    // 3. admission (only where something changed: nothing else can fit)
-    for (let m = 0; m < M; m++) {
-      const mc = machines[m]!;
+  }
+
+  /** 3. Admission, only where something changed (nothing else can fit). */
+  private admission(): void {
+    const oc = this.p.overcommit;
+    for (let m = 0; m < this.prep.machines; m++) {
+      const mc = this.machines[m]!;
       if (!mc.up || !mc.changed) continue;
       mc.changed = false;
       let req = 0;
@@ -206,97 +255,120 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
           req += a;
           task.finishV = mc.v + task.rem;
           task.state = 'running';
-          acc(cellOf(m), ACC.started, 1);
-          acc(cellOf(m), ACC.events, 1);
+          this.acc(this.cellOf(m), ACC.started, 1);
+          this.acc(this.cellOf(m), ACC.events, 1);
         } else still.push(task);
       }
       mc.pending = still;
     }
-    // 4. usage
-    for (const mc of machines) if (mc.up) mc.usage = mc.usageAt(t);
-    // 5. rebalancing
-    if (policy !== 'no_migration' && k % p.interval === 0) {
-      for (let c = 0; c < C; c++) {
-        const up = cellMachines(c).filter((m) => machines[m]!.up);
-        if (up.length === 0) continue;
-        const byLoad = [...up].sort((a, b) => machines[a]!.usage - machines[b]!.usage || a - b);
-        const f = byLoad[0]!, g = byLoad.length > 1 ? byLoad[1]! : -1;
-        const F = machines[f]!;
-        let lf = F.usage;
-        if (policy === 'coarse_grained') {
-          for (const s of up) {
-            if (s === f) continue;
-            const S = machines[s]!;
-            const ls = S.usage;
-            const cand = S.running.filter((task) => migratable(task, t));
-            if (cand.length === 0) continue;
-            let diff = 0;
-            for (const task of cand) diff += task.windowAt(t).cpu;
-            if (!(diff > 0 && lf + diff <= ls && diff <= 0.8 * ls && lf + diff <= F.cap)) continue;
-            let mem = 0;
-            for (const task of cand) { mem += task.windowAt(t).mem; move(task, S, F); }
-            lf += diff;
-            acc(c, ACC.migMem, mem); acc(c, ACC.migrations, cand.length); acc(c, ACC.migFirst, cand.length); acc(c, ACC.events, cand.length);
-            accPt(c, point, PT.migMem, mem); accPt(c, point, PT.migrations, cand.length); accPt(c, point, PT.migFirst, cand.length);
-          }
-          continue;
-        }
-        if (g < 0) continue;
-        const G = machines[g]!;
-        let lg = G.usage;
-        for (const s of up) {
-          if (s === f || s === g) continue;
-          const S = machines[s]!;
-          const ls = S.usage;
-          const cand = S.running.filter((task) => migratable(task, t));
-          if (cand.length === 0) continue;
-          if (sorted) {
-            const desc = policy === 'cpu_usage_desc';
-            cand.sort((a, b) => {
-              const ka = keyOf(a, t), kb = keyOf(b, t);
-              return before(ka, kb, desc) ? -1 : before(kb, ka, desc) ? 1 : 0;
-            });
-          }
-          const limit = 0.8 * ls;
-          let i = 0, a1 = 0;
-          while (i < cand.length) {
-            const x = cand[i]!.windowAt(t).cpu;
-            if (lf + a1 + x <= ls && lf + a1 + x <= F.cap && a1 + x <= limit) { a1 += x; i++; } else break;
-          }
-          let j = i, a2 = 0;
-          while (j < cand.length) {
-            const x = cand[j]!.windowAt(t).cpu;
-            if (lg + a2 + x <= ls && lg + a2 + x <= G.cap && a1 + a2 + x <= limit) { a2 += x; j++; } else break;
-          }
-          if (a1 > p.minMove) {
-            let mem = 0;
-            for (const task of cand.slice(0, i)) { mem += task.windowAt(t).mem; move(task, S, F); }
-            lf += a1;
-            acc(c, ACC.migMem, mem); acc(c, ACC.migrations, i); acc(c, ACC.migFirst, i); acc(c, ACC.events, i);
-            accPt(c, point, PT.migMem, mem); accPt(c, point, PT.migrations, i); accPt(c, point, PT.migFirst, i);
-          }
-          if (a2 > p.minMove) {
-            let mem = 0;
-            for (const task of cand.slice(i, j)) { mem += task.windowAt(t).mem; move(task, S, G); }
-            lg += a2;
-            acc(c, ACC.migMem, mem); acc(c, ACC.migrations, j - i); acc(c, ACC.migSecond, j - i); acc(c, ACC.events, j - i);
-            accPt(c, point, PT.migMem, mem); accPt(c, point, PT.migrations, j - i); accPt(c, point, PT.migSecond, j - i);
-          }
-        }
-      }
-      for (const mc of machines) if (mc.up) mc.usage = mc.usageAt(t);
+  }
+
+  /** Moves a running task from s to d, keeping its remaining work in d's virtual time. */
+  private move(task: Task, s: Machine, d: Machine): void {
+    s.running.splice(s.running.indexOf(task), 1);
+    task.finishV = d.v + (task.finishV - s.v);
+    d.running.push(task);
+    s.changed = true;
+  }
+
+  /** Books `n` migrations moving `mem` to the first (or second) least-loaded machine. */
+  private bookMoves(c: number, point: number, n: number, mem: number, second: boolean): void {
+    const to = second ? ACC.migSecond : ACC.migFirst;
+    this.acc(c, ACC.migMem, mem); this.acc(c, ACC.migrations, n); this.acc(c, to, n); this.acc(c, ACC.events, n);
+    this.accPt(c, point, PT.migMem, mem); this.accPt(c, point, PT.migrations, n); this.accPt(c, point, second ? PT.migSecond : PT.migFirst, n);
+  }
+
+  /** 5. Rebalancing of one cell: coarse (alg. 4-1) or fine / sorted fine (alg. 4-2, 4-3). */
+  private rebalanceCell(c: number, t: number, point: number): void {
+    const { machines } = this;
+    const up = this.cellMachines(c).filter((m) => machines[m]!.up);
+    if (up.length === 0) return;
+    const byLoad = [...up].sort((a, b) => machines[a]!.usage - machines[b]!.usage || a - b);
+    const f = byLoad[0]!, g = byLoad.length > 1 ? byLoad[1]! : -1;
+    if (this.p.policy === 'coarse_grained') this.coarse(c, t, point, up, f);
+    else if (g >= 0) this.fine(c, t, point, up, f, g);
+  }
+
+  private migratable(task: Task, t: number): boolean {
+    return task.priority < 2 && task.windowAt(t).maxCpu < 0.025;
+  }
+
+  /** Coarse-grained: every other machine's migratable tasks to the least-loaded one, if useful. */
+  private coarse(c: number, t: number, point: number, up: number[], f: number): void {
+    const F = this.machines[f]!;
+    let lf = F.usage;
+    for (const s of up) {
+      if (s === f) continue;
+      const S = this.machines[s]!;
+      const ls = S.usage;
+      const cand = S.running.filter((task) => this.migratable(task, t));
+      if (cand.length === 0) continue;
+      let diff = 0;
+      for (const task of cand) diff += task.windowAt(t).cpu;
+      if (!(diff > 0 && lf + diff <= ls && diff <= 0.8 * ls && lf + diff <= F.cap)) continue;
+      let mem = 0;
+      for (const task of cand) { mem += task.windowAt(t).mem; this.move(task, S, F); }
+      lf += diff;
+      this.bookMoves(c, point, cand.length, mem, false);
     }
-    // 6. metrics, progress, finishes
-    for (let c = 0; c < C; c++) {
-      for (const m of cellMachines(c)) {
-        const mc = machines[m]!;
+  }
+
+  /** Fine-grained (sorted or not): fill the least-loaded machine, then the second, from each other machine. */
+  private fine(c: number, t: number, point: number, up: number[], f: number, g: number): void {
+    const F = this.machines[f]!, G = this.machines[g]!;
+    let lf = F.usage, lg = G.usage;
+    for (const s of up) {
+      if (s === f || s === g) continue;
+      const S = this.machines[s]!;
+      const ls = S.usage;
+      const cand = S.running.filter((task) => this.migratable(task, t));
+      if (cand.length === 0) continue;
+      if (this.sorted) {
+        const desc = this.p.policy === 'cpu_usage_desc';
+        cand.sort((a, b) => {
+          const ka = this.keyOf(a, t), kb = this.keyOf(b, t);
+          return before(ka, kb, desc) ? -1 : before(kb, ka, desc) ? 1 : 0;
+        });
+      }
+      const limit = 0.8 * ls;
+      let i = 0, a1 = 0;
+      while (i < cand.length) {
+        const x = cand[i]!.windowAt(t).cpu;
+        if (lf + a1 + x <= ls && lf + a1 + x <= F.cap && a1 + x <= limit) { a1 += x; i++; } else break;
+      }
+      let j = i, a2 = 0;
+      while (j < cand.length) {
+        const x = cand[j]!.windowAt(t).cpu;
+        if (lg + a2 + x <= ls && lg + a2 + x <= G.cap && a1 + a2 + x <= limit) { a2 += x; j++; } else break;
+      }
+      if (a1 > this.p.minMove) {
+        let mem = 0;
+        for (const task of cand.slice(0, i)) { mem += task.windowAt(t).mem; this.move(task, S, F); }
+        lf += a1;
+        this.bookMoves(c, point, i, mem, false);
+      }
+      if (a2 > this.p.minMove) {
+        let mem = 0;
+        for (const task of cand.slice(i, j)) { mem += task.windowAt(t).mem; this.move(task, S, G); }
+        lg += a2;
+        this.bookMoves(c, point, j - i, mem, true);
+      }
+    }
+  }
+
+  /** 6. Metrics of the tick, progress at cap/usage when overloaded, finishes. */
+  private account(tEnd: number, point: number): void {
+    const tick = this.prep.tick;
+    for (let c = 0; c < this.prep.cells; c++) {
+      for (const m of this.cellMachines(c)) {
+        const mc = this.machines[m]!;
         if (!mc.up) continue;
         const u = mc.usage, cap = mc.cap;
         const used = Math.min(u, cap);
         const over = u > cap ? u - cap : 0;
         const util = cap > 0 ? used / cap : 0;
-        acc(c, ACC.cpu, used); acc(c, ACC.cap, cap); acc(c, ACC.over, over); acc(c, ACC.up, 1);
-        accPt(c, point, PT.cpu, used); accPt(c, point, PT.cap, cap); accPt(c, point, PT.over, over); accPt(c, point, PT.up, 1);
+        this.acc(c, ACC.cpu, used); this.acc(c, ACC.cap, cap); this.acc(c, ACC.over, over); this.acc(c, ACC.up, 1);
+        this.accPt(c, point, PT.cpu, used); this.accPt(c, point, PT.cap, cap); this.accPt(c, point, PT.over, over); this.accPt(c, point, PT.up, 1);
         mc.utilSum += util; mc.upTicks += 1; mc.pUtil += util; mc.pUp += 1;
         mc.v += u > cap ? tick * (cap / u) : tick;
         for (const task of [...mc.running]) {
@@ -304,32 +376,39 @@ export function simulateReference(input: ReplayInput, params: Partial<ReplayPara
             mc.running.splice(mc.running.indexOf(task), 1);
             task.state = 'done';
             const delay = tEnd - task.submitUs;
-            acc(c, ACC.delay, delay); acc(c, ACC.stretch, delay / Math.max(task.work, tick));
-            acc(c, ACC.finished, 1); acc(c, ACC.events, 1);
+            this.acc(c, ACC.delay, delay); this.acc(c, ACC.stretch, delay / Math.max(task.work, tick));
+            this.acc(c, ACC.finished, 1); this.acc(c, ACC.events, 1);
             mc.changed = true;
           }
         }
       }
     }
-    // 7. end of a series point
-    if ((k + 1) % sampleEvery === 0 || k + 1 === ticks) {
-      for (let c = 0; c < C; c++) {
-        let run = 0, pend = 0;
-        for (const m of cellMachines(c)) { run += machines[m]!.running.length; pend += machines[m]!.pending.length; }
-        accPt(c, point, PT.running, run); accPt(c, point, PT.pending, pend);
-      }
-      for (let m = 0; m < M; m++) {
-        const mc = machines[m]!;
-        machPt[m * P + point] = mc.pUp > 0 ? mc.pUtil / mc.pUp : Number.NaN;
-        mc.pUtil = 0; mc.pUp = 0;
-      }
+  }
+
+  /** 7. End of a series point: running and pending counts per cell, mean utilisation per machine. */
+  private endPoint(point: number): void {
+    const P = this.prep.points;
+    for (let c = 0; c < this.prep.cells; c++) {
+      let run = 0, pend = 0;
+      for (const m of this.cellMachines(c)) { run += this.machines[m]!.running.length; pend += this.machines[m]!.pending.length; }
+      this.accPt(c, point, PT.running, run); this.accPt(c, point, PT.pending, pend);
+    }
+    for (let m = 0; m < this.prep.machines; m++) {
+      const mc = this.machines[m]!;
+      this.machPt[m * P + point] = mc.pUp > 0 ? mc.pUtil / mc.pUp : Number.NaN;
+      mc.pUtil = 0; mc.pUp = 0;
     }
   }
-  const part: PartialRun = {
-    first: 0, count: C, machineFirst: 0, machines: M, cellAcc, cellPt, machPt,
-    utilSum: Float64Array.from(machines, (m) => m.utilSum),
-    upTicks: Float64Array.from(machines, (m) => m.upTicks),
-    elapsedMs: 0,
-  };
-  return finalizeRun(prep, [part], giniReference);
+
+  /** The accumulators as one part covering every cell. */
+  part(): PartialRun {
+    const { machines } = this;
+    return {
+      first: 0, count: this.prep.cells, machineFirst: 0, machines: this.prep.machines,
+      cellAcc: this.cellAcc, cellPt: this.cellPt, machPt: this.machPt,
+      utilSum: Float64Array.from(machines, (m) => m.utilSum),
+      upTicks: Float64Array.from(machines, (m) => m.upTicks),
+      elapsedMs: 0,
+    };
+  }
 }
