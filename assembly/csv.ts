@@ -14,23 +14,25 @@
 // scan at that line (return 2): TypeScript parses that one line with
 // `parseLine` (exact reason, exact rounding) and resumes after it.
 //
-// Memory:
+// Memory: a CsvScan struct (assembly/layouts.ts, described in
+// src/kernels/kernel-layouts.ts) holds the call's input and, on return, its
+// results:
 //   buf   u8[len + 16]  whole '\n'-terminated lines (16 readable bytes after len
 //                       for the 16-byte newline search; their content is unused)
-//   spec  u8[3·n]       kinds[n] (0 Skip, 1 Number, 2 Hash, 3 Id: FieldKind),
-//                       then required[n] (1 = an empty value makes the line bad),
+//   spec  u8[3·n]       kinds[n] (CsvField: skip, number, hash, id), then
+//                       required[n] (1 = an empty value makes the line bad),
 //                       then runEnd[n]: for a field starting a run of optional
 //                       Skip fields, the index after the run (0 elsewhere; n ≤ 255)
 //   cols  u32[n]        per field, the address of its f64[cap] column (unused for Skip)
-//   out   i32[5]        written on return: [0] where the scan stopped (start of
-//                       the first unparsed line), [1] rows now in the columns,
-//                       [2] lines parsed by this call, [3] for return 2: the
-//                       index of the '\n' ending the line left to TypeScript,
-//                       [4] of the lines parsed, those fastLine did not take
-//                       (parsed field by field by parseLine: a diagnostic)
+//   results             stop (start of the first unparsed line), rows now in the
+//                       columns, lines parsed by this call, leftLine (for
+//                       CsvStatus.LINE_FOR_TYPESCRIPT: the '\n' ending the line
+//                       left to TypeScript), slowLines (of the lines parsed,
+//                       those fastLine did not take: a diagnostic)
 // Reads up to 15 bytes past a line's end (the padding covers the last line).
-// Returns 2 when the line at out[0] needs TypeScript, 0 otherwise (buffer done
-// or the columns full: rows == cap).
+// Returns CsvStatus.LINE_FOR_TYPESCRIPT when the line at `stop` needs
+// TypeScript, CsvStatus.DONE otherwise (buffer done or the columns full: rows == cap).
+import { CsvField, CsvScan, CsvStatus } from './layouts';
 
 const POW10: StaticArray<f64> = [
   1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -72,8 +74,9 @@ for (let len = 1; len < 16; len++) {
   }
 }
 
-// The vector constants of the fast paths, loaded once per csvParse call and
-// passed down: rebuilt at each use they cost ~5 % of the scan (in-process A/B).
+// The vector constants of the fast paths, loaded into locals once per line
+// (fastLine, parseLine) and passed down to the number parser: rebuilt at each
+// use they cost ~5 % of the scan (in-process A/B).
 const K: usize = memory.data(16 * 8, 16);
 v128.store(K, i8x16.splat(44));
 v128.store(K, i8x16.splat(48), 16);
@@ -226,7 +229,12 @@ function commaOrNewline(buf: usize, i: i32, len: i32, kComma: v128, kNl: v128): 
  * rewrites the same row), so this decides nothing parseLine would not.
  */
 @inline
-function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32, kComma: v128, kNl: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): i32 {
+function fastLine(sc: usize, s: i32, row: i32): i32 {
+  const buf = load<usize>(sc, CsvScan.buf), len = load<i32>(sc, CsvScan.len), spec = load<usize>(sc, CsvScan.spec);
+  const n = load<i32>(sc, CsvScan.fields), comment = load<i32>(sc, CsvScan.comment), cols = load<usize>(sc, CsvScan.cols);
+  const kComma = v128.load(K), kZero = v128.load(K, 16), kTen = v128.load(K, 32), kDot = v128.load(K, 48);
+  const kPair = v128.load(K, 64), kQuad = v128.load(K, 80), kHi = v128.load(K, 96), kLo = v128.load(K, 112);
+  const kNl = kTen; // '\n' is byte 10
   const c0 = <i32>load<u8>(buf + <usize>s);
   if (c0 == 10 || c0 == 13 || c0 == comment) return -1; // empty (LF or CRLF) or a comment: parseLine says so
   const req = spec + <usize>n;
@@ -269,9 +277,9 @@ function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i3
       }
       continue;
     }
-    const kind = load<u8>(spec + <usize>f);
+    const kind = <i32>load<u8>(spec + <usize>f);
     let v: f64;
-    if (kind == 1) {
+    if (kind == CsvField.number) {
       const w = v128.load(buf + <usize>i);
       const flen = ctz<i32>(i8x16.bitmask(v128.or(i8x16.eq(w, kComma), i8x16.eq(w, kNl))));
       if (flen == 0) {
@@ -283,12 +291,12 @@ function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i3
         v = plainValue;
       }
       i += flen;
-    } else if (kind == 2 || kind == 3) {
+    } else if (kind == CsvField.hash || kind == CsvField.id) {
       const end = commaOrNewline(buf, i, len, kComma, kNl);
       if (end >= len || (end > i && load<u8>(buf + <usize>(end - 1)) == 13)) return -1; // CR before the line end: parseLine strips it
       if (end == i && load<u8>(req + <usize>f) != 0) return -1;
-      v = kind == 2 ? hashField(buf, i, end) : idField(buf, i, end);
-      if (kind == 3 && end > i && isNaN(v)) return -1; // no digits
+      v = kind == CsvField.hash ? hashField(buf, i, end) : idField(buf, i, end);
+      if (kind == CsvField.id && end > i && isNaN(v)) return -1; // no digits
       i = end;
     } else return -1; // a required skipped field
     store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
@@ -300,9 +308,99 @@ function fastLine(buf: usize, s: i32, len: i32, spec: usize, n: i32, comment: i3
   return -1;
 }
 
+// Written by decimalField: the index after the field, or −1 when the line is TypeScript's.
+let decimalStop: i32 = 0;
+
+/**
+ * A Number field buf[i…] up to a comma or e, digit by digit (LineParser's
+ * grammar: sign, digits, one '.', exponent): its value, NaN when empty, and
+ * its end in decimalStop — or decimalStop = −1 when it is not a number or
+ * lies outside the exact fast path (then TypeScript decides the line).
+ */
+@inline
+function decimalField(buf: usize, i: i32, e: i32): f64 {
+  const fs = i;
+  let c = <i32>load<u8>(buf + <usize>i);
+  let neg = false;
+  if (c == 45 || c == 43) {
+    neg = c == 45;
+    i++;
+    c = <i32>load<u8>(buf + <usize>i);
+  }
+  // The mantissa in an integer (shorter dependency chain than f64): equal
+  // to LineParser's f64 mantissa whenever it is used (≤ 15 significant
+  // digits, < 2^53); saturates at ≥ 10^17 so it is never 0 once nonzero.
+  let mant: u64 = 0;
+  const i0 = i;
+  while (<u32>(c - 48) <= 9) {
+    if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
+    i++;
+    c = <i32>load<u8>(buf + <usize>i);
+  }
+  let nd = i - i0;
+  let lead = 0;
+  let scale = 0;
+  if (mant == 0) lead = nd;
+  if (c == 46) {
+    i++;
+    c = <i32>load<u8>(buf + <usize>i);
+    const f0 = i;
+    if (mant == 0) {
+      while (c == 48) {
+        i++;
+        c = <i32>load<u8>(buf + <usize>i);
+      }
+      lead += i - f0;
+    }
+    while (<u32>(c - 48) <= 9) {
+      if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
+      i++;
+      c = <i32>load<u8>(buf + <usize>i);
+    }
+    nd += i - f0;
+    scale = f0 - i;
+  }
+  let ok = nd > 0;
+  if (ok && (c == 101 || c == 69)) {
+    i++;
+    c = <i32>load<u8>(buf + <usize>i);
+    let eneg = false;
+    if (c == 45 || c == 43) {
+      eneg = c == 45;
+      i++;
+      c = <i32>load<u8>(buf + <usize>i);
+    }
+    let ex = 0;
+    let ed = 0;
+    while (<u32>(c - 48) <= 9) {
+      if (ex < 100000) ex = ex * 10 + (c - 48);
+      ed++;
+      i++;
+      c = <i32>load<u8>(buf + <usize>i);
+    }
+    if (ed == 0) ok = false;
+    scale += eneg ? -ex : ex;
+  }
+  const atSep = c == 44 || i == e;
+  if (ok && atSep) {
+    // Outside the exact fast path: TypeScript rounds it from the text.
+    if (nd - lead > 15 || scale < -22 || scale > 22) { decimalStop = -1; return NaN; }
+    const mf = <f64>mant;
+    const v = scale < 0 ? mf / unchecked(POW10[-scale]) : mf * unchecked(POW10[scale]);
+    decimalStop = i;
+    return neg ? -v : v;
+  }
+  decimalStop = i == fs && atSep ? i : -1; // an empty field is NaN; anything else is not a number
+  return NaN;
+}
+
 /** Parses line buf[s, e) (buf[e] = '\n') into row `row`; false = leave it to TypeScript. */
 @inline
-function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32, cols: usize, row: i32, kComma: v128, kZero: v128, kTen: v128, kDot: v128, kPair: v128, kQuad: v128, kHi: v128, kLo: v128): bool {
+function parseLine(sc: usize, s: i32, e: i32, row: i32): bool {
+  const buf = load<usize>(sc, CsvScan.buf), spec = load<usize>(sc, CsvScan.spec);
+  const n = load<i32>(sc, CsvScan.fields), comment = load<i32>(sc, CsvScan.comment), cols = load<usize>(sc, CsvScan.cols);
+  const kComma = v128.load(K), kZero = v128.load(K, 16), kTen = v128.load(K, 32), kDot = v128.load(K, 48);
+  const kPair = v128.load(K, 64), kQuad = v128.load(K, 80), kHi = v128.load(K, 96), kLo = v128.load(K, 112);
   if (e > s && load<u8>(buf + <usize>(e - 1)) == 13) e--;
   if (s >= e) return false; // empty line
   if (<i32>load<u8>(buf + <usize>s) == comment) return false;
@@ -313,7 +411,7 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
   let f = 0;
   while (true) {
     if (f >= n) return false; // more than n fields
-    const kind = load<u8>(spec + <usize>f);
+    const kind = <i32>load<u8>(spec + <usize>f);
     const fs = i;
     let v: f64 = NaN;
     const runEnd = <i32>load<u8>(run + <usize>f);
@@ -343,92 +441,26 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
         f = runEnd - k; // the line ended inside the run: index of its last field
       }
       i = j;
-    } else if (kind == 1 && shortPlain(buf, i, e, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
+    } else if (kind == CsvField.number && shortPlain(buf, i, e, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
       // the common trace shape, parsed without a branch per digit
       v = plainValue;
       i = plainEnd;
-    } else if (kind == 1) {
-      let c = <i32>load<u8>(buf + <usize>i);
-      let neg = false;
-      if (c == 45 || c == 43) {
-        neg = c == 45;
-        i++;
-        c = <i32>load<u8>(buf + <usize>i);
-      }
-      // The mantissa in an integer (shorter dependency chain than f64): equal
-      // to LineParser's f64 mantissa whenever it is used (≤ 15 significant
-      // digits, < 2^53); saturates at ≥ 10^17 so it is never 0 once nonzero.
-      let mant: u64 = 0;
-      const i0 = i;
-      while (<u32>(c - 48) <= 9) {
-        if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
-        i++;
-        c = <i32>load<u8>(buf + <usize>i);
-      }
-      let nd = i - i0;
-      let lead = 0;
-      let scale = 0;
-      if (mant == 0) lead = nd;
-      if (c == 46) {
-        i++;
-        c = <i32>load<u8>(buf + <usize>i);
-        const f0 = i;
-        if (mant == 0) {
-          while (c == 48) {
-            i++;
-            c = <i32>load<u8>(buf + <usize>i);
-          }
-          lead += i - f0;
-        }
-        while (<u32>(c - 48) <= 9) {
-          if (mant < SAT) mant = mant * 10 + <u64>(c - 48);
-          i++;
-          c = <i32>load<u8>(buf + <usize>i);
-        }
-        nd += i - f0;
-        scale = f0 - i;
-      }
-      let ok = nd > 0;
-      if (ok && (c == 101 || c == 69)) {
-        i++;
-        c = <i32>load<u8>(buf + <usize>i);
-        let eneg = false;
-        if (c == 45 || c == 43) {
-          eneg = c == 45;
-          i++;
-          c = <i32>load<u8>(buf + <usize>i);
-        }
-        let ex = 0;
-        let ed = 0;
-        while (<u32>(c - 48) <= 9) {
-          if (ex < 100000) ex = ex * 10 + (c - 48);
-          ed++;
-          i++;
-          c = <i32>load<u8>(buf + <usize>i);
-        }
-        if (ed == 0) ok = false;
-        scale += eneg ? -ex : ex;
-      }
-      const atSep = c == 44 || i == e;
-      if (ok && atSep) {
-        // Outside the exact fast path: TypeScript rounds it from the text.
-        if (nd - lead > 15 || scale < -22 || scale > 22) return false;
-        const mf = <f64>mant;
-        v = scale < 0 ? mf / unchecked(POW10[-scale]) : mf * unchecked(POW10[scale]);
-        if (neg) v = -v;
-      } else if (i != fs || !atSep) return false; // not a number
-    } else if (kind == 0) {
+    } else if (kind == CsvField.number) {
+      v = decimalField(buf, i, e);
+      if (decimalStop < 0) return false;
+      i = decimalStop;
+    } else if (kind == CsvField.skip) {
       while (i < e && load<u8>(buf + <usize>i) != 44) i++;
-    } else if (kind == 2) {
+    } else if (kind == CsvField.hash) {
       v = hashField(buf, i, e);
       i = fieldStop;
-    } else if (kind == 3) {
+    } else if (kind == CsvField.id) {
       v = idField(buf, i, e);
       i = fieldStop;
       if (i > fs && isNaN(v)) return false; // no digits: TypeScript names the field
     } else return false;
     if (i == fs && load<u8>(req + <usize>f) == 1) return false; // missing
-    if (kind != 0) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
+    if (kind != CsvField.skip) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), v);
     f++;
     if (i >= e) break;
     i++; // the comma
@@ -436,7 +468,7 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
       // trailing comma: one more, empty field
       if (f >= n) return false;
       if (load<u8>(req + <usize>f) == 1) return false;
-      if (load<u8>(spec + <usize>f) != 0) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), NaN);
+      if (<i32>load<u8>(spec + <usize>f) != CsvField.skip) store<f64>(<usize>load<u32>(cols + (<usize>f << 2)) + (<usize>row << 3), NaN);
       f++;
       break;
     }
@@ -445,30 +477,24 @@ function parseLine(buf: usize, s: i32, e: i32, spec: usize, n: i32, comment: i32
 }
 
 /**
- * Parses the lines of buf[pos, len) into the columns from row `row` until the
- * buffer ends, the columns are full or a line needs TypeScript (see above).
+ * Parses the lines of the CsvScan at `sc` from `pos` into the columns from
+ * row `row` until the buffer ends, the columns are full or a line needs
+ * TypeScript (see above); writes the results into the struct.
  */
-export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, comment: i32, cols: usize, cap: i32, row: i32, out: usize): i32 {
-  const kComma = v128.load(K);
-  const kZero = v128.load(K, 16);
-  const kTen = v128.load(K, 32);
-  const kDot = v128.load(K, 48);
-  const kPair = v128.load(K, 64);
-  const kQuad = v128.load(K, 80);
-  const kHi = v128.load(K, 96);
-  const kLo = v128.load(K, 112);
-  const kNl = kTen; // '\n' is byte 10
+export function csvParse(sc: usize): i32 {
+  const buf = load<usize>(sc, CsvScan.buf), len = load<i32>(sc, CsvScan.len), cap = load<i32>(sc, CsvScan.cap);
+  let pos = load<i32>(sc, CsvScan.pos), row = load<i32>(sc, CsvScan.row);
   let lines = 0;
   let slow = 0;
-  let code = 0;
+  let code = CsvStatus.DONE;
   let nl = -1;
   while (pos < len && row < cap) {
-    nl = fastLine(buf, pos, len, spec, n, comment, cols, row, kComma, kNl, kZero, kTen, kDot, kPair, kQuad, kHi, kLo);
+    nl = fastLine(sc, pos, row);
     if (nl < 0) {
       nl = findNewline(buf, pos, len);
       if (nl < 0) break;
-      if (!parseLine(buf, pos, nl, spec, n, comment, cols, row, kComma, kZero, kTen, kDot, kPair, kQuad, kHi, kLo)) {
-        code = 2;
+      if (!parseLine(sc, pos, nl, row)) {
+        code = CsvStatus.LINE_FOR_TYPESCRIPT;
         break;
       }
       slow++;
@@ -477,10 +503,10 @@ export function csvParse(buf: usize, len: i32, pos: i32, spec: usize, n: i32, co
     lines++;
     pos = nl + 1;
   }
-  store<i32>(out, pos);
-  store<i32>(out, row, 4);
-  store<i32>(out, lines, 8);
-  store<i32>(out, nl, 12);
-  store<i32>(out, slow, 16);
+  store<i32>(sc, pos, CsvScan.stop);
+  store<i32>(sc, row, CsvScan.rows);
+  store<i32>(sc, lines, CsvScan.lines);
+  store<i32>(sc, nl, CsvScan.leftLine);
+  store<i32>(sc, slow, CsvScan.slowLines);
   return code;
 }

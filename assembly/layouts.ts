@@ -55,6 +55,40 @@ export namespace Gini {
   export const COL_BLOCK: i32 = 8;
 }
 
+/** A call of the CSV line scanner: input, spec, columns; results written on return (src/io/csv/wasm-line-scanner.ts). */
+export namespace CsvScan {
+  export const buf: usize = 0; // usize
+  export const len: usize = 4; // i32
+  export const pos: usize = 8; // i32
+  export const spec: usize = 12; // usize
+  export const fields: usize = 16; // i32
+  export const comment: usize = 20; // i32
+  export const cols: usize = 24; // usize
+  export const cap: usize = 28; // i32
+  export const row: usize = 32; // i32
+  export const stop: usize = 36; // i32
+  export const rows: usize = 40; // i32
+  export const lines: usize = 44; // i32
+  export const leftLine: usize = 48; // i32
+  export const slowLines: usize = 52; // i32
+  export const SIZE: usize = 56; // bytes
+}
+
+/** Field kinds of the CSV scanner spec (src/io/csv/spec.ts). */
+export namespace CsvField {
+  export const skip: i32 = 0;
+  export const number: i32 = 1;
+  export const hash: i32 = 2;
+  export const id: i32 = 3;
+  export const COUNT: i32 = 4;
+}
+
+/** Return values of csvParse. */
+export namespace CsvStatus {
+  export const DONE: i32 = 0;
+  export const LINE_FOR_TYPESCRIPT: i32 = 2;
+}
+
 /** GiantVM rebalancing policies (src/systems/giantvm/types.ts, POLICIES). */
 export namespace Policy {
   export const no_migration: i32 = 0;

@@ -39,3 +39,39 @@ export const GINI = constants('Gini', 'Scratch sizes of the Gini kernels (src/ke
   /** Columns gathered per pass by giniColumns: `x` scratch is f64[COL_BLOCK · rows]. */
   COL_BLOCK: 8,
 });
+
+/**
+ * One call of the CSV line scanner (`csvParse`): where the lines and the spec
+ * are, where the columns go, and what the call did (written on return).
+ */
+export const CSV_SCAN = struct('CsvScan', 'A call of the CSV line scanner: input, spec, columns; results written on return (src/io/csv/wasm-line-scanner.ts).', {
+  /** u8[len + 16]: whole '\n'-ended lines and 16 readable bytes after them. */
+  buf: 'ptr', len: 'i32',
+  /** Where to start in buf. */
+  pos: 'i32',
+  /** u8[3·fields]: kinds, required flags, ends of optional skip runs. */
+  spec: 'ptr', fields: 'i32',
+  /** The comment byte, or −1. */
+  comment: 'i32',
+  /** u32[fields]: the address of each kept field's f64[cap] column. */
+  cols: 'ptr', cap: 'i32',
+  /** Rows already in the columns. */
+  row: 'i32',
+  /** Results: where the scan stopped (start of the first unparsed line), rows now in the columns, lines parsed by this call. */
+  stop: 'i32', rows: 'i32', lines: 'i32',
+  /** With status 2: the '\n' ending the line left to TypeScript. */
+  leftLine: 'i32',
+  /** Of the lines parsed, those the one-pass path did not take (a diagnostic). */
+  slowLines: 'i32',
+});
+
+/** Field kinds of the CSV scanner's spec (src/io/csv/spec.ts, FieldKind). */
+export const CSV_FIELD = enumeration('CsvField', 'Field kinds of the CSV scanner spec (src/io/csv/spec.ts).', ['skip', 'number', 'hash', 'id']);
+
+/** What `csvParse` returns. */
+export const CSV_STATUS = constants('CsvStatus', 'Return values of csvParse.', {
+  /** The buffer is used up or the columns are full. */
+  DONE: 0,
+  /** The line at `stop` needs TypeScript's LineParser. */
+  LINE_FOR_TYPESCRIPT: 2,
+});

@@ -28,7 +28,7 @@ export interface CoreExports {
   replayInit(replay: number): number;
   replayStep(replay: number, until: number): number;
   replayStateBytes(tasks: number, machines: number): number;
-  csvParse(buf: number, len: number, pos: number, spec: number, n: number, comment: number, cols: number, cap: number, row: number, out: number): number;
+  csvParse(scan: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */

@@ -78,6 +78,12 @@ export class Core {
   readonly memory: WebAssembly.Memory;
   /** Set when the core aborted; a broken core must not be used again. */
   broken = false;
+  /**
+   * How many times the memory grew. Only {@link Core.alloc} grows it (kernels
+   * never do), so a view made at the same generation is still attached: a
+   * cheaper test than reading `memory.buffer`.
+   */
+  generation = 0;
   private top: number;
 
   constructor(module: WebAssembly.Module = wasmModule()) {
@@ -112,7 +118,10 @@ export class Core {
     const ptr = this.top;
     const end = align(ptr + bytes, 16);
     const have = this.memory.buffer.byteLength;
-    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    if (end > have) {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+      this.generation++;
+    }
     this.top = end;
     return ptr;
   }
@@ -153,20 +162,19 @@ export class Core {
 /**
  * Typed-array views over fixed regions of a core's memory, made by `make` and
  * made again — in this one place — whenever the memory grew (growth detaches
- * every old view). `get()` costs one comparison when nothing changed.
+ * every old view). `get()` costs one integer comparison when nothing changed.
  */
 export class Views<T> {
-  private buffer: ArrayBuffer | undefined;
+  private generation = -1;
   private cached: T | undefined;
 
   constructor(private readonly core: Core, private readonly make: (core: Core) => T) {}
 
   /** The views over the current memory buffer. */
   get(): T {
-    const buffer = this.core.memory.buffer;
-    if (buffer !== this.buffer || this.cached === undefined) {
+    if (this.core.generation !== this.generation || this.cached === undefined) {
       this.cached = this.make(this.core);
-      this.buffer = buffer;
+      this.generation = this.core.generation;
     }
     return this.cached;
   }

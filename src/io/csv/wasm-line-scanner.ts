@@ -7,6 +7,7 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
+import { CSV_SCAN, CSV_STATUS } from '../../kernels/kernel-layouts.ts';
 import { Core } from '../../wasm/module.ts';
 import { LineParser } from './line-parser.ts';
 import { FieldKind, type CsvSpec } from './spec.ts';
@@ -44,7 +45,7 @@ export class WasmLineScanner {
   private readonly colPtr: number[];
   private readonly specPtr: number;
   private readonly colsPtr: number;
-  private readonly outPtr: number;
+  private readonly scanPtr: number;
   private readonly comment: number;
   private readonly bufMark: number;
   private bufPtr = 0;
@@ -77,7 +78,7 @@ export class WasmLineScanner {
       else end = f;
     }
     this.specPtr = core.putU8([...spec.fields.map((f) => f.kind), ...spec.fields.map((f) => (f.required ? 1 : 0)), ...runEnd]);
-    this.outPtr = core.alloc(20);
+    this.scanPtr = core.alloc(CSV_SCAN.size);
     this.colsPtr = core.alloc(4 * n);
     this.colPtr = this.kept.map(() => core.alloc(8 * Math.max(capacity, 1)));
     const table = new Uint32Array(n);
@@ -128,15 +129,20 @@ export class WasmLineScanner {
     let k = 0;
     for (;;) {
       if (this.pos >= this.len || this.rows >= cap) break;
-      const code = ex.csvParse(this.bufPtr, this.len, this.pos, this.specPtr, this.n, this.comment, this.colsPtr, cap, this.rows, this.outPtr);
-      const out = this.core.i32(this.outPtr, 5);
-      this.pos = out[0]!;
-      this.rows = out[1]!;
-      k += out[2]!;
-      this.slowLines += out[4]!;
-      if (code !== 2) break;
+      const mem = this.core.memory, sc = this.scanPtr;
+      CSV_SCAN.write(mem, sc, {
+        buf: this.bufPtr, len: this.len, pos: this.pos, spec: this.specPtr, fields: this.n, comment: this.comment,
+        cols: this.colsPtr, cap, row: this.rows, stop: 0, rows: 0, lines: 0, leftLine: 0, slowLines: 0,
+      });
+      const code = ex.csvParse(sc);
+      const out = CSV_SCAN.read(mem, sc);
+      this.pos = out.stop;
+      this.rows = out.rows;
+      k += out.lines;
+      this.slowLines += out.slowLines;
+      if (code !== CSV_STATUS.values.LINE_FOR_TYPESCRIPT) break;
       // The line at pos: the TypeScript parser decides it (exact reason, exact rounding).
-      const nl = out[3]!;
+      const nl = out.leftLine;
       const one = this.one;
       one.reset();
       k++;
