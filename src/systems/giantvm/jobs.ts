@@ -17,8 +17,9 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/job.ts';
 import { withScratch } from '../../wasm/module.ts';
-import { mergeRuns, prepareReplay, replayCore, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
-import type { ReplayParams, RunResult } from './types.ts';
+import { mergeRuns, prepareResolved, replayCore, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import type { RunResult } from './types.ts';
+import type { ResolvedParams } from './replay-params.ts';
 
 /**
  * A task sent to {@link executeTask}. `index` is where the result goes: results
@@ -32,7 +33,7 @@ export type ReplayTask =
       /** Index of the first configuration; `params[k]` is configuration `index + k`. */
       index: number;
       /** One or more configurations, run in order (consecutive ones that differ only in policy share one preparation). */
-      params: ReplayParams[];
+      params: ResolvedParams[];
       input: ReplayInput;
       /** Names this copy of the trace for the worker's `PrepareCache`. */
       traceId: string;
@@ -57,12 +58,12 @@ export class PrepareCache {
   private prepared: PreparedReplay | undefined;
 
   /** The prepared replay of `params` on the trace named `traceId`. */
-  get(traceId: string, input: ReplayInput, params: ReplayParams): PreparedReplay {
+  get(traceId: string, input: ReplayInput, params: ResolvedParams): PreparedReplay {
     const { policy, ...rest } = params;
     const key = `${traceId}\u0000${JSON.stringify(rest)}`;
     if (this.prepared === undefined || key !== this.key) {
       this.prepared = undefined; // let the old one go before building the next
-      this.prepared = prepareReplay(input, params);
+      this.prepared = prepareResolved(input, params);
       this.key = key;
     }
     return withPolicy(this.prepared, policy);

@@ -14,7 +14,7 @@ import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
-import type { PolicyName, ReplayParams } from './types.ts';
+import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
 export interface CellRange {
@@ -327,7 +327,15 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
  *   `DIMENSION_MISMATCH`, `NOT_FINITE`, `NEGATIVE_VALUE`, `INDEX_OUT_OF_RANGE` naming the column and row.
  */
 export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial<ReplayParams>): PreparedReplay {
-  const p = defaultParams(params);
+  return prepareResolved(input, defaultParams(params));
+}
+
+/**
+ * {@link prepareReplay} for parameters already resolved and checked at the
+ * edge (`replay()` / `sweep()` resolve every configuration once): nothing
+ * about them is checked again; the input's columns still are.
+ */
+export function prepareResolved(input: ReplayInput, p: ResolvedParams): PreparedReplay {
   const { start, end } = input;
   if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
     throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
@@ -404,8 +412,9 @@ function seriesStride(ticks: number, interval: number, machines: number): number
  * a trace once, then run all eight policies from it.
  */
 export function withPolicy(prepared: PreparedReplay, policy: PolicyName): PreparedReplay {
-  const params = defaultParams({ ...prepared.params, policy });
-  return { ...prepared, params };
+  // Only the policy is new: the rest was resolved when the replay was prepared.
+  if (!POLICIES.includes(policy)) throw new FairfitError('INVALID_OPTION', `policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { field: 'policy' });
+  return { ...prepared, params: { ...prepared.params, policy } };
 }
 
 /** Number of cells of a prepared replay (ranges for {@link simulateCells} are in these units). */

@@ -15,7 +15,7 @@ import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
 import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 
-export { prepareReplay, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
+export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 

@@ -31,9 +31,10 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRuns, prepareReplay, simulateCells, type CellRange, type PartialRun } from './replay.ts';
+import { cellCount, mergeRuns, prepareResolved, simulateCells, type CellRange, type PartialRun } from './replay.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
-import type { ReplayParams, RunResult } from './types.ts';
+import type { RunResult } from './types.ts';
+import type { ResolvedParams } from './replay-params.ts';
 
 let batches = 0;
 
@@ -81,7 +82,7 @@ export function splitCells(n: number, parts: number): CellRange[] {
  * policy (a sweep's innermost loop): one pool task each, so a worker prepares
  * the trace once for the whole group.
  */
-export function policyGroups(configs: ReplayParams[]): CellRange[] {
+export function policyGroups(configs: ResolvedParams[]): CellRange[] {
   const out: CellRange[] = [];
   let key: string | undefined;
   for (const [i, params] of configs.entries()) {
@@ -97,7 +98,7 @@ export function policyGroups(configs: ReplayParams[]): CellRange[] {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions): Promise<RunOutcome> {
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
   const total = configs.length;
   const cache = new PrepareCache();
@@ -120,7 +121,7 @@ async function runInThread(input: ReplayInput, configs: ReplayParams[], opts: Ru
   return { results, interrupted: false };
 }
 
-async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions): Promise<RunOutcome> {
   const total = configs.length;
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
   // One controller for the batch: the caller's abort, or the first real failure, stops everything still queued.
@@ -165,7 +166,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
         configs.map(async (params, c) => {
           try {
             if (stop.signal.aborted) return;
-            const prepared = toShared(prepareReplay(input, params));
+            const prepared = toShared(prepareResolved(input, params));
             const ranges = splitCells(cellCount(prepared), perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
@@ -197,7 +198,7 @@ async function runInPool(input: ReplayInput, configs: ReplayParams[], opts: RunO
  * task failure (after stopping the rest); an abort is not a failure: it
  * returns what finished with `interrupted: true`.
  */
-export async function runConfigurations(input: ReplayInput, configs: ReplayParams[], opts: RunOptions): Promise<RunOutcome> {
+export async function runConfigurations(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions): Promise<RunOutcome> {
   if (configs.length === 0) return { results: [], interrupted: opts.signal?.aborted === true };
   opts.onProgress?.(0, configs.length);
   if (opts.workers <= 1 && !opts.pool) return runInThread(input, configs, opts);
