@@ -446,23 +446,11 @@ function refreshAll(t: f64): void {
 
 function step(k: i32): void {
   const t = startUs + <f64>k * tickUs;
-  const tEnd = startUs + <f64>(k + 1) * tickUs;
   const point = k / sampleEvery;
   // 1. machine events of this tick
   while (nextEvent < nE && gi(eTick, nextEvent) == k) { machineEvent(nextEvent); nextEvent++; }
   // 2. arrivals
-  while (nextTask < nT && gi(tSubmitTick, nextTask) == k) {
-    const i = nextTask;
-    const own = gi(tMachine, i);
-    const tgt = targetOf(own);
-    const m = tgt >= 0 ? tgt : own;
-    appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
-    si(sState, i, TaskState.pending);
-    setFlag(m, F_ADMIT);
-    const cell = cellOf(m);
-    addAcc(cell, CellAcc.arrived, 1); addAcc(cell, CellAcc.events, 1);
-    nextTask++;
-  }
+  arrivals(k);
   // 3. admission
   for (let m = 0; m < nM; m++) {
     if (gi(mUp, m) != 0 && (gi(mFlags, m) & F_ADMIT) != 0) admit(m);
@@ -475,57 +463,82 @@ function step(k: i32): void {
     refreshAll(t);
   }
   // 6. metrics of the tick, progress, finishes
+  for (let c = 0; c < nC; c++) accountCell(c, startUs + <f64>(k + 1) * tickUs, point);
+  // 7. end of a series point
+  if ((k + 1) % sampleEvery == 0 || k + 1 == nTicks) endPoint(point);
+}
+
+/** The SUBMITs of tick k, queued on their drawn machine (or the next up one of its cell). */
+function arrivals(k: i32): void {
+  while (nextTask < nT && gi(tSubmitTick, nextTask) == k) {
+    const i = nextTask;
+    const own = gi(tMachine, i);
+    const tgt = targetOf(own);
+    const m = tgt >= 0 ? tgt : own;
+    appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
+    si(sState, i, TaskState.pending);
+    setFlag(m, F_ADMIT);
+    const cell = cellOf(m);
+    addAcc(cell, CellAcc.arrived, 1); addAcc(cell, CellAcc.events, 1);
+    nextTask++;
+  }
+}
+
+/** Metrics of the tick for the up machines of cell c, their progress (cap/usage when overloaded) and finishes. */
+function accountCell(c: i32, tEnd: f64, point: i32): void {
+  const base = c * cs;
+  let end = base + cs; if (end > nM) end = nM;
+  for (let m = base; m < end; m++) {
+    if (gi(mUp, m) == 0) continue;
+    const u = gf(mU, m), cap = gf(mCap, m);
+    const used = u < cap ? u : cap;
+    const over = u > cap ? u - cap : 0.0;
+    const util = cap > 0.0 ? used / cap : 0.0;
+    addAcc(c, CellAcc.cpu, used); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, 1);
+    addPt(c, point, CellPoint.cpu, used); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, 1);
+    sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + 1.0);
+    sf(mPUtil, m, gf(mPUtil, m) + util); sf(mPUp, m, gf(mPUp, m) + 1.0);
+    const inc = u > cap ? tickUs * (cap / u) : tickUs;
+    const v = gf(mV, m) + inc;
+    sf(mV, m, v);
+    if (v >= gf(mMinFin, m)) finishes(c, m, v, tEnd);
+  }
+}
+
+/** Ends the running tasks of machine m whose finish mark its virtual clock v reached; keeps the next mark. */
+function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
+  let mf = Infinity;
+  let x = gi(runHead, m);
+  while (x >= 0) {
+    const nx = gi(sNext, x);
+    const fv = gf(sFinV, x);
+    if (v >= fv) {
+      unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
+      si(sState, x, TaskState.done);
+      const delay = tEnd - gf(tSubmitUs, x);
+      const w = gf(tWork, x);
+      addAcc(c, CellAcc.delay, delay); addAcc(c, CellAcc.stretch, delay / (w > tickUs ? w : tickUs));
+      addAcc(c, CellAcc.finished, 1); addAcc(c, CellAcc.events, 1);
+      setFlag(m, F_U | F_REQ | F_ADMIT);
+    } else if (fv < mf) mf = fv;
+    x = nx;
+  }
+  sf(mMinFin, m, mf);
+}
+
+/** End of a series point: running and pending counts per cell, mean utilisation per machine. */
+function endPoint(point: i32): void {
   for (let c = 0; c < nC; c++) {
     const base = c * cs;
     let end = base + cs; if (end > nM) end = nM;
-    for (let m = base; m < end; m++) {
-      if (gi(mUp, m) == 0) continue;
-      const u = gf(mU, m), cap = gf(mCap, m);
-      const used = u < cap ? u : cap;
-      const over = u > cap ? u - cap : 0.0;
-      const util = cap > 0.0 ? used / cap : 0.0;
-      addAcc(c, CellAcc.cpu, used); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, 1);
-      addPt(c, point, CellPoint.cpu, used); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, 1);
-      sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + 1.0);
-      sf(mPUtil, m, gf(mPUtil, m) + util); sf(mPUp, m, gf(mPUp, m) + 1.0);
-      const inc = u > cap ? tickUs * (cap / u) : tickUs;
-      const v = gf(mV, m) + inc;
-      sf(mV, m, v);
-      if (v >= gf(mMinFin, m)) {
-        let mf = Infinity;
-        let x = gi(runHead, m);
-        while (x >= 0) {
-          const nx = gi(sNext, x);
-          const fv = gf(sFinV, x);
-          if (v >= fv) {
-            unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
-            si(sState, x, TaskState.done);
-            const delay = tEnd - gf(tSubmitUs, x);
-            const w = gf(tWork, x);
-            addAcc(c, CellAcc.delay, delay); addAcc(c, CellAcc.stretch, delay / (w > tickUs ? w : tickUs));
-            addAcc(c, CellAcc.finished, 1); addAcc(c, CellAcc.events, 1);
-            setFlag(m, F_U | F_REQ | F_ADMIT);
-          } else if (fv < mf) mf = fv;
-          x = nx;
-        }
-        sf(mMinFin, m, mf);
-      }
-    }
+    let run = 0, pend = 0;
+    for (let m = base; m < end; m++) { run += gi(runCount, m); pend += gi(pendCount, m); }
+    addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
   }
-  // 7. end of a series point
-  if ((k + 1) % sampleEvery == 0 || k + 1 == nTicks) {
-    for (let c = 0; c < nC; c++) {
-      const base = c * cs;
-      let end = base + cs; if (end > nM) end = nM;
-      let run = 0, pend = 0;
-      for (let m = base; m < end; m++) { run += gi(runCount, m); pend += gi(pendCount, m); }
-      addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
-    }
-    for (let m = 0; m < nM; m++) {
-      const n = gf(mPUp, m);
-      sf(machPt, m * nP + point, n > 0 ? gf(mPUtil, m) / n : NaN);
-      sf(mPUtil, m, 0); sf(mPUp, m, 0);
-    }
+  for (let m = 0; m < nM; m++) {
+    const n = gf(mPUp, m);
+    sf(machPt, m * nP + point, n > 0 ? gf(mPUtil, m) / n : NaN);
+    sf(mPUtil, m, 0); sf(mPUp, m, 0);
   }
 }
 
