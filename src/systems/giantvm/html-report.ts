@@ -11,7 +11,7 @@ import { finite, renderPage, thinIndices, type ChartLine, type ComparisonPage, t
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_LABELS } from './metrics.ts';
 import { summarizeByPolicy } from './summary.ts';
-import { isSweepReport, type PolicyName, type ReplayReport, type RunResult } from './types.ts';
+import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
 export type PolicyLine = ChartLine & { policy: PolicyName };
@@ -52,11 +52,23 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
   const policies = distinct(runs, (r) => r.policy);
   const metrics = [...METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]! }))];
   const summary = summarizeByPolicy(report).map((s) => ({ policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])) }));
+  const sweep = isSweepReport(report) ? sweepCharts(report, policies) : [];
+  const series = isSweepReport(report) ? [] : seriesCharts(report);
+  const info: ReportData['info'] = { keys: [], runs: [] };
+  if (!isSweepReport(report)) {
+    info.keys = [...new Set(runs.flatMap((r) => Object.keys(r.info ?? {})))];
+    info.runs = runs.map((r) => ({ policy: r.policy, values: info.keys.map((k) => { const v = r.info?.[k]; return typeof v === 'string' ? v : finite(v); }) }));
+  }
+  return { title, interrupted: report.interrupted === true, facts: facts(report, policies), metrics, policies, colors: POLICY_COLORS, summary, series, info, sweep };
+}
 
+/** The facts table: the trace, the modes and parameters that produced the runs. */
+function facts(report: ReplayReport, policies: PolicyName[]): [string, string][] {
+  const runs = report.runs;
   const t = report.trace;
-  const facts: [string, string][] = [];
+  const out: [string, string][] = [];
   const add = (label: string, v: unknown) => {
-    if (v !== undefined) facts.push([label, describe(v)]);
+    if (v !== undefined) out.push([label, describe(v)]);
   };
   add('Trace', t.path ?? t.source);
   add('Format', t.format);
@@ -86,63 +98,63 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
   }
   add('Policies', policies);
   add('Skipped input lines', t.skipped);
-  if (report.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished runs are shown']);
+  if (report.interrupted) out.push(['Status', 'INTERRUPTED — only the finished runs are shown']);
+  return out;
+}
 
+/** One over-time chart per series of a replay, each policy a line, thinned to at most MAX_POINTS points. */
+function seriesCharts(report: ReplayReport): ReportData['series'] {
+  const runs = report.runs;
+  const t = report.trace;
   const series: ReportData['series'] = [];
-  if (!isSweepReport(report)) {
-    const uniq = [...new Set(runs.flatMap((r) => Object.keys(r.series).filter((k) => k !== 'time')))];
-    // series.time is trace time in seconds; trace.start is µs.
-    const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
-    for (const key of uniq) {
-      const lines: PolicyLine[] = [];
-      for (const r of runs) {
-        const time = r.series.time;
-        const ys = r.series[key];
-        if (!time || !ys) continue;
-        const t0 = origin ?? time[0] ?? 0;
-        const idx = thinIndices(Math.min(time.length, ys.length));
-        lines.push({ policy: r.policy, x: idx.map((i) => +((time[i]! - t0) / 3600).toFixed(6)), y: idx.map((i) => finite(ys[i])) });
-      }
-      if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, lines });
+  const uniq = [...new Set(runs.flatMap((r) => Object.keys(r.series).filter((k) => k !== 'time')))];
+  // series.time is trace time in seconds; trace.start is µs.
+  const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
+  for (const key of uniq) {
+    const lines: PolicyLine[] = [];
+    for (const r of runs) {
+      const time = r.series.time;
+      const ys = r.series[key];
+      if (!time || !ys) continue;
+      const t0 = origin ?? time[0] ?? 0;
+      const idx = thinIndices(Math.min(time.length, ys.length));
+      lines.push({ policy: r.policy, x: idx.map((i) => +((time[i]! - t0) / 3600).toFixed(6)), y: idx.map((i) => finite(ys[i])) });
     }
+    if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, lines });
   }
+  return series;
+}
 
+/** For a sweep: each metric against machines and against overcommit, each policy a line (mean over the other parameters). */
+function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['sweep'] {
+  const runs = report.runs;
   const sweep: ReportData['sweep'] = [];
-  if (isSweepReport(report)) {
-    const dims = [
-      { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
-      { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
-    ];
-    for (const m of METRIC_COLUMNS) {
-      for (const d of dims) {
-        const lines = policies.map((policy) => ({
-          policy,
-          y: d.values.map((v) => {
-            let sum = 0;
-            let n = 0;
-            for (const r of runs) {
-              if (r.policy !== policy || d.pick(r) !== v) continue;
-              const x = r.metrics[m];
-              if (Number.isFinite(x)) {
-                sum += x;
-                n++;
-              }
+  const dims = [
+    { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
+    { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
+  ];
+  for (const m of METRIC_COLUMNS) {
+    for (const d of dims) {
+      const lines = policies.map((policy) => ({
+        policy,
+        y: d.values.map((v) => {
+          let sum = 0;
+          let n = 0;
+          for (const r of runs) {
+            if (r.policy !== policy || d.pick(r) !== v) continue;
+            const x = r.metrics[m];
+            if (Number.isFinite(x)) {
+              sum += x;
+              n++;
             }
-            return n ? sum / n : null;
-          }),
-        }));
-        sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, lines });
-      }
+          }
+          return n ? sum / n : null;
+        }),
+      }));
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, lines });
     }
   }
-
-  const info: ReportData['info'] = { keys: [], runs: [] };
-  if (!isSweepReport(report)) {
-    info.keys = [...new Set(runs.flatMap((r) => Object.keys(r.info ?? {})))];
-    info.runs = runs.map((r) => ({ policy: r.policy, values: info.keys.map((k) => { const v = r.info?.[k]; return typeof v === 'string' ? v : finite(v); }) }));
-  }
-
-  return { title, interrupted: report.interrupted === true, facts, metrics, policies, colors: POLICY_COLORS, summary, series, info, sweep };
+  return sweep;
 }
 
 /** Renders a replay or sweep report as one self-contained HTML page. */
