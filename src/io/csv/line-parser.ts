@@ -123,6 +123,9 @@ export class LineParser {
         else f = runEnd - this.runLeft; // the line ended inside the run: index of its last field
       } else if (kind === 1) {
         // Inline decimal parser: [sign] digits [. digits] [(e|E) [sign] digits].
+        // Kept inline on purpose: as a method it measured ~30 % slower per
+        // row (989 vs 758 ns/row median, 15 interleaved rounds), so this one
+        // function stays longer than the others.
         let c = buf[i]!;
         let neg = false;
         if (c === 45 || c === 43) {
