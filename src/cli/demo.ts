@@ -21,7 +21,7 @@ export function registerDemo(program: Command): void {
       const rng = new Rng(Number(opts.seed));
       const nodes = Array.from({ length: 6 }, (_, i) => ({ speed: 2 + (i % 2) * 0.5, vcpus: 4 << (i % 3), mem: 8 << (i % 3) }));
       const wu = capacityWeights(nodes);
-      out('capacity weights (seed 000 eq. 1–3):');
+      out('capacity weights (IPTAS paper eq. 1–3):');
       nodes.forEach((n, i) => out(`  node ${i}: ${n.speed} GHz × ${n.vcpus} vCPU, ${n.mem} GB → Wu = ${wu[i]!.toFixed(3)}`));
       using m = new FirstFitMatcher(nodes.map((n) => ({ capacity: [n.vcpus, n.mem], speed: n.speed })));
       const tasks = 12;
@@ -32,6 +32,6 @@ export function registerDemo(program: Command): void {
       const used = Array.from({ length: nodes.length }, (_, i) => 1 - m.residual(i)[0]! / nodes[i]!.vcpus);
       out(`gini of per-node CPU use: ${gini(used).toFixed(3)} (0 = even, < 0.25 "balanced")`);
       const pri = recomputePriorities({ dataGB: [5, 50, 500], user: [0, 1, 1], rounds: [0, 3, 6], running: [1, 5] });
-      out(`priorities of a short, a medium and a long task (seed 000 eq. 5–7): ${[...pri].join(', ')}`);
+      out(`priorities of a short, a medium and a long task (IPTAS paper eq. 5–7): ${[...pri].join(', ')}`);
     });
 }

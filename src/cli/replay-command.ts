@@ -24,7 +24,7 @@ interface ReplayCliOptions extends CommonCliOptions {
 export function registerReplay(program: Command): void {
   addCommonOptions(
     addTraceOptions(program.command('replay'))
-      .description('replay a trace through GiantVM cell-rebalancing policies and compare them (SPEC §6)')
+      .description('replay a trace through GiantVM cell-rebalancing policies and compare them (docs/model.md describes the model)')
       .option('--machines <n>', `number of identical machines, or 'trace' for the machines of machine_events (default ${D.machines})`)
       .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
       .option('--seed <n>', `PRNG seed (default ${D.seed})`),

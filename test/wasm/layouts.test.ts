@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ASSEMBLY_LAYOUTS, LAYOUTS, renderLayouts } from '../../scripts/layouts.ts';
-import { GINI } from '../../src/kernels/kernel-layouts.ts';
+import { CSV_FIELD, GINI } from '../../src/kernels/kernel-layouts.ts';
+import { FieldKind } from '../../src/io/csv/spec.ts';
+import { TASK_SIZE } from '../../src/kernels/kernel-layouts.ts';
 import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from '../../src/systems/giantvm/replay-layouts.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { struct } from '../../src/wasm/layout.ts';
@@ -82,6 +84,11 @@ describe('layouts are described once and rendered for AssemblyScript', () => {
     expect(REPLAY.get(core.memory, r, 'tick')).toBe(5);
     expect(CELL_ACC.read(core.memory, cellAcc)).toMatchObject({ up: 5, cap: 2.5, cpu: 0, arrived: 0 });
     expect(CELL_POINT.read(core.memory, cellPt)).toMatchObject({ up: 5, cap: 2.5, running: 0, pending: 0 });
+  });
+
+  it('the CSV field kinds the readers write into a spec are the CsvField codes of the scanner', () => {
+    expect(FieldKind).toEqual({ Skip: CSV_FIELD.code.skip, Number: CSV_FIELD.code.number, Hash: CSV_FIELD.code.hash, Id: CSV_FIELD.code.id });
+    expect(TASK_SIZE.code).toEqual({ small: 0, large: 1 }); // placeBatch's `sizes` column: 1 = large
   });
 
   it('scratch sizes are consistent', () => {
