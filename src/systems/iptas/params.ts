@@ -24,6 +24,13 @@ export interface IptasParams extends PriorityParams {
   threshold?: readonly number[];
   /** α ∈ (0, 1] of the run-time limit `T0 = requestTime·ε_u·(1 + α)`. Default 0.5. */
   alpha?: number;
+  /**
+   * Floor of ε_u in T0: `T0 = requestTime·max(ε_u, minEpsilon)·(1 + α)`. Default 0 (the paper's
+   * formula). With 0, a user whose last m tasks all ran 0 s gets ε_u = 0 and every later task is
+   * killed at its start; killed tasks add no history, so the user never recovers (docs/model.md).
+   * `1 / (1 + α)` means "never kill before the requested time".
+   */
+  minEpsilon?: number;
   /** m: how many of a user's last completed tasks make ε_u. Integer ≥ 1. Default 10. */
   historyLength?: number;
   /** Δinterval: a node whose last heartbeat is older than this (strictly) is swept down. > 0, may be Infinity. Default 30 (time unit of `now`). */
@@ -55,6 +62,7 @@ export interface ResolvedIptasParams {
   /** δ0, or `undefined` for the per-submission default (half the largest capacity). */
   readonly threshold: readonly number[] | undefined;
   readonly alpha: number;
+  readonly minEpsilon: number;
   readonly historyLength: number;
   readonly heartbeatInterval: number;
   readonly downNodeTasks: DownNodePolicy;
@@ -112,6 +120,8 @@ export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParam
   }
   const alpha = params.alpha ?? 0.5;
   if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) throw bad('alpha', 'a number in (0, 1]', alpha);
+  const minEpsilon = params.minEpsilon ?? 0;
+  if (typeof minEpsilon !== 'number' || !Number.isFinite(minEpsilon) || minEpsilon < 0) throw bad('minEpsilon', 'a finite number ≥ 0', minEpsilon);
   const historyLength = integerIn(params.historyLength, 'historyLength', 1, 1_000_000, DEFAULT_HISTORY_LENGTH);
   const hb = params.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL;
   if (typeof hb !== 'number' || Number.isNaN(hb) || !(hb > 0)) throw bad('heartbeatInterval', 'a number > 0 (Infinity allowed)', hb);
@@ -123,6 +133,7 @@ export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParam
     dims,
     threshold: threshold && Object.freeze(threshold),
     alpha,
+    minEpsilon,
     historyLength,
     heartbeatInterval: hb,
     downNodeTasks,

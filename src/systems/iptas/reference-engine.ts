@@ -189,6 +189,8 @@ interface NodeRec {
   ring: (string | undefined)[];
   ringHead: number;
   ringLen: number;
+  /** Tasks running on the node. */
+  tasks: Set<TaskRec>;
 }
 
 interface TaskRec {
@@ -218,6 +220,11 @@ interface UserRec {
   history: [number, number][];
 }
 
+/** The tasks of a set in submission order. */
+function bySeqOrder(set: Set<TaskRec>): TaskRec[] {
+  return [...set].sort((a, b) => a.seq - b.seq);
+}
+
 function stateError(field: string, message: string): FairfitError {
   return new FairfitError('INVALID_OPTION', message, { field });
 }
@@ -235,6 +242,12 @@ export class ReferenceEngine {
   private readonly tasks = new Map<string, TaskRec>();
   /** All tasks in submission order (seq = position). */
   private readonly bySeq: TaskRec[] = [];
+  /** Tasks by state (waiting, running) and per state tallies: indexes so a round does not scan every task ever submitted. */
+  private readonly waitingSet = new Set<TaskRec>();
+  private readonly runningSet = new Set<TaskRec>();
+  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+  /** Gang id → members in submission order. */
+  private readonly gangs = new Map<string, TaskRec[]>();
   private readonly users = new Map<string, UserRec>();
   private readonly userList: UserRec[] = [];
   private order: number[] = [];
@@ -267,7 +280,7 @@ export class ReferenceEngine {
     this.nodes.push({
       index, id, capacity, residual: capacity.slice(), speed, vcpus, mem, up: true, removed: false,
       lastHeartbeat: undefined, storageOk: true,
-      ring: new Array<string | undefined>(this.params.ringCapacity).fill(undefined), ringHead: 0, ringLen: 0,
+      ring: new Array<string | undefined>(this.params.ringCapacity).fill(undefined), ringHead: 0, ringLen: 0, tasks: new Set(),
     });
     this.nodeIds.set(id, index);
     this.reorder();
@@ -348,6 +361,7 @@ export class ReferenceEngine {
     if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
     const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
+    if (this.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     const t = this.checkTask(input, ids);
     for (const id of ids) this.addTask(t, id, input.id);
     return ids;
@@ -371,7 +385,7 @@ export class ReferenceEngine {
   runRound(now: number): RoundResult {
     this.checkNow(now);
     this.clock = now;
-    const waiting = this.bySeq.filter((t) => t.state === 'waiting');
+    const waiting = bySeqOrder(this.waitingSet);
     const running = this.userList.map((u) => u.running);
     const pri = recomputePrioritiesReference({
       dataGB: waiting.map((t) => t.dataGB), user: waiting.map((t) => t.user.index),
@@ -392,7 +406,7 @@ export class ReferenceEngine {
       }
       if (gangsSeen.has(t.gang)) continue;
       gangsSeen.add(t.gang);
-      const members = waiting.filter((m) => m.gang === t.gang);
+      const members = this.gangs.get(t.gang)!.filter((m) => m.state === 'waiting');
       const chosen = this.fitGang(members);
       if (chosen === undefined) continue;
       members.forEach((m, k) => {
@@ -424,13 +438,13 @@ export class ReferenceEngine {
     const actual = checkNonNegative(result.actualTime, 'actualTime');
     this.release(t);
     if (result.status === 'ok') {
-      t.state = 'ok';
+      this.setState(t, 'ok');
       const h = t.user.history;
       h.push([actual, t.requestTime]);
       if (h.length > this.params.historyLength) h.shift();
     } else {
       t.failures += 1;
-      t.state = t.failures >= 2 ? 'failed' : 'waiting';
+      this.setState(t, t.failures >= 2 ? 'failed' : 'waiting');
     }
     return t.state;
   }
@@ -452,7 +466,8 @@ export class ReferenceEngine {
    * Termination conditions at time `now`: a running task is killed when its
    * reported usage exceeds its demand in some dimension (`usage` maps task id →
    * D numbers; only running tasks may appear), or when `now ≥ deadline` where
-   * `deadline = start + T0`, `T0 = requestTime·ε_u·(1 + α)` fixed at placement.
+   * `deadline = start + T0`, `T0 = requestTime·max(ε_u, minEpsilon)·(1 + α)` fixed at
+   * placement (ε_u of the user's history at that moment).
    * Killed tasks become terminal `killed` and free their resources. Returns the
    * kills in submission order (usage checked before time).
    */
@@ -469,8 +484,7 @@ export class ReferenceEngine {
     }
     this.clock = now;
     const kills: Kill[] = [];
-    for (const t of this.bySeq) {
-      if (t.state !== 'running') continue;
+    for (const t of bySeqOrder(this.runningSet)) {
       const u = use.get(t.id);
       let dim = -1;
       if (u) for (let d = 0; d < this.params.dims; d++) if (u[d]! > t.demand[d]!) { dim = d; break; }
@@ -480,7 +494,7 @@ export class ReferenceEngine {
     for (const k of kills) {
       const t = this.tasks.get(k.task)!;
       this.release(t);
-      t.state = 'killed';
+      this.setState(t, 'killed');
     }
     return kills;
   }
@@ -542,8 +556,11 @@ export class ReferenceEngine {
   drainDispatch(node: number): string[] {
     const n = this.node(node);
     const out: string[] = [];
-    for (let k = 0; k < n.ringLen; k++) out.push(n.ring[(n.ringHead + k) % n.ring.length]!);
-    n.ring.fill(undefined);
+    for (let k = 0; k < n.ringLen; k++) {
+      const slot = (n.ringHead + k) % n.ring.length;
+      out.push(n.ring[slot]!);
+      n.ring[slot] = undefined;
+    }
     n.ringHead = 0;
     n.ringLen = 0;
     return out;
@@ -563,9 +580,7 @@ export class ReferenceEngine {
 
   /** Counts of tasks by state. */
   counts(): Counts {
-    const c: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: this.bySeq.length };
-    for (const t of this.bySeq) c[t.state] += 1;
-    return c;
+    return { ...this.tally };
   }
 
   /** Running-task count `L_u` of a user (0 for an unknown user). */
@@ -636,7 +651,7 @@ export class ReferenceEngine {
       if (max < t.demand[d]!) { out.push({ code: 'dimension-short', dimension: d, maxResidual: max }); shortDim = true; }
     }
     if (t.gang !== undefined) {
-      const members = this.bySeq.filter((m) => m.gang === t.gang && m.state === 'waiting');
+      const members = this.gangs.get(t.gang)!.filter((m) => m.state === 'waiting');
       const fit = this.fitGang(members, true);
       if (fit.length < members.length) out.push({ code: 'gang-does-not-fit', members: members.length, fit: fit.length });
       else out.push({ code: 'fits-now', node: fit[members.indexOf(t)]! });
@@ -702,10 +717,11 @@ export class ReferenceEngine {
     for (let d = 0; d < this.params.dims; d++) n.residual[d] = n.residual[d]! - t.demand[d]!;
     n.ring[(n.ringHead + n.ringLen) % n.ring.length] = t.id;
     n.ringLen += 1;
-    t.state = 'running';
+    this.setState(t, 'running');
+    n.tasks.add(t);
     t.node = node;
     t.start = now;
-    t.t0 = t.requestTime * this.epsilon(t.user.name) * (1 + this.params.alpha);
+    t.t0 = t.requestTime * Math.max(this.epsilon(t.user.name), this.params.minEpsilon) * (1 + this.params.alpha);
     t.deadline = now + t.t0;
     t.user.running += 1;
   }
@@ -715,6 +731,7 @@ export class ReferenceEngine {
     const n = this.nodes[t.node]!;
     for (let d = 0; d < this.params.dims; d++) n.residual[d] = Math.min(n.residual[d]! + t.demand[d]!, n.capacity[d]!);
     t.user.running -= 1;
+    n.tasks.delete(t);
     t.node = -1;
   }
 
@@ -725,14 +742,13 @@ export class ReferenceEngine {
     n.ring.fill(undefined);
     n.ringHead = 0;
     n.ringLen = 0;
-    for (const t of this.bySeq) {
-      if (t.state !== 'running' || t.node !== n.index) continue;
+    for (const t of bySeqOrder(n.tasks)) {
       this.release(t);
       if (this.params.downNodeTasks === 'requeue') {
-        t.state = 'waiting';
+        this.setState(t, 'waiting');
         out.requeued.push(t.id);
       } else {
-        t.state = 'failed';
+        this.setState(t, 'failed');
         out.failed.push(t.id);
       }
     }
@@ -753,6 +769,17 @@ export class ReferenceEngine {
       up: live.map((n) => n.up && !n.removed),
     }, { lambdaCpu: this.params.lambdaCpu, lambdaMem: this.params.lambdaMem });
     this.order = live.filter((n) => n.up && !n.removed).map((n) => n.index).sort((a, b) => w[a]! - w[b]! || a - b);
+  }
+
+  /** Moves a task to another state, keeping the indexes and tallies. */
+  private setState(t: TaskRec, s: TaskState): void {
+    this.tally[t.state] -= 1;
+    if (t.state === 'waiting') this.waitingSet.delete(t);
+    else if (t.state === 'running') this.runningSet.delete(t);
+    t.state = s;
+    this.tally[s] += 1;
+    if (s === 'waiting') this.waitingSet.add(t);
+    else if (s === 'running') this.runningSet.add(t);
   }
 
   private lengthClass(k: number): LengthClass {
@@ -787,6 +814,14 @@ export class ReferenceEngine {
     };
     this.tasks.set(id, t);
     this.bySeq.push(t);
+    this.waitingSet.add(t);
+    this.tally.waiting += 1;
+    this.tally.total += 1;
+    if (gang !== undefined) {
+      const g = this.gangs.get(gang);
+      if (g) g.push(t);
+      else this.gangs.set(gang, [t]);
+    }
   }
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
