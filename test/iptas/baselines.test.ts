@@ -23,8 +23,9 @@ describe('batch baselines', () => {
     const p = easyPass(q, 3, [{ index: 9, procs: 3, requestedEnd: 20 }], 0);
     expect(p.start).toEqual([0, 2]);
     expect(p.reservation).toEqual({ job: 1, time: 20, extra: 2 });
-    // with 6 free: 4 left after job 0, shadow 10 (job 0 ends), extra 2: job 2 ends by 10, job 3 takes extra
-    expect(easyPass(q, 6, [{ index: 9, procs: 3, requestedEnd: 20 }], 0)).toEqual({ start: [0, 2, 3], reservation: { job: 1, time: 10, extra: 1 } });
+    // with 5 free: 3 left after job 0; at 10 job 0 gives 2 back: shadow 10, extra 1; job 2 ends by 10,
+    // job 3 (50 s) takes the extra processor
+    expect(easyPass(q, 5, [{ index: 9, procs: 3, requestedEnd: 20 }], 0)).toEqual({ start: [0, 2, 3], reservation: { job: 1, time: 10, extra: 0 } });
   });
   it('FCFS starts jobs in submission order', () => {
     fc.assert(fc.property(jobSet, (jobs) => {
