@@ -1,0 +1,877 @@
+/**
+ * Plain-TypeScript reference of the embeddable IPTAS engine (seed 000, SPEC §1–3,
+ * §7): nodes with capacity weights, a round scheduler with dynamic priority and
+ * sorted first-fit, gangs, completion with retry-once, run-time limits from user
+ * history, heartbeat health, per-node dispatch rings and `explain`. One object per
+ * task, linear scans, no cleverness: it is the oracle a WebAssembly engine with
+ * columnar state is differentially tested against, so every tie-break is fixed
+ * and written down here and in docs/model.md ("IPTAS round scheduler").
+ *
+ * Every public method validates all of its input before it changes anything: a
+ * call that throws a {@link FairfitError} leaves the engine exactly as it was.
+ *
+ * @module
+ */
+import { FairfitError, checkNonNegative } from '../../errors.ts';
+import { capacityWeightsReference } from '../../reference/capacity.ts';
+import { recomputePrioritiesReference } from '../../reference/priority.ts';
+import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
+
+/** A task's state; `ok`, `failed` and `killed` are terminal. */
+export type TaskState = 'waiting' | 'running' | 'ok' | 'failed' | 'killed';
+
+/** Length class from the declared data volume (K1, K2). */
+export type LengthClass = 'short' | 'medium' | 'long';
+
+/** A node to add. */
+export interface NodeInput {
+  /** Unique name; default `node<index>`. */
+  id?: string;
+  /** Capacity per dimension (D numbers ≥ 0). */
+  capacity: readonly number[];
+  /** CPU speed for the capacity weight (≥ 0). Default 1. */
+  speed?: number;
+  /** vCPU count for the capacity weight (≥ 0). Default `capacity[0]`. */
+  vcpus?: number;
+  /** Memory for the capacity weight (≥ 0). Default `capacity[1]` (`capacity[0]` when D = 1). */
+  mem?: number;
+}
+
+/** Fields of a node that {@link ReferenceEngine.updateNode} can change. */
+export interface NodeUpdate {
+  /** New capacity; must stay ≥ what the running tasks use, in every dimension. */
+  capacity?: readonly number[];
+  speed?: number;
+  vcpus?: number;
+  mem?: number;
+}
+
+/** A task to submit. */
+export interface TaskInput {
+  /** Unique task id (over all tasks ever submitted, gang members included). */
+  id: string;
+  /** Owner (any string). */
+  user: string;
+  /** Demand per dimension (D numbers ≥ 0). */
+  demand: readonly number[];
+  /** Declared data volume K, GB (≥ 0): short ≤ K1 < medium ≤ K2 < long. */
+  dataGB: number;
+  /** Requested run time (> 0, time unit of `now`). */
+  requestTime: number;
+  /** Submission time (≥ 0); recorded only. Default: the engine clock. */
+  submitTime?: number;
+}
+
+/** A gang to submit: `procs` identical one-processor tasks `<id>#0 … <id>#<procs−1>`. */
+export interface GangInput extends TaskInput {
+  /** Number of members (integer ≥ 1). */
+  procs: number;
+}
+
+/** One placement made by a round. */
+export interface Placement {
+  task: string;
+  node: number;
+}
+
+/** What {@link ReferenceEngine.runRound} returns. */
+export interface RoundResult {
+  /** Placements in the order they were made. */
+  placements: Placement[];
+  /** Ids of the tasks still waiting after the round, in submission order. */
+  waiting: string[];
+}
+
+/** A task killed by {@link ReferenceEngine.checkLimits}. */
+export interface Kill {
+  task: string;
+  /** `usage`: usage above demand (then `dimension` is the first such); `time`: run time reached T0. */
+  reason: 'usage' | 'time';
+  dimension?: number;
+}
+
+/** What a health change did. */
+export interface HealthResult {
+  /** Nodes marked down, ascending. */
+  down: number[];
+  /** Tasks sent back to waiting / failed, in submission order. */
+  requeued: string[];
+  failed: string[];
+}
+
+/** Read-only view of a task. */
+export interface TaskView {
+  id: string;
+  user: string;
+  gang: string | undefined;
+  state: TaskState;
+  demand: number[];
+  dataGB: number;
+  requestTime: number;
+  submitTime: number;
+  size: 'small' | 'large';
+  lengthClass: LengthClass;
+  /** Rounds waited unplaced (aging counter). */
+  rounds: number;
+  /** Abnormal failures so far (0, 1 or 2). */
+  failures: number;
+  /** Node while running, else −1. */
+  node: number;
+  /** Start time of the current (or last) run, NaN before the first. */
+  start: number;
+  /** T0 fixed at placement, NaN before the first. */
+  t0: number;
+  /** `start + t0`: the run-time limit is reached when `now ≥ deadline`. */
+  deadline: number;
+}
+
+/** One reason in an {@link Explanation}. */
+export type Reason =
+  | { code: 'user-at-l0'; running: number; l0: number }
+  | { code: 'no-up-node' }
+  | { code: 'nodes-down'; nodes: number[] }
+  | { code: 'never-fits'; dimension: number }
+  | { code: 'dimension-short'; dimension: number; maxResidual: number }
+  | { code: 'no-single-node-fits' }
+  | { code: 'strong-nodes-full'; nodes: number[] }
+  | { code: 'dispatch-ring-full'; node: number }
+  | { code: 'gang-does-not-fit'; members: number; fit: number }
+  | { code: 'fits-now'; node: number };
+
+/** Why a task is where it is. */
+export interface Explanation {
+  task: string;
+  state: TaskState;
+  /** Priority the task would get in a round starting now, by term. */
+  priority: { static: number; user: number; aging: number; total: number };
+  size: 'small' | 'large';
+  lengthClass: LengthClass;
+  /** Placement reasons (waiting tasks only; empty otherwise). */
+  reasons: Reason[];
+}
+
+/** Task counts by state. */
+export interface Counts {
+  waiting: number;
+  running: number;
+  ok: number;
+  failed: number;
+  killed: number;
+  total: number;
+}
+
+/** A JSON-serialisable dump of the whole engine state (for comparisons and debugging). */
+export interface EngineDump {
+  clock: number;
+  seq: number;
+  nodes: {
+    index: number; id: string; capacity: number[]; residual: number[]; speed: number; vcpus: number; mem: number;
+    up: boolean; removed: boolean; lastHeartbeat: number | null; storageOk: boolean; ring: string[];
+  }[];
+  order: number[];
+  tasks: TaskView[];
+  users: { user: string; running: number; history: [number, number][] }[];
+}
+
+interface NodeRec {
+  index: number;
+  id: string;
+  capacity: Float64Array;
+  residual: Float64Array;
+  speed: number;
+  vcpus: number;
+  mem: number;
+  up: boolean;
+  removed: boolean;
+  lastHeartbeat: number | undefined;
+  storageOk: boolean;
+  /** Dispatch ring: fixed-size circular buffer. */
+  ring: (string | undefined)[];
+  ringHead: number;
+  ringLen: number;
+  /** Tasks running on the node. */
+  tasks: Set<TaskRec>;
+}
+
+interface TaskRec {
+  id: string;
+  seq: number;
+  user: UserRec;
+  gang: string | undefined;
+  demand: Float64Array;
+  dataGB: number;
+  requestTime: number;
+  submitTime: number;
+  large: boolean;
+  state: TaskState;
+  rounds: number;
+  failures: number;
+  node: number;
+  start: number;
+  t0: number;
+  deadline: number;
+}
+
+interface UserRec {
+  name: string;
+  index: number;
+  running: number;
+  /** (actual, requested) of the last m tasks completed ok, oldest first. */
+  history: [number, number][];
+}
+
+/** The tasks of a set in submission order. */
+function bySeqOrder(set: Set<TaskRec>): TaskRec[] {
+  return [...set].sort((a, b) => a.seq - b.seq);
+}
+
+function stateError(field: string, message: string): FairfitError {
+  return new FairfitError('INVALID_OPTION', message, { field });
+}
+
+/**
+ * The IPTAS engine, reference version. Time is whatever unit the caller uses
+ * (seconds in the trace driver); every time argument must be ≥ the engine clock
+ * (the largest time seen so far), else `INVALID_OPTION` on `now`.
+ */
+export class ReferenceEngine {
+  /** The resolved parameters. */
+  readonly params: ResolvedIptasParams;
+  private readonly nodes: NodeRec[] = [];
+  private readonly nodeIds = new Map<string, number>();
+  private readonly tasks = new Map<string, TaskRec>();
+  /** All tasks in submission order (seq = position). */
+  private readonly bySeq: TaskRec[] = [];
+  /** Tasks by state (waiting, running) and per state tallies: indexes so a round does not scan every task ever submitted. */
+  private readonly waitingSet = new Set<TaskRec>();
+  private readonly runningSet = new Set<TaskRec>();
+  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+  /** Gang id → members in submission order. */
+  private readonly gangs = new Map<string, TaskRec[]>();
+  private readonly users = new Map<string, UserRec>();
+  private readonly userList: UserRec[] = [];
+  private order: number[] = [];
+  private clock = 0;
+
+  /** Creates an empty engine; `params` resolved once (see {@link IptasParams}). */
+  constructor(params: IptasParams = {}) {
+    this.params = resolveIptasParams(params);
+  }
+
+  /** The engine clock: the largest time passed to a call so far (0 at start). */
+  get now(): number {
+    return this.clock;
+  }
+
+  // ---------------------------------------------------------------- nodes
+
+  /** Adds an up node; returns its index (indices are never reused). Capacity weights and the order are recomputed. */
+  addNode(input: NodeInput): number {
+    const D = this.params.dims;
+    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
+    const capacity = this.vector(input.capacity, 'capacity');
+    const index = this.nodes.length;
+    const id = input.id ?? `node${index}`;
+    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
+    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
+    const speed = checkNonNegative(input.speed ?? 1, 'speed');
+    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
+    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
+    this.nodes.push({
+      index, id, capacity, residual: capacity.slice(), speed, vcpus, mem, up: true, removed: false,
+      lastHeartbeat: undefined, storageOk: true,
+      ring: new Array<string | undefined>(this.params.ringCapacity).fill(undefined), ringHead: 0, ringLen: 0, tasks: new Set(),
+    });
+    this.nodeIds.set(id, index);
+    this.reorder();
+    return index;
+  }
+
+  /**
+   * Removes a node for good: its running tasks are requeued or failed (per
+   * `downNodeTasks`), its dispatch ring is emptied, and its index becomes invalid.
+   */
+  removeNode(node: number): HealthResult {
+    const n = this.node(node);
+    const r = this.takeDown(n);
+    n.removed = true;
+    this.nodeIds.delete(n.id);
+    this.reorder();
+    return r;
+  }
+
+  /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
+  updateNode(node: number, update: NodeUpdate): void {
+    const n = this.node(node);
+    if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
+    let capacity: Float64Array | undefined;
+    if (update.capacity !== undefined) {
+      capacity = this.vector(update.capacity, 'capacity');
+      for (let d = 0; d < this.params.dims; d++) {
+        const used = n.capacity[d]! - n.residual[d]!;
+        if (capacity[d]! < used) throw stateError('capacity', `capacity[${d}] = ${capacity[d]} is below what runs on node ${node} (${used})`);
+      }
+    }
+    const speed = update.speed === undefined ? n.speed : checkNonNegative(update.speed, 'speed');
+    const vcpus = update.vcpus === undefined ? n.vcpus : checkNonNegative(update.vcpus, 'vcpus');
+    const mem = update.mem === undefined ? n.mem : checkNonNegative(update.mem, 'mem');
+    if (capacity) {
+      for (let d = 0; d < this.params.dims; d++) {
+        const used = n.capacity[d]! - n.residual[d]!;
+        n.residual[d] = Math.min(capacity[d]! - used, capacity[d]!);
+      }
+      n.capacity = capacity;
+    }
+    n.speed = speed;
+    n.vcpus = vcpus;
+    n.mem = mem;
+    this.reorder();
+  }
+
+  /** Up nodes by capacity weight ascending (ties: lower index first): the first-fit order. */
+  nodeOrder(): number[] {
+    return this.order.slice();
+  }
+
+  /** Residual vector of a node. */
+  residual(node: number): number[] {
+    return [...this.node(node).residual];
+  }
+
+  /** Whether a node is up. */
+  isUp(node: number): boolean {
+    return this.node(node).up;
+  }
+
+  // ---------------------------------------------------------------- tasks
+
+  /** Submits one task (waiting, rounds 0). Classified small/large by δ0 and short/medium/long by K1, K2. */
+  submit(input: TaskInput): string {
+    const t = this.checkTask(input, [input?.id]);
+    this.addTask(t, input.id, undefined);
+    return input.id;
+  }
+
+  /**
+   * Submits a gang: `procs` one-processor tasks `<id>#k` with the same demand,
+   * placed all-or-nothing within a round. Returns the member ids.
+   */
+  submitGang(input: GangInput): string[] {
+    const p = input?.procs;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);
+    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+    const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
+    if (this.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
+    const t = this.checkTask(input, ids);
+    for (const id of ids) this.addTask(t, id, input.id);
+    return ids;
+  }
+
+  /**
+   * One scheduling round at time `now` (SPEC §3):
+   * 1. the waiting tasks are taken in submission order and `L_u` (running tasks per
+   *    user) is snapshot — the user penalty uses this round-start value only; the
+   *    `L_u += 1` of placements in this round counts from the next round;
+   * 2. priorities via `recomputePrioritiesReference` with the tasks' aging counters;
+   * 3. tasks are visited by priority descending, ties by submission order; each gets
+   *    one chance: sorted first-fit over the up nodes (small from the weak end, large
+   *    from the strong end, a node fits iff `residual[d] ≥ demand[d]` for every d);
+   *    if the chosen node's dispatch ring is full the task is held back (stays waiting);
+   *    a gang is visited once, at its first member in the order: its waiting members, in
+   *    submission order, are fitted one after the other on tentative residuals and rings,
+   *    and committed only if all fit;
+   * 4. every task still waiting gets `rounds += 1` (the aging term is `min(rounds·Δr, agingCap)`).
+   */
+  runRound(now: number): RoundResult {
+    this.checkNow(now);
+    this.clock = now;
+    const waiting = bySeqOrder(this.waitingSet);
+    const running = this.userList.map((u) => u.running);
+    const pri = recomputePrioritiesReference({
+      dataGB: waiting.map((t) => t.dataGB), user: waiting.map((t) => t.user.index),
+      rounds: waiting.map((t) => t.rounds), running,
+    }, this.params.priority);
+    const visit = waiting.map((_, i) => i).sort((a, b) => pri[b]! - pri[a]! || waiting[a]!.seq - waiting[b]!.seq);
+    const placements: Placement[] = [];
+    const gangsSeen = new Set<string>();
+    for (const i of visit) {
+      const t = waiting[i]!;
+      if (t.gang === undefined) {
+        const node = this.firstFit(t.demand, t.large);
+        if (node >= 0 && this.nodes[node]!.ringLen < this.params.ringCapacity) {
+          this.place(t, node, now);
+          placements.push({ task: t.id, node });
+        }
+        continue;
+      }
+      if (gangsSeen.has(t.gang)) continue;
+      gangsSeen.add(t.gang);
+      const members = this.gangs.get(t.gang)!.filter((m) => m.state === 'waiting');
+      const chosen = this.fitGang(members);
+      if (chosen === undefined) continue;
+      members.forEach((m, k) => {
+        this.place(m, chosen[k]!, now);
+        placements.push({ task: m.id, node: chosen[k]! });
+      });
+    }
+    const still: string[] = [];
+    for (const t of waiting) {
+      if (t.state !== 'waiting') continue;
+      t.rounds += 1;
+      still.push(t.id);
+    }
+    return { placements, waiting: still };
+  }
+
+  /**
+   * A running task ends. `ok`: terminal, resources freed, `L_u −= 1`, and
+   * (actualTime, requestTime) appended to the user's history (the last m make ε_u).
+   * `failed`: resources freed, `L_u −= 1`; the first abnormal failure sends the task
+   * back to waiting (keeping its aging counter and submission order), the second is
+   * terminal `failed`. Failures are not added to the history. Returns the new state.
+   */
+  complete(taskId: string, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState {
+    const t = this.task(taskId);
+    if (t.state !== 'running') throw stateError('taskId', `task '${taskId}' is ${t.state}, not running`);
+    if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
+    if (result.status !== 'ok' && result.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${String(result.status)}`);
+    const actual = checkNonNegative(result.actualTime, 'actualTime');
+    this.release(t);
+    if (result.status === 'ok') {
+      this.setState(t, 'ok');
+      const h = t.user.history;
+      h.push([actual, t.requestTime]);
+      if (h.length > this.params.historyLength) h.shift();
+    } else {
+      t.failures += 1;
+      this.setState(t, t.failures >= 2 ? 'failed' : 'waiting');
+    }
+    return t.state;
+  }
+
+  /** ε_u = Σ actual / Σ requested over the user's last m completed tasks; 1 with no history. */
+  epsilon(user: string): number {
+    const u = this.users.get(user);
+    if (!u || u.history.length === 0) return 1;
+    let a = 0;
+    let r = 0;
+    for (const [x, y] of u.history) {
+      a += x;
+      r += y;
+    }
+    return a / r;
+  }
+
+  /**
+   * Termination conditions at time `now`: a running task is killed when its
+   * reported usage exceeds its demand in some dimension (`usage` maps task id →
+   * D numbers; only running tasks may appear), or when `now ≥ deadline` where
+   * `deadline = start + T0`, `T0 = requestTime·max(ε_u, minEpsilon)·(1 + α)` fixed at
+   * placement (ε_u of the user's history at that moment).
+   * Killed tasks become terminal `killed` and free their resources. Returns the
+   * kills in submission order (usage checked before time).
+   */
+  checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
+    this.checkNow(now);
+    const use = new Map<string, Float64Array>();
+    if (usage !== undefined) {
+      if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
+      for (const [id, v] of usage) {
+        const t = this.task(id);
+        if (t.state !== 'running') throw stateError('usage', `usage given for task '${id}', which is ${t.state}, not running`);
+        use.set(id, this.vector(v, `usage(${id})`));
+      }
+    }
+    this.clock = now;
+    const kills: Kill[] = [];
+    for (const t of bySeqOrder(this.runningSet)) {
+      const u = use.get(t.id);
+      let dim = -1;
+      if (u) for (let d = 0; d < this.params.dims; d++) if (u[d]! > t.demand[d]!) { dim = d; break; }
+      if (dim >= 0) kills.push({ task: t.id, reason: 'usage', dimension: dim });
+      else if (now >= t.deadline) kills.push({ task: t.id, reason: 'time' });
+    }
+    for (const k of kills) {
+      const t = this.tasks.get(k.task)!;
+      this.release(t);
+      this.setState(t, 'killed');
+    }
+    return kills;
+  }
+
+  // ---------------------------------------------------------------- health
+
+  /**
+   * A node reports at `now`. Records the time and the storage flag; a report with
+   * `storageOk` (default true) brings a down node back up at once. A report of a
+   * storage failure takes effect at the next {@link sweepHealth}.
+   */
+  heartbeat(node: number, now: number, report: { storageOk?: boolean } = {}): void {
+    const n = this.node(node);
+    this.checkNow(now);
+    const ok = report?.storageOk ?? true;
+    if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+    this.clock = now;
+    n.lastHeartbeat = now;
+    n.storageOk = ok;
+    if (ok && !n.up) {
+      n.up = true;
+      this.reorder();
+    }
+  }
+
+  /**
+   * Health sweep at `now`: an up node is marked down if it reported a storage
+   * failure or `now − lastHeartbeat > Δinterval`. A node that never reported
+   * starts its clock at its first sweep (one interval of grace). Down nodes take
+   * no work; their running tasks are requeued or failed, their rings emptied.
+   */
+  sweepHealth(now: number): HealthResult {
+    this.checkNow(now);
+    this.clock = now;
+    const out: HealthResult = { down: [], requeued: [], failed: [] };
+    for (const n of this.nodes) {
+      if (n.removed) continue;
+      if (n.lastHeartbeat === undefined) {
+        n.lastHeartbeat = now;
+        continue;
+      }
+      if (!n.up) continue;
+      if (!n.storageOk || now - n.lastHeartbeat > this.params.heartbeatInterval) {
+        const r = this.takeDown(n);
+        out.down.push(n.index);
+        out.requeued.push(...r.requeued);
+        out.failed.push(...r.failed);
+      }
+    }
+    if (out.down.length > 0) this.reorder();
+    out.requeued.sort((a, b) => this.tasks.get(a)!.seq - this.tasks.get(b)!.seq);
+    out.failed.sort((a, b) => this.tasks.get(a)!.seq - this.tasks.get(b)!.seq);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /** Returns a node's undrained placements (task ids, in placement order) and empties its ring. */
+  drainDispatch(node: number): string[] {
+    const n = this.node(node);
+    const out: string[] = [];
+    for (let k = 0; k < n.ringLen; k++) {
+      const slot = (n.ringHead + k) % n.ring.length;
+      out.push(n.ring[slot]!);
+      n.ring[slot] = undefined;
+    }
+    n.ringHead = 0;
+    n.ringLen = 0;
+    return out;
+  }
+
+  /** Number of undrained placements in a node's ring. */
+  pendingDispatch(node: number): number {
+    return this.node(node).ringLen;
+  }
+
+  // ---------------------------------------------------------------- inspection
+
+  /** A task's current view. */
+  taskView(taskId: string): TaskView {
+    return this.view(this.task(taskId));
+  }
+
+  /** Counts of tasks by state. */
+  counts(): Counts {
+    return { ...this.tally };
+  }
+
+  /** Running-task count `L_u` of a user (0 for an unknown user). */
+  running(user: string): number {
+    return this.users.get(user)?.running ?? 0;
+  }
+
+  /** Full state dump (JSON-serialisable, deterministic order). */
+  state(): EngineDump {
+    return {
+      clock: this.clock,
+      seq: this.bySeq.length,
+      nodes: this.nodes.map((n) => ({
+        index: n.index, id: n.id, capacity: [...n.capacity], residual: [...n.residual], speed: n.speed, vcpus: n.vcpus, mem: n.mem,
+        up: n.up, removed: n.removed, lastHeartbeat: n.lastHeartbeat ?? null, storageOk: n.storageOk,
+        ring: Array.from({ length: n.ringLen }, (_, k) => n.ring[(n.ringHead + k) % n.ring.length]!),
+      })),
+      order: this.order.slice(),
+      tasks: this.bySeq.map((t) => this.view(t)),
+      users: this.userList.map((u) => ({ user: u.name, running: u.running, history: u.history.map(([a, r]) => [a, r] as [number, number]) })),
+    };
+  }
+
+  /**
+   * Why a task is where it is: its priority by term as a round starting now would
+   * compute it, and — for a waiting task — the placement reasons against the current
+   * residuals: user at L0; no up node; down nodes whose capacity would hold it; a
+   * dimension no up node has enough of (or no node has the capacity for); no single
+   * node with enough of every dimension; a large task whose strong nodes (up nodes
+   * whose capacity holds it) are all full; the chosen node's ring is full; a gang whose
+   * members do not all fit; or `fits-now` (it would be placed if visited now).
+   */
+  explain(taskId: string): Explanation {
+    const t = this.task(taskId);
+    const p = this.params;
+    const k = t.dataGB;
+    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
+    const us = t.user.running >= p.l0 ? p.penalty : 0;
+    const ag = Math.min(t.rounds * p.deltaR, p.agingCap);
+    const priority = { static: p.w1 * st, user: p.w2 * us, aging: p.w3 * ag, total: p.w1 * st + p.w2 * us + p.w3 * ag };
+    const reasons: Reason[] = [];
+    if (t.state === 'waiting') {
+      if (us !== 0) reasons.push({ code: 'user-at-l0', running: t.user.running, l0: p.l0 });
+      reasons.push(...this.placementReasons(t));
+    }
+    return { task: t.id, state: t.state, priority, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), reasons };
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private placementReasons(t: TaskRec): Reason[] {
+    const D = this.params.dims;
+    const out: Reason[] = [];
+    const live = this.nodes.filter((n) => !n.removed);
+    const holds = (n: NodeRec): boolean => { for (let d = 0; d < D; d++) if (n.capacity[d]! < t.demand[d]!) return false; return true; };
+    const downFit = live.filter((n) => !n.up && holds(n)).map((n) => n.index);
+    if (this.order.length === 0) out.push({ code: 'no-up-node' });
+    if (downFit.length > 0) out.push({ code: 'nodes-down', nodes: downFit });
+    for (let d = 0; d < D; d++) {
+      if (!live.some((n) => n.capacity[d]! >= t.demand[d]!)) out.push({ code: 'never-fits', dimension: d });
+    }
+    if (this.order.length === 0) return out;
+    const ups = this.order.map((i) => this.nodes[i]!);
+    let shortDim = false;
+    for (let d = 0; d < D; d++) {
+      let max = -Infinity;
+      for (const n of ups) max = Math.max(max, n.residual[d]!);
+      if (max < t.demand[d]!) { out.push({ code: 'dimension-short', dimension: d, maxResidual: max }); shortDim = true; }
+    }
+    if (t.gang !== undefined) {
+      const members = this.gangs.get(t.gang)!.filter((m) => m.state === 'waiting');
+      const fit = this.fitGang(members, true);
+      if (fit.length < members.length) out.push({ code: 'gang-does-not-fit', members: members.length, fit: fit.length });
+      else out.push({ code: 'fits-now', node: fit[members.indexOf(t)]! });
+      return out;
+    }
+    const node = this.firstFit(t.demand, t.large);
+    if (node < 0) {
+      if (!shortDim) out.push({ code: 'no-single-node-fits' });
+      if (t.large) {
+        const strong = ups.filter(holds).map((n) => n.index);
+        if (strong.length > 0) out.push({ code: 'strong-nodes-full', nodes: strong.reverse() });
+      }
+    } else if (this.nodes[node]!.ringLen >= this.params.ringCapacity) {
+      out.push({ code: 'dispatch-ring-full', node });
+    } else {
+      out.push({ code: 'fits-now', node });
+    }
+    return out;
+  }
+
+  /** Sorted first-fit on the current (or given) residuals; −1 if no up node fits. */
+  private firstFit(dem: Float64Array, large: boolean, res?: Map<number, Float64Array>): number {
+    const o = this.order;
+    const D = this.params.dims;
+    for (let k = 0; k < o.length; k++) {
+      const i = o[large ? o.length - 1 - k : k]!;
+      const r = res?.get(i) ?? this.nodes[i]!.residual;
+      let ok = true;
+      for (let d = 0; d < D; d++) if (r[d]! < dem[d]!) { ok = false; break; }
+      if (ok) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Fits gang members one after the other on tentative residuals and ring
+   * lengths. All-or-nothing: the nodes of all members, or `undefined`. With
+   * `partial`, returns the nodes of the members that fitted before the first miss.
+   */
+  private fitGang(members: TaskRec[]): number[] | undefined;
+  private fitGang(members: TaskRec[], partial: true): number[];
+  private fitGang(members: TaskRec[], partial = false): number[] | undefined {
+    const res = new Map<number, Float64Array>();
+    const ring = new Map<number, number>();
+    const out: number[] = [];
+    for (const m of members) {
+      const node = this.firstFit(m.demand, m.large, res);
+      if (node < 0) break;
+      const len = ring.get(node) ?? this.nodes[node]!.ringLen;
+      if (len >= this.params.ringCapacity) break;
+      ring.set(node, len + 1);
+      const r = (res.get(node) ?? this.nodes[node]!.residual).slice();
+      for (let d = 0; d < this.params.dims; d++) r[d] = r[d]! - m.demand[d]!;
+      res.set(node, r);
+      out.push(node);
+    }
+    if (out.length === members.length) return out;
+    return partial ? out : undefined;
+  }
+
+  private place(t: TaskRec, node: number, now: number): void {
+    const n = this.nodes[node]!;
+    for (let d = 0; d < this.params.dims; d++) n.residual[d] = n.residual[d]! - t.demand[d]!;
+    n.ring[(n.ringHead + n.ringLen) % n.ring.length] = t.id;
+    n.ringLen += 1;
+    this.setState(t, 'running');
+    n.tasks.add(t);
+    t.node = node;
+    t.start = now;
+    t.t0 = t.requestTime * Math.max(this.epsilon(t.user.name), this.params.minEpsilon) * (1 + this.params.alpha);
+    t.deadline = now + t.t0;
+    t.user.running += 1;
+  }
+
+  /** Frees a running task's resources (residual clamped to capacity) and decrements L_u. */
+  private release(t: TaskRec): void {
+    const n = this.nodes[t.node]!;
+    for (let d = 0; d < this.params.dims; d++) n.residual[d] = Math.min(n.residual[d]! + t.demand[d]!, n.capacity[d]!);
+    t.user.running -= 1;
+    n.tasks.delete(t);
+    t.node = -1;
+  }
+
+  /** Marks a node down: ring emptied, running tasks requeued or failed (submission order), residual = capacity. */
+  private takeDown(n: NodeRec): HealthResult {
+    const out: HealthResult = { down: [n.index], requeued: [], failed: [] };
+    n.up = false;
+    n.ring.fill(undefined);
+    n.ringHead = 0;
+    n.ringLen = 0;
+    for (const t of bySeqOrder(n.tasks)) {
+      this.release(t);
+      if (this.params.downNodeTasks === 'requeue') {
+        this.setState(t, 'waiting');
+        out.requeued.push(t.id);
+      } else {
+        this.setState(t, 'failed');
+        out.failed.push(t.id);
+      }
+    }
+    n.residual = n.capacity.slice();
+    this.reorder();
+    return out;
+  }
+
+  /** Capacity weights over the up nodes (removed ones count as down), order by weight then index. */
+  private reorder(): void {
+    const live = this.nodes;
+    if (live.length === 0) {
+      this.order = [];
+      return;
+    }
+    const w = capacityWeightsReference({
+      speed: live.map((n) => n.speed), vcpus: live.map((n) => n.vcpus), mem: live.map((n) => n.mem),
+      up: live.map((n) => n.up && !n.removed),
+    }, { lambdaCpu: this.params.lambdaCpu, lambdaMem: this.params.lambdaMem });
+    this.order = live.filter((n) => n.up && !n.removed).map((n) => n.index).sort((a, b) => w[a]! - w[b]! || a - b);
+  }
+
+  /** Moves a task to another state, keeping the indexes and tallies. */
+  private setState(t: TaskRec, s: TaskState): void {
+    this.tally[t.state] -= 1;
+    if (t.state === 'waiting') this.waitingSet.delete(t);
+    else if (t.state === 'running') this.runningSet.delete(t);
+    t.state = s;
+    this.tally[s] += 1;
+    if (s === 'waiting') this.waitingSet.add(t);
+    else if (s === 'running') this.runningSet.add(t);
+  }
+
+  private lengthClass(k: number): LengthClass {
+    return k <= this.params.k1 ? 'short' : k <= this.params.k2 ? 'medium' : 'long';
+  }
+
+  private checkTask(input: TaskInput, ids: unknown[]): { demand: Float64Array; dataGB: number; requestTime: number; submitTime: number; user: string } {
+    if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
+    for (const id of ids) {
+      if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${String(id)}`);
+      if (this.tasks.has(id)) throw stateError('id', `task id '${id}' was already submitted`);
+    }
+    if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${String(input.user)}`);
+    const demand = this.vector(input.demand, 'demand');
+    const dataGB = checkNonNegative(input.dataGB, 'dataGB');
+    const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);
+    const submitTime = input.submitTime === undefined ? this.clock : checkNonNegative(input.submitTime, 'submitTime');
+    return { demand, dataGB, requestTime, submitTime, user: input.user };
+  }
+
+  private addTask(c: ReturnType<ReferenceEngine['checkTask']>, id: string, gang: string | undefined): void {
+    let u = this.users.get(c.user);
+    if (!u) {
+      u = { name: c.user, index: this.userList.length, running: 0, history: [] };
+      this.users.set(c.user, u);
+      this.userList.push(u);
+    }
+    const t: TaskRec = {
+      id, seq: this.bySeq.length, user: u, gang, demand: c.demand.slice(), dataGB: c.dataGB, requestTime: c.requestTime,
+      submitTime: c.submitTime, large: this.isLarge(c.demand), state: 'waiting', rounds: 0, failures: 0, node: -1,
+      start: NaN, t0: NaN, deadline: NaN,
+    };
+    this.tasks.set(id, t);
+    this.bySeq.push(t);
+    this.waitingSet.add(t);
+    this.tally.waiting += 1;
+    this.tally.total += 1;
+    if (gang !== undefined) {
+      const g = this.gangs.get(gang);
+      if (g) g.push(t);
+      else this.gangs.set(gang, [t]);
+    }
+  }
+
+  /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
+  private isLarge(dem: Float64Array): boolean {
+    const D = this.params.dims;
+    let th = this.params.threshold;
+    if (th === undefined) {
+      const live = this.nodes.filter((n) => !n.removed);
+      if (live.length === 0) return false;
+      th = Array.from({ length: D }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
+    }
+    for (let d = 0; d < D; d++) if (dem[d]! >= th[d]!) return true;
+    return false;
+  }
+
+  private vector(v: unknown, field: string): Float64Array {
+    const D = this.params.dims;
+    if (!Array.isArray(v) || v.length !== D) {
+      throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${D} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : String(v)}`, { field });
+    }
+    const out = new Float64Array(D);
+    for (let d = 0; d < D; d++) out[d] = checkNonNegative(v[d], field, d);
+    return out;
+  }
+
+  private checkNow(now: unknown): void {
+    if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${String(now)}`, { field: 'now' });
+    if (now < this.clock) throw stateError('now', `now = ${now} is before the engine clock ${this.clock}: time must not go backwards`);
+  }
+
+  private node(node: unknown): NodeRec {
+    if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${String(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
+    }
+    const n = this.nodes[node]!;
+    if (n.removed) throw new FairfitError('INDEX_OUT_OF_RANGE', `node ${node} was removed`, { field: 'node', index: node });
+    return n;
+  }
+
+  private task(id: unknown): TaskRec {
+    const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
+    if (!t) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
+    return t;
+  }
+
+  private view(t: TaskRec): TaskView {
+    return {
+      id: t.id, user: t.user.name, gang: t.gang, state: t.state, demand: [...t.demand], dataGB: t.dataGB, requestTime: t.requestTime,
+      submitTime: t.submitTime, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), rounds: t.rounds,
+      failures: t.failures, node: t.node, start: t.start, t0: t.t0, deadline: t.deadline,
+    };
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * Virtual-clock driver that schedules a batch job log with IPTAS (the
+ * {@link ReferenceEngine}), FCFS or EASY backfilling on a cluster of identical
+ * nodes, and the metrics batch-scheduling studies compare them by (SPEC §7):
+ * throughput, mean and p95 wait, bounded slowdown, utilisation, makespan, run-time
+ * kills and the Gini of per-user mean wait. Also converts an SWF log read by
+ * `readSwf` into jobs. Semantics in docs/model.md ("IPTAS round scheduler").
+ *
+ * @module
+ */
+import { FairfitError, checkNonNegative } from '../../errors.ts';
+import { giniReference } from '../../reference/gini.ts';
+import type { TaskTable } from '../../model/tasks.ts';
+import { easyPass, fcfsPass, type QueuedJob, type Reservation, type RunningJob } from './baselines.ts';
+import type { IptasParams } from './params.ts';
+import { ReferenceEngine } from './reference-engine.ts';
+
+/** A job of the log. Times in seconds. */
+export interface TraceJob {
+  /** Job id (kept for reports; the index in the array is what results refer to). */
+  id: string | number;
+  /** Submission time (≥ 0). */
+  submit: number;
+  /** Actual run time (≥ 0). */
+  runTime: number;
+  /** Requested run time (> 0): the scheduler's estimate and the baselines' kill limit. */
+  requestedTime: number;
+  /** Processors (integer ≥ 1): a gang of one-processor tasks in IPTAS. */
+  procs: number;
+  /** Owner. */
+  user: string | number;
+  /** Declared data volume K, GB; default `requestedTime / secondsPerGB`. */
+  dataGB?: number;
+}
+
+/** Which scheduler to run. */
+export type Algorithm = 'iptas' | 'fcfs' | 'easy';
+
+/** Options of {@link scheduleJobs}. */
+export interface ScheduleOptions {
+  algorithm: Algorithm;
+  /** Number of identical nodes (integer ≥ 1). */
+  nodes: number;
+  /** Processors per node (integer ≥ 1). Default 1. */
+  nodeCapacity?: number;
+  /** IPTAS parameters (`dims` is forced to 1: processors). */
+  params?: IptasParams;
+  /**
+   * Maps a requested time to a data volume when a job has no `dataGB`:
+   * `dataGB = requestedTime / secondsPerGB`. Default 60, so with K1 = 10 and K2 = 100 GB
+   * a job is short when it asks ≤ 600 s, medium ≤ 6000 s, long above.
+   */
+  secondsPerGB?: number;
+  /** τ of the bounded slowdown, seconds. Default 10. */
+  tau?: number;
+  /** Keep EASY's reservations in the result (for checks). Default false. */
+  recordReservations?: boolean;
+}
+
+/** Metrics of one run. Times in seconds. */
+export interface ScheduleMetrics {
+  jobs: number;
+  /** Jobs that ran to their end. */
+  completed: number;
+  /** Jobs killed at their limit (requested time for FCFS/EASY, T0 for IPTAS). */
+  killed: number;
+  /** Completed jobs per hour of makespan. */
+  throughputPerHour: number;
+  meanWait: number;
+  /** 95th percentile of the wait, nearest rank. */
+  p95Wait: number;
+  /** Mean of max(1, (wait + run) / max(run, τ)), run = time actually run. */
+  meanBoundedSlowdown: number;
+  /** Σ procs·(end − start) / (N · makespan). */
+  utilisation: number;
+  /** Last end − first submit. */
+  makespan: number;
+  /** Σ (end − start) of killed jobs, and the same times procs. */
+  killedWastedSeconds: number;
+  killedWastedProcSeconds: number;
+  /** Gini of the per-user mean wait. */
+  fairnessGini: number;
+  users: number;
+}
+
+/** Result of {@link scheduleJobs}: per-job times by job index, metrics. */
+export interface ScheduleResult {
+  algorithm: Algorithm;
+  processors: number;
+  start: Float64Array;
+  end: Float64Array;
+  /** 1 if the job was killed at its limit. */
+  killed: Uint8Array;
+  metrics: ScheduleMetrics;
+  /** IPTAS: number of rounds run. */
+  rounds: number;
+  /** EASY with `recordReservations`: every reservation given, in time order. */
+  reservations?: (Reservation & { at: number })[];
+}
+
+/** Min-heap of (time, job) end events; ties by job index. */
+class EndHeap {
+  private t: number[] = [];
+  private j: number[] = [];
+  get size(): number {
+    return this.t.length;
+  }
+  peekTime(): number {
+    return this.t[0] ?? Infinity;
+  }
+  private less(a: number, b: number): boolean {
+    return this.t[a]! < this.t[b]! || (this.t[a] === this.t[b] && this.j[a]! < this.j[b]!);
+  }
+  private swap(a: number, b: number): void {
+    [this.t[a], this.t[b]] = [this.t[b]!, this.t[a]!];
+    [this.j[a], this.j[b]] = [this.j[b]!, this.j[a]!];
+  }
+  push(time: number, job: number): void {
+    this.t.push(time);
+    this.j.push(job);
+    let i = this.t.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): number {
+    const job = this.j[0]!;
+    const lt = this.t.pop()!;
+    const lj = this.j.pop()!;
+    if (this.t.length > 0) {
+      this.t[0] = lt;
+      this.j[0] = lj;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < this.t.length && this.less(l, m)) m = l;
+        if (r < this.t.length && this.less(r, m)) m = r;
+        if (m === i) break;
+        this.swap(i, m);
+        i = m;
+      }
+    }
+    return job;
+  }
+}
+
+function optInt(v: unknown, field: string, fallback: number): number {
+  const x = v ?? fallback;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer ≥ 1, got ${String(x)}`, { field: `options.${field}` });
+  return x;
+}
+
+function checkJobs(jobs: readonly TraceJob[], processors: number): void {
+  if (!Array.isArray(jobs)) throw new FairfitError('INVALID_OPTION', 'jobs must be an array', { field: 'jobs' });
+  jobs.forEach((j, i) => {
+    checkNonNegative(j?.submit, 'jobs.submit', i);
+    checkNonNegative(j.runTime, 'jobs.runTime', i);
+    checkNonNegative(j.requestedTime, 'jobs.requestedTime', i, true);
+    if (j.dataGB !== undefined) checkNonNegative(j.dataGB, 'jobs.dataGB', i);
+    if (!Number.isInteger(j.procs) || j.procs < 1) throw new FairfitError('INVALID_OPTION', `jobs[${i}].procs must be an integer ≥ 1, got ${String(j.procs)}`, { field: 'jobs.procs', index: i });
+    if (j.procs > processors) throw new FairfitError('INVALID_OPTION', `jobs[${i}].procs = ${j.procs} exceeds the cluster's ${processors} processors`, { field: 'jobs.procs', index: i });
+  });
+}
+
+/**
+ * Schedules `jobs` on `nodes × nodeCapacity` processors with a virtual clock.
+ * Event times are the submissions and the ends; at each event time the ends are
+ * processed first (finishes, then kills), then the submissions (by submit time,
+ * ties by job index), then one scheduling pass (an IPTAS round, or an FCFS/EASY
+ * pass); a job that ends at the same instant (zero run time, zero limit) makes
+ * another pass at that instant. FCFS/EASY kill a job at `start + requestedTime`
+ * when `runTime > requestedTime` (a batch system's time limit). IPTAS kills a job
+ * at `start + T0` when `runTime > T0` (its members share start and T0, so all are
+ * killed together by `checkLimits`); a job with `runTime ≤ T0` completes ok and adds
+ * (runTime, requestedTime) of each member to its user's history.
+ */
+export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions): ScheduleResult {
+  const algorithm = options?.algorithm;
+  if (algorithm !== 'iptas' && algorithm !== 'fcfs' && algorithm !== 'easy') {
+    throw new FairfitError('INVALID_OPTION', `options.algorithm must be 'iptas', 'fcfs' or 'easy', got ${String(algorithm)}`, { field: 'options.algorithm' });
+  }
+  const nodes = optInt(options.nodes, 'nodes', NaN);
+  const perNode = optInt(options.nodeCapacity, 'nodeCapacity', 1);
+  const secondsPerGB = checkNonNegative(options.secondsPerGB ?? 60, 'options.secondsPerGB', undefined, true);
+  const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
+  const N = nodes * perNode;
+  checkJobs(jobs, N);
+  const n = jobs.length;
+  const bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
+  const start = new Float64Array(n).fill(NaN);
+  const end = new Float64Array(n).fill(NaN);
+  const killed = new Uint8Array(n);
+  const heap = new EndHeap();
+  const reservations: (Reservation & { at: number })[] | undefined = options.recordReservations ? [] : undefined;
+  let rounds = 0;
+
+  // FCFS / EASY state
+  let free = N;
+  let queue: QueuedJob[] = [];
+  const running = new Map<number, RunningJob>();
+  // IPTAS state
+  const engine = algorithm === 'iptas' ? new ReferenceEngine({ ...options.params, dims: 1 }) : undefined;
+  if (engine) for (let k = 0; k < nodes; k++) engine.addNode({ capacity: [perNode], speed: 1, vcpus: perNode });
+  const taskIds: string[][] = [];
+
+  const startJob = (i: number, t: number, limit: number, deadline = t + limit): void => {
+    const j = jobs[i]!;
+    start[i] = t;
+    const kill = j.runTime > limit;
+    killed[i] = kill ? 1 : 0;
+    end[i] = kill ? deadline : t + j.runTime;
+    heap.push(end[i]!, i);
+  };
+
+  let ptr = 0;
+  while (ptr < n || heap.size > 0) {
+    const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
+    do {
+      const ended: number[] = [];
+      while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
+      ended.sort((a, b) => a - b);
+      const killedNow = new Set<string>();
+      for (const i of ended) {
+        free += jobs[i]!.procs;
+        running.delete(i);
+        if (!engine) continue;
+        if (killed[i]) for (const id of taskIds[i]!) killedNow.add(id);
+        else for (const id of taskIds[i]!) engine.complete(id, { status: 'ok', actualTime: jobs[i]!.runTime });
+      }
+      if (engine) {
+        const kills = engine.checkLimits(t);
+        if (kills.length !== killedNow.size || kills.some((k) => !killedNow.has(k.task))) {
+          throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
+        }
+      }
+      while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) {
+        const i = bySubmit[ptr++]!;
+        const j = jobs[i]!;
+        if (engine) {
+          const spec = { id: `j${i}`, user: String(j.user), demand: [1], dataGB: j.dataGB ?? j.requestedTime / secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
+          taskIds[i] = j.procs === 1 ? [engine.submit(spec)] : engine.submitGang({ ...spec, procs: j.procs });
+        } else queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime });
+      }
+      if (engine) {
+        const r = engine.runRound(t);
+        rounds++;
+        const touched = new Set<number>();
+        const started = new Set<number>();
+        for (const p of r.placements) {
+          touched.add(p.node);
+          started.add(Number(p.task.slice(1).split('#')[0]));
+        }
+        for (const node of touched) engine.drainDispatch(node);
+        for (const i of [...started].sort((a, b) => a - b)) {
+          const v = engine.taskView(taskIds[i]![0]!);
+          startJob(i, t, v.t0, v.deadline);
+          free -= jobs[i]!.procs;
+        }
+      } else {
+        const pass = algorithm === 'fcfs' ? fcfsPass(queue, free) : easyPass(queue, free, [...running.values()], t);
+        if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
+        const s = new Set(pass.start);
+        for (const i of pass.start) {
+          startJob(i, t, jobs[i]!.requestedTime);
+          free -= jobs[i]!.procs;
+          running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime });
+        }
+        if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
+      }
+    } while (heap.size > 0 && heap.peekTime() === t);
+  }
+  if (engine && engine.counts().waiting > 0) throw new Error('scheduleJobs: internal error, tasks left waiting with nothing running');
+  return { algorithm, processors: N, start, end, killed, metrics: metricsOf(jobs, start, end, killed, N, tau), rounds, ...(reservations ? { reservations } : {}) };
+}
+
+/** The metrics of a finished schedule (see {@link ScheduleMetrics}). */
+export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: Float64Array, killed: Uint8Array, processors: number, tau = 10): ScheduleMetrics {
+  const n = jobs.length;
+  let first = Infinity;
+  let last = -Infinity;
+  let sumWait = 0, sumBsd = 0, busy = 0, wasted = 0, wastedProc = 0, nKilled = 0;
+  const waits = new Float64Array(n);
+  const perUser = new Map<string, [number, number]>();
+  for (let i = 0; i < n; i++) {
+    const j = jobs[i]!;
+    const w = start[i]! - j.submit;
+    const run = end[i]! - start[i]!;
+    waits[i] = w;
+    sumWait += w;
+    sumBsd += Math.max(1, (w + run) / Math.max(run, tau));
+    busy += j.procs * run;
+    if (killed[i]) {
+      nKilled++;
+      wasted += run;
+      wastedProc += j.procs * run;
+    }
+    first = Math.min(first, j.submit);
+    last = Math.max(last, end[i]!);
+    const u = perUser.get(String(j.user)) ?? [0, 0];
+    u[0] += w;
+    u[1] += 1;
+    perUser.set(String(j.user), u);
+  }
+  waits.sort();
+  const makespan = n > 0 ? last - first : 0;
+  const completed = n - nKilled;
+  return {
+    jobs: n,
+    completed,
+    killed: nKilled,
+    throughputPerHour: makespan > 0 ? completed / (makespan / 3600) : 0,
+    meanWait: n > 0 ? sumWait / n : 0,
+    p95Wait: n > 0 ? waits[Math.ceil(0.95 * n) - 1]! : 0,
+    meanBoundedSlowdown: n > 0 ? sumBsd / n : 0,
+    utilisation: makespan > 0 ? busy / (processors * makespan) : 0,
+    makespan,
+    killedWastedSeconds: wasted,
+    killedWastedProcSeconds: wastedProc,
+    fairnessGini: giniReference([...perUser.values()].map(([s, c]) => s / c)),
+    users: perUser.size,
+  };
+}
+
+/**
+ * Jobs of an SWF log read by `readSwf` (src/io/swf.ts): submit and run time from
+ * the task table (µs → s), processors = `round(cpuRequest · maxProcs)`, user = the
+ * dense user id (−1 unknown). `readSwf` does not keep the requested time, so it is
+ * the run time (exact estimates; at least 1 s, the engine needs it > 0) unless
+ * `requestedTime` gives one per job (≤ 0 = unknown, then the same fallback).
+ */
+export function jobsFromSwf(input: { tasks: TaskTable; source?: Record<string, unknown> }, requestedTime?: ArrayLike<number>): TraceJob[] {
+  const t = input.tasks;
+  const maxProcs = Number(input.source?.['maxProcs']);
+  if (!(maxProcs >= 1)) throw new FairfitError('INVALID_OPTION', `input.source.maxProcs must be a number ≥ 1, got ${String(input.source?.['maxProcs'])}`, { field: 'input.source.maxProcs' });
+  if (requestedTime !== undefined && requestedTime.length !== t.count) throw new FairfitError('DIMENSION_MISMATCH', `requestedTime has ${requestedTime.length} values, the log has ${t.count} jobs`, { field: 'requestedTime' });
+  const out: TraceJob[] = [];
+  for (let i = 0; i < t.count; i++) {
+    const run = t.duration[i]! / 1e6;
+    const req = requestedTime?.[i];
+    out.push({
+      id: t.jobId[i]!,
+      submit: t.submit[i]! / 1e6,
+      runTime: run,
+      requestedTime: req !== undefined && req > 0 ? req : Math.max(run, 1),
+      procs: Math.max(1, Math.round(t.cpuRequest[i]! * maxProcs)),
+      user: t.user?.[i] ?? -1,
+    });
+  }
+  return out;
+}
