@@ -1,5 +1,5 @@
 /**
- * Batch-scheduling baselines the IPTAS engine is judged against (SPEC §7): FCFS
+ * Batch-scheduling baselines the IPTAS engine is judged against (docs/model.md): FCFS
  * and EASY backfilling over a cluster of identical nodes with N processors in
  * total, jobs being gangs of `procs` processors. Each is one scheduling pass — a
  * pure function of the queue, the free processors and the running jobs at time

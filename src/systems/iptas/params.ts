@@ -1,5 +1,5 @@
 /**
- * Parameters of the IPTAS round scheduler (seed 000, SPEC §2–3) for the
+ * Parameters of the IPTAS round scheduler (the IPTAS paper; docs/model.md) for the
  * reference engine: every knob with its default, resolved and validated once
  * into a frozen object so the engine never re-reads caller input. Defaults and
  * interpretations are listed in docs/model.md ("IPTAS round scheduler").
@@ -97,7 +97,7 @@ function lambda(v: unknown, field: string): number {
 }
 
 /**
- * Applies the SPEC defaults and validates every field; throws `INVALID_OPTION`
+ * Applies the documented defaults and validates every field; throws `INVALID_OPTION`
  * naming the field (`params.<name>`). The priority fields are checked by
  * `resolvePriorityParams`, so they accept exactly what the priority kernel accepts,
  * plus: `penalty ≤ 0`, `deltaR ≥ 0`.

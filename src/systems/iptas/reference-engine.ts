@@ -1,6 +1,6 @@
 /**
- * Plain-TypeScript reference of the embeddable IPTAS engine (seed 000, SPEC §1–3,
- * §7): nodes with capacity weights, a round scheduler with dynamic priority and
+ * Plain-TypeScript reference of the embeddable IPTAS engine (the IPTAS paper and docs/model.md):
+ * nodes with capacity weights, a round scheduler with dynamic priority and
  * sorted first-fit, gangs, completion with retry-once, run-time limits from user
  * history, heartbeat health, per-node dispatch rings and `explain`. One object per
  * task, linear scans, no cleverness: it is the oracle a WebAssembly engine with
@@ -368,7 +368,7 @@ export class ReferenceEngine {
   }
 
   /**
-   * One scheduling round at time `now` (SPEC §3):
+   * One scheduling round at time `now` (docs/model.md):
    * 1. the waiting tasks are taken in submission order and `L_u` (running tasks per
    *    user) is snapshot — the user penalty uses this round-start value only; the
    *    `L_u += 1` of placements in this round counts from the next round;

@@ -1,7 +1,7 @@
 /**
  * Virtual-clock driver that schedules a batch job log with IPTAS (the
  * {@link ReferenceEngine}), FCFS or EASY backfilling on a cluster of identical
- * nodes, and the metrics batch-scheduling studies compare them by (SPEC §7):
+ * nodes, and the metrics batch-scheduling studies compare them by (docs/model.md):
  * throughput, mean and p95 wait, bounded slowdown, utilisation, makespan, run-time
  * kills and the Gini of per-user mean wait. Also converts an SWF log read by
  * `readSwf` into jobs. Semantics in docs/model.md ("IPTAS round scheduler").
