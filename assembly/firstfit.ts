@@ -101,6 +101,45 @@ function search(v: i32, dem: usize, large: bool): i32 {
   return search(first ^ 1, dem, large);
 }
 
+// ---- for kernels that run a matcher inside a larger call (the engine round):
+// bindMatcher first, then these act on the bound matcher.
+
+/** The node sorted first-fit picks for dem (f64[D]), without taking it; −1 when none fits. */
+export function pickNode(dem: usize, large: bool): i32 {
+  const p = search(1, dem, large);
+  return p < 0 ? -1 : load<i32>(NODE + (<usize>p << 2));
+}
+
+/** Takes dem from node nd's residual (it fits: pickNode chose it). */
+export function takeFrom(nd: i32, dem: usize): void {
+  const row = f64at(RES, nd * D);
+  for (let d = 0; d < D; d++) store<f64>(f64at(row, d), load<f64>(f64at(row, d)) - load<f64>(f64at(dem, d)));
+  update(load<i32>(POS + (<usize>nd << 2)));
+}
+
+/** Gives dem back to node nd: ξ = min(ξ + δ, C) per dimension (no error: the engine's rule). */
+export function giveBack(nd: i32, dem: usize): void {
+  const row = f64at(RES, nd * D), cap = f64at(CAP, nd * D);
+  for (let d = 0; d < D; d++) store<f64>(f64at(row, d), Math.min(load<f64>(f64at(row, d)) + load<f64>(f64at(dem, d)), load<f64>(f64at(cap, d))));
+  update(load<i32>(POS + (<usize>nd << 2)));
+}
+
+/** Copies node nd's residual row to dst f64[D]. */
+export function saveRow(nd: i32, dst: usize): void {
+  memory.copy(dst, f64at(RES, nd * D), <usize>D << 3);
+}
+
+/** Sets node nd's residual row from src f64[D] (exactly) and updates the tree. */
+export function restoreRow(nd: i32, src: usize): void {
+  memory.copy(f64at(RES, nd * D), src, <usize>D << 3);
+  update(load<i32>(POS + (<usize>nd << 2)));
+}
+
+/** Sets node nd's residual to its capacity (exactly) and updates the tree. */
+export function resetRow(nd: i32): void {
+  restoreRow(nd, f64at(CAP, nd * D));
+}
+
 /** Places one validated demand (f64[D] at dem) on the bound matcher; returns the node or -1. */
 export function placeOne(dem: usize, large: bool): i32 {
   const p = search(1, dem, large);

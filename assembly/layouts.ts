@@ -1,6 +1,7 @@
 // Memory layouts, enumerations and constants shared with TypeScript.
-// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts
-// and src/systems/giantvm/replay-layouts.ts: edit those, then run `npm run layouts`.
+// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts,
+// src/systems/giantvm/replay-layouts.ts and src/systems/iptas/engine-layouts.ts:
+// edit those, then run `npm run layouts`.
 // Struct fields are byte offsets: load<T>(ptr, Struct.field).
 
 /** State of one sorted first-fit matcher (src/kernels/firstfit.ts). */
@@ -199,4 +200,67 @@ export namespace CellPoint {
   export const running: usize = 64; // f64
   export const pending: usize = 72; // f64
   export const SIZE: usize = 80; // bytes
+}
+
+/** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */
+export namespace EngineTaskState {
+  export const waiting: i32 = 0;
+  export const running: i32 = 1;
+  export const ok: i32 = 2;
+  export const failed: i32 = 3;
+  export const killed: i32 = 4;
+  export const COUNT: i32 = 5;
+}
+
+/** One WebAssembly IPTAS engine (src/systems/iptas/engine.ts). */
+export namespace Engine {
+  export const dims: usize = 0; // i32
+  export const tasks: usize = 4; // i32
+  export const taskCap: usize = 8; // i32
+  export const users: usize = 12; // i32
+  export const nodeCap: usize = 16; // i32
+  export const ringCap: usize = 20; // i32
+  export const gangs: usize = 24; // i32
+  export const waiting: usize = 28; // i32
+  export const now: usize = 32; // f64
+  export const alphaPlusOne: usize = 40; // f64
+  export const matcher: usize = 48; // usize
+  export const priorityParams: usize = 52; // usize
+  export const state: usize = 56; // usize
+  export const user: usize = 60; // usize
+  export const dataGB: usize = 64; // usize
+  export const request: usize = 68; // usize
+  export const demand: usize = 72; // usize
+  export const large: usize = 76; // usize
+  export const rounds: usize = 80; // usize
+  export const node: usize = 84; // usize
+  export const gang: usize = 88; // usize
+  export const start: usize = 92; // usize
+  export const t0: usize = 96; // usize
+  export const deadline: usize = 100; // usize
+  export const waitList: usize = 104; // usize
+  export const running: usize = 108; // usize
+  export const epsilon: usize = 112; // usize
+  export const ringBuf: usize = 116; // usize
+  export const ringHead: usize = 120; // usize
+  export const ringLen: usize = 124; // usize
+  export const gangFirst: usize = 128; // usize
+  export const gangSize: usize = 132; // usize
+  export const gangSeen: usize = 136; // usize
+  export const sData: usize = 140; // usize
+  export const sUser: usize = 144; // usize
+  export const sRounds: usize = 148; // usize
+  export const sPri: usize = 152; // usize
+  export const sPen: usize = 156; // usize
+  export const sKeys: usize = 160; // usize
+  export const sKeys2: usize = 164; // usize
+  export const sIdx: usize = 168; // usize
+  export const sIdx2: usize = 172; // usize
+  export const sHist: usize = 176; // usize
+  export const sUndo: usize = 180; // usize
+  export const sGangNodes: usize = 184; // usize
+  export const outTask: usize = 188; // usize
+  export const outNode: usize = 192; // usize
+  export const outCount: usize = 196; // i32
+  export const SIZE: usize = 200; // bytes
 }

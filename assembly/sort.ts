@@ -66,3 +66,52 @@ function insertion(keys: usize, n: i32): void {
     store<u64>(keys + (<usize>(j + 1) << 3), k);
   }
 }
+
+/**
+ * Stable LSD radix sort of n (u64 key, i32 payload) pairs by key ascending:
+ * keys u64[n] and vals i32[n] sorted in place, tmpKeys u64[n] and tmpVals
+ * i32[n] ping-pong buffers, hist as above. Equal keys keep their order, so a
+ * list already in a secondary order stays in it among equal keys.
+ */
+export function radixSortPairs(keys: usize, vals: usize, tmpKeys: usize, tmpVals: usize, hist: usize, n: i32): void {
+  memory.fill(hist, 0, <usize>(PASSES * BINS) << 2);
+  for (let i = 0; i < n; i++) {
+    const k = load<u64>(keys + (<usize>i << 3));
+    for (let p = 0; p < PASSES; p++) {
+      const h = hist + ((<usize>(p * BINS) + <usize>((k >> (<u64>p * BITS)) & <u64>(BINS - 1))) << 2);
+      store<u32>(h, load<u32>(h) + 1);
+    }
+  }
+  let sk = keys, sv = vals, dk = tmpKeys, dv = tmpVals;
+  for (let p = 0; p < PASSES; p++) {
+    const base = hist + (<usize>(p * BINS) << 2);
+    let skip = false;
+    for (let b = 0; b < BINS; b++) {
+      const c = load<u32>(base + (<usize>b << 2));
+      if (c != 0) { skip = c == <u32>n; break; }
+    }
+    if (skip) continue;
+    let sum: u32 = 0;
+    for (let b = 0; b < BINS; b++) {
+      const a = base + (<usize>b << 2);
+      const c = load<u32>(a);
+      store<u32>(a, sum);
+      sum += c;
+    }
+    const shift = <u64>p * BITS;
+    for (let i = 0; i < n; i++) {
+      const k = load<u64>(sk + (<usize>i << 3));
+      const a = base + (<usize>((k >> shift) & <u64>(BINS - 1)) << 2);
+      const at = load<u32>(a);
+      store<u32>(a, at + 1);
+      store<u64>(dk + (<usize>at << 3), k);
+      store<i32>(dv + (<usize>at << 2), load<i32>(sv + (<usize>i << 2)));
+    }
+    let t = sk; sk = dk; dk = t;
+    t = sv; sv = dv; dv = t;
+  }
+  if (sk != keys) {
+    memory.copy(keys, sk, <usize>n << 3);
+    memory.copy(vals, sv, <usize>n << 2);
+  }
+}

@@ -10,10 +10,11 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CSV_FIELD, CSV_SCAN, CSV_STATUS, GINI, MATCHER, PLACE_ALL, PRIORITY_PARAMS, TASK_SIZE } from '../src/kernels/kernel-layouts.ts';
 import { REPLAY_LAYOUTS } from '../src/systems/giantvm/replay-layouts.ts';
+import { ENGINE_LAYOUTS } from '../src/systems/iptas/engine-layouts.ts';
 import { renderAssembly, type Layout } from '../src/wasm/layout.ts';
 
 /** Every description, in the order of the rendered file. */
-export const LAYOUTS: readonly Layout[] = [MATCHER, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, CSV_SCAN, CSV_FIELD, CSV_STATUS, ...REPLAY_LAYOUTS] as readonly Layout[];
+export const LAYOUTS: readonly Layout[] = [MATCHER, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, CSV_SCAN, CSV_FIELD, CSV_STATUS, ...REPLAY_LAYOUTS, ...ENGINE_LAYOUTS] as readonly Layout[];
 
 /** Where the rendering goes. */
 export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', import.meta.url));
@@ -22,8 +23,9 @@ export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', 
 export function renderLayouts(): string {
   const head = [
     '// Memory layouts, enumerations and constants shared with TypeScript.',
-    '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts',
-    '// and src/systems/giantvm/replay-layouts.ts: edit those, then run `npm run layouts`.',
+    '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts,',
+    '// src/systems/giantvm/replay-layouts.ts and src/systems/iptas/engine-layouts.ts:',
+    '// edit those, then run `npm run layouts`.',
     '// Struct fields are byte offsets: load<T>(ptr, Struct.field).',
   ].join('\n');
   return `${head}\n\n${LAYOUTS.map(renderAssembly).join('\n\n')}\n`;

@@ -29,6 +29,10 @@ export interface CoreExports {
   replayStep(replay: number, until: number): number;
   replayStateBytes(tasks: number, machines: number): number;
   csvParse(scan: number): number;
+  engineRound(engine: number): number;
+  engineRelease(engine: number, task: number, next: number): number;
+  engineTimeKills(engine: number): number;
+  engineEvict(engine: number, node: number, requeue: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -36,4 +40,5 @@ export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
   'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
+  'engineRound', 'engineRelease', 'engineTimeKills', 'engineEvict',
 ] as const satisfies readonly (keyof CoreExports)[];

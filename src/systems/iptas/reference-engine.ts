@@ -15,6 +15,7 @@
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
+import { checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, stateError, type CheckedTask } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -225,9 +226,6 @@ function bySeqOrder(set: Set<TaskRec>): TaskRec[] {
   return [...set].sort((a, b) => a.seq - b.seq);
 }
 
-function stateError(field: string, message: string): FairfitError {
-  return new FairfitError('INVALID_OPTION', message, { field });
-}
 
 /**
  * The IPTAS engine, reference version. Time is whatever unit the caller uses
@@ -357,8 +355,7 @@ export class ReferenceEngine {
    * placed all-or-nothing within a round. Returns the member ids.
    */
   submitGang(input: GangInput): string[] {
-    const p = input?.procs;
-    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);
+    const p = checkProcs(input?.procs);
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
     const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
     if (this.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
@@ -433,9 +430,7 @@ export class ReferenceEngine {
   complete(taskId: string, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState {
     const t = this.task(taskId);
     if (t.state !== 'running') throw stateError('taskId', `task '${taskId}' is ${t.state}, not running`);
-    if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
-    if (result.status !== 'ok' && result.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${String(result.status)}`);
-    const actual = checkNonNegative(result.actualTime, 'actualTime');
+    const actual = checkResult(result).actualTime;
     this.release(t);
     if (result.status === 'ok') {
       this.setState(t, 'ok');
@@ -451,15 +446,7 @@ export class ReferenceEngine {
 
   /** ε_u = Σ actual / Σ requested over the user's last m completed tasks; 1 with no history. */
   epsilon(user: string): number {
-    const u = this.users.get(user);
-    if (!u || u.history.length === 0) return 1;
-    let a = 0;
-    let r = 0;
-    for (const [x, y] of u.history) {
-      a += x;
-      r += y;
-    }
-    return a / r;
+    return epsilonOf(this.users.get(user)?.history ?? []);
   }
 
   /**
@@ -786,18 +773,8 @@ export class ReferenceEngine {
     return k <= this.params.k1 ? 'short' : k <= this.params.k2 ? 'medium' : 'long';
   }
 
-  private checkTask(input: TaskInput, ids: unknown[]): { demand: Float64Array; dataGB: number; requestTime: number; submitTime: number; user: string } {
-    if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
-    for (const id of ids) {
-      if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${String(id)}`);
-      if (this.tasks.has(id)) throw stateError('id', `task id '${id}' was already submitted`);
-    }
-    if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${String(input.user)}`);
-    const demand = this.vector(input.demand, 'demand');
-    const dataGB = checkNonNegative(input.dataGB, 'dataGB');
-    const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);
-    const submitTime = input.submitTime === undefined ? this.clock : checkNonNegative(input.submitTime, 'submitTime');
-    return { demand, dataGB, requestTime, submitTime, user: input.user };
+  private checkTask(input: TaskInput, ids: unknown[]): CheckedTask {
+    return checkTask(input, ids, (id) => this.tasks.has(id), this.params.dims, this.clock);
   }
 
   private addTask(c: ReturnType<ReferenceEngine['checkTask']>, id: string, gang: string | undefined): void {
@@ -838,18 +815,11 @@ export class ReferenceEngine {
   }
 
   private vector(v: unknown, field: string): Float64Array {
-    const D = this.params.dims;
-    if (!Array.isArray(v) || v.length !== D) {
-      throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${D} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : String(v)}`, { field });
-    }
-    const out = new Float64Array(D);
-    for (let d = 0; d < D; d++) out[d] = checkNonNegative(v[d], field, d);
-    return out;
+    return checkVector(v, this.params.dims, field);
   }
 
   private checkNow(now: unknown): void {
-    if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${String(now)}`, { field: 'now' });
-    if (now < this.clock) throw stateError('now', `now = ${now} is before the engine clock ${this.clock}: time must not go backwards`);
+    checkNow(now, this.clock);
   }
 
   private node(node: unknown): NodeRec {

@@ -1,0 +1,230 @@
+// The IPTAS round scheduler's hot path (docs/model.md, "IPTAS round
+// scheduler"): one round — priority recompute over every waiting task,
+// ordering by priority descending (ties: submission order), sorted first-fit
+// with dispatch rings and all-or-nothing gangs, aging — in one call, without
+// leaving WebAssembly; and the scans that touch every task (time-limit kills,
+// a node's eviction). Every rule mirrors src/systems/iptas/reference-engine.ts,
+// the plain-TypeScript engine it is tested against.
+//
+// State: an `Engine` struct (assembly/layouts.ts, described in
+// src/systems/iptas/engine-layouts.ts) with the addresses of its columns; the
+// first-fit matcher is a `Matcher` struct in the same instance. Task index =
+// submission order; `waitList` holds the waiting tasks ascending.
+import { Engine, EngineTaskState } from './layouts';
+import { bindMatcher, giveBack, pickNode, resetRow, restoreRow, saveRow, takeFrom } from './firstfit';
+import { recomputePriorities } from './priority';
+import { radixSortPairs } from './sort';
+
+// @ts-ignore: decorator
+@inline function gi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function gf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+// @ts-ignore: decorator
+@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+
+/** Sort key of a priority: ascending keys = descending priorities (−0 read as +0). */
+// @ts-ignore: decorator
+@inline function descendingKey(x: f64): u64 {
+  const b = reinterpret<u64>(x + 0.0);
+  const asc = (b >> 63) != 0 ? ~b : b | (<u64>1 << 63);
+  return ~asc;
+}
+
+/** Places task t on node nd at the engine's time: residual, ring, state, start, T0, deadline, L_u. */
+function place(e: usize, t: i32, nd: i32, dims: i32): void {
+  takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  const ringCap = load<i32>(e, Engine.ringCap);
+  const head = gi(load<usize>(e, Engine.ringHead), nd);
+  const lenP = load<usize>(e, Engine.ringLen);
+  const len = gi(lenP, nd);
+  si(load<usize>(e, Engine.ringBuf), nd * ringCap + (head + len) % ringCap, t);
+  si(lenP, nd, len + 1);
+  si(load<usize>(e, Engine.state), t, EngineTaskState.running);
+  si(load<usize>(e, Engine.node), t, nd);
+  const now = load<f64>(e, Engine.now);
+  sf(load<usize>(e, Engine.start), t, now);
+  const u = gi(load<usize>(e, Engine.user), t);
+  const t0 = gf(load<usize>(e, Engine.request), t) * gf(load<usize>(e, Engine.epsilon), u) * load<f64>(e, Engine.alphaPlusOne);
+  sf(load<usize>(e, Engine.t0), t, t0);
+  sf(load<usize>(e, Engine.deadline), t, now + t0);
+  const run = load<usize>(e, Engine.running);
+  si(run, u, gi(run, u) + 1);
+  const outCount = load<i32>(e, Engine.outCount);
+  si(load<usize>(e, Engine.outTask), outCount, t);
+  si(load<usize>(e, Engine.outNode), outCount, nd);
+  store<i32>(e, outCount + 1, Engine.outCount);
+}
+
+/**
+ * Fits the waiting members of gang g one after the other on the live
+ * residuals and rings (each member's residual row saved first), and keeps them
+ * only if all fit; otherwise every row and ring length is put back exactly.
+ */
+function placeGang(e: usize, g: i32, dims: i32): void {
+  const first = gi(load<usize>(e, Engine.gangFirst), g), size = gi(load<usize>(e, Engine.gangSize), g);
+  const state = load<usize>(e, Engine.state), large = load<usize>(e, Engine.large), demand = load<usize>(e, Engine.demand);
+  const undo = load<usize>(e, Engine.sUndo), nodes = load<usize>(e, Engine.sGangNodes);
+  const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
+  let k = 0;
+  let ok = true;
+  for (let t = first; t < first + size; t++) {
+    if (gi(state, t) != EngineTaskState.waiting) continue;
+    const dem = demand + (<usize>(t * dims) << 3);
+    const nd = pickNode(dem, gi(large, t) != 0);
+    if (nd < 0 || gi(lenP, nd) >= ringCap) { ok = false; break; }
+    saveRow(nd, undo + (<usize>(k * dims) << 3));
+    takeFrom(nd, dem);
+    si(lenP, nd, gi(lenP, nd) + 1); // tentative: the member's ring slot
+    si(nodes, k, nd);
+    k++;
+  }
+  // Undo the tentative takes (newest first, so a node taken twice gets its oldest row back).
+  for (let j = k - 1; j >= 0; j--) {
+    const nd = gi(nodes, j);
+    restoreRow(nd, undo + (<usize>(j * dims) << 3));
+    si(lenP, nd, gi(lenP, nd) - 1);
+  }
+  if (!ok) return;
+  let j = 0;
+  for (let t = first; t < first + size; t++) {
+    if (gi(state, t) != EngineTaskState.waiting) continue;
+    place(e, t, gi(nodes, j), dims);
+    j++;
+  }
+}
+
+/**
+ * One round at `Engine.now`: placements go to outTask/outNode (outCount, in
+ * placement order); the waiting list keeps the unplaced tasks, each aged by
+ * one round. Returns the number of placements.
+ */
+export function engineRound(e: usize): i32 {
+  const dims = load<i32>(e, Engine.dims), n = load<i32>(e, Engine.waiting);
+  const wl = load<usize>(e, Engine.waitList);
+  const user = load<usize>(e, Engine.user), dataGB = load<usize>(e, Engine.dataGB), rounds = load<usize>(e, Engine.rounds);
+  const state = load<usize>(e, Engine.state), large = load<usize>(e, Engine.large), demand = load<usize>(e, Engine.demand);
+  const gang = load<usize>(e, Engine.gang), seen = load<usize>(e, Engine.gangSeen);
+  const sData = load<usize>(e, Engine.sData), sUser = load<usize>(e, Engine.sUser), sRounds = load<usize>(e, Engine.sRounds);
+  const sPri = load<usize>(e, Engine.sPri), keys = load<usize>(e, Engine.sKeys), idx = load<usize>(e, Engine.sIdx);
+  const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
+  store<i32>(e, 0, Engine.outCount);
+  bindMatcher(load<usize>(e, Engine.matcher));
+  // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
+  for (let i = 0; i < n; i++) {
+    const t = gi(wl, i);
+    sf(sData, i, gf(dataGB, t)); si(sUser, i, gi(user, t)); si(sRounds, i, gi(rounds, t));
+  }
+  recomputePriorities(sData, sUser, sRounds, n, load<usize>(e, Engine.running), load<i32>(e, Engine.users),
+    load<usize>(e, Engine.priorityParams), sPri, load<usize>(e, Engine.sPen));
+  // 2. Visit order: priority descending; the list is in submission order and the sort is stable.
+  for (let i = 0; i < n; i++) { store<u64>(keys + (<usize>i << 3), descendingKey(gf(sPri, i))); si(idx, i, i); }
+  radixSortPairs(keys, idx, load<usize>(e, Engine.sKeys2), load<usize>(e, Engine.sIdx2), load<usize>(e, Engine.sHist), n);
+  // 3. One chance each: sorted first-fit; a full ring holds the task back; a gang once, all or nothing.
+  memory.fill(seen, 0, <usize>load<i32>(e, Engine.gangs));
+  for (let k = 0; k < n; k++) {
+    const t = gi(wl, gi(idx, k));
+    if (gi(state, t) != EngineTaskState.waiting) continue; // a gang member placed with its gang
+    const g = gi(gang, t);
+    if (g < 0) {
+      const nd = pickNode(demand + (<usize>(t * dims) << 3), gi(large, t) != 0);
+      if (nd >= 0 && gi(lenP, nd) < ringCap) place(e, t, nd, dims);
+      continue;
+    }
+    if (load<u8>(seen + <usize>g) != 0) continue;
+    store<u8>(seen + <usize>g, 1);
+    placeGang(e, g, dims);
+  }
+  // 4. The rest waits another round (list order kept).
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    const t = gi(wl, i);
+    if (gi(state, t) != EngineTaskState.waiting) continue;
+    si(rounds, t, gi(rounds, t) + 1);
+    si(wl, w, t);
+    w++;
+  }
+  store<i32>(e, w, Engine.waiting);
+  return load<i32>(e, Engine.outCount);
+}
+
+/** Inserts task t into the waiting list at its submission-order place. */
+function insertWaiting(e: usize, t: i32): void {
+  const wl = load<usize>(e, Engine.waitList);
+  let n = load<i32>(e, Engine.waiting);
+  let lo = 0, hi = n;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (gi(wl, mid) < t) lo = mid + 1; else hi = mid; }
+  memory.copy(wl + (<usize>(lo + 1) << 2), wl + (<usize>lo << 2), <usize>(n - lo) << 2);
+  si(wl, lo, t);
+  store<i32>(e, n + 1, Engine.waiting);
+}
+
+/** Frees running task t: demand back to its node (ξ = min(ξ + δ, C)), L_u − 1, node −1. */
+function release(e: usize, t: i32, dims: i32): void {
+  const nodeP = load<usize>(e, Engine.node);
+  giveBack(gi(nodeP, t), load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  const run = load<usize>(e, Engine.running), u = gi(load<usize>(e, Engine.user), t);
+  si(run, u, gi(run, u) - 1);
+  si(nodeP, t, -1);
+}
+
+/**
+ * Ends running task t with `next` (an EngineTaskState): its resources are
+ * freed; `waiting` puts it back in the waiting list (a retry). Returns 0.
+ */
+export function engineRelease(e: usize, t: i32, next: i32): i32 {
+  const dims = load<i32>(e, Engine.dims);
+  bindMatcher(load<usize>(e, Engine.matcher));
+  release(e, t, dims);
+  si(load<usize>(e, Engine.state), t, next);
+  if (next == EngineTaskState.waiting) insertWaiting(e, t);
+  return 0;
+}
+
+/**
+ * Kills every running task whose deadline (start + T0) is reached at
+ * `Engine.now`, in submission order: freed, state `killed`, indices in
+ * outTask. Returns how many.
+ */
+export function engineTimeKills(e: usize): i32 {
+  const dims = load<i32>(e, Engine.dims), n = load<i32>(e, Engine.tasks), now = load<f64>(e, Engine.now);
+  const state = load<usize>(e, Engine.state), deadline = load<usize>(e, Engine.deadline), out = load<usize>(e, Engine.outTask);
+  bindMatcher(load<usize>(e, Engine.matcher));
+  let k = 0;
+  for (let t = 0; t < n; t++) {
+    if (gi(state, t) != EngineTaskState.running || !(now >= gf(deadline, t))) continue;
+    release(e, t, dims);
+    si(state, t, EngineTaskState.killed);
+    si(out, k, t);
+    k++;
+  }
+  store<i32>(e, k, Engine.outCount);
+  return k;
+}
+
+/**
+ * Node nd went down or was removed: its running tasks, in submission order,
+ * are released and go back to waiting (`requeue` ≠ 0; not a retry) or fail;
+ * its residual is reset to its capacity and its ring emptied. Indices in
+ * outTask; returns how many.
+ */
+export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
+  const dims = load<i32>(e, Engine.dims), n = load<i32>(e, Engine.tasks);
+  const state = load<usize>(e, Engine.state), node = load<usize>(e, Engine.node), out = load<usize>(e, Engine.outTask);
+  bindMatcher(load<usize>(e, Engine.matcher));
+  let k = 0;
+  for (let t = 0; t < n; t++) {
+    if (gi(state, t) != EngineTaskState.running || gi(node, t) != nd) continue;
+    release(e, t, dims);
+    si(state, t, requeue != 0 ? EngineTaskState.waiting : EngineTaskState.failed);
+    if (requeue != 0) insertWaiting(e, t);
+    si(out, k, t);
+    k++;
+  }
+  resetRow(nd);
+  si(load<usize>(e, Engine.ringHead), nd, 0);
+  si(load<usize>(e, Engine.ringLen), nd, 0);
+  store<i32>(e, k, Engine.outCount);
+  return k;
+}

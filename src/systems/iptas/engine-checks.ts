@@ -1,0 +1,85 @@
+/**
+ * The input checks both IPTAS engines (the reference and the WebAssembly
+ * `Engine`) run before they change anything, so the two reject the same calls
+ * with the same error: task and node fields, vectors of D numbers, time that
+ * never goes backwards.
+ *
+ * @module
+ */
+import { FairfitError, checkNonNegative } from '../../errors.ts';
+import type { TaskInput } from './reference-engine.ts';
+
+/** An `INVALID_OPTION` naming `field`. */
+export function stateError(field: string, message: string): FairfitError {
+  return new FairfitError('INVALID_OPTION', message, { field });
+}
+
+/** D numbers ≥ 0 as a Float64Array, or `DIMENSION_MISMATCH` / `NOT_FINITE` / `NEGATIVE_VALUE` naming the field. */
+export function checkVector(v: unknown, dims: number, field: string): Float64Array {
+  if (!Array.isArray(v) || v.length !== dims) {
+    throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${dims} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : String(v)}`, { field });
+  }
+  const out = new Float64Array(dims);
+  for (let d = 0; d < dims; d++) out[d] = checkNonNegative(v[d], field, d);
+  return out;
+}
+
+/** `now` is finite and not before the engine clock. */
+export function checkNow(now: unknown, clock: number): void {
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${String(now)}`, { field: 'now' });
+  if (now < clock) throw stateError('now', `now = ${now} is before the engine clock ${clock}: time must not go backwards`);
+}
+
+/** The checked fields of a task submission. */
+export interface CheckedTask {
+  demand: Float64Array;
+  dataGB: number;
+  requestTime: number;
+  submitTime: number;
+  user: string;
+}
+
+/**
+ * Checks a submission: every id a new non-empty string (`known` tells which
+ * are taken), the user a string, the demand D numbers ≥ 0, dataGB ≥ 0,
+ * requestTime > 0, submitTime ≥ 0 (default: the engine clock).
+ */
+export function checkTask(input: TaskInput, ids: unknown[], known: (id: string) => boolean, dims: number, clock: number): CheckedTask {
+  if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
+  for (const id of ids) {
+    if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${String(id)}`);
+    if (known(id)) throw stateError('id', `task id '${id}' was already submitted`);
+  }
+  if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${String(input.user)}`);
+  const demand = checkVector(input.demand, dims, 'demand');
+  const dataGB = checkNonNegative(input.dataGB, 'dataGB');
+  const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);
+  const submitTime = input.submitTime === undefined ? clock : checkNonNegative(input.submitTime, 'submitTime');
+  return { demand, dataGB, requestTime, submitTime, user: input.user };
+}
+
+/** Checks the number of members of a gang. */
+export function checkProcs(p: unknown): number {
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);
+  return p;
+}
+
+/** Checks a completion report. */
+export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualTime: number } {
+  if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
+  const r = result as { status?: unknown; actualTime?: unknown };
+  if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${String(r.status)}`);
+  return { status: r.status, actualTime: checkNonNegative(r.actualTime as number, 'actualTime') };
+}
+
+/** ε_u = Σ actual / Σ requested over a history of (actual, requested); 1 when empty. */
+export function epsilonOf(history: readonly (readonly [number, number])[]): number {
+  if (history.length === 0) return 1;
+  let a = 0;
+  let r = 0;
+  for (const [x, y] of history) {
+    a += x;
+    r += y;
+  }
+  return a / r;
+}

@@ -1,0 +1,38 @@
+/**
+ * The memory layout of the WebAssembly IPTAS engine (`assembly/engine.ts`),
+ * described once (see `src/wasm/layout.ts`): the `Engine` struct — counts,
+ * the round's parameters and the addresses of the task, user, node, gang and
+ * scratch columns, all in the engine's one instance — and the task states.
+ *
+ * @module
+ */
+import { enumeration, struct, type Layout } from '../../wasm/layout.ts';
+
+/** Task states; `ok`, `failed` and `killed` are terminal. */
+export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an engine task (src/systems/iptas/reference-engine.ts, TaskState).', ['waiting', 'running', 'ok', 'failed', 'killed']);
+
+/**
+ * One engine. Task columns have `taskCap` rows (task index = submission
+ * order); `demand` is f64[taskCap·dims] task-major. `waitList` holds the
+ * waiting tasks' indices ascending. Users: `running` (L_u) and `epsilon`
+ * (max(ε_u, minEpsilon), kept by TypeScript). Nodes: the first-fit `matcher`
+ * and the dispatch rings (`ringBuf` i32[nodeCap·ringCap]). Gang g: tasks
+ * [gangFirst[g], gangFirst[g] + gangSize[g]). `out*`: what a call returns.
+ */
+export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/systems/iptas/engine.ts).', {
+  dims: 'i32', tasks: 'i32', taskCap: 'i32', users: 'i32', nodeCap: 'i32', ringCap: 'i32', gangs: 'i32', waiting: 'i32',
+  now: 'f64', alphaPlusOne: 'f64',
+  matcher: 'ptr', priorityParams: 'ptr',
+  state: 'ptr', user: 'ptr', dataGB: 'ptr', request: 'ptr', demand: 'ptr', large: 'ptr', rounds: 'ptr', node: 'ptr',
+  gang: 'ptr', start: 'ptr', t0: 'ptr', deadline: 'ptr',
+  waitList: 'ptr',
+  running: 'ptr', epsilon: 'ptr',
+  ringBuf: 'ptr', ringHead: 'ptr', ringLen: 'ptr',
+  gangFirst: 'ptr', gangSize: 'ptr', gangSeen: 'ptr',
+  sData: 'ptr', sUser: 'ptr', sRounds: 'ptr', sPri: 'ptr', sPen: 'ptr',
+  sKeys: 'ptr', sKeys2: 'ptr', sIdx: 'ptr', sIdx2: 'ptr', sHist: 'ptr', sUndo: 'ptr', sGangNodes: 'ptr',
+  outTask: 'ptr', outNode: 'ptr', outCount: 'i32',
+});
+
+/** Every engine layout, for the rendering into `assembly/layouts.ts`. */
+export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE] as readonly Layout[];
