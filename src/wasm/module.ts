@@ -170,6 +170,11 @@ export class Views<T> {
 
   constructor(private readonly core: Core, private readonly make: (core: Core) => T) {}
 
+  /** Forgets the views: the next {@link Views.get} makes them again (after the regions they cover moved). */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
   /** The views over the current memory buffer. */
   get(): T {
     if (this.core.generation !== this.generation || this.cached === undefined) {

@@ -1,0 +1,798 @@
+/**
+ * The embeddable IPTAS engine: a host application tells it about nodes and
+ * tasks, asks it each round what to run where, and reports back what
+ * happened. All task, user, node and gang state is columnar in one
+ * WebAssembly instance (layout: `src/systems/iptas/engine-layouts.ts`); a
+ * round — priority recompute, ordering, sorted first-fit with dispatch rings
+ * and gangs, aging — is one call into `assembly/engine.ts`. The rules are
+ * those of {@link ReferenceEngine} (docs/model.md, "IPTAS round scheduler"),
+ * and a differential test holds the two to the same results.
+ *
+ * What stays in TypeScript is what a host names and what changes rarely: the
+ * ids of tasks, users, nodes and gangs, node health and weights, user
+ * histories (ε_u), and the checks every call runs before it changes anything.
+ *
+ * @module
+ */
+import { FairfitError, checkNonNegative } from '../errors.ts';
+import { capacityWeights } from '../kernels/capacity.ts';
+import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
+import { resolvePriorityParams } from '../kernels/priority-params.ts';
+import { checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { ENGINE, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
+import type { IptasEngine } from '../systems/iptas/engine-api.ts';
+import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
+import type {
+  Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundResult, TaskInput, TaskState, TaskView,
+} from '../systems/iptas/reference-engine.ts';
+import { Core, Views } from '../wasm/module.ts';
+
+const S = ENGINE_TASK_STATE.code;
+const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
+
+/** Where an engine lives and how much room it starts with. */
+export interface EngineOptions {
+  /** Task rows reserved up front (grows by doubling). Default 1024. */
+  taskCapacity?: number;
+  /** Node rows reserved up front (grows by doubling). Default 16. */
+  nodeCapacity?: number;
+}
+
+/** A group of engine columns that grow together: the struct field, the bytes of one row. */
+type Group = readonly (readonly [keyof typeof ENGINE.offset, number, boolean])[];
+
+interface NodeMeta {
+  id: string;
+  capacity: Float64Array;
+  speed: number;
+  vcpus: number;
+  mem: number;
+  up: boolean;
+  removed: boolean;
+  lastHeartbeat: number | undefined;
+  storageOk: boolean;
+}
+
+interface UserMeta {
+  name: string;
+  history: [number, number][];
+}
+
+/** Views over the engine's columns, remade after the memory grew. */
+interface Cols {
+  state: Int32Array; user: Int32Array; dataGB: Float64Array; request: Float64Array; demand: Float64Array; large: Int32Array;
+  rounds: Int32Array; node: Int32Array; gang: Int32Array; start: Float64Array; t0: Float64Array; deadline: Float64Array;
+  waitList: Int32Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
+  gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
+  res: Float64Array; matcherNode: Int32Array;
+}
+
+/**
+ * The IPTAS engine in WebAssembly. Same calls, rules and results as
+ * {@link ReferenceEngine}; one instance of its own (`close()` or `using`).
+ *
+ * @example
+ * using engine = new Engine();
+ * engine.addNode({ capacity: [8, 32] });
+ * engine.submit({ id: 'a', user: 'u1', demand: [1, 2], dataGB: 5, requestTime: 60 });
+ * engine.runRound(0).placements; // → [{ task: 'a', node: 0 }]
+ */
+export class Engine implements IptasEngine {
+  readonly params: ResolvedIptasParams;
+  private core: Core | undefined;
+  private readonly e: number;
+  private readonly dims: number;
+  private readonly views: Views<Cols> | undefined;
+  private clock = 0;
+  private taskCap: number;
+  private userCap = 16;
+  private nodeCap: number;
+  private gangCap = 16;
+  private undoCap = 0;
+  private readonly taskIds: string[] = [];
+  private readonly taskIndex = new Map<string, number>();
+  private submitTimes = new Float64Array(0);
+  private failures = new Uint8Array(0);
+  private readonly users: UserMeta[] = [];
+  private readonly userIndex = new Map<string, number>();
+  private readonly gangIds: string[] = [];
+  private readonly gangIndex = new Map<string, number>();
+  private readonly nodes: NodeMeta[] = [];
+  private readonly nodeIds = new Map<string, number>();
+  private order: number[] = [];
+  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+
+  constructor(params: IptasParams = {}, options: EngineOptions = {}) {
+    this.params = resolveIptasParams(params);
+    this.dims = this.params.dims;
+    this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
+    this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
+    const core = new Core();
+    this.core = core;
+    this.e = core.alloc(ENGINE.size);
+    const p = this.params;
+    ENGINE.write(core.memory, this.e, {
+      ...Object.fromEntries(Object.keys(ENGINE.fields).map((k) => [k, 0])) as Record<keyof typeof ENGINE.fields, number>,
+      dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha,
+      priorityParams: core.alloc(PRIORITY_PARAMS.size), sHist: core.alloc(GINI.values.HIST_BYTES),
+    });
+    const block = resolvePriorityParams(p.priority);
+    core.f64(this.get('priorityParams'), block.length).set(block);
+    this.growGroup(this.taskGroup(), 0, this.taskCap);
+    this.growGroup(USER_GROUP, 0, this.userCap);
+    this.growGroup(this.nodeGroup(), 0, this.nodeCap);
+    this.growGroup(GANG_GROUP, 0, this.gangCap);
+    this.set({ taskCap: this.taskCap, nodeCap: this.nodeCap });
+    this.submitTimes = new Float64Array(this.taskCap);
+    this.failures = new Uint8Array(this.taskCap);
+    this.makeMatcher();
+    this.views = new Views(core, (c) => this.makeViews(c));
+  }
+
+  // ------------------------------------------------------------ memory plumbing
+
+  private live(): Core {
+    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'Engine is closed', { field: 'this' });
+    return this.core;
+  }
+
+  private get(field: keyof typeof ENGINE.offset): number {
+    return ENGINE.get(this.live().memory, this.e, field);
+  }
+
+  private set(values: Partial<Record<keyof typeof ENGINE.offset, number>>): void {
+    const view = new DataView(this.live().memory.buffer, this.e, ENGINE.size);
+    for (const [k, v] of Object.entries(values) as [keyof typeof ENGINE.offset, number][]) {
+      const type = ENGINE.fields[k];
+      if (type === 'f64') view.setFloat64(ENGINE.offset[k], v, true);
+      else if (type === 'i32') view.setInt32(ENGINE.offset[k], v, true);
+      else view.setUint32(ENGINE.offset[k], v, true);
+    }
+  }
+
+  private taskGroup(): Group {
+    const D = this.dims;
+    return [
+      ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
+      ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
+      ['waitList', 4, true], ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false],
+      ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false], ['outTask', 4, false], ['outNode', 4, false],
+    ];
+  }
+
+  private nodeGroup(): Group {
+    return [['ringHead', 4, true], ['ringLen', 4, true], ['ringBuf', 4 * this.params.ringCapacity, true]];
+  }
+
+  /** Gives every column of a group `rows` rows, keeping the first `keep` rows' contents. */
+  private growGroup(group: Group, keep: number, rows: number): void {
+    const core = this.live();
+    const next: Partial<Record<keyof typeof ENGINE.offset, number>> = {};
+    for (const [field, bytes, copy] of group) {
+      const to = core.alloc(Math.max(rows, 1) * bytes);
+      if (copy && keep > 0) core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
+      next[field] = to;
+    }
+    this.set(next);
+    this.views?.invalidate();
+  }
+
+  private makeViews(c: Core): Cols {
+    const g = (f: keyof typeof ENGINE.offset): number => ENGINE.get(c.memory, this.e, f);
+    const T = this.taskCap, D = this.dims, m = this.matcherFields();
+    return {
+      state: c.i32(g('state'), T), user: c.i32(g('user'), T), dataGB: c.f64(g('dataGB'), T), request: c.f64(g('request'), T),
+      demand: c.f64(g('demand'), T * D), large: c.i32(g('large'), T), rounds: c.i32(g('rounds'), T), node: c.i32(g('node'), T),
+      gang: c.i32(g('gang'), T), start: c.f64(g('start'), T), t0: c.f64(g('t0'), T), deadline: c.f64(g('deadline'), T),
+      waitList: c.i32(g('waitList'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
+      ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.params.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
+      ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
+      outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
+      res: c.f64(m.res, this.nodeCap * D), matcherNode: c.i32(m.node, this.nodeCap),
+    };
+  }
+
+  private get cols(): Cols {
+    this.live();
+    return this.views!.get();
+  }
+
+  private matcherFields() {
+    return MATCHER.read(this.live().memory, this.get('matcher'));
+  }
+
+  /** A matcher with room for nodeCap nodes: capacities and residuals of the known nodes copied over. */
+  private makeMatcher(): void {
+    const core = this.live();
+    const N = this.nodeCap, D = this.dims;
+    let size = 1;
+    while (size < N) size *= 2;
+    const old = this.get('matcher') === 0 ? undefined : this.matcherFields();
+    const m = core.alloc(MATCHER.size);
+    const cap = core.alloc(N * D * 8), res = core.alloc(N * D * 8), save = core.alloc(N * D * 8);
+    const up = core.alloc(N), node = core.alloc(N * 4), pos = core.alloc(N * 4), tree = core.alloc(2 * size * D * 8);
+    if (old) {
+      const k = this.nodes.length * D;
+      core.f64(cap, k).set(core.f64(old.cap, k));
+      core.f64(res, k).set(core.f64(old.res, k));
+    }
+    MATCHER.write(core.memory, m, { n: N, dims: D, size, cap, res, up, node, pos, tree, save });
+    this.set({ matcher: m });
+    this.views?.invalidate();
+  }
+
+  /** Recomputes capacity weights over the up nodes and rebuilds the first-fit order and tree. */
+  private reorder(): void {
+    const core = this.live();
+    const n = this.nodes.length;
+    const m = this.matcherFields();
+    const up = core.u8(m.up, this.nodeCap);
+    up.fill(0);
+    this.nodes.forEach((x, i) => (up[i] = x.up && !x.removed ? 1 : 0));
+    let order: number[] = [];
+    if (n > 0) {
+      const w = capacityWeights({ speed: this.nodes.map((x) => x.speed), vcpus: this.nodes.map((x) => x.vcpus), mem: this.nodes.map((x) => x.mem), up: up.subarray(0, n) },
+        { lambdaCpu: this.params.lambdaCpu, lambdaMem: this.params.lambdaMem });
+      order = this.nodes.map((_, i) => i).filter((i) => up[i] === 1).sort((a, b) => w[a]! - w[b]! || a - b);
+    }
+    this.order = order;
+    // Positions: the up nodes in order, then every other slot (down, removed or unused: −∞ leaves).
+    const inOrder = new Uint8Array(this.nodeCap);
+    for (const i of order) inOrder[i] = 1;
+    const positions = [...order];
+    for (let i = 0; i < this.nodeCap; i++) if (!inOrder[i]) positions.push(i);
+    const node = core.i32(m.node, this.nodeCap), pos = core.i32(m.pos, this.nodeCap);
+    positions.forEach((nd, p) => { node[p] = nd; pos[nd] = p; });
+    core.exports.ffRebuild(this.get('matcher'));
+  }
+
+  private ensureTasks(extra: number): void {
+    const need = this.tally.total + extra;
+    if (need <= this.taskCap) return;
+    let cap = this.taskCap;
+    while (cap < need) cap *= 2;
+    this.growGroup(this.taskGroup(), this.tally.total, cap);
+    this.taskCap = cap;
+    this.set({ taskCap: cap });
+    const st = new Float64Array(cap);
+    st.set(this.submitTimes);
+    this.submitTimes = st;
+    const fl = new Uint8Array(cap);
+    fl.set(this.failures);
+    this.failures = fl;
+  }
+
+  private userOf(name: string): number {
+    let u = this.userIndex.get(name);
+    if (u !== undefined) return u;
+    u = this.users.length;
+    if (u >= this.userCap) {
+      this.growGroup(USER_GROUP, u, this.userCap * 2);
+      this.userCap *= 2;
+    }
+    this.users.push({ name, history: [] });
+    this.userIndex.set(name, u);
+    this.set({ users: u + 1 });
+    this.cols.running[u] = 0;
+    this.cols.epsilon[u] = Math.max(1, this.params.minEpsilon);
+    return u;
+  }
+
+  // ------------------------------------------------------------ nodes
+
+  /** The engine clock: the largest time passed to a call so far (0 at start). */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Adds an up node; returns its index (never reused). */
+  addNode(input: NodeInput): number {
+    const D = this.dims;
+    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
+    const capacity = checkVector(input.capacity, D, 'capacity');
+    const index = this.nodes.length;
+    const id = input.id ?? `node${index}`;
+    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
+    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
+    const speed = checkNonNegative(input.speed ?? 1, 'speed');
+    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
+    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
+    if (index >= this.nodeCap) {
+      this.growGroup(this.nodeGroup(), index, this.nodeCap * 2);
+      this.nodeCap *= 2;
+      this.set({ nodeCap: this.nodeCap });
+      this.makeMatcher();
+    }
+    this.nodes.push({ id, capacity, speed, vcpus, mem, up: true, removed: false, lastHeartbeat: undefined, storageOk: true });
+    this.nodeIds.set(id, index);
+    const m = this.matcherFields();
+    const core = this.live();
+    core.f64(m.cap + index * D * 8, D).set(capacity);
+    core.f64(m.res + index * D * 8, D).set(capacity);
+    const c = this.cols;
+    c.ringHead[index] = 0;
+    c.ringLen[index] = 0;
+    this.reorder();
+    return index;
+  }
+
+  /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
+  removeNode(node: number): HealthResult {
+    const n = this.node(node);
+    const r = this.takeDown(node, n);
+    n.removed = true;
+    this.nodeIds.delete(n.id);
+    this.reorder();
+    return r;
+  }
+
+  /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
+  updateNode(node: number, update: NodeUpdate): void {
+    const n = this.node(node);
+    if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
+    const D = this.dims;
+    const res = this.cols.res;
+    let capacity: Float64Array | undefined;
+    if (update.capacity !== undefined) {
+      capacity = checkVector(update.capacity, D, 'capacity');
+      for (let d = 0; d < D; d++) {
+        const used = n.capacity[d]! - res[node * D + d]!;
+        if (capacity[d]! < used) throw stateError('capacity', `capacity[${d}] = ${capacity[d]} is below what runs on node ${node} (${used})`);
+      }
+    }
+    const speed = update.speed === undefined ? n.speed : checkNonNegative(update.speed, 'speed');
+    const vcpus = update.vcpus === undefined ? n.vcpus : checkNonNegative(update.vcpus, 'vcpus');
+    const mem = update.mem === undefined ? n.mem : checkNonNegative(update.mem, 'mem');
+    if (capacity) {
+      const cap = this.live().f64(this.matcherFields().cap + node * D * 8, D);
+      for (let d = 0; d < D; d++) {
+        const used = n.capacity[d]! - res[node * D + d]!;
+        res[node * D + d] = Math.min(capacity[d]! - used, capacity[d]!);
+      }
+      cap.set(capacity);
+      n.capacity = capacity;
+    }
+    n.speed = speed;
+    n.vcpus = vcpus;
+    n.mem = mem;
+    this.reorder();
+  }
+
+  /** Up nodes by capacity weight ascending (ties: lower index first): the first-fit order. */
+  nodeOrder(): number[] {
+    return this.order.slice();
+  }
+
+  /** Residual vector of a node. */
+  residual(node: number): number[] {
+    this.node(node);
+    return [...this.cols.res.subarray(node * this.dims, (node + 1) * this.dims)];
+  }
+
+  /** Whether a node is up. */
+  isUp(node: number): boolean {
+    return this.node(node).up;
+  }
+
+  // ------------------------------------------------------------ tasks
+
+  /** Submits one task (waiting, rounds 0). */
+  submit(input: TaskInput): string {
+    const t = checkTask(input, [input?.id], (id) => this.taskIndex.has(id), this.dims, this.clock);
+    this.ensureTasks(1);
+    this.addTask(t, input.id, -1);
+    return input.id;
+  }
+
+  /** Submits a gang of `procs` one-processor tasks `<id>#k`, placed all-or-nothing within a round. */
+  submitGang(input: GangInput): string[] {
+    const p = checkProcs(input?.procs);
+    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+    const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
+    if (this.gangIndex.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
+    const t = checkTask(input, ids, (id) => this.taskIndex.has(id), this.dims, this.clock);
+    this.ensureTasks(p);
+    const g = this.gangIds.length;
+    if (g >= this.gangCap) {
+      this.growGroup(GANG_GROUP, g, this.gangCap * 2);
+      this.gangCap *= 2;
+    }
+    if (p > this.undoCap) {
+      const core = this.live();
+      this.undoCap = Math.max(p, this.undoCap * 2);
+      this.set({ sUndo: core.alloc(this.undoCap * this.dims * 8), sGangNodes: core.alloc(this.undoCap * 4) });
+    }
+    this.gangIds.push(input.id);
+    this.gangIndex.set(input.id, g);
+    this.set({ gangs: g + 1 });
+    const c = this.cols;
+    c.gangFirst[g] = this.tally.total;
+    c.gangSize[g] = p;
+    for (const id of ids) this.addTask(t, id, g);
+    return ids;
+  }
+
+  private addTask(t: CheckedTask, id: string, gang: number): void {
+    const u = this.userOf(t.user);
+    const i = this.tally.total;
+    const c = this.cols;
+    const D = this.dims;
+    c.state[i] = S.waiting;
+    c.user[i] = u;
+    c.dataGB[i] = t.dataGB;
+    c.request[i] = t.requestTime;
+    c.demand.set(t.demand, i * D);
+    c.large[i] = this.isLarge(t.demand) ? 1 : 0;
+    c.rounds[i] = 0;
+    c.node[i] = -1;
+    c.gang[i] = gang;
+    c.start[i] = NaN;
+    c.t0[i] = NaN;
+    c.deadline[i] = NaN;
+    const w = this.get('waiting');
+    c.waitList[w] = i;
+    this.set({ waiting: w + 1, tasks: i + 1 });
+    this.submitTimes[i] = t.submitTime;
+    this.failures[i] = 0;
+    this.taskIds.push(id);
+    this.taskIndex.set(id, i);
+    this.tally.waiting += 1;
+    this.tally.total += 1;
+  }
+
+  /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
+  private isLarge(dem: Float64Array): boolean {
+    const D = this.dims;
+    let th = this.params.threshold;
+    if (th === undefined) {
+      const live = this.nodes.filter((n) => !n.removed);
+      if (live.length === 0) return false;
+      th = Array.from({ length: D }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
+    }
+    for (let d = 0; d < D; d++) if (dem[d]! >= th[d]!) return true;
+    return false;
+  }
+
+  /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */
+  runRound(now: number): RoundResult {
+    checkNow(now, this.clock);
+    this.clock = now;
+    this.set({ now });
+    const k = this.live().exports.engineRound(this.e);
+    const c = this.cols;
+    const placements = new Array<{ task: string; node: number }>(k);
+    for (let j = 0; j < k; j++) placements[j] = { task: this.taskIds[c.outTask[j]!]!, node: c.outNode[j]! };
+    this.tally.waiting -= k;
+    this.tally.running += k;
+    const w = this.get('waiting');
+    const waiting = new Array<string>(w);
+    for (let j = 0; j < w; j++) waiting[j] = this.taskIds[c.waitList[j]!]!;
+    return { placements, waiting };
+  }
+
+  /** A running task ends `ok` (history, terminal) or `failed` (retried once, then terminal). */
+  complete(taskId: string, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState {
+    const t = this.task(taskId);
+    const c = this.cols;
+    if (c.state[t] !== S.running) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}, not running`);
+    const r = checkResult(result);
+    let next: number;
+    if (r.status === 'ok') {
+      next = S.ok;
+      const u = c.user[t]!;
+      const h = this.users[u]!.history;
+      h.push([r.actualTime, c.request[t]!]);
+      if (h.length > this.params.historyLength) h.shift();
+      this.cols.epsilon[u] = Math.max(epsilonOf(h), this.params.minEpsilon);
+    } else {
+      this.failures[t] = this.failures[t]! + 1;
+      next = this.failures[t]! >= 2 ? S.failed : S.waiting;
+    }
+    this.live().exports.engineRelease(this.e, t, next);
+    this.tally.running -= 1;
+    this.tally[STATE_NAMES[next]!] += 1;
+    return STATE_NAMES[next]!;
+  }
+
+  /** ε_u of a user's last m completed tasks; 1 with no history. */
+  epsilon(user: string): number {
+    const u = this.userIndex.get(user);
+    return epsilonOf(u === undefined ? [] : this.users[u]!.history);
+  }
+
+  /** Kills running tasks whose usage exceeds their demand or whose run time reached T0 (submission order). */
+  checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
+    checkNow(now, this.clock);
+    const c = this.cols;
+    const over: Kill[] = [];
+    if (usage !== undefined) {
+      if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
+      const checked: [number, Float64Array][] = [];
+      for (const [id, v] of usage) {
+        const t = this.task(id);
+        if (c.state[t] !== S.running) throw stateError('usage', `usage given for task '${id}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
+        checked.push([t, checkVector(v, this.dims, `usage(${id})`)]);
+      }
+      for (const [t, u] of checked) {
+        for (let d = 0; d < this.dims; d++) {
+          if (u[d]! > c.demand[t * this.dims + d]!) { over.push({ task: this.taskIds[t]!, reason: 'usage', dimension: d }); break; }
+        }
+      }
+    }
+    this.clock = now;
+    this.set({ now });
+    const ex = this.live().exports;
+    for (const k of over) ex.engineRelease(this.e, this.taskIndex.get(k.task)!, S.killed);
+    const n = ex.engineTimeKills(this.e);
+    const out = this.cols.outTask;
+    const byTime: Kill[] = [];
+    for (let j = 0; j < n; j++) byTime.push({ task: this.taskIds[out[j]!]!, reason: 'time' });
+    const kills = [...over, ...byTime].sort((a, b) => this.taskIndex.get(a.task)! - this.taskIndex.get(b.task)!);
+    this.tally.running -= kills.length;
+    this.tally.killed += kills.length;
+    return kills;
+  }
+
+  // ------------------------------------------------------------ health
+
+  /** A node reports at `now`; `storageOk` (default true) brings a down node back up at once. */
+  heartbeat(node: number, now: number, report: { storageOk?: boolean } = {}): void {
+    const n = this.node(node);
+    checkNow(now, this.clock);
+    const ok = report?.storageOk ?? true;
+    if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+    this.clock = now;
+    n.lastHeartbeat = now;
+    n.storageOk = ok;
+    if (ok && !n.up) {
+      n.up = true;
+      this.reorder();
+    }
+  }
+
+  /** Marks down the nodes that missed a heartbeat or reported a storage failure. */
+  sweepHealth(now: number): HealthResult {
+    checkNow(now, this.clock);
+    this.clock = now;
+    const out: HealthResult = { down: [], requeued: [], failed: [] };
+    this.nodes.forEach((n, i) => {
+      if (n.removed) return;
+      if (n.lastHeartbeat === undefined) {
+        n.lastHeartbeat = now;
+        return;
+      }
+      if (!n.up) return;
+      if (!n.storageOk || now - n.lastHeartbeat > this.params.heartbeatInterval) {
+        const r = this.takeDown(i, n);
+        out.down.push(i);
+        out.requeued.push(...r.requeued);
+        out.failed.push(...r.failed);
+      }
+    });
+    if (out.down.length > 0) this.reorder();
+    const seq = (id: string): number => this.taskIndex.get(id)!;
+    out.requeued.sort((a, b) => seq(a) - seq(b));
+    out.failed.sort((a, b) => seq(a) - seq(b));
+    return out;
+  }
+
+  /** Node `i` goes down: ring emptied, running tasks requeued or failed, residual reset. */
+  private takeDown(i: number, n: NodeMeta): HealthResult {
+    n.up = false;
+    const requeue = this.params.downNodeTasks === 'requeue';
+    const k = this.live().exports.engineEvict(this.e, i, requeue ? 1 : 0);
+    const out = this.cols.outTask;
+    const ids = Array.from(out.subarray(0, k), (t) => this.taskIds[t]!);
+    this.tally.running -= k;
+    if (requeue) this.tally.waiting += k;
+    else this.tally.failed += k;
+    this.reorder();
+    return { down: [i], requeued: requeue ? ids : [], failed: requeue ? [] : ids };
+  }
+
+  // ------------------------------------------------------------ dispatch
+
+  /** A node's undrained placements (task ids, placement order); empties its ring. */
+  drainDispatch(node: number): string[] {
+    this.node(node);
+    const c = this.cols;
+    const R = this.params.ringCapacity;
+    const out: string[] = [];
+    for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.taskIds[c.ringBuf[node * R + ((c.ringHead[node]! + k) % R)]!]!);
+    c.ringHead[node] = 0;
+    c.ringLen[node] = 0;
+    return out;
+  }
+
+  /** Number of undrained placements in a node's ring. */
+  pendingDispatch(node: number): number {
+    this.node(node);
+    return this.cols.ringLen[node]!;
+  }
+
+  // ------------------------------------------------------------ inspection
+
+  /** A task's current view. */
+  taskView(taskId: string): TaskView {
+    return this.view(this.task(taskId));
+  }
+
+  /** Counts of tasks by state. */
+  counts(): Counts {
+    return { ...this.tally };
+  }
+
+  /** Running-task count `L_u` of a user (0 for an unknown user). */
+  running(user: string): number {
+    const u = this.userIndex.get(user);
+    return u === undefined ? 0 : this.cols.running[u]!;
+  }
+
+  /** Full state dump, the same shape and order as {@link ReferenceEngine.state}. */
+  state(): EngineDump {
+    const c = this.cols;
+    const D = this.dims, R = this.params.ringCapacity;
+    return {
+      clock: this.clock,
+      seq: this.tally.total,
+      nodes: this.nodes.map((n, i) => ({
+        index: i, id: n.id, capacity: [...n.capacity], residual: [...c.res.subarray(i * D, (i + 1) * D)], speed: n.speed, vcpus: n.vcpus, mem: n.mem,
+        up: n.up, removed: n.removed, lastHeartbeat: n.lastHeartbeat ?? null, storageOk: n.storageOk,
+        ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.taskIds[c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!]!),
+      })),
+      order: this.order.slice(),
+      tasks: this.taskIds.map((_, t) => this.view(t)),
+      users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.map(([a, r]) => [a, r] as [number, number]) })),
+    };
+  }
+
+  /** Why a task is where it is (rules: {@link ReferenceEngine.explain}). */
+  explain(taskId: string): Explanation {
+    const t = this.task(taskId);
+    const c = this.cols;
+    const p = this.params;
+    const k = c.dataGB[t]!;
+    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
+    const running = c.running[c.user[t]!]!;
+    const us = running >= p.l0 ? p.penalty : 0;
+    const ag = Math.min(c.rounds[t]! * p.deltaR, p.agingCap);
+    const priority = { static: p.w1 * st, user: p.w2 * us, aging: p.w3 * ag, total: p.w1 * st + p.w2 * us + p.w3 * ag };
+    const reasons: Reason[] = [];
+    const state = STATE_NAMES[c.state[t]!]!;
+    if (state === 'waiting') {
+      if (us !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
+      reasons.push(...this.placementReasons(t));
+    }
+    return { task: this.taskIds[t]!, state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons };
+  }
+
+  private placementReasons(t: number): Reason[] {
+    const D = this.dims;
+    const c = this.cols;
+    const dem = c.demand.subarray(t * D, (t + 1) * D);
+    const out: Reason[] = [];
+    const live = this.nodes.map((n, i) => ({ n, i })).filter((x) => !x.n.removed);
+    const holds = (n: NodeMeta): boolean => { for (let d = 0; d < D; d++) if (n.capacity[d]! < dem[d]!) return false; return true; };
+    const downFit = live.filter((x) => !x.n.up && holds(x.n)).map((x) => x.i);
+    if (this.order.length === 0) out.push({ code: 'no-up-node' });
+    if (downFit.length > 0) out.push({ code: 'nodes-down', nodes: downFit });
+    for (let d = 0; d < D; d++) {
+      if (!live.some((x) => x.n.capacity[d]! >= dem[d]!)) out.push({ code: 'never-fits', dimension: d });
+    }
+    if (this.order.length === 0) return out;
+    let shortDim = false;
+    for (let d = 0; d < D; d++) {
+      let max = -Infinity;
+      for (const i of this.order) max = Math.max(max, c.res[i * D + d]!);
+      if (max < dem[d]!) { out.push({ code: 'dimension-short', dimension: d, maxResidual: max }); shortDim = true; }
+    }
+    const g = c.gang[t]!;
+    if (g >= 0) {
+      const members: number[] = [];
+      for (let m = c.gangFirst[g]!; m < c.gangFirst[g]! + c.gangSize[g]!; m++) if (c.state[m] === S.waiting) members.push(m);
+      const fit = this.fitGang(members);
+      if (fit.length < members.length) out.push({ code: 'gang-does-not-fit', members: members.length, fit: fit.length });
+      else out.push({ code: 'fits-now', node: fit[members.indexOf(t)]! });
+      return out;
+    }
+    const node = this.firstFit(t, new Map());
+    if (node < 0) {
+      if (!shortDim) out.push({ code: 'no-single-node-fits' });
+      if (c.large[t]) {
+        const strong = this.order.filter((i) => holds(this.nodes[i]!));
+        if (strong.length > 0) out.push({ code: 'strong-nodes-full', nodes: strong.reverse() });
+      }
+    } else if (c.ringLen[node]! >= this.params.ringCapacity) {
+      out.push({ code: 'dispatch-ring-full', node });
+    } else {
+      out.push({ code: 'fits-now', node });
+    }
+    return out;
+  }
+
+  /** Linear sorted first-fit for task t on the residuals (tentative rows in `res` first); −1 when none fits. */
+  private firstFit(t: number, res: Map<number, Float64Array>): number {
+    const c = this.cols;
+    const D = this.dims;
+    const o = this.order;
+    const large = c.large[t] === 1;
+    for (let k = 0; k < o.length; k++) {
+      const i = o[large ? o.length - 1 - k : k]!;
+      const r = res.get(i) ?? c.res.subarray(i * D, (i + 1) * D);
+      let ok = true;
+      for (let d = 0; d < D; d++) if (r[d]! < c.demand[t * D + d]!) { ok = false; break; }
+      if (ok) return i;
+    }
+    return -1;
+  }
+
+  /** The nodes of the gang members that fit one after the other (tentatively), up to the first miss. */
+  private fitGang(members: number[]): number[] {
+    const c = this.cols;
+    const D = this.dims;
+    const res = new Map<number, Float64Array>();
+    const ring = new Map<number, number>();
+    const out: number[] = [];
+    for (const m of members) {
+      const node = this.firstFit(m, res);
+      if (node < 0) break;
+      const len = ring.get(node) ?? c.ringLen[node]!;
+      if (len >= this.params.ringCapacity) break;
+      ring.set(node, len + 1);
+      const r = (res.get(node) ?? c.res.subarray(node * D, (node + 1) * D)).slice();
+      for (let d = 0; d < D; d++) r[d] = r[d]! - c.demand[m * D + d]!;
+      res.set(node, r);
+      out.push(node);
+    }
+    return out;
+  }
+
+  private lengthClass(k: number): LengthClass {
+    return k <= this.params.k1 ? 'short' : k <= this.params.k2 ? 'medium' : 'long';
+  }
+
+  private view(t: number): TaskView {
+    const c = this.cols;
+    const D = this.dims;
+    const g = c.gang[t]!;
+    return {
+      id: this.taskIds[t]!, user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
+      demand: [...c.demand.subarray(t * D, (t + 1) * D)], dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: this.submitTimes[t]!,
+      size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: this.failures[t]!,
+      node: c.node[t]!, start: c.start[t]!, t0: c.t0[t]!, deadline: c.deadline[t]!,
+    };
+  }
+
+  private node(node: unknown): NodeMeta {
+    if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${String(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
+    }
+    const n = this.nodes[node]!;
+    if (n.removed) throw new FairfitError('INDEX_OUT_OF_RANGE', `node ${node} was removed`, { field: 'node', index: node });
+    return n;
+  }
+
+  private task(id: unknown): number {
+    const t = typeof id === 'string' ? this.taskIndex.get(id) : undefined;
+    if (t === undefined) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
+    return t;
+  }
+
+  /** Releases the instance. */
+  close(): void {
+    this.core = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
+
+const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
+const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
+
+function capacity(v: unknown, fallback: number, field: string): number {
+  const x = v ?? fallback;
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 2 ** 26) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer in [1, 2^26], got ${String(x)}`, { field: `options.${field}` });
+  return x;
+}

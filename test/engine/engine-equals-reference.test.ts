@@ -1,0 +1,138 @@
+/**
+ * The WebAssembly engine equals the plain-TypeScript reference engine: the
+ * same random sequences of operations — submits and gangs, rounds, completions
+ * ok and failed, usage and time limits, heartbeats and sweeps, nodes added,
+ * updated and removed, dispatch drains, explain, and bad calls — give the same
+ * return values, the same errors and the same full state after every step.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { Engine } from '../../src/engine/engine.ts';
+import { FairfitError } from '../../src/errors.ts';
+import { Rng } from '../../src/rng.ts';
+import type { IptasEngine } from '../../src/systems/iptas/engine-api.ts';
+import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
+import type { IptasParams } from '../../src/systems/iptas/params.ts';
+
+type Outcome = { ok: unknown } | { error: { code: string; message: string } };
+
+function outcome(f: () => unknown): Outcome {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    if (e instanceof FairfitError) return { error: { code: e.code, message: e.message } };
+    throw e;
+  }
+}
+
+/** Runs the same random operations on both engines; returns the number of steps whose results differed (0). */
+function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8): { wasm: Engine; ref: ReferenceEngine } {
+  const rng = new Rng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[rng.below(xs.length)]!;
+  const wasm = new Engine(params, { taskCapacity, nodeCapacity: 2 });
+  const ref = new ReferenceEngine(params);
+  const both = (what: string, f: (e: IptasEngine) => unknown): unknown => {
+    const a = outcome(() => f(wasm));
+    const b = outcome(() => f(ref));
+    expect(JSON.stringify(a), what).toBe(JSON.stringify(b));
+    return 'ok' in b ? b.ok : undefined;
+  };
+  let now = 0;
+  let nextId = 0;
+  const ids: string[] = [];
+  const addNode = (): void => {
+    const spec = { capacity: [1 + rng.below(8), 1 + rng.below(16)], speed: 0.5 + rng.next() };
+    both('addNode', (e) => e.addNode(spec));
+  };
+  for (let k = 0; k < 3; k++) addNode();
+  for (let step = 0; step < steps; step++) {
+    now += rng.below(3) * 0.5;
+    const st = ref.state();
+    const live = st.nodes.filter((n) => !n.removed).map((n) => n.index);
+    const running = st.tasks.filter((t) => t.state === 'running').map((t) => t.id);
+    const op = rng.below(110);
+    const at = `step ${step} op ${op}`;
+    if (op < 24) {
+      const id = `t${nextId++}`;
+      const spec = { id, user: `u${rng.below(5)}`, demand: [rng.below(5) * 0.5, rng.below(9)], dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
+      if (rng.below(5) === 0) {
+        const procs = 1 + rng.below(4);
+        const members = both(at, (e) => e.submitGang({ ...spec, procs }));
+        if (Array.isArray(members)) ids.push(...(members as string[]));
+      } else {
+        both(at, (e) => e.submit(spec));
+        ids.push(id);
+      }
+    } else if (op < 50) {
+      both(at, (e) => e.runRound(now));
+    } else if (op < 68 && running.length > 0) {
+      const task = pick(running), status = rng.below(4) === 0 ? 'failed' : 'ok', actualTime = rng.below(30);
+      both(at, (e) => e.complete(task, { status, actualTime }));
+    } else if (op < 74) {
+      const use = new Map<string, number[]>();
+      if (running.length > 0 && rng.below(2) === 0) use.set(pick(running), [rng.below(3), rng.below(8)]);
+      both(at, (e) => e.checkLimits(now, use));
+    } else if (op < 84 && live.length > 0) {
+      const n = pick(live), storageOk = rng.below(6) !== 0;
+      both(at, (e) => e.heartbeat(n, now, { storageOk }));
+    } else if (op < 88) {
+      both(at, (e) => e.sweepHealth(now));
+    } else if (op < 91 && live.length < 12) {
+      addNode();
+    } else if (op < 93 && live.length > 1) {
+      const n = pick(live);
+      both(at, (e) => e.removeNode(n));
+    } else if (op < 95 && live.length > 0) {
+      const n = pick(live);
+      const cap = st.nodes[n]!.capacity, res = st.nodes[n]!.residual;
+      const update = { capacity: cap.map((c, d) => c - res[d]! + rng.below(4)), speed: 0.5 + rng.next() };
+      both(at, (e) => e.updateNode(n, update));
+    } else if (op < 100 && live.length > 0) {
+      const n = pick(live);
+      both(at, (e) => e.drainDispatch(n));
+    } else if (op < 104 && ids.length > 0) {
+      const id = pick(ids);
+      both(at, (e) => e.explain(id));
+    } else {
+      // bad calls: the same error, nothing changed
+      const bad: ((e: IptasEngine) => unknown)[] = [
+        (e) => e.submit({ id: ids.length > 0 ? ids[0]! : '', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }),
+        (e) => e.submit({ id: `bad${step}`, user: 'u', demand: [1, Number.NaN], dataGB: 1, requestTime: 1 }),
+        (e) => e.runRound(e.now - 0.25),
+        (e) => e.complete('nope', { status: 'ok', actualTime: 1 }),
+        (e) => e.heartbeat(100_000, now),
+        (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
+        (e) => e.submitGang({ id: `g${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1, procs: 0 }),
+      ];
+      const f = pick(bad);
+      both(at, f);
+    }
+    expect(JSON.stringify(wasm.state()), `state after ${at}`).toBe(JSON.stringify(ref.state()));
+  }
+  return { wasm, ref };
+}
+
+describe('the WebAssembly engine equals the reference engine', () => {
+  it('on 3000 random operations (requeue): same results, errors and state after every step', () => {
+    const { wasm } = twinRun(1, 3000, { ringCapacity: 3, heartbeatInterval: 5, historyLength: 3, l0: 2 });
+    const c = wasm.counts();
+    expect(c.ok).toBeGreaterThan(0);
+    expect(c.failed).toBeGreaterThan(0);
+    expect(c.killed).toBeGreaterThan(0);
+    wasm.close();
+  });
+  it('over random seeds and parameters (fail, rings, aging cap, minEpsilon, threshold)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 2, max: 1 << 30 }),
+      fc.record({
+        ringCapacity: fc.integer({ min: 1, max: 6 }), downNodeTasks: fc.constantFrom('requeue' as const, 'fail' as const),
+        agingCap: fc.constantFrom(Infinity, 2, 5), minEpsilon: fc.constantFrom(0, 0.5), l0: fc.integer({ min: 1, max: 4 }),
+        threshold: fc.constantFrom(undefined, [1, 4]), heartbeatInterval: fc.constantFrom(2, 5), historyLength: fc.integer({ min: 1, max: 5 }),
+      }),
+      (seed, params) => {
+        const { wasm } = twinRun(seed, 400, params, 1);
+        wasm.close();
+      },
+    ), { numRuns: 8 });
+  });
+});
