@@ -10,7 +10,7 @@
 // src/systems/iptas/engine-layouts.ts) with the addresses of its columns; the
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
-import { Engine, EngineTaskState } from './layouts';
+import { Engine, EngineScratch, EngineTaskState } from './layouts';
 import { bindMatcher, giveBack, pickNode, resetRow, restoreRow, saveRow, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
@@ -30,6 +30,47 @@ import { radixSortPairs } from './sort';
   const b = reinterpret<u64>(x + 0.0);
   const asc = (b >> 63) != 0 ? ~b : b | (<u64>1 << 63);
   return ~asc;
+}
+
+// Demands found to fit nowhere in this round. Within a round residuals only
+// shrink (releases happen between rounds; a gang's tentative takes are put
+// back exactly), so a demand ≥ one of these in every dimension cannot fit
+// either: the search — O(nodes) when the free room is fragmented across
+// dimensions — is skipped. A cache only: a miss just searches.
+let failCount: i32 = 0;
+let failNext: i32 = 0;
+
+/** Whether dem (f64[dims]) is ≥ a remembered failed demand in every dimension. */
+function knownMiss(fail: usize, dem: usize, dims: i32): bool {
+  for (let f = 0; f < failCount; f++) {
+    const row = fail + (<usize>(f * dims) << 3);
+    let all = true;
+    for (let d = 0; d < dims; d++) if (load<f64>(dem + (<usize>d << 3)) < load<f64>(row + (<usize>d << 3))) { all = false; break; }
+    if (all) return true;
+  }
+  return false;
+}
+
+/**
+ * Remembers dem as fitting nowhere. Entries ≥ dem in every dimension are
+ * dropped (dem covers them), so the list stays a small set of minimal misses;
+ * when it is full, the slot after the last one written is reused.
+ */
+function rememberMiss(fail: usize, dem: usize, dims: i32): void {
+  let w = 0;
+  for (let f = 0; f < failCount; f++) {
+    const row = fail + (<usize>(f * dims) << 3);
+    let covered = true;
+    for (let d = 0; d < dims; d++) if (load<f64>(row + (<usize>d << 3)) < load<f64>(dem + (<usize>d << 3))) { covered = false; break; }
+    if (covered) continue;
+    if (w != f) memory.copy(fail + (<usize>(w * dims) << 3), row, <usize>dims << 3);
+    w++;
+  }
+  failCount = w;
+  const slot = failCount < EngineScratch.FAIL_SLOTS ? failCount : failNext;
+  memory.copy(fail + (<usize>(slot * dims) << 3), dem, <usize>dims << 3);
+  if (failCount < EngineScratch.FAIL_SLOTS) failCount++;
+  failNext = (slot + 1) % EngineScratch.FAIL_SLOTS;
 }
 
 /** Places task t on node nd at the engine's time: residual, ring, state, start, T0, deadline, L_u. */
@@ -67,6 +108,11 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   const state = load<usize>(e, Engine.state), large = load<usize>(e, Engine.large), demand = load<usize>(e, Engine.demand);
   const undo = load<usize>(e, Engine.sUndo), nodes = load<usize>(e, Engine.sGangNodes);
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
+  const fail = load<usize>(e, Engine.sFail);
+  for (let t = first; t < first + size; t++) {
+    // A member that fits nowhere on the live residuals fits nowhere after the earlier members' takes.
+    if (gi(state, t) == EngineTaskState.waiting && knownMiss(fail, demand + (<usize>(t * dims) << 3), dims)) return;
+  }
   let k = 0;
   let ok = true;
   for (let t = first; t < first + size; t++) {
@@ -123,13 +169,19 @@ export function engineRound(e: usize): i32 {
   radixSortPairs(keys, idx, load<usize>(e, Engine.sKeys2), load<usize>(e, Engine.sIdx2), load<usize>(e, Engine.sHist), n);
   // 3. One chance each: sorted first-fit; a full ring holds the task back; a gang once, all or nothing.
   memory.fill(seen, 0, <usize>load<i32>(e, Engine.gangs));
+  const fail = load<usize>(e, Engine.sFail);
+  failCount = 0;
+  failNext = 0;
   for (let k = 0; k < n; k++) {
     const t = gi(wl, gi(idx, k));
     if (gi(state, t) != EngineTaskState.waiting) continue; // a gang member placed with its gang
     const g = gi(gang, t);
     if (g < 0) {
-      const nd = pickNode(demand + (<usize>(t * dims) << 3), gi(large, t) != 0);
-      if (nd >= 0 && gi(lenP, nd) < ringCap) place(e, t, nd, dims);
+      const dem = demand + (<usize>(t * dims) << 3);
+      if (knownMiss(fail, dem, dims)) continue;
+      const nd = pickNode(dem, gi(large, t) != 0);
+      if (nd < 0) rememberMiss(fail, dem, dims);
+      else if (gi(lenP, nd) < ringCap) place(e, t, nd, dims);
       continue;
     }
     if (load<u8>(seen + <usize>g) != 0) continue;

@@ -259,8 +259,14 @@ export namespace Engine {
   export const sHist: usize = 176; // usize
   export const sUndo: usize = 180; // usize
   export const sGangNodes: usize = 184; // usize
-  export const outTask: usize = 188; // usize
-  export const outNode: usize = 192; // usize
-  export const outCount: usize = 196; // i32
-  export const SIZE: usize = 200; // bytes
+  export const sFail: usize = 188; // usize
+  export const outTask: usize = 192; // usize
+  export const outNode: usize = 196; // usize
+  export const outCount: usize = 200; // i32
+  export const SIZE: usize = 208; // bytes
+}
+
+/** Fixed scratch sizes of the engine round. */
+export namespace EngineScratch {
+  export const FAIL_SLOTS: i32 = 64;
 }

@@ -19,7 +19,7 @@ import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
 import { checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
-import { ENGINE, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
+import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
@@ -65,7 +65,12 @@ interface Cols {
   waitList: Int32Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
   gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
   res: Float64Array; matcherNode: Int32Array;
+  /** The Engine struct as i32 words (i32 fields at offset / 4). */
+  hdr: Int32Array;
 }
+
+const W_WAITING = ENGINE.offset.waiting >> 2;
+const W_TASKS = ENGINE.offset.tasks >> 2;
 
 /**
  * The IPTAS engine in WebAssembly. Same calls, rules and results as
@@ -100,6 +105,7 @@ export class Engine implements IptasEngine {
   private readonly nodes: NodeMeta[] = [];
   private readonly nodeIds = new Map<string, number>();
   private order: number[] = [];
+  private defaultThreshold: number[] | undefined;
   private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
@@ -115,6 +121,7 @@ export class Engine implements IptasEngine {
       ...Object.fromEntries(Object.keys(ENGINE.fields).map((k) => [k, 0])) as Record<keyof typeof ENGINE.fields, number>,
       dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha,
       priorityParams: core.alloc(PRIORITY_PARAMS.size), sHist: core.alloc(GINI.values.HIST_BYTES),
+      sFail: core.alloc(ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8),
     });
     const block = resolvePriorityParams(p.priority);
     core.f64(this.get('priorityParams'), block.length).set(block);
@@ -189,6 +196,7 @@ export class Engine implements IptasEngine {
       ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
       outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
       res: c.f64(m.res, this.nodeCap * D), matcherNode: c.i32(m.node, this.nodeCap),
+      hdr: c.i32(this.e, ENGINE.size >> 2),
     };
   }
 
@@ -244,6 +252,7 @@ export class Engine implements IptasEngine {
     const node = core.i32(m.node, this.nodeCap), pos = core.i32(m.pos, this.nodeCap);
     positions.forEach((nd, p) => { node[p] = nd; pos[nd] = p; });
     core.exports.ffRebuild(this.get('matcher'));
+    this.updateThreshold();
   }
 
   private ensureTasks(extra: number): void {
@@ -287,33 +296,51 @@ export class Engine implements IptasEngine {
 
   /** Adds an up node; returns its index (never reused). */
   addNode(input: NodeInput): number {
-    const D = this.dims;
-    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
-    const capacity = checkVector(input.capacity, D, 'capacity');
-    const index = this.nodes.length;
-    const id = input.id ?? `node${index}`;
-    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
-    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
-    const speed = checkNonNegative(input.speed ?? 1, 'speed');
-    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
-    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
-    if (index >= this.nodeCap) {
-      this.growGroup(this.nodeGroup(), index, this.nodeCap * 2);
+    return this.addNodes([input])[0]!;
+  }
+
+  /** Adds up nodes in one go (one re-order for all); every input is checked before any is added. Returns their indices. */
+  addNodes(inputs: readonly NodeInput[]): number[] {
+    if (!Array.isArray(inputs)) throw stateError('nodes', 'nodes must be an array of node inputs');
+    const seen = new Set<string>();
+    const checked = inputs.map((input, k) => this.checkNode(input, this.nodes.length + k, seen));
+    const first = this.nodes.length;
+    while (first + checked.length > this.nodeCap) {
+      this.growGroup(this.nodeGroup(), first, this.nodeCap * 2);
       this.nodeCap *= 2;
       this.set({ nodeCap: this.nodeCap });
       this.makeMatcher();
     }
-    this.nodes.push({ id, capacity, speed, vcpus, mem, up: true, removed: false, lastHeartbeat: undefined, storageOk: true });
-    this.nodeIds.set(id, index);
+    const D = this.dims;
     const m = this.matcherFields();
     const core = this.live();
-    core.f64(m.cap + index * D * 8, D).set(capacity);
-    core.f64(m.res + index * D * 8, D).set(capacity);
-    const c = this.cols;
-    c.ringHead[index] = 0;
-    c.ringLen[index] = 0;
+    for (const meta of checked) {
+      const index = this.nodes.length;
+      this.nodes.push(meta);
+      this.nodeIds.set(meta.id, index);
+      core.f64(m.cap + index * D * 8, D).set(meta.capacity);
+      core.f64(m.res + index * D * 8, D).set(meta.capacity);
+      const c = this.cols;
+      c.ringHead[index] = 0;
+      c.ringLen[index] = 0;
+    }
     this.reorder();
-    return index;
+    return checked.map((_, k) => first + k);
+  }
+
+  private checkNode(input: NodeInput, index: number, seen: Set<string>): NodeMeta {
+    const D = this.dims;
+    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
+    const capacity = checkVector(input.capacity, D, 'capacity');
+    const id = input.id ?? `node${index}`;
+    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
+    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
+    if (seen.has(id)) throw stateError('id', `node id '${id}' is given twice`);
+    seen.add(id);
+    const speed = checkNonNegative(input.speed ?? 1, 'speed');
+    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
+    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
+    return { id, capacity, speed, vcpus, mem, up: true, removed: false, lastHeartbeat: undefined, storageOk: true };
   }
 
   /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
@@ -429,9 +456,10 @@ export class Engine implements IptasEngine {
     c.start[i] = NaN;
     c.t0[i] = NaN;
     c.deadline[i] = NaN;
-    const w = this.get('waiting');
+    const w = c.hdr[W_WAITING]!;
     c.waitList[w] = i;
-    this.set({ waiting: w + 1, tasks: i + 1 });
+    c.hdr[W_WAITING] = w + 1;
+    c.hdr[W_TASKS] = i + 1;
     this.submitTimes[i] = t.submitTime;
     this.failures[i] = 0;
     this.taskIds.push(id);
@@ -442,15 +470,16 @@ export class Engine implements IptasEngine {
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
   private isLarge(dem: Float64Array): boolean {
-    const D = this.dims;
-    let th = this.params.threshold;
-    if (th === undefined) {
-      const live = this.nodes.filter((n) => !n.removed);
-      if (live.length === 0) return false;
-      th = Array.from({ length: D }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
-    }
-    for (let d = 0; d < D; d++) if (dem[d]! >= th[d]!) return true;
+    const th = this.params.threshold ?? this.defaultThreshold;
+    if (th === undefined) return false;
+    for (let d = 0; d < this.dims; d++) if (dem[d]! >= th[d]!) return true;
     return false;
+  }
+
+  /** The default δ0 — half the largest capacity of the nodes present, per dimension — kept current as nodes change. */
+  private updateThreshold(): void {
+    const live = this.nodes.filter((n) => !n.removed);
+    this.defaultThreshold = live.length === 0 ? undefined : Array.from({ length: this.dims }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
   }
 
   /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */
@@ -464,7 +493,7 @@ export class Engine implements IptasEngine {
     for (let j = 0; j < k; j++) placements[j] = { task: this.taskIds[c.outTask[j]!]!, node: c.outNode[j]! };
     this.tally.waiting -= k;
     this.tally.running += k;
-    const w = this.get('waiting');
+    const w = c.hdr[W_WAITING]!;
     const waiting = new Array<string>(w);
     for (let j = 0; j < w; j++) waiting[j] = this.taskIds[c.waitList[j]!]!;
     return { placements, waiting };

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { enumeration, struct, type Layout } from '../../wasm/layout.ts';
+import { constants, enumeration, struct, type Layout } from '../../wasm/layout.ts';
 
 /** Task states; `ok`, `failed` and `killed` are terminal. */
 export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an engine task (src/systems/iptas/reference-engine.ts, TaskState).', ['waiting', 'running', 'ok', 'failed', 'killed']);
@@ -31,8 +31,16 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
   gangFirst: 'ptr', gangSize: 'ptr', gangSeen: 'ptr',
   sData: 'ptr', sUser: 'ptr', sRounds: 'ptr', sPri: 'ptr', sPen: 'ptr',
   sKeys: 'ptr', sKeys2: 'ptr', sIdx: 'ptr', sIdx2: 'ptr', sHist: 'ptr', sUndo: 'ptr', sGangNodes: 'ptr',
+  /** f64[FAIL_SLOTS·dims]: demands that found no node this round (residuals only shrink within a round). */
+  sFail: 'ptr',
   outTask: 'ptr', outNode: 'ptr', outCount: 'i32',
 });
 
+/** Sizes of the engine's fixed scratch. */
+export const ENGINE_SCRATCH = constants('EngineScratch', 'Fixed scratch sizes of the engine round.', {
+  /** Demands remembered per round as found to fit nowhere. */
+  FAIL_SLOTS: 64,
+});
+
 /** Every engine layout, for the rendering into `assembly/layouts.ts`. */
-export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE] as readonly Layout[];
+export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE, ENGINE_SCRATCH] as readonly Layout[];
