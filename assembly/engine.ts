@@ -11,7 +11,7 @@
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
 import { Engine, EngineScratch, EngineTaskState } from './layouts';
-import { bindMatcher, giveBack, pickNode, resetRow, restoreRow, saveRow, takeFrom } from './firstfit';
+import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
 
@@ -115,6 +115,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   }
   let k = 0;
   let ok = true;
+  recordMisses(false); // tentative takes: a miss now may fit once they are undone
   for (let t = first; t < first + size; t++) {
     if (gi(state, t) != EngineTaskState.waiting) continue;
     const dem = demand + (<usize>(t * dims) << 3);
@@ -132,6 +133,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
     restoreRow(nd, undo + (<usize>(j * dims) << 3));
     si(lenP, nd, gi(lenP, nd) - 1);
   }
+  recordMisses(true);
   if (!ok) return;
   let j = 0;
   for (let t = first; t < first + size; t++) {
@@ -157,6 +159,7 @@ export function engineRound(e: usize): i32 {
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
   store<i32>(e, 0, Engine.outCount);
   bindMatcher(load<usize>(e, Engine.matcher));
+  startMissMemo(load<usize>(e, Engine.sMemo));
   // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);

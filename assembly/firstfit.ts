@@ -35,6 +35,10 @@ let NODE: usize = 0;
 let POS: usize = 0;
 let TREE: usize = 0;
 let SAVE: usize = 0;
+// Miss memo of one engine round (0 = off): per vertex, a demand known to fit
+// nowhere below it (NaN = nothing known). Valid while residuals only shrink.
+let MEMO: usize = 0;
+let MEMO_RECORD: bool = false;
 
 // @ts-ignore: decorator
 @inline function f64at(base: usize, i: i32): usize { return base + (<usize>i << 3); }
@@ -45,6 +49,8 @@ export function bindMatcher(m: usize): void {
   CAP = load<usize>(m, Matcher.cap); RES = load<usize>(m, Matcher.res); UP = load<usize>(m, Matcher.up);
   NODE = load<usize>(m, Matcher.node); POS = load<usize>(m, Matcher.pos); TREE = load<usize>(m, Matcher.tree);
   SAVE = load<usize>(m, Matcher.save);
+  MEMO = 0;
+  MEMO_RECORD = false;
   // The TypeScript side validates the shape; an assert here (debug build only) catches a binding bug.
   assert(D >= 1 && D <= 8 && N >= 1 && SIZE >= N, 'bindMatcher: bad matcher shape');
 }
@@ -91,14 +97,42 @@ function update(p: i32): void {
   return true;
 }
 
+/** Whether the memo knows that nothing below v fits dem (dem ≥ the recorded miss in every dimension). */
+// @ts-ignore: decorator
+@inline function knownMiss(v: i32, dem: usize): bool {
+  const m = f64at(MEMO, v * D);
+  for (let d = 0; d < D; d++) if (!(load<f64>(f64at(dem, d)) >= load<f64>(f64at(m, d)))) return false;
+  return true;
+}
+
 /** Leftmost (small task) or rightmost (large task) position below v that fits dem, or -1. */
 function search(v: i32, dem: usize, large: bool): i32 {
   if (!fits(v, dem)) return -1;
   if (v >= SIZE) return v - SIZE;
+  if (MEMO != 0 && knownMiss(v, dem)) return -1;
   const first = large ? 2 * v + 1 : 2 * v;
   const r = search(first, dem, large);
   if (r >= 0) return r;
-  return search(first ^ 1, dem, large);
+  const r2 = search(first ^ 1, dem, large);
+  // Every dimension fits somewhere below v, yet no node fits all: remember it.
+  if (r2 < 0 && MEMO_RECORD) memory.copy(f64at(MEMO, v * D), dem, <usize>D << 3);
+  return r2;
+}
+
+/**
+ * Turns the miss memo on for the bound matcher (memo f64[2·size·D], reset to
+ * "nothing known"), for a call in which residuals only shrink; `record` off
+ * while takes are tentative (a miss then may not hold once they are undone).
+ */
+export function startMissMemo(memo: usize): void {
+  memory.fill(memo, 0xff, (<usize>(2 * SIZE * D)) << 3); // all NaN
+  MEMO = memo;
+  MEMO_RECORD = true;
+}
+
+/** Whether misses are recorded (false while takes are tentative). */
+export function recordMisses(on: bool): void {
+  MEMO_RECORD = on && MEMO != 0;
 }
 
 // ---- for kernels that run a matcher inside a larger call (the engine round):

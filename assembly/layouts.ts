@@ -260,9 +260,10 @@ export namespace Engine {
   export const sUndo: usize = 180; // usize
   export const sGangNodes: usize = 184; // usize
   export const sFail: usize = 188; // usize
-  export const outTask: usize = 192; // usize
-  export const outNode: usize = 196; // usize
-  export const outCount: usize = 200; // i32
+  export const sMemo: usize = 192; // usize
+  export const outTask: usize = 196; // usize
+  export const outNode: usize = 200; // usize
+  export const outCount: usize = 204; // i32
   export const SIZE: usize = 208; // bytes
 }
 

@@ -225,7 +225,7 @@ export class Engine implements IptasEngine {
       core.f64(res, k).set(core.f64(old.res, k));
     }
     MATCHER.write(core.memory, m, { n: N, dims: D, size, cap, res, up, node, pos, tree, save });
-    this.set({ matcher: m });
+    this.set({ matcher: m, sMemo: core.alloc(2 * size * D * 8) });
     this.views?.invalidate();
   }
 
