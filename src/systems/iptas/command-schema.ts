@@ -219,15 +219,15 @@ export const IPTAS_COMMAND_SCHEMA = {
 /** One op name. */
 export type IptasOp = (typeof IPTAS_OPS)[number];
 
-/** A vector of one number ≥ 0 per dimension. */
-type Vector = number[];
+/** A vector of one number ≥ 0 per resource dimension (exactly `params.dims` of them). */
+export type CommandVector = number[];
 
 /** `addNode`: the fields of a `NodeInput`. */
-export interface AddNodeCommand { op: 'addNode'; id?: string; capacity: Vector; speed?: number; vcpus?: number; mem?: number }
+export interface AddNodeCommand { op: 'addNode'; id?: string; capacity: CommandVector; speed?: number; vcpus?: number; mem?: number }
 /** `removeNode`. */
 export interface RemoveNodeCommand { op: 'removeNode'; node: number }
 /** `updateNode`: the node index and the fields of a `NodeUpdate`. */
-export interface UpdateNodeCommand { op: 'updateNode'; node: number; capacity?: Vector; speed?: number; vcpus?: number; mem?: number }
+export interface UpdateNodeCommand { op: 'updateNode'; node: number; capacity?: CommandVector; speed?: number; vcpus?: number; mem?: number }
 /** `nodeOrder`. */
 export interface NodeOrderCommand { op: 'nodeOrder' }
 /** `residual`. */
@@ -235,9 +235,9 @@ export interface ResidualCommand { op: 'residual'; node: number }
 /** `isUp`. */
 export interface IsUpCommand { op: 'isUp'; node: number }
 /** `submit`: the fields of a `TaskInput`. */
-export interface SubmitCommand { op: 'submit'; id: string; user: string; demand: Vector; dataGB: number; requestTime: number; submitTime?: number }
+export interface SubmitCommand { op: 'submit'; id: string; user: string; demand: CommandVector; dataGB: number; requestTime: number; submitTime?: number }
 /** `submitGang`: the fields of a `GangInput`. */
-export interface SubmitGangCommand { op: 'submitGang'; id: string; user: string; demand: Vector; dataGB: number; requestTime: number; submitTime?: number; procs: number }
+export interface SubmitGangCommand { op: 'submitGang'; id: string; user: string; demand: CommandVector; dataGB: number; requestTime: number; submitTime?: number; procs: number }
 /** `runRound`. */
 export interface RunRoundCommand { op: 'runRound'; now: number }
 /** `complete`: the task id and the fields of the result. */
@@ -245,7 +245,7 @@ export interface CompleteCommand { op: 'complete'; taskId: string; status: 'ok' 
 /** `epsilon`. */
 export interface EpsilonCommand { op: 'epsilon'; user: string }
 /** `checkLimits`: `usage` maps task id → usage vector (the engine's `Map` as a JSON object). */
-export interface CheckLimitsCommand { op: 'checkLimits'; now: number; usage?: Record<string, Vector> }
+export interface CheckLimitsCommand { op: 'checkLimits'; now: number; usage?: Record<string, CommandVector> }
 /** `heartbeat`: node, time and the report's field. */
 export interface HeartbeatCommand { op: 'heartbeat'; node: number; now: number; storageOk?: boolean }
 /** `sweepHealth`. */
