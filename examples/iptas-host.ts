@@ -13,7 +13,8 @@
  *
  * `--params` (optional) is the engine's options (`IptasParams`, src/systems/iptas/params.ts),
  * e.g. `--params '{"dims":1,"minEpsilon":0.667}'`. Invalid params: one error line, exit code 2.
- * The engine is the plain-TypeScript `ReferenceEngine`; any `IptasEngine` would do.
+ * The engine is fairfit's WebAssembly `Engine`; any `IptasEngine` (e.g. the
+ * plain-TypeScript `ReferenceEngine`) takes the same commands.
  *
  * Example session (input, then output):
  *
@@ -31,7 +32,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { FairfitError } from '../src/errors.ts';
-import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
+import { Engine } from '../src/engine/engine.ts';
 import { applyCommandLine } from '../src/systems/iptas/commands.ts';
 import type { IptasParams } from '../src/systems/iptas/params.ts';
 
@@ -66,9 +67,9 @@ function parseParams(args: readonly string[]): IptasParams {
 
 /** Runs the host until `input` ends; resolves to the process exit code (0, or 2 for bad `--params`). */
 export async function main({ input, output, args }: HostIo): Promise<number> {
-  let engine: ReferenceEngine;
+  let engine: Engine;
   try {
-    engine = new ReferenceEngine(parseParams(args));
+    engine = new Engine(parseParams(args));
   } catch (err) {
     if (!(err instanceof FairfitError)) throw err;
     await writeLine(output, { ok: false, error: { code: err.code, message: err.message, field: err.details.field ?? 'params' } });

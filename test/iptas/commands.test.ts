@@ -19,14 +19,15 @@ import {
   type CommandResult, type IptasCommand, type IptasOp,
 } from '../../src/systems/iptas/commands.ts';
 import type { IptasEngine } from '../../src/systems/iptas/engine-api.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { main as host } from '../../examples/iptas-host.ts';
 
 const SCHEMA_FILE = new URL('../../schemas/iptas-command.schema.json', import.meta.url);
 const dump = (e: IptasEngine): string => JSON.stringify(e.state());
 
 /** An engine with some history: 3 nodes (one removed later), tasks in every state, a gang, a clock at 12. */
-function seeded(): ReferenceEngine {
-  const e = new ReferenceEngine({ historyLength: 3 });
+function seeded(make: (p: { historyLength: number }) => IptasEngine = (p) => new ReferenceEngine(p)): IptasEngine {
+  const e = make({ historyLength: 3 });
   e.addNode({ capacity: [4, 16], id: 'small' });
   e.addNode({ capacity: [16, 64], id: 'big', speed: 2 });
   e.addNode({ capacity: [8, 32] });
@@ -287,12 +288,13 @@ function mutate(c: IptasCommand, m: number, b: number, junk: unknown, clock: num
 }
 
 describe('fuzzed commands', () => {
-  it('a rejected command never changes the state; an accepted one never throws', () => {
+  for (const [name, make] of [['reference engine', (p: { historyLength: number }) => new ReferenceEngine(p)], ['WebAssembly engine', (p: { historyLength: number }) => new Engine(p)]] as const) {
+  it(`${name}: a rejected command never changes the state; an accepted one never throws`, () => {
     const tally = { accepted: 0, rejected: 0, engineRejected: 0 };
     fc.assert(fc.property(
       fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 30 }), fc.jsonValue({ maxDepth: 2 })), { minLength: 1, maxLength: 80, size: 'max' }),
       (steps) => {
-        const e = seeded();
+        const e = seeded(make);
         let fresh = 0;
         for (const [a, b, m, junk] of steps) {
           const s = e.state();
@@ -317,6 +319,7 @@ describe('fuzzed commands', () => {
     expect(tally.rejected).toBeGreaterThan(1000);
     expect(tally.engineRejected).toBeGreaterThan(50);
   });
+  }
 });
 
 // ------------------------------------------------------------------ the example host
