@@ -25,7 +25,8 @@ import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '
 import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
-import { Core, Views } from '../wasm/module.ts';
+import { crc32 } from 'node:zlib';
+import { Core, Views, moduleHash } from '../wasm/module.ts';
 
 const S = ENGINE_TASK_STATE.code;
 const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
@@ -87,26 +88,26 @@ export class Engine implements IptasEngine {
   private core: Core | undefined;
   private readonly e: number;
   private readonly dims: number;
-  private readonly views: Views<Cols> | undefined;
+  private views: Views<Cols> | undefined;
   private clock = 0;
   private taskCap: number;
   private userCap = 16;
   private nodeCap: number;
   private gangCap = 16;
   private undoCap = 0;
-  private readonly taskIds: string[] = [];
-  private readonly taskIndex = new Map<string, number>();
+  private taskIds: string[] = [];
+  private taskIndex = new Map<string, number>();
   private submitTimes = new Float64Array(0);
   private failures = new Uint8Array(0);
-  private readonly users: UserMeta[] = [];
-  private readonly userIndex = new Map<string, number>();
-  private readonly gangIds: string[] = [];
-  private readonly gangIndex = new Map<string, number>();
-  private readonly nodes: NodeMeta[] = [];
-  private readonly nodeIds = new Map<string, number>();
+  private users: UserMeta[] = [];
+  private userIndex = new Map<string, number>();
+  private gangIds: string[] = [];
+  private gangIndex = new Map<string, number>();
+  private nodes: NodeMeta[] = [];
+  private nodeIds = new Map<string, number>();
   private order: number[] = [];
   private defaultThreshold: number[] | undefined;
-  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+  private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
     this.params = resolveIptasParams(params);
@@ -807,6 +808,90 @@ export class Engine implements IptasEngine {
     return t;
   }
 
+  // ------------------------------------------------------------ snapshot
+
+  /**
+   * The whole engine as bytes: a format version, the WebAssembly module's
+   * hash, the TypeScript-side state (ids, node health, user histories) and
+   * the engine's memory image, closed by a CRC-32 of everything before it.
+   * {@link Engine.restore} continues from it with identical decisions.
+   */
+  snapshot(): Uint8Array {
+    const core = this.live();
+    const n = this.tally.total;
+    const meta = Buffer.from(JSON.stringify({
+      params: this.params, clock: this.clock, caps: [this.taskCap, this.userCap, this.nodeCap, this.gangCap, this.undoCap],
+      tally: this.tally, users: this.users, gangIds: this.gangIds, order: this.order,
+      nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
+      taskIds: this.taskIds.join('\n'),
+    }, keepNonFinite));
+    const image = core.u8(core.base, core.mark() - core.base);
+    const head = Buffer.alloc(SNAPSHOT_HEAD);
+    head.write(SNAPSHOT_MAGIC, 0, 'latin1');
+    head.writeUInt32LE(SNAPSHOT_VERSION, 4);
+    moduleHash().copy(head, 8);
+    head.writeUInt32LE(meta.length, 40);
+    head.writeUInt32LE(n, 44);
+    head.writeUInt32LE(image.length, 48);
+    const times = new Uint8Array(this.submitTimes.buffer, 0, n * 8);
+    const fails = this.failures.subarray(0, n);
+    const out = new Uint8Array(SNAPSHOT_HEAD + meta.length + times.length + fails.length + image.length + 4);
+    let at = 0;
+    for (const part of [head, meta, times, fails, image]) { out.set(part, at); at += part.length; }
+    new DataView(out.buffer).setUint32(at, crc32(out.subarray(0, at)), true);
+    return out;
+  }
+
+  /**
+   * An engine continuing from {@link Engine.snapshot} bytes.
+   * @throws FairfitError `CORRUPT_INPUT` for truncated or corrupted bytes, another
+   *   format version or another WebAssembly build (nothing is created).
+   */
+  static restore(bytes: Uint8Array): Engine {
+    const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
+    if (!(bytes instanceof Uint8Array) || bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes?.length ?? 0} bytes is shorter than a snapshot header`);
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+    if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
+    const version = buf.readUInt32LE(4);
+    if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
+    const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), imageLen = buf.readUInt32LE(48);
+    const total = SNAPSHOT_HEAD + metaLen + n * 9 + imageLen + 4;
+    if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
+    if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
+    if (!buf.subarray(8, 40).equals(moduleHash())) throw bad('written by another WebAssembly build of fairfit');
+    let at = SNAPSHOT_HEAD;
+    const meta = JSON.parse(buf.toString('utf8', at, at + metaLen), readNonFinite) as SnapshotMeta;
+    at += metaLen;
+    const e = new Engine(meta.params, { taskCapacity: 1, nodeCapacity: 1 });
+    const core = new Core();
+    const times = new Float64Array(n);
+    new Uint8Array(times.buffer).set(bytes.subarray(at, at + n * 8));
+    at += n * 8;
+    const fails = bytes.slice(at, at + n);
+    at += n;
+    core.adoptArena(bytes.subarray(at, at + imageLen));
+    e.core = core;
+    e.views = new Views(core, (c) => e.makeViews(c));
+    [e.taskCap, e.userCap, e.nodeCap, e.gangCap, e.undoCap] = meta.caps;
+    e.clock = meta.clock;
+    e.tally = meta.tally;
+    e.users = meta.users;
+    e.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
+    e.gangIds = meta.gangIds;
+    e.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
+    e.order = meta.order;
+    e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
+    e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
+    e.taskIds = n === 0 ? [] : meta.taskIds.split('\n');
+    e.taskIndex = new Map(e.taskIds.map((id, i) => [id, i]));
+    e.submitTimes = new Float64Array(e.taskCap);
+    e.submitTimes.set(times);
+    e.failures = new Uint8Array(e.taskCap);
+    e.failures.set(fails);
+    e.updateThreshold();
+    return e;
+  }
+
   /** Releases the instance. */
   close(): void {
     this.core = undefined;
@@ -815,6 +900,33 @@ export class Engine implements IptasEngine {
   [Symbol.dispose](): void {
     this.close();
   }
+}
+
+/** JSON has no Infinity (agingCap, heartbeatInterval, δ0 may be ∞): non-finite numbers travel as tagged strings. */
+function keepNonFinite(_k: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}` : v;
+}
+
+function readNonFinite(_k: string, v: unknown): unknown {
+  return typeof v === 'string' && v.startsWith('\u0000') ? Number(v.slice(1)) : v;
+}
+
+const SNAPSHOT_MAGIC = 'FFEN';
+const SNAPSHOT_VERSION = 1;
+/** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · image bytes 4 */
+const SNAPSHOT_HEAD = 52;
+
+/** The TypeScript-side state in a snapshot. */
+interface SnapshotMeta {
+  params: IptasParams;
+  clock: number;
+  caps: [number, number, number, number, number];
+  tally: Counts;
+  users: UserMeta[];
+  gangIds: string[];
+  order: number[];
+  nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
+  taskIds: string;
 }
 
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];

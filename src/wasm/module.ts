@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FairfitError } from '../errors.ts';
 import type { CoreExports } from './abi.ts';
@@ -16,6 +17,22 @@ import type { CoreExports } from './abi.ts';
 export type WasmBuild = 'release' | 'debug';
 
 const modules = new Map<WasmBuild, WebAssembly.Module>();
+const hashes = new WeakMap<WebAssembly.Module, Buffer>();
+
+/**
+ * SHA-256 of the compiled module's bytes (snapshots carry it: a memory image
+ * is only meaningful to the module that wrote it). Read from this thread's
+ * build file when the module came from elsewhere.
+ */
+export function moduleHash(module: WebAssembly.Module = wasmModule()): Buffer {
+  let h = hashes.get(module);
+  if (!h) {
+    const build = [...modules].find(([, m]) => m === module)?.[0] ?? defaultBuild();
+    h = createHash('sha256').update(readFileSync(wasmPath(build))).digest();
+    hashes.set(module, h);
+  }
+  return h;
+}
 
 /** Path of a build's `.wasm` file (same relative place from `src/` and `dist/`). */
 export function wasmPath(build: WasmBuild = 'release'): URL {
@@ -37,6 +54,7 @@ export function wasmModule(build: WasmBuild = defaultBuild()): WebAssembly.Modul
     }
     m = new WebAssembly.Module(bytes);
     modules.set(build, m);
+    hashes.set(m, createHash('sha256').update(bytes).digest());
   }
   return m;
 }
@@ -101,6 +119,22 @@ export class Core {
     this.memory = this.exports.memory;
     this.top = align(this.exports.heapBase(), 16);
     self = this;
+  }
+
+  /** First byte of the arena (static data lies below it). */
+  get base(): number {
+    return align(this.exports.heapBase(), 16);
+  }
+
+  /**
+   * Makes this fresh core's arena the image `bytes` (as read from another core
+   * of the same module between {@link Core.base} and its top): memory grown to
+   * fit, bytes copied, top set after them.
+   */
+  adoptArena(bytes: Uint8Array): void {
+    if (this.top !== this.base) throw new FairfitError('INVALID_OPTION', 'adoptArena needs a fresh core', { field: 'core' });
+    const ptr = this.alloc(bytes.length);
+    this.u8(ptr, bytes.length).set(bytes);
   }
 
   /** Current top of the arena; give it back to {@link Core.release} to free everything after it. */

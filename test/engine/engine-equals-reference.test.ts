@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { crc32 } from 'node:zlib';
 import { Engine } from '../../src/engine/engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
@@ -26,10 +27,10 @@ function outcome(f: () => unknown): Outcome {
 }
 
 /** Runs the same random operations on both engines; returns the number of steps whose results differed (0). */
-function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8): { wasm: Engine; ref: ReferenceEngine } {
+function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8, restoreAt = -1): { wasm: Engine; ref: ReferenceEngine } {
   const rng = new Rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rng.below(xs.length)]!;
-  const wasm = new Engine(params, { taskCapacity, nodeCapacity: 2 });
+  let wasm = new Engine(params, { taskCapacity, nodeCapacity: 2 });
   const ref = new ReferenceEngine(params);
   const both = (what: string, f: (e: IptasEngine) => unknown): unknown => {
     const a = outcome(() => f(wasm));
@@ -46,6 +47,12 @@ function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity 
   };
   for (let k = 0; k < 3; k++) addNode();
   for (let step = 0; step < steps; step++) {
+    if (step === restoreAt) {
+      // From here on the engine restored from a snapshot must decide exactly as the reference.
+      const bytes = wasm.snapshot();
+      wasm.close();
+      wasm = Engine.restore(bytes);
+    }
     now += rng.below(3) * 0.5;
     const st = ref.state();
     const live = st.nodes.filter((n) => !n.removed).map((n) => n.index);
@@ -121,6 +128,12 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(c.killed).toBeGreaterThan(0);
     wasm.close();
   });
+  it('an engine restored from a snapshot taken at a random step decides identically afterwards', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 1 << 30 }), fc.integer({ min: 1, max: 300 }), (seed, at) => {
+      const { wasm } = twinRun(seed, 400, { ringCapacity: 2, heartbeatInterval: 5, historyLength: 3, agingCap: 3 }, 4, at);
+      wasm.close();
+    }), { numRuns: 6 });
+  });
   it('over random seeds and parameters (fail, rings, aging cap, minEpsilon, threshold)', () => {
     fc.assert(fc.property(
       fc.integer({ min: 2, max: 1 << 30 }),
@@ -134,5 +147,52 @@ describe('the WebAssembly engine equals the reference engine', () => {
         wasm.close();
       },
     ), { numRuns: 8 });
+  });
+});
+
+describe('engine snapshots', () => {
+  function small(): Engine {
+    const e = new Engine({ agingCap: Infinity, heartbeatInterval: Infinity });
+    e.addNode({ capacity: [4, 8] });
+    e.submit({ id: 'a', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    e.submitGang({ id: 'g', user: 'v', demand: [1, 2], dataGB: 50, requestTime: 9, procs: 3 });
+    e.runRound(1);
+    return e;
+  }
+  it('start with a format version and the module hash, end with a checksum; restore gives the same state', () => {
+    using e = small();
+    const bytes = e.snapshot();
+    expect(Buffer.from(bytes.subarray(0, 4)).toString('latin1')).toBe('FFEN');
+    using r = Engine.restore(bytes);
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    expect(r.params).toEqual(e.params);
+  });
+  it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
+    using e = small();
+    const bytes = e.snapshot();
+    const reason = (b: Uint8Array): string => {
+      try {
+        Engine.restore(b);
+      } catch (err) {
+        expect((err as FairfitError).code).toBe('CORRUPT_INPUT');
+        return (err as FairfitError).message;
+      }
+      return 'accepted';
+    };
+    expect(reason(bytes.subarray(0, bytes.length - 100))).toMatch(/truncated/);
+    expect(reason(bytes.subarray(0, 10))).toMatch(/shorter than a snapshot header/);
+    const flipped = bytes.slice();
+    flipped[Math.floor(bytes.length / 2)]! ^= 0x10;
+    expect(reason(flipped)).toMatch(/checksum/);
+    const other = bytes.slice();
+    new DataView(other.buffer).setUint32(4, 99, true);
+    expect(reason(other)).toMatch(/format version 99/);
+    const foreign = bytes.slice();
+    foreign[0] = 0x50;
+    expect(reason(foreign)).toMatch(/bad magic/);
+    const build = bytes.slice();
+    build[8]! ^= 1; // another module hash, with a checksum that matches it
+    new DataView(build.buffer).setUint32(build.length - 4, crc32(build.subarray(0, build.length - 4)), true);
+    expect(reason(build)).toMatch(/another WebAssembly build/);
   });
 });
