@@ -122,80 +122,9 @@ export class LineParser {
         if (i < e) f = runEnd - 1;
         else f = runEnd - this.runLeft; // the line ended inside the run: index of its last field
       } else if (kind === 1) {
-        // Inline decimal parser: [sign] digits [. digits] [(e|E) [sign] digits].
-        // Kept inline on purpose: as a method it measured ~30 % slower per
-        // row (989 vs 758 ns/row median, 15 interleaved rounds), so this one
-        // function stays longer than the others.
-        let c = buf[i]!;
-        let neg = false;
-        if (c === 45 || c === 43) {
-          neg = c === 45;
-          i++;
-          c = buf[i]!;
-        }
-        let mant = 0;
-        let nd = 0; // digits seen
-        let lead = 0; // leading zeros (not significant)
-        let scale = 0;
-        // integer part (digits counted from positions, not per digit)
-        const i0 = i;
-        while (c >= 48 && c <= 57) {
-          mant = mant * 10 + (c - 48);
-          c = buf[++i]!;
-        }
-        nd = i - i0;
-        if (mant === 0) lead = nd;
-        if (c === 46) {
-          c = buf[++i]!;
-          const f0 = i;
-          if (mant === 0) {
-            // leading zeros of the fraction are not significant
-            while (c === 48) c = buf[++i]!;
-            lead += i - f0;
-          }
-          while (c >= 48 && c <= 57) {
-            mant = mant * 10 + (c - 48);
-            c = buf[++i]!;
-          }
-          nd += i - f0;
-          scale = f0 - i;
-        }
-        let ok = nd > 0;
-        if (ok && (c === 101 || c === 69)) {
-          i++;
-          c = buf[i]!;
-          let eneg = false;
-          if (c === 45 || c === 43) {
-            eneg = c === 45;
-            i++;
-            c = buf[i]!;
-          }
-          let ex = 0;
-          let ed = 0;
-          while (c >= 48 && c <= 57) {
-            if (ex < 100000) ex = ex * 10 + (c - 48);
-            ed++;
-            i++;
-            c = buf[i]!;
-          }
-          if (ed === 0) ok = false;
-          scale += eneg ? -ex : ex;
-        }
-        // The field must end at a separator or the end of the line (buf[e] is the terminator).
-        const atSep = c === 44 || i === e;
-        if (ok && atSep) {
-          if (nd - lead > 15 || scale < -22 || scale > 22) {
-            // Rare: more than 15 significant digits or a big exponent; let the
-            // engine round correctly from the (already validated) text.
-            v = Number(latin1(buf, fs, i));
-          } else {
-            // Clinger's fast path: exact integer mantissa times an exact power of ten.
-            v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
-            if (neg) v = -v;
-          }
-        } else if (i !== fs || !atSep) {
-          return this.bad(`field ${f + 1} (${this.names[f]}) is not a number`);
-        }
+        v = decimal(buf, i, e);
+        if (decimalEnd < 0) return this.bad(`field ${f + 1} (${this.names[f]}) is not a number`);
+        i = decimalEnd;
       } else if (kind === 2) {
         i = this.hash(buf, i, e);
         v = this.value;
@@ -361,6 +290,90 @@ export class LineParser {
       this.ws = saveWs;
     }
   }
+}
+
+// Written by decimal(): the index after the field, or −1 when it is not a number.
+let decimalEnd = 0;
+
+/**
+ * The Number field buf[i…] up to a comma or e: [sign] digits [. digits]
+ * [(e|E) [sign] digits]; its value (NaN when empty) and its end in
+ * decimalEnd. Out of parseLine it costs that parser 16–32 % per row
+ * (interleaved A/B on task_usage and task_events lines), which is acceptable
+ * because parseLine is now the fallback: comma-separated files are read by
+ * the WebAssembly scanner, and parseLine takes only the lines it leaves,
+ * whitespace-separated formats (SWF) and FAIRFIT_CSV=ts.
+ */
+function decimal(buf: Uint8Array, i: number, e: number): number {
+  const fs = i;
+  let c = buf[i]!;
+  let neg = false;
+  if (c === 45 || c === 43) {
+    neg = c === 45;
+    i++;
+    c = buf[i]!;
+  }
+  let mant = 0;
+  let nd = 0; // digits seen
+  let lead = 0; // leading zeros (not significant)
+  let scale = 0;
+  // integer part (digits counted from positions, not per digit)
+  const i0 = i;
+  while (c >= 48 && c <= 57) {
+    mant = mant * 10 + (c - 48);
+    c = buf[++i]!;
+  }
+  nd = i - i0;
+  if (mant === 0) lead = nd;
+  if (c === 46) {
+    c = buf[++i]!;
+    const f0 = i;
+    if (mant === 0) {
+      // leading zeros of the fraction are not significant
+      while (c === 48) c = buf[++i]!;
+      lead += i - f0;
+    }
+    while (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      c = buf[++i]!;
+    }
+    nd += i - f0;
+    scale = f0 - i;
+  }
+  let ok = nd > 0;
+  if (ok && (c === 101 || c === 69)) {
+    i++;
+    c = buf[i]!;
+    let eneg = false;
+    if (c === 45 || c === 43) {
+      eneg = c === 45;
+      i++;
+      c = buf[i]!;
+    }
+    let ex = 0;
+    let ed = 0;
+    while (c >= 48 && c <= 57) {
+      if (ex < 100000) ex = ex * 10 + (c - 48);
+      ed++;
+      i++;
+      c = buf[i]!;
+    }
+    if (ed === 0) ok = false;
+    scale += eneg ? -ex : ex;
+  }
+  // The field must end at a separator or the end of the line (buf[e] is the terminator).
+  const atSep = c === 44 || i === e;
+  if (ok && atSep) {
+    decimalEnd = i;
+    // Rare: more than 15 significant digits or a big exponent; let the
+    // engine round correctly from the (already validated) text.
+    if (nd - lead > 15 || scale < -22 || scale > 22) return Number(latin1(buf, fs, i));
+    // Clinger's fast path: exact integer mantissa times an exact power of ten.
+    const v = scale < 0 ? mant / POW10[-scale]! : mant * POW10[scale]!;
+    return neg ? -v : v;
+  }
+  decimalEnd = i === fs && atSep ? i : -1; // an empty field is NaN; anything else is not a number
+  return NaN_;
 }
 
 function latin1(buf: Uint8Array, s: number, e: number): string {
