@@ -1,0 +1,97 @@
+/**
+ * The embeddable IPTAS engine: one round with 10^6 waiting tasks on 10^4
+ * nodes (the filling round and the steady rounds after it), the same round
+ * shape against the plain-TypeScript reference engine at a size it can do
+ * (ratio), snapshot + restore of 10^6 tasks, and the NASA iPSC SWF log
+ * through `scheduleJobs` with the WebAssembly engine against the reference
+ * (when ../shared is present).
+ */
+import { existsSync } from 'node:fs';
+import { Engine } from '../src/engine/engine.ts';
+import { readSwf } from '../src/io/swf.ts';
+import { Rng } from '../src/rng.ts';
+import type { IptasEngine } from '../src/systems/iptas/engine-api.ts';
+import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
+import { jobsFromSwf, scheduleJobs } from '../src/systems/iptas/schedule-trace.ts';
+import type { BenchRow } from './run.ts';
+
+const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz', import.meta.url).pathname;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+/** Fills an engine with `nodes` nodes and `tasks` waiting tasks (seeded, the same for both engines). */
+function fill(e: IptasEngine & { addNodes?: Engine['addNodes'] }, nodes: number, tasks: number): void {
+  const r = new Rng(1);
+  const specs = Array.from({ length: nodes }, () => ({ capacity: [4 + r.below(60), 16 + r.below(240)], speed: 1 + r.next() }));
+  if (e.addNodes) e.addNodes(specs);
+  else for (const s of specs) e.addNode(s);
+  for (let i = 0; i < tasks; i++) e.submit({ id: `t${i}`, user: `u${r.below(1000)}`, demand: [0.5 + r.below(8), 1 + r.below(32)], dataGB: r.below(300), requestTime: 60 + r.below(3600) });
+}
+
+/** ms of the first round (it fills the empty cluster) and the median of the next `steady` rounds. */
+function rounds(e: IptasEngine, steady: number): { first: number; steady: number; placed: number; waiting: number } {
+  let t = performance.now();
+  const r0 = e.runRound(0);
+  const first = performance.now() - t;
+  const times: number[] = [];
+  for (let k = 1; k <= steady; k++) {
+    t = performance.now();
+    e.runRound(k);
+    times.push(performance.now() - t);
+  }
+  return { first, steady: median(times), placed: r0.placements.length, waiting: r0.waiting.length };
+}
+
+export async function engineSuite(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  // 10^6 waiting tasks on 10^4 nodes, WebAssembly only (the reference would take hours).
+  {
+    const e = new Engine({}, { taskCapacity: 1 << 20, nodeCapacity: 1 << 14 });
+    fill(e, 10_000, 1_000_000);
+    const r = rounds(e, 5);
+    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — filling round', impl: 'wasm Engine', meanMs: r.first, extra: { placed: r.placed } });
+    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — steady round (median of 5)', impl: 'wasm Engine', meanMs: r.steady, extra: { waiting: r.waiting } });
+    let t = performance.now();
+    const bytes = e.snapshot();
+    const snap = performance.now() - t;
+    t = performance.now();
+    const back = Engine.restore(bytes);
+    const restore = performance.now() - t;
+    rows.push({ name: 'snapshot + restore: 10^6 tasks, 10^4 nodes', impl: 'wasm Engine', meanMs: snap + restore, extra: { 'snapshot ms': +snap.toFixed(0), 'restore ms': +restore.toFixed(0), MB: +(bytes.length / 1e6).toFixed(1) } });
+    back.close();
+    e.close();
+  }
+  // The same shape at 10^5 tasks on 10^3 nodes, against the reference.
+  {
+    const wasm = new Engine({}, { taskCapacity: 1 << 17 });
+    const ref = new ReferenceEngine();
+    fill(wasm, 1000, 100_000);
+    fill(ref, 1000, 100_000);
+    const a = rounds(wasm, 3);
+    const b = rounds(ref, 3);
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'wasm Engine', meanMs: a.first, extra: { 'x reference': +(b.first / a.first).toFixed(1) } });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'ReferenceEngine', meanMs: b.first });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'wasm Engine', meanMs: a.steady, extra: { 'x reference': +(b.steady / a.steady).toFixed(1) } });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'ReferenceEngine', meanMs: b.steady });
+    wasm.close();
+  }
+  // The NASA log through the trace driver, IPTAS with each engine.
+  if (existsSync(NASA)) {
+    const jobs = jobsFromSwf(await readSwf(NASA));
+    const time = (engine?: (p: object) => IptasEngine): number => {
+      const t = performance.now();
+      scheduleJobs(jobs, { algorithm: 'iptas', nodes: 128, ...(engine ? { engine } : {}) } as Parameters<typeof scheduleJobs>[1]);
+      return performance.now() - t;
+    };
+    const w = [time((p) => new Engine(p)), time((p) => new Engine(p))];
+    const r = time();
+    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'wasm Engine', meanMs: median(w), extra: { 'x reference': +(r / median(w)).toFixed(1) } });
+    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: r });
+  } else {
+    console.log('engine suite: NASA log case skipped (../shared/traces not present)');
+  }
+  return rows;
+}
