@@ -69,7 +69,7 @@ describe('fairfit schedule on an SWF log', () => {
     expect(lines[0]).toBe(`trace ${swf} (swf, detected: file name ends .swf or .swf.gz): 300 jobs of 6 users · 16 nodes × 1 processor · IPTAS minEpsilon 0, alpha 0.5`);
     expect(lines[2]).toMatch(/^algorithm\s+throughputPerHour\s+meanWait\s+p95Wait\s+meanBoundedSlowdown\s+utilisation\s+makespan\s+killed\s+killedWastedSeconds\s+fairnessGini$/);
     expect(lines.slice(4, 7).map((l) => l.split(/\s+/)[0])).toEqual(['iptas', 'fcfs', 'easy']);
-    expect(lines.slice(7).every((l) => l.startsWith('note: '))).toBe(true);
+    expect(lines.slice(7).every((l) => l.startsWith("note: "))).toBe(true);
     expect(r.stdout).toContain('requested time unknown for 42 jobs');
     const json = readFileSync(`${out}.json`, 'utf8');
     expect(json).toBe(toJson(await scheduleLog({ trace: swf, nodes: 16 })));

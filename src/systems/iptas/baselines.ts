@@ -154,6 +154,12 @@ export class NodePool {
     }
     return chosen;
   }
+  /** Whether node `k` fits one task of `demand` now. */
+  fitsOn(k: number, demand: readonly number[]): boolean {
+    const D = this.capacity.length;
+    for (let d = 0; d < D; d++) if (this.res[k * D + d]! < demand[d]!) return false;
+    return true;
+  }
   /** Takes one member's demand from each chosen node. */
   take(demand: readonly number[], chosen: readonly number[]): void {
     const D = this.capacity.length;
@@ -225,37 +231,48 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  *    (it is still running then on the nodes it gets now) — the vector form of "uses only extra
  *    processors".
  * Backfilled jobs therefore never delay the head's reservation. Jobs whose demand exceeds the
- * largest residual in some dimension are skipped without a scan.
+ * largest residual in some dimension are skipped without a scan, and the shadow time is only
+ * computed once a candidate fits now. Options: `runningSorted` — the caller keeps `running`
+ * sorted by (requested end, index), so the pass does not sort it; `reservation: false` — the
+ * reservation is not needed in the result (saves computing it when nothing backfills).
  */
-export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number): VectorPass {
+export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean } = {}): VectorPass {
+  const runningSorted = options.runningSorted === true;
   const { start } = fcfsVectorPass(queue, pool);
   const rest = queue.slice(start.length);
   const head = rest[0];
   if (head === undefined) return { start };
-  const run: RunningVectorJob[] = running.slice();
-  start.forEach((s, k) => {
-    const j = queue[k]!;
-    run.push({ index: j.index, procs: j.procs, requestedEnd: now + j.requestedTime, demand: j.demand, nodes: s.nodes });
-  });
-  run.sort((a, b) => a.requestedEnd - b.requestedEnd || a.index - b.index);
-  const shadowPool = pool.clone();
+  const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
+  // The shadow time is computed when the first candidate fits now (a full cluster skips it).
   let shadow = Infinity;
-  if (shadowPool.fit(head.demand, head.procs)) shadow = now;
-  else {
-    for (const r of run) {
-      shadowPool.give(r.demand, r.nodes);
-      if (shadowPool.fit(head.demand, head.procs)) {
+  let shadowPool: NodePool | undefined;
+  const computeShadow = (): NodePool => {
+    const fresh: RunningVectorJob[] = start.map((s, k) => {
+      const j = queue[k]!;
+      return { index: j.index, procs: j.procs, requestedEnd: now + j.requestedTime, demand: j.demand, nodes: s.nodes };
+    }).sort(byEnd);
+    const old = runningSorted ? running : running.slice().sort(byEnd);
+    const sp = pool.clone();
+    let a = 0, b = 0;
+    while (a < old.length || b < fresh.length) {
+      const r = b >= fresh.length || (a < old.length && byEnd(old[a]!, fresh[b]!) < 0) ? old[a++]! : fresh[b++]!;
+      sp.give(r.demand, r.nodes);
+      // A one-task head fits once a node it was given back to fits it; a gang needs the full first fit.
+      const fits = head.procs === 1 ? r.nodes.some((k) => sp.fitsOn(k, head.demand)) : sp.fit(head.demand, head.procs) !== undefined;
+      if (fits) {
         shadow = r.requestedEnd;
         break;
       }
     }
-  }
+    return sp;
+  };
   let max = pool.maxResidual();
   for (let k = 1; k < rest.length; k++) {
     const j = rest[k]!;
     if (exceeds(j.demand, max)) continue;
     const nodes = pool.fit(j.demand, j.procs);
     if (!nodes) continue;
+    shadowPool ??= computeShadow();
     if (now + j.requestedTime > shadow) {
       const trial = shadowPool.clone();
       trial.take(j.demand, nodes);
@@ -269,5 +286,7 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
     start.push({ index: j.index, nodes });
     max = pool.maxResidual();
   }
+  if (options.reservation === false) return { start };
+  shadowPool ??= computeShadow();
   return { start, reservation: { job: head.index, time: shadow, extra: 0 } };
 }

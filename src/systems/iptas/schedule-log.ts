@@ -102,6 +102,8 @@ export interface ScheduleRun {
   metrics: ScheduleMetrics;
   /** IPTAS: rounds run (0 for the baselines). */
   rounds: number;
+  /** Busy share of the capacity per dimension (processors; or cpu, mem), over the makespan; [0] is `metrics.utilisation`. */
+  utilisationByDimension: number[];
   series: ScheduleSeries;
 }
 
@@ -217,6 +219,18 @@ export function scheduleSeries(jobs: readonly TraceJob[], r: Pick<ScheduleResult
   return { binSeconds: bin, time, utilisation, queue };
 }
 
+/** Σ procs·demand[d]·(end − start) / (nodes · capacity[d] · makespan), per dimension. */
+function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: number, capacity: readonly number[]): number[] {
+  const m = r.metrics.makespan;
+  return capacity.map((c, d) => {
+    let busy = 0;
+    jobs.forEach((j, i) => {
+      busy += j.procs * (j.demand?.[d] ?? (d === 0 ? 1 : 0)) * (r.end[i]! - r.start[i]!);
+    });
+    return m > 0 ? busy / (nodes * c * m) : 0;
+  });
+}
+
 /**
  * Reads a job log and schedules it with each requested algorithm on the same cluster
  * (`nodes` identical nodes): SWF jobs are gangs of one-processor tasks on nodes of
@@ -275,7 +289,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       secondsPerGB: r.secondsPerGB,
       ...(options.engine ? { engine: options.engine } : {}),
     });
-    runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, series: scheduleSeries(jobs, res) });
+    runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) });
     options.onProgress?.(runs.length, r.algorithms.length);
   }
   const report: ScheduleLogReport = {

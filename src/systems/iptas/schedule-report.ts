@@ -65,14 +65,17 @@ export function describeSchedule(r: ScheduleLogReport): string {
 export function formatScheduleTable(r: ScheduleLogReport): string {
   const header = ['algorithm', ...SCHEDULE_COLUMNS];
   const body = r.runs.map((run) => [run.algorithm, ...SCHEDULE_COLUMNS.map((k) => formatMetric(run.metrics[k]))]);
-  return textTable(header, body, r.interrupted ? ['(interrupted: only the finished algorithms are shown)', ...r.notes.map((n) => `note: ${n}`)] : r.notes.map((n) => `note: ${n}`));
+  const dims = r.cluster.dimensions;
+  const extra = dims.length > 1 ? [`utilisation per dimension (${dims.join(', ')}): ${r.runs.map((run) => `${run.algorithm} ${run.utilisationByDimension.map(formatMetric).join(' / ')}`).join('; ')}`] : [];
+  const notes = r.notes.map((n) => `note: ${n}`);
+  return textTable(header, body, [...(r.interrupted ? ['(interrupted: only the finished algorithms are shown)'] : []), ...extra, ...notes]);
 }
 
 /** CSV text: one row per algorithm with every metric and the cluster and IPTAS parameters. */
 export function scheduleCsv(r: ScheduleLogReport): string {
   const metricKeys = Object.keys(r.runs[0]?.metrics ?? {}) as (keyof ScheduleMetrics)[];
-  const header = ['algorithm', ...metricKeys, 'rounds', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau'];
-  const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau]);
+  const header = ['algorithm', ...metricKeys, 'rounds', 'utilisationByDimension', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau'];
+  const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, run.utilisationByDimension.join(' '), r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau]);
   return csvText(header, rows);
 }
 
@@ -118,7 +121,10 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
       { key: 'utilisation', label: `Utilisation per ${bin / 60}-minute bin`, lines: line('utilisation') },
       { key: 'queue', label: `Jobs waiting at the end of each ${bin / 60}-minute bin`, lines: line('queue') },
     ],
-    info: { keys: ['completed', 'rounds', 'killedWastedProcSeconds', 'users'], runs: r.runs.map((run) => ({ policy: run.algorithm, values: [run.metrics.completed, run.rounds, finite(run.metrics.killedWastedProcSeconds), run.metrics.users] })) },
+    info: {
+      keys: ['completed', 'rounds', 'killedWastedProcSeconds', 'users', ...r.cluster.dimensions.map((d) => `utilisation (${d})`)],
+      runs: r.runs.map((run) => ({ policy: run.algorithm, values: [run.metrics.completed, run.rounds, finite(run.metrics.killedWastedProcSeconds), run.metrics.users, ...run.utilisationByDimension.map(finite)] })),
+    },
     sweep: [],
   };
 }

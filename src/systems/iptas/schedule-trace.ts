@@ -251,6 +251,18 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   let queue: QueuedVectorJob[] = [];
   const running = new Map<number, RunningVectorJob>();
   const pool = capVector ? new NodePool(nodes, capVector) : undefined;
+  // vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end
+  const runSorted: RunningVectorJob[] = [];
+  const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
+  const position = (r: RunningVectorJob): number => {
+    let lo = 0, hi = runSorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byEnd(runSorted[mid]!, r) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // IPTAS state
   const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new ReferenceEngine(p));
   const engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: D }) : undefined;
@@ -277,7 +289,10 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
       for (const i of ended) {
         free += jobs[i]!.procs;
         const r = running.get(i);
-        if (r && pool) pool.give(r.demand, r.nodes);
+        if (r && pool) {
+          pool.give(r.demand, r.nodes);
+          runSorted.splice(position(r), 1);
+        }
         running.delete(i);
         if (!engine) continue;
         if (killed[i]) for (const id of taskIds[i]!) killedNow.add(id);
@@ -313,14 +328,16 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
           free -= jobs[i]!.procs;
         }
       } else if (pool) {
-        const pass = algorithm === 'fcfs' ? fcfsVectorPass(queue, pool) : easyVectorPass(queue, pool, [...running.values()], t);
+        const pass = algorithm === 'fcfs' ? fcfsVectorPass(queue, pool) : easyVectorPass(queue, pool, runSorted, t, { runningSorted: true, reservation: reservations !== undefined });
         if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
         const s = new Set<number>();
         for (const { index: i, nodes: at } of pass.start) {
           s.add(i);
           startJob(i, t, jobs[i]!.requestedTime);
           free -= jobs[i]!.procs;
-          running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, D), nodes: at });
+          const rj = { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, D), nodes: at };
+          running.set(i, rj);
+          runSorted.splice(position(rj), 0, rj);
         }
         if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
       } else {
