@@ -119,6 +119,11 @@ describe('fairfit schedule on an SWF log', () => {
     const missing = fairfit('schedule', '--trace', join(dir, 'none.swf'), '--nodes', '4');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('FILE_NOT_FOUND');
+    const notALog = join(dir, 'notes.txt');
+    writeFileSync(notALog, 'hello\nworld\n');
+    const empty = fairfit('schedule', '--trace', notALog, '--nodes', '4');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain(`PARSE_ERROR: ${notALog}: no job read as google2011`);
   });
 });
 

@@ -241,6 +241,7 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
   const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true);
+  if (facts.rows === 0) throw new FairfitError('PARSE_ERROR', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
   let nodeCapacity: number[];

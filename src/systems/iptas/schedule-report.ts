@@ -104,6 +104,7 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   if (r.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished algorithms are shown']);
   const policies = r.runs.map((x) => x.algorithm);
   const bin = r.runs[0]?.series.binSeconds ?? 3600;
+  const binText = bin >= 3600 ? `${bin / 3600}-hour` : `${bin / 60}-minute`;
   const line = (key: 'utilisation' | 'queue') => r.runs.map((run) => {
     const s = run.series;
     const idx = thinIndices(s.time.length);
@@ -118,8 +119,8 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
     colors: ALGORITHM_COLORS,
     summary: r.runs.map((run) => ({ policy: run.algorithm, runs: 1, values: SCHEDULE_COLUMNS.map((k) => finite(run.metrics[k])) })),
     series: [
-      { key: 'utilisation', label: `Utilisation per ${bin / 60}-minute bin`, lines: line('utilisation') },
-      { key: 'queue', label: `Jobs waiting at the end of each ${bin / 60}-minute bin`, lines: line('queue') },
+      { key: 'utilisation', label: `Utilisation per ${binText} bin`, lines: line('utilisation') },
+      { key: 'queue', label: `Jobs waiting at the end of each ${binText} bin`, lines: line('queue') },
     ],
     info: {
       keys: ['completed', 'rounds', 'killedWastedProcSeconds', 'users', ...r.cluster.dimensions.map((d) => `utilisation (${d})`)],
