@@ -59,5 +59,5 @@ export { TRACE_START, TaskEvent, USAGE_REPLAY_COLUMNS } from './io/google/schema
 export type { ReadSummary } from './io/csv/problems.ts';
 export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synthetic-usage.ts';
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
-export { readSwf } from './io/swf.ts';
+export { readSwf, type SwfColumns } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';

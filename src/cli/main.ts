@@ -15,6 +15,7 @@ import { EXIT_FAILURE, EXIT_USAGE } from './common.ts';
 import { registerGen } from './gen.ts';
 import { registerInspect } from './inspect.ts';
 import { registerReplay } from './replay-command.ts';
+import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
 
 const program = new Command('fairfit')
@@ -26,6 +27,7 @@ registerDemo(program);
 registerGen(program);
 registerInspect(program);
 registerReplay(program);
+registerSchedule(program);
 registerSweep(program);
 
 program.parseAsync(process.argv).then(

@@ -5,6 +5,8 @@
  * (mapping in docs/model.md): times s → µs, CPU request = processors /
  * MaxProcs (the header's, else the largest seen), memory request = requested
  * (else used) memory × processors normalised to the largest job, 0 when unknown.
+ * The requested time and processors are kept as extra columns
+ * ({@link SwfColumns}) for the batch schedulers of src/systems/iptas/.
  *
  * @module
  */
@@ -50,6 +52,17 @@ function lastEventOf(status: number): number {
 }
 
 /**
+ * SWF columns kept beside the shared task columns (docs/model.md, "SWF → the task
+ * model"): what a batch scheduler needs and the task model has no place for.
+ */
+export interface SwfColumns {
+  /** Requested run time (field 9), µs; NaN when the log says −1 (unknown). */
+  requestedTime: Float64Array;
+  /** Requested processors (field 8); NaN when the log says −1 (unknown). */
+  requestedProcs: Float64Array;
+}
+
+/**
  * CPU and memory requests of `n` jobs as fractions: processors / MaxProcs
  * (`maxProcsHeader`, else the largest job), memory × processors / the
  * largest (0 when no job has a memory value).
@@ -86,7 +99,7 @@ async function headerMaxProcs(path: string): Promise<number> {
  * [0, last end], `source.format = 'swf'`, bad lines skipped and counted
  * (strict: `PARSE_ERROR`).
  */
-export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable }> {
+export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
   const maxProcsHeader = await headerMaxProcs(path);
   const job = new F64Column();
@@ -98,6 +111,8 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   const user = new I32Column();
   const last = new I32Column();
   const queue = new I32Column();
+  const reqTime = new F64Column();
+  const reqProcs = new F64Column();
   const users = new Map<number, number>();
   let unknownRun = 0;
   let end = 0;
@@ -126,12 +141,14 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
       user.push(uid);
       last.push(lastEventOf(c.status![i]!));
       queue.push(c.queue![i]! >= 0 ? c.queue![i]! : 0);
+      reqTime.push(c.reqTime![i]! >= 0 ? c.reqTime![i]! * 1e6 : Number.NaN);
+      reqProcs.push(c.reqProcs![i]! >= 0 ? c.reqProcs![i]! : Number.NaN);
       if (s + w + d > end) end = s + w + d;
     }
   }
   const n = job.length;
   const { cpuRequest, memRequest, maxP, maxM } = requests(procs.data, mem.data, n, maxProcsHeader);
-  const tasks: TaskTable = {
+  const tasks: TaskTable & SwfColumns = {
     count: n,
     jobId: job.toArray(),
     taskIndex: new Int32Array(n),
@@ -145,6 +162,8 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     runs: Int32Array.from(duration.toArray(), (d) => (d > 0 ? 1 : 0)),
     lastEvent: last.toArray(),
     firstSchedule: firstSchedule.toArray(),
+    requestedTime: reqTime.toArray(),
+    requestedProcs: reqProcs.toArray(),
   };
   const summary = readSummary([path], n, problems);
   return {

@@ -105,3 +105,188 @@ export function easyPass(queue: readonly QueuedJob[], free: number, running: rea
   }
   return { start, reservation: { job: head.index, time: shadow, extra } };
 }
+
+// ------------------------------------------------------------ vector resources
+
+/**
+ * Per-node residuals of a cluster of identical nodes with a D-dimensional capacity,
+ * for the vector form of the baselines (jobs whose tasks demand, e.g., CPU and memory).
+ * A job is a gang of `procs` tasks of one demand vector; it is placed by first fit over
+ * the nodes in index order, member after member on tentative residuals, all or nothing.
+ * A node fits a task iff `residual[d] ≥ demand[d]` for every d (as in the IPTAS engine);
+ * releases are clamped to the capacity so rounding cannot grow a node.
+ */
+export class NodePool {
+  /** Residuals, node-major: `res[node·D + d]`. */
+  readonly res: Float64Array;
+  constructor(readonly nodes: number, readonly capacity: readonly number[]) {
+    const D = capacity.length;
+    this.res = new Float64Array(nodes * D);
+    for (let k = 0; k < nodes; k++) for (let d = 0; d < D; d++) this.res[k * D + d] = capacity[d]!;
+  }
+  /** A copy with the same residuals. */
+  clone(): NodePool {
+    const p = new NodePool(this.nodes, this.capacity);
+    p.res.set(this.res);
+    return p;
+  }
+  /** The nodes first fit chooses for the `procs` members of a gang (one entry per member), or undefined if it does not fit now. */
+  fit(demand: readonly number[], procs: number): number[] | undefined {
+    const D = this.capacity.length;
+    const tentative = new Map<number, number>(); // node → members tentatively placed there
+    const chosen: number[] = [];
+    let k = 0;
+    for (let m = 0; m < procs; m++) {
+      for (; k < this.nodes; k++) {
+        const c = tentative.get(k) ?? 0;
+        let ok = true;
+        for (let d = 0; d < D; d++) {
+          if (this.res[k * D + d]! - c * demand[d]! < demand[d]!) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) break;
+      }
+      if (k >= this.nodes) return undefined;
+      tentative.set(k, (tentative.get(k) ?? 0) + 1);
+      chosen.push(k);
+    }
+    return chosen;
+  }
+  /** Whether node `k` fits one task of `demand` now. */
+  fitsOn(k: number, demand: readonly number[]): boolean {
+    const D = this.capacity.length;
+    for (let d = 0; d < D; d++) if (this.res[k * D + d]! < demand[d]!) return false;
+    return true;
+  }
+  /** Takes one member's demand from each chosen node. */
+  take(demand: readonly number[], chosen: readonly number[]): void {
+    const D = this.capacity.length;
+    for (const k of chosen) for (let d = 0; d < D; d++) this.res[k * D + d] = this.res[k * D + d]! - demand[d]!;
+  }
+  /** Gives one member's demand back to each chosen node (at most the capacity). */
+  give(demand: readonly number[], chosen: readonly number[]): void {
+    const D = this.capacity.length;
+    for (const k of chosen) for (let d = 0; d < D; d++) this.res[k * D + d] = Math.min(this.res[k * D + d]! + demand[d]!, this.capacity[d]!);
+  }
+  /** Largest residual per dimension over the nodes: a task demanding more in some dimension fits nowhere. */
+  maxResidual(): Float64Array {
+    const D = this.capacity.length;
+    const m = new Float64Array(D);
+    for (let k = 0; k < this.nodes; k++) for (let d = 0; d < D; d++) if (this.res[k * D + d]! > m[d]!) m[d] = this.res[k * D + d]!;
+    return m;
+  }
+}
+
+/** A waiting job of the vector baselines. */
+export interface QueuedVectorJob extends QueuedJob {
+  /** Demand of each member, one number per dimension. */
+  demand: readonly number[];
+}
+
+/** A running job of the vector baselines: where its members are. */
+export interface RunningVectorJob extends RunningJob {
+  demand: readonly number[];
+  /** Node of each member. */
+  nodes: readonly number[];
+}
+
+/** Result of a vector pass: the jobs to start now and where, in start order. */
+export interface VectorPass {
+  start: { index: number; nodes: number[] }[];
+  /** EASY only: the head's shadow time (`extra` is not defined for vectors and is reported as 0). */
+  reservation?: Reservation;
+}
+
+function exceeds(demand: readonly number[], max: Float64Array): boolean {
+  for (let d = 0; d < max.length; d++) if (demand[d]! > max[d]!) return true;
+  return false;
+}
+
+/**
+ * FCFS over vector resources: start jobs from the head while they fit (first fit on
+ * `pool`, which is updated); stop at the first that does not.
+ */
+export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool): VectorPass {
+  const start: VectorPass['start'] = [];
+  for (const j of queue) {
+    const nodes = pool.fit(j.demand, j.procs);
+    if (!nodes) break;
+    pool.take(j.demand, nodes);
+    start.push({ index: j.index, nodes });
+  }
+  return { start };
+}
+
+/**
+ * EASY backfilling over vector resources, the same rule as {@link easyPass} with node
+ * placement instead of a processor count:
+ * 1. FCFS from the head (first fit);
+ * 2. the shadow time: running jobs (with those just started) by requested end ascending (ties:
+ *    index) give their members back to a copy of the residuals until the head fits there;
+ *    that copy is the cluster at the shadow time;
+ * 3. every later job, in queue order, starts now if it fits now and either ends by the shadow
+ *    time, or the head still fits in the shadow copy once the job's members are taken from it
+ *    (it is still running then on the nodes it gets now) — the vector form of "uses only extra
+ *    processors".
+ * Backfilled jobs therefore never delay the head's reservation. Jobs whose demand exceeds the
+ * largest residual in some dimension are skipped without a scan, and the shadow time is only
+ * computed once a candidate fits now. Options: `runningSorted` — the caller keeps `running`
+ * sorted by (requested end, index), so the pass does not sort it; `reservation: false` — the
+ * reservation is not needed in the result (saves computing it when nothing backfills).
+ */
+export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean } = {}): VectorPass {
+  const runningSorted = options.runningSorted === true;
+  const { start } = fcfsVectorPass(queue, pool);
+  const rest = queue.slice(start.length);
+  const head = rest[0];
+  if (head === undefined) return { start };
+  const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
+  // The shadow time is computed when the first candidate fits now (a full cluster skips it).
+  let shadow = Infinity;
+  let shadowPool: NodePool | undefined;
+  const computeShadow = (): NodePool => {
+    const fresh: RunningVectorJob[] = start.map((s, k) => {
+      const j = queue[k]!;
+      return { index: j.index, procs: j.procs, requestedEnd: now + j.requestedTime, demand: j.demand, nodes: s.nodes };
+    }).sort(byEnd);
+    const old = runningSorted ? running : running.slice().sort(byEnd);
+    const sp = pool.clone();
+    let a = 0, b = 0;
+    while (a < old.length || b < fresh.length) {
+      const r = b >= fresh.length || (a < old.length && byEnd(old[a]!, fresh[b]!) < 0) ? old[a++]! : fresh[b++]!;
+      sp.give(r.demand, r.nodes);
+      // A one-task head fits once a node it was given back to fits it; a gang needs the full first fit.
+      const fits = head.procs === 1 ? r.nodes.some((k) => sp.fitsOn(k, head.demand)) : sp.fit(head.demand, head.procs) !== undefined;
+      if (fits) {
+        shadow = r.requestedEnd;
+        break;
+      }
+    }
+    return sp;
+  };
+  let max = pool.maxResidual();
+  for (let k = 1; k < rest.length; k++) {
+    const j = rest[k]!;
+    if (exceeds(j.demand, max)) continue;
+    const nodes = pool.fit(j.demand, j.procs);
+    if (!nodes) continue;
+    shadowPool ??= computeShadow();
+    if (now + j.requestedTime > shadow) {
+      const trial = shadowPool.clone();
+      trial.take(j.demand, nodes);
+      // A negative residual means the job sits on capacity the head's reservation counts on.
+      let fits = true;
+      for (let x = 0; x < trial.res.length; x++) if (trial.res[x]! < 0) { fits = false; break; }
+      if (!fits || !trial.fit(head.demand, head.procs)) continue;
+      shadowPool.take(j.demand, nodes);
+    }
+    pool.take(j.demand, nodes);
+    start.push({ index: j.index, nodes });
+    max = pool.maxResidual();
+  }
+  if (options.reservation === false) return { start };
+  shadowPool ??= computeShadow();
+  return { start, reservation: { job: head.index, time: shadow, extra: 0 } };
+}

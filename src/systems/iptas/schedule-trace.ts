@@ -3,15 +3,18 @@
  * {@link ReferenceEngine}), FCFS or EASY backfilling on a cluster of identical
  * nodes, and the metrics batch-scheduling studies compare them by (docs/model.md):
  * throughput, mean and p95 wait, bounded slowdown, utilisation, makespan, run-time
- * kills and the Gini of per-user mean wait. Also converts an SWF log read by
- * `readSwf` into jobs. Semantics in docs/model.md ("IPTAS round scheduler").
+ * kills and the Gini of per-user mean wait. Jobs are gangs of one-processor tasks
+ * (SWF) or tasks with a demand vector on nodes of a vector capacity (Google: CPU,
+ * memory). Also converts an SWF log read by `readSwf` into jobs (the Google
+ * adapter is `google-jobs.ts`). Semantics in docs/model.md ("IPTAS round scheduler").
  *
  * @module
  */
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
-import { easyPass, fcfsPass, type QueuedJob, type Reservation, type RunningJob } from './baselines.ts';
+import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedJob, type QueuedVectorJob, type Reservation, type RunningJob, type RunningVectorJob } from './baselines.ts';
+import type { IptasEngine } from './engine-api.ts';
 import type { IptasParams } from './params.ts';
 import { ReferenceEngine } from './reference-engine.ts';
 
@@ -25,8 +28,13 @@ export interface TraceJob {
   runTime: number;
   /** Requested run time (> 0): the scheduler's estimate and the baselines' kill limit. */
   requestedTime: number;
-  /** Processors (integer ≥ 1): a gang of one-processor tasks in IPTAS. */
+  /** Processors (integer ≥ 1): a gang of `procs` tasks, placed all or nothing. */
   procs: number;
+  /**
+   * Demand of each of the `procs` tasks, one number ≥ 0 per dimension of the node capacity
+   * (e.g. [cpu, mem] for a Google task). Default: one processor, `[1, 0, …]`.
+   */
+  demand?: readonly number[];
   /** Owner. */
   user: string | number;
   /** Declared data volume K, GB; default `requestedTime / secondsPerGB`. */
@@ -41,10 +49,20 @@ export interface ScheduleOptions {
   algorithm: Algorithm;
   /** Number of identical nodes (integer ≥ 1). */
   nodes: number;
-  /** Processors per node (integer ≥ 1). Default 1. */
-  nodeCapacity?: number;
-  /** IPTAS parameters (`dims` is forced to 1: processors). */
+  /**
+   * Capacity of each node: a number of processors (integer ≥ 1, one dimension; default 1),
+   * or a vector of D numbers > 0 (D = 1–8; e.g. `[1, 1]` for normalised CPU and memory),
+   * in which case jobs may carry a `demand` of D numbers and FCFS/EASY place tasks on nodes
+   * by first fit instead of counting processors.
+   */
+  nodeCapacity?: number | readonly number[];
+  /** IPTAS parameters (`dims` is forced to the capacity's dimension count). */
   params?: IptasParams;
+  /**
+   * Makes the IPTAS engine from the resolved parameters (`dims` set). Default: a
+   * {@link ReferenceEngine}. Any {@link IptasEngine} works (e.g. a WebAssembly engine).
+   */
+  engine?: (params: IptasParams) => IptasEngine;
   /**
    * Maps a requested time to a data volume when a job has no `dataGB`:
    * `dataGB = requestedTime / secondsPerGB`. Default 60, so with K1 = 10 and K2 = 100 GB
@@ -71,11 +89,11 @@ export interface ScheduleMetrics {
   p95Wait: number;
   /** Mean of max(1, (wait + run) / max(run, τ)), run = time actually run. */
   meanBoundedSlowdown: number;
-  /** Σ procs·(end − start) / (N · makespan). */
+  /** Σ procs·demand[0]·(end − start) / (total capacity in dimension 0 · makespan): processors or CPU. */
   utilisation: number;
   /** Last end − first submit. */
   makespan: number;
-  /** Σ (end − start) of killed jobs, and the same times procs. */
+  /** Σ (end − start) of killed jobs, and the same times procs·demand[0] (processor- or CPU-seconds). */
   killedWastedSeconds: number;
   killedWastedProcSeconds: number;
   /** Gini of the per-user mean wait. */
@@ -86,6 +104,7 @@ export interface ScheduleMetrics {
 /** Result of {@link scheduleJobs}: per-job times by job index, metrics. */
 export interface ScheduleResult {
   algorithm: Algorithm;
+  /** Total capacity in the first dimension (processors, or CPU): the denominator of the utilisation. */
   processors: number;
   start: Float64Array;
   end: Float64Array;
@@ -154,20 +173,45 @@ function optInt(v: unknown, field: string, fallback: number): number {
   return x;
 }
 
-function checkJobs(jobs: readonly TraceJob[], processors: number): void {
+function checkJobs(jobs: readonly TraceJob[], processors: number, capacity: readonly number[] | undefined, nodes: number): void {
   if (!Array.isArray(jobs)) throw new FairfitError('INVALID_OPTION', 'jobs must be an array', { field: 'jobs' });
+  const empty = capacity && new NodePool(nodes, capacity);
   jobs.forEach((j, i) => {
+    if (j?.demand !== undefined) {
+      if (!capacity) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand needs a vector options.nodeCapacity`, { field: 'jobs.demand', index: i });
+      if (!Array.isArray(j.demand) || j.demand.length !== capacity.length) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand must have ${capacity.length} numbers (one per capacity dimension), got ${String(j.demand)}`, { field: 'jobs.demand', index: i });
+      (j.demand as readonly unknown[]).forEach((v) => checkNonNegative(v, 'jobs.demand', i));
+    }
     checkNonNegative(j?.submit, 'jobs.submit', i);
     checkNonNegative(j.runTime, 'jobs.runTime', i);
     checkNonNegative(j.requestedTime, 'jobs.requestedTime', i, true);
     if (j.dataGB !== undefined) checkNonNegative(j.dataGB, 'jobs.dataGB', i);
     if (!Number.isInteger(j.procs) || j.procs < 1) throw new FairfitError('INVALID_OPTION', `jobs[${i}].procs must be an integer ≥ 1, got ${String(j.procs)}`, { field: 'jobs.procs', index: i });
-    if (j.procs > processors) throw new FairfitError('INVALID_OPTION', `jobs[${i}].procs = ${j.procs} exceeds the cluster's ${processors} processors`, { field: 'jobs.procs', index: i });
+    if (empty) {
+      if (!empty.fit(demandOf(j, capacity.length), j.procs)) throw new FairfitError('INVALID_OPTION', `jobs[${i}] (${j.procs} × [${demandOf(j, capacity.length).join(', ')}]) does not fit the empty cluster of ${nodes} × [${capacity.join(', ')}]`, { field: 'jobs.demand', index: i });
+    } else if (j.procs > processors) throw new FairfitError('INVALID_OPTION', `jobs[${i}].procs = ${j.procs} exceeds the cluster's ${processors} processors`, { field: 'jobs.procs', index: i });
   });
 }
 
+/** A job's per-task demand over D dimensions (default one processor: `[1, 0, …]`). */
+function demandOf(j: TraceJob, D: number): readonly number[] {
+  return j.demand ?? Array.from({ length: D }, (_, d) => (d === 0 ? 1 : 0));
+}
+
+/** The vector node capacity, or undefined for a processor count. */
+function vectorCapacity(v: unknown): number[] | undefined {
+  if (v === undefined || typeof v === 'number') return undefined;
+  if (!Array.isArray(v) || v.length < 1 || v.length > 8 || v.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0))) {
+    throw new FairfitError('INVALID_OPTION', `options.nodeCapacity must be an integer ≥ 1 or an array of 1–8 finite numbers > 0, got ${String(v)}`, { field: 'options.nodeCapacity' });
+  }
+  return v.slice() as number[];
+}
+
 /**
- * Schedules `jobs` on `nodes × nodeCapacity` processors with a virtual clock.
+ * Schedules `jobs` on `nodes × nodeCapacity` processors with a virtual clock; with a
+ * vector `nodeCapacity`, on `nodes` nodes of that capacity, each job's `procs` tasks
+ * demanding `demand` (FCFS and EASY then place tasks by first fit over the nodes, see
+ * {@link easyVectorPass}; IPTAS gets D-dimensional nodes and demands).
  * Event times are the submissions and the ends; at each event time the ends are
  * processed first (finishes, then kills), then the submissions (by submit time,
  * ties by job index), then one scheduling pass (an IPTAS round, or an FCFS/EASY
@@ -184,11 +228,15 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
     throw new FairfitError('INVALID_OPTION', `options.algorithm must be 'iptas', 'fcfs' or 'easy', got ${String(algorithm)}`, { field: 'options.algorithm' });
   }
   const nodes = optInt(options.nodes, 'nodes', NaN);
-  const perNode = optInt(options.nodeCapacity, 'nodeCapacity', 1);
+  const capVector = vectorCapacity(options.nodeCapacity);
+  const perNode = capVector ? capVector[0]! : optInt(options.nodeCapacity, 'nodeCapacity', 1);
+  const capacity = capVector ?? [perNode];
+  const D = capacity.length;
   const secondsPerGB = checkNonNegative(options.secondsPerGB ?? 60, 'options.secondsPerGB', undefined, true);
   const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
+  if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasEngine, got ${String(options.engine)}`, { field: 'options.engine' });
   const N = nodes * perNode;
-  checkJobs(jobs, N);
+  checkJobs(jobs, N, capVector, nodes);
   const n = jobs.length;
   const bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
   const start = new Float64Array(n).fill(NaN);
@@ -198,13 +246,27 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   const reservations: (Reservation & { at: number })[] | undefined = options.recordReservations ? [] : undefined;
   let rounds = 0;
 
-  // FCFS / EASY state
+  // FCFS / EASY state: a processor count (scalar capacity), or node residuals (vector capacity)
   let free = N;
-  let queue: QueuedJob[] = [];
-  const running = new Map<number, RunningJob>();
+  let queue: QueuedVectorJob[] = [];
+  const running = new Map<number, RunningVectorJob>();
+  const pool = capVector ? new NodePool(nodes, capVector) : undefined;
+  // vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end
+  const runSorted: RunningVectorJob[] = [];
+  const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
+  const position = (r: RunningVectorJob): number => {
+    let lo = 0, hi = runSorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byEnd(runSorted[mid]!, r) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // IPTAS state
-  const engine = algorithm === 'iptas' ? new ReferenceEngine({ ...options.params, dims: 1 }) : undefined;
-  if (engine) for (let k = 0; k < nodes; k++) engine.addNode({ capacity: [perNode], speed: 1, vcpus: perNode });
+  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new ReferenceEngine(p));
+  const engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: D }) : undefined;
+  if (engine) for (let k = 0; k < nodes; k++) engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
   const taskIds: string[][] = [];
 
   const startJob = (i: number, t: number, limit: number, deadline = t + limit): void => {
@@ -226,6 +288,11 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
       const killedNow = new Set<string>();
       for (const i of ended) {
         free += jobs[i]!.procs;
+        const r = running.get(i);
+        if (r && pool) {
+          pool.give(r.demand, r.nodes);
+          runSorted.splice(position(r), 1);
+        }
         running.delete(i);
         if (!engine) continue;
         if (killed[i]) for (const id of taskIds[i]!) killedNow.add(id);
@@ -241,9 +308,9 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
         const i = bySubmit[ptr++]!;
         const j = jobs[i]!;
         if (engine) {
-          const spec = { id: `j${i}`, user: String(j.user), demand: [1], dataGB: j.dataGB ?? j.requestedTime / secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
+          const spec = { id: `j${i}`, user: String(j.user), demand: demandOf(j, D), dataGB: j.dataGB ?? j.requestedTime / secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
           taskIds[i] = j.procs === 1 ? [engine.submit(spec)] : engine.submitGang({ ...spec, procs: j.procs });
-        } else queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime });
+        } else queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime, demand: demandOf(j, D) });
       }
       if (engine) {
         const r = engine.runRound(t);
@@ -260,6 +327,19 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
           startJob(i, t, v.t0, v.deadline);
           free -= jobs[i]!.procs;
         }
+      } else if (pool) {
+        const pass = algorithm === 'fcfs' ? fcfsVectorPass(queue, pool) : easyVectorPass(queue, pool, runSorted, t, { runningSorted: true, reservation: reservations !== undefined });
+        if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
+        const s = new Set<number>();
+        for (const { index: i, nodes: at } of pass.start) {
+          s.add(i);
+          startJob(i, t, jobs[i]!.requestedTime);
+          free -= jobs[i]!.procs;
+          const rj = { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, D), nodes: at };
+          running.set(i, rj);
+          runSorted.splice(position(rj), 0, rj);
+        }
+        if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
       } else {
         const pass = algorithm === 'fcfs' ? fcfsPass(queue, free) : easyPass(queue, free, [...running.values()], t);
         if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
@@ -267,7 +347,7 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
         for (const i of pass.start) {
           startJob(i, t, jobs[i]!.requestedTime);
           free -= jobs[i]!.procs;
-          running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime });
+          running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: [], nodes: [] });
         }
         if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
       }
@@ -292,11 +372,12 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
     waits[i] = w;
     sumWait += w;
     sumBsd += Math.max(1, (w + run) / Math.max(run, tau));
-    busy += j.procs * run;
+    const weight = j.procs * (j.demand?.[0] ?? 1);
+    busy += weight * run;
     if (killed[i]) {
       nKilled++;
       wasted += run;
-      wastedProc += j.procs * run;
+      wastedProc += weight * run;
     }
     first = Math.min(first, j.submit);
     last = Math.max(last, end[i]!);
@@ -327,20 +408,24 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
 
 /**
  * Jobs of an SWF log read by `readSwf` (src/io/swf.ts): submit and run time from
- * the task table (µs → s), processors = `round(cpuRequest · maxProcs)`, user = the
- * dense user id (−1 unknown). `readSwf` does not keep the requested time, so it is
- * the run time (exact estimates; at least 1 s, the engine needs it > 0) unless
- * `requestedTime` gives one per job (≤ 0 = unknown, then the same fallback).
+ * the task table (µs → s), processors = `round(cpuRequest · maxProcs)` (the allocated
+ * processors, else the requested ones, as `readSwf` reads them), user = the dense user
+ * id (−1 unknown). Requested time: `requestedTime` when given, else the log's requested
+ * time column (`tasks.requestedTime`, kept by `readSwf`), and where either is unknown
+ * (−1 in the log, ≤ 0 or NaN here) the run time, at least 1 s (exact estimates; the engine
+ * needs it > 0). The length class of IPTAS comes from this requested time (SWF has no
+ * data size; see {@link ScheduleOptions.secondsPerGB}).
  */
-export function jobsFromSwf(input: { tasks: TaskTable; source?: Record<string, unknown> }, requestedTime?: ArrayLike<number>): TraceJob[] {
+export function jobsFromSwf(input: { tasks: TaskTable & { requestedTime?: Float64Array }; source?: Record<string, unknown> }, requestedTime?: ArrayLike<number>): TraceJob[] {
   const t = input.tasks;
   const maxProcs = Number(input.source?.['maxProcs']);
   if (!(maxProcs >= 1)) throw new FairfitError('INVALID_OPTION', `input.source.maxProcs must be a number ≥ 1, got ${String(input.source?.['maxProcs'])}`, { field: 'input.source.maxProcs' });
   if (requestedTime !== undefined && requestedTime.length !== t.count) throw new FairfitError('DIMENSION_MISMATCH', `requestedTime has ${requestedTime.length} values, the log has ${t.count} jobs`, { field: 'requestedTime' });
+  const logged = t.requestedTime;
   const out: TraceJob[] = [];
   for (let i = 0; i < t.count; i++) {
     const run = t.duration[i]! / 1e6;
-    const req = requestedTime?.[i];
+    const req = requestedTime !== undefined ? requestedTime[i] : logged !== undefined ? logged[i]! / 1e6 : undefined;
     out.push({
       id: t.jobId[i]!,
       submit: t.submit[i]! / 1e6,

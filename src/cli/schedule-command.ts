@@ -1,0 +1,115 @@
+/**
+ * `fairfit schedule`: IPTAS, FCFS and EASY backfilling on one job log (an SWF
+ * file of the Parallel Workloads Archive or a Google 2011 folder, detected from
+ * the path) and one cluster; prints a facts line and the comparison table on
+ * stdout and writes JSON / CSV / HTML. A thin layer over {@link scheduleLog}:
+ * every option is checked here once, with a message naming it (exit 2).
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { detectTraceFormat } from '../io/detect.ts';
+import { writeJson } from '../report/json.ts';
+import { invalid, parseNumber } from '../runner/checks.ts';
+import { ALGORITHMS, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
+import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
+import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
+import { EXIT_INTERRUPTED, intOption, messenger, startSession, writeOutputs } from './common.ts';
+
+interface ScheduleCliOptions {
+  trace: string;
+  algorithm: string;
+  nodes: string;
+  nodeCapacity?: string;
+  format: string;
+  minEpsilon?: string;
+  maxJobs?: string;
+  strict?: boolean;
+  json?: string;
+  csv?: string;
+  report?: string;
+  quiet?: boolean;
+}
+
+/** `iptas,fcfs,easy` or `all` → the algorithms, in the order given. */
+function parseAlgorithms(text: string): Algorithm[] {
+  if (text.trim() === 'all') return [...ALGORITHMS];
+  const list = text.split(',').map((s) => s.trim());
+  for (const a of list) if (!(ALGORITHMS as readonly string[]).includes(a)) invalid('--algorithm', `'${a}' is not one of ${ALGORITHMS.join(', ')} (or 'all')`);
+  if (new Set(list).size !== list.length) invalid('--algorithm', `'${text}' names an algorithm twice`);
+  return list as Algorithm[];
+}
+
+/** `a` or `a,b` → positive finite numbers. */
+function parseCapacity(text: string): number[] {
+  const parts = text.split(',');
+  if (parts.length > 2) invalid('--node-capacity', `'${text}' has ${parts.length} values; give processors per node (SWF) or cpu,mem (Google)`);
+  return parts.map((p) => {
+    const x = parseNumber(p, '--node-capacity');
+    if (!(x > 0)) invalid('--node-capacity', `'${p}' must be > 0`);
+    return x;
+  });
+}
+
+/** Registers `fairfit schedule`. */
+export function registerSchedule(program: Command): void {
+  program
+    .command('schedule')
+    .description('schedule a job log (SWF or Google 2011) with IPTAS, FCFS and EASY backfilling on one cluster and compare them (docs/model.md)')
+    .requiredOption('--trace <path>', 'SWF log (.swf, .swf.gz) or Google 2011 folder (task_events/)')
+    .requiredOption('--nodes <n>', 'number of identical nodes')
+    .option('--algorithm <list>', `comma-separated list of ${ALGORITHMS.join(', ')}, or 'all'`, 'iptas,fcfs,easy')
+    .option('--node-capacity <a[,b]>', 'node capacity: processors per node for SWF (default 1); cpu,mem normalised like the trace for Google (default 1,1)')
+    .option('--format <f>', 'auto | swf | google (auto: .swf/.swf.gz or a first line starting with ";" is SWF, a folder is Google)', 'auto')
+    .option('--min-epsilon <x>', 'IPTAS: floor of ε_u in T0 = requested·max(ε_u, x)·(1 + α) (default 0, the paper\'s rule)')
+    .option('--max-jobs <n>', 'schedule only the first n jobs by submit time')
+    .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--json <file>', 'write the report as JSON')
+    .option('--csv <file>', 'write one CSV row per algorithm')
+    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--quiet', 'no progress bar and no messages on stderr')
+    .action(async (o: ScheduleCliOptions) => {
+      const algorithms = parseAlgorithms(o.algorithm);
+      const nodes = intOption(o.nodes, '--nodes');
+      if (nodes < 1) invalid('--nodes', `'${o.nodes}' must be ≥ 1`);
+      if (o.format !== 'auto' && o.format !== 'swf' && o.format !== 'google') invalid('--format', `'${o.format}' is not one of auto, swf, google`);
+      const nodeCapacity = o.nodeCapacity === undefined ? undefined : parseCapacity(o.nodeCapacity);
+      const minEpsilon = o.minEpsilon === undefined ? undefined : parseNumber(o.minEpsilon, '--min-epsilon');
+      if (minEpsilon !== undefined && minEpsilon < 0) invalid('--min-epsilon', `'${o.minEpsilon}' must be ≥ 0`);
+      const maxJobs = o.maxJobs === undefined ? undefined : intOption(o.maxJobs, '--max-jobs');
+      if (maxJobs !== undefined && maxJobs < 1) invalid('--max-jobs', `'${o.maxJobs}' must be ≥ 1`);
+      const format = o.format === 'auto' ? (await detectTraceFormat(o.trace)).format : (o.format as LogFormat);
+      if (nodeCapacity) {
+        if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
+        if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
+      }
+      const say = messenger(o.quiet);
+      const session = startSession('schedule', 'algorithms', o.quiet === true);
+      const t0 = performance.now();
+      try {
+        const report = await scheduleLog({
+          trace: o.trace,
+          format: o.format as LogFormat,
+          algorithms,
+          nodes,
+          ...(nodeCapacity ? { nodeCapacity } : {}),
+          ...(minEpsilon !== undefined ? { minEpsilon } : {}),
+          ...(maxJobs !== undefined ? { maxJobs } : {}),
+          strict: o.strict === true,
+          signal: session.signal,
+          onProgress: session.onProgress,
+        });
+        session.end();
+        process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        const files = writeOutputs([
+          [o.json, (path) => writeJson(path, report)],
+          [o.csv, (path) => writeScheduleCsv(path, report)],
+          [o.report, (path) => writeScheduleHtml(path, report)],
+        ]);
+        say(`${report.runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+        if (report.interrupted) process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        session.end();
+      }
+    });
+}

@@ -1,0 +1,50 @@
+/**
+ * Which reader a trace path needs, decided from the path alone so the commands
+ * (`fairfit schedule`, `fairfit inspect`) can take any SWF log of the Parallel
+ * Workloads Archive or a Google 2011 folder without a `--format` option.
+ *
+ * @module
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { FairfitError } from '../errors.ts';
+import { fileChunks } from './csv/file-chunks.ts';
+
+/** Trace formats the detector tells apart. */
+export type DetectedFormat = 'swf' | 'google';
+
+/** What {@link detectTraceFormat} chose, and why (a few words for messages). */
+export interface Detection {
+  format: DetectedFormat;
+  reason: string;
+}
+
+/** The first non-empty line of a file (plain or gzip), read from its first 64 KiB. */
+async function firstLine(path: string): Promise<string> {
+  let head = '';
+  for await (const chunk of fileChunks(path)) {
+    head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
+    if (head.length >= 65536 || /\S[^\n]*\n/.test(head)) break;
+  }
+  return head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+}
+
+/**
+ * Detects the format of a trace path:
+ * - a file whose name ends `.swf` or `.swf.gz` → SWF;
+ * - a file whose first non-empty line starts with `;` (an SWF header comment) → SWF;
+ * - a folder with a `task_events/` folder → Google 2011;
+ * - anything else → Google 2011 (a `task_events` folder or file on its own, as
+ *   `readGoogleTrace` accepts it).
+ * A missing path throws `FILE_NOT_FOUND`.
+ */
+export async function detectTraceFormat(path: string): Promise<Detection> {
+  if (!existsSync(path)) throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file or folder`, { file: path });
+  const st = statSync(path);
+  if (st.isDirectory()) {
+    return existsSync(join(path, 'task_events')) ? { format: 'google', reason: 'folder with task_events/' } : { format: 'google', reason: 'folder (task_events part files)' };
+  }
+  if (/\.swf(\.gz)?$/i.test(path)) return { format: 'swf', reason: 'file name ends .swf or .swf.gz' };
+  if ((await firstLine(path)).startsWith(';')) return { format: 'swf', reason: "first line starts with ';'" };
+  return { format: 'google', reason: 'file (task_events)' };
+}

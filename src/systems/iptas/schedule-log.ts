@@ -1,0 +1,305 @@
+/**
+ * `scheduleLog`: the public driver behind `fairfit schedule`. Reads a job log —
+ * an SWF file of the Parallel Workloads Archive or a Google 2011 trace folder,
+ * detected from the path — turns it into jobs (`jobsFromSwf`, `jobsFromGoogle`),
+ * runs IPTAS and the FCFS / EASY baselines on the same cluster with the
+ * virtual-clock driver (`scheduleJobs`), and returns one report with the
+ * metrics and an over-time series per algorithm. Options are checked once here.
+ * Decisions in docs/model.md ("IPTAS round scheduler").
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { detectTraceFormat } from '../../io/detect.ts';
+import { readGoogleTrace } from '../../io/google/trace-folder.ts';
+import { readSwf } from '../../io/swf.ts';
+import { NodePool } from './baselines.ts';
+import type { IptasEngine } from './engine-api.ts';
+import { jobsFromGoogle } from './google-jobs.ts';
+import type { IptasParams } from './params.ts';
+import { jobsFromSwf, scheduleJobs, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
+
+/** The algorithms `scheduleLog` can run, in report order. */
+export const ALGORITHMS: readonly Algorithm[] = ['iptas', 'fcfs', 'easy'];
+
+/** Log formats `scheduleLog` reads (`'auto'` detects them). */
+export type LogFormat = 'auto' | 'swf' | 'google';
+
+/** Options of {@link scheduleLog}. */
+export interface ScheduleLogOptions {
+  /** SWF file (plain or gzip) or Google 2011 folder. */
+  trace: string;
+  /** Default `'auto'`: `detectTraceFormat` (src/io/detect.ts). */
+  format?: LogFormat;
+  /** Which schedulers to run, in this order (no repeats). Default all of {@link ALGORITHMS}. */
+  algorithms?: readonly Algorithm[];
+  /** Number of identical nodes (integer ≥ 1). */
+  nodes: number;
+  /**
+   * Capacity of a node. SWF: one number, processors per node (integer ≥ 1; default 1).
+   * Google: CPU and memory, normalised like the trace (default `[1, 1]`, the largest machine).
+   */
+  nodeCapacity?: readonly number[];
+  /** IPTAS: floor of ε_u in T0 (`params.minEpsilon`; default 0, the paper's rule). */
+  minEpsilon?: number;
+  /** Further IPTAS parameters (`minEpsilon` above wins). */
+  params?: IptasParams;
+  /** Keep only the first n jobs by submit time (ties: log order). */
+  maxJobs?: number;
+  /** τ of the bounded slowdown, s. Default 10. */
+  tau?: number;
+  /** Requested time → data volume for the IPTAS length class (`dataGB = requestedTime / secondsPerGB`). Default 60. */
+  secondsPerGB?: number;
+  /** Stop at the first bad trace line. */
+  strict?: boolean;
+  /** Makes the IPTAS engine (default: the reference engine), see `ScheduleOptions.engine`. */
+  engine?: (params: IptasParams) => IptasEngine;
+  /** Called after each algorithm with (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between algorithms; the report then holds the finished runs and `interrupted: true`. */
+  signal?: AbortSignal;
+}
+
+/** What was read and how it became jobs. */
+export interface LogFacts {
+  path: string;
+  format: 'swf' | 'google2011';
+  /** How the format was chosen: `'option'`, or the detector's reason. */
+  detected: string;
+  /** Rows read from the log (SWF jobs, Google tasks). */
+  rows: number;
+  /** Bad lines skipped by the reader. */
+  skippedLines: number;
+  /** Google: tasks still running at the window end (dropped). */
+  droppedRunning?: number;
+  /** Google: tasks still waiting at the window end (dropped). */
+  droppedPending?: number;
+  /** Jobs left out because they do not fit an empty cluster of the given nodes. */
+  droppedTooLarge: number;
+  /** Jobs left out by `maxJobs`. */
+  droppedByMaxJobs: number;
+  /** Jobs scheduled. */
+  jobs: number;
+  /** SWF: jobs whose requested time the log gives (the others use their run time). */
+  requestedTimeKnown?: number;
+  users: number;
+}
+
+/** Values of one over-time series, per bin of `binSeconds` from the first submission. */
+export interface ScheduleSeries {
+  binSeconds: number;
+  /** Bin start, s since the first submission. */
+  time: number[];
+  /** Busy share of the dimension-0 capacity over the bin. */
+  utilisation: number[];
+  /** Jobs waiting at the end of the bin. */
+  queue: number[];
+}
+
+/** One algorithm's run. */
+export interface ScheduleRun {
+  algorithm: Algorithm;
+  metrics: ScheduleMetrics;
+  /** IPTAS: rounds run (0 for the baselines). */
+  rounds: number;
+  /** Busy share of the capacity per dimension (processors; or cpu, mem), over the makespan; [0] is `metrics.utilisation`. */
+  utilisationByDimension: number[];
+  series: ScheduleSeries;
+}
+
+/** Result of {@link scheduleLog}. */
+export interface ScheduleLogReport {
+  trace: LogFacts;
+  cluster: { nodes: number; nodeCapacity: number[]; dimensions: string[] };
+  params: { tau: number; secondsPerGB: number; minEpsilon: number; alpha: number; historyLength: number };
+  /** Simplifications the numbers rest on, in words. */
+  notes: string[];
+  runs: ScheduleRun[];
+  interrupted?: boolean;
+}
+
+function bad(field: string, msg: string): FairfitError {
+  return new FairfitError('INVALID_OPTION', `${field} ${msg}`, { field });
+}
+
+/** Validates every option once; returns them resolved (format not yet detected). */
+function resolve(o: ScheduleLogOptions) {
+  if (o === null || typeof o !== 'object') throw bad('options', 'must be an object');
+  if (typeof o.trace !== 'string' || o.trace === '') throw bad('trace', `must be a path, got ${String(o.trace)}`);
+  const format = o.format ?? 'auto';
+  if (format !== 'auto' && format !== 'swf' && format !== 'google') throw bad('format', `must be 'auto', 'swf' or 'google', got ${String(format)}`);
+  const algorithms = o.algorithms ?? ALGORITHMS;
+  if (!Array.isArray(algorithms) || algorithms.length === 0) throw bad('algorithms', 'must list at least one of iptas, fcfs, easy');
+  for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw bad('algorithms', `'${String(a)}' is not one of ${ALGORITHMS.join(', ')}`);
+  if (new Set(algorithms).size !== algorithms.length) throw bad('algorithms', `lists an algorithm twice: ${algorithms.join(',')}`);
+  if (!Number.isInteger(o.nodes) || o.nodes < 1) throw bad('nodes', `must be an integer ≥ 1, got ${String(o.nodes)}`);
+  if (o.nodeCapacity !== undefined && (!Array.isArray(o.nodeCapacity) || o.nodeCapacity.length < 1 || o.nodeCapacity.length > 2 || o.nodeCapacity.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)))) {
+    throw bad('nodeCapacity', `must be one or two finite numbers > 0, got ${String(o.nodeCapacity)}`);
+  }
+  const minEpsilon = o.minEpsilon ?? o.params?.minEpsilon ?? 0;
+  if (typeof minEpsilon !== 'number' || !Number.isFinite(minEpsilon) || minEpsilon < 0) throw bad('minEpsilon', `must be a finite number ≥ 0, got ${String(minEpsilon)}`);
+  if (o.maxJobs !== undefined && (!Number.isInteger(o.maxJobs) || o.maxJobs < 1)) throw bad('maxJobs', `must be an integer ≥ 1, got ${String(o.maxJobs)}`);
+  const tau = o.tau ?? 10;
+  if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) throw bad('tau', `must be a finite number > 0, got ${String(tau)}`);
+  const secondsPerGB = o.secondsPerGB ?? 60;
+  if (typeof secondsPerGB !== 'number' || !(secondsPerGB > 0) || !Number.isFinite(secondsPerGB)) throw bad('secondsPerGB', `must be a finite number > 0, got ${String(secondsPerGB)}`);
+  return { format, algorithms, minEpsilon, tau, secondsPerGB };
+}
+
+/** Reads the log into jobs and the facts of how. */
+async function readJobs(path: string, format: LogFormat, strict: boolean): Promise<{ jobs: TraceJob[]; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
+  let detected = 'option';
+  let f = format;
+  if (f === 'auto') {
+    const d = await detectTraceFormat(path);
+    f = d.format;
+    detected = d.reason;
+  }
+  if (f === 'swf') {
+    const t = await readSwf(path, { strict });
+    const jobs = jobsFromSwf(t);
+    let known = 0;
+    for (const x of t.tasks.requestedTime) if (x > 0) known++;
+    return { jobs, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, requestedTimeKnown: known } };
+  }
+  const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
+  const g = jobsFromGoogle(t);
+  return { jobs: g.jobs, facts: { path, format: 'google2011', detected, rows: g.tasks, skippedLines: t.summary.skipped, droppedRunning: g.droppedRunning, droppedPending: g.droppedPending } };
+}
+
+/** A round bin length (s) giving at most ~500 bins over `span` seconds, at least 60 s. */
+function binLength(span: number): number {
+  const steps = [60, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200, 86400];
+  for (const s of steps) if (span / s <= 500) return s;
+  return Math.ceil(span / 500 / 86400) * 86400;
+}
+
+/**
+ * Utilisation (share of the dimension-0 capacity) and queue length (jobs waiting at
+ * each bin's end) per bin of a finished schedule.
+ */
+export function scheduleSeries(jobs: readonly TraceJob[], r: Pick<ScheduleResult, 'start' | 'end' | 'processors'>): ScheduleSeries {
+  const n = jobs.length;
+  let origin = Infinity;
+  let last = -Infinity;
+  for (let i = 0; i < n; i++) {
+    origin = Math.min(origin, jobs[i]!.submit);
+    last = Math.max(last, r.end[i]!);
+  }
+  if (n === 0) return { binSeconds: 60, time: [], utilisation: [], queue: [] };
+  const bin = binLength(last - origin);
+  const bins = Math.max(1, Math.ceil((last - origin) / bin));
+  const busy = new Float64Array(bins);
+  const diff = new Float64Array(bins + 1);
+  for (let i = 0; i < n; i++) {
+    const j = jobs[i]!;
+    const w = j.procs * (j.demand?.[0] ?? 1);
+    const s = r.start[i]! - origin;
+    const e = r.end[i]! - origin;
+    for (let k = Math.floor(s / bin); k < bins && k * bin < e; k++) busy[k] = busy[k]! + w * (Math.min(e, (k + 1) * bin) - Math.max(s, k * bin));
+    // waiting at the end of bin k, T = (k+1)·bin, iff submit ≤ T < start
+    const k1 = Math.max(0, Math.ceil((j.submit - origin) / bin) - 1);
+    const k2 = Math.min(bins - 1, Math.ceil(s / bin) - 2);
+    if (k2 >= k1) {
+      diff[k1] = diff[k1]! + 1;
+      diff[k2 + 1] = diff[k2 + 1]! - 1;
+    }
+  }
+  const time: number[] = [];
+  const utilisation: number[] = [];
+  const queue: number[] = [];
+  let q = 0;
+  for (let k = 0; k < bins; k++) {
+    q += diff[k]!;
+    time.push(k * bin);
+    const width = Math.min(bin, last - origin - k * bin);
+    utilisation.push(width > 0 ? busy[k]! / (r.processors * width) : 0);
+    queue.push(q);
+  }
+  return { binSeconds: bin, time, utilisation, queue };
+}
+
+/** Σ procs·demand[d]·(end − start) / (nodes · capacity[d] · makespan), per dimension. */
+function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: number, capacity: readonly number[]): number[] {
+  const m = r.metrics.makespan;
+  return capacity.map((c, d) => {
+    let busy = 0;
+    jobs.forEach((j, i) => {
+      busy += j.procs * (j.demand?.[d] ?? (d === 0 ? 1 : 0)) * (r.end[i]! - r.start[i]!);
+    });
+    return m > 0 ? busy / (nodes * c * m) : 0;
+  });
+}
+
+/**
+ * Reads a job log and schedules it with each requested algorithm on the same cluster
+ * (`nodes` identical nodes): SWF jobs are gangs of one-processor tasks on nodes of
+ * `nodeCapacity[0]` processors; Google tasks demand (cpu, mem) on nodes of capacity
+ * `nodeCapacity` (default [1, 1]). Jobs that cannot fit the empty cluster are dropped and
+ * counted. Throws `INVALID_OPTION` naming the option, and the readers' errors.
+ */
+export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
+  const r = resolve(options);
+  const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true);
+  if (facts.rows === 0) throw new FairfitError('PARSE_ERROR', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
+  const google = facts.format === 'google2011';
+  const cap = options.nodeCapacity;
+  let nodeCapacity: number[];
+  if (google) {
+    if (cap !== undefined && cap.length !== 2) throw bad('nodeCapacity', `must be two numbers (cpu,mem) for a Google trace, got ${cap.join(',')}`);
+    nodeCapacity = cap ? [...cap] : [1, 1];
+  } else {
+    if (cap !== undefined && (cap.length !== 1 || !Number.isInteger(cap[0]))) throw bad('nodeCapacity', `must be one integer ≥ 1 (processors per node) for an SWF log, got ${cap.join(',')}`);
+    nodeCapacity = cap ? [...cap] : [1];
+  }
+  let jobs = all;
+  let droppedByMaxJobs = 0;
+  if (options.maxJobs !== undefined && options.maxJobs < jobs.length) {
+    const order = jobs.map((_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
+    const keep = order.slice(0, options.maxJobs).sort((a, b) => a - b);
+    droppedByMaxJobs = jobs.length - keep.length;
+    jobs = keep.map((i) => all[i]!);
+  }
+  const empty = new NodePool(options.nodes, google ? nodeCapacity : [nodeCapacity[0]! * options.nodes]);
+  const fits = jobs.filter((j) => empty.fit(j.demand ?? [1], j.procs) !== undefined);
+  const droppedTooLarge = jobs.length - fits.length;
+  jobs = fits;
+  const users = new Set(jobs.map((j) => String(j.user))).size;
+  const params: IptasParams = { ...options.params, minEpsilon: r.minEpsilon };
+  const notes: string[] = [];
+  if (google) {
+    notes.push('one job per Google task, demand = (CPU, memory) request; requested time = run time (the trace has no estimate)');
+    notes.push('FCFS and EASY place tasks by first fit over the nodes in both dimensions (EASY: the head keeps a node-level reservation)');
+  } else {
+    notes.push("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
+    if ((facts.requestedTimeKnown ?? 0) < jobs.length) notes.push(`requested time unknown for ${jobs.length - (facts.requestedTimeKnown ?? 0)} jobs: their run time stands in (exact estimates)`);
+  }
+  const runs: ScheduleRun[] = [];
+  let interrupted = false;
+  for (const algorithm of r.algorithms) {
+    if (options.signal?.aborted) {
+      interrupted = true;
+      break;
+    }
+    const res = scheduleJobs(jobs, {
+      algorithm,
+      nodes: options.nodes,
+      nodeCapacity: google ? nodeCapacity : nodeCapacity[0]!,
+      params,
+      tau: r.tau,
+      secondsPerGB: r.secondsPerGB,
+      ...(options.engine ? { engine: options.engine } : {}),
+    });
+    runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) });
+    options.onProgress?.(runs.length, r.algorithms.length);
+  }
+  const report: ScheduleLogReport = {
+    trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users },
+    cluster: { nodes: options.nodes, nodeCapacity, dimensions: google ? ['cpu', 'mem'] : ['processors'] },
+    params: { tau: r.tau, secondsPerGB: r.secondsPerGB, minEpsilon: r.minEpsilon, alpha: params.alpha ?? 0.5, historyLength: params.historyLength ?? 10 },
+    notes,
+    runs,
+  };
+  if (interrupted) report.interrupted = true;
+  return report;
+}

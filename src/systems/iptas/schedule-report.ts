@@ -1,0 +1,141 @@
+/**
+ * The writers' IPTAS parts for `fairfit schedule`: the facts line and the
+ * comparison table printed on stdout, the CSV rows and the HTML page data of a
+ * {@link ScheduleLogReport} (one variant per algorithm: bar charts per metric,
+ * utilisation and queue length over time), rendered by the generic writers of
+ * src/report/ (`table.ts`, `csv-text.ts`, `html.ts`).
+ *
+ * @module
+ */
+import { csvText } from '../../report/csv-text.ts';
+import { writeTextFile } from '../../report/file.ts';
+import { finite, renderPage, thinIndices, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { formatMetric, textTable } from '../../report/table.ts';
+import type { ScheduleLogReport } from './schedule-log.ts';
+import type { ScheduleMetrics } from './schedule-trace.ts';
+
+/** The metric columns of the table, CSV and charts, in order. */
+export const SCHEDULE_COLUMNS = [
+  'throughputPerHour', 'meanWait', 'p95Wait', 'meanBoundedSlowdown', 'utilisation', 'makespan', 'killed', 'killedWastedSeconds', 'fairnessGini',
+] as const satisfies readonly (keyof ScheduleMetrics)[];
+
+/** What each column means (chart titles, header tooltips). */
+export const SCHEDULE_LABELS: Record<(typeof SCHEDULE_COLUMNS)[number], string> = {
+  throughputPerHour: 'Throughput (completed jobs per hour)',
+  meanWait: 'Mean wait (s)',
+  p95Wait: '95th percentile wait (s)',
+  meanBoundedSlowdown: 'Mean bounded slowdown (τ = 10 s)',
+  utilisation: 'Utilisation (processors or CPU)',
+  makespan: 'Makespan (s)',
+  killed: 'Jobs killed at their limit (T0 for IPTAS)',
+  killedWastedSeconds: 'Run time wasted by killed jobs (s)',
+  fairnessGini: 'Fairness: Gini of per-user mean wait',
+};
+
+/** Algorithm colours of the page. */
+export const ALGORITHM_COLORS: Record<string, string> = { iptas: '#4e79a7', fcfs: '#f28e2b', easy: '#59a14f' };
+
+/** How the page names what it compares. */
+const TEXT: PageText = { variant: 'algorithm', timeAxis: 'hours since the first submission' };
+
+/** The cluster as words: `128 nodes × 1 processor`, `300 nodes × (cpu 1, mem 1)`. */
+function clusterText(r: ScheduleLogReport): string {
+  const c = r.cluster;
+  if (c.dimensions.length === 1) return `${c.nodes} nodes × ${c.nodeCapacity[0]} processor${c.nodeCapacity[0] === 1 ? '' : 's'}`;
+  return `${c.nodes} nodes × (${c.dimensions.map((d, i) => `${d} ${c.nodeCapacity[i]}`).join(', ')})`;
+}
+
+/** The one-line summary printed above the table. */
+export function describeSchedule(r: ScheduleLogReport): string {
+  const t = r.trace;
+  const dropped: string[] = [];
+  if (t.droppedRunning) dropped.push(`${t.droppedRunning} still running at the window end`);
+  if (t.droppedPending) dropped.push(`${t.droppedPending} still waiting at the window end`);
+  if (t.droppedTooLarge) dropped.push(`${t.droppedTooLarge} too large for the cluster`);
+  if (t.droppedByMaxJobs) dropped.push(`${t.droppedByMaxJobs} beyond --max-jobs`);
+  return [
+    `trace ${t.path} (${t.format}, ${t.detected === 'option' ? 'format given' : `detected: ${t.detected}`}): ${t.jobs} jobs of ${t.users} users`,
+    ...(dropped.length ? [`dropped ${dropped.join(', ')}`] : []),
+    clusterText(r),
+    `IPTAS minEpsilon ${r.params.minEpsilon}, alpha ${r.params.alpha}`,
+  ].join(' · ');
+}
+
+/** The comparison table (one row per algorithm), then the report's notes. */
+export function formatScheduleTable(r: ScheduleLogReport): string {
+  const header = ['algorithm', ...SCHEDULE_COLUMNS];
+  const body = r.runs.map((run) => [run.algorithm, ...SCHEDULE_COLUMNS.map((k) => formatMetric(run.metrics[k]))]);
+  const dims = r.cluster.dimensions;
+  const extra = dims.length > 1 ? [`utilisation per dimension (${dims.join(', ')}): ${r.runs.map((run) => `${run.algorithm} ${run.utilisationByDimension.map(formatMetric).join(' / ')}`).join('; ')}`] : [];
+  const notes = r.notes.map((n) => `note: ${n}`);
+  return textTable(header, body, [...(r.interrupted ? ['(interrupted: only the finished algorithms are shown)'] : []), ...extra, ...notes]);
+}
+
+/** CSV text: one row per algorithm with every metric and the cluster and IPTAS parameters. */
+export function scheduleCsv(r: ScheduleLogReport): string {
+  const metricKeys = Object.keys(r.runs[0]?.metrics ?? {}) as (keyof ScheduleMetrics)[];
+  const header = ['algorithm', ...metricKeys, 'rounds', 'utilisationByDimension', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau'];
+  const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, run.utilisationByDimension.join(' '), r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau]);
+  return csvText(header, rows);
+}
+
+/** Writes {@link scheduleCsv}, creating the folder if needed. */
+export function writeScheduleCsv(path: string, r: ScheduleLogReport): void {
+  writeTextFile(path, scheduleCsv(r));
+}
+
+/** The page data: facts, the metric table, one bar chart per metric, utilisation and queue length over time. */
+export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs FCFS vs EASY on a job log'): ComparisonPage {
+  const t = r.trace;
+  const facts: [string, string][] = [
+    ['Trace', t.path],
+    ['Format', `${t.format} (${t.detected === 'option' ? 'given' : `detected: ${t.detected}`})`],
+    ['Rows read', `${t.rows}${t.skippedLines ? ` (${t.skippedLines} bad lines skipped)` : ''}`],
+    ['Jobs scheduled', `${t.jobs} of ${t.users} users`],
+  ];
+  if (t.droppedRunning !== undefined) facts.push(['Dropped (no end in the window)', `${t.droppedRunning} running, ${t.droppedPending ?? 0} waiting at the window end`]);
+  if (t.droppedTooLarge) facts.push(['Dropped (too large)', String(t.droppedTooLarge)]);
+  if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
+  if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${t.rows} jobs`]);
+  facts.push(['Cluster', clusterText(r)]);
+  facts.push(['IPTAS parameters', `minEpsilon ${r.params.minEpsilon}, α ${r.params.alpha}, m ${r.params.historyLength}; length class from requested time / ${r.params.secondsPerGB} s per GB`]);
+  facts.push(['Bounded slowdown τ', `${r.params.tau} s`]);
+  r.notes.forEach((n, i) => facts.push([i === 0 ? 'Notes' : '', n]));
+  if (r.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished algorithms are shown']);
+  const policies = r.runs.map((x) => x.algorithm);
+  const bin = r.runs[0]?.series.binSeconds ?? 3600;
+  const binText = bin >= 3600 ? `${bin / 3600}-hour` : `${bin / 60}-minute`;
+  const line = (key: 'utilisation' | 'queue') => r.runs.map((run) => {
+    const s = run.series;
+    const idx = thinIndices(s.time.length);
+    return { policy: run.algorithm, x: idx.map((i) => +(s.time[i]! / 3600).toFixed(6)), y: idx.map((i) => finite(s[key][i])) };
+  });
+  return {
+    title,
+    interrupted: r.interrupted === true,
+    facts,
+    metrics: SCHEDULE_COLUMNS.map((k) => ({ key: k, label: SCHEDULE_LABELS[k] })),
+    policies,
+    colors: ALGORITHM_COLORS,
+    summary: r.runs.map((run) => ({ policy: run.algorithm, runs: 1, values: SCHEDULE_COLUMNS.map((k) => finite(run.metrics[k])) })),
+    series: [
+      { key: 'utilisation', label: `Utilisation per ${binText} bin`, lines: line('utilisation') },
+      { key: 'queue', label: `Jobs waiting at the end of each ${binText} bin`, lines: line('queue') },
+    ],
+    info: {
+      keys: ['completed', 'rounds', 'killedWastedProcSeconds', 'users', ...r.cluster.dimensions.map((d) => `utilisation (${d})`)],
+      runs: r.runs.map((run) => ({ policy: run.algorithm, values: [run.metrics.completed, run.rounds, finite(run.metrics.killedWastedProcSeconds), run.metrics.users, ...run.utilisationByDimension.map(finite)] })),
+    },
+    sweep: [],
+  };
+}
+
+/** Renders the report as one self-contained HTML page (generic shell of src/report/html.ts). */
+export function renderScheduleHtml(r: ScheduleLogReport): string {
+  return renderPage(schedulePage(r), TEXT);
+}
+
+/** Writes {@link renderScheduleHtml}, creating the folder if needed. */
+export function writeScheduleHtml(path: string, r: ScheduleLogReport): void {
+  writeTextFile(path, renderScheduleHtml(r));
+}

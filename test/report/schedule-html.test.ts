@@ -1,0 +1,41 @@
+/**
+ * The `fairfit schedule` HTML page in headless Chromium: it loads without
+ * console errors and shows the three algorithms, a bar chart per metric and
+ * the over-time charts.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../src/rng.ts';
+import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+import { SCHEDULE_COLUMNS, writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
+import { CHROMIUM, haveChromium, openReport } from './chromium.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-html-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
+
+describe.skipIf(!haveChromium)('the schedule report page in headless Chromium', () => {
+  it('loads without console errors and shows iptas, fcfs and easy', async () => {
+    const r = new Rng(2);
+    const lines = ['; MaxProcs: 8'];
+    for (let j = 1, t = 0; j <= 200; j++) {
+      t += r.below(60);
+      const run = 1 + r.below(900);
+      lines.push([j, t, 0, run, 1 << r.below(3), -1, -1, -1, run * 2, -1, 1, 1 + r.below(4), -1, -1, -1, -1, -1, -1].join(' '));
+    }
+    const log = join(dir, 'log.swf.gz');
+    writeFileSync(log, gzipSync(lines.join('\n')));
+    const report = await scheduleLog({ trace: log, nodes: 8 });
+    const file = join(dir, 'schedule.html');
+    writeScheduleHtml(file, report);
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    expect(page.charts).toBe(SCHEDULE_COLUMNS.length + 2);
+    for (const c of page.canvases) expect(c.inked).toBeGreaterThan(0);
+    for (const a of ['iptas', 'fcfs', 'easy']) expect(page.text).toContain(a);
+    expect(page.text).toContain('8 nodes × 1 processor');
+  }, 60_000);
+});
