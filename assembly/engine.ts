@@ -90,8 +90,13 @@ function place(e: usize, t: i32, nd: i32, dims: i32): void {
   const t0 = gf(load<usize>(e, Engine.request), t) * gf(load<usize>(e, Engine.epsilon), u) * load<f64>(e, Engine.alphaPlusOne);
   sf(load<usize>(e, Engine.t0), t, t0);
   sf(load<usize>(e, Engine.deadline), t, now + t0);
+  if (now + t0 < load<f64>(e, Engine.minDeadline)) store<f64>(e, now + t0, Engine.minDeadline);
   const run = load<usize>(e, Engine.running);
   si(run, u, gi(run, u) + 1);
+  const rc = load<i32>(e, Engine.runCount);
+  si(load<usize>(e, Engine.runList), rc, t);
+  si(load<usize>(e, Engine.runPos), t, rc);
+  store<i32>(e, rc + 1, Engine.runCount);
   const outCount = load<i32>(e, Engine.outCount);
   si(load<usize>(e, Engine.outTask), outCount, t);
   si(load<usize>(e, Engine.outNode), outCount, nd);
@@ -171,7 +176,6 @@ export function engineRound(e: usize): i32 {
   for (let i = 0; i < n; i++) { store<u64>(keys + (<usize>i << 3), descendingKey(gf(sPri, i))); si(idx, i, i); }
   radixSortPairs(keys, idx, load<usize>(e, Engine.sKeys2), load<usize>(e, Engine.sIdx2), load<usize>(e, Engine.sHist), n);
   // 3. One chance each: sorted first-fit; a full ring holds the task back; a gang once, all or nothing.
-  memory.fill(seen, 0, <usize>load<i32>(e, Engine.gangs));
   const fail = load<usize>(e, Engine.sFail);
   failCount = 0;
   failNext = 0;
@@ -191,10 +195,12 @@ export function engineRound(e: usize): i32 {
     store<u8>(seen + <usize>g, 1);
     placeGang(e, g, dims);
   }
-  // 4. The rest waits another round (list order kept).
+  // 4. The rest waits another round (list order kept); the gangs seen are cleared for the next round.
   let w = 0;
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);
+    const g = gi(gang, t);
+    if (g >= 0) store<u8>(seen + <usize>g, 0);
     if (gi(state, t) != EngineTaskState.waiting) continue;
     si(rounds, t, gi(rounds, t) + 1);
     si(wl, w, t);
@@ -222,6 +228,32 @@ function release(e: usize, t: i32, dims: i32): void {
   const run = load<usize>(e, Engine.running), u = gi(load<usize>(e, Engine.user), t);
   si(run, u, gi(run, u) - 1);
   si(nodeP, t, -1);
+  // Out of the running list: the last entry takes its place.
+  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.runPos);
+  const rc = load<i32>(e, Engine.runCount) - 1;
+  const at = gi(pos, t), last = gi(list, rc);
+  si(list, at, last);
+  si(pos, last, at);
+  store<i32>(e, rc, Engine.runCount);
+}
+
+/** The running tasks on node nd (byNode) or with their deadline reached at now, ascending (submission order), into out; returns how many. */
+function runningWhere(e: usize, out: usize, nd: i32, now: f64, byNode: bool): i32 {
+  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount);
+  const node = load<usize>(e, Engine.node), deadline = load<usize>(e, Engine.deadline);
+  let k = 0;
+  for (let j = 0; j < rc; j++) {
+    const t = gi(list, j);
+    if (byNode ? gi(node, t) == nd : now >= gf(deadline, t)) { si(out, k, t); k++; }
+  }
+  // Ascending: the running list has no order (few entries: insertion sort).
+  for (let i = 1; i < k; i++) {
+    const v = gi(out, i);
+    let j = i - 1;
+    while (j >= 0 && gi(out, j) > v) { si(out, j + 1, gi(out, j)); j--; }
+    si(out, j + 1, v);
+  }
+  return k;
 }
 
 /**
@@ -243,17 +275,22 @@ export function engineRelease(e: usize, t: i32, next: i32): i32 {
  * outTask. Returns how many.
  */
 export function engineTimeKills(e: usize): i32 {
-  const dims = load<i32>(e, Engine.dims), n = load<i32>(e, Engine.tasks), now = load<f64>(e, Engine.now);
+  const dims = load<i32>(e, Engine.dims), now = load<f64>(e, Engine.now);
   const state = load<usize>(e, Engine.state), deadline = load<usize>(e, Engine.deadline), out = load<usize>(e, Engine.outTask);
+  store<i32>(e, 0, Engine.outCount);
+  // No running task's deadline is before minDeadline (a lower bound: releases leave it stale, never too high).
+  if (now < load<f64>(e, Engine.minDeadline)) return 0;
   bindMatcher(load<usize>(e, Engine.matcher));
-  let k = 0;
-  for (let t = 0; t < n; t++) {
-    if (gi(state, t) != EngineTaskState.running || !(now >= gf(deadline, t))) continue;
+  const k = runningWhere(e, out, -1, now, false);
+  for (let j = 0; j < k; j++) {
+    const t = gi(out, j);
     release(e, t, dims);
     si(state, t, EngineTaskState.killed);
-    si(out, k, t);
-    k++;
   }
+  let next = Infinity;
+  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount);
+  for (let j = 0; j < rc; j++) { const dl = gf(deadline, gi(list, j)); if (dl < next) next = dl; }
+  store<f64>(e, next, Engine.minDeadline);
   store<i32>(e, k, Engine.outCount);
   return k;
 }
@@ -265,17 +302,15 @@ export function engineTimeKills(e: usize): i32 {
  * outTask; returns how many.
  */
 export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
-  const dims = load<i32>(e, Engine.dims), n = load<i32>(e, Engine.tasks);
-  const state = load<usize>(e, Engine.state), node = load<usize>(e, Engine.node), out = load<usize>(e, Engine.outTask);
+  const dims = load<i32>(e, Engine.dims);
+  const state = load<usize>(e, Engine.state), out = load<usize>(e, Engine.outTask);
   bindMatcher(load<usize>(e, Engine.matcher));
-  let k = 0;
-  for (let t = 0; t < n; t++) {
-    if (gi(state, t) != EngineTaskState.running || gi(node, t) != nd) continue;
+  const k = runningWhere(e, out, nd, 0, true);
+  for (let j = 0; j < k; j++) {
+    const t = gi(out, j);
     release(e, t, dims);
     si(state, t, requeue != 0 ? EngineTaskState.waiting : EngineTaskState.failed);
     if (requeue != 0) insertWaiting(e, t);
-    si(out, k, t);
-    k++;
   }
   resetRow(nd);
   si(load<usize>(e, Engine.ringHead), nd, 0);

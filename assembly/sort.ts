@@ -74,6 +74,7 @@ function insertion(keys: usize, n: i32): void {
  * list already in a secondary order stays in it among equal keys.
  */
 export function radixSortPairs(keys: usize, vals: usize, tmpKeys: usize, tmpVals: usize, hist: usize, n: i32): void {
+  if (n < 64) { insertionPairs(keys, vals, n); return; }
   memory.fill(hist, 0, <usize>(PASSES * BINS) << 2);
   for (let i = 0; i < n; i++) {
     const k = load<u64>(keys + (<usize>i << 3));
@@ -113,5 +114,21 @@ export function radixSortPairs(keys: usize, vals: usize, tmpKeys: usize, tmpVals
   if (sk != keys) {
     memory.copy(keys, sk, <usize>n << 3);
     memory.copy(vals, sv, <usize>n << 2);
+  }
+}
+
+/** Stable insertion sort of (u64 key, i32 payload) pairs: few pairs cost less than clearing the histograms. */
+function insertionPairs(keys: usize, vals: usize, n: i32): void {
+  for (let i = 1; i < n; i++) {
+    const k = load<u64>(keys + (<usize>i << 3));
+    const v = load<i32>(vals + (<usize>i << 2));
+    let j = i - 1;
+    while (j >= 0 && load<u64>(keys + (<usize>j << 3)) > k) {
+      store<u64>(keys + (<usize>(j + 1) << 3), load<u64>(keys + (<usize>j << 3)));
+      store<i32>(vals + (<usize>(j + 1) << 2), load<i32>(vals + (<usize>j << 2)));
+      j--;
+    }
+    store<u64>(keys + (<usize>(j + 1) << 3), k);
+    store<i32>(vals + (<usize>(j + 1) << 2), v);
   }
 }

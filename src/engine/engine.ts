@@ -66,9 +66,12 @@ interface Cols {
   waitList: Int32Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
   gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
   res: Float64Array; matcherNode: Int32Array;
-  /** The Engine struct as i32 words (i32 fields at offset / 4). */
+  /** The Engine struct as i32 words (i32 fields at offset / 4) and as f64 words (f64 fields at offset / 8). */
   hdr: Int32Array;
+  hdrF64: Float64Array;
 }
+
+const F_NOW = ENGINE.offset.now >> 3;
 
 const W_WAITING = ENGINE.offset.waiting >> 2;
 const W_TASKS = ENGINE.offset.tasks >> 2;
@@ -120,7 +123,7 @@ export class Engine implements IptasEngine {
     const p = this.params;
     ENGINE.write(core.memory, this.e, {
       ...Object.fromEntries(Object.keys(ENGINE.fields).map((k) => [k, 0])) as Record<keyof typeof ENGINE.fields, number>,
-      dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha,
+      dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha, minDeadline: Infinity,
       priorityParams: core.alloc(PRIORITY_PARAMS.size), sHist: core.alloc(GINI.values.HIST_BYTES),
       sFail: core.alloc(ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8),
     });
@@ -163,7 +166,7 @@ export class Engine implements IptasEngine {
     return [
       ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
       ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
-      ['waitList', 4, true], ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false],
+      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false],
       ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false], ['outTask', 4, false], ['outNode', 4, false],
     ];
   }
@@ -198,6 +201,7 @@ export class Engine implements IptasEngine {
       outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
       res: c.f64(m.res, this.nodeCap * D), matcherNode: c.i32(m.node, this.nodeCap),
       hdr: c.i32(this.e, ENGINE.size >> 2),
+      hdrF64: c.f64(this.e, ENGINE.size >> 3),
     };
   }
 
@@ -487,9 +491,9 @@ export class Engine implements IptasEngine {
   runRound(now: number): RoundResult {
     checkNow(now, this.clock);
     this.clock = now;
-    this.set({ now });
-    const k = this.live().exports.engineRound(this.e);
     const c = this.cols;
+    c.hdrF64[F_NOW] = now;
+    const k = this.live().exports.engineRound(this.e);
     const placements = new Array<{ task: string; node: number }>(k);
     for (let j = 0; j < k; j++) placements[j] = { task: this.taskIds[c.outTask[j]!]!, node: c.outNode[j]! };
     this.tally.waiting -= k;
@@ -550,14 +554,14 @@ export class Engine implements IptasEngine {
       }
     }
     this.clock = now;
-    this.set({ now });
+    this.cols.hdrF64[F_NOW] = now;
     const ex = this.live().exports;
     for (const k of over) ex.engineRelease(this.e, this.taskIndex.get(k.task)!, S.killed);
     const n = ex.engineTimeKills(this.e);
     const out = this.cols.outTask;
     const byTime: Kill[] = [];
     for (let j = 0; j < n; j++) byTime.push({ task: this.taskIds[out[j]!]!, reason: 'time' });
-    const kills = [...over, ...byTime].sort((a, b) => this.taskIndex.get(a.task)! - this.taskIndex.get(b.task)!);
+    const kills = over.length === 0 ? byTime : [...over, ...byTime].sort((a, b) => this.taskIndex.get(a.task)! - this.taskIndex.get(b.task)!);
     this.tally.running -= kills.length;
     this.tally.killed += kills.length;
     return kills;

@@ -22,10 +22,14 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
 export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/systems/iptas/engine.ts).', {
   dims: 'i32', tasks: 'i32', taskCap: 'i32', users: 'i32', nodeCap: 'i32', ringCap: 'i32', gangs: 'i32', waiting: 'i32',
   now: 'f64', alphaPlusOne: 'f64',
+  /** A lower bound of the running tasks' deadlines: no time kill is due before it. */
+  minDeadline: 'f64',
   matcher: 'ptr', priorityParams: 'ptr',
   state: 'ptr', user: 'ptr', dataGB: 'ptr', request: 'ptr', demand: 'ptr', large: 'ptr', rounds: 'ptr', node: 'ptr',
   gang: 'ptr', start: 'ptr', t0: 'ptr', deadline: 'ptr',
   waitList: 'ptr',
+  /** The running tasks, in no order (runPos[t]: t's place in it), so scans touch only them. */
+  runList: 'ptr', runPos: 'ptr', runCount: 'i32',
   running: 'ptr', epsilon: 'ptr',
   ringBuf: 'ptr', ringHead: 'ptr', ringLen: 'ptr',
   gangFirst: 'ptr', gangSize: 'ptr', gangSeen: 'ptr',

@@ -16,7 +16,8 @@ import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedJob, type QueuedVectorJob, type Reservation, type RunningJob, type RunningVectorJob } from './baselines.ts';
 import type { IptasEngine } from './engine-api.ts';
 import type { IptasParams } from './params.ts';
-import { ReferenceEngine } from './reference-engine.ts';
+import { Engine } from '../../engine/engine.ts';
+import type { ReferenceEngine } from './reference-engine.ts';
 
 /** A job of the log. Times in seconds. */
 export interface TraceJob {
@@ -59,8 +60,9 @@ export interface ScheduleOptions {
   /** IPTAS parameters (`dims` is forced to the capacity's dimension count). */
   params?: IptasParams;
   /**
-   * Makes the IPTAS engine from the resolved parameters (`dims` set). Default: a
-   * {@link ReferenceEngine}. Any {@link IptasEngine} works (e.g. a WebAssembly engine).
+   * Makes the IPTAS engine from the resolved parameters (`dims` set). Default:
+   * the WebAssembly {@link Engine}. Any {@link IptasEngine} works (e.g. the
+   * plain-TypeScript {@link ReferenceEngine}, the oracle).
    */
   engine?: (params: IptasParams) => IptasEngine;
   /**
@@ -264,7 +266,7 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
     return lo;
   };
   // IPTAS state
-  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new ReferenceEngine(p));
+  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p));
   const engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: D }) : undefined;
   if (engine) for (let k = 0; k < nodes; k++) engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
   const taskIds: string[][] = [];
