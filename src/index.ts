@@ -26,6 +26,21 @@ export {
 export { LinearFirstFit } from './reference/firstfit.ts';
 export { Rng } from './rng.ts';
 
+// The embeddable IPTAS engine (WebAssembly), its plain-TypeScript reference, JSON commands, and job-log scheduling.
+export { Engine, type EngineOptions } from './engine/engine.ts';
+export { ReferenceEngine } from './systems/iptas/reference-engine.ts';
+export type {
+  TaskInput, GangInput, NodeInput, NodeUpdate, RoundResult, Kill, HealthResult, TaskView, TaskState, LengthClass,
+  Explanation, Reason, Counts, EngineDump, Placement as EnginePlacement,
+} from './systems/iptas/reference-engine.ts';
+export type { IptasEngine } from './systems/iptas/engine-api.ts';
+export { resolveIptasParams, type IptasParams, type ResolvedIptasParams, type DownNodePolicy } from './systems/iptas/params.ts';
+export { applyCommand, applyCommandLine, validateCommand, IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandResult, type CommandError, type CommandSuccess, type CommandFailure, type CommandResultOf } from './systems/iptas/commands.ts';
+export type * from './systems/iptas/command-schema.ts';
+export { scheduleJobs, jobsFromSwf, metricsOf, type TraceJob, type Algorithm, type ScheduleOptions, type ScheduleMetrics, type ScheduleResult } from './systems/iptas/schedule-trace.ts';
+export { scheduleLog, ALGORITHMS, type ScheduleLogOptions, type ScheduleLogReport, type ScheduleRun, type ScheduleSeries, type LogFacts, type LogFormat } from './systems/iptas/schedule-log.ts';
+export type { Reservation } from './systems/iptas/baselines.ts';
+
 // GiantVM trace replay: public replay and sweep API, their types, the worker pool they can share.
 export { replay } from './systems/giantvm/replay-api.ts';
 export { sweep } from './systems/giantvm/sweep-api.ts';

@@ -13,7 +13,9 @@
  *   memory (`toShared`), option value checks (`parseRange`…);
  * - the WebAssembly boundary: `Core` (one instance, its memory and arena; kernel
  *   objects of one engine share one through their `{ core }` option), `Views`,
- *   and the layout descriptions (`struct`, `enumeration`, `constants`).
+ *   and the layout descriptions (`struct`, `enumeration`, `constants`);
+ * - the batch-scheduling baselines of the IPTAS comparison: one FCFS or EASY
+ *   pass (`fcfsPass`, `easyPass`, their vector forms over a `NodePool`).
  *
  * docs/architecture.md describes the layers.
  *
@@ -49,3 +51,9 @@ export { WorkerPool, type WorkerPoolOptions } from './runner/pool.ts';
 export { errorOutcome, taskError, type Job, type JobHandler, type JobMessage, type JobOutcome, type ErrorOutcome } from './runner/job.ts';
 export { toShared, shareTyped } from './runner/share.ts';
 export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';
+
+// The batch-scheduling baselines the IPTAS engine is judged against (one pass each).
+export {
+  fcfsPass, easyPass, fcfsVectorPass, easyVectorPass, NodePool,
+  type QueuedJob, type RunningJob, type Pass, type QueuedVectorJob, type RunningVectorJob, type VectorPass,
+} from './systems/iptas/baselines.ts';
