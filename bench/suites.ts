@@ -4,10 +4,12 @@ import { kernelSuite } from './kernels.ts';
 import { sweepSuite } from './sweep.ts';
 import { ioSuite } from './io.ts';
 import { replaySuite } from './replay.ts';
+import { engineSuite } from './engine.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
   kernels: kernelSuite,
   sweep: sweepSuite,
   io: ioSuite,
+  engine: engineSuite,
 };
