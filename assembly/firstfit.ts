@@ -109,11 +109,25 @@ function update(p: i32): void {
 function search(v: i32, dem: usize, large: bool): i32 {
   if (!fits(v, dem)) return -1;
   if (v >= SIZE) return v - SIZE;
-  if (MEMO != 0 && knownMiss(v, dem)) return -1;
   const first = large ? 2 * v + 1 : 2 * v;
   const r = search(first, dem, large);
   if (r >= 0) return r;
-  const r2 = search(first ^ 1, dem, large);
+  return search(first ^ 1, dem, large);
+}
+
+/**
+ * search with the miss memo (an engine round): the same result, subtrees
+ * known to fail skipped, new misses recorded. A function of its own so the
+ * matcher's plain search pays nothing for it.
+ */
+function searchMemo(v: i32, dem: usize, large: bool): i32 {
+  if (!fits(v, dem)) return -1;
+  if (v >= SIZE) return v - SIZE;
+  if (knownMiss(v, dem)) return -1;
+  const first = large ? 2 * v + 1 : 2 * v;
+  const r = searchMemo(first, dem, large);
+  if (r >= 0) return r;
+  const r2 = searchMemo(first ^ 1, dem, large);
   // Every dimension fits somewhere below v, yet no node fits all: remember it.
   if (r2 < 0 && MEMO_RECORD) memory.copy(f64at(MEMO, v * D), dem, <usize>D << 3);
   return r2;
@@ -140,7 +154,7 @@ export function recordMisses(on: bool): void {
 
 /** The node sorted first-fit picks for dem (f64[D]), without taking it; −1 when none fits. */
 export function pickNode(dem: usize, large: bool): i32 {
-  const p = search(1, dem, large);
+  const p = MEMO != 0 ? searchMemo(1, dem, large) : search(1, dem, large);
   return p < 0 ? -1 : load<i32>(NODE + (<usize>p << 2));
 }
 
