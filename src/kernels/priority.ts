@@ -110,16 +110,22 @@ export class PriorityTable {
       dataGB: c.f64(p.dataGB, capacity), user: c.i32(p.user, capacity), rounds: c.i32(p.rounds, capacity),
       running: c.i32(p.running, users), results: [c.f64(p.out[0], capacity), c.f64(p.out[1], capacity)],
     }));
+    // In its own core nothing is allocated after this, so the views never move: plain fields, no check
+    // per access. In a shared core other objects may grow the memory: accessors that re-view.
+    for (const k of ['dataGB', 'user', 'rounds', 'running'] as const) {
+      if (options.core === undefined) Object.defineProperty(this, k, { value: this.views.get()[k], enumerable: true });
+      else Object.defineProperty(this, k, { get: () => this.views.get()[k], enumerable: true });
+    }
   }
 
   /** Declared data volume K of each task row, GB (a view into WebAssembly memory). */
-  get dataGB(): Float64Array { return this.views.get().dataGB; }
+  declare readonly dataGB: Float64Array;
   /** Dense user id of each task row (a view). */
-  get user(): Int32Array { return this.views.get().user; }
+  declare readonly user: Int32Array;
   /** Rounds each task row has waited (a view). */
-  get rounds(): Int32Array { return this.views.get().rounds; }
+  declare readonly rounds: Int32Array;
   /** Running-task count of each user (a view). */
-  get running(): Int32Array { return this.views.get().running; }
+  declare readonly running: Int32Array;
 
   /** Result of the last successful recompute, a view: copy it if you keep it past the next recompute. */
   get priority(): Float64Array {
