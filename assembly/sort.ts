@@ -15,8 +15,8 @@ const BITS: u64 = <u64>Gini.RADIX_BITS;
 const BINS: i32 = 1 << Gini.RADIX_BITS;
 const PASSES: i32 = Gini.RADIX_PASSES;
 
-export function radixSortF64(keys: usize, tmp: usize, hist: usize, n: i32): void {
-  if (n < 64) { insertion(keys, n); return; }
+/** Fills the digit histograms of n u64 keys, one block of BINS counts per pass. */
+function countDigits(keys: usize, hist: usize, n: i32): void {
   memory.fill(hist, 0, <usize>(PASSES * BINS) << 2);
   for (let i = 0; i < n; i++) {
     let k = load<u64>(keys + (<usize>i << 3));
@@ -25,23 +25,34 @@ export function radixSortF64(keys: usize, tmp: usize, hist: usize, n: i32): void
       store<u32>(h, load<u32>(h) + 1);
     }
   }
+}
+
+/**
+ * Turns pass p's counts into start offsets; false when every key has the same
+ * digit in this pass (the pass would only copy: skip it).
+ */
+function startOffsets(base: usize, n: i32): bool {
+  for (let b = 0; b < BINS; b++) {
+    const c = load<u32>(base + (<usize>b << 2));
+    if (c != 0) { if (c == <u32>n) return false; break; }
+  }
+  let sum: u32 = 0;
+  for (let b = 0; b < BINS; b++) {
+    const a = base + (<usize>b << 2);
+    const c = load<u32>(a);
+    store<u32>(a, sum);
+    sum += c;
+  }
+  return true;
+}
+
+export function radixSortF64(keys: usize, tmp: usize, hist: usize, n: i32): void {
+  if (n < 64) { insertion(keys, n); return; }
+  countDigits(keys, hist, n);
   let src = keys, dst = tmp;
   for (let p = 0; p < PASSES; p++) {
     const base = hist + (<usize>(p * BINS) << 2);
-    // Skip a pass in which every key has the same digit: it would only copy.
-    let skip = false;
-    for (let b = 0; b < BINS; b++) {
-      const c = load<u32>(base + (<usize>b << 2));
-      if (c != 0) { skip = c == <u32>n; break; }
-    }
-    if (skip) continue;
-    let sum: u32 = 0;
-    for (let b = 0; b < BINS; b++) {
-      const a = base + (<usize>b << 2);
-      const c = load<u32>(a);
-      store<u32>(a, sum);
-      sum += c;
-    }
+    if (!startOffsets(base, n)) continue;
     const shift = <u64>p * BITS;
     for (let i = 0; i < n; i++) {
       const k = load<u64>(src + (<usize>i << 3));
@@ -75,30 +86,11 @@ function insertion(keys: usize, n: i32): void {
  */
 export function radixSortPairs(keys: usize, vals: usize, tmpKeys: usize, tmpVals: usize, hist: usize, n: i32): void {
   if (n < 64) { insertionPairs(keys, vals, n); return; }
-  memory.fill(hist, 0, <usize>(PASSES * BINS) << 2);
-  for (let i = 0; i < n; i++) {
-    const k = load<u64>(keys + (<usize>i << 3));
-    for (let p = 0; p < PASSES; p++) {
-      const h = hist + ((<usize>(p * BINS) + <usize>((k >> (<u64>p * BITS)) & <u64>(BINS - 1))) << 2);
-      store<u32>(h, load<u32>(h) + 1);
-    }
-  }
+  countDigits(keys, hist, n);
   let sk = keys, sv = vals, dk = tmpKeys, dv = tmpVals;
   for (let p = 0; p < PASSES; p++) {
     const base = hist + (<usize>(p * BINS) << 2);
-    let skip = false;
-    for (let b = 0; b < BINS; b++) {
-      const c = load<u32>(base + (<usize>b << 2));
-      if (c != 0) { skip = c == <u32>n; break; }
-    }
-    if (skip) continue;
-    let sum: u32 = 0;
-    for (let b = 0; b < BINS; b++) {
-      const a = base + (<usize>b << 2);
-      const c = load<u32>(a);
-      store<u32>(a, sum);
-      sum += c;
-    }
+    if (!startOffsets(base, n)) continue;
     const shift = <u64>p * BITS;
     for (let i = 0; i < n; i++) {
       const k = load<u64>(sk + (<usize>i << 3));
