@@ -180,7 +180,11 @@ export class Engine implements IptasEngine {
     const core = this.live();
     const next: Partial<Record<keyof typeof ENGINE.offset, number>> = {};
     for (const [field, bytes, copy] of group) {
-      const to = core.alloc(Math.max(rows, 1) * bytes);
+      const size = Math.max(rows, 1) * bytes;
+      const to = core.alloc(size);
+      // Touch the new pages now (fresh WebAssembly memory is committed on first write):
+      // the page faults belong to this reservation, not to the next round's latency.
+      core.u8(to, size).fill(0);
       if (copy && keep > 0) core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
       next[field] = to;
     }
