@@ -266,7 +266,8 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
     return lo;
   };
   // IPTAS state
-  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p));
+  // The default engine reserves a row per task of the log up front (no growth while it runs).
+  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p, { taskCapacity: Math.max(1, jobs.reduce((s, j) => s + j.procs, 0)), nodeCapacity: nodes }));
   const engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: D }) : undefined;
   if (engine) for (let k = 0; k < nodes; k++) engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
   const taskIds: string[][] = [];
