@@ -8,9 +8,9 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
     projects: [
       { extends: true, test: { name: 'release', include: ['test/**/*.test.ts'] } },
-      // The kernel differential tests again against the debug build (asserts on): --noAssert
-      // removes assert() from release, so both builds must agree with the reference.
-      { extends: true, test: { name: 'debug', include: ['test/kernels/**/*.test.ts'], env: { FAIRFIT_WASM: 'debug' } } },
+      // The kernel and engine differential tests again against the debug build (asserts on):
+      // --noAssert removes assert() from release, so both builds must agree with the reference.
+      { extends: true, test: { name: 'debug', include: ['test/kernels/**/*.test.ts', 'test/engine/engine-equals-reference.test.ts'], env: { FAIRFIT_WASM: 'debug' } } },
     ],
   },
 });
