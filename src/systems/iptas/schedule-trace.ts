@@ -232,132 +232,184 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   const nodes = optInt(options.nodes, 'nodes', NaN);
   const capVector = vectorCapacity(options.nodeCapacity);
   const perNode = capVector ? capVector[0]! : optInt(options.nodeCapacity, 'nodeCapacity', 1);
-  const capacity = capVector ?? [perNode];
-  const D = capacity.length;
   const secondsPerGB = checkNonNegative(options.secondsPerGB ?? 60, 'options.secondsPerGB', undefined, true);
   const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
   if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasEngine, got ${String(options.engine)}`, { field: 'options.engine' });
-  const N = nodes * perNode;
-  checkJobs(jobs, N, capVector, nodes);
-  const n = jobs.length;
-  const bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
-  const start = new Float64Array(n).fill(NaN);
-  const end = new Float64Array(n).fill(NaN);
-  const killed = new Uint8Array(n);
-  const heap = new EndHeap();
-  const reservations: (Reservation & { at: number })[] | undefined = options.recordReservations ? [] : undefined;
-  let rounds = 0;
+  checkJobs(jobs, nodes * perNode, capVector, nodes);
+  const run = new Simulation(jobs, algorithm, nodes, perNode, capVector, secondsPerGB, options);
+  run.run();
+  return run.result(tau);
+}
 
+/** The state of one {@link scheduleJobs} run: the clock's events, and the scheduler's (engine, or queue and pool). */
+class Simulation {
+  private readonly n: number;
+  private readonly D: number;
+  private readonly N: number;
+  private readonly bySubmit: number[];
+  private readonly start: Float64Array;
+  private readonly end: Float64Array;
+  private readonly killed: Uint8Array;
+  private readonly heap = new EndHeap();
+  private readonly reservations: (Reservation & { at: number })[] | undefined;
+  private rounds = 0;
   // FCFS / EASY state: a processor count (scalar capacity), or node residuals (vector capacity)
-  let free = N;
-  let queue: QueuedVectorJob[] = [];
-  const running = new Map<number, RunningVectorJob>();
-  const pool = capVector ? new NodePool(nodes, capVector) : undefined;
-  // vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end
-  const runSorted: RunningVectorJob[] = [];
-  const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
-  const position = (r: RunningVectorJob): number => {
-    let lo = 0, hi = runSorted.length;
+  private free: number;
+  private queue: QueuedVectorJob[] = [];
+  private readonly running = new Map<number, RunningVectorJob>();
+  private readonly pool: NodePool | undefined;
+  /** Vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end. */
+  private readonly runSorted: RunningVectorJob[] = [];
+  // IPTAS state
+  private readonly engine: IptasEngine | undefined;
+  private readonly taskIds: string[][] = [];
+
+  constructor(
+    private readonly jobs: readonly TraceJob[], private readonly algorithm: Algorithm, nodes: number, perNode: number,
+    capVector: number[] | undefined, private readonly secondsPerGB: number, options: ScheduleOptions,
+  ) {
+    const n = jobs.length;
+    this.n = n;
+    this.D = (capVector ?? [perNode]).length;
+    this.N = nodes * perNode;
+    this.free = this.N;
+    this.bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
+    this.start = new Float64Array(n).fill(NaN);
+    this.end = new Float64Array(n).fill(NaN);
+    this.killed = new Uint8Array(n);
+    this.reservations = options.recordReservations ? [] : undefined;
+    this.pool = capVector ? new NodePool(nodes, capVector) : undefined;
+    // The default engine reserves a row per task of the log up front (no growth while it runs).
+    const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p, { taskCapacity: Math.max(1, jobs.reduce((s, j) => s + j.procs, 0)), nodeCapacity: nodes }));
+    this.engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: this.D }) : undefined;
+    if (this.engine) for (let k = 0; k < nodes; k++) this.engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
+  }
+
+  /** Where r goes in runSorted (binary search by requested end, then index). */
+  private position(r: RunningVectorJob): number {
+    const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
+    let lo = 0, hi = this.runSorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (byEnd(runSorted[mid]!, r) < 0) lo = mid + 1;
+      if (byEnd(this.runSorted[mid]!, r) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
-  };
-  // IPTAS state
-  // The default engine reserves a row per task of the log up front (no growth while it runs).
-  const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p, { taskCapacity: Math.max(1, jobs.reduce((s, j) => s + j.procs, 0)), nodeCapacity: nodes }));
-  const engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: D }) : undefined;
-  if (engine) for (let k = 0; k < nodes; k++) engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
-  const taskIds: string[][] = [];
-
-  const startJob = (i: number, t: number, limit: number, deadline = t + limit): void => {
-    const j = jobs[i]!;
-    start[i] = t;
-    const kill = j.runTime > limit;
-    killed[i] = kill ? 1 : 0;
-    end[i] = kill ? deadline : t + j.runTime;
-    heap.push(end[i]!, i);
-  };
-
-  let ptr = 0;
-  while (ptr < n || heap.size > 0) {
-    const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
-    do {
-      const ended: number[] = [];
-      while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
-      ended.sort((a, b) => a - b);
-      const killedNow = new Set<string>();
-      for (const i of ended) {
-        free += jobs[i]!.procs;
-        const r = running.get(i);
-        if (r && pool) {
-          pool.give(r.demand, r.nodes);
-          runSorted.splice(position(r), 1);
-        }
-        running.delete(i);
-        if (!engine) continue;
-        if (killed[i]) for (const id of taskIds[i]!) killedNow.add(id);
-        else for (const id of taskIds[i]!) engine.complete(id, { status: 'ok', actualTime: jobs[i]!.runTime });
-      }
-      if (engine) {
-        const kills = engine.checkLimits(t);
-        if (kills.length !== killedNow.size || kills.some((k) => !killedNow.has(k.task))) {
-          throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
-        }
-      }
-      while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) {
-        const i = bySubmit[ptr++]!;
-        const j = jobs[i]!;
-        if (engine) {
-          const spec = { id: `j${i}`, user: String(j.user), demand: demandOf(j, D), dataGB: j.dataGB ?? j.requestedTime / secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
-          taskIds[i] = j.procs === 1 ? [engine.submit(spec)] : engine.submitGang({ ...spec, procs: j.procs });
-        } else queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime, demand: demandOf(j, D) });
-      }
-      if (engine) {
-        const r = engine.runRound(t);
-        rounds++;
-        const touched = new Set<number>();
-        const started = new Set<number>();
-        for (const p of r.placements) {
-          touched.add(p.node);
-          started.add(Number(p.task.slice(1).split('#')[0]));
-        }
-        for (const node of touched) engine.drainDispatch(node);
-        for (const i of [...started].sort((a, b) => a - b)) {
-          const v = engine.taskView(taskIds[i]![0]!);
-          startJob(i, t, v.t0, v.deadline);
-          free -= jobs[i]!.procs;
-        }
-      } else if (pool) {
-        const pass = algorithm === 'fcfs' ? fcfsVectorPass(queue, pool) : easyVectorPass(queue, pool, runSorted, t, { runningSorted: true, reservation: reservations !== undefined });
-        if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
-        const s = new Set<number>();
-        for (const { index: i, nodes: at } of pass.start) {
-          s.add(i);
-          startJob(i, t, jobs[i]!.requestedTime);
-          free -= jobs[i]!.procs;
-          const rj = { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, D), nodes: at };
-          running.set(i, rj);
-          runSorted.splice(position(rj), 0, rj);
-        }
-        if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
-      } else {
-        const pass = algorithm === 'fcfs' ? fcfsPass(queue, free) : easyPass(queue, free, [...running.values()], t);
-        if (reservations && pass.reservation) reservations.push({ ...pass.reservation, at: t });
-        const s = new Set(pass.start);
-        for (const i of pass.start) {
-          startJob(i, t, jobs[i]!.requestedTime);
-          free -= jobs[i]!.procs;
-          running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: [], nodes: [] });
-        }
-        if (s.size > 0) queue = queue.filter((q) => !s.has(q.index));
-      }
-    } while (heap.size > 0 && heap.peekTime() === t);
   }
-  if (engine && engine.counts().waiting > 0) throw new Error('scheduleJobs: internal error, tasks left waiting with nothing running');
-  return { algorithm, processors: N, start, end, killed, metrics: metricsOf(jobs, start, end, killed, N, tau), rounds, ...(reservations ? { reservations } : {}) };
+
+  private startJob(i: number, t: number, limit: number, deadline = t + limit): void {
+    const j = this.jobs[i]!;
+    this.start[i] = t;
+    const kill = j.runTime > limit;
+    this.killed[i] = kill ? 1 : 0;
+    this.end[i] = kill ? deadline : t + j.runTime;
+    this.heap.push(this.end[i]!, i);
+    this.free -= j.procs;
+  }
+
+  /** Every event time in order: ends, submissions, one pass; again at the same instant while jobs end then. */
+  run(): void {
+    const { jobs, bySubmit, heap, n } = this;
+    let ptr = 0;
+    while (ptr < n || heap.size > 0) {
+      const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
+      do {
+        this.endJobs(t);
+        while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) this.submitJob(bySubmit[ptr++]!);
+        if (this.engine) this.iptasRound(this.engine, t);
+        else if (this.pool) this.vectorPass(this.pool, t);
+        else this.scalarPass(t);
+      } while (heap.size > 0 && heap.peekTime() === t);
+    }
+    if (this.engine && this.engine.counts().waiting > 0) throw new Error('scheduleJobs: internal error, tasks left waiting with nothing running');
+  }
+
+  /** The jobs that end at t: resources back; the engine told of finishes (kills it finds itself, checked). */
+  private endJobs(t: number): void {
+    const { jobs, heap, engine } = this;
+    const ended: number[] = [];
+    while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
+    ended.sort((a, b) => a - b);
+    const killedNow = new Set<string>();
+    for (const i of ended) {
+      this.free += jobs[i]!.procs;
+      const r = this.running.get(i);
+      if (r && this.pool) {
+        this.pool.give(r.demand, r.nodes);
+        this.runSorted.splice(this.position(r), 1);
+      }
+      this.running.delete(i);
+      if (!engine) continue;
+      if (this.killed[i]) for (const id of this.taskIds[i]!) killedNow.add(id);
+      else for (const id of this.taskIds[i]!) engine.complete(id, { status: 'ok', actualTime: jobs[i]!.runTime });
+    }
+    if (engine) {
+      const kills = engine.checkLimits(t);
+      if (kills.length !== killedNow.size || kills.some((k) => !killedNow.has(k.task))) {
+        throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
+      }
+    }
+  }
+
+  /** Job i arrives: submitted to the engine (a task, or a gang of procs tasks), or queued. */
+  private submitJob(i: number): void {
+    const j = this.jobs[i]!;
+    if (this.engine) {
+      const spec = { id: `j${i}`, user: String(j.user), demand: demandOf(j, this.D), dataGB: j.dataGB ?? j.requestedTime / this.secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
+      this.taskIds[i] = j.procs === 1 ? [this.engine.submit(spec)] : this.engine.submitGang({ ...spec, procs: j.procs });
+    } else this.queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime, demand: demandOf(j, this.D) });
+  }
+
+  /** One IPTAS round at t: the jobs whose tasks were placed start, with the engine's T0 and deadline. */
+  private iptasRound(engine: IptasEngine, t: number): void {
+    const r = engine.runRound(t);
+    this.rounds++;
+    const touched = new Set<number>();
+    const started = new Set<number>();
+    for (const p of r.placements) {
+      touched.add(p.node);
+      started.add(Number(p.task.slice(1).split('#')[0]));
+    }
+    for (const node of touched) engine.drainDispatch(node);
+    for (const i of [...started].sort((a, b) => a - b)) {
+      const v = engine.taskView(this.taskIds[i]![0]!);
+      this.startJob(i, t, v.t0, v.deadline);
+    }
+  }
+
+  /** One FCFS or EASY pass on per-node residuals (vector capacity). */
+  private vectorPass(pool: NodePool, t: number): void {
+    const { jobs } = this;
+    const pass = this.algorithm === 'fcfs' ? fcfsVectorPass(this.queue, pool) : easyVectorPass(this.queue, pool, this.runSorted, t, { runningSorted: true, reservation: this.reservations !== undefined });
+    if (this.reservations && pass.reservation) this.reservations.push({ ...pass.reservation, at: t });
+    const s = new Set<number>();
+    for (const { index: i, nodes: at } of pass.start) {
+      s.add(i);
+      this.startJob(i, t, jobs[i]!.requestedTime);
+      const rj = { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, this.D), nodes: at };
+      this.running.set(i, rj);
+      this.runSorted.splice(this.position(rj), 0, rj);
+    }
+    if (s.size > 0) this.queue = this.queue.filter((q) => !s.has(q.index));
+  }
+
+  /** One FCFS or EASY pass on a processor count (scalar capacity). */
+  private scalarPass(t: number): void {
+    const { jobs } = this;
+    const pass = this.algorithm === 'fcfs' ? fcfsPass(this.queue, this.free) : easyPass(this.queue, this.free, [...this.running.values()], t);
+    if (this.reservations && pass.reservation) this.reservations.push({ ...pass.reservation, at: t });
+    const s = new Set(pass.start);
+    for (const i of pass.start) {
+      this.startJob(i, t, jobs[i]!.requestedTime);
+      this.running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: [], nodes: [] });
+    }
+    if (s.size > 0) this.queue = this.queue.filter((q) => !s.has(q.index));
+  }
+
+  result(tau: number): ScheduleResult {
+    const { algorithm, N, start, end, killed, rounds, reservations } = this;
+    return { algorithm, processors: N, start, end, killed, metrics: metricsOf(this.jobs, start, end, killed, N, tau), rounds, ...(reservations ? { reservations } : {}) };
+  }
 }
 
 /** The metrics of a finished schedule (see {@link ScheduleMetrics}). */
