@@ -56,6 +56,15 @@ export namespace Gini {
   export const COL_BLOCK: i32 = 8;
 }
 
+/** State of the seeded PRNG (src/rng.ts): xoshiro128** words. */
+export namespace RngState {
+  export const a: usize = 0; // u32
+  export const b: usize = 4; // u32
+  export const c: usize = 8; // u32
+  export const d: usize = 12; // u32
+  export const SIZE: usize = 16; // bytes
+}
+
 /** A call of the CSV line scanner: input, spec, columns; results written on return (src/io/csv/wasm-line-scanner.ts). */
 export namespace CsvScan {
   export const buf: usize = 0; // usize

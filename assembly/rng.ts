@@ -1,7 +1,9 @@
 // fairfit's seeded PRNG: xoshiro128** seeded by splitmix32. Mirrors src/rng.ts
 // bit for bit (test/kernels/rng.test.ts), so the reference replay and the
 // WebAssembly replay draw the same numbers. State lives in an Rng object the
-// caller places in its own memory region (4 × u32 at `state`).
+// caller places in its own memory region (an RngState struct at `state`,
+// assembly/layouts.ts).
+import { RngState } from './layouts';
 
 // @ts-ignore: decorator
 @inline function rotl(x: u32, k: u32): u32 { return (x << k) | (x >> (32 - k)); }
@@ -14,18 +16,18 @@ export function rngSeed(state: usize, seed: u32): void {
     let z = s;
     z = (z ^ (z >> 16)) * 0x85ebca6b;
     z = (z ^ (z >> 13)) * 0xc2b2ae35;
-    store<u32>(state + (<usize>i << 2), z ^ (z >> 16));
+    store<u32>(state + (<usize>i << 2), z ^ (z >> 16)); // words a, b, c, d in order
   }
-  if ((load<u32>(state) | load<u32>(state, 4) | load<u32>(state, 8) | load<u32>(state, 12)) == 0) store<u32>(state, 1);
+  if ((load<u32>(state, RngState.a) | load<u32>(state, RngState.b) | load<u32>(state, RngState.c) | load<u32>(state, RngState.d)) == 0) store<u32>(state, 1, RngState.a);
 }
 
 /** Next uniform u32. */
 export function rngNextU32(state: usize): u32 {
-  let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
+  let a = load<u32>(state, RngState.a), b = load<u32>(state, RngState.b), c = load<u32>(state, RngState.c), d = load<u32>(state, RngState.d);
   const result = rotl(b * 5, 7) * 9;
   const t = b << 9;
   c ^= a; d ^= b; b ^= c; a ^= d; c ^= t; d = rotl(d, 11);
-  store<u32>(state, a); store<u32>(state, b, 4); store<u32>(state, c, 8); store<u32>(state, d, 12);
+  store<u32>(state, a, RngState.a); store<u32>(state, b, RngState.b); store<u32>(state, c, RngState.c); store<u32>(state, d, RngState.d);
   return result;
 }
 

@@ -75,3 +75,6 @@ export const CSV_STATUS = constants('CsvStatus', 'Return values of csvParse.', {
   /** The line at `stop` needs TypeScript's LineParser. */
   LINE_FOR_TYPESCRIPT: 2,
 });
+
+/** The PRNG's state (xoshiro128**, mirrored by src/rng.ts): four u32 words. */
+export const RNG_STATE = struct('RngState', 'State of the seeded PRNG (src/rng.ts): xoshiro128** words.', { a: 'u32', b: 'u32', c: 'u32', d: 'u32' });

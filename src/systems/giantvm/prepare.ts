@@ -14,6 +14,7 @@ import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
+import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
 
 /** Cells `[first, first + count)`. */
@@ -150,7 +151,7 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
 function drawMachines(seed: number, count: number, machines: number): Int32Array {
   const draw = new Int32Array(count);
   withScratch((core) => {
-    const state = core.alloc(16), out = core.alloc(count * 8);
+    const state = core.alloc(RNG_STATE.size), out = core.alloc(count * 8);
     core.exports.rngFill(seed >>> 0, count, state, out);
     floorScaled(core.f64(out, count), machines, draw);
   });
