@@ -121,8 +121,8 @@ export class Engine implements IptasEngine {
     this.core = core;
     this.e = core.alloc(ENGINE.size);
     const p = this.params;
-    ENGINE.write(core.memory, this.e, {
-      ...Object.fromEntries(Object.keys(ENGINE.fields).map((k) => [k, 0])) as Record<keyof typeof ENGINE.fields, number>,
+    // A fresh core's arena is zero: only the fields that start non-zero are written.
+    ENGINE.update(core.memory, this.e, {
       dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha, minDeadline: Infinity,
       priorityParams: core.alloc(PRIORITY_PARAMS.size), sHist: core.alloc(GINI.values.HIST_BYTES),
       sFail: core.alloc(ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8),
@@ -152,13 +152,7 @@ export class Engine implements IptasEngine {
   }
 
   private set(values: Partial<Record<keyof typeof ENGINE.offset, number>>): void {
-    const view = new DataView(this.live().memory.buffer, this.e, ENGINE.size);
-    for (const [k, v] of Object.entries(values) as [keyof typeof ENGINE.offset, number][]) {
-      const type = ENGINE.fields[k];
-      if (type === 'f64') view.setFloat64(ENGINE.offset[k], v, true);
-      else if (type === 'i32') view.setInt32(ENGINE.offset[k], v, true);
-      else view.setUint32(ENGINE.offset[k], v, true);
-    }
+    ENGINE.update(this.live().memory, this.e, values);
   }
 
   private taskGroup(): Group {
@@ -542,7 +536,7 @@ export class Engine implements IptasEngine {
   checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
     checkNow(now, this.clock);
     const c = this.cols;
-    const over: Kill[] = [];
+    const over: [number, Kill][] = []; // (task index, kill): kills come back in submission order
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
       const checked: [number, Float64Array][] = [];
@@ -553,19 +547,20 @@ export class Engine implements IptasEngine {
       }
       for (const [t, u] of checked) {
         for (let d = 0; d < this.dims; d++) {
-          if (u[d]! > c.demand[t * this.dims + d]!) { over.push({ task: this.taskIds[t]!, reason: 'usage', dimension: d }); break; }
+          if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, { task: this.taskIds[t]!, reason: 'usage', dimension: d }]); break; }
         }
       }
     }
     this.clock = now;
     this.cols.hdrF64[F_NOW] = now;
     const ex = this.live().exports;
-    for (const k of over) ex.engineRelease(this.e, this.taskIndex.get(k.task)!, S.killed);
+    for (const [t] of over) ex.engineRelease(this.e, t, S.killed);
     const n = ex.engineTimeKills(this.e);
     const out = this.cols.outTask;
-    const byTime: Kill[] = [];
-    for (let j = 0; j < n; j++) byTime.push({ task: this.taskIds[out[j]!]!, reason: 'time' });
-    const kills = over.length === 0 ? byTime : [...over, ...byTime].sort((a, b) => this.taskIndex.get(a.task)! - this.taskIndex.get(b.task)!);
+    const all: [number, Kill][] = over;
+    for (let j = 0; j < n; j++) all.push([out[j]!, { task: this.taskIds[out[j]!]!, reason: 'time' }]);
+    if (over.length > 0) all.sort((a, b) => a[0] - b[0]);
+    const kills = all.map(([, k]) => k);
     this.tally.running -= kills.length;
     this.tally.killed += kills.length;
     return kills;

@@ -38,6 +38,8 @@ export interface StructLayout<F extends Record<string, FieldType>> {
   readonly size: number;
   /** Writes every field (all of them: a missing one is a type error) at `ptr`. */
   write(memory: WebAssembly.Memory, ptr: number, values: StructValues<F>): void;
+  /** Writes the given fields at `ptr`, leaving the others as they are. */
+  update(memory: WebAssembly.Memory, ptr: number, values: Partial<StructValues<F>>): void;
   /** Reads every field at `ptr`. */
   read(memory: WebAssembly.Memory, ptr: number): StructValues<F>;
   /** Reads one field at `ptr`. */
@@ -64,17 +66,23 @@ export function struct<const F extends Record<string, FieldType>>(name: string, 
       default: return view.getUint32(o, true);
     }
   };
+  const set = (view: DataView, field: keyof F & string, v: number): void => {
+    const o = offset[field];
+    switch (fields[field] as FieldType) {
+      case 'f64': view.setFloat64(o, v, true); break;
+      case 'i32': view.setInt32(o, v, true); break;
+      default: view.setUint32(o, v, true);
+    }
+  };
   return {
     kind: 'struct', name, doc, fields, offset, size,
     write(memory, ptr, values) {
       const view = new DataView(memory.buffer, ptr, size);
-      for (const [field, type] of entries) {
-        const v = values[field];
-        const o = offset[field];
-        if (type === 'f64') view.setFloat64(o, v, true);
-        else if (type === 'i32') view.setInt32(o, v, true);
-        else view.setUint32(o, v, true);
-      }
+      for (const [field] of entries) set(view, field, values[field]);
+    },
+    update(memory, ptr, values) {
+      const view = new DataView(memory.buffer, ptr, size);
+      for (const [field, v] of Object.entries(values) as [keyof F & string, number][]) set(view, field, v);
     },
     read(memory, ptr) {
       const view = new DataView(memory.buffer, ptr, size);

@@ -21,8 +21,8 @@ const hashes = new WeakMap<WebAssembly.Module, Buffer>();
 
 /**
  * SHA-256 of the compiled module's bytes (snapshots carry it: a memory image
- * is only meaningful to the module that wrote it). Read from this thread's
- * build file when the module came from elsewhere.
+ * is only meaningful to the module that wrote it), from its build file, read
+ * when first asked for (most processes never take a snapshot).
  */
 export function moduleHash(module: WebAssembly.Module = wasmModule()): Buffer {
   let h = hashes.get(module);
@@ -54,7 +54,6 @@ export function wasmModule(build: WasmBuild = defaultBuild()): WebAssembly.Modul
     }
     m = new WebAssembly.Module(bytes);
     modules.set(build, m);
-    hashes.set(m, createHash('sha256').update(bytes).digest());
   }
   return m;
 }

@@ -241,6 +241,11 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   return run.result(tau);
 }
 
+/** Order of the running jobs in vector EASY: requested end, then index. */
+function byEnd(a: RunningVectorJob, b: RunningVectorJob): number {
+  return a.requestedEnd - b.requestedEnd || a.index - b.index;
+}
+
 /** The state of one {@link scheduleJobs} run: the clock's events, and the scheduler's (engine, or queue and pool). */
 class Simulation {
   private readonly n: number;
@@ -287,7 +292,6 @@ class Simulation {
 
   /** Where r goes in runSorted (binary search by requested end, then index). */
   private position(r: RunningVectorJob): number {
-    const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
     let lo = 0, hi = this.runSorted.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
