@@ -73,9 +73,12 @@ function rememberMiss(fail: usize, dem: usize, dims: i32): void {
   failNext = (slot + 1) % EngineScratch.FAIL_SLOTS;
 }
 
-/** Places task t on node nd at the engine's time: residual, ring, state, start, T0, deadline, L_u. */
-function place(e: usize, t: i32, nd: i32, dims: i32): void {
-  takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+/**
+ * Places task t on node nd at the engine's time: residual (unless `taken`: a
+ * gang member's tentative take is kept), ring, state, start, T0, deadline, L_u.
+ */
+function place(e: usize, t: i32, nd: i32, dims: i32, taken: bool = false): void {
+  if (!taken) takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const ringCap = load<i32>(e, Engine.ringCap);
   const head = gi(load<usize>(e, Engine.ringHead), nd);
   const lenP = load<usize>(e, Engine.ringLen);
@@ -132,10 +135,12 @@ function placeGang(e: usize, g: i32, dims: i32): void {
     si(nodes, k, nd);
     k++;
   }
-  // Undo the tentative takes (newest first, so a node taken twice gets its oldest row back).
+  // The ring slots were only counted; place() writes them. On failure, the tentative takes are
+  // undone too (newest first, so a node taken twice gets its oldest row back); on success they
+  // are the members' takes, made in the same order from the same rows: kept as they are.
   for (let j = k - 1; j >= 0; j--) {
     const nd = gi(nodes, j);
-    restoreRow(nd, undo + (<usize>(j * dims) << 3));
+    if (!ok) restoreRow(nd, undo + (<usize>(j * dims) << 3));
     si(lenP, nd, gi(lenP, nd) - 1);
   }
   recordMisses(true);
@@ -143,7 +148,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   let j = 0;
   for (let t = first; t < first + size; t++) {
     if (gi(state, t) != EngineTaskState.waiting) continue;
-    place(e, t, gi(nodes, j), dims);
+    place(e, t, gi(nodes, j), dims, true);
     j++;
   }
 }
@@ -210,6 +215,38 @@ export function engineRound(e: usize): i32 {
   return load<i32>(e, Engine.outCount);
 }
 
+/**
+ * Adds `count` waiting tasks at rows [tasks, tasks + count) that share every
+ * field (a task, or a gang's members): TypeScript wrote the demand of the first
+ * row; the rows are appended to the waiting list (the newest tasks are last).
+ */
+export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large: i32, dataGB: f64, request: f64): i32 {
+  const dims = load<i32>(e, Engine.dims), first = load<i32>(e, Engine.tasks);
+  const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
+  const w = load<i32>(e, Engine.waiting);
+  const row = <usize>dims << 3;
+  const dem0 = demand + <usize>first * row;
+  for (let k = 0; k < count; k++) {
+    const t = first + k;
+    si(load<usize>(e, Engine.state), t, EngineTaskState.waiting);
+    si(load<usize>(e, Engine.user), t, user);
+    sf(load<usize>(e, Engine.dataGB), t, dataGB);
+    sf(load<usize>(e, Engine.request), t, request);
+    if (k > 0) memory.copy(dem0 + <usize>k * row, dem0, row);
+    si(load<usize>(e, Engine.large), t, large);
+    si(load<usize>(e, Engine.rounds), t, 0);
+    si(load<usize>(e, Engine.node), t, -1);
+    si(load<usize>(e, Engine.gang), t, gang);
+    sf(load<usize>(e, Engine.start), t, NaN);
+    sf(load<usize>(e, Engine.t0), t, NaN);
+    sf(load<usize>(e, Engine.deadline), t, NaN);
+    si(wl, w + k, t);
+  }
+  store<i32>(e, w + count, Engine.waiting);
+  store<i32>(e, first + count, Engine.tasks);
+  return first;
+}
+
 /** Inserts task t into the waiting list at its submission-order place. */
 function insertWaiting(e: usize, t: i32): void {
   const wl = load<usize>(e, Engine.waitList);
@@ -266,6 +303,23 @@ export function engineRelease(e: usize, t: i32, next: i32): i32 {
   release(e, t, dims);
   si(load<usize>(e, Engine.state), t, next);
   if (next == EngineTaskState.waiting) insertWaiting(e, t);
+  return 0;
+}
+
+/**
+ * Releases `n` running tasks at once: task i = outTask[i] goes to state
+ * outNode[i] (TypeScript wrote both), in that order, as `n` engineRelease calls.
+ */
+export function engineReleaseMany(e: usize, n: i32): i32 {
+  const dims = load<i32>(e, Engine.dims);
+  const state = load<usize>(e, Engine.state), tasks = load<usize>(e, Engine.outTask), next = load<usize>(e, Engine.outNode);
+  bindMatcher(load<usize>(e, Engine.matcher));
+  for (let j = 0; j < n; j++) {
+    const t = gi(tasks, j), s = gi(next, j);
+    release(e, t, dims);
+    si(state, t, s);
+    if (s == EngineTaskState.waiting) insertWaiting(e, t);
+  }
   return 0;
 }
 

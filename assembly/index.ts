@@ -12,4 +12,4 @@ export function heapBase(): usize {
 export { rngFill } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
 export { csvParse } from './csv';
-export { engineRound, engineRelease, engineTimeKills, engineEvict } from './engine';
+export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict } from './engine';

@@ -18,12 +18,12 @@ import { FairfitError, checkNonNegative } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkNode, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
-  Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundResult, TaskInput, TaskState, TaskView,
+  Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
@@ -37,6 +37,20 @@ export interface EngineOptions {
   taskCapacity?: number;
   /** Node rows reserved up front (grows by doubling). Default 16. */
   nodeCapacity?: number;
+  /**
+   * Touch every reserved row when it is reserved (default false): the page
+   * faults of fresh memory are paid then, not by the first rounds that use the
+   * rows — for hosts that reserve a large `taskCapacity` and care about the
+   * latency of their first rounds more than about memory they may never use.
+   */
+  prefault?: boolean;
+}
+
+/** A submission checked and ready to add: one task (`procs` 0) or a gang. */
+interface Prepared {
+  t: CheckedTask;
+  id: string;
+  procs: number;
 }
 
 /** A group of engine columns that grow together: the struct field, the bytes of one row. */
@@ -98,8 +112,17 @@ export class Engine implements IptasEngine {
   private nodeCap: number;
   private gangCap = 16;
   private undoCap = 0;
-  private taskIds: string[] = [];
+  /** Ids of the plain tasks, in submission order; a gang member's id (`<gang>#k`) is made when asked for. */
+  private plainIds: string[] = [];
+  /** Per task index: its place in plainIds, −1 for a gang member. */
+  private plainRow = new Int32Array(0);
+  /** Plain task ids → task index (gang members are found through their gang). */
   private taskIndex = new Map<string, number>();
+  /** How many plain task ids contain '#' (only those can collide with a gang member's id). */
+  private hashIds = 0;
+  private readonly prefault: boolean;
+  /** Scratch marks over nodes (all 0 between calls). */
+  private nodeMark = new Uint8Array(0);
   private submitTimes = new Float64Array(0);
   private failures = new Uint8Array(0);
   private users: UserMeta[] = [];
@@ -117,7 +140,8 @@ export class Engine implements IptasEngine {
     this.dims = this.params.dims;
     this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
-    const core = new Core();
+    this.prefault = options.prefault === true;
+    const core = Core.reuse();
     this.core = core;
     this.e = core.alloc(ENGINE.size);
     const p = this.params;
@@ -135,6 +159,7 @@ export class Engine implements IptasEngine {
     this.growGroup(GANG_GROUP, 0, this.gangCap);
     this.set({ taskCap: this.taskCap, nodeCap: this.nodeCap });
     this.submitTimes = new Float64Array(this.taskCap);
+    this.plainRow = new Int32Array(this.taskCap);
     this.failures = new Uint8Array(this.taskCap);
     this.makeMatcher();
     this.views = new Views(core, (c) => this.makeViews(c));
@@ -175,10 +200,10 @@ export class Engine implements IptasEngine {
     const next: Partial<Record<keyof typeof ENGINE.offset, number>> = {};
     for (const [field, bytes, copy] of group) {
       const size = Math.max(rows, 1) * bytes;
+      // Fresh arena memory is zero (the engine's core never reuses what it allocated).
       const to = core.alloc(size);
-      // Touch the new pages now (fresh WebAssembly memory is committed on first write):
-      // the page faults belong to this reservation, not to the next round's latency.
-      core.u8(to, size).fill(0);
+      // prefault: touch the new pages now (fresh WebAssembly memory is committed on first write).
+      if (this.prefault) core.u8(to, size).fill(0);
       if (copy && keep > 0) core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
       next[field] = to;
     }
@@ -269,6 +294,9 @@ export class Engine implements IptasEngine {
     const st = new Float64Array(cap);
     st.set(this.submitTimes);
     this.submitTimes = st;
+    const pr = new Int32Array(cap);
+    pr.set(this.plainRow);
+    this.plainRow = pr;
     const fl = new Uint8Array(cap);
     fl.set(this.failures);
     this.failures = fl;
@@ -332,18 +360,8 @@ export class Engine implements IptasEngine {
   }
 
   private checkNode(input: NodeInput, index: number, seen: Set<string>): NodeMeta {
-    const D = this.dims;
-    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
-    const capacity = checkVector(input.capacity, D, 'capacity');
-    const id = input.id ?? `node${index}`;
-    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
-    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
-    if (seen.has(id)) throw stateError('id', `node id '${id}' is given twice`);
-    seen.add(id);
-    const speed = checkNonNegative(input.speed ?? 1, 'speed');
-    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
-    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
-    return { id, capacity, speed, vcpus, mem, up: true, removed: false, lastHeartbeat: undefined, storageOk: true };
+    const n = checkNode(input, this.dims, index, (id) => this.nodeIds.get(id), seen);
+    return { ...n, up: true, removed: false, lastHeartbeat: undefined, storageOk: true };
   }
 
   /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
@@ -408,67 +426,145 @@ export class Engine implements IptasEngine {
 
   /** Submits one task (waiting, rounds 0). */
   submit(input: TaskInput): string {
-    const t = checkTask(input, [input?.id], (id) => this.taskIndex.has(id), this.dims, this.clock);
+    const t = checkTask(input, [input?.id], (id) => this.lookup(id) !== undefined, this.dims, this.clock);
     this.ensureTasks(1);
-    this.addTask(t, input.id, -1);
+    this.add({ t, id: input.id, procs: 0 });
     return input.id;
   }
 
   /** Submits a gang of `procs` one-processor tasks `<id>#k`, placed all-or-nothing within a round. */
   submitGang(input: GangInput): string[] {
-    const p = checkProcs(input?.procs);
-    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
-    const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
-    if (this.gangIndex.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
-    const t = checkTask(input, ids, (id) => this.taskIndex.has(id), this.dims, this.clock);
-    this.ensureTasks(p);
-    const g = this.gangIds.length;
-    if (g >= this.gangCap) {
-      this.growGroup(GANG_GROUP, g, this.gangCap * 2);
-      this.gangCap *= 2;
-    }
-    if (p > this.undoCap) {
-      const core = this.live();
-      this.undoCap = Math.max(p, this.undoCap * 2);
-      this.set({ sUndo: core.alloc(this.undoCap * this.dims * 8), sGangNodes: core.alloc(this.undoCap * 4) });
-    }
-    this.gangIds.push(input.id);
-    this.gangIndex.set(input.id, g);
-    this.set({ gangs: g + 1 });
-    const c = this.cols;
-    c.gangFirst[g] = this.tally.total;
-    c.gangSize[g] = p;
-    for (const id of ids) this.addTask(t, id, g);
-    return ids;
+    const x = this.prepareGang(input, undefined);
+    this.ensureTasks(x.procs);
+    this.add(x);
+    return Array.from({ length: x.procs }, (_, k) => `${x.id}#${k}`);
   }
 
-  private addTask(t: CheckedTask, id: string, gang: number): void {
+  /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle. */
+  submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
+    if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
+    const batch: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
+    const known = (id: string): boolean => this.lookup(id) !== undefined || batch.ids.has(id) || memberOf(id, batch.gangs) >= 0;
+    let rows = 0;
+    const prepared = items.map((input, k): Prepared => {
+      try {
+        if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
+          const x = this.prepareGang(input, batch);
+          batch.gangs.set(x.id, x.procs);
+          rows += x.procs;
+          return x;
+        }
+        const t = checkTask(input, [input?.id], known, this.dims, this.clock);
+        batch.ids.add(input.id);
+        if (input.id.includes('#')) batch.hashIds++;
+        rows += 1;
+        return { t, id: input.id, procs: 0 };
+      } catch (e) {
+        throw inItem(e, k);
+      }
+    });
+    this.ensureTasks(rows);
+    const first = new Int32Array(items.length);
+    prepared.forEach((x, k) => {
+      first[k] = this.tally.total;
+      this.add(x);
+    });
+    return first;
+  }
+
+  /** A gang checked against the tasks and gangs known, and those of the batch so far (rules of {@link submitGang}). */
+  private prepareGang(input: GangInput, batch: Batch | undefined): Prepared {
+    const p = checkProcs(input?.procs);
+    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+    if (this.gangIndex.has(input.id) || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
+    // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
+    if (this.hashIds > 0 || (batch?.hashIds ?? 0) > 0) {
+      for (let k = 0; k < p; k++) {
+        const m = `${input.id}#${k}`;
+        if (this.taskIndex.has(m) || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
+      }
+    }
+    return { t: checkTask(input, [], () => false, this.dims, this.clock), id: input.id, procs: p };
+  }
+
+  /** Adds a checked task or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
+  private add(x: Prepared): void {
+    const { t } = x;
+    let gang = -1;
+    if (x.procs > 0) {
+      gang = this.gangIds.length;
+      if (gang >= this.gangCap) {
+        this.growGroup(GANG_GROUP, gang, this.gangCap * 2);
+        this.gangCap *= 2;
+      }
+      if (x.procs > this.undoCap) {
+        const core = this.live();
+        this.undoCap = Math.max(x.procs, this.undoCap * 2);
+        this.set({ sUndo: core.alloc(this.undoCap * this.dims * 8), sGangNodes: core.alloc(this.undoCap * 4) });
+      }
+      this.gangIds.push(x.id);
+      this.gangIndex.set(x.id, gang);
+      this.set({ gangs: gang + 1 });
+    }
     const u = this.userOf(t.user);
-    const i = this.tally.total;
+    const count = Math.max(x.procs, 1);
+    const i = this.tally.total, end = i + count;
     const c = this.cols;
     const D = this.dims;
-    c.state[i] = S.waiting;
-    c.user[i] = u;
-    c.dataGB[i] = t.dataGB;
-    c.request[i] = t.requestTime;
+    if (gang >= 0) {
+      c.gangFirst[gang] = i;
+      c.gangSize[gang] = count;
+    }
     c.demand.set(t.demand, i * D);
-    c.large[i] = this.isLarge(t.demand) ? 1 : 0;
-    c.rounds[i] = 0;
-    c.node[i] = -1;
-    c.gang[i] = gang;
-    c.start[i] = NaN;
-    c.t0[i] = NaN;
-    c.deadline[i] = NaN;
-    const w = c.hdr[W_WAITING]!;
-    c.waitList[w] = i;
-    c.hdr[W_WAITING] = w + 1;
-    c.hdr[W_TASKS] = i + 1;
-    this.submitTimes[i] = t.submitTime;
-    this.failures[i] = 0;
-    this.taskIds.push(id);
-    this.taskIndex.set(id, i);
-    this.tally.waiting += 1;
-    this.tally.total += 1;
+    this.live().exports.engineAddRows(this.e, count, u, gang, this.isLarge(t.demand) ? 1 : 0, t.dataGB, t.requestTime);
+    if (count === 1) {
+      this.submitTimes[i] = t.submitTime;
+      this.failures[i] = 0;
+    } else {
+      this.submitTimes.fill(t.submitTime, i, end);
+      this.failures.fill(0, i, end);
+    }
+    if (gang < 0) {
+      this.plainRow[i] = this.plainIds.length;
+      this.plainIds.push(x.id);
+      this.taskIndex.set(x.id, i);
+      if (x.id.includes('#')) this.hashIds++;
+    } else {
+      this.plainRow.fill(-1, i, end);
+    }
+    this.tally.waiting += count;
+    this.tally.total += count;
+  }
+
+  /** A task's handle: its submission order number (see {@link ReferenceEngine.handleOf}). */
+  handleOf(taskId: string): number {
+    return this.task(taskId);
+  }
+
+  /** The id of the task with handle `handle`. */
+  idOf(handle: number): string {
+    return this.idAt(this.byHandle(handle));
+  }
+
+  /** Id of task index t (a gang member's is made from its gang's id). */
+  private idAt(t: number): string {
+    const r = this.plainRow[t]!;
+    if (r >= 0) return this.plainIds[r]!;
+    const c = this.cols;
+    const g = c.gang[t]!;
+    return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
+  }
+
+  /** Task index of an id, plain or gang member; undefined when no task has it. */
+  private lookup(id: string): number | undefined {
+    const t = this.taskIndex.get(id);
+    if (t !== undefined) return t;
+    const hash = id.lastIndexOf('#');
+    if (hash < 0) return undefined;
+    const g = this.gangIndex.get(id.slice(0, hash));
+    if (g === undefined) return undefined;
+    const k = memberNumber(id.slice(hash + 1), this.cols.gangSize[g]!);
+    return k < 0 ? undefined : this.cols.gangFirst[g]! + k;
   }
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
@@ -487,19 +583,37 @@ export class Engine implements IptasEngine {
 
   /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */
   runRound(now: number): RoundResult {
-    checkNow(now, this.clock);
-    this.clock = now;
+    const k = this.round(now);
     const c = this.cols;
-    c.hdrF64[F_NOW] = now;
-    const k = this.live().exports.engineRound(this.e);
     const placements = new Array<{ task: string; node: number }>(k);
-    for (let j = 0; j < k; j++) placements[j] = { task: this.taskIds[c.outTask[j]!]!, node: c.outNode[j]! };
-    this.tally.waiting -= k;
-    this.tally.running += k;
+    for (let j = 0; j < k; j++) placements[j] = { task: this.idAt(c.outTask[j]!), node: c.outNode[j]! };
     const w = c.hdr[W_WAITING]!;
     const waiting = new Array<string>(w);
-    for (let j = 0; j < w; j++) waiting[j] = this.taskIds[c.waitList[j]!]!;
+    for (let j = 0; j < w; j++) waiting[j] = this.idAt(c.waitList[j]!);
     return { placements, waiting };
+  }
+
+  /** {@link runRound} with the placements as task handles and nodes (no string per task). */
+  runRoundHandles(now: number): RoundHandles {
+    const k = this.round(now);
+    const c = this.cols;
+    if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, waiting: c.hdr[W_WAITING]! };
+    // One buffer for both (an allocation per round is what this costs the host).
+    const out = new Int32Array(2 * k);
+    out.set(c.outTask.subarray(0, k));
+    out.set(c.outNode.subarray(0, k), k);
+    return { tasks: out.subarray(0, k), nodes: out.subarray(k), waiting: c.hdr[W_WAITING]! };
+  }
+
+  /** Runs the round; returns the number of placements (in outTask / outNode). */
+  private round(now: number): number {
+    checkNow(now, this.clock);
+    this.clock = now;
+    this.cols.hdrF64[F_NOW] = now;
+    const k = this.live().exports.engineRound(this.e);
+    this.tally.waiting -= k;
+    this.tally.running += k;
+    return k;
   }
 
   /** A running task ends `ok` (history, terminal) or `failed` (retried once, then terminal). */
@@ -507,23 +621,59 @@ export class Engine implements IptasEngine {
     const t = this.task(taskId);
     const c = this.cols;
     if (c.state[t] !== S.running) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}, not running`);
-    const r = checkResult(result);
-    let next: number;
-    if (r.status === 'ok') {
-      next = S.ok;
-      const u = c.user[t]!;
-      const h = this.users[u]!.history;
-      h.push([r.actualTime, c.request[t]!]);
-      if (h.length > this.params.historyLength) h.shift();
-      this.cols.epsilon[u] = Math.max(epsilonOf(h), this.params.minEpsilon);
-    } else {
-      this.failures[t] = this.failures[t]! + 1;
-      next = this.failures[t]! >= 2 ? S.failed : S.waiting;
+    return this.finish([t], checkResult(result))[0]!;
+  }
+
+  /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
+  completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+    if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
+    const c = this.cols;
+    const seen = new Set<number>();
+    const ts = new Int32Array(handles.length);
+    for (let k = 0; k < ts.length; k++) {
+      const t = this.byHandle(handles[k]);
+      if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
+      if (seen.has(t)) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
+      seen.add(t);
+      ts[k] = t;
     }
-    this.live().exports.engineRelease(this.e, t, next);
-    this.tally.running -= 1;
-    this.tally[STATE_NAMES[next]!] += 1;
-    return STATE_NAMES[next]!;
+    return this.finish(ts, checkResult(result));
+  }
+
+  /** Ends checked running tasks in order: histories and ε, retries, then one release call for all. */
+  private finish(ts: ArrayLike<number>, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+    const c = this.cols;
+    const n = ts.length;
+    const out = new Array<TaskState>(n);
+    const users = new Set<number>();
+    for (let j = 0; j < n; j++) {
+      const t = ts[j]!;
+      let next: number;
+      if (r.status === 'ok') {
+        next = S.ok;
+        const u = c.user[t]!;
+        const h = this.users[u]!.history;
+        h.push([r.actualTime, c.request[t]!]);
+        users.add(u);
+      } else {
+        this.failures[t] = this.failures[t]! + 1;
+        next = this.failures[t]! >= 2 ? S.failed : S.waiting;
+      }
+      c.outTask[j] = t;
+      c.outNode[j] = next;
+      out[j] = STATE_NAMES[next]!;
+      this.tally[STATE_NAMES[next]!] += 1;
+    }
+    // ε is read only at placement: once per user after all the ends is the same as after each.
+    const m = this.params.historyLength;
+    for (const u of users) {
+      const h = this.users[u]!.history;
+      if (h.length > m) h.splice(0, h.length - m);
+      c.epsilon[u] = Math.max(epsilonOf(h), this.params.minEpsilon);
+    }
+    this.live().exports.engineReleaseMany(this.e, n);
+    this.tally.running -= n;
+    return out;
   }
 
   /** ε_u of a user's last m completed tasks; 1 with no history. */
@@ -535,35 +685,60 @@ export class Engine implements IptasEngine {
   /** Kills running tasks whose usage exceeds their demand or whose run time reached T0 (submission order). */
   checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
     checkNow(now, this.clock);
-    const c = this.cols;
-    const over: [number, Kill][] = []; // (task index, kill): kills come back in submission order
+    const checked: [number, Float64Array][] = [];
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
-      const checked: [number, Float64Array][] = [];
-      for (const [id, v] of usage) {
-        const t = this.task(id);
-        if (c.state[t] !== S.running) throw stateError('usage', `usage given for task '${id}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
-        checked.push([t, checkVector(v, this.dims, `usage(${id})`)]);
-      }
-      for (const [t, u] of checked) {
-        for (let d = 0; d < this.dims; d++) {
-          if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, { task: this.taskIds[t]!, reason: 'usage', dimension: d }]); break; }
-        }
+      for (const [id, v] of usage) checked.push(this.usageOf(this.task(id), v));
+    }
+    return this.limits(now, checked).map(([t, d]): Kill => (d < 0 ? { task: this.idAt(t), reason: 'time' } : { task: this.idAt(t), reason: 'usage', dimension: d }));
+  }
+
+  /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle. */
+  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+    const entries: [number, readonly number[]][] = [];
+    if (usage !== undefined) {
+      if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
+      for (const [h, v] of usage) entries.push([this.byHandle(h), v]);
+    }
+    checkNow(now, this.clock);
+    const checked = entries.map(([t, v]) => this.usageOf(t, v));
+    const kills = this.limits(now, checked);
+    if (kills.length === 0) return NO_TASKS;
+    const out = new Int32Array(kills.length);
+    for (let k = 0; k < kills.length; k++) out[k] = kills[k]![0];
+    return out;
+  }
+
+  /** A usage report of task t, checked: t running, D numbers ≥ 0. */
+  private usageOf(t: number, v: unknown): [number, Float64Array] {
+    const c = this.cols;
+    const id = this.idAt(t);
+    if (c.state[t] !== S.running) throw stateError('usage', `usage given for task '${id}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
+    return [t, checkVector(v, this.dims, `usage(${id})`)];
+  }
+
+  /** Applies the kills at `now`: usage above demand, then time; returns (task, dimension or −1 for time) in submission order. */
+  private limits(now: number, checked: readonly [number, Float64Array][]): [number, number][] {
+    const c = this.cols;
+    const over: [number, number][] = [];
+    for (const [t, u] of checked) {
+      for (let d = 0; d < this.dims; d++) {
+        if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, d]); break; }
       }
     }
     this.clock = now;
-    this.cols.hdrF64[F_NOW] = now;
+    c.hdrF64[F_NOW] = now;
     const ex = this.live().exports;
     for (const [t] of over) ex.engineRelease(this.e, t, S.killed);
     const n = ex.engineTimeKills(this.e);
     const out = this.cols.outTask;
-    const all: [number, Kill][] = over;
-    for (let j = 0; j < n; j++) all.push([out[j]!, { task: this.taskIds[out[j]!]!, reason: 'time' }]);
-    if (over.length > 0) all.sort((a, b) => a[0] - b[0]);
-    const kills = all.map(([, k]) => k);
-    this.tally.running -= kills.length;
-    this.tally.killed += kills.length;
-    return kills;
+    const byUsage = over.length;
+    const all = over;
+    for (let j = 0; j < n; j++) all.push([out[j]!, -1]);
+    if (byUsage > 0) all.sort((a, b) => a[0] - b[0]);
+    this.tally.running -= all.length;
+    this.tally.killed += all.length;
+    return all;
   }
 
   // ------------------------------------------------------------ health
@@ -603,7 +778,7 @@ export class Engine implements IptasEngine {
       }
     });
     if (out.down.length > 0) this.reorder();
-    const seq = (id: string): number => this.taskIndex.get(id)!;
+    const seq = (id: string): number => this.lookup(id)!;
     out.requeued.sort((a, b) => seq(a) - seq(b));
     out.failed.sort((a, b) => seq(a) - seq(b));
     return out;
@@ -615,7 +790,7 @@ export class Engine implements IptasEngine {
     const requeue = this.params.downNodeTasks === 'requeue';
     const k = this.live().exports.engineEvict(this.e, i, requeue ? 1 : 0);
     const out = this.cols.outTask;
-    const ids = Array.from(out.subarray(0, k), (t) => this.taskIds[t]!);
+    const ids = Array.from(out.subarray(0, k), (t) => this.idAt(t));
     this.tally.running -= k;
     if (requeue) this.tally.waiting += k;
     else this.tally.failed += k;
@@ -631,9 +806,52 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const R = this.params.ringCapacity;
     const out: string[] = [];
-    for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.taskIds[c.ringBuf[node * R + ((c.ringHead[node]! + k) % R)]!]!);
+    for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.idAt(c.ringBuf[node * R + ((c.ringHead[node]! + k) % R)]!));
     c.ringHead[node] = 0;
     c.ringLen[node] = 0;
+    return out;
+  }
+
+  /** {@link drainDispatch} as task handles. */
+  drainDispatchHandles(node: number): Int32Array {
+    this.node(node);
+    const c = this.cols;
+    const R = this.params.ringCapacity;
+    const len = c.ringLen[node]!, head = c.ringHead[node]!;
+    const out = new Int32Array(len);
+    for (let k = 0; k < len; k++) out[k] = c.ringBuf[node * R + ((head + k) % R)]!;
+    c.ringHead[node] = 0;
+    c.ringLen[node] = 0;
+    return out;
+  }
+
+  /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given. */
+  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+    if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
+    const c = this.cols;
+    if (this.nodeMark.length < this.nodes.length) this.nodeMark = new Uint8Array(this.nodeCap);
+    const mark = this.nodeMark;
+    let total = 0;
+    let k = 0;
+    try {
+      for (; k < nodes.length; k++) {
+        this.node(nodes[k]);
+        if (mark[nodes[k]!] === 1) throw stateError('nodes', `nodes[${k}]: node ${nodes[k]} is given twice`);
+        mark[nodes[k]!] = 1;
+        total += c.ringLen[nodes[k]!]!;
+      }
+    } finally {
+      for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
+    }
+    const R = this.params.ringCapacity;
+    const out = new Int32Array(total);
+    let at = 0;
+    for (let k = 0; k < nodes.length; k++) {
+      const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;
+      for (let j = 0; j < len; j++) out[at++] = c.ringBuf[node * R + ((head + j) % R)]!;
+      c.ringHead[node] = 0;
+      c.ringLen[node] = 0;
+    }
     return out;
   }
 
@@ -671,10 +889,10 @@ export class Engine implements IptasEngine {
       nodes: this.nodes.map((n, i) => ({
         index: i, id: n.id, capacity: [...n.capacity], residual: [...c.res.subarray(i * D, (i + 1) * D)], speed: n.speed, vcpus: n.vcpus, mem: n.mem,
         up: n.up, removed: n.removed, lastHeartbeat: n.lastHeartbeat ?? null, storageOk: n.storageOk,
-        ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.taskIds[c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!]!),
+        ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.idAt(c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!)),
       })),
       order: this.order.slice(),
-      tasks: this.taskIds.map((_, t) => this.view(t)),
+      tasks: Array.from({ length: this.tally.total }, (_, t) => this.view(t)),
       users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.map(([a, r]) => [a, r] as [number, number]) })),
     };
   }
@@ -696,7 +914,7 @@ export class Engine implements IptasEngine {
       if (us !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
     }
-    return { task: this.taskIds[t]!, state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons };
+    return { task: this.idAt(t), state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons };
   }
 
   private placementReasons(t: number): Reason[] {
@@ -789,8 +1007,8 @@ export class Engine implements IptasEngine {
     const D = this.dims;
     const g = c.gang[t]!;
     return {
-      id: this.taskIds[t]!, user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
-      demand: [...c.demand.subarray(t * D, (t + 1) * D)], dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: this.submitTimes[t]!,
+      id: this.idAt(t), user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
+      demand: Array.from({ length: D }, (_, d) => c.demand[t * D + d]!), dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: this.submitTimes[t]!,
       size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: this.failures[t]!,
       node: c.node[t]!, start: c.start[t]!, t0: c.t0[t]!, deadline: c.deadline[t]!,
     };
@@ -805,8 +1023,15 @@ export class Engine implements IptasEngine {
     return n;
   }
 
+  private byHandle(h: unknown): number {
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.tally.total) {
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.tally.total}), got ${String(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
+    }
+    return h;
+  }
+
   private task(id: unknown): number {
-    const t = typeof id === 'string' ? this.taskIndex.get(id) : undefined;
+    const t = typeof id === 'string' ? this.lookup(id) : undefined;
     if (t === undefined) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
     return t;
   }
@@ -826,7 +1051,8 @@ export class Engine implements IptasEngine {
       params: this.params, clock: this.clock, caps: [this.taskCap, this.userCap, this.nodeCap, this.gangCap, this.undoCap],
       tally: this.tally, users: this.users, gangIds: this.gangIds, order: this.order,
       nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
-      taskIds: this.taskIds.join('\n'),
+      // Gang members' ids are made from their gang's.
+      plainIds: this.plainIds.join('\n'),
     }, keepNonFinite));
     const image = core.u8(core.base, core.mark() - core.base);
     const head = Buffer.alloc(SNAPSHOT_HEAD);
@@ -866,7 +1092,8 @@ export class Engine implements IptasEngine {
     const meta = JSON.parse(buf.toString('utf8', at, at + metaLen), readNonFinite) as SnapshotMeta;
     at += metaLen;
     const e = new Engine(meta.params, { taskCapacity: 1, nodeCapacity: 1 });
-    const core = new Core();
+    Core.recycle(e.core!);
+    const core = Core.reuse();
     const times = new Float64Array(n);
     new Uint8Array(times.buffer).set(bytes.subarray(at, at + n * 8));
     at += n * 8;
@@ -885,8 +1112,19 @@ export class Engine implements IptasEngine {
     e.order = meta.order;
     e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
     e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
-    e.taskIds = n === 0 ? [] : meta.taskIds.split('\n');
-    e.taskIndex = new Map(e.taskIds.map((id, i) => [id, i]));
+    const gangOf = e.cols.gang;
+    e.plainRow = new Int32Array(e.taskCap);
+    let plain = 0;
+    for (let t = 0; t < n; t++) e.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    e.plainIds = plain === 0 ? [] : meta.plainIds.split('\n');
+    e.taskIndex = new Map();
+    for (let t = 0; t < n; t++) {
+      const r = e.plainRow[t]!;
+      if (r < 0) continue;
+      const id = e.plainIds[r]!;
+      e.taskIndex.set(id, t);
+      if (id.includes('#')) e.hashIds++;
+    }
     e.submitTimes = new Float64Array(e.taskCap);
     e.submitTimes.set(times);
     e.failures = new Uint8Array(e.taskCap);
@@ -895,9 +1133,11 @@ export class Engine implements IptasEngine {
     return e;
   }
 
-  /** Releases the instance. */
+  /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
   close(): void {
+    if (this.core) Core.recycle(this.core);
     this.core = undefined;
+    this.views = undefined;
   }
 
   [Symbol.dispose](): void {
@@ -929,7 +1169,31 @@ interface SnapshotMeta {
   gangIds: string[];
   order: number[];
   nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
-  taskIds: string;
+  plainIds: string;
+}
+
+/** An empty result (a zero-length array cannot be changed, so one is shared). */
+const NO_TASKS = new Int32Array(0);
+
+/** The ids and gangs of a `submitMany` batch checked so far. */
+interface Batch {
+  ids: Set<string>;
+  hashIds: number;
+  gangs: Map<string, number>;
+}
+
+/** k when `text` is the canonical decimal k of a member of a gang of `size` (k < size), else −1. */
+function memberNumber(text: string, size: number): number {
+  const k = Number(text);
+  return Number.isInteger(k) && k >= 0 && k < size && String(k) === text ? k : -1;
+}
+
+/** The member number of `id` in one of `gangs` (gang id → size), else −1. */
+function memberOf(id: string, gangs: ReadonlyMap<string, number>): number {
+  if (gangs.size === 0) return -1;
+  const hash = id.lastIndexOf('#');
+  const size = hash < 0 ? undefined : gangs.get(id.slice(0, hash));
+  return size === undefined ? -1 : memberNumber(id.slice(hash + 1), size);
 }
 
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];

@@ -31,6 +31,8 @@ export interface CoreExports {
   csvParse(scan: number): number;
   engineRound(engine: number): number;
   engineRelease(engine: number, task: number, next: number): number;
+  engineReleaseMany(engine: number, count: number): number;
+  engineAddRows(engine: number, count: number, user: number, gang: number, large: number, dataGB: number, request: number): number;
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
 }
@@ -40,5 +42,5 @@ export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
   'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
-  'engineRound', 'engineRelease', 'engineTimeKills', 'engineEvict',
+  'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -120,6 +120,34 @@ export class Core {
     self = this;
   }
 
+  /**
+   * A core for a new long-lived object: one given back with {@link Core.recycle}
+   * if this thread has one (its arena zeroed, its memory kept), else a new one.
+   * Memory that was used once is cheap to use again; fresh memory costs a page
+   * fault per page on first touch, which on some machines is a large part of
+   * setting up an engine.
+   */
+  static reuse(): Core {
+    const core = pool.pop();
+    if (core === undefined) return new Core();
+    pooledBytes -= core.memory.buffer.byteLength;
+    return core;
+  }
+
+  /**
+   * Gives a core that no object uses any more back for {@link Core.reuse}: its
+   * arena is zeroed (so the next owner finds fresh-looking memory). Kept while
+   * this thread holds at most {@link POOL_BYTES} of them; a broken core is dropped.
+   */
+  static recycle(core: Core): void {
+    const bytes = core.memory.buffer.byteLength;
+    if (core.broken || pool.includes(core) || pooledBytes + bytes > POOL_BYTES) return;
+    core.u8(core.base, core.top - core.base).fill(0);
+    core.top = core.base;
+    pool.push(core);
+    pooledBytes += bytes;
+  }
+
   /** First byte of the arena (static data lies below it). */
   get base(): number {
     return align(this.exports.heapBase(), 16);
@@ -217,6 +245,11 @@ export class Views<T> {
     return this.cached;
   }
 }
+
+/** At most this many bytes of recycled cores are kept per thread (256 MiB). */
+export const POOL_BYTES = 256 * 2 ** 20;
+const pool: Core[] = [];
+let pooledBytes = 0;
 
 function align(n: number, a: number): number {
   return (n + a - 1) & ~(a - 1);

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
-import type { IptasEngine } from '../../src/systems/iptas/engine-api.ts';
+import type { IptasBatchEngine as IptasEngine } from '../../src/systems/iptas/engine-api.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import type { IptasParams } from '../../src/systems/iptas/params.ts';
 
@@ -64,7 +64,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     full = step % fullEvery === 0 || step === steps - 1;
     const live = [...caps.keys()];
     const runningIds = [...running];
-    const op = rng.below(110);
+    const op = rng.below(122);
     const at = `step ${step} op ${op}`;
     if (op < 24) {
       const id = `t${nextId++}`;
@@ -110,6 +110,48 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     } else if (op < 104 && ids.length > 0) {
       const id = pick(ids);
       both(at, (e) => e.explain(id));
+    } else if (op >= 110) {
+      // The batch calls (task handles, typed arrays), against the same calls of the reference.
+      const handlesOf = (r: unknown): number[] => (r instanceof Int32Array ? [...r] : []);
+      const kind = op - 110;
+      if (kind < 3) {
+        const items = Array.from({ length: 1 + rng.below(4) }, () => {
+          const id = rng.below(8) === 0 && ids.length > 0 ? pick(ids) : `b${nextId++}`; // now and then a taken id: the whole batch is refused
+          const spec = { id, user: `u${rng.below(5)}`, demand: [rng.below(5) * 0.5, rng.below(9)], dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
+          return rng.below(3) === 0 ? { ...spec, procs: 1 + rng.below(3) } : spec;
+        });
+        const first = both(at, (e) => e.submitMany(items));
+        if (first instanceof Int32Array) {
+          items.forEach((it, k) => {
+            const p = 'procs' in it ? it.procs : 0;
+            if (p === 0) ids.push(it.id);
+            else for (let m = 0; m < p; m++) ids.push(`${it.id}#${m}`);
+            both(`${at} handle ${k}`, (e) => e.handleOf(ids[ids.length - 1]!) - first[k]!);
+          });
+        }
+      } else if (kind < 6) {
+        const r = both(at, (e) => e.runRoundHandles(now)) as { tasks: Int32Array } | undefined;
+        if (r) for (const h of r.tasks) running.add(ref.idOf(h));
+      } else if (kind < 8 && runningIds.length > 0) {
+        const some = runningIds.filter(() => rng.below(3) === 0).map((id) => ref.handleOf(id));
+        if (rng.below(6) === 0 && some.length > 0) some.push(some[0]!); // given twice: refused
+        const status = rng.below(4) === 0 ? 'failed' : 'ok', actualTime = rng.below(30);
+        const r = both(at, (e) => e.completeMany(some, { status, actualTime }));
+        if (Array.isArray(r)) for (const h of some) running.delete(ref.idOf(h));
+      } else if (kind < 9) {
+        const use = new Map<number, number[]>();
+        if (runningIds.length > 0 && rng.below(2) === 0) use.set(ref.handleOf(pick(runningIds)), [rng.below(3), rng.below(8)]);
+        const killed = handlesOf(both(at, (e) => e.checkLimitsHandles(now, use)));
+        for (const h of killed) running.delete(ref.idOf(h));
+      } else if (kind < 11 && live.length > 0) {
+        const nodes = live.filter(() => rng.below(2) === 0);
+        if (rng.below(5) === 0 && nodes.length > 0) nodes.push(nodes[0]!); // given twice: refused
+        both(at, (e) => (nodes.length === 1 ? e.drainDispatchHandles(nodes[0]!) : e.drainDispatchMany(nodes)));
+      } else if (live.length < 12) {
+        const specs = Array.from({ length: 1 + rng.below(2) }, () => ({ capacity: [1 + rng.below(8), 1 + rng.below(16)], speed: 0.5 + rng.next() }));
+        const added = both(at, (e) => e.addNodes(specs));
+        if (Array.isArray(added)) added.forEach((n, k) => caps.set(n as number, specs[k]!.capacity));
+      }
     } else {
       // bad calls: the same error, nothing changed
       const bad: ((e: IptasEngine) => unknown)[] = [

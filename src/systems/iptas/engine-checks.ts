@@ -7,7 +7,7 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../../errors.ts';
-import type { TaskInput } from './reference-engine.ts';
+import type { NodeInput, TaskInput } from './reference-engine.ts';
 
 /** An `INVALID_OPTION` naming `field`. */
 export function stateError(field: string, message: string): FairfitError {
@@ -82,4 +82,39 @@ export function epsilonOf(history: readonly (readonly [number, number])[]): numb
     r += y;
   }
   return a / r;
+}
+
+/** The error of item k of a batch (`submitMany`): the same code, the message and field prefixed with `items[k]`. */
+export function inItem(e: unknown, k: number): unknown {
+  if (!(e instanceof FairfitError)) return e;
+  return new FairfitError(e.code, `items[${k}]: ${e.message}`, { ...e.details, field: `items[${k}].${e.details.field ?? ''}`.replace(/\.$/, '') });
+}
+
+/** The checked fields of a new node. */
+export interface CheckedNode {
+  id: string;
+  capacity: Float64Array;
+  speed: number;
+  vcpus: number;
+  mem: number;
+}
+
+/**
+ * Checks a new node (index `index`): capacity D numbers ≥ 0; id a string not
+ * used by a live node (`usedBy`) nor earlier in the same batch (`seen`, which
+ * gets it); speed, vcpus, mem ≥ 0 (defaults 1, capacity[0], capacity[1] or [0]).
+ */
+export function checkNode(input: NodeInput, dims: number, index: number, usedBy: (id: string) => number | undefined, seen: Set<string>): CheckedNode {
+  if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
+  const capacity = checkVector(input.capacity, dims, 'capacity');
+  const id = input.id ?? `node${index}`;
+  if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
+  const used = usedBy(id);
+  if (used !== undefined) throw stateError('id', `node id '${id}' is already used by node ${used}`);
+  if (seen.has(id)) throw stateError('id', `node id '${id}' is given twice`);
+  seen.add(id);
+  const speed = checkNonNegative(input.speed ?? 1, 'speed');
+  const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
+  const mem = checkNonNegative(input.mem ?? (dims > 1 ? capacity[1]! : capacity[0]!), 'mem');
+  return { id, capacity, speed, vcpus, mem };
 }

@@ -15,7 +15,7 @@
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, stateError, type CheckedTask } from './engine-checks.ts';
+import { checkNode, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -81,6 +81,17 @@ export interface RoundResult {
   placements: Placement[];
   /** Ids of the tasks still waiting after the round, in submission order. */
   waiting: string[];
+}
+
+/**
+ * What {@link ReferenceEngine.runRoundHandles} returns: the placements as task
+ * handles (submission order numbers, see {@link ReferenceEngine.handleOf}) and
+ * nodes, in the order they were made, and how many tasks still wait.
+ */
+export interface RoundHandles {
+  tasks: Int32Array;
+  nodes: Int32Array;
+  waiting: number;
 }
 
 /** A task killed by {@link ReferenceEngine.checkLimits}. */
@@ -265,24 +276,26 @@ export class ReferenceEngine {
 
   /** Adds an up node; returns its index (indices are never reused). Capacity weights and the order are recomputed. */
   addNode(input: NodeInput): number {
-    const D = this.params.dims;
-    if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
-    const capacity = this.vector(input.capacity, 'capacity');
-    const index = this.nodes.length;
-    const id = input.id ?? `node${index}`;
-    if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
-    if (this.nodeIds.has(id)) throw stateError('id', `node id '${id}' is already used by node ${this.nodeIds.get(id)}`);
-    const speed = checkNonNegative(input.speed ?? 1, 'speed');
-    const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
-    const mem = checkNonNegative(input.mem ?? (D > 1 ? capacity[1]! : capacity[0]!), 'mem');
-    this.nodes.push({
-      index, id, capacity, residual: capacity.slice(), speed, vcpus, mem, up: true, removed: false,
-      lastHeartbeat: undefined, storageOk: true,
-      ring: new Array<string | undefined>(this.params.ringCapacity).fill(undefined), ringHead: 0, ringLen: 0, tasks: new Set(),
+    return this.addNodes([input])[0]!;
+  }
+
+  /** Adds up nodes in one go; every input is checked before any is added (ids unique). Returns their indices. */
+  addNodes(inputs: readonly NodeInput[]): number[] {
+    if (!Array.isArray(inputs)) throw stateError('nodes', 'nodes must be an array of node inputs');
+    const seen = new Set<string>();
+    const checked = inputs.map((input, k) => checkNode(input, this.params.dims, this.nodes.length + k, (id) => this.nodeIds.get(id), seen));
+    const out = checked.map(({ id, capacity, speed, vcpus, mem }) => {
+      const index = this.nodes.length;
+      this.nodes.push({
+        index, id, capacity, residual: capacity.slice(), speed, vcpus, mem, up: true, removed: false,
+        lastHeartbeat: undefined, storageOk: true,
+        ring: new Array<string | undefined>(this.params.ringCapacity).fill(undefined), ringHead: 0, ringLen: 0, tasks: new Set(),
+      });
+      this.nodeIds.set(id, index);
+      return index;
     });
-    this.nodeIds.set(id, index);
     this.reorder();
-    return index;
+    return out;
   }
 
   /**
@@ -365,6 +378,54 @@ export class ReferenceEngine {
   }
 
   /**
+   * Submits tasks and gangs in one call (an item with `procs` is a gang):
+   * every item is checked before any is added, so a rejected batch changes
+   * nothing. Returns the handle of each item's first task (a gang's members
+   * are that handle and the `procs − 1` after it).
+   */
+  submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
+    if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
+    const taken = new Set<string>();
+    const gangTaken = new Set<string>();
+    const known = (id: string): boolean => this.tasks.has(id) || taken.has(id);
+    const checked = items.map((input, k) => {
+      try {
+        if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
+          const p = checkProcs(input.procs);
+          if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+          if (this.gangs.has(input.id) || gangTaken.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
+          const ids = Array.from({ length: p }, (_, m) => `${input.id}#${m}`);
+          const t = checkTask(input, ids, known, this.params.dims, this.clock);
+          gangTaken.add(input.id);
+          for (const id of ids) taken.add(id);
+          return { t, ids, gang: input.id as string | undefined };
+        }
+        const t = checkTask(input, [input?.id], known, this.params.dims, this.clock);
+        taken.add(input.id);
+        return { t, ids: [input.id], gang: undefined };
+      } catch (e) {
+        throw inItem(e, k);
+      }
+    });
+    const first = new Int32Array(items.length);
+    checked.forEach(({ t, ids, gang }, k) => {
+      first[k] = this.bySeq.length;
+      for (const id of ids) this.addTask(t, id, gang);
+    });
+    return first;
+  }
+
+  /** A task's handle: its submission order number (0 for the first task ever submitted), fixed for life. */
+  handleOf(taskId: string): number {
+    return this.task(taskId).seq;
+  }
+
+  /** The id of the task with handle `handle`. */
+  idOf(handle: number): string {
+    return this.byHandle(handle).id;
+  }
+
+  /**
    * One scheduling round at time `now` (docs/model.md):
    * 1. the waiting tasks are taken in submission order and `L_u` (running tasks per
    *    user) is snapshot — the user penalty uses this round-start value only; the
@@ -420,6 +481,16 @@ export class ReferenceEngine {
     return { placements, waiting: still };
   }
 
+  /** {@link runRound} with the placements as task handles and nodes, and the number of tasks still waiting. */
+  runRoundHandles(now: number): RoundHandles {
+    const r = this.runRound(now);
+    return {
+      tasks: Int32Array.from(r.placements, (p) => this.tasks.get(p.task)!.seq),
+      nodes: Int32Array.from(r.placements, (p) => p.node),
+      waiting: r.waiting.length,
+    };
+  }
+
   /**
    * A running task ends. `ok`: terminal, resources freed, `L_u −= 1`, and
    * (actualTime, requestTime) appended to the user's history (the last m make ε_u).
@@ -442,6 +513,18 @@ export class ReferenceEngine {
       this.setState(t, t.failures >= 2 ? 'failed' : 'waiting');
     }
     return t.state;
+  }
+
+  /**
+   * Several running tasks (by handle) end with the same result, as
+   * {@link complete} one after the other in the order given; every handle is
+   * checked first (running, not given twice), so a rejected call changes nothing.
+   * Returns the new states.
+   */
+  completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+    const ts = this.runningHandles(handles);
+    checkResult(result);
+    return ts.map((t) => this.complete(t.id, result));
   }
 
   /** ε_u = Σ actual / Σ requested over the user's last m completed tasks; 1 with no history. */
@@ -484,6 +567,16 @@ export class ReferenceEngine {
       this.setState(t, 'killed');
     }
     return kills;
+  }
+
+  /** {@link checkLimits} with the kills as task handles (submission order) and `usage` keyed by handle. */
+  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+    let byId: Map<string, readonly number[]> | undefined;
+    if (usage !== undefined) {
+      if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
+      byId = new Map([...usage].map(([h, v]) => [this.byHandle(h).id, v]));
+    }
+    return Int32Array.from(this.checkLimits(now, byId), (k) => this.tasks.get(k.task)!.seq);
   }
 
   // ---------------------------------------------------------------- health
@@ -551,6 +644,28 @@ export class ReferenceEngine {
     n.ringHead = 0;
     n.ringLen = 0;
     return out;
+  }
+
+  /** {@link drainDispatch} as task handles. */
+  drainDispatchHandles(node: number): Int32Array {
+    return Int32Array.from(this.drainDispatch(node), (id) => this.tasks.get(id)!.seq);
+  }
+
+  /**
+   * {@link drainDispatch} of several nodes in one call, as task handles: their
+   * rings, node after node in the order given (every node checked first, none twice).
+   */
+  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+    if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
+    const seen = new Set<number>();
+    for (let k = 0; k < nodes.length; k++) {
+      this.node(nodes[k]);
+      if (seen.has(nodes[k]!)) throw stateError('nodes', `nodes[${k}]: node ${nodes[k]} is given twice`);
+      seen.add(nodes[k]!);
+    }
+    const out: number[] = [];
+    for (let k = 0; k < nodes.length; k++) for (const id of this.drainDispatch(nodes[k]!)) out.push(this.tasks.get(id)!.seq);
+    return Int32Array.from(out);
   }
 
   /** Number of undrained placements in a node's ring. */
@@ -835,6 +950,26 @@ export class ReferenceEngine {
     const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
     if (!t) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
     return t;
+  }
+
+  private byHandle(h: unknown): TaskRec {
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.bySeq.length) {
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.bySeq.length}), got ${String(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
+    }
+    return this.bySeq[h]!;
+  }
+
+  /** The tasks of `handles`, each running and given once, or the error naming the first that is not. */
+  private runningHandles(handles: ArrayLike<number>): TaskRec[] {
+    if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
+    const seen = new Set<number>();
+    return Array.from({ length: handles.length }, (_, k) => {
+      const t = this.byHandle(handles[k]);
+      if (t.state !== 'running') throw stateError('handles', `handles[${k}]: task '${t.id}' is ${t.state}, not running`);
+      if (seen.has(t.seq)) throw stateError('handles', `handles[${k}]: task '${t.id}' is given twice`);
+      seen.add(t.seq);
+      return t;
+    });
   }
 
   private view(t: TaskRec): TaskView {

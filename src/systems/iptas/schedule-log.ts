@@ -14,7 +14,7 @@ import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
 import { NodePool } from './baselines.ts';
-import type { IptasEngine } from './engine-api.ts';
+import type { IptasBatchEngine } from './engine-api.ts';
 import { jobsFromGoogle } from './google-jobs.ts';
 import type { IptasParams } from './params.ts';
 import { jobsFromSwf, scheduleJobs, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
@@ -53,7 +53,7 @@ export interface ScheduleLogOptions {
   /** Stop at the first bad trace line. */
   strict?: boolean;
   /** Makes the IPTAS engine (default: the reference engine), see `ScheduleOptions.engine`. */
-  engine?: (params: IptasParams) => IptasEngine;
+  engine?: (params: IptasParams) => IptasBatchEngine;
   /** Called after each algorithm with (done, total). */
   onProgress?: (done: number, total: number) => void;
   /** Stops between algorithms; the report then holds the finished runs and `interrupted: true`. */

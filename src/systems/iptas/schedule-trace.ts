@@ -14,7 +14,7 @@ import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedJob, type QueuedVectorJob, type Reservation, type RunningJob, type RunningVectorJob } from './baselines.ts';
-import type { IptasEngine } from './engine-api.ts';
+import type { IptasBatchEngine } from './engine-api.ts';
 import type { IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { ReferenceEngine } from './reference-engine.ts';
@@ -61,10 +61,11 @@ export interface ScheduleOptions {
   params?: IptasParams;
   /**
    * Makes the IPTAS engine from the resolved parameters (`dims` set). Default:
-   * the WebAssembly {@link Engine}. Any {@link IptasEngine} works (e.g. the
-   * plain-TypeScript {@link ReferenceEngine}, the oracle).
+   * the WebAssembly {@link Engine}. Any {@link IptasBatchEngine} works (e.g. the
+   * plain-TypeScript {@link ReferenceEngine}, the oracle); the driver talks to
+   * it with the batch calls (task handles, typed arrays).
    */
-  engine?: (params: IptasParams) => IptasEngine;
+  engine?: (params: IptasParams) => IptasBatchEngine;
   /**
    * Maps a requested time to a data volume when a job has no `dataGB`:
    * `dataGB = requestedTime / secondsPerGB`. Default 60, so with K1 = 10 and K2 = 100 GB
@@ -234,10 +235,14 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   const perNode = capVector ? capVector[0]! : optInt(options.nodeCapacity, 'nodeCapacity', 1);
   const secondsPerGB = checkNonNegative(options.secondsPerGB ?? 60, 'options.secondsPerGB', undefined, true);
   const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
-  if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasEngine, got ${String(options.engine)}`, { field: 'options.engine' });
+  if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasBatchEngine, got ${String(options.engine)}`, { field: 'options.engine' });
   checkJobs(jobs, nodes * perNode, capVector, nodes);
   const run = new Simulation(jobs, algorithm, nodes, perNode, capVector, secondsPerGB, options);
-  run.run();
+  try {
+    run.run();
+  } finally {
+    run.close();
+  }
   return run.result(tau);
 }
 
@@ -266,8 +271,16 @@ class Simulation {
   /** Vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end. */
   private readonly runSorted: RunningVectorJob[] = [];
   // IPTAS state
-  private readonly engine: IptasEngine | undefined;
-  private readonly taskIds: string[][] = [];
+  private readonly engine: IptasBatchEngine | undefined;
+  /** Handle of each job's first task (a job's tasks are that handle and the procs − 1 after it), and the job of each handle. */
+  private readonly firstHandle: Int32Array;
+  private readonly jobOf: Int32Array;
+  /** The default demand, one processor (shared: the engine copies what it is given). */
+  private readonly unitDemand: readonly number[];
+  /** Tasks waiting in the engine after the last round and the submissions since (≥ 1 means a round may place something). */
+  private waiting = 0;
+  /** Nodes touched by a round (to drain their dispatch rings). */
+  private readonly touched: Uint8Array;
 
   constructor(
     private readonly jobs: readonly TraceJob[], private readonly algorithm: Algorithm, nodes: number, perNode: number,
@@ -285,9 +298,15 @@ class Simulation {
     this.reservations = options.recordReservations ? [] : undefined;
     this.pool = capVector ? new NodePool(nodes, capVector) : undefined;
     // The default engine reserves a row per task of the log up front (no growth while it runs).
-    const makeEngine = options.engine ?? ((p: IptasParams): IptasEngine => new Engine(p, { taskCapacity: Math.max(1, jobs.reduce((s, j) => s + j.procs, 0)), nodeCapacity: nodes }));
+    const tasks = Math.max(1, jobs.reduce((s, j) => s + j.procs, 0));
+    const makeEngine = options.engine ?? ((p: IptasParams): IptasBatchEngine => new Engine(p, { taskCapacity: tasks, nodeCapacity: nodes }));
     this.engine = algorithm === 'iptas' ? makeEngine({ ...options.params, dims: this.D }) : undefined;
-    if (this.engine) for (let k = 0; k < nodes; k++) this.engine.addNode(capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode });
+    this.engine?.addNodes(Array.from({ length: nodes }, () => (capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode })));
+    const iptas = this.engine !== undefined;
+    this.firstHandle = new Int32Array(iptas ? n : 0);
+    this.jobOf = new Int32Array(iptas ? tasks : 0);
+    this.touched = new Uint8Array(iptas ? nodes : 0);
+    this.unitDemand = Array.from({ length: this.D }, (_, d) => (d === 0 ? 1 : 0));
   }
 
   /** Where r goes in runSorted (binary search by requested end, then index). */
@@ -319,7 +338,10 @@ class Simulation {
       const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
       do {
         this.endJobs(t);
-        while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) this.submitJob(bySubmit[ptr++]!);
+        const from = ptr;
+        while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) ptr++;
+        if (this.engine) this.submitToEngine(this.engine, bySubmit.slice(from, ptr));
+        else for (let k = from; k < ptr; k++) this.queue.push(this.queued(bySubmit[k]!));
         if (this.engine) this.iptasRound(this.engine, t);
         else if (this.pool) this.vectorPass(this.pool, t);
         else this.scalarPass(t);
@@ -334,7 +356,7 @@ class Simulation {
     const ended: number[] = [];
     while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
     ended.sort((a, b) => a - b);
-    const killedNow = new Set<string>();
+    let killedTasks = 0;
     for (const i of ended) {
       this.free += jobs[i]!.procs;
       const r = this.running.get(i);
@@ -344,39 +366,76 @@ class Simulation {
       }
       this.running.delete(i);
       if (!engine) continue;
-      if (this.killed[i]) for (const id of this.taskIds[i]!) killedNow.add(id);
-      else for (const id of this.taskIds[i]!) engine.complete(id, { status: 'ok', actualTime: jobs[i]!.runTime });
+      if (this.killed[i]) killedTasks += jobs[i]!.procs;
+      else engine.completeMany(this.handlesOf(i), { status: 'ok', actualTime: jobs[i]!.runTime });
     }
-    if (engine) {
-      const kills = engine.checkLimits(t);
-      if (kills.length !== killedNow.size || kills.some((k) => !killedNow.has(k.task))) {
-        throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
+    // The engine finds the T0 kills itself: exactly the tasks of the jobs the driver ends as killed
+    // now. Asked only then (a kill the engine made at another time would show up as a job that
+    // does not end now, at the next such call).
+    if (engine && killedTasks > 0) {
+      const kills = engine.checkLimitsHandles(t);
+      let agree = kills.length === killedTasks;
+      for (let k = 0; agree && k < kills.length; k++) {
+        const i = this.jobOf[kills[k]!]!;
+        agree = this.killed[i] === 1 && this.end[i] === t;
       }
+      if (!agree) throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
     }
   }
 
-  /** Job i arrives: submitted to the engine (a task, or a gang of procs tasks), or queued. */
-  private submitJob(i: number): void {
+  /** The task handles of job i. */
+  private handlesOf(i: number): Int32Array {
+    const first = this.firstHandle[i]!;
+    const h = new Int32Array(this.jobs[i]!.procs);
+    for (let k = 0; k < h.length; k++) h[k] = first + k;
+    return h;
+  }
+
+  /** Jobs arriving together go to the engine in one call (a task, or a gang of procs tasks, each). */
+  private submitToEngine(engine: IptasBatchEngine, arriving: readonly number[]): void {
+    if (arriving.length === 0) return;
+    const specs = arriving.map((i) => {
+      const j = this.jobs[i]!;
+      return { id: `j${i}`, user: String(j.user), demand: j.demand ?? this.unitDemand, dataGB: j.dataGB ?? j.requestedTime / this.secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit, procs: j.procs === 1 ? undefined : j.procs };
+    });
+    const first = engine.submitMany(specs);
+    for (const x of specs) this.waiting += x.procs ?? 1;
+    arriving.forEach((i, k) => {
+      this.firstHandle[i] = first[k]!;
+      this.jobOf.fill(i, first[k]!, first[k]! + this.jobs[i]!.procs);
+    });
+  }
+
+  /** Job i waiting in the FCFS / EASY queue. */
+  private queued(i: number): QueuedVectorJob {
     const j = this.jobs[i]!;
-    if (this.engine) {
-      const spec = { id: `j${i}`, user: String(j.user), demand: demandOf(j, this.D), dataGB: j.dataGB ?? j.requestedTime / this.secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit };
-      this.taskIds[i] = j.procs === 1 ? [this.engine.submit(spec)] : this.engine.submitGang({ ...spec, procs: j.procs });
-    } else this.queue.push({ index: i, procs: j.procs, requestedTime: j.requestedTime, demand: demandOf(j, this.D) });
+    return { index: i, procs: j.procs, requestedTime: j.requestedTime, demand: demandOf(j, this.D) };
   }
 
   /** One IPTAS round at t: the jobs whose tasks were placed start, with the engine's T0 and deadline. */
-  private iptasRound(engine: IptasEngine, t: number): void {
-    const r = engine.runRound(t);
+  private iptasRound(engine: IptasBatchEngine, t: number): void {
     this.rounds++;
-    const touched = new Set<number>();
-    const started = new Set<number>();
-    for (const p of r.placements) {
-      touched.add(p.node);
-      started.add(Number(p.task.slice(1).split('#')[0]));
+    // With nothing waiting a round changes nothing (the clock is already at t): not asked for.
+    if (this.waiting === 0) return;
+    const r = engine.runRoundHandles(t);
+    this.waiting = r.waiting;
+    if (r.tasks.length === 0) return;
+    const { touched, jobOf } = this;
+    const nodes: number[] = [];
+    const started: number[] = [];
+    for (let k = 0; k < r.tasks.length; k++) {
+      const node = r.nodes[k]!;
+      if (touched[node] === 0) nodes.push(node);
+      touched[node] = 1;
+      started.push(jobOf[r.tasks[k]!]!);
     }
-    for (const node of touched) engine.drainDispatch(node);
-    for (const i of [...started].sort((a, b) => a - b)) {
-      const v = engine.taskView(this.taskIds[i]![0]!);
+    for (const node of nodes) touched[node] = 0;
+    engine.drainDispatchMany(nodes);
+    started.sort((a, b) => a - b);
+    for (let k = 0; k < started.length; k++) {
+      const i = started[k]!;
+      if (k > 0 && started[k - 1] === i) continue; // a gang's other members
+      const v = engine.taskView(engine.idOf(this.firstHandle[i]!));
       this.startJob(i, t, v.t0, v.deadline);
     }
   }
@@ -408,6 +467,11 @@ class Simulation {
       this.running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: [], nodes: [] });
     }
     if (s.size > 0) this.queue = this.queue.filter((q) => !s.has(q.index));
+  }
+
+  /** Closes the engine this run made (its memory goes to the next one). */
+  close(): void {
+    (this.engine as { close?: () => void } | undefined)?.close?.();
   }
 
   result(tau: number): ScheduleResult {
