@@ -628,14 +628,19 @@ export class Engine implements IptasEngine {
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const c = this.cols;
-    const seen = new Set<number>();
     const ts = new Int32Array(handles.length);
-    for (let k = 0; k < ts.length; k++) {
-      const t = this.byHandle(handles[k]);
-      if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
-      if (seen.has(t)) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
-      seen.add(t);
-      ts[k] = t;
+    // Marks in outNode (free between calls): a task given twice is found without a set.
+    let k = 0;
+    try {
+      for (; k < ts.length; k++) {
+        const t = this.byHandle(handles[k]);
+        if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
+        if (c.outNode[t] === MARK) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
+        c.outNode[t] = MARK;
+        ts[k] = t;
+      }
+    } finally {
+      for (let j = 0; j < k; j++) c.outNode[ts[j]!] = 0;
     }
     return this.finish(ts, checkResult(result));
   }
@@ -645,7 +650,7 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const n = ts.length;
     const out = new Array<TaskState>(n);
-    const users = new Set<number>();
+    const users: number[] = [];
     for (let j = 0; j < n; j++) {
       const t = ts[j]!;
       let next: number;
@@ -654,7 +659,7 @@ export class Engine implements IptasEngine {
         const u = c.user[t]!;
         const h = this.users[u]!.history;
         h.push([r.actualTime, c.request[t]!]);
-        users.add(u);
+        if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
       } else {
         this.failures[t] = this.failures[t]! + 1;
         next = this.failures[t]! >= 2 ? S.failed : S.waiting;
@@ -1174,6 +1179,9 @@ interface SnapshotMeta {
 
 /** An empty result (a zero-length array cannot be changed, so one is shared). */
 const NO_TASKS = new Int32Array(0);
+
+/** A mark no task index or node takes (outNode holds nodes ≥ 0 and states ≥ 0 only while a call runs). */
+const MARK = -2;
 
 /** The ids and gangs of a `submitMany` batch checked so far. */
 interface Batch {

@@ -134,8 +134,11 @@ class EndHeap {
     return this.t[a]! < this.t[b]! || (this.t[a] === this.t[b] && this.j[a]! < this.j[b]!);
   }
   private swap(a: number, b: number): void {
-    [this.t[a], this.t[b]] = [this.t[b]!, this.t[a]!];
-    [this.j[a], this.j[b]] = [this.j[b]!, this.j[a]!];
+    const t = this.t[a]!, j = this.j[a]!;
+    this.t[a] = this.t[b]!;
+    this.j[a] = this.j[b]!;
+    this.t[b] = t;
+    this.j[b] = j;
   }
   push(time: number, job: number): void {
     this.t.push(time);
