@@ -30,10 +30,10 @@ export { Rng } from './rng.ts';
 export { Engine, type EngineOptions } from './engine/engine.ts';
 export { ReferenceEngine } from './systems/iptas/reference-engine.ts';
 export type {
-  TaskInput, GangInput, NodeInput, NodeUpdate, RoundResult, Kill, HealthResult, TaskView, TaskState, LengthClass,
+  TaskInput, GangInput, NodeInput, NodeUpdate, RoundResult, RoundHandles, Kill, HealthResult, TaskView, TaskState, LengthClass,
   Explanation, Reason, Counts, EngineDump, Placement as EnginePlacement,
 } from './systems/iptas/reference-engine.ts';
-export type { IptasEngine } from './systems/iptas/engine-api.ts';
+export type { IptasEngine, IptasBatchCalls, IptasBatchEngine } from './systems/iptas/engine-api.ts';
 export { resolveIptasParams, type IptasParams, type ResolvedIptasParams, type DownNodePolicy } from './systems/iptas/params.ts';
 export { applyCommand, applyCommandLine, validateCommand, IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandResult, type CommandError, type CommandSuccess, type CommandFailure, type CommandResultOf } from './systems/iptas/commands.ts';
 export type * from './systems/iptas/command-schema.ts';

@@ -23,7 +23,7 @@
  */
 
 // The WebAssembly boundary: instances, kept views, layout descriptions.
-export { Core, Views } from './wasm/module.ts';
+export { Core, Views, POOL_BYTES } from './wasm/module.ts';
 export type { CoreExports } from './wasm/abi.ts';
 export { struct, enumeration, constants, slots, type StructLayout, type EnumLayout, type ConstantsLayout, type FieldType, type StructValues } from './wasm/layout.ts';
 

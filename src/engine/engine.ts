@@ -1045,35 +1045,67 @@ export class Engine implements IptasEngine {
 
   /**
    * The whole engine as bytes: a format version, the WebAssembly module's
-   * hash, the TypeScript-side state (ids, node health, user histories) and
-   * the engine's memory image, closed by a CRC-32 of everything before it.
-   * {@link Engine.restore} continues from it with identical decisions.
+   * hash, the state that names things (ids, node health, user histories) as
+   * JSON, then the columns of the live rows only (tasks, waiting and running
+   * lists, users, node residuals, undrained rings, gangs), closed by a CRC-32
+   * of everything before it. {@link Engine.restore} continues from it with
+   * identical decisions.
    */
   snapshot(): Uint8Array {
-    const core = this.live();
-    const n = this.tally.total;
+    this.live();
+    const c = this.cols;
+    const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
+    const R = this.params.ringCapacity;
+    const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount');
+    const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
+    let at = 0;
+    for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!;
     const meta = Buffer.from(JSON.stringify({
-      params: this.params, clock: this.clock, caps: [this.taskCap, this.userCap, this.nodeCap, this.gangCap, this.undoCap],
-      tally: this.tally, users: this.users, gangIds: this.gangIds, order: this.order,
+      params: this.params, clock: this.clock, tally: this.tally, users: this.users, gangIds: this.gangIds, undoCap: this.undoCap,
+      waiting, runCount, minDeadline: this.get('minDeadline'),
       nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
-      // Gang members' ids are made from their gang's.
       plainIds: this.plainIds.join('\n'),
-    }, keepNonFinite));
-    const image = core.u8(core.base, core.mark() - core.base);
+    } satisfies SnapshotMeta, keepNonFinite));
+    const m = this.matcherFields();
+    const core = this.live();
+    const parts = [
+      ...this.taskColumns(n).map(([, v]) => v), c.waitList.subarray(0, waiting), core.i32(this.get('runList'), runCount),
+      this.submitTimes.subarray(0, n), this.failures.subarray(0, n),
+      c.running.subarray(0, U), c.epsilon.subarray(0, U),
+      core.f64(m.res, N * D), c.ringLen.subarray(0, N), rings,
+      c.gangFirst.subarray(0, G), c.gangSize.subarray(0, G),
+    ];
     const head = Buffer.alloc(SNAPSHOT_HEAD);
     head.write(SNAPSHOT_MAGIC, 0, 'latin1');
     head.writeUInt32LE(SNAPSHOT_VERSION, 4);
     moduleHash().copy(head, 8);
     head.writeUInt32LE(meta.length, 40);
     head.writeUInt32LE(n, 44);
-    head.writeUInt32LE(image.length, 48);
-    const times = new Uint8Array(this.submitTimes.buffer, 0, n * 8);
-    const fails = this.failures.subarray(0, n);
-    const out = new Uint8Array(SNAPSHOT_HEAD + meta.length + times.length + fails.length + image.length + 4);
-    let at = 0;
-    for (const part of [head, meta, times, fails, image]) { out.set(part, at); at += part.length; }
-    new DataView(out.buffer).setUint32(at, crc32(out.subarray(0, at)), true);
+    const body = parts.reduce((a, v) => align8(a) + v.byteLength, 0);
+    head.writeUInt32LE(body, 48);
+    const total = SNAPSHOT_HEAD + align8(meta.length) + align8(body) + 4;
+    const out = new Uint8Array(total);
+    out.set(head, 0);
+    out.set(meta, SNAPSHOT_HEAD);
+    at = SNAPSHOT_HEAD + align8(meta.length);
+    for (const v of parts) {
+      at = align8(at);
+      out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
+      at += v.byteLength;
+    }
+    new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
+  }
+
+  /** The task columns a snapshot keeps, first `n` rows each (the rest are scratch or unused). */
+  private taskColumns(n: number): [keyof typeof ENGINE.offset, Int32Array | Float64Array][] {
+    const c = this.cols, core = this.live(), D = this.dims;
+    return [
+      ['state', c.state.subarray(0, n)], ['user', c.user.subarray(0, n)], ['dataGB', c.dataGB.subarray(0, n)], ['request', c.request.subarray(0, n)],
+      ['demand', c.demand.subarray(0, n * D)], ['large', c.large.subarray(0, n)], ['rounds', c.rounds.subarray(0, n)], ['node', c.node.subarray(0, n)],
+      ['gang', c.gang.subarray(0, n)], ['start', c.start.subarray(0, n)], ['t0', c.t0.subarray(0, n)], ['deadline', c.deadline.subarray(0, n)],
+      ['runPos', core.i32(this.get('runPos'), n)],
+    ];
   }
 
   /**
@@ -1088,53 +1120,83 @@ export class Engine implements IptasEngine {
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
     if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
-    const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), imageLen = buf.readUInt32LE(48);
-    const total = SNAPSHOT_HEAD + metaLen + n * 9 + imageLen + 4;
+    const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
+    const total = SNAPSHOT_HEAD + align8(metaLen) + align8(body) + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
     if (!buf.subarray(8, 40).equals(moduleHash())) throw bad('written by another WebAssembly build of fairfit');
-    let at = SNAPSHOT_HEAD;
-    const meta = JSON.parse(buf.toString('utf8', at, at + metaLen), readNonFinite) as SnapshotMeta;
-    at += metaLen;
-    const e = new Engine(meta.params, { taskCapacity: 1, nodeCapacity: 1 });
-    Core.recycle(e.core!);
-    const core = Core.reuse();
-    const times = new Float64Array(n);
-    new Uint8Array(times.buffer).set(bytes.subarray(at, at + n * 8));
-    at += n * 8;
-    const fails = bytes.slice(at, at + n);
-    at += n;
-    core.adoptArena(bytes.subarray(at, at + imageLen));
-    e.core = core;
-    e.views = new Views(core, (c) => e.makeViews(c));
-    [e.taskCap, e.userCap, e.nodeCap, e.gangCap, e.undoCap] = meta.caps;
-    e.clock = meta.clock;
-    e.tally = meta.tally;
+    const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
+    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+    const D = e.dims, R = e.params.ringCapacity;
+    // The sections, in snapshot order, each copied where it belongs.
+    let at = SNAPSHOT_HEAD + align8(metaLen);
+    // The sections in snapshot order: each copied byte for byte into the view it belongs in.
+    const into = (view: Int32Array | Float64Array | Uint8Array): void => {
+      at = align8(at);
+      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(bytes.subarray(at, at + view.byteLength));
+      at += view.byteLength;
+    };
+    // Users and gangs first (their columns may grow), then nodes (the order and the tree), then tasks.
+    while (e.userCap < U) {
+      e.growGroup(USER_GROUP, 0, e.userCap * 2);
+      e.userCap *= 2;
+    }
+    while (e.gangCap < G) {
+      e.growGroup(GANG_GROUP, 0, e.gangCap * 2);
+      e.gangCap *= 2;
+    }
+    if (meta.undoCap > 0) {
+      e.undoCap = meta.undoCap;
+      e.set({ sUndo: e.live().alloc(e.undoCap * D * 8), sGangNodes: e.live().alloc(e.undoCap * 4) });
+    }
+    for (const [, view] of e.taskColumns(n)) into(view);
+    into(e.cols.waitList.subarray(0, meta.waiting));
+    into(e.live().i32(e.get('runList'), meta.runCount));
+    into(e.submitTimes.subarray(0, n));
+    into(e.failures.subarray(0, n));
+    into(e.cols.running.subarray(0, U));
+    into(e.cols.epsilon.subarray(0, U));
+    const res = new Float64Array(N * D);
+    into(res);
+    const ringLen = new Int32Array(N);
+    into(ringLen);
+    const rings = new Int32Array(ringLen.reduce((a, b) => a + b, 0));
+    into(rings);
+    into(e.cols.gangFirst.subarray(0, G));
+    into(e.cols.gangSize.subarray(0, G));
+    if (at !== SNAPSHOT_HEAD + align8(metaLen) + body) throw bad('the columns do not match the counts in the header');
+    e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
+    e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
+    const m = e.matcherFields();
+    e.nodes.forEach((x, i) => e.live().f64(m.cap + i * D * 8, D).set(x.capacity));
+    e.live().f64(m.res, N * D).set(res);
+    const c = e.cols;
+    let r = 0;
+    for (let i = 0; i < N; i++) {
+      c.ringHead[i] = 0;
+      c.ringLen[i] = ringLen[i]!;
+      for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[i * R + k] = rings[r++]!;
+    }
+    e.reorder();
     e.users = meta.users;
     e.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     e.gangIds = meta.gangIds;
     e.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
-    e.order = meta.order;
-    e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
-    e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
-    const gangOf = e.cols.gang;
-    e.plainRow = new Int32Array(e.taskCap);
+    e.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
+    e.clock = meta.clock;
+    e.tally = meta.tally;
     let plain = 0;
+    const gangOf = e.cols.gang;
     for (let t = 0; t < n; t++) e.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
     e.plainIds = plain === 0 ? [] : meta.plainIds.split('\n');
-    e.taskIndex = new Map();
     for (let t = 0; t < n; t++) {
-      const r = e.plainRow[t]!;
-      if (r < 0) continue;
-      const id = e.plainIds[r]!;
+      const row = e.plainRow[t]!;
+      if (row < 0) continue;
+      const id = e.plainIds[row]!;
       e.taskIndex.set(id, t);
       if (id.includes('#')) e.hashIds++;
     }
-    e.submitTimes = new Float64Array(e.taskCap);
-    e.submitTimes.set(times);
-    e.failures = new Uint8Array(e.taskCap);
-    e.failures.set(fails);
-    e.updateThreshold();
     return e;
   }
 
@@ -1160,19 +1222,25 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 1;
-/** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · image bytes 4 */
-const SNAPSHOT_HEAD = 52;
+const SNAPSHOT_VERSION = 2;
+/** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
+const SNAPSHOT_HEAD = 56;
 
-/** The TypeScript-side state in a snapshot. */
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** The state that names things, in a snapshot (JSON). */
 interface SnapshotMeta {
   params: IptasParams;
   clock: number;
-  caps: [number, number, number, number, number];
   tally: Counts;
   users: UserMeta[];
   gangIds: string[];
-  order: number[];
+  undoCap: number;
+  waiting: number;
+  runCount: number;
+  minDeadline: number;
   nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
   plainIds: string;
 }
