@@ -117,7 +117,7 @@ export class Engine implements IptasEngine {
   /** Per task index: its place in plainIds, −1 for a gang member. */
   private plainRow = new Int32Array(0);
   /** Plain task ids → task index (gang members are found through their gang). */
-  private taskIndex = new Map<string, number>();
+  private index: Map<string, number> | undefined = new Map();
   /** How many plain task ids contain '#' (only those can collide with a gang member's id). */
   private hashIds = 0;
   private readonly prefault: boolean;
@@ -478,10 +478,11 @@ export class Engine implements IptasEngine {
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
     if (this.gangIndex.has(input.id) || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
+    const index = this.taskIndex;
     if (this.hashIds > 0 || (batch?.hashIds ?? 0) > 0) {
       for (let k = 0; k < p; k++) {
         const m = `${input.id}#${k}`;
-        if (this.taskIndex.has(m) || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
+        if (index.has(m) || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
       }
     }
     return { t: checkTask(input, [], () => false, this.dims, this.clock), id: input.id, procs: p };
@@ -553,6 +554,26 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const g = c.gang[t]!;
     return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
+  }
+
+  /**
+   * Plain task ids → task index, and the count of those ids that contain '#'
+   * (hashIds). A restored engine makes it here, the first time it is needed.
+   */
+  private get taskIndex(): Map<string, number> {
+    if (this.index !== undefined) return this.index;
+    const index = new Map<string, number>();
+    let hash = 0;
+    for (let t = 0; t < this.tally.total; t++) {
+      const row = this.plainRow[t]!;
+      if (row < 0) continue;
+      const id = this.plainIds[row]!;
+      index.set(id, t);
+      if (id.includes('#')) hash++;
+    }
+    this.index = index;
+    this.hashIds = hash;
+    return index;
   }
 
   /** Task index of an id, plain or gang member; undefined when no task has it. */
@@ -1190,13 +1211,8 @@ export class Engine implements IptasEngine {
     const gangOf = e.cols.gang;
     for (let t = 0; t < n; t++) e.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
     e.plainIds = plain === 0 ? [] : meta.plainIds.split('\n');
-    for (let t = 0; t < n; t++) {
-      const row = e.plainRow[t]!;
-      if (row < 0) continue;
-      const id = e.plainIds[row]!;
-      e.taskIndex.set(id, t);
-      if (id.includes('#')) e.hashIds++;
-    }
+    // The id → task map is made when a call first names a task by id (calls by handle never need it).
+    e.index = undefined;
     return e;
   }
 
