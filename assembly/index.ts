@@ -13,3 +13,4 @@ export { rngFill } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
 export { csvParse } from './csv';
 export { engineRound, engineRelease, engineTimeKills, engineEvict } from './engine';
+export { crsPlan } from './crs';

@@ -33,6 +33,7 @@ export interface CoreExports {
   engineRelease(engine: number, task: number, next: number): number;
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
+  crsPlan(plan: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -41,4 +42,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
   'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
   'engineRound', 'engineRelease', 'engineTimeKills', 'engineEvict',
+  'crsPlan',
 ] as const satisfies readonly (keyof CoreExports)[];
