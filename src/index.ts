@@ -82,7 +82,7 @@ export { readSwf, type SwfColumns } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
 
 // CRS rebalancing (seed 002): the course timetable model, CRS / SS / FF planners (WebAssembly, plain-TypeScript reference), initial placement, scenarios.
-export { planRebalance, waveIndices, type RebalancePlan, type PlannedMove, type HostUtilisation, type UtilisationSpread } from './systems/crs/plan.ts';
+export { planRebalance, type RebalancePlan, type PlannedMove, type HostUtilisation, type UtilisationSpread } from './systems/crs/plan.ts';
 export {
   REBALANCE_ALGORITHMS, REBALANCE_DEFAULTS, resolveRebalanceOptions, classifyHost, loadDecisionValue, migrateValue, DecisionPeriod,
   type RebalanceAlgorithm, type RebalanceInput, type RebalanceOptions, type ResolvedRebalanceOptions, type CrsHost, type CrsVm, type CpuMem, type UseValue, type HostClass,
