@@ -45,7 +45,7 @@ let HC: f64 = 0, HM: f64 = 0, LC: f64 = 0, LM: f64 = 0;
 let capCpu: usize = 0, capMem: usize = 0, useCpu: usize = 0, useMem: usize = 0, cores: usize = 0;
 let vmHost: usize = 0, vmCpu: usize = 0, vmUseCpu: usize = 0, vmUseMem: usize = 0, vmCourse: usize = 0;
 let courseStart: usize = 0, courseSlots: usize = 0, counts: usize = 0, gcache: usize = 0, gver: usize = 0, hver: usize = 0;
-let flags: usize = 0, moved: usize = 0;
+let flags: usize = 0, moved: usize = 0, hcls: usize = 0, hde: usize = 0;
 let mVm: usize = 0, mFrom: usize = 0, mTo: usize = 0, mPhase: usize = 0, mGofit: usize = 0, mDe: usize = 0;
 let count: i32 = 0;
 
@@ -64,6 +64,12 @@ function cls(h: i32): i32 {
 // @ts-ignore: decorator
 @inline function de(h: i32): f64 {
   return 0.5 * ((1 - gf(useCpu, h) / gf(capCpu, h)) + (1 - gf(useMem, h) / gf(capMem, h)));
+}
+
+/** Class and De of a host, cached in hcls / hde: recomputed only for the hosts a move or an undo touched. */
+function refresh(h: i32): void {
+  si(hcls, h, cls(h));
+  sf(hde, h, de(h));
 }
 
 function gofitOf(k: i32, h: i32): f64 {
@@ -95,16 +101,15 @@ function choose(v: i32, src: i32): i32 {
   let bestB: f64 = 0;
   for (let h = 0; h < H; h++) {
     if (h == src || (gi(flags, h) & (OFF | EMPTYING)) != 0) continue;
-    // The fit test first: it is the cheapest and rejects most hosts.
-    if (!((gf(useCpu, h) + vc) / gf(capCpu, h) < HC && (gf(useMem, h) + vm) / gf(capMem, h) < HM)) continue;
-    const cl = cls(h);
+    const cl = gi(hcls, h);
     if (cl == 2) continue;
     const tier = cl == 1 ? 1 : 0;
     if (tier == 1 && NORMAL_ONLY) continue;
     if (tier > bestTier) continue;
+    if (!((gf(useCpu, h) + vc) / gf(capCpu, h) < HC && (gf(useMem, h) + vm) / gf(capMem, h) < HM)) continue;
     if (ALG == 0) {
       const g = gofitOf(k, h);
-      const d = de(h);
+      const d = gf(hde, h);
       if (tier < bestTier || g > bestA || (g == bestA && d > bestB)) { best = h; bestTier = tier; bestA = g; bestB = d; }
     } else if (ALG == 1) {
       const u = gf(cores, h);
@@ -122,7 +127,7 @@ function move(v: i32, from: i32, to: i32, phase: i32): void {
   const k = gi(vmCourse, v);
   si(mVm, count, v); si(mFrom, count, from); si(mTo, count, to); si(mPhase, count, phase);
   sf(mGofit, count, ALG == 0 ? gofitOf(k, to) : ALG == 1 ? gf(cores, to) : 0);
-  sf(mDe, count, de(to));
+  sf(mDe, count, gf(hde, to));
   count++;
   const uc = gf(vmUseCpu, v), um = gf(vmUseMem, v), ac = gf(vmCpu, v);
   sf(useCpu, from, gf(useCpu, from) - uc); sf(useMem, from, gf(useMem, from) - um); sf(cores, from, gf(cores, from) - ac);
@@ -130,6 +135,8 @@ function move(v: i32, from: i32, to: i32, phase: i32): void {
   if (k >= 0) shiftSlots(k, from, to);
   si(moved, v, 1);
   si(flags, to, gi(flags, to) | RECEIVED);
+  refresh(from);
+  refresh(to);
 }
 
 /** Moves course k's slot counts from host a to host b, and bumps both hosts' GOFit versions. */
@@ -167,6 +174,7 @@ export function crsPlan(p: usize): i32 {
   courseStart = load<usize>(p, CrsPlan.courseStart); courseSlots = load<usize>(p, CrsPlan.courseSlots);
   counts = load<usize>(p, CrsPlan.counts); gcache = load<usize>(p, CrsPlan.gcache); gver = load<usize>(p, CrsPlan.gver); hver = load<usize>(p, CrsPlan.hver);
   flags = load<usize>(p, CrsPlan.flags); moved = load<usize>(p, CrsPlan.moved);
+  hcls = load<usize>(p, CrsPlan.hcls); hde = load<usize>(p, CrsPlan.hde);
   mVm = load<usize>(p, CrsPlan.moveVm); mFrom = load<usize>(p, CrsPlan.moveFrom); mTo = load<usize>(p, CrsPlan.moveTo);
   mPhase = load<usize>(p, CrsPlan.movePhase); mGofit = load<usize>(p, CrsPlan.moveGofit); mDe = load<usize>(p, CrsPlan.moveDe);
   const keys = load<usize>(p, CrsPlan.keys), tmpKeys = load<usize>(p, CrsPlan.tmpKeys);
@@ -216,14 +224,15 @@ export function crsPlan(p: usize): i32 {
     si(cursor, h, at + 1);
   }
   for (let h = 0; h < H; h++) si(cursor, h, gi(listStart, h));
+  for (let h = 0; h < H; h++) refresh(h);
 
   // 1. Balance.
   while (true) {
     let src = -1;
     let srcDe: f64 = 0;
     for (let h = 0; h < H; h++) {
-      if ((gi(flags, h) & STUCK) != 0 || cls(h) != 2) continue;
-      const d = de(h);
+      if ((gi(flags, h) & STUCK) != 0 || gi(hcls, h) != 2) continue;
+      const d = gf(hde, h);
       if (src < 0 || d < srcDe) { src = h; srcDe = d; }
     }
     if (src < 0) break;
@@ -241,15 +250,15 @@ export function crsPlan(p: usize): i32 {
 
   // 2. Energy: only when no host is high.
   let anyHigh = false;
-  for (let h = 0; h < H; h++) if (cls(h) == 2) { anyHigh = true; break; }
+  for (let h = 0; h < H; h++) if (gi(hcls, h) == 2) { anyHigh = true; break; }
   if (maxOff > 0 && !anyHigh) {
     const lows = load<usize>(p, CrsPlan.lows), lowTmp = load<usize>(p, CrsPlan.lowTmp);
     const lowKeys = load<usize>(p, CrsPlan.lowKeys), lowTmpKeys = load<usize>(p, CrsPlan.lowTmpKeys);
     const undoF = load<usize>(p, CrsPlan.undoF), undoR = load<usize>(p, CrsPlan.undoR);
     let n = 0;
     for (let h = 0; h < H; h++) {
-      if (cls(h) != 1) continue;
-      store<u64>(lowKeys + (<usize>n << 3), descendingKey(de(h)));
+      if (gi(hcls, h) != 1) continue;
+      store<u64>(lowKeys + (<usize>n << 3), descendingKey(gf(hde, h)));
       si(lows, n, h);
       n++;
     }
@@ -291,6 +300,8 @@ export function crsPlan(p: usize): i32 {
         if (k >= 0) shiftSlots(k, t, h);
         si(moved, v, 0);
         if (gi(undoR, m - first) == 0) si(flags, t, gi(flags, t) & ~RECEIVED);
+        refresh(h);
+        refresh(t);
       }
       count = first;
       si(flags, h, gi(flags, h) & ~EMPTYING);

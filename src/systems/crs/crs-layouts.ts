@@ -10,7 +10,7 @@ import { struct } from '../../wasm/layout.ts';
 
 /**
  * One planning call. Columns (H hosts, V VMs, K courses, S = 400 slots):
- * host f64[H] `capCpu capMem useCpu useMem cores`, i32[H] `cursor flags hver lows`, i32[H+1] `listStart`,
+ * host f64[H] `capCpu capMem useCpu useMem cores hde`, i32[H] `cursor flags hver lows hcls`, i32[H+1] `listStart`,
  * u64[H] `lowKeys lowTmpKeys`, i32[H] `lowTmp`; VM f64[V] `vmCpu vmUseCpu vmUseMem`, i32[V] `vmHost vmCourse list moved`,
  * u64[V] `keys tmpKeys`, i32[V] `tmpList undoR`, f64[6V] `undoF`; i32[K+1] `courseStart`, i32[·] `courseSlots`;
  * i32[H·S] `counts`; f64[K·H] `gcache`, i32[K·H] `gver`; the radix sort's `hist`; the plan:
@@ -28,7 +28,7 @@ export const CRS_PLAN = struct('CrsPlan', 'One call of the rebalancing planner (
   courseStart: 'ptr', courseSlots: 'ptr',
   counts: 'ptr', gcache: 'ptr', gver: 'ptr', hver: 'ptr',
   keys: 'ptr', tmpKeys: 'ptr', list: 'ptr', tmpList: 'ptr', hist: 'ptr', listStart: 'ptr', cursor: 'ptr',
-  flags: 'ptr', moved: 'ptr', lows: 'ptr', lowTmp: 'ptr', lowKeys: 'ptr', lowTmpKeys: 'ptr', undoF: 'ptr', undoR: 'ptr',
+  flags: 'ptr', moved: 'ptr', hcls: 'ptr', hde: 'ptr', lows: 'ptr', lowTmp: 'ptr', lowKeys: 'ptr', lowTmpKeys: 'ptr', undoF: 'ptr', undoR: 'ptr',
   moveVm: 'ptr', moveFrom: 'ptr', moveTo: 'ptr', movePhase: 'ptr', moveGofit: 'ptr', moveDe: 'ptr',
 });
 

@@ -100,6 +100,14 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     return (p.lowAll ? lc && lm : lc || lm) ? 1 : 0;
   };
   const de = (h: number): number => 0.5 * ((1 - useCpu[h]! / c.capCpu[h]!) + (1 - useMem[h]! / c.capMem[h]!));
+  // Class and De of every host, recomputed only for the hosts a move (or an undo) touched.
+  const hcls = new Int32Array(H);
+  const hde = new Float64Array(H);
+  const refresh = (h: number): void => {
+    hcls[h] = cls(h);
+    hde[h] = de(h);
+  };
+  for (let h = 0; h < H; h++) refresh(h);
 
   const STUCK = 4;
   const EMPTYING = 8;
@@ -122,15 +130,15 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     let bestB = 0;
     for (let h = 0; h < H; h++) {
       if (h === src || (flags[h]! & (HOST_FLAG.OFF | EMPTYING)) !== 0) continue;
-      if (!((useCpu[h]! + vc) / c.capCpu[h]! < p.highCpu && (useMem[h]! + vm) / c.capMem[h]! < p.highMem)) continue;
-      const cl = cls(h);
+      const cl = hcls[h]!;
       if (cl === 2) continue;
       const tier = cl === 1 ? 1 : 0;
       if (tier === 1 && p.normalOnly) continue;
       if (tier > bestTier) continue;
+      if (!((useCpu[h]! + vc) / c.capCpu[h]! < p.highCpu && (useMem[h]! + vm) / c.capMem[h]! < p.highMem)) continue;
       if (p.algorithm === 0) {
         const g = gofitOf(k, h);
-        const d = de(h);
+        const d = hde[h]!;
         if (tier < bestTier || g > bestA || (g === bestA && d > bestB)) { best = h; bestTier = tier; bestA = g; bestB = d; }
       } else if (p.algorithm === 1) {
         const u = cores[h]!;
@@ -147,7 +155,7 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     const k = c.vmCourse[v]!;
     out.vm[count] = v; out.from[count] = from; out.to[count] = to; out.phase[count] = phase;
     out.gofit[count] = p.algorithm === 0 ? gofitOf(k, to) : p.algorithm === 1 ? cores[to]! : 0;
-    out.targetDe[count] = de(to);
+    out.targetDe[count] = hde[to]!;
     count++;
     useCpu[from] = useCpu[from]! - c.useCpu[v]!; useMem[from] = useMem[from]! - c.useMem[v]!; cores[from] = cores[from]! - c.vmCpu[v]!;
     useCpu[to] = useCpu[to]! + c.useCpu[v]!; useMem[to] = useMem[to]! + c.useMem[v]!; cores[to] = cores[to]! + c.vmCpu[v]!;
@@ -163,6 +171,8 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     }
     moved[v] = 1;
     flags[to] = flags[to]! | RECEIVED;
+    refresh(from);
+    refresh(to);
   };
 
   // 1. Balance.
@@ -171,8 +181,8 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     let src = -1;
     let srcDe = 0;
     for (let h = 0; h < H; h++) {
-      if ((flags[h]! & STUCK) !== 0 || cls(h) !== 2) continue;
-      const d = de(h);
+      if ((flags[h]! & STUCK) !== 0 || hcls[h] !== 2) continue;
+      const d = hde[h]!;
       if (src < 0 || d < srcDe) { src = h; srcDe = d; }
     }
     if (src < 0) break;
@@ -189,11 +199,11 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
 
   // 2. Energy: only when no host is high.
   let anyHigh = false;
-  for (let h = 0; h < H; h++) if (cls(h) === 2) anyHigh = true;
+  for (let h = 0; h < H; h++) if (hcls[h] === 2) anyHigh = true;
   if (p.maxPowerOff > 0 && !anyHigh) {
     const lows: number[] = [];
-    for (let h = 0; h < H; h++) if (cls(h) === 1) lows.push(h);
-    const lowDe = lows.map(de);
+    for (let h = 0; h < H; h++) if (hcls[h] === 1) lows.push(h);
+    const lowDe = lows.map((h) => hde[h]!);
     const order = lows.map((_, i) => i).sort((a, b) => lowDe[b]! - lowDe[a]! || lows[a]! - lows[b]!).map((i) => lows[i]!);
     let on = H;
     let off = 0;
@@ -240,6 +250,8 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
         }
         moved[v] = 0;
         if (undoR[m - first] === 0) flags[t] = flags[t]! & ~RECEIVED;
+        refresh(h);
+        refresh(t);
       }
       count = first;
       flags[h] = flags[h]! & ~EMPTYING;

@@ -29,7 +29,7 @@ export function wasmPlan(c: PlanColumns, p: PlanParams, core?: Core): RawPlan {
       courseStart: i32(K + 1), courseSlots: i32(c.courseSlots.length),
       counts: i32(H * SLOTS), gcache: f64(K * H), gver: i32(K * H), hver: i32(H),
       keys: f64(V), tmpKeys: f64(V), list: i32(V), tmpList: i32(V), hist: sizes.push(GINI.values.HIST_BYTES) - 1, listStart: i32(H + 1), cursor: i32(H),
-      flags: i32(H), moved: i32(V), lows: i32(H), lowTmp: i32(H), lowKeys: f64(H), lowTmpKeys: f64(H), undoF: f64(6 * V), undoR: i32(V),
+      flags: i32(H), moved: i32(V), hcls: i32(H), hde: f64(H), lows: i32(H), lowTmp: i32(H), lowKeys: f64(H), lowTmpKeys: f64(H), undoF: f64(6 * V), undoR: i32(V),
       moveVm: i32(V), moveFrom: i32(V), moveTo: i32(V), movePhase: i32(V), moveGofit: f64(V), moveDe: f64(V),
     };
     const align = (n: number) => (n + 15) & ~15;
