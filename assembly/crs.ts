@@ -11,12 +11,13 @@
 //
 //   GOFit(course k, host h) = overlap / coinciding over k's slots s:
 //     overlap = #{s : counts[h,s] > 0},  coinciding = Σ counts[h,s]   (1 if 0)
-import { CrsPlan } from './layouts';
+import { Crs, CrsAlgorithm, CrsPlan } from './layouts';
 import { radixSortPairs } from './sort';
 
-const SLOTS: i32 = 400;
-const OFF: i32 = 1;
-const UNRESOLVED: i32 = 2;
+const SLOTS: i32 = Crs.SLOTS;
+const OFF: i32 = Crs.FLAG_OFF;
+const UNRESOLVED: i32 = Crs.FLAG_UNRESOLVED;
+// Working flags, cleared before returning.
 const STUCK: i32 = 4;
 const EMPTYING: i32 = 8;
 const RECEIVED: i32 = 16;
@@ -107,18 +108,18 @@ function choose(v: i32, src: i32): i32 {
     if (tier == 1 && NORMAL_ONLY) continue;
     if (tier > bestTier) continue;
     if (!((gf(useCpu, h) + vc) / gf(capCpu, h) < HC && (gf(useMem, h) + vm) / gf(capMem, h) < HM)) continue;
-    if (ALG == 0) {
+    if (ALG == CrsAlgorithm.crs) {
       const g = gofitOf(k, h);
       const d = gf(hde, h);
       if (tier < bestTier || g > bestA || (g == bestA && d > bestB)) { best = h; bestTier = tier; bestA = g; bestB = d; }
-    } else if (ALG == 1) {
+    } else if (ALG == CrsAlgorithm.ss) {
       const u = gf(cores, h);
       if (tier < bestTier || u < bestA) { best = h; bestTier = tier; bestA = u; }
     } else if (tier < bestTier) {
       best = h;
       bestTier = tier;
     }
-    if (ALG == 2 && bestTier == 0) break;
+    if (ALG == CrsAlgorithm.ff && bestTier == 0) break;
   }
   return best;
 }
@@ -126,7 +127,7 @@ function choose(v: i32, src: i32): i32 {
 function move(v: i32, from: i32, to: i32, phase: i32): void {
   const k = gi(vmCourse, v);
   si(mVm, count, v); si(mFrom, count, from); si(mTo, count, to); si(mPhase, count, phase);
-  sf(mGofit, count, ALG == 0 ? gofitOf(k, to) : ALG == 1 ? gf(cores, to) : 0);
+  sf(mGofit, count, ALG == CrsAlgorithm.crs ? gofitOf(k, to) : ALG == CrsAlgorithm.ss ? gf(cores, to) : 0);
   sf(mDe, count, gf(hde, to));
   count++;
   const uc = gf(vmUseCpu, v), um = gf(vmUseMem, v), ac = gf(vmCpu, v);

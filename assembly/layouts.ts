@@ -344,3 +344,18 @@ export namespace CrsPlan {
   export const moveDe: usize = 240; // usize
   export const SIZE: usize = 248; // bytes
 }
+
+/** Rebalancing planners (src/systems/crs/model.ts, REBALANCE_ALGORITHMS). */
+export namespace CrsAlgorithm {
+  export const crs: i32 = 0;
+  export const ss: i32 = 1;
+  export const ff: i32 = 2;
+  export const COUNT: i32 = 3;
+}
+
+/** Term slots and returned host flags of the rebalancing planner (src/systems/crs/). */
+export namespace Crs {
+  export const SLOTS: i32 = 400;
+  export const FLAG_OFF: i32 = 1;
+  export const FLAG_UNRESOLVED: i32 = 2;
+}

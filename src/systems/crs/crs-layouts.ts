@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { struct } from '../../wasm/layout.ts';
+import { constants, enumeration, struct } from '../../wasm/layout.ts';
+import { REBALANCE_ALGORITHMS } from './model.ts';
+import { SLOTS } from './timetable.ts';
 
 /**
  * One planning call. Columns (H hosts, V VMs, K courses, S = 400 slots):
@@ -32,5 +34,18 @@ export const CRS_PLAN = struct('CrsPlan', 'One call of the rebalancing planner (
   moveVm: 'ptr', moveFrom: 'ptr', moveTo: 'ptr', movePhase: 'ptr', moveGofit: 'ptr', moveDe: 'ptr',
 });
 
+/** The planners, coded by their position in REBALANCE_ALGORITHMS (`CrsPlan.algorithm`). */
+export const CRS_ALGORITHM = enumeration('CrsAlgorithm', 'Rebalancing planners (src/systems/crs/model.ts, REBALANCE_ALGORITHMS).', REBALANCE_ALGORITHMS);
+
+/** Slots of a term and the host flags the planner returns in `CrsPlan.flags`. */
+export const CRS_CONSTANTS = constants('Crs', 'Term slots and returned host flags of the rebalancing planner (src/systems/crs/).', {
+  /** 16 weeks × 5 days × 5 sections: slot counts are i32[hosts · SLOTS]. */
+  SLOTS,
+  /** Host flag: emptied by the energy phase, to power off. */
+  FLAG_OFF: 1,
+  /** Host flag: still high, none of its VMs could move. */
+  FLAG_UNRESOLVED: 2,
+});
+
 /** Every layout of the CRS planner, in rendering order. */
-export const CRS_LAYOUTS = [CRS_PLAN] as const;
+export const CRS_LAYOUTS = [CRS_PLAN, CRS_ALGORITHM, CRS_CONSTANTS] as const;

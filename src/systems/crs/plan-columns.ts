@@ -8,10 +8,8 @@
  */
 import { FairfitError } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
+import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
 import { courseSlots } from './timetable.ts';
-
-/** Algorithm codes shared with assembly/crs.ts (the order of REBALANCE_ALGORITHMS). */
-export const ALGORITHM_CODE = { crs: 0, ss: 1, ff: 2 } as const;
 
 /** Hosts, VMs and courses as typed columns, plus the numeric options. */
 export interface PlanColumns {
@@ -192,7 +190,7 @@ export interface PlanParams {
 /** Resolved options → {@link PlanParams}. */
 export function planParams(o: ResolvedRebalanceOptions): PlanParams {
   return {
-    algorithm: ALGORITHM_CODE[o.algorithm],
+    algorithm: CRS_ALGORITHM.code[o.algorithm],
     highAll: o.highWhen === 'all' ? 1 : 0,
     lowAll: o.lowWhen === 'all' ? 1 : 0,
     strict: o.bounds === 'strict' ? 1 : 0,
@@ -228,4 +226,4 @@ export interface RawPlan {
 }
 
 /** Host flag bits of {@link RawPlan.flags}. */
-export const HOST_FLAG = { OFF: 1, UNRESOLVED: 2 } as const;
+export const HOST_FLAG = { OFF: CRS_CONSTANTS.values.FLAG_OFF, UNRESOLVED: CRS_CONSTANTS.values.FLAG_UNRESOLVED } as const;

@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { CRS_ALGORITHM } from './crs-layouts.ts';
 import { HOST_FLAG, type PlanColumns, type PlanParams, type RawPlan } from './plan-columns.ts';
 import { SLOTS } from './timetable.ts';
 
@@ -136,25 +137,25 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
       if (tier === 1 && p.normalOnly) continue;
       if (tier > bestTier) continue;
       if (!((useCpu[h]! + vc) / c.capCpu[h]! < p.highCpu && (useMem[h]! + vm) / c.capMem[h]! < p.highMem)) continue;
-      if (p.algorithm === 0) {
+      if (p.algorithm === CRS_ALGORITHM.code.crs) {
         const g = gofitOf(k, h);
         const d = hde[h]!;
         if (tier < bestTier || g > bestA || (g === bestA && d > bestB)) { best = h; bestTier = tier; bestA = g; bestB = d; }
-      } else if (p.algorithm === 1) {
+      } else if (p.algorithm === CRS_ALGORITHM.code.ss) {
         const u = cores[h]!;
         if (tier < bestTier || u < bestA) { best = h; bestTier = tier; bestA = u; }
       } else if (tier < bestTier) {
         best = h;
         bestTier = tier;
       }
-      if (p.algorithm === 2 && bestTier === 0) break;
+      if (p.algorithm === CRS_ALGORITHM.code.ff && bestTier === 0) break;
     }
     return best;
   };
   const move = (v: number, from: number, to: number, phase: number): void => {
     const k = c.vmCourse[v]!;
     out.vm[count] = v; out.from[count] = from; out.to[count] = to; out.phase[count] = phase;
-    out.gofit[count] = p.algorithm === 0 ? gofitOf(k, to) : p.algorithm === 1 ? cores[to]! : 0;
+    out.gofit[count] = p.algorithm === CRS_ALGORITHM.code.crs ? gofitOf(k, to) : p.algorithm === CRS_ALGORITHM.code.ss ? cores[to]! : 0;
     out.targetDe[count] = hde[to]!;
     count++;
     useCpu[from] = useCpu[from]! - c.useCpu[v]!; useMem[from] = useMem[from]! - c.useMem[v]!; cores[from] = cores[from]! - c.vmCpu[v]!;
