@@ -4,7 +4,7 @@
  * the same plans as the API, and errors that name the option or field (exit 2).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,3 +58,22 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     expect(d.stderr).toMatch(/--preset/);
   });
 });
+
+const ALIBABA = join(import.meta.dirname, '../../../shared/traces/alibaba2018');
+const HAVE = existsSync(join(ALIBABA, 'machine_usage.head100k.csv'));
+if (!HAVE) console.warn(`skipped: the Alibaba 2018 extract is absent because ../shared is absent (${ALIBABA})`);
+
+describe.skipIf(!HAVE)('fairfit gen-scenario --alibaba (skipped when ../shared is absent)', () => {
+  it('derives a scenario from the real machine tables and fairfit rebalance replays it period by period', () => {
+    const file = join(dir, 'alibaba.json');
+    const g = fairfit('gen-scenario', '--alibaba', ALIBABA, '--day', '3', '--period-minutes', '120', '--out', file);
+    expect(g.status).toBe(0);
+    expect(g.stderr).toMatch(/16 hosts, 192 VMs, 0 courses, 12 periods/);
+    const r = fairfit('rebalance', '--input', file, '--algorithm', 'crs,ff', '--json', join(dir, 'a.json'), '--quiet');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/crs: 12 periods replayed/);
+    const report = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
+    expect(report.runs[1].periods.map((p: { label: string }) => p.label)[1]).toBe('day 3 02:00');
+  });
+});
+
