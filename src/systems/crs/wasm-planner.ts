@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { FairfitError } from '../../errors.ts';
 import { GINI } from '../../kernels/kernel-layouts.ts';
 import { withScratch, type Core } from '../../wasm/module.ts';
 import { CRS_PLAN } from './crs-layouts.ts';
@@ -32,8 +33,13 @@ export function wasmPlan(c: PlanColumns, p: PlanParams, core?: Core): RawPlan {
       flags: i32(H), moved: i32(V), hcls: i32(H), hde: f64(H), lows: i32(H), lowTmp: i32(H), lowKeys: f64(H), lowTmpKeys: f64(H), undoF: f64(6 * V), undoR: i32(V),
       moveVm: i32(V), moveFrom: i32(V), moveTo: i32(V), movePhase: i32(V), moveGofit: f64(V), moveDe: f64(V),
     };
-    const align = (n: number) => (n + 15) & ~15;
-    let at = k.alloc(sizes.reduce((s, n) => s + align(n), 0));
+    const align = (n: number) => Math.ceil(n / 16) * 16;
+    const total = sizes.reduce((s, n) => s + align(n), 0);
+    // wasm32 memory ends at 4 GiB; the GOFit cache (courses × hosts) and the slot counts (hosts × 400) dominate.
+    if (k.mark() + total > 4 * 2 ** 30 - 2 ** 26) {
+      throw new FairfitError('INVALID_OPTION', `input: a plan for ${H} hosts, ${V} VMs and ${K} courses needs ${(total / 2 ** 30).toFixed(1)} GiB of WebAssembly memory (more than fits in 4 GiB); use engine: 'reference'`, { field: 'engine' });
+    }
+    let at = k.alloc(total);
     const ptr = sizes.map((n) => { const p0 = at; at += align(n); return p0; });
     const { plan: planSlot, ...rest } = slot;
     const plan = ptr[planSlot]!;
