@@ -13,3 +13,4 @@ export { rngFill } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict } from './engine';
+export { crsPlan } from './crs';

@@ -1,6 +1,6 @@
 // Memory layouts, enumerations and constants shared with TypeScript.
 // Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts,
-// src/systems/giantvm/replay-layouts.ts and src/systems/iptas/engine-layouts.ts:
+// src/systems/giantvm/replay-layouts.ts, src/systems/iptas/engine-layouts.ts and src/systems/crs/crs-layouts.ts:
 // edit those, then run `npm run layouts`.
 // Struct fields are byte offsets: load<T>(ptr, Struct.field).
 
@@ -283,4 +283,79 @@ export namespace Engine {
 /** Fixed scratch sizes of the engine round. */
 export namespace EngineScratch {
   export const FAIL_SLOTS: i32 = 64;
+}
+
+/** One call of the rebalancing planner (src/systems/crs/wasm-planner.ts). */
+export namespace CrsPlan {
+  export const hosts: usize = 0; // i32
+  export const vms: usize = 4; // i32
+  export const courses: usize = 8; // i32
+  export const algorithm: usize = 12; // i32
+  export const highAll: usize = 16; // i32
+  export const lowAll: usize = 20; // i32
+  export const strict: usize = 24; // i32
+  export const normalOnly: usize = 28; // i32
+  export const maxPowerOff: usize = 32; // i32
+  export const count: usize = 36; // i32
+  export const highCpu: usize = 40; // f64
+  export const highMem: usize = 48; // f64
+  export const lowCpu: usize = 56; // f64
+  export const lowMem: usize = 64; // f64
+  export const wCpu: usize = 72; // f64
+  export const wMem: usize = 80; // f64
+  export const capCpu: usize = 88; // usize
+  export const capMem: usize = 92; // usize
+  export const useCpu: usize = 96; // usize
+  export const useMem: usize = 100; // usize
+  export const cores: usize = 104; // usize
+  export const vmHost: usize = 108; // usize
+  export const vmCpu: usize = 112; // usize
+  export const vmUseCpu: usize = 116; // usize
+  export const vmUseMem: usize = 120; // usize
+  export const vmCourse: usize = 124; // usize
+  export const courseStart: usize = 128; // usize
+  export const courseSlots: usize = 132; // usize
+  export const counts: usize = 136; // usize
+  export const gcache: usize = 140; // usize
+  export const gver: usize = 144; // usize
+  export const hver: usize = 148; // usize
+  export const keys: usize = 152; // usize
+  export const tmpKeys: usize = 156; // usize
+  export const list: usize = 160; // usize
+  export const tmpList: usize = 164; // usize
+  export const hist: usize = 168; // usize
+  export const listStart: usize = 172; // usize
+  export const cursor: usize = 176; // usize
+  export const flags: usize = 180; // usize
+  export const moved: usize = 184; // usize
+  export const hcls: usize = 188; // usize
+  export const hde: usize = 192; // usize
+  export const lows: usize = 196; // usize
+  export const lowTmp: usize = 200; // usize
+  export const lowKeys: usize = 204; // usize
+  export const lowTmpKeys: usize = 208; // usize
+  export const undoF: usize = 212; // usize
+  export const undoR: usize = 216; // usize
+  export const moveVm: usize = 220; // usize
+  export const moveFrom: usize = 224; // usize
+  export const moveTo: usize = 228; // usize
+  export const movePhase: usize = 232; // usize
+  export const moveGofit: usize = 236; // usize
+  export const moveDe: usize = 240; // usize
+  export const SIZE: usize = 248; // bytes
+}
+
+/** Rebalancing planners (src/systems/crs/model.ts, REBALANCE_ALGORITHMS). */
+export namespace CrsAlgorithm {
+  export const crs: i32 = 0;
+  export const ss: i32 = 1;
+  export const ff: i32 = 2;
+  export const COUNT: i32 = 3;
+}
+
+/** Term slots and returned host flags of the rebalancing planner (src/systems/crs/). */
+export namespace Crs {
+  export const SLOTS: i32 = 400;
+  export const FLAG_OFF: i32 = 1;
+  export const FLAG_UNRESOLVED: i32 = 2;
 }

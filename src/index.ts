@@ -55,6 +55,10 @@ export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/gi
 export { simulate } from './systems/giantvm/replay.ts';
 export { simulateReference } from './systems/giantvm/reference.ts';
 export type { TaskTable, UsageTable, MachineEventTable, ReplayInput } from './model/tasks.ts';
+export {
+  liveRebalancerState, liveRebalanceStep, liveRebalanceReplay, parseProcStatSteal, parseCpuList, stealPerNode,
+  type LiveRebalancerOptions, type LiveRebalancerState, type LiveDecision,
+} from './systems/giantvm/live-rebalancer.ts';
 
 // Report writers: generic JSON, and the GiantVM CSV, HTML report and comparison table.
 export { toJson, writeJson } from './report/json.ts';
@@ -76,3 +80,17 @@ export { syntheticUsage, WINDOW_US, type SyntheticUsageOptions } from './io/synt
 export { generateTrace, type GenerateOptions, type GenerateResult } from './io/generate.ts';
 export { readSwf, type SwfColumns } from './io/swf.ts';
 export { readAlibabaMachines, type MachineUsageTable } from './io/alibaba.ts';
+
+// CRS rebalancing (seed 002): the course timetable model, CRS / SS / FF planners (WebAssembly, plain-TypeScript reference), initial placement, scenarios.
+export { planRebalance, type RebalancePlan, type PlannedMove, type HostUtilisation, type UtilisationSpread } from './systems/crs/plan.ts';
+export {
+  REBALANCE_ALGORITHMS, REBALANCE_DEFAULTS, resolveRebalanceOptions, classifyHost, loadDecisionValue, migrateValue, DecisionPeriod,
+  type RebalanceAlgorithm, type RebalanceInput, type RebalanceOptions, type ResolvedRebalanceOptions, type CrsHost, type CrsVm, type CpuMem, type UseValue, type HostClass,
+} from './systems/crs/model.ts';
+export { WEEKS, DAYS, SECTIONS, SLOTS, slotOf, timeOfSlot, courseSlots, gofit, type Course, type Lesson, type TermTime } from './systems/crs/timetable.ts';
+export { TimetablePlacer, placeCourseVms, type SlotLoad, type CourseVmRequest, type PlacementResult } from './systems/crs/placement.ts';
+export { generateScenario, type RebalanceScenario, type ScenarioPeriod, type ScenarioGenOptions } from './systems/crs/scenario.ts';
+export { CRS_SCENARIO_SCHEMA, validateScenario, readScenario } from './systems/crs/scenario-schema.ts';
+export { alibabaScenario, type AlibabaScenarioOptions } from './systems/crs/alibaba-scenario.ts';
+export { runScenario, type ScenarioRun, type ScenarioRunOptions, type PeriodOutcome } from './systems/crs/scenario-run.ts';
+export { formatRebalanceTable, renderRebalanceHtml, writeRebalanceHtml, utilisationByWave, type RebalanceReport } from './systems/crs/rebalance-report.ts';

@@ -57,3 +57,10 @@ export {
   fcfsPass, easyPass, fcfsVectorPass, easyVectorPass, NodePool,
   type QueuedJob, type RunningJob, type Pass, type QueuedVectorJob, type RunningVectorJob, type VectorPass,
 } from './systems/iptas/baselines.ts';
+
+// CRS rebalancing planners as columns: the WebAssembly planner, its plain-TypeScript twin, waves.
+export { planColumns, planParams, firstDuplicate, meanUse, HOST_FLAG, type PlanColumns, type PlanParams, type RawPlan } from './systems/crs/plan-columns.ts';
+export { referencePlan } from './systems/crs/reference-planner.ts';
+export { wasmPlan } from './systems/crs/wasm-planner.ts';
+export { describePlan, runPlanner, waveIndices } from './systems/crs/plan.ts';
+export { CRS_PLAN, CRS_ALGORITHM, CRS_CONSTANTS, CRS_LAYOUTS } from './systems/crs/crs-layouts.ts';

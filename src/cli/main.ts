@@ -13,7 +13,9 @@ import { FairfitError } from '../errors.ts';
 import { registerDemo } from './demo.ts';
 import { EXIT_FAILURE, EXIT_USAGE } from './common.ts';
 import { registerGen } from './gen.ts';
+import { registerGenScenario } from './gen-scenario.ts';
 import { registerInspect } from './inspect.ts';
+import { registerRebalance } from './rebalance-command.ts';
 import { registerReplay } from './replay-command.ts';
 import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
@@ -25,7 +27,9 @@ const program = new Command('fairfit')
 
 registerDemo(program);
 registerGen(program);
+registerGenScenario(program);
 registerInspect(program);
+registerRebalance(program);
 registerReplay(program);
 registerSchedule(program);
 registerSweep(program);

@@ -35,6 +35,7 @@ export interface CoreExports {
   engineAddRows(engine: number, count: number, user: number, gang: number, large: number, dataGB: number, request: number): number;
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
+  crsPlan(plan: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -43,4 +44,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
   'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
+  'crsPlan',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -1,0 +1,81 @@
+/**
+ * `fairfit gen-scenario`: writes a rebalancing scenario — seed 002's
+ * experiment (`--preset paper`), a seeded random cluster of any size
+ * (`--preset random`), or one derived from the Alibaba 2018 machine tables
+ * (`--alibaba DIR`) — as JSON for `fairfit rebalance --input`.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { writeJson } from '../report/json.ts';
+import { invalid } from '../runner/checks.ts';
+import { alibabaScenario } from '../systems/crs/alibaba-scenario.ts';
+import { generateScenario } from '../systems/crs/scenario.ts';
+import { validateScenario } from '../systems/crs/scenario-schema.ts';
+import { intOption, messenger } from './common.ts';
+
+interface GenScenarioCliOptions {
+  out: string;
+  preset: string;
+  hosts?: string;
+  vms?: string;
+  courses?: string;
+  seed: string;
+  now?: string;
+  alibaba?: string;
+  day?: string;
+  periodMinutes?: string;
+  vmsPerHost?: string;
+  quiet?: boolean;
+}
+
+/** Registers `fairfit gen-scenario`. */
+export function registerGenScenario(program: Command): void {
+  program
+    .command('gen-scenario')
+    .description('write a rebalancing scenario for fairfit rebalance: the paper\'s experiment, a seeded random cluster, or one derived from Alibaba 2018 machine tables')
+    .requiredOption('--out <file>', 'scenario JSON to write')
+    .option('--preset <paper|random>', 'paper: 7 compute nodes and a term of 1 vCPU / 2 GB course VMs placed by timetable; random: --hosts/--vms/--courses', 'random')
+    .option('--hosts <n>', 'random preset: hosts (default 100)')
+    .option('--vms <n>', 'random preset: VMs (default 20 per host)')
+    .option('--courses <n>', 'random preset: courses (default 40)')
+    .option('--seed <n>', 'seed', '1')
+    .option('--now <week,day,section>', 'the point of the term the use describes (default 1,1,1)')
+    .option('--alibaba <dir>', 'derive the scenario from machine_meta*/machine_usage* in this folder instead')
+    .option('--day <n>', 'Alibaba: day of the trace, 1–8 (default 2)')
+    .option('--period-minutes <n>', 'Alibaba: period length (default 30)')
+    .option('--vms-per-host <n>', 'Alibaba: synthesised VMs per host (default 12)')
+    .option('--quiet', 'no messages on stderr')
+    .action(async (o: GenScenarioCliOptions) => {
+      const seed = intOption(o.seed, '--seed');
+      const say = messenger(o.quiet);
+      let scenario;
+      if (o.alibaba !== undefined) {
+        scenario = await alibabaScenario(o.alibaba, {
+          seed,
+          ...(o.day !== undefined ? { day: intOption(o.day, '--day') } : {}),
+          ...(o.periodMinutes !== undefined ? { periodMinutes: intOption(o.periodMinutes, '--period-minutes') } : {}),
+          ...(o.vmsPerHost !== undefined ? { vmsPerHost: intOption(o.vmsPerHost, '--vms-per-host') } : {}),
+        });
+      } else {
+        if (o.preset !== 'paper' && o.preset !== 'random') invalid('--preset', `'${o.preset}' is not one of paper, random`);
+        let now;
+        if (o.now !== undefined) {
+          const parts = o.now.split(',');
+          if (parts.length !== 3) invalid('--now', `'${o.now}' must be week,day,section (e.g. 1,1,1)`);
+          const [week, day, section] = parts.map((p) => intOption(p, '--now')) as [number, number, number];
+          now = { week, day, section };
+        }
+        scenario = generateScenario({
+          preset: o.preset, seed,
+          ...(o.hosts !== undefined ? { hosts: intOption(o.hosts, '--hosts') } : {}),
+          ...(o.vms !== undefined ? { vms: intOption(o.vms, '--vms') } : {}),
+          ...(o.courses !== undefined ? { courses: intOption(o.courses, '--courses') } : {}),
+          ...(now ? { now } : {}),
+        });
+      }
+      validateScenario(scenario, 'generated scenario');
+      writeJson(o.out, scenario);
+      say(`wrote ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs, ${scenario.courses?.length ?? 0} courses${scenario.periods ? `, ${scenario.periods.length} periods` : ''}`);
+    });
+}

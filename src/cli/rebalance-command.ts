@@ -1,0 +1,103 @@
+/**
+ * `fairfit rebalance`: CRS, SS and FF rebalancing plans for one scenario file
+ * (validated against schemas/crs-scenario.schema.json), replayed period by
+ * period when the scenario has periods; prints the comparison table and
+ * writes JSON / HTML. A thin layer over {@link runScenario}.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { writeJson } from '../report/json.ts';
+import { invalid, parseNumber } from '../runner/checks.ts';
+import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions } from '../systems/crs/model.ts';
+import { formatRebalanceTable, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
+import { readScenario } from '../systems/crs/scenario-schema.ts';
+import { runScenario } from '../systems/crs/scenario-run.ts';
+import { intOption, messenger, writeOutputs } from './common.ts';
+
+interface RebalanceCliOptions {
+  input: string;
+  algorithm: string;
+  high?: string;
+  low?: string;
+  highWhen?: string;
+  lowWhen?: string;
+  bounds?: string;
+  targets?: string;
+  maxPowerOff?: string;
+  json?: string;
+  report?: string;
+  quiet?: boolean;
+}
+
+/** `crs,ss` or `all` → the algorithms. */
+function parseAlgorithms(text: string): RebalanceAlgorithm[] {
+  if (text.trim() === 'all') return [...REBALANCE_ALGORITHMS];
+  const list = text.split(',').map((s) => s.trim());
+  for (const a of list) if (!(REBALANCE_ALGORITHMS as readonly string[]).includes(a)) invalid('--algorithm', `'${a}' is not one of ${REBALANCE_ALGORITHMS.join(', ')} (or 'all')`);
+  if (new Set(list).size !== list.length) invalid('--algorithm', `'${text}' names an algorithm twice`);
+  return list as RebalanceAlgorithm[];
+}
+
+/** `cpu,mem` fractions. */
+function pair(text: string, field: string): { cpu: number; mem: number } {
+  const parts = text.split(',');
+  if (parts.length !== 2) invalid(field, `'${text}' must be cpu,mem (e.g. 0.7,0.9)`);
+  const [cpu, mem] = parts.map((p) => parseNumber(p, field)) as [number, number];
+  return { cpu, mem };
+}
+
+/** Registers `fairfit rebalance`. */
+export function registerRebalance(program: Command): void {
+  program
+    .command('rebalance')
+    .description('plan VM migrations for a scenario with CRS ("balance first, then save energy"), SS and FF and compare them (docs/model.md "CRS rebalancing")')
+    .requiredOption('--input <file>', 'scenario JSON (schemas/crs-scenario.schema.json; fairfit gen-scenario writes one)')
+    .option('--algorithm <list>', `comma-separated list of ${REBALANCE_ALGORITHMS.join(', ')}, or 'all'`, 'all')
+    .option('--high <cpu,mem>', 'high thresholds H (default 0.7,0.9)')
+    .option('--low <cpu,mem>', 'low thresholds L (default 0.1,0.3)')
+    .option('--high-when <any|all>', 'a host is high when any (default) or all dimensions reach H')
+    .option('--low-when <any|all>', 'a host is low when any (default) or all dimensions reach L')
+    .option('--bounds <inclusive|strict>', 'inclusive (default: ≥ H, ≤ L) or strict (> H, < L)')
+    .option('--targets <normal-then-low|normal>', 'where VMs may go (default normal-then-low)')
+    .option('--max-power-off <n>', 'most hosts one plan powers off (default 1; 0 = no energy phase)')
+    .option('--json <file>', 'write the plans and the replay as JSON')
+    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--quiet', 'no messages on stderr')
+    .action((o: RebalanceCliOptions) => {
+      const algorithms = parseAlgorithms(o.algorithm);
+      const options: Omit<RebalanceOptions, 'algorithm'> = {};
+      if (o.high !== undefined) options.high = pair(o.high, '--high');
+      if (o.low !== undefined) options.low = pair(o.low, '--low');
+      if (o.highWhen !== undefined) options.highWhen = o.highWhen as 'any';
+      if (o.lowWhen !== undefined) options.lowWhen = o.lowWhen as 'any';
+      if (o.bounds !== undefined) options.bounds = o.bounds as 'inclusive';
+      if (o.targets !== undefined) options.targets = o.targets as 'normal';
+      if (o.maxPowerOff !== undefined) options.maxPowerOff = intOption(o.maxPowerOff, '--max-power-off');
+      const say = messenger(o.quiet);
+      const t0 = performance.now();
+      const scenario = readScenario(o.input);
+      let runs;
+      try {
+        runs = runScenario(scenario, { ...options, algorithms });
+      } catch (e) {
+        // Option errors name the API field; say which flag it came from.
+        if (e instanceof Error && 'code' in e && e.code === 'INVALID_OPTION') {
+          const field = String((e as { details?: { field?: string } }).details?.field ?? '');
+          const flag = { highWhen: '--high-when', lowWhen: '--low-when', bounds: '--bounds', targets: '--targets', maxPowerOff: '--max-power-off' }[field] ?? (field.startsWith('high') ? '--high' : field.startsWith('low') ? '--low' : undefined);
+          if (flag) invalid(flag, e.message);
+        }
+        throw e;
+      }
+      const report: RebalanceReport = {
+        input: o.input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,
+        courses: scenario.courses?.length ?? 0, periods: scenario.periods?.length ?? 0, runs,
+      };
+      process.stdout.write(formatRebalanceTable(report));
+      const files = writeOutputs([
+        [o.json, (path) => writeJson(path, report)],
+        [o.report, (path) => writeRebalanceHtml(path, scenario, report)],
+      ]);
+      say(`${runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+    });
+}

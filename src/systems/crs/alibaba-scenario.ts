@@ -1,0 +1,106 @@
+/**
+ * A rebalancing scenario from the Alibaba 2018 machine tables
+ * (docs/model.md "CRS rebalancing: the Alibaba-derived scenario"): the hosts
+ * are the machines that have `machine_usage` rows, with their real CPU and
+ * memory utilisation averaged per period of one day; the trace has no VMs, so
+ * each host gets `vmsPerHost` synthesised VMs that share its use in seeded,
+ * fixed proportions (so the sum over a host's VMs is the host's measured use
+ * in every period, until a plan moves a VM — its use goes with it).
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { readAlibabaMachines } from '../../io/alibaba.ts';
+import { Rng } from '../../rng.ts';
+import type { CrsHost, CrsVm } from './model.ts';
+import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
+
+/** Options of {@link alibabaScenario}. */
+export interface AlibabaScenarioOptions {
+  /** Day of the 8-day trace, 1–8 (default 2, the first full day of the extract). */
+  day?: number;
+  /** Period length in minutes (default 30). */
+  periodMinutes?: number;
+  /** Synthesised VMs per host (default 12: 8 vCPUs each on the 96-core machines). */
+  vmsPerHost?: number;
+  /** Default 1. */
+  seed?: number;
+}
+
+const DAY = 86_400;
+
+/** Reads `machine_meta*` / `machine_usage*` from `dir` and builds the scenario. */
+export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {}): Promise<RebalanceScenario> {
+  const day = o.day ?? 2;
+  const minutes = o.periodMinutes ?? 30;
+  const k = o.vmsPerHost ?? 12;
+  const seed = o.seed ?? 1;
+  if (!Number.isInteger(day) || day < 1 || day > 8) throw new FairfitError('INVALID_OPTION', `day: must be an integer in 1–8, got ${day}`, { field: 'day' });
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new FairfitError('INVALID_OPTION', `periodMinutes: must be an integer in 1–1440, got ${minutes}`, { field: 'periodMinutes' });
+  if (!Number.isInteger(k) || k < 1 || k > 96) throw new FairfitError('INVALID_OPTION', `vmsPerHost: must be an integer in 1–96, got ${k}`, { field: 'vmsPerHost' });
+  const { machines, usage } = await readAlibabaMachines(dir);
+  if (!usage || usage.count === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_usage rows`, { file: dir });
+  const periods = Math.floor(1440 / minutes);
+  const t0 = (day - 1) * DAY;
+  // Per machine: sums and counts of valid samples per period.
+  const ids = [...new Set(usage.machine)].sort((a, b) => a - b);
+  const slot = new Map(ids.map((m, i) => [m, i]));
+  const sum = ids.map(() => ({ cpu: new Float64Array(periods), mem: new Float64Array(periods), nc: new Int32Array(periods), nm: new Int32Array(periods) }));
+  for (let i = 0; i < usage.count; i++) {
+    const t = usage.time[i]! / 1e6 - t0;
+    if (t < 0 || t >= periods * minutes * 60) continue;
+    const p = Math.floor(t / (minutes * 60));
+    const s = sum[slot.get(usage.machine[i]!)!]!;
+    const c = usage.cpu[i]!;
+    const m = usage.mem[i]!;
+    if (Number.isFinite(c)) { s.cpu[p]! += c; s.nc[p]! += 1; }
+    if (Number.isFinite(m)) { s.mem[p]! += m; s.nm[p]! += 1; }
+  }
+  // Capacity from machine_meta (cpu_num / mem_size of the machine's last row; 96 cores and 100 units throughout the extract).
+  const cores = new Map<number, number>();
+  const memUnits = new Map<number, number>();
+  let maxCpu = 0;
+  for (let i = 0; i < machines.count; i++) maxCpu = Math.max(maxCpu, machines.cpu[i]!);
+  for (let i = 0; i < machines.count; i++) {
+    cores.set(machines.machine[i]!, Math.round((machines.cpu[i]! / (maxCpu || 1)) * 96));
+    memUnits.set(machines.machine[i]!, Math.round(machines.mem[i]! * 100));
+  }
+  const hosts: CrsHost[] = ids.map((m) => ({ name: `m_${machines.machineNumber[m]}`, cpu: cores.get(m) || 96, mem: memUnits.get(m) || 100 }));
+  // A period without samples keeps the previous period's mean (the first one: 0).
+  const util = sum.map((s) => {
+    const cpu = new Float64Array(periods);
+    const mem = new Float64Array(periods);
+    for (let p = 0; p < periods; p++) {
+      cpu[p] = s.nc[p]! ? s.cpu[p]! / s.nc[p]! : p ? cpu[p - 1]! : 0;
+      mem[p] = s.nm[p]! ? s.mem[p]! / s.nm[p]! : p ? mem[p - 1]! : 0;
+    }
+    return { cpu, mem };
+  });
+  const r = new Rng(seed);
+  const vms: CrsVm[] = [];
+  const shares: { cpu: number; mem: number; host: number }[] = [];
+  hosts.forEach((h, hi) => {
+    const wc = Array.from({ length: k }, () => 0.5 + r.next());
+    const wm = Array.from({ length: k }, () => 0.5 + r.next());
+    const sc = wc.reduce((a, b) => a + b, 0);
+    const sm = wm.reduce((a, b) => a + b, 0);
+    for (let j = 0; j < k; j++) {
+      shares.push({ cpu: wc[j]! / sc, mem: wm[j]! / sm, host: hi });
+      vms.push({ name: `${h.name}-vm${String(j).padStart(2, '0')}`, host: h.name, cpu: Math.round(h.cpu / k), mem: Math.round((h.mem / k) * 100) / 100, use: { cpu: 0, mem: 0 } });
+    }
+  });
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
+  const useAt = (p: number): [number, number][] => shares.map((s) => [round(s.cpu * util[s.host]!.cpu[p]! * hosts[s.host]!.cpu), round(s.mem * util[s.host]!.mem[p]! * hosts[s.host]!.mem)]);
+  const list: ScenarioPeriod[] = Array.from({ length: periods }, (_, p) => {
+    const start = p * minutes * 60;
+    const hh = String(Math.floor(start / 3600)).padStart(2, '0');
+    const mm = String((start / 60) % 60).padStart(2, '0');
+    return { label: `day ${day} ${hh}:${mm}`, start, use: useAt(p) };
+  });
+  const first = list[0]!.use;
+  vms.forEach((v, i) => (v.use = { cpu: first[i]![0], mem: first[i]![1] }));
+  return {
+    description: `Alibaba cluster-trace-v2018: ${hosts.length} machines with machine_usage rows, day ${day}, ${periods} periods of ${minutes} min; ${k} synthesised VMs per host sharing its measured use (seed ${seed})`,
+    hosts, courses: [], vms, periods: list,
+  };
+}

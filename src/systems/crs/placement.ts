@@ -1,0 +1,127 @@
+/**
+ * Initial placement of new course VMs from their timetable (seed 002 §1,
+ * the CRD deployment of its reference [2]; docs/model.md "CRS rebalancing"):
+ * each host's predicted per-slot load `C[i][j][k]` — the course VMs in class
+ * in section i, day j, week k and the vCPUs and GB they were allocated — and
+ * the host where the new VM's GOFit is best while the predicted peak stays
+ * below H in every dimension (ties: the lower predicted peak, then host order).
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { REBALANCE_DEFAULTS, type CpuMem, type CrsHost } from './model.ts';
+import { courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
+
+/** A host's predicted load per slot of the term (slot = `slotOf(week, day, section)`). */
+export interface SlotLoad {
+  /** Course VMs in class. */
+  vms: Int32Array;
+  /** Their allocated vCPUs. */
+  cpu: Float64Array;
+  /** Their allocated GB. */
+  mem: Float64Array;
+}
+
+/** A course VM to place: its allocation and course. */
+export interface CourseVmRequest {
+  name: string;
+  cpu: number;
+  mem: number;
+  course: string;
+}
+
+/** Where placement put a VM, or why it could not. */
+export type PlacementResult =
+  | { kind: 'placed'; vm: string; host: string; gofit: number; peak: CpuMem }
+  | { kind: 'rejected'; vm: string; reason: string };
+
+/**
+ * The predicted per-slot load of hosts and the placement rule over it. Add
+ * the VMs already placed with {@link TimetablePlacer.add}, then
+ * {@link TimetablePlacer.place} new ones (each placement is added).
+ */
+export class TimetablePlacer {
+  private readonly load: SlotLoad[];
+  private readonly courses = new Map<string, Int32Array>();
+  private readonly hostIndex = new Map<string, number>();
+  private readonly high: CpuMem;
+
+  constructor(readonly hosts: readonly CrsHost[], courses: readonly Course[], opts: { high?: Partial<CpuMem> } = {}) {
+    this.high = { cpu: opts.high?.cpu ?? REBALANCE_DEFAULTS.high.cpu, mem: opts.high?.mem ?? REBALANCE_DEFAULTS.high.mem };
+    hosts.forEach((h, i) => this.hostIndex.set(h.name, i));
+    for (const c of courses) this.courses.set(c.name, courseSlots(c));
+    this.load = hosts.map(() => ({ vms: new Int32Array(SLOTS), cpu: new Float64Array(SLOTS), mem: new Float64Array(SLOTS) }));
+  }
+
+  private slots(course: string): Int32Array {
+    const s = this.courses.get(course);
+    if (!s) throw new FairfitError('INVALID_OPTION', `course: '${course}' is not a course`, { field: 'course' });
+    return s;
+  }
+
+  /** The predicted load of host `host` (its index or name). */
+  slotLoad(host: number | string): SlotLoad {
+    const h = typeof host === 'number' ? host : this.hostIndex.get(host);
+    const l = h === undefined ? undefined : this.load[h];
+    if (!l) throw new FairfitError('INDEX_OUT_OF_RANGE', `host: '${host}' is not a host`, { field: 'host' });
+    return l;
+  }
+
+  /** Records a VM already running on `host`. */
+  add(vm: CourseVmRequest, host: string): void {
+    const l = this.slotLoad(host);
+    for (const s of this.slots(vm.course)) {
+      l.vms[s] = l.vms[s]! + 1;
+      l.cpu[s] = l.cpu[s]! + vm.cpu;
+      l.mem[s] = l.mem[s]! + vm.mem;
+    }
+  }
+
+  /** GOFit of a course VM on a host. */
+  gofit(course: string, host: number): number {
+    return gofit(this.slots(course), this.slotLoad(host).vms);
+  }
+
+  /** The predicted peak utilisation of a host over the term if `vm` were added. */
+  peakWith(vm: CourseVmRequest, host: number): CpuMem {
+    const l = this.slotLoad(host);
+    const h = this.hosts[host]!;
+    const on = new Uint8Array(SLOTS);
+    for (const s of this.slots(vm.course)) on[s] = 1;
+    let cpu = 0;
+    let mem = 0;
+    for (let s = 0; s < SLOTS; s++) {
+      cpu = Math.max(cpu, l.cpu[s]! + (on[s] ? vm.cpu : 0));
+      mem = Math.max(mem, l.mem[s]! + (on[s] ? vm.mem : 0));
+    }
+    return { cpu: cpu / h.cpu, mem: mem / h.mem };
+  }
+
+  /** Places one VM: best GOFit where the predicted peak stays below H; records it. */
+  place(vm: CourseVmRequest): PlacementResult {
+    let best = -1;
+    let bestG = -1;
+    let bestPeak: CpuMem = { cpu: 0, mem: 0 };
+    for (let h = 0; h < this.hosts.length; h++) {
+      const peak = this.peakWith(vm, h);
+      if (!(peak.cpu < this.high.cpu && peak.mem < this.high.mem)) continue;
+      const g = this.gofit(vm.course, h);
+      if (g > bestG || (g === bestG && peak.cpu + peak.mem < bestPeak.cpu + bestPeak.mem)) {
+        best = h;
+        bestG = g;
+        bestPeak = peak;
+      }
+    }
+    if (best < 0) return { kind: 'rejected', vm: vm.name, reason: `no host keeps its predicted peak below H (cpu ${this.high.cpu}, mem ${this.high.mem})` };
+    const host = this.hosts[best]!.name;
+    this.add(vm, host);
+    return { kind: 'placed', vm: vm.name, host, gofit: bestG, peak: bestPeak };
+  }
+}
+
+/** Places new course VMs one after the other, in the order given (see {@link TimetablePlacer}). */
+export function placeCourseVms(hosts: readonly CrsHost[], courses: readonly Course[], vms: readonly CourseVmRequest[], opts: { high?: Partial<CpuMem>; existing?: readonly (CourseVmRequest & { host: string })[] } = {}): PlacementResult[] {
+  const placer = new TimetablePlacer(hosts, courses, opts);
+  for (const v of opts.existing ?? []) placer.add(v, v.host);
+  return vms.map((v) => placer.place(v));
+}

@@ -1,0 +1,155 @@
+/**
+ * What `fairfit rebalance` prints and writes: the comparison table of CRS,
+ * SS and FF on one scenario, the JSON report, and the HTML page (the generic
+ * shell of src/report/html.ts): per-host CPU and memory before the plan and
+ * after each wave, one line per algorithm, and — for a replayed scenario —
+ * the gap between hosts, the moves and the hosts on, period by period.
+ *
+ * @module
+ */
+import { writeTextFile } from '../../report/file.ts';
+import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { formatMetric, textTable } from '../../report/table.ts';
+import type { RebalanceInput } from './model.ts';
+import { meanUse } from './plan-columns.ts';
+import type { RebalancePlan } from './plan.ts';
+import type { RebalanceScenario } from './scenario.ts';
+import type { ScenarioRun } from './scenario-run.ts';
+
+/** The JSON report of `fairfit rebalance`. */
+export interface RebalanceReport {
+  input: string;
+  description: string;
+  hosts: number;
+  vms: number;
+  courses: number;
+  periods: number;
+  runs: ScenarioRun[];
+}
+
+/** Colours of the algorithms in the charts. */
+export const REBALANCE_COLORS: Record<string, string> = { crs: '#4e79a7', ss: '#f28e2b', ff: '#59a14f' };
+
+/** Most hosts drawn one chart each in the HTML page. */
+export const MAX_HOST_CHARTS = 16;
+
+const TEXT: PageText = { variant: 'algorithm', timeAxis: 'wave (0 = before the plan) · replay charts: hours from the start' };
+
+const COLUMNS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;
+const LABELS: Record<(typeof COLUMNS)[number], string> = {
+  moves: 'Migrations in the plan',
+  waves: 'Waves (a host migrates once per wave)',
+  powerOff: 'Hosts powered off',
+  unresolved: 'Hosts still high (no VM could move)',
+  cpuGapBefore: 'CPU gap before: max − min utilisation over hosts on',
+  cpuGapAfter: 'CPU gap after the plan',
+  memGapBefore: 'Memory gap before',
+  memGapAfter: 'Memory gap after the plan',
+};
+
+function values(p: RebalancePlan): number[] {
+  return [p.moves, p.waves.length, p.powerOff.length, p.unresolved.length, p.spread.before.cpu, p.spread.after.cpu, p.spread.before.mem, p.spread.after.mem];
+}
+
+/** The comparison table (stdout of `fairfit rebalance`). */
+export function formatRebalanceTable(r: RebalanceReport): string {
+  const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${x.periods.length} periods replayed, ${x.totalMoves} migrations, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
+  return textTable(['algorithm', ...COLUMNS], r.runs.map((x) => [x.algorithm, ...values(x.plan).map(formatMetric)]), notes);
+}
+
+/**
+ * Per-host utilisation before the plan and after each wave: `[host][wave]`
+ * for cpu and mem (wave 0 = before), executing the waves on the input's VM use.
+ */
+export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan): { cpu: number[][]; mem: number[][] } {
+  const cap = new Map(input.hosts.map((h) => [h.name, h]));
+  const use = new Map(input.hosts.map((h) => [h.name, { cpu: h.base?.cpu ?? 0, mem: h.base?.mem ?? 0 }]));
+  const vm = new Map(input.vms.map((v) => [v.name, { cpu: meanUse(v.use.cpu, 'use.cpu'), mem: meanUse(v.use.mem, 'use.mem') }]));
+  for (const v of input.vms) {
+    const u = use.get(v.host)!;
+    const x = vm.get(v.name)!;
+    u.cpu += x.cpu;
+    u.mem += x.mem;
+  }
+  const names = input.hosts.map((h) => h.name);
+  const cpu = names.map(() => [] as number[]);
+  const mem = names.map(() => [] as number[]);
+  const record = () => names.forEach((n, i) => {
+    cpu[i]!.push(use.get(n)!.cpu / cap.get(n)!.cpu);
+    mem[i]!.push(use.get(n)!.mem / cap.get(n)!.mem);
+  });
+  record();
+  for (const wave of plan.waves) {
+    for (const m of wave) {
+      const x = vm.get(m.vm)!;
+      use.get(m.from)!.cpu -= x.cpu;
+      use.get(m.from)!.mem -= x.mem;
+      use.get(m.to)!.cpu += x.cpu;
+      use.get(m.to)!.mem += x.mem;
+    }
+    record();
+  }
+  return { cpu, mem };
+}
+
+/** The page data of the HTML report. */
+export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): ComparisonPage {
+  const facts: [string, string][] = [
+    ['Scenario', r.input],
+    ['Description', r.description || '—'],
+    ['Cluster', `${r.hosts} hosts, ${r.vms} VMs, ${r.courses} courses${r.periods ? `, ${r.periods} periods replayed` : ''}`],
+  ];
+  const o = r.runs[0]?.plan.options;
+  if (o) {
+    facts.push(['Thresholds', `high cpu ${o.high.cpu} / mem ${o.high.mem} (${o.highWhen} dimension), low cpu ${o.low.cpu} / mem ${o.low.mem} (${o.lowWhen}), ${o.bounds} bounds`]);
+    facts.push(['Planner', `targets ${o.targets}; at most ${o.maxPowerOff} host(s) powered off per plan; migrateValue weights cpu ${o.weights.cpu} / mem ${o.weights.mem}`]);
+  }
+  if (r.hosts > MAX_HOST_CHARTS) facts.push(['Host charts', `the first ${MAX_HOST_CHARTS} of ${r.hosts} hosts`]);
+  const byWave = r.runs.map((x) => ({ algorithm: x.algorithm, u: utilisationByWave(scenario, x.plan) }));
+  const series: ComparisonPage['series'] = [];
+  scenario.hosts.slice(0, MAX_HOST_CHARTS).forEach((h, i) => {
+    for (const dim of ['cpu', 'mem'] as const) {
+      const lines: ChartLine[] = byWave.map(({ algorithm, u }) => ({ policy: algorithm, x: u[dim][i]!.map((_, w) => w), y: u[dim][i]!.map(finite) }));
+      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, lines });
+    }
+  });
+  if (r.runs.some((x) => x.periods.length)) {
+    const line = (f: (p: ScenarioRun['periods'][number]) => number): ChartLine[] => r.runs.map((x) => ({ policy: x.algorithm, x: x.periods.map((p) => +(p.start / 3600).toFixed(4)), y: x.periods.map((p) => finite(f(p))) }));
+    series.push({ key: 'cpu gap', label: 'Replay: CPU gap between hosts after each period\'s plan', lines: line((p) => p.spreadAfter.cpu) });
+    series.push({ key: 'mem gap', label: 'Replay: memory gap between hosts after each period\'s plan', lines: line((p) => p.spreadAfter.mem) });
+    series.push({ key: 'moves', label: 'Replay: migrations per period', lines: line((p) => p.moves) });
+    series.push({ key: 'hosts on', label: 'Replay: hosts on during the period', lines: line((p) => p.hostsOn - p.poweredOff) });
+    series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', lines: line((p) => p.highBefore) });
+  }
+  const shown = scenario.hosts.slice(0, MAX_HOST_CHARTS).map((h) => h.name);
+  return {
+    title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
+    interrupted: false,
+    facts,
+    metrics: COLUMNS.map((k) => ({ key: k, label: LABELS[k] })),
+    policies: r.runs.map((x) => x.algorithm),
+    colors: REBALANCE_COLORS,
+    summary: r.runs.map((x) => ({ policy: x.algorithm, runs: 1, values: values(x.plan).map(finite) })),
+    series,
+    info: {
+      keys: [...shown.flatMap((n) => [`${n} cpu before → after`, `${n} mem before → after`]), 'powered off', 'still high'],
+      runs: r.runs.map((x) => {
+        const after = new Map(x.plan.after.map((u) => [u.host, u]));
+        const before = new Map(x.plan.before.map((u) => [u.host, u]));
+        const pair = (n: string, k: 'cpu' | 'mem') => `${before.get(n)![k].toFixed(3)} → ${after.get(n)!.class === 'off' ? 'off' : after.get(n)![k].toFixed(3)}`;
+        return { policy: x.algorithm, values: [...shown.flatMap((n) => [pair(n, 'cpu'), pair(n, 'mem')]), x.plan.powerOff.join(' ') || '—', x.plan.unresolved.join(' ') || '—'] };
+      }),
+    },
+    sweep: [],
+  };
+}
+
+/** The self-contained HTML report. */
+export function renderRebalanceHtml(scenario: RebalanceScenario, r: RebalanceReport): string {
+  return renderPage(rebalancePage(scenario, r), TEXT);
+}
+
+/** Writes {@link renderRebalanceHtml}, creating the folder if needed. */
+export function writeRebalanceHtml(path: string, scenario: RebalanceScenario, r: RebalanceReport): void {
+  writeTextFile(path, renderRebalanceHtml(scenario, r));
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs planners over a scenario: the plan of each algorithm for the
+ * scenario's VM use, then — when the scenario has periods — a replay period
+ * by period: each period's VM use on the hosts where the previous plans left
+ * the VMs, planned again, moves applied. Hosts a plan powers off stay off;
+ * when a period ends with a host still high, every powered-off host is back
+ * on for the next period (docs/model.md "CRS rebalancing").
+ *
+ * @module
+ */
+import type { RebalanceAlgorithm, RebalanceOptions, CrsVm } from './model.ts';
+import { planRebalance, type RebalancePlan, type UtilisationSpread } from './plan.ts';
+import type { RebalanceScenario } from './scenario.ts';
+
+/** One replayed period of one algorithm. */
+export interface PeriodOutcome {
+  label: string;
+  /** Seconds from the scenario's start. */
+  start: number;
+  hostsOn: number;
+  highBefore: number;
+  highAfter: number;
+  moves: number;
+  poweredOff: number;
+  spreadBefore: UtilisationSpread;
+  spreadAfter: UtilisationSpread;
+  /** Mean CPU / memory utilisation of the hosts that are on, after the plan. */
+  meanCpu: number;
+  meanMem: number;
+}
+
+/** What one algorithm did to the scenario. */
+export interface ScenarioRun {
+  algorithm: RebalanceAlgorithm;
+  /** The plan for the scenario's own VM use. */
+  plan: RebalancePlan;
+  /** The replayed periods (empty without `periods`). */
+  periods: PeriodOutcome[];
+  /** Σ moves over the periods. */
+  totalMoves: number;
+}
+
+/** Options of {@link runScenario}: the algorithms and the planner options they share. */
+export interface ScenarioRunOptions extends Omit<RebalanceOptions, 'algorithm'> {
+  algorithms?: RebalanceAlgorithm[];
+}
+
+function outcome(label: string, start: number, p: RebalancePlan): PeriodOutcome {
+  const on = p.after.filter((u) => u.class !== 'off');
+  const mean = (k: 'cpu' | 'mem') => (on.length ? on.reduce((s, u) => s + u[k], 0) / on.length : 0);
+  return {
+    label, start, hostsOn: p.before.length, highBefore: p.before.filter((u) => u.class === 'high').length,
+    highAfter: p.after.filter((u) => u.class === 'high').length, moves: p.moves, poweredOff: p.powerOff.length,
+    spreadBefore: p.spread.before, spreadAfter: p.spread.after, meanCpu: mean('cpu'), meanMem: mean('mem'),
+  };
+}
+
+/** Plans (and replays) `scenario` with each algorithm (default CRS, SS, FF). */
+export function runScenario(scenario: RebalanceScenario, o: ScenarioRunOptions = {}): ScenarioRun[] {
+  const { algorithms = ['crs', 'ss', 'ff'], ...options } = o;
+  return algorithms.map((algorithm) => {
+    const plan = planRebalance(scenario, { ...options, algorithm });
+    const periods: PeriodOutcome[] = [];
+    let totalMoves = 0;
+    if (scenario.periods?.length) {
+      const where = scenario.vms.map((v) => v.host);
+      const index = new Map(scenario.vms.map((v, i) => [v.name, i]));
+      let off = new Set<string>();
+      for (const period of scenario.periods) {
+        const hosts = scenario.hosts.filter((h) => !off.has(h.name));
+        const vms: CrsVm[] = scenario.vms.map((v, i) => ({ ...v, host: where[i]!, use: { cpu: period.use[i]![0], mem: period.use[i]![1] } }));
+        const p = planRebalance({ hosts, courses: scenario.courses ?? [], vms }, { ...options, algorithm });
+        for (const wave of p.waves) for (const m of wave) where[index.get(m.vm)!] = m.to;
+        for (const h of p.powerOff) off.add(h);
+        if (p.after.some((u) => u.class === 'high')) off = new Set();
+        periods.push(outcome(period.label, period.start, p));
+        totalMoves += p.moves;
+      }
+    }
+    return { algorithm, plan, periods, totalMoves };
+  });
+}

@@ -1,0 +1,177 @@
+/**
+ * The JSON Schema (draft 2020-12) of a rebalancing scenario — what
+ * `fairfit rebalance --input` reads — and its validation with Ajv (the
+ * library the IPTAS commands use), compiled once. The file
+ * `schemas/crs-scenario.schema.json` shipped in the package is this object
+ * serialised (`test/crs/scenario-schema.test.ts` checks they are identical and
+ * rewrites the file when run with `FAIRFIT_WRITE_SCHEMA=1`).
+ *
+ * The schema checks shapes, types, ranges; cross-references (a VM's host and
+ * course exist, names are unique, a period has one entry per VM) are checked by
+ * {@link validateScenario} after it.
+ *
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { FairfitError } from '../../errors.ts';
+import type { RebalanceScenario } from './scenario.ts';
+
+const nonNegative = { type: 'number', minimum: 0 } as const;
+const positive = { type: 'number', exclusiveMinimum: 0 } as const;
+const useValue = { oneOf: [nonNegative, { type: 'array', minItems: 1, items: nonNegative }] } as const;
+const name = { type: 'string', minLength: 1 } as const;
+
+/** The JSON Schema of a rebalancing scenario (see {@link RebalanceScenario}). */
+export const CRS_SCENARIO_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'urn:fairfit:schemas:crs-scenario',
+  title: 'CRS rebalancing scenario',
+  description: 'Hosts, course timetables and VMs with their mean use over the decision period (fairfit, docs/model.md "CRS rebalancing").',
+  type: 'object',
+  additionalProperties: false,
+  required: ['hosts', 'vms'],
+  properties: {
+    description: { type: 'string' },
+    now: { $ref: '#/$defs/termTime' },
+    hosts: { type: 'array', minItems: 1, items: { $ref: '#/$defs/host' } },
+    courses: { type: 'array', items: { $ref: '#/$defs/course' } },
+    vms: { type: 'array', items: { $ref: '#/$defs/vm' } },
+    periods: { type: 'array', items: { $ref: '#/$defs/period' } },
+  },
+  $defs: {
+    termTime: {
+      description: 'A point of the term.',
+      type: 'object', additionalProperties: false, required: ['week', 'day', 'section'],
+      properties: { week: { type: 'integer', minimum: 1, maximum: 16 }, day: { type: 'integer', minimum: 1, maximum: 5 }, section: { type: 'integer', minimum: 1, maximum: 5 } },
+    },
+    host: {
+      description: 'A physical host: cores, GB, and its own use outside the VMs.',
+      type: 'object', additionalProperties: false, required: ['name', 'cpu', 'mem'],
+      properties: {
+        name, cpu: positive, mem: positive,
+        base: { type: 'object', additionalProperties: false, required: ['cpu', 'mem'], properties: { cpu: nonNegative, mem: nonNegative } },
+      },
+    },
+    lesson: {
+      description: 'A weekly lesson: section 1–5 of day 1–5, in odd and/or even weeks.',
+      type: 'object', additionalProperties: false, required: ['section', 'day'],
+      properties: { section: { type: 'integer', minimum: 1, maximum: 5 }, day: { type: 'integer', minimum: 1, maximum: 5 }, odd: { type: 'boolean' }, even: { type: 'boolean' } },
+    },
+    course: {
+      description: 'A course: the timetable its VMs share.',
+      type: 'object', additionalProperties: false, required: ['name', 'firstWeek', 'lastWeek', 'lessons'],
+      properties: { name, firstWeek: { type: 'integer', minimum: 1, maximum: 16 }, lastWeek: { type: 'integer', minimum: 1, maximum: 16 }, lessons: { type: 'array', items: { $ref: '#/$defs/lesson' } } },
+    },
+    vm: {
+      description: 'A VM: allocation (vCPUs, GB), host, course, and mean use over the period (cores, GB; an array = samples, averaged).',
+      type: 'object', additionalProperties: false, required: ['name', 'host', 'cpu', 'mem', 'use'],
+      properties: {
+        name, host: name, cpu: nonNegative, mem: nonNegative, course: name,
+        use: { type: 'object', additionalProperties: false, required: ['cpu', 'mem'], properties: { cpu: useValue, mem: useValue } },
+      },
+    },
+    period: {
+      description: 'A further period to replay: every VM\'s [cpu, mem] mean use, in the order of vms.',
+      type: 'object', additionalProperties: false, required: ['label', 'start', 'use'],
+      properties: { label: { type: 'string' }, start: nonNegative, use: { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: nonNegative } } },
+    },
+  },
+} as const;
+
+let compiled: ValidateFunction<RebalanceScenario> | undefined;
+
+function validator(): ValidateFunction<RebalanceScenario> {
+  compiled ??= new Ajv2020({ allErrors: false, strict: true, strictNumbers: true }).compile<RebalanceScenario>(CRS_SCENARIO_SCHEMA as object);
+  return compiled;
+}
+
+/** A JSON pointer as a path from `scenario` (`scenario.vms[3].use.cpu`). */
+function pathOf(pointer: string, ...more: string[]): string {
+  const segs = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = 'scenario';
+  for (const s of [...segs, ...more]) {
+    if (/^(0|[1-9]\d*)$/.test(s)) out += `[${s}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(s)) out += `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}
+
+function describeError(e: ErrorObject): { field: string; message: string } {
+  const p = e.params as Record<string, unknown>;
+  const at = pathOf(e.instancePath);
+  switch (e.keyword) {
+    case 'required': {
+      const field = pathOf(e.instancePath, String(p.missingProperty));
+      return { field, message: `${field} is required` };
+    }
+    case 'additionalProperties': {
+      const field = pathOf(e.instancePath, String(p.additionalProperty));
+      return { field, message: `${field} is not a known field` };
+    }
+    case 'type':
+      return { field: at, message: `${at} must be ${p.type === 'number' ? 'a finite number' : p.type === 'integer' ? 'an integer' : `of type ${String(p.type)}`}` };
+    case 'oneOf':
+      return { field: at, message: `${at} must be a number ≥ 0 or a non-empty array of them` };
+    default:
+      return { field: at, message: `${at} ${e.message ?? 'is invalid'}` };
+  }
+}
+
+/**
+ * Checks a parsed scenario against {@link CRS_SCENARIO_SCHEMA} and its
+ * cross-references; throws `FairfitError('INVALID_OPTION')` naming the first
+ * field at fault (prefixed with `source`, e.g. the file name).
+ */
+export function validateScenario(value: unknown, source = 'scenario'): RebalanceScenario {
+  const validate = validator();
+  if (!validate(value)) {
+    const e = validate.errors?.[0];
+    const d = e ? describeError(e) : { field: 'scenario', message: 'scenario is invalid' };
+    throw new FairfitError('INVALID_OPTION', `${source}: ${d.message}`, { field: d.field, file: source });
+  }
+  const s = value;
+  const fail = (field: string, message: string): never => {
+    throw new FairfitError('INVALID_OPTION', `${source}: ${field} ${message}`, { field, file: source });
+  };
+  const hosts = new Set<string>();
+  s.hosts.forEach((h, i) => {
+    if (hosts.has(h.name)) fail(`scenario.hosts[${i}].name`, `'${h.name}' is used twice`);
+    hosts.add(h.name);
+  });
+  const courses = new Set<string>();
+  (s.courses ?? []).forEach((c, i) => {
+    if (courses.has(c.name)) fail(`scenario.courses[${i}].name`, `'${c.name}' is used twice`);
+    if (c.lastWeek < c.firstWeek) fail(`scenario.courses[${i}].lastWeek`, `(${c.lastWeek}) is before firstWeek (${c.firstWeek})`);
+    courses.add(c.name);
+  });
+  const vms = new Set<string>();
+  s.vms.forEach((v, i) => {
+    if (vms.has(v.name)) fail(`scenario.vms[${i}].name`, `'${v.name}' is used twice`);
+    vms.add(v.name);
+    if (!hosts.has(v.host)) fail(`scenario.vms[${i}].host`, `'${v.host}' is not a host of the scenario`);
+    if (v.course !== undefined && !courses.has(v.course)) fail(`scenario.vms[${i}].course`, `'${v.course}' is not a course of the scenario`);
+  });
+  (s.periods ?? []).forEach((p, i) => {
+    if (p.use.length !== s.vms.length) fail(`scenario.periods[${i}].use`, `has ${p.use.length} entries; one per VM (${s.vms.length}) is needed`);
+  });
+  return s;
+}
+
+/** Reads and validates a scenario file (`FILE_NOT_FOUND`, `PARSE_ERROR`, `INVALID_OPTION`). */
+export function readScenario(path: string): RebalanceScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new FairfitError('FILE_NOT_FOUND', `${path}: cannot read the scenario file`, { file: path }, { cause });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new FairfitError('PARSE_ERROR', `${path}: not valid JSON (${(cause as Error).message})`, { file: path }, { cause });
+  }
+  return validateScenario(value, path);
+}

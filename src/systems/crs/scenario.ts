@@ -1,0 +1,148 @@
+/**
+ * CRS scenarios: a {@link RebalanceInput} with a description, the point of
+ * the term it describes, and optionally a sequence of periods (each a new set
+ * of VM means, for replaying a day period by period); and the seeded
+ * generator behind `fairfit gen-scenario` and `examples/crs-campus.json`.
+ *
+ * Usage model of generated scenarios (docs/model.md "CRS rebalancing"): a VM
+ * whose course is in class at `now` uses 50–95 % of its vCPUs and 60–90 % of
+ * its memory; any other VM 0–8 % of its vCPUs and 30–60 % of its memory (a
+ * powered-on idle guest keeps its memory), uniform draws from the seed.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { Rng } from '../../rng.ts';
+import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
+import { TimetablePlacer } from './placement.ts';
+import { courseSlots, DAYS, SECTIONS, slotOf, WEEKS, type Course, type TermTime } from './timetable.ts';
+
+/** One period of a replayed scenario: every VM's mean use over it, in VM order. */
+export interface ScenarioPeriod {
+  /** Label (e.g. a time of day). */
+  label: string;
+  /** Seconds from the scenario's start. */
+  start: number;
+  /** `[cpu cores, GB]` per VM, in the order of `vms`. */
+  use: [number, number][];
+}
+
+/** A rebalancing scenario, as `fairfit rebalance --input` reads it (schemas/crs-scenario.schema.json). */
+export interface RebalanceScenario extends RebalanceInput {
+  description?: string;
+  /** The point of the term the VMs' `use` describes. */
+  now?: TermTime;
+  /** Further periods to replay one after the other (VM use per period; VMs follow the plan of the period before). */
+  periods?: ScenarioPeriod[];
+}
+
+/** Options of {@link generateScenario}. */
+export interface ScenarioGenOptions {
+  /** `'paper'`: seed 002's experiment (7 compute nodes, 1 vCPU / 2 GB course VMs, a term of courses, placed by timetable); `'random'` (default): a large random cluster, VMs placed at random. */
+  preset?: 'paper' | 'random';
+  /** Hosts (random preset; default 100). */
+  hosts?: number;
+  /** VMs (random preset; default 20 per host). */
+  vms?: number;
+  /** Courses (random preset; default 40). */
+  courses?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Default: week 1, Monday, section 1. */
+  now?: TermTime;
+}
+
+function positiveInt(v: number | undefined, field: string, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (!Number.isSafeInteger(v) || v < 1) throw new FairfitError('INVALID_OPTION', `${field}: must be an integer ≥ 1, got ${String(v)}`, { field });
+  return v;
+}
+
+/** Use of a VM at `now`: in class or idle (see the module comment). */
+function drawUse(r: Rng, cpu: number, mem: number, inClass: boolean): { cpu: number; mem: number } {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return inClass
+    ? { cpu: round(cpu * (0.5 + 0.45 * r.next())), mem: round(mem * (0.6 + 0.3 * r.next())) }
+    : { cpu: round(cpu * 0.08 * r.next()), mem: round(mem * (0.3 + 0.3 * r.next())) };
+}
+
+/** The paper's term (Table 3 is lost from the seed: these courses are an assumption, docs/model.md). */
+const PAPER_COURSES: (Course & { students: number })[] = [
+  { name: 'Java', firstWeek: 1, lastWeek: 16, lessons: [{ section: 1, day: 1 }], students: 24 },
+  { name: 'C++', firstWeek: 1, lastWeek: 16, lessons: [{ section: 4, day: 2 }, { section: 5, day: 1 }], students: 16 },
+  { name: 'Linux', firstWeek: 1, lastWeek: 16, lessons: [{ section: 1, day: 1, even: false }], students: 12 },
+  { name: 'Python', firstWeek: 1, lastWeek: 16, lessons: [{ section: 2, day: 3 }], students: 16 },
+  { name: 'Hadoop', firstWeek: 1, lastWeek: 8, lessons: [{ section: 3, day: 4 }], students: 10 },
+  { name: 'Database', firstWeek: 9, lastWeek: 16, lessons: [{ section: 2, day: 5 }], students: 12 },
+  { name: 'Networks', firstWeek: 1, lastWeek: 16, lessons: [{ section: 2, day: 1, odd: false }], students: 10 },
+];
+
+/** Seeded scenario generator (same options → same scenario). */
+export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario {
+  const seed = o.seed ?? 1;
+  if (!Number.isSafeInteger(seed)) throw new FairfitError('INVALID_OPTION', `seed: must be an integer, got ${String(seed)}`, { field: 'seed' });
+  const r = new Rng(seed);
+  const now = o.now ?? { week: 1, day: 1, section: 1 };
+  const nowSlot = slotOf(now);
+  if (!(now.week >= 1 && now.week <= WEEKS && now.day >= 1 && now.day <= DAYS && now.section >= 1 && now.section <= SECTIONS) || ![now.week, now.day, now.section].every(Number.isInteger)) {
+    throw new FairfitError('INVALID_OPTION', `now: week 1–${WEEKS}, day 1–${DAYS}, section 1–${SECTIONS}, got ${JSON.stringify(now)}`, { field: 'now' });
+  }
+  if (o.preset === 'paper') {
+    // 1 controller (not a compute host) + 7 compute nodes; capacities are an assumption (Table 2 is lost).
+    const hosts: CrsHost[] = Array.from({ length: 7 }, (_, i) => (i < 4 ? { name: `computenode${i + 1}`, cpu: 16, mem: 32 } : { name: `computenode${i + 1}`, cpu: 8, mem: 16 }));
+    const courses: Course[] = PAPER_COURSES.map(({ students: _, ...c }) => c);
+    const placer = new TimetablePlacer(hosts, courses);
+    const vms: CrsVm[] = [];
+    for (const c of PAPER_COURSES) {
+      const inClass = courseSlots(c).includes(nowSlot);
+      for (let s = 1; s <= c.students; s++) {
+        const name = `${c.name.toLowerCase().replace(/\W/g, 'pp')}-${String(s).padStart(2, '0')}`;
+        const res = placer.place({ name, cpu: 1, mem: 2, course: c.name });
+        if (res.kind !== 'placed') throw new FairfitError('INVALID_OPTION', `preset paper: ${res.reason}`, { field: 'preset' });
+        vms.push({ name, host: res.host, cpu: 1, mem: 2, course: c.name, use: drawUse(r, 1, 2, inClass) });
+      }
+    }
+    return { description: `seed 002's experiment (assumed capacities and courses), placed by timetable, at week ${now.week} day ${now.day} section ${now.section}; seed ${seed}`, now, hosts, courses, vms };
+  }
+  const H = positiveInt(o.hosts, 'hosts', 100);
+  const V = o.vms === undefined ? 20 * H : o.vms;
+  if (!Number.isSafeInteger(V) || V < 0) throw new FairfitError('INVALID_OPTION', `vms: must be an integer ≥ 0, got ${String(o.vms)}`, { field: 'vms' });
+  const K = positiveInt(o.courses, 'courses', 40);
+  const sizes = [[16, 64], [32, 128], [48, 192], [64, 256]] as const;
+  const hosts: CrsHost[] = Array.from({ length: H }, (_, i) => {
+    const [cpu, mem] = sizes[r.below(sizes.length)]!;
+    return { name: `h${i}`, cpu, mem };
+  });
+  const courses: Course[] = Array.from({ length: K }, (_, i) => {
+    const half = r.below(4);
+    const lessons = Array.from({ length: 1 + r.below(2) }, () => {
+      const l: Course['lessons'][number] = { section: 1 + r.below(SECTIONS), day: 1 + r.below(DAYS) };
+      const parity = r.below(5);
+      if (parity === 0) l.even = false;
+      if (parity === 1) l.odd = false;
+      return l;
+    });
+    return { name: `c${i}`, firstWeek: half === 3 ? 9 : 1, lastWeek: half === 2 ? 8 : 16, lessons };
+  });
+  const inClass = courses.map((c) => courseSlots(c).includes(nowSlot));
+  const capTotal = hosts.reduce((s, h) => s + h.cpu, 0);
+  const cum = new Float64Array(H);
+  let acc = 0;
+  hosts.forEach((h, i) => (cum[i] = acc += h.cpu / capTotal));
+  const vms: CrsVm[] = Array.from({ length: V }, (_, i) => {
+    const cpu = [1, 2, 4][r.below(3)]!;
+    const mem = cpu * (r.below(2) ? 4 : 2);
+    const k = r.below(K);
+    // Host drawn in proportion to its cores (binary search in the cumulative shares).
+    const x = r.next();
+    let lo = 0;
+    let hi = H - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    return { name: `v${i}`, host: hosts[lo]!.name, cpu, mem, course: courses[k]!.name, use: drawUse(r, cpu, mem, inClass[k]!) };
+  });
+  return { description: `random cluster: ${H} hosts, ${V} VMs, ${K} courses, at week ${now.week} day ${now.day} section ${now.section}; seed ${seed}`, now, hosts, courses, vms };
+}

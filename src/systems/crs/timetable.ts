@@ -1,0 +1,114 @@
+/**
+ * The course timetable model of CRS (seed 002, definitions 1–3; docs/model.md
+ * "CRS rebalancing"): a course VM runs its lessons `(section 1–5, day 1–5,
+ * odd / even weeks)` in weeks `firstWeek … lastWeek` of a 16-week term, and a
+ * host's predicted load `C[i][j][k]` is what its course VMs use in section i,
+ * day j, week k. A term is {@link SLOTS} = 16·5·5 = 400 slots; a course is the
+ * sorted list of its slots, so GOFit costs O(lessons) per host, not O(400).
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+
+/** Weeks in a term. */
+export const WEEKS = 16;
+/** Teaching days in a week (Monday = 1 … Friday = 5). */
+export const DAYS = 5;
+/** Lesson sections in a day. */
+export const SECTIONS = 5;
+/** Slots in a term: one per (week, day, section). */
+export const SLOTS = WEEKS * DAYS * SECTIONS;
+
+/** One weekly lesson: section and day, and in which weeks (odd, even or both) it takes place. */
+export interface Lesson {
+  /** 1–5. */
+  section: number;
+  /** 1–5 (Monday = 1). */
+  day: number;
+  /** Held in odd weeks (default true). */
+  odd?: boolean;
+  /** Held in even weeks (default true). */
+  even?: boolean;
+}
+
+/** A course: the timetable its VMs share (CVm of seed 002 without the name and resources). */
+export interface Course {
+  /** Unique name. */
+  name: string;
+  /** 1–16. */
+  firstWeek: number;
+  /** firstWeek–16. */
+  lastWeek: number;
+  lessons: Lesson[];
+}
+
+/** A point of the term: week 1–16, day 1–5, section 1–5. */
+export interface TermTime {
+  week: number;
+  day: number;
+  section: number;
+}
+
+/** Slot index of a (week, day, section), all 1-based: week-major, then day, then section. */
+export function slotOf(t: TermTime): number {
+  return ((t.week - 1) * DAYS + (t.day - 1)) * SECTIONS + (t.section - 1);
+}
+
+/** The (week, day, section) of a slot index. */
+export function timeOfSlot(slot: number): TermTime {
+  return { week: Math.floor(slot / (DAYS * SECTIONS)) + 1, day: (Math.floor(slot / SECTIONS) % DAYS) + 1, section: (slot % SECTIONS) + 1 };
+}
+
+function intIn(v: unknown, lo: number, hi: number, field: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in ${lo}–${hi}, got ${String(v)}`, { field });
+  }
+  return v;
+}
+
+/** Checks a course (weeks, sections, days in range); `field` names it in errors. */
+export function checkCourse(c: Course, field = 'course'): void {
+  intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
+  intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
+  c.lessons.forEach((l, i) => {
+    intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
+    intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
+  });
+}
+
+/** The sorted, distinct slots in which a course's VMs are in class. */
+export function courseSlots(c: Course): Int32Array {
+  checkCourse(c);
+  const on = new Uint8Array(SLOTS);
+  for (let w = c.firstWeek; w <= c.lastWeek; w++) {
+    const odd = w % 2 === 1;
+    for (const l of c.lessons) {
+      if (odd ? l.odd === false : l.even === false) continue;
+      on[slotOf({ week: w, day: l.day, section: l.section })] = 1;
+    }
+  }
+  const out: number[] = [];
+  for (let s = 0; s < SLOTS; s++) if (on[s]) out.push(s);
+  return Int32Array.from(out);
+}
+
+/**
+ * GOFit of a VM whose course has `slots` against a host whose course VMs are
+ * in class `counts[s]` times in slot s (seed 002, definition 3, as SPEC §5
+ * reads it): `overlap / coinciding`, overlap = the VM's lessons at which the
+ * host has any VM in class, coinciding = Σ of the host's VMs' lessons that
+ * coincide with the VM's. 1 when nothing coincides; higher fits better.
+ * `base` is the host's offset into `counts` (slot counts are host-major).
+ */
+export function gofit(slots: ArrayLike<number>, counts: ArrayLike<number>, base = 0): number {
+  let overlap = 0;
+  let coinciding = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const n = counts[base + slots[i]!]!;
+    if (n > 0) {
+      overlap++;
+      coinciding += n;
+    }
+  }
+  return coinciding === 0 ? 1 : overlap / coinciding;
+}

@@ -1,0 +1,59 @@
+/**
+ * The scenario derived from the real Alibaba 2018 machine tables of
+ * ../shared/traces (skipped when ../shared is absent): one host per machine
+ * with usage rows, VMs whose use sums to the machine's measured use in every
+ * period, and a replay of the day period by period with every algorithm.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
+import type { RebalanceScenario } from '../../src/systems/crs/scenario.ts';
+import { runScenario } from '../../src/systems/crs/scenario-run.ts';
+import { validateScenario } from '../../src/systems/crs/scenario-schema.ts';
+
+const DIR = join(import.meta.dirname, '../../../shared/traces/alibaba2018');
+const HAVE = existsSync(join(DIR, 'machine_usage.head100k.csv'));
+if (!HAVE) console.warn(`skipped: the Alibaba 2018 extract is absent because ../shared is absent (${DIR})`);
+
+describe.skipIf(!HAVE)('the Alibaba-derived scenario (skipped when ../shared is absent)', () => {
+  let s: RebalanceScenario;
+  beforeAll(async () => {
+    s = await alibabaScenario(DIR, { day: 2, periodMinutes: 60 });
+  });
+
+  it('has the 16 machines with usage rows (96 cores each), 12 VMs each, 24 hourly periods, and passes the schema', () => {
+    expect(s.hosts).toHaveLength(16);
+    expect(s.hosts.every((h) => h.cpu === 96)).toBe(true);
+    expect(s.vms).toHaveLength(16 * 12);
+    expect(s.periods).toHaveLength(24);
+    expect(validateScenario(s)).toBe(s);
+  });
+
+  it("a host's VMs add up to its measured use in every period (utilisation in [0, 1])", () => {
+    for (const p of s.periods!) {
+      s.hosts.forEach((h) => {
+        const mine = s.vms.map((v, i) => [v, i] as const).filter(([v]) => v.host === h.name);
+        const cpu = mine.reduce((a, [, i]) => a + p.use[i]![0], 0) / h.cpu;
+        const mem = mine.reduce((a, [, i]) => a + p.use[i]![1], 0) / h.mem;
+        expect(cpu).toBeGreaterThanOrEqual(0);
+        expect(cpu).toBeLessThanOrEqual(1.001);
+        expect(mem).toBeLessThanOrEqual(1.001);
+      });
+    }
+    // Real data: the machines are not idle and not identical.
+    const u0 = s.hosts.map((h) => s.vms.filter((v) => v.host === h.name).reduce((a, v) => a + (v.use.cpu as number), 0) / h.cpu);
+    expect(Math.max(...u0) - Math.min(...u0)).toBeGreaterThan(0.05);
+  });
+
+  it('replays the day period by period with CRS, SS and FF, never making a host high', () => {
+    const runs = runScenario(s);
+    for (const r of runs) {
+      expect(r.periods).toHaveLength(24);
+      expect(r.totalMoves).toBe(r.periods.reduce((a, p) => a + p.moves, 0));
+      // A plan never makes a host high: targets stay below H and sources only shed load.
+      for (const p of r.periods) expect(p.highAfter).toBeLessThanOrEqual(p.highBefore);
+    }
+    console.log(runs.map((r) => `${r.algorithm}: ${r.totalMoves} moves; mean cpu gap after ${(r.periods.reduce((a, p) => a + p.spreadAfter.cpu, 0) / 24).toFixed(3)}`).join('\n'));
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * The course timetable model: slots of a term, odd / even weeks, the
+ * predicted per-slot load, and GOFit on the paper's worked example.
+ */
+import { describe, expect, it } from 'vitest';
+import { TimetablePlacer } from '../../src/systems/crs/placement.ts';
+import { courseSlots, gofit, slotOf, SLOTS, timeOfSlot, type Course } from '../../src/systems/crs/timetable.ts';
+
+const cpp: Course = { name: 'C++', firstWeek: 1, lastWeek: 16, lessons: [{ section: 4, day: 2 }, { section: 5, day: 1 }] };
+const java: Course = { name: 'Java', firstWeek: 1, lastWeek: 16, lessons: [{ section: 4, day: 2 }] };
+
+describe('the course timetable model', () => {
+  it('numbers the 400 slots of a term week-major and back', () => {
+    expect(SLOTS).toBe(400);
+    expect(slotOf({ week: 1, day: 1, section: 1 })).toBe(0);
+    expect(slotOf({ week: 16, day: 5, section: 5 })).toBe(399);
+    for (const s of [0, 7, 123, 399]) expect(slotOf(timeOfSlot(s))).toBe(s);
+  });
+
+  it('a C++ course with two weekly lessons over 16 weeks has 32 lesson instances (seed 002, definition 3)', () => {
+    expect(courseSlots(cpp)).toHaveLength(32);
+  });
+
+  it('odd-only and even-only lessons take every other week, and first/last week bound the course', () => {
+    expect(courseSlots({ name: 'o', firstWeek: 1, lastWeek: 16, lessons: [{ section: 1, day: 1, even: false }] })).toHaveLength(8);
+    const even = courseSlots({ name: 'e', firstWeek: 1, lastWeek: 16, lessons: [{ section: 1, day: 1, odd: false }] });
+    expect([...even].map((s) => timeOfSlot(s).week)).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(courseSlots({ name: 'h', firstWeek: 9, lastWeek: 12, lessons: [{ section: 3, day: 4 }] })).toHaveLength(4);
+  });
+
+  it("GOFit of the C++ VM on a host with 4 Java VMs at (4, Tue) is 16/64 = 0.25 (the paper's example)", () => {
+    const counts = new Int32Array(SLOTS);
+    for (let vm = 0; vm < 4; vm++) for (const s of courseSlots(java)) counts[s]! += 1;
+    expect(gofit(courseSlots(cpp), counts)).toBe(0.25);
+  });
+
+  it('GOFit is 1 when nothing coincides and 1/n with n VMs of the same course', () => {
+    const counts = new Int32Array(SLOTS);
+    expect(gofit(courseSlots(cpp), counts)).toBe(1);
+    for (const s of courseSlots(cpp)) counts[s] = 3;
+    expect(gofit(courseSlots(cpp), counts)).toBeCloseTo(1 / 3, 15);
+  });
+
+  it('rejects a lesson outside the week with a message naming the field', () => {
+    expect(() => courseSlots({ name: 'x', firstWeek: 1, lastWeek: 16, lessons: [{ section: 6, day: 1 }] })).toThrow(/lessons\[0\]\.section/);
+    expect(() => courseSlots({ name: 'x', firstWeek: 5, lastWeek: 4, lessons: [] })).toThrow(/lastWeek/);
+  });
+});
+
+describe('initial placement by timetable', () => {
+  const hosts = [{ name: 'a', cpu: 4, mem: 8 }, { name: 'b', cpu: 4, mem: 8 }];
+  it('puts a new VM where its GOFit is best, here beside VMs of a course at other times', () => {
+    const placer = new TimetablePlacer(hosts, [java, cpp, { name: 'Py', firstWeek: 1, lastWeek: 16, lessons: [{ section: 1, day: 3 }] }]);
+    placer.add({ name: 'j1', cpu: 1, mem: 2, course: 'Java' }, 'a');
+    placer.add({ name: 'p1', cpu: 1, mem: 2, course: 'Py' }, 'b');
+    const r = placer.place({ name: 'c1', cpu: 1, mem: 2, course: 'C++' });
+    expect(r).toMatchObject({ kind: 'placed', host: 'b', gofit: 1 });
+    expect(placer.slotLoad('b').vms[slotOf({ week: 3, day: 2, section: 4 })]).toBe(1);
+  });
+
+  it('keeps the predicted peak below H: with 2 of 4 cores taken at the same lessons, a third VM goes elsewhere', () => {
+    const placer = new TimetablePlacer(hosts, [java]);
+    placer.add({ name: 'j1', cpu: 2, mem: 1, course: 'Java' }, 'a');
+    placer.add({ name: 'j2', cpu: 2, mem: 1, course: 'Java' }, 'b');
+    // a: (2 + 1) / 4 = 0.75 ≥ 0.70 → not allowed; b the same; → rejected.
+    expect(placer.place({ name: 'j3', cpu: 1, mem: 1, course: 'Java' })).toMatchObject({ kind: 'rejected' });
+    expect(placer.place({ name: 'j4', cpu: 0.5, mem: 1, course: 'Java' })).toMatchObject({ kind: 'placed', host: 'a' });
+  });
+});

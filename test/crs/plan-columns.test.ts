@@ -1,0 +1,44 @@
+/**
+ * Laying a rebalancing input out as columns: the duplicate-name check (hash +
+ * sort) finds the same first repeat as a Set would, and bad VMs are named.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { firstDuplicate, planColumns } from '../../src/systems/crs/plan-columns.ts';
+
+function bySet(names: string[]): number {
+  const seen = new Set<string>();
+  for (let i = 0; i < names.length; i++) {
+    if (seen.has(names[i]!)) return i;
+    seen.add(names[i]!);
+  }
+  return -1;
+}
+
+describe('planColumns', () => {
+  it('firstDuplicate agrees with a Set on random name lists (small alphabets make repeats common)', () => {
+    fc.assert(fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', 'b', 'é', '1'), maxLength: 3 }), { maxLength: 60 }), (names) => {
+      expect(firstDuplicate(names)).toBe(bySet(names));
+    }), { numRuns: 500 });
+    expect(firstDuplicate(['v1', 'v2', 'v3'])).toBe(-1);
+    expect(firstDuplicate(['x', 'y', 'z', 'y', 'x'])).toBe(3);
+  });
+
+  it('rejects a repeated VM name at the later index, and an unknown course', () => {
+    const hosts = [{ name: 'a', cpu: 2, mem: 2 }];
+    const vm = (name: string) => ({ name, host: 'a', cpu: 1, mem: 1, use: { cpu: 0, mem: 0 } });
+    expect(() => planColumns({ hosts, vms: [vm('p'), vm('q'), vm('p')] })).toThrow(/vms\[2\]\.name: 'p' is used twice/);
+    expect(() => planColumns({ hosts, vms: [{ ...vm('p'), course: 'nope' }] })).toThrow(/vms\[0\]\.course/);
+  });
+
+  it('averages samples given as arrays and lays out course slots', () => {
+    const c = planColumns({
+      hosts: [{ name: 'a', cpu: 2, mem: 2 }],
+      courses: [{ name: 'J', firstWeek: 1, lastWeek: 2, lessons: [{ section: 1, day: 1 }] }],
+      vms: [{ name: 'v', host: 'a', cpu: 1, mem: 1, course: 'J', use: { cpu: [0.2, 0.4], mem: 1 } }],
+    });
+    expect(c.useCpu[0]).toBeCloseTo(0.3, 15);
+    expect([...c.courseSlots]).toEqual([0, 25]);
+    expect(c.vmCourse[0]).toBe(0);
+  });
+});

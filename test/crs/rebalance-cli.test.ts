@@ -1,0 +1,79 @@
+/**
+ * `fairfit gen-scenario` and `fairfit rebalance` through the built command:
+ * a generated scenario planned by CRS, SS and FF (table, JSON, HTML report),
+ * the same plans as the API, and errors that name the option or field (exit 2).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planRebalance } from '../../src/systems/crs/plan.ts';
+import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function fairfit(...args: string[]) {
+  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+}
+
+describe('fairfit gen-scenario + fairfit rebalance', () => {
+  it('plans a generated cluster with the three algorithms and writes JSON and HTML', () => {
+    const file = join(dir, 's.json');
+    const g = fairfit('gen-scenario', '--hosts', '30', '--seed', '4', '--now', '1,1,1', '--out', file, '--quiet');
+    expect(g.status).toBe(0);
+    const r = fairfit('rebalance', '--input', file, '--json', join(dir, 'r.json'), '--report', join(dir, 'r.html'), '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^algorithm\s+moves\s+waves\s+powerOff/);
+    const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'));
+    expect(report.runs.map((x: { algorithm: string }) => x.algorithm)).toEqual(['crs', 'ss', 'ff']);
+    // The command's plan is the API's plan.
+    const api = planRebalance(readScenario(file), { algorithm: 'ss' });
+    expect(report.runs[1].plan.waves).toEqual(api.waves);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    expect(html).toContain('h0 cpu');
+    expect(html).toContain('fairfit — CRS vs SS vs FF rebalancing');
+  });
+
+  it('rejects a bad option or a bad scenario with exit 2, naming it', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ hosts: [{ name: 'a', cpu: 4, mem: 8 }], vms: [{ name: 'v', host: 'b', cpu: 1, mem: 2, use: { cpu: 1, mem: 1 } }] }));
+    const a = fairfit('rebalance', '--input', file);
+    expect(a.status).toBe(2);
+    expect(a.stderr).toMatch(/scenario\.vms\[0\]\.host 'b' is not a host/);
+    const good = join(dir, 'good.json');
+    expect(fairfit('gen-scenario', '--preset', 'paper', '--out', good, '--quiet').status).toBe(0);
+    const b = fairfit('rebalance', '--input', good, '--algorithm', 'crs,xx');
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/--algorithm: 'xx'/);
+    const c = fairfit('rebalance', '--input', good, '--low', '0.8,0.3');
+    expect(c.status).toBe(2);
+    expect(c.stderr).toMatch(/--low/);
+    const d = fairfit('gen-scenario', '--preset', 'big', '--out', good);
+    expect(d.status).toBe(2);
+    expect(d.stderr).toMatch(/--preset/);
+  });
+});
+
+const ALIBABA = join(import.meta.dirname, '../../../shared/traces/alibaba2018');
+const HAVE = existsSync(join(ALIBABA, 'machine_usage.head100k.csv'));
+if (!HAVE) console.warn(`skipped: the Alibaba 2018 extract is absent because ../shared is absent (${ALIBABA})`);
+
+describe.skipIf(!HAVE)('fairfit gen-scenario --alibaba (skipped when ../shared is absent)', () => {
+  it('derives a scenario from the real machine tables and fairfit rebalance replays it period by period', () => {
+    const file = join(dir, 'alibaba.json');
+    const g = fairfit('gen-scenario', '--alibaba', ALIBABA, '--day', '3', '--period-minutes', '120', '--out', file);
+    expect(g.status).toBe(0);
+    expect(g.stderr).toMatch(/16 hosts, 192 VMs, 0 courses, 12 periods/);
+    const r = fairfit('rebalance', '--input', file, '--algorithm', 'crs,ff', '--json', join(dir, 'a.json'), '--quiet');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/crs: 12 periods replayed/);
+    const report = JSON.parse(readFileSync(join(dir, 'a.json'), 'utf8'));
+    expect(report.runs[1].periods.map((p: { label: string }) => p.label)[1]).toBe('day 3 02:00');
+  });
+});
+

@@ -1,0 +1,50 @@
+/**
+ * The `fairfit rebalance` HTML page in headless Chromium (skipped without
+ * one): the example scenario with CRS, SS and FF loads without console errors
+ * and draws a bar chart per metric and each host's CPU and memory per wave;
+ * the per-wave numbers behind the charts are the executed plan.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rebalancePage, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
+import { runScenario } from '../../src/systems/crs/scenario-run.ts';
+import { CHROMIUM, haveChromium, openReport } from '../report/chromium.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-html-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const EXAMPLE = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
+const scenario = readScenario(EXAMPLE);
+const report: RebalanceReport = { input: 'examples/crs-campus.json', description: scenario.description ?? '', hosts: 7, vms: scenario.vms.length, courses: 7, periods: 0, runs: runScenario(scenario) };
+
+describe('the rebalance report', () => {
+  it('per-wave utilisation starts at the plan\'s before and ends at its after, for every host and algorithm', () => {
+    for (const run of report.runs) {
+      const u = utilisationByWave(scenario, run.plan);
+      run.plan.before.forEach((b, h) => {
+        expect(u.cpu[h]![0]).toBeCloseTo(b.cpu, 12);
+        expect(u.mem[h]!.at(-1)).toBeCloseTo(run.plan.after[h]!.mem, 12);
+        expect(u.cpu[h]).toHaveLength(run.plan.waves.length + 1);
+      });
+    }
+    const page = rebalancePage(scenario, report);
+    expect(page.series).toHaveLength(14);
+    expect(page.summary.map((s) => s.policy)).toEqual(['crs', 'ss', 'ff']);
+  });
+});
+
+if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
+describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium', () => {
+  it('loads without console errors and draws every chart', async () => {
+    const file = join(dir, 'rebalance.html');
+    writeRebalanceHtml(file, scenario, report);
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    expect(page.charts).toBe(8 + 14);
+    for (const c of page.canvases) expect(c.inked).toBeGreaterThan(0);
+    for (const a of ['crs', 'ss', 'ff', 'computenode5']) expect(page.text).toContain(a);
+  }, 60_000);
+});

@@ -1,0 +1,57 @@
+/**
+ * The scenario schema shipped in schemas/ is the schema object, compiles with
+ * a plain Ajv, and validation names the field at fault; the generator's
+ * scenarios (paper preset, random) pass it and are reproducible.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { generateScenario } from '../../src/systems/crs/scenario.ts';
+import { CRS_SCENARIO_SCHEMA, readScenario, validateScenario } from '../../src/systems/crs/scenario-schema.ts';
+
+const SCHEMA_FILE = new URL('../../schemas/crs-scenario.schema.json', import.meta.url);
+const EXAMPLE = new URL('../../examples/crs-campus.json', import.meta.url).pathname;
+
+describe('the CRS scenario schema', () => {
+  it('schemas/crs-scenario.schema.json is the schema object (FAIRFIT_WRITE_SCHEMA=1 rewrites it)', () => {
+    const text = `${JSON.stringify(CRS_SCENARIO_SCHEMA, null, 2)}\n`;
+    if (process.env.FAIRFIT_WRITE_SCHEMA === '1') writeFileSync(SCHEMA_FILE, text);
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(text);
+  });
+
+  it('the shipped file compiles with a plain Ajv and accepts the example scenario', () => {
+    const validate = new Ajv2020({ strict: true }).compile(JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as object);
+    expect(validate(JSON.parse(readFileSync(EXAMPLE, 'utf8')))).toBe(true);
+    expect(validate({ hosts: [], vms: [] })).toBe(false);
+  });
+
+  it('names the field at fault', () => {
+    const ok = { hosts: [{ name: 'a', cpu: 4, mem: 8 }], vms: [{ name: 'v', host: 'a', cpu: 1, mem: 2, use: { cpu: 0.5, mem: 1 } }] };
+    expect(validateScenario(ok)).toBe(ok);
+    const bad = (s: unknown) => () => validateScenario(s, 'x.json');
+    expect(bad({ ...ok, hosts: [{ name: 'a', cpu: -4, mem: 8 }] })).toThrow(/x\.json: scenario\.hosts\[0\]\.cpu/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], use: { cpu: 'high', mem: 1 } }] })).toThrow(/scenario\.vms\[0\]\.use\.cpu/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], colour: 'red' }] })).toThrow(/scenario\.vms\[0\]\.colour is not a known field/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], host: 'zz' }] })).toThrow(/scenario\.vms\[0\]\.host 'zz' is not a host/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], course: 'Java' }] })).toThrow(/scenario\.vms\[0\]\.course/);
+    expect(bad({ ...ok, courses: [{ name: 'c', firstWeek: 3, lastWeek: 17, lessons: [] }] })).toThrow(/scenario\.courses\[0\]\.lastWeek/);
+    expect(bad({ ...ok, periods: [{ label: 'p', start: 0, use: [] }] })).toThrow(/scenario\.periods\[0\]\.use has 0 entries/);
+    expect(bad({ hosts: ok.hosts })).toThrow(/scenario\.vms is required/);
+  });
+
+  it('examples/crs-campus.json is the paper preset with seed 1 (regenerate with fairfit gen-scenario --preset paper)', () => {
+    expect(readScenario(EXAMPLE)).toEqual(JSON.parse(JSON.stringify(generateScenario({ preset: 'paper', seed: 1 }))));
+  });
+
+  it('the generator is seeded: same seed, same scenario; another seed, another one; both valid', () => {
+    const a = generateScenario({ hosts: 20, seed: 5 });
+    expect(generateScenario({ hosts: 20, seed: 5 })).toEqual(a);
+    expect(generateScenario({ hosts: 20, seed: 6 })).not.toEqual(a);
+    expect(validateScenario(a)).toBe(a);
+    expect(a.vms).toHaveLength(400);
+    const paper = generateScenario({ preset: 'paper' });
+    // 1 controller + 7 compute nodes (only the compute nodes host VMs); course VMs of 1 vCPU / 2 GB.
+    expect(paper.hosts).toHaveLength(7);
+    expect(paper.vms.every((v) => v.cpu === 1 && v.mem === 2 && v.course !== undefined)).toBe(true);
+  });
+});

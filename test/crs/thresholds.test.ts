@@ -1,0 +1,73 @@
+/**
+ * Host classes against the high / low thresholds (the paper's reading and the
+ * options), the load-decision value De, migrateValue and the decision period.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyHost, DecisionPeriod, loadDecisionValue, migrateValue, resolveRebalanceOptions } from '../../src/systems/crs/model.ts';
+
+const paper = resolveRebalanceOptions();
+
+describe('host classes', () => {
+  it('uses the paper thresholds by default: cpu 0.70 / 0.10, memory 0.90 / 0.30', () => {
+    expect(paper.high).toEqual({ cpu: 0.7, mem: 0.9 });
+    expect(paper.low).toEqual({ cpu: 0.1, mem: 0.3 });
+  });
+
+  it('high when any dimension reaches H (inclusive): cpu 0.70 or memory 0.90 alone', () => {
+    expect(classifyHost({ cpu: 0.7, mem: 0.5 }, paper)).toBe('high');
+    expect(classifyHost({ cpu: 0.5, mem: 0.9 }, paper)).toBe('high');
+    expect(classifyHost({ cpu: 0.69, mem: 0.89 }, paper)).toBe('normal');
+  });
+
+  it('low when not high and any dimension reaches L: cpu 0.10 with memory 0.80 is low (the paper), normal with "all"', () => {
+    expect(classifyHost({ cpu: 0.1, mem: 0.8 }, paper)).toBe('low');
+    expect(classifyHost({ cpu: 0.1, mem: 0.8 }, resolveRebalanceOptions({ lowWhen: 'all' }))).toBe('normal');
+    expect(classifyHost({ cpu: 0.05, mem: 0.2 }, resolveRebalanceOptions({ lowWhen: 'all' }))).toBe('low');
+  });
+
+  it('a host high in one dimension and low in the other is high', () => {
+    expect(classifyHost({ cpu: 0.05, mem: 0.95 }, paper)).toBe('high');
+  });
+
+  it('strict bounds leave a host exactly at H or L normal', () => {
+    const strict = resolveRebalanceOptions({ bounds: 'strict' });
+    expect(classifyHost({ cpu: 0.7, mem: 0.5 }, strict)).toBe('normal');
+    expect(classifyHost({ cpu: 0.1, mem: 0.5 }, strict)).toBe('normal');
+    expect(classifyHost({ cpu: 0.71, mem: 0.5 }, strict)).toBe('high');
+  });
+
+  it('"all" high needs every dimension at H', () => {
+    const all = resolveRebalanceOptions({ highWhen: 'all' });
+    expect(classifyHost({ cpu: 0.8, mem: 0.5 }, all)).toBe('normal');
+    expect(classifyHost({ cpu: 0.8, mem: 0.95 }, all)).toBe('high');
+  });
+
+  it('rejects thresholds out of order or unknown options, naming the field', () => {
+    expect(() => resolveRebalanceOptions({ low: { cpu: 0.8 } })).toThrow(/low\.cpu/);
+    expect(() => resolveRebalanceOptions({ high: { mem: 1.5 } })).toThrow(/high\.mem/);
+    expect(() => resolveRebalanceOptions({ bogus: 1 } as never)).toThrow(/bogus/);
+    expect(() => resolveRebalanceOptions({ maxPowerOff: -1 })).toThrow(/maxPowerOff/);
+  });
+});
+
+describe('De, migrateValue and the decision period', () => {
+  it('De = mean over cpu and memory of 1 − use/capacity; smaller is more loaded', () => {
+    expect(loadDecisionValue({ cpu: 0.5, mem: 0.5 })).toBe(0.5);
+    expect(loadDecisionValue({ cpu: 0.8, mem: 0.4 })).toBeCloseTo(0.4, 15);
+    expect(loadDecisionValue({ cpu: 0.9, mem: 0.9 })).toBeLessThan(loadDecisionValue({ cpu: 0.2, mem: 0.9 }));
+  });
+
+  it('migrateValue weighs the shares of the host: 0.5·(2/8) + 0.5·(4/32) = 0.1875', () => {
+    expect(migrateValue({ cpu: 2, mem: 4 }, { cpu: 8, mem: 32 }, { cpu: 0.5, mem: 0.5 })).toBe(0.1875);
+  });
+
+  it('T = λ·Δt with Δt the running mean of reported migration times (λ 6, 5 s before any report: T = 30 s)', () => {
+    const t = new DecisionPeriod();
+    expect(t.period).toBe(30);
+    t.reportMigration(4);
+    expect(t.period).toBe(24);
+    expect(t.reportMigration(8)).toBe(36);
+    expect(() => new DecisionPeriod({ lambda: 5 })).toThrow(/lambda/);
+    expect(() => t.reportMigration(-1)).toThrow(/seconds/);
+  });
+});
