@@ -17,6 +17,7 @@ import { registerInspect } from './inspect.ts';
 import { registerReplay } from './replay-command.ts';
 import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
+import { registerWorker } from './worker-command.ts';
 
 const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
@@ -29,6 +30,7 @@ registerInspect(program);
 registerReplay(program);
 registerSchedule(program);
 registerSweep(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).then(
   () => undefined,
