@@ -75,13 +75,16 @@ export const CONNECT_TIMEOUT_MS = 5000;
  */
 export async function checkReachable(conn: QueueConnection): Promise<void> {
   const client = new Redis({ ...conn.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
-  // ioredis also emits connection errors as events; the rejected connect() below reports them.
-  client.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, ENOTFOUND…) comes as an event; connect() then rejects with a generic one.
+  let socketError: Error | undefined;
+  client.on('error', (err: Error) => (socketError ??= err));
   try {
     await client.connect();
     await client.ping();
+    // The database must exist (a server has 16 unless configured otherwise).
+    await client.select(conn.options.db);
   } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = (socketError ?? (err instanceof Error ? err : new Error(String(err)))).message;
     throw new FairfitError('INVALID_OPTION', `queue: cannot reach Redis at ${shownUrl(conn.url)}: ${reason}`, { field: 'queue' }, { cause: err });
   } finally {
     client.disconnect();
