@@ -5,6 +5,7 @@ import { sweepSuite } from './sweep.ts';
 import { ioSuite } from './io.ts';
 import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
+import { queueSuite } from './queue.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
@@ -12,4 +13,5 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   sweep: sweepSuite,
   io: ioSuite,
   engine: engineSuite,
+  queue: queueSuite,
 };

@@ -42,6 +42,7 @@ export interface ResolvedQueueOptions {
   log?: (message: string) => void;
 }
 
+/** Defaults of {@link QueueOptions}. */
 export const QUEUE_DEFAULTS = { attempts: 3, backoff: 1000, resultTtl: 7 * 24 * 3600, parts: 4 } as const;
 
 const KEYS = new Set(['url', 'sweepId', 'attempts', 'backoff', 'resultTtl', 'parts', 'log']);
