@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { Queue, QueueEvents, type Job, type JobsOptions } from 'bullmq';
+import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
@@ -88,6 +88,8 @@ export async function runJobsOnQueue(
   events.on('error', (err) => errors.push(err));
 
   const pending = new Set(jobs.map((_, i) => i));
+  /** Jobs whose stored entry was checked against its key, or that were missing (and are enqueued by this run). */
+  const checked = new Set<number>();
   let failure: unknown;
   let reused = 0;
   let wake: () => void = () => undefined;
@@ -101,10 +103,11 @@ export async function runJobsOnQueue(
       await queue.addBulk(indices.slice(k, k + BATCH).map((i) => ({ name: system, data: data(i), opts: { ...jobOptions, jobId: jobId(sweepId, i) } })));
     }
   };
-  const record = (i: number, job: Job) => {
+  const record = (i: number, encoded: unknown) => {
     if (!pending.has(i)) return;
+    if (typeof encoded !== 'string') throw new FairfitError('WORKER_FAILED', `queue job ${i} (${jobs[i]!.label}) stored a result fairfit did not write`, { index: i });
     pending.delete(i);
-    opts.onResult(i, decodePayload(job.returnvalue as string));
+    opts.onResult(i, decodePayload(encoded));
     if (pending.size === 0) wake();
   };
   const fail = (err: unknown) => {
@@ -116,11 +119,13 @@ export async function runJobsOnQueue(
     const job = await queue.getJob(jobId(sweepId, i));
     if (!job) {
       missing.push(i);
+      checked.add(i);
       return;
     }
     if ((job.data as QueueJobData).key !== keys[i]) {
       throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' already names a different sweep on ${url} (its job ${i} is '${(job.data as QueueJobData).label}'); choose another sweep id`, { field: 'sweepId' });
     }
+    checked.add(i);
     const state = await job.getState();
     if (state === 'completed') {
       // Read before it completed (the state is looked up after the job): read the stored job again.
@@ -130,7 +135,7 @@ export async function runJobsOnQueue(
         return;
       }
       if (resuming) reused++;
-      record(i, done);
+      record(i, done.returnvalue);
     } else if (state === 'failed') {
       if (resuming) {
         // Resuming gives a job that had failed for good a fresh set of tries.
@@ -147,7 +152,18 @@ export async function runJobsOnQueue(
     const i = Number(id.slice(prefix.length));
     return Number.isInteger(i) && pending.has(i) ? i : undefined;
   };
-  const onEvent = ({ jobId: id }: { jobId: string }) => {
+  const onCompleted = ({ jobId: id, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+    const i = indexOf(id);
+    // Until job i was looked at (its key checked), its result is taken by that look, not from an event.
+    if (i === undefined || !checked.has(i)) return;
+    // The event carries the result: no round trip (every stored job of this sweep id was checked by key at the start).
+    try {
+      record(i, returnvalue);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const onFailed = ({ jobId: id }: { jobId: string }) => {
     const i = indexOf(id);
     if (i === undefined) return;
     const missing: number[] = [];
@@ -171,8 +187,8 @@ export async function runJobsOnQueue(
 
   let timer: NodeJS.Timeout | undefined;
   try {
-    events.on('completed', onEvent);
-    events.on('failed', onEvent);
+    events.on('completed', onCompleted);
+    events.on('failed', onFailed);
     await events.waitUntilReady();
     const missing: number[] = [];
     await inBatches([...pending], (i) => inspect(i, true, missing));

@@ -198,28 +198,43 @@ describe('fairfit sweep and replay --queue', () => {
     }
   });
 
+  it('Ctrl-C stops a queue sweep like a local one (exit 130, outputs marked interrupted) and takes its unstarted jobs out of the queue', async () => {
+    const url = redis.url(7);
+    // No worker serves database 7: the jobs wait until the coordinator is stopped.
+    const coordinator = run(['sweep', '--trace', 'trace', '--machines', '100,110', '--overcommit', '1', '--queue', url, '--sweep-id', 'int', '--json', 'iq.json'], A);
+    await coordinator.waitFor(/sweep int: 2 job\(s\) enqueued/);
+    expect(await jobKeys(7, 'int')).toHaveLength(2);
+    coordinator.child.kill('SIGINT');
+    const { code } = await coordinator.exit;
+    expect(code).toBe(130);
+    const report = JSON.parse(read('iq.json'));
+    expect([report.interrupted, report.runs.length, report.sweep.completed]).toEqual([true, 0, 0]);
+    expect(await jobKeys(7, 'int')).toEqual([]);
+  });
+
   it('an unreachable Redis or a wrong URL is a usage error naming the URL (exit 2)', async () => {
     const port = await freePort();
     const refused = `redis://127.0.0.1:${port}`;
-    for (const args of [
+    const refusals = [
       ['sweep', '--trace', 'trace', '--machines', '100', '--queue', refused],
       ['replay', '--trace', 'trace', '--machines', '100', '--queue', refused],
       ['worker', '--queue', refused],
-    ]) {
-      const r = await fairfit(args, A);
+    ];
+    for (const r of await Promise.all(refusals.map((args) => fairfit(args, A)))) {
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^fairfit: INVALID_OPTION: queue: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
     }
-    for (const [url, message] of [
+    const wrong = [
       ['http://127.0.0.1:6379', /queue: 'http:\/\/127\.0\.0\.1:6379' must start with redis:\/\//],
       ['localhost:6379', /queue: 'localhost:6379' must start with redis:\/\//],
       ['redis://127.0.0.1:6379/x', /queue: 'redis:\/\/127\.0\.0\.1:6379\/x': the database after the host must be a number/],
       ['redis://127.0.0.1:99999', /queue: 'redis:\/\/127\.0\.0\.1:99999' is not a URL/],
       [redis.url(99), /queue: cannot reach Redis at redis:\/\/127\.0\.0\.1:\d+\/99: ERR DB index is out of range/],
-    ] as const) {
-      const r = await fairfit(['sweep', '--trace', 'trace', '--queue', url], A);
+    ] as const;
+    const answers = await Promise.all(wrong.map(([url]) => fairfit(['sweep', '--trace', 'trace', '--queue', url], A)));
+    for (const [k, r] of answers.entries()) {
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(wrong[k]![1]);
     }
   });
 });
