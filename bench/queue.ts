@@ -34,7 +34,8 @@ import { stop, worker, type Running } from '../test/queue/processes.ts';
 import { startRedis } from '../test/queue/redis-server.ts';
 
 const SHARED = new URL('../../shared/traces/google2011', import.meta.url).pathname;
-const ROUNDS = 3;
+/** Interleaved rounds (QUEUE_BENCH_ROUNDS overrides): the machine is shared, the best of each is kept. */
+const ROUNDS = Number(process.env.QUEUE_BENCH_ROUNDS ?? 3);
 
 async function tracePath(): Promise<{ path: string; label: string; cleanup: () => void }> {
   if (existsSync(SHARED)) return { path: SHARED, label: 'google2011 part 0', cleanup: () => undefined };
@@ -98,19 +99,20 @@ export async function queueSuite(): Promise<BenchRow[]> {
       await Promise.all(warm.map(stop));
     }
     const best = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
+    const all = (xs: { ms: number }[]) => xs.map((x) => (x.ms / 1000).toFixed(1)).join(' ');
     const ref = toJson(local[0]!.value);
     const identical = [...local, ...localWarm, ...queued, cold].every((t) => toJson(t.value) === ref);
     const [bl, bq, bw] = [best(local), best(queued), best(localWarm)];
     const name = `issue sweep grid, ${configs} runs, ${trace.label}, best of ${ROUNDS}`;
     rows.push(
-      { name, impl: 'local pool of 2 (started in the sweep)', meanMs: bl, perSecond: (configs * 1000) / bl },
-      { name, impl: 'local pool of 2 (warm pool reused)', meanMs: bw, perSecond: (configs * 1000) / bw },
+      { name, impl: 'local pool of 2 (started in the sweep)', meanMs: bl, perSecond: (configs * 1000) / bl, extra: { 'rounds s': all(local) } },
+      { name, impl: 'local pool of 2 (warm pool reused)', meanMs: bw, perSecond: (configs * 1000) / bw, extra: { 'rounds s': all(localWarm) } },
       {
         name,
         impl: 'queue, 2 warm worker processes × 1 thread',
         meanMs: bq,
         perSecond: (configs * 1000) / bq,
-        extra: { overheadPct: +((bq / bl - 1) * 100).toFixed(1), 'vs warm pool %': +((bq / bw - 1) * 100).toFixed(1), identicalJson: String(identical) },
+        extra: { overheadPct: +((bq / bl - 1) * 100).toFixed(1), 'vs warm pool %': +((bq / bw - 1) * 100).toFixed(1), identicalJson: String(identical), 'rounds s': all(queued) },
       },
       { name, impl: 'queue, 2 worker processes started in the timing', meanMs: cold.ms, perSecond: (configs * 1000) / cold.ms, extra: { overheadPct: +((cold.ms / bl - 1) * 100).toFixed(1) } },
     );

@@ -1,8 +1,8 @@
 /**
  * `fairfit worker --queue redis://HOST:PORT[/DB]`: take jobs from the queue
  * and run them on this machine's worker threads, until SIGTERM or Ctrl-C
- * (the jobs running then finish and are stored; a second signal abandons
- * them to another worker). One line per job on stderr unless `--quiet`.
+ * (the jobs running then finish and are stored; a second signal exits at
+ * once, abandoning them to another worker). One line per job on stderr unless `--quiet`.
  *
  * @module
  */
@@ -76,8 +76,9 @@ export function registerWorker(program: Command): void {
               resolve();
             });
           } else {
+            // Their locks lapse; the stalled check of another worker puts them back in the queue.
             say(`worker: ${name} again: abandoning the running jobs to other workers`);
-            worker.close(true).finally(() => process.exit(EXIT_FAILURE));
+            process.exit(EXIT_FAILURE);
           }
         };
         process.on('SIGTERM', () => stop('SIGTERM'));

@@ -77,15 +77,12 @@ export async function runJobsOnQueue(
     removeOnFail: { age: q.resultTtl },
   };
   const connection = q.connection.options;
+  // Connection hiccups after the start are retried by the clients (the wait resumes when Redis is back);
+  // an 'error' event nobody listens to would end the process.
+  const ignore = () => undefined;
   const queue = new Queue(QUEUE_NAME, { connection });
-  const errors: unknown[] = [];
-  queue.on('error', (err) => errors.push(err));
-  // Start reading events after the last one already in the stream, so none emitted from now on is missed.
-  const client = new Redis(connection);
-  client.on('error', (err) => errors.push(err));
-  const last = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1).finally(() => client.disconnect());
-  const events = new QueueEvents(QUEUE_NAME, { connection, lastEventId: last[0]?.[0] ?? '0-0' });
-  events.on('error', (err) => errors.push(err));
+  queue.on('error', ignore);
+  let events: QueueEvents | undefined;
 
   const pending = new Set(jobs.map((_, i) => i));
   /** Jobs whose stored entry was checked against its key, or that were missing (and are enqueued by this run). */
@@ -187,6 +184,12 @@ export async function runJobsOnQueue(
 
   let timer: NodeJS.Timeout | undefined;
   try {
+    // Read events from the last one already in the stream on, so none emitted from now on is missed.
+    const client = new Redis(connection);
+    client.on('error', ignore);
+    const last = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1).finally(() => client.disconnect());
+    events = new QueueEvents(QUEUE_NAME, { connection, lastEventId: last[0]?.[0] ?? '0-0' });
+    events.on('error', ignore);
     events.on('completed', onCompleted);
     events.on('failed', onFailed);
     await events.waitUntilReady();
@@ -206,11 +209,11 @@ export async function runJobsOnQueue(
   } finally {
     clearInterval(timer);
     opts.signal?.removeEventListener('abort', onAbort);
-    if (pending.size > 0) {
-      // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
-      await Promise.all([...pending].map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
-    }
-    await events.close();
+    // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
+    // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
+    const ours = [...pending].filter((i) => checked.has(i));
+    await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+    await events?.close();
     await queue.close();
   }
   if (failure !== undefined) throw failure;

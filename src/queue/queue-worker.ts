@@ -98,7 +98,7 @@ export class QueueWorker {
   /**
    * Stops taking jobs. By default the jobs running now finish and their
    * results are stored first; `force` abandons them (their locks lapse and
-   * another worker runs them again).
+   * another worker runs them again). Only the first call's `force` counts.
    */
   async close(force = false): Promise<void> {
     await this.worker.close(force);

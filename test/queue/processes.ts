@@ -69,9 +69,13 @@ export async function fairfit(args: string[], cwd?: string): Promise<{ code: num
   return { code, stdout: p.stdout(), stderr: p.stderr() };
 }
 
-/** A `fairfit worker` with one thread, one job at a time, and short crash detection (a killed worker's job moves on within ~3 s). */
+/**
+ * A `fairfit worker` with one thread, one job at a time, and short crash
+ * detection: a killed worker's job moves on within ~4 s; a 3 s lock (renewed
+ * every 1.5 s) leaves room for a loaded machine.
+ */
 export function worker(url: string, cwd?: string): Running {
-  return run(['worker', '--queue', url, '--threads', '1', '--concurrency', '1', '--lock-duration', '1500', '--stalled-interval', '1000'], cwd);
+  return run(['worker', '--queue', url, '--threads', '1', '--concurrency', '1', '--lock-duration', '3000', '--stalled-interval', '1000'], cwd);
 }
 
 /** Stops a process (SIGTERM) and waits for it. */
