@@ -56,7 +56,7 @@ export { runJobsOnQueue, RECONCILE_MS, type QueueJobSpec, type QueueRunOutcome }
 export { QueueWorker, WORKER_DEFAULTS, type QueueHandler, type QueueWorkerOptions, type QueueWorkerEvent } from './queue/queue-worker.ts';
 export { resolveQueueOptions, QUEUE_DEFAULTS, type ResolvedQueueOptions } from './queue/queue-options.ts';
 export { parseQueueUrl, checkReachable, shownUrl, CONNECT_TIMEOUT_MS, type QueueConnection, type RedisOptions } from './queue/redis-url.ts';
-export { contentHash, ContentHashCache } from './queue/content-hash.ts';
+export { contentHash, ContentHashCache, relativeFiles } from './queue/content-hash.ts';
 export { encodePayload, decodePayload } from './queue/payload.ts';
 export { QUEUE_NAME, PROTOCOL, jobId, SWEEP_ID, type QueueJobData } from './queue/protocol.ts';
 export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';

@@ -1,7 +1,7 @@
 /**
- * Naming a trace by its content: the SHA-256 over every regular file under a
- * path (or of the file itself), in sorted relative-path order, each as its
- * path, its size and its bytes. Coordinator and workers hash their own copies;
+ * Naming a trace by its content: the SHA-256 over the regular files under a
+ * path (all of them, or the list of relative paths a reader actually read),
+ * in sorted relative-path order, each as its path, its size and its bytes. Coordinator and workers hash their own copies;
  * a worker refuses a job whose trace hash differs from its copy's, so a stale
  * or partial copy can never give silently wrong results.
  *
@@ -20,7 +20,23 @@ interface Entry {
   mtimeMs: number;
 }
 
-async function listFiles(root: string): Promise<Entry[]> {
+async function statEntry(root: string, rel: string): Promise<Entry> {
+  const abs = rel === '' ? root : join(root, ...rel.split('/'));
+  try {
+    const s = await stat(abs);
+    if (!s.isFile()) throw new Error('not a file');
+    return { rel, abs, size: s.size, mtimeMs: s.mtimeMs };
+  } catch (err) {
+    throw new FairfitError('FILE_NOT_FOUND', `trace ${root}: ${rel === '' ? 'the file' : rel} not found`, { file: abs }, { cause: err });
+  }
+}
+
+/** `files`: relative paths ('/'-separated; '' is `root` itself when it is a file); default every file under `root`. */
+async function listFiles(root: string, files?: readonly string[]): Promise<Entry[]> {
+  if (files) {
+    const out = await Promise.all([...new Set(files)].map((rel) => statEntry(root, rel)));
+    return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  }
   let top;
   try {
     top = await stat(root);
@@ -49,9 +65,19 @@ async function hashEntries(entries: Entry[]): Promise<string> {
   return h.digest('hex');
 }
 
-/** Hex SHA-256 of the content under `path` (a folder or a file). @throws FairfitError `FILE_NOT_FOUND`. */
-export async function contentHash(path: string): Promise<string> {
-  return hashEntries(await listFiles(path));
+/**
+ * Hex SHA-256 of the content under `path` (a folder or a file): of the files
+ * `files` names (relative to `path`), or of every file under it.
+ *
+ * @throws FairfitError `FILE_NOT_FOUND`.
+ */
+export async function contentHash(path: string, files?: readonly string[]): Promise<string> {
+  return hashEntries(await listFiles(path, files));
+}
+
+/** The paths of `files` relative to `root`, '/'-separated, as {@link contentHash} takes them. */
+export function relativeFiles(root: string, files: readonly string[]): string[] {
+  return files.map((f) => relative(root, f).split(sep).join('/'));
 }
 
 /**
@@ -62,13 +88,14 @@ export async function contentHash(path: string): Promise<string> {
 export class ContentHashCache {
   private readonly known = new Map<string, { signature: string; hash: string }>();
 
-  async hash(path: string): Promise<string> {
-    const entries = await listFiles(path);
+  async hash(path: string, files?: readonly string[]): Promise<string> {
+    const entries = await listFiles(path, files);
     const signature = entries.map((e) => `${e.rel}\u0000${e.size}\u0000${e.mtimeMs}`).join('\u0001');
-    const hit = this.known.get(path);
+    const key = `${path}\u0000${files ? 'some' : 'all'}`;
+    const hit = this.known.get(key);
     if (hit && hit.signature === signature) return hit.hash;
     const hash = await hashEntries(entries);
-    this.known.set(path, { signature, hash });
+    this.known.set(key, { signature, hash });
     return hash;
   }
 }

@@ -5,7 +5,7 @@
  * with the local run of the same command. Each test uses its own Redis
  * database, so one test's workers never take another test's jobs.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,24 @@ describe('fairfit sweep and replay --queue', () => {
     } finally {
       await stop(good!);
     }
+  });
+
+  it('a worker whose copy has an extra part file (same hash for the files the coordinator read) refuses too', async () => {
+    const url = redis.url(8);
+    const C = join(dir, 'c');
+    cpSync(join(A, 'trace'), join(C, 'trace'), { recursive: true });
+    const events = join(C, 'trace', 'task_events');
+    const [part] = readdirSync(events);
+    cpSync(join(events, part!), join(events, part!.replace(/^part-\d+/, 'part-99999')));
+    const [extra] = await workers(1, url, C);
+    let r;
+    try {
+      r = await fairfit(['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--attempts', '1', '--quiet'], A);
+    } finally {
+      await stop(extra!);
+    }
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/last reason: INVALID_OPTION: trace: refused: this worker's copy \S+\/c\/trace has other files to read \(task_events\/part-00000\S+, task_events\/part-99999\S+, task_usage\/\S+\) than the sweep's trace trace \(task_events\/part-00000\S+, task_usage\/\S+\)$/m);
   });
 
   it('a coordinator killed mid-sweep and started again with the same --sweep-id re-uses the stored results', async () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
-import { ContentHashCache, contentHash } from '../../src/queue/content-hash.ts';
+import { ContentHashCache, contentHash, relativeFiles } from '../../src/queue/content-hash.ts';
 import { runJobsOnQueue } from '../../src/queue/coordinator.ts';
 import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
 import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
@@ -63,7 +63,7 @@ describe('payloads', () => {
 });
 
 describe('content hashes', () => {
-  it('are the SHA-256 of sorted (path, size, bytes) entries, and change with any byte', async () => {
+  it('are the SHA-256 of sorted (path, size, bytes) entries, of all files or of a list, and change with any byte', async () => {
     const root = join(dir, 'tree');
     mkdirSync(join(root, 'sub'), { recursive: true });
     writeFileSync(join(root, 'sub', 'b'), 'yz');
@@ -80,6 +80,11 @@ describe('content hashes', () => {
     expect(changed).not.toBe(expected);
     expect(changed).toBe(await contentHash(root));
     await expect(contentHash(join(dir, 'nothing'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    // A list of files hashes those only, in the same sorted order whatever order they are given in.
+    expect(await contentHash(root, ['sub/b'])).toBe(createHash('sha256').update('sub/b\u00002\u0000yz').digest('hex'));
+    expect(await contentHash(root, ['sub/b', 'a.txt'])).toBe(await contentHash(root));
+    expect(relativeFiles(root, [join(root, 'sub', 'b')])).toEqual(['sub/b']);
+    await expect(contentHash(root, ['sub/c'])).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('sub/c not found') });
   });
 });
 

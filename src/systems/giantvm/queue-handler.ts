@@ -3,15 +3,16 @@
  * coordinator enqueued (src/systems/giantvm/queue-plan.ts) on this machine's
  * piscina pool. The trace is named by path and content hash: the worker reads
  * its own copy at that path (a relative path from its working directory),
- * checks its hash first, and refuses the job with a reason naming both hashes
- * when they differ. The trace and the last preparation are kept between jobs.
+ * checks the hash of the files the coordinator read first, and refuses the
+ * job with a reason naming both hashes when they differ (or when its reader
+ * would read other files). The trace and the last preparation are kept between jobs.
  *
  * @module
  */
 import { resolve } from 'node:path';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
-import { ContentHashCache } from '../../queue/content-hash.ts';
+import { ContentHashCache, relativeFiles } from '../../queue/content-hash.ts';
 import type { QueueHandler } from '../../queue/queue-worker.ts';
 import { toShared } from '../../runner/share.ts';
 import type { TaskOutcome, ReplayTask } from './jobs.ts';
@@ -25,7 +26,9 @@ import type { RunResult } from './types.ts';
 export interface TraceSpec {
   /** As the coordinator was given it; a relative path is taken from each worker's working directory. */
   path: string;
-  /** `contentHash` of the coordinator's copy. */
+  /** The files the coordinator's reader read, relative to `path` (what the hash covers). */
+  files: string[];
+  /** `contentHash` of those files in the coordinator's copy. */
   hash: string;
   read: TraceReadOptions;
   needs: { usage: boolean; machineEvents: boolean };
@@ -48,7 +51,7 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
 
   async function input(spec: TraceSpec): Promise<{ input: ReplayInput; key: string }> {
     const abs = resolve(spec.path);
-    const hash = await hashes.hash(abs);
+    const hash = await hashes.hash(abs, spec.files);
     if (hash !== spec.hash) {
       throw new FairfitError(
         'INVALID_OPTION',
@@ -59,7 +62,14 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
     const key = JSON.stringify([abs, spec.hash, spec.read, spec.needs]);
     if (trace?.key !== key) {
       // One trace at a time, in shared memory; jobs arriving together wait for the same read.
-      const loading = loadTrace(abs, spec.needs, spec.read).then((t) => toShared(t));
+      const loading = loadTrace(abs, spec.needs, spec.read).then((t) => {
+        // The hash covers the files the coordinator read; this copy must not make the reader read others.
+        const read = relativeFiles(abs, (t.source?.files as string[] | undefined) ?? []);
+        if (JSON.stringify(read) !== JSON.stringify(spec.files)) {
+          throw new FairfitError('INVALID_OPTION', `trace: refused: this worker's copy ${abs} has other files to read (${read.join(', ')}) than the sweep's trace ${spec.path} (${spec.files.join(', ')})`, { field: 'trace', file: abs });
+        }
+        return toShared(t);
+      });
       trace = { key, input: loading };
       loading.catch(() => {
         if (trace?.input === loading) trace = undefined;

@@ -16,7 +16,7 @@
  * @module
  */
 import type { ReplayInput } from '../../model/tasks.ts';
-import { contentHash } from '../../queue/content-hash.ts';
+import { contentHash, relativeFiles } from '../../queue/content-hash.ts';
 import { runJobsOnQueue, type QueueJobSpec } from '../../queue/coordinator.ts';
 import { invalid } from '../../runner/checks.ts';
 import { PrepareCache } from './jobs.ts';
@@ -39,7 +39,9 @@ function describe(p: ResolvedParams): string {
 export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, split: 'groups' | 'cells'): Promise<RunOutcome> {
   const q = o.queue!;
   if (typeof o.trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
-  const trace: TraceSpec = { path: o.trace, hash: await contentHash(o.trace), read: o.read, needs: o.needs };
+  // The hash covers exactly the files the reader read (not a folder's other tables or unused parts).
+  const files = relativeFiles(o.trace, (input.source?.files as string[] | undefined) ?? []);
+  const trace: TraceSpec = { path: o.trace, files, hash: await contentHash(o.trace, files), read: o.read, needs: o.needs };
   const configs = o.configs;
   const total = configs.length;
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
