@@ -6,6 +6,7 @@ import { ioSuite } from './io.ts';
 import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
+import { queueSuite } from './queue.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
@@ -14,4 +15,5 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   io: ioSuite,
   engine: engineSuite,
   crs: crsSuite,
+  queue: queueSuite,
 };

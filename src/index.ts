@@ -47,6 +47,7 @@ export { sweep } from './systems/giantvm/sweep-api.ts';
 export type { ReplayOptions, SweepOptions } from './systems/giantvm/options.ts';
 export type { TraceReadOptions } from './systems/giantvm/trace.ts';
 export { ReplayPool, type ReplayPoolOptions } from './systems/giantvm/replay-pool.ts';
+export type { QueueOptions } from './queue/queue-options.ts';
 export {
   POLICIES, USAGE_MODES, isSweepReport,
   type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult, type ReplayReport, type SweepReport, type SweepGrid,

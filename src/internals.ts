@@ -50,6 +50,15 @@ export {
 export { WorkerPool, type WorkerPoolOptions } from './runner/pool.ts';
 export { errorOutcome, taskError, type Job, type JobHandler, type JobMessage, type JobOutcome, type ErrorOutcome } from './runner/job.ts';
 export { toShared, shareTyped } from './runner/share.ts';
+
+// The job queue (Redis + BullMQ): coordinator, worker, and what they share; it imports no system.
+export { runJobsOnQueue, RECONCILE_MS, type QueueJobSpec, type QueueRunOutcome } from './queue/coordinator.ts';
+export { QueueWorker, WORKER_DEFAULTS, type QueueHandler, type QueueWorkerOptions, type QueueWorkerEvent } from './queue/queue-worker.ts';
+export { resolveQueueOptions, QUEUE_DEFAULTS, type ResolvedQueueOptions } from './queue/queue-options.ts';
+export { parseQueueUrl, checkReachable, shownUrl, CONNECT_TIMEOUT_MS, type QueueConnection, type RedisOptions } from './queue/redis-url.ts';
+export { contentHash, ContentHashCache, relativeFiles } from './queue/content-hash.ts';
+export { encodePayload, decodePayload } from './queue/payload.ts';
+export { QUEUE_NAME, PROTOCOL, jobId, SWEEP_ID, type QueueJobData } from './queue/protocol.ts';
 export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';
 
 // The batch-scheduling baselines the IPTAS engine is judged against (one pass each).

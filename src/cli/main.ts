@@ -19,6 +19,7 @@ import { registerRebalance } from './rebalance-command.ts';
 import { registerReplay } from './replay-command.ts';
 import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
+import { registerWorker } from './worker-command.ts';
 
 const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
@@ -33,6 +34,7 @@ registerRebalance(program);
 registerReplay(program);
 registerSchedule(program);
 registerSweep(program);
+registerWorker(program);
 
 program.parseAsync(process.argv).then(
   () => undefined,

@@ -12,9 +12,10 @@ import { parsePolicies } from '../systems/giantvm/options.ts';
 import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
 import { intOption, startSession } from './common.ts';
+import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
 import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
-interface ReplayCliOptions extends CommonCliOptions {
+interface ReplayCliOptions extends CommonCliOptions, QueueCliOptions {
   machines?: string;
   overcommit?: string;
   seed?: string;
@@ -22,13 +23,13 @@ interface ReplayCliOptions extends CommonCliOptions {
 
 /** Registers `fairfit replay`. */
 export function registerReplay(program: Command): void {
-  addCommonOptions(
+  addQueueOptions(addCommonOptions(
     addTraceOptions(program.command('replay'))
       .description('replay a trace through GiantVM cell-rebalancing policies and compare them (docs/model.md describes the model)')
       .option('--machines <n>', `number of identical machines, or 'trace' for the machines of machine_events (default ${D.machines})`)
       .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
       .option('--seed <n>', `PRNG seed (default ${D.seed})`),
-  ).action(async (o: ReplayCliOptions) => {
+  ), true).action(async (o: ReplayCliOptions) => {
     const policies = parsePolicies(o.policy);
     const workers = intOption(o.workers, 'workers');
     const params = {
@@ -40,7 +41,7 @@ export function registerReplay(program: Command): void {
     const session = startSession('replay', 'runs', o.quiet === true);
     const t0 = performance.now();
     try {
-      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read: readOptions(o), signal: session.signal, onProgress: session.onProgress });
+      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read: readOptions(o), ...queueOption(o), signal: session.signal, onProgress: session.onProgress });
       session.end();
       finish(report, o, (performance.now() - t0) / 1000);
     } finally {

@@ -11,9 +11,10 @@ import { parseRange } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
 import { intOption, startSession } from './common.ts';
+import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
 import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
-interface SweepCliOptions extends CommonCliOptions {
+interface SweepCliOptions extends CommonCliOptions, QueueCliOptions {
   machines: string;
   overcommit: string;
   seeds: string;
@@ -22,14 +23,14 @@ interface SweepCliOptions extends CommonCliOptions {
 
 /** Registers `fairfit sweep`. */
 export function registerSweep(program: Command): void {
-  addCommonOptions(
+  addQueueOptions(addCommonOptions(
     addTraceOptions(program.command('sweep'))
       .description('run a parameter sweep (machines × overcommit × seeds × policies) across worker threads')
       .option('--machines <range>', "machine counts: n, a,b,c, a:b:step (inclusive) or 'trace'", '700:900:100')
       .option('--overcommit <range>', 'overcommit ratios: x, a,b,c or a:b:step (inclusive)', '0.5:1.4:0.3')
       .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
       .option('--seed <n>', 'first seed (default: the replay default seed)'),
-  ).action(async (o: SweepCliOptions) => {
+  ), false).action(async (o: SweepCliOptions) => {
     const policies = parsePolicies(o.policy);
     const workers = intOption(o.workers, 'workers');
     const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
@@ -50,6 +51,7 @@ export function registerSweep(program: Command): void {
         ...commonParams(o),
         series: o.series,
         read: readOptions(o),
+        ...queueOption(o),
         signal: session.signal,
         onProgress: session.onProgress,
       });

@@ -9,6 +9,7 @@
  * @module
  */
 import type { ReplayInput } from '../../model/tasks.ts';
+import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from '../../queue/queue-options.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
@@ -43,6 +44,14 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
    * `workers` then defaults to, and must equal, `pool.workers`.
    */
   pool?: ReplayPool;
+  /**
+   * Run on a Redis-backed BullMQ queue served by `fairfit worker` processes on
+   * any number of machines, instead of in this process: a `redis://HOST:PORT[/DB]`
+   * URL or {@link QueueOptions}. `trace` must then be a folder path (each
+   * worker reads its own copy, checked by content hash); `workers` is not
+   * used and `pool` is not allowed. The report is byte-identical to a local run.
+   */
+  queue?: string | QueueOptions;
 }
 
 /** Options of {@link sweep}: like {@link ReplayOptions}, but machines, overcommit and seeds take several values. */
@@ -67,6 +76,8 @@ export interface ResolvedReplayOptions {
   needs: { usage: boolean; machineEvents: boolean };
   workers: number;
   pool?: ReplayPool;
+  /** Run on this queue instead of in this process. */
+  queue?: ResolvedQueueOptions;
   series: boolean;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
@@ -77,7 +88,7 @@ export interface ResolvedSweepOptions extends ResolvedReplayOptions {
   grid: Omit<SweepGrid, 'configurations' | 'completed'>;
 }
 
-const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', ...PARAM_KEYS]);
+const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', 'queue', ...PARAM_KEYS]);
 const SWEEP_KEYS = new Set<string>([...REPLAY_KEYS, 'seeds']);
 
 /**
@@ -115,6 +126,15 @@ export function checkPool(workers: unknown, pool: unknown): { workers: number; p
   if (pool.isClosed) invalid('pool', 'this ReplayPool is closed');
   if (workers !== undefined && workers !== pool.workers) invalid('workers', `is ${String(workers)} but the pool has ${pool.workers} workers`);
   return { workers: pool.workers, pool };
+}
+
+/** Checks the `queue` option: its URL and settings, a trace path, no `pool`. */
+export function checkQueue(queue: unknown, trace: unknown, pool: unknown): ResolvedQueueOptions | undefined {
+  if (queue === undefined) return undefined;
+  const resolved = resolveQueueOptions(queue as string | QueueOptions);
+  if (pool !== undefined) invalid('pool', 'a queue run uses the workers of the queue, not a ReplayPool');
+  if (typeof trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
+  return resolved;
 }
 
 /** The parameter overrides present in `options` (undefined values left out). */
@@ -173,6 +193,7 @@ export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOpti
     needs: { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' },
     workers,
     pool,
+    queue: checkQueue(options.queue, options.trace, options.pool),
     series,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -207,6 +228,7 @@ export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions
     needs: { usage: first.usage === 'trace', machineEvents: machines.includes('trace') },
     workers,
     pool,
+    queue: checkQueue(options.queue, options.trace, options.pool),
     series,
     signal: options.signal,
     onProgress: options.onProgress,

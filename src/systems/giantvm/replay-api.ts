@@ -12,6 +12,8 @@
  * @module
  */
 import { resolveReplayOptions, type ReplayOptions } from './options.ts';
+import { checkReachable } from '../../queue/redis-url.ts';
+import { runOnQueue } from './queue-plan.ts';
 import { runConfigurations } from './schedule.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { ReplayReport } from './types.ts';
@@ -28,8 +30,10 @@ import type { ReplayReport } from './types.ts';
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const o = resolveReplayOptions(options);
   const first = o.configs[0]!;
+  // An unreachable queue is reported before a large trace is read.
+  if (o.queue) await checkReachable(o.queue.connection);
   const input = await loadTrace(o.trace, o.needs, o.read);
-  const { results, interrupted } = await runConfigurations(input, o.configs, o);
+  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, o);
   const report: ReplayReport = {
     trace: traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed }),
     runs: results.filter((r) => r !== undefined),

@@ -7,6 +7,8 @@
  * @module
  */
 import { resolveSweepOptions, type SweepOptions } from './options.ts';
+import { checkReachable } from '../../queue/redis-url.ts';
+import { runOnQueue } from './queue-plan.ts';
 import { runConfigurations } from './schedule.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
@@ -20,8 +22,10 @@ import type { SweepReport } from './types.ts';
 export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const o = resolveSweepOptions(options);
   const first = o.configs[0]!;
+  // An unreachable queue is reported before a large trace is read.
+  if (o.queue) await checkReachable(o.queue.connection);
   const input = await loadTrace(o.trace, o.needs, o.read);
-  const { results, interrupted } = await runConfigurations(input, o.configs, o);
+  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, o);
   const runs = results.filter((r) => r !== undefined);
   const { machines, overcommit, seeds, policies } = o.grid;
   const report: SweepReport = {

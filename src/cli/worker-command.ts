@@ -1,0 +1,89 @@
+/**
+ * `fairfit worker --queue redis://HOST:PORT[/DB]`: take jobs from the queue
+ * and run them on this machine's worker threads, until SIGTERM or Ctrl-C
+ * (the jobs running then finish and are stored; a second signal exits at
+ * once, abandoning them to another worker). One line per job on stderr unless `--quiet`.
+ *
+ * @module
+ */
+import { availableParallelism } from 'node:os';
+import type { Command } from 'commander';
+import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
+import { QueueWorker, WORKER_DEFAULTS } from '../queue/queue-worker.ts';
+import { checkInteger, MAX_WORKERS } from '../runner/checks.ts';
+import { giantvmQueueHandler } from '../systems/giantvm/queue-handler.ts';
+import { SYSTEM } from '../systems/giantvm/replay-pool.ts';
+import { EXIT_FAILURE, intOption, messenger } from './common.ts';
+
+interface WorkerCliOptions {
+  queue: string;
+  threads?: string;
+  concurrency?: string;
+  lockDuration?: string;
+  stalledInterval?: string;
+  maxStalled?: string;
+  quiet?: boolean;
+}
+
+/** Registers `fairfit worker`. */
+export function registerWorker(program: Command): void {
+  program
+    .command('worker')
+    .description('serve a job queue: run the sweeps and replays enqueued with --queue on this machine')
+    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://HOST:PORT[/DB]')
+    .option('--threads <n>', 'worker threads of the local pool (default: one per core)')
+    .option('--concurrency <n>', 'jobs taken at the same time (default: --threads)')
+    .option('--lock-duration <ms>', `a job whose worker stops renewing its lock this long is given to another worker (default ${WORKER_DEFAULTS.lockDuration})`)
+    .option('--stalled-interval <ms>', `how often to look for such stalled jobs (default ${WORKER_DEFAULTS.stalledInterval})`)
+    .option('--max-stalled <n>', `times a job may stall before it fails (default ${WORKER_DEFAULTS.maxStalledCount})`)
+    .option('--quiet', 'no messages on stderr')
+    .action(async (o: WorkerCliOptions) => {
+      const say = messenger(o.quiet);
+      const connection = parseQueueUrl(o.queue);
+      const threads = o.threads === undefined ? availableParallelism() : checkInteger(intOption(o.threads, 'threads'), 'threads', 1, MAX_WORKERS);
+      const concurrency = o.concurrency === undefined ? threads : checkInteger(intOption(o.concurrency, 'concurrency'), 'concurrency', 1, 1000);
+      const ms = (text: string | undefined, field: string) => (text === undefined ? undefined : checkInteger(intOption(text, field), field, 1, 24 * 3600 * 1000));
+      const handler = giantvmQueueHandler(threads);
+      let worker: QueueWorker;
+      try {
+        worker = await QueueWorker.start({
+          connection,
+          handlers: { [SYSTEM]: handler },
+          concurrency,
+          lockDuration: ms(o.lockDuration, 'lock-duration'),
+          stalledInterval: ms(o.stalledInterval, 'stalled-interval'),
+          maxStalledCount: o.maxStalled === undefined ? undefined : checkInteger(intOption(o.maxStalled, 'max-stalled'), 'max-stalled', 0, 1000),
+          onEvent(e) {
+            if (e.kind === 'start') say(`worker: started ${e.id} (${e.label})`);
+            else if (e.kind === 'done') say(`worker: done ${e.id} in ${(e.ms / 1000).toFixed(2)} s`);
+            else say(`worker: failed ${e.id}: ${e.reason}`);
+          },
+        });
+      } catch (err) {
+        await handler.close?.();
+        throw err;
+      }
+      say(`worker: serving ${shownUrl(o.queue)} with ${threads} thread(s), ${concurrency} job(s) at a time (SIGTERM or Ctrl-C stops)`);
+      await new Promise<void>((resolve) => {
+        let signals = 0;
+        const stop = (name: string) => {
+          signals++;
+          if (signals === 1) {
+            say(`worker: ${name}: finishing the running jobs, then stopping (${name} again abandons them)`);
+            worker.close().then(resolve, (err: unknown) => {
+              say(`worker: stopping failed: ${err instanceof Error ? err.message : String(err)}`);
+              process.exitCode = EXIT_FAILURE;
+              resolve();
+            });
+          } else {
+            // Their locks lapse; the stalled check of another worker puts them back in the queue.
+            say(`worker: ${name} again: abandoning the running jobs to other workers`);
+            process.exit(EXIT_FAILURE);
+          }
+        };
+        process.on('SIGTERM', () => stop('SIGTERM'));
+        process.on('SIGINT', () => stop('SIGINT'));
+      });
+      say('worker: stopped');
+    });
+}

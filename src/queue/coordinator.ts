@@ -1,0 +1,221 @@
+/**
+ * The coordinator side of a queue run: enqueue a list of jobs under a sweep id
+ * as BullMQ jobs, follow them, hand every result to the caller by index, and
+ * fail with the last reason of a job that used up its tries. It imports no
+ * system: the system supplies the jobs (labelled, any V8-serialisable value)
+ * and places the results.
+ *
+ * Idempotent by job id (`<sweep>-<index>`): a job id exists once in the
+ * queue, a job retried or run again after a crash overwrites its own entry,
+ * and the coordinator takes each index's result once. A coordinator started
+ * again with the same sweep id re-uses the stored results (after checking
+ * each stored job is the job it would enqueue, by key) and enqueues only
+ * what is missing; a job that had failed for good is given new tries.
+ *
+ * @module
+ */
+import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { FairfitError } from '../errors.ts';
+import { decodePayload, encodePayload, sha256 } from './payload.ts';
+import { jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
+import type { ResolvedQueueOptions } from './queue-options.ts';
+import { checkReachable, shownUrl } from './redis-url.ts';
+
+/** One job of a queue run. */
+export interface QueueJobSpec {
+  /** The configuration it runs, in words: failure messages name it. */
+  label: string;
+  /** The system's job (any V8-serialisable value). */
+  payload: unknown;
+}
+
+/** How a queue run ended (results went to `onResult`). */
+export interface QueueRunOutcome {
+  sweepId: string;
+  /** Stopped by the signal before every job finished. */
+  interrupted: boolean;
+  /** Results that were already stored when the run started (a resumed sweep). */
+  reused: number;
+}
+
+/** Missed events (a coordinator subscribing late, a result removed before it was read) are caught by looking at every pending job this often. */
+export const RECONCILE_MS = 2000;
+
+/** Jobs read or added per round trip batch. */
+const BATCH = 500;
+
+async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += BATCH) await Promise.all(items.slice(i, i + BATCH).map(fn));
+}
+
+/**
+ * Runs `jobs` for `system` on the queue. Resolves when every result was
+ * handed to `onResult` (in completion order; the caller places them by index)
+ * or when `signal` aborted (`interrupted`; jobs not started yet are taken out
+ * of the queue, stored results stay for a resume).
+ *
+ * @throws FairfitError `INVALID_OPTION` (Redis unreachable, sweep id used by another sweep),
+ *   `WORKER_FAILED` naming the job's label and last failure reason.
+ */
+export async function runJobsOnQueue(
+  q: ResolvedQueueOptions,
+  system: string,
+  jobs: QueueJobSpec[],
+  opts: { signal?: AbortSignal; onResult: (index: number, result: unknown) => void },
+): Promise<QueueRunOutcome> {
+  await checkReachable(q.connection);
+  const url = shownUrl(q.connection.url);
+  const payloads = jobs.map((j) => encodePayload(j.payload));
+  const keys = payloads.map((p) => sha256(system, p));
+  // Default id from the content: the same sweep run again finds its own stored results.
+  const sweepId = q.sweepId ?? sha256(system, String(PROTOCOL), ...keys).slice(0, 24);
+  const jobOptions: JobsOptions = {
+    attempts: q.attempts,
+    backoff: { type: 'exponential', delay: q.backoff },
+    removeOnComplete: { age: q.resultTtl },
+    removeOnFail: { age: q.resultTtl },
+  };
+  const connection = q.connection.options;
+  // Connection hiccups after the start are retried by the clients (the wait resumes when Redis is back);
+  // an 'error' event nobody listens to would end the process.
+  const ignore = () => undefined;
+  const queue = new Queue(QUEUE_NAME, { connection });
+  queue.on('error', ignore);
+  let events: QueueEvents | undefined;
+
+  const pending = new Set(jobs.map((_, i) => i));
+  /** Jobs whose stored entry was checked against its key, or that were missing (and are enqueued by this run). */
+  const checked = new Set<number>();
+  let failure: unknown;
+  let reused = 0;
+  let wake: () => void = () => undefined;
+  const woken = () => new Promise<void>((resolve) => (wake = resolve));
+  const onAbort = () => wake();
+  opts.signal?.addEventListener('abort', onAbort);
+
+  const data = (i: number): QueueJobData => ({ v: PROTOCOL, system, sweep: sweepId, index: i, label: jobs[i]!.label, key: keys[i]!, payload: payloads[i]! });
+  const add = async (indices: number[]) => {
+    for (let k = 0; k < indices.length; k += BATCH) {
+      await queue.addBulk(indices.slice(k, k + BATCH).map((i) => ({ name: system, data: data(i), opts: { ...jobOptions, jobId: jobId(sweepId, i) } })));
+    }
+  };
+  const record = (i: number, encoded: unknown) => {
+    if (!pending.has(i)) return;
+    if (typeof encoded !== 'string') throw new FairfitError('WORKER_FAILED', `queue job ${i} (${jobs[i]!.label}) stored a result fairfit did not write`, { index: i });
+    pending.delete(i);
+    opts.onResult(i, decodePayload(encoded));
+    if (pending.size === 0) wake();
+  };
+  const fail = (err: unknown) => {
+    if (failure === undefined) failure = err;
+    wake();
+  };
+  /** Looks at job i: take its result, notice its final failure, or (re-)add it when it is missing. */
+  const inspect = async (i: number, resuming: boolean, missing: number[]) => {
+    const job = await queue.getJob(jobId(sweepId, i));
+    if (!job) {
+      missing.push(i);
+      checked.add(i);
+      return;
+    }
+    if ((job.data as QueueJobData).key !== keys[i]) {
+      throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' already names a different sweep on ${url} (its job ${i} is '${(job.data as QueueJobData).label}'); choose another sweep id`, { field: 'sweepId' });
+    }
+    checked.add(i);
+    const state = await job.getState();
+    if (state === 'completed') {
+      // Read before it completed (the state is looked up after the job): read the stored job again.
+      const done = job.returnvalue == null ? await queue.getJob(jobId(sweepId, i)) : job;
+      if (!done) {
+        missing.push(i);
+        return;
+      }
+      if (resuming) reused++;
+      record(i, done.returnvalue);
+    } else if (state === 'failed') {
+      if (resuming) {
+        // Resuming gives a job that had failed for good a fresh set of tries.
+        await job.remove();
+        missing.push(i);
+      } else if (pending.has(i)) {
+        fail(new FairfitError('WORKER_FAILED', `queue job ${i} (${jobs[i]!.label}) failed after ${job.attemptsMade} attempt(s); last reason: ${job.failedReason}`, { index: i }));
+      }
+    }
+  };
+  const indexOf = (id: string): number | undefined => {
+    const prefix = `${sweepId}-`;
+    if (!id.startsWith(prefix)) return undefined;
+    const i = Number(id.slice(prefix.length));
+    return Number.isInteger(i) && pending.has(i) ? i : undefined;
+  };
+  const onCompleted = ({ jobId: id, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+    const i = indexOf(id);
+    // Until job i was looked at (its key checked), its result is taken by that look, not from an event.
+    if (i === undefined || !checked.has(i)) return;
+    // The event carries the result: no round trip (every stored job of this sweep id was checked by key at the start).
+    try {
+      record(i, returnvalue);
+    } catch (err) {
+      fail(err);
+    }
+  };
+  const onFailed = ({ jobId: id }: { jobId: string }) => {
+    const i = indexOf(id);
+    if (i === undefined) return;
+    const missing: number[] = [];
+    inspect(i, false, missing).then(() => (missing.length ? add(missing) : undefined)).catch(fail);
+  };
+  let reconciling = false;
+  const reconcile = async () => {
+    if (reconciling || failure !== undefined) return;
+    reconciling = true;
+    try {
+      const missing: number[] = [];
+      await inBatches([...pending], (i) => inspect(i, false, missing));
+      // Still pending and gone from the queue: removed before its result was read; run it again.
+      if (missing.length) await add(missing.filter((i) => pending.has(i)));
+    } catch (err) {
+      fail(err);
+    } finally {
+      reconciling = false;
+    }
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    // Read events from the last one already in the stream on, so none emitted from now on is missed.
+    const client = new Redis(connection);
+    client.on('error', ignore);
+    const last = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1).finally(() => client.disconnect());
+    events = new QueueEvents(QUEUE_NAME, { connection, lastEventId: last[0]?.[0] ?? '0-0' });
+    events.on('error', ignore);
+    events.on('completed', onCompleted);
+    events.on('failed', onFailed);
+    await events.waitUntilReady();
+    const missing: number[] = [];
+    await inBatches([...pending], (i) => inspect(i, true, missing));
+    if (reused > 0) q.log?.(`queue ${url}: sweep ${sweepId}: re-using ${reused} stored result(s) of ${jobs.length}`);
+    await add(missing);
+    q.log?.(`queue ${url}: sweep ${sweepId}: ${missing.length} job(s) enqueued, ${pending.size} to wait for`);
+    timer = setInterval(() => void reconcile(), RECONCILE_MS);
+    while (pending.size > 0 && failure === undefined && !opts.signal?.aborted) {
+      const next = woken();
+      if (pending.size === 0 || failure !== undefined || opts.signal?.aborted) break;
+      await next;
+    }
+  } catch (err) {
+    fail(err);
+  } finally {
+    clearInterval(timer);
+    opts.signal?.removeEventListener('abort', onAbort);
+    // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
+    // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
+    const ours = [...pending].filter((i) => checked.has(i));
+    await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+    await events?.close();
+    await queue.close();
+  }
+  if (failure !== undefined) throw failure;
+  return { sweepId, interrupted: pending.size > 0, reused };
+}

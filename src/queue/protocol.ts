@@ -1,0 +1,39 @@
+/**
+ * What coordinators and workers agree on: the BullMQ queue name, the job id
+ * form, and the fields of a job's data. Version {@link PROTOCOL} is checked by
+ * workers, so a worker of another fairfit version refuses a job instead of
+ * misreading it.
+ *
+ * @module
+ */
+
+/** The BullMQ queue every fairfit coordinator and worker uses. */
+export const QUEUE_NAME = 'fairfit';
+
+/** Version of {@link QueueJobData}. */
+export const PROTOCOL = 1;
+
+/** A job's data as stored in Redis. */
+export interface QueueJobData {
+  /** {@link PROTOCOL} of the coordinator that enqueued it. */
+  v: number;
+  /** Which system's queue handler runs it. */
+  system: string;
+  sweep: string;
+  /** Where its result goes (results are placed by index, never by completion order). */
+  index: number;
+  /** The configuration the job runs, in words (failure messages name it). */
+  label: string;
+  /** SHA-256 of system and payload: a resumed sweep checks that a stored job is the job it would enqueue. */
+  key: string;
+  /** The system's job, encoded by `encodePayload`. */
+  payload: string;
+}
+
+/** The BullMQ job id of job `index` of sweep `sweep` (ids are unique per queue, so a job is stored once). */
+export function jobId(sweep: string, index: number): string {
+  return `${sweep}-${index}`;
+}
+
+/** Sweep ids: letters, digits, `_`, `.`, `-` (BullMQ ids may not contain `:`). */
+export const SWEEP_ID = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -1,0 +1,107 @@
+/**
+ * The worker side of a queue run: a BullMQ worker that takes fairfit jobs and
+ * hands each to the queue handler of the system it names. It imports no
+ * system: `fairfit worker` passes the handlers. A handler's result goes back
+ * V8-encoded (payload.ts); a thrown error becomes the job's failure reason
+ * (`CODE: message` for a FairfitError), which the coordinator reports with
+ * the job's configuration when the job has no tries left.
+ *
+ * Crash safety is BullMQ's: a job's lock is renewed while it runs; a worker
+ * killed mid-job stops renewing it, and after `lockDuration` the next stalled
+ * check (every `stalledInterval`) puts the job back in the queue for another
+ * worker.
+ *
+ * @module
+ */
+import { Worker, type Job } from 'bullmq';
+import { FairfitError } from '../errors.ts';
+import { decodePayload, encodePayload } from './payload.ts';
+import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
+import { checkReachable, type QueueConnection } from './redis-url.ts';
+
+/** What a system gives the queue worker: how to run one of its jobs. */
+export interface QueueHandler {
+  /** Runs one job (the payload the system's coordinator enqueued) and returns its result (V8-serialisable). */
+  run(payload: unknown, job: { id: string; label: string }): Promise<unknown>;
+  /** Releases what the handler holds (thread pools); called once when the worker stops. */
+  close?(): Promise<void>;
+}
+
+/** What happened to a job on this worker, for logging. */
+export type QueueWorkerEvent =
+  | { kind: 'start'; id: string; label: string }
+  | { kind: 'done'; id: string; label: string; ms: number }
+  | { kind: 'failed'; id: string; label: string; ms: number; reason: string };
+
+/** Options of {@link QueueWorker.start}. */
+export interface QueueWorkerOptions {
+  connection: QueueConnection;
+  /** System name → its handler. */
+  handlers: Record<string, QueueHandler>;
+  /** Jobs run at the same time. */
+  concurrency: number;
+  /** Ms a job's lock lasts without renewal: how soon a crashed worker's job is noticed (BullMQ default 30000). */
+  lockDuration?: number;
+  /** Ms between checks for stalled jobs (BullMQ default 30000). */
+  stalledInterval?: number;
+  /** Times a job may stall (its worker died) before it fails instead of being run again (default 2). */
+  maxStalledCount?: number;
+  onEvent?: (event: QueueWorkerEvent) => void;
+}
+
+/** Defaults of the crash-detection options. */
+export const WORKER_DEFAULTS = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 2 } as const;
+
+/** A running queue worker; {@link QueueWorker.close} stops it. */
+export class QueueWorker {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly handlers: Record<string, QueueHandler>,
+  ) {}
+
+  /** Connects (a clear `INVALID_OPTION` if Redis is unreachable) and starts taking jobs. */
+  static async start(o: QueueWorkerOptions): Promise<QueueWorker> {
+    await checkReachable(o.connection);
+    const processor = async (job: Job) => {
+      const data = job.data as QueueJobData;
+      const id = job.id ?? '?';
+      const label = typeof data?.label === 'string' ? data.label : id;
+      const t0 = performance.now();
+      o.onEvent?.({ kind: 'start', id, label });
+      try {
+        if (data?.v !== PROTOCOL) throw new Error(`job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
+        const handler = o.handlers[data.system];
+        if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
+        const result = encodePayload(await handler.run(decodePayload(data.payload), { id, label }));
+        o.onEvent?.({ kind: 'done', id, label, ms: performance.now() - t0 });
+        return result;
+      } catch (err) {
+        const reason = err instanceof FairfitError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        o.onEvent?.({ kind: 'failed', id, label, ms: performance.now() - t0, reason });
+        throw new Error(reason, { cause: err });
+      }
+    };
+    const worker = new Worker(QUEUE_NAME, processor, {
+      connection: o.connection.options,
+      concurrency: o.concurrency,
+      lockDuration: o.lockDuration ?? WORKER_DEFAULTS.lockDuration,
+      stalledInterval: o.stalledInterval ?? WORKER_DEFAULTS.stalledInterval,
+      maxStalledCount: o.maxStalledCount ?? WORKER_DEFAULTS.maxStalledCount,
+      // Results live as long as the coordinator asked (removeOnComplete in each job's options).
+    });
+    // Connection hiccups are retried by the client; an unhandled 'error' event would kill the process.
+    worker.on('error', () => undefined);
+    await worker.waitUntilReady();
+    return new QueueWorker(worker, o.handlers);
+  }
+
+  /**
+   * Stops taking jobs. By default the jobs running now finish and their
+   * results are stored first; `force` abandons them (their locks lapse and
+   * another worker runs them again). Only the first call's `force` counts.
+   */
+  async close(force = false): Promise<void> {
+    await this.worker.close(force);
+    for (const h of Object.values(this.handlers)) await h.close?.();
+  }
+}

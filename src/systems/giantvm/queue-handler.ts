@@ -1,0 +1,115 @@
+/**
+ * The GiantVM handler of `fairfit worker`: runs the queue jobs a GiantVM
+ * coordinator enqueued (src/systems/giantvm/queue-plan.ts) on this machine's
+ * piscina pool. The trace is named by path and content hash: the worker reads
+ * its own copy at that path (a relative path from its working directory),
+ * checks the hash of the files the coordinator read first, and refuses the
+ * job with a reason naming both hashes when they differ (or when its reader
+ * would read other files). The trace and the last preparation are kept between jobs.
+ *
+ * @module
+ */
+import { resolve } from 'node:path';
+import { FairfitError } from '../../errors.ts';
+import type { ReplayInput } from '../../model/tasks.ts';
+import { ContentHashCache, relativeFiles } from '../../queue/content-hash.ts';
+import type { QueueHandler } from '../../queue/queue-worker.ts';
+import { toShared } from '../../runner/share.ts';
+import type { TaskOutcome, ReplayTask } from './jobs.ts';
+import { prepareResolved, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { replayWorkers, SYSTEM } from './replay-pool.ts';
+import type { ResolvedParams } from './replay-params.ts';
+import { loadTrace, type TraceReadOptions } from './trace.ts';
+import type { RunResult } from './types.ts';
+
+/** The trace of a queue job: where each machine finds its copy, and what its content must hash to. */
+export interface TraceSpec {
+  /** As the coordinator was given it; a relative path is taken from each worker's working directory. */
+  path: string;
+  /** The files the coordinator's reader read, relative to `path` (what the hash covers). */
+  files: string[];
+  /** `contentHash` of those files in the coordinator's copy. */
+  hash: string;
+  read: TraceReadOptions;
+  needs: { usage: boolean; machineEvents: boolean };
+}
+
+/** A GiantVM queue job: whole configurations (`run`), or a range of cells of one (`cells`). */
+export type GiantvmQueueJob =
+  | { kind: 'run'; trace: TraceSpec; params: ResolvedParams[]; series: boolean }
+  | { kind: 'cells'; trace: TraceSpec; params: ResolvedParams; cells: CellRange };
+
+/** What a GiantVM queue job gives back: the runs of a `run` job, the partial run of a `cells` job. */
+export type GiantvmQueueResult = RunResult[] | PartialRun;
+
+/** The GiantVM queue handler, on a pool of `threads` worker threads. */
+export function giantvmQueueHandler(threads: number): QueueHandler {
+  const pool = replayWorkers(threads);
+  const hashes = new ContentHashCache();
+  let trace: { key: string; input: Promise<ReplayInput> } | undefined;
+  let prepared: { key: string; prepared: Promise<PreparedReplay> } | undefined;
+
+  async function input(spec: TraceSpec): Promise<{ input: ReplayInput; key: string }> {
+    const abs = resolve(spec.path);
+    const hash = await hashes.hash(abs, spec.files);
+    if (hash !== spec.hash) {
+      throw new FairfitError(
+        'INVALID_OPTION',
+        `trace: refused: this worker's copy ${abs} has content hash ${hash}, but the sweep's trace ${spec.path} has ${spec.hash}; give this machine the coordinator's copy`,
+        { field: 'trace', file: abs },
+      );
+    }
+    const key = JSON.stringify([abs, spec.hash, spec.read, spec.needs]);
+    if (trace?.key !== key) {
+      // One trace at a time, in shared memory; jobs arriving together wait for the same read.
+      const loading = loadTrace(abs, spec.needs, spec.read).then((t) => {
+        // The hash covers the files the coordinator read; this copy must not make the reader read others.
+        const read = relativeFiles(abs, (t.source?.files as string[] | undefined) ?? []);
+        if (JSON.stringify(read) !== JSON.stringify(spec.files)) {
+          throw new FairfitError('INVALID_OPTION', `trace: refused: this worker's copy ${abs} has other files to read (${read.join(', ')}) than the sweep's trace ${spec.path} (${spec.files.join(', ')})`, { field: 'trace', file: abs });
+        }
+        return toShared(t);
+      });
+      trace = { key, input: loading };
+      loading.catch(() => {
+        if (trace?.input === loading) trace = undefined;
+      });
+    }
+    return { input: await trace.input, key };
+  }
+
+  async function preparedFor(spec: TraceSpec, params: ResolvedParams): Promise<PreparedReplay> {
+    const { input: data, key: traceKey } = await input(spec);
+    const { policy, ...rest } = params;
+    const key = `${traceKey}\u0000${JSON.stringify(rest)}`;
+    if (prepared?.key !== key) {
+      // Consecutive cell jobs of one configuration, or of its other policies, prepare once.
+      const making = Promise.resolve().then(() => toShared(prepareResolved(data, params)));
+      prepared = { key, prepared: making };
+      making.catch(() => {
+        if (prepared?.prepared === making) prepared = undefined;
+      });
+    }
+    return withPolicy(await prepared.prepared, policy);
+  }
+
+  return {
+    async run(payload: unknown): Promise<GiantvmQueueResult> {
+      const job = payload as GiantvmQueueJob;
+      if (job.kind === 'run') {
+        const { input: data, key } = await input(job.trace);
+        const o = await pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: 0, params: job.params, input: data, traceId: key });
+        return job.series ? o.results : o.results.map((r) => ({ ...r, series: {} }));
+      }
+      if (job.kind === 'cells') {
+        const p = await preparedFor(job.trace, job.params);
+        const o = await pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index: 0, prepared: p, cells: job.cells });
+        return o.part;
+      }
+      throw new FairfitError('INVALID_OPTION', `job: unknown GiantVM queue job kind '${String((job as { kind?: unknown }).kind)}'`, { field: 'kind' });
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}

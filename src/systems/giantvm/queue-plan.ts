@@ -1,0 +1,99 @@
+/**
+ * Running a GiantVM sweep or replay on the queue (`queue` option): the jobs
+ * and how their results are put back, for src/queue/coordinator.ts to run.
+ *
+ * - A sweep: one `run` job per policy group (consecutive configurations that
+ *   differ only in policy, so a worker prepares the trace once per job).
+ * - A replay: every configuration split into `parts` cell ranges (`cells`
+ *   jobs); the coordinator prepares each configuration itself only to count
+ *   its cells and to merge the parts in cell order, as a local split replay does.
+ *
+ * Results are placed by index, never by completion order, and every job runs
+ * the same code on the same inputs as a local run (machine draws happen in
+ * `prepareReplay`, cells are independent), so the report is byte-identical to
+ * a local one whoever ran which job.
+ *
+ * @module
+ */
+import type { ReplayInput } from '../../model/tasks.ts';
+import { contentHash, relativeFiles } from '../../queue/content-hash.ts';
+import { runJobsOnQueue, type QueueJobSpec } from '../../queue/coordinator.ts';
+import { invalid } from '../../runner/checks.ts';
+import { PrepareCache } from './jobs.ts';
+import type { ResolvedReplayOptions } from './options.ts';
+import type { GiantvmQueueJob, TraceSpec } from './queue-handler.ts';
+import { cellCount, mergeRuns, type PartialRun } from './replay.ts';
+import { SYSTEM } from './replay-pool.ts';
+import type { ResolvedParams } from './replay-params.ts';
+import { policyGroups, splitCells, type RunOutcome } from './schedule.ts';
+import type { RunResult } from './types.ts';
+
+function describe(p: ResolvedParams): string {
+  return `machines ${p.machines}, overcommit ${p.overcommit}, seed ${p.seed}`;
+}
+
+/**
+ * Runs the configurations of `o` on `o.queue`. `split`: `'groups'` for a
+ * sweep, `'cells'` for a replay (see the module comment).
+ */
+export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, split: 'groups' | 'cells'): Promise<RunOutcome> {
+  const q = o.queue!;
+  if (typeof o.trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
+  // The hash covers exactly the files the reader read (not a folder's other tables or unused parts).
+  const files = relativeFiles(o.trace, (input.source?.files as string[] | undefined) ?? []);
+  const trace: TraceSpec = { path: o.trace, files, hash: await contentHash(o.trace, files), read: o.read, needs: o.needs };
+  const configs = o.configs;
+  const total = configs.length;
+  const results: (RunResult | undefined)[] = configs.map(() => undefined);
+  let done = 0;
+  o.onProgress?.(0, total);
+
+  if (split === 'groups') {
+    const groups = policyGroups(configs);
+    const jobs: QueueJobSpec[] = groups.map(({ first, count }) => {
+      const params = configs.slice(first, first + count);
+      const payload: GiantvmQueueJob = { kind: 'run', trace, params, series: o.series };
+      return { label: `runs ${first + 1}–${first + count} of ${total} (${describe(params[0]!)}; policies ${params.map((p) => p.policy).join(', ')})`, payload };
+    });
+    const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
+      signal: o.signal,
+      onResult(index, result) {
+        const { first } = groups[index]!;
+        (result as RunResult[]).forEach((r, k) => (results[first + k] = r));
+        done += (result as RunResult[]).length;
+        o.onProgress?.(done, total);
+      },
+    });
+    return { results, interrupted: outcome.interrupted };
+  }
+
+  // Cells: prepare here to count cells and merge; the policies of one configuration share the preparation.
+  const cache = new PrepareCache();
+  const ranges = configs.map((params) => splitCells(cellCount(cache.get('coordinator', input, params)), q.parts));
+  const jobs: QueueJobSpec[] = [];
+  const where: { config: number; part: number }[] = [];
+  for (const [c, params] of configs.entries()) {
+    for (const [k, cells] of ranges[c]!.entries()) {
+      const payload: GiantvmQueueJob = { kind: 'cells', trace, params, cells };
+      jobs.push({ label: `policy ${params.policy}, ${describe(params)}, cells ${cells.first}–${cells.first + cells.count - 1}`, payload });
+      where.push({ config: c, part: k });
+    }
+  }
+  const parts: (PartialRun | undefined)[][] = ranges.map((r) => r.map(() => undefined));
+  const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
+    signal: o.signal,
+    onResult(index, result) {
+      const { config, part } = where[index]!;
+      parts[config]![part] = result as PartialRun;
+      done += 1 / ranges[config]!.length;
+      o.onProgress?.(done, total);
+    },
+  });
+  for (const [c, params] of configs.entries()) {
+    const got = parts[c]!;
+    if (!got.every((p) => p !== undefined)) continue;
+    const run = mergeRuns(cache.get('coordinator', input, params), got as PartialRun[]);
+    results[c] = o.series ? run : { ...run, series: {} };
+  }
+  return { results, interrupted: outcome.interrupted };
+}

@@ -1,0 +1,71 @@
+/**
+ * A real Redis for the queue tests and bench: Debian's `redis-server` on a
+ * free port on 127.0.0.1, with a temporary directory and no persistence,
+ * stopped (and its directory removed) by `stop()`. `.ci/run` installs
+ * redis-server when it is missing; without it these tests fail, saying so.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+
+/** A port nobody listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisServer {
+  port: number;
+  /** `redis://127.0.0.1:PORT/db`. */
+  url(db?: number): string;
+  /** A client on database `db` (closed by the caller). */
+  client(db?: number): Redis;
+  stop(): Promise<void>;
+}
+
+export async function startRedis(): Promise<RedisServer> {
+  if (spawnSync('redis-server', ['--version']).error) {
+    throw new Error("redis-server not found: install Debian's redis-server (apt-get install redis-server; .ci/run does it)");
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-redis-'));
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--databases', '32'], { stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = (db = 0) => `redis://127.0.0.1:${port}/${db}`;
+  const client = (db = 0) => new Redis({ host: '127.0.0.1', port, db, lazyConnect: false });
+  // Wait until it answers.
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      await c.ping();
+      c.disconnect();
+      break;
+    } catch {
+      c.disconnect();
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server on port ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return {
+    port,
+    url,
+    client,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
