@@ -45,7 +45,7 @@ export type { Reservation } from './systems/iptas/baselines.ts';
 export { replay } from './systems/giantvm/replay-api.ts';
 export { sweep } from './systems/giantvm/sweep-api.ts';
 export type { ReplayOptions, SweepOptions } from './systems/giantvm/options.ts';
-export type { TraceReadOptions } from './systems/giantvm/trace.ts';
+export type { TraceReadOptions, TraceReadReport } from './systems/giantvm/trace.ts';
 export { ReplayPool, type ReplayPoolOptions } from './systems/giantvm/replay-pool.ts';
 export {
   POLICIES, USAGE_MODES, isSweepReport,

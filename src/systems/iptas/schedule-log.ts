@@ -152,6 +152,7 @@ async function readJobs(path: string, format: LogFormat, strict: boolean): Promi
   let f = format;
   if (f === 'auto') {
     const d = await detectTraceFormat(path);
+    if (d.format === 'alibaba') throw bad('trace', `${path} is an Alibaba 2018 machine trace (${d.reason}): it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
     f = d.format;
     detected = d.reason;
   }
