@@ -100,21 +100,27 @@ export interface Session {
   readonly interrupted: boolean;
   /** Stops the progress bar (idempotent); signals are still caught. */
   end(): void;
-  /** Stops the bar and the signal handler (idempotent): call after the outputs are written. */
+  /** Stops the bar (idempotent): call after the outputs are written; later signals only set exit code 130. */
   close(): void;
 }
 
 /**
  * Starts the progress bar (stderr, TTY, not quiet) and the SIGINT/SIGTERM
  * handler: the first signal aborts the runs (the finished ones are written);
- * later ones only say so again. The handler stays until {@link Session.close},
- * so a signal while the outputs are written does not cut them.
+ * later ones only say so again. The handler stays until the process exits,
+ * so a signal while (or after) the outputs are written does not cut them.
  */
 export function startSession(label: string, unit: string, quiet: boolean): Session {
   const controller = new AbortController();
   let interrupts = 0;
+  let closed = false;
   const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
+    // After the outputs are written a signal changes nothing but the exit code.
+    if (closed) {
+      process.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
     bar?.stop();
     bar = undefined;
     if (interrupts === 1) {
@@ -160,8 +166,7 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
     close() {
       bar?.stop();
       bar = undefined;
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      closed = true; // the handler stays until the process exits: a late signal must not kill it halfway
     },
   };
 }
