@@ -103,6 +103,8 @@ export function registerSchedule(program: Command): void {
         });
         session.end();
         process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        const t = report.trace;
+        if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${t.rows} rows; ${t.skippedLines} line${t.skippedLines === 1 ? '' : 's'} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([
           [o.json, (path) => writeJson(path, report)],
           [o.csv, (path) => writeScheduleCsv(path, report)],
