@@ -51,12 +51,17 @@ function tempName(path: string): string {
 
 /**
  * Checks, before any work, that `path` can be written as a file: it is not a
- * folder, and its folder exists or can be created and takes a new file (a
+ * folder, device or pipe, and its folder exists or can be created and takes a new file (a
  * probe file is created and removed; folders created for the probe are
  * removed again). Throws `OUTPUT_ERROR` naming the path.
  */
 export function checkOutputFile(path: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw outputError(path, 'is a folder; give a file name');
+  if (existsSync(path)) {
+    const st = statSync(path);
+    if (st.isDirectory()) throw outputError(path, 'is a folder; give a file name');
+    // Outputs are renamed into place: renaming over a device (/dev/null, /dev/stdout) or a pipe would replace it.
+    if (!st.isFile()) throw outputError(path, 'is not a regular file (a device, pipe or socket); give a file name');
+  }
   const dir = dirname(resolve(path));
   const created = missingFolders(dir);
   try {
