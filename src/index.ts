@@ -9,6 +9,7 @@
  */
 export { FairfitError, ERROR_CODES, type FairfitErrorCode, type FairfitErrorDetails } from './errors.ts';
 export { wasmModule, type WasmBuild } from './wasm/module.ts';
+export type { WasmMemory, WasmModule } from './wasm/wasm-types.ts';
 
 // Maths kernels (WebAssembly) and their plain-TypeScript references.
 export { gini } from './kernels/gini.ts';
