@@ -50,8 +50,19 @@ function isSystemError(err: unknown): err is NodeJS.ErrnoException {
   return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
 }
 
+/**
+ * After an interruption, leave at once (once stdout and stderr are flushed):
+ * while Node tears down on a natural exit its signal handlers are gone, and one
+ * more SIGINT in that window would end the process by the signal instead of
+ * with exit code 130. The outputs are written by then.
+ */
+function exitIfInterrupted(): void {
+  if (process.exitCode !== EXIT_INTERRUPTED) return;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(EXIT_INTERRUPTED)));
+}
+
 program.parseAsync(process.argv).then(
-  () => undefined,
+  () => exitIfInterrupted(),
   (err: unknown) => {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; parse errors were already printed by commander.
