@@ -76,7 +76,8 @@ program.parseAsync(process.argv).then(
       return;
     }
     if (isSystemError(err)) {
-      process.stderr.write(`fairfit: IO_ERROR: ${err.message}${stack}\n`);
+      const io = new FairfitError('IO_ERROR', err.message, { ...(err.path ? { file: err.path } : {}) }, { cause: err });
+      process.stderr.write(`fairfit: ${io.code}: ${io.message}${stack}\n`);
       process.exitCode = EXIT_FAILURE;
       return;
     }
