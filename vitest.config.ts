@@ -5,7 +5,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The JSON report is what .ci/run counts for its closing line.
-    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
+    // The last line of a run says how many tests were skipped and why (test/skip-summary-reporter.ts).
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }], './test/skip-summary-reporter.ts'],
     projects: [
       { extends: true, test: { name: 'release', include: ['test/**/*.test.ts'] } },
       // The kernel and engine differential tests again against the debug build (asserts on):

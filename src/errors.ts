@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   'ABORTED',
   /** A worker thread failed. */
   'WORKER_FAILED',
+  /** An input has no usable rows, or spans no time (every row skipped, empty files). */
+  'NO_DATA',
+  /** An output file cannot be written (its folder is missing or read-only, it is a folder…). */
+  'OUTPUT_ERROR',
+  /** A file-system call failed outside the readers' and writers' own checks (the command line wraps Node's ENOSPC, EACCES… in it). */
+  'IO_ERROR',
 ] as const;
 
 /** A stable fairfit error code. */

@@ -9,6 +9,7 @@
  */
 export { FairfitError, ERROR_CODES, type FairfitErrorCode, type FairfitErrorDetails } from './errors.ts';
 export { wasmModule, type WasmBuild } from './wasm/module.ts';
+export type { WasmMemory, WasmModule } from './wasm/wasm-types.ts';
 
 // Maths kernels (WebAssembly) and their plain-TypeScript references.
 export { gini } from './kernels/gini.ts';
@@ -45,7 +46,7 @@ export type { Reservation } from './systems/iptas/baselines.ts';
 export { replay } from './systems/giantvm/replay-api.ts';
 export { sweep } from './systems/giantvm/sweep-api.ts';
 export type { ReplayOptions, SweepOptions } from './systems/giantvm/options.ts';
-export type { TraceReadOptions } from './systems/giantvm/trace.ts';
+export type { TraceReadOptions, TraceReadReport } from './systems/giantvm/trace.ts';
 export { ReplayPool, type ReplayPoolOptions } from './systems/giantvm/replay-pool.ts';
 export type { QueueOptions } from './queue/queue-options.ts';
 export {

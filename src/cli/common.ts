@@ -1,13 +1,17 @@
 /**
  * Plumbing every command shares, whatever system it runs: exit codes, the
- * progress bar (stderr, TTY only, never with `--quiet`) and Ctrl-C handling
- * (first Ctrl-C stops and still writes the finished runs, exit 130; a second
- * one quits at once), integer options typed as text, and writing the
- * requested output files.
+ * progress bar (stderr, TTY only, never with `--quiet`), signal handling
+ * (the first SIGINT or SIGTERM stops the runs and the finished ones are still
+ * written; any further signal, in any rhythm, changes nothing: exit 130),
+ * integer options typed as text, what was read and skipped (stderr), and the
+ * requested output files (checked before the work, written all-or-nothing).
  *
  * @module
  */
 import cliProgress from 'cli-progress';
+import { FairfitError } from '../errors.ts';
+import type { ReadSummary } from '../io/csv/problems.ts';
+import { checkOutputFile, writeAll } from '../report/file.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 
 /** Exit code of a usage error (bad option), as `main.ts` sets it. */
@@ -33,40 +37,101 @@ export function messenger(quiet: boolean | undefined): (s: string) => void {
   };
 }
 
-/** Runs each writer whose path was given, in order; returns the paths written. */
-export function writeOutputs(outputs: readonly [path: string | undefined, write: (path: string) => void][]): string[] {
-  const written: string[] = [];
-  for (const [path, write] of outputs) {
-    if (!path) continue;
-    write(path);
-    written.push(path);
+/**
+ * Checks the output paths given, before any work: not the same path twice,
+ * not a folder, in a folder that exists (or can be created) and takes a new
+ * file. Throws `OUTPUT_ERROR` naming the path (exit 1).
+ */
+export function checkOutputs(paths: readonly (string | undefined)[]): void {
+  const given = paths.filter((p): p is string => p !== undefined && p !== '');
+  const seen = new Set<string>();
+  for (const p of given) {
+    if (seen.has(p)) throw new FairfitError('OUTPUT_ERROR', `${p}: given for two outputs`, { file: p });
+    seen.add(p);
+    checkOutputFile(p);
   }
-  return written;
 }
 
-/** A running command's progress bar and Ctrl-C handler; call {@link Session.end} when done. */
+/** Writes every output whose path was given, all-or-nothing (temporary files renamed at the end); returns the paths written. */
+export function writeOutputs(outputs: readonly [path: string | undefined, write: (path: string) => void][]): string[] {
+  return writeAll(outputs.filter((o): o is [string, (path: string) => void] => o[0] !== undefined && o[0] !== ''));
+}
+
+/** The default of `--max-skipped`: a trace with more than 10 % of its lines skipped is refused. */
+export const DEFAULT_MAX_SKIPPED = 0.1;
+
+/** Parses `--max-skipped`: a fraction in [0, 1]. */
+export function maxSkippedOption(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_SKIPPED;
+  const x = parseNumber(text, 'max-skipped');
+  if (!(x >= 0 && x <= 1)) invalid('max-skipped', `'${text}' must be a fraction in [0, 1]`);
+  return x;
+}
+
+function duration(us: number): string {
+  const s = us / 1e6;
+  if (s < 3600) return `${(s / 60).toFixed(1)} min`;
+  if (s < 3 * 86400) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+
+/**
+ * What a command says on stderr once a trace is read (nothing with
+ * `--quiet`): the format and why, rows, the window, and, when any, the lines
+ * skipped and corrupt files with the first problems.
+ */
+export function describeRead(cmd: string, r: { format: string; detected: string; summary: ReadSummary; start?: number; end?: number }): string {
+  const s = r.summary;
+  const window = r.start !== undefined && r.end !== undefined && r.end > r.start ? `, window ${duration(r.end - r.start)}` : '';
+  let text = `fairfit ${cmd}: read ${r.format} (detected: ${r.detected}): ${s.rows} rows from ${s.files.length} file${s.files.length === 1 ? '' : 's'}${window}`;
+  if (s.skipped > 0 || (s.corruptFiles ?? 0) > 0) {
+    text += `; ${s.skipped} line${s.skipped === 1 ? '' : 's'} skipped`;
+    if (s.corruptFiles) text += `, ${s.corruptFiles} file${s.corruptFiles === 1 ? '' : 's'} truncated or corrupt`;
+    text += `; first:\n  ${s.firstProblems.slice(0, 5).join('\n  ')}`;
+  }
+  return text;
+}
+
+/** A running command's progress bar and signal handler. */
 export interface Session {
   signal: AbortSignal;
   onProgress: (done: number, total: number) => void;
+  /** True once a SIGINT or SIGTERM arrived (the exit code is then 130). */
+  readonly interrupted: boolean;
+  /** Stops the progress bar (idempotent); signals are still caught. */
   end(): void;
+  /** Stops the bar (idempotent): call after the outputs are written; later signals only set exit code 130. */
+  close(): void;
 }
 
-/** Starts the progress bar (stderr, TTY, not quiet) and the Ctrl-C handler. */
+/**
+ * Starts the progress bar (stderr, TTY, not quiet) and the SIGINT/SIGTERM
+ * handler: the first signal aborts the runs (the finished ones are written);
+ * later ones only say so again. The handler stays until the process exits,
+ * so a signal while (or after) the outputs are written does not cut them.
+ */
 export function startSession(label: string, unit: string, quiet: boolean): Session {
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = () => {
+  let closed = false;
+  const onSignal = (sig: NodeJS.Signals) => {
     interrupts++;
+    // After the outputs are written a signal changes nothing but the exit code.
+    if (closed) {
+      process.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
+    bar?.stop();
+    bar = undefined;
     if (interrupts === 1) {
-      bar?.stop();
-      bar = undefined;
-      if (!quiet) process.stderr.write('\nfairfit: interrupted — stopping and writing the finished runs (Ctrl-C again to quit now)\n');
-      controller.abort(new Error('interrupted'));
-    } else {
-      process.exit(EXIT_INTERRUPTED);
+      if (!quiet) process.stderr.write(`\nfairfit: ${sig} — stopping; the finished runs will be written (exit 130)\n`);
+      controller.abort(new FairfitError('ABORTED', `interrupted by ${sig}`));
+    } else if (interrupts === 2 && !quiet) {
+      process.stderr.write(`fairfit: already stopping; writing the finished runs\n`);
     }
   };
-  process.on('SIGINT', onSigint);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let bar: cliProgress.SingleBar | undefined;
   if (!quiet && process.stderr.isTTY) {
     bar = new cliProgress.SingleBar(
@@ -83,6 +148,9 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
   let started = false;
   return {
     signal: controller.signal,
+    get interrupted() {
+      return interrupts > 0;
+    },
     onProgress(done, total) {
       if (!bar) return;
       if (!started) {
@@ -92,10 +160,13 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
       bar.update(done, { runs: Math.floor(done + 1e-9) });
     },
     end() {
-      // Idempotent: called on success before printing and again in `finally`.
       bar?.stop();
       bar = undefined;
-      process.off('SIGINT', onSigint);
+    },
+    close() {
+      bar?.stop();
+      bar = undefined;
+      closed = true; // the handler stays until the process exits: a late signal must not kill it halfway
     },
   };
 }

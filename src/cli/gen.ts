@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { generateTrace } from '../io/generate.ts';
+import { join } from 'node:path';
+import { checkOutputFile } from '../report/file.ts';
 
 function num(field: string): (v: string) => number {
   return (v: string) => {
@@ -29,6 +31,8 @@ export function registerGen(program: Command): void {
     .option('--no-usage', 'do not write task_usage')
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number }) => {
+      // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
+      checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz'));
       const t0 = performance.now();
       // Progress only for a person watching: never when stderr is a file or a pipe.
       let last = 0;

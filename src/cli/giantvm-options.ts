@@ -15,7 +15,8 @@ import { writeHtml } from '../systems/giantvm/html-report.ts';
 import { DEFAULT_PARAMS } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, USAGE_MODES, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
-import { EXIT_INTERRUPTED, intOption, messenger, writeOutputs } from './common.ts';
+import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, writeOutputs, type Session } from './common.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
 const D = DEFAULT_PARAMS;
@@ -43,6 +44,7 @@ export interface CommonCliOptions {
   workers: string;
   taskEventParts?: string;
   strict?: boolean;
+  maxSkipped?: string;
   json?: string;
   csv?: string;
   report?: string;
@@ -54,7 +56,7 @@ export interface CommonCliOptions {
 /** Adds the first options of `replay` and `sweep`: what to replay. */
 export function addTraceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--trace <dir>', 'Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/)')
+    .requiredOption('--trace <path>', 'Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/) or SWF log; the format is detected and named on stderr')
     .option('--policy <list>', "'all' or a comma-separated list of policies", 'all');
 }
 
@@ -71,11 +73,12 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
     .option('--task-event-parts <n>', 'read at most this many task_events part files')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--json <file>', 'write the runs as JSON')
     .option('--csv <file>', 'write one CSV row per run')
     .option('--report <file>', 'write the self-contained HTML report')
     .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
-    .option('--quiet', 'no progress bar and no messages on stderr');
+    .option('--quiet', 'no progress bar and no messages on stderr (errors still are)');
 }
 
 /** Replay parameters set by the shared options. */
@@ -97,16 +100,39 @@ export function commonParams(o: CommonCliOptions): CommonParams {
   return out;
 }
 
-/** Reader options from the CLI. */
-export function readOptions(o: CommonCliOptions): { strict?: boolean; taskEventParts?: number } {
+/**
+ * Refuses an explicit `--cell-size` larger than a machine count (the API
+ * quietly makes one cell of all machines, which is right for its default
+ * cell size on a tiny cluster but hides a mistake when the size was asked for).
+ */
+export function checkCellSize(o: CommonCliOptions, machines: readonly (number | 'trace')[]): void {
+  if (o.cellSize === undefined) return;
+  const cell = intOption(o.cellSize, 'cell-size');
+  for (const m of machines) if (m !== 'trace' && cell > m) invalid('cell-size', `${cell} is larger than --machines ${m}: a cell groups machines, so it can hold at most ${m}`);
+}
+
+/** Reader options from the CLI: strict, parts, --max-skipped, and the stderr account of what was read (unless quiet). */
+export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions {
+  const say = messenger(o.quiet);
   return {
     ...(o.strict ? { strict: true } : {}),
     ...(o.taskEventParts !== undefined ? { taskEventParts: intOption(o.taskEventParts, 'task-event-parts') } : {}),
+    maxSkipped: maxSkippedOption(o.maxSkipped),
+    onRead: (r) => say(describeRead(cmd, r)),
   };
 }
 
-/** Prints the modes line and the table on stdout, writes the requested files, and sets exit code 130 if interrupted. */
-export function finish(report: ReplayReport, o: { json?: string; csv?: string; report?: string; quiet?: boolean }, seconds: number): void {
+/** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1). */
+export function checkCommonOutputs(o: { json?: string; csv?: string; report?: string }): void {
+  checkOutputs([o.json, o.csv, o.report]);
+}
+
+/**
+ * Prints the modes line and the table on stdout, writes the requested files
+ * (all or none), and sets exit code 130 if interrupted (by the report or by a
+ * signal that came after the last run).
+ */
+export function finish(report: ReplayReport, o: { json?: string; csv?: string; report?: string; quiet?: boolean }, seconds: number, session?: Session): void {
   process.stdout.write(describeModes(report) + '\n' + formatTable(report));
   const say = messenger(o.quiet);
   if (report.interrupted) {
@@ -119,5 +145,5 @@ export function finish(report: ReplayReport, o: { json?: string; csv?: string; r
     [o.report, (path) => writeHtml(path, report)],
   ]);
   say(`${report.runs.length} runs in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
-  if (report.interrupted) process.exitCode = EXIT_INTERRUPTED;
+  if (report.interrupted || session?.interrupted) process.exitCode = EXIT_INTERRUPTED;
 }

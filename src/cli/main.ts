@@ -1,17 +1,21 @@
 #!/usr/bin/env node
 /**
- * The `fairfit` command. Node conventions: `--help`, data on stdout, messages
- * on stderr, exit 0 on success, 1 on a runtime failure, 2 on a usage error.
+ * The `fairfit` command. Node conventions: `--help`, `--version`, data on
+ * stdout, messages on stderr; exit 0 on success, 1 on a data or I/O error,
+ * 2 on a bad option, 130 when interrupted (SIGINT/SIGTERM). Every error is
+ * one line `fairfit: CODE: message` without a stack trace (`--debug` adds it).
+ * A closed stdout (`fairfit demo | head`) ends the output quietly.
  *
  * Each subcommand lives in its own file (a thin layer over the public API)
  * and is registered here; shared plumbing is in common.ts.
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { registerDemo } from './demo.ts';
-import { EXIT_FAILURE, EXIT_USAGE } from './common.ts';
+import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE } from './common.ts';
 import { registerGen } from './gen.ts';
 import { registerGenScenario } from './gen-scenario.ts';
 import { registerInspect } from './inspect.ts';
@@ -21,8 +25,19 @@ import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
 import { registerWorker } from './worker-command.ts';
 
+// A reader that closed stdout early (`| head`) is not an error: the rest of the output is dropped.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+  throw e;
+});
+
+const debug = process.argv.includes('--debug');
+const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
 const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
+  .version(version, '-V, --version', 'print the fairfit version')
+  .option('--debug', 'print the stack trace of an error')
   .showHelpAfterError()
   .exitOverride();
 
@@ -36,20 +51,44 @@ registerSchedule(program);
 registerSweep(program);
 registerWorker(program);
 
+/** Node's file-system errors (ENOENT, EACCES, ENOSPC…) are I/O errors, not fairfit bugs. */
+function isSystemError(err: unknown): err is NodeJS.ErrnoException {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+}
+
+/**
+ * After an interruption, leave at once (once stdout and stderr are flushed):
+ * while Node tears down on a natural exit its signal handlers are gone, and one
+ * more SIGINT in that window would end the process by the signal instead of
+ * with exit code 130. The outputs are written by then.
+ */
+function exitIfInterrupted(): void {
+  if (process.exitCode !== EXIT_INTERRUPTED) return;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(EXIT_INTERRUPTED)));
+}
+
 program.parseAsync(process.argv).then(
-  () => undefined,
+  () => exitIfInterrupted(),
   (err: unknown) => {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; parse errors were already printed by commander.
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
       return;
     }
+    const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';
     if (err instanceof FairfitError) {
-      process.stderr.write(`fairfit: ${err.code}: ${err.message}\n`);
-      process.exitCode = err.code === 'INVALID_OPTION' ? EXIT_USAGE : EXIT_FAILURE;
+      process.stderr.write(`fairfit: ${err.code}: ${err.message}${stack}\n`);
+      process.exitCode = err.code === 'INVALID_OPTION' ? EXIT_USAGE : err.code === 'ABORTED' ? EXIT_INTERRUPTED : EXIT_FAILURE;
       return;
     }
-    process.stderr.write(`fairfit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    if (isSystemError(err)) {
+      const io = new FairfitError('IO_ERROR', err.message, { ...(err.path ? { file: err.path } : {}) }, { cause: err });
+      process.stderr.write(`fairfit: ${io.code}: ${io.message}${stack}\n`);
+      process.exitCode = EXIT_FAILURE;
+      return;
+    }
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    process.stderr.write(`fairfit: internal error (a bug in fairfit; --debug shows where): ${message}${stack}\n`);
     process.exitCode = EXIT_FAILURE;
   },
 );

@@ -13,7 +13,7 @@ import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
 import { intOption, startSession } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
 interface ReplayCliOptions extends CommonCliOptions, QueueCliOptions {
   machines?: string;
@@ -38,14 +38,17 @@ export function registerReplay(program: Command): void {
       ...(o.overcommit !== undefined ? { overcommit: parseNumber(o.overcommit, 'overcommit') } : {}),
       ...(o.seed !== undefined ? { seed: intOption(o.seed, 'seed') } : {}),
     };
+    if (typeof params.machines === 'number') checkCellSize(o, [params.machines]);
+    const read = readOptions(o, 'replay');
+    checkCommonOutputs(o);
     const session = startSession('replay', 'runs', o.quiet === true);
     const t0 = performance.now();
     try {
-      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read: readOptions(o), ...queueOption(o), signal: session.signal, onProgress: session.onProgress });
+      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read, ...queueOption(o), signal: session.signal, onProgress: session.onProgress });
       session.end();
-      finish(report, o, (performance.now() - t0) / 1000);
+      finish(report, o, (performance.now() - t0) / 1000, session);
     } finally {
-      session.end();
+      session.close();
     }
   });
 }

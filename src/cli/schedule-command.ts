@@ -14,7 +14,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
-import { EXIT_INTERRUPTED, intOption, messenger, startSession, writeOutputs } from './common.ts';
+import { checkOutputs, EXIT_INTERRUPTED, intOption, messenger, startSession, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -79,10 +79,12 @@ export function registerSchedule(program: Command): void {
       const maxJobs = o.maxJobs === undefined ? undefined : intOption(o.maxJobs, '--max-jobs');
       if (maxJobs !== undefined && maxJobs < 1) invalid('--max-jobs', `'${o.maxJobs}' must be ≥ 1`);
       const format = o.format === 'auto' ? (await detectTraceFormat(o.trace)).format : (o.format as LogFormat);
+      if (format === 'alibaba') invalid('--trace', `${o.trace} is an Alibaba 2018 machine trace: it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
       if (nodeCapacity) {
         if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
         if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
       }
+      checkOutputs([o.json, o.csv, o.report]);
       const say = messenger(o.quiet);
       const session = startSession('schedule', 'algorithms', o.quiet === true);
       const t0 = performance.now();
@@ -101,15 +103,17 @@ export function registerSchedule(program: Command): void {
         });
         session.end();
         process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        const t = report.trace;
+        if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${t.rows} rows; ${t.skippedLines} line${t.skippedLines === 1 ? '' : 's'} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([
           [o.json, (path) => writeJson(path, report)],
           [o.csv, (path) => writeScheduleCsv(path, report)],
           [o.report, (path) => writeScheduleHtml(path, report)],
         ]);
         say(`${report.runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
-        if (report.interrupted) process.exitCode = EXIT_INTERRUPTED;
+        if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
       } finally {
-        session.end();
+        session.close();
       }
     });
 }

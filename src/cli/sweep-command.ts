@@ -12,7 +12,7 @@ import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
 import { intOption, startSession } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
 interface SweepCliOptions extends CommonCliOptions, QueueCliOptions {
   machines: string;
@@ -37,6 +37,9 @@ export function registerSweep(program: Command): void {
     const overcommit = parseRange(o.overcommit, 'overcommit');
     const seeds = intOption(o.seeds, 'seeds');
     const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
+    checkCellSize(o, machines === 'trace' ? [] : machines);
+    const read = readOptions(o, 'sweep');
+    checkCommonOutputs(o);
     const session = startSession('sweep', 'runs', o.quiet === true);
     const t0 = performance.now();
     try {
@@ -50,15 +53,15 @@ export function registerSweep(program: Command): void {
         ...(seed === undefined ? {} : { seed }),
         ...commonParams(o),
         series: o.series,
-        read: readOptions(o),
+        read,
         ...queueOption(o),
         signal: session.signal,
         onProgress: session.onProgress,
       });
       session.end();
-      finish(report, o, (performance.now() - t0) / 1000);
+      finish(report, o, (performance.now() - t0) / 1000, session);
     } finally {
-      session.end();
+      session.close();
     }
   });
 }

@@ -18,16 +18,27 @@ import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.t
 
 const N = FieldKind.Number;
 
-/** machine_meta columns (schema.txt of cluster-trace-v2018). */
+/** Latest valid time, s: 3651 days (as for the other readers; the trace spans 8 days). */
+export const ALIBABA_MAX_SECONDS = 3651 * 86400;
+/** Most CPU cores of one machine. */
+export const ALIBABA_MAX_CPUS = 1e5;
+const TIME = { min: 0, max: ALIBABA_MAX_SECONDS, maxNote: '3651 days in s' } as const;
+const MACHINE = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true } as const;
+
+/**
+ * machine_meta columns (schema.txt of cluster-trace-v2018), with valid
+ * ranges. machine_usage percentages are not range-checked: the trace holds
+ * values outside [0, 100] (e.g. −1, 101), which the reader keeps as NaN.
+ */
 export const ALIBABA_META_SPEC: CsvSpec = {
   format: 'machine_meta',
   fields: [
-    { name: 'machine', kind: FieldKind.Id, required: true },
-    { name: 'time', kind: N, required: true },
-    { name: 'failureDomain1', kind: N },
+    { name: 'machine', kind: FieldKind.Id, required: true, ...MACHINE },
+    { name: 'time', kind: N, required: true, ...TIME },
+    { name: 'failureDomain1', kind: N, min: 0, integer: true },
     { name: 'failureDomain2', kind: FieldKind.Skip },
-    { name: 'cpuNum', kind: N },
-    { name: 'memSize', kind: N },
+    { name: 'cpuNum', kind: N, min: 0, max: ALIBABA_MAX_CPUS },
+    { name: 'memSize', kind: N, min: 0, max: 100 },
     { name: 'status', kind: FieldKind.Hash },
   ],
 };
@@ -36,8 +47,8 @@ export const ALIBABA_META_SPEC: CsvSpec = {
 export const ALIBABA_USAGE_SPEC: CsvSpec = {
   format: 'machine_usage',
   fields: [
-    { name: 'machine', kind: FieldKind.Id, required: true },
-    { name: 'time', kind: N, required: true },
+    { name: 'machine', kind: FieldKind.Id, required: true, ...MACHINE },
+    { name: 'time', kind: N, required: true, ...TIME },
     { name: 'cpu', kind: N },
     { name: 'mem', kind: N },
     { name: 'memGps', kind: N },

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip, constants as zc } from 'node:zlib';
 
@@ -134,14 +134,20 @@ export class CsvBytes {
   }
 }
 
-/** Buffered writer of CSV bytes into a gzip file, with backpressure. */
+/**
+ * Buffered writer of CSV bytes into a gzip file, with backpressure. The
+ * bytes go to a temporary name beside `path`, renamed on {@link close}: an
+ * interrupted run leaves no half-written part file under the final name.
+ */
 export class GzCsv extends CsvBytes {
   private readonly gz;
   private readonly done: Promise<unknown>;
+  private readonly tmp: string;
   constructor(readonly path: string, level: number) {
     super();
     this.gz = createGzip({ level, chunkSize: 1 << 18, strategy: zc.Z_DEFAULT_STRATEGY });
-    const file = createWriteStream(path);
+    this.tmp = `${path}.${process.pid}.tmp`;
+    const file = createWriteStream(this.tmp);
     this.gz.pipe(file);
     this.done = once(file, 'finish');
   }
@@ -158,6 +164,7 @@ export class GzCsv extends CsvBytes {
     await this.flush();
     this.gz.end();
     await this.done;
+    renameSync(this.tmp, this.path);
   }
 }
 

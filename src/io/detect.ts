@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import { fileChunks } from './csv/file-chunks.ts';
 
 /** Trace formats the detector tells apart. */
-export type DetectedFormat = 'swf' | 'google';
+export type DetectedFormat = 'swf' | 'google' | 'alibaba';
 
 /** What {@link detectTraceFormat} chose, and why (a few words for messages). */
 export interface Detection {
@@ -34,6 +34,7 @@ async function firstLine(path: string): Promise<string> {
  * - a file whose name ends `.swf` or `.swf.gz` → SWF;
  * - a file whose first non-empty line starts with `;` (an SWF header comment) → SWF;
  * - a folder with a `task_events/` folder → Google 2011;
+ * - a folder with `machine_meta*.csv[.gz]` files and no `task_events/` → Alibaba 2018;
  * - anything else → Google 2011 (a `task_events` folder or file on its own, as
  *   `readGoogleTrace` accepts it).
  * A missing path throws `FILE_NOT_FOUND`.
@@ -42,7 +43,9 @@ export async function detectTraceFormat(path: string): Promise<Detection> {
   if (!existsSync(path)) throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file or folder`, { file: path });
   const st = statSync(path);
   if (st.isDirectory()) {
-    return existsSync(join(path, 'task_events')) ? { format: 'google', reason: 'folder with task_events/' } : { format: 'google', reason: 'folder (task_events part files)' };
+    if (existsSync(join(path, 'task_events'))) return { format: 'google', reason: 'folder with task_events/' };
+    if (readdirSync(path).some((n) => /^machine_meta.*\.csv(\.gz)?$/.test(n))) return { format: 'alibaba', reason: 'folder with machine_meta files' };
+    return { format: 'google', reason: 'folder (task_events part files)' };
   }
   if (/\.swf(\.gz)?$/i.test(path)) return { format: 'swf', reason: 'file name ends .swf or .swf.gz' };
   if ((await firstLine(path)).startsWith(';')) return { format: 'swf', reason: "first line starts with ';'" };

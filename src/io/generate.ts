@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { mkdirSync } from 'node:fs';
+import { makeFolder } from '../report/file.ts';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import { Rng } from '../rng.ts';
@@ -260,8 +260,8 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const jobs = drawJobs(drawJobShape(N, M, rng), rng, start, span);
   const runs = drawRuns(N, M, jobs, rng, start, end);
 
-  mkdirSync(join(opts.out, 'task_events'), { recursive: true });
-  mkdirSync(join(opts.out, 'machine_events'), { recursive: true });
+  makeFolder(join(opts.out, 'task_events'));
+  makeFolder(join(opts.out, 'machine_events'));
   const files: string[] = [];
   const rows: Record<string, number> = {};
 
@@ -276,7 +276,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   rows.machine_events = me.rows;
 
   if (opts.usage !== false) {
-    mkdirSync(join(opts.out, 'task_usage'), { recursive: true });
+    makeFolder(join(opts.out, 'task_usage'));
     const tu = new GzCsv(join(opts.out, 'task_usage', PART), level);
     const { jobOf, idxOf, jobCpu, jobMem } = jobs;
     const { sched, stop, machine } = runs;

@@ -19,30 +19,40 @@ import { F64Column, I32Column } from './columns.ts';
 
 const N = FieldKind.Number;
 
-/** The 18 SWF fields (as the Parallel Workloads Archive defines the format), all numeric. */
+/** Longest valid time or duration, s: 3651 days (as for the Google readers); −1 means unknown. */
+export const SWF_MAX_SECONDS = 3651 * 86400;
+/** Most processors a job may use or ask for. */
+export const SWF_MAX_PROCS = 1e8;
+const SECONDS = { min: -1, max: SWF_MAX_SECONDS, maxNote: '3651 days in s' } as const;
+const PROCS = { min: -1, max: SWF_MAX_PROCS, integer: true } as const;
+/** Numbers standing for a user, group, application, queue, partition or job: integers, −1 when unknown. */
+const CODE = { min: -1, max: Number.MAX_SAFE_INTEGER, integer: true } as const;
+const COUNT = { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true } as const;
+
+/** The 18 SWF fields (as the Parallel Workloads Archive defines the format), all numeric, with their valid ranges. */
 export const SWF_SPEC: CsvSpec = {
   format: 'swf',
   separator: 'whitespace',
   comment: ';',
   fields: [
-    { name: 'job', kind: N, required: true },
-    { name: 'submit', kind: N, required: true },
-    { name: 'wait', kind: N },
-    { name: 'run', kind: N },
-    { name: 'procs', kind: N },
-    { name: 'cpuTime', kind: N },
-    { name: 'usedMem', kind: N },
-    { name: 'reqProcs', kind: N },
-    { name: 'reqTime', kind: N },
-    { name: 'reqMem', kind: N },
-    { name: 'status', kind: N },
-    { name: 'user', kind: N },
-    { name: 'group', kind: N },
-    { name: 'app', kind: N },
-    { name: 'queue', kind: N },
-    { name: 'partition', kind: N },
-    { name: 'preceding', kind: N },
-    { name: 'think', kind: N },
+    { name: 'job', kind: N, required: true, ...COUNT },
+    { name: 'submit', kind: N, required: true, ...SECONDS, min: 0 },
+    { name: 'wait', kind: N, ...SECONDS },
+    { name: 'run', kind: N, ...SECONDS },
+    { name: 'procs', kind: N, ...PROCS },
+    { name: 'cpuTime', kind: N, ...SECONDS },
+    { name: 'usedMem', kind: N, min: -1 },
+    { name: 'reqProcs', kind: N, ...PROCS },
+    { name: 'reqTime', kind: N, ...SECONDS },
+    { name: 'reqMem', kind: N, min: -1 },
+    { name: 'status', kind: N, min: -1, max: 5, integer: true },
+    { name: 'user', kind: N, ...CODE },
+    { name: 'group', kind: N, ...CODE },
+    { name: 'app', kind: N, ...CODE },
+    { name: 'queue', kind: N, ...CODE },
+    { name: 'partition', kind: N, ...CODE },
+    { name: 'preceding', kind: N, ...CODE },
+    { name: 'think', kind: N, ...SECONDS },
   ],
 };
 

@@ -1,14 +1,147 @@
 /**
- * Writing an output file: the one place the report writers touch the file
- * system.
+ * Writing output files: the one place the report writers touch the file
+ * system. A file is written under a temporary name beside its target and
+ * renamed, so a failed or interrupted write never leaves half a file;
+ * {@link writeAll} extends that to several files (all renamed at the end, or
+ * none). Folders are created one level at a time (never `mkdir -p`: a
+ * recursive mkdir under `/proc` does not return), and every failure is a
+ * `FairfitError('OUTPUT_ERROR')` naming the path.
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { FairfitError } from '../errors.ts';
 
-/** Writes `text` to `path` (UTF-8), creating the folder if needed. */
+function outputError(path: string, what: string, e?: unknown): FairfitError {
+  const reason = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : '';
+  return new FairfitError('OUTPUT_ERROR', `${path}: ${what}${reason ? ` (${reason})` : ''}`, { file: path }, { cause: e });
+}
+
+/** The folders from the nearest existing ancestor of `dir` down to `dir` that do not exist yet, outermost first. */
+function missingFolders(dir: string): string[] {
+  const missing: string[] = [];
+  let d = resolve(dir);
+  while (!existsSync(d)) {
+    missing.unshift(d);
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  if (existsSync(d) && !statSync(d).isDirectory()) throw outputError(d, 'is not a folder');
+  return missing;
+}
+
+/** Creates `dir` and any missing parents, one plain `mkdir` each. */
+export function makeFolder(dir: string): void {
+  for (const d of missingFolders(dir)) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
+      throw outputError(d, 'cannot create this folder', e);
+    }
+  }
+}
+
+/** A temporary name beside `path`. */
+function tempName(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+}
+
+/**
+ * Checks, before any work, that `path` can be written as a file: it is not a
+ * folder, device or pipe, and its folder exists or can be created and takes a new file (a
+ * probe file is created and removed; folders created for the probe are
+ * removed again). Throws `OUTPUT_ERROR` naming the path.
+ */
+export function checkOutputFile(path: string): void {
+  if (existsSync(path)) {
+    const st = statSync(path);
+    if (st.isDirectory()) throw outputError(path, 'is a folder; give a file name');
+    // Outputs are renamed into place: renaming over a device (/dev/null, /dev/stdout) or a pipe would replace it.
+    if (!st.isFile()) throw outputError(path, 'is not a regular file (a device, pipe or socket); give a file name');
+  }
+  const dir = dirname(resolve(path));
+  const created = missingFolders(dir);
+  try {
+    makeFolder(dir);
+    const probe = tempName(resolve(path));
+    try {
+      closeSync(openSync(probe, 'wx'));
+    } catch (e) {
+      throw outputError(path, 'cannot write in this folder', e);
+    }
+    unlinkSync(probe);
+  } finally {
+    for (const d of created.reverse()) {
+      try {
+        rmdirSync(d);
+      } catch {
+        // not created after all, or no longer empty: leave it
+      }
+    }
+  }
+}
+
+/** Writes `text` to `path` (UTF-8) through a temporary file beside it, creating the folder if needed. */
 export function writeTextFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+  makeFolder(dirname(resolve(path)));
+  const tmp = tempName(path);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never created
+    }
+    throw outputError(path, 'cannot write this file', e);
+  }
+}
+
+/**
+ * Writes several files all-or-nothing: each `write(tmp)` writes its content
+ * to a temporary name beside its target; only when every one succeeded are
+ * they renamed into place. On a failure the temporary files are removed and
+ * no target is touched (a rename that fails midway removes the files already
+ * renamed, so none is left from this call). Returns the paths written.
+ */
+export function writeAll(files: readonly [path: string, write: (tmp: string) => void][]): string[] {
+  const staged: [tmp: string, path: string][] = [];
+  const done: string[] = [];
+  try {
+    for (const [path, write] of files) {
+      makeFolder(dirname(resolve(path)));
+      const tmp = tempName(path);
+      staged.push([tmp, path]);
+      write(tmp);
+    }
+    for (const [tmp, path] of staged) {
+      try {
+        renameSync(tmp, path);
+      } catch (e) {
+        throw outputError(path, 'cannot write this file', e);
+      }
+      done.push(path);
+    }
+    return done;
+  } catch (e) {
+    for (const [tmp] of staged) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // renamed or never written
+      }
+    }
+    for (const path of done) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+    throw e instanceof FairfitError ? e : outputError(files[staged.length - 1]?.[0] ?? '', 'cannot write this file', e);
+  }
 }

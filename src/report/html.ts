@@ -18,8 +18,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
-/** Most points drawn per line in the over-time charts. */
-export const MAX_POINTS = 600;
+/** Most points drawn per line in the over-time charts (a chart 440 px wide shows no more). */
+export const MAX_POINTS = 240;
 
 /**
  * One line of an over-time chart: a variant's thinned series (x: hours since
@@ -38,19 +38,23 @@ export interface ComparisonPage {
   interrupted: boolean;
   /** Label → value pairs shown at the top (trace, modes, seed…). */
   facts: [string, string][];
-  /** Table columns (and one bar chart each). */
-  metrics: { key: string; label: string }[];
+  /**
+   * Table columns (and one bar chart each). `axis`: the header and axis title
+   * in words with units (default the key); `zeroNote`: what the page says
+   * instead of a chart when the column is 0 for every variant.
+   */
+  metrics: { key: string; label: string; axis?: string; zeroNote?: string }[];
   /** The compared variants, in table order. */
   policies: string[];
   colors: Record<string, string>;
   /** One table row per variant: its value in each column, and how many runs it stands for. */
   summary: { policy: string; runs: number; values: (number | null)[] }[];
   /** Line charts over time, one per series key, one line per variant (empty: no such section). */
-  series: { key: string; label: string; lines: ChartLine[] }[];
+  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[] }[];
   /** A details table: one row per key, one column per run (no keys: no such section). */
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /** Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table). */
-  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; lines: { policy: string; y: (number | null)[] }[] }[];
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; lines: { policy: string; y: (number | null)[] }[] }[];
 }
 
 /** Words of the page that name what a system compares. */
@@ -71,6 +75,39 @@ export function thinIndices(n: number, max = MAX_POINTS): number[] {
   for (let i = 0; i < n - 1; i += stride) out.push(i);
   out.push(n - 1);
   return out;
+}
+
+/**
+ * A series shortened to at most `max` points by averaging: the points are cut
+ * into equal runs of consecutive samples, each drawn as its mean x and the mean
+ * of its finite y (null when none). Unlike picking every k-th sample this keeps
+ * what happened between the kept points (a spike, a share that alternates per
+ * cycle), so the line reads as a rate per interval rather than a barcode.
+ * `digits` significant digits are kept (the page draws at most 4).
+ */
+export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MAX_POINTS, digits = 4): { x: number[]; y: (number | null)[] } {
+  const n = Math.min(x.length, y.length);
+  const size = Math.max(1, Math.ceil(n / max));
+  const xs: number[] = [];
+  const ys: (number | null)[] = [];
+  const round = (v: number) => (v === 0 ? 0 : Number(v.toPrecision(digits)));
+  for (let b = 0; b < n; b += size) {
+    const e = Math.min(n, b + size);
+    let sx = 0;
+    let sy = 0;
+    let k = 0;
+    for (let i = b; i < e; i++) {
+      sx += x[i]!;
+      const v = y[i]!;
+      if (Number.isFinite(v)) {
+        sy += v;
+        k++;
+      }
+    }
+    xs.push(Number((sx / (e - b)).toFixed(4)));
+    ys.push(k ? round(sy / k) : null);
+  }
+  return { x: xs, y: ys };
 }
 
 let chartJs: string | undefined;
@@ -129,6 +166,16 @@ const pageScript = (text: PageText): string => String.raw`
   function flat(lines) {
     return lines.every(function (l) { return l.y.every(function (v) { return v === 0 || v === null; }); });
   }
+  // A card that says why there is no chart (a metric 0 in every run), instead of an empty axis.
+  function note(parent, title, text) {
+    var c = el('div', 'card');
+    c.appendChild(el('h3', null, title));
+    c.appendChild(el('p', 'zero', text));
+    parent.appendChild(c);
+  }
+  function zeroText(item) {
+    return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
+  }
   function draw(canvas, config) {
     config.options = config.options || {};
     config.options.responsive = true;
@@ -149,7 +196,7 @@ const pageScript = (text: PageText): string => String.raw`
   var head = el('tr');
   head.appendChild(el('th', null, ${jsString(text.variant)}));
   if (data.sweep.length) head.appendChild(el('th', null, 'runs'));
-  data.metrics.forEach(function (m) { var th = el('th', null, m.key); th.title = m.label; head.appendChild(th); });
+  data.metrics.forEach(function (m) { var th = el('th', null, m.axis || m.key); th.title = m.label + ' (' + m.key + ')'; head.appendChild(th); });
   table.appendChild(head);
   function fmt(v) {
     if (v === null) return '—';
@@ -184,7 +231,9 @@ const pageScript = (text: PageText): string => String.raw`
 
   var bars = document.getElementById('bars');
   data.metrics.forEach(function (m, j) {
-    draw(card(bars, m.label + (data.sweep.length ? ' (mean over configurations)' : '')), {
+    var title = m.label + (data.sweep.length ? ' (mean over configurations)' : '');
+    if (data.summary.every(function (s) { return s.values[j] === 0 || s.values[j] === null; })) { note(bars, title, zeroText(m)); return; }
+    draw(card(bars, title), {
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
@@ -192,13 +241,14 @@ const pageScript = (text: PageText): string => String.raw`
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
     });
   });
 
   var over = document.getElementById('series');
   if (!data.series.length) document.getElementById('series-section').hidden = true;
   data.series.forEach(function (s) {
+    if (flat(s.lines)) { note(over, s.label, zeroText(s)); return; }
     draw(card(over, s.label), {
       type: 'line',
       data: { datasets: s.lines.map(function (l) {
@@ -207,7 +257,7 @@ const pageScript = (text: PageText): string => String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.key, flat(s.lines) ? { min: 0, suggestedMax: 1, ticks: { callback: fmt } } : { ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: fmt } }) } }
     });
   });
 
@@ -221,7 +271,7 @@ const pageScript = (text: PageText): string => String.raw`
           data: l.y, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(s.paramLabel), y: axis(s.metric, { ticks: { callback: fmt } }) } }
+        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: fmt } }) } }
     });
   });
   document.documentElement.setAttribute('data-charts', String(count));
@@ -246,6 +296,7 @@ td.num { font-variant-numeric: tabular-nums; }
 .chart { position: relative; height: 280px; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
+p.zero { color: #555; font-size: 14px; margin: 24px 8px; }
 footer { color: #666; font-size: 12px; margin-top: 30px; }
 `;
 

@@ -12,10 +12,11 @@
 import { workerData } from 'node:worker_threads';
 import { adoptModule, type WasmBuild } from '../wasm/module.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler, type JobMessage, type JobOutcome } from './job.ts';
+import type { WasmModule } from '../wasm/wasm-types.ts';
 
 /** What {@link WorkerPool} puts in `workerData`. */
 export interface RunnerWorkerData {
-  module: WebAssembly.Module;
+  module: WasmModule;
   build: WasmBuild;
   /** System name → URL of its built job handler module (a `handler` export). */
   systems: Record<string, string>;

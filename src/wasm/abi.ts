@@ -7,10 +7,11 @@
  *
  * @module
  */
+import type { WasmMemory } from './wasm-types.ts';
 
 /** Exports of the fairfit WebAssembly module. */
 export interface CoreExports {
-  memory: WebAssembly.Memory;
+  memory: WasmMemory;
   heapBase(): number;
   lastErrorIndex(): number;
   gini(x: number, n: number, tmp: number, hist: number, out: number): number;

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { WasmMemory } from './wasm-types.ts';
 
 /** Scalar field types: `ptr` is a byte offset into linear memory (`usize` in wasm32). */
 export type FieldType = 'i32' | 'u32' | 'f64' | 'ptr';
@@ -37,13 +38,13 @@ export interface StructLayout<F extends Record<string, FieldType>> {
   /** Bytes, a multiple of 8. */
   readonly size: number;
   /** Writes every field (all of them: a missing one is a type error) at `ptr`. */
-  write(memory: WebAssembly.Memory, ptr: number, values: StructValues<F>): void;
+  write(memory: WasmMemory, ptr: number, values: StructValues<F>): void;
   /** Writes the given fields at `ptr`, leaving the others as they are. */
-  update(memory: WebAssembly.Memory, ptr: number, values: Partial<StructValues<F>>): void;
+  update(memory: WasmMemory, ptr: number, values: Partial<StructValues<F>>): void;
   /** Reads every field at `ptr`. */
-  read(memory: WebAssembly.Memory, ptr: number): StructValues<F>;
+  read(memory: WasmMemory, ptr: number): StructValues<F>;
   /** Reads one field at `ptr`. */
-  get(memory: WebAssembly.Memory, ptr: number, field: keyof F): number;
+  get(memory: WasmMemory, ptr: number, field: keyof F): number;
 }
 
 /** Describes a struct; offsets follow declaration order with natural alignment. */

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { FairfitError } from '../errors.ts';
 import type { CoreExports } from './abi.ts';
+import type { WasmMemory, WasmModule } from './wasm-types.ts';
 
 /** Which AssemblyScript build to load: `release` (optimised, asserts removed) or `debug`. */
 export type WasmBuild = 'release' | 'debug';
@@ -24,7 +25,7 @@ const hashes = new WeakMap<WebAssembly.Module, Buffer>();
  * is only meaningful to the module that wrote it), from its build file, read
  * when first asked for (most processes never take a snapshot).
  */
-export function moduleHash(module: WebAssembly.Module = wasmModule()): Buffer {
+export function moduleHash(module: WasmModule = wasmModule()): Buffer {
   let h = hashes.get(module);
   if (!h) {
     const build = [...modules].find(([, m]) => m === module)?.[0] ?? defaultBuild();
@@ -43,7 +44,7 @@ export function wasmPath(build: WasmBuild = 'release'): URL {
  * The compiled module, compiled once per thread and cached. Pass it to worker
  * threads in `workerData` (Node clones compiled modules) instead of recompiling.
  */
-export function wasmModule(build: WasmBuild = defaultBuild()): WebAssembly.Module {
+export function wasmModule(build: WasmBuild = defaultBuild()): WasmModule {
   let m = modules.get(build);
   if (!m) {
     let bytes: Uint8Array<ArrayBuffer>;
@@ -59,7 +60,7 @@ export function wasmModule(build: WasmBuild = defaultBuild()): WebAssembly.Modul
 }
 
 /** Registers a module compiled elsewhere (e.g. received by a worker thread). */
-export function adoptModule(module: WebAssembly.Module, build: WasmBuild = defaultBuild()): void {
+export function adoptModule(module: WasmModule, build: WasmBuild = defaultBuild()): void {
   modules.set(build, module);
 }
 
@@ -92,7 +93,7 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
  */
 export class Core {
   readonly exports: CoreExports;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** Set when the core aborted; a broken core must not be used again. */
   broken = false;
   /**
@@ -103,7 +104,7 @@ export class Core {
   generation = 0;
   private top: number;
 
-  constructor(module: WebAssembly.Module = wasmModule()) {
+  constructor(module: WasmModule = wasmModule()) {
     let self: Core | undefined;
     const instance = new WebAssembly.Instance(module, {
       env: {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,10 +64,10 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
   });
 
-  it('shows no progress bar when stderr is not a TTY: only the one summary line', () => {
+  it('shows no progress bar when stderr is not a TTY: only what was read and the summary line', () => {
     const r = fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'no_migration');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^1 runs in \d+\.\d s\n$/);
+    expect(r.stderr).toMatch(/^fairfit replay: read google2011 \(detected: folder with task_events\/\): \d+ rows from \d files, window [\d.]+ (min|h)\n1 runs in \d+\.\d s\n$/);
   });
 });
 
@@ -143,4 +143,37 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
     expect(stdout).toMatch(/^trace .*\n\npolicy/);
   });
+});
+
+describe('any rhythm of SIGINT and SIGTERM writes the finished runs once and exits 130', () => {
+  it.each([
+    ['SIGINT twice, 3 ms apart (as `timeout -s INT` after a Ctrl-C)', ['SIGINT', 'SIGINT'], 3],
+    ['SIGTERM, then SIGINT and SIGTERM again', ['SIGTERM', 'SIGINT', 'SIGTERM'], 1],
+    ['five SIGINTs, 50 ms apart', ['SIGINT', 'SIGINT', 'SIGINT', 'SIGINT', 'SIGINT'], 50],
+  ] as const)('%s', async (_name, signals, gap) => {
+    const out = join(dir, `burst-${signals.length}-${gap}`);
+    mkdirSync(out, { recursive: true });
+    const child = spawn(process.execPath, [MAIN, 'sweep', '--trace', trace, '--machines', '40:400:2', '--overcommit', '0.5:1.4:0.1', '--policy', 'no_migration', '--no-series', '--json', join(out, 'r.json'), '--report', join(out, 'r.html')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    // The trace is read (and the handler installed) once stderr says so; then give some runs time to finish.
+    const read = new Promise<void>((resolve) => child.stderr.on('data', (d) => ((stderr += d), stderr.includes('fairfit sweep: read') && resolve())));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    await read;
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const s of signals) {
+      child.kill(s);
+      await new Promise((r) => setTimeout(r, gap));
+    }
+    expect(await exited).toBe(130);
+    // One "stopping" message, at most one "already stopping", whatever the number of signals.
+    expect(stderr.match(/stopping; the finished runs will be written/g)).toHaveLength(1);
+    expect((stderr.match(/already stopping/g) ?? []).length).toBeLessThanOrEqual(1);
+    expect(stderr).not.toMatch(/internal error|\n\s+at /);
+    const report = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8'));
+    expect(report.interrupted).toBe(true);
+    expect(report.sweep.completed).toBe(report.runs.length);
+    expect(readFileSync(join(out, 'r.html'), 'utf8')).toContain('"interrupted":true');
+    // Written once, through temporary files that are all gone.
+    expect(readdirSync(out).sort()).toEqual(['r.html', 'r.json']);
+  }, 60_000);
 });

@@ -123,7 +123,7 @@ describe('fairfit schedule on an SWF log', () => {
     writeFileSync(notALog, 'hello\nworld\n');
     const empty = fairfit('schedule', '--trace', notALog, '--nodes', '4');
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain(`PARSE_ERROR: ${notALog}: no job read as google2011`);
+    expect(empty.stderr).toContain(`NO_DATA: no valid task events in ${notALog}: 2 lines skipped; first: ${notALog}:1: field 1 (time) is not a number`);
   });
 });
 
@@ -147,13 +147,15 @@ describe('fairfit inspect detects SWF', () => {
     for (const [f, reason] of [[swf, 'file name ends .swf or .swf.gz'], [bare, "first line starts with ';'"]] as const) {
       const r = fairfit('inspect', f);
       expect(r.code).toBe(0);
-      expect(r.stderr.split('\n')[0]).toBe(`format: swf (detected: ${reason})`);
+      expect(r.stderr.split('\n')[0]).toBe(`fairfit inspect: read swf (detected: ${reason}): 300 rows from 1 file, window ${r.stderr.match(/window ([^\n]+)/)?.[1]}`);
+      expect(r.stderr).toMatch(/window [\d.]+ (min|h|days)\n$/);
       expect(JSON.parse(r.stdout)).toMatchObject({ format: 'swf', tasks: 300 });
     }
     const g = fairfit('inspect', google);
     expect(g.code).toBe(0);
-    expect(g.stderr).toBe('');
+    expect(g.stderr).toMatch(/^fairfit inspect: read google2011 \(detected: folder with task_events\/\): \d+ rows/);
     expect(JSON.parse(g.stdout).format).toBe('google2011');
+    expect(fairfit('inspect', google, '--quiet').stderr).toBe('');
   });
 });
 
@@ -165,7 +167,7 @@ if (!HAVE) console.warn(`skipped: the real NASA SWF log is absent because ../sha
 describe.skipIf(!HAVE)('real NASA iPSC SWF log (skipped when ../shared is absent)', () => {
   it('fairfit inspect detects it; fairfit schedule runs the three algorithms on 128 nodes', () => {
     const i = fairfit('inspect', NASA);
-    expect(i.stderr.split('\n')[0]).toBe('format: swf (detected: file name ends .swf or .swf.gz)');
+    expect(i.stderr.split('\n')[0]).toBe('fairfit inspect: read swf (detected: file name ends .swf or .swf.gz): 18239 rows from 1 file, window 92.0 days');
     expect(JSON.parse(i.stdout).tasks).toBe(18239);
     const out = join(dir, 'nasa.json');
     const r = fairfit('schedule', '--trace', NASA, '--nodes', '128', '--algorithm', 'fcfs,easy', '--json', out, '--quiet');

@@ -21,7 +21,7 @@ describe('npm start (the README\'s first command) works without ../shared', () =
       const stdout = execSync(rest, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       expect(performance.now() - t0).toBeLessThan(60_000);
       const lines = stdout.trimEnd().split('\n');
-      expect(lines[0]).toMatch(/^trace out\/demo-trace \(google2011\): 4000 tasks · usage trace .* · 200 identical machines · seed 1$/);
+      expect(lines[0]).toMatch(/^trace out\/demo-trace \(google2011\): 8000 tasks · usage trace .* · 80 identical machines · seed 1$/);
       expect(lines.slice(4).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
       expect(existsSync(join(cwd, 'out/report.html'))).toBe(true);
       expect(JSON.parse(readFileSync(join(cwd, 'out/replay.json'), 'utf8')).runs).toHaveLength(8);

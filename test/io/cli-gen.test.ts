@@ -50,7 +50,7 @@ describe('fairfit gen / inspect', () => {
     writeFileSync(f, gzipSync('0,,1,0,,0,u,0,9,0.1,0.1,0,0\n0,,1,1,,0\n'));
     const lenient = run('inspect', join(dir, 'bad'));
     expect(lenient.status).toBe(0);
-    expect(lenient.stderr).toContain(`skipped 1 line(s); first: ${f}:2: wrong column count`);
+    expect(lenient.stderr).toContain(`1 line skipped; first:\n  ${f}:2: wrong column count`);
     const strict = run('inspect', join(dir, 'bad'), '--strict');
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain(`PARSE_ERROR: ${f}:2: wrong column count: 6 fields, expected 13`);

@@ -50,3 +50,19 @@ export async function openReport(file: string, screenshot?: string): Promise<Pag
     await browser.close();
   }
 }
+
+/** What a report page should draw: a chart per column and series that is not 0 everywhere, a note for each that is. */
+export function expectedCharts(d: { metrics: { label: string; zeroNote?: string }[]; summary: { values: (number | null)[] }[]; series: { label: string; zeroNote?: string; lines: { y: (number | null)[] }[] }[]; sweep: unknown[] }): { charts: number; notes: string[] } {
+  const zero = (v: number | null) => v === 0 || v === null;
+  const notes: string[] = [];
+  let charts = d.sweep.length;
+  d.metrics.forEach((m, j) => {
+    if (d.summary.every((s) => zero(s.values[j] ?? null))) notes.push(m.zeroNote ?? `${m.label} is 0 throughout`);
+    else charts++;
+  });
+  for (const s of d.series) {
+    if (s.lines.every((l) => l.y.every(zero))) notes.push(s.zeroNote ?? `${s.label} is 0 throughout`);
+    else charts++;
+  }
+  return { charts, notes };
+}

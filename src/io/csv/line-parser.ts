@@ -246,17 +246,20 @@ export class LineParser {
    * Parses the '\n'-terminated lines of `buf` from `s` until no complete line
    * is left or the batch is full; returns where it stopped (the start of the
    * first unparsed line). One call per chunk instead of per line. Bad lines
-   * go to `onBad(k, reason)`, k = 1-based index of the line in this call;
+   * go to `onBad(k, reason)`, comment lines to `onComment(k)`, k = 1-based
+   * index of the line in this call;
    * {@link lines} counts the lines consumed by the last call.
    */
-  parseLines(buf: Uint8Array & { indexOf(byte: number, from: number): number }, s: number, onBad: (k: number, reason: string) => void): number {
+  parseLines(buf: Uint8Array & { indexOf(byte: number, from: number): number }, s: number, onBad: (k: number, reason: string) => void, onComment?: (k: number) => void): number {
     const cap = this.capacity;
     let k = 0;
     while (this.rows < cap) {
       const nl = buf.indexOf(10, s);
       if (nl < 0) break;
       k++;
-      if (this.parseLine(buf, s, nl) < 0) onBad(k, this.reason);
+      const r = this.parseLine(buf, s, nl);
+      if (r < 0) onBad(k, this.reason);
+      else if (r === 0) onComment?.(k);
       s = nl + 1;
     }
     this.lines = k;

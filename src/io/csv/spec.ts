@@ -29,6 +29,16 @@ export interface FieldSpec {
   kind: FieldKind;
   /** An empty value makes the line bad. */
   required?: boolean;
+  /** Smallest valid value (checked at read time; `field-checks.ts`). */
+  min?: number;
+  /** Largest valid value. */
+  max?: number;
+  /** What `max` is, for messages (e.g. "3651 days in µs"). */
+  maxNote?: string;
+  /** The value must be an integer. */
+  integer?: boolean;
+  /** Exact values accepted outside the range (sentinels such as 2^63−1). */
+  also?: readonly number[];
 }
 
 /** Column layout of one file format. */
@@ -41,6 +51,11 @@ export interface CsvSpec {
   separator?: ',' | 'whitespace';
   /** Lines starting with this byte are comments (SWF: ';'). */
   comment?: string;
+  /**
+   * A check across the fields of row `i` (after the per-field checks):
+   * the reason it fails, `field N (name) …`, or undefined.
+   */
+  rowCheck?: (cols: Record<string, Float64Array>, i: number) => string | undefined;
 }
 
 /** A batch of parsed rows: `cols[name][i]` is field `name` of row `i`, for i < rows. */

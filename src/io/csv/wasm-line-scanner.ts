@@ -120,10 +120,10 @@ export class WasmLineScanner {
   /**
    * Parses loaded lines until they are used up or the batch is full; returns
    * the position in the loaded buffer where it stopped. Bad lines go to
-   * `onBad(k, reason)`, k = 1-based index of the line in this call, exactly
-   * as {@link LineParser.parseLines} reports them.
+   * `onBad(k, reason)`, comment lines to `onComment(k)`, k = 1-based index
+   * of the line in this call, exactly as {@link LineParser.parseLines} reports them.
    */
-  parseLoaded(onBad: (k: number, reason: string) => void): number {
+  parseLoaded(onBad: (k: number, reason: string) => void, onComment?: (k: number) => void): number {
     const ex = this.core.exports;
     const cap = this.capacity;
     let k = 0;
@@ -149,7 +149,8 @@ export class WasmLineScanner {
       this.slowLines++;
       const r = one.parseLine(this.src, this.base + this.pos, this.base + nl);
       if (r < 0) onBad(k, one.reason);
-      else if (r > 0) {
+      else if (r === 0) onComment?.(k);
+      else {
         const cols = this.core.f64(this.colPtr[0] ?? 0, 0).buffer;
         for (let j = 0; j < this.kept.length; j++) new Float64Array(cols, this.colPtr[j]!, cap)[this.rows] = one.cols[this.names[j]!]![0]!;
         this.rows++;

@@ -20,6 +20,30 @@ export const TRACE_START = 600e6;
 /** Timestamps at or above this are 2^63−1, "after the end of the trace". */
 export const AFTER_TRACE = 9.2e18;
 
+/**
+ * Latest valid trace time, µs: 3651 days, one day more than the longest trace
+ * `fairfit gen` writes (the real trace spans 29 days). A time above it (other
+ * than {@link AFTER_TRACE_TIME}) is a damaged value, not a very long trace: one such
+ * row would stretch the replay window to years.
+ */
+export const MAX_TRACE_TIME = 3651 * 86400e6;
+/** 2^63−1 as the trace writes it: "after the end of the trace". */
+export const AFTER_TRACE_TIME = 9223372036854775807;
+/** Largest resource request or capacity: the trace normalises them to the largest machine, so above 1 fits no machine. */
+export const MAX_REQUEST = 1;
+/** Largest usage measurement (CPU rate, memory, maximum CPU, memory accesses per instruction): 100 × the largest machine. */
+export const MAX_USAGE = 100;
+/** Largest job ID (exact in a float64). */
+const MAX_ID = Number.MAX_SAFE_INTEGER;
+/** Largest task index (an int32 column). */
+const MAX_INDEX = 2 ** 31 - 1;
+
+const TIME = { min: 0, max: MAX_TRACE_TIME, maxNote: '3651 days in µs', also: [AFTER_TRACE_TIME] } as const;
+const ID = { min: 0, max: MAX_ID, integer: true } as const;
+const INDEX = { min: 0, max: MAX_INDEX, integer: true } as const;
+const REQUEST = { min: 0, max: MAX_REQUEST, maxNote: 'normalised to the largest machine' } as const;
+const USAGE = { min: 0, max: MAX_USAGE, maxNote: '100 × the largest machine' } as const;
+
 /** Task/job event types of the 2011 trace. */
 export const TaskEvent = {
   /** Became eligible for scheduling. */
@@ -42,23 +66,30 @@ export const TaskEvent = {
   UPDATE_RUNNING: 8,
 } as const;
 
+/** A measurement window must not end before it starts (2^63−1 ends after anything). */
+function usageWindowCheck(cols: Record<string, Float64Array>, i: number): string | undefined {
+  const start = cols.start![i]!;
+  const end = cols.end![i]!;
+  return end < start ? `field 2 (end) must be ≥ field 1 (start) ${start}, got ${end}` : undefined;
+}
+
 /** `task_events` columns (the trace's schema.csv: 13 fields; mandatory ones required). */
 export const TASK_EVENTS_SPEC: CsvSpec = {
   format: 'task_events',
   fields: [
-    { name: 'time', kind: N, required: true },
-    { name: 'missingInfo', kind: N },
-    { name: 'jobId', kind: N, required: true },
-    { name: 'taskIndex', kind: N, required: true },
-    { name: 'machineId', kind: N },
-    { name: 'eventType', kind: N, required: true },
+    { name: 'time', kind: N, required: true, ...TIME },
+    { name: 'missingInfo', kind: N, min: 0, max: 2, integer: true },
+    { name: 'jobId', kind: N, required: true, ...ID },
+    { name: 'taskIndex', kind: N, required: true, ...INDEX },
+    { name: 'machineId', kind: N, ...ID },
+    { name: 'eventType', kind: N, required: true, min: 0, max: 8, integer: true },
     { name: 'user', kind: H },
-    { name: 'schedulingClass', kind: N },
-    { name: 'priority', kind: N, required: true },
-    { name: 'cpuRequest', kind: N },
-    { name: 'memRequest', kind: N },
-    { name: 'diskRequest', kind: N },
-    { name: 'differentMachines', kind: N },
+    { name: 'schedulingClass', kind: N, min: 0, max: 3, integer: true },
+    { name: 'priority', kind: N, required: true, min: 0, max: 11, integer: true },
+    { name: 'cpuRequest', kind: N, ...REQUEST },
+    { name: 'memRequest', kind: N, ...REQUEST },
+    { name: 'diskRequest', kind: N, ...REQUEST },
+    { name: 'differentMachines', kind: N, min: 0, max: 1, integer: true },
   ],
 };
 
@@ -66,27 +97,28 @@ export const TASK_EVENTS_SPEC: CsvSpec = {
 export const TASK_USAGE_SPEC: CsvSpec = {
   format: 'task_usage',
   fields: [
-    { name: 'start', kind: N, required: true },
-    { name: 'end', kind: N, required: true },
-    { name: 'jobId', kind: N, required: true },
-    { name: 'taskIndex', kind: N, required: true },
-    { name: 'machineId', kind: N, required: true },
-    { name: 'cpu', kind: N },
-    { name: 'canonicalMem', kind: N },
-    { name: 'mem', kind: N },
-    { name: 'unmappedPageCache', kind: N },
-    { name: 'totalPageCache', kind: N },
-    { name: 'maxMem', kind: N },
-    { name: 'diskIoTime', kind: N },
-    { name: 'localDisk', kind: N },
-    { name: 'maxCpu', kind: N },
-    { name: 'maxDiskIo', kind: N },
-    { name: 'cpi', kind: N },
-    { name: 'mai', kind: N },
-    { name: 'samplePortion', kind: N },
-    { name: 'aggregationType', kind: N },
-    { name: 'sampledCpu', kind: N },
+    { name: 'start', kind: N, required: true, ...TIME },
+    { name: 'end', kind: N, required: true, ...TIME },
+    { name: 'jobId', kind: N, required: true, ...ID },
+    { name: 'taskIndex', kind: N, required: true, ...INDEX },
+    { name: 'machineId', kind: N, required: true, ...ID },
+    { name: 'cpu', kind: N, ...USAGE },
+    { name: 'canonicalMem', kind: N, ...USAGE },
+    { name: 'mem', kind: N, ...USAGE },
+    { name: 'unmappedPageCache', kind: N, ...USAGE },
+    { name: 'totalPageCache', kind: N, ...USAGE },
+    { name: 'maxMem', kind: N, ...USAGE },
+    { name: 'diskIoTime', kind: N, min: 0 },
+    { name: 'localDisk', kind: N, ...USAGE },
+    { name: 'maxCpu', kind: N, ...USAGE },
+    { name: 'maxDiskIo', kind: N, min: 0 },
+    { name: 'cpi', kind: N, min: 0 },
+    { name: 'mai', kind: N, ...USAGE },
+    { name: 'samplePortion', kind: N, min: 0, max: 1 },
+    { name: 'aggregationType', kind: N, min: 0, max: 1, integer: true },
+    { name: 'sampledCpu', kind: N, ...USAGE },
   ],
+  rowCheck: usageWindowCheck,
 };
 
 /** The task_usage columns a replay needs; the others are skipped unless `allColumns` is asked for. */
@@ -96,18 +128,19 @@ export const USAGE_REPLAY_COLUMNS: readonly string[] = ['start', 'end', 'jobId',
 export const TASK_USAGE_REPLAY_SPEC: CsvSpec = {
   format: 'task_usage',
   fields: TASK_USAGE_SPEC.fields.map((f) => (USAGE_REPLAY_COLUMNS.includes(f.name) ? f : { ...f, kind: S })),
+  rowCheck: usageWindowCheck,
 };
 
 /** `machine_events` columns (the trace's schema.csv: 6 fields). */
 export const MACHINE_EVENTS_SPEC: CsvSpec = {
   format: 'machine_events',
   fields: [
-    { name: 'time', kind: N, required: true },
-    { name: 'machineId', kind: N, required: true },
-    { name: 'eventType', kind: N, required: true },
+    { name: 'time', kind: N, required: true, ...TIME },
+    { name: 'machineId', kind: N, required: true, ...ID },
+    { name: 'eventType', kind: N, required: true, min: 0, max: 2, integer: true },
     { name: 'platform', kind: S },
-    { name: 'cpu', kind: N },
-    { name: 'mem', kind: N },
+    { name: 'cpu', kind: N, ...REQUEST },
+    { name: 'mem', kind: N, ...REQUEST },
   ],
 };
 

@@ -29,6 +29,12 @@ export interface GoogleTraceOptions {
   taskEventParts?: number;
 }
 
+/** `NO_DATA`: `what: N lines skipped; first: …`. */
+export function noData(what: string, problems: Problems): FairfitError {
+  const first = problems.first.length > 0 ? `; first: ${problems.first.slice(0, 3).join(' | ')}` : '';
+  return new FairfitError('NO_DATA', `${what}: ${problems.skipped} line${problems.skipped === 1 ? '' : 's'} skipped${problems.corruptFiles ? ` (${problems.corruptFiles} corrupt file${problems.corruptFiles === 1 ? '' : 's'})` : ''}${first}`, { skipped: problems.skipped });
+}
+
 /**
  * Reads a Google 2011 trace folder (`task_events/` required; `task_usage/`
  * and `machine_events/` when present) into a {@link ReplayInput}. `dir` may
@@ -36,13 +42,14 @@ export interface GoogleTraceOptions {
  *
  * Bad lines are skipped and counted in `summary` (strict: the first one
  * throws `PARSE_ERROR`; a broken gzip throws `CORRUPT_INPUT`); a missing
- * path throws `FILE_NOT_FOUND`.
+ * path throws `FILE_NOT_FOUND`; no valid task event at all throws `NO_DATA`.
  */
 export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}): Promise<ReplayInput & { summary: ReadSummary }> {
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
   const problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
   const te = await scanTaskEvents(isRoot ? join(dir, 'task_events') : dir, { strict: opts.strict, parts: opts.taskEventParts }, problems);
+  if (te.builder.events === 0) throw noData(`no valid task events in ${dir}`, problems);
   const files = [...te.files];
   let rows = te.builder.events;
   const source: Record<string, unknown> = { format: 'google2011', path: dir, taskEvents: te.builder.events };

@@ -7,9 +7,9 @@
  * @module
  */
 import { writeTextFile } from '../../report/file.ts';
-import { finite, renderPage, thinIndices, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
-import { METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_LABELS } from './metrics.ts';
+import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, ZERO_NOTES } from './metrics.ts';
 import { summarizeByPolicy } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
@@ -20,9 +20,9 @@ export type PolicyLine = ChartLine & { policy: PolicyName };
 export interface ReportData extends ComparisonPage {
   policies: PolicyName[];
   summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
-  series: { key: string; label: string; lines: PolicyLine[] }[];
+  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; lines: { policy: PolicyName; y: (number | null)[] }[] }[];
+  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; lines: { policy: PolicyName; y: (number | null)[] }[] }[];
 }
 
 /** How the page names what it compares. */
@@ -50,7 +50,7 @@ function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
 export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
-  const metrics = [...METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]! }))];
+  const metrics = METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}) }));
   const summary = summarizeByPolicy(report).map((s) => ({ policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])) }));
   const sweep = isSweepReport(report) ? sweepCharts(report, policies) : [];
   const series = isSweepReport(report) ? [] : seriesCharts(report);
@@ -76,7 +76,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Usage windows', t.usageWindows);
   add('Usage mode', t.usage);
   const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machines`);
-  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? `swept: ${t.machines.map(machineMode).join('; ')}` : machineMode(t.machines));
+  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? sweptMachines(t.machines as unknown[]) : machineMode(t.machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);
   const p0 = runs[0]?.params;
@@ -102,7 +102,19 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   return out;
 }
 
-/** One over-time chart per series of a replay, each policy a line, thinned to at most MAX_POINTS points. */
+/** A sweep's machine counts in one phrase: `identical machines: 700, 800, 900` (ranges of many values shortened), plus the trace's machines if swept. */
+function sweptMachines(list: unknown[]): string {
+  const counts = list.filter((m): m is number => typeof m === 'number');
+  const parts: string[] = [];
+  if (counts.length > 0) {
+    const shown = counts.length <= 6 ? counts.join(', ') : `${counts.slice(0, 3).join(', ')}, … ${counts.at(-1)}`;
+    parts.push(`${counts.length} sizes of identical machines (${shown})`);
+  }
+  if (list.includes('trace')) parts.push('the machines of machine_events');
+  return `swept: ${parts.join(' and ')}`;
+}
+
+/** One over-time chart per series of a replay, each policy a line, averaged down to at most MAX_POINTS points (bucketMeans). */
 function seriesCharts(report: ReplayReport): ReportData['series'] {
   const runs = report.runs;
   const t = report.trace;
@@ -117,10 +129,10 @@ function seriesCharts(report: ReplayReport): ReportData['series'] {
       const ys = r.series[key];
       if (!time || !ys) continue;
       const t0 = origin ?? time[0] ?? 0;
-      const idx = thinIndices(Math.min(time.length, ys.length));
-      lines.push({ policy: r.policy, x: idx.map((i) => +((time[i]! - t0) / 3600).toFixed(6)), y: idx.map((i) => finite(ys[i])) });
+      const hours = Float64Array.from(time, (v) => (v - t0) / 3600);
+      lines.push({ policy: r.policy, ...bucketMeans(hours, ys, SERIES_POINTS[key]) });
     }
-    if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, lines });
+    if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, axis: SERIES_AXES[key] ?? key, ...(ZERO_NOTES[key] ? { zeroNote: ZERO_NOTES[key] } : {}), lines });
   }
   return series;
 }
@@ -151,7 +163,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
           return n ? sum / n : null;
         }),
       }));
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, lines });
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, lines });
     }
   }
   return sweep;

@@ -33,8 +33,58 @@ export const SERIES_LABELS: Record<string, string> = {
   migrations: 'Migrations per cycle',
   running: 'Running tasks',
   pending: 'Pending tasks',
-  firstShare: 'Share of migrations to the least-loaded node',
-  secondShare: 'Share of migrations to the second least-loaded node',
+  firstShare: 'Share of migrations to the least-loaded node (mean per interval)',
+  secondShare: 'Share of migrations to the second least-loaded node (mean per interval)',
+};
+
+/** Table headers and axis titles in words, with units (short: an axis title has ~40 characters of room). */
+export const METRIC_AXES: Record<string, string> = {
+  meanCpu: 'mean CPU utilisation',
+  gini: 'Gini of CPU (0 = even)',
+  overcommit: 'overcommit (CPU, normalised)',
+  delay: 'mean delay (s)',
+  stretch: 'mean stretch',
+  migratedMemory: 'migrated memory (normalised)',
+  migrations: 'migrations',
+  firstShare: 'share to least-loaded',
+  secondShare: 'share to 2nd least-loaded',
+};
+
+/** Axis titles of the time series, in words with units. */
+export const SERIES_AXES: Record<string, string> = {
+  meanCpu: 'mean CPU utilisation',
+  gini: 'Gini of CPU (0 = even)',
+  overcommit: 'overcommit (CPU, normalised)',
+  migratedMemory: 'memory per cycle (normalised)',
+  migratedMemoryCumulative: 'memory (normalised)',
+  migrations: 'migrations per cycle',
+  running: 'running tasks',
+  pending: 'pending tasks',
+  firstShare: 'share of migrations',
+  secondShare: 'share of migrations',
+};
+
+/**
+ * Points per line of a series chart when fewer than the default read better:
+ * per-cycle counts are spiky and a share alternates between 0 and 1 from one
+ * cycle to the next, so they are averaged over longer intervals.
+ */
+export const SERIES_POINTS: Record<string, number> = {
+  migratedMemory: 120,
+  migrations: 120,
+  firstShare: 36,
+  secondShare: 36,
+};
+
+/** What a chart says instead of drawing an axis when a metric or series is 0 in every run. */
+export const ZERO_NOTES: Record<string, string> = {
+  overcommit: 'No overcommit in this run: no machine used more CPU than its capacity.',
+  migratedMemory: 'No memory migrated in this run.',
+  migratedMemoryCumulative: 'No memory migrated in this run.',
+  migrations: 'No migrations in this run.',
+  pending: 'No task waited in this run.',
+  firstShare: 'No migrations in this run, so no shares.',
+  secondShare: 'No migrations in this run, so no shares.',
 };
 
 /** Fixed colour per policy (Tableau 10), so a policy has the same colour in every report. */

@@ -13,7 +13,7 @@ import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } fro
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
-import type { TraceReadOptions } from './trace.ts';
+import { checkMaxSkipped, type TraceReadOptions } from './trace.ts';
 import { POLICIES, type PolicyName, type ReplayParams, type SweepGrid } from './types.ts';
 
 /** The replay parameters an option object may set (everything but `policy`). */
@@ -112,6 +112,15 @@ export function parsePolicies(value: PolicyName[] | readonly string[] | string |
   return names as PolicyName[];
 }
 
+/** Validates the read options that have a range (`maxSkipped`). */
+function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
+  if (read === undefined) return {};
+  if (read === null || typeof read !== 'object') invalid('read', 'expected an object');
+  checkMaxSkipped(read.maxSkipped);
+  if (read.onRead !== undefined && typeof read.onRead !== 'function') invalid('read.onRead', 'expected a function');
+  return read;
+}
+
 /** Validates the `series` switch. */
 export function checkSeries(series: unknown): boolean {
   if (series === undefined) return true;
@@ -188,7 +197,7 @@ export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOpti
   const first = configs[0]!;
   return {
     trace: options.trace,
-    read: options.read ?? {},
+    read: checkRead(options.read),
     configs,
     needs: { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' },
     workers,
@@ -223,7 +232,7 @@ export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions
   const first = configs[0]!;
   return {
     trace: options.trace,
-    read: options.read ?? {},
+    read: checkRead(options.read),
     configs,
     needs: { usage: first.usage === 'trace', machineEvents: machines.includes('trace') },
     workers,

@@ -12,7 +12,7 @@ import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { syntheticUsage } from '../../io/synthetic-usage.ts';
-import { defaultParams, type ResolvedParams } from './replay-params.ts';
+import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
@@ -346,6 +346,9 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const info: Record<string, number | string> = { usage: p.usage, machinesMode: p.machines === 'trace' ? 'trace' : 'identical' };
   const tick = p.tick;
   const ticks = Math.max(1, Math.ceil((end - start) / tick));
+  if (ticks > MAX_TICKS) {
+    throw new FairfitError('INVALID_OPTION', `tick: the window [${start}, ${end}] µs (${((end - start) / 86400e6).toFixed(1)} days) is ${ticks} ticks of ${tick} µs, more than the bound ${MAX_TICKS}; use a longer tick (or check the trace for a stray late timestamp)`, { field: 'tick' });
+  }
 
   const { machines, machineCap, machineUp, events } = prepareMachines(input, p, start, end, tick, info);
   const cellSize = p.cellSize;

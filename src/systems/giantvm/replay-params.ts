@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { totalmem } from 'node:os';
 import { FairfitError } from '../../errors.ts';
 import { POLICIES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
 
@@ -24,6 +25,17 @@ export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
   usageRatio: 0.18,
   minMove: 0.005,
 });
+
+/** Bytes a replay needs per machine, measured (replay of 4,000 tasks at 100,000 machines: ~3 KB each), rounded up. */
+export const BYTES_PER_MACHINE = 4096;
+/** WebAssembly memory of one replay engine: 32-bit addresses, 4 GiB at most. */
+const WASM_MEMORY = 4 * 1024 ** 3;
+/** Most machines one replay can hold: the smaller of the WebAssembly limit and half the machine's memory, at {@link BYTES_PER_MACHINE}. */
+export function maxMachines(): number {
+  return Math.floor(Math.min(WASM_MEMORY, totalmem() / 2) / BYTES_PER_MACHINE);
+}
+/** Most ticks of a replay window (time and memory grow with them: a 4-byte index per tick, series samples). */
+export const MAX_TICKS = 1e8;
 
 function bad(field: string, message: string, value: unknown): never {
   throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
@@ -52,7 +64,11 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) p[k] = v;
   for (const k of Object.keys(p)) if (!(k in DEFAULT_PARAMS)) bad(k, 'is not a replay parameter', p[k]);
   if (!POLICIES.includes(p.policy as PolicyName)) bad('policy', `must be one of ${POLICIES.join(', ')}`, p.policy);
-  if (p.machines !== 'trace') positiveInt('machines', p.machines);
+  if (p.machines !== 'trace') {
+    positiveInt('machines', p.machines);
+    const most = maxMachines();
+    if ((p.machines as number) > most) bad('machines', `needs about ${BYTES_PER_MACHINE / 1024} KB per machine; at most ${most} machines fit (the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB)`, p.machines);
+  }
   positiveInt('cellSize', p.cellSize);
   positiveInt('interval', p.interval);
   positive('capacity', p.capacity);

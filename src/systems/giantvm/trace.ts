@@ -6,7 +6,10 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
+import type { ReadSummary } from '../../io/csv/problems.ts';
+import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
+import { readSwf } from '../../io/swf.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { invalid } from '../../runner/checks.ts';
 import type { ReplayParams } from './types.ts';
@@ -17,18 +20,75 @@ export interface TraceReadOptions {
   strict?: boolean;
   /** Read at most this many task_events part files (default all). */
   taskEventParts?: number;
+  /**
+   * Refuse the trace (`PARSE_ERROR`, before any run) when more than this
+   * fraction of its lines was skipped, or (below 1) when a file is truncated
+   * or corrupt, since the rows lost with it are not counted. Default: no limit.
+   */
+  maxSkipped?: number;
+  /** Called once the trace is read, with what was read and skipped and the format chosen (before the limit checks). */
+  onRead?: (read: TraceReadReport) => void;
+}
+
+/** What {@link TraceReadOptions.onRead} is told. */
+export interface TraceReadReport {
+  /** The format read: `google2011` or `swf`. */
+  format: string;
+  /** Why that format (detected from the path). */
+  detected: string;
+  summary: ReadSummary;
+  /** Window start and end, µs. */
+  start: number;
+  end: number;
+}
+
+/** Checks `maxSkipped` of the read options. */
+export function checkMaxSkipped(v: unknown): void {
+  if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) invalid('maxSkipped', `must be a number in [0, 1], got ${String(v)}`);
+}
+
+/** Refuses a trace whose damage exceeds `maxSkipped` (see {@link TraceReadOptions.maxSkipped}). */
+function checkDamage(path: string, s: ReadSummary, maxSkipped: number | undefined): void {
+  if (maxSkipped === undefined) return;
+  const lines = s.rows + s.skipped;
+  const ratio = lines > 0 ? s.skipped / lines : 0;
+  const first = s.firstProblems.length > 0 ? `; first: ${s.firstProblems.slice(0, 3).join(' | ')}` : '';
+  if (ratio > maxSkipped) {
+    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${lines} lines skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
+  }
+  if ((s.corruptFiles ?? 0) > 0 && maxSkipped < 1) {
+    throw new FairfitError('CORRUPT_INPUT', `${path}: ${s.corruptFiles} file(s) truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
+  }
 }
 
 /**
- * Resolves `trace` to a replay input. A folder is read with task_usage only
- * when some configuration uses `usage: 'trace'`, and machine_events only when
- * some uses `machines: 'trace'` (full task_usage parts are large; reading
- * what no run uses would only cost time).
+ * Resolves `trace` to a replay input. A path is detected (`detectTraceFormat`):
+ * a Google 2011 folder is read with task_usage only when some configuration
+ * uses `usage: 'trace'`, and machine_events only when some uses
+ * `machines: 'trace'` (full task_usage parts are large; reading what no run
+ * uses would only cost time); an SWF log is read with `readSwf`; an Alibaba
+ * 2018 folder has no tasks and is refused. A trace without valid rows, or
+ * whose rows span no time, throws `NO_DATA`.
  */
 export async function loadTrace(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions = {}): Promise<ReplayInput> {
   if (typeof trace === 'string') {
     if (trace === '') invalid('trace', 'empty path');
-    return readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts });
+    const d = await detectTraceFormat(trace);
+    if (d.format === 'alibaba') invalid('trace', `${trace} is an Alibaba 2018 machine trace (${d.reason}): it has no tasks to replay; give a Google 2011 folder or an SWF log`);
+    let input: ReplayInput & { summary: ReadSummary };
+    if (d.format === 'swf') {
+      if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
+      input = await readSwf(trace, { strict: read.strict });
+      if (input.tasks.count === 0) throw new FairfitError('NO_DATA', `no valid jobs in ${trace}: ${input.summary.skipped} lines skipped${input.summary.firstProblems.length ? `; first: ${input.summary.firstProblems.slice(0, 3).join(' | ')}` : ''}`, { file: trace });
+    } else {
+      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts });
+    }
+    read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
+    checkDamage(trace, input.summary, read.maxSkipped);
+    if (!(input.end > input.start)) {
+      throw new FairfitError('NO_DATA', `${trace}: the ${input.tasks.count} tasks span no time (every event at ${input.start / 1e6} s, the window start); nothing to replay`, { file: trace });
+    }
+    return input;
   }
   if (trace === null || typeof trace !== 'object' || typeof trace.tasks !== 'object' || trace.tasks === null) {
     invalid('trace', 'expected a trace folder path or a ReplayInput ({ tasks, start, end, ... })');

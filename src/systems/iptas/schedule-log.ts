@@ -70,6 +70,8 @@ export interface LogFacts {
   rows: number;
   /** Bad lines skipped by the reader. */
   skippedLines: number;
+  /** The first skipped lines, `file:line: reason` (only when some were skipped). */
+  firstProblems?: string[];
   /** Google: tasks still running at the window end (dropped). */
   droppedRunning?: number;
   /** Google: tasks still waiting at the window end (dropped). */
@@ -146,12 +148,18 @@ function resolve(o: ScheduleLogOptions) {
   return { format, algorithms, minEpsilon, tau, secondsPerGB };
 }
 
+/** `firstProblems` of a read, present only when lines were skipped (valid logs keep their report unchanged). */
+function problemsOf(s: { skipped: number; firstProblems: string[] }): { firstProblems?: string[] } {
+  return s.skipped > 0 ? { firstProblems: s.firstProblems.slice(0, 5) } : {};
+}
+
 /** Reads the log into jobs and the facts of how. */
 async function readJobs(path: string, format: LogFormat, strict: boolean): Promise<{ jobs: TraceJob[]; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
   let detected = 'option';
   let f = format;
   if (f === 'auto') {
     const d = await detectTraceFormat(path);
+    if (d.format === 'alibaba') throw bad('trace', `${path} is an Alibaba 2018 machine trace (${d.reason}): it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
     f = d.format;
     detected = d.reason;
   }
@@ -160,11 +168,11 @@ async function readJobs(path: string, format: LogFormat, strict: boolean): Promi
     const jobs = jobsFromSwf(t);
     let known = 0;
     for (const x of t.tasks.requestedTime) if (x > 0) known++;
-    return { jobs, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, requestedTimeKnown: known } };
+    return { jobs, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), requestedTimeKnown: known } };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
   const g = jobsFromGoogle(t);
-  return { jobs: g.jobs, facts: { path, format: 'google2011', detected, rows: g.tasks, skippedLines: t.summary.skipped, droppedRunning: g.droppedRunning, droppedPending: g.droppedPending } };
+  return { jobs: g.jobs, facts: { path, format: 'google2011', detected, rows: g.tasks, skippedLines: t.summary.skipped, ...problemsOf(t.summary), droppedRunning: g.droppedRunning, droppedPending: g.droppedPending } };
 }
 
 /** A round bin length (s) giving at most ~500 bins over `span` seconds, at least 60 s. */
@@ -241,7 +249,7 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
   const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true);
-  if (facts.rows === 0) throw new FairfitError('PARSE_ERROR', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
+  if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
   let nodeCapacity: number[];
