@@ -41,7 +41,9 @@ export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, s
   if (typeof o.trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
   // The hash covers exactly the files the reader read (not a folder's other tables or unused parts).
   const files = relativeFiles(o.trace, (input.source?.files as string[] | undefined) ?? []);
-  const trace: TraceSpec = { path: o.trace, files, hash: await contentHash(o.trace, files), read: o.read, needs: o.needs };
+  // What the reader is told travels to the workers; the coordinator's own callback (its stderr account of the read) stays here.
+  const { onRead: _local, ...read } = o.read ?? {};
+  const trace: TraceSpec = { path: o.trace, files, hash: await contentHash(o.trace, files), read, needs: o.needs };
   const configs = o.configs;
   const total = configs.length;
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
