@@ -11,6 +11,7 @@
 //
 //   GOFit(course k, host h) = overlap / coinciding over k's slots s:
 //     overlap = #{s : counts[h,s] > 0},  coinciding = Σ counts[h,s]   (1 if 0)
+import { descendingKey, gf, gi, sf, si } from './access';
 import { Crs, CrsAlgorithm, CrsPlan } from './layouts';
 import { radixSortPairs } from './sort';
 
@@ -22,22 +23,6 @@ const STUCK: i32 = 4;
 const EMPTYING: i32 = 8;
 const RECEIVED: i32 = 16;
 
-// @ts-ignore: decorator
-@inline function gi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function gf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-
-/** Sort key: ascending keys = descending values (total order, −0 as +0). */
-// @ts-ignore: decorator
-@inline function descendingKey(x: f64): u64 {
-  const b = reinterpret<u64>(x + 0.0);
-  const asc = (b >> 63) != 0 ? ~b : b | (<u64>1 << 63);
-  return ~asc;
-}
 
 // The call's parameters and columns, read once at entry (one call at a time per instance).
 let H: i32 = 0, K: i32 = 0, ALG: i32 = 0;

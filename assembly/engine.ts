@@ -10,27 +10,12 @@
 // src/systems/iptas/engine-layouts.ts) with the addresses of its columns; the
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
+import { descendingKey, gf, gi, sf, si } from './access';
 import { Engine, EngineScratch, EngineTaskState } from './layouts';
 import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
 
-// @ts-ignore: decorator
-@inline function gi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function gf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
-
-/** Sort key of a priority: ascending keys = descending priorities (−0 read as +0). */
-// @ts-ignore: decorator
-@inline function descendingKey(x: f64): u64 {
-  const b = reinterpret<u64>(x + 0.0);
-  const asc = (b >> 63) != 0 ? ~b : b | (<u64>1 << 63);
-  return ~asc;
-}
 
 // Demands found to fit nowhere in this round. Within a round residuals only
 // shrink (releases happen between rounds; a gang's tentative takes are put

@@ -40,6 +40,7 @@
 //   The state block (tasks' and machines' state columns, cand) is one allocation of
 //   replayStateBytes(n, M) bytes, carved in the order listed.
 //   outputs    : cellAcc CellAcc[C], cellPt CellPoint[C*P], machPt f64[M*P]
+import { gf, gi, sf, si } from './access';
 import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
 
 const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
@@ -65,14 +66,6 @@ let cand: usize = 0, candKey: usize = 0;
 let cellAcc: usize = 0, cellPt: usize = 0, machPt: usize = 0;
 let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 
-// @ts-ignore: decorator
-@inline function gi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function si(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
-// @ts-ignore: decorator
-@inline function gf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
-// @ts-ignore: decorator
-@inline function sf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 // @ts-ignore: decorator
 @inline function addAcc(cell: i32, slot: usize, v: f64): void {
   const p = cellAcc + <usize>cell * CellAcc.SIZE + slot;
