@@ -14,11 +14,11 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../errors.ts';
+import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -88,7 +88,6 @@ interface Cols {
 const F_NOW = ENGINE.offset.now >> 3;
 
 const W_WAITING = ENGINE.offset.waiting >> 2;
-const W_TASKS = ENGINE.offset.tasks >> 2;
 
 /**
  * The IPTAS engine in WebAssembly. Same calls, rules and results as
@@ -377,32 +376,17 @@ export class Engine implements IptasEngine {
   /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
   updateNode(node: number, update: NodeUpdate): void {
     const n = this.node(node);
-    if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
     const D = this.dims;
-    const res = this.cols.res;
-    let capacity: Float64Array | undefined;
-    if (update.capacity !== undefined) {
-      capacity = checkVector(update.capacity, D, 'capacity');
-      for (let d = 0; d < D; d++) {
-        const used = n.capacity[d]! - res[node * D + d]!;
-        if (capacity[d]! < used) throw stateError('capacity', `capacity[${d}] = ${capacity[d]} is below what runs on node ${node} (${used})`);
-      }
+    const res = this.cols.res.subarray(node * D, (node + 1) * D);
+    const u = checkNodeUpdate(update, D, node, { ...n, residual: res });
+    if (u.capacity) {
+      this.live().f64(this.matcherFields().cap + node * D * 8, D).set(u.capacity);
+      res.set(u.residual!);
+      n.capacity = u.capacity;
     }
-    const speed = update.speed === undefined ? n.speed : checkNonNegative(update.speed, 'speed');
-    const vcpus = update.vcpus === undefined ? n.vcpus : checkNonNegative(update.vcpus, 'vcpus');
-    const mem = update.mem === undefined ? n.mem : checkNonNegative(update.mem, 'mem');
-    if (capacity) {
-      const cap = this.live().f64(this.matcherFields().cap + node * D * 8, D);
-      for (let d = 0; d < D; d++) {
-        const used = n.capacity[d]! - res[node * D + d]!;
-        res[node * D + d] = Math.min(capacity[d]! - used, capacity[d]!);
-      }
-      cap.set(capacity);
-      n.capacity = capacity;
-    }
-    n.speed = speed;
-    n.vcpus = vcpus;
-    n.mem = mem;
+    n.speed = u.speed;
+    n.vcpus = u.vcpus;
+    n.mem = u.mem;
     this.reorder();
   }
 

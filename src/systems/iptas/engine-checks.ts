@@ -7,7 +7,7 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../../errors.ts';
-import type { NodeInput, TaskInput } from './reference-engine.ts';
+import type { NodeInput, NodeUpdate, TaskInput } from './reference-engine.ts';
 
 /** An `INVALID_OPTION` naming `field`. */
 export function stateError(field: string, message: string): FairfitError {
@@ -117,4 +117,40 @@ export function checkNode(input: NodeInput, dims: number, index: number, usedBy:
   const vcpus = checkNonNegative(input.vcpus ?? capacity[0]!, 'vcpus');
   const mem = checkNonNegative(input.mem ?? (dims > 1 ? capacity[1]! : capacity[0]!), 'mem');
   return { id, capacity, speed, vcpus, mem };
+}
+
+/** A checked node update: the new capacity (if any) with the residual that goes with it, and the weight inputs. */
+export interface CheckedNodeUpdate {
+  capacity: Float64Array | undefined;
+  residual: Float64Array | undefined;
+  speed: number;
+  vcpus: number;
+  mem: number;
+}
+
+/**
+ * Checks an update of node `node` (capacity and residual as they are): a new
+ * capacity must hold what runs there; the residual keeps what runs there
+ * (`min(new capacity − used, new capacity)`). Fields left out keep their value.
+ */
+export function checkNodeUpdate(
+  update: NodeUpdate, dims: number, node: number,
+  now: { capacity: ArrayLike<number>; residual: ArrayLike<number>; speed: number; vcpus: number; mem: number },
+): CheckedNodeUpdate {
+  if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
+  let capacity: Float64Array | undefined;
+  let residual: Float64Array | undefined;
+  if (update.capacity !== undefined) {
+    capacity = checkVector(update.capacity, dims, 'capacity');
+    residual = new Float64Array(dims);
+    for (let d = 0; d < dims; d++) {
+      const used = now.capacity[d]! - now.residual[d]!;
+      if (capacity[d]! < used) throw stateError('capacity', `capacity[${d}] = ${capacity[d]} is below what runs on node ${node} (${used})`);
+      residual[d] = Math.min(capacity[d]! - used, capacity[d]!);
+    }
+  }
+  const speed = update.speed === undefined ? now.speed : checkNonNegative(update.speed, 'speed');
+  const vcpus = update.vcpus === undefined ? now.vcpus : checkNonNegative(update.vcpus, 'vcpus');
+  const mem = update.mem === undefined ? now.mem : checkNonNegative(update.mem, 'mem');
+  return { capacity, residual, speed, vcpus, mem };
 }

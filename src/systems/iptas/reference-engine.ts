@@ -12,10 +12,10 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../../errors.ts';
+import { FairfitError } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNode, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from './engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -314,28 +314,14 @@ export class ReferenceEngine {
   /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
   updateNode(node: number, update: NodeUpdate): void {
     const n = this.node(node);
-    if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
-    let capacity: Float64Array | undefined;
-    if (update.capacity !== undefined) {
-      capacity = this.vector(update.capacity, 'capacity');
-      for (let d = 0; d < this.params.dims; d++) {
-        const used = n.capacity[d]! - n.residual[d]!;
-        if (capacity[d]! < used) throw stateError('capacity', `capacity[${d}] = ${capacity[d]} is below what runs on node ${node} (${used})`);
-      }
+    const u = checkNodeUpdate(update, this.params.dims, node, n);
+    if (u.capacity) {
+      n.residual = u.residual!;
+      n.capacity = u.capacity;
     }
-    const speed = update.speed === undefined ? n.speed : checkNonNegative(update.speed, 'speed');
-    const vcpus = update.vcpus === undefined ? n.vcpus : checkNonNegative(update.vcpus, 'vcpus');
-    const mem = update.mem === undefined ? n.mem : checkNonNegative(update.mem, 'mem');
-    if (capacity) {
-      for (let d = 0; d < this.params.dims; d++) {
-        const used = n.capacity[d]! - n.residual[d]!;
-        n.residual[d] = Math.min(capacity[d]! - used, capacity[d]!);
-      }
-      n.capacity = capacity;
-    }
-    n.speed = speed;
-    n.vcpus = vcpus;
-    n.mem = mem;
+    n.speed = u.speed;
+    n.vcpus = u.vcpus;
+    n.mem = u.mem;
     this.reorder();
   }
 

@@ -13,7 +13,7 @@
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
-import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedJob, type QueuedVectorJob, type Reservation, type RunningJob, type RunningVectorJob } from './baselines.ts';
+import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import type { IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
