@@ -104,3 +104,19 @@ export function checkFinite(value: unknown, field: string, index?: number): numb
   }
   return value;
 }
+
+/**
+ * A JSON pointer (`/usage/t 1/0`, as JSON Schema validators report places) as
+ * the field path an error names, from `root` (`command.usage["t 1"][0]`);
+ * `more` appends segments (a missing or unknown property).
+ */
+export function fieldPath(root: string, pointer: string, ...more: string[]): string {
+  const segs = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  let out = root;
+  for (const s of [...segs, ...more]) {
+    if (/^(0|[1-9]\d*)$/.test(s)) out += `[${s}]`;
+    else if (/^[A-Za-z_$][\w$]*$/.test(s)) out += `.${s}`;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out;
+}

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, fieldPath } from '../../errors.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -86,16 +86,9 @@ function validator(): ValidateFunction<RebalanceScenario> {
   return compiled;
 }
 
-/** A JSON pointer as a path from `scenario` (`scenario.vms[3].use.cpu`). */
+/** A JSON pointer as a path from `scenario` (see {@link fieldPath}). */
 function pathOf(pointer: string, ...more: string[]): string {
-  const segs = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let out = 'scenario';
-  for (const s of [...segs, ...more]) {
-    if (/^(0|[1-9]\d*)$/.test(s)) out += `[${s}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(s)) out += `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
+  return fieldPath('scenario', pointer, ...more);
 }
 
 function describeError(e: ErrorObject): { field: string; message: string } {

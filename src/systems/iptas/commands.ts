@@ -13,7 +13,7 @@
  * @module
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, type FairfitErrorCode } from '../../errors.ts';
+import { FairfitError, fieldPath, type FairfitErrorCode } from '../../errors.ts';
 import type { IptasEngine } from './engine-api.ts';
 import { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandOf, type IptasCommand, type IptasOp } from './command-schema.ts';
 
@@ -66,16 +66,9 @@ function validator(): ValidateFunction<IptasCommand> {
   return compiled;
 }
 
-/** A JSON pointer (`/usage/t 1/0`) as a path from `command` (`command.usage["t 1"][0]`). */
+/** A JSON pointer as a path from `command` (see {@link fieldPath}). */
 function pathOf(pointer: string, ...more: string[]): string {
-  const segs = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-  let out = 'command';
-  for (const s of [...segs, ...more]) {
-    if (/^(0|[1-9]\d*)$/.test(s)) out += `[${s}]`;
-    else if (/^[A-Za-z_$][\w$]*$/.test(s)) out += `.${s}`;
-    else out += `[${JSON.stringify(s)}]`;
-  }
-  return out;
+  return fieldPath('command', pointer, ...more);
 }
 
 const OP_LIST = IPTAS_OPS.join(', ');
