@@ -145,35 +145,39 @@ export namespace Replay {
   export const startUs: usize = 48; // f64
   export const overcommit: usize = 56; // f64
   export const minMove: usize = 64; // f64
-  export const taskMachine: usize = 72; // usize
-  export const taskSubmitTick: usize = 76; // usize
-  export const taskSubmitUs: usize = 80; // usize
-  export const taskWork: usize = 84; // usize
-  export const taskReq: usize = 88; // usize
-  export const taskPrio: usize = 92; // usize
-  export const taskWinB: usize = 96; // usize
-  export const taskWinE: usize = 100; // usize
-  export const winEnd: usize = 104; // usize
-  export const winCpu: usize = 108; // usize
-  export const winMem: usize = 112; // usize
-  export const winMaxCpu: usize = 116; // usize
-  export const winMai: usize = 120; // usize
-  export const machineCap: usize = 124; // usize
-  export const machineUp: usize = 128; // usize
-  export const eventTick: usize = 132; // usize
-  export const eventMachine: usize = 136; // usize
-  export const eventType: usize = 140; // usize
-  export const eventCap: usize = 144; // usize
-  export const cellAcc: usize = 148; // usize
-  export const cellPt: usize = 152; // usize
-  export const machPt: usize = 156; // usize
-  export const utilSum: usize = 160; // usize
-  export const upTicks: usize = 164; // usize
-  export const state: usize = 168; // usize
-  export const tick: usize = 172; // i32
-  export const nextTask: usize = 176; // i32
-  export const nextEvent: usize = 180; // i32
-  export const SIZE: usize = 184; // bytes
+  export const time0Run: usize = 72; // i32
+  export const requestStays: usize = 76; // i32
+  export const destRequest: usize = 80; // i32
+  export const memDesc: usize = 84; // i32
+  export const taskMachine: usize = 88; // usize
+  export const taskSubmitTick: usize = 92; // usize
+  export const taskSubmitUs: usize = 96; // usize
+  export const taskWork: usize = 100; // usize
+  export const taskReq: usize = 104; // usize
+  export const taskPrio: usize = 108; // usize
+  export const taskWinB: usize = 112; // usize
+  export const taskWinE: usize = 116; // usize
+  export const winEnd: usize = 120; // usize
+  export const winCpu: usize = 124; // usize
+  export const winMem: usize = 128; // usize
+  export const winMaxCpu: usize = 132; // usize
+  export const winMai: usize = 136; // usize
+  export const machineCap: usize = 140; // usize
+  export const machineUp: usize = 144; // usize
+  export const eventTick: usize = 148; // usize
+  export const eventMachine: usize = 152; // usize
+  export const eventType: usize = 156; // usize
+  export const eventCap: usize = 160; // usize
+  export const cellAcc: usize = 164; // usize
+  export const cellPt: usize = 168; // usize
+  export const machPt: usize = 172; // usize
+  export const utilSum: usize = 176; // usize
+  export const upTicks: usize = 180; // usize
+  export const state: usize = 184; // usize
+  export const tick: usize = 188; // i32
+  export const nextTask: usize = 192; // i32
+  export const nextEvent: usize = 196; // i32
+  export const SIZE: usize = 200; // bytes
 }
 
 /** Per-cell accumulators of a replay (f64 each). */
@@ -193,7 +197,11 @@ export namespace CellAcc {
   export const arrived: usize = 96; // f64
   export const started: usize = 104; // f64
   export const requeued: usize = 112; // f64
-  export const SIZE: usize = 120; // bytes
+  export const open: usize = 120; // f64
+  export const openDelay: usize = 128; // f64
+  export const openStretch: usize = 136; // f64
+  export const openNever: usize = 144; // f64
+  export const SIZE: usize = 152; // bytes
 }
 
 /** Per-cell, per-series-point accumulators of a replay (f64 each). */

@@ -51,14 +51,18 @@ const MOVE_SHARE: f64 = 0.8;
 let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
   interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
+// Rules (docs/model.md "Open rules"): time-0 tasks start without admission; a migrated task's
+// request stays booked where it was admitted; migrations also check the destination's requests;
+// the memory-ordered policies sort descending.
+let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false;
 let state: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
-let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sFinV: usize = 0, sRem: usize = 0;
+let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sHome: usize = 0, sFinV: usize = 0, sRem: usize = 0;
 let wEnd: usize = 0, wCpu: usize = 0, wMem: usize = 0, wMaxCpu: usize = 0, wMai: usize = 0;
 let mCap0: usize = 0, mUp0: usize = 0;
 let runHead: usize = 0, runTail: usize = 0, pendHead: usize = 0, pendTail: usize = 0, runCount: usize = 0,
-  pendCount: usize = 0, mUp: usize = 0, mFlags: usize = 0;
+  pendCount: usize = 0, mUp: usize = 0, mFlags: usize = 0, mLedN: usize = 0;
 let mU: usize = 0, mReq: usize = 0, mV: usize = 0, mCap: usize = 0, mNext: usize = 0, mMinFin: usize = 0,
   mPUtil: usize = 0, mPUp: usize = 0, mUtilSum: usize = 0, mUpTicks: usize = 0, mMinPend: usize = 0;
 let eTick: usize = 0, eMachine: usize = 0, eType: usize = 0, eCap: usize = 0;
@@ -87,6 +91,8 @@ function bindReplay(r: usize): void {
   nP = load<i32>(r, Replay.points); nTicks = load<i32>(r, Replay.ticks);
   tickUs = load<f64>(r, Replay.tickUs); startUs = load<f64>(r, Replay.startUs);
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
+  time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
+  destReq = load<i32>(r, Replay.destRequest) != 0; memDesc = load<i32>(r, Replay.memDesc) != 0;
   tMachine = load<usize>(r, Replay.taskMachine); tSubmitTick = load<usize>(r, Replay.taskSubmitTick);
   tSubmitUs = load<usize>(r, Replay.taskSubmitUs); tWork = load<usize>(r, Replay.taskWork);
   tReq = load<usize>(r, Replay.taskReq); tPrio = load<usize>(r, Replay.taskPrio);
@@ -101,13 +107,13 @@ function bindReplay(r: usize): void {
   state = load<usize>(r, Replay.state);
   curTick = load<i32>(r, Replay.tick); nextTask = load<i32>(r, Replay.nextTask); nextEvent = load<i32>(r, Replay.nextEvent);
 
-  // Carve the state block: 6 task columns, 9 + 9 machine columns, candidates.
+  // Carve the state block: 7 task columns, 9 + 9 machine columns, candidates.
   let p = state;
   const n4 = (<usize>nT << 2), n8 = (<usize>nT << 3), m4 = (<usize>nM << 2), m8 = (<usize>nM << 3);
-  sNext = p; p += n4; sPrev = p; p += n4; sState = p; p += n4; sCur = p; p += n4;
+  sNext = p; p += n4; sPrev = p; p += n4; sState = p; p += n4; sCur = p; p += n4; sHome = p; p += n4;
   sFinV = p; p += n8; sRem = p; p += n8;
   runHead = p; p += m4; runTail = p; p += m4; pendHead = p; p += m4; pendTail = p; p += m4;
-  runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4;
+  runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4; mLedN = p; p += m4;
   mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
   mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8; mMinPend = p; p += m8;
   candKey = p; p += n8; cand = p;
@@ -123,12 +129,12 @@ export function replayInit(r: usize): i32 {
   store<i32>(r, 0, Replay.tick); store<i32>(r, 0, Replay.nextTask); store<i32>(r, 0, Replay.nextEvent);
   bindReplay(r);
   for (let i = 0; i < nT; i++) {
-    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i));
+    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
     sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
   }
   for (let m = 0; m < nM; m++) {
     si(runHead, m, -1); si(runTail, m, -1); si(pendHead, m, -1); si(pendTail, m, -1);
-    si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0);
+    si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0); si(mLedN, m, 0);
     sf(mU, m, 0); sf(mReq, m, 0); sf(mV, m, 0); sf(mCap, m, gf(mCap0, m)); sf(mNext, m, Infinity);
     sf(mMinFin, m, Infinity); sf(mMinPend, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
   }
@@ -139,7 +145,7 @@ export function replayInit(r: usize): i32 {
 
 /** Bytes of the scratch state block `replayInit` carves for `n` tasks and `m` machines. */
 export function replayStateBytes(n: i32, m: i32): i32 {
-  return n * (4 * 4 + 8 * 2) + m * (8 * 4 + 9 * 8) + n * (4 + 8) + 64;
+  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + 64;
 }
 
 // ---- lists (doubly linked through next/prev; a task is in one list at a time)
@@ -190,14 +196,58 @@ function refreshU(m: i32, t: f64): void {
 
 function refreshReq(m: i32): void {
   let r = 0.0;
-  let k = gi(runHead, m);
-  while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
+  if (stays) {
+    // The ledger of m: the running tasks of its cell it admitted, in machine then list order.
+    const base = cellOf(m) * cs;
+    let end = base + cs; if (end > nM) end = nM;
+    for (let mm = base; mm < end; mm++) {
+      let k = gi(runHead, mm);
+      while (k >= 0) { if (gi(sHome, k) == m) r += gf(tReq, k) * oc; k = gi(sNext, k); }
+    }
+  } else {
+    let k = gi(runHead, m);
+    while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
+  }
   sf(mReq, m, r);
   si(mFlags, m, gi(mFlags, m) & ~F_REQ);
 }
 
 // @ts-ignore: decorator
 @inline function cellOf(m: i32): i32 { return m / cs; }
+
+// ---- admission ledgers: the machine whose request total holds a running task's request
+// (its home). Under 'follows' the home moves with the task, so a ledger is its running list.
+
+function book(k: i32, m: i32): void { si(sHome, k, m); si(mLedN, m, gi(mLedN, m) + 1); }
+
+/** Takes task k off its home's ledger; returns the home (-1: none). Under 'stays', a home other than `m` is flagged to re-sum and re-admit. */
+function unbook(k: i32, m: i32): i32 {
+  const h = gi(sHome, k);
+  if (h < 0) return h;
+  si(mLedN, h, gi(mLedN, h) - 1); si(sHome, k, -1);
+  if (h != m) setFlag(h, F_REQ | F_ADMIT);
+  return h;
+}
+
+/** Σ request × overcommit of the tasks running on m, in list order (the destination check). */
+function runReqOf(m: i32): f64 {
+  let r = 0.0;
+  let k = gi(runHead, m);
+  while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
+  return r;
+}
+
+/** Starts pending-or-arriving task k on machine m (already off any list). */
+function start(m: i32, k: i32, cell: i32): void {
+  append(runHead, runTail, m, k); si(runCount, m, gi(runCount, m) + 1);
+  book(k, m);
+  const fv = gf(mV, m) + gf(sRem, k);
+  sf(sFinV, k, fv);
+  if (fv < gf(mMinFin, m)) sf(mMinFin, m, fv);
+  si(sState, k, TaskState.running);
+  setFlag(m, F_U);
+  addAcc(cell, CellAcc.started, 1); addAcc(cell, CellAcc.events, 1);
+}
 
 /** The machine a task headed for `m` is queued on: m if up, else the next up machine of its cell, else -1. */
 function targetOf(m: i32): i32 {
@@ -219,28 +269,24 @@ function admit(m: i32): void {
   let req = gf(mReq, m);
   // mMinPend is a lower bound of the pending requests: when even it does not fit,
   // no pending task fits and the scan would admit nothing.
-  if (gi(runCount, m) > 0 && !(req + gf(mMinPend, m) <= cap)) return;
+  if (gi(mLedN, m) > 0 && !(req + gf(mMinPend, m) <= cap)) return;
   const cell = cellOf(m);
   let minPend = Infinity;
+  let admitted = false;
   let k = gi(pendHead, m);
   while (k >= 0) {
     const nx = gi(sNext, k);
     const a = gf(tReq, k) * oc;
-    if (!(req + a <= cap || gi(runCount, m) == 0)) { if (a < minPend) minPend = a; k = nx; continue; }
-    {
-      unlink(pendHead, pendTail, m, k); si(pendCount, m, gi(pendCount, m) - 1);
-      append(runHead, runTail, m, k); si(runCount, m, gi(runCount, m) + 1);
-      req += a; // the running list grew at its tail: still its in-order sum
-      const fv = gf(mV, m) + gf(sRem, k);
-      sf(sFinV, k, fv);
-      if (fv < gf(mMinFin, m)) sf(mMinFin, m, fv);
-      si(sState, k, TaskState.running);
-      setFlag(m, F_U);
-      addAcc(cell, CellAcc.started, 1); addAcc(cell, CellAcc.events, 1);
-    }
+    if (!(req + a <= cap || gi(mLedN, m) == 0)) { if (a < minPend) minPend = a; k = nx; continue; }
+    unlink(pendHead, pendTail, m, k); si(pendCount, m, gi(pendCount, m) - 1);
+    start(m, k, cell);
+    req += a; // 'follows': the running list grew at its tail, so this is still its in-order sum
+    admitted = true;
     k = nx;
   }
   sf(mReq, m, req);
+  // 'stays': the ledger sum runs over the cell's machines, so the new task is not always last in it.
+  if (stays && admitted) setFlag(m, F_REQ);
   sf(mMinPend, m, minPend);
 }
 
@@ -269,6 +315,7 @@ function evacuate(m: i32): void {
     sf(sRem, k, gf(sFinV, k) - v);
     sf(sFinV, k, Infinity);
     si(sState, k, TaskState.pending);
+    unbook(k, m);
     unlink(runHead, runTail, m, k); appendPending(dest, k);
     nr++; moved++;
     k = nx;
@@ -276,7 +323,8 @@ function evacuate(m: i32): void {
   si(runCount, m, 0);
   si(pendCount, dest, gi(pendCount, dest) + nr);
   sf(mU, m, 0); sf(mReq, m, 0); sf(mNext, m, Infinity); sf(mMinFin, m, Infinity);
-  si(mFlags, m, 0);
+  // 'stays': tasks it admitted may still run on cell-mates, so its ledger is re-summed when it returns.
+  si(mFlags, m, stays ? F_REQ : 0);
   setFlag(dest, F_ADMIT);
   addAcc(cell, CellAcc.requeued, <f64>moved);
 }
@@ -302,6 +350,7 @@ function moveTask(k: i32, s: i32, d: i32): void {
   const fv = gf(mV, d) + (gf(sFinV, k) - gf(mV, s));
   sf(sFinV, k, fv);
   append(runHead, runTail, d, k); si(runCount, d, gi(runCount, d) + 1);
+  if (!stays) { unbook(k, s); book(k, d); }
   if (fv < gf(mMinFin, d)) sf(mMinFin, d, fv);
   setFlag(s, F_U | F_REQ | F_ADMIT);
   setFlag(d, F_U | F_REQ);
@@ -330,7 +379,7 @@ function collect(s: i32, t: f64): i32 {
 function sortCand(n: i32): void {
   if (policy != Policy.cpu_request && policy != Policy.cpu_usage && policy != Policy.mem_usage &&
     policy != Policy.cpu_usage_desc && policy != Policy.cache_misses) return;
-  const desc = policy == Policy.cpu_usage_desc;
+  const desc = policy == Policy.cpu_usage_desc || (memDesc && (policy == Policy.mem_usage || policy == Policy.cache_misses));
   for (let i = 0; i < n; i++) {
     const k = gi(cand, i);
     const c = gi(sCur, k);
@@ -356,6 +405,8 @@ function sortCand(n: i32): void {
 @inline function candCpu(i: i32): f64 { return gf(wCpu, gi(sCur, gi(cand, i))); }
 // @ts-ignore: decorator
 @inline function candMem(i: i32): f64 { return gf(wMem, gi(sCur, gi(cand, i))); }
+// @ts-ignore: decorator
+@inline function candReq(i: i32): f64 { return gf(tReq, gi(cand, i)) * oc; }
 
 function rebalanceCell(cell: i32, t: f64, point: i32): void {
   const base = cell * cs;
@@ -371,6 +422,8 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
   if (f < 0) return;
   let lf = gf(mU, f), lg = g >= 0 ? gf(mU, g) : 0.0;
   const capF = gf(mCap, f), capG = g >= 0 ? gf(mCap, g) : 0.0;
+  // Requests running on the destinations (destination check 'request' only).
+  let rf = destReq ? runReqOf(f) : 0.0, rg = destReq && g >= 0 ? runReqOf(g) : 0.0;
   if (policy == Policy.coarse_grained) {
     for (let s = base; s < end; s++) {
       if (s == f || gi(mUp, s) == 0) continue;
@@ -381,9 +434,15 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
       let diff = 0.0;
       for (let i = 0; i < n; i++) diff += candCpu(i);
       if (!(diff > 0.0 && lf + diff <= ls && diff <= MOVE_SHARE * ls && lf + diff <= capF)) continue;
+      let rq = 0.0;
+      if (destReq) {
+        for (let i = 0; i < n; i++) rq += candReq(i);
+        if (!(rf + rq <= capF)) continue;
+      }
       let mem = 0.0;
       for (let i = 0; i < n; i++) { mem += candMem(i); moveTask(gi(cand, i), s, f); }
       lf += diff;
+      rf += rq;
       addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, <f64>n); addAcc(cell, CellAcc.migFirst, <f64>n); addAcc(cell, CellAcc.events, <f64>n);
       addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, <f64>n); addPt(cell, point, CellPoint.migFirst, <f64>n);
     }
@@ -399,20 +458,23 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
     if (n == 0) continue;
     sortCand(n);
     const limit = MOVE_SHARE * ls;
-    let i = 0, a1 = 0.0;
+    let i = 0, a1 = 0.0, r1 = 0.0;
     while (i < n) {
       const c = candCpu(i);
-      if (lf + a1 + c <= ls && lf + a1 + c <= capF && a1 + c <= limit) { a1 += c; i++; } else break;
+      const q = destReq ? candReq(i) : 0.0;
+      if (lf + a1 + c <= ls && lf + a1 + c <= capF && a1 + c <= limit && (!destReq || rf + r1 + q <= capF)) { a1 += c; r1 += q; i++; } else break;
     }
-    let j = i, a2 = 0.0;
+    let j = i, a2 = 0.0, r2 = 0.0;
     while (j < n) {
       const c = candCpu(j);
-      if (lg + a2 + c <= ls && lg + a2 + c <= capG && a1 + a2 + c <= limit) { a2 += c; j++; } else break;
+      const q = destReq ? candReq(j) : 0.0;
+      if (lg + a2 + c <= ls && lg + a2 + c <= capG && a1 + a2 + c <= limit && (!destReq || rg + r2 + q <= capG)) { a2 += c; r2 += q; j++; } else break;
     }
     if (a1 > minMove) {
       let mem = 0.0;
       for (let x = 0; x < i; x++) { mem += candMem(x); moveTask(gi(cand, x), s, f); }
       lf += a1;
+      rf += r1;
       const cnt = <f64>i;
       addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, cnt); addAcc(cell, CellAcc.migFirst, cnt); addAcc(cell, CellAcc.events, cnt);
       addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, cnt); addPt(cell, point, CellPoint.migFirst, cnt);
@@ -421,6 +483,7 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
       let mem = 0.0;
       for (let x = i; x < j; x++) { mem += candMem(x); moveTask(gi(cand, x), s, g); }
       lg += a2;
+      rg += r2;
       const cnt = <f64>(j - i);
       addAcc(cell, CellAcc.migMem, mem); addAcc(cell, CellAcc.migrations, cnt); addAcc(cell, CellAcc.migSecond, cnt); addAcc(cell, CellAcc.events, cnt);
       addPt(cell, point, CellPoint.migMem, mem); addPt(cell, point, CellPoint.migrations, cnt); addPt(cell, point, CellPoint.migSecond, cnt);
@@ -459,6 +522,27 @@ function step(k: i32): void {
   for (let c = 0; c < nC; c++) accountCell(c, startUs + <f64>(k + 1) * tickUs, point);
   // 7. end of a series point
   if ((k + 1) % sampleEvery == 0 || k + 1 == nTicks) endPoint(point);
+  // 8. after the last tick: the tasks still open (for the delay over all tasks)
+  if (k + 1 == nTicks) openTasks(startUs + <f64>nTicks * tickUs);
+}
+
+/** Books one task still open at the end: its delay so far plus its remaining work at full speed. */
+function openTask(c: i32, x: i32, rem: f64, tEnd: f64): void {
+  if (rem == Infinity) { addAcc(c, CellAcc.openNever, 1); return; }
+  const d = tEnd - gf(tSubmitUs, x) + rem;
+  const w = gf(tWork, x);
+  addAcc(c, CellAcc.open, 1); addAcc(c, CellAcc.openDelay, d); addAcc(c, CellAcc.openStretch, d / (w > tickUs ? w : tickUs));
+}
+
+/** The tasks running or pending when the run ends, machine by machine (running, then pending). */
+function openTasks(tEnd: f64): void {
+  for (let m = 0; m < nM; m++) {
+    const c = cellOf(m), v = gf(mV, m);
+    let x = gi(runHead, m);
+    while (x >= 0) { openTask(c, x, gf(sFinV, x) - v, tEnd); x = gi(sNext, x); }
+    x = gi(pendHead, m);
+    while (x >= 0) { openTask(c, x, gf(sRem, x), tEnd); x = gi(sNext, x); }
+  }
 }
 
 /** The SUBMITs of tick k, queued on their drawn machine (or the next up one of its cell). */
@@ -468,12 +552,18 @@ function arrivals(k: i32): void {
     const own = gi(tMachine, i);
     const tgt = targetOf(own);
     const m = tgt >= 0 ? tgt : own;
-    appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
-    si(sState, i, TaskState.pending);
-    setFlag(m, F_ADMIT);
     const cell = cellOf(m);
     addAcc(cell, CellAcc.arrived, 1); addAcc(cell, CellAcc.events, 1);
     nextTask++;
+    if (time0Run && k == 0 && tgt >= 0 && gf(tSubmitUs, i) == startUs) {
+      // Running when the trace began: it starts without the admission check.
+      start(m, i, cell);
+      setFlag(m, F_REQ);
+      continue;
+    }
+    appendPending(m, i); si(pendCount, m, gi(pendCount, m) + 1);
+    si(sState, i, TaskState.pending);
+    setFlag(m, F_ADMIT);
   }
 }
 
@@ -507,6 +597,7 @@ function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
     const fv = gf(sFinV, x);
     if (v >= fv) {
       unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
+      unbook(x, m);
       si(sState, x, TaskState.done);
       const delay = tEnd - gf(tSubmitUs, x);
       const w = gf(tWork, x);

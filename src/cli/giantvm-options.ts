@@ -12,9 +12,9 @@ import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { writeCsv } from '../systems/giantvm/csv-report.ts';
 import { writeHtml } from '../systems/giantvm/html-report.ts';
-import { DEFAULT_PARAMS } from '../systems/giantvm/replay-params.ts';
+import { DEFAULT_PARAMS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
-import { isSweepReport, USAGE_MODES, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
+import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
 import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, writeOutputs, type Session } from './common.ts';
 
@@ -41,6 +41,15 @@ export interface CommonCliOptions {
   usageRatio?: string;
   tick?: string;
   minMove?: string;
+  preset?: string;
+  tasks?: string;
+  time0?: string;
+  arrival?: string;
+  delay?: string;
+  migratedRequest?: string;
+  destinationCheck?: string;
+  memOrder?: string;
+  gini?: string;
   workers: string;
   taskEventParts?: string;
   strict?: boolean;
@@ -69,7 +78,16 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
     .option('--usage-ratio <r>', `'request' usage: CPU = request × r (default ${D.usageRatio})`)
     .option('--tick <us>', `tick length in µs (default ${D.tick})`)
-    .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift (default ${D.minMove})`)
+    .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift, 0 allowed (default ${D.minMove})`)
+    .option('--preset <name>', `a set of regime choices: ${Object.keys(PRESETS).map((k) => `'${k}' (${presetText(k as PresetName)})`).join(', ')}; options given explicitly override it`)
+    .option('--tasks <which>', `tasks that take part: 'all', or 'ended' (only those whose run ends inside the window) (default ${D.tasks})`)
+    .option('--time0 <rule>', `tasks submitted at or before the trace start: 'queue' (admitted like every SUBMIT) or 'running' (start at tick 0 without the admission check) (default ${D.time0})`)
+    .option('--arrival <rule>', `a task submitted inside a tick arrives at that 'tick', or at the next tick 'boundary' (stretch ≥ 1 by construction) (default ${D.arrival})`)
+    .option('--delay <over>', `delay and stretch averaged over 'finished' tasks, or 'all' (open ones: delay so far + remaining work) (default ${D.delay})`)
+    .option('--migrated-request <rule>', `a migrated task's request 'follows' it to the destination's admission ledger, or 'stays' on the source until it ends (default ${D.migratedRequest})`)
+    .option('--destination-check <what>', `a migration checks the destination's 'usage' only, or also its 'request' total against the capacity (default ${D.destinationCheck})`)
+    .option('--mem-order <dir>', `sort direction of mem_usage and cache_misses: 'asc' or 'desc' (default ${D.memOrder})`)
+    .option('--gini <rule>', `Gini of each machine's 'time-mean' utilisation, or the 'series-mean' of the series points' Gini (default ${D.gini})`)
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
     .option('--task-event-parts <n>', 'read at most this many task_events part files')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
@@ -81,12 +99,33 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--quiet', 'no progress bar and no messages on stderr (errors still are)');
 }
 
+/** The choices of a preset, as `key=value` text for the help. */
+function presetText(name: PresetName): string {
+  return Object.entries(PRESETS[name]).map(([k, v]) => `${k}=${String(v)}`).join(', ');
+}
+
+/** The rule options: CLI option name → replay parameter. */
+const RULE_OPTIONS = [
+  ['tasks', 'tasks'], ['time0', 'time0'], ['arrival', 'arrival'], ['delay', 'delay'], ['migratedRequest', 'migratedRequest'],
+  ['destinationCheck', 'destinationCheck'], ['memOrder', 'memOrder'], ['gini', 'gini'],
+] as const;
+
+/** `migratedRequest` → `migrated-request`: the option's name on the command line. */
+function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
 /** Replay parameters set by the shared options. */
-export type CommonParams = Partial<Pick<ReplayParams, 'cellSize' | 'interval' | 'capacity' | 'usage' | 'usageRatio' | 'tick' | 'minMove'>>;
+export type CommonParams = Partial<Pick<ReplayParams, 'cellSize' | 'interval' | 'capacity' | 'usage' | 'usageRatio' | 'tick' | 'minMove' | keyof typeof RULE_CHOICES>>;
 
 /** The replay parameters shared by both commands, parsed from their text form (ranges are checked by the API). */
 export function commonParams(o: CommonCliOptions): CommonParams {
   const out: CommonParams = {};
+  // The preset first: every option given explicitly overrides it.
+  if (o.preset !== undefined) {
+    if (!Object.hasOwn(PRESETS, o.preset)) invalid('preset', `'${o.preset}' is not one of ${Object.keys(PRESETS).join(', ')}`);
+    Object.assign(out, PRESETS[o.preset as PresetName]);
+  }
   if (o.usageRatio !== undefined) out.usageRatio = parseNumber(o.usageRatio, 'usage-ratio');
   if (o.tick !== undefined) out.tick = parseNumber(o.tick, 'tick');
   if (o.minMove !== undefined) out.minMove = parseNumber(o.minMove, 'min-move');
@@ -96,6 +135,13 @@ export function commonParams(o: CommonCliOptions): CommonParams {
   if (o.usage !== undefined) {
     if (!(USAGE_MODES as readonly string[]).includes(o.usage)) invalid('usage', `'${o.usage}' is not one of ${USAGE_MODES.join(', ')}`);
     out.usage = o.usage as UsageMode;
+  }
+  for (const [opt, key] of RULE_OPTIONS) {
+    const v = o[opt];
+    if (v === undefined) continue;
+    const choices = RULE_CHOICES[key] as readonly string[];
+    if (!choices.includes(v)) invalid(flagName(opt), `'${v}' is not one of ${choices.join(', ')}`);
+    (out as Record<string, unknown>)[key] = v;
   }
   return out;
 }

@@ -1,6 +1,15 @@
 // Small random traces for the replay tests, built from a seed with fairfit's PRNG.
 import type { MachineEventTable, ReplayInput, TaskTable, UsageTable } from '../../src/model/tasks.ts';
 import { Rng } from '../../src/rng.ts';
+import { mergeRuns, prepareReplay, simulateCells } from '../../src/systems/giantvm/replay.ts';
+import type { ReplayParams, RunResult } from '../../src/systems/giantvm/types.ts';
+
+/** Runs a prepared replay after pinning task j (in input order) to machine `on[j]` (tasks left out of the replay are skipped). */
+export function pinned(input: ReplayInput, params: Partial<ReplayParams>, on: number[]): RunResult {
+  const prep = prepareReplay(input, params);
+  for (let j = 0; j < prep.tasks.id.length; j++) prep.tasks.machine[j] = on[prep.tasks.id[j]!]!;
+  return mergeRuns(prep, [simulateCells(prep)]);
+}
 
 export interface TraceShape {
   tasks: number;
@@ -15,6 +24,8 @@ export interface TraceShape {
   traceMachines?: number;
   /** Max CPU request. */
   maxRequest?: number;
+  /** Give tasks a random last trace event (0–8), as the Google reader does. */
+  lastEvents?: boolean;
 }
 
 /** A random trace: tasks, optional usage windows and machine events; time 0 = start. */
@@ -37,6 +48,11 @@ export function randomTrace(seed: number, s: TraceShape): ReplayInput {
     tasks.priority[i] = r.below(4);
   }
   const input: ReplayInput = { tasks, start: 0, end };
+  if (s.lastEvents) {
+    // Its own stream, so traces without last events stay what they were.
+    const re = new Rng(seed ^ 0x5bd1e995);
+    tasks.lastEvent = Int32Array.from({ length: n }, () => re.below(9));
+  }
   if (s.windows) {
     const win = (s.windowSeconds ?? 300) * 1e6;
     const rows: number[][] = [];

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { simulate } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';
-import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
+import { ARRIVAL_RULES, DELAY_RULES, DESTINATION_CHECKS, GINI_RULES, MEM_ORDERS, MIGRATED_REQUEST_RULES, POLICIES, TASK_SELECTIONS, TIME0_RULES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
 
 const scenario = fc.record({
@@ -23,11 +23,26 @@ const scenario = fc.record({
   tick: fc.constantFrom(1e6, 2.5e6),
 });
 
-function check(s: fc.infer<typeof scenario>, policy: (typeof POLICIES)[number]): void {
-  const input = randomTrace(s.seed, s);
+/** Every regime choice and open rule (docs/model.md), drawn independently. */
+const rules = fc.record({
+  tasks: fc.constantFrom(...TASK_SELECTIONS),
+  time0: fc.constantFrom(...TIME0_RULES),
+  arrival: fc.constantFrom(...ARRIVAL_RULES),
+  delay: fc.constantFrom(...DELAY_RULES),
+  migratedRequest: fc.constantFrom(...MIGRATED_REQUEST_RULES),
+  destinationCheck: fc.constantFrom(...DESTINATION_CHECKS),
+  memOrder: fc.constantFrom(...MEM_ORDERS),
+  gini: fc.constantFrom(...GINI_RULES),
+  minMove: fc.constantFrom(0, 0.005, 0.03),
+  lastEvents: fc.boolean(),
+});
+
+function check(s: fc.infer<typeof scenario>, policy: (typeof POLICIES)[number], r?: fc.infer<typeof rules>): void {
+  const input = randomTrace(s.seed, { ...s, lastEvents: r?.lastEvents });
+  const { lastEvents: _, ...chosen } = r ?? { lastEvents: false };
   const params: Partial<ReplayParams> = {
     policy, machines: s.traceMachines ? 'trace' : s.machines, cellSize: s.cellSize, interval: s.interval,
-    overcommit: s.overcommit, capacity: s.capacity, usage: s.usage, seed: s.seed, tick: s.tick,
+    overcommit: s.overcommit, capacity: s.capacity, usage: s.usage, seed: s.seed, tick: s.tick, ...chosen,
   };
   expect(JSON.stringify(simulate(input, params))).toBe(JSON.stringify(simulateReference(input, params)));
 }
@@ -40,11 +55,19 @@ describe('the WebAssembly replay equals the object-per-task reference', () => {
   }
 });
 
+describe('under every regime choice and open rule, too', () => {
+  for (const policy of POLICIES) {
+    it(`${policy}: identical JSON with random rules (tasks, time 0, arrival, delay, migrated request, destination check, memory order, Gini, minMove)`, () => {
+      fc.assert(fc.property(scenario, rules, (s, r) => check(s, policy, r)), { numRuns: 25 });
+    });
+  }
+});
+
 describe('the debug build (asserts on) agrees too', () => {
   let saved: string | undefined;
   beforeAll(() => { saved = process.env.FAIRFIT_WASM; process.env.FAIRFIT_WASM = 'debug'; });
   afterAll(() => { if (saved === undefined) delete process.env.FAIRFIT_WASM; else process.env.FAIRFIT_WASM = saved; });
   it('on random traces and random policies', () => {
-    fc.assert(fc.property(scenario, fc.constantFrom(...POLICIES), (s, policy) => check(s, policy)), { numRuns: 10 });
+    fc.assert(fc.property(scenario, fc.constantFrom(...POLICIES), rules, (s, policy, r) => check(s, policy, r)), { numRuns: 15 });
   });
 });

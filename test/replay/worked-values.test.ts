@@ -1,17 +1,10 @@
 // Hand-worked replays: admission, slowdown, pending, time-0 placement, the usefulness rules of alg. 4-1 / 4-2.
 import { describe, expect, it } from 'vitest';
-import { mergeRuns, prepareReplay, simulate, simulateCells, type PreparedReplay } from '../../src/systems/giantvm/replay.ts';
+import { simulate } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import type { ReplayParams } from '../../src/systems/giantvm/types.ts';
-import { tasksOf, usageOf } from './helpers.ts';
-
-/** Runs a prepared replay after pinning task j (in input order) to machine `on[j]`. */
-function pinned(input: ReplayInput, params: Partial<ReplayParams>, on: number[]) {
-  const prep: PreparedReplay = prepareReplay(input, params);
-  for (let j = 0; j < prep.tasks.id.length; j++) prep.tasks.machine[j] = on[prep.tasks.id[j]!]!;
-  return mergeRuns(prep, [simulateCells(prep)]);
-}
+import { pinned, tasksOf, usageOf } from './helpers.ts';
 
 describe('one machine, request usage', () => {
   it('a task of 10 s at CPU 0.1 on a 0.5 machine: delay 10 s, stretch 1, mean CPU 0.1 over 20 s', () => {

@@ -123,14 +123,32 @@ function ratio(a: number, b: number): number {
   return b > 0 ? a / b : 0;
 }
 
-function runMetrics(tot: Float64Array, gini: number): RunMetrics {
+/**
+ * The Gini metric under the run's rule: of each machine's time-mean
+ * utilisation, or the mean of the series points' Gini weighted by the ticks
+ * each point covers (the last one may be shorter).
+ */
+function giniMetric(prepared: PreparedReplay, ginis: RunGinis): number {
+  if (prepared.params.gini === 'time-mean') return ginis.overall;
+  let sum = 0;
+  for (let p = 0; p < prepared.points; p++) {
+    const ticks = Math.min((p + 1) * prepared.sampleEvery, prepared.ticks) - p * prepared.sampleEvery;
+    sum += ginis.points[p]! * ticks;
+  }
+  return sum / prepared.ticks;
+}
+
+function runMetrics(prepared: PreparedReplay, tot: Float64Array, gini: number): RunMetrics {
   const migrations = tot[ACC.migrations]!;
+  // 'all': the tasks still open at the end count with their delay so far plus their remaining work.
+  const all = prepared.params.delay === 'all';
+  const n = tot[ACC.finished]! + (all ? tot[ACC.open]! : 0);
   return {
     meanCpu: ratio(tot[ACC.cpu]!, tot[ACC.cap]!),
     gini,
     overcommit: ratio(tot[ACC.over]!, tot[ACC.up]!),
-    delay: ratio(tot[ACC.delay]!, tot[ACC.finished]!) / 1e6,
-    stretch: ratio(tot[ACC.stretch]!, tot[ACC.finished]!),
+    delay: ratio(tot[ACC.delay]! + (all ? tot[ACC.openDelay]! : 0), n) / 1e6,
+    stretch: ratio(tot[ACC.stretch]! + (all ? tot[ACC.openStretch]! : 0), n),
     migratedMemory: tot[ACC.migMem]!,
     migrations,
     firstShare: ratio(tot[ACC.migFirst]!, migrations),
@@ -181,7 +199,7 @@ export function assembleRun(prepared: PreparedReplay, parts: PartialRun[], ginis
   checkParts(prepared, parts);
   const tot = sumCells(parts);
   const pt = sumPoints(parts, prepared.points);
-  const metrics = runMetrics(tot, ginis.overall);
+  const metrics = runMetrics(prepared, tot, giniMetric(prepared, ginis));
   const series = runSeries(prepared, pt, ginis.points);
   const info: Record<string, number | string> = {
     ...prepared.info,
@@ -194,6 +212,10 @@ export function assembleRun(prepared: PreparedReplay, parts: PartialRun[], ginis
     migrationsToSecond: tot[ACC.migSecond]!,
     sampleTicks: prepared.sampleEvery,
   };
+  if (prepared.params.delay === 'all') {
+    info.unfinished = tot[ACC.open]! + tot[ACC.openNever]!;
+    info.unfinishedNeverEnding = tot[ACC.openNever]!;
+  }
   return { policy: prepared.params.policy, params: { ...prepared.params }, metrics, series, info };
 }
 

@@ -14,10 +14,11 @@ import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
 import { checkMaxSkipped, type TraceReadOptions } from './trace.ts';
-import { POLICIES, type PolicyName, type ReplayParams, type SweepGrid } from './types.ts';
+import { POLICIES, PRESETS, type PolicyName, type PresetName, type ReplayParams, type SweepGrid } from './types.ts';
 
 /** The replay parameters an option object may set (everything but `policy`). */
-export const PARAM_KEYS = ['machines', 'cellSize', 'interval', 'capacity', 'overcommit', 'seed', 'usage', 'tick', 'usageRatio', 'minMove'] as const;
+export const PARAM_KEYS = ['machines', 'cellSize', 'interval', 'capacity', 'overcommit', 'seed', 'usage', 'tick', 'usageRatio', 'minMove',
+  'tasks', 'time0', 'arrival', 'delay', 'migratedRequest', 'destinationCheck', 'memOrder', 'gini'] as const;
 
 /** Most seeds a sweep may ask for by count. */
 export const MAX_SEEDS = 1000;
@@ -28,6 +29,8 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
   trace: string | ReplayInput;
   /** `'all'` (default: the eight policies) or a list, run in the given order. */
   policies?: PolicyName[] | 'all';
+  /** A named set of regime choices ({@link PRESETS}); parameters given explicitly override it. */
+  preset?: PresetName;
   /** Worker threads (default 1: this thread). Results are identical for any value. */
   workers?: number;
   /** Abort to stop: the promise then resolves with the finished runs and `interrupted: true`. */
@@ -88,7 +91,7 @@ export interface ResolvedSweepOptions extends ResolvedReplayOptions {
   grid: Omit<SweepGrid, 'configurations' | 'completed'>;
 }
 
-const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', 'queue', ...PARAM_KEYS]);
+const REPLAY_KEYS = new Set<string>(['trace', 'policies', 'preset', 'workers', 'signal', 'onProgress', 'read', 'pool', 'series', 'queue', ...PARAM_KEYS]);
 const SWEEP_KEYS = new Set<string>([...REPLAY_KEYS, 'seeds']);
 
 /**
@@ -146,9 +149,16 @@ export function checkQueue(queue: unknown, trace: unknown, pool: unknown): Resol
   return resolved;
 }
 
-/** The parameter overrides present in `options` (undefined values left out). */
-export function paramOverrides(options: Partial<ReplayParams>): Partial<ReplayParams> {
-  const out: Record<string, unknown> = {};
+/** The parameters of a preset (none when `preset` is undefined). */
+export function presetParams(preset: unknown): Partial<ReplayParams> {
+  if (preset === undefined) return {};
+  if (typeof preset !== 'string' || !Object.hasOwn(PRESETS, preset)) invalid('preset', `must be one of ${Object.keys(PRESETS).join(', ')}, got ${JSON.stringify(preset) ?? String(preset)}`);
+  return { ...PRESETS[preset as PresetName] };
+}
+
+/** The parameter overrides present in `options` (undefined values left out), over the preset's when `options.preset` names one. */
+export function paramOverrides(options: Partial<ReplayParams> & { preset?: unknown }): Partial<ReplayParams> {
+  const out: Record<string, unknown> = { ...presetParams(options.preset) };
   for (const k of PARAM_KEYS) if (options[k] !== undefined) out[k] = options[k];
   return out as Partial<ReplayParams>;
 }

@@ -162,17 +162,36 @@ function floorScaled(u: Float64Array, n: number, out: Int32Array): void {
   for (let i = 0; i < u.length; i++) out[i] = Math.floor(u[i]! * n);
 }
 
-/** Arrival tick of each task into `tickOf` (-1: does not arrive in [start, end)), and the counts. */
-function arrivalTicks(submit: ArrayLike<number>, count: number, start: number, end: number, tick: number, tickOf: Int32Array): { afterEnd: number; noSubmit: number; n: number } {
-  let afterEnd = 0, noSubmit = 0, n = 0;
+/** Is the last trace event a terminal one (EVICT, FAIL, FINISH, KILL, LOST)? */
+function terminal(lastEvent: number): boolean {
+  return lastEvent >= 2 && lastEvent <= 6;
+}
+
+/** Counts of {@link arrivalTicks}: tasks that arrive, and why the others do not. */
+interface ArrivalCounts { afterEnd: number; noSubmit: number; notEnded: number; atEnd: number; n: number }
+
+/**
+ * Arrival tick of each task into `tickOf` (-1: does not arrive in [start, end)), and the counts.
+ * `boundary`: a task arrives at the first tick starting at or after its submit (else the tick
+ * containing it); `endedOnly`: tasks whose run does not end inside the window (no finite run time,
+ * or a non-terminal last event) do not take part.
+ */
+function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number, ticks: number, boundary: boolean, endedOnly: boolean, tickOf: Int32Array): ArrivalCounts {
+  const { submit, duration, count } = tasks;
+  const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
+  let afterEnd = 0, noSubmit = 0, notEnded = 0, atEnd = 0, n = 0;
   for (let i = 0; i < count; i++) {
     const s = submit[i]!;
-    if (Number.isNaN(s)) { noSubmit++; tickOf[i] = -1; continue; }
-    if (s >= end) { afterEnd++; tickOf[i] = -1; continue; }
-    tickOf[i] = s <= start ? 0 : Math.floor((s - start) / tick);
+    tickOf[i] = -1;
+    if (Number.isNaN(s)) { noSubmit++; continue; }
+    if (s >= end) { afterEnd++; continue; }
+    if (endedOnly && (!Number.isFinite(duration[i]!) || (lastEvent !== undefined && !terminal(lastEvent[i]!)))) { notEnded++; continue; }
+    const k = s <= start ? 0 : boundary ? Math.ceil((s - start) / tick) : Math.floor((s - start) / tick);
+    if (k >= ticks) { atEnd++; continue; }
+    tickOf[i] = k;
     n++;
   }
-  return { afterEnd, noSubmit, n };
+  return { afterEnd, noSubmit, notEnded, atEnd, n };
 }
 
 /** Arriving tasks sorted by tick; a counting sort keeps task order within a tick. */
@@ -238,7 +257,7 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
     if (Number.isNaN(work)) work = Infinity;
     // A task whose last trace event is not terminal (EVICT…LOST) was still pending or running
     // when the window ended: its run time is censored, so it never finishes in the replay.
-    if (lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6)) { work = Infinity; censored++; }
+    if (lastEvent && !terminal(lastEvent[i]!)) { work = Infinity; censored++; }
     let req = tasks.cpuRequest[i]!;
     if (Number.isNaN(req)) { req = 0; reqMissing++; }
     let mem = tasks.memRequest[i]!;
@@ -368,8 +387,8 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
   // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
   const tickOf = new Int32Array(tasks.count);
-  const arrivals = arrivalTicks(tasks.submit, tasks.count, start, end, tick, tickOf);
-  const { afterEnd, noSubmit, n } = arrivals;
+  const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
+  const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
   const out: PreparedTasks = {
@@ -383,6 +402,9 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
   info.neverSubmitted = noSubmit;
+  // Only the rules that leave tasks out add their counts: the outputs of the default rules keep their keys.
+  if (p.tasks === 'ended') info.leftOutNotEnded = notEnded;
+  if (p.arrival === 'boundary') info.arrivesAtEnd = atEnd;
   info.censoredUnfinished = censored;
   info.requestMissing = reqMissing;
   info.usageWindows = table ? table.count : 0;

@@ -28,6 +28,8 @@ class Task {
   state: 'unsubmitted' | 'pending' | 'running' | 'done' = 'unsubmitted';
   finishV = Infinity;
   rem: number;
+  /** The machine whose admission ledger holds its request while it runs (-1: none). */
+  home = -1;
   constructor(
     readonly machine: number, readonly submitTick: number, readonly submitUs: number, readonly work: number,
     readonly req: number, readonly priority: number, readonly windows: Window[],
@@ -102,10 +104,14 @@ function readTasks(input: ReplayInput, prep: PreparedReplay): Task[] {
   const rng = new Rng(p.seed);
   const all: Task[] = [];
   const lastEvent = (tasksIn as { lastEvent?: Int32Array }).lastEvent;
+  const ended = (i: number): boolean => Number.isFinite(tasksIn.duration[i]!) && !(lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6));
   for (let i = 0; i < tasksIn.count; i++) {
     const machine = rng.below(M);
     const s = tasksIn.submit[i]!;
     if (Number.isNaN(s) || s >= end) continue;
+    if (p.tasks === 'ended' && !ended(i)) continue;
+    const submitTick = s <= start ? 0 : p.arrival === 'boundary' ? Math.ceil((s - start) / tick) : Math.floor((s - start) / tick);
+    if (submitTick >= prep.ticks) continue;
     const sub = s <= start ? start : s;
     let work = tasksIn.duration[i]!;
     if (Number.isNaN(work)) work = Infinity;
@@ -114,7 +120,6 @@ function readTasks(input: ReplayInput, prep: PreparedReplay): Task[] {
     const mem = Number.isNaN(tasksIn.memRequest[i]!) ? 0 : tasksIn.memRequest[i]!;
     let windows = lists[i]!;
     if (windows.length === 0) windows = [{ end: Infinity, cpu: req * p.usageRatio, mem, maxCpu: req, mai: Number.NaN }];
-    const submitTick = s <= start ? 0 : Math.floor((s - start) / tick);
     all.push(new Task(machine, submitTick, sub, work, req, tasksIn.priority[i]!, windows));
   }
   all.sort((a, b) => a.submitTick - b.submitTick); // stable: task order within a tick
@@ -132,12 +137,16 @@ class ReferenceReplay {
   private readonly machPt: Float64Array;
   private readonly p: ResolvedParams;
   private readonly sorted: boolean;
+  private readonly stays: boolean;
+  private readonly destReq: boolean;
   private next = 0;
   private nextEvent = 0;
 
   constructor(private readonly prep: PreparedReplay, private readonly all: Task[]) {
     this.p = prep.params;
     const policy = this.p.policy;
+    this.stays = this.p.migratedRequest === 'stays';
+    this.destReq = this.p.destinationCheck === 'request';
     this.sorted = policy === 'cpu_request' || policy === 'cpu_usage' || policy === 'mem_usage' || policy === 'cpu_usage_desc' || policy === 'cache_misses';
     for (let m = 0; m < prep.machines; m++) this.machines.push(new Machine(prep.machineCap[m]!, prep.machineUp[m] === 1));
     this.cellAcc = new Float64Array(prep.cells * NA);
@@ -188,6 +197,43 @@ class ReferenceReplay {
     }
     this.account(start + (k + 1) * tick, point);
     if ((k + 1) % sampleEvery === 0 || k + 1 === ticks) this.endPoint(point);
+    if (k + 1 === ticks) this.openTasks(start + ticks * tick);
+  }
+
+  /** Takes a task off its home's ledger; a home other than `m` must re-admit. */
+  private unbook(task: Task, m: number): void {
+    if (task.home >= 0 && task.home !== m) this.machines[task.home]!.changed = true;
+    task.home = -1;
+  }
+
+  /** The admission ledger of m: Σ request × overcommit and count of the running tasks it holds. */
+  private ledger(m: number): { req: number; n: number } {
+    const oc = this.p.overcommit;
+    let req = 0, n = 0;
+    if (!this.stays) {
+      for (const task of this.machines[m]!.running) { req += task.req * oc; n++; }
+      return { req, n };
+    }
+    for (const mm of this.cellMachines(this.cellOf(m))) {
+      for (const task of this.machines[mm]!.running) if (task.home === m) { req += task.req * oc; n++; }
+    }
+    return { req, n };
+  }
+
+  /** 8. After the last tick: each open task's delay so far plus its remaining work at full speed. */
+  private openTasks(tEnd: number): void {
+    const tick = this.prep.tick;
+    for (let m = 0; m < this.prep.machines; m++) {
+      const mc = this.machines[m]!;
+      const c = this.cellOf(m);
+      const one = (task: Task, rem: number): void => {
+        if (rem === Infinity) { this.acc(c, ACC.openNever, 1); return; }
+        const d = tEnd - task.submitUs + rem;
+        this.acc(c, ACC.open, 1); this.acc(c, ACC.openDelay, d); this.acc(c, ACC.openStretch, d / Math.max(task.work, tick));
+      };
+      for (const task of mc.running) one(task, task.finishV - mc.v);
+      for (const task of mc.pending) one(task, task.rem);
+    }
   }
 
   /** 1. Machine events of tick k. */
@@ -205,7 +251,7 @@ class ReferenceReplay {
         const dest = this.targetOf(m);
         const evicted = mc.running;
         mc.running = [];
-        for (const task of evicted) { task.rem = task.finishV - mc.v; task.finishV = Infinity; task.state = 'pending'; }
+        for (const task of evicted) { task.rem = task.finishV - mc.v; task.finishV = Infinity; task.state = 'pending'; this.unbook(task, m); }
         const moved = (dest >= 0 ? mc.pending.length : 0) + evicted.length;
         if (dest >= 0) {
           machines[dest]!.pending.push(...mc.pending, ...evicted);
@@ -230,11 +276,15 @@ class ReferenceReplay {
       const task = all[this.next++]!;
       const tgt = this.targetOf(task.machine);
       const m = tgt >= 0 ? tgt : task.machine;
+      this.acc(this.cellOf(m), ACC.arrived, 1);
+      this.acc(this.cellOf(m), ACC.events, 1);
+      if (this.p.time0 === 'running' && k === 0 && tgt >= 0 && task.submitUs === this.prep.start) {
+        this.startOn(m, task);
+        continue;
+      }
       machines[m]!.pending.push(task);
       machines[m]!.changed = true;
       task.state = 'pending';
-      this.acc(this.cellOf(m), ACC.arrived, 1);
-      this.acc(this.cellOf(m), ACC.events, 1);
     }
   }
 
@@ -245,22 +295,29 @@ class ReferenceReplay {
       const mc = this.machines[m]!;
       if (!mc.up || !mc.changed) continue;
       mc.changed = false;
-      let req = 0;
-      for (const task of mc.running) req += task.req * oc;
+      let { req, n } = this.ledger(m);
       const still: Task[] = [];
       for (const task of mc.pending) {
         const a = task.req * oc;
-        if (req + a <= mc.cap || mc.running.length === 0) {
-          mc.running.push(task);
+        if (req + a <= mc.cap || n === 0) {
+          this.startOn(m, task);
           req += a;
-          task.finishV = mc.v + task.rem;
-          task.state = 'running';
-          this.acc(this.cellOf(m), ACC.started, 1);
-          this.acc(this.cellOf(m), ACC.events, 1);
+          n++;
         } else still.push(task);
       }
       mc.pending = still;
     }
+  }
+
+  /** Starts a task on machine m (its ledger is m's). */
+  private startOn(m: number, task: Task): void {
+    const mc = this.machines[m]!;
+    mc.running.push(task);
+    task.home = m;
+    task.finishV = mc.v + task.rem;
+    task.state = 'running';
+    this.acc(this.cellOf(m), ACC.started, 1);
+    this.acc(this.cellOf(m), ACC.events, 1);
   }
 
   /** Moves a running task from s to d, keeping its remaining work in d's virtual time. */
@@ -268,7 +325,15 @@ class ReferenceReplay {
     s.running.splice(s.running.indexOf(task), 1);
     task.finishV = d.v + (task.finishV - s.v);
     d.running.push(task);
+    if (!this.stays) task.home = this.machines.indexOf(d);
     s.changed = true;
+  }
+
+  /** Σ request × overcommit of the tasks running on a machine, in list order (the destination check). */
+  private runReq(mc: Machine): number {
+    let r = 0;
+    for (const task of mc.running) r += task.req * this.p.overcommit;
+    return r;
   }
 
   /** Books `n` migrations moving `mem` to the first (or second) least-loaded machine. */
@@ -297,6 +362,7 @@ class ReferenceReplay {
   private coarse(c: number, t: number, point: number, up: number[], f: number): void {
     const F = this.machines[f]!;
     let lf = F.usage;
+    let rf = this.destReq ? this.runReq(F) : 0;
     for (const s of up) {
       if (s === f) continue;
       const S = this.machines[s]!;
@@ -306,9 +372,15 @@ class ReferenceReplay {
       let diff = 0;
       for (const task of cand) diff += task.windowAt(t).cpu;
       if (!(diff > 0 && lf + diff <= ls && diff <= 0.8 * ls && lf + diff <= F.cap)) continue;
+      let rq = 0;
+      if (this.destReq) {
+        for (const task of cand) rq += task.req * this.p.overcommit;
+        if (!(rf + rq <= F.cap)) continue;
+      }
       let mem = 0;
       for (const task of cand) { mem += task.windowAt(t).mem; this.move(task, S, F); }
       lf += diff;
+      rf += rq;
       this.bookMoves(c, point, cand.length, mem, false);
     }
   }
@@ -317,6 +389,8 @@ class ReferenceReplay {
   private fine(c: number, t: number, point: number, up: number[], f: number, g: number): void {
     const F = this.machines[f]!, G = this.machines[g]!;
     let lf = F.usage, lg = G.usage;
+    const dr = this.destReq, oc = this.p.overcommit;
+    let rf = dr ? this.runReq(F) : 0, rg = dr ? this.runReq(G) : 0;
     for (const s of up) {
       if (s === f || s === g) continue;
       const S = this.machines[s]!;
@@ -324,33 +398,38 @@ class ReferenceReplay {
       const cand = S.running.filter((task) => this.migratable(task, t));
       if (cand.length === 0) continue;
       if (this.sorted) {
-        const desc = this.p.policy === 'cpu_usage_desc';
+        const policy = this.p.policy;
+        const desc = policy === 'cpu_usage_desc' || (this.p.memOrder === 'desc' && (policy === 'mem_usage' || policy === 'cache_misses'));
         cand.sort((a, b) => {
           const ka = this.keyOf(a, t), kb = this.keyOf(b, t);
           return before(ka, kb, desc) ? -1 : before(kb, ka, desc) ? 1 : 0;
         });
       }
       const limit = 0.8 * ls;
-      let i = 0, a1 = 0;
+      let i = 0, a1 = 0, r1 = 0;
       while (i < cand.length) {
         const x = cand[i]!.windowAt(t).cpu;
-        if (lf + a1 + x <= ls && lf + a1 + x <= F.cap && a1 + x <= limit) { a1 += x; i++; } else break;
+        const q = dr ? cand[i]!.req * oc : 0;
+        if (lf + a1 + x <= ls && lf + a1 + x <= F.cap && a1 + x <= limit && (!dr || rf + r1 + q <= F.cap)) { a1 += x; r1 += q; i++; } else break;
       }
-      let j = i, a2 = 0;
+      let j = i, a2 = 0, r2 = 0;
       while (j < cand.length) {
         const x = cand[j]!.windowAt(t).cpu;
-        if (lg + a2 + x <= ls && lg + a2 + x <= G.cap && a1 + a2 + x <= limit) { a2 += x; j++; } else break;
+        const q = dr ? cand[j]!.req * oc : 0;
+        if (lg + a2 + x <= ls && lg + a2 + x <= G.cap && a1 + a2 + x <= limit && (!dr || rg + r2 + q <= G.cap)) { a2 += x; r2 += q; j++; } else break;
       }
       if (a1 > this.p.minMove) {
         let mem = 0;
         for (const task of cand.slice(0, i)) { mem += task.windowAt(t).mem; this.move(task, S, F); }
         lf += a1;
+        rf += r1;
         this.bookMoves(c, point, i, mem, false);
       }
       if (a2 > this.p.minMove) {
         let mem = 0;
         for (const task of cand.slice(i, j)) { mem += task.windowAt(t).mem; this.move(task, S, G); }
         lg += a2;
+        rg += r2;
         this.bookMoves(c, point, j - i, mem, true);
       }
     }
@@ -374,6 +453,7 @@ class ReferenceReplay {
         for (const task of [...mc.running]) {
           if (mc.v >= task.finishV) {
             mc.running.splice(mc.running.indexOf(task), 1);
+            this.unbook(task, m);
             task.state = 'done';
             const delay = tEnd - task.submitUs;
             this.acc(c, ACC.delay, delay); this.acc(c, ACC.stretch, delay / Math.max(task.work, tick));

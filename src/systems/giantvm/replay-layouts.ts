@@ -29,6 +29,7 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   tasks: 'i32', machines: 'i32', cells: 'i32', events: 'i32', cellSize: 'i32',
   policy: 'i32', interval: 'i32', sampleEvery: 'i32', points: 'i32', ticks: 'i32',
   tickUs: 'f64', startUs: 'f64', overcommit: 'f64', minMove: 'f64',
+  time0Run: 'i32', requestStays: 'i32', destRequest: 'i32', memDesc: 'i32',
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
   taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
   winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr',
@@ -44,6 +45,7 @@ export const CELL_ACC = struct('CellAcc', 'Per-cell accumulators of a replay (f6
   cpu: 'f64', cap: 'f64', over: 'f64', up: 'f64', delay: 'f64', stretch: 'f64', finished: 'f64',
   migMem: 'f64', migrations: 'f64', migFirst: 'f64', migSecond: 'f64', events: 'f64',
   arrived: 'f64', started: 'f64', requeued: 'f64',
+  open: 'f64', openDelay: 'f64', openStretch: 'f64', openNever: 'f64',
 });
 
 /** Accumulators of one cell over one series point (f64 each). */

@@ -6,7 +6,7 @@
  */
 import { totalmem } from 'node:os';
 import { FairfitError } from '../../errors.ts';
-import { POLICIES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
+import { ARRIVAL_RULES, DELAY_RULES, DESTINATION_CHECKS, GINI_RULES, MEM_ORDERS, MIGRATED_REQUEST_RULES, POLICIES, TASK_SELECTIONS, TIME0_RULES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
 
 /** {@link ReplayParams} with every optional field filled in. */
 export type ResolvedParams = Required<ReplayParams>;
@@ -24,7 +24,21 @@ export const DEFAULT_PARAMS: Readonly<ResolvedParams> = Object.freeze({
   tick: 1e6,
   usageRatio: 0.18,
   minMove: 0.005,
+  tasks: 'all',
+  time0: 'queue',
+  arrival: 'tick',
+  delay: 'finished',
+  migratedRequest: 'follows',
+  destinationCheck: 'usage',
+  memOrder: 'asc',
+  gini: 'time-mean',
 });
+
+/** The choice lists of the string-valued rules, for validation and help texts. */
+export const RULE_CHOICES = {
+  tasks: TASK_SELECTIONS, time0: TIME0_RULES, arrival: ARRIVAL_RULES, delay: DELAY_RULES,
+  migratedRequest: MIGRATED_REQUEST_RULES, destinationCheck: DESTINATION_CHECKS, memOrder: MEM_ORDERS, gini: GINI_RULES,
+} as const;
 
 /** Bytes a replay needs per machine, measured (replay of 4,000 tasks at 100,000 machines: ~3 KB each), rounded up. */
 export const BYTES_PER_MACHINE = 4096;
@@ -78,5 +92,8 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   positive('tick', p.tick);
   positive('usageRatio', p.usageRatio, true);
   positive('minMove', p.minMove, true);
+  for (const [k, choices] of Object.entries(RULE_CHOICES)) {
+    if (!(choices as readonly unknown[]).includes(p[k])) bad(k, `must be one of ${choices.join(', ')}`, p[k]);
+  }
   return p as unknown as ResolvedParams;
 }

@@ -158,6 +158,8 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
     points: P, ticks: prepared.ticks,
     tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
+    time0Run: prepared.params.time0 === 'running' ? 1 : 0, requestStays: prepared.params.migratedRequest === 'stays' ? 1 : 0,
+    destRequest: prepared.params.destinationCheck === 'request' ? 1 : 0, memDesc: prepared.params.memOrder === 'desc' ? 1 : 0,
     taskMachine: iMachine, taskSubmitTick: iTick, taskSubmitUs: fSub, taskWork: fWork, taskReq: fReq,
     taskPrio: iPrio, taskWinB: iWinB, taskWinE: iWinE,
     winEnd: wE, winCpu: wC, winMem: wM, winMaxCpu: wX, winMai: wA,

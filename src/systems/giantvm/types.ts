@@ -50,9 +50,71 @@ export interface ReplayParams {
   tick?: number;
   /** `usage: 'request'` (and its fall-back): CPU = cpuRequest × usageRatio. Default 0.18. */
   usageRatio?: number;
-  /** Fine-grained usefulness: a move to one node happens only if its moved CPU exceeds this. Default 0.005. */
+  /** Fine-grained usefulness: a move to one node happens only if its moved CPU exceeds this (0 allowed). Default 0.005. */
   minMove?: number;
+  /** Which trace tasks take part: every task (`'all'`, default) or only those whose run ends inside the window (`'ended'`). */
+  tasks?: TaskSelection;
+  /** Tasks submitted at or before the trace start: `'queue'` (default) through admission like every SUBMIT, or `'running'` (started at tick 0 without the admission check). */
+  time0?: Time0Rule;
+  /** Arrival of a task submitted inside a tick: `'tick'` (default) that tick, or `'boundary'` the first tick starting at or after its submit (stretch ≥ 1 by construction). */
+  arrival?: ArrivalRule;
+  /** Tasks the delay and stretch average over: `'finished'` (default) or `'all'` (unfinished ones counted to the window end plus their remaining work). */
+  delay?: DelayRule;
+  /** Whose admission ledger holds a migrated task's request: `'follows'` the task (default) or `'stays'` on the machine that admitted it until it ends. */
+  migratedRequest?: MigratedRequestRule;
+  /** What a migration checks at the destination: `'usage'` only (default, as the thesis) or also its `'request'` total against the capacity. */
+  destinationCheck?: DestinationCheck;
+  /** Sort direction of the memory-ordered policies (`mem_usage`, `cache_misses`): `'asc'` (default) or `'desc'`. */
+  memOrder?: MemOrder;
+  /** The Gini metric: of each machine's `'time-mean'` utilisation (default), or the `'series-mean'` of each series point's Gini. */
+  gini?: GiniRule;
 }
+
+/** `ReplayParams.tasks` values. */
+export const TASK_SELECTIONS = ['all', 'ended'] as const;
+/** Which trace tasks take part. */
+export type TaskSelection = (typeof TASK_SELECTIONS)[number];
+/** `ReplayParams.time0` values. */
+export const TIME0_RULES = ['queue', 'running'] as const;
+/** How tasks submitted at or before the trace start begin. */
+export type Time0Rule = (typeof TIME0_RULES)[number];
+/** `ReplayParams.arrival` values. */
+export const ARRIVAL_RULES = ['tick', 'boundary'] as const;
+/** The tick a task submitted inside a tick arrives at. */
+export type ArrivalRule = (typeof ARRIVAL_RULES)[number];
+/** `ReplayParams.delay` values. */
+export const DELAY_RULES = ['finished', 'all'] as const;
+/** Tasks the delay and stretch average over. */
+export type DelayRule = (typeof DELAY_RULES)[number];
+/** `ReplayParams.migratedRequest` values. */
+export const MIGRATED_REQUEST_RULES = ['follows', 'stays'] as const;
+/** Whose admission ledger holds a migrated task's request. */
+export type MigratedRequestRule = (typeof MIGRATED_REQUEST_RULES)[number];
+/** `ReplayParams.destinationCheck` values. */
+export const DESTINATION_CHECKS = ['usage', 'request'] as const;
+/** What a migration checks at the destination. */
+export type DestinationCheck = (typeof DESTINATION_CHECKS)[number];
+/** `ReplayParams.memOrder` values. */
+export const MEM_ORDERS = ['asc', 'desc'] as const;
+/** Sort direction of the memory-ordered policies. */
+export type MemOrder = (typeof MEM_ORDERS)[number];
+/** `ReplayParams.gini` values. */
+export const GINI_RULES = ['time-mean', 'series-mean'] as const;
+/** How the Gini metric is taken. */
+export type GiniRule = (typeof GINI_RULES)[number];
+
+/**
+ * Named sets of regime choices. `thesis`: the GiantVM thesis's regime
+ * (docs/model.md, "The thesis's regime"): tasks whose run ends inside the
+ * window, time-0 tasks queued like every SUBMIT, arrivals at tick boundaries,
+ * the delay averaged over all tasks. The open rules keep their defaults.
+ */
+export const PRESETS = {
+  thesis: { tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'all' },
+} as const satisfies Record<string, Partial<ReplayParams>>;
+
+/** A preset name. */
+export type PresetName = keyof typeof PRESETS;
 
 /** Scalar results of one run. */
 export interface RunMetrics {
