@@ -5,7 +5,8 @@
  *
  * The replay parameter `overcommit` (admission ratio) and the metric
  * `overcommit` (mean usage above capacity) share a name in the JSON, where they
- * live in different objects; here the parameter column is `overcommitRatio`.
+ * live in different objects; here the parameter column is `overcommitRatio`
+ * (and likewise `delayOver` and `giniRule` for the rules named like metrics).
  *
  * @module
  */
@@ -26,6 +27,14 @@ const PARAM_COLUMNS = [
   ['tick', 'tick'],
   ['usageRatio', 'usageRatio'],
   ['minMove', 'minMove'],
+  ['tasks', 'tasks'],
+  ['time0', 'time0'],
+  ['arrival', 'arrival'],
+  ['delayOver', 'delay'],
+  ['migratedRequest', 'migratedRequest'],
+  ['destinationCheck', 'destinationCheck'],
+  ['memOrder', 'memOrder'],
+  ['giniRule', 'gini'],
 ] as const;
 
 /** Extra numeric metrics some runs carry (e.g. `firstShare`), in first-seen order. */

@@ -80,5 +80,16 @@ export function describeModes(report: ReplayReport): string {
   parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machines`);
   if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
   else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
-  return parts.join(' · ') + '\n';
+  const rules = describeRules(report);
+  return parts.join(' · ') + '\n' + (rules ? `rules: ${rules}\n` : '');
 }
+
+/** The regime choices and open rules of the runs (docs/model.md), as `key value` pairs, or '' without runs. */
+export function describeRules(report: ReplayReport): string {
+  const p = report.runs[0]?.params;
+  if (!p) return '';
+  return RULE_KEYS.map((k) => `${k} ${String(p[k])}`).join(', ');
+}
+
+/** The parameters every output states besides the model's sizes: regime choices, then open rules. */
+export const RULE_KEYS = ['tasks', 'time0', 'arrival', 'delay', 'migratedRequest', 'destinationCheck', 'minMove', 'memOrder', 'gini'] as const;
