@@ -50,7 +50,9 @@ export type { TraceReadOptions, TraceReadReport } from './systems/giantvm/trace.
 export { ReplayPool, type ReplayPoolOptions } from './systems/giantvm/replay-pool.ts';
 export type { QueueOptions } from './queue/queue-options.ts';
 export {
-  POLICIES, USAGE_MODES, isSweepReport,
+  POLICIES, USAGE_MODES, PRESETS, isSweepReport,
+  TASK_SELECTIONS, TIME0_RULES, ARRIVAL_RULES, DELAY_RULES, MIGRATED_REQUEST_RULES, DESTINATION_CHECKS, MEM_ORDERS, GINI_RULES,
+  type TaskSelection, type Time0Rule, type ArrivalRule, type DelayRule, type MigratedRequestRule, type DestinationCheck, type MemOrder, type GiniRule, type PresetName,
   type PolicyName, type UsageMode, type ReplayParams, type RunMetrics, type RunResult, type ReplayReport, type SweepReport, type SweepGrid,
 } from './systems/giantvm/types.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/giantvm/replay-params.ts';

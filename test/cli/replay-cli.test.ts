@@ -33,8 +33,9 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     const lines = r.stdout.trimEnd().split('\n');
     // First the modes that produced the runs, then the table.
     expect(lines[0]).toBe(`trace ${trace} (google2011): 1500 tasks · usage trace (${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.tasksWithWindows} tasks with usage windows, ${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.usageFallbackToRequest} fell back to request) · 100 identical machines · seed 2`);
-    expect(lines[1]).toBe('');
-    lines.splice(0, 2);
+    expect(lines[1]).toBe('rules: tasks all, time0 queue, arrival tick, delay finished, migratedRequest follows, destinationCheck usage, minMove 0.005, memOrder asc, gini time-mean');
+    expect(lines[2]).toBe('');
+    lines.splice(0, 3);
     expect(lines[0]).toMatch(/^policy\s+meanCpu\s+gini\s+overcommit\s+delay\s+stretch\s+migratedMemory\s+migrations$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
     const json = readFileSync(`${out}.json`, 'utf8');
@@ -51,6 +52,25 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
       expect(row.usage).toBe('trace');
     });
     expect(readFileSync(`${out}.html`, 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
+
+  it('--preset thesis and the rule options reach every output; explicit options override the preset; a bad choice is a usage error', () => {
+    const out = join(dir, 'rules');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'mem_usage', '--machines', '60', '--preset', 'thesis', '--delay', 'finished', '--migrated-request', 'stays',
+      '--destination-check', 'request', '--mem-order', 'desc', '--gini', 'series-mean', '--min-move', '0', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const chosen = { tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'finished', migratedRequest: 'stays', destinationCheck: 'request', minMove: 0, memOrder: 'desc', gini: 'series-mean' };
+    expect(r.stdout.split('\n')[1]).toBe(`rules: ${Object.entries(chosen).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    expect(JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].params).toMatchObject(chosen);
+    const row = (parse(readFileSync(`${out}.csv`, 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
+    expect({ tasks: row.tasks, time0: row.time0, arrival: row.arrival, delay: row.delayOver, migratedRequest: row.migratedRequest, destinationCheck: row.destinationCheck, minMove: Number(row.minMove), memOrder: row.memOrder, gini: row.giniRule }).toEqual(chosen);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain('migratedRequest stays, destinationCheck request');
+    for (const [flag, value] of [['--gini', 'median'], ['--tasks', 'some'], ['--preset', 'paper'], ['--migrated-request', 'moves']]) {
+      const bad = fairfit('replay', '--trace', trace, '--machines', '60', flag!, value!, '--quiet');
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`${flag!.slice(2)}: '${value}' is not one of`);
+    }
   });
 
   it('is byte-identical with --workers 2, and when a single policy is split by cells over 3 workers', () => {
@@ -85,7 +105,7 @@ describe('fairfit sweep', () => {
     const keys = report.runs.map((r: { policy: string; params: { machines: number; overcommit: number; seed: number } }) => `${r.params.machines}/${r.params.overcommit}/${r.params.seed}/${r.policy}`);
     expect(keys.slice(0, 5)).toEqual(['60/0.5/1/no_migration', '60/0.5/1/fine_grained', '60/0.5/2/no_migration', '60/0.5/2/fine_grained', '60/0.8/1/no_migration']);
     expect(keys.at(-1)).toBe('100/1.4/2/fine_grained');
-    expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\n\npolicy\s+runs\s+meanCpu/);
+    expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\nrules: tasks all, .*, gini time-mean\n\npolicy\s+runs\s+meanCpu/);
     expect(r1.stdout).toContain('mean over the policy');
   });
 });
@@ -141,7 +161,7 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(report.runs[0].series).toEqual({});
     expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
-    expect(stdout).toMatch(/^trace .*\n\npolicy/);
+    expect(stdout).toMatch(/^trace .*\nrules: .*\n\npolicy/);
   });
 });
 
