@@ -53,8 +53,11 @@ export interface ComparisonPage {
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[] }[];
   /** A details table: one row per key, one column per run (no keys: no such section). */
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
-  /** Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table). */
-  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; lines: { policy: string; y: (number | null)[] }[] }[];
+  /**
+   * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
+   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point; `spread` says over what.
+   */
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** Words of the page that name what a system compares. */
@@ -176,8 +179,31 @@ const pageScript = (text: PageText): string => String.raw`
   function zeroText(item) {
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
+  // ±1 sd whiskers for line datasets that carry an 'sd' array (Chart.js has no error bars of its own).
+  var whiskers = {
+    id: 'whiskers',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx, y = chart.scales.y;
+      chart.data.datasets.forEach(function (ds, i) {
+        if (!ds.sd || !chart.isDatasetVisible(i)) return;
+        chart.getDatasetMeta(i).data.forEach(function (pt, j) {
+          var m = ds.data[j], d = ds.sd[j];
+          if (m === null || d === null || d === undefined || !(d > 0)) return;
+          ctx.save();
+          ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1;
+          ctx.beginPath();
+          ctx.moveTo(pt.x, y.getPixelForValue(m - d)); ctx.lineTo(pt.x, y.getPixelForValue(m + d));
+          ctx.moveTo(pt.x - 3, y.getPixelForValue(m - d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m - d));
+          ctx.moveTo(pt.x - 3, y.getPixelForValue(m + d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m + d));
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
   function draw(canvas, config) {
     config.options = config.options || {};
+    config.plugins = [whiskers];
     config.options.responsive = true;
     config.options.maintainAspectRatio = false;
     new Chart(canvas, config);
@@ -264,11 +290,11 @@ const pageScript = (text: PageText): string => String.raw`
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
   data.sweep.forEach(function (s) {
-    draw(card(sw, s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values)'), {
+    draw(card(sw, s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')'), {
       type: 'line',
       data: { labels: s.values.map(String), datasets: s.lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
-          data: l.y, pointRadius: 3, borderWidth: 1.5 };
+          data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
         scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: fmt } }) } }

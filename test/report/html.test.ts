@@ -54,6 +54,18 @@ describe('the report data behind the charts', () => {
     expect(fine.y[1]).toBeCloseTo((runs[0]!.metrics.meanCpu + runs[1]!.metrics.meanCpu) / 2, 12);
     expect(d.series).toEqual([]);
   });
+  it('with several seeds: each point is the mean over seeds of the per-seed means, with the sd over seeds as a whisker', async () => {
+    const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained'], usage: 'synthetic' });
+    const c = reportData(seeded).sweep.find((s) => s.metric === 'meanCpu' && s.param === 'machines')!;
+    expect(c.spread).toBe('3 seeds');
+    const per = [1, 2, 3].map((seed) => seeded.runs.find((r) => r.params.seed === seed && r.params.machines === 32)!.metrics.meanCpu);
+    const mean = (per[0]! + per[1]! + per[2]!) / 3;
+    const sd = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+    expect(c.lines[0]!.y[0]).toBeCloseTo(mean, 14);
+    expect(c.lines[0]!.sd![0]).toBeCloseTo(sd, 14);
+    expect(sd).toBeGreaterThan(0);
+    expect(reportData(sweepReport).sweep[0]!.spread).toBeUndefined();
+  });
   it('is one self-contained file: no external script, style or image, data not able to close its script tag', () => {
     const evil: ReplayReport = { ...replayReport, trace: { ...replayReport.trace, path: '</script><script>alert(1)</script>' } };
     const html = renderHtml(evil);

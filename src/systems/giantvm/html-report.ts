@@ -22,7 +22,7 @@ export interface ReportData extends ComparisonPage {
   summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; lines: { policy: PolicyName; y: (number | null)[] }[] }[];
+  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** How the page names what it compares. */
@@ -138,9 +138,39 @@ function seriesCharts(report: ReplayReport): ReportData['series'] {
   return series;
 }
 
-/** For a sweep: each metric against machines and against overcommit, each policy a line (mean over the other parameters). */
+/**
+ * Mean and, over several seeds, the sample standard deviation across seeds of
+ * `metric` for one policy at one swept value: each seed's value is first
+ * averaged over the other swept values (non-finite values left out).
+ */
+function seedStats(runs: RunResult[], policy: PolicyName, at: (r: RunResult) => boolean, metric: (typeof METRIC_COLUMNS)[number], seeds: number[]): { mean: number | null; sd: number | null } {
+  const perSeed: number[] = [];
+  for (const seed of seeds) {
+    let sum = 0;
+    let n = 0;
+    for (const r of runs) {
+      if (r.policy !== policy || r.params.seed !== seed || !at(r)) continue;
+      const x = r.metrics[metric];
+      if (Number.isFinite(x)) { sum += x; n++; }
+    }
+    if (n) perSeed.push(sum / n);
+  }
+  if (!perSeed.length) return { mean: null, sd: null };
+  const mean = perSeed.reduce((a, b) => a + b, 0) / perSeed.length;
+  if (perSeed.length < 2) return { mean, sd: null };
+  const sd = Math.sqrt(perSeed.reduce((a, b) => a + (b - mean) ** 2, 0) / (perSeed.length - 1));
+  return { mean, sd };
+}
+
+/**
+ * For a sweep: each metric against machines and against overcommit, each
+ * policy a line — the mean over seeds of each seed's mean over the other
+ * swept values, with ±1 sd over seeds as whiskers when there are several seeds.
+ */
 function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['sweep'] {
   const runs = report.runs;
+  const seeds = report.sweep.seeds;
+  const spread = seeds.length > 1 ? `${seeds.length} seeds` : undefined;
   const sweep: ReportData['sweep'] = [];
   const dims = [
     { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
@@ -148,23 +178,11 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
   ];
   for (const m of METRIC_COLUMNS) {
     for (const d of dims) {
-      const lines = policies.map((policy) => ({
-        policy,
-        y: d.values.map((v) => {
-          let sum = 0;
-          let n = 0;
-          for (const r of runs) {
-            if (r.policy !== policy || d.pick(r) !== v) continue;
-            const x = r.metrics[m];
-            if (Number.isFinite(x)) {
-              sum += x;
-              n++;
-            }
-          }
-          return n ? sum / n : null;
-        }),
-      }));
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, lines });
+      const lines = policies.map((policy) => {
+        const stats = d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds));
+        return { policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) };
+      });
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(spread ? { spread } : {}), lines });
     }
   }
   return sweep;
