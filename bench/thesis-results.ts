@@ -1,0 +1,185 @@
+/**
+ * The GiantVM thesis's experiments of §5.2 in the thesis's regime (`--preset
+ * thesis`, docs/model.md): all eight policies over machines 700–900 (overcommit
+ * 1.0) and overcommit 0.5–1.4 (800 machines), 5 seeds, on the real task_events
+ * sample with synthetic usage — once with the open rules at their defaults and
+ * once under each open rule. Prints the Markdown of docs/results.md's section
+ * "GiantVM in the thesis's regime" and writes the sweep report pages.
+ *
+ * Each of the thesis's findings is judged per comparison by a paired t test
+ * over the seeds (a seed draws the machines and the usage of every policy
+ * alike, so the policies' differences pair by seed): it *holds* when the mean
+ * difference is in the thesis's direction with t ≥ 2.776 (two-sided 5 % for 4
+ * degrees of freedom), is *reversed* when t ≤ −2.776, and is *within noise*
+ * otherwise (*equal* when every seed gives the same value).
+ *
+ * Run: `npx tsx bench/thesis-results.ts [--out DIR]` (DIR default out/thesis: the HTML pages).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadTrace } from '../src/systems/giantvm/trace.ts';
+import { sweep } from '../src/systems/giantvm/sweep-api.ts';
+import { ReplayPool } from '../src/systems/giantvm/replay-pool.ts';
+import { writeHtml } from '../src/systems/giantvm/html-report.ts';
+import type { PolicyName, ReplayParams, RunResult, SweepReport } from '../src/systems/giantvm/types.ts';
+
+const TRACE = new URL('../../shared/traces/google2011', import.meta.url).pathname;
+const SEEDS = [1, 2, 3, 4, 5];
+const T_CRIT = 2.776; // t(0.975, 4)
+const MACHINES = [700, 750, 800, 850, 900];
+const OVERCOMMIT = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4];
+type Metric = 'meanCpu' | 'gini' | 'overcommit' | 'delay' | 'stretch' | 'migratedMemory' | 'migrations';
+/** +1: higher is better (the thesis's reading); −1: lower is better. */
+const BETTER: Record<Metric, 1 | -1> = { meanCpu: 1, gini: -1, overcommit: -1, delay: -1, stretch: -1, migratedMemory: -1, migrations: -1 };
+const FINE: PolicyName[] = ['fine_grained', 'cpu_request', 'cpu_usage', 'mem_usage', 'cpu_usage_desc', 'cache_misses'];
+const CPU_SORTED: PolicyName[] = ['cpu_request', 'cpu_usage', 'cpu_usage_desc'];
+const MEM_SORTED: PolicyName[] = ['mem_usage', 'cache_misses'];
+
+const VARIANTS: { name: string; params: Partial<ReplayParams> }[] = [
+  { name: 'open rules at their defaults', params: {} },
+  { name: "migratedRequest 'stays'", params: { migratedRequest: 'stays' } },
+  { name: "destinationCheck 'request'", params: { destinationCheck: 'request' } },
+  { name: 'minMove 0', params: { minMove: 0 } },
+  { name: "memOrder 'desc'", params: { memOrder: 'desc' } },
+  { name: "gini 'series-mean'", params: { gini: 'series-mean' } },
+];
+
+/** Per-seed values of a metric for a policy at a configuration, in seed order. */
+function values(runs: RunResult[], policy: PolicyName, machines: number, overcommit: number, metric: Metric): number[] {
+  return SEEDS.map((seed) => runs.find((r) => r.policy === policy && r.params.seed === seed && r.params.machines === machines && r.params.overcommit === overcommit)!.metrics[metric]);
+}
+
+function meanSd(x: number[]): { mean: number; sd: number } {
+  const mean = x.reduce((a, b) => a + b, 0) / x.length;
+  const sd = Math.sqrt(x.reduce((a, b) => a + (b - mean) ** 2, 0) / (x.length - 1));
+  return { mean, sd };
+}
+
+type Verdict = 'holds' | 'reversed' | 'noise' | 'equal';
+
+/** Does "a is better than b on metric" hold beyond seed noise? */
+function judge(a: number[], b: number[], metric: Metric): Verdict {
+  const d = a.map((x, i) => BETTER[metric] * (x - b[i]!));
+  if (d.every((x) => x === 0)) return 'equal';
+  const { mean, sd } = meanSd(d);
+  if (sd === 0) return mean > 0 ? 'holds' : 'reversed';
+  const t = mean / (sd / Math.sqrt(d.length));
+  return t >= T_CRIT ? 'holds' : t <= -T_CRIT ? 'reversed' : 'noise';
+}
+
+/** A finding: comparisons "a better than b on metric" at configurations. */
+interface Finding { id: string; claim: string; pairs: [PolicyName, PolicyName][]; metrics: Metric[]; at: 'point' | 'machines' | 'overcommit' | 'both' }
+
+const OTHERS = (p: PolicyName): PolicyName[] => (['no_migration', 'coarse_grained', ...FINE] as PolicyName[]).filter((q) => q !== p);
+const FINDINGS: Finding[] = [
+  { id: 'F1', claim: 'no balancing is worst (Fig. 5-4, 800 machines, overcommit 1.0): every policy has higher mean CPU and lower Gini than no_migration', pairs: OTHERS('no_migration').map((p) => [p, 'no_migration']), metrics: ['meanCpu', 'gini'], at: 'point' },
+  { id: 'F2', claim: 'coarse-grained is second worst (Fig. 5-4): every fine-grained variant beats it on mean CPU and Gini', pairs: FINE.map((p) => [p, 'coarse_grained']), metrics: ['meanCpu', 'gini'], at: 'point' },
+  { id: 'F3', claim: 'memory-sorted beats CPU-sorted (Fig. 5-4): mem_usage and cache_misses above cpu_request, cpu_usage, cpu_usage_desc on mean CPU', pairs: MEM_SORTED.flatMap((m) => CPU_SORTED.map((c) => [m, c] as [PolicyName, PolicyName])), metrics: ['meanCpu'], at: 'point' },
+  { id: 'F4', claim: 'cpu_usage_desc is the worst fine-grained variant (Fig. 5-4) on mean CPU', pairs: FINE.filter((p) => p !== 'cpu_usage_desc').map((p) => [p, 'cpu_usage_desc']), metrics: ['meanCpu'], at: 'point' },
+  { id: 'F5', claim: 'coarse-grained migrates the most memory (Fig. 5-6): every fine-grained variant migrates less', pairs: FINE.map((p) => [p, 'coarse_grained']), metrics: ['migratedMemory'], at: 'point' },
+  { id: 'F6', claim: 'cache_misses migrates the least memory of the fine-grained variants (Fig. 5-6)', pairs: FINE.filter((p) => p !== 'cache_misses').map((p) => ['cache_misses', p]), metrics: ['migratedMemory'], at: 'point' },
+  { id: 'F7', claim: 'CPU-sorted variants migrate more memory than memory-sorted ones (Fig. 5-6)', pairs: MEM_SORTED.flatMap((m) => CPU_SORTED.map((c) => [m, c] as [PolicyName, PolicyName])), metrics: ['migratedMemory'], at: 'point' },
+  { id: 'F8', claim: 'no balancing is worst on every metric whatever the machines and overcommit (Fig. 5-7): coarse_grained and mem_usage beat no_migration on mean CPU, Gini, overcommit and delay', pairs: [['coarse_grained', 'no_migration'], ['mem_usage', 'no_migration']], metrics: ['meanCpu', 'gini', 'overcommit', 'delay'], at: 'both' },
+  { id: 'F9', claim: 'as machines vary, fine-grained (mem_usage) beats coarse-grained (Fig. 5-7, row 1)', pairs: [['mem_usage', 'coarse_grained']], metrics: ['meanCpu', 'gini', 'overcommit', 'delay'], at: 'machines' },
+  { id: 'F10', claim: 'as overcommit varies, coarse-grained beats fine-grained (mem_usage) (Fig. 5-7, row 2)', pairs: [['coarse_grained', 'mem_usage']], metrics: ['meanCpu', 'gini', 'overcommit', 'delay'], at: 'overcommit' },
+];
+
+/** Configurations of a finding: [machines, overcommit, which sweep's runs]. */
+function configsOf(f: Finding): [number, number, 'A' | 'B'][] {
+  const point: [number, number, 'A'][] = [[800, 1, 'A']];
+  const byMachines = MACHINES.map((m): [number, number, 'A'] => [m, 1, 'A']);
+  const byOvercommit = OVERCOMMIT.map((o): [number, number, 'B'] => [800, o, 'B']);
+  return f.at === 'point' ? point : f.at === 'machines' ? byMachines : f.at === 'overcommit' ? byOvercommit : [...byMachines, ...byOvercommit];
+}
+
+function tally(f: Finding, runs: { A: RunResult[]; B: RunResult[] }): Record<Verdict, number> & { n: number } {
+  const out = { holds: 0, reversed: 0, noise: 0, equal: 0, n: 0 };
+  for (const [m, o, s] of configsOf(f)) for (const [a, b] of f.pairs) for (const metric of f.metrics) {
+    out[judge(values(runs[s], a, m, o, metric), values(runs[s], b, m, o, metric), metric)]++;
+    out.n++;
+  }
+  return out;
+}
+
+function fmt(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(0) : a >= 1 ? x.toFixed(2) : a >= 0.01 ? x.toFixed(4) : x.toExponential(2);
+}
+const pm = (x: number[]): string => { const { mean, sd } = meanSd(x); return `${fmt(mean)} ± ${fmt(sd)}`; };
+
+const POLICIES: PolicyName[] = ['no_migration', 'coarse_grained', ...FINE];
+
+async function main(): Promise<void> {
+  if (!existsSync(TRACE)) throw new Error(`${TRACE} not found: the results need the real trace sample in ../shared/traces`);
+  const outArg = process.argv.indexOf('--out');
+  const outDir = outArg > 0 ? process.argv[outArg + 1]! : 'out/thesis';
+  mkdirSync(outDir, { recursive: true });
+  const input = await loadTrace(TRACE, { usage: false, machineEvents: false });
+  const pool = new ReplayPool({ workers: 2 });
+  const lines: string[] = [];
+  const say = (s = ''): void => { lines.push(s); };
+  const began = performance.now();
+  try {
+    for (const [vi, v] of VARIANTS.entries()) {
+      const common = { trace: input, preset: 'thesis' as const, usage: 'synthetic' as const, seeds: SEEDS, pool, ...v.params };
+      const A = await sweep({ ...common, machines: MACHINES, overcommit: 1, series: vi === 0 }) as SweepReport;
+      const B = await sweep({ ...common, machines: 800, overcommit: OVERCOMMIT, series: false }) as SweepReport;
+      if (vi === 0) {
+        writeHtml(join(outDir, 'machines.html'), A, { title: 'GiantVM, thesis regime: machines 700–900, overcommit 1.0, 5 seeds' });
+        writeHtml(join(outDir, 'overcommit.html'), B, { title: 'GiantVM, thesis regime: overcommit 0.5–1.4, 800 machines, 5 seeds' });
+      }
+      const runs = { A: A.runs, B: B.runs };
+      process.stderr.write(`${v.name}: ${A.runs.length + B.runs.length} runs, ${((performance.now() - began) / 1000).toFixed(0)} s\n`);
+      say(`### ${vi === 0 ? 'Thesis regime, ' : 'Under '}${v.name}`);
+      say();
+      if (vi === 0) {
+        const i0 = A.runs[0]!.info!;
+        say(`Tasks taking part: ${i0.arriving} of ${i0.tasks} (${i0.leftOutNotEnded} left out: no end inside the window); at 800 machines, overcommit 1.0, seed 1, no_migration: ${A.runs.find((r) => r.params.machines === 800 && r.params.seed === 1)!.info!.finished} finish, ${A.runs.find((r) => r.params.machines === 800 && r.params.seed === 1)!.info!.unfinished} still open at the end (counted in the delay as delay so far + remaining work).`);
+        say();
+        say('800 machines, overcommit 1.0 (Figs. 5-4, 5-5, 5-6), mean ± sd over 5 seeds:');
+        say();
+        const metrics: Metric[] = ['meanCpu', 'gini', 'overcommit', 'delay', 'stretch', 'migratedMemory', 'migrations'];
+        say(`| policy | ${metrics.join(' | ')} |`);
+        say(`|---|${metrics.map(() => '---').join('|')}|`);
+        for (const p of POLICIES) say(`| ${p} | ${metrics.map((m) => pm(values(A.runs, p, 800, 1, m))).join(' | ')} |`);
+        say();
+        for (const [label, sweepRuns, xs, at] of [['machines (overcommit 1.0)', A.runs, MACHINES, (x: number) => [x, 1]], ['overcommit (800 machines)', B.runs, OVERCOMMIT, (x: number) => [800, x]]] as const) {
+          for (const m of ['meanCpu', 'gini', 'delay'] as Metric[]) {
+            say(`${m} against ${label} (Fig. 5-7), mean ± sd over 5 seeds:`);
+            say();
+            say(`| policy | ${xs.join(' | ')} |`);
+            say(`|---|${xs.map(() => '---').join('|')}|`);
+            for (const p of ['no_migration', 'coarse_grained', 'fine_grained', 'mem_usage'] as PolicyName[]) {
+              say(`| ${p} | ${xs.map((x) => { const [mm, oo] = at(x); return pm(values(sweepRuns, p, mm, oo, m)); }).join(' | ')} |`);
+            }
+            say();
+          }
+        }
+      } else {
+        const metrics: Metric[] = ['meanCpu', 'gini', 'delay', 'migratedMemory', 'migrations'];
+        say('800 machines, overcommit 1.0, mean ± sd over 5 seeds:');
+        say();
+        say(`| policy | ${metrics.join(' | ')} |`);
+        say(`|---|${metrics.map(() => '---').join('|')}|`);
+        for (const p of POLICIES) say(`| ${p} | ${metrics.map((m) => pm(values(A.runs, p, 800, 1, m))).join(' | ')} |`);
+        say();
+      }
+      say('The thesis\'s findings, judged per comparison (paired over seeds, |t| ≥ 2.776):');
+      say();
+      say('| finding | comparisons | holds | reversed | within noise | equal |');
+      say('|---|---|---|---|---|---|');
+      for (const f of FINDINGS) {
+        const t = tally(f, runs);
+        say(`| ${f.id}: ${f.claim} | ${t.n} | ${t.holds} | ${t.reversed} | ${t.noise} | ${t.equal} |`);
+      }
+      say();
+    }
+  } finally {
+    await pool.close();
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  process.stderr.write(`done in ${((performance.now() - began) / 1000).toFixed(0)} s; pages in ${outDir}\n`);
+}
+
+await main();
