@@ -58,6 +58,8 @@ describe('the report data behind the charts', () => {
     const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained'], usage: 'synthetic' });
     const c = reportData(seeded).sweep.find((s) => s.metric === 'meanCpu' && s.param === 'machines')!;
     expect(c.spread).toBe('3 seeds');
+    // Overcommit held at one value gives no curve: only the machines charts are drawn.
+    expect(new Set(reportData(seeded).sweep.map((s) => s.param))).toEqual(new Set(['machines']));
     const per = [1, 2, 3].map((seed) => seeded.runs.find((r) => r.params.seed === seed && r.params.machines === 32)!.metrics.meanCpu);
     const mean = (per[0]! + per[1]! + per[2]!) / 3;
     const sd = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);

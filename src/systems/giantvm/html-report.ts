@@ -176,8 +176,10 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
     { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
     { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
   ];
+  // A parameter the sweep holds at one value gives no curve; drawn only when nothing was swept but seeds.
+  const swept = dims.filter((d) => d.values.length > 1);
   for (const m of METRIC_COLUMNS) {
-    for (const d of dims) {
+    for (const d of swept.length ? swept : dims) {
       const lines = policies.map((policy) => {
         const stats = d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds));
         return { policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) };
