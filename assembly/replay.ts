@@ -51,7 +51,7 @@ const MOVE_SHARE: f64 = 0.8;
 let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
   interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
-// Rules (docs/model.md "Open rules"): time-0 tasks start without admission; a migrated task's
+// Rules (docs/model.md, "The thesis's regime and the open rules"): time-0 tasks start without admission; a migrated task's
 // request stays booked where it was admitted; migrations also check the destination's requests;
 // the memory-ordered policies sort descending.
 let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false;
@@ -204,10 +204,7 @@ function refreshReq(m: i32): void {
       let k = gi(runHead, mm);
       while (k >= 0) { if (gi(sHome, k) == m) r += gf(tReq, k) * oc; k = gi(sNext, k); }
     }
-  } else {
-    let k = gi(runHead, m);
-    while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
-  }
+  } else r = runReqOf(m);
   sf(mReq, m, r);
   si(mFlags, m, gi(mFlags, m) & ~F_REQ);
 }
