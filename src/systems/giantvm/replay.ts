@@ -14,6 +14,7 @@ import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type Part
 import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
 import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
+import { UsageFeed } from './usage-feed.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
@@ -169,9 +170,13 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   core.exports.replayInit(replay);
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
-  for (let done = 0; done < total;) {
-    done = core.exports.replayStep(replay, Math.min(total, done + chunk));
-    onProgress?.(done, total);
+  // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
+  const feed = prepared.synthetic ? new UsageFeed(prepared, prepared.synthetic, pick, nT) : undefined;
+  for (let done = 0, report = chunk; done < total;) {
+    let until = Math.min(total, report);
+    if (feed) until = Math.min(until, feed.feed(done, { end: core.f64(wE, nw), cpu: core.f64(wC, nw), mem: core.f64(wM, nw), maxCpu: core.f64(wX, nw), mai: core.f64(wA, nw) }));
+    done = core.exports.replayStep(replay, until);
+    if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
   }
   return {
     first: range.first,
