@@ -1,4 +1,4 @@
-// Synthetic usage drawn on demand (UsageFeed) gives, at every tick, exactly the
+// Synthetic usage drawn on demand (UsageFeed, in WebAssembly) gives, at every tick, exactly the
 // window syntheticUsage materialises for that time, and replays of multi-hour
 // traces (many chained windows per task) stay identical to the reference.
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,8 @@ import fc from 'fast-check';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';
-import { UsageFeed, type WindowSlots } from '../../src/systems/giantvm/usage-feed.ts';
+import { UsageFeed } from '../../src/systems/giantvm/usage-feed.ts';
+import { Core } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
 
@@ -32,10 +33,19 @@ describe('synthetic usage on demand', () => {
         const all = prep.tasks.id.length;
         const pick = subset ? Int32Array.from({ length: Math.ceil(all / 2) }, (_, x) => 2 * x) : undefined;
         const nT = pick ? pick.length : all;
-        const slots: WindowSlots = { end: new Float64Array(nT), cpu: new Float64Array(nT), mem: new Float64Array(nT), maxCpu: new Float64Array(nT), mai: new Float64Array(nT) };
-        const feed = new UsageFeed(prep, syn, pick, nT);
+        const core = new Core();
+        const col = (n: number) => core.alloc(Math.max(1, n) * 8);
+        const at = { end: col(nT), cpu: col(nT), mem: col(nT), maxCpu: col(nT), mai: col(nT) };
+        const req = col(nT), submitTick = col(nT);
+        for (let x = 0; x < nT; x++) {
+          const j = pick ? pick[x]! : x;
+          core.f64(req, nT)[x] = prep.tasks.req[j]!;
+          core.i32(submitTick, nT)[x] = prep.tasks.submitTick[j]!;
+        }
+        const feed = new UsageFeed(core, prep, syn, pick, nT, { req, submitTick }, at);
         for (let k = 0; k < prep.ticks;) {
-          const next = Math.min(prep.ticks, feed.feed(k, slots));
+          const next = Math.min(prep.ticks, feed.feed(k));
+          const slots = { end: core.f64(at.end, nT), cpu: core.f64(at.cpu, nT), mem: core.f64(at.mem, nT), maxCpu: core.f64(at.maxCpu, nT), mai: core.f64(at.mai, nT) };
           // Every tick of the period sees the same slots; check its first and last tick.
           for (const kk of new Set([k, next - 1])) {
             const t = prep.start + kk * prep.tick;

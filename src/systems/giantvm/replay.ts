@@ -171,10 +171,12 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
-  const feed = prepared.synthetic ? new UsageFeed(prepared, prepared.synthetic, pick, nT) : undefined;
+  const feed = prepared.synthetic
+    ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
+    : undefined;
   for (let done = 0, report = chunk; done < total;) {
     let until = Math.min(total, report);
-    if (feed) until = Math.min(until, feed.feed(done, { end: core.f64(wE, nw), cpu: core.f64(wC, nw), mem: core.f64(wM, nw), maxCpu: core.f64(wX, nw), mai: core.f64(wA, nw) }));
+    if (feed) until = Math.min(until, feed.feed(done));
     done = core.exports.replayStep(replay, until);
     if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
   }
