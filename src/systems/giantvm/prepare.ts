@@ -40,17 +40,16 @@ export interface PreparedTasks {
   /** CPU request. */
   req: Float64Array;
   priority: Int32Array;
-  /** Usage windows of the task: [winB, winE) in {@link PreparedWindows}. */
+  /** Usage windows of the task: [winB, winE) in {@link PreparedWindows} (empty columns with `usage: 'synthetic'`). */
   winB: Int32Array;
   winE: Int32Array;
 }
 
 /**
  * Usage windows of all tasks (each task has ≥ 1). The window of time t is the
- * first whose end is after t, else the last (whose end is +∞). With
- * `usage: 'synthetic'` each task has exactly one slot: the request window of a
- * task without synthetic windows, else a slot the replay fills with the
- * current window's values as time advances ({@link PreparedSynthetic}).
+ * first whose end is after t, else the last (whose end is +∞). Empty with
+ * `usage: 'synthetic'`: the replay gives each task one window slot, its
+ * request window or the current synthetic window ({@link PreparedSynthetic}).
  */
 export interface PreparedWindows {
   end: Float64Array;
@@ -75,7 +74,7 @@ export interface PreparedSynthetic {
   k0: Int32Array;
   /** Number of windows; 0: none (the task uses its request window). */
   count: Int32Array;
-  /** Memory request. */
+  /** Memory request (NaN: 0, for a task without windows). */
   mem: Float64Array;
 }
 
@@ -244,7 +243,7 @@ function copyWindows(table: UsageTable, order: Int32Array, b: number, e: number,
 }
 
 /** The one window of a task without usage rows: its request. */
-function requestWindow(win: PreparedWindows, at: number, req: number, mem: number, usageRatio: number): void {
+export function requestWindow(win: PreparedWindows, at: number, req: number, mem: number, usageRatio: number): void {
   win.end[at] = Infinity;
   win.cpu[at] = req * usageRatio;
   win.mem[at] = mem;
@@ -271,7 +270,7 @@ function countSynthetic(tasks: TaskTable, start: number, end: number): number {
   return total;
 }
 
-/** Per-task synthetic data of the `n` sorted tasks; their windows get one slot each (`slotWindow`). */
+/** Per-task synthetic data of the `n` sorted tasks. */
 function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: number, start: number, end: number): PreparedSynthetic {
   const syn: PreparedSynthetic = { windowUs: WINDOW_US, key: new Int32Array(n), k0: new Int32Array(n), count: new Int32Array(n), mem: new Float64Array(n) };
   const span = new Int32Array(2);
@@ -280,21 +279,13 @@ function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: nu
     windowSpan(tasks, i, start, end, WINDOW_US, span);
     syn.k0[j] = span[0]!;
     syn.count[j] = span[1]!;
-    if (span[1]! === 0) continue;
-    syn.key[j] = taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!);
-    syn.mem[j] = tasks.memRequest[i]!;
+    const mem = tasks.memRequest[i]!;
+    syn.mem[j] = Number.isNaN(mem) ? 0 : mem;
+    if (span[1]! > 0) syn.key[j] = taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!);
   }
   return syn;
 }
 
-/** The slot of a task whose synthetic window the replay writes as time advances (never read before). */
-function slotWindow(win: PreparedWindows, at: number): void {
-  win.end[at] = Infinity;
-  win.cpu[at] = 0;
-  win.mem[at] = 0;
-  win.maxCpu[at] = 0;
-  win.mai[at] = Number.NaN;
-}
 
 /** Counts of {@link fillTasks}. */
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
@@ -323,21 +314,18 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
     out.work[j] = work;
     out.req[j] = req;
     out.priority[j] = tasks.priority[i]!;
-    out.winB[j] = at;
+    if (!syn) out.winB[j] = at;
     const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[j]! : 0;
     if (w > 0 && table) {
       withWindows++;
       at = copyWindows(table, byTask!.order, byTask!.first[i]!, byTask!.first[i + 1]!, win, at);
-    } else if (w > 0 && syn) {
-      withWindows++;
-      slotWindow(win, at);
-      at++;
+    } else if (w > 0) {
+      withWindows++; // synthetic: the replay draws its windows
     } else {
       if (p.usage !== 'request') fallback++;
-      requestWindow(win, at, req, mem, p.usageRatio);
-      at++;
+      if (!syn) requestWindow(win, at++, req, mem, p.usageRatio);
     }
-    out.winE[j] = at;
+    if (!syn) out.winE[j] = at;
   }
   return { censored, withWindows, fallback, reqMissing };
 }
@@ -451,13 +439,14 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const { afterEnd, noSubmit, n } = arrivals;
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
+  const synth = p.usage === 'synthetic';
   const out: PreparedTasks = {
     id: sorted, machine: new Int32Array(n), submitTick: new Int32Array(n), submitUs: new Float64Array(n), work: new Float64Array(n),
-    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(n), winE: new Int32Array(n),
+    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(synth ? 0 : n), winE: new Int32Array(synth ? 0 : n),
   };
-  const nw = byTask ? windowCount(sorted, n, byTask.first) : n;
+  const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
   const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
-  const synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
+  const synthetic = synth ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
   const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic);
   info.tasks = tasks.count;
   info.arriving = n;
