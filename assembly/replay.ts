@@ -31,8 +31,8 @@
 //                prio i32, winB i32, winE i32                (input, sorted by submitTick)
 //                next i32, prev i32, state i32, cur i32, finV f64, rem f64   (state)
 //   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE);
-//                the last window's end is +∞. Synthetic usage: one slot per task that
-//                TypeScript rewrites at each window boundary, see usage-feed.ts)
+//                the last window's end is +∞. Synthetic usage: one slot per task, rewritten
+//                at each 5-minute period by usageFeedDraw, assembly/synthetic-usage.ts)
 //   machines M : cap0 f64, up0 i32                               (input)
 //                runHead runTail pendHead pendTail runCount pendCount up flags i32,
 //                U reqSum V cap nextChange minFinish pUtil pUp minPend f64 (state)
