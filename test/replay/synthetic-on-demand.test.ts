@@ -18,14 +18,20 @@ function rowsByTask(u: ReturnType<typeof syntheticUsage>, tasks: number): number
   return by;
 }
 
+/** The trace with every time moved by `offset` µs (windows are aligned to the trace start, not to 0). */
+function shifted(input: ReturnType<typeof randomTrace>, offset: number): ReturnType<typeof randomTrace> {
+  for (let i = 0; i < input.tasks.count; i++) input.tasks.submit[i]! += offset;
+  return { ...input, start: input.start + offset, end: input.end + offset };
+}
+
 describe('synthetic usage on demand', () => {
   it('the slot of every arrived task holds the syntheticUsage window of the tick (any tick length, any subset of tasks)', () => {
     let checked = 0;
     fc.assert(fc.property(
       fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 600, max: 4 * 3600 }),
-      fc.constantFrom(1e6, 7e6, 60e6, 299e6, 300e6, 301e6, 900e6), fc.boolean(),
-      (seed, n, seconds, tick, subset) => {
-        const input = randomTrace(seed, { tasks: n, seconds });
+      fc.constantFrom(1e6, 7e6, 60e6, 299e6, 300e6, 301e6, 900e6), fc.boolean(), fc.constantFrom(0, 600e6, 1_234_567_891),
+      (seed, n, seconds, tick, subset, offset) => {
+        const input = shifted(randomTrace(seed, { tasks: n, seconds }), offset);
         const prep = prepareReplay(input, { usage: 'synthetic', seed, tick, machines: 4 });
         const syn = prep.synthetic!;
         const rows = syntheticUsage(input.tasks, { seed, start: prep.start, end: prep.end });
@@ -92,11 +98,12 @@ describe('synthetic usage on demand', () => {
     interval: fc.integer({ min: 1, max: 6 }),
     tick: fc.constantFrom(20e6, 45e6, 120e6),
     policy: fc.constantFrom(...POLICIES),
+    offset: fc.constantFrom(0, 600e6, 987_654_321),
   });
 
   it('multi-hour replays (tens of chained windows per task): WebAssembly = reference, 1 part = 3 parts', () => {
     fc.assert(fc.property(scenario, (s) => {
-      const input = randomTrace(s.seed, { tasks: s.tasks, seconds: s.hours * 3600, maxRequest: 0.4 });
+      const input = shifted(randomTrace(s.seed, { tasks: s.tasks, seconds: s.hours * 3600, maxRequest: 0.4 }), s.offset);
       const params: Partial<ReplayParams> = {
         policy: s.policy, machines: s.machines, cellSize: s.cellSize, interval: s.interval, capacity: 0.5, overcommit: 1,
         usage: 'synthetic', seed: s.seed, tick: s.tick, minMove: 0,
