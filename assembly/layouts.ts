@@ -216,6 +216,7 @@ export namespace UsageFeed {
   export const tasks: usize = 0; // i32
   export const joined: usize = 4; // i32
   export const live: usize = 8; // i32
+  export const capacity: usize = 12; // i32
   export const startUs: usize = 16; // f64
   export const windowUs: usize = 24; // f64
   export const cpuMu: usize = 32; // f64

@@ -12,6 +12,8 @@
 // before the period ends to the live list and writes the current window of
 // every live task into its window slot (end, cpu, mem, maxCpu, mai) — the
 // slots the replay kernel reads. A task leaves the list at its last window.
+// The per-task draw state (levels, AR(1) state, window index) lives in the
+// live list's slots, not per task: O(tasks alive at a time).
 import { rngNext, rngSeed } from './rng';
 import { UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
@@ -66,8 +68,8 @@ function bindFeed(f: usize): void {
   slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
 }
 
-/** `taskLevels(key)` into levels[4x .. 4x+4): CPU ratio, memory ratio, MAI, 0. */
-function taskLevels(key: u32, x: i32): void {
+/** `taskLevels(key)` into the levels of live slot s, levels[4s .. 4s+4): CPU ratio, memory ratio, MAI, 0. */
+function taskLevels(key: u32, s: i32): void {
   rngSeed(fRng, key);
   // normal2 twice (Box–Muller), as in the TypeScript; the fourth normal is not used.
   let u1 = 1 - rngNext(fRng);
@@ -79,7 +81,7 @@ function taskLevels(key: u32, x: i32): void {
   u2 = rngNext(fRng);
   rad = Math.sqrt(-2 * jsLog(u1));
   const z2 = rad * jsCos(TWO_PI * u2);
-  const i = x << 2;
+  const i = s << 2;
   sf(fLevels, i, min<f64>(1, jsExp(cpuMu + cpuSigma * z0)));
   sf(fLevels, i + 1, min<f64>(memMax, jsExp(memMu + memSigma * z1)));
   sf(fLevels, i + 2, jsExp(maiMu + maiSigma * z2));
@@ -87,24 +89,25 @@ function taskLevels(key: u32, x: i32): void {
 }
 
 /**
- * `windowValues(key, k, k == 0, …)` of local task x: advances its AR(1) state
- * (ar[2x], ar[2x+1]) and, when `write`, writes the window's values into slot x.
+ * `windowValues(key, k, k == 0, …)` of the task in live slot s: advances its
+ * AR(1) state (ar[2s], ar[2s+1]) and, when `write`, writes the window's values
+ * into the task's window slot x.
  */
-function windowValues(key: u32, k: i32, x: i32, req: f64, mem: f64, write: bool): void {
+function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, write: bool): void {
   const ws = windowSeed(key, k);
   const r1 = Math.sqrt(-2 * jsLog(unit(ws, 0)));
   const a1 = TWO_PI * unit(ws, 1);
   const z0 = r1 * jsCos(a1);
   const z1 = r1 * jsSin(a1);
-  const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, x << 1) + innovCpu * z0;
-  const em = k == 0 ? memS * z1 : rho * gf(fAr, (x << 1) + 1) + innovMem * z1;
-  sf(fAr, x << 1, ec);
-  sf(fAr, (x << 1) + 1, em);
+  const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, s << 1) + innovCpu * z0;
+  const em = k == 0 ? memS * z1 : rho * gf(fAr, (s << 1) + 1) + innovMem * z1;
+  sf(fAr, s << 1, ec);
+  sf(fAr, (s << 1) + 1, em);
   if (!write) return;
   const r2 = Math.sqrt(-2 * jsLog(unit(ws, 2)));
   const a2 = TWO_PI * unit(ws, 3);
   const z2 = r2 * jsCos(a2);
-  const i = x << 2;
+  const i = s << 2;
   const cpu = min<f64>(1, req * gf(fLevels, i) * jsExp(ec - (cpuS * cpuS) / 2));
   const m = min<f64>(1, mem * gf(fLevels, i + 1) * jsExp(em - (memS * memS) / 2));
   const peak = jsExp(Math.abs(peakMu + peakSigma * z2));
@@ -126,8 +129,9 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
   let joined = load<i32>(f, UsageFeed.joined), live = load<i32>(f, UsageFeed.live);
   while (joined < n && gi(fTick, joined) < until) {
     if (gi(fCount, joined) > 0) {
-      taskLevels(<u32>gi(fKey, joined), joined);
-      si(fCur, joined, -1);
+      assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
+      taskLevels(<u32>gi(fKey, joined), live);
+      si(fCur, live, -1);
       si(fLive, live, joined); live++;
     }
     joined++;
@@ -139,14 +143,22 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
     const k0 = gi(fK0, x), count = gi(fCount, x);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const cur = gi(fCur, x);
+    const cur = gi(fCur, r);
     if (c > cur) {
       const key = <u32>gi(fKey, x), req = gf(fReq, x), mem = gf(fMem, x);
-      for (let w = cur + 1; w <= c; w++) windowValues(key, w, x, req, mem, w == c);
-      si(fCur, x, c);
+      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, mem, w == c);
+      si(fCur, r, c);
       sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
     }
-    if (c < count - 1) { si(fLive, kept, x); kept++; }
+    if (c < count - 1) {
+      // The live slot's state moves down with the task when earlier tasks left.
+      if (kept != r) {
+        si(fLive, kept, x); si(fCur, kept, gi(fCur, r));
+        memory.copy(fLevels + (<usize>kept << 5), fLevels + (<usize>r << 5), 32);
+        memory.copy(fAr + (<usize>kept << 4), fAr + (<usize>r << 4), 16);
+      }
+      kept++;
+    }
   }
   store<i32>(f, joined, UsageFeed.joined); store<i32>(f, kept, UsageFeed.live);
   return kept;

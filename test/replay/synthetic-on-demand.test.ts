@@ -7,7 +7,7 @@ import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';
 import { UsageFeed } from '../../src/systems/giantvm/usage-feed.ts';
-import { Core } from '../../src/wasm/module.ts';
+import { Core, wasmModule } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
 
@@ -39,7 +39,8 @@ describe('synthetic usage on demand', () => {
         const all = prep.tasks.id.length;
         const pick = subset ? Int32Array.from({ length: Math.ceil(all / 2) }, (_, x) => 2 * x) : undefined;
         const nT = pick ? pick.length : all;
-        const core = new Core();
+        // The debug build: its asserts check the live list never outgrows the capacity the feed computed.
+        const core = new Core(wasmModule('debug'));
         const col = (n: number) => core.alloc(Math.max(1, n) * 8);
         const at = { end: col(nT), cpu: col(nT), mem: col(nT), maxCpu: col(nT), mai: col(nT) };
         const req = col(nT), submitTick = col(nT);
@@ -70,6 +71,9 @@ describe('synthetic usage on demand', () => {
           }
           k = next;
         }
+        let withWindows = 0;
+        for (let x = 0; x < nT; x++) if (syn.count[pick ? pick[x]! : x]! > 0) withWindows++;
+        expect(feed.capacity).toBeLessThanOrEqual(withWindows);
       }), { numRuns: 40 });
     expect(checked).toBeGreaterThan(1000);
   });

@@ -58,7 +58,7 @@ export const CELL_POINT = struct('CellPoint', 'Per-cell, per-series-point accumu
  * the per-task columns (local task order) and the live list between calls.
  */
 export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: model constants, per-task columns, live list (src/systems/giantvm/replay-layouts.ts).', {
-  tasks: 'i32', joined: 'i32', live: 'i32',
+  tasks: 'i32', joined: 'i32', live: 'i32', capacity: 'i32',
   startUs: 'f64', windowUs: 'f64',
   cpuMu: 'f64', cpuSigma: 'f64', memMu: 'f64', memSigma: 'f64', memMax: 'f64', maiMu: 'f64', maiSigma: 'f64',
   peakMu: 'f64', peakSigma: 'f64', cpuS: 'f64', memS: 'f64', rho: 'f64', innovCpu: 'f64', innovMem: 'f64',

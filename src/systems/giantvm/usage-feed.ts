@@ -53,11 +53,15 @@ export class UsageFeed {
   /** Window period fed last (-1: none). */
   private fed = -1;
 
+  /** Most tasks in the live list at once (the live slots allocated). */
+  readonly capacity: number;
+
   /**
    * Allocates the feed in `core`'s arena (the caller releases it with the
    * part's other columns): per local task its key, first window, window
-   * count, memory request, levels, AR state, window index and a live-list
-   * entry — 76 bytes. `req` and `submitTick` are the part's kernel columns.
+   * count and memory request (20 bytes); per live slot the task's levels,
+   * AR state, window index and list entry (56 bytes), for the most tasks
+   * ever live at once. `req` and `submitTick` are the part's kernel columns.
    */
   constructor(core: Core, prepared: PreparedReplay, syn: PreparedSynthetic, pick: Int32Array | undefined, n: number, cols: { req: number; submitTick: number }, slots: WindowSlots) {
     this.core = core;
@@ -65,16 +69,18 @@ export class UsageFeed {
     this.tick = prepared.tick;
     this.windowUs = syn.windowUs;
     const key = core.alloc(n * 4), k0 = core.alloc(n * 4), count = core.alloc(n * 4), mem = core.alloc(n * 8);
-    gatherI32(syn.key, pick, core.i32(key, n));
-    gatherI32(syn.k0, pick, core.i32(k0, n));
-    gatherI32(syn.count, pick, core.i32(count, n));
+    const keys = core.i32(key, n), k0s = core.i32(k0, n), counts = core.i32(count, n);
+    gatherI32(syn.key, pick, keys);
+    gatherI32(syn.k0, pick, k0s);
+    gatherI32(syn.count, pick, counts);
     gatherF64(syn.mem, pick, core.f64(mem, n));
-    const levels = core.alloc(n * 32), ar = core.alloc(n * 16), cur = core.alloc(n * 4), live = core.alloc(n * 4), rng = core.alloc(RNG_STATE.size);
+    const cap = this.capacity = this.mostLive(prepared.ticks, core.i32(cols.submitTick, n), k0s, counts);
+    const levels = core.alloc(cap * 32), ar = core.alloc(cap * 16), cur = core.alloc(cap * 4), live = core.alloc(cap * 4), rng = core.alloc(RNG_STATE.size);
     const U = FIT.usage;
     const cpuS = U.sampledLog.sigma, memS = U.memPeakLog.mu;
     this.feedAt = core.alloc(USAGE_FEED.size);
     USAGE_FEED.write(core.memory, this.feedAt, {
-      tasks: n, joined: 0, live: 0, startUs: prepared.start, windowUs: syn.windowUs,
+      tasks: n, joined: 0, live: 0, capacity: cap, startUs: prepared.start, windowUs: syn.windowUs,
       cpuMu: U.cpuRatioLog.mu, cpuSigma: U.cpuRatioLog.sigma, memMu: U.memRatioLog.mu, memSigma: U.memRatioLog.sigma, memMax: U.memRatioMax,
       maiMu: U.maiLog.mu, maiSigma: U.maiLog.sigma, peakMu: U.peakLog.mu, peakSigma: U.peakLog.sigma,
       // The same expressions as src/io/synthetic-usage.ts, so the same bits.
@@ -83,6 +89,37 @@ export class UsageFeed {
       levels, ar, cur, liveList: live, rng,
       slotEnd: slots.end, slotCpu: slots.cpu, slotMem: slots.mem, slotMaxCpu: slots.maxCpu, slotMai: slots.mai,
     });
+  }
+
+  /**
+   * The most tasks the live list holds at once over a run of `ticks` ticks,
+   * replaying its rules without drawing: the periods fed are, for each
+   * distinct boundary tick before the end, the last period starting there;
+   * a task joins at the first fed period whose next boundary is after its
+   * submit tick and is in the list at every fed period up to the first one
+   * at or after its last window (count 1: only the one it joins at).
+   */
+  private mostLive(ticks: number, submitTick: Int32Array, k0: Int32Array, count: Int32Array): number {
+    const fedP: number[] = [], nextB: number[] = [];
+    for (let p = 0, b = this.boundary(0); b < ticks;) {
+      let nb = this.boundary(p + 1);
+      while (nb === b) nb = this.boundary(++p + 1);
+      fedP.push(p); nextB.push(nb);
+      p++; b = nb;
+    }
+    const F = fedP.length;
+    const diff = new Int32Array(F + 1);
+    for (let x = 0; x < submitTick.length; x++) {
+      if (count[x]! === 0) continue;
+      const join = firstIndex(F, (i) => nextB[i]! > submitTick[x]!);
+      if (join >= F) continue;
+      const leave = count[x]! === 1 ? join : Math.max(join, firstIndex(F, (i) => fedP[i]! >= k0[x]! + count[x]! - 1));
+      diff[join]!++;
+      if (leave < F) diff[leave + 1]!--;
+    }
+    let most = 0;
+    for (let i = 0, live = 0; i < F; i++) { live += diff[i]!; if (live > most) most = live; }
+    return most;
   }
 
   /** First tick whose time (start + k·tick, as the kernel computes it) is ≥ the start of window period `p`. */
@@ -109,4 +146,11 @@ export class UsageFeed {
     }
     return next;
   }
+}
+
+/** The first i in [0, n) with `ok(i)` (n when none), for `ok` false then true. */
+function firstIndex(n: number, ok: (i: number) => boolean): number {
+  let lo = 0, hi = n;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (ok(mid)) hi = mid; else lo = mid + 1; }
+  return lo;
 }
