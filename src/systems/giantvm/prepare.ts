@@ -286,7 +286,6 @@ function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: nu
   return syn;
 }
 
-
 /** Counts of {@link fillTasks}. */
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
 
