@@ -219,6 +219,47 @@ export namespace CellPoint {
   export const SIZE: usize = 80; // bytes
 }
 
+/** Synthetic usage drawn on demand: model constants, per-task columns, live list (src/systems/giantvm/replay-layouts.ts). */
+export namespace UsageFeed {
+  export const tasks: usize = 0; // i32
+  export const joined: usize = 4; // i32
+  export const live: usize = 8; // i32
+  export const capacity: usize = 12; // i32
+  export const startUs: usize = 16; // f64
+  export const windowUs: usize = 24; // f64
+  export const cpuMu: usize = 32; // f64
+  export const cpuSigma: usize = 40; // f64
+  export const memMu: usize = 48; // f64
+  export const memSigma: usize = 56; // f64
+  export const memMax: usize = 64; // f64
+  export const maiMu: usize = 72; // f64
+  export const maiSigma: usize = 80; // f64
+  export const peakMu: usize = 88; // f64
+  export const peakSigma: usize = 96; // f64
+  export const cpuS: usize = 104; // f64
+  export const memS: usize = 112; // f64
+  export const rho: usize = 120; // f64
+  export const innovCpu: usize = 128; // f64
+  export const innovMem: usize = 136; // f64
+  export const taskKey: usize = 144; // usize
+  export const taskK0: usize = 148; // usize
+  export const taskCount: usize = 152; // usize
+  export const taskMem: usize = 156; // usize
+  export const taskReq: usize = 160; // usize
+  export const taskSubmitTick: usize = 164; // usize
+  export const levels: usize = 168; // usize
+  export const ar: usize = 172; // usize
+  export const cur: usize = 176; // usize
+  export const liveList: usize = 180; // usize
+  export const rng: usize = 184; // usize
+  export const slotEnd: usize = 188; // usize
+  export const slotCpu: usize = 192; // usize
+  export const slotMem: usize = 196; // usize
+  export const slotMaxCpu: usize = 200; // usize
+  export const slotMai: usize = 204; // usize
+  export const SIZE: usize = 208; // bytes
+}
+
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */
 export namespace EngineTaskState {
   export const waiting: i32 = 0;

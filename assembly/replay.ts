@@ -30,7 +30,9 @@
 //   tasks  n   : machine i32, submitTick i32, submitUs f64, work f64, req f64,
 //                prio i32, winB i32, winE i32                (input, sorted by submitTick)
 //                next i32, prev i32, state i32, cur i32, finV f64, rem f64   (state)
-//   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE))
+//   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE);
+//                the last window's end is +∞. Synthetic usage: one slot per task, rewritten
+//                at each 5-minute period by usageFeedDraw, assembly/synthetic-usage.ts)
 //   machines M : cap0 f64, up0 i32                               (input)
 //                runHead runTail pendHead pendTail runCount pendCount up flags i32,
 //                U reqSum V cap nextChange minFinish pUtil pUp minPend f64 (state)
@@ -187,7 +189,8 @@ function refreshU(m: i32, t: f64): void {
   while (k >= 0) {
     const c = winAt(k, t);
     u += gf(wCpu, c);
-    if (c + 1 < gi(tWinE, k)) { const we = gf(wEnd, c); if (we < nc) nc = we; }
+    const we = gf(wEnd, c); // +∞ for a task's last window
+    if (we < nc) nc = we;
     k = gi(sNext, k);
   }
   sf(mU, m, u); sf(mNext, m, nc);

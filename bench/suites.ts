@@ -7,6 +7,7 @@ import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
 import { queueSuite } from './queue.ts';
+import { replayMemorySuite } from './replay-memory.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
@@ -16,4 +17,5 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   engine: engineSuite,
   crs: crsSuite,
   queue: queueSuite,
+  'giantvm-memory': replayMemorySuite,
 };

@@ -163,6 +163,23 @@ function runOf(tasks: TaskTable, i: number, start: number, end: number): [number
 }
 
 /**
+ * The windows {@link syntheticUsage} gives task `i`, without drawing them:
+ * `out[0]` = index k0 of its first window (windows aligned to start + k·W),
+ * `out[1]` = their number (0: no run time in [start, end), no window). The
+ * window of time t is then clamp(⌊(t − start)/W⌋ − k0, 0, count − 1); its
+ * values are `windowValues(key, that index, …)` chained from index 0.
+ */
+export function windowSpan(tasks: TaskTable, i: number, start: number, end: number, W: number, out: Int32Array): void {
+  const fs = tasks.firstSchedule?.[i];
+  const from = Math.max(start, fs !== undefined && fs === fs ? fs : tasks.submit[i]!);
+  const to = Math.min(end, from + tasks.duration[i]!);
+  if (!(to > from)) { out[0] = 0; out[1] = 0; return; }
+  const k0 = Math.floor((from - start) / W);
+  out[0] = k0;
+  out[1] = Math.ceil((to - start) / W) - k0;
+}
+
+/**
  * Synthetic usage for every task: one row per window its run
  * overlaps (clipped to the run), sorted by task then start. Deterministic in
  * `seed` and the task identities; independent of the tasks' order.

@@ -29,6 +29,7 @@ export interface CoreExports {
   replayInit(replay: number): number;
   replayStep(replay: number, until: number): number;
   replayStateBytes(tasks: number, machines: number): number;
+  usageFeedDraw(feed: number, period: number, until: number): number;
   csvParse(scan: number): number;
   engineRound(engine: number): number;
   engineRelease(engine: number, task: number, next: number): number;
@@ -43,7 +44,7 @@ export interface CoreExports {
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
-  'replayInit', 'replayStep', 'replayStateBytes', 'csvParse',
+  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -11,7 +11,7 @@
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
-import { syntheticUsage } from '../../io/synthetic-usage.ts';
+import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
 import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
@@ -40,18 +40,42 @@ export interface PreparedTasks {
   /** CPU request. */
   req: Float64Array;
   priority: Int32Array;
-  /** Usage windows of the task: [winB, winE) in {@link PreparedWindows}. */
+  /** Usage windows of the task: [winB, winE) in {@link PreparedWindows} (empty columns with `usage: 'synthetic'`). */
   winB: Int32Array;
   winE: Int32Array;
 }
 
-/** Usage windows of all tasks (each task has ≥ 1). The window of time t is the first whose end is after t, else the last. */
+/**
+ * Usage windows of all tasks (each task has ≥ 1). The window of time t is the
+ * first whose end is after t, else the last (whose end is +∞). Empty with
+ * `usage: 'synthetic'`: the replay gives each task one window slot, its
+ * request window or the current synthetic window ({@link PreparedSynthetic}).
+ */
 export interface PreparedWindows {
   end: Float64Array;
   cpu: Float64Array;
   mem: Float64Array;
   maxCpu: Float64Array;
   mai: Float64Array;
+}
+
+/**
+ * Synthetic usage drawn on demand (`usage: 'synthetic'`): per arriving task,
+ * in the order of {@link PreparedTasks}, what `syntheticUsage` needs to draw
+ * its windows — not the windows (docs/model.md, "Bounded memory"). The CPU
+ * request is `PreparedTasks.req`.
+ */
+export interface PreparedSynthetic {
+  /** Window length, µs. */
+  windowUs: number;
+  /** Task key (`taskKey(seed, jobId, taskIndex)`), the bits of a u32. */
+  key: Int32Array;
+  /** Index of the task's first window (windows aligned to start + k·windowUs). */
+  k0: Int32Array;
+  /** Number of windows; 0: none (the task uses its request window). */
+  count: Int32Array;
+  /** Memory request (NaN: 0, for a task without windows). */
+  mem: Float64Array;
 }
 
 /** Machine events, sorted by tick (types: `MACHINE_EVENT` codes of `./replay-layouts.ts`; cap NaN = keep). */
@@ -77,6 +101,8 @@ export interface PreparedReplay {
   cells: number;
   tasks: PreparedTasks;
   windows: PreparedWindows;
+  /** Per-task data of synthetic usage drawn on demand (`usage: 'synthetic'` only). */
+  synthetic?: PreparedSynthetic;
   /** Initial capacity and up state of each machine. */
   machineCap: Float64Array;
   machineUp: Int32Array;
@@ -230,11 +256,13 @@ function copyWindows(table: UsageTable, order: Int32Array, b: number, e: number,
     win.mai[at] = table.mai[r]!;
     at++;
   }
+  // The last window lasts for ever: the kernel takes the next usage change from window ends.
+  if (at > 0 && e > b) win.end[at - 1] = Infinity;
   return at;
 }
 
 /** The one window of a task without usage rows: its request. */
-function requestWindow(win: PreparedWindows, at: number, req: number, mem: number, usageRatio: number): void {
+export function requestWindow(win: PreparedWindows, at: number, req: number, mem: number, usageRatio: number): void {
   win.end[at] = Infinity;
   win.cpu[at] = req * usageRatio;
   win.mem[at] = mem;
@@ -242,12 +270,48 @@ function requestWindow(win: PreparedWindows, at: number, req: number, mem: numbe
   win.mai[at] = Number.NaN;
 }
 
+/**
+ * Synthetic windows of every input task counted (`info.usageWindows`), without
+ * drawing them. A task with windows and a NaN request would get NaN usage:
+ * rejected, as the usage check rejects a NaN usage row.
+ */
+function countSynthetic(tasks: TaskTable, start: number, end: number): number {
+  const span = new Int32Array(2);
+  let total = 0;
+  for (let i = 0; i < tasks.count; i++) {
+    windowSpan(tasks, i, start, end, WINDOW_US, span);
+    if (span[1]! === 0) continue;
+    total += span[1]!;
+    for (const f of ['cpuRequest', 'memRequest'] as const) {
+      if (Number.isNaN(tasks[f][i]!)) throw new FairfitError('NOT_FINITE', `tasks.${f}[${i}] is NaN: usage 'synthetic' needs the requests of a task that runs`, { field: `tasks.${f}`, index: i });
+    }
+  }
+  return total;
+}
+
+/** Per-task synthetic data of the `n` sorted tasks. */
+function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: number, start: number, end: number): PreparedSynthetic {
+  const syn: PreparedSynthetic = { windowUs: WINDOW_US, key: new Int32Array(n), k0: new Int32Array(n), count: new Int32Array(n), mem: new Float64Array(n) };
+  const span = new Int32Array(2);
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    windowSpan(tasks, i, start, end, WINDOW_US, span);
+    syn.k0[j] = span[0]!;
+    syn.count[j] = span[1]!;
+    const mem = tasks.memRequest[i]!;
+    syn.mem[j] = Number.isNaN(mem) ? 0 : mem;
+    if (span[1]! > 0) syn.key[j] = taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!);
+  }
+  return syn;
+}
+
 /** Counts of {@link fillTasks}. */
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
 
 /** Fills the task columns and windows of the `n` sorted tasks, in arrival order. */
 function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
-  byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: PreparedTasks, win: PreparedWindows): FillCounts {
+  byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: PreparedTasks, win: PreparedWindows,
+  syn: PreparedSynthetic | undefined): FillCounts {
   let at = 0, withWindows = 0, fallback = 0, reqMissing = 0, censored = 0;
   for (let j = 0; j < n; j++) {
     const i = sorted[j]!;
@@ -268,17 +332,18 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
     out.work[j] = work;
     out.req[j] = req;
     out.priority[j] = tasks.priority[i]!;
-    out.winB[j] = at;
-    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : 0;
+    if (!syn) out.winB[j] = at;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[j]! : 0;
     if (w > 0 && table) {
       withWindows++;
       at = copyWindows(table, byTask!.order, byTask!.first[i]!, byTask!.first[i + 1]!, win, at);
+    } else if (w > 0) {
+      withWindows++; // synthetic: the replay draws its windows
     } else {
       if (p.usage !== 'request') fallback++;
-      requestWindow(win, at, req, mem, p.usageRatio);
-      at++;
+      if (!syn) requestWindow(win, at++, req, mem, p.usageRatio);
     }
-    out.winE[j] = at;
+    if (!syn) out.winE[j] = at;
   }
   return { censored, withWindows, fallback, reqMissing };
 }
@@ -377,9 +442,10 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const draw = drawMachines(p.seed, tasks.count, machines);
 
   // Usage source per task.
+  // Synthetic usage is not drawn here: per-task data only, the replay draws the windows when it needs them.
   let table: UsageTable | undefined;
   if (p.usage === 'trace') table = input.usage;
-  else if (p.usage === 'synthetic') table = syntheticUsage(tasks, { seed: p.seed, start, end });
+  const syntheticWindows = p.usage === 'synthetic' ? countSynthetic(tasks, start, end) : 0;
   if (table) checkUsage(table, tasks.count);
   const byTask = table ? windowsByTask(table, tasks.count) : undefined;
 
@@ -391,13 +457,15 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
+  const synth = p.usage === 'synthetic';
   const out: PreparedTasks = {
     id: sorted, machine: new Int32Array(n), submitTick: new Int32Array(n), submitUs: new Float64Array(n), work: new Float64Array(n),
-    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(n), winE: new Int32Array(n),
+    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(synth ? 0 : n), winE: new Int32Array(synth ? 0 : n),
   };
-  const nw = byTask ? windowCount(sorted, n, byTask.first) : n;
+  const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
   const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
-  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win);
+  const synthetic = synth ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
+  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic);
   info.tasks = tasks.count;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
@@ -407,7 +475,7 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   if (p.arrival === 'boundary') info.arrivesAtEnd = atEnd;
   info.censoredUnfinished = censored;
   info.requestMissing = reqMissing;
-  info.usageWindows = table ? table.count : 0;
+  info.usageWindows = table ? table.count : syntheticWindows;
   info.tasksWithWindows = withWindows;
   info.usageFallbackToRequest = fallback;
   info.ticks = ticks;
@@ -418,7 +486,7 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const sampleEvery = seriesStride(ticks, p.interval, machines);
   return {
     params: p, start, end, tick, ticks, sampleEvery, points: Math.ceil(ticks / sampleEvery), machines, cellSize, cells,
-    tasks: out, windows: win, machineCap, machineUp, events, info,
+    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), machineCap, machineUp, events, info,
   };
 }
 

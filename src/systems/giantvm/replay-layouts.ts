@@ -54,5 +54,20 @@ export const CELL_POINT = struct('CellPoint', 'Per-cell, per-series-point accumu
   migFirst: 'f64', migSecond: 'f64', running: 'f64', pending: 'f64',
 });
 
+/**
+ * Synthetic usage drawn on demand for one replay part (`assembly/synthetic-usage.ts`,
+ * driven by `usage-feed.ts`): the model's constants (from `src/io/fitted-params.ts`),
+ * the per-task columns (local task order) and the live list between calls.
+ */
+export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: model constants, per-task columns, live list (src/systems/giantvm/replay-layouts.ts).', {
+  tasks: 'i32', joined: 'i32', live: 'i32', capacity: 'i32',
+  startUs: 'f64', windowUs: 'f64',
+  cpuMu: 'f64', cpuSigma: 'f64', memMu: 'f64', memSigma: 'f64', memMax: 'f64', maiMu: 'f64', maiSigma: 'f64',
+  peakMu: 'f64', peakSigma: 'f64', cpuS: 'f64', memS: 'f64', rho: 'f64', innovCpu: 'f64', innovMem: 'f64',
+  taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', taskSubmitTick: 'ptr',
+  levels: 'ptr', ar: 'ptr', cur: 'ptr', liveList: 'ptr', rng: 'ptr',
+  slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
+});
+
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
-export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT] as readonly Layout[];
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED] as readonly Layout[];

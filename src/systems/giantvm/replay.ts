@@ -12,10 +12,11 @@ import { GINI } from '../../kernels/kernel-layouts.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
 import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
 import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
-import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedTasks, type PreparedWindows } from './prepare.ts';
+import { prepareReplay, requestWindow, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
+import { UsageFeed } from './usage-feed.ts';
 
-export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedEvents } from './prepare.ts';
+export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 
@@ -54,22 +55,38 @@ function slice(prep: PreparedReplay, cells: CellRange) {
   // All cells: every task, and the columns go in as they are (no pick list needed).
   const pick = all ? undefined : pickIn(t.machine, m0, m1);
   const nT = pick ? pick.length : t.machine.length;
-  const nw = pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
+  // Synthetic usage: one window slot per task (usage-feed.ts).
+  const nw = prep.synthetic ? nT : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
   const ev = pickIn(prep.events.machine, m0, m1);
   return { m0, m1, pick, nT, nw, ev };
 }
 
-/** Task columns of the picked tasks, machines re-indexed from `m0`, windows renumbered in order. */
-function gatherTasks(t: PreparedTasks, w: PreparedWindows, pick: Int32Array, m0: number, dst: { machine: Int32Array; tick: Int32Array; prio: Int32Array; wb: Int32Array; we: Int32Array; sub: Float64Array; work: Float64Array; req: Float64Array }, win: PreparedWindows): void {
+/** Task columns of the picked tasks, machines re-indexed from `m0`, windows renumbered in order (none when `w` is undefined). */
+function gatherTasks(t: PreparedTasks, w: PreparedWindows | undefined, pick: Int32Array, m0: number, dst: { machine: Int32Array; tick: Int32Array; prio: Int32Array; wb: Int32Array; we: Int32Array; sub: Float64Array; work: Float64Array; req: Float64Array }, win: PreparedWindows): void {
   const { machine, tick, prio, wb, we, sub, work, req } = dst;
   let at = 0;
   for (let x = 0; x < pick.length; x++) {
     const j = pick[x]!;
     machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
     sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
+    if (!w) continue;
     wb[x] = at;
     at = copyWindowRange(w, t.winB[j]!, t.winE[j]!, win, at);
     we[x] = at;
+  }
+}
+
+/**
+ * Synthetic usage: one window slot per local task (slot x for task x). A task
+ * with synthetic windows gets them from the feed before it can run; a task
+ * without any gets its request window, as `prepareReplay` gives it in the other modes.
+ */
+function syntheticSlots(syn: PreparedSynthetic, pick: Int32Array | undefined, req: Float64Array, usageRatio: number, wb: Int32Array, we: Int32Array, win: PreparedWindows): void {
+  for (let x = 0; x < wb.length; x++) {
+    const j = pick ? pick[x]! : x;
+    wb[x] = x; we[x] = x + 1;
+    if (syn.count[j]! === 0) requestWindow(win, x, req[x]!, syn.mem[j]!, usageRatio);
+    else { win.end[x] = Infinity; win.cpu[x] = 0; win.mem[x] = 0; win.maxCpu[x] = 0; win.mai[x] = Number.NaN; }
   }
 }
 
@@ -137,9 +154,12 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     if (!pick) {
       // All cells: the columns go in as they are, one bulk copy each.
       machine.set(t.machine); tick.set(t.submitTick); prio.set(t.priority); sub.set(t.submitUs); work.set(t.work); req.set(t.req);
-      wb.set(t.winB); we.set(t.winE);
-      end.set(w.end); cpu.set(w.cpu); mem.set(w.mem); mx.set(w.maxCpu); mai.set(w.mai);
-    } else gatherTasks(t, w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
+      if (!prepared.synthetic) {
+        wb.set(t.winB); we.set(t.winE);
+        end.set(w.end); cpu.set(w.cpu); mem.set(w.mem); mx.set(w.maxCpu); mai.set(w.mai);
+      }
+    } else gatherTasks(t, prepared.synthetic ? undefined : w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
+    if (prepared.synthetic) syntheticSlots(prepared.synthetic, pick, req, prepared.params.usageRatio, wb, we, { end, cpu, mem, maxCpu: mx, mai });
   }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
   const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
@@ -171,9 +191,15 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   core.exports.replayInit(replay);
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
-  for (let done = 0; done < total;) {
-    done = core.exports.replayStep(replay, Math.min(total, done + chunk));
-    onProgress?.(done, total);
+  // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
+  const feed = prepared.synthetic
+    ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
+    : undefined;
+  for (let done = 0, report = chunk; done < total;) {
+    let until = Math.min(total, report);
+    if (feed) until = Math.min(until, feed.feed(done));
+    done = core.exports.replayStep(replay, until);
+    if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
   }
   return {
     first: range.first,

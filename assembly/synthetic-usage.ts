@@ -1,0 +1,165 @@
+// Synthetic usage drawn on demand for the GiantVM replay (docs/model.md, "Bounded memory").
+//
+// The twin of src/io/synthetic-usage.ts's `taskLevels` and `windowValues`, bit
+// for bit: the same hash, the same Rng (assembly/rng.ts), the same operations
+// in the same order. exp, log, sin and cos are JavaScript's own Math functions,
+// imported (`env.Math.*`): AssemblyScript's versions (musl) differ from V8's in
+// the last bit for 0.03–9 % of arguments, and V8 calls an imported Math
+// function directly, without a JavaScript frame.
+//
+// usageFeedDraw is called by usage-feed.ts once per 5-minute window period,
+// before the kernel runs that period's ticks: it adds the tasks that arrive
+// before the period ends to the live list and writes the current window of
+// every live task into its window slot (end, cpu, mem, maxCpu, mai) — the
+// slots the replay kernel reads. A task leaves the list at its last window.
+// The per-task draw state (levels, AR(1) state, window index) lives in the
+// live list's slots, not per task: O(tasks alive at a time).
+import { rngNext, rngSeed } from './rng';
+import { UsageFeed } from './layouts';
+import { gf, gi, sf, si } from './access';
+
+// @ts-ignore: decorator
+@external("env", "Math.exp") declare function jsExp(x: f64): f64;
+// @ts-ignore: decorator
+@external("env", "Math.log") declare function jsLog(x: f64): f64;
+// @ts-ignore: decorator
+@external("env", "Math.sin") declare function jsSin(x: f64): f64;
+// @ts-ignore: decorator
+@external("env", "Math.cos") declare function jsCos(x: f64): f64;
+
+const TWO_PI: f64 = 2 * Math.PI;
+
+// @ts-ignore: decorator
+@inline function mix32(h: u32): u32 {
+  h = (h ^ (h >> 16)) * 0x85ebca6b;
+  h = (h ^ (h >> 13)) * 0xc2b2ae35;
+  return h ^ (h >> 16);
+}
+
+// @ts-ignore: decorator
+@inline function windowSeed(key: u32, k: i32): u32 {
+  return mix32(key ^ mix32(<u32>(k + 1) * 0x9e3779b9 ^ 0x7f4a7c15));
+}
+
+// @ts-ignore: decorator
+@inline function unit(seed: u32, j: u32): f64 {
+  return (<f64>mix32(seed ^ (j + 1) * 0x85ebca77) + 0.5) / 4294967296.0;
+}
+
+// Model constants and columns of the feed being drawn (a per-call register cache, as in replay.ts).
+let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax: f64 = 0, maiMu: f64 = 0, maiSigma: f64 = 0,
+  peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
+let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fTick: usize = 0,
+  fLevels: usize = 0, fAr: usize = 0, fCur: usize = 0, fLive: usize = 0, fRng: usize = 0,
+  slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0;
+
+function bindFeed(f: usize): void {
+  cpuMu = load<f64>(f, UsageFeed.cpuMu); cpuSigma = load<f64>(f, UsageFeed.cpuSigma);
+  memMu = load<f64>(f, UsageFeed.memMu); memSigma = load<f64>(f, UsageFeed.memSigma); memMax = load<f64>(f, UsageFeed.memMax);
+  maiMu = load<f64>(f, UsageFeed.maiMu); maiSigma = load<f64>(f, UsageFeed.maiSigma);
+  peakMu = load<f64>(f, UsageFeed.peakMu); peakSigma = load<f64>(f, UsageFeed.peakSigma);
+  cpuS = load<f64>(f, UsageFeed.cpuS); memS = load<f64>(f, UsageFeed.memS); rho = load<f64>(f, UsageFeed.rho);
+  innovCpu = load<f64>(f, UsageFeed.innovCpu); innovMem = load<f64>(f, UsageFeed.innovMem);
+  fKey = load<usize>(f, UsageFeed.taskKey); fK0 = load<usize>(f, UsageFeed.taskK0); fCount = load<usize>(f, UsageFeed.taskCount);
+  fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fTick = load<usize>(f, UsageFeed.taskSubmitTick);
+  fLevels = load<usize>(f, UsageFeed.levels); fAr = load<usize>(f, UsageFeed.ar); fCur = load<usize>(f, UsageFeed.cur);
+  fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
+  slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
+  slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
+}
+
+/** `taskLevels(key)` into the levels of live slot s, levels[4s .. 4s+4): CPU ratio, memory ratio, MAI, 0. */
+function taskLevels(key: u32, s: i32): void {
+  rngSeed(fRng, key);
+  // normal2 twice (Box–Muller), as in the TypeScript; the fourth normal is not used.
+  let u1 = 1 - rngNext(fRng);
+  let u2 = rngNext(fRng);
+  let rad = Math.sqrt(-2 * jsLog(u1));
+  const z0 = rad * jsCos(TWO_PI * u2);
+  const z1 = rad * jsSin(TWO_PI * u2);
+  u1 = 1 - rngNext(fRng);
+  u2 = rngNext(fRng);
+  rad = Math.sqrt(-2 * jsLog(u1));
+  const z2 = rad * jsCos(TWO_PI * u2);
+  const i = s << 2;
+  sf(fLevels, i, min<f64>(1, jsExp(cpuMu + cpuSigma * z0)));
+  sf(fLevels, i + 1, min<f64>(memMax, jsExp(memMu + memSigma * z1)));
+  sf(fLevels, i + 2, jsExp(maiMu + maiSigma * z2));
+  sf(fLevels, i + 3, 0);
+}
+
+/**
+ * `windowValues(key, k, k == 0, …)` of the task in live slot s: advances its
+ * AR(1) state (ar[2s], ar[2s+1]) and, when `write`, writes the window's values
+ * into the task's window slot x.
+ */
+function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, write: bool): void {
+  const ws = windowSeed(key, k);
+  const r1 = Math.sqrt(-2 * jsLog(unit(ws, 0)));
+  const a1 = TWO_PI * unit(ws, 1);
+  const z0 = r1 * jsCos(a1);
+  const z1 = r1 * jsSin(a1);
+  const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, s << 1) + innovCpu * z0;
+  const em = k == 0 ? memS * z1 : rho * gf(fAr, (s << 1) + 1) + innovMem * z1;
+  sf(fAr, s << 1, ec);
+  sf(fAr, (s << 1) + 1, em);
+  if (!write) return;
+  const r2 = Math.sqrt(-2 * jsLog(unit(ws, 2)));
+  const a2 = TWO_PI * unit(ws, 3);
+  const z2 = r2 * jsCos(a2);
+  const i = s << 2;
+  const cpu = min<f64>(1, req * gf(fLevels, i) * jsExp(ec - (cpuS * cpuS) / 2));
+  const m = min<f64>(1, mem * gf(fLevels, i + 1) * jsExp(em - (memS * memS) / 2));
+  const peak = jsExp(Math.abs(peakMu + peakSigma * z2));
+  sf(slotCpu, x, cpu);
+  sf(slotMem, x, m);
+  sf(slotMaxCpu, x, min<f64>(1, cpu * peak));
+  sf(slotMai, x, gf(fLevels, i + 2));
+}
+
+/**
+ * Window period `p` of the feed at `f`: joins the tasks arriving before tick
+ * `until`, then writes the period's window of every live task whose window
+ * changed (windows it passes over only advance the AR state). Returns the
+ * number of live tasks left.
+ */
+export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
+  bindFeed(f);
+  const n = load<i32>(f, UsageFeed.tasks);
+  let joined = load<i32>(f, UsageFeed.joined), live = load<i32>(f, UsageFeed.live);
+  while (joined < n && gi(fTick, joined) < until) {
+    if (gi(fCount, joined) > 0) {
+      assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
+      taskLevels(<u32>gi(fKey, joined), live);
+      si(fCur, live, -1);
+      si(fLive, live, joined); live++;
+    }
+    joined++;
+  }
+  const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
+  let kept = 0;
+  for (let r = 0; r < live; r++) {
+    const x = gi(fLive, r);
+    const k0 = gi(fK0, x), count = gi(fCount, x);
+    let c = p - k0;
+    if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
+    const cur = gi(fCur, r);
+    if (c > cur) {
+      const key = <u32>gi(fKey, x), req = gf(fReq, x), mem = gf(fMem, x);
+      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, mem, w == c);
+      si(fCur, r, c);
+      sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
+    }
+    if (c < count - 1) {
+      // The live slot's state moves down with the task when earlier tasks left.
+      if (kept != r) {
+        si(fLive, kept, x); si(fCur, kept, gi(fCur, r));
+        memory.copy(fLevels + (<usize>kept << 5), fLevels + (<usize>r << 5), 32);
+        memory.copy(fAr + (<usize>kept << 4), fAr + (<usize>r << 4), 16);
+      }
+      kept++;
+    }
+  }
+  store<i32>(f, joined, UsageFeed.joined); store<i32>(f, kept, UsageFeed.live);
+  return kept;
+}

@@ -1,0 +1,83 @@
+/**
+ * GiantVM replay memory suite (`giantvm-memory`): peak RSS next to time of
+ * `fairfit replay --usage synthetic` on traces written by the project's own
+ * generator (seeded, `--no-usage`, into a temporary folder deleted afterwards):
+ *
+ * - the shape of the 14-part window of the 2011 trace (614k tasks over 19.5 h,
+ *   12.5k machines of machine_events): one policy with 1 and 2 workers, all
+ *   eight with 2 workers;
+ * - 1×, 2× and 4× the length (2,000 machines, 3 h, 6 h, 12 h) with the same
+ *   arrival rate and start snapshot, so nearly the same tasks alive at a time:
+ *   peak RSS should stay flat.
+ *
+ * Each case runs in its own child process (`node --require bench/peak-rss.cjs
+ * dist/cli/main.js replay …`): RSS never shrinks, so only a fresh process has
+ * the case's own peak. Times are wall and process CPU (all threads) of one
+ * run. With `FAIRFIT_BENCH_BASE=<checkout>/dist/cli/main.js` every case also
+ * runs on that build (e.g. main before this change, materialising every
+ * window) and the JSON outputs are compared byte for byte.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchRow } from './run.ts';
+import { generateTrace } from '../src/io/generate.ts';
+
+const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+const HOOK = fileURLToPath(new URL('./peak-rss.cjs', import.meta.url));
+const BASE = process.env.FAIRFIT_BENCH_BASE;
+
+interface Case { name: string; trace: string; policy: string; workers: number; tasks: number }
+
+interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string }
+
+/** One replay in a fresh child process: wall time, CPU time and peak RSS. */
+function runChild(main: string, c: Case, out: string): Measured {
+  const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', 'synthetic',
+    '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out];
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const wallMs = performance.now() - t0;
+  const m = /fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/.exec(r.stderr);
+  if (r.status !== 0 || !m) throw new Error(`${c.name}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
+  return { wallMs, cpuMs: Number(m[2]), peakMB: Number(m[1]) / 1024, json: readFileSync(out, 'utf8') };
+}
+
+export async function replayMemorySuite(): Promise<BenchRow[]> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-memory-'));
+  const rows: BenchRow[] = [];
+  try {
+    const cases: Case[] = [];
+    // The 14-part window's shape: 614k tasks, 19.5 h, 12.5k machines.
+    const big = join(dir, 'w614k');
+    await generateTrace({ machines: 12_500, tasks: 614_000, days: 19.5 / 24, seed: 1, out: big, usage: false });
+    cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: fine_grained, 1 worker', trace: big, policy: 'fine_grained', workers: 1, tasks: 614_000 });
+    cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: fine_grained, 2 workers', trace: big, policy: 'fine_grained', workers: 2, tasks: 614_000 });
+    cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: all eight, 2 workers', trace: big, policy: 'all', workers: 2, tasks: 614_000 });
+    // 1×, 2×, 4× the length: the same start snapshot (11.57 tasks per machine) and arrival rate.
+    const snapshot = Math.round(11.57 * 2000);
+    for (const x of [1, 2, 4]) {
+      const tasks = snapshot + 30_000 * x;
+      const trace = join(dir, `len${x}`);
+      await generateTrace({ machines: 2000, tasks, days: (3 * x) / 24, seed: 2, out: trace, usage: false });
+      cases.push({ name: `length ${x}× (${3 * x} h, ${tasks} tasks, 2,000 machines): cpu_usage, 1 worker`, trace, policy: 'cpu_usage', workers: 1, tasks });
+    }
+    for (const c of cases) {
+      const now = runChild(MAIN, c, join(dir, 'now.json'));
+      rows.push({ name: c.name, impl: 'on demand', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
+      if (BASE) {
+        const before = runChild(BASE, c, join(dir, 'base.json'));
+        rows.push({
+          name: c.name, impl: 'base (materialised)', meanMs: before.wallMs,
+          extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': before.json === now.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
+        });
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
