@@ -15,7 +15,7 @@
 import { FairfitError } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from './engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -86,12 +86,27 @@ export interface RoundResult {
 /**
  * What {@link ReferenceEngine.runRoundHandles} returns: the placements as task
  * handles (submission order numbers, see {@link ReferenceEngine.handleOf}) and
- * nodes, in the order they were made, and how many tasks still wait.
+ * nodes, in the order they were made, each placed task's T0 (its run-time
+ * limit; its deadline is the round's `now` + T0), and how many tasks still wait.
  */
 export interface RoundHandles {
   tasks: Int32Array;
   nodes: Int32Array;
+  /** T0 of each placed task (seconds), in the same order. */
+  t0: Float64Array;
   waiting: number;
+}
+
+/**
+ * Arrays a host lends {@link ReferenceEngine.runRoundHandles} to write a
+ * round's placements into (a round then allocates no array buffer). Used when
+ * each is at least as long as the placements; the result's arrays are then
+ * views of their first entries, valid until the host writes them or lends them again.
+ */
+export interface RoundBuffers {
+  tasks: Int32Array;
+  nodes: Int32Array;
+  t0: Float64Array;
 }
 
 /** A task killed by {@link ReferenceEngine.checkLimits}. */
@@ -467,14 +482,21 @@ export class ReferenceEngine {
     return { placements, waiting: still };
   }
 
-  /** {@link runRound} with the placements as task handles and nodes, and the number of tasks still waiting. */
-  runRoundHandles(now: number): RoundHandles {
+  /**
+   * {@link runRound} with the placements as task handles, nodes and T0s, and
+   * the number of tasks still waiting; written into `into` when it has room
+   * (see {@link RoundBuffers}).
+   */
+  runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
     const r = this.runRound(now);
-    return {
-      tasks: Int32Array.from(r.placements, (p) => this.tasks.get(p.task)!.seq),
-      nodes: Int32Array.from(r.placements, (p) => p.node),
-      waiting: r.waiting.length,
-    };
+    return roundHandles(r.placements.length, r.waiting.length, into, (out) => {
+      r.placements.forEach((p, k) => {
+        const t = this.tasks.get(p.task)!;
+        out.tasks[k] = t.seq;
+        out.nodes[k] = p.node;
+        out.t0[k] = t.t0;
+      });
+    });
   }
 
   /**
