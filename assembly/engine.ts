@@ -208,23 +208,27 @@ export function engineRound(e: usize): i32 {
 export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large: i32, dataGB: f64, request: f64): i32 {
   const dims = load<i32>(e, Engine.dims), first = load<i32>(e, Engine.tasks);
   const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
+  const state = load<usize>(e, Engine.state), users = load<usize>(e, Engine.user), data = load<usize>(e, Engine.dataGB);
+  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large), rounds = load<usize>(e, Engine.rounds);
+  const node = load<usize>(e, Engine.node), gangs = load<usize>(e, Engine.gang);
+  const start = load<usize>(e, Engine.start), t0 = load<usize>(e, Engine.t0), deadline = load<usize>(e, Engine.deadline);
   const w = load<i32>(e, Engine.waiting);
-  const row = <usize>dims << 3;
-  const dem0 = demand + <usize>first * row;
+  const dem0 = demand + (<usize>(first * dims) << 3);
   for (let k = 0; k < count; k++) {
     const t = first + k;
-    si(load<usize>(e, Engine.state), t, EngineTaskState.waiting);
-    si(load<usize>(e, Engine.user), t, user);
-    sf(load<usize>(e, Engine.dataGB), t, dataGB);
-    sf(load<usize>(e, Engine.request), t, request);
-    if (k > 0) memory.copy(dem0 + <usize>k * row, dem0, row);
-    si(load<usize>(e, Engine.large), t, large);
-    si(load<usize>(e, Engine.rounds), t, 0);
-    si(load<usize>(e, Engine.node), t, -1);
-    si(load<usize>(e, Engine.gang), t, gang);
-    sf(load<usize>(e, Engine.start), t, NaN);
-    sf(load<usize>(e, Engine.t0), t, NaN);
-    sf(load<usize>(e, Engine.deadline), t, NaN);
+    si(state, t, EngineTaskState.waiting);
+    si(users, t, user);
+    sf(data, t, dataGB);
+    sf(req, t, request);
+    // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
+    if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
+    si(big, t, large);
+    si(rounds, t, 0);
+    si(node, t, -1);
+    si(gangs, t, gang);
+    sf(start, t, NaN);
+    sf(t0, t, NaN);
+    sf(deadline, t, NaN);
     si(wl, w + k, t);
   }
   store<i32>(e, w + count, Engine.waiting);

@@ -88,6 +88,7 @@ interface Cols {
 const F_NOW = ENGINE.offset.now >> 3;
 
 const W_WAITING = ENGINE.offset.waiting >> 2;
+const W_GANGS = ENGINE.offset.gangs >> 2;
 
 /**
  * The IPTAS engine in WebAssembly. Same calls, rules and results as
@@ -489,7 +490,7 @@ export class Engine implements IptasEngine {
       }
       this.gangIds.push(x.id);
       this.gangIndex.set(x.id, gang);
-      this.set({ gangs: gang + 1 });
+      this.cols.hdr[W_GANGS] = gang + 1;
     }
     const u = this.userOf(t.user);
     const count = Math.max(x.procs, 1);
@@ -631,18 +632,19 @@ export class Engine implements IptasEngine {
     const t = this.task(taskId);
     const c = this.cols;
     if (c.state[t] !== S.running) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}, not running`);
-    return this.finish([t], checkResult(result))[0]!;
+    return this.finish([t], 1, checkResult(result))[0]!;
   }
 
   /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const c = this.cols;
-    const ts = new Int32Array(handles.length);
-    // Marks in outNode (free between calls): a task given twice is found without a set.
+    const n = handles.length;
+    // The tasks go to outTask (free between calls, as finish wants them); marks in outNode: a task given twice is found without a set.
+    const ts = c.outTask;
     let k = 0;
     try {
-      for (; k < ts.length; k++) {
+      for (; k < n; k++) {
         const t = this.byHandle(handles[k]);
         if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
         if (c.outNode[t] === MARK) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
@@ -652,23 +654,30 @@ export class Engine implements IptasEngine {
     } finally {
       for (let j = 0; j < k; j++) c.outNode[ts[j]!] = 0;
     }
-    return this.finish(ts, checkResult(result));
+    return this.finish(ts, n, checkResult(result));
   }
 
-  /** Ends checked running tasks in order: histories and ε, retries, then one release call for all. */
-  private finish(ts: ArrayLike<number>, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+  /**
+   * Ends the checked running tasks ts[0..n) in order: histories and ε, retries,
+   * then one release call for all (it reads them from outTask: ts may be that column).
+   */
+  private finish(ts: ArrayLike<number>, n: number, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     const c = this.cols;
-    const n = ts.length;
     const out = new Array<TaskState>(n);
+    const m = this.params.historyLength;
     const users: number[] = [];
+    // ok: how many of the tasks are each user's (a user's history keeps its last m: earlier entries are not made).
+    const left = r.status === 'ok' && n > m ? new Map<number, number>() : undefined;
+    if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
     for (let j = 0; j < n; j++) {
       const t = ts[j]!;
       let next: number;
       if (r.status === 'ok') {
         next = S.ok;
         const u = c.user[t]!;
-        const h = this.users[u]!.history;
-        h.push([r.actualTime, c.request[t]!]);
+        let after = 0;
+        if (left) left.set(u, (after = left.get(u)! - 1));
+        if (after < m) this.users[u]!.history.push([r.actualTime, c.request[t]!]);
         if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
       } else {
         this.failures[t] = this.failures[t]! + 1;
@@ -677,10 +686,10 @@ export class Engine implements IptasEngine {
       c.outTask[j] = t;
       c.outNode[j] = next;
       out[j] = STATE_NAMES[next]!;
-      this.tally[STATE_NAMES[next]!] += 1;
     }
+    if (r.status === 'ok') this.tally.ok += n;
+    else for (const s of out) this.tally[s] += 1;
     // ε is read only at placement: once per user after all the ends is the same as after each.
-    const m = this.params.historyLength;
     for (const u of users) {
       const h = this.users[u]!.history;
       if (h.length > m) h.splice(0, h.length - m);
@@ -710,6 +719,14 @@ export class Engine implements IptasEngine {
 
   /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle. */
   checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+    if (usage === undefined || (usage instanceof Map && usage.size === 0)) {
+      // Time kills only: the engine's list is the answer (submission order).
+      checkNow(now, this.clock);
+      const n = this.timeKills(now);
+      this.tally.running -= n;
+      this.tally.killed += n;
+      return n === 0 ? NO_TASKS : this.cols.outTask.slice(0, n);
+    }
     const entries: [number, readonly number[]][] = [];
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
@@ -741,11 +758,9 @@ export class Engine implements IptasEngine {
         if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, d]); break; }
       }
     }
-    this.clock = now;
-    c.hdrF64[F_NOW] = now;
     const ex = this.live().exports;
     for (const [t] of over) ex.engineRelease(this.e, t, S.killed);
-    const n = ex.engineTimeKills(this.e);
+    const n = this.timeKills(now);
     const out = this.cols.outTask;
     const byUsage = over.length;
     const all = over;
@@ -754,6 +769,13 @@ export class Engine implements IptasEngine {
     this.tally.running -= all.length;
     this.tally.killed += all.length;
     return all;
+  }
+
+  /** The clock to `now` and the time kills due then (into outTask, submission order); returns how many. */
+  private timeKills(now: number): number {
+    this.clock = now;
+    this.cols.hdrF64[F_NOW] = now;
+    return this.live().exports.engineTimeKills(this.e);
   }
 
   // ------------------------------------------------------------ health
@@ -840,8 +862,8 @@ export class Engine implements IptasEngine {
     return out;
   }
 
-  /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given. */
-  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+  /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given (into `into` when it has room). */
+  drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     const c = this.cols;
     if (this.nodeMark.length < this.nodes.length) this.nodeMark = new Uint8Array(this.nodeCap);
@@ -859,7 +881,7 @@ export class Engine implements IptasEngine {
       for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
     }
     const R = this.params.ringCapacity;
-    const out = new Int32Array(total);
+    const out = into !== undefined && into.length >= total ? into.subarray(0, total) : new Int32Array(total);
     let at = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;

@@ -662,8 +662,10 @@ export class ReferenceEngine {
   /**
    * {@link drainDispatch} of several nodes in one call, as task handles: their
    * rings, node after node in the order given (every node checked first, none twice).
+   * Written into `into` when it is long enough (the result is then a view of
+   * its first entries), else into a new array.
    */
-  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+  drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     const seen = new Set<number>();
     for (let k = 0; k < nodes.length; k++) {
@@ -673,7 +675,9 @@ export class ReferenceEngine {
     }
     const out: number[] = [];
     for (let k = 0; k < nodes.length; k++) for (const id of this.drainDispatch(nodes[k]!)) out.push(this.tasks.get(id)!.seq);
-    return Int32Array.from(out);
+    if (into === undefined || into.length < out.length) return Int32Array.from(out);
+    into.set(out);
+    return into.subarray(0, out.length);
   }
 
   /** Number of undrained placements in a node's ring. */

@@ -291,6 +291,7 @@ class Simulation {
   private readonly touched: Uint8Array;
   /** Lent to the engine's rounds for their placements. */
   private roundBuf = roundBuffers(0);
+  private handleBuf = new Int32Array(16);
 
   constructor(
     private readonly jobs: readonly TraceJob[], private readonly algorithm: Algorithm, nodes: number, perNode: number,
@@ -395,9 +396,11 @@ class Simulation {
 
   /** The task handles of job i. */
   private handlesOf(i: number): Int32Array {
-    const first = this.firstHandle[i]!;
-    const h = new Int32Array(this.jobs[i]!.procs);
-    for (let k = 0; k < h.length; k++) h[k] = first + k;
+    const first = this.firstHandle[i]!, procs = this.jobs[i]!.procs;
+    // A view of one scratch array (no array buffer per job).
+    if (this.handleBuf.length < procs) this.handleBuf = new Int32Array(Math.max(procs, 2 * this.handleBuf.length));
+    const h = this.handleBuf.subarray(0, procs);
+    for (let k = 0; k < procs; k++) h[k] = first + k;
     return h;
   }
 
@@ -440,7 +443,7 @@ class Simulation {
       touched[node] = 1;
     }
     for (const node of nodes) touched[node] = 0;
-    engine.drainDispatchMany(nodes);
+    engine.drainDispatchMany(nodes, this.roundBuf.tasks);
     // A job starts with its first task placed (a gang's members are placed in one round, all with one T0).
     for (let k = 0; k < r.tasks.length; k++) {
       const i = jobOf[r.tasks[k]!]!;
