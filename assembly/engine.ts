@@ -11,7 +11,7 @@
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
 import { descendingKey, gf, gi, sf, si } from './access';
-import { Engine, EngineScratch, EngineTaskState } from './layouts';
+import { Engine, EngineScratch, EngineTaskState, Matcher } from './layouts';
 import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
@@ -154,7 +154,9 @@ export function engineRound(e: usize): i32 {
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
   store<i32>(e, 0, Engine.outCount);
   bindMatcher(load<usize>(e, Engine.matcher));
-  startMissMemo(load<usize>(e, Engine.sMemo));
+  // The miss memo (a cache: same picks with or without it) costs a clear of 2·size·dims values per
+  // round; it pays when more tasks wait than there are tree leaves, and is left off otherwise.
+  if (n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size)) startMissMemo(load<usize>(e, Engine.sMemo));
   // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);

@@ -27,6 +27,7 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
+import { planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
 
 const S = ENGINE_TASK_STATE.code;
 const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
@@ -113,9 +114,24 @@ export class Engine implements IptasEngine {
   private gangCap = 16;
   private undoCap = 0;
   /** Ids of the plain tasks, in submission order; a gang member's id (`<gang>#k`) is made when asked for. */
-  private plainIds: string[] = [];
+  private idList: string[] = [];
+  /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
+  private idText: (IdText & { text: string }) | undefined;
   /** Per task index: its place in plainIds, −1 for a gang member. */
   private plainRow = new Int32Array(0);
+  /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
+  private get plainIds(): string[] {
+    if (this.idText !== undefined) {
+      const { text, lengths } = this.idText;
+      const ids = new Array<string>(lengths.length);
+      let at = 0;
+      for (let k = 0; k < lengths.length; k++) ids[k] = text.slice(at, (at += lengths[k]!));
+      this.idList = ids;
+      this.idText = undefined;
+    }
+    return this.idList;
+  }
+
   /** Plain task ids → task index (gang members are found through their gang). */
   private index: Map<string, number> | undefined = new Map();
   /** How many plain task ids contain '#' (only those can collide with a gang member's id). */
@@ -1077,10 +1093,11 @@ export class Engine implements IptasEngine {
 
   /**
    * The whole engine as bytes: a format version, the WebAssembly module's
-   * hash, the state that names things (ids, node health, user histories) as
-   * JSON, then the columns of the live rows only (tasks, waiting and running
-   * lists, users, node residuals, undrained rings, gangs), closed by a CRC-32
-   * of everything before it. {@link Engine.restore} continues from it with
+   * hash, the state that names things (node health, user histories, gang ids)
+   * as JSON, then the columns of the live rows only, each in few bytes (see
+   * `column-codec.ts`: the narrowest exact element type, or a default and the
+   * rows that differ), the plain task ids as one text, and a CRC-32 of
+   * everything before it. {@link Engine.restore} continues from it with
    * identical decisions.
    */
   snapshot(): Uint8Array {
@@ -1092,51 +1109,55 @@ export class Engine implements IptasEngine {
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
     for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!;
+    // The plain ids as one text and their lengths (any character may be in an id); still one text after a restore that never needed them.
+    const ids = this.idText ?? idLengths(this.plainIds);
+    const { lengths } = ids;
+    const encoding = ids.wide ? 'utf16le' : 'latin1';
+    const textBytes = ids.chars * (ids.wide ? 2 : 1);
     const meta = Buffer.from(JSON.stringify({
       params: this.params, clock: this.clock, tally: this.tally, users: this.users, gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, minDeadline: this.get('minDeadline'),
       nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
-      plainIds: this.plainIds.join('\n'),
+      ids: { encoding, bytes: textBytes },
     } satisfies SnapshotMeta, keepNonFinite));
     const m = this.matcherFields();
     const core = this.live();
-    const parts = [
-      ...this.taskColumns(n).map(([, v]) => v), c.waitList.subarray(0, waiting), core.i32(this.get('runList'), runCount),
-      this.submitTimes.subarray(0, n), this.failures.subarray(0, n),
-      c.running.subarray(0, U), c.epsilon.subarray(0, U),
-      core.f64(m.res, N * D), c.ringLen.subarray(0, N), rings,
-      c.gangFirst.subarray(0, G), c.gangSize.subarray(0, G),
+    const plans = [
+      ...this.taskColumns(n).map(([, v, fallback]) => planColumn(v, fallback)),
+      planColumn(core.i32(this.get('runList'), runCount)),
+      planColumn(this.submitTimes.subarray(0, n)), planColumn(this.failures.subarray(0, n), 0),
+      planColumn(c.running.subarray(0, U)), planColumn(c.epsilon.subarray(0, U)),
+      planColumn(core.f64(m.res, N * D)), planColumn(c.ringLen.subarray(0, N)), planColumn(rings),
+      planColumn(c.gangFirst.subarray(0, G)), planColumn(c.gangSize.subarray(0, G)),
+      planColumn(lengths),
     ];
-    const head = Buffer.alloc(SNAPSHOT_HEAD);
+    const body = plans.reduce((a, p) => a + p.bytes, 0) + align8(textBytes);
+    const total = SNAPSHOT_HEAD + align8(meta.length) + body + 4;
+    const out = new Uint8Array(total);
+    const head = Buffer.from(out.buffer, 0, SNAPSHOT_HEAD);
     head.write(SNAPSHOT_MAGIC, 0, 'latin1');
     head.writeUInt32LE(SNAPSHOT_VERSION, 4);
     moduleHash().copy(head, 8);
     head.writeUInt32LE(meta.length, 40);
     head.writeUInt32LE(n, 44);
-    const body = parts.reduce((a, v) => align8(a) + v.byteLength, 0);
     head.writeUInt32LE(body, 48);
-    const total = SNAPSHOT_HEAD + align8(meta.length) + align8(body) + 4;
-    const out = new Uint8Array(total);
-    out.set(head, 0);
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
-    for (const v of parts) {
-      at = align8(at);
-      out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
-      at += v.byteLength;
-    }
+    for (const p of plans) at = writeColumn(p, out, at);
+    if (this.idText) Buffer.from(out.buffer, at, textBytes).write(this.idText.text, encoding);
+    else writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes));
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
   }
 
-  /** The task columns a snapshot keeps, first `n` rows each (the rest are scratch or unused). */
-  private taskColumns(n: number): [keyof typeof ENGINE.offset, Int32Array | Float64Array][] {
-    const c = this.cols, core = this.live(), D = this.dims;
+  /** The task columns a snapshot keeps (first `n` rows each; the rest are scratch or unused), with the value a new row gets. */
+  private taskColumns(n: number): [keyof typeof ENGINE.offset, Int32Array | Float64Array, number | undefined][] {
+    const c = this.cols, D = this.dims;
     return [
-      ['state', c.state.subarray(0, n)], ['user', c.user.subarray(0, n)], ['dataGB', c.dataGB.subarray(0, n)], ['request', c.request.subarray(0, n)],
-      ['demand', c.demand.subarray(0, n * D)], ['large', c.large.subarray(0, n)], ['rounds', c.rounds.subarray(0, n)], ['node', c.node.subarray(0, n)],
-      ['gang', c.gang.subarray(0, n)], ['start', c.start.subarray(0, n)], ['t0', c.t0.subarray(0, n)], ['deadline', c.deadline.subarray(0, n)],
-      ['runPos', core.i32(this.get('runPos'), n)],
+      ['state', c.state.subarray(0, n), S.waiting], ['user', c.user.subarray(0, n), undefined], ['dataGB', c.dataGB.subarray(0, n), undefined],
+      ['request', c.request.subarray(0, n), undefined], ['demand', c.demand.subarray(0, n * D), undefined], ['large', c.large.subarray(0, n), 0],
+      ['rounds', c.rounds.subarray(0, n), 0], ['node', c.node.subarray(0, n), -1], ['gang', c.gang.subarray(0, n), -1],
+      ['start', c.start.subarray(0, n), NaN], ['t0', c.t0.subarray(0, n), NaN], ['deadline', c.deadline.subarray(0, n), NaN],
     ];
   }
 
@@ -1153,78 +1174,112 @@ export class Engine implements IptasEngine {
     const version = buf.readUInt32LE(4);
     if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
-    const total = SNAPSHOT_HEAD + align8(metaLen) + align8(body) + 4;
+    const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
     if (!buf.subarray(8, 40).equals(moduleHash())) throw bad('written by another WebAssembly build of fairfit');
+    // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
+    const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
-    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const N = meta.nodes.length;
     const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
-    const D = e.dims, R = e.params.ringCapacity;
-    // The sections, in snapshot order, each copied where it belongs.
-    let at = SNAPSHOT_HEAD + align8(metaLen);
-    // The sections in snapshot order: each copied byte for byte into the view it belongs in.
-    const into = (view: Int32Array | Float64Array | Uint8Array): void => {
-      at = align8(at);
-      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(bytes.subarray(at, at + view.byteLength));
-      at += view.byteLength;
-    };
-    // Users and gangs first (their columns may grow), then nodes (the order and the tree), then tasks.
-    while (e.userCap < U) {
-      e.growGroup(USER_GROUP, 0, e.userCap * 2);
-      e.userCap *= 2;
+    try {
+      e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
+    } catch (err) {
+      e.close();
+      throw err;
     }
-    while (e.gangCap < G) {
-      e.growGroup(GANG_GROUP, 0, e.gangCap * 2);
-      e.gangCap *= 2;
+    return e;
+  }
+
+  /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
+  private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, bad: (why: string) => FairfitError): void {
+    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const D = this.dims, R = this.params.ringCapacity;
+    const column = (into: NumberColumn): void => {
+      at = readColumn(src, at, into, bad);
+    };
+    // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
+    while (this.userCap < U) {
+      this.growGroup(USER_GROUP, 0, this.userCap * 2);
+      this.userCap *= 2;
+    }
+    while (this.gangCap < G) {
+      this.growGroup(GANG_GROUP, 0, this.gangCap * 2);
+      this.gangCap *= 2;
     }
     if (meta.undoCap > 0) {
-      e.undoCap = meta.undoCap;
-      e.set({ sUndo: e.live().alloc(e.undoCap * D * 8), sGangNodes: e.live().alloc(e.undoCap * 4) });
+      this.undoCap = meta.undoCap;
+      this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
     }
-    for (const [, view] of e.taskColumns(n)) into(view);
-    into(e.cols.waitList.subarray(0, meta.waiting));
-    into(e.live().i32(e.get('runList'), meta.runCount));
-    into(e.submitTimes.subarray(0, n));
-    into(e.failures.subarray(0, n));
-    into(e.cols.running.subarray(0, U));
-    into(e.cols.epsilon.subarray(0, U));
+    // A new engine's columns are zero: what the column reader needs.
+    for (const [, view] of this.taskColumns(n)) column(view);
+    const runList = this.live().i32(this.get('runList'), meta.runCount);
+    column(runList);
+    column(this.submitTimes.subarray(0, n));
+    column(this.failures.subarray(0, n));
+    column(this.cols.running.subarray(0, U));
+    column(this.cols.epsilon.subarray(0, U));
     const res = new Float64Array(N * D);
-    into(res);
+    column(res);
     const ringLen = new Int32Array(N);
-    into(ringLen);
-    const rings = new Int32Array(ringLen.reduce((a, b) => a + b, 0));
-    into(rings);
-    into(e.cols.gangFirst.subarray(0, G));
-    into(e.cols.gangSize.subarray(0, G));
-    if (at !== SNAPSHOT_HEAD + align8(metaLen) + body) throw bad('the columns do not match the counts in the header');
-    e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
-    e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
-    const m = e.matcherFields();
-    e.nodes.forEach((x, i) => e.live().f64(m.cap + i * D * 8, D).set(x.capacity));
-    e.live().f64(m.res, N * D).set(res);
-    const c = e.cols;
+    column(ringLen);
+    let ringTotal = 0;
+    for (let i = 0; i < N; i++) {
+      if (ringLen[i]! < 0 || ringLen[i]! > R) throw bad(`node ${i}'s dispatch ring holds ${ringLen[i]} tasks`);
+      ringTotal += ringLen[i]!;
+    }
+    const rings = new Int32Array(ringTotal);
+    column(rings);
+    column(this.cols.gangFirst.subarray(0, G));
+    column(this.cols.gangSize.subarray(0, G));
+    const c = this.cols;
+    // Plain tasks: those of no gang, each with an id.
+    let plain = 0;
+    const gangOf = c.gang;
+    for (let t = 0; t < n; t++) this.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    const lengths = new Int32Array(plain);
+    column(lengths);
+    const textBytes = meta.ids.bytes;
+    if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
+    const text = Buffer.from(src.buffer, src.byteOffset + at, textBytes).toString(meta.ids.encoding);
+    if (lengths.reduce((a, b) => a + b, 0) !== text.length) throw bad('the task ids do not match their lengths');
+    // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
+    const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
+    let w = 0, running = 0;
+    for (let t = 0; t < n; t++) {
+      const st = state[t]!;
+      if (st === S.waiting) wl[w++] = t;
+      else if (st === S.running) running++;
+    }
+    if (w !== meta.waiting || running !== meta.runCount) throw bad(`${w} waiting and ${running} running tasks, the header says ${meta.waiting} and ${meta.runCount}`);
+    for (let j = 0; j < meta.runCount; j++) {
+      const t = runList[j]!;
+      if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
+      runPos[t] = j;
+    }
+    this.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
+    this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
+    const m = this.matcherFields();
+    this.nodes.forEach((x, i) => this.live().f64(m.cap + i * D * 8, D).set(x.capacity));
+    this.live().f64(m.res, N * D).set(res);
     let r = 0;
     for (let i = 0; i < N; i++) {
       c.ringHead[i] = 0;
       c.ringLen[i] = ringLen[i]!;
       for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[i * R + k] = rings[r++]!;
     }
-    e.reorder();
-    e.users = meta.users;
-    e.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
-    e.gangIds = meta.gangIds;
-    e.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
-    e.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
-    e.clock = meta.clock;
-    e.tally = meta.tally;
-    let plain = 0;
-    const gangOf = e.cols.gang;
-    for (let t = 0; t < n; t++) e.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
-    e.plainIds = plain === 0 ? [] : meta.plainIds.split('\n');
-    // The id → task map is made when a call first names a task by id (calls by handle never need it).
-    e.index = undefined;
-    return e;
+    this.reorder();
+    this.users = meta.users;
+    this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
+    this.gangIds = meta.gangIds;
+    this.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
+    this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
+    this.clock = meta.clock;
+    this.tally = meta.tally;
+    // The ids stay one text until a call needs them; the id → task map is made when a call first names a task by id.
+    this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
+    this.index = undefined;
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1249,7 +1304,7 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1269,7 +1324,37 @@ interface SnapshotMeta {
   runCount: number;
   minDeadline: number;
   nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
-  plainIds: string;
+  /** The plain task ids' text (after the columns): its encoding and bytes. */
+  ids: { encoding: 'latin1' | 'utf16le'; bytes: number };
+}
+
+/** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
+interface IdText {
+  lengths: Int32Array;
+  chars: number;
+  wide: boolean;
+}
+
+/** Lengths and width of ids (no joined string: a large allocation next to 10^6 live ids can cost a full garbage collection). */
+function idLengths(ids: readonly string[]): IdText {
+  const lengths = new Int32Array(ids.length);
+  let chars = 0, wide = false;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    lengths[k] = id.length;
+    chars += id.length;
+    if (!wide) for (let j = 0; j < id.length; j++) if (id.charCodeAt(j) > 0xff) { wide = true; break; }
+  }
+  return { lengths, chars, wide };
+}
+
+/** The ids' characters one after the other into `out` (one per byte when none is above U+00FF, else UTF-16 code units). */
+function writeIds(ids: readonly string[], out: Uint8Array | Uint16Array): void {
+  let at = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    for (let j = 0; j < id.length; j++) out[at++] = id.charCodeAt(j);
+  }
 }
 
 /** An empty result (a zero-length array cannot be changed, so one is shared). */
