@@ -105,10 +105,27 @@ export function planColumn(values: NumberColumn, fallback?: number): ColumnPlan 
   const n = values.length;
   const d = fallback ?? (n > 0 ? values[0]! : 0);
   const all = new Range(), rest = new Range();
-  for (let i = 0; i < n; i++) {
-    const x = values[i]!;
-    all.add(x);
-    if (!same(x, d)) rest.add(x);
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++) {
+      const x = values[i]!;
+      all.add(x);
+      if (!same(x, d)) rest.add(x);
+    }
+  } else {
+    // Integer columns: only their ranges matter.
+    let min = Infinity, max = -Infinity, rmin = Infinity, rmax = -Infinity, count = 0;
+    for (let i = 0; i < n; i++) {
+      const x = values[i]!;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x !== d) {
+        count++;
+        if (x < rmin) rmin = x;
+        if (x > rmax) rmax = x;
+      }
+    }
+    Object.assign(all, { min, max, count: n });
+    Object.assign(rest, { min: rmin, max: rmax, count });
   }
   const dense = align8(n * SIZE[all.type()]!);
   const sparse = align8(rest.count * 4) + align8(rest.count * SIZE[rest.type()]!);

@@ -444,20 +444,22 @@ export class Engine implements IptasEngine {
   /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle. */
   submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
-    const batch: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
+    // A batch of one has nothing earlier in it to collide with (most calls of a trace driver).
+    const single = items.length === 1;
+    const batch: Batch = single ? EMPTY_BATCH : { ids: new Set(), hashIds: 0, gangs: new Map() };
     const known = (id: string): boolean => this.lookup(id) !== undefined || batch.ids.has(id) || memberOf(id, batch.gangs) >= 0;
     let rows = 0;
     const prepared = items.map((input, k): Prepared => {
       try {
         if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
           const x = this.prepareGang(input, batch);
-          batch.gangs.set(x.id, x.procs);
+          if (!single) batch.gangs.set(x.id, x.procs);
           rows += x.procs;
           return x;
         }
         const t = checkTask(input, [input?.id], known, this.dims, this.clock);
-        batch.ids.add(input.id);
-        if (input.id.includes('#')) batch.hashIds++;
+        if (!single) batch.ids.add(input.id);
+        if (!single && input.id.includes('#')) batch.hashIds++;
         rows += 1;
         return { t, id: input.id, procs: 0 };
       } catch (e) {
@@ -1101,6 +1103,11 @@ export class Engine implements IptasEngine {
    * identical decisions.
    */
   snapshot(): Uint8Array {
+    return this.writeSnapshot(false);
+  }
+
+  /** {@link snapshot}, the ids one byte per character unless `wide` (then, or when one turns out above U+00FF, UTF-16). */
+  private writeSnapshot(wide: boolean): Uint8Array {
     this.live();
     const c = this.cols;
     const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
@@ -1110,7 +1117,7 @@ export class Engine implements IptasEngine {
     let at = 0;
     for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!;
     // The plain ids as one text and their lengths (any character may be in an id); still one text after a restore that never needed them.
-    const ids = this.idText ?? idLengths(this.plainIds);
+    const ids = this.idText ?? idLengths(this.plainIds, wide);
     const { lengths } = ids;
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
@@ -1145,7 +1152,7 @@ export class Engine implements IptasEngine {
     at = SNAPSHOT_HEAD + align8(meta.length);
     for (const p of plans) at = writeColumn(p, out, at);
     if (this.idText) Buffer.from(out.buffer, at, textBytes).write(this.idText.text, encoding);
-    else writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes));
+    else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
   }
@@ -1335,26 +1342,31 @@ interface IdText {
   wide: boolean;
 }
 
-/** Lengths and width of ids (no joined string: a large allocation next to 10^6 live ids can cost a full garbage collection). */
-function idLengths(ids: readonly string[]): IdText {
+/**
+ * Lengths of ids (no joined string: a large allocation next to 10^6 live ids
+ * can cost a full garbage collection), for a text one byte per character
+ * unless `wide`.
+ */
+function idLengths(ids: readonly string[], wide: boolean): IdText {
   const lengths = new Int32Array(ids.length);
-  let chars = 0, wide = false;
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k]!;
-    lengths[k] = id.length;
-    chars += id.length;
-    if (!wide) for (let j = 0; j < id.length; j++) if (id.charCodeAt(j) > 0xff) { wide = true; break; }
-  }
+  let chars = 0;
+  for (let k = 0; k < ids.length; k++) chars += lengths[k] = ids[k]!.length;
   return { lengths, chars, wide };
 }
 
-/** The ids' characters one after the other into `out` (one per byte when none is above U+00FF, else UTF-16 code units). */
-function writeIds(ids: readonly string[], out: Uint8Array | Uint16Array): void {
+/** The ids' characters one after the other into `out`, one per element; false when one does not fit (above U+00FF in bytes). */
+function writeIds(ids: readonly string[], out: Uint8Array | Uint16Array): boolean {
+  const max = out instanceof Uint8Array ? 0xff : 0xffff;
   let at = 0;
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k]!;
-    for (let j = 0; j < id.length; j++) out[at++] = id.charCodeAt(j);
+    for (let j = 0; j < id.length; j++) {
+      const ch = id.charCodeAt(j);
+      if (ch > max) return false;
+      out[at++] = ch;
+    }
   }
+  return true;
 }
 
 /** An empty result (a zero-length array cannot be changed, so one is shared). */
@@ -1370,6 +1382,9 @@ interface Batch {
   hashIds: number;
   gangs: Map<string, number>;
 }
+
+/** The batch of a one-item `submitMany`: always empty (nothing is added to it). */
+const EMPTY_BATCH: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
 
 /** k when `text` is the canonical decimal k of a member of a gang of `size` (k < size), else −1. */
 function memberNumber(text: string, size: number): number {
