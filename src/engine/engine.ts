@@ -28,6 +28,7 @@ import type {
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
 import { planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { IdTable } from './id-table.ts';
 
 const S = ENGINE_TASK_STATE.code;
 const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
@@ -132,9 +133,11 @@ export class Engine implements IptasEngine {
     return this.idList;
   }
 
-  /** Plain task ids → task index (gang members are found through their gang). */
-  private index: Map<string, number> | undefined = new Map();
-  /** How many plain task ids contain '#' (only those can collide with a gang member's id). */
+  /** Plain task ids → task index (gang members are found through their gang); after a restore, only the ids added since. */
+  private index = new Map<string, number>();
+  /** A restored engine's plain ids: one text, found through a hash table made when a call first names a task by id. */
+  private restoredIds: IdTable | undefined;
+  /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
   private hashIds = 0;
   private readonly prefault: boolean;
   /** Scratch marks over nodes (all 0 between calls). */
@@ -481,11 +484,10 @@ export class Engine implements IptasEngine {
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
     if (this.gangIndex.has(input.id) || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
-    const index = this.taskIndex;
-    if (this.hashIds > 0 || (batch?.hashIds ?? 0) > 0) {
+    if (this.hashIds + (this.restoredIds?.withHash ?? 0) > 0 || (batch?.hashIds ?? 0) > 0) {
       for (let k = 0; k < p; k++) {
         const m = `${input.id}#${k}`;
-        if (index.has(m) || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
+        if (this.plainTask(m) !== undefined || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
       }
     }
     return { t: checkTask(input, [], () => false, this.dims, this.clock), id: input.id, procs: p };
@@ -531,7 +533,7 @@ export class Engine implements IptasEngine {
     if (gang < 0) {
       this.plainRow[i] = this.plainIds.length;
       this.plainIds.push(x.id);
-      this.taskIndex.set(x.id, i);
+      this.index.set(x.id, i);
       if (x.id.includes('#')) this.hashIds++;
     } else {
       this.plainRow.fill(-1, i, end);
@@ -553,35 +555,26 @@ export class Engine implements IptasEngine {
   /** Id of task index t (a gang member's is made from its gang's id). */
   private idAt(t: number): string {
     const r = this.plainRow[t]!;
-    if (r >= 0) return this.plainIds[r]!;
+    // A restored engine's ids are cut from its text one at a time until a call needs all of them.
+    if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
     const g = c.gang[t]!;
     return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
   }
 
-  /**
-   * Plain task ids → task index, and the count of those ids that contain '#'
-   * (hashIds). A restored engine makes it here, the first time it is needed.
-   */
-  private get taskIndex(): Map<string, number> {
-    if (this.index !== undefined) return this.index;
-    const index = new Map<string, number>();
-    let hash = 0;
-    for (let t = 0; t < this.tally.total; t++) {
-      const row = this.plainRow[t]!;
-      if (row < 0) continue;
-      const id = this.plainIds[row]!;
-      index.set(id, t);
-      if (id.includes('#')) hash++;
+  /** Task index of a plain task's id; undefined when no plain task has it. */
+  private plainTask(id: string): number | undefined {
+    const table = this.restoredIds;
+    if (table !== undefined) {
+      const t = table.find(id);
+      if (t >= 0) return t;
     }
-    this.index = index;
-    this.hashIds = hash;
-    return index;
+    return this.index.get(id);
   }
 
   /** Task index of an id, plain or gang member; undefined when no task has it. */
   private lookup(id: string): number | undefined {
-    const t = this.taskIndex.get(id);
+    const t = this.plainTask(id);
     if (t !== undefined) return t;
     const hash = id.lastIndexOf('#');
     if (hash < 0) return undefined;
@@ -1245,6 +1238,8 @@ export class Engine implements IptasEngine {
     let plain = 0;
     const gangOf = c.gang;
     for (let t = 0; t < n; t++) this.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    const taskOf = new Int32Array(plain);
+    for (let t = 0; t < n; t++) if (this.plainRow[t]! >= 0) taskOf[this.plainRow[t]!] = t;
     const lengths = new Int32Array(plain);
     column(lengths);
     const textBytes = meta.ids.bytes;
@@ -1284,9 +1279,9 @@ export class Engine implements IptasEngine {
     this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;
     this.tally = meta.tally;
-    // The ids stay one text until a call needs them; the id → task map is made when a call first names a task by id.
+    // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
     this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
-    this.index = undefined;
+    this.restoredIds = new IdTable(text, lengths, taskOf);
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */

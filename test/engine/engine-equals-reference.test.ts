@@ -74,6 +74,15 @@ describe('engine snapshots', () => {
       // A restored engine's snapshot (ids still one text) restores the same too.
       using again = Engine.restore(Engine.restore(e.snapshot()).snapshot());
       expect(JSON.stringify(again.state())).toBe(JSON.stringify(e.state()));
+      // The restored ids are taken: as plain ids and as a gang's member ids ('x#1' is member 1 of a gang 'x').
+      expect(() => r.submit({ id: 'é', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 })).toThrow(/already submitted/);
+      expect(() => r.submitGang({ id: 'x', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 })).toThrow(/task id 'x#1' was already submitted/);
+      expect(r.handleOf('g#1')).toBe(e.handleOf('g#1'));
+      expect(() => r.handleOf('nope')).toThrow(/not a submitted task/);
+      // New ids after the restore are found beside the restored ones, and a snapshot keeps both.
+      r.submit({ id: 'new', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      using third = Engine.restore(r.snapshot());
+      expect([third.handleOf('new'), third.handleOf('a\nb')]).toEqual([r.handleOf('new'), e.handleOf('a\nb')]);
     }
   });
   it('store the columns in few bytes: waiting tasks without start, node or deadline cost none for those', () => {
