@@ -110,6 +110,8 @@ export class Engine implements IptasEngine {
   private views: Views<Cols> | undefined;
   private clock = 0;
   private taskCap: number;
+  /** Rows of a round's scratch (SORT_GROUP): at least the waiting tasks when a round runs. */
+  private sortCap: number;
   private userCap = 16;
   private nodeCap: number;
   private gangCap = 16;
@@ -173,6 +175,9 @@ export class Engine implements IptasEngine {
     const block = resolvePriorityParams(p.priority);
     core.f64(this.get('priorityParams'), block.length).set(block);
     this.growGroup(this.taskGroup(), 0, this.taskCap);
+    // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
+    this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
+    this.growGroup(SORT_GROUP, 0, this.sortCap);
     this.growGroup(USER_GROUP, 0, this.userCap);
     this.growGroup(this.nodeGroup(), 0, this.nodeCap);
     this.growGroup(GANG_GROUP, 0, this.gangCap);
@@ -204,8 +209,7 @@ export class Engine implements IptasEngine {
     return [
       ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
       ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
-      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false],
-      ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false], ['outTask', 4, false], ['outNode', 4, false],
+      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['outTask', 4, false], ['outNode', 4, false],
     ];
   }
 
@@ -523,13 +527,9 @@ export class Engine implements IptasEngine {
     }
     c.demand.set(t.demand, i * D);
     this.live().exports.engineAddRows(this.e, count, u, gang, this.isLarge(t.demand) ? 1 : 0, t.dataGB, t.requestTime);
-    if (count === 1) {
-      this.submitTimes[i] = t.submitTime;
-      this.failures[i] = 0;
-    } else {
-      this.submitTimes.fill(t.submitTime, i, end);
-      this.failures.fill(0, i, end);
-    }
+    // failures[i..end) are 0: rows are never reused.
+    if (count === 1) this.submitTimes[i] = t.submitTime;
+    else this.submitTimes.fill(t.submitTime, i, end);
     if (gang < 0) {
       this.plainRow[i] = this.plainIds.length;
       this.plainIds.push(x.id);
@@ -632,6 +632,11 @@ export class Engine implements IptasEngine {
     checkNow(now, this.clock);
     this.clock = now;
     this.cols.hdrF64[F_NOW] = now;
+    const waiting = this.cols.hdr[W_WAITING]!;
+    if (waiting > this.sortCap) {
+      while (this.sortCap < waiting) this.sortCap *= 2;
+      this.growGroup(SORT_GROUP, 0, this.sortCap);
+    }
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
@@ -1395,6 +1400,10 @@ function memberOf(id: string, gangs: ReadonlyMap<string, number>): number {
   return size === undefined ? -1 : memberNumber(id.slice(hash + 1), size);
 }
 
+/** A round's scratch, one row per waiting task (grown by the round that needs more). */
+const SORT_GROUP: Group = [
+  ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false], ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false],
+];
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
 const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
 
