@@ -441,14 +441,13 @@ class Simulation {
       const node = r.nodes[k]!;
       if (touched[node] === 0) nodes.push(node);
       touched[node] = 1;
-    }
-    for (const node of nodes) touched[node] = 0;
-    engine.drainDispatchMany(nodes, this.roundBuf.tasks);
-    // A job starts with its first task placed (a gang's members are placed in one round, all with one T0).
-    for (let k = 0; k < r.tasks.length; k++) {
+      // A job starts with its first task placed (a gang's members are placed in one round, all with one T0).
       const i = jobOf[r.tasks[k]!]!;
       if (Number.isNaN(start[i]!)) this.startJob(i, t, r.t0[k]!);
     }
+    for (const node of nodes) touched[node] = 0;
+    // Last: the drain writes into the round's buffer (r's arrays are views of it).
+    engine.drainDispatchMany(nodes, this.roundBuf.tasks);
   }
 
   /** One FCFS or EASY pass on per-node residuals (vector capacity). */
