@@ -87,15 +87,20 @@ export async function engineSuite(): Promise<BenchRow[]> {
     rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — filling round', impl: 'wasm Engine', meanMs: r.first, extra: { placed: r.placed } });
     rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — steady round (median of 5)', impl: 'wasm Engine', meanMs: r.steady, extra: { waiting: r.waiting } });
     const rss = (): number => process.memoryUsage().rss;
+    const cpuMs = (since: NodeJS.CpuUsage): number => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
     let m = rss();
+    let c = process.cpuUsage();
     let t = performance.now();
     const bytes = e.snapshot();
     const snap = performance.now() - t;
+    const snapCpu = cpuMs(c);
     const snapMB = (rss() - m) / 2 ** 20;
     m = rss();
+    c = process.cpuUsage();
     t = performance.now();
     let back = Engine.restore(bytes);
     const restore = performance.now() - t;
+    const restoreCpu = cpuMs(c);
     const restoreMB = (rss() - m) / 2 ** 20;
     // The id map a restored engine makes when first asked for a task by id.
     t = performance.now();
@@ -103,9 +108,11 @@ export async function engineSuite(): Promise<BenchRow[]> {
     const firstById = performance.now() - t;
     // The same restore again into the memory the first one gave back (Core.reuse): no fresh pages.
     back.close();
+    c = process.cpuUsage();
     t = performance.now();
     back = Engine.restore(bytes);
     const reused = performance.now() - t;
+    const reusedCpu = cpuMs(c);
     // What this machine charges for memory touched the first time.
     t = performance.now();
     new Uint8Array(1e8).fill(1);
@@ -114,6 +121,7 @@ export async function engineSuite(): Promise<BenchRow[]> {
       name: 'snapshot + restore: 10^6 tasks, 10^4 nodes', impl: 'wasm Engine', meanMs: snap + restore,
       extra: {
         'snapshot ms': +snap.toFixed(0), 'restore ms': +restore.toFixed(0), 'restore into reused memory ms': +reused.toFixed(0), 'snapshot + restore into reused memory ms': +(snap + reused).toFixed(0),
+        'cpu ms (snapshot, restore, restore into reused memory)': `${snapCpu.toFixed(0)}, ${restoreCpu.toFixed(0)}, ${reusedCpu.toFixed(0)}`,
         MB: +(bytes.length / 1e6).toFixed(1), 'fresh MiB touched (snapshot, restore)': `${snapMB.toFixed(0)}, ${restoreMB.toFixed(0)}`,
         'first call by id after restore, ms': +firstById.toFixed(0), 'first touch of 100 MB, ms': +touch.toFixed(0),
       },

@@ -142,6 +142,9 @@ export class Engine implements IptasEngine {
   /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
   private hashIds = 0;
   private readonly prefault: boolean;
+  /** The `submitMany` batch being checked, and whether an id is taken by a task or by an item of it (one function for every call). */
+  private batch: Batch = EMPTY_BATCH;
+  private readonly knownId = (id: string): boolean => this.lookup(id) !== undefined || this.batch.ids.has(id) || memberOf(id, this.batch.gangs) >= 0;
   /** Scratch marks over nodes (all 0 between calls). */
   private nodeMark = new Uint8Array(0);
   private submitTimes = new Float64Array(0);
@@ -454,7 +457,8 @@ export class Engine implements IptasEngine {
     // A batch of one has nothing earlier in it to collide with (most calls of a trace driver).
     const single = items.length === 1;
     const batch: Batch = single ? EMPTY_BATCH : { ids: new Set(), hashIds: 0, gangs: new Map() };
-    const known = (id: string): boolean => this.lookup(id) !== undefined || batch.ids.has(id) || memberOf(id, batch.gangs) >= 0;
+    this.batch = batch;
+    const known = this.knownId;
     let rows = 0;
     const prepared = items.map((input, k): Prepared => {
       try {
@@ -473,6 +477,7 @@ export class Engine implements IptasEngine {
         throw inItem(e, k);
       }
     });
+    this.batch = EMPTY_BATCH;
     this.ensureTasks(rows);
     const first = new Int32Array(items.length);
     prepared.forEach((x, k) => {
@@ -494,7 +499,7 @@ export class Engine implements IptasEngine {
         if (this.plainTask(m) !== undefined || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
       }
     }
-    return { t: checkTask(input, [], () => false, this.dims, this.clock), id: input.id, procs: p };
+    return { t: checkTask(input, [], takenNever, this.dims, this.clock), id: input.id, procs: p };
   }
 
   /** Adds a checked task or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
@@ -1382,6 +1387,9 @@ interface Batch {
   hashIds: number;
   gangs: Map<string, number>;
 }
+
+/** A gang's own id check: it names no task id (its members' ids are checked by prepareGang). */
+const takenNever = (): boolean => false;
 
 /** The batch of a one-item `submitMany`: always empty (nothing is added to it). */
 const EMPTY_BATCH: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
