@@ -167,6 +167,13 @@ export class Engine implements IptasEngine {
     this.prefault = options.prefault === true;
     const core = Core.reuse();
     this.core = core;
+    // The columns below in one growth of memory (16 bytes of alignment slack per column).
+    const rows = (group: Group, n: number): number => group.reduce((a, [, b]) => a + Math.max(n, 1) * b + 16, 0);
+    let size = 1; // the matcher's tree size
+    while (size < this.nodeCap) size *= 2;
+    core.reserve(ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
+      + rows(this.taskGroup(), this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256);
     this.e = core.alloc(ENGINE.size);
     const p = this.params;
     // A fresh core's arena is zero: only the fields that start non-zero are written.
