@@ -695,7 +695,10 @@ export class Engine implements IptasEngine {
     const m = this.params.historyLength;
     const users: number[] = [];
     // ok: how many of the tasks are each user's (a user's history keeps its last m: earlier entries are not made).
-    const left = r.status === 'ok' && n > m ? new Map<number, number>() : undefined;
+    // One user (a job's tasks): the first n − m make none.
+    let oneUser = n > m && r.status === 'ok';
+    for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
+    const left = r.status === 'ok' && n > m && !oneUser ? new Map<number, number>() : undefined;
     if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
     for (let j = 0; j < n; j++) {
       const t = ts[j]!;
@@ -703,7 +706,7 @@ export class Engine implements IptasEngine {
       if (r.status === 'ok') {
         next = S.ok;
         const u = c.user[t]!;
-        let after = 0;
+        let after = oneUser ? n - 1 - j : 0;
         if (left) left.set(u, (after = left.get(u)! - 1));
         if (after < m) this.users[u]!.history.push([r.actualTime, c.request[t]!]);
         if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
