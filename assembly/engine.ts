@@ -11,7 +11,7 @@
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
 import { descendingKey, gf, gi, sf, si } from './access';
-import { Engine, EngineScratch, EngineTaskState } from './layouts';
+import { Engine, EngineScratch, EngineTaskState, Matcher } from './layouts';
 import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
@@ -154,7 +154,9 @@ export function engineRound(e: usize): i32 {
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
   store<i32>(e, 0, Engine.outCount);
   bindMatcher(load<usize>(e, Engine.matcher));
-  startMissMemo(load<usize>(e, Engine.sMemo));
+  // The miss memo (a cache: same picks with or without it) costs a clear of 2·size·dims values per
+  // round; it pays when more tasks wait than there are tree leaves, and is left off otherwise.
+  if (n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size)) startMissMemo(load<usize>(e, Engine.sMemo));
   // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);
@@ -208,23 +210,27 @@ export function engineRound(e: usize): i32 {
 export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large: i32, dataGB: f64, request: f64): i32 {
   const dims = load<i32>(e, Engine.dims), first = load<i32>(e, Engine.tasks);
   const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
+  const state = load<usize>(e, Engine.state), users = load<usize>(e, Engine.user), data = load<usize>(e, Engine.dataGB);
+  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large), rounds = load<usize>(e, Engine.rounds);
+  const node = load<usize>(e, Engine.node), gangs = load<usize>(e, Engine.gang);
+  const start = load<usize>(e, Engine.start), t0 = load<usize>(e, Engine.t0), deadline = load<usize>(e, Engine.deadline);
   const w = load<i32>(e, Engine.waiting);
-  const row = <usize>dims << 3;
-  const dem0 = demand + <usize>first * row;
+  const dem0 = demand + (<usize>(first * dims) << 3);
   for (let k = 0; k < count; k++) {
     const t = first + k;
-    si(load<usize>(e, Engine.state), t, EngineTaskState.waiting);
-    si(load<usize>(e, Engine.user), t, user);
-    sf(load<usize>(e, Engine.dataGB), t, dataGB);
-    sf(load<usize>(e, Engine.request), t, request);
-    if (k > 0) memory.copy(dem0 + <usize>k * row, dem0, row);
-    si(load<usize>(e, Engine.large), t, large);
-    si(load<usize>(e, Engine.rounds), t, 0);
-    si(load<usize>(e, Engine.node), t, -1);
-    si(load<usize>(e, Engine.gang), t, gang);
-    sf(load<usize>(e, Engine.start), t, NaN);
-    sf(load<usize>(e, Engine.t0), t, NaN);
-    sf(load<usize>(e, Engine.deadline), t, NaN);
+    si(state, t, EngineTaskState.waiting);
+    si(users, t, user);
+    sf(data, t, dataGB);
+    sf(req, t, request);
+    // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
+    if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
+    si(big, t, large);
+    si(rounds, t, 0);
+    si(node, t, -1);
+    si(gangs, t, gang);
+    sf(start, t, NaN);
+    sf(t0, t, NaN);
+    sf(deadline, t, NaN);
     si(wl, w + k, t);
   }
   store<i32>(e, w + count, Engine.waiting);

@@ -105,6 +105,22 @@ function update(p: i32): void {
   return true;
 }
 
+/**
+ * search from the root with one dimension: a vertex's maximum is one of its
+ * children's, so the side searched first fits whenever it holds that maximum
+ * and the descent never has to come back (the same position as search).
+ */
+function search1(dem: usize, large: bool): i32 {
+  const x = load<f64>(dem);
+  if (load<f64>(f64at(TREE, 1)) < x) return -1;
+  let v = 1;
+  while (v < SIZE) {
+    const first = large ? 2 * v + 1 : 2 * v;
+    v = load<f64>(f64at(TREE, first)) < x ? first ^ 1 : first;
+  }
+  return v - SIZE;
+}
+
 /** Leftmost (small task) or rightmost (large task) position below v that fits dem, or -1. */
 function search(v: i32, dem: usize, large: bool): i32 {
   if (!fits(v, dem)) return -1;
@@ -154,7 +170,7 @@ export function recordMisses(on: bool): void {
 
 /** The node sorted first-fit picks for dem (f64[D]), without taking it; −1 when none fits. */
 export function pickNode(dem: usize, large: bool): i32 {
-  const p = MEMO != 0 ? searchMemo(1, dem, large) : search(1, dem, large);
+  const p = MEMO != 0 ? searchMemo(1, dem, large) : D == 1 ? search1(dem, large) : search(1, dem, large);
   return p < 0 ? -1 : load<i32>(NODE + (<usize>p << 2));
 }
 

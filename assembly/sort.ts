@@ -86,6 +86,10 @@ function insertion(keys: usize, n: i32): void {
  */
 export function radixSortPairs(keys: usize, vals: usize, tmpKeys: usize, tmpVals: usize, hist: usize, n: i32): void {
   if (n < 64) { insertionPairs(keys, vals, n); return; }
+  // Keys already in order (e.g. one gang's members, all of one priority): stable, so nothing moves.
+  let sorted = true;
+  for (let i = 1; i < n; i++) if (load<u64>(keys + (<usize>(i - 1) << 3)) > load<u64>(keys + (<usize>i << 3))) { sorted = false; break; }
+  if (sorted) return;
   countDigits(keys, hist, n);
   let sk = keys, sv = vals, dk = tmpKeys, dv = tmpVals;
   for (let p = 0; p < PASSES; p++) {

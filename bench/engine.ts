@@ -51,23 +51,30 @@ export async function engineSuite(): Promise<BenchRow[]> {
   if (existsSync(NASA)) {
     const jobs = jobsFromSwf(await readSwf(NASA));
     // undefined: the driver's default, the WebAssembly engine with a row per task reserved up front.
-    const time = (engine?: (p: object) => IptasBatchEngine): number => {
+    // Wall and CPU time (this machine is shared: CPU time of this process is less disturbed by the other load).
+    const time = (engine?: (p: object) => IptasBatchEngine): [number, number] => {
+      const c = process.cpuUsage();
       const t = performance.now();
       scheduleJobs(jobs, engine ? { algorithm: 'iptas', nodes: 128, engine } : { algorithm: 'iptas', nodes: 128 });
-      return performance.now() - t;
+      const cpu = process.cpuUsage(c);
+      return [performance.now() - t, (cpu.user + cpu.system) / 1000];
     };
-    // A warm-up of each, then the two interleaved (this machine's load drifts): medians of 5 and 3.
-    const first = time();
+    // A warm-up of each, then the two interleaved (this machine's load drifts): medians of 7.
+    const first = time()[0];
     time((p) => new ReferenceEngine(p));
-    const w: number[] = [];
-    const r: number[] = [];
-    for (let k = 0; k < 3; k++) {
+    const w: [number, number][] = [];
+    const r: [number, number][] = [];
+    for (let k = 0; k < 7; k++) {
       w.push(time());
       r.push(time((p) => new ReferenceEngine(p)));
     }
-    w.push(time(), time());
-    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'wasm Engine', meanMs: median(w), extra: { 'x reference': +(median(r) / median(w)).toFixed(1), 'first run ms': +first.toFixed(0) } });
-    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: median(r) });
+    const wall = (xs: [number, number][]): number => median(xs.map((x) => x[0]));
+    const cpu = (xs: [number, number][]): number => median(xs.map((x) => x[1]));
+    rows.push({
+      name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'wasm Engine', meanMs: wall(w),
+      extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0) },
+    });
+    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: wall(r), extra: { 'cpu ms': +cpu(r).toFixed(0) } });
   } else {
     console.log('engine suite: NASA log case skipped (../shared/traces not present)');
   }
@@ -79,21 +86,46 @@ export async function engineSuite(): Promise<BenchRow[]> {
     const r = rounds(e, 5);
     rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — filling round', impl: 'wasm Engine', meanMs: r.first, extra: { placed: r.placed } });
     rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — steady round (median of 5)', impl: 'wasm Engine', meanMs: r.steady, extra: { waiting: r.waiting } });
+    const rss = (): number => process.memoryUsage().rss;
+    const cpuMs = (since: NodeJS.CpuUsage): number => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
+    let m = rss();
+    let c = process.cpuUsage();
     let t = performance.now();
     const bytes = e.snapshot();
     const snap = performance.now() - t;
+    const snapCpu = cpuMs(c);
+    const snapMB = (rss() - m) / 2 ** 20;
+    m = rss();
+    c = process.cpuUsage();
     t = performance.now();
-    const back = Engine.restore(bytes);
+    let back = Engine.restore(bytes);
     const restore = performance.now() - t;
+    const restoreCpu = cpuMs(c);
+    const restoreMB = (rss() - m) / 2 ** 20;
     // The id map a restored engine makes when first asked for a task by id.
     t = performance.now();
     back.taskView('t0');
     const firstById = performance.now() - t;
-    // What this machine charges for memory touched the first time (a snapshot of 10^6 tasks is ~10^8 bytes, and so is the restored engine).
+    // The same restore again into the memory the first one gave back (Core.reuse): no fresh pages.
+    back.close();
+    c = process.cpuUsage();
+    t = performance.now();
+    back = Engine.restore(bytes);
+    const reused = performance.now() - t;
+    const reusedCpu = cpuMs(c);
+    // What this machine charges for memory touched the first time.
     t = performance.now();
     new Uint8Array(1e8).fill(1);
     const touch = performance.now() - t;
-    rows.push({ name: 'snapshot + restore: 10^6 tasks, 10^4 nodes', impl: 'wasm Engine', meanMs: snap + restore, extra: { 'snapshot ms': +snap.toFixed(0), 'restore ms': +restore.toFixed(0), MB: +(bytes.length / 1e6).toFixed(1), 'first call by id after restore, ms': +firstById.toFixed(0), 'first touch of 100 MB, ms': +touch.toFixed(0) } });
+    rows.push({
+      name: 'snapshot + restore: 10^6 tasks, 10^4 nodes', impl: 'wasm Engine', meanMs: snap + restore,
+      extra: {
+        'snapshot ms': +snap.toFixed(0), 'restore ms': +restore.toFixed(0), 'restore into reused memory ms': +reused.toFixed(0), 'snapshot + restore into reused memory ms': +(snap + reused).toFixed(0),
+        'cpu ms (snapshot, restore, restore into reused memory)': `${snapCpu.toFixed(0)}, ${restoreCpu.toFixed(0)}, ${reusedCpu.toFixed(0)}`,
+        MB: +(bytes.length / 1e6).toFixed(1), 'fresh MiB touched (snapshot, restore)': `${snapMB.toFixed(0)}, ${restoreMB.toFixed(0)}`,
+        'first call by id after restore, ms': +firstById.toFixed(0), 'first touch of 100 MB, ms': +touch.toFixed(0),
+      },
+    });
     back.close();
     e.close();
   }

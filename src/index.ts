@@ -31,7 +31,7 @@ export { Rng } from './rng.ts';
 export { Engine, type EngineOptions } from './engine/engine.ts';
 export { ReferenceEngine } from './systems/iptas/reference-engine.ts';
 export type {
-  TaskInput, GangInput, NodeInput, NodeUpdate, RoundResult, RoundHandles, Kill, HealthResult, TaskView, TaskState, LengthClass,
+  TaskInput, GangInput, NodeInput, NodeUpdate, RoundResult, RoundHandles, RoundBuffers, Kill, HealthResult, TaskView, TaskState, LengthClass,
   Explanation, Reason, Counts, EngineDump, Placement as EnginePlacement,
 } from './systems/iptas/reference-engine.ts';
 export type { IptasEngine, IptasBatchCalls, IptasBatchEngine } from './systems/iptas/engine-api.ts';

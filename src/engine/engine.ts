@@ -18,15 +18,17 @@ import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, roundHandles, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
-  Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
+  Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
+import { planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { IdTable } from './id-table.ts';
 
 const S = ENGINE_TASK_STATE.code;
 const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
@@ -88,6 +90,7 @@ interface Cols {
 const F_NOW = ENGINE.offset.now >> 3;
 
 const W_WAITING = ENGINE.offset.waiting >> 2;
+const W_GANGS = ENGINE.offset.gangs >> 2;
 
 /**
  * The IPTAS engine in WebAssembly. Same calls, rules and results as
@@ -107,19 +110,41 @@ export class Engine implements IptasEngine {
   private views: Views<Cols> | undefined;
   private clock = 0;
   private taskCap: number;
+  /** Rows of a round's scratch (SORT_GROUP): at least the waiting tasks when a round runs. */
+  private sortCap: number;
   private userCap = 16;
   private nodeCap: number;
   private gangCap = 16;
   private undoCap = 0;
   /** Ids of the plain tasks, in submission order; a gang member's id (`<gang>#k`) is made when asked for. */
-  private plainIds: string[] = [];
+  private idList: string[] = [];
+  /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
+  private idText: (IdText & { text: string }) | undefined;
   /** Per task index: its place in plainIds, −1 for a gang member. */
   private plainRow = new Int32Array(0);
-  /** Plain task ids → task index (gang members are found through their gang). */
-  private index: Map<string, number> | undefined = new Map();
-  /** How many plain task ids contain '#' (only those can collide with a gang member's id). */
+  /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
+  private get plainIds(): string[] {
+    if (this.idText !== undefined) {
+      const { text, lengths } = this.idText;
+      const ids = new Array<string>(lengths.length);
+      let at = 0;
+      for (let k = 0; k < lengths.length; k++) ids[k] = text.slice(at, (at += lengths[k]!));
+      this.idList = ids;
+      this.idText = undefined;
+    }
+    return this.idList;
+  }
+
+  /** Plain task ids → task index (gang members are found through their gang); after a restore, only the ids added since. */
+  private index = new Map<string, number>();
+  /** A restored engine's plain ids: one text, found through a hash table made when a call first names a task by id. */
+  private restoredIds: IdTable | undefined;
+  /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
   private hashIds = 0;
   private readonly prefault: boolean;
+  /** The `submitMany` batch being checked, and whether an id is taken by a task or by an item of it (one function for every call). */
+  private batch: Batch = EMPTY_BATCH;
+  private readonly knownId = (id: string): boolean => this.lookup(id) !== undefined || this.batch.ids.has(id) || memberOf(id, this.batch.gangs) >= 0;
   /** Scratch marks over nodes (all 0 between calls). */
   private nodeMark = new Uint8Array(0);
   private submitTimes = new Float64Array(0);
@@ -142,6 +167,13 @@ export class Engine implements IptasEngine {
     this.prefault = options.prefault === true;
     const core = Core.reuse();
     this.core = core;
+    // The columns below in one growth of memory (16 bytes of alignment slack per column).
+    const rows = (group: Group, n: number): number => group.reduce((a, [, b]) => a + Math.max(n, 1) * b + 16, 0);
+    let size = 1; // the matcher's tree size
+    while (size < this.nodeCap) size *= 2;
+    core.reserve(ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
+      + rows(this.taskGroup(), this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256);
     this.e = core.alloc(ENGINE.size);
     const p = this.params;
     // A fresh core's arena is zero: only the fields that start non-zero are written.
@@ -153,6 +185,9 @@ export class Engine implements IptasEngine {
     const block = resolvePriorityParams(p.priority);
     core.f64(this.get('priorityParams'), block.length).set(block);
     this.growGroup(this.taskGroup(), 0, this.taskCap);
+    // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
+    this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
+    this.growGroup(SORT_GROUP, 0, this.sortCap);
     this.growGroup(USER_GROUP, 0, this.userCap);
     this.growGroup(this.nodeGroup(), 0, this.nodeCap);
     this.growGroup(GANG_GROUP, 0, this.gangCap);
@@ -184,8 +219,7 @@ export class Engine implements IptasEngine {
     return [
       ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
       ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
-      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false],
-      ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false], ['outTask', 4, false], ['outNode', 4, false],
+      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['outTask', 4, false], ['outNode', 4, false],
     ];
   }
 
@@ -427,26 +461,30 @@ export class Engine implements IptasEngine {
   /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle. */
   submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
-    const batch: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
-    const known = (id: string): boolean => this.lookup(id) !== undefined || batch.ids.has(id) || memberOf(id, batch.gangs) >= 0;
+    // A batch of one has nothing earlier in it to collide with (most calls of a trace driver).
+    const single = items.length === 1;
+    const batch: Batch = single ? EMPTY_BATCH : { ids: new Set(), hashIds: 0, gangs: new Map() };
+    this.batch = batch;
+    const known = this.knownId;
     let rows = 0;
     const prepared = items.map((input, k): Prepared => {
       try {
         if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
           const x = this.prepareGang(input, batch);
-          batch.gangs.set(x.id, x.procs);
+          if (!single) batch.gangs.set(x.id, x.procs);
           rows += x.procs;
           return x;
         }
         const t = checkTask(input, [input?.id], known, this.dims, this.clock);
-        batch.ids.add(input.id);
-        if (input.id.includes('#')) batch.hashIds++;
+        if (!single) batch.ids.add(input.id);
+        if (!single && input.id.includes('#')) batch.hashIds++;
         rows += 1;
         return { t, id: input.id, procs: 0 };
       } catch (e) {
         throw inItem(e, k);
       }
     });
+    this.batch = EMPTY_BATCH;
     this.ensureTasks(rows);
     const first = new Int32Array(items.length);
     prepared.forEach((x, k) => {
@@ -462,14 +500,13 @@ export class Engine implements IptasEngine {
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
     if (this.gangIndex.has(input.id) || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
-    const index = this.taskIndex;
-    if (this.hashIds > 0 || (batch?.hashIds ?? 0) > 0) {
+    if (this.hashIds + (this.restoredIds?.withHash ?? 0) > 0 || (batch?.hashIds ?? 0) > 0) {
       for (let k = 0; k < p; k++) {
         const m = `${input.id}#${k}`;
-        if (index.has(m) || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
+        if (this.plainTask(m) !== undefined || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
       }
     }
-    return { t: checkTask(input, [], () => false, this.dims, this.clock), id: input.id, procs: p };
+    return { t: checkTask(input, [], takenNever, this.dims, this.clock), id: input.id, procs: p };
   }
 
   /** Adds a checked task or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
@@ -489,7 +526,7 @@ export class Engine implements IptasEngine {
       }
       this.gangIds.push(x.id);
       this.gangIndex.set(x.id, gang);
-      this.set({ gangs: gang + 1 });
+      this.cols.hdr[W_GANGS] = gang + 1;
     }
     const u = this.userOf(t.user);
     const count = Math.max(x.procs, 1);
@@ -502,17 +539,13 @@ export class Engine implements IptasEngine {
     }
     c.demand.set(t.demand, i * D);
     this.live().exports.engineAddRows(this.e, count, u, gang, this.isLarge(t.demand) ? 1 : 0, t.dataGB, t.requestTime);
-    if (count === 1) {
-      this.submitTimes[i] = t.submitTime;
-      this.failures[i] = 0;
-    } else {
-      this.submitTimes.fill(t.submitTime, i, end);
-      this.failures.fill(0, i, end);
-    }
+    // failures[i..end) are 0: rows are never reused.
+    if (count === 1) this.submitTimes[i] = t.submitTime;
+    else this.submitTimes.fill(t.submitTime, i, end);
     if (gang < 0) {
       this.plainRow[i] = this.plainIds.length;
       this.plainIds.push(x.id);
-      this.taskIndex.set(x.id, i);
+      this.index.set(x.id, i);
       if (x.id.includes('#')) this.hashIds++;
     } else {
       this.plainRow.fill(-1, i, end);
@@ -534,35 +567,26 @@ export class Engine implements IptasEngine {
   /** Id of task index t (a gang member's is made from its gang's id). */
   private idAt(t: number): string {
     const r = this.plainRow[t]!;
-    if (r >= 0) return this.plainIds[r]!;
+    // A restored engine's ids are cut from its text one at a time until a call needs all of them.
+    if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
     const g = c.gang[t]!;
     return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
   }
 
-  /**
-   * Plain task ids → task index, and the count of those ids that contain '#'
-   * (hashIds). A restored engine makes it here, the first time it is needed.
-   */
-  private get taskIndex(): Map<string, number> {
-    if (this.index !== undefined) return this.index;
-    const index = new Map<string, number>();
-    let hash = 0;
-    for (let t = 0; t < this.tally.total; t++) {
-      const row = this.plainRow[t]!;
-      if (row < 0) continue;
-      const id = this.plainIds[row]!;
-      index.set(id, t);
-      if (id.includes('#')) hash++;
+  /** Task index of a plain task's id; undefined when no plain task has it. */
+  private plainTask(id: string): number | undefined {
+    const table = this.restoredIds;
+    if (table !== undefined) {
+      const t = table.find(id);
+      if (t >= 0) return t;
     }
-    this.index = index;
-    this.hashIds = hash;
-    return index;
+    return this.index.get(id);
   }
 
   /** Task index of an id, plain or gang member; undefined when no task has it. */
   private lookup(id: string): number | undefined {
-    const t = this.taskIndex.get(id);
+    const t = this.plainTask(id);
     if (t !== undefined) return t;
     const hash = id.lastIndexOf('#');
     if (hash < 0) return undefined;
@@ -598,16 +622,21 @@ export class Engine implements IptasEngine {
     return { placements, waiting };
   }
 
-  /** {@link runRound} with the placements as task handles and nodes (no string per task). */
-  runRoundHandles(now: number): RoundHandles {
+  /** {@link runRound} with the placements as task handles, nodes and T0s, no string per task (rules: {@link ReferenceEngine.runRoundHandles}). */
+  runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
     const k = this.round(now);
     const c = this.cols;
-    if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, waiting: c.hdr[W_WAITING]! };
-    // One buffer for both (an allocation per round is what this costs the host).
-    const out = new Int32Array(2 * k);
-    out.set(c.outTask.subarray(0, k));
-    out.set(c.outNode.subarray(0, k), k);
-    return { tasks: out.subarray(0, k), nodes: out.subarray(k), waiting: c.hdr[W_WAITING]! };
+    if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, t0: NO_TIMES, waiting: c.hdr[W_WAITING]! };
+    const { outTask, outNode, t0 } = c;
+    // A loop copies the few placements of most rounds faster than views over the columns would.
+    return roundHandles(k, c.hdr[W_WAITING]!, into, (out) => {
+      for (let j = 0; j < k; j++) {
+        const t = outTask[j]!;
+        out.tasks[j] = t;
+        out.nodes[j] = outNode[j]!;
+        out.t0[j] = t0[t]!;
+      }
+    });
   }
 
   /** Runs the round; returns the number of placements (in outTask / outNode). */
@@ -615,6 +644,11 @@ export class Engine implements IptasEngine {
     checkNow(now, this.clock);
     this.clock = now;
     this.cols.hdrF64[F_NOW] = now;
+    const waiting = this.cols.hdr[W_WAITING]!;
+    if (waiting > this.sortCap) {
+      while (this.sortCap < waiting) this.sortCap *= 2;
+      this.growGroup(SORT_GROUP, 0, this.sortCap);
+    }
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
@@ -626,18 +660,19 @@ export class Engine implements IptasEngine {
     const t = this.task(taskId);
     const c = this.cols;
     if (c.state[t] !== S.running) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}, not running`);
-    return this.finish([t], checkResult(result))[0]!;
+    return this.finish([t], 1, checkResult(result))[0]!;
   }
 
   /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const c = this.cols;
-    const ts = new Int32Array(handles.length);
-    // Marks in outNode (free between calls): a task given twice is found without a set.
+    const n = handles.length;
+    // The tasks go to outTask (free between calls, as finish wants them); marks in outNode: a task given twice is found without a set.
+    const ts = c.outTask;
     let k = 0;
     try {
-      for (; k < ts.length; k++) {
+      for (; k < n; k++) {
         const t = this.byHandle(handles[k]);
         if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
         if (c.outNode[t] === MARK) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
@@ -647,23 +682,33 @@ export class Engine implements IptasEngine {
     } finally {
       for (let j = 0; j < k; j++) c.outNode[ts[j]!] = 0;
     }
-    return this.finish(ts, checkResult(result));
+    return this.finish(ts, n, checkResult(result));
   }
 
-  /** Ends checked running tasks in order: histories and ε, retries, then one release call for all. */
-  private finish(ts: ArrayLike<number>, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+  /**
+   * Ends the checked running tasks ts[0..n) in order: histories and ε, retries,
+   * then one release call for all (it reads them from outTask: ts may be that column).
+   */
+  private finish(ts: ArrayLike<number>, n: number, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     const c = this.cols;
-    const n = ts.length;
     const out = new Array<TaskState>(n);
+    const m = this.params.historyLength;
     const users: number[] = [];
+    // ok: how many of the tasks are each user's (a user's history keeps its last m: earlier entries are not made).
+    // One user (a job's tasks): the first n − m make none.
+    let oneUser = n > m && r.status === 'ok';
+    for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
+    const left = r.status === 'ok' && n > m && !oneUser ? new Map<number, number>() : undefined;
+    if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
     for (let j = 0; j < n; j++) {
       const t = ts[j]!;
       let next: number;
       if (r.status === 'ok') {
         next = S.ok;
         const u = c.user[t]!;
-        const h = this.users[u]!.history;
-        h.push([r.actualTime, c.request[t]!]);
+        let after = oneUser ? n - 1 - j : 0;
+        if (left) left.set(u, (after = left.get(u)! - 1));
+        if (after < m) this.users[u]!.history.push([r.actualTime, c.request[t]!]);
         if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
       } else {
         this.failures[t] = this.failures[t]! + 1;
@@ -672,10 +717,10 @@ export class Engine implements IptasEngine {
       c.outTask[j] = t;
       c.outNode[j] = next;
       out[j] = STATE_NAMES[next]!;
-      this.tally[STATE_NAMES[next]!] += 1;
     }
+    if (r.status === 'ok') this.tally.ok += n;
+    else for (const s of out) this.tally[s] += 1;
     // ε is read only at placement: once per user after all the ends is the same as after each.
-    const m = this.params.historyLength;
     for (const u of users) {
       const h = this.users[u]!.history;
       if (h.length > m) h.splice(0, h.length - m);
@@ -705,6 +750,14 @@ export class Engine implements IptasEngine {
 
   /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle. */
   checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+    if (usage === undefined || (usage instanceof Map && usage.size === 0)) {
+      // Time kills only: the engine's list is the answer (submission order).
+      checkNow(now, this.clock);
+      const n = this.timeKills(now);
+      this.tally.running -= n;
+      this.tally.killed += n;
+      return n === 0 ? NO_TASKS : this.cols.outTask.slice(0, n);
+    }
     const entries: [number, readonly number[]][] = [];
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
@@ -736,11 +789,9 @@ export class Engine implements IptasEngine {
         if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, d]); break; }
       }
     }
-    this.clock = now;
-    c.hdrF64[F_NOW] = now;
     const ex = this.live().exports;
     for (const [t] of over) ex.engineRelease(this.e, t, S.killed);
-    const n = ex.engineTimeKills(this.e);
+    const n = this.timeKills(now);
     const out = this.cols.outTask;
     const byUsage = over.length;
     const all = over;
@@ -749,6 +800,13 @@ export class Engine implements IptasEngine {
     this.tally.running -= all.length;
     this.tally.killed += all.length;
     return all;
+  }
+
+  /** The clock to `now` and the time kills due then (into outTask, submission order); returns how many. */
+  private timeKills(now: number): number {
+    this.clock = now;
+    this.cols.hdrF64[F_NOW] = now;
+    return this.live().exports.engineTimeKills(this.e);
   }
 
   // ------------------------------------------------------------ health
@@ -835,8 +893,8 @@ export class Engine implements IptasEngine {
     return out;
   }
 
-  /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given. */
-  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+  /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given (into `into` when it has room). */
+  drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     const c = this.cols;
     if (this.nodeMark.length < this.nodes.length) this.nodeMark = new Uint8Array(this.nodeCap);
@@ -854,7 +912,7 @@ export class Engine implements IptasEngine {
       for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
     }
     const R = this.params.ringCapacity;
-    const out = new Int32Array(total);
+    const out = into !== undefined && into.length >= total ? into.subarray(0, total) : new Int32Array(total);
     let at = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;
@@ -1050,13 +1108,19 @@ export class Engine implements IptasEngine {
 
   /**
    * The whole engine as bytes: a format version, the WebAssembly module's
-   * hash, the state that names things (ids, node health, user histories) as
-   * JSON, then the columns of the live rows only (tasks, waiting and running
-   * lists, users, node residuals, undrained rings, gangs), closed by a CRC-32
-   * of everything before it. {@link Engine.restore} continues from it with
+   * hash, the state that names things (node health, user histories, gang ids)
+   * as JSON, then the columns of the live rows only, each in few bytes (see
+   * `column-codec.ts`: the narrowest exact element type, or a default and the
+   * rows that differ), the plain task ids as one text, and a CRC-32 of
+   * everything before it. {@link Engine.restore} continues from it with
    * identical decisions.
    */
   snapshot(): Uint8Array {
+    return this.writeSnapshot(false);
+  }
+
+  /** {@link snapshot}, the ids one byte per character unless `wide` (then, or when one turns out above U+00FF, UTF-16). */
+  private writeSnapshot(wide: boolean): Uint8Array {
     this.live();
     const c = this.cols;
     const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
@@ -1065,51 +1129,55 @@ export class Engine implements IptasEngine {
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
     for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!;
+    // The plain ids as one text and their lengths (any character may be in an id); still one text after a restore that never needed them.
+    const ids = this.idText ?? idLengths(this.plainIds, wide);
+    const { lengths } = ids;
+    const encoding = ids.wide ? 'utf16le' : 'latin1';
+    const textBytes = ids.chars * (ids.wide ? 2 : 1);
     const meta = Buffer.from(JSON.stringify({
       params: this.params, clock: this.clock, tally: this.tally, users: this.users, gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, minDeadline: this.get('minDeadline'),
       nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
-      plainIds: this.plainIds.join('\n'),
+      ids: { encoding, bytes: textBytes },
     } satisfies SnapshotMeta, keepNonFinite));
     const m = this.matcherFields();
     const core = this.live();
-    const parts = [
-      ...this.taskColumns(n).map(([, v]) => v), c.waitList.subarray(0, waiting), core.i32(this.get('runList'), runCount),
-      this.submitTimes.subarray(0, n), this.failures.subarray(0, n),
-      c.running.subarray(0, U), c.epsilon.subarray(0, U),
-      core.f64(m.res, N * D), c.ringLen.subarray(0, N), rings,
-      c.gangFirst.subarray(0, G), c.gangSize.subarray(0, G),
+    const plans = [
+      ...this.taskColumns(n).map(([, v, fallback]) => planColumn(v, fallback)),
+      planColumn(core.i32(this.get('runList'), runCount)),
+      planColumn(this.submitTimes.subarray(0, n)), planColumn(this.failures.subarray(0, n), 0),
+      planColumn(c.running.subarray(0, U)), planColumn(c.epsilon.subarray(0, U)),
+      planColumn(core.f64(m.res, N * D)), planColumn(c.ringLen.subarray(0, N)), planColumn(rings),
+      planColumn(c.gangFirst.subarray(0, G)), planColumn(c.gangSize.subarray(0, G)),
+      planColumn(lengths),
     ];
-    const head = Buffer.alloc(SNAPSHOT_HEAD);
+    const body = plans.reduce((a, p) => a + p.bytes, 0) + align8(textBytes);
+    const total = SNAPSHOT_HEAD + align8(meta.length) + body + 4;
+    const out = new Uint8Array(total);
+    const head = Buffer.from(out.buffer, 0, SNAPSHOT_HEAD);
     head.write(SNAPSHOT_MAGIC, 0, 'latin1');
     head.writeUInt32LE(SNAPSHOT_VERSION, 4);
     moduleHash().copy(head, 8);
     head.writeUInt32LE(meta.length, 40);
     head.writeUInt32LE(n, 44);
-    const body = parts.reduce((a, v) => align8(a) + v.byteLength, 0);
     head.writeUInt32LE(body, 48);
-    const total = SNAPSHOT_HEAD + align8(meta.length) + align8(body) + 4;
-    const out = new Uint8Array(total);
-    out.set(head, 0);
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
-    for (const v of parts) {
-      at = align8(at);
-      out.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), at);
-      at += v.byteLength;
-    }
+    for (const p of plans) at = writeColumn(p, out, at);
+    if (this.idText) Buffer.from(out.buffer, at, textBytes).write(this.idText.text, encoding);
+    else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
   }
 
-  /** The task columns a snapshot keeps, first `n` rows each (the rest are scratch or unused). */
-  private taskColumns(n: number): [keyof typeof ENGINE.offset, Int32Array | Float64Array][] {
-    const c = this.cols, core = this.live(), D = this.dims;
+  /** The task columns a snapshot keeps (first `n` rows each; the rest are scratch or unused), with the value a new row gets. */
+  private taskColumns(n: number): [keyof typeof ENGINE.offset, Int32Array | Float64Array, number | undefined][] {
+    const c = this.cols, D = this.dims;
     return [
-      ['state', c.state.subarray(0, n)], ['user', c.user.subarray(0, n)], ['dataGB', c.dataGB.subarray(0, n)], ['request', c.request.subarray(0, n)],
-      ['demand', c.demand.subarray(0, n * D)], ['large', c.large.subarray(0, n)], ['rounds', c.rounds.subarray(0, n)], ['node', c.node.subarray(0, n)],
-      ['gang', c.gang.subarray(0, n)], ['start', c.start.subarray(0, n)], ['t0', c.t0.subarray(0, n)], ['deadline', c.deadline.subarray(0, n)],
-      ['runPos', core.i32(this.get('runPos'), n)],
+      ['state', c.state.subarray(0, n), S.waiting], ['user', c.user.subarray(0, n), undefined], ['dataGB', c.dataGB.subarray(0, n), undefined],
+      ['request', c.request.subarray(0, n), undefined], ['demand', c.demand.subarray(0, n * D), undefined], ['large', c.large.subarray(0, n), 0],
+      ['rounds', c.rounds.subarray(0, n), 0], ['node', c.node.subarray(0, n), -1], ['gang', c.gang.subarray(0, n), -1],
+      ['start', c.start.subarray(0, n), NaN], ['t0', c.t0.subarray(0, n), NaN], ['deadline', c.deadline.subarray(0, n), NaN],
     ];
   }
 
@@ -1126,78 +1194,114 @@ export class Engine implements IptasEngine {
     const version = buf.readUInt32LE(4);
     if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
-    const total = SNAPSHOT_HEAD + align8(metaLen) + align8(body) + 4;
+    const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
     if (!buf.subarray(8, 40).equals(moduleHash())) throw bad('written by another WebAssembly build of fairfit');
+    // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
+    const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
-    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const N = meta.nodes.length;
     const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
-    const D = e.dims, R = e.params.ringCapacity;
-    // The sections, in snapshot order, each copied where it belongs.
-    let at = SNAPSHOT_HEAD + align8(metaLen);
-    // The sections in snapshot order: each copied byte for byte into the view it belongs in.
-    const into = (view: Int32Array | Float64Array | Uint8Array): void => {
-      at = align8(at);
-      new Uint8Array(view.buffer, view.byteOffset, view.byteLength).set(bytes.subarray(at, at + view.byteLength));
-      at += view.byteLength;
-    };
-    // Users and gangs first (their columns may grow), then nodes (the order and the tree), then tasks.
-    while (e.userCap < U) {
-      e.growGroup(USER_GROUP, 0, e.userCap * 2);
-      e.userCap *= 2;
+    try {
+      e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
+    } catch (err) {
+      e.close();
+      throw err;
     }
-    while (e.gangCap < G) {
-      e.growGroup(GANG_GROUP, 0, e.gangCap * 2);
-      e.gangCap *= 2;
+    return e;
+  }
+
+  /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
+  private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, bad: (why: string) => FairfitError): void {
+    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const D = this.dims, R = this.params.ringCapacity;
+    const column = (into: NumberColumn): void => {
+      at = readColumn(src, at, into, bad);
+    };
+    // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
+    while (this.userCap < U) {
+      this.growGroup(USER_GROUP, 0, this.userCap * 2);
+      this.userCap *= 2;
+    }
+    while (this.gangCap < G) {
+      this.growGroup(GANG_GROUP, 0, this.gangCap * 2);
+      this.gangCap *= 2;
     }
     if (meta.undoCap > 0) {
-      e.undoCap = meta.undoCap;
-      e.set({ sUndo: e.live().alloc(e.undoCap * D * 8), sGangNodes: e.live().alloc(e.undoCap * 4) });
+      this.undoCap = meta.undoCap;
+      this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
     }
-    for (const [, view] of e.taskColumns(n)) into(view);
-    into(e.cols.waitList.subarray(0, meta.waiting));
-    into(e.live().i32(e.get('runList'), meta.runCount));
-    into(e.submitTimes.subarray(0, n));
-    into(e.failures.subarray(0, n));
-    into(e.cols.running.subarray(0, U));
-    into(e.cols.epsilon.subarray(0, U));
+    // A new engine's columns are zero: what the column reader needs.
+    for (const [, view] of this.taskColumns(n)) column(view);
+    const runList = this.live().i32(this.get('runList'), meta.runCount);
+    column(runList);
+    column(this.submitTimes.subarray(0, n));
+    column(this.failures.subarray(0, n));
+    column(this.cols.running.subarray(0, U));
+    column(this.cols.epsilon.subarray(0, U));
     const res = new Float64Array(N * D);
-    into(res);
+    column(res);
     const ringLen = new Int32Array(N);
-    into(ringLen);
-    const rings = new Int32Array(ringLen.reduce((a, b) => a + b, 0));
-    into(rings);
-    into(e.cols.gangFirst.subarray(0, G));
-    into(e.cols.gangSize.subarray(0, G));
-    if (at !== SNAPSHOT_HEAD + align8(metaLen) + body) throw bad('the columns do not match the counts in the header');
-    e.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
-    e.nodeIds = new Map(e.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
-    const m = e.matcherFields();
-    e.nodes.forEach((x, i) => e.live().f64(m.cap + i * D * 8, D).set(x.capacity));
-    e.live().f64(m.res, N * D).set(res);
-    const c = e.cols;
+    column(ringLen);
+    let ringTotal = 0;
+    for (let i = 0; i < N; i++) {
+      if (ringLen[i]! < 0 || ringLen[i]! > R) throw bad(`node ${i}'s dispatch ring holds ${ringLen[i]} tasks`);
+      ringTotal += ringLen[i]!;
+    }
+    const rings = new Int32Array(ringTotal);
+    column(rings);
+    column(this.cols.gangFirst.subarray(0, G));
+    column(this.cols.gangSize.subarray(0, G));
+    const c = this.cols;
+    // Plain tasks: those of no gang, each with an id.
+    let plain = 0;
+    const gangOf = c.gang;
+    for (let t = 0; t < n; t++) this.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    const taskOf = new Int32Array(plain);
+    for (let t = 0; t < n; t++) if (this.plainRow[t]! >= 0) taskOf[this.plainRow[t]!] = t;
+    const lengths = new Int32Array(plain);
+    column(lengths);
+    const textBytes = meta.ids.bytes;
+    if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
+    const text = Buffer.from(src.buffer, src.byteOffset + at, textBytes).toString(meta.ids.encoding);
+    if (lengths.reduce((a, b) => a + b, 0) !== text.length) throw bad('the task ids do not match their lengths');
+    // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
+    const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
+    let w = 0, running = 0;
+    for (let t = 0; t < n; t++) {
+      const st = state[t]!;
+      if (st === S.waiting) wl[w++] = t;
+      else if (st === S.running) running++;
+    }
+    if (w !== meta.waiting || running !== meta.runCount) throw bad(`${w} waiting and ${running} running tasks, the header says ${meta.waiting} and ${meta.runCount}`);
+    for (let j = 0; j < meta.runCount; j++) {
+      const t = runList[j]!;
+      if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
+      runPos[t] = j;
+    }
+    this.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
+    this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
+    const m = this.matcherFields();
+    this.nodes.forEach((x, i) => this.live().f64(m.cap + i * D * 8, D).set(x.capacity));
+    this.live().f64(m.res, N * D).set(res);
     let r = 0;
     for (let i = 0; i < N; i++) {
       c.ringHead[i] = 0;
       c.ringLen[i] = ringLen[i]!;
       for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[i * R + k] = rings[r++]!;
     }
-    e.reorder();
-    e.users = meta.users;
-    e.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
-    e.gangIds = meta.gangIds;
-    e.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
-    e.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
-    e.clock = meta.clock;
-    e.tally = meta.tally;
-    let plain = 0;
-    const gangOf = e.cols.gang;
-    for (let t = 0; t < n; t++) e.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
-    e.plainIds = plain === 0 ? [] : meta.plainIds.split('\n');
-    // The id → task map is made when a call first names a task by id (calls by handle never need it).
-    e.index = undefined;
-    return e;
+    this.reorder();
+    this.users = meta.users;
+    this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
+    this.gangIds = meta.gangIds;
+    this.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
+    this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
+    this.clock = meta.clock;
+    this.tally = meta.tally;
+    // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
+    this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
+    this.restoredIds = new IdTable(text, lengths, taskOf);
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1222,7 +1326,7 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 2;
+const SNAPSHOT_VERSION = 3;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1242,11 +1346,47 @@ interface SnapshotMeta {
   runCount: number;
   minDeadline: number;
   nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
-  plainIds: string;
+  /** The plain task ids' text (after the columns): its encoding and bytes. */
+  ids: { encoding: 'latin1' | 'utf16le'; bytes: number };
+}
+
+/** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
+interface IdText {
+  lengths: Int32Array;
+  chars: number;
+  wide: boolean;
+}
+
+/**
+ * Lengths of ids (no joined string: a large allocation next to 10^6 live ids
+ * can cost a full garbage collection), for a text one byte per character
+ * unless `wide`.
+ */
+function idLengths(ids: readonly string[], wide: boolean): IdText {
+  const lengths = new Int32Array(ids.length);
+  let chars = 0;
+  for (let k = 0; k < ids.length; k++) chars += lengths[k] = ids[k]!.length;
+  return { lengths, chars, wide };
+}
+
+/** The ids' characters one after the other into `out`, one per element; false when one does not fit (above U+00FF in bytes). */
+function writeIds(ids: readonly string[], out: Uint8Array | Uint16Array): boolean {
+  const max = out instanceof Uint8Array ? 0xff : 0xffff;
+  let at = 0;
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    for (let j = 0; j < id.length; j++) {
+      const ch = id.charCodeAt(j);
+      if (ch > max) return false;
+      out[at++] = ch;
+    }
+  }
+  return true;
 }
 
 /** An empty result (a zero-length array cannot be changed, so one is shared). */
 const NO_TASKS = new Int32Array(0);
+const NO_TIMES = new Float64Array(0);
 
 /** A mark no task index or node takes (outNode holds nodes ≥ 0 and states ≥ 0 only while a call runs). */
 const MARK = -2;
@@ -1257,6 +1397,12 @@ interface Batch {
   hashIds: number;
   gangs: Map<string, number>;
 }
+
+/** A gang's own id check: it names no task id (its members' ids are checked by prepareGang). */
+const takenNever = (): boolean => false;
+
+/** The batch of a one-item `submitMany`: always empty (nothing is added to it). */
+const EMPTY_BATCH: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
 
 /** k when `text` is the canonical decimal k of a member of a gang of `size` (k < size), else −1. */
 function memberNumber(text: string, size: number): number {
@@ -1272,6 +1418,10 @@ function memberOf(id: string, gangs: ReadonlyMap<string, number>): number {
   return size === undefined ? -1 : memberNumber(id.slice(hash + 1), size);
 }
 
+/** A round's scratch, one row per waiting task (grown by the round that needs more). */
+const SORT_GROUP: Group = [
+  ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false], ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false],
+];
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
 const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
 

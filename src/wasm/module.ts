@@ -181,6 +181,21 @@ export class Core {
     this.top = mark;
   }
 
+  /**
+   * Grows memory once so that the next allocations of `bytes` in all need no
+   * growth: each growth is an allocation V8 counts against its external
+   * memory budget, and many of them in a row can each start a full garbage
+   * collection.
+   */
+  reserve(bytes: number): void {
+    const end = align(this.top + bytes, 16);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) {
+      this.memory.grow(Math.ceil((end - have) / PAGE));
+      this.generation++;
+    }
+  }
+
   /** Reserves `bytes` (16-byte aligned), growing memory if needed. Returns the pointer. */
   alloc(bytes: number): number {
     const ptr = this.top;

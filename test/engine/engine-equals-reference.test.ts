@@ -60,6 +60,42 @@ describe('engine snapshots', () => {
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
     expect(r.params).toEqual(e.params);
   });
+  it('keep any task id (newline, #, accents, CJK, a lone surrogate) and find tasks by them after a restore', () => {
+    const ids = ['a\nb', 'x#1', 'é', '中文', '\ud800', 'plain'];
+    for (const wide of [false, true]) {
+      using e = new Engine();
+      e.addNode({ capacity: [4, 8] });
+      for (const id of wide ? ids : ids.filter((x) => [...x].every((ch) => ch.charCodeAt(0) <= 0xff))) e.submit({ id, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      e.submitGang({ id: 'g', user: 'v', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 });
+      e.runRound(1);
+      using r = Engine.restore(e.snapshot());
+      expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+      for (const id of wide ? ids : ['a\nb', 'é']) expect(r.handleOf(id)).toBe(e.handleOf(id));
+      // A restored engine's snapshot (ids still one text) restores the same too.
+      using again = Engine.restore(Engine.restore(e.snapshot()).snapshot());
+      expect(JSON.stringify(again.state())).toBe(JSON.stringify(e.state()));
+      // The restored ids are taken: as plain ids and as a gang's member ids ('x#1' is member 1 of a gang 'x').
+      expect(() => r.submit({ id: 'é', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 })).toThrow(/already submitted/);
+      expect(() => r.submitGang({ id: 'x', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 })).toThrow(/task id 'x#1' was already submitted/);
+      expect(r.handleOf('g#1')).toBe(e.handleOf('g#1'));
+      expect(() => r.handleOf('nope')).toThrow(/not a submitted task/);
+      // New ids after the restore are found beside the restored ones, and a snapshot keeps both.
+      r.submit({ id: 'new', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      using third = Engine.restore(r.snapshot());
+      expect([third.handleOf('new'), third.handleOf('a\nb')]).toEqual([r.handleOf('new'), e.handleOf('a\nb')]);
+    }
+  });
+  it('store the columns in few bytes: waiting tasks without start, node or deadline cost none for those', () => {
+    using e = new Engine();
+    e.addNode({ capacity: [4, 8] });
+    for (let i = 0; i < 5000; i++) e.submit({ id: `t${i}`, user: `u${i % 50}`, demand: [0.5 + (i % 4), 1 + (i % 7)], dataGB: i % 300, requestTime: 60 + (i % 900) });
+    e.runRound(1);
+    const bytes = e.snapshot();
+    // state, rounds, large, node, gang, start, T0, deadline, failures: sparse or one byte; user, dataGB, request: two; demand: f32.
+    expect(bytes.length / 5000).toBeLessThan(25);
+    using r = Engine.restore(bytes);
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+  });
   it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
     using e = small();
     const bytes = e.snapshot();
@@ -80,6 +116,9 @@ describe('engine snapshots', () => {
     const other = bytes.slice();
     new DataView(other.buffer).setUint32(4, 99, true);
     expect(reason(other)).toMatch(/format version 99/);
+    const v2 = bytes.slice();
+    new DataView(v2.buffer).setUint32(4, 2, true);
+    expect(reason(v2)).toMatch(/format version 2, this fairfit reads version 3/);
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);

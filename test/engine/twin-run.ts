@@ -130,7 +130,16 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
           });
         }
       } else if (kind < 6) {
-        const r = both(at, (e) => e.runRoundHandles(now)) as { tasks: Int32Array } | undefined;
+        // Sometimes with buffers lent for the placements (room for 0–5: too small ones are not used).
+        const lend = rng.below(2) === 0 ? rng.below(6) : -1;
+        const r = both(at, (e) => {
+          const into = lend < 0 ? undefined : { tasks: new Int32Array(lend), nodes: new Int32Array(lend), t0: new Float64Array(lend) };
+          const out = e.runRoundHandles(now, into);
+          const n = out.tasks.length;
+          const inLent = n > 0 && out.tasks.buffer === into?.tasks.buffer && out.nodes.buffer === into.nodes.buffer && out.t0.buffer === into.t0.buffer;
+          expect(inLent, `${at}: placements written into the lent buffers`).toBe(n > 0 && lend >= n);
+          return out;
+        }) as { tasks: Int32Array } | undefined;
         if (r) for (const h of r.tasks) running.add(ref.idOf(h));
       } else if (kind < 8 && runningIds.length > 0) {
         const some = runningIds.filter(() => rng.below(3) === 0).map((id) => ref.handleOf(id));
@@ -146,7 +155,15 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       } else if (kind < 11 && live.length > 0) {
         const nodes = live.filter(() => rng.below(2) === 0);
         if (rng.below(5) === 0 && nodes.length > 0) nodes.push(nodes[0]!); // given twice: refused
-        both(at, (e) => (nodes.length === 1 ? e.drainDispatchHandles(nodes[0]!) : e.drainDispatchMany(nodes)));
+        // Sometimes into a lent array (room for 0–5 handles: too small ones are not used).
+        const lend = rng.below(2) === 0 ? rng.below(6) : -1;
+        both(at, (e) => {
+          if (nodes.length === 1) return e.drainDispatchHandles(nodes[0]!);
+          const into = lend < 0 ? undefined : new Int32Array(lend);
+          const out = e.drainDispatchMany(nodes, into);
+          expect(out.buffer === into?.buffer, `${at}: handles written into the lent array`).toBe(into !== undefined && lend >= out.length);
+          return out;
+        });
       } else if (live.length < 12) {
         const specs = Array.from({ length: 1 + rng.below(2) }, () => ({ capacity: [1 + rng.below(8), 1 + rng.below(16)], speed: 0.5 + rng.next() }));
         const added = both(at, (e) => e.addNodes(specs));

@@ -7,7 +7,7 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../../errors.ts';
-import type { NodeInput, NodeUpdate, TaskInput } from './reference-engine.ts';
+import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
 
 /** An `INVALID_OPTION` naming `field`. */
 export function stateError(field: string, message: string): FairfitError {
@@ -153,4 +153,19 @@ export function checkNodeUpdate(
   const vcpus = update.vcpus === undefined ? now.vcpus : checkNonNegative(update.vcpus, 'vcpus');
   const mem = update.mem === undefined ? now.mem : checkNonNegative(update.mem, 'mem');
   return { capacity, residual, speed, vcpus, mem };
+}
+
+/** The placements of a round as handles, nodes and T0s: in `into` when it has room, else in new arrays. */
+export function roundHandles(k: number, waiting: number, into: RoundBuffers | undefined, write: (out: RoundBuffers) => void): RoundHandles {
+  let out: RoundBuffers;
+  if (into !== undefined && into.tasks.length >= k && into.nodes.length >= k && into.t0.length >= k) {
+    out = into;
+  } else {
+    // One buffer for the three: an allocation per round is what this path costs.
+    const buf = new ArrayBuffer(16 * k);
+    out = { t0: new Float64Array(buf, 0, k), tasks: new Int32Array(buf, 8 * k, k), nodes: new Int32Array(buf, 12 * k, k) };
+  }
+  write(out);
+  return out.tasks.length === k ? { tasks: out.tasks, nodes: out.nodes, t0: out.t0, waiting }
+    : { tasks: out.tasks.subarray(0, k), nodes: out.nodes.subarray(0, k), t0: out.t0.subarray(0, k), waiting };
 }

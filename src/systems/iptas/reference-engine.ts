@@ -15,7 +15,7 @@
 import { FairfitError } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask } from './engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -86,12 +86,27 @@ export interface RoundResult {
 /**
  * What {@link ReferenceEngine.runRoundHandles} returns: the placements as task
  * handles (submission order numbers, see {@link ReferenceEngine.handleOf}) and
- * nodes, in the order they were made, and how many tasks still wait.
+ * nodes, in the order they were made, each placed task's T0 (its run-time
+ * limit; its deadline is the round's `now` + T0), and how many tasks still wait.
  */
 export interface RoundHandles {
   tasks: Int32Array;
   nodes: Int32Array;
+  /** T0 of each placed task (seconds), in the same order. */
+  t0: Float64Array;
   waiting: number;
+}
+
+/**
+ * Arrays a host lends {@link ReferenceEngine.runRoundHandles} to write a
+ * round's placements into (a round then allocates no array buffer). Used when
+ * each is at least as long as the placements; the result's arrays are then
+ * views of their first entries, valid until the host writes them or lends them again.
+ */
+export interface RoundBuffers {
+  tasks: Int32Array;
+  nodes: Int32Array;
+  t0: Float64Array;
 }
 
 /** A task killed by {@link ReferenceEngine.checkLimits}. */
@@ -467,14 +482,21 @@ export class ReferenceEngine {
     return { placements, waiting: still };
   }
 
-  /** {@link runRound} with the placements as task handles and nodes, and the number of tasks still waiting. */
-  runRoundHandles(now: number): RoundHandles {
+  /**
+   * {@link runRound} with the placements as task handles, nodes and T0s, and
+   * the number of tasks still waiting; written into `into` when it has room
+   * (see {@link RoundBuffers}).
+   */
+  runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
     const r = this.runRound(now);
-    return {
-      tasks: Int32Array.from(r.placements, (p) => this.tasks.get(p.task)!.seq),
-      nodes: Int32Array.from(r.placements, (p) => p.node),
-      waiting: r.waiting.length,
-    };
+    return roundHandles(r.placements.length, r.waiting.length, into, (out) => {
+      r.placements.forEach((p, k) => {
+        const t = this.tasks.get(p.task)!;
+        out.tasks[k] = t.seq;
+        out.nodes[k] = p.node;
+        out.t0[k] = t.t0;
+      });
+    });
   }
 
   /**
@@ -640,8 +662,10 @@ export class ReferenceEngine {
   /**
    * {@link drainDispatch} of several nodes in one call, as task handles: their
    * rings, node after node in the order given (every node checked first, none twice).
+   * Written into `into` when it is long enough (the result is then a view of
+   * its first entries), else into a new array.
    */
-  drainDispatchMany(nodes: ArrayLike<number>): Int32Array {
+  drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     const seen = new Set<number>();
     for (let k = 0; k < nodes.length; k++) {
@@ -651,7 +675,9 @@ export class ReferenceEngine {
     }
     const out: number[] = [];
     for (let k = 0; k < nodes.length; k++) for (const id of this.drainDispatch(nodes[k]!)) out.push(this.tasks.get(id)!.seq);
-    return Int32Array.from(out);
+    if (into === undefined || into.length < out.length) return Int32Array.from(out);
+    into.set(out);
+    return into.subarray(0, out.length);
   }
 
   /** Number of undrained placements in a node's ring. */

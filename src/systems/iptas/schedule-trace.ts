@@ -17,7 +17,7 @@ import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type Queu
 import type { IptasBatchEngine } from './engine-api.ts';
 import type { IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
-import type { ReferenceEngine } from './reference-engine.ts';
+import type { ReferenceEngine, RoundBuffers } from './reference-engine.ts';
 
 /** A job of the log. Times in seconds. */
 export interface TraceJob {
@@ -249,6 +249,11 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   return run.result(tau);
 }
 
+/** Round buffers with room for `n` placements. */
+function roundBuffers(n: number): RoundBuffers {
+  return { tasks: new Int32Array(n), nodes: new Int32Array(n), t0: new Float64Array(n) };
+}
+
 /** Order of the running jobs in vector EASY: requested end, then index. */
 function byEnd(a: RunningVectorJob, b: RunningVectorJob): number {
   return a.requestedEnd - b.requestedEnd || a.index - b.index;
@@ -284,6 +289,9 @@ class Simulation {
   private waiting = 0;
   /** Nodes touched by a round (to drain their dispatch rings). */
   private readonly touched: Uint8Array;
+  /** Lent to the engine's rounds for their placements. */
+  private roundBuf = roundBuffers(0);
+  private handleBuf = new Int32Array(16);
 
   constructor(
     private readonly jobs: readonly TraceJob[], private readonly algorithm: Algorithm, nodes: number, perNode: number,
@@ -388,9 +396,11 @@ class Simulation {
 
   /** The task handles of job i. */
   private handlesOf(i: number): Int32Array {
-    const first = this.firstHandle[i]!;
-    const h = new Int32Array(this.jobs[i]!.procs);
-    for (let k = 0; k < h.length; k++) h[k] = first + k;
+    const first = this.firstHandle[i]!, procs = this.jobs[i]!.procs;
+    // A view of one scratch array (no array buffer per job).
+    if (this.handleBuf.length < procs) this.handleBuf = new Int32Array(Math.max(procs, 2 * this.handleBuf.length));
+    const h = this.handleBuf.subarray(0, procs);
+    for (let k = 0; k < procs; k++) h[k] = first + k;
     return h;
   }
 
@@ -420,27 +430,24 @@ class Simulation {
     this.rounds++;
     // With nothing waiting a round changes nothing (the clock is already at t): not asked for.
     if (this.waiting === 0) return;
-    const r = engine.runRoundHandles(t);
+    // Room for every waiting task: the round writes its placements there (no allocation per round).
+    if (this.roundBuf.tasks.length < this.waiting) this.roundBuf = roundBuffers(Math.max(this.waiting, 2 * this.roundBuf.tasks.length));
+    const r = engine.runRoundHandles(t, this.roundBuf);
     this.waiting = r.waiting;
     if (r.tasks.length === 0) return;
-    const { touched, jobOf } = this;
+    const { touched, jobOf, start } = this;
     const nodes: number[] = [];
-    const started: number[] = [];
     for (let k = 0; k < r.tasks.length; k++) {
       const node = r.nodes[k]!;
       if (touched[node] === 0) nodes.push(node);
       touched[node] = 1;
-      started.push(jobOf[r.tasks[k]!]!);
+      // A job starts with its first task placed (a gang's members are placed in one round, all with one T0).
+      const i = jobOf[r.tasks[k]!]!;
+      if (Number.isNaN(start[i]!)) this.startJob(i, t, r.t0[k]!);
     }
     for (const node of nodes) touched[node] = 0;
-    engine.drainDispatchMany(nodes);
-    started.sort((a, b) => a - b);
-    for (let k = 0; k < started.length; k++) {
-      const i = started[k]!;
-      if (k > 0 && started[k - 1] === i) continue; // a gang's other members
-      const v = engine.taskView(engine.idOf(this.firstHandle[i]!));
-      this.startJob(i, t, v.t0, v.deadline);
-    }
+    // Last: the drain writes into the round's buffer (r's arrays are views of it).
+    engine.drainDispatchMany(nodes, this.roundBuf.tasks);
   }
 
   /** One FCFS or EASY pass on per-node residuals (vector capacity). */

@@ -1,0 +1,192 @@
+/**
+ * How an engine snapshot stores a numeric column in few bytes and gets the
+ * very same values back: each column is written either dense, in the
+ * narrowest element type that holds every value exactly (u8, i8, u16, i16,
+ * i32, u32, f32 or f64), or sparse — a default value and the rows that differ
+ * from it, when that is smaller (columns such as start times, which only the
+ * running and finished tasks have). "The same value" is `Object.is` (−0 and +0
+ * differ, NaN is NaN), so a restore changes no decision.
+ *
+ * Bytes of a column section (8-aligned): kind u8 (0 dense, 1 sparse), element
+ * type u8, 2 zero bytes, count u32 (values stored), default f64 (sparse), then
+ * for a sparse column the rows (u32[count], 8-aligned), then the values
+ * (type[count], 8-aligned).
+ *
+ * @module
+ */
+
+/** A column as the engine holds it. */
+export type NumberColumn = Int32Array | Uint8Array | Float64Array;
+
+type Typed = Uint8Array | Int8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
+const U8 = 0, I8 = 1, U16 = 2, I16 = 3, I32 = 4, U32 = 5, F32 = 6, F64 = 7;
+/** Bytes of an element of each type. */
+const SIZE = [1, 1, 2, 2, 4, 4, 4, 8];
+
+/** `count` elements of `type` at byte `at` of `bytes`' buffer. */
+function typed(type: number, bytes: Uint8Array, at: number, count: number): Typed {
+  const b = bytes.buffer as ArrayBuffer, o = bytes.byteOffset + at;
+  switch (type) {
+    case U8: return new Uint8Array(b, o, count);
+    case I8: return new Int8Array(b, o, count);
+    case U16: return new Uint16Array(b, o, count);
+    case I16: return new Int16Array(b, o, count);
+    case I32: return new Int32Array(b, o, count);
+    case U32: return new Uint32Array(b, o, count);
+    case F32: return new Float32Array(b, o, count);
+    default: return new Float64Array(b, o, count);
+  }
+}
+const HEAD = 16;
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** What a scan found about some values: the narrowest type that holds them all. */
+class Range {
+  min = Infinity;
+  max = -Infinity;
+  /** Every value an integer (not −0). */
+  ints = true;
+  /** Every value exact as a float32. */
+  f32 = true;
+  count = 0;
+
+  add(x: number): void {
+    this.count++;
+    if (this.f32 && Math.fround(x) !== x && x === x) this.f32 = false;
+    if (this.ints) {
+      if (Number.isInteger(x) && !(x === 0 && 1 / x < 0)) {
+        if (x < this.min) this.min = x;
+        if (x > this.max) this.max = x;
+        return;
+      }
+      this.ints = false;
+    }
+  }
+
+  type(): number {
+    if (this.count === 0) return U8;
+    if (this.ints) {
+      const { min, max } = this;
+      if (min >= 0 && max <= 0xff) return U8;
+      if (min >= -0x80 && max <= 0x7f) return I8;
+      if (min >= 0 && max <= 0xffff) return U16;
+      if (min >= -0x8000 && max <= 0x7fff) return I16;
+      if (min >= -0x80000000 && max <= 0x7fffffff) return I32;
+      if (min >= 0 && max <= 0xffffffff) return U32;
+    }
+    return this.f32 ? F32 : F64;
+  }
+}
+
+/** Same value (Object.is). */
+function same(x: number, d: number): boolean {
+  return x === d ? x !== 0 || 1 / x === 1 / d : x !== x && d !== d;
+}
+
+/** A column planned for writing: its section's size, then {@link writeColumn}. */
+export interface ColumnPlan {
+  values: NumberColumn;
+  sparse: boolean;
+  type: number;
+  count: number;
+  fallback: number;
+  bytes: number;
+}
+
+/**
+ * Plans a column: dense or sparse (around `fallback`, the value rows get when
+ * they are added, or else the first row's), whichever is smaller.
+ */
+export function planColumn(values: NumberColumn, fallback?: number): ColumnPlan {
+  const n = values.length;
+  const d = fallback ?? (n > 0 ? values[0]! : 0);
+  const all = new Range(), rest = new Range();
+  if (values instanceof Float64Array) {
+    for (let i = 0; i < n; i++) {
+      const x = values[i]!;
+      all.add(x);
+      if (!same(x, d)) rest.add(x);
+    }
+  } else {
+    // Integer columns: only their ranges matter.
+    let min = Infinity, max = -Infinity, rmin = Infinity, rmax = -Infinity, count = 0;
+    for (let i = 0; i < n; i++) {
+      const x = values[i]!;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x !== d) {
+        count++;
+        if (x < rmin) rmin = x;
+        if (x > rmax) rmax = x;
+      }
+    }
+    Object.assign(all, { min, max, count: n });
+    Object.assign(rest, { min: rmin, max: rmax, count });
+  }
+  const dense = align8(n * SIZE[all.type()]!);
+  const sparse = align8(rest.count * 4) + align8(rest.count * SIZE[rest.type()]!);
+  return sparse < dense
+    ? { values, sparse: true, type: rest.type(), count: rest.count, fallback: d, bytes: HEAD + sparse }
+    : { values, sparse: false, type: all.type(), count: n, fallback: 0, bytes: HEAD + dense };
+}
+
+/** Writes a planned column at `at` (8-aligned) of `out`; returns the offset after it. */
+export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number {
+  const view = new DataView(out.buffer, out.byteOffset + at, HEAD);
+  view.setUint8(0, p.sparse ? 1 : 0);
+  view.setUint8(1, p.type);
+  view.setUint32(4, p.count, true);
+  view.setFloat64(8, p.fallback, true);
+  let off = at + HEAD;
+  if (!p.sparse) {
+    typed(p.type, out, off, p.count).set(p.values);
+    return off + align8(p.count * SIZE[p.type]!);
+  }
+  const rows = typed(U32, out, off, p.count);
+  off += align8(p.count * 4);
+  const vals = typed(p.type, out, off, p.count);
+  const { values, fallback } = p;
+  let k = 0;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (same(x, fallback)) continue;
+    rows[k] = i;
+    vals[k++] = x;
+  }
+  return off + align8(p.count * SIZE[p.type]!);
+}
+
+/**
+ * Reads the column section at `at` of `bytes` (8-aligned in its buffer) into
+ * `into` (all its rows), which must hold zeros where the section's default is
+ * +0. Returns the offset after the section; throws `bad(reason)` when the
+ * section does not fit the column or the bytes.
+ */
+export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, bad: (why: string) => Error): number {
+  const n = into.length;
+  if (at + HEAD > bytes.length) throw bad('a column runs past the end');
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEAD);
+  const kind = view.getUint8(0), type = view.getUint8(1), count = view.getUint32(4, true), fallback = view.getFloat64(8, true);
+  if (kind > 1 || type > F64 || (kind === 0 ? count !== n : count > n)) throw bad(`a column's header does not match its ${n} rows`);
+  let off = at + HEAD;
+  const end = off + (kind === 1 ? align8(count * 4) : 0) + align8(count * SIZE[type]!);
+  if (end > bytes.length) throw bad('a column runs past the end');
+  if (kind === 0) {
+    into.set(typed(type, bytes, off, count));
+    return end;
+  }
+  const rows = typed(U32, bytes, off, count);
+  off += align8(count * 4);
+  const vals = typed(type, bytes, off, count);
+  if (!same(fallback, 0)) into.fill(fallback);
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    if (i >= n) throw bad(`a column names row ${i} of ${n}`);
+    into[i] = vals[k]!;
+  }
+  return end;
+}

@@ -1,0 +1,52 @@
+/**
+ * The snapshot's column codec gives back every value exactly (Object.is: −0,
+ * NaN, ∞, integers beyond float32, fractions), whichever form it picks, and
+ * picks the small forms where they hold.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { planColumn, readColumn, writeColumn, type NumberColumn } from '../../src/engine/column-codec.ts';
+
+function roundTrip(values: NumberColumn, fallback?: number): { back: NumberColumn; bytes: number } {
+  const plan = planColumn(values, fallback);
+  const out = new Uint8Array(plan.bytes + 8);
+  const end = writeColumn(plan, out, 8);
+  expect(end).toBe(8 + plan.bytes);
+  const back = new (values.constructor as new (n: number) => NumberColumn)(values.length);
+  expect(readColumn(out, 8, back, (why) => new Error(why))).toBe(end);
+  return { back, bytes: plan.bytes };
+}
+
+const special = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1.5, 0.1, 2 ** 24 + 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 40, 255, 256, -129, 65535, 70000);
+
+describe('snapshot column codec', () => {
+  it('gives back every float64 value exactly, dense or sparse', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 })), { maxLength: 200 }), fc.option(special, { nil: undefined }), (xs, fallback) => {
+      const { back } = roundTrip(Float64Array.from(xs), fallback);
+      xs.forEach((x, i) => expect(Object.is(back[i], x), `row ${i}: ${x} came back as ${back[i]}`).toBe(true));
+    }), { numRuns: 300 });
+  });
+  it('gives back int32 and uint8 columns exactly', () => {
+    fc.assert(fc.property(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 100 }), fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 100 }), (a, b) => {
+      expect([...roundTrip(Int32Array.from(a), -1).back]).toEqual(a);
+      expect([...roundTrip(Uint8Array.from(b), 0).back]).toEqual(b);
+    }), { numRuns: 200 });
+  });
+  it('stores small integers in one byte each, and a column of mostly the default as its other rows', () => {
+    const small = Float64Array.from({ length: 1000 }, (_, i) => i % 200);
+    expect(roundTrip(small).bytes).toBe(16 + 1000);
+    const start = new Float64Array(1000).fill(NaN);
+    start[3] = 1.25;
+    start[700] = 9;
+    const { back, bytes } = roundTrip(start, NaN);
+    expect(bytes).toBe(16 + 8 + 8); // two rows (u32) and two values (f32)
+    expect([back[3], back[700], back[0]]).toEqual([1.25, 9, NaN]);
+  });
+  it('rejects a section that does not fit its column', () => {
+    const plan = planColumn(Int32Array.from([1, 2, 3]));
+    const out = new Uint8Array(plan.bytes);
+    writeColumn(plan, out, 0);
+    expect(() => readColumn(out, 0, new Int32Array(4), (why) => new Error(why))).toThrow(/does not match its 4 rows/);
+    expect(() => readColumn(out.subarray(0, 8), 0, new Int32Array(3), (why) => new Error(why))).toThrow(/past the end/);
+  });
+});
