@@ -104,12 +104,6 @@ function presetText(name: PresetName): string {
   return Object.entries(PRESETS[name]).map(([k, v]) => `${k}=${String(v)}`).join(', ');
 }
 
-/** The rule options: CLI option name → replay parameter. */
-const RULE_OPTIONS = [
-  ['tasks', 'tasks'], ['time0', 'time0'], ['arrival', 'arrival'], ['delay', 'delay'], ['migratedRequest', 'migratedRequest'],
-  ['destinationCheck', 'destinationCheck'], ['memOrder', 'memOrder'], ['gini', 'gini'],
-] as const;
-
 /** `migratedRequest` → `migrated-request`: the option's name on the command line. */
 function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -136,11 +130,12 @@ export function commonParams(o: CommonCliOptions): CommonParams {
     if (!(USAGE_MODES as readonly string[]).includes(o.usage)) invalid('usage', `'${o.usage}' is not one of ${USAGE_MODES.join(', ')}`);
     out.usage = o.usage as UsageMode;
   }
-  for (const [opt, key] of RULE_OPTIONS) {
-    const v = o[opt];
+  // Each rule's commander option has the parameter's own name (`--migrated-request` → migratedRequest).
+  for (const key of Object.keys(RULE_CHOICES) as (keyof typeof RULE_CHOICES)[]) {
+    const v = o[key];
     if (v === undefined) continue;
     const choices = RULE_CHOICES[key] as readonly string[];
-    if (!choices.includes(v)) invalid(flagName(opt), `'${v}' is not one of ${choices.join(', ')}`);
+    if (!choices.includes(v)) invalid(flagName(key), `'${v}' is not one of ${choices.join(', ')}`);
     (out as Record<string, unknown>)[key] = v;
   }
   return out;
