@@ -65,7 +65,7 @@ describe('layouts are described once and rendered for AssemblyScript', () => {
     const ptr = (bytes: number): number => core.alloc(Math.max(bytes, 8));
     const cellAcc = ptr(CELL_ACC.size), cellPt = ptr(CELL_POINT.size), machPt = ptr(8);
     const machineCap = core.putF64([0.5]), machineUp = core.putI32([1]);
-    const utilSum = ptr(8), upTicks = ptr(8), state = ptr(core.exports.replayStateBytes(0, 1));
+    const utilSum = ptr(8), upTicks = ptr(8), state = ptr(core.exports.replayStateBytes(0, 1, 1, 10));
     const r = ptr(REPLAY.size);
     const none = ptr(8);
     REPLAY.write(core.memory, r, {

@@ -171,7 +171,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const cellPt = core.alloc(range.count * P * CELL_POINT.size);
   const machPt = core.alloc(nM * P * 8);
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
-  const state = core.alloc(core.exports.replayStateBytes(nT, nM));
+  const state = core.alloc(core.exports.replayStateBytes(nT, nM, range.count, prepared.sampleEvery));
   const replay = core.alloc(REPLAY.size);
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
