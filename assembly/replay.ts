@@ -53,7 +53,8 @@
 //   active     : u32 bitmap over machines; bucket: i32 head per tick of a series point
 //   The state block (tasks' and machines' state columns, cand, the rest) is one allocation of
 //   replayStateBytes(n, M, C, sampleEvery) bytes, carved in the order listed.
-//   outputs    : cellAcc CellAcc[C], cellPt CellPoint[C*P], machPt f64[M*P]
+//   outputs    : cellAcc CellAcc[C]; cellPt CellPoint[C*R], machPt f64[M*R]: a ring of R series
+//                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
 import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
 
@@ -63,7 +64,7 @@ const MIGRATABLE_MAXCPU: f64 = 0.025;
 const MOVE_SHARE: f64 = 0.8;
 
 let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
-  interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
+  interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nR: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // Rules (docs/model.md, "The thesis's regime and the open rules"): time-0 tasks start without admission; a migrated task's
 // request stays booked where it was admitted; migrations also check the destination's requests;
@@ -96,7 +97,7 @@ let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 }
 // @ts-ignore: decorator
 @inline function addPt(cell: i32, point: i32, slot: usize, v: f64): void {
-  const p = cellPt + <usize>(cell * nP + point) * CellPoint.SIZE + slot;
+  const p = cellPt + <usize>(cell * nR + point % nR) * CellPoint.SIZE + slot;
   store<f64>(p, load<f64>(p) + v);
 }
 // @ts-ignore: decorator
@@ -107,7 +108,7 @@ function bindReplay(r: usize): void {
   nT = load<i32>(r, Replay.tasks); nM = load<i32>(r, Replay.machines); nC = load<i32>(r, Replay.cells);
   nE = load<i32>(r, Replay.events); cs = load<i32>(r, Replay.cellSize); policy = load<i32>(r, Replay.policy);
   interval = load<i32>(r, Replay.interval); sampleEvery = load<i32>(r, Replay.sampleEvery);
-  nP = load<i32>(r, Replay.points); nTicks = load<i32>(r, Replay.ticks);
+  nP = load<i32>(r, Replay.points); nR = load<i32>(r, Replay.ringPoints); nTicks = load<i32>(r, Replay.ticks);
   tickUs = load<f64>(r, Replay.tickUs); startUs = load<f64>(r, Replay.startUs);
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
   time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
@@ -171,7 +172,7 @@ export function replayInit(r: usize): i32 {
   if ((nM & 31) != 0) store<u32>(active + (<usize>(words - 1) << 2), (<u32>1 << (<u32>nM & 31)) - 1);
   for (let i = 0; i < sampleEvery; i++) si(bucket, i, -1);
   memory.fill(cellAcc, 0, <usize>nC * CellAcc.SIZE);
-  memory.fill(cellPt, 0, <usize>(nC * nP) * CellPoint.SIZE);
+  memory.fill(cellPt, 0, <usize>(nC * nR) * CellPoint.SIZE);
   return 0;
 }
 
@@ -648,6 +649,11 @@ function step(k: i32): void {
   const point = k / sampleEvery;
   kNow = k;
   pointEnd = (point + 1) * sampleEvery; if (pointEnd > nTicks) pointEnd = nTicks;
+  if (k % sampleEvery == 0) {
+    // The ring slot of this point held point − R, which the driver has copied out.
+    const s = point % nR;
+    for (let c = 0; c < nC; c++) memory.fill(cellPt + <usize>(c * nR + s) * CellPoint.SIZE, 0, CellPoint.SIZE);
+  }
   // 0. the machines whose wake is due
   {
     const b = k % sampleEvery;
@@ -797,7 +803,7 @@ function endPoint(point: i32, b: i32): void {
       addAcc(c, CellAcc.cpu, cpu); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, up);
       addPt(c, point, CellPoint.cpu, cpu); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, up);
       sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + up);
-      sf(machPt, m * nP + point, up > 0 ? util / up : NaN);
+      sf(machPt, m * nR + point % nR, up > 0 ? util / up : NaN);
       sf(pCpu, m, 0); sf(pCap, m, 0); sf(pOver, m, 0); sf(mPUtil, m, 0); sf(mPUp, m, 0);
     }
     addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
