@@ -16,7 +16,7 @@ import { prepareReplay, requestWindow, type CellRange, type PreparedEvents, type
 import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
 
-export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
+export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 
@@ -215,15 +215,16 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const feed = prepared.synthetic
     ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
     : undefined;
-  const outCell = new Float64Array(range.count * P * NPT), outMach = new Float64Array(nM * P);
+  const keep = prepared.keepPoints !== false;
+  const outCell = new Float64Array(keep ? range.count * P * NPT : 0), outMach = new Float64Array(keep ? nM * P : 0);
   const se = prepared.sampleEvery;
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
-    let until = Math.min(total, report, (drained + R) * se);
+    let until = Math.min(total, report, keep ? (drained + R) * se : total);
     if (feed) until = Math.min(until, feed.feed(done));
     done = core.exports.replayStep(replay, until);
     const finished = done === total ? P : Math.floor(done / se);
-    if (finished > drained) {
+    if (keep && finished > drained) {
       drainPoints(core.f64(cellPt, range.count * R * NPT), core.f64(machPt, nM * R), outCell, outMach, range.count, nM, P, R, drained, finished);
       drained = finished;
     }
@@ -252,9 +253,9 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
 export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
   checkParts(prepared, parts);
   const machines = partMachines(parts);
-  const P = prepared.points;
   // Both kinds of Gini in one scratch arena and two calls: the per-point ones (hundreds) in one batch.
   const ginis = withScratch((core): RunGinis => {
+    const P = prepared.keepPoints === false ? 0 : prepared.points;
     const mat = core.alloc(machines * P * 8), x = core.alloc(GINI.values.COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
     const hist = core.alloc(GINI.values.HIST_BYTES), out = core.alloc(Math.max(P, 1) * 8);
     // The parts' machine ranges are consecutive: their machine × point blocks stack into one matrix.
