@@ -50,7 +50,8 @@
 //              (segment start tick or -1, wake tick or -1, bucket links; the segment's U, cap and
 //              clock increment; the series point's partial sums); V(m) is mV + segInc·(k − segA)
 //   dirty  C   : i32 per cell (changed since its last rebalancing that moved nothing)
-//   active     : u32 bitmap over machines; bucket: i32 head per tick of a series point
+//   active     : u32 bitmap over machines, and a summary bitmap over its non-zero words;
+//                bucket: i32 head per tick of a series point
 //   The state block (tasks' and machines' state columns, cand, the rest) is one allocation of
 //   replayStateBytes(n, M, C, sampleEvery) bytes, carved in the order listed.
 //   outputs    : cellAcc CellAcc[C]; cellPt CellPoint[C*R], machPt f64[M*R]: a ring of R series
@@ -83,7 +84,7 @@ let mU: usize = 0, mReq: usize = 0, mV: usize = 0, mCap: usize = 0, mNext: usize
 let eTick: usize = 0, eMachine: usize = 0, eType: usize = 0, eCap: usize = 0;
 let cand: usize = 0, candKey: usize = 0;
 let segA: usize = 0, mWake: usize = 0, bPrev: usize = 0, bNext: usize = 0, segU: usize = 0, segCap: usize = 0, segInc: usize = 0,
-  pCpu: usize = 0, pCap: usize = 0, pOver: usize = 0, cDirty: usize = 0, active: usize = 0, bucket: usize = 0;
+  pCpu: usize = 0, pCap: usize = 0, pOver: usize = 0, cDirty: usize = 0, active: usize = 0, activeSum: usize = 0, bucket: usize = 0;
 /** The tick being simulated, and the end (exclusive) of its series point. */
 let kNow: i32 = 0, pointEnd: i32 = 0;
 const NEVER: i32 = 0x7fffffff;
@@ -141,6 +142,7 @@ function bindReplay(r: usize): void {
   segU = p; p += m8; segCap = p; p += m8; segInc = p; p += m8; pCpu = p; p += m8; pCap = p; p += m8; pOver = p; p += m8;
   cDirty = p; p += (<usize>nC << 2);
   active = p; p += (<usize>((nM + 31) >> 5) << 2);
+  activeSum = p; p += (<usize>((nM + 1023) >> 10) << 2);
   bucket = p;
 }
 
@@ -167,9 +169,9 @@ export function replayInit(r: usize): i32 {
   }
   for (let c = 0; c < nC; c++) si(cDirty, c, 1);
   // Every machine is visited at tick 0 (its first segment opens there).
-  const words = (nM + 31) >> 5;
-  memory.fill(active, 0xff, <usize>words << 2);
-  if ((nM & 31) != 0) store<u32>(active + (<usize>(words - 1) << 2), (<u32>1 << (<u32>nM & 31)) - 1);
+  memory.fill(active, 0, <usize>((nM + 31) >> 5) << 2);
+  memory.fill(activeSum, 0, <usize>((nM + 1023) >> 10) << 2);
+  for (let m = 0; m < nM; m++) activate(m);
   for (let i = 0; i < sampleEvery; i++) si(bucket, i, -1);
   memory.fill(cellAcc, 0, <usize>nC * CellAcc.SIZE);
   memory.fill(cellPt, 0, <usize>(nC * nR) * CellPoint.SIZE);
@@ -178,21 +180,48 @@ export function replayInit(r: usize): i32 {
 
 /** Bytes of the scratch state block `replayInit` carves for `n` tasks, `m` machines, `c` cells and `sampleEvery` ticks per series point. */
 export function replayStateBytes(n: i32, m: i32, c: i32, sampleEvery: i32): i32 {
-  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + m * (4 * 4 + 6 * 8) + c * 4 + ((m + 31) >> 5) * 4 + sampleEvery * 4 + 64;
+  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + m * (4 * 4 + 6 * 8) + c * 4 + ((m + 31) >> 5) * 4 + ((m + 1023) >> 10) * 4 + sampleEvery * 4 + 64;
 }
 
 // ---- activity: which machines a tick visits, and when a quiet machine must be visited again
 
 // @ts-ignore: decorator
 @inline function activate(m: i32): void {
-  const w = active + (<usize>(m >> 5) << 2);
+  const i = m >> 5, w = active + (<usize>i << 2);
   store<u32>(w, load<u32>(w) | (<u32>1 << (<u32>m & 31)));
+  const sw = activeSum + (<usize>(i >> 5) << 2);
+  store<u32>(sw, load<u32>(sw) | (<u32>1 << (<u32>i & 31)));
 }
 
 // @ts-ignore: decorator
 @inline function deactivate(m: i32): void {
-  const w = active + (<usize>(m >> 5) << 2);
-  store<u32>(w, load<u32>(w) & ~(<u32>1 << (<u32>m & 31)));
+  const i = m >> 5, w = active + (<usize>i << 2);
+  const bits = load<u32>(w) & ~(<u32>1 << (<u32>m & 31));
+  store<u32>(w, bits);
+  if (bits == 0) {
+    const sw = activeSum + (<usize>(i >> 5) << 2);
+    store<u32>(sw, load<u32>(sw) & ~(<u32>1 << (<u32>i & 31)));
+  }
+}
+
+/** The first active machine ≥ from, or -1 (the summary skips empty words 32 at a time). */
+function firstActive(from: i32): i32 {
+  if (from >= nM) return -1;
+  let i = from >> 5;
+  const bits = load<u32>(active + (<usize>i << 2)) & (<u32>0xffffffff << (<u32>from & 31));
+  if (bits != 0) return (i << 5) + <i32>ctz(bits);
+  i++;
+  let s = i >> 5;
+  const nS = (nM + 1023) >> 10;
+  if (s >= nS) return -1;
+  let sb = load<u32>(activeSum + (<usize>s << 2)) & (<u32>0xffffffff << (<u32>i & 31));
+  while (sb == 0) {
+    s++;
+    if (s >= nS) return -1;
+    sb = load<u32>(activeSum + (<usize>s << 2));
+  }
+  const w = (s << 5) + <i32>ctz(sb);
+  return (w << 5) + <i32>ctz(load<u32>(active + (<usize>w << 2)));
 }
 
 /** Takes m off the bucket of its wake tick. */
@@ -632,15 +661,9 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
 
 /** Re-sums the usage of the active up machines that need it (a flag, or a window ended at t). */
 function refreshActive(t: f64): void {
-  const words = (nM + 31) >> 5;
-  for (let w = 0; w < words; w++) {
-    let bits = load<u32>(active + (<usize>w << 2));
-    while (bits != 0) {
-      const m = (w << 5) + <i32>ctz(bits);
-      bits &= bits - 1;
-      if (gi(mUp, m) == 0) continue;
-      if ((gi(mFlags, m) & F_U) != 0 || !(t < gf(mNext, m))) refreshU(m, t);
-    }
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) {
+    if (gi(mUp, m) == 0) continue;
+    if ((gi(mFlags, m) & F_U) != 0 || !(t < gf(mNext, m))) refreshU(m, t);
   }
 }
 
@@ -671,14 +694,8 @@ function step(k: i32): void {
   // 2. arrivals
   arrivals(k);
   // 3. admission
-  const words = (nM + 31) >> 5;
-  for (let w = 0; w < words; w++) {
-    let bits = load<u32>(active + (<usize>w << 2));
-    while (bits != 0) {
-      const m = (w << 5) + <i32>ctz(bits);
-      bits &= bits - 1;
-      if (gi(mUp, m) != 0 && (gi(mFlags, m) & F_ADMIT) != 0) admit(m);
-    }
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) {
+    if (gi(mUp, m) != 0 && (gi(mFlags, m) & F_ADMIT) != 0) admit(m);
   }
   // 4. usage
   refreshActive(t);
@@ -693,15 +710,7 @@ function step(k: i32): void {
   }
   // 6. accounting (segments), progress, finishes, the next wake, of the active machines in machine order
   const tEnd = startUs + <f64>(k + 1) * tickUs;
-  for (let w = 0; w < words; w++) {
-    const at = active + (<usize>w << 2);
-    let bits = load<u32>(at);
-    while (bits != 0) {
-      const m = (w << 5) + <i32>ctz(bits);
-      bits &= bits - 1;
-      account(m, k, tEnd);
-    }
-  }
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) account(m, k, tEnd);
   // 7. end of a series point
   if (k + 1 == pointEnd) endPoint(point, k + 1);
   // 8. after the last tick: the tasks still open (for the delay over all tasks)
