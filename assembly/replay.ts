@@ -10,14 +10,21 @@
 // ("Trace replay (GiantVM)"); src/systems/giantvm/reference.ts is the
 // object-per-task twin that must give bit-identical accumulators.
 //
-// Why it is fast: nothing is done per task per tick unless something changed.
-// Usage U(m) is re-summed only when the machine's running list changed or one
-// of its tasks crossed a window end (nextChange); progress is one add to the
-// machine's virtual clock V(m); finishes are looked for only when V(m) reaches
-// the smallest finish mark on the machine; admission only when a machine got
-// an arrival, lost a task or changed capacity, and a lower bound of its pending
-// requests could fit. Every sum is taken in list
-// order so it equals the reference's from-scratch sums bit for bit.
+// Why it is fast: nothing is done per machine per tick unless something
+// happened to it. A machine's accounting is kept as a *segment*: the ticks
+// since its usage U(m) or capacity last changed (or the series point began),
+// closed in one multiply each (docs/model.md, "Segments"); its virtual clock is
+// V0 + inc·(ticks into the segment). Each tick only the *active* machines are
+// visited (a bitmap, in machine order): those with a machine event, an
+// arrival, a flag set by a start, move or finish, or a *wake* due — the first
+// tick at which a task's window ends or the clock reaches the smallest finish
+// mark, computed when the machine was last visited and kept in a per-tick
+// bucket list for the current series point. A cell is rebalanced only when
+// something in it changed since its last rebalancing that moved nothing (the
+// same state gives the same decision). Usage is re-summed only when the running
+// list changed or a window ended; admission only when a lower bound of the
+// pending requests could fit. Every sum is taken in list order, every segment
+// closed where the reference closes it, so the two agree bit for bit.
 //
 // State: a `Replay` struct (layout in assembly/layouts.ts, described in
 // src/systems/giantvm/replay-layouts.ts) holds the counts, parameters, column
@@ -39,9 +46,16 @@
 //                utilSum f64, upTicks f64                        (output)
 //   events  E  : tick i32, machine i32, type i32 (MachineEvent), cap f64
 //   cand       : f64[n] sort keys, then i32[n] candidate task indices (scratch)
-//   The state block (tasks' and machines' state columns, cand) is one allocation of
-//   replayStateBytes(n, M) bytes, carved in the order listed.
-//   outputs    : cellAcc CellAcc[C], cellPt CellPoint[C*P], machPt f64[M*P]
+//   segments M: segA wake bPrev bNext i32, segU segCap segInc pCpu pCap pOver f64
+//              (segment start tick or -1, wake tick or -1, bucket links; the segment's U, cap and
+//              clock increment; the series point's partial sums); V(m) is mV + segInc·(k − segA)
+//   dirty  C   : i32 per cell (changed since its last rebalancing that moved nothing)
+//   active     : u32 bitmap over machines, and a summary bitmap over its non-zero words;
+//                bucket: i32 head per tick of a series point
+//   The state block (tasks' and machines' state columns, cand, the rest) is one allocation of
+//   replayStateBytes(n, M, C, sampleEvery) bytes, carved in the order listed.
+//   outputs    : cellAcc CellAcc[C]; cellPt CellPoint[C*R], machPt f64[M*R]: a ring of R series
+//                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
 import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
 
@@ -51,7 +65,7 @@ const MIGRATABLE_MAXCPU: f64 = 0.025;
 const MOVE_SHARE: f64 = 0.8;
 
 let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
-  interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nTicks: i32 = 0;
+  interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nR: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // Rules (docs/model.md, "The thesis's regime and the open rules"): time-0 tasks start without admission; a migrated task's
 // request stays booked where it was admitted; migrations also check the destination's requests;
@@ -69,6 +83,11 @@ let mU: usize = 0, mReq: usize = 0, mV: usize = 0, mCap: usize = 0, mNext: usize
   mPUtil: usize = 0, mPUp: usize = 0, mUtilSum: usize = 0, mUpTicks: usize = 0, mMinPend: usize = 0;
 let eTick: usize = 0, eMachine: usize = 0, eType: usize = 0, eCap: usize = 0;
 let cand: usize = 0, candKey: usize = 0;
+let segA: usize = 0, mWake: usize = 0, bPrev: usize = 0, bNext: usize = 0, segU: usize = 0, segCap: usize = 0, segInc: usize = 0,
+  pCpu: usize = 0, pCap: usize = 0, pOver: usize = 0, cDirty: usize = 0, active: usize = 0, activeSum: usize = 0, bucket: usize = 0;
+/** The tick being simulated, and the end (exclusive) of its series point. */
+let kNow: i32 = 0, pointEnd: i32 = 0;
+const NEVER: i32 = 0x7fffffff;
 let cellAcc: usize = 0, cellPt: usize = 0, machPt: usize = 0;
 let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 
@@ -79,18 +98,18 @@ let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 }
 // @ts-ignore: decorator
 @inline function addPt(cell: i32, point: i32, slot: usize, v: f64): void {
-  const p = cellPt + <usize>(cell * nP + point) * CellPoint.SIZE + slot;
+  const p = cellPt + <usize>(cell * nR + point % nR) * CellPoint.SIZE + slot;
   store<f64>(p, load<f64>(p) + v);
 }
 // @ts-ignore: decorator
-@inline function setFlag(m: i32, f: i32): void { si(mFlags, m, gi(mFlags, m) | f); }
+@inline function setFlag(m: i32, f: i32): void { si(mFlags, m, gi(mFlags, m) | f); activate(m); }
 
 /** Loads the replay struct at `r` into the register cache and carves its state block. */
 function bindReplay(r: usize): void {
   nT = load<i32>(r, Replay.tasks); nM = load<i32>(r, Replay.machines); nC = load<i32>(r, Replay.cells);
   nE = load<i32>(r, Replay.events); cs = load<i32>(r, Replay.cellSize); policy = load<i32>(r, Replay.policy);
   interval = load<i32>(r, Replay.interval); sampleEvery = load<i32>(r, Replay.sampleEvery);
-  nP = load<i32>(r, Replay.points); nTicks = load<i32>(r, Replay.ticks);
+  nP = load<i32>(r, Replay.points); nR = load<i32>(r, Replay.ringPoints); nTicks = load<i32>(r, Replay.ticks);
   tickUs = load<f64>(r, Replay.tickUs); startUs = load<f64>(r, Replay.startUs);
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
   time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
@@ -118,7 +137,13 @@ function bindReplay(r: usize): void {
   runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4; mLedN = p; p += m4;
   mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
   mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8; mMinPend = p; p += m8;
-  candKey = p; p += n8; cand = p;
+  candKey = p; p += n8; cand = p; p += n4;
+  segA = p; p += m4; mWake = p; p += m4; bPrev = p; p += m4; bNext = p; p += m4;
+  segU = p; p += m8; segCap = p; p += m8; segInc = p; p += m8; pCpu = p; p += m8; pCap = p; p += m8; pOver = p; p += m8;
+  cDirty = p; p += (<usize>nC << 2);
+  active = p; p += (<usize>((nM + 31) >> 5) << 2);
+  activeSum = p; p += (<usize>((nM + 1023) >> 10) << 2);
+  bucket = p;
 }
 
 /** Writes the cursor of the register cache back into the replay struct at `r`. */
@@ -139,15 +164,152 @@ export function replayInit(r: usize): i32 {
     si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0); si(mLedN, m, 0);
     sf(mU, m, 0); sf(mReq, m, 0); sf(mV, m, 0); sf(mCap, m, gf(mCap0, m)); sf(mNext, m, Infinity);
     sf(mMinFin, m, Infinity); sf(mMinPend, m, Infinity); sf(mPUtil, m, 0); sf(mPUp, m, 0); sf(mUtilSum, m, 0); sf(mUpTicks, m, 0);
+    si(segA, m, -1); si(mWake, m, -1); si(bPrev, m, -1); si(bNext, m, -1);
+    sf(segU, m, 0); sf(segCap, m, 0); sf(segInc, m, 0); sf(pCpu, m, 0); sf(pCap, m, 0); sf(pOver, m, 0);
   }
+  for (let c = 0; c < nC; c++) si(cDirty, c, 1);
+  // Every machine is visited at tick 0 (its first segment opens there).
+  memory.fill(active, 0, <usize>((nM + 31) >> 5) << 2);
+  memory.fill(activeSum, 0, <usize>((nM + 1023) >> 10) << 2);
+  for (let m = 0; m < nM; m++) activate(m);
+  for (let i = 0; i < sampleEvery; i++) si(bucket, i, -1);
   memory.fill(cellAcc, 0, <usize>nC * CellAcc.SIZE);
-  memory.fill(cellPt, 0, <usize>(nC * nP) * CellPoint.SIZE);
+  memory.fill(cellPt, 0, <usize>(nC * nR) * CellPoint.SIZE);
   return 0;
 }
 
-/** Bytes of the scratch state block `replayInit` carves for `n` tasks and `m` machines. */
-export function replayStateBytes(n: i32, m: i32): i32 {
-  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + 64;
+/** Bytes of the scratch state block `replayInit` carves for `n` tasks, `m` machines, `c` cells and `sampleEvery` ticks per series point. */
+export function replayStateBytes(n: i32, m: i32, c: i32, sampleEvery: i32): i32 {
+  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + m * (4 * 4 + 6 * 8) + c * 4 + ((m + 31) >> 5) * 4 + ((m + 1023) >> 10) * 4 + sampleEvery * 4 + 64;
+}
+
+// ---- activity: which machines a tick visits, and when a quiet machine must be visited again
+
+// @ts-ignore: decorator
+@inline function activate(m: i32): void {
+  const i = m >> 5, w = active + (<usize>i << 2);
+  store<u32>(w, load<u32>(w) | (<u32>1 << (<u32>m & 31)));
+  const sw = activeSum + (<usize>(i >> 5) << 2);
+  store<u32>(sw, load<u32>(sw) | (<u32>1 << (<u32>i & 31)));
+}
+
+// @ts-ignore: decorator
+@inline function deactivate(m: i32): void {
+  const i = m >> 5, w = active + (<usize>i << 2);
+  const bits = load<u32>(w) & ~(<u32>1 << (<u32>m & 31));
+  store<u32>(w, bits);
+  if (bits == 0) {
+    const sw = activeSum + (<usize>(i >> 5) << 2);
+    store<u32>(sw, load<u32>(sw) & ~(<u32>1 << (<u32>i & 31)));
+  }
+}
+
+/** The first active machine ≥ from, or -1 (the summary skips empty words 32 at a time). */
+function firstActive(from: i32): i32 {
+  if (from >= nM) return -1;
+  let i = from >> 5;
+  const bits = load<u32>(active + (<usize>i << 2)) & (<u32>0xffffffff << (<u32>from & 31));
+  if (bits != 0) return (i << 5) + <i32>ctz(bits);
+  i++;
+  let s = i >> 5;
+  const nS = (nM + 1023) >> 10;
+  if (s >= nS) return -1;
+  let sb = load<u32>(activeSum + (<usize>s << 2)) & (<u32>0xffffffff << (<u32>i & 31));
+  while (sb == 0) {
+    s++;
+    if (s >= nS) return -1;
+    sb = load<u32>(activeSum + (<usize>s << 2));
+  }
+  const w = (s << 5) + <i32>ctz(sb);
+  return (w << 5) + <i32>ctz(load<u32>(active + (<usize>w << 2)));
+}
+
+/** Takes m off the bucket of its wake tick. */
+function unbucket(m: i32): void {
+  const w = gi(mWake, m);
+  if (w < 0) return;
+  const p = gi(bPrev, m), n = gi(bNext, m);
+  if (p < 0) si(bucket, w % sampleEvery, n); else si(bNext, p, n);
+  if (n >= 0) si(bPrev, n, p);
+  si(bPrev, m, -1); si(bNext, m, -1); si(mWake, m, -1);
+}
+
+/** Puts m on the bucket of tick w (w inside the current series point). */
+function rebucket(m: i32, w: i32): void {
+  unbucket(m);
+  if (w >= pointEnd) return; // the point's end visits every machine and computes it again
+  const b = w % sampleEvery, h = gi(bucket, b);
+  si(bNext, m, h); si(bPrev, m, -1);
+  if (h >= 0) si(bPrev, h, m);
+  si(bucket, b, m); si(mWake, m, w);
+}
+
+/** First tick k (≥ 0, or NEVER) whose time startUs + k·tickUs (as step computes it) is ≥ time. */
+function tickAtOrAfter(time: f64): i32 {
+  if (!(time < Infinity)) return NEVER;
+  const est = Math.ceil((time - startUs) / tickUs);
+  if (!(est < <f64>nTicks + 1.0)) return NEVER;
+  let k = est < 0 ? 0 : <i32>est;
+  while (k > 0 && startUs + <f64>(k - 1) * tickUs >= time) k--;
+  while (startUs + <f64>k * tickUs < time) k++;
+  return k;
+}
+
+/** First tick k ≥ from at whose end m's clock mV + segInc·(k − segA + 1) reaches its smallest finish mark (or NEVER). */
+function finishTick(m: i32, from: i32): i32 {
+  const mf = gf(mMinFin, m), a = gi(segA, m);
+  if (a < 0 || !(mf < Infinity)) return NEVER;
+  const v0 = gf(mV, m), inc = gf(segInc, m);
+  if (v0 + inc * <f64>(from - a + 1) >= mf) return from;
+  if (!(inc > 0.0)) return NEVER;
+  const est = Math.ceil((mf - v0) / inc) - 1.0; // ticks into the segment
+  if (!(est < <f64>(nTicks - a) + 1.0)) return NEVER;
+  let k = a + <i32>est;
+  if (k < from) k = from;
+  while (k > from && v0 + inc * <f64>(k - a) >= mf) k--;
+  while (!(v0 + inc * <f64>(k - a + 1) >= mf)) { k++; if (k >= nTicks) return NEVER; }
+  return k;
+}
+
+/** The next tick (≥ from) m must be visited for a window end or a finish; rebuckets it. */
+function scheduleWake(m: i32, from: i32): void {
+  if (gi(mUp, m) == 0) { unbucket(m); return; }
+  let w = tickAtOrAfter(gf(mNext, m));
+  if (w < from) w = from;
+  const f = finishTick(m, from);
+  if (f < w) w = f;
+  rebucket(m, w);
+}
+
+// ---- segments: the ticks over which a machine's usage and capacity stayed the same
+
+/** Closes m's segment at tick b (exclusive): its ticks go into the point's partial sums, its clock advances. */
+function closeSeg(m: i32, b: i32): void {
+  const a = gi(segA, m);
+  if (a < 0) return;
+  const L = <f64>(b - a);
+  const u = gf(segU, m), cap = gf(segCap, m);
+  const used = u < cap ? u : cap;
+  const over = u > cap ? u - cap : 0.0;
+  const util = cap > 0.0 ? used / cap : 0.0;
+  sf(pCpu, m, gf(pCpu, m) + used * L); sf(pCap, m, gf(pCap, m) + cap * L); sf(pOver, m, gf(pOver, m) + over * L);
+  sf(mPUtil, m, gf(mPUtil, m) + util * L); sf(mPUp, m, gf(mPUp, m) + L);
+  sf(mV, m, gf(mV, m) + gf(segInc, m) * L);
+  si(segA, m, -1);
+}
+
+/** Opens a segment of m at tick a with its current usage and capacity. */
+function openSeg(m: i32, a: i32): void {
+  const u = gf(mU, m), cap = gf(mCap, m);
+  si(segA, m, a); sf(segU, m, u); sf(segCap, m, cap);
+  sf(segInc, m, u > cap ? tickUs * (cap / u) : tickUs);
+}
+
+/** m's virtual clock before tick kNow's progress. */
+// @ts-ignore: decorator
+@inline function vNow(m: i32): f64 {
+  const a = gi(segA, m);
+  return a < 0 ? gf(mV, m) : gf(mV, m) + gf(segInc, m) * <f64>(kNow - a);
 }
 
 // ---- lists (doubly linked through next/prev; a task is in one list at a time)
@@ -195,6 +357,7 @@ function refreshU(m: i32, t: f64): void {
   }
   sf(mU, m, u); sf(mNext, m, nc);
   si(mFlags, m, gi(mFlags, m) & ~F_U);
+  si(cDirty, cellOf(m), 1);
 }
 
 function refreshReq(m: i32): void {
@@ -241,7 +404,7 @@ function runReqOf(m: i32): f64 {
 function start(m: i32, k: i32, cell: i32): void {
   append(runHead, runTail, m, k); si(runCount, m, gi(runCount, m) + 1);
   book(k, m);
-  const fv = gf(mV, m) + gf(sRem, k);
+  const fv = vNow(m) + gf(sRem, k);
   sf(sFinV, k, fv);
   if (fv < gf(mMinFin, m)) sf(mMinFin, m, fv);
   si(sState, k, TaskState.running);
@@ -307,7 +470,7 @@ function evacuate(m: i32): void {
     }
     si(pendCount, dest, gi(pendCount, dest) + gi(pendCount, m)); si(pendCount, m, 0);
   }
-  const v = gf(mV, m);
+  const v = gf(mV, m); // the segment was closed by the removal
   let k = gi(runHead, m);
   let nr = 0;
   while (k >= 0) {
@@ -332,9 +495,12 @@ function evacuate(m: i32): void {
 function machineEvent(i: i32): void {
   const m = gi(eMachine, i), ty = gi(eType, i), c = gf(eCap, i);
   addAcc(cellOf(m), CellAcc.events, 1);
+  si(cDirty, cellOf(m), 1);
   if (ty == MachineEvent.remove) {
     if (gi(mUp, m) == 0) return;
     si(mUp, m, 0);
+    closeSeg(m, kNow);
+    unbucket(m);
     evacuate(m);
     return;
   }
@@ -347,7 +513,7 @@ function machineEvent(i: i32): void {
 
 function moveTask(k: i32, s: i32, d: i32): void {
   unlink(runHead, runTail, s, k); si(runCount, s, gi(runCount, s) - 1);
-  const fv = gf(mV, d) + (gf(sFinV, k) - gf(mV, s));
+  const fv = vNow(d) + (gf(sFinV, k) - vNow(s));
   sf(sFinV, k, fv);
   append(runHead, runTail, d, k); si(runCount, d, gi(runCount, d) + 1);
   if (!stays) { unbook(k, s); book(k, d); }
@@ -493,8 +659,9 @@ function rebalanceCell(cell: i32, t: f64, point: i32): void {
 
 // ---- the tick loop
 
-function refreshAll(t: f64): void {
-  for (let m = 0; m < nM; m++) {
+/** Re-sums the usage of the active up machines that need it (a flag, or a window ended at t). */
+function refreshActive(t: f64): void {
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) {
     if (gi(mUp, m) == 0) continue;
     if ((gi(mFlags, m) & F_U) != 0 || !(t < gf(mNext, m))) refreshU(m, t);
   }
@@ -503,27 +670,64 @@ function refreshAll(t: f64): void {
 function step(k: i32): void {
   const t = startUs + <f64>k * tickUs;
   const point = k / sampleEvery;
+  kNow = k;
+  pointEnd = (point + 1) * sampleEvery; if (pointEnd > nTicks) pointEnd = nTicks;
+  if (k % sampleEvery == 0) {
+    // The ring slot of this point held point − R, which the driver has copied out.
+    const s = point % nR;
+    for (let c = 0; c < nC; c++) memory.fill(cellPt + <usize>(c * nR + s) * CellPoint.SIZE, 0, CellPoint.SIZE);
+  }
+  // 0. the machines whose wake is due
+  {
+    const b = k % sampleEvery;
+    let m = gi(bucket, b);
+    while (m >= 0) {
+      const nx = gi(bNext, m);
+      si(bPrev, m, -1); si(bNext, m, -1); si(mWake, m, -1);
+      activate(m);
+      m = nx;
+    }
+    si(bucket, b, -1);
+  }
   // 1. machine events of this tick
   while (nextEvent < nE && gi(eTick, nextEvent) == k) { machineEvent(nextEvent); nextEvent++; }
   // 2. arrivals
   arrivals(k);
   // 3. admission
-  for (let m = 0; m < nM; m++) {
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) {
     if (gi(mUp, m) != 0 && (gi(mFlags, m) & F_ADMIT) != 0) admit(m);
   }
   // 4. usage
-  refreshAll(t);
-  // 5. rebalancing every `interval` ticks, at the first tick of the period
+  refreshActive(t);
+  // 5. rebalancing every `interval` ticks, at the first tick of the period, of the cells that changed
   if (policy != Policy.no_migration && k % interval == 0) {
-    for (let c = 0; c < nC; c++) rebalanceCell(c, t, point);
-    refreshAll(t);
+    for (let c = 0; c < nC; c++) {
+      if (gi(cDirty, c) == 0) continue;
+      si(cDirty, c, 0); // a move sets it again (the moved machines' usage is re-summed)
+      rebalanceCell(c, t, point);
+    }
+    refreshActive(t);
   }
-  // 6. metrics of the tick, progress, finishes
-  for (let c = 0; c < nC; c++) accountCell(c, startUs + <f64>(k + 1) * tickUs, point);
+  // 6. accounting (segments), progress, finishes, the next wake, of the active machines in machine order
+  const tEnd = startUs + <f64>(k + 1) * tickUs;
+  for (let m = firstActive(0); m >= 0; m = firstActive(m + 1)) account(m, k, tEnd);
   // 7. end of a series point
-  if ((k + 1) % sampleEvery == 0 || k + 1 == nTicks) endPoint(point);
+  if (k + 1 == pointEnd) endPoint(point, k + 1);
   // 8. after the last tick: the tasks still open (for the delay over all tasks)
   if (k + 1 == nTicks) openTasks(startUs + <f64>nTicks * tickUs);
+}
+
+/** Tick k of an active machine: its segment (closed when usage or capacity changed), progress, finishes, next wake. */
+function account(m: i32, k: i32, tEnd: f64): void {
+  if (gi(mUp, m) == 0) { deactivate(m); return; }
+  let a = gi(segA, m);
+  if (a >= 0 && (gf(segU, m) != gf(mU, m) || gf(segCap, m) != gf(mCap, m))) { closeSeg(m, k); a = -1; }
+  if (a < 0) { openSeg(m, k); a = k; }
+  const v = gf(mV, m) + gf(segInc, m) * <f64>(k - a + 1);
+  if (v >= gf(mMinFin, m)) finishes(cellOf(m), m, v, tEnd);
+  // Flags set now (a finish, a ledger change) are acted on at the next tick.
+  if ((gi(mFlags, m) & (F_U | F_ADMIT)) == 0) deactivate(m);
+  scheduleWake(m, k + 1);
 }
 
 /** Books one task still open at the end: its delay so far plus its remaining work at full speed. */
@@ -537,7 +741,7 @@ function openTask(c: i32, x: i32, rem: f64, tEnd: f64): void {
 /** The tasks running or pending when the run ends, machine by machine (running, then pending). */
 function openTasks(tEnd: f64): void {
   for (let m = 0; m < nM; m++) {
-    const c = cellOf(m), v = gf(mV, m);
+    const c = cellOf(m), v = gf(mV, m); // the last point's end closed every segment
     let x = gi(runHead, m);
     while (x >= 0) { openTask(c, x, gf(sFinV, x) - v, tEnd); x = gi(sNext, x); }
     x = gi(pendHead, m);
@@ -567,27 +771,6 @@ function arrivals(k: i32): void {
   }
 }
 
-/** Metrics of the tick for the up machines of cell c, their progress (cap/usage when overloaded) and finishes. */
-function accountCell(c: i32, tEnd: f64, point: i32): void {
-  const base = c * cs;
-  let end = base + cs; if (end > nM) end = nM;
-  for (let m = base; m < end; m++) {
-    if (gi(mUp, m) == 0) continue;
-    const u = gf(mU, m), cap = gf(mCap, m);
-    const used = u < cap ? u : cap;
-    const over = u > cap ? u - cap : 0.0;
-    const util = cap > 0.0 ? used / cap : 0.0;
-    addAcc(c, CellAcc.cpu, used); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, 1);
-    addPt(c, point, CellPoint.cpu, used); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, 1);
-    sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + 1.0);
-    sf(mPUtil, m, gf(mPUtil, m) + util); sf(mPUp, m, gf(mPUp, m) + 1.0);
-    const inc = u > cap ? tickUs * (cap / u) : tickUs;
-    const v = gf(mV, m) + inc;
-    sf(mV, m, v);
-    if (v >= gf(mMinFin, m)) finishes(c, m, v, tEnd);
-  }
-}
-
 /** Ends the running tasks of machine m whose finish mark its virtual clock v reached; keeps the next mark. */
 function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
   let mf = Infinity;
@@ -610,20 +793,34 @@ function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
   sf(mMinFin, m, mf);
 }
 
-/** End of a series point: running and pending counts per cell, mean utilisation per machine. */
-function endPoint(point: i32): void {
+/**
+ * End of a series point at tick b: every machine's segment is closed there and
+ * reopened (so a point's sums hold only its own ticks), and in machine order
+ * the point's partial sums go to its cell's point and run totals, the
+ * machine's utilisation totals and its mean for the point; running and
+ * pending counts per cell; every wake is computed again for the next point.
+ */
+function endPoint(point: i32, b: i32): void {
   for (let c = 0; c < nC; c++) {
     const base = c * cs;
     let end = base + cs; if (end > nM) end = nM;
     let run = 0, pend = 0;
-    for (let m = base; m < end; m++) { run += gi(runCount, m); pend += gi(pendCount, m); }
+    for (let m = base; m < end; m++) {
+      run += gi(runCount, m); pend += gi(pendCount, m);
+      if (gi(segA, m) >= 0) { closeSeg(m, b); openSeg(m, b); }
+      const cpu = gf(pCpu, m), cap = gf(pCap, m), over = gf(pOver, m), up = gf(mPUp, m), util = gf(mPUtil, m);
+      addAcc(c, CellAcc.cpu, cpu); addAcc(c, CellAcc.cap, cap); addAcc(c, CellAcc.over, over); addAcc(c, CellAcc.up, up);
+      addPt(c, point, CellPoint.cpu, cpu); addPt(c, point, CellPoint.cap, cap); addPt(c, point, CellPoint.over, over); addPt(c, point, CellPoint.up, up);
+      sf(mUtilSum, m, gf(mUtilSum, m) + util); sf(mUpTicks, m, gf(mUpTicks, m) + up);
+      sf(machPt, m * nR + point % nR, up > 0 ? util / up : NaN);
+      sf(pCpu, m, 0); sf(pCap, m, 0); sf(pOver, m, 0); sf(mPUtil, m, 0); sf(mPUp, m, 0);
+    }
     addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
   }
-  for (let m = 0; m < nM; m++) {
-    const n = gf(mPUp, m);
-    sf(machPt, m * nP + point, n > 0 ? gf(mPUtil, m) / n : NaN);
-    sf(mPUtil, m, 0); sf(mPUp, m, 0);
-  }
+  if (b >= nTicks) return;
+  kNow = b;
+  pointEnd = b + sampleEvery; if (pointEnd > nTicks) pointEnd = nTicks;
+  for (let m = 0; m < nM; m++) scheduleWake(m, b);
 }
 
 /** Simulates the replay at `r` up to (not including) tick `until` (clamped to the run length); returns the tick reached. */

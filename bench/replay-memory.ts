@@ -45,6 +45,28 @@ function runChild(main: string, c: Case, out: string): Measured {
   return { wallMs, cpuMs: Number(m[2]), peakMB: Number(m[1]) / 1024, json: readFileSync(out, 'utf8') };
 }
 
+/**
+ * 'yes' when byte-identical; otherwise the largest relative difference of any
+ * number (a base build from before the segment accounting differs in the last
+ * digits, docs/model.md "Segments") and whether every count still agrees.
+ */
+function sameJson(a: string, b: string): string {
+  if (a === b) return 'yes';
+  let maxRel = 0, counts = true;
+  const walk = (x: unknown, y: unknown): void => {
+    if (typeof x === 'number' && typeof y === 'number') {
+      if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
+        maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
+        if (Number.isInteger(x) && Number.isInteger(y)) counts = false;
+      }
+    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
+      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+    }
+  };
+  walk(JSON.parse(a), JSON.parse(b));
+  return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}`;
+}
+
 export async function replayMemorySuite(): Promise<BenchRow[]> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-memory-'));
@@ -72,7 +94,7 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
         const before = runChild(BASE, c, join(dir, 'base.json'));
         rows.push({
           name: c.name, impl: 'base (materialised)', meanMs: before.wallMs,
-          extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': before.json === now.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
+          extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
         });
       }
     }

@@ -84,7 +84,7 @@ export async function replaySuite(): Promise<BenchRow[]> {
     const w = median(wasm);
     rows.push({ name, impl: 'wasm simulate', meanMs: w, perSecond: (events * 1000) / w, extra: { 'ref/wasm': +(ref.ms / w).toFixed(1), events, identical: String(same), 'wall ms': +median(wall).toFixed(0) } });
     rows.push({ name, impl: 'wasm kernel (simulateCells)', meanMs: kernel, perSecond: (events * 1000) / kernel, extra: { 'ref/wasm': +(ref.ms / kernel).toFixed(1) } });
-    rows.push({ name, impl: 'reference (object per task)', meanMs: ref.ms, perSecond: (events * 1000) / ref.ms, extra: { ticks: prep.ticks, tasks: prep.tasks.id.length, 'wall ms': +ref.wallMs.toFixed(0) } });
+    rows.push({ name, impl: 'reference (object per task)', meanMs: ref.ms, perSecond: (events * 1000) / ref.ms, extra: { ticks: prep.ticks, tasks: prep.tasks.id.length, 'wall ms': +ref.wallMs.toFixed(0), 'peak RSS MB (process so far)': Math.round(process.resourceUsage().maxRSS / 1024) } });
   }
   return rows;
 }

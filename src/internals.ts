@@ -8,7 +8,7 @@
  *   `FieldKind`…) and `usageBatches`;
  * - the GiantVM replay in pieces: `prepareReplay` → `simulateCells` (any
  *   range of cells, any thread) → `mergeRuns`, with `cellCount` and
- *   `withPolicy`, and the option resolution of `replay()` / `sweep()`;
+ *   `withPolicy`, `withoutSeries`, and the option resolution of `replay()` / `sweep()`;
  * - the parallel runner: `WorkerPool` and the job handler contract, shared
  *   memory (`toShared`), option value checks (`parseRange`…);
  * - the WebAssembly boundary: `Core` (one instance, its memory and arena; kernel
@@ -38,7 +38,7 @@ export { FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOpt
 
 // The GiantVM replay in pieces (prepare once, simulate cell ranges anywhere, merge in cell order).
 export {
-  prepareReplay, simulateCells, mergeRuns, cellCount, withPolicy,
+  prepareReplay, simulateCells, mergeRuns, cellCount, withPolicy, withoutSeries,
   type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents, type PartialRun,
 } from './systems/giantvm/replay.ts';
 export {

@@ -28,7 +28,7 @@ export interface CoreExports {
   rngFill(seed: number, n: number, state: number, out: number): void;
   replayInit(replay: number): number;
   replayStep(replay: number, until: number): number;
-  replayStateBytes(tasks: number, machines: number): number;
+  replayStateBytes(tasks: number, machines: number, cells: number, sampleEvery: number): number;
   usageFeedDraw(feed: number, period: number, until: number): number;
   csvParse(scan: number): number;
   engineRound(engine: number): number;

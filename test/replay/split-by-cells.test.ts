@@ -1,8 +1,9 @@
 // Splitting a replay by cells and merging gives the bytes of one full run.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
+import { mergeRuns, prepareReplay, simulate, simulateCells, withoutSeries } from '../../src/systems/giantvm/replay.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
+import { NPT } from '../../src/systems/giantvm/merge.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { randomTrace } from './helpers.ts';
 
@@ -18,6 +19,29 @@ describe('simulateCells + mergeRuns', () => {
       ]));
       expect(three).toBe(one);
       expect(JSON.stringify(simulate(input, { policy, machines: 24, usage: 'trace', interval: 5 }))).toBe(one);
+    }
+  });
+
+  it('withoutSeries: parts carry no point sums, the run the same metrics and info with series {} (unless Gini series-mean needs the points)', () => {
+    const input = randomTrace(11, { tasks: 300, seconds: 900, windows: 0.6, windowSeconds: 60, maxRequest: 0.4 });
+    for (const gini of ['time-mean', 'series-mean'] as const) {
+      for (const policy of ['no_migration', 'cpu_usage', 'coarse_grained'] as const) {
+        const prep = prepareReplay(input, { policy, machines: 16, usage: 'trace', interval: 5, gini });
+        expect(prep.points).toBeGreaterThan(16); // more points than the kernel's ring holds
+        const full = mergeRuns(prep, [simulateCells(prep, { first: 0, count: 2 }), simulateCells(prep, { first: 2, count: 2 })]);
+        const lean = withoutSeries(prep);
+        const parts = [simulateCells(lean, { first: 0, count: 2 }), simulateCells(lean, { first: 2, count: 2 })];
+        const keeps = gini === 'series-mean';
+        for (const part of parts) {
+          expect(part.cellPt.length).toBe(keeps ? part.count * prep.points * NPT : 0);
+          expect(part.machPt.length).toBe(keeps ? part.machines * prep.points : 0);
+        }
+        const run = mergeRuns(lean, parts);
+        expect(run.metrics).toEqual(full.metrics);
+        expect(run.info).toEqual(full.info);
+        expect(run.series).toEqual(keeps ? full.series : {});
+        expect(Object.keys(full.series).length).toBeGreaterThan(0);
+      }
     }
   });
 

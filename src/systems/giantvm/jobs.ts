@@ -17,7 +17,7 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/job.ts';
 import { withScratch } from '../../wasm/module.ts';
-import { mergeRuns, prepareResolved, replayCore, simulateCells, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { mergeRuns, prepareResolved, replayCore, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
 
@@ -37,6 +37,8 @@ export type ReplayTask =
       input: ReplayInput;
       /** Names this copy of the trace for the worker's `PrepareCache`. */
       traceId: string;
+      /** false: the caller keeps no series, so the runs hold no per-point sums (`withoutSeries`). */
+      series?: boolean;
     }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
 
@@ -77,7 +79,8 @@ export function executeTask(task: ReplayTask): TaskOutcome {
   try {
     if (task.kind === 'run') {
       const results = task.params.map((params) => {
-        const prepared = threadCache.get(task.traceId, task.input, params);
+        const cached = threadCache.get(task.traceId, task.input, params);
+        const prepared = task.series === false ? withoutSeries(cached) : cached;
         return mergeRuns(prepared, [simulateCells(prepared)]);
       });
       return { kind: 'run', index: task.index, results };

@@ -198,9 +198,9 @@ function runSeries(prepared: PreparedReplay, pt: Float64Array, pointGini: Float6
 export function assembleRun(prepared: PreparedReplay, parts: PartialRun[], ginis: RunGinis): RunResult {
   checkParts(prepared, parts);
   const tot = sumCells(parts);
-  const pt = sumPoints(parts, prepared.points);
   const metrics = runMetrics(prepared, tot, giniMetric(prepared, ginis));
-  const series = runSeries(prepared, pt, ginis.points);
+  // Parts of a run without series (`withoutSeries`) carry no point sums.
+  const series = prepared.keepPoints === false ? {} : runSeries(prepared, sumPoints(parts, prepared.points), ginis.points);
   const info: Record<string, number | string> = {
     ...prepared.info,
     events: tot[ACC.events]!,

@@ -109,6 +109,11 @@ export interface PreparedReplay {
   events: PreparedEvents;
   /** Modes and counts: what was resolved, what fell back, what was left out (and why). */
   info: Record<string, number | string>;
+  /**
+   * Whether a part keeps its per-point sums (the series, and the Gini 'series-mean'); false only
+   * through {@link withoutSeries}: then parts carry empty point arrays and the run `series: {}`.
+   */
+  keepPoints?: boolean;
 }
 
 function dim(field: string, got: number, want: number): void {
@@ -509,6 +514,16 @@ export function withPolicy(prepared: PreparedReplay, policy: PolicyName): Prepar
   // Only the policy is new: the rest was resolved when the replay was prepared.
   if (!POLICIES.includes(policy)) throw new FairfitError('INVALID_OPTION', `policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { field: 'policy' });
   return { ...prepared, params: { ...prepared.params, policy } };
+}
+
+/**
+ * The same prepared replay for a run whose series nobody keeps (`series: false`):
+ * its parts hold no per-point arrays (cells × points × 80 B and machines ×
+ * points × 8 B each), unless the Gini rule 'series-mean' needs the points.
+ * Every metric is the same; the run's `series` is `{}`.
+ */
+export function withoutSeries(prepared: PreparedReplay): PreparedReplay {
+  return { ...prepared, keepPoints: prepared.params.gini === 'series-mean' };
 }
 
 /** Number of cells of a prepared replay (ranges for {@link simulateCells} are in these units). */

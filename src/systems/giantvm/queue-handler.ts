@@ -98,7 +98,7 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
       const job = payload as GiantvmQueueJob;
       if (job.kind === 'run') {
         const { input: data, key } = await input(job.trace);
-        const o = await pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: 0, params: job.params, input: data, traceId: key });
+        const o = await pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: 0, params: job.params, input: data, traceId: key, series: job.series });
         return job.series ? o.results : o.results.map((r) => ({ ...r, series: {} }));
       }
       if (job.kind === 'cells') {

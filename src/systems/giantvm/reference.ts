@@ -3,7 +3,7 @@
  * and the benchmark baseline of `assembly/replay.ts`. Plain, obvious code: a
  * `Task` and a `Machine` object each, arrays for the running and pending sets,
  * and every tick the usage of every machine summed again from its tasks, every
- * running task checked for completion. It draws its own machines with the same
+ * running task checked for completion, every machine's segment compared. It draws its own machines with the same
  * PRNG and reads the input itself; only parameter defaults, the synthetic usage
  * model and the final metric formulas (`finalizeRun`) are shared.
  *
@@ -53,6 +53,15 @@ class Machine {
   upTicks = 0;
   pUtil = 0;
   pUp = 0;
+  pCpu = 0;
+  pCap = 0;
+  pOver = 0;
+  /** The open segment (docs/model.md, "Segments"): its first tick (-1: none), usage, capacity, clock at its start and per tick. */
+  segA = -1;
+  segU = 0;
+  segCap = 0;
+  segV0 = 0;
+  segInc = 0;
   constructor(public cap: number, public up: boolean) {}
   usageAt(t: number): number {
     let u = 0;
@@ -195,8 +204,8 @@ class ReferenceReplay {
       for (let c = 0; c < this.prep.cells; c++) this.rebalanceCell(c, t, point);
       for (const mc of this.machines) if (mc.up) mc.usage = mc.usageAt(t);
     }
-    this.account(start + (k + 1) * tick, point);
-    if ((k + 1) % sampleEvery === 0 || k + 1 === ticks) this.endPoint(point);
+    this.account(k, start + (k + 1) * tick);
+    if ((k + 1) % sampleEvery === 0 || k + 1 === ticks) this.endPoint(point, k + 1);
     if (k + 1 === ticks) this.openTasks(start + ticks * tick);
   }
 
@@ -248,6 +257,7 @@ class ReferenceReplay {
       if (ty === MACHINE_EVENT.code.remove) {
         if (!mc.up) continue;
         mc.up = false;
+        this.closeSeg(mc, k);
         const dest = this.targetOf(m);
         const evicted = mc.running;
         mc.running = [];
@@ -435,21 +445,32 @@ class ReferenceReplay {
     }
   }
 
-  /** 6. Metrics of the tick, progress at cap/usage when overloaded, finishes. */
-  private account(tEnd: number, point: number): void {
+  /** Closes a machine's segment at tick b: its ticks, each with the segment's usage and capacity, into the point's sums. */
+  private closeSeg(mc: Machine, b: number): void {
+    if (mc.segA < 0) return;
+    const L = b - mc.segA;
+    const u = mc.segU, cap = mc.segCap;
+    const used = Math.min(u, cap);
+    const over = u > cap ? u - cap : 0;
+    const util = cap > 0 ? used / cap : 0;
+    mc.pCpu += used * L; mc.pCap += cap * L; mc.pOver += over * L; mc.pUtil += util * L; mc.pUp += L;
+    mc.segA = -1;
+  }
+
+  /** 6. Segments (a new one when usage or capacity changed), progress at cap/usage when overloaded, finishes. */
+  private account(k: number, tEnd: number): void {
     const tick = this.prep.tick;
     for (let c = 0; c < this.prep.cells; c++) {
       for (const m of this.cellMachines(c)) {
         const mc = this.machines[m]!;
         if (!mc.up) continue;
         const u = mc.usage, cap = mc.cap;
-        const used = Math.min(u, cap);
-        const over = u > cap ? u - cap : 0;
-        const util = cap > 0 ? used / cap : 0;
-        this.acc(c, ACC.cpu, used); this.acc(c, ACC.cap, cap); this.acc(c, ACC.over, over); this.acc(c, ACC.up, 1);
-        this.accPt(c, point, PT.cpu, used); this.accPt(c, point, PT.cap, cap); this.accPt(c, point, PT.over, over); this.accPt(c, point, PT.up, 1);
-        mc.utilSum += util; mc.upTicks += 1; mc.pUtil += util; mc.pUp += 1;
-        mc.v += u > cap ? tick * (cap / u) : tick;
+        if (mc.segA >= 0 && (mc.segU !== u || mc.segCap !== cap)) this.closeSeg(mc, k);
+        if (mc.segA < 0) {
+          mc.segA = k; mc.segU = u; mc.segCap = cap; mc.segV0 = mc.v;
+          mc.segInc = u > cap ? tick * (cap / u) : tick;
+        }
+        mc.v = mc.segV0 + mc.segInc * (k - mc.segA + 1);
         for (const task of [...mc.running]) {
           if (mc.v >= task.finishV) {
             mc.running.splice(mc.running.indexOf(task), 1);
@@ -465,18 +486,22 @@ class ReferenceReplay {
     }
   }
 
-  /** 7. End of a series point: running and pending counts per cell, mean utilisation per machine. */
-  private endPoint(point: number): void {
+  /** 7. End of a series point at tick b: segments closed, the point's sums per cell and machine, running and pending counts. */
+  private endPoint(point: number, b: number): void {
     const P = this.prep.points;
     for (let c = 0; c < this.prep.cells; c++) {
       let run = 0, pend = 0;
-      for (const m of this.cellMachines(c)) { run += this.machines[m]!.running.length; pend += this.machines[m]!.pending.length; }
+      for (const m of this.cellMachines(c)) {
+        const mc = this.machines[m]!;
+        run += mc.running.length; pend += mc.pending.length;
+        this.closeSeg(mc, b);
+        this.acc(c, ACC.cpu, mc.pCpu); this.acc(c, ACC.cap, mc.pCap); this.acc(c, ACC.over, mc.pOver); this.acc(c, ACC.up, mc.pUp);
+        this.accPt(c, point, PT.cpu, mc.pCpu); this.accPt(c, point, PT.cap, mc.pCap); this.accPt(c, point, PT.over, mc.pOver); this.accPt(c, point, PT.up, mc.pUp);
+        mc.utilSum += mc.pUtil; mc.upTicks += mc.pUp;
+        this.machPt[m * P + point] = mc.pUp > 0 ? mc.pUtil / mc.pUp : Number.NaN;
+        mc.pCpu = 0; mc.pCap = 0; mc.pOver = 0; mc.pUtil = 0; mc.pUp = 0;
+      }
       this.accPt(c, point, PT.running, run); this.accPt(c, point, PT.pending, pend);
-    }
-    for (let m = 0; m < this.prep.machines; m++) {
-      const mc = this.machines[m]!;
-      this.machPt[m * P + point] = mc.pUp > 0 ? mc.pUtil / mc.pUp : Number.NaN;
-      mc.pUtil = 0; mc.pUp = 0;
     }
   }
 

@@ -27,7 +27,7 @@ export const TASK_STATE = enumeration('TaskState', 'State of a replayed task.', 
  */
 export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, column addresses, cursor (src/systems/giantvm/replay-layouts.ts).', {
   tasks: 'i32', machines: 'i32', cells: 'i32', events: 'i32', cellSize: 'i32',
-  policy: 'i32', interval: 'i32', sampleEvery: 'i32', points: 'i32', ticks: 'i32',
+  policy: 'i32', interval: 'i32', sampleEvery: 'i32', points: 'i32', ringPoints: 'i32', ticks: 'i32',
   tickUs: 'f64', startUs: 'f64', overcommit: 'f64', minMove: 'f64',
   time0Run: 'i32', requestStays: 'i32', destRequest: 'i32', memDesc: 'i32',
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',

@@ -16,12 +16,31 @@ import { prepareReplay, requestWindow, type CellRange, type PreparedEvents, type
 import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
 
-export { prepareReplay, prepareResolved, cellCount, withPolicy, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
+export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 
 /** How many progress reports one `simulateCells` call makes at most (each is one `replayStep` call). */
 const CHUNKS = 64;
+
+/**
+ * Series points the kernel holds at once (its ring of per-cell and per-machine
+ * point sums); the driver copies finished points out between `replayStep`
+ * calls, so the instance holds R points, not all of them.
+ */
+const RING_POINTS = 16;
+
+/** Copies the finished points [from, to) out of the kernel's ring into the part's full series arrays. */
+function drainPoints(ringCell: Float64Array, ringMach: Float64Array, cellPt: Float64Array, machPt: Float64Array, cells: number, machines: number, P: number, R: number, from: number, to: number): void {
+  for (let p = from; p < to; p++) {
+    const s = p % R;
+    for (let c = 0; c < cells; c++) {
+      const src = (c * R + s) * NPT, dst = (c * P + p) * NPT;
+      for (let x = 0; x < NPT; x++) cellPt[dst + x] = ringCell[src + x]!;
+    }
+    for (let m = 0; m < machines; m++) machPt[m * P + p] = ringMach[m * R + s]!;
+  }
+}
 
 // Loops over columns are small top-level functions taking typed arrays: one
 // type per call site whatever object the prepared replay came in (prepared
@@ -167,16 +186,17 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   {
     gatherEvents(prepared.events, ev, m0, core.i32(eTick, nE), core.i32(eMach, nE), core.i32(eType, nE), core.f64(eCap, nE));
   }
+  const R = Math.min(P, RING_POINTS);
   const cellAcc = core.alloc(range.count * CELL_ACC.size);
-  const cellPt = core.alloc(range.count * P * CELL_POINT.size);
-  const machPt = core.alloc(nM * P * 8);
+  const cellPt = core.alloc(range.count * R * CELL_POINT.size);
+  const machPt = core.alloc(nM * R * 8);
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
-  const state = core.alloc(core.exports.replayStateBytes(nT, nM));
+  const state = core.alloc(core.exports.replayStateBytes(nT, nM, range.count, prepared.sampleEvery));
   const replay = core.alloc(REPLAY.size);
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
     policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
-    points: P, ticks: prepared.ticks,
+    points: P, ringPoints: R, ticks: prepared.ticks,
     tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
     time0Run: prepared.params.time0 === 'running' ? 1 : 0, requestStays: prepared.params.migratedRequest === 'stays' ? 1 : 0,
     destRequest: prepared.params.destinationCheck === 'request' ? 1 : 0, memDesc: prepared.params.memOrder === 'desc' ? 1 : 0,
@@ -195,10 +215,19 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const feed = prepared.synthetic
     ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
     : undefined;
-  for (let done = 0, report = chunk; done < total;) {
-    let until = Math.min(total, report);
+  const keep = prepared.keepPoints !== false;
+  const outCell = new Float64Array(keep ? range.count * P * NPT : 0), outMach = new Float64Array(keep ? nM * P : 0);
+  const se = prepared.sampleEvery;
+  for (let done = 0, drained = 0, report = chunk; done < total;) {
+    // Never start point drained + R: its ring slot still holds point `drained`.
+    let until = Math.min(total, report, keep ? (drained + R) * se : total);
     if (feed) until = Math.min(until, feed.feed(done));
     done = core.exports.replayStep(replay, until);
+    const finished = done === total ? P : Math.floor(done / se);
+    if (keep && finished > drained) {
+      drainPoints(core.f64(cellPt, range.count * R * NPT), core.f64(machPt, nM * R), outCell, outMach, range.count, nM, P, R, drained, finished);
+      drained = finished;
+    }
     if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
   }
   return {
@@ -207,8 +236,8 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     machineFirst: m0,
     machines: nM,
     cellAcc: core.f64(cellAcc, range.count * NA).slice(),
-    cellPt: core.f64(cellPt, range.count * P * NPT).slice(),
-    machPt: core.f64(machPt, nM * P).slice(),
+    cellPt: outCell,
+    machPt: outMach,
     utilSum: core.f64(utilSum, nM).slice(),
     upTicks: core.f64(upTicks, nM).slice(),
     elapsedMs: performance.now() - began,
@@ -224,9 +253,9 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
 export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
   checkParts(prepared, parts);
   const machines = partMachines(parts);
-  const P = prepared.points;
   // Both kinds of Gini in one scratch arena and two calls: the per-point ones (hundreds) in one batch.
   const ginis = withScratch((core): RunGinis => {
+    const P = prepared.keepPoints === false ? 0 : prepared.points;
     const mat = core.alloc(machines * P * 8), x = core.alloc(GINI.values.COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
     const hist = core.alloc(GINI.values.HIST_BYTES), out = core.alloc(Math.max(P, 1) * 8);
     // The parts' machine ranges are consecutive: their machine × point blocks stack into one matrix.

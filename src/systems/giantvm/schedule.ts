@@ -31,7 +31,7 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRuns, prepareResolved, simulateCells, type CellRange, type PartialRun } from './replay.ts';
+import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -48,6 +48,11 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Keep each run's time series (default true); false keeps a big sweep's memory to its metrics. */
   series?: boolean;
+}
+
+/** The prepared replay as the run needs it: without per-point sums when nobody keeps its series. */
+function forRun(prepared: PreparedReplay, opts: RunOptions): PreparedReplay {
+  return opts.series === false ? withoutSeries(prepared) : prepared;
 }
 
 /** The run as kept: with its series, or with `series: {}` when the caller asked for metrics only. */
@@ -104,7 +109,7 @@ async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: 
   const cache = new PrepareCache();
   for (const [i, params] of configs.entries()) {
     if (opts.signal?.aborted) return { results, interrupted: true };
-    const prepared = cache.get('this thread', input, params);
+    const prepared = forRun(cache.get('this thread', input, params), opts);
     const ranges = splitCells(cellCount(prepared), IN_THREAD_PARTS);
     const parts: PartialRun[] = [];
     for (const range of ranges) {
@@ -153,7 +158,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
         tasks.map(({ first, count }) =>
-          pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId }, stop.signal).then((o) => {
+          pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId, series: opts.series !== false }, stop.signal).then((o) => {
             o.results.forEach((r, k) => (results[o.index + k] = kept(r, opts)));
             done += o.results.length;
             opts.onProgress?.(done, total);
@@ -166,7 +171,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
         configs.map(async (params, c) => {
           try {
             if (stop.signal.aborted) return;
-            const prepared = toShared(prepareResolved(input, params));
+            const prepared = forRun(toShared(prepareResolved(input, params)), opts);
             const ranges = splitCells(cellCount(prepared), perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
