@@ -14,8 +14,8 @@
  * dist/cli/main.js replay …`): RSS never shrinks, so only a fresh process has
  * the case's own peak. Times are wall and process CPU (all threads) of one
  * run. With `FAIRFIT_BENCH_BASE=<checkout>/dist/cli/main.js` every case also
- * runs on that build (e.g. main before this change, materialising every
- * window) and the JSON outputs are compared byte for byte.
+ * runs on that build (`FAIRFIT_BENCH_BASE_LABEL` names it in the rows) and
+ * the JSON outputs are compared number by number.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -89,11 +89,11 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
     }
     for (const c of cases) {
       const now = runChild(MAIN, c, join(dir, 'now.json'));
-      rows.push({ name: c.name, impl: 'on demand', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
+      rows.push({ name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
       if (BASE) {
         const before = runChild(BASE, c, join(dir, 'base.json'));
         rows.push({
-          name: c.name, impl: 'base (materialised)', meanMs: before.wallMs,
+          name: c.name, impl: `base (${process.env.FAIRFIT_BENCH_BASE_LABEL ?? BASE})`, meanMs: before.wallMs,
           extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
         });
       }
