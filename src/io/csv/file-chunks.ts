@@ -8,6 +8,7 @@
  */
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
+import { Gunzip } from 'fflate';
 import { FairfitError } from '../../errors.ts';
 
 /** Throws `FILE_NOT_FOUND` unless `path` is an existing file. */
@@ -57,5 +58,41 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   } finally {
     src.destroy();
     gunzip.destroy();
+  }
+}
+
+/**
+ * {@link fileChunks} with blocking reads: 1 MiB of the file at a time,
+ * gunzipped by fflate's streaming inflater (node:zlib has no synchronous
+ * stream). The same bytes; a broken or truncated gzip throws `CORRUPT_INPUT`
+ * after the chunks before the damage.
+ */
+export function* fileChunksSync(path: string): Generator<Buffer> {
+  checkFile(path);
+  const gz = isGzip(path);
+  const fd = openSync(path, 'r');
+  try {
+    const out: Buffer[] = [];
+    const gunzip = gz ? new Gunzip((data) => out.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength))) : undefined;
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, buf, 0, buf.length, null);
+      if (!gunzip) {
+        if (n === 0) return;
+        yield buf.subarray(0, n);
+        continue;
+      }
+      try {
+        gunzip.push(buf.subarray(0, n), n === 0);
+      } catch (e) {
+        yield* out.splice(0);
+        const reason = e instanceof Error ? e.message : String(e);
+        throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path }, { cause: e });
+      }
+      yield* out.splice(0);
+      if (n === 0) return;
+    }
+  } finally {
+    closeSync(fd);
   }
 }

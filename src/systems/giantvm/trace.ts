@@ -112,7 +112,7 @@ export function traceRecord(input: ReplayInput, modes: { usage: ReplayParams['us
     delete record.machines;
   }
   record.tasks = input.tasks.count;
-  record.usageWindows = input.usage?.count ?? 0;
+  record.usageWindows = input.usage?.count ?? input.usageIndex?.count ?? 0;
   record.machineEventRows = input.machineEvents?.count ?? 0;
   record.start = input.start;
   record.end = input.end;
