@@ -20,7 +20,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 async function both(dir: string): Promise<{ whole: ReplayInput; stream: ReplayInput }> {
   const whole = await readGoogleTrace(dir, { usageRead: 'whole' });
-  const stream = await readGoogleTrace(dir);
+  const stream = await readGoogleTrace(dir, { usageRead: 'stream' });
   return { whole, stream };
 }
 

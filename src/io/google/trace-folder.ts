@@ -29,9 +29,10 @@ export interface GoogleTraceOptions {
   /** Read at most this many task_events part files (default all). */
   taskEventParts?: number;
   /**
-   * How task_usage is read: `'stream'` (default) indexes it in one pass and
-   * leaves the rows on disk for the replay to read in time order
-   * (`usageIndex`); `'whole'` reads every row into `usage`.
+   * How task_usage is read: `'whole'` (default) reads every row into
+   * `usage`; `'stream'` indexes it in one pass and leaves the rows on disk
+   * for a replay to read in time order (`usageIndex`; docs/model.md,
+   * "task_usage read in time order").
    */
   usageRead?: 'stream' | 'whole';
 }
@@ -65,7 +66,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   let usage: UsageTable | undefined;
   let usageIndex: UsageIndex | undefined;
   if (isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'))) {
-    if (opts.usageRead === 'whole') {
+    if (opts.usageRead !== 'stream') {
       const u = await readTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
       usage = u.usage;
       for (let i = 0; i < usage.count; i++) {
