@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
+import { fileChunks, SyncChunkReader } from '../../src/io/csv/file-chunks.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
@@ -145,6 +146,35 @@ describe('task_usage read in time order', () => {
     const { stream } = await both(dir);
     writeFileSync(join(dir, 'task_usage', 'part-00000-of-00001.csv'), lines.slice(0, 100).join('\n') + '\n');
     expect(() => simulate(stream, { machines: 40, usage: 'trace' })).toThrow(expect.objectContaining({ code: 'CORRUPT_INPUT' }));
+  });
+});
+
+describe('SyncChunkReader', () => {
+  it('gives the bytes fileChunks gives, file after file: plain, gzip, truncated gzip (CORRUPT_INPUT after the bytes before the damage, then the next file)', async () => {
+    const dir = join(root, 'chunks');
+    mkdirSync(dir, { recursive: true });
+    const text = Buffer.from(Array.from({ length: 300_000 }, (_, i) => `${i},${(i * 7919) % 1000}`).join('\n') + '\n');
+    const gz = gzipSync(text);
+    const files = [['plain.csv', text], ['a.csv.gz', gz], ['cut.csv.gz', gz.subarray(0, gz.length >> 1)], ['b.csv.gz', gz]] as const;
+    for (const [name, bytes] of files) writeFileSync(join(dir, name), bytes);
+    const paths = files.map(([name]) => join(dir, name));
+    const reader = new SyncChunkReader(paths);
+    try {
+      for (const [k, path] of paths.entries()) {
+        const want: Buffer[] = [];
+        let wantErr: unknown;
+        try { for await (const c of fileChunks(path)) want.push(c); } catch (e) { wantErr = e; }
+        const got: Buffer[] = [];
+        let gotErr: unknown;
+        try { for (const c of reader.chunks(k)) got.push(c); } catch (e) { gotErr = e; }
+        expect(Buffer.concat(got).equals(Buffer.concat(want))).toBe(true);
+        expect((gotErr as FairfitError | undefined)?.code).toBe((wantErr as FairfitError | undefined)?.code);
+        if (k === 2) expect((gotErr as FairfitError).code).toBe('CORRUPT_INPUT');
+      }
+      expect(Buffer.concat([...new SyncChunkReader([paths[1]!]).chunks(0)]).equals(text)).toBe(true);
+    } finally {
+      reader.close();
+    }
   });
 });
 

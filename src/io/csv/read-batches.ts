@@ -11,7 +11,7 @@
  */
 import { FairfitError } from '../../errors.ts';
 import { checkBatch, compileChecks } from './field-checks.ts';
-import { fileChunks, fileChunksSync } from './file-chunks.ts';
+import { fileChunks } from './file-chunks.ts';
 import { LineParser } from './line-parser.ts';
 import type { Problems } from './problems.ts';
 import type { ColumnBatch, CsvSpec, ReadOptions } from './spec.ts';
@@ -187,15 +187,16 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
 
 /**
  * {@link readCsvBatches} without awaiting: the same batches, problems and
- * messages, read with blocking calls (gzip through fflate's streaming
- * inflater), so a synchronous loop such as the replay driver can pull rows
- * while it runs. Memory: one chunk and one batch.
+ * messages, for a synchronous loop such as the replay driver, which pulls
+ * rows while it runs. `chunks` are the file's bytes (from a
+ * `SyncChunkReader`, which reads and gunzips in a helper thread). Memory: a
+ * few chunks and one batch.
  */
-export function* readCsvBatchesSync(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): Generator<ColumnBatch> {
+export function* readCsvBatchesSync(path: string, chunks: Iterable<Buffer>, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): Generator<ColumnBatch> {
   const b = csvBatcher(path, spec, problems, opts);
   let corrupt: FairfitError | undefined;
   try {
-    for (const chunk of fileChunksSync(path)) yield* b.push(chunk);
+    for (const chunk of chunks) yield* b.push(chunk);
   } catch (e) {
     corrupt = corruption(e);
   }

@@ -119,9 +119,11 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
   const { m0, m1, pick, nT, nw, ev } = slice(prepared, range);
   const core = replayCore();
   const mark = core.mark();
+  const closing: { feed?: TraceUsageFeed } = {};
   try {
-    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began);
+    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began, closing);
   } finally {
+    closing.feed?.close();
     core.release(mark);
   }
 }
@@ -141,7 +143,7 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number): PartialRun {
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed }): PartialRun {
   const nM = m1 - m0, nE = ev.length, P = prepared.points;
   const t = prepared.tasks, w = prepared.windows;
   const slots = prepared.synthetic !== undefined || prepared.traceUsage !== undefined;
@@ -165,7 +167,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     if (prepared.synthetic) syntheticSlots(prepared.synthetic, pick, req, prepared.params.usageRatio, wb, we, { end, cpu, mem, maxCpu: mx, mai });
     if (prepared.traceUsage) {
       for (let x = 0; x < nT; x++) { wb[x] = x; we[x] = x + 1; }
-      traceFeed = new TraceUsageFeed(core, prepared, prepared.traceUsage, pick, nT, req, tick, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA });
+      traceFeed = closing.feed = new TraceUsageFeed(core, prepared, prepared.traceUsage, pick, nT, req, tick, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA });
     }
   }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
