@@ -14,6 +14,8 @@ import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import { cellCount, mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { splitCells } from '../../src/systems/giantvm/schedule.ts';
+import { TraceUsageFeed } from '../../src/systems/giantvm/trace-usage-feed.ts';
+import { Core } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fairfit-usage-order-'));
@@ -54,16 +56,16 @@ function folder(name: string, g: string, parts: [string, string[]][]): string {
 }
 
 describe('task_usage read in time order', () => {
-  const g = join(root, 'g');
+  const g = join(root, 'g'), g4 = join(root, 'g4');
+  let g4Files: string[] = [];
   beforeAll(async () => {
     await generateTrace({ machines: 40, tasks: 900, days: 0.3, seed: 99, out: g });
+    g4Files = (await generateTrace({ machines: 40, tasks: 900, days: 0.3, seed: 99, out: g4, usageParts: 4 })).files;
   });
 
   it('generated, 4 usage parts in time order: every policy at ticks of 1, 10 and 60 s gives the JSON of the whole read; parts of cells merge to it', async () => {
-    const out = join(root, 'g4');
-    const r = await generateTrace({ machines: 40, tasks: 900, days: 0.3, seed: 99, out, usageParts: 4 });
-    expect(r.files.filter((f) => f.includes('task_usage'))).toHaveLength(4);
-    const { whole, stream } = await both(out);
+    expect(g4Files.filter((f) => f.includes('task_usage'))).toHaveLength(4);
+    const { whole, stream } = await both(g4);
     expect(stream.usage).toBeUndefined();
     expect(stream.usageIndex!.count).toBe(whole.usage!.count);
     expect(stream.end).toBe(whole.end);
@@ -75,6 +77,29 @@ describe('task_usage read in time order', () => {
     const run = simulate(stream, { machines: 40, usage: 'trace' });
     expect(Number(run.info!.tasksWithWindows)).toBeGreaterThan(300);
     expect(run.info!.usageWindows).toBe(whole.usage!.count);
+  });
+
+  it('on files in time order the rows held read ahead stay within a batch and one window of rows, far below all rows', async () => {
+    const { stream } = await both(g4);
+    const prep = prepareReplay(stream, { machines: 40, usage: 'trace', tick: 10e6 });
+    const n = prep.tasks.id.length;
+    const core = new Core();
+    const col = (): number => core.alloc(n * 8);
+    const slots = { end: col(), cpu: col(), mem: col(), maxCpu: col(), mai: col() };
+    const batchRows = 500;
+    const feed = new TraceUsageFeed(core, prep, prep.traceUsage!, undefined, n, prep.tasks.req, prep.tasks.submitTick, slots, { batchRows });
+    try {
+      for (let k = 0; k < prep.ticks;) k = feed.feed(k);
+    } finally {
+      feed.close();
+    }
+    // Rows per 5-minute window of the generated trace, at most.
+    const perWindow = new Map<number, number>();
+    for (const line of usageLines(g)) { const w = Math.floor(Number(line.split(',')[0]) / 300e6); perWindow.set(w, (perWindow.get(w) ?? 0) + 1); }
+    const widest = Math.max(...perWindow.values());
+    expect(feed.read).toBeGreaterThan(0.9 * stream.usageIndex!.count);
+    expect(feed.peakPooled).toBeLessThanOrEqual(batchRows + widest);
+    expect(feed.peakPooled).toBeLessThan(stream.usageIndex!.count / 10);
   });
 
   it('gaps, overlapping rows, missing maximum CPU, unknown tasks and rows in no global time order (each task in order): the JSON of the whole read', async () => {

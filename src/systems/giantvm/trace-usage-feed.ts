@@ -144,9 +144,9 @@ export class TraceUsageFeed {
   /**
    * Sets every slot: a task without usage rows gets its request window, the
    * others get theirs when they arrive. `req` and `submitTick` are the part's
-   * local task columns (already gathered).
+   * local task columns (already gathered); `batchRows`: rows per read (default 65,536).
    */
-  constructor(core: Core, prepared: PreparedReplay, u: PreparedTraceUsage, pick: Int32Array | undefined, n: number, req: Float64Array, submitTick: Int32Array, slots: WindowSlots) {
+  constructor(core: Core, prepared: PreparedReplay, u: PreparedTraceUsage, pick: Int32Array | undefined, n: number, req: Float64Array, submitTick: Int32Array, slots: WindowSlots, opts: { batchRows?: number } = {}) {
     this.core = core;
     this.slots = slots;
     this.start = prepared.start;
@@ -170,7 +170,7 @@ export class TraceUsageFeed {
       else { win.end[x] = Infinity; win.cpu[x] = 0; win.mem[x] = 0; win.maxCpu[x] = 0; win.mai[x] = Number.NaN; }
     }
     // Re-reported problems of the files were counted when the trace was read.
-    this.batches = usageBatchesSync(u.files, new Problems(false));
+    this.batches = usageBatchesSync(u.files, new Problems(false), opts.batchRows ? { batchRows: opts.batchRows } : {});
   }
 
   /** Stops reading (ends the reader's helper thread); the feed is not used after. */
