@@ -29,14 +29,14 @@ const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const HOOK = fileURLToPath(new URL('./peak-rss.cjs', import.meta.url));
 const BASE = process.env.FAIRFIT_BENCH_BASE;
 
-interface Case { name: string; trace: string; policy: string; workers: number; tasks: number }
+interface Case { name: string; trace: string; policy: string; workers: number; tasks: number; usage?: 'synthetic' | 'trace'; usageRead?: 'stream' | 'whole' }
 
 interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string }
 
 /** One replay in a fresh child process: wall time, CPU time and peak RSS. */
 function runChild(main: string, c: Case, out: string): Measured {
-  const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', 'synthetic',
-    '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out];
+  const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', c.usage ?? 'synthetic',
+    '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : [])];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
@@ -97,6 +97,50 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
           extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
         });
       }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/**
+ * `giantvm-memory-usage`: one generated day at the real trace's task_usage
+ * density (≈41M rows a day over 12.5k machines: 670k tasks, 17 time-ordered
+ * usage parts like the 2011 trace's 500 parts over 29 days; seeded, into a
+ * temporary folder deleted afterwards) replayed with `--usage trace`, reading
+ * task_usage in time order (`--usage-read stream`) and whole into memory
+ * (`--usage-read whole`, the materialised path) in the same build, each in
+ * its own child process: wall, CPU, peak RSS, and the JSON compared byte for
+ * byte. `FAIRFIT_BENCH_USAGE_SCALE=0.1` scales machines and tasks (a tenth
+ * of the density). With `FAIRFIT_BENCH_BASE` the base build runs it too (it
+ * reads usage whole).
+ */
+export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
+  const scale = Number(process.env.FAIRFIT_BENCH_USAGE_SCALE ?? '1');
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-usage-day-'));
+  const rows: BenchRow[] = [];
+  try {
+    const machines = Math.round(12_500 * scale), tasks = Math.round(670_000 * scale);
+    const trace = join(dir, 'day');
+    const t0 = performance.now();
+    const g = await generateTrace({ machines, tasks, days: 1, seed: 3, out: trace, usageParts: 17 });
+    const genMs = performance.now() - t0;
+    const usageRows = g.rows.task_usage!;
+    const name = `1 day, ${machines} machines, ${tasks} tasks, ${(usageRows / 1e6).toFixed(1)}M task_usage rows: fine_grained, 1 worker`;
+    rows.push({ name: `generate that day (${g.files.length} files)`, impl: 'gen', meanMs: genMs, extra: { 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
+    const base: Case = { name, trace, policy: 'fine_grained', workers: 1, tasks, usage: 'trace' };
+    const stream = runChild(MAIN, { ...base, usageRead: 'stream' }, join(dir, 'stream.json'));
+    rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
+    const whole = runChild(MAIN, { ...base, usageRead: 'whole' }, join(dir, 'whole.json'));
+    rows.push({
+      name, impl: 'usage read whole (materialised)', meanMs: whole.wallMs,
+      extra: { 'cpu ms': whole.cpuMs, 'peak RSS MB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
+    });
+    if (BASE) {
+      const before = runChild(BASE, base, join(dir, 'base.json'));
+      rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@ import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
 import { queueSuite } from './queue.ts';
-import { replayMemorySuite } from './replay-memory.ts';
+import { replayMemorySuite, replayUsageMemorySuite } from './replay-memory.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
@@ -18,4 +18,5 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   crs: crsSuite,
   queue: queueSuite,
   'giantvm-memory': replayMemorySuite,
+  'giantvm-memory-usage': replayUsageMemorySuite,
 };

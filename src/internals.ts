@@ -39,7 +39,7 @@ export { FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOpt
 // The GiantVM replay in pieces (prepare once, simulate cell ranges anywhere, merge in cell order).
 export {
   prepareReplay, simulateCells, mergeRuns, cellCount, withPolicy, withoutSeries,
-  type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents, type PartialRun,
+  type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents, type PartialRun,
 } from './systems/giantvm/replay.ts';
 export {
   parsePolicies, resolveReplayOptions, resolveSweepOptions, MAX_SEEDS, PARAM_KEYS,

@@ -54,6 +54,7 @@ export interface CommonCliOptions {
   taskEventParts?: string;
   strict?: boolean;
   maxSkipped?: string;
+  usageRead?: string;
   json?: string;
   csv?: string;
   report?: string;
@@ -92,6 +93,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--task-event-parts <n>', 'read at most this many task_events part files')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
+    .option('--usage-read <how>', "task_usage of a Google folder for --usage trace: 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
     .option('--json <file>', 'write the runs as JSON')
     .option('--csv <file>', 'write one CSV row per run')
     .option('--report <file>', 'write the self-contained HTML report')
@@ -152,6 +154,11 @@ export function checkCellSize(o: CommonCliOptions, machines: readonly (number | 
   for (const m of machines) if (m !== 'trace' && cell > m) invalid('cell-size', `${cell} is larger than --machines ${m}: a cell groups machines, so it can hold at most ${m}`);
 }
 
+function usageReadOption(v: string): 'stream' | 'whole' {
+  if (v !== 'stream' && v !== 'whole') invalid('usage-read', `'${v}' must be 'stream' or 'whole'`);
+  return v;
+}
+
 /** Reader options from the CLI: strict, parts, --max-skipped, and the stderr account of what was read (unless quiet). */
 export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions {
   const say = messenger(o.quiet);
@@ -159,6 +166,7 @@ export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions 
     ...(o.strict ? { strict: true } : {}),
     ...(o.taskEventParts !== undefined ? { taskEventParts: intOption(o.taskEventParts, 'task-event-parts') } : {}),
     maxSkipped: maxSkippedOption(o.maxSkipped),
+    ...(o.usageRead !== undefined ? { usageRead: usageReadOption(o.usageRead) } : {}),
     onRead: (r) => say(describeRead(cmd, r)),
   };
 }

@@ -38,7 +38,7 @@ export function registerInspect(program: Command): void {
       let window: { start?: number; end?: number } = {};
       if (format === 'google') {
         const t = await readGoogleTrace(path, { strict });
-        out = { format: 'google2011', tasks: t.tasks.count, usageRows: t.usage?.count ?? 0, machineEvents: t.machineEvents?.count ?? 0, start: t.start, end: t.end, summary: t.summary };
+        out = { format: 'google2011', tasks: t.tasks.count, usageRows: t.usage?.count ?? t.usageIndex?.count ?? 0, machineEvents: t.machineEvents?.count ?? 0, start: t.start, end: t.end, summary: t.summary };
         window = { start: t.start, end: t.end };
       } else if (format === 'swf') {
         const t = await readSwf(path, { strict });

@@ -39,6 +39,12 @@ export interface GenerateOptions {
   usage?: boolean;
   /** gzip level 1–9 (default 1: fast; the bytes still depend only on the options). */
   gzipLevel?: number;
+  /**
+   * task_usage part files (integer ≥ 1, default 1), each covering consecutive
+   * windows as the real trace's 500 parts cover consecutive time: parts in
+   * name order are rows in time order.
+   */
+  usageParts?: number;
   /** Called after each usage window with (windows written, total windows). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -255,6 +261,8 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const start = TRACE_START;
   const span = Math.round(days * 86400e6);
   const end = start + span;
+  // Checked before anything is written.
+  const parts = usageParts(opts.usageParts, Math.ceil(span / WINDOW_US));
   // The draws, in this order (the bytes depend on it): machines, jobs, then task runs.
   const machines = drawMachines(M, rng);
   const jobs = drawJobs(drawJobShape(N, M, rng), rng, start, span);
@@ -277,14 +285,25 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
 
   if (opts.usage !== false) {
     makeFolder(join(opts.out, 'task_usage'));
-    const tu = new GzCsv(join(opts.out, 'task_usage', PART), level);
     const { jobOf, idxOf, jobCpu, jobMem } = jobs;
     const { sched, stop, machine } = runs;
-    await writeUsage(tu, { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
-    files.push(tu.path);
-    rows.task_usage = tu.rows;
+    const written = await writeUsage(parts, (k) => new GzCsv(join(opts.out, 'task_usage', partName(k, parts.length)), level), { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
+    files.push(...written.map((w) => w.path));
+    rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
   }
   return { files, rows };
+}
+
+/** `part-00000-of-00001.csv.gz`: the trace's part file names. */
+function partName(k: number, parts: number): string {
+  return `part-${String(k).padStart(5, '0')}-of-${String(parts).padStart(5, '0')}.csv.gz`;
+}
+
+/** First window of each usage part (`parts` of near-equal size over `windows`), checked. */
+function usageParts(v: number | undefined, windows: number): number[] {
+  const parts = checkInt(v ?? 1, 'usageParts', 1);
+  if (parts > windows) throw new FairfitError('INVALID_OPTION', `usageParts must be at most the ${windows} usage windows of the trace, got ${parts}`, { field: 'usageParts' });
+  return Array.from({ length: parts }, (_, k) => Math.floor((k * windows) / parts));
 }
 
 /** task_events rows: up to three events per task, sorted by time (ties: task order, then event kind); closes `te`. */
@@ -388,8 +407,10 @@ interface UsagePlan {
 /**
  * task_usage rows window by window (the trace's order): a sweep over tasks
  * sorted by run start, with the active set and the AR(1) state in typed arrays.
+ * Part k (opened with `open(k)`) holds the windows from `firsts[k]` on; one
+ * part is open at a time. Returns the parts written.
  */
-async function writeUsage(w: GzCsv, g: UsagePlan): Promise<void> {
+async function writeUsage(firsts: number[], open: (k: number) => GzCsv, g: UsagePlan): Promise<GzCsv[]> {
   const { N, seed, start, end } = g;
   const W = WINDOW_US;
   const byStart = Array.from({ length: N }, (_, i) => i).filter((i) => g.sched[i]! < end && Math.min(end, g.stop[i]!) > g.sched[i]!);
@@ -403,7 +424,15 @@ async function writeUsage(w: GzCsv, g: UsagePlan): Promise<void> {
   let next = 0;
   const out = new Float64Array(4);
   const windows = Math.ceil((end - start) / W);
+  const written: GzCsv[] = [];
+  let w = open(0);
+  written.push(w);
   for (let k = 0; k < windows; k++) {
+    if (written.length < firsts.length && k === firsts[written.length]) {
+      await w.close();
+      w = open(written.length);
+      written.push(w);
+    }
     const ws = start + k * W;
     const we = Math.min(end, ws + W);
     while (next < byStart.length && g.sched[byStart[next]!]! < we) {
@@ -417,6 +446,7 @@ async function writeUsage(w: GzCsv, g: UsagePlan): Promise<void> {
     g.onProgress?.(k + 1, windows);
   }
   await w.close();
+  return written;
 }
 
 /**

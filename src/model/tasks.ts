@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { FairfitErrorCode } from '../errors.ts';
 
 /** One row per task (job ID, task index), dense ids 0..count-1 in order of first appearance. */
 export interface TaskTable {
@@ -56,6 +57,41 @@ export interface UsageTable {
   mai: Float64Array;
 }
 
+/** Early rows of every task, by task then row index (CSR: task `i` has rows `[first[i], first[i + 1])`). */
+export interface EarlyRows {
+  first: Int32Array;
+  /** Index of the row among its task's rows, in file order. */
+  index: Int32Array;
+  end: Float64Array;
+  cpu: Float64Array;
+  mem: Float64Array;
+  maxCpu: Float64Array;
+  mai: Float64Array;
+}
+
+/**
+ * What a replay needs to read `task_usage` in time order instead of holding
+ * a {@link UsageTable} (src/io/google/usage-index.ts); structured-clonable
+ * (typed arrays and plain data).
+ */
+export interface UsageIndex {
+  /** The part files, in reading order. */
+  files: string[];
+  /** Rows of each task of the id map (dense id). */
+  rows: Int32Array;
+  /** Rows joined to a task (the usage windows a whole-table read would hold). */
+  count: number;
+  early: EarlyRows;
+  /**
+   * The first row a replay with trace usage cannot use, as the checks of a
+   * whole usage table would refuse it (negative or non-finite CPU or memory,
+   * NaN end), or a task's row that starts before an earlier row of the same
+   * task (the rows would have to be sorted). Thrown by `prepareReplay` in
+   * usage 'trace' mode only: other modes never look at usage rows.
+   */
+  problem?: { code: FairfitErrorCode; message: string; field: string; file: string; line: number };
+}
+
 /** Machine events (Google `machine_events`): machines added, removed and updated over time. */
 export interface MachineEventTable {
   count: number;
@@ -77,6 +113,8 @@ export interface ReplayInput {
   tasks: TaskTable;
   /** Usage windows, when the trace has them (`usage: 'trace'`). */
   usage?: UsageTable;
+  /** `task_usage` to read in time order as the replay advances, instead of `usage` (one of the two). */
+  usageIndex?: UsageIndex;
   /** Machine events, for `machines: 'trace'`. */
   machineEvents?: MachineEventTable;
   /** Trace window [start, end) in µs: time-0 rows are placed at `start`. */

@@ -61,15 +61,15 @@ function wasmScannerSource(spec: CsvSpec, cap: number): BatchSource {
   };
 }
 
-/**
- * Streams one CSV file as column batches. Each yielded batch owns fresh
- * arrays (they stay valid after the next iteration) and holds only rows that
- * passed the spec's range checks. Comma-separated specs go through the
- * WebAssembly scanner (`FAIRFIT_CSV=ts` forces the TypeScript parser); both
- * give the same batches and messages. Problems are reported batch by batch,
- * in line order (strict mode: the first one throws).
- */
-export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
+/** The read loop of one file, fed chunk by chunk: what the async and the sync readers share. */
+interface CsvBatcher {
+  /** Batches completed by the next chunk of the file. */
+  push(chunk: Buffer): Generator<ColumnBatch>;
+  /** The last batches, after the last chunk (or after a corrupt gzip: `corrupt`, reported after the rows before it). */
+  finish(corrupt?: FairfitError): Generator<ColumnBatch>;
+}
+
+function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions): CsvBatcher {
   const cap = opts.batchRows ?? 65536;
   const p = wasmScannable(spec) && process.env.FAIRFIT_CSV !== 'ts' ? wasmScannerSource(spec, cap) : lineParserSource(spec, cap);
   const checks = compileChecks(spec);
@@ -99,7 +99,8 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
       if (r.bad.length > 0) bad = bad.length === 0 ? r.bad : [...bad, ...r.bad].sort((a, b) => a[0] - b[0]);
     }
     for (const [l, reason] of bad) problems.badLine(path, l, reason);
-    return rows > 0 ? { rows, cols, file: path } : undefined;
+    if (rows === 0) return undefined;
+    return opts.lines ? { rows, cols, file: path, lines: lineOf.slice(0, rows) } : { rows, cols, file: path };
   };
   /** Records the line number of each row the last `next` call added. */
   const mapRows = (before: number): void => {
@@ -115,7 +116,7 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
     }
   };
   /** Whole lines of `buf` from `s`, batch by batch; returns where the unparsed rest starts. */
-  async function* drain(buf: Buffer, s: number): AsyncGenerator<ColumnBatch, number> {
+  function* drain(buf: Buffer, s: number): Generator<ColumnBatch, number> {
     p.start(buf, s);
     for (;;) {
       const before = p.rows;
@@ -130,15 +131,14 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
       if (b) yield b;
     }
   }
-  let corrupt: { line: number; message: string; cause: unknown } | undefined;
-  try {
-    for await (const chunk of fileChunks(path)) {
+  return {
+    *push(chunk) {
       let s = 0;
       if (carry !== null) {
         const nl = chunk.indexOf(10);
         if (nl < 0) {
           carry = Buffer.concat([carry, chunk]);
-          continue;
+          return;
         }
         // The line split across chunks, whole again.
         yield* drain(Buffer.concat([carry, chunk.subarray(0, nl + 1)]), 0);
@@ -147,18 +147,58 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
       }
       s = yield* drain(chunk, s);
       if (s < chunk.length) carry = Buffer.from(chunk.subarray(s)); // copy: the stream may reuse its buffer
-    }
+    },
+    *finish(corrupt) {
+      // Keep what was parsed; the partial line in `carry` is lost with the corruption.
+      if (corrupt) carry = null;
+      // Last line without a final newline: give it a terminator byte.
+      if (carry !== null && carry.length > 0) yield* drain(Buffer.concat([carry, NEWLINE]), 0);
+      const last = take();
+      if (corrupt) problems.corrupt(path, line + 1, corrupt.message.replace(`${path}: `, ''), corrupt);
+      if (last) yield last;
+    },
+  };
+}
+
+/** A zlib failure as `CORRUPT_INPUT` (kept: the rows before it are still read), anything else re-thrown. */
+function corruption(e: unknown): FairfitError {
+  if (e instanceof FairfitError && e.code === 'CORRUPT_INPUT') return e;
+  throw e;
+}
+
+/**
+ * Streams one CSV file as column batches. Each yielded batch owns fresh
+ * arrays (they stay valid after the next iteration) and holds only rows that
+ * passed the spec's range checks. Comma-separated specs go through the
+ * WebAssembly scanner (`FAIRFIT_CSV=ts` forces the TypeScript parser); both
+ * give the same batches and messages. Problems are reported batch by batch,
+ * in line order (strict mode: the first one throws).
+ */
+export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
+  const b = csvBatcher(path, spec, problems, opts);
+  let corrupt: FairfitError | undefined;
+  try {
+    for await (const chunk of fileChunks(path)) yield* b.push(chunk);
   } catch (e) {
-    if (e instanceof FairfitError && e.code === 'CORRUPT_INPUT') {
-      // Keep what was parsed; the partial line in `carry` is lost with the corruption
-      // (reported after the problems of the rows before it).
-      corrupt = { line: line + 1, message: e.message.replace(`${path}: `, ''), cause: e };
-      carry = null;
-    } else throw e;
+    corrupt = corruption(e);
   }
-  // Last line without a final newline: give it a terminator byte.
-  if (carry !== null && carry.length > 0) yield* drain(Buffer.concat([carry, NEWLINE]), 0);
-  const last = take();
-  if (corrupt) problems.corrupt(path, corrupt.line, corrupt.message, corrupt.cause);
-  if (last) yield last;
+  yield* b.finish(corrupt);
+}
+
+/**
+ * {@link readCsvBatches} without awaiting: the same batches, problems and
+ * messages, for a synchronous loop such as the replay driver, which pulls
+ * rows while it runs. `chunks` are the file's bytes (from a
+ * `SyncChunkReader`, which reads and gunzips in a helper thread). Memory: a
+ * few chunks and one batch.
+ */
+export function* readCsvBatchesSync(path: string, chunks: Iterable<Buffer>, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): Generator<ColumnBatch> {
+  const b = csvBatcher(path, spec, problems, opts);
+  let corrupt: FairfitError | undefined;
+  try {
+    for (const chunk of chunks) yield* b.push(chunk);
+  } catch (e) {
+    corrupt = corruption(e);
+  }
+  yield* b.finish(corrupt);
 }

@@ -66,6 +66,8 @@ export interface ColumnBatch {
   cols: Record<string, Float64Array>;
   /** File the rows come from. */
   file: string;
+  /** Line (1-based) of each row in its file, with {@link ReadOptions.lines}. */
+  lines?: Float64Array;
 }
 
 /** Options shared by every reader. */
@@ -74,4 +76,6 @@ export interface ReadOptions {
   strict?: boolean;
   /** Rows per batch (default 65,536). */
   batchRows?: number;
+  /** Give each batch the line number of each row (`ColumnBatch.lines`). */
+  lines?: boolean;
 }

@@ -10,6 +10,9 @@ import { FairfitError } from '../../errors.ts';
 import type { UsageTable } from '../../model/tasks.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
+import { SyncChunkReader } from '../csv/file-chunks.ts';
+import { readCsvBatchesSync } from '../csv/read-batches.ts';
+import type { ColumnBatch } from '../csv/spec.ts';
 import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { TASK_USAGE_REPLAY_SPEC, TASK_USAGE_SPEC, TRACE_START, USAGE_REPLAY_COLUMNS, traceTime } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
@@ -42,6 +45,8 @@ export interface UsageBatch {
   cols: Record<string, Float64Array>;
   /** File the rows come from. */
   file: string;
+  /** Line of each row in `file` (with the `lines` read option). */
+  lines?: Float64Array;
 }
 
 /**
@@ -82,7 +87,38 @@ export async function* usageBatches(path: string, opts: GoogleReadOptions & { id
       mai: b.cols.mai!,
       cols: b.cols,
       file: b.file,
+      ...(b.lines ? { lines: b.lines } : {}),
     };
+  }
+}
+
+/**
+ * The replay columns of `task_usage` files read without awaiting (the replay
+ * driver pulls them while it runs, src/systems/giantvm/trace-usage-feed.ts;
+ * one helper thread reads and gunzips every file, `SyncChunkReader`):
+ * the rows {@link usageBatches} gives, in the same order, with start and end
+ * as trace times. Only the columns the replay uses are set.
+ */
+export function* usageBatchesSync(files: readonly string[], problems: Problems, opts: GoogleReadOptions = {}): Generator<Pick<UsageBatch, 'rows' | 'jobId' | 'taskIndex' | 'start' | 'end' | 'cpu' | 'mem' | 'maxCpu' | 'mai' | 'file'>> {
+  const reader = new SyncChunkReader(files);
+  try {
+    for (const [k, f] of files.entries()) yield* usageOfBatches(readCsvBatchesSync(f, reader.chunks(k), TASK_USAGE_REPLAY_SPEC, problems, opts));
+  } finally {
+    reader.close();
+  }
+}
+
+/** Raw replay-column batches as usage batches: start and end as trace times. */
+function* usageOfBatches(batches: Generator<ColumnBatch>): Generator<Pick<UsageBatch, 'rows' | 'jobId' | 'taskIndex' | 'start' | 'end' | 'cpu' | 'mem' | 'maxCpu' | 'mai' | 'file'>> {
+  for (const b of batches) {
+    const n = b.rows;
+    const start = b.cols.start!;
+    const end = b.cols.end!;
+    for (let i = 0; i < n; i++) {
+      start[i] = traceTime(start[i]!);
+      end[i] = traceTime(end[i]!);
+    }
+    yield { rows: n, jobId: b.cols.jobId!, taskIndex: b.cols.taskIndex!, start, end, cpu: b.cols.cpu!, mem: b.cols.mem!, maxCpu: b.cols.maxCpu!, mai: b.cols.mai!, file: b.file };
   }
 }
 

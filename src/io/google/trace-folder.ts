@@ -10,12 +10,13 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../../errors.ts';
-import type { ReplayInput, UsageTable } from '../../model/tasks.ts';
+import type { ReplayInput, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents } from './task-events.ts';
 import { readTaskUsage } from './task-usage.ts';
+import { indexTaskUsage } from './usage-index.ts';
 
 /** Options of {@link readGoogleTrace}. */
 export interface GoogleTraceOptions {
@@ -27,6 +28,13 @@ export interface GoogleTraceOptions {
   machineEvents?: boolean;
   /** Read at most this many task_events part files (default all). */
   taskEventParts?: number;
+  /**
+   * How task_usage is read: `'whole'` (default) reads every row into
+   * `usage`; `'stream'` indexes it in one pass and leaves the rows on disk
+   * for a replay to read in time order (`usageIndex`; docs/model.md,
+   * "task_usage read in time order").
+   */
+  usageRead?: 'stream' | 'whole';
 }
 
 /** `NO_DATA`: `what: N lines skipped; first: …`. */
@@ -56,23 +64,35 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   // The window ends at the last event of task_events or task_usage, whichever is later.
   let end = te.builder.lastTime;
   let usage: UsageTable | undefined;
+  let usageIndex: UsageIndex | undefined;
   if (isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'))) {
-    const u = await readTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
-    usage = u.usage;
-    for (let i = 0; i < usage.count; i++) {
-      const e = usage.end[i]!;
-      if (e > end && e !== Number.POSITIVE_INFINITY) end = e;
+    if (opts.usageRead !== 'stream') {
+      const u = await readTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
+      usage = u.usage;
+      for (let i = 0; i < usage.count; i++) {
+        const e = usage.end[i]!;
+        if (e > end && e !== Number.POSITIVE_INFINITY) end = e;
+      }
+      files.push(...u.summary.files);
+      rows += u.summary.rows;
+      source.usageRows = u.summary.rows;
+      source.usageUnmatched = u.unmatched;
+    } else {
+      const u = await indexTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
+      usageIndex = u.index;
+      if (u.lastEnd > end) end = u.lastEnd;
+      files.push(...u.summary.files);
+      rows += u.summary.rows;
+      source.usageRows = u.summary.rows;
+      source.usageUnmatched = u.unmatched;
     }
-    files.push(...u.summary.files);
-    rows += u.summary.rows;
-    source.usageRows = u.summary.rows;
-    source.usageUnmatched = u.unmatched;
   }
   const { tasks, missingRequests } = te.builder.build(end);
   source.tasks = tasks.count;
   source.missingRequests = missingRequests;
   const out: ReplayInput & { summary: ReadSummary } = { tasks, start: TRACE_START, end, source, summary: readSummary(files, rows, problems) };
   if (usage) out.usage = usage;
+  if (usageIndex) out.usageIndex = usageIndex;
   if (isRoot && opts.machineEvents !== false && existsSync(join(dir, 'machine_events'))) {
     const m = await readMachineEvents(join(dir, 'machine_events'), { strict: opts.strict }, problems);
     out.machineEvents = m.machineEvents;

@@ -9,7 +9,7 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import type { ReplayInput, TaskTable, UsageTable } from '../../model/tasks.ts';
+import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
 import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
@@ -78,6 +78,33 @@ export interface PreparedSynthetic {
   mem: Float64Array;
 }
 
+/**
+ * Trace usage read in time order (`usage: 'trace'` on a trace read with a
+ * {@link UsageIndex}): per arriving task, in the order of {@link PreparedTasks},
+ * what the replay needs to take its rows from the files as it advances
+ * (src/systems/giantvm/trace-usage-feed.ts) — not the rows (docs/model.md,
+ * "Bounded memory"). Early rows (the first one of a task, and rows after a gap)
+ * are here; the others are read from `files`.
+ */
+export interface PreparedTraceUsage {
+  files: string[];
+  /** Job ID and task index, to join the rows read to the tasks. */
+  jobId: Float64Array;
+  taskIndex: Int32Array;
+  /** Usage rows of the task (0: it uses its request window). */
+  rows: Int32Array;
+  /** Memory request (NaN: 0), for the request window. */
+  mem: Float64Array;
+  /** Early rows of task j: `[earlyFirst[j], earlyFirst[j + 1])` of the columns below (`earlyIndex`: the row's index among the task's rows). */
+  earlyFirst: Int32Array;
+  earlyIndex: Int32Array;
+  earlyEnd: Float64Array;
+  earlyCpu: Float64Array;
+  earlyMem: Float64Array;
+  earlyMaxCpu: Float64Array;
+  earlyMai: Float64Array;
+}
+
 /** Machine events, sorted by tick (types: `MACHINE_EVENT` codes of `./replay-layouts.ts`; cap NaN = keep). */
 export interface PreparedEvents {
   tick: Int32Array;
@@ -103,6 +130,8 @@ export interface PreparedReplay {
   windows: PreparedWindows;
   /** Per-task data of synthetic usage drawn on demand (`usage: 'synthetic'` only). */
   synthetic?: PreparedSynthetic;
+  /** Per-task data of trace usage read in time order (`usage: 'trace'` with a {@link UsageIndex} input only). */
+  traceUsage?: PreparedTraceUsage;
   /** Initial capacity and up state of each machine. */
   machineCap: Float64Array;
   machineUp: Int32Array;
@@ -310,13 +339,46 @@ function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: nu
   return syn;
 }
 
+/** The checks of {@link checkUsage} for usage read in time order: made while indexing, thrown here (trace usage only). */
+function checkIndex(index: UsageIndex, tasks: number): void {
+  dim('usageIndex.rows', index.rows.length, tasks);
+  const q = index.problem;
+  if (q) throw new FairfitError(q.code, q.message, { field: q.field, file: q.file, line: q.line });
+}
+
+/** Per-task data of the `n` sorted tasks for usage read in time order. */
+function fillTraceUsage(tasks: TaskTable, sorted: Int32Array, n: number, index: UsageIndex): PreparedTraceUsage {
+  const e = index.early;
+  const earlyFirst = new Int32Array(n + 1);
+  for (let j = 0; j < n; j++) { const i = sorted[j]!; earlyFirst[j + 1] = earlyFirst[j]! + e.first[i + 1]! - e.first[i]!; }
+  const ne = earlyFirst[n]!;
+  const u: PreparedTraceUsage = {
+    files: [...index.files], jobId: new Float64Array(n), taskIndex: new Int32Array(n), rows: new Int32Array(n), mem: new Float64Array(n), earlyFirst,
+    earlyIndex: new Int32Array(ne), earlyEnd: new Float64Array(ne), earlyCpu: new Float64Array(ne), earlyMem: new Float64Array(ne), earlyMaxCpu: new Float64Array(ne), earlyMai: new Float64Array(ne),
+  };
+  for (let j = 0; j < n; j++) {
+    const i = sorted[j]!;
+    u.jobId[j] = tasks.jobId[i]!;
+    u.taskIndex[j] = tasks.taskIndex[i]!;
+    u.rows[j] = index.rows[i]!;
+    const mem = tasks.memRequest[i]!;
+    u.mem[j] = Number.isNaN(mem) ? 0 : mem;
+    for (let a = e.first[i]!, b = earlyFirst[j]!; a < e.first[i + 1]!; a++, b++) {
+      u.earlyIndex[b] = e.index[a]!; u.earlyEnd[b] = e.end[a]!; u.earlyCpu[b] = e.cpu[a]!; u.earlyMem[b] = e.mem[a]!; u.earlyMaxCpu[b] = e.maxCpu[a]!; u.earlyMai[b] = e.mai[a]!;
+    }
+  }
+  return u;
+}
+
 /** Counts of {@link fillTasks}. */
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
 
 /** Fills the task columns and windows of the `n` sorted tasks, in arrival order. */
 function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
   byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: PreparedTasks, win: PreparedWindows,
-  syn: PreparedSynthetic | undefined): FillCounts {
+  syn: PreparedSynthetic | undefined, streamRows: Int32Array | undefined): FillCounts {
+  // Synthetic usage and usage read in time order: one window slot per task, filled by the replay.
+  const slots = syn !== undefined || streamRows !== undefined;
   let at = 0, withWindows = 0, fallback = 0, reqMissing = 0, censored = 0;
   for (let j = 0; j < n; j++) {
     const i = sorted[j]!;
@@ -337,18 +399,18 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
     out.work[j] = work;
     out.req[j] = req;
     out.priority[j] = tasks.priority[i]!;
-    if (!syn) out.winB[j] = at;
-    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[j]! : 0;
+    if (!slots) out.winB[j] = at;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[j]! : streamRows ? streamRows[i]! : 0;
     if (w > 0 && table) {
       withWindows++;
       at = copyWindows(table, byTask!.order, byTask!.first[i]!, byTask!.first[i + 1]!, win, at);
     } else if (w > 0) {
-      withWindows++; // synthetic: the replay draws its windows
+      withWindows++; // synthetic: the replay draws its windows; streamed: it reads them
     } else {
       if (p.usage !== 'request') fallback++;
-      if (!syn) requestWindow(win, at++, req, mem, p.usageRatio);
+      if (!slots) requestWindow(win, at++, req, mem, p.usageRatio);
     }
-    if (!syn) out.winE[j] = at;
+    if (!slots) out.winE[j] = at;
   }
   return { censored, withWindows, fallback, reqMissing };
 }
@@ -450,6 +512,8 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   // Synthetic usage is not drawn here: per-task data only, the replay draws the windows when it needs them.
   let table: UsageTable | undefined;
   if (p.usage === 'trace') table = input.usage;
+  const index = p.usage === 'trace' && !table ? input.usageIndex : undefined;
+  if (index) checkIndex(index, tasks.count);
   const syntheticWindows = p.usage === 'synthetic' ? countSynthetic(tasks, start, end) : 0;
   if (table) checkUsage(table, tasks.count);
   const byTask = table ? windowsByTask(table, tasks.count) : undefined;
@@ -462,15 +526,16 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
-  const synth = p.usage === 'synthetic';
+  const synth = p.usage === 'synthetic' || index !== undefined;
   const out: PreparedTasks = {
     id: sorted, machine: new Int32Array(n), submitTick: new Int32Array(n), submitUs: new Float64Array(n), work: new Float64Array(n),
     req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(synth ? 0 : n), winE: new Int32Array(synth ? 0 : n),
   };
   const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
   const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
-  const synthetic = synth ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
-  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic);
+  const synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
+  const traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
+  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
   info.tasks = tasks.count;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
@@ -480,7 +545,7 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   if (p.arrival === 'boundary') info.arrivesAtEnd = atEnd;
   info.censoredUnfinished = censored;
   info.requestMissing = reqMissing;
-  info.usageWindows = table ? table.count : syntheticWindows;
+  info.usageWindows = table ? table.count : index ? index.count : syntheticWindows;
   info.tasksWithWindows = withWindows;
   info.usageFallbackToRequest = fallback;
   info.ticks = ticks;
@@ -491,7 +556,7 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   const sampleEvery = seriesStride(ticks, p.interval, machines);
   return {
     params: p, start, end, tick, ticks, sampleEvery, points: Math.ceil(ticks / sampleEvery), machines, cellSize, cells,
-    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), machineCap, machineUp, events, info,
+    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), ...(traceUsage ? { traceUsage } : {}), machineCap, machineUp, events, info,
   };
 }
 

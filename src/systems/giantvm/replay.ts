@@ -15,8 +15,9 @@ import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
 import { prepareReplay, requestWindow, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
+import { TraceUsageFeed } from './trace-usage-feed.ts';
 
-export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedEvents } from './prepare.ts';
+export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
 
@@ -74,8 +75,8 @@ function slice(prep: PreparedReplay, cells: CellRange) {
   // All cells: every task, and the columns go in as they are (no pick list needed).
   const pick = all ? undefined : pickIn(t.machine, m0, m1);
   const nT = pick ? pick.length : t.machine.length;
-  // Synthetic usage: one window slot per task (usage-feed.ts).
-  const nw = prep.synthetic ? nT : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
+  // Synthetic usage, and usage read in time order: one window slot per task (usage-feed.ts, trace-usage-feed.ts).
+  const nw = prep.synthetic || prep.traceUsage ? nT : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
   const ev = pickIn(prep.events.machine, m0, m1);
   return { m0, m1, pick, nT, nw, ev };
 }
@@ -137,9 +138,11 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
   const { m0, m1, pick, nT, nw, ev } = slice(prepared, range);
   const core = replayCore();
   const mark = core.mark();
+  const closing: { feed?: TraceUsageFeed } = {};
   try {
-    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began);
+    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began, closing);
   } finally {
+    closing.feed?.close();
     core.release(mark);
   }
 }
@@ -159,9 +162,11 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number): PartialRun {
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed }): PartialRun {
   const nM = m1 - m0, nE = ev.length, P = prepared.points;
   const t = prepared.tasks, w = prepared.windows;
+  const slots = prepared.synthetic !== undefined || prepared.traceUsage !== undefined;
+  let traceFeed: TraceUsageFeed | undefined;
   // Task columns, gathered in one pass each.
   const iMachine = core.alloc(nT * 4), iTick = core.alloc(nT * 4), iPrio = core.alloc(nT * 4), iWinB = core.alloc(nT * 4), iWinE = core.alloc(nT * 4);
   const fSub = core.alloc(nT * 8), fWork = core.alloc(nT * 8), fReq = core.alloc(nT * 8);
@@ -173,12 +178,16 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     if (!pick) {
       // All cells: the columns go in as they are, one bulk copy each.
       machine.set(t.machine); tick.set(t.submitTick); prio.set(t.priority); sub.set(t.submitUs); work.set(t.work); req.set(t.req);
-      if (!prepared.synthetic) {
+      if (!slots) {
         wb.set(t.winB); we.set(t.winE);
         end.set(w.end); cpu.set(w.cpu); mem.set(w.mem); mx.set(w.maxCpu); mai.set(w.mai);
       }
-    } else gatherTasks(t, prepared.synthetic ? undefined : w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
+    } else gatherTasks(t, slots ? undefined : w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
     if (prepared.synthetic) syntheticSlots(prepared.synthetic, pick, req, prepared.params.usageRatio, wb, we, { end, cpu, mem, maxCpu: mx, mai });
+    if (prepared.traceUsage) {
+      for (let x = 0; x < nT; x++) { wb[x] = x; we[x] = x + 1; }
+      traceFeed = closing.feed = new TraceUsageFeed(core, prepared, prepared.traceUsage, pick, nT, req, tick, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA });
+    }
   }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
   const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
@@ -214,7 +223,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
   const feed = prepared.synthetic
     ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
-    : undefined;
+    : traceFeed;
   const keep = prepared.keepPoints !== false;
   const outCell = new Float64Array(keep ? range.count * P * NPT : 0), outMach = new Float64Array(keep ? nM * P : 0);
   const se = prepared.sampleEvery;

@@ -110,7 +110,8 @@ async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: 
   for (const [i, params] of configs.entries()) {
     if (opts.signal?.aborted) return { results, interrupted: true };
     const prepared = forRun(cache.get('this thread', input, params), opts);
-    const ranges = splitCells(cellCount(prepared), IN_THREAD_PARTS);
+    // Usage read in time order: every range reads the usage files again, so one range.
+    const ranges = splitCells(cellCount(prepared), prepared.traceUsage ? 1 : IN_THREAD_PARTS);
     const parts: PartialRun[] = [];
     for (const range of ranges) {
       await turn();

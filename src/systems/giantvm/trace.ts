@@ -26,6 +26,13 @@ export interface TraceReadOptions {
    * or corrupt, since the rows lost with it are not counted. Default: no limit.
    */
   maxSkipped?: number;
+  /**
+   * How a Google 2011 folder's task_usage is read for `usage: 'trace'`:
+   * `'stream'` (default) in time order as each replay advances, so memory
+   * does not grow with the usage rows; `'whole'` into memory first (the
+   * rows need not be in time order per task then).
+   */
+  usageRead?: 'stream' | 'whole';
   /** Called once the trace is read, with what was read and skipped and the format chosen (before the limit checks). */
   onRead?: (read: TraceReadReport) => void;
 }
@@ -81,7 +88,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       input = await readSwf(trace, { strict: read.strict });
       if (input.tasks.count === 0) throw new FairfitError('NO_DATA', `no valid jobs in ${trace}: ${input.summary.skipped} lines skipped${input.summary.firstProblems.length ? `; first: ${input.summary.firstProblems.slice(0, 3).join(' | ')}` : ''}`, { file: trace });
     } else {
-      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts });
+      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream' });
     }
     read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
     checkDamage(trace, input.summary, read.maxSkipped);
@@ -112,7 +119,7 @@ export function traceRecord(input: ReplayInput, modes: { usage: ReplayParams['us
     delete record.machines;
   }
   record.tasks = input.tasks.count;
-  record.usageWindows = input.usage?.count ?? 0;
+  record.usageWindows = input.usage?.count ?? input.usageIndex?.count ?? 0;
   record.machineEventRows = input.machineEvents?.count ?? 0;
   record.start = input.start;
   record.end = input.end;

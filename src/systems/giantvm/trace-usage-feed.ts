@@ -1,0 +1,291 @@
+/**
+ * Trace usage read in time order for one replay part (docs/model.md,
+ * "Bounded memory", "task_usage read in time order"). As with synthetic usage
+ * (usage-feed.ts), the kernel gets one window slot per task; the driver
+ * (`simulateOn`) calls {@link TraceUsageFeed.feed} before stepping, and steps
+ * at most to the tick it returns: the next tick at which a task arrives or a
+ * live task's window ends. The feed then writes into each such task's slot
+ * the window the kernel would have found with every window in memory: the
+ * first of the task's rows (in file order) whose running maximum of ends is
+ * after the tick's time, else its last row (end +∞), exactly as `winAt` walks
+ * the whole list of a materialised replay.
+ *
+ * Rows come from the task's early rows (prepare.ts, from the usage index) or
+ * from the part files, read with blocking calls in batches only when a task
+ * needs a row not read yet; rows read before they are needed wait in a pool
+ * (per task a FIFO list), rows of tasks outside the part are dropped. Memory:
+ * a few per-task columns of the part, the pool (rows read ahead: about one
+ * batch when the files are in time order) and the heap of live tasks.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { Problems } from '../../io/csv/problems.ts';
+import { TaskIds } from '../../io/google/task-ids.ts';
+import { usageBatchesSync } from '../../io/google/task-usage.ts';
+import type { Core } from '../../wasm/module.ts';
+import type { PreparedReplay, PreparedTraceUsage } from './prepare.ts';
+import { requestWindow } from './prepare.ts';
+import type { WindowSlots } from './usage-feed.ts';
+
+type Batch = ReturnType<typeof usageBatchesSync> extends Generator<infer B> ? B : never;
+
+/** Rows read ahead of need, by task: a pool of row records with per-task FIFO lists and a free list. */
+class RowPool {
+  next = new Int32Array(1024);
+  end = new Float64Array(1024);
+  cpu = new Float64Array(1024);
+  mem = new Float64Array(1024);
+  maxCpu = new Float64Array(1024);
+  mai = new Float64Array(1024);
+  private free = -1;
+  private used = 0;
+  /** Records in use now, and at most. */
+  live = 0;
+  peak = 0;
+
+  alloc(): number {
+    let r = this.free;
+    if (r >= 0) this.free = this.next[r]!;
+    else {
+      if (this.used === this.next.length) this.grow();
+      r = this.used++;
+    }
+    if (++this.live > this.peak) this.peak = this.live;
+    return r;
+  }
+
+  release(r: number): void {
+    this.next[r] = this.free;
+    this.free = r;
+    this.live--;
+  }
+
+  private grow(): void {
+    const n = this.next.length * 2;
+    const g = <T extends Int32Array | Float64Array>(a: T): T => { const b = new (a.constructor as new (n: number) => T)(n); b.set(a); return b; };
+    this.next = g(this.next); this.end = g(this.end); this.cpu = g(this.cpu); this.mem = g(this.mem); this.maxCpu = g(this.maxCpu); this.mai = g(this.mai);
+  }
+}
+
+/** A binary min-heap of (tick, task): the live tasks by the tick their window ends. */
+class TickHeap {
+  private tick = new Int32Array(256);
+  private task = new Int32Array(256);
+  size = 0;
+
+  push(k: number, x: number): void {
+    if (this.size === this.tick.length) {
+      const t = new Int32Array(this.size * 2), u = new Int32Array(this.size * 2);
+      t.set(this.tick); u.set(this.task);
+      this.tick = t; this.task = u;
+    }
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.tick[p]! <= k) break;
+      this.tick[i] = this.tick[p]!; this.task[i] = this.task[p]!;
+      i = p;
+    }
+    this.tick[i] = k; this.task[i] = x;
+  }
+
+  /** Smallest tick (+∞ when empty). */
+  top(): number {
+    return this.size > 0 ? this.tick[0]! : Infinity;
+  }
+
+  /** Removes the top; returns its task. */
+  pop(): number {
+    const x = this.task[0]!;
+    const n = --this.size;
+    const k = this.tick[n]!, y = this.task[n]!;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.tick[c + 1]! < this.tick[c]!) c++;
+      if (this.tick[c]! >= k) break;
+      this.tick[i] = this.tick[c]!; this.task[i] = this.task[c]!;
+      i = c;
+    }
+    this.tick[i] = k; this.task[i] = y;
+    return x;
+  }
+}
+
+/** Per-part state of trace usage read in time order: see the module comment. */
+export class TraceUsageFeed {
+  private readonly core: Core;
+  private readonly slots: WindowSlots;
+  private readonly start: number;
+  private readonly tickUs: number;
+  private readonly ticks: number;
+  private readonly u: PreparedTraceUsage;
+  private readonly pick: Int32Array | undefined;
+  private readonly submitTick: Int32Array;
+  /** Local task of a (job ID, task index) pair: dense ids of this map are local task indices. */
+  private readonly local = new TaskIds();
+  /** Per local task: rows, current row (-1: not joined), rows seen in the files, running maximum of ends, read-ahead list. */
+  private readonly rows: Int32Array;
+  private readonly cur: Int32Array;
+  private readonly seen: Int32Array;
+  private readonly reach: Float64Array;
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
+  private readonly pool = new RowPool();
+  private readonly heap = new TickHeap();
+  private readonly batches: Generator<Batch>;
+  private nextJoin = 0;
+  /** Rows read from the files, and those dropped (tasks outside the part). */
+  read = 0;
+  dropped = 0;
+
+  /**
+   * Sets every slot: a task without usage rows gets its request window, the
+   * others get theirs when they arrive. `req` and `submitTick` are the part's
+   * local task columns (already gathered); `batchRows`: rows per read (default 65,536).
+   */
+  constructor(core: Core, prepared: PreparedReplay, u: PreparedTraceUsage, pick: Int32Array | undefined, n: number, req: Float64Array, submitTick: Int32Array, slots: WindowSlots, opts: { batchRows?: number } = {}) {
+    this.core = core;
+    this.slots = slots;
+    this.start = prepared.start;
+    this.tickUs = prepared.tick;
+    this.ticks = prepared.ticks;
+    this.u = u;
+    this.pick = pick;
+    this.submitTick = submitTick.slice();
+    this.rows = new Int32Array(n);
+    this.cur = new Int32Array(n).fill(-1);
+    this.seen = new Int32Array(n);
+    this.reach = new Float64Array(n);
+    this.head = new Int32Array(n).fill(-1);
+    this.tail = new Int32Array(n).fill(-1);
+    const win = this.views(n);
+    for (let x = 0; x < n; x++) {
+      const j = this.j(x);
+      this.local.intern(u.jobId[j]!, u.taskIndex[j]!);
+      const r = (this.rows[x] = u.rows[j]!);
+      if (r === 0) requestWindow(win, x, req[x]!, u.mem[j]!, prepared.params.usageRatio);
+      else { win.end[x] = Infinity; win.cpu[x] = 0; win.mem[x] = 0; win.maxCpu[x] = 0; win.mai[x] = Number.NaN; }
+    }
+    // Re-reported problems of the files were counted when the trace was read.
+    this.batches = usageBatchesSync(u.files, new Problems(false), opts.batchRows ? { batchRows: opts.batchRows } : {});
+  }
+
+  /** Stops reading (ends the reader's helper thread); the feed is not used after. */
+  close(): void {
+    this.batches.return(undefined);
+  }
+
+  /** Rows held read ahead at most. */
+  get peakPooled(): number {
+    return this.pool.peak;
+  }
+
+  private j(x: number): number {
+    return this.pick ? this.pick[x]! : x;
+  }
+
+  private views(n: number) {
+    const c = this.core, s = this.slots;
+    return { end: c.f64(s.end, n), cpu: c.f64(s.cpu, n), mem: c.f64(s.mem, n), maxCpu: c.f64(s.maxCpu, n), mai: c.f64(s.mai, n) };
+  }
+
+  /** First tick whose time (start + k·tick, as the kernel computes it) is ≥ `t`. */
+  private tickAt(t: number): number {
+    let k = Math.max(0, Math.ceil((t - this.start) / this.tickUs));
+    while (k > 0 && this.start + (k - 1) * this.tickUs >= t) k--;
+    while (this.start + k * this.tickUs < t) k++;
+    return k;
+  }
+
+  /**
+   * Makes the slots right for the ticks from `k` on (`k` = 0 or a tick this
+   * returned earlier, increasing) and returns the next tick at which one
+   * changes: the caller steps the kernel at most up to it.
+   */
+  feed(k: number): number {
+    const n = this.rows.length;
+    const t = this.start + k * this.tickUs;
+    const win = this.views(n);
+    while (this.nextJoin < n && this.submitTick[this.nextJoin]! <= k) {
+      const x = this.nextJoin++;
+      if (this.rows[x]! > 0) this.advance(x, t, win);
+    }
+    while (this.heap.top() <= k) this.advance(this.heap.pop(), t, win);
+    const arrival = this.nextJoin < n ? this.submitTick[this.nextJoin]! : Infinity;
+    return Math.min(arrival, this.heap.top(), this.ticks);
+  }
+
+  /** Moves task x to its window at time t, writes its slot, and schedules its next change. */
+  private advance(x: number, t: number, win: ReturnType<TraceUsageFeed['views']>): void {
+    const last = this.rows[x]! - 1;
+    let c = this.cur[x]!;
+    let reach = this.reach[x]!;
+    let row = -1;
+    if (c < 0) { row = this.take(x, 0); c = 0; reach = this.pool.end[row]!; }
+    while (c < last && reach <= t) {
+      if (row >= 0) this.pool.release(row);
+      row = this.take(x, ++c);
+      reach = Math.max(reach, this.pool.end[row]!);
+    }
+    this.cur[x] = c;
+    this.reach[x] = reach;
+    if (row >= 0) {
+      const p = this.pool;
+      win.end[x] = c === last ? Infinity : reach;
+      win.cpu[x] = p.cpu[row]!;
+      win.mem[x] = p.mem[row]!;
+      const mx = p.maxCpu[row]!;
+      win.maxCpu[x] = Number.isNaN(mx) ? p.cpu[row]! : mx;
+      win.mai[x] = p.mai[row]!;
+      p.release(row);
+    }
+    if (c < last) {
+      const k = this.tickAt(reach);
+      if (k < this.ticks) this.heap.push(k, x);
+    }
+  }
+
+  /** Row `i` of task x in a pool record (the caller releases it): an early row, else the next row read for it. */
+  private take(x: number, i: number): number {
+    const u = this.u, j = this.j(x), p = this.pool;
+    for (let e = u.earlyFirst[j]!; e < u.earlyFirst[j + 1]!; e++) {
+      if (u.earlyIndex[e]! !== i) continue;
+      const r = p.alloc();
+      p.end[r] = u.earlyEnd[e]!; p.cpu[r] = u.earlyCpu[e]!; p.mem[r] = u.earlyMem[e]!; p.maxCpu[r] = u.earlyMaxCpu[e]!; p.mai[r] = u.earlyMai[e]!;
+      return r;
+    }
+    while (this.head[x]! < 0) this.readBatch(x, i);
+    const r = this.head[x]!;
+    this.head[x] = p.next[r]!;
+    if (this.head[x]! < 0) this.tail[x] = -1;
+    return r;
+  }
+
+  /** Reads the next batch of rows into the lists of their tasks (early rows, already known, are skipped). */
+  private readBatch(x: number, i: number): void {
+    const it = this.batches.next();
+    if (it.done) {
+      throw new FairfitError('CORRUPT_INPUT', `task_usage: row ${i} of task (job ${this.u.jobId[this.j(x)]}, index ${this.u.taskIndex[this.j(x)]}) was not found on reading the files again (${this.u.files.length} file(s)): they changed after the trace was read`, { file: this.u.files[0] });
+    }
+    const b = it.value;
+    const u = this.u, p = this.pool;
+    this.read += b.rows;
+    for (let r = 0; r < b.rows; r++) {
+      const y = this.local.get(b.jobId[r]!, b.taskIndex[r]!);
+      if (y < 0) { this.dropped++; continue; }
+      const s = this.seen[y]!++;
+      const j = this.j(y);
+      let early = false;
+      for (let e = u.earlyFirst[j]!; e < u.earlyFirst[j + 1]!; e++) if (u.earlyIndex[e]! === s) { early = true; break; }
+      if (early || s <= this.cur[y]!) continue;
+      const q = p.alloc();
+      p.end[q] = b.end[r]!; p.cpu[q] = b.cpu[r]!; p.mem[q] = b.mem[r]!; p.maxCpu[q] = b.maxCpu[r]!; p.mai[q] = b.mai[r]!;
+      p.next[q] = -1;
+      if (this.tail[y]! < 0) this.head[y] = q; else p.next[this.tail[y]!] = q;
+      this.tail[y] = q;
+    }
+  }
+}
