@@ -9,7 +9,10 @@
  * Cases: the CSV scan (a plain task_usage-shaped file through
  * `readCsvBatches`), sorted first-fit (`placeBatch`), the resident priority
  * recompute, Gini, one GiantVM replay (every policy, in this thread) and a
- * small sweep on a pool of 2 workers. Only APIs both versions have are used.
+ * small sweep on a pool of 2 workers, one replay with synthetic usage drawn on
+ * demand, and, when `COMPARE_TRACE=<folder>` names a Google 2011 trace (e.g.
+ * the 614k-task one of docs/results.md), one fine_grained replay of it with
+ * the trace's machines and synthetic usage. Only APIs both versions have are used.
  * `CASES=csv,priority` runs the cases whose names start with those words;
  * `ROUNDS=n` sets the rounds (default 7).
  */
@@ -65,6 +68,8 @@ await NEW.generateTrace({ machines: 300, tasks: 30_000, days: 0.5, seed: 3, out:
 const usageCsv = join(work, 'task_usage.csv');
 writeFileSync(usageCsv, gunzipSync(readFileSync(join(trace, 'task_usage', 'part-00000-of-00001.csv.gz'))));
 const input = await NEW.readGoogleTrace(trace, { usage: true });
+const bigTrace = process.env.COMPARE_TRACE;
+const bigInput = bigTrace ? await NEW.readGoogleTrace(bigTrace, { usage: false }) : undefined;
 
 const cases: Case[] = [
   {
@@ -117,6 +122,14 @@ const cases: Case[] = [
       return s;
     },
   },
+  {
+    name: 'replay synthetic: generated 30k-task trace, 300 machines, fine_grained, usage drawn on demand',
+    run: (api) => api.simulate(input, { machines: 300, policy: 'fine_grained', usage: 'synthetic' }).metrics,
+  },
+  ...(bigInput ? [{
+    name: `replay synthetic big: ${bigTrace}, machines of the trace, fine_grained, 1 thread`,
+    run: async (api: Record<string, any>) => (await api.replay({ trace: bigInput, machines: 'trace', usage: 'synthetic', policies: ['fine_grained'], series: false })).runs[0].metrics,
+  }] : []),
   {
     name: 'sweep: 3 machine counts × 2 overcommits × 8 policies, pool of 2 workers',
     run: async (api) => {
