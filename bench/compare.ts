@@ -3,8 +3,9 @@
  * where DIR is another checkout of fairfit with its build (`npm run build`
  * there), e.g. a `git worktree` of the commit before a change. Each case runs
  * the old and the new code in turn, ROUNDS times, and reports the median time
- * of each and their ratio — this machine's speed moves by 25–50 % within
- * minutes, so only ratios measured side by side mean anything.
+ * of each and their ratio, for wall time and for the process's CPU time —
+ * this machine's speed moves by 25–50 % within minutes, so only ratios
+ * measured side by side mean anything.
  *
  * Cases: the CSV scan (a plain task_usage-shaped file through
  * `readCsvBatches`), sorted first-fit (`placeBatch`), the resident priority
@@ -140,23 +141,29 @@ const cases: Case[] = [
 ];
 
 console.log(`node ${process.version} · new: this checkout · old: ${dirOld} · ${ROUNDS} rounds, alternated`);
-const results: { case: string; 'old ms': number; 'new ms': number; 'new/old': number }[] = [];
+const results: { case: string; 'old ms': number; 'new ms': number; 'new/old': number; 'old cpu ms': number; 'new cpu ms': number; 'cpu new/old': number }[] = [];
 for (const c of cases.filter((x) => !process.env.CASES || process.env.CASES.split(',').some((w) => x.name.startsWith(w)))) {
+  // Wall time, and CPU time of the process (all threads): on a shared machine the CPU time moves
+  // less with the load than the wall time does.
   const times = { old: [] as number[], new: [] as number[] };
+  const cpu = { old: [] as number[], new: [] as number[] };
   // One warm-up of each, then alternate (old first in even rounds, new first in odd ones).
   const outOld = await c.run(OLD);
   const outNew = await c.run(NEW);
   if (JSON.stringify(outOld) !== JSON.stringify(outNew)) throw new Error(`${c.name}: old gave ${JSON.stringify(outOld)}, new ${JSON.stringify(outNew)}`);
   for (let r = 0; r < ROUNDS; r++) {
     for (const which of r % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await c.run(which === 'old' ? OLD : NEW);
       times[which].push(performance.now() - t0);
+      const dc = process.cpuUsage(c0);
+      cpu[which].push((dc.user + dc.system) / 1000);
     }
   }
-  const o = median(times.old), n = median(times.new);
-  results.push({ case: c.name, 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3) });
-  console.log(`${c.name}: old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(3)}`);
+  const o = median(times.old), n = median(times.new), co = median(cpu.old), cn = median(cpu.new);
+  results.push({ case: c.name, 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3), 'old cpu ms': +co.toFixed(1), 'new cpu ms': +cn.toFixed(1), 'cpu new/old': +(cn / co).toFixed(3) });
+  console.log(`${c.name}: old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(3)}; CPU old ${co.toFixed(1)} ms, new ${cn.toFixed(1)} ms, new/old ${(cn / co).toFixed(3)}`);
 }
 console.table(results);
 rmSync(work, { recursive: true, force: true });
