@@ -5,7 +5,7 @@
 //
 // Source: V8's src/base/ieee754.cc (ieee754::exp, ieee754::log, ieee754::sin,
 // ieee754::cos with __kernel_sin, __kernel_cos, __ieee754_rem_pio2 and
-// __kernel_rem_pio2), itself adapted from fdlibm 5.3. V8 11.3 has no
+// __kernel_rem_pio2), itself adapted from fdlibm (netlib.org/fdlibm). V8 11.3 has no
 // `--use-libm-trig-functions` (the glibc-derived sin/cos came in later V8s),
 // so its sin/cos are fdlibm's. Ported operation for operation: same constants,
 // same order of floating-point operations (WebAssembly f64 arithmetic is
@@ -23,12 +23,35 @@
 // is preserved.
 // ====================================================
 //
-// The V8 adaptation: Copyright 2016 the V8 project authors. All rights
-// reserved. Use of this source code is governed by a BSD-style license
-// (V8's LICENSE: redistribution with or without modification permitted
-// provided the copyright notice, the list of conditions and the disclaimer
-// are retained; neither Google Inc. nor the names of its contributors may
-// be used to endorse or promote products derived from this software).
+// The original source code covered by the above license has been modified
+// significantly by Google Inc. (V8's src/base/ieee754.cc), under V8's licence:
+//
+// Copyright 2016 the V8 project authors. All rights reserved.
+// Redistribution and use in source and binary forms, with or without
+// modification, are permitted provided that the following conditions are
+// met:
+//     * Redistributions of source code must retain the above copyright
+//       notice, this list of conditions and the following disclaimer.
+//     * Redistributions in binary form must reproduce the above
+//       copyright notice, this list of conditions and the following
+//       disclaimer in the documentation and/or other materials provided
+//       with the distribution.
+//     * Neither the name of Google Inc. nor the names of its
+//       contributors may be used to endorse or promote products derived
+//       from this software without specific prior written permission.
+// THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS
+// "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT
+// LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR
+// A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT
+// OWNER OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT, INCIDENTAL,
+// SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING, BUT NOT
+// LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES; LOSS OF USE,
+// DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER CAUSED AND ON ANY
+// THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY, OR TORT
+// (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+// OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+//
+// This port to AssemblyScript is part of fairfit (MIT licence, LICENSE).
 
 // @ts-ignore: decorator
 @inline function highWord(x: f64): i32 { return <i32>(reinterpret<u64>(x) >> 32); }
