@@ -2,10 +2,11 @@
 //
 // The twin of src/io/synthetic-usage.ts's `taskLevels` and `windowValues`, bit
 // for bit: the same hash, the same Rng (assembly/rng.ts), the same operations
-// in the same order. exp, log, sin and cos are JavaScript's own Math functions,
-// imported (`env.Math.*`): AssemblyScript's versions (musl) differ from V8's in
-// the last bit for 0.03–9 % of arguments, and V8 calls an imported Math
-// function directly, without a JavaScript frame.
+// in the same order. exp, log, sin and cos are V8's own algorithms ported to
+// AssemblyScript (assembly/v8-math.ts): AssemblyScript's versions (musl) differ
+// from V8's in the last bit for 0.03–9 % of arguments, and calling JavaScript's
+// Math across the WebAssembly boundary cost a fifth of a large replay. cos and
+// sin of the same angle share one argument reduction (v8SinCos).
 //
 // usageFeedDraw is called by usage-feed.ts once per 5-minute window period,
 // before the kernel runs that period's ticks: it adds the tasks that arrive
@@ -17,15 +18,7 @@
 import { rngNext, rngSeed } from './rng';
 import { UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
-
-// @ts-ignore: decorator
-@external("env", "Math.exp") declare function jsExp(x: f64): f64;
-// @ts-ignore: decorator
-@external("env", "Math.log") declare function jsLog(x: f64): f64;
-// @ts-ignore: decorator
-@external("env", "Math.sin") declare function jsSin(x: f64): f64;
-// @ts-ignore: decorator
-@external("env", "Math.cos") declare function jsCos(x: f64): f64;
+import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
 const TWO_PI: f64 = 2 * Math.PI;
 
@@ -74,17 +67,17 @@ function taskLevels(key: u32, s: i32): void {
   // normal2 twice (Box–Muller), as in the TypeScript; the fourth normal is not used.
   let u1 = 1 - rngNext(fRng);
   let u2 = rngNext(fRng);
-  let rad = Math.sqrt(-2 * jsLog(u1));
-  const z0 = rad * jsCos(TWO_PI * u2);
-  const z1 = rad * jsSin(TWO_PI * u2);
+  let rad = Math.sqrt(-2 * v8Log(u1));
+  const z0 = rad * v8SinCos(TWO_PI * u2);
+  const z1 = rad * sinOut;
   u1 = 1 - rngNext(fRng);
   u2 = rngNext(fRng);
-  rad = Math.sqrt(-2 * jsLog(u1));
-  const z2 = rad * jsCos(TWO_PI * u2);
+  rad = Math.sqrt(-2 * v8Log(u1));
+  const z2 = rad * v8Cos(TWO_PI * u2);
   const i = s << 2;
-  sf(fLevels, i, min<f64>(1, jsExp(cpuMu + cpuSigma * z0)));
-  sf(fLevels, i + 1, min<f64>(memMax, jsExp(memMu + memSigma * z1)));
-  sf(fLevels, i + 2, jsExp(maiMu + maiSigma * z2));
+  sf(fLevels, i, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)));
+  sf(fLevels, i + 1, min<f64>(memMax, v8Exp(memMu + memSigma * z1)));
+  sf(fLevels, i + 2, v8Exp(maiMu + maiSigma * z2));
   sf(fLevels, i + 3, 0);
 }
 
@@ -95,22 +88,20 @@ function taskLevels(key: u32, s: i32): void {
  */
 function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, write: bool): void {
   const ws = windowSeed(key, k);
-  const r1 = Math.sqrt(-2 * jsLog(unit(ws, 0)));
-  const a1 = TWO_PI * unit(ws, 1);
-  const z0 = r1 * jsCos(a1);
-  const z1 = r1 * jsSin(a1);
+  const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
+  const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
+  const z1 = r1 * sinOut;
   const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, s << 1) + innovCpu * z0;
   const em = k == 0 ? memS * z1 : rho * gf(fAr, (s << 1) + 1) + innovMem * z1;
   sf(fAr, s << 1, ec);
   sf(fAr, (s << 1) + 1, em);
   if (!write) return;
-  const r2 = Math.sqrt(-2 * jsLog(unit(ws, 2)));
-  const a2 = TWO_PI * unit(ws, 3);
-  const z2 = r2 * jsCos(a2);
+  const r2 = Math.sqrt(-2 * v8Log(unit(ws, 2)));
+  const z2 = r2 * v8Cos(TWO_PI * unit(ws, 3));
   const i = s << 2;
-  const cpu = min<f64>(1, req * gf(fLevels, i) * jsExp(ec - (cpuS * cpuS) / 2));
-  const m = min<f64>(1, mem * gf(fLevels, i + 1) * jsExp(em - (memS * memS) / 2));
-  const peak = jsExp(Math.abs(peakMu + peakSigma * z2));
+  const cpu = min<f64>(1, req * gf(fLevels, i) * v8Exp(ec - (cpuS * cpuS) / 2));
+  const m = min<f64>(1, mem * gf(fLevels, i + 1) * v8Exp(em - (memS * memS) / 2));
+  const peak = v8Exp(Math.abs(peakMu + peakSigma * z2));
   sf(slotCpu, x, cpu);
   sf(slotMem, x, m);
   sf(slotMaxCpu, x, min<f64>(1, cpu * peak));

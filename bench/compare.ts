@@ -3,13 +3,17 @@
  * where DIR is another checkout of fairfit with its build (`npm run build`
  * there), e.g. a `git worktree` of the commit before a change. Each case runs
  * the old and the new code in turn, ROUNDS times, and reports the median time
- * of each and their ratio — this machine's speed moves by 25–50 % within
- * minutes, so only ratios measured side by side mean anything.
+ * of each and their ratio, for wall time and for the process's CPU time —
+ * this machine's speed moves by 25–50 % within minutes, so only ratios
+ * measured side by side mean anything.
  *
  * Cases: the CSV scan (a plain task_usage-shaped file through
  * `readCsvBatches`), sorted first-fit (`placeBatch`), the resident priority
  * recompute, Gini, one GiantVM replay (every policy, in this thread) and a
- * small sweep on a pool of 2 workers. Only APIs both versions have are used.
+ * small sweep on a pool of 2 workers, one replay with synthetic usage drawn on
+ * demand, and, when `COMPARE_TRACE=<folder>` names a Google 2011 trace (e.g.
+ * the 614k-task one of docs/results.md), one fine_grained replay of it with
+ * the trace's machines and synthetic usage. Only APIs both versions have are used.
  * `CASES=csv,priority` runs the cases whose names start with those words;
  * `ROUNDS=n` sets the rounds (default 7).
  */
@@ -65,6 +69,8 @@ await NEW.generateTrace({ machines: 300, tasks: 30_000, days: 0.5, seed: 3, out:
 const usageCsv = join(work, 'task_usage.csv');
 writeFileSync(usageCsv, gunzipSync(readFileSync(join(trace, 'task_usage', 'part-00000-of-00001.csv.gz'))));
 const input = await NEW.readGoogleTrace(trace, { usage: true });
+const bigTrace = process.env.COMPARE_TRACE;
+const bigInput = bigTrace ? await NEW.readGoogleTrace(bigTrace, { usage: false }) : undefined;
 
 const cases: Case[] = [
   {
@@ -118,6 +124,14 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'replay synthetic: generated 30k-task trace, 300 machines, fine_grained, usage drawn on demand',
+    run: (api) => api.simulate(input, { machines: 300, policy: 'fine_grained', usage: 'synthetic' }).metrics,
+  },
+  ...(bigInput ? [{
+    name: `replay synthetic big: ${bigTrace}, machines of the trace, fine_grained, 1 thread`,
+    run: async (api: Record<string, any>) => (await api.replay({ trace: bigInput, machines: 'trace', usage: 'synthetic', policies: ['fine_grained'], series: false })).runs[0].metrics,
+  }] : []),
+  {
     name: 'sweep: 3 machine counts × 2 overcommits × 8 policies, pool of 2 workers',
     run: async (api) => {
       const r = await api.sweep({ trace, machines: [250, 300, 350], overcommit: [0.8, 1.2], workers: 2, usage: 'synthetic', series: false });
@@ -127,23 +141,29 @@ const cases: Case[] = [
 ];
 
 console.log(`node ${process.version} · new: this checkout · old: ${dirOld} · ${ROUNDS} rounds, alternated`);
-const results: { case: string; 'old ms': number; 'new ms': number; 'new/old': number }[] = [];
+const results: { case: string; 'old ms': number; 'new ms': number; 'new/old': number; 'old cpu ms': number; 'new cpu ms': number; 'cpu new/old': number }[] = [];
 for (const c of cases.filter((x) => !process.env.CASES || process.env.CASES.split(',').some((w) => x.name.startsWith(w)))) {
+  // Wall time, and CPU time of the process (all threads): on a shared machine the CPU time moves
+  // less with the load than the wall time does.
   const times = { old: [] as number[], new: [] as number[] };
+  const cpu = { old: [] as number[], new: [] as number[] };
   // One warm-up of each, then alternate (old first in even rounds, new first in odd ones).
   const outOld = await c.run(OLD);
   const outNew = await c.run(NEW);
   if (JSON.stringify(outOld) !== JSON.stringify(outNew)) throw new Error(`${c.name}: old gave ${JSON.stringify(outOld)}, new ${JSON.stringify(outNew)}`);
   for (let r = 0; r < ROUNDS; r++) {
     for (const which of r % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await c.run(which === 'old' ? OLD : NEW);
       times[which].push(performance.now() - t0);
+      const dc = process.cpuUsage(c0);
+      cpu[which].push((dc.user + dc.system) / 1000);
     }
   }
-  const o = median(times.old), n = median(times.new);
-  results.push({ case: c.name, 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3) });
-  console.log(`${c.name}: old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(3)}`);
+  const o = median(times.old), n = median(times.new), co = median(cpu.old), cn = median(cpu.new);
+  results.push({ case: c.name, 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3), 'old cpu ms': +co.toFixed(1), 'new cpu ms': +cn.toFixed(1), 'cpu new/old': +(cn / co).toFixed(3) });
+  console.log(`${c.name}: old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(3)}; CPU old ${co.toFixed(1)} ms, new ${cn.toFixed(1)} ms, new/old ${(cn / co).toFixed(3)}`);
 }
 console.table(results);
 rmSync(work, { recursive: true, force: true });

@@ -11,13 +11,17 @@
  * every value clipped to [0, 1] (the largest machine). Task levels come from
  * an Rng seeded by κ; the draws of window k from a counter-based hash of
  * (κ, k); so the values do not depend on reading order and the generator
- * (window-major) and this function (task-major) agree.
+ * (window-major) and this function (task-major) agree. exp, log, sin and
+ * cos are V8 11.3's (fdlibm) ported to TypeScript (`src/reference/v8-math.ts`),
+ * not the engine's Math.*, so the values equal the WebAssembly core's
+ * (`assembly/synthetic-usage.ts`) bit for bit on any JavaScript engine.
  *
  * @module
  */
 import { FairfitError } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
 import { Rng } from '../rng.ts';
+import { sinOut, v8Cos, v8Exp, v8Log, v8Sin, v8SinCos } from '../reference/v8-math.ts';
 import { FIT } from './fitted-params.ts';
 
 /** Length of a Google 2011 usage window: 300 s. */
@@ -55,12 +59,12 @@ export function windowSeed(key: number, k: number): number {
 }
 
 function normal2(r: Rng, out: Float64Array, at: number): void {
-  // Box–Muller: two independent standard normals from two uniforms.
+  // Box–Muller: two independent standard normals from two uniforms (cos and sin from one reduction).
   const u1 = 1 - r.next();
   const u2 = r.next();
-  const rad = Math.sqrt(-2 * Math.log(u1));
-  out[at] = rad * Math.cos(2 * Math.PI * u2);
-  out[at + 1] = rad * Math.sin(2 * Math.PI * u2);
+  const rad = Math.sqrt(-2 * v8Log(u1));
+  out[at] = rad * v8SinCos(2 * Math.PI * u2);
+  out[at + 1] = rad * sinOut;
 }
 
 const Z = new Float64Array(4);
@@ -73,9 +77,9 @@ export function taskLevels(key: number, out: Float64Array, at = 0): void {
   const r = new Rng(key);
   normal2(r, Z, 0);
   normal2(r, Z, 2);
-  out[at] = Math.min(1, Math.exp(U.cpuRatioLog.mu + U.cpuRatioLog.sigma * Z[0]!));
-  out[at + 1] = Math.min(MEM_MAX_RATIO, Math.exp(U.memRatioLog.mu + U.memRatioLog.sigma * Z[1]!));
-  out[at + 2] = Math.exp(U.maiLog.mu + U.maiLog.sigma * Z[2]!);
+  out[at] = Math.min(1, v8Exp(U.cpuRatioLog.mu + U.cpuRatioLog.sigma * Z[0]!));
+  out[at + 1] = Math.min(MEM_MAX_RATIO, v8Exp(U.memRatioLog.mu + U.memRatioLog.sigma * Z[1]!));
+  out[at + 2] = v8Exp(U.maiLog.mu + U.maiLog.sigma * Z[2]!);
   out[at + 3] = 0;
 }
 
@@ -105,20 +109,20 @@ export function windowValues(
 ): void {
   const ws = windowSeed(key, k);
   // Box–Muller twice: four independent standard normals.
-  const r1 = Math.sqrt(-2 * Math.log(u32(ws, 0)));
+  const r1 = Math.sqrt(-2 * v8Log(u32(ws, 0)));
   const a1 = 2 * Math.PI * u32(ws, 1);
-  const r2 = Math.sqrt(-2 * Math.log(u32(ws, 2)));
+  const r2 = Math.sqrt(-2 * v8Log(u32(ws, 2)));
   const a2 = 2 * Math.PI * u32(ws, 3);
-  const z0 = r1 * Math.cos(a1);
-  const z1 = r1 * Math.sin(a1);
-  const z2 = r2 * Math.cos(a2);
+  const z0 = r1 * v8SinCos(a1);
+  const z1 = r1 * sinOut;
+  const z2 = r2 * v8Cos(a2);
   const ec = first ? CPU_S * z0 : USAGE_RHO * state[sat]! + INNOV_CPU * z0;
   const em = first ? MEM_S * z1 : USAGE_RHO * state[sat + 1]! + INNOV_MEM * z1;
   state[sat] = ec;
   state[sat + 1] = em;
-  const cpu = Math.min(1, cpuReq * levels[lat]! * Math.exp(ec - (CPU_S * CPU_S) / 2));
-  const mem = Math.min(1, memReq * levels[lat + 1]! * Math.exp(em - (MEM_S * MEM_S) / 2));
-  const peak = Math.exp(Math.abs(U.peakLog.mu + U.peakLog.sigma * z2));
+  const cpu = Math.min(1, cpuReq * levels[lat]! * v8Exp(ec - (CPU_S * CPU_S) / 2));
+  const mem = Math.min(1, memReq * levels[lat + 1]! * v8Exp(em - (MEM_S * MEM_S) / 2));
+  const peak = v8Exp(Math.abs(U.peakLog.mu + U.peakLog.sigma * z2));
   out[0] = cpu;
   out[1] = mem;
   out[2] = Math.min(1, cpu * peak);
@@ -138,8 +142,8 @@ export function windowValues(
 export function windowSample(key: number, k: number, cpu: number): number {
   const ws = windowSeed(key, k);
   if (u32(ws, 4) >= U.sampledShare) return 0;
-  const z = Math.sqrt(-2 * Math.log(u32(ws, 2))) * Math.sin(2 * Math.PI * u32(ws, 3));
-  return Math.min(1, cpu * Math.exp(U.sampledLog.mu + U.sampledLog.sigma * z));
+  const z = Math.sqrt(-2 * v8Log(u32(ws, 2))) * v8Sin(2 * Math.PI * u32(ws, 3));
+  return Math.min(1, cpu * v8Exp(U.sampledLog.mu + U.sampledLog.sigma * z));
 }
 
 /** Options of {@link syntheticUsage}. */

@@ -30,6 +30,7 @@ export interface CoreExports {
   replayStep(replay: number, until: number): number;
   replayStateBytes(tasks: number, machines: number, cells: number, sampleEvery: number): number;
   usageFeedDraw(feed: number, period: number, until: number): number;
+  v8MathFill(fn: number, x: number, n: number, out: number): void;
   csvParse(scan: number): number;
   engineRound(engine: number): number;
   engineRelease(engine: number, task: number, next: number): number;
@@ -44,7 +45,7 @@ export interface CoreExports {
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
-  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'csvParse',
+  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'v8MathFill', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -113,12 +113,6 @@ export class Core {
           if (self) self.broken = true;
           throw new FairfitError('WASM_ABORT', `WebAssembly abort: ${readAsString(mem, msg)} at ${readAsString(mem, file)}:${line}:${col}`, { line });
         },
-        // JavaScript's own Math functions, so results computed in the core equal the
-        // TypeScript ones bit for bit (assembly/synthetic-usage.ts); V8 calls them directly.
-        'Math.exp': Math.exp,
-        'Math.log': Math.log,
-        'Math.sin': Math.sin,
-        'Math.cos': Math.cos,
       },
     });
     this.exports = instance.exports as unknown as CoreExports;
