@@ -84,10 +84,26 @@ function writeLeaf(p: i32): void {
   for (let d = 0; d < D; d++) store<f64>(f64at(t, d), Math.max(load<f64>(f64at(l, d)), load<f64>(f64at(r, d))));
 }
 
+/**
+ * Vertex v's maxima from its children; whether one changed. Where none
+ * changed, no vertex above changes either: update stops there.
+ */
+// @ts-ignore: decorator
+@inline function pullChanged(v: i32): bool {
+  const t = f64at(TREE, v * D), l = f64at(TREE, 2 * v * D), r = f64at(TREE, (2 * v + 1) * D);
+  let changed = false;
+  for (let d = 0; d < D; d++) {
+    const x = Math.max(load<f64>(f64at(l, d)), load<f64>(f64at(r, d)));
+    // != is false for −0 against +0: the tree is only compared with <, for which they are the same.
+    if (x != load<f64>(f64at(t, d))) { store<f64>(f64at(t, d), x); changed = true; }
+  }
+  return changed;
+}
+
 function update(p: i32): void {
   writeLeaf(p);
   let v = (SIZE + p) >> 1;
-  while (v >= 1) { pull(v); v >>= 1; }
+  while (v >= 1 && pullChanged(v)) v >>= 1;
 }
 
 // @ts-ignore: decorator

@@ -9,12 +9,7 @@
  * @module
  */
 
-/** FNV-1a of the UTF-16 code units text[from, to). */
-function hash(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+import { idHash as hash } from './id-index.ts';
 
 export class IdTable {
   /** Where id r starts in the text (r + 1: where it ends). */
