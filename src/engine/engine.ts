@@ -18,7 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundHandles, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -27,7 +27,7 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
-import { planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { columnFitsU8, planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { IdTable } from './id-table.ts';
 import { UserHistory } from './user-history.ts';
@@ -144,6 +144,8 @@ export class Engine implements IptasEngine {
 
   /** Plain task ids → task index (gang members are found through their gang); after a restore, only the ids added since. */
   private readonly index: IdIndex;
+  /** Rows [0, identityRows) are plain tasks whose place among the plain ids is their own row (a restore writes no plainRow for them). */
+  private identityRows = 0;
   /** A restored engine's plain ids: one text, found through a hash table made when a call first names a task by id. */
   private restoredIds: IdTable | undefined;
   /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
@@ -598,7 +600,7 @@ export class Engine implements IptasEngine {
 
   /** Id of task index t (a gang member's is made from its gang's id). */
   private idAt(t: number): string {
-    const r = this.cols.plainRow[t]!;
+    const r = t < this.identityRows ? t : this.cols.plainRow[t]!;
     // A restored engine's ids are cut from its text one at a time until a call needs all of them.
     if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
@@ -662,14 +664,15 @@ export class Engine implements IptasEngine {
     if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, t0: NO_TIMES, waiting: c.hdr[W_WAITING]! };
     const { outTask, outNode, t0 } = c;
     // A loop copies the few placements of most rounds faster than views over the columns would.
-    return roundHandles(k, c.hdr[W_WAITING]!, into, (out) => {
-      for (let j = 0; j < k; j++) {
-        const t = outTask[j]!;
-        out.tasks[j] = t;
-        out.nodes[j] = outNode[j]!;
-        out.t0[j] = t0[t]!;
-      }
-    }, this.roundViews);
+    const out = roundOutput(k, into);
+    const { tasks, nodes, t0: times } = out;
+    for (let j = 0; j < k; j++) {
+      const t = outTask[j]!;
+      tasks[j] = t;
+      nodes[j] = outNode[j]!;
+      times[j] = t0[t]!;
+    }
+    return roundResult(out, k, c.hdr[W_WAITING]!, this.roundViews);
   }
 
   /** Runs the round; returns the number of placements (in outTask / outNode). */
@@ -1292,15 +1295,23 @@ export class Engine implements IptasEngine {
     let plain = 0;
     const gangOf = c.gang;
     const plainRow = c.plainRow;
-    for (let t = 0; t < n; t++) plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
-    const taskOf = new Int32Array(plain);
-    for (let t = 0; t < n; t++) if (plainRow[t]! >= 0) taskOf[plainRow[t]!] = t;
-    const lengths = new Int32Array(plain);
+    // The leading plain rows are their own places among the plain ids: nothing is written for them (identityRows).
+    let lead = 0;
+    while (lead < n && gangOf[lead]! < 0) lead++;
+    plain = lead;
+    for (let t = lead; t < n; t++) plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    const taskOf = new Int32Array(plain - lead);
+    for (let t = lead; t < n; t++) if (plainRow[t]! >= 0) taskOf[plainRow[t]! - lead] = t;
+    this.identityRows = lead;
+    // Id lengths in one byte each when the snapshot has them so (ids up to 255 characters).
+    const lengths = columnFitsU8(src, at) ? new Uint8Array(plain) : new Int32Array(plain);
     column(lengths);
     const textBytes = meta.ids.bytes;
     if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
     const text = Buffer.from(src.buffer, src.byteOffset + at, textBytes).toString(meta.ids.encoding);
-    if (lengths.reduce((a, b) => a + b, 0) !== text.length) throw bad('the task ids do not match their lengths');
+    let chars = 0;
+    for (let r = 0; r < plain; r++) chars += lengths[r]!;
+    if (chars !== text.length) throw bad('the task ids do not match their lengths');
     // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
     const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
     let w = 0, running = 0;
@@ -1336,7 +1347,7 @@ export class Engine implements IptasEngine {
     this.tally = meta.tally;
     // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
     this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
-    this.restoredIds = new IdTable(text, lengths, taskOf);
+    this.restoredIds = new IdTable(text, lengths, lead, taskOf);
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1387,7 +1398,7 @@ interface SnapshotMeta {
 
 /** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
 interface IdText {
-  lengths: Int32Array;
+  lengths: Int32Array | Uint8Array;
   chars: number;
   wide: boolean;
 }

@@ -192,15 +192,21 @@ export function roundViews(): RoundViews {
 
 /** The placements of a round as handles, nodes and T0s: in `into` when it has room (views from `views`), else in new arrays. */
 export function roundHandles(k: number, waiting: number, into: RoundBuffers | undefined, write: (out: RoundBuffers) => void, views?: RoundViews): RoundHandles {
-  let out: RoundBuffers;
-  if (into !== undefined && into.tasks.length >= k && into.nodes.length >= k && into.t0.length >= k) {
-    out = into;
-  } else {
-    // One buffer for the three: an allocation per round is what this path costs.
-    const buf = new ArrayBuffer(16 * k);
-    out = { t0: new Float64Array(buf, 0, k), tasks: new Int32Array(buf, 8 * k, k), nodes: new Int32Array(buf, 12 * k, k) };
-  }
+  const out = roundOutput(k, into);
   write(out);
+  return roundResult(out, k, waiting, views);
+}
+
+/** Where a round's k placements go: `into` when it has room, else new arrays. */
+export function roundOutput(k: number, into: RoundBuffers | undefined): RoundBuffers {
+  if (into !== undefined && into.tasks.length >= k && into.nodes.length >= k && into.t0.length >= k) return into;
+  // One buffer for the three: an allocation per round is what this path costs.
+  const buf = new ArrayBuffer(16 * k);
+  return { t0: new Float64Array(buf, 0, k), tasks: new Int32Array(buf, 8 * k, k), nodes: new Int32Array(buf, 12 * k, k) };
+}
+
+/** The result of a round whose k placements were written to `out` (views of their first k entries, from `views` when given). */
+export function roundResult(out: RoundBuffers, k: number, waiting: number, views?: RoundViews): RoundHandles {
   if (out.tasks.length === k && out.nodes.length === k && out.t0.length === k) return { tasks: out.tasks, nodes: out.nodes, t0: out.t0, waiting };
   if (views !== undefined) return { tasks: views.tasks.of(out.tasks, k), nodes: views.nodes.of(out.nodes, k), t0: views.t0.of(out.t0, k), waiting };
   return { tasks: out.tasks.subarray(0, k), nodes: out.nodes.subarray(0, k), t0: out.t0.subarray(0, k), waiting };

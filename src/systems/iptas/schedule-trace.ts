@@ -364,13 +364,15 @@ class Simulation {
   /** Every event time in order: ends, submissions, one pass; again at the same instant while jobs end then. */
   run(): void {
     const { jobs, bySubmit, heap, n } = this;
+    // The submission times in submission order (read without going through the job objects).
+    const submits = Float64Array.from(bySubmit, (i) => jobs[i]!.submit);
     let ptr = 0;
     while (ptr < n || heap.size > 0) {
-      const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
+      const t = Math.min(ptr < n ? submits[ptr]! : Infinity, heap.peekTime());
       do {
         this.endJobs(t);
         const from = ptr;
-        while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) ptr++;
+        while (ptr < n && submits[ptr] === t) ptr++;
         if (this.engine) this.submitToEngine(this.engine, from, ptr);
         else for (let k = from; k < ptr; k++) this.queue.push(this.queued(bySubmit[k]!));
         if (this.engine) this.iptasRound(this.engine, t);
@@ -412,8 +414,14 @@ class Simulation {
     if (engine && killedTasks > 0) {
       const kills = engine.checkLimitsHandles(t);
       let agree = kills.length === killedTasks;
+      // A job's tasks are killed together, one after the other: its handles [from, to) are checked once.
+      let from = 0, to = 0;
       for (let k = 0; agree && k < kills.length; k++) {
-        const i = this.jobOf(kills[k]!);
+        const h = kills[k]!;
+        if (h >= from && h < to) continue;
+        const i = this.jobOf(h);
+        from = this.firstHandle[i]!;
+        to = from + jobs[i]!.procs;
         agree = this.killed[i] === 1 && this.end[i] === t;
       }
       if (!agree) throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
