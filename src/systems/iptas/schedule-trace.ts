@@ -306,7 +306,8 @@ class Simulation {
   private readonly nodeList: Int32Array;
   /** Scratch of the calls (no allocation per event). */
   private readonly ended: number[] = [];
-  private readonly oneSpec: (TaskInput | GangInput)[] = [undefined as unknown as TaskInput];
+  private readonly spec = { id: '', user: '', demand: [] as readonly number[], dataGB: 0, requestTime: 1, submitTime: 0, procs: undefined as number | undefined } as GangInput;
+  private readonly oneSpec: (TaskInput | GangInput)[] = [this.spec];
   private readonly okResult = { status: 'ok' as const, actualTime: 0 };
   private readonly userNames = new Map<number, string>();
   private readonly nodeViews = new PrefixViews<Int32Array>();
@@ -454,15 +455,21 @@ class Simulation {
   /** Jobs bySubmit[from, to) arrive together: to the engine in one call (a task, or a gang of procs tasks, each). */
   private submitToEngine(engine: IptasBatchEngine, from: number, to: number): void {
     if (from === to) return;
-    // Most arrivals are one job: one array lent for them.
-    const specs = to - from === 1 ? this.oneSpec : new Array<TaskInput | GangInput>(to - from);
+    // Most arrivals are one job: one array and one input object lent for them (the engines read inputs, never keep them).
+    const one = to - from === 1;
+    const specs = one ? this.oneSpec : new Array<TaskInput | GangInput>(to - from);
     for (let k = from; k < to; k++) {
       const i = this.bySubmit[k]!;
       const j = this.jobs[i]!;
-      specs[k - from] = {
-        id: `j${i}`, user: this.userName(j.user), demand: j.demand ?? this.unitDemand, dataGB: j.dataGB ?? j.requestedTime / this.secondsPerGB,
-        requestTime: j.requestedTime, submitTime: j.submit, procs: j.procs === 1 ? undefined : j.procs,
-      };
+      const x = one ? this.spec : ({} as GangInput);
+      x.id = `j${i}`;
+      x.user = this.userName(j.user);
+      x.demand = j.demand ?? this.unitDemand;
+      x.dataGB = j.dataGB ?? j.requestedTime / this.secondsPerGB;
+      x.requestTime = j.requestedTime;
+      x.submitTime = j.submit;
+      (x as { procs: number | undefined }).procs = j.procs === 1 ? undefined : j.procs;
+      specs[k - from] = x;
     }
     const first = engine.submitMany(specs);
     for (let k = from; k < to; k++) {
