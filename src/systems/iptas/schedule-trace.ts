@@ -322,7 +322,11 @@ class Simulation {
     this.D = (capVector ?? [perNode]).length;
     this.N = nodes * perNode;
     this.free = this.N;
-    this.bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
+    this.bySubmit = Array.from({ length: n }, (_, i) => i);
+    // Logs are usually in submission order already: then the (stable) sort would change nothing.
+    let ordered = true;
+    for (let i = 1; ordered && i < n; i++) ordered = jobs[i - 1]!.submit <= jobs[i]!.submit;
+    if (!ordered) this.bySubmit.sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
     this.start = new Float64Array(n).fill(NaN);
     this.end = new Float64Array(n).fill(NaN);
     this.killed = new Uint8Array(n);
