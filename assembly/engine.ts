@@ -238,7 +238,7 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
   const dims = load<i32>(e, Engine.dims), first = load<i32>(e, Engine.tasks);
   const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
   const state = load<usize>(e, Engine.state), users = load<usize>(e, Engine.user), data = load<usize>(e, Engine.dataGB);
-  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large), rounds = load<usize>(e, Engine.rounds);
+  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large);
   const node = load<usize>(e, Engine.node), gangs = load<usize>(e, Engine.gang);
   const start = load<usize>(e, Engine.start), t0 = load<usize>(e, Engine.t0), deadline = load<usize>(e, Engine.deadline);
   const w = load<i32>(e, Engine.waiting);
@@ -251,8 +251,9 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     sf(req, t, request);
     // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
-    si(big, t, large);
-    si(rounds, t, 0);
+    // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
+    // recycled): rounds 0 and "small" need no store (a row's columns are cold lines: fewer is faster).
+    if (large != 0) si(big, t, large);
     si(node, t, -1);
     si(gangs, t, gang);
     sf(start, t, NaN);
