@@ -253,7 +253,7 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
     // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
     // recycled): rounds 0 and "small" need no store (a row's columns are cold lines: fewer is faster).
-    if (large != 0) si(big, t, large);
+    if (large) si(big, t, large);
     si(node, t, -1);
     si(gangs, t, gang);
     sf(start, t, NaN);
