@@ -58,12 +58,9 @@ function rememberMiss(fail: usize, dem: usize, dims: i32): void {
   failNext = (slot + 1) % EngineScratch.FAIL_SLOTS;
 }
 
-/**
- * Places task t on node nd at the engine's time: residual (unless `taken`: a
- * gang member's tentative take is kept), ring, state, start, T0, deadline, L_u.
- */
-function place(e: usize, t: i32, nd: i32, dims: i32, taken: bool = false): void {
-  if (!taken) takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+/** Places task t on node nd at the engine's time: residual, ring, state, start, T0, deadline, L_u. */
+function place(e: usize, t: i32, nd: i32, dims: i32): void {
+  takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const ringCap = load<i32>(e, Engine.ringCap);
   const head = gi(load<usize>(e, Engine.ringHead), nd);
   const lenP = load<usize>(e, Engine.ringLen);
@@ -130,12 +127,42 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   }
   recordMisses(true);
   if (!ok) return;
+  // The members as place() would place them one by one (takes already made): every member has the
+  // gang's user and requested time, so one T0 and deadline; the counters are written once.
+  const ringBuf = load<usize>(e, Engine.ringBuf), headP = load<usize>(e, Engine.ringHead);
+  const nodeP = load<usize>(e, Engine.node), startP = load<usize>(e, Engine.start), t0P = load<usize>(e, Engine.t0), deadlineP = load<usize>(e, Engine.deadline);
+  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.runPos);
+  const outTask = load<usize>(e, Engine.outTask), outNode = load<usize>(e, Engine.outNode);
+  const now = load<f64>(e, Engine.now);
+  const u = gi(load<usize>(e, Engine.user), first);
+  const t0 = gf(load<usize>(e, Engine.request), first) * gf(load<usize>(e, Engine.epsilon), u) * load<f64>(e, Engine.alphaPlusOne);
+  const deadline = now + t0;
+  let rc = load<i32>(e, Engine.runCount), oc = load<i32>(e, Engine.outCount);
   let j = 0;
   for (let t = first; t < first + size; t++) {
     if (gi(state, t) != EngineTaskState.waiting) continue;
-    place(e, t, gi(nodes, j), dims, true);
+    const nd = gi(nodes, j);
+    const len = gi(lenP, nd);
+    si(ringBuf, nd * ringCap + (gi(headP, nd) + len) % ringCap, t);
+    si(lenP, nd, len + 1);
+    si(state, t, EngineTaskState.running);
+    si(nodeP, t, nd);
+    sf(startP, t, now);
+    sf(t0P, t, t0);
+    sf(deadlineP, t, deadline);
+    si(list, rc, t);
+    si(pos, t, rc);
+    rc++;
+    si(outTask, oc, t);
+    si(outNode, oc, nd);
+    oc++;
     j++;
   }
+  if (deadline < load<f64>(e, Engine.minDeadline)) store<f64>(e, deadline, Engine.minDeadline);
+  const run = load<usize>(e, Engine.running);
+  si(run, u, gi(run, u) + j);
+  store<i32>(e, rc, Engine.runCount);
+  store<i32>(e, oc, Engine.outCount);
 }
 
 /**
@@ -211,7 +238,7 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
   const dims = load<i32>(e, Engine.dims), first = load<i32>(e, Engine.tasks);
   const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
   const state = load<usize>(e, Engine.state), users = load<usize>(e, Engine.user), data = load<usize>(e, Engine.dataGB);
-  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large), rounds = load<usize>(e, Engine.rounds);
+  const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large);
   const node = load<usize>(e, Engine.node), gangs = load<usize>(e, Engine.gang);
   const start = load<usize>(e, Engine.start), t0 = load<usize>(e, Engine.t0), deadline = load<usize>(e, Engine.deadline);
   const w = load<i32>(e, Engine.waiting);
@@ -224,8 +251,9 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     sf(req, t, request);
     // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
-    si(big, t, large);
-    si(rounds, t, 0);
+    // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
+    // recycled): rounds 0 and "small" need no store (a row's columns are cold lines: fewer is faster).
+    if (large) si(big, t, large);
     si(node, t, -1);
     si(gangs, t, gang);
     sf(start, t, NaN);

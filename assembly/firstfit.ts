@@ -66,12 +66,18 @@ function rebuild(): void {
   for (let v = SIZE - 1; v >= 1; v--) pull(v);
 }
 
+/** Copies a row of D values (a loop: memory.copy of a few bytes costs a call out of the module). */
+// @ts-ignore: decorator
+@inline function copyRow(dst: usize, src: usize): void {
+  for (let d = 0; d < D; d++) store<f64>(f64at(dst, d), load<f64>(f64at(src, d)));
+}
+
 function writeLeaf(p: i32): void {
   const leaf = f64at(TREE, (SIZE + p) * D);
   if (p < N) {
     const nd = load<i32>(NODE + (<usize>p << 2));
     if (load<u8>(UP + <usize>nd) != 0) {
-      memory.copy(leaf, f64at(RES, nd * D), <usize>D << 3);
+      copyRow(leaf, f64at(RES, nd * D));
       return;
     }
   }
@@ -84,10 +90,26 @@ function writeLeaf(p: i32): void {
   for (let d = 0; d < D; d++) store<f64>(f64at(t, d), Math.max(load<f64>(f64at(l, d)), load<f64>(f64at(r, d))));
 }
 
+/**
+ * Vertex v's maxima from its children; whether one changed. Where none
+ * changed, no vertex above changes either: update stops there.
+ */
+// @ts-ignore: decorator
+@inline function pullChanged(v: i32): bool {
+  const t = f64at(TREE, v * D), l = f64at(TREE, 2 * v * D), r = f64at(TREE, (2 * v + 1) * D);
+  let changed = false;
+  for (let d = 0; d < D; d++) {
+    const x = Math.max(load<f64>(f64at(l, d)), load<f64>(f64at(r, d)));
+    // != is false for −0 against +0: the tree is only compared with <, for which they are the same.
+    if (x != load<f64>(f64at(t, d))) { store<f64>(f64at(t, d), x); changed = true; }
+  }
+  return changed;
+}
+
 function update(p: i32): void {
   writeLeaf(p);
   let v = (SIZE + p) >> 1;
-  while (v >= 1) { pull(v); v >>= 1; }
+  while (v >= 1 && pullChanged(v)) v >>= 1;
 }
 
 // @ts-ignore: decorator
@@ -190,12 +212,12 @@ export function giveBack(nd: i32, dem: usize): void {
 
 /** Copies node nd's residual row to dst f64[D]. */
 export function saveRow(nd: i32, dst: usize): void {
-  memory.copy(dst, f64at(RES, nd * D), <usize>D << 3);
+  copyRow(dst, f64at(RES, nd * D));
 }
 
 /** Sets node nd's residual row from src f64[D] (exactly) and updates the tree. */
 export function restoreRow(nd: i32, src: usize): void {
-  memory.copy(f64at(RES, nd * D), src, <usize>D << 3);
+  copyRow(f64at(RES, nd * D), src);
   update(load<i32>(POS + (<usize>nd << 2)));
 }
 

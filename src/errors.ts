@@ -86,14 +86,18 @@ export class FairfitError extends Error {
 
 /** Throws `NOT_FINITE` / `NEGATIVE_VALUE` unless `value` is a finite number ≥ 0 (or > 0 when `positive`). */
 export function checkNonNegative(value: unknown, field: string, index?: number, positive = false): number {
-  const where = index === undefined ? field : `${field}[${index}]`;
+  // The field's name is made only for an error (hot loops check millions of values).
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new FairfitError('NOT_FINITE', `${where} must be a finite number, got ${String(value)}`, { field, index });
+    throw new FairfitError('NOT_FINITE', `${where(field, index)} must be a finite number, got ${String(value)}`, { field, index });
   }
   if (value < 0 || (positive && value === 0)) {
-    throw new FairfitError('NEGATIVE_VALUE', `${where} must be ${positive ? '> 0' : '≥ 0'}, got ${value}`, { field, index });
+    throw new FairfitError('NEGATIVE_VALUE', `${where(field, index)} must be ${positive ? '> 0' : '≥ 0'}, got ${value}`, { field, index });
   }
   return value;
+}
+
+function where(field: string, index: number | undefined): string {
+  return index === undefined ? field : `${field}[${index}]`;
 }
 
 /** Throws `NOT_FINITE` unless `value` is a finite number. */

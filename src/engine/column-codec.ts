@@ -160,6 +160,14 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   return off + align8(p.count * SIZE[p.type]!);
 }
 
+/** Whether the column section at `at` (a valid header, checked by {@link readColumn}) holds only values of a u8. */
+export function columnFitsU8(bytes: Uint8Array, at: number): boolean {
+  if (at + HEAD > bytes.length) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEAD);
+  const kind = view.getUint8(0), type = view.getUint8(1), fallback = view.getFloat64(8, true);
+  return type === U8 && (kind === 0 || (Number.isInteger(fallback) && fallback >= 0 && fallback <= 0xff && !Object.is(fallback, -0)));
+}
+
 /**
  * Reads the column section at `at` of `bytes` (8-aligned in its buffer) into
  * `into` (all its rows), which must hold zeros where the section's default is

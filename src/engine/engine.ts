@@ -18,7 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, roundHandles, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -27,8 +27,10 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
-import { planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { columnFitsU8, planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { IdIndex } from './id-index.ts';
 import { IdTable } from './id-table.ts';
+import { UserHistory } from './user-history.ts';
 
 const S = ENGINE_TASK_STATE.code;
 const STATE_NAMES = ENGINE_TASK_STATE.names as readonly TaskState[];
@@ -48,7 +50,7 @@ export interface EngineOptions {
   prefault?: boolean;
 }
 
-/** A submission checked and ready to add: one task (`procs` 0) or a gang. */
+/** A submission checked and ready to add: one task (`procs` 0) or a gang; its demand in the engine's staging buffer. */
 interface Prepared {
   t: CheckedTask;
   id: string;
@@ -72,6 +74,12 @@ interface NodeMeta {
 
 interface UserMeta {
   name: string;
+  history: UserHistory;
+}
+
+/** A user in a snapshot (JSON). */
+interface SnapshotUser {
+  name: string;
   history: [number, number][];
 }
 
@@ -79,7 +87,7 @@ interface UserMeta {
 interface Cols {
   state: Int32Array; user: Int32Array; dataGB: Float64Array; request: Float64Array; demand: Float64Array; large: Int32Array;
   rounds: Int32Array; node: Int32Array; gang: Int32Array; start: Float64Array; t0: Float64Array; deadline: Float64Array;
-  waitList: Int32Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
+  waitList: Int32Array; submitTime: Float64Array; plainRow: Int32Array; failures: Uint8Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
   gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
   res: Float64Array; matcherNode: Int32Array;
   /** The Engine struct as i32 words (i32 fields at offset / 4) and as f64 words (f64 fields at offset / 8). */
@@ -121,7 +129,6 @@ export class Engine implements IptasEngine {
   /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
   private idText: (IdText & { text: string }) | undefined;
   /** Per task index: its place in plainIds, −1 for a gang member. */
-  private plainRow = new Int32Array(0);
   /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
   private get plainIds(): string[] {
     if (this.idText !== undefined) {
@@ -136,7 +143,9 @@ export class Engine implements IptasEngine {
   }
 
   /** Plain task ids → task index (gang members are found through their gang); after a restore, only the ids added since. */
-  private index = new Map<string, number>();
+  private readonly index: IdIndex;
+  /** Rows [0, identityRows) are plain tasks whose place among the plain ids is their own row (a restore writes no plainRow for them). */
+  private identityRows = 0;
   /** A restored engine's plain ids: one text, found through a hash table made when a call first names a task by id. */
   private restoredIds: IdTable | undefined;
   /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
@@ -147,12 +156,16 @@ export class Engine implements IptasEngine {
   private readonly knownId = (id: string): boolean => this.lookup(id) !== undefined || this.batch.ids.has(id) || memberOf(id, this.batch.gangs) >= 0;
   /** Scratch marks over nodes (all 0 between calls). */
   private nodeMark = new Uint8Array(0);
-  private submitTimes = new Float64Array(0);
-  private failures = new Uint8Array(0);
+  /** The views of the buffers a host lends to rounds and drains, made once per length. */
+  private readonly roundViews = roundViews();
+  private readonly drainViews = new PrefixViews<Int32Array>();
+  /** The demands of a submission being checked, row k for item k (they are copied into the task columns when added). */
+  private stage = new Float64Array(8);
   private users: UserMeta[] = [];
   private userIndex = new Map<string, number>();
   private gangIds: string[] = [];
-  private gangIndex = new Map<string, number>();
+  /** Gang ids → gang number. */
+  private readonly gangIndex: IdIndex;
   private nodes: NodeMeta[] = [];
   private nodeIds = new Map<string, number>();
   private order: number[] = [];
@@ -167,6 +180,8 @@ export class Engine implements IptasEngine {
     this.prefault = options.prefault === true;
     const core = Core.reuse();
     this.core = core;
+    this.index = new IdIndex(core, (t) => this.idAt(t));
+    this.gangIndex = new IdIndex(core, (g) => this.gangIds[g]!);
     // The columns below in one growth of memory (16 bytes of alignment slack per column).
     const rows = (group: Group, n: number): number => group.reduce((a, [, b]) => a + Math.max(n, 1) * b + 16, 0);
     let size = 1; // the matcher's tree size
@@ -192,9 +207,6 @@ export class Engine implements IptasEngine {
     this.growGroup(this.nodeGroup(), 0, this.nodeCap);
     this.growGroup(GANG_GROUP, 0, this.gangCap);
     this.set({ taskCap: this.taskCap, nodeCap: this.nodeCap });
-    this.submitTimes = new Float64Array(this.taskCap);
-    this.plainRow = new Int32Array(this.taskCap);
-    this.failures = new Uint8Array(this.taskCap);
     this.makeMatcher();
     this.views = new Views(core, (c) => this.makeViews(c));
   }
@@ -220,6 +232,7 @@ export class Engine implements IptasEngine {
       ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
       ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
       ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['outTask', 4, false], ['outNode', 4, false],
+      ['submitTime', 8, true], ['plainRow', 4, true], ['failures', 1, true],
     ];
   }
 
@@ -251,7 +264,7 @@ export class Engine implements IptasEngine {
       state: c.i32(g('state'), T), user: c.i32(g('user'), T), dataGB: c.f64(g('dataGB'), T), request: c.f64(g('request'), T),
       demand: c.f64(g('demand'), T * D), large: c.i32(g('large'), T), rounds: c.i32(g('rounds'), T), node: c.i32(g('node'), T),
       gang: c.i32(g('gang'), T), start: c.f64(g('start'), T), t0: c.f64(g('t0'), T), deadline: c.f64(g('deadline'), T),
-      waitList: c.i32(g('waitList'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
+      waitList: c.i32(g('waitList'), T), submitTime: c.f64(g('submitTime'), T), plainRow: c.i32(g('plainRow'), T), failures: c.u8(g('failures'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
       ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.params.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
       ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
       outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
@@ -324,15 +337,6 @@ export class Engine implements IptasEngine {
     this.growGroup(this.taskGroup(), this.tally.total, cap);
     this.taskCap = cap;
     this.set({ taskCap: cap });
-    const st = new Float64Array(cap);
-    st.set(this.submitTimes);
-    this.submitTimes = st;
-    const pr = new Int32Array(cap);
-    pr.set(this.plainRow);
-    this.plainRow = pr;
-    const fl = new Uint8Array(cap);
-    fl.set(this.failures);
-    this.failures = fl;
   }
 
   private userOf(name: string): number {
@@ -343,7 +347,7 @@ export class Engine implements IptasEngine {
       this.growGroup(USER_GROUP, u, this.userCap * 2);
       this.userCap *= 2;
     }
-    this.users.push({ name, history: [] });
+    this.users.push({ name, history: new UserHistory(this.params.historyLength) });
     this.userIndex.set(name, u);
     this.set({ users: u + 1 });
     this.cols.running[u] = 0;
@@ -444,61 +448,88 @@ export class Engine implements IptasEngine {
 
   /** Submits one task (waiting, rounds 0). */
   submit(input: TaskInput): string {
-    const t = checkTask(input, [input?.id], (id) => this.lookup(id) !== undefined, this.dims, this.clock);
+    const t = checkTask(input, [input?.id], (id) => this.lookup(id) !== undefined, this.dims, this.clock, this.staged(1), 0);
     this.ensureTasks(1);
-    this.add({ t, id: input.id, procs: 0 });
+    this.add(t, input.id, 0);
     return input.id;
   }
 
   /** Submits a gang of `procs` one-processor tasks `<id>#k`, placed all-or-nothing within a round. */
   submitGang(input: GangInput): string[] {
-    const x = this.prepareGang(input, undefined);
+    const x = this.prepareGang(input, undefined, 0);
     this.ensureTasks(x.procs);
-    this.add(x);
+    this.add(x.t, x.id, x.procs);
     return Array.from({ length: x.procs }, (_, k) => `${x.id}#${k}`);
   }
 
   /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle. */
   submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
-    // A batch of one has nothing earlier in it to collide with (most calls of a trace driver).
-    const single = items.length === 1;
-    const batch: Batch = single ? EMPTY_BATCH : { ids: new Set(), hashIds: 0, gangs: new Map() };
+    const n = items.length;
+    // The checked demands go to one staging buffer (no array per item).
+    this.staged(n);
+    if (n === 1) {
+      // A batch of one has nothing earlier in it to collide with (most calls of a trace driver): no batch set or map, no array.
+      const x = this.prepare(items[0]!, 0, EMPTY_BATCH, false);
+      this.ensureTasks(Math.max(x.procs, 1));
+      const first = new Int32Array(1);
+      first[0] = this.tally.total;
+      this.add(x.t, x.id, x.procs);
+      return first;
+    }
+    const batch: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
     this.batch = batch;
-    const known = this.knownId;
     let rows = 0;
-    const prepared = items.map((input, k): Prepared => {
-      try {
-        if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
-          const x = this.prepareGang(input, batch);
-          if (!single) batch.gangs.set(x.id, x.procs);
-          rows += x.procs;
-          return x;
-        }
-        const t = checkTask(input, [input?.id], known, this.dims, this.clock);
-        if (!single) batch.ids.add(input.id);
-        if (!single && input.id.includes('#')) batch.hashIds++;
-        rows += 1;
-        return { t, id: input.id, procs: 0 };
-      } catch (e) {
-        throw inItem(e, k);
+    const prepared = new Array<Prepared>(n);
+    try {
+      for (let k = 0; k < n; k++) {
+        const x = this.prepare(items[k]!, k, batch, true);
+        rows += Math.max(x.procs, 1);
+        prepared[k] = x;
       }
-    });
-    this.batch = EMPTY_BATCH;
+    } finally {
+      this.batch = EMPTY_BATCH;
+    }
     this.ensureTasks(rows);
-    const first = new Int32Array(items.length);
-    prepared.forEach((x, k) => {
+    const first = new Int32Array(n);
+    for (let k = 0; k < n; k++) {
+      const x = prepared[k]!;
       first[k] = this.tally.total;
-      this.add(x);
-    });
+      this.add(x.t, x.id, x.procs);
+    }
     return first;
   }
 
-  /** A gang checked against the tasks and gangs known, and those of the batch so far (rules of {@link submitGang}). */
-  private prepareGang(input: GangInput, batch: Batch | undefined): Prepared {
+  /** Item k of a `submitMany` batch checked (its demand staged at row k), and entered in the batch when `record`. */
+  private prepare(input: TaskInput | GangInput, k: number, batch: Batch, record: boolean): Prepared {
+    try {
+      if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
+        const x = this.prepareGang(input, batch, k);
+        if (record) batch.gangs.set(x.id, x.procs);
+        return x;
+      }
+      const t = checkTask(input, [input?.id], this.knownId, this.dims, this.clock, this.stage, k * this.dims);
+      if (record) {
+        batch.ids.add(input.id);
+        if (input.id.includes('#')) batch.hashIds++;
+      }
+      return { t, id: input.id, procs: 0 };
+    } catch (e) {
+      throw inItem(e, k);
+    }
+  }
+
+  /** The staging buffer of checked demands, with room for `items` rows. */
+  private staged(items: number): Float64Array {
+    if (this.stage.length < items * this.dims) this.stage = new Float64Array(Math.max(items, 2 * (this.stage.length / this.dims)) * this.dims);
+    return this.stage;
+  }
+
+  /** A gang checked against the tasks and gangs known, and those of the batch so far (rules of {@link submitGang}); its demand staged at row `row`. */
+  private prepareGang(input: GangInput, batch: Batch | undefined, row: number): Prepared {
     const p = checkProcs(input?.procs);
     if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
-    if (this.gangIndex.has(input.id) || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
+    if (this.gangIndex.get(input.id) >= 0 || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
     if (this.hashIds + (this.restoredIds?.withHash ?? 0) > 0 || (batch?.hashIds ?? 0) > 0) {
       for (let k = 0; k < p; k++) {
@@ -506,49 +537,52 @@ export class Engine implements IptasEngine {
         if (this.plainTask(m) !== undefined || batch?.ids.has(m)) throw stateError('id', `task id '${m}' was already submitted`);
       }
     }
-    return { t: checkTask(input, [], takenNever, this.dims, this.clock), id: input.id, procs: p };
+    return { t: checkTask(input, NO_IDS, takenNever, this.dims, this.clock, this.staged(row + 1), row * this.dims), id: input.id, procs: p };
   }
 
-  /** Adds a checked task or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
-  private add(x: Prepared): void {
-    const { t } = x;
+  /** Adds a checked task (`procs` 0) or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
+  private add(t: CheckedTask, id: string, procs: number): void {
     let gang = -1;
-    if (x.procs > 0) {
+    if (procs > 0) {
       gang = this.gangIds.length;
       if (gang >= this.gangCap) {
         this.growGroup(GANG_GROUP, gang, this.gangCap * 2);
         this.gangCap *= 2;
       }
-      if (x.procs > this.undoCap) {
+      if (procs > this.undoCap) {
         const core = this.live();
-        this.undoCap = Math.max(x.procs, this.undoCap * 2);
+        this.undoCap = Math.max(procs, this.undoCap * 2);
         this.set({ sUndo: core.alloc(this.undoCap * this.dims * 8), sGangNodes: core.alloc(this.undoCap * 4) });
       }
-      this.gangIds.push(x.id);
-      this.gangIndex.set(x.id, gang);
-      this.cols.hdr[W_GANGS] = gang + 1;
+      this.gangIds.push(id);
+      this.gangIndex.add(id, gang);
     }
     const u = this.userOf(t.user);
-    const count = Math.max(x.procs, 1);
+    const count = Math.max(procs, 1);
     const i = this.tally.total, end = i + count;
     const c = this.cols;
     const D = this.dims;
     if (gang >= 0) {
+      c.hdr[W_GANGS] = gang + 1;
       c.gangFirst[gang] = i;
       c.gangSize[gang] = count;
     }
-    c.demand.set(t.demand, i * D);
-    this.live().exports.engineAddRows(this.e, count, u, gang, this.isLarge(t.demand) ? 1 : 0, t.dataGB, t.requestTime);
+    const dem = t.demand, at = t.demandAt;
+    for (let d = 0; d < D; d++) c.demand[i * D + d] = dem[at + d]!;
+    this.live().exports.engineAddRows(this.e, count, u, gang, this.isLarge(dem, at) ? 1 : 0, t.dataGB, t.requestTime);
     // failures[i..end) are 0: rows are never reused.
-    if (count === 1) this.submitTimes[i] = t.submitTime;
-    else this.submitTimes.fill(t.submitTime, i, end);
+    // Loops, not TypedArray fill: a gang's few rows cost less than the builtin's call.
+    const st = c.submitTime;
+    for (let k = i; k < end; k++) st[k] = t.submitTime;
     if (gang < 0) {
-      this.plainRow[i] = this.plainIds.length;
-      this.plainIds.push(x.id);
-      this.index.set(x.id, i);
-      if (x.id.includes('#')) this.hashIds++;
+      const ids = this.plainIds;
+      c.plainRow[i] = ids.length;
+      ids.push(id);
+      this.index.add(id, i);
+      if (id.includes('#')) this.hashIds++;
     } else {
-      this.plainRow.fill(-1, i, end);
+      const pr = c.plainRow;
+      for (let k = i; k < end; k++) pr[k] = -1;
     }
     this.tally.waiting += count;
     this.tally.total += count;
@@ -566,7 +600,7 @@ export class Engine implements IptasEngine {
 
   /** Id of task index t (a gang member's is made from its gang's id). */
   private idAt(t: number): string {
-    const r = this.plainRow[t]!;
+    const r = t < this.identityRows ? t : this.cols.plainRow[t]!;
     // A restored engine's ids are cut from its text one at a time until a call needs all of them.
     if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
@@ -581,7 +615,8 @@ export class Engine implements IptasEngine {
       const t = table.find(id);
       if (t >= 0) return t;
     }
-    return this.index.get(id);
+    const t = this.index.get(id);
+    return t < 0 ? undefined : t;
   }
 
   /** Task index of an id, plain or gang member; undefined when no task has it. */
@@ -591,16 +626,16 @@ export class Engine implements IptasEngine {
     const hash = id.lastIndexOf('#');
     if (hash < 0) return undefined;
     const g = this.gangIndex.get(id.slice(0, hash));
-    if (g === undefined) return undefined;
+    if (g < 0) return undefined;
     const k = memberNumber(id.slice(hash + 1), this.cols.gangSize[g]!);
     return k < 0 ? undefined : this.cols.gangFirst[g]! + k;
   }
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
-  private isLarge(dem: Float64Array): boolean {
+  private isLarge(dem: Float64Array, at: number): boolean {
     const th = this.params.threshold ?? this.defaultThreshold;
     if (th === undefined) return false;
-    for (let d = 0; d < this.dims; d++) if (dem[d]! >= th[d]!) return true;
+    for (let d = 0; d < this.dims; d++) if (dem[at + d]! >= th[d]!) return true;
     return false;
   }
 
@@ -629,14 +664,15 @@ export class Engine implements IptasEngine {
     if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, t0: NO_TIMES, waiting: c.hdr[W_WAITING]! };
     const { outTask, outNode, t0 } = c;
     // A loop copies the few placements of most rounds faster than views over the columns would.
-    return roundHandles(k, c.hdr[W_WAITING]!, into, (out) => {
-      for (let j = 0; j < k; j++) {
-        const t = outTask[j]!;
-        out.tasks[j] = t;
-        out.nodes[j] = outNode[j]!;
-        out.t0[j] = t0[t]!;
-      }
-    });
+    const out = roundOutput(k, into);
+    const { tasks, nodes, t0: times } = out;
+    for (let j = 0; j < k; j++) {
+      const t = outTask[j]!;
+      tasks[j] = t;
+      nodes[j] = outNode[j]!;
+      times[j] = t0[t]!;
+    }
+    return roundResult(out, k, c.hdr[W_WAITING]!, this.roundViews);
   }
 
   /** Runs the round; returns the number of placements (in outTask / outNode). */
@@ -692,39 +728,40 @@ export class Engine implements IptasEngine {
   private finish(ts: ArrayLike<number>, n: number, r: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     const c = this.cols;
     const out = new Array<TaskState>(n);
-    const m = this.params.historyLength;
-    const users: number[] = [];
-    // ok: how many of the tasks are each user's (a user's history keeps its last m: earlier entries are not made).
-    // One user (a job's tasks): the first n − m make none.
-    let oneUser = n > m && r.status === 'ok';
-    for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
-    const left = r.status === 'ok' && n > m && !oneUser ? new Map<number, number>() : undefined;
-    if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
-    for (let j = 0; j < n; j++) {
-      const t = ts[j]!;
-      let next: number;
-      if (r.status === 'ok') {
-        next = S.ok;
+    if (r.status === 'ok') {
+      const m = this.params.historyLength;
+      const actual = r.actualTime;
+      // A user's history keeps its last m: entries that later tasks of this call would push out are not made.
+      // One user (a job's tasks): the first n − m make none; else a count per user of the tasks still to come.
+      let oneUser = true;
+      for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
+      const left = n > m && !oneUser ? new Map<number, number>() : undefined;
+      if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
+      const users: number[] = [];
+      for (let j = 0; j < n; j++) {
+        const t = ts[j]!;
         const u = c.user[t]!;
         let after = oneUser ? n - 1 - j : 0;
         if (left) left.set(u, (after = left.get(u)! - 1));
-        if (after < m) this.users[u]!.history.push([r.actualTime, c.request[t]!]);
+        if (after < m) this.users[u]!.history.push(actual, c.request[t]!);
         if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
-      } else {
-        this.failures[t] = this.failures[t]! + 1;
-        next = this.failures[t]! >= 2 ? S.failed : S.waiting;
+        c.outTask[j] = t;
+        c.outNode[j] = S.ok;
+        out[j] = 'ok';
       }
-      c.outTask[j] = t;
-      c.outNode[j] = next;
-      out[j] = STATE_NAMES[next]!;
-    }
-    if (r.status === 'ok') this.tally.ok += n;
-    else for (const s of out) this.tally[s] += 1;
-    // ε is read only at placement: once per user after all the ends is the same as after each.
-    for (const u of users) {
-      const h = this.users[u]!.history;
-      if (h.length > m) h.splice(0, h.length - m);
-      c.epsilon[u] = Math.max(epsilonOf(h), this.params.minEpsilon);
+      this.tally.ok += n;
+      // ε is read only at placement: once per user after all the ends is the same as after each.
+      for (const u of users) c.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.params.minEpsilon);
+    } else {
+      for (let j = 0; j < n; j++) {
+        const t = ts[j]!;
+        const f = ++c.failures[t]!;
+        const next = f >= 2 ? S.failed : S.waiting;
+        c.outTask[j] = t;
+        c.outNode[j] = next;
+        out[j] = STATE_NAMES[next]!;
+        this.tally[out[j]!] += 1;
+      }
     }
     this.live().exports.engineReleaseMany(this.e, n);
     this.tally.running -= n;
@@ -734,7 +771,7 @@ export class Engine implements IptasEngine {
   /** ε_u of a user's last m completed tasks; 1 with no history. */
   epsilon(user: string): number {
     const u = this.userIndex.get(user);
-    return epsilonOf(u === undefined ? [] : this.users[u]!.history);
+    return u === undefined ? 1 : this.users[u]!.history.epsilon();
   }
 
   /** Kills running tasks whose usage exceeds their demand or whose run time reached T0 (submission order). */
@@ -912,7 +949,7 @@ export class Engine implements IptasEngine {
       for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
     }
     const R = this.params.ringCapacity;
-    const out = into !== undefined && into.length >= total ? into.subarray(0, total) : new Int32Array(total);
+    const out = into !== undefined && into.length >= total ? this.drainViews.of(into, total) : new Int32Array(total);
     let at = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;
@@ -961,7 +998,7 @@ export class Engine implements IptasEngine {
       })),
       order: this.order.slice(),
       tasks: Array.from({ length: this.tally.total }, (_, t) => this.view(t)),
-      users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.map(([a, r]) => [a, r] as [number, number]) })),
+      users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.entries() })),
     };
   }
 
@@ -1076,8 +1113,8 @@ export class Engine implements IptasEngine {
     const g = c.gang[t]!;
     return {
       id: this.idAt(t), user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
-      demand: Array.from({ length: D }, (_, d) => c.demand[t * D + d]!), dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: this.submitTimes[t]!,
-      size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: this.failures[t]!,
+      demand: Array.from({ length: D }, (_, d) => c.demand[t * D + d]!), dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: c.submitTime[t]!,
+      size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: c.failures[t]!,
       node: c.node[t]!, start: c.start[t]!, t0: c.t0[t]!, deadline: c.deadline[t]!,
     };
   }
@@ -1135,7 +1172,7 @@ export class Engine implements IptasEngine {
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
     const meta = Buffer.from(JSON.stringify({
-      params: this.params, clock: this.clock, tally: this.tally, users: this.users, gangIds: this.gangIds, undoCap: this.undoCap,
+      params: this.params, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, minDeadline: this.get('minDeadline'),
       nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
       ids: { encoding, bytes: textBytes },
@@ -1145,7 +1182,7 @@ export class Engine implements IptasEngine {
     const plans = [
       ...this.taskColumns(n).map(([, v, fallback]) => planColumn(v, fallback)),
       planColumn(core.i32(this.get('runList'), runCount)),
-      planColumn(this.submitTimes.subarray(0, n)), planColumn(this.failures.subarray(0, n), 0),
+      planColumn(c.submitTime.subarray(0, n)), planColumn(c.failures.subarray(0, n), 0),
       planColumn(c.running.subarray(0, U)), planColumn(c.epsilon.subarray(0, U)),
       planColumn(core.f64(m.res, N * D)), planColumn(c.ringLen.subarray(0, N)), planColumn(rings),
       planColumn(c.gangFirst.subarray(0, G)), planColumn(c.gangSize.subarray(0, G)),
@@ -1236,8 +1273,8 @@ export class Engine implements IptasEngine {
     for (const [, view] of this.taskColumns(n)) column(view);
     const runList = this.live().i32(this.get('runList'), meta.runCount);
     column(runList);
-    column(this.submitTimes.subarray(0, n));
-    column(this.failures.subarray(0, n));
+    column(this.cols.submitTime.subarray(0, n));
+    column(this.cols.failures.subarray(0, n));
     column(this.cols.running.subarray(0, U));
     column(this.cols.epsilon.subarray(0, U));
     const res = new Float64Array(N * D);
@@ -1257,15 +1294,24 @@ export class Engine implements IptasEngine {
     // Plain tasks: those of no gang, each with an id.
     let plain = 0;
     const gangOf = c.gang;
-    for (let t = 0; t < n; t++) this.plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
-    const taskOf = new Int32Array(plain);
-    for (let t = 0; t < n; t++) if (this.plainRow[t]! >= 0) taskOf[this.plainRow[t]!] = t;
-    const lengths = new Int32Array(plain);
+    const plainRow = c.plainRow;
+    // The leading plain rows are their own places among the plain ids: nothing is written for them (identityRows).
+    let lead = 0;
+    while (lead < n && gangOf[lead]! < 0) lead++;
+    plain = lead;
+    for (let t = lead; t < n; t++) plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    const taskOf = new Int32Array(plain - lead);
+    for (let t = lead; t < n; t++) if (plainRow[t]! >= 0) taskOf[plainRow[t]! - lead] = t;
+    this.identityRows = lead;
+    // Id lengths in one byte each when the snapshot has them so (ids up to 255 characters).
+    const lengths = columnFitsU8(src, at) ? new Uint8Array(plain) : new Int32Array(plain);
     column(lengths);
     const textBytes = meta.ids.bytes;
     if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
     const text = Buffer.from(src.buffer, src.byteOffset + at, textBytes).toString(meta.ids.encoding);
-    if (lengths.reduce((a, b) => a + b, 0) !== text.length) throw bad('the task ids do not match their lengths');
+    let chars = 0;
+    for (let r = 0; r < plain; r++) chars += lengths[r]!;
+    if (chars !== text.length) throw bad('the task ids do not match their lengths');
     // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
     const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
     let w = 0, running = 0;
@@ -1292,16 +1338,16 @@ export class Engine implements IptasEngine {
       for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[i * R + k] = rings[r++]!;
     }
     this.reorder();
-    this.users = meta.users;
+    this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.params.historyLength, u.history) }));
     this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     this.gangIds = meta.gangIds;
-    this.gangIndex = new Map(meta.gangIds.map((g, i) => [g, i]));
+    for (let g = 0; g < G; g++) this.gangIndex.add(meta.gangIds[g]!, g);
     this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;
     this.tally = meta.tally;
     // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
     this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
-    this.restoredIds = new IdTable(text, lengths, taskOf);
+    this.restoredIds = new IdTable(text, lengths, lead, taskOf);
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1339,7 +1385,7 @@ interface SnapshotMeta {
   params: IptasParams;
   clock: number;
   tally: Counts;
-  users: UserMeta[];
+  users: SnapshotUser[];
   gangIds: string[];
   undoCap: number;
   waiting: number;
@@ -1352,7 +1398,7 @@ interface SnapshotMeta {
 
 /** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
 interface IdText {
-  lengths: Int32Array;
+  lengths: Int32Array | Uint8Array;
   chars: number;
   wide: boolean;
 }
@@ -1400,6 +1446,7 @@ interface Batch {
 
 /** A gang's own id check: it names no task id (its members' ids are checked by prepareGang). */
 const takenNever = (): boolean => false;
+const NO_IDS: readonly string[] = [];
 
 /** The batch of a one-item `submitMany`: always empty (nothing is added to it). */
 const EMPTY_BATCH: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };

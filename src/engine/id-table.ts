@@ -9,26 +9,28 @@
  * @module
  */
 
-/** FNV-1a of the UTF-16 code units text[from, to). */
-function hash(text: string, from: number, to: number): number {
-  let h = 0x811c9dc5;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
+import { idHash as hash } from './id-index.ts';
 
 export class IdTable {
-  /** Where id r starts in the text (r + 1: where it ends). */
-  private readonly starts: Int32Array;
+  /** Where id r starts in the text (r + 1: where it ends), made when first needed. */
+  private startsOf: Int32Array | undefined;
   private slots: Int32Array | undefined;
   private mask = 0;
   private hashCount = 0;
 
-  /** `text` holds the ids one after the other, id r being `lengths[r]` code units long; id r names task `taskOf[r]`. */
-  constructor(private readonly text: string, lengths: Int32Array, private readonly taskOf: Int32Array) {
+  /**
+   * `text` holds the ids one after the other, id r being `lengths[r]` code
+   * units long; id r names task r when r < `lead`, else task `taskOf[r − lead]`.
+   */
+  constructor(private readonly text: string, private readonly lengths: Int32Array | Uint8Array, private readonly lead: number, private readonly taskOf: Int32Array) {}
+
+  private get starts(): Int32Array {
+    if (this.startsOf !== undefined) return this.startsOf;
+    const { lengths } = this;
     const n = lengths.length;
     const starts = new Int32Array(n + 1);
     for (let r = 0; r < n; r++) starts[r + 1] = starts[r]! + lengths[r]!;
-    this.starts = starts;
+    return (this.startsOf = starts);
   }
 
   /** Id r. */
@@ -76,7 +78,7 @@ export class IdTable {
       const r = slots[at]! - 1;
       if (r < 0) return -1;
       const a = starts[r]!;
-      if (starts[r + 1]! - a === id.length && text.startsWith(id, a)) return this.taskOf[r]!;
+      if (starts[r + 1]! - a === id.length && text.startsWith(id, a)) return r < this.lead ? r : this.taskOf[r - this.lead]!;
       at = (at + 1) & mask;
     }
   }

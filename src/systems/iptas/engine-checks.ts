@@ -15,12 +15,13 @@ export function stateError(field: string, message: string): FairfitError {
 }
 
 /** D numbers ≥ 0 as a Float64Array, or `DIMENSION_MISMATCH` / `NOT_FINITE` / `NEGATIVE_VALUE` naming the field. */
-export function checkVector(v: unknown, dims: number, field: string): Float64Array {
+export function checkVector(v: unknown, dims: number, field: string, into?: Float64Array, at = 0): Float64Array {
   if (!Array.isArray(v) || v.length !== dims) {
     throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${dims} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : String(v)}`, { field });
   }
-  const out = new Float64Array(dims);
-  for (let d = 0; d < dims; d++) out[d] = checkNonNegative(v[d], field, d);
+  // into: the numbers go to into[at, at + dims) (a host's hot path makes no array per vector).
+  const out = into ?? new Float64Array(dims);
+  for (let d = 0; d < dims; d++) out[at + d] = checkNonNegative(v[d], field, d);
   return out;
 }
 
@@ -32,7 +33,9 @@ export function checkNow(now: unknown, clock: number): void {
 
 /** The checked fields of a task submission. */
 export interface CheckedTask {
+  /** The demand is demand[demandAt, demandAt + D) (demandAt 0 unless checkTask was given a buffer). */
   demand: Float64Array;
+  demandAt: number;
   dataGB: number;
   requestTime: number;
   submitTime: number;
@@ -44,18 +47,18 @@ export interface CheckedTask {
  * are taken), the user a string, the demand D numbers ≥ 0, dataGB ≥ 0,
  * requestTime > 0, submitTime ≥ 0 (default: the engine clock).
  */
-export function checkTask(input: TaskInput, ids: unknown[], known: (id: string) => boolean, dims: number, clock: number): CheckedTask {
+export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id: string) => boolean, dims: number, clock: number, into?: Float64Array, at = 0): CheckedTask {
   if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
   for (const id of ids) {
     if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${String(id)}`);
     if (known(id)) throw stateError('id', `task id '${id}' was already submitted`);
   }
   if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${String(input.user)}`);
-  const demand = checkVector(input.demand, dims, 'demand');
+  const demand = checkVector(input.demand, dims, 'demand', into, at);
   const dataGB = checkNonNegative(input.dataGB, 'dataGB');
   const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);
   const submitTime = input.submitTime === undefined ? clock : checkNonNegative(input.submitTime, 'submitTime');
-  return { demand, dataGB, requestTime, submitTime, user: input.user };
+  return { demand, demandAt: into === undefined ? 0 : at, dataGB, requestTime, submitTime, user: input.user };
 }
 
 /** Checks the number of members of a gang. */
@@ -69,7 +72,9 @@ export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualT
   if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
   const r = result as { status?: unknown; actualTime?: unknown };
   if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${String(r.status)}`);
-  return { status: r.status, actualTime: checkNonNegative(r.actualTime as number, 'actualTime') };
+  checkNonNegative(r.actualTime as number, 'actualTime');
+  // Checked: the report itself (no copy per call; the engines read it, never keep it).
+  return r as { status: 'ok' | 'failed'; actualTime: number };
 }
 
 /** ε_u = Σ actual / Σ requested over a history of (actual, requested); 1 when empty. */
@@ -155,17 +160,56 @@ export function checkNodeUpdate(
   return { capacity, residual, speed, vcpus, mem };
 }
 
-/** The placements of a round as handles, nodes and T0s: in `into` when it has room, else in new arrays. */
-export function roundHandles(k: number, waiting: number, into: RoundBuffers | undefined, write: (out: RoundBuffers) => void): RoundHandles {
-  let out: RoundBuffers;
-  if (into !== undefined && into.tasks.length >= k && into.nodes.length >= k && into.t0.length >= k) {
-    out = into;
-  } else {
-    // One buffer for the three: an allocation per round is what this path costs.
-    const buf = new ArrayBuffer(16 * k);
-    out = { t0: new Float64Array(buf, 0, k), tasks: new Int32Array(buf, 8 * k, k), nodes: new Int32Array(buf, 12 * k, k) };
+/**
+ * The views `base.subarray(0, k)` of a host's buffer, each made once (per base):
+ * a batch call that answers in a lent buffer makes no view per call.
+ */
+export class PrefixViews<T extends Int32Array | Float64Array> {
+  private base: T | undefined;
+  private views: (T | undefined)[] = [];
+
+  /** base.subarray(0, k) (cached for k ≤ 4096). */
+  of(base: T, k: number): T {
+    if (k === base.length) return base;
+    if (base !== this.base) {
+      this.base = base;
+      this.views = [];
+    }
+    if (k > 4096) return base.subarray(0, k) as T;
+    return (this.views[k] ??= base.subarray(0, k) as T);
   }
+}
+
+/** The views a round's result takes of the buffers lent for it, made once per length. */
+export interface RoundViews {
+  tasks: PrefixViews<Int32Array>;
+  nodes: PrefixViews<Int32Array>;
+  t0: PrefixViews<Float64Array>;
+}
+
+/** Empty view caches for {@link roundHandles}. */
+export function roundViews(): RoundViews {
+  return { tasks: new PrefixViews(), nodes: new PrefixViews(), t0: new PrefixViews() };
+}
+
+/** The placements of a round as handles, nodes and T0s: in `into` when it has room (views from `views`), else in new arrays. */
+export function roundHandles(k: number, waiting: number, into: RoundBuffers | undefined, write: (out: RoundBuffers) => void, views?: RoundViews): RoundHandles {
+  const out = roundOutput(k, into);
   write(out);
-  return out.tasks.length === k ? { tasks: out.tasks, nodes: out.nodes, t0: out.t0, waiting }
-    : { tasks: out.tasks.subarray(0, k), nodes: out.nodes.subarray(0, k), t0: out.t0.subarray(0, k), waiting };
+  return roundResult(out, k, waiting, views);
+}
+
+/** Where a round's k placements go: `into` when it has room, else new arrays. */
+export function roundOutput(k: number, into: RoundBuffers | undefined): RoundBuffers {
+  if (into !== undefined && into.tasks.length >= k && into.nodes.length >= k && into.t0.length >= k) return into;
+  // One buffer for the three: an allocation per round is what this path costs.
+  const buf = new ArrayBuffer(16 * k);
+  return { t0: new Float64Array(buf, 0, k), tasks: new Int32Array(buf, 8 * k, k), nodes: new Int32Array(buf, 12 * k, k) };
+}
+
+/** The result of a round whose k placements were written to `out` (views of their first k entries, from `views` when given). */
+export function roundResult(out: RoundBuffers, k: number, waiting: number, views?: RoundViews): RoundHandles {
+  if (out.tasks.length === k && out.nodes.length === k && out.t0.length === k) return { tasks: out.tasks, nodes: out.nodes, t0: out.t0, waiting };
+  if (views !== undefined) return { tasks: views.tasks.of(out.tasks, k), nodes: views.nodes.of(out.nodes, k), t0: views.t0.of(out.t0, k), waiting };
+  return { tasks: out.tasks.subarray(0, k), nodes: out.nodes.subarray(0, k), t0: out.t0.subarray(0, k), waiting };
 }

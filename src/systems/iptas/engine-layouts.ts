@@ -27,6 +27,12 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
   matcher: 'ptr', priorityParams: 'ptr',
   state: 'ptr', user: 'ptr', dataGB: 'ptr', request: 'ptr', demand: 'ptr', large: 'ptr', rounds: 'ptr', node: 'ptr',
   gang: 'ptr', start: 'ptr', t0: 'ptr', deadline: 'ptr',
+  /**
+   * Kept by TypeScript only (in linear memory so a recycled engine's pages
+   * serve them too): submission time f64, place among the plain ids i32 (−1
+   * for a gang member), failures u8.
+   */
+  submitTime: 'ptr', plainRow: 'ptr', failures: 'ptr',
   waitList: 'ptr',
   /** The running tasks, in no order (runPos[t]: t's place in it), so scans touch only them. */
   runList: 'ptr', runPos: 'ptr', runCount: 'i32',

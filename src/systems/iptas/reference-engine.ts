@@ -15,7 +15,7 @@
 import { FairfitError } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles } from './engine-checks.ts';
+import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -273,6 +273,8 @@ export class ReferenceEngine {
   /** Gang id → members in submission order. */
   private readonly gangs = new Map<string, TaskRec[]>();
   private readonly users = new Map<string, UserRec>();
+  /** The views of the buffers a host lends to rounds, made once per length. */
+  private readonly roundViews = roundViews();
   private readonly userList: UserRec[] = [];
   private order: number[] = [];
   private clock = 0;
@@ -495,7 +497,7 @@ export class ReferenceEngine {
         out.tasks[k] = t.seq;
         out.nodes[k] = p.node;
         out.t0[k] = t.t0;
-      });
+      }, this.roundViews);
     });
   }
 

@@ -15,9 +15,10 @@ import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
+import { PrefixViews } from './engine-checks.ts';
 import type { IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
-import type { ReferenceEngine, RoundBuffers } from './reference-engine.ts';
+import type { GangInput, ReferenceEngine, RoundBuffers, TaskInput } from './reference-engine.ts';
 
 /** A job of the log. Times in seconds. */
 export interface TraceJob {
@@ -254,6 +255,10 @@ function roundBuffers(n: number): RoundBuffers {
   return { tasks: new Int32Array(n), nodes: new Int32Array(n), t0: new Float64Array(n) };
 }
 
+function ascending(a: number, b: number): number {
+  return a - b;
+}
+
 /** Order of the running jobs in vector EASY: requested end, then index. */
 function byEnd(a: RunningVectorJob, b: RunningVectorJob): number {
   return a.requestedEnd - b.requestedEnd || a.index - b.index;
@@ -280,9 +285,14 @@ class Simulation {
   private readonly runSorted: RunningVectorJob[] = [];
   // IPTAS state
   private readonly engine: IptasBatchEngine | undefined;
-  /** Handle of each job's first task (a job's tasks are that handle and the procs − 1 after it), and the job of each handle. */
+  /** Handle of each job's first task (a job's tasks are that handle and the procs − 1 after it). */
   private readonly firstHandle: Int32Array;
-  private readonly jobOf: Int32Array;
+  /**
+   * The first handle of the k-th job submitted (bySubmit[k]), ascending: the job of a handle is found
+   * by a binary search (no array per task: fresh pages cost more than the search).
+   */
+  private readonly submittedFirst: Int32Array;
+  private submitted = 0;
   /** The default demand, one processor (shared: the engine copies what it is given). */
   private readonly unitDemand: readonly number[];
   /** Tasks waiting in the engine after the last round and the submissions since (≥ 1 means a round may place something). */
@@ -292,6 +302,16 @@ class Simulation {
   /** Lent to the engine's rounds for their placements. */
   private roundBuf = roundBuffers(0);
   private handleBuf = new Int32Array(16);
+  /** The nodes a round touched, in first-touch order (scratch of every round). */
+  private readonly nodeList: Int32Array;
+  /** Scratch of the calls (no allocation per event). */
+  private readonly ended: number[] = [];
+  private readonly spec = { id: '', user: '', demand: [] as readonly number[], dataGB: 0, requestTime: 1, submitTime: 0, procs: undefined as number | undefined } as GangInput;
+  private readonly oneSpec: (TaskInput | GangInput)[] = [this.spec];
+  private readonly okResult = { status: 'ok' as const, actualTime: 0 };
+  private readonly userNames = new Map<number, string>();
+  private readonly nodeViews = new PrefixViews<Int32Array>();
+  private readonly handleViews = new PrefixViews<Int32Array>();
 
   constructor(
     private readonly jobs: readonly TraceJob[], private readonly algorithm: Algorithm, nodes: number, perNode: number,
@@ -302,7 +322,11 @@ class Simulation {
     this.D = (capVector ?? [perNode]).length;
     this.N = nodes * perNode;
     this.free = this.N;
-    this.bySubmit = Array.from({ length: n }, (_, i) => i).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
+    this.bySubmit = Array.from({ length: n }, (_, i) => i);
+    // Logs are usually in submission order already: then the (stable) sort would change nothing.
+    let ordered = true;
+    for (let i = 1; ordered && i < n; i++) ordered = jobs[i - 1]!.submit <= jobs[i]!.submit;
+    if (!ordered) this.bySubmit.sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
     this.start = new Float64Array(n).fill(NaN);
     this.end = new Float64Array(n).fill(NaN);
     this.killed = new Uint8Array(n);
@@ -315,8 +339,9 @@ class Simulation {
     this.engine?.addNodes(Array.from({ length: nodes }, () => (capVector ? { capacity: capVector, speed: 1 } : { capacity: [perNode], speed: 1, vcpus: perNode })));
     const iptas = this.engine !== undefined;
     this.firstHandle = new Int32Array(iptas ? n : 0);
-    this.jobOf = new Int32Array(iptas ? tasks : 0);
+    this.submittedFirst = new Int32Array(iptas ? n : 0);
     this.touched = new Uint8Array(iptas ? nodes : 0);
+    this.nodeList = new Int32Array(iptas ? nodes : 0);
     this.unitDemand = Array.from({ length: this.D }, (_, d) => (d === 0 ? 1 : 0));
   }
 
@@ -344,14 +369,16 @@ class Simulation {
   /** Every event time in order: ends, submissions, one pass; again at the same instant while jobs end then. */
   run(): void {
     const { jobs, bySubmit, heap, n } = this;
+    // The submission times in submission order (read without going through the job objects).
+    const submits = Float64Array.from(bySubmit, (i) => jobs[i]!.submit);
     let ptr = 0;
     while (ptr < n || heap.size > 0) {
-      const t = Math.min(ptr < n ? jobs[bySubmit[ptr]!]!.submit : Infinity, heap.peekTime());
+      const t = Math.min(ptr < n ? submits[ptr]! : Infinity, heap.peekTime());
       do {
         this.endJobs(t);
         const from = ptr;
-        while (ptr < n && jobs[bySubmit[ptr]!]!.submit === t) ptr++;
-        if (this.engine) this.submitToEngine(this.engine, bySubmit.slice(from, ptr));
+        while (ptr < n && submits[ptr] === t) ptr++;
+        if (this.engine) this.submitToEngine(this.engine, from, ptr);
         else for (let k = from; k < ptr; k++) this.queue.push(this.queued(bySubmit[k]!));
         if (this.engine) this.iptasRound(this.engine, t);
         else if (this.pool) this.vectorPass(this.pool, t);
@@ -364,9 +391,11 @@ class Simulation {
   /** The jobs that end at t: resources back; the engine told of finishes (kills it finds itself, checked). */
   private endJobs(t: number): void {
     const { jobs, heap, engine } = this;
-    const ended: number[] = [];
+    if (heap.size === 0 || heap.peekTime() !== t) return;
+    const ended = this.ended;
+    ended.length = 0;
     while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
-    ended.sort((a, b) => a - b);
+    if (ended.length > 1) ended.sort(ascending);
     let killedTasks = 0;
     for (const i of ended) {
       this.free += jobs[i]!.procs;
@@ -378,7 +407,11 @@ class Simulation {
       this.running.delete(i);
       if (!engine) continue;
       if (this.killed[i]) killedTasks += jobs[i]!.procs;
-      else engine.completeMany(this.handlesOf(i), { status: 'ok', actualTime: jobs[i]!.runTime });
+      else {
+        // One result object for every call (the engines read it, never keep it).
+        this.okResult.actualTime = jobs[i]!.runTime;
+        engine.completeMany(this.handlesOf(i), this.okResult);
+      }
     }
     // The engine finds the T0 kills itself: exactly the tasks of the jobs the driver ends as killed
     // now. Asked only then (a kill the engine made at another time would show up as a job that
@@ -386,12 +419,31 @@ class Simulation {
     if (engine && killedTasks > 0) {
       const kills = engine.checkLimitsHandles(t);
       let agree = kills.length === killedTasks;
+      // A job's tasks are killed together, one after the other: its handles [from, to) are checked once.
+      let from = 0, to = 0;
       for (let k = 0; agree && k < kills.length; k++) {
-        const i = this.jobOf[kills[k]!]!;
+        const h = kills[k]!;
+        if (h >= from && h < to) continue;
+        const i = this.jobOf(h);
+        from = this.firstHandle[i]!;
+        to = from + jobs[i]!.procs;
         agree = this.killed[i] === 1 && this.end[i] === t;
       }
       if (!agree) throw new Error(`scheduleJobs: internal error, the engine's T0 kills at ${t} differ from the driver's`);
     }
+  }
+
+  /** The job whose tasks include handle h (a job submitted so far). */
+  private jobOf(h: number): number {
+    const first = this.submittedFirst;
+    let lo = 0, hi = this.submitted - 1;
+    // The last k with first[k] ≤ h.
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (first[mid]! <= h) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.bySubmit[lo]!;
   }
 
   /** The task handles of job i. */
@@ -399,24 +451,46 @@ class Simulation {
     const first = this.firstHandle[i]!, procs = this.jobs[i]!.procs;
     // A view of one scratch array (no array buffer per job).
     if (this.handleBuf.length < procs) this.handleBuf = new Int32Array(Math.max(procs, 2 * this.handleBuf.length));
-    const h = this.handleBuf.subarray(0, procs);
+    const h = this.handleViews.of(this.handleBuf, procs);
     for (let k = 0; k < procs; k++) h[k] = first + k;
     return h;
   }
 
-  /** Jobs arriving together go to the engine in one call (a task, or a gang of procs tasks, each). */
-  private submitToEngine(engine: IptasBatchEngine, arriving: readonly number[]): void {
-    if (arriving.length === 0) return;
-    const specs = arriving.map((i) => {
+  /** Jobs bySubmit[from, to) arrive together: to the engine in one call (a task, or a gang of procs tasks, each). */
+  private submitToEngine(engine: IptasBatchEngine, from: number, to: number): void {
+    if (from === to) return;
+    // Most arrivals are one job: one array and one input object lent for them (the engines read inputs, never keep them).
+    const one = to - from === 1;
+    const specs = one ? this.oneSpec : new Array<TaskInput | GangInput>(to - from);
+    for (let k = from; k < to; k++) {
+      const i = this.bySubmit[k]!;
       const j = this.jobs[i]!;
-      return { id: `j${i}`, user: String(j.user), demand: j.demand ?? this.unitDemand, dataGB: j.dataGB ?? j.requestedTime / this.secondsPerGB, requestTime: j.requestedTime, submitTime: j.submit, procs: j.procs === 1 ? undefined : j.procs };
-    });
+      const x = one ? this.spec : ({} as GangInput);
+      x.id = `j${i}`;
+      x.user = this.userName(j.user);
+      x.demand = j.demand ?? this.unitDemand;
+      x.dataGB = j.dataGB ?? j.requestedTime / this.secondsPerGB;
+      x.requestTime = j.requestedTime;
+      x.submitTime = j.submit;
+      (x as { procs: number | undefined }).procs = j.procs === 1 ? undefined : j.procs;
+      specs[k - from] = x;
+    }
     const first = engine.submitMany(specs);
-    for (const x of specs) this.waiting += x.procs ?? 1;
-    arriving.forEach((i, k) => {
-      this.firstHandle[i] = first[k]!;
-      this.jobOf.fill(i, first[k]!, first[k]! + this.jobs[i]!.procs);
-    });
+    for (let k = from; k < to; k++) {
+      const i = this.bySubmit[k]!;
+      const h = first[k - from]!;
+      this.firstHandle[i] = h;
+      this.submittedFirst[this.submitted++] = h;
+      this.waiting += this.jobs[i]!.procs;
+    }
+  }
+
+  /** A job's user as the engine's user name (made once per user). */
+  private userName(user: string | number): string {
+    if (typeof user === 'string') return user;
+    let s = this.userNames.get(user);
+    if (s === undefined) this.userNames.set(user, (s = String(user)));
+    return s;
   }
 
   /** Job i waiting in the FCFS / EASY queue. */
@@ -435,19 +509,26 @@ class Simulation {
     const r = engine.runRoundHandles(t, this.roundBuf);
     this.waiting = r.waiting;
     if (r.tasks.length === 0) return;
-    const { touched, jobOf, start } = this;
-    const nodes: number[] = [];
-    for (let k = 0; k < r.tasks.length; k++) {
-      const node = r.nodes[k]!;
-      if (touched[node] === 0) nodes.push(node);
+    const { touched, start, nodeList, firstHandle, jobs } = this;
+    const { tasks, nodes: placedOn, t0 } = r;
+    let count = 0;
+    // The handles [from, to) of the job of the last placement seen (a gang's members are placed one after the other).
+    let from = 0, to = 0;
+    for (let k = 0; k < tasks.length; k++) {
+      const node = placedOn[k]!;
+      if (touched[node] === 0) nodeList[count++] = node;
       touched[node] = 1;
       // A job starts with its first task placed (a gang's members are placed in one round, all with one T0).
-      const i = jobOf[r.tasks[k]!]!;
-      if (Number.isNaN(start[i]!)) this.startJob(i, t, r.t0[k]!);
+      const h = tasks[k]!;
+      if (h >= from && h < to) continue;
+      const i = this.jobOf(h);
+      from = firstHandle[i]!;
+      to = from + jobs[i]!.procs;
+      if (Number.isNaN(start[i]!)) this.startJob(i, t, t0[k]!);
     }
-    for (const node of nodes) touched[node] = 0;
+    for (let k = 0; k < count; k++) touched[nodeList[k]!] = 0;
     // Last: the drain writes into the round's buffer (r's arrays are views of it).
-    engine.drainDispatchMany(nodes, this.roundBuf.tasks);
+    engine.drainDispatchMany(this.nodeViews.of(nodeList, count), this.roundBuf.tasks);
   }
 
   /** One FCFS or EASY pass on per-node residuals (vector capacity). */
