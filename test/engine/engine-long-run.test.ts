@@ -13,6 +13,6 @@ describe('the WebAssembly engine equals the reference engine over a long run', (
     const { wasm } = twinRun(11, 100_000, { ringCapacity: 4, heartbeatInterval: 5, historyLength: 3, l0: 2 }, 64, 50_000, 1000);
     expect(wasm.counts().total).toBeGreaterThan(20_000);
     wasm.close();
-    // Minutes, not seconds: ~2 min on a quiet 2-core machine, 9 min seen with three other jobs beside it.
+    // Minutes, not seconds: 9 of them were seen on the 2-core machine with three other jobs beside it.
   }, 1_200_000);
 });
