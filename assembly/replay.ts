@@ -818,7 +818,6 @@ function endPoint(point: i32, b: i32): void {
     addPt(c, point, CellPoint.running, <f64>run); addPt(c, point, CellPoint.pending, <f64>pend);
   }
   if (b >= nTicks) return;
-  kNow = b;
   pointEnd = b + sampleEvery; if (pointEnd > nTicks) pointEnd = nTicks;
   for (let m = 0; m < nM; m++) scheduleWake(m, b);
 }
