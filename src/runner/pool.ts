@@ -46,6 +46,8 @@ export class WorkerPool {
   private readonly pool: Piscina<JobMessage, JobOutcome | ErrorOutcome>;
   private readonly label: string;
   private closed = false;
+  private late = 0;
+  private background: unknown = undefined;
 
   /** @throws FairfitError `FILE_NOT_FOUND` (no WebAssembly build, no built worker script or handler module). */
   constructor(options: WorkerPoolOptions) {
@@ -66,6 +68,27 @@ export class WorkerPool {
       idleTimeout: 60_000,
       workerData,
     });
+    // piscina emits 'error' for what happens outside any task; with no listener that would
+    // crash the host process (an EventEmitter's unhandled 'error').
+    this.pool.on('error', (err: unknown) => this.onBackgroundError(err));
+  }
+
+  /**
+   * Aborting a running job terminates its worker, but the worker may have posted the job's
+   * result already: piscina then receives a result for a task it no longer knows and reports
+   * "Unexpected message from Worker". That result belongs to a job whose promise has already
+   * rejected with `ABORTED`, so it is only counted ({@link WorkerPool.lateResults}). Anything
+   * else (a worker that failed while idle) is kept, and the next {@link WorkerPool.runJob}
+   * rejects with it as `WORKER_FAILED`.
+   */
+  private onBackgroundError(err: unknown): void {
+    if (err instanceof Error && err.message.startsWith('Unexpected message from Worker')) this.late++;
+    else this.background ??= err;
+  }
+
+  /** Results that arrived after their job was aborted, and were dropped (the job had already rejected with `ABORTED`). */
+  get lateResults(): number {
+    return this.late;
   }
 
   /**
@@ -75,6 +98,11 @@ export class WorkerPool {
    */
   async runJob<O extends JobOutcome, J extends Job = Job>(system: string, job: J, signal?: AbortSignal): Promise<O> {
     if (this.closed) throw new FairfitError('INVALID_OPTION', `pool: this ${this.label} is closed`, { field: 'pool' });
+    if (this.background !== undefined) {
+      const err = this.background;
+      this.background = undefined;
+      throw new FairfitError('WORKER_FAILED', `${this.label}: a worker failed between jobs: ${err instanceof Error ? err.message : String(err)}`, { index: job.index }, { cause: err });
+    }
     let outcome: JobOutcome | ErrorOutcome;
     try {
       outcome = await this.pool.run({ system, job }, signal ? { signal } : {});

@@ -81,6 +81,30 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
   });
 });
 
+describe("piscina's background errors reach the caller instead of crashing the process", () => {
+  // piscina emits 'error' on the pool for what happens outside any task. The real cases are
+  // racy (a worker's result posted just as its job is aborted: the replay abort test above hit it
+  // about one run in six before the listener existed), so the events are emitted here directly.
+  it('a late result is counted; any other error fails the next job with WORKER_FAILED, and the pool goes on', async () => {
+    const input = seededInput(2, 60, 1);
+    const params = defaultParams({ policy: 'no_migration', machines: 8, usage: 'request' });
+    await using pool = new ReplayPool({ workers: 1 });
+    const piscina = (pool as unknown as { pool: { emit(event: string, err: Error): boolean } }).pool;
+    const job = { kind: 'run' as const, index: 3, params: [params], input: toShared(input), traceId: 't' };
+    piscina.emit('error', new Error('Unexpected message from Worker: { taskId: 9 }'));
+    piscina.emit('error', new Error('Unexpected message from Worker: { taskId: 10 }'));
+    expect(pool.lateResults).toBe(2);
+    expect(toJson((await pool.run(job)).results)).toBe(toJson([simulate(input, params)]));
+    piscina.emit('error', new Error('worker exited with code 7'));
+    const err = await pool.run(job).then(() => undefined, (e: unknown) => e);
+    expect((err as FairfitError).code).toBe('WORKER_FAILED');
+    expect((err as FairfitError).message).toContain('worker exited with code 7');
+    expect((err as FairfitError).details.index).toBe(3);
+    expect(toJson((await pool.run(job)).results)).toBe(toJson([simulate(input, params)]));
+    expect(pool.lateResults).toBe(2);
+  });
+});
+
 describe('PrepareCache prepares a trace once per non-policy configuration', () => {
   it('reuses columns across policies, re-prepares for other parameters or another trace, and matches a fresh prepare', () => {
     const input = seededInput(4, 200, 1);
