@@ -175,10 +175,11 @@ export namespace Replay {
   export const utilSum: usize = 184; // usize
   export const upTicks: usize = 188; // usize
   export const state: usize = 192; // usize
-  export const tick: usize = 196; // i32
-  export const nextTask: usize = 200; // i32
-  export const nextEvent: usize = 204; // i32
-  export const SIZE: usize = 208; // bytes
+  export const usageFeed: usize = 196; // usize
+  export const tick: usize = 200; // i32
+  export const nextTask: usize = 204; // i32
+  export const nextEvent: usize = 208; // i32
+  export const SIZE: usize = 216; // bytes
 }
 
 /** Per-cell accumulators of a replay (f64 each). */

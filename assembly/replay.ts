@@ -58,6 +58,7 @@
 //                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
 import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
+import { usagePeak } from './synthetic-usage';
 
 const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
 const MIGRATABLE_PRIO: i32 = 2;
@@ -71,7 +72,7 @@ let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // request stays booked where it was admitted; migrations also check the destination's requests;
 // the memory-ordered policies sort descending.
 let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false;
-let state: usize = 0;
+let state: usize = 0, usageFeed: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
 let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sHome: usize = 0, sFinV: usize = 0, sRem: usize = 0;
@@ -125,7 +126,7 @@ function bindReplay(r: usize): void {
   eType = load<usize>(r, Replay.eventType); eCap = load<usize>(r, Replay.eventCap);
   cellAcc = load<usize>(r, Replay.cellAcc); cellPt = load<usize>(r, Replay.cellPt); machPt = load<usize>(r, Replay.machPt);
   mUtilSum = load<usize>(r, Replay.utilSum); mUpTicks = load<usize>(r, Replay.upTicks);
-  state = load<usize>(r, Replay.state);
+  state = load<usize>(r, Replay.state); usageFeed = load<usize>(r, Replay.usageFeed);
   curTick = load<i32>(r, Replay.tick); nextTask = load<i32>(r, Replay.nextTask); nextEvent = load<i32>(r, Replay.nextEvent);
 
   // Carve the state block: 7 task columns, 9 + 9 machine columns, candidates.
@@ -522,13 +523,28 @@ function moveTask(k: i32, s: i32, d: i32): void {
   setFlag(d, F_U | F_REQ);
 }
 
+/**
+ * The max CPU of window c (task k's) for the migratable test. Synthetic usage leaves it as
+ * −(window + 1) until read (assembly/synthetic-usage.ts): drawn then and kept, unless the mean CPU
+ * already rules the task out (max CPU = min(1, cpu·peak) ≥ cpu, as peak ≥ 1 and cpu ≤ 1).
+ */
+function maxCpuOf(k: i32, c: i32): f64 {
+  const m = gf(wMaxCpu, c);
+  if (!(m < 0) || usageFeed == 0) return m;
+  const cpu = gf(wCpu, c);
+  if (cpu >= MIGRATABLE_MAXCPU) return cpu;
+  const v = usagePeak(usageFeed, k, <i32>(-m) - 1, cpu);
+  sf(wMaxCpu, c, v);
+  return v;
+}
+
 /** Collects the migratable running tasks of s (priority < 2, max CPU < 0.025) into cand; returns the count. */
 function collect(s: i32, t: f64): i32 {
   let n = 0;
   let k = gi(runHead, s);
   while (k >= 0) {
     const c = winAt(k, t);
-    if (gi(tPrio, k) < MIGRATABLE_PRIO && gf(wMaxCpu, c) < MIGRATABLE_MAXCPU) { si(cand, n, k); n++; }
+    if (gi(tPrio, k) < MIGRATABLE_PRIO && maxCpuOf(k, c) < MIGRATABLE_MAXCPU) { si(cand, n, k); n++; }
     k = gi(sNext, k);
   }
   return n;

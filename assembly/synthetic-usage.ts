@@ -96,16 +96,29 @@ function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, writ
   sf(fAr, s << 1, ec);
   sf(fAr, (s << 1) + 1, em);
   if (!write) return;
-  const r2 = Math.sqrt(-2 * v8Log(unit(ws, 2)));
-  const z2 = r2 * v8Cos(TWO_PI * unit(ws, 3));
   const i = s << 2;
   const cpu = min<f64>(1, req * gf(fLevels, i) * v8Exp(ec - (cpuS * cpuS) / 2));
   const m = min<f64>(1, mem * gf(fLevels, i + 1) * v8Exp(em - (memS * memS) / 2));
-  const peak = v8Exp(Math.abs(peakMu + peakSigma * z2));
   sf(slotCpu, x, cpu);
   sf(slotMem, x, m);
-  sf(slotMaxCpu, x, min<f64>(1, cpu * peak));
+  // Max CPU is read only when a rebalancing looks for migratable tasks, and it needs none of the
+  // AR state: the kernel draws it then (usagePeak) from this marker, −(window + 1).
+  sf(slotMaxCpu, x, -<f64>(k + 1));
   sf(slotMai, x, gf(fLevels, i + 2));
+}
+
+/**
+ * The max CPU of window `k` of local task `x` of the feed at `f` whose mean CPU is `cpu`:
+ * `windowValues`' min(1, cpu·exp(|μp + σp·z|)), z the cosine half of the window's second
+ * Box–Muller pair — the same operations as when it was drawn with the window (same bits).
+ */
+export function usagePeak(f: usize, x: i32, k: i32, cpu: f64): f64 {
+  const key = <u32>gi(load<usize>(f, UsageFeed.taskKey), x);
+  const ws = windowSeed(key, k);
+  const r2 = Math.sqrt(-2 * v8Log(unit(ws, 2)));
+  const z2 = r2 * v8Cos(TWO_PI * unit(ws, 3));
+  const peak = v8Exp(Math.abs(load<f64>(f, UsageFeed.peakMu) + load<f64>(f, UsageFeed.peakSigma) * z2));
+  return min<f64>(1, cpu * peak);
 }
 
 /**

@@ -64,7 +64,10 @@ describe('synthetic usage on demand', () => {
               let w = mine.findIndex((r) => t < rows.end[r]!);
               if (w < 0 || w === mine.length - 1) w = mine.length - 1;
               const r = mine[w]!;
-              expect([slots.cpu[x], slots.mem[x], slots.maxCpu[x], slots.mai[x]]).toEqual([rows.cpu[r], rows.mem[r], rows.maxCpu[r], rows.mai[r]]);
+              expect([slots.cpu[x], slots.mem[x], slots.mai[x]]).toEqual([rows.cpu[r], rows.mem[r], rows.mai[r]]);
+              // Max CPU is left for the kernel to draw when it reads it: −(window + 1), and usagePeak draws it.
+              expect(slots.maxCpu[x]).toBe(-(w + 1));
+              expect(core.exports.usagePeak(feed.address, x, w, slots.cpu[x]!)).toBe(rows.maxCpu[r]);
               expect(slots.end[x]).toBe(w === mine.length - 1 ? Infinity : rows.end[r]);
               checked++;
             }

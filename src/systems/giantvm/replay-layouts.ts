@@ -37,6 +37,8 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   eventTick: 'ptr', eventMachine: 'ptr', eventType: 'ptr', eventCap: 'ptr',
   cellAcc: 'ptr', cellPt: 'ptr', machPt: 'ptr', utilSum: 'ptr', upTicks: 'ptr',
   state: 'ptr',
+  // Synthetic usage's feed (0: none): a window's max CPU not drawn yet is −(window + 1) and drawn from it when read.
+  usageFeed: 'ptr',
   tick: 'i32', nextTask: 'i32', nextEvent: 'i32',
 });
 

@@ -201,6 +201,11 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const machPt = core.alloc(nM * R * 8);
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
   const state = core.alloc(core.exports.replayStateBytes(nT, nM, range.count, prepared.sampleEvery));
+  // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
+  const synthetic = prepared.synthetic
+    ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
+    : undefined;
+  const feed = synthetic ?? traceFeed;
   const replay = core.alloc(REPLAY.size);
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
@@ -214,16 +219,12 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     winEnd: wE, winCpu: wC, winMem: wM, winMaxCpu: wX, winMai: wA,
     machineCap: mCap, machineUp: mUp,
     eventTick: eTick, eventMachine: eMach, eventType: eType, eventCap: eCap,
-    cellAcc, cellPt, machPt, utilSum, upTicks, state,
+    cellAcc, cellPt, machPt, utilSum, upTicks, state, usageFeed: synthetic?.address ?? 0,
     tick: 0, nextTask: 0, nextEvent: 0,
   });
   core.exports.replayInit(replay);
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
-  // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
-  const feed = prepared.synthetic
-    ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
-    : traceFeed;
   const keep = prepared.keepPoints !== false;
   const outCell = new Float64Array(keep ? range.count * P * NPT : 0), outMach = new Float64Array(keep ? nM * P : 0);
   const se = prepared.sampleEvery;

@@ -53,6 +53,11 @@ export class UsageFeed {
   /** Window period fed last (-1: none). */
   private fed = -1;
 
+  /** The feed's struct in the instance (the replay kernel draws a window's max CPU through it when it reads one). */
+  get address(): number {
+    return this.feedAt;
+  }
+
   /** Most tasks in the live list at once (the live slots allocated). */
   readonly capacity: number;
 
