@@ -259,7 +259,8 @@ export namespace UsageFeed {
   export const slotMem: usize = 196; // usize
   export const slotMaxCpu: usize = 200; // usize
   export const slotMai: usize = 204; // usize
-  export const SIZE: usize = 208; // bytes
+  export const slotMemLog: usize = 208; // usize
+  export const SIZE: usize = 216; // bytes
 }
 
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */

@@ -58,7 +58,7 @@
 //                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
 import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
-import { usagePeak } from './synthetic-usage';
+import { usageMem, usagePeak } from './synthetic-usage';
 
 const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
 const MIGRATABLE_PRIO: i32 = 2;
@@ -538,6 +538,15 @@ function maxCpuOf(k: i32, c: i32): f64 {
   return v;
 }
 
+/** The memory of window c; synthetic usage leaves NaN until it is read (drawn then, and kept). */
+function memOf(c: i32): f64 {
+  const m = gf(wMem, c);
+  if (m == m || usageFeed == 0) return m;
+  const v = usageMem(usageFeed, c);
+  sf(wMem, c, v);
+  return v;
+}
+
 /** Collects the migratable running tasks of s (priority < 2, max CPU < 0.025) into cand; returns the count. */
 function collect(s: i32, t: f64): i32 {
   let n = 0;
@@ -568,7 +577,7 @@ function sortCand(n: i32): void {
     let key: f64;
     if (policy == Policy.cpu_request) key = gf(tReq, k);
     else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = gf(wCpu, c);
-    else if (policy == Policy.mem_usage) key = gf(wMem, c);
+    else if (policy == Policy.mem_usage) key = memOf(c);
     else key = gf(wMai, c); // cache_misses: memory accesses per instruction
     sf(candKey, i, key);
   }
@@ -586,7 +595,7 @@ function sortCand(n: i32): void {
 // @ts-ignore: decorator
 @inline function candCpu(i: i32): f64 { return gf(wCpu, gi(sCur, gi(cand, i))); }
 // @ts-ignore: decorator
-@inline function candMem(i: i32): f64 { return gf(wMem, gi(sCur, gi(cand, i))); }
+@inline function candMem(i: i32): f64 { return memOf(gi(sCur, gi(cand, i))); }
 // @ts-ignore: decorator
 @inline function candReq(i: i32): f64 { return gf(tReq, gi(cand, i)) * oc; }
 

@@ -44,7 +44,7 @@ let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
 let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fTick: usize = 0,
   fLevels: usize = 0, fAr: usize = 0, fCur: usize = 0, fLive: usize = 0, fRng: usize = 0,
-  slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0;
+  slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0, slotMemLog: usize = 0;
 
 function bindFeed(f: usize): void {
   cpuMu = load<f64>(f, UsageFeed.cpuMu); cpuSigma = load<f64>(f, UsageFeed.cpuSigma);
@@ -59,6 +59,7 @@ function bindFeed(f: usize): void {
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
   slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
   slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
+  slotMemLog = load<usize>(f, UsageFeed.slotMemLog);
 }
 
 /** `taskLevels(key)` into the levels of live slot s, levels[4s .. 4s+4): CPU ratio, memory ratio, MAI, 0. */
@@ -86,7 +87,7 @@ function taskLevels(key: u32, s: i32): void {
  * AR(1) state (ar[2s], ar[2s+1]) and, when `write`, writes the window's values
  * into the task's window slot x.
  */
-function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, write: bool): void {
+function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): void {
   const ws = windowSeed(key, k);
   const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
   const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
@@ -98,13 +99,26 @@ function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, mem: f64, writ
   if (!write) return;
   const i = s << 2;
   const cpu = min<f64>(1, req * gf(fLevels, i) * v8Exp(ec - (cpuS * cpuS) / 2));
-  const m = min<f64>(1, mem * gf(fLevels, i + 1) * v8Exp(em - (memS * memS) / 2));
   sf(slotCpu, x, cpu);
-  sf(slotMem, x, m);
+  // Memory is read only by a move or a memory-ordered rebalancing: the kernel draws it then
+  // (usageMem) from the log-noise kept here; NaN marks it not drawn.
+  sf(slotMem, x, NaN);
+  sf(slotMemLog, x, em);
   // Max CPU is read only when a rebalancing looks for migratable tasks, and it needs none of the
   // AR state: the kernel draws it then (usagePeak) from this marker, −(window + 1).
   sf(slotMaxCpu, x, -<f64>(k + 1));
   sf(slotMai, x, gf(fLevels, i + 2));
+}
+
+/**
+ * The memory of the current window of local task `x` of the feed at `f`:
+ * `windowValues`' min(1, request·level·exp(em − s²/2)) from the window's log-noise em
+ * (same operations, same bits).
+ */
+export function usageMem(f: usize, x: i32): f64 {
+  const base = gf(load<usize>(f, UsageFeed.taskMem), x), em = gf(load<usize>(f, UsageFeed.slotMemLog), x);
+  const s = load<f64>(f, UsageFeed.memS);
+  return min<f64>(1, base * v8Exp(em - (s * s) / 2));
 }
 
 /**
@@ -135,6 +149,8 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
     if (gi(fCount, joined) > 0) {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
       taskLevels(<u32>gi(fKey, joined), live);
+      // The memory request times the task's level, the first factor of every window's memory.
+      sf(fMem, joined, gf(fMem, joined) * gf(fLevels, (live << 2) + 1));
       si(fCur, live, -1);
       si(fLive, live, joined); live++;
     }
@@ -149,8 +165,8 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
     const cur = gi(fCur, r);
     if (c > cur) {
-      const key = <u32>gi(fKey, x), req = gf(fReq, x), mem = gf(fMem, x);
-      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, mem, w == c);
+      const key = <u32>gi(fKey, x), req = gf(fReq, x);
+      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, w == c);
       si(fCur, r, c);
       sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
     }
@@ -158,8 +174,11 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
       // The live slot's state moves down with the task when earlier tasks left.
       if (kept != r) {
         si(fLive, kept, x); si(fCur, kept, gi(fCur, r));
-        memory.copy(fLevels + (<usize>kept << 5), fLevels + (<usize>r << 5), 32);
-        memory.copy(fAr + (<usize>kept << 4), fAr + (<usize>r << 4), 16);
+        // Loads and stores, not memory.copy: V8 runs a bulk copy this small as a call out of the module.
+        const lt = fLevels + (<usize>kept << 5), lf = fLevels + (<usize>r << 5);
+        store<f64>(lt, load<f64>(lf)); store<f64>(lt, load<f64>(lf, 8), 8); store<f64>(lt, load<f64>(lf, 16), 16); store<f64>(lt, load<f64>(lf, 24), 24);
+        const at = fAr + (<usize>kept << 4), af = fAr + (<usize>r << 4);
+        store<f64>(at, load<f64>(af)); store<f64>(at, load<f64>(af, 8), 8);
       }
       kept++;
     }

@@ -31,6 +31,7 @@ export interface CoreExports {
   replayStateBytes(tasks: number, machines: number, cells: number, sampleEvery: number): number;
   usageFeedDraw(feed: number, period: number, until: number): number;
   usagePeak(feed: number, task: number, window: number, cpu: number): number;
+  usageMem(feed: number, task: number): number;
   v8MathFill(fn: number, x: number, n: number, out: number): void;
   csvParse(scan: number): number;
   engineRound(engine: number): number;
@@ -46,7 +47,7 @@ export interface CoreExports {
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
-  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usagePeak', 'v8MathFill', 'csvParse',
+  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan',
 ] as const satisfies readonly (keyof CoreExports)[];

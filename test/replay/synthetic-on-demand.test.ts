@@ -64,8 +64,11 @@ describe('synthetic usage on demand', () => {
               let w = mine.findIndex((r) => t < rows.end[r]!);
               if (w < 0 || w === mine.length - 1) w = mine.length - 1;
               const r = mine[w]!;
-              expect([slots.cpu[x], slots.mem[x], slots.mai[x]]).toEqual([rows.cpu[r], rows.mem[r], rows.mai[r]]);
-              // Max CPU is left for the kernel to draw when it reads it: −(window + 1), and usagePeak draws it.
+              expect([slots.cpu[x], slots.mai[x]]).toEqual([rows.cpu[r], rows.mai[r]]);
+              // Memory and max CPU are left for the kernel to draw when it reads them: NaN and
+              // −(window + 1); usageMem and usagePeak draw them.
+              expect(slots.mem[x]).toBeNaN();
+              expect(core.exports.usageMem(feed.address, x)).toBe(rows.mem[r]);
               expect(slots.maxCpu[x]).toBe(-(w + 1));
               expect(core.exports.usagePeak(feed.address, x, w, slots.cpu[x]!)).toBe(rows.maxCpu[r]);
               expect(slots.end[x]).toBe(w === mine.length - 1 ? Infinity : rows.end[r]);

@@ -69,6 +69,8 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', taskSubmitTick: 'ptr',
   levels: 'ptr', ar: 'ptr', cur: 'ptr', liveList: 'ptr', rng: 'ptr',
   slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
+  // The memory log-noise of each task's current window (its memory is drawn from it when read).
+  slotMemLog: 'ptr',
 });
 
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */

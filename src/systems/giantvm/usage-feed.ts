@@ -64,7 +64,8 @@ export class UsageFeed {
   /**
    * Allocates the feed in `core`'s arena (the caller releases it with the
    * part's other columns): per local task its key, first window, window
-   * count and memory request (20 bytes); per live slot the task's levels,
+   * count, memory request (times its level once it has joined) and current
+   * memory log-noise (28 bytes); per live slot the task's levels,
    * AR state, window index and list entry (56 bytes), for the most tasks
    * ever live at once. `req` and `submitTick` are the part's kernel columns.
    */
@@ -80,6 +81,7 @@ export class UsageFeed {
     gatherI32(syn.count, pick, counts);
     gatherF64(syn.mem, pick, core.f64(mem, n));
     const cap = this.capacity = this.mostLive(prepared.ticks, core.i32(cols.submitTick, n), k0s, counts);
+    const memLog = core.alloc(n * 8);
     const levels = core.alloc(cap * 32), ar = core.alloc(cap * 16), cur = core.alloc(cap * 4), live = core.alloc(cap * 4), rng = core.alloc(RNG_STATE.size);
     const U = FIT.usage;
     const cpuS = U.sampledLog.sigma, memS = U.memPeakLog.mu;
@@ -93,6 +95,7 @@ export class UsageFeed {
       taskKey: key, taskK0: k0, taskCount: count, taskMem: mem, taskReq: cols.req, taskSubmitTick: cols.submitTick,
       levels, ar, cur, liveList: live, rng,
       slotEnd: slots.end, slotCpu: slots.cpu, slotMem: slots.mem, slotMaxCpu: slots.maxCpu, slotMai: slots.mai,
+      slotMemLog: memLog,
     });
   }
 
