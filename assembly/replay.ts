@@ -528,9 +528,13 @@ function moveTask(k: i32, s: i32, d: i32): void {
  * −(window + 1) until read (assembly/synthetic-usage.ts): drawn then and kept, unless the mean CPU
  * already rules the task out (max CPU = min(1, cpu·peak) ≥ cpu, as peak ≥ 1 and cpu ≤ 1).
  */
-function maxCpuOf(k: i32, c: i32): f64 {
+// @ts-ignore: decorator
+@inline function maxCpuOf(k: i32, c: i32): f64 {
   const m = gf(wMaxCpu, c);
-  if (!(m < 0) || usageFeed == 0) return m;
+  return !(m < 0) || usageFeed == 0 ? m : drawMaxCpu(k, c, m);
+}
+
+function drawMaxCpu(k: i32, c: i32, m: f64): f64 {
   const cpu = gf(wCpu, c);
   if (cpu >= MIGRATABLE_MAXCPU) return cpu;
   const v = usagePeak(usageFeed, k, <i32>(-m) - 1, cpu);
@@ -539,9 +543,13 @@ function maxCpuOf(k: i32, c: i32): f64 {
 }
 
 /** The memory of window c; synthetic usage leaves NaN until it is read (drawn then, and kept). */
-function memOf(c: i32): f64 {
+// @ts-ignore: decorator
+@inline function memOf(c: i32): f64 {
   const m = gf(wMem, c);
-  if (m == m || usageFeed == 0) return m;
+  return m == m || usageFeed == 0 ? m : drawMem(c);
+}
+
+function drawMem(c: i32): f64 {
   const v = usageMem(usageFeed, c);
   sf(wMem, c, v);
   return v;
