@@ -13,6 +13,7 @@ import { referencePlan } from '../src/systems/crs/reference-planner.ts';
 import { generateScenario } from '../src/systems/crs/scenario.ts';
 import { wasmPlan } from '../src/systems/crs/wasm-planner.ts';
 import type { BenchRow } from './run.ts';
+import { casePeak } from './rss.ts';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,8 +41,9 @@ function cases(input: RebalanceInput, label: string, rows: BenchRow[]): void {
     const e2e: number[] = [];
     for (let k = 0; k < 5; k++) e2e.push(time(() => planRebalance(input, { algorithm })));
     const name = `${label}, ${algorithm}`;
-    rows.push({ name, impl: 'wasm planner', meanMs: median(w), extra: { 'x reference': +(median(r) / median(w)).toFixed(1), moves, 'cold ms': +cold.toFixed(0), 'planRebalance ms': +median(e2e).toFixed(0) } });
-    rows.push({ name, impl: 'reference planner', meanMs: median(r) });
+    const peak = casePeak();
+    rows.push({ name, impl: 'wasm planner', meanMs: median(w), extra: { 'x reference': +(median(r) / median(w)).toFixed(1), moves, 'cold ms': +cold.toFixed(0), 'planRebalance ms': +median(e2e).toFixed(0), ...peak } });
+    rows.push({ name, impl: 'reference planner', meanMs: median(r), extra: { ...peak } });
   }
 }
 

@@ -14,6 +14,7 @@ import type { IptasBatchEngine, IptasEngine } from '../src/systems/iptas/engine-
 import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf, scheduleJobs } from '../src/systems/iptas/schedule-trace.ts';
 import type { BenchRow } from './run.ts';
+import { casePeak } from './rss.ts';
 
 const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz', import.meta.url).pathname;
 
@@ -68,13 +69,14 @@ export async function engineSuite(): Promise<BenchRow[]> {
       w.push(time());
       r.push(time((p) => new ReferenceEngine(p)));
     }
+    const nasaPeak = casePeak();
     const wall = (xs: [number, number][]): number => median(xs.map((x) => x[0]));
     const cpu = (xs: [number, number][]): number => median(xs.map((x) => x[1]));
     rows.push({
       name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'wasm Engine', meanMs: wall(w),
-      extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0) },
+      extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0), ...nasaPeak },
     });
-    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: wall(r), extra: { 'cpu ms': +cpu(r).toFixed(0) } });
+    rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: wall(r), extra: { 'cpu ms': +cpu(r).toFixed(0), ...nasaPeak } });
   } else {
     console.log('engine suite: NASA log case skipped (../shared/traces not present)');
   }
@@ -84,8 +86,9 @@ export async function engineSuite(): Promise<BenchRow[]> {
     const e = new Engine({}, { taskCapacity: 1 << 20, nodeCapacity: 1 << 14, prefault: true });
     fill(e, 10_000, 1_000_000);
     const r = rounds(e, 5);
-    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — filling round', impl: 'wasm Engine', meanMs: r.first, extra: { placed: r.placed } });
-    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — steady round (median of 5)', impl: 'wasm Engine', meanMs: r.steady, extra: { waiting: r.waiting } });
+    const roundPeak = casePeak();
+    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — filling round', impl: 'wasm Engine', meanMs: r.first, extra: { placed: r.placed, ...roundPeak } });
+    rows.push({ name: 'round: 10^6 waiting tasks, 10^4 nodes — steady round (median of 5)', impl: 'wasm Engine', meanMs: r.steady, extra: { waiting: r.waiting, ...roundPeak } });
     const rss = (): number => process.memoryUsage().rss;
     const cpuMs = (since: NodeJS.CpuUsage): number => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
     let m = rss();
@@ -124,6 +127,7 @@ export async function engineSuite(): Promise<BenchRow[]> {
         'cpu ms (snapshot, restore, restore into reused memory)': `${snapCpu.toFixed(0)}, ${restoreCpu.toFixed(0)}, ${reusedCpu.toFixed(0)}`,
         MB: +(bytes.length / 1e6).toFixed(1), 'fresh MiB touched (snapshot, restore)': `${snapMB.toFixed(0)}, ${restoreMB.toFixed(0)}`,
         'first call by id after restore, ms': +firstById.toFixed(0), 'first touch of 100 MB, ms': +touch.toFixed(0),
+        ...casePeak(),
       },
     });
     back.close();
@@ -137,10 +141,11 @@ export async function engineSuite(): Promise<BenchRow[]> {
     fill(ref, 1000, 100_000);
     const a = rounds(wasm, 3);
     const b = rounds(ref, 3);
-    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'wasm Engine', meanMs: a.first, extra: { 'x reference': +(b.first / a.first).toFixed(1) } });
-    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'ReferenceEngine', meanMs: b.first });
-    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'wasm Engine', meanMs: a.steady, extra: { 'x reference': +(b.steady / a.steady).toFixed(1) } });
-    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'ReferenceEngine', meanMs: b.steady });
+    const peak = casePeak();
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'wasm Engine', meanMs: a.first, extra: { 'x reference': +(b.first / a.first).toFixed(1), ...peak } });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'ReferenceEngine', meanMs: b.first, extra: { ...peak } });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'wasm Engine', meanMs: a.steady, extra: { 'x reference': +(b.steady / a.steady).toFixed(1), ...peak } });
+    rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'ReferenceEngine', meanMs: b.steady, extra: { ...peak } });
     wasm.close();
   }
   return rows;

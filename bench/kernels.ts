@@ -5,6 +5,7 @@
  */
 import type { BenchRow } from './run.ts';
 import { meanMs, timeMs } from './measure.ts';
+import { casePeak } from './rss.ts';
 import { gini } from '../src/kernels/gini.ts';
 import { giniReference } from '../src/reference/gini.ts';
 import { capacityWeights } from '../src/kernels/capacity.ts';
@@ -21,8 +22,10 @@ type Times = Awaited<ReturnType<typeof timeMs>>;
 
 /** Rows for one case; ratios and rates from the medians (the typical warm call on a noisy machine). */
 function pair(rows: BenchRow[], name: string, n: number, wasm: Times, ref: Times, impl = 'wasm', withRef = true): void {
-  rows.push({ name, impl, meanMs: wasm.mean, perSecond: (n * 1000) / wasm.p50, extra: { 'p50 ms': +wasm.p50.toFixed(3), 'min ms': +wasm.min.toFixed(3), 'ref/wasm (p50)': +(ref.p50 / wasm.p50).toFixed(2) } });
-  if (withRef) rows.push({ name, impl: 'reference', meanMs: ref.mean, perSecond: (n * 1000) / ref.p50, extra: { 'p50 ms': +ref.p50.toFixed(3), 'min ms': +ref.min.toFixed(3) } });
+  // One peak for the case (both implementations ran in it).
+  const peak = casePeak();
+  rows.push({ name, impl, meanMs: wasm.mean, perSecond: (n * 1000) / wasm.p50, extra: { 'p50 ms': +wasm.p50.toFixed(3), 'min ms': +wasm.min.toFixed(3), 'ref/wasm (p50)': +(ref.p50 / wasm.p50).toFixed(2), ...peak } });
+  if (withRef) rows.push({ name, impl: 'reference', meanMs: ref.mean, perSecond: (n * 1000) / ref.p50, extra: { 'p50 ms': +ref.p50.toFixed(3), 'min ms': +ref.min.toFixed(3), ...peak } });
 }
 
 export async function kernelSuite(): Promise<BenchRow[]> {
@@ -84,9 +87,10 @@ async function firstFitCase(n: number, placements: number, refPlacements: number
   const refMs = await meanMs(() => run(ref, refPlacements), { iterations: 2, time: 100 });
   wasm.close();
   const wRate = (placements * 1000) / wasmMs, rRate = (refPlacements * 1000) / refMs;
+  const peak = casePeak();
   const name = `firstFit ${n} nodes × 2, ${placements} placements, fill ${(used * 100).toFixed(0)} %`;
   return [
-    { name, impl: 'wasm (tree)', meanMs: wasmMs, perSecond: wRate, extra: { 'ref/wasm': +(wRate / rRate).toFixed(1) } },
-    { name, impl: 'reference (linear)', meanMs: refMs, perSecond: rRate, extra: { placements: refPlacements } },
+    { name, impl: 'wasm (tree)', meanMs: wasmMs, perSecond: wRate, extra: { 'ref/wasm': +(wRate / rRate).toFixed(1), ...peak } },
+    { name, impl: 'reference (linear)', meanMs: refMs, perSecond: rRate, extra: { placements: refPlacements, ...peak } },
   ];
 }

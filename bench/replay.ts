@@ -19,6 +19,7 @@ import { prepareReplay, simulate, simulateCells } from '../src/systems/giantvm/r
 import { simulateReference } from '../src/systems/giantvm/reference.ts';
 import type { ReplayParams, RunResult } from '../src/systems/giantvm/types.ts';
 import { Rng } from '../src/rng.ts';
+import { casePeak, startCase } from './rss.ts';
 
 const TRACE = new URL('../../shared/traces/google2011', import.meta.url).pathname;
 
@@ -70,6 +71,7 @@ export async function replaySuite(): Promise<BenchRow[]> {
     [`${label}, request usage, fine_grained, 800 machines`, raw, { policy: 'fine_grained', usage: 'request' }],
   ];
   for (const [name, input, params] of cases) {
+    startCase();
     simulate(input, params); // warm-up (module compile, JIT)
     const wasm: number[] = [];
     const wall: number[] = [];
@@ -78,13 +80,15 @@ export async function replaySuite(): Promise<BenchRow[]> {
     const prep = prepareReplay(input, params);
     simulateCells(prep);
     const kernel = median([0, 1, 2, 3, 4].map(() => timed(() => simulateCells(prep)).ms));
+    const wasmPeak = casePeak();
     const ref = timed(() => simulateReference(input, params));
+    const refPeak = casePeak();
     const same = JSON.stringify(ref.value) === JSON.stringify(result);
     const events = Number(result!.info!.events);
     const w = median(wasm);
-    rows.push({ name, impl: 'wasm simulate', meanMs: w, perSecond: (events * 1000) / w, extra: { 'ref/wasm': +(ref.ms / w).toFixed(1), events, identical: String(same), 'wall ms': +median(wall).toFixed(0) } });
-    rows.push({ name, impl: 'wasm kernel (simulateCells)', meanMs: kernel, perSecond: (events * 1000) / kernel, extra: { 'ref/wasm': +(ref.ms / kernel).toFixed(1) } });
-    rows.push({ name, impl: 'reference (object per task)', meanMs: ref.ms, perSecond: (events * 1000) / ref.ms, extra: { ticks: prep.ticks, tasks: prep.tasks.id.length, 'wall ms': +ref.wallMs.toFixed(0), 'peak RSS MB (process so far)': Math.round(process.resourceUsage().maxRSS / 1024) } });
+    rows.push({ name, impl: 'wasm simulate', meanMs: w, perSecond: (events * 1000) / w, extra: { 'ref/wasm': +(ref.ms / w).toFixed(1), events, identical: String(same), 'wall ms': +median(wall).toFixed(0), ...wasmPeak } });
+    rows.push({ name, impl: 'wasm kernel (simulateCells)', meanMs: kernel, perSecond: (events * 1000) / kernel, extra: { 'ref/wasm': +(ref.ms / kernel).toFixed(1), ...wasmPeak } });
+    rows.push({ name, impl: 'reference (object per task)', meanMs: ref.ms, perSecond: (events * 1000) / ref.ms, extra: { ticks: prep.ticks, tasks: prep.tasks.id.length, 'wall ms': +ref.wallMs.toFixed(0), ...refPeak } });
   }
   return rows;
 }

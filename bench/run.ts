@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { SUITES } from './suites.ts';
+import { casePeak, hasPeak, startCase } from './rss.ts';
 
 export interface BenchRow {
   /** What was measured, e.g. "gini n=1e6". */
@@ -30,7 +31,11 @@ console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores`);
 for (const [name, suite] of Object.entries(SUITES)) {
   if (wanted.length && !wanted.includes(name)) continue;
   console.log(`\n## ${name}`);
+  startCase();
   const rows: BenchRow[] = await suite();
+  // Rows whose suite measures no peak of its own get the suite's (each suite's cases say theirs).
+  const suitePeak = Object.fromEntries(Object.entries(casePeak()).map(([k, v]) => [`${k} (whole suite)`, v]));
+  for (const r of rows) if (!hasPeak(r.extra)) r.extra = { ...r.extra, ...suitePeak };
   console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'mean ms': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
   results[name] = { machine, rows };
 }

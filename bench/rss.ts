@@ -1,0 +1,51 @@
+/**
+ * Peak RSS next to every speed figure (issue 13): the process's peak resident
+ * memory (all threads) since the previous call. On Linux the peak is reset
+ * after each reading ("5" into /proc/self/clear_refs sets VmHWM to the current
+ * RSS), so a case's figure is its own peak; where that is not possible the
+ * field says it is the process's peak so far.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+
+let resettable: boolean | undefined;
+
+function peakKb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux: the process's peak from getrusage
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+function reset(): void {
+  if (resettable === false) return;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+    resettable = true;
+  } catch {
+    resettable = false;
+  }
+}
+
+/** Starts a case: its peak is measured from here. */
+export function startCase(): void {
+  reset();
+}
+
+/**
+ * The peak RSS since the previous `startCase` / `casePeak` (then starts the
+ * next case), as a field for a row's `extra`.
+ */
+export function casePeak(): Record<string, number> {
+  const mb = Math.round(peakKb() / 1024);
+  const key = resettable ? 'peak RSS MB' : 'peak RSS MB (process so far)';
+  reset();
+  return { [key]: mb };
+}
+
+/** Whether a row's `extra` already has a peak RSS figure. */
+export function hasPeak(extra: Record<string, unknown> | undefined): boolean {
+  return Object.keys(extra ?? {}).some((k) => /peak RSS/i.test(k));
+}
