@@ -4,7 +4,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
-import { toShared } from '../../src/runner/share.ts';
+import { moveToShared, toShared } from '../../src/runner/share.ts';
 import { executeTask, PrepareCache } from '../../src/systems/giantvm/jobs.ts';
 import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
 import { toJson } from '../../src/report/json.ts';
@@ -24,6 +24,31 @@ describe('toShared moves every typed array of a tree into shared memory, unchang
         expect(Array.from(shared.nested.b)).toEqual(i);
         expect(shared.nested.list[1]).toBe(s);
         expect(tree.a.buffer).toBeInstanceOf(ArrayBuffer);
+      }),
+    );
+  });
+});
+
+describe('moveToShared shares a tree in place', () => {
+  it('property: the same objects, every typed array shared with its values, frozen parts untouched', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 50 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 50 }), fc.string(), (f, i, s) => {
+        const frozen = Object.freeze({ s, n: f.length });
+        const nested = { b: Int32Array.from(i), list: [Float64Array.from(f), s], frozen };
+        const tree = { a: Float64Array.from(f), nested };
+        const out = moveToShared(tree);
+        expect(out).toBe(tree);
+        expect(out.nested).toBe(nested);
+        expect(out.nested.frozen).toBe(frozen);
+        expect(out.a.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(out.nested.b.buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect((out.nested.list[0] as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+        expect(Array.from(out.a)).toEqual(f);
+        expect(Array.from(out.nested.b)).toEqual(i);
+        expect(out.nested.list[1]).toBe(s);
+        // Already shared: kept as it is.
+        const again = out.a;
+        expect(moveToShared(out).a).toBe(again);
       }),
     );
   });
