@@ -33,6 +33,17 @@ class Column<T extends Float64Array | Int32Array> {
   toArray(): T {
     return this.data.slice(0, this.length) as T;
   }
+  /**
+   * Hands the values over, right-sized (the array itself when it is full, else
+   * a copy), and empties the column: its capacity-sized array can then be
+   * collected before the next column is copied.
+   */
+  take(): T {
+    const out = this.data.length === this.length ? this.data : (this.data.slice(0, this.length) as T);
+    this.data = this.make(0);
+    this.length = 0;
+    return out;
+  }
 }
 
 /** A Float64Array that grows by doubling. */

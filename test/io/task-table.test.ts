@@ -62,6 +62,9 @@ describe('TaskTableBuilder', () => {
     expect(Array.from(tasks.firstSchedule!)).toEqual([600e6, 660e6, Number.NaN]);
     expect(Array.from(tasks.user!)).toEqual([0, 0, 0]);
     expect(missingRequests).toBe(1);
+    // The columns were handed over: a second build is refused, the id map still answers.
+    expect(() => b.build()).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(b.ids.get(1, 1)).toBe(1);
   });
 
   it('gives the same table whatever the batch split', () => {
@@ -77,8 +80,9 @@ describe('TaskTableBuilder', () => {
           const two = new TaskTableBuilder();
           two.add(batch(evs.slice(0, cut)));
           two.add(batch(evs.slice(cut)));
-          expect(two.build()).toEqual(one.build());
-          const { tasks } = one.build();
+          const built = one.build();
+          expect(two.build()).toEqual(built);
+          const { tasks } = built;
           const window = one.lastTime - TRACE_START;
           for (let k = 0; k < tasks.count; k++) {
             expect(tasks.duration[k]).toBeGreaterThanOrEqual(0);

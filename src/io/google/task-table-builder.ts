@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { FairfitError } from '../../errors.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { F64Column, I32Column } from '../columns.ts';
 import type { ColumnBatch } from '../csv/spec.ts';
@@ -47,6 +48,8 @@ export class TaskTableBuilder {
   private rowIds = new Int32Array(0);
   /** Events applied. */
   events = 0;
+  /** Whether {@link TaskTableBuilder.build} handed the columns over. */
+  private built = false;
   /** Largest finite event time (after mapping 0 → start). */
   lastTime: number;
   /** `start`: where time-0 events are placed (the trace start). */
@@ -145,14 +148,21 @@ export class TaskTableBuilder {
   /**
    * The task table over the window [start, end]: a task still running at
    * `end` runs until `end`; a task without any request gets 0 (counted in
-   * `missingRequests`).
+   * `missingRequests`). Once only: the builder hands its columns over one by
+   * one (each capacity-sized array can be collected as soon as its right-sized
+   * copy is made), so the peak is the builder plus one column, not the builder
+   * plus the table. The id map (`ids`) stays usable.
+   *
+   * @throws FairfitError `INVALID_OPTION` when called a second time.
    */
   build(end = this.lastTime): { tasks: TaskTable & Partial<TaskExtras>; missingRequests: number } {
+    if (this.built) throw new FairfitError('INVALID_OPTION', 'TaskTableBuilder.build: this builder has already handed its columns over', { field: 'builder' });
+    this.built = true;
     const n = this.ids.count;
-    const duration = this.duration.toArray();
+    const duration = this.duration.take();
     const runStart = this.runStart.data;
-    const cpu = this.cpu.toArray();
-    const mem = this.mem.toArray();
+    const cpu = this.cpu.take();
+    const mem = this.mem.take();
     let missingRequests = 0;
     for (let i = 0; i < n; i++) {
       const rs = runStart[i]!;
@@ -161,23 +171,25 @@ export class TaskTableBuilder {
       if (cpu[i]! !== cpu[i]!) cpu[i] = 0;
       if (mem[i]! !== mem[i]!) mem[i] = 0;
     }
-    const sclass = this.sclass.toArray();
+    this.runStart.take();
+    const sclass = this.sclass.take();
     for (let i = 0; i < n; i++) if (sclass[i]! < 0) sclass[i] = 0;
     return {
       tasks: {
         count: n,
-        jobId: this.ids.jobId.toArray(),
-        taskIndex: this.ids.taskIndex.toArray(),
-        submit: this.submit.toArray(),
+        // Views of the id map's own columns (it stays in use to join task_usage): no second copy.
+        jobId: this.ids.jobId.data.subarray(0, n),
+        taskIndex: this.ids.taskIndex.data.subarray(0, n),
+        submit: this.submit.take(),
         duration,
         cpuRequest: cpu,
         memRequest: mem,
-        priority: this.priority.toArray(),
+        priority: this.priority.take(),
         schedulingClass: sclass,
-        user: this.user.toArray(),
-        runs: this.runs.toArray(),
-        lastEvent: this.last.toArray(),
-        firstSchedule: this.firstSchedule.toArray(),
+        user: this.user.take(),
+        runs: this.runs.take(),
+        lastEvent: this.last.take(),
+        firstSchedule: this.firstSchedule.take(),
       },
       missingRequests,
     };
