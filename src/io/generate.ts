@@ -18,6 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { Rng } from '../rng.ts';
 import { GzCsv, round4 } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
+import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
@@ -45,6 +46,14 @@ export interface GenerateOptions {
    * name order are rows in time order.
    */
   usageParts?: number;
+  /**
+   * Long-running tasks — the start snapshot's and the ≈3.4 % of arrivals that the fitted
+   * model runs past the 93-minute sample — end after an exponential time of this mean, in
+   * days, instead of running to the trace's end (the default). Over weeks the default lets
+   * them pile up; with a mean of 5 days as many end as arrive, and the tasks alive at a time
+   * stay near the start snapshot's (docs/model.md, "Generated traces of a month").
+   */
+  longRunMeanDays?: number;
   /** Called after each usage window with (windows written, total windows). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -83,7 +92,7 @@ function machineId(i: number): number {
 }
 
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
-function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number } {
+function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
   const M = checkInt(opts.machines, 'machines', 1);
   const N = checkInt(opts.tasks, 'tasks', 0);
   const seed = checkInt(opts.seed, 'seed', -2147483648);
@@ -95,7 +104,11 @@ function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: numb
   const level = opts.gzipLevel ?? 1;
   checkInt(level, 'gzipLevel', 1);
   if (level > 9) throw new FairfitError('INVALID_OPTION', `gzipLevel must be 1–9, got ${level}`, { field: 'gzipLevel' });
-  return { M, N, seed, days, level };
+  const longMean = opts.longRunMeanDays;
+  if (longMean !== undefined && (typeof longMean !== 'number' || !Number.isFinite(longMean) || longMean <= 0)) {
+    throw new FairfitError('INVALID_OPTION', `longRunMeanDays must be a finite number > 0, got ${String(longMean)}`, { field: 'longRunMeanDays' });
+  }
+  return { M, N, seed, days, level, longMean };
 }
 
 /** Capacities and platform of each machine, drawn from the fitted capacity mix. */
@@ -220,7 +233,12 @@ interface Runs {
   machine: Int32Array;
 }
 
-function drawRuns(N: number, M: number, jobs: Jobs, rng: Rng, start: number, end: number): Runs {
+/**
+ * `tail` (a stream of its own, so the other draws do not move) ends long-running tasks after an
+ * exponential time of mean `tailMeanUs` from their schedule (the snapshot's: from the start,
+ * the exponential having no memory); without it they run to the end.
+ */
+function drawRuns(N: number, M: number, jobs: Jobs, rng: Rng, start: number, end: number, tail?: { rng: Rng; meanUs: number }): Runs {
   const T = FIT.tasks;
   const { jobOf, jobSnap, jobTime } = jobs;
   const termKeys = T.terminal.keys.map(Number);
@@ -238,15 +256,22 @@ function drawRuns(N: number, M: number, jobs: Jobs, rng: Rng, start: number, end
       sched[i] = start;
       stop[i] = rng.next() < T.snapshotEndedShare ? start + Math.round(sampleQuantile(T.snapshotResidualUs as QuantileTable, rng.next())) : end;
       stopType[i] = termKeys[pick(T.terminal.weights, rng.next())]!;
+      if (tail && stop[i] === end) stop[i] = Math.min(end, start + tailDraw(tail));
     } else {
       const sc = s + Math.max(1, Math.round(sampleQuantile(T.scheduleDelayUs as QuantileTable, rng.next())));
       sched[i] = sc;
       const long = rng.next() < T.longRunningShare;
       stop[i] = long ? end : sc + Math.max(1, Math.round(sampleQuantile(T.finishRunUs as QuantileTable, rng.next())));
       stopType[i] = termKeys[pick(T.terminal.weights, rng.next())]!;
+      if (tail && long) stop[i] = Math.min(end, sc + tailDraw(tail));
     }
   }
   return { submit, sched, stop, stopType, machine };
+}
+
+/** An exponential run time, whole µs ≥ 1 (V8's log, ported: the same bits on any engine). */
+function tailDraw(tail: { rng: Rng; meanUs: number }): number {
+  return Math.max(1, Math.round(-v8Log(1 - tail.rng.next()) * tail.meanUs));
 }
 
 /**
@@ -256,7 +281,7 @@ function drawRuns(N: number, M: number, jobs: Jobs, rng: Rng, start: number, end
  * the field). Same options → identical bytes (on the same Node version).
  */
 export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
-  const { M, N, seed, days, level } = checkOptions(opts);
+  const { M, N, seed, days, level, longMean } = checkOptions(opts);
   const rng = new Rng(seed);
   const start = TRACE_START;
   const span = Math.round(days * 86400e6);
@@ -266,7 +291,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   // The draws, in this order (the bytes depend on it): machines, jobs, then task runs.
   const machines = drawMachines(M, rng);
   const jobs = drawJobs(drawJobShape(N, M, rng), rng, start, span);
-  const runs = drawRuns(N, M, jobs, rng, start, end);
+  const runs = drawRuns(N, M, jobs, rng, start, end, longMean === undefined ? undefined : { rng: new Rng((seed ^ 0x6c8e9cf5) | 0), meanUs: longMean * 86400e6 });
 
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));

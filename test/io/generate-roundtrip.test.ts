@@ -123,9 +123,53 @@ describe('generateTrace', () => {
       [{ days: Number.NaN }, 'days'],
       [{ seed: 0.5 }, 'seed'],
       [{ gzipLevel: 12 }, 'gzipLevel'],
+      [{ longRunMeanDays: 0 }, 'longRunMeanDays'],
+      [{ longRunMeanDays: Number.NaN }, 'longRunMeanDays'],
+      [{ longRunMeanDays: -1 }, 'longRunMeanDays'],
     ] as const) {
       await expect(generateTrace({ ...opts, out: join(root, 'x'), ...bad })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field } });
     }
+  });
+});
+
+describe('generateTrace with longRunMeanDays', () => {
+  it("ends the long-running tasks after exponential times of that mean; every other draw is the default's", async () => {
+    const base = { machines: 200, tasks: 20_000, days: 6, seed: 7, usage: false };
+    const meanDays = 2;
+    await generateTrace({ ...base, out: join(root, 'long-default') });
+    const g = await generateTrace({ ...base, longRunMeanDays: meanDays, out: join(root, 'long-tail') });
+    const again = await generateTrace({ ...base, longRunMeanDays: meanDays, out: join(root, 'long-tail-2') });
+    expect(hash(again.files)).toEqual(hash(g.files));
+    const d = await readGoogleTrace(join(root, 'long-default'), { strict: true });
+    const t = await readGoogleTrace(join(root, 'long-tail'), { strict: true });
+    expect(t.tasks.count).toBe(d.tasks.count);
+    expect(Array.from(t.tasks.submit)).toEqual(Array.from(d.tasks.submit));
+    expect(Array.from(t.tasks.firstSchedule!)).toEqual(Array.from(d.tasks.firstSchedule!));
+    expect(Array.from(t.tasks.cpuRequest)).toEqual(Array.from(d.tasks.cpuRequest));
+    const end = d.end;
+    let long = 0, ended = 0, expected = 0, variance = 0;
+    for (let i = 0; i < d.tasks.count; i++) {
+      const sched = d.tasks.firstSchedule![i]!;
+      if (!(sched === sched)) continue;
+      const runsToEnd = sched + d.tasks.duration[i]! >= end && d.tasks.lastEvent![i]! === 1;
+      if (!runsToEnd) {
+        // Not long-running: the same run.
+        expect(t.tasks.duration[i]).toBe(d.tasks.duration[i]);
+        continue;
+      }
+      long++;
+      // A long-running task ends inside the window with probability 1 − exp(−(end − sched)/mean).
+      const p = 1 - Math.exp(-(end - sched) / (meanDays * 86400e6));
+      expected += p;
+      variance += p * (1 - p);
+      if (t.tasks.lastEvent![i]! !== 1) {
+        ended++;
+        expect(t.tasks.duration[i]).toBeLessThan(d.tasks.duration[i]!);
+      } else expect(t.tasks.duration[i]).toBe(d.tasks.duration[i]);
+    }
+    expect(long).toBeGreaterThan(1000);
+    // Within 5 standard deviations of the binomial count.
+    expect(Math.abs(ended - expected)).toBeLessThan(5 * Math.sqrt(variance));
   });
 });
 
