@@ -29,14 +29,14 @@ const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const HOOK = fileURLToPath(new URL('./peak-rss.cjs', import.meta.url));
 const BASE = process.env.FAIRFIT_BENCH_BASE;
 
-interface Case { name: string; trace: string; policy: string; workers: number; tasks: number; usage?: 'synthetic' | 'trace'; usageRead?: 'stream' | 'whole' }
+interface Case { name: string; trace: string; policy: string; workers: number; tasks: number; usage?: 'synthetic' | 'trace'; usageRead?: 'stream' | 'whole'; noSeries?: boolean }
 
 interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string }
 
 /** One replay in a fresh child process: wall time, CPU time and peak RSS. */
 function runChild(main: string, c: Case, out: string): Measured {
   const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', c.usage ?? 'synthetic',
-    '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : [])];
+    '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : []), ...(c.noSeries ? ['--no-series'] : [])];
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
@@ -141,6 +141,40 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
     if (BASE) {
       const before = runChild(BASE, base, join(dir, 'base.json'));
       rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/**
+ * `giantvm-full` (run only when named: `npm run bench -- giantvm-full`; it takes tens of minutes):
+ * issue 13's full-size goal on a generated trace of the whole 2011 trace's size — 12.5k
+ * machines, 25 M tasks over 29 days, synthetic usage — with long-running tasks ending after
+ * 5 days on average (`longRunMeanDays`, so the tasks alive stay near a real cell's; docs/model.md,
+ * "Generated traces of a month"). One policy (fine_grained) with 2 workers, and all eight with 2
+ * workers when `FAIRFIT_BENCH_FULL_ALL=1`, each in its own child process, metrics only
+ * (`--no-series`): wall, CPU, peak RSS.
+ * `FAIRFIT_BENCH_FULL_SCALE=0.1` scales tasks (and keeps 29 days and 12.5k machines). The
+ * generator writes ≈ 3 task events per task, not the real trace's 5.8 (no resubmissions).
+ */
+export async function replayFullSuite(): Promise<BenchRow[]> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
+  const scale = Number(process.env.FAIRFIT_BENCH_FULL_SCALE ?? '1');
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-full-'));
+  const rows: BenchRow[] = [];
+  try {
+    const tasks = Math.round(25_000_000 * scale);
+    const trace = join(dir, 'month');
+    const t0 = performance.now();
+    const g = await generateTrace({ machines: 12_500, tasks, days: 29, seed: 1, out: trace, usage: false, longRunMeanDays: 5 });
+    rows.push({ name: `generate 29 days, 12,500 machines, ${tasks} tasks`, impl: 'gen', meanMs: performance.now() - t0, extra: { 'task_events rows': g.rows.task_events!, load1: +loadavg()[0]!.toFixed(2) } });
+    const cases: Case[] = [{ name: `29 days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events): fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: true }];
+    if (process.env.FAIRFIT_BENCH_FULL_ALL === '1') cases.push({ ...cases[0]!, name: cases[0]!.name.replace('fine_grained', 'all eight'), policy: 'all' });
+    for (const c of cases) {
+      const now = runChild(MAIN, c, join(dir, 'now.json'));
+      rows.push({ name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

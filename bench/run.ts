@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
-import { SUITES } from './suites.ts';
+import { OPT_IN, SUITES } from './suites.ts';
 import { casePeak, hasPeak, startCase } from './rss.ts';
 
 export interface BenchRow {
@@ -29,7 +29,7 @@ const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', 
 console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores`);
 
 for (const [name, suite] of Object.entries(SUITES)) {
-  if (wanted.length && !wanted.includes(name)) continue;
+  if (wanted.length ? !wanted.includes(name) : OPT_IN.has(name)) continue;
   console.log(`\n## ${name}`);
   startCase();
   const rows: BenchRow[] = await suite();

@@ -7,7 +7,7 @@ import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
 import { queueSuite } from './queue.ts';
-import { replayMemorySuite, replayUsageMemorySuite } from './replay-memory.ts';
+import { replayFullSuite, replayMemorySuite, replayUsageMemorySuite } from './replay-memory.ts';
 
 export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   replay: replaySuite,
@@ -19,4 +19,8 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   queue: queueSuite,
   'giantvm-memory': replayMemorySuite,
   'giantvm-memory-usage': replayUsageMemorySuite,
+  'giantvm-full': replayFullSuite,
 };
+
+/** Suites that run only when named (`npm run bench -- giantvm-full`): they take tens of minutes. */
+export const OPT_IN = new Set(['giantvm-full']);
