@@ -110,6 +110,9 @@ describe('TaskIds', () => {
           }
           expect(ids.count).toBe(ref.size);
           expect(ids.get(-5, 0)).toBe(-1);
+          // A task index that is not an int32 is refused, not truncated into another task's key.
+          expect(() => ids.intern(1, 2 ** 31)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+          expect(() => ids.get(1, 0.5)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
         },
       ),
     );

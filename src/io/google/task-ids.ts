@@ -5,18 +5,19 @@
  *
  * @module
  */
+import { FairfitError } from '../../errors.ts';
 import { F64Column, I32Column } from '../columns.ts';
 
 /**
  * (job ID, task index) → dense id in order of first appearance: an
  * open-addressing hash table over typed arrays (no Map, no per-task object),
- * exact for any float64 job ID and task index (keys are compared, not just
- * hashed).
+ * exact for any float64 job ID and any int32 task index (keys are compared,
+ * not just hashed; the readers admit task indexes in [0, 2^31 − 1] only, so
+ * the index column itself is the key, with no float copy of it).
  */
 export class TaskIds {
   private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
   private mask = (1 << 12) - 1;
-  private readonly keyIndex = new F64Column();
   /** Job ID of each dense id (growable column; `data.subarray(0, count)` is valid). */
   readonly jobId = new F64Column();
   /** Task index of each dense id. */
@@ -32,11 +33,15 @@ export class TaskIds {
     h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
     return h ^ (h >>> 16);
   }
-  /** Dense id of the pair, or -1. */
+  private static checkIndex(index: number): void {
+    if ((index | 0) !== index) throw new FairfitError('INVALID_OPTION', `task index must be an integer in [-2^31, 2^31 − 1], got ${index}`, { field: 'taskIndex' });
+  }
+  /** Dense id of the pair, or -1. @throws FairfitError `INVALID_OPTION` for a task index that is not an int32. */
   get(job: number, index: number): number {
+    TaskIds.checkIndex(index);
     const slots = this.slots;
     const jobs = this.jobId.data;
-    const idx = this.keyIndex.data;
+    const idx = this.taskIndex.data;
     let s = TaskIds.hash(job, index) & this.mask;
     for (;;) {
       const id = slots[s]!;
@@ -45,11 +50,12 @@ export class TaskIds {
       s = (s + 1) & this.mask;
     }
   }
-  /** Dense id of the pair, adding it when new. */
+  /** Dense id of the pair, adding it when new. @throws FairfitError `INVALID_OPTION` for a task index that is not an int32. */
   intern(job: number, index: number): number {
+    TaskIds.checkIndex(index);
     const slots = this.slots;
     const jobs = this.jobId.data;
-    const idx = this.keyIndex.data;
+    const idx = this.taskIndex.data;
     let s = TaskIds.hash(job, index) & this.mask;
     for (;;) {
       const id = slots[s]!;
@@ -60,7 +66,6 @@ export class TaskIds {
     const n = this.count;
     slots[s] = n;
     this.jobId.push(job);
-    this.keyIndex.push(index);
     this.taskIndex.push(index);
     if (2 * (n + 1) > slots.length) this.rehash();
     return n;
@@ -70,7 +75,7 @@ export class TaskIds {
     const slots = new Int32Array(size).fill(-1);
     const mask = size - 1;
     const jobs = this.jobId.data;
-    const idx = this.keyIndex.data;
+    const idx = this.taskIndex.data;
     for (let id = 0; id < this.count; id++) {
       let s = TaskIds.hash(jobs[id]!, idx[id]!) & mask;
       while (slots[s]! >= 0) s = (s + 1) & mask;
