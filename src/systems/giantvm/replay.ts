@@ -174,16 +174,9 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   });
   slots.attach(replay, synthetic);
   core.exports.replayInit(replay);
-  let traceFeed: TraceUsageFeed | undefined;
-  if (!slots.recycle) {
-    // One slot per task of the part, all staged now (slot = local task index).
-    slots.stage(Infinity);
-    if (prepared.traceUsage) {
-      const c = core.i32(slots.col('tick'), nT), r = core.f64(slots.col('req'), nT);
-      traceFeed = closing.feed = new TraceUsageFeed(core, prepared, prepared.traceUsage, pick, nT, r, c, win);
-    }
-  }
-  const feed = synthetic ?? traceFeed;
+  // Whole windows: one slot per task of the part, all staged now (slot = local task index).
+  if (!slots.recycle) slots.stage(Infinity);
+  const traceFeed = prepared.traceUsage ? (closing.feed = new TraceUsageFeed(prepared, prepared.traceUsage, pick, nT, slots)) : undefined;
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   const keep = prepared.keepPoints !== false;
@@ -192,10 +185,16 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
     let until = Math.min(total, report, keep ? (drained + R) * se : total);
-    // The tasks arriving before the kernel's next stop (synthetic usage: before the feed's next draw) into free slots.
-    if (synthetic) slots.stage(synthetic.next(done));
-    else slots.stage(until);
-    if (feed) until = Math.min(until, feed.feed(done));
+    // The tasks arriving before the kernel's next stop into free slots, before a feed writes their windows:
+    // synthetic usage joins those arriving before its next draw; usage read in time order stops at
+    // every arrival tick, and writes the windows of those arriving up to `done`.
+    if (synthetic) {
+      slots.stage(synthetic.next(done));
+      until = Math.min(until, synthetic.feed(done));
+    } else if (traceFeed) {
+      slots.stage(done + 1);
+      until = Math.min(until, traceFeed.feed(done));
+    } else slots.stage(until);
     done = core.exports.replayStep(replay, until);
     const finished = done === total ? P : Math.floor(done / se);
     if (keep && finished > drained) {
@@ -215,7 +214,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     utilSum: core.f64(utilSum, nM).slice(),
     upTicks: core.f64(upTicks, nM).slice(),
     elapsedMs: performance.now() - began,
-    taskSlots: { capacity: slots.capacity, bytesPerSlot: slots.bytesPerSlot },
+    taskSlots: { capacity: slots.capacity, used: slots.used, bytesPerSlot: slots.bytesPerSlot },
   };
 }
 

@@ -13,10 +13,12 @@
  * allocated again, the columns moved up last first (each column's new place
  * is at or after its old one, and ends before the next column's new place).
  *
- * Modes: `synthetic` and `one` (one window per task: usage 'request') recycle
- * slots; `whole` (a task's windows materialised, usage read whole) and `trace`
- * (usage read in time order, trace-usage-feed.ts) keep one slot per task of
- * the part (slot = local task index), staged at once, as before.
+ * Modes: `synthetic`, `one` (one window per task: usage 'request') and
+ * `trace` (usage read in time order, trace-usage-feed.ts, which writes the
+ * windows of the slot `slotOf` gives it and holds the slot until the task's
+ * last window) recycle slots; `whole` (a task's windows materialised, usage
+ * read whole) keeps one slot per task of the part (slot = local task index),
+ * staged at once, as before.
  *
  * Nothing in the kernel orders or breaks ties by slot (lists keep insertion
  * order, candidates list order), so which slot a task gets never changes a bit.
@@ -25,7 +27,7 @@
  */
 import type { Core } from '../../wasm/module.ts';
 import { requestWindow, type PreparedReplay, type PreparedWindows } from './prepare.ts';
-import { REPLAY, USAGE_FEED } from './replay-layouts.ts';
+import { REPLAY, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
 export type SlotMode = 'synthetic' | 'one' | 'whole' | 'trace';
@@ -39,7 +41,7 @@ function columnsOf(mode: SlotMode): [string, number][] {
   if (mode !== 'whole') cols.push(['wEnd', 8], ['wCpu', 8], ['wMem', 8], ['wMaxCpu', 8], ['wMai', 8]);
   if (mode === 'synthetic') cols.push(['fMem', 8], ['memLog', 8], ['levels', 32], ['ar', 16]);
   cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['next', 4], ['prev', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
-  if (mode === 'synthetic' || mode === 'one') cols.push(['held', 4], ['free', 4]);
+  if (mode !== 'whole') cols.push(['held', 4], ['free', 4]);
   if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['fCur', 4], ['live', 4], ['join', 4]);
   return cols;
 }
@@ -60,6 +62,8 @@ export interface SlotFeed {
 export class TaskSlots {
   readonly mode: SlotMode;
   readonly recycle: boolean;
+  /** Trace mode: the slot of each task of the part staged so far (local index → slot), for the usage feed. */
+  readonly slotOf: Int32Array | undefined;
   /** Bytes of one slot (all its columns). */
   readonly bytesPerSlot: number;
   private readonly core: Core;
@@ -94,7 +98,8 @@ export class TaskSlots {
     this.m0 = m0;
     this.n = n;
     this.mode = mode;
-    this.recycle = mode === 'synthetic' || mode === 'one';
+    this.recycle = mode !== 'whole';
+    this.slotOf = mode === 'trace' ? new Int32Array(n) : undefined;
     this.windows = windows;
     this.cols = columnsOf(mode);
     this.bytesPerSlot = this.cols.reduce((s, [, b]) => s + b, 0);
@@ -103,9 +108,14 @@ export class TaskSlots {
     this.base = core.alloc(this.layout(this.cap));
   }
 
-  /** Slots the block holds now (the most the part needed, as it only grows). */
+  /** Slots the block holds now (it only grows). */
   get capacity(): number {
     return this.cap;
+  }
+
+  /** Slots ever used: the most held at once (a new slot is taken only when none is free). */
+  get used(): number {
+    return this.fresh;
   }
 
   /** Sets the column offsets for `cap` slots; returns the block's bytes. */
@@ -212,14 +222,14 @@ export class TaskSlots {
       v.machine[x] = t.machine[j]! - this.m0; v.tick[x] = tick; v.prio[x] = t.priority[j]!;
       v.sub[x] = t.submitUs[j]!; v.work[x] = t.work[j]!; const req = v.req[x] = t.req[j]!;
       // Not done: synthetic usage drops a done task (the kernel sets the state when it arrives).
-      v.state[x] = 0;
+      v.state[x] = TASK_STATE.code.unsubmitted;
       if (this.mode === 'whole') {
         v.winB[x] = this.winAt;
         this.winAt = copyWindowRange(w, t.winB[j]!, t.winE[j]!, whole!, this.winAt);
         v.winE[x] = this.winAt;
       } else {
         v.winB[x] = x; v.winE[x] = x + 1;
-        if (this.mode === 'one') copyWindowRange(w, t.winB[j]!, t.winE[j]!, v.win, x);
+        if (this.mode === 'one') { copyWindowRange(w, t.winB[j]!, t.winE[j]!, v.win, x); v.held[x] = 0; }
         else if (this.mode === 'synthetic') {
           // A task with synthetic windows gets them from the feed before it can run; one without, its request window.
           const count = v.count[x] = syn!.count[j]!;
@@ -228,8 +238,14 @@ export class TaskSlots {
           else { v.win.end[x] = Infinity; v.win.cpu[x] = 0; v.win.mem[x] = 0; v.win.maxCpu[x] = 0; v.win.mai[x] = Number.NaN; }
           v.held[x] = count > 0 ? 1 : 0;
           if (count > 0) v.join[joins++] = x;
-        } else { v.win.end[x] = Infinity; v.win.cpu[x] = 0; v.win.mem[x] = 0; v.win.maxCpu[x] = 0; v.win.mai[x] = Number.NaN; }
-        if (this.mode === 'one') v.held[x] = 0;
+        } else if (this.mode === 'trace') {
+          // A task with usage rows gets its window from the feed when it arrives (and is held by it until its last); one without, its request window.
+          const u = this.prepared.traceUsage!, rows = u.rows[j]!;
+          if (rows === 0) requestWindow(v.win, x, req, u.mem[j]!, ratio);
+          else { v.win.end[x] = Infinity; v.win.cpu[x] = 0; v.win.mem[x] = 0; v.win.maxCpu[x] = 0; v.win.mai[x] = Number.NaN; }
+          v.held[x] = rows > 0 ? 1 : 0;
+          this.slotOf![this.pos] = x;
+        }
       }
       v.arrivals[staged++] = x;
     }
@@ -242,8 +258,37 @@ export class TaskSlots {
     return { end: c.f64(a.end, n), cpu: c.f64(a.cpu, n), mem: c.f64(a.mem, n), maxCpu: c.f64(a.maxCpu, n), mai: c.f64(a.mai, n) };
   }
 
-  /** Views over the slot columns (made again after the memory grew). */
-  private views() {
+  /**
+   * Views over the slot columns, made again only when the slots grew or the
+   * memory did (the usage feed asks for them at every step).
+   */
+  views(): ReturnType<TaskSlots['makeViews']> {
+    if (!this.cached || this.cachedCap !== this.cap || this.cached.sub.buffer !== this.core.memory.buffer) {
+      this.cached = this.makeViews();
+      this.cachedCap = this.cap;
+    }
+    return this.cached;
+  }
+
+  private cached: ReturnType<TaskSlots['makeViews']> | undefined;
+  private cachedCap = 0;
+
+  /** Whether the kernel has the task in slot x done. */
+  isDone(x: number): boolean {
+    return this.views().state[x] === TASK_STATE.code.done;
+  }
+
+  /** The usage feed no longer writes slot x: the kernel frees it when its task is done, or it is freed now if it is. */
+  unhold(x: number): void {
+    const v = this.views();
+    v.held[x] = 0;
+    if (v.state[x] !== TASK_STATE.code.done) return;
+    const mem = this.core.memory, n = REPLAY.get(mem, this.replayAt, 'freeCount');
+    v.free[n] = x;
+    REPLAY.update(mem, this.replayAt, { freeCount: n + 1 });
+  }
+
+  private makeViews() {
     const c = this.core, n = this.cap;
     const i = (s: string) => c.i32(this.col(s), this.col(s) ? n : 0), f = (s: string) => c.f64(this.col(s), this.col(s) ? n : 0);
     return {
