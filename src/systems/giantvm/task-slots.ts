@@ -32,6 +32,9 @@ import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
 export type SlotMode = 'synthetic' | 'one' | 'whole' | 'trace';
 
+/** Indices of the replay struct's cursor fields in an Int32Array over it. */
+const NEXT_TASK = REPLAY.offset.nextTask / 4, STAGED = REPLAY.offset.staged / 4, FREE_COUNT = REPLAY.offset.freeCount / 4;
+
 /** Slots a recycling part starts with (it doubles when they run out); tests set it low to make the slots grow often. */
 export const SLOT_TUNING = { initial: 1024 };
 
@@ -155,6 +158,7 @@ export class TaskSlots {
   attach(replayAt: number, feed?: SlotFeed): void {
     this.replayAt = replayAt;
     this.feed = feed;
+    this.cached = undefined; // its cursor view is over the replay struct
     REPLAY.update(this.core.memory, replayAt, { ...this.replayFields(), nextTask: 0, staged: 0, freeCount: 0 });
     this.bindFeed();
   }
@@ -202,11 +206,12 @@ export class TaskSlots {
     const h = this.recycle ? Math.min(horizon, this.prepared.ticks) : horizon;
     if (this.pos >= this.n || !(t.submitTick[this.j(this.pos)]! < h)) return;
     const mem = this.core.memory;
-    const r = REPLAY.read(mem, this.replayAt);
-    let staged = r.staged - r.nextTask, freeCount = r.freeCount;
     let v = this.views();
+    // The arrivals the kernel has not reached yet move to the front.
+    const r = v.cursor, nextTask = r[NEXT_TASK]!;
+    let staged = r[STAGED]! - nextTask, freeCount = r[FREE_COUNT]!;
+    v.arrivals.copyWithin(0, nextTask, r[STAGED]!);
     const whole = this.windows ? this.windowViews(this.windows.at, this.windows.n) : undefined;
-    v.arrivals.copyWithin(0, r.nextTask, r.staged);
     let joins = this.feed ? USAGE_FEED.get(mem, this.feed.address, 'joins') : 0;
     const syn = this.prepared.synthetic, w = this.prepared.windows, ratio = this.prepared.params.usageRatio;
     for (; this.pos < this.n; this.pos++) {
@@ -249,7 +254,8 @@ export class TaskSlots {
       }
       v.arrivals[staged++] = x;
     }
-    REPLAY.update(mem, this.replayAt, { nextTask: 0, staged, freeCount });
+    const c = v.cursor;
+    c[NEXT_TASK] = 0; c[STAGED] = staged; c[FREE_COUNT] = freeCount;
     if (this.feed) USAGE_FEED.update(mem, this.feed.address, { joins });
   }
 
@@ -283,9 +289,7 @@ export class TaskSlots {
     const v = this.views();
     v.held[x] = 0;
     if (v.state[x] !== TASK_STATE.code.done) return;
-    const mem = this.core.memory, n = REPLAY.get(mem, this.replayAt, 'freeCount');
-    v.free[n] = x;
-    REPLAY.update(mem, this.replayAt, { freeCount: n + 1 });
+    v.free[v.cursor[FREE_COUNT]!++] = x;
   }
 
   private makeViews() {
@@ -296,6 +300,8 @@ export class TaskSlots {
       arrivals: i('arrivals'), free: i('free'), key: i('key'), k0: i('k0'), count: i('count'), join: i('join'),
       sub: f('sub'), work: f('work'), req: f('req'), fMem: f('fMem'),
       win: this.windowViews(this.windowSlots(), this.col('wEnd') ? n : 0),
+      // The replay struct's i32 fields, by offset / 4 (the cursor and the free list's count).
+      cursor: c.i32(this.replayAt, REPLAY.size / 4),
     };
   }
 }
