@@ -150,36 +150,51 @@ export namespace Replay {
   export const requestStays: usize = 84; // i32
   export const destRequest: usize = 88; // i32
   export const memDesc: usize = 92; // i32
-  export const taskMachine: usize = 96; // usize
-  export const taskSubmitTick: usize = 100; // usize
-  export const taskSubmitUs: usize = 104; // usize
-  export const taskWork: usize = 108; // usize
-  export const taskReq: usize = 112; // usize
-  export const taskPrio: usize = 116; // usize
-  export const taskWinB: usize = 120; // usize
-  export const taskWinE: usize = 124; // usize
-  export const winEnd: usize = 128; // usize
-  export const winCpu: usize = 132; // usize
-  export const winMem: usize = 136; // usize
-  export const winMaxCpu: usize = 140; // usize
-  export const winMai: usize = 144; // usize
-  export const machineCap: usize = 148; // usize
-  export const machineUp: usize = 152; // usize
-  export const eventTick: usize = 156; // usize
-  export const eventMachine: usize = 160; // usize
-  export const eventType: usize = 164; // usize
-  export const eventCap: usize = 168; // usize
-  export const cellAcc: usize = 172; // usize
-  export const cellPt: usize = 176; // usize
-  export const machPt: usize = 180; // usize
-  export const utilSum: usize = 184; // usize
-  export const upTicks: usize = 188; // usize
-  export const state: usize = 192; // usize
-  export const usageFeed: usize = 196; // usize
-  export const tick: usize = 200; // i32
-  export const nextTask: usize = 204; // i32
-  export const nextEvent: usize = 208; // i32
-  export const SIZE: usize = 216; // bytes
+  export const recycle: usize = 96; // i32
+  export const taskMachine: usize = 100; // usize
+  export const taskSubmitTick: usize = 104; // usize
+  export const taskSubmitUs: usize = 108; // usize
+  export const taskWork: usize = 112; // usize
+  export const taskReq: usize = 116; // usize
+  export const taskPrio: usize = 120; // usize
+  export const taskWinB: usize = 124; // usize
+  export const taskWinE: usize = 128; // usize
+  export const taskNext: usize = 132; // usize
+  export const taskPrev: usize = 136; // usize
+  export const taskState: usize = 140; // usize
+  export const taskCur: usize = 144; // usize
+  export const taskHome: usize = 148; // usize
+  export const taskFinV: usize = 152; // usize
+  export const taskRem: usize = 156; // usize
+  export const taskHeld: usize = 160; // usize
+  export const cand: usize = 164; // usize
+  export const candKey: usize = 168; // usize
+  export const arrivals: usize = 172; // usize
+  export const freeList: usize = 176; // usize
+  export const winEnd: usize = 180; // usize
+  export const winCpu: usize = 184; // usize
+  export const winMem: usize = 188; // usize
+  export const winMaxCpu: usize = 192; // usize
+  export const winMai: usize = 196; // usize
+  export const machineCap: usize = 200; // usize
+  export const machineUp: usize = 204; // usize
+  export const eventTick: usize = 208; // usize
+  export const eventMachine: usize = 212; // usize
+  export const eventType: usize = 216; // usize
+  export const eventCap: usize = 220; // usize
+  export const cellAcc: usize = 224; // usize
+  export const cellPt: usize = 228; // usize
+  export const machPt: usize = 232; // usize
+  export const utilSum: usize = 236; // usize
+  export const upTicks: usize = 240; // usize
+  export const state: usize = 244; // usize
+  export const usageFeed: usize = 248; // usize
+  export const tick: usize = 252; // i32
+  export const nextTask: usize = 256; // i32
+  export const nextEvent: usize = 260; // i32
+  export const staged: usize = 264; // i32
+  export const freeCount: usize = 268; // i32
+  export const SIZE: usize = 272; // bytes
 }
 
 /** Per-cell accumulators of a replay (f64 each). */
@@ -221,12 +236,11 @@ export namespace CellPoint {
   export const SIZE: usize = 80; // bytes
 }
 
-/** Synthetic usage drawn on demand: model constants, per-task columns, live list (src/systems/giantvm/replay-layouts.ts). */
+/** Synthetic usage drawn on demand: model constants, per-slot columns, live list (src/systems/giantvm/replay-layouts.ts). */
 export namespace UsageFeed {
-  export const tasks: usize = 0; // i32
-  export const joined: usize = 4; // i32
-  export const live: usize = 8; // i32
-  export const capacity: usize = 12; // i32
+  export const joins: usize = 0; // i32
+  export const live: usize = 4; // i32
+  export const capacity: usize = 8; // i32
   export const startUs: usize = 16; // f64
   export const windowUs: usize = 24; // f64
   export const cpuMu: usize = 32; // f64
@@ -248,18 +262,19 @@ export namespace UsageFeed {
   export const taskCount: usize = 152; // usize
   export const taskMem: usize = 156; // usize
   export const taskReq: usize = 160; // usize
-  export const taskSubmitTick: usize = 164; // usize
+  export const joinList: usize = 164; // usize
   export const levels: usize = 168; // usize
   export const ar: usize = 172; // usize
   export const cur: usize = 176; // usize
   export const liveList: usize = 180; // usize
   export const rng: usize = 184; // usize
-  export const slotEnd: usize = 188; // usize
-  export const slotCpu: usize = 192; // usize
-  export const slotMem: usize = 196; // usize
-  export const slotMaxCpu: usize = 200; // usize
-  export const slotMai: usize = 204; // usize
-  export const slotMemLog: usize = 208; // usize
+  export const replay: usize = 188; // usize
+  export const slotEnd: usize = 192; // usize
+  export const slotCpu: usize = 196; // usize
+  export const slotMem: usize = 200; // usize
+  export const slotMaxCpu: usize = 204; // usize
+  export const slotMai: usize = 208; // usize
+  export const slotMemLog: usize = 212; // usize
   export const SIZE: usize = 216; // bytes
 }
 

@@ -34,9 +34,14 @@
 // cursor back before returning: nothing is kept in globals between calls.
 //
 // Columns (all supplied by TypeScript):
-//   tasks  n   : machine i32, submitTick i32, submitUs f64, work f64, req f64,
-//                prio i32, winB i32, winE i32                (input, sorted by submitTick)
-//                next i32, prev i32, state i32, cur i32, finV f64, rem f64   (state)
+//   task slots : machine i32, submitTick i32, submitUs f64, work f64, req f64,
+//                prio i32, winB i32, winE i32                (input, written when staged)
+//                next i32, prev i32, state i32, cur i32, home i32, finV f64, rem f64, held i32 (state)
+//                Columns are per slot, not per task: the driver (task-slots.ts) stages the tasks
+//                arriving before its next replayStep's end into free slots and lists them in
+//                `arrivals` (in submit order); a slot's state is set when its task arrives, and a
+//                done task's slot goes on the free list (when recycling, and once synthetic usage's
+//                live list no longer holds it). Nothing orders by slot: lists keep their order.
 //   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE);
 //                the last window's end is +∞. Synthetic usage: one slot per task, rewritten
 //                at each 5-minute period by usageFeedDraw, assembly/synthetic-usage.ts)
@@ -45,15 +50,15 @@
 //                U reqSum V cap nextChange minFinish pUtil pUp minPend f64 (state)
 //                utilSum f64, upTicks f64                        (output)
 //   events  E  : tick i32, machine i32, type i32 (MachineEvent), cap f64
-//   cand       : f64[n] sort keys, then i32[n] candidate task indices (scratch)
+//   cand       : f64 sort keys and i32 candidate slots, per slot (scratch)
 //   segments M: segA wake bPrev bNext i32, segU segCap segInc pCpu pCap pOver f64
 //              (segment start tick or -1, wake tick or -1, bucket links; the segment's U, cap and
 //              clock increment; the series point's partial sums); V(m) is mV + segInc·(k − segA)
 //   dirty  C   : i32 per cell (changed since its last rebalancing that moved nothing)
 //   active     : u32 bitmap over machines, and a summary bitmap over its non-zero words;
 //                bucket: i32 head per tick of a series point
-//   The state block (tasks' and machines' state columns, cand, the rest) is one allocation of
-//   replayStateBytes(n, M, C, sampleEvery) bytes, carved in the order listed.
+//   The state block (machines' state columns, the rest) is one allocation of
+//   replayStateBytes(M, C, sampleEvery) bytes, carved in the order listed.
 //   outputs    : cellAcc CellAcc[C]; cellPt CellPoint[C*R], machPt f64[M*R]: a ring of R series
 //                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
@@ -65,17 +70,18 @@ const MIGRATABLE_PRIO: i32 = 2;
 const MIGRATABLE_MAXCPU: f64 = 0.025;
 const MOVE_SHARE: f64 = 0.8;
 
-let nT: i32 = 0, nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
+let nM: i32 = 0, nC: i32 = 0, nE: i32 = 0, cs: i32 = 4, policy: i32 = 0,
   interval: i32 = 10, sampleEvery: i32 = 10, nP: i32 = 1, nR: i32 = 1, nTicks: i32 = 0;
 let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // Rules (docs/model.md, "The thesis's regime and the open rules"): time-0 tasks start without admission; a migrated task's
 // request stays booked where it was admitted; migrations also check the destination's requests;
 // the memory-ordered policies sort descending.
-let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false;
+let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false, recycle: bool = false;
 let state: usize = 0, usageFeed: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
-let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sHome: usize = 0, sFinV: usize = 0, sRem: usize = 0;
+let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sHome: usize = 0, sFinV: usize = 0, sRem: usize = 0, sHeld: usize = 0;
+let arrQ: usize = 0, freeList: usize = 0;
 let wEnd: usize = 0, wCpu: usize = 0, wMem: usize = 0, wMaxCpu: usize = 0, wMai: usize = 0;
 let mCap0: usize = 0, mUp0: usize = 0;
 let runHead: usize = 0, runTail: usize = 0, pendHead: usize = 0, pendTail: usize = 0, runCount: usize = 0,
@@ -90,7 +96,7 @@ let segA: usize = 0, mWake: usize = 0, bPrev: usize = 0, bNext: usize = 0, segU:
 let kNow: i32 = 0, pointEnd: i32 = 0;
 const NEVER: i32 = 0x7fffffff;
 let cellAcc: usize = 0, cellPt: usize = 0, machPt: usize = 0;
-let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
+let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0, staged: i32 = 0, freeCount: i32 = 0;
 
 // @ts-ignore: decorator
 @inline function addAcc(cell: i32, slot: usize, v: f64): void {
@@ -107,7 +113,7 @@ let curTick: i32 = 0, nextTask: i32 = 0, nextEvent: i32 = 0;
 
 /** Loads the replay struct at `r` into the register cache and carves its state block. */
 function bindReplay(r: usize): void {
-  nT = load<i32>(r, Replay.tasks); nM = load<i32>(r, Replay.machines); nC = load<i32>(r, Replay.cells);
+  nM = load<i32>(r, Replay.machines); nC = load<i32>(r, Replay.cells);
   nE = load<i32>(r, Replay.events); cs = load<i32>(r, Replay.cellSize); policy = load<i32>(r, Replay.policy);
   interval = load<i32>(r, Replay.interval); sampleEvery = load<i32>(r, Replay.sampleEvery);
   nP = load<i32>(r, Replay.points); nR = load<i32>(r, Replay.ringPoints); nTicks = load<i32>(r, Replay.ticks);
@@ -115,10 +121,16 @@ function bindReplay(r: usize): void {
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
   time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
   destReq = load<i32>(r, Replay.destRequest) != 0; memDesc = load<i32>(r, Replay.memDesc) != 0;
+  recycle = load<i32>(r, Replay.recycle) != 0;
   tMachine = load<usize>(r, Replay.taskMachine); tSubmitTick = load<usize>(r, Replay.taskSubmitTick);
   tSubmitUs = load<usize>(r, Replay.taskSubmitUs); tWork = load<usize>(r, Replay.taskWork);
   tReq = load<usize>(r, Replay.taskReq); tPrio = load<usize>(r, Replay.taskPrio);
   tWinB = load<usize>(r, Replay.taskWinB); tWinE = load<usize>(r, Replay.taskWinE);
+  sNext = load<usize>(r, Replay.taskNext); sPrev = load<usize>(r, Replay.taskPrev); sState = load<usize>(r, Replay.taskState);
+  sCur = load<usize>(r, Replay.taskCur); sHome = load<usize>(r, Replay.taskHome); sFinV = load<usize>(r, Replay.taskFinV);
+  sRem = load<usize>(r, Replay.taskRem); sHeld = load<usize>(r, Replay.taskHeld);
+  cand = load<usize>(r, Replay.cand); candKey = load<usize>(r, Replay.candKey);
+  arrQ = load<usize>(r, Replay.arrivals); freeList = load<usize>(r, Replay.freeList);
   wEnd = load<usize>(r, Replay.winEnd); wCpu = load<usize>(r, Replay.winCpu); wMem = load<usize>(r, Replay.winMem);
   wMaxCpu = load<usize>(r, Replay.winMaxCpu); wMai = load<usize>(r, Replay.winMai);
   mCap0 = load<usize>(r, Replay.machineCap); mUp0 = load<usize>(r, Replay.machineUp);
@@ -128,17 +140,15 @@ function bindReplay(r: usize): void {
   mUtilSum = load<usize>(r, Replay.utilSum); mUpTicks = load<usize>(r, Replay.upTicks);
   state = load<usize>(r, Replay.state); usageFeed = load<usize>(r, Replay.usageFeed);
   curTick = load<i32>(r, Replay.tick); nextTask = load<i32>(r, Replay.nextTask); nextEvent = load<i32>(r, Replay.nextEvent);
+  staged = load<i32>(r, Replay.staged); freeCount = load<i32>(r, Replay.freeCount);
 
-  // Carve the state block: 7 task columns, 9 + 9 machine columns, candidates.
+  // Carve the state block: 9 + 9 machine columns, the rest.
   let p = state;
-  const n4 = (<usize>nT << 2), n8 = (<usize>nT << 3), m4 = (<usize>nM << 2), m8 = (<usize>nM << 3);
-  sNext = p; p += n4; sPrev = p; p += n4; sState = p; p += n4; sCur = p; p += n4; sHome = p; p += n4;
-  sFinV = p; p += n8; sRem = p; p += n8;
+  const m4 = (<usize>nM << 2), m8 = (<usize>nM << 3);
   runHead = p; p += m4; runTail = p; p += m4; pendHead = p; p += m4; pendTail = p; p += m4;
   runCount = p; p += m4; pendCount = p; p += m4; mUp = p; p += m4; mFlags = p; p += m4; mLedN = p; p += m4;
   mU = p; p += m8; mReq = p; p += m8; mV = p; p += m8; mCap = p; p += m8; mNext = p; p += m8;
   mMinFin = p; p += m8; mPUtil = p; p += m8; mPUp = p; p += m8; mMinPend = p; p += m8;
-  candKey = p; p += n8; cand = p; p += n4;
   segA = p; p += m4; mWake = p; p += m4; bPrev = p; p += m4; bNext = p; p += m4;
   segU = p; p += m8; segCap = p; p += m8; segInc = p; p += m8; pCpu = p; p += m8; pCap = p; p += m8; pOver = p; p += m8;
   cDirty = p; p += (<usize>nC << 2);
@@ -150,16 +160,17 @@ function bindReplay(r: usize): void {
 /** Writes the cursor of the register cache back into the replay struct at `r`. */
 function storeCursor(r: usize): void {
   store<i32>(r, curTick, Replay.tick); store<i32>(r, nextTask, Replay.nextTask); store<i32>(r, nextEvent, Replay.nextEvent);
+  store<i32>(r, freeCount, Replay.freeCount);
 }
 
-/** Resets the state block and the outputs of the replay at `r` (cursor at tick 0). Returns 0. */
+/**
+ * Resets the state block and the outputs of the replay at `r` (cursor at tick 0; the staged
+ * arrivals and the free list are the driver's). A task slot's state is set when its task arrives.
+ * Returns 0.
+ */
 export function replayInit(r: usize): i32 {
   store<i32>(r, 0, Replay.tick); store<i32>(r, 0, Replay.nextTask); store<i32>(r, 0, Replay.nextEvent);
   bindReplay(r);
-  for (let i = 0; i < nT; i++) {
-    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
-    sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
-  }
   for (let m = 0; m < nM; m++) {
     si(runHead, m, -1); si(runTail, m, -1); si(pendHead, m, -1); si(pendTail, m, -1);
     si(runCount, m, 0); si(pendCount, m, 0); si(mUp, m, gi(mUp0, m)); si(mFlags, m, 0); si(mLedN, m, 0);
@@ -179,9 +190,9 @@ export function replayInit(r: usize): i32 {
   return 0;
 }
 
-/** Bytes of the scratch state block `replayInit` carves for `n` tasks, `m` machines, `c` cells and `sampleEvery` ticks per series point. */
-export function replayStateBytes(n: i32, m: i32, c: i32, sampleEvery: i32): i32 {
-  return n * (5 * 4 + 8 * 2) + m * (9 * 4 + 9 * 8) + n * (4 + 8) + m * (4 * 4 + 6 * 8) + c * 4 + ((m + 31) >> 5) * 4 + ((m + 1023) >> 10) * 4 + sampleEvery * 4 + 64;
+/** Bytes of the scratch state block `replayInit` carves for `m` machines, `c` cells and `sampleEvery` ticks per series point. */
+export function replayStateBytes(m: i32, c: i32, sampleEvery: i32): i32 {
+  return m * (9 * 4 + 9 * 8) + m * (4 * 4 + 6 * 8) + c * 4 + ((m + 31) >> 5) * 4 + ((m + 1023) >> 10) * 4 + sampleEvery * 4 + 64;
 }
 
 // ---- activity: which machines a tick visits, and when a quiet machine must be visited again
@@ -784,8 +795,12 @@ function openTasks(tEnd: f64): void {
 
 /** The SUBMITs of tick k, queued on their drawn machine (or the next up one of its cell). */
 function arrivals(k: i32): void {
-  while (nextTask < nT && gi(tSubmitTick, nextTask) == k) {
-    const i = nextTask;
+  while (nextTask < staged) {
+    const i = gi(arrQ, nextTask);
+    if (gi(tSubmitTick, i) != k) break;
+    // The slot's state, as replayInit set every task's when the kernel held them all.
+    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
+    sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
     const own = gi(tMachine, i);
     const tgt = targetOf(own);
     const m = tgt >= 0 ? tgt : own;
@@ -815,6 +830,8 @@ function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
       unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);
       unbook(x, m);
       si(sState, x, TaskState.done);
+      // Nothing reads a done task's columns: its slot is free unless synthetic usage still lists it.
+      if (recycle && gi(sHeld, x) == 0) { si(freeList, freeCount, x); freeCount++; }
       const delay = tEnd - gf(tSubmitUs, x);
       const w = gf(tWork, x);
       addAcc(c, CellAcc.delay, delay); addAcc(c, CellAcc.stretch, delay / (w > tickUs ? w : tickUs));

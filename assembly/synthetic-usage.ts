@@ -9,14 +9,16 @@
 // sin of the same angle share one argument reduction (v8SinCos).
 //
 // usageFeedDraw is called by usage-feed.ts once per 5-minute window period,
-// before the kernel runs that period's ticks: it adds the tasks that arrive
-// before the period ends to the live list and writes the current window of
-// every live task into its window slot (end, cpu, mem, maxCpu, mai) — the
-// slots the replay kernel reads. A task leaves the list at its last window.
+// before the kernel runs that period's ticks: it adds the tasks staged since
+// the last call (those arriving before the period ends, in the replay's task
+// slots) to the live list and writes the current window of every live task
+// into its window slot (end, cpu, mem, maxCpu, mai) — the slots the replay
+// kernel reads. A task leaves the list at its last window, or once the kernel
+// has it done (its later windows are never read; its slot is then freed).
 // The per-task draw state (levels, AR(1) state, window index) lives in the
-// live list's slots, not per task: O(tasks alive at a time).
+// live list's entries: O(tasks alive at a time).
 import { rngNext, rngSeed } from './rng';
-import { UsageFeed } from './layouts';
+import { Replay, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
 import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
@@ -42,7 +44,7 @@ const TWO_PI: f64 = 2 * Math.PI;
 // Model constants and columns of the feed being drawn (a per-call register cache, as in replay.ts).
 let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax: f64 = 0, maiMu: f64 = 0, maiSigma: f64 = 0,
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
-let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fTick: usize = 0,
+let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fJoin: usize = 0,
   fLevels: usize = 0, fAr: usize = 0, fCur: usize = 0, fLive: usize = 0, fRng: usize = 0,
   slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0, slotMemLog: usize = 0;
 
@@ -54,7 +56,7 @@ function bindFeed(f: usize): void {
   cpuS = load<f64>(f, UsageFeed.cpuS); memS = load<f64>(f, UsageFeed.memS); rho = load<f64>(f, UsageFeed.rho);
   innovCpu = load<f64>(f, UsageFeed.innovCpu); innovMem = load<f64>(f, UsageFeed.innovMem);
   fKey = load<usize>(f, UsageFeed.taskKey); fK0 = load<usize>(f, UsageFeed.taskK0); fCount = load<usize>(f, UsageFeed.taskCount);
-  fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fTick = load<usize>(f, UsageFeed.taskSubmitTick);
+  fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fJoin = load<usize>(f, UsageFeed.joinList);
   fLevels = load<usize>(f, UsageFeed.levels); fAr = load<usize>(f, UsageFeed.ar); fCur = load<usize>(f, UsageFeed.cur);
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
   slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
@@ -111,7 +113,7 @@ function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): 
 }
 
 /**
- * The memory of the current window of local task `x` of the feed at `f`:
+ * The memory of the current window of the task in slot `x` of the feed at `f`:
  * `windowValues`' min(1, request·level·exp(em − s²/2)) from the window's log-noise em
  * (same operations, same bits).
  */
@@ -122,7 +124,7 @@ export function usageMem(f: usize, x: i32): f64 {
 }
 
 /**
- * The max CPU of window `k` of local task `x` of the feed at `f` whose mean CPU is `cpu`:
+ * The max CPU of window `k` of the task in slot `x` of the feed at `f` whose mean CPU is `cpu`:
  * `windowValues`' min(1, cpu·exp(|μp + σp·z|)), z the cosine half of the window's second
  * Box–Muller pair — the same operations as when it was drawn with the window (same bits).
  */
@@ -135,31 +137,47 @@ export function usagePeak(f: usize, x: i32, k: i32, cpu: f64): f64 {
   return min<f64>(1, cpu * peak);
 }
 
+/** Takes slot x off the live list's hold; frees it when the replay at `r` has its task done. */
+function unhold(r: usize, x: i32): void {
+  if (r == 0) return;
+  si(load<usize>(r, Replay.taskHeld), x, 0);
+  if (gi(load<usize>(r, Replay.taskState), x) != TaskState.done) return;
+  const n = load<i32>(r, Replay.freeCount);
+  si(load<usize>(r, Replay.freeList), n, x);
+  store<i32>(r, n + 1, Replay.freeCount);
+}
+
 /**
- * Window period `p` of the feed at `f`: joins the tasks arriving before tick
- * `until`, then writes the period's window of every live task whose window
- * changed (windows it passes over only advance the AR state). Returns the
- * number of live tasks left.
+ * Window period `p` of the feed at `f`: joins the tasks staged since the last
+ * call (their slots in `joinList`, in arrival order; they arrive before the
+ * period ends), then writes the period's window of every live task whose
+ * window changed (windows it passes over only advance the AR state). Returns
+ * the number of live tasks left.
  */
-export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
+export function usageFeedDraw(f: usize, p: i32): i32 {
   bindFeed(f);
-  const n = load<i32>(f, UsageFeed.tasks);
-  let joined = load<i32>(f, UsageFeed.joined), live = load<i32>(f, UsageFeed.live);
-  while (joined < n && gi(fTick, joined) < until) {
-    if (gi(fCount, joined) > 0) {
+  const joins = load<i32>(f, UsageFeed.joins);
+  let live = load<i32>(f, UsageFeed.live);
+  for (let j = 0; j < joins; j++) {
+    const x = gi(fJoin, j);
+    if (gi(fCount, x) > 0) {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
-      taskLevels(<u32>gi(fKey, joined), live);
+      taskLevels(<u32>gi(fKey, x), live);
       // The memory request times the task's level, the first factor of every window's memory.
-      sf(fMem, joined, gf(fMem, joined) * gf(fLevels, (live << 2) + 1));
+      sf(fMem, x, gf(fMem, x) * gf(fLevels, (live << 2) + 1));
       si(fCur, live, -1);
-      si(fLive, live, joined); live++;
+      si(fLive, live, x); live++;
     }
-    joined++;
   }
+  store<i32>(f, 0, UsageFeed.joins);
+  const replay = load<usize>(f, UsageFeed.replay);
+  const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
   let kept = 0;
   for (let r = 0; r < live; r++) {
     const x = gi(fLive, r);
+    // Done in the replay: no later window of it is read.
+    if (replay != 0 && gi(sState, x) == TaskState.done) { unhold(replay, x); continue; }
     const k0 = gi(fK0, x), count = gi(fCount, x);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
@@ -181,8 +199,8 @@ export function usageFeedDraw(f: usize, p: i32, until: i32): i32 {
         store<f64>(at, load<f64>(af)); store<f64>(at, load<f64>(af, 8), 8);
       }
       kept++;
-    }
+    } else unhold(replay, x);
   }
-  store<i32>(f, joined, UsageFeed.joined); store<i32>(f, kept, UsageFeed.live);
+  store<i32>(f, kept, UsageFeed.live);
   return kept;
 }

@@ -28,8 +28,8 @@ export interface CoreExports {
   rngFill(seed: number, n: number, state: number, out: number): void;
   replayInit(replay: number): number;
   replayStep(replay: number, until: number): number;
-  replayStateBytes(tasks: number, machines: number, cells: number, sampleEvery: number): number;
-  usageFeedDraw(feed: number, period: number, until: number): number;
+  replayStateBytes(machines: number, cells: number, sampleEvery: number): number;
+  usageFeedDraw(feed: number, period: number): number;
   usagePeak(feed: number, task: number, window: number, cpu: number): number;
   usageMem(feed: number, task: number): number;
   v8MathFill(fn: number, x: number, n: number, out: number): void;

@@ -7,6 +7,8 @@ import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { simulateReference } from '../../src/systems/giantvm/reference.ts';
 import { UsageFeed } from '../../src/systems/giantvm/usage-feed.ts';
+import { REPLAY } from '../../src/systems/giantvm/replay-layouts.ts';
+import { SLOT_TUNING, TaskSlots } from '../../src/systems/giantvm/task-slots.ts';
 import { Core, wasmModule } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
@@ -24,6 +26,8 @@ function shifted(input: ReturnType<typeof randomTrace>, offset: number): ReturnT
   return { ...input, start: input.start + offset, end: input.end + offset };
 }
 
+const initial = SLOT_TUNING.initial;
+
 describe('synthetic usage on demand', () => {
   it('the slot of every arrived task holds the syntheticUsage window of the tick (any tick length, any subset of tasks)', () => {
     let checked = 0;
@@ -39,20 +43,20 @@ describe('synthetic usage on demand', () => {
         const all = prep.tasks.id.length;
         const pick = subset ? Int32Array.from({ length: Math.ceil(all / 2) }, (_, x) => 2 * x) : undefined;
         const nT = pick ? pick.length : all;
-        // The debug build: its asserts check the live list never outgrows the capacity the feed computed.
+        // The debug build: its asserts check the live list never outgrows the slots.
         const core = new Core(wasmModule('debug'));
-        const col = (n: number) => core.alloc(Math.max(1, n) * 8);
-        const at = { end: col(nT), cpu: col(nT), mem: col(nT), maxCpu: col(nT), mai: col(nT) };
-        const req = col(nT), submitTick = col(nT);
-        for (let x = 0; x < nT; x++) {
-          const j = pick ? pick[x]! : x;
-          core.f64(req, nT)[x] = prep.tasks.req[j]!;
-          core.i32(submitTick, nT)[x] = prep.tasks.submitTick[j]!;
-        }
-        const feed = new UsageFeed(core, prep, syn, pick, nT, { req, submitTick }, at);
+        const feed = new UsageFeed(core, prep, syn);
+        // No kernel: nothing is done, so slots are never freed and local task x is in slot x (the slots grow from 4).
+        const replay = core.alloc(REPLAY.size);
+        SLOT_TUNING.initial = 4;
+        const taskSlots = new TaskSlots(core, prep, pick, 0, nT, 'synthetic');
+        SLOT_TUNING.initial = initial;
+        taskSlots.attach(replay, feed);
         for (let k = 0; k < prep.ticks;) {
+          taskSlots.stage(feed.next(k));
           const next = Math.min(prep.ticks, feed.feed(k));
-          const slots = { end: core.f64(at.end, nT), cpu: core.f64(at.cpu, nT), mem: core.f64(at.mem, nT), maxCpu: core.f64(at.maxCpu, nT), mai: core.f64(at.mai, nT) };
+          const at = taskSlots.windowSlots(), c = taskSlots.capacity;
+          const slots = { end: core.f64(at.end, c), cpu: core.f64(at.cpu, c), mem: core.f64(at.mem, c), maxCpu: core.f64(at.maxCpu, c), mai: core.f64(at.mai, c) };
           // Every tick of the period sees the same slots; check its first and last tick.
           for (const kk of new Set([k, next - 1])) {
             const t = prep.start + kk * prep.tick;
@@ -77,9 +81,6 @@ describe('synthetic usage on demand', () => {
           }
           k = next;
         }
-        let withWindows = 0;
-        for (let x = 0; x < nT; x++) if (syn.count[pick ? pick[x]! : x]! > 0) withWindows++;
-        expect(feed.capacity).toBeLessThanOrEqual(withWindows);
       }), { numRuns: 40 });
     expect(checked).toBeGreaterThan(1000);
   });

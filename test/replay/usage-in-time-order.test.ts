@@ -15,9 +15,12 @@ import type { ReplayInput } from '../../src/model/tasks.ts';
 import { cellCount, mergeRuns, prepareReplay, simulate, simulateCells } from '../../src/systems/giantvm/replay.ts';
 import { splitCells } from '../../src/systems/giantvm/schedule.ts';
 import { TraceUsageFeed } from '../../src/systems/giantvm/trace-usage-feed.ts';
+import { SLOT_TUNING, TaskSlots } from '../../src/systems/giantvm/task-slots.ts';
+import { REPLAY } from '../../src/systems/giantvm/replay-layouts.ts';
 import { Core } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 
+const initialSlots = SLOT_TUNING.initial;
 const root = mkdtempSync(join(tmpdir(), 'fairfit-usage-order-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -79,17 +82,36 @@ describe('task_usage read in time order', () => {
     expect(run.info!.usageWindows).toBe(whole.usage!.count);
   });
 
+  it('task slots that start at 1 and grow, recycled once a task is done and past its feed: the JSON of the whole read', async () => {
+    const { whole, stream } = await both(g4);
+    SLOT_TUNING.initial = 1;
+    try {
+      for (const policy of ['fine_grained', 'cpu_usage', 'coarse_grained'] as const) {
+        for (const tick of [1e6, 60e6]) expectSame(whole, stream, { policy, tick, machines: 40, usage: 'trace' }, 3);
+      }
+      const prep = prepareReplay(stream, { machines: 40, usage: 'trace' });
+      const part = simulateCells(prep);
+      const info = mergeRuns(prep, [part]).info!;
+      // Slots are reused: fewer than the tasks that arrived, at least those still open at the end.
+      expect(part.taskSlots!.used).toBeLessThan(Number(info.arrived));
+      expect(part.taskSlots!.used).toBeGreaterThanOrEqual(Number(info.arrived) - Number(info.finished));
+    } finally {
+      SLOT_TUNING.initial = initialSlots;
+    }
+  });
+
   it('on files in time order the rows held read ahead stay within a batch and one window of rows, far below all rows', async () => {
     const { stream } = await both(g4);
     const prep = prepareReplay(stream, { machines: 40, usage: 'trace', tick: 10e6 });
     const n = prep.tasks.id.length;
+    // No kernel: the tasks are staged into slots as they arrive, none is ever done.
     const core = new Core();
-    const col = (): number => core.alloc(n * 8);
-    const slots = { end: col(), cpu: col(), mem: col(), maxCpu: col(), mai: col() };
+    const slots = new TaskSlots(core, prep, undefined, 0, n, 'trace');
+    slots.attach(core.alloc(REPLAY.size));
     const batchRows = 500;
-    const feed = new TraceUsageFeed(core, prep, prep.traceUsage!, undefined, n, prep.tasks.req, prep.tasks.submitTick, slots, { batchRows });
+    const feed = new TraceUsageFeed(prep, prep.traceUsage!, undefined, n, slots, { batchRows });
     try {
-      for (let k = 0; k < prep.ticks;) k = feed.feed(k);
+      for (let k = 0; k < prep.ticks;) { slots.stage(k + 1); k = feed.feed(k); }
     } finally {
       feed.close();
     }

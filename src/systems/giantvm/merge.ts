@@ -38,6 +38,8 @@ export interface PartialRun {
   upTicks: Float64Array;
   /** Wall-clock time of the simulation, ms (not part of the result's bytes). */
   elapsedMs: number;
+  /** The WebAssembly replay's task slots (task-slots.ts): allocated, the most in use at once, bytes per slot (not part of the result's bytes). */
+  taskSlots?: { capacity: number; used: number; bytesPerSlot: number };
 }
 
 /** Throws unless `parts` are in cell order and cover every cell once. */

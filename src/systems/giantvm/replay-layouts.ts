@@ -30,8 +30,18 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   policy: 'i32', interval: 'i32', sampleEvery: 'i32', points: 'i32', ringPoints: 'i32', ticks: 'i32',
   tickUs: 'f64', startUs: 'f64', overcommit: 'f64', minMove: 'f64',
   time0Run: 'i32', requestStays: 'i32', destRequest: 'i32', memDesc: 'i32',
+  // 1: a done task's slot goes on the free list (once the usage feed no longer holds it).
+  recycle: 'i32',
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
   taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
+  // Task slots' state (assembly/replay.ts): list links, state, window cursor, ledger home, finish mark, remaining work;
+  // held: 1 while synthetic usage's live list holds the slot.
+  taskNext: 'ptr', taskPrev: 'ptr', taskState: 'ptr', taskCur: 'ptr', taskHome: 'ptr', taskFinV: 'ptr', taskRem: 'ptr', taskHeld: 'ptr',
+  // Rebalancing candidates (slots) and their sort keys.
+  cand: 'ptr', candKey: 'ptr',
+  // Staged arrivals: the slots of the tasks staged by the driver, in arrival order ([nextTask, staged) not arrived yet);
+  // the free list: a stack of freeCount slots.
+  arrivals: 'ptr', freeList: 'ptr',
   winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr',
   machineCap: 'ptr', machineUp: 'ptr',
   eventTick: 'ptr', eventMachine: 'ptr', eventType: 'ptr', eventCap: 'ptr',
@@ -39,7 +49,7 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   state: 'ptr',
   // Synthetic usage's feed (0: none): a window's max CPU not drawn yet is −(window + 1) and drawn from it when read.
   usageFeed: 'ptr',
-  tick: 'i32', nextTask: 'i32', nextEvent: 'i32',
+  tick: 'i32', nextTask: 'i32', nextEvent: 'i32', staged: 'i32', freeCount: 'i32',
 });
 
 /** Accumulators of one cell over the whole run (f64 each). */
@@ -59,15 +69,18 @@ export const CELL_POINT = struct('CellPoint', 'Per-cell, per-series-point accumu
 /**
  * Synthetic usage drawn on demand for one replay part (`assembly/synthetic-usage.ts`,
  * driven by `usage-feed.ts`): the model's constants (from `src/io/fitted-params.ts`),
- * the per-task columns (local task order) and the live list between calls.
+ * the per-slot columns (the replay's task slots) and the live list between calls.
  */
-export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: model constants, per-task columns, live list (src/systems/giantvm/replay-layouts.ts).', {
-  tasks: 'i32', joined: 'i32', live: 'i32', capacity: 'i32',
+export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: model constants, per-slot columns, live list (src/systems/giantvm/replay-layouts.ts).', {
+  // joins: slots staged since the last draw (joinList), joined at the next one.
+  joins: 'i32', live: 'i32', capacity: 'i32',
   startUs: 'f64', windowUs: 'f64',
   cpuMu: 'f64', cpuSigma: 'f64', memMu: 'f64', memSigma: 'f64', memMax: 'f64', maiMu: 'f64', maiSigma: 'f64',
   peakMu: 'f64', peakSigma: 'f64', cpuS: 'f64', memS: 'f64', rho: 'f64', innovCpu: 'f64', innovMem: 'f64',
-  taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', taskSubmitTick: 'ptr',
+  taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', joinList: 'ptr',
   levels: 'ptr', ar: 'ptr', cur: 'ptr', liveList: 'ptr', rng: 'ptr',
+  // The replay whose slots these are (0: none): a done task leaves the live list and its slot is freed.
+  replay: 'ptr',
   slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
   // The memory log-noise of each task's current window (its memory is drawn from it when read).
   slotMemLog: 'ptr',

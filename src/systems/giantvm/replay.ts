@@ -12,10 +12,11 @@ import { GINI } from '../../kernels/kernel-layouts.ts';
 import { Core, withScratch } from '../../wasm/module.ts';
 import { assembleRun, checkParts, machineMeans, partMachines, NA, NPT, type PartialRun, type RunGinis } from './merge.ts';
 import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from './replay-layouts.ts';
-import { prepareReplay, requestWindow, type CellRange, type PreparedEvents, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
+import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay } from './prepare.ts';
 import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
 import { TraceUsageFeed } from './trace-usage-feed.ts';
+import { TaskSlots, type SlotMode } from './task-slots.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
@@ -66,54 +67,26 @@ function pickedWindows(pick: Int32Array, winB: Int32Array, winE: Int32Array): nu
   return nw;
 }
 
-/** The machines, tasks, windows and events of a range of cells, re-indexed locally. */
+/** Whether every picked task (all when `pick` is undefined) has exactly one window (usage 'request'). */
+function oneWindowEach(pick: Int32Array | undefined, n: number, winB: Int32Array, winE: Int32Array): boolean {
+  for (let x = 0; x < n; x++) { const j = pick ? pick[x]! : x; if (winE[j]! - winB[j]! !== 1) return false; }
+  return true;
+}
+
+/** The machines, tasks, windows and events of a range of cells, re-indexed locally, and how the kernel holds its tasks (task-slots.ts). */
 function slice(prep: PreparedReplay, cells: CellRange) {
   const m0 = cells.first * prep.cellSize;
   const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
   const t = prep.tasks;
   const all = m0 === 0 && m1 === prep.machines;
-  // All cells: every task, and the columns go in as they are (no pick list needed).
+  // All cells: every task (no pick list needed).
   const pick = all ? undefined : pickIn(t.machine, m0, m1);
   const nT = pick ? pick.length : t.machine.length;
-  // Synthetic usage, and usage read in time order: one window slot per task (usage-feed.ts, trace-usage-feed.ts).
-  const nw = prep.synthetic || prep.traceUsage ? nT : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
+  const mode: SlotMode = prep.synthetic ? 'synthetic' : prep.traceUsage ? 'trace' : oneWindowEach(pick, nT, t.winB, t.winE) ? 'one' : 'whole';
+  // Windows outside the slots: only when a task's windows are materialised.
+  const nw = mode !== 'whole' ? 0 : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
   const ev = pickIn(prep.events.machine, m0, m1);
-  return { m0, m1, pick, nT, nw, ev };
-}
-
-/** Task columns of the picked tasks, machines re-indexed from `m0`, windows renumbered in order (none when `w` is undefined). */
-function gatherTasks(t: PreparedTasks, w: PreparedWindows | undefined, pick: Int32Array, m0: number, dst: { machine: Int32Array; tick: Int32Array; prio: Int32Array; wb: Int32Array; we: Int32Array; sub: Float64Array; work: Float64Array; req: Float64Array }, win: PreparedWindows): void {
-  const { machine, tick, prio, wb, we, sub, work, req } = dst;
-  let at = 0;
-  for (let x = 0; x < pick.length; x++) {
-    const j = pick[x]!;
-    machine[x] = t.machine[j]! - m0; tick[x] = t.submitTick[j]!; prio[x] = t.priority[j]!;
-    sub[x] = t.submitUs[j]!; work[x] = t.work[j]!; req[x] = t.req[j]!;
-    if (!w) continue;
-    wb[x] = at;
-    at = copyWindowRange(w, t.winB[j]!, t.winE[j]!, win, at);
-    we[x] = at;
-  }
-}
-
-/**
- * Synthetic usage: one window slot per local task (slot x for task x). A task
- * with synthetic windows gets them from the feed before it can run; a task
- * without any gets its request window, as `prepareReplay` gives it in the other modes.
- */
-function syntheticSlots(syn: PreparedSynthetic, pick: Int32Array | undefined, req: Float64Array, usageRatio: number, wb: Int32Array, we: Int32Array, win: PreparedWindows): void {
-  for (let x = 0; x < wb.length; x++) {
-    const j = pick ? pick[x]! : x;
-    wb[x] = x; we[x] = x + 1;
-    if (syn.count[j]! === 0) requestWindow(win, x, req[x]!, syn.mem[j]!, usageRatio);
-    else { win.end[x] = Infinity; win.cpu[x] = 0; win.mem[x] = 0; win.maxCpu[x] = 0; win.mai[x] = Number.NaN; }
-  }
-}
-
-/** Copies windows [b, e) of `w` to `win` from `at`; returns the next free slot. */
-function copyWindowRange(w: PreparedWindows, b: number, e: number, win: PreparedWindows, at: number): number {
-  for (let y = b; y < e; y++, at++) { win.end[at] = w.end[y]!; win.cpu[at] = w.cpu[y]!; win.mem[at] = w.mem[y]!; win.maxCpu[at] = w.maxCpu[y]!; win.mai[at] = w.mai[y]!; }
-  return at;
+  return { m0, m1, pick, nT, nw, ev, mode };
 }
 
 /** Event columns of the picked events, machines re-indexed from `m0`. */
@@ -135,12 +108,12 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
     throw new FairfitError('INVALID_OPTION', `cells [${range.first}, ${range.first + range.count}) is not a range of the ${prepared.cells} cells`, { field: 'cells' });
   }
   const began = performance.now();
-  const { m0, m1, pick, nT, nw, ev } = slice(prepared, range);
+  const { m0, m1, pick, nT, nw, ev, mode } = slice(prepared, range);
   const core = replayCore();
   const mark = core.mark();
   const closing: { feed?: TraceUsageFeed } = {};
   try {
-    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, onProgress, began, closing);
+    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, mode, onProgress, began, closing);
   } finally {
     closing.feed?.close();
     core.release(mark);
@@ -162,33 +135,10 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed }): PartialRun {
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, mode: SlotMode, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed }): PartialRun {
   const nM = m1 - m0, nE = ev.length, P = prepared.points;
-  const t = prepared.tasks, w = prepared.windows;
-  const slots = prepared.synthetic !== undefined || prepared.traceUsage !== undefined;
-  let traceFeed: TraceUsageFeed | undefined;
-  // Task columns, gathered in one pass each.
-  const iMachine = core.alloc(nT * 4), iTick = core.alloc(nT * 4), iPrio = core.alloc(nT * 4), iWinB = core.alloc(nT * 4), iWinE = core.alloc(nT * 4);
-  const fSub = core.alloc(nT * 8), fWork = core.alloc(nT * 8), fReq = core.alloc(nT * 8);
+  // Materialised windows (whole mode): filled as the tasks are staged, in task order.
   const wE = core.alloc(nw * 8), wC = core.alloc(nw * 8), wM = core.alloc(nw * 8), wX = core.alloc(nw * 8), wA = core.alloc(nw * 8);
-  {
-    const machine = core.i32(iMachine, nT), tick = core.i32(iTick, nT), prio = core.i32(iPrio, nT), wb = core.i32(iWinB, nT), we = core.i32(iWinE, nT);
-    const sub = core.f64(fSub, nT), work = core.f64(fWork, nT), req = core.f64(fReq, nT);
-    const end = core.f64(wE, nw), cpu = core.f64(wC, nw), mem = core.f64(wM, nw), mx = core.f64(wX, nw), mai = core.f64(wA, nw);
-    if (!pick) {
-      // All cells: the columns go in as they are, one bulk copy each.
-      machine.set(t.machine); tick.set(t.submitTick); prio.set(t.priority); sub.set(t.submitUs); work.set(t.work); req.set(t.req);
-      if (!slots) {
-        wb.set(t.winB); we.set(t.winE);
-        end.set(w.end); cpu.set(w.cpu); mem.set(w.mem); mx.set(w.maxCpu); mai.set(w.mai);
-      }
-    } else gatherTasks(t, slots ? undefined : w, pick, m0, { machine, tick, prio, wb, we, sub, work, req }, { end, cpu, mem, maxCpu: mx, mai });
-    if (prepared.synthetic) syntheticSlots(prepared.synthetic, pick, req, prepared.params.usageRatio, wb, we, { end, cpu, mem, maxCpu: mx, mai });
-    if (prepared.traceUsage) {
-      for (let x = 0; x < nT; x++) { wb[x] = x; we[x] = x + 1; }
-      traceFeed = closing.feed = new TraceUsageFeed(core, prepared, prepared.traceUsage, pick, nT, req, tick, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA });
-    }
-  }
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
   const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
   const eTick = core.alloc(nE * 4), eMach = core.alloc(nE * 4), eType = core.alloc(nE * 4), eCap = core.alloc(nE * 8);
@@ -200,13 +150,14 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const cellPt = core.alloc(range.count * R * CELL_POINT.size);
   const machPt = core.alloc(nM * R * 8);
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
-  const state = core.alloc(core.exports.replayStateBytes(nT, nM, range.count, prepared.sampleEvery));
+  const state = core.alloc(core.exports.replayStateBytes(nM, range.count, prepared.sampleEvery));
   // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
-  const synthetic = prepared.synthetic
-    ? new UsageFeed(core, prepared, prepared.synthetic, pick, nT, { req: fReq, submitTick: iTick }, { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA })
-    : undefined;
-  const feed = synthetic ?? traceFeed;
+  const synthetic = prepared.synthetic ? new UsageFeed(core, prepared, prepared.synthetic) : undefined;
   const replay = core.alloc(REPLAY.size);
+  // The task slots last: their block grows in place at the arena's top.
+  const whole = { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA };
+  const slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined);
+  const win = mode === 'whole' ? whole : slots.windowSlots();
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
     policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
@@ -214,15 +165,18 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
     time0Run: prepared.params.time0 === 'running' ? 1 : 0, requestStays: prepared.params.migratedRequest === 'stays' ? 1 : 0,
     destRequest: prepared.params.destinationCheck === 'request' ? 1 : 0, memDesc: prepared.params.memOrder === 'desc' ? 1 : 0,
-    taskMachine: iMachine, taskSubmitTick: iTick, taskSubmitUs: fSub, taskWork: fWork, taskReq: fReq,
-    taskPrio: iPrio, taskWinB: iWinB, taskWinE: iWinE,
-    winEnd: wE, winCpu: wC, winMem: wM, winMaxCpu: wX, winMai: wA,
+    winEnd: win.end, winCpu: win.cpu, winMem: win.mem, winMaxCpu: win.maxCpu, winMai: win.mai,
+    ...slots.replayFields(),
     machineCap: mCap, machineUp: mUp,
     eventTick: eTick, eventMachine: eMach, eventType: eType, eventCap: eCap,
     cellAcc, cellPt, machPt, utilSum, upTicks, state, usageFeed: synthetic?.address ?? 0,
-    tick: 0, nextTask: 0, nextEvent: 0,
+    tick: 0, nextTask: 0, nextEvent: 0, staged: 0, freeCount: 0,
   });
+  slots.attach(replay, synthetic);
   core.exports.replayInit(replay);
+  // Whole windows: one slot per task of the part, all staged now (slot = local task index).
+  if (!slots.recycle) slots.stage(Infinity);
+  const traceFeed = prepared.traceUsage ? (closing.feed = new TraceUsageFeed(prepared, prepared.traceUsage, pick, nT, slots)) : undefined;
   const total = prepared.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   const keep = prepared.keepPoints !== false;
@@ -231,7 +185,16 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
     let until = Math.min(total, report, keep ? (drained + R) * se : total);
-    if (feed) until = Math.min(until, feed.feed(done));
+    // The tasks arriving before the kernel's next stop into free slots, before a feed writes their windows:
+    // synthetic usage joins those arriving before its next draw; usage read in time order stops at
+    // every arrival tick, and writes the windows of those arriving up to `done`.
+    if (synthetic) {
+      slots.stage(synthetic.next(done));
+      until = Math.min(until, synthetic.feed(done));
+    } else if (traceFeed) {
+      slots.stage(done + 1);
+      until = Math.min(until, traceFeed.feed(done));
+    } else slots.stage(until);
     done = core.exports.replayStep(replay, until);
     const finished = done === total ? P : Math.floor(done / se);
     if (keep && finished > drained) {
@@ -251,6 +214,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     utilSum: core.f64(utilSum, nM).slice(),
     upTicks: core.f64(upTicks, nM).slice(),
     elapsedMs: performance.now() - began,
+    taskSlots: { capacity: slots.capacity, used: slots.used, bytesPerSlot: slots.bytesPerSlot },
   };
 }
 

@@ -1,21 +1,25 @@
 /**
  * Trace usage read in time order for one replay part (docs/model.md,
  * "Bounded memory", "task_usage read in time order"). As with synthetic usage
- * (usage-feed.ts), the kernel gets one window slot per task; the driver
- * (`simulateOn`) calls {@link TraceUsageFeed.feed} before stepping, and steps
+ * (usage-feed.ts), the kernel gets one window slot per task slot
+ * (task-slots.ts); the driver (`simulateOn`) stages the tasks arriving up to
+ * the current tick and calls {@link TraceUsageFeed.feed} before stepping, and steps
  * at most to the tick it returns: the next tick at which a task arrives or a
  * live task's window ends. The feed then writes into each such task's slot
  * the window the kernel would have found with every window in memory: the
  * first of the task's rows (in file order) whose running maximum of ends is
  * after the tick's time, else its last row (end +∞), exactly as `winAt` walks
- * the whole list of a materialised replay.
+ * the whole list of a materialised replay. The feed holds a task's slot
+ * until its last window is written; a task the kernel has done is dropped
+ * (no later window of it is read) and its rows still to come are skipped.
  *
  * Rows come from the task's early rows (prepare.ts, from the usage index) or
  * from the part files, read with blocking calls in batches only when a task
  * needs a row not read yet; rows read before they are needed wait in a pool
  * (per task a FIFO list), rows of tasks outside the part are dropped. Memory:
- * a few per-task columns of the part, the pool (rows read ahead: about one
- * batch when the files are in time order) and the heap of live tasks.
+ * a few per-task columns of the part (here, in JavaScript: ≈ 32 bytes a task
+ * and the (job, index) map), the pool (rows read ahead: about one batch when
+ * the files are in time order) and the heap of live tasks.
  *
  * @module
  */
@@ -23,10 +27,8 @@ import { FairfitError } from '../../errors.ts';
 import { Problems } from '../../io/csv/problems.ts';
 import { TaskIds } from '../../io/google/task-ids.ts';
 import { usageBatchesSync } from '../../io/google/task-usage.ts';
-import type { Core } from '../../wasm/module.ts';
 import type { PreparedReplay, PreparedTraceUsage } from './prepare.ts';
-import { requestWindow } from './prepare.ts';
-import type { WindowSlots } from './usage-feed.ts';
+import type { TaskSlots } from './task-slots.ts';
 
 type Batch = ReturnType<typeof usageBatchesSync> extends Generator<infer B> ? B : never;
 
@@ -116,14 +118,14 @@ class TickHeap {
 
 /** Per-part state of trace usage read in time order: see the module comment. */
 export class TraceUsageFeed {
-  private readonly core: Core;
-  private readonly slots: WindowSlots;
+  private readonly slots: TaskSlots;
   private readonly start: number;
   private readonly tickUs: number;
   private readonly ticks: number;
   private readonly u: PreparedTraceUsage;
   private readonly pick: Int32Array | undefined;
   private readonly submitTick: Int32Array;
+  private readonly n: number;
   /** Local task of a (job ID, task index) pair: dense ids of this map are local task indices. */
   private readonly local = new TaskIds();
   /** Per local task: rows, current row (-1: not joined), rows seen in the files, running maximum of ends, read-ahead list. */
@@ -142,32 +144,30 @@ export class TraceUsageFeed {
   dropped = 0;
 
   /**
-   * Sets every slot: a task without usage rows gets its request window, the
-   * others get theirs when they arrive. `req` and `submitTick` are the part's
-   * local task columns (already gathered); `batchRows`: rows per read (default 65,536).
+   * `n` tasks of the part: `pick[x]` of the prepared ones (all when undefined);
+   * `slots` (trace mode) stages them and gives each its slot (`slotOf`) as it
+   * arrives; a task without usage rows has its request window from staging.
+   * `batchRows`: rows per read (default 65,536).
    */
-  constructor(core: Core, prepared: PreparedReplay, u: PreparedTraceUsage, pick: Int32Array | undefined, n: number, req: Float64Array, submitTick: Int32Array, slots: WindowSlots, opts: { batchRows?: number } = {}) {
-    this.core = core;
+  constructor(prepared: PreparedReplay, u: PreparedTraceUsage, pick: Int32Array | undefined, n: number, slots: TaskSlots, opts: { batchRows?: number } = {}) {
     this.slots = slots;
     this.start = prepared.start;
     this.tickUs = prepared.tick;
     this.ticks = prepared.ticks;
     this.u = u;
     this.pick = pick;
-    this.submitTick = submitTick.slice();
+    this.n = n;
+    this.submitTick = prepared.tasks.submitTick;
     this.rows = new Int32Array(n);
     this.cur = new Int32Array(n).fill(-1);
     this.seen = new Int32Array(n);
     this.reach = new Float64Array(n);
     this.head = new Int32Array(n).fill(-1);
     this.tail = new Int32Array(n).fill(-1);
-    const win = this.views(n);
     for (let x = 0; x < n; x++) {
       const j = this.j(x);
       this.local.intern(u.jobId[j]!, u.taskIndex[j]!);
-      const r = (this.rows[x] = u.rows[j]!);
-      if (r === 0) requestWindow(win, x, req[x]!, u.mem[j]!, prepared.params.usageRatio);
-      else { win.end[x] = Infinity; win.cpu[x] = 0; win.mem[x] = 0; win.maxCpu[x] = 0; win.mai[x] = Number.NaN; }
+      this.rows[x] = u.rows[j]!;
     }
     // Re-reported problems of the files were counted when the trace was read.
     this.batches = usageBatchesSync(u.files, new Problems(false), opts.batchRows ? { batchRows: opts.batchRows } : {});
@@ -187,10 +187,6 @@ export class TraceUsageFeed {
     return this.pick ? this.pick[x]! : x;
   }
 
-  private views(n: number) {
-    const c = this.core, s = this.slots;
-    return { end: c.f64(s.end, n), cpu: c.f64(s.cpu, n), mem: c.f64(s.mem, n), maxCpu: c.f64(s.maxCpu, n), mai: c.f64(s.mai, n) };
-  }
 
   /** First tick whose time (start + k·tick, as the kernel computes it) is ≥ `t`. */
   private tickAt(t: number): number {
@@ -206,20 +202,37 @@ export class TraceUsageFeed {
    * changes: the caller steps the kernel at most up to it.
    */
   feed(k: number): number {
-    const n = this.rows.length;
+    const n = this.n;
     const t = this.start + k * this.tickUs;
-    const win = this.views(n);
-    while (this.nextJoin < n && this.submitTick[this.nextJoin]! <= k) {
+    const win = this.slots.views().win;
+    while (this.nextJoin < n && this.submitTick[this.j(this.nextJoin)]! <= k) {
       const x = this.nextJoin++;
       if (this.rows[x]! > 0) this.advance(x, t, win);
     }
-    while (this.heap.top() <= k) this.advance(this.heap.pop(), t, win);
-    const arrival = this.nextJoin < n ? this.submitTick[this.nextJoin]! : Infinity;
+    while (this.heap.top() <= k) {
+      const x = this.heap.pop();
+      if (this.slots.isDone(this.slotOf(x))) this.drop(x);
+      else this.advance(x, t, win);
+    }
+    const arrival = this.nextJoin < n ? this.submitTick[this.j(this.nextJoin)]! : Infinity;
     return Math.min(arrival, this.heap.top(), this.ticks);
   }
 
+  private slotOf(x: number): number {
+    return this.slots.slotOf![x]!;
+  }
+
+  /** Task x is done: no later window of it is read. Its rows read ahead go back to the pool, those to come are skipped, its slot is let go. */
+  private drop(x: number): void {
+    const p = this.pool;
+    for (let r = this.head[x]!; r >= 0;) { const nx = p.next[r]!; p.release(r); r = nx; }
+    this.head[x] = this.tail[x] = -1;
+    this.cur[x] = this.rows[x]!; // readBatch skips rows at or before the current one
+    this.slots.unhold(this.slotOf(x));
+  }
+
   /** Moves task x to its window at time t, writes its slot, and schedules its next change. */
-  private advance(x: number, t: number, win: ReturnType<TraceUsageFeed['views']>): void {
+  private advance(x: number, t: number, win: ReturnType<TaskSlots['views']>['win']): void {
     const last = this.rows[x]! - 1;
     let c = this.cur[x]!;
     let reach = this.reach[x]!;
@@ -232,20 +245,20 @@ export class TraceUsageFeed {
     }
     this.cur[x] = c;
     this.reach[x] = reach;
+    const s = this.slotOf(x);
     if (row >= 0) {
       const p = this.pool;
-      win.end[x] = c === last ? Infinity : reach;
-      win.cpu[x] = p.cpu[row]!;
-      win.mem[x] = p.mem[row]!;
+      win.end[s] = c === last ? Infinity : reach;
+      win.cpu[s] = p.cpu[row]!;
+      win.mem[s] = p.mem[row]!;
       const mx = p.maxCpu[row]!;
-      win.maxCpu[x] = Number.isNaN(mx) ? p.cpu[row]! : mx;
-      win.mai[x] = p.mai[row]!;
+      win.maxCpu[s] = Number.isNaN(mx) ? p.cpu[row]! : mx;
+      win.mai[s] = p.mai[row]!;
       p.release(row);
     }
-    if (c < last) {
-      const k = this.tickAt(reach);
-      if (k < this.ticks) this.heap.push(k, x);
-    }
+    const k = c < last ? this.tickAt(reach) : this.ticks;
+    if (k < this.ticks) this.heap.push(k, x);
+    else this.slots.unhold(s); // no later window: the slot is the kernel's alone
   }
 
   /** Row `i` of task x in a pool record (the caller releases it): an early row, else the next row read for it. */
