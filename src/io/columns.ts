@@ -34,12 +34,13 @@ class Column<T extends Float64Array | Int32Array> {
     return this.data.slice(0, this.length) as T;
   }
   /**
-   * Hands the values over, right-sized (the array itself when it is full, else
-   * a copy), and empties the column: its capacity-sized array can then be
-   * collected before the next column is copied.
+   * Hands the values over as a view of the column's own array (no copy) and
+   * empties the column. The capacity past the values was never written, so it
+   * costs address space, not memory (its pages are not resident); a copy would
+   * add the whole column to the peak until the old array is collected.
    */
   take(): T {
-    const out = this.data.length === this.length ? this.data : (this.data.slice(0, this.length) as T);
+    const out = this.data.subarray(0, this.length) as T;
     this.data = this.make(0);
     this.length = 0;
     return out;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
-import { policyGroups, splitCells } from '../../src/systems/giantvm/schedule.ts';
+import { policyGroups, runConfigurations, splitCells } from '../../src/systems/giantvm/schedule.ts';
 import { defaultParams } from '../../src/systems/giantvm/replay.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { simulate } from '../../src/systems/giantvm/replay.ts';
@@ -97,6 +97,24 @@ describe('replay() stops on abort and returns the runs that finished', () => {
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+});
+
+describe('a batch that owns its input lets go of the trace once every configuration has what it needs', () => {
+  it('in this thread, on a pool (one configuration split by cells, and several): the same runs, and the table emptied only when owned', async () => {
+    const configs = [defaultParams({ machines: 40, usage: 'synthetic', seed: 3, policy: 'fine_grained' }), defaultParams({ machines: 40, usage: 'synthetic', seed: 3, policy: 'cpu_usage' })];
+    const expected = configs.map((p) => toJson(simulate(input, p)));
+    for (const [workers, batch] of [[1, configs], [2, configs.slice(0, 1)], [2, configs], [3, configs]] as const) {
+      const kept = seededInput(7, 600, 3);
+      const a = await runConfigurations(kept, [...batch], { workers });
+      expect(kept.tasks.count).toBe(input.tasks.count);
+      const owned = seededInput(7, 600, 3);
+      const b = await runConfigurations(owned, [...batch], { workers, ownsInput: true });
+      expect(owned.tasks.count).toBe(0);
+      expect(owned.tasks.submit.length).toBe(0);
+      expect(a.results.map((r) => toJson(r))).toEqual(expected.slice(0, batch.length));
+      expect(b.results.map((r) => toJson(r))).toEqual(expected.slice(0, batch.length));
+    }
   });
 });
 

@@ -148,10 +148,10 @@ export class TaskTableBuilder {
   /**
    * The task table over the window [start, end]: a task still running at
    * `end` runs until `end`; a task without any request gets 0 (counted in
-   * `missingRequests`). Once only: the builder hands its columns over one by
-   * one (each capacity-sized array can be collected as soon as its right-sized
-   * copy is made), so the peak is the builder plus one column, not the builder
-   * plus the table. The id map (`ids`) stays usable.
+   * `missingRequests`). Once only: the builder hands its columns over as
+   * views of its own arrays (no copy: the table adds nothing to the peak; the
+   * unused capacity past them was never written, so it is not resident). The
+   * id map (`ids`) stays usable.
    *
    * @throws FairfitError `INVALID_OPTION` when called a second time.
    */

@@ -33,9 +33,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   // An unreachable queue is reported before a large trace is read.
   if (o.queue) await checkReachable(o.queue.connection);
   const input = await loadTrace(o.trace, o.needs, o.read);
-  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, o);
+  // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
+  const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });
+  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
   const report: ReplayReport = {
-    trace: traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed }),
+    trace,
     runs: results.filter((r) => r !== undefined),
   };
   if (interrupted) report.interrupted = true;

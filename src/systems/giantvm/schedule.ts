@@ -48,6 +48,20 @@ export interface RunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Keep each run's time series (default true); false keeps a big sweep's memory to its metrics. */
   series?: boolean;
+  /**
+   * The input was read for this batch and nothing else holds it (the API read it from a path):
+   * its columns are let go once every configuration has what it needs from them (prepared, or
+   * copied into shared memory), so a large trace is not held twice during the runs.
+   */
+  ownsInput?: boolean;
+}
+
+/** Lets go of a trace's task table and usage (the caller owns `input` and has taken what it needs). */
+function releaseInput(input: ReplayInput): void {
+  const none = new Float64Array(0), nothing = new Int32Array(0);
+  input.tasks = { count: 0, jobId: none, taskIndex: nothing, submit: none, duration: none, cpuRequest: none, memRequest: none, priority: nothing, schedulingClass: nothing };
+  delete input.usage;
+  delete input.usageIndex;
 }
 
 /** The prepared replay as the run needs it: without per-point sums when nobody keeps its series. */
@@ -110,6 +124,8 @@ async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: 
   for (const [i, params] of configs.entries()) {
     if (opts.signal?.aborted) return { results, interrupted: true };
     const prepared = forRun(cache.get('this thread', input, params), opts);
+    // The last configuration prepared: the trace's columns are needed no more (the cache keeps the preparations).
+    if (opts.ownsInput && i === configs.length - 1) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = splitCells(cellCount(prepared), prepared.traceUsage ? 1 : IN_THREAD_PARTS);
     const parts: PartialRun[] = [];
@@ -151,6 +167,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
     if (!split) {
       // One copy of the trace into shared memory for the whole batch; tasks only reference it.
       const shared = toShared(input);
+      if (opts.ownsInput) releaseInput(input);
       // Unique per batch, so a worker's PrepareCache never serves another trace's preparation.
       const traceId = `${process.pid}:${++batches}`;
       // Whole policy groups per task when there are enough of them to keep every worker busy
@@ -168,8 +185,8 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       );
     } else {
       const perConfig = Math.ceil(workers / configs.length);
-      await Promise.allSettled(
-        configs.map(async (params, c) => {
+      // Each configuration is prepared before its first await, so once `map` returns all are.
+      const running = configs.map(async (params, c) => {
           try {
             if (stop.signal.aborted) return;
             // Made here only to be shared: moved into shared memory column by column, never held twice.
@@ -189,8 +206,9 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
           } catch (err) {
             fail(err);
           }
-        }),
-      );
+        });
+      if (opts.ownsInput) releaseInput(input);
+      await Promise.allSettled(running);
     }
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);

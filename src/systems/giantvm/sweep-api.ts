@@ -25,11 +25,13 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   // An unreachable queue is reported before a large trace is read.
   if (o.queue) await checkReachable(o.queue.connection);
   const input = await loadTrace(o.trace, o.needs, o.read);
-  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, o);
-  const runs = results.filter((r) => r !== undefined);
   const { machines, overcommit, seeds, policies } = o.grid;
+  // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
+  const trace = traceRecord(input, { usage: first.usage, machines, seeds });
+  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
+  const runs = results.filter((r) => r !== undefined);
   const report: SweepReport = {
-    trace: traceRecord(input, { usage: first.usage, machines, seeds }),
+    trace,
     sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: runs.length },
     runs,
   };
