@@ -38,28 +38,3 @@ export function toShared<T>(value: T): T {
   }
   return value;
 }
-
-/**
- * {@link toShared} in place, for a tree the caller owns and gives up (e.g. a
- * preparation made only to be shared): each typed array is replaced by its
- * shared copy as soon as that is made, so the unshared one can be collected
- * while the rest is copied — the peak is the tree plus one column, not two
- * trees. Plain objects and arrays are changed in place; returns the same tree.
- */
-export function moveToShared<T>(value: T): T {
-  if (isTyped(value)) return shareTyped(value) as T;
-  // Only changed slots are written: a nested object may be frozen or shared (e.g. parameters).
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v = moveToShared(value[i]);
-      if (v !== value[i]) value[i] = v;
-    }
-  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const obj = value as Record<string, unknown>;
-    for (const k of Object.keys(obj)) {
-      const v = moveToShared(obj[k]);
-      if (v !== obj[k]) obj[k] = v;
-    }
-  }
-  return value;
-}

@@ -4,9 +4,9 @@ import { FairfitError } from '../../src/errors.ts';
 import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
-import { moveToShared, toShared } from '../../src/runner/share.ts';
+import { toShared } from '../../src/runner/share.ts';
 import { executeTask, PrepareCache } from '../../src/systems/giantvm/jobs.ts';
-import { defaultParams, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
+import { defaultParams, prepareReplay, prepareResolved, simulate } from '../../src/systems/giantvm/replay.ts';
 import { toJson } from '../../src/report/json.ts';
 import { seededInput } from '../giantvm/input.ts';
 
@@ -29,28 +29,21 @@ describe('toShared moves every typed array of a tree into shared memory, unchang
   });
 });
 
-describe('moveToShared shares a tree in place', () => {
-  it('property: the same objects, every typed array shared with its values, frozen parts untouched', () => {
-    fc.assert(
-      fc.property(fc.array(fc.double({ noNaN: true }), { maxLength: 50 }), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 50 }), fc.string(), (f, i, s) => {
-        const frozen = Object.freeze({ s, n: f.length });
-        const nested = { b: Int32Array.from(i), list: [Float64Array.from(f), s], frozen };
-        const tree = { a: Float64Array.from(f), nested };
-        const out = moveToShared(tree);
-        expect(out).toBe(tree);
-        expect(out.nested).toBe(nested);
-        expect(out.nested.frozen).toBe(frozen);
-        expect(out.a.buffer).toBeInstanceOf(SharedArrayBuffer);
-        expect(out.nested.b.buffer).toBeInstanceOf(SharedArrayBuffer);
-        expect((out.nested.list[0] as Float64Array).buffer).toBeInstanceOf(SharedArrayBuffer);
-        expect(Array.from(out.a)).toEqual(f);
-        expect(Array.from(out.nested.b)).toEqual(i);
-        expect(out.nested.list[1]).toBe(s);
-        // Already shared: kept as it is.
-        const again = out.a;
-        expect(moveToShared(out).a).toBe(again);
-      }),
-    );
+describe('prepareResolved can write its columns straight into shared memory', () => {
+  it('the same preparation, every column SharedArrayBuffer-backed (synthetic, request and trace usage)', () => {
+    const input = seededInput(5, 400, 2);
+    for (const usage of ['synthetic', 'request', 'trace'] as const) {
+      const params = defaultParams({ policy: 'fine_grained', machines: 24, usage });
+      const plain = prepareReplay(input, params);
+      const shared = prepareResolved(input, params, { shared: true });
+      expect(toJson(shared)).toBe(toJson(plain));
+      const columns = (tree: unknown): ArrayBufferView[] => (ArrayBuffer.isView(tree) ? [tree] : tree && typeof tree === 'object' ? Object.values(tree).flatMap(columns) : []);
+      expect(columns(shared).length).toBeGreaterThan(10);
+      for (const c of columns(shared)) expect(c.buffer).toBeInstanceOf(SharedArrayBuffer);
+      for (const c of columns(plain)) expect(c.buffer).toBeInstanceOf(ArrayBuffer);
+      // The switch is back off after the call.
+      for (const c of columns(prepareReplay(input, params))) expect(c.buffer).toBeInstanceOf(ArrayBuffer);
+    }
   });
 });
 

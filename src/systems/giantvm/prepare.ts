@@ -145,6 +145,21 @@ export interface PreparedReplay {
   keepPoints?: boolean;
 }
 
+/**
+ * Where the preparation's columns are made: plain arrays, or — for a preparation made to be
+ * handed to worker threads — SharedArrayBuffer-backed ones, written in place (never a plain
+ * copy and a shared copy at once: for 25 M tasks that was 1.5 GB twice at the run's peak).
+ * Set only for the duration of one `prepareResolved` call (synchronous).
+ */
+let inShared = false;
+function f64(n: number): Float64Array {
+  return inShared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+}
+function i32(n: number): Int32Array {
+  return inShared ? new Int32Array(new SharedArrayBuffer(n * 4)) : new Int32Array(n);
+}
+
+
 function dim(field: string, got: number, want: number): void {
   if (got !== want) throw new FairfitError('DIMENSION_MISMATCH', `${field} has ${got} rows, expected ${want}`, { field });
 }
@@ -180,10 +195,10 @@ function checkUsage(u: UsageTable, tasks: number): void {
 
 /** Window lists per task from a usage table (stable by start), or undefined for tasks without any. */
 function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order: Int32Array } {
-  const count = new Int32Array(tasks + 1);
+  const count = i32(tasks + 1);
   for (let i = 0; i < u.count; i++) count[u.task[i]! + 1]!++;
   for (let k = 0; k < tasks; k++) count[k + 1]! += count[k]!;
-  const order = new Int32Array(u.count);
+  const order = i32(u.count);
   const at = count.slice(0, tasks);
   for (let i = 0; i < u.count; i++) order[at[u.task[i]!]!++] = i;
   // Within a task, order by start (stable): usually already sorted, so insertion sort is linear.
@@ -209,7 +224,7 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
  * for bit the same sequence) in one call; `below` is `floor(next · n)`.
  */
 function drawMachines(seed: number, count: number, machines: number): Int32Array {
-  const draw = new Int32Array(count);
+  const draw = i32(count);
   withScratch((core) => {
     const state = core.alloc(RNG_STATE.size), out = core.alloc(count * 8);
     core.exports.rngFill(seed >>> 0, count, state, out);
@@ -256,10 +271,10 @@ function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number
 
 /** Arriving tasks sorted by tick; a counting sort keeps task order within a tick. */
 function sortByTick(tickOf: Int32Array, count: number, ticks: number, n: number): Int32Array {
-  const perTick = new Int32Array(ticks + 1);
+  const perTick = i32(ticks + 1);
   for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) perTick[tickOf[i]! + 1]!++;
   for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
-  const sorted = new Int32Array(n);
+  const sorted = i32(n);
   for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) sorted[perTick[tickOf[i]!]!++] = i;
   return sorted;
 }
@@ -310,7 +325,7 @@ export function requestWindow(win: PreparedWindows, at: number, req: number, mem
  * rejected, as the usage check rejects a NaN usage row.
  */
 function countSynthetic(tasks: TaskTable, start: number, end: number): number {
-  const span = new Int32Array(2);
+  const span = i32(2);
   let total = 0;
   for (let i = 0; i < tasks.count; i++) {
     windowSpan(tasks, i, start, end, WINDOW_US, span);
@@ -325,8 +340,8 @@ function countSynthetic(tasks: TaskTable, start: number, end: number): number {
 
 /** Per-task synthetic data of the `n` sorted tasks. */
 function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: number, start: number, end: number): PreparedSynthetic {
-  const syn: PreparedSynthetic = { windowUs: WINDOW_US, key: new Int32Array(n), k0: new Int32Array(n), count: new Int32Array(n), mem: new Float64Array(n) };
-  const span = new Int32Array(2);
+  const syn: PreparedSynthetic = { windowUs: WINDOW_US, key: i32(n), k0: i32(n), count: i32(n), mem: f64(n) };
+  const span = i32(2);
   for (let j = 0; j < n; j++) {
     const i = sorted[j]!;
     windowSpan(tasks, i, start, end, WINDOW_US, span);
@@ -349,12 +364,12 @@ function checkIndex(index: UsageIndex, tasks: number): void {
 /** Per-task data of the `n` sorted tasks for usage read in time order. */
 function fillTraceUsage(tasks: TaskTable, sorted: Int32Array, n: number, index: UsageIndex): PreparedTraceUsage {
   const e = index.early;
-  const earlyFirst = new Int32Array(n + 1);
+  const earlyFirst = i32(n + 1);
   for (let j = 0; j < n; j++) { const i = sorted[j]!; earlyFirst[j + 1] = earlyFirst[j]! + e.first[i + 1]! - e.first[i]!; }
   const ne = earlyFirst[n]!;
   const u: PreparedTraceUsage = {
-    files: [...index.files], jobId: new Float64Array(n), taskIndex: new Int32Array(n), rows: new Int32Array(n), mem: new Float64Array(n), earlyFirst,
-    earlyIndex: new Int32Array(ne), earlyEnd: new Float64Array(ne), earlyCpu: new Float64Array(ne), earlyMem: new Float64Array(ne), earlyMaxCpu: new Float64Array(ne), earlyMai: new Float64Array(ne),
+    files: [...index.files], jobId: f64(n), taskIndex: i32(n), rows: i32(n), mem: f64(n), earlyFirst,
+    earlyIndex: i32(ne), earlyEnd: f64(ne), earlyCpu: f64(ne), earlyMem: f64(ne), earlyMaxCpu: f64(ne), earlyMai: f64(ne),
   };
   for (let j = 0; j < n; j++) {
     const i = sorted[j]!;
@@ -427,8 +442,8 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
     for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) dim(`machineEvents.${f}`, me[f].length, me.count);
     const machines = me.machines;
     if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
-    const machineCap = new Float64Array(machines);
-    const machineUp = new Int32Array(machines);
+    const machineCap = f64(machines);
+    const machineUp = i32(machines);
     const scale = p.capacity / TRACE_REFERENCE_CPU;
     const keep: number[] = [];
     let afterEnd = 0;
@@ -445,7 +460,7 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
     }
     keep.sort((a, b) => me.time[a]! - me.time[b]! || a - b);
     const n = keep.length;
-    const events: PreparedEvents = { tick: new Int32Array(n), machine: new Int32Array(n), type: new Int32Array(n), cap: new Float64Array(n) };
+    const events: PreparedEvents = { tick: i32(n), machine: i32(n), type: i32(n), cap: f64(n) };
     for (let j = 0; j < n; j++) {
       const i = keep[j]!;
       const t = me.time[i]!;
@@ -464,9 +479,9 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
   const machines = p.machines;
   return {
     machines,
-    machineCap: new Float64Array(machines).fill(p.capacity),
-    machineUp: new Int32Array(machines).fill(1),
-    events: { tick: new Int32Array(0), machine: new Int32Array(0), type: new Int32Array(0), cap: new Float64Array(0) },
+    machineCap: f64(machines).fill(p.capacity),
+    machineUp: i32(machines).fill(1),
+    events: { tick: i32(0), machine: i32(0), type: i32(0), cap: f64(0) },
   };
 }
 
@@ -487,7 +502,17 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
  * edge (`replay()` / `sweep()` resolve every configuration once): nothing
  * about them is checked again; the input's columns still are.
  */
-export function prepareResolved(input: ReplayInput, p: ResolvedParams): PreparedReplay {
+export function prepareResolved(input: ReplayInput, p: ResolvedParams, opts: { shared?: boolean } = {}): PreparedReplay {
+  const was = inShared;
+  inShared = opts.shared === true;
+  try {
+    return prepareIn(input, p);
+  } finally {
+    inShared = was;
+  }
+}
+
+function prepareIn(input: ReplayInput, p: ResolvedParams): PreparedReplay {
   const { start, end } = input;
   if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
     throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
@@ -521,18 +546,18 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams): Prepared
   // Arrivals: tasks submitted before `end` (NaN submit: never submitted in the window).
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
   // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
-  const tickOf = new Int32Array(tasks.count);
+  const tickOf = i32(tasks.count);
   const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
   const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
   const synth = p.usage === 'synthetic' || index !== undefined;
   const out: PreparedTasks = {
-    id: sorted, machine: new Int32Array(n), submitTick: new Int32Array(n), submitUs: new Float64Array(n), work: new Float64Array(n),
-    req: new Float64Array(n), priority: new Int32Array(n), winB: new Int32Array(synth ? 0 : n), winE: new Int32Array(synth ? 0 : n),
+    id: sorted, machine: i32(n), submitTick: i32(n), submitUs: f64(n), work: f64(n),
+    req: f64(n), priority: i32(n), winB: i32(synth ? 0 : n), winE: i32(synth ? 0 : n),
   };
   const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
-  const win: PreparedWindows = { end: new Float64Array(nw), cpu: new Float64Array(nw), mem: new Float64Array(nw), maxCpu: new Float64Array(nw), mai: new Float64Array(nw) };
+  const win: PreparedWindows = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
   const synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
   const traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
   const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);

@@ -29,7 +29,7 @@ import { setMaxListeners } from 'node:events';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
-import { moveToShared, toShared } from '../../runner/share.ts';
+import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
 import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
@@ -189,8 +189,8 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       const running = configs.map(async (params, c) => {
           try {
             if (stop.signal.aborted) return;
-            // Made here only to be shared: moved into shared memory column by column, never held twice.
-            const prepared = forRun(moveToShared(prepareResolved(input, params)), opts);
+            // Made here only to be shared: written into shared memory in place, never held twice.
+            const prepared = forRun(prepareResolved(input, params, { shared: true }), opts);
             const ranges = splitCells(cellCount(prepared), perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
