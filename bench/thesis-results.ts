@@ -144,7 +144,7 @@ async function main(): Promise<void> {
         say(`|---|${metrics.map(() => '---').join('|')}|`);
         for (const p of POLICIES) say(`| ${p} | ${metrics.map((m) => pm(values(A.runs, p, 800, 1, m))).join(' | ')} |`);
         say();
-        for (const [label, sweepRuns, xs, at] of [['machines (overcommit 1.0)', A.runs, MACHINES, (x: number) => [x, 1]], ['overcommit (800 machines)', B.runs, OVERCOMMIT, (x: number) => [800, x]]] as const) {
+        for (const [label, sweepRuns, xs, at] of [['machines (overcommit 1.0)', A.runs, MACHINES, (x: number): [number, number] => [x, 1]], ['overcommit (800 machines)', B.runs, OVERCOMMIT, (x: number): [number, number] => [800, x]]] as const) {
           for (const m of ['meanCpu', 'gini', 'delay'] as Metric[]) {
             say(`${m} against ${label} (Fig. 5-7), mean ± sd over 5 seeds:`);
             say();
