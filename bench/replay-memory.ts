@@ -67,11 +67,25 @@ function sameJson(a: string, b: string): string {
   return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}`;
 }
 
-export async function replayMemorySuite(): Promise<BenchRow[]> {
+/** Runs `fn` with a fresh temporary folder (deleted afterwards), after checking the build exists. */
+async function inTempDir(prefix: string, fn: (dir: string) => Promise<BenchRow[]>): Promise<BenchRow[]> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-memory-'));
-  const rows: BenchRow[] = [];
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
+    return await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The row of one case run on this build. */
+function thisBuildRow(c: Case, now: Measured): BenchRow {
+  return { name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } };
+}
+
+export async function replayMemorySuite(): Promise<BenchRow[]> {
+  return inTempDir('fairfit-memory-', async (dir) => {
+    const rows: BenchRow[] = [];
     const cases: Case[] = [];
     // The 14-part window's shape: 614k tasks, 19.5 h, 12.5k machines.
     const big = join(dir, 'w614k');
@@ -89,7 +103,7 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
     }
     for (const c of cases) {
       const now = runChild(MAIN, c, join(dir, 'now.json'));
-      rows.push({ name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
+      rows.push(thisBuildRow(c, now));
       if (BASE) {
         const before = runChild(BASE, c, join(dir, 'base.json'));
         rows.push({
@@ -98,10 +112,8 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
         });
       }
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return rows;
+    return rows;
+  });
 }
 
 /**
@@ -117,11 +129,9 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
  * reads usage whole).
  */
 export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
   const scale = Number(process.env.FAIRFIT_BENCH_USAGE_SCALE ?? '1');
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-usage-day-'));
-  const rows: BenchRow[] = [];
-  try {
+  return inTempDir('fairfit-usage-day-', async (dir) => {
+    const rows: BenchRow[] = [];
     const machines = Math.round(12_500 * scale), tasks = Math.round(670_000 * scale);
     const trace = join(dir, 'day');
     const t0 = performance.now();
@@ -142,10 +152,8 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
       const before = runChild(BASE, base, join(dir, 'base.json'));
       rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return rows;
+    return rows;
+  });
 }
 
 /**
@@ -160,11 +168,9 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
  * generator writes ≈ 3 task events per task, not the real trace's 5.8 (no resubmissions).
  */
 export async function replayFullSuite(): Promise<BenchRow[]> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: npm run bench builds it`);
   const scale = Number(process.env.FAIRFIT_BENCH_FULL_SCALE ?? '1');
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-full-'));
-  const rows: BenchRow[] = [];
-  try {
+  return inTempDir('fairfit-full-', async (dir) => {
+    const rows: BenchRow[] = [];
     const tasks = Math.round(25_000_000 * scale);
     const trace = join(dir, 'month');
     const t0 = performance.now();
@@ -172,12 +178,7 @@ export async function replayFullSuite(): Promise<BenchRow[]> {
     rows.push({ name: `generate 29 days, 12,500 machines, ${tasks} tasks`, impl: 'gen', meanMs: performance.now() - t0, extra: { 'task_events rows': g.rows.task_events!, load1: +loadavg()[0]!.toFixed(2) } });
     const cases: Case[] = [{ name: `29 days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events): fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: true }];
     if (process.env.FAIRFIT_BENCH_FULL_ALL === '1') cases.push({ ...cases[0]!, name: cases[0]!.name.replace('fine_grained', 'all eight'), policy: 'all' });
-    for (const c of cases) {
-      const now = runChild(MAIN, c, join(dir, 'now.json'));
-      rows.push({ name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } });
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return rows;
+    for (const c of cases) rows.push(thisBuildRow(c, runChild(MAIN, c, join(dir, 'now.json'))));
+    return rows;
+  });
 }
