@@ -16,6 +16,7 @@ import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.t
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
+import { ARRIVAL_TUNING, ArrivalWriter, newArrivalBlock, type ArrivalFile } from './arrival-file.ts';
 
 /** Cells `[first, first + count)`. */
 export interface CellRange {
@@ -132,6 +133,11 @@ export interface PreparedReplay {
   synthetic?: PreparedSynthetic;
   /** Per-task data of trace usage read in time order (`usage: 'trace'` with a {@link UsageIndex} input only). */
   traceUsage?: PreparedTraceUsage;
+  /**
+   * The tasks are in this arrival file, not in `tasks` / `synthetic` (whose columns are then
+   * empty): a preparation made with `arrivalFile` (usage 'synthetic' or 'request').
+   */
+  arrivals?: ArrivalFile;
   /** Initial capacity and up state of each machine. */
   machineCap: Float64Array;
   machineUp: Int32Array;
@@ -341,17 +347,22 @@ function countSynthetic(tasks: TaskTable, start: number, end: number): number {
 /** Per-task synthetic data of the `n` sorted tasks. */
 function fillSynthetic(tasks: TaskTable, sorted: Int32Array, n: number, seed: number, start: number, end: number): PreparedSynthetic {
   const syn: PreparedSynthetic = { windowUs: WINDOW_US, key: i32(n), k0: i32(n), count: i32(n), mem: f64(n) };
-  const span = i32(2);
-  for (let j = 0; j < n; j++) {
-    const i = sorted[j]!;
-    windowSpan(tasks, i, start, end, WINDOW_US, span);
-    syn.k0[j] = span[0]!;
-    syn.count[j] = span[1]!;
-    const mem = tasks.memRequest[i]!;
-    syn.mem[j] = Number.isNaN(mem) ? 0 : mem;
-    if (span[1]! > 0) syn.key[j] = taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!);
-  }
+  fillSyntheticRange(tasks, sorted, 0, n, seed, start, end, syn);
   return syn;
+}
+
+/** Synthetic data of sorted tasks [j0, j1) into `syn` from index 0. */
+function fillSyntheticRange(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number, seed: number, start: number, end: number, syn: Pick<PreparedSynthetic, 'key' | 'k0' | 'count' | 'mem'>): void {
+  const span = new Int32Array(2);
+  for (let j = j0; j < j1; j++) {
+    const i = sorted[j]!, o = j - j0;
+    windowSpan(tasks, i, start, end, WINDOW_US, span);
+    syn.k0[o] = span[0]!;
+    syn.count[o] = span[1]!;
+    const mem = tasks.memRequest[i]!;
+    syn.mem[o] = Number.isNaN(mem) ? 0 : mem;
+    syn.key[o] = span[1]! > 0 ? taskKey(seed, tasks.jobId[i]!, tasks.taskIndex[i]!) : 0;
+  }
 }
 
 /** The checks of {@link checkUsage} for usage read in time order: made while indexing, thrown here (trace usage only). */
@@ -388,15 +399,19 @@ function fillTraceUsage(tasks: TaskTable, sorted: Int32Array, n: number, index: 
 /** Counts of {@link fillTasks}. */
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
 
-/** Fills the task columns and windows of the `n` sorted tasks, in arrival order. */
-function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
-  byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: PreparedTasks, win: PreparedWindows,
-  syn: PreparedSynthetic | undefined, streamRows: Int32Array | undefined): FillCounts {
+/**
+ * Fills the task columns and windows of sorted tasks [j0, j1), in arrival order, from index 0 of
+ * `out` (and of `syn`, the same range's synthetic data). `noWindows`: an arrival file's block (the
+ * slots make each task's request window).
+ */
+function fillTasks(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
+  byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: Omit<PreparedTasks, 'id' | 'winB' | 'winE'> & Partial<PreparedTasks>, win: PreparedWindows,
+  syn: Pick<PreparedSynthetic, 'count'> | undefined, streamRows: Int32Array | undefined, noWindows = false): FillCounts {
   // Synthetic usage and usage read in time order: one window slot per task, filled by the replay.
-  const slots = syn !== undefined || streamRows !== undefined;
+  const slots = noWindows || syn !== undefined || streamRows !== undefined;
   let at = 0, withWindows = 0, fallback = 0, reqMissing = 0, censored = 0;
-  for (let j = 0; j < n; j++) {
-    const i = sorted[j]!;
+  for (let j = j0; j < j1; j++) {
+    const i = sorted[j]!, o = j - j0;
     const s = tasks.submit[i]!;
     const sub = s <= start ? start : s;
     let work = tasks.duration[i]!;
@@ -408,14 +423,14 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
     if (Number.isNaN(req)) { req = 0; reqMissing++; }
     let mem = tasks.memRequest[i]!;
     if (Number.isNaN(mem)) mem = 0;
-    out.machine[j] = draw[i]!;
-    out.submitTick[j] = tickOf[i]!;
-    out.submitUs[j] = sub;
-    out.work[j] = work;
-    out.req[j] = req;
-    out.priority[j] = tasks.priority[i]!;
-    if (!slots) out.winB[j] = at;
-    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[j]! : streamRows ? streamRows[i]! : 0;
+    out.machine[o] = draw[i]!;
+    out.submitTick[o] = tickOf[i]!;
+    out.submitUs[o] = sub;
+    out.work[o] = work;
+    out.req[o] = req;
+    out.priority[o] = tasks.priority[i]!;
+    if (!slots) out.winB![o] = at;
+    const w = byTask ? byTask.first[i + 1]! - byTask.first[i]! : syn ? syn.count[o]! : streamRows ? streamRows[i]! : 0;
     if (w > 0 && table) {
       withWindows++;
       at = copyWindows(table, byTask!.order, byTask!.first[i]!, byTask!.first[i + 1]!, win, at);
@@ -425,7 +440,7 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32A
       if (p.usage !== 'request') fallback++;
       if (!slots) requestWindow(win, at++, req, mem, p.usageRatio);
     }
-    if (!slots) out.winE[j] = at;
+    if (!slots) out.winE![o] = at;
   }
   return { censored, withWindows, fallback, reqMissing };
 }
@@ -497,22 +512,38 @@ export function prepareReplay(input: ReplayInput, params: ReplayParams | Partial
   return prepareResolved(input, defaultParams(params));
 }
 
+/** Where {@link prepareResolved} puts what it makes. */
+export interface PrepareOptions {
+  /** Columns in SharedArrayBuffers, written in place (a preparation for worker threads). */
+  shared?: boolean;
+  /**
+   * Write the per-task columns to this new file (arrival-file.ts) instead of holding them
+   * (`arrivals` of the result says where): usage 'synthetic' and 'request' only — others ignore it.
+   */
+  arrivalFile?: string;
+}
+
+/** Whether a preparation under `p` can put its tasks in an arrival file (their windows are made by the slots). */
+export function fitsArrivalFile(p: ResolvedParams): boolean {
+  return p.usage === 'synthetic' || p.usage === 'request';
+}
+
 /**
  * {@link prepareReplay} for parameters already resolved and checked at the
  * edge (`replay()` / `sweep()` resolve every configuration once): nothing
  * about them is checked again; the input's columns still are.
  */
-export function prepareResolved(input: ReplayInput, p: ResolvedParams, opts: { shared?: boolean } = {}): PreparedReplay {
+export function prepareResolved(input: ReplayInput, p: ResolvedParams, opts: PrepareOptions = {}): PreparedReplay {
   const was = inShared;
   inShared = opts.shared === true;
   try {
-    return prepareIn(input, p);
+    return prepareIn(input, p, opts.arrivalFile);
   } finally {
     inShared = was;
   }
 }
 
-function prepareIn(input: ReplayInput, p: ResolvedParams): PreparedReplay {
+function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | undefined): PreparedReplay {
   const { start, end } = input;
   if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
     throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
@@ -552,15 +583,25 @@ function prepareIn(input: ReplayInput, p: ResolvedParams): PreparedReplay {
   const sorted = sortByTick(tickOf, tasks.count, ticks, n);
 
   const synth = p.usage === 'synthetic' || index !== undefined;
-  const out: PreparedTasks = {
-    id: sorted, machine: i32(n), submitTick: i32(n), submitUs: f64(n), work: f64(n),
-    req: f64(n), priority: i32(n), winB: i32(synth ? 0 : n), winE: i32(synth ? 0 : n),
-  };
-  const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
-  const win: PreparedWindows = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
-  const synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
-  const traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
-  const { censored, withWindows, fallback, reqMissing } = fillTasks(tasks, sorted, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
+  let out: PreparedTasks, win: PreparedWindows, synthetic: PreparedSynthetic | undefined, traceUsage: PreparedTraceUsage | undefined, counts: FillCounts, file: ArrivalFile | undefined;
+  if (arrivalPath !== undefined && fitsArrivalFile(p)) {
+    // The tasks go to the file block by block: no per-task column is kept.
+    ({ counts, file } = writeArrivals(arrivalPath, tasks, sorted, n, draw, tickOf, start, end, lastEvent, p));
+    out = { id: i32(0), machine: i32(0), submitTick: i32(0), submitUs: f64(0), work: f64(0), req: f64(0), priority: i32(0), winB: i32(0), winE: i32(0) };
+    win = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
+    synthetic = p.usage === 'synthetic' ? { windowUs: WINDOW_US, key: i32(0), k0: i32(0), count: i32(0), mem: f64(0) } : undefined;
+  } else {
+    out = {
+      id: sorted, machine: i32(n), submitTick: i32(n), submitUs: f64(n), work: f64(n),
+      req: f64(n), priority: i32(n), winB: i32(synth ? 0 : n), winE: i32(synth ? 0 : n),
+    };
+    const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
+    win = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
+    synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
+    traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
+    counts = fillTasks(tasks, sorted, 0, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
+  }
+  const { censored, withWindows, fallback, reqMissing } = counts;
   info.tasks = tasks.count;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
@@ -581,8 +622,41 @@ function prepareIn(input: ReplayInput, p: ResolvedParams): PreparedReplay {
   const sampleEvery = seriesStride(ticks, p.interval, machines);
   return {
     params: p, start, end, tick, ticks, sampleEvery, points: Math.ceil(ticks / sampleEvery), machines, cellSize, cells,
-    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), ...(traceUsage ? { traceUsage } : {}), machineCap, machineUp, events, info,
+    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), ...(traceUsage ? { traceUsage } : {}), ...(file ? { arrivals: file } : {}), machineCap, machineUp, events, info,
   };
+}
+
+/**
+ * Writes the `n` sorted tasks to an arrival file, one block at a time through
+ * the same fills as the in-memory columns (so the same values); returns the counts.
+ */
+function writeArrivals(path: string, tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, end: number,
+  lastEvent: Int32Array | undefined, p: ResolvedParams): { counts: FillCounts; file: ArrivalFile } {
+  const syn = p.usage === 'synthetic';
+  const block = ARRIVAL_TUNING.block;
+  const b = newArrivalBlock(block, syn);
+  const noWin: PreparedWindows = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
+  const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
+  const writer = new ArrivalWriter(path, block, syn);
+  try {
+    for (let j0 = 0; j0 < n; j0 += block) {
+      const j1 = Math.min(n, j0 + block);
+      if (syn) fillSyntheticRange(tasks, sorted, j0, j1, p.seed, start, end, b);
+      else requestMemory(tasks, sorted, j0, j1, b.mem);
+      const c = fillTasks(tasks, sorted, j0, j1, draw, tickOf, start, lastEvent, undefined, undefined, p, b, noWin, syn ? b : undefined, undefined, true);
+      counts.censored += c.censored; counts.withWindows += c.withWindows; counts.fallback += c.fallback; counts.reqMissing += c.reqMissing;
+      writer.write(b, j1 - j0);
+    }
+  } catch (err) {
+    writer.close();
+    throw err;
+  }
+  return { counts, file: writer.close() };
+}
+
+/** Memory requests (NaN: 0) of sorted tasks [j0, j1) from index 0 of `mem`: a request window's memory. */
+function requestMemory(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number, mem: Float64Array): void {
+  for (let j = j0; j < j1; j++) { const m = tasks.memRequest[sorted[j]!]!; mem[j - j0] = Number.isNaN(m) ? 0 : m; }
 }
 
 /**

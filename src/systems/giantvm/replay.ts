@@ -77,6 +77,9 @@ function oneWindowEach(pick: Int32Array | undefined, n: number, winB: Int32Array
 function slice(prep: PreparedReplay, cells: CellRange) {
   const m0 = cells.first * prep.cellSize;
   const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
+  const ev = pickIn(prep.events.machine, m0, m1);
+  // Tasks in an arrival file: the slots read the part's tasks from it as they fill (request usage: one window each).
+  if (prep.arrivals) return { m0, m1, pick: undefined, nT: prep.arrivals.count, nw: 0, ev, mode: (prep.synthetic ? 'synthetic' : 'one') as SlotMode };
   const t = prep.tasks;
   const all = m0 === 0 && m1 === prep.machines;
   // All cells: every task (no pick list needed).
@@ -85,7 +88,6 @@ function slice(prep: PreparedReplay, cells: CellRange) {
   const mode: SlotMode = prep.synthetic ? 'synthetic' : prep.traceUsage ? 'trace' : oneWindowEach(pick, nT, t.winB, t.winE) ? 'one' : 'whole';
   // Windows outside the slots: only when a task's windows are materialised.
   const nw = mode !== 'whole' ? 0 : pick ? pickedWindows(pick, t.winB, t.winE) : prep.windows.end.length;
-  const ev = pickIn(prep.events.machine, m0, m1);
   return { m0, m1, pick, nT, nw, ev, mode };
 }
 
@@ -111,11 +113,12 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
   const { m0, m1, pick, nT, nw, ev, mode } = slice(prepared, range);
   const core = replayCore();
   const mark = core.mark();
-  const closing: { feed?: TraceUsageFeed } = {};
+  const closing: { feed?: TraceUsageFeed; slots?: TaskSlots } = {};
   try {
     return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, mode, onProgress, began, closing);
   } finally {
     closing.feed?.close();
+    closing.slots?.close();
     core.release(mark);
   }
 }
@@ -135,7 +138,7 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, mode: SlotMode, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed }): PartialRun {
+function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, mode: SlotMode, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed; slots?: TaskSlots }): PartialRun {
   const nM = m1 - m0, nE = ev.length, P = prepared.points;
   // Materialised windows (whole mode): filled as the tasks are staged, in task order.
   const wE = core.alloc(nw * 8), wC = core.alloc(nw * 8), wM = core.alloc(nw * 8), wX = core.alloc(nw * 8), wA = core.alloc(nw * 8);
@@ -156,7 +159,7 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const replay = core.alloc(REPLAY.size);
   // The task slots last: their block grows in place at the arena's top.
   const whole = { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA };
-  const slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined);
+  const slots = closing.slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined, m1);
   const win = mode === 'whole' ? whole : slots.windowSlots();
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,

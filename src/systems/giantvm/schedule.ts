@@ -20,18 +20,28 @@
  *   each configuration is prepared here and split by cells into ranges that
  *   the workers simulate; the parts are merged in cell order.
  *
+ * - a trace of at least `ARRIVAL_FILES.minTasks` tasks under usage 'synthetic'
+ *   or 'request' on workers: each preparation (one per policy group) is made
+ *   here with its tasks in an arrival file (arrival-file.ts) that the parts
+ *   read back as they go, not in shared memory; the batch's folder of files is
+ *   removed when it ends, however it ends.
+ *
  * On abort, unfinished configurations are dropped and `interrupted` is set;
  * a configuration counts only if all its parts finished.
  *
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { fitsArrivalFile } from './prepare.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -54,6 +64,33 @@ export interface RunOptions {
    * copied into shared memory), so a large trace is not held twice during the runs.
    */
   ownsInput?: boolean;
+}
+
+/**
+ * When a run on worker threads puts a preparation's tasks in an arrival file
+ * (arrival-file.ts) instead of shared memory: traces of at least `minTasks`
+ * tasks under usage 'synthetic' or 'request' (tests set it to 0).
+ */
+export const ARRIVAL_FILES = { minTasks: 1 << 20 };
+
+/** Whether every configuration's preparation goes to an arrival file. */
+function useArrivalFiles(input: ReplayInput, configs: ResolvedParams[]): boolean {
+  return input.tasks.count >= ARRIVAL_FILES.minTasks && configs.every(fitsArrivalFile);
+}
+
+/** The batch's folder of arrival files: made when first asked for, removed with everything in it by `remove`. */
+class ArrivalFolder {
+  private dir: string | undefined;
+  private files = 0;
+  /** A new file name in the folder. */
+  next(): string {
+    this.dir ??= mkdtempSync(join(tmpdir(), 'fairfit-arrivals-'));
+    return join(this.dir, `prepared-${this.files++}.bin`);
+  }
+  remove(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
 }
 
 /** Lets go of a trace's task table and usage (the caller owns `input` and has taken what it needs). */
@@ -163,8 +200,15 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   const workers = opts.pool?.workers ?? opts.workers;
   const split = configs.length < workers;
   const pool = opts.pool ?? replayWorkers(opts.workers);
+  const files = useArrivalFiles(input, configs);
+  const folder = new ArrivalFolder();
   try {
-    if (!split) {
+    if (!split && files) {
+      await runGroupsFromFiles(input, configs, opts, pool, workers, stop.signal, folder, (c, run) => {
+        results[c] = kept(run, opts);
+        opts.onProgress?.(++done, total);
+      }, fail);
+    } else if (!split) {
       // One copy of the trace into shared memory for the whole batch; tasks only reference it.
       const shared = toShared(input);
       if (opts.ownsInput) releaseInput(input);
@@ -189,8 +233,10 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       const running = configs.map(async (params, c) => {
           try {
             if (stop.signal.aborted) return;
-            // Made here only to be shared: written into shared memory in place, never held twice.
-            const prepared = forRun(prepareResolved(input, params, { shared: true }), opts);
+            // Made here only to be shared: written into shared memory in place (never held twice), or
+            // its tasks to an arrival file that the parts read back as they go.
+            const file = files ? folder.next() : undefined;
+            const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = splitCells(cellCount(prepared), perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
@@ -202,6 +248,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
                 }, fail),
               ),
             );
+            if (file) rmSync(file, { force: true });
             if (parts.every((p) => p !== undefined)) results[c] = kept(mergeRuns(prepared, parts as PartialRun[]), opts);
           } catch (err) {
             fail(err);
@@ -213,9 +260,45 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     if (pool !== opts.pool) await pool.close();
+    folder.remove();
   }
   if (failure !== undefined) throw failure;
   return { results, interrupted: opts.signal?.aborted === true };
+}
+
+/**
+ * The configurations of a batch with at least as many configurations as workers, from arrival
+ * files: each policy group is prepared here once (its tasks to a file), its configurations run as
+ * one whole-replay part each, and the file is removed when they are done. At most `workers` groups
+ * are in flight, so the files on disk stay few while the workers are kept busy.
+ */
+async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
+  folder: ArrivalFolder, onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
+  const inflight = new Set<Promise<void>>();
+  for (const { first, count } of policyGroups(configs)) {
+    while (inflight.size >= workers) await Promise.race(inflight);
+    if (signal.aborted) break;
+    const file = folder.next();
+    let base: PreparedReplay;
+    try {
+      base = prepareResolved(input, configs[first]!, { arrivalFile: file });
+    } catch (err) {
+      fail(err);
+      break;
+    }
+    const group = Promise.allSettled(configs.slice(first, first + count).map((params, k) => {
+      const prepared = forRun(withPolicy(base, params.policy), opts);
+      const task: ReplayTask = { kind: 'cells', index: first + k, prepared, cells: { first: 0, count: prepared.cells } };
+      return pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, task, signal).then((o) => onRun(o.index, mergeRuns(prepared, [o.part])), fail);
+    })).then(() => {
+      rmSync(file, { force: true });
+      inflight.delete(group);
+    });
+    inflight.add(group);
+  }
+  // Every group is prepared: the trace's columns are needed no more.
+  if (opts.ownsInput) releaseInput(input);
+  await Promise.allSettled(inflight);
 }
 
 /**

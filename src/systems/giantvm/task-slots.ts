@@ -26,7 +26,8 @@
  * @module
  */
 import type { Core } from '../../wasm/module.ts';
-import { requestWindow, type PreparedReplay, type PreparedWindows } from './prepare.ts';
+import { requestWindow, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
+import { ArrivalReader } from './arrival-file.ts';
 import { REPLAY, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
@@ -62,6 +63,20 @@ export interface SlotFeed {
   readonly address: number;
 }
 
+/**
+ * The part's tasks in arrival order, one chunk of columns at a time: the
+ * prepared columns through the part's pick list (one chunk), or the blocks of
+ * an arrival file (arrival-file.ts), already reduced to the part's machines.
+ */
+interface Chunk {
+  tasks: Pick<PreparedTasks, 'machine' | 'submitTick' | 'priority' | 'submitUs' | 'work' | 'req' | 'winB' | 'winE'>;
+  syn: Pick<PreparedSynthetic, 'key' | 'k0' | 'count' | 'mem'> | undefined;
+  /** An arrival file's memory requests: a task's request window is made from them (mode 'one'). */
+  requestMem: Float64Array | undefined;
+  pick: Int32Array | undefined;
+  n: number;
+}
+
 export class TaskSlots {
   readonly mode: SlotMode;
   readonly recycle: boolean;
@@ -71,8 +86,11 @@ export class TaskSlots {
   readonly bytesPerSlot: number;
   private readonly core: Core;
   private readonly prepared: PreparedReplay;
-  private readonly pick: Int32Array | undefined;
   private readonly m0: number;
+  /** The chunk being staged, and the position in it; an arrival file's reader when the tasks come from one. */
+  private chunk: Chunk;
+  private k = 0;
+  private readonly reader: ArrivalReader | undefined;
   private readonly n: number;
   private readonly cols: [string, number][];
   private readonly mark: number;
@@ -92,13 +110,20 @@ export class TaskSlots {
    * Allocates the block in `core`'s arena (which must allocate nothing after it
    * while the part runs). `n` tasks of the part: `pick[x]` of the prepared
    * columns (all when undefined), machines re-indexed from `m0`. `windows`:
-   * the part's window columns in whole mode.
+   * the part's window columns in whole mode. A preparation with an arrival
+   * file: its tasks of machines [m0, m1) (`pick` unused; `n` an upper bound).
    */
-  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, windows?: { at: WindowAddresses; n: number }) {
+  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, windows?: { at: WindowAddresses; n: number }, m1 = prepared.machines) {
     this.core = core;
     this.prepared = prepared;
-    this.pick = pick;
     this.m0 = m0;
+    const f = prepared.arrivals;
+    if (f) {
+      this.reader = new ArrivalReader(f, m0, m1, prepared.machines);
+      this.chunk = { tasks: prepared.tasks, syn: undefined, requestMem: undefined, pick: undefined, n: 0 };
+    } else {
+      this.chunk = { tasks: prepared.tasks, syn: prepared.synthetic, requestMem: undefined, pick, n };
+    }
     this.n = n;
     this.mode = mode;
     this.recycle = mode !== 'whole';
@@ -189,9 +214,27 @@ export class TaskSlots {
     this.bindFeed();
   }
 
-  /** Part-local index `x` → prepared index. */
-  private j(x: number): number {
-    return this.pick ? this.pick[x]! : x;
+  /** Whether a task is left to stage and arrives before tick `h` (loads the next chunk when this one is done). */
+  private due(h: number): boolean {
+    while (this.k >= this.chunk.n) if (!this.nextChunk()) return false;
+    const c = this.chunk;
+    return c.tasks.submitTick[c.pick ? c.pick[this.k]! : this.k]! < h;
+  }
+
+  /** The next block of the arrival file (false: none is left, or the tasks come from the prepared columns). */
+  private nextChunk(): boolean {
+    const r = this.reader;
+    if (!r || !r.advance()) return false;
+    const b = r.tasks;
+    const none = new Int32Array(0);
+    this.chunk = { tasks: { ...b, winB: none, winE: none }, syn: this.prepared.arrivals!.synthetic ? b : undefined, requestMem: b.mem, pick: undefined, n: r.n };
+    this.k = 0;
+    return true;
+  }
+
+  /** Closes the arrival file, if any (done by the part whatever happens to it). */
+  close(): void {
+    this.reader?.close();
   }
 
   /**
@@ -201,10 +244,9 @@ export class TaskSlots {
    * list. Call between `replayStep` calls, before the feed's draw.
    */
   stage(horizon: number): void {
-    const t = this.prepared.tasks;
     // Recycling: only tasks that arrive before the run ends take a slot; otherwise every task has its own.
     const h = this.recycle ? Math.min(horizon, this.prepared.ticks) : horizon;
-    if (this.pos >= this.n || !(t.submitTick[this.j(this.pos)]! < h)) return;
+    if (this.pos >= this.n || !this.due(h)) return;
     const mem = this.core.memory;
     let v = this.views();
     // The arrivals the kernel has not reached yet move to the front.
@@ -213,11 +255,11 @@ export class TaskSlots {
     v.arrivals.copyWithin(0, nextTask, r[STAGED]!);
     const whole = this.windows ? this.windowViews(this.windows.at, this.windows.n) : undefined;
     let joins = this.feed ? USAGE_FEED.get(mem, this.feed.address, 'joins') : 0;
-    const syn = this.prepared.synthetic, w = this.prepared.windows, ratio = this.prepared.params.usageRatio;
-    for (; this.pos < this.n; this.pos++) {
-      const j = this.j(this.pos);
+    const w = this.prepared.windows, ratio = this.prepared.params.usageRatio;
+    for (; this.pos < this.n && this.due(h); this.pos++, this.k++) {
+      const c = this.chunk, t = c.tasks, syn = c.syn;
+      const j = c.pick ? c.pick[this.k]! : this.k;
       const tick = t.submitTick[j]!;
-      if (!(tick < h)) break;
       let x: number;
       if (freeCount > 0) x = v.free[--freeCount]!;
       else {
@@ -234,8 +276,12 @@ export class TaskSlots {
         v.winE[x] = this.winAt;
       } else {
         v.winB[x] = x; v.winE[x] = x + 1;
-        if (this.mode === 'one') { copyWindowRange(w, t.winB[j]!, t.winE[j]!, v.win, x); v.held[x] = 0; }
-        else if (this.mode === 'synthetic') {
+        if (this.mode === 'one') {
+          // An arrival file holds no windows: a task's one window is its request's (usage 'request').
+          if (c.requestMem) requestWindow(v.win, x, req, c.requestMem[j]!, ratio);
+          else copyWindowRange(w, t.winB[j]!, t.winE[j]!, v.win, x);
+          v.held[x] = 0;
+        } else if (this.mode === 'synthetic') {
           // A task with synthetic windows gets them from the feed before it can run; one without, its request window.
           const count = v.count[x] = syn!.count[j]!;
           v.key[x] = syn!.key[j]!; v.k0[x] = syn!.k0[j]!; v.fMem[x] = syn!.mem[j]!;
@@ -254,8 +300,8 @@ export class TaskSlots {
       }
       v.arrivals[staged++] = x;
     }
-    const c = v.cursor;
-    c[NEXT_TASK] = 0; c[STAGED] = staged; c[FREE_COUNT] = freeCount;
+    const cur = v.cursor;
+    cur[NEXT_TASK] = 0; cur[STAGED] = staged; cur[FREE_COUNT] = freeCount;
     if (this.feed) USAGE_FEED.update(mem, this.feed.address, { joins });
   }
 
