@@ -67,7 +67,7 @@ describe('TaskTableBuilder', () => {
     expect(b.ids.get(1, 1)).toBe(1);
   });
 
-  it('gives the same table whatever the batch split', () => {
+  it('gives the same table whatever the batch split (and without the user and runs columns, the same less them)', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 6 })), { minLength: 1, maxLength: 60 }),
@@ -80,8 +80,13 @@ describe('TaskTableBuilder', () => {
           const two = new TaskTableBuilder();
           two.add(batch(evs.slice(0, cut)));
           two.add(batch(evs.slice(cut)));
+          const lean = new TaskTableBuilder(TRACE_START, { extras: false });
+          lean.add(batch(evs));
           const built = one.build();
           expect(two.build()).toEqual(built);
+          // Without the extras: the same table less the user and runs columns.
+          const { user: _u, runs: _r, ...rest } = built.tasks;
+          expect(lean.build()).toEqual({ ...built, tasks: rest });
           const { tasks } = built;
           const window = one.lastTime - TRACE_START;
           for (let k = 0; k < tasks.count; k++) {

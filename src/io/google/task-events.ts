@@ -28,9 +28,9 @@ export interface TaskEventsResult {
 }
 
 /** Streams `task_events` into a {@link TaskTableBuilder} (the table is built later, once the window end is known). */
-export async function scanTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
+export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { extras?: boolean } = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
   const files = partFiles(path, opts.parts);
-  const builder = new TaskTableBuilder(TRACE_START);
+  const builder = new TaskTableBuilder(TRACE_START, { extras: opts.extras });
   for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
   return { builder, files };
 }

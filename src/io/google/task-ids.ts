@@ -67,7 +67,9 @@ export class TaskIds {
     slots[s] = n;
     this.jobId.push(job);
     this.taskIndex.push(index);
-    if (2 * (n + 1) > slots.length) this.rehash();
+    // Load factor at most 3/4: linear probing stays short (a probe sequence rarely leaves its cache
+    // line), and at 25 M tasks the slots take 134 MB instead of the 268 MB of a half-empty table.
+    if (4 * (n + 1) > 3 * slots.length) this.rehash();
     return n;
   }
   private rehash(): void {

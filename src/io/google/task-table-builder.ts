@@ -52,9 +52,16 @@ export class TaskTableBuilder {
   private built = false;
   /** Largest finite event time (after mapping 0 → start). */
   lastTime: number;
-  /** `start`: where time-0 events are placed (the trace start). */
-  constructor(readonly start = TRACE_START) {
+  /** Whether the {@link TaskExtras} user and runs columns are kept (lastEvent and firstSchedule always are). */
+  readonly extras: boolean;
+  /**
+   * `start`: where time-0 events are placed (the trace start). `extras: false`
+   * leaves out the user and runs columns (8 bytes a task that a replay never
+   * reads); every other column is the same.
+   */
+  constructor(readonly start = TRACE_START, opts: { extras?: boolean } = {}) {
     this.lastTime = start;
+    this.extras = opts.extras !== false;
   }
 
   /** Applies one batch of raw `task_events` columns, in file order. */
@@ -88,6 +95,7 @@ export class TaskTableBuilder {
     const user = this.user.data;
     const runs = this.runs.data;
     const last = this.last.data;
+    const extras = this.extras;
     const start = this.start;
     let lastTime = this.lastTime;
     for (let i = 0; i < n; i++) {
@@ -102,7 +110,7 @@ export class TaskTableBuilder {
       const k = cls[i]!;
       if (k === k && sclass[id] === -1) sclass[id] = k;
       const u = usr[i]!;
-      if (u === u && user[id] === -1) {
+      if (extras && u === u && user[id] === -1) {
         let uid = this.users.get(u);
         if (uid === undefined) this.users.set(u, (uid = this.users.size));
         user[id] = uid;
@@ -114,7 +122,7 @@ export class TaskTableBuilder {
         if (rs === rs) duration[id]! += t - rs;
         runStart[id] = t;
         if (firstSchedule[id]! !== firstSchedule[id]!) firstSchedule[id] = t;
-        runs[id]!++;
+        if (extras) runs[id]!++;
       } else if (e >= 2 && e <= 6) {
         const rs = runStart[id]!;
         if (rs === rs) {
@@ -140,9 +148,10 @@ export class TaskTableBuilder {
     this.mem.push(Number.NaN);
     this.priority.push(priority);
     this.sclass.push(-1);
+    this.last.push(-1);
+    if (!this.extras) return;
     this.user.push(-1);
     this.runs.push(0);
-    this.last.push(-1);
   }
 
   /**
@@ -186,10 +195,9 @@ export class TaskTableBuilder {
         memRequest: mem,
         priority: this.priority.take(),
         schedulingClass: sclass,
-        user: this.user.take(),
-        runs: this.runs.take(),
         lastEvent: this.last.take(),
         firstSchedule: this.firstSchedule.take(),
+        ...(this.extras ? { user: this.user.take(), runs: this.runs.take() } : {}),
       },
       missingRequests,
     };

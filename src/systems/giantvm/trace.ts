@@ -88,7 +88,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       input = await readSwf(trace, { strict: read.strict });
       if (input.tasks.count === 0) throw new FairfitError('NO_DATA', `no valid jobs in ${trace}: ${input.summary.skipped} lines skipped${input.summary.firstProblems.length ? `; first: ${input.summary.firstProblems.slice(0, 3).join(' | ')}` : ''}`, { file: trace });
     } else {
-      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream' });
+      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false });
     }
     read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
     checkDamage(trace, input.summary, read.maxSkipped);
