@@ -20,6 +20,7 @@ import { GzCsv, round4 } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
+import { mergeStreams, timeOrder, type EventStream } from './event-order.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
@@ -299,7 +300,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const rows: Record<string, number> = {};
 
   const te = new GzCsv(join(opts.out, 'task_events', PART), level);
-  await writeTaskEvents(te, N, jobs, runs, end);
+  await writeTaskEvents(te, N, jobs, runs, start, end);
   files.push(te.path);
   rows.task_events = te.rows;
 
@@ -331,37 +332,39 @@ function usageParts(v: number | undefined, windows: number): number[] {
   return Array.from({ length: parts }, (_, k) => Math.floor((k * windows) / parts));
 }
 
-/** task_events rows: up to three events per task, sorted by time (ties: task order, then event kind); closes `te`. */
-async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, end: number): Promise<void> {
+/**
+ * task_events rows: up to three events per task (SUBMIT, SCHEDULE, terminal), in time order,
+ * ties in task order then that order — three streams put in time order and merged
+ * (`event-order.ts`), so memory is a few typed arrays of the tasks; closes `te`.
+ */
+async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, start: number, end: number): Promise<void> {
   const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
   const { submit, sched, stop, stopType, machine } = runs;
-  const evTime = new Float64Array(3 * N);
-  const evTask = new Int32Array(3 * N);
-  const evKind = new Int8Array(3 * N); // 0 submit, 1 schedule, 2 terminal
-  let ne = 0;
+  let nSched = 0;
+  let nStop = 0;
   for (let i = 0; i < N; i++) {
-    evTime[ne] = submit[i]!;
-    evTask[ne] = i;
-    evKind[ne++] = 0;
     if (sched[i]! < end) {
-      evTime[ne] = sched[i]!;
-      evTask[ne] = i;
-      evKind[ne++] = 1;
-      if (stop[i]! < end) {
-        evTime[ne] = stop[i]!;
-        evTask[ne] = i;
-        evKind[ne++] = 2;
-      }
+      nSched++;
+      if (stop[i]! < end) nStop++;
     }
   }
-  const order = Array.from({ length: ne }, (_, k) => k);
-  order.sort((x, y) => evTime[x]! - evTime[y]! || x - y);
-  for (const k of order) {
-    const i = evTask[k]!;
+  const scheduled = new Uint32Array(nSched);
+  const stopped = new Uint32Array(nStop);
+  for (let i = 0, a = 0, b = 0; i < N; i++) {
+    if (sched[i]! < end) {
+      scheduled[a++] = i;
+      if (stop[i]! < end) stopped[b++] = i;
+    }
+  }
+  // Items of the SCHEDULE and terminal streams are tasks: their time arrays are indexed by task.
+  const stream = (times: Float64Array, items: Uint32Array | null, n: number, rank: number): EventStream => {
+    const order = timeOrder(times, items ?? n, start) ?? items;
+    return { n, order, times, tasks: null, rank, rankByItem: false };
+  };
+  const streams = [stream(submit, null, N, 0), stream(sched, scheduled, nSched, 1), stream(stop, stopped, nStop, 2)];
+  await mergeStreams(streams, (kind, i) => {
     const j = jobOf[i]!;
-    const kind = evKind[k]!;
-    const t = evTime[k]!;
-    te.int(jobSnap[j] && (kind === 0 || kind === 1) ? 0 : t); // snapshot rows carry time 0 like the real trace
+    te.int(jobSnap[j] && (kind === 0 || kind === 1) ? 0 : kind === 0 ? submit[i]! : kind === 1 ? sched[i]! : stop[i]!); // snapshot rows carry time 0 like the real trace
     te.comma();
     te.comma(); // missing info: empty
     te.int(1_000_000_000 + j);
@@ -386,8 +389,8 @@ async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, end
     te.comma();
     te.int(0);
     te.nl();
-    if (te.needsFlush) await te.flush();
-  }
+    if (te.needsFlush) return te.flush();
+  });
   await te.close();
 }
 
