@@ -6,9 +6,10 @@
  * `synthetic-usage.ts`, written by `csv-writer.ts`. Same options → identical
  * bytes.
  *
- * Everything is held in typed arrays (one row per task / per event); usage
- * rows are produced window by window and streamed to gzip, so memory is
- * O(tasks), not O(usage rows).
+ * Everything is held in typed arrays (one entry per task; with resubmissions,
+ * one per added event); task_events are put in time order by radix sort and
+ * merge (`event-order.ts`); usage rows are produced window by window and
+ * streamed to gzip, so memory is O(tasks), not O(usage rows).
  *
  * @module
  */
@@ -404,6 +405,7 @@ async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, sta
     const order = timeOrder(times, items ?? n, start) ?? items;
     return { n, order, times, tasks: null, rank, rankByItem: false };
   };
+  const userBytes = userNames.map((u) => Buffer.from(u, 'latin1'));
   const LAST = 2 ** 52; // a final terminal event comes after the added events of its task
   const streams = [stream(submit, null, N, 0), stream(sched, scheduled, nSched, 1), stream(stop, stopped, nStop, re ? LAST : 2)];
   // Added events: items in task order, each task's consecutive, so rank 2 + item orders them within their task.
@@ -424,7 +426,7 @@ async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, sta
     te.comma();
     te.int(kind === 0 ? 0 : kind === 1 ? 1 : kind === 2 ? stopType[i]! : re!.type[item]!);
     te.comma();
-    te.str(userNames[jobUser[j]!]!);
+    te.bytes(userBytes[jobUser[j]!]!);
     te.comma();
     te.int(jobCls[j]!);
     te.comma();
