@@ -371,19 +371,14 @@ function usageParts(v: number | undefined, windows: number): number[] {
   return Array.from({ length: parts }, (_, k) => Math.floor((k * windows) / parts));
 }
 
+const LAST = 2 ** 52; // with resubmissions, a final terminal event comes after the added events of its task
+
 /**
- * task_events rows: up to three events per task (SUBMIT, SCHEDULE, terminal), in time order,
- * ties in task order then that order — three streams put in time order and merged
- * (`event-order.ts`), so memory is a few typed arrays of the tasks; closes `te`. With
- * resubmissions, a fourth stream holds the added events (ranked after the first SCHEDULE
- * and before the final terminal event of their task) and the terminal events are those of
- * the final runs.
+ * The first SUBMITs, first SCHEDULEs (before `end`) and terminal events (before `end`) in time
+ * order; items are tasks (the time arrays are indexed by task). A function of its own: the
+ * item lists it builds are garbage once sorted.
  */
-async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, start: number, end: number, re: Resubmitted | undefined): Promise<void> {
-  const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
-  const { submit, sched, stopType, machine } = runs;
-  const stop = re ? re.stop : runs.stop;
-  const lastMachine = re ? re.finalMachine : machine;
+function taskStreams(N: number, submit: Float64Array, sched: Float64Array, stop: Float64Array, start: number, end: number, stopRank: number): EventStream[] {
   let nSched = 0;
   let nStop = 0;
   for (let i = 0; i < N; i++) {
@@ -400,14 +395,28 @@ async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, sta
       if (stop[i]! < end) stopped[b++] = i;
     }
   }
-  // Items of the SCHEDULE and terminal streams are tasks: their time arrays are indexed by task.
   const stream = (times: Float64Array, items: Uint32Array | null, n: number, rank: number): EventStream => {
     const order = timeOrder(times, items ?? n, start) ?? items;
     return { n, order, times, tasks: null, rank, rankByItem: false };
   };
+  return [stream(submit, null, N, 0), stream(sched, scheduled, nSched, 1), stream(stop, stopped, nStop, stopRank)];
+}
+
+/**
+ * task_events rows: up to three events per task (SUBMIT, SCHEDULE, terminal), in time order,
+ * ties in task order then that order — three streams put in time order and merged
+ * (`event-order.ts`), so memory is a few typed arrays of the tasks; closes `te`. With
+ * resubmissions, a fourth stream holds the added events (ranked after the first SCHEDULE
+ * and before the final terminal event of their task) and the terminal events are those of
+ * the final runs.
+ */
+async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, start: number, end: number, re: Resubmitted | undefined): Promise<void> {
+  const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
+  const { submit, sched, stopType, machine } = runs;
+  const stop = re ? re.stop : runs.stop;
+  const lastMachine = re ? re.finalMachine : machine;
+  const streams = taskStreams(N, submit, sched, stop, start, end, re ? LAST : 2);
   const userBytes = userNames.map((u) => Buffer.from(u, 'latin1'));
-  const LAST = 2 ** 52; // a final terminal event comes after the added events of its task
-  const streams = [stream(submit, null, N, 0), stream(sched, scheduled, nSched, 1), stream(stop, stopped, nStop, re ? LAST : 2)];
   // Added events: items in task order, each task's consecutive, so rank 2 + item orders them within their task.
   if (re) streams.push({ n: re.n, order: timeOrder(re.time, re.n, start), times: re.time, tasks: re.task, rank: 2, rankByItem: true });
   await mergeStreams(streams, (kind, item) => {
