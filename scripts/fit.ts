@@ -20,6 +20,7 @@ import { TASK_EVENTS_SPEC, TRACE_START } from '../src/io/google/schema.ts';
 import { TaskTableBuilder } from '../src/io/google/task-table-builder.ts';
 import { usageBatches } from '../src/io/google/task-usage.ts';
 import { quantileTable } from '../src/io/quantiles.ts';
+import { Resubmissions } from './fit-resubmissions.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const traces = process.argv[2] ?? join(here, '../../shared/traces/google2011');
@@ -49,10 +50,12 @@ async function main(): Promise<void> {
   const builder = new TaskTableBuilder(TRACE_START);
   // Per job: first task's class/priority/requests and its user; disk request from the raw rows.
   const jobFirst = new Map<number, { pri: number; cls: number; cpu: number; mem: number; disk: number; user: number; submit: number; tasks: Set<number> }>();
+  const resub = new Resubmissions();
   for await (const b of tableBatches(te, TASK_EVENTS_SPEC, problems, {}, files)) {
     builder.add(b);
     const c = b.cols;
     for (let i = 0; i < b.rows; i++) {
+      resub.add(c.jobId![i]!, c.taskIndex![i]!, c.time![i]!, c.eventType![i]!);
       const job = c.jobId![i]!;
       let j = jobFirst.get(job);
       const t = c.time![i]! === 0 ? TRACE_START : c.time![i]!;
@@ -214,6 +217,7 @@ async function main(): Promise<void> {
       finishRunUs: quantileTable(runFinish, true),
       longRunningShare: +(earlyRunning / Math.max(1, early)).toPrecision(6),
       terminal: mix(term),
+      resubmissions: resub.fit(),
     },
     machines: { atStart: machines0, capacity: mix(caps, 12) },
     usage: {

@@ -32,7 +32,8 @@ export function registerGen(program: Command): void {
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)
     .option('--long-run-mean-days <D>', 'long-running tasks end after an exponential time of this mean (days) instead of at the trace end', num('long-run-mean-days'))
-    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number }) => {
+    .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (needs --no-usage)')
+    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean }) => {
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
       checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz'));
       const t0 = performance.now();
@@ -46,7 +47,7 @@ export function registerGen(program: Command): void {
             process.stderr.write(`\rfairfit gen: task_usage window ${done}/${total}${done === total ? '\n' : ''}`);
           }
         : undefined;
-      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, onProgress });
+      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, onProgress });
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       process.stderr.write(`fairfit gen: wrote ${r.files.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });

@@ -33,6 +33,11 @@ export class CsvBytes {
   str(s: string): void {
     for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
   }
+  /** Writes bytes (an ASCII string encoded once, for strings written on many rows). */
+  bytes(a: Uint8Array): void {
+    this.buf.set(a, this.pos);
+    this.pos += a.length;
+  }
   comma(): void {
     this.buf[this.pos++] = 44;
   }

@@ -6,9 +6,10 @@
  * `synthetic-usage.ts`, written by `csv-writer.ts`. Same options → identical
  * bytes.
  *
- * Everything is held in typed arrays (one row per task / per event); usage
- * rows are produced window by window and streamed to gzip, so memory is
- * O(tasks), not O(usage rows).
+ * Everything is held in typed arrays (one entry per task; with resubmissions,
+ * one per added event); task_events are put in time order by radix sort and
+ * merge (`event-order.ts`); usage rows are produced window by window and
+ * streamed to gzip, so memory is O(tasks), not O(usage rows).
  *
  * @module
  */
@@ -20,6 +21,8 @@ import { GzCsv, round4 } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
+import { mergeStreams, timeOrder, type EventStream } from './event-order.ts';
+import { drawResubmissions, type Resubmitted } from './resubmissions.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
@@ -54,6 +57,13 @@ export interface GenerateOptions {
    * stay near the start snapshot's (docs/model.md, "Generated traces of a month").
    */
   longRunMeanDays?: number;
+  /**
+   * Resubmissions (default false): a fitted share of the tasks is interrupted (EVICT, KILL, FAIL, …),
+   * SUBMITted and SCHEDULEd again before its final run (`resubmissions.ts`; docs/model.md,
+   * "Resubmissions"). Draws of their own: every default draw stays. Needs `usage: false`
+   * (task_usage over several runs is not written yet).
+   */
+  resubmissions?: boolean;
   /** Called after each usage window with (windows written, total windows). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -108,11 +118,17 @@ function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: numb
   if (longMean !== undefined && (typeof longMean !== 'number' || !Number.isFinite(longMean) || longMean <= 0)) {
     throw new FairfitError('INVALID_OPTION', `longRunMeanDays must be a finite number > 0, got ${String(longMean)}`, { field: 'longRunMeanDays' });
   }
+  if (opts.resubmissions !== undefined && typeof opts.resubmissions !== 'boolean') {
+    throw new FairfitError('INVALID_OPTION', `resubmissions must be a boolean, got ${String(opts.resubmissions)}`, { field: 'resubmissions' });
+  }
+  if (opts.resubmissions === true && opts.usage !== false) {
+    throw new FairfitError('INVALID_OPTION', 'resubmissions needs usage: false (task_usage of resubmitted runs is not written yet)', { field: 'resubmissions' });
+  }
   return { M, N, seed, days, level, longMean };
 }
 
 /** Capacities and platform of each machine, drawn from the fitted capacity mix. */
-interface Machines {
+export interface Machines {
   cpu: Float64Array;
   mem: Float64Array;
   platform: Int32Array;
@@ -133,7 +149,7 @@ function drawMachines(M: number, rng: Rng): Machines {
 }
 
 /** Tasks grouped into jobs: the first jobs form the snapshot (running at the trace start), the others arrive. */
-interface JobShape {
+export interface JobShape {
   /** Job of each task. */
   jobOf: Int32Array;
   /** Task index of each task within its job. */
@@ -167,7 +183,7 @@ function drawJobShape(N: number, M: number, rng: Rng): JobShape {
 }
 
 /** Per-job columns: submit time, priority, scheduling class, requests and user. */
-interface Jobs extends JobShape {
+export interface Jobs extends JobShape {
   jobTime: Float64Array;
   jobPri: Int32Array;
   jobCls: Int32Array;
@@ -225,7 +241,7 @@ function drawJobs(shape: JobShape, rng: Rng, start: number, span: number): Jobs 
 }
 
 /** Per-task run: submit, first schedule, end of the run (≥ end = still running), its terminal event and machine. */
-interface Runs {
+export interface Runs {
   submit: Float64Array;
   sched: Float64Array;
   stop: Float64Array;
@@ -274,13 +290,25 @@ function tailDraw(tail: { rng: Rng; meanUs: number }): number {
   return Math.max(1, Math.round(-v8Log(1 - tail.rng.next()) * tail.meanUs));
 }
 
-/**
- * Writes a synthetic Google-2011-format trace under `out`:
- * `task_events/`, `task_usage/` and `machine_events/`, each one gzip part
- * `part-00000-of-00001.csv.gz`. Validates options (`INVALID_OPTION` naming
- * the field). Same options → identical bytes (on the same Node version).
- */
-export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
+/** Everything {@link generateTrace} draws before it writes (exported for the tests). */
+export interface TracePlan {
+  M: number;
+  N: number;
+  seed: number;
+  level: number;
+  start: number;
+  end: number;
+  /** First window of each usage part. */
+  parts: number[];
+  machines: Machines;
+  jobs: Jobs;
+  runs: Runs;
+  /** With `resubmissions`: the interruptions and final runs. */
+  resubmitted: Resubmitted | undefined;
+}
+
+/** The validated options and every draw of {@link generateTrace}, in its order (the bytes depend on it). */
+export function planTrace(opts: GenerateOptions): TracePlan {
   const { M, N, seed, days, level, longMean } = checkOptions(opts);
   const rng = new Rng(seed);
   const start = TRACE_START;
@@ -288,10 +316,22 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const end = start + span;
   // Checked before anything is written.
   const parts = usageParts(opts.usageParts, Math.ceil(span / WINDOW_US));
-  // The draws, in this order (the bytes depend on it): machines, jobs, then task runs.
+  // The draws, in this order: machines, jobs, then task runs; the long-run tail and the resubmissions on streams of their own.
   const machines = drawMachines(M, rng);
   const jobs = drawJobs(drawJobShape(N, M, rng), rng, start, span);
   const runs = drawRuns(N, M, jobs, rng, start, end, longMean === undefined ? undefined : { rng: new Rng((seed ^ 0x6c8e9cf5) | 0), meanUs: longMean * 86400e6 });
+  const resubmitted = opts.resubmissions === true ? drawResubmissions(N, M, runs.sched, runs.stop, runs.machine, new Rng((seed ^ 0x2b5d13a7) | 0), end) : undefined;
+  return { M, N, seed, level, start, end, parts, machines, jobs, runs, resubmitted };
+}
+
+/**
+ * Writes a synthetic Google-2011-format trace under `out`:
+ * `task_events/`, `task_usage/` and `machine_events/`, each one gzip part
+ * `part-00000-of-00001.csv.gz`. Validates options (`INVALID_OPTION` naming
+ * the field). Same options → identical bytes (on the same Node version).
+ */
+export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
+  const { M, N, seed, level, start, end, parts, machines, jobs, runs, resubmitted } = planTrace(opts);
 
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));
@@ -299,7 +339,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const rows: Record<string, number> = {};
 
   const te = new GzCsv(join(opts.out, 'task_events', PART), level);
-  await writeTaskEvents(te, N, jobs, runs, end);
+  await writeTaskEvents(te, N, jobs, runs, start, end, resubmitted);
   files.push(te.path);
   rows.task_events = te.rows;
 
@@ -331,48 +371,71 @@ function usageParts(v: number | undefined, windows: number): number[] {
   return Array.from({ length: parts }, (_, k) => Math.floor((k * windows) / parts));
 }
 
-/** task_events rows: up to three events per task, sorted by time (ties: task order, then event kind); closes `te`. */
-async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, end: number): Promise<void> {
-  const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
-  const { submit, sched, stop, stopType, machine } = runs;
-  const evTime = new Float64Array(3 * N);
-  const evTask = new Int32Array(3 * N);
-  const evKind = new Int8Array(3 * N); // 0 submit, 1 schedule, 2 terminal
-  let ne = 0;
+const LAST = 2 ** 52; // with resubmissions, a final terminal event comes after the added events of its task
+
+/**
+ * The first SUBMITs, first SCHEDULEs (before `end`) and terminal events (before `end`) in time
+ * order; items are tasks (the time arrays are indexed by task). A function of its own: the
+ * item lists it builds are garbage once sorted.
+ */
+function taskStreams(N: number, submit: Float64Array, sched: Float64Array, stop: Float64Array, start: number, end: number, stopRank: number): EventStream[] {
+  let nSched = 0;
+  let nStop = 0;
   for (let i = 0; i < N; i++) {
-    evTime[ne] = submit[i]!;
-    evTask[ne] = i;
-    evKind[ne++] = 0;
     if (sched[i]! < end) {
-      evTime[ne] = sched[i]!;
-      evTask[ne] = i;
-      evKind[ne++] = 1;
-      if (stop[i]! < end) {
-        evTime[ne] = stop[i]!;
-        evTask[ne] = i;
-        evKind[ne++] = 2;
-      }
+      nSched++;
+      if (stop[i]! < end) nStop++;
     }
   }
-  const order = Array.from({ length: ne }, (_, k) => k);
-  order.sort((x, y) => evTime[x]! - evTime[y]! || x - y);
-  for (const k of order) {
-    const i = evTask[k]!;
+  const scheduled = new Uint32Array(nSched);
+  const stopped = new Uint32Array(nStop);
+  for (let i = 0, a = 0, b = 0; i < N; i++) {
+    if (sched[i]! < end) {
+      scheduled[a++] = i;
+      if (stop[i]! < end) stopped[b++] = i;
+    }
+  }
+  const stream = (times: Float64Array, items: Uint32Array | null, n: number, rank: number): EventStream => {
+    const order = timeOrder(times, items ?? n, start) ?? items;
+    return { n, order, times, tasks: null, rank, rankByItem: false };
+  };
+  return [stream(submit, null, N, 0), stream(sched, scheduled, nSched, 1), stream(stop, stopped, nStop, stopRank)];
+}
+
+/**
+ * task_events rows: up to three events per task (SUBMIT, SCHEDULE, terminal), in time order,
+ * ties in task order then that order — three streams put in time order and merged
+ * (`event-order.ts`), so memory is a few typed arrays of the tasks; closes `te`. With
+ * resubmissions, a fourth stream holds the added events (ranked after the first SCHEDULE
+ * and before the final terminal event of their task) and the terminal events are those of
+ * the final runs.
+ */
+async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, start: number, end: number, re: Resubmitted | undefined): Promise<void> {
+  const { jobOf, idxOf, jobSnap, jobCls, jobPri, jobCpu, jobMem, jobDisk, jobUser, userNames } = jobs;
+  const { submit, sched, stopType, machine } = runs;
+  const stop = re ? re.stop : runs.stop;
+  const lastMachine = re ? re.finalMachine : machine;
+  const streams = taskStreams(N, submit, sched, stop, start, end, re ? LAST : 2);
+  const userBytes = userNames.map((u) => Buffer.from(u, 'latin1'));
+  // Added events: items in task order, each task's consecutive, so rank 2 + item orders them within their task.
+  if (re) streams.push({ n: re.n, order: timeOrder(re.time, re.n, start), times: re.time, tasks: re.task, rank: 2, rankByItem: true });
+  await mergeStreams(streams, (kind, item) => {
+    const i = kind === 3 ? re!.task[item]! : item;
     const j = jobOf[i]!;
-    const kind = evKind[k]!;
-    const t = evTime[k]!;
-    te.int(jobSnap[j] && (kind === 0 || kind === 1) ? 0 : t); // snapshot rows carry time 0 like the real trace
+    // Snapshot rows carry time 0 like the real trace.
+    te.int(jobSnap[j] && (kind === 0 || kind === 1) ? 0 : kind === 0 ? submit[i]! : kind === 1 ? sched[i]! : kind === 2 ? stop[i]! : re!.time[item]!);
     te.comma();
     te.comma(); // missing info: empty
     te.int(1_000_000_000 + j);
     te.comma();
     te.int(idxOf[i]!);
     te.comma();
-    if (kind !== 0) te.int(machineId(machine[i]!));
+    const m = kind === 0 ? -1 : kind === 1 ? machine[i]! : kind === 2 ? lastMachine[i]! : re!.machine[item]!;
+    if (m >= 0) te.int(machineId(m));
     te.comma();
-    te.int(kind === 0 ? 0 : kind === 1 ? 1 : stopType[i]!);
+    te.int(kind === 0 ? 0 : kind === 1 ? 1 : kind === 2 ? stopType[i]! : re!.type[item]!);
     te.comma();
-    te.str(userNames[jobUser[j]!]!);
+    te.bytes(userBytes[jobUser[j]!]!);
     te.comma();
     te.int(jobCls[j]!);
     te.comma();
@@ -386,8 +449,8 @@ async function writeTaskEvents(te: GzCsv, N: number, jobs: Jobs, runs: Runs, end
     te.comma();
     te.int(0);
     te.nl();
-    if (te.needsFlush) await te.flush();
-  }
+    if (te.needsFlush) return te.flush();
+  });
   await te.close();
 }
 

@@ -36,6 +36,21 @@ describe('fairfit gen / inspect', () => {
     expect(info.summary.skipped).toBe(0);
   });
 
+  it('gen --resubmissions adds the resubmitted runs (needs --no-usage: exit 2 without)', () => {
+    const args = ['--machines', '20', '--tasks', '3000', '--days', '0.5', '--seed', '4', '--no-usage'];
+    const plain = run('gen', '--out', join(dir, 'plain'), ...args);
+    const re = run('gen', '--out', join(dir, 're'), ...args, '--resubmissions');
+    expect(re.status).toBe(0);
+    const rows = (r: { stdout: string }): number => (JSON.parse(r.stdout) as { rows: Record<string, number> }).rows.task_events!;
+    expect(rows(re)).toBeGreaterThan(rows(plain));
+    const i = run('inspect', join(dir, 're'), '--strict');
+    expect(i.status).toBe(0);
+    expect((JSON.parse(i.stdout) as { tasks: number }).tasks).toBe(3000);
+    const bad = run('gen', '--out', join(dir, 're-usage'), '--machines', '20', '--tasks', '30', '--resubmissions');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('INVALID_OPTION: resubmissions needs usage: false');
+  });
+
   it('exits 2 on a usage error and 1 on a missing trace or a bad line in --strict mode', () => {
     const bad = run('gen', '--out', join(dir, 'x'), '--machines', '0');
     expect(bad.status).toBe(2);

@@ -1,0 +1,174 @@
+/**
+ * `generateTrace({ resubmissions: true })`: the reader gives back, per task,
+ * what the generator drew (runs = SCHEDULE events, run time = sum of the
+ * runs, the default's submit, first schedule and requests); each interruption
+ * adds three events; the draws follow the fitted numbers; the events per task
+ * are the default's plus three per fitted interruption, within a stated
+ * statistical tolerance.
+ */
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { generateTrace, planTrace, type TracePlan } from '../../src/io/generate.ts';
+import { drawResubmissions } from '../../src/io/resubmissions.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { FIT } from '../../src/io/fitted-params.ts';
+import { sampleQuantile, type QuantileTable } from '../../src/io/quantiles.ts';
+import { Rng } from '../../src/rng.ts';
+
+const R = FIT.tasks.resubmissions;
+const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-resub-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const hash = (files: string[]): string[] => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
+
+/** Mean and variance of the interruptions K of one task under the fitted model (K = 0 outside the share), by quadrature over u. */
+function fittedK(): { mean: number; variance: number } {
+  const steps = 1_000_000;
+  let m1 = 0;
+  let m2 = 0;
+  for (let s = 0; s < steps; s++) {
+    const k = Math.max(1, Math.round(sampleQuantile(R.perResubmittedTask as QuantileTable, (s + 0.5) / steps)));
+    m1 += k / steps;
+    m2 += (k * k) / steps;
+  }
+  const mean = R.resubmittedShare * m1;
+  return { mean, variance: R.resubmittedShare * m2 - mean * mean };
+}
+
+/**
+ * Per task of the plan, what the reader should find: SCHEDULE events and the sum of the runs
+ * (a run open at the end runs to the reader's end, `readEnd`: without task_usage, the last event's time).
+ */
+function expected(p: TracePlan, readEnd: number): { runs: Int32Array; duration: Float64Array } {
+  const { N, end, runs: r, resubmitted: re } = p;
+  const runs = new Int32Array(N);
+  const duration = new Float64Array(N);
+  const runStart = new Float64Array(N).fill(Number.NaN);
+  for (let i = 0; i < N; i++) {
+    if (r.sched[i]! < end) {
+      runs[i] = 1;
+      runStart[i] = r.sched[i]!;
+    }
+  }
+  for (let e = 0; e < re!.n; e++) {
+    const i = re!.task[e]!;
+    const t = re!.time[e]!;
+    if (re!.type[e] === 1) {
+      runs[i]!++;
+      runStart[i] = t;
+    } else if (re!.type[e]! >= 2) {
+      duration[i]! += t - runStart[i]!;
+      runStart[i] = Number.NaN;
+    }
+  }
+  for (let i = 0; i < N; i++) {
+    if (runStart[i] === runStart[i]) duration[i]! += (re!.stop[i]! < end ? re!.stop[i]! : readEnd) - runStart[i]!;
+  }
+  return { runs, duration };
+}
+
+describe('generateTrace with resubmissions', () => {
+  const base = { machines: 700, tasks: 100_000, days: 4, seed: 21, usage: false };
+  let plan: TracePlan;
+  beforeAll(async () => {
+    plan = planTrace({ ...base, resubmissions: true, out: join(root, 'x') });
+  });
+
+  it('is read back as drawn: runs, run time, and the default submit, first schedule and requests', async () => {
+    const g = await generateTrace({ ...base, resubmissions: true, out: join(root, 're') });
+    await generateTrace({ ...base, out: join(root, 'default') });
+    const t = await readGoogleTrace(join(root, 're'), { strict: true });
+    const d = await readGoogleTrace(join(root, 'default'), { strict: true });
+    expect(t.summary.skipped).toBe(0);
+    expect(t.tasks.count).toBe(base.tasks);
+    expect(t.source!.taskEvents).toBe(g.rows.task_events);
+    expect(t.end).toBeLessThanOrEqual(plan.end);
+    const want = expected(plan, t.end);
+    const of = new Map<string, number>();
+    for (let i = 0; i < plan.N; i++) of.set(`${1_000_000_000 + plan.jobs.jobOf[i]!}:${plan.jobs.idxOf[i]!}`, i);
+    let resubmitted = 0;
+    for (let k = 0; k < t.tasks.count; k++) {
+      const i = of.get(`${t.tasks.jobId[k]}:${t.tasks.taskIndex[k]}`)!;
+      if (t.tasks.runs![k] !== want.runs[i]) throw new Error(`task ${i}: ${t.tasks.runs![k]} runs read, ${want.runs[i]} drawn`);
+      if (t.tasks.duration[k] !== want.duration[i]) throw new Error(`task ${i}: run time ${t.tasks.duration[k]} read, ${want.duration[i]} drawn`);
+      if (plan.resubmitted!.stop[i] !== Infinity && plan.runs.sched[i]! < plan.end && want.runs[i] !== 1 + plan.resubmitted!.interruptions[i]!) throw new Error(`task ${i}: not one run per interruption`);
+      if (want.runs[i]! > 1) resubmitted++;
+      // The default model's draws stay (same task order: the first events are the default's).
+      if (t.tasks.submit[k] !== d.tasks.submit[k] || t.tasks.firstSchedule![k] !== d.tasks.firstSchedule![k] || t.tasks.cpuRequest[k] !== d.tasks.cpuRequest[k]) {
+        throw new Error(`task ${i}: submit, first schedule or request differs from the default's`);
+      }
+    }
+    expect(resubmitted).toBeGreaterThan(500);
+  });
+
+  it('adds three events per interruption, and the events per task are the fitted ones within 5 standard deviations', async () => {
+    const g = await generateTrace({ ...base, resubmissions: true, out: join(root, 're2') });
+    const d = await generateTrace({ ...base, out: join(root, 'default2') });
+    const re = plan.resubmitted!;
+    let scheduled = 0;
+    let lost = 0; // events of interruptions drawn but past the end
+    const added = new Int32Array(plan.N);
+    for (let e = 0; e < re.n; e++) added[re.task[e]!]!++;
+    for (let i = 0; i < plan.N; i++) {
+      if (!(plan.runs.sched[i]! < plan.end)) {
+        expect(added[i]).toBe(0);
+        continue;
+      }
+      scheduled++;
+      const K = re.interruptions[i]!;
+      if (re.stop[i] !== Infinity) expect(added[i]).toBe(3 * K);
+      else lost += 3 * K - added[i]!;
+    }
+    // Rows: the default's, plus the added events, the final terminal events moving (or not written when cut).
+    const perTask = g.rows.task_events! / plan.N;
+    const { mean, variance } = fittedK();
+    const dropped = Array.from({ length: plan.N }, (_, i) => i).filter((i) => re.stop[i] === Infinity && plan.runs.stop[i]! < plan.end).length;
+    const movedOut = Array.from({ length: plan.N }, (_, i) => i).filter((i) => re.stop[i]! !== Infinity && re.stop[i]! >= plan.end && plan.runs.stop[i]! < plan.end).length;
+    const want = (d.rows.task_events! + 3 * mean * scheduled - lost - dropped - movedOut) / plan.N;
+    const sd = (3 * Math.sqrt(variance * scheduled)) / plan.N;
+    expect(Math.abs(perTask - want)).toBeLessThan(5 * sd);
+    expect(perTask).toBeGreaterThan(d.rows.task_events! / plan.N); // the tolerance does not swallow the effect
+    expect(3 * mean * scheduled / plan.N).toBeGreaterThan(5 * sd);
+  });
+
+  it('draws the fitted share of resubmitted tasks, interruptions per task and terminal mix (5 standard deviations)', () => {
+    const N = 1_000_000;
+    const sched = new Float64Array(N).fill(600e6);
+    const stop = new Float64Array(N).fill(600e6 + 1e6);
+    const machine = new Int32Array(N);
+    const re = drawResubmissions(N, 1000, sched, stop, machine, new Rng(3), Number.MAX_SAFE_INTEGER);
+    let withK = 0;
+    let sumK = 0;
+    for (let i = 0; i < N; i++) {
+      if (re.interruptions[i]! > 0) withK++;
+      sumK += re.interruptions[i]!;
+    }
+    const p = R.resubmittedShare;
+    expect(Math.abs(withK / N - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
+    const { mean, variance } = fittedK();
+    expect(Math.abs(sumK / N - mean)).toBeLessThan(5 * Math.sqrt(variance / N));
+    const types = new Map<number, number>();
+    let terminals = 0;
+    for (let e = 0; e < re.n; e++) {
+      if (re.type[e]! >= 2) {
+        terminals++;
+        types.set(re.type[e]!, (types.get(re.type[e]!) ?? 0) + 1);
+      }
+    }
+    expect(terminals).toBe(sumK); // nothing cut: the end is far
+    for (const [k, key] of R.terminalBefore.keys.entries()) {
+      const w = R.terminalBefore.weights[k]!;
+      // Each interruption draws its type: binomial, 5 SD.
+      expect(Math.abs((types.get(Number(key)) ?? 0) / terminals - w)).toBeLessThan(5 * Math.sqrt((w * (1 - w)) / terminals));
+    }
+  });
+
+  it('writes the same bytes for the same seed, and is refused with task_usage', async () => {
+    const a = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-a') });
+    const b = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-b') });
+    expect(hash(b.files)).toEqual(hash(a.files));
+    await expect(generateTrace({ ...base, usage: true, resubmissions: true, out: join(root, 'no') })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'resubmissions' } });
+  });
+});
