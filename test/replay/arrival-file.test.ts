@@ -129,6 +129,14 @@ describe('arrival file', () => {
       expect(readdirSync(t)).toEqual([]);
     });
 
+    it('a temporary folder that cannot be made: IO_ERROR naming it, before any run', async () => {
+      ARRIVAL_FILES.minTasks = 0;
+      const missing = join(dir, 'no-such-folder');
+      process.env.TMPDIR = missing;
+      const err = await replay({ trace: input, machines: 24, usage: 'synthetic', workers: 2 }).then(() => undefined, (e: unknown) => e);
+      expect(err).toMatchObject({ code: 'IO_ERROR', message: expect.stringContaining(missing) });
+    });
+
     it('an aborted run removes its files too', async () => {
       ARRIVAL_FILES.minTasks = 0;
       const t = privateTmp();

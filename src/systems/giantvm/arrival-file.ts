@@ -58,6 +58,16 @@ export function bytesPerTask(synthetic: boolean): number {
   return arrivalColumns(synthetic).reduce((s, [, b]) => s + b, 0);
 }
 
+/** Runs a file-system call on `path`, its failure (ENOSPC, EACCES, ENOENT…) as `IO_ERROR` naming the file. */
+export function onFile<T>(path: string, what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (err) {
+    if (err instanceof FairfitError) throw err;
+    throw new FairfitError('IO_ERROR', `${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
+  }
+}
+
 /** Tasks per block; tests set it low to cross many block boundaries. */
 export const ARRIVAL_TUNING = { block: 1 << 16 };
 
@@ -84,7 +94,7 @@ export class ArrivalWriter {
   private tasks = 0;
   private blocks = 0;
   constructor(readonly path: string, readonly block: number, readonly synthetic: boolean) {
-    this.fd = openSync(path, 'w');
+    this.fd = onFile(path, 'cannot write the arrival file', () => openSync(path, 'w'));
   }
 
   /** Appends the first `count` tasks of `b` (`count` = the block size except for the last block). */
@@ -92,7 +102,7 @@ export class ArrivalWriter {
     if (count !== this.block && this.tasks % this.block !== 0) throw new FairfitError('INVALID_OPTION', 'ArrivalWriter.write: only the last block may be short', { field: 'count' });
     for (const [name, bytes] of arrivalColumns(this.synthetic)) {
       const col = b[name];
-      writeSync(this.fd, new Uint8Array(col.buffer, col.byteOffset, count * bytes));
+      onFile(this.path, 'cannot write the arrival file', () => writeSync(this.fd, new Uint8Array(col.buffer, col.byteOffset, count * bytes)));
     }
     this.tasks += count;
     this.blocks++;
@@ -122,7 +132,7 @@ export class ArrivalReader {
   n = 0;
 
   constructor(readonly file: ArrivalFile, readonly m0: number, readonly m1: number, machines: number) {
-    this.fd = openSync(file.path, 'r');
+    this.fd = onFile(file.path, 'cannot read the arrival file', () => openSync(file.path, 'r'));
     this.raw = new ArrayBuffer(file.block * bytesPerTask(file.synthetic));
     this.all = m0 === 0 && m1 >= machines;
     this.picked = this.all ? blockViews(this.raw, 0, file.synthetic) : newArrivalBlock(file.block, file.synthetic);
@@ -140,7 +150,8 @@ export class ArrivalReader {
     const at = (this.next / f.block) * f.block * bytesPerTask(f.synthetic);
     const u8 = new Uint8Array(this.raw, 0, bytes);
     for (let got = 0; got < bytes;) {
-      const r = readSync(this.fd, u8, got, bytes - got, at + got);
+      const fd = this.fd;
+      const r = onFile(f.path, 'cannot read the arrival file', () => readSync(fd, u8, got, bytes - got, at + got));
       if (r === 0) throw new FairfitError('CORRUPT_INPUT', `arrival file ${f.path} ends at byte ${at + got}, expected ${at + bytes}`, { file: f.path });
       got += r;
     }

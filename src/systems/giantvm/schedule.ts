@@ -42,6 +42,7 @@ import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
 import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
+import { onFile } from './arrival-file.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -84,7 +85,8 @@ class ArrivalFolder {
   private files = 0;
   /** A new file name in the folder. */
   next(): string {
-    this.dir ??= mkdtempSync(join(tmpdir(), 'fairfit-arrivals-'));
+    const parent = tmpdir();
+    this.dir ??= onFile(parent, 'cannot make a folder for arrival files in', () => mkdtempSync(join(parent, 'fairfit-arrivals-')));
     return join(this.dir, `prepared-${this.files++}.bin`);
   }
   remove(): void {
