@@ -9,7 +9,7 @@ export { ffRebuild, ffPlace, ffPlaceBatch, ffPlaceAll, ffRelease, ffReleaseBatch
 export function heapBase(): usize {
   return __heap_base;
 }
-export { rngFill } from './rng';
+export { rngFill, rngFillNext } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
 export { usageFeedDraw, usageMem, usagePeak } from './synthetic-usage';
 export { v8MathFill } from './v8-math';

@@ -41,5 +41,10 @@ export function rngNext(state: usize): f64 {
 /** Fills out f64[n] with draws from a generator seeded with `seed`: one call for a whole column of draws (prepareReplay's machine choices; the test that it matches src/rng.ts). */
 export function rngFill(seed: u32, n: i32, state: usize, out: usize): void {
   rngSeed(state, seed);
+  rngFillNext(n, state, out);
+}
+
+/** The next n draws of the generator at `state` into out f64[n]: a long column drawn in chunks (no n × 8-byte scratch for 25 M draws). */
+export function rngFillNext(n: i32, state: usize, out: usize): void {
   for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), rngNext(state));
 }

@@ -41,6 +41,7 @@ export {
   prepareReplay, simulateCells, mergeRuns, cellCount, withPolicy, withoutSeries,
   type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents, type PartialRun,
 } from './systems/giantvm/replay.ts';
+export { type ArrivalFile } from './systems/giantvm/arrival-file.ts';
 export {
   parsePolicies, resolveReplayOptions, resolveSweepOptions, MAX_SEEDS, PARAM_KEYS,
   type ResolvedReplayOptions, type ResolvedSweepOptions,

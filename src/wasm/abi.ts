@@ -26,6 +26,7 @@ export interface CoreExports {
   ffReleaseBatch(matcher: number, nodes: number, dem: number, m: number): number;
   ffSetUp(matcher: number, node: number, up: number): void;
   rngFill(seed: number, n: number, state: number, out: number): void;
+  rngFillNext(n: number, state: number, out: number): void;
   replayInit(replay: number): number;
   replayStep(replay: number, until: number): number;
   replayStateBytes(machines: number, cells: number, sampleEvery: number): number;
@@ -46,7 +47,7 @@ export interface CoreExports {
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
-  'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill',
+  'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan',

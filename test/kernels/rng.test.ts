@@ -28,6 +28,22 @@ describe('the WebAssembly PRNG draws exactly what the TypeScript one draws', () 
     expect(outside).toBe(0);
     expect(Math.abs(s / x.length - 0.5)).toBeLessThan(0.01);
   });
+  it('drawn in chunks (rngFill, then rngFillNext): the same sequence as in one call', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 6 }), (seed, chunks) => {
+      const n = chunks.reduce((a, b) => a + b, 0);
+      const got = withScratch((core) => {
+        const state = core.alloc(16), out = core.alloc(Math.max(1, n) * 8);
+        let at = 0;
+        for (const [k, c] of chunks.entries()) {
+          if (k === 0) core.exports.rngFill(seed, c, state, out);
+          else core.exports.rngFillNext(c, state, out + at * 8);
+          at += c;
+        }
+        return core.f64(out, n).slice();
+      });
+      expect(got).toEqual(wasmDraws(seed, n));
+    }), { numRuns: 200 });
+  });
   it('different seeds give different sequences', () => {
     expect(wasmDraws(1, 8)).not.toEqual(wasmDraws(2, 8));
   });

@@ -226,18 +226,27 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
 
 /**
  * One machine draw per task, in task order: `Rng(seed).below(machines)` each.
- * The uniforms come from the WebAssembly twin of `Rng` (`rngFill`, bit
- * for bit the same sequence) in one call; `below` is `floor(next · n)`.
+ * The uniforms come from the WebAssembly twin of `Rng` (`rngFill`, then
+ * `rngFillNext`: bit for bit the same sequence), a million per call;
+ * `below` is `floor(next · n)`.
  */
-function drawMachines(seed: number, count: number, machines: number): Int32Array {
-  const draw = i32(count);
+function drawMachines(seed: number, count: number, machines: number, draw: Int32Array): Int32Array {
   withScratch((core) => {
-    const state = core.alloc(RNG_STATE.size), out = core.alloc(count * 8);
-    core.exports.rngFill(seed >>> 0, count, state, out);
-    floorScaled(core.f64(out, count), machines, draw);
+    // In chunks: the scratch instance's memory never shrinks, and 25 M draws at once would keep 200 MB.
+    const chunk = Math.max(1, Math.min(count, PREPARE_TUNING.drawChunk));
+    const state = core.alloc(RNG_STATE.size), out = core.alloc(chunk * 8);
+    for (let at = 0; at < count; at += chunk) {
+      const k = Math.min(chunk, count - at);
+      if (at === 0) core.exports.rngFill(seed >>> 0, k, state, out);
+      else core.exports.rngFillNext(k, state, out);
+      floorScaled(core.f64(out, k), machines, draw.subarray(at, at + k));
+    }
   });
   return draw;
 }
+
+/** Machine draws per call into the scratch instance (tests set it low to cross chunks). */
+export const PREPARE_TUNING = { drawChunk: 1 << 20 };
 
 function floorScaled(u: Float64Array, n: number, out: Int32Array): void {
   for (let i = 0; i < u.length; i++) out[i] = Math.floor(u[i]! * n);
@@ -275,14 +284,24 @@ function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number
   return { afterEnd, noSubmit, notEnded, atEnd, n };
 }
 
-/** Arriving tasks sorted by tick; a counting sort keeps task order within a tick. */
-function sortByTick(tickOf: Int32Array, count: number, ticks: number, n: number): Int32Array {
-  const perTick = i32(ticks + 1);
+/**
+ * Arriving tasks sorted by tick; a counting sort keeps task order within a tick. `end[t]`: the end
+ * of tick t's tasks in `sorted` (they are at [end[t − 1], end[t])), so `tickOf` is free afterwards.
+ */
+function sortByTick(tickOf: Int32Array, count: number, ticks: number, n: number): { sorted: Int32Array; end: Int32Array } {
+  const perTick = new Int32Array(ticks + 1);
   for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) perTick[tickOf[i]! + 1]!++;
   for (let k = 0; k < ticks; k++) perTick[k + 1]! += perTick[k]!;
   const sorted = i32(n);
   for (let i = 0; i < count; i++) if (tickOf[i]! >= 0) sorted[perTick[tickOf[i]!]!++] = i;
-  return sorted;
+  return { sorted, end: perTick };
+}
+
+/** Arrival ticks of sorted tasks [j0, j1) into `out` from index 0 (`end` of {@link sortByTick}). */
+function ticksOfSorted(end: Int32Array, ticks: number, j0: number, j1: number, out: Int32Array): void {
+  let lo = 0, hi = ticks - 1;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (end[mid]! > j0) hi = mid; else lo = mid + 1; }
+  for (let j = j0, t = lo; j < j1; j++) { while (end[t]! <= j) t++; out[j - j0] = t; }
 }
 
 /** Windows the `n` sorted tasks need: their own, or one fall-back window each. */
@@ -400,11 +419,11 @@ function fillTraceUsage(tasks: TaskTable, sorted: Int32Array, n: number, index: 
 interface FillCounts { censored: number; withWindows: number; fallback: number; reqMissing: number }
 
 /**
- * Fills the task columns and windows of sorted tasks [j0, j1), in arrival order, from index 0 of
+ * Fills the task columns (but the submit tick: {@link ticksOfSorted}) and windows of sorted tasks [j0, j1), in arrival order, from index 0 of
  * `out` (and of `syn`, the same range's synthetic data). `noWindows`: an arrival file's block (the
  * slots make each task's request window).
  */
-function fillTasks(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number, draw: Int32Array, tickOf: Int32Array, start: number, lastEvent: Int32Array | undefined,
+function fillTasks(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number, draw: Int32Array, start: number, lastEvent: Int32Array | undefined,
   byTask: { first: Int32Array; order: Int32Array } | undefined, table: UsageTable | undefined, p: ResolvedParams, out: Omit<PreparedTasks, 'id' | 'winB' | 'winE'> & Partial<PreparedTasks>, win: PreparedWindows,
   syn: Pick<PreparedSynthetic, 'count'> | undefined, streamRows: Int32Array | undefined, noWindows = false): FillCounts {
   // Synthetic usage and usage read in time order: one window slot per task, filled by the replay.
@@ -424,7 +443,6 @@ function fillTasks(tasks: TaskTable, sorted: Int32Array, j0: number, j1: number,
     let mem = tasks.memRequest[i]!;
     if (Number.isNaN(mem)) mem = 0;
     out.machine[o] = draw[i]!;
-    out.submitTick[o] = tickOf[i]!;
     out.submitUs[o] = sub;
     out.work[o] = work;
     out.req[o] = req;
@@ -561,8 +579,6 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   const cellSize = p.cellSize;
   const cells = Math.ceil(machines / cellSize);
 
-  // One machine draw per task, in task order, whatever happens to the task later.
-  const draw = drawMachines(p.seed, tasks.count, machines);
 
   // Usage source per task.
   // Synthetic usage is not drawn here: per-task data only, the replay draws the windows when it needs them.
@@ -580,13 +596,16 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   const tickOf = i32(tasks.count);
   const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
   const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
-  const sorted = sortByTick(tickOf, tasks.count, ticks, n);
+  const { sorted, end: tickEnd } = sortByTick(tickOf, tasks.count, ticks, n);
+  // One machine draw per task, in task order, whatever happens to the task later; written over
+  // the arrival ticks, which the sort made redundant (one 4-byte column per task, not two).
+  const draw = drawMachines(p.seed, tasks.count, machines, tickOf);
 
   const synth = p.usage === 'synthetic' || index !== undefined;
   let out: PreparedTasks, win: PreparedWindows, synthetic: PreparedSynthetic | undefined, traceUsage: PreparedTraceUsage | undefined, counts: FillCounts, file: ArrivalFile | undefined;
   if (arrivalPath !== undefined && fitsArrivalFile(p)) {
     // The tasks go to the file block by block: no per-task column is kept.
-    ({ counts, file } = writeArrivals(arrivalPath, tasks, sorted, n, draw, tickOf, start, end, lastEvent, p));
+    ({ counts, file } = writeArrivals(arrivalPath, tasks, sorted, n, draw, tickEnd, ticks, start, end, lastEvent, p));
     out = { id: i32(0), machine: i32(0), submitTick: i32(0), submitUs: f64(0), work: f64(0), req: f64(0), priority: i32(0), winB: i32(0), winE: i32(0) };
     win = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
     synthetic = p.usage === 'synthetic' ? { windowUs: WINDOW_US, key: i32(0), k0: i32(0), count: i32(0), mem: f64(0) } : undefined;
@@ -599,7 +618,8 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
     win = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
     synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
     traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
-    counts = fillTasks(tasks, sorted, 0, n, draw, tickOf, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
+    counts = fillTasks(tasks, sorted, 0, n, draw, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
+    ticksOfSorted(tickEnd, ticks, 0, n, out.submitTick);
   }
   const { censored, withWindows, fallback, reqMissing } = counts;
   info.tasks = tasks.count;
@@ -630,7 +650,7 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
  * Writes the `n` sorted tasks to an arrival file, one block at a time through
  * the same fills as the in-memory columns (so the same values); returns the counts.
  */
-function writeArrivals(path: string, tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickOf: Int32Array, start: number, end: number,
+function writeArrivals(path: string, tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, tickEnd: Int32Array, ticks: number, start: number, end: number,
   lastEvent: Int32Array | undefined, p: ResolvedParams): { counts: FillCounts; file: ArrivalFile } {
   const syn = p.usage === 'synthetic';
   const block = ARRIVAL_TUNING.block;
@@ -643,7 +663,8 @@ function writeArrivals(path: string, tasks: TaskTable, sorted: Int32Array, n: nu
       const j1 = Math.min(n, j0 + block);
       if (syn) fillSyntheticRange(tasks, sorted, j0, j1, p.seed, start, end, b);
       else requestMemory(tasks, sorted, j0, j1, b.mem);
-      const c = fillTasks(tasks, sorted, j0, j1, draw, tickOf, start, lastEvent, undefined, undefined, p, b, noWin, syn ? b : undefined, undefined, true);
+      const c = fillTasks(tasks, sorted, j0, j1, draw, start, lastEvent, undefined, undefined, p, b, noWin, syn ? b : undefined, undefined, true);
+      ticksOfSorted(tickEnd, ticks, j0, j1, b.submitTick);
       counts.censored += c.censored; counts.withWindows += c.withWindows; counts.fallback += c.fallback; counts.reqMissing += c.reqMissing;
       writer.write(b, j1 - j0);
     }
