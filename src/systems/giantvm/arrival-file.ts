@@ -92,20 +92,19 @@ export function newArrivalBlock(block: number, synthetic: boolean): ArrivalBlock
 export class ArrivalWriter {
   private fd: number;
   private tasks = 0;
-  private blocks = 0;
   constructor(readonly path: string, readonly block: number, readonly synthetic: boolean) {
     this.fd = onFile(path, 'cannot write the arrival file', () => openSync(path, 'w'));
   }
 
   /** Appends the first `count` tasks of `b` (`count` = the block size except for the last block). */
   write(b: ArrivalBlock, count: number): void {
-    if (count !== this.block && this.tasks % this.block !== 0) throw new FairfitError('INVALID_OPTION', 'ArrivalWriter.write: only the last block may be short', { field: 'count' });
+    // Blocks sit at multiples of the block size: nothing may follow a short block.
+    if (this.tasks % this.block !== 0) throw new FairfitError('INVALID_OPTION', 'ArrivalWriter.write: only the last block may be short', { field: 'count' });
     for (const [name, bytes] of arrivalColumns(this.synthetic)) {
       const col = b[name];
       onFile(this.path, 'cannot write the arrival file', () => writeSync(this.fd, new Uint8Array(col.buffer, col.byteOffset, count * bytes)));
     }
     this.tasks += count;
-    this.blocks++;
   }
 
   /** Closes the file; returns what a preparation carries. */

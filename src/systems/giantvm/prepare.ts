@@ -286,7 +286,7 @@ function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number
 
 /**
  * Arriving tasks sorted by tick; a counting sort keeps task order within a tick. `end[t]`: the end
- * of tick t's tasks in `sorted` (they are at [end[t − 1], end[t])), so `tickOf` is free afterwards.
+ * of tick t's tasks in `sorted` (they are at [end[t − 1], end[t])), so `tickOf` can be written over afterwards.
  */
 function sortByTick(tickOf: Int32Array, count: number, ticks: number, n: number): { sorted: Int32Array; end: Int32Array } {
   const perTick = new Int32Array(ticks + 1);
