@@ -58,7 +58,7 @@ export {
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './systems/giantvm/replay-params.ts';
 export { simulate } from './systems/giantvm/replay.ts';
 export { simulateReference } from './systems/giantvm/reference.ts';
-export type { TaskTable, UsageTable, UsageIndex, EarlyRows, MachineEventTable, ReplayInput } from './model/tasks.ts';
+export type { TaskTable, UsageTable, UsageIndex, EarlyRows, MachineEventTable, ReplayInput, TaskBuckets } from './model/tasks.ts';
 export {
   liveRebalancerState, liveRebalanceStep, liveRebalanceReplay, parseProcStatSteal, parseCpuList, stealPerNode,
   type LiveRebalancerOptions, type LiveRebalancerState, type LiveDecision,

@@ -4,7 +4,8 @@
  * beyond the package root (`fairfit`): names here may change in any release.
  *
  * - columnar trace building: `TaskTableBuilder`, `TaskIds`, `F64Column`,
- *   `I32Column`, the CSV batch reader (`readCsvBatches`, `Problems`,
+ *   `I32Column`, the spilling builder (`SpillingTaskBuilder` → `SpilledTasks`, files in a
+ *   `TempFolder`), the CSV batch reader (`readCsvBatches`, `Problems`,
  *   `FieldKind`…) and `usageBatches`;
  * - the GiantVM replay in pieces: `prepareReplay` → `simulateCells` (any
  *   range of cells, any thread) → `mergeRuns`, with `cellCount` and
@@ -30,6 +31,9 @@ export { struct, enumeration, constants, slots, type StructLayout, type EnumLayo
 // Columnar trace building and CSV batch reading.
 export { TaskIds } from './io/google/task-ids.ts';
 export { TaskTableBuilder } from './io/google/task-table-builder.ts';
+export { SpillingTaskBuilder, NotExactError, SPILL_TUNING } from './io/google/spill-builder.ts';
+export { SpilledTasks, type SpilledTable } from './io/google/spilled-tasks.ts';
+export { TempFolder } from './io/temp-files.ts';
 export { usageBatches } from './io/google/task-usage.ts';
 export { F64Column, I32Column } from './io/columns.ts';
 export { readCsvBatches } from './io/csv/read-batches.ts';

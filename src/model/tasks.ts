@@ -108,9 +108,32 @@ export interface MachineEventTable {
   machines: number;
 }
 
+/**
+ * A task table read without being held (the Google reader's spilling mode): buckets of
+ * consecutive dense ids, read one at a time (src/io/google/spilled-tasks.ts).
+ */
+export interface TaskBuckets {
+  readonly count: number;
+  /** Number of buckets; bucket b holds dense ids [b·bucketSize, …). */
+  readonly buckets: number;
+  readonly bucketSize: number;
+  /** Bucket `b`'s tasks (dense ids `[first, first + tasks.count)`), with the Google reader's last event and first schedule. */
+  bucket(b: number): { first: number; tasks: TaskTable & { lastEvent: Int32Array; firstSchedule: Float64Array } };
+  /** The whole table, as the one-pass reader would have built it. */
+  materialize(): TaskTable & { lastEvent: Int32Array; firstSchedule: Float64Array };
+  /** Removes its files (then it cannot be read). */
+  dispose(): void;
+}
+
 /** Everything a replay needs from a trace. */
 export interface ReplayInput {
+  /**
+   * The task table. With `spilled` set, it is made from the buckets the first time it is
+   * read (a consumer that is not bucket-aware gets the whole table, as from a one-pass read).
+   */
   tasks: TaskTable;
+  /** The tasks on disk in buckets (a read made for a run whose preparations stream them). */
+  spilled?: TaskBuckets;
   /** Usage windows, when the trace has them (`usage: 'trace'`). */
   usage?: UsageTable;
   /** `task_usage` to read in time order as the replay advances, instead of `usage` (one of the two). */

@@ -10,6 +10,8 @@ import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts
 import { TASK_EVENTS_SPEC, TRACE_START } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
 import { TaskTableBuilder, type TaskExtras } from './task-table-builder.ts';
+import { SpillingTaskBuilder } from './spill-builder.ts';
+import type { TempFolder } from '../temp-files.ts';
 
 /** Result of {@link readTaskEvents}. */
 export interface TaskEventsResult {
@@ -31,6 +33,14 @@ export interface TaskEventsResult {
 export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { extras?: boolean } = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
   const files = partFiles(path, opts.parts);
   const builder = new TaskTableBuilder(TRACE_START, { extras: opts.extras });
+  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
+  return { builder, files };
+}
+
+/** Streams `task_events` into a {@link SpillingTaskBuilder} whose files go to `folder`. @throws NotExactError (spill-builder.ts) at a non-integer time. */
+export async function scanTaskEventsSpilling(path: string, opts: GoogleReadOptions, problems: Problems, folder: TempFolder): Promise<{ builder: SpillingTaskBuilder; files: string[] }> {
+  const files = partFiles(path, opts.parts);
+  const builder = new SpillingTaskBuilder(folder, TRACE_START);
   for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
   return { builder, files };
 }

@@ -10,11 +10,15 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../../errors.ts';
-import type { ReplayInput, UsageIndex, UsageTable } from '../../model/tasks.ts';
+import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
-import { scanTaskEvents } from './task-events.ts';
+import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
+import { NotExactError, type SpillingTaskBuilder } from './spill-builder.ts';
+import { SpilledTasks } from './spilled-tasks.ts';
+import { TempFolder } from '../temp-files.ts';
+import type { TaskTableBuilder } from './task-table-builder.ts';
 import { readTaskUsage } from './task-usage.ts';
 import { indexTaskUsage } from './usage-index.ts';
 
@@ -40,6 +44,14 @@ export interface GoogleTraceOptions {
    * reader that never uses them (the GiantVM replay): 8 bytes a task less.
    */
   extras?: boolean;
+  /**
+   * Keep the task table on disk (`spilled` of the result, docs/model.md "The whole trace"):
+   * only the tasks open in the trace are held while reading, and `tasks` is made from the
+   * files only if something reads it. Implies `extras: false`; ignored when task_usage is
+   * read (its rows are joined through the id map), and on a trace with a non-integer time
+   * (read with the one-pass builder instead). The caller disposes `spilled`.
+   */
+  spill?: boolean;
 }
 
 /** `NO_DATA`: `what: N lines skipped; first: …`. */
@@ -59,9 +71,36 @@ export function noData(what: string, problems: Problems): FairfitError {
  */
 export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}): Promise<ReplayInput & { summary: ReadSummary }> {
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
-  const problems = new Problems(opts.strict ?? false);
+  let problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
-  const te = await scanTaskEvents(isRoot ? join(dir, 'task_events') : dir, { strict: opts.strict, parts: opts.taskEventParts, extras: opts.extras }, problems);
+  const readsUsage = isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'));
+  const taskDir = isRoot ? join(dir, 'task_events') : dir;
+  const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras };
+  let te: { builder: TaskTableBuilder | SpillingTaskBuilder; files: string[] } | undefined;
+  let folder: TempFolder | undefined;
+  if (opts.spill === true && !readsUsage) {
+    folder = new TempFolder('fairfit-tasks-', 'task files');
+    try {
+      te = await scanTaskEventsSpilling(taskDir, scanOpts, problems, folder);
+    } catch (err) {
+      folder.remove();
+      folder = undefined;
+      if (!(err instanceof NotExactError)) throw err;
+      // A non-integer time: spilled run times would not fold exactly; read it again with the table.
+      problems = new Problems(opts.strict ?? false);
+    }
+  }
+  te ??= await scanTaskEvents(taskDir, scanOpts, problems);
+  try {
+    return await readRest(dir, isRoot, readsUsage, te, problems, opts);
+  } catch (err) {
+    folder?.remove();
+    throw err;
+  }
+}
+
+/** The rest of {@link readGoogleTrace} once task_events is scanned. */
+async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: { builder: TaskTableBuilder | SpillingTaskBuilder; files: string[] }, problems: Problems, opts: GoogleTraceOptions): Promise<ReplayInput & { summary: ReadSummary }> {
   if (te.builder.events === 0) throw noData(`no valid task events in ${dir}`, problems);
   const files = [...te.files];
   let rows = te.builder.events;
@@ -70,9 +109,10 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   let end = te.builder.lastTime;
   let usage: UsageTable | undefined;
   let usageIndex: UsageIndex | undefined;
-  if (isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'))) {
+  if (readsUsage) {
+    const ids = te.builder.ids!;
     if (opts.usageRead !== 'stream') {
-      const u = await readTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
+      const u = await readTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict }, problems);
       usage = u.usage;
       for (let i = 0; i < usage.count; i++) {
         const e = usage.end[i]!;
@@ -83,7 +123,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
       source.usageRows = u.summary.rows;
       source.usageUnmatched = u.unmatched;
     } else {
-      const u = await indexTaskUsage(join(dir, 'task_usage'), te.builder.ids, { strict: opts.strict }, problems);
+      const u = await indexTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict }, problems);
       usageIndex = u.index;
       if (u.lastEnd > end) end = u.lastEnd;
       files.push(...u.summary.files);
@@ -92,10 +132,13 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
       source.usageUnmatched = u.unmatched;
     }
   }
-  const { tasks, missingRequests } = te.builder.build(end);
-  source.tasks = tasks.count;
-  source.missingRequests = missingRequests;
-  const out: ReplayInput & { summary: ReadSummary } = { tasks, start: TRACE_START, end, source, summary: readSummary(files, rows, problems) };
+  const built = te.builder.build(end);
+  source.tasks = built.tasks.count;
+  source.missingRequests = built.missingRequests;
+  const summary = readSummary(files, rows, problems);
+  const out: ReplayInput & { summary: ReadSummary } = built.tasks instanceof SpilledTasks
+    ? withSpilled({ start: TRACE_START, end, source, summary }, built.tasks)
+    : { tasks: built.tasks, start: TRACE_START, end, source, summary };
   if (usage) out.usage = usage;
   if (usageIndex) out.usageIndex = usageIndex;
   if (isRoot && opts.machineEvents !== false && existsSync(join(dir, 'machine_events'))) {
@@ -112,4 +155,17 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   source.corruptFiles = problems.corruptFiles;
   source.firstProblems = [...problems.first];
   return out;
+}
+
+/** Sets `spilled`, and `tasks` as the whole table made from it when first read (or as set). */
+function withSpilled<T extends Omit<ReplayInput, 'tasks'>>(out: T, spilled: SpilledTasks): T & ReplayInput {
+  let table: TaskTable | undefined;
+  out.spilled = spilled;
+  Object.defineProperty(out, 'tasks', {
+    get: () => (table ??= spilled.materialize()),
+    set: (v: TaskTable) => { table = v; },
+    enumerable: true,
+    configurable: true,
+  });
+  return out as T & ReplayInput;
 }

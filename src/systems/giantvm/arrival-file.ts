@@ -16,6 +16,9 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { FairfitError } from '../../errors.ts';
+import { onFile } from '../../io/temp-files.ts';
+
+export { onFile };
 
 /** What a preparation written to an arrival file carries instead of its task columns. */
 export interface ArrivalFile {
@@ -56,16 +59,6 @@ export function arrivalColumns(synthetic: boolean): [Column, 4 | 8][] {
 /** Bytes of one task in the file. */
 export function bytesPerTask(synthetic: boolean): number {
   return arrivalColumns(synthetic).reduce((s, [, b]) => s + b, 0);
-}
-
-/** Runs a file-system call on `path`, its failure (ENOSPC, EACCES, ENOENT…) as `IO_ERROR` naming the file. */
-export function onFile<T>(path: string, what: string, call: () => T): T {
-  try {
-    return call();
-  } catch (err) {
-    if (err instanceof FairfitError) throw err;
-    throw new FairfitError('IO_ERROR', `${what} ${path}: ${(err as Error).message}`, { file: path }, { cause: err });
-  }
 }
 
 /** Tasks per block; tests set it low to cross many block boundaries. */

@@ -9,14 +9,14 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
+import type { ReplayInput, TaskBuckets, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
 import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
 import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
-import { ARRIVAL_TUNING, ArrivalWriter, newArrivalBlock, type ArrivalFile } from './arrival-file.ts';
+import { ARRIVAL_TUNING, ArrivalWriter, newArrivalBlock, type ArrivalBlock, type ArrivalFile } from './arrival-file.ts';
 
 /** Cells `[first, first + count)`. */
 export interface CellRange {
@@ -170,16 +170,17 @@ function dim(field: string, got: number, want: number): void {
   if (got !== want) throw new FairfitError('DIMENSION_MISMATCH', `${field} has ${got} rows, expected ${want}`, { field });
 }
 
-function checkTasks(t: TaskTable): void {
+/** Checks a task table; `base`: the dense id of its first row (a bucket of a spilled table), for the messages. */
+function checkTasks(t: TaskTable, base = 0): void {
   if (!Number.isInteger(t.count) || t.count < 0) throw new FairfitError('INVALID_OPTION', `tasks.count must be an integer ≥ 0, got ${t.count}`, { field: 'tasks.count' });
   for (const f of ['submit', 'duration', 'cpuRequest', 'memRequest', 'priority'] as const) dim(`tasks.${f}`, t[f].length, t.count);
   for (let i = 0; i < t.count; i++) {
     const d = t.duration[i]!;
-    if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: i });
+    if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${base + i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: base + i });
     const c = t.cpuRequest[i]!;
-    if (c < 0 || c === Infinity) throw new FairfitError(c < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.cpuRequest[${i}] must be finite and ≥ 0, got ${c}`, { field: 'tasks.cpuRequest', index: i });
+    if (c < 0 || c === Infinity) throw new FairfitError(c < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.cpuRequest[${base + i}] must be finite and ≥ 0, got ${c}`, { field: 'tasks.cpuRequest', index: base + i });
     const m = t.memRequest[i]!;
-    if (m < 0 || m === Infinity) throw new FairfitError(m < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.memRequest[${i}] must be finite and ≥ 0, got ${m}`, { field: 'tasks.memRequest', index: i });
+    if (m < 0 || m === Infinity) throw new FairfitError(m < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `tasks.memRequest[${base + i}] must be finite and ≥ 0, got ${m}`, { field: 'tasks.memRequest', index: base + i });
   }
 }
 
@@ -231,18 +232,35 @@ function windowsByTask(u: UsageTable, tasks: number): { first: Int32Array; order
  * `below` is `floor(next · n)`.
  */
 function drawMachines(seed: number, count: number, machines: number, draw: Int32Array): Int32Array {
-  withScratch((core) => {
-    // In chunks: the scratch instance's memory never shrinks, and 25 M draws at once would keep 200 MB.
-    const chunk = Math.max(1, Math.min(count, PREPARE_TUNING.drawChunk));
-    const state = core.alloc(RNG_STATE.size), out = core.alloc(chunk * 8);
-    for (let at = 0; at < count; at += chunk) {
-      const k = Math.min(chunk, count - at);
-      if (at === 0) core.exports.rngFill(seed >>> 0, k, state, out);
-      else core.exports.rngFillNext(k, state, out);
-      floorScaled(core.f64(out, k), machines, draw.subarray(at, at + k));
-    }
-  });
-  return draw;
+  return new MachineDraws(seed, machines).next(count, draw);
+}
+
+/**
+ * The machine draws of consecutive tasks, a call at a time: the stream of `Rng(seed)` continued
+ * across calls (its state kept here between them), so tasks drawn in buckets get the draws of one call.
+ */
+class MachineDraws {
+  /** The generator's state after the last call (undefined: nothing drawn yet). */
+  private state: Uint8Array | undefined;
+  constructor(private readonly seed: number, private readonly machines: number) {}
+
+  /** The draws of the next `count` tasks into `draw` (from index 0). */
+  next(count: number, draw: Int32Array): Int32Array {
+    withScratch((core) => {
+      // In chunks: the scratch instance's memory never shrinks, and 25 M draws at once would keep 200 MB.
+      const chunk = Math.max(1, Math.min(count, PREPARE_TUNING.drawChunk));
+      const state = core.alloc(RNG_STATE.size), out = core.alloc(chunk * 8);
+      if (this.state) core.u8(state, RNG_STATE.size).set(this.state);
+      for (let at = 0; at < count; at += chunk) {
+        const k = Math.min(chunk, count - at);
+        if (this.state === undefined && at === 0) core.exports.rngFill(this.seed >>> 0, k, state, out);
+        else core.exports.rngFillNext(k, state, out);
+        floorScaled(core.f64(out, k), this.machines, draw.subarray(at, at + k));
+      }
+      if (count > 0) this.state = core.u8(state, RNG_STATE.size).slice();
+    });
+    return draw;
+  }
 }
 
 /** Machine draws per call into the scratch instance (tests set it low to cross chunks). */
@@ -349,7 +367,7 @@ export function requestWindow(win: PreparedWindows, at: number, req: number, mem
  * drawing them. A task with windows and a NaN request would get NaN usage:
  * rejected, as the usage check rejects a NaN usage row.
  */
-function countSynthetic(tasks: TaskTable, start: number, end: number): number {
+function countSynthetic(tasks: TaskTable, start: number, end: number, base = 0): number {
   const span = i32(2);
   let total = 0;
   for (let i = 0; i < tasks.count; i++) {
@@ -357,7 +375,7 @@ function countSynthetic(tasks: TaskTable, start: number, end: number): number {
     if (span[1]! === 0) continue;
     total += span[1]!;
     for (const f of ['cpuRequest', 'memRequest'] as const) {
-      if (Number.isNaN(tasks[f][i]!)) throw new FairfitError('NOT_FINITE', `tasks.${f}[${i}] is NaN: usage 'synthetic' needs the requests of a task that runs`, { field: `tasks.${f}`, index: i });
+      if (Number.isNaN(tasks[f][i]!)) throw new FairfitError('NOT_FINITE', `tasks.${f}[${base + i}] is NaN: usage 'synthetic' needs the requests of a task that runs`, { field: `tasks.${f}`, index: base + i });
     }
   }
   return total;
@@ -561,24 +579,49 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams, opts: Pre
   }
 }
 
-function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | undefined): PreparedReplay {
+/** What every preparation resolves before its tasks: the window in ticks and the machines. */
+interface Frame {
+  start: number;
+  end: number;
+  tick: number;
+  ticks: number;
+  machines: number;
+  machineCap: Float64Array;
+  machineUp: Int32Array;
+  events: PreparedEvents;
+  info: Record<string, number | string>;
+}
+
+function frame(input: ReplayInput, p: ResolvedParams): Frame {
   const { start, end } = input;
-  if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
-    throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
-  }
-  const tasks = input.tasks;
-  checkTasks(tasks);
   const info: Record<string, number | string> = { usage: p.usage, machinesMode: p.machines === 'trace' ? 'trace' : 'identical' };
   const tick = p.tick;
   const ticks = Math.max(1, Math.ceil((end - start) / tick));
   if (ticks > MAX_TICKS) {
     throw new FairfitError('INVALID_OPTION', `tick: the window [${start}, ${end}] µs (${((end - start) / 86400e6).toFixed(1)} days) is ${ticks} ticks of ${tick} µs, more than the bound ${MAX_TICKS}; use a longer tick (or check the trace for a stray late timestamp)`, { field: 'tick' });
   }
+  return { start, end, tick, ticks, info, ...prepareMachines(input, p, start, end, tick, info) };
+}
 
-  const { machines, machineCap, machineUp, events } = prepareMachines(input, p, start, end, tick, info);
-  const cellSize = p.cellSize;
-  const cells = Math.ceil(machines / cellSize);
+function checkWindow(input: ReplayInput): void {
+  const { start, end } = input;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {
+    throw new FairfitError('INVALID_OPTION', `input.start/end must be finite with end > start, got [${start}, ${end})`, { field: 'input.end' });
+  }
+}
 
+function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | undefined): PreparedReplay {
+  checkWindow(input);
+  // Tasks on disk in buckets (the spilling reader) go to the arrival file bucket by bucket, if in arrival order.
+  if (input.spilled && arrivalPath !== undefined && fitsArrivalFile(p) && !input.usage && !input.usageIndex) {
+    const f = frame(input, p);
+    const streamed = arrivalsFromBuckets(input.spilled, p, f, arrivalPath);
+    if (streamed) return assemble(p, f, input.spilled.count, streamed.arrivals, streamed.counts, streamed.windows, undefined, undefined, emptyPrepared(p), streamed.file);
+  }
+  const tasks = input.tasks;
+  checkTasks(tasks);
+  const f = frame(input, p);
+  const { start, end, tick, ticks, machines } = f;
 
   // Usage source per task.
   // Synthetic usage is not drawn here: per-task data only, the replay draws the windows when it needs them.
@@ -595,34 +638,50 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
   const tickOf = i32(tasks.count);
   const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
-  const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
+  const { n } = arrivals;
   const { sorted, end: tickEnd } = sortByTick(tickOf, tasks.count, ticks, n);
   // One machine draw per task, in task order, whatever happens to the task later; written over
   // the arrival ticks, which the sort made redundant (one 4-byte column per task, not two).
   const draw = drawMachines(p.seed, tasks.count, machines, tickOf);
 
   const synth = p.usage === 'synthetic' || index !== undefined;
-  let out: PreparedTasks, win: PreparedWindows, synthetic: PreparedSynthetic | undefined, traceUsage: PreparedTraceUsage | undefined, counts: FillCounts, file: ArrivalFile | undefined;
   if (arrivalPath !== undefined && fitsArrivalFile(p)) {
     // The tasks go to the file block by block: no per-task column is kept.
-    ({ counts, file } = writeArrivals(arrivalPath, tasks, sorted, n, draw, tickEnd, ticks, start, end, lastEvent, p));
-    out = { id: i32(0), machine: i32(0), submitTick: i32(0), submitUs: f64(0), work: f64(0), req: f64(0), priority: i32(0), winB: i32(0), winE: i32(0) };
-    win = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
-    synthetic = p.usage === 'synthetic' ? { windowUs: WINDOW_US, key: i32(0), k0: i32(0), count: i32(0), mem: f64(0) } : undefined;
-  } else {
-    out = {
-      id: sorted, machine: i32(n), submitTick: i32(n), submitUs: f64(n), work: f64(n),
-      req: f64(n), priority: i32(n), winB: i32(synth ? 0 : n), winE: i32(synth ? 0 : n),
-    };
-    const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
-    win = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
-    synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
-    traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
-    counts = fillTasks(tasks, sorted, 0, n, draw, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
-    ticksOfSorted(tickEnd, ticks, 0, n, out.submitTick);
+    const { counts, file } = writeArrivals(arrivalPath, tasks, sorted, n, draw, tickEnd, ticks, start, end, lastEvent, p);
+    return assemble(p, f, tasks.count, arrivals, counts, syntheticWindows, table, index, emptyPrepared(p), file);
   }
+  const out: PreparedTasks = {
+    id: sorted, machine: i32(n), submitTick: i32(n), submitUs: f64(n), work: f64(n),
+    req: f64(n), priority: i32(n), winB: i32(synth ? 0 : n), winE: i32(synth ? 0 : n),
+  };
+  const nw = byTask ? windowCount(sorted, n, byTask.first) : synth ? 0 : n;
+  const win: PreparedWindows = { end: f64(nw), cpu: f64(nw), mem: f64(nw), maxCpu: f64(nw), mai: f64(nw) };
+  const synthetic = p.usage === 'synthetic' ? fillSynthetic(tasks, sorted, n, p.seed, start, end) : undefined;
+  const traceUsage = index ? fillTraceUsage(tasks, sorted, n, index) : undefined;
+  const counts = fillTasks(tasks, sorted, 0, n, draw, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
+  ticksOfSorted(tickEnd, ticks, 0, n, out.submitTick);
+  return assemble(p, f, tasks.count, arrivals, counts, syntheticWindows, table, index, { tasks: out, windows: win, synthetic, traceUsage }, undefined);
+}
+
+/** The columns of a preparation whose tasks are in an arrival file: empty. */
+function emptyPrepared(p: ResolvedParams): { tasks: PreparedTasks; windows: PreparedWindows; synthetic: PreparedSynthetic | undefined; traceUsage: undefined } {
+  return {
+    tasks: { id: i32(0), machine: i32(0), submitTick: i32(0), submitUs: f64(0), work: f64(0), req: f64(0), priority: i32(0), winB: i32(0), winE: i32(0) },
+    windows: { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) },
+    synthetic: p.usage === 'synthetic' ? { windowUs: WINDOW_US, key: i32(0), k0: i32(0), count: i32(0), mem: f64(0) } : undefined,
+    traceUsage: undefined,
+  };
+}
+
+/** The prepared replay: its columns, and the counts and modes in `info`. */
+function assemble(p: ResolvedParams, f: Frame, taskCount: number, arrivals: ArrivalCounts, counts: FillCounts, syntheticWindows: number, table: UsageTable | undefined, index: UsageIndex | undefined,
+  cols: { tasks: PreparedTasks; windows: PreparedWindows; synthetic: PreparedSynthetic | undefined; traceUsage: PreparedTraceUsage | undefined }, file: ArrivalFile | undefined): PreparedReplay {
+  const { start, end, tick, ticks, machines, info } = f;
+  const cellSize = p.cellSize;
+  const cells = Math.ceil(machines / cellSize);
+  const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const { censored, withWindows, fallback, reqMissing } = counts;
-  info.tasks = tasks.count;
+  info.tasks = taskCount;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
   info.neverSubmitted = noSubmit;
@@ -640,9 +699,92 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   info.cells = cells;
 
   const sampleEvery = seriesStride(ticks, p.interval, machines);
+  const { synthetic, traceUsage } = cols;
   return {
     params: p, start, end, tick, ticks, sampleEvery, points: Math.ceil(ticks / sampleEvery), machines, cellSize, cells,
-    tasks: out, windows: win, ...(synthetic ? { synthetic } : {}), ...(traceUsage ? { traceUsage } : {}), ...(file ? { arrivals: file } : {}), machineCap, machineUp, events, info,
+    tasks: cols.tasks, windows: cols.windows, ...(synthetic ? { synthetic } : {}), ...(traceUsage ? { traceUsage } : {}), ...(file ? { arrivals: file } : {}),
+    machineCap: f.machineCap, machineUp: f.machineUp, events: f.events, info,
+  };
+}
+
+/**
+ * The arrival-file preparation of tasks on disk in buckets of dense ids (the spilling reader):
+ * bucket by bucket, the same checks, counts, arrival ticks, machine draws (the stream continued
+ * across buckets) and fills as the whole table's, without the table. The sort by arrival tick is
+ * the identity when the arriving tasks' ticks never decrease with their dense id — the order of
+ * first appearance, which a trace sorted by time (Google's parts are) gives; otherwise this
+ * returns undefined and the caller prepares from the whole table (the file is written again).
+ * A bad task is reported when its bucket is read, after the machines' checks.
+ */
+function arrivalsFromBuckets(spilled: TaskBuckets, p: ResolvedParams, f: Frame, path: string): { arrivals: ArrivalCounts; counts: FillCounts; windows: number; file: ArrivalFile } | undefined {
+  const { start, end, tick, ticks, machines } = f;
+  const syn = p.usage === 'synthetic';
+  const block = ARRIVAL_TUNING.block;
+  const b = newArrivalBlock(block, syn);
+  const noWin: PreparedWindows = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
+  const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
+  const arrivals: ArrivalCounts = { afterEnd: 0, noSubmit: 0, notEnded: 0, atEnd: 0, n: 0 };
+  const draws = new MachineDraws(p.seed, machines);
+  let windows = 0, lastTick = 0, fill = 0;
+  // The whole table's checks all come before its synthetic count's: a count error waits for the last bucket's checks.
+  let countError: unknown;
+  const writer = new ArrivalWriter(path, block, syn);
+  try {
+    for (let k = 0; k < spilled.buckets; k++) {
+      const { first, tasks } = spilled.bucket(k);
+      checkTasks(tasks, first);
+      if (syn && countError === undefined) {
+        try { windows += countSynthetic(tasks, start, end, first); } catch (err) { countError = err; }
+      }
+      const tickOf = new Int32Array(tasks.count);
+      const a = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
+      arrivals.afterEnd += a.afterEnd; arrivals.noSubmit += a.noSubmit; arrivals.notEnded += a.notEnded; arrivals.atEnd += a.atEnd; arrivals.n += a.n;
+      const sorted = arrivingInOrder(tickOf, a.n, lastTick);
+      if (sorted === undefined) { writer.close(); return undefined; }
+      if (a.n > 0) lastTick = tickOf[sorted[a.n - 1]!]!;
+      const draw = draws.next(tasks.count, new Int32Array(tasks.count));
+      for (let j0 = 0; j0 < a.n;) {
+        const j1 = Math.min(a.n, j0 + block - fill);
+        const at = blockFrom(b, fill);
+        if (syn) fillSyntheticRange(tasks, sorted, j0, j1, p.seed, start, end, at);
+        else requestMemory(tasks, sorted, j0, j1, at.mem);
+        const c = fillTasks(tasks, sorted, j0, j1, draw, start, tasks.lastEvent, undefined, undefined, p, at, noWin, syn ? at : undefined, undefined, true);
+        for (let j = j0; j < j1; j++) at.submitTick[j - j0] = tickOf[sorted[j]!]!;
+        counts.censored += c.censored; counts.withWindows += c.withWindows; counts.fallback += c.fallback; counts.reqMissing += c.reqMissing;
+        fill += j1 - j0;
+        j0 = j1;
+        if (fill === block) { writer.write(b, block); fill = 0; }
+      }
+    }
+    if (countError !== undefined) throw countError;
+    if (fill > 0) writer.write(b, fill);
+  } catch (err) {
+    writer.close();
+    throw err;
+  }
+  return { arrivals, counts, windows, file: writer.close() };
+}
+
+/** The arriving tasks' indexes in order, or undefined when a tick is below the one before (from `lastTick`). */
+function arrivingInOrder(tickOf: Int32Array, n: number, lastTick: number): Int32Array | undefined {
+  const sorted = new Int32Array(n);
+  let k = 0, last = lastTick;
+  for (let i = 0; i < tickOf.length; i++) {
+    const t = tickOf[i]!;
+    if (t < 0) continue;
+    if (t < last) return undefined;
+    last = t;
+    sorted[k++] = i;
+  }
+  return sorted;
+}
+
+/** Views of a block's columns from task `at` on. */
+function blockFrom(b: ArrivalBlock, at: number): ArrivalBlock {
+  return {
+    submitUs: b.submitUs.subarray(at), work: b.work.subarray(at), req: b.req.subarray(at), mem: b.mem.subarray(at),
+    machine: b.machine.subarray(at), submitTick: b.submitTick.subarray(at), priority: b.priority.subarray(at),
+    key: b.key.subarray(at), k0: b.k0.subarray(at), count: b.count.subarray(at),
   };
 }
 

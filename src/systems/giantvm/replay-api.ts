@@ -14,7 +14,7 @@
 import { resolveReplayOptions, type ReplayOptions } from './options.ts';
 import { checkReachable } from '../../queue/redis-url.ts';
 import { runOnQueue } from './queue-plan.ts';
-import { runConfigurations } from './schedule.ts';
+import { runConfigurations, streamsTasks } from './schedule.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { ReplayReport } from './types.ts';
 
@@ -32,14 +32,19 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
   if (o.queue) await checkReachable(o.queue.connection);
-  const input = await loadTrace(o.trace, o.needs, o.read);
-  // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
-  const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });
-  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
-  const report: ReplayReport = {
-    trace,
-    runs: results.filter((r) => r !== undefined),
-  };
-  if (interrupted) report.interrupted = true;
-  return report;
+  const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
+  try {
+    // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
+    const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });
+    const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
+    const report: ReplayReport = {
+      trace,
+      runs: results.filter((r) => r !== undefined),
+    };
+    if (interrupted) report.interrupted = true;
+    return report;
+  } finally {
+    // The task files of a trace read here with `spill` (none otherwise).
+    if (typeof o.trace === 'string') input.spilled?.dispose();
+  }
 }

@@ -32,9 +32,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
@@ -42,7 +40,7 @@ import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
 import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
-import { onFile } from './arrival-file.ts';
+import { TempFolder } from '../../io/temp-files.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -76,27 +74,22 @@ export const ARRIVAL_FILES = { minTasks: 1 << 20 };
 
 /** Whether every configuration's preparation goes to an arrival file. */
 function useArrivalFiles(input: ReplayInput, configs: ResolvedParams[]): boolean {
-  return input.tasks.count >= ARRIVAL_FILES.minTasks && configs.every(fitsArrivalFile);
+  return (input.spilled?.count ?? input.tasks.count) >= ARRIVAL_FILES.minTasks && configs.every(fitsArrivalFile);
 }
 
-/** The batch's folder of arrival files: made when first asked for, removed with everything in it by `remove`. */
-class ArrivalFolder {
-  private dir: string | undefined;
-  private files = 0;
-  /** A new file name in the folder. */
-  next(): string {
-    const parent = tmpdir();
-    this.dir ??= onFile(parent, 'cannot make a folder for arrival files in', () => mkdtempSync(join(parent, 'fairfit-arrivals-')));
-    return join(this.dir, `prepared-${this.files++}.bin`);
-  }
-  remove(): void {
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
-  }
+/**
+ * Whether a trace read for these runs is best kept on disk (the reader's `spill`): runs on
+ * worker threads whose preparations can all go to arrival files, which stream the tasks from
+ * the read's buckets (a smaller trace is made whole again on first use: same table).
+ */
+export function streamsTasks(o: { workers: number; pool?: WorkerPool; configs: ResolvedParams[]; queue?: unknown }): boolean {
+  return o.queue === undefined && (o.pool?.workers ?? o.workers) > 1 && o.configs.every(fitsArrivalFile);
 }
 
-/** Lets go of a trace's task table and usage (the caller owns `input` and has taken what it needs). */
+/** Lets go of a trace's task table and usage, and removes the files of a spilled table (the caller owns `input` and has taken what it needs). */
 function releaseInput(input: ReplayInput): void {
+  input.spilled?.dispose();
+  delete input.spilled;
   const none = new Float64Array(0), nothing = new Int32Array(0);
   input.tasks = { count: 0, jobId: none, taskIndex: nothing, submit: none, duration: none, cpuRequest: none, memRequest: none, priority: nothing, schedulingClass: nothing };
   delete input.usage;
@@ -203,7 +196,8 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   const split = configs.length < workers;
   const pool = opts.pool ?? replayWorkers(opts.workers);
   const files = useArrivalFiles(input, configs);
-  const folder = new ArrivalFolder();
+  // The batch's arrival files: removed with everything in it however the batch ends.
+  const folder = new TempFolder('fairfit-arrivals-', 'arrival files');
   try {
     if (!split && files) {
       await runGroupsFromFiles(input, configs, opts, pool, workers, stop.signal, folder, (c, run) => {
@@ -237,7 +231,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             if (stop.signal.aborted) return;
             // Made here only to be shared: written into shared memory in place (never held twice), or
             // its tasks to an arrival file that the parts read back as they go.
-            const file = files ? folder.next() : undefined;
+            const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = splitCells(cellCount(prepared), perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
@@ -275,12 +269,12 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
  * are in flight, so the files on disk stay few while the workers are kept busy.
  */
 async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
-  folder: ArrivalFolder, onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
+  folder: TempFolder, onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
   const inflight = new Set<Promise<void>>();
   for (const { first, count } of policyGroups(configs)) {
     while (inflight.size >= workers) await Promise.race(inflight);
     if (signal.aborted) break;
-    const file = folder.next();
+    const file = folder.next('prepared');
     let base: PreparedReplay;
     try {
       base = prepareResolved(input, configs[first]!, { arrivalFile: file });

@@ -9,7 +9,7 @@
 import { resolveSweepOptions, type SweepOptions } from './options.ts';
 import { checkReachable } from '../../queue/redis-url.ts';
 import { runOnQueue } from './queue-plan.ts';
-import { runConfigurations } from './schedule.ts';
+import { runConfigurations, streamsTasks } from './schedule.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
 
@@ -24,17 +24,22 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
   if (o.queue) await checkReachable(o.queue.connection);
-  const input = await loadTrace(o.trace, o.needs, o.read);
-  const { machines, overcommit, seeds, policies } = o.grid;
-  // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
-  const trace = traceRecord(input, { usage: first.usage, machines, seeds });
-  const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
-  const runs = results.filter((r) => r !== undefined);
-  const report: SweepReport = {
-    trace,
-    sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: runs.length },
-    runs,
-  };
-  if (interrupted) report.interrupted = true;
-  return report;
+  const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
+  try {
+    const { machines, overcommit, seeds, policies } = o.grid;
+    // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
+    const trace = traceRecord(input, { usage: first.usage, machines, seeds });
+    const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
+    const runs = results.filter((r) => r !== undefined);
+    const report: SweepReport = {
+      trace,
+      sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: runs.length },
+      runs,
+    };
+    if (interrupted) report.interrupted = true;
+    return report;
+  } finally {
+    // The task files of a trace read here with `spill` (none otherwise).
+    if (typeof o.trace === 'string') input.spilled?.dispose();
+  }
 }

@@ -77,7 +77,7 @@ function checkDamage(path: string, s: ReadSummary, maxSkipped: number | undefine
  * 2018 folder has no tasks and is refused. A trace without valid rows, or
  * whose rows span no time, throws `NO_DATA`.
  */
-export async function loadTrace(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions = {}): Promise<ReplayInput> {
+export async function loadTrace(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions = {}, how: { spill?: boolean } = {}): Promise<ReplayInput> {
   if (typeof trace === 'string') {
     if (trace === '') invalid('trace', 'empty path');
     const d = await detectTraceFormat(trace);
@@ -88,12 +88,18 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       input = await readSwf(trace, { strict: read.strict });
       if (input.tasks.count === 0) throw new FairfitError('NO_DATA', `no valid jobs in ${trace}: ${input.summary.skipped} lines skipped${input.summary.firstProblems.length ? `; first: ${input.summary.firstProblems.slice(0, 3).join(' | ')}` : ''}`, { file: trace });
     } else {
-      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false });
+      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true });
     }
-    read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
-    checkDamage(trace, input.summary, read.maxSkipped);
+    try {
+      read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
+      checkDamage(trace, input.summary, read.maxSkipped);
+    } catch (err) {
+      input.spilled?.dispose();
+      throw err;
+    }
     if (!(input.end > input.start)) {
-      throw new FairfitError('NO_DATA', `${trace}: the ${input.tasks.count} tasks span no time (every event at ${input.start / 1e6} s, the window start); nothing to replay`, { file: trace });
+      input.spilled?.dispose();
+      throw new FairfitError('NO_DATA', `${trace}: the ${taskCount(input)} tasks span no time (every event at ${input.start / 1e6} s, the window start); nothing to replay`, { file: trace });
     }
     return input;
   }
@@ -104,6 +110,11 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events, and this input has none", { field: 'machines' });
   }
   return trace;
+}
+
+/** The input's number of tasks (without making a spilled table whole). */
+export function taskCount(input: ReplayInput): number {
+  return input.spilled?.count ?? input.tasks.count;
 }
 
 /**
@@ -118,7 +129,7 @@ export function traceRecord(input: ReplayInput, modes: { usage: ReplayParams['us
     record.traceMachines = record.machines;
     delete record.machines;
   }
-  record.tasks = input.tasks.count;
+  record.tasks = taskCount(input);
   record.usageWindows = input.usage?.count ?? input.usageIndex?.count ?? 0;
   record.machineEventRows = input.machineEvents?.count ?? 0;
   record.start = input.start;
