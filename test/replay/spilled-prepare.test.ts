@@ -19,6 +19,7 @@ import { TaskTableBuilder } from '../../src/io/google/task-table-builder.ts';
 import { TRACE_START } from '../../src/io/google/schema.ts';
 import { TempFolder } from '../../src/io/temp-files.ts';
 import { generateTrace } from '../../src/io/generate.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 
@@ -118,31 +119,38 @@ describe('preparing a spilled task table', () => {
   });
 });
 
-describe('runs on worker threads read their trace spilled', () => {
-  it('one policy, all eight, and a sweep: the JSON of the run in one thread; no file is left behind', async () => {
+describe('replays of a folder read their trace spilled', () => {
+  it('in this thread and on workers: one policy, all eight, a sweep give the runs of the unspilled table; no file is left behind', async () => {
     const trace = join(dir, 'gen');
     await generateTrace({ machines: 40, tasks: 3000, days: 1, seed: 9, usage: false, resubmissions: true, out: trace });
-    const one = async () => [
-      toJson(await replay({ trace, machines: 'trace', usage: 'synthetic', policies: ['fine_grained'] })),
-      toJson(await replay({ trace, machines: 'trace', usage: 'request', policies: 'all' })),
-      toJson(await sweep({ trace, machines: [20, 'trace'], usage: 'synthetic', policies: ['no_migration', 'coarse_grained'] })),
+    // The reference: the same trace read whole (an in-memory input is never spilled).
+    const whole = await readGoogleTrace(trace, { extras: false, usage: false });
+    // One after the other (each call reads the trace when called).
+    type Api = (trace: string | ReplayInput, workers: number, read?: object) => (() => Promise<string>)[];
+    const calls: Api = (t, workers, read) => [
+      () => replay({ trace: t, machines: 'trace', usage: 'synthetic', policies: ['fine_grained'], workers, read }).then(runsOf),
+      () => replay({ trace: t, machines: 'trace', usage: 'request', policies: [...POLICIES], workers, read }).then(runsOf),
+      () => sweep({ trace: t, machines: [20, 'trace'], usage: 'synthetic', policies: ['no_migration', 'coarse_grained'], workers, read }).then(runsOf),
     ];
-    const want = await one();
+    const want: string[] = [];
+    for (const c of calls(whole, 1)) want.push(await c());
     const t = mkdtempSync(join(dir, 'tmp-'));
     process.env.TMPDIR = t;
-    ARRIVAL_FILES.minTasks = 0;
     ARRIVAL_TUNING.block = 100;
     SPILL_TUNING.bucket = 700;
-    // Once read, before any run, the task files are there (the trace was read spilled).
-    const held: string[][] = [];
-    const read = { onRead: () => { held.push(readdirSync(t).filter((n) => n.startsWith('fairfit-tasks-'))); } };
-    const got = [
-      toJson(await replay({ trace, machines: 'trace', usage: 'synthetic', policies: ['fine_grained'], workers: 2, read })),
-      toJson(await replay({ trace, machines: 'trace', usage: 'request', policies: [...POLICIES], workers: 2, read })),
-      toJson(await sweep({ trace, machines: [20, 'trace'], usage: 'synthetic', policies: ['no_migration', 'coarse_grained'], workers: 2, read })),
-    ];
-    expect(got).toEqual(want);
-    expect(held.map((h) => h.length)).toEqual([1, 1, 1]);
-    expect(readdirSync(t)).toEqual([]);
+    for (const workers of [1, 2]) {
+      // Once read, before any run, the task files are there (the trace was read spilled).
+      const held: string[][] = [];
+      const read = { onRead: () => { held.push(readdirSync(t).filter((n) => n.startsWith('fairfit-tasks-'))); } };
+      const got: string[] = [];
+      for (const c of calls(trace, workers, read)) got.push(await c());
+      expect(got, `workers ${workers}`).toEqual(want);
+      expect(held.map((h) => h.length)).toEqual([1, 1, 1]);
+      expect(readdirSync(t)).toEqual([]);
+    }
   }, 120_000);
 });
+
+function runsOf(report: { runs: unknown[] }): string {
+  return toJson(report.runs);
+}

@@ -17,6 +17,9 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/job.ts';
 import { withScratch } from '../../wasm/module.ts';
+import { rmSync } from 'node:fs';
+import type { TempFolder } from '../../io/temp-files.ts';
+import { fitsArrivalFile } from './prepare.ts';
 import { mergeRuns, prepareResolved, replayCore, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -59,16 +62,30 @@ export class PrepareCache {
   private key: string | undefined;
   private prepared: PreparedReplay | undefined;
 
+  /**
+   * `files`: where a spilled trace's preparations put their tasks (an arrival file each, removed
+   * when the next preparation replaces it; the caller removes the folder when done).
+   */
+  constructor(private readonly files?: TempFolder) {}
+
   /** The prepared replay of `params` on the trace named `traceId`. */
   get(traceId: string, input: ReplayInput, params: ResolvedParams): PreparedReplay {
     const { policy, ...rest } = params;
     const key = `${traceId}\u0000${JSON.stringify(rest)}`;
     if (this.prepared === undefined || key !== this.key) {
-      this.prepared = undefined; // let the old one go before building the next
-      this.prepared = prepareResolved(input, params);
+      this.drop();
+      const file = this.files && input.spilled && fitsArrivalFile(params) ? this.files.next('prepared') : undefined;
+      this.prepared = prepareResolved(input, params, file ? { arrivalFile: file } : {});
       this.key = key;
     }
     return withPolicy(this.prepared, policy);
+  }
+
+  /** Lets the last preparation go (and removes its arrival file). */
+  drop(): void {
+    const path = this.prepared?.arrivals?.path;
+    this.prepared = undefined;
+    if (path) rmSync(path, { force: true });
   }
 }
 

@@ -20,11 +20,11 @@
  *   each configuration is prepared here and split by cells into ranges that
  *   the workers simulate; the parts are merged in cell order.
  *
- * - a trace of at least `ARRIVAL_FILES.minTasks` tasks under usage 'synthetic'
- *   or 'request' on workers: each preparation (one per policy group) is made
- *   here with its tasks in an arrival file (arrival-file.ts) that the parts
- *   read back as they go, not in shared memory; the batch's folder of files is
- *   removed when it ends, however it ends.
+ * - a trace read spilled (the task table on disk in buckets: `streamsTasks`), or on workers
+ *   one of at least `ARRIVAL_FILES.minTasks` tasks, under usage 'synthetic' or 'request':
+ *   each preparation (one per policy group) is made here with its tasks in an arrival file
+ *   (arrival-file.ts) that the parts read back as they go, not in memory; the batch's folder
+ *   of files is removed when it ends, however it ends.
  *
  * On abort, unfinished configurations are dropped and `interrupted` is set;
  * a configuration counts only if all its parts finished.
@@ -74,16 +74,17 @@ export const ARRIVAL_FILES = { minTasks: 1 << 20 };
 
 /** Whether every configuration's preparation goes to an arrival file. */
 function useArrivalFiles(input: ReplayInput, configs: ResolvedParams[]): boolean {
-  return (input.spilled?.count ?? input.tasks.count) >= ARRIVAL_FILES.minTasks && configs.every(fitsArrivalFile);
+  // A spilled trace always: its preparations stream the buckets instead of making the table whole.
+  return (input.spilled !== undefined || input.tasks.count >= ARRIVAL_FILES.minTasks) && configs.every(fitsArrivalFile);
 }
 
 /**
- * Whether a trace read for these runs is best kept on disk (the reader's `spill`): runs on
- * worker threads whose preparations can all go to arrival files, which stream the tasks from
- * the read's buckets (a smaller trace is made whole again on first use: same table).
+ * Whether a trace read for these runs is best kept on disk (the reader's `spill`): runs whose
+ * preparations can all go to arrival files (usage 'synthetic' or 'request', not on a queue),
+ * which stream the tasks from the read's buckets, in this thread or on workers.
  */
-export function streamsTasks(o: { workers: number; pool?: WorkerPool; configs: ResolvedParams[]; queue?: unknown }): boolean {
-  return o.queue === undefined && (o.pool?.workers ?? o.workers) > 1 && o.configs.every(fitsArrivalFile);
+export function streamsTasks(o: { configs: ResolvedParams[]; queue?: unknown }): boolean {
+  return o.queue === undefined && o.configs.every(fitsArrivalFile);
 }
 
 /** Lets go of a trace's task table and usage, and removes the files of a spilled table (the caller owns `input` and has taken what it needs). */
@@ -152,7 +153,18 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions): Promise<RunOutcome> {
   const results: (RunResult | undefined)[] = configs.map(() => undefined);
   const total = configs.length;
-  const cache = new PrepareCache();
+  // A spilled trace's preparations go to arrival files in this folder (removed however the batch ends).
+  const folder = new TempFolder('fairfit-arrivals-', 'arrival files');
+  const cache = new PrepareCache(folder);
+  try {
+    return await runEachInThread(input, configs, opts, cache, results, total);
+  } finally {
+    cache.drop();
+    folder.remove();
+  }
+}
+
+async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, cache: PrepareCache, results: (RunResult | undefined)[], total: number): Promise<RunOutcome> {
   for (const [i, params] of configs.entries()) {
     if (opts.signal?.aborted) return { results, interrupted: true };
     const prepared = forRun(cache.get('this thread', input, params), opts);
