@@ -147,6 +147,9 @@ describe('readGoogleTrace({ spill: true })', () => {
   it('reads the same table, keeps its files under TMPDIR until disposed, and makes `tasks` only when read', async () => {
     const root = writeTrace(rows);
     const one = await readGoogleTrace(root, { extras: false });
+    // Below the size at which spilling pays, the table is read whole.
+    expect((await readGoogleTrace(root, { spill: true })).spilled).toBeUndefined();
+    SPILL_TUNING.minBytes = 0;
     const was = process.env.TMPDIR;
     process.env.TMPDIR = dir;
     try {
@@ -168,6 +171,7 @@ describe('readGoogleTrace({ spill: true })', () => {
 
   it('reads a trace with a non-integer time with the one-pass builder (no spill), the same table', async () => {
     const root = writeTrace([...rows, [950e6 + 0.5, 7e9, 1, 0, 0.5, 0.5, 0, 0]]);
+    SPILL_TUNING.minBytes = 0;
     const one = await readGoogleTrace(root, { extras: false });
     const sp = await readGoogleTrace(root, { spill: true });
     expect(sp.spilled).toBeUndefined();

@@ -35,8 +35,12 @@ import { foldBucket, SPILL_RECORD, SpilledTasks } from './spilled-tasks.ts';
 /** Thrown by {@link SpillingTaskBuilder.add} at the first finite non-integer event time: the fold would not be exact. */
 export class NotExactError extends Error {}
 
-/** Tasks per bucket and summaries buffered per bucket; tests set them low to cross many boundaries. */
-export const SPILL_TUNING = { bucket: 1 << 21, buffer: 1 << 13 };
+/**
+ * Tasks per bucket and summaries buffered per bucket (tests set them low to cross many
+ * boundaries), and the task_events bytes on disk below which `readGoogleTrace`'s `spill` is not
+ * taken (64 MiB: ≈ 1.5 M tasks gzipped; a smaller table costs less than the files' overhead).
+ */
+export const SPILL_TUNING = { bucket: 1 << 21, buffer: 1 << 13, minBytes: 64 << 20 };
 
 /** The state of the open tasks, one slot each (slots are reused). */
 class OpenTasks {

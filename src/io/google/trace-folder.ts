@@ -15,7 +15,8 @@ import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
-import { NotExactError, type SpillingTaskBuilder } from './spill-builder.ts';
+import { NotExactError, SPILL_TUNING, type SpillingTaskBuilder } from './spill-builder.ts';
+import { partFiles } from './part-files.ts';
 import { SpilledTasks } from './spilled-tasks.ts';
 import { TempFolder } from '../temp-files.ts';
 import type { TaskTableBuilder } from './task-table-builder.ts';
@@ -48,8 +49,9 @@ export interface GoogleTraceOptions {
    * Keep the task table on disk (`spilled` of the result, docs/model.md "The whole trace"):
    * only the tasks open in the trace are held while reading, and `tasks` is made from the
    * files only if something reads it. Implies `extras: false`; ignored when task_usage is
-   * read (its rows are joined through the id map), and on a trace with a non-integer time
-   * (read with the one-pass builder instead). The caller disposes `spilled`.
+   * read (its rows are joined through the id map), when the task_events files are smaller
+   * than `SPILL_TUNING.minBytes` on disk, and on a trace with a non-integer time (read with
+   * the one-pass builder instead). The caller disposes `spilled`.
    */
   spill?: boolean;
 }
@@ -78,7 +80,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras };
   let te: { builder: TaskTableBuilder | SpillingTaskBuilder; files: string[] } | undefined;
   let folder: TempFolder | undefined;
-  if (opts.spill === true && !readsUsage) {
+  if (opts.spill === true && !readsUsage && fileBytes(partFiles(taskDir, opts.taskEventParts)) >= SPILL_TUNING.minBytes) {
     folder = new TempFolder('fairfit-tasks-', 'task files');
     try {
       te = await scanTaskEventsSpilling(taskDir, scanOpts, problems, folder);
@@ -155,6 +157,11 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
   source.corruptFiles = problems.corruptFiles;
   source.firstProblems = [...problems.first];
   return out;
+}
+
+/** Bytes on disk of the files. */
+function fileBytes(files: string[]): number {
+  return files.reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 /** Sets `spilled`, and `tasks` as the whole table made from it when first read (or as set). */
