@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eventBatch as batch, type Ev } from '../io/task-event-batch.ts';
 import { defaultParams, prepareResolved } from '../../src/systems/giantvm/replay.ts';
-import { ARRIVAL_FILES } from '../../src/systems/giantvm/schedule.ts';
+import { ARRIVAL_FILES, PART_TUNING } from '../../src/systems/giantvm/schedule.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { toJson } from '../../src/report/json.ts';
@@ -25,8 +25,9 @@ import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-spilled-prepare-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const saved = { block: ARRIVAL_TUNING.block, minTasks: ARRIVAL_FILES.minTasks, spill: { ...SPILL_TUNING }, tmp: process.env.TMPDIR };
+const saved = { block: ARRIVAL_TUNING.block, minTasks: ARRIVAL_FILES.minTasks, spill: { ...SPILL_TUNING }, parts: { ...PART_TUNING }, tmp: process.env.TMPDIR };
 afterEach(() => {
+  Object.assign(PART_TUNING, saved.parts);
   ARRIVAL_TUNING.block = saved.block;
   ARRIVAL_FILES.minTasks = saved.minTasks;
   Object.assign(SPILL_TUNING, saved.spill);
@@ -120,7 +121,7 @@ describe('preparing a spilled task table', () => {
 });
 
 describe('replays of a folder read their trace spilled', () => {
-  it('in this thread and on workers: one policy, all eight, a sweep give the runs of the unspilled table; no file is left behind', async () => {
+  it('in this thread and on workers, in any number of parts: one policy, all eight, a sweep give the runs of the unspilled table; no file is left behind', async () => {
     const trace = join(dir, 'gen');
     await generateTrace({ machines: 40, tasks: 3000, days: 1, seed: 9, usage: false, resubmissions: true, out: trace });
     // The reference: the same trace read whole (an in-memory input is never spilled).
@@ -138,13 +139,15 @@ describe('replays of a folder read their trace spilled', () => {
     process.env.TMPDIR = t;
     ARRIVAL_TUNING.block = 100;
     Object.assign(SPILL_TUNING, { bucket: 700, minBytes: 0 });
-    for (const workers of [1, 2]) {
+    // In this thread and on workers; then with parts of ≈ 200 tasks (PART_TUNING: 15 parts a configuration).
+    for (const [workers, tasksPerPart] of [[1, PART_TUNING.tasksPerPart], [2, PART_TUNING.tasksPerPart], [1, 200], [2, 200]] as const) {
+      PART_TUNING.tasksPerPart = tasksPerPart;
       // Once read, before any run, the task files are there (the trace was read spilled).
       const held: string[][] = [];
       const read = { onRead: () => { held.push(readdirSync(t).filter((n) => n.startsWith('fairfit-tasks-'))); } };
       const got: string[] = [];
       for (const c of calls(trace, workers, read)) got.push(await c());
-      expect(got, `workers ${workers}`).toEqual(want);
+      expect(got, `workers ${workers}, ${tasksPerPart} tasks a part`).toEqual(want);
       expect(held.map((h) => h.length)).toEqual([1, 1, 1]);
       expect(readdirSync(t)).toEqual([]);
     }

@@ -19,6 +19,9 @@
  * - `workers > 1`, fewer configurations than workers (e.g. one big replay):
  *   each configuration is prepared here and split by cells into ranges that
  *   the workers simulate; the parts are merged in cell order.
+ * - a big trace (synthetic or request usage) is cut into more parts of cells,
+ *   about one per `PART_TUNING.tasksPerPart` tasks: a part's live tasks then
+ *   stay nearer the caches.
  *
  * - a trace read spilled (the task table on disk in buckets: `streamsTasks`), or on workers
  *   one of at least `ARRIVAL_FILES.minTasks` tasks, under usage 'synthetic' or 'request':
@@ -116,6 +119,23 @@ export interface RunOutcome {
 /** Cell ranges per in-thread replay: enough turns of the event loop for a responsive Ctrl-C, few enough to cost nothing. */
 export const IN_THREAD_PARTS = 4;
 
+/**
+ * Parts per configuration by size (synthetic or request usage): about `tasksPerPart` arriving
+ * tasks each, at most `maxParts`. Why: a part's tasks alive at a time are its working set, read
+ * at random every window period; a month's part of 12 M tasks misses the caches on nearly every
+ * read, one of 250 k far less (a 7.5 M-task month with 2 workers: 2 parts 96–106 s of CPU,
+ * 8 parts 75 s, 32 parts 68 s; docs/results.md). Every part reads the whole arrival file, hence the cap.
+ */
+export const PART_TUNING = { tasksPerPart: 250_000, maxParts: 32 };
+
+/** Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}). */
+function partsFor(prepared: PreparedReplay, atLeast: number): CellRange[] {
+  if (prepared.traceUsage) return splitCells(cellCount(prepared), 1);
+  const tasks = prepared.arrivals?.count ?? prepared.tasks.id.length;
+  const bySize = Math.min(PART_TUNING.maxParts, Math.ceil(tasks / PART_TUNING.tasksPerPart));
+  return splitCells(cellCount(prepared), Math.max(atLeast, bySize));
+}
+
 /** Splits cells [0, n) into at most `parts` contiguous, non-empty ranges of near-equal size, in order. */
 export function splitCells(n: number, parts: number): CellRange[] {
   const k = Math.max(1, Math.min(parts, n));
@@ -171,7 +191,7 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
     // The last configuration prepared: the trace's columns are needed no more (the cache keeps the preparations).
     if (opts.ownsInput && i === configs.length - 1) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
-    const ranges = splitCells(cellCount(prepared), prepared.traceUsage ? 1 : IN_THREAD_PARTS);
+    const ranges = partsFor(prepared, IN_THREAD_PARTS);
     const parts: PartialRun[] = [];
     for (const range of ranges) {
       await turn();
@@ -245,7 +265,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             // its tasks to an arrival file that the parts read back as they go.
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
-            const ranges = splitCells(cellCount(prepared), perConfig);
+            const ranges = partsFor(prepared, perConfig);
             const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
             await Promise.allSettled(
               ranges.map((cells, index) =>
@@ -276,9 +296,10 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
 
 /**
  * The configurations of a batch with at least as many configurations as workers, from arrival
- * files: each policy group is prepared here once (its tasks to a file), its configurations run as
- * one whole-replay part each, and the file is removed when they are done. At most `workers` groups
- * are in flight, so the files on disk stay few while the workers are kept busy.
+ * files: each policy group is prepared here once (its tasks to a file), its configurations run
+ * in parts of cells by size (`PART_TUNING`: one part for a small trace), and the file is removed
+ * when they are done. At most `workers` groups are in flight, so the files on disk stay few
+ * while the workers are kept busy.
  */
 async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
   folder: TempFolder, onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
@@ -294,11 +315,17 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
       fail(err);
       break;
     }
-    const group = Promise.allSettled(configs.slice(first, first + count).map((params, k) => {
+    const group = Promise.allSettled(configs.slice(first, first + count).map(async (params, k) => {
       const prepared = forRun(withPolicy(base, params.policy), opts);
-      const task: ReplayTask = { kind: 'cells', index: first + k, prepared, cells: { first: 0, count: prepared.cells } };
-      return pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, task, signal).then((o) => onRun(o.index, mergeRuns(prepared, [o.part])), fail);
-    })).then(() => {
+      // A big trace's configuration in several parts of cells (PART_TUNING), merged in cell order.
+      const ranges = partsFor(prepared, 1);
+      // Settled, not Promise.all: the file is removed only once no part of the group can still read it.
+      const outs = await Promise.allSettled(ranges.map((cells, index) =>
+        pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, signal).then((o) => o.part)));
+      const failed = outs.find((o) => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      onRun(first + k, mergeRuns(prepared, outs.map((o) => (o as PromiseFulfilledResult<PartialRun>).value)));
+    }).map((run) => run.catch(fail))).then(() => {
       rmSync(file, { force: true });
       inflight.delete(group);
     });
