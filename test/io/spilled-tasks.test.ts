@@ -5,7 +5,7 @@
  * folder under TMPDIR that `dispose` removes; a trace with a non-integer time is
  * read with the one-pass builder instead.
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -167,6 +167,28 @@ describe('readGoogleTrace({ spill: true })', () => {
       if (was === undefined) delete process.env.TMPDIR;
       else process.env.TMPDIR = was;
     }
+  });
+
+  it('parses in a worker thread: the same skipped lines and first problems; strict mode throws the same error', async () => {
+    SPILL_TUNING.minBytes = 0;
+    const root = writeTrace(rows);
+    const file = join(root, 'task_events', 'part-00000-of-00001.csv');
+    // Two bad lines (an unknown event type, a negative request) between good ones.
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    lines.splice(2, 0, '700000000,,6000000000,3,,11,u,0,0,0.5,0.5,,');
+    lines.splice(5, 0, '710000000,,6000000000,4,,0,u,0,0,-0.5,0.5,,');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const one = await readGoogleTrace(root, { extras: false });
+    const sp = await readGoogleTrace(root, { spill: true });
+    expect(sp.spilled).toBeDefined();
+    expect(one.summary.skipped).toBe(2);
+    expect(sp.summary).toEqual(one.summary);
+    expect(sp.source).toEqual(one.source);
+    expect(columns(sp.tasks)).toEqual(columns(one.tasks));
+    sp.spilled!.dispose();
+    const strict = await readGoogleTrace(root, { extras: false, strict: true }).catch((e: unknown) => e);
+    expect(strict).toMatchObject({ code: 'PARSE_ERROR' });
+    await expect(readGoogleTrace(root, { spill: true, strict: true })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: (strict as Error).message });
   });
 
   it('reads a trace with a non-integer time with the one-pass builder (no spill), the same table', async () => {

@@ -5,7 +5,11 @@
  * @module
  */
 import type { TaskTable } from '../../model/tasks.ts';
-import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
+import { Worker } from 'node:worker_threads';
+import { FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '../../errors.ts';
+import { wasmModule } from '../../wasm/module.ts';
+import { MAX_PROBLEMS, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
+import type { ColumnBatch, ReadOptions } from '../csv/spec.ts';
 import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { TASK_EVENTS_SPEC, TRACE_START } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
@@ -37,12 +41,62 @@ export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { e
   return { builder, files };
 }
 
-/** Streams `task_events` into a {@link SpillingTaskBuilder} whose files go to `folder`. @throws NotExactError (spill-builder.ts) at a non-integer time. */
+/**
+ * Streams `task_events` into a {@link SpillingTaskBuilder} whose files go to `folder`, the files
+ * parsed in a worker thread (a big trace's read: the builder and the parser each get a core).
+ * @throws NotExactError (spill-builder.ts) at a non-integer time.
+ */
 export async function scanTaskEventsSpilling(path: string, opts: GoogleReadOptions, problems: Problems, folder: TempFolder): Promise<{ builder: SpillingTaskBuilder; files: string[] }> {
   const files = partFiles(path, opts.parts);
   const builder = new SpillingTaskBuilder(folder, TRACE_START);
-  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
+  for await (const batch of threadedTaskEventBatches(files, problems, opts)) builder.add(batch);
   return { builder, files };
+}
+
+/** The built worker script (tests run the sources, so the same relative URL from src/ and dist/). */
+const WORKER_URL = new URL('../../../dist/io/google/task-events-worker.js', import.meta.url);
+
+type WorkerMessage =
+  | { kind: 'batch'; batch: ColumnBatch }
+  | { kind: 'done'; skipped: number; corruptFiles: number; first: string[] }
+  | { kind: 'error'; error: { code?: FairfitErrorCode; message: string; details?: FairfitErrorDetails } };
+
+/**
+ * The batches `tableBatches` gives for task_events `files`, read and parsed in a worker thread
+ * (task-events-worker.ts) a few batches ahead; what it skipped is added to `problems` at the end
+ * (strict mode: its first problem is thrown here, after the batches before it, as in this thread).
+ */
+export async function* threadedTaskEventBatches(files: string[], problems: Problems, opts: ReadOptions): AsyncGenerator<ColumnBatch> {
+  const queue: WorkerMessage[] = [];
+  let wake: (() => void) | undefined;
+  const push = (m: WorkerMessage): void => {
+    queue.push(m);
+    wake?.();
+    wake = undefined;
+  };
+  const worker = new Worker(WORKER_URL, { workerData: { files, opts: { strict: problems.strict, batchRows: opts.batchRows, lines: opts.lines }, credit: 4, module: wasmModule() } });
+  worker.on('message', push);
+  worker.on('error', (err) => push({ kind: 'error', error: { message: err.message } }));
+  try {
+    for (;;) {
+      while (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const m = queue.shift()!;
+      if (m.kind === 'batch') {
+        worker.postMessage(1);
+        yield m.batch;
+      } else if (m.kind === 'done') {
+        problems.skipped += m.skipped;
+        problems.corruptFiles += m.corruptFiles;
+        for (const f of m.first) if (problems.first.length < MAX_PROBLEMS) problems.first.push(f);
+        return;
+      } else {
+        const e = m.error;
+        throw e.code ? new FairfitError(e.code, e.message, e.details) : new FairfitError('WORKER_FAILED', `task_events reader thread: ${e.message}`);
+      }
+    }
+  } finally {
+    await worker.terminate();
+  }
 }
 
 /** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}; the window ends at the last event. */
