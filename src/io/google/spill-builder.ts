@@ -18,9 +18,9 @@
  * grouping; a trace with a non-integer time is refused with
  * {@link NotExactError} (the reader then reads it with the table builder).
  *
- * Memory: the (job, index) → dense id map and a slot per task (≈ 22 bytes a
- * task), the open tasks, and one buffer per bucket — not the 64 bytes a task
- * of the table.
+ * Memory: the (job, index) → state map (16 bytes an entry, ≈ 21 bytes a task
+ * at its fill), the open tasks, and one buffer per bucket — not the 64 bytes a
+ * task of the table.
  *
  * @module
  */
@@ -29,7 +29,7 @@ import { F64Column, I32Column } from '../columns.ts';
 import type { ColumnBatch } from '../csv/spec.ts';
 import { onFile, type TempFolder } from '../temp-files.ts';
 import { TRACE_START, traceTime } from './schema.ts';
-import { TaskIds } from './task-ids.ts';
+import { checkTaskIndex, pairHash } from './task-ids.ts';
 import { foldBucket, SPILL_RECORD, SpilledTasks } from './spilled-tasks.ts';
 
 /** Thrown by {@link SpillingTaskBuilder.add} at the first finite non-integer event time: the fold would not be exact. */
@@ -44,7 +44,10 @@ export const SPILL_TUNING = { bucket: 1 << 21, buffer: 1 << 13, minBytes: 64 << 
 
 /** The state of the open tasks, one slot each (slots are reused). */
 class OpenTasks {
+  /** Dense id of the slot's task (-1: free). */
   readonly id = new I32Column();
+  readonly job = new F64Column();
+  readonly index = new I32Column();
   readonly submit = new F64Column();
   readonly duration = new F64Column();
   readonly runStart = new F64Column();
@@ -59,14 +62,16 @@ class OpenTasks {
   open = 0;
 
   /** A slot for task `id` with the state of a task before its first event. */
-  take(id: number, priority: number): number {
+  take(id: number, job: number, index: number, priority: number): number {
     let s = this.free.pop();
     if (s === undefined) {
       s = this.id.length;
-      for (const c of [this.id, this.priority, this.sclass, this.last]) c.push(0);
-      for (const c of [this.submit, this.duration, this.runStart, this.firstSchedule, this.cpu, this.mem]) c.push(0);
+      for (const c of [this.id, this.index, this.priority, this.sclass, this.last]) c.push(0);
+      for (const c of [this.job, this.submit, this.duration, this.runStart, this.firstSchedule, this.cpu, this.mem]) c.push(0);
     }
     this.id.data[s] = id;
+    this.job.data[s] = job;
+    this.index.data[s] = index;
     this.submit.data[s] = Number.NaN;
     this.duration.data[s] = 0;
     this.runStart.data[s] = Number.NaN;
@@ -81,8 +86,69 @@ class OpenTasks {
   }
 
   release(s: number): void {
+    this.id.data[s] = -1;
     this.free.push(s);
     this.open--;
+  }
+}
+
+/**
+ * (job ID, task index) → the task's state, the key inline: one 16-byte entry (job ID f64, task
+ * index i32, state i32), so a lookup reads one cache line — the one-pass reader's map reads its
+ * slot, then the job ID and index columns of the id it holds (three, for a task not seen lately).
+ * State: 0 empty; s + 1 open in slot s; −(id + 1) not open, `id` its dense id (in order of first
+ * appearance). Filled to at most 3/4.
+ */
+class PairStates {
+  private f = new Float64Array(0);
+  private w = new Int32Array(0);
+  private mask = 0;
+  /** Tasks seen (dense ids given). */
+  count = 0;
+  constructor() {
+    this.make(1 << 12);
+  }
+  private make(size: number): void {
+    this.f = new Float64Array(2 * size);
+    this.w = new Int32Array(this.f.buffer);
+    this.mask = size - 1;
+  }
+  /** The entry of the pair; a new pair gets the next dense id, not open. */
+  entry(job: number, index: number): number {
+    checkTaskIndex(index);
+    const f = this.f, w = this.w, mask = this.mask;
+    let p = pairHash(job, index) & mask;
+    for (;;) {
+      if (w[4 * p + 3] === 0) break;
+      if (f[2 * p] === job && w[4 * p + 2] === index) return p;
+      p = (p + 1) & mask;
+    }
+    f[2 * p] = job;
+    w[4 * p + 2] = index;
+    w[4 * p + 3] = -(++this.count);
+    if (4 * this.count <= 3 * (mask + 1)) return p;
+    this.grow();
+    return this.entry(job, index);
+  }
+  state(p: number): number {
+    return this.w[4 * p + 3]!;
+  }
+  setState(p: number, v: number): void {
+    this.w[4 * p + 3] = v;
+  }
+  private grow(): void {
+    const f = this.f, w = this.w, size = this.mask + 1;
+    this.make(2 * size);
+    const nf = this.f, nw = this.w, mask = this.mask;
+    for (let q = 0; q < size; q++) {
+      if (w[4 * q + 3] === 0) continue;
+      const job = f[2 * q]!, index = w[4 * q + 2]!;
+      let p = pairHash(job, index) & mask;
+      while (nw[4 * p + 3] !== 0) p = (p + 1) & mask;
+      nf[2 * p] = job;
+      nw[4 * p + 2] = index;
+      nw[4 * p + 3] = w[4 * q + 3]!;
+    }
   }
 }
 
@@ -117,10 +183,10 @@ class BucketBuffer {
  * of {@link TaskTableBuilder.add}, `build` gives a {@link SpilledTasks}.
  */
 export class SpillingTaskBuilder {
-  /** The dense-id map (dropped at `build`). */
-  ids: TaskIds | undefined = new TaskIds();
-  /** Open slot of each dense id, -1 when the task is not open. */
-  private slotOf = new I32Column();
+  /** No id map (the one-pass builder's, to join task_usage): the pairs are kept with their state. */
+  readonly ids: undefined = undefined;
+  /** Each (job ID, task index)'s dense id and open slot (dropped at `build`). */
+  private pairs: PairStates | undefined = new PairStates();
   private readonly open = new OpenTasks();
   private readonly buffers: BucketBuffer[] = [];
   private readonly bucket = SPILL_TUNING.bucket;
@@ -139,26 +205,26 @@ export class SpillingTaskBuilder {
 
   /** Tasks seen (dense ids given). */
   get count(): number {
-    return this.slotOf.length;
+    return this.pairs?.count ?? this.built;
   }
+  private built = 0;
 
   /** Applies one batch of raw `task_events` columns, in file order. @throws NotExactError at a non-integer finite time. */
   add(b: ColumnBatch): void {
     const n = b.rows;
     const time = b.cols.time!, job = b.cols.jobId!, idx = b.cols.taskIndex!, ev = b.cols.eventType!;
     const cls = b.cols.schedulingClass!, pri = b.cols.priority!, cpuR = b.cols.cpuRequest!, memR = b.cols.memRequest!;
-    const ids = this.ids!;
+    const pairs = this.pairs!;
     const o = this.open;
     const start = this.start;
     let lastTime = this.lastTime;
     for (let i = 0; i < n; i++) {
-      const id = ids.intern(job[i]!, idx[i]!);
-      if (id === this.slotOf.length) this.slotOf.push(-1);
-      let s = this.slotOf.data[id]!;
+      const p = pairs.entry(job[i]!, idx[i]!);
+      let s = pairs.state(p) - 1;
       // A new task, or a continuation of one spilled before (its summary is folded into the first).
       if (s < 0) {
-        s = o.take(id, pri[i]!);
-        this.slotOf.data[id] = s;
+        s = o.take(-s - 2, job[i]!, idx[i]!, pri[i]!);
+        pairs.setState(p, s + 1);
         if (o.open > this.maxOpen) this.maxOpen = o.open;
       }
       const t = traceTime(time[i]!, start);
@@ -190,8 +256,8 @@ export class SpillingTaskBuilder {
       o.last.data[s] = e;
       // Closed: a terminal event and no run open. Its summary leaves memory.
       if (e >= 2 && e <= 6 && o.runStart.data[s]! !== o.runStart.data[s]!) {
+        pairs.setState(p, -(o.id.data[s]! + 1));
         this.spill(s);
-        this.slotOf.data[id] = -1;
       }
     }
     this.lastTime = lastTime;
@@ -208,14 +274,14 @@ export class SpillingTaskBuilder {
     if (buf.n === buf.capacity) buf.flush();
     const R = SPILL_RECORD;
     const f = buf.n * R.f64s, w = buf.n * R.i32s;
-    buf.f64[f + R.jobId] = this.ids!.jobId.data[id]!;
+    buf.f64[f + R.jobId] = o.job.data[s]!;
     buf.f64[f + R.submit] = o.submit.data[s]!;
     buf.f64[f + R.duration] = o.duration.data[s]!;
     buf.f64[f + R.firstSchedule] = o.firstSchedule.data[s]!;
     buf.f64[f + R.cpu] = o.cpu.data[s]!;
     buf.f64[f + R.mem] = o.mem.data[s]!;
     buf.i32[w + R.id] = id;
-    buf.i32[w + R.taskIndex] = this.ids!.taskIndex.data[id]!;
+    buf.i32[w + R.taskIndex] = o.index.data[s]!;
     buf.i32[w + R.priority] = o.priority.data[s]!;
     buf.i32[w + R.sclass] = o.sclass.data[s]!;
     buf.i32[w + R.last] = o.last.data[s]!;
@@ -231,15 +297,15 @@ export class SpillingTaskBuilder {
   build(end = this.lastTime): { tasks: SpilledTasks; missingRequests: number } {
     const o = this.open;
     const n = this.count;
-    for (let id = 0; id < n; id++) {
-      const s = this.slotOf.data[id]!;
-      if (s < 0) continue;
+    // The tasks still open: each one's last summary (its earlier ones were spilled before it).
+    for (let s = 0; s < o.id.length; s++) {
+      if (o.id.data[s]! < 0) continue;
       const rs = o.runStart.data[s]!;
       if (rs === rs && end > rs) o.duration.data[s]! += end - rs;
       this.spill(s);
     }
-    this.slotOf = new I32Column(0);
-    this.ids = undefined;
+    this.built = n;
+    this.pairs = undefined;
     let missingRequests = 0;
     const files: string[] = [];
     for (const [b, buf] of this.buffers.entries()) {

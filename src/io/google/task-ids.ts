@@ -8,6 +8,20 @@
 import { FairfitError } from '../../errors.ts';
 import { F64Column, I32Column } from '../columns.ts';
 
+/** The hash of a (job ID, task index) pair (any float64 job ID, an int32 index). */
+export function pairHash(job: number, index: number): number {
+  const hi = (job / 4294967296) | 0;
+  let h = Math.imul((job >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
+  h ^= Math.imul(index | 0, 0xc2b2ae35) ^ (h >>> 15);
+  h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
+  return h ^ (h >>> 16);
+}
+
+/** @throws FairfitError `INVALID_OPTION` for a task index that is not an int32. */
+export function checkTaskIndex(index: number): void {
+  if ((index | 0) !== index) throw new FairfitError('INVALID_OPTION', `task index must be an integer in [-2^31, 2^31 − 1], got ${index}`, { field: 'taskIndex' });
+}
+
 /**
  * (job ID, task index) → dense id in order of first appearance: an
  * open-addressing hash table over typed arrays (no Map, no per-task object),
@@ -26,16 +40,8 @@ export class TaskIds {
   get count(): number {
     return this.jobId.length;
   }
-  private static hash(job: number, index: number): number {
-    const hi = (job / 4294967296) | 0;
-    let h = Math.imul((job >>> 0) ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-    h ^= Math.imul(index | 0, 0xc2b2ae35) ^ (h >>> 15);
-    h = Math.imul(h ^ (h >>> 13), 0x27d4eb2f);
-    return h ^ (h >>> 16);
-  }
-  private static checkIndex(index: number): void {
-    if ((index | 0) !== index) throw new FairfitError('INVALID_OPTION', `task index must be an integer in [-2^31, 2^31 − 1], got ${index}`, { field: 'taskIndex' });
-  }
+  private static hash = pairHash;
+  private static checkIndex = checkTaskIndex;
   /** Dense id of the pair, or -1. @throws FairfitError `INVALID_OPTION` for a task index that is not an int32. */
   get(job: number, index: number): number {
     TaskIds.checkIndex(index);
