@@ -263,19 +263,31 @@ export namespace UsageFeed {
   export const taskMem: usize = 156; // usize
   export const taskReq: usize = 160; // usize
   export const joinList: usize = 164; // usize
-  export const levels: usize = 168; // usize
-  export const ar: usize = 172; // usize
-  export const cur: usize = 176; // usize
-  export const liveList: usize = 180; // usize
-  export const rng: usize = 184; // usize
-  export const replay: usize = 188; // usize
-  export const slotEnd: usize = 192; // usize
-  export const slotCpu: usize = 196; // usize
-  export const slotMem: usize = 200; // usize
-  export const slotMaxCpu: usize = 204; // usize
-  export const slotMai: usize = 208; // usize
-  export const slotMemLog: usize = 212; // usize
-  export const SIZE: usize = 216; // bytes
+  export const liveList: usize = 168; // usize
+  export const rng: usize = 172; // usize
+  export const replay: usize = 176; // usize
+  export const slotEnd: usize = 180; // usize
+  export const slotCpu: usize = 184; // usize
+  export const slotMem: usize = 188; // usize
+  export const slotMaxCpu: usize = 192; // usize
+  export const slotMai: usize = 196; // usize
+  export const slotMemLog: usize = 200; // usize
+  export const SIZE: usize = 208; // bytes
+}
+
+/** One task of synthetic usage's live list (src/systems/giantvm/replay-layouts.ts). */
+export namespace LiveEntry {
+  export const cpuLevel: usize = 0; // f64
+  export const mai: usize = 8; // f64
+  export const arCpu: usize = 16; // f64
+  export const arMem: usize = 24; // f64
+  export const req: usize = 32; // f64
+  export const slot: usize = 40; // i32
+  export const key: usize = 44; // u32
+  export const k0: usize = 48; // i32
+  export const count: usize = 52; // i32
+  export const cur: usize = 56; // i32
+  export const SIZE: usize = 64; // bytes
 }
 
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */

@@ -16,9 +16,14 @@
 // kernel reads. A task leaves the list at its last window, or once the kernel
 // has it done (its later windows are never read; its slot is then freed).
 // The per-task draw state (levels, AR(1) state, window index) lives in the
-// live list's entries: O(tasks alive at a time).
+// live list's entries (LiveEntry): O(tasks alive at a time). An entry also
+// holds what the draw reads of its task every period (slot, key, first window,
+// count, request), copied at join, so the walk reads the list in order and
+// touches the task's slot, scattered over the slots, only for the replay's
+// state and the window it writes: per live task and period that walk was
+// cache misses, most of a whole-trace replay's draw time.
 import { rngNext, rngSeed } from './rng';
-import { Replay, TaskState, UsageFeed } from './layouts';
+import { LiveEntry, Replay, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
 import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
@@ -45,7 +50,7 @@ const TWO_PI: f64 = 2 * Math.PI;
 let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax: f64 = 0, maiMu: f64 = 0, maiSigma: f64 = 0,
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
 let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fJoin: usize = 0,
-  fLevels: usize = 0, fAr: usize = 0, fCur: usize = 0, fLive: usize = 0, fRng: usize = 0,
+  fLive: usize = 0, fRng: usize = 0,
   slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0, slotMemLog: usize = 0;
 
 function bindFeed(f: usize): void {
@@ -57,15 +62,14 @@ function bindFeed(f: usize): void {
   innovCpu = load<f64>(f, UsageFeed.innovCpu); innovMem = load<f64>(f, UsageFeed.innovMem);
   fKey = load<usize>(f, UsageFeed.taskKey); fK0 = load<usize>(f, UsageFeed.taskK0); fCount = load<usize>(f, UsageFeed.taskCount);
   fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fJoin = load<usize>(f, UsageFeed.joinList);
-  fLevels = load<usize>(f, UsageFeed.levels); fAr = load<usize>(f, UsageFeed.ar); fCur = load<usize>(f, UsageFeed.cur);
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
   slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
   slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
   slotMemLog = load<usize>(f, UsageFeed.slotMemLog);
 }
 
-/** `taskLevels(key)` into the levels of live slot s, levels[4s .. 4s+4): CPU ratio, memory ratio, MAI, 0. */
-function taskLevels(key: u32, s: i32): void {
+/** `taskLevels(key)` into live entry e: its CPU ratio and MAI; returns the memory ratio. */
+function taskLevels(key: u32, e: usize): f64 {
   rngSeed(fRng, key);
   // normal2 twice (Box–Muller), as in the TypeScript; the fourth normal is not used.
   let u1 = 1 - rngNext(fRng);
@@ -77,30 +81,28 @@ function taskLevels(key: u32, s: i32): void {
   u2 = rngNext(fRng);
   rad = Math.sqrt(-2 * v8Log(u1));
   const z2 = rad * v8Cos(TWO_PI * u2);
-  const i = s << 2;
-  sf(fLevels, i, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)));
-  sf(fLevels, i + 1, min<f64>(memMax, v8Exp(memMu + memSigma * z1)));
-  sf(fLevels, i + 2, v8Exp(maiMu + maiSigma * z2));
-  sf(fLevels, i + 3, 0);
+  store<f64>(e, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)), LiveEntry.cpuLevel);
+  const memLevel = min<f64>(memMax, v8Exp(memMu + memSigma * z1));
+  store<f64>(e, v8Exp(maiMu + maiSigma * z2), LiveEntry.mai);
+  return memLevel;
 }
 
 /**
- * `windowValues(key, k, k == 0, …)` of the task in live slot s: advances its
- * AR(1) state (ar[2s], ar[2s+1]) and, when `write`, writes the window's values
- * into the task's window slot x.
+ * `windowValues(key, k, k == 0, …)` of the task of live entry e: advances its
+ * AR(1) state and, when `write`, writes the window's values into the task's
+ * window slot x (but its MAI, the same for every window: written at join).
  */
-function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): void {
-  const ws = windowSeed(key, k);
+function windowValues(e: usize, k: i32, x: i32, write: bool): void {
+  const ws = windowSeed(load<u32>(e, LiveEntry.key), k);
   const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
   const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
   const z1 = r1 * sinOut;
-  const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, s << 1) + innovCpu * z0;
-  const em = k == 0 ? memS * z1 : rho * gf(fAr, (s << 1) + 1) + innovMem * z1;
-  sf(fAr, s << 1, ec);
-  sf(fAr, (s << 1) + 1, em);
+  const ec = k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0;
+  const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
+  store<f64>(e, ec, LiveEntry.arCpu);
+  store<f64>(e, em, LiveEntry.arMem);
   if (!write) return;
-  const i = s << 2;
-  const cpu = min<f64>(1, req * gf(fLevels, i) * v8Exp(ec - (cpuS * cpuS) / 2));
+  const cpu = min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
   sf(slotCpu, x, cpu);
   // Memory is read only by a move or a memory-ordered rebalancing: the kernel draws it then
   // (usageMem) from the log-noise kept here; NaN marks it not drawn.
@@ -109,7 +111,6 @@ function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): 
   // Max CPU is read only when a rebalancing looks for migratable tasks, and it needs none of the
   // AR state: the kernel draws it then (usagePeak) from this marker, −(window + 1).
   sf(slotMaxCpu, x, -<f64>(k + 1));
-  sf(slotMai, x, gf(fLevels, i + 2));
 }
 
 /**
@@ -160,13 +161,20 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   let live = load<i32>(f, UsageFeed.live);
   for (let j = 0; j < joins; j++) {
     const x = gi(fJoin, j);
-    if (gi(fCount, x) > 0) {
+    const count = gi(fCount, x);
+    if (count > 0) {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
-      taskLevels(<u32>gi(fKey, x), live);
+      const e = fLive + <usize>live * LiveEntry.SIZE, key = <u32>gi(fKey, x);
+      const memLevel = taskLevels(key, e);
       // The memory request times the task's level, the first factor of every window's memory.
-      sf(fMem, x, gf(fMem, x) * gf(fLevels, (live << 2) + 1));
-      si(fCur, live, -1);
-      si(fLive, live, x); live++;
+      sf(fMem, x, gf(fMem, x) * memLevel);
+      // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
+      sf(slotMai, x, load<f64>(e, LiveEntry.mai));
+      store<f64>(e, gf(fReq, x), LiveEntry.req);
+      store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
+      store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
+      store<i32>(e, -1, LiveEntry.cur);
+      live++;
     }
   }
   store<i32>(f, 0, UsageFeed.joins);
@@ -175,28 +183,26 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
   let kept = 0;
   for (let r = 0; r < live; r++) {
-    const x = gi(fLive, r);
+    const e = fLive + <usize>r * LiveEntry.SIZE;
+    const x = load<i32>(e, LiveEntry.slot);
     // Done in the replay: no later window of it is read.
     if (replay != 0 && gi(sState, x) == TaskState.done) { unhold(replay, x); continue; }
-    const k0 = gi(fK0, x), count = gi(fCount, x);
+    const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const cur = gi(fCur, r);
+    const cur = load<i32>(e, LiveEntry.cur);
     if (c > cur) {
-      const key = <u32>gi(fKey, x), req = gf(fReq, x);
-      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, w == c);
-      si(fCur, r, c);
+      for (let w = cur + 1; w <= c; w++) windowValues(e, w, x, w == c);
+      store<i32>(e, c, LiveEntry.cur);
       sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
     }
     if (c < count - 1) {
-      // The live slot's state moves down with the task when earlier tasks left.
+      // The entry moves down with the task when earlier tasks left.
       if (kept != r) {
-        si(fLive, kept, x); si(fCur, kept, gi(fCur, r));
         // Loads and stores, not memory.copy: V8 runs a bulk copy this small as a call out of the module.
-        const lt = fLevels + (<usize>kept << 5), lf = fLevels + (<usize>r << 5);
-        store<f64>(lt, load<f64>(lf)); store<f64>(lt, load<f64>(lf, 8), 8); store<f64>(lt, load<f64>(lf, 16), 16); store<f64>(lt, load<f64>(lf, 24), 24);
-        const at = fAr + (<usize>kept << 4), af = fAr + (<usize>r << 4);
-        store<f64>(at, load<f64>(af)); store<f64>(at, load<f64>(af, 8), 8);
+        const to = fLive + <usize>kept * LiveEntry.SIZE;
+        store<v128>(to, load<v128>(e)); store<v128>(to, load<v128>(e, 16), 16);
+        store<v128>(to, load<v128>(e, 32), 32); store<v128>(to, load<v128>(e, 48), 48);
       }
       kept++;
     } else unhold(replay, x);

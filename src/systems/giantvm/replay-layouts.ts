@@ -78,7 +78,8 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   cpuMu: 'f64', cpuSigma: 'f64', memMu: 'f64', memSigma: 'f64', memMax: 'f64', maiMu: 'f64', maiSigma: 'f64',
   peakMu: 'f64', peakSigma: 'f64', cpuS: 'f64', memS: 'f64', rho: 'f64', innovCpu: 'f64', innovMem: 'f64',
   taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', joinList: 'ptr',
-  levels: 'ptr', ar: 'ptr', cur: 'ptr', liveList: 'ptr', rng: 'ptr',
+  // The live list: `live` LiveEntry structs (LIVE_ENTRY), one per live task, in join order.
+  liveList: 'ptr', rng: 'ptr',
   // The replay whose slots these are (0: none): a done task leaves the live list and its slot is freed.
   replay: 'ptr',
   slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
@@ -86,5 +87,18 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   slotMemLog: 'ptr',
 });
 
+/**
+ * One task of synthetic usage's live list (`UsageFeed.liveList`): all the draw
+ * reads of the task each window period, copied from its slot's columns when it
+ * joins, so the walk over the list reads it in order (one 64-byte entry) and
+ * touches the task's slot only to check the replay's state and to write the
+ * window. Its draw state: the CPU level and MAI (the memory level is folded
+ * into `taskMem` at join), the AR(1) state, the current window (`cur`, -1: none).
+ */
+export const LIVE_ENTRY = struct('LiveEntry', 'One task of synthetic usage\'s live list (src/systems/giantvm/replay-layouts.ts).', {
+  cpuLevel: 'f64', mai: 'f64', arCpu: 'f64', arMem: 'f64', req: 'f64',
+  slot: 'i32', key: 'u32', k0: 'i32', count: 'i32', cur: 'i32',
+});
+
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
-export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED] as readonly Layout[];
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY] as readonly Layout[];

@@ -28,7 +28,7 @@
 import type { Core } from '../../wasm/module.ts';
 import { requestWindow, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import { ArrivalReader } from './arrival-file.ts';
-import { REPLAY, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
+import { LIVE_ENTRY, REPLAY, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
 export type SlotMode = 'synthetic' | 'one' | 'whole' | 'trace';
@@ -43,10 +43,11 @@ export const SLOT_TUNING = { initial: 1024 };
 function columnsOf(mode: SlotMode): [string, number][] {
   const cols: [string, number][] = [['sub', 8], ['work', 8], ['req', 8], ['finV', 8], ['rem', 8], ['candKey', 8]];
   if (mode !== 'whole') cols.push(['wEnd', 8], ['wCpu', 8], ['wMem', 8], ['wMaxCpu', 8], ['wMai', 8]);
-  if (mode === 'synthetic') cols.push(['fMem', 8], ['memLog', 8], ['levels', 32], ['ar', 16]);
+  // The live list: at most one entry per slot.
+  if (mode === 'synthetic') cols.push(['fMem', 8], ['memLog', 8], ['live', LIVE_ENTRY.size]);
   cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['next', 4], ['prev', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
   if (mode !== 'whole') cols.push(['held', 4], ['free', 4]);
-  if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['fCur', 4], ['live', 4], ['join', 4]);
+  if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['join', 4]);
   return cols;
 }
 
@@ -191,7 +192,7 @@ export class TaskSlots {
   private bindFeed(): void {
     this.feed?.bindSlots({
       taskKey: this.col('key'), taskK0: this.col('k0'), taskCount: this.col('count'), taskMem: this.col('fMem'), taskReq: this.col('req'),
-      joinList: this.col('join'), levels: this.col('levels'), ar: this.col('ar'), cur: this.col('fCur'), liveList: this.col('live'),
+      joinList: this.col('join'), liveList: this.col('live'),
       slotEnd: this.col('wEnd'), slotCpu: this.col('wCpu'), slotMem: this.col('wMem'), slotMaxCpu: this.col('wMaxCpu'), slotMai: this.col('wMai'),
       slotMemLog: this.col('memLog'),
     }, this.cap, this.replayAt);
