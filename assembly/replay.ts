@@ -77,6 +77,8 @@ let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // request stays booked where it was admitted; migrations also check the destination's requests;
 // the memory-ordered policies sort descending.
 let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false, recycle: bool = false;
+// Every slot's one window is its own (task-slots.ts, all modes but 'whole'): the window of task k is k, its cursor never moves.
+let slotWindows: bool = false;
 let state: usize = 0, usageFeed: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
@@ -121,7 +123,7 @@ function bindReplay(r: usize): void {
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
   time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
   destReq = load<i32>(r, Replay.destRequest) != 0; memDesc = load<i32>(r, Replay.memDesc) != 0;
-  recycle = load<i32>(r, Replay.recycle) != 0;
+  recycle = load<i32>(r, Replay.recycle) != 0; slotWindows = load<i32>(r, Replay.slotWindows) != 0;
   tMachine = load<usize>(r, Replay.taskMachine); tSubmitTick = load<usize>(r, Replay.taskSubmitTick);
   tSubmitUs = load<usize>(r, Replay.taskSubmitUs); tWork = load<usize>(r, Replay.taskWork);
   tReq = load<usize>(r, Replay.taskReq); tPrio = load<usize>(r, Replay.taskPrio);
@@ -350,12 +352,18 @@ function unlink(head: usize, tail: usize, m: i32, t: i32): void {
 // cursor on) whose end is after t, or its last window (clamp).
 // @ts-ignore: decorator
 @inline function winAt(k: i32, t: f64): i32 {
+  // Its own slot's window: the loads of the cursor and window count, scattered over the slots, skipped.
+  if (slotWindows) return k;
   let c = gi(sCur, k);
   const e = gi(tWinE, k);
   while (c + 1 < e && !(t < gf(wEnd, c))) c++;
   si(sCur, k, c);
   return c;
 }
+
+/** Task k's current window, as winAt last left it. */
+// @ts-ignore: decorator
+@inline function curWin(k: i32): i32 { return slotWindows ? k : gi(sCur, k); }
 
 function refreshU(m: i32, t: f64): void {
   let u = 0.0, nc = Infinity;
@@ -592,7 +600,7 @@ function sortCand(n: i32): void {
   const desc = policy == Policy.cpu_usage_desc || (memDesc && (policy == Policy.mem_usage || policy == Policy.cache_misses));
   for (let i = 0; i < n; i++) {
     const k = gi(cand, i);
-    const c = gi(sCur, k);
+    const c = curWin(k);
     let key: f64;
     if (policy == Policy.cpu_request) key = gf(tReq, k);
     else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = gf(wCpu, c);
@@ -612,9 +620,9 @@ function sortCand(n: i32): void {
 }
 
 // @ts-ignore: decorator
-@inline function candCpu(i: i32): f64 { return gf(wCpu, gi(sCur, gi(cand, i))); }
+@inline function candCpu(i: i32): f64 { return gf(wCpu, curWin(gi(cand, i))); }
 // @ts-ignore: decorator
-@inline function candMem(i: i32): f64 { return memOf(gi(sCur, gi(cand, i))); }
+@inline function candMem(i: i32): f64 { return memOf(curWin(gi(cand, i))); }
 // @ts-ignore: decorator
 @inline function candReq(i: i32): f64 { return gf(tReq, gi(cand, i)) * oc; }
 
@@ -799,6 +807,7 @@ function arrivals(k: i32): void {
     const i = gi(arrQ, nextTask);
     if (gi(tSubmitTick, i) != k) break;
     // The slot's state, as replayInit set every task's when the kernel held them all.
+    assert(!slotWindows || (gi(tWinB, i) == i && gi(tWinE, i) == i + 1), 'replay: a slot window that is not the slot\'s own');
     si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
     sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
     const own = gi(tMachine, i);

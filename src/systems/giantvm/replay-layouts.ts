@@ -32,6 +32,8 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   time0Run: 'i32', requestStays: 'i32', destRequest: 'i32', memDesc: 'i32',
   // 1: a done task's slot goes on the free list (once the usage feed no longer holds it).
   recycle: 'i32',
+  // 1: every slot has one window, its own (winB = slot, winE = slot + 1): the kernel reads it without the window cursor.
+  slotWindows: 'i32',
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
   taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
   // Task slots' state (assembly/replay.ts): list links, state, window cursor, ledger home, finish mark, remaining work;

@@ -164,7 +164,7 @@ export class TaskSlots {
   replayFields() {
     const c = (s: string) => this.col(s);
     return {
-      recycle: this.recycle ? 1 : 0,
+      recycle: this.recycle ? 1 : 0, slotWindows: this.mode === 'whole' ? 0 : 1,
       taskMachine: c('machine'), taskSubmitTick: c('tick'), taskSubmitUs: c('sub'), taskWork: c('work'), taskReq: c('req'),
       taskPrio: c('prio'), taskWinB: c('winB'), taskWinE: c('winE'),
       taskNext: c('next'), taskPrev: c('prev'), taskState: c('state'), taskCur: c('cur'), taskHome: c('home'),
