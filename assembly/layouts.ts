@@ -177,24 +177,25 @@ export namespace Replay {
   export const winMem: usize = 192; // usize
   export const winMaxCpu: usize = 196; // usize
   export const winMai: usize = 200; // usize
-  export const machineCap: usize = 204; // usize
-  export const machineUp: usize = 208; // usize
-  export const eventTick: usize = 212; // usize
-  export const eventMachine: usize = 216; // usize
-  export const eventType: usize = 220; // usize
-  export const eventCap: usize = 224; // usize
-  export const cellAcc: usize = 228; // usize
-  export const cellPt: usize = 232; // usize
-  export const machPt: usize = 236; // usize
-  export const utilSum: usize = 240; // usize
-  export const upTicks: usize = 244; // usize
-  export const state: usize = 248; // usize
-  export const usageFeed: usize = 252; // usize
-  export const tick: usize = 256; // i32
-  export const nextTask: usize = 260; // i32
-  export const nextEvent: usize = 264; // i32
-  export const staged: usize = 268; // i32
-  export const freeCount: usize = 272; // i32
+  export const winStride: usize = 204; // i32
+  export const machineCap: usize = 208; // usize
+  export const machineUp: usize = 212; // usize
+  export const eventTick: usize = 216; // usize
+  export const eventMachine: usize = 220; // usize
+  export const eventType: usize = 224; // usize
+  export const eventCap: usize = 228; // usize
+  export const cellAcc: usize = 232; // usize
+  export const cellPt: usize = 236; // usize
+  export const machPt: usize = 240; // usize
+  export const utilSum: usize = 244; // usize
+  export const upTicks: usize = 248; // usize
+  export const state: usize = 252; // usize
+  export const usageFeed: usize = 256; // usize
+  export const tick: usize = 260; // i32
+  export const nextTask: usize = 264; // i32
+  export const nextEvent: usize = 268; // i32
+  export const staged: usize = 272; // i32
+  export const freeCount: usize = 276; // i32
   export const SIZE: usize = 280; // bytes
 }
 
@@ -267,13 +268,8 @@ export namespace UsageFeed {
   export const liveList: usize = 168; // usize
   export const rng: usize = 172; // usize
   export const replay: usize = 176; // usize
-  export const slotEnd: usize = 180; // usize
-  export const slotCpu: usize = 184; // usize
-  export const slotMem: usize = 188; // usize
-  export const slotMaxCpu: usize = 192; // usize
-  export const slotMai: usize = 196; // usize
-  export const slotMemLog: usize = 200; // usize
-  export const SIZE: usize = 208; // bytes
+  export const slotWindows: usize = 180; // usize
+  export const SIZE: usize = 184; // bytes
 }
 
 /** One task of synthetic usage's live list (src/systems/giantvm/replay-layouts.ts). */
@@ -289,6 +285,17 @@ export namespace LiveEntry {
   export const count: usize = 52; // i32
   export const cur: usize = 56; // i32
   export const SIZE: usize = 64; // bytes
+}
+
+/** The window of one task slot (src/systems/giantvm/replay-layouts.ts). */
+export namespace SlotWindow {
+  export const end: usize = 0; // f64
+  export const cpu: usize = 8; // f64
+  export const mem: usize = 16; // f64
+  export const maxCpu: usize = 24; // f64
+  export const mai: usize = 32; // f64
+  export const memLog: usize = 40; // f64
+  export const SIZE: usize = 48; // bytes
 }
 
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */

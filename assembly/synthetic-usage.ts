@@ -23,7 +23,7 @@
 // state and the window it writes: per live task and period that walk was
 // cache misses, most of a whole-trace replay's draw time.
 import { rngNext, rngSeed } from './rng';
-import { LiveEntry, Replay, TaskState, UsageFeed } from './layouts';
+import { LiveEntry, Replay, SlotWindow, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
 import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
@@ -51,7 +51,7 @@ let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
 let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fJoin: usize = 0,
   fLive: usize = 0, fRng: usize = 0,
-  slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0, slotMemLog: usize = 0;
+  slotWin: usize = 0;
 
 function bindFeed(f: usize): void {
   cpuMu = load<f64>(f, UsageFeed.cpuMu); cpuSigma = load<f64>(f, UsageFeed.cpuSigma);
@@ -63,9 +63,7 @@ function bindFeed(f: usize): void {
   fKey = load<usize>(f, UsageFeed.taskKey); fK0 = load<usize>(f, UsageFeed.taskK0); fCount = load<usize>(f, UsageFeed.taskCount);
   fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fJoin = load<usize>(f, UsageFeed.joinList);
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
-  slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
-  slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
-  slotMemLog = load<usize>(f, UsageFeed.slotMemLog);
+  slotWin = load<usize>(f, UsageFeed.slotWindows);
 }
 
 /** `taskLevels(key)` into live entry e: its CPU ratio and MAI; returns the memory ratio. */
@@ -103,14 +101,15 @@ function windowValues(e: usize, k: i32, x: i32, write: bool): void {
   store<f64>(e, em, LiveEntry.arMem);
   if (!write) return;
   const cpu = min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
-  sf(slotCpu, x, cpu);
+  const sw = slotWin + <usize>x * SlotWindow.SIZE;
+  store<f64>(sw, cpu, SlotWindow.cpu);
   // Memory is read only by a move or a memory-ordered rebalancing: the kernel draws it then
   // (usageMem) from the log-noise kept here; NaN marks it not drawn.
-  sf(slotMem, x, NaN);
-  sf(slotMemLog, x, em);
+  store<f64>(sw, NaN, SlotWindow.mem);
+  store<f64>(sw, em, SlotWindow.memLog);
   // Max CPU is read only when a rebalancing looks for migratable tasks, and it needs none of the
   // AR state: the kernel draws it then (usagePeak) from this marker, −(window + 1).
-  sf(slotMaxCpu, x, -<f64>(k + 1));
+  store<f64>(sw, -<f64>(k + 1), SlotWindow.maxCpu);
 }
 
 /**
@@ -119,7 +118,8 @@ function windowValues(e: usize, k: i32, x: i32, write: bool): void {
  * (same operations, same bits).
  */
 export function usageMem(f: usize, x: i32): f64 {
-  const base = gf(load<usize>(f, UsageFeed.taskMem), x), em = gf(load<usize>(f, UsageFeed.slotMemLog), x);
+  const base = gf(load<usize>(f, UsageFeed.taskMem), x);
+  const em = load<f64>(load<usize>(f, UsageFeed.slotWindows) + <usize>x * SlotWindow.SIZE, SlotWindow.memLog);
   const s = load<f64>(f, UsageFeed.memS);
   return min<f64>(1, base * v8Exp(em - (s * s) / 2));
 }
@@ -169,7 +169,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       // The memory request times the task's level, the first factor of every window's memory.
       sf(fMem, x, gf(fMem, x) * memLevel);
       // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
-      sf(slotMai, x, load<f64>(e, LiveEntry.mai));
+      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, load<f64>(e, LiveEntry.mai), SlotWindow.mai);
       store<f64>(e, gf(fReq, x), LiveEntry.req);
       store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
       store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
@@ -194,7 +194,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     if (c > cur) {
       for (let w = cur + 1; w <= c; w++) windowValues(e, w, x, w == c);
       store<i32>(e, c, LiveEntry.cur);
-      sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
+      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity, SlotWindow.end);
     }
     if (c < count - 1) {
       // The entry moves down with the task when earlier tasks left.

@@ -44,7 +44,8 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   // Staged arrivals: the slots of the tasks staged by the driver, in arrival order ([nextTask, staged) not arrived yet);
   // the free list: a stack of freeCount slots.
   arrivals: 'ptr', freeList: 'ptr',
-  winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr',
+  // A window's values: winEnd + w·winStride etc. (8: columns; the task slots' windows: one SlotWindow each).
+  winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr', winStride: 'i32',
   machineCap: 'ptr', machineUp: 'ptr',
   eventTick: 'ptr', eventMachine: 'ptr', eventType: 'ptr', eventCap: 'ptr',
   cellAcc: 'ptr', cellPt: 'ptr', machPt: 'ptr', utilSum: 'ptr', upTicks: 'ptr',
@@ -84,9 +85,19 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   liveList: 'ptr', rng: 'ptr',
   // The replay whose slots these are (0: none): a done task leaves the live list and its slot is freed.
   replay: 'ptr',
-  slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
-  // The memory log-noise of each task's current window (its memory is drawn from it when read).
-  slotMemLog: 'ptr',
+  // The slots' windows (SLOT_WINDOW each), where the draw writes each task's current window.
+  slotWindows: 'ptr',
+});
+
+/**
+ * The window of one task slot (all slot modes): its values side by side, so
+ * the kernel's usage sum (end and CPU) and a window period's draw (every
+ * field) touch one or two cache lines of a slot, not one per column.
+ * `memLog`: synthetic usage's memory log-noise of the window (its memory is
+ * drawn from it when read).
+ */
+export const SLOT_WINDOW = struct('SlotWindow', 'The window of one task slot (src/systems/giantvm/replay-layouts.ts).', {
+  end: 'f64', cpu: 'f64', mem: 'f64', maxCpu: 'f64', mai: 'f64', memLog: 'f64',
 });
 
 /**
@@ -103,4 +114,4 @@ export const LIVE_ENTRY = struct('LiveEntry', 'One task of synthetic usage\'s li
 });
 
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
-export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY] as readonly Layout[];
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY, SLOT_WINDOW] as readonly Layout[];

@@ -28,9 +28,9 @@ import type { SlotFeed } from './task-slots.ts';
 
 /** The feed's fields that are task-slot columns (task-slots.ts sets them). */
 type SlotField = 'taskKey' | 'taskK0' | 'taskCount' | 'taskMem' | 'taskReq' | 'joinList' | 'liveList' |
-  'slotEnd' | 'slotCpu' | 'slotMem' | 'slotMaxCpu' | 'slotMai' | 'slotMemLog';
+  'slotWindows';
 
-/** Addresses of the kernel's window columns of a part (one slot per task slot). */
+/** Addresses of the kernel's window columns of a part (whole mode). */
 export interface WindowSlots {
   end: number;
   cpu: number;
