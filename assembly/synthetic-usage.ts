@@ -12,8 +12,8 @@
 // before the kernel runs that period's ticks: it adds the tasks staged since
 // the last call (those arriving before the period ends, in the replay's task
 // slots) to the live list and writes the current window of every live task
-// into its window slot (end, cpu, mem, maxCpu, mai) — the slots the replay
-// kernel reads. A task leaves the list at its last window, or once the kernel
+// into its slot's window (SlotWindow: end, cpu, mem, maxCpu, memLog; mai once,
+// at join) — the slots the replay kernel reads. A task leaves the list at its last window, or once the kernel
 // has it done (its later windows are never read; its slot is then freed).
 // The per-task draw state (levels, AR(1) state, window index) lives in the
 // live list's entries (LiveEntry): O(tasks alive at a time). An entry also
