@@ -298,14 +298,6 @@ export namespace SlotWindow {
   export const SIZE: usize = 48; // bytes
 }
 
-/** A task slot's request and list links (src/systems/giantvm/replay-layouts.ts). */
-export namespace SlotLink {
-  export const req: usize = 0; // f64
-  export const next: usize = 8; // i32
-  export const prev: usize = 12; // i32
-  export const SIZE: usize = 16; // bytes
-}
-
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */
 export namespace EngineTaskState {
   export const waiting: i32 = 0;

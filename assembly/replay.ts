@@ -37,7 +37,6 @@
 //   task slots : machine i32, submitTick i32, submitUs f64, work f64, req f64,
 //                prio i32, winB i32, winE i32                (input, written when staged)
 //                next i32, prev i32, state i32, cur i32, home i32, finV f64, rem f64, held i32 (state)
-//                (req, next and prev side by side: one SlotLink a slot)
 //                Columns are per slot, not per task: the driver (task-slots.ts) stages the tasks
 //                arriving before its next replayStep's end into free slots and lists them in
 //                `arrivals` (in submit order); a slot's state is set when its task arrives, and a
@@ -64,7 +63,7 @@
 //   outputs    : cellAcc CellAcc[C]; cellPt CellPoint[C*R], machPt f64[M*R]: a ring of R series
 //                points (point p in slot p mod R, zeroed when p begins), drained by the driver
 import { gf, gi, sf, si } from './access';
-import { CellAcc, CellPoint, MachineEvent, Policy, Replay, SlotLink, TaskState } from './layouts';
+import { CellAcc, CellPoint, MachineEvent, Policy, Replay, TaskState } from './layouts';
 import { usageMem, usagePeak } from './synthetic-usage';
 
 const F_U: i32 = 1, F_REQ: i32 = 2, F_ADMIT: i32 = 4;
@@ -329,37 +328,25 @@ function openSeg(m: i32, a: i32): void {
 }
 
 // ---- lists (doubly linked through next/prev; a task is in one list at a time)
-// A slot's links and request are one SlotLink: next, prev and req of task k at k·SlotLink.SIZE.
-// @ts-ignore: decorator
-@inline function nextOf(k: i32): i32 { return load<i32>(sNext + <usize>k * SlotLink.SIZE); }
-// @ts-ignore: decorator
-@inline function prevOf(k: i32): i32 { return load<i32>(sPrev + <usize>k * SlotLink.SIZE); }
-// @ts-ignore: decorator
-@inline function setNext(k: i32, v: i32): void { store<i32>(sNext + <usize>k * SlotLink.SIZE, v); }
-// @ts-ignore: decorator
-@inline function setPrev(k: i32, v: i32): void { store<i32>(sPrev + <usize>k * SlotLink.SIZE, v); }
-// @ts-ignore: decorator
-@inline function reqOf(k: i32): f64 { return load<f64>(tReq + <usize>k * SlotLink.SIZE); }
-
 
 function append(head: usize, tail: usize, m: i32, t: i32): void {
   const tl = gi(tail, m);
-  setPrev(t, tl); setNext(t, -1);
-  if (tl < 0) si(head, m, t); else setNext(tl, t);
+  si(sPrev, t, tl); si(sNext, t, -1);
+  if (tl < 0) si(head, m, t); else si(sNext, tl, t);
   si(tail, m, t);
 }
 
 function appendPending(m: i32, t: i32): void {
   append(pendHead, pendTail, m, t);
-  const a = reqOf(t) * oc;
+  const a = gf(tReq, t) * oc;
   if (a < gf(mMinPend, m)) sf(mMinPend, m, a);
 }
 
 function unlink(head: usize, tail: usize, m: i32, t: i32): void {
-  const p = prevOf(t), n = nextOf(t);
-  if (p < 0) si(head, m, n); else setNext(p, n);
-  if (n < 0) si(tail, m, p); else setPrev(n, p);
-  setPrev(t, -1); setNext(t, -1);
+  const p = gi(sPrev, t), n = gi(sNext, t);
+  if (p < 0) si(head, m, n); else si(sNext, p, n);
+  if (n < 0) si(tail, m, p); else si(sPrev, n, p);
+  si(sPrev, t, -1); si(sNext, t, -1);
 }
 
 /** Window c's value in the window column `col` (one every wStride bytes). */
@@ -391,7 +378,7 @@ function refreshU(m: i32, t: f64): void {
     u += wf(wCpu, c);
     const we = wf(wEnd, c); // +∞ for a task's last window
     if (we < nc) nc = we;
-    k = nextOf(k);
+    k = gi(sNext, k);
   }
   sf(mU, m, u); sf(mNext, m, nc);
   si(mFlags, m, gi(mFlags, m) & ~F_U);
@@ -406,7 +393,7 @@ function refreshReq(m: i32): void {
     let end = base + cs; if (end > nM) end = nM;
     for (let mm = base; mm < end; mm++) {
       let k = gi(runHead, mm);
-      while (k >= 0) { if (gi(sHome, k) == m) r += reqOf(k) * oc; k = nextOf(k); }
+      while (k >= 0) { if (gi(sHome, k) == m) r += gf(tReq, k) * oc; k = gi(sNext, k); }
     }
   } else r = runReqOf(m);
   sf(mReq, m, r);
@@ -434,7 +421,7 @@ function unbook(k: i32, m: i32): i32 {
 function runReqOf(m: i32): f64 {
   let r = 0.0;
   let k = gi(runHead, m);
-  while (k >= 0) { r += reqOf(k) * oc; k = nextOf(k); }
+  while (k >= 0) { r += gf(tReq, k) * oc; k = gi(sNext, k); }
   return r;
 }
 
@@ -476,8 +463,8 @@ function admit(m: i32): void {
   let admitted = false;
   let k = gi(pendHead, m);
   while (k >= 0) {
-    const nx = nextOf(k);
-    const a = reqOf(k) * oc;
+    const nx = gi(sNext, k);
+    const a = gf(tReq, k) * oc;
     if (!(req + a <= cap || gi(mLedN, m) == 0)) { if (a < minPend) minPend = a; k = nx; continue; }
     unlink(pendHead, pendTail, m, k); si(pendCount, m, gi(pendCount, m) - 1);
     start(m, k, cell);
@@ -501,7 +488,7 @@ function evacuate(m: i32): void {
   if (!own) {
     let k = gi(pendHead, m);
     while (k >= 0) {
-      const nx = nextOf(k);
+      const nx = gi(sNext, k);
       unlink(pendHead, pendTail, m, k); appendPending(dest, k);
       moved++;
       k = nx;
@@ -512,7 +499,7 @@ function evacuate(m: i32): void {
   let k = gi(runHead, m);
   let nr = 0;
   while (k >= 0) {
-    const nx = nextOf(k);
+    const nx = gi(sNext, k);
     sf(sRem, k, gf(sFinV, k) - v);
     sf(sFinV, k, Infinity);
     si(sState, k, TaskState.pending);
@@ -599,7 +586,7 @@ function collect(s: i32, t: f64): i32 {
   while (k >= 0) {
     const c = winAt(k, t);
     if (gi(tPrio, k) < MIGRATABLE_PRIO && maxCpuOf(k, c) < MIGRATABLE_MAXCPU) { si(cand, n, k); n++; }
-    k = nextOf(k);
+    k = gi(sNext, k);
   }
   return n;
 }
@@ -620,7 +607,7 @@ function sortCand(n: i32): void {
     const k = gi(cand, i);
     const c = curWin(k);
     let key: f64;
-    if (policy == Policy.cpu_request) key = reqOf(k);
+    if (policy == Policy.cpu_request) key = gf(tReq, k);
     else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = wf(wCpu, c);
     else if (policy == Policy.mem_usage) key = memOf(c);
     else key = wf(wMai, c); // cache_misses: memory accesses per instruction
@@ -642,7 +629,7 @@ function sortCand(n: i32): void {
 // @ts-ignore: decorator
 @inline function candMem(i: i32): f64 { return memOf(curWin(gi(cand, i))); }
 // @ts-ignore: decorator
-@inline function candReq(i: i32): f64 { return reqOf(gi(cand, i)) * oc; }
+@inline function candReq(i: i32): f64 { return gf(tReq, gi(cand, i)) * oc; }
 
 function rebalanceCell(cell: i32, t: f64, point: i32): void {
   const base = cell * cs;
@@ -813,9 +800,9 @@ function openTasks(tEnd: f64): void {
   for (let m = 0; m < nM; m++) {
     const c = cellOf(m), v = gf(mV, m); // the last point's end closed every segment
     let x = gi(runHead, m);
-    while (x >= 0) { openTask(c, x, gf(sFinV, x) - v, tEnd); x = nextOf(x); }
+    while (x >= 0) { openTask(c, x, gf(sFinV, x) - v, tEnd); x = gi(sNext, x); }
     x = gi(pendHead, m);
-    while (x >= 0) { openTask(c, x, gf(sRem, x), tEnd); x = nextOf(x); }
+    while (x >= 0) { openTask(c, x, gf(sRem, x), tEnd); x = gi(sNext, x); }
   }
 }
 
@@ -826,7 +813,7 @@ function arrivals(k: i32): void {
     if (gi(tSubmitTick, i) != k) break;
     // The slot's state, as replayInit set every task's when the kernel held them all.
     assert(!slotWindows || (gi(tWinB, i) == i && gi(tWinE, i) == i + 1), 'replay: a slot window that is not the slot\'s own');
-    setNext(i, -1); setPrev(i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
+    si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
     sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
     const own = gi(tMachine, i);
     const tgt = targetOf(own);
@@ -851,7 +838,7 @@ function finishes(c: i32, m: i32, v: f64, tEnd: f64): void {
   let mf = Infinity;
   let x = gi(runHead, m);
   while (x >= 0) {
-    const nx = nextOf(x);
+    const nx = gi(sNext, x);
     const fv = gf(sFinV, x);
     if (v >= fv) {
       unlink(runHead, runTail, m, x); si(runCount, m, gi(runCount, m) - 1);

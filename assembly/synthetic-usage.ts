@@ -23,7 +23,7 @@
 // state and the window it writes: per live task and period that walk was
 // cache misses, most of a whole-trace replay's draw time.
 import { rngNext, rngSeed } from './rng';
-import { LiveEntry, Replay, SlotLink, SlotWindow, TaskState, UsageFeed } from './layouts';
+import { LiveEntry, Replay, SlotWindow, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
 import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
@@ -175,7 +175,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       sf(fMem, x, gf(fMem, x) * memLevel);
       // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
       store<f64>(slotWin + <usize>x * SlotWindow.SIZE, load<f64>(e, LiveEntry.mai), SlotWindow.mai);
-      store<f64>(e, load<f64>(fReq + <usize>x * SlotLink.SIZE), LiveEntry.req); // the slot's SlotLink
+      store<f64>(e, gf(fReq, x), LiveEntry.req);
       store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
       store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
       store<i32>(e, -1, LiveEntry.cur);

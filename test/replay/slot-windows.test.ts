@@ -1,7 +1,7 @@
 // With `slotWindows` the kernel takes task k's window as window k, without its cursor
 // (assembly/replay.ts): the debug build refuses a staged slot whose window is not its own.
 import { describe, expect, it } from 'vitest';
-import { CELL_ACC, CELL_POINT, POLICY, REPLAY, SLOT_LINK } from '../../src/systems/giantvm/replay-layouts.ts';
+import { CELL_ACC, CELL_POINT, POLICY, REPLAY } from '../../src/systems/giantvm/replay-layouts.ts';
 import { Core, wasmModule } from '../../src/wasm/module.ts';
 
 /** One machine, one task in slot 0 arriving at tick 0 with windows [winB, winE) of two; runs 3 ticks of the debug build. */
@@ -11,15 +11,13 @@ function run(winB: number, winE: number): void {
   const i = (n: number) => core.putI32(new Array<number>(n).fill(0));
   const state = core.alloc(core.exports.replayStateBytes(1, 1, 10));
   const r = core.alloc(REPLAY.size);
-  const link = core.alloc(SLOT_LINK.size);
-  SLOT_LINK.write(core.memory, link, { req: 0.1, next: 0, prev: 0 });
   REPLAY.write(core.memory, r, {
     tasks: 1, machines: 1, cells: 1, events: 0, cellSize: 4, policy: POLICY.code.no_migration, interval: 10, sampleEvery: 10,
     points: 1, ringPoints: 1, ticks: 3, tickUs: 1e6, startUs: 0, overcommit: 1, minMove: 0,
     time0Run: 0, requestStays: 0, destRequest: 0, memDesc: 0, recycle: 1, slotWindows: 1,
-    taskMachine: i(1), taskSubmitTick: i(1), taskSubmitUs: f(1), taskWork: core.putF64([1e6]), taskReq: link + SLOT_LINK.offset.req, taskPrio: i(1),
+    taskMachine: i(1), taskSubmitTick: i(1), taskSubmitUs: f(1), taskWork: core.putF64([1e6]), taskReq: core.putF64([0.1]), taskPrio: i(1),
     taskWinB: core.putI32([winB]), taskWinE: core.putI32([winE]),
-    taskNext: link + SLOT_LINK.offset.next, taskPrev: link + SLOT_LINK.offset.prev, taskState: i(1), taskCur: i(1), taskHome: i(1), taskFinV: f(1), taskRem: f(1), taskHeld: i(1),
+    taskNext: i(1), taskPrev: i(1), taskState: i(1), taskCur: i(1), taskHome: i(1), taskFinV: f(1), taskRem: f(1), taskHeld: i(1),
     cand: i(1), candKey: f(1), arrivals: i(1), freeList: i(1),
     winEnd: core.putF64([Infinity, Infinity]), winCpu: core.putF64([0.1, 0.1]), winMem: f(2), winMaxCpu: f(2), winMai: f(2), winStride: 8,
     machineCap: core.putF64([1]), machineUp: core.putI32([1]),

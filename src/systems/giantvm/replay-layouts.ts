@@ -34,7 +34,6 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   recycle: 'i32',
   // 1: every slot has one window, its own (winB = slot, winE = slot + 1): the kernel reads it without the window cursor.
   slotWindows: 'i32',
-  // taskReq, taskNext, taskPrev: the fields of slot 0's SlotLink (one every SLOT_LINK.size bytes).
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
   taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
   // Task slots' state (assembly/replay.ts): list links, state, window cursor, ledger home, finish mark, remaining work;
@@ -114,14 +113,5 @@ export const LIVE_ENTRY = struct('LiveEntry', 'One task of synthetic usage\'s li
   slot: 'i32', key: 'u32', k0: 'i32', count: 'i32', cur: 'i32',
 });
 
-/**
- * A task slot's request and list links side by side: the admission scan of a
- * pending list reads both of every task, the other list walks the link, for
- * slots scattered over the block (one cache line a task instead of two).
- */
-export const SLOT_LINK = struct('SlotLink', 'A task slot\'s request and list links (src/systems/giantvm/replay-layouts.ts).', {
-  req: 'f64', next: 'i32', prev: 'i32',
-});
-
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
-export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY, SLOT_WINDOW, SLOT_LINK] as readonly Layout[];
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY, SLOT_WINDOW] as readonly Layout[];

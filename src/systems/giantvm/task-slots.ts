@@ -28,7 +28,7 @@
 import type { Core } from '../../wasm/module.ts';
 import { type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import { ArrivalReader } from './arrival-file.ts';
-import { LIVE_ENTRY, REPLAY, SLOT_LINK, SLOT_WINDOW, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
+import { LIVE_ENTRY, REPLAY, SLOT_WINDOW, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
 import { SlotWindows } from './slot-windows.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
@@ -37,21 +37,17 @@ export type SlotMode = 'synthetic' | 'one' | 'whole' | 'trace';
 /** Indices of the replay struct's cursor fields in an Int32Array over it. */
 const NEXT_TASK = REPLAY.offset.nextTask / 4, STAGED = REPLAY.offset.staged / 4, FREE_COUNT = REPLAY.offset.freeCount / 4;
 
-/** A slot's SlotLink in f64 units, and its request's place in it. */
-const LINK = SLOT_LINK.size / 8, LINK_REQ = SLOT_LINK.offset.req / 8;
-
 /** Slots a recycling part starts with (it doubles when they run out); tests set it low to make the slots grow often. */
 export const SLOT_TUNING = { initial: 1024 };
 
 /** Per-slot columns and their bytes per slot: f64 columns first (8-byte aligned at any capacity). */
 function columnsOf(mode: SlotMode): [string, number][] {
-  // link: the request and list links (SlotLink).
-  const cols: [string, number][] = [['sub', 8], ['work', 8], ['link', SLOT_LINK.size], ['finV', 8], ['rem', 8], ['candKey', 8]];
+  const cols: [string, number][] = [['sub', 8], ['work', 8], ['req', 8], ['finV', 8], ['rem', 8], ['candKey', 8]];
   // Each slot's window (slot-windows.ts); whole mode's windows are the part's own columns.
   if (mode !== 'whole') cols.push(['win', SLOT_WINDOW.size]);
   // The live list: at most one entry per slot.
   if (mode === 'synthetic') cols.push(['fMem', 8], ['live', LIVE_ENTRY.size]);
-  cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
+  cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['next', 4], ['prev', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
   if (mode !== 'whole') cols.push(['held', 4], ['free', 4]);
   if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['join', 4]);
   return cols;
@@ -171,9 +167,9 @@ export class TaskSlots {
     const c = (s: string) => this.col(s);
     return {
       recycle: this.recycle ? 1 : 0, slotWindows: this.mode === 'whole' ? 0 : 1,
-      taskMachine: c('machine'), taskSubmitTick: c('tick'), taskSubmitUs: c('sub'), taskWork: c('work'), taskReq: c('link') + SLOT_LINK.offset.req,
+      taskMachine: c('machine'), taskSubmitTick: c('tick'), taskSubmitUs: c('sub'), taskWork: c('work'), taskReq: c('req'),
       taskPrio: c('prio'), taskWinB: c('winB'), taskWinE: c('winE'),
-      taskNext: c('link') + SLOT_LINK.offset.next, taskPrev: c('link') + SLOT_LINK.offset.prev, taskState: c('state'), taskCur: c('cur'), taskHome: c('home'),
+      taskNext: c('next'), taskPrev: c('prev'), taskState: c('state'), taskCur: c('cur'), taskHome: c('home'),
       taskFinV: c('finV'), taskRem: c('rem'), taskHeld: c('held'), cand: c('cand'), candKey: c('candKey'),
       arrivals: c('arrivals'), freeList: c('free'),
       // Whole mode: the part's windows are not slot columns (the caller sets these).
@@ -198,7 +194,7 @@ export class TaskSlots {
 
   private bindFeed(): void {
     this.feed?.bindSlots({
-      taskKey: this.col('key'), taskK0: this.col('k0'), taskCount: this.col('count'), taskMem: this.col('fMem'), taskReq: this.col('link') + SLOT_LINK.offset.req,
+      taskKey: this.col('key'), taskK0: this.col('k0'), taskCount: this.col('count'), taskMem: this.col('fMem'), taskReq: this.col('req'),
       joinList: this.col('join'), liveList: this.col('live'),
       slotWindows: this.col('win'),
     }, this.cap, this.replayAt);
@@ -274,7 +270,7 @@ export class TaskSlots {
         x = this.fresh++;
       }
       v.machine[x] = t.machine[j]! - this.m0; v.tick[x] = tick; v.prio[x] = t.priority[j]!;
-      v.sub[x] = t.submitUs[j]!; v.work[x] = t.work[j]!; const req = v.link[x * LINK + LINK_REQ] = t.req[j]!;
+      v.sub[x] = t.submitUs[j]!; v.work[x] = t.work[j]!; const req = v.req[x] = t.req[j]!;
       // Not done: synthetic usage drops a done task (the kernel sets the state when it arrives).
       v.state[x] = TASK_STATE.code.unsubmitted;
       if (this.mode === 'whole') {
@@ -351,8 +347,7 @@ export class TaskSlots {
     return {
       machine: i('machine'), tick: i('tick'), prio: i('prio'), winB: i('winB'), winE: i('winE'), state: i('state'), held: i('held'),
       arrivals: i('arrivals'), free: i('free'), key: i('key'), k0: i('k0'), count: i('count'), join: i('join'),
-      sub: f('sub'), work: f('work'), fMem: f('fMem'),
-      link: c.f64(this.col('link'), n * LINK),
+      sub: f('sub'), work: f('work'), req: f('req'), fMem: f('fMem'),
       win: new SlotWindows(c.memory.buffer, this.col('win'), this.col('win') ? n : 0),
       // The replay struct's i32 fields, by offset / 4 (the cursor and the free list's count).
       cursor: c.i32(this.replayAt, REPLAY.size / 4),
