@@ -151,50 +151,52 @@ export namespace Replay {
   export const destRequest: usize = 88; // i32
   export const memDesc: usize = 92; // i32
   export const recycle: usize = 96; // i32
-  export const taskMachine: usize = 100; // usize
-  export const taskSubmitTick: usize = 104; // usize
-  export const taskSubmitUs: usize = 108; // usize
-  export const taskWork: usize = 112; // usize
-  export const taskReq: usize = 116; // usize
-  export const taskPrio: usize = 120; // usize
-  export const taskWinB: usize = 124; // usize
-  export const taskWinE: usize = 128; // usize
-  export const taskNext: usize = 132; // usize
-  export const taskPrev: usize = 136; // usize
-  export const taskState: usize = 140; // usize
-  export const taskCur: usize = 144; // usize
-  export const taskHome: usize = 148; // usize
-  export const taskFinV: usize = 152; // usize
-  export const taskRem: usize = 156; // usize
-  export const taskHeld: usize = 160; // usize
-  export const cand: usize = 164; // usize
-  export const candKey: usize = 168; // usize
-  export const arrivals: usize = 172; // usize
-  export const freeList: usize = 176; // usize
-  export const winEnd: usize = 180; // usize
-  export const winCpu: usize = 184; // usize
-  export const winMem: usize = 188; // usize
-  export const winMaxCpu: usize = 192; // usize
-  export const winMai: usize = 196; // usize
-  export const machineCap: usize = 200; // usize
-  export const machineUp: usize = 204; // usize
-  export const eventTick: usize = 208; // usize
-  export const eventMachine: usize = 212; // usize
-  export const eventType: usize = 216; // usize
-  export const eventCap: usize = 220; // usize
-  export const cellAcc: usize = 224; // usize
-  export const cellPt: usize = 228; // usize
-  export const machPt: usize = 232; // usize
-  export const utilSum: usize = 236; // usize
-  export const upTicks: usize = 240; // usize
-  export const state: usize = 244; // usize
-  export const usageFeed: usize = 248; // usize
-  export const tick: usize = 252; // i32
-  export const nextTask: usize = 256; // i32
-  export const nextEvent: usize = 260; // i32
-  export const staged: usize = 264; // i32
-  export const freeCount: usize = 268; // i32
-  export const SIZE: usize = 272; // bytes
+  export const slotWindows: usize = 100; // i32
+  export const taskMachine: usize = 104; // usize
+  export const taskSubmitTick: usize = 108; // usize
+  export const taskSubmitUs: usize = 112; // usize
+  export const taskWork: usize = 116; // usize
+  export const taskReq: usize = 120; // usize
+  export const taskPrio: usize = 124; // usize
+  export const taskWinB: usize = 128; // usize
+  export const taskWinE: usize = 132; // usize
+  export const taskNext: usize = 136; // usize
+  export const taskPrev: usize = 140; // usize
+  export const taskState: usize = 144; // usize
+  export const taskCur: usize = 148; // usize
+  export const taskHome: usize = 152; // usize
+  export const taskFinV: usize = 156; // usize
+  export const taskRem: usize = 160; // usize
+  export const taskHeld: usize = 164; // usize
+  export const cand: usize = 168; // usize
+  export const candKey: usize = 172; // usize
+  export const arrivals: usize = 176; // usize
+  export const freeList: usize = 180; // usize
+  export const winEnd: usize = 184; // usize
+  export const winCpu: usize = 188; // usize
+  export const winMem: usize = 192; // usize
+  export const winMaxCpu: usize = 196; // usize
+  export const winMai: usize = 200; // usize
+  export const winStride: usize = 204; // i32
+  export const machineCap: usize = 208; // usize
+  export const machineUp: usize = 212; // usize
+  export const eventTick: usize = 216; // usize
+  export const eventMachine: usize = 220; // usize
+  export const eventType: usize = 224; // usize
+  export const eventCap: usize = 228; // usize
+  export const cellAcc: usize = 232; // usize
+  export const cellPt: usize = 236; // usize
+  export const machPt: usize = 240; // usize
+  export const utilSum: usize = 244; // usize
+  export const upTicks: usize = 248; // usize
+  export const state: usize = 252; // usize
+  export const usageFeed: usize = 256; // usize
+  export const tick: usize = 260; // i32
+  export const nextTask: usize = 264; // i32
+  export const nextEvent: usize = 268; // i32
+  export const staged: usize = 272; // i32
+  export const freeCount: usize = 276; // i32
+  export const SIZE: usize = 280; // bytes
 }
 
 /** Per-cell accumulators of a replay (f64 each). */
@@ -263,19 +265,37 @@ export namespace UsageFeed {
   export const taskMem: usize = 156; // usize
   export const taskReq: usize = 160; // usize
   export const joinList: usize = 164; // usize
-  export const levels: usize = 168; // usize
-  export const ar: usize = 172; // usize
-  export const cur: usize = 176; // usize
-  export const liveList: usize = 180; // usize
-  export const rng: usize = 184; // usize
-  export const replay: usize = 188; // usize
-  export const slotEnd: usize = 192; // usize
-  export const slotCpu: usize = 196; // usize
-  export const slotMem: usize = 200; // usize
-  export const slotMaxCpu: usize = 204; // usize
-  export const slotMai: usize = 208; // usize
-  export const slotMemLog: usize = 212; // usize
-  export const SIZE: usize = 216; // bytes
+  export const liveList: usize = 168; // usize
+  export const rng: usize = 172; // usize
+  export const replay: usize = 176; // usize
+  export const slotWindows: usize = 180; // usize
+  export const SIZE: usize = 184; // bytes
+}
+
+/** One task of synthetic usage's live list (src/systems/giantvm/replay-layouts.ts). */
+export namespace LiveEntry {
+  export const cpuLevel: usize = 0; // f64
+  export const mai: usize = 8; // f64
+  export const arCpu: usize = 16; // f64
+  export const arMem: usize = 24; // f64
+  export const req: usize = 32; // f64
+  export const slot: usize = 40; // i32
+  export const key: usize = 44; // u32
+  export const k0: usize = 48; // i32
+  export const count: usize = 52; // i32
+  export const cur: usize = 56; // i32
+  export const SIZE: usize = 64; // bytes
+}
+
+/** The window of one task slot (src/systems/giantvm/replay-layouts.ts). */
+export namespace SlotWindow {
+  export const end: usize = 0; // f64
+  export const cpu: usize = 8; // f64
+  export const mem: usize = 16; // f64
+  export const maxCpu: usize = 24; // f64
+  export const mai: usize = 32; // f64
+  export const memLog: usize = 40; // f64
+  export const SIZE: usize = 48; // bytes
 }
 
 /** States of an engine task (src/systems/iptas/reference-engine.ts, TaskState). */

@@ -42,7 +42,8 @@
 //                `arrivals` (in submit order); a slot's state is set when its task arrives, and a
 //                done task's slot goes on the free list (when recycling, and once synthetic usage's
 //                live list no longer holds it). Nothing orders by slot: lists keep their order.
-//   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE);
+//   windows w  : end f64, cpu f64, mem f64, maxCpu f64, mai f64   (per task [winB, winE); window w's
+//                values at col + w·winStride: columns (8), or the task slots' SlotWindow structs;
 //                the last window's end is +∞. Synthetic usage: one slot per task, rewritten
 //                at each 5-minute period by usageFeedDraw, assembly/synthetic-usage.ts)
 //   machines M : cap0 f64, up0 i32                               (input)
@@ -77,12 +78,14 @@ let tickUs: f64 = 1e6, startUs: f64 = 0, oc: f64 = 1, minMove: f64 = 0;
 // request stays booked where it was admitted; migrations also check the destination's requests;
 // the memory-ordered policies sort descending.
 let time0Run: bool = false, stays: bool = false, destReq: bool = false, memDesc: bool = false, recycle: bool = false;
+// Every slot's one window is its own (task-slots.ts, all modes but 'whole'): the window of task k is k, its cursor never moves.
+let slotWindows: bool = false;
 let state: usize = 0, usageFeed: usize = 0;
 let tMachine: usize = 0, tSubmitTick: usize = 0, tSubmitUs: usize = 0, tWork: usize = 0, tReq: usize = 0,
   tPrio: usize = 0, tWinB: usize = 0, tWinE: usize = 0;
 let sNext: usize = 0, sPrev: usize = 0, sState: usize = 0, sCur: usize = 0, sHome: usize = 0, sFinV: usize = 0, sRem: usize = 0, sHeld: usize = 0;
 let arrQ: usize = 0, freeList: usize = 0;
-let wEnd: usize = 0, wCpu: usize = 0, wMem: usize = 0, wMaxCpu: usize = 0, wMai: usize = 0;
+let wEnd: usize = 0, wCpu: usize = 0, wMem: usize = 0, wMaxCpu: usize = 0, wMai: usize = 0, wStride: usize = 8;
 let mCap0: usize = 0, mUp0: usize = 0;
 let runHead: usize = 0, runTail: usize = 0, pendHead: usize = 0, pendTail: usize = 0, runCount: usize = 0,
   pendCount: usize = 0, mUp: usize = 0, mFlags: usize = 0, mLedN: usize = 0;
@@ -121,7 +124,7 @@ function bindReplay(r: usize): void {
   oc = load<f64>(r, Replay.overcommit); minMove = load<f64>(r, Replay.minMove);
   time0Run = load<i32>(r, Replay.time0Run) != 0; stays = load<i32>(r, Replay.requestStays) != 0;
   destReq = load<i32>(r, Replay.destRequest) != 0; memDesc = load<i32>(r, Replay.memDesc) != 0;
-  recycle = load<i32>(r, Replay.recycle) != 0;
+  recycle = load<i32>(r, Replay.recycle) != 0; slotWindows = load<i32>(r, Replay.slotWindows) != 0;
   tMachine = load<usize>(r, Replay.taskMachine); tSubmitTick = load<usize>(r, Replay.taskSubmitTick);
   tSubmitUs = load<usize>(r, Replay.taskSubmitUs); tWork = load<usize>(r, Replay.taskWork);
   tReq = load<usize>(r, Replay.taskReq); tPrio = load<usize>(r, Replay.taskPrio);
@@ -132,7 +135,7 @@ function bindReplay(r: usize): void {
   cand = load<usize>(r, Replay.cand); candKey = load<usize>(r, Replay.candKey);
   arrQ = load<usize>(r, Replay.arrivals); freeList = load<usize>(r, Replay.freeList);
   wEnd = load<usize>(r, Replay.winEnd); wCpu = load<usize>(r, Replay.winCpu); wMem = load<usize>(r, Replay.winMem);
-  wMaxCpu = load<usize>(r, Replay.winMaxCpu); wMai = load<usize>(r, Replay.winMai);
+  wMaxCpu = load<usize>(r, Replay.winMaxCpu); wMai = load<usize>(r, Replay.winMai); wStride = <usize>load<i32>(r, Replay.winStride);
   mCap0 = load<usize>(r, Replay.machineCap); mUp0 = load<usize>(r, Replay.machineUp);
   eTick = load<usize>(r, Replay.eventTick); eMachine = load<usize>(r, Replay.eventMachine);
   eType = load<usize>(r, Replay.eventType); eCap = load<usize>(r, Replay.eventCap);
@@ -346,24 +349,34 @@ function unlink(head: usize, tail: usize, m: i32, t: i32): void {
   si(sPrev, t, -1); si(sNext, t, -1);
 }
 
+/** Window c's value in the window column `col` (one every wStride bytes). */
+// @ts-ignore: decorator
+@inline function wf(col: usize, c: i32): f64 { return load<f64>(col + <usize>c * wStride); }
+
 // ---- usage windows: the window of task k at time t is the first one (from its
 // cursor on) whose end is after t, or its last window (clamp).
 // @ts-ignore: decorator
 @inline function winAt(k: i32, t: f64): i32 {
+  // Its own slot's window: the loads of the cursor and window count, scattered over the slots, skipped.
+  if (slotWindows) return k;
   let c = gi(sCur, k);
   const e = gi(tWinE, k);
-  while (c + 1 < e && !(t < gf(wEnd, c))) c++;
+  while (c + 1 < e && !(t < wf(wEnd, c))) c++;
   si(sCur, k, c);
   return c;
 }
+
+/** Task k's current window, as winAt last left it. */
+// @ts-ignore: decorator
+@inline function curWin(k: i32): i32 { return slotWindows ? k : gi(sCur, k); }
 
 function refreshU(m: i32, t: f64): void {
   let u = 0.0, nc = Infinity;
   let k = gi(runHead, m);
   while (k >= 0) {
     const c = winAt(k, t);
-    u += gf(wCpu, c);
-    const we = gf(wEnd, c); // +∞ for a task's last window
+    u += wf(wCpu, c);
+    const we = wf(wEnd, c); // +∞ for a task's last window
     if (we < nc) nc = we;
     k = gi(sNext, k);
   }
@@ -541,28 +554,28 @@ function moveTask(k: i32, s: i32, d: i32): void {
  */
 // @ts-ignore: decorator
 @inline function maxCpuOf(k: i32, c: i32): f64 {
-  const m = gf(wMaxCpu, c);
+  const m = wf(wMaxCpu, c);
   return !(m < 0) || usageFeed == 0 ? m : drawMaxCpu(k, c, m);
 }
 
 function drawMaxCpu(k: i32, c: i32, m: f64): f64 {
-  const cpu = gf(wCpu, c);
+  const cpu = wf(wCpu, c);
   if (cpu >= MIGRATABLE_MAXCPU) return cpu;
   const v = usagePeak(usageFeed, k, <i32>(-m) - 1, cpu);
-  sf(wMaxCpu, c, v);
+  store<f64>(wMaxCpu + <usize>c * wStride, v);
   return v;
 }
 
 /** The memory of window c; synthetic usage leaves NaN until it is read (drawn then, and kept). */
 // @ts-ignore: decorator
 @inline function memOf(c: i32): f64 {
-  const m = gf(wMem, c);
+  const m = wf(wMem, c);
   return m == m || usageFeed == 0 ? m : drawMem(c);
 }
 
 function drawMem(c: i32): f64 {
   const v = usageMem(usageFeed, c);
-  sf(wMem, c, v);
+  store<f64>(wMem + <usize>c * wStride, v);
   return v;
 }
 
@@ -592,12 +605,12 @@ function sortCand(n: i32): void {
   const desc = policy == Policy.cpu_usage_desc || (memDesc && (policy == Policy.mem_usage || policy == Policy.cache_misses));
   for (let i = 0; i < n; i++) {
     const k = gi(cand, i);
-    const c = gi(sCur, k);
+    const c = curWin(k);
     let key: f64;
     if (policy == Policy.cpu_request) key = gf(tReq, k);
-    else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = gf(wCpu, c);
+    else if (policy == Policy.cpu_usage || policy == Policy.cpu_usage_desc) key = wf(wCpu, c);
     else if (policy == Policy.mem_usage) key = memOf(c);
-    else key = gf(wMai, c); // cache_misses: memory accesses per instruction
+    else key = wf(wMai, c); // cache_misses: memory accesses per instruction
     sf(candKey, i, key);
   }
   for (let i = 1; i < n; i++) {
@@ -612,9 +625,9 @@ function sortCand(n: i32): void {
 }
 
 // @ts-ignore: decorator
-@inline function candCpu(i: i32): f64 { return gf(wCpu, gi(sCur, gi(cand, i))); }
+@inline function candCpu(i: i32): f64 { return wf(wCpu, curWin(gi(cand, i))); }
 // @ts-ignore: decorator
-@inline function candMem(i: i32): f64 { return memOf(gi(sCur, gi(cand, i))); }
+@inline function candMem(i: i32): f64 { return memOf(curWin(gi(cand, i))); }
 // @ts-ignore: decorator
 @inline function candReq(i: i32): f64 { return gf(tReq, gi(cand, i)) * oc; }
 
@@ -799,6 +812,7 @@ function arrivals(k: i32): void {
     const i = gi(arrQ, nextTask);
     if (gi(tSubmitTick, i) != k) break;
     // The slot's state, as replayInit set every task's when the kernel held them all.
+    assert(!slotWindows || (gi(tWinB, i) == i && gi(tWinE, i) == i + 1), 'replay: a slot window that is not the slot\'s own');
     si(sNext, i, -1); si(sPrev, i, -1); si(sState, i, TaskState.unsubmitted); si(sCur, i, gi(tWinB, i)); si(sHome, i, -1);
     sf(sFinV, i, Infinity); sf(sRem, i, gf(tWork, i));
     const own = gi(tMachine, i);

@@ -12,13 +12,18 @@
 // before the kernel runs that period's ticks: it adds the tasks staged since
 // the last call (those arriving before the period ends, in the replay's task
 // slots) to the live list and writes the current window of every live task
-// into its window slot (end, cpu, mem, maxCpu, mai) — the slots the replay
-// kernel reads. A task leaves the list at its last window, or once the kernel
+// into its slot's window (SlotWindow: end, cpu, mem, maxCpu, memLog; mai once,
+// at join) — the slots the replay kernel reads. A task leaves the list at its last window, or once the kernel
 // has it done (its later windows are never read; its slot is then freed).
 // The per-task draw state (levels, AR(1) state, window index) lives in the
-// live list's entries: O(tasks alive at a time).
+// live list's entries (LiveEntry): O(tasks alive at a time). An entry also
+// holds what the draw reads of its task every period (slot, key, first window,
+// count, request), copied at join, so the walk reads the list in order and
+// touches the task's slot, scattered over the slots, only for the replay's
+// state and the window it writes: per live task and period that walk was
+// cache misses, most of a whole-trace replay's draw time.
 import { rngNext, rngSeed } from './rng';
-import { Replay, TaskState, UsageFeed } from './layouts';
+import { LiveEntry, Replay, SlotWindow, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
 import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
 
@@ -45,8 +50,8 @@ const TWO_PI: f64 = 2 * Math.PI;
 let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax: f64 = 0, maiMu: f64 = 0, maiSigma: f64 = 0,
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
 let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fJoin: usize = 0,
-  fLevels: usize = 0, fAr: usize = 0, fCur: usize = 0, fLive: usize = 0, fRng: usize = 0,
-  slotEnd: usize = 0, slotCpu: usize = 0, slotMem: usize = 0, slotMaxCpu: usize = 0, slotMai: usize = 0, slotMemLog: usize = 0;
+  fLive: usize = 0, fRng: usize = 0,
+  slotWin: usize = 0;
 
 function bindFeed(f: usize): void {
   cpuMu = load<f64>(f, UsageFeed.cpuMu); cpuSigma = load<f64>(f, UsageFeed.cpuSigma);
@@ -57,15 +62,12 @@ function bindFeed(f: usize): void {
   innovCpu = load<f64>(f, UsageFeed.innovCpu); innovMem = load<f64>(f, UsageFeed.innovMem);
   fKey = load<usize>(f, UsageFeed.taskKey); fK0 = load<usize>(f, UsageFeed.taskK0); fCount = load<usize>(f, UsageFeed.taskCount);
   fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fJoin = load<usize>(f, UsageFeed.joinList);
-  fLevels = load<usize>(f, UsageFeed.levels); fAr = load<usize>(f, UsageFeed.ar); fCur = load<usize>(f, UsageFeed.cur);
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
-  slotEnd = load<usize>(f, UsageFeed.slotEnd); slotCpu = load<usize>(f, UsageFeed.slotCpu); slotMem = load<usize>(f, UsageFeed.slotMem);
-  slotMaxCpu = load<usize>(f, UsageFeed.slotMaxCpu); slotMai = load<usize>(f, UsageFeed.slotMai);
-  slotMemLog = load<usize>(f, UsageFeed.slotMemLog);
+  slotWin = load<usize>(f, UsageFeed.slotWindows);
 }
 
-/** `taskLevels(key)` into the levels of live slot s, levels[4s .. 4s+4): CPU ratio, memory ratio, MAI, 0. */
-function taskLevels(key: u32, s: i32): void {
+/** `taskLevels(key)` into live entry e: its CPU ratio and MAI; returns the memory ratio. */
+function taskLevels(key: u32, e: usize): f64 {
   rngSeed(fRng, key);
   // normal2 twice (Box–Muller), as in the TypeScript; the fourth normal is not used.
   let u1 = 1 - rngNext(fRng);
@@ -77,39 +79,37 @@ function taskLevels(key: u32, s: i32): void {
   u2 = rngNext(fRng);
   rad = Math.sqrt(-2 * v8Log(u1));
   const z2 = rad * v8Cos(TWO_PI * u2);
-  const i = s << 2;
-  sf(fLevels, i, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)));
-  sf(fLevels, i + 1, min<f64>(memMax, v8Exp(memMu + memSigma * z1)));
-  sf(fLevels, i + 2, v8Exp(maiMu + maiSigma * z2));
-  sf(fLevels, i + 3, 0);
+  store<f64>(e, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)), LiveEntry.cpuLevel);
+  const memLevel = min<f64>(memMax, v8Exp(memMu + memSigma * z1));
+  store<f64>(e, v8Exp(maiMu + maiSigma * z2), LiveEntry.mai);
+  return memLevel;
 }
 
 /**
- * `windowValues(key, k, k == 0, …)` of the task in live slot s: advances its
- * AR(1) state (ar[2s], ar[2s+1]) and, when `write`, writes the window's values
- * into the task's window slot x.
+ * `windowValues(key, k, k == 0, …)` of the task of live entry e: advances its
+ * AR(1) state and, when `write`, writes the window's values into the task's
+ * window slot x (but its MAI, the same for every window: written at join).
  */
-function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): void {
-  const ws = windowSeed(key, k);
+function windowValues(e: usize, k: i32, x: i32, write: bool): void {
+  const ws = windowSeed(load<u32>(e, LiveEntry.key), k);
   const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
   const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
   const z1 = r1 * sinOut;
-  const ec = k == 0 ? cpuS * z0 : rho * gf(fAr, s << 1) + innovCpu * z0;
-  const em = k == 0 ? memS * z1 : rho * gf(fAr, (s << 1) + 1) + innovMem * z1;
-  sf(fAr, s << 1, ec);
-  sf(fAr, (s << 1) + 1, em);
+  const ec = k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0;
+  const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
+  store<f64>(e, ec, LiveEntry.arCpu);
+  store<f64>(e, em, LiveEntry.arMem);
   if (!write) return;
-  const i = s << 2;
-  const cpu = min<f64>(1, req * gf(fLevels, i) * v8Exp(ec - (cpuS * cpuS) / 2));
-  sf(slotCpu, x, cpu);
+  const cpu = min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
+  const sw = slotWin + <usize>x * SlotWindow.SIZE;
+  store<f64>(sw, cpu, SlotWindow.cpu);
   // Memory is read only by a move or a memory-ordered rebalancing: the kernel draws it then
   // (usageMem) from the log-noise kept here; NaN marks it not drawn.
-  sf(slotMem, x, NaN);
-  sf(slotMemLog, x, em);
+  store<f64>(sw, NaN, SlotWindow.mem);
+  store<f64>(sw, em, SlotWindow.memLog);
   // Max CPU is read only when a rebalancing looks for migratable tasks, and it needs none of the
   // AR state: the kernel draws it then (usagePeak) from this marker, −(window + 1).
-  sf(slotMaxCpu, x, -<f64>(k + 1));
-  sf(slotMai, x, gf(fLevels, i + 2));
+  store<f64>(sw, -<f64>(k + 1), SlotWindow.maxCpu);
 }
 
 /**
@@ -118,7 +118,8 @@ function windowValues(key: u32, k: i32, s: i32, x: i32, req: f64, write: bool): 
  * (same operations, same bits).
  */
 export function usageMem(f: usize, x: i32): f64 {
-  const base = gf(load<usize>(f, UsageFeed.taskMem), x), em = gf(load<usize>(f, UsageFeed.slotMemLog), x);
+  const base = gf(load<usize>(f, UsageFeed.taskMem), x);
+  const em = load<f64>(load<usize>(f, UsageFeed.slotWindows) + <usize>x * SlotWindow.SIZE, SlotWindow.memLog);
   const s = load<f64>(f, UsageFeed.memS);
   return min<f64>(1, base * v8Exp(em - (s * s) / 2));
 }
@@ -136,6 +137,11 @@ export function usagePeak(f: usize, x: i32, k: i32, cpu: f64): f64 {
   const peak = v8Exp(Math.abs(load<f64>(f, UsageFeed.peakMu) + load<f64>(f, UsageFeed.peakSigma) * z2));
   return min<f64>(1, cpu * peak);
 }
+
+/** How many entries ahead of the one drawn the walk touches a slot (see usageFeedDraw). */
+const AHEAD: i32 = 8;
+/** What the touches read, kept so that they are not optimised away. */
+let touched: i32 = 0;
 
 /** Takes slot x off the live list's hold; frees it when the replay at `r` has its task done. */
 function unhold(r: usize, x: i32): void {
@@ -160,47 +166,61 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   let live = load<i32>(f, UsageFeed.live);
   for (let j = 0; j < joins; j++) {
     const x = gi(fJoin, j);
-    if (gi(fCount, x) > 0) {
+    const count = gi(fCount, x);
+    if (count > 0) {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
-      taskLevels(<u32>gi(fKey, x), live);
+      const e = fLive + <usize>live * LiveEntry.SIZE, key = <u32>gi(fKey, x);
+      const memLevel = taskLevels(key, e);
       // The memory request times the task's level, the first factor of every window's memory.
-      sf(fMem, x, gf(fMem, x) * gf(fLevels, (live << 2) + 1));
-      si(fCur, live, -1);
-      si(fLive, live, x); live++;
+      sf(fMem, x, gf(fMem, x) * memLevel);
+      // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
+      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, load<f64>(e, LiveEntry.mai), SlotWindow.mai);
+      store<f64>(e, gf(fReq, x), LiveEntry.req);
+      store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
+      store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
+      store<i32>(e, -1, LiveEntry.cur);
+      live++;
     }
   }
   store<i32>(f, 0, UsageFeed.joins);
   const replay = load<usize>(f, UsageFeed.replay);
   const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
-  let kept = 0;
+  let kept = 0, touch = 0;
   for (let r = 0; r < live; r++) {
-    const x = gi(fLive, r);
+    // The slot of the entry AHEAD places on, read now so that its state and window are in the
+    // cache when their turn comes: WebAssembly has no prefetch, and the maths of a draw is too
+    // long for the processor to reach the next slots' misses by itself.
+    if (replay != 0 && r + AHEAD < live) {
+      const xa = load<i32>(fLive + <usize>(r + AHEAD) * LiveEntry.SIZE, LiveEntry.slot);
+      const wa = slotWin + <usize>xa * SlotWindow.SIZE; // its first and last byte: the window may span two lines
+      touch += gi(sState, xa) + <i32>load<u8>(wa) + <i32>load<u8>(wa, SlotWindow.SIZE - 1);
+    }
+    const e = fLive + <usize>r * LiveEntry.SIZE;
+    const x = load<i32>(e, LiveEntry.slot);
     // Done in the replay: no later window of it is read.
     if (replay != 0 && gi(sState, x) == TaskState.done) { unhold(replay, x); continue; }
-    const k0 = gi(fK0, x), count = gi(fCount, x);
+    const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const cur = gi(fCur, r);
+    const cur = load<i32>(e, LiveEntry.cur);
     if (c > cur) {
-      const key = <u32>gi(fKey, x), req = gf(fReq, x);
-      for (let w = cur + 1; w <= c; w++) windowValues(key, w, r, x, req, w == c);
-      si(fCur, r, c);
-      sf(slotEnd, x, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity);
+      for (let w = cur + 1; w <= c; w++) windowValues(e, w, x, w == c);
+      store<i32>(e, c, LiveEntry.cur);
+      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity, SlotWindow.end);
     }
     if (c < count - 1) {
-      // The live slot's state moves down with the task when earlier tasks left.
+      // The entry moves down with the task when earlier tasks left.
       if (kept != r) {
-        si(fLive, kept, x); si(fCur, kept, gi(fCur, r));
         // Loads and stores, not memory.copy: V8 runs a bulk copy this small as a call out of the module.
-        const lt = fLevels + (<usize>kept << 5), lf = fLevels + (<usize>r << 5);
-        store<f64>(lt, load<f64>(lf)); store<f64>(lt, load<f64>(lf, 8), 8); store<f64>(lt, load<f64>(lf, 16), 16); store<f64>(lt, load<f64>(lf, 24), 24);
-        const at = fAr + (<usize>kept << 4), af = fAr + (<usize>r << 4);
-        store<f64>(at, load<f64>(af)); store<f64>(at, load<f64>(af, 8), 8);
+        const to = fLive + <usize>kept * LiveEntry.SIZE;
+        store<v128>(to, load<v128>(e)); store<v128>(to, load<v128>(e, 16), 16);
+        store<v128>(to, load<v128>(e, 32), 32); store<v128>(to, load<v128>(e, 48), 48);
       }
       kept++;
     } else unhold(replay, x);
   }
   store<i32>(f, kept, UsageFeed.live);
+  touched += touch;
   return kept;
 }

@@ -55,8 +55,7 @@ describe('synthetic usage on demand', () => {
         for (let k = 0; k < prep.ticks;) {
           taskSlots.stage(feed.next(k));
           const next = Math.min(prep.ticks, feed.feed(k));
-          const at = taskSlots.windowSlots(), c = taskSlots.capacity;
-          const slots = { end: core.f64(at.end, c), cpu: core.f64(at.cpu, c), mem: core.f64(at.mem, c), maxCpu: core.f64(at.maxCpu, c), mai: core.f64(at.mai, c) };
+          const slots = taskSlots.views().win;
           // Every tick of the period sees the same slots; check its first and last tick.
           for (const kk of new Set([k, next - 1])) {
             const t = prep.start + kk * prep.tick;
@@ -68,14 +67,14 @@ describe('synthetic usage on demand', () => {
               let w = mine.findIndex((r) => t < rows.end[r]!);
               if (w < 0 || w === mine.length - 1) w = mine.length - 1;
               const r = mine[w]!;
-              expect([slots.cpu[x], slots.mai[x]]).toEqual([rows.cpu[r], rows.mai[r]]);
+              expect([slots.cpu(x), slots.mai(x)]).toEqual([rows.cpu[r], rows.mai[r]]);
               // Memory and max CPU are left for the kernel to draw when it reads them: NaN and
               // −(window + 1); usageMem and usagePeak draw them.
-              expect(slots.mem[x]).toBeNaN();
+              expect(slots.mem(x)).toBeNaN();
               expect(core.exports.usageMem(feed.address, x)).toBe(rows.mem[r]);
-              expect(slots.maxCpu[x]).toBe(-(w + 1));
-              expect(core.exports.usagePeak(feed.address, x, w, slots.cpu[x]!)).toBe(rows.maxCpu[r]);
-              expect(slots.end[x]).toBe(w === mine.length - 1 ? Infinity : rows.end[r]);
+              expect(slots.maxCpu(x)).toBe(-(w + 1));
+              expect(core.exports.usagePeak(feed.address, x, w, slots.cpu(x))).toBe(rows.maxCpu[r]);
+              expect(slots.end(x)).toBe(w === mine.length - 1 ? Infinity : rows.end[r]);
               checked++;
             }
           }

@@ -71,10 +71,10 @@ describe('layouts are described once and rendered for AssemblyScript', () => {
     REPLAY.write(core.memory, r, {
       tasks: 0, machines: 1, cells: 1, events: 0, cellSize: 4, policy: POLICY.code.no_migration, interval: 10, sampleEvery: 10,
       points: 1, ringPoints: 1, ticks: 5, tickUs: 1e6, startUs: 0, overcommit: 1, minMove: 0,
-      time0Run: 0, requestStays: 0, destRequest: 0, memDesc: 0, recycle: 0, taskMachine: none, taskSubmitTick: none, taskSubmitUs: none, taskWork: none, taskReq: none, taskPrio: none, taskWinB: none, taskWinE: none,
+      time0Run: 0, requestStays: 0, destRequest: 0, memDesc: 0, recycle: 0, slotWindows: 0, taskMachine: none, taskSubmitTick: none, taskSubmitUs: none, taskWork: none, taskReq: none, taskPrio: none, taskWinB: none, taskWinE: none,
       taskNext: none, taskPrev: none, taskState: none, taskCur: none, taskHome: none, taskFinV: none, taskRem: none, taskHeld: none,
       cand: none, candKey: none, arrivals: none, freeList: none,
-      winEnd: none, winCpu: none, winMem: none, winMaxCpu: none, winMai: none, machineCap, machineUp,
+      winEnd: none, winCpu: none, winMem: none, winMaxCpu: none, winMai: none, winStride: 8, machineCap, machineUp,
       eventTick: none, eventMachine: none, eventType: none, eventCap: none,
       cellAcc, cellPt, machPt, utilSum, upTicks, state, usageFeed: 0, tick: 99, nextTask: 99, nextEvent: 99, staged: 0, freeCount: 0,
     });

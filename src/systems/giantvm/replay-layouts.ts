@@ -32,6 +32,8 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   time0Run: 'i32', requestStays: 'i32', destRequest: 'i32', memDesc: 'i32',
   // 1: a done task's slot goes on the free list (once the usage feed no longer holds it).
   recycle: 'i32',
+  // 1: every slot has one window, its own (winB = slot, winE = slot + 1): the kernel reads it without the window cursor.
+  slotWindows: 'i32',
   taskMachine: 'ptr', taskSubmitTick: 'ptr', taskSubmitUs: 'ptr', taskWork: 'ptr', taskReq: 'ptr',
   taskPrio: 'ptr', taskWinB: 'ptr', taskWinE: 'ptr',
   // Task slots' state (assembly/replay.ts): list links, state, window cursor, ledger home, finish mark, remaining work;
@@ -42,7 +44,8 @@ export const REPLAY = struct('Replay', 'One GiantVM replay: counts, parameters, 
   // Staged arrivals: the slots of the tasks staged by the driver, in arrival order ([nextTask, staged) not arrived yet);
   // the free list: a stack of freeCount slots.
   arrivals: 'ptr', freeList: 'ptr',
-  winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr',
+  // A window's values: winEnd + w·winStride etc. (8: columns; the task slots' windows: one SlotWindow each).
+  winEnd: 'ptr', winCpu: 'ptr', winMem: 'ptr', winMaxCpu: 'ptr', winMai: 'ptr', winStride: 'i32',
   machineCap: 'ptr', machineUp: 'ptr',
   eventTick: 'ptr', eventMachine: 'ptr', eventType: 'ptr', eventCap: 'ptr',
   cellAcc: 'ptr', cellPt: 'ptr', machPt: 'ptr', utilSum: 'ptr', upTicks: 'ptr',
@@ -78,13 +81,37 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   cpuMu: 'f64', cpuSigma: 'f64', memMu: 'f64', memSigma: 'f64', memMax: 'f64', maiMu: 'f64', maiSigma: 'f64',
   peakMu: 'f64', peakSigma: 'f64', cpuS: 'f64', memS: 'f64', rho: 'f64', innovCpu: 'f64', innovMem: 'f64',
   taskKey: 'ptr', taskK0: 'ptr', taskCount: 'ptr', taskMem: 'ptr', taskReq: 'ptr', joinList: 'ptr',
-  levels: 'ptr', ar: 'ptr', cur: 'ptr', liveList: 'ptr', rng: 'ptr',
+  // The live list: `live` LiveEntry structs (LIVE_ENTRY), one per live task, in join order.
+  liveList: 'ptr', rng: 'ptr',
   // The replay whose slots these are (0: none): a done task leaves the live list and its slot is freed.
   replay: 'ptr',
-  slotEnd: 'ptr', slotCpu: 'ptr', slotMem: 'ptr', slotMaxCpu: 'ptr', slotMai: 'ptr',
-  // The memory log-noise of each task's current window (its memory is drawn from it when read).
-  slotMemLog: 'ptr',
+  // The slots' windows (SLOT_WINDOW each), where the draw writes each task's current window.
+  slotWindows: 'ptr',
+});
+
+/**
+ * The window of one task slot (all slot modes): its values side by side, so
+ * the kernel's usage sum (end and CPU) and a window period's draw (every
+ * field) touch one or two cache lines of a slot, not one per column.
+ * `memLog`: synthetic usage's memory log-noise of the window (its memory is
+ * drawn from it when read).
+ */
+export const SLOT_WINDOW = struct('SlotWindow', 'The window of one task slot (src/systems/giantvm/replay-layouts.ts).', {
+  end: 'f64', cpu: 'f64', mem: 'f64', maxCpu: 'f64', mai: 'f64', memLog: 'f64',
+});
+
+/**
+ * One task of synthetic usage's live list (`UsageFeed.liveList`): all the draw
+ * reads of the task each window period, copied from its slot's columns when it
+ * joins, so the walk over the list reads it in order (one 64-byte entry) and
+ * touches the task's slot only to check the replay's state and to write the
+ * window. Its draw state: the CPU level and MAI (the memory level is folded
+ * into `taskMem` at join), the AR(1) state, the current window (`cur`, -1: none).
+ */
+export const LIVE_ENTRY = struct('LiveEntry', 'One task of synthetic usage\'s live list (src/systems/giantvm/replay-layouts.ts).', {
+  cpuLevel: 'f64', mai: 'f64', arCpu: 'f64', arMem: 'f64', req: 'f64',
+  slot: 'i32', key: 'u32', k0: 'i32', count: 'i32', cur: 'i32',
 });
 
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */
-export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED] as readonly Layout[];
+export const REPLAY_LAYOUTS: readonly Layout[] = [POLICY, MACHINE_EVENT, TASK_STATE, REPLAY, CELL_ACC, CELL_POINT, USAGE_FEED, LIVE_ENTRY, SLOT_WINDOW] as readonly Layout[];

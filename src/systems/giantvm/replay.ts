@@ -160,7 +160,6 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   // The task slots last: their block grows in place at the arena's top.
   const whole = { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA };
   const slots = closing.slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined, m1);
-  const win = mode === 'whole' ? whole : slots.windowSlots();
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
     policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
@@ -168,7 +167,8 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
     time0Run: prepared.params.time0 === 'running' ? 1 : 0, requestStays: prepared.params.migratedRequest === 'stays' ? 1 : 0,
     destRequest: prepared.params.destinationCheck === 'request' ? 1 : 0, memDesc: prepared.params.memOrder === 'desc' ? 1 : 0,
-    winEnd: win.end, winCpu: win.cpu, winMem: win.mem, winMaxCpu: win.maxCpu, winMai: win.mai,
+    // Whole mode: the part's window columns; otherwise the slots' windows (replayFields).
+    winEnd: whole.end, winCpu: whole.cpu, winMem: whole.mem, winMaxCpu: whole.maxCpu, winMai: whole.mai, winStride: 8,
     ...slots.replayFields(),
     machineCap: mCap, machineUp: mUp,
     eventTick: eTick, eventMachine: eMach, eventType: eType, eventCap: eCap,

@@ -26,9 +26,10 @@
  * @module
  */
 import type { Core } from '../../wasm/module.ts';
-import { requestWindow, type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
+import { type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
 import { ArrivalReader } from './arrival-file.ts';
-import { REPLAY, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
+import { LIVE_ENTRY, REPLAY, SLOT_WINDOW, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
+import { SlotWindows } from './slot-windows.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
 
 export type SlotMode = 'synthetic' | 'one' | 'whole' | 'trace';
@@ -42,11 +43,13 @@ export const SLOT_TUNING = { initial: 1024 };
 /** Per-slot columns and their bytes per slot: f64 columns first (8-byte aligned at any capacity). */
 function columnsOf(mode: SlotMode): [string, number][] {
   const cols: [string, number][] = [['sub', 8], ['work', 8], ['req', 8], ['finV', 8], ['rem', 8], ['candKey', 8]];
-  if (mode !== 'whole') cols.push(['wEnd', 8], ['wCpu', 8], ['wMem', 8], ['wMaxCpu', 8], ['wMai', 8]);
-  if (mode === 'synthetic') cols.push(['fMem', 8], ['memLog', 8], ['levels', 32], ['ar', 16]);
+  // Each slot's window (slot-windows.ts); whole mode's windows are the part's own columns.
+  if (mode !== 'whole') cols.push(['win', SLOT_WINDOW.size]);
+  // The live list: at most one entry per slot.
+  if (mode === 'synthetic') cols.push(['fMem', 8], ['live', LIVE_ENTRY.size]);
   cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['next', 4], ['prev', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
   if (mode !== 'whole') cols.push(['held', 4], ['free', 4]);
-  if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['fCur', 4], ['live', 4], ['join', 4]);
+  if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['join', 4]);
   return cols;
 }
 
@@ -163,20 +166,21 @@ export class TaskSlots {
   replayFields() {
     const c = (s: string) => this.col(s);
     return {
-      recycle: this.recycle ? 1 : 0,
+      recycle: this.recycle ? 1 : 0, slotWindows: this.mode === 'whole' ? 0 : 1,
       taskMachine: c('machine'), taskSubmitTick: c('tick'), taskSubmitUs: c('sub'), taskWork: c('work'), taskReq: c('req'),
       taskPrio: c('prio'), taskWinB: c('winB'), taskWinE: c('winE'),
       taskNext: c('next'), taskPrev: c('prev'), taskState: c('state'), taskCur: c('cur'), taskHome: c('home'),
       taskFinV: c('finV'), taskRem: c('rem'), taskHeld: c('held'), cand: c('cand'), candKey: c('candKey'),
       arrivals: c('arrivals'), freeList: c('free'),
       // Whole mode: the part's windows are not slot columns (the caller sets these).
-      ...(this.mode === 'whole' ? {} : { winEnd: c('wEnd'), winCpu: c('wCpu'), winMem: c('wMem'), winMaxCpu: c('wMaxCpu'), winMai: c('wMai') }),
+      ...(this.mode === 'whole' ? {} : { ...this.windowSlots(), winStride: SLOT_WINDOW.size }),
     };
   }
 
-  /** The window columns of the slots (one per slot; whole mode: none). */
-  windowSlots() {
-    return { end: this.col('wEnd'), cpu: this.col('wCpu'), mem: this.col('wMem'), maxCpu: this.col('wMaxCpu'), mai: this.col('wMai') };
+  /** Where the kernel finds the first slot's window values, the replay struct's fields (one SlotWindow a slot; whole mode: none). */
+  private windowSlots() {
+    const w = this.col('win'), o = SLOT_WINDOW.offset;
+    return { winEnd: w + o.end, winCpu: w + o.cpu, winMem: w + o.mem, winMaxCpu: w + o.maxCpu, winMai: w + o.mai };
   }
 
   /** Binds the slots to the replay struct at `replayAt` (its slot fields, no task staged) and to synthetic usage's feed. */
@@ -191,9 +195,8 @@ export class TaskSlots {
   private bindFeed(): void {
     this.feed?.bindSlots({
       taskKey: this.col('key'), taskK0: this.col('k0'), taskCount: this.col('count'), taskMem: this.col('fMem'), taskReq: this.col('req'),
-      joinList: this.col('join'), levels: this.col('levels'), ar: this.col('ar'), cur: this.col('fCur'), liveList: this.col('live'),
-      slotEnd: this.col('wEnd'), slotCpu: this.col('wCpu'), slotMem: this.col('wMem'), slotMaxCpu: this.col('wMaxCpu'), slotMai: this.col('wMai'),
-      slotMemLog: this.col('memLog'),
+      joinList: this.col('join'), liveList: this.col('live'),
+      slotWindows: this.col('win'),
     }, this.cap, this.replayAt);
   }
 
@@ -278,22 +281,22 @@ export class TaskSlots {
         v.winB[x] = x; v.winE[x] = x + 1;
         if (this.mode === 'one') {
           // An arrival file holds no windows: a task's one window is its request's (usage 'request').
-          if (c.requestMem) requestWindow(v.win, x, req, c.requestMem[j]!, ratio);
-          else copyWindowRange(w, t.winB[j]!, t.winE[j]!, v.win, x);
+          if (c.requestMem) v.win.request(x, req, c.requestMem[j]!, ratio);
+          else v.win.copy(w, t.winB[j]!, t.winE[j]!, x);
           v.held[x] = 0;
         } else if (this.mode === 'synthetic') {
           // A task with synthetic windows gets them from the feed before it can run; one without, its request window.
           const count = v.count[x] = syn!.count[j]!;
           v.key[x] = syn!.key[j]!; v.k0[x] = syn!.k0[j]!; v.fMem[x] = syn!.mem[j]!;
-          if (count === 0) requestWindow(v.win, x, req, syn!.mem[j]!, ratio);
-          else { v.win.end[x] = Infinity; v.win.cpu[x] = 0; v.win.mem[x] = 0; v.win.maxCpu[x] = 0; v.win.mai[x] = Number.NaN; }
+          if (count === 0) v.win.request(x, req, syn!.mem[j]!, ratio);
+          else v.win.set(x, Infinity, 0, 0, 0, Number.NaN);
           v.held[x] = count > 0 ? 1 : 0;
           if (count > 0) v.join[joins++] = x;
         } else if (this.mode === 'trace') {
           // A task with usage rows gets its window from the feed when it arrives (and is held by it until its last); one without, its request window.
           const u = this.prepared.traceUsage!, rows = u.rows[j]!;
-          if (rows === 0) requestWindow(v.win, x, req, u.mem[j]!, ratio);
-          else { v.win.end[x] = Infinity; v.win.cpu[x] = 0; v.win.mem[x] = 0; v.win.maxCpu[x] = 0; v.win.mai[x] = Number.NaN; }
+          if (rows === 0) v.win.request(x, req, u.mem[j]!, ratio);
+          else v.win.set(x, Infinity, 0, 0, 0, Number.NaN);
           v.held[x] = rows > 0 ? 1 : 0;
           this.slotOf![this.pos] = x;
         }
@@ -345,7 +348,7 @@ export class TaskSlots {
       machine: i('machine'), tick: i('tick'), prio: i('prio'), winB: i('winB'), winE: i('winE'), state: i('state'), held: i('held'),
       arrivals: i('arrivals'), free: i('free'), key: i('key'), k0: i('k0'), count: i('count'), join: i('join'),
       sub: f('sub'), work: f('work'), req: f('req'), fMem: f('fMem'),
-      win: this.windowViews(this.windowSlots(), this.col('wEnd') ? n : 0),
+      win: new SlotWindows(c.memory.buffer, this.col('win'), this.col('win') ? n : 0),
       // The replay struct's i32 fields, by offset / 4 (the cursor and the free list's count).
       cursor: c.i32(this.replayAt, REPLAY.size / 4),
     };

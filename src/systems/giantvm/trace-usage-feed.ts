@@ -248,12 +248,8 @@ export class TraceUsageFeed {
     const s = this.slotOf(x);
     if (row >= 0) {
       const p = this.pool;
-      win.end[s] = c === last ? Infinity : reach;
-      win.cpu[s] = p.cpu[row]!;
-      win.mem[s] = p.mem[row]!;
       const mx = p.maxCpu[row]!;
-      win.maxCpu[s] = Number.isNaN(mx) ? p.cpu[row]! : mx;
-      win.mai[s] = p.mai[row]!;
+      win.set(s, c === last ? Infinity : reach, p.cpu[row]!, p.mem[row]!, Number.isNaN(mx) ? p.cpu[row]! : mx, p.mai[row]!);
       p.release(row);
     }
     const k = c < last ? this.tickAt(reach) : this.ticks;

@@ -27,10 +27,10 @@ import { USAGE_FEED } from './replay-layouts.ts';
 import type { SlotFeed } from './task-slots.ts';
 
 /** The feed's fields that are task-slot columns (task-slots.ts sets them). */
-type SlotField = 'taskKey' | 'taskK0' | 'taskCount' | 'taskMem' | 'taskReq' | 'joinList' | 'levels' | 'ar' | 'cur' | 'liveList' |
-  'slotEnd' | 'slotCpu' | 'slotMem' | 'slotMaxCpu' | 'slotMai' | 'slotMemLog';
+type SlotField = 'taskKey' | 'taskK0' | 'taskCount' | 'taskMem' | 'taskReq' | 'joinList' | 'liveList' |
+  'slotWindows';
 
-/** Addresses of the kernel's window columns of a part (one slot per task slot). */
+/** Addresses of the kernel's window columns of a part (whole mode). */
 export interface WindowSlots {
   end: number;
   cpu: number;
@@ -62,8 +62,9 @@ export class UsageFeed implements SlotFeed {
    * Allocates the feed's struct in `core`'s arena (the caller releases it with
    * the part's other columns). Its columns are the task slots' (task-slots.ts):
    * per slot the task's key, first window, window count, memory request (times
-   * its level once it has joined) and current memory log-noise, and per live
-   * entry the task's levels, AR state, window index and slot; set by
+   * its level once it has joined) and current memory log-noise, and the live
+   * list's entries (LIVE_ENTRY: the task's slot, what its draw reads, its
+   * levels, AR state and window index); set by
    * {@link bindSlots} before the first draw.
    */
   constructor(core: Core, prepared: PreparedReplay, syn: PreparedSynthetic) {
