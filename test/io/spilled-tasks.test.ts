@@ -180,12 +180,16 @@ describe('readGoogleTrace({ spill: true })', () => {
     writeFileSync(file, lines.join('\n') + '\n');
     const one = await readGoogleTrace(root, { extras: false });
     const sp = await readGoogleTrace(root, { spill: true });
-    expect(sp.spilled).toBeDefined();
-    expect(one.summary.skipped).toBe(2);
-    expect(sp.summary).toEqual(one.summary);
-    expect(sp.source).toEqual(one.source);
-    expect(columns(sp.tasks)).toEqual(columns(one.tasks));
-    sp.spilled!.dispose();
+    try {
+      expect(sp.spilled).toBeDefined();
+      expect(one.summary.skipped).toBe(2);
+      expect(sp.summary).toEqual(one.summary);
+      expect(sp.source).toEqual(one.source);
+      expect(columns(sp.tasks)).toEqual(columns(one.tasks));
+    } finally {
+      // Its files go under the real TMPDIR: removed even when an assertion fails.
+      sp.spilled?.dispose();
+    }
     const strict = await readGoogleTrace(root, { extras: false, strict: true }).catch((e: unknown) => e);
     expect(strict).toMatchObject({ code: 'PARSE_ERROR' });
     await expect(readGoogleTrace(root, { spill: true, strict: true })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: (strict as Error).message });
