@@ -266,18 +266,12 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = partsFor(prepared, perConfig);
-            const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
-            await Promise.allSettled(
-              ranges.map((cells, index) =>
-                pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, stop.signal).then((o) => {
-                  parts[o.index] = o.part;
-                  done += 1 / ranges.length;
-                  opts.onProgress?.(done, total);
-                }, fail),
-              ),
-            );
+            const run = await runRanges(pool, prepared, ranges, stop.signal, fail, () => {
+              done += 1 / ranges.length;
+              opts.onProgress?.(done, total);
+            });
             if (file) rmSync(file, { force: true });
-            if (parts.every((p) => p !== undefined)) results[c] = kept(mergeRuns(prepared, parts as PartialRun[]), opts);
+            if (run) results[c] = kept(run, opts);
           } catch (err) {
             fail(err);
           }
@@ -292,6 +286,24 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   }
   if (failure !== undefined) throw failure;
   return { results, interrupted: opts.signal?.aborted === true };
+}
+
+/**
+ * Runs the cell `ranges` of a prepared configuration as pool tasks and waits for every one (an
+ * arrival file is removed only once no part can still read it): the merged run, or undefined when
+ * a part did not finish (its error went to `fail`). `onPart` is called as each part finishes.
+ */
+async function runRanges(pool: WorkerPool, prepared: PreparedReplay, ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, onPart?: () => void): Promise<RunResult | undefined> {
+  const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
+  await Promise.allSettled(
+    ranges.map((cells, index) =>
+      pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, signal).then((o) => {
+        parts[o.index] = o.part;
+        onPart?.();
+      }, fail),
+    ),
+  );
+  return parts.every((p) => p !== undefined) ? mergeRuns(prepared, parts as PartialRun[]) : undefined;
 }
 
 /**
@@ -318,13 +330,8 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
     const group = Promise.allSettled(configs.slice(first, first + count).map(async (params, k) => {
       const prepared = forRun(withPolicy(base, params.policy), opts);
       // A big trace's configuration in several parts of cells (PART_TUNING), merged in cell order.
-      const ranges = partsFor(prepared, 1);
-      // Settled, not Promise.all: the file is removed only once no part of the group can still read it.
-      const outs = await Promise.allSettled(ranges.map((cells, index) =>
-        pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, signal).then((o) => o.part)));
-      const failed = outs.find((o) => o.status === 'rejected');
-      if (failed) throw failed.reason;
-      onRun(first + k, mergeRuns(prepared, outs.map((o) => (o as PromiseFulfilledResult<PartialRun>).value)));
+      const run = await runRanges(pool, prepared, partsFor(prepared, 1), signal, fail);
+      if (run) onRun(first + k, run);
     }).map((run) => run.catch(fail))).then(() => {
       rmSync(file, { force: true });
       inflight.delete(group);
