@@ -33,7 +33,8 @@ export function registerGen(program: Command): void {
     .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)
     .option('--long-run-mean-days <D>', 'long-running tasks end after an exponential time of this mean (days) instead of at the trace end', num('long-run-mean-days'))
     .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (needs --no-usage)')
-    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean }) => {
+    .option('--resubmitted-share <S>', 'with --resubmissions: share of tasks interrupted at least once, 0–1 (default the fitted 0.026; not fitted when set)', num('resubmitted-share'))
+    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
       checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz'));
       const t0 = performance.now();
@@ -47,7 +48,7 @@ export function registerGen(program: Command): void {
             process.stderr.write(`\rfairfit gen: task_usage window ${done}/${total}${done === total ? '\n' : ''}`);
           }
         : undefined;
-      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, onProgress });
+      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, resubmittedShare: o.resubmittedShare, onProgress });
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       process.stderr.write(`fairfit gen: wrote ${r.files.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });

@@ -44,9 +44,10 @@ function grow<T extends Float64Array | Int32Array | Int8Array>(a: T, make: (n: n
  * Draws the interruptions of the tasks (runs given by `sched`, `stop`,
  * `machine`, as the default model drew them) on `M` machines, over a trace
  * ending at `end`. A chain cut by the end leaves the task running (in an
- * interrupted run) or pending: no final run.
+ * interrupted run) or pending: no final run. `share` is the chance that a
+ * task is interrupted at all (default: the fitted share).
  */
-export function drawResubmissions(N: number, M: number, sched: Float64Array, stop: Float64Array, machine: Int32Array, rng: Rng, end: number): Resubmitted {
+export function drawResubmissions(N: number, M: number, sched: Float64Array, stop: Float64Array, machine: Int32Array, rng: Rng, end: number, share: number = FIT.tasks.resubmissions.resubmittedShare): Resubmitted {
   const R = FIT.tasks.resubmissions;
   const typeKeys = R.terminalBefore.keys.map(Number);
   let time = new Float64Array(1024);
@@ -71,7 +72,7 @@ export function drawResubmissions(N: number, M: number, sched: Float64Array, sto
   const finalMachine = Int32Array.from(machine);
   const interruptions = new Int32Array(N);
   for (let i = 0; i < N; i++) {
-    const K = rng.next() < R.resubmittedShare ? draw(R.perResubmittedTask as QuantileTable) : 0;
+    const K = rng.next() < share ? draw(R.perResubmittedTask as QuantileTable) : 0;
     interruptions[i] = K;
     if (K === 0 || !(sched[i]! < end)) continue;
     let t = sched[i]!; // start of the current run

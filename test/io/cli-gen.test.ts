@@ -49,6 +49,12 @@ describe('fairfit gen / inspect', () => {
     const bad = run('gen', '--out', join(dir, 're-usage'), '--machines', '20', '--tasks', '30', '--resubmissions');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('INVALID_OPTION: resubmissions needs usage: false');
+    const more = run('gen', '--out', join(dir, 're-share'), ...args, '--resubmissions', '--resubmitted-share', '0.5');
+    expect(more.status).toBe(0);
+    expect(rows(more)).toBeGreaterThan(rows(re));
+    const noShare = run('gen', '--out', join(dir, 're-noshare'), ...args, '--resubmitted-share', '0.5');
+    expect(noShare.status).toBe(2);
+    expect(noShare.stderr).toContain('INVALID_OPTION: resubmittedShare needs resubmissions: true');
   });
 
   it('exits 2 on a usage error and 1 on a missing trace or a bad line in --strict mode', () => {

@@ -165,6 +165,49 @@ describe('generateTrace with resubmissions', () => {
     }
   });
 
+  it('draws a set share of interrupted tasks (resubmittedShare), and the fitted share by default', () => {
+    const N = 200_000;
+    const sched = new Float64Array(N).fill(600e6);
+    const stop = new Float64Array(N).fill(600e6 + 1e6);
+    const machine = new Int32Array(N);
+    for (const p of [0, 0.423, 1]) {
+      const re = drawResubmissions(N, 1000, sched, stop, machine, new Rng(5), Number.MAX_SAFE_INTEGER, p);
+      let withK = 0;
+      for (let i = 0; i < N; i++) if (re.interruptions[i]! > 0) withK++;
+      if (p === 0 || p === 1) expect(withK).toBe(p * N);
+      else expect(Math.abs(withK / N - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / N));
+    }
+    const byDefault = drawResubmissions(N, 1000, sched, stop, machine, new Rng(5), Number.MAX_SAFE_INTEGER);
+    const fitted = drawResubmissions(N, 1000, sched, stop, machine, new Rng(5), Number.MAX_SAFE_INTEGER, R.resubmittedShare);
+    expect(byDefault.interruptions).toEqual(fitted.interruptions);
+    expect(byDefault.time).toEqual(fitted.time);
+  });
+
+  it('reads back a trace with a set share as drawn, with more events per task', async () => {
+    const opts = { ...base, tasks: 20_000, resubmissions: true, resubmittedShare: 0.423 };
+    const p = planTrace({ ...opts, out: join(root, 'share-plan') });
+    const g = await generateTrace({ ...opts, out: join(root, 'share') });
+    const f = await generateTrace({ ...base, tasks: 20_000, resubmissions: true, out: join(root, 'share-fitted') });
+    const t = await readGoogleTrace(join(root, 'share'), { strict: true });
+    expect(t.summary.skipped).toBe(0);
+    const want = expected(p, t.end);
+    const of = new Map<string, number>();
+    for (let i = 0; i < p.N; i++) of.set(`${1_000_000_000 + p.jobs.jobOf[i]!}:${p.jobs.idxOf[i]!}`, i);
+    for (let k = 0; k < t.tasks.count; k++) {
+      const i = of.get(`${t.tasks.jobId[k]}:${t.tasks.taskIndex[k]}`)!;
+      if (t.tasks.runs![k] !== want.runs[i] || t.tasks.duration[k] !== want.duration[i]) throw new Error(`task ${i}: runs or run time differ from the drawn ones`);
+    }
+    // ≈ 0.4 × 3 × 2.2 more events a task than with the fitted share.
+    expect(g.rows.task_events! / p.N - f.rows.task_events! / p.N).toBeGreaterThan(2);
+  });
+
+  it('refuses a share outside [0, 1] or without resubmissions, naming the field', () => {
+    for (const bad of [-0.1, 1.5, Number.NaN]) {
+      expect(() => planTrace({ ...base, resubmissions: true, resubmittedShare: bad, out: join(root, 'bad') })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'resubmittedShare' } }));
+    }
+    expect(() => planTrace({ ...base, resubmittedShare: 0.5, out: join(root, 'bad') })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'resubmittedShare' } }));
+  });
+
   it('writes the same bytes for the same seed, and is refused with task_usage', async () => {
     const a = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-a') });
     const b = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-b') });
