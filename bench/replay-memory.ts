@@ -166,7 +166,9 @@ export const FULL_RESUBMITTED_SHARE = 0.423;
  * 5 days on average (`longRunMeanDays`, so the tasks alive stay near a real cell's; docs/model.md,
  * "Generated traces of a month"). One policy (fine_grained) with 2 workers, and all eight with 2
  * workers when `FAIRFIT_BENCH_FULL_ALL=1`, each in its own child process, metrics only
- * (`--no-series`): wall, CPU, peak RSS.
+ * (`--no-series`): wall, CPU, peak RSS. `FAIRFIT_BENCH_FULL_LENGTHS=1` first runs a quarter and a
+ * half of the month (7.25 and 14.5 days, tasks in proportion, the same live set): peak RSS
+ * against the trace's length at full scale.
  * `FAIRFIT_BENCH_FULL_SCALE=0.1` scales tasks (and keeps 29 days and 12.5k machines). With
  * resubmissions fitted to the real sample the generator writes ≈ 3.2 task events per task, not
  * the real trace's 5.8 (docs/model.md, "Resubmissions": the 93-minute sample supports no more);
@@ -177,12 +179,25 @@ export async function replayFullSuite(): Promise<BenchRow[]> {
   const scale = Number(process.env.FAIRFIT_BENCH_FULL_SCALE ?? '1');
   return inTempDir('fairfit-full-', async (dir) => {
     const rows: BenchRow[] = [];
-    const tasks = Math.round(25_000_000 * scale);
-    const trace = join(dir, 'month');
-    const t0 = performance.now();
-    const g = await generateTrace({ machines: 12_500, tasks, days: 29, seed: 1, out: trace, usage: false, longRunMeanDays: 5, resubmissions: true, resubmittedShare: FULL_RESUBMITTED_SHARE });
-    rows.push({ name: `generate 29 days, 12,500 machines, ${tasks} tasks`, impl: 'gen', meanMs: performance.now() - t0, extra: { 'task_events rows': g.rows.task_events!, load1: +loadavg()[0]!.toFixed(2) } });
-    const cases: Case[] = [{ name: `29 days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events): fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: true }];
+    const cases: Case[] = [];
+    // A stretch of the month: the same machines, arrival rate and live set (tasks ∝ days).
+    const stretch = async (days: number, name: string): Promise<Case> => {
+      const tasks = Math.round(25_000_000 * scale * (days / 29));
+      const trace = join(dir, name);
+      const t0 = performance.now();
+      const g = await generateTrace({ machines: 12_500, tasks, days, seed: 1, out: trace, usage: false, longRunMeanDays: 5, resubmissions: true, resubmittedShare: FULL_RESUBMITTED_SHARE });
+      rows.push({ name: `generate ${days} days, 12,500 machines, ${tasks} tasks`, impl: 'gen', meanMs: performance.now() - t0, extra: { 'task_events rows': g.rows.task_events!, load1: +loadavg()[0]!.toFixed(2) } });
+      return { name: `${days} days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events): fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: true };
+    };
+    // FAIRFIT_BENCH_FULL_LENGTHS=1: a quarter and a half of the month first (peak RSS against length at full scale).
+    if (process.env.FAIRFIT_BENCH_FULL_LENGTHS === '1') {
+      for (const [days, name] of [[7.25, 'quarter'], [14.5, 'half']] as const) {
+        const c = await stretch(days, name);
+        rows.push(thisBuildRow(c, runChild(MAIN, c, join(dir, 'now.json'))));
+        rmSync(c.trace, { recursive: true, force: true });
+      }
+    }
+    cases.push(await stretch(29, 'month'));
     if (process.env.FAIRFIT_BENCH_FULL_ALL === '1') cases.push({ ...cases[0]!, name: cases[0]!.name.replace('fine_grained', 'all eight'), policy: 'all' });
     for (const c of cases) rows.push(thisBuildRow(c, runChild(MAIN, c, join(dir, 'now.json'))));
     return rows;
