@@ -71,7 +71,7 @@ export function onFile<T>(path: string, what: string, call: () => T): T {
 
 /**
  * A folder `<prefix><host>-<pid>-*` under `os.tmpdir()`, made when the first file
- * name is asked for; the first one of a prefix in a process sweeps the stale ones ({@link sweepStale}).
+ * name is asked for; the first one of a prefix in a process sweeps the stale ones (`sweepStale`).
  */
 export class TempFolder {
   private dir: string | undefined;
