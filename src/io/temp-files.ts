@@ -56,8 +56,8 @@ export function sweepStale(parent: string, prefix: string): string[] {
   return swept;
 }
 
-/** Prefixes already swept in this process (once is enough: later dead folders are other runs' to find). */
-const swept = new Set<string>();
+/** (TMPDIR, prefix) pairs already swept in this process (once is enough: later dead folders are other runs' to find). */
+const sweptKinds = new Set<string>();
 
 /** Runs a file-system call on `path`, its failure (ENOSPC, EACCES, ENOENT…) as `IO_ERROR` naming the file. */
 export function onFile<T>(path: string, what: string, call: () => T): T {
@@ -82,8 +82,8 @@ export class TempFolder {
     const parent = tmpdir();
     if (this.dir === undefined) {
       const key = `${parent}\0${this.prefix}`;
-      if (!swept.has(key)) {
-        swept.add(key);
+      if (!sweptKinds.has(key)) {
+        sweptKinds.add(key);
         sweepStale(parent, this.prefix);
       }
       this.dir = onFile(parent, `cannot make a folder for ${this.what} in`, () => mkdtempSync(join(parent, `${this.prefix}${HOST_TAG}-${process.pid}-`)));
