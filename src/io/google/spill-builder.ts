@@ -120,7 +120,7 @@ class PairStates {
     const t = (this.cur = this.tables[h >>> PAIR_SHIFT]!);
     const p = t.find(job, index, h);
     if (t.w[4 * p + 3] !== 0) return p;
-    return t.add(p, job, index, -(++this.count));
+    return t.add(p, job, index, h, -(++this.count));
   }
   /** State of entry `p` of the last {@link entry}'s table. */
   state(p: number): number {
@@ -156,14 +156,14 @@ class PairTable {
     while (w[4 * p + 3] !== 0 && !(f[2 * p] === job && w[4 * p + 2] === index)) p = (p + 1) & mask;
     return p;
   }
-  /** Puts the pair with `state` into empty entry `p`; its entry (another after a growth). */
-  add(p: number, job: number, index: number, state: number): number {
+  /** Puts the pair (hash `h`) with `state` into empty entry `p`; its entry (another after a growth). */
+  add(p: number, job: number, index: number, h: number, state: number): number {
     this.f[2 * p] = job;
     this.w[4 * p + 2] = index;
     this.w[4 * p + 3] = state;
     if (4 * ++this.filled <= 3 * (this.mask + 1)) return p;
     this.grow();
-    return this.find(job, index, pairHash(job, index));
+    return this.find(job, index, h);
   }
   private grow(): void {
     const f = this.f, w = this.w, size = this.mask + 1;
