@@ -69,6 +69,13 @@ function expected(p: TracePlan, readEnd: number): { runs: Int32Array; duration: 
   return { runs, duration };
 }
 
+/** The plan's task of each "jobId:taskIndex" the reader gives. */
+function taskOf(p: TracePlan): Map<string, number> {
+  const of = new Map<string, number>();
+  for (let i = 0; i < p.N; i++) of.set(`${1_000_000_000 + p.jobs.jobOf[i]!}:${p.jobs.idxOf[i]!}`, i);
+  return of;
+}
+
 describe('generateTrace with resubmissions', () => {
   const base = { machines: 700, tasks: 100_000, days: 4, seed: 21, usage: false };
   let plan: TracePlan;
@@ -86,8 +93,7 @@ describe('generateTrace with resubmissions', () => {
     expect(t.source!.taskEvents).toBe(g.rows.task_events);
     expect(t.end).toBeLessThanOrEqual(plan.end);
     const want = expected(plan, t.end);
-    const of = new Map<string, number>();
-    for (let i = 0; i < plan.N; i++) of.set(`${1_000_000_000 + plan.jobs.jobOf[i]!}:${plan.jobs.idxOf[i]!}`, i);
+    const of = taskOf(plan);
     let resubmitted = 0;
     for (let k = 0; k < t.tasks.count; k++) {
       const i = of.get(`${t.tasks.jobId[k]}:${t.tasks.taskIndex[k]}`)!;
@@ -191,8 +197,7 @@ describe('generateTrace with resubmissions', () => {
     const t = await readGoogleTrace(join(root, 'share'), { strict: true });
     expect(t.summary.skipped).toBe(0);
     const want = expected(p, t.end);
-    const of = new Map<string, number>();
-    for (let i = 0; i < p.N; i++) of.set(`${1_000_000_000 + p.jobs.jobOf[i]!}:${p.jobs.idxOf[i]!}`, i);
+    const of = taskOf(p);
     for (let k = 0; k < t.tasks.count; k++) {
       const i = of.get(`${t.tasks.jobId[k]}:${t.tasks.taskIndex[k]}`)!;
       if (t.tasks.runs![k] !== want.runs[i] || t.tasks.duration[k] !== want.duration[i]) throw new Error(`task ${i}: runs or run time differ from the drawn ones`);
