@@ -18,9 +18,9 @@
  * grouping; a trace with a non-integer time is refused with
  * {@link NotExactError} (the reader then reads it with the table builder).
  *
- * Memory: the (job, index) → state map (16 bytes an entry, ≈ 21 bytes a task
- * at its fill), the open tasks, and one buffer per bucket — not the 64 bytes a
- * task of the table.
+ * Memory: the dense ids by job runs (`PairRanges`: a few bytes a job,
+ * not 16 bytes a task), the open tasks with their id → slot map, and one
+ * buffer per bucket — not the 64 bytes a task of the table.
  *
  * @module
  */
@@ -29,7 +29,7 @@ import { F64Column, I32Column } from '../columns.ts';
 import type { ColumnBatch } from '../csv/spec.ts';
 import { onFile, type TempFolder } from '../temp-files.ts';
 import { TRACE_START, traceTime } from './schema.ts';
-import { checkTaskIndex, pairHash } from './task-ids.ts';
+import { OpenSlots, PairRanges } from './pair-ranges.ts';
 import { foldBucket, SPILL_RECORD, SpilledTasks } from './spilled-tasks.ts';
 
 /** Thrown by {@link SpillingTaskBuilder.add} at the first finite non-integer event time: the fold would not be exact. */
@@ -58,6 +58,8 @@ class OpenTasks {
   readonly sclass = new I32Column();
   readonly last = new I32Column();
   private free: number[] = [];
+  /** The slot of each open task's dense id. */
+  readonly slotOf = new OpenSlots();
   /** Slots in use. */
   open = 0;
 
@@ -81,103 +83,16 @@ class OpenTasks {
     this.priority.data[s] = priority; // stored as int32, as the table's column stores it
     this.sclass.data[s] = -1;
     this.last.data[s] = -1;
+    this.slotOf.set(id, s);
     this.open++;
     return s;
   }
 
   release(s: number): void {
+    this.slotOf.delete(this.id.data[s]!);
     this.id.data[s] = -1;
     this.free.push(s);
     this.open--;
-  }
-}
-
-/**
- * (job ID, task index) → the task's state, the key inline: one 16-byte entry (job ID f64, task
- * index i32, state i32), so a lookup reads one cache line — the one-pass reader's map reads its
- * slot, then the job ID and index columns of the id it holds (three, for a task not seen lately).
- * State: 0 empty; s + 1 open in slot s; −(id + 1) not open, `id` its dense id (in order of first
- * appearance). Filled to at most 3/4.
- *
- * The pairs are split by the hash's top bits into {@link PAIR_TABLES} tables that grow on their
- * own: one table of 2^25 entries grew from 2^24 with both alive (768 MiB for 25 M tasks, the read's
- * peak); 64 tables hold the same entries and grow one 64th at a time.
- */
-class PairStates {
-  private readonly tables: PairTable[] = [];
-  /** The table of the last {@link entry}: `state` and `setState` address its entry. */
-  private cur: PairTable;
-  /** Tasks seen (dense ids given). */
-  count = 0;
-  constructor() {
-    for (let t = 0; t < PAIR_TABLES; t++) this.tables.push(new PairTable());
-    this.cur = this.tables[0]!;
-  }
-  /** The entry of the pair; a new pair gets the next dense id, not open. */
-  entry(job: number, index: number): number {
-    checkTaskIndex(index);
-    const h = pairHash(job, index);
-    const t = (this.cur = this.tables[h >>> PAIR_SHIFT]!);
-    const p = t.find(job, index, h);
-    if (t.w[4 * p + 3] !== 0) return p;
-    return t.add(p, job, index, h, -(++this.count));
-  }
-  /** State of entry `p` of the last {@link entry}'s table. */
-  state(p: number): number {
-    return this.cur.w[4 * p + 3]!;
-  }
-  setState(p: number, v: number): void {
-    this.cur.w[4 * p + 3] = v;
-  }
-}
-
-/** Tables of {@link PairStates} (a power of two: the hash's top bits choose one). */
-const PAIR_TABLES = 64;
-const PAIR_SHIFT = 32 - Math.log2(PAIR_TABLES);
-
-/** One open-addressing table of {@link PairStates}. */
-class PairTable {
-  f = new Float64Array(0);
-  w = new Int32Array(0);
-  private mask = 0;
-  private filled = 0;
-  constructor() {
-    this.make(1 << 6);
-  }
-  private make(size: number): void {
-    this.f = new Float64Array(2 * size);
-    this.w = new Int32Array(this.f.buffer);
-    this.mask = size - 1;
-  }
-  /** The pair's entry, or the empty entry where it would go. */
-  find(job: number, index: number, h: number): number {
-    const f = this.f, w = this.w, mask = this.mask;
-    let p = h & mask;
-    while (w[4 * p + 3] !== 0 && !(f[2 * p] === job && w[4 * p + 2] === index)) p = (p + 1) & mask;
-    return p;
-  }
-  /** Puts the pair (hash `h`) with `state` into empty entry `p`; its entry (another after a growth). */
-  add(p: number, job: number, index: number, h: number, state: number): number {
-    this.f[2 * p] = job;
-    this.w[4 * p + 2] = index;
-    this.w[4 * p + 3] = state;
-    if (4 * ++this.filled <= 3 * (this.mask + 1)) return p;
-    this.grow();
-    return this.find(job, index, h);
-  }
-  private grow(): void {
-    const f = this.f, w = this.w, size = this.mask + 1;
-    this.make(2 * size);
-    const nf = this.f, nw = this.w, mask = this.mask;
-    for (let q = 0; q < size; q++) {
-      if (w[4 * q + 3] === 0) continue;
-      const job = f[2 * q]!, index = w[4 * q + 2]!;
-      let p = pairHash(job, index) & mask;
-      while (nw[4 * p + 3] !== 0) p = (p + 1) & mask;
-      nf[2 * p] = job;
-      nw[4 * p + 2] = index;
-      nw[4 * p + 3] = w[4 * q + 3]!;
-    }
   }
 }
 
@@ -212,10 +127,10 @@ class BucketBuffer {
  * of {@link TaskTableBuilder.add}, `build` gives a {@link SpilledTasks}.
  */
 export class SpillingTaskBuilder {
-  /** No id map (the one-pass builder's, to join task_usage): the pairs are kept with their state. */
+  /** No id map (the one-pass builder's, to join task_usage): the pairs are kept as job runs. */
   readonly ids: undefined = undefined;
-  /** Each (job ID, task index)'s dense id and open slot (dropped at `build`). */
-  private pairs: PairStates | undefined = new PairStates();
+  /** Each (job ID, task index)'s dense id (dropped at `build`). */
+  private pairs: PairRanges | undefined = new PairRanges();
   private readonly open = new OpenTasks();
   private readonly buffers: BucketBuffer[] = [];
   private readonly bucket = SPILL_TUNING.bucket;
@@ -248,12 +163,11 @@ export class SpillingTaskBuilder {
     const start = this.start;
     let lastTime = this.lastTime;
     for (let i = 0; i < n; i++) {
-      const p = pairs.entry(job[i]!, idx[i]!);
-      let s = pairs.state(p) - 1;
+      const id = pairs.id(job[i]!, idx[i]!);
+      let s = o.slotOf.get(id);
       // A new task, or a continuation of one spilled before (its summary is folded into the first).
       if (s < 0) {
-        s = o.take(-s - 2, job[i]!, idx[i]!, pri[i]!);
-        pairs.setState(p, s + 1);
+        s = o.take(id, job[i]!, idx[i]!, pri[i]!);
         if (o.open > this.maxOpen) this.maxOpen = o.open;
       }
       const t = traceTime(time[i]!, start);
@@ -284,10 +198,7 @@ export class SpillingTaskBuilder {
       }
       o.last.data[s] = e;
       // Closed: a terminal event and no run open. Its summary leaves memory.
-      if (e >= 2 && e <= 6 && o.runStart.data[s]! !== o.runStart.data[s]!) {
-        pairs.setState(p, -(o.id.data[s]! + 1));
-        this.spill(s);
-      }
+      if (e >= 2 && e <= 6 && o.runStart.data[s]! !== o.runStart.data[s]!) this.spill(s);
     }
     this.lastTime = lastTime;
     this.events += n;
