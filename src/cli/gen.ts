@@ -32,7 +32,7 @@ export function registerGen(program: Command): void {
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)
     .option('--long-run-mean-days <D>', 'long-running tasks end after an exponential time of this mean (days) instead of at the trace end', num('long-run-mean-days'))
-    .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (needs --no-usage)')
+    .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (with task_usage: rows for each run, on its machine)')
     .option('--resubmitted-share <S>', 'with --resubmissions: share of tasks interrupted at least once, 0–1 (default the fitted 0.026; not fitted when set)', num('resubmitted-share'))
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).

@@ -22,9 +22,9 @@ import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
 import { mergeStreams, timeOrder, type EventStream } from './event-order.ts';
-import { drawResubmissions, type Resubmitted } from './resubmissions.ts';
+import { drawResubmissions, usageRuns, type Resubmitted, type UsageRuns } from './resubmissions.ts';
 import { TRACE_START } from './google/schema.ts';
-import { WINDOW_US, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
+import { WINDOW_US, runKey, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
 
 /** Options of {@link generateTrace}. */
@@ -60,8 +60,8 @@ export interface GenerateOptions {
   /**
    * Resubmissions (default false): a fitted share of the tasks is interrupted (EVICT, KILL, FAIL, …),
    * SUBMITted and SCHEDULEd again before its final run (`resubmissions.ts`; docs/model.md,
-   * "Resubmissions"). Draws of their own: every default draw stays. Needs `usage: false`
-   * (task_usage over several runs is not written yet).
+   * "Resubmissions"). Draws of their own: every default draw stays. With task_usage, each run
+   * has its rows on its own machine.
    */
   resubmissions?: boolean;
   /**
@@ -102,8 +102,8 @@ function pick(weights: readonly number[], u: number): number {
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Trace machine ID of machine `i`. */
-function machineId(i: number): number {
+/** Trace machine ID of machine `i` (exported for the tests). */
+export function machineId(i: number): number {
   return 1_000_000 + i * 7 + 3;
 }
 
@@ -126,9 +126,6 @@ function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: numb
   }
   if (opts.resubmissions !== undefined && typeof opts.resubmissions !== 'boolean') {
     throw new FairfitError('INVALID_OPTION', `resubmissions must be a boolean, got ${String(opts.resubmissions)}`, { field: 'resubmissions' });
-  }
-  if (opts.resubmissions === true && opts.usage !== false) {
-    throw new FairfitError('INVALID_OPTION', 'resubmissions needs usage: false (task_usage of resubmitted runs is not written yet)', { field: 'resubmissions' });
   }
   const share = opts.resubmittedShare;
   if (share !== undefined) {
@@ -364,8 +361,8 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   if (opts.usage !== false) {
     makeFolder(join(opts.out, 'task_usage'));
     const { jobOf, idxOf, jobCpu, jobMem } = jobs;
-    const { sched, stop, machine } = runs;
-    const written = await writeUsage(parts, (k) => new GzCsv(join(opts.out, 'task_usage', partName(k, parts.length)), level), { N, seed, start, end, jobOf, idxOf, sched, stop, machine, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
+    const covered = usageRuns(N, runs.sched, runs.stop, runs.machine, resubmitted);
+    const written = await writeUsage(parts, (k) => new GzCsv(join(opts.out, 'task_usage', partName(k, parts.length)), level), { seed, start, end, jobOf, idxOf, runs: covered, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
     files.push(...written.map((w) => w.path));
     rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
   }
@@ -490,15 +487,13 @@ async function writeMachineEvents(me: GzCsv, M: number, machines: Machines): Pro
 
 /** What {@link writeUsage} needs of the generated jobs and task runs. */
 interface UsagePlan {
-  N: number;
   seed: number;
   start: number;
   end: number;
   jobOf: Int32Array;
   idxOf: Int32Array;
-  sched: Float64Array;
-  stop: Float64Array;
-  machine: Int32Array;
+  /** The runs to write rows for (a task's first run is its entry; resubmitted tasks' later runs follow). */
+  runs: UsageRuns;
   jobCpu: Float64Array;
   jobMem: Float64Array;
   machineId: (i: number) => number;
@@ -506,16 +501,18 @@ interface UsagePlan {
 }
 
 /**
- * task_usage rows window by window (the trace's order): a sweep over tasks
- * sorted by run start, with the active set and the AR(1) state in typed arrays.
+ * task_usage rows window by window (the trace's order): a sweep over runs
+ * sorted by start, with the active set and the AR(1) state in typed arrays
+ * (each run's own chain; its task's levels).
  * Part k (opened with `open(k)`) holds the windows from `firsts[k]` on; one
  * part is open at a time. Returns the parts written.
  */
 async function writeUsage(firsts: number[], open: (k: number) => GzCsv, g: UsagePlan): Promise<GzCsv[]> {
-  const { N, seed, start, end } = g;
+  const { seed, start, end } = g;
+  const { n: N, from, to } = g.runs;
   const W = WINDOW_US;
-  const byStart = Array.from({ length: N }, (_, i) => i).filter((i) => g.sched[i]! < end && Math.min(end, g.stop[i]!) > g.sched[i]!);
-  byStart.sort((x, y) => g.sched[x]! - g.sched[y]! || x - y);
+  const byStart = Array.from({ length: N }, (_, i) => i).filter((i) => from[i]! < end && Math.min(end, to[i]!) > from[i]!);
+  byStart.sort((x, y) => from[x]! - from[y]! || x - y);
   const key = new Uint32Array(N);
   const levels = new Float64Array(4 * N);
   const state = new Float64Array(2 * N);
@@ -536,10 +533,12 @@ async function writeUsage(firsts: number[], open: (k: number) => GzCsv, g: Usage
     }
     const ws = start + k * W;
     const we = Math.min(end, ws + W);
-    while (next < byStart.length && g.sched[byStart[next]!]! < we) {
+    while (next < byStart.length && from[byStart[next]!]! < we) {
       const i = byStart[next++]!;
-      key[i] = taskKey(seed, 1_000_000_000 + g.jobOf[i]!, g.idxOf[i]!);
-      taskLevels(key[i]!, levels, 4 * i);
+      const task = g.runs.task?.[i] ?? i;
+      const tk = taskKey(seed, 1_000_000_000 + g.jobOf[task]!, g.idxOf[task]!);
+      key[i] = runKey(tk, g.runs.run?.[i] ?? 0);
+      taskLevels(tk, levels, 4 * i);
       k0[i] = k;
       active[nActive++] = i;
     }
@@ -576,11 +575,12 @@ async function writeWindow(
   let keep = 0;
   for (let a = 0; a < nActive; a++) {
     const i = active[a]!;
-    const from = g.sched[i]!;
-    const to = Math.min(end, g.stop[i]!);
+    const from = g.runs.from[i]!;
+    const to = Math.min(end, g.runs.to[i]!);
     if (to <= ws) continue; // finished: leaves the active set
     active[keep++] = i;
-    const j = g.jobOf[i]!;
+    const task = g.runs.task?.[i] ?? i;
+    const j = g.jobOf[task]!;
     windowValues(key[i]!, k - k0[i]!, k === k0[i]!, levels, 4 * i, g.jobCpu[j]!, g.jobMem[j]!, state, 2 * i, out);
     const cpu = out[0]!;
     const mem = out[1]!;
@@ -590,9 +590,9 @@ async function writeWindow(
     w.comma();
     w.int(1_000_000_000 + j);
     w.comma();
-    w.int(g.idxOf[i]!);
+    w.int(g.idxOf[task]!);
     w.comma();
-    w.int(g.machineId(g.machine[i]!));
+    w.int(g.machineId(g.runs.machine[i]!));
     w.comma();
     w.sig4(cpu);
     w.comma();

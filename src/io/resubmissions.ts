@@ -117,3 +117,59 @@ function pickIndex(weights: readonly number[], u: number): number {
   }
   return weights.length - 1;
 }
+
+/**
+ * The runs that task_usage covers: entry i < N is task i's first run (the default's
+ * [sched, stop) on its machine when the task is never interrupted), entries ≥ N are the
+ * later runs of interrupted tasks, each from a SCHEDULE to the terminal event that ends it,
+ * or to its final stop (a chain cut while running runs to the end).
+ */
+export interface UsageRuns {
+  /** Runs in all (N + later runs). */
+  n: number;
+  /** Task of each run (`undefined`: run i is task i's, no later runs). */
+  task: Int32Array | undefined;
+  from: Float64Array;
+  to: Float64Array;
+  machine: Int32Array;
+  /** Run number within its task (0 for the first; `undefined`: all 0). */
+  run: Int32Array | undefined;
+}
+
+/** The runs of the `N` tasks (first runs `sched`, `stop`, `machine`) with the interruptions `r`, if any. */
+export function usageRuns(N: number, sched: Float64Array, stop: Float64Array, machine: Int32Array, r: Resubmitted | undefined): UsageRuns {
+  if (r === undefined || r.n === 0) return { n: N, task: undefined, from: sched, to: stop, machine, run: undefined };
+  let later = 0;
+  for (let e = 0; e < r.n; e++) if (r.type[e] === 1) later++;
+  const n = N + later;
+  const task = new Int32Array(n), from = new Float64Array(n), to = new Float64Array(n), mach = new Int32Array(n), run = new Int32Array(n);
+  for (let i = 0; i < N; i++) {
+    task[i] = i;
+    from[i] = sched[i]!;
+    to[i] = r.stop[i]!; // the final stop of a task never interrupted (its default stop)
+    mach[i] = machine[i]!;
+  }
+  let k = N;
+  for (let e = 0; e < r.n; ) {
+    const i = r.task[e]!;
+    let cur = i; // the run still open, if `open`
+    let open = true;
+    let no = 0;
+    for (; e < r.n && r.task[e] === i; e++) {
+      if (r.type[e]! >= 2) {
+        to[cur] = r.time[e]!;
+        open = false;
+      } else if (r.type[e] === 1) {
+        cur = k++;
+        task[cur] = i;
+        from[cur] = r.time[e]!;
+        mach[cur] = r.machine[e]!;
+        run[cur] = ++no;
+        open = true;
+      }
+    }
+    // The last run open: the final run (to its final stop), or a chain cut while it ran (+∞: to the end).
+    if (open) to[cur] = r.stop[i]!;
+  }
+  return { n, task, from, to, machine: mach, run };
+}

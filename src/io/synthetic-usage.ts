@@ -53,6 +53,15 @@ export function taskKey(seed: number, jobId: number, taskIndex: number): number 
   return mix32(h ^ (taskIndex >>> 0) ^ 0x9e3779b9);
 }
 
+/**
+ * Key of the noise of run `run` of a task (the generator's task_usage of a resubmitted task):
+ * the task's key for its first run, so a trace without resubmissions keeps its bytes; a key of
+ * its own for each later run, so a run does not repeat the one before it.
+ */
+export function runKey(key: number, run: number): number {
+  return run === 0 ? key : mix32(key ^ mix32(Math.imul(run, 0x85ebca6b) ^ 0x5bd1e995));
+}
+
 /** Seed of window `k` of the task with key `key`. */
 export function windowSeed(key: number, k: number): number {
   return mix32(key ^ mix32(Math.imul(k + 1, 0x9e3779b9) ^ 0x7f4a7c15));

@@ -36,7 +36,7 @@ describe('fairfit gen / inspect', () => {
     expect(info.summary.skipped).toBe(0);
   });
 
-  it('gen --resubmissions adds the resubmitted runs (needs --no-usage: exit 2 without)', () => {
+  it('gen --resubmissions adds the resubmitted runs, with or without task_usage', () => {
     const args = ['--machines', '20', '--tasks', '3000', '--days', '0.5', '--seed', '4', '--no-usage'];
     const plain = run('gen', '--out', join(dir, 'plain'), ...args);
     const re = run('gen', '--out', join(dir, 're'), ...args, '--resubmissions');
@@ -46,9 +46,10 @@ describe('fairfit gen / inspect', () => {
     const i = run('inspect', join(dir, 're'), '--strict');
     expect(i.status).toBe(0);
     expect((JSON.parse(i.stdout) as { tasks: number }).tasks).toBe(3000);
-    const bad = run('gen', '--out', join(dir, 're-usage'), '--machines', '20', '--tasks', '30', '--resubmissions');
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('INVALID_OPTION: resubmissions needs usage: false');
+    const withUsage = run('gen', '--out', join(dir, 're-usage'), '--machines', '20', '--tasks', '300', '--days', '0.1', '--resubmissions', '--resubmitted-share', '0.5');
+    expect(withUsage.status).toBe(0);
+    expect((JSON.parse(withUsage.stdout) as { rows: Record<string, number> }).rows.task_usage).toBeGreaterThan(0);
+    expect(run('inspect', join(dir, 're-usage'), '--strict').status).toBe(0);
     const more = run('gen', '--out', join(dir, 're-share'), ...args, '--resubmissions', '--resubmitted-share', '0.5');
     expect(more.status).toBe(0);
     expect(rows(more)).toBeGreaterThan(rows(re));

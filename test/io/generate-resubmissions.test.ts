@@ -8,10 +8,11 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { generateTrace, planTrace, type TracePlan } from '../../src/io/generate.ts';
+import { generateTrace, machineId, planTrace, type TracePlan } from '../../src/io/generate.ts';
 import { drawResubmissions } from '../../src/io/resubmissions.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { FIT } from '../../src/io/fitted-params.ts';
@@ -213,10 +214,51 @@ describe('generateTrace with resubmissions', () => {
     expect(() => planTrace({ ...base, resubmittedShare: 0.5, out: join(root, 'bad') })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'resubmittedShare' } }));
   });
 
-  it('writes the same bytes for the same seed, and is refused with task_usage', async () => {
-    const a = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-a') });
-    const b = await generateTrace({ ...base, tasks: 3000, resubmissions: true, out: join(root, 'same-b') });
+  it('writes the same bytes for the same seed, task_usage included', async () => {
+    const a = await generateTrace({ ...base, tasks: 3000, days: 0.5, usage: true, resubmissions: true, out: join(root, 'same-a') });
+    const b = await generateTrace({ ...base, tasks: 3000, days: 0.5, usage: true, resubmissions: true, out: join(root, 'same-b') });
+    expect(a.files.some((f) => f.includes('task_usage'))).toBe(true);
     expect(hash(b.files)).toEqual(hash(a.files));
-    await expect(generateTrace({ ...base, usage: true, resubmissions: true, out: join(root, 'no') })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'resubmissions' } });
+  });
+
+  it('writes task_usage for every run: each row inside one of its task runs, on that run machine, every window covered', async () => {
+    const opts = { machines: 60, tasks: 2500, days: 0.4, seed: 9, usage: true, resubmissions: true, resubmittedShare: 0.6 };
+    const p = planTrace({ ...opts, out: join(root, 'u-plan') });
+    const g = await generateTrace({ ...opts, out: join(root, 'usage') });
+    const re = p.resubmitted!;
+    // The runs of each task, from the plan's draws: the default's first run, then SCHEDULE → terminal event.
+    const runs: [number, number, number, number][] = []; // task, from, to, machine
+    const open = new Map<number, number>(); // task → its run still open (index into runs)
+    for (let i = 0; i < p.N; i++) if (p.runs.sched[i]! < p.end) open.set(i, runs.push([i, p.runs.sched[i]!, NaN, p.runs.machine[i]!]) - 1);
+    for (let e = 0; e < re.n; e++) {
+      const i = re.task[e]!;
+      if (re.type[e]! >= 2) {
+        runs[open.get(i)!]![2] = re.time[e]!;
+        open.delete(i);
+      } else if (re.type[e] === 1) open.set(i, runs.push([i, re.time[e]!, NaN, re.machine[e]!]) - 1);
+    }
+    for (const [i, r] of open) runs[r]![2] = re.stop[i]!;
+    expect(runs.length - p.N).toBeGreaterThan(1000); // later runs there are
+    // Expected rows: each window [start + kW, +W) a run overlaps, clipped to the run and the trace.
+    const W = 300e6;
+    const want: string[] = [];
+    for (const [i, from, to, m] of runs) {
+      const stop = Math.min(to, p.end);
+      if (!(stop > from)) continue;
+      for (let k = Math.floor((from - p.start) / W); p.start + k * W < stop; k++) {
+        want.push(`${1_000_000_000 + p.jobs.jobOf[i]!},${p.jobs.idxOf[i]!},${machineId(m)},${Math.max(from, p.start + k * W)},${Math.min(stop, p.start + (k + 1) * W)}`);
+      }
+    }
+    const rows = gunzipSync(readFileSync(g.files.find((f) => f.includes('task_usage'))!)).toString('utf8').trimEnd().split('\n');
+    const got = rows.map((l) => {
+      const f = l.split(',');
+      return `${f[2]},${f[3]},${f[4]},${f[0]},${f[1]}`;
+    });
+    expect(got.length).toBe(g.rows.task_usage);
+    expect(got.sort()).toEqual(want.sort());
+    // The reader joins every row to its task.
+    const t = await readGoogleTrace(join(root, 'usage'), { strict: true });
+    expect(t.source!.usageUnmatched).toBe(0);
+    expect(t.usage!.count).toBe(rows.length);
   });
 });
