@@ -1,0 +1,55 @@
+/**
+ * The NASA iPSC log through `scheduleJobs` with IPTAS, each engine in a child
+ * process of its own (`node --import tsx bench/engine-nasa.ts wasm|reference RUNS`
+ * prints the wall and CPU ms of a warm-up and `RUNS` runs as JSON).
+ *
+ * Why processes of their own: in one process, the reference engine's runs
+ * (≈ 3 s, hundreds of MB of objects) leave full collections that fall inside
+ * the WebAssembly engine's 0.1-s runs, and a collection that frees the last
+ * objects of a run's classes also drops the optimised code built on them
+ * (V8 deoptimises it, reason "weak objects"): the next run is timed while it
+ * is compiled again. Measured alone, each engine runs as a host that keeps
+ * one engine would see it. The suite reports both ways.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { readSwf } from '../src/io/swf.ts';
+import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
+import { jobsFromSwf, scheduleJobs } from '../src/systems/iptas/schedule-trace.ts';
+
+export const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz', import.meta.url).pathname;
+
+/** Wall and CPU ms of each run (the first one a warm-up). */
+export interface NasaRuns {
+  wall: number[];
+  cpu: number[];
+}
+
+/** Runs the log `runs + 1` times in this process with the given engine. */
+async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaRuns> {
+  const jobs = jobsFromSwf(await readSwf(NASA));
+  const opts = which === 'wasm' ? { algorithm: 'iptas' as const, nodes: 128 } : { algorithm: 'iptas' as const, nodes: 128, engine: (p: object) => new ReferenceEngine(p) };
+  const out: NasaRuns = { wall: [], cpu: [] };
+  for (let k = 0; k <= runs; k++) {
+    const c = process.cpuUsage();
+    const t = performance.now();
+    scheduleJobs(jobs, opts);
+    const u = process.cpuUsage(c);
+    out.wall.push(performance.now() - t);
+    out.cpu.push((u.user + u.system) / 1000);
+  }
+  return out;
+}
+
+/** The runs of one engine in a child process (this file run with tsx). */
+export function nasaInChild(which: 'wasm' | 'reference', runs: number): NasaRuns {
+  const file = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', file, which, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`NASA child (${which}) failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as NasaRuns;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const which = process.argv[2] === 'reference' ? 'reference' : 'wasm';
+  console.log(JSON.stringify(await measure(which, Number(process.argv[3] ?? 7))));
+}
