@@ -9,7 +9,8 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
-import { QueueWorker, WORKER_DEFAULTS } from '../queue/queue-worker.ts';
+import { WORKER_DEFAULTS } from '../queue/queue-options.ts';
+import type { QueueWorker } from '../queue/queue-worker.ts';
 import { checkInteger, MAX_WORKERS } from '../runner/checks.ts';
 import { giantvmQueueHandler } from '../systems/giantvm/queue-handler.ts';
 import { SYSTEM } from '../systems/giantvm/replay-pool.ts';
@@ -46,6 +47,8 @@ export function registerWorker(program: Command): void {
       const handler = giantvmQueueHandler(threads);
       let worker: QueueWorker;
       try {
+        // BullMQ is loaded by this command only (≈ 170 ms that every other command would pay).
+        const { QueueWorker } = await import('../queue/queue-worker.ts');
         worker = await QueueWorker.start({
           connection,
           handlers: { [SYSTEM]: handler },

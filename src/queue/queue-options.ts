@@ -67,3 +67,6 @@ export function resolveQueueOptions(value: string | QueueOptions): ResolvedQueue
     log: o.log,
   };
 }
+
+/** Defaults of a queue worker's crash-detection options (here, not beside BullMQ: `fairfit worker --help` shows them). */
+export const WORKER_DEFAULTS = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 2 } as const;

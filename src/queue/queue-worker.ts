@@ -18,6 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import { checkReachable, type QueueConnection } from './redis-url.ts';
+import { WORKER_DEFAULTS } from './queue-options.ts';
 
 /** What a system gives the queue worker: how to run one of its jobs. */
 export interface QueueHandler {
@@ -49,8 +50,7 @@ export interface QueueWorkerOptions {
   onEvent?: (event: QueueWorkerEvent) => void;
 }
 
-/** Defaults of the crash-detection options. */
-export const WORKER_DEFAULTS = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 2 } as const;
+export { WORKER_DEFAULTS };
 
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
 import { invalid } from '../runner/checks.ts';
 
@@ -74,6 +73,8 @@ export const CONNECT_TIMEOUT_MS = 5000;
  * running, the port is wrong, or the URL names a database the server lacks.
  */
 export async function checkReachable(conn: QueueConnection): Promise<void> {
+  // Loaded here: parsing a URL must not load the Redis client (queue-runs.ts says why).
+  const { Redis } = await import('ioredis');
   const client = new Redis({ ...conn.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
   // The socket's own error (ECONNREFUSED, ENOTFOUND…) comes as an event; connect() then rejects with a generic one.
   let socketError: Error | undefined;

@@ -12,9 +12,8 @@
  * @module
  */
 import { resolveReplayOptions, type ReplayOptions } from './options.ts';
-import { checkReachable } from '../../queue/redis-url.ts';
-import { runOnQueue } from './queue-plan.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
+import { queueRuns } from './queue-runs.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { ReplayReport } from './types.ts';
 
@@ -31,12 +30,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const o = resolveReplayOptions(options);
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
-  if (o.queue) await checkReachable(o.queue.connection);
+  const queue = o.queue && (await queueRuns(o.queue.connection));
   const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
   try {
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });
-    const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
+    const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
     const report: ReplayReport = {
       trace,
       runs: results.filter((r) => r !== undefined),

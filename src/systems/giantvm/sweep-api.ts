@@ -7,9 +7,8 @@
  * @module
  */
 import { resolveSweepOptions, type SweepOptions } from './options.ts';
-import { checkReachable } from '../../queue/redis-url.ts';
-import { runOnQueue } from './queue-plan.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
+import { queueRuns } from './queue-runs.ts';
 import { loadTrace, traceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
 
@@ -23,13 +22,13 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const o = resolveSweepOptions(options);
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
-  if (o.queue) await checkReachable(o.queue.connection);
+  const queue = o.queue && (await queueRuns(o.queue.connection));
   const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
   try {
     const { machines, overcommit, seeds, policies } = o.grid;
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines, seeds });
-    const { results, interrupted } = o.queue ? await runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
+    const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
     const runs = results.filter((r) => r !== undefined);
     const report: SweepReport = {
       trace,
