@@ -19,17 +19,18 @@ import { jobsFromSwf, scheduleJobs } from '../src/systems/iptas/schedule-trace.t
 
 export const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz', import.meta.url).pathname;
 
-/** Wall and CPU ms of each run (the first one a warm-up). */
+/** Wall and CPU ms of each run (the first one a warm-up), and the child's peak RSS. */
 export interface NasaRuns {
   wall: number[];
   cpu: number[];
+  peakMB: number;
 }
 
 /** Runs the log `runs + 1` times in this process with the given engine. */
 async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaRuns> {
   const jobs = jobsFromSwf(await readSwf(NASA));
   const opts = which === 'wasm' ? { algorithm: 'iptas' as const, nodes: 128 } : { algorithm: 'iptas' as const, nodes: 128, engine: (p: object) => new ReferenceEngine(p) };
-  const out: NasaRuns = { wall: [], cpu: [] };
+  const out: NasaRuns = { wall: [], cpu: [], peakMB: 0 };
   for (let k = 0; k <= runs; k++) {
     const c = process.cpuUsage();
     const t = performance.now();
@@ -38,6 +39,7 @@ async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaR
     out.wall.push(performance.now() - t);
     out.cpu.push((u.user + u.system) / 1000);
   }
+  out.peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
   return out;
 }
 
