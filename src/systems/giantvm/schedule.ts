@@ -128,12 +128,26 @@ export const IN_THREAD_PARTS = 4;
  */
 export const PART_TUNING = { tasksPerPart: 250_000, maxParts: 32 };
 
-/** Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}). */
-function partsFor(prepared: PreparedReplay, atLeast: number): CellRange[] {
+/**
+ * Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}),
+ * then {@link balancedParts} for `configs` configurations on `workers` workers.
+ */
+function partsFor(prepared: PreparedReplay, atLeast: number, configs = 1, workers = 1): CellRange[] {
   if (prepared.traceUsage) return splitCells(cellCount(prepared), 1);
   const tasks = prepared.arrivals?.count ?? prepared.tasks.id.length;
   const bySize = Math.min(PART_TUNING.maxParts, Math.ceil(tasks / PART_TUNING.tasksPerPart));
-  return splitCells(cellCount(prepared), Math.max(atLeast, bySize));
+  return splitCells(cellCount(prepared), balancedParts(Math.max(atLeast, bySize), configs, workers));
+}
+
+/**
+ * `parts` parts a configuration, rounded up (by less than `workers`, to at most `PART_TUNING.maxParts`)
+ * so that `configs` configurations give every worker as many parts: one policy in 3 parts on 2
+ * workers ran its third part on one worker while the other waited; in 4 they end together (the
+ * 614k-task window: 0.86× the wall time, docs/results.md).
+ */
+export function balancedParts(parts: number, configs: number, workers: number): number {
+  for (let n = parts; n < parts + workers && n <= PART_TUNING.maxParts; n++) if ((configs * n) % workers === 0) return n;
+  return parts;
 }
 
 /** Splits cells [0, n) into at most `parts` contiguous, non-empty ranges of near-equal size, in order. */
@@ -265,7 +279,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             // its tasks to an arrival file that the parts read back as they go.
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
-            const ranges = partsFor(prepared, perConfig);
+            const ranges = partsFor(prepared, perConfig, configs.length, workers);
             const run = await runRanges(pool, prepared, ranges, stop.signal, fail, () => {
               done += 1 / ranges.length;
               opts.onProgress?.(done, total);
