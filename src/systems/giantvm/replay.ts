@@ -32,15 +32,21 @@ const CHUNKS = 64;
  */
 const RING_POINTS = 16;
 
-/** Copies the finished points [from, to) out of the kernel's ring into the part's full series arrays. */
+/**
+ * Copies the finished points [from, to) out of the kernel's ring into the part's full series arrays,
+ * cell by cell and machine by machine: a machine's points are a row of P, so point-major order wrote
+ * one cache line per machine and point (the 614k-task window: 379 → 344 ms in one profile each).
+ */
 function drainPoints(ringCell: Float64Array, ringMach: Float64Array, cellPt: Float64Array, machPt: Float64Array, cells: number, machines: number, P: number, R: number, from: number, to: number): void {
-  for (let p = from; p < to; p++) {
-    const s = p % R;
-    for (let c = 0; c < cells; c++) {
-      const src = (c * R + s) * NPT, dst = (c * P + p) * NPT;
+  for (let c = 0; c < cells; c++) {
+    for (let p = from; p < to; p++) {
+      const src = (c * R + (p % R)) * NPT, dst = (c * P + p) * NPT;
       for (let x = 0; x < NPT; x++) cellPt[dst + x] = ringCell[src + x]!;
     }
-    for (let m = 0; m < machines; m++) machPt[m * P + p] = ringMach[m * R + s]!;
+  }
+  for (let m = 0; m < machines; m++) {
+    const ring = m * R, row = m * P;
+    for (let p = from; p < to; p++) machPt[row + p] = ringMach[ring + (p % R)]!;
   }
 }
 
