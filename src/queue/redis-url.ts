@@ -73,7 +73,7 @@ export const CONNECT_TIMEOUT_MS = 5000;
  * running, the port is wrong, or the URL names a database the server lacks.
  */
 export async function checkReachable(conn: QueueConnection): Promise<void> {
-  // Loaded here: parsing a URL must not load the Redis client (queue-runs.ts says why).
+  // Loaded here: parsing a URL must not load the Redis client (docs/architecture.md, `src/queue/`).
   const { Redis } = await import('ioredis');
   const client = new Redis({ ...conn.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
   // The socket's own error (ECONNREFUSED, ENOTFOUND…) comes as an event; connect() then rejects with a generic one.
