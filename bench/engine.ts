@@ -11,12 +11,12 @@ import { existsSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.ts';
 import { readSwf } from '../src/io/swf.ts';
 import { Rng } from '../src/rng.ts';
-import type { IptasBatchEngine, IptasEngine } from '../src/systems/iptas/engine-api.ts';
+import type { IptasEngine } from '../src/systems/iptas/engine-api.ts';
 import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
-import { jobsFromSwf, scheduleJobs } from '../src/systems/iptas/schedule-trace.ts';
+import { jobsFromSwf } from '../src/systems/iptas/schedule-trace.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
-import { NASA, nasaInChild } from './engine-nasa.ts';
+import { NASA, nasaInChild, nasaRun } from './engine-nasa.ts';
 
 
 function median(xs: number[]): number {
@@ -52,23 +52,14 @@ export async function engineSuite(): Promise<BenchRow[]> {
   // The NASA log through the trace driver, IPTAS with each engine (first: the big cases below leave a large heap behind).
   if (existsSync(NASA)) {
     const jobs = jobsFromSwf(await readSwf(NASA));
-    // undefined: the driver's default, the WebAssembly engine with a row per task reserved up front.
-    // Wall and CPU time (this machine is shared: CPU time of this process is less disturbed by the other load).
-    const time = (engine?: (p: object) => IptasBatchEngine): [number, number] => {
-      const c = process.cpuUsage();
-      const t = performance.now();
-      scheduleJobs(jobs, engine ? { algorithm: 'iptas', nodes: 128, engine } : { algorithm: 'iptas', nodes: 128 });
-      const cpu = process.cpuUsage(c);
-      return [performance.now() - t, (cpu.user + cpu.system) / 1000];
-    };
     // A warm-up of each, then the two interleaved (this machine's load drifts): medians of 7.
-    const first = time()[0];
-    time((p) => new ReferenceEngine(p));
+    const first = nasaRun(jobs, 'wasm')[0];
+    nasaRun(jobs, 'reference');
     const w: [number, number][] = [];
     const r: [number, number][] = [];
     for (let k = 0; k < 7; k++) {
-      w.push(time());
-      r.push(time((p) => new ReferenceEngine(p)));
+      w.push(nasaRun(jobs, 'wasm'));
+      r.push(nasaRun(jobs, 'reference'));
     }
     const nasaPeak = casePeak();
     const wall = (xs: [number, number][]): number => median(xs.map((x) => x[0]));
