@@ -50,8 +50,6 @@ export interface QueueWorkerOptions {
   onEvent?: (event: QueueWorkerEvent) => void;
 }
 
-export { WORKER_DEFAULTS };
-
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {
   private constructor(
