@@ -61,8 +61,8 @@ export class PairRanges {
 
   /** The job's number, or −1 for a new job (then numbered, with a run of this task and the next id). */
   private jobNumber(job: number, index: number): number {
-    let keys = this.jobKey, nums = this.jobNum;
-    let mask = keys.length - 1;
+    const keys = this.jobKey, nums = this.jobNum;
+    const mask = keys.length - 1;
     let p = pairHash(job, 0) & mask;
     while (nums[p] !== 0) {
       if (keys[p] === job) {
@@ -77,23 +77,25 @@ export class PairRanges {
     this.run.push(1);
     keys[p] = job;
     nums[p] = j + 1;
-    if (4 * (j + 1) > 3 * keys.length) {
-      this.jobKey = new Float64Array(2 * keys.length);
-      this.jobNum = new Int32Array(2 * keys.length);
-      mask = 2 * keys.length - 1;
-      for (let q = 0; q < keys.length; q++) {
-        if (nums[q] === 0) continue;
-        let t = pairHash(keys[q]!, 0) & mask;
-        while (this.jobNum[t] !== 0) t = (t + 1) & mask;
-        this.jobKey[t] = keys[q]!;
-        this.jobNum[t] = nums[q]!;
-      }
-      keys = this.jobKey;
-      nums = this.jobNum;
-    }
+    if (4 * (j + 1) > 3 * keys.length) this.growJobs();
     this.lastJob = job;
     this.lastNum = j;
     return -1;
+  }
+
+  /** Twice the job table's entries, every job put again. */
+  private growJobs(): void {
+    const keys = this.jobKey, nums = this.jobNum;
+    this.jobKey = new Float64Array(2 * keys.length);
+    this.jobNum = new Int32Array(2 * keys.length);
+    const mask = 2 * keys.length - 1;
+    for (let q = 0; q < keys.length; q++) {
+      if (nums[q] === 0) continue;
+      let t = pairHash(keys[q]!, 0) & mask;
+      while (this.jobNum[t] !== 0) t = (t + 1) & mask;
+      this.jobKey[t] = keys[q]!;
+      this.jobNum[t] = nums[q]!;
+    }
   }
 
   /** The overflow entry (an offset into `over`) of (job number, index), or the empty one where it would go. */
