@@ -65,7 +65,7 @@ function place(e: usize, t: i32, nd: i32, dims: i32): void {
   const head = gi(load<usize>(e, Engine.ringHead), nd);
   const lenP = load<usize>(e, Engine.ringLen);
   const len = gi(lenP, nd);
-  si(load<usize>(e, Engine.ringBuf), nd * ringCap + (head + len) % ringCap, t);
+  si(load<usize>(e, Engine.ringBuf), (head + len) % ringCap * load<i32>(e, Engine.nodeCap) + nd, t);
   si(lenP, nd, len + 1);
   si(load<usize>(e, Engine.state), t, EngineTaskState.running);
   si(load<usize>(e, Engine.node), t, nd);
@@ -129,7 +129,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   if (!ok) return;
   // The members as place() would place them one by one (takes already made): every member has the
   // gang's user and requested time, so one T0 and deadline; the counters are written once.
-  const ringBuf = load<usize>(e, Engine.ringBuf), headP = load<usize>(e, Engine.ringHead);
+  const ringBuf = load<usize>(e, Engine.ringBuf), headP = load<usize>(e, Engine.ringHead), nodeCap = load<i32>(e, Engine.nodeCap);
   const nodeP = load<usize>(e, Engine.node), startP = load<usize>(e, Engine.start), t0P = load<usize>(e, Engine.t0), deadlineP = load<usize>(e, Engine.deadline);
   const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.runPos);
   const outTask = load<usize>(e, Engine.outTask), outNode = load<usize>(e, Engine.outNode);
@@ -143,7 +143,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
     if (gi(state, t) != EngineTaskState.waiting) continue;
     const nd = gi(nodes, j);
     const len = gi(lenP, nd);
-    si(ringBuf, nd * ringCap + (gi(headP, nd) + len) % ringCap, t);
+    si(ringBuf, (gi(headP, nd) + len) % ringCap * nodeCap + nd, t);
     si(lenP, nd, len + 1);
     si(state, t, EngineTaskState.running);
     si(nodeP, t, nd);

@@ -16,3 +16,4 @@ export { v8MathFill } from './v8-math';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict } from './engine';
 export { crsPlan } from './crs';
+export { columnTypes } from './column-types';

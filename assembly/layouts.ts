@@ -99,6 +99,27 @@ export namespace CsvStatus {
   export const LINE_FOR_TYPESCRIPT: i32 = 2;
 }
 
+/** Element types of a snapshot column (src/engine/column-codec.ts), narrowest first. */
+export namespace ColumnType {
+  export const U8: i32 = 0;
+  export const I8: i32 = 1;
+  export const U16: i32 = 2;
+  export const I16: i32 = 3;
+  export const I32: i32 = 4;
+  export const U32: i32 = 5;
+  export const F32: i32 = 6;
+  export const F64: i32 = 7;
+  export const COUNT: i32 = 8;
+}
+
+/** Element of a column scanned by columnTypes. */
+export namespace ColumnElement {
+  export const I32: i32 = 0;
+  export const U8: i32 = 1;
+  export const F64: i32 = 2;
+  export const COUNT: i32 = 3;
+}
+
 /** GiantVM rebalancing policies (src/systems/giantvm/types.ts, POLICIES). */
 export namespace Policy {
   export const no_migration: i32 = 0;

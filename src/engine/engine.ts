@@ -27,9 +27,9 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
-import { columnFitsU8, planColumn, readColumn, writeColumn, type NumberColumn } from './column-codec.ts';
+import { columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
-import { IdTable } from './id-table.ts';
+import { IdTable, IdText } from './id-table.ts';
 import { UserHistory } from './user-history.ts';
 
 const S = ENGINE_TASK_STATE.code;
@@ -127,12 +127,12 @@ export class Engine implements IptasEngine {
   /** Ids of the plain tasks, in submission order; a gang member's id (`<gang>#k`) is made when asked for. */
   private idList: string[] = [];
   /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
-  private idText: (IdText & { text: string }) | undefined;
+  private idText: (IdLengths & { source: IdText }) | undefined;
   /** Per task index: its place in plainIds, −1 for a gang member. */
   /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
   private get plainIds(): string[] {
     if (this.idText !== undefined) {
-      const { text, lengths } = this.idText;
+      const { source: { text }, lengths } = this.idText;
       const ids = new Array<string>(lengths.length);
       let at = 0;
       for (let k = 0; k < lengths.length; k++) ids[k] = text.slice(at, (at += lengths[k]!));
@@ -250,7 +250,13 @@ export class Engine implements IptasEngine {
       const to = core.alloc(size);
       // prefault: touch the new pages now (fresh WebAssembly memory is committed on first write).
       if (this.prefault) core.u8(to, size).fill(0);
-      if (copy && keep > 0) core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
+      if (copy && keep > 0) {
+        if (field === 'ringBuf') {
+          // Slot-major (slot k of node i at k·nodeCap + i): each slot's run of nodes moves to the new stride.
+          const from = this.get(field), old = this.nodeCap;
+          for (let k = 0; k < this.params.ringCapacity; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
+        } else core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
+      }
       next[field] = to;
     }
     this.set(next);
@@ -911,7 +917,7 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const R = this.params.ringCapacity;
     const out: string[] = [];
-    for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.idAt(c.ringBuf[node * R + ((c.ringHead[node]! + k) % R)]!));
+    for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.idAt(c.ringBuf[((c.ringHead[node]! + k) % R) * this.nodeCap + node]!));
     c.ringHead[node] = 0;
     c.ringLen[node] = 0;
     return out;
@@ -924,7 +930,7 @@ export class Engine implements IptasEngine {
     const R = this.params.ringCapacity;
     const len = c.ringLen[node]!, head = c.ringHead[node]!;
     const out = new Int32Array(len);
-    for (let k = 0; k < len; k++) out[k] = c.ringBuf[node * R + ((head + k) % R)]!;
+    for (let k = 0; k < len; k++) out[k] = c.ringBuf[((head + k) % R) * this.nodeCap + node]!;
     c.ringHead[node] = 0;
     c.ringLen[node] = 0;
     return out;
@@ -953,7 +959,7 @@ export class Engine implements IptasEngine {
     let at = 0;
     for (let k = 0; k < nodes.length; k++) {
       const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;
-      for (let j = 0; j < len; j++) out[at++] = c.ringBuf[node * R + ((head + j) % R)]!;
+      for (let j = 0; j < len; j++) out[at++] = c.ringBuf[((head + j) % R) * this.nodeCap + node]!;
       c.ringHead[node] = 0;
       c.ringLen[node] = 0;
     }
@@ -994,7 +1000,7 @@ export class Engine implements IptasEngine {
       nodes: this.nodes.map((n, i) => ({
         index: i, id: n.id, capacity: [...n.capacity], residual: [...c.res.subarray(i * D, (i + 1) * D)], speed: n.speed, vcpus: n.vcpus, mem: n.mem,
         up: n.up, removed: n.removed, lastHeartbeat: n.lastHeartbeat ?? null, storageOk: n.storageOk,
-        ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.idAt(c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!)),
+        ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.idAt(c.ringBuf[((c.ringHead[i]! + k) % R) * this.nodeCap + i]!)),
       })),
       order: this.order.slice(),
       tasks: Array.from({ length: this.tally.total }, (_, t) => this.view(t)),
@@ -1165,7 +1171,7 @@ export class Engine implements IptasEngine {
     const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount');
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
-    for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[i * R + ((c.ringHead[i]! + k) % R)]!;
+    for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[((c.ringHead[i]! + k) % R) * this.nodeCap + i]!;
     // The plain ids as one text and their lengths (any character may be in an id); still one text after a restore that never needed them.
     const ids = this.idText ?? idLengths(this.plainIds, wide);
     const { lengths } = ids;
@@ -1174,19 +1180,22 @@ export class Engine implements IptasEngine {
     const meta = Buffer.from(JSON.stringify({
       params: this.params, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, minDeadline: this.get('minDeadline'),
-      nodes: this.nodes.map((x) => ({ ...x, capacity: [...x.capacity], lastHeartbeat: x.lastHeartbeat ?? null })),
+      nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes },
     } satisfies SnapshotMeta, keepNonFinite));
     const m = this.matcherFields();
     const core = this.live();
+    // Columns in the linear memory are scanned there (planColumn).
+    const plan = (v: NumberColumn, fallback?: number): ColumnPlan => planColumn(v, fallback, (globalThis as any).__noScan ? undefined : core);
     const plans = [
-      ...this.taskColumns(n).map(([, v, fallback]) => planColumn(v, fallback)),
-      planColumn(core.i32(this.get('runList'), runCount)),
-      planColumn(c.submitTime.subarray(0, n)), planColumn(c.failures.subarray(0, n), 0),
-      planColumn(c.running.subarray(0, U)), planColumn(c.epsilon.subarray(0, U)),
-      planColumn(core.f64(m.res, N * D)), planColumn(c.ringLen.subarray(0, N)), planColumn(rings),
-      planColumn(c.gangFirst.subarray(0, G)), planColumn(c.gangSize.subarray(0, G)),
-      planColumn(lengths),
+      ...this.taskColumns(n).map(([, v, fallback]) => plan(v, fallback)),
+      plan(core.i32(this.get('runList'), runCount)),
+      plan(c.submitTime.subarray(0, n)), plan(c.failures.subarray(0, n), 0),
+      plan(c.running.subarray(0, U)), plan(c.epsilon.subarray(0, U)),
+      plan(core.f64(m.res, N * D)), plan(c.ringLen.subarray(0, N)), plan(rings),
+      plan(c.gangFirst.subarray(0, G)), plan(c.gangSize.subarray(0, G)),
+      ...nodeColumns(this.nodes, D).map((v) => plan(v)),
+      plan(lengths),
     ];
     const body = plans.reduce((a, p) => a + p.bytes, 0) + align8(textBytes);
     const total = SNAPSHOT_HEAD + align8(meta.length) + body + 4;
@@ -1201,7 +1210,7 @@ export class Engine implements IptasEngine {
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
     for (const p of plans) at = writeColumn(p, out, at);
-    if (this.idText) Buffer.from(out.buffer, at, textBytes).write(this.idText.text, encoding);
+    if (this.idText) out.set(this.idText.source.bytes, at);
     else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
@@ -1238,7 +1247,7 @@ export class Engine implements IptasEngine {
     // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
-    const N = meta.nodes.length;
+    const N = meta.nodeIds.length;
     const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
     try {
       e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
@@ -1251,7 +1260,7 @@ export class Engine implements IptasEngine {
 
   /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
   private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, bad: (why: string) => FairfitError): void {
-    const N = meta.nodes.length, U = meta.users.length, G = meta.gangIds.length;
+    const N = meta.nodeIds.length, U = meta.users.length, G = meta.gangIds.length;
     const D = this.dims, R = this.params.ringCapacity;
     const column = (into: NumberColumn): void => {
       at = readColumn(src, at, into, bad);
@@ -1269,6 +1278,10 @@ export class Engine implements IptasEngine {
       this.undoCap = meta.undoCap;
       this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
     }
+    // Room for the ids' text (copied at the end), taken now: an allocation may grow the memory, which would detach the views below.
+    const textBytes = meta.ids.bytes;
+    if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
+    const textAt = this.live().alloc(textBytes);
     // A new engine's columns are zero: what the column reader needs.
     for (const [, view] of this.taskColumns(n)) column(view);
     const runList = this.live().i32(this.get('runList'), meta.runCount);
@@ -1290,6 +1303,8 @@ export class Engine implements IptasEngine {
     column(rings);
     column(this.cols.gangFirst.subarray(0, G));
     column(this.cols.gangSize.subarray(0, G));
+    const nodeCols = nodeColumns(undefined, D, N);
+    nodeCols.forEach(column);
     const c = this.cols;
     // Plain tasks: those of no gang, each with an id.
     let plain = 0;
@@ -1306,12 +1321,16 @@ export class Engine implements IptasEngine {
     // Id lengths in one byte each when the snapshot has them so (ids up to 255 characters).
     const lengths = columnFitsU8(src, at) ? new Uint8Array(plain) : new Int32Array(plain);
     column(lengths);
-    const textBytes = meta.ids.bytes;
     if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
-    const text = Buffer.from(src.buffer, src.byteOffset + at, textBytes).toString(meta.ids.encoding);
+    const wide = meta.ids.encoding === 'utf16le';
     let chars = 0;
     for (let r = 0; r < plain; r++) chars += lengths[r]!;
-    if (chars !== text.length) throw bad('the task ids do not match their lengths');
+    if (chars * (wide ? 2 : 1) !== textBytes) throw bad('the task ids do not match their lengths');
+    // The text stays bytes until a call needs an id: a copy (the caller keeps its snapshot) in this
+    // engine's memory, whose pages a recycled core has already touched.
+    const core = this.live();
+    core.u8(textAt, textBytes).set(src.subarray(at, at + textBytes));
+    const source = new IdText(() => core.u8(textAt, textBytes), wide);
     // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
     const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
     let w = 0, running = 0;
@@ -1326,7 +1345,7 @@ export class Engine implements IptasEngine {
       if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
       runPos[t] = j;
     }
-    this.nodes = meta.nodes.map((x) => ({ ...x, capacity: Float64Array.from(x.capacity), lastHeartbeat: x.lastHeartbeat ?? undefined }));
+    this.nodes = nodesOf(meta.nodeIds, nodeCols, D);
     this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
     const m = this.matcherFields();
     this.nodes.forEach((x, i) => this.live().f64(m.cap + i * D * 8, D).set(x.capacity));
@@ -1335,7 +1354,7 @@ export class Engine implements IptasEngine {
     for (let i = 0; i < N; i++) {
       c.ringHead[i] = 0;
       c.ringLen[i] = ringLen[i]!;
-      for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[i * R + k] = rings[r++]!;
+      for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[k * this.nodeCap + i] = rings[r++]!;
     }
     this.reorder();
     this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.params.historyLength, u.history) }));
@@ -1346,8 +1365,8 @@ export class Engine implements IptasEngine {
     this.clock = meta.clock;
     this.tally = meta.tally;
     // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
-    this.idText = { text, lengths, chars: text.length, wide: meta.ids.encoding === 'utf16le' };
-    this.restoredIds = new IdTable(text, lengths, lead, taskOf);
+    this.idText = { source, lengths, chars, wide };
+    this.restoredIds = new IdTable(source, lengths, lead, taskOf);
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1372,7 +1391,7 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 3;
+const SNAPSHOT_VERSION = 4;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1391,13 +1410,41 @@ interface SnapshotMeta {
   waiting: number;
   runCount: number;
   minDeadline: number;
-  nodes: (Omit<NodeMeta, 'capacity' | 'lastHeartbeat'> & { capacity: number[]; lastHeartbeat: number | null })[];
+  /** The nodes' ids (their numbers and flags are columns: {@link nodeColumns}). */
+  nodeIds: string[];
   /** The plain task ids' text (after the columns): its encoding and bytes. */
   ids: { encoding: 'latin1' | 'utf16le'; bytes: number };
 }
 
+/**
+ * The nodes' numbers as snapshot columns: speed, vCPUs, memory, last heartbeat
+ * (NaN: none yet), flags (up 1, removed 2, storage ok 4) and capacities
+ * (node-major) — of `nodes`, or empty ones for `n` nodes to read into.
+ * (As JSON objects they took a fifth of a snapshot of 10^4 nodes.)
+ */
+function nodeColumns(nodes: readonly NodeMeta[] | undefined, D: number, n = nodes?.length ?? 0): [Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array, Float64Array] {
+  const speed = new Float64Array(n), vcpus = new Float64Array(n), mem = new Float64Array(n), heartbeat = new Float64Array(n), flags = new Uint8Array(n), capacity = new Float64Array(n * D);
+  nodes?.forEach((x, i) => {
+    speed[i] = x.speed;
+    vcpus[i] = x.vcpus;
+    mem[i] = x.mem;
+    heartbeat[i] = x.lastHeartbeat ?? NaN;
+    flags[i] = (x.up ? 1 : 0) | (x.removed ? 2 : 0) | (x.storageOk ? 4 : 0);
+    capacity.set(x.capacity, i * D);
+  });
+  return [speed, vcpus, mem, heartbeat, flags, capacity];
+}
+
+/** The nodes of a snapshot, from their ids and {@link nodeColumns}. */
+function nodesOf(ids: readonly string[], [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, D: number): NodeMeta[] {
+  return ids.map((id, i) => ({
+    id, capacity: capacity.subarray(i * D, (i + 1) * D), speed: speed[i]!, vcpus: vcpus[i]!, mem: mem[i]!,
+    up: (flags[i]! & 1) !== 0, removed: (flags[i]! & 2) !== 0, lastHeartbeat: Number.isNaN(heartbeat[i]) ? undefined : heartbeat[i]!, storageOk: (flags[i]! & 4) !== 0,
+  }));
+}
+
 /** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
-interface IdText {
+interface IdLengths {
   lengths: Int32Array | Uint8Array;
   chars: number;
   wide: boolean;
@@ -1408,7 +1455,7 @@ interface IdText {
  * can cost a full garbage collection), for a text one byte per character
  * unless `wide`.
  */
-function idLengths(ids: readonly string[], wide: boolean): IdText {
+function idLengths(ids: readonly string[], wide: boolean): IdLengths {
   const lengths = new Int32Array(ids.length);
   let chars = 0;
   for (let k = 0; k < ids.length; k++) chars += lengths[k] = ids[k]!.length;

@@ -11,6 +11,30 @@
 
 import { idHash as hash } from './id-index.ts';
 
+/**
+ * The ids' text as a snapshot holds it — bytes, one per character (latin1) or
+ * UTF-16LE when `wide` — decoded into a string only when a call first needs
+ * an id (a host that drives a restored engine by handle never pays for it).
+ */
+export class IdText {
+  private decoded: string | undefined;
+
+  /** `view` gives the bytes (made again each time: they may live in memory that grows). */
+  constructor(private readonly view: () => Uint8Array, readonly wide: boolean) {}
+
+  get bytes(): Uint8Array {
+    return this.view();
+  }
+
+  get text(): string {
+    if (this.decoded === undefined) {
+      const b = this.view();
+      this.decoded = Buffer.from(b.buffer, b.byteOffset, b.length).toString(this.wide ? 'utf16le' : 'latin1');
+    }
+    return this.decoded;
+  }
+}
+
 export class IdTable {
   /** Where id r starts in the text (r + 1: where it ends), made when first needed. */
   private startsOf: Int32Array | undefined;
@@ -19,10 +43,14 @@ export class IdTable {
   private hashCount = 0;
 
   /**
-   * `text` holds the ids one after the other, id r being `lengths[r]` code
+   * `source` holds the ids one after the other, id r being `lengths[r]` code
    * units long; id r names task r when r < `lead`, else task `taskOf[r − lead]`.
    */
-  constructor(private readonly text: string, private readonly lengths: Int32Array | Uint8Array, private readonly lead: number, private readonly taskOf: Int32Array) {}
+  constructor(private readonly source: IdText, private readonly lengths: Int32Array | Uint8Array, private readonly lead: number, private readonly taskOf: Int32Array) {}
+
+  private get text(): string {
+    return this.source.text;
+  }
 
   private get starts(): Int32Array {
     if (this.startsOf !== undefined) return this.startsOf;

@@ -76,5 +76,11 @@ export const CSV_STATUS = constants('CsvStatus', 'Return values of csvParse.', {
   LINE_FOR_TYPESCRIPT: 2,
 });
 
+/** Element types of an engine snapshot's column (src/engine/column-codec.ts), narrowest first: what `columnTypes` chooses. */
+export const COLUMN_TYPE = enumeration('ColumnType', 'Element types of a snapshot column (src/engine/column-codec.ts), narrowest first.', ['U8', 'I8', 'U16', 'I16', 'I32', 'U32', 'F32', 'F64']);
+
+/** How the column `columnTypes` scans is held in memory. */
+export const COLUMN_ELEMENT = enumeration('ColumnElement', 'Element of a column scanned by columnTypes.', ['I32', 'U8', 'F64']);
+
 /** The PRNG's state (xoshiro128**, mirrored by src/rng.ts): four u32 words. */
 export const RNG_STATE = struct('RngState', 'State of the seeded PRNG (src/rng.ts): xoshiro128** words.', { a: 'u32', b: 'u32', c: 'u32', d: 'u32' });

@@ -42,6 +42,7 @@ export interface CoreExports {
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
   crsPlan(plan: number): number;
+  columnTypes(ptr: number, n: number, element: number, fallback: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -50,5 +51,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
-  'crsPlan',
+  'crsPlan', 'columnTypes',
 ] as const satisfies readonly (keyof CoreExports)[];

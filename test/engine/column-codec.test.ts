@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { planColumn, readColumn, writeColumn, type NumberColumn } from '../../src/engine/column-codec.ts';
+import { Core } from '../../src/wasm/module.ts';
 
 function roundTrip(values: NumberColumn, fallback?: number): { back: NumberColumn; bytes: number } {
   const plan = planColumn(values, fallback);
@@ -41,6 +42,33 @@ describe('snapshot column codec', () => {
     const { back, bytes } = roundTrip(start, NaN);
     expect(bytes).toBe(16 + 8 + 8); // two rows (u32) and two values (f32)
     expect([back[3], back[700], back[0]]).toEqual([1.25, 9, NaN]);
+  });
+  it('plans a column in linear memory (scanned by WebAssembly) exactly as the TypeScript scan does', () => {
+    const core = new Core();
+    const at = core.alloc(8 * 4096 + 8);
+    // Columns at an odd element offset too: the SIMD scan's head and tail.
+    const column = (kind: 'f64' | 'i32' | 'u8', xs: number[], skip: number): NumberColumn =>
+      kind === 'f64' ? core.f64(at + 8 * skip, xs.length) : kind === 'i32' ? core.i32(at + 4 * skip, xs.length) : core.u8(at + skip, xs.length);
+    const same = (kind: 'f64' | 'i32' | 'u8', xs: number[], skip: number, fallback: number | undefined): void => {
+      const v = column(kind, xs, skip);
+      v.set(xs);
+      const js = planColumn(v.slice(), fallback);
+      const wasm = planColumn(v, fallback, core);
+      expect({ ...wasm, values: undefined }, `${kind} ${JSON.stringify(xs.map(String))} around ${fallback}`).toEqual({ ...js, values: undefined });
+    };
+    const f64s = fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), fc.constantFrom(0.5, 1.5, -2.25, 2 ** 31, -(2 ** 31) - 1)), { maxLength: 40 });
+    fc.assert(fc.property(f64s, fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 400 });
+    // Mostly the default: the sparse form and the rows that differ.
+    fc.assert(fc.property(fc.array(fc.oneof(fc.constant(NaN), fc.constant(NaN), fc.constant(NaN), special), { maxLength: 40 }), fc.integer({ min: 0, max: 3 }), (xs, skip) => same('f64', xs, skip, NaN)), { numRuns: 200 });
+    const i32s = fc.array(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -2, max: 300 }), fc.constantFrom(-1, 0, 255, 256, -129, 65535, 65536)), { maxLength: 40 });
+    fc.assert(fc.property(i32s, fc.option(fc.constantFrom(-1, 0, 1, -0, 0.5, NaN, 2 ** 40), { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('i32', xs, skip, fallback)), { numRuns: 400 });
+    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), fc.option(fc.constantFrom(0, 1, 255, -1), { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('u8', xs, skip, fallback)), { numRuns: 200 });
+    // Worked: 0.5-steps fit f32, integers up to 300 a u16, NaN rows around a NaN default are not stored.
+    const v = core.f64(at, 5);
+    v.set([NaN, 0.5, NaN, 300, NaN]);
+    expect(planColumn(v, NaN, core)).toMatchObject({ sparse: true, count: 2, type: 6, bytes: 16 + 8 + 8 });
+    v.set([1, 2, 3, 300, 7]);
+    expect(planColumn(v, undefined, core)).toMatchObject({ sparse: false, count: 5, type: 2, bytes: 16 + 16 });
   });
   it('rejects a section that does not fit its column', () => {
     const plan = planColumn(Int32Array.from([1, 2, 3]));

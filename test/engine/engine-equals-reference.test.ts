@@ -96,6 +96,23 @@ describe('engine snapshots', () => {
     using r = Engine.restore(bytes);
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
   });
+  it('restore long ids whose text makes the restored engine grow its memory, and nodes in every health state', () => {
+    using e = new Engine({ heartbeatInterval: 5 });
+    e.addNodes([{ capacity: [4, 8], speed: 2 }, { capacity: [16, 64], vcpus: 8, mem: 64 }, { capacity: [2, 2] }, { capacity: [8, 8] }]);
+    e.heartbeat(0, 1);
+    e.heartbeat(1, 1, { storageOk: false });
+    e.removeNode(3);
+    e.sweepHealth(2);
+    for (let i = 0; i < 3000; i++) e.submit({ id: `${'x'.repeat(200)}-${i}`, user: `u${i % 7}`, demand: [1, 1], dataGB: i % 30, requestTime: 60 });
+    e.runRound(3);
+    const bytes = e.snapshot();
+    using r = Engine.restore(bytes);
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    expect(r.snapshot()).toEqual(bytes);
+    expect(r.handleOf(`${'x'.repeat(200)}-2999`)).toBe(e.handleOf(`${'x'.repeat(200)}-2999`));
+    expect(JSON.stringify(r.runRound(4))).toBe(JSON.stringify(e.runRound(4)));
+    expect(JSON.stringify(r.sweepHealth(20))).toBe(JSON.stringify(e.sweepHealth(20)));
+  });
   it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
     using e = small();
     const bytes = e.snapshot();
@@ -116,9 +133,11 @@ describe('engine snapshots', () => {
     const other = bytes.slice();
     new DataView(other.buffer).setUint32(4, 99, true);
     expect(reason(other)).toMatch(/format version 99/);
-    const v2 = bytes.slice();
-    new DataView(v2.buffer).setUint32(4, 2, true);
-    expect(reason(v2)).toMatch(/format version 2, this fairfit reads version 3/);
+    for (const older of [2, 3]) {
+      const old = bytes.slice();
+      new DataView(old.buffer).setUint32(4, older, true);
+      expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads version 4`));
+    }
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);

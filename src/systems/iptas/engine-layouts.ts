@@ -16,7 +16,8 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
  * order); `demand` is f64[taskCap·dims] task-major. `waitList` holds the
  * waiting tasks' indices ascending. Users: `running` (L_u) and `epsilon`
  * (max(ε_u, minEpsilon), kept by TypeScript). Nodes: the first-fit `matcher`
- * and the dispatch rings (`ringBuf` i32[nodeCap·ringCap]). Gang g: tasks
+ * and the dispatch rings (`ringBuf` i32[ringCap·nodeCap], slot-major: slot k of node
+ * i at k·nodeCap + i, so the first slots of all nodes share pages). Gang g: tasks
  * [gangFirst[g], gangFirst[g] + gangSize[g]). `out*`: what a call returns.
  */
 export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/systems/iptas/engine.ts).', {

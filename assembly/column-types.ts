@@ -1,0 +1,148 @@
+// The narrowest exact element type of a column, for an engine snapshot (src/engine/column-codec.ts,
+// planColumn): the same choice as its TypeScript scan, value for value, in one pass over the column
+// where the engine keeps it. A snapshot scans ~14 values a task; in JavaScript that scan was a
+// quarter of a snapshot's time.
+import { ColumnElement, ColumnType } from './layouts';
+
+// @ts-ignore: decorator
+@inline function negative(x: f64): bool {
+  return reinterpret<i64>(x) < 0;
+}
+
+// planColumn's `same`: Object.is.
+// @ts-ignore: decorator
+@inline function same(x: f64, d: f64): bool {
+  return x == d ? x != 0 || negative(x) == negative(d) : x != x && d != d;
+}
+
+// An integer that is not −0 (Number.isInteger and not −0).
+// @ts-ignore: decorator
+@inline function plainInteger(x: f64): bool {
+  return x - x == 0 && Math.trunc(x) == x && !(x == 0 && negative(x));
+}
+
+function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool): i32 {
+  if (n == 0) return ColumnType.U8;
+  if (isInt) {
+    if (min >= 0 && max <= 0xff) return ColumnType.U8;
+    if (min >= -0x80 && max <= 0x7f) return ColumnType.I8;
+    if (min >= 0 && max <= 0xffff) return ColumnType.U16;
+    if (min >= -0x8000 && max <= 0x7fff) return ColumnType.I16;
+    if (min >= -2147483648 && max <= 2147483647) return ColumnType.I32;
+    if (min >= 0 && max <= 4294967295) return ColumnType.U32;
+  }
+  return isF32 ? ColumnType.F32 : ColumnType.F64;
+}
+
+/**
+ * Scans the `n` values at `ptr` (a `ColumnElement`) against the default `d`:
+ * returns restCount·64 + restType·8 + allType, where allType is the narrowest
+ * `ColumnType` holding every value exactly and restType the one holding the
+ * restCount values that differ from `d` (Object.is). Integer columns need no
+ * float checks: every i32 and u8 value is an integer.
+ */
+export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
+  // What the scan found about all values and about those that differ from d (planColumn's Range).
+  // Min and max matter only when every value is an integer (then no NaN is among them).
+  let lo: f64 = Infinity, hi: f64 = -Infinity, ints = true, f32Exact = true;
+  let rCount: i32 = 0, rLo: f64 = Infinity, rHi: f64 = -Infinity, rInts = true, rF32 = true;
+  let i = 0;
+  if (element == ColumnElement.F64) {
+    // Two values at a time. With d not NaN, Object.is(x, d) is bit equality (only NaN has other encodings).
+    const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d)), minusZero = i64x2.splat(<i64>0x8000000000000000);
+    const zero = f64x2.splat(0), posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
+    let vLo = posInf, vHi = negInf, vrLo = posInf, vrHi = negInf;
+    let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), restInt = i64x2.splat(-1), restExact = i64x2.splat(-1);
+    for (; i + 2 <= n; i += 2) {
+      const x = v128.load(ptr + (<usize>i << 3));
+      const isNaN = f64x2.ne(x, x);
+      const exact = v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN);
+      const int = v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero));
+      const differs = dNaN ? v128.not(isNaN) : v128.not(i64x2.eq(x, dBits));
+      allInt = v128.and(allInt, int);
+      allExact = v128.and(allExact, exact);
+      vLo = f64x2.pmin(vLo, x);
+      vHi = f64x2.pmax(vHi, x);
+      const m = i64x2.bitmask(differs);
+      if (m != 0) {
+        rCount += <i32>popcnt(m);
+        restInt = v128.and(restInt, v128.or(int, v128.not(differs)));
+        restExact = v128.and(restExact, v128.or(exact, v128.not(differs)));
+        vrLo = f64x2.pmin(vrLo, v128.bitselect(x, posInf, differs));
+        vrHi = f64x2.pmax(vrHi, v128.bitselect(x, negInf, differs));
+      }
+    }
+    ints = i64x2.all_true(allInt);
+    f32Exact = i64x2.all_true(allExact);
+    rInts = i64x2.all_true(restInt);
+    rF32 = i64x2.all_true(restExact);
+    lo = min<f64>(f64x2.extract_lane(vLo, 0), f64x2.extract_lane(vLo, 1));
+    hi = max<f64>(f64x2.extract_lane(vHi, 0), f64x2.extract_lane(vHi, 1));
+    rLo = min<f64>(f64x2.extract_lane(vrLo, 0), f64x2.extract_lane(vrLo, 1));
+    rHi = max<f64>(f64x2.extract_lane(vrHi, 0), f64x2.extract_lane(vrHi, 1));
+    for (; i < n; i++) {
+      const x = load<f64>(ptr + (<usize>i << 3));
+      const exact = <f64><f32>x == x || x != x, int = plainInteger(x);
+      if (!exact) f32Exact = false;
+      if (!int) ints = false;
+      lo = min<f64>(lo, x);
+      hi = max<f64>(hi, x);
+      if (!same(x, d)) {
+        rCount++;
+        if (!exact) rF32 = false;
+        if (!int) rInts = false;
+        rLo = min<f64>(rLo, x);
+        rHi = max<f64>(rHi, x);
+      }
+    }
+  } else if (element == ColumnElement.I32 && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
+    // Four values at a time; d an int32 (else every value differs from it: below).
+    const dv = i32x4.splat(<i32>d);
+    let vLo = i32x4.splat(i32.MAX_VALUE), vHi = i32x4.splat(i32.MIN_VALUE), vrLo = vLo, vrHi = vHi;
+    for (; i + 4 <= n; i += 4) {
+      const x = v128.load(ptr + (<usize>i << 2));
+      vLo = i32x4.min_s(vLo, x);
+      vHi = i32x4.max_s(vHi, x);
+      const differs = v128.not(i32x4.eq(x, dv));
+      const m = i32x4.bitmask(differs);
+      if (m != 0) {
+        rCount += <i32>popcnt(m);
+        vrLo = i32x4.min_s(vrLo, v128.bitselect(x, i32x4.splat(i32.MAX_VALUE), differs));
+        vrHi = i32x4.max_s(vrHi, v128.bitselect(x, i32x4.splat(i32.MIN_VALUE), differs));
+      }
+    }
+    let a = i32.MAX_VALUE, b = i32.MIN_VALUE, ra = i32.MAX_VALUE, rb = i32.MIN_VALUE;
+    for (let k = 0; k < 4; k++) {
+      a = min<i32>(a, i32x4.extract_lane(vLo, 0)); vLo = i32x4.shuffle(vLo, vLo, 1, 2, 3, 0);
+      b = max<i32>(b, i32x4.extract_lane(vHi, 0)); vHi = i32x4.shuffle(vHi, vHi, 1, 2, 3, 0);
+      ra = min<i32>(ra, i32x4.extract_lane(vrLo, 0)); vrLo = i32x4.shuffle(vrLo, vrLo, 1, 2, 3, 0);
+      rb = max<i32>(rb, i32x4.extract_lane(vrHi, 0)); vrHi = i32x4.shuffle(vrHi, vrHi, 1, 2, 3, 0);
+    }
+    if (i > 0) { lo = <f64>a; hi = <f64>b; }
+    if (rCount > 0) { rLo = <f64>ra; rHi = <f64>rb; }
+    for (; i < n; i++) {
+      const x = <f64>load<i32>(ptr + (<usize>i << 2));
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (x != d) {
+        rCount++;
+        if (x < rLo) rLo = x;
+        if (x > rHi) rHi = x;
+      }
+    }
+  } else {
+    const wide = element == ColumnElement.I32;
+    for (; i < n; i++) {
+      const x: f64 = wide ? <f64>load<i32>(ptr + (<usize>i << 2)) : <f64>load<u8>(ptr + <usize>i);
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (x != d) {
+        rCount++;
+        if (x < rLo) rLo = x;
+        if (x > rHi) rHi = x;
+      }
+    }
+  }
+  const all = typeOf(n, lo, hi, ints, f32Exact), rest = typeOf(rCount, rLo, rHi, rInts, rF32);
+  return <f64>rCount * 64 + <f64>(rest * 8 + all);
+}
