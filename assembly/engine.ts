@@ -68,7 +68,7 @@ function place(e: usize, t: i32, nd: i32, dims: i32): void {
   si(load<usize>(e, Engine.ringBuf), (head + len) % ringCap * load<i32>(e, Engine.nodeCap) + nd, t);
   si(lenP, nd, len + 1);
   si(load<usize>(e, Engine.state), t, EngineTaskState.running);
-  si(load<usize>(e, Engine.node), t, nd);
+  si(load<usize>(e, Engine.node), t, nd + 1);
   const now = load<f64>(e, Engine.now);
   sf(load<usize>(e, Engine.start), t, now);
   const u = gi(load<usize>(e, Engine.user), t);
@@ -146,7 +146,7 @@ function placeGang(e: usize, g: i32, dims: i32): void {
     si(ringBuf, (gi(headP, nd) + len) % ringCap * nodeCap + nd, t);
     si(lenP, nd, len + 1);
     si(state, t, EngineTaskState.running);
-    si(nodeP, t, nd);
+    si(nodeP, t, nd + 1);
     sf(startP, t, now);
     sf(t0P, t, t0);
     sf(deadlineP, t, deadline);
@@ -201,7 +201,7 @@ export function engineRound(e: usize): i32 {
   for (let k = 0; k < n; k++) {
     const t = gi(wl, gi(idx, k));
     if (gi(state, t) != EngineTaskState.waiting) continue; // a gang member placed with its gang
-    const g = gi(gang, t);
+    const g = gi(gang, t) - 1;
     if (g < 0) {
       const dem = demand + (<usize>(t * dims) << 3);
       if (knownMiss(fail, dem, dims)) continue;
@@ -218,7 +218,7 @@ export function engineRound(e: usize): i32 {
   let w = 0;
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);
-    const g = gi(gang, t);
+    const g = gi(gang, t) - 1;
     if (g >= 0) store<u8>(seen + <usize>g, 0);
     if (gi(state, t) != EngineTaskState.waiting) continue;
     si(rounds, t, gi(rounds, t) + 1);
@@ -239,8 +239,7 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
   const demand = load<usize>(e, Engine.demand), wl = load<usize>(e, Engine.waitList);
   const state = load<usize>(e, Engine.state), users = load<usize>(e, Engine.user), data = load<usize>(e, Engine.dataGB);
   const req = load<usize>(e, Engine.request), big = load<usize>(e, Engine.large);
-  const node = load<usize>(e, Engine.node), gangs = load<usize>(e, Engine.gang);
-  const start = load<usize>(e, Engine.start), t0 = load<usize>(e, Engine.t0), deadline = load<usize>(e, Engine.deadline);
+  const gangs = load<usize>(e, Engine.gang);
   const w = load<i32>(e, Engine.waiting);
   const dem0 = demand + (<usize>(first * dims) << 3);
   for (let k = 0; k < count; k++) {
@@ -252,13 +251,10 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
     // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
-    // recycled): rounds 0 and "small" need no store (a row's columns are cold lines: fewer is faster).
+    // recycled): rounds 0, "small", no gang, never placed (node, start, T0, deadline) need no store
+    // (a row's columns are cold lines: fewer is faster; and a restore need not write them).
     if (large) si(big, t, large);
-    si(node, t, -1);
-    si(gangs, t, gang);
-    sf(start, t, NaN);
-    sf(t0, t, NaN);
-    sf(deadline, t, NaN);
+    if (gang >= 0) si(gangs, t, gang + 1);
     si(wl, w + k, t);
   }
   store<i32>(e, w + count, Engine.waiting);
@@ -280,7 +276,7 @@ function insertWaiting(e: usize, t: i32): void {
 /** Frees running task t: demand back to its node (ξ = min(ξ + δ, C)), L_u − 1, node −1. */
 function release(e: usize, t: i32, dims: i32): void {
   const nodeP = load<usize>(e, Engine.node);
-  giveBack(gi(nodeP, t), load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  giveBack(gi(nodeP, t) - 1, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const run = load<usize>(e, Engine.running), u = gi(load<usize>(e, Engine.user), t);
   si(run, u, gi(run, u) - 1);
   si(nodeP, t, -1);
@@ -300,7 +296,7 @@ function runningWhere(e: usize, out: usize, nd: i32, now: f64, byNode: bool): i3
   let k = 0;
   for (let j = 0; j < rc; j++) {
     const t = gi(list, j);
-    if (byNode ? gi(node, t) == nd : now >= gf(deadline, t)) { si(out, k, t); k++; }
+    if (byNode ? gi(node, t) == nd + 1 : now >= gf(deadline, t)) { si(out, k, t); k++; }
   }
   // Ascending: the running list has no order (few entries: insertion sort).
   for (let i = 1; i < k; i++) {

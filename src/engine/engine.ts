@@ -610,7 +610,7 @@ export class Engine implements IptasEngine {
     // A restored engine's ids are cut from its text one at a time until a call needs all of them.
     if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
-    const g = c.gang[t]!;
+    const g = c.gang[t]! - 1;
     return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
   }
 
@@ -1048,7 +1048,7 @@ export class Engine implements IptasEngine {
       for (const i of this.order) max = Math.max(max, c.res[i * D + d]!);
       if (max < dem[d]!) { out.push({ code: 'dimension-short', dimension: d, maxResidual: max }); shortDim = true; }
     }
-    const g = c.gang[t]!;
+    const g = c.gang[t]! - 1;
     if (g >= 0) {
       const members: number[] = [];
       for (let m = c.gangFirst[g]!; m < c.gangFirst[g]! + c.gangSize[g]!; m++) if (c.state[m] === S.waiting) members.push(m);
@@ -1116,12 +1116,12 @@ export class Engine implements IptasEngine {
   private view(t: number): TaskView {
     const c = this.cols;
     const D = this.dims;
-    const g = c.gang[t]!;
+    const g = c.gang[t]! - 1, placed = c.node[t]! !== 0;
     return {
       id: this.idAt(t), user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
       demand: Array.from({ length: D }, (_, d) => c.demand[t * D + d]!), dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: c.submitTime[t]!,
       size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: c.failures[t]!,
-      node: c.node[t]!, start: c.start[t]!, t0: c.t0[t]!, deadline: c.deadline[t]!,
+      node: c.node[t]! > 0 ? c.node[t]! - 1 : -1, start: placed ? c.start[t]! : NaN, t0: placed ? c.t0[t]! : NaN, deadline: placed ? c.deadline[t]! : NaN,
     };
   }
 
@@ -1222,8 +1222,8 @@ export class Engine implements IptasEngine {
     return [
       ['state', c.state.subarray(0, n), S.waiting], ['user', c.user.subarray(0, n), undefined], ['dataGB', c.dataGB.subarray(0, n), undefined],
       ['request', c.request.subarray(0, n), undefined], ['demand', c.demand.subarray(0, n * D), undefined], ['large', c.large.subarray(0, n), 0],
-      ['rounds', c.rounds.subarray(0, n), 0], ['node', c.node.subarray(0, n), -1], ['gang', c.gang.subarray(0, n), -1],
-      ['start', c.start.subarray(0, n), NaN], ['t0', c.t0.subarray(0, n), NaN], ['deadline', c.deadline.subarray(0, n), NaN],
+      ['rounds', c.rounds.subarray(0, n), 0], ['node', c.node.subarray(0, n), 0], ['gang', c.gang.subarray(0, n), 0],
+      ['start', c.start.subarray(0, n), 0], ['t0', c.t0.subarray(0, n), 0], ['deadline', c.deadline.subarray(0, n), 0],
     ];
   }
 
@@ -1312,9 +1312,9 @@ export class Engine implements IptasEngine {
     const plainRow = c.plainRow;
     // The leading plain rows are their own places among the plain ids: nothing is written for them (identityRows).
     let lead = 0;
-    while (lead < n && gangOf[lead]! < 0) lead++;
+    while (lead < n && gangOf[lead]! === 0) lead++;
     plain = lead;
-    for (let t = lead; t < n; t++) plainRow[t] = gangOf[t]! >= 0 ? -1 : plain++;
+    for (let t = lead; t < n; t++) plainRow[t] = gangOf[t]! !== 0 ? -1 : plain++;
     const taskOf = new Int32Array(plain - lead);
     for (let t = lead; t < n; t++) if (plainRow[t]! >= 0) taskOf[plainRow[t]! - lead] = t;
     this.identityRows = lead;

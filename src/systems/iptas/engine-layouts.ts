@@ -13,7 +13,11 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
 
 /**
  * One engine. Task columns have `taskCap` rows (task index = submission
- * order); `demand` is f64[taskCap·dims] task-major. `waitList` holds the
+ * order); `demand` is f64[taskCap·dims] task-major. "None" is the zero of
+ * fresh memory, so a new row (or a restored one) writes nothing for it:
+ * `gang` is g + 1 (0: no gang), `node` is n + 1 while running on node n, 0
+ * before the task was ever placed, −1 after (`start`, `t0`, `deadline` mean
+ * something only when `node` ≠ 0). `waitList` holds the
  * waiting tasks' indices ascending. Users: `running` (L_u) and `epsilon`
  * (max(ε_u, minEpsilon), kept by TypeScript). Nodes: the first-fit `matcher`
  * and the dispatch rings (`ringBuf` i32[ringCap·nodeCap], slot-major: slot k of node
