@@ -21,7 +21,7 @@ import { ColumnElement, ColumnType } from './layouts';
   return x - x == 0 && Math.trunc(x) == x && !(x == 0 && negative(x));
 }
 
-function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool): i32 {
+function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool, isInt16: bool, min16: f64, max16: f64): i32 {
   if (n == 0) return ColumnType.U8;
   if (isInt) {
     if (min >= 0 && max <= 0xff) return ColumnType.U8;
@@ -30,13 +30,18 @@ function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool): i32 {
     if (min >= -0x8000 && max <= 0x7fff) return ColumnType.I16;
     if (min >= -2147483648 && max <= 2147483647) return ColumnType.I32;
     if (min >= 0 && max <= 4294967295) return ColumnType.U32;
+  } else if (isInt16) {
+    if (min16 >= 0 && max16 <= 0xff) return ColumnType.U8S;
+    if (min16 >= -0x80 && max16 <= 0x7f) return ColumnType.I8S;
+    if (min16 >= 0 && max16 <= 0xffff) return ColumnType.U16S;
+    if (min16 >= -0x8000 && max16 <= 0x7fff) return ColumnType.I16S;
   }
   return isF32 ? ColumnType.F32 : ColumnType.F64;
 }
 
 /**
  * Scans the `n` values at `ptr` (a `ColumnElement`) against the default `d`:
- * returns restCount·64 + restType·8 + allType, where allType is the narrowest
+ * returns restCount·256 + restType·16 + allType, where allType is the narrowest
  * `ColumnType` holding every value exactly and restType the one holding the
  * restCount values that differ from `d` (Object.is). Integer columns need no
  * float checks: every i32 and u8 value is an integer.
@@ -46,53 +51,78 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
   // Min and max matter only when every value is an integer (then no NaN is among them).
   let lo: f64 = Infinity, hi: f64 = -Infinity, ints = true, f32Exact = true;
   let rCount: i32 = 0, rLo: f64 = Infinity, rHi: f64 = -Infinity, rInts = true, rF32 = true;
+  // The same for the values times 16 (sixteenths types): matter only when every such product is an integer.
+  let lo16: f64 = Infinity, hi16: f64 = -Infinity, ints16 = true, rLo16: f64 = Infinity, rHi16: f64 = -Infinity, rInts16 = true;
   let i = 0;
   if (element == ColumnElement.F64) {
     // Two values at a time. With d not NaN, Object.is(x, d) is bit equality (only NaN has other encodings).
     const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d)), minusZero = i64x2.splat(<i64>0x8000000000000000);
     const zero = f64x2.splat(0), posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
-    let vLo = posInf, vHi = negInf, vrLo = posInf, vrHi = negInf;
+    const sixteen = f64x2.splat(16);
+    let vLo = posInf, vHi = negInf, vrLo = posInf, vrHi = negInf, vLo16 = posInf, vHi16 = negInf, vrLo16 = posInf, vrHi16 = negInf;
     let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), restInt = i64x2.splat(-1), restExact = i64x2.splat(-1);
+    let allInt16 = i64x2.splat(-1), restInt16 = i64x2.splat(-1);
     for (; i + 2 <= n; i += 2) {
       const x = v128.load(ptr + (<usize>i << 3));
+      const y = f64x2.mul(x, sixteen);
       const isNaN = f64x2.ne(x, x);
       const exact = v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN);
       const int = v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero));
+      const int16 = v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero));
       const differs = dNaN ? v128.not(isNaN) : v128.not(i64x2.eq(x, dBits));
       allInt = v128.and(allInt, int);
+      allInt16 = v128.and(allInt16, int16);
       allExact = v128.and(allExact, exact);
       vLo = f64x2.pmin(vLo, x);
       vHi = f64x2.pmax(vHi, x);
+      vLo16 = f64x2.pmin(vLo16, y);
+      vHi16 = f64x2.pmax(vHi16, y);
       const m = i64x2.bitmask(differs);
       if (m != 0) {
         rCount += <i32>popcnt(m);
-        restInt = v128.and(restInt, v128.or(int, v128.not(differs)));
-        restExact = v128.and(restExact, v128.or(exact, v128.not(differs)));
+        const same = v128.not(differs);
+        restInt = v128.and(restInt, v128.or(int, same));
+        restInt16 = v128.and(restInt16, v128.or(int16, same));
+        restExact = v128.and(restExact, v128.or(exact, same));
         vrLo = f64x2.pmin(vrLo, v128.bitselect(x, posInf, differs));
         vrHi = f64x2.pmax(vrHi, v128.bitselect(x, negInf, differs));
+        vrLo16 = f64x2.pmin(vrLo16, v128.bitselect(y, posInf, differs));
+        vrHi16 = f64x2.pmax(vrHi16, v128.bitselect(y, negInf, differs));
       }
     }
     ints = i64x2.all_true(allInt);
+    ints16 = i64x2.all_true(allInt16);
     f32Exact = i64x2.all_true(allExact);
     rInts = i64x2.all_true(restInt);
+    rInts16 = i64x2.all_true(restInt16);
     rF32 = i64x2.all_true(restExact);
     lo = min<f64>(f64x2.extract_lane(vLo, 0), f64x2.extract_lane(vLo, 1));
     hi = max<f64>(f64x2.extract_lane(vHi, 0), f64x2.extract_lane(vHi, 1));
     rLo = min<f64>(f64x2.extract_lane(vrLo, 0), f64x2.extract_lane(vrLo, 1));
     rHi = max<f64>(f64x2.extract_lane(vrHi, 0), f64x2.extract_lane(vrHi, 1));
+    lo16 = min<f64>(f64x2.extract_lane(vLo16, 0), f64x2.extract_lane(vLo16, 1));
+    hi16 = max<f64>(f64x2.extract_lane(vHi16, 0), f64x2.extract_lane(vHi16, 1));
+    rLo16 = min<f64>(f64x2.extract_lane(vrLo16, 0), f64x2.extract_lane(vrLo16, 1));
+    rHi16 = max<f64>(f64x2.extract_lane(vrHi16, 0), f64x2.extract_lane(vrHi16, 1));
     for (; i < n; i++) {
-      const x = load<f64>(ptr + (<usize>i << 3));
-      const exact = <f64><f32>x == x || x != x, int = plainInteger(x);
+      const x = load<f64>(ptr + (<usize>i << 3)), y = x * 16;
+      const exact = <f64><f32>x == x || x != x, int = plainInteger(x), int16 = plainInteger(y);
       if (!exact) f32Exact = false;
       if (!int) ints = false;
+      if (!int16) ints16 = false;
       lo = min<f64>(lo, x);
       hi = max<f64>(hi, x);
+      lo16 = min<f64>(lo16, y);
+      hi16 = max<f64>(hi16, y);
       if (!same(x, d)) {
         rCount++;
         if (!exact) rF32 = false;
         if (!int) rInts = false;
+        if (!int16) rInts16 = false;
         rLo = min<f64>(rLo, x);
         rHi = max<f64>(rHi, x);
+        rLo16 = min<f64>(rLo16, y);
+        rHi16 = max<f64>(rHi16, y);
       }
     }
   } else if (element == ColumnElement.I32 && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
@@ -143,6 +173,7 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
       }
     }
   }
-  const all = typeOf(n, lo, hi, ints, f32Exact), rest = typeOf(rCount, rLo, rHi, rInts, rF32);
-  return <f64>rCount * 64 + <f64>(rest * 8 + all);
+  // Integer columns: every value an integer (ints), so their sixteenths are never chosen.
+  const all = typeOf(n, lo, hi, ints, f32Exact, ints16, lo16, hi16), rest = typeOf(rCount, rLo, rHi, rInts, rF32, rInts16, rLo16, rHi16);
+  return <f64>rCount * 256 + <f64>(rest * 16 + all);
 }

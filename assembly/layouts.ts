@@ -99,7 +99,7 @@ export namespace CsvStatus {
   export const LINE_FOR_TYPESCRIPT: i32 = 2;
 }
 
-/** Element types of a snapshot column (src/engine/column-codec.ts), narrowest first. */
+/** Element types of a snapshot column (src/engine/column-codec.ts); …S: sixteenths (x·16). */
 export namespace ColumnType {
   export const U8: i32 = 0;
   export const I8: i32 = 1;
@@ -109,7 +109,11 @@ export namespace ColumnType {
   export const U32: i32 = 5;
   export const F32: i32 = 6;
   export const F64: i32 = 7;
-  export const COUNT: i32 = 8;
+  export const U8S: i32 = 8;
+  export const I8S: i32 = 9;
+  export const U16S: i32 = 10;
+  export const I16S: i32 = 11;
+  export const COUNT: i32 = 12;
 }
 
 /** Element of a column scanned by columnTypes. */

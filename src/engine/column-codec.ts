@@ -2,7 +2,8 @@
  * How an engine snapshot stores a numeric column in few bytes and gets the
  * very same values back: each column is written either dense, in the
  * narrowest element type that holds every value exactly (u8, i8, u16, i16,
- * i32, u32, f32 or f64), or sparse — a default value and the rows that differ
+ * i32, u32, f32 or f64 — or sixteenths, x·16 as a u8, i8, u16 or i16, for
+ * fractions such as demands of 0.5 or 2.25), or sparse — a default value and the rows that differ
  * from it, when that is smaller (columns such as start times, which only the
  * running and finished tasks have). "The same value" is `Object.is` (−0 and +0
  * differ, NaN is NaN), so a restore changes no decision.
@@ -22,14 +23,16 @@ export type NumberColumn = Int32Array | Uint8Array | Float64Array;
 
 type Typed = Uint8Array | Int8Array | Uint16Array | Int16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
-const { U8, I8, U16, I16, I32, U32, F32, F64 } = COLUMN_TYPE.code;
+const { U8, I8, U16, I16, I32, U32, F32, F64, U8S, I8S, U16S, I16S } = COLUMN_TYPE.code;
 /** Bytes of an element of each type. */
-const SIZE = [1, 1, 2, 2, 4, 4, 4, 8];
+const SIZE = [1, 1, 2, 2, 4, 4, 4, 8, 1, 1, 2, 2];
+/** The integer type that holds a sixteenths type's x·16. */
+const SCALED: Record<number, number> = { [U8S]: U8, [I8S]: I8, [U16S]: U16, [I16S]: I16 };
 
-/** `count` elements of `type` at byte `at` of `bytes`' buffer. */
+/** `count` elements of `type` at byte `at` of `bytes`' buffer (a sixteenths type: its integers). */
 function typed(type: number, bytes: Uint8Array, at: number, count: number): Typed {
   const b = bytes.buffer as ArrayBuffer, o = bytes.byteOffset + at;
-  switch (type) {
+  switch (SCALED[type] ?? type) {
     case U8: return new Uint8Array(b, o, count);
     case I8: return new Int8Array(b, o, count);
     case U16: return new Uint16Array(b, o, count);
@@ -54,11 +57,22 @@ class Range {
   ints = true;
   /** Every value exact as a float32. */
   f32 = true;
+  /** Every value times 16 an integer (not −0), and the least and greatest of those. */
+  ints16 = true;
+  min16 = Infinity;
+  max16 = -Infinity;
   count = 0;
 
   add(x: number): void {
     this.count++;
     if (this.f32 && Math.fround(x) !== x && x === x) this.f32 = false;
+    if (this.ints16) {
+      const y = x * 16;
+      if (Number.isInteger(y) && !(y === 0 && 1 / y < 0)) {
+        if (y < this.min16) this.min16 = y;
+        if (y > this.max16) this.max16 = y;
+      } else this.ints16 = false;
+    }
     if (this.ints) {
       if (Number.isInteger(x) && !(x === 0 && 1 / x < 0)) {
         if (x < this.min) this.min = x;
@@ -70,18 +84,32 @@ class Range {
   }
 
   type(): number {
-    if (this.count === 0) return U8;
-    if (this.ints) {
-      const { min, max } = this;
-      if (min >= 0 && max <= 0xff) return U8;
-      if (min >= -0x80 && max <= 0x7f) return I8;
-      if (min >= 0 && max <= 0xffff) return U16;
-      if (min >= -0x8000 && max <= 0x7fff) return I16;
-      if (min >= -0x80000000 && max <= 0x7fffffff) return I32;
-      if (min >= 0 && max <= 0xffffffff) return U32;
-    }
-    return this.f32 ? F32 : F64;
+    return typeOf(this.count, this.min, this.max, this.ints, this.f32, this.ints16, this.min16, this.max16);
   }
+}
+
+/**
+ * The narrowest type for `n` values: an integer type when every value is an
+ * integer, else sixteenths in one or two bytes when every value times 16 is
+ * an integer in their range, else float32 when exact, else float64 (the
+ * WebAssembly scan, `assembly/column-types.ts`, decides the same way).
+ */
+function typeOf(n: number, min: number, max: number, ints: boolean, f32: boolean, ints16: boolean, min16: number, max16: number): number {
+  if (n === 0) return U8;
+  if (ints) {
+    if (min >= 0 && max <= 0xff) return U8;
+    if (min >= -0x80 && max <= 0x7f) return I8;
+    if (min >= 0 && max <= 0xffff) return U16;
+    if (min >= -0x8000 && max <= 0x7fff) return I16;
+    if (min >= -0x80000000 && max <= 0x7fffffff) return I32;
+    if (min >= 0 && max <= 0xffffffff) return U32;
+  } else if (ints16) {
+    if (min16 >= 0 && max16 <= 0xff) return U8S;
+    if (min16 >= -0x80 && max16 <= 0x7f) return I8S;
+    if (min16 >= 0 && max16 <= 0xffff) return U16S;
+    if (min16 >= -0x8000 && max16 <= 0x7fff) return I16S;
+  }
+  return f32 ? F32 : F64;
 }
 
 /** Same value (Object.is). */
@@ -111,7 +139,7 @@ export function planColumn(values: NumberColumn, fallback?: number, core?: Core)
   if (core !== undefined && values.buffer === core.memory.buffer) {
     const element = values instanceof Float64Array ? COLUMN_ELEMENT.code.F64 : values instanceof Int32Array ? COLUMN_ELEMENT.code.I32 : COLUMN_ELEMENT.code.U8;
     const found = core.exports.columnTypes(values.byteOffset, n, element, d);
-    const allType = found % 8, restType = Math.floor(found / 8) % 8, restCount = Math.floor(found / 64);
+    const allType = found % 16, restType = Math.floor(found / 16) % 16, restCount = Math.floor(found / 256);
     return choose(values, n, d, allType, restType, restCount);
   }
   const all = new Range(), rest = new Range();
@@ -157,8 +185,13 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   view.setUint32(4, p.count, true);
   view.setFloat64(8, p.fallback, true);
   let off = at + HEAD;
+  const scaled = SCALED[p.type] !== undefined;
   if (!p.sparse) {
-    typed(p.type, out, off, p.count).set(p.values);
+    const to = typed(p.type, out, off, p.count);
+    if (scaled) {
+      const { values } = p;
+      for (let i = 0; i < values.length; i++) to[i] = values[i]! * 16;
+    } else to.set(p.values);
     return off + align8(p.count * SIZE[p.type]!);
   }
   const rows = typed(U32, out, off, p.count);
@@ -167,7 +200,15 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   const { values, fallback, count } = p;
   // The rows that differ from the default, by the test that fits it (a snapshot's sparse columns are long).
   let k = 0;
-  if (count === 0) {
+  if (scaled) {
+    for (let i = 0; k < count; i++) {
+      const x = values[i]!;
+      if (!same(x, fallback)) {
+        rows[k] = i;
+        vals[k++] = x * 16;
+      }
+    }
+  } else if (count === 0) {
     // none
   } else if (fallback !== fallback) {
     for (let i = 0; k < count; i++) {
@@ -216,12 +257,15 @@ export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, ba
   if (at + HEAD > bytes.length) throw bad('a column runs past the end');
   const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEAD);
   const kind = view.getUint8(0), type = view.getUint8(1), count = view.getUint32(4, true), fallback = view.getFloat64(8, true);
-  if (kind > 1 || type > F64 || (kind === 0 ? count !== n : count > n)) throw bad(`a column's header does not match its ${n} rows`);
+  if (kind > 1 || type >= SIZE.length || (kind === 0 ? count !== n : count > n)) throw bad(`a column's header does not match its ${n} rows`);
+  const scale = SCALED[type] !== undefined ? 1 / 16 : 1;
   let off = at + HEAD;
   const end = off + (kind === 1 ? align8(count * 4) : 0) + align8(count * SIZE[type]!);
   if (end > bytes.length) throw bad('a column runs past the end');
   if (kind === 0) {
-    into.set(typed(type, bytes, off, count));
+    const from = typed(type, bytes, off, count);
+    if (scale !== 1) for (let i = 0; i < count; i++) into[i] = from[i]! * scale;
+    else into.set(from);
     return end;
   }
   const rows = typed(U32, bytes, off, count);
@@ -231,7 +275,7 @@ export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, ba
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
     if (i >= n) throw bad(`a column names row ${i} of ${n}`);
-    into[i] = vals[k]!;
+    into[i] = vals[k]! * scale;
   }
   return end;
 }

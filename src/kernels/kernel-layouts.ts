@@ -76,8 +76,12 @@ export const CSV_STATUS = constants('CsvStatus', 'Return values of csvParse.', {
   LINE_FOR_TYPESCRIPT: 2,
 });
 
-/** Element types of an engine snapshot's column (src/engine/column-codec.ts), narrowest first: what `columnTypes` chooses. */
-export const COLUMN_TYPE = enumeration('ColumnType', 'Element types of a snapshot column (src/engine/column-codec.ts), narrowest first.', ['U8', 'I8', 'U16', 'I16', 'I32', 'U32', 'F32', 'F64']);
+/**
+ * Element types of an engine snapshot's column (src/engine/column-codec.ts):
+ * what `columnTypes` chooses. The `…S` types hold sixteenths: x·16 as that
+ * integer type (demands such as 0.5 or 2.25 in one byte instead of a float32's four).
+ */
+export const COLUMN_TYPE = enumeration('ColumnType', 'Element types of a snapshot column (src/engine/column-codec.ts); …S: sixteenths (x·16).', ['U8', 'I8', 'U16', 'I16', 'I32', 'U32', 'F32', 'F64', 'U8S', 'I8S', 'U16S', 'I16S']);
 
 /** How the column `columnTypes` scans is held in memory. */
 export const COLUMN_ELEMENT = enumeration('ColumnElement', 'Element of a column scanned by columnTypes.', ['I32', 'U8', 'F64']);

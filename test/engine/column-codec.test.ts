@@ -18,11 +18,13 @@ function roundTrip(values: NumberColumn, fallback?: number): { back: NumberColum
   return { back, bytes: plan.bytes };
 }
 
-const special = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1.5, 0.1, 2 ** 24 + 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 40, 255, 256, -129, 65535, 70000);
+const special = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1.5, 0.1, 2 ** 24 + 1, -(2 ** 31), 2 ** 32 - 1, 2 ** 40, 255, 256, -129, 65535, 70000, 1 / 32, 4095.9375, 2048.5, -2048.5, -0.0625);
+/** Sixteenths in and around the ranges of the one- and two-byte sixteenths types. */
+const sixteenths = fc.integer({ min: -40000, max: 70000 }).map((k) => k / 16);
 
 describe('snapshot column codec', () => {
   it('gives back every float64 value exactly, dense or sparse', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 })), { maxLength: 200 }), fc.option(special, { nil: undefined }), (xs, fallback) => {
+    fc.assert(fc.property(fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), sixteenths), { maxLength: 200 }), fc.option(special, { nil: undefined }), (xs, fallback) => {
       const { back } = roundTrip(Float64Array.from(xs), fallback);
       xs.forEach((x, i) => expect(Object.is(back[i], x), `row ${i}: ${x} came back as ${back[i]}`).toBe(true));
     }), { numRuns: 300 });
@@ -36,6 +38,11 @@ describe('snapshot column codec', () => {
   it('stores small integers in one byte each, and a column of mostly the default as its other rows', () => {
     const small = Float64Array.from({ length: 1000 }, (_, i) => i % 200);
     expect(roundTrip(small).bytes).toBe(16 + 1000);
+    // Demands in steps of a half: sixteenths in one byte (a float32 would take four).
+    const halves = Float64Array.from({ length: 1000 }, (_, i) => 0.5 + (i % 16) / 2);
+    const demand = roundTrip(halves);
+    expect(demand.bytes).toBe(16 + 1000);
+    expect([...demand.back]).toEqual([...halves]);
     const start = new Float64Array(1000).fill(NaN);
     start[3] = 1.25;
     start[700] = 9;
@@ -56,17 +63,22 @@ describe('snapshot column codec', () => {
       const wasm = planColumn(v, fallback, core);
       expect({ ...wasm, values: undefined }, `${kind} ${JSON.stringify(xs.map(String))} around ${fallback}`).toEqual({ ...js, values: undefined });
     };
-    const f64s = fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), fc.constantFrom(0.5, 1.5, -2.25, 2 ** 31, -(2 ** 31) - 1)), { maxLength: 40 });
+    const f64s = fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), fc.constantFrom(0.5, 1.5, -2.25, 2 ** 31, -(2 ** 31) - 1), sixteenths), { maxLength: 40 });
+    // Columns of sixteenths only: every one- and two-byte sixteenths type and its bounds.
+    const narrow = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: -32768, max: 32767 }), fc.integer({ min: -32769, max: 65536 }));
+    fc.assert(fc.property(fc.array(narrow.map((k) => k / 16), { maxLength: 40 }), fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 400 });
     fc.assert(fc.property(f64s, fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 400 });
     // Mostly the default: the sparse form and the rows that differ.
     fc.assert(fc.property(fc.array(fc.oneof(fc.constant(NaN), fc.constant(NaN), fc.constant(NaN), special), { maxLength: 40 }), fc.integer({ min: 0, max: 3 }), (xs, skip) => same('f64', xs, skip, NaN)), { numRuns: 200 });
     const i32s = fc.array(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -2, max: 300 }), fc.constantFrom(-1, 0, 255, 256, -129, 65535, 65536)), { maxLength: 40 });
     fc.assert(fc.property(i32s, fc.option(fc.constantFrom(-1, 0, 1, -0, 0.5, NaN, 2 ** 40), { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('i32', xs, skip, fallback)), { numRuns: 400 });
     fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 40 }), fc.option(fc.constantFrom(0, 1, 255, -1), { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('u8', xs, skip, fallback)), { numRuns: 200 });
-    // Worked: 0.5-steps fit f32, integers up to 300 a u16, NaN rows around a NaN default are not stored.
+    // Worked: 0.5 and 300 are sixteenths 8 and 4800 (a u16 each), integers up to 300 a u16, NaN rows around a NaN default are not stored.
     const v = core.f64(at, 5);
     v.set([NaN, 0.5, NaN, 300, NaN]);
-    expect(planColumn(v, NaN, core)).toMatchObject({ sparse: true, count: 2, type: 6, bytes: 16 + 8 + 8 });
+    expect(planColumn(v, NaN, core)).toMatchObject({ sparse: true, count: 2, type: 10, bytes: 16 + 8 + 8 });
+    v.set([0.5, 1.5, 2.25, 15.9375, 0]);
+    expect(planColumn(v, undefined, core)).toMatchObject({ sparse: false, count: 5, type: 8, bytes: 16 + 8 });
     v.set([1, 2, 3, 300, 7]);
     expect(planColumn(v, undefined, core)).toMatchObject({ sparse: false, count: 5, type: 2, bytes: 16 + 16 });
   });
