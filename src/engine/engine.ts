@@ -1186,7 +1186,7 @@ export class Engine implements IptasEngine {
     const m = this.matcherFields();
     const core = this.live();
     // Columns in the linear memory are scanned there (planColumn).
-    const plan = (v: NumberColumn, fallback?: number): ColumnPlan => planColumn(v, fallback, (globalThis as any).__noScan ? undefined : core);
+    const plan = (v: NumberColumn, fallback?: number): ColumnPlan => planColumn(v, fallback, core);
     const plans = [
       ...this.taskColumns(n).map(([, v, fallback]) => plan(v, fallback)),
       plan(core.i32(this.get('runList'), runCount)),
