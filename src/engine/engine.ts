@@ -1328,9 +1328,9 @@ export class Engine implements IptasEngine {
     if (chars * (wide ? 2 : 1) !== textBytes) throw bad('the task ids do not match their lengths');
     // The text stays bytes until a call needs an id: a copy (the caller keeps its snapshot) in this
     // engine's memory, whose pages a recycled core has already touched.
-    const core = this.live();
-    core.u8(textAt, textBytes).set(src.subarray(at, at + textBytes));
-    const source = new IdText(() => core.u8(textAt, textBytes), wide);
+    this.live().u8(textAt, textBytes).set(src.subarray(at, at + textBytes));
+    // (Through live(): once the engine is closed its memory may be another engine's.)
+    const source = new IdText(() => this.live().u8(textAt, textBytes), wide);
     // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
     const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
     let w = 0, running = 0;

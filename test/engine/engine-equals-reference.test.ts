@@ -112,6 +112,13 @@ describe('engine snapshots', () => {
     expect(r.handleOf(`${'x'.repeat(200)}-2999`)).toBe(e.handleOf(`${'x'.repeat(200)}-2999`));
     expect(JSON.stringify(r.runRound(4))).toBe(JSON.stringify(e.runRound(4)));
     expect(JSON.stringify(r.sweepHealth(20))).toBe(JSON.stringify(e.sweepHealth(20)));
+    // Closed, its memory goes to the next engine: its ids are not read from there.
+    const closed = Engine.restore(bytes);
+    closed.close();
+    using next = Engine.restore(bytes);
+    expect(() => closed.idOf(0)).toThrow(/closed/);
+    expect(() => closed.handleOf(`${'x'.repeat(200)}-7`)).toThrow(/closed/);
+    expect(next.idOf(0)).toBe(e.idOf(0));
   });
   it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
     using e = small();
