@@ -1142,6 +1142,8 @@ export class Engine implements IptasEngine {
   }
 
   private task(id: unknown): number {
+    // A closed engine says so (its id index lived in memory that may now be another engine's).
+    this.live();
     const t = typeof id === 'string' ? this.lookup(id) : undefined;
     if (t === undefined) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
     return t;

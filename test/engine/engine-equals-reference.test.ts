@@ -119,6 +119,13 @@ describe('engine snapshots', () => {
     expect(() => closed.idOf(0)).toThrow(/closed/);
     expect(() => closed.handleOf(`${'x'.repeat(200)}-7`)).toThrow(/closed/);
     expect(next.idOf(0)).toBe(e.idOf(0));
+    // Likewise an engine never restored.
+    const plain = new Engine();
+    plain.addNode({ capacity: [4, 8] });
+    plain.submit({ id: 'a', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    plain.close();
+    expect(() => plain.handleOf('a')).toThrow(/closed/);
+    expect(() => plain.taskView('a')).toThrow(/closed/);
   });
   it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
     using e = small();
