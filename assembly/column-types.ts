@@ -4,21 +4,15 @@
 // quarter of a snapshot's time.
 import { ColumnElement, ColumnType } from './layouts';
 
+// The least and the greatest of a pair.
 // @ts-ignore: decorator
-@inline function negative(x: f64): bool {
-  return reinterpret<i64>(x) < 0;
+@inline function lowest(v: v128): f64 {
+  return min<f64>(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
 }
 
-// planColumn's `same`: Object.is.
 // @ts-ignore: decorator
-@inline function same(x: f64, d: f64): bool {
-  return x == d ? x != 0 || negative(x) == negative(d) : x != x && d != d;
-}
-
-// An integer that is not −0 (Number.isInteger and not −0).
-// @ts-ignore: decorator
-@inline function plainInteger(x: f64): bool {
-  return x - x == 0 && Math.trunc(x) == x && !(x == 0 && negative(x));
+@inline function highest(v: v128): f64 {
+  return max<f64>(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
 }
 
 function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool, isInt16: bool, min16: f64, max16: f64): i32 {
@@ -62,8 +56,10 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
     let vLo = posInf, vHi = negInf, vrLo = posInf, vrHi = negInf, vLo16 = posInf, vHi16 = negInf, vrLo16 = posInf, vrHi16 = negInf;
     let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), restInt = i64x2.splat(-1), restExact = i64x2.splat(-1);
     let allInt16 = i64x2.splat(-1), restInt16 = i64x2.splat(-1);
-    for (; i + 2 <= n; i += 2) {
-      const x = v128.load(ptr + (<usize>i << 3));
+    // An odd last value goes in both lanes and is counted once (min, max and flags do not mind a copy).
+    for (; i < n; i += 2) {
+      const pair = i + 2 <= n;
+      const x = pair ? v128.load(ptr + (<usize>i << 3)) : f64x2.splat(load<f64>(ptr + (<usize>i << 3)));
       const y = f64x2.mul(x, sixteen);
       const isNaN = f64x2.ne(x, x);
       const exact = v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN);
@@ -77,7 +73,7 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
       vHi = f64x2.pmax(vHi, x);
       vLo16 = f64x2.pmin(vLo16, y);
       vHi16 = f64x2.pmax(vHi16, y);
-      const m = i64x2.bitmask(differs);
+      const m = i64x2.bitmask(differs) & (pair ? 3 : 1);
       if (m != 0) {
         rCount += <i32>popcnt(m);
         const same = v128.not(differs);
@@ -96,35 +92,14 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
     rInts = i64x2.all_true(restInt);
     rInts16 = i64x2.all_true(restInt16);
     rF32 = i64x2.all_true(restExact);
-    lo = min<f64>(f64x2.extract_lane(vLo, 0), f64x2.extract_lane(vLo, 1));
-    hi = max<f64>(f64x2.extract_lane(vHi, 0), f64x2.extract_lane(vHi, 1));
-    rLo = min<f64>(f64x2.extract_lane(vrLo, 0), f64x2.extract_lane(vrLo, 1));
-    rHi = max<f64>(f64x2.extract_lane(vrHi, 0), f64x2.extract_lane(vrHi, 1));
-    lo16 = min<f64>(f64x2.extract_lane(vLo16, 0), f64x2.extract_lane(vLo16, 1));
-    hi16 = max<f64>(f64x2.extract_lane(vHi16, 0), f64x2.extract_lane(vHi16, 1));
-    rLo16 = min<f64>(f64x2.extract_lane(vrLo16, 0), f64x2.extract_lane(vrLo16, 1));
-    rHi16 = max<f64>(f64x2.extract_lane(vrHi16, 0), f64x2.extract_lane(vrHi16, 1));
-    for (; i < n; i++) {
-      const x = load<f64>(ptr + (<usize>i << 3)), y = x * 16;
-      const exact = <f64><f32>x == x || x != x, int = plainInteger(x), int16 = plainInteger(y);
-      if (!exact) f32Exact = false;
-      if (!int) ints = false;
-      if (!int16) ints16 = false;
-      lo = min<f64>(lo, x);
-      hi = max<f64>(hi, x);
-      lo16 = min<f64>(lo16, y);
-      hi16 = max<f64>(hi16, y);
-      if (!same(x, d)) {
-        rCount++;
-        if (!exact) rF32 = false;
-        if (!int) rInts = false;
-        if (!int16) rInts16 = false;
-        rLo = min<f64>(rLo, x);
-        rHi = max<f64>(rHi, x);
-        rLo16 = min<f64>(rLo16, y);
-        rHi16 = max<f64>(rHi16, y);
-      }
-    }
+    lo = lowest(vLo);
+    hi = highest(vHi);
+    rLo = lowest(vrLo);
+    rHi = highest(vrHi);
+    lo16 = lowest(vLo16);
+    hi16 = highest(vHi16);
+    rLo16 = lowest(vrLo16);
+    rHi16 = highest(vrHi16);
   } else if (element == ColumnElement.I32 && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
     // Four values at a time; d an int32 (else every value differs from it: below).
     const dv = i32x4.splat(<i32>d);
