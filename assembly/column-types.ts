@@ -100,43 +100,35 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
     hi16 = highest(vHi16);
     rLo16 = lowest(vrLo16);
     rHi16 = highest(vrHi16);
-  } else if (element == ColumnElement.I32 && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
-    // Four values at a time; d an int32 (else every value differs from it: below).
-    const dv = i32x4.splat(<i32>d);
-    let vLo = i32x4.splat(i32.MAX_VALUE), vHi = i32x4.splat(i32.MIN_VALUE), vrLo = vLo, vrHi = vHi;
-    for (; i + 4 <= n; i += 4) {
-      const x = v128.load(ptr + (<usize>i << 2));
-      vLo = i32x4.min_s(vLo, x);
-      vHi = i32x4.max_s(vHi, x);
-      const differs = v128.not(i32x4.eq(x, dv));
-      const m = i32x4.bitmask(differs);
-      if (m != 0) {
-        rCount += <i32>popcnt(m);
-        vrLo = i32x4.min_s(vrLo, v128.bitselect(x, i32x4.splat(i32.MAX_VALUE), differs));
-        vrHi = i32x4.max_s(vrHi, v128.bitselect(x, i32x4.splat(i32.MIN_VALUE), differs));
-      }
-    }
-    let a = i32.MAX_VALUE, b = i32.MIN_VALUE, ra = i32.MAX_VALUE, rb = i32.MIN_VALUE;
-    for (let k = 0; k < 4; k++) {
-      a = min<i32>(a, i32x4.extract_lane(vLo, 0)); vLo = i32x4.shuffle(vLo, vLo, 1, 2, 3, 0);
-      b = max<i32>(b, i32x4.extract_lane(vHi, 0)); vHi = i32x4.shuffle(vHi, vHi, 1, 2, 3, 0);
-      ra = min<i32>(ra, i32x4.extract_lane(vrLo, 0)); vrLo = i32x4.shuffle(vrLo, vrLo, 1, 2, 3, 0);
-      rb = max<i32>(rb, i32x4.extract_lane(vrHi, 0)); vrHi = i32x4.shuffle(vrHi, vrHi, 1, 2, 3, 0);
-    }
-    if (i > 0) { lo = <f64>a; hi = <f64>b; }
-    if (rCount > 0) { rLo = <f64>ra; rHi = <f64>rb; }
-    for (; i < n; i++) {
-      const x = <f64>load<i32>(ptr + (<usize>i << 2));
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-      if (x != d) {
-        rCount++;
-        if (x < rLo) rLo = x;
-        if (x > rHi) rHi = x;
-      }
-    }
   } else {
     const wide = element == ColumnElement.I32;
+    if (wide && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
+      // Four values at a time; d an int32 (else every value differs from it: one at a time below).
+      const dv = i32x4.splat(<i32>d);
+      let vLo = i32x4.splat(i32.MAX_VALUE), vHi = i32x4.splat(i32.MIN_VALUE), vrLo = vLo, vrHi = vHi;
+      for (; i + 4 <= n; i += 4) {
+        const x = v128.load(ptr + (<usize>i << 2));
+        vLo = i32x4.min_s(vLo, x);
+        vHi = i32x4.max_s(vHi, x);
+        const differs = v128.not(i32x4.eq(x, dv));
+        const m = i32x4.bitmask(differs);
+        if (m != 0) {
+          rCount += <i32>popcnt(m);
+          vrLo = i32x4.min_s(vrLo, v128.bitselect(x, i32x4.splat(i32.MAX_VALUE), differs));
+          vrHi = i32x4.max_s(vrHi, v128.bitselect(x, i32x4.splat(i32.MIN_VALUE), differs));
+        }
+      }
+      let a = i32.MAX_VALUE, b = i32.MIN_VALUE, ra = i32.MAX_VALUE, rb = i32.MIN_VALUE;
+      for (let k = 0; k < 4; k++) {
+        a = min<i32>(a, i32x4.extract_lane(vLo, 0)); vLo = i32x4.shuffle(vLo, vLo, 1, 2, 3, 0);
+        b = max<i32>(b, i32x4.extract_lane(vHi, 0)); vHi = i32x4.shuffle(vHi, vHi, 1, 2, 3, 0);
+        ra = min<i32>(ra, i32x4.extract_lane(vrLo, 0)); vrLo = i32x4.shuffle(vrLo, vrLo, 1, 2, 3, 0);
+        rb = max<i32>(rb, i32x4.extract_lane(vrHi, 0)); vrHi = i32x4.shuffle(vrHi, vrHi, 1, 2, 3, 0);
+      }
+      if (i > 0) { lo = <f64>a; hi = <f64>b; }
+      if (rCount > 0) { rLo = <f64>ra; rHi = <f64>rb; }
+    }
+    // One at a time: a u8 column, the last values of an i32 one, or all of it around a d that is no int32.
     for (; i < n; i++) {
       const x: f64 = wide ? <f64>load<i32>(ptr + (<usize>i << 2)) : <f64>load<u8>(ptr + <usize>i);
       if (x < lo) lo = x;

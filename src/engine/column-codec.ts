@@ -136,11 +136,24 @@ export interface ColumnPlan {
 export function planColumn(values: NumberColumn, fallback?: number, core?: Core): ColumnPlan {
   const n = values.length;
   const d = fallback ?? (n > 0 ? values[0]! : 0);
+  const { allType, restType, restCount } = columnTypes(values, d, core);
+  return choose(values, n, d, allType, restType, restCount);
+}
+
+/** What a scan of a column finds: the narrowest type of all its values, and of the `restCount` values that differ from the default. */
+export interface ColumnTypes {
+  allType: number;
+  restType: number;
+  restCount: number;
+}
+
+/** {@link planColumn}'s scan of `values` around the default `d`: in WebAssembly when they are in the linear memory of `core`, else here. */
+export function columnTypes(values: NumberColumn, d: number, core?: Core): ColumnTypes {
+  const n = values.length;
   if (core !== undefined && values.buffer === core.memory.buffer) {
     const element = values instanceof Float64Array ? COLUMN_ELEMENT.code.F64 : values instanceof Int32Array ? COLUMN_ELEMENT.code.I32 : COLUMN_ELEMENT.code.U8;
     const found = core.exports.columnTypes(values.byteOffset, n, element, d);
-    const allType = found % 16, restType = Math.floor(found / 16) % 16, restCount = Math.floor(found / 256);
-    return choose(values, n, d, allType, restType, restCount);
+    return { allType: found % 16, restType: Math.floor(found / 16) % 16, restCount: Math.floor(found / 256) };
   }
   const all = new Range(), rest = new Range();
   if (values instanceof Float64Array) {
@@ -165,7 +178,7 @@ export function planColumn(values: NumberColumn, fallback?: number, core?: Core)
     Object.assign(all, { min, max, count: n });
     Object.assign(rest, { min: rmin, max: rmax, count });
   }
-  return choose(values, n, d, all.type(), rest.type(), rest.count);
+  return { allType: all.type(), restType: rest.type(), restCount: rest.count };
 }
 
 /** The smaller form: dense in `allType`, or sparse around `d` (the `restCount` other rows in `restType`). */

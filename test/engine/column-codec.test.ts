@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { planColumn, readColumn, writeColumn, type NumberColumn } from '../../src/engine/column-codec.ts';
+import { columnTypes, planColumn, readColumn, writeColumn, type NumberColumn } from '../../src/engine/column-codec.ts';
 import { Core } from '../../src/wasm/module.ts';
 
 function roundTrip(values: NumberColumn, fallback?: number): { back: NumberColumn; bytes: number } {
@@ -61,7 +61,11 @@ describe('snapshot column codec', () => {
       v.set(xs);
       const js = planColumn(v.slice(), fallback);
       const wasm = planColumn(v, fallback, core);
-      expect({ ...wasm, values: undefined }, `${kind} ${JSON.stringify(xs.map(String))} around ${fallback}`).toEqual({ ...js, values: undefined });
+      const what = `${kind} ${JSON.stringify(xs.map(String))} around ${fallback}`;
+      expect({ ...wasm, values: undefined }, what).toEqual({ ...js, values: undefined });
+      // The scan itself, whichever form the plan took.
+      const d = fallback ?? (xs.length > 0 ? v[0]! : 0);
+      expect(columnTypes(v, d, core), what).toEqual(columnTypes(v.slice(), d));
     };
     const f64s = fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), fc.constantFrom(0.5, 1.5, -2.25, 2 ** 31, -(2 ** 31) - 1), sixteenths), { maxLength: 40 });
     // Columns of sixteenths only: every one- and two-byte sixteenths type and its bounds.
