@@ -211,41 +211,13 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   off += align8(p.count * 4);
   const vals = typed(p.type, out, off, p.count);
   const { values, fallback, count } = p;
-  // The rows that differ from the default, by the test that fits it (a snapshot's sparse columns are long).
-  let k = 0;
-  if (scaled) {
-    for (let i = 0; k < count; i++) {
-      const x = values[i]!;
-      if (!same(x, fallback)) {
-        rows[k] = i;
-        vals[k++] = x * 16;
-      }
-    }
-  } else if (count === 0) {
-    // none
-  } else if (fallback !== fallback) {
-    for (let i = 0; k < count; i++) {
-      const x = values[i]!;
-      if (x === x) {
-        rows[k] = i;
-        vals[k++] = x;
-      }
-    }
-  } else if (fallback !== 0) {
-    for (let i = 0; k < count; i++) {
-      const x = values[i]!;
-      if (x !== fallback) {
-        rows[k] = i;
-        vals[k++] = x;
-      }
-    }
-  } else {
-    for (let i = 0; k < count; i++) {
-      const x = values[i]!;
-      if (!same(x, fallback)) {
-        rows[k] = i;
-        vals[k++] = x;
-      }
+  // The rows that differ from the default (none: no pass over a long column); sixteenths stored as x·16.
+  const scale = scaled ? 16 : 1;
+  for (let i = 0, k = 0; k < count; i++) {
+    const x = values[i]!;
+    if (!same(x, fallback)) {
+      rows[k] = i;
+      vals[k++] = x * scale;
     }
   }
   return off + align8(count * SIZE[p.type]!);
