@@ -294,7 +294,10 @@ export namespace UsageFeed {
   export const rng: usize = 172; // usize
   export const replay: usize = 176; // usize
   export const slotWindows: usize = 180; // usize
-  export const SIZE: usize = 184; // bytes
+  export const mirrors: usize = 184; // usize
+  export const mirrorCount: usize = 188; // i32
+  export const mirrorSlots: usize = 192; // usize
+  export const SIZE: usize = 200; // bytes
 }
 
 /** One task of synthetic usage's live list (src/systems/giantvm/replay-layouts.ts). */

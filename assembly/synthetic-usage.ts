@@ -87,10 +87,10 @@ function taskLevels(key: u32, e: usize): f64 {
 
 /**
  * `windowValues(key, k, k == 0, …)` of the task of live entry e: advances its
- * AR(1) state and, when `write`, writes the window's values into the task's
- * window slot x (but its MAI, the same for every window: written at join).
+ * AR(1) state and, when `write`, returns the window's mean CPU (the values of
+ * the window but its MAI, the same for every window: written at join; NaN when not `write`).
  */
-function windowValues(e: usize, k: i32, x: i32, write: bool): void {
+function windowValues(e: usize, k: i32, write: bool): f64 {
   const ws = windowSeed(load<u32>(e, LiveEntry.key), k);
   const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
   const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
@@ -99,9 +99,14 @@ function windowValues(e: usize, k: i32, x: i32, write: bool): void {
   const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
   store<f64>(e, ec, LiveEntry.arCpu);
   store<f64>(e, em, LiveEntry.arMem);
-  if (!write) return;
-  const cpu = min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
-  const sw = slotWin + <usize>x * SlotWindow.SIZE;
+  if (!write) return NaN;
+  return min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
+}
+
+/** Writes window k of a task into its slot's window `sw`: its end, mean CPU, and the markers of what the kernel draws when it reads them. */
+// @ts-ignore: decorator
+@inline function writeWindow(sw: usize, end: f64, cpu: f64, em: f64, k: i32): void {
+  store<f64>(sw, end, SlotWindow.end);
   store<f64>(sw, cpu, SlotWindow.cpu);
   // Memory is read only by a move or a memory-ordered rebalancing: the kernel draws it then
   // (usageMem) from the log-noise kept here; NaN marks it not drawn.
@@ -153,16 +158,41 @@ function unhold(r: usize, x: i32): void {
   store<i32>(r, n + 1, Replay.freeCount);
 }
 
+/** The feed of mirror m (bindFeed's `mirrors`) and its replay's columns the walk reads. */
+let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
+// @ts-ignore: decorator
+@inline function mirrorFeed(m: i32): usize { return load<usize>(mirrors + (<usize>m << alignof<usize>())); }
+
+/**
+ * Slot x of the replay at `r` (0: none) as the walk finds it: true when the
+ * task is done there (its slot is then let go), false when its windows are still read.
+ */
+// @ts-ignore: decorator
+@inline function doneIn(r: usize, x: i32): bool {
+  if (r == 0 || gi(load<usize>(r, Replay.taskState), x) != TaskState.done) return false;
+  unhold(r, x);
+  return true;
+}
+
 /**
  * Window period `p` of the feed at `f`: joins the tasks staged since the last
  * call (their slots in `joinList`, in arrival order; they arrive before the
  * period ends), then writes the period's window of every live task whose
  * window changed (windows it passes over only advance the AR state). Returns
  * the number of live tasks left.
+ *
+ * With mirrors (policies in lockstep: the other replays of the same part, fed
+ * the same tasks in the same order), each join has its slot in every mirror at
+ * the same place of the mirror's join list; the draw is done once and written
+ * into the task's slot of every replay where it is not done yet; the entry
+ * leaves the list when it is done in all of them, or at its last window.
  */
 export function usageFeedDraw(f: usize, p: i32): i32 {
   bindFeed(f);
+  mirrors = load<usize>(f, UsageFeed.mirrors); mirrorCount = load<i32>(f, UsageFeed.mirrorCount); mSlots = load<usize>(f, UsageFeed.mirrorSlots);
+  const M = mirrorCount;
   const joins = load<i32>(f, UsageFeed.joins);
+  for (let m = 0; m < M; m++) assert(load<i32>(mirrorFeed(m), UsageFeed.joins) == joins, 'usage feed: a mirror staged other tasks');
   let live = load<i32>(f, UsageFeed.live);
   for (let j = 0; j < joins; j++) {
     const x = gi(fJoin, j);
@@ -171,10 +201,17 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
       const e = fLive + <usize>live * LiveEntry.SIZE, key = <u32>gi(fKey, x);
       const memLevel = taskLevels(key, e);
+      const mai = load<f64>(e, LiveEntry.mai);
       // The memory request times the task's level, the first factor of every window's memory.
       sf(fMem, x, gf(fMem, x) * memLevel);
       // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
-      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, load<f64>(e, LiveEntry.mai), SlotWindow.mai);
+      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, mai, SlotWindow.mai);
+      for (let m = 0; m < M; m++) {
+        const mf = mirrorFeed(m), xm = gi(load<usize>(mf, UsageFeed.joinList), j), mMem = load<usize>(mf, UsageFeed.taskMem);
+        sf(mMem, xm, gf(mMem, xm) * memLevel);
+        store<f64>(load<usize>(mf, UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, mai, SlotWindow.mai);
+        si(mSlots, live * M + m, xm);
+      }
       store<f64>(e, gf(fReq, x), LiveEntry.req);
       store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
       store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
@@ -183,6 +220,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     }
   }
   store<i32>(f, 0, UsageFeed.joins);
+  for (let m = 0; m < M; m++) store<i32>(mirrorFeed(m), 0, UsageFeed.joins);
   const replay = load<usize>(f, UsageFeed.replay);
   const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
@@ -193,21 +231,37 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     // long for the processor to reach the next slots' misses by itself.
     if (replay != 0 && r + AHEAD < live) {
       const xa = load<i32>(fLive + <usize>(r + AHEAD) * LiveEntry.SIZE, LiveEntry.slot);
-      const wa = slotWin + <usize>xa * SlotWindow.SIZE; // its first and last byte: the window may span two lines
-      touch += gi(sState, xa) + <i32>load<u8>(wa) + <i32>load<u8>(wa, SlotWindow.SIZE - 1);
+      if (xa >= 0) {
+        const wa = slotWin + <usize>xa * SlotWindow.SIZE; // its first and last byte: the window may span two lines
+        touch += gi(sState, xa) + <i32>load<u8>(wa) + <i32>load<u8>(wa, SlotWindow.SIZE - 1);
+      }
     }
     const e = fLive + <usize>r * LiveEntry.SIZE;
-    const x = load<i32>(e, LiveEntry.slot);
-    // Done in the replay: no later window of it is read.
-    if (replay != 0 && gi(sState, x) == TaskState.done) { unhold(replay, x); continue; }
+    let x = load<i32>(e, LiveEntry.slot);
+    // Done in a replay: no later window of it is read there.
+    if (x >= 0 && doneIn(replay, x)) { x = -1; store<i32>(e, -1, LiveEntry.slot); }
+    let wanted = x >= 0;
+    for (let m = 0; m < M; m++) {
+      const at = mSlots + ((<usize>r * M + m) << 2), xm = load<i32>(at);
+      if (xm < 0) continue;
+      if (doneIn(load<usize>(mirrorFeed(m), UsageFeed.replay), xm)) store<i32>(at, -1);
+      else wanted = true;
+    }
+    if (!wanted) continue;
     const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
     const cur = load<i32>(e, LiveEntry.cur);
     if (c > cur) {
-      for (let w = cur + 1; w <= c; w++) windowValues(e, w, x, w == c);
+      for (let w = cur + 1; w < c; w++) windowValues(e, w, false);
+      const cpu = windowValues(e, c, true), em = load<f64>(e, LiveEntry.arMem);
       store<i32>(e, c, LiveEntry.cur);
-      store<f64>(slotWin + <usize>x * SlotWindow.SIZE, c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity, SlotWindow.end);
+      const end = c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity;
+      if (x >= 0) writeWindow(slotWin + <usize>x * SlotWindow.SIZE, end, cpu, em, c);
+      for (let m = 0; m < M; m++) {
+        const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
+        if (xm >= 0) writeWindow(load<usize>(mirrorFeed(m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
+      }
     }
     if (c < count - 1) {
       // The entry moves down with the task when earlier tasks left.
@@ -216,9 +270,16 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
         const to = fLive + <usize>kept * LiveEntry.SIZE;
         store<v128>(to, load<v128>(e)); store<v128>(to, load<v128>(e, 16), 16);
         store<v128>(to, load<v128>(e, 32), 32); store<v128>(to, load<v128>(e, 48), 48);
+        for (let m = 0; m < M; m++) si(mSlots, kept * M + m, gi(mSlots, r * M + m));
       }
       kept++;
-    } else unhold(replay, x);
+    } else {
+      if (x >= 0) unhold(replay, x);
+      for (let m = 0; m < M; m++) {
+        const xm = gi(mSlots, r * M + m);
+        if (xm >= 0) unhold(load<usize>(mirrorFeed(m), UsageFeed.replay), xm);
+      }
+    }
   }
   store<i32>(f, kept, UsageFeed.live);
   touched += touch;

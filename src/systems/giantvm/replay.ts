@@ -102,6 +102,15 @@ function gatherEvents(e: PreparedEvents, ev: Int32Array, m0: number, tick: Int32
   for (let x = 0; x < ev.length; x++) { const i = ev[x]!; tick[x] = e.tick[i]!; mach[x] = e.machine[i]! - m0; type[x] = e.type[i]!; cap[x] = e.cap[i]!; }
 }
 
+/** Checks a cell range of `prepared` (default: all cells). */
+function cellRange(prepared: PreparedReplay, cells?: CellRange): CellRange {
+  const range = cells ?? { first: 0, count: prepared.cells };
+  if (!Number.isInteger(range.first) || !Number.isInteger(range.count) || range.first < 0 || range.count < 1 || range.first + range.count > prepared.cells) {
+    throw new FairfitError('INVALID_OPTION', `cells [${range.first}, ${range.first + range.count}) is not a range of the ${prepared.cells} cells`, { field: 'cells' });
+  }
+  return range;
+}
+
 /**
  * Simulates cells `[first, first + count)` (default: all) in this thread's
  * replay instance (one per thread, `replayCore`). The result depends only on those cells, so parts can run on
@@ -111,20 +120,44 @@ function gatherEvents(e: PreparedEvents, ev: Int32Array, m0: number, tick: Int32
  * @throws FairfitError `INVALID_OPTION` for a cell range outside the replay.
  */
 export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onProgress?: (done: number, total: number) => void): PartialRun {
-  const range = cells ?? { first: 0, count: prepared.cells };
-  if (!Number.isInteger(range.first) || !Number.isInteger(range.count) || range.first < 0 || range.count < 1 || range.first + range.count > prepared.cells) {
-    throw new FairfitError('INVALID_OPTION', `cells [${range.first}, ${range.first + range.count}) is not a range of the ${prepared.cells} cells`, { field: 'cells' });
+  return simulateCellsInLockstep([prepared], cells, onProgress)[0]!;
+}
+
+/**
+ * Simulates the same cells of several preparations that differ only in their
+ * policy (`withPolicy` of one preparation), in lockstep in one instance
+ * (docs/model.md, "Policies in lockstep"): each window period's synthetic
+ * usage is drawn once and written into every replay's slots, and each replay
+ * steps to the same tick before the next draw. Each part equals
+ * `simulateCells(prepared[i], cells)` bit for bit. Without synthetic usage
+ * (nothing to share) the preparations are simulated one after another.
+ *
+ * @param onProgress called a few times (never per task) with ticks done / total of the whole batch.
+ * @throws FairfitError `INVALID_OPTION` for a cell range outside the replay, or preparations that differ in more than their policy.
+ */
+export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: CellRange, onProgress?: (done: number, total: number) => void): PartialRun[] {
+  const lead = prepared[0];
+  if (!lead) return [];
+  const range = cellRange(lead, cells);
+  for (const p of prepared) {
+    if (p.tasks !== lead.tasks || p.arrivals !== lead.arrivals || p.synthetic !== lead.synthetic || p.traceUsage !== lead.traceUsage || p.events !== lead.events ||
+      p.keepPoints !== lead.keepPoints || p.cells !== lead.cells || p.ticks !== lead.ticks || p.points !== lead.points || p.sampleEvery !== lead.sampleEvery) {
+      throw new FairfitError('INVALID_OPTION', 'policies in lockstep need one preparation (withPolicy of it)', { field: 'prepared' });
+    }
+  }
+  if (!lead.synthetic && prepared.length > 1) {
+    const K = prepared.length;
+    return prepared.map((p, i) => simulateCellsInLockstep([p], range, onProgress ? (d, t) => onProgress(i * t + d, K * t) : undefined)[0]!);
   }
   const began = performance.now();
-  const { m0, m1, pick, nT, nw, ev, mode } = slice(prepared, range);
+  const sl = slice(lead, range);
   const core = replayCore();
   const mark = core.mark();
-  const closing: { feed?: TraceUsageFeed; slots?: TaskSlots } = {};
+  const closing: { close(): void }[] = [];
   try {
-    return simulateOn(core, prepared, range, m0, m1, pick, nT, nw, ev, mode, onProgress, began, closing);
+    return simulateOn(core, prepared, range, sl, onProgress, began, closing);
   } finally {
-    closing.feed?.close();
-    closing.slots?.close();
+    for (const c of closing) c.close();
     core.release(mark);
   }
 }
@@ -144,16 +177,36 @@ export function replayCore(): Core {
   return threadCore;
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: number, m1: number, pick: Int32Array | undefined, nT: number, nw: number, ev: Int32Array, mode: SlotMode, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { feed?: TraceUsageFeed; slots?: TaskSlots }): PartialRun {
-  const nM = m1 - m0, nE = ev.length, P = prepared.points;
-  // Materialised windows (whole mode): filled as the tasks are staged, in task order.
-  const wE = core.alloc(nw * 8), wC = core.alloc(nw * 8), wM = core.alloc(nw * 8), wX = core.alloc(nw * 8), wA = core.alloc(nw * 8);
+/** The part's inputs every replay of it reads (the kernel copies what it changes into its state block). */
+interface PartInputs { mCap: number; mUp: number; eTick: number; eMach: number; eType: number; eCap: number }
+
+/** One replay of a part in the part's instance, and where its outputs go. */
+interface OpenReplay {
+  replay: number;
+  slots: TaskSlots;
+  feed: UsageFeed | undefined;
+  traceFeed: TraceUsageFeed | undefined;
+  cellAcc: number; cellPt: number; machPt: number; utilSum: number; upTicks: number;
+}
+
+function partInputs(core: Core, prepared: PreparedReplay, m0: number, m1: number, ev: Int32Array): PartInputs {
+  const nE = ev.length;
   const mCap = core.putF64(prepared.machineCap.subarray(m0, m1));
   const mUp = core.putI32(prepared.machineUp.subarray(m0, m1));
   const eTick = core.alloc(nE * 4), eMach = core.alloc(nE * 4), eType = core.alloc(nE * 4), eCap = core.alloc(nE * 8);
-  {
-    gatherEvents(prepared.events, ev, m0, core.i32(eTick, nE), core.i32(eMach, nE), core.i32(eType, nE), core.f64(eCap, nE));
-  }
+  gatherEvents(prepared.events, ev, m0, core.i32(eTick, nE), core.i32(eMach, nE), core.i32(eType, nE), core.f64(eCap, nE));
+  return { mCap, mUp, eTick, eMach, eType, eCap };
+}
+
+/**
+ * Sets up one replay of the part: its accumulators, state, feed, struct and task slots
+ * (`fixed`: never moved, for several replays in one instance).
+ */
+function openReplay(core: Core, prepared: PreparedReplay, range: CellRange, sl: ReturnType<typeof slice>, inputs: PartInputs, fixed: boolean, closing: { close(): void }[]): OpenReplay {
+  const { m0, m1, pick, nT, nw, ev, mode } = sl;
+  const nM = m1 - m0, P = prepared.points;
+  // Materialised windows (whole mode): filled as the tasks are staged, in task order.
+  const wE = core.alloc(nw * 8), wC = core.alloc(nw * 8), wM = core.alloc(nw * 8), wX = core.alloc(nw * 8), wA = core.alloc(nw * 8);
   const R = Math.min(P, RING_POINTS);
   const cellAcc = core.alloc(range.count * CELL_ACC.size);
   const cellPt = core.alloc(range.count * R * CELL_POINT.size);
@@ -161,13 +214,14 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
   const utilSum = core.alloc(nM * 8), upTicks = core.alloc(nM * 8);
   const state = core.alloc(core.exports.replayStateBytes(nM, range.count, prepared.sampleEvery));
   // Synthetic usage: the kernel stops at every window period, where the feed writes the next windows.
-  const synthetic = prepared.synthetic ? new UsageFeed(core, prepared, prepared.synthetic) : undefined;
+  const feed = prepared.synthetic ? new UsageFeed(core, prepared, prepared.synthetic) : undefined;
   const replay = core.alloc(REPLAY.size);
-  // The task slots last: their block grows in place at the arena's top.
+  // The task slots last: their block grows in place at the arena's top (unless fixed).
   const whole = { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA };
-  const slots = closing.slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined, m1);
+  const slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined, m1, fixed);
+  closing.push(slots);
   REPLAY.write(core.memory, replay, {
-    tasks: nT, machines: nM, cells: range.count, events: nE, cellSize: prepared.cellSize,
+    tasks: nT, machines: nM, cells: range.count, events: ev.length, cellSize: prepared.cellSize,
     policy: POLICY.code[prepared.params.policy], interval: prepared.params.interval, sampleEvery: prepared.sampleEvery,
     points: P, ringPoints: R, ticks: prepared.ticks,
     tickUs: prepared.tick, startUs: prepared.start, overcommit: prepared.params.overcommit, minMove: prepared.params.minMove,
@@ -176,55 +230,71 @@ function simulateOn(core: Core, prepared: PreparedReplay, range: CellRange, m0: 
     // Whole mode: the part's window columns; otherwise the slots' windows (replayFields).
     winEnd: whole.end, winCpu: whole.cpu, winMem: whole.mem, winMaxCpu: whole.maxCpu, winMai: whole.mai, winStride: 8,
     ...slots.replayFields(),
-    machineCap: mCap, machineUp: mUp,
-    eventTick: eTick, eventMachine: eMach, eventType: eType, eventCap: eCap,
-    cellAcc, cellPt, machPt, utilSum, upTicks, state, usageFeed: synthetic?.address ?? 0,
+    machineCap: inputs.mCap, machineUp: inputs.mUp,
+    eventTick: inputs.eTick, eventMachine: inputs.eMach, eventType: inputs.eType, eventCap: inputs.eCap,
+    cellAcc, cellPt, machPt, utilSum, upTicks, state, usageFeed: feed?.address ?? 0,
     tick: 0, nextTask: 0, nextEvent: 0, staged: 0, freeCount: 0,
   });
-  slots.attach(replay, synthetic);
+  slots.attach(replay, feed);
   core.exports.replayInit(replay);
   // Whole windows: one slot per task of the part, all staged now (slot = local task index).
   if (!slots.recycle) slots.stage(Infinity);
-  const traceFeed = prepared.traceUsage ? (closing.feed = new TraceUsageFeed(prepared, prepared.traceUsage, pick, nT, slots)) : undefined;
-  const total = prepared.ticks;
+  let traceFeed: TraceUsageFeed | undefined;
+  if (prepared.traceUsage) closing.push(traceFeed = new TraceUsageFeed(prepared, prepared.traceUsage, pick, nT, slots));
+  return { replay, slots, feed, traceFeed, cellAcc, cellPt, machPt, utilSum, upTicks };
+}
+
+function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl: ReturnType<typeof slice>, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { close(): void }[]): PartialRun[] {
+  const lead = prepared[0]!;
+  const { m0, m1, ev } = sl;
+  const nM = m1 - m0, P = lead.points;
+  const inputs = partInputs(core, lead, m0, m1, ev);
+  const K = prepared.length;
+  const open = prepared.map((p) => openReplay(core, p, range, sl, inputs, K > 1, closing));
+  const first = open[0]!;
+  // Lockstep: the first replay's feed draws for all (its mirrors: the others' feeds, staged alike).
+  if (first.feed) first.feed.lockstep(open.slice(1).map((o) => o.feed!), sl.nT);
+  const R = Math.min(P, RING_POINTS);
+  const total = lead.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
-  const keep = prepared.keepPoints !== false;
-  const outCell = new Float64Array(keep ? range.count * P * NPT : 0), outMach = new Float64Array(keep ? nM * P : 0);
-  const se = prepared.sampleEvery;
+  const keep = lead.keepPoints !== false;
+  const out = open.map(() => ({ cell: new Float64Array(keep ? range.count * P * NPT : 0), mach: new Float64Array(keep ? nM * P : 0) }));
+  const se = lead.sampleEvery;
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
     let until = Math.min(total, report, keep ? (drained + R) * se : total);
     // The tasks arriving before the kernel's next stop into free slots, before a feed writes their windows:
     // synthetic usage joins those arriving before its next draw; usage read in time order stops at
     // every arrival tick, and writes the windows of those arriving up to `done`.
-    if (synthetic) {
-      slots.stage(synthetic.next(done));
-      until = Math.min(until, synthetic.feed(done));
-    } else if (traceFeed) {
-      slots.stage(done + 1);
-      until = Math.min(until, traceFeed.feed(done));
-    } else slots.stage(until);
-    done = core.exports.replayStep(replay, until);
+    if (first.feed) {
+      const horizon = first.feed.next(done);
+      for (const o of open) o.slots.stage(horizon);
+      until = Math.min(until, first.feed.feed(done));
+    } else if (first.traceFeed) {
+      first.slots.stage(done + 1);
+      until = Math.min(until, first.traceFeed.feed(done));
+    } else for (const o of open) o.slots.stage(until);
+    for (const o of open) done = core.exports.replayStep(o.replay, until);
     const finished = done === total ? P : Math.floor(done / se);
     if (keep && finished > drained) {
-      drainPoints(core.f64(cellPt, range.count * R * NPT), core.f64(machPt, nM * R), outCell, outMach, range.count, nM, P, R, drained, finished);
+      for (const [i, o] of open.entries()) drainPoints(core.f64(o.cellPt, range.count * R * NPT), core.f64(o.machPt, nM * R), out[i]!.cell, out[i]!.mach, range.count, nM, P, R, drained, finished);
       drained = finished;
     }
     if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
   }
-  return {
+  return open.map((o, i) => ({
     first: range.first,
     count: range.count,
     machineFirst: m0,
     machines: nM,
-    cellAcc: core.f64(cellAcc, range.count * NA).slice(),
-    cellPt: outCell,
-    machPt: outMach,
-    utilSum: core.f64(utilSum, nM).slice(),
-    upTicks: core.f64(upTicks, nM).slice(),
+    cellAcc: core.f64(o.cellAcc, range.count * NA).slice(),
+    cellPt: out[i]!.cell,
+    machPt: out[i]!.mach,
+    utilSum: core.f64(o.utilSum, nM).slice(),
+    upTicks: core.f64(o.upTicks, nM).slice(),
     elapsedMs: performance.now() - began,
-    taskSlots: { capacity: slots.capacity, used: slots.used, bytesPerSlot: slots.bytesPerSlot },
-  };
+    taskSlots: { capacity: o.slots.capacity, used: o.slots.used, bytesPerSlot: o.slots.bytesPerSlot },
+  }));
 }
 
 /**

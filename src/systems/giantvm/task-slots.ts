@@ -115,8 +115,12 @@ export class TaskSlots {
    * columns (all when undefined), machines re-indexed from `m0`. `windows`:
    * the part's window columns in whole mode. A preparation with an arrival
    * file: its tasks of machines [m0, m1) (`pick` unused; `n` an upper bound).
+   * `fixed`: one slot per task from the start, never moved, so that the block
+   * need not be the arena's last allocation (policies in lockstep: several
+   * replays' slots in one instance). A slot's pages are touched only once it
+   * is used, so the slots in use, not `n`, set the memory it takes.
    */
-  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, windows?: { at: WindowAddresses; n: number }, m1 = prepared.machines) {
+  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, windows?: { at: WindowAddresses; n: number }, m1 = prepared.machines, fixed = false) {
     this.core = core;
     this.prepared = prepared;
     this.m0 = m0;
@@ -134,7 +138,7 @@ export class TaskSlots {
     this.windows = windows;
     this.cols = columnsOf(mode);
     this.bytesPerSlot = this.cols.reduce((s, [, b]) => s + b, 0);
-    this.cap = Math.max(1, this.recycle ? Math.min(n, SLOT_TUNING.initial) : n);
+    this.cap = Math.max(1, this.recycle && !fixed ? Math.min(n, SLOT_TUNING.initial) : n);
     this.mark = core.mark();
     this.base = core.alloc(this.layout(this.cap));
   }

@@ -29,6 +29,8 @@ import type { SlotFeed } from './task-slots.ts';
 /** The feed's fields that are task-slot columns (task-slots.ts sets them). */
 type SlotField = 'taskKey' | 'taskK0' | 'taskCount' | 'taskMem' | 'taskReq' | 'joinList' | 'liveList' |
   'slotWindows';
+/** The feed's fields for policies in lockstep ({@link UsageFeed.lockstep}). */
+type MirrorField = 'mirrors' | 'mirrorCount' | 'mirrorSlots';
 
 /** Addresses of the kernel's window columns of a part (whole mode). */
 export interface WindowSlots {
@@ -46,7 +48,7 @@ export class UsageFeed implements SlotFeed {
   private readonly start: number;
   private readonly tick: number;
   private readonly windowUs: number;
-  private readonly constants: Omit<StructValues<typeof USAGE_FEED.fields>, 'joins' | 'live' | 'capacity' | 'replay' | 'rng' | SlotField>;
+  private readonly constants: Omit<StructValues<typeof USAGE_FEED.fields>, 'joins' | 'live' | 'capacity' | 'replay' | 'rng' | SlotField | MirrorField>;
   private readonly rng: number;
   /** Window period fed last (-1: none). */
   private fed = -1;
@@ -93,9 +95,23 @@ export class UsageFeed implements SlotFeed {
   bindSlots(cols: Record<SlotField, number>, capacity: number, replay: number): void {
     const mem = this.core.memory;
     if (!this.bound) {
-      USAGE_FEED.write(mem, this.feedAt, { ...this.constants, ...cols, joins: 0, live: 0, capacity, replay, rng: this.rng });
+      USAGE_FEED.write(mem, this.feedAt, { ...this.constants, ...cols, joins: 0, live: 0, capacity, replay, rng: this.rng, mirrors: 0, mirrorCount: 0, mirrorSlots: 0 });
       this.bound = true;
     } else USAGE_FEED.update(mem, this.feedAt, { ...cols, capacity, replay });
+  }
+
+  /**
+   * Policies in lockstep (docs/model.md): this feed's draws are also written into the slots of
+   * `others`, the feeds of the other replays of the same part in the same instance, whose slots
+   * are staged with the same tasks in the same order and never grow; only this feed is then fed.
+   * `capacity`: the most live entries (the part's tasks). Call after every feed's slots are bound.
+   */
+  lockstep(others: UsageFeed[], capacity: number): void {
+    if (others.length === 0) return;
+    const list = this.core.alloc(others.length * 4);
+    this.core.i32(list, others.length).set(others.map((o) => o.address));
+    const slots = this.core.alloc(capacity * others.length * 4);
+    USAGE_FEED.update(this.core.memory, this.feedAt, { mirrors: list, mirrorCount: others.length, mirrorSlots: slots });
   }
 
   /** The first tick of the window period after the one of tick `k`: where the feed's next draw is due. */
