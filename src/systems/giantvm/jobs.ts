@@ -20,7 +20,9 @@ import { withScratch } from '../../wasm/module.ts';
 import { rmSync } from 'node:fs';
 import type { TempFolder } from '../../io/temp-files.ts';
 import { fitsArrivalFile } from './prepare.ts';
-import { mergeRuns, prepareResolved, replayCore, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { mergeRuns, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { lockstepGroups } from './policy-groups.ts';
+import { partsFor } from './cell-parts.ts';
 import type { RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
 
@@ -95,11 +97,19 @@ const threadCache = new PrepareCache();
 export function executeTask(task: ReplayTask): TaskOutcome {
   try {
     if (task.kind === 'run') {
-      const results = task.params.map((params) => {
-        const cached = threadCache.get(task.traceId, task.input, params);
-        const prepared = task.series === false ? withoutSeries(cached) : cached;
-        return mergeRuns(prepared, [simulateCells(prepared)]);
-      });
+      const results: RunResult[] = [];
+      // Each policy group (configurations that differ only in their policy) in lockstep: one preparation, one draw.
+      for (const { first, count } of lockstepGroups(task.params)) {
+        const prepared = task.params.slice(first, first + count).map((params) => {
+          const cached = threadCache.get(task.traceId, task.input, params);
+          return task.series === false ? withoutSeries(cached) : cached;
+        });
+        // In parts by size (a part's live tasks near the caches), one after another: the series summed
+        // over cells as they run (`fold`), not held per cell.
+        const parts: PartialRun[][] = [];
+        for (const range of partsFor(prepared[0]!, 1)) parts.push(simulateCellsInLockstep(prepared, range, undefined, parts.at(-1) ?? true));
+        prepared.forEach((p, i) => results.push(mergeRuns(p, parts.map((part) => part[i]!))));
+      }
       return { kind: 'run', index: task.index, results };
     }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };

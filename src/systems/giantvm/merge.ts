@@ -29,8 +29,15 @@ export interface PartialRun {
   machines: number;
   /** f64[count × NA]. */
   cellAcc: Float64Array;
-  /** f64[count × points × NPT]. */
+  /** f64[count × points × NPT]; empty when the part has `pointSums`. */
   cellPt: Float64Array;
+  /**
+   * Σ of the per-point accumulators over cells [0, first + count), in cell order (f64[points × NPT]),
+   * instead of `cellPt`: parts simulated one after another in one thread fold their cells into the
+   * sums as they go (`simulateCellsInLockstep`'s `fold`), the same additions in the same order as
+   * the merge's, without holding every cell's series. Either every part of a run has it or none.
+   */
+  pointSums?: Float64Array;
   /** Mean utilisation of each machine in each point (NaN: not up in that point), f64[machines × points]. */
   machPt: Float64Array;
   /** Σ utilisation over up ticks and number of up ticks, per machine. */
@@ -48,6 +55,7 @@ export function checkParts(prepared: PreparedReplay, parts: PartialRun[]): void 
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (part.first !== next) throw new FairfitError('INVALID_OPTION', `parts[${i}] starts at cell ${part.first}, expected ${next}: parts must be in cell order and cover every cell once`, { field: 'parts', index: i });
+    if ((part.pointSums === undefined) !== (parts[0]!.pointSums === undefined)) throw new FairfitError('INVALID_OPTION', `parts[${i}] ${part.pointSums ? 'has' : 'has no'} point sums, parts[0] ${part.pointSums ? 'has none' : 'has'}: a run's parts are folded one after another or not at all`, { field: 'parts', index: i });
     next += part.count;
   }
   if (next !== prepared.cells) throw new FairfitError('INVALID_OPTION', `parts cover ${next} cells, the replay has ${prepared.cells}`, { field: 'parts' });
@@ -77,6 +85,9 @@ function sumCells(parts: PartialRun[]): Float64Array {
 /** Σ of the per-cell, per-point accumulators over all cells, in cell order: f64[P × NPT]. */
 function sumPoints(parts: PartialRun[], P: number): Float64Array {
   const n = P * NPT;
+  // Folded as the parts ran: the last part's sums are those of every cell.
+  const folded = parts.at(-1)?.pointSums;
+  if (folded) return folded.slice(0, n);
   const pt = new Float64Array(n);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;

@@ -33,12 +33,26 @@ const CHUNKS = 64;
 const RING_POINTS = 16;
 
 /**
+ * Folds the finished points [from, to) of the kernel's ring into the series' sums over cells, cell by
+ * cell in cell order (the merge's additions, in its order, for each value: `sumPoints` in merge.ts).
+ */
+function foldPoints(ringCell: Float64Array, sums: Float64Array, cells: number, R: number, from: number, to: number): void {
+  for (let c = 0; c < cells; c++) {
+    for (let p = from; p < to; p++) {
+      const src = (c * R + (p % R)) * NPT, dst = p * NPT;
+      for (let x = 0; x < NPT; x++) sums[dst + x] = sums[dst + x]! + ringCell[src + x]!;
+    }
+  }
+}
+
+/**
  * Copies the finished points [from, to) out of the kernel's ring into the part's full series arrays,
  * cell by cell and machine by machine: a machine's points are a row of P, so point-major order wrote
  * one cache line per machine and point (the 614k-task window: 379 → 344 ms in one profile each).
  */
 function drainPoints(ringCell: Float64Array, ringMach: Float64Array, cellPt: Float64Array, machPt: Float64Array, cells: number, machines: number, P: number, R: number, from: number, to: number): void {
-  for (let c = 0; c < cells; c++) {
+  // No cells' series when the part folds them (foldPoints).
+  for (let c = 0; c < cells && cellPt.length > 0; c++) {
     for (let p = from; p < to; p++) {
       const src = (c * R + (p % R)) * NPT, dst = (c * P + p) * NPT;
       for (let x = 0; x < NPT; x++) cellPt[dst + x] = ringCell[src + x]!;
@@ -133,12 +147,21 @@ export function simulateCells(prepared: PreparedReplay, cells?: CellRange, onPro
  * (nothing to share) the preparations are simulated one after another.
  *
  * @param onProgress called a few times (never per task) with ticks done / total of the whole batch.
- * @throws FairfitError `INVALID_OPTION` for a cell range outside the replay, or preparations that differ in more than their policy.
+ * @param fold the parts carry the series' sums over cells (`pointSums`), not each cell's series:
+ *   `true` from cell 0 (the range must start there); or the parts of the cells just before
+ *   these, one per preparation, themselves folded, whose sums these continue. For parts
+ *   simulated one after another, in cell order, in one thread.
+ * @throws FairfitError `INVALID_OPTION` for a cell range outside the replay, preparations that
+ *   differ in more than their policy, or a fold that does not continue from the cells before.
  */
-export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: CellRange, onProgress?: (done: number, total: number) => void): PartialRun[] {
+export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: CellRange, onProgress?: (done: number, total: number) => void, fold?: true | PartialRun[]): PartialRun[] {
   const lead = prepared[0];
   if (!lead) return [];
   const range = cellRange(lead, cells);
+  const from = fold === true ? 0 : fold?.[0] ? fold[0].first + fold[0].count : undefined;
+  if (fold && (from !== range.first || (fold !== true && (fold.length !== prepared.length || fold.some((f) => !f.pointSums || f.first + f.count !== range.first))))) {
+    throw new FairfitError('INVALID_OPTION', `a fold must continue the folded parts of cells [0, ${range.first}), one per preparation`, { field: 'fold' });
+  }
   for (const p of prepared) {
     if (p.tasks !== lead.tasks || p.arrivals !== lead.arrivals || p.synthetic !== lead.synthetic || p.traceUsage !== lead.traceUsage || p.events !== lead.events ||
       p.keepPoints !== lead.keepPoints || p.cells !== lead.cells || p.ticks !== lead.ticks || p.points !== lead.points || p.sampleEvery !== lead.sampleEvery) {
@@ -147,7 +170,7 @@ export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: Cell
   }
   if (!lead.synthetic && prepared.length > 1) {
     const K = prepared.length;
-    return prepared.map((p, i) => simulateCellsInLockstep([p], range, onProgress ? (d, t) => onProgress(i * t + d, K * t) : undefined)[0]!);
+    return prepared.map((p, i) => simulateCellsInLockstep([p], range, onProgress ? (d, t) => onProgress(i * t + d, K * t) : undefined, fold === true ? true : fold ? [fold[i]!] : undefined)[0]!);
   }
   const began = performance.now();
   const sl = slice(lead, range);
@@ -155,7 +178,8 @@ export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: Cell
   const mark = core.mark();
   const closing: { close(): void }[] = [];
   try {
-    return simulateOn(core, prepared, range, sl, onProgress, began, closing);
+    const sums = fold ? prepared.map((p, i) => fold === true ? new Float64Array(p.keepPoints === false ? 0 : p.points * NPT) : fold[i]!.pointSums!.slice()) : undefined;
+    return simulateOn(core, prepared, range, sl, onProgress, began, closing, sums);
   } finally {
     for (const c of closing) c.close();
     core.release(mark);
@@ -244,7 +268,8 @@ function openReplay(core: Core, prepared: PreparedReplay, range: CellRange, sl: 
   return { replay, slots, feed, traceFeed, cellAcc, cellPt, machPt, utilSum, upTicks };
 }
 
-function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl: ReturnType<typeof slice>, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { close(): void }[]): PartialRun[] {
+/** `sums`: per replay, the series' sums over the cells before these, which this part's cells are folded into (else each cell's series is kept). */
+function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl: ReturnType<typeof slice>, onProgress: ((done: number, total: number) => void) | undefined, began: number, closing: { close(): void }[], sums: Float64Array[] | undefined): PartialRun[] {
   const lead = prepared[0]!;
   const { m0, m1, ev } = sl;
   const nM = m1 - m0, P = lead.points;
@@ -258,7 +283,7 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
   const total = lead.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   const keep = lead.keepPoints !== false;
-  const out = open.map(() => ({ cell: new Float64Array(keep ? range.count * P * NPT : 0), mach: new Float64Array(keep ? nM * P : 0) }));
+  const out = open.map(() => ({ cell: new Float64Array(keep && !sums ? range.count * P * NPT : 0), mach: new Float64Array(keep ? nM * P : 0) }));
   const se = lead.sampleEvery;
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
@@ -276,8 +301,15 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
     } else for (const o of open) o.slots.stage(until);
     for (const o of open) done = core.exports.replayStep(o.replay, until);
     const finished = done === total ? P : Math.floor(done / se);
-    if (keep && finished > drained) {
-      for (const [i, o] of open.entries()) drainPoints(core.f64(o.cellPt, range.count * R * NPT), core.f64(o.machPt, nM * R), out[i]!.cell, out[i]!.mach, range.count, nM, P, R, drained, finished);
+    // Drained when the ring is full (the kernel stops there) or at the end, R points at once: a machine's
+    // points are a row of P, so one point per drain wrote one cache line per machine and point
+    // (the 614k-task window: a tenth of a policy's time, with a stop at every 5-minute draw).
+    if (keep && finished > drained && (finished >= drained + R || done === total)) {
+      for (const [i, o] of open.entries()) {
+        const ringCell = core.f64(o.cellPt, range.count * R * NPT);
+        if (sums) foldPoints(ringCell, sums[i]!, range.count, R, drained, finished);
+        drainPoints(ringCell, core.f64(o.machPt, nM * R), out[i]!.cell, out[i]!.mach, range.count, nM, P, R, drained, finished);
+      }
       drained = finished;
     }
     if (done >= report || done === total) { onProgress?.(done, total); report = done + chunk; }
@@ -294,6 +326,7 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
     upTicks: core.f64(o.upTicks, nM).slice(),
     elapsedMs: performance.now() - began,
     taskSlots: { capacity: o.slots.capacity, used: o.slots.used, bytesPerSlot: o.slots.bytesPerSlot },
+    ...(sums ? { pointSums: sums[i]! } : {}),
   }));
 }
 
@@ -332,5 +365,5 @@ export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunRes
 /** Prepare + simulate every cell in this thread + merge. */
 export function simulate(input: ReplayInput, params: Partial<ReplayParams>): RunResult {
   const prepared = prepareReplay(input, params);
-  return mergeRuns(prepared, [simulateCells(prepared)]);
+  return mergeRuns(prepared, simulateCellsInLockstep([prepared], undefined, undefined, true));
 }

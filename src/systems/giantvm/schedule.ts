@@ -41,8 +41,10 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRuns, prepareResolved, simulateCells, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { cellCount, mergeRuns, prepareResolved, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
+import { lockstepChunks, lockstepGroups, policyGroups } from './policy-groups.ts';
+import { IN_THREAD_PARTS, partsFor } from './cell-parts.ts';
 import { TempFolder } from '../../io/temp-files.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { RunResult } from './types.ts';
@@ -116,71 +118,8 @@ export interface RunOutcome {
   interrupted: boolean;
 }
 
-/** Cell ranges per in-thread replay: enough turns of the event loop for a responsive Ctrl-C, few enough to cost nothing. */
-export const IN_THREAD_PARTS = 4;
-
-/**
- * Parts per configuration by size (synthetic or request usage): about `tasksPerPart` arriving
- * tasks each, at most `maxParts`. Why: a part's tasks alive at a time are its working set, read
- * at random every window period; a month's part of 12 M tasks misses the caches on nearly every
- * read, one of 250 k far less (a 7.5 M-task month with 2 workers: 2 parts 96–106 s of CPU,
- * 8 parts 75 s, 32 parts 68 s; docs/results.md). Every part reads the whole arrival file, hence the cap.
- */
-export const PART_TUNING = { tasksPerPart: 250_000, maxParts: 32 };
-
-/**
- * Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}),
- * then {@link balancedParts} for `configs` configurations on `workers` workers.
- */
-function partsFor(prepared: PreparedReplay, atLeast: number, configs = 1, workers = 1): CellRange[] {
-  if (prepared.traceUsage) return splitCells(cellCount(prepared), 1);
-  const tasks = prepared.arrivals?.count ?? prepared.tasks.id.length;
-  const bySize = Math.min(PART_TUNING.maxParts, Math.ceil(tasks / PART_TUNING.tasksPerPart));
-  return splitCells(cellCount(prepared), balancedParts(Math.max(atLeast, bySize), configs, workers));
-}
-
-/**
- * `parts` parts a configuration, rounded up (by less than `workers`, to at most `PART_TUNING.maxParts`)
- * so that `configs` configurations give every worker as many parts: one policy in 3 parts on 2
- * workers ran its third part on one worker while the other waited; in 4 they end together (the
- * 614k-task window: 0.86× the wall time, docs/results.md).
- */
-export function balancedParts(parts: number, configs: number, workers: number): number {
-  for (let n = parts; n < parts + workers && n <= PART_TUNING.maxParts; n++) if ((configs * n) % workers === 0) return n;
-  return parts;
-}
-
-/** Splits cells [0, n) into at most `parts` contiguous, non-empty ranges of near-equal size, in order. */
-export function splitCells(n: number, parts: number): CellRange[] {
-  const k = Math.max(1, Math.min(parts, n));
-  const out: CellRange[] = [];
-  for (let i = 0; i < k; i++) {
-    const first = Math.floor((i * n) / k);
-    const end = Math.floor(((i + 1) * n) / k);
-    if (end > first) out.push({ first, count: end - first });
-  }
-  if (out.length === 0) out.push({ first: 0, count: n });
-  return out;
-}
-
-/**
- * Index ranges of consecutive configurations that differ only in their
- * policy (a sweep's innermost loop): one pool task each, so a worker prepares
- * the trace once for the whole group.
- */
-export function policyGroups(configs: ResolvedParams[]): CellRange[] {
-  const out: CellRange[] = [];
-  let key: string | undefined;
-  for (const [i, params] of configs.entries()) {
-    const { policy: _policy, ...rest } = params;
-    const k = JSON.stringify(rest);
-    const last = out.at(-1);
-    if (last && k === key) last.count++;
-    else out.push({ first: i, count: 1 });
-    key = k;
-  }
-  return out;
-}
+export { IN_THREAD_PARTS, PART_TUNING, balancedParts, splitCells } from './cell-parts.ts';
+export { policyGroups } from './policy-groups.ts';
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -199,24 +138,26 @@ async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: 
 }
 
 async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, cache: PrepareCache, results: (RunResult | undefined)[], total: number): Promise<RunOutcome> {
-  for (const [i, params] of configs.entries()) {
+  // A policy group's configurations run together (in lockstep under synthetic usage: one draw for all).
+  for (const { first, count } of lockstepGroups(configs)) {
     if (opts.signal?.aborted) return { results, interrupted: true };
-    const prepared = forRun(cache.get('this thread', input, params), opts);
-    // The last configuration prepared: the trace's columns are needed no more (the cache keeps the preparations).
-    if (opts.ownsInput && i === configs.length - 1) releaseInput(input);
+    const group = configs.slice(first, first + count).map((params) => forRun(cache.get('this thread', input, params), opts));
+    // The last group prepared: the trace's columns are needed no more (the cache keeps the preparations).
+    if (opts.ownsInput && first + count === configs.length) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
-    const ranges = partsFor(prepared, IN_THREAD_PARTS);
-    const parts: PartialRun[] = [];
+    const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
+    const parts: PartialRun[][] = [];
     for (const range of ranges) {
       await turn();
       if (opts.signal?.aborted) return { results, interrupted: true };
       const k = parts.length;
       // simulateCells reports ticks a few dozen times per call: a smooth bar even for one long run.
-      const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(i + (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
-      parts.push(simulateCells(prepared, range, onTicks));
-      opts.onProgress?.(i + parts.length / ranges.length, total);
+      const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(first + count * (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
+      // One range after another in cell order: the series summed over cells as they run, not held per cell.
+      parts.push(simulateCellsInLockstep(group, range, onTicks, parts.at(-1) ?? true));
+      opts.onProgress?.(first + (count * parts.length) / ranges.length, total);
     }
-    results[i] = kept(mergeRuns(prepared, parts), opts);
+    group.forEach((prepared, i) => (results[first + i] = kept(mergeRuns(prepared, parts.map((p) => p[i]!)), opts)));
   }
   return { results, interrupted: false };
 }
@@ -257,9 +198,12 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       // Unique per batch, so a worker's PrepareCache never serves another trace's preparation.
       const traceId = `${process.pid}:${++batches}`;
       // Whole policy groups per task when there are enough of them to keep every worker busy
-      // (two per worker leave slack for uneven run times); single configurations otherwise.
+      // (two per worker leave slack for uneven run times). Otherwise, under synthetic usage, groups
+      // cut into as few chunks as give every worker as many (a chunk's policies run in lockstep and
+      // share its draws); single configurations for other usage (nothing to share).
       const groups = policyGroups(configs);
-      const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
+      const tasks = groups.length >= 2 * workers ? groups
+        : configs[0]!.usage === 'synthetic' ? lockstepChunks(groups, workers) : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
         tasks.map(({ first, count }) =>
           pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId, series: opts.series !== false }, stop.signal).then((o) => {
