@@ -42,6 +42,13 @@ describe('replay() gives byte-identical JSON whatever the worker count', () => {
     const one = toJson(await replay(base));
     expect(toJson(await replay({ ...base, workers: 2 }))).toBe(one);
   });
+  it('all policies under synthetic usage (policies in lockstep: in this thread one group, on 2 and 3 workers chunks of it)', async () => {
+    const opts = { ...base, usage: 'synthetic' as const };
+    const one = toJson(await replay(opts));
+    expect(toJson(await replay({ ...opts, workers: 2 }))).toBe(one);
+    expect(toJson(await replay({ ...opts, workers: 3 }))).toBe(one);
+    for (const run of (await replay({ ...opts, workers: 2 })).runs) expect(toJson(run)).toBe(toJson(simulate(input, { machines: 40, usage: 'synthetic', seed: 3, policy: run.policy })));
+  });
   it('one policy split by cells over 2 and 3 workers equals the single-thread run', async () => {
     const opts = { ...base, policies: ['fine_grained' as const], machines: 64 };
     const one = toJson(await replay(opts));
@@ -90,6 +97,20 @@ describe('replay() stops on abort and returns the runs that finished', () => {
       expect(order).toEqual([...order].sort((a, b) => a - b));
       for (const run of report.runs) expect(toJson(run)).toBe(byPolicy.get(run.policy));
     }
+  });
+  it('synthetic usage, in this thread: a policy group runs in lockstep, so an abort keeps whole groups that finished, unchanged', async () => {
+    const configs = [40, 48].flatMap((machines) => POLICIES.map((policy) => defaultParams({ machines, usage: 'synthetic', seed: 3, policy })));
+    const controller = new AbortController();
+    const seen: number[] = [];
+    const out = await runConfigurations(input, configs, { workers: 1, signal: controller.signal, onProgress: (done) => { seen.push(done); if (done >= POLICIES.length) controller.abort(); } });
+    expect(out.interrupted).toBe(true);
+    // Progress moved in fractions of the group (its ranges), never back.
+    expect(seen.some((d) => d > 0 && d < POLICIES.length)).toBe(true);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    configs.forEach((params, i) => {
+      if (i < POLICIES.length) expect(toJson(out.results[i]!)).toBe(toJson(simulate(input, params)));
+      else expect(out.results[i]).toBeUndefined();
+    });
   });
   it('reports progress from 0 to the number of runs, never going back', async () => {
     const seen: number[] = [];

@@ -39,9 +39,14 @@ describe('policies in lockstep', () => {
       const n = base.cells, k = Math.min(s.split, n);
       const ranges = Array.from({ length: k }, (_, i) => ({ first: Math.floor((i * n) / k), count: Math.floor(((i + 1) * n) / k) - Math.floor((i * n) / k) }));
       const together = ranges.map((r) => simulateCellsInLockstep(preps, r));
+      // The same ranges one after another, the series folded over cells as they go.
+      const folded: ReturnType<typeof simulateCellsInLockstep>[] = [];
+      for (const r of ranges) folded.push(simulateCellsInLockstep(preps, r, undefined, folded.at(-1) ?? true));
       preps.forEach((prep, i) => {
         const alone = JSON.stringify(mergeRuns(prep, ranges.map((r) => simulateCells(prep, r))));
         expect(JSON.stringify(mergeRuns(prep, together.map((parts) => parts[i]!))), `${prep.params.policy} (${i})`).toBe(alone);
+        expect(JSON.stringify(mergeRuns(prep, folded.map((parts) => parts[i]!))), `${prep.params.policy} (${i}), folded`).toBe(alone);
+        for (const parts of folded) expect(parts[i]!.cellPt.length).toBe(0);
       });
     }), { numRuns: 50 });
   });
@@ -74,5 +79,21 @@ describe('policies in lockstep', () => {
     expect(() => simulateCellsInLockstep([a, b])).toThrow(FairfitError);
     expect(() => simulateCellsInLockstep([a, withPolicy(a, 'fine_grained')], { first: 1, count: a.cells })).toThrow(/not a range/);
     expect(simulateCellsInLockstep([])).toEqual([]);
+  });
+
+  it('a fold continues the folded parts of the cells just before, or starts at cell 0; a run\'s parts are all folded or none', () => {
+    const input = randomTrace(5, { tasks: 200, seconds: 1200, windows: 1, windowSeconds: 60 });
+    const prep = prepareReplay(input, { machines: 24, cellSize: 4, usage: 'synthetic' });
+    expect(prep.cells).toBe(6);
+    const bad = (f: () => unknown) => expect(f).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ field: 'fold' }) }));
+    bad(() => simulateCellsInLockstep([prep], { first: 2, count: 2 }, undefined, true));
+    const a = simulateCellsInLockstep([prep], { first: 0, count: 2 }, undefined, true);
+    bad(() => simulateCellsInLockstep([prep], { first: 3, count: 3 }, undefined, a)); // a gap
+    bad(() => simulateCellsInLockstep([prep, withPolicy(prep, 'cpu_usage')], { first: 2, count: 4 }, undefined, a)); // one part for two replays
+    bad(() => simulateCellsInLockstep([prep], { first: 2, count: 4 }, undefined, [simulateCells(prep, { first: 0, count: 2 })])); // not folded
+    const b = simulateCellsInLockstep([prep], { first: 2, count: 4 }, undefined, a);
+    expect(JSON.stringify(mergeRuns(prep, [a[0]!, b[0]!]))).toBe(JSON.stringify(mergeRuns(prep, [simulateCells(prep)])));
+    // Mixed in one merge: refused, naming the part.
+    expect(() => mergeRuns(prep, [a[0]!, simulateCells(prep, { first: 2, count: 4 })])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ field: 'parts', index: 1 }) }));
   });
 });
