@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultParams, mergeRuns, prepareResolved, simulateCells } from '../../src/systems/giantvm/replay.ts';
+import { defaultParams, mergeRuns, prepareResolved, simulateCells, simulateCellsInLockstep, withPolicy } from '../../src/systems/giantvm/replay.ts';
 import { ARRIVAL_FILES, splitCells } from '../../src/systems/giantvm/schedule.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { toJson } from '../../src/report/json.ts';
-import { ARRIVAL_TUNING, ArrivalReader, bytesPerTask } from '../../src/systems/giantvm/arrival-file.ts';
+import { ARRIVAL_TUNING, ArrivalReader, ArrivalSharedReader, bytesPerTask } from '../../src/systems/giantvm/arrival-file.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
 
@@ -79,6 +79,7 @@ describe('arrival file', () => {
     policy: fc.constantFrom(...POLICIES),
     tasksRule: fc.constantFrom('all', 'ended') as fc.Arbitrary<ReplayParams['tasks']>,
     block: fc.constantFrom(1, 3, 64, 1 << 16),
+    others: fc.array(fc.constantFrom(...POLICIES), { maxLength: 3 }),
   });
 
   it('parts reading their tasks from a file give the JSON of the preparation in memory, for any block size and cell split', () => {
@@ -89,8 +90,38 @@ describe('arrival file', () => {
       const mem = prepareResolved(input, p);
       const filed = prepareResolved(input, p, { arrivalFile: join(dir, `f${files++}`) });
       const run = (prep: typeof mem) => JSON.stringify(mergeRuns(prep, splitCells(prep.cells, s.parts).map((r) => simulateCells(prep, r))));
-      expect(run(filed)).toBe(run(mem));
+      const want = run(mem);
+      expect(run(filed)).toBe(want);
+      // Policies in lockstep reading the file once (ArrivalSharedReader): each run is its own replay's.
+      const others = s.others.map((q) => withPolicy(filed, q));
+      const together = splitCells(filed.cells, s.parts).map((r) => simulateCellsInLockstep([filed, ...others], r));
+      expect(JSON.stringify(mergeRuns(filed, together.map((parts) => parts[0]!)))).toBe(want);
+      others.forEach((o, i) => expect(JSON.stringify(mergeRuns(o, together.map((parts) => parts[i + 1]!)))).toBe(run(withPolicy(mem, o.params.policy))));
     }), { numRuns: 60 });
+  });
+
+  it('a reading shared by cursors gives each the blocks a reader of its own gives, at any pace, and closes with the last', () => {
+    ARRIVAL_TUNING.block = 7;
+    const input = randomTrace(4, { tasks: 200, seconds: 600, windows: 1, windowSeconds: 60 });
+    const filed = prepareResolved(input, defaultParams({ machines: 9, usage: 'synthetic' }), { arrivalFile: join(dir, `f${files++}`) });
+    const rows = (src: { advance(): boolean; n: number; tasks: { machine: Int32Array; key: Int32Array; submitUs: Float64Array } }, max = Infinity) => {
+      const out: number[][] = [];
+      for (let b = 0; b < max && src.advance(); b++) for (let j = 0; j < src.n; j++) out.push([src.tasks.machine[j]!, src.tasks.key[j]!, src.tasks.submitUs[j]!]);
+      return out;
+    };
+    const want = rows(new ArrivalReader(filed.arrivals!, 3, 6, 9));
+    expect(want.length).toBeGreaterThan(0);
+    const shared = new ArrivalSharedReader(filed.arrivals!, 3, 6, 9);
+    const a = shared.cursor(), b = shared.cursor(), c = shared.cursor();
+    // a runs 3 blocks ahead, then b catches up past it, then c reads everything; all see the same rows.
+    const ga = rows(a, 3), gb = rows(b, 5);
+    ga.push(...rows(a)); gb.push(...rows(b));
+    expect(ga).toEqual(want);
+    expect(gb).toEqual(want);
+    a.close(); b.close();
+    expect(rows(c)).toEqual(want);
+    c.close();
+    expect(c.advance()).toBe(false);
   });
 
   describe('runs on worker threads (trace at least ARRIVAL_FILES.minTasks tasks)', () => {
@@ -141,17 +172,19 @@ describe('arrival file', () => {
       ARRIVAL_FILES.minTasks = 0;
       const t = privateTmp();
       const ac = new AbortController();
-      // Stopped after the first of the eight runs: the folder then holds the group's arrival file.
+      // Stopped after the first runs: the folder then holds the arrival files of the groups in flight.
+      // (All eight policies of a group run in lockstep and end together, so: three groups, by seed.)
       let held: string[] = [];
       const onProgress = (done: number) => {
         if (done === 0 || ac.signal.aborted) return;
         held = readdirSync(t).flatMap((d) => readdirSync(join(t, d)));
         ac.abort();
       };
-      const report = await replay({ trace: input, machines: 24, usage: 'synthetic', workers: 2, signal: ac.signal, onProgress });
+      const report = await sweep({ trace: input, machines: [24], seeds: [1, 2, 3], usage: 'synthetic', workers: 2, signal: ac.signal, onProgress });
       expect(report.interrupted).toBe(true);
-      expect(report.runs.length).toBeLessThan(8);
-      expect(held).toEqual(['prepared-0.bin']);
+      expect(report.runs.length).toBeLessThan(24);
+      expect(held.length).toBeGreaterThan(0);
+      for (const f of held) expect(f).toMatch(/^prepared-\d+\.bin$/);
       expect(readdirSync(t)).toEqual([]);
     });
   });

@@ -182,3 +182,83 @@ function gatherF64(from: Float64Array, index: Int32Array, n: number, to: Float64
 function gatherI32(from: Int32Array, index: Int32Array, n: number, to: Int32Array): void {
   for (let x = 0; x < n; x++) to[x] = from[index[x]!]!;
 }
+
+/** The blocks of tasks a part stages from, one after another (an {@link ArrivalReader}, or a cursor over one shared by several replays). */
+export interface ArrivalSource {
+  /** Loads the next block; false at the end. */
+  advance(): boolean;
+  /** The current block's tasks in the part's machine range, and how many. */
+  readonly tasks: ArrivalBlock;
+  readonly n: number;
+  close(): void;
+}
+
+/** Copies the first n tasks of each column of `b` (the reader reuses its buffers). */
+function copyBlock(b: ArrivalBlock, n: number, synthetic: boolean): ArrivalBlock {
+  const out = { ...b };
+  for (const [c] of arrivalColumns(synthetic)) (out as Record<Column, Int32Array | Float64Array>)[c] = b[c].slice(0, n);
+  return out;
+}
+
+/**
+ * One reading of an arrival file for several replays of the same part (policies in lockstep): each
+ * replay stages from a {@link ArrivalSharedReader.cursor}; a block is read and picked once, kept
+ * (copied) until every cursor has moved past it. The replays stage in lockstep, so at most the
+ * blocks one staging round crosses are kept.
+ */
+export class ArrivalSharedReader {
+  private readonly reader: ArrivalReader;
+  /** Blocks from sequence number `first` on, and how many tasks each holds. */
+  private blocks: { tasks: ArrivalBlock; n: number }[] = [];
+  private first = 0;
+  private ended = false;
+  private readonly at: number[] = [];
+  private open = 0;
+
+  constructor(readonly file: ArrivalFile, m0: number, m1: number, machines: number) {
+    this.reader = new ArrivalReader(file, m0, m1, machines);
+  }
+
+  /** A new cursor, at the file's start. */
+  cursor(): ArrivalSource {
+    const id = this.at.length;
+    this.at.push(-1);
+    this.open++;
+    const shared = this;
+    let current: { tasks: ArrivalBlock; n: number } | undefined;
+    return {
+      advance() {
+        current = shared.block(id, shared.at[id]! + 1);
+        return current !== undefined;
+      },
+      get tasks() { return current!.tasks; },
+      get n() { return current?.n ?? 0; },
+      close() { shared.closeCursor(id); },
+    };
+  }
+
+  /** Block `seq` for cursor `id` (undefined past the end); drops the blocks no cursor needs any more. */
+  private block(id: number, seq: number): { tasks: ArrivalBlock; n: number } | undefined {
+    while (!this.ended && seq >= this.first + this.blocks.length) {
+      if (!this.reader.advance()) this.ended = true;
+      else this.blocks.push({ tasks: copyBlock(this.reader.tasks, this.reader.n, this.file.synthetic), n: this.reader.n });
+    }
+    if (seq >= this.first + this.blocks.length) return undefined;
+    this.at[id] = seq;
+    const low = Math.min(...this.at);
+    if (low > this.first) { this.blocks.splice(0, low - this.first); this.first = low; }
+    return this.blocks[seq - this.first];
+  }
+
+  /** Closes the file whatever the cursors' state (the part ended, or failed). */
+  close(): void {
+    this.reader.close();
+    this.blocks = [];
+  }
+
+  private closeCursor(id: number): void {
+    if (this.at[id] === Infinity) return;
+    this.at[id] = Infinity;
+    if (--this.open === 0) this.close();
+  }
+}

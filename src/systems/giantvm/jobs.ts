@@ -23,7 +23,7 @@ import { fitsArrivalFile } from './prepare.ts';
 import { mergeRuns, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { lockstepGroups } from './policy-groups.ts';
 import { partsFor } from './cell-parts.ts';
-import type { RunResult } from './types.ts';
+import type { PolicyName, RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
 
 /**
@@ -45,12 +45,15 @@ export type ReplayTask =
       /** false: the caller keeps no series, so the runs hold no per-point sums (`withoutSeries`). */
       series?: boolean;
     }
-  | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange };
+  | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange }
+  /** One range of cells of a prepared replay under each of `policies`, in lockstep (`simulateCellsInLockstep`). */
+  | { kind: 'lockstep'; index: number; prepared: PreparedReplay; policies: PolicyName[]; cells: CellRange };
 
 /** What a task gives back. */
 export type TaskOutcome =
   | { kind: 'run'; index: number; results: RunResult[] }
   | { kind: 'cells'; index: number; part: PartialRun }
+  | { kind: 'lockstep'; index: number; parts: PartialRun[] }
   | ErrorOutcome;
 
 /**
@@ -111,6 +114,9 @@ export function executeTask(task: ReplayTask): TaskOutcome {
         prepared.forEach((p, i) => results.push(mergeRuns(p, parts.map((part) => part[i]!))));
       }
       return { kind: 'run', index: task.index, results };
+    }
+    if (task.kind === 'lockstep') {
+      return { kind: 'lockstep', index: task.index, parts: simulateCellsInLockstep(task.policies.map((p) => withPolicy(task.prepared, p)), task.cells) };
     }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {

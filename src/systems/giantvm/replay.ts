@@ -17,6 +17,7 @@ import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
 import { TraceUsageFeed } from './trace-usage-feed.ts';
 import { TaskSlots, type SlotMode } from './task-slots.ts';
+import { ArrivalSharedReader } from './arrival-file.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
@@ -226,7 +227,7 @@ function partInputs(core: Core, prepared: PreparedReplay, m0: number, m1: number
  * Sets up one replay of the part: its accumulators, state, feed, struct and task slots
  * (`fixed`: never moved, for several replays in one instance).
  */
-function openReplay(core: Core, prepared: PreparedReplay, range: CellRange, sl: ReturnType<typeof slice>, inputs: PartInputs, fixed: boolean, closing: { close(): void }[]): OpenReplay {
+function openReplay(core: Core, prepared: PreparedReplay, range: CellRange, sl: ReturnType<typeof slice>, inputs: PartInputs, fixed: boolean, closing: { close(): void }[], shared: ArrivalSharedReader | undefined): OpenReplay {
   const { m0, m1, pick, nT, nw, ev, mode } = sl;
   const nM = m1 - m0, P = prepared.points;
   // Materialised windows (whole mode): filled as the tasks are staged, in task order.
@@ -242,7 +243,7 @@ function openReplay(core: Core, prepared: PreparedReplay, range: CellRange, sl: 
   const replay = core.alloc(REPLAY.size);
   // The task slots last: their block grows in place at the arena's top (unless fixed).
   const whole = { end: wE, cpu: wC, mem: wM, maxCpu: wX, mai: wA };
-  const slots = new TaskSlots(core, prepared, pick, m0, nT, mode, mode === 'whole' ? { at: whole, n: nw } : undefined, m1, fixed);
+  const slots = new TaskSlots(core, prepared, pick, m0, nT, mode, { windows: mode === 'whole' ? { at: whole, n: nw } : undefined, m1, fixed, arrivals: shared?.cursor() });
   closing.push(slots);
   REPLAY.write(core.memory, replay, {
     tasks: nT, machines: nM, cells: range.count, events: ev.length, cellSize: prepared.cellSize,
@@ -275,7 +276,10 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
   const nM = m1 - m0, P = lead.points;
   const inputs = partInputs(core, lead, m0, m1, ev);
   const K = prepared.length;
-  const open = prepared.map((p) => openReplay(core, p, range, sl, inputs, K > 1, closing));
+  // Several replays of an arrival file's preparation read it once, in lockstep.
+  const shared = K > 1 && lead.arrivals ? new ArrivalSharedReader(lead.arrivals, m0, m1, lead.machines) : undefined;
+  if (shared) closing.push(shared);
+  const open = prepared.map((p) => openReplay(core, p, range, sl, inputs, K > 1, closing, shared));
   const first = open[0]!;
   // Lockstep: the first replay's feed draws for all (its mirrors: the others' feeds, staged alike).
   if (first.feed) first.feed.lockstep(open.slice(1).map((o) => o.feed!), sl.nT);

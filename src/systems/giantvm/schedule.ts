@@ -47,7 +47,7 @@ import { lockstepChunks, lockstepGroups, policyGroups } from './policy-groups.ts
 import { IN_THREAD_PARTS, partsFor } from './cell-parts.ts';
 import { TempFolder } from '../../io/temp-files.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
-import type { RunResult } from './types.ts';
+import type { PolicyName, RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
 
 let batches = 0;
@@ -265,6 +265,24 @@ async function runRanges(pool: WorkerPool, prepared: PreparedReplay, ranges: Cel
 }
 
 /**
+ * Runs the cell `ranges` of a prepared replay under each of `policies` in lockstep, one pool task a
+ * range, and waits for every one: the merged run of each policy, or undefined when a part did not
+ * finish (its error went to `fail`).
+ */
+async function runLockstepRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void): Promise<RunResult[] | undefined> {
+  const parts: (PartialRun[] | undefined)[] = ranges.map(() => undefined);
+  await Promise.allSettled(
+    ranges.map((cells, index) =>
+      pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells }, signal).then((o) => {
+        parts[o.index] = o.parts;
+      }, fail),
+    ),
+  );
+  if (!parts.every((p) => p !== undefined)) return undefined;
+  return policies.map((policy, i) => mergeRuns(withPolicy(prepared, policy), parts.map((p) => p![i]!)));
+}
+
+/**
  * The configurations of a batch with at least as many configurations as workers, from arrival
  * files: each policy group is prepared here once (its tasks to a file), its configurations run
  * in parts of cells by size (`PART_TUNING`: one part for a small trace), and the file is removed
@@ -285,12 +303,18 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
       fail(err);
       break;
     }
-    const group = Promise.allSettled(configs.slice(first, first + count).map(async (params, k) => {
-      const prepared = forRun(withPolicy(base, params.policy), opts);
-      // A big trace's configuration in several parts of cells (PART_TUNING), merged in cell order.
-      const run = await runRanges(pool, prepared, partsFor(prepared, 1), signal, fail);
-      if (run) onRun(first + k, run);
-    }).map((run) => run.catch(fail))).then(() => {
+    const members = configs.slice(first, first + count);
+    // Under synthetic usage the group's policies run in lockstep, each part of cells one pool task for
+    // all of them (one reading of the file and one draw a part); otherwise each configuration on its own.
+    const runs = base.synthetic && count > 1
+      ? [runLockstepRanges(pool, forRun(base, opts), members.map((p) => p.policy), partsFor(base, 1), signal, fail).then((done) => done?.forEach((run, k) => onRun(first + k, run)))]
+      : members.map(async (params, k) => {
+        const prepared = forRun(withPolicy(base, params.policy), opts);
+        // A big trace's configuration in several parts of cells (PART_TUNING), merged in cell order.
+        const run = await runRanges(pool, prepared, partsFor(prepared, 1), signal, fail);
+        if (run) onRun(first + k, run);
+      });
+    const group = Promise.allSettled(runs.map((run) => run.catch(fail))).then(() => {
       rmSync(file, { force: true });
       inflight.delete(group);
     });

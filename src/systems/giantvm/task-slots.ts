@@ -27,7 +27,7 @@
  */
 import type { Core } from '../../wasm/module.ts';
 import { type PreparedReplay, type PreparedSynthetic, type PreparedTasks, type PreparedWindows } from './prepare.ts';
-import { ArrivalReader } from './arrival-file.ts';
+import { ArrivalReader, type ArrivalSource } from './arrival-file.ts';
 import { LIVE_ENTRY, REPLAY, SLOT_WINDOW, TASK_STATE, USAGE_FEED } from './replay-layouts.ts';
 import { SlotWindows } from './slot-windows.ts';
 import type { WindowSlots as WindowAddresses } from './usage-feed.ts';
@@ -57,6 +57,18 @@ function columnsOf(mode: SlotMode): [string, number][] {
 function copyWindowRange(w: PreparedWindows, b: number, e: number, win: PreparedWindows, at: number): number {
   for (let y = b; y < e; y++, at++) { win.end[at] = w.end[y]!; win.cpu[at] = w.cpu[y]!; win.mem[at] = w.mem[y]!; win.maxCpu[at] = w.maxCpu[y]!; win.mai[at] = w.mai[y]!; }
   return at;
+}
+
+/** Options of {@link TaskSlots}' constructor. */
+export interface SlotOptions {
+  /** Whole mode: the part's window columns. */
+  windows?: { at: WindowAddresses; n: number };
+  /** The end of the part's machine range (default: all machines). */
+  m1?: number;
+  /** One slot per task from the start, never moved. */
+  fixed?: boolean;
+  /** The arrival file's blocks, when the preparation has one and a reading is shared. */
+  arrivals?: ArrivalSource;
 }
 
 /** The struct a synthetic feed is drawn through, as the slots need it (usage-feed.ts implements it). */
@@ -93,7 +105,7 @@ export class TaskSlots {
   /** The chunk being staged, and the position in it; an arrival file's reader when the tasks come from one. */
   private chunk: Chunk;
   private k = 0;
-  private readonly reader: ArrivalReader | undefined;
+  private readonly reader: ArrivalSource | undefined;
   private readonly n: number;
   private readonly cols: [string, number][];
   private readonly mark: number;
@@ -119,14 +131,17 @@ export class TaskSlots {
    * need not be the arena's last allocation (policies in lockstep: several
    * replays' slots in one instance). A slot's pages are touched only once it
    * is used, so the slots in use, not `n`, set the memory it takes.
+   * `arrivals`: where the arrival file's blocks come from (a cursor of a reading
+   * shared by the part's replays); by default a reader of its own.
    */
-  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, windows?: { at: WindowAddresses; n: number }, m1 = prepared.machines, fixed = false) {
+  constructor(core: Core, prepared: PreparedReplay, pick: Int32Array | undefined, m0: number, n: number, mode: SlotMode, opts: SlotOptions = {}) {
+    const { windows, m1 = prepared.machines, fixed = false } = opts;
     this.core = core;
     this.prepared = prepared;
     this.m0 = m0;
     const f = prepared.arrivals;
     if (f) {
-      this.reader = new ArrivalReader(f, m0, m1, prepared.machines);
+      this.reader = opts.arrivals ?? new ArrivalReader(f, m0, m1, prepared.machines);
       this.chunk = { tasks: prepared.tasks, syn: undefined, requestMem: undefined, pick: undefined, n: 0 };
     } else {
       this.chunk = { tasks: prepared.tasks, syn: prepared.synthetic, requestMem: undefined, pick, n };
