@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
-import { mergeRuns, prepareReplay, simulateCells, simulateCellsInLockstep, withPolicy, withoutSeries } from '../../src/systems/giantvm/replay.ts';
+import { LOCKSTEP_TUNING, mergeRuns, prepareReplay, simulateCells, simulateCellsInLockstep, withPolicy, withoutSeries } from '../../src/systems/giantvm/replay.ts';
+import { slotBytes } from '../../src/systems/giantvm/task-slots.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace, tasksOf } from './helpers.ts';
 
@@ -70,6 +71,26 @@ describe('policies in lockstep', () => {
     });
     // The policies do differ here, so the test is not of eight copies of one run.
     expect(new Set(runs.map((r) => JSON.parse(r).metrics.meanCpu)).size).toBeGreaterThan(1);
+  });
+
+  it('past the slot budget, smaller groups one after another: the same runs, progress to the end', () => {
+    const input = randomTrace(8, { tasks: 300, seconds: 1500, windows: 1, windowSeconds: 60 });
+    const base = prepareReplay(input, { machines: 12, usage: 'synthetic' });
+    const preps = POLICIES.map((p) => withPolicy(base, p));
+    const want = simulateCellsInLockstep(preps, undefined, undefined, true).map((part, i) => JSON.stringify(mergeRuns(preps[i]!, [part])));
+    const saved = LOCKSTEP_TUNING.slotBytes;
+    try {
+      // Room for three replays' slots at a time: groups of 3, 3 and 2.
+      LOCKSTEP_TUNING.slotBytes = 3 * base.tasks.id.length * slotBytes('synthetic');
+      const seen: number[] = [];
+      const parts = simulateCellsInLockstep(preps, undefined, (d, t) => seen.push(d / t), true);
+      expect(parts.map((part, i) => JSON.stringify(mergeRuns(preps[i]!, [part])))).toEqual(want);
+      expect(seen.at(-1)).toBe(1);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+      expect(seen.some((f) => Math.abs(f - 3 / 8) < 1e-12)).toBe(true);
+    } finally {
+      LOCKSTEP_TUNING.slotBytes = saved;
+    }
   });
 
   it('refuses preparations that differ in more than their policy, and a range outside the cells', () => {

@@ -29,6 +29,8 @@ export interface ArrivalFile {
   block: number;
   /** Columns of synthetic usage (`key`, `k0`, `count`) are present. */
   synthetic: boolean;
+  /** Tasks per machine (machines past the last one with a task: none), so a part knows how many it has before reading. */
+  perMachine?: Int32Array;
 }
 
 /** The columns of one block of an arrival file: the task columns of `PreparedTasks` the slots read, and the per-task data of usage. */
@@ -85,6 +87,8 @@ export function newArrivalBlock(block: number, synthetic: boolean): ArrivalBlock
 export class ArrivalWriter {
   private fd: number;
   private tasks = 0;
+  private perMachine = new Int32Array(64);
+  private machines = 0;
   constructor(readonly path: string, readonly block: number, readonly synthetic: boolean) {
     this.fd = onFile(path, 'cannot write the arrival file', () => openSync(path, 'w'));
   }
@@ -98,12 +102,26 @@ export class ArrivalWriter {
       onFile(this.path, 'cannot write the arrival file', () => writeSync(this.fd, new Uint8Array(col.buffer, col.byteOffset, count * bytes)));
     }
     this.tasks += count;
+    this.count(b.machine, count);
+  }
+
+  private count(machine: Int32Array, n: number): void {
+    for (let j = 0; j < n; j++) {
+      const m = machine[j]!;
+      if (m >= this.perMachine.length) {
+        const grown = new Int32Array(Math.max(m + 1, this.perMachine.length * 2));
+        grown.set(this.perMachine);
+        this.perMachine = grown;
+      }
+      this.perMachine[m]!++;
+      if (m >= this.machines) this.machines = m + 1;
+    }
   }
 
   /** Closes the file; returns what a preparation carries. */
   close(): ArrivalFile {
     closeSync(this.fd);
-    return { path: this.path, count: this.tasks, block: this.block, synthetic: this.synthetic };
+    return { path: this.path, count: this.tasks, block: this.block, synthetic: this.synthetic, perMachine: this.perMachine.slice(0, this.machines) };
   }
 }
 

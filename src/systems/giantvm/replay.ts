@@ -16,12 +16,21 @@ import { prepareReplay, type CellRange, type PreparedEvents, type PreparedReplay
 import type { ReplayParams, RunResult } from './types.ts';
 import { UsageFeed } from './usage-feed.ts';
 import { TraceUsageFeed } from './trace-usage-feed.ts';
-import { TaskSlots, type SlotMode } from './task-slots.ts';
-import { ArrivalSharedReader } from './arrival-file.ts';
+import { slotBytes, TaskSlots, type SlotMode } from './task-slots.ts';
+import { ArrivalSharedReader, type ArrivalFile } from './arrival-file.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
 export type { PartialRun } from './merge.ts';
+
+/**
+ * Policies in lockstep hold a slot for every task of the part in each replay (`TaskSlots` `fixed`;
+ * a slot's pages are touched only when used): at most `slotBytes` of them at once, else the group
+ * runs in smaller groups one after another. It bounds the instance (4 GiB at most) and the memory
+ * of a big part's replays (on a month's trace a part has ≈ 780k tasks, 187 MB of slots a replay:
+ * groups of 2). Tests set it low.
+ */
+export const LOCKSTEP_TUNING = { slotBytes: 1 << 29 };
 
 /** How many progress reports one `simulateCells` call makes at most (each is one `replayStep` call). */
 const CHUNKS = 64;
@@ -94,13 +103,22 @@ function oneWindowEach(pick: Int32Array | undefined, n: number, winB: Int32Array
   return true;
 }
 
+/** How many of an arrival file's tasks are on machines [m0, m1) (all of them when the file does not say). */
+function arrivalsIn(f: ArrivalFile, m0: number, m1: number): number {
+  const per = f.perMachine;
+  if (!per) return f.count;
+  let n = 0;
+  for (let m = m0; m < m1 && m < per.length; m++) n += per[m]!;
+  return n;
+}
+
 /** The machines, tasks, windows and events of a range of cells, re-indexed locally, and how the kernel holds its tasks (task-slots.ts). */
 function slice(prep: PreparedReplay, cells: CellRange) {
   const m0 = cells.first * prep.cellSize;
   const m1 = Math.min((cells.first + cells.count) * prep.cellSize, prep.machines);
   const ev = pickIn(prep.events.machine, m0, m1);
   // Tasks in an arrival file: the slots read the part's tasks from it as they fill (request usage: one window each).
-  if (prep.arrivals) return { m0, m1, pick: undefined, nT: prep.arrivals.count, nw: 0, ev, mode: (prep.synthetic ? 'synthetic' : 'one') as SlotMode };
+  if (prep.arrivals) return { m0, m1, pick: undefined, nT: arrivalsIn(prep.arrivals, m0, m1), nw: 0, ev, mode: (prep.synthetic ? 'synthetic' : 'one') as SlotMode };
   const t = prep.tasks;
   const all = m0 === 0 && m1 === prep.machines;
   // All cells: every task (no pick list needed).
@@ -173,8 +191,19 @@ export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: Cell
     const K = prepared.length;
     return prepared.map((p, i) => simulateCellsInLockstep([p], range, onProgress ? (d, t) => onProgress(i * t + d, K * t) : undefined, fold === true ? true : fold ? [fold[i]!] : undefined)[0]!);
   }
-  const began = performance.now();
   const sl = slice(lead, range);
+  // Fixed slots for every task of the part, in each replay: past the budget, smaller groups one after another.
+  const fits = Math.max(1, Math.floor(LOCKSTEP_TUNING.slotBytes / Math.max(1, sl.nT * slotBytes(sl.mode))));
+  if (prepared.length > 1 && fits < prepared.length) {
+    const out: PartialRun[] = [];
+    for (let i = 0; i < prepared.length; i += fits) {
+      const group = prepared.slice(i, i + fits), K = prepared.length;
+      const report = onProgress ? (d: number, t: number) => onProgress(i * t + d * group.length, K * t) : undefined;
+      out.push(...simulateCellsInLockstep(group, range, report, fold === true ? true : fold?.slice(i, i + fits)));
+    }
+    return out;
+  }
+  const began = performance.now();
   const core = replayCore();
   const mark = core.mark();
   const closing: { close(): void }[] = [];

@@ -53,6 +53,11 @@ function columnsOf(mode: SlotMode): [string, number][] {
   return cols;
 }
 
+/** Bytes of one slot of `mode` (all its columns). */
+export function slotBytes(mode: SlotMode): number {
+  return columnsOf(mode).reduce((s, [, b]) => s + b, 0);
+}
+
 /** Copies windows [b, e) of `w` to `win` from `at`; returns the next free slot. */
 function copyWindowRange(w: PreparedWindows, b: number, e: number, win: PreparedWindows, at: number): number {
   for (let y = b; y < e; y++, at++) { win.end[at] = w.end[y]!; win.cpu[at] = w.cpu[y]!; win.mem[at] = w.mem[y]!; win.maxCpu[at] = w.maxCpu[y]!; win.mai[at] = w.mai[y]!; }
@@ -152,7 +157,7 @@ export class TaskSlots {
     this.slotOf = mode === 'trace' ? new Int32Array(n) : undefined;
     this.windows = windows;
     this.cols = columnsOf(mode);
-    this.bytesPerSlot = this.cols.reduce((s, [, b]) => s + b, 0);
+    this.bytesPerSlot = slotBytes(mode);
     this.cap = Math.max(1, this.recycle && !fixed ? Math.min(n, SLOT_TUNING.initial) : n);
     this.mark = core.mark();
     this.base = core.alloc(this.layout(this.cap));
