@@ -32,7 +32,11 @@ describe('arrival file', () => {
     const mem = prepareResolved(input, p);
     const path = join(dir, `f${files++}`);
     const filed = prepareResolved(input, p, { arrivalFile: path });
-    expect(filed.arrivals).toEqual({ path, count: mem.tasks.id.length, block: 7, synthetic: true });
+    // Its tasks per machine (up to the last machine with one): a part knows its own count before reading.
+    const perMachine = new Int32Array(Math.max(-1, ...mem.tasks.machine) + 1);
+    for (const m of mem.tasks.machine) perMachine[m]!++;
+    expect(perMachine.length).toBeGreaterThan(1);
+    expect(filed.arrivals).toEqual({ path, count: mem.tasks.id.length, block: 7, synthetic: true, perMachine });
     expect(filed.tasks.machine.length).toBe(0);
     expect(statSync(path).size).toBe(mem.tasks.id.length * bytesPerTask(true));
     expect(filed.info).toEqual(mem.info);

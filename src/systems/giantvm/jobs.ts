@@ -4,9 +4,12 @@
  * (src/runner/worker.ts imports this module by URL and calls {@link handler})
  * or in this thread by the same {@link executeTask}.
  *
- * - `run`: one whole replay of one configuration (`simulate`).
+ * - `run`: whole replays of one or more configurations; a policy group of them
+ *   under synthetic usage in lockstep (one draw for all).
  * - `cells`: one range of cells of a prepared replay (`simulateCells`); the
  *   caller merges the parts in cell order with `mergeRuns`.
+ * - `lockstep`: one range of cells of a prepared replay under several policies
+ *   at once (`simulateCellsInLockstep`), a part of each policy's run.
  *
  * Errors never cross the thread boundary as thrown objects: {@link executeTask}
  * returns them as data (`errorOutcome` of src/runner/job.ts) and the pool
