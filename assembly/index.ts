@@ -11,7 +11,7 @@ export function heapBase(): usize {
 }
 export { rngFill, rngFillNext } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
-export { usageFeedDraw, usageMem, usagePeak } from './synthetic-usage';
+export { usageFeedDraw, usageFeedScatter, usageMem, usagePeak } from './synthetic-usage';
 export { v8MathFill } from './v8-math';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict } from './engine';

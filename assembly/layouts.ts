@@ -303,7 +303,7 @@ export namespace UsageFeed {
 /** One task of synthetic usage's live list (src/systems/giantvm/replay-layouts.ts). */
 export namespace LiveEntry {
   export const cpuLevel: usize = 0; // f64
-  export const mai: usize = 8; // f64
+  export const cpu: usize = 8; // f64
   export const arCpu: usize = 16; // f64
   export const arMem: usize = 24; // f64
   export const req: usize = 32; // f64
@@ -312,6 +312,7 @@ export namespace LiveEntry {
   export const k0: usize = 48; // i32
   export const count: usize = 52; // i32
   export const cur: usize = 56; // i32
+  export const drawn: usize = 60; // i32
   export const SIZE: usize = 64; // bytes
 }
 

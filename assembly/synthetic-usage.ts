@@ -81,7 +81,7 @@ function taskLevels(key: u32, e: usize): f64 {
   const z2 = rad * v8Cos(TWO_PI * u2);
   store<f64>(e, min<f64>(1, v8Exp(cpuMu + cpuSigma * z0)), LiveEntry.cpuLevel);
   const memLevel = min<f64>(memMax, v8Exp(memMu + memSigma * z1));
-  store<f64>(e, v8Exp(maiMu + maiSigma * z2), LiveEntry.mai);
+  store<f64>(e, v8Exp(maiMu + maiSigma * z2), LiveEntry.cpu); // the MAI, until the task has joined
   return memLevel;
 }
 
@@ -201,7 +201,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       assert(live < load<i32>(f, UsageFeed.capacity), 'usage feed: more live tasks than its capacity');
       const e = fLive + <usize>live * LiveEntry.SIZE, key = <u32>gi(fKey, x);
       const memLevel = taskLevels(key, e);
-      const mai = load<f64>(e, LiveEntry.mai);
+      const mai = load<f64>(e, LiveEntry.cpu);
       // The memory request times the task's level, the first factor of every window's memory.
       sf(fMem, x, gf(fMem, x) * memLevel);
       // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
@@ -215,7 +215,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       store<f64>(e, gf(fReq, x), LiveEntry.req);
       store<i32>(e, x, LiveEntry.slot); store<u32>(e, key, LiveEntry.key);
       store<i32>(e, gi(fK0, x), LiveEntry.k0); store<i32>(e, count, LiveEntry.count);
-      store<i32>(e, -1, LiveEntry.cur);
+      store<i32>(e, -1, LiveEntry.cur); store<i32>(e, -1, LiveEntry.drawn);
       live++;
     }
   }
@@ -256,11 +256,17 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       for (let w = cur + 1; w < c; w++) windowValues(e, w, false);
       const cpu = windowValues(e, c, true), em = load<f64>(e, LiveEntry.arMem);
       store<i32>(e, c, LiveEntry.cur);
+      store<f64>(e, cpu, LiveEntry.cpu); store<i32>(e, p, LiveEntry.drawn);
       const end = c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity;
       if (x >= 0) writeWindow(slotWin + <usize>x * SlotWindow.SIZE, end, cpu, em, c);
-      for (let m = 0; m < M; m++) {
-        const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
-        if (xm >= 0) writeWindow(load<usize>(mirrorFeed(m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
+      // A task that stays on the list: its mirrors' slots are written by usageFeedScatter, each just
+      // before its replay steps (its windows then still in the caches when the replay sums them).
+      // One that leaves it (its last window): now.
+      if (c >= count - 1) {
+        for (let m = 0; m < M; m++) {
+          const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
+          if (xm >= 0) writeWindow(load<usize>(mirrorFeed(m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
+        }
       }
     }
     if (c < count - 1) {
@@ -284,4 +290,31 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   store<i32>(f, kept, UsageFeed.live);
   touched += touch;
   return kept;
+}
+
+/**
+ * Policies in lockstep: writes the windows that the last draw (window period `p`) changed into the
+ * slots of mirror `m` of the feed at `f` (the tasks still on the list and not done there), just
+ * before mirror m's replay steps (measured: 0.87–0.93× the time of four policies, against writing
+ * them in the draw). Returns how many it wrote.
+ */
+export function usageFeedScatter(f: usize, m: i32, p: i32): i32 {
+  const M = load<i32>(f, UsageFeed.mirrorCount);
+  assert(m >= 0 && m < M, 'usage feed: no such mirror');
+  const list = load<usize>(f, UsageFeed.liveList), live = load<i32>(f, UsageFeed.live);
+  const slots = load<usize>(f, UsageFeed.mirrorSlots);
+  const win = load<usize>(load<usize>(load<usize>(f, UsageFeed.mirrors) + (<usize>m << alignof<usize>())), UsageFeed.slotWindows);
+  const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
+  let n = 0;
+  for (let r = 0; r < live; r++) {
+    const e = list + <usize>r * LiveEntry.SIZE;
+    if (load<i32>(e, LiveEntry.drawn) != p) continue;
+    const xm = gi(slots, r * M + m);
+    if (xm < 0) continue;
+    const c = load<i32>(e, LiveEntry.cur);
+    // Still on the list: not its last window, so its window ends.
+    writeWindow(win + <usize>xm * SlotWindow.SIZE, start + <f64>(load<i32>(e, LiveEntry.k0) + c + 1) * W, load<f64>(e, LiveEntry.cpu), load<f64>(e, LiveEntry.arMem), c);
+    n++;
+  }
+  return n;
 }

@@ -31,6 +31,7 @@ export interface CoreExports {
   replayStep(replay: number, until: number): number;
   replayStateBytes(machines: number, cells: number, sampleEvery: number): number;
   usageFeedDraw(feed: number, period: number): number;
+  usageFeedScatter(feed: number, mirror: number, period: number): number;
   usagePeak(feed: number, task: number, window: number, cpu: number): number;
   usageMem(feed: number, task: number): number;
   v8MathFill(fn: number, x: number, n: number, out: number): void;
@@ -49,7 +50,7 @@ export interface CoreExports {
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
-  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
+  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan', 'columnTypes',
 ] as const satisfies readonly (keyof CoreExports)[];

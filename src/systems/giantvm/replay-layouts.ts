@@ -113,8 +113,10 @@ export const SLOT_WINDOW = struct('SlotWindow', 'The window of one task slot (sr
  * into `taskMem` at join), the AR(1) state, the current window (`cur`, -1: none).
  */
 export const LIVE_ENTRY = struct('LiveEntry', 'One task of synthetic usage\'s live list (src/systems/giantvm/replay-layouts.ts).', {
-  cpuLevel: 'f64', mai: 'f64', arCpu: 'f64', arMem: 'f64', req: 'f64',
-  slot: 'i32', key: 'u32', k0: 'i32', count: 'i32', cur: 'i32',
+  // cpu: the task's MAI while it joins (written into its slots then), afterwards its current window's mean CPU.
+  cpuLevel: 'f64', cpu: 'f64', arCpu: 'f64', arMem: 'f64', req: 'f64',
+  // drawn: the window period whose draw changed the task's window (its mirrors' slots are written by usageFeedScatter).
+  slot: 'i32', key: 'u32', k0: 'i32', count: 'i32', cur: 'i32', drawn: 'i32',
 });
 
 /** Every GiantVM layout, for the rendering into `assembly/layouts.ts`. */

@@ -324,15 +324,22 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
     // The tasks arriving before the kernel's next stop into free slots, before a feed writes their windows:
     // synthetic usage joins those arriving before its next draw; usage read in time order stops at
     // every arrival tick, and writes the windows of those arriving up to `done`.
+    let drew = -1;
     if (first.feed) {
       const horizon = first.feed.next(done);
       for (const o of open) o.slots.stage(horizon);
+      const before = first.feed.period;
       until = Math.min(until, first.feed.feed(done));
+      if (first.feed.period !== before) drew = first.feed.period;
     } else if (first.traceFeed) {
       first.slots.stage(done + 1);
       until = Math.min(until, first.traceFeed.feed(done));
     } else for (const o of open) o.slots.stage(until);
-    for (const o of open) done = core.exports.replayStep(o.replay, until);
+    for (const [i, o] of open.entries()) {
+      // Lockstep: the windows this draw changed, into replay i's slots just before it steps.
+      if (drew >= 0 && i > 0) core.exports.usageFeedScatter(first.feed!.address, i - 1, drew);
+      done = core.exports.replayStep(o.replay, until);
+    }
     const finished = done === total ? P : Math.floor(done / se);
     // Drained when the ring is full (the kernel stops there) or at the end, R points at once: a machine's
     // points are a row of P, so one point per drain wrote one cache line per machine and point

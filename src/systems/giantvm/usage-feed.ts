@@ -55,6 +55,11 @@ export class UsageFeed implements SlotFeed {
   /** Whether the struct was written (its live list is kept when the slots move). */
   private bound = false;
 
+  /** The window period drawn last (-1: none yet). */
+  get period(): number {
+    return this.fed;
+  }
+
   /** The feed's struct in the instance (the replay kernel draws a window's max CPU through it when it reads one). */
   get address(): number {
     return this.feedAt;
