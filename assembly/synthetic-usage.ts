@@ -158,10 +158,11 @@ function unhold(r: usize, x: i32): void {
   store<i32>(r, n + 1, Replay.freeCount);
 }
 
-/** The feed of mirror m (bindFeed's `mirrors`) and its replay's columns the walk reads. */
+/** The mirrors of the feed being drawn (`UsageFeed.mirrors`, `mirrorCount`, `mirrorSlots`; a per-call register cache). */
 let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
+/** The feed of mirror m in the list of feed addresses at `list`. */
 // @ts-ignore: decorator
-@inline function mirrorFeed(m: i32): usize { return load<usize>(mirrors + (<usize>m << alignof<usize>())); }
+@inline function mirrorFeed(list: usize, m: i32): usize { return load<usize>(list + (<usize>m << alignof<usize>())); }
 
 /**
  * Slot x of the replay at `r` (0: none) as the walk finds it: true when the
@@ -192,7 +193,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   mirrors = load<usize>(f, UsageFeed.mirrors); mirrorCount = load<i32>(f, UsageFeed.mirrorCount); mSlots = load<usize>(f, UsageFeed.mirrorSlots);
   const M = mirrorCount;
   const joins = load<i32>(f, UsageFeed.joins);
-  for (let m = 0; m < M; m++) assert(load<i32>(mirrorFeed(m), UsageFeed.joins) == joins, 'usage feed: a mirror staged other tasks');
+  for (let m = 0; m < M; m++) assert(load<i32>(mirrorFeed(mirrors, m), UsageFeed.joins) == joins, 'usage feed: a mirror staged other tasks');
   let live = load<i32>(f, UsageFeed.live);
   for (let j = 0; j < joins; j++) {
     const x = gi(fJoin, j);
@@ -207,7 +208,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       // The task's MAI is its level for every window: written once (the slot keeps it until the task is done).
       store<f64>(slotWin + <usize>x * SlotWindow.SIZE, mai, SlotWindow.mai);
       for (let m = 0; m < M; m++) {
-        const mf = mirrorFeed(m), xm = gi(load<usize>(mf, UsageFeed.joinList), j), mMem = load<usize>(mf, UsageFeed.taskMem);
+        const mf = mirrorFeed(mirrors, m), xm = gi(load<usize>(mf, UsageFeed.joinList), j), mMem = load<usize>(mf, UsageFeed.taskMem);
         sf(mMem, xm, gf(mMem, xm) * memLevel);
         store<f64>(load<usize>(mf, UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, mai, SlotWindow.mai);
         si(mSlots, live * M + m, xm);
@@ -220,7 +221,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     }
   }
   store<i32>(f, 0, UsageFeed.joins);
-  for (let m = 0; m < M; m++) store<i32>(mirrorFeed(m), 0, UsageFeed.joins);
+  for (let m = 0; m < M; m++) store<i32>(mirrorFeed(mirrors, m), 0, UsageFeed.joins);
   const replay = load<usize>(f, UsageFeed.replay);
   const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
@@ -244,7 +245,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     for (let m = 0; m < M; m++) {
       const at = mSlots + ((<usize>r * M + m) << 2), xm = load<i32>(at);
       if (xm < 0) continue;
-      if (doneIn(load<usize>(mirrorFeed(m), UsageFeed.replay), xm)) store<i32>(at, -1);
+      if (doneIn(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) store<i32>(at, -1);
       else wanted = true;
     }
     if (!wanted) continue;
@@ -265,7 +266,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       if (c >= count - 1) {
         for (let m = 0; m < M; m++) {
           const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
-          if (xm >= 0) writeWindow(load<usize>(mirrorFeed(m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
+          if (xm >= 0) writeWindow(load<usize>(mirrorFeed(mirrors, m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
         }
       }
     }
@@ -283,7 +284,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       if (x >= 0) unhold(replay, x);
       for (let m = 0; m < M; m++) {
         const xm = gi(mSlots, r * M + m);
-        if (xm >= 0) unhold(load<usize>(mirrorFeed(m), UsageFeed.replay), xm);
+        if (xm >= 0) unhold(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm);
       }
     }
   }
@@ -303,7 +304,7 @@ export function usageFeedScatter(f: usize, m: i32, p: i32): i32 {
   assert(m >= 0 && m < M, 'usage feed: no such mirror');
   const list = load<usize>(f, UsageFeed.liveList), live = load<i32>(f, UsageFeed.live);
   const slots = load<usize>(f, UsageFeed.mirrorSlots);
-  const win = load<usize>(load<usize>(load<usize>(f, UsageFeed.mirrors) + (<usize>m << alignof<usize>())), UsageFeed.slotWindows);
+  const win = load<usize>(mirrorFeed(load<usize>(f, UsageFeed.mirrors), m), UsageFeed.slotWindows);
   const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
   let n = 0;
   for (let r = 0; r < live; r++) {

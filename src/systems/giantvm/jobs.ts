@@ -23,7 +23,7 @@ import { withScratch } from '../../wasm/module.ts';
 import { rmSync } from 'node:fs';
 import type { TempFolder } from '../../io/temp-files.ts';
 import { fitsArrivalFile } from './prepare.ts';
-import { mergeRuns, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { mergeRunsInLockstep, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { lockstepGroups } from './policy-groups.ts';
 import { partsFor } from './cell-parts.ts';
 import type { PolicyName, RunResult } from './types.ts';
@@ -114,7 +114,7 @@ export function executeTask(task: ReplayTask): TaskOutcome {
         // over cells as they run (`fold`), not held per cell.
         const parts: PartialRun[][] = [];
         for (const range of partsFor(prepared[0]!, 1)) parts.push(simulateCellsInLockstep(prepared, range, undefined, parts.at(-1) ?? true));
-        prepared.forEach((p, i) => results.push(mergeRuns(p, parts.map((part) => part[i]!))));
+        results.push(...mergeRunsInLockstep(prepared, parts));
       }
       return { kind: 'run', index: task.index, results };
     }

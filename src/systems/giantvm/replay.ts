@@ -177,8 +177,8 @@ export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: Cell
   const lead = prepared[0];
   if (!lead) return [];
   const range = cellRange(lead, cells);
-  const from = fold === true ? 0 : fold?.[0] ? fold[0].first + fold[0].count : undefined;
-  if (fold && (from !== range.first || (fold !== true && (fold.length !== prepared.length || fold.some((f) => !f.pointSums || f.first + f.count !== range.first))))) {
+  const continues = fold === true ? range.first === 0 : fold?.length === prepared.length && fold.every((f) => f.pointSums && f.first + f.count === range.first);
+  if (fold && !continues) {
     throw new FairfitError('INVALID_OPTION', `a fold must continue the folded parts of cells [0, ${range.first}), one per preparation`, { field: 'fold' });
   }
   for (const p of prepared) {
@@ -187,19 +187,16 @@ export function simulateCellsInLockstep(prepared: PreparedReplay[], cells?: Cell
       throw new FairfitError('INVALID_OPTION', 'policies in lockstep need one preparation (withPolicy of it)', { field: 'prepared' });
     }
   }
-  if (!lead.synthetic && prepared.length > 1) {
-    const K = prepared.length;
-    return prepared.map((p, i) => simulateCellsInLockstep([p], range, onProgress ? (d, t) => onProgress(i * t + d, K * t) : undefined, fold === true ? true : fold ? [fold[i]!] : undefined)[0]!);
-  }
   const sl = slice(lead, range);
-  // Fixed slots for every task of the part, in each replay: past the budget, smaller groups one after another.
-  const fits = Math.max(1, Math.floor(LOCKSTEP_TUNING.slotBytes / Math.max(1, sl.nT * slotBytes(sl.mode))));
-  if (prepared.length > 1 && fits < prepared.length) {
+  // Smaller groups one after another: one preparation at a time without synthetic usage (nothing to
+  // share); past the budget of fixed slots (one for every task of the part, in each replay), as many as fit.
+  const size = !lead.synthetic ? 1 : Math.max(1, Math.floor(LOCKSTEP_TUNING.slotBytes / Math.max(1, sl.nT * slotBytes(sl.mode))));
+  if (size < prepared.length) {
     const out: PartialRun[] = [];
-    for (let i = 0; i < prepared.length; i += fits) {
-      const group = prepared.slice(i, i + fits), K = prepared.length;
+    for (let i = 0; i < prepared.length; i += size) {
+      const group = prepared.slice(i, i + size), K = prepared.length;
       const report = onProgress ? (d: number, t: number) => onProgress(i * t + d * group.length, K * t) : undefined;
-      out.push(...simulateCellsInLockstep(group, range, report, fold === true ? true : fold?.slice(i, i + fits)));
+      out.push(...simulateCellsInLockstep(group, range, report, fold === true ? true : fold?.slice(i, i + size)));
     }
     return out;
   }
@@ -400,6 +397,11 @@ export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunRes
     return { overall: core.f64(out, 1)[0]!, points };
   });
   return assembleRun(prepared, parts, ginis);
+}
+
+/** Merges the parts of preparations run in lockstep (`parts[k][i]`: range k of preparation i) into one run each. */
+export function mergeRunsInLockstep(prepared: PreparedReplay[], parts: PartialRun[][]): RunResult[] {
+  return prepared.map((p, i) => mergeRuns(p, parts.map((part) => part[i]!)));
 }
 
 /** Prepare + simulate every cell in this thread + merge. */

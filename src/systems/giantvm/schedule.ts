@@ -41,7 +41,7 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
 import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRuns, prepareResolved, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { cellCount, mergeRunsInLockstep, prepareResolved, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
 import { lockstepChunks, lockstepGroups, policyGroups } from './policy-groups.ts';
 import { IN_THREAD_PARTS, partsFor } from './cell-parts.ts';
@@ -157,7 +157,7 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
       parts.push(simulateCellsInLockstep(group, range, onTicks, parts.at(-1) ?? true));
       opts.onProgress?.(first + (count * parts.length) / ranges.length, total);
     }
-    group.forEach((prepared, i) => (results[first + i] = kept(mergeRuns(prepared, parts.map((p) => p[i]!)), opts)));
+    mergeRunsInLockstep(group, parts).forEach((run, i) => (results[first + i] = kept(run, opts)));
   }
   return { results, interrupted: false };
 }
@@ -224,10 +224,10 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = partsFor(prepared, perConfig, configs.length, workers);
-            const run = await runRanges(pool, prepared, ranges, stop.signal, fail, () => {
+            const run = (await runRanges(pool, prepared, [params.policy], ranges, stop.signal, fail, () => {
               done += 1 / ranges.length;
               opts.onProgress?.(done, total);
-            });
+            }))?.[0];
             if (file) rmSync(file, { force: true });
             if (run) results[c] = kept(run, opts);
           } catch (err) {
@@ -247,39 +247,23 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
 }
 
 /**
- * Runs the cell `ranges` of a prepared configuration as pool tasks and waits for every one (an
- * arrival file is removed only once no part can still read it): the merged run, or undefined when
- * a part did not finish (its error went to `fail`). `onPart` is called as each part finishes.
+ * Runs the cell `ranges` of a prepared replay under each of `policies` (in lockstep: one pool task
+ * a range for all of them) and waits for every one (an arrival file is removed only once no part can
+ * still read it): the merged run of each policy, or undefined when a part did not finish (its error
+ * went to `fail`). `onPart` is called as each part finishes.
  */
-async function runRanges(pool: WorkerPool, prepared: PreparedReplay, ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, onPart?: () => void): Promise<RunResult | undefined> {
-  const parts: (PartialRun | undefined)[] = ranges.map(() => undefined);
-  await Promise.allSettled(
-    ranges.map((cells, index) =>
-      pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index, prepared, cells }, signal).then((o) => {
-        parts[o.index] = o.part;
-        onPart?.();
-      }, fail),
-    ),
-  );
-  return parts.every((p) => p !== undefined) ? mergeRuns(prepared, parts as PartialRun[]) : undefined;
-}
-
-/**
- * Runs the cell `ranges` of a prepared replay under each of `policies` in lockstep, one pool task a
- * range, and waits for every one: the merged run of each policy, or undefined when a part did not
- * finish (its error went to `fail`).
- */
-async function runLockstepRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void): Promise<RunResult[] | undefined> {
+async function runRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, onPart?: () => void): Promise<RunResult[] | undefined> {
   const parts: (PartialRun[] | undefined)[] = ranges.map(() => undefined);
   await Promise.allSettled(
     ranges.map((cells, index) =>
       pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells }, signal).then((o) => {
         parts[o.index] = o.parts;
+        onPart?.();
       }, fail),
     ),
   );
   if (!parts.every((p) => p !== undefined)) return undefined;
-  return policies.map((policy, i) => mergeRuns(withPolicy(prepared, policy), parts.map((p) => p![i]!)));
+  return mergeRunsInLockstep(policies.map((policy) => withPolicy(prepared, policy)), parts as PartialRun[][]);
 }
 
 /**
@@ -303,17 +287,14 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
       fail(err);
       break;
     }
-    const members = configs.slice(first, first + count);
-    // Under synthetic usage the group's policies run in lockstep, each part of cells one pool task for
-    // all of them (one reading of the file and one draw a part); otherwise each configuration on its own.
-    const runs = base.synthetic && count > 1
-      ? [runLockstepRanges(pool, forRun(base, opts), members.map((p) => p.policy), partsFor(base, 1), signal, fail).then((done) => done?.forEach((run, k) => onRun(first + k, run)))]
-      : members.map(async (params, k) => {
-        const prepared = forRun(withPolicy(base, params.policy), opts);
-        // A big trace's configuration in several parts of cells (PART_TUNING), merged in cell order.
-        const run = await runRanges(pool, prepared, partsFor(prepared, 1), signal, fail);
-        if (run) onRun(first + k, run);
-      });
+    // A big trace's configurations in several parts of cells (PART_TUNING), merged in cell order. Under
+    // synthetic usage the group's policies run in lockstep, each part one pool task for all of them (one
+    // reading of the file and one draw a part); otherwise each configuration on its own.
+    const prepared = forRun(base, opts);
+    const runs = lockstepGroups(configs.slice(first, first + count)).map(async (g) => {
+      const done = await runRanges(pool, prepared, configs.slice(first + g.first, first + g.first + g.count).map((p) => p.policy), partsFor(prepared, 1), signal, fail);
+      done?.forEach((run, k) => onRun(first + g.first + k, run));
+    });
     const group = Promise.allSettled(runs.map((run) => run.catch(fail))).then(() => {
       rmSync(file, { force: true });
       inflight.delete(group);
