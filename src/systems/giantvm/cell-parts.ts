@@ -15,9 +15,11 @@ export const IN_THREAD_PARTS = 4;
  * tasks each, at most `maxParts`. Why: a part's tasks alive at a time are its working set, read
  * at random every window period; a month's part of 12 M tasks misses the caches on nearly every
  * read, one of 250 k far less (a 7.5 M-task month with 2 workers: 2 parts 96–106 s of CPU,
- * 8 parts 75 s, 32 parts 68 s; docs/results.md). Every part reads the whole arrival file, hence the cap.
+ * 8 parts 75 s, 32 parts 68 s; docs/results.md). Policies in lockstep hold several replays' live
+ * tasks at once, so their parts gain from being smaller still: 25 k (614k-task window, all eight on
+ * 2 workers: 0.70× the time of 250 k; docs/results.md). Every part reads the whole arrival file, hence the cap.
  */
-export const PART_TUNING = { tasksPerPart: 250_000, maxParts: 32 };
+export const PART_TUNING = { tasksPerPart: 25_000, maxParts: 32 };
 
 /**
  * Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}),
