@@ -84,6 +84,19 @@ describe('fairfit sweep and replay --queue', () => {
       // 8 policies × 3 cell ranges, each stored once.
       const ids = [...ws[0]!.stderr().matchAll(/worker: done (\S+)/g), ...ws[1]!.stderr().matchAll(/worker: done (\S+)/g)].map((m) => m[1]);
       expect(new Set(ids).size).toBe(ids.length);
+
+      // Under synthetic usage the 8 policies are one policy group, run in lockstep: one job per cell range.
+      const largs = [...rargs, '--usage', 'synthetic'];
+      const [lq, ll] = await Promise.all([
+        fairfit([...largs, '--queue', url, '--parts', '3', '--sweep-id', 'lock', '--json', 'lq.json', '--csv', 'lq.csv'], A),
+        fairfit([...largs, '--json', 'll.json', '--csv', 'll.csv'], A),
+      ]);
+      expect(lq.stderr).toBe('');
+      expect([lq.code, ll.code]).toEqual([0, 0]);
+      expect(lq.stdout).toBe(ll.stdout);
+      for (const ext of ['json', 'csv']) expect(read(`lq.${ext}`)).toBe(read(`ll.${ext}`));
+      expect(JSON.parse(read('lq.json')).runs).toHaveLength(8);
+      expect(await jobKeys(1, 'lock')).toEqual(['bull:fairfit:lock-0', 'bull:fairfit:lock-1', 'bull:fairfit:lock-2']);
     } finally {
       await Promise.all(ws.map(stop));
     }

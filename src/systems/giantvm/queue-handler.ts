@@ -19,6 +19,7 @@ import type { TaskOutcome, ReplayTask } from './jobs.ts';
 import { prepareResolved, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { ResolvedParams } from './replay-params.ts';
+import { policyGroups } from './policy-groups.ts';
 import { loadTrace, type TraceReadOptions } from './trace.ts';
 import type { RunResult } from './types.ts';
 
@@ -34,13 +35,17 @@ export interface TraceSpec {
   needs: { usage: boolean; machineEvents: boolean };
 }
 
-/** A GiantVM queue job: whole configurations (`run`), or a range of cells of one (`cells`). */
+/**
+ * A GiantVM queue job: whole configurations (`run`), a range of cells of one (`cells`), or a range
+ * of cells of a policy group, its policies in lockstep (`lockstep`: configurations that differ only in policy).
+ */
 export type GiantvmQueueJob =
   | { kind: 'run'; trace: TraceSpec; params: ResolvedParams[]; series: boolean }
-  | { kind: 'cells'; trace: TraceSpec; params: ResolvedParams; cells: CellRange };
+  | { kind: 'cells'; trace: TraceSpec; params: ResolvedParams; cells: CellRange }
+  | { kind: 'lockstep'; trace: TraceSpec; params: ResolvedParams[]; cells: CellRange };
 
-/** What a GiantVM queue job gives back: the runs of a `run` job, the partial run of a `cells` job. */
-export type GiantvmQueueResult = RunResult[] | PartialRun;
+/** What a GiantVM queue job gives back: the runs of a `run` job, the partial run of a `cells` job, one per policy of a `lockstep` job. */
+export type GiantvmQueueResult = RunResult[] | PartialRun | PartialRun[];
 
 /** The GiantVM queue handler, on a pool of `threads` worker threads. */
 export function giantvmQueueHandler(threads: number): QueueHandler {
@@ -105,6 +110,13 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
         const p = await preparedFor(job.trace, job.params);
         const o = await pool.runJob<Extract<TaskOutcome, { kind: 'cells' }>, ReplayTask>(SYSTEM, { kind: 'cells', index: 0, prepared: p, cells: job.cells });
         return o.part;
+      }
+      if (job.kind === 'lockstep') {
+        const lead = job.params[0];
+        if (!lead || policyGroups(job.params).length !== 1) throw new FairfitError('INVALID_OPTION', 'job: a lockstep job needs configurations that differ only in their policy', { field: 'params' });
+        const p = await preparedFor(job.trace, lead);
+        const o = await pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index: 0, prepared: p, policies: job.params.map((x) => x.policy), cells: job.cells });
+        return o.parts;
       }
       throw new FairfitError('INVALID_OPTION', `job: unknown GiantVM queue job kind '${String((job as { kind?: unknown }).kind)}'`, { field: 'kind' });
     },

@@ -5,8 +5,10 @@
  * - A sweep: one `run` job per policy group (consecutive configurations that
  *   differ only in policy, so a worker prepares the trace once per job).
  * - A replay: every configuration split into `parts` cell ranges (`cells`
- *   jobs); the coordinator prepares each configuration itself only to count
- *   its cells and to merge the parts in cell order, as a local split replay does.
+ *   jobs), or under synthetic usage every policy group (`lockstep` jobs: a
+ *   range of cells for all the group's policies, in lockstep); the coordinator
+ *   prepares each configuration itself only to count its cells and to merge
+ *   the parts in cell order, as a local split replay does.
  *
  * Results are placed by index, never by completion order, and every job runs
  * the same code on the same inputs as a local run (machine draws happen in
@@ -22,10 +24,11 @@ import { invalid } from '../../runner/checks.ts';
 import { PrepareCache } from './jobs.ts';
 import type { ResolvedReplayOptions } from './options.ts';
 import type { GiantvmQueueJob, TraceSpec } from './queue-handler.ts';
-import { cellCount, mergeRuns, type PartialRun } from './replay.ts';
+import { cellCount, mergeRunsInLockstep, type PartialRun } from './replay.ts';
 import { SYSTEM } from './replay-pool.ts';
 import type { ResolvedParams } from './replay-params.ts';
 import { policyGroups, splitCells, type RunOutcome } from './schedule.ts';
+import { lockstepGroups } from './policy-groups.ts';
 import type { RunResult } from './types.ts';
 
 function describe(p: ResolvedParams): string {
@@ -70,32 +73,37 @@ export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, s
   }
 
   // Cells: prepare here to count cells and merge; the policies of one configuration share the preparation.
+  // A lockstep group (its policies under synthetic usage) is one job per cell range for all of its
+  // policies, which share the range's draws as in a local run; any other configuration, one job per range.
   const cache = new PrepareCache();
-  const ranges = configs.map((params) => splitCells(cellCount(cache.get('coordinator', input, params)), q.parts));
+  const groups = lockstepGroups(configs);
+  const ranges = groups.map((g) => splitCells(cellCount(cache.get('coordinator', input, configs[g.first]!)), q.parts));
   const jobs: QueueJobSpec[] = [];
-  const where: { config: number; part: number }[] = [];
-  for (const [c, params] of configs.entries()) {
-    for (const [k, cells] of ranges[c]!.entries()) {
-      const payload: GiantvmQueueJob = { kind: 'cells', trace, params, cells };
-      jobs.push({ label: `policy ${params.policy}, ${describe(params)}, cells ${cells.first}–${cells.first + cells.count - 1}`, payload });
-      where.push({ config: c, part: k });
+  const where: { group: number; part: number }[] = [];
+  for (const [g, { first, count }] of groups.entries()) {
+    const params = configs.slice(first, first + count);
+    const policies = count === 1 ? `policy ${params[0]!.policy}` : `policies ${params.map((p) => p.policy).join(', ')}`;
+    for (const [k, cells] of ranges[g]!.entries()) {
+      const payload: GiantvmQueueJob = count === 1 ? { kind: 'cells', trace, params: params[0]!, cells } : { kind: 'lockstep', trace, params, cells };
+      jobs.push({ label: `${policies}, ${describe(params[0]!)}, cells ${cells.first}–${cells.first + cells.count - 1}`, payload });
+      where.push({ group: g, part: k });
     }
   }
-  const parts: (PartialRun | undefined)[][] = ranges.map((r) => r.map(() => undefined));
+  const parts: (PartialRun[] | undefined)[][] = ranges.map((r) => r.map(() => undefined));
   const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
     signal: o.signal,
     onResult(index, result) {
-      const { config, part } = where[index]!;
-      parts[config]![part] = result as PartialRun;
-      done += 1 / ranges[config]!.length;
+      const { group, part } = where[index]!;
+      parts[group]![part] = groups[group]!.count === 1 ? [result as PartialRun] : result as PartialRun[];
+      done += groups[group]!.count / ranges[group]!.length;
       o.onProgress?.(done, total);
     },
   });
-  for (const [c, params] of configs.entries()) {
-    const got = parts[c]!;
+  for (const [g, { first, count }] of groups.entries()) {
+    const got = parts[g]!;
     if (!got.every((p) => p !== undefined)) continue;
-    const run = mergeRuns(cache.get('coordinator', input, params), got as PartialRun[]);
-    results[c] = o.series ? run : { ...run, series: {} };
+    const runs = mergeRunsInLockstep(configs.slice(first, first + count).map((params) => cache.get('coordinator', input, params)), got as PartialRun[][]);
+    runs.forEach((run, i) => (results[first + i] = o.series ? run : { ...run, series: {} }));
   }
   return { results, interrupted: outcome.interrupted };
 }
