@@ -30,6 +30,7 @@ import { Core, Views, moduleHash } from '../wasm/module.ts';
 import { columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { IdTable, IdText } from './id-table.ts';
+import { checkRuns, IdRuns, RunTracker, type IdRun } from './id-runs.ts';
 import { UserHistory } from './user-history.ts';
 
 const S = ENGINE_TASK_STATE.code;
@@ -128,6 +129,10 @@ export class Engine implements IptasEngine {
   private idList: string[] = [];
   /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
   private idText: (IdLengths & { source: IdText }) | undefined;
+  /** A restored engine's plain ids, as the snapshot had them when they were runs (id-runs.ts), until a call needs them one by one. */
+  private idRuns: IdRuns | undefined;
+  /** The plain ids as runs, kept as they are added (undefined runs: not numbered ids, kept as a text). */
+  private idRunTracker = new RunTracker([], 0);
   /** Per task index: its place in plainIds, −1 for a gang member. */
   /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
   private get plainIds(): string[] {
@@ -138,6 +143,9 @@ export class Engine implements IptasEngine {
       for (let k = 0; k < lengths.length; k++) ids[k] = text.slice(at, (at += lengths[k]!));
       this.idList = ids;
       this.idText = undefined;
+    } else if (this.idRuns !== undefined) {
+      this.idList = this.idRuns.list();
+      this.idRuns = undefined;
     }
     return this.idList;
   }
@@ -147,7 +155,7 @@ export class Engine implements IptasEngine {
   /** Rows [0, identityRows) are plain tasks whose place among the plain ids is their own row (a restore writes no plainRow for them). */
   private identityRows = 0;
   /** A restored engine's plain ids: one text, found through a hash table made when a call first names a task by id. */
-  private restoredIds: IdTable | undefined;
+  private restoredIds: IdTable | IdRuns | undefined;
   /** How many plain task ids in `index` contain '#' (only those can collide with a gang member's id). */
   private hashIds = 0;
   private readonly prefault: boolean;
@@ -584,6 +592,7 @@ export class Engine implements IptasEngine {
       const ids = this.plainIds;
       c.plainRow[i] = ids.length;
       ids.push(id);
+      this.idRunTracker.push(id);
       this.index.add(id, i);
       if (id.includes('#')) this.hashIds++;
     } else {
@@ -608,7 +617,7 @@ export class Engine implements IptasEngine {
   private idAt(t: number): string {
     const r = t < this.identityRows ? t : this.cols.plainRow[t]!;
     // A restored engine's ids are cut from its text one at a time until a call needs all of them.
-    if (r >= 0) return this.idText !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
+    if (r >= 0) return this.idText !== undefined || this.idRuns !== undefined ? this.restoredIds!.idAt(r) : this.plainIds[r]!;
     const c = this.cols;
     const g = c.gang[t]! - 1;
     return `${this.gangIds[g]!}#${t - c.gangFirst[g]!}`;
@@ -1174,8 +1183,10 @@ export class Engine implements IptasEngine {
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
     for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[((c.ringHead[i]! + k) % R) * this.nodeCap + i]!;
-    // The plain ids as one text and their lengths (any character may be in an id); still one text after a restore that never needed them.
-    const ids = this.idText ?? idLengths(this.plainIds, wide);
+    // The plain ids as runs when they are numbered (id-runs.ts), else as one text and their lengths (any
+    // character may be in an id); as the restored snapshot had them after a restore that never needed them.
+    const runs = this.idRunTracker.runs;
+    const ids = runs !== undefined ? NO_ID_TEXT : this.idText ?? idLengths(this.plainIds, wide);
     const { lengths } = ids;
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
@@ -1183,7 +1194,7 @@ export class Engine implements IptasEngine {
       params: this.params, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
-      ids: { encoding, bytes: textBytes },
+      ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
     } satisfies SnapshotMeta, keepNonFinite));
     const m = this.matcherFields();
     const core = this.live();
@@ -1212,7 +1223,7 @@ export class Engine implements IptasEngine {
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
     for (const p of plans) at = writeColumn(p, out, at);
-    if (this.idText) out.set(this.idText.source.bytes, at);
+    if (runs !== undefined) { /* no text */ } else if (this.idText) out.set(this.idText.source.bytes, at);
     else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
@@ -1240,7 +1251,8 @@ export class Engine implements IptasEngine {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
-    if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
+    // Version 4 is version 5 without id runs (and no name starting with U+0000 came through it intact).
+    if (version !== SNAPSHOT_VERSION && version !== 4) throw bad(`format version ${version}, this fairfit reads versions 4 and ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
     const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
@@ -1320,13 +1332,18 @@ export class Engine implements IptasEngine {
     const taskOf = new Int32Array(plain - lead);
     for (let t = lead; t < n; t++) if (plainRow[t]! >= 0) taskOf[plainRow[t]! - lead] = t;
     this.identityRows = lead;
-    // Id lengths in one byte each when the snapshot has them so (ids up to 255 characters).
-    const lengths = columnFitsU8(src, at) ? new Uint8Array(plain) : new Int32Array(plain);
+    // Ids as runs: no lengths, no text. Else id lengths in one byte each when the snapshot has them so (ids up to 255 characters).
+    const runs = meta.ids.runs;
+    if (runs !== undefined) {
+      const why = checkRuns(runs, plain);
+      if (why !== undefined || textBytes !== 0) throw bad(why ?? 'task ids both as runs and as a text');
+    }
+    const lengths = runs !== undefined ? new Uint8Array(0) : columnFitsU8(src, at) ? new Uint8Array(plain) : new Int32Array(plain);
     column(lengths);
     if (align8(at + textBytes) !== end) throw bad('the columns do not match the counts in the header');
     const wide = meta.ids.encoding === 'utf16le';
     let chars = 0;
-    for (let r = 0; r < plain; r++) chars += lengths[r]!;
+    for (let r = 0; r < lengths.length; r++) chars += lengths[r]!;
     if (chars * (wide ? 2 : 1) !== textBytes) throw bad('the task ids do not match their lengths');
     // The text stays bytes until a call needs an id: a copy (the caller keeps its snapshot) in this
     // engine's memory, whose pages a recycled core has already touched.
@@ -1366,9 +1383,13 @@ export class Engine implements IptasEngine {
     this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;
     this.tally = meta.tally;
-    // The ids stay one text until a call needs them one by one; their table is made when a call first names a task by id.
-    this.idText = { source, lengths, chars, wide };
-    this.restoredIds = new IdTable(source, lengths, lead, taskOf);
+    // The ids stay runs, or one text, until a call needs them one by one; a text's table is made when a call first names a task by id.
+    this.idRunTracker = new RunTracker(runs, plain);
+    if (runs !== undefined) this.restoredIds = this.idRuns = new IdRuns(runs, lead, taskOf);
+    else {
+      this.idText = { source, lengths, chars, wide };
+      this.restoredIds = new IdTable(source, lengths, lead, taskOf);
+    }
   }
 
   /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
@@ -1383,17 +1404,23 @@ export class Engine implements IptasEngine {
   }
 }
 
-/** JSON has no Infinity (agingCap, heartbeatInterval, δ0 may be ∞): non-finite numbers travel as tagged strings. */
+/**
+ * JSON has no Infinity (agingCap, heartbeatInterval, δ0 may be ∞): non-finite numbers travel as
+ * strings tagged with a leading U+0000, and a string that itself starts with U+0000 (a user, node,
+ * gang or task id) with one more.
+ */
 function keepNonFinite(_k: string, v: unknown): unknown {
-  return typeof v === 'number' && !Number.isFinite(v) ? `\u0000${v}` : v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : `\u0000${v}`;
+  return typeof v === 'string' && v.startsWith('\u0000') ? `\u0000${v}` : v;
 }
 
 function readNonFinite(_k: string, v: unknown): unknown {
-  return typeof v === 'string' && v.startsWith('\u0000') ? Number(v.slice(1)) : v;
+  if (typeof v !== 'string' || !v.startsWith('\u0000')) return v;
+  return v.startsWith('\u0000', 1) ? v.slice(1) : Number(v.slice(1));
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 4;
+const SNAPSHOT_VERSION = 5;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1414,8 +1441,8 @@ interface SnapshotMeta {
   minDeadline: number;
   /** The nodes' ids (their numbers and flags are columns: {@link nodeColumns}). */
   nodeIds: string[];
-  /** The plain task ids' text (after the columns): its encoding and bytes. */
-  ids: { encoding: 'latin1' | 'utf16le'; bytes: number };
+  /** The plain task ids' text (after the columns): its encoding and bytes; or (then no text) their runs. */
+  ids: { encoding: 'latin1' | 'utf16le'; bytes: number; runs?: readonly IdRun[] };
 }
 
 /**
@@ -1457,6 +1484,9 @@ interface IdLengths {
  * can cost a full garbage collection), for a text one byte per character
  * unless `wide`.
  */
+/** The ids' lengths and text of a snapshot whose ids are runs: none. */
+const NO_ID_TEXT: IdLengths = { lengths: new Uint8Array(0), chars: 0, wide: false };
+
 function idLengths(ids: readonly string[], wide: boolean): IdLengths {
   const lengths = new Int32Array(ids.length);
   let chars = 0;

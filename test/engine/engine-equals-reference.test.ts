@@ -103,13 +103,14 @@ describe('engine snapshots', () => {
     e.heartbeat(1, 1, { storageOk: false });
     e.removeNode(3);
     e.sweepHealth(2);
-    for (let i = 0; i < 3000; i++) e.submit({ id: `${'x'.repeat(200)}-${i}`, user: `u${i % 7}`, demand: [1, 1], dataGB: i % 30, requestTime: 60 });
+    // Ids with no number at their end: kept as a text (numbered ones are runs, below).
+    for (let i = 0; i < 3000; i++) e.submit({ id: `${i}-${'x'.repeat(200)}`, user: `u${i % 7}`, demand: [1, 1], dataGB: i % 30, requestTime: 60 });
     e.runRound(3);
     const bytes = e.snapshot();
     using r = Engine.restore(bytes);
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
     expect(r.snapshot()).toEqual(bytes);
-    expect(r.handleOf(`${'x'.repeat(200)}-2999`)).toBe(e.handleOf(`${'x'.repeat(200)}-2999`));
+    expect(r.handleOf(`2999-${'x'.repeat(200)}`)).toBe(e.handleOf(`2999-${'x'.repeat(200)}`));
     expect(JSON.stringify(r.runRound(4))).toBe(JSON.stringify(e.runRound(4)));
     expect(JSON.stringify(r.sweepHealth(20))).toBe(JSON.stringify(e.sweepHealth(20)));
     // Closed, its memory goes to the next engine: its ids are not read from there.
@@ -117,7 +118,7 @@ describe('engine snapshots', () => {
     closed.close();
     using next = Engine.restore(bytes);
     expect(() => closed.idOf(0)).toThrow(/closed/);
-    expect(() => closed.handleOf(`${'x'.repeat(200)}-7`)).toThrow(/closed/);
+    expect(() => closed.handleOf(`7-${'x'.repeat(200)}`)).toThrow(/closed/);
     expect(next.idOf(0)).toBe(e.idOf(0));
     // Likewise an engine never restored.
     const plain = new Engine();
@@ -126,6 +127,66 @@ describe('engine snapshots', () => {
     plain.close();
     expect(() => plain.handleOf('a')).toThrow(/closed/);
     expect(() => plain.taskView('a')).toThrow(/closed/);
+  });
+  it('keep numbered ids as runs (no text): found, named and refused alike after a restore, and written again as runs', () => {
+    const meta = (b: Uint8Array): { ids: { bytes: number; runs?: unknown } } => JSON.parse(Buffer.from(b.buffer, b.byteOffset + 56, new DataView(b.buffer, b.byteOffset).getUint32(40, true)).toString('utf8'));
+    const make = (ids: string[]): Engine => {
+      const e = new Engine();
+      e.addNode({ capacity: [4, 8] });
+      e.submit({ id: ids[0]!, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      // A gang between plain tasks: the plain ids after it are not their own rows.
+      e.submitGang({ id: 'g', user: 'v', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 });
+      for (const id of ids.slice(1)) e.submit({ id, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      e.runRound(1);
+      return e;
+    };
+    const ids = [...Array.from({ length: 3000 }, (_, i) => `t${i}`), '9', '10', '11', 'x#0', 'x#1', 'job-7', 't3000'];
+    using e = make(ids);
+    const bytes = e.snapshot();
+    expect(meta(bytes).ids).toEqual({ encoding: 'latin1', bytes: 0, runs: [['t', 0, 3000], ['', 9, 3], ['x#', 0, 2], ['job-', 7, 1], ['t', 3000, 1]] });
+    using r = Engine.restore(bytes);
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    for (const id of ['t0', 't2999', '10', 'x#1', 'job-7', 't3000', 'g#1']) expect(r.handleOf(id)).toBe(e.handleOf(id));
+    for (const h of [0, 1, 2, 3, 2000, 3004, 3008]) expect(r.idOf(h)).toBe(e.idOf(h));
+    for (const id of ['t3001', 't01', 'x#2', '8', 'job-8', '012', 't']) expect(() => r.handleOf(id)).toThrow(/not a submitted task/);
+    expect(() => r.submit({ id: 't5', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 })).toThrow(/already submitted/);
+    // 'x#0' is member 0 of a gang 'x': taken.
+    expect(() => r.submitGang({ id: 'x', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 })).toThrow(/task id 'x#0' was already submitted/);
+    // Written again as runs, the same bytes; after new ids (the list made), runs again.
+    expect(r.snapshot()).toEqual(bytes);
+    r.submit({ id: 't3001', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    const after = r.snapshot();
+    expect(meta(after).ids.runs).toEqual([['t', 0, 3000], ['', 9, 3], ['x#', 0, 2], ['job-', 7, 1], ['t', 3000, 2]]);
+    using third = Engine.restore(after);
+    expect([third.handleOf('t3001'), third.handleOf('t7')]).toEqual([r.handleOf('t3001'), e.handleOf('t7')]);
+    // Runs that miscount or overlap (a consistent checksum) are refused, naming why.
+    const tamper = (from: string, to: string): string => {
+      const b = bytes.slice();
+      const text = Buffer.from(b.buffer, 56, new DataView(b.buffer).getUint32(40, true));
+      const at = text.indexOf(from);
+      expect(at).toBeGreaterThan(0);
+      text.write(to, at, 'latin1');
+      new DataView(b.buffer).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+      return ((): string => { try { Engine.restore(b); return 'restored'; } catch (err) { expect(err).toMatchObject({ code: 'CORRUPT_INPUT' }); return (err as Error).message; } })();
+    };
+    expect(tamper('["t",0,3000]', '["t",0,3001]')).toMatch(/the id runs hold 3008 ids, the columns 3007/);
+    expect(tamper('["t",3000,1]', '["t",2999,1]')).toMatch(/id runs of prefix "t" overlap/);
+    // Runs are smaller than the text they replace; ids that are not all numbered stay a text.
+    using text = make([...ids.slice(0, -1), 'zz']);
+    const textBytes = text.snapshot();
+    expect(meta(textBytes).ids.runs).toBeUndefined();
+    expect(bytes.length).toBeLessThan(textBytes.length - 10_000);
+  });
+  it('keep names that start with U+0000 (a tagged number in the JSON otherwise)', () => {
+    using e = new Engine({ agingCap: Infinity });
+    e.addNode({ id: '\u0000n', capacity: [4, 8] });
+    e.submit({ id: '\u0000a1', user: '\u0000u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    e.submitGang({ id: '\u0000g', user: '\u0000Infinity', demand: [1, 1], dataGB: 1, requestTime: 5, procs: 2 });
+    e.runRound(1);
+    using r = Engine.restore(e.snapshot());
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    expect(r.params.agingCap).toBe(Infinity);
+    expect(r.handleOf('\u0000g#1')).toBe(e.handleOf('\u0000g#1'));
   });
   it('truncated, corrupted, other-version and foreign bytes are rejected with CORRUPT_INPUT and a reason', () => {
     using e = small();
@@ -150,8 +211,14 @@ describe('engine snapshots', () => {
     for (const older of [2, 3]) {
       const old = bytes.slice();
       new DataView(old.buffer).setUint32(4, older, true);
-      expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads version 4`));
+      expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads versions 4 and 5`));
     }
+    // Version 4 (no id runs) is still read: these bytes' ids are a text.
+    const v4 = bytes.slice();
+    new DataView(v4.buffer).setUint32(4, 4, true);
+    new DataView(v4.buffer).setUint32(v4.length - 4, crc32(v4.subarray(0, v4.length - 4)), true);
+    using fromV4 = Engine.restore(v4);
+    expect(JSON.stringify(fromV4.state())).toBe(JSON.stringify(e.state()));
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);
