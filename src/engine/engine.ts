@@ -133,8 +133,7 @@ export class Engine implements IptasEngine {
   private idRuns: IdRuns | undefined;
   /** The plain ids as runs, kept as they are added (undefined runs: not numbered ids, kept as a text). */
   private idRunTracker = new RunTracker([], 0);
-  /** Per task index: its place in plainIds, −1 for a gang member. */
-  /** The ids of the plain tasks, in submission order (cut from the restored text when first needed). */
+  /** The ids of the plain tasks, in submission order (cut from the restored text or runs when first needed). */
   private get plainIds(): string[] {
     if (this.idText !== undefined) {
       const { source: { text }, lengths } = this.idText;
@@ -1223,8 +1222,11 @@ export class Engine implements IptasEngine {
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
     for (const p of plans) at = writeColumn(p, out, at);
-    if (runs !== undefined) { /* no text */ } else if (this.idText) out.set(this.idText.source.bytes, at);
-    else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
+    // Runs have no text.
+    if (runs === undefined) {
+      if (this.idText) out.set(this.idText.source.bytes, at);
+      else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
+    }
     new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
   }
