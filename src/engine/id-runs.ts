@@ -84,13 +84,6 @@ export class RunTracker {
   }
 }
 
-/** The ids as runs, in order, or undefined as {@link RunTracker} would give. */
-export function findRuns(ids: readonly string[]): IdRun[] | undefined {
-  const t = new RunTracker([], 0);
-  for (const id of ids) t.push(id);
-  return t.runs;
-}
-
 /** Whether `id`, of the right length, is `prefix` followed by the decimal of `n` (the digits right to left, then the prefix). */
 function continues(id: string, prefix: string, n: number): boolean {
   const p = prefix.length;
@@ -144,6 +137,7 @@ export class IdRuns {
   private readonly bases: number[] = [];
   /** Per prefix, its runs' indexes by ascending start. */
   private readonly byPrefix = new Map<string, number[]>();
+  private readonly total: number;
   readonly withHash: number;
 
   /** Id r names task r when r < `lead`, else task `taskOf[r − lead]`. */
@@ -158,6 +152,7 @@ export class IdRuns {
       this.byPrefix.set(prefix, list);
     });
     for (const list of this.byPrefix.values()) list.sort((a, b) => runs[a]![1] - runs[b]![1]);
+    this.total = at;
     this.withHash = withHash;
   }
 
@@ -195,7 +190,7 @@ export class IdRuns {
 
   /** Every id, in order. */
   list(): string[] {
-    const out = new Array<string>(this.bases.length === 0 ? 0 : this.bases.at(-1)! + this.runs.at(-1)![2]);
+    const out = new Array<string>(this.total);
     let at = 0;
     for (const [prefix, start, count] of this.runs) for (let k = 0; k < count; k++) out[at++] = prefix + String(start + k);
     return out;

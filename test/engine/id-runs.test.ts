@@ -6,7 +6,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkRuns, findRuns, IdRuns, RunTracker, splitId, type IdRun } from '../../src/engine/id-runs.ts';
+import { checkRuns, IdRuns, RunTracker, splitId, type IdRun } from '../../src/engine/id-runs.ts';
+
+/** The runs a tracker keeps for `ids` added in order (an engine's plain ids). */
+function findRuns(ids: readonly string[]): IdRun[] | undefined {
+  const t = new RunTracker([], 0);
+  for (const id of ids) t.push(id);
+  return t.runs;
+}
 
 const ids = (runs: readonly IdRun[]): string[] => runs.flatMap(([p, s, c]) => Array.from({ length: c }, (_, k) => p + String(s + k)));
 
