@@ -48,6 +48,10 @@ export class WorkerPool {
   private closed = false;
   private late = 0;
   private background: unknown = undefined;
+  /** Jobs handed to piscina and not finished: at most one a worker (see `runJob`). */
+  private active = 0;
+  /** Jobs waiting for a worker, in the order they were asked for. */
+  private readonly waiting: (() => void)[] = [];
 
   /** @throws FairfitError `FILE_NOT_FOUND` (no WebAssembly build, no built worker script or handler module). */
   constructor(options: WorkerPoolOptions) {
@@ -103,15 +107,54 @@ export class WorkerPool {
       this.background = undefined;
       throw new FairfitError('WORKER_FAILED', `${this.label}: a worker failed between jobs: ${err instanceof Error ? err.message : String(err)}`, { index: job.index }, { cause: err });
     }
+    await this.turn(job.index, signal);
     let outcome: JobOutcome | ErrorOutcome;
     try {
+      if (this.closed) throw new FairfitError('INVALID_OPTION', `pool: this ${this.label} is closed`, { field: 'pool' });
       outcome = await this.pool.run({ system, job }, signal ? { signal } : {});
     } catch (err) {
+      if (err instanceof FairfitError) throw err;
       if (signal?.aborted) throw new FairfitError('ABORTED', 'job cancelled', { index: job.index }, { cause: err });
       throw new FairfitError('WORKER_FAILED', `worker failed on task ${job.index}: ${err instanceof Error ? err.message : String(err)}`, { index: job.index }, { cause: err });
+    } finally {
+      this.next();
     }
     if (outcome.kind === 'error') throw taskError(outcome as ErrorOutcome);
     return outcome as O;
+  }
+
+  /**
+   * Waits until a worker is free for this job, jobs in the order they were asked for. piscina's own
+   * queue does not keep that order for jobs with an abort signal (one that finds every worker busy
+   * is put back at the end, or with `stricterFIFO` at the front), and a run split into ranges then
+   * held most of its parts' results while an early range was dispatched last.
+   */
+  private turn(index: number, signal?: AbortSignal): Promise<void> | undefined {
+    if (signal?.aborted) return Promise.reject(new FairfitError('ABORTED', 'job cancelled', { index }));
+    if (this.active < this.workers && this.waiting.length === 0) {
+      this.active++;
+      return undefined;
+    }
+    return new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        const at = this.waiting.indexOf(go);
+        if (at >= 0) this.waiting.splice(at, 1);
+        reject(new FairfitError('ABORTED', 'job cancelled', { index }));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(go);
+    });
+  }
+
+  /** A job is done: its worker goes to the first waiting job, if any. */
+  private next(): void {
+    const go = this.waiting.shift();
+    if (go) go();
+    else this.active--;
   }
 
   /** Whether {@link WorkerPool.close} was called. */
@@ -123,6 +166,8 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Waiting jobs go on to find the pool closed.
+    for (const go of this.waiting.splice(0)) go();
     await this.pool.destroy();
   }
 

@@ -21,14 +21,17 @@ export const IN_THREAD_PARTS = 4;
  */
 export const PART_TUNING = { tasksPerPart: 25_000, maxParts: 32 };
 
+/** The shape of {@link PART_TUNING} (a batch's worker tasks get the planning thread's). */
+export type PartTuning = typeof PART_TUNING;
+
 /**
- * Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}),
- * then {@link balancedParts} for `configs` configurations on `workers` workers.
+ * Cell ranges for one configuration: at least `atLeast`, more for a big trace (see {@link PART_TUNING}:
+ * this thread's unless `tuning` is given), then {@link balancedParts} for `configs` configurations on `workers` workers.
  */
-export function partsFor(prepared: PreparedReplay, atLeast: number, configs = 1, workers = 1): CellRange[] {
+export function partsFor(prepared: PreparedReplay, atLeast: number, configs = 1, workers = 1, tuning: PartTuning = PART_TUNING): CellRange[] {
   if (prepared.traceUsage) return splitCells(cellCount(prepared), 1);
   const tasks = prepared.arrivals?.count ?? prepared.tasks.id.length;
-  const bySize = Math.min(PART_TUNING.maxParts, Math.ceil(tasks / PART_TUNING.tasksPerPart));
+  const bySize = Math.min(tuning.maxParts, Math.ceil(tasks / tuning.tasksPerPart));
   return splitCells(cellCount(prepared), balancedParts(Math.max(atLeast, bySize), configs, workers));
 }
 

@@ -10,6 +10,9 @@
  *   caller merges the parts in cell order with `mergeRuns`.
  * - `lockstep`: one range of cells of a prepared replay under several policies
  *   at once (`simulateCellsInLockstep`), a part of each policy's run.
+ * - `policies`: every cell of a prepared replay under several policies in
+ *   lockstep, merged here: whole runs, like `run`, of a preparation the caller
+ *   made once for several tasks.
  *
  * Errors never cross the thread boundary as thrown objects: {@link executeTask}
  * returns them as data (`errorOutcome` of src/runner/job.ts) and the pool
@@ -21,11 +24,12 @@ import type { ReplayInput } from '../../model/tasks.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/job.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { rmSync } from 'node:fs';
-import type { TempFolder } from '../../io/temp-files.ts';
+import { TempFolder } from '../../io/temp-files.ts';
+import { disposeAll, SERIES_SPILL, seriesFiles } from './part-collector.ts';
 import { fitsArrivalFile } from './prepare.ts';
 import { mergeRunsInLockstep, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { lockstepGroups } from './policy-groups.ts';
-import { partsFor } from './cell-parts.ts';
+import { partsFor, type PartTuning } from './cell-parts.ts';
 import type { PolicyName, RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
 
@@ -47,14 +51,23 @@ export type ReplayTask =
       traceId: string;
       /** false: the caller keeps no series, so the runs hold no per-point sums (`withoutSeries`). */
       series?: boolean;
+      /** The caller's `SERIES_SPILL.bytes` (part-collector.ts) and `PART_TUNING` (cell-parts.ts); this thread's when not given. */
+      spillBytes?: number;
+      parts?: PartTuning;
     }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange }
   /** One range of cells of a prepared replay under each of `policies`, in lockstep (`simulateCellsInLockstep`). */
-  | { kind: 'lockstep'; index: number; prepared: PreparedReplay; policies: PolicyName[]; cells: CellRange };
+  | { kind: 'lockstep'; index: number; prepared: PreparedReplay; policies: PolicyName[]; cells: CellRange }
+  /**
+   * Every cell of a prepared replay (as the runs need it: `withoutSeries` or not) under each of `policies`, in
+   * lockstep, in `ranges` one after another (every cell, in order), merged: a `run` outcome.
+   */
+  | { kind: 'policies'; index: number; prepared: PreparedReplay; policies: PolicyName[]; ranges: CellRange[]; spillBytes?: number };
 
 /** What a task gives back. */
 export type TaskOutcome =
-  | { kind: 'run'; index: number; results: RunResult[] }
+  /** `spilled`: parts whose machine × point values went to a file (part-collector.ts). */
+  | { kind: 'run'; index: number; results: RunResult[]; spilled: number }
   | { kind: 'cells'; index: number; part: PartialRun }
   | { kind: 'lockstep'; index: number; parts: PartialRun[] }
   | ErrorOutcome;
@@ -99,24 +112,48 @@ export class PrepareCache {
 
 const threadCache = new PrepareCache();
 
+/**
+ * Every cell of one preparation under several policies (`withPolicy` of it), in lockstep, merged. In parts
+ * (`partsFor`: by size, a part's live tasks near the caches), one after another: the series summed over cells as they
+ * run (`fold`), not held per cell; a big run's machine × point values to files (part-collector.ts).
+ */
+function runAllCells(prepared: PreparedReplay[], ranges: CellRange[], spillBytes?: number): RunResult[] {
+  const parts: PartialRun[][] = [];
+  const folder = new TempFolder('fairfit-series-', 'series files');
+  const spills = seriesFiles(prepared[0]!, prepared.length, ranges.length, folder, spillBytes);
+  try {
+    for (const range of ranges) {
+      const part = simulateCellsInLockstep(prepared, range, undefined, parts.at(-1) ?? true);
+      spills?.forEach((spill, i) => spill.add(parts.length, part[i]!));
+      parts.push(part);
+    }
+    return mergeRunsInLockstep(prepared, parts, spills);
+  } finally {
+    disposeAll(spills);
+    folder.remove();
+  }
+}
+
 /** Runs one task (`run` tasks share this thread's {@link PrepareCache}). Never throws: a failure is returned as an `error` outcome. */
 export function executeTask(task: ReplayTask): TaskOutcome {
   try {
     if (task.kind === 'run') {
       const results: RunResult[] = [];
+      const spilled = SERIES_SPILL.spilled;
       // Each policy group (configurations that differ only in their policy) in lockstep: one preparation, one draw.
       for (const { first, count } of lockstepGroups(task.params)) {
         const prepared = task.params.slice(first, first + count).map((params) => {
           const cached = threadCache.get(task.traceId, task.input, params);
           return task.series === false ? withoutSeries(cached) : cached;
         });
-        // In parts by size (a part's live tasks near the caches), one after another: the series summed
-        // over cells as they run (`fold`), not held per cell.
-        const parts: PartialRun[][] = [];
-        for (const range of partsFor(prepared[0]!, 1)) parts.push(simulateCellsInLockstep(prepared, range, undefined, parts.at(-1) ?? true));
-        results.push(...mergeRunsInLockstep(prepared, parts));
+        results.push(...runAllCells(prepared, partsFor(prepared[0]!, 1, 1, 1, task.parts), task.spillBytes));
       }
-      return { kind: 'run', index: task.index, results };
+      return { kind: 'run', index: task.index, results, spilled: SERIES_SPILL.spilled - spilled };
+    }
+    if (task.kind === 'policies') {
+      const spilled = SERIES_SPILL.spilled;
+      const results = runAllCells(task.policies.map((p) => withPolicy(task.prepared, p)), task.ranges, task.spillBytes);
+      return { kind: 'run', index: task.index, results, spilled: SERIES_SPILL.spilled - spilled };
     }
     if (task.kind === 'lockstep') {
       return { kind: 'lockstep', index: task.index, parts: simulateCellsInLockstep(task.policies.map((p) => withPolicy(task.prepared, p)), task.cells) };

@@ -89,11 +89,14 @@ function sumPoints(parts: PartialRun[], P: number): Float64Array {
   const folded = parts.at(-1)?.pointSums;
   if (folded) return folded.slice(0, n);
   const pt = new Float64Array(n);
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    for (let c = 0; c < part.count; c++) addInto(pt, part.cellPt, c * n, n);
-  }
+  for (let i = 0; i < parts.length; i++) foldCells(pt, parts[i]!, P);
   return pt;
+}
+
+/** Adds each cell's per-point accumulators of `part` (its `cellPt`) into `sums` (f64[P × NPT]), in cell order. */
+export function foldCells(sums: Float64Array, part: PartialRun, P: number): void {
+  const n = P * NPT;
+  for (let c = 0; c < part.count; c++) addInto(sums, part.cellPt, c * n, n);
 }
 
 /** Total machines of the parts. */

@@ -18,6 +18,7 @@ import { UsageFeed } from './usage-feed.ts';
 import { TraceUsageFeed } from './trace-usage-feed.ts';
 import { slotBytes, TaskSlots, type SlotMode } from './task-slots.ts';
 import { ArrivalSharedReader, type ArrivalFile } from './arrival-file.ts';
+import { POINT_BLOCK, pointsInMemory, type PointBlocks } from './part-collector.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
@@ -369,39 +370,45 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
 
 /**
  * Merges parts (in cell order, covering every cell once) into one run:
- * byte-identical to a single part covering all cells.
+ * byte-identical to a single part covering all cells. `points`: where the parts'
+ * machine × point values are when not in their `machPt` (spilled to a file).
  *
  * @throws FairfitError `INVALID_OPTION` when the parts are out of order, overlap or leave cells out.
  */
-export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[]): RunResult {
+export function mergeRuns(prepared: PreparedReplay, parts: PartialRun[], points?: PointBlocks): RunResult {
   checkParts(prepared, parts);
   const machines = partMachines(parts);
-  // Both kinds of Gini in one scratch arena and two calls: the per-point ones (hundreds) in one batch.
+  const P = prepared.keepPoints === false ? 0 : prepared.points;
+  const blocks = points ?? pointsInMemory(parts, P);
+  // Both kinds of Gini in one scratch arena: the per-point ones a block of points a call, so the
+  // arena holds machines × POINT_BLOCK values, not every point's (each column's Gini is its own).
   const ginis = withScratch((core): RunGinis => {
-    const P = prepared.keepPoints === false ? 0 : prepared.points;
-    const mat = core.alloc(machines * P * 8), x = core.alloc(GINI.values.COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
+    const B = Math.min(P, POINT_BLOCK);
+    const mat = core.alloc(machines * B * 8), x = core.alloc(GINI.values.COL_BLOCK * machines * 8), tmp = core.alloc(machines * 8);
     const hist = core.alloc(GINI.values.HIST_BYTES), out = core.alloc(Math.max(P, 1) * 8);
-    // The parts' machine ranges are consecutive: their machine × point blocks stack into one matrix.
-    let at = mat;
-    for (const part of parts) {
-      core.f64(at, part.machPt.length).set(part.machPt);
-      at += part.machPt.length * 8;
+    let status = 0;
+    for (let p0 = 0; p0 < P && status === 0; p0 += B) {
+      const w = Math.min(B, P - p0);
+      blocks.read(p0, p0 + w, core.f64(mat, machines * w));
+      status = core.exports.giniColumns(mat, machines, w, x, tmp, hist, out + p0 * 8);
     }
-    let status = core.exports.giniColumns(mat, machines, P, x, tmp, hist, out);
-    const points = core.f64(out, P).slice();
+    const pointGinis = core.f64(out, P).slice();
     if (status === 0) {
       const means = core.f64(x, machines);
       status = core.exports.gini(x, machineMeans(parts, means), tmp, hist, out);
     }
     if (status !== 0) throw new FairfitError('NOT_FINITE', `a per-machine utilisation is not a finite number ≥ 0 (status ${status})`, { field: 'utilisation' });
-    return { overall: core.f64(out, 1)[0]!, points };
+    return { overall: core.f64(out, 1)[0]!, points: pointGinis };
   });
   return assembleRun(prepared, parts, ginis);
 }
 
-/** Merges the parts of preparations run in lockstep (`parts[k][i]`: range k of preparation i) into one run each. */
-export function mergeRunsInLockstep(prepared: PreparedReplay[], parts: PartialRun[][]): RunResult[] {
-  return prepared.map((p, i) => mergeRuns(p, parts.map((part) => part[i]!)));
+/**
+ * Merges the parts of preparations run in lockstep (`parts[k][i]`: range k of preparation i) into one
+ * run each; `points[i]`: where preparation i's machine × point values are when spilled.
+ */
+export function mergeRunsInLockstep(prepared: PreparedReplay[], parts: PartialRun[][], points?: PointBlocks[]): RunResult[] {
+  return prepared.map((p, i) => mergeRuns(p, parts.map((part) => part[i]!), points?.[i]));
 }
 
 /** Prepare + simulate every cell in this thread + merge. */

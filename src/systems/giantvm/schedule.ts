@@ -44,8 +44,9 @@ import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
 import { cellCount, mergeRunsInLockstep, prepareResolved, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
 import { lockstepChunks, lockstepGroups, policyGroups } from './policy-groups.ts';
-import { IN_THREAD_PARTS, partsFor } from './cell-parts.ts';
+import { IN_THREAD_PARTS, PART_TUNING, partsFor } from './cell-parts.ts';
 import { TempFolder } from '../../io/temp-files.ts';
+import { disposeAll, PartCollector, SERIES_SPILL, seriesFiles } from './part-collector.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { PolicyName, RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -130,14 +131,14 @@ async function runInThread(input: ReplayInput, configs: ResolvedParams[], opts: 
   const folder = new TempFolder('fairfit-arrivals-', 'arrival files');
   const cache = new PrepareCache(folder);
   try {
-    return await runEachInThread(input, configs, opts, cache, results, total);
+    return await runEachInThread(input, configs, opts, cache, results, total, folder);
   } finally {
     cache.drop();
     folder.remove();
   }
 }
 
-async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, cache: PrepareCache, results: (RunResult | undefined)[], total: number): Promise<RunOutcome> {
+async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, cache: PrepareCache, results: (RunResult | undefined)[], total: number, folder: TempFolder): Promise<RunOutcome> {
   // A policy group's configurations run together (in lockstep under synthetic usage: one draw for all).
   for (const { first, count } of lockstepGroups(configs)) {
     if (opts.signal?.aborted) return { results, interrupted: true };
@@ -147,17 +148,24 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
     const parts: PartialRun[][] = [];
-    for (const range of ranges) {
-      await turn();
-      if (opts.signal?.aborted) return { results, interrupted: true };
-      const k = parts.length;
-      // simulateCells reports ticks a few dozen times per call: a smooth bar even for one long run.
-      const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(first + count * (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
-      // One range after another in cell order: the series summed over cells as they run, not held per cell.
-      parts.push(simulateCellsInLockstep(group, range, onTicks, parts.at(-1) ?? true));
-      opts.onProgress?.(first + (count * parts.length) / ranges.length, total);
+    const spills = seriesFiles(group[0]!, count, ranges.length, folder);
+    try {
+      for (const range of ranges) {
+        await turn();
+        if (opts.signal?.aborted) return { results, interrupted: true };
+        const k = parts.length;
+        // simulateCells reports ticks a few dozen times per call: a smooth bar even for one long run.
+        const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(first + count * (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
+        // One range after another in cell order: the series summed over cells as they run, not held per cell.
+        const part = simulateCellsInLockstep(group, range, onTicks, parts.at(-1) ?? true);
+        spills?.forEach((spill, i) => spill.add(k, part[i]!));
+        parts.push(part);
+        opts.onProgress?.(first + (count * parts.length) / ranges.length, total);
+      }
+      mergeRunsInLockstep(group, parts, spills).forEach((run, i) => (results[first + i] = kept(run, opts)));
+    } finally {
+      disposeAll(spills);
     }
-    mergeRunsInLockstep(group, parts).forEach((run, i) => (results[first + i] = kept(run, opts)));
   }
   return { results, interrupted: false };
 }
@@ -191,22 +199,26 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
         results[c] = kept(run, opts);
         opts.onProgress?.(++done, total);
       }, fail);
+    } else if (!split && configs[0]!.usage === 'synthetic' && policyGroups(configs).length < 2 * workers) {
+      await runChunksOfGroups(input, configs, opts, pool, workers, stop.signal, (c, run) => {
+        results[c] = kept(run, opts);
+        opts.onProgress?.(++done, total);
+      }, fail);
     } else if (!split) {
       // One copy of the trace into shared memory for the whole batch; tasks only reference it.
       const shared = toShared(input);
       if (opts.ownsInput) releaseInput(input);
       // Unique per batch, so a worker's PrepareCache never serves another trace's preparation.
       const traceId = `${process.pid}:${++batches}`;
-      // Whole policy groups per task when there are enough of them to keep every worker busy
-      // (two per worker leave slack for uneven run times). Otherwise, under synthetic usage, groups
-      // cut into as few chunks as give every worker as many (a chunk's policies run in lockstep and
-      // share its draws); single configurations for other usage (nothing to share).
+      // Whole policy groups per task when there are enough of them to keep every worker busy (two per
+      // worker leave slack for uneven run times); otherwise single configurations (usage other than
+      // synthetic: nothing to share).
       const groups = policyGroups(configs);
-      const tasks = groups.length >= 2 * workers ? groups
-        : configs[0]!.usage === 'synthetic' ? lockstepChunks(groups, workers) : configs.map((_, i) => ({ first: i, count: 1 }));
+      const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
         tasks.map(({ first, count }) =>
-          pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId, series: opts.series !== false }, stop.signal).then((o) => {
+          pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: first, params: configs.slice(first, first + count), input: shared, traceId, series: opts.series !== false, spillBytes: SERIES_SPILL.bytes, parts: { ...PART_TUNING } }, stop.signal).then((o) => {
+            SERIES_SPILL.spilled += o.spilled;
             o.results.forEach((r, k) => (results[o.index + k] = kept(r, opts)));
             done += o.results.length;
             opts.onProgress?.(done, total);
@@ -224,7 +236,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = partsFor(prepared, perConfig, configs.length, workers);
-            const run = (await runRanges(pool, prepared, [params.policy], ranges, stop.signal, fail, () => {
+            const run = (await runRanges(pool, prepared, [params.policy], ranges, stop.signal, fail, folder, () => {
               done += 1 / ranges.length;
               opts.onProgress?.(done, total);
             }))?.[0];
@@ -250,20 +262,26 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
  * Runs the cell `ranges` of a prepared replay under each of `policies` (in lockstep: one pool task
  * a range for all of them) and waits for every one (an arrival file is removed only once no part can
  * still read it): the merged run of each policy, or undefined when a part did not finish (its error
- * went to `fail`). `onPart` is called as each part finishes.
+ * went to `fail`). `onPart` is called as each part finishes. The parts are held as little as the
+ * merge allows (`PartCollector`: series folded in cell order as they arrive, big per-machine series
+ * spilled to files in `folder`).
  */
-async function runRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, onPart?: () => void): Promise<RunResult[] | undefined> {
-  const parts: (PartialRun[] | undefined)[] = ranges.map(() => undefined);
-  await Promise.allSettled(
-    ranges.map((cells, index) =>
-      pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells }, signal).then((o) => {
-        parts[o.index] = o.parts;
-        onPart?.();
-      }, fail),
-    ),
-  );
-  if (!parts.every((p) => p !== undefined)) return undefined;
-  return mergeRunsInLockstep(policies.map((policy) => withPolicy(prepared, policy)), parts as PartialRun[][]);
+async function runRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, folder: TempFolder, onPart?: () => void): Promise<RunResult[] | undefined> {
+  const parts = new PartCollector(prepared, policies.length, ranges.length, folder);
+  try {
+    await Promise.allSettled(
+      ranges.map((cells, index) =>
+        pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells }, signal).then((o) => {
+          parts.add(o.index, o.parts);
+          onPart?.();
+        }).catch(fail),
+      ),
+    );
+    const all = parts.complete();
+    return all && mergeRunsInLockstep(policies.map((policy) => withPolicy(prepared, policy)), all, parts.spills);
+  } finally {
+    parts.dispose();
+  }
 }
 
 /**
@@ -292,7 +310,7 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
     // reading of the file and one draw a part); otherwise each configuration on its own.
     const prepared = forRun(base, opts);
     const runs = lockstepGroups(configs.slice(first, first + count)).map(async (g) => {
-      const done = await runRanges(pool, prepared, configs.slice(first + g.first, first + g.first + g.count).map((p) => p.policy), partsFor(prepared, 1), signal, fail);
+      const done = await runRanges(pool, prepared, configs.slice(first + g.first, first + g.first + g.count).map((p) => p.policy), partsFor(prepared, 1), signal, fail, folder);
       done?.forEach((run, k) => onRun(first + g.first + k, run));
     });
     const group = Promise.allSettled(runs.map((run) => run.catch(fail))).then(() => {
@@ -304,6 +322,38 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
   // Every group is prepared: the trace's columns are needed no more.
   if (opts.ownsInput) releaseInput(input);
   await Promise.allSettled(inflight);
+}
+
+/**
+ * The configurations of a batch under synthetic usage with too few policy groups to give every worker
+ * two: each group prepared here once, into shared memory, and cut into as few chunks of policies as
+ * give every worker as many (`lockstepChunks`); a chunk is one pool task that runs its policies in
+ * lockstep over every cell (sharing its draws) and merges them. One preparation a group, not one a
+ * worker, and the trace's columns let go once all are made (the 614k-task window, all eight on 2
+ * workers: docs/results.md "Series spilled, one preparation").
+ */
+async function runChunksOfGroups(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
+  onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
+  const groups = policyGroups(configs);
+  let prepared: PreparedReplay[];
+  try {
+    prepared = groups.map(({ first }) => forRun(prepareResolved(input, configs[first]!, { shared: true }), opts));
+  } catch (err) {
+    fail(err);
+    return;
+  }
+  if (opts.ownsInput) releaseInput(input);
+  const chunks = lockstepChunks(groups, workers);
+  await Promise.allSettled(
+    chunks.map(({ first, count }) => {
+      const g = groups.findIndex((group) => first >= group.first && first < group.first + group.count);
+      const policies = configs.slice(first, first + count).map((p) => p.policy);
+      return pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'policies', index: first, prepared: prepared[g]!, policies, ranges: partsFor(prepared[g]!, 1), spillBytes: SERIES_SPILL.bytes }, signal).then((o) => {
+        SERIES_SPILL.spilled += o.spilled;
+        o.results.forEach((r, k) => onRun(o.index + k, r));
+      }, fail);
+    }),
+  );
 }
 
 /**
