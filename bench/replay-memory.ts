@@ -6,9 +6,10 @@
  * - the shape of the 14-part window of the 2011 trace (614k tasks over 19.5 h,
  *   12.5k machines of machine_events): one policy with 1 and 2 workers, all
  *   eight with 2 workers;
- * - 1×, 2× and 4× the length (2,000 machines, 3 h, 6 h, 12 h) with the same
- *   arrival rate and start snapshot, so nearly the same tasks alive at a time:
- *   peak RSS should stay flat.
+ * - 1×, 2×, 4×, 8× and 16× the length (2,000 machines, 3 h to 48 h) with the
+ *   same arrival rate and start snapshot, so nearly the same tasks alive at a
+ *   time: peak RSS should stay flat (16×: 503k tasks, where the compact
+ *   per-task columns read whole below the spilling threshold show if they matter).
  *
  * Each case runs in its own child process (`node --require bench/peak-rss.cjs
  * dist/cli/main.js replay …`): RSS never shrinks, so only a fresh process has
@@ -93,9 +94,9 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
     cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: fine_grained, 1 worker', trace: big, policy: 'fine_grained', workers: 1, tasks: 614_000 });
     cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: fine_grained, 2 workers', trace: big, policy: 'fine_grained', workers: 2, tasks: 614_000 });
     cases.push({ name: '614k tasks, 19.5 h, 12.5k machines: all eight, 2 workers', trace: big, policy: 'all', workers: 2, tasks: 614_000 });
-    // 1×, 2×, 4× the length: the same start snapshot (11.57 tasks per machine) and arrival rate.
+    // 1× to 16× the length: the same start snapshot (11.57 tasks per machine) and arrival rate.
     const snapshot = Math.round(11.57 * 2000);
-    for (const x of [1, 2, 4]) {
+    for (const x of [1, 2, 4, 8, 16]) {
       const tasks = snapshot + 30_000 * x;
       const trace = join(dir, `len${x}`);
       await generateTrace({ machines: 2000, tasks, days: (3 * x) / 24, seed: 2, out: trace, usage: false });

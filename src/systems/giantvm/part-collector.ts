@@ -171,11 +171,13 @@ export class PartCollector {
   private readonly got: (PartialRun[] | undefined)[];
   private readonly sums: Float64Array[] | undefined;
   private folded = 0;
+  private readonly points: number;
   /** Where each run's machine × point values are, when spilled (for `mergeRunsInLockstep`). */
   readonly spills: SpilledPoints[] | undefined;
 
-  constructor(private readonly prepared: PreparedReplay, runs: number, ranges: number, folder: TempFolder) {
+  constructor(prepared: PreparedReplay, runs: number, ranges: number, folder: TempFolder) {
     this.got = Array.from({ length: ranges }, () => undefined);
+    this.points = prepared.points;
     const P = prepared.keepPoints === false ? 0 : prepared.points;
     this.sums = P > 0 ? Array.from({ length: runs }, () => new Float64Array(P * NPT)) : undefined;
     this.spills = seriesFiles(prepared, runs, ranges, folder);
@@ -188,7 +190,7 @@ export class PartCollector {
     for (let next = this.got[this.folded]; next !== undefined && this.sums; next = this.got[++this.folded]) {
       for (let i = 0; i < next.length; i++) {
         const part = next[i]!, sums = this.sums[i]!;
-        foldCells(sums, part, this.prepared.points);
+        foldCells(sums, part, this.points);
         part.cellPt = new Float64Array(0);
         part.pointSums = sums.slice();
       }

@@ -25,6 +25,8 @@ import { PrepareCache } from './jobs.ts';
 import type { ResolvedReplayOptions } from './options.ts';
 import type { GiantvmQueueJob, TraceSpec } from './queue-handler.ts';
 import { cellCount, mergeRunsInLockstep, type PartialRun } from './replay.ts';
+import { PartCollector } from './part-collector.ts';
+import { TempFolder } from '../../io/temp-files.ts';
 import { SYSTEM } from './replay-pool.ts';
 import type { ResolvedParams } from './replay-params.ts';
 import { policyGroups, splitCells, type RunOutcome } from './schedule.ts';
@@ -89,21 +91,30 @@ export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, s
       where.push({ group: g, part: k });
     }
   }
-  const parts: (PartialRun[] | undefined)[][] = ranges.map((r) => r.map(() => undefined));
-  const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
-    signal: o.signal,
-    onResult(index, result) {
-      const { group, part } = where[index]!;
-      parts[group]![part] = groups[group]!.count === 1 ? [result as PartialRun] : result as PartialRun[];
-      done += groups[group]!.count / ranges[group]!.length;
-      o.onProgress?.(done, total);
-    },
-  });
-  for (const [g, { first, count }] of groups.entries()) {
-    const got = parts[g]!;
-    if (!got.every((p) => p !== undefined)) continue;
-    const runs = mergeRunsInLockstep(configs.slice(first, first + count).map((params) => cache.get('coordinator', input, params)), got as PartialRun[][]);
-    runs.forEach((run, i) => (results[first + i] = o.series ? run : { ...run, series: {} }));
+  // Each group's parts held as little as a local run holds them (part-collector.ts: series folded in cell
+  // order as they arrive, big machine × point values to files in this folder).
+  const folder = new TempFolder('fairfit-series-', 'series files');
+  const parts: PartCollector[] = [];
+  try {
+    for (const [g, { first, count }] of groups.entries()) parts.push(new PartCollector(cache.get('coordinator', input, configs[first]!), count, ranges[g]!.length, folder));
+    const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
+      signal: o.signal,
+      onResult(index, result) {
+        const { group, part } = where[index]!;
+        parts[group]!.add(part, groups[group]!.count === 1 ? [result as PartialRun] : result as PartialRun[]);
+        done += groups[group]!.count / ranges[group]!.length;
+        o.onProgress?.(done, total);
+      },
+    });
+    for (const [g, { first, count }] of groups.entries()) {
+      const got = parts[g]!.complete();
+      if (!got) continue;
+      const runs = mergeRunsInLockstep(configs.slice(first, first + count).map((params) => cache.get('coordinator', input, params)), got, parts[g]!.spills);
+      runs.forEach((run, i) => (results[first + i] = o.series ? run : { ...run, series: {} }));
+    }
+    return { results, interrupted: outcome.interrupted };
+  } finally {
+    for (const c of parts) c.dispose();
+    folder.remove();
   }
-  return { results, interrupted: outcome.interrupted };
 }
