@@ -109,9 +109,12 @@ describe('SpilledPoints', () => {
       spilled.add(1, part(2, 2, 2, 2, P, rand));
       expect(() => spilled.read(1, 4, new Float64Array(100))).toThrow(/not a block/);
       expect(() => spilled.read(0, POINT_BLOCK, new Float64Array(4 * POINT_BLOCK))).toThrow(/parts\[0\] has no values/);
-      const bad = part(0, 2, 0, 2, P, rand);
+      // Parts 0 and 1 in, but the merge has more machines than they: refused, not read short.
+      spilled.add(0, part(0, 2, 0, 2, P, rand));
+      expect(() => spilled.read(0, POINT_BLOCK, new Float64Array(5 * POINT_BLOCK))).toThrow(/holds 4 machines, the merge has 5/);
+      const bad = part(4, 2, 4, 2, P, rand);
       bad.machPt = bad.machPt.subarray(1);
-      expect(() => spilled.add(0, bad)).toThrow(/parts\[0\] has \d+ machine × point values, expected 2 × 67/);
+      expect(() => spilled.add(2, bad)).toThrow(/parts\[2\] has \d+ machine × point values, expected 2 × 67/);
       spilled.dispose();
       spilled.dispose();
     } finally {
@@ -152,6 +155,14 @@ describe('PartCollector', () => {
         }));
         collect.dispose();
       }), { numRuns: 60 });
+      // A part without its per-cell series (its sums folded elsewhere) is refused, not folded as zeros.
+      const rand = seeded(9);
+      const prepared = { keepPoints: true, points: 5, machines: 4 } as unknown as PreparedReplay;
+      const collect = new PartCollector(prepared, 1, 2, folder);
+      const bare = part(0, 2, 0, 2, 5, rand);
+      bare.cellPt = new Float64Array(0);
+      expect(() => collect.add(0, [bare])).toThrow(/parts\[0\] has 0 per-cell series values, expected 2 cells × 5 points × 10/);
+      expect(collect.complete()).toBeUndefined();
     } finally {
       folder.remove();
     }

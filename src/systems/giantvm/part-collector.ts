@@ -66,7 +66,7 @@ export interface PointBlocks {
   read(p0: number, p1: number, dst: Float64Array): void;
 }
 
-/** Machines and points of a block. */
+/** Points in the block that starts at point `p0`. */
 function blockWidth(p0: number, points: number): number {
   return Math.min(POINT_BLOCK, points - p0);
 }
@@ -150,6 +150,8 @@ export class SpilledPoints implements PointBlocks {
       });
       at += part.machines * w;
     }
+    // Every part added: the merge's machines, no more, no fewer.
+    if (at !== dst.length) throw new FairfitError('INVALID_OPTION', `the series file holds ${at / w} machines, the merge has ${dst.length / w}`, { field: 'parts' });
   }
 
   /** Closes and removes the file. */
@@ -185,6 +187,12 @@ export class PartCollector {
 
   /** Range `index`'s parts, one a run in run order. */
   add(index: number, parts: PartialRun[]): void {
+    if (this.sums) {
+      for (const part of parts) {
+        const want = part.count * this.points * NPT;
+        if (part.cellPt.length !== want) throw new FairfitError('INVALID_OPTION', `parts[${index}] has ${part.cellPt.length} per-cell series values, expected ${part.count} cells × ${this.points} points × ${NPT}`, { field: 'parts', index });
+      }
+    }
     this.spills?.forEach((spill, i) => spill.add(index, parts[i]!));
     this.got[index] = parts;
     for (let next = this.got[this.folded]; next !== undefined && this.sums; next = this.got[++this.folded]) {
