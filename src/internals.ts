@@ -46,6 +46,7 @@ export {
   type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents, type PartialRun,
 } from './systems/giantvm/replay.ts';
 export { type ArrivalFile } from './systems/giantvm/arrival-file.ts';
+export { type PointBlocks } from './systems/giantvm/part-collector.ts';
 export {
   parsePolicies, resolveReplayOptions, resolveSweepOptions, MAX_SEEDS, PARAM_KEYS,
   type ResolvedReplayOptions, type ResolvedSweepOptions,
