@@ -208,6 +208,17 @@ describe('the worker pool starts jobs in the order they were asked for', () => {
     expect(finished).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
+  it('closing the pool: the first job fails (running or not yet handed over), the waiting ones reject saying the pool is closed', async () => {
+    const pool = new ReplayPool({ workers: 1 });
+    const input = toShared(seededInput(2, 200, 1));
+    const params = defaultParams({ policy: 'fine_grained', machines: 12, usage: 'request' });
+    const jobs = [0, 1, 2].map((index) => pool.run({ kind: 'run', index, params: [params], input, traceId: 'close' }).then(() => 'ran', (e: { code: string; message: string }) => `${e.code}: ${e.message}`));
+    await pool.close();
+    const [running, ...waiting] = await Promise.all(jobs);
+    expect(running).toMatch(/^(WORKER_FAILED: |INVALID_OPTION: pool: this ReplayPool is closed$)/);
+    expect(waiting).toEqual(['INVALID_OPTION: pool: this ReplayPool is closed', 'INVALID_OPTION: pool: this ReplayPool is closed']);
+  });
+
   it('a job aborted while it waits for a worker rejects with ABORTED and never runs; the others run', async () => {
     await using pool = new ReplayPool({ workers: 1 });
     const input = toShared(seededInput(2, 200, 1));
