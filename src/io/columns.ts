@@ -20,6 +20,20 @@ class Column<T extends Float64Array | Int32Array> {
     if (this.length === this.data.length) this.grow(this.length + 1);
     this.data[this.length++] = v;
   }
+  /** Appends `n` copies of `v` (one growth at most: a batch's new rows at once). */
+  pushMany(n: number, v: number): void {
+    const end = this.length + n;
+    this.grow(end);
+    this.data.fill(v, this.length, end);
+    this.length = end;
+  }
+  /** Appends the values of `src`. */
+  pushAll(src: ArrayLike<number> & { length: number }, n = src.length): void {
+    const end = this.length + n;
+    this.grow(end);
+    for (let i = 0; i < n; i++) this.data[this.length + i] = src[i]!;
+    this.length = end;
+  }
   /** Makes room for `n` values in total. */
   grow(n: number): void {
     if (n <= this.data.length) return;

@@ -44,8 +44,9 @@ export class TaskTableBuilder {
   private runs = new I32Column();
   private last = new I32Column();
   private readonly users = new Map<number, number>();
-  /** Scratch: the dense id of each row of the batch being applied. */
+  /** Scratch: the dense id of each row of the batch being applied, and the priority of each task it adds. */
   private rowIds = new Int32Array(0);
+  private newPriority = new Int32Array(0);
   /** Events applied. */
   events = 0;
   /** Whether {@link TaskTableBuilder.build} handed the columns over. */
@@ -77,13 +78,20 @@ export class TaskTableBuilder {
     const cpuR = b.cols.cpuRequest!;
     const memR = b.cols.memRequest!;
     // Pass 1: the dense id of every row, new tasks created in order of first appearance.
-    if (this.rowIds.length < n) this.rowIds = new Int32Array(n);
-    const rowId = this.rowIds;
+    if (this.rowIds.length < n) {
+      this.rowIds = new Int32Array(n);
+      this.newPriority = new Int32Array(n);
+    }
+    const rowId = this.rowIds, newPriority = this.newPriority;
+    // New tasks get the next dense ids in order; their rows are appended after the pass, all at once.
+    const first = this.submit.length;
+    let added = 0;
     for (let i = 0; i < n; i++) {
       const id = this.ids.intern(job[i]!, idx[i]!);
-      if (id === this.submit.length) this.newTask(pri[i]!);
+      if (id === first + added) newPriority[added++] = pri[i]!;
       rowId[i] = id;
     }
+    if (added > 0) this.newTasks(added, newPriority);
     // Pass 2: the events in file order, on local arrays (no column grows any more in this batch).
     const submit = this.submit.data;
     const duration = this.duration.data;
@@ -139,19 +147,20 @@ export class TaskTableBuilder {
     this.events += n;
   }
 
-  private newTask(priority: number): void {
-    this.submit.push(Number.NaN);
-    this.duration.push(0);
-    this.runStart.push(Number.NaN);
-    this.firstSchedule.push(Number.NaN);
-    this.cpu.push(Number.NaN);
-    this.mem.push(Number.NaN);
-    this.priority.push(priority);
-    this.sclass.push(-1);
-    this.last.push(-1);
+  /** Appends `n` new tasks' rows, their priorities in `priority` (one growth a column, not one push a task and column). */
+  private newTasks(n: number, priority: Int32Array): void {
+    this.submit.pushMany(n, Number.NaN);
+    this.duration.pushMany(n, 0);
+    this.runStart.pushMany(n, Number.NaN);
+    this.firstSchedule.pushMany(n, Number.NaN);
+    this.cpu.pushMany(n, Number.NaN);
+    this.mem.pushMany(n, Number.NaN);
+    this.priority.pushAll(priority, n);
+    this.sclass.pushMany(n, -1);
+    this.last.pushMany(n, -1);
     if (!this.extras) return;
-    this.user.push(-1);
-    this.runs.push(0);
+    this.user.pushMany(n, -1);
+    this.runs.pushMany(n, 0);
   }
 
   /**
