@@ -1,8 +1,13 @@
 // Growable columns (src/io/columns.ts): any mix of push, pushMany and pushAll gives the values of one
 // push per value, in order, whatever the starting capacity; take hands them over and empties the column.
+// And the task table's first size guessed from the task_events files' sizes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { F64Column, I32Column } from '../../src/io/columns.ts';
+import { expectedTasks } from '../../src/io/google/task-events.ts';
 
 const op = fc.oneof(
   fc.record({ kind: fc.constant('push' as const), v: fc.integer({ min: -1000, max: 1000 }) }),
@@ -39,5 +44,21 @@ describe('growable columns', () => {
     expect(f.data.length).toBeGreaterThanOrEqual(41);
     expect(f.data[0]).toBe(1);
     expect(Array.from(f.toArray().subarray(1)).every((x) => Number.isNaN(x))).toBe(true);
+  });
+});
+
+describe('expectedTasks (the task table builder\'s first size)', () => {
+  it('worked values: bytes / 20 for gzip, / 200 for plain CSV, summed over files, 1,024 at least, 2^24 at most; a missing file counts 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-expected-tasks-'));
+    try {
+      const file = (name: string, bytes: number) => { const f = join(dir, name); writeFileSync(f, ''); truncateSync(f, bytes); return f; };
+      expect(expectedTasks([file('a.csv.gz', 4_139_742)])).toBe(206_988);
+      expect(expectedTasks([file('b.csv', 2_000_000), file('c.csv.gz', 200_000)])).toBe(10_000 + 10_000);
+      expect(expectedTasks([file('d.csv.gz', 100)])).toBe(1024);
+      expect(expectedTasks([file('e.csv.gz', 2 ** 30)])).toBe(2 ** 24);
+      expect(expectedTasks([join(dir, 'missing.csv.gz')])).toBe(1024);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

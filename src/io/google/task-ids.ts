@@ -33,9 +33,14 @@ export class TaskIds {
   private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
   private mask = (1 << 12) - 1;
   /** Job ID of each dense id (growable column; `data.subarray(0, count)` is valid). */
-  readonly jobId = new F64Column();
+  readonly jobId: F64Column;
   /** Task index of each dense id. */
-  readonly taskIndex = new I32Column();
+  readonly taskIndex: I32Column;
+  /** `capacity`: the pairs expected (the columns' first size; the hash slots still start small, as they are all written). */
+  constructor(capacity = 1024) {
+    this.jobId = new F64Column(capacity);
+    this.taskIndex = new I32Column(capacity);
+  }
   /** Number of tasks. */
   get count(): number {
     return this.jobId.length;

@@ -31,18 +31,18 @@ export interface TaskExtras {
  */
 export class TaskTableBuilder {
   /** The dense-id map (join task_usage rows with it). */
-  readonly ids = new TaskIds();
-  private submit = new F64Column();
-  private duration = new F64Column();
-  private runStart = new F64Column();
-  private firstSchedule = new F64Column();
-  private cpu = new F64Column();
-  private mem = new F64Column();
-  private priority = new I32Column();
-  private sclass = new I32Column();
-  private user = new I32Column();
-  private runs = new I32Column();
-  private last = new I32Column();
+  readonly ids: TaskIds;
+  private submit: F64Column;
+  private duration: F64Column;
+  private runStart: F64Column;
+  private firstSchedule: F64Column;
+  private cpu: F64Column;
+  private mem: F64Column;
+  private priority: I32Column;
+  private sclass: I32Column;
+  private user: I32Column;
+  private runs: I32Column;
+  private last: I32Column;
   private readonly users = new Map<number, number>();
   /** Scratch: the dense id of each row of the batch being applied, and the priority of each task it adds. */
   private rowIds = new Int32Array(0);
@@ -58,11 +58,27 @@ export class TaskTableBuilder {
   /**
    * `start`: where time-0 events are placed (the trace start). `extras: false`
    * leaves out the user and runs columns (8 bytes a task that a replay never
-   * reads); every other column is the same.
+   * reads); every other column is the same. `capacity`: the tasks expected (the
+   * columns' first size; they grow past it as needed).
    */
-  constructor(readonly start = TRACE_START, opts: { extras?: boolean } = {}) {
+  constructor(readonly start = TRACE_START, opts: { extras?: boolean; capacity?: number } = {}) {
     this.lastTime = start;
     this.extras = opts.extras !== false;
+    // Columns made at the expected size grow less often (each growth copies and faults in new pages);
+    // capacity never written costs address space only.
+    const cap = opts.capacity ?? 1024;
+    this.ids = new TaskIds(cap);
+    this.submit = new F64Column(cap);
+    this.duration = new F64Column(cap);
+    this.runStart = new F64Column(cap);
+    this.firstSchedule = new F64Column(cap);
+    this.cpu = new F64Column(cap);
+    this.mem = new F64Column(cap);
+    this.priority = new I32Column(cap);
+    this.sclass = new I32Column(cap);
+    this.last = new I32Column(cap);
+    this.user = new I32Column(this.extras ? cap : 16);
+    this.runs = new I32Column(this.extras ? cap : 16);
   }
 
   /** Applies one batch of raw `task_events` columns, in file order. */
