@@ -167,7 +167,7 @@ export const FULL_RESUBMITTED_SHARE = 0.423;
  * 5 days on average (`longRunMeanDays`, so the tasks alive stay near a real cell's; docs/model.md,
  * "Generated traces of a month"). One policy (fine_grained) with 2 workers, and all eight with 2
  * workers when `FAIRFIT_BENCH_FULL_ALL=1`, each in its own child process, metrics only
- * (`--no-series`): wall, CPU, peak RSS. `FAIRFIT_BENCH_FULL_LENGTHS=1` first runs a quarter and a
+ * (`--no-series`; with their series, the default output, when `FAIRFIT_BENCH_FULL_SERIES=1`): wall, CPU, peak RSS. `FAIRFIT_BENCH_FULL_LENGTHS=1` first runs a quarter and a
  * half of the month (7.25 and 14.5 days, tasks in proportion, the same live set): peak RSS
  * against the trace's length at full scale.
  * `FAIRFIT_BENCH_FULL_SCALE=0.1` scales tasks (and keeps 29 days and 12.5k machines). With
@@ -188,7 +188,8 @@ export async function replayFullSuite(): Promise<BenchRow[]> {
       const t0 = performance.now();
       const g = await generateTrace({ machines: 12_500, tasks, days, seed: 1, out: trace, usage: false, longRunMeanDays: 5, resubmissions: true, resubmittedShare: FULL_RESUBMITTED_SHARE });
       rows.push({ name: `generate ${days} days, 12,500 machines, ${tasks} tasks`, impl: 'gen', meanMs: performance.now() - t0, extra: { 'task_events rows': g.rows.task_events!, load1: +loadavg()[0]!.toFixed(2) } });
-      return { name: `${days} days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events): fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: true };
+      const series = process.env.FAIRFIT_BENCH_FULL_SERIES === '1';
+      return { name: `${days} days, 12,500 machines, ${tasks} tasks (${(g.rows.task_events! / 1e6).toFixed(1)}M events)${series ? ', with series' : ''}: fine_grained, 2 workers`, trace, policy: 'fine_grained', workers: 2, tasks, noSeries: !series };
     };
     // FAIRFIT_BENCH_FULL_LENGTHS=1: a quarter and a half of the month first (peak RSS against length at full scale).
     if (process.env.FAIRFIT_BENCH_FULL_LENGTHS === '1') {
