@@ -25,7 +25,7 @@ import { errorOutcome, type ErrorOutcome, type JobHandler } from '../../runner/j
 import { withScratch } from '../../wasm/module.ts';
 import { rmSync } from 'node:fs';
 import { TempFolder } from '../../io/temp-files.ts';
-import { disposeAll, SERIES_SPILL, seriesFiles } from './part-collector.ts';
+import { disposeAll, SERIES_SPILL, seriesFiles, type SpilledPoints } from './part-collector.ts';
 import { fitsArrivalFile } from './prepare.ts';
 import { mergeRunsInLockstep, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { lockstepGroups } from './policy-groups.ts';
@@ -113,23 +113,53 @@ export class PrepareCache {
 const threadCache = new PrepareCache();
 
 /**
- * Every cell of one preparation under several policies (`withPolicy` of it), in lockstep, merged. In parts
- * (`partsFor`: by size, a part's live tasks near the caches), one after another: the series summed over cells as they
- * run (`fold`), not held per cell; a big run's machine × point values to files (part-collector.ts).
+ * The parts of one preparation under several policies (`withPolicy` of it), in lockstep, run one after
+ * another in this thread in cell order (`run`): the series summed over cells as they run (`fold`), not held
+ * per cell, and past `SERIES_SPILL` each part's machine × point values to a file in `folder`
+ * (part-collector.ts); `merge` gives the runs. Used by the workers' tasks and by a run in the main thread
+ * (which turns the event loop between parts).
  */
+export class PartsInOrder {
+  private readonly parts: PartialRun[][] = [];
+  private readonly spills: SpilledPoints[] | undefined;
+
+  /** `ranges`: how many parts there will be; `spillBytes`: the planning thread's `SERIES_SPILL.bytes`. */
+  constructor(private readonly prepared: PreparedReplay[], ranges: number, folder: TempFolder, spillBytes?: number) {
+    this.spills = seriesFiles(prepared[0]!, prepared.length, ranges, folder, spillBytes);
+  }
+
+  /** Parts run so far. */
+  get count(): number {
+    return this.parts.length;
+  }
+
+  /** Runs the next part (the cells after the last one). */
+  run(range: CellRange, onProgress?: (done: number, total: number) => void): void {
+    const part = simulateCellsInLockstep(this.prepared, range, onProgress, this.parts.at(-1) ?? true);
+    this.spills?.forEach((spill, i) => spill.add(this.parts.length, part[i]!));
+    this.parts.push(part);
+  }
+
+  /** Each policy's run, once every part has run. */
+  merge(): RunResult[] {
+    return mergeRunsInLockstep(this.prepared, this.parts, this.spills);
+  }
+
+  /** Removes the spill files. */
+  dispose(): void {
+    disposeAll(this.spills);
+  }
+}
+
+/** Every cell of one preparation under several policies, in `ranges` one after another ({@link PartsInOrder}), merged. */
 function runAllCells(prepared: PreparedReplay[], ranges: CellRange[], spillBytes?: number): RunResult[] {
-  const parts: PartialRun[][] = [];
   const folder = new TempFolder('fairfit-series-', 'series files');
-  const spills = seriesFiles(prepared[0]!, prepared.length, ranges.length, folder, spillBytes);
+  const parts = new PartsInOrder(prepared, ranges.length, folder, spillBytes);
   try {
-    for (const range of ranges) {
-      const part = simulateCellsInLockstep(prepared, range, undefined, parts.at(-1) ?? true);
-      spills?.forEach((spill, i) => spill.add(parts.length, part[i]!));
-      parts.push(part);
-    }
-    return mergeRunsInLockstep(prepared, parts, spills);
+    for (const range of ranges) parts.run(range);
+    return parts.merge();
   } finally {
-    disposeAll(spills);
+    parts.dispose();
     folder.remove();
   }
 }

@@ -40,13 +40,13 @@ import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import type { WorkerPool } from '../../runner/pool.ts';
 import { toShared } from '../../runner/share.ts';
-import { PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
-import { cellCount, mergeRunsInLockstep, prepareResolved, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { PartsInOrder, PrepareCache, type ReplayTask, type TaskOutcome } from './jobs.ts';
+import { mergeRunsInLockstep, prepareResolved, withoutSeries, withPolicy, type CellRange, type PreparedReplay } from './replay.ts';
 import { fitsArrivalFile } from './prepare.ts';
 import { lockstepChunks, lockstepGroups, policyGroups } from './policy-groups.ts';
 import { IN_THREAD_PARTS, PART_TUNING, partsFor } from './cell-parts.ts';
 import { TempFolder } from '../../io/temp-files.ts';
-import { disposeAll, PartCollector, SERIES_SPILL, seriesFiles } from './part-collector.ts';
+import { PartCollector, SERIES_SPILL } from './part-collector.ts';
 import { replayWorkers, SYSTEM } from './replay-pool.ts';
 import type { PolicyName, RunResult } from './types.ts';
 import type { ResolvedParams } from './replay-params.ts';
@@ -147,24 +147,21 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
     if (opts.ownsInput && first + count === configs.length) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
-    const parts: PartialRun[][] = [];
-    const spills = seriesFiles(group[0]!, count, ranges.length, folder);
+    // One range after another in cell order (the series summed over cells as they run, not held per cell).
+    const parts = new PartsInOrder(group, ranges.length, folder);
     try {
       for (const range of ranges) {
         await turn();
         if (opts.signal?.aborted) return { results, interrupted: true };
-        const k = parts.length;
+        const k = parts.count;
         // simulateCells reports ticks a few dozen times per call: a smooth bar even for one long run.
         const onTicks = opts.onProgress ? (d: number, t: number) => opts.onProgress!(first + count * (k + (t > 0 ? d / t : 1)) / ranges.length, total) : undefined;
-        // One range after another in cell order: the series summed over cells as they run, not held per cell.
-        const part = simulateCellsInLockstep(group, range, onTicks, parts.at(-1) ?? true);
-        spills?.forEach((spill, i) => spill.add(k, part[i]!));
-        parts.push(part);
-        opts.onProgress?.(first + (count * parts.length) / ranges.length, total);
+        parts.run(range, onTicks);
+        opts.onProgress?.(first + (count * parts.count) / ranges.length, total);
       }
-      mergeRunsInLockstep(group, parts, spills).forEach((run, i) => (results[first + i] = kept(run, opts)));
+      parts.merge().forEach((run, i) => (results[first + i] = kept(run, opts)));
     } finally {
-      disposeAll(spills);
+      parts.dispose();
     }
   }
   return { results, interrupted: false };
@@ -191,6 +188,7 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   const split = configs.length < workers;
   const pool = opts.pool ?? replayWorkers(opts.workers);
   const files = useArrivalFiles(input, configs);
+  const groups = policyGroups(configs);
   // The batch's arrival files: removed with everything in it however the batch ends.
   const folder = new TempFolder('fairfit-arrivals-', 'arrival files');
   try {
@@ -199,8 +197,8 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
         results[c] = kept(run, opts);
         opts.onProgress?.(++done, total);
       }, fail);
-    } else if (!split && configs[0]!.usage === 'synthetic' && policyGroups(configs).length < 2 * workers) {
-      await runChunksOfGroups(input, configs, opts, pool, workers, stop.signal, (c, run) => {
+    } else if (!split && configs[0]!.usage === 'synthetic' && groups.length < 2 * workers) {
+      await runChunksOfGroups(input, configs, groups, opts, pool, workers, stop.signal, (c, run) => {
         results[c] = kept(run, opts);
         opts.onProgress?.(++done, total);
       }, fail);
@@ -213,7 +211,6 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       // Whole policy groups per task when there are enough of them to keep every worker busy (two per
       // worker leave slack for uneven run times); otherwise single configurations (usage other than
       // synthetic: nothing to share).
-      const groups = policyGroups(configs);
       const tasks = groups.length >= 2 * workers ? groups : configs.map((_, i) => ({ first: i, count: 1 }));
       await Promise.allSettled(
         tasks.map(({ first, count }) =>
@@ -325,16 +322,15 @@ async function runGroupsFromFiles(input: ReplayInput, configs: ResolvedParams[],
 }
 
 /**
- * The configurations of a batch under synthetic usage with too few policy groups to give every worker
- * two: each group prepared here once, into shared memory, and cut into as few chunks of policies as
+ * The configurations of a batch under synthetic usage with too few policy groups (`groups`) to give every
+ * worker two: each group prepared here once, into shared memory, and cut into as few chunks of policies as
  * give every worker as many (`lockstepChunks`); a chunk is one pool task that runs its policies in
  * lockstep over every cell (sharing its draws) and merges them. One preparation a group, not one a
  * worker, and the trace's columns let go once all are made (the 614k-task window, all eight on 2
  * workers: docs/results.md "Series spilled, one preparation").
  */
-async function runChunksOfGroups(input: ReplayInput, configs: ResolvedParams[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
+async function runChunksOfGroups(input: ReplayInput, configs: ResolvedParams[], groups: CellRange[], opts: RunOptions, pool: WorkerPool, workers: number, signal: AbortSignal,
   onRun: (c: number, run: RunResult) => void, fail: (err: unknown) => void): Promise<void> {
-  const groups = policyGroups(configs);
   let prepared: PreparedReplay[];
   try {
     prepared = groups.map(({ first }) => forRun(prepareResolved(input, configs[first]!, { shared: true }), opts));
