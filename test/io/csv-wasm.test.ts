@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Problems } from '../../src/io/csv/problems.ts';
-import { readCsvBatches } from '../../src/io/csv/read-batches.ts';
+import { readCsvBatches, SpareColumns } from '../../src/io/csv/read-batches.ts';
 import { FieldKind, type CsvSpec } from '../../src/io/csv/spec.ts';
 import { WasmLineScanner, wasmScannable } from '../../src/io/csv/wasm-line-scanner.ts';
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google/schema.ts';
@@ -120,7 +120,8 @@ describe('WasmLineScanner', () => {
 
 describe('readCsvBatches through the scanner', () => {
   const spec: CsvSpec = SPEC;
-  async function readAll(path: string, strict: boolean, batchRows: number, csv: 'ts' | 'wasm') {
+  /** `spare`: each batch's arrays handed back once copied; `arrays` counts the distinct column arrays the batches came in. */
+  async function readAll(path: string, strict: boolean, batchRows: number, csv: 'ts' | 'wasm', spare?: SpareColumns, arrays = new Set<Float64Array>()) {
     const saved = process.env.FAIRFIT_CSV;
     if (csv === 'ts') process.env.FAIRFIT_CSV = 'ts';
     else delete process.env.FAIRFIT_CSV;
@@ -128,8 +129,10 @@ describe('readCsvBatches through the scanner', () => {
     const batches: { rows: number; cols: Record<string, number[]> }[] = [];
     let error = '';
     try {
-      for await (const b of readCsvBatches(path, spec, problems, { batchRows, strict })) {
+      for await (const b of readCsvBatches(path, spec, problems, { batchRows, strict }, spare)) {
         batches.push({ rows: b.rows, cols: Object.fromEntries(Object.entries(b.cols).map(([k, v]) => [k, Array.from(v.subarray(0, b.rows))])) });
+        arrays.add(b.cols.a!);
+        spare?.give(b.cols);
       }
     } catch (e) {
       error = `${(e as { code?: string }).code}: ${(e as Error).message}`;
@@ -150,6 +153,23 @@ describe('readCsvBatches through the scanner', () => {
         const a = await readAll(path, strict, batchRows, 'ts');
         const b = await readAll(path, strict, batchRows, 'wasm');
         expect(b).toEqual(a);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('batches written into arrays handed back (SpareColumns) are the same batches, and one set of arrays serves them all', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineArb, { minLength: 0, maxLength: 200 }), fc.boolean(), fc.integer({ min: 1, max: 30 }), async (lines, gz, batchRows) => {
+        const text = lines.join('\n') + '\n';
+        const path = join(dir, `s${run++}.csv${gz ? '.gz' : ''}`);
+        writeFileSync(path, gz ? gzipSync(Buffer.from(text, 'latin1')) : Buffer.from(text, 'latin1'));
+        const want = await readAll(path, false, batchRows, 'ts');
+        const arrays = new Set<Float64Array>();
+        const got = await readAll(path, false, batchRows, 'wasm', new SpareColumns(), arrays);
+        expect(got).toEqual(want);
+        expect(arrays.size).toBe(Math.min(1, got.batches.length));
       }),
       { numRuns: 60 },
     );

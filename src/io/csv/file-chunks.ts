@@ -61,26 +61,31 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   }
 }
 
-/** Bytes per slot of the ring {@link SyncChunkReader} reads through, and slots. */
-const SLOT = 1 << 20;
-const SLOTS = 4;
+/**
+ * The ring {@link RingChunkReader} reads through: bytes per slot, slots, and the bytes node:zlib
+ * gives per call in the helper thread (`piece`, packed into slots: a slot is handed over full).
+ */
+export const RING_TUNING = { slot: 1 << 20, slots: 4, piece: 1 << 20 };
 /** Slot lengths that are marks: end of a file, failure of a file (message in the message area). */
 const END = -1, FAILED = -2;
 
 /**
- * The helper thread of {@link SyncChunkReader} (plain JavaScript, evaluated:
+ * The helper thread of {@link RingChunkReader} (plain JavaScript, evaluated:
  * nothing to build or resolve): it reads and gunzips the files in order with
- * node:zlib and copies each chunk into the next free slot of the shared ring,
- * then an END mark per file (FAILED and the reason when a file breaks; it
- * goes on with the next one). Control words: 0 slots written, 1 slots taken,
- * 2 stop asked, 3 length of the message; then one length per slot.
+ * node:zlib and packs the bytes into the free slots of the shared ring
+ * (a slot is published when full or at the end of its file), then an END
+ * mark per file (FAILED and the reason when a file breaks, after the bytes
+ * before the damage; it goes on with the next one). Control words: 0 slots
+ * written, 1 slots taken, 2 stop asked, 3 length of the message; then one
+ * length per slot.
  */
 const RING_WORKER = `
 const { workerData } = require('node:worker_threads');
 const { createReadStream, openSync, readSync, closeSync } = require('node:fs');
 const { createGunzip } = require('node:zlib');
-const { files, ctl, data, msg, slot, slots } = workerData;
+const { files, ctl, data, msg, slot, slots, piece } = workerData;
 const c = new Int32Array(ctl), d = new Uint8Array(data), m = new Uint8Array(msg);
+let fill = 0; // bytes in the slot being filled (slot c[0] % slots, owned since room() said so)
 // Blocks while the ring is full (Atomics.waitAsync would not keep this thread's event loop alive).
 function room() {
   for (;;) {
@@ -90,20 +95,29 @@ function room() {
     Atomics.wait(c, 1, r, 1000);
   }
 }
-function mark(len) {
-  const w = room();
+function publish(len) {
+  const w = Atomics.load(c, 0);
   Atomics.store(c, 4 + (w % slots), len);
   Atomics.store(c, 0, w + 1);
   Atomics.notify(c, 0);
 }
+function flush() {
+  if (fill > 0) publish(fill);
+  fill = 0;
+}
+function mark(len) {
+  flush();
+  room();
+  publish(len);
+}
 function put(buf) {
-  for (let at = 0; at < buf.length; at += slot) {
-    const part = buf.subarray(at, at + slot);
-    const w = room(), k = w % slots;
-    d.set(part, k * slot);
-    Atomics.store(c, 4 + k, part.length);
-    Atomics.store(c, 0, w + 1);
-    Atomics.notify(c, 0);
+  for (let at = 0; at < buf.length; ) {
+    if (fill === 0) room();
+    const n = Math.min(slot - fill, buf.length - at);
+    d.set(buf.subarray(at, at + n), (Atomics.load(c, 0) % slots) * slot + fill);
+    fill += n;
+    at += n;
+    if (fill === slot) flush();
   }
 }
 function gzip(path) {
@@ -113,10 +127,10 @@ function gzip(path) {
 (async () => {
   for (const path of files) {
     try {
-      const src = createReadStream(path, { highWaterMark: slot });
+      const src = createReadStream(path, { highWaterMark: piece });
       if (!gzip(path)) { for await (const b of src) put(b); }
       else {
-        const z = createGunzip({ chunkSize: slot });
+        const z = createGunzip({ chunkSize: piece });
         src.on('error', (e) => z.destroy(e));
         src.pipe(z);
         try { for await (const b of z) put(b); } finally { src.destroy(); z.destroy(); }
@@ -124,6 +138,7 @@ function gzip(path) {
       mark(${END});
     } catch (e) {
       if (Atomics.load(c, 2) !== 0) return;
+      flush();
       // The message area is free once every slot before this mark was taken.
       while (Atomics.load(c, 1) < Atomics.load(c, 0)) Atomics.wait(c, 1, Atomics.load(c, 1), 1000);
       const t = Buffer.from(String((e && e.message) || e)).subarray(0, m.length);
@@ -136,57 +151,92 @@ function gzip(path) {
 `;
 
 /**
- * Chunks of several files for a synchronous caller (the replay driver pulls
- * rows while it runs): the bytes {@link fileChunks} gives, read and gunzipped
- * by node:zlib in one helper thread that runs ahead by at most four chunks of
- * 1 MiB; this thread blocks (Atomics.wait) only when the next chunk is not
- * there yet. Take the files' chunks in order ({@link SyncChunkReader.chunks});
- * {@link SyncChunkReader.close} ends the thread.
+ * The bytes of several files, read and gunzipped by node:zlib in one helper
+ * thread that runs ahead by at most the ring's four chunks of 1 MiB: what
+ * {@link fileChunks} gives, in other chunk sizes, for a synchronous caller (the
+ * replay driver pulls rows while it runs; {@link chunks} blocks with
+ * Atomics.wait only when the next chunk is not there yet). A chunk is a view
+ * of the ring, valid until the next chunk is asked for (its slot is then
+ * handed back to the helper thread): no copy and no garbage per chunk in this
+ * thread. Take the files' chunks in order, each file to its end;
+ * {@link RingChunkReader.close} ends the thread.
  */
-export class SyncChunkReader {
+export class RingChunkReader {
   private readonly c: Int32Array;
   private readonly d: Uint8Array;
   private readonly msg: SharedArrayBuffer;
   private readonly worker: Worker;
+  private readonly slot: number;
+  private readonly slots: number;
   private taken = 0;
   private file = 0;
 
   /** Throws `FILE_NOT_FOUND` for a missing file before any reading. */
   constructor(private readonly files: readonly string[]) {
     for (const f of files) checkFile(f);
-    const ctl = new SharedArrayBuffer(4 * (4 + SLOTS)), data = new SharedArrayBuffer(SLOT * SLOTS);
+    const { slot, slots, piece } = RING_TUNING;
+    this.slot = slot;
+    this.slots = slots;
+    const ctl = new SharedArrayBuffer(4 * (4 + slots)), data = new SharedArrayBuffer(slot * slots);
     this.msg = new SharedArrayBuffer(1024);
     this.c = new Int32Array(ctl);
     this.d = new Uint8Array(data);
-    this.worker = new Worker(RING_WORKER, { eval: true, execArgv: [], workerData: { files: [...files], ctl, data, msg: this.msg, slot: SLOT, slots: SLOTS } });
+    this.worker = new Worker(RING_WORKER, { eval: true, execArgv: [], workerData: { files: [...files], ctl, data, msg: this.msg, slot, slots, piece } });
     this.worker.unref();
   }
 
   /**
    * The chunks of file `i` (the next file: files are read in order, each to
-   * its end). A broken or truncated gzip throws `CORRUPT_INPUT` after the
-   * chunks before the damage; the next file can still be read.
+   * its end), each valid until the next is asked for. A broken or truncated
+   * gzip throws `CORRUPT_INPUT` after the chunks before the damage; the next
+   * file can still be read.
    */
   *chunks(i: number): Generator<Buffer> {
-    const path = this.files[i]!;
-    if (i !== this.file) throw new FairfitError('INVALID_OPTION', `${path}: files are read in order (expected file ${this.file})`, { file: path });
+    this.check(i);
     const c = this.c;
-    for (;;) {
-      const r = this.taken;
-      while (Atomics.load(c, 0) === r) Atomics.wait(c, 0, r, 1000);
-      const k = r % SLOTS;
-      const len = Atomics.load(c, 4 + k);
-      // A copy: the slot is written again once it is handed back.
-      const chunk = len >= 0 ? Buffer.from(this.d.subarray(k * SLOT, k * SLOT + len)) : undefined;
-      const reason = len === FAILED ? Buffer.from(new Uint8Array(this.msg, 0, Atomics.load(c, 3))).toString() : '';
-      this.taken = r + 1;
-      Atomics.store(c, 1, r + 1);
-      Atomics.notify(c, 1);
-      if (chunk) { yield chunk; continue; }
-      this.file++;
-      if (len === FAILED) throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path });
-      return;
+    try {
+      for (;;) {
+        const r = this.taken;
+        while (Atomics.load(c, 0) === r) Atomics.wait(c, 0, r, 1000);
+        const chunk = this.take(r);
+        if (!chunk) return;
+        yield chunk;
+        this.release();
+      }
+    } finally {
+      this.leave(i);
     }
+  }
+
+  private check(i: number): void {
+    const path = this.files[i]!;
+    if (i !== this.file) throw new FairfitError('INVALID_OPTION', this.file < 0 ? `${path}: an earlier file was left before its end` : `${path}: files are read in order (expected file ${this.file})`, { file: path });
+  }
+
+  /** Slot `r`'s chunk (kept until {@link release}), or undefined at the file's END mark (taken); throws at a FAILED mark. */
+  private take(r: number): Buffer | undefined {
+    const c = this.c;
+    const k = r % this.slots;
+    const len = Atomics.load(c, 4 + k);
+    if (len >= 0) return Buffer.from(this.d.buffer, this.d.byteOffset + k * this.slot, len);
+    const reason = len === FAILED ? Buffer.from(new Uint8Array(this.msg, 0, Atomics.load(c, 3))).toString() : '';
+    const path = this.files[this.file]!;
+    this.release();
+    this.file++;
+    if (len === FAILED) throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path });
+    return undefined;
+  }
+
+  /** Hands the oldest slot back to the helper thread. */
+  private release(): void {
+    this.taken++;
+    Atomics.store(this.c, 1, this.taken);
+    Atomics.notify(this.c, 1);
+  }
+
+  /** A caller that stops before the file's end (a `break`, an error) cannot take the next files in order. */
+  private leave(i: number): void {
+    if (this.file === i) this.file = -1;
   }
 
   /** Ends the helper thread (reading stops wherever it is). */

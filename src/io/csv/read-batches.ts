@@ -30,7 +30,25 @@ interface BatchSource {
   readonly full: boolean;
   start(chunk: Buffer, s: number): void;
   next(onBad: (k: number, reason: string) => void, onComment: (k: number) => void): number;
-  take(): Record<string, Float64Array>;
+  take(into?: Record<string, Float64Array>): Record<string, Float64Array>;
+}
+
+/**
+ * Column arrays of batches their consumer is done with, for the next batches to be written into:
+ * a reader given one makes no new arrays once batches come back (a batch of 65,536 rows is 0.5 MB a
+ * column). Without it every batch is new arrays, garbage that V8 collects late: its collections of
+ * array buffers wait until tens of MB have piled up, so a long read's peak grew with its length.
+ */
+export class SpareColumns {
+  private readonly free: Record<string, Float64Array>[] = [];
+  /** A batch's arrays to write into, or undefined when none came back. */
+  get(): Record<string, Float64Array> | undefined {
+    return this.free.pop();
+  }
+  /** Hands `cols` back: the consumer keeps no reference to them. */
+  give(cols: Record<string, Float64Array>): void {
+    if (this.free.length < 4) this.free.push(cols);
+  }
 }
 
 /** The TypeScript {@link LineParser} as a {@link BatchSource}. */
@@ -44,7 +62,7 @@ function lineParserSource(spec: CsvSpec, cap: number): BatchSource {
     get full() { return p.full; },
     start(c, s) { chunk = c; at = s; },
     next(onBad, onComment) { at = p.parseLines(chunk, at, onBad, onComment); return at; },
-    take() { const cols = p.cols; p.reset(); return cols; },
+    take() { const cols = p.cols; p.reset(); return cols; }, // new arrays every batch (the TypeScript path: SWF, FAIRFIT_CSV=ts)
   };
 }
 
@@ -57,7 +75,7 @@ function wasmScannerSource(spec: CsvSpec, cap: number): BatchSource {
     get full() { return p.full; },
     start(c, s) { p.load(c, s); },
     next(onBad, onComment) { return p.parseLoaded(onBad, onComment); },
-    take() { return p.take(); },
+    take(into) { return p.take(into); },
   };
 }
 
@@ -69,7 +87,7 @@ interface CsvBatcher {
   finish(corrupt?: FairfitError): Generator<ColumnBatch>;
 }
 
-function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions): CsvBatcher {
+function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions, spare?: SpareColumns): CsvBatcher {
   const cap = opts.batchRows ?? 65536;
   const p = wasmScannable(spec) && process.env.FAIRFIT_CSV !== 'ts' ? wasmScannerSource(spec, cap) : lineParserSource(spec, cap);
   const checks = compileChecks(spec);
@@ -90,7 +108,7 @@ function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadO
   /** Ends the batch: range checks, then every problem of the batch in line order; undefined when no row is left. */
   const take = (): ColumnBatch | undefined => {
     let rows = p.rows;
-    const cols = p.take();
+    const cols = p.take(spare?.get());
     let bad = pending;
     pending = [];
     if (checks && rows > 0) {
@@ -167,15 +185,16 @@ function corruption(e: unknown): FairfitError {
 }
 
 /**
- * Streams one CSV file as column batches. Each yielded batch owns fresh
- * arrays (they stay valid after the next iteration) and holds only rows that
+ * Streams one CSV file as column batches. Each yielded batch owns its
+ * arrays (they stay valid after the next iteration; with `spare`, arrays
+ * handed back to it are written again) and holds only rows that
  * passed the spec's range checks. Comma-separated specs go through the
  * WebAssembly scanner (`FAIRFIT_CSV=ts` forces the TypeScript parser); both
  * give the same batches and messages. Problems are reported batch by batch,
  * in line order (strict mode: the first one throws).
  */
-export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): AsyncGenerator<ColumnBatch> {
-  const b = csvBatcher(path, spec, problems, opts);
+export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}, spare?: SpareColumns): AsyncGenerator<ColumnBatch> {
+  const b = csvBatcher(path, spec, problems, opts, spare);
   let corrupt: FairfitError | undefined;
   try {
     for await (const chunk of fileChunks(path)) yield* b.push(chunk);
@@ -189,11 +208,11 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
  * {@link readCsvBatches} without awaiting: the same batches, problems and
  * messages, for a synchronous loop such as the replay driver, which pulls
  * rows while it runs. `chunks` are the file's bytes (from a
- * `SyncChunkReader`, which reads and gunzips in a helper thread). Memory: a
+ * `RingChunkReader`, which reads and gunzips in a helper thread). Memory: a
  * few chunks and one batch.
  */
-export function* readCsvBatchesSync(path: string, chunks: Iterable<Buffer>, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}): Generator<ColumnBatch> {
-  const b = csvBatcher(path, spec, problems, opts);
+export function* readCsvBatchesSync(path: string, chunks: Iterable<Buffer>, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}, spare?: SpareColumns): Generator<ColumnBatch> {
+  const b = csvBatcher(path, spec, problems, opts, spare);
   let corrupt: FairfitError | undefined;
   try {
     for (const chunk of chunks) yield* b.push(chunk);

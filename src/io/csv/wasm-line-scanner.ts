@@ -161,14 +161,20 @@ export class WasmLineScanner {
     return this.base + this.pos;
   }
 
-  /** The current batch's columns, copied out (arrays of length capacity, zero after `rows`); starts a new batch. */
-  take(): Record<string, Float64Array> {
+  /**
+   * The current batch's columns, copied out (arrays of length capacity); starts a new batch. Into
+   * `into`'s arrays when given (a batch handed back: what is after `rows` is then left from it),
+   * else into new ones (zero after `rows`).
+   */
+  take(into?: Record<string, Float64Array>): Record<string, Float64Array> {
     const cols: Record<string, Float64Array> = {};
     const rows = this.rows;
     for (let j = 0; j < this.kept.length; j++) {
-      const a = new Float64Array(this.capacity);
+      const name = this.names[j]!;
+      const given = into?.[name];
+      const a = given && given.length >= this.capacity ? given : new Float64Array(this.capacity);
       a.set(this.core.f64(this.colPtr[j]!, rows));
-      cols[this.names[j]!] = a;
+      cols[name] = a;
     }
     this.rows = 0;
     return cols;

@@ -9,7 +9,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../../errors.ts';
 import type { Problems } from '../csv/problems.ts';
-import { readCsvBatches } from '../csv/read-batches.ts';
+import { readCsvBatches, type SpareColumns } from '../csv/read-batches.ts';
 import type { ColumnBatch, CsvSpec, ReadOptions } from '../csv/spec.ts';
 
 /** Options of the single-table readers. */
@@ -37,7 +37,20 @@ export function partFiles(path: string, limit?: number): string[] {
   return names.slice(0, limit ?? names.length).map((n) => join(path, n));
 }
 
-/** Raw column batches of every file of a table, in order. */
-export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[]): AsyncGenerator<ColumnBatch> {
-  for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts);
+/** Raw column batches of every file of a table, in order (into arrays handed back to `spare`, when given). */
+export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[], spare?: SpareColumns): AsyncGenerator<ColumnBatch> {
+  for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts, spare);
+}
+
+/** Bytes on disk of `files` (a missing file counts 0: its reader reports it). */
+export function fileBytes(files: readonly string[]): number {
+  let n = 0;
+  for (const f of files) {
+    try {
+      n += statSync(f).size;
+    } catch {
+      // reported by the reader
+    }
+  }
+  return n;
 }

@@ -2,7 +2,8 @@
  * The worker thread of `threadedTaskEventBatches` (task-events.ts): reads,
  * gunzips and parses task_events files in order and posts each batch's
  * columns (transferred, not copied), at most `credit` ahead of the reader
- * (one credit back per batch taken), then what it skipped; or the error that
+ * (one credit back per batch taken; the columns come back too, to be written
+ * again), then what it skipped; or the error that
  * stopped it (strict mode's first bad line, a missing file).
  *
  * @module
@@ -12,7 +13,7 @@ import { FairfitError } from '../../errors.ts';
 import { adoptModule } from '../../wasm/module.ts';
 import type { WasmModule } from '../../wasm/wasm-types.ts';
 import { Problems } from '../csv/problems.ts';
-import { readCsvBatches } from '../csv/read-batches.ts';
+import { readCsvBatches, SpareColumns } from '../csv/read-batches.ts';
 import type { ReadOptions } from '../csv/spec.ts';
 import { TASK_EVENTS_SPEC } from './schema.ts';
 
@@ -21,7 +22,13 @@ const port = parentPort!;
 adoptModule(data.module);
 let credit = data.credit;
 let wake: (() => void) | undefined;
-port.on('message', () => {
+// Batches' columns come back once the reader is done with them, and the next batches are written into them.
+const spare = new SpareColumns();
+port.on('message', (m: number | Record<string, Float64Array>) => {
+  if (typeof m === 'object') {
+    spare.give(m);
+    return;
+  }
   credit++;
   wake?.();
   wake = undefined;
@@ -31,7 +38,7 @@ async function run(): Promise<void> {
   const problems = new Problems(data.opts.strict === true);
   try {
     for (const file of data.files) {
-      for await (const b of readCsvBatches(file, TASK_EVENTS_SPEC, problems, data.opts)) {
+      for await (const b of readCsvBatches(file, TASK_EVENTS_SPEC, problems, data.opts, spare)) {
         while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
         credit--;
         const transfer = Object.values(b.cols).map((c) => c.buffer as ArrayBuffer);

@@ -11,6 +11,7 @@ import { FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '.
 import { wasmModule } from '../../wasm/module.ts';
 import { MAX_PROBLEMS, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import type { ColumnBatch, ReadOptions } from '../csv/spec.ts';
+import { SpareColumns } from '../csv/read-batches.ts';
 import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { TASK_EVENTS_SPEC, TRACE_START } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
@@ -57,7 +58,11 @@ export function expectedTasks(files: string[]): number {
 export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { extras?: boolean } = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
   const files = partFiles(path, opts.parts);
   const builder = new TaskTableBuilder(TRACE_START, { extras: opts.extras, capacity: expectedTasks(files) });
-  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files)) builder.add(batch);
+  const spare = new SpareColumns();
+  for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files, spare)) {
+    builder.add(batch);
+    spare.give(batch.cols); // the builder keeps nothing of a batch
+  }
   return { builder, files };
 }
 
@@ -85,6 +90,8 @@ type WorkerMessage =
  * The batches `tableBatches` gives for task_events `files`, read and parsed in a worker thread
  * (task-events-worker.ts) a few batches ahead; what it skipped is added to `problems` at the end
  * (strict mode: its first problem is thrown here, after the batches before it, as in this thread).
+ * A batch is valid until the next is asked for: its columns then go back to the worker thread,
+ * which writes later batches into them (no new arrays, no garbage per batch).
  */
 export async function* threadedTaskEventBatches(files: string[], problems: Problems, opts: ReadOptions): AsyncGenerator<ColumnBatch> {
   const queue: WorkerMessage[] = [];
@@ -104,6 +111,9 @@ export async function* threadedTaskEventBatches(files: string[], problems: Probl
       if (m.kind === 'batch') {
         worker.postMessage(1);
         yield m.batch;
+        // The caller asked for the next batch: it is done with this one, whose columns go back.
+        const cols = m.batch.cols;
+        worker.postMessage(cols, Object.values(cols).map((c) => c.buffer as ArrayBuffer));
       } else if (m.kind === 'done') {
         problems.skipped += m.skipped;
         problems.corruptFiles += m.corruptFiles;

@@ -10,7 +10,7 @@ import { FairfitError } from '../../errors.ts';
 import type { UsageTable } from '../../model/tasks.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
-import { SyncChunkReader } from '../csv/file-chunks.ts';
+import { RingChunkReader } from '../csv/file-chunks.ts';
 import { readCsvBatchesSync } from '../csv/read-batches.ts';
 import type { ColumnBatch } from '../csv/spec.ts';
 import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
@@ -95,12 +95,12 @@ export async function* usageBatches(path: string, opts: GoogleReadOptions & { id
 /**
  * The replay columns of `task_usage` files read without awaiting (the replay
  * driver pulls them while it runs, src/systems/giantvm/trace-usage-feed.ts;
- * one helper thread reads and gunzips every file, `SyncChunkReader`):
+ * one helper thread reads and gunzips every file, `RingChunkReader`):
  * the rows {@link usageBatches} gives, in the same order, with start and end
  * as trace times. Only the columns the replay uses are set.
  */
 export function* usageBatchesSync(files: readonly string[], problems: Problems, opts: GoogleReadOptions = {}): Generator<Pick<UsageBatch, 'rows' | 'jobId' | 'taskIndex' | 'start' | 'end' | 'cpu' | 'mem' | 'maxCpu' | 'mai' | 'file'>> {
-  const reader = new SyncChunkReader(files);
+  const reader = new RingChunkReader(files);
   try {
     for (const [k, f] of files.entries()) yield* usageOfBatches(readCsvBatchesSync(f, reader.chunks(k), TASK_USAGE_REPLAY_SPEC, problems, opts));
   } finally {
