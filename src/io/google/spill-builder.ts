@@ -42,55 +42,72 @@ export class NotExactError extends Error {}
  */
 export const SPILL_TUNING = { bucket: 1 << 21, buffer: 1 << 13, minBytes: 64 << 20 };
 
+/**
+ * Where each field of an open task's slot is: what every event reads and writes in one 64-byte
+ * record (`hot`: f64 fields at record·8 + field, int32 fields at record·16 + field of the same
+ * bytes), the fields read only when a task opens or is spilled in their own columns (`job`,
+ * `index`, `priority`). One cache line an event instead of one per column: with ~10⁵–10⁶ tasks
+ * open, each column's line was a cache miss (docs/results.md, "The spilling read's open slots").
+ */
+const HOT = { f64s: 8, submit: 0, duration: 1, runStart: 2, firstSchedule: 3, cpu: 4, mem: 5, id: 12, sclass: 13, last: 14 } as const;
+
 /** The state of the open tasks, one slot each (slots are reused). */
 class OpenTasks {
-  /** Dense id of the slot's task (-1: free). */
-  readonly id = new I32Column();
+  /** The slots' hot records (see {@link HOT}); `hotI` views the same bytes as int32. */
+  hot = new Float64Array(64 * HOT.f64s);
+  hotI = new Int32Array(this.hot.buffer);
   readonly job = new F64Column();
   readonly index = new I32Column();
-  readonly submit = new F64Column();
-  readonly duration = new F64Column();
-  readonly runStart = new F64Column();
-  readonly firstSchedule = new F64Column();
-  readonly cpu = new F64Column();
-  readonly mem = new F64Column();
   readonly priority = new I32Column();
-  readonly sclass = new I32Column();
-  readonly last = new I32Column();
+  /** Slots made so far (free or in use). */
+  slots = 0;
   private free: number[] = [];
   /** The slot of each open task's dense id. */
   readonly slotOf = new OpenSlots();
   /** Slots in use. */
   open = 0;
 
-  /** A slot for task `id` with the state of a task before its first event. */
+  /** A slot for task `id` with the state of a task before its first event (may replace `hot` and `hotI`: read them again). */
   take(id: number, job: number, index: number, priority: number): number {
     let s = this.free.pop();
     if (s === undefined) {
-      s = this.id.length;
-      for (const c of [this.id, this.index, this.priority, this.sclass, this.last]) c.push(0);
-      for (const c of [this.job, this.submit, this.duration, this.runStart, this.firstSchedule, this.cpu, this.mem]) c.push(0);
+      s = this.slots++;
+      if (this.slots * HOT.f64s > this.hot.length) {
+        const next = new Float64Array(2 * this.hot.length);
+        next.set(this.hot);
+        this.hot = next;
+        this.hotI = new Int32Array(next.buffer);
+      }
+      this.job.push(0);
+      this.index.push(0);
+      this.priority.push(0);
     }
-    this.id.data[s] = id;
+    const h = this.hot, hi = this.hotI, f = s * HOT.f64s, i = 2 * f;
+    h[f + HOT.submit] = Number.NaN;
+    h[f + HOT.duration] = 0;
+    h[f + HOT.runStart] = Number.NaN;
+    h[f + HOT.firstSchedule] = Number.NaN;
+    h[f + HOT.cpu] = Number.NaN;
+    h[f + HOT.mem] = Number.NaN;
+    hi[i + HOT.id] = id;
+    hi[i + HOT.sclass] = -1;
+    hi[i + HOT.last] = -1;
     this.job.data[s] = job;
     this.index.data[s] = index;
-    this.submit.data[s] = Number.NaN;
-    this.duration.data[s] = 0;
-    this.runStart.data[s] = Number.NaN;
-    this.firstSchedule.data[s] = Number.NaN;
-    this.cpu.data[s] = Number.NaN;
-    this.mem.data[s] = Number.NaN;
     this.priority.data[s] = priority; // stored as int32, as the table's column stores it
-    this.sclass.data[s] = -1;
-    this.last.data[s] = -1;
     this.slotOf.set(id, s);
     this.open++;
     return s;
   }
 
+  /** Dense id of slot `s`'s task (−1: free). */
+  id(s: number): number {
+    return this.hotI[2 * s * HOT.f64s + HOT.id]!;
+  }
+
   release(s: number): void {
-    this.slotOf.delete(this.id.data[s]!);
-    this.id.data[s] = -1;
+    this.slotOf.delete(this.id(s));
+    this.hotI[2 * s * HOT.f64s + HOT.id] = -1;
     this.free.push(s);
     this.open--;
   }
@@ -162,12 +179,15 @@ export class SpillingTaskBuilder {
     const o = this.open;
     const start = this.start;
     let lastTime = this.lastTime;
+    let h = o.hot, hi = o.hotI;
     for (let i = 0; i < n; i++) {
       const id = pairs.id(job[i]!, idx[i]!);
       let s = o.slotOf.get(id);
       // A new task, or a continuation of one spilled before (its summary is folded into the first).
       if (s < 0) {
         s = o.take(id, job[i]!, idx[i]!, pri[i]!);
+        h = o.hot;
+        hi = o.hotI;
         if (o.open > this.maxOpen) this.maxOpen = o.open;
       }
       const t = traceTime(time[i]!, start);
@@ -175,30 +195,31 @@ export class SpillingTaskBuilder {
         if (t !== Math.floor(t) && t === t) throw new NotExactError(`event time ${t} is not an integer`);
         if (t > lastTime) lastTime = t;
       }
-      // The column rules of TaskTableBuilder.add, on the open slot.
+      // The column rules of TaskTableBuilder.add, on the open slot's record.
+      const f = s * HOT.f64s, w = 2 * f;
       const e = ev[i]!;
       const c = cpuR[i]!;
-      if (c === c && o.cpu.data[s]! !== o.cpu.data[s]!) o.cpu.data[s] = c;
+      if (c === c && h[f + HOT.cpu]! !== h[f + HOT.cpu]!) h[f + HOT.cpu] = c;
       const m = memR[i]!;
-      if (m === m && o.mem.data[s]! !== o.mem.data[s]!) o.mem.data[s] = m;
+      if (m === m && h[f + HOT.mem]! !== h[f + HOT.mem]!) h[f + HOT.mem] = m;
       const k = cls[i]!;
-      if (k === k && o.sclass.data[s] === -1) o.sclass.data[s] = k;
-      if (o.submit.data[s]! !== o.submit.data[s]!) o.submit.data[s] = t;
+      if (k === k && hi[w + HOT.sclass] === -1) hi[w + HOT.sclass] = k;
+      if (h[f + HOT.submit]! !== h[f + HOT.submit]!) h[f + HOT.submit] = t;
+      hi[w + HOT.last] = e;
       if (e === 1) {
-        const rs = o.runStart.data[s]!;
-        if (rs === rs) o.duration.data[s]! += t - rs;
-        o.runStart.data[s] = t;
-        if (o.firstSchedule.data[s]! !== o.firstSchedule.data[s]!) o.firstSchedule.data[s] = t;
+        const rs = h[f + HOT.runStart]!;
+        if (rs === rs) h[f + HOT.duration]! += t - rs;
+        h[f + HOT.runStart] = t;
+        if (h[f + HOT.firstSchedule]! !== h[f + HOT.firstSchedule]!) h[f + HOT.firstSchedule] = t;
       } else if (e >= 2 && e <= 6) {
-        const rs = o.runStart.data[s]!;
+        const rs = h[f + HOT.runStart]!;
         if (rs === rs && t !== Number.POSITIVE_INFINITY) {
-          o.duration.data[s]! += t - rs;
-          o.runStart.data[s] = Number.NaN;
+          h[f + HOT.duration]! += t - rs;
+          h[f + HOT.runStart] = Number.NaN;
         }
+        // Closed: a terminal event and no run open. Its summary leaves memory.
+        if (h[f + HOT.runStart]! !== h[f + HOT.runStart]!) this.spill(s);
       }
-      o.last.data[s] = e;
-      // Closed: a terminal event and no run open. Its summary leaves memory.
-      if (e >= 2 && e <= 6 && o.runStart.data[s]! !== o.runStart.data[s]!) this.spill(s);
     }
     this.lastTime = lastTime;
     this.events += n;
@@ -207,24 +228,25 @@ export class SpillingTaskBuilder {
   /** Appends slot s's summary to its bucket's buffer and frees the slot. */
   private spill(s: number): void {
     const o = this.open;
-    const id = o.id.data[s]!;
+    const id = o.id(s);
     const b = Math.floor(id / this.bucket);
     while (this.buffers.length <= b) this.buffers.push(new BucketBuffer(this.folder.next('spill'), SPILL_TUNING.buffer));
     const buf = this.buffers[b]!;
     if (buf.n === buf.capacity) buf.flush();
     const R = SPILL_RECORD;
     const f = buf.n * R.f64s, w = buf.n * R.i32s;
+    const h = o.hot, hi = o.hotI, hf = s * HOT.f64s, hw = 2 * hf;
     buf.f64[f + R.jobId] = o.job.data[s]!;
-    buf.f64[f + R.submit] = o.submit.data[s]!;
-    buf.f64[f + R.duration] = o.duration.data[s]!;
-    buf.f64[f + R.firstSchedule] = o.firstSchedule.data[s]!;
-    buf.f64[f + R.cpu] = o.cpu.data[s]!;
-    buf.f64[f + R.mem] = o.mem.data[s]!;
+    buf.f64[f + R.submit] = h[hf + HOT.submit]!;
+    buf.f64[f + R.duration] = h[hf + HOT.duration]!;
+    buf.f64[f + R.firstSchedule] = h[hf + HOT.firstSchedule]!;
+    buf.f64[f + R.cpu] = h[hf + HOT.cpu]!;
+    buf.f64[f + R.mem] = h[hf + HOT.mem]!;
     buf.i32[w + R.id] = id;
     buf.i32[w + R.taskIndex] = o.index.data[s]!;
     buf.i32[w + R.priority] = o.priority.data[s]!;
-    buf.i32[w + R.sclass] = o.sclass.data[s]!;
-    buf.i32[w + R.last] = o.last.data[s]!;
+    buf.i32[w + R.sclass] = hi[hw + HOT.sclass]!;
+    buf.i32[w + R.last] = hi[hw + HOT.last]!;
     buf.n++;
     this.spilled++;
     o.release(s);
@@ -238,10 +260,11 @@ export class SpillingTaskBuilder {
     const o = this.open;
     const n = this.count;
     // The tasks still open: each one's last summary (its earlier ones were spilled before it).
-    for (let s = 0; s < o.id.length; s++) {
-      if (o.id.data[s]! < 0) continue;
-      const rs = o.runStart.data[s]!;
-      if (rs === rs && end > rs) o.duration.data[s]! += end - rs;
+    for (let s = 0; s < o.slots; s++) {
+      if (o.id(s) < 0) continue;
+      const f = s * HOT.f64s;
+      const rs = o.hot[f + HOT.runStart]!;
+      if (rs === rs && end > rs) o.hot[f + HOT.duration]! += end - rs;
       this.spill(s);
     }
     this.built = n;
