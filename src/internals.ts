@@ -5,7 +5,7 @@
  *
  * - columnar trace building: `TaskTableBuilder`, `TaskIds`, `F64Column`,
  *   `I32Column`, the spilling builder (`SpillingTaskBuilder` → `SpilledTasks`, files in a
- *   `TempFolder`), the CSV batch reader (`readCsvBatches`, `Problems`,
+ *   `TempFolder`), the CSV batch reader (`readCsvBatches` with `SpareColumns`, `Problems`,
  *   `FieldKind`…) and `usageBatches`;
  * - the GiantVM replay in pieces: `prepareReplay` → `simulateCells` (any
  *   range of cells, any thread) → `mergeRuns`, with `cellCount` and
@@ -36,7 +36,7 @@ export { SpilledTasks, type SpilledTable } from './io/google/spilled-tasks.ts';
 export { TempFolder } from './io/temp-files.ts';
 export { usageBatches } from './io/google/task-usage.ts';
 export { F64Column, I32Column } from './io/columns.ts';
-export { readCsvBatches } from './io/csv/read-batches.ts';
+export { readCsvBatches, SpareColumns } from './io/csv/read-batches.ts';
 export { Problems, MAX_PROBLEMS } from './io/csv/problems.ts';
 export { FieldKind, type CsvSpec, type FieldSpec, type ColumnBatch, type ReadOptions } from './io/csv/spec.ts';
 
