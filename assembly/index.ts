@@ -12,7 +12,7 @@ export function heapBase(): usize {
 export { rngFill, rngFillNext } from './rng';
 export { replayInit, replayStep, replayStateBytes } from './replay';
 export { usageFeedDraw, usageFeedScatter, usageMem, usagePeak } from './synthetic-usage';
-export { v8MathFill } from './v8-math';
+export { v8MathFill, v8MathFill2 } from './v8-math';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict } from './engine';
 export { crsPlan } from './crs';

@@ -25,7 +25,7 @@
 import { rngNext, rngSeed } from './rng';
 import { LiveEntry, Replay, SlotWindow, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
-import { sinOut, v8Cos, v8Exp, v8Log, v8SinCos } from './v8-math';
+import { sinOut, v8Cos, v8Exp, v8Exp2, v8Log, v8Log2, v8SinCos } from './v8-math';
 
 const TWO_PI: f64 = 2 * Math.PI;
 
@@ -103,6 +103,31 @@ function windowValues(e: usize, k: i32, write: bool): f64 {
   return min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * v8Exp(ec - (cpuS * cpuS) / 2));
 }
 
+/**
+ * `windowValues(eA, kA, true)` and `windowValues(eB, kB, true)` of two live entries (two tasks: their
+ * AR states are their own), with the log and the exp of both computed two at a time (v8Log2,
+ * v8Exp2: the same bits). Stores each one's window CPU in its entry (`LiveEntry.cpu`).
+ */
+function windowValuesPair(eA: usize, kA: i32, eB: usize, kB: i32): void {
+  const wsA = windowSeed(load<u32>(eA, LiveEntry.key), kA), wsB = windowSeed(load<u32>(eB, LiveEntry.key), kB);
+  const r1 = f64x2.sqrt(f64x2.mul(f64x2.splat(-2), v8Log2(f64x2.replace_lane(f64x2.splat(unit(wsA, 0)), 1, unit(wsB, 0)))));
+  const r1A = f64x2.extract_lane(r1, 0), r1B = f64x2.extract_lane(r1, 1);
+  const z0A = r1A * v8SinCos(TWO_PI * unit(wsA, 1));
+  const z1A = r1A * sinOut;
+  const z0B = r1B * v8SinCos(TWO_PI * unit(wsB, 1));
+  const z1B = r1B * sinOut;
+  const ecA = kA == 0 ? cpuS * z0A : rho * load<f64>(eA, LiveEntry.arCpu) + innovCpu * z0A;
+  const emA = kA == 0 ? memS * z1A : rho * load<f64>(eA, LiveEntry.arMem) + innovMem * z1A;
+  const ecB = kB == 0 ? cpuS * z0B : rho * load<f64>(eB, LiveEntry.arCpu) + innovCpu * z0B;
+  const emB = kB == 0 ? memS * z1B : rho * load<f64>(eB, LiveEntry.arMem) + innovMem * z1B;
+  store<f64>(eA, ecA, LiveEntry.arCpu); store<f64>(eA, emA, LiveEntry.arMem);
+  store<f64>(eB, ecB, LiveEntry.arCpu); store<f64>(eB, emB, LiveEntry.arMem);
+  const half = (cpuS * cpuS) / 2;
+  const ex = v8Exp2(f64x2.replace_lane(f64x2.splat(ecA - half), 1, ecB - half));
+  store<f64>(eA, min<f64>(1, load<f64>(eA, LiveEntry.req) * load<f64>(eA, LiveEntry.cpuLevel) * f64x2.extract_lane(ex, 0)), LiveEntry.cpu);
+  store<f64>(eB, min<f64>(1, load<f64>(eB, LiveEntry.req) * load<f64>(eB, LiveEntry.cpuLevel) * f64x2.extract_lane(ex, 1)), LiveEntry.cpu);
+}
+
 /** Writes window k of a task into its slot's window `sw`: its end, mean CPU, and the markers of what the kernel draws when it reads them. */
 // @ts-ignore: decorator
 @inline function writeWindow(sw: usize, end: f64, cpu: f64, em: f64, k: i32): void {
@@ -175,6 +200,99 @@ let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
   return true;
 }
 
+/** The feed being drawn, for the helpers of its walk (a per-call register cache). */
+let dStart: f64 = 0, dW: f64 = 0, dReplay: usize = 0, dM: i32 = 0, dKept: i32 = 0;
+
+/** Whether slot x of the replay at `r` (0: none) has its task done (no side effect: see doneIn). */
+// @ts-ignore: decorator
+@inline function isDone(r: usize, x: i32): bool {
+  return r != 0 && gi(load<usize>(r, Replay.taskState), x) == TaskState.done;
+}
+
+/** Whether entry r (at e) still has a replay that reads its windows — what letGo will find, without letting anything go. */
+function wantedNow(r: i32, e: usize): bool {
+  const x = load<i32>(e, LiveEntry.slot);
+  if (x >= 0 && !isDone(dReplay, x)) return true;
+  for (let m = 0; m < dM; m++) {
+    const xm = load<i32>(mSlots + ((<usize>r * dM + m) << 2));
+    if (xm >= 0 && !isDone(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) return true;
+  }
+  return false;
+}
+
+/** Lets go the slots of entry r (at e) whose task is done (doneIn); returns whether any replay still reads its windows. */
+function letGo(r: i32, e: usize): bool {
+  const x = load<i32>(e, LiveEntry.slot);
+  // Done in a replay: no later window of it is read there.
+  if (x >= 0 && doneIn(dReplay, x)) store<i32>(e, -1, LiveEntry.slot);
+  let wanted = load<i32>(e, LiveEntry.slot) >= 0;
+  for (let m = 0; m < dM; m++) {
+    const at = mSlots + ((<usize>r * dM + m) << 2), xm = load<i32>(at);
+    if (xm < 0) continue;
+    if (doneIn(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) store<i32>(at, -1);
+    else wanted = true;
+  }
+  return wanted;
+}
+
+/** Advances entry e's AR state over the windows it passes over before window c. */
+function drawPassed(e: usize, c: i32): void {
+  for (let w = load<i32>(e, LiveEntry.cur) + 1; w < c; w++) windowValues(e, w, false);
+}
+
+/** Draws window c of entry e alone (its CPU into `LiveEntry.cpu`). */
+function windowLast(e: usize, c: i32): void {
+  store<f64>(e, windowValues(e, c, true), LiveEntry.cpu);
+}
+
+/**
+ * The rest of entry r's turn (at e; `drew`: window c was drawn this period, its CPU in
+ * `LiveEntry.cpu`): the window written into its slots, then its place in the list — moved down
+ * over the entries that left, or, at its last window, gone with its slots let go.
+ */
+function tail(r: i32, e: usize, c: i32, drew: bool): void {
+  const M = dM, replay = dReplay;
+  const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
+  const x = load<i32>(e, LiveEntry.slot);
+  if (drew) {
+    const cpu = load<f64>(e, LiveEntry.cpu), em = load<f64>(e, LiveEntry.arMem);
+    store<i32>(e, c, LiveEntry.cur);
+    store<i32>(e, drawnPeriod, LiveEntry.drawn);
+    const end = c + 1 < count ? dStart + <f64>(k0 + c + 1) * dW : Infinity;
+    if (x >= 0) writeWindow(slotWin + <usize>x * SlotWindow.SIZE, end, cpu, em, c);
+    // A task that stays on the list: its mirrors' slots are written by usageFeedScatter, each just
+    // before its replay steps (its windows then still in the caches when the replay sums them).
+    // One that leaves it (its last window): now.
+    if (c >= count - 1) {
+      for (let m = 0; m < M; m++) {
+        const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
+        if (xm >= 0) writeWindow(load<usize>(mirrorFeed(mirrors, m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
+      }
+    }
+  }
+  const kept = dKept;
+  if (c < count - 1) {
+    // The entry moves down with the task when earlier tasks left.
+    if (kept != r) {
+      // Loads and stores, not memory.copy: V8 runs a bulk copy this small as a call out of the module.
+      const to = fLive + <usize>kept * LiveEntry.SIZE;
+      store<v128>(to, load<v128>(e)); store<v128>(to, load<v128>(e, 16), 16);
+      store<v128>(to, load<v128>(e, 32), 32); store<v128>(to, load<v128>(e, 48), 48);
+      for (let m = 0; m < M; m++) si(mSlots, kept * M + m, gi(mSlots, r * M + m));
+    }
+    dKept = kept + 1;
+  } else {
+    if (x >= 0) unhold(replay, x);
+    for (let m = 0; m < M; m++) {
+      const xm = gi(mSlots, r * M + m);
+      if (xm >= 0) unhold(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm);
+    }
+  }
+}
+
+/** The window period being drawn (LiveEntry.drawn of the entries drawn in it). */
+let drawnPeriod: i32 = 0;
+
 /**
  * Window period `p` of the feed at `f`: joins the tasks staged since the last
  * call (their slots in `joinList`, in arrival order; they arrive before the
@@ -190,6 +308,7 @@ let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
  */
 export function usageFeedDraw(f: usize, p: i32): i32 {
   bindFeed(f);
+  drawnPeriod = p;
   mirrors = load<usize>(f, UsageFeed.mirrors); mirrorCount = load<i32>(f, UsageFeed.mirrorCount); mSlots = load<usize>(f, UsageFeed.mirrorSlots);
   const M = mirrorCount;
   const joins = load<i32>(f, UsageFeed.joins);
@@ -224,8 +343,13 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   for (let m = 0; m < M; m++) store<i32>(mirrorFeed(mirrors, m), 0, UsageFeed.joins);
   const replay = load<usize>(f, UsageFeed.replay);
   const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
-  const start = load<f64>(f, UsageFeed.startUs), W = load<f64>(f, UsageFeed.windowUs);
-  let kept = 0, touch = 0;
+  dStart = load<f64>(f, UsageFeed.startUs); dW = load<f64>(f, UsageFeed.windowUs); dReplay = replay; dM = M; dKept = 0;
+  let touch = 0;
+  // An entry whose last draw of this period waits for a second one, to be made two at a time
+  // (windowValuesPair); its tail (the writes, its place in the list) waits with it. What an entry's
+  // turn changes in the replays (doneIn frees slots) stays in list order: an entry's doneIn runs
+  // after the tail of the one before it.
+  let pend: usize = 0, pendR = 0, pendC = 0;
   for (let r = 0; r < live; r++) {
     // The slot of the entry AHEAD places on, read now so that its state and window are in the
     // cache when their turn comes: WebAssembly has no prefetch, and the maths of a draw is too
@@ -238,56 +362,37 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       }
     }
     const e = fLive + <usize>r * LiveEntry.SIZE;
-    let x = load<i32>(e, LiveEntry.slot);
-    // Done in a replay: no later window of it is read there.
-    if (x >= 0 && doneIn(replay, x)) { x = -1; store<i32>(e, -1, LiveEntry.slot); }
-    let wanted = x >= 0;
-    for (let m = 0; m < M; m++) {
-      const at = mSlots + ((<usize>r * M + m) << 2), xm = load<i32>(at);
-      if (xm < 0) continue;
-      if (doneIn(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) store<i32>(at, -1);
-      else wanted = true;
-    }
-    if (!wanted) continue;
     const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const cur = load<i32>(e, LiveEntry.cur);
-    if (c > cur) {
-      for (let w = cur + 1; w < c; w++) windowValues(e, w, false);
-      const cpu = windowValues(e, c, true), em = load<f64>(e, LiveEntry.arMem);
-      store<i32>(e, c, LiveEntry.cur);
-      store<f64>(e, cpu, LiveEntry.cpu); store<i32>(e, p, LiveEntry.drawn);
-      const end = c + 1 < count ? start + <f64>(k0 + c + 1) * W : Infinity;
-      if (x >= 0) writeWindow(slotWin + <usize>x * SlotWindow.SIZE, end, cpu, em, c);
-      // A task that stays on the list: its mirrors' slots are written by usageFeedScatter, each just
-      // before its replay steps (its windows then still in the caches when the replay sums them).
-      // One that leaves it (its last window): now.
-      if (c >= count - 1) {
-        for (let m = 0; m < M; m++) {
-          const xm = load<i32>(mSlots + ((<usize>r * M + m) << 2));
-          if (xm >= 0) writeWindow(load<usize>(mirrorFeed(mirrors, m), UsageFeed.slotWindows) + <usize>xm * SlotWindow.SIZE, end, cpu, em, c);
-        }
+    const draws = c > load<i32>(e, LiveEntry.cur) && wantedNow(r, e);
+    if (pend != 0) {
+      if (draws) {
+        drawPassed(e, c);
+        windowValuesPair(pend, pendC, e, c);
+        tail(pendR, pend, pendC, true);
+        pend = 0;
+        letGo(r, e);
+        tail(r, e, c, true);
+        continue;
       }
+      windowLast(pend, pendC);
+      tail(pendR, pend, pendC, true);
+      pend = 0;
     }
-    if (c < count - 1) {
-      // The entry moves down with the task when earlier tasks left.
-      if (kept != r) {
-        // Loads and stores, not memory.copy: V8 runs a bulk copy this small as a call out of the module.
-        const to = fLive + <usize>kept * LiveEntry.SIZE;
-        store<v128>(to, load<v128>(e)); store<v128>(to, load<v128>(e, 16), 16);
-        store<v128>(to, load<v128>(e, 32), 32); store<v128>(to, load<v128>(e, 48), 48);
-        for (let m = 0; m < M; m++) si(mSlots, kept * M + m, gi(mSlots, r * M + m));
-      }
-      kept++;
-    } else {
-      if (x >= 0) unhold(replay, x);
-      for (let m = 0; m < M; m++) {
-        const xm = gi(mSlots, r * M + m);
-        if (xm >= 0) unhold(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm);
-      }
+    if (!letGo(r, e)) continue;
+    if (c > load<i32>(e, LiveEntry.cur)) {
+      drawPassed(e, c);
+      pend = e; pendR = r; pendC = c;
+      continue;
     }
+    tail(r, e, c, false);
   }
+  if (pend != 0) {
+    windowLast(pend, pendC);
+    tail(pendR, pend, pendC, true);
+  }
+  const kept = dKept;
   store<i32>(f, kept, UsageFeed.live);
   touched += touch;
   return kept;

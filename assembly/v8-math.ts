@@ -609,3 +609,103 @@ export function v8MathFill(f: i32, x: usize, n: i32, out: usize): void {
     store<f64>(out + (<usize>i << 3), v);
   }
 }
+
+// ---------------------------------------------------------------- two at a time
+
+// v8Exp and v8Log of two arguments at once (f64x2), bit for bit: the same operations in each lane
+// on the paths the synthetic usage takes. A lane off those paths (non-finite, tiny or huge |x|,
+// exp(1), log near 1 or outside the normal numbers) sends both lanes through the scalar functions.
+// Where the scalar code has a k == 0 formula and a general one, the lanes take the general one with
+// k = 0: the two give the same bits (0 − y is exactly −y, and c − 2 exactly −(2 − c)), checked in
+// test/kernels/v8-math.test.ts against Math.exp and Math.log on the same random sets as the scalar
+// ports. The exp band 0.5·ln2 < |x| < 1.5·ln2, which V8 reduces with k = ±1 outright, takes the
+// general k, which is ±1 there: the band's high-word bounds lie strictly inside (0.5·ln2, 1.5·ln2),
+// so k·ln2_hi and k·ln2_lo are ±ln2_hi and ±ln2_lo exactly, as in V8's branch.
+
+// @ts-ignore: decorator
+@inline function pairOf(a: f64, b: f64): v128 { return f64x2.replace_lane(f64x2.splat(a), 1, b); }
+
+/** exp of both lanes of `x` (see above). Inlined: a v128 cannot cross an export. */
+// @ts-ignore: decorator
+@inline export function v8Exp2(x: v128): v128 {
+  const ln2HI = 6.93147180369123816490e-01;
+  const ln2LO = 1.90821492927058770002e-10;
+  const invln2 = 1.44269504088896338700e+00;
+  const P1 = 1.66666666666666019037e-01;
+  const P2 = -2.77777777770155933842e-03;
+  const P3 = 6.61375632143793436117e-05;
+  const P4 = -1.65339022054652515390e-06;
+  const P5 = 4.13813679705723846039e-08;
+  const hx = v128.and(i64x2.shr_u(x, 32), i64x2.splat(0x7FFFFFFF)); // high word of |x|
+  // |x| ≥ 512 (non-finite, overflow, underflow, k < −1021), |x| < 2^−28, x = 1: the scalar code.
+  const rare = v128.or(v128.or(i64x2.gt_s(hx, i64x2.splat(0x407FFFFF)), i64x2.lt_s(hx, i64x2.splat(0x3E300000))), f64x2.eq(x, f64x2.splat(1.0)));
+  if (v128.any_true(rare)) return pairOf(v8Exp(f64x2.extract_lane(x, 0)), v8Exp(f64x2.extract_lane(x, 1)));
+  const half = v128.bitselect(f64x2.splat(-0.5), f64x2.splat(0.5), f64x2.lt(x, f64x2.splat(0)));
+  const reduced = i64x2.gt_s(hx, i64x2.splat(0x3FD62E42)); // |x| > 0.5 ln2
+  const t = v128.and(f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(invln2), x), half)), reduced); // k, 0 where not reduced
+  const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(ln2HI)));
+  const lo = f64x2.mul(t, f64x2.splat(ln2LO));
+  const r = f64x2.sub(hi, lo);
+  const tt = f64x2.mul(r, r);
+  const poly = f64x2.add(f64x2.splat(P4), f64x2.mul(tt, f64x2.splat(P5)));
+  const poly3 = f64x2.add(f64x2.splat(P3), f64x2.mul(tt, poly));
+  const poly2 = f64x2.add(f64x2.splat(P2), f64x2.mul(tt, poly3));
+  const poly1 = f64x2.add(f64x2.splat(P1), f64x2.mul(tt, poly2));
+  const c = f64x2.sub(r, f64x2.mul(tt, poly1));
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
+  // 2^k: k is t (|k| ≤ 739 here), the exponent field 1023 + k.
+  const k = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(t));
+  const twopk = i64x2.shl(i64x2.add(k, i64x2.splat(1023)), 52);
+  return f64x2.mul(y, twopk);
+}
+
+/** log of both lanes of `x` (see above). Inlined: a v128 cannot cross an export. */
+// @ts-ignore: decorator
+@inline export function v8Log2(x: v128): v128 {
+  const ln2_hi = 6.93147180369123816490e-01;
+  const ln2_lo = 1.90821492927058770002e-10;
+  const Lg1 = 6.666666666666735130e-01;
+  const Lg2 = 3.999999999940941908e-01;
+  const Lg3 = 2.857142874366239149e-01;
+  const Lg4 = 2.222219843214978396e-01;
+  const Lg5 = 1.818357216161805012e-01;
+  const Lg6 = 1.531383769920937332e-01;
+  const Lg7 = 1.479819860511658591e-01;
+  const hx = i64x2.shr_s(x, 32); // the high word, signed
+  const m = v128.and(hx, i64x2.splat(0x000FFFFF));
+  // Not a positive normal number, or −2^−20 ≤ f < 2^−20 (x near a power of two's 1): the scalar code.
+  const rare = v128.or(v128.or(i64x2.lt_s(hx, i64x2.splat(0x00100000)), i64x2.gt_s(hx, i64x2.splat(0x7FEFFFFF))),
+    i64x2.lt_s(v128.and(i64x2.add(m, i64x2.splat(2)), i64x2.splat(0x000FFFFF)), i64x2.splat(3)));
+  if (v128.any_true(rare)) return pairOf(v8Log(f64x2.extract_lane(x, 0)), v8Log(f64x2.extract_lane(x, 1)));
+  const i = v128.and(i64x2.add(m, i64x2.splat(0x95F64)), i64x2.splat(0x100000));
+  const high = v128.or(m, v128.xor(i, i64x2.splat(0x3FF00000)));
+  const xn = v128.or(i64x2.shl(high, 32), v128.and(x, i64x2.splat(0xFFFFFFFF))); // normalise x or x/2
+  const k = i64x2.add(i64x2.sub(i64x2.shr_s(hx, 20), i64x2.splat(1023)), i64x2.shr_s(i, 20));
+  const dk = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2));
+  const f = f64x2.sub(xn, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(Lg2), f64x2.mul(w, f64x2.add(f64x2.splat(Lg4), f64x2.mul(w, f64x2.splat(Lg6))))));
+  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(Lg1), f64x2.mul(w, f64x2.add(f64x2.splat(Lg3), f64x2.mul(w, f64x2.add(f64x2.splat(Lg5), f64x2.mul(w, f64x2.splat(Lg7))))))));
+  const R = f64x2.add(t2, t1);
+  const big = i64x2.gt_s(v128.or(i64x2.sub(m, i64x2.splat(0x6147A)), i64x2.sub(i64x2.splat(0x6B851), m)), i64x2.splat(0));
+  const dkHi = f64x2.mul(dk, f64x2.splat(ln2_hi)), dkLo = f64x2.mul(dk, f64x2.splat(ln2_lo));
+  // i > 0: dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f)
+  const hfsq = f64x2.mul(f64x2.mul(f64x2.splat(0.5), f), f);
+  const a = f64x2.sub(dkHi, f64x2.sub(f64x2.sub(hfsq, f64x2.add(f64x2.mul(s, f64x2.add(hfsq, R)), dkLo)), f));
+  // else: dk·ln2_hi − ((s·(f − R) − dk·ln2_lo) − f)
+  const b = f64x2.sub(dkHi, f64x2.sub(f64x2.sub(f64x2.mul(s, f64x2.sub(f, R)), dkLo), f));
+  return v128.bitselect(a, b, big);
+}
+
+/** v8MathFill's pairs: exp (f = 0) or log (f = 1) of x[0..n) two at a time (an odd last one alone). */
+export function v8MathFill2(f: i32, x: usize, n: i32, out: usize): void {
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const a = v128.load(x + (<usize>i << 3));
+    v128.store(out + (<usize>i << 3), f == 0 ? v8Exp2(a) : v8Log2(a));
+  }
+  if (i < n) store<f64>(out + (<usize>i << 3), f == 0 ? v8Exp(load<f64>(x + (<usize>i << 3))) : v8Log(load<f64>(x + (<usize>i << 3))));
+}

@@ -15,6 +15,7 @@ import { recomputePrioritiesReference } from '../src/reference/priority.ts';
 import { FirstFitMatcher } from '../src/kernels/firstfit.ts';
 import { LinearFirstFit } from '../src/reference/firstfit.ts';
 import { Rng } from '../src/rng.ts';
+import { Core } from '../src/wasm/module.ts';
 
 const SIZES = [1e3, 1e5, 1e6];
 
@@ -50,6 +51,29 @@ export async function kernelSuite(): Promise<BenchRow[]> {
     t.close();
   }
   for (const placements of SIZES) rows.push(...(await firstFitCase(10_000, placements, Math.min(placements, 20_000))));
+  rows.push(...(await v8MathPairs(1e6)));
+  return rows;
+}
+
+/**
+ * The synthetic usage's exp and log (V8's algorithms ported to WebAssembly), two at a time (SIMD,
+ * v8Exp2 / v8Log2, as the draws call them) against one at a time, on n arguments of the draws'
+ * ranges: exp over [−5, 5], log over the units (0, 1).
+ */
+async function v8MathPairs(n: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const r = new Rng(7);
+  for (const [fn, name, arg] of [[0, 'exp', () => r.next() * 10 - 5], [1, 'log', () => (r.below(2 ** 32) + 0.5) / 2 ** 32]] as const) {
+    const xs = Float64Array.from({ length: n }, arg);
+    const core = new Core();
+    const x = core.alloc(n * 8), out = core.alloc(n * 8);
+    core.f64(x, n).set(xs);
+    const pairs = await timeMs(() => core.exports.v8MathFill2(fn, x, n, out));
+    const one = await timeMs(() => core.exports.v8MathFill(fn, x, n, out));
+    const peak = casePeak();
+    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'two at a time (SIMD)', meanMs: pairs.mean, perSecond: (n * 1000) / pairs.p50, extra: { 'p50 ms': +pairs.p50.toFixed(3), 'one/two (p50)': +(one.p50 / pairs.p50).toFixed(2), ...peak } });
+    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'one at a time', meanMs: one.mean, perSecond: (n * 1000) / one.p50, extra: { 'p50 ms': +one.p50.toFixed(3), ...peak } });
+  }
   return rows;
 }
 

@@ -35,6 +35,7 @@ export interface CoreExports {
   usagePeak(feed: number, task: number, window: number, cpu: number): number;
   usageMem(feed: number, task: number): number;
   v8MathFill(fn: number, x: number, n: number, out: number): void;
+  v8MathFill2(fn: number, x: number, n: number, out: number): void;
   csvParse(scan: number): number;
   engineRound(engine: number): number;
   engineRelease(engine: number, task: number, next: number): number;
@@ -50,7 +51,7 @@ export interface CoreExports {
 export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
-  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'csvParse',
+  'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict',
   'crsPlan', 'columnTypes',
 ] as const satisfies readonly (keyof CoreExports)[];

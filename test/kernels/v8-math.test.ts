@@ -170,3 +170,55 @@ describe('the TypeScript V8 Math port equals the WebAssembly one bit for bit (en
 
 // Fails first on an engine whose Math is not V8 11.3's fdlibm (see the top of this file).
 describe('both V8 Math ports equal this engine\'s Math.* bit for bit (V8 11.3, Node 20)', () => checks(portsVsMath));
+
+/** exp (0) or log (1) two at a time (v8Exp2 / v8Log2 through v8MathFill2). */
+function pairPort(fn: number, xs: Float64Array): Float64Array {
+  return withScratch((core) => {
+    const x = core.alloc(xs.length * 8 + 16);
+    const out = core.alloc(xs.length * 8 + 16);
+    core.f64(x, xs.length).set(xs);
+    core.exports.v8MathFill2(fn, x, xs.length, out);
+    return core.f64(out, xs.length).slice();
+  });
+}
+
+/** The pairs against the scalar port and Math, with the arguments paired both ways (shifted by one). */
+function pairsVsScalar(fn: number, xs: Float64Array): string[] {
+  const bad: string[] = [];
+  for (const a of [xs, xs.subarray(1)]) {
+    bad.push(...differences('scalar WebAssembly port vs pairs', fn, a, port(fn, a), pairPort(fn, a)));
+    bad.push(...differences('Math vs pairs', fn, a, a.map(JS[fn]!), pairPort(fn, a)));
+  }
+  return bad;
+}
+
+describe('exp and log two at a time (v8Exp2, v8Log2: SIMD) equal the scalar port bit for bit', () => {
+  it('on edge cases and their neighbours, each paired with every kind of neighbour', () => {
+    expect(pairsVsScalar(EXP, EDGES)).toEqual([]);
+    expect(pairsVsScalar(LOG, EDGES)).toEqual([]);
+    // Each edge beside a plain value and beside another edge: a lane off the common path sends both to the scalar code.
+    const mixed = Float64Array.from(Array.from(EDGES).flatMap((x, i) => [x, i % 3 === 0 ? 0.3 : i % 3 === 1 ? -2.5 : EDGES[(i * 7) % EDGES.length]!]));
+    expect(pairsVsScalar(EXP, mixed)).toEqual([]);
+    expect(pairsVsScalar(LOG, mixed)).toEqual([]);
+  });
+
+  it('on 10^6 arguments each: log (0, 1] and its whole domain below 1, exp over the draws\' range and its whole finite range', () => {
+    expect(pairsVsScalar(LOG, uniform(31, 0, 1).map((u) => 1 - u))).toEqual([]);
+    expect(pairsVsScalar(LOG, logUniformUnit(32))).toEqual([]);
+    expect(pairsVsScalar(LOG, uniform(33, 0, 1e6))).toEqual([]);
+    expect(pairsVsScalar(EXP, uniform(34, -12, 12))).toEqual([]);
+    expect(pairsVsScalar(EXP, uniform(35, -746, 710))).toEqual([]);
+    // Dense around the ends of exp's reduction bands (0.5·ln2, 1.5·ln2) and of the k = 0 range.
+    const bands = Float64Array.from({ length: N }, (_, i) => (i % 2 ? -1 : 1) * [0.5 * LN2, 1.5 * LN2, 2.5 * LN2][i % 3]! * (1 + ((i % 20001) - 10000) * 1e-12));
+    expect(pairsVsScalar(EXP, bands)).toEqual([]);
+  });
+
+  it('on 10^6 random bit patterns each, and on any doubles fast-check picks', () => {
+    expect(pairsVsScalar(EXP, anyBits(36))).toEqual([]);
+    expect(pairsVsScalar(LOG, anyBits(37))).toEqual([]);
+    fc.assert(fc.property(fc.array(fc.double(), { minLength: 1, maxLength: 200 }), (xs) => {
+      const a = Float64Array.from(xs);
+      expect([...pairsVsScalar(EXP, a), ...pairsVsScalar(LOG, a)]).toEqual([]);
+    }), { numRuns: 300 });
+  });
+});
