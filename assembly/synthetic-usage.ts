@@ -25,7 +25,7 @@
 import { rngNext, rngSeed } from './rng';
 import { LiveEntry, Replay, SlotWindow, TaskState, UsageFeed } from './layouts';
 import { gf, gi, sf, si } from './access';
-import { sinOut, v8Cos, v8Exp, v8Exp2, v8Log, v8Log2, v8SinCos } from './v8-math';
+import { sinOut, sinOut2, v8Cos, v8Exp, v8Exp2, v8Log, v8Log2, v8SinCos, v8SinCos2 } from './v8-math';
 
 const TWO_PI: f64 = 2 * Math.PI;
 
@@ -105,17 +105,17 @@ function windowValues(e: usize, k: i32, write: bool): f64 {
 
 /**
  * `windowValues(eA, kA, true)` and `windowValues(eB, kB, true)` of two live entries (two tasks: their
- * AR states are their own), with the log and the exp of both computed two at a time (v8Log2,
- * v8Exp2: the same bits). Stores each one's window CPU in its entry (`LiveEntry.cpu`).
+ * AR states are their own), with the log, the sine and cosine and the exp of both computed two
+ * at a time (v8Log2, v8SinCos2, v8Exp2: the same bits). Stores each one's window CPU in its entry
+ * (`LiveEntry.cpu`).
  */
 function windowValuesPair(eA: usize, kA: i32, eB: usize, kB: i32): void {
   const wsA = windowSeed(load<u32>(eA, LiveEntry.key), kA), wsB = windowSeed(load<u32>(eB, LiveEntry.key), kB);
   const r1 = f64x2.sqrt(f64x2.mul(f64x2.splat(-2), v8Log2(f64x2.replace_lane(f64x2.splat(unit(wsA, 0)), 1, unit(wsB, 0)))));
-  const r1A = f64x2.extract_lane(r1, 0), r1B = f64x2.extract_lane(r1, 1);
-  const z0A = r1A * v8SinCos(TWO_PI * unit(wsA, 1));
-  const z1A = r1A * sinOut;
-  const z0B = r1B * v8SinCos(TWO_PI * unit(wsB, 1));
-  const z1B = r1B * sinOut;
+  const cosines = v8SinCos2(f64x2.mul(f64x2.splat(TWO_PI), f64x2.replace_lane(f64x2.splat(unit(wsA, 1)), 1, unit(wsB, 1))));
+  const z0 = f64x2.mul(r1, cosines), z1 = f64x2.mul(r1, sinOut2);
+  const z0A = f64x2.extract_lane(z0, 0), z0B = f64x2.extract_lane(z0, 1);
+  const z1A = f64x2.extract_lane(z1, 0), z1B = f64x2.extract_lane(z1, 1);
   const ecA = kA == 0 ? cpuS * z0A : rho * load<f64>(eA, LiveEntry.arCpu) + innovCpu * z0A;
   const emA = kA == 0 ? memS * z1A : rho * load<f64>(eA, LiveEntry.arMem) + innovMem * z1A;
   const ecB = kB == 0 ? cpuS * z0B : rho * load<f64>(eB, LiveEntry.arCpu) + innovCpu * z0B;

@@ -700,12 +700,96 @@ export function v8MathFill(f: i32, x: usize, n: i32, out: usize): void {
   return v128.bitselect(a, b, big);
 }
 
-/** v8MathFill's pairs: exp (f = 0) or log (f = 1) of x[0..n) two at a time (an odd last one alone). */
+/** The sines written by {@link v8SinCos2}. */
+export let sinOut2: v128 = f64x2.splat(0);
+
+/**
+ * `v8SinCos` of both lanes of `x`: the cosines, the sines in {@link sinOut2}; the same bits. The
+ * lanes take the medium reduction (n = round(|x|·2/π), one round of π/2 in two parts) for every
+ * |x| < 32 past π/4 — for π/4 < |x| < 3π/4 it gives what fdlibm's n = ±1 case gives, the same
+ * operations — and no reduction up to π/4. A lane with |x| < 2^−27 after reduction, |x| ≥ 32, or
+ * a high word equal to that of n·π/2 (a cancellation fdlibm checks for) sends both lanes through
+ * the scalar code.
+ */
+// @ts-ignore: decorator
+@inline export function v8SinCos2(x: v128): v128 {
+  const invpio2 = 6.36619772367581382433e-01;
+  const pio2_1 = 1.57079632673412561417e+00;
+  const pio2_1t = 6.07710050650619224932e-11;
+  const C1 = 4.16666666666666019037e-02, C2 = -1.38888888888741095749e-03, C3 = 2.48015872894767294178e-05;
+  const C4 = -2.75573143513906633035e-07, C5 = 2.08757232129817482790e-09, C6 = -1.13596475577881948265e-11;
+  const S1 = -1.66666666666666324348e-01, S2 = 8.33333333332248946124e-03, S3 = -1.98412698298579493134e-04;
+  const S4 = 2.75573137070700676789e-06, S5 = -2.50507602534068634195e-08, S6 = 1.58969099521155010221e-10;
+  const ix = v128.and(i64x2.shr_u(x, 32), i64x2.splat(0x7FFFFFFF));
+  const small = i64x2.lt_s(ix, i64x2.splat(0x3FE921FC)); // |x| ~<= π/4: no reduction
+  const t = f64x2.abs(x);
+  const nf = f64x2.trunc(f64x2.add(f64x2.mul(t, f64x2.splat(invpio2)), f64x2.splat(0.5)));
+  const n0 = i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(nf), 0), n1 = i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(nf), 1);
+  const ix0 = <i32>i64x2.extract_lane(ix, 0), ix1 = <i32>i64x2.extract_lane(ix, 1);
+  const s0 = ix0 < 0x3FE921FC, s1 = ix1 < 0x3FE921FC;
+  // Off the lanes' paths: too big, or the high word of n·π/2 (fdlibm then checks for cancellation).
+  let rare = ix0 >= 0x40400000 || ix1 >= 0x40400000 || ix0 < 0x3E400000 || ix1 < 0x3E400000
+    || (!s0 && ix0 == load<i32>(NPIO2_HW + (<usize>(n0 - 1) << 2))) || (!s1 && ix1 == load<i32>(NPIO2_HW + (<usize>(n1 - 1) << 2)));
+  const r = f64x2.sub(t, f64x2.mul(nf, f64x2.splat(pio2_1)));
+  const w = f64x2.mul(nf, f64x2.splat(pio2_1t));
+  const ym = f64x2.sub(r, w);
+  const y1m = f64x2.sub(f64x2.sub(r, ym), w);
+  const neg = i64x2.lt_s(x, i64x2.splat(0));
+  // The reduced argument (y0, y1) and n, signed as x; x itself and n = 0 when small.
+  const y0 = v128.bitselect(x, v128.bitselect(f64x2.neg(ym), ym, neg), small);
+  const y1 = v128.bitselect(f64x2.splat(0), v128.bitselect(f64x2.neg(y1m), y1m, neg), small);
+  const iy = i64x2.shr_u(y0, 32);
+  const iya = v128.and(iy, i64x2.splat(0x7FFFFFFF));
+  rare = rare || v128.any_true(i64x2.lt_s(iya, i64x2.splat(0x3E400000)));
+  if (rare) {
+    const c0 = v8SinCos(f64x2.extract_lane(x, 0));
+    const sn0 = sinOut;
+    const c1 = v8SinCos(f64x2.extract_lane(x, 1));
+    sinOut2 = f64x2.replace_lane(f64x2.splat(sn0), 1, sinOut);
+    return f64x2.replace_lane(f64x2.splat(c0), 1, c1);
+  }
+  const z = f64x2.mul(y0, y0);
+  // __kernel_cos(y0, y1)
+  const rc = f64x2.mul(z, f64x2.add(f64x2.splat(C1), f64x2.mul(z, f64x2.add(f64x2.splat(C2), f64x2.mul(z, f64x2.add(f64x2.splat(C3),
+    f64x2.mul(z, f64x2.add(f64x2.splat(C4), f64x2.mul(z, f64x2.add(f64x2.splat(C5), f64x2.mul(z, f64x2.splat(C6))))))))))));
+  // qx: 0 for |y0| < 0.3 (the same bits as fdlibm's formula without it), 0.28125 past 0.78125, else |y0|/4 cut to its high word.
+  const qxCut = i64x2.shl(i64x2.sub(iya, i64x2.splat(0x00200000)), 32);
+  const qx = v128.and(v128.bitselect(f64x2.splat(0.28125), qxCut, i64x2.gt_s(iya, i64x2.splat(0x3FE90000))), v128.not(i64x2.lt_s(iya, i64x2.splat(0x3FD33333))));
+  const hz = f64x2.sub(f64x2.mul(f64x2.splat(0.5), z), qx);
+  const cosK = f64x2.sub(f64x2.sub(f64x2.splat(1.0), qx), f64x2.sub(hz, f64x2.sub(f64x2.mul(z, rc), f64x2.mul(y0, y1))));
+  // __kernel_sin(y0, y1, iy): iy = 0 (no reduction) and iy = 1 differ in form.
+  const v = f64x2.mul(z, y0);
+  const rs = f64x2.add(f64x2.splat(S2), f64x2.mul(z, f64x2.add(f64x2.splat(S3), f64x2.mul(z, f64x2.add(f64x2.splat(S4), f64x2.mul(z, f64x2.add(f64x2.splat(S5), f64x2.mul(z, f64x2.splat(S6)))))))));
+  const sin0 = f64x2.add(y0, f64x2.mul(v, f64x2.add(f64x2.splat(S1), f64x2.mul(z, rs))));
+  const sin1 = f64x2.sub(y0, f64x2.sub(f64x2.sub(f64x2.mul(z, f64x2.sub(f64x2.mul(f64x2.splat(0.5), y1), f64x2.mul(v, rs))), y1), f64x2.mul(v, f64x2.splat(S1))));
+  const sinK = v128.bitselect(sin0, sin1, small);
+  // Quadrant n & 3 (n as x's sign; 0 when small): sin = s, c, −s, −c; cos = c, −s, −c, s.
+  const nSigned = v128.bitselect(i64x2.neg(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(nf))), i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(nf)), neg);
+  const q = v128.andnot(nSigned, small);
+  const odd = i64x2.ne(v128.and(q, i64x2.splat(1)), i64x2.splat(0));
+  const sinNeg = i64x2.shl(v128.and(q, i64x2.splat(2)), 62); // the sign bit when n & 3 is 2 or 3
+  const cosNeg = i64x2.shl(v128.and(i64x2.add(q, i64x2.splat(1)), i64x2.splat(2)), 62); // when n & 3 is 1 or 2
+  sinOut2 = v128.xor(v128.bitselect(cosK, sinK, odd), sinNeg);
+  return v128.xor(v128.bitselect(sinK, cosK, odd), cosNeg);
+}
+
+/** v8MathFill's pairs: exp (f = 0), log (1), sin (4) or cos (5) through the sine–cosine pair, of x[0..n) two at a time (an odd last one alone). */
 export function v8MathFill2(f: i32, x: usize, n: i32, out: usize): void {
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const a = v128.load(x + (<usize>i << 3));
-    v128.store(out + (<usize>i << 3), f == 0 ? v8Exp2(a) : v8Log2(a));
+    let v: v128;
+    if (f == 0) v = v8Exp2(a);
+    else if (f == 1) v = v8Log2(a);
+    else { const c = v8SinCos2(a); v = f == 4 ? sinOut2 : c; }
+    v128.store(out + (<usize>i << 3), v);
   }
-  if (i < n) store<f64>(out + (<usize>i << 3), f == 0 ? v8Exp(load<f64>(x + (<usize>i << 3))) : v8Log(load<f64>(x + (<usize>i << 3))));
+  if (i < n) {
+    const a = load<f64>(x + (<usize>i << 3));
+    let v: f64;
+    if (f == 0) v = v8Exp(a);
+    else if (f == 1) v = v8Log(a);
+    else { const c = v8SinCos(a); v = f == 4 ? sinOut : c; }
+    store<f64>(out + (<usize>i << 3), v);
+  }
 }

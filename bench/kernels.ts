@@ -56,14 +56,15 @@ export async function kernelSuite(): Promise<BenchRow[]> {
 }
 
 /**
- * The synthetic usage's exp and log (V8's algorithms ported to WebAssembly), two at a time (SIMD,
- * v8Exp2 / v8Log2, as the draws call them) against one at a time, on n arguments of the draws'
- * ranges: exp over [−5, 5], log over the units (0, 1).
+ * The synthetic usage's exp, log and sine–cosine (V8's algorithms ported to WebAssembly), two at
+ * a time (SIMD: v8Exp2, v8Log2, v8SinCos2, as the draws call them) against one at a time, on n
+ * arguments of the draws' ranges: exp over [−5, 5], log over the units (0, 1), angles over [0, 2π).
  */
 async function v8MathPairs(n: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const r = new Rng(7);
-  for (const [fn, name, arg] of [[0, 'exp', () => r.next() * 10 - 5], [1, 'log', () => (r.below(2 ** 32) + 0.5) / 2 ** 32]] as const) {
+  const cases = [[0, 'exp', () => r.next() * 10 - 5], [1, 'log', () => (r.below(2 ** 32) + 0.5) / 2 ** 32], [5, 'sin and cos (one reduction)', () => 2 * Math.PI * r.next()]] as const;
+  for (const [fn, name, arg] of cases) {
     const xs = Float64Array.from({ length: n }, arg);
     const core = new Core();
     const x = core.alloc(n * 8), out = core.alloc(n * 8);

@@ -171,7 +171,7 @@ describe('the TypeScript V8 Math port equals the WebAssembly one bit for bit (en
 // Fails first on an engine whose Math is not V8 11.3's fdlibm (see the top of this file).
 describe('both V8 Math ports equal this engine\'s Math.* bit for bit (V8 11.3, Node 20)', () => checks(portsVsMath));
 
-/** exp (0) or log (1) two at a time (v8Exp2 / v8Log2 through v8MathFill2). */
+/** exp (0), log (1), sin (4) or cos (5) two at a time (v8Exp2 / v8Log2 / v8SinCos2 through v8MathFill2). */
 function pairPort(fn: number, xs: Float64Array): Float64Array {
   return withScratch((core) => {
     const x = core.alloc(xs.length * 8 + 16);
@@ -192,7 +192,7 @@ function pairsVsScalar(fn: number, xs: Float64Array): string[] {
   return bad;
 }
 
-describe('exp and log two at a time (v8Exp2, v8Log2: SIMD) equal the scalar port bit for bit', () => {
+describe('exp, log, and sin and cos two at a time (v8Exp2, v8Log2, v8SinCos2: SIMD) equal the scalar port bit for bit', () => {
   it('on edge cases and their neighbours, each paired with every kind of neighbour', () => {
     expect(pairsVsScalar(EXP, EDGES)).toEqual([]);
     expect(pairsVsScalar(LOG, EDGES)).toEqual([]);
@@ -213,12 +213,32 @@ describe('exp and log two at a time (v8Exp2, v8Log2: SIMD) equal the scalar port
     expect(pairsVsScalar(EXP, bands)).toEqual([]);
   });
 
+  it('sin and cos on 10^6 angles each: [0, 2π) as the draws use, ±40, around n·π/2 and π/4, 3π/4, 0.3, 0.78125', () => {
+    for (const fn of [SINCOS_SIN, SINCOS_COS]) {
+      expect(pairsVsScalar(fn, EDGES)).toEqual([]);
+      expect(pairsVsScalar(fn, uniform(38, 0, 2 * Math.PI))).toEqual([]);
+      expect(pairsVsScalar(fn, uniform(39, -40, 40))).toEqual([]);
+      // Reduced arguments near the kernels' thresholds (|y| = 0.3, 0.78125, π/4) and angles near n·π/2.
+      const near = Float64Array.from({ length: N }, (_, i) => {
+        const base = [Math.PI / 4, (3 * Math.PI) / 4, 0.3, 0.78125, Math.PI / 2 + 0.3, Math.PI / 2 + 0.78125, Math.PI, 1.5 * Math.PI, 2 * Math.PI, Math.PI / 2 - 0.3][i % 10]!;
+        return base * (1 + (((i * 7919) % 200001) - 100000) * 1e-13);
+      });
+      expect(pairsVsScalar(fn, near)).toEqual([]);
+    }
+  });
+
   it('on 10^6 random bit patterns each, and on any doubles fast-check picks', () => {
     expect(pairsVsScalar(EXP, anyBits(36))).toEqual([]);
     expect(pairsVsScalar(LOG, anyBits(37))).toEqual([]);
+    expect(pairsVsScalar(SINCOS_SIN, anyBits(40))).toEqual([]);
+    expect(pairsVsScalar(SINCOS_COS, anyBits(41))).toEqual([]);
     fc.assert(fc.property(fc.array(fc.double(), { minLength: 1, maxLength: 200 }), (xs) => {
       const a = Float64Array.from(xs);
-      expect([...pairsVsScalar(EXP, a), ...pairsVsScalar(LOG, a)]).toEqual([]);
+      expect([EXP, LOG, SINCOS_SIN, SINCOS_COS].flatMap((fn) => pairsVsScalar(fn, a))).toEqual([]);
+    }), { numRuns: 300 });
+    fc.assert(fc.property(fc.array(fc.double({ min: -60, max: 60, noNaN: true }), { minLength: 1, maxLength: 200 }), (xs) => {
+      const a = Float64Array.from(xs);
+      expect([SINCOS_SIN, SINCOS_COS].flatMap((fn) => pairsVsScalar(fn, a))).toEqual([]);
     }), { numRuns: 300 });
   });
 });
