@@ -42,15 +42,3 @@ export async function* tableBatches(path: string, spec: CsvSpec, problems: Probl
   for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts, spare);
 }
 
-/** Bytes on disk of `files` (a missing file counts 0: its reader reports it). */
-export function fileBytes(files: readonly string[]): number {
-  let n = 0;
-  for (const f of files) {
-    try {
-      n += statSync(f).size;
-    } catch {
-      // reported by the reader
-    }
-  }
-  return n;
-}

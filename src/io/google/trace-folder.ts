@@ -16,7 +16,7 @@ import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
 import { NotExactError, SPILL_TUNING, type SpillingTaskBuilder } from './spill-builder.ts';
-import { fileBytes, partFiles } from './part-files.ts';
+import { partFiles } from './part-files.ts';
 import { SpilledTasks } from './spilled-tasks.ts';
 import { TempFolder } from '../temp-files.ts';
 import type { TaskTableBuilder } from './task-table-builder.ts';
@@ -157,6 +157,11 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
   source.corruptFiles = problems.corruptFiles;
   source.firstProblems = [...problems.first];
   return out;
+}
+
+/** Bytes on disk of the files. */
+function fileBytes(files: string[]): number {
+  return files.reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 /** Sets `spilled`, and `tasks` as the whole table made from it when first read (or as set). */
