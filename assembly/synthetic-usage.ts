@@ -189,13 +189,19 @@ let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
 // @ts-ignore: decorator
 @inline function mirrorFeed(list: usize, m: i32): usize { return load<usize>(list + (<usize>m << alignof<usize>())); }
 
+/** Whether slot x of the replay at `r` (0: none) has its task done (no side effect: see doneIn). */
+// @ts-ignore: decorator
+@inline function isDone(r: usize, x: i32): bool {
+  return r != 0 && gi(load<usize>(r, Replay.taskState), x) == TaskState.done;
+}
+
 /**
  * Slot x of the replay at `r` (0: none) as the walk finds it: true when the
  * task is done there (its slot is then let go), false when its windows are still read.
  */
 // @ts-ignore: decorator
 @inline function doneIn(r: usize, x: i32): bool {
-  if (r == 0 || gi(load<usize>(r, Replay.taskState), x) != TaskState.done) return false;
+  if (!isDone(r, x)) return false;
   unhold(r, x);
   return true;
 }
@@ -203,13 +209,7 @@ let mirrors: usize = 0, mirrorCount: i32 = 0, mSlots: usize = 0;
 /** The feed being drawn, for the helpers of its walk (a per-call register cache). */
 let dStart: f64 = 0, dW: f64 = 0, dReplay: usize = 0, dM: i32 = 0, dKept: i32 = 0;
 
-/** Whether slot x of the replay at `r` (0: none) has its task done (no side effect: see doneIn). */
-// @ts-ignore: decorator
-@inline function isDone(r: usize, x: i32): bool {
-  return r != 0 && gi(load<usize>(r, Replay.taskState), x) == TaskState.done;
-}
-
-/** Whether entry r (at e) still has a replay that reads its windows — what letGo will find, without letting anything go. */
+/** Whether entry r (at e) still has a replay that reads its windows (pure: letGo then lets the others go). */
 function wantedNow(r: i32, e: usize): bool {
   const x = load<i32>(e, LiveEntry.slot);
   if (x >= 0 && !isDone(dReplay, x)) return true;
@@ -220,19 +220,15 @@ function wantedNow(r: i32, e: usize): bool {
   return false;
 }
 
-/** Lets go the slots of entry r (at e) whose task is done (doneIn); returns whether any replay still reads its windows. */
-function letGo(r: i32, e: usize): bool {
+/** Lets go the slots of entry r (at e) whose task is done (doneIn). */
+function letGo(r: i32, e: usize): void {
   const x = load<i32>(e, LiveEntry.slot);
   // Done in a replay: no later window of it is read there.
   if (x >= 0 && doneIn(dReplay, x)) store<i32>(e, -1, LiveEntry.slot);
-  let wanted = load<i32>(e, LiveEntry.slot) >= 0;
   for (let m = 0; m < dM; m++) {
     const at = mSlots + ((<usize>r * dM + m) << 2), xm = load<i32>(at);
-    if (xm < 0) continue;
-    if (doneIn(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) store<i32>(at, -1);
-    else wanted = true;
+    if (xm >= 0 && doneIn(load<usize>(mirrorFeed(mirrors, m), UsageFeed.replay), xm)) store<i32>(at, -1);
   }
-  return wanted;
 }
 
 /** Advances entry e's AR state over the windows it passes over before window c. */
@@ -365,7 +361,7 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
     let c = p - k0;
     if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const draws = c > load<i32>(e, LiveEntry.cur) && wantedNow(r, e);
+    const wanted = wantedNow(r, e), draws = wanted && c > load<i32>(e, LiveEntry.cur);
     if (pend != 0) {
       if (draws) {
         drawPassed(e, c);
@@ -380,8 +376,9 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       tail(pendR, pend, pendC, true);
       pend = 0;
     }
-    if (!letGo(r, e)) continue;
-    if (c > load<i32>(e, LiveEntry.cur)) {
+    letGo(r, e);
+    if (!wanted) continue;
+    if (draws) {
       drawPassed(e, c);
       pend = e; pendR = r; pendC = c;
       continue;

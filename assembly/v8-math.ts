@@ -724,7 +724,8 @@ export let sinOut2: v128 = f64x2.splat(0);
   const small = i64x2.lt_s(ix, i64x2.splat(0x3FE921FC)); // |x| ~<= π/4: no reduction
   const t = f64x2.abs(x);
   const nf = f64x2.trunc(f64x2.add(f64x2.mul(t, f64x2.splat(invpio2)), f64x2.splat(0.5)));
-  const n0 = i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(nf), 0), n1 = i32x4.extract_lane(i32x4.trunc_sat_f64x2_s_zero(nf), 1);
+  const nI = i32x4.trunc_sat_f64x2_s_zero(nf); // n in lanes 0 and 1
+  const n0 = i32x4.extract_lane(nI, 0), n1 = i32x4.extract_lane(nI, 1);
   const ix0 = <i32>i64x2.extract_lane(ix, 0), ix1 = <i32>i64x2.extract_lane(ix, 1);
   const s0 = ix0 < 0x3FE921FC, s1 = ix1 < 0x3FE921FC;
   // Off the lanes' paths: too big, or the high word of n·π/2 (fdlibm then checks for cancellation).
@@ -764,7 +765,8 @@ export let sinOut2: v128 = f64x2.splat(0);
   const sin1 = f64x2.sub(y0, f64x2.sub(f64x2.sub(f64x2.mul(z, f64x2.sub(f64x2.mul(f64x2.splat(0.5), y1), f64x2.mul(v, rs))), y1), f64x2.mul(v, f64x2.splat(S1))));
   const sinK = v128.bitselect(sin0, sin1, small);
   // Quadrant n & 3 (n as x's sign; 0 when small): sin = s, c, −s, −c; cos = c, −s, −c, s.
-  const nSigned = v128.bitselect(i64x2.neg(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(nf))), i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(nf)), neg);
+  const n = i64x2.extend_low_i32x4_s(nI);
+  const nSigned = v128.bitselect(i64x2.neg(n), n, neg);
   const q = v128.andnot(nSigned, small);
   const odd = i64x2.ne(v128.and(q, i64x2.splat(1)), i64x2.splat(0));
   const sinNeg = i64x2.shl(v128.and(q, i64x2.splat(2)), 62); // the sign bit when n & 3 is 2 or 3
