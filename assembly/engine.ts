@@ -58,7 +58,22 @@ function rememberMiss(fail: usize, dem: usize, dims: i32): void {
   failNext = (slot + 1) % EngineScratch.FAIL_SLOTS;
 }
 
-/** Places task t on node nd at the engine's time: residual, ring, state, start, T0, deadline, L_u. */
+/**
+ * Task t's placement record: the one it had (a task placed again), else the
+ * next one. TypeScript keeps room for every waiting task to be placed.
+ */
+// @ts-ignore: decorator
+@inline function recordOf(e: usize, t: i32): i32 {
+  const placeP = load<usize>(e, Engine.place);
+  const had = gi(placeP, t);
+  if (had != 0) return had - 1;
+  const p = load<i32>(e, Engine.placements);
+  store<i32>(e, p + 1, Engine.placements);
+  si(placeP, t, p + 1);
+  return p;
+}
+
+/** Places task t on node nd at the engine's time: residual, ring, state, its record (node, start, T0, deadline), L_u. */
 function place(e: usize, t: i32, nd: i32, dims: i32): void {
   takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const ringCap = load<i32>(e, Engine.ringCap);
@@ -68,19 +83,20 @@ function place(e: usize, t: i32, nd: i32, dims: i32): void {
   si(load<usize>(e, Engine.ringBuf), (head + len) % ringCap * load<i32>(e, Engine.nodeCap) + nd, t);
   si(lenP, nd, len + 1);
   si(load<usize>(e, Engine.state), t, EngineTaskState.running);
-  si(load<usize>(e, Engine.node), t, nd + 1);
+  const p = recordOf(e, t);
+  si(load<usize>(e, Engine.pNode), p, nd);
   const now = load<f64>(e, Engine.now);
-  sf(load<usize>(e, Engine.start), t, now);
+  sf(load<usize>(e, Engine.pStart), p, now);
   const u = gi(load<usize>(e, Engine.user), t);
   const t0 = gf(load<usize>(e, Engine.request), t) * gf(load<usize>(e, Engine.epsilon), u) * load<f64>(e, Engine.alphaPlusOne);
-  sf(load<usize>(e, Engine.t0), t, t0);
-  sf(load<usize>(e, Engine.deadline), t, now + t0);
+  sf(load<usize>(e, Engine.pT0), p, t0);
+  sf(load<usize>(e, Engine.pDeadline), p, now + t0);
   if (now + t0 < load<f64>(e, Engine.minDeadline)) store<f64>(e, now + t0, Engine.minDeadline);
   const run = load<usize>(e, Engine.running);
   si(run, u, gi(run, u) + 1);
   const rc = load<i32>(e, Engine.runCount);
   si(load<usize>(e, Engine.runList), rc, t);
-  si(load<usize>(e, Engine.runPos), t, rc);
+  si(load<usize>(e, Engine.pRunPos), p, rc);
   store<i32>(e, rc + 1, Engine.runCount);
   const outCount = load<i32>(e, Engine.outCount);
   si(load<usize>(e, Engine.outTask), outCount, t);
@@ -130,8 +146,8 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   // The members as place() would place them one by one (takes already made): every member has the
   // gang's user and requested time, so one T0 and deadline; the counters are written once.
   const ringBuf = load<usize>(e, Engine.ringBuf), headP = load<usize>(e, Engine.ringHead), nodeCap = load<i32>(e, Engine.nodeCap);
-  const nodeP = load<usize>(e, Engine.node), startP = load<usize>(e, Engine.start), t0P = load<usize>(e, Engine.t0), deadlineP = load<usize>(e, Engine.deadline);
-  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.runPos);
+  const nodeP = load<usize>(e, Engine.pNode), startP = load<usize>(e, Engine.pStart), t0P = load<usize>(e, Engine.pT0), deadlineP = load<usize>(e, Engine.pDeadline);
+  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.pRunPos);
   const outTask = load<usize>(e, Engine.outTask), outNode = load<usize>(e, Engine.outNode);
   const now = load<f64>(e, Engine.now);
   const u = gi(load<usize>(e, Engine.user), first);
@@ -146,12 +162,13 @@ function placeGang(e: usize, g: i32, dims: i32): void {
     si(ringBuf, (gi(headP, nd) + len) % ringCap * nodeCap + nd, t);
     si(lenP, nd, len + 1);
     si(state, t, EngineTaskState.running);
-    si(nodeP, t, nd + 1);
-    sf(startP, t, now);
-    sf(t0P, t, t0);
-    sf(deadlineP, t, deadline);
+    const p = recordOf(e, t);
+    si(nodeP, p, nd);
+    sf(startP, p, now);
+    sf(t0P, p, t0);
+    sf(deadlineP, p, deadline);
     si(list, rc, t);
-    si(pos, t, rc);
+    si(pos, p, rc);
     rc++;
     si(outTask, oc, t);
     si(outNode, oc, nd);
@@ -251,7 +268,7 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
     // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
-    // recycled): rounds 0, "small", no gang, never placed (node, start, T0, deadline) need no store
+    // recycled): rounds 0, "small", no gang, never placed (no record) need no store
     // (a row's columns are cold lines: fewer is faster; and a restore need not write them).
     if (large) si(big, t, large);
     if (gang >= 0) si(gangs, t, gang + 1);
@@ -273,30 +290,30 @@ function insertWaiting(e: usize, t: i32): void {
   store<i32>(e, n + 1, Engine.waiting);
 }
 
-/** Frees running task t: demand back to its node (ξ = min(ξ + δ, C)), L_u − 1, node −1. */
+/** Frees running task t: demand back to its node (ξ = min(ξ + δ, C)), L_u − 1, out of the running list (the caller sets its state). */
 function release(e: usize, t: i32, dims: i32): void {
-  const nodeP = load<usize>(e, Engine.node);
-  giveBack(gi(nodeP, t) - 1, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  const placeP = load<usize>(e, Engine.place);
+  const p = gi(placeP, t) - 1;
+  giveBack(gi(load<usize>(e, Engine.pNode), p), load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const run = load<usize>(e, Engine.running), u = gi(load<usize>(e, Engine.user), t);
   si(run, u, gi(run, u) - 1);
-  si(nodeP, t, -1);
   // Out of the running list: the last entry takes its place.
-  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.runPos);
+  const list = load<usize>(e, Engine.runList), pos = load<usize>(e, Engine.pRunPos);
   const rc = load<i32>(e, Engine.runCount) - 1;
-  const at = gi(pos, t), last = gi(list, rc);
+  const at = gi(pos, p), last = gi(list, rc);
   si(list, at, last);
-  si(pos, last, at);
+  si(pos, gi(placeP, last) - 1, at);
   store<i32>(e, rc, Engine.runCount);
 }
 
 /** The running tasks on node nd (byNode) or with their deadline reached at now, ascending (submission order), into out; returns how many. */
 function runningWhere(e: usize, out: usize, nd: i32, now: f64, byNode: bool): i32 {
-  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount);
-  const node = load<usize>(e, Engine.node), deadline = load<usize>(e, Engine.deadline);
+  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount), placeP = load<usize>(e, Engine.place);
+  const node = load<usize>(e, Engine.pNode), deadline = load<usize>(e, Engine.pDeadline);
   let k = 0;
   for (let j = 0; j < rc; j++) {
-    const t = gi(list, j);
-    if (byNode ? gi(node, t) == nd + 1 : now >= gf(deadline, t)) { si(out, k, t); k++; }
+    const t = gi(list, j), p = gi(placeP, t) - 1;
+    if (byNode ? gi(node, p) == nd : now >= gf(deadline, p)) { si(out, k, t); k++; }
   }
   // Ascending: the running list has no order (few entries: insertion sort).
   for (let i = 1; i < k; i++) {
@@ -345,7 +362,7 @@ export function engineReleaseMany(e: usize, n: i32): i32 {
  */
 export function engineTimeKills(e: usize): i32 {
   const dims = load<i32>(e, Engine.dims), now = load<f64>(e, Engine.now);
-  const state = load<usize>(e, Engine.state), deadline = load<usize>(e, Engine.deadline), out = load<usize>(e, Engine.outTask);
+  const state = load<usize>(e, Engine.state), deadline = load<usize>(e, Engine.pDeadline), out = load<usize>(e, Engine.outTask);
   store<i32>(e, 0, Engine.outCount);
   // No running task's deadline is before minDeadline (a lower bound: releases leave it stale, never too high).
   if (now < load<f64>(e, Engine.minDeadline)) return 0;
@@ -357,8 +374,8 @@ export function engineTimeKills(e: usize): i32 {
     si(state, t, EngineTaskState.killed);
   }
   let next = Infinity;
-  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount);
-  for (let j = 0; j < rc; j++) { const dl = gf(deadline, gi(list, j)); if (dl < next) next = dl; }
+  const list = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount), placeP = load<usize>(e, Engine.place);
+  for (let j = 0; j < rc; j++) { const dl = gf(deadline, gi(placeP, gi(list, j)) - 1); if (dl < next) next = dl; }
   store<f64>(e, next, Engine.minDeadline);
   store<i32>(e, k, Engine.outCount);
   return k;

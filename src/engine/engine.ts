@@ -87,7 +87,7 @@ interface SnapshotUser {
 /** Views over the engine's columns, remade after the memory grew. */
 interface Cols {
   state: Int32Array; user: Int32Array; dataGB: Float64Array; request: Float64Array; demand: Float64Array; large: Int32Array;
-  rounds: Int32Array; node: Int32Array; gang: Int32Array; start: Float64Array; t0: Float64Array; deadline: Float64Array;
+  rounds: Int32Array; place: Int32Array; gang: Int32Array; pNode: Int32Array; pStart: Float64Array; pT0: Float64Array; pDeadline: Float64Array;
   waitList: Int32Array; submitTime: Float64Array; plainRow: Int32Array; failures: Uint8Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
   gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
   res: Float64Array; matcherNode: Int32Array;
@@ -121,6 +121,8 @@ export class Engine implements IptasEngine {
   private taskCap: number;
   /** Rows of a round's scratch (SORT_GROUP): at least the waiting tasks when a round runs. */
   private sortCap: number;
+  /** Placement records (PLACE_GROUP): at least the records made plus the waiting tasks when a round runs. */
+  private placeCap: number;
   private userCap = 16;
   private nodeCap: number;
   private gangCap = 16;
@@ -194,7 +196,7 @@ export class Engine implements IptasEngine {
     let size = 1; // the matcher's tree size
     while (size < this.nodeCap) size *= 2;
     core.reserve(ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
-      + rows(this.taskGroup(), this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
+      + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
       + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256);
     this.e = core.alloc(ENGINE.size);
     const p = this.params;
@@ -210,6 +212,10 @@ export class Engine implements IptasEngine {
     // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
     this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
     this.growGroup(SORT_GROUP, 0, this.sortCap);
+    // Placement records: one a task at most, so as many as the task rows (pages untouched until used,
+    // unless prefaulted; grown when the task rows grew and the records need it, see roomForRecords).
+    this.placeCap = this.taskCap;
+    this.growGroup(PLACE_GROUP, 0, this.placeCap);
     this.growGroup(USER_GROUP, 0, this.userCap);
     this.growGroup(this.nodeGroup(), 0, this.nodeCap);
     this.growGroup(GANG_GROUP, 0, this.gangCap);
@@ -237,8 +243,8 @@ export class Engine implements IptasEngine {
     const D = this.dims;
     return [
       ['state', 4, true], ['user', 4, true], ['dataGB', 8, true], ['request', 8, true], ['demand', 8 * D, true], ['large', 4, true],
-      ['rounds', 4, true], ['node', 4, true], ['gang', 4, true], ['start', 8, true], ['t0', 8, true], ['deadline', 8, true],
-      ['waitList', 4, true], ['runList', 4, true], ['runPos', 4, true], ['outTask', 4, false], ['outNode', 4, false],
+      ['rounds', 4, true], ['place', 4, true], ['gang', 4, true],
+      ['waitList', 4, true], ['runList', 4, true], ['outTask', 4, false], ['outNode', 4, false],
       ['submitTime', 8, true], ['plainRow', 4, true], ['failures', 1, true],
     ];
   }
@@ -272,11 +278,11 @@ export class Engine implements IptasEngine {
 
   private makeViews(c: Core): Cols {
     const g = (f: keyof typeof ENGINE.offset): number => ENGINE.get(c.memory, this.e, f);
-    const T = this.taskCap, D = this.dims, m = this.matcherFields();
+    const T = this.taskCap, P = this.placeCap, D = this.dims, m = this.matcherFields();
     return {
       state: c.i32(g('state'), T), user: c.i32(g('user'), T), dataGB: c.f64(g('dataGB'), T), request: c.f64(g('request'), T),
-      demand: c.f64(g('demand'), T * D), large: c.i32(g('large'), T), rounds: c.i32(g('rounds'), T), node: c.i32(g('node'), T),
-      gang: c.i32(g('gang'), T), start: c.f64(g('start'), T), t0: c.f64(g('t0'), T), deadline: c.f64(g('deadline'), T),
+      demand: c.f64(g('demand'), T * D), large: c.i32(g('large'), T), rounds: c.i32(g('rounds'), T), place: c.i32(g('place'), T),
+      gang: c.i32(g('gang'), T), pNode: c.i32(g('pNode'), P), pStart: c.f64(g('pStart'), P), pT0: c.f64(g('pT0'), P), pDeadline: c.f64(g('pDeadline'), P),
       waitList: c.i32(g('waitList'), T), submitTime: c.f64(g('submitTime'), T), plainRow: c.i32(g('plainRow'), T), failures: c.u8(g('failures'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
       ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.params.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
       ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
@@ -676,7 +682,7 @@ export class Engine implements IptasEngine {
     const k = this.round(now);
     const c = this.cols;
     if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, t0: NO_TIMES, waiting: c.hdr[W_WAITING]! };
-    const { outTask, outNode, t0 } = c;
+    const { outTask, outNode, place, pT0 } = c;
     // A loop copies the few placements of most rounds faster than views over the columns would.
     const out = roundOutput(k, into);
     const { tasks, nodes, t0: times } = out;
@@ -684,7 +690,7 @@ export class Engine implements IptasEngine {
       const t = outTask[j]!;
       tasks[j] = t;
       nodes[j] = outNode[j]!;
-      times[j] = t0[t]!;
+      times[j] = pT0[place[t]! - 1]!;
     }
     return roundResult(out, k, c.hdr[W_WAITING]!, this.roundViews);
   }
@@ -699,10 +705,21 @@ export class Engine implements IptasEngine {
       while (this.sortCap < waiting) this.sortCap *= 2;
       this.growGroup(SORT_GROUP, 0, this.sortCap);
     }
+    // Each waiting task may take a new record (one it had is reused).
+    this.roomForRecords(Math.min(this.get('placements') + waiting, this.tally.total));
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
     return k;
+  }
+
+  /** Room for `records` placement records (kept: those made so far); never more than a record a task row. */
+  private roomForRecords(records: number): void {
+    if (records <= this.placeCap) return;
+    let cap = this.placeCap;
+    while (cap < records) cap *= 2;
+    this.placeCap = Math.max(records, Math.min(cap, this.taskCap));
+    this.growGroup(PLACE_GROUP, this.get('placements'), this.placeCap);
   }
 
   /** A running task ends `ok` (history, terminal) or `failed` (retried once, then terminal). */
@@ -1124,12 +1141,12 @@ export class Engine implements IptasEngine {
   private view(t: number): TaskView {
     const c = this.cols;
     const D = this.dims;
-    const g = c.gang[t]! - 1, placed = c.node[t]! !== 0;
+    const g = c.gang[t]! - 1, p = c.place[t]! - 1;
     return {
       id: this.idAt(t), user: this.users[c.user[t]!]!.name, gang: g < 0 ? undefined : this.gangIds[g], state: STATE_NAMES[c.state[t]!]!,
       demand: Array.from({ length: D }, (_, d) => c.demand[t * D + d]!), dataGB: c.dataGB[t]!, requestTime: c.request[t]!, submitTime: c.submitTime[t]!,
       size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(c.dataGB[t]!), rounds: c.rounds[t]!, failures: c.failures[t]!,
-      node: c.node[t]! > 0 ? c.node[t]! - 1 : -1, start: placed ? c.start[t]! : NaN, t0: placed ? c.t0[t]! : NaN, deadline: placed ? c.deadline[t]! : NaN,
+      node: c.state[t] === S.running ? c.pNode[p]! : -1, start: p >= 0 ? c.pStart[p]! : NaN, t0: p >= 0 ? c.pT0[p]! : NaN, deadline: p >= 0 ? c.pDeadline[p]! : NaN,
     };
   }
 
@@ -1178,7 +1195,7 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
     const R = this.params.ringCapacity;
-    const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount');
+    const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount'), placements = this.get('placements');
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
     for (let i = 0; i < N; i++) for (let k = 0; k < c.ringLen[i]!; k++) rings[at++] = c.ringBuf[((c.ringHead[i]! + k) % R) * this.nodeCap + i]!;
@@ -1191,7 +1208,7 @@ export class Engine implements IptasEngine {
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
     const meta = Buffer.from(JSON.stringify({
       params: this.params, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
-      waiting, runCount, minDeadline: this.get('minDeadline'),
+      waiting, runCount, placements, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
     } satisfies SnapshotMeta, keepNonFinite));
@@ -1202,6 +1219,7 @@ export class Engine implements IptasEngine {
     const plans = [
       ...this.taskColumns(n).map(([, v, fallback]) => plan(v, fallback)),
       plan(core.i32(this.get('runList'), runCount)),
+      ...this.recordColumns(placements).map((v) => plan(v)),
       plan(c.submitTime.subarray(0, n)), plan(c.failures.subarray(0, n), 0),
       plan(c.running.subarray(0, U)), plan(c.epsilon.subarray(0, U)),
       plan(core.f64(m.res, N * D)), plan(c.ringLen.subarray(0, N)), plan(rings),
@@ -1237,9 +1255,14 @@ export class Engine implements IptasEngine {
     return [
       ['state', c.state.subarray(0, n), S.waiting], ['user', c.user.subarray(0, n), undefined], ['dataGB', c.dataGB.subarray(0, n), undefined],
       ['request', c.request.subarray(0, n), undefined], ['demand', c.demand.subarray(0, n * D), undefined], ['large', c.large.subarray(0, n), 0],
-      ['rounds', c.rounds.subarray(0, n), 0], ['node', c.node.subarray(0, n), 0], ['gang', c.gang.subarray(0, n), 0],
-      ['start', c.start.subarray(0, n), 0], ['t0', c.t0.subarray(0, n), 0], ['deadline', c.deadline.subarray(0, n), 0],
+      ['rounds', c.rounds.subarray(0, n), 0], ['place', c.place.subarray(0, n), 0], ['gang', c.gang.subarray(0, n), 0],
     ];
+  }
+
+  /** The placement records a snapshot keeps (the first `p`; their places in the running list are rebuilt from it). */
+  private recordColumns(p: number): [Int32Array, Float64Array, Float64Array, Float64Array] {
+    const c = this.cols;
+    return [c.pNode.subarray(0, p), c.pStart.subarray(0, p), c.pT0.subarray(0, p), c.pDeadline.subarray(0, p)];
   }
 
   /**
@@ -1253,8 +1276,9 @@ export class Engine implements IptasEngine {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
-    // Version 4 is version 5 without id runs (and no name starting with U+0000 came through it intact).
-    if (version !== SNAPSHOT_VERSION && version !== 4) throw bad(`format version ${version}, this fairfit reads versions 4 and ${SNAPSHOT_VERSION}`);
+    // Only this version: a snapshot is read only by the WebAssembly build that wrote it (below), and a
+    // build reads its own version (older versions came from older builds).
+    if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
     const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
@@ -1290,6 +1314,9 @@ export class Engine implements IptasEngine {
       this.growGroup(GANG_GROUP, 0, this.gangCap * 2);
       this.gangCap *= 2;
     }
+    const P = meta.placements;
+    if (!(Number.isSafeInteger(P) && P >= 0 && P <= n)) throw bad(`${String(P)} placement records for ${n} tasks`);
+    this.roomForRecords(P);
     if (meta.undoCap > 0) {
       this.undoCap = meta.undoCap;
       this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
@@ -1302,6 +1329,7 @@ export class Engine implements IptasEngine {
     for (const [, view] of this.taskColumns(n)) column(view);
     const runList = this.live().i32(this.get('runList'), meta.runCount);
     column(runList);
+    this.recordColumns(P).forEach(column);
     column(this.cols.submitTime.subarray(0, n));
     column(this.cols.failures.subarray(0, n));
     column(this.cols.running.subarray(0, U));
@@ -1352,19 +1380,30 @@ export class Engine implements IptasEngine {
     this.live().u8(textAt, textBytes).set(src.subarray(at, at + textBytes));
     // (Through live(): once the engine is closed its memory may be another engine's.)
     const source = new IdText(() => this.live().u8(textAt, textBytes), wide);
-    // The waiting list is the waiting tasks ascending, and runPos the place of each running task in the running list: rebuilt, not stored.
-    const state = c.state, wl = c.waitList, runPos = this.live().i32(this.get('runPos'), n);
-    let w = 0, running = 0;
+    // The waiting list is the waiting tasks ascending, and each running task's place in the running list: rebuilt, not stored.
+    // Every placement record belongs to one task, and every running task has one on a node of the snapshot.
+    const state = c.state, wl = c.waitList, place = c.place, runPos = this.live().i32(this.get('pRunPos'), P);
+    const owned = new Uint8Array(P);
+    let w = 0, running = 0, records = 0;
     for (let t = 0; t < n; t++) {
-      const st = state[t]!;
+      const st = state[t]!, q = place[t]!;
       if (st === S.waiting) wl[w++] = t;
-      else if (st === S.running) running++;
+      else if (st === S.running) {
+        running++;
+        if (!(q > 0 && q <= P && c.pNode[q - 1]! >= 0 && c.pNode[q - 1]! < N)) throw bad(`running task ${t} has no placement record on a node`);
+      }
+      if (q !== 0) {
+        if (!(q > 0 && q <= P) || owned[q - 1] !== 0) throw bad(`task ${t} names placement record ${q - 1}, which is not its own`);
+        owned[q - 1] = 1;
+        records++;
+      }
     }
     if (w !== meta.waiting || running !== meta.runCount) throw bad(`${w} waiting and ${running} running tasks, the header says ${meta.waiting} and ${meta.runCount}`);
+    if (records !== P) throw bad(`${records} tasks have placement records, the header says ${P}`);
     for (let j = 0; j < meta.runCount; j++) {
       const t = runList[j]!;
       if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
-      runPos[t] = j;
+      runPos[place[t]! - 1] = j;
     }
     this.nodes = nodesOf(meta.nodeIds, nodeCols, D);
     this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
@@ -1382,7 +1421,7 @@ export class Engine implements IptasEngine {
     this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     this.gangIds = meta.gangIds;
     for (let g = 0; g < G; g++) this.gangIndex.add(meta.gangIds[g]!, g);
-    this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, minDeadline: meta.minDeadline, now: meta.clock });
+    this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, placements: P, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;
     this.tally = meta.tally;
     // The ids stay runs, or one text, until a call needs them one by one; a text's table is made when a call first names a task by id.
@@ -1422,7 +1461,7 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 5;
+const SNAPSHOT_VERSION = 6;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1440,6 +1479,8 @@ interface SnapshotMeta {
   undoCap: number;
   waiting: number;
   runCount: number;
+  /** Placement records (one per task ever placed). */
+  placements: number;
   minDeadline: number;
   /** The nodes' ids (their numbers and flags are columns: {@link nodeColumns}). */
   nodeIds: string[];
@@ -1547,6 +1588,8 @@ function memberOf(id: string, gangs: ReadonlyMap<string, number>): number {
 }
 
 /** A round's scratch, one row per waiting task (grown by the round that needs more). */
+/** Placement records: a node, a place in the running list, start, T0, deadline (grown by the round that may need more). */
+const PLACE_GROUP: Group = [['pNode', 4, true], ['pRunPos', 4, true], ['pStart', 8, true], ['pT0', 8, true], ['pDeadline', 8, true]];
 const SORT_GROUP: Group = [
   ['sData', 8, false], ['sUser', 4, false], ['sRounds', 4, false], ['sPri', 8, false], ['sKeys', 8, false], ['sKeys2', 8, false], ['sIdx', 4, false], ['sIdx2', 4, false],
 ];

@@ -208,17 +208,46 @@ describe('engine snapshots', () => {
     const other = bytes.slice();
     new DataView(other.buffer).setUint32(4, 99, true);
     expect(reason(other)).toMatch(/format version 99/);
-    for (const older of [2, 3]) {
+    // Older versions came from older builds (which the module hash refuses anyway): refused by version first.
+    for (const older of [2, 3, 4, 5]) {
       const old = bytes.slice();
       new DataView(old.buffer).setUint32(4, older, true);
-      expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads versions 4 and 5`));
+      new DataView(old.buffer).setUint32(old.length - 4, crc32(old.subarray(0, old.length - 4)), true);
+      expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads version 6`));
     }
-    // Version 4 (no id runs) is still read: these bytes' ids are a text.
-    const v4 = bytes.slice();
-    new DataView(v4.buffer).setUint32(4, 4, true);
-    new DataView(v4.buffer).setUint32(v4.length - 4, crc32(v4.subarray(0, v4.length - 4)), true);
-    using fromV4 = Engine.restore(v4);
-    expect(JSON.stringify(fromV4.state())).toBe(JSON.stringify(e.state()));
+    // Placement records that do not match the tasks (a consistent checksum) are refused, naming why.
+    const records = (meta: (text: string) => string): string => {
+      const b = bytes.slice();
+      const text = Buffer.from(b.buffer, 56, new DataView(b.buffer).getUint32(40, true));
+      const changed = meta(text.toString('latin1'));
+      expect(changed.length).toBe(text.length);
+      text.write(changed, 0, 'latin1');
+      new DataView(b.buffer).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+      return reason(b);
+    };
+    const placed = e.state().tasks.filter((t) => !Number.isNaN(t.start)).length;
+    expect(placed).toBe(4);
+    expect(records((m) => m.replace('"placements":4', '"placements":3'))).toMatch(/a column's header does not match its 3 rows/);
+    expect(records((m) => m.replace('"placements":4', '"placements":9'))).toMatch(/9 placement records for 4 tasks/);
+    // The tasks' `place` column (the eighth section: state, user, dataGB, request, demand, large, rounds, place): p + 1 a task.
+    const place = (edit: (values: Uint8Array) => void): string => {
+      const b = bytes.slice(), view = new DataView(b.buffer);
+      let at = 56 + ((view.getUint32(40, true) + 7) & ~7);
+      const size = [1, 1, 2, 2, 4, 4, 4, 8, 1, 1, 2, 2];
+      for (let k = 0; k < 7; k++) {
+        const count = view.getUint32(at + 4, true);
+        at += 16 + (b[at] === 1 ? (count * 4 + 7) & ~7 : 0) + ((count * size[b[at + 1]!]! + 7) & ~7);
+      }
+      expect([b[at], b[at + 1], view.getUint32(at + 4, true)]).toEqual([0, 0, 4]); // dense, u8, 4 rows
+      const values = b.subarray(at + 16, at + 20);
+      expect([...values].sort()).toEqual([1, 2, 3, 4]);
+      edit(values);
+      view.setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+      return reason(b);
+    };
+    expect(place((v) => { v[1] = v[0]!; })).toMatch(/task 1 names placement record \d, which is not its own/);
+    expect(place((v) => { v[2] = 0; })).toMatch(/running task 2 has no placement record on a node/);
+    expect(place((v) => { v[3] = 7; })).toMatch(/running task 3 has no placement record on a node/);
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);

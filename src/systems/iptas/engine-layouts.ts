@@ -15,9 +15,13 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
  * One engine. Task columns have `taskCap` rows (task index = submission
  * order); `demand` is f64[taskCap·dims] task-major. "None" is the zero of
  * fresh memory, so a new row (or a restored one) writes nothing for it:
- * `gang` is g + 1 (0: no gang), `node` is n + 1 while running on node n, 0
- * before the task was ever placed, −1 after (`start`, `t0`, `deadline` mean
- * something only when `node` ≠ 0). `waitList` holds the
+ * `gang` is g + 1 (0: no gang), `place` is p + 1 once the task was placed,
+ * p its placement record (0: never placed). Placement records (`p*` columns,
+ * `placements` of them, one per task ever placed, rewritten when it is placed
+ * again) hold the node, the place in the running list, start, T0 and deadline:
+ * what only placed tasks have, kept off the task rows (a waiting task's row is
+ * what a round and a restore touch). The node and the place in the running
+ * list mean something only while the task is running. `waitList` holds the
  * waiting tasks' indices ascending. Users: `running` (L_u) and `epsilon`
  * (max(ε_u, minEpsilon), kept by TypeScript). Nodes: the first-fit `matcher`
  * and the dispatch rings (`ringBuf` i32[ringCap·nodeCap], slot-major: slot k of node
@@ -30,8 +34,8 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
   /** A lower bound of the running tasks' deadlines: no time kill is due before it. */
   minDeadline: 'f64',
   matcher: 'ptr', priorityParams: 'ptr',
-  state: 'ptr', user: 'ptr', dataGB: 'ptr', request: 'ptr', demand: 'ptr', large: 'ptr', rounds: 'ptr', node: 'ptr',
-  gang: 'ptr', start: 'ptr', t0: 'ptr', deadline: 'ptr',
+  state: 'ptr', user: 'ptr', dataGB: 'ptr', request: 'ptr', demand: 'ptr', large: 'ptr', rounds: 'ptr', place: 'ptr',
+  gang: 'ptr',
   /**
    * Kept by TypeScript only (in linear memory so a recycled engine's pages
    * serve them too): submission time f64, place among the plain ids i32 (−1
@@ -39,8 +43,9 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
    */
   submitTime: 'ptr', plainRow: 'ptr', failures: 'ptr',
   waitList: 'ptr',
-  /** The running tasks, in no order (runPos[t]: t's place in it), so scans touch only them. */
-  runList: 'ptr', runPos: 'ptr', runCount: 'i32',
+  /** The running tasks, in no order (pRunPos of a task's record: its place in it), so scans touch only them. */
+  runList: 'ptr', runCount: 'i32',
+  placements: 'i32', pNode: 'ptr', pRunPos: 'ptr', pStart: 'ptr', pT0: 'ptr', pDeadline: 'ptr',
   running: 'ptr', epsilon: 'ptr',
   ringBuf: 'ptr', ringHead: 'ptr', ringLen: 'ptr',
   gangFirst: 'ptr', gangSize: 'ptr', gangSeen: 'ptr',
