@@ -1184,13 +1184,21 @@ export class Engine implements IptasEngine {
    * rows that differ), the plain task ids as one text, and a CRC-32 of
    * everything before it. {@link Engine.restore} continues from it with
    * identical decisions.
+   *
+   * @param into bytes a host lends for the snapshot (as {@link RoundBuffers}
+   *   for a round): used when at least as long as the snapshot and starting
+   *   8-aligned in their buffer, and the result is then a view of their first
+   *   bytes, valid until the host writes them or lends them again. A host that
+   *   checkpoints periodically writes each snapshot to pages it has already
+   *   touched; a new array's pages are fresh memory, a page fault per 4 KiB.
+   *   Otherwise (or without it) the snapshot is a new array. Same bytes either way.
    */
-  snapshot(): Uint8Array {
-    return this.writeSnapshot(false);
+  snapshot(into?: Uint8Array): Uint8Array {
+    return this.writeSnapshot(false, into);
   }
 
   /** {@link snapshot}, the ids one byte per character unless `wide` (then, or when one turns out above U+00FF, UTF-16). */
-  private writeSnapshot(wide: boolean): Uint8Array {
+  private writeSnapshot(wide: boolean, into: Uint8Array | undefined): Uint8Array {
     this.live();
     const c = this.cols;
     const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
@@ -1229,8 +1237,9 @@ export class Engine implements IptasEngine {
     ];
     const body = plans.reduce((a, p) => a + p.bytes, 0) + align8(textBytes);
     const total = SNAPSHOT_HEAD + align8(meta.length) + body + 4;
-    const out = new Uint8Array(total);
-    const head = Buffer.from(out.buffer, 0, SNAPSHOT_HEAD);
+    // Lent bytes are cleared first: the sections' padding is not written (a new array's is zero).
+    const out = into instanceof Uint8Array && into.length >= total && into.byteOffset % 8 === 0 ? into.subarray(0, total).fill(0) : new Uint8Array(total);
+    const head = Buffer.from(out.buffer, out.byteOffset, SNAPSHOT_HEAD);
     head.write(SNAPSHOT_MAGIC, 0, 'latin1');
     head.writeUInt32LE(SNAPSHOT_VERSION, 4);
     moduleHash().copy(head, 8);
@@ -1243,9 +1252,9 @@ export class Engine implements IptasEngine {
     // Runs have no text.
     if (runs === undefined) {
       if (this.idText) out.set(this.idText.source.bytes, at);
-      else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, at, textBytes >> 1) : new Uint8Array(out.buffer, at, textBytes))) return this.writeSnapshot(true);
+      else if (!writeIds(this.plainIds, ids.wide ? new Uint16Array(out.buffer, out.byteOffset + at, textBytes >> 1) : out.subarray(at, at + textBytes))) return this.writeSnapshot(true, into);
     }
-    new DataView(out.buffer).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
+    new DataView(out.buffer, out.byteOffset).setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
     return out;
   }
 

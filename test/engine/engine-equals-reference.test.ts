@@ -177,6 +177,27 @@ describe('engine snapshots', () => {
     expect(meta(textBytes).ids.runs).toBeUndefined();
     expect(bytes.length).toBeLessThan(textBytes.length - 10_000);
   });
+  it('write into bytes the host lends when they fit: the same bytes as a new array, a view of the lent ones', () => {
+    using e = small();
+    e.submit({ id: 'wide\u4e2d', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 }); // ids in UTF-16
+    const fresh = e.snapshot();
+    // Lent bytes full of garbage (the sections' padding must come out zero), at an 8-aligned offset in a larger buffer.
+    const pool = new Uint8Array(fresh.length + 64).fill(0xab);
+    const lent = pool.subarray(8);
+    const got = e.snapshot(lent);
+    expect(got.buffer).toBe(pool.buffer);
+    expect([got.byteOffset, got.length]).toEqual([8, fresh.length]);
+    expect(got).toEqual(fresh);
+    expect(pool[8 + fresh.length]).toBe(0xab); // nothing written past the snapshot
+    using r = Engine.restore(got);
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    // Too short, or not 8-aligned: a new array, the same bytes.
+    for (const other of [new Uint8Array(fresh.length - 1), pool.subarray(4, 4 + fresh.length + 8)]) {
+      const b = e.snapshot(other);
+      expect(b.buffer).not.toBe(other.buffer);
+      expect(b).toEqual(fresh);
+    }
+  });
   it('keep names that start with U+0000 (a tagged number in the JSON otherwise)', () => {
     using e = new Engine({ agingCap: Infinity });
     e.addNode({ id: '\u0000n', capacity: [4, 8] });
