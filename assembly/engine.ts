@@ -11,7 +11,8 @@
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
 import { descendingKey, gf, gi, sf, si } from './access';
-import { Engine, EngineScratch, EngineTaskState, Matcher } from './layouts';
+import { Engine, EngineRowCheck, EngineScratch, EngineTaskState, Matcher } from './layouts';
+import { setErrorIndex } from './error';
 import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
@@ -403,4 +404,43 @@ export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
   si(load<usize>(e, Engine.ringLen), nd, 0);
   store<i32>(e, k, Engine.outCount);
   return k;
+}
+
+/** Finite and ≥ 0 (NaN fails both). */
+// @ts-ignore: decorator
+@inline function nonNegative(x: f64): bool {
+  return x >= 0 && x - x == 0;
+}
+
+/**
+ * Checks the `n` task rows a restore read, and the `gangs` gangs' rows: every
+ * state, user (< users) and gang a kernel follows as an index, the numbers a
+ * submit accepts (data volume, submission time, demand ≥ 0 and finite,
+ * requested time > 0), and each gang's rows being its members and no others'.
+ * Returns an EngineRowCheck (ok: all fine), the task or gang in lastErrorIndex.
+ */
+export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32): i32 {
+  const dims = load<i32>(e, Engine.dims);
+  const state = load<usize>(e, Engine.state), user = load<usize>(e, Engine.user), gang = load<usize>(e, Engine.gang);
+  const data = load<usize>(e, Engine.dataGB), req = load<usize>(e, Engine.request), sub = load<usize>(e, Engine.submitTime), demand = load<usize>(e, Engine.demand);
+  const firstP = load<usize>(e, Engine.gangFirst), countP = load<usize>(e, Engine.gangSize);
+  for (let g = 0; g < gangs; g++) {
+    const first = gi(firstP, g), count = gi(countP, g);
+    if (!(first >= 0 && count >= 1 && first <= n - count)) { setErrorIndex(g); return EngineRowCheck.gangRows; }
+    for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1) { setErrorIndex(g); return EngineRowCheck.gangRows; }
+  }
+  for (let t = 0; t < n; t++) {
+    setErrorIndex(t);
+    if (<u32>gi(state, t) > <u32>EngineTaskState.killed) return EngineRowCheck.state;
+    if (<u32>gi(user, t) >= <u32>users) return EngineRowCheck.user;
+    // A member's gang is checked above from the gang's side; here only that it names one (0: none).
+    const g = gi(gang, t);
+    if (<u32>g > <u32>gangs) return EngineRowCheck.gang;
+    if (g > 0) { const first = gi(firstP, g - 1); if (t < first || t >= first + gi(countP, g - 1)) return EngineRowCheck.gang; }
+    const r = gf(req, t);
+    if (!(nonNegative(gf(data, t)) && nonNegative(r) && r > 0 && nonNegative(gf(sub, t)))) return EngineRowCheck.numbers;
+    for (let d = 0; d < dims; d++) if (!nonNegative(gf(demand, t * dims + d))) return EngineRowCheck.demand;
+  }
+  setErrorIndex(-1);
+  return EngineRowCheck.ok;
 }

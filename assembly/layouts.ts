@@ -406,6 +406,18 @@ export namespace EngineScratch {
   export const FAIL_SLOTS: i32 = 64;
 }
 
+/** Findings of engineCheckRows (src/engine/engine.ts, checkRestored). */
+export namespace EngineRowCheck {
+  export const ok: i32 = 0;
+  export const state: i32 = 1;
+  export const user: i32 = 2;
+  export const gang: i32 = 3;
+  export const numbers: i32 = 4;
+  export const demand: i32 = 5;
+  export const gangRows: i32 = 6;
+  export const COUNT: i32 = 7;
+}
+
 /** One call of the rebalancing planner (src/systems/crs/wasm-planner.ts). */
 export namespace CrsPlan {
   export const hosts: usize = 0; // i32

@@ -43,6 +43,30 @@ describe('the WebAssembly engine equals the reference engine', () => {
   });
 });
 
+/** Bytes whose checksum is made to match them again (tampering, not corruption). */
+function reseal(b: Uint8Array): Uint8Array {
+  new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+  return b;
+}
+
+/** The values (raw bytes) and the 16-byte head of column section k of a snapshot's body (column-codec.ts). */
+function section(b: Uint8Array, k: number): [Uint8Array, Uint8Array] {
+  const view = new DataView(b.buffer, b.byteOffset);
+  const size = [1, 1, 2, 2, 4, 4, 4, 8, 1, 1, 2, 2];
+  const bytesOf = (at: number): [number, number] => {
+    const count = view.getUint32(at + 4, true), rows = b[at] === 1 ? (count * 4 + 7) & ~7 : 0;
+    return [rows, (count * size[b[at + 1]!]! + 7) & ~7];
+  };
+  let at = 56 + ((view.getUint32(40, true) + 7) & ~7);
+  for (let j = 0; j < k; j++) {
+    const [rows, values] = bytesOf(at);
+    at += 16 + rows + values;
+  }
+  const [rows] = bytesOf(at);
+  const count = view.getUint32(at + 4, true);
+  return [b.subarray(at + 16 + rows, at + 16 + rows + count * size[b[at + 1]!]!), b.subarray(at, at + 16)];
+}
+
 describe('engine snapshots', () => {
   function small(): Engine {
     const e = new Engine({ agingCap: Infinity, heartbeatInterval: Infinity });
@@ -177,6 +201,52 @@ describe('engine snapshots', () => {
     expect(meta(textBytes).ids.runs).toBeUndefined();
     expect(bytes.length).toBeLessThan(textBytes.length - 10_000);
   });
+  it('tampered bytes (a consistent checksum) are refused, or give an engine that only ever answers with its own errors and keeps residuals in [0, capacity]', () => {
+    using e = new Engine({ heartbeatInterval: Infinity });
+    for (let i = 0; i < 6; i++) e.addNode({ capacity: [8, 32] });
+    for (let i = 0; i < 40; i++) e.submit({ id: `t${i}`, user: `u${i % 3}`, demand: [1 + (i % 3), 2], dataGB: i, requestTime: 10 + i });
+    e.submitGang({ id: 'g', user: 'u1', demand: [1, 1], dataGB: 5, requestTime: 9, procs: 3 });
+    e.runRound(1);
+    e.complete('t0', { status: 'failed', actualTime: 3 });
+    e.runRound(2);
+    const bytes = e.snapshot();
+    const body = 56 + ((new DataView(bytes.buffer).getUint32(40, true) + 7) & ~7);
+    let refused = 0;
+    fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: body, max: bytes.length - 5 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 3 }), (flips) => {
+      const b = bytes.slice();
+      for (const [at, bit] of flips) b[at]! ^= 1 << bit;
+      let r: Engine;
+      try {
+        r = Engine.restore(reseal(b));
+      } catch (err) {
+        expect(err).toMatchObject({ code: 'CORRUPT_INPUT' });
+        refused++;
+        return;
+      }
+      const calls = [
+        () => r.runRound(10),
+        () => { for (const t of r.state().tasks) if (t.state === 'running') r.complete(t.id, { status: 'ok', actualTime: 1 }); },
+        () => r.runRound(11),
+        () => { for (let n = 0; n < 6; n++) r.drainDispatch(n); },
+        () => r.checkLimits(5000, new Map()),
+        () => r.sweepHealth(6000),
+      ];
+      for (const call of calls) {
+        try {
+          call();
+        } catch (err) {
+          // A rule's refusal, as any engine gives it: never a crash, never the WebAssembly core's abort.
+          expect(err).toBeInstanceOf(FairfitError);
+          expect((err as FairfitError).code).not.toBe('WASM_ABORT');
+        }
+      }
+      for (const node of r.state().nodes) node.residual.forEach((x, d) => expect(x >= 0 && x <= node.capacity[d]!, `node ${node.index} residual ${x}`).toBe(true));
+      r.close();
+    }), { numRuns: 300 });
+    // Both kinds happened (the property is not vacuous either way).
+    expect(refused).toBeGreaterThan(30);
+    expect(refused).toBeLessThan(300);
+  });
   it('write into bytes the host lends when they fit: the same bytes as a new array, a view of the lent ones', () => {
     using e = small();
     e.submit({ id: 'wide\u4e2d', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 }); // ids in UTF-16
@@ -250,25 +320,28 @@ describe('engine snapshots', () => {
     expect(placed).toBe(4);
     expect(records((m) => m.replace('"placements":4', '"placements":3'))).toMatch(/a column's header does not match its 3 rows/);
     expect(records((m) => m.replace('"placements":4', '"placements":9'))).toMatch(/9 placement records for 4 tasks/);
-    // The tasks' `place` column (the eighth section: state, user, dataGB, request, demand, large, rounds, place): p + 1 a task.
-    const place = (edit: (values: Uint8Array) => void): string => {
-      const b = bytes.slice(), view = new DataView(b.buffer);
-      let at = 56 + ((view.getUint32(40, true) + 7) & ~7);
-      const size = [1, 1, 2, 2, 4, 4, 4, 8, 1, 1, 2, 2];
-      for (let k = 0; k < 7; k++) {
-        const count = view.getUint32(at + 4, true);
-        at += 16 + (b[at] === 1 ? (count * 4 + 7) & ~7 : 0) + ((count * size[b[at + 1]!]! + 7) & ~7);
-      }
-      expect([b[at], b[at + 1], view.getUint32(at + 4, true)]).toEqual([0, 0, 4]); // dense, u8, 4 rows
-      const values = b.subarray(at + 16, at + 20);
-      expect([...values].sort()).toEqual([1, 2, 3, 4]);
-      edit(values);
-      view.setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
-      return reason(b);
+    // Columns edited in place (a consistent checksum): section k of the body (small()'s 4 tasks).
+    const edited = (k: number, edit: (values: Uint8Array, head: Uint8Array) => void): string => {
+      const b = bytes.slice();
+      edit(...section(b, k));
+      return reason(reseal(b));
     };
+    // The tasks' `place` column (the eighth section: state, user, dataGB, request, demand, large, rounds, place): p + 1 a task.
+    const place = (edit: (values: Uint8Array) => void): string => edited(7, (v, head) => {
+      expect([head[0], head[1], v.length]).toEqual([0, 0, 4]); // dense, u8, 4 rows
+      expect([...v].sort()).toEqual([1, 2, 3, 4]);
+      edit(v);
+    });
     expect(place((v) => { v[1] = v[0]!; })).toMatch(/task 1 names placement record \d, which is not its own/);
     expect(place((v) => { v[2] = 0; })).toMatch(/running task 2 has no placement record on a node/);
     expect(place((v) => { v[3] = 7; })).toMatch(/running task 3 has no placement record on a node/);
+    // What a kernel follows as an index, and numbers no submit accepts (engineCheckRows).
+    expect(edited(0, (v) => { v[0] = 9; })).toMatch(/task 0's state is none of the task states/);
+    expect(edited(1, (v) => { v[0] = 2; })).toMatch(/task 0's user is not one of the snapshot's users/);
+    expect(edited(8, (v) => { v[0] = 1; })).toMatch(/task 0's gang is not one whose members it is among/);
+    expect(edited(8, (v) => { v[2] = 0; })).toMatch(/gang 0's rows are not its members/);
+    expect(edited(3, (v) => { v[0] = 0; })).toMatch(/task 0's data volume, requested time or submission time is not one a submit accepts/);
+    expect(edited(4, (v, head) => { head[1] = 1; v[3] = 0xff; })).toMatch(/task 1's demand is not one a submit accepts/); // an i8 −1
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);

@@ -64,5 +64,12 @@ export const ENGINE_SCRATCH = constants('EngineScratch', 'Fixed scratch sizes of
   FAIL_SLOTS: 64,
 });
 
+/**
+ * What `engineCheckRows` found wrong in the task rows a restore read (`ok`:
+ * nothing): a state, user or gang no kernel may follow, numbers a submit
+ * would have refused, or a gang whose rows are not its members.
+ */
+export const ENGINE_ROW_CHECK = enumeration('EngineRowCheck', 'Findings of engineCheckRows (src/engine/engine.ts, checkRestored).', ['ok', 'state', 'user', 'gang', 'numbers', 'demand', 'gangRows']);
+
 /** Every engine layout, for the rendering into `assembly/layouts.ts`. */
-export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE, ENGINE_SCRATCH] as readonly Layout[];
+export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE, ENGINE_SCRATCH, ENGINE_ROW_CHECK] as readonly Layout[];
