@@ -121,7 +121,7 @@ export class Engine implements IptasEngine {
   private taskCap: number;
   /** Rows of a round's scratch (SORT_GROUP): at least the waiting tasks when a round runs. */
   private sortCap: number;
-  /** Placement records (PLACE_GROUP): at least the records made plus the waiting tasks when a round runs. */
+  /** Placement records (PLACE_GROUP): as many as the task rows when made (a task has at most one); grown by a round that may need more after the task rows grew. */
   private placeCap: number;
   private userCap = 16;
   private nodeCap: number;
