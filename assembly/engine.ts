@@ -11,7 +11,7 @@
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
 import { descendingKey, gf, gi, sf, si } from './access';
-import { Engine, EngineRowCheck, EngineScratch, EngineTaskState, Matcher } from './layouts';
+import { Engine, EngineRowCheck, EngineRowColumn, EngineScratch, EngineTaskState, Matcher } from './layouts';
 import { setErrorIndex } from './error';
 import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
@@ -416,31 +416,62 @@ export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
  * Checks the `n` task rows a restore read, and the `gangs` gangs' rows: every
  * state, user (< users) and gang a kernel follows as an index, the numbers a
  * submit accepts (data volume, submission time, demand ≥ 0 and finite,
- * requested time > 0), and each gang's rows being its members and no others'.
+ * requested time > 0), each gang's rows being its members and no others',
+ * each placement record (< records) being one task's, and each running task's
+ * record being on a node (< nodes). Meanwhile it rebuilds the waiting list
+ * (the waiting tasks ascending) and counts: Engine.waiting, Engine.runCount
+ * (the running tasks) and Engine.placements (the records named), which the
+ * caller compares with the snapshot's. A record's pRunPos is 1 once a task
+ * names it (fresh memory is 0): the caller writes the running ones' places.
+ * The gang and submission-time columns are read only when `columns` (EngineRowColumn
+ * flags) says the restore wrote them: all zero, they are valid, and reading
+ * their pages would map them for nothing.
  * Returns an EngineRowCheck (ok: all fine), the task or gang in lastErrorIndex.
  */
-export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32): i32 {
+export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32, nodes: i32, records: i32, columns: i32): i32 {
   const dims = load<i32>(e, Engine.dims);
   const state = load<usize>(e, Engine.state), user = load<usize>(e, Engine.user), gang = load<usize>(e, Engine.gang);
   const data = load<usize>(e, Engine.dataGB), req = load<usize>(e, Engine.request), sub = load<usize>(e, Engine.submitTime), demand = load<usize>(e, Engine.demand);
   const firstP = load<usize>(e, Engine.gangFirst), countP = load<usize>(e, Engine.gangSize);
+  const placeP = load<usize>(e, Engine.place), nodeP = load<usize>(e, Engine.pNode), mark = load<usize>(e, Engine.pRunPos);
+  const wl = load<usize>(e, Engine.waitList);
+  const gangsWritten = (columns & EngineRowColumn.gang) != 0, submitWritten = (columns & EngineRowColumn.submitTime) != 0;
+  // No gang column: every task is of no gang, so a gang has no members.
+  if (!gangsWritten && gangs > 0) { setErrorIndex(0); return EngineRowCheck.gangRows; }
   for (let g = 0; g < gangs; g++) {
     const first = gi(firstP, g), count = gi(countP, g);
     if (!(first >= 0 && count >= 1 && first <= n - count)) { setErrorIndex(g); return EngineRowCheck.gangRows; }
     for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1) { setErrorIndex(g); return EngineRowCheck.gangRows; }
   }
+  let waiting = 0, running = 0, named = 0;
   for (let t = 0; t < n; t++) {
     setErrorIndex(t);
-    if (<u32>gi(state, t) > <u32>EngineTaskState.killed) return EngineRowCheck.state;
+    const st = gi(state, t);
+    if (<u32>st > <u32>EngineTaskState.killed) return EngineRowCheck.state;
     if (<u32>gi(user, t) >= <u32>users) return EngineRowCheck.user;
     // A member's gang is checked above from the gang's side; here only that it names one (0: none).
-    const g = gi(gang, t);
-    if (<u32>g > <u32>gangs) return EngineRowCheck.gang;
-    if (g > 0) { const first = gi(firstP, g - 1); if (t < first || t >= first + gi(countP, g - 1)) return EngineRowCheck.gang; }
+    if (gangsWritten) {
+      const g = gi(gang, t);
+      if (<u32>g > <u32>gangs) return EngineRowCheck.gang;
+      if (g > 0) { const first = gi(firstP, g - 1); if (t < first || t >= first + gi(countP, g - 1)) return EngineRowCheck.gang; }
+    }
     const r = gf(req, t);
-    if (!(nonNegative(gf(data, t)) && nonNegative(r) && r > 0 && nonNegative(gf(sub, t)))) return EngineRowCheck.numbers;
+    if (!(nonNegative(gf(data, t)) && nonNegative(r) && r > 0 && (!submitWritten || nonNegative(gf(sub, t))))) return EngineRowCheck.numbers;
     for (let d = 0; d < dims; d++) if (!nonNegative(gf(demand, t * dims + d))) return EngineRowCheck.demand;
+    const p = gi(placeP, t) - 1;
+    if (st == EngineTaskState.running) {
+      if (p < 0 || p >= records || <u32>gi(nodeP, p) >= <u32>nodes) return EngineRowCheck.runningRecord;
+      running++;
+    } else if (st == EngineTaskState.waiting) { si(wl, waiting, t); waiting++; }
+    if (p >= 0) {
+      if (p >= records || gi(mark, p) != 0) return EngineRowCheck.record;
+      si(mark, p, 1);
+      named++;
+    } else if (p < -1) return EngineRowCheck.record;
   }
   setErrorIndex(-1);
+  store<i32>(e, waiting, Engine.waiting);
+  store<i32>(e, running, Engine.runCount);
+  store<i32>(e, named, Engine.placements);
   return EngineRowCheck.ok;
 }

@@ -415,7 +415,15 @@ export namespace EngineRowCheck {
   export const numbers: i32 = 4;
   export const demand: i32 = 5;
   export const gangRows: i32 = 6;
-  export const COUNT: i32 = 7;
+  export const record: i32 = 7;
+  export const runningRecord: i32 = 8;
+  export const COUNT: i32 = 9;
+}
+
+/** Optional columns engineCheckRows checks (bit flags). */
+export namespace EngineRowColumn {
+  export const gang: i32 = 1;
+  export const submitTime: i32 = 2;
 }
 
 /** One call of the rebalancing planner (src/systems/crs/wasm-planner.ts). */

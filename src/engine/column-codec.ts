@@ -223,6 +223,16 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   return off + align8(count * SIZE[p.type]!);
 }
 
+/**
+ * Whether the column section at `at` writes nothing into a zeroed column (no
+ * row differs from a default of +0): then the column's pages stay untouched.
+ */
+export function columnAllZero(bytes: Uint8Array, at: number): boolean {
+  if (at + HEAD > bytes.length) return false;
+  const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEAD);
+  return view.getUint8(0) === 1 && view.getUint32(4, true) === 0 && Object.is(view.getFloat64(8, true), 0);
+}
+
 /** Whether the column section at `at` (a valid header, checked by {@link readColumn}) holds only values of a u8. */
 export function columnFitsU8(bytes: Uint8Array, at: number): boolean {
   if (at + HEAD > bytes.length) return false;

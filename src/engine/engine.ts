@@ -19,7 +19,7 @@ import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
 import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
-import { ENGINE, ENGINE_ROW_CHECK, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
+import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
@@ -27,7 +27,7 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, Views, moduleHash } from '../wasm/module.ts';
-import { columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
+import { columnAllZero, columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { IdTable, IdText } from './id-table.ts';
 import { checkRuns, IdRuns, RunTracker, type IdRun } from './id-runs.ts';
@@ -1339,10 +1339,16 @@ export class Engine implements IptasEngine {
     if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
     const textAt = this.live().alloc(textBytes);
     // A new engine's columns are zero: what the column reader needs.
-    for (const [, view] of this.taskColumns(n)) column(view);
+    // Columns that come back all zero are not checked (a check would touch their pages for nothing).
+    const zero = new Set<string>();
+    for (const [field, view] of this.taskColumns(n)) {
+      if (columnAllZero(src, at)) zero.add(field);
+      column(view);
+    }
     const runList = this.live().i32(this.get('runList'), meta.runCount);
     column(runList);
     this.recordColumns(P).forEach(column);
+    if (columnAllZero(src, at)) zero.add('submitTime');
     column(this.cols.submitTime.subarray(0, n));
     column(this.cols.failures.subarray(0, n));
     column(this.cols.running.subarray(0, U));
@@ -1363,7 +1369,7 @@ export class Engine implements IptasEngine {
     const nodeCols = nodeColumns(undefined, D, N);
     nodeCols.forEach(column);
     const c = this.cols;
-    checkRestored(this.live(), this.e, c, n, U, G, rings, res, nodeCols, D, bad);
+    checkRestored(this.live(), this.e, c, n, U, G, P, (zero.has('gang') ? 0 : ROW_COLUMN.gang) | (zero.has('submitTime') ? 0 : ROW_COLUMN.submitTime), rings, res, nodeCols, D, bad);
     // Plain tasks: those of no gang, each with an id.
     let plain = 0;
     const gangOf = c.gang;
@@ -1394,26 +1400,12 @@ export class Engine implements IptasEngine {
     this.live().u8(textAt, textBytes).set(src.subarray(at, at + textBytes));
     // (Through live(): once the engine is closed its memory may be another engine's.)
     const source = new IdText(() => this.live().u8(textAt, textBytes), wide);
-    // The waiting list is the waiting tasks ascending, and each running task's place in the running list: rebuilt, not stored.
-    // Every placement record belongs to one task, and every running task has one on a node of the snapshot.
-    const state = c.state, wl = c.waitList, place = c.place, runPos = this.live().i32(this.get('pRunPos'), P);
-    const owned = new Uint8Array(P);
-    let w = 0, running = 0, records = 0;
-    for (let t = 0; t < n; t++) {
-      const st = state[t]!, q = place[t]!;
-      if (st === S.waiting) wl[w++] = t;
-      else if (st === S.running) {
-        running++;
-        if (!(q > 0 && q <= P && c.pNode[q - 1]! >= 0 && c.pNode[q - 1]! < N)) throw bad(`running task ${t} has no placement record on a node`);
-      }
-      if (q !== 0) {
-        if (!(q > 0 && q <= P) || owned[q - 1] !== 0) throw bad(`task ${t} names placement record ${q - 1}, which is not its own`);
-        owned[q - 1] = 1;
-        records++;
-      }
-    }
+    // The waiting list (the waiting tasks ascending) was rebuilt by the check (engineCheckRows), which counted the
+    // waiting and running tasks and the records named; each running task's place in the running list is rebuilt here.
+    const w = this.get('waiting'), running = this.get('runCount'), records = this.get('placements');
     if (w !== meta.waiting || running !== meta.runCount) throw bad(`${w} waiting and ${running} running tasks, the header says ${meta.waiting} and ${meta.runCount}`);
     if (records !== P) throw bad(`${records} tasks have placement records, the header says ${P}`);
+    const state = c.state, place = c.place, runPos = this.live().i32(this.get('pRunPos'), P);
     for (let j = 0; j < meta.runCount; j++) {
       const t = runList[j]!;
       if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
@@ -1525,15 +1517,20 @@ function nodeColumns(nodes: readonly NodeMeta[] | undefined, D: number, n = node
  * The restored columns a kernel or a view follows as an index, and the numbers
  * a call checked when it took them: bytes tampered with (a checksum made to
  * match) must not make an engine that reads or writes outside its columns, or
- * one that holds what no call would have accepted. Placement records and the
- * running list are checked where they are rebuilt.
+ * one that holds what no call would have accepted. The running list is
+ * checked where it is rebuilt. Rebuilds the waiting list on the way (and counts,
+ * see `engineCheckRows`).
  */
-function checkRestored(core: Core, e: number, c: Cols, n: number, U: number, G: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, D: number, bad: (why: string) => FairfitError): void {
-  // The task rows in WebAssembly (one pass over 10^6 rows in JavaScript took ≈ 35 ms, most of a restore into reused memory).
-  const found = core.exports.engineCheckRows(e, n, U, G);
+function checkRestored(core: Core, e: number, c: Cols, n: number, U: number, G: number, P: number, columns: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, D: number, bad: (why: string) => FairfitError): void {
+  // The task rows in WebAssembly (one pass over 10^6 rows in JavaScript took ≈ 35 ms, most of a restore into reused memory),
+  // the waiting list rebuilt in the same pass.
+  const found = core.exports.engineCheckRows(e, n, U, G, speed.length, P, columns);
   if (found !== ROW_CHECK.ok) {
     const at = core.exports.lastErrorIndex();
-    throw bad(found === ROW_CHECK.gangRows ? `gang ${at}'s rows are not its members` : `task ${at}'s ${ROW_FINDING[found] ?? 'row'}`);
+    if (found === ROW_CHECK.gangRows) throw bad(`gang ${at}'s rows are not its members`);
+    if (found === ROW_CHECK.record) throw bad(`task ${at} names placement record ${c.place[at]! - 1}, which is not its own`);
+    if (found === ROW_CHECK.runningRecord) throw bad(`running task ${at} has no placement record on a node`);
+    throw bad(`task ${at}'s ${ROW_FINDING[found] ?? 'row'}`);
   }
   const { running, epsilon } = c;
   const nonNegative = (x: number): boolean => x >= 0 && x < Infinity;
@@ -1549,6 +1546,7 @@ function checkRestored(core: Core, e: number, c: Cols, n: number, U: number, G: 
 }
 
 const ROW_CHECK = ENGINE_ROW_CHECK.code;
+const ROW_COLUMN = ENGINE_ROW_COLUMN.values;
 /** What {@link checkRestored} says of a task row `engineCheckRows` refused. */
 const ROW_FINDING: Record<number, string> = {
   [ROW_CHECK.state]: 'state is none of the task states',

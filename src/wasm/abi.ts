@@ -43,7 +43,7 @@ export interface CoreExports {
   engineAddRows(engine: number, count: number, user: number, gang: number, large: number, dataGB: number, request: number): number;
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
-  engineCheckRows(engine: number, tasks: number, users: number, gangs: number): number;
+  engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number): number;
   crsPlan(plan: number): number;
   columnTypes(ptr: number, n: number, element: number, fallback: number): number;
 }

@@ -67,9 +67,19 @@ export const ENGINE_SCRATCH = constants('EngineScratch', 'Fixed scratch sizes of
 /**
  * What `engineCheckRows` found wrong in the task rows a restore read (`ok`:
  * nothing): a state, user or gang no kernel may follow, numbers a submit
- * would have refused, or a gang whose rows are not its members.
+ * would have refused, a gang whose rows are not its members, a placement
+ * record that is not the task's own, a running task without a record on a node.
  */
-export const ENGINE_ROW_CHECK = enumeration('EngineRowCheck', 'Findings of engineCheckRows (src/engine/engine.ts, checkRestored).', ['ok', 'state', 'user', 'gang', 'numbers', 'demand', 'gangRows']);
+export const ENGINE_ROW_CHECK = enumeration('EngineRowCheck', 'Findings of engineCheckRows (src/engine/engine.ts, checkRestored).', ['ok', 'state', 'user', 'gang', 'numbers', 'demand', 'gangRows', 'record', 'runningRecord']);
+
+/**
+ * Flags of the restored columns `engineCheckRows` checks besides those every
+ * restore writes: a column that came back all zero is valid and left untouched.
+ */
+export const ENGINE_ROW_COLUMN = constants('EngineRowColumn', 'Optional columns engineCheckRows checks (bit flags).', {
+  gang: 1,
+  submitTime: 2,
+});
 
 /** Every engine layout, for the rendering into `assembly/layouts.ts`. */
-export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE, ENGINE_SCRATCH, ENGINE_ROW_CHECK] as readonly Layout[];
+export const ENGINE_LAYOUTS: readonly Layout[] = [ENGINE_TASK_STATE, ENGINE, ENGINE_SCRATCH, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN] as readonly Layout[];
