@@ -16,6 +16,16 @@
  * The engine is fairfit's WebAssembly `Engine`; any `IptasEngine` (e.g. the
  * plain-TypeScript `ReferenceEngine`) takes the same commands.
  *
+ * Two commands are the host's own, not the engine's: `{"op":"snapshot","file":F}`
+ * writes a checkpoint of the engine to file F (`Engine.snapshot`, into bytes the host
+ * keeps for the next checkpoint; written to F.tmp, then renamed, so F is always a
+ * whole snapshot) and answers `{ bytes }`; `{"op":"restore","file":F}` continues
+ * from such a file (`Engine.restore`) and answers the restored engine's `counts`.
+ * They are checked against their own small schema (Ajv, as the engine's commands);
+ * a missing file is `FILE_NOT_FOUND`, an unwritable one `OUTPUT_ERROR`, a file that
+ * is not a snapshot of this build `CORRUPT_INPUT`, each with field `command.file`
+ * and the engine unchanged.
+ *
  * Example session (input, then output):
  *
  *     {"op":"addNode","capacity":[4,8]}
@@ -30,10 +40,12 @@
  */
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { FairfitError } from '../src/errors.ts';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { FairfitError, fieldPath } from '../src/errors.ts';
 import { Engine } from '../src/engine/engine.ts';
-import { applyCommandLine } from '../src/systems/iptas/commands.ts';
+import { applyCommand, applyCommandLine, type CommandResult } from '../src/systems/iptas/commands.ts';
 import type { IptasParams } from '../src/systems/iptas/params.ts';
 
 /** Streams and arguments of one run (injectable for tests). */
@@ -65,6 +77,78 @@ function parseParams(args: readonly string[]): IptasParams {
   return params as IptasParams;
 }
 
+/** The host's own commands: a checkpoint to a file, and the engine continued from one. */
+const HOST_COMMAND_SCHEMA = {
+  type: 'object',
+  properties: { op: { enum: ['snapshot', 'restore'] }, file: { type: 'string', minLength: 1 } },
+  required: ['op', 'file'],
+  additionalProperties: false,
+} as const;
+const validateHostCommand = new Ajv2020({ strict: true }).compile<{ op: 'snapshot' | 'restore'; file: string }>(HOST_COMMAND_SCHEMA);
+
+/** The engine a host drives, and the bytes it keeps for its checkpoints. */
+interface HostState {
+  engine: Engine;
+  lent: Uint8Array;
+}
+
+/** `snapshot` / `restore` on `host`; an error answer names `command.file` and changes nothing. */
+function hostCommand(host: HostState, command: { op: string }): CommandResult | { ok: true; op: 'snapshot' | 'restore'; result: unknown } {
+  const { op } = command;
+  if (!validateHostCommand(command)) {
+    const e = validateHostCommand.errors![0]!;
+    const extra = e.keyword === 'additionalProperties' ? [(e.params as { additionalProperty: string }).additionalProperty] : e.keyword === 'required' ? [(e.params as { missingProperty: string }).missingProperty] : [];
+    const field = fieldPath('command', e.instancePath, ...extra);
+    return { ok: false, op, error: { code: 'INVALID_OPTION', message: `${field} ${e.keyword === 'additionalProperties' ? `is not a field of op "${op}"` : e.message ?? 'is invalid'}`, field } };
+  }
+  const failed = (code: 'FILE_NOT_FOUND' | 'OUTPUT_ERROR' | 'CORRUPT_INPUT', message: string): CommandResult => ({ ok: false, op, error: { code, message, field: 'command.file' } });
+  if (command.op === 'snapshot') {
+    // Into the bytes kept from the last checkpoint when they fit (no fresh pages); else a new array, and room for next time.
+    const bytes = host.engine.snapshot(host.lent);
+    if (bytes.buffer !== host.lent.buffer) host.lent = new Uint8Array(bytes.length + (bytes.length >> 2));
+    try {
+      writeFileSync(`${command.file}.tmp`, bytes);
+      renameSync(`${command.file}.tmp`, command.file);
+    } catch (err) {
+      return failed('OUTPUT_ERROR', `${command.file}: cannot write the snapshot (${(err as Error).message})`);
+    }
+    return { ok: true, op: 'snapshot', result: { bytes: bytes.length } };
+  }
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(command.file);
+  } catch (err) {
+    return failed('FILE_NOT_FOUND', `${command.file}: cannot read the snapshot (${(err as Error).message})`);
+  }
+  let restored: Engine;
+  try {
+    restored = Engine.restore(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+  } catch (err) {
+    if (!(err instanceof FairfitError)) throw err;
+    return failed('CORRUPT_INPUT', `${command.file}: ${err.message}`);
+  }
+  host.engine.close();
+  host.engine = restored;
+  return { ok: true, op: 'restore', result: restored.counts() };
+}
+
+/** One line's answer: a host command, or the engine's (`applyCommandLine`). */
+function answerLine(host: HostState, line: string): unknown {
+  // Only lines that may be a host command are parsed here; the rest go to the engine's parser as they are.
+  if (line.includes('"snapshot"') || line.includes('"restore"')) {
+    let command: unknown;
+    try {
+      command = JSON.parse(line);
+    } catch {
+      return applyCommandLine(host.engine, line); // its PARSE_ERROR answer
+    }
+    const op = command !== null && typeof command === 'object' ? (command as { op?: unknown }).op : undefined;
+    if (op === 'snapshot' || op === 'restore') return hostCommand(host, command as { op: string });
+    return applyCommand(host.engine, command);
+  }
+  return applyCommandLine(host.engine, line);
+}
+
 /** Runs the host until `input` ends; resolves to the process exit code (0, or 2 for bad `--params`). */
 export async function main({ input, output, args }: HostIo): Promise<number> {
   let engine: Engine;
@@ -75,12 +159,13 @@ export async function main({ input, output, args }: HostIo): Promise<number> {
     await writeLine(output, { ok: false, error: { code: err.code, message: err.message, field: err.details.field ?? 'params' } });
     return 2;
   }
+  const host: HostState = { engine, lent: new Uint8Array(0) };
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     let answer: unknown;
     try {
-      answer = applyCommandLine(engine, line);
+      answer = answerLine(host, line);
     } catch (err) {
       // Not bad input but a fault of the engine: report it and carry on.
       answer = { ok: false, error: { code: 'INTERNAL', message: String((err as Error)?.message ?? err), field: 'command' } };

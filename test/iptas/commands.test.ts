@@ -6,7 +6,9 @@
  * when rejected and never throw; and the example host (examples/iptas-host.ts)
  * answers a script of JSON lines.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -365,6 +367,55 @@ describe('examples/iptas-host.ts', () => {
     expect(answers[8]).toMatchObject({ ok: false, op: 'runRound', error: { field: 'command.now' } });
     expect(answers[9]).toEqual({ ok: true, op: 'drainDispatch', result: ['a', 'g#0'] });
     expect(answers[10]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 0, ok: 0, failed: 0, killed: 3, total: 3 } });
+  });
+
+  it('checkpoints to a file and continues from it (snapshot / restore), refusing bad files with the engine unchanged', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-host-'));
+    try {
+      const file = join(dir, 'engine.ffen');
+      writeFileSync(join(dir, 'junk.ffen'), 'not a snapshot at all, not even its header');
+      const lines = [
+        '{"op":"addNode","capacity":[4]}',
+        '{"op":"submit","id":"a","user":"u1","demand":[1],"dataGB":5,"requestTime":60}',
+        `{"op":"snapshot","file":${JSON.stringify(file)}}`,
+        '{"op":"submit","id":"b","user":"u1","demand":[1],"dataGB":5,"requestTime":60}',
+        `{"op":"snapshot","file":${JSON.stringify(file + '2')}}`, // the bytes kept from the first checkpoint are used again
+        `{"op":"restore","file":${JSON.stringify(file)}}`,
+        '{"op":"runRound","now":0}',
+        `{"op":"restore","file":${JSON.stringify(join(dir, 'missing.ffen'))}}`,
+        `{"op":"restore","file":${JSON.stringify(join(dir, 'junk.ffen'))}}`,
+        `{"op":"snapshot","file":${JSON.stringify(join(dir, 'no-such-dir', 'x.ffen'))}}`,
+        `{"op":"snapshot","file":${JSON.stringify(file)},"extra":1}`,
+        '{"op":"restore"}',
+        '{"op":"counts"}',
+        `{"op":"restore","file":${JSON.stringify(file + '2')}}`,
+        '{"op":"runRound","now":1}',
+      ];
+      const { code, answers } = await runHost(lines, ['--params', '{"dims":1}']);
+      expect(code).toBe(0);
+      expect(answers[2]).toMatchObject({ ok: true, op: 'snapshot', result: { bytes: expect.any(Number) as unknown } });
+      expect(answers[4]).toMatchObject({ ok: true, op: 'snapshot' });
+      // Continued from the first checkpoint: task b was never submitted.
+      expect(answers[5]).toEqual({ ok: true, op: 'restore', result: { waiting: 1, running: 0, ok: 0, failed: 0, killed: 0, total: 1 } });
+      expect(answers[6]).toEqual({ ok: true, op: 'runRound', result: { placements: [{ task: 'a', node: 0 }], waiting: [] } });
+      expect(answers[7]).toMatchObject({ ok: false, op: 'restore', error: { code: 'FILE_NOT_FOUND', field: 'command.file' } });
+      expect(answers[8]).toMatchObject({ ok: false, op: 'restore', error: { code: 'CORRUPT_INPUT', field: 'command.file' } });
+      expect(answers[9]).toMatchObject({ ok: false, op: 'snapshot', error: { code: 'OUTPUT_ERROR', field: 'command.file' } });
+      expect(answers[10]).toMatchObject({ ok: false, op: 'snapshot', error: { code: 'INVALID_OPTION', field: 'command.extra' } });
+      expect(answers[11]).toMatchObject({ ok: false, op: 'restore', error: { code: 'INVALID_OPTION', field: 'command.file' } });
+      // None of the refusals changed the engine: still the restored one, a running.
+      expect(answers[12]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 1, ok: 0, failed: 0, killed: 0, total: 1 } });
+      // The second checkpoint (a and b waiting) decides as the engine it was taken from would have.
+      expect(answers[13]).toMatchObject({ ok: true, op: 'restore', result: { waiting: 2, total: 2 } });
+      expect(answers[14]).toEqual({ ok: true, op: 'runRound', result: { placements: [{ task: 'a', node: 0 }, { task: 'b', node: 0 }], waiting: [] } });
+      // Each checkpoint is the same bytes as a snapshot of that engine taken directly.
+      using direct = new Engine({ dims: 1 });
+      direct.addNode({ capacity: [4] });
+      direct.submit({ id: 'a', user: 'u1', demand: [1], dataGB: 5, requestTime: 60 });
+      expect(new Uint8Array(readFileSync(file))).toEqual(direct.snapshot());
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('bad --params: one error line, exit code 2', async () => {
