@@ -1369,7 +1369,7 @@ export class Engine implements IptasEngine {
     const nodeCols = nodeColumns(undefined, D, N);
     nodeCols.forEach(column);
     const c = this.cols;
-    checkRestored(this.live(), this.e, c, n, U, G, P, (zero.has('gang') ? 0 : ROW_COLUMN.gang) | (zero.has('submitTime') ? 0 : ROW_COLUMN.submitTime), rings, res, nodeCols, D, bad);
+    this.checkRestored(n, U, G, P, (zero.has('gang') ? 0 : ROW_COLUMN.gang) | (zero.has('submitTime') ? 0 : ROW_COLUMN.submitTime), rings, res, nodeCols, bad);
     // Plain tasks: those of no gang, each with an id.
     let plain = 0;
     const gangOf = c.gang;
@@ -1436,6 +1436,39 @@ export class Engine implements IptasEngine {
     else {
       this.idText = { source, lengths, chars, wide };
       this.restoredIds = new IdTable(source, lengths, lead, taskOf);
+    }
+  }
+
+  /**
+   * The restored columns a kernel or a view follows as an index, and the numbers
+   * a call checked when it took them: bytes tampered with (a checksum made to
+   * match) must not make an engine that reads or writes outside its columns, or
+   * one that holds what no call would have accepted. The running list is
+   * checked where it is rebuilt. Rebuilds the waiting list on the way (and counts,
+   * see `engineCheckRows`).
+   */
+  private checkRestored(n: number, U: number, G: number, P: number, columns: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, bad: (why: string) => FairfitError): void {
+    const core = this.live(), c = this.cols, D = this.dims;
+    // The task rows in WebAssembly (one pass over 10^6 rows in JavaScript took ≈ 35 ms, most of a restore into reused memory),
+    // the waiting list rebuilt in the same pass.
+    const found = core.exports.engineCheckRows(this.e, n, U, G, speed.length, P, columns);
+    if (found !== ROW_CHECK.ok) {
+      const at = core.exports.lastErrorIndex();
+      if (found === ROW_CHECK.gangRows) throw bad(`gang ${at}'s rows are not its members`);
+      if (found === ROW_CHECK.record) throw bad(`task ${at} names placement record ${c.place[at]! - 1}, which is not its own`);
+      if (found === ROW_CHECK.runningRecord) throw bad(`running task ${at} has no placement record on a node`);
+      throw bad(`task ${at}'s ${ROW_FINDING[found] ?? 'row'}`);
+    }
+    const { running, epsilon } = c;
+    const nonNegative = (x: number): boolean => x >= 0 && x < Infinity;
+    for (let u = 0; u < U; u++) if (!(running[u]! >= 0 && running[u]! <= n && nonNegative(epsilon[u]!))) throw bad(`user ${u}'s running count or ε is out of range`);
+    for (let k = 0; k < rings.length; k++) if (!(rings[k]! >= 0 && rings[k]! < n)) throw bad(`a dispatch ring names task ${rings[k]} of ${n}`);
+    for (let i = 0; i < speed.length; i++) {
+      if (!(nonNegative(speed[i]!) && nonNegative(vcpus[i]!) && nonNegative(mem[i]!) && flags[i]! <= 7 && (Number.isNaN(heartbeat[i]) || Number.isFinite(heartbeat[i])))) throw bad(`node ${i}'s numbers are not ones a node accepts`);
+      for (let d = 0; d < D; d++) {
+        const cap = capacity[i * D + d]!, r = res[i * D + d]!;
+        if (!(nonNegative(cap) && r >= 0 && r <= cap)) throw bad(`node ${i}'s capacity or residual in dimension ${d} is out of range`);
+      }
     }
   }
 
@@ -1511,38 +1544,6 @@ function nodeColumns(nodes: readonly NodeMeta[] | undefined, D: number, n = node
     capacity.set(x.capacity, i * D);
   });
   return [speed, vcpus, mem, heartbeat, flags, capacity];
-}
-
-/**
- * The restored columns a kernel or a view follows as an index, and the numbers
- * a call checked when it took them: bytes tampered with (a checksum made to
- * match) must not make an engine that reads or writes outside its columns, or
- * one that holds what no call would have accepted. The running list is
- * checked where it is rebuilt. Rebuilds the waiting list on the way (and counts,
- * see `engineCheckRows`).
- */
-function checkRestored(core: Core, e: number, c: Cols, n: number, U: number, G: number, P: number, columns: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, D: number, bad: (why: string) => FairfitError): void {
-  // The task rows in WebAssembly (one pass over 10^6 rows in JavaScript took ≈ 35 ms, most of a restore into reused memory),
-  // the waiting list rebuilt in the same pass.
-  const found = core.exports.engineCheckRows(e, n, U, G, speed.length, P, columns);
-  if (found !== ROW_CHECK.ok) {
-    const at = core.exports.lastErrorIndex();
-    if (found === ROW_CHECK.gangRows) throw bad(`gang ${at}'s rows are not its members`);
-    if (found === ROW_CHECK.record) throw bad(`task ${at} names placement record ${c.place[at]! - 1}, which is not its own`);
-    if (found === ROW_CHECK.runningRecord) throw bad(`running task ${at} has no placement record on a node`);
-    throw bad(`task ${at}'s ${ROW_FINDING[found] ?? 'row'}`);
-  }
-  const { running, epsilon } = c;
-  const nonNegative = (x: number): boolean => x >= 0 && x < Infinity;
-  for (let u = 0; u < U; u++) if (!(running[u]! >= 0 && running[u]! <= n && nonNegative(epsilon[u]!))) throw bad(`user ${u}'s running count or ε is out of range`);
-  for (let k = 0; k < rings.length; k++) if (!(rings[k]! >= 0 && rings[k]! < n)) throw bad(`a dispatch ring names task ${rings[k]} of ${n}`);
-  for (let i = 0; i < speed.length; i++) {
-    if (!(nonNegative(speed[i]!) && nonNegative(vcpus[i]!) && nonNegative(mem[i]!) && flags[i]! <= 7 && (Number.isNaN(heartbeat[i]) || Number.isFinite(heartbeat[i])))) throw bad(`node ${i}'s numbers are not ones a node accepts`);
-    for (let d = 0; d < D; d++) {
-      const cap = capacity[i * D + d]!, r = res[i * D + d]!;
-      if (!(nonNegative(cap) && r >= 0 && r <= cap)) throw bad(`node ${i}'s capacity or residual in dimension ${d} is out of range`);
-    }
-  }
 }
 
 const ROW_CHECK = ENGINE_ROW_CHECK.code;
