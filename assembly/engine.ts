@@ -412,6 +412,13 @@ export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
   return x >= 0 && x - x == 0;
 }
 
+/** A finding of engineCheckRows about row (or gang) i, left in lastErrorIndex. */
+// @ts-ignore: decorator
+@inline function finding(i: i32, what: i32): i32 {
+  setErrorIndex(i);
+  return what;
+}
+
 /**
  * Checks the `n` task rows a restore read, and the `gangs` gangs' rows: every
  * state, user (< users) and gang a kernel follows as an index, the numbers a
@@ -437,39 +444,37 @@ export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32, nodes:
   const wl = load<usize>(e, Engine.waitList);
   const gangsWritten = (columns & EngineRowColumn.gang) != 0, submitWritten = (columns & EngineRowColumn.submitTime) != 0;
   // No gang column: every task is of no gang, so a gang has no members.
-  if (!gangsWritten && gangs > 0) { setErrorIndex(0); return EngineRowCheck.gangRows; }
+  if (!gangsWritten && gangs > 0) return finding(0, EngineRowCheck.gangRows);
   for (let g = 0; g < gangs; g++) {
     const first = gi(firstP, g), count = gi(countP, g);
-    if (!(first >= 0 && count >= 1 && first <= n - count)) { setErrorIndex(g); return EngineRowCheck.gangRows; }
-    for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1) { setErrorIndex(g); return EngineRowCheck.gangRows; }
+    if (!(first >= 0 && count >= 1 && first <= n - count)) return finding(g, EngineRowCheck.gangRows);
+    for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1) return finding(g, EngineRowCheck.gangRows);
   }
   let waiting = 0, running = 0, named = 0;
   for (let t = 0; t < n; t++) {
-    setErrorIndex(t);
     const st = gi(state, t);
-    if (<u32>st > <u32>EngineTaskState.killed) return EngineRowCheck.state;
-    if (<u32>gi(user, t) >= <u32>users) return EngineRowCheck.user;
+    if (<u32>st > <u32>EngineTaskState.killed) return finding(t, EngineRowCheck.state);
+    if (<u32>gi(user, t) >= <u32>users) return finding(t, EngineRowCheck.user);
     // A member's gang is checked above from the gang's side; here only that it names one (0: none).
     if (gangsWritten) {
       const g = gi(gang, t);
-      if (<u32>g > <u32>gangs) return EngineRowCheck.gang;
-      if (g > 0) { const first = gi(firstP, g - 1); if (t < first || t >= first + gi(countP, g - 1)) return EngineRowCheck.gang; }
+      if (<u32>g > <u32>gangs) return finding(t, EngineRowCheck.gang);
+      if (g > 0) { const first = gi(firstP, g - 1); if (t < first || t >= first + gi(countP, g - 1)) return finding(t, EngineRowCheck.gang); }
     }
     const r = gf(req, t);
-    if (!(nonNegative(gf(data, t)) && nonNegative(r) && r > 0 && (!submitWritten || nonNegative(gf(sub, t))))) return EngineRowCheck.numbers;
-    for (let d = 0; d < dims; d++) if (!nonNegative(gf(demand, t * dims + d))) return EngineRowCheck.demand;
+    if (!(nonNegative(gf(data, t)) && nonNegative(r) && r > 0 && (!submitWritten || nonNegative(gf(sub, t))))) return finding(t, EngineRowCheck.numbers);
+    for (let d = 0; d < dims; d++) if (!nonNegative(gf(demand, t * dims + d))) return finding(t, EngineRowCheck.demand);
     const p = gi(placeP, t) - 1;
     if (st == EngineTaskState.running) {
-      if (p < 0 || p >= records || <u32>gi(nodeP, p) >= <u32>nodes) return EngineRowCheck.runningRecord;
+      if (p < 0 || p >= records || <u32>gi(nodeP, p) >= <u32>nodes) return finding(t, EngineRowCheck.runningRecord);
       running++;
     } else if (st == EngineTaskState.waiting) { si(wl, waiting, t); waiting++; }
     if (p >= 0) {
-      if (p >= records || gi(mark, p) != 0) return EngineRowCheck.record;
+      if (p >= records || gi(mark, p) != 0) return finding(t, EngineRowCheck.record);
       si(mark, p, 1);
       named++;
-    } else if (p < -1) return EngineRowCheck.record;
+    } else if (p < -1) return finding(t, EngineRowCheck.record);
   }
-  setErrorIndex(-1);
   store<i32>(e, waiting, Engine.waiting);
   store<i32>(e, running, Engine.runCount);
   store<i32>(e, named, Engine.placements);

@@ -190,7 +190,7 @@ describe('engine snapshots', () => {
       const at = text.indexOf(from);
       expect(at).toBeGreaterThan(0);
       text.write(to, at, 'latin1');
-      new DataView(b.buffer).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+      reseal(b);
       return ((): string => { try { Engine.restore(b); return 'restored'; } catch (err) { expect(err).toMatchObject({ code: 'CORRUPT_INPUT' }); return (err as Error).message; } })();
     };
     expect(tamper('["t",0,3000]', '["t",0,3001]')).toMatch(/the id runs hold 3008 ids, the columns 3007/);
@@ -303,7 +303,7 @@ describe('engine snapshots', () => {
     for (const older of [2, 3, 4, 5]) {
       const old = bytes.slice();
       new DataView(old.buffer).setUint32(4, older, true);
-      new DataView(old.buffer).setUint32(old.length - 4, crc32(old.subarray(0, old.length - 4)), true);
+      reseal(old);
       expect(reason(old)).toMatch(new RegExp(`format version ${older}, this fairfit reads version 6`));
     }
     // Placement records that do not match the tasks (a consistent checksum) are refused, naming why.
@@ -313,7 +313,7 @@ describe('engine snapshots', () => {
       const changed = meta(text.toString('latin1'));
       expect(changed.length).toBe(text.length);
       text.write(changed, 0, 'latin1');
-      new DataView(b.buffer).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
+      reseal(b);
       return reason(b);
     };
     const placed = e.state().tasks.filter((t) => !Number.isNaN(t.start)).length;
@@ -347,7 +347,7 @@ describe('engine snapshots', () => {
     expect(reason(foreign)).toMatch(/bad magic/);
     const build = bytes.slice();
     build[8]! ^= 1; // another module hash, with a checksum that matches it
-    new DataView(build.buffer).setUint32(build.length - 4, crc32(build.subarray(0, build.length - 4)), true);
+    reseal(build);
     expect(reason(build)).toMatch(/another WebAssembly build/);
   });
 });
