@@ -41,6 +41,25 @@ export interface JobOutcome {
 export interface JobHandler<J extends Job = Job, O extends JobOutcome = JobOutcome> {
   init?(): void;
   execute(job: J): O | ErrorOutcome;
+  /**
+   * The buffers of `outcome` that the worker keeps no reference to: moved to the caller instead of
+   * copied (each is detached in the worker). Only buffers made for this outcome belong here.
+   */
+  transfer?(outcome: O): ArrayBuffer[];
+}
+
+/**
+ * The buffers of `views` that may be moved ({@link JobHandler.transfer}), each once: plain
+ * ArrayBuffers that a view spans whole. A view of part of a buffer (WebAssembly memory, Node's
+ * Buffer pool, a column of something bigger) or of shared memory is left to be copied.
+ */
+export function wholeBuffers(views: Iterable<ArrayBufferView | undefined>): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const v of views) {
+    if (v === undefined || !(v.buffer instanceof ArrayBuffer)) continue;
+    if (v.byteOffset === 0 && v.byteLength === v.buffer.byteLength && v.byteLength > 0) out.add(v.buffer);
+  }
+  return [...out];
 }
 
 /** The message a worker receives: which registered system runs the job, and the job. */

@@ -10,6 +10,7 @@
  * @module
  */
 import { workerData } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { adoptModule, type WasmBuild } from '../wasm/module.ts';
 import { errorOutcome, type ErrorOutcome, type JobHandler, type JobMessage, type JobOutcome } from './job.ts';
 import type { WasmModule } from '../wasm/wasm-types.ts';
@@ -33,9 +34,16 @@ for (const [system, url] of Object.entries(data.systems)) {
   handlers.set(system, handler);
 }
 
-/** piscina's entry point: one job in, one outcome out. */
-export default function run(message: JobMessage): JobOutcome | ErrorOutcome {
+/**
+ * piscina's entry point: one job in, one outcome out. The buffers the handler names
+ * (`JobHandler.transfer`) are moved, not copied: a copy is written twice into fresh pages
+ * (serialised here, deserialised in the caller) and the worker's own arrays become garbage.
+ */
+export default function run(message: JobMessage): JobOutcome | ErrorOutcome | object {
   const handler = handlers.get(message.system);
   if (handler === undefined) return errorOutcome(message.job.index, new Error(`no job handler registered for system '${message.system}'`));
-  return handler.execute(message.job);
+  const outcome = handler.execute(message.job);
+  const buffers = outcome.kind === 'error' ? [] : (handler.transfer?.(outcome) ?? []);
+  if (buffers.length === 0) return outcome;
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: outcome });
 }

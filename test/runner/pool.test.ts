@@ -5,8 +5,9 @@ import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { toShared } from '../../src/runner/share.ts';
-import { executeTask, PrepareCache } from '../../src/systems/giantvm/jobs.ts';
-import { defaultParams, prepareReplay, prepareResolved, simulate } from '../../src/systems/giantvm/replay.ts';
+import { executeTask, outcomeBuffers, PrepareCache } from '../../src/systems/giantvm/jobs.ts';
+import { wholeBuffers } from '../../src/runner/job.ts';
+import { defaultParams, prepareReplay, prepareResolved, simulate, simulateCells, simulateCellsInLockstep, withPolicy } from '../../src/systems/giantvm/replay.ts';
 import { toJson } from '../../src/report/json.ts';
 import { seededInput } from '../giantvm/input.ts';
 
@@ -60,6 +61,44 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
     expect(b.index).toBe(1);
     expect(toJson(a.results)).toBe(toJson([simulate(input, params)]));
     expect(toJson(b.results)).toBe(toJson([simulate(input, other), simulate(input, params)]));
+  });
+
+  it('parts come back moved, not copied: each equals the part run in this thread, and a worker moves its parts for task after task', async () => {
+    const sy = defaultParams({ policy: 'fine_grained', machines: 24, usage: 'synthetic' });
+    const prepared = prepareReplay(input, sy);
+    const shared = toShared(prepared);
+    await using pool = new ReplayPool({ workers: 1 });
+    const ranges = [{ first: 0, count: 2 }, { first: 2, count: 3 }, { first: 5, count: 1 }];
+    // One worker, one task after another: a buffer it still used after moving it would break the next.
+    for (let round = 0; round < 2; round++) {
+      for (const [index, cells] of ranges.entries()) {
+        const got = await pool.run({ kind: 'cells', index, prepared: shared, cells });
+        const { elapsedMs: _a, ...part } = got.part;
+        const { elapsedMs: _b, ...here } = simulateCells(prepared, cells);
+        expect(toJson(part)).toBe(toJson(here));
+        const lock = await pool.run({ kind: 'lockstep', index, prepared: shared, policies: ['cpu_usage', 'no_migration'], cells });
+        const mine = simulateCellsInLockstep([withPolicy(prepared, 'cpu_usage'), withPolicy(prepared, 'no_migration')], cells);
+        expect(toJson(lock.parts.map(({ elapsedMs: _, ...p }) => p))).toBe(toJson(mine.map(({ elapsedMs: _, ...p }) => p)));
+      }
+    }
+  });
+
+  it("outcomeBuffers names every array of a part's outcome once; wholeBuffers leaves out views of part of a buffer and shared memory", () => {
+    const sy = defaultParams({ policy: 'fine_grained', machines: 24, usage: 'synthetic' });
+    const prepared = prepareReplay(input, sy);
+    const part = simulateCells(prepared, { first: 1, count: 2 });
+    const arrays = [part.cellAcc, part.cellPt, part.machPt, part.utilSum, part.upTicks].filter((a) => a.length > 0);
+    expect(arrays.length).toBe(5);
+    const moved = outcomeBuffers({ kind: 'cells', index: 0, part });
+    expect(moved.length).toBe(arrays.length);
+    for (const a of arrays) expect(moved).toContain(a.buffer);
+    const parts = simulateCellsInLockstep([withPolicy(prepared, 'cpu_usage'), withPolicy(prepared, 'fine_grained')], { first: 0, count: 6 });
+    expect(outcomeBuffers({ kind: 'lockstep', index: 0, parts }).length).toBe(10);
+    expect(outcomeBuffers({ kind: 'run', index: 0, results: [], spilled: 0 })).toEqual([]);
+    const whole = new Float64Array(8), big = new Float64Array(16);
+    const sab = new Float64Array(new SharedArrayBuffer(64));
+    expect(wholeBuffers([whole, whole, big.subarray(0, 8), big.subarray(8), sab, new Float64Array(0), undefined])).toEqual([whole.buffer]);
+    expect(wholeBuffers([big.subarray(0, 16)])).toEqual([big.buffer]);
   });
 
   it("a worker's FairfitError comes back with its code; an aborted task rejects with ABORTED", async () => {
