@@ -378,6 +378,7 @@ export class Engine implements IptasEngine {
 
   /** The engine clock: the largest time passed to a call so far (0 at start). */
   get now(): number {
+    this.live();
     return this.clock;
   }
 
@@ -449,6 +450,7 @@ export class Engine implements IptasEngine {
 
   /** Up nodes by capacity weight ascending (ties: lower index first): the first-fit order. */
   nodeOrder(): number[] {
+    this.live();
     return this.order.slice();
   }
 
@@ -460,6 +462,7 @@ export class Engine implements IptasEngine {
 
   /** Whether a node is up. */
   isUp(node: number): boolean {
+    this.live();
     return this.node(node).up;
   }
 
@@ -801,6 +804,7 @@ export class Engine implements IptasEngine {
 
   /** ε_u of a user's last m completed tasks; 1 with no history. */
   epsilon(user: string): number {
+    this.live();
     const u = this.userIndex.get(user);
     return u === undefined ? 1 : this.users[u]!.history.epsilon();
   }
@@ -896,6 +900,7 @@ export class Engine implements IptasEngine {
 
   /** Marks down the nodes that missed a heartbeat or reported a storage failure. */
   sweepHealth(now: number): HealthResult {
+    this.live();
     checkNow(now, this.clock);
     this.clock = now;
     const out: HealthResult = { down: [], requeued: [], failed: [] };
@@ -1006,6 +1011,7 @@ export class Engine implements IptasEngine {
 
   /** Counts of tasks by state. */
   counts(): Counts {
+    this.live();
     return { ...this.tally };
   }
 
@@ -1472,7 +1478,12 @@ export class Engine implements IptasEngine {
     }
   }
 
-  /** Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`). */
+  /**
+   * Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`).
+   * Every later call but `close` throws `INVALID_OPTION` ("Engine is closed"), including those the
+   * engine could answer without its memory (`counts`, `now`, `nodeOrder`, `isUp`, `epsilon`): one
+   * rule, and no answer from an engine whose memory another engine now uses.
+   */
   close(): void {
     if (this.core) Core.recycle(this.core);
     this.core = undefined;

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { crc32 } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.ts';
 import { twinRun } from './twin-run.ts';
 import { FairfitError } from '../../src/errors.ts';
@@ -151,6 +152,36 @@ describe('engine snapshots', () => {
     plain.close();
     expect(() => plain.handleOf('a')).toThrow(/closed/);
     expect(() => plain.taskView('a')).toThrow(/closed/);
+  });
+  it('a closed engine refuses every call but close with INVALID_OPTION, also those it could answer without its memory', () => {
+    const e = new Engine();
+    e.addNode({ capacity: [4, 8] });
+    e.submit({ id: 'a', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    e.runRound(1);
+    e.close();
+    const task = { id: 'b', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 };
+    const calls: Record<string, () => unknown> = {
+      now: () => e.now, addNode: () => e.addNode({ capacity: [1, 1] }), addNodes: () => e.addNodes([{ capacity: [1, 1] }]), removeNode: () => e.removeNode(0),
+      updateNode: () => e.updateNode(0, { speed: 2 }), nodeOrder: () => e.nodeOrder(), residual: () => e.residual(0), isUp: () => e.isUp(0),
+      submit: () => e.submit(task), submitGang: () => e.submitGang({ ...task, id: 'g', procs: 2 }), submitMany: () => e.submitMany([task]),
+      handleOf: () => e.handleOf('a'), idOf: () => e.idOf(0), runRound: () => e.runRound(2), runRoundHandles: () => e.runRoundHandles(2),
+      complete: () => e.complete('a', { status: 'ok', actualTime: 1 }), completeMany: () => e.completeMany([0], { status: 'ok', actualTime: 1 }),
+      epsilon: () => e.epsilon('u'), checkLimits: () => e.checkLimits(2), checkLimitsHandles: () => e.checkLimitsHandles(2), heartbeat: () => e.heartbeat(0, 2),
+      sweepHealth: () => e.sweepHealth(2), drainDispatch: () => e.drainDispatch(0), drainDispatchHandles: () => e.drainDispatchHandles(0),
+      drainDispatchMany: () => e.drainDispatchMany([0]), pendingDispatch: () => e.pendingDispatch(0), taskView: () => e.taskView('a'), counts: () => e.counts(),
+      running: () => e.running('u'), state: () => e.state(), explain: () => e.explain('a'), snapshot: () => e.snapshot(),
+    };
+    // Every public method and getter the class declares is in the table (a new one must be added here).
+    const source = readFileSync(new URL('../../src/engine/engine.ts', import.meta.url), 'utf8');
+    const declared = [...source.matchAll(/^  (?:get )?([a-zA-Z]+)\(.*\{$/gm)].map((m) => m[1]!).filter((k) => k !== 'constructor' && k !== 'close');
+    expect(declared.sort()).toEqual(Object.keys(calls).sort());
+    for (const [name, call] of Object.entries(calls)) {
+      const err = (() => { try { call(); } catch (x) { return x; } })();
+      expect(err, name).toBeInstanceOf(FairfitError);
+      expect((err as FairfitError).code, name).toBe('INVALID_OPTION');
+      expect((err as FairfitError).message, name).toMatch(/closed/);
+    }
+    e.close();
   });
   it('keep numbered ids as runs (no text): found, named and refused alike after a restore, and written again as runs', () => {
     const meta = (b: Uint8Array): { ids: { bytes: number; runs?: unknown } } => JSON.parse(Buffer.from(b.buffer, b.byteOffset + 56, new DataView(b.buffer, b.byteOffset).getUint32(40, true)).toString('utf8'));
