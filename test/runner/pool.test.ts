@@ -63,7 +63,7 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
     expect(toJson(b.results)).toBe(toJson([simulate(input, other), simulate(input, params)]));
   });
 
-  it('parts come back moved, not copied: each equals the part run in this thread, and a worker moves its parts for task after task', async () => {
+  it('a worker that moves its parts back (outcomeBuffers) gives, task after task, the parts run in this thread', async () => {
     const sy = defaultParams({ policy: 'fine_grained', machines: 24, usage: 'synthetic' });
     const prepared = prepareReplay(input, sy);
     const shared = toShared(prepared);
