@@ -294,9 +294,10 @@ export namespace UsageFeed {
   export const rng: usize = 172; // usize
   export const replay: usize = 176; // usize
   export const slotWindows: usize = 180; // usize
-  export const mirrors: usize = 184; // usize
-  export const mirrorCount: usize = 188; // i32
-  export const mirrorSlots: usize = 192; // usize
+  export const drawScratch: usize = 184; // usize
+  export const mirrors: usize = 188; // usize
+  export const mirrorCount: usize = 192; // i32
+  export const mirrorSlots: usize = 196; // usize
   export const SIZE: usize = 200; // bytes
 }
 

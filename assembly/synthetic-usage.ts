@@ -51,7 +51,7 @@ let cpuMu: f64 = 0, cpuSigma: f64 = 0, memMu: f64 = 0, memSigma: f64 = 0, memMax
   peakMu: f64 = 0, peakSigma: f64 = 0, cpuS: f64 = 0, memS: f64 = 0, rho: f64 = 0, innovCpu: f64 = 0, innovMem: f64 = 0;
 let fKey: usize = 0, fK0: usize = 0, fCount: usize = 0, fMem: usize = 0, fReq: usize = 0, fJoin: usize = 0,
   fLive: usize = 0, fRng: usize = 0,
-  slotWin: usize = 0;
+  slotWin: usize = 0, fScratch: usize = 0, fCap: i32 = 0;
 
 function bindFeed(f: usize): void {
   cpuMu = load<f64>(f, UsageFeed.cpuMu); cpuSigma = load<f64>(f, UsageFeed.cpuSigma);
@@ -64,6 +64,7 @@ function bindFeed(f: usize): void {
   fMem = load<usize>(f, UsageFeed.taskMem); fReq = load<usize>(f, UsageFeed.taskReq); fJoin = load<usize>(f, UsageFeed.joinList);
   fLive = load<usize>(f, UsageFeed.liveList); fRng = load<usize>(f, UsageFeed.rng);
   slotWin = load<usize>(f, UsageFeed.slotWindows);
+  fScratch = load<usize>(f, UsageFeed.drawScratch); fCap = load<i32>(f, UsageFeed.capacity);
 }
 
 /** `taskLevels(key)` into live entry e: its CPU ratio and MAI; returns the memory ratio. */
@@ -286,6 +287,63 @@ function tail(r: i32, e: usize, c: i32, drew: bool): void {
   }
 }
 
+/** The window of period p of the entry at e: p − k0, within [0, count − 1]. */
+// @ts-ignore: decorator
+@inline function windowOf(e: usize, p: i32): i32 {
+  const c = p - load<i32>(e, LiveEntry.k0), last = load<i32>(e, LiveEntry.count) - 1;
+  return c < 0 ? 0 : c > last ? last : c;
+}
+
+/** Scratch array k (0–3) of the feed being drawn, element j. */
+// @ts-ignore: decorator
+@inline function scratch(k: i32, j: i32): usize { return fScratch + ((<usize>k * <usize>fCap + <usize>j) << 3); }
+
+/**
+ * `windowValues(e, c, true)` of the `n` listed entries (their places in the join list; c their
+ * window of period p), each step of the maths over all of them before the next: the units, then
+ * log and square root, then sine–cosine, then the AR(1) states, then exp. Two at a time (v8Log2,
+ * v8SinCos2, v8Exp2: the same bits as one at a time), an odd last one alone: the same operations
+ * in the same order for each entry as windowValuesPair. Stores each one's window CPU in its entry.
+ */
+function drawListed(n: i32, p: i32): void {
+  for (let j = 0; j < n; j++) {
+    const e = fLive + <usize>gi(fJoin, j) * LiveEntry.SIZE;
+    const ws = windowSeed(load<u32>(e, LiveEntry.key), windowOf(e, p));
+    store<f64>(scratch(0, j), unit(ws, 0));
+    store<f64>(scratch(1, j), unit(ws, 1));
+  }
+  let j = 0;
+  for (; j + 1 < n; j += 2) v128.store(scratch(0, j), f64x2.sqrt(f64x2.mul(f64x2.splat(-2), v8Log2(v128.load(scratch(0, j))))));
+  if (j < n) store<f64>(scratch(0, j), Math.sqrt(-2 * v8Log(load<f64>(scratch(0, j)))));
+  for (j = 0; j + 1 < n; j += 2) {
+    const r1 = v128.load(scratch(0, j));
+    const cosines = v8SinCos2(f64x2.mul(f64x2.splat(TWO_PI), v128.load(scratch(1, j))));
+    v128.store(scratch(2, j), f64x2.mul(r1, cosines));
+    v128.store(scratch(3, j), f64x2.mul(r1, sinOut2));
+  }
+  if (j < n) {
+    const r1 = load<f64>(scratch(0, j));
+    store<f64>(scratch(2, j), r1 * v8SinCos(TWO_PI * load<f64>(scratch(1, j))));
+    store<f64>(scratch(3, j), r1 * sinOut);
+  }
+  const half = (cpuS * cpuS) / 2;
+  for (j = 0; j < n; j++) {
+    const e = fLive + <usize>gi(fJoin, j) * LiveEntry.SIZE;
+    const k = windowOf(e, p), z0 = load<f64>(scratch(2, j)), z1 = load<f64>(scratch(3, j));
+    const ec = k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0;
+    const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
+    store<f64>(e, ec, LiveEntry.arCpu);
+    store<f64>(e, em, LiveEntry.arMem);
+    store<f64>(scratch(0, j), ec - half);
+  }
+  for (j = 0; j + 1 < n; j += 2) v128.store(scratch(1, j), v8Exp2(v128.load(scratch(0, j))));
+  if (j < n) store<f64>(scratch(1, j), v8Exp(load<f64>(scratch(0, j))));
+  for (j = 0; j < n; j++) {
+    const e = fLive + <usize>gi(fJoin, j) * LiveEntry.SIZE;
+    store<f64>(e, min<f64>(1, load<f64>(e, LiveEntry.req) * load<f64>(e, LiveEntry.cpuLevel) * load<f64>(scratch(1, j))), LiveEntry.cpu);
+  }
+}
+
 /** The window period being drawn (LiveEntry.drawn of the entries drawn in it). */
 let drawnPeriod: i32 = 0;
 
@@ -341,15 +399,24 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
   const sState = replay != 0 ? load<usize>(replay, Replay.taskState) : 0;
   dStart = load<f64>(f, UsageFeed.startUs); dW = load<f64>(f, UsageFeed.windowUs); dReplay = replay; dM = M; dKept = 0;
   let touch = 0;
-  // An entry whose last draw of this period waits for a second one, to be made two at a time
-  // (windowValuesPair); its tail (the writes, its place in the list) waits with it. What an entry's
-  // turn changes in the replays (doneIn frees slots) stays in list order: an entry's doneIn runs
-  // after the tail of the one before it.
-  let pend: usize = 0, pendR = 0, pendC = 0;
+  // Three passes. 1: the entries whose window changed, listed (their places, in the join list's
+  // memory: free until the next staging), their passed-over windows drawn. 2: those draws, each
+  // step of the maths over all of them in a loop of its own, two at a time (drawListed). 3: each
+  // entry's turn in list order (its done slots let go, the window written, its place in the list):
+  // what a turn changes in the replays stays in list order, and a draw changes only its own entry.
+  let nd = 0;
+  for (let r = 0; r < live; r++) {
+    const e = fLive + <usize>r * LiveEntry.SIZE;
+    const c = windowOf(e, p);
+    if (wantedNow(r, e) && c > load<i32>(e, LiveEntry.cur)) {
+      drawPassed(e, c);
+      si(fJoin, nd++, r);
+    }
+  }
+  drawListed(nd, p);
   for (let r = 0; r < live; r++) {
     // The slot of the entry AHEAD places on, read now so that its state and window are in the
-    // cache when their turn comes: WebAssembly has no prefetch, and the maths of a draw is too
-    // long for the processor to reach the next slots' misses by itself.
+    // cache when their turn comes: WebAssembly has no prefetch.
     if (replay != 0 && r + AHEAD < live) {
       const xa = load<i32>(fLive + <usize>(r + AHEAD) * LiveEntry.SIZE, LiveEntry.slot);
       if (xa >= 0) {
@@ -358,36 +425,10 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
       }
     }
     const e = fLive + <usize>r * LiveEntry.SIZE;
-    const k0 = load<i32>(e, LiveEntry.k0), count = load<i32>(e, LiveEntry.count);
-    let c = p - k0;
-    if (c < 0) c = 0; else if (c > count - 1) c = count - 1;
-    const wanted = wantedNow(r, e), draws = wanted && c > load<i32>(e, LiveEntry.cur);
-    if (pend != 0) {
-      if (draws) {
-        drawPassed(e, c);
-        windowValuesPair(pend, pendC, e, c);
-        tail(pendR, pend, pendC, true);
-        pend = 0;
-        letGo(r, e);
-        tail(r, e, c, true);
-        continue;
-      }
-      windowLast(pend, pendC);
-      tail(pendR, pend, pendC, true);
-      pend = 0;
-    }
+    const c = windowOf(e, p);
+    const wanted = wantedNow(r, e), drew = wanted && c > load<i32>(e, LiveEntry.cur);
     letGo(r, e);
-    if (!wanted) continue;
-    if (draws) {
-      drawPassed(e, c);
-      pend = e; pendR = r; pendC = c;
-      continue;
-    }
-    tail(r, e, c, false);
-  }
-  if (pend != 0) {
-    windowLast(pend, pendC);
-    tail(pendR, pend, pendC, true);
+    if (wanted) tail(r, e, c, drew);
   }
   const kept = dKept;
   store<i32>(f, kept, UsageFeed.live);

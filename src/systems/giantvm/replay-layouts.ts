@@ -87,6 +87,9 @@ export const USAGE_FEED = struct('UsageFeed', 'Synthetic usage drawn on demand: 
   replay: 'ptr',
   // The slots' windows (SLOT_WINDOW each), where the draw writes each task's current window.
   slotWindows: 'ptr',
+  // The draw's scratch, 32 bytes a slot: four f64 arrays of `capacity` each (a period's arguments
+  // and results, side by side so that the maths runs over them two at a time in loops of its own).
+  drawScratch: 'ptr',
   // Policies in lockstep (docs/model.md, "Policies in lockstep"): the feeds of the other replays of the
   // same part (mirrorCount addresses at `mirrors`), which this feed's draw also writes; `mirrorSlots`
   // holds each live entry's slot in each of them (mirrorCount i32 per entry, −1 once done there).

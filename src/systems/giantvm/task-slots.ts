@@ -45,8 +45,8 @@ function columnsOf(mode: SlotMode): [string, number][] {
   const cols: [string, number][] = [['sub', 8], ['work', 8], ['req', 8], ['finV', 8], ['rem', 8], ['candKey', 8]];
   // Each slot's window (slot-windows.ts); whole mode's windows are the part's own columns.
   if (mode !== 'whole') cols.push(['win', SLOT_WINDOW.size]);
-  // The live list: at most one entry per slot.
-  if (mode === 'synthetic') cols.push(['fMem', 8], ['live', LIVE_ENTRY.size]);
+  // The live list: at most one entry per slot; the draw's scratch (usage-feed: 4 f64 a slot).
+  if (mode === 'synthetic') cols.push(['fMem', 8], ['live', LIVE_ENTRY.size], ['draw', 32]);
   cols.push(['machine', 4], ['tick', 4], ['prio', 4], ['winB', 4], ['winE', 4], ['next', 4], ['prev', 4], ['state', 4], ['cur', 4], ['home', 4], ['cand', 4], ['arrivals', 4]);
   if (mode !== 'whole') cols.push(['held', 4], ['free', 4]);
   if (mode === 'synthetic') cols.push(['key', 4], ['k0', 4], ['count', 4], ['join', 4]);
@@ -220,7 +220,7 @@ export class TaskSlots {
     this.feed?.bindSlots({
       taskKey: this.col('key'), taskK0: this.col('k0'), taskCount: this.col('count'), taskMem: this.col('fMem'), taskReq: this.col('req'),
       joinList: this.col('join'), liveList: this.col('live'),
-      slotWindows: this.col('win'),
+      slotWindows: this.col('win'), drawScratch: this.col('draw'),
     }, this.cap, this.replayAt);
   }
 
@@ -234,6 +234,7 @@ export class TaskSlots {
     const u8 = new Uint8Array(this.core.memory.buffer);
     for (let i = this.cols.length - 1; i >= 0; i--) {
       const [name, b] = this.cols[i]!;
+      if (name === 'draw') continue; // the draw's scratch holds nothing between draws
       const from = this.base + old[name]!;
       u8.copyWithin(this.base + this.offset[name]!, from, from + oldCap * b);
     }

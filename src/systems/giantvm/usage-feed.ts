@@ -28,7 +28,7 @@ import type { SlotFeed } from './task-slots.ts';
 
 /** The feed's fields that are task-slot columns (task-slots.ts sets them). */
 type SlotField = 'taskKey' | 'taskK0' | 'taskCount' | 'taskMem' | 'taskReq' | 'joinList' | 'liveList' |
-  'slotWindows';
+  'slotWindows' | 'drawScratch';
 /** The feed's fields for policies in lockstep ({@link UsageFeed.lockstep}). */
 type MirrorField = 'mirrors' | 'mirrorCount' | 'mirrorSlots';
 
