@@ -96,9 +96,17 @@ function passWindow(e: usize, k: i32): void {
   const ws = windowSeed(load<u32>(e, LiveEntry.key), k);
   const r1 = Math.sqrt(-2 * v8Log(unit(ws, 0)));
   const z0 = r1 * v8SinCos(TWO_PI * unit(ws, 1));
-  const z1 = r1 * sinOut;
-  store<f64>(e, k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0, LiveEntry.arCpu);
-  store<f64>(e, k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1, LiveEntry.arMem);
+  advanceAr(e, k, z0, r1 * sinOut);
+}
+
+/** Entry e's AR(1) states at window k from the window's normals z0 (CPU) and z1 (memory); returns the CPU one. */
+// @ts-ignore: decorator
+@inline function advanceAr(e: usize, k: i32, z0: f64, z1: f64): f64 {
+  const ec = k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0;
+  const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
+  store<f64>(e, ec, LiveEntry.arCpu);
+  store<f64>(e, em, LiveEntry.arMem);
+  return ec;
 }
 
 /** Writes window k of a task into its slot's window `sw`: its end, mean CPU, and the markers of what the kernel draws when it reads them. */
@@ -266,8 +274,8 @@ function tail(r: i32, e: usize, c: i32, drew: bool): void {
 @inline function scratch(k: i32, j: i32): usize { return fScratch + ((<usize>k * <usize>fCap + <usize>j) << 3); }
 
 /**
- * `windowValues` (src/io/synthetic-usage.ts) of the `n` listed entries (their places in the join list; c their
- * window of period p), each step of the maths over all of them before the next: the units, then
+ * `windowValues` (src/io/synthetic-usage.ts) of the `n` entries listed in the join list's memory,
+ * each at its window of period p, each step of the maths over all of them before the next: the units, then
  * log and square root, then sine–cosine, then the AR(1) states, then exp. Two at a time (v8Log2,
  * v8SinCos2, v8Exp2: the same bits as one at a time), an odd last one alone: the same operations
  * in the same order for each entry as one at a time. Stores each one's window CPU in its entry.
@@ -296,12 +304,7 @@ function drawListed(n: i32, p: i32): void {
   const half = (cpuS * cpuS) / 2;
   for (j = 0; j < n; j++) {
     const e = fLive + <usize>gi(fJoin, j) * LiveEntry.SIZE;
-    const k = windowOf(e, p), z0 = load<f64>(scratch(2, j)), z1 = load<f64>(scratch(3, j));
-    const ec = k == 0 ? cpuS * z0 : rho * load<f64>(e, LiveEntry.arCpu) + innovCpu * z0;
-    const em = k == 0 ? memS * z1 : rho * load<f64>(e, LiveEntry.arMem) + innovMem * z1;
-    store<f64>(e, ec, LiveEntry.arCpu);
-    store<f64>(e, em, LiveEntry.arMem);
-    store<f64>(scratch(0, j), ec - half);
+    store<f64>(scratch(0, j), advanceAr(e, windowOf(e, p), load<f64>(scratch(2, j)), load<f64>(scratch(3, j))) - half);
   }
   for (j = 0; j + 1 < n; j += 2) v128.store(scratch(1, j), v8Exp2(v128.load(scratch(0, j))));
   if (j < n) store<f64>(scratch(1, j), v8Exp(load<f64>(scratch(0, j))));
