@@ -104,8 +104,9 @@ describe('TaskIds', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.oneof(fc.integer({ min: 0, max: 7e9 }), fc.constantFrom(2 ** 33, 2 ** 40 + 1, 2 ** 53 - 1)), fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom(2 ** 20, 2 ** 30))), { maxLength: 80 }),
-        (pairs) => {
-          const ids = new TaskIds();
+        fc.constantFrom(undefined, 0, 1, 80, 5000),
+        (pairs, capacity) => {
+          const ids = new TaskIds(capacity);
           const ref = new Map<string, number>();
           for (const [j, i] of pairs) {
             const k = `${j}/${i}`;
@@ -121,5 +122,21 @@ describe('TaskIds', () => {
         },
       ),
     );
+  });
+
+  it('gives the same ids whether its slots were made for the tasks or grew (rehashed) past a small table', () => {
+    // 20,000 pairs: a table made for 1 grows from 4,096 slots to 32,768 (three rehashes); one made for 20,000 never does.
+    const grown = new TaskIds(1), made = new TaskIds(20_000);
+    let x = 7;
+    const pairs: [number, number][] = [];
+    for (let k = 0; k < 40_000; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      pairs.push([2 ** 32 + ((x >>> 8) % 7_000) * 977, (x >>> 4) % 3]);
+    }
+    for (const [j, i] of pairs) expect(grown.intern(j, i)).toBe(made.intern(j, i));
+    expect(grown.count).toBe(made.count);
+    expect(grown.count).toBeGreaterThan(12_288);
+    for (const [j, i] of pairs) expect(grown.get(j, i)).toBe(made.get(j, i));
+    for (let id = 0; id < grown.count; id++) expect(grown.get(grown.jobId.data[id]!, grown.taskIndex.data[id]!)).toBe(id);
   });
 });

@@ -30,16 +30,23 @@ export function checkTaskIndex(index: number): void {
  * the index column itself is the key, with no float copy of it).
  */
 export class TaskIds {
-  private slots = new Int32Array(1 << 12).fill(-1); // dense id + 0, or -1 when empty
-  private mask = (1 << 12) - 1;
+  private slots: Int32Array; // dense id + 0, or -1 when empty
+  private mask: number;
   /** Job ID of each dense id (growable column; `data.subarray(0, count)` is valid). */
   readonly jobId: F64Column;
   /** Task index of each dense id. */
   readonly taskIndex: I32Column;
-  /** `capacity`: the pairs expected (the columns' first size; the hash slots still start small, as they are all written). */
+  /**
+   * `capacity`: the pairs expected (the columns' first size). The hash slots are made for it too (load at
+   * most 3/4): grown from a small table, they rehashed the keys once a doubling, each time into fresh pages.
+   */
   constructor(capacity = 1024) {
     this.jobId = new F64Column(capacity);
     this.taskIndex = new I32Column(capacity);
+    let size = 1 << 12;
+    while (4 * capacity > 3 * size) size *= 2;
+    this.slots = new Int32Array(size).fill(-1);
+    this.mask = size - 1;
   }
   /** Number of tasks. */
   get count(): number {
