@@ -56,9 +56,22 @@ export const SWF_SPEC: CsvSpec = {
   ],
 };
 
-/** SWF status → last event type of the Google model: 1 completed → FINISH (4), 0 failed → FAIL (3), 5 cancelled → KILL (5), else -1. */
+/**
+ * SWF status → last event type of the Google model. A log line is a job that ran and ended (the
+ * archive keeps finished jobs), so every line with a run time ends: 1 completed and 3 (last part of a
+ * checkpointed job, completed) → FINISH (4); 0 failed and 4 (last part, failed) → FAIL (3); 5
+ * cancelled → KILL (5); 2 (a part that a later line continues) → EVICT (2); −1 (unknown: cleaned logs
+ * such as NASA iPSC have it on every line) → FINISH. A line without a run time ends too, after 0
+ * (counted in `source.unknownRunTime`). None is censored: an open run would hold its processors for
+ * the rest of a replay.
+ */
 function lastEventOf(status: number): number {
-  return status === 1 ? 4 : status === 0 ? 3 : status === 5 ? 5 : -1;
+  switch (status) {
+    case 0: case 4: return 3;
+    case 2: return 2;
+    case 5: return 5;
+    default: return 4;
+  }
 }
 
 /**
