@@ -42,10 +42,6 @@ export function registerInspect(program: Command): void {
         window = { start: t.start, end: t.end };
       } else if (format === 'swf') {
         const t = await readSwf(path, { strict });
-        if (t.tasks.count === 0) {
-          const first = t.summary.firstProblems.length ? `; first: ${t.summary.firstProblems.slice(0, 3).join(' | ')}` : '';
-          throw new FairfitError('NO_DATA', `no valid jobs in ${path}: ${t.summary.skipped} lines skipped${first}`, { file: path });
-        }
         out = { format: 'swf', tasks: t.tasks.count, start: t.start, end: t.end, summary: t.summary };
         window = { start: t.start, end: t.end };
       } else if (format === 'alibaba') {

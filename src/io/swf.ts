@@ -12,7 +12,7 @@
  */
 import type { ReplayInput, TaskTable } from '../model/tasks.ts';
 import { fileChunks } from './csv/file-chunks.ts';
-import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
 import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column } from './columns.ts';
@@ -109,9 +109,14 @@ function requests(procs: Float64Array, mem: Float64Array, n: number, maxProcsHea
 /** Reads the `; MaxProcs: N` header value (first 64 KiB), or NaN. */
 async function headerMaxProcs(path: string): Promise<number> {
   let head = '';
-  for await (const chunk of fileChunks(path)) {
-    head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
-    if (head.length >= 65536) break;
+  try {
+    for await (const chunk of fileChunks(path)) {
+      head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
+      if (head.length >= 65536) break;
+    }
+  } catch {
+    // A truncated or corrupt gzip within the first 64 KiB: the header is what came before the break;
+    // the reader then reports the file as it does any corrupt file (counted, or strict's error).
   }
   const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(head);
   return m ? Number(m[1]) : Number.NaN;
@@ -120,7 +125,8 @@ async function headerMaxProcs(path: string): Promise<number> {
 /**
  * Reads an SWF log (plain or gzip) into a {@link ReplayInput}: window
  * [0, last end], `source.format = 'swf'`, bad lines skipped and counted
- * (strict: `PARSE_ERROR`).
+ * (strict: `PARSE_ERROR`); a log without any valid job throws `NO_DATA`
+ * (as the Google reader does without any valid task event).
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
@@ -170,6 +176,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     }
   }
   const n = job.length;
+  if (n === 0) throw noData(`no valid jobs in ${path}`, problems, path);
   const { cpuRequest, memRequest, maxP, maxM } = requests(procs.data, mem.data, n, maxProcsHeader);
   const tasks: TaskTable & SwfColumns = {
     count: n,

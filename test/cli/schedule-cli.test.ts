@@ -97,6 +97,38 @@ describe('fairfit schedule on an SWF log', () => {
     expect(report.runs[1].metrics.killed).toBe(0);
   });
 
+  it('drops and counts the jobs wider than the cluster (4 processors here), and schedules the rest', () => {
+    const out = join(dir, 'narrow.json');
+    const r = fairfit('schedule', '--trace', swf, '--nodes', '2', '--node-capacity', '2', '--json', out, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const wide = swfText().split('\n').filter((l) => /^\d/.test(l) && Number(l.split(' ')[4]) > 4).length;
+    expect(wide).toBeGreaterThan(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.trace.droppedTooLarge).toBe(wide);
+    expect(report.trace.jobs).toBe(300 - wide);
+  });
+
+  it('reports an SWF log without jobs as NO_DATA, and keeps the jobs before the break of a truncated small .gz', () => {
+    const empty = join(dir, 'empty.swf');
+    writeFileSync(empty, '; MaxProcs: 4\n; nothing else\n');
+    for (const cmd of [['schedule', '--trace', empty, '--nodes', '4'], ['inspect', empty], ['replay', '--trace', empty, '--machines', '4', '--usage', 'request']]) {
+      const r = fairfit(...cmd);
+      expect(r.code, cmd[0]).toBe(1);
+      expect(r.stderr, cmd[0]).toContain(`NO_DATA: no valid jobs in ${empty}: 0 lines skipped`);
+    }
+    // Cut inside the first 64 KiB (where the MaxProcs header is looked for): not CORRUPT_INPUT unless --strict.
+    const whole = gzipSync(swfText());
+    const cut = join(dir, 'cut.swf.gz');
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const i = fairfit('inspect', cut);
+    expect(i.code).toBe(0);
+    expect(i.stdout).toMatch(/corrupt/);
+    const strict = fairfit('inspect', cut, '--strict');
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('CORRUPT_INPUT');
+  });
+
   it('rejects bad options with exit 2 and a message naming the option', () => {
     const cases: [string[], string][] = [
       [['--nodes', '0'], '--nodes'],

@@ -58,3 +58,9 @@ export interface ReadSummary {
 export function readSummary(files: string[], rows: number, p: Problems): ReadSummary {
   return { files, rows, skipped: p.skipped, firstProblems: [...p.first], corruptFiles: p.corruptFiles };
 }
+
+/** `NO_DATA`: `what: N lines skipped; first: …` (`file`: the file or folder that held no data, in the details). */
+export function noData(what: string, problems: Problems, file?: string): FairfitError {
+  const first = problems.first.length > 0 ? `; first: ${problems.first.slice(0, 3).join(' | ')}` : '';
+  return new FairfitError('NO_DATA', `${what}: ${problems.skipped} line${problems.skipped === 1 ? '' : 's'} skipped${problems.corruptFiles ? ` (${problems.corruptFiles} corrupt file${problems.corruptFiles === 1 ? '' : 's'})` : ''}${first}`, { skipped: problems.skipped });
+}

@@ -11,7 +11,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
-import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
+import { noData, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
@@ -56,11 +56,6 @@ export interface GoogleTraceOptions {
   spill?: boolean;
 }
 
-/** `NO_DATA`: `what: N lines skipped; first: …`. */
-export function noData(what: string, problems: Problems): FairfitError {
-  const first = problems.first.length > 0 ? `; first: ${problems.first.slice(0, 3).join(' | ')}` : '';
-  return new FairfitError('NO_DATA', `${what}: ${problems.skipped} line${problems.skipped === 1 ? '' : 's'} skipped${problems.corruptFiles ? ` (${problems.corruptFiles} corrupt file${problems.corruptFiles === 1 ? '' : 's'})` : ''}${first}`, { skipped: problems.skipped });
-}
 
 /**
  * Reads a Google 2011 trace folder (`task_events/` required; `task_usage/`

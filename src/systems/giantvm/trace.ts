@@ -86,7 +86,6 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     if (d.format === 'swf') {
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
       input = await readSwf(trace, { strict: read.strict });
-      if (input.tasks.count === 0) throw new FairfitError('NO_DATA', `no valid jobs in ${trace}: ${input.summary.skipped} lines skipped${input.summary.firstProblems.length ? `; first: ${input.summary.firstProblems.slice(0, 3).join(' | ')}` : ''}`, { file: trace });
     } else {
       input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true });
     }

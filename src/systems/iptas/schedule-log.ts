@@ -268,7 +268,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     droppedByMaxJobs = jobs.length - keep.length;
     jobs = keep.map((i) => all[i]!);
   }
-  const empty = new NodePool(options.nodes, google ? nodeCapacity : [nodeCapacity[0]! * options.nodes]);
+  const empty = new NodePool(options.nodes, nodeCapacity);
   const fits = jobs.filter((j) => empty.fit(j.demand ?? [1], j.procs) !== undefined);
   const droppedTooLarge = jobs.length - fits.length;
   jobs = fits;
