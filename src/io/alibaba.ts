@@ -11,7 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import type { MachineEventTable } from '../model/tasks.ts';
-import { Problems, readSummary, type ReadSummary } from './csv/problems.ts';
+import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
 import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
@@ -177,6 +177,7 @@ async function readUsage(files: string[], problems: Problems, opts: ReadOptions,
  * `dir`. The first meta row of a machine is its ADD (0), later rows UPDATE
  * (2); CPU capacity = cpu_num / max cpu_num, memory = mem_size / 100.
  * `machineNumber` is the number in the machine name (m_1932 → 1932).
+ * No valid `machine_meta` row at all throws `NO_DATA` (as the Google and SWF readers do).
  */
 export async function readAlibabaMachines(
   dir: string,
@@ -186,6 +187,7 @@ export async function readAlibabaMachines(
   const problems = new Problems(opts.strict ?? false);
   const ids = new MachineIds();
   const { time, machine, type, cpuN, memS, rows: metaRows } = await readMeta(metaFiles, problems, opts, ids);
+  if (time.length === 0) throw noData(`no valid machine_meta rows in ${dir}`, problems, dir);
   let rows = metaRows;
   let maxCpu = 0;
   for (let i = 0; i < cpuN.length; i++) if (cpuN.data[i]! > maxCpu) maxCpu = cpuN.data[i]!;

@@ -5,7 +5,7 @@
  * real logs of ../shared when present.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,6 +171,18 @@ describe('fairfit schedule on a generated Google trace', () => {
     expect(report.cluster).toEqual({ nodes: 6, nodeCapacity: [1, 1], dimensions: ['cpu', 'mem'] });
     expect(r.stdout.split('\n')[0]).toContain('6 nodes × (cpu 1, mem 1)');
     for (const run of report.runs) expect(run.metrics.completed + run.metrics.killed).toBe(report.trace.jobs);
+  });
+
+  it('reports a trace where no job ends as NO_DATA, with why, instead of a row of zeros', () => {
+    const open = join(dir, 'open');
+    mkdirSync(join(open, 'task_events'), { recursive: true });
+    // Job 1: submitted and scheduled, never finished; job 2: submitted only.
+    writeFileSync(join(open, 'task_events', 'part-00000-of-00001.csv'),
+      '600000000,,1,0,,0,u1,0,0,0.1,0.1,0,0\n600000001,,1,0,5,1,u1,0,0,0.1,0.1,0,0\n700000000,,2,0,,0,u2,0,0,0.1,0.1,0,0\n');
+    const r = fairfit('schedule', '--trace', open, '--nodes', '4');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`NO_DATA: ${open}: no job to schedule among 2 read (1 still running at the end, 1 still waiting at the end)`);
   });
 });
 

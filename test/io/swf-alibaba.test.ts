@@ -95,5 +95,10 @@ describe('bad lines in generated SWF / Alibaba files', () => {
     expect(a.usage!.diskIo[1]).toBeNaN();
     expect(a.summary.skipped).toBe(2);
     await expect(readAlibabaMachines(join(dir, 'none'))).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    // Only bad machine_meta rows: NO_DATA naming the folder and the first problem, not an empty table.
+    const bad = join(dir, 'ali-bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'machine_meta.csv'), 'm_1,zz,1,2,96,100,USING\n');
+    await expect(readAlibabaMachines(bad)).rejects.toMatchObject({ code: 'NO_DATA', message: expect.stringContaining(`no valid machine_meta rows in ${bad}: 1 line skipped; first: ${join(bad, 'machine_meta.csv')}:1:`) });
   });
 });

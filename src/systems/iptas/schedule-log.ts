@@ -272,6 +272,12 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
   const fits = jobs.filter((j) => empty.fit(j.demand ?? [1], j.procs) !== undefined);
   const droppedTooLarge = jobs.length - fits.length;
   jobs = fits;
+  if (jobs.length === 0) {
+    // Nothing to schedule: a row of zeros (a mean bounded slowdown of 0, which is never below 1) would read as a result.
+    const why = [[facts.droppedRunning, 'still running at the end'], [facts.droppedPending, 'still waiting at the end'], [droppedTooLarge, 'wider than the cluster']]
+      .filter(([k]) => (k as number) > 0).map(([k, what]) => `${k} ${what}`).join(', ');
+    throw new FairfitError('NO_DATA', `${options.trace}: no job to schedule among ${facts.rows} read${why ? ` (${why})` : ''}`, { file: options.trace });
+  }
   const users = new Set(jobs.map((j) => String(j.user))).size;
   const params: IptasParams = { ...options.params, minEpsilon: r.minEpsilon };
   const notes: string[] = [];
