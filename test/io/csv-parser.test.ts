@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, afterAll } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -224,6 +224,28 @@ describe('streaming a file', () => {
         expect(r.c[i]).toBe(Number((i * 1.25e-3).toPrecision(6)));
       }
       expect(r.a[59999]).toBe(59999);
+    }
+  });
+
+  it('reads past a UTF-8 byte-order mark at the start of a file (plain and gzip, both parsers); not elsewhere', async () => {
+    const bom = '\ufeff';
+    const plain = join(dir, 'bom.csv');
+    const gz = join(dir, 'bom.csv.gz');
+    writeFileSync(plain, `${bom}1,2,a,b,3\n4,5,a,b,6\n${bom}7,8,a,b,9\n`);
+    writeFileSync(gz, gzipSync(readFileSync(plain)));
+    for (const parser of ['wasm', 'ts']) {
+      const before = process.env.FAIRFIT_CSV;
+      process.env.FAIRFIT_CSV = parser;
+      try {
+        for (const f of [plain, gz]) {
+          const r = await readAll(f);
+          expect(r.a, `${parser} ${f}`).toEqual([1, 4]);
+          expect(r.problems.first, `${parser} ${f}`).toEqual([`${f}:3: field 1 (a) is not a number`]);
+        }
+      } finally {
+        if (before === undefined) delete process.env.FAIRFIT_CSV;
+        else process.env.FAIRFIT_CSV = before;
+      }
     }
   });
 

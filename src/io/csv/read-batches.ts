@@ -149,9 +149,15 @@ function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadO
       if (b) yield b;
     }
   }
+  let first = true;
   return {
     *push(chunk) {
       let s = 0;
+      // A UTF-8 byte-order mark (files saved by some editors and spreadsheets) is not part of the first line.
+      if (first && chunk.length > 0) {
+        first = false;
+        if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) s = 3;
+      }
       if (carry !== null) {
         const nl = chunk.indexOf(10);
         if (nl < 0) {
