@@ -40,7 +40,7 @@
  */
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { FairfitError, fieldPath } from '../src/errors.ts';
@@ -110,6 +110,7 @@ function hostCommand(host: HostState, command: { op: string }): CommandResult | 
       writeFileSync(`${command.file}.tmp`, bytes);
       renameSync(`${command.file}.tmp`, command.file);
     } catch (err) {
+      rmSync(`${command.file}.tmp`, { force: true }); // a rename refused (F a folder…) leaves no F.tmp behind
       return failed('OUTPUT_ERROR', `${command.file}: cannot write the snapshot (${(err as Error).message})`);
     }
     return { ok: true, op: 'snapshot', result: { bytes: bytes.length } };

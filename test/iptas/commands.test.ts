@@ -6,7 +6,7 @@
  * when rejected and never throw; and the example host (examples/iptas-host.ts)
  * answers a script of JSON lines.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -390,7 +390,9 @@ describe('examples/iptas-host.ts', () => {
         '{"op":"counts"}',
         `{"op":"restore","file":${JSON.stringify(file + '2')}}`,
         '{"op":"runRound","now":1}',
+        `{"op":"snapshot","file":${JSON.stringify(join(dir, 'a-folder'))}}`, // written to a-folder.tmp, the rename refused
       ];
+      mkdirSync(join(dir, 'a-folder'));
       const { code, answers } = await runHost(lines, ['--params', '{"dims":1}']);
       expect(code).toBe(0);
       expect(answers[2]).toMatchObject({ ok: true, op: 'snapshot', result: { bytes: expect.any(Number) as unknown } });
@@ -408,6 +410,8 @@ describe('examples/iptas-host.ts', () => {
       // The second checkpoint (a and b waiting) decides as the engine it was taken from would have.
       expect(answers[13]).toMatchObject({ ok: true, op: 'restore', result: { waiting: 2, total: 2 } });
       expect(answers[14]).toEqual({ ok: true, op: 'runRound', result: { placements: [{ task: 'a', node: 0 }, { task: 'b', node: 0 }], waiting: [] } });
+      expect(answers[15]).toMatchObject({ ok: false, op: 'snapshot', error: { code: 'OUTPUT_ERROR', field: 'command.file' } });
+      expect(existsSync(join(dir, 'a-folder.tmp'))).toBe(false);
       // Each checkpoint is the same bytes as a snapshot of that engine taken directly.
       using direct = new Engine({ dims: 1 });
       direct.addNode({ capacity: [4] });
