@@ -318,6 +318,9 @@ export class Engine implements IptasEngine {
       core.f64(res, k).set(core.f64(old.res, k));
     }
     MATCHER.write(core.memory, m, { n: N, dims: D, size, cap, res, up, node, pos, tree, save });
+    // Fresh memory is a tree of zeros, where a demand of 0 "fits" leaf 0 even with no node at all:
+    // every leaf −∞ (no node up) until reorder() places the nodes.
+    core.exports.ffRebuild(m);
     this.set({ matcher: m, sMemo: core.alloc(2 * size * D * 8) });
     this.views?.invalidate();
   }

@@ -11,6 +11,7 @@ import { crc32 } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.ts';
 import { twinRun } from './twin-run.ts';
+import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 
 describe('the WebAssembly engine equals the reference engine', () => {
@@ -21,6 +22,34 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(c.failed).toBeGreaterThan(0);
     expect(c.killed).toBeGreaterThan(0);
     wasm.close();
+  });
+  it('places nothing while no node is up: none yet, all removed, all down (demands of 0, gangs)', () => {
+    const zero = { user: 'u', demand: [0, 0], dataGB: 1, requestTime: 5 };
+    const run = (E: typeof Engine | typeof ReferenceEngine): unknown[] => {
+      const e = new E({ heartbeatInterval: 5 });
+      const out: unknown[] = [];
+      e.submit({ id: 't', ...zero });
+      e.submitGang({ id: 'g', ...zero, procs: 2 });
+      out.push(e.runRound(0), e.taskView('t'));
+      const [a, b] = e.addNodes([{ capacity: [2, 2] }, { capacity: [4, 4] }]);
+      e.removeNode(a!);
+      e.removeNode(b!);
+      out.push(e.runRound(1));
+      const c = e.addNode({ capacity: [1, 1] });
+      e.sweepHealth(2);
+      out.push(e.sweepHealth(10), e.isUp(c), e.runRound(10), e.drainDispatch(c));
+      e.heartbeat(c, 11);
+      out.push(e.runRound(11), e.drainDispatch(c));
+      if (e instanceof Engine) e.close();
+      return out;
+    };
+    const got = run(Engine);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(run(ReferenceEngine)));
+    expect(got[0]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect((got[1] as { state: string }).state).toBe('waiting');
+    expect(got[2]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect(got[5]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect(got[7]).toEqual({ placements: [{ task: 't', node: 2 }, { task: 'g#0', node: 2 }, { task: 'g#1', node: 2 }], waiting: [] });
   });
   it('an engine restored from a snapshot taken at a random step decides identically afterwards', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 1 << 30 }), fc.integer({ min: 1, max: 300 }), (seed, at) => {
