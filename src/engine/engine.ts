@@ -186,6 +186,7 @@ export class Engine implements IptasEngine {
     this.dims = this.params.dims;
     this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
+    ringRoom(this.nodeCap, this.params.ringCapacity, 'options.nodeCapacity');
     this.prefault = options.prefault === true;
     const core = Core.reuse();
     this.core = core;
@@ -266,8 +267,13 @@ export class Engine implements IptasEngine {
       if (copy && keep > 0) {
         if (field === 'ringBuf') {
           // Slot-major (slot k of node i at k·nodeCap + i): each slot's run of nodes moves to the new stride.
-          const from = this.get(field), old = this.nodeCap;
-          for (let k = 0; k < this.params.ringCapacity; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
+          const from = this.get(field), old = this.nodeCap, R = this.params.ringCapacity;
+          if (keep >= 64) for (let k = 0; k < R; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
+          else {
+            // Few nodes (rings may be long): one view each way, not two views per slot.
+            const src = core.i32(from, R * old), dst = core.i32(to, R * rows);
+            for (let k = 0; k < R; k++) for (let i = 0; i < keep; i++) dst[k * rows + i] = src[k * old + i]!;
+          }
         } else core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
       }
       next[field] = to;
@@ -396,6 +402,9 @@ export class Engine implements IptasEngine {
     const seen = new Set<string>();
     const checked = inputs.map((input, k) => this.checkNode(input, this.nodes.length + k, seen));
     const first = this.nodes.length;
+    let rows = this.nodeCap;
+    while (first + checked.length > rows) rows *= 2;
+    ringRoom(rows, this.params.ringCapacity, 'nodes');
     while (first + checked.length > this.nodeCap) {
       this.growGroup(this.nodeGroup(), first, this.nodeCap * 2);
       this.nodeCap *= 2;
@@ -1306,7 +1315,14 @@ export class Engine implements IptasEngine {
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
     const N = meta.nodeIds.length;
-    const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+    let e: Engine;
+    try {
+      e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+    } catch (err) {
+      // Parameters this build refuses (a bound, a key): not a snapshot it wrote.
+      if (err instanceof FairfitError) throw bad(err.message);
+      throw err;
+    }
     try {
       e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
     } catch (err) {
@@ -1659,6 +1675,21 @@ const SORT_GROUP: Group = [
 ];
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
 const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
+
+/**
+ * Most dispatch-ring slots an engine holds (node rows × ringCapacity): 1 GiB of task indices,
+ * so the rings, the smaller copies they leave behind as they grow (less than as much again) and
+ * everything else fit the 4 GiB WebAssembly
+ * memory, and every slot's index and byte offset fits the kernel's i32 arithmetic.
+ */
+export const MAX_RING_SLOTS = 2 ** 28;
+
+/** Refuses `rows` node rows of rings of `ringCapacity` slots beyond {@link MAX_RING_SLOTS}, naming `field`. */
+function ringRoom(rows: number, ringCapacity: number, field: string): void {
+  if (rows * ringCapacity <= MAX_RING_SLOTS) return;
+  throw new FairfitError('INVALID_OPTION', `${field}: ${rows} node rows with dispatch rings of params.ringCapacity = ${ringCapacity} slots need ${rows * ringCapacity} slots, `
+    + `more than an engine holds (2^28, 1 GiB of WebAssembly memory): use a smaller ringCapacity (at most ${Math.floor(MAX_RING_SLOTS / rows)} for ${rows} node rows)`, { field });
+}
 
 function capacity(v: unknown, fallback: number, field: string): number {
   const x = v ?? fallback;

@@ -73,6 +73,51 @@ describe('the WebAssembly engine equals the reference engine', () => {
   });
 });
 
+describe('engine parameters: both engines accept and refuse the same', () => {
+  const refusal = (f: () => unknown): string => {
+    try {
+      const e = f() as { close?: () => void };
+      e.close?.();
+      return 'accepted';
+    } catch (err) {
+      return err instanceof FairfitError ? `${err.code} ${String(err.details.field)}: ${err.message}` : `not a FairfitError: ${String(err)}`;
+    }
+  };
+  const both = (params: object): string => {
+    const a = refusal(() => new Engine(params)), b = refusal(() => new ReferenceEngine(params));
+    expect(a).toBe(b);
+    return a;
+  };
+  it('refuse unknown keys by name, suggesting the parameter meant', () => {
+    expect(both({ delta0: [1, 1] })).toMatch(/^INVALID_OPTION params\.delta0: .*not an IPTAS parameter \(did you mean threshold\?\)/);
+    expect(both({ foo: 1 })).toMatch(/^INVALID_OPTION params\.foo: params\.foo is not an IPTAS parameter$/);
+    expect(both({ ringcapacity: 4 })).toMatch(/did you mean ringCapacity\?/);
+    expect(both({ alpah: 0.3 })).toMatch(/did you mean alpha\?/);
+    expect(both({ l0: 2, ringCapacity: 4, threshold: [1, 1], downNodeTasks: 'fail' })).toBe('accepted');
+  });
+  it('bound ringCapacity by what the WebAssembly memory holds, with an INVALID_OPTION (also when nodes are added)', () => {
+    for (const r of [1e8, 1e9, 2 ** 30, 2 ** 24 + 1]) expect(both({ ringCapacity: r })).toMatch(/^INVALID_OPTION params\.ringCapacity: .*\[1, 16777216\]/);
+    expect(both({ ringCapacity: 2 ** 24 })).toBe('accepted');
+    expect(refusal(() => new Engine({ ringCapacity: 2 ** 20 }, { nodeCapacity: 512 }))).toMatch(/^INVALID_OPTION options\.nodeCapacity: .*at most 524288 for 512 node rows/);
+    using e = new Engine({ ringCapacity: 2 ** 24 }, { nodeCapacity: 1 });
+    e.addNodes(Array.from({ length: 16 }, () => ({ capacity: [1, 1] })));
+    expect(refusal(() => e.addNode({ capacity: [1, 1] }))).toMatch(/^INVALID_OPTION nodes: nodes: 32 node rows .*at most 8388608/);
+    expect(e.nodeOrder().length).toBe(16); // refused before anything changed
+    e.submit({ id: 't', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    expect(e.runRound(0).placements).toEqual([{ task: 't', node: 15 }]);
+    expect(e.drainDispatch(15)).toEqual(['t']);
+  });
+  it('take resolved params back (another engine, a snapshot), and refuse a priority subset that disagrees', () => {
+    using e = new Engine({ l0: 3, agingCap: 5, threshold: [1, 2] });
+    using again = new Engine(e.params);
+    expect(again.params).toEqual(e.params);
+    expect(new ReferenceEngine(e.params).params).toEqual(e.params);
+    using restored = Engine.restore(e.snapshot());
+    expect(restored.params).toEqual(e.params);
+    expect(both({ ...e.params, priority: { ...e.params.priority, l0: 9 } })).toMatch(/^INVALID_OPTION params\.priority: /);
+  });
+});
+
 /** Bytes whose checksum is made to match them again (tampering, not corruption). */
 function reseal(b: Uint8Array): Uint8Array {
   new DataView(b.buffer, b.byteOffset).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
