@@ -18,7 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -895,12 +895,15 @@ export class Engine implements IptasEngine {
 
   // ------------------------------------------------------------ health
 
-  /** A node reports at `now`; `storageOk` (default true) brings a down node back up at once. */
-  heartbeat(node: number, now: number, report: { storageOk?: boolean } = {}): void {
+  /**
+   * A node reports at `now`; `storageOk` (default true) brings a down node back up at once.
+   * `report` is undefined or an object; anything else (`false`, null, a string) is
+   * `INVALID_OPTION` on `report` (nothing changes).
+   */
+  heartbeat(node: number, now: number, report?: { storageOk?: boolean }): void {
     const n = this.node(node);
     checkNow(now, this.clock);
-    const ok = report?.storageOk ?? true;
-    if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+    const ok = checkHeartbeatReport(report);
     this.clock = now;
     n.lastHeartbeat = now;
     n.storageOk = ok;

@@ -51,6 +51,33 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(got[5]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
     expect(got[7]).toEqual({ placements: [{ task: 't', node: 2 }, { task: 'g#0', node: 2 }, { task: 'g#1', node: 2 }], waiting: [] });
   });
+  it('refuse a heartbeat report that is not an object (it brought a down node back up), changing nothing', () => {
+    const run = (E: typeof Engine | typeof ReferenceEngine): string[] => {
+      const e = new E({ heartbeatInterval: 5 });
+      const n = e.addNode({ capacity: [1, 1] });
+      e.heartbeat(n, 1, { storageOk: false });
+      e.sweepHealth(2);
+      const out = [String(e.isUp(n))];
+      for (const report of [false, null, 'yes', 0, [true]]) {
+        try {
+          e.heartbeat(n, 3, report as never);
+          out.push('accepted');
+        } catch (err) {
+          out.push(err instanceof FairfitError ? `${err.code} ${String(err.details.field)}: ${err.message}` : String(err));
+        }
+      }
+      out.push(String(e.isUp(n)), String(e.now));
+      e.heartbeat(n, 4, undefined);
+      out.push(String(e.isUp(n)));
+      if (e instanceof Engine) e.close();
+      return out;
+    };
+    const got = run(Engine);
+    expect(got).toEqual(run(ReferenceEngine));
+    expect(got[0]).toBe('false');
+    expect(got.slice(1, 6).every((r) => r.startsWith('INVALID_OPTION report: the heartbeat report must be undefined or an object'))).toBe(true);
+    expect(got.slice(6)).toEqual(['false', '2', 'true']);
+  });
   it('an engine restored from a snapshot taken at a random step decides identically afterwards', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 1 << 30 }), fc.integer({ min: 1, max: 300 }), (seed, at) => {
       const { wasm } = twinRun(seed, 400, { ringCapacity: 2, heartbeatInterval: 5, historyLength: 3, agingCap: 3 }, 4, at);

@@ -175,12 +175,14 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       }
     } else {
       // bad calls: the same error, nothing changed
+      const notReport = pick([false, null, 'ok', 0, [true]]);
       const bad: ((e: IptasEngine) => unknown)[] = [
         (e) => e.submit({ id: ids.length > 0 ? ids[0]! : '', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }),
         (e) => e.submit({ id: `bad${step}`, user: 'u', demand: [1, Number.NaN], dataGB: 1, requestTime: 1 }),
         (e) => e.runRound(e.now - 0.25),
         (e) => e.complete('nope', { status: 'ok', actualTime: 1 }),
         (e) => e.heartbeat(100_000, now),
+        (e) => e.heartbeat(live[0] ?? 0, now, notReport as never), // a report that is no object
         (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
         (e) => e.submitGang({ id: `g${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1, procs: 0 }),
       ];
