@@ -1296,13 +1296,17 @@ export class Engine implements IptasEngine {
   }
 
   /**
-   * An engine continuing from {@link Engine.snapshot} bytes.
-   * @throws FairfitError `CORRUPT_INPUT` for truncated or corrupted bytes, another
-   *   format version or another WebAssembly build (nothing is created).
+   * An engine continuing from {@link Engine.snapshot} bytes: a `Uint8Array` (a `Buffer`), an
+   * `ArrayBuffer` or `SharedArrayBuffer` (as `fs.readFile` or a `fetch` hands bytes over), or
+   * another typed array or `DataView` — its bytes are read, not copied.
+   * @throws FairfitError `INVALID_OPTION` for anything else (naming its type);
+   *   `CORRUPT_INPUT` for truncated or corrupted bytes, another format version or
+   *   another WebAssembly build (nothing is created).
    */
-  static restore(bytes: Uint8Array): Engine {
+  static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView): Engine {
     const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
-    if (!(bytes instanceof Uint8Array) || bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes?.length ?? 0} bytes is shorter than a snapshot header`);
+    const bytes = snapshotBytes(snapshot);
+    if (bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes.length} bytes is shorter than a snapshot header`);
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
@@ -1678,6 +1682,15 @@ const SORT_GROUP: Group = [
 ];
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
 const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
+
+/** The bytes of what {@link Engine.restore} was given, as a Uint8Array over the same memory; INVALID_OPTION naming the type otherwise. */
+function snapshotBytes(x: unknown): Uint8Array {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer)) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const type = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
+  throw new FairfitError('INVALID_OPTION', `snapshot must be a Uint8Array or an ArrayBuffer of Engine.snapshot() bytes, got ${type}`, { field: 'snapshot' });
+}
 
 /**
  * Most dispatch-ring slots an engine holds (node rows × ringCapacity): 1 GiB of task indices,

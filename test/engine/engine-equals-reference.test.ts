@@ -186,6 +186,20 @@ describe('engine snapshots', () => {
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
     expect(r.params).toEqual(e.params);
   });
+  it('restore from an ArrayBuffer, a Buffer, a DataView or unaligned bytes; refuse what holds no bytes with INVALID_OPTION', () => {
+    using e = small();
+    const bytes = e.snapshot();
+    const buffer = bytes.slice().buffer;
+    const unaligned = new Uint8Array(bytes.length + 3);
+    unaligned.set(bytes, 3);
+    for (const given of [buffer, Buffer.from(bytes), new DataView(buffer), unaligned.subarray(3)]) {
+      using r = Engine.restore(given);
+      expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    }
+    for (const [given, type] of [[[...bytes], 'Array'], ['FFEN', 'string'], [null, 'null'], [undefined, 'undefined']] as const) {
+      expect(() => Engine.restore(given as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(`got ${type}`) }));
+    }
+  });
   it('keep any task id (newline, #, accents, CJK, a lone surrogate) and find tasks by them after a restore', () => {
     const ids = ['a\nb', 'x#1', 'é', '中文', '\ud800', 'plain'];
     for (const wide of [false, true]) {
