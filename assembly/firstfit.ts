@@ -284,7 +284,9 @@ export function ffPlaceBatch(mt: usize, dem: usize, m: i32, sizes: usize, thr: u
  * was placed; or −1 everywhere in out[0..m) and, in out[m], the index of the
  * first demand that did not fit — and then nothing is placed: each touched
  * node's residual row is restored from `undo` f64[m*D] (not recomputed, so no
- * rounding remains) and its tree path rebuilt.
+ * rounding remains) and its tree path rebuilt, and undo's row of that demand
+ * holds the largest residual per dimension it was judged against (after the
+ * earlier demands' takes: the reason it did not fit).
  */
 export function ffPlaceAll(mt: usize, dem: usize, m: i32, sizes: usize, thr: usize, out: usize, undo: usize): i32 {
   bindMatcher(mt);
@@ -295,6 +297,9 @@ export function ffPlaceAll(mt: usize, dem: usize, m: i32, sizes: usize, thr: usi
     const large = largeAt(row, j, sizes, thr);
     const p = search(1, row, large);
     if (p < 0) {
+      // The largest residuals demand j missed (after the earlier members' takes), for its reason:
+      // into undo row j, which no take used.
+      copyRow(f64at(undo, j * D), f64at(TREE, D));
       // Undo in reverse order: a node placed twice gets its oldest row back last.
       for (let k = j - 1; k >= 0; k--) {
         const nd = load<i32>(out + (<usize>k << 2));

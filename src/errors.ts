@@ -100,6 +100,22 @@ function where(field: string, index: number | undefined): string {
   return index === undefined ? field : `${field}[${index}]`;
 }
 
+/** The length of `values`, or `INVALID_OPTION` naming `field` when it is no array or typed array (null, a number…). */
+export function arrayLength(values: unknown, field: string): number {
+  const n = (values as { length?: unknown } | null | undefined)?.length;
+  if (values === null || typeof values !== 'object' || typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new FairfitError('INVALID_OPTION', `${field} must be an array of numbers, got ${values === null ? 'null' : typeof values === 'object' ? 'an object without a length' : String(values)}`, { field });
+  }
+  return n;
+}
+
+/** `options` itself, or `INVALID_OPTION` naming `field` unless it is undefined or an object. */
+export function optionsObject<T extends object>(options: T | undefined, field = 'options'): T | Record<string, never> {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object') throw new FairfitError('INVALID_OPTION', `${field} must be an object, got ${String(options)}`, { field });
+  return options;
+}
+
 /** Throws `NOT_FINITE` unless `value` is a finite number. */
 export function checkFinite(value: unknown, field: string, index?: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {

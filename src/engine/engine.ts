@@ -18,7 +18,7 @@ import { FairfitError } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -186,6 +186,7 @@ export class Engine implements IptasEngine {
     this.dims = this.params.dims;
     this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
+    ringRoom(this.nodeCap, this.params.ringCapacity, 'options.nodeCapacity');
     this.prefault = options.prefault === true;
     const core = Core.reuse();
     this.core = core;
@@ -266,8 +267,13 @@ export class Engine implements IptasEngine {
       if (copy && keep > 0) {
         if (field === 'ringBuf') {
           // Slot-major (slot k of node i at k·nodeCap + i): each slot's run of nodes moves to the new stride.
-          const from = this.get(field), old = this.nodeCap;
-          for (let k = 0; k < this.params.ringCapacity; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
+          const from = this.get(field), old = this.nodeCap, R = this.params.ringCapacity;
+          if (keep >= 64) for (let k = 0; k < R; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
+          else {
+            // Few nodes (rings may be long): one view each way, not two views per slot.
+            const src = core.i32(from, R * old), dst = core.i32(to, R * rows);
+            for (let k = 0; k < R; k++) for (let i = 0; i < keep; i++) dst[k * rows + i] = src[k * old + i]!;
+          }
         } else core.u8(to, keep * bytes).set(core.u8(this.get(field), keep * bytes));
       }
       next[field] = to;
@@ -318,6 +324,9 @@ export class Engine implements IptasEngine {
       core.f64(res, k).set(core.f64(old.res, k));
     }
     MATCHER.write(core.memory, m, { n: N, dims: D, size, cap, res, up, node, pos, tree, save });
+    // Fresh memory is a tree of zeros, where a demand of 0 "fits" leaf 0 even with no node at all:
+    // every leaf −∞ (no node up) until reorder() places the nodes.
+    core.exports.ffRebuild(m);
     this.set({ matcher: m, sMemo: core.alloc(2 * size * D * 8) });
     this.views?.invalidate();
   }
@@ -393,6 +402,9 @@ export class Engine implements IptasEngine {
     const seen = new Set<string>();
     const checked = inputs.map((input, k) => this.checkNode(input, this.nodes.length + k, seen));
     const first = this.nodes.length;
+    let rows = this.nodeCap;
+    while (first + checked.length > rows) rows *= 2;
+    ringRoom(rows, this.params.ringCapacity, 'nodes');
     while (first + checked.length > this.nodeCap) {
       this.growGroup(this.nodeGroup(), first, this.nodeCap * 2);
       this.nodeCap *= 2;
@@ -883,12 +895,15 @@ export class Engine implements IptasEngine {
 
   // ------------------------------------------------------------ health
 
-  /** A node reports at `now`; `storageOk` (default true) brings a down node back up at once. */
-  heartbeat(node: number, now: number, report: { storageOk?: boolean } = {}): void {
+  /**
+   * A node reports at `now`; `storageOk` (default true) brings a down node back up at once.
+   * `report` is undefined or an object; anything else (`false`, null, a string) is
+   * `INVALID_OPTION` on `report` (nothing changes).
+   */
+  heartbeat(node: number, now: number, report?: { storageOk?: boolean }): void {
     const n = this.node(node);
     checkNow(now, this.clock);
-    const ok = report?.storageOk ?? true;
-    if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+    const ok = checkHeartbeatReport(report);
     this.clock = now;
     n.lastHeartbeat = now;
     n.storageOk = ok;
@@ -1281,13 +1296,17 @@ export class Engine implements IptasEngine {
   }
 
   /**
-   * An engine continuing from {@link Engine.snapshot} bytes.
-   * @throws FairfitError `CORRUPT_INPUT` for truncated or corrupted bytes, another
-   *   format version or another WebAssembly build (nothing is created).
+   * An engine continuing from {@link Engine.snapshot} bytes: a `Uint8Array` (a `Buffer`), an
+   * `ArrayBuffer` or `SharedArrayBuffer` (as `fs.readFile` or a `fetch` hands bytes over), or
+   * another typed array or `DataView` — its bytes are read, not copied.
+   * @throws FairfitError `INVALID_OPTION` for anything else (naming its type);
+   *   `CORRUPT_INPUT` for truncated or corrupted bytes, another format version or
+   *   another WebAssembly build (nothing is created).
    */
-  static restore(bytes: Uint8Array): Engine {
+  static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView): Engine {
     const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
-    if (!(bytes instanceof Uint8Array) || bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes?.length ?? 0} bytes is shorter than a snapshot header`);
+    const bytes = snapshotBytes(snapshot);
+    if (bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes.length} bytes is shorter than a snapshot header`);
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
@@ -1303,7 +1322,14 @@ export class Engine implements IptasEngine {
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
     const N = meta.nodeIds.length;
-    const e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+    let e: Engine;
+    try {
+      e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+    } catch (err) {
+      // Parameters this build refuses (a bound, a key): not a snapshot it wrote.
+      if (err instanceof FairfitError) throw bad(err.message);
+      throw err;
+    }
     try {
       e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
     } catch (err) {
@@ -1656,6 +1682,30 @@ const SORT_GROUP: Group = [
 ];
 const USER_GROUP: Group = [['running', 4, true], ['epsilon', 8, true], ['sPen', 8, false]];
 const GANG_GROUP: Group = [['gangFirst', 4, true], ['gangSize', 4, true], ['gangSeen', 1, false]];
+
+/** The bytes of what {@link Engine.restore} was given, as a Uint8Array over the same memory; INVALID_OPTION naming the type otherwise. */
+function snapshotBytes(x: unknown): Uint8Array {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer || (typeof SharedArrayBuffer !== 'undefined' && x instanceof SharedArrayBuffer)) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  const type = x === null ? 'null' : typeof x === 'object' ? (x.constructor?.name ?? 'object') : typeof x;
+  throw new FairfitError('INVALID_OPTION', `snapshot must be a Uint8Array or an ArrayBuffer of Engine.snapshot() bytes, got ${type}`, { field: 'snapshot' });
+}
+
+/**
+ * Most dispatch-ring slots an engine holds (node rows × ringCapacity): 1 GiB of task indices,
+ * so the rings, the smaller copies they leave behind as they grow (less than as much again) and
+ * everything else fit the 4 GiB WebAssembly
+ * memory, and every slot's index and byte offset fits the kernel's i32 arithmetic.
+ */
+export const MAX_RING_SLOTS = 2 ** 28;
+
+/** Refuses `rows` node rows of rings of `ringCapacity` slots beyond {@link MAX_RING_SLOTS}, naming `field`. */
+function ringRoom(rows: number, ringCapacity: number, field: string): void {
+  if (rows * ringCapacity <= MAX_RING_SLOTS) return;
+  throw new FairfitError('INVALID_OPTION', `${field}: ${rows} node rows with dispatch rings of params.ringCapacity = ${ringCapacity} slots need ${rows * ringCapacity} slots, `
+    + `more than an engine holds (2^28, 1 GiB of WebAssembly memory): use a smaller ringCapacity (at most ${Math.floor(MAX_RING_SLOTS / rows)} for ${rows} node rows)`, { field });
+}
 
 function capacity(v: unknown, fallback: number, field: string): number {
   const x = v ?? fallback;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, optionsObject } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
 import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from './node-columns.ts';
 import { throwStatus } from './status.ts';
@@ -28,6 +28,7 @@ export const CAPACITY_FIELDS = ['nodes.speed', 'nodes.vcpus', 'nodes.mem'] as co
  *   `INVALID_OPTION` for a bad λ.
  */
 export function capacityWeights(nodes: readonly NodeSpec[] | NodeColumns, options: CapacityWeightOptions = {}): Float64Array {
+  options = optionsObject(options);
   const lambdaCpu = lambdaOption(options.lambdaCpu, 'lambdaCpu', 0.5);
   const lambdaMem = lambdaOption(options.lambdaMem, 'lambdaMem', 0.5);
   const c = nodeColumns(nodes);

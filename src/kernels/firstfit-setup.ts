@@ -50,7 +50,11 @@ export type UnplacedReason =
 /** The outcome of placing one task. */
 export type Placement = { kind: 'placed'; node: number } | { kind: 'unplaced'; reason: UnplacedReason };
 
-/** The outcome of an all-or-nothing placement: every node, or the first demand that did not fit (and nothing placed). */
+/**
+ * The outcome of an all-or-nothing placement: every node, or the first demand that did not fit
+ * (and nothing placed), with its reason judged on the residuals it met — after the earlier
+ * demands' takes, since a gang fits as a whole or not at all.
+ */
 export type GangResult = { kind: 'placed'; nodes: Int32Array } | { kind: 'unplaced'; index: number; reason: UnplacedReason };
 
 /** The reason a demand does not fit, from the largest residual of an up node per dimension (−∞ when none is up). */

@@ -120,8 +120,10 @@ export class FirstFitMatcher {
   /**
    * Places every demand of a batch (a gang) or none, in one WebAssembly call.
    * On success each demand's node, in order; otherwise the index of the first
-   * demand that did not fit (given the ones placed before it) and why — and
-   * the matcher is exactly as before the call.
+   * demand that did not fit (given the ones placed before it) and why, judged
+   * on the residuals it met, after the earlier demands' takes (one node of
+   * [4, 4] and two demands of [3, 3]: `dimension` 0, largest 1) — and the
+   * matcher is exactly as before the call.
    * @throws FairfitError as {@link placeBatch} (nothing changes).
    */
   placeAll(batch: DemandBatch): GangResult {
@@ -130,8 +132,11 @@ export class FirstFitMatcher {
       this.throwDemand(core, core.exports.ffPlaceAll(this.p.matcher, dem, m, sizes, thr, out, undo), batch.demands);
       const first = core.i32(out, m + 1)[m]!;
       if (first === PLACE_ALL.values.ALL_PLACED) return { kind: 'placed', nodes: core.i32(out, m).slice() };
-      // The matcher is back as it was: the reason is judged on the demand alone, against the whole cluster.
-      return { kind: 'unplaced', index: first, reason: unplacedReason(this.maxResidual(core), rows.subarray(first * this.dims, (first + 1) * this.dims)) };
+      // The matcher is back as it was; the reason is judged where the demand failed, after the earlier
+      // demands' takes (the kernel left those maxima in undo's row `first`): against the cluster as it
+      // was before, a gang too big for one node would be "fragmented".
+      const missed = core.f64(undo + first * this.dims * 8, this.dims);
+      return { kind: 'unplaced', index: first, reason: unplacedReason(missed, rows.subarray(first * this.dims, (first + 1) * this.dims)) };
     });
   }
 

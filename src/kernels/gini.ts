@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, arrayLength } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
 import { GINI } from './kernel-layouts.ts';
 import { throwStatus } from './status.ts';
@@ -17,7 +17,7 @@ import { throwStatus } from './status.ts';
  * @example gini([1, 1, 1]) === 0
  */
 export function gini(values: ArrayLike<number>): number {
-  const n = values.length;
+  const n = arrayLength(values, 'values');
   return withScratch((core) => {
     const x = core.putF64(values);
     const tmp = core.alloc(n * 8);
@@ -53,6 +53,7 @@ export function giniColumns(matrix: Float64Array, rows: number, cols: number): F
 
 /** Throws `INVALID_OPTION` / `DIMENSION_MISMATCH` unless `matrix` is `rows × cols`. */
 export function checkShape(matrix: ArrayLike<number>, rows: number, cols: number): void {
+  arrayLength(matrix, 'matrix');
   for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${name} must be an integer ≥ 0, got ${String(v)}`, { field: name });
   }

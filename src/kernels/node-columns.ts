@@ -53,7 +53,8 @@ export function nodeColumns(nodes: readonly NodeSpec[] | NodeColumns): NodeColum
     return { n, speed, vcpus, mem, up };
   }
   const c = nodes as NodeColumns;
-  const n = c.speed?.length;
+  // null (a caller's bug) reaches here too: the error below, not a TypeError.
+  const n = (c as NodeColumns | null)?.speed?.length;
   if (typeof n !== 'number') throw new FairfitError('INVALID_OPTION', 'nodes must be an array of { speed, vcpus, mem } or columns { speed, vcpus, mem }', { field: 'nodes' });
   for (const f of ['vcpus', 'mem'] as const) {
     if (c[f]?.length !== n) throw new FairfitError('DIMENSION_MISMATCH', `nodes.${f} has ${c[f]?.length ?? 'no'} entries, nodes.speed has ${n}`, { field: `nodes.${f}` });

@@ -39,6 +39,7 @@ const DEFAULTS: Required<PriorityParams> = {
 
 /** Applies defaults and validates; returns the params block in kernel order. */
 export function resolvePriorityParams(params: PriorityParams = {}): Float64Array {
+  if (params === null || typeof params !== 'object') throw new FairfitError('INVALID_OPTION', `params must be an object, got ${String(params)}`, { field: 'params' });
   const out = new Float64Array(PRIORITY_PARAM_ORDER.length);
   PRIORITY_PARAM_ORDER.forEach((key, i) => {
     const v = params[key] ?? DEFAULTS[key];
@@ -69,6 +70,7 @@ export interface PriorityColumns {
 
 /** Checks that the task columns agree in length; returns n. */
 export function priorityColumnsLength(c: PriorityColumns): number {
+  if (c === null || typeof c !== 'object') throw new FairfitError('INVALID_OPTION', `columns must be an object { dataGB, user, rounds, running }, got ${String(c)}`, { field: 'columns' });
   const n = c.dataGB?.length;
   if (typeof n !== 'number') throw new FairfitError('INVALID_OPTION', 'columns.dataGB must be an array of numbers', { field: 'columns.dataGB' });
   for (const f of ['user', 'rounds'] as const) {
@@ -76,4 +78,27 @@ export function priorityColumnsLength(c: PriorityColumns): number {
   }
   if (typeof c.running?.length !== 'number') throw new FairfitError('INVALID_OPTION', 'columns.running must be an array of counts', { field: 'columns.running' });
   return n;
+}
+
+/**
+ * Integer columns are copied into Int32 memory: reject what that would silently change. The
+ * reference runs the same check, so kernel and reference refuse the same columns.
+ */
+export function checkPriorityIntegers(c: PriorityColumns, n: number): void {
+  // Only arrays that are not already integer typed arrays need the check.
+  for (const f of ['user', 'rounds'] as const) {
+    const col = c[f];
+    if (col instanceof Int32Array || col instanceof Uint16Array || col instanceof Uint8Array || col instanceof Int16Array) continue;
+    for (let i = 0; i < n; i++) {
+      const v = col[i];
+      if (!Number.isInteger(v) || (v as number) > 0x7fffffff || (v as number) < -0x80000000) {
+        throw new FairfitError(Number.isFinite(v) ? 'INVALID_OPTION' : 'NOT_FINITE', `columns.${f}[${i}] must be an integer, got ${String(v)}`, { field: `columns.${f}`, index: i });
+      }
+    }
+  }
+  const r = c.running;
+  for (let i = 0; i < r.length; i++) {
+    const v = r[i];
+    if (!Number.isInteger(v) || (v as number) < 0) throw new FairfitError('INVALID_OPTION', `columns.running[${i}] must be an integer ≥ 0, got ${String(v)}`, { field: 'columns.running', index: i });
+  }
 }

@@ -11,7 +11,7 @@
 import { FairfitError } from '../errors.ts';
 import { Core, Views, withScratch } from '../wasm/module.ts';
 import { PRIORITY_PARAMS } from './kernel-layouts.ts';
-import { priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
+import { checkPriorityIntegers, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
 import { throwStatus } from './status.ts';
 
 /** Field order of the kernel's status word. */
@@ -35,31 +35,11 @@ export function recomputePriorities(columns: PriorityColumns, params: PriorityPa
     core.f64(p, block.length).set(block);
     const out = core.alloc(n * 8);
     const pen = core.alloc(Math.max(columns.running.length, 1) * 8);
-    checkIntegers(columns, n);
+    checkPriorityIntegers(columns, n);
     const status = core.exports.recomputePriorities(dataGB, user, rounds, n, running, columns.running.length, p, out, pen);
     throwStatus(core, status, FIELDS, (f, i) => [columns.dataGB, columns.user, columns.rounds][f]?.[i]);
     return core.f64(out, n).slice();
   });
-}
-
-/** Integer columns are copied into Int32 memory: reject what that would silently change. */
-function checkIntegers(c: PriorityColumns, n: number): void {
-  // Only arrays that are not already integer typed arrays need the check.
-  for (const f of ['user', 'rounds'] as const) {
-    const col = c[f];
-    if (col instanceof Int32Array || col instanceof Uint16Array || col instanceof Uint8Array || col instanceof Int16Array) continue;
-    for (let i = 0; i < n; i++) {
-      const v = col[i];
-      if (!Number.isInteger(v) || (v as number) > 0x7fffffff || (v as number) < -0x80000000) {
-        throw new FairfitError(Number.isFinite(v) ? 'INVALID_OPTION' : 'NOT_FINITE', `columns.${f}[${i}] must be an integer, got ${String(v)}`, { field: `columns.${f}`, index: i });
-      }
-    }
-  }
-  const r = c.running;
-  for (let i = 0; i < r.length; i++) {
-    const v = r[i];
-    if (!Number.isInteger(v) || (v as number) < 0) throw new FairfitError('INVALID_OPTION', `columns.running[${i}] must be an integer ≥ 0, got ${String(v)}`, { field: 'columns.running', index: i });
-  }
 }
 
 /** The views a {@link PriorityTable} hands out. */

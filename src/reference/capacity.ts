@@ -4,12 +4,13 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../errors.ts';
+import { FairfitError, checkNonNegative, optionsObject } from '../errors.ts';
 import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from '../kernels/node-columns.ts';
 import type { CapacityWeightOptions } from '../kernels/capacity.ts';
 
 /** Reference twin of {@link capacityWeights}. */
 export function capacityWeightsReference(nodes: readonly NodeSpec[] | NodeColumns, options: CapacityWeightOptions = {}): Float64Array {
+  options = optionsObject(options);
   const l1 = lambdaOption(options.lambdaCpu, 'lambdaCpu', 0.5);
   const l2 = lambdaOption(options.lambdaMem, 'lambdaMem', 0.5);
   const c = nodeColumns(nodes);

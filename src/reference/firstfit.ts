@@ -81,8 +81,10 @@ export class LinearFirstFit {
       const dem = rows.subarray(j * this.dims, (j + 1) * this.dims);
       nodes[j] = this.scan(dem, large(j));
       if (nodes[j]! < 0) {
+        // Judged on the residuals the demand met (after the earlier takes), then undone.
+        const reason = unplacedReason(this.maxResidual(), dem);
         this.res = saved;
-        return { kind: 'unplaced', index: j, reason: unplacedReason(this.maxResidual(), dem) };
+        return { kind: 'unplaced', index: j, reason };
       }
     }
     return { kind: 'placed', nodes };

@@ -5,12 +5,12 @@
  *
  * @module
  */
-import { checkNonNegative } from '../errors.ts';
+import { arrayLength, checkNonNegative } from '../errors.ts';
 import { checkShape } from '../kernels/gini.ts';
 
 /** Population Gini of non-negative values; 0 for empty, all-equal or all-zero input. */
 export function giniReference(values: ArrayLike<number>): number {
-  const n = values.length;
+  const n = arrayLength(values, 'values');
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = checkNonNegative(values[i], 'values', i) + 0;
   if (n === 0) return 0;

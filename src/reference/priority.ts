@@ -5,13 +5,15 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../errors.ts';
-import { priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from '../kernels/priority-params.ts';
+import { checkPriorityIntegers, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from '../kernels/priority-params.ts';
 
 /** Reference twin of {@link recomputePriorities}. */
 export function recomputePrioritiesReference(columns: PriorityColumns, params: PriorityParams = {}): Float64Array {
   const [w1, w2, w3, sShort, sMedium, sLong, k1, k2, penalty, l0, deltaR, cap] = resolvePriorityParams(params) as unknown as number[];
   const n = priorityColumnsLength(columns);
   const { dataGB, user, rounds, running } = columns;
+  // The kernel's copy into Int32 memory refuses what it would change (a fractional user): so does the reference.
+  checkPriorityIntegers(columns, n);
   for (let i = 0; i < n; i++) {
     checkNonNegative(dataGB[i], 'columns.dataGB', i);
     const u = user[i]!;

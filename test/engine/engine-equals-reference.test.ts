@@ -11,6 +11,7 @@ import { crc32 } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { Engine } from '../../src/engine/engine.ts';
 import { twinRun } from './twin-run.ts';
+import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 
 describe('the WebAssembly engine equals the reference engine', () => {
@@ -21,6 +22,61 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(c.failed).toBeGreaterThan(0);
     expect(c.killed).toBeGreaterThan(0);
     wasm.close();
+  });
+  it('places nothing while no node is up: none yet, all removed, all down (demands of 0, gangs)', () => {
+    const zero = { user: 'u', demand: [0, 0], dataGB: 1, requestTime: 5 };
+    const run = (E: typeof Engine | typeof ReferenceEngine): unknown[] => {
+      const e = new E({ heartbeatInterval: 5 });
+      const out: unknown[] = [];
+      e.submit({ id: 't', ...zero });
+      e.submitGang({ id: 'g', ...zero, procs: 2 });
+      out.push(e.runRound(0), e.taskView('t'));
+      const [a, b] = e.addNodes([{ capacity: [2, 2] }, { capacity: [4, 4] }]);
+      e.removeNode(a!);
+      e.removeNode(b!);
+      out.push(e.runRound(1));
+      const c = e.addNode({ capacity: [1, 1] });
+      e.sweepHealth(2);
+      out.push(e.sweepHealth(10), e.isUp(c), e.runRound(10), e.drainDispatch(c));
+      e.heartbeat(c, 11);
+      out.push(e.runRound(11), e.drainDispatch(c));
+      if (e instanceof Engine) e.close();
+      return out;
+    };
+    const got = run(Engine);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(run(ReferenceEngine)));
+    expect(got[0]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect((got[1] as { state: string }).state).toBe('waiting');
+    expect(got[2]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect(got[5]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
+    expect(got[7]).toEqual({ placements: [{ task: 't', node: 2 }, { task: 'g#0', node: 2 }, { task: 'g#1', node: 2 }], waiting: [] });
+  });
+  it('refuse a heartbeat report that is not an object (it brought a down node back up), changing nothing', () => {
+    const run = (E: typeof Engine | typeof ReferenceEngine): string[] => {
+      const e = new E({ heartbeatInterval: 5 });
+      const n = e.addNode({ capacity: [1, 1] });
+      e.heartbeat(n, 1, { storageOk: false });
+      e.sweepHealth(2);
+      const out = [String(e.isUp(n))];
+      for (const report of [false, null, 'yes', 0, [true]]) {
+        try {
+          e.heartbeat(n, 3, report as never);
+          out.push('accepted');
+        } catch (err) {
+          out.push(err instanceof FairfitError ? `${err.code} ${String(err.details.field)}: ${err.message}` : String(err));
+        }
+      }
+      out.push(String(e.isUp(n)), String(e.now));
+      e.heartbeat(n, 4, undefined);
+      out.push(String(e.isUp(n)));
+      if (e instanceof Engine) e.close();
+      return out;
+    };
+    const got = run(Engine);
+    expect(got).toEqual(run(ReferenceEngine));
+    expect(got[0]).toBe('false');
+    expect(got.slice(1, 6).every((r) => r.startsWith('INVALID_OPTION report: the heartbeat report must be undefined or an object'))).toBe(true);
+    expect(got.slice(6)).toEqual(['false', '2', 'true']);
   });
   it('an engine restored from a snapshot taken at a random step decides identically afterwards', () => {
     fc.assert(fc.property(fc.integer({ min: 2, max: 1 << 30 }), fc.integer({ min: 1, max: 300 }), (seed, at) => {
@@ -41,6 +97,51 @@ describe('the WebAssembly engine equals the reference engine', () => {
         wasm.close();
       },
     ), { numRuns: 8 });
+  });
+});
+
+describe('engine parameters: both engines accept and refuse the same', () => {
+  const refusal = (f: () => unknown): string => {
+    try {
+      const e = f() as { close?: () => void };
+      e.close?.();
+      return 'accepted';
+    } catch (err) {
+      return err instanceof FairfitError ? `${err.code} ${String(err.details.field)}: ${err.message}` : `not a FairfitError: ${String(err)}`;
+    }
+  };
+  const both = (params: object): string => {
+    const a = refusal(() => new Engine(params)), b = refusal(() => new ReferenceEngine(params));
+    expect(a).toBe(b);
+    return a;
+  };
+  it('refuse unknown keys by name, suggesting the parameter meant', () => {
+    expect(both({ delta0: [1, 1] })).toMatch(/^INVALID_OPTION params\.delta0: .*not an IPTAS parameter \(did you mean threshold\?\)/);
+    expect(both({ foo: 1 })).toMatch(/^INVALID_OPTION params\.foo: params\.foo is not an IPTAS parameter$/);
+    expect(both({ ringcapacity: 4 })).toMatch(/did you mean ringCapacity\?/);
+    expect(both({ alpah: 0.3 })).toMatch(/did you mean alpha\?/);
+    expect(both({ l0: 2, ringCapacity: 4, threshold: [1, 1], downNodeTasks: 'fail' })).toBe('accepted');
+  });
+  it('bound ringCapacity by what the WebAssembly memory holds, with an INVALID_OPTION (also when nodes are added)', () => {
+    for (const r of [1e8, 1e9, 2 ** 30, 2 ** 24 + 1]) expect(both({ ringCapacity: r })).toMatch(/^INVALID_OPTION params\.ringCapacity: .*\[1, 16777216\]/);
+    expect(both({ ringCapacity: 2 ** 24 })).toBe('accepted');
+    expect(refusal(() => new Engine({ ringCapacity: 2 ** 20 }, { nodeCapacity: 512 }))).toMatch(/^INVALID_OPTION options\.nodeCapacity: .*at most 524288 for 512 node rows/);
+    using e = new Engine({ ringCapacity: 2 ** 24 }, { nodeCapacity: 1 });
+    e.addNodes(Array.from({ length: 16 }, () => ({ capacity: [1, 1] })));
+    expect(refusal(() => e.addNode({ capacity: [1, 1] }))).toMatch(/^INVALID_OPTION nodes: nodes: 32 node rows .*at most 8388608/);
+    expect(e.nodeOrder().length).toBe(16); // refused before anything changed
+    e.submit({ id: 't', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+    expect(e.runRound(0).placements).toEqual([{ task: 't', node: 15 }]);
+    expect(e.drainDispatch(15)).toEqual(['t']);
+  });
+  it('take resolved params back (another engine, a snapshot), and refuse a priority subset that disagrees', () => {
+    using e = new Engine({ l0: 3, agingCap: 5, threshold: [1, 2] });
+    using again = new Engine(e.params);
+    expect(again.params).toEqual(e.params);
+    expect(new ReferenceEngine(e.params).params).toEqual(e.params);
+    using restored = Engine.restore(e.snapshot());
+    expect(restored.params).toEqual(e.params);
+    expect(both({ ...e.params, priority: { ...e.params.priority, l0: 9 } })).toMatch(/^INVALID_OPTION params\.priority: /);
   });
 });
 
@@ -84,6 +185,20 @@ describe('engine snapshots', () => {
     using r = Engine.restore(bytes);
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
     expect(r.params).toEqual(e.params);
+  });
+  it('restore from an ArrayBuffer, a Buffer, a DataView or unaligned bytes; refuse what holds no bytes with INVALID_OPTION', () => {
+    using e = small();
+    const bytes = e.snapshot();
+    const buffer = bytes.slice().buffer;
+    const unaligned = new Uint8Array(bytes.length + 3);
+    unaligned.set(bytes, 3);
+    for (const given of [buffer, Buffer.from(bytes), new DataView(buffer), unaligned.subarray(3)]) {
+      using r = Engine.restore(given);
+      expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+    }
+    for (const [given, type] of [[[...bytes], 'Array'], ['FFEN', 'string'], [null, 'null'], [undefined, 'undefined']] as const) {
+      expect(() => Engine.restore(given as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining(`got ${type}`) }));
+    }
   });
   it('keep any task id (newline, #, accents, CJK, a lone surrogate) and find tasks by them after a restore', () => {
     const ids = ['a\nb', 'x#1', 'é', '中文', '\ud800', 'plain'];

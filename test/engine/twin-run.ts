@@ -52,7 +52,11 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     const n = both('addNode', (e) => e.addNode(spec));
     if (typeof n === 'number') caps.set(n, spec.capacity);
   };
-  for (let k = 0; k < 3; k++) addNode();
+  // Now and then no node at all at first (and removals may take the last one): nothing may be placed then.
+  const initialNodes = rng.below(6) === 0 ? 0 : 3;
+  for (let k = 0; k < initialNodes; k++) addNode();
+  // Demands of 0 in every dimension fit any up node, and none when no node is up.
+  const demand = (): number[] => (rng.below(8) === 0 ? [0, 0] : [rng.below(5) * 0.5, rng.below(9)]);
   for (let step = 0; step < steps; step++) {
     if (step === restoreAt) {
       // From here on the engine restored from a snapshot must decide exactly as the reference.
@@ -68,7 +72,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     const at = `step ${step} op ${op}`;
     if (op < 24) {
       const id = `t${nextId++}`;
-      const spec = { id, user: `u${rng.below(5)}`, demand: [rng.below(5) * 0.5, rng.below(9)], dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
+      const spec = { id, user: `u${rng.below(5)}`, demand: demand(), dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
       if (rng.below(5) === 0) {
         const procs = 1 + rng.below(4);
         const members = both(at, (e) => e.submitGang({ ...spec, procs }));
@@ -94,7 +98,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       track(both(at, (e) => e.sweepHealth(now)));
     } else if (op < 91 && live.length < 12) {
       addNode();
-    } else if (op < 93 && live.length > 1) {
+    } else if (op < 93 && live.length > 0) {
       const n = pick(live);
       track(both(at, (e) => e.removeNode(n)));
       caps.delete(n);
@@ -117,7 +121,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       if (kind < 3) {
         const items = Array.from({ length: 1 + rng.below(4) }, () => {
           const id = rng.below(8) === 0 && ids.length > 0 ? pick(ids) : `b${nextId++}`; // now and then a taken id: the whole batch is refused
-          const spec = { id, user: `u${rng.below(5)}`, demand: [rng.below(5) * 0.5, rng.below(9)], dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
+          const spec = { id, user: `u${rng.below(5)}`, demand: demand(), dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
           return rng.below(3) === 0 ? { ...spec, procs: 1 + rng.below(3) } : spec;
         });
         const first = both(at, (e) => e.submitMany(items));
@@ -171,12 +175,14 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       }
     } else {
       // bad calls: the same error, nothing changed
+      const notReport = pick([false, null, 'ok', 0, [true]]);
       const bad: ((e: IptasEngine) => unknown)[] = [
         (e) => e.submit({ id: ids.length > 0 ? ids[0]! : '', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }),
         (e) => e.submit({ id: `bad${step}`, user: 'u', demand: [1, Number.NaN], dataGB: 1, requestTime: 1 }),
         (e) => e.runRound(e.now - 0.25),
         (e) => e.complete('nope', { status: 'ok', actualTime: 1 }),
         (e) => e.heartbeat(100_000, now),
+        (e) => e.heartbeat(live[0] ?? 0, now, notReport as never), // a report that is no object
         (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
         (e) => e.submitGang({ id: `g${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1, procs: 0 }),
       ];

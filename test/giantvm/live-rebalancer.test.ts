@@ -83,6 +83,11 @@ describe('reading /proc/stat and NUMA cpu lists', () => {
   it('parses cpu lists with ranges and singles, and rejects garbage', () => {
     expect(parseCpuList('0-3,8,10-11\n')).toEqual([0, 1, 2, 3, 8, 10, 11]);
     expect(() => parseCpuList('0-a')).toThrow(/cpu list/);
+    // A range far beyond any machine is refused, not pushed number by number (10^9 stopped the process).
+    expect(() => parseCpuList('0-1000000000')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/beyond the 65536/) }));
+    expect(() => parseCpuList('0-40000,40000-65535')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(parseCpuList('65535')).toEqual([65535]);
+    expect(() => parseCpuList(null as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'cpulist' } }));
   });
 });
 

@@ -60,3 +60,12 @@ describe('capacity weights in WebAssembly equal the reference', () => {
     expect(errorOf(() => capacityWeights([{ speed: 1, vcpus: 1, mem: 1 }], { lambdaMem: NaN }))?.code).toBe('INVALID_OPTION');
   });
 });
+
+describe('inputs that are no node set', () => {
+  it('are INVALID_OPTION naming nodes (or options), not a TypeError, in the kernel and the reference', () => {
+    for (const f of [capacityWeights, capacityWeightsReference]) {
+      for (const bad of [null, undefined, 5]) expect(errorOf(() => f(bad as never)), String(bad)).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^nodes must/) });
+      expect(errorOf(() => f([{ speed: 1, vcpus: 1, mem: 1 }], null as never))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^options must/) });
+    }
+  });
+});

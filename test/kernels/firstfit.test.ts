@@ -177,6 +177,29 @@ describe('all-or-nothing placement (placeAll) of a gang', () => {
     expect(r).toEqual({ kind: 'unplaced', index: 0, reason: { code: 'dimension', dimension: 0, demand: 0.5, largest: 0 } });
     expect(m.residuals()).toEqual(before);
   });
+  it('judges the reason on the residuals the member met, after the earlier members took theirs (both implementations)', () => {
+    for (const M of [FirstFitMatcher, LinearFirstFit]) {
+      // One node: a gang too big for it as a whole is short of a dimension, never "fragmented".
+      const one = new M([{ capacity: [4, 4] }]);
+      expect(one.placeAll({ demands: [[3, 3], [3, 3]] })).toEqual({ kind: 'unplaced', index: 1, reason: { code: 'dimension', dimension: 0, demand: 3, largest: 1 } });
+      expect([...one.residuals()]).toEqual([4, 4]);
+      // Two nodes: members [3, 3] take both; the third, [2, 1], meets residuals of at most 1.
+      const two = new M([{ capacity: [4, 4] }, { capacity: [4, 4] }]);
+      expect(two.placeAll({ demands: [[3, 3, 2], [3, 3, 1]], sizes: [0, 0, 0] })).toEqual({ kind: 'unplaced', index: 2, reason: { code: 'dimension', dimension: 0, demand: 2, largest: 1 } });
+      // [4, 2] then [1, 4] leave [0, 2] and [3, 0]: the third, [1, 1], has each dimension somewhere, not both on one node.
+      expect(two.placeAll({ demands: [[4, 1, 1], [2, 4, 1]], sizes: [0, 0, 0] })).toEqual({ kind: 'unplaced', index: 2, reason: { code: 'fragmented' } });
+      expect([...two.residuals()]).toEqual([4, 4, 4, 4]);
+      // Nothing up: no node, whatever the gang.
+      two.setDown(0, true);
+      two.setDown(1, true);
+      expect(two.placeAll({ demands: [[0], [0]] })).toEqual({ kind: 'unplaced', index: 0, reason: { code: 'no-node-up' } });
+      if (one instanceof FirstFitMatcher) one.close();
+      if (two instanceof FirstFitMatcher) two.close();
+    }
+  });
+  it('a matcher needs a node: an empty node set is EMPTY_NODE_SET (both implementations)', () => {
+    for (const M of [FirstFitMatcher, LinearFirstFit]) expect(errorOf(() => new M([]))?.code).toBe('EMPTY_NODE_SET');
+  });
   it('a gang larger than the free room leaves the matcher exactly as it was, bit for bit', () => {
     const r = new Rng(9);
     const nodes = Array.from({ length: 64 }, () => ({ capacity: [r.next() * 4, r.next() * 4] }));

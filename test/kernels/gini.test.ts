@@ -78,3 +78,11 @@ describe('gini invariants', () => {
     expect(() => gini([Infinity])).toThrow(expect.objectContaining({ code: 'NOT_FINITE' }));
   });
 });
+
+describe('inputs that are no array', () => {
+  it('are INVALID_OPTION naming values (or matrix), not a TypeError, in the kernel and the reference', () => {
+    for (const bad of [null, undefined, 5, 'x']) {
+      for (const f of [gini, giniReference]) expect(errorOf(() => f(bad as never)), String(bad)).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^values must/) });
+    }
+  });
+});

@@ -99,3 +99,21 @@ describe('bad input anywhere in a batch is found, in either SIMD lane or the sca
     }), { numRuns: 300 });
   });
 });
+
+describe('inputs the kernel refuses, the reference refuses alike', () => {
+  it('no columns object, no params object: INVALID_OPTION, not a TypeError', () => {
+    for (const f of [recomputePriorities, recomputePrioritiesReference]) {
+      for (const bad of [null, undefined, 5]) expect(errorOf(() => f(bad as never)), String(bad)).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^columns must/) });
+      expect(errorOf(() => f({ dataGB: [1], user: [0], rounds: [0], running: [0] }, null as never))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^params must/) });
+    }
+  });
+  it('a fractional user or rounds, a fractional running count: the same error from both', () => {
+    const base: PriorityColumns = { dataGB: [1, 2], user: [0, 1], rounds: [0, 3], running: [0, 1] };
+    for (const change of [{ user: [0, 0.5] }, { rounds: [0, 2.5] }, { running: [0, 1.5] }, { user: [0, 2 ** 31] }, { user: [0, Number.NaN] }]) {
+      const cols = { ...base, ...change };
+      const a = errorOf(() => recomputePriorities(cols)), b = errorOf(() => recomputePrioritiesReference(cols));
+      expect(a, JSON.stringify(change)).toBeDefined();
+      expect([b?.code, b?.message]).toEqual([a?.code, a?.message]);
+    }
+  });
+});

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultParams, DEFAULT_PARAMS, prepareReplay, simulate } from '../../src/systems/giantvm/replay.ts';
 import { FairfitError } from '../../src/errors.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { randomTrace, tasksOf, usageOf } from './helpers.ts';
 
 function failure(f: () => unknown): { code: string; field?: unknown; message: string } | undefined {
@@ -38,6 +39,27 @@ describe('input validation', () => {
     expect(failure(() => prepareReplay({ tasks: t2, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'DIMENSION_MISMATCH', field: 'tasks.priority' });
     const t3 = tasksOf([[0, 1, Infinity]]);
     expect(failure(() => prepareReplay({ tasks: t3, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'NOT_FINITE', field: 'tasks.cpuRequest' });
+  });
+  it('names a column that is missing or not a column (INVALID_OPTION), or of another length, in every table', () => {
+    const base = tasksOf([[0, 1, 0.1], [0, 2, 0.2]]);
+    for (const f of ['jobId', 'taskIndex', 'submit', 'duration', 'cpuRequest', 'memRequest', 'priority']) {
+      for (const bad of [undefined, null, 'abc', 7]) {
+        expect(failure(() => prepareReplay({ tasks: { ...base, [f]: bad } as never, start: 0, end: 10e6 }, {})), `${f} = ${String(bad)}`)
+          .toMatchObject({ code: 'INVALID_OPTION', field: `tasks.${f}`, message: expect.stringContaining(`tasks.${f} must be a column of 2 numbers`) });
+      }
+    }
+    expect(failure(() => prepareReplay({ tasks: { ...base, lastEvent: 'x' } as never, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INVALID_OPTION', field: 'tasks.lastEvent' });
+    expect(failure(() => prepareReplay({ tasks: { ...base, user: new Int32Array(1) }, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'DIMENSION_MISMATCH', field: 'tasks.user' });
+    expect(failure(() => prepareReplay({ tasks: null as never, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INVALID_OPTION', field: 'tasks' });
+    expect(failure(() => prepareReplay({ tasks: { ...base, count: undefined } as never, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INVALID_OPTION', field: 'tasks.count' });
+    const usage = usageOf([[0, 0, 1, 0.1, 0.1, 0.1, 0]]);
+    expect(failure(() => prepareReplay({ tasks: base, usage: { ...usage, cpu: undefined } as never, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INVALID_OPTION', field: 'usage.cpu' });
+    const machineEvents = { count: 1, time: new Float64Array(1), machine: new Int32Array(1), type: new Int32Array(1), cpu: Float64Array.of(1), mem: Float64Array.of(1), machines: 1 };
+    expect(failure(() => prepareReplay({ tasks: base, machineEvents: { ...machineEvents, type: undefined } as never, start: 0, end: 10e6 }, { machines: 'trace' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'machineEvents.type' });
+  });
+  it('replay() rejects a trace in memory with a missing column by name (a FairfitError, not a TypeError)', async () => {
+    const input = randomTrace(4, { tasks: 30, seconds: 50, windows: 1 });
+    await expect(replay({ trace: { ...input, tasks: { ...input.tasks, submit: undefined } } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'tasks.submit' } });
   });
   it('names bad usage rows', () => {
     const tasks = tasksOf([[0, 1, 0.1]]);

@@ -124,8 +124,19 @@ export function parseProcStatSteal(text: string): number[] {
   return out;
 }
 
-/** CPU numbers of a Linux cpu list (`0-3,8,10-11`, as in `/sys/devices/system/node/nodeN/cpulist`). */
+/**
+ * Most CPU numbers a cpu list may name: Linux's own limit (NR_CPUS) is at most 8192; a range
+ * far beyond it is a typo, and pushing 10^9 numbers stopped the process (V8 "invalid size").
+ */
+export const MAX_CPU_LIST = 65_536;
+
+/**
+ * CPU numbers of a Linux cpu list (`0-3,8,10-11`, as in `/sys/devices/system/node/nodeN/cpulist`).
+ * @throws FairfitError `INVALID_OPTION` on `cpulist` for text that is no cpu list, a range that
+ *   ends before it starts, or more than {@link MAX_CPU_LIST} CPUs or a CPU number not below it.
+ */
 export function parseCpuList(text: string): number[] {
+  if (typeof text !== 'string') bad('cpulist', `must be a string like 0-3,8, got ${String(text)}`);
   const out: number[] = [];
   for (const part of text.trim().split(',')) {
     if (part === '') continue;
@@ -134,6 +145,7 @@ export function parseCpuList(text: string): number[] {
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
     if (b < a) bad('cpulist', `'${part}' ends before it starts`);
+    if (b >= MAX_CPU_LIST || out.length + (b - a + 1) > MAX_CPU_LIST) bad('cpulist', `'${part}' names CPUs beyond the ${MAX_CPU_LIST} a cpu list may have`);
     for (let c = a; c <= b; c++) out.push(c);
   }
   return out;

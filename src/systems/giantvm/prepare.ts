@@ -170,10 +170,37 @@ function dim(field: string, got: number, want: number): void {
   if (got !== want) throw new FairfitError('DIMENSION_MISMATCH', `${field} has ${got} rows, expected ${want}`, { field });
 }
 
+/**
+ * Checks that `table[f]` is a column of `want` values: an array or typed array (INVALID_OPTION
+ * naming it when absent or of another type, DIMENSION_MISMATCH for another length); an
+ * optional column may be absent.
+ */
+function column(table: object, prefix: string, f: string, want: number, optional = false): void {
+  const v = (table as Record<string, unknown>)[f];
+  if (v === undefined && optional) return;
+  if (!Array.isArray(v) && !(ArrayBuffer.isView(v) && !(v instanceof DataView))) {
+    throw new FairfitError('INVALID_OPTION', `${prefix}.${f} must be a column of ${want} numbers (a typed array), got ${v === null ? 'null' : typeof v}`, { field: `${prefix}.${f}` });
+  }
+  dim(`${prefix}.${f}`, (v as ArrayLike<number>).length, want);
+}
+
+/** Checks that `table` is an object with an integer count ≥ 0 (before its columns are read). */
+function tableCount(table: unknown, prefix: string): number {
+  if (table === null || typeof table !== 'object') throw new FairfitError('INVALID_OPTION', `${prefix} must be a table of columns, got ${String(table)}`, { field: prefix });
+  const n = (table as { count?: unknown }).count;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new FairfitError('INVALID_OPTION', `${prefix}.count must be an integer ≥ 0, got ${String(n)}`, { field: `${prefix}.count` });
+  return n;
+}
+
+/** The task columns a replay reads (every one present, of the table's length), and those it reads when present. */
+const TASK_COLUMNS = ['jobId', 'taskIndex', 'submit', 'duration', 'cpuRequest', 'memRequest', 'priority'] as const;
+const TASK_OPTIONAL_COLUMNS = ['schedulingClass', 'user', 'runs', 'lastEvent', 'firstSchedule'] as const;
+
 /** Checks a task table; `base`: the dense id of its first row (a bucket of a spilled table), for the messages. */
 function checkTasks(t: TaskTable, base = 0): void {
-  if (!Number.isInteger(t.count) || t.count < 0) throw new FairfitError('INVALID_OPTION', `tasks.count must be an integer ≥ 0, got ${t.count}`, { field: 'tasks.count' });
-  for (const f of ['submit', 'duration', 'cpuRequest', 'memRequest', 'priority'] as const) dim(`tasks.${f}`, t[f].length, t.count);
+  const count = tableCount(t, 'tasks');
+  for (const f of TASK_COLUMNS) column(t, 'tasks', f, count);
+  for (const f of TASK_OPTIONAL_COLUMNS) column(t, 'tasks', f, count, true);
   for (let i = 0; i < t.count; i++) {
     const d = t.duration[i]!;
     if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${base + i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: base + i });
@@ -185,7 +212,8 @@ function checkTasks(t: TaskTable, base = 0): void {
 }
 
 function checkUsage(u: UsageTable, tasks: number): void {
-  for (const f of ['task', 'start', 'end', 'cpu', 'mem', 'maxCpu', 'mai'] as const) dim(`usage.${f}`, u[f].length, u.count);
+  const count = tableCount(u, 'usage');
+  for (const f of ['task', 'start', 'end', 'cpu', 'mem', 'maxCpu', 'mai'] as const) column(u, 'usage', f, count);
   const { task, cpu, mem, end } = u;
   for (let i = 0; i < u.count; i++) {
     const k = task[i]!, c = cpu[i]!, m = mem[i]!;
@@ -490,7 +518,8 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
   if (p.machines === 'trace') {
     const me = input.machineEvents;
     if (!me) throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events in the input (machine_events/)", { field: 'machines' });
-    for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) dim(`machineEvents.${f}`, me[f].length, me.count);
+    const count = tableCount(me, 'machineEvents');
+    for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) column(me, 'machineEvents', f, count);
     const machines = me.machines;
     if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
     const machineCap = f64(machines);

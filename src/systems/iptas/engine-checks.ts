@@ -61,6 +61,21 @@ export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id:
   return { demand, demandAt: into === undefined ? 0 : at, dataGB, requestTime, submitTime, user: input.user };
 }
 
+/**
+ * Checks a heartbeat's report: undefined (a plain heartbeat) or an object whose `storageOk`
+ * is a boolean or absent. Anything else (`false`, null, a string) is refused — read as `{}`,
+ * it said "storage fine" and brought a down node back up.
+ */
+export function checkHeartbeatReport(report: unknown): boolean {
+  if (report === undefined) return true;
+  if (report === null || typeof report !== 'object' || Array.isArray(report)) {
+    throw stateError('report', `the heartbeat report must be undefined or an object { storageOk? }, got ${Array.isArray(report) ? 'an array' : typeof report === 'string' ? JSON.stringify(report) : String(report)}`);
+  }
+  const ok = (report as { storageOk?: unknown }).storageOk ?? true;
+  if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+  return ok;
+}
+
 /** Checks the number of members of a gang. */
 export function checkProcs(p: unknown): number {
   if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);

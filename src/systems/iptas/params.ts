@@ -40,7 +40,11 @@ export interface IptasParams extends PriorityParams {
   /** λ1, λ2 of the capacity weight. Default 0.5 each. */
   lambdaCpu?: number;
   lambdaMem?: number;
-  /** Capacity of each node's dispatch ring (undrained placements). Integer ≥ 1. Default 1024. */
+  /**
+   * Capacity of each node's dispatch ring (undrained placements). Integer in [1, 2^24]
+   * ({@link MAX_RING_CAPACITY}). Default 1024. The WebAssembly `Engine` keeps every node's ring in
+   * its memory, at most 2^28 slots (1 GiB) in all: it refuses node rows × ringCapacity above that.
+   */
   ringCapacity?: number;
 }
 
@@ -79,6 +83,45 @@ export const DEFAULT_HISTORY_LENGTH = 10;
 export const DEFAULT_HEARTBEAT_INTERVAL = 30;
 /** Default per-node dispatch ring capacity. */
 export const DEFAULT_RING_CAPACITY = 1024;
+/**
+ * Largest per-node dispatch ring capacity: 16 nodes' rings of 2^24 slots (4-byte task
+ * indices) are 1 GiB, which the WebAssembly engine's 4 GiB memory holds with room to grow.
+ */
+export const MAX_RING_CAPACITY = 2 ** 24;
+
+/** Every field of {@link IptasParams}; `priority` is a resolved engine's (so `new Engine(other.params)` works). */
+const KNOWN_PARAMS: readonly string[] = [
+  ...PRIORITY_PARAM_ORDER, 'dims', 'threshold', 'alpha', 'minEpsilon', 'historyLength', 'heartbeatInterval', 'downNodeTasks',
+  'lambdaCpu', 'lambdaMem', 'ringCapacity', 'priority',
+];
+
+/** The papers' symbols for parameters named otherwise here (docs/model.md). */
+const PAPER_NAMES: Readonly<Record<string, string>> = {
+  delta0: 'threshold', lambda1: 'lambdaCpu', lambda2: 'lambdaMem', m: 'historyLength', deltainterval: 'heartbeatInterval',
+};
+
+/** The parameter `key` most likely means: a paper's symbol for it, or a name equal case aside or at most 2 edits away. */
+function nearestParam(key: string): string | undefined {
+  const lower = key.toLowerCase();
+  if (Object.hasOwn(PAPER_NAMES, lower)) return PAPER_NAMES[lower];
+  let best: string | undefined, bestDistance = 3;
+  for (const name of KNOWN_PARAMS) {
+    const d = name.toLowerCase() === lower ? 0 : editDistance(lower, name.toLowerCase());
+    if (d < bestDistance) { best = name; bestDistance = d; }
+  }
+  return best;
+}
+
+/** Levenshtein distance (names are short: the plain two-row table). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
+}
 
 function bad(field: string, what: string, got: unknown): FairfitError {
   return new FairfitError('INVALID_OPTION', `params.${field} must be ${what}, got ${String(got)}`, { field: `params.${field}` });
@@ -100,10 +143,18 @@ function lambda(v: unknown, field: string): number {
  * Applies the documented defaults and validates every field; throws `INVALID_OPTION`
  * naming the field (`params.<name>`). The priority fields are checked by
  * `resolvePriorityParams`, so they accept exactly what the priority kernel accepts,
- * plus: `penalty ≤ 0`, `deltaR ≥ 0`.
+ * plus: `penalty ≤ 0`, `deltaR ≥ 0`. A key that is not a parameter is refused
+ * (`params.<key>`, with the parameter it most likely misspells); `priority` — the
+ * field of resolved params, so they can be given back — must repeat the others.
  */
 export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParams {
   if (params === null || typeof params !== 'object') throw new FairfitError('INVALID_OPTION', `params must be an object, got ${String(params)}`, { field: 'params' });
+  // A misspelt or foreign key must not silently leave its parameter at the default.
+  for (const key of Object.keys(params)) {
+    if (KNOWN_PARAMS.includes(key)) continue;
+    const near = nearestParam(key);
+    throw new FairfitError('INVALID_OPTION', `params.${key} is not an IPTAS parameter${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `params.${key}` });
+  }
   const block = resolvePriorityParams(params);
   const pr = Object.fromEntries(PRIORITY_PARAM_ORDER.map((k, i) => [k, block[i]!])) as Required<PriorityParams>;
   if (pr.penalty > 0) throw bad('penalty', '≤ 0', pr.penalty);
@@ -127,7 +178,14 @@ export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParam
   if (typeof hb !== 'number' || Number.isNaN(hb) || !(hb > 0)) throw bad('heartbeatInterval', 'a number > 0 (Infinity allowed)', hb);
   const downNodeTasks = params.downNodeTasks ?? 'requeue';
   if (downNodeTasks !== 'requeue' && downNodeTasks !== 'fail') throw bad('downNodeTasks', "'requeue' or 'fail'", downNodeTasks);
-  const ringCapacity = integerIn(params.ringCapacity, 'ringCapacity', 1, 1 << 30, DEFAULT_RING_CAPACITY);
+  const ringCapacity = integerIn(params.ringCapacity, 'ringCapacity', 1, MAX_RING_CAPACITY, DEFAULT_RING_CAPACITY);
+  // `priority` (a resolved engine's params given back) only repeats the fields above: it must agree with them.
+  const given = (params as { priority?: unknown }).priority;
+  if (given !== undefined) {
+    const ok = given !== null && typeof given === 'object' && Object.keys(given).every((k) => (PRIORITY_PARAM_ORDER as readonly string[]).includes(k))
+      && PRIORITY_PARAM_ORDER.every((k) => Object.is((given as Record<string, unknown>)[k] ?? pr[k], pr[k]));
+    if (!ok) throw bad('priority', 'the priority fields as resolved (set w1, l0, … at the top level)', JSON.stringify(given));
+  }
   return Object.freeze({
     ...pr,
     dims,

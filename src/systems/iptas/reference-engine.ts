@@ -15,7 +15,7 @@
 import { FairfitError } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -594,13 +594,13 @@ export class ReferenceEngine {
   /**
    * A node reports at `now`. Records the time and the storage flag; a report with
    * `storageOk` (default true) brings a down node back up at once. A report of a
-   * storage failure takes effect at the next {@link sweepHealth}.
+   * storage failure takes effect at the next {@link sweepHealth}. `report` is undefined
+   * or an object; anything else (`false`, null, a string) is `INVALID_OPTION` on `report`.
    */
-  heartbeat(node: number, now: number, report: { storageOk?: boolean } = {}): void {
+  heartbeat(node: number, now: number, report?: { storageOk?: boolean }): void {
     const n = this.node(node);
     this.checkNow(now);
-    const ok = report?.storageOk ?? true;
-    if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+    const ok = checkHeartbeatReport(report);
     this.clock = now;
     n.lastHeartbeat = now;
     n.storageOk = ok;
