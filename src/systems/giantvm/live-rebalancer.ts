@@ -133,7 +133,7 @@ export const MAX_CPU_LIST = 65_536;
 /**
  * CPU numbers of a Linux cpu list (`0-3,8,10-11`, as in `/sys/devices/system/node/nodeN/cpulist`).
  * @throws FairfitError `INVALID_OPTION` on `cpulist` for text that is no cpu list, a range that
- *   ends before it starts, or more than {@link MAX_CPU_LIST} CPUs or a CPU number not below it.
+ *   ends before it starts, or more than 65,536 CPUs (`MAX_CPU_LIST`) or a CPU number not below 65,536.
  */
 export function parseCpuList(text: string): number[] {
   if (typeof text !== 'string') bad('cpulist', `must be a string like 0-3,8, got ${String(text)}`);

@@ -42,7 +42,7 @@ export interface IptasParams extends PriorityParams {
   lambdaMem?: number;
   /**
    * Capacity of each node's dispatch ring (undrained placements). Integer in [1, 2^24]
-   * ({@link MAX_RING_CAPACITY}). Default 1024. The WebAssembly `Engine` keeps every node's ring in
+   * (`MAX_RING_CAPACITY`). Default 1024. The WebAssembly `Engine` keeps every node's ring in
    * its memory, at most 2^28 slots (1 GiB) in all: it refuses node rows × ringCapacity above that.
    */
   ringCapacity?: number;
