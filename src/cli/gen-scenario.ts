@@ -12,7 +12,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { intOption, messenger } from './common.ts';
+import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
 
 interface GenScenarioCliOptions {
   out: string;
@@ -48,6 +48,7 @@ export function registerGenScenario(program: Command): void {
     .option('--quiet', 'no messages on stderr')
     .action(async (o: GenScenarioCliOptions) => {
       const seed = intOption(o.seed, '--seed');
+      checkOutputs([['--out', o.out]], [['--alibaba', o.alibaba]]);
       const say = messenger(o.quiet);
       let scenario;
       if (o.alibaba !== undefined) {
@@ -75,7 +76,7 @@ export function registerGenScenario(program: Command): void {
         });
       }
       validateScenario(scenario, 'generated scenario');
-      writeJson(o.out, scenario);
+      writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);
       say(`wrote ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs, ${scenario.courses?.length ?? 0} courses${scenario.periods ? `, ${scenario.periods.length} periods` : ''}`);
     });
 }

@@ -171,9 +171,9 @@ export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions 
   };
 }
 
-/** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1). */
-export function checkCommonOutputs(o: { json?: string; csv?: string; report?: string }): void {
-  checkOutputs([o.json, o.csv, o.report]);
+/** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1; the trace itself or a file inside it: `INVALID_OPTION`, exit 2). */
+export function checkCommonOutputs(o: { trace: string; json?: string; csv?: string; report?: string }): void {
+  checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]);
 }
 
 /**

@@ -84,7 +84,7 @@ export function registerSchedule(program: Command): void {
         if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
         if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
       }
-      checkOutputs([o.json, o.csv, o.report]);
+      checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]);
       const say = messenger(o.quiet);
       const session = startSession('schedule', 'algorithms', o.quiet === true);
       const t0 = performance.now();
