@@ -120,6 +120,7 @@ function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
   if (read === undefined) return {};
   if (read === null || typeof read !== 'object') invalid('read', 'expected an object');
   checkMaxSkipped(read.maxSkipped);
+  if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);
   if (read.usageRead !== undefined && read.usageRead !== 'stream' && read.usageRead !== 'whole') invalid('read.usageRead', `must be 'stream' or 'whole', got ${String(read.usageRead)}`);
   if (read.onRead !== undefined && typeof read.onRead !== 'function') invalid('read.onRead', 'expected a function');
   return read;

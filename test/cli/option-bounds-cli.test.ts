@@ -1,0 +1,72 @@
+/**
+ * Options outside what the code can do are refused up front, through the
+ * built command (exit 2, `INVALID_OPTION` naming the option and, for an
+ * upper bound, the bound) and through the library API where it takes the
+ * same value.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
+import { generateTrace } from '../../src/io/generate.ts';
+import { partFiles } from '../../src/io/google/part-files.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-bounds-'));
+const trace = join(dir, 'trace');
+const swf = join(dir, 'log.swf');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
+  writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+});
+
+function fairfit(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the command and expects exit 2 with `INVALID_OPTION: <option>` and every `parts` in the message. */
+function refused(args: string[], option: string, ...parts: string[]): void {
+  const r = fairfit(...args);
+  expect(r.stderr, args.join(' ')).toContain(`INVALID_OPTION: ${option}`);
+  for (const p of parts) expect(r.stderr, args.join(' ')).toContain(p);
+  expect(r.code, args.join(' ')).toBe(2);
+  expect(r.stdout).toBe('');
+}
+
+async function rejection(p: Promise<unknown> | (() => unknown)): Promise<FairfitError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FairfitError);
+    return e as FairfitError;
+  }
+  throw new Error('expected a FairfitError');
+}
+
+describe('--task-event-parts takes integers ≥ 1 only', () => {
+  it.each(['0', '-1', '1.5'])('replay and sweep --task-event-parts %s: exit 2', (n) => {
+    refused(['replay', '--trace', trace, '--machines', '10', '--task-event-parts', n, '--quiet'], 'task-event-parts');
+    refused(['sweep', '--trace', trace, '--machines', '10', '--task-event-parts', n, '--quiet'], 'task-event-parts');
+  });
+  it('--task-event-parts 1 reads the trace', () => {
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--task-event-parts', '1', '--quiet').code).toBe(0);
+  });
+  it('the library API refuses 0 and negative counts naming the field', async () => {
+    for (const n of [0, -1, 0.5]) {
+      expect((await rejection(() => partFiles(join(trace, 'task_events'), n))).details.field).toBe('limit');
+      expect((await rejection(readGoogleTrace(trace, { taskEventParts: n }))).details.field).toBe('taskEventParts');
+      const e = await rejection(replay({ trace, machines: 10, read: { taskEventParts: n } }));
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe('read.taskEventParts');
+    }
+    expect(partFiles(join(trace, 'task_events'), 1)).toHaveLength(1);
+  });
+});
