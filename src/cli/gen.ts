@@ -27,7 +27,7 @@ export function registerGen(program: Command): void {
     .option('--machines <M>', 'number of machines', num('machines'), 100)
     .option('--tasks <N>', 'number of tasks', num('tasks'), 5000)
     .option('--days <D>', 'trace length in days (fractions allowed)', num('days'), 1)
-    .option('--seed <S>', 'PRNG seed (integer)', num('seed'), 1)
+    .option('--seed <S>', 'PRNG seed, an integer in [-2^31, 2^32 − 1]', num('seed'), 1)
     .option('--no-usage', 'do not write task_usage')
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)

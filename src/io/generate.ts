@@ -16,7 +16,7 @@
 import { makeFolder } from '../report/file.ts';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
-import { Rng } from '../rng.ts';
+import { checkSeed, Rng } from '../rng.ts';
 import { GzCsv, round4 } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
@@ -111,7 +111,7 @@ export function machineId(i: number): number {
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
   const M = checkInt(opts.machines, 'machines', 1);
   const N = checkInt(opts.tasks, 'tasks', 0);
-  const seed = checkInt(opts.seed, 'seed', -2147483648);
+  const seed = checkSeed(opts.seed, 'seed');
   const days = opts.days;
   if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > 3650) {
     throw new FairfitError('INVALID_OPTION', `days must be a number in (0, 3650], got ${String(days)}`, { field: 'days' });

@@ -70,3 +70,29 @@ describe('--task-event-parts takes integers ≥ 1 only', () => {
     expect(partFiles(join(trace, 'task_events'), 1)).toHaveLength(1);
   });
 });
+
+describe('seeds are integers in [-2^31, 2^32 − 1] (the generators keep 32 bits: a larger seed was a small one\'s twin)', () => {
+  it('demo --seed takes integers only', () => {
+    refused(['demo', '--seed', 'abc'], '--seed', "'abc' is not a number");
+    refused(['demo', '--seed', '1.5'], '--seed', "'1.5' is not an integer");
+    refused(['demo', '--seed', '4294967296'], '--seed', '4294967295');
+    expect(fairfit('demo', '--seed', '-7').code).toBe(0);
+  });
+  it('gen, replay, gen-scenario refuse 2^32; sweep refuses a last seed above 2^32 − 1', () => {
+    refused(['gen', '--out', join(dir, 'g'), '--machines', '2', '--tasks', '2', '--seed', '4294967297'], 'seed', 'got 4294967297');
+    expect(existsSync(join(dir, 'g'))).toBe(false);
+    refused(['replay', '--trace', trace, '--machines', '10', '--seed', '4294967296', '--quiet'], 'seed', '4294967295');
+    refused(['gen-scenario', '--out', join(dir, 's.json'), '--seed', '4294967296', '--quiet'], '--seed', '4294967295');
+    refused(['sweep', '--trace', trace, '--machines', '10', '--seeds', '2', '--seed', '4294967295', '--quiet'], 'seed', 'up to seed 4294967296');
+  });
+  it('the largest seed and negative seeds still run', () => {
+    expect(fairfit('sweep', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seeds', '2', '--seed', '4294967294', '--quiet').code).toBe(0);
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seed', '-3', '--quiet').code).toBe(0);
+  });
+  it('the API names the seed it refuses, NaN as NaN', async () => {
+    const e = await rejection(replay({ trace, machines: 10, seed: NaN }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.message).toContain('got NaN');
+    expect((await rejection(generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 2 ** 32, out: join(dir, 'g2') }))).details.field).toBe('seed');
+  });
+});
