@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
-import { generateTrace } from '../../src/io/generate.ts';
+import { generateTrace, maxGenTasks } from '../../src/io/generate.ts';
 import { partFiles } from '../../src/io/google/part-files.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { maxMachines } from '../../src/systems/giantvm/replay-params.ts';
+import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-bounds-'));
@@ -94,5 +96,22 @@ describe('seeds are integers in [-2^31, 2^32 − 1] (the generators keep 32 bits
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.message).toContain('got NaN');
     expect((await rejection(generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 2 ** 32, out: join(dir, 'g2') }))).details.field).toBe('seed');
+  });
+});
+
+describe('sizes beyond what the code holds are refused up front, naming the bound', () => {
+  it('schedule --nodes above 100000 (1e10 was a RangeError, 2^31 ran 84 s first)', () => {
+    refused(['schedule', '--trace', swf, '--nodes', '1e10', '--quiet'], '--nodes', 'at most 100000 nodes fit');
+    refused(['schedule', '--trace', swf, '--nodes', '100001', '--quiet'], '--nodes', 'at most 100000 nodes fit');
+  });
+  it('the API refuses the same', async () => {
+    const e = await rejection(scheduleLog({ trace: swf, nodes: 100_001 }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe('nodes');
+  });
+  it('gen --tasks and --machines beyond what fits (1e12 tasks was a RangeError, 1e9 machines ran unbounded)', () => {
+    refused(['gen', '--out', join(dir, 'big'), '--tasks', '1e12'], 'tasks', `at most ${maxGenTasks()} tasks fit`);
+    refused(['gen', '--out', join(dir, 'big'), '--machines', '1e9'], 'machines', `at most ${maxMachines()} machines fit`);
+    expect(existsSync(join(dir, 'big'))).toBe(false);
   });
 });
