@@ -104,6 +104,7 @@ export function registerSchedule(program: Command): void {
         });
         session.end();
         process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${algorithms.length} algorithms; outputs are marked "interrupted": true`);
         const t = report.trace;
         if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${t.rows} rows; ${t.skippedLines} line${t.skippedLines === 1 ? '' : 's'} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([

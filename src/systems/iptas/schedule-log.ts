@@ -17,7 +17,7 @@ import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { jobsFromGoogle } from './google-jobs.ts';
 import type { IptasParams } from './params.ts';
-import { jobsFromSwf, scheduleJobs, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
+import { jobsFromSwf, scheduleJobsAsync, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
 
 /** The algorithms `scheduleLog` can run, in report order. */
 export const ALGORITHMS: readonly Algorithm[] = ['iptas', 'fcfs', 'easy'];
@@ -70,7 +70,12 @@ export interface ScheduleLogOptions {
   engine?: (params: IptasParams) => IptasBatchEngine;
   /** Called after each algorithm with (done, total). */
   onProgress?: (done: number, total: number) => void;
-  /** Stops between algorithms; the report then holds the finished runs and `interrupted: true`. */
+  /**
+   * Stops the schedule: an algorithm runs in slices of about 50 ms with a turn
+   * of the event loop between them (so a signal handler that aborts is heard
+   * there); the one running is dropped, and the report holds the finished
+   * runs and `interrupted: true`.
+   */
   signal?: AbortSignal;
 }
 
@@ -304,7 +309,8 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       interrupted = true;
       break;
     }
-    const res = scheduleJobs(jobs, {
+    // In slices with turns of the event loop: run whole, a SIGINT handler would only run after the last algorithm.
+    const res = await scheduleJobsAsync(jobs, {
       algorithm,
       nodes: options.nodes,
       nodeCapacity: google ? nodeCapacity : nodeCapacity[0]!,
@@ -312,7 +318,11 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       tau: r.tau,
       secondsPerGB: r.secondsPerGB,
       ...(options.engine ? { engine: options.engine } : {}),
-    });
+    }, options.signal);
+    if (res === undefined) {
+      interrupted = true;
+      break;
+    }
     runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) });
     options.onProgress?.(runs.length, r.algorithms.length);
   }
