@@ -14,6 +14,7 @@
  * @module
  */
 import { makeFolder } from '../report/file.ts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params.ts';
@@ -363,6 +364,9 @@ export function planTrace(opts: GenerateOptions): TracePlan {
  */
 export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
   const { M, N, seed, level, start, end, parts, machines, jobs, runs, resubmitted } = planTrace(opts);
+  checkStaleParts(join(opts.out, 'task_events'), [PART]);
+  checkStaleParts(join(opts.out, 'machine_events'), [PART]);
+  if (opts.usage !== false) checkStaleParts(join(opts.out, 'task_usage'), parts.map((_, k) => partName(k, parts.length)));
 
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));
@@ -388,6 +392,20 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
   }
   return { files, rows };
+}
+
+/**
+ * Refuses (`OUTPUT_ERROR` naming the folder and a file) a table folder that
+ * holds `part-*` files this run would not overwrite: the readers take every
+ * part file of a folder, so an older trace's parts would be read with the new
+ * ones. Rewriting the same names is fine; nothing is deleted.
+ */
+function checkStaleParts(dir: string, names: readonly string[]): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
+  const stale = readdirSync(dir).filter((n) => n.startsWith('part-') && !names.includes(n)).sort();
+  if (stale.length === 0) return;
+  const more = stale.length > 1 ? ` and ${stale.length - 1} more part file${stale.length > 2 ? 's' : ''}` : '';
+  throw new FairfitError('OUTPUT_ERROR', `${dir}: holds ${stale[0]}${more} that this trace would not overwrite; a replay would read them with the new parts: give an empty folder, or remove them`, { file: join(dir, stale[0]!) });
 }
 
 /** `part-00000-of-00001.csv.gz`: the trace's part file names. */
