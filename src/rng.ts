@@ -5,6 +5,24 @@
  *
  * @module
  */
+import { FairfitError } from './errors.ts';
+
+/** Smallest seed taken: −2^31, the smallest 32-bit signed integer. */
+export const SEED_MIN = -(2 ** 31);
+/** Largest seed taken: 2^32 − 1. The generators keep a seed's low 32 bits, so a larger one would silently be another seed's twin. */
+export const SEED_MAX = 2 ** 32 - 1;
+
+/**
+ * Throws `INVALID_OPTION` naming `field` unless `value` is an integer in
+ * [{@link SEED_MIN}, {@link SEED_MAX}]. Negative seeds are taken as their
+ * 32-bit pattern (−1 draws what 4294967295 draws), as they always were.
+ */
+export function checkSeed(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < SEED_MIN || value > SEED_MAX) {
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in [${SEED_MIN}, ${SEED_MAX}] (seeds are 32 bits), got ${String(value)}`, { field });
+  }
+  return value;
+}
 
 /** A seeded, reproducible random number generator (xoshiro128**). */
 export class Rng {

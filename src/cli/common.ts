@@ -8,6 +8,8 @@
  *
  * @module
  */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { FairfitError } from '../errors.ts';
 import type { ReadSummary } from '../io/csv/problems.ts';
@@ -37,22 +39,59 @@ export function messenger(quiet: boolean | undefined): (s: string) => void {
   };
 }
 
+/** An option and the path given to it (undefined when the option was not given). */
+export type PathOption = readonly [option: string, path: string | undefined];
+
 /**
  * Checks the output paths given, before any work: not the same path twice,
  * not a folder, in a folder that exists (or can be created) and takes a new
- * file. Throws `OUTPUT_ERROR` naming the path (exit 1).
+ * file (`OUTPUT_ERROR` naming the path, exit 1); and not an input (a trace,
+ * a scenario) nor inside an input folder, which the write would replace or
+ * mix into the next read (`INVALID_OPTION` naming the option, exit 2).
  */
-export function checkOutputs(paths: readonly (string | undefined)[]): void {
-  const given = paths.filter((p): p is string => p !== undefined && p !== '');
+export function checkOutputs(outputs: readonly PathOption[], inputs: readonly PathOption[] = []): void {
+  const given = outputs.filter((o): o is [string, string] => o[1] !== undefined && o[1] !== '');
   const seen = new Set<string>();
-  for (const p of given) {
+  for (const [option, p] of given) {
     if (seen.has(p)) throw new FairfitError('OUTPUT_ERROR', `${p}: given for two outputs`, { file: p });
     seen.add(p);
+    for (const [inputOption, input] of inputs) if (input !== undefined && input !== '') checkNotInput(option, p, inputOption, input);
     checkOutputFile(p);
   }
 }
 
-/** Writes every output whose path was given, all-or-nothing (temporary files renamed at the end); returns the paths written. */
+/** `path` with the symbolic links of its existing part resolved (the rest, not created yet, appended as given). */
+function realPath(path: string): string {
+  const rest: string[] = [];
+  let d = resolve(path);
+  while (!existsSync(d)) {
+    rest.unshift(basename(d));
+    const up = dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  return join(realpathSync(d), ...rest);
+}
+
+/** Refuses an output that is the input (same path, link or hard link) or lies inside an input folder. */
+function checkNotInput(option: string, output: string, inputOption: string, input: string): void {
+  if (!existsSync(input)) return; // the reader reports a missing input
+  const out = realPath(output);
+  const inp = realPath(input);
+  const inStat = statSync(inp);
+  const outStat = existsSync(out) ? statSync(out) : undefined;
+  const same = out === inp || (outStat !== undefined && outStat.ino === inStat.ino && outStat.dev === inStat.dev);
+  if (same) invalid(option, `${output} is the input given to ${inputOption}; writing it would replace the input: give another file name`);
+  if (inStat.isDirectory() && out.startsWith(inp.endsWith(sep) ? inp : inp + sep)) {
+    invalid(option, `${output} lies inside the input folder given to ${inputOption} (${input}); writing there would change what is read: give a file outside it`);
+  }
+}
+
+/**
+ * Writes every output whose path was given, all-or-nothing (temporary files
+ * renamed at the end); returns the paths written. A failure names the path
+ * given, not the temporary file.
+ */
 export function writeOutputs(outputs: readonly [path: string | undefined, write: (path: string) => void][]): string[] {
   return writeAll(outputs.filter((o): o is [string, (path: string) => void] => o[0] !== undefined && o[0] !== ''));
 }

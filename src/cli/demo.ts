@@ -8,17 +8,18 @@ import { capacityWeights } from '../kernels/capacity.ts';
 import { FirstFitMatcher } from '../kernels/firstfit.ts';
 import { gini } from '../kernels/gini.ts';
 import { recomputePriorities } from '../kernels/priority.ts';
-import { Rng } from '../rng.ts';
+import { checkSeed, Rng } from '../rng.ts';
+import { intOption } from './common.ts';
 
 /** Registers `fairfit demo`. */
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run the maths kernels on a small seeded example and print the results')
-    .option('--seed <n>', 'PRNG seed', '1')
+    .option('--seed <n>', 'PRNG seed, an integer in [-2^31, 2^32 − 1]', '1')
     .action((opts: { seed: string }) => {
       const out = (s: string) => process.stdout.write(`${s}\n`);
-      const rng = new Rng(Number(opts.seed));
+      const rng = new Rng(checkSeed(intOption(opts.seed, '--seed'), '--seed'));
       const nodes = Array.from({ length: 6 }, (_, i) => ({ speed: 2 + (i % 2) * 0.5, vcpus: 4 << (i % 3), mem: 8 << (i % 3) }));
       const wu = capacityWeights(nodes);
       out('capacity weights (IPTAS paper eq. 1–3):');

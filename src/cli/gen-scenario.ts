@@ -8,11 +8,12 @@
  */
 import type { Command } from 'commander';
 import { writeJson } from '../report/json.ts';
+import { checkSeed } from '../rng.ts';
 import { invalid } from '../runner/checks.ts';
 import { alibabaScenario } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { intOption, messenger } from './common.ts';
+import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
 
 interface GenScenarioCliOptions {
   out: string;
@@ -39,7 +40,7 @@ export function registerGenScenario(program: Command): void {
     .option('--hosts <n>', 'random preset: hosts (default 100)')
     .option('--vms <n>', 'random preset: VMs (default 20 per host)')
     .option('--courses <n>', 'random preset: courses (default 40)')
-    .option('--seed <n>', 'seed', '1')
+    .option('--seed <n>', 'seed, an integer in [-2^31, 2^32 − 1]', '1')
     .option('--now <week,day,section>', 'the point of the term the use describes (default 1,1,1)')
     .option('--alibaba <dir>', 'derive the scenario from machine_meta*/machine_usage* in this folder instead')
     .option('--day <n>', 'Alibaba: day of the trace, 1–8 (default 2)')
@@ -47,7 +48,8 @@ export function registerGenScenario(program: Command): void {
     .option('--vms-per-host <n>', 'Alibaba: synthesised VMs per host (default 12)')
     .option('--quiet', 'no messages on stderr')
     .action(async (o: GenScenarioCliOptions) => {
-      const seed = intOption(o.seed, '--seed');
+      const seed = checkSeed(intOption(o.seed, '--seed'), '--seed');
+      checkOutputs([['--out', o.out]], [['--alibaba', o.alibaba]]);
       const say = messenger(o.quiet);
       let scenario;
       if (o.alibaba !== undefined) {
@@ -75,7 +77,7 @@ export function registerGenScenario(program: Command): void {
         });
       }
       validateScenario(scenario, 'generated scenario');
-      writeJson(o.out, scenario);
+      writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);
       say(`wrote ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs, ${scenario.courses?.length ?? 0} courses${scenario.periods ? `, ${scenario.periods.length} periods` : ''}`);
     });
 }

@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
-import { generateTrace } from '../io/generate.ts';
+import { GEN_BYTES_PER_TASK, generateTrace, maxGenTasks } from '../io/generate.ts';
+import { maxMachines } from '../systems/giantvm/replay-params.ts';
 import { join } from 'node:path';
 import { checkOutputFile } from '../report/file.ts';
 
@@ -24,10 +25,10 @@ export function registerGen(program: Command): void {
     .command('gen')
     .description('write a synthetic Google-2011-format trace (gzip); same seed → identical bytes')
     .requiredOption('--out <dir>', 'output folder (task_events/, task_usage/, machine_events/)')
-    .option('--machines <M>', 'number of machines', num('machines'), 100)
-    .option('--tasks <N>', 'number of tasks', num('tasks'), 5000)
+    .option('--machines <M>', `number of machines, at most what a replay holds (${maxMachines()} here)`, num('machines'), 100)
+    .option('--tasks <N>', `number of tasks, at most ${maxGenTasks()} here (2^31 − 1, or half the memory at ${GEN_BYTES_PER_TASK} bytes each)`, num('tasks'), 5000)
     .option('--days <D>', 'trace length in days (fractions allowed)', num('days'), 1)
-    .option('--seed <S>', 'PRNG seed (integer)', num('seed'), 1)
+    .option('--seed <S>', 'PRNG seed, an integer in [-2^31, 2^32 − 1]', num('seed'), 1)
     .option('--no-usage', 'do not write task_usage')
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
     .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)

@@ -90,7 +90,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--mem-order <dir>', `sort direction of mem_usage and cache_misses: 'asc' or 'desc' (default ${D.memOrder})`)
     .option('--gini <rule>', `Gini of each machine's 'time-mean' utilisation, or the 'series-mean' of the series points' Gini (default ${D.gini})`)
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
-    .option('--task-event-parts <n>', 'read at most this many task_events part files')
+    .option('--task-event-parts <n>', 'read only the first n task_events part files (n ≥ 1)')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--usage-read <how>', "task_usage of a Google folder for --usage trace: 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
@@ -159,21 +159,28 @@ function usageReadOption(v: string): 'stream' | 'whole' {
   return v;
 }
 
+/** `--task-event-parts`: an integer ≥ 1 (0 would read nothing, a negative count drop parts from the end). */
+function taskEventPartsOption(text: string): number {
+  const n = intOption(text, 'task-event-parts');
+  if (n < 1) invalid('task-event-parts', `'${text}' must be an integer ≥ 1`);
+  return n;
+}
+
 /** Reader options from the CLI: strict, parts, --max-skipped, and the stderr account of what was read (unless quiet). */
 export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions {
   const say = messenger(o.quiet);
   return {
     ...(o.strict ? { strict: true } : {}),
-    ...(o.taskEventParts !== undefined ? { taskEventParts: intOption(o.taskEventParts, 'task-event-parts') } : {}),
+    ...(o.taskEventParts !== undefined ? { taskEventParts: taskEventPartsOption(o.taskEventParts) } : {}),
     maxSkipped: maxSkippedOption(o.maxSkipped),
     ...(o.usageRead !== undefined ? { usageRead: usageReadOption(o.usageRead) } : {}),
     onRead: (r) => say(describeRead(cmd, r)),
   };
 }
 
-/** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1). */
-export function checkCommonOutputs(o: { json?: string; csv?: string; report?: string }): void {
-  checkOutputs([o.json, o.csv, o.report]);
+/** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1; the trace itself or a file inside it: `INVALID_OPTION`, exit 2). */
+export function checkCommonOutputs(o: { trace: string; json?: string; csv?: string; report?: string }): void {
+  checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]);
 }
 
 /**

@@ -13,7 +13,7 @@ import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions } 
 import { formatRebalanceTable, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { intOption, messenger, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -74,6 +74,7 @@ export function registerRebalance(program: Command): void {
       if (o.bounds !== undefined) options.bounds = o.bounds as 'inclusive';
       if (o.targets !== undefined) options.targets = o.targets as 'normal';
       if (o.maxPowerOff !== undefined) options.maxPowerOff = intOption(o.maxPowerOff, '--max-power-off');
+      checkOutputs([['--json', o.json], ['--report', o.report]], [['--input', o.input]]);
       const say = messenger(o.quiet);
       const t0 = performance.now();
       const scenario = readScenario(o.input);

@@ -28,7 +28,7 @@ export function registerReplay(program: Command): void {
       .description('replay a trace through GiantVM cell-rebalancing policies and compare them (docs/model.md describes the model)')
       .option('--machines <n>', `number of identical machines, or 'trace' for the machines of machine_events (default ${D.machines})`)
       .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
-      .option('--seed <n>', `PRNG seed (default ${D.seed})`),
+      .option('--seed <n>', `PRNG seed, an integer in [-2^31, 2^32 − 1] (default ${D.seed})`),
   ), true).action(async (o: ReplayCliOptions) => {
     const policies = parsePolicies(o.policy);
     const workers = intOption(o.workers, 'workers');

@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import { detectTraceFormat } from '../io/detect.ts';
 import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
-import { ALGORITHMS, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
+import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
 import { checkOutputs, EXIT_INTERRUPTED, intOption, messenger, startSession, writeOutputs } from './common.ts';
@@ -57,7 +57,7 @@ export function registerSchedule(program: Command): void {
     .command('schedule')
     .description('schedule a job log (SWF or Google 2011) with IPTAS, FCFS and EASY backfilling on one cluster and compare them (docs/model.md)')
     .requiredOption('--trace <path>', 'SWF log (.swf, .swf.gz) or Google 2011 folder (task_events/)')
-    .requiredOption('--nodes <n>', 'number of identical nodes')
+    .requiredOption('--nodes <n>', `number of identical nodes, at most ${MAX_SCHEDULE_NODES}`)
     .option('--algorithm <list>', `comma-separated list of ${ALGORITHMS.join(', ')}, or 'all'`, 'iptas,fcfs,easy')
     .option('--node-capacity <a[,b]>', 'node capacity: processors per node for SWF (default 1); cpu,mem normalised like the trace for Google (default 1,1)')
     .option('--format <f>', 'auto | swf | google (auto: .swf/.swf.gz or a first line starting with ";" is SWF, a folder is Google)', 'auto')
@@ -72,6 +72,7 @@ export function registerSchedule(program: Command): void {
       const algorithms = parseAlgorithms(o.algorithm);
       const nodes = intOption(o.nodes, '--nodes');
       if (nodes < 1) invalid('--nodes', `'${o.nodes}' must be ≥ 1`);
+      if (nodes > MAX_SCHEDULE_NODES) invalid('--nodes', `'${o.nodes}': ${nodesBound()}`);
       if (o.format !== 'auto' && o.format !== 'swf' && o.format !== 'google') invalid('--format', `'${o.format}' is not one of auto, swf, google`);
       const nodeCapacity = o.nodeCapacity === undefined ? undefined : parseCapacity(o.nodeCapacity);
       const minEpsilon = o.minEpsilon === undefined ? undefined : parseNumber(o.minEpsilon, '--min-epsilon');
@@ -84,7 +85,7 @@ export function registerSchedule(program: Command): void {
         if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
         if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
       }
-      checkOutputs([o.json, o.csv, o.report]);
+      checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]);
       const say = messenger(o.quiet);
       const session = startSession('schedule', 'algorithms', o.quiet === true);
       const t0 = performance.now();
@@ -103,6 +104,7 @@ export function registerSchedule(program: Command): void {
         });
         session.end();
         process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${algorithms.length} algorithms; outputs are marked "interrupted": true`);
         const t = report.trace;
         if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${t.rows} rows; ${t.skippedLines} line${t.skippedLines === 1 ? '' : 's'} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([

@@ -29,7 +29,7 @@ export function registerSweep(program: Command): void {
       .option('--machines <range>', "machine counts: n, a,b,c, a:b:step (inclusive) or 'trace'", '700:900:100')
       .option('--overcommit <range>', 'overcommit ratios: x, a,b,c or a:b:step (inclusive)', '0.5:1.4:0.3')
       .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
-      .option('--seed <n>', 'first seed (default: the replay default seed)'),
+      .option('--seed <n>', 'first seed (default: the replay default seed); seeds are integers in [-2^31, 2^32 − 1], the last one (seed + seeds − 1) too'),
   ), false).action(async (o: SweepCliOptions) => {
     const policies = parsePolicies(o.policy);
     const workers = intOption(o.workers, 'workers');

@@ -14,9 +14,12 @@
  * @module
  */
 import { makeFolder } from '../report/file.ts';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params.ts';
 import { FairfitError } from '../errors.ts';
-import { Rng } from '../rng.ts';
+import { checkSeed, Rng } from '../rng.ts';
 import { GzCsv, round4 } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
@@ -107,11 +110,30 @@ export function machineId(i: number): number {
   return 1_000_000 + i * 7 + 3;
 }
 
+/** Bytes `gen` needs per task, measured (2·10^6 tasks: ≈ 67 without task_usage, ≈ 125 with), rounded up. */
+export const GEN_BYTES_PER_TASK = 128;
+
+/** Most tasks `gen` writes: the smaller of the 32-bit task indexes (2^31 − 1) and half this computer's memory at {@link GEN_BYTES_PER_TASK}. */
+export function maxGenTasks(): number {
+  return Math.floor(Math.min(2 ** 31 - 1, totalmem() / 2 / GEN_BYTES_PER_TASK));
+}
+
+/** Refuses more machines than a replay of the trace can hold, or more tasks than fit, naming the bound (`INVALID_OPTION`). */
+function checkSize(M: number, N: number): void {
+  const gib = `${(totalmem() / 1024 ** 3).toFixed(0)} GiB`;
+  const machines = maxMachines();
+  // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`).
+  if (M > machines) throw new FairfitError('INVALID_OPTION', `machines: at most ${machines} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${gib}), got ${M}`, { field: 'machines' });
+  const tasks = maxGenTasks();
+  if (N > tasks) throw new FairfitError('INVALID_OPTION', `tasks: at most ${tasks} tasks fit (about ${GEN_BYTES_PER_TASK} bytes per task; the smaller of 2^31 − 1 task indexes and half of this computer's ${gib}), got ${N}`, { field: 'tasks' });
+}
+
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
   const M = checkInt(opts.machines, 'machines', 1);
   const N = checkInt(opts.tasks, 'tasks', 0);
-  const seed = checkInt(opts.seed, 'seed', -2147483648);
+  checkSize(M, N);
+  const seed = checkSeed(opts.seed, 'seed');
   const days = opts.days;
   if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > 3650) {
     throw new FairfitError('INVALID_OPTION', `days must be a number in (0, 3650], got ${String(days)}`, { field: 'days' });
@@ -342,6 +364,9 @@ export function planTrace(opts: GenerateOptions): TracePlan {
  */
 export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
   const { M, N, seed, level, start, end, parts, machines, jobs, runs, resubmitted } = planTrace(opts);
+  checkStaleParts(join(opts.out, 'task_events'), [PART]);
+  checkStaleParts(join(opts.out, 'machine_events'), [PART]);
+  if (opts.usage !== false) checkStaleParts(join(opts.out, 'task_usage'), parts.map((_, k) => partName(k, parts.length)));
 
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));
@@ -367,6 +392,20 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
   }
   return { files, rows };
+}
+
+/**
+ * Refuses (`OUTPUT_ERROR` naming the folder and a file) a table folder that
+ * holds `part-*` files this run would not overwrite: the readers take every
+ * part file of a folder, so an older trace's parts would be read with the new
+ * ones. Rewriting the same names is fine; nothing is deleted.
+ */
+function checkStaleParts(dir: string, names: readonly string[]): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
+  const stale = readdirSync(dir).filter((n) => n.startsWith('part-') && !names.includes(n)).sort();
+  if (stale.length === 0) return;
+  const more = stale.length > 1 ? ` and ${stale.length - 1} more part file${stale.length > 2 ? 's' : ''}` : '';
+  throw new FairfitError('OUTPUT_ERROR', `${dir}: holds ${stale[0]}${more} that this trace would not overwrite; a replay would read them with the new parts: give an empty folder, or remove them`, { file: join(dir, stale[0]!) });
 }
 
 /** `part-00000-of-00001.csv.gz`: the trace's part file names. */

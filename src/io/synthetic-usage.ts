@@ -20,7 +20,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
-import { Rng } from '../rng.ts';
+import { checkSeed, Rng } from '../rng.ts';
 import { sinOut, v8Cos, v8Exp, v8Log, v8Sin, v8SinCos } from '../reference/v8-math.ts';
 import { FIT } from './fitted-params.ts';
 
@@ -204,7 +204,7 @@ export function syntheticUsage(tasks: TaskTable, opts: SyntheticUsageOptions): U
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) {
     throw new FairfitError('INVALID_OPTION', `start/end must be finite with end ≥ start, got ${start}, ${end}`, { field: 'end' });
   }
-  if (!Number.isInteger(seed)) throw new FairfitError('INVALID_OPTION', `seed must be an integer, got ${String(seed)}`, { field: 'seed' });
+  checkSeed(seed, 'seed');
   const n = tasks.count;
   // Pass 1: count windows per task.
   let total = 0;

@@ -116,7 +116,13 @@ export function writeAll(files: readonly [path: string, write: (tmp: string) => 
       makeFolder(dirname(resolve(path)));
       const tmp = tempName(path);
       staged.push([tmp, path]);
-      write(tmp);
+      try {
+        write(tmp);
+      } catch (e) {
+        // The writer names the temporary file it was given; the user gave `path`.
+        if (e instanceof FairfitError && e.code === 'OUTPUT_ERROR') throw outputError(path, 'cannot write this file', e.cause);
+        throw e;
+      }
     }
     for (const [tmp, path] of staged) {
       try {

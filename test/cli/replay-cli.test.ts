@@ -160,6 +160,7 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(report.sweep.completed).toBe(report.runs.length);
     expect(report.runs[0].series).toEqual({});
     expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
+    expect(readFileSync(`${out}.csv`, 'utf8').split('\n')[0]).toMatch(/,interrupted$/);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
     expect(stdout).toMatch(/^trace .*\nrules: .*\n\npolicy/);
   });

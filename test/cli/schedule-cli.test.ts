@@ -4,7 +4,7 @@
  * a generated Google trace, option errors (exit 2 naming the option), and the
  * real logs of ../shared when present.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -219,5 +219,39 @@ describe.skipIf(!HAVE)('real NASA iPSC SWF log (skipped when ../shared is absent
     const report = JSON.parse(readFileSync(out, 'utf8'));
     expect(report.trace.jobs).toBe(18239);
     expect(report.runs[1].metrics.meanWait).toBeLessThanOrEqual(report.runs[0].metrics.meanWait);
+  }, 120_000);
+});
+
+describe('schedule stops on abort', () => {
+  it('the API: aborted after the first algorithm, the report holds it alone, marked interrupted', async () => {
+    const c = new AbortController();
+    const report = await scheduleLog({ trace: swf, nodes: 16, signal: c.signal, onProgress: (done) => done === 1 && c.abort() });
+    expect(report.interrupted).toBe(true);
+    expect(report.runs.map((r) => r.algorithm)).toEqual(['iptas']);
+  });
+});
+
+const GOOGLE = join(SHARED, 'google2011');
+describe.skipIf(!existsSync(GOOGLE))('Ctrl-C stops a long schedule of the real Google trace (skipped when ../shared is absent)', () => {
+  it('SIGINT during EASY (≈ 40 s of 45): exit 130 within seconds, the finished algorithms written and marked', async () => {
+    const out = join(dir, 'int');
+    const child = spawn(process.execPath, [MAIN, 'schedule', '--trace', GOOGLE, '--nodes', '100', '--max-jobs', '10000', '--json', `${out}.json`, '--csv', `${out}.csv`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    // IPTAS and FCFS take ≈ 2 s together, EASY ≈ 40 s.
+    await new Promise((r) => setTimeout(r, 8000));
+    const t = performance.now();
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(performance.now() - t).toBeLessThan(5000);
+    expect(stderr).toContain('stopping; the finished runs will be written');
+    expect(stderr).toMatch(/interrupted after \d of 3 algorithms/);
+    const report = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(report.interrupted).toBe(true);
+    expect(report.runs.length).toBeLessThan(3);
+    const csv = readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n');
+    expect(csv).toHaveLength(report.runs.length + 1);
+    expect(csv[0]).toMatch(/,interrupted$/);
   }, 120_000);
 });

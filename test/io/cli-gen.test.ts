@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, afterAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -76,5 +76,20 @@ describe('fairfit gen / inspect', () => {
     const strict = run('inspect', join(dir, 'bad'), '--strict');
     expect(strict.status).toBe(1);
     expect(strict.stderr).toContain(`PARSE_ERROR: ${f}:2: wrong column count: 6 fields, expected 13`);
+  });
+});
+
+describe('fairfit gen into a folder that holds another trace', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('refuses part files it would not overwrite (a replay would mix the two traces); the same options rewrite the same names', () => {
+    const out = join(dir, 't');
+    const args = ['gen', '--out', out, '--machines', '10', '--tasks', '300', '--days', '0.05'];
+    expect(run(...args, '--usage-parts', '3').status).toBe(0);
+    const again = run(...args);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain(`OUTPUT_ERROR: ${join(out, 'task_usage')}: holds part-00000-of-00003.csv.gz and 2 more part files`);
+    expect(readdirSync(join(out, 'task_usage')).sort()).toEqual(['part-00000-of-00003.csv.gz', 'part-00001-of-00003.csv.gz', 'part-00002-of-00003.csv.gz']);
+    expect(run(...args, '--usage-parts', '3', '--seed', '9').status).toBe(0);
   });
 });

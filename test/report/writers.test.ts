@@ -48,6 +48,12 @@ describe('toCsv writes one row per run that a CSV parser reads back', () => {
       for (const [k, v] of Object.entries(run.info ?? {})) expect(row[`info.${k}`]).toBe(String(v));
     });
   });
+  it('an interrupted report ends every row with interrupted=true; a complete one has no such column', () => {
+    expect(toCsv(report).split('\n')[0]).not.toContain('interrupted');
+    const rows = parse(toCsv({ ...report, interrupted: true }), { columns: true }) as Record<string, string>[];
+    expect(Object.keys(rows[0]!).at(-1)).toBe('interrupted');
+    expect(rows.map((r) => r.interrupted)).toEqual(report.runs.map(() => 'true'));
+  });
   it('property: any string in a cell survives RFC 4180 quoting', () => {
     fc.assert(
       fc.property(fc.string(), (s) => {

@@ -12,7 +12,7 @@ import { MACHINE_EVENTS_SPEC, traceTime } from './schema.ts';
 
 /** Reads `machine_events` into a {@link MachineEventTable} (machines dense in order of first appearance). */
 export async function readMachineEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ machineEvents: MachineEventTable & { machineId: Float64Array }; summary: ReadSummary }> {
-  const files = partFiles(path, opts.parts);
+  const files = partFiles(path, opts.parts, 'parts');
   const time = new F64Column();
   const machine = new I32Column();
   const type = new I32Column();

@@ -19,10 +19,13 @@ export interface GoogleReadOptions extends ReadOptions {
 }
 
 /**
- * The files of one table: `path` itself when it is a file, else the
- * `part-*` files of the folder in name order. Throws `FILE_NOT_FOUND`.
+ * The files of one table: `path` itself when it is a file, else the first
+ * `limit` `part-*` files of the folder in name order. Throws `FILE_NOT_FOUND`;
+ * `INVALID_OPTION` naming `field` unless `limit` is an integer ≥ 1 (0 would
+ * read nothing, and a negative one drop parts from the end).
  */
-export function partFiles(path: string, limit?: number): string[] {
+export function partFiles(path: string, limit?: number, field = 'limit'): string[] {
+  checkPartLimit(limit, field);
   let st;
   try {
     st = statSync(path);
@@ -37,8 +40,15 @@ export function partFiles(path: string, limit?: number): string[] {
   return names.slice(0, limit ?? names.length).map((n) => join(path, n));
 }
 
+/** Throws `INVALID_OPTION` naming `field` unless `limit` is undefined or an integer ≥ 1. */
+export function checkPartLimit(limit: unknown, field: string): void {
+  if (limit !== undefined && !(typeof limit === 'number' && Number.isInteger(limit) && limit >= 1)) {
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer ≥ 1 (part files to read), got ${String(limit)}`, { field });
+  }
+}
+
 /** Raw column batches of every file of a table, in order (into arrays handed back to `spare`, when given). */
 export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[], spare?: SpareColumns): AsyncGenerator<ColumnBatch> {
-  for (const f of files ?? partFiles(path, opts.parts)) yield* readCsvBatches(f, spec, problems, opts, spare);
+  for (const f of files ?? partFiles(path, opts.parts, 'parts')) yield* readCsvBatches(f, spec, problems, opts, spare);
 }
 

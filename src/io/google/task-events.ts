@@ -56,7 +56,7 @@ export function expectedTasks(files: string[]): number {
 
 /** Streams `task_events` into a {@link TaskTableBuilder} (the table is built later, once the window end is known). */
 export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { extras?: boolean } = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
-  const files = partFiles(path, opts.parts);
+  const files = partFiles(path, opts.parts, 'parts');
   const builder = new TaskTableBuilder(TRACE_START, { extras: opts.extras, capacity: expectedTasks(files) });
   const spare = new SpareColumns();
   for await (const batch of tableBatches(path, TASK_EVENTS_SPEC, problems, opts, files, spare)) {
@@ -72,7 +72,7 @@ export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { e
  * @throws NotExactError (spill-builder.ts) at a non-integer time.
  */
 export async function scanTaskEventsSpilling(path: string, opts: GoogleReadOptions, problems: Problems, folder: TempFolder): Promise<{ builder: SpillingTaskBuilder; files: string[] }> {
-  const files = partFiles(path, opts.parts);
+  const files = partFiles(path, opts.parts, 'parts');
   const builder = new SpillingTaskBuilder(folder, TRACE_START);
   for await (const batch of threadedTaskEventBatches(files, problems, opts)) builder.add(batch);
   return { builder, files };

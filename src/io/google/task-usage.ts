@@ -188,7 +188,7 @@ export async function* usageWindows(
  * table: they are counted in `unmatched` (not dropped silently).
  */
 export async function readTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ usage: UsageTable; unmatched: number; summary: ReadSummary }> {
-  const files = partFiles(path, opts.parts);
+  const files = partFiles(path, opts.parts, 'parts');
   const task = new I32Column();
   const start = new F64Column();
   const end = new F64Column();

@@ -16,7 +16,7 @@ import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
 import { NotExactError, SPILL_TUNING, type SpillingTaskBuilder } from './spill-builder.ts';
-import { partFiles } from './part-files.ts';
+import { checkPartLimit, partFiles } from './part-files.ts';
 import { SpilledTasks } from './spilled-tasks.ts';
 import { TempFolder } from '../temp-files.ts';
 import type { TaskTableBuilder } from './task-table-builder.ts';
@@ -67,6 +67,7 @@ export interface GoogleTraceOptions {
  * path throws `FILE_NOT_FOUND`; no valid task event at all throws `NO_DATA`.
  */
 export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}): Promise<ReplayInput & { summary: ReadSummary }> {
+  checkPartLimit(opts.taskEventParts, 'taskEventParts');
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
   let problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
@@ -75,7 +76,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras };
   let te: { builder: TaskTableBuilder | SpillingTaskBuilder; files: string[] } | undefined;
   let folder: TempFolder | undefined;
-  if (opts.spill === true && !readsUsage && fileBytes(partFiles(taskDir, opts.taskEventParts)) >= SPILL_TUNING.minBytes) {
+  if (opts.spill === true && !readsUsage && fileBytes(partFiles(taskDir, opts.taskEventParts, 'taskEventParts')) >= SPILL_TUNING.minBytes) {
     folder = new TempFolder('fairfit-tasks-', 'task files');
     try {
       te = await scanTaskEventsSpilling(taskDir, scanOpts, problems, folder);

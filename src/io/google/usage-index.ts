@@ -36,7 +36,7 @@ export interface UsageIndexResult {
 
 /** One pass over `task_usage` (a file or a folder of part files) joined to `ids`: see the module comment. */
 export async function indexTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<UsageIndexResult> {
-  const files = partFiles(path, opts.parts);
+  const files = partFiles(path, opts.parts, 'parts');
   const tasks = ids.count;
   const rows = new Int32Array(tasks);
   const lastStart = new Float64Array(tasks);

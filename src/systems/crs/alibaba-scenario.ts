@@ -11,7 +11,7 @@
  */
 import { FairfitError } from '../../errors.ts';
 import { readAlibabaMachines } from '../../io/alibaba.ts';
-import { Rng } from '../../rng.ts';
+import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm } from './model.ts';
 import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
 
@@ -38,6 +38,7 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   if (!Number.isInteger(day) || day < 1 || day > 8) throw new FairfitError('INVALID_OPTION', `day: must be an integer in 1–8, got ${day}`, { field: 'day' });
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new FairfitError('INVALID_OPTION', `periodMinutes: must be an integer in 1–1440, got ${minutes}`, { field: 'periodMinutes' });
   if (!Number.isInteger(k) || k < 1 || k > 96) throw new FairfitError('INVALID_OPTION', `vmsPerHost: must be an integer in 1–96, got ${k}`, { field: 'vmsPerHost' });
+  checkSeed(seed, 'seed');
   const { machines, usage } = await readAlibabaMachines(dir);
   if (!usage || usage.count === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_usage rows`, { file: dir });
   const periods = Math.floor(1440 / minutes);

@@ -12,7 +12,7 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import { Rng } from '../../rng.ts';
+import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
 import { TimetablePlacer } from './placement.ts';
 import { courseSlots, DAYS, SECTIONS, slotOf, WEEKS, type Course, type TermTime } from './timetable.ts';
@@ -80,7 +80,7 @@ const PAPER_COURSES: (Course & { students: number })[] = [
 /** Seeded scenario generator (same options → same scenario). */
 export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario {
   const seed = o.seed ?? 1;
-  if (!Number.isSafeInteger(seed)) throw new FairfitError('INVALID_OPTION', `seed: must be an integer, got ${String(seed)}`, { field: 'seed' });
+  checkSeed(seed, 'seed');
   const r = new Rng(seed);
   const now = o.now ?? { week: 1, day: 1, section: 1 };
   const nowSlot = slotOf(now);

@@ -7,6 +7,10 @@
  * `overcommit` (mean usage above capacity) share a name in the JSON, where they
  * live in different objects; here the parameter column is `overcommitRatio`
  * (and likewise `delayOver` and `giniRule` for the rules named like metrics).
+ * An interrupted report (Ctrl-C) ends each row with an `interrupted` column
+ * holding `true`, as its JSON and HTML say `"interrupted": true`; a complete
+ * one has no such column (like the extra metric and `info.` columns, a column
+ * is there only when some run has something to put in it).
  *
  * @module
  */
@@ -62,17 +66,19 @@ function infoKeys(runs: RunResult[]): string[] {
 /**
  * Renders the runs of a report as CSV text (header + one line per run, `\n`
  * line ends): run index, policy, parameters, metrics, then the run's `info`
- * entries as `info.<key>` columns (the modes that produced the run).
+ * entries as `info.<key>` columns (the modes that produced the run), and
+ * `interrupted` (`true`) when the report was interrupted.
  */
 export function toCsv(report: ReplayReport): string {
   const extra = extraMetrics(report.runs);
   const info = infoKeys(report.runs);
-  const header = ['run', 'policy', ...PARAM_COLUMNS.map(([c]) => c), ...METRIC_COLUMNS, ...extra, ...info.map((k) => `info.${k}`)];
+  const marked = report.interrupted === true;
+  const header = ['run', 'policy', ...PARAM_COLUMNS.map(([c]) => c), ...METRIC_COLUMNS, ...extra, ...info.map((k) => `info.${k}`), ...(marked ? ['interrupted'] : [])];
   const rows = report.runs.map((run, i) => {
     const params = run.params as unknown as Record<string, unknown>;
     const metrics = run.metrics as unknown as Record<string, unknown>;
     const runInfo = (run.info ?? {}) as Record<string, unknown>;
-    return [i, run.policy, ...PARAM_COLUMNS.map(([, k]) => params[k]), ...METRIC_COLUMNS.map((k) => metrics[k]), ...extra.map((k) => metrics[k]), ...info.map((k) => runInfo[k])];
+    return [i, run.policy, ...PARAM_COLUMNS.map(([, k]) => params[k]), ...METRIC_COLUMNS.map((k) => metrics[k]), ...extra.map((k) => metrics[k]), ...info.map((k) => runInfo[k]), ...(marked ? [true] : [])];
   });
   return csvText(header, rows);
 }

@@ -11,6 +11,7 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from '../../queue/queue-options.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
+import { checkSeed, SEED_MAX } from '../../rng.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
 import { checkMaxSkipped, type TraceReadOptions } from './trace.ts';
@@ -120,6 +121,7 @@ function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
   if (read === undefined) return {};
   if (read === null || typeof read !== 'object') invalid('read', 'expected an object');
   checkMaxSkipped(read.maxSkipped);
+  if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);
   if (read.usageRead !== undefined && read.usageRead !== 'stream' && read.usageRead !== 'whole') invalid('read.usageRead', `must be 'stream' or 'whole', got ${String(read.usageRead)}`);
   if (read.onRead !== undefined && typeof read.onRead !== 'function') invalid('read.onRead', 'expected a function');
   return read;
@@ -188,7 +190,9 @@ function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): num
     return checkValues(seeds, 'seeds');
   }
   const count = seeds === undefined ? 1 : checkInteger(seeds, 'seeds', 1, MAX_SEEDS);
-  const base = seed ?? defaultParams({ policy: 'no_migration' }).seed;
+  const base = seed === undefined ? defaultParams({ policy: 'no_migration' }).seed : checkSeed(seed, 'seed');
+  // The seeds run are base … base + count − 1: the last must be a seed too, not a twin of a small one.
+  if (base + count - 1 > SEED_MAX) invalid('seed', `${base} with ${count} seeds runs up to seed ${base + count - 1}, above the largest seed ${SEED_MAX}`);
   return Array.from({ length: count }, (_, i) => base + i);
 }
 

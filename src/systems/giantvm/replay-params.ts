@@ -6,6 +6,7 @@
  */
 import { totalmem } from 'node:os';
 import { FairfitError } from '../../errors.ts';
+import { checkSeed } from '../../rng.ts';
 import { ARRIVAL_RULES, DELAY_RULES, DESTINATION_CHECKS, GINI_RULES, MEM_ORDERS, MIGRATED_REQUEST_RULES, POLICIES, TASK_SELECTIONS, TIME0_RULES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
 
 /** {@link ReplayParams} with every optional field filled in. */
@@ -87,7 +88,7 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   positiveInt('interval', p.interval);
   positive('capacity', p.capacity);
   positive('overcommit', p.overcommit);
-  if (typeof p.seed !== 'number' || !Number.isInteger(p.seed)) bad('seed', 'must be an integer', p.seed);
+  checkSeed(p.seed, 'seed');
   if (!(USAGE_MODES as readonly string[]).includes(p.usage as UsageMode)) bad('usage', `must be one of ${USAGE_MODES.join(', ')}`, p.usage);
   positive('tick', p.tick);
   positive('usageRatio', p.usageRatio, true);

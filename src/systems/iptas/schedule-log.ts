@@ -17,10 +17,24 @@ import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { jobsFromGoogle } from './google-jobs.ts';
 import type { IptasParams } from './params.ts';
-import { jobsFromSwf, scheduleJobs, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
+import { jobsFromSwf, scheduleJobsAsync, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
 
 /** The algorithms `scheduleLog` can run, in report order. */
 export const ALGORITHMS: readonly Algorithm[] = ['iptas', 'fcfs', 'easy'];
+
+/**
+ * Most nodes a schedule takes. The engine's own limit is 2^26 nodes, but it
+ * fails far below that today (measured: its capacity threshold spreads every
+ * node into one `Math.max` call, which overflows the stack near 150,000 nodes;
+ * its matcher's memory offsets overflow 32 bits near 10^6). 100,000 nodes run
+ * (≈ 2 s, 250 MB on a 2-job log); raise this once the engine takes more.
+ */
+export const MAX_SCHEDULE_NODES = 100_000;
+
+/** What a refused node count is told: the bound and why. */
+export function nodesBound(): string {
+  return `at most ${MAX_SCHEDULE_NODES} nodes fit (the scheduling engine's node tables fail beyond that; docs/model.md)`;
+}
 
 /** Log formats `scheduleLog` reads (`'auto'` detects them). */
 export type LogFormat = 'auto' | 'swf' | 'google';
@@ -56,7 +70,12 @@ export interface ScheduleLogOptions {
   engine?: (params: IptasParams) => IptasBatchEngine;
   /** Called after each algorithm with (done, total). */
   onProgress?: (done: number, total: number) => void;
-  /** Stops between algorithms; the report then holds the finished runs and `interrupted: true`. */
+  /**
+   * Stops the schedule: an algorithm runs in slices of about 50 ms with a turn
+   * of the event loop between them (so a signal handler that aborts is heard
+   * there); the one running is dropped, and the report holds the finished
+   * runs and `interrupted: true`.
+   */
   signal?: AbortSignal;
 }
 
@@ -135,6 +154,7 @@ function resolve(o: ScheduleLogOptions) {
   for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw bad('algorithms', `'${String(a)}' is not one of ${ALGORITHMS.join(', ')}`);
   if (new Set(algorithms).size !== algorithms.length) throw bad('algorithms', `lists an algorithm twice: ${algorithms.join(',')}`);
   if (!Number.isInteger(o.nodes) || o.nodes < 1) throw bad('nodes', `must be an integer ≥ 1, got ${String(o.nodes)}`);
+  if (o.nodes > MAX_SCHEDULE_NODES) throw bad('nodes', `${nodesBound()}, got ${o.nodes}`);
   if (o.nodeCapacity !== undefined && (!Array.isArray(o.nodeCapacity) || o.nodeCapacity.length < 1 || o.nodeCapacity.length > 2 || o.nodeCapacity.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)))) {
     throw bad('nodeCapacity', `must be one or two finite numbers > 0, got ${String(o.nodeCapacity)}`);
   }
@@ -295,7 +315,8 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       interrupted = true;
       break;
     }
-    const res = scheduleJobs(jobs, {
+    // In slices with turns of the event loop: run whole, a SIGINT handler would only run after the last algorithm.
+    const res = await scheduleJobsAsync(jobs, {
       algorithm,
       nodes: options.nodes,
       nodeCapacity: google ? nodeCapacity : nodeCapacity[0]!,
@@ -303,7 +324,11 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       tau: r.tau,
       secondsPerGB: r.secondsPerGB,
       ...(options.engine ? { engine: options.engine } : {}),
-    });
+    }, options.signal);
+    if (res === undefined) {
+      interrupted = true;
+      break;
+    }
     runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) });
     options.onProgress?.(runs.length, r.algorithms.length);
   }

@@ -71,11 +71,16 @@ export function formatScheduleTable(r: ScheduleLogReport): string {
   return textTable(header, body, [...(r.interrupted ? ['(interrupted: only the finished algorithms are shown)'] : []), ...extra, ...notes]);
 }
 
-/** CSV text: one row per algorithm with every metric and the cluster and IPTAS parameters. */
+/**
+ * CSV text: one row per algorithm with every metric and the cluster and IPTAS
+ * parameters; an interrupted report adds an `interrupted` column (`true`), as
+ * the replay CSV does.
+ */
 export function scheduleCsv(r: ScheduleLogReport): string {
   const metricKeys = Object.keys(r.runs[0]?.metrics ?? {}) as (keyof ScheduleMetrics)[];
-  const header = ['algorithm', ...metricKeys, 'rounds', 'utilisationByDimension', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau'];
-  const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, run.utilisationByDimension.join(' '), r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau]);
+  const marked = r.interrupted === true;
+  const header = ['algorithm', ...metricKeys, 'rounds', 'utilisationByDimension', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau', ...(marked ? ['interrupted'] : [])];
+  const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, run.utilisationByDimension.join(' '), r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau, ...(marked ? [true] : [])]);
   return csvText(header, rows);
 }
 

@@ -230,6 +230,39 @@ function vectorCapacity(v: unknown): number[] | undefined {
  * (runTime, requestedTime) of each member to its user's history.
  */
 export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions): ScheduleResult {
+  const { run, tau } = simulation(jobs, options);
+  try {
+    run.run();
+  } finally {
+    run.close();
+  }
+  return run.result(tau);
+}
+
+/** How long {@link scheduleJobsAsync} runs before it gives the event loop a turn, ms. */
+const SLICE_MS = 50;
+
+/**
+ * {@link scheduleJobs} in slices of about 50 ms with a turn of the event loop
+ * between them, so that a signal handler can abort a long schedule: returns
+ * the same result, or `undefined` once `signal` is aborted (the run is
+ * dropped, not cut short).
+ */
+export async function scheduleJobsAsync(jobs: readonly TraceJob[], options: ScheduleOptions, signal?: AbortSignal): Promise<ScheduleResult | undefined> {
+  const { run, tau } = simulation(jobs, options);
+  try {
+    while (!run.runFor(SLICE_MS)) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) return undefined;
+    }
+  } finally {
+    run.close();
+  }
+  return run.result(tau);
+}
+
+/** Checks the options and jobs; the simulation ready to run, and τ for its result. */
+function simulation(jobs: readonly TraceJob[], options: ScheduleOptions): { run: Simulation; tau: number } {
   const algorithm = options?.algorithm;
   if (algorithm !== 'iptas' && algorithm !== 'fcfs' && algorithm !== 'easy') {
     throw new FairfitError('INVALID_OPTION', `options.algorithm must be 'iptas', 'fcfs' or 'easy', got ${String(algorithm)}`, { field: 'options.algorithm' });
@@ -241,13 +274,7 @@ export function scheduleJobs(jobs: readonly TraceJob[], options: ScheduleOptions
   const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
   if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasBatchEngine, got ${String(options.engine)}`, { field: 'options.engine' });
   checkJobs(jobs, nodes * perNode, capVector, nodes);
-  const run = new Simulation(jobs, algorithm, nodes, perNode, capVector, secondsPerGB, options);
-  try {
-    run.run();
-  } finally {
-    run.close();
-  }
-  return run.result(tau);
+  return { run: new Simulation(jobs, algorithm, nodes, perNode, capVector, secondsPerGB, options), tau };
 }
 
 /** Round buffers with room for `n` placements. */
@@ -366,13 +393,29 @@ class Simulation {
     this.free -= j.procs;
   }
 
+  /** The submission times in submission order (read without going through the job objects); made by the first run. */
+  private submits: Float64Array | undefined;
+  /** The next submission not yet handed over. */
+  private ptr = 0;
+
   /** Every event time in order: ends, submissions, one pass; again at the same instant while jobs end then. */
   run(): void {
+    this.runFor(Infinity);
+  }
+
+  /** Runs event times for about `ms` milliseconds (at least one); true once every event is done. */
+  runFor(ms: number): boolean {
     const { jobs, bySubmit, heap, n } = this;
-    // The submission times in submission order (read without going through the job objects).
-    const submits = Float64Array.from(bySubmit, (i) => jobs[i]!.submit);
-    let ptr = 0;
+    const submits = (this.submits ??= Float64Array.from(bySubmit, (i) => jobs[i]!.submit));
+    const until = ms === Infinity ? Infinity : performance.now() + ms;
+    let ptr = this.ptr;
+    let steps = 0;
     while (ptr < n || heap.size > 0) {
+      // The clock is read every 64 event times only.
+      if ((++steps & 63) === 0 && performance.now() > until) {
+        this.ptr = ptr;
+        return false;
+      }
       const t = Math.min(ptr < n ? submits[ptr]! : Infinity, heap.peekTime());
       do {
         this.endJobs(t);
@@ -385,7 +428,9 @@ class Simulation {
         else this.scalarPass(t);
       } while (heap.size > 0 && heap.peekTime() === t);
     }
+    this.ptr = ptr;
     if (this.engine && this.engine.counts().waiting > 0) throw new Error('scheduleJobs: internal error, tasks left waiting with nothing running');
+    return true;
   }
 
   /** The jobs that end at t: resources back; the engine told of finishes (kills it finds itself, checked). */

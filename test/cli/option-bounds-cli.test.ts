@@ -1,0 +1,117 @@
+/**
+ * Options outside what the code can do are refused up front, through the
+ * built command (exit 2, `INVALID_OPTION` naming the option and, for an
+ * upper bound, the bound) and through the library API where it takes the
+ * same value.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
+import { generateTrace, maxGenTasks } from '../../src/io/generate.ts';
+import { partFiles } from '../../src/io/google/part-files.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { maxMachines } from '../../src/systems/giantvm/replay-params.ts';
+import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-bounds-'));
+const trace = join(dir, 'trace');
+const swf = join(dir, 'log.swf');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
+  writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+});
+
+function fairfit(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the command and expects exit 2 with `INVALID_OPTION: <option>` and every `parts` in the message. */
+function refused(args: string[], option: string, ...parts: string[]): void {
+  const r = fairfit(...args);
+  expect(r.stderr, args.join(' ')).toContain(`INVALID_OPTION: ${option}`);
+  for (const p of parts) expect(r.stderr, args.join(' ')).toContain(p);
+  expect(r.code, args.join(' ')).toBe(2);
+  expect(r.stdout).toBe('');
+}
+
+async function rejection(p: Promise<unknown> | (() => unknown)): Promise<FairfitError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FairfitError);
+    return e as FairfitError;
+  }
+  throw new Error('expected a FairfitError');
+}
+
+describe('--task-event-parts takes integers ≥ 1 only', () => {
+  it.each(['0', '-1', '1.5'])('replay and sweep --task-event-parts %s: exit 2', (n) => {
+    refused(['replay', '--trace', trace, '--machines', '10', '--task-event-parts', n, '--quiet'], 'task-event-parts');
+    refused(['sweep', '--trace', trace, '--machines', '10', '--task-event-parts', n, '--quiet'], 'task-event-parts');
+  });
+  it('--task-event-parts 1 reads the trace', () => {
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--task-event-parts', '1', '--quiet').code).toBe(0);
+  });
+  it('the library API refuses 0 and negative counts naming the field', async () => {
+    for (const n of [0, -1, 0.5]) {
+      expect((await rejection(() => partFiles(join(trace, 'task_events'), n))).details.field).toBe('limit');
+      expect((await rejection(readGoogleTrace(trace, { taskEventParts: n }))).details.field).toBe('taskEventParts');
+      const e = await rejection(replay({ trace, machines: 10, read: { taskEventParts: n } }));
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe('read.taskEventParts');
+    }
+    expect(partFiles(join(trace, 'task_events'), 1)).toHaveLength(1);
+  });
+});
+
+describe('seeds are integers in [-2^31, 2^32 − 1] (the generators keep 32 bits: a larger seed was a small one\'s twin)', () => {
+  it('demo --seed takes integers only', () => {
+    refused(['demo', '--seed', 'abc'], '--seed', "'abc' is not a number");
+    refused(['demo', '--seed', '1.5'], '--seed', "'1.5' is not an integer");
+    refused(['demo', '--seed', '4294967296'], '--seed', '4294967295');
+    expect(fairfit('demo', '--seed', '-7').code).toBe(0);
+  });
+  it('gen, replay, gen-scenario refuse 2^32; sweep refuses a last seed above 2^32 − 1', () => {
+    refused(['gen', '--out', join(dir, 'g'), '--machines', '2', '--tasks', '2', '--seed', '4294967297'], 'seed', 'got 4294967297');
+    expect(existsSync(join(dir, 'g'))).toBe(false);
+    refused(['replay', '--trace', trace, '--machines', '10', '--seed', '4294967296', '--quiet'], 'seed', '4294967295');
+    refused(['gen-scenario', '--out', join(dir, 's.json'), '--seed', '4294967296', '--quiet'], '--seed', '4294967295');
+    refused(['sweep', '--trace', trace, '--machines', '10', '--seeds', '2', '--seed', '4294967295', '--quiet'], 'seed', 'up to seed 4294967296');
+  });
+  it('the largest seed and negative seeds still run', () => {
+    expect(fairfit('sweep', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seeds', '2', '--seed', '4294967294', '--quiet').code).toBe(0);
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seed', '-3', '--quiet').code).toBe(0);
+  });
+  it('the API names the seed it refuses, NaN as NaN', async () => {
+    const e = await rejection(replay({ trace, machines: 10, seed: NaN }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.message).toContain('got NaN');
+    expect((await rejection(generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 2 ** 32, out: join(dir, 'g2') }))).details.field).toBe('seed');
+  });
+});
+
+describe('sizes beyond what the code holds are refused up front, naming the bound', () => {
+  it('schedule --nodes above 100000 (1e10 was a RangeError, 2^31 ran 84 s first)', () => {
+    refused(['schedule', '--trace', swf, '--nodes', '1e10', '--quiet'], '--nodes', 'at most 100000 nodes fit');
+    refused(['schedule', '--trace', swf, '--nodes', '100001', '--quiet'], '--nodes', 'at most 100000 nodes fit');
+  });
+  it('the API refuses the same', async () => {
+    const e = await rejection(scheduleLog({ trace: swf, nodes: 100_001 }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe('nodes');
+  });
+  it('gen --tasks and --machines beyond what fits (1e12 tasks was a RangeError, 1e9 machines ran unbounded)', () => {
+    refused(['gen', '--out', join(dir, 'big'), '--tasks', '1e12'], 'tasks', `at most ${maxGenTasks()} tasks fit`);
+    refused(['gen', '--out', join(dir, 'big'), '--machines', '1e9'], 'machines', `at most ${maxMachines()} machines fit`);
+    expect(existsSync(join(dir, 'big'))).toBe(false);
+  });
+});

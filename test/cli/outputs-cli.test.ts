@@ -1,0 +1,123 @@
+/**
+ * Output files of every command, through the built command: never the input
+ * (or a file inside an input folder; exit 2 naming the option), checked
+ * before any work (exit 1 naming the path given), and a write that fails
+ * names the path given, not its temporary file.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
+import { generateTrace } from '../../src/io/generate.ts';
+import { writeAll, writeTextFile } from '../../src/report/file.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-outputs-'));
+const trace = join(dir, 'trace');
+const swf = join(dir, 'victim.swf');
+const SWF_TEXT = '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n2 10 0 50 2 -1 -1 2 100 -1 1 2 -1 -1 -1 -1 -1 -1\n';
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
+  writeFileSync(swf, SWF_TEXT);
+});
+
+function fairfit(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('an output that is an input, or lies inside an input folder, is refused before any work (exit 2 naming the option)', () => {
+  it('schedule --csv, replay --json and sweep --report on the trace file itself leave it untouched', () => {
+    for (const args of [
+      ['schedule', '--trace', swf, '--nodes', '4', '--csv', swf],
+      ['replay', '--trace', swf, '--machines', '4', '--json', swf],
+      ['sweep', '--trace', swf, '--machines', '4', '--report', swf],
+    ]) {
+      const r = fairfit(...args, '--quiet');
+      const option = args.at(-2)!;
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(`INVALID_OPTION: ${option}: ${swf} is the input given to --trace`);
+      expect(r.stdout).toBe('');
+      expect(readFileSync(swf, 'utf8')).toBe(SWF_TEXT);
+    }
+  });
+
+  it('a file inside a trace folder, the folder itself, or the input through a symbolic link', () => {
+    const inside = fairfit('replay', '--trace', trace, '--machines', '10', '--csv', join(trace, 'task_events', 'x.csv'), '--quiet');
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toContain('INVALID_OPTION: --csv:');
+    expect(inside.stderr).toContain(`lies inside the input folder given to --trace (${trace})`);
+    expect(existsSync(join(trace, 'task_events', 'x.csv'))).toBe(false);
+    const folder = fairfit('schedule', '--trace', trace, '--nodes', '4', '--json', join(trace, '.'), '--quiet');
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain('INVALID_OPTION: --json:');
+    const link = join(dir, 'link.swf');
+    symlinkSync(swf, link);
+    const linked = fairfit('schedule', '--trace', link, '--nodes', '4', '--report', swf, '--quiet');
+    expect(linked.code).toBe(2);
+    expect(linked.stderr).toContain(`INVALID_OPTION: --report: ${swf} is the input given to --trace`);
+    expect(readFileSync(swf, 'utf8')).toBe(SWF_TEXT);
+  });
+
+  it('rebalance --json on its --input, gen-scenario --out inside its --alibaba folder', () => {
+    const input = join(dir, 'victim.json');
+    copyFileSync(SCENARIO, input);
+    const before = readFileSync(input, 'utf8');
+    const r = fairfit('rebalance', '--input', input, '--json', input, '--quiet');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`INVALID_OPTION: --json: ${input} is the input given to --input`);
+    expect(r.stdout).toBe('');
+    expect(readFileSync(input, 'utf8')).toBe(before);
+    const alibaba = join(dir, 'alibaba');
+    mkdirSync(alibaba);
+    const g = fairfit('gen-scenario', '--alibaba', alibaba, '--out', join(alibaba, 's.json'), '--quiet');
+    expect(g.code).toBe(2);
+    expect(g.stderr).toContain('INVALID_OPTION: --out:');
+    expect(existsSync(join(alibaba, 's.json'))).toBe(false);
+  });
+
+  it('a different file beside the input is fine', () => {
+    const out = join(dir, 'ok.json');
+    expect(fairfit('rebalance', '--input', SCENARIO, '--json', out, '--quiet').code).toBe(0);
+    expect(JSON.parse(readFileSync(out, 'utf8')).input).toBe(SCENARIO);
+  });
+});
+
+describe('rebalance and gen-scenario check their outputs before the work (exit 1 naming the path given)', () => {
+  it.each([
+    [['rebalance', '--input', SCENARIO, '--json', '/proc/x.json'], '/proc/x.json: cannot write in this folder'],
+    [['rebalance', '--input', SCENARIO, '--report', '.'], '.: is a folder; give a file name'],
+    [['gen-scenario', '--out', '.'], '.: is a folder; give a file name'],
+    [['gen-scenario', '--out', '/proc/s.json'], '/proc/s.json: cannot write in this folder'],
+  ])('%j', (args, message) => {
+    const r = fairfit(...args);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`OUTPUT_ERROR: ${message}`);
+    expect(r.stderr).not.toContain('.tmp');
+    expect(r.stdout).toBe(''); // no table: refused before the work
+  });
+});
+
+describe('writeAll', () => {
+  it('a writer that fails on its temporary file is reported under the path given', () => {
+    const target = join(dir, 'target.json');
+    let error: unknown;
+    try {
+      // A folder in the way of the temporary file's rename: the writer's own error names the temporary file.
+      writeAll([[target, (tmp) => (mkdirSync(tmp), writeTextFile(tmp, 'x'))]]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FairfitError);
+    expect((error as FairfitError).code).toBe('OUTPUT_ERROR');
+    expect((error as FairfitError).message).toMatch(new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot write this file`));
+    expect((error as FairfitError).message).not.toContain('.tmp');
+    expect((error as FairfitError).details.file).toBe(target);
+  });
+});
