@@ -677,7 +677,7 @@ export class Engine implements IptasEngine {
   /** The default δ0 — half the largest capacity of the nodes present, per dimension — kept current as nodes change. */
   private updateThreshold(): void {
     const live = this.nodes.filter((n) => !n.removed);
-    this.defaultThreshold = live.length === 0 ? undefined : Array.from({ length: this.dims }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
+    this.defaultThreshold = live.length === 0 ? undefined : Array.from({ length: this.dims }, (_, d) => live.reduce((m, n) => Math.max(m, n.capacity[d]!), -Infinity) / 2);
   }
 
   /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */

@@ -268,7 +268,8 @@ const pool: Core[] = [];
 let pooledBytes = 0;
 
 function align(n: number, a: number): number {
-  return (n + a - 1) & ~(a - 1);
+  // Not with bit operations: they are signed 32-bit, and addresses of a memory past 2 GiB would turn negative.
+  return Math.ceil(n / a) * a;
 }
 
 let scratch: Core | undefined;

@@ -51,6 +51,24 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(got[5]).toEqual({ placements: [], waiting: ['t', 'g#0', 'g#1'] });
     expect(got[7]).toEqual({ placements: [{ task: 't', node: 2 }, { task: 'g#0', node: 2 }, { task: 'g#1', node: 2 }], waiting: [] });
   });
+  it('take 200,000 nodes (the default threshold of as many capacities; rings of 4 slots) and decide alike', () => {
+    // Math.max(...capacities) overflowed the stack near 150k nodes; the rings' memory then passed 2 GiB, whose
+    // addresses turned negative in the arena's alignment.
+    const N = 200_000;
+    const run = (E: typeof Engine | typeof ReferenceEngine): unknown => {
+      const e = new E({ ringCapacity: 4 });
+      e.addNodes(Array.from({ length: N }, (_, i) => ({ capacity: [1 + (i % 7), 1 + (i % 5)] })));
+      e.submit({ id: 'big', user: 'u', demand: [6, 4], dataGB: 1, requestTime: 5 });
+      e.submit({ id: 'small', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 });
+      const out = [e.runRound(0), e.explain('big').priority];
+      if (e instanceof Engine) e.close();
+      return out;
+    };
+    const got = run(Engine);
+    expect(JSON.stringify(got)).toBe(JSON.stringify(run(ReferenceEngine)));
+    expect((got as [{ placements: unknown[] }])[0].placements).toHaveLength(2);
+  });
+
   it('refuse a heartbeat report that is not an object (it brought a down node back up), changing nothing', () => {
     const run = (E: typeof Engine | typeof ReferenceEngine): string[] => {
       const e = new E({ heartbeatInterval: 5 });

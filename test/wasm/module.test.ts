@@ -21,6 +21,17 @@ describe('the WebAssembly module is compiled once and shared', () => {
     core.alloc(64 << 20); // forces memory.grow, which detaches old buffers
     expect([...core.f64(p, 3)]).toEqual([1, 2, 3]);
   });
+  it('hands out addresses past 2 GiB as they are (an engine of 150k nodes and its rings reaches them)', () => {
+    // Growing reserves address space; only the pages written below become resident.
+    const core = new Core();
+    core.alloc(2 ** 31 + 40);
+    const p = core.alloc(16);
+    expect(p).toBeGreaterThan(2 ** 31);
+    expect(p % 16).toBe(0);
+    core.f64(p, 2).set([1.5, 2.5]);
+    expect(Array.from(core.f64(p, 2))).toEqual([1.5, 2.5]);
+  });
+
   it('kept views are made again, in one place, after the memory grew', () => {
     const core = new Core();
     const p = core.putF64([1, 2, 3]);

@@ -90,7 +90,7 @@ function utilisation(c: PlanColumns, useCpu: ArrayLike<number>, useMem: ArrayLik
 
 function spread(us: HostUtilisation[]): UtilisationSpread {
   const on = us.filter((u) => u.class !== 'off');
-  const gap = (k: 'cpu' | 'mem') => (on.length === 0 ? 0 : Math.max(...on.map((u) => u[k])) - Math.min(...on.map((u) => u[k])));
+  const gap = (k: 'cpu' | 'mem') => (on.length === 0 ? 0 : on.reduce((m, u) => Math.max(m, u[k]), -Infinity) - on.reduce((m, u) => Math.min(m, u[k]), Infinity));
   return { cpu: gap('cpu'), mem: gap('mem') };
 }
 

@@ -937,7 +937,7 @@ export class ReferenceEngine {
     if (th === undefined) {
       const live = this.nodes.filter((n) => !n.removed);
       if (live.length === 0) return false;
-      th = Array.from({ length: D }, (_, d) => Math.max(...live.map((n) => n.capacity[d]!)) / 2);
+      th = Array.from({ length: D }, (_, d) => live.reduce((m, n) => Math.max(m, n.capacity[d]!), -Infinity) / 2);
     }
     for (let d = 0; d < D; d++) if (dem[d]! >= th[d]!) return true;
     return false;
