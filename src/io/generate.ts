@@ -366,7 +366,8 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   const { M, N, seed, level, start, end, parts, machines, jobs, runs, resubmitted } = planTrace(opts);
   checkStaleParts(join(opts.out, 'task_events'), [PART]);
   checkStaleParts(join(opts.out, 'machine_events'), [PART]);
-  if (opts.usage !== false) checkStaleParts(join(opts.out, 'task_usage'), parts.map((_, k) => partName(k, parts.length)));
+  // Without usage, any task_usage part left there would be read as this trace's usage.
+  checkStaleParts(join(opts.out, 'task_usage'), opts.usage !== false ? parts.map((_, k) => partName(k, parts.length)) : []);
 
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));
