@@ -14,7 +14,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
-import { checkOutputs, EXIT_INTERRUPTED, intOption, messenger, startSession, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, startSession, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -25,6 +25,7 @@ interface ScheduleCliOptions {
   minEpsilon?: string;
   maxJobs?: string;
   strict?: boolean;
+  maxSkipped?: string;
   json?: string;
   csv?: string;
   report?: string;
@@ -64,6 +65,7 @@ export function registerSchedule(program: Command): void {
     .option('--min-epsilon <x>', 'IPTAS: floor of ε_u in T0 = requested·max(ε_u, x)·(1 + α) (default 0, the paper\'s rule)')
     .option('--max-jobs <n>', 'schedule only the first n jobs by submit time')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--max-skipped <ratio>', `refuse the log (exit 1, before any algorithm) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--json <file>', 'write the report as JSON')
     .option('--csv <file>', 'write one CSV row per algorithm')
     .option('--report <file>', 'write the self-contained HTML report')
@@ -79,6 +81,7 @@ export function registerSchedule(program: Command): void {
       if (minEpsilon !== undefined && minEpsilon < 0) invalid('--min-epsilon', `'${o.minEpsilon}' must be ≥ 0`);
       const maxJobs = o.maxJobs === undefined ? undefined : intOption(o.maxJobs, '--max-jobs');
       if (maxJobs !== undefined && maxJobs < 1) invalid('--max-jobs', `'${o.maxJobs}' must be ≥ 1`);
+      const maxSkipped = maxSkippedOption(o.maxSkipped);
       const format = o.format === 'auto' ? (await detectTraceFormat(o.trace)).format : (o.format as LogFormat);
       if (format === 'alibaba') invalid('--trace', `${o.trace} is an Alibaba 2018 machine trace: it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
       if (nodeCapacity) {
@@ -99,6 +102,7 @@ export function registerSchedule(program: Command): void {
           ...(minEpsilon !== undefined ? { minEpsilon } : {}),
           ...(maxJobs !== undefined ? { maxJobs } : {}),
           strict: o.strict === true,
+          maxSkipped,
           signal: session.signal,
           onProgress: session.onProgress,
         });

@@ -129,6 +129,25 @@ describe('fairfit schedule on an SWF log', () => {
     expect(strict.stderr).toContain('CORRUPT_INPUT');
   });
 
+  it('refuses a damaged log before any algorithm, as replay does (--max-skipped, default 0.1)', () => {
+    // 300 jobs and 100 bad lines: 25 % skipped.
+    const damaged = join(dir, 'damaged.swf');
+    writeFileSync(damaged, swfText() + Array.from({ length: 100 }, (_, k) => `${1000 + k} x\n`).join(''));
+    const refused = fairfit('schedule', '--trace', damaged, '--nodes', '16', '--algorithm', 'fcfs');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toContain(`PARSE_ERROR: ${damaged}: 100 of 400 lines skipped (25.0 %), more than the limit 0.1 (--max-skipped)`);
+    expect(fairfit('schedule', '--trace', damaged, '--nodes', '16', '--algorithm', 'fcfs', '--max-skipped', '0.3', '--quiet').code).toBe(0);
+    const whole = gzipSync(swfText());
+    const cut = join(dir, 'cut-schedule.swf.gz');
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const corrupt = fairfit('schedule', '--trace', cut, '--nodes', '16', '--algorithm', 'fcfs');
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toContain('CORRUPT_INPUT');
+    expect(fairfit('schedule', '--trace', cut, '--nodes', '16', '--algorithm', 'fcfs', '--max-skipped', '1', '--quiet').code).toBe(0);
+    expect(fairfit('schedule', '--trace', cut, '--nodes', '16', '--max-skipped', '2').code).toBe(2);
+  });
+
   it('rejects bad options with exit 2 and a message naming the option', () => {
     const cases: [string[], string][] = [
       [['--nodes', '0'], '--nodes'],

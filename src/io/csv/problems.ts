@@ -62,5 +62,23 @@ export function readSummary(files: string[], rows: number, p: Problems): ReadSum
 /** `NO_DATA`: `what: N lines skipped; first: …` (`file`: the file or folder that held no data, in the details). */
 export function noData(what: string, problems: Problems, file?: string): FairfitError {
   const first = problems.first.length > 0 ? `; first: ${problems.first.slice(0, 3).join(' | ')}` : '';
-  return new FairfitError('NO_DATA', `${what}: ${problems.skipped} line${problems.skipped === 1 ? '' : 's'} skipped${problems.corruptFiles ? ` (${problems.corruptFiles} corrupt file${problems.corruptFiles === 1 ? '' : 's'})` : ''}${first}`, { skipped: problems.skipped });
+  return new FairfitError('NO_DATA', `${what}: ${problems.skipped} line${problems.skipped === 1 ? '' : 's'} skipped${problems.corruptFiles ? ` (${problems.corruptFiles} corrupt file${problems.corruptFiles === 1 ? '' : 's'})` : ''}${first}`, { skipped: problems.skipped, ...(file !== undefined ? { file } : {}) });
+}
+
+/**
+ * Refuses a trace whose damage exceeds `maxSkipped` (undefined: no limit): more than that fraction
+ * of its lines skipped (`PARSE_ERROR`), or, below 1, a truncated or corrupt file, whose lost rows are
+ * not counted (`CORRUPT_INPUT`). The replay's and the schedule's `--max-skipped`.
+ */
+export function checkDamage(path: string, s: ReadSummary, maxSkipped: number | undefined): void {
+  if (maxSkipped === undefined) return;
+  const lines = s.rows + s.skipped;
+  const ratio = lines > 0 ? s.skipped / lines : 0;
+  const first = s.firstProblems.length > 0 ? `; first: ${s.firstProblems.slice(0, 3).join(' | ')}` : '';
+  if (ratio > maxSkipped) {
+    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${lines} lines skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
+  }
+  if ((s.corruptFiles ?? 0) > 0 && maxSkipped < 1) {
+    throw new FairfitError('CORRUPT_INPUT', `${path}: ${s.corruptFiles} file(s) truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
+  }
 }

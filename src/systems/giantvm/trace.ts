@@ -6,7 +6,7 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import type { ReadSummary } from '../../io/csv/problems.ts';
+import { checkDamage, type ReadSummary } from '../../io/csv/problems.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
@@ -54,19 +54,6 @@ export function checkMaxSkipped(v: unknown): void {
   if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) invalid('maxSkipped', `must be a number in [0, 1], got ${String(v)}`);
 }
 
-/** Refuses a trace whose damage exceeds `maxSkipped` (see {@link TraceReadOptions.maxSkipped}). */
-function checkDamage(path: string, s: ReadSummary, maxSkipped: number | undefined): void {
-  if (maxSkipped === undefined) return;
-  const lines = s.rows + s.skipped;
-  const ratio = lines > 0 ? s.skipped / lines : 0;
-  const first = s.firstProblems.length > 0 ? `; first: ${s.firstProblems.slice(0, 3).join(' | ')}` : '';
-  if (ratio > maxSkipped) {
-    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${lines} lines skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
-  }
-  if ((s.corruptFiles ?? 0) > 0 && maxSkipped < 1) {
-    throw new FairfitError('CORRUPT_INPUT', `${path}: ${s.corruptFiles} file(s) truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
-  }
-}
 
 /**
  * Resolves `trace` to a replay input. A path is detected (`detectTraceFormat`):

@@ -13,6 +13,7 @@ import { FairfitError } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
+import { checkDamage } from '../../io/csv/problems.ts';
 import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { jobsFromGoogle } from './google-jobs.ts';
@@ -66,6 +67,12 @@ export interface ScheduleLogOptions {
   secondsPerGB?: number;
   /** Stop at the first bad trace line. */
   strict?: boolean;
+  /**
+   * Refuse the log (`PARSE_ERROR`, before any algorithm) when more than this fraction of its lines
+   * was skipped, or (below 1) when a file is truncated or corrupt: as a replay's `read.maxSkipped`.
+   * Default: no limit (the CLI's `--max-skipped` defaults to 0.1).
+   */
+  maxSkipped?: number;
   /** Makes the IPTAS engine (default: the reference engine), see `ScheduleOptions.engine`. */
   engine?: (params: IptasParams) => IptasBatchEngine;
   /** Called after each algorithm with (done, total). */
@@ -161,6 +168,7 @@ function resolve(o: ScheduleLogOptions) {
   const minEpsilon = o.minEpsilon ?? o.params?.minEpsilon ?? 0;
   if (typeof minEpsilon !== 'number' || !Number.isFinite(minEpsilon) || minEpsilon < 0) throw bad('minEpsilon', `must be a finite number ≥ 0, got ${String(minEpsilon)}`);
   if (o.maxJobs !== undefined && (!Number.isInteger(o.maxJobs) || o.maxJobs < 1)) throw bad('maxJobs', `must be an integer ≥ 1, got ${String(o.maxJobs)}`);
+  if (o.maxSkipped !== undefined && (typeof o.maxSkipped !== 'number' || !(o.maxSkipped >= 0 && o.maxSkipped <= 1))) throw bad('maxSkipped', `must be a number in [0, 1], got ${String(o.maxSkipped)}`);
   const tau = o.tau ?? 10;
   if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) throw bad('tau', `must be a finite number > 0, got ${String(tau)}`);
   const secondsPerGB = o.secondsPerGB ?? 60;
@@ -174,7 +182,7 @@ function problemsOf(s: { skipped: number; firstProblems: string[] }): { firstPro
 }
 
 /** Reads the log into jobs and the facts of how. */
-async function readJobs(path: string, format: LogFormat, strict: boolean): Promise<{ jobs: TraceJob[]; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
+async function readJobs(path: string, format: LogFormat, strict: boolean, maxSkipped: number | undefined): Promise<{ jobs: TraceJob[]; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
   let detected = 'option';
   let f = format;
   if (f === 'auto') {
@@ -185,12 +193,14 @@ async function readJobs(path: string, format: LogFormat, strict: boolean): Promi
   }
   if (f === 'swf') {
     const t = await readSwf(path, { strict });
+    checkDamage(path, t.summary, maxSkipped);
     const jobs = jobsFromSwf(t);
     let known = 0;
     for (const x of t.tasks.requestedTime) if (x > 0) known++;
     return { jobs, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), requestedTimeKnown: known } };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
+  checkDamage(path, t.summary, maxSkipped);
   const g = jobsFromGoogle(t);
   return { jobs: g.jobs, facts: { path, format: 'google2011', detected, rows: g.tasks, skippedLines: t.summary.skipped, ...problemsOf(t.summary), droppedRunning: g.droppedRunning, droppedPending: g.droppedPending } };
 }
@@ -268,7 +278,7 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
  */
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
-  const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true);
+  const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped);
   if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
