@@ -4,7 +4,8 @@
  * with usage rows, VMs whose use sums to the machine's measured use in every
  * period, and a replay of the day period by period with every algorithm.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
@@ -55,5 +56,20 @@ describe.skipIf(!HAVE)('the Alibaba-derived scenario (skipped when ../shared is 
       for (const p of r.periods) expect(p.highAfter).toBeLessThanOrEqual(p.highBefore);
     }
     console.log(runs.map((r) => `${r.algorithm}: ${r.totalMoves} moves; mean cpu gap after ${(r.periods.reduce((a, p) => a + p.spreadAfter.cpu, 0) / 24).toFixed(3)}`).join('\n'));
+  });
+});
+
+describe('a day without machine_usage samples', () => {
+  it('is NO_DATA naming the days the samples span, not a scenario at zero use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-ali-day-'));
+    try {
+      writeFileSync(join(dir, 'machine_meta.csv'), 'm_1,0,1,2,96,100,USING\nm_2,0,1,2,96,100,USING\n');
+      // Samples at 10 min and 20 h of day 1 only.
+      writeFileSync(join(dir, 'machine_usage.csv'), 'm_1,600,50,60,,,1,2,3\nm_2,72000,40,30,,,1,2,3\n');
+      await expect(alibabaScenario(dir, { day: 1 })).resolves.toMatchObject({ hosts: [{ name: 'm_1' }, { name: 'm_2' }] });
+      await expect(alibabaScenario(dir, { day: 3 })).rejects.toMatchObject({ code: 'NO_DATA', message: `${dir}: no machine_usage sample on day 3; the samples span days 1–1` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

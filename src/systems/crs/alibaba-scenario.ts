@@ -47,15 +47,23 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   const ids = [...new Set(usage.machine)].sort((a, b) => a - b);
   const slot = new Map(ids.map((m, i) => [m, i]));
   const sum = ids.map(() => ({ cpu: new Float64Array(periods), mem: new Float64Array(periods), nc: new Int32Array(periods), nm: new Int32Array(periods) }));
+  let inDay = 0;
   for (let i = 0; i < usage.count; i++) {
     const t = usage.time[i]! / 1e6 - t0;
     if (t < 0 || t >= periods * minutes * 60) continue;
+    inDay++;
     const p = Math.floor(t / (minutes * 60));
     const s = sum[slot.get(usage.machine[i]!)!]!;
     const c = usage.cpu[i]!;
     const m = usage.mem[i]!;
     if (Number.isFinite(c)) { s.cpu[p]! += c; s.nc[p]! += 1; }
     if (Number.isFinite(m)) { s.mem[p]! += m; s.nm[p]! += 1; }
+  }
+  // A day without samples would be a scenario of hosts at zero use throughout, which says nothing of the trace.
+  if (inDay === 0) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < usage.count; i++) { lo = Math.min(lo, usage.time[i]!); hi = Math.max(hi, usage.time[i]!); }
+    throw new FairfitError('NO_DATA', `${dir}: no machine_usage sample on day ${day}; the samples span days ${Math.floor(lo / 1e6 / DAY) + 1}–${Math.floor(hi / 1e6 / DAY) + 1}`, { file: dir, field: 'day' });
   }
   // Capacity from machine_meta (cpu_num / mem_size of the machine's last row; 96 cores and 100 units throughout the extract).
   const cores = new Map<number, number>();
