@@ -41,6 +41,8 @@ export const ERROR_CODES = [
   'OUTPUT_ERROR',
   /** A file-system call failed outside the readers' and writers' own checks (the command line wraps Node's ENOSPC, EACCES… in it). */
   'IO_ERROR',
+  /** A WebAssembly memory could not grow: past its 4 GiB, or the machine would not give the pages. */
+  'OUT_OF_MEMORY',
 ] as const;
 
 /** A stable fairfit error code. */

@@ -182,23 +182,26 @@ export class Core {
    * collection.
    */
   reserve(bytes: number): void {
-    const end = align(this.top + bytes, 16);
+    this.growTo(align(this.top + bytes, 16));
+  }
+
+  /** Grows memory to hold `end` bytes; `OUT_OF_MEMORY` (not V8's RangeError) when it cannot. */
+  private growTo(end: number): void {
     const have = this.memory.buffer.byteLength;
-    if (end > have) {
+    if (end <= have) return;
+    try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
-      this.generation++;
+    } catch (cause) {
+      throw new FairfitError('OUT_OF_MEMORY', `a WebAssembly memory of ${(have / 2 ** 20).toFixed(1)} MiB cannot grow to ${(end / 2 ** 20).toFixed(1)} MiB (at most 4 GiB, and what the machine gives): ${(cause as Error).message}`, {}, { cause });
     }
+    this.generation++;
   }
 
   /** Reserves `bytes` (16-byte aligned), growing memory if needed. Returns the pointer. */
   alloc(bytes: number): number {
     const ptr = this.top;
     const end = align(ptr + bytes, 16);
-    const have = this.memory.buffer.byteLength;
-    if (end > have) {
-      this.memory.grow(Math.ceil((end - have) / PAGE));
-      this.generation++;
-    }
+    this.growTo(end);
     this.top = end;
     return ptr;
   }

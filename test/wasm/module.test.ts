@@ -32,6 +32,16 @@ describe('the WebAssembly module is compiled once and shared', () => {
     expect(Array.from(core.f64(p, 2))).toEqual([1.5, 2.5]);
   });
 
+  it('a memory that cannot grow is OUT_OF_MEMORY (not V8\'s RangeError), and the arena is as it was', () => {
+    const core = new Core();
+    const mark = core.mark();
+    expect(() => core.alloc(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('cannot grow to 5') }));
+    expect(() => core.reserve(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    expect(core.mark()).toBe(mark);
+    const p = core.putF64([1, 2]);
+    expect(Array.from(core.f64(p, 2))).toEqual([1, 2]);
+  });
+
   it('kept views are made again, in one place, after the memory grew', () => {
     const core = new Core();
     const p = core.putF64([1, 2, 3]);
