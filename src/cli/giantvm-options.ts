@@ -146,12 +146,13 @@ export function commonParams(o: CommonCliOptions): CommonParams {
 /**
  * Refuses an explicit `--cell-size` larger than a machine count (the API
  * quietly makes one cell of all machines, which is right for its default
- * cell size on a tiny cluster but hides a mistake when the size was asked for).
+ * cell size on a tiny cluster but hides a mistake when the size was asked for):
+ * a number of `--machines` before any work, the trace's machines once read.
  */
-export function checkCellSize(o: CommonCliOptions, machines: readonly (number | 'trace')[]): void {
+export function checkCellSize(o: CommonCliOptions, machines: readonly (number | 'trace')[], source = '--machines'): void {
   if (o.cellSize === undefined) return;
   const cell = intOption(o.cellSize, 'cell-size');
-  for (const m of machines) if (m !== 'trace' && cell > m) invalid('cell-size', `${cell} is larger than --machines ${m}: a cell groups machines, so it can hold at most ${m}`);
+  for (const m of machines) if (m !== 'trace' && cell > m) invalid('cell-size', `${cell} is larger than the ${m} machines of ${source}: a cell groups machines, so it can hold at most ${m}`);
 }
 
 function usageReadOption(v: string): 'stream' | 'whole' {
@@ -174,7 +175,10 @@ export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions 
     ...(o.taskEventParts !== undefined ? { taskEventParts: taskEventPartsOption(o.taskEventParts) } : {}),
     maxSkipped: maxSkippedOption(o.maxSkipped),
     ...(o.usageRead !== undefined ? { usageRead: usageReadOption(o.usageRead) } : {}),
-    onRead: (r) => say(describeRead(cmd, r)),
+    onRead: (r) => {
+      say(describeRead(cmd, r));
+      if (r.machines !== undefined) checkCellSize(o, [r.machines], "the trace's machine_events (--machines trace)");
+    },
   };
 }
 

@@ -115,3 +115,12 @@ describe('sizes beyond what the code holds are refused up front, naming the boun
     expect(existsSync(join(dir, 'big'))).toBe(false);
   });
 });
+
+describe('--cell-size larger than the cluster', () => {
+  it('is refused for a number of --machines before any work, and for the trace\'s machines once read', () => {
+    refused(['replay', '--trace', trace, '--machines', '10', '--cell-size', '12', '--quiet'], 'cell-size', '12 is larger than the 10 machines of --machines');
+    // The generated trace has 20 machines in machine_events.
+    refused(['replay', '--trace', trace, '--machines', 'trace', '--cell-size', '25', '--quiet'], 'cell-size', "25 is larger than the 20 machines of the trace's machine_events (--machines trace)");
+    expect(fairfit('replay', '--trace', trace, '--machines', 'trace', '--cell-size', '20', '--quiet').code).toBe(0);
+  });
+});

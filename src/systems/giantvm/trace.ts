@@ -47,6 +47,8 @@ export interface TraceReadReport {
   /** Window start and end, µs. */
   start: number;
   end: number;
+  /** Machines of the trace's machine_events, when they were read (some run uses `machines: 'trace'`). */
+  machines?: number;
 }
 
 /** Checks `maxSkipped` of the read options. */
@@ -77,7 +79,8 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true });
     }
     try {
-      read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end });
+      const machines = input.machineEvents?.machines;
+      read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end, ...(machines !== undefined ? { machines } : {}) });
       checkDamage(trace, input.summary, read.maxSkipped);
     } catch (err) {
       input.spilled?.dispose();
