@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { GEN_BYTES_PER_TASK, generateTrace, maxGenTasks } from '../io/generate.ts';
-import { maxMachines } from '../systems/giantvm/replay-params.ts';
+import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params.ts';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputFile } from '../report/file.ts';
 
@@ -36,6 +37,10 @@ export function registerGen(program: Command): void {
     .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (with task_usage: rows for each run, on its machine)')
     .option('--resubmitted-share <S>', 'with --resubmissions: share of tasks interrupted at least once, 0–1 (default the fitted 0.026; not fitted when set)', num('resubmitted-share'))
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
+      // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`):
+      // the replay's bound, here (the generator itself knows nothing of replays).
+      const most = maxMachines();
+      if (o.machines > most) throw new FairfitError('INVALID_OPTION', `machines: at most ${most} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${o.machines}`, { field: 'machines' });
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
       checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz'));
       const t0 = performance.now();

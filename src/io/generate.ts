@@ -17,7 +17,6 @@ import { makeFolder } from '../report/file.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params.ts';
 import { FairfitError } from '../errors.ts';
 import { checkSeed, Rng } from '../rng.ts';
 import { GzCsv, round4 } from './csv-writer.ts';
@@ -118,21 +117,17 @@ export function maxGenTasks(): number {
   return Math.floor(Math.min(2 ** 31 - 1, totalmem() / 2 / GEN_BYTES_PER_TASK));
 }
 
-/** Refuses more machines than a replay of the trace can hold, or more tasks than fit, naming the bound (`INVALID_OPTION`). */
-function checkSize(M: number, N: number): void {
-  const gib = `${(totalmem() / 1024 ** 3).toFixed(0)} GiB`;
-  const machines = maxMachines();
-  // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`).
-  if (M > machines) throw new FairfitError('INVALID_OPTION', `machines: at most ${machines} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${gib}), got ${M}`, { field: 'machines' });
+/** Refuses more tasks than fit, naming the bound (`INVALID_OPTION`). (`fairfit gen` also bounds the machines by what a replay holds.) */
+function checkTaskCount(N: number): void {
   const tasks = maxGenTasks();
-  if (N > tasks) throw new FairfitError('INVALID_OPTION', `tasks: at most ${tasks} tasks fit (about ${GEN_BYTES_PER_TASK} bytes per task; the smaller of 2^31 − 1 task indexes and half of this computer's ${gib}), got ${N}`, { field: 'tasks' });
+  if (N > tasks) throw new FairfitError('INVALID_OPTION', `tasks: at most ${tasks} tasks fit (about ${GEN_BYTES_PER_TASK} bytes per task; the smaller of 2^31 − 1 task indexes and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${N}`, { field: 'tasks' });
 }
 
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
   const M = checkInt(opts.machines, 'machines', 1);
   const N = checkInt(opts.tasks, 'tasks', 0);
-  checkSize(M, N);
+  checkTaskCount(N);
   const seed = checkSeed(opts.seed, 'seed');
   const days = opts.days;
   if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > 3650) {
