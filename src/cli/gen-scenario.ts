@@ -10,10 +10,10 @@ import type { Command } from 'commander';
 import { writeJson } from '../report/json.ts';
 import { checkSeed } from '../rng.ts';
 import { invalid } from '../runner/checks.ts';
-import { alibabaScenario } from '../systems/crs/alibaba-scenario.ts';
+import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, writeOutputs } from './common.ts';
 
 interface GenScenarioCliOptions {
   out: string;
@@ -55,6 +55,11 @@ export function registerGenScenario(program: Command): void {
       if (o.alibaba !== undefined) {
         scenario = await alibabaScenario(o.alibaba, {
           seed,
+          onRead: ({ summary, noMeta, noCapacity }) => {
+            say(describeRead('gen-scenario', { format: 'alibaba2018', detected: 'machine_meta*/machine_usage* files', summary }));
+            const out = leftOut(noMeta, noCapacity);
+            if (out) say(`fairfit gen-scenario: ${out.slice(2)}`);
+          },
           ...(o.day !== undefined ? { day: intOption(o.day, '--day') } : {}),
           ...(o.periodMinutes !== undefined ? { periodMinutes: intOption(o.periodMinutes, '--period-minutes') } : {}),
           ...(o.vmsPerHost !== undefined ? { vmsPerHost: intOption(o.vmsPerHost, '--vms-per-host') } : {}),

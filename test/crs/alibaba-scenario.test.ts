@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
+import { alibabaScenario, type AlibabaScenarioRead } from '../../src/systems/crs/alibaba-scenario.ts';
 import type { RebalanceScenario } from '../../src/systems/crs/scenario.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
 import { validateScenario } from '../../src/systems/crs/scenario-schema.ts';
@@ -68,6 +68,30 @@ describe('a day without machine_usage samples', () => {
       writeFileSync(join(dir, 'machine_usage.csv'), 'm_1,600,50,60,,,1,2,3\nm_2,72000,40,30,,,1,2,3\n');
       await expect(alibabaScenario(dir, { day: 1 })).resolves.toMatchObject({ hosts: [{ name: 'm_1' }, { name: 'm_2' }] });
       await expect(alibabaScenario(dir, { day: 3 })).rejects.toMatchObject({ code: 'NO_DATA', message: `${dir}: no machine_usage sample on day 3; the samples span days 1–1` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('machines the scenario cannot size', () => {
+  it('are left out and named (no made-up 96 cores), the read summary is given to onRead, and none left is NO_DATA', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-ali-meta-'));
+    try {
+      // m_3 has no meta row, m_4 has 0 cores, m_5 no memory size; one usage line is bad (time "x").
+      writeFileSync(join(dir, 'machine_meta.csv'), 'm_1,0,1,2,96,100,USING\nm_2,0,1,2,48,50,USING\nm_4,0,1,2,0,100,USING\nm_5,0,1,2,96,,USING\n');
+      writeFileSync(join(dir, 'machine_usage.csv'), ['m_1,600,50,60,,,1,2,3', 'm_2,600,40,30,,,1,2,3', 'm_3,600,90,90,,,1,2,3', 'm_4,600,20,20,,,1,2,3', 'm_5,600,20,20,,,1,2,3', 'm_1,x,1,1,,,1,2,3'].join('\n') + '\n');
+      let read: AlibabaScenarioRead | undefined;
+      const s = await alibabaScenario(dir, { day: 1, onRead: (r) => (read = r) });
+      expect(s.hosts).toEqual([{ name: 'm_1', cpu: 96, mem: 100 }, { name: 'm_2', cpu: 48, mem: 50 }]);
+      expect(read!.noMeta).toEqual(['m_3']);
+      expect(read!.noCapacity).toEqual(['m_4', 'm_5']);
+      expect(read!.summary.skipped).toBe(1);
+      expect(read!.summary.firstProblems[0]).toMatch(/machine_usage\.csv:6/);
+      expect(s.description).toMatch(/left out: 1 without a valid machine_meta row \(m_3\); 2 with 0 or no cores or memory in machine_meta \(m_4, m_5\)$/);
+      // Only the left-out machines have samples on the day: nothing to make a scenario of.
+      writeFileSync(join(dir, 'machine_usage.csv'), 'm_3,600,90,90,,,1,2,3\nm_4,600,20,20,,,1,2,3\n');
+      await expect(alibabaScenario(dir, { day: 1 })).rejects.toMatchObject({ code: 'NO_DATA', message: `${dir}: no machine with machine_usage rows has a capacity in machine_meta (1 without a valid machine_meta row, 1 with 0 or no cores or memory)` });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -31,6 +31,17 @@ describe('planColumns', () => {
     expect(() => planColumns({ hosts, vms: [{ ...vm('p'), course: 'nope' }] })).toThrow(/vms\[0\]\.course/);
   });
 
+  it("refuses a host whose base and VMs' use sum past the largest number (NOT_FINITE naming the host), each value finite", () => {
+    const big = (name: string, host: string) => ({ name, host, cpu: 1, mem: 1, use: { cpu: 1e308, mem: 1 } });
+    const hosts = [{ name: 'a', cpu: 1e308, mem: 8 }, { name: 'b', cpu: 1e308, mem: 8 }];
+    // One such VM per host is fine; two on host b sum to Infinity.
+    expect(planColumns({ hosts, vms: [big('v', 'a'), big('w', 'b')] }).useCpu[1]).toBe(1e308);
+    expect(() => planColumns({ hosts, vms: [big('v', 'a'), big('w', 'b'), big('x', 'b')] })).toThrow(expect.objectContaining({ code: 'NOT_FINITE', message: expect.stringMatching(/^hosts\[1\]: the cpu use/) }));
+    // The base counts too, and samples averaged to a huge mean.
+    expect(() => planColumns({ hosts: [{ name: 'a', cpu: 4, mem: 8, base: { cpu: 0, mem: 1.5e308 } }], vms: [{ name: 'v', host: 'a', cpu: 1, mem: 1, use: { cpu: 0, mem: [1e308, 1e308] } }] }))
+      .toThrow(expect.objectContaining({ code: 'NOT_FINITE', message: expect.stringMatching(/^hosts\[0\]: the mem use/) }));
+  });
+
   it('averages samples given as arrays and lays out course slots', () => {
     const c = planColumns({
       hosts: [{ name: 'a', cpu: 2, mem: 2 }],

@@ -1,7 +1,8 @@
 /**
  * `fairfit gen-scenario` and `fairfit rebalance` through the built command:
  * a generated scenario planned by CRS, SS and FF (table, JSON, HTML report),
- * the same plans as the API, and errors that name the option or field (exit 2).
+ * the same plans as the API, and errors that name the option (exit 2) or the
+ * scenario file's field (exit 1, bad data).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,12 +40,20 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     expect(html).toContain('fairfit — CRS vs SS vs FF rebalancing');
   });
 
-  it('rejects a bad option or a bad scenario with exit 2, naming it', () => {
+  it('rejects a bad scenario file as data (exit 1, like malformed JSON) and a bad option with exit 2, naming each', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ hosts: [{ name: 'a', cpu: 4, mem: 8 }], vms: [{ name: 'v', host: 'b', cpu: 1, mem: 2, use: { cpu: 1, mem: 1 } }] }));
     const a = fairfit('rebalance', '--input', file);
-    expect(a.status).toBe(2);
-    expect(a.stderr).toMatch(/scenario\.vms\[0\]\.host 'b' is not a host/);
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/PARSE_ERROR: .*bad\.json: scenario\.vms\[0\]\.host 'b' is not a host/);
+    writeFileSync(file, JSON.stringify({ hosts: [{ name: 'a', cpu: -4, mem: 8 }], vms: [] }));
+    const s = fairfit('rebalance', '--input', file);
+    expect(s.status).toBe(1);
+    expect(s.stderr).toMatch(/PARSE_ERROR: .*scenario\.hosts\[0\]\.cpu/);
+    writeFileSync(file, '{"hosts": [');
+    const j = fairfit('rebalance', '--input', file);
+    expect(j.status).toBe(1);
+    expect(j.stderr).toMatch(/PARSE_ERROR: .*not valid JSON/);
     const good = join(dir, 'good.json');
     expect(fairfit('gen-scenario', '--preset', 'paper', '--out', good, '--quiet').status).toBe(0);
     const b = fairfit('rebalance', '--input', good, '--algorithm', 'crs,xx');

@@ -3,7 +3,9 @@
  * a plain Ajv, and validation names the field at fault; the generator's
  * scenarios (paper preset, random) pass it and are reproducible.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
@@ -41,6 +43,21 @@ describe('the CRS scenario schema', () => {
 
   it('examples/crs-campus.json is the paper preset with seed 1 (regenerate with fairfit gen-scenario --preset paper)', () => {
     expect(readScenario(EXAMPLE)).toEqual(JSON.parse(JSON.stringify(generateScenario({ preset: 'paper', seed: 1 }))));
+  });
+
+  it('readScenario: a file that is not a scenario is PARSE_ERROR (data, as malformed JSON is) naming the file and field; the API check stays INVALID_OPTION', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-scenario-'));
+    try {
+      const file = join(dir, 's.json');
+      const value = { hosts: [{ name: 'a', cpu: 4, mem: 8 }], vms: [{ name: 'v', host: 'a', cpu: 1, mem: 2, use: { cpu: 'x', mem: 1 } }] };
+      writeFileSync(file, JSON.stringify(value));
+      expect(() => readScenario(file)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR', message: `${file}: scenario.vms[0].use.cpu must be a finite number`, details: { field: 'scenario.vms[0].use.cpu', file } }));
+      expect(() => validateScenario(value, file)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: `${file}: scenario.vms[0].use.cpu must be a finite number` }));
+      writeFileSync(file, '{');
+      expect(() => readScenario(file)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR' }));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('the generator is seeded: same seed, same scenario; another seed, another one; both valid', () => {

@@ -11,6 +11,7 @@
  */
 import { FairfitError } from '../../errors.ts';
 import { readAlibabaMachines } from '../../io/alibaba.ts';
+import type { ReadSummary } from '../../io/csv/problems.ts';
 import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm } from './model.ts';
 import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
@@ -25,6 +26,17 @@ export interface AlibabaScenarioOptions {
   vmsPerHost?: number;
   /** Default 1. */
   seed?: number;
+  /** Called once the tables are read: the read's summary (lines skipped, first problems) and the machines left out. */
+  onRead?: (read: AlibabaScenarioRead) => void;
+}
+
+/** What {@link alibabaScenario} read, and the machines with `machine_usage` rows it could not make hosts of. */
+export interface AlibabaScenarioRead {
+  summary: ReadSummary;
+  /** Machines with usage rows but no valid `machine_meta` row (their capacity is unknown), by name. */
+  noMeta: string[];
+  /** Machines whose last `machine_meta` row gives no cores or no memory (empty, or 0), by name. */
+  noCapacity: string[];
 }
 
 const DAY = 86_400;
@@ -39,21 +51,44 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new FairfitError('INVALID_OPTION', `periodMinutes: must be an integer in 1–1440, got ${minutes}`, { field: 'periodMinutes' });
   if (!Number.isInteger(k) || k < 1 || k > 96) throw new FairfitError('INVALID_OPTION', `vmsPerHost: must be an integer in 1–96, got ${k}`, { field: 'vmsPerHost' });
   checkSeed(seed, 'seed');
-  const { machines, usage } = await readAlibabaMachines(dir);
+  const { machines, usage, summary } = await readAlibabaMachines(dir);
   if (!usage || usage.count === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_usage rows`, { file: dir });
   const periods = Math.floor(1440 / minutes);
   const t0 = (day - 1) * DAY;
+  // Capacity from machine_meta (cpu_num / mem_size of the machine's last row; 96 cores and 100 units throughout the extract).
+  const cores = new Map<number, number>();
+  const memUnits = new Map<number, number>();
+  let maxCpu = 0;
+  for (let i = 0; i < machines.count; i++) if (machines.cpu[i]! > maxCpu) maxCpu = machines.cpu[i]!;
+  for (let i = 0; i < machines.count; i++) {
+    cores.set(machines.machine[i]!, Math.round((machines.cpu[i]! / (maxCpu || 1)) * 96));
+    memUnits.set(machines.machine[i]!, Math.round(machines.mem[i]! * 100));
+  }
+  // The hosts: machines with usage rows and a capacity. The others are left out and named (onRead), never given a made-up size.
+  const name = (m: number): string => `m_${machines.machineNumber[m]}`;
+  const noMeta: string[] = [], noCapacity: string[] = [];
+  const ids = [...new Set(usage.machine)].sort((a, b) => a - b).filter((m) => {
+    if (!cores.has(m)) noMeta.push(name(m));
+    else if (!(cores.get(m)! > 0 && memUnits.get(m)! > 0)) noCapacity.push(name(m));
+    else return true;
+    return false;
+  });
+  o.onRead?.({ summary, noMeta, noCapacity });
+  if (ids.length === 0) {
+    throw new FairfitError('NO_DATA', `${dir}: no machine with machine_usage rows has a capacity in machine_meta (${noMeta.length} without a valid machine_meta row, ${noCapacity.length} with 0 or no cores or memory)`, { file: dir });
+  }
   // Per machine: sums and counts of valid samples per period.
-  const ids = [...new Set(usage.machine)].sort((a, b) => a - b);
   const slot = new Map(ids.map((m, i) => [m, i]));
   const sum = ids.map(() => ({ cpu: new Float64Array(periods), mem: new Float64Array(periods), nc: new Int32Array(periods), nm: new Int32Array(periods) }));
   let inDay = 0;
   for (let i = 0; i < usage.count; i++) {
     const t = usage.time[i]! / 1e6 - t0;
     if (t < 0 || t >= periods * minutes * 60) continue;
+    const host = slot.get(usage.machine[i]!);
+    if (host === undefined) continue;
     inDay++;
     const p = Math.floor(t / (minutes * 60));
-    const s = sum[slot.get(usage.machine[i]!)!]!;
+    const s = sum[host]!;
     const c = usage.cpu[i]!;
     const m = usage.mem[i]!;
     if (Number.isFinite(c)) { s.cpu[p]! += c; s.nc[p]! += 1; }
@@ -65,16 +100,7 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
     for (let i = 0; i < usage.count; i++) { lo = Math.min(lo, usage.time[i]!); hi = Math.max(hi, usage.time[i]!); }
     throw new FairfitError('NO_DATA', `${dir}: no machine_usage sample on day ${day}; the samples span days ${Math.floor(lo / 1e6 / DAY) + 1}–${Math.floor(hi / 1e6 / DAY) + 1}`, { file: dir, field: 'day' });
   }
-  // Capacity from machine_meta (cpu_num / mem_size of the machine's last row; 96 cores and 100 units throughout the extract).
-  const cores = new Map<number, number>();
-  const memUnits = new Map<number, number>();
-  let maxCpu = 0;
-  for (let i = 0; i < machines.count; i++) maxCpu = Math.max(maxCpu, machines.cpu[i]!);
-  for (let i = 0; i < machines.count; i++) {
-    cores.set(machines.machine[i]!, Math.round((machines.cpu[i]! / (maxCpu || 1)) * 96));
-    memUnits.set(machines.machine[i]!, Math.round(machines.mem[i]! * 100));
-  }
-  const hosts: CrsHost[] = ids.map((m) => ({ name: `m_${machines.machineNumber[m]}`, cpu: cores.get(m) || 96, mem: memUnits.get(m) || 100 }));
+  const hosts: CrsHost[] = ids.map((m) => ({ name: name(m), cpu: cores.get(m)!, mem: memUnits.get(m)! }));
   // A period without samples keeps the previous period's mean (the first one: 0).
   const util = sum.map((s) => {
     const cpu = new Float64Array(periods);
@@ -109,7 +135,16 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   const first = list[0]!.use;
   vms.forEach((v, i) => (v.use = { cpu: first[i]![0], mem: first[i]![1] }));
   return {
-    description: `Alibaba cluster-trace-v2018: ${hosts.length} machines with machine_usage rows, day ${day}, ${periods} periods of ${minutes} min; ${k} synthesised VMs per host sharing its measured use (seed ${seed})`,
+    description: `Alibaba cluster-trace-v2018: ${hosts.length} machines with machine_usage rows, day ${day}, ${periods} periods of ${minutes} min; ${k} synthesised VMs per host sharing its measured use (seed ${seed})${leftOut(noMeta, noCapacity)}`,
     hosts, courses: [], vms, periods: list,
   };
+}
+
+/** `; N machines left out: …` for the scenario's description (empty when none was). */
+export function leftOut(noMeta: readonly string[], noCapacity: readonly string[]): string {
+  const parts = [
+    noMeta.length > 0 ? `${noMeta.length} without a valid machine_meta row (${noMeta.slice(0, 3).join(', ')}${noMeta.length > 3 ? ', …' : ''})` : '',
+    noCapacity.length > 0 ? `${noCapacity.length} with 0 or no cores or memory in machine_meta (${noCapacity.slice(0, 3).join(', ')}${noCapacity.length > 3 ? ', …' : ''})` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? `; machines with usage rows left out: ${parts.join('; ')}` : '';
 }

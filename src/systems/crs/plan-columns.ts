@@ -168,6 +168,19 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   }
   const dup = firstDuplicate(input.vms.map((v) => v.name));
   if (dup >= 0) bad(`vms[${dup}].name`, `'${input.vms[dup]!.name}' is used twice`, dup);
+  // Every value is finite, but a host's use (its base and its VMs' use) must be too: a sum past the
+  // largest double would make its utilisation Infinity or NaN and every figure after it meaningless.
+  const sumCpu = Float64Array.from(baseCpu), sumMem = Float64Array.from(baseMem);
+  for (let i = 0; i < V; i++) {
+    sumCpu[vmHost[i]!]! += useCpu[i]!;
+    sumMem[vmHost[i]!]! += useMem[i]!;
+  }
+  for (let h = 0; h < H; h++) {
+    if (sumCpu[h]! === Infinity || sumMem[h]! === Infinity) {
+      const dim = sumCpu[h]! === Infinity ? 'cpu' : 'mem';
+      throw new FairfitError('NOT_FINITE', `hosts[${h}]: the ${dim} use of its base and VMs sums past the largest number (Infinity)`, { field: `hosts[${h}].${dim}`, index: h });
+    }
+  }
   return { hosts: H, vms: V, courses: courses.length, capCpu, capMem, baseCpu, baseMem, vmHost, vmCpu, useCpu, useMem, vmCourse, courseStart, courseSlots: courseSlotsAll };
 }
 

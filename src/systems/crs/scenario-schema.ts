@@ -152,7 +152,12 @@ export function validateScenario(value: unknown, source = 'scenario'): Rebalance
   return s;
 }
 
-/** Reads and validates a scenario file (`FILE_NOT_FOUND`, `PARSE_ERROR`, `INVALID_OPTION`). */
+/**
+ * Reads and validates a scenario file (`FILE_NOT_FOUND`; `PARSE_ERROR` for text
+ * that is not JSON and for JSON that is not a scenario, naming the file and the
+ * field as {@link validateScenario} does: the file is data, like a trace, so the
+ * command line exits 1 for it, not 2 as for a bad option).
+ */
 export function readScenario(path: string): RebalanceScenario {
   let text: string;
   try {
@@ -166,5 +171,10 @@ export function readScenario(path: string): RebalanceScenario {
   } catch (cause) {
     throw new FairfitError('PARSE_ERROR', `${path}: not valid JSON (${(cause as Error).message})`, { file: path }, { cause });
   }
-  return validateScenario(value, path);
+  try {
+    return validateScenario(value, path);
+  } catch (cause) {
+    if (!(cause instanceof FairfitError) || cause.code !== 'INVALID_OPTION') throw cause;
+    throw new FairfitError('PARSE_ERROR', cause.message, cause.details, { cause });
+  }
 }
