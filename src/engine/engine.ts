@@ -21,7 +21,7 @@ import { resolvePriorityParams } from '../kernels/priority-params.ts';
 import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
-import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
+import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
@@ -1692,13 +1692,6 @@ function snapshotBytes(x: unknown): Uint8Array {
   throw new FairfitError('INVALID_OPTION', `snapshot must be a Uint8Array or an ArrayBuffer of Engine.snapshot() bytes, got ${type}`, { field: 'snapshot' });
 }
 
-/**
- * Most dispatch-ring slots an engine holds (node rows × ringCapacity): 1 GiB of task indices,
- * so the rings, the smaller copies they leave behind as they grow (less than as much again) and
- * everything else fit the 4 GiB WebAssembly
- * memory, and every slot's index and byte offset fits the kernel's i32 arithmetic.
- */
-export const MAX_RING_SLOTS = 2 ** 28;
 
 /** Refuses `rows` node rows of rings of `ringCapacity` slots beyond {@link MAX_RING_SLOTS}, naming `field`. */
 function ringRoom(rows: number, ringCapacity: number, field: string): void {

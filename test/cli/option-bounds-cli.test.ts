@@ -5,11 +5,12 @@
  * same value.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { generateTrace, maxGenTasks } from '../../src/io/generate.ts';
 import { partFiles } from '../../src/io/google/part-files.ts';
@@ -100,14 +101,23 @@ describe('seeds are integers in [-2^31, 2^32 − 1] (the generators keep 32 bits
 });
 
 describe('sizes beyond what the code holds are refused up front, naming the bound', () => {
-  it('schedule --nodes above 100000 (1e10 was a RangeError, 2^31 ran 84 s first)', () => {
-    refused(['schedule', '--trace', swf, '--nodes', '1e10', '--quiet'], '--nodes', 'at most 100000 nodes fit');
-    refused(['schedule', '--trace', swf, '--nodes', '100001', '--quiet'], '--nodes', 'at most 100000 nodes fit');
+  it('schedule --nodes above 262144, the engine\'s node rows × 1024 ring slots ≤ 2^28 (1e10 was a RangeError, 2^31 ran 84 s first); 262144 runs', () => {
+    refused(['schedule', '--trace', swf, '--nodes', '1e10', '--quiet'], '--nodes', 'at most 262144 nodes fit');
+    refused(['schedule', '--trace', swf, '--nodes', '262145', '--quiet'], '--nodes', 'at most 262144 nodes fit');
+    // The bound was 100,000 while the engine failed near 150,000 nodes.
+    const r = spawnSync(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '262144', '--algorithm', 'iptas', '--quiet', '--json', join(dir, 'wide.json')], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'wide.json'), 'utf8')).runs[0].metrics.utilisation).toBeGreaterThan(0);
   });
-  it('the API refuses the same', async () => {
-    const e = await rejection(scheduleLog({ trace: swf, nodes: 100_001 }));
+  it('the API refuses the same, and derives the bound from params.ringCapacity', async () => {
+    const e = await rejection(scheduleLog({ trace: swf, nodes: 262_145 }));
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.details.field).toBe('nodes');
+    const ring = await rejection(scheduleLog({ trace: swf, nodes: 257, params: { ringCapacity: 2 ** 20 } }));
+    expect(ring.message).toBe('nodes at most 256 nodes fit (the scheduling engine holds node rows × 1048576 dispatch-ring slots ≤ 2^28; docs/model.md), got 257');
+    const ok = await scheduleLog({ trace: swf, nodes: 256, params: { ringCapacity: 2 ** 20 }, algorithms: ['iptas'], engine: (p) => new Engine(p) });
+    expect(ok.runs).toHaveLength(1);
   });
   it('gen --tasks and --machines beyond what fits (1e12 tasks was a RangeError, 1e9 machines ran unbounded)', () => {
     refused(['gen', '--out', join(dir, 'big'), '--tasks', '1e12'], 'tasks', `at most ${maxGenTasks()} tasks fit`);

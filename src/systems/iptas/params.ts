@@ -89,6 +89,14 @@ export const DEFAULT_RING_CAPACITY = 1024;
  */
 export const MAX_RING_CAPACITY = 2 ** 24;
 
+/**
+ * Most dispatch-ring slots an engine holds (node rows × ringCapacity): 1 GiB of task indices,
+ * so the rings, the smaller copies they leave behind as they grow (less than as much again) and
+ * everything else fit the 4 GiB WebAssembly
+ * memory, and every slot's index and byte offset fits the kernel's i32 arithmetic.
+ */
+export const MAX_RING_SLOTS = 2 ** 28;
+
 /** Every field of {@link IptasParams}; `priority` is a resolved engine's (so `new Engine(other.params)` works). */
 const KNOWN_PARAMS: readonly string[] = [
   ...PRIORITY_PARAM_ORDER, 'dims', 'threshold', 'alpha', 'minEpsilon', 'historyLength', 'heartbeatInterval', 'downNodeTasks',
