@@ -95,6 +95,6 @@ export { WEEKS, DAYS, SECTIONS, SLOTS, slotOf, timeOfSlot, courseSlots, gofit, t
 export { TimetablePlacer, placeCourseVms, type SlotLoad, type CourseVmRequest, type PlacementResult } from './systems/crs/placement.ts';
 export { generateScenario, type RebalanceScenario, type ScenarioPeriod, type ScenarioGenOptions } from './systems/crs/scenario.ts';
 export { CRS_SCENARIO_SCHEMA, validateScenario, readScenario } from './systems/crs/scenario-schema.ts';
-export { alibabaScenario, type AlibabaScenarioOptions } from './systems/crs/alibaba-scenario.ts';
+export { alibabaScenario, type AlibabaScenarioOptions, type AlibabaScenarioRead } from './systems/crs/alibaba-scenario.ts';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions, type PeriodOutcome } from './systems/crs/scenario-run.ts';
 export { formatRebalanceTable, renderRebalanceHtml, writeRebalanceHtml, utilisationByWave, type RebalanceReport } from './systems/crs/rebalance-report.ts';

@@ -26,7 +26,7 @@ import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
-import { Core, Views, moduleHash } from '../wasm/module.ts';
+import { Core, MAX_CORE_BYTES, Views, moduleHash } from '../wasm/module.ts';
 import { columnAllZero, columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { IdTable, IdText } from './id-table.ts';
@@ -49,6 +49,14 @@ export interface EngineOptions {
    * latency of their first rounds more than about memory they may never use.
    */
   prefault?: boolean;
+  /**
+   * Most bytes of WebAssembly memory the engine may use (default 4 GiB, all a
+   * memory holds). A call that would need more is `OUT_OF_MEMORY` and changes
+   * nothing, as when the machine refuses the pages: the engine goes on as before
+   * the call. The engine starts with its reserved rows (about 200 bytes a task
+   * row and 4·ringCapacity bytes a node row), so the limit must hold them.
+   */
+  memoryLimit?: number;
 }
 
 /** A submission checked and ready to add: one task (`procs` 0) or a gang; its demand in the engine's staging buffer. */
@@ -188,8 +196,10 @@ export class Engine implements IptasEngine {
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
     ringRoom(this.nodeCap, this.params.ringCapacity, 'options.nodeCapacity');
     this.prefault = options.prefault === true;
+    const limit = memoryLimit(options.memoryLimit);
     const core = Core.reuse();
     this.core = core;
+    core.limit = limit;
     this.index = new IdIndex(core, (t) => this.idAt(t));
     this.gangIndex = new IdIndex(core, (g) => this.gangIds[g]!);
     // The columns below in one growth of memory (16 bytes of alignment slack per column).
@@ -258,10 +268,20 @@ export class Engine implements IptasEngine {
   private growGroup(group: Group, keep: number, rows: number): void {
     const core = this.live();
     const next: Partial<Record<keyof typeof ENGINE.offset, number>> = {};
-    for (const [field, bytes, copy] of group) {
+    // Every column allocated before any is copied or switched: an OUT_OF_MEMORY gives the arena back and changes nothing.
+    const mark = core.mark();
+    let at: number[];
+    try {
+      at = group.map(([, bytes]) => core.alloc(Math.max(rows, 1) * bytes));
+    } catch (e) {
+      core.release(mark);
+      throw e;
+    }
+    for (let g = 0; g < group.length; g++) {
+      const [field, bytes, copy] = group[g]!;
       const size = Math.max(rows, 1) * bytes;
       // Fresh arena memory is zero (the engine's core never reuses what it allocated).
-      const to = core.alloc(size);
+      const to = at[g]!;
       // prefault: touch the new pages now (fresh WebAssembly memory is committed on first write).
       if (this.prefault) core.u8(to, size).fill(0);
       if (copy && keep > 0) {
@@ -306,6 +326,14 @@ export class Engine implements IptasEngine {
 
   private matcherFields() {
     return MATCHER.read(this.live().memory, this.get('matcher'));
+  }
+
+  /** Bytes {@link makeMatcher} allocates for `n` node rows. */
+  private matcherBytes(n: number): number {
+    const D = this.dims;
+    let size = 1;
+    while (size < n) size *= 2;
+    return [MATCHER.size, n * D * 8, n * D * 8, n * D * 8, n, n * 4, n * 4, 2 * size * D * 8, 2 * size * D * 8].reduce((a, b) => a + align16(b), 0);
   }
 
   /** A matcher with room for nodeCap nodes: capacities and residuals of the known nodes copied over. */
@@ -367,14 +395,66 @@ export class Engine implements IptasEngine {
     this.set({ taskCap: cap });
   }
 
+  /** Room for `users` users in all (grown before anything else of a call changes). */
+  private ensureUsers(users: number): void {
+    let cap = this.userCap;
+    while (cap < users) cap *= 2;
+    if (cap === this.userCap) return;
+    this.growGroup(USER_GROUP, this.users.length, cap);
+    this.userCap = cap;
+  }
+
+  /** Room for `gangs` gangs in all, and a gang of `procs` members in the round's undo scratch. */
+  private ensureGangs(gangs: number, procs: number): void {
+    let cap = this.gangCap;
+    while (cap < gangs) cap *= 2;
+    if (cap > this.gangCap) {
+      this.growGroup(GANG_GROUP, this.gangIds.length, cap);
+      this.gangCap = cap;
+    }
+    if (procs > this.undoCap) {
+      const core = this.live();
+      const undoCap = Math.max(procs, this.undoCap * 2);
+      const mark = core.mark();
+      try {
+        this.set({ sUndo: core.alloc(undoCap * this.dims * 8), sGangNodes: core.alloc(undoCap * 4) });
+      } catch (e) {
+        core.release(mark);
+        throw e;
+      }
+      this.undoCap = undoCap;
+    }
+  }
+
+  /**
+   * Room for submissions before any is added — task rows, gangs and the undo scratch, users, ids —
+   * so that an OUT_OF_MEMORY comes before the call changed anything. `users` are the new users'
+   * names (possibly repeated); `plain` and `gangs` count the items of each kind.
+   */
+  private roomFor(rows: number, plain: number, gangs: number, maxProcs: number, users: string | readonly Prepared[]): void {
+    this.ensureTasks(rows);
+    this.ensureGangs(this.gangIds.length + gangs, maxProcs);
+    let fresh = 0;
+    if (typeof users === 'string') fresh = this.userIndex.has(users) ? 0 : 1;
+    else {
+      const seen = new Set<string>();
+      for (const { t: { user: u } } of users) {
+        if (this.userIndex.has(u) || seen.has(u)) continue;
+        seen.add(u);
+        fresh++;
+      }
+    }
+    this.ensureUsers(this.users.length + fresh);
+    this.index.room(plain);
+    this.gangIndex.room(gangs);
+  }
+
   private userOf(name: string): number {
     let u = this.userIndex.get(name);
     if (u !== undefined) return u;
     u = this.users.length;
-    if (u >= this.userCap) {
-      this.growGroup(USER_GROUP, u, this.userCap * 2);
-      this.userCap *= 2;
-    }
+    // Room made by roomFor (or by a restore) before the call changed anything.
+    this.ensureUsers(u + 1);
     this.users.push({ name, history: new UserHistory(this.params.historyLength) });
     this.userIndex.set(name, u);
     this.set({ users: u + 1 });
@@ -384,6 +464,14 @@ export class Engine implements IptasEngine {
   }
 
   // ------------------------------------------------------------ nodes
+
+  /**
+   * Bytes of WebAssembly memory the engine uses (its static data, columns and tables; what
+   * `memoryLimit` bounds). Rows are reserved by doubling, so it grows in steps.
+   */
+  get memoryUsed(): number {
+    return this.live().mark();
+  }
 
   /** The engine clock: the largest time passed to a call so far (0 at start). */
   get now(): number {
@@ -405,6 +493,10 @@ export class Engine implements IptasEngine {
     let rows = this.nodeCap;
     while (first + checked.length > rows) rows *= 2;
     ringRoom(rows, this.params.ringCapacity, 'nodes');
+    // Memory for every doubling's columns and matcher grown first: an OUT_OF_MEMORY comes before anything changed.
+    let bytes = 0;
+    for (let cap = this.nodeCap * 2; cap <= rows; cap *= 2) bytes += groupBytes(this.nodeGroup(), cap) + this.matcherBytes(cap);
+    if (bytes > 0) this.live().reserve(bytes);
     while (first + checked.length > this.nodeCap) {
       this.growGroup(this.nodeGroup(), first, this.nodeCap * 2);
       this.nodeCap *= 2;
@@ -483,7 +575,7 @@ export class Engine implements IptasEngine {
   /** Submits one task (waiting, rounds 0). */
   submit(input: TaskInput): string {
     const t = checkTask(input, [input?.id], (id) => this.lookup(id) !== undefined, this.dims, this.clock, this.staged(1), 0);
-    this.ensureTasks(1);
+    this.roomFor(1, 1, 0, 0, t.user);
     this.add(t, input.id, 0);
     return input.id;
   }
@@ -491,7 +583,7 @@ export class Engine implements IptasEngine {
   /** Submits a gang of `procs` one-processor tasks `<id>#k`, placed all-or-nothing within a round. */
   submitGang(input: GangInput): string[] {
     const x = this.prepareGang(input, undefined, 0);
-    this.ensureTasks(x.procs);
+    this.roomFor(x.procs, 0, 1, x.procs, x.t.user);
     this.add(x.t, x.id, x.procs);
     return Array.from({ length: x.procs }, (_, k) => `${x.id}#${k}`);
   }
@@ -505,7 +597,7 @@ export class Engine implements IptasEngine {
     if (n === 1) {
       // A batch of one has nothing earlier in it to collide with (most calls of a trace driver): no batch set or map, no array.
       const x = this.prepare(items[0]!, 0, EMPTY_BATCH, false);
-      this.ensureTasks(Math.max(x.procs, 1));
+      this.roomFor(Math.max(x.procs, 1), x.procs > 0 ? 0 : 1, x.procs > 0 ? 1 : 0, x.procs, x.t.user);
       const first = new Int32Array(1);
       first[0] = this.tally.total;
       this.add(x.t, x.id, x.procs);
@@ -513,18 +605,22 @@ export class Engine implements IptasEngine {
     }
     const batch: Batch = { ids: new Set(), hashIds: 0, gangs: new Map() };
     this.batch = batch;
-    let rows = 0;
+    let rows = 0, gangs = 0, maxProcs = 0;
     const prepared = new Array<Prepared>(n);
     try {
       for (let k = 0; k < n; k++) {
         const x = this.prepare(items[k]!, k, batch, true);
         rows += Math.max(x.procs, 1);
+        if (x.procs > 0) {
+          gangs++;
+          if (x.procs > maxProcs) maxProcs = x.procs;
+        }
         prepared[k] = x;
       }
     } finally {
       this.batch = EMPTY_BATCH;
     }
-    this.ensureTasks(rows);
+    this.roomFor(rows, n - gangs, gangs, maxProcs, prepared);
     const first = new Int32Array(n);
     for (let k = 0; k < n; k++) {
       const x = prepared[k]!;
@@ -574,20 +670,13 @@ export class Engine implements IptasEngine {
     return { t: checkTask(input, NO_IDS, takenNever, this.dims, this.clock, this.staged(row + 1), row * this.dims), id: input.id, procs: p };
   }
 
-  /** Adds a checked task (`procs` 0) or gang (room reserved by ensureTasks): its rows waiting, appended to the wait list. */
+  /** Adds a checked task (`procs` 0) or gang (room made by roomFor): its rows waiting, appended to the wait list. */
   private add(t: CheckedTask, id: string, procs: number): void {
     let gang = -1;
     if (procs > 0) {
       gang = this.gangIds.length;
-      if (gang >= this.gangCap) {
-        this.growGroup(GANG_GROUP, gang, this.gangCap * 2);
-        this.gangCap *= 2;
-      }
-      if (procs > this.undoCap) {
-        const core = this.live();
-        this.undoCap = Math.max(procs, this.undoCap * 2);
-        this.set({ sUndo: core.alloc(this.undoCap * this.dims * 8), sGangNodes: core.alloc(this.undoCap * 4) });
-      }
+      // Room made by roomFor before the call changed anything.
+      this.ensureGangs(gang + 1, procs);
       this.gangIds.push(id);
       this.gangIndex.add(id, gang);
     }
@@ -713,15 +802,18 @@ export class Engine implements IptasEngine {
   /** Runs the round; returns the number of placements (in outTask / outNode). */
   private round(now: number): number {
     checkNow(now, this.clock);
-    this.clock = now;
-    this.cols.hdrF64[F_NOW] = now;
+    // The scratch and records grown before the clock moves: an OUT_OF_MEMORY leaves the engine as it was.
     const waiting = this.cols.hdr[W_WAITING]!;
     if (waiting > this.sortCap) {
-      while (this.sortCap < waiting) this.sortCap *= 2;
-      this.growGroup(SORT_GROUP, 0, this.sortCap);
+      let cap = this.sortCap;
+      while (cap < waiting) cap *= 2;
+      this.growGroup(SORT_GROUP, 0, cap);
+      this.sortCap = cap;
     }
     // Each waiting task may take a new record (one it had is reused).
     this.roomForRecords(Math.min(this.get('placements') + waiting, this.tally.total));
+    this.clock = now;
+    this.cols.hdrF64[F_NOW] = now;
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
@@ -733,8 +825,9 @@ export class Engine implements IptasEngine {
     if (records <= this.placeCap) return;
     let cap = this.placeCap;
     while (cap < records) cap *= 2;
-    this.placeCap = Math.max(records, Math.min(cap, this.taskCap));
-    this.growGroup(PLACE_GROUP, this.get('placements'), this.placeCap);
+    cap = Math.max(records, Math.min(cap, this.taskCap));
+    this.growGroup(PLACE_GROUP, this.get('placements'), cap);
+    this.placeCap = cap;
   }
 
   /** A running task ends `ok` (history, terminal) or `failed` (retried once, then terminal). */
@@ -1303,7 +1396,7 @@ export class Engine implements IptasEngine {
    *   `CORRUPT_INPUT` for truncated or corrupted bytes, another format version or
    *   another WebAssembly build (nothing is created).
    */
-  static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView): Engine {
+  static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView, options: Pick<EngineOptions, 'memoryLimit'> = {}): Engine {
     const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
     const bytes = snapshotBytes(snapshot);
     if (bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes.length} bytes is shorter than a snapshot header`);
@@ -1324,10 +1417,10 @@ export class Engine implements IptasEngine {
     const N = meta.nodeIds.length;
     let e: Engine;
     try {
-      e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1) });
+      e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1), ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}) });
     } catch (err) {
-      // Parameters this build refuses (a bound, a key): not a snapshot it wrote.
-      if (err instanceof FairfitError) throw bad(err.message);
+      // Parameters this build refuses (a bound, a key): not a snapshot it wrote. A memory that cannot hold it: said as such.
+      if (err instanceof FairfitError && err.code !== 'OUT_OF_MEMORY' && !(err.code === 'INVALID_OPTION' && err.details.field === 'options.memoryLimit')) throw bad(err.message);
       throw err;
     }
     try {
@@ -1335,7 +1428,7 @@ export class Engine implements IptasEngine {
     } catch (err) {
       e.close();
       // A check of a call the restore makes again (a node's weights…) names its field: still the snapshot's fault.
-      if (err instanceof FairfitError && err.code !== 'CORRUPT_INPUT') throw bad(err.message);
+      if (err instanceof FairfitError && err.code !== 'CORRUPT_INPUT' && err.code !== 'OUT_OF_MEMORY') throw bad(err.message);
       throw err;
     }
     return e;
@@ -1698,6 +1791,24 @@ function ringRoom(rows: number, ringCapacity: number, field: string): void {
   if (rows * ringCapacity <= MAX_RING_SLOTS) return;
   throw new FairfitError('INVALID_OPTION', `${field}: ${rows} node rows with dispatch rings of params.ringCapacity = ${ringCapacity} slots need ${rows * ringCapacity} slots, `
     + `more than an engine holds (2^28, 1 GiB of WebAssembly memory): use a smaller ringCapacity (at most ${Math.floor(MAX_RING_SLOTS / rows)} for ${rows} node rows)`, { field });
+}
+
+/** Bytes a group's columns of `rows` rows take in the arena (each allocation 16-aligned). */
+function groupBytes(group: Group, rows: number): number {
+  return group.reduce((a, [, bytes]) => a + align16(Math.max(rows, 1) * bytes), 0);
+}
+
+function align16(n: number): number {
+  return Math.ceil(n / 16) * 16;
+}
+
+/** The `memoryLimit` option: bytes, an integer in [1, 4 GiB] (default 4 GiB). */
+function memoryLimit(v: unknown): number {
+  if (v === undefined) return MAX_CORE_BYTES;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CORE_BYTES) {
+    throw new FairfitError('INVALID_OPTION', `options.memoryLimit must be an integer number of bytes in [1, 2^32], got ${String(v)}`, { field: 'options.memoryLimit' });
+  }
+  return v;
 }
 
 function capacity(v: unknown, fallback: number, field: string): number {

@@ -51,9 +51,19 @@ export class IdIndex {
     }
   }
 
+  /**
+   * Grows now, if it must, so that `extra` more ids go in without an allocation: a caller
+   * that adds many makes its room first, so an `OUT_OF_MEMORY` comes before anything changed.
+   */
+  room(extra: number): void {
+    let size = this.size;
+    while (2 * (this.count + extra) > size) size = Math.max(64, 2 * size);
+    if (size > this.size) this.grow(size);
+  }
+
   /** Adds `id` → v (`id` is not in the index; v ≥ 0). */
   add(id: string, v: number): void {
-    if (2 * (this.count + 1) > this.size) this.grow();
+    if (2 * (this.count + 1) > this.size) this.grow(Math.max(64, 2 * this.size));
     this.put(this.table(), idHash(id, 0, id.length), v);
     this.count++;
   }
@@ -65,12 +75,12 @@ export class IdIndex {
     slots[at] = v + 1;
   }
 
-  /** Twice the slots (at least 64), every value put again (the old table's memory stays with the engine's arena). */
-  private grow(): void {
+  /** `size` slots (a power of 2 above the ids' count), every value put again (the old table's memory stays with the engine's arena). */
+  private grow(size: number): void {
     const oldPtr = this.ptr, oldSize = this.size;
-    this.size = Math.max(64, 2 * this.size);
-    // A fresh arena allocation is zero: every slot empty.
-    this.ptr = this.core.alloc(4 * this.size);
+    // A fresh arena allocation is zero: every slot empty. Allocated first: an OUT_OF_MEMORY leaves the index as it was.
+    this.ptr = this.core.alloc(4 * size);
+    this.size = size;
     this.generation = -1;
     const slots = this.table();
     const old = oldSize === 0 ? slots.subarray(0, 0) : this.core.i32(oldPtr, oldSize);

@@ -71,6 +71,9 @@ export function defaultBuild(): WasmBuild {
 
 const PAGE = 65536;
 
+/** The most a 32-bit WebAssembly memory holds: 4 GiB. */
+export const MAX_CORE_BYTES = 2 ** 32;
+
 /** Reads an AssemblyScript string (UTF-16LE, byte length stored just before it). */
 function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   if (ptr === 0) return '';
@@ -102,6 +105,13 @@ export class Core {
    * cheaper test than reading `memory.buffer`.
    */
   generation = 0;
+  /**
+   * Most bytes the arena may reach (static data included): an allocation past
+   * it is `OUT_OF_MEMORY`, as one past what the memory can grow to. Default
+   * 4 GiB (`MAX_CORE_BYTES`); an object that owns the core may set it lower
+   * (an engine's `memoryLimit`); {@link Core.recycle} puts it back.
+   */
+  limit = MAX_CORE_BYTES;
   private top: number;
 
   constructor(module: WasmModule = wasmModule()) {
@@ -145,6 +155,7 @@ export class Core {
     if (core.broken || pool.includes(core) || pooledBytes + bytes > POOL_BYTES) return;
     core.u8(core.base, core.top - core.base).fill(0);
     core.top = core.base;
+    core.limit = MAX_CORE_BYTES;
     pool.push(core);
     pooledBytes += bytes;
   }
@@ -188,6 +199,9 @@ export class Core {
   /** Grows memory to hold `end` bytes; `OUT_OF_MEMORY` (not V8's RangeError) when it cannot. */
   private growTo(end: number): void {
     const have = this.memory.buffer.byteLength;
+    if (end > this.limit) {
+      throw new FairfitError('OUT_OF_MEMORY', `a WebAssembly memory would reach ${(end / 2 ** 20).toFixed(1)} MiB, past its limit of ${(this.limit / 2 ** 20).toFixed(1)} MiB`, { limit: this.limit });
+    }
     if (end <= have) return;
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));

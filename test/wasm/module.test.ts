@@ -35,11 +35,28 @@ describe('the WebAssembly module is compiled once and shared', () => {
   it('a memory that cannot grow is OUT_OF_MEMORY (not V8\'s RangeError), and the arena is as it was', () => {
     const core = new Core();
     const mark = core.mark();
-    expect(() => core.alloc(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('cannot grow to 5') }));
+    // Past 4 GiB: the core's default limit says so before V8 is asked.
+    expect(() => core.alloc(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('past its limit of 4096.0 MiB') }));
     expect(() => core.reserve(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    expect(core.mark()).toBe(mark);
+    // Without the limit, V8's own refusal to grow is the same error.
+    core.limit = 2 ** 33;
+    expect(() => core.alloc(5 * 2 ** 30)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('cannot grow to 5') }));
     expect(core.mark()).toBe(mark);
     const p = core.putF64([1, 2]);
     expect(Array.from(core.f64(p, 2))).toEqual([1, 2]);
+  });
+
+  it('a lower limit bounds the arena, not the memory: a core whose memory is larger still refuses past it; recycling puts the default back', () => {
+    const core = new Core();
+    core.alloc(1 << 20);
+    const top = core.mark();
+    core.limit = top + 1000;
+    expect(() => core.alloc(2000)).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY', message: expect.stringContaining('past its limit') }));
+    expect(core.mark()).toBe(top);
+    core.alloc(500);
+    Core.recycle(core);
+    expect(core.limit).toBe(2 ** 32);
   });
 
   it('kept views are made again, in one place, after the memory grew', () => {

@@ -1,0 +1,104 @@
+/**
+ * An engine under a memory limit: a call that would need more memory is
+ * OUT_OF_MEMORY and changes nothing (its snapshot the same bytes), and the
+ * engine goes on deciding exactly as a twin without the limit that never saw
+ * the refused calls — the "rejected command changes nothing" rule, for the
+ * one failure a host cannot check up front. Random sequences of the calls
+ * that allocate (nodes, tasks, gangs, new users, rounds) and some that free.
+ */
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.ts';
+import { FairfitError } from '../../src/errors.ts';
+import { Rng } from '../../src/rng.ts';
+
+type Op = (e: Engine) => unknown;
+
+function attempt(f: () => unknown): { ok: unknown } | { code: string } {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    if (e instanceof FairfitError) return { code: e.code };
+    throw e;
+  }
+}
+
+describe('memoryLimit', () => {
+  it('is checked, and an engine that cannot start inside it is OUT_OF_MEMORY', () => {
+    for (const bad of [0, -1, 1.5, 2 ** 32 + 1, Number.NaN, '1e6']) {
+      expect(() => new Engine({}, { memoryLimit: bad as number })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'options.memoryLimit' } }));
+    }
+    expect(() => new Engine({}, { memoryLimit: 4096 })).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    const e = new Engine({}, { memoryLimit: 2 ** 22 });
+    expect(e.memoryUsed).toBeGreaterThan(0);
+    expect(e.memoryUsed).toBeLessThanOrEqual(2 ** 22);
+    e.close();
+  });
+
+  it('a refused call changes nothing, and the engine then decides as a twin that never saw it (80 random sequences)', () => {
+    let refused = 0, afterRefusal = 0;
+    for (let seed = 1; seed <= 80; seed++) {
+      const rng = new Rng(seed);
+      // Short dispatch rings on most seeds: a node row is then mostly its matcher's share, so a growth can fail there too.
+      const params = seed % 4 === 0 ? {} : { ringCapacity: 1 + rng.below(6) };
+      const probe = new Engine(params, { taskCapacity: 8, nodeCapacity: 2 });
+      const start = probe.memoryUsed;
+      probe.close();
+      // Room for a few growths past the start: every kind of call meets the limit sooner or later.
+      const limit = start + 1 + rng.below(384 * 1024);
+      const lim = new Engine(params, { taskCapacity: 8, nodeCapacity: 2, memoryLimit: limit });
+      const twin = new Engine(params, { taskCapacity: 8, nodeCapacity: 2 });
+      let next = 0, users = 0, now = 0;
+      const running: string[] = [];
+      const task = () => ({ id: `t${next++}`, user: `u${rng.below(3) === 0 ? users++ : rng.below(users + 1)}`, demand: [rng.below(4) * 0.5, rng.below(6)], dataGB: rng.below(300), requestTime: 1 + rng.below(100) });
+      const ops: (() => Op)[] = [
+        () => { const specs = Array.from({ length: 1 + rng.below(40) }, () => ({ capacity: [1 + rng.below(8), 1 + rng.below(16)], speed: 0.5 + rng.next() })); return (e) => e.addNodes(specs); },
+        () => { const t = task(); return (e) => e.submit(t); },
+        () => { const g = { ...task(), procs: 1 + rng.below(6) }; return (e) => e.submitGang(g); },
+        () => { const items = Array.from({ length: 1 + rng.below(60) }, () => (rng.below(5) === 0 ? { ...task(), procs: 1 + rng.below(40) } : task())); return (e) => Array.from(e.submitMany(items)); },
+        () => { const t = ++now; return (e) => e.runRound(t); },
+        () => {
+          const done = running.splice(0, rng.below(running.length + 1));
+          const t = now;
+          return (e) => done.map((id, k) => e.complete(id, { status: k % 7 === 3 ? 'failed' : 'ok', actualTime: 1 + (t % 50) }));
+        },
+      ];
+      let sawRefusal = false;
+      for (let step = 0; step < 120; step++) {
+        const op = ops[rng.below(ops.length)]!();
+        const before = lim.snapshot();
+        const a = attempt(() => op(lim));
+        if ('code' in a && a.code === 'OUT_OF_MEMORY') {
+          refused++;
+          sawRefusal = true;
+          expect(Buffer.from(lim.snapshot()).equals(Buffer.from(before)), `seed ${seed} step ${step}: a refused call changed the engine`).toBe(true);
+          continue;
+        }
+        const b = attempt(() => op(twin));
+        expect(JSON.stringify(a), `seed ${seed} step ${step}`).toBe(JSON.stringify(b));
+        if (sawRefusal && 'ok' in a) afterRefusal++;
+        const placed = 'ok' in a && a.ok !== null && typeof a.ok === 'object' && 'placements' in a.ok ? (a.ok as { placements: { task: string }[] }).placements : [];
+        running.push(...placed.map((p) => p.task));
+      }
+      expect(Buffer.from(lim.snapshot()).equals(Buffer.from(twin.snapshot())), `seed ${seed}: the engines differ at the end`).toBe(true);
+      expect(lim.memoryUsed).toBeLessThanOrEqual(limit);
+      lim.close();
+      twin.close();
+    }
+    // The test meets the limit, and engines go on after it.
+    expect(refused).toBeGreaterThan(80);
+    expect(afterRefusal).toBeGreaterThan(200);
+  });
+
+  it('a restore into too small a limit is OUT_OF_MEMORY (not a corrupt snapshot); within it, the same engine', () => {
+    const e = new Engine({});
+    e.addNodes([{ capacity: [4, 8], speed: 1 }]);
+    e.submitMany(Array.from({ length: 5000 }, (_, i) => ({ id: `t${i}`, user: `u${i % 7}`, demand: [1, 1], dataGB: 1, requestTime: 10 })));
+    const bytes = e.snapshot();
+    expect(() => Engine.restore(bytes, { memoryLimit: 2 ** 18 })).toThrow(expect.objectContaining({ code: 'OUT_OF_MEMORY' }));
+    expect(() => Engine.restore(bytes, { memoryLimit: -5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    const back = Engine.restore(bytes, { memoryLimit: 2 ** 24 });
+    expect(Buffer.from(back.snapshot()).equals(Buffer.from(bytes))).toBe(true);
+    e.close();
+    back.close();
+  });
+});
