@@ -86,11 +86,16 @@ export class FairfitError extends Error {
   }
 }
 
+/** A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1), anything else as `String` gives it. */
+export function shown(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+}
+
 /** Throws `NOT_FINITE` / `NEGATIVE_VALUE` unless `value` is a finite number ≥ 0 (or > 0 when `positive`). */
 export function checkNonNegative(value: unknown, field: string, index?: number, positive = false): number {
   // The field's name is made only for an error (hot loops check millions of values).
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new FairfitError('NOT_FINITE', `${where(field, index)} must be a finite number, got ${String(value)}`, { field, index });
+    throw new FairfitError('NOT_FINITE', `${where(field, index)} must be a finite number, got ${shown(value)}`, { field, index });
   }
   if (value < 0 || (positive && value === 0)) {
     throw new FairfitError('NEGATIVE_VALUE', `${where(field, index)} must be ${positive ? '> 0' : '≥ 0'}, got ${value}`, { field, index });
@@ -122,7 +127,7 @@ export function optionsObject<T extends object>(options: T | undefined, field = 
 export function checkFinite(value: unknown, field: string, index?: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     const where = index === undefined ? field : `${field}[${index}]`;
-    throw new FairfitError('NOT_FINITE', `${where} must be a finite number, got ${String(value)}`, { field, index });
+    throw new FairfitError('NOT_FINITE', `${where} must be a finite number, got ${shown(value)}`, { field, index });
   }
   return value;
 }

@@ -14,14 +14,14 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, shown } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
-import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
+import { MAX_RING_SLOTS, nearestName, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
@@ -120,7 +120,7 @@ const W_GANGS = ENGINE.offset.gangs >> 2;
  * engine.runRound(0).placements; // → [{ task: 'a', node: 0 }]
  */
 export class Engine implements IptasEngine {
-  readonly params: ResolvedIptasParams;
+  private readonly resolved: ResolvedIptasParams;
   private core: Core | undefined;
   private readonly e: number;
   private readonly dims: number;
@@ -190,11 +190,12 @@ export class Engine implements IptasEngine {
   private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
-    this.params = resolveIptasParams(params);
-    this.dims = this.params.dims;
+    this.resolved = resolveIptasParams(params);
+    checkEngineOptions(options);
+    this.dims = this.resolved.dims;
     this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
-    ringRoom(this.nodeCap, this.params.ringCapacity, 'options.nodeCapacity');
+    ringRoom(this.nodeCap, this.resolved.ringCapacity, 'options.nodeCapacity');
     this.prefault = options.prefault === true;
     const limit = memoryLimit(options.memoryLimit);
     const core = Core.reuse();
@@ -210,7 +211,7 @@ export class Engine implements IptasEngine {
       + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
       + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256);
     this.e = core.alloc(ENGINE.size);
-    const p = this.params;
+    const p = this.resolved;
     // A fresh core's arena is zero: only the fields that start non-zero are written.
     ENGINE.update(core.memory, this.e, {
       dims: this.dims, ringCap: p.ringCapacity, alphaPlusOne: 1 + p.alpha, minDeadline: Infinity,
@@ -238,7 +239,7 @@ export class Engine implements IptasEngine {
   // ------------------------------------------------------------ memory plumbing
 
   private live(): Core {
-    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'Engine is closed', { field: 'this' });
+    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'the engine is closed (close() was called, or its WebAssembly instance aborted)', { field: 'engine' });
     return this.core;
   }
 
@@ -261,7 +262,7 @@ export class Engine implements IptasEngine {
   }
 
   private nodeGroup(): Group {
-    return [['ringHead', 4, true], ['ringLen', 4, true], ['ringBuf', 4 * this.params.ringCapacity, true]];
+    return [['ringHead', 4, true], ['ringLen', 4, true], ['ringBuf', 4 * this.resolved.ringCapacity, true]];
   }
 
   /** Gives every column of a group `rows` rows, keeping the first `keep` rows' contents. */
@@ -287,7 +288,7 @@ export class Engine implements IptasEngine {
       if (copy && keep > 0) {
         if (field === 'ringBuf') {
           // Slot-major (slot k of node i at k·nodeCap + i): each slot's run of nodes moves to the new stride.
-          const from = this.get(field), old = this.nodeCap, R = this.params.ringCapacity;
+          const from = this.get(field), old = this.nodeCap, R = this.resolved.ringCapacity;
           if (keep >= 64) for (let k = 0; k < R; k++) core.i32(to + k * rows * 4, keep).set(core.i32(from + k * old * 4, keep));
           else {
             // Few nodes (rings may be long): one view each way, not two views per slot.
@@ -310,7 +311,7 @@ export class Engine implements IptasEngine {
       demand: c.f64(g('demand'), T * D), large: c.i32(g('large'), T), rounds: c.i32(g('rounds'), T), place: c.i32(g('place'), T),
       gang: c.i32(g('gang'), T), pNode: c.i32(g('pNode'), P), pStart: c.f64(g('pStart'), P), pT0: c.f64(g('pT0'), P), pDeadline: c.f64(g('pDeadline'), P),
       waitList: c.i32(g('waitList'), T), submitTime: c.f64(g('submitTime'), T), plainRow: c.i32(g('plainRow'), T), failures: c.u8(g('failures'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
-      ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.params.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
+      ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.resolved.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
       ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
       outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
       res: c.f64(m.res, this.nodeCap * D), matcherNode: c.i32(m.node, this.nodeCap),
@@ -370,7 +371,7 @@ export class Engine implements IptasEngine {
     let order: number[] = [];
     if (n > 0) {
       const w = capacityWeights({ speed: this.nodes.map((x) => x.speed), vcpus: this.nodes.map((x) => x.vcpus), mem: this.nodes.map((x) => x.mem), up: up.subarray(0, n) },
-        { lambdaCpu: this.params.lambdaCpu, lambdaMem: this.params.lambdaMem });
+        { lambdaCpu: this.resolved.lambdaCpu, lambdaMem: this.resolved.lambdaMem });
       order = this.nodes.map((_, i) => i).filter((i) => up[i] === 1).sort((a, b) => w[a]! - w[b]! || a - b);
     }
     this.order = order;
@@ -455,11 +456,11 @@ export class Engine implements IptasEngine {
     u = this.users.length;
     // Room made by roomFor (or by a restore) before the call changed anything.
     this.ensureUsers(u + 1);
-    this.users.push({ name, history: new UserHistory(this.params.historyLength) });
+    this.users.push({ name, history: new UserHistory(this.resolved.historyLength) });
     this.userIndex.set(name, u);
     this.set({ users: u + 1 });
     this.cols.running[u] = 0;
-    this.cols.epsilon[u] = Math.max(1, this.params.minEpsilon);
+    this.cols.epsilon[u] = Math.max(1, this.resolved.minEpsilon);
     return u;
   }
 
@@ -473,6 +474,12 @@ export class Engine implements IptasEngine {
     return this.live().mark();
   }
 
+  /** The parameters in force (every SPEC §3 parameter, defaults filled in). */
+  get params(): ResolvedIptasParams {
+    this.live();
+    return this.resolved;
+  }
+
   /** The engine clock: the largest time passed to a call so far (0 at start). */
   get now(): number {
     this.live();
@@ -481,18 +488,32 @@ export class Engine implements IptasEngine {
 
   /** Adds an up node; returns its index (never reused). */
   addNode(input: NodeInput): number {
-    return this.addNodes([input])[0]!;
+    return this.addNodesIn([input], false)[0]!;
   }
 
-  /** Adds up nodes in one go (one re-order for all); every input is checked before any is added. Returns their indices. */
+  /**
+   * Adds up nodes in one go (one re-order for all); every input is checked before any is added
+   * (an error names the node of the batch, `nodes[k]`). Returns their indices.
+   */
   addNodes(inputs: readonly NodeInput[]): number[] {
+    return this.addNodesIn(inputs, true);
+  }
+
+  /** {@link addNodes}; `batch`: errors name the node of the batch (not for addNode's one). */
+  private addNodesIn(inputs: readonly NodeInput[], batch: boolean): number[] {
     if (!Array.isArray(inputs)) throw stateError('nodes', 'nodes must be an array of node inputs');
     const seen = new Set<string>();
-    const checked = inputs.map((input, k) => this.checkNode(input, this.nodes.length + k, seen));
+    const checked = inputs.map((input, k) => {
+      try {
+        return this.checkNode(input, this.nodes.length + k, seen);
+      } catch (e) {
+        throw batch ? inNodes(e, k) : e;
+      }
+    });
     const first = this.nodes.length;
     let rows = this.nodeCap;
     while (first + checked.length > rows) rows *= 2;
-    ringRoom(rows, this.params.ringCapacity, 'nodes');
+    ringRoom(rows, this.resolved.ringCapacity, 'nodes');
     // Memory for every doubling's columns and matcher grown first: an OUT_OF_MEMORY comes before anything changed.
     let bytes = 0;
     for (let cap = this.nodeCap * 2; cap <= rows; cap *= 2) bytes += groupBytes(this.nodeGroup(), cap) + this.matcherBytes(cap);
@@ -658,7 +679,7 @@ export class Engine implements IptasEngine {
   /** A gang checked against the tasks and gangs known, and those of the batch so far (rules of {@link submitGang}); its demand staged at row `row`. */
   private prepareGang(input: GangInput, batch: Batch | undefined, row: number): Prepared {
     const p = checkProcs(input?.procs);
-    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${shown(input.id)}`);
     if (this.gangIndex.get(input.id) >= 0 || batch?.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     // A member id '<id>#k' can only be taken by a plain task whose id contains '#'.
     if (this.hashIds + (this.restoredIds?.withHash ?? 0) > 0 || (batch?.hashIds ?? 0) > 0) {
@@ -757,7 +778,7 @@ export class Engine implements IptasEngine {
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
   private isLarge(dem: Float64Array, at: number): boolean {
-    const th = this.params.threshold ?? this.defaultThreshold;
+    const th = this.resolved.threshold ?? this.defaultThreshold;
     if (th === undefined) return false;
     for (let d = 0; d < this.dims; d++) if (dem[at + d]! >= th[d]!) return true;
     return false;
@@ -868,7 +889,7 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const out = new Array<TaskState>(n);
     if (r.status === 'ok') {
-      const m = this.params.historyLength;
+      const m = this.resolved.historyLength;
       const actual = r.actualTime;
       // A user's history keeps its last m: entries that later tasks of this call would push out are not made.
       // One user (a job's tasks): the first n − m make none; else a count per user of the tasks still to come.
@@ -890,7 +911,7 @@ export class Engine implements IptasEngine {
       }
       this.tally.ok += n;
       // ε is read only at placement: once per user after all the ends is the same as after each.
-      for (const u of users) c.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.params.minEpsilon);
+      for (const u of users) c.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.resolved.minEpsilon);
     } else {
       for (let j = 0; j < n; j++) {
         const t = ts[j]!;
@@ -916,11 +937,16 @@ export class Engine implements IptasEngine {
 
   /** Kills running tasks whose usage exceeds their demand or whose run time reached T0 (submission order). */
   checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
+    this.live();
     checkNow(now, this.clock);
     const checked: [number, Float64Array][] = [];
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
-      for (const [id, v] of usage) checked.push(this.usageOf(this.task(id), v));
+      for (const [id, v] of usage) {
+        const t = typeof id === 'string' ? this.lookup(id) : undefined;
+        if (t === undefined) throw unknownUsageTask(id);
+        checked.push(this.usageOf(t, v, usageField(id)));
+      }
     }
     return this.limits(now, checked).map(([t, d]): Kill => (d < 0 ? { task: this.idAt(t), reason: 'time' } : { task: this.idAt(t), reason: 'usage', dimension: d }));
   }
@@ -941,7 +967,7 @@ export class Engine implements IptasEngine {
       for (const [h, v] of usage) entries.push([this.byHandle(h), v]);
     }
     checkNow(now, this.clock);
-    const checked = entries.map(([t, v]) => this.usageOf(t, v));
+    const checked = entries.map(([t, v]) => this.usageOf(t, v, usageField(this.idAt(t))));
     const kills = this.limits(now, checked);
     if (kills.length === 0) return NO_TASKS;
     const out = new Int32Array(kills.length);
@@ -949,12 +975,11 @@ export class Engine implements IptasEngine {
     return out;
   }
 
-  /** A usage report of task t, checked: t running, D numbers ≥ 0. */
-  private usageOf(t: number, v: unknown): [number, Float64Array] {
+  /** A usage report of task t, checked: t running, D numbers ≥ 0 (errors name `field`, the report's entry). */
+  private usageOf(t: number, v: unknown, field: string): [number, Float64Array] {
     const c = this.cols;
-    const id = this.idAt(t);
-    if (c.state[t] !== S.running) throw stateError('usage', `usage given for task '${id}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
-    return [t, checkVector(v, this.dims, `usage(${id})`)];
+    if (c.state[t] !== S.running) throw stateError(field, `usage given for task '${this.idAt(t)}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
+    return [t, checkVector(v, this.dims, field)];
   }
 
   /** Applies the kills at `now`: usage above demand, then time; returns (task, dimension or −1 for time) in submission order. */
@@ -1019,7 +1044,7 @@ export class Engine implements IptasEngine {
         return;
       }
       if (!n.up) return;
-      if (!n.storageOk || now - n.lastHeartbeat > this.params.heartbeatInterval) {
+      if (!n.storageOk || now - n.lastHeartbeat > this.resolved.heartbeatInterval) {
         const r = this.takeDown(i, n);
         out.down.push(i);
         out.requeued.push(...r.requeued);
@@ -1036,7 +1061,7 @@ export class Engine implements IptasEngine {
   /** Node `i` goes down: ring emptied, running tasks requeued or failed, residual reset. */
   private takeDown(i: number, n: NodeMeta): HealthResult {
     n.up = false;
-    const requeue = this.params.downNodeTasks === 'requeue';
+    const requeue = this.resolved.downNodeTasks === 'requeue';
     const k = this.live().exports.engineEvict(this.e, i, requeue ? 1 : 0);
     const out = this.cols.outTask;
     const ids = Array.from(out.subarray(0, k), (t) => this.idAt(t));
@@ -1053,7 +1078,7 @@ export class Engine implements IptasEngine {
   drainDispatch(node: number): string[] {
     this.node(node);
     const c = this.cols;
-    const R = this.params.ringCapacity;
+    const R = this.resolved.ringCapacity;
     const out: string[] = [];
     for (let k = 0; k < c.ringLen[node]!; k++) out.push(this.idAt(c.ringBuf[((c.ringHead[node]! + k) % R) * this.nodeCap + node]!));
     c.ringHead[node] = 0;
@@ -1065,7 +1090,7 @@ export class Engine implements IptasEngine {
   drainDispatchHandles(node: number): Int32Array {
     this.node(node);
     const c = this.cols;
-    const R = this.params.ringCapacity;
+    const R = this.resolved.ringCapacity;
     const len = c.ringLen[node]!, head = c.ringHead[node]!;
     const out = new Int32Array(len);
     for (let k = 0; k < len; k++) out[k] = c.ringBuf[((head + k) % R) * this.nodeCap + node]!;
@@ -1092,7 +1117,7 @@ export class Engine implements IptasEngine {
     } finally {
       for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
     }
-    const R = this.params.ringCapacity;
+    const R = this.resolved.ringCapacity;
     const out = into !== undefined && into.length >= total ? this.drainViews.of(into, total) : new Int32Array(total);
     let at = 0;
     for (let k = 0; k < nodes.length; k++) {
@@ -1132,7 +1157,7 @@ export class Engine implements IptasEngine {
   /** Full state dump, the same shape and order as {@link ReferenceEngine.state}. */
   state(): EngineDump {
     const c = this.cols;
-    const D = this.dims, R = this.params.ringCapacity;
+    const D = this.dims, R = this.resolved.ringCapacity;
     return {
       clock: this.clock,
       seq: this.tally.total,
@@ -1151,7 +1176,7 @@ export class Engine implements IptasEngine {
   explain(taskId: string): Explanation {
     const t = this.task(taskId);
     const c = this.cols;
-    const p = this.params;
+    const p = this.resolved;
     const k = c.dataGB[t]!;
     const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
     const running = c.running[c.user[t]!]!;
@@ -1203,7 +1228,7 @@ export class Engine implements IptasEngine {
         const strong = this.order.filter((i) => holds(this.nodes[i]!));
         if (strong.length > 0) out.push({ code: 'strong-nodes-full', nodes: strong.reverse() });
       }
-    } else if (c.ringLen[node]! >= this.params.ringCapacity) {
+    } else if (c.ringLen[node]! >= this.resolved.ringCapacity) {
       out.push({ code: 'dispatch-ring-full', node });
     } else {
       out.push({ code: 'fits-now', node });
@@ -1238,7 +1263,7 @@ export class Engine implements IptasEngine {
       const node = this.firstFit(m, res);
       if (node < 0) break;
       const len = ring.get(node) ?? c.ringLen[node]!;
-      if (len >= this.params.ringCapacity) break;
+      if (len >= this.resolved.ringCapacity) break;
       ring.set(node, len + 1);
       const r = (res.get(node) ?? c.res.subarray(node * D, (node + 1) * D)).slice();
       for (let d = 0; d < D; d++) r[d] = r[d]! - c.demand[m * D + d]!;
@@ -1249,7 +1274,7 @@ export class Engine implements IptasEngine {
   }
 
   private lengthClass(k: number): LengthClass {
-    return k <= this.params.k1 ? 'short' : k <= this.params.k2 ? 'medium' : 'long';
+    return k <= this.resolved.k1 ? 'short' : k <= this.resolved.k2 ? 'medium' : 'long';
   }
 
   private view(t: number): TaskView {
@@ -1266,7 +1291,7 @@ export class Engine implements IptasEngine {
 
   private node(node: unknown): NodeMeta {
     if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
-      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${String(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${shown(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
     }
     const n = this.nodes[node]!;
     if (n.removed) throw new FairfitError('INDEX_OUT_OF_RANGE', `node ${node} was removed`, { field: 'node', index: node });
@@ -1275,7 +1300,7 @@ export class Engine implements IptasEngine {
 
   private byHandle(h: unknown): number {
     if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.tally.total) {
-      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.tally.total}), got ${String(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.tally.total}), got ${shown(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
     }
     return h;
   }
@@ -1308,6 +1333,8 @@ export class Engine implements IptasEngine {
    *   Otherwise (or without it) the snapshot is a new array. Same bytes either way.
    */
   snapshot(into?: Uint8Array): Uint8Array {
+    // Bytes that are too short or not 8-aligned are not used (a new array is), but bytes they must be.
+    if (into !== undefined && !(into instanceof Uint8Array)) throw new FairfitError('INVALID_OPTION', `into must be a Uint8Array (or left out), got ${Array.isArray(into) ? 'an array' : shown(into)}`, { field: 'into' });
     return this.writeSnapshot(false, into);
   }
 
@@ -1316,7 +1343,7 @@ export class Engine implements IptasEngine {
     this.live();
     const c = this.cols;
     const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
-    const R = this.params.ringCapacity;
+    const R = this.resolved.ringCapacity;
     const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount'), placements = this.get('placements');
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
     let at = 0;
@@ -1329,7 +1356,7 @@ export class Engine implements IptasEngine {
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
     const meta = Buffer.from(JSON.stringify({
-      params: this.params, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
+      params: this.resolved, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, placements, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
@@ -1437,7 +1464,7 @@ export class Engine implements IptasEngine {
   /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
   private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, bad: (why: string) => FairfitError): void {
     const N = meta.nodeIds.length, U = meta.users.length, G = meta.gangIds.length;
-    const D = this.dims, R = this.params.ringCapacity;
+    const D = this.dims, R = this.resolved.ringCapacity;
     const column = (into: NumberColumn): void => {
       at = readColumn(src, at, into, bad);
     };
@@ -1548,7 +1575,7 @@ export class Engine implements IptasEngine {
       for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[k * this.nodeCap + i] = rings[r++]!;
     }
     this.reorder();
-    this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.params.historyLength, u.history) }));
+    this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.resolved.historyLength, u.history) }));
     this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     this.gangIds = meta.gangIds;
     for (let g = 0; g < G; g++) this.gangIndex.add(meta.gangIds[g]!, g);
@@ -1599,7 +1626,7 @@ export class Engine implements IptasEngine {
 
   /**
    * Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`).
-   * Every later call but `close` throws `INVALID_OPTION` ("Engine is closed"), including those the
+   * Every later call but `close` throws `INVALID_OPTION` ("the engine is closed", field `engine`), including those the
    * engine could answer without its memory (`counts`, `now`, `nodeOrder`, `isUp`, `epsilon`): one
    * rule, and no answer from an engine whose memory another engine now uses.
    */
@@ -1793,6 +1820,20 @@ function ringRoom(rows: number, ringCapacity: number, field: string): void {
     + `more than an engine holds (2^28, 1 GiB of WebAssembly memory): use a smaller ringCapacity (at most ${Math.floor(MAX_RING_SLOTS / rows)} for ${rows} node rows)`, { field });
 }
 
+const ENGINE_OPTIONS = ['taskCapacity', 'nodeCapacity', 'prefault', 'memoryLimit'];
+
+/** `options` an object whose keys are engine options (`INVALID_OPTION` naming the key, and the one it most likely misspells). */
+function checkEngineOptions(options: unknown): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : shown(options)}`, { field: 'options' });
+  for (const key of Object.keys(options)) {
+    if (ENGINE_OPTIONS.includes(key)) continue;
+    const near = nearestName(key, ENGINE_OPTIONS);
+    throw new FairfitError('INVALID_OPTION', `options.${key} is not an engine option${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `options.${key}` });
+  }
+  const prefault = (options as EngineOptions).prefault;
+  if (prefault !== undefined && typeof prefault !== 'boolean') throw new FairfitError('INVALID_OPTION', `options.prefault must be a boolean, got ${shown(prefault)}`, { field: 'options.prefault' });
+}
+
 /** Bytes a group's columns of `rows` rows take in the arena (each allocation 16-aligned). */
 function groupBytes(group: Group, rows: number): number {
   return group.reduce((a, [, bytes]) => a + align16(Math.max(rows, 1) * bytes), 0);
@@ -1806,13 +1847,13 @@ function align16(n: number): number {
 function memoryLimit(v: unknown): number {
   if (v === undefined) return MAX_CORE_BYTES;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_CORE_BYTES) {
-    throw new FairfitError('INVALID_OPTION', `options.memoryLimit must be an integer number of bytes in [1, 2^32], got ${String(v)}`, { field: 'options.memoryLimit' });
+    throw new FairfitError('INVALID_OPTION', `options.memoryLimit must be an integer number of bytes in [1, 2^32], got ${shown(v)}`, { field: 'options.memoryLimit' });
   }
   return v;
 }
 
 function capacity(v: unknown, fallback: number, field: string): number {
   const x = v ?? fallback;
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 2 ** 26) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer in [1, 2^26], got ${String(x)}`, { field: `options.${field}` });
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1 || x > 2 ** 26) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer in [1, 2^26], got ${shown(x)}`, { field: `options.${field}` });
   return x;
 }

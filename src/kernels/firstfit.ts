@@ -73,7 +73,7 @@ export class FirstFitMatcher {
   }
 
   private live(): Core {
-    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'FirstFitMatcher is closed', { field: 'this' });
+    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'FirstFitMatcher is closed', { field: 'matcher' });
     return this.core;
   }
 

@@ -115,7 +115,7 @@ export class PriorityTable {
   /** Recomputes the first `n` rows (default all) into {@link PriorityTable.priority}; returns that view. */
   recompute(params: PriorityParams = {}, n = this.capacity): Float64Array {
     const core = this.core;
-    if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'this' });
+    if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'table' });
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
     const block = resolvePriorityParams(params);
     core.f64(this.ptr.params, block.length).set(block);

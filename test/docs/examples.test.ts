@@ -29,7 +29,7 @@ describe('the README engine example runs and says what the README says', () => {
     engineMain((...a) => lines.push(a));
     expect(lines[0]).toEqual([0, ['etl-1', 'mpi#0', 'mpi#1', 'mpi#2', 'mpi#3']]);
     expect(lines[1]).toEqual([1, []]);
-    expect(lines[2]![0]).toEqual({ placed: 5, why: [], answer: { ok: true, op: 'submit', result: 'x' } });
+    expect(lines[2]![0]).toEqual({ placed: 5, why: ['never-fits', 'dimension-short'], answer: { ok: true, op: 'submit', result: 'x' } });
   });
   it('the README shows the same code as examples/engine.ts', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

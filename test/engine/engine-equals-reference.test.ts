@@ -294,7 +294,7 @@ describe('engine snapshots', () => {
     e.close();
     const task = { id: 'b', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 5 };
     const calls: Record<string, () => unknown> = {
-      now: () => e.now, memoryUsed: () => e.memoryUsed, addNode: () => e.addNode({ capacity: [1, 1] }), addNodes: () => e.addNodes([{ capacity: [1, 1] }]), removeNode: () => e.removeNode(0),
+      now: () => e.now, params: () => e.params, memoryUsed: () => e.memoryUsed, addNode: () => e.addNode({ capacity: [1, 1] }), addNodes: () => e.addNodes([{ capacity: [1, 1] }]), removeNode: () => e.removeNode(0),
       updateNode: () => e.updateNode(0, { speed: 2 }), nodeOrder: () => e.nodeOrder(), residual: () => e.residual(0), isUp: () => e.isUp(0),
       submit: () => e.submit(task), submitGang: () => e.submitGang({ ...task, id: 'g', procs: 2 }), submitMany: () => e.submitMany([task]),
       handleOf: () => e.handleOf('a'), idOf: () => e.idOf(0), runRound: () => e.runRound(2), runRoundHandles: () => e.runRoundHandles(2),
@@ -313,6 +313,7 @@ describe('engine snapshots', () => {
       expect(err, name).toBeInstanceOf(FairfitError);
       expect((err as FairfitError).code, name).toBe('INVALID_OPTION');
       expect((err as FairfitError).message, name).toMatch(/closed/);
+      expect((err as FairfitError).details.field, name).toBe('engine');
     }
     e.close();
   });

@@ -157,8 +157,8 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
     ['unknown node', { op: 'residual', node: 99 }, 'command.node', 'INDEX_OUT_OF_RANGE'],
     ['task not running', { op: 'complete', taskId: 'a', status: 'ok', actualTime: 1 }, 'command.taskId', 'INVALID_OPTION'],
     ['time going backwards', { op: 'runRound', now: 11 }, 'command.now', 'INVALID_OPTION'],
-    ['usage of a waiting task', { op: 'checkLimits', now: 20, usage: { c: [1, 1] } }, 'command.usage', 'INVALID_OPTION'],
-    ['usage of an unknown task', { op: 'checkLimits', now: 20, usage: { nope: [1, 1] } }, 'command.usage', 'INDEX_OUT_OF_RANGE'],
+    ['usage of a waiting task', { op: 'checkLimits', now: 20, usage: { c: [1, 1] } }, 'command.usage.c', 'INVALID_OPTION'],
+    ['usage of an unknown task', { op: 'checkLimits', now: 20, usage: { nope: [1, 1] } }, 'command.usage.nope', 'INDEX_OUT_OF_RANGE'],
     ['usage vector of the wrong length', { op: 'checkLimits', now: 20, usage: { b: [1] } }, 'command.usage.b', 'DIMENSION_MISMATCH'],
     ['capacity below what runs', { op: 'updateNode', node: 1, capacity: [1, 1] }, 'command.capacity', 'INVALID_OPTION'],
   ];
@@ -171,7 +171,7 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
       if (r.ok) return;
       expect(r.error.field).toBe(field);
       expect(r.error.code).toBe(code);
-      if (code === 'INVALID_OPTION' && !['command.id', 'command.taskId', 'command.now', 'command.usage', 'command.capacity'].includes(field)) {
+      if (code === 'INVALID_OPTION' && !['command.id', 'command.taskId', 'command.now', 'command.usage', 'command.usage.c', 'command.capacity'].includes(field)) {
         expect(r.error.message.startsWith(field)).toBe(true);
       }
       expect(dump(e)).toBe(before);

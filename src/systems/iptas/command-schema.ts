@@ -56,7 +56,7 @@ export const IPTAS_COMMAND_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
   $id: 'urn:fairfit:schemas:iptas-command',
   title: 'IPTAS engine command',
-  description: 'One call of an IPTAS engine (fairfit, docs/model.md "IPTAS JSON commands"): { "op": <call>, ...arguments }.',
+  description: 'One call of an IPTAS engine (fairfit, docs/model.md "IPTAS JSON commands"): { "op": <call>, ...arguments }. Validate with Ajv 2020 and the options { discriminator: true, strictNumbers: true }: "discriminator" is the OpenAPI keyword Ajv knows by that option, and strictNumbers refuses NaN and Infinity (1e400 in JSON text parses to Infinity).',
   type: 'object',
   required: ['op'],
   properties: { op: { description: 'The engine call.', enum: IPTAS_OPS } },

@@ -166,13 +166,15 @@ const HANDLERS: Handlers = {
 export const DISPATCHED_OPS: readonly string[] = Object.freeze(Object.keys(HANDLERS));
 
 /** The field of an engine error, as a path from the command. */
-function engineField(op: IptasOp, err: FairfitError): string {
+function engineField(err: FairfitError): string {
   const { field, index } = err.details;
   if (field === undefined) return 'command';
-  const usage = /^usage\((.*)\)$/s.exec(field);
+  // The engine itself (closed): not a field of the command.
+  if (field === 'engine') return 'engine';
+  // usage["<task id>"], a key of the usage map: the same key of the command's usage object.
+  const usage = /^usage\[(".*")\]$/s.exec(field);
   let out: string;
-  if (usage) out = pathOf('', 'usage', usage[1]!);
-  else if (op === 'checkLimits' && field === 'taskId') out = 'command.usage';
+  if (usage) out = pathOf('', 'usage', JSON.parse(usage[1]!) as string);
   else out = pathOf('', field);
   return typeof index === 'number' && field !== 'node' ? `${out}[${index}]` : out;
 }
@@ -195,7 +197,7 @@ export function applyCommand(engine: IptasEngine, command: unknown): CommandResu
     return { ok: true, op: c.op, result: handler(engine, c) } as CommandSuccess;
   } catch (err) {
     if (!(err instanceof FairfitError)) throw err;
-    return { ok: false, op: c.op, error: { code: err.code, message: err.message, field: engineField(c.op, err) } };
+    return { ok: false, op: c.op, error: { code: err.code, message: err.message, field: engineField(err) } };
   }
 }
 

@@ -6,7 +6,8 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../../errors.ts';
+import { FairfitError, checkNonNegative, shown } from '../../errors.ts';
+import { nearestName } from './params.ts';
 import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
 
 /** An `INVALID_OPTION` naming `field`. */
@@ -14,10 +15,37 @@ export function stateError(field: string, message: string): FairfitError {
   return new FairfitError('INVALID_OPTION', message, { field });
 }
 
+/** The fields of each input a call takes: a key outside them is refused (a misspelt field must not leave its value at the default). */
+export const INPUT_KEYS = {
+  task: ['id', 'user', 'demand', 'dataGB', 'requestTime', 'submitTime', 'procs'],
+  node: ['id', 'capacity', 'speed', 'vcpus', 'mem'],
+  update: ['capacity', 'speed', 'vcpus', 'mem'],
+  report: ['storageOk'],
+} as const;
+
+/** Refuses a key of `input` outside `known` (`INVALID_OPTION` naming it, and the field it most likely misspells). */
+export function checkKeys(input: object, known: readonly string[], what: string): void {
+  for (const key in input) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    throw stateError(key, `${key} is not a field of ${what}${near === undefined ? '' : ` (did you mean ${near}?)`}`);
+  }
+}
+
+/** The field of a usage report's entry: `usage["<task id>"]` (a Map's key, as a path names it), or `usage[<handle>]`. */
+export function usageField(key: unknown): string {
+  return `usage[${typeof key === 'number' ? key : JSON.stringify(String(key))}]`;
+}
+
+/** A usage report naming a task that was never submitted. */
+export function unknownUsageTask(key: unknown): FairfitError {
+  return new FairfitError('INDEX_OUT_OF_RANGE', `${usageField(key)}: ${shown(key)} is not a submitted task`, { field: usageField(key) });
+}
+
 /** D numbers ≥ 0 as a Float64Array, or `DIMENSION_MISMATCH` / `NOT_FINITE` / `NEGATIVE_VALUE` naming the field. */
 export function checkVector(v: unknown, dims: number, field: string, into?: Float64Array, at = 0): Float64Array {
   if (!Array.isArray(v) || v.length !== dims) {
-    throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${dims} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : String(v)}`, { field });
+    throw new FairfitError('DIMENSION_MISMATCH', `${field} must be an array of ${dims} numbers, got ${Array.isArray(v) ? `${v.length} numbers` : shown(v)}`, { field });
   }
   // into: the numbers go to into[at, at + dims) (a host's hot path makes no array per vector).
   const out = into ?? new Float64Array(dims);
@@ -27,7 +55,7 @@ export function checkVector(v: unknown, dims: number, field: string, into?: Floa
 
 /** `now` is finite and not before the engine clock. */
 export function checkNow(now: unknown, clock: number): void {
-  if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${String(now)}`, { field: 'now' });
+  if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${shown(now)}`, { field: 'now' });
   if (now < clock) throw stateError('now', `now = ${now} is before the engine clock ${clock}: time must not go backwards`);
 }
 
@@ -49,11 +77,12 @@ export interface CheckedTask {
  */
 export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id: string) => boolean, dims: number, clock: number, into?: Float64Array, at = 0): CheckedTask {
   if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
+  checkKeys(input, INPUT_KEYS.task, 'a task');
   for (const id of ids) {
-    if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${String(id)}`);
+    if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${shown(id)}`);
     if (known(id)) throw stateError('id', `task id '${id}' was already submitted`);
   }
-  if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${String(input.user)}`);
+  if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${shown(input.user)}`);
   const demand = checkVector(input.demand, dims, 'demand', into, at);
   const dataGB = checkNonNegative(input.dataGB, 'dataGB');
   const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);
@@ -71,14 +100,19 @@ export function checkHeartbeatReport(report: unknown): boolean {
   if (report === null || typeof report !== 'object' || Array.isArray(report)) {
     throw stateError('report', `the heartbeat report must be undefined or an object { storageOk? }, got ${Array.isArray(report) ? 'an array' : typeof report === 'string' ? JSON.stringify(report) : String(report)}`);
   }
+  // { storageOK: false } read as {} said "storage fine" and brought a down node back up.
+  checkKeys(report, INPUT_KEYS.report, 'a heartbeat report');
   const ok = (report as { storageOk?: unknown }).storageOk ?? true;
-  if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${String(ok)}`);
+  if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${shown(ok)}`);
   return ok;
 }
 
+/** Most members of a gang (as the JSON commands' schema says): a gang's rows are made at once, so a bound is stated rather than met as OUT_OF_MEMORY. */
+export const MAX_PROCS = 100_000;
+
 /** Checks the number of members of a gang. */
 export function checkProcs(p: unknown): number {
-  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1) throw stateError('procs', `procs must be an integer ≥ 1, got ${String(p)}`);
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > MAX_PROCS) throw stateError('procs', `procs must be an integer in [1, ${MAX_PROCS}], got ${shown(p)}`);
   return p;
 }
 
@@ -86,7 +120,7 @@ export function checkProcs(p: unknown): number {
 export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualTime: number } {
   if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
   const r = result as { status?: unknown; actualTime?: unknown };
-  if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${String(r.status)}`);
+  if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${shown(r.status)}`);
   checkNonNegative(r.actualTime as number, 'actualTime');
   // Checked: the report itself (no copy per call; the engines read it, never keep it).
   return r as { status: 'ok' | 'failed'; actualTime: number };
@@ -110,6 +144,12 @@ export function inItem(e: unknown, k: number): unknown {
   return new FairfitError(e.code, `items[${k}]: ${e.message}`, { ...e.details, field: `items[${k}].${e.details.field ?? ''}`.replace(/\.$/, '') });
 }
 
+/** The error of node k of an `addNodes` batch: the message and field prefixed with `nodes[k]` (as {@link inItem} does for `submitMany`). */
+export function inNodes(e: unknown, k: number): unknown {
+  if (!(e instanceof FairfitError)) return e;
+  return new FairfitError(e.code, `nodes[${k}]: ${e.message}`, { ...e.details, field: `nodes[${k}].${e.details.field ?? ''}`.replace(/\.$/, '') });
+}
+
 /** The checked fields of a new node. */
 export interface CheckedNode {
   id: string;
@@ -126,9 +166,14 @@ export interface CheckedNode {
  */
 export function checkNode(input: NodeInput, dims: number, index: number, usedBy: (id: string) => number | undefined, seen: Set<string>): CheckedNode {
   if (input === null || typeof input !== 'object') throw stateError('node', 'node must be an object with a capacity');
+  checkKeys(input, INPUT_KEYS.node, 'a node');
   const capacity = checkVector(input.capacity, dims, 'capacity');
   const id = input.id ?? `node${index}`;
-  if (typeof id !== 'string') throw stateError('id', `node id must be a string, got ${String(id)}`);
+  if (typeof id !== 'string' || id === '') throw stateError('id', `node id must be a non-empty string, got ${shown(id)}`);
+  // node<k> is the name an unnamed node k gets: given to another node, it would be taken when node k comes.
+  if (input.id !== undefined && /^node\d+$/.test(id) && id !== `node${index}`) {
+    throw stateError('id', `node id '${id}' is the default name of node ${id.slice(4)}; this node is node ${index} (name it '${`node${index}`}', or a name not of the form node<k>)`);
+  }
   const used = usedBy(id);
   if (used !== undefined) throw stateError('id', `node id '${id}' is already used by node ${used}`);
   if (seen.has(id)) throw stateError('id', `node id '${id}' is given twice`);
@@ -158,6 +203,7 @@ export function checkNodeUpdate(
   now: { capacity: ArrayLike<number>; residual: ArrayLike<number>; speed: number; vcpus: number; mem: number },
 ): CheckedNodeUpdate {
   if (update === null || typeof update !== 'object') throw stateError('update', 'update must be an object');
+  checkKeys(update, INPUT_KEYS.update, 'a node update');
   let capacity: Float64Array | undefined;
   let residual: Float64Array | undefined;
   if (update.capacity !== undefined) {

@@ -112,8 +112,14 @@ const PAPER_NAMES: Readonly<Record<string, string>> = {
 function nearestParam(key: string): string | undefined {
   const lower = key.toLowerCase();
   if (Object.hasOwn(PAPER_NAMES, lower)) return PAPER_NAMES[lower];
+  return nearestName(key, KNOWN_PARAMS);
+}
+
+/** The name of `names` that `key` most likely misspells (case aside, at most 2 edits away), or undefined. */
+export function nearestName(key: string, names: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
   let best: string | undefined, bestDistance = 3;
-  for (const name of KNOWN_PARAMS) {
+  for (const name of names) {
     const d = name.toLowerCase() === lower ? 0 : editDistance(lower, name.toLowerCase());
     if (d < bestDistance) { best = name; bestDistance = d; }
   }

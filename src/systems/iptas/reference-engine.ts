@@ -12,10 +12,10 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -293,14 +293,28 @@ export class ReferenceEngine {
 
   /** Adds an up node; returns its index (indices are never reused). Capacity weights and the order are recomputed. */
   addNode(input: NodeInput): number {
-    return this.addNodes([input])[0]!;
+    return this.addNodesIn([input], false)[0]!;
   }
 
-  /** Adds up nodes in one go; every input is checked before any is added (ids unique). Returns their indices. */
+  /**
+   * Adds up nodes in one go; every input is checked before any is added (ids unique; an error
+   * names the node of the batch, `nodes[k]`). Returns their indices.
+   */
   addNodes(inputs: readonly NodeInput[]): number[] {
+    return this.addNodesIn(inputs, true);
+  }
+
+  /** {@link addNodes}; `batch`: errors name the node of the batch (not for addNode's one). */
+  private addNodesIn(inputs: readonly NodeInput[], batch: boolean): number[] {
     if (!Array.isArray(inputs)) throw stateError('nodes', 'nodes must be an array of node inputs');
     const seen = new Set<string>();
-    const checked = inputs.map((input, k) => checkNode(input, this.params.dims, this.nodes.length + k, (id) => this.nodeIds.get(id), seen));
+    const checked = inputs.map((input, k) => {
+      try {
+        return checkNode(input, this.params.dims, this.nodes.length + k, (id) => this.nodeIds.get(id), seen);
+      } catch (e) {
+        throw batch ? inNodes(e, k) : e;
+      }
+    });
     const out = checked.map(({ id, capacity, speed, vcpus, mem }) => {
       const index = this.nodes.length;
       this.nodes.push({
@@ -372,7 +386,7 @@ export class ReferenceEngine {
    */
   submitGang(input: GangInput): string[] {
     const p = checkProcs(input?.procs);
-    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+    if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${shown(input.id)}`);
     const ids = Array.from({ length: p }, (_, k) => `${input.id}#${k}`);
     if (this.gangs.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
     const t = this.checkTask(input, ids);
@@ -395,7 +409,7 @@ export class ReferenceEngine {
       try {
         if (input !== null && typeof input === 'object' && 'procs' in input && input.procs !== undefined) {
           const p = checkProcs(input.procs);
-          if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${String(input.id)}`);
+          if (typeof input.id !== 'string') throw stateError('id', `id must be a string, got ${shown(input.id)}`);
           if (this.gangs.has(input.id) || gangTaken.has(input.id)) throw stateError('id', `gang id '${input.id}' was already submitted`);
           const ids = Array.from({ length: p }, (_, m) => `${input.id}#${m}`);
           const t = checkTask(input, ids, known, this.params.dims, this.clock);
@@ -557,9 +571,10 @@ export class ReferenceEngine {
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
       for (const [id, v] of usage) {
-        const t = this.task(id);
-        if (t.state !== 'running') throw stateError('usage', `usage given for task '${id}', which is ${t.state}, not running`);
-        use.set(id, this.vector(v, `usage(${id})`));
+        const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
+        if (!t) throw unknownUsageTask(id);
+        if (t.state !== 'running') throw stateError(usageField(id), `usage given for task '${id}', which is ${t.state}, not running`);
+        use.set(id, this.vector(v, usageField(id)));
       }
     }
     this.clock = now;
@@ -953,7 +968,7 @@ export class ReferenceEngine {
 
   private node(node: unknown): NodeRec {
     if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
-      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${String(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${shown(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
     }
     const n = this.nodes[node]!;
     if (n.removed) throw new FairfitError('INDEX_OUT_OF_RANGE', `node ${node} was removed`, { field: 'node', index: node });
@@ -968,7 +983,7 @@ export class ReferenceEngine {
 
   private byHandle(h: unknown): TaskRec {
     if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.bySeq.length) {
-      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.bySeq.length}), got ${String(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.bySeq.length}), got ${shown(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
     }
     return this.bySeq[h]!;
   }

@@ -1,0 +1,117 @@
+/**
+ * What both engines refuse in a host's inputs, with the same error, changing
+ * nothing: misspelt fields (a heartbeat's `storageOK` brought a down node back
+ * up), node ids that would take an unnamed node's default name, empty node ids,
+ * gangs beyond the stated bound, bad engine options and lent bytes, and
+ * messages that show a string as a string. Found by a review acting as a new
+ * host developer.
+ */
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.ts';
+import { FairfitError } from '../../src/errors.ts';
+import type { IptasEngine } from '../../src/systems/iptas/engine-api.ts';
+import { MAX_PROCS } from '../../src/systems/iptas/engine-checks.ts';
+import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
+
+function refusal(f: () => unknown): { code: string; message: string; field: unknown } {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof FairfitError) return { code: e.code, message: e.message, field: e.details.field };
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+const task = { id: 't', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 10 };
+
+/** Both engines with a node taken down by a storage failure and a running task; `state` says all that a refusal must not change. */
+function both(): { e: IptasEngine; state: () => string }[] {
+  return [new Engine(), new ReferenceEngine()].map((e) => {
+    e.addNodes([{ capacity: [4, 8] }, { capacity: [4, 8] }]);
+    e.submit(task);
+    e.runRound(1);
+    e.heartbeat(0, 1, { storageOk: false });
+    e.sweepHealth(1);
+    // t, requeued from node 0, runs on node 1.
+    e.runRound(1);
+    return { e, state: () => JSON.stringify([e.state(), e.nodeOrder(), e.counts(), e.isUp(0), e.isUp(1)]) };
+  });
+}
+
+/** Runs `call` on both engines: the same refusal, nothing changed. */
+function refusedAlike(call: (e: IptasEngine) => unknown): { code: string; message: string; field: unknown } {
+  const [a, b] = both().map(({ e, state }) => {
+    const before = state();
+    const r = refusal(() => call(e));
+    expect(state()).toBe(before);
+    return r;
+  });
+  expect(a).toEqual(b);
+  return a!;
+}
+
+describe('inputs both engines refuse alike', () => {
+  it('a misspelt field, naming it and what it likely misspells (storageOK kept a failed node up)', () => {
+    expect(refusedAlike((e) => e.heartbeat(0, 2, { storageOK: false } as never))).toEqual({ code: 'INVALID_OPTION', field: 'storageOK', message: 'storageOK is not a field of a heartbeat report (did you mean storageOk?)' });
+    expect(refusedAlike((e) => e.updateNode(1, { capacty: [1, 1] } as never)).message).toBe('capacty is not a field of a node update (did you mean capacity?)');
+    expect(refusedAlike((e) => e.submit({ ...task, id: 'x', submitTme: 99 } as never)).message).toBe('submitTme is not a field of a task (did you mean submitTime?)');
+    expect(refusedAlike((e) => e.addNode({ capacity: [1, 1], sped: 3 } as never)).message).toBe('sped is not a field of a node (did you mean speed?)');
+    expect(refusedAlike((e) => e.submitMany([{ ...task, id: 'x' }, { ...task, id: 'y', colour: 1 } as never])).field).toBe('items[1].colour');
+    // The correct field still works: a plain heartbeat after the failure is refused nothing, and storageOk: true revives.
+    for (const { e } of both()) {
+      e.heartbeat(0, 2, { storageOk: true });
+      expect(e.isUp(0)).toBe(true);
+    }
+  });
+
+  it("a node id of the form node<k> only for node k (it took unnamed node k's default name); an empty node id", () => {
+    expect(refusedAlike((e) => e.addNode({ id: 'node5', capacity: [1, 1] })).message).toBe("node id 'node5' is the default name of node 5; this node is node 2 (name it 'node2', or a name not of the form node<k>)");
+    expect(refusedAlike((e) => e.addNode({ id: '', capacity: [1, 1] })).message).toBe('node id must be a non-empty string, got ""');
+    for (const { e } of both()) {
+      expect(e.addNode({ id: 'node2', capacity: [1, 1] })).toBe(2);
+      expect(e.addNode({ id: 'gpu-node3', capacity: [1, 1] })).toBe(3);
+      expect(e.addNode({ capacity: [1, 1] })).toBe(4);
+      expect(e.state().nodes.map((n) => n.id)).toEqual(['node0', 'node1', 'node2', 'gpu-node3', 'node4']);
+    }
+  });
+
+  it('addNodes names the node of the batch at fault; addNode, as submit, does not', () => {
+    const nodes = Array.from({ length: 50 }, (_, k) => ({ capacity: k === 37 ? [1, -1] : [1, 1] }));
+    expect(refusedAlike((e) => e.addNodes(nodes))).toEqual({ code: 'NEGATIVE_VALUE', field: 'nodes[37].capacity', message: 'nodes[37]: capacity[1] must be ≥ 0, got -1' });
+    expect(refusedAlike((e) => e.addNode({ capacity: [1, -1] })).message).toBe('capacity[1] must be ≥ 0, got -1');
+  });
+
+  it(`a gang of more than ${MAX_PROCS} members (the reference engine ran out of heap; the WebAssembly one said OUT_OF_MEMORY without naming procs)`, () => {
+    expect(refusedAlike((e) => e.submitGang({ ...task, id: 'g', procs: 1e9 }))).toEqual({ code: 'INVALID_OPTION', field: 'procs', message: `procs must be an integer in [1, ${MAX_PROCS}], got 1000000000` });
+  });
+
+  it('a string shows as a string in messages', () => {
+    expect(refusedAlike((e) => e.submit({ ...task, id: 'x', demand: ['1', 1] as never })).message).toBe('demand[0] must be a finite number, got "1"');
+    expect(refusedAlike((e) => e.runRound('6' as never)).message).toBe('now must be a finite number, got "6"');
+    expect(refusedAlike((e) => e.updateNode('0' as never, { speed: 2 })).message).toBe('node must be a node index in [0, 2), got "0"');
+  });
+
+  it('a usage report names its entry as a path: usage["<task id>"]', () => {
+    expect(refusedAlike((e) => e.checkLimits(3, new Map([['r', [1, 1]]])))).toEqual({ code: 'INDEX_OUT_OF_RANGE', field: 'usage["r"]', message: 'usage["r"]: "r" is not a submitted task' });
+    expect(refusedAlike((e) => e.checkLimits(3, new Map([['t', [1, 'x' as never]]])))).toEqual({ code: 'NOT_FINITE', field: 'usage["t"]', message: 'usage["t"][1] must be a finite number, got "x"' });
+  });
+});
+
+describe('the WebAssembly engine', () => {
+  it('refuses options that are not an object or not options, naming the key', () => {
+    expect(refusal(() => new Engine({}, null as never))).toEqual({ code: 'INVALID_OPTION', field: 'options', message: 'options must be an object, got null' });
+    expect(refusal(() => new Engine({}, 5 as never)).field).toBe('options');
+    expect(refusal(() => new Engine({}, 'big' as never)).message).toBe('options must be an object, got "big"');
+    expect(refusal(() => new Engine({}, { taskCapcity: 1e6 } as never))).toEqual({ code: 'INVALID_OPTION', field: 'options.taskCapcity', message: 'options.taskCapcity is not an engine option (did you mean taskCapacity?)' });
+    expect(refusal(() => new Engine({}, { prefault: 'yes' } as never)).field).toBe('options.prefault');
+  });
+
+  it('refuses lent snapshot bytes that are not a Uint8Array (they were ignored)', () => {
+    const e = new Engine();
+    for (const into of [5, 'x', [1, 2, 3], new Float64Array(8)]) expect(refusal(() => e.snapshot(into as never)).field).toBe('into');
+    // Bytes too short are not an error: a new array is made, as documented.
+    expect(e.snapshot(new Uint8Array(4)).length).toBeGreaterThan(4);
+    e.close();
+  });
+});
