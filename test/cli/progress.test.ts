@@ -35,6 +35,6 @@ describe.skipIf(!hasScript)('on a terminal, the progress bar shows on stderr unl
   it('--quiet: no bar, only the table on stdout', () => {
     const out = onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration --quiet`);
     expect(out).not.toMatch(/[█░]/);
-    expect(out).toMatch(/^trace .*\r?\nrules: .*\r?\n\r?\npolicy/);
+    expect(out).toMatch(/^trace .*\r?\nmodel: .*\r?\nrules: .*\r?\n\r?\npolicy/);
   });
 });

@@ -33,9 +33,12 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     const lines = r.stdout.trimEnd().split('\n');
     // First the modes that produced the runs, then the table.
     expect(lines[0]).toBe(`trace ${trace} (google2011): 1500 tasks · usage trace (${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.tasksWithWindows} tasks with usage windows, ${JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info.usageFallbackToRequest} fell back to request) · 100 identical machines · seed 2`);
-    expect(lines[1]).toBe('rules: tasks all, time0 queue, arrival tick, delay finished, migratedRequest follows, destinationCheck usage, minMove 0.005, memOrder asc, gini time-mean');
-    expect(lines[2]).toBe('');
-    lines.splice(0, 3);
+    // The ratio is stated when some task's CPU came from it (the tasks that fell back to request).
+    const info0 = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info;
+    expect(lines[1]).toBe(`model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s${info0.usageFallbackToRequest > 0 ? ', usage ratio 0.18' : ''}`);
+    expect(lines[2]).toBe('rules: tasks all, time0 queue, arrival tick, delay finished, migratedRequest follows, destinationCheck usage, minMove 0.005, memOrder asc, gini time-mean');
+    expect(lines[3]).toBe('');
+    lines.splice(0, 4);
     expect(lines[0]).toMatch(/^policy\s+meanCpu\s+gini\s+overcommit\s+delay\s+stretch\s+migratedMemory\s+migrations$/);
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual([...POLICIES]);
     const json = readFileSync(`${out}.json`, 'utf8');
@@ -61,7 +64,7 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const chosen = { tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'finished', migratedRequest: 'stays', destinationCheck: 'request', minMove: 0, memOrder: 'desc', gini: 'series-mean' };
-    expect(r.stdout.split('\n')[1]).toBe(`rules: ${Object.entries(chosen).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    expect(r.stdout.split('\n')[2]).toBe(`rules: ${Object.entries(chosen).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     expect(JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].params).toMatchObject(chosen);
     const row = (parse(readFileSync(`${out}.csv`, 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
     expect({ tasks: row.tasks, time0: row.time0, arrival: row.arrival, delay: row.delayOver, migratedRequest: row.migratedRequest, destinationCheck: row.destinationCheck, minMove: Number(row.minMove), memOrder: row.memOrder, gini: row.giniRule }).toEqual(chosen);
@@ -71,6 +74,19 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain(`${flag!.slice(2)}: '${value}' is not one of`);
     }
+  });
+
+  it("states the model's numbers above the table and in the report: the usage ratio whenever a task's CPU came from it, the tick", () => {
+    const out = join(dir, 'model');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--usage-ratio', '0.3', '--tick', '500000', '--interval', '4', '--capacity', '0.4', '--overcommit', '0.9', '--cell-size', '5', '--report', `${out}.html`, '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[1]).toBe('model: capacity 0.4, overcommit 0.9, cell size 5, interval 4 ticks, tick 500 ms, usage ratio 0.3');
+    const html = readFileSync(`${out}.html`, 'utf8');
+    expect(html).toContain('Usage ratio (CPU = request × ratio)');
+    expect(html).toContain('500 ms');
+    // Synthetic usage takes no CPU from the ratio: not stated.
+    const s = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'synthetic', '--quiet');
+    expect(s.stdout.split('\n')[1]).toBe('model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s');
   });
 
   it('is byte-identical with --workers 2, and when a single policy is split by cells over 3 workers', () => {
@@ -105,7 +121,7 @@ describe('fairfit sweep', () => {
     const keys = report.runs.map((r: { policy: string; params: { machines: number; overcommit: number; seed: number } }) => `${r.params.machines}/${r.params.overcommit}/${r.params.seed}/${r.policy}`);
     expect(keys.slice(0, 5)).toEqual(['60/0.5/1/no_migration', '60/0.5/1/fine_grained', '60/0.5/2/no_migration', '60/0.5/2/fine_grained', '60/0.8/1/no_migration']);
     expect(keys.at(-1)).toBe('100/1.4/2/fine_grained');
-    expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\nrules: tasks all, .*, gini time-mean\n\npolicy\s+runs\s+meanCpu/);
+    expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\nmodel: capacity 0.5, overcommit 0.5, 0.8, 1.1, 1.4, cell size 4, interval 10 ticks, tick 1 s(, usage ratio 0.18)?\nrules: tasks all, .*, gini time-mean\n\npolicy\s+runs\s+meanCpu/);
     expect(r1.stdout).toContain('mean over the policy');
   });
 });
@@ -162,7 +178,7 @@ describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs',
     expect(readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n')).toHaveLength(report.runs.length + 1);
     expect(readFileSync(`${out}.csv`, 'utf8').split('\n')[0]).toMatch(/,interrupted$/);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('"interrupted":true');
-    expect(stdout).toMatch(/^trace .*\nrules: .*\n\npolicy/);
+    expect(stdout).toMatch(/^trace .*\nmodel: .*\nrules: .*\n\npolicy/);
   });
 });
 

@@ -10,7 +10,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, ZERO_NOTES } from './metrics.ts';
-import { describeRules, summarizeByPolicy } from './summary.ts';
+import { describeRules, formatTick, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
@@ -85,6 +85,8 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
     add('Interval (ticks)', p0.interval);
     add('Capacity', p0.capacity);
     if (!isSweepReport(report)) add('Overcommit ratio', p0.overcommit);
+    add('Tick', formatTick(p0.tick));
+    if (usesRatio(t.usage, runs[0]?.info)) add('Usage ratio (CPU = request × ratio)', p0.usageRatio);
     add('Regime and open rules', describeRules(report));
   }
   if (isSweepReport(report)) {

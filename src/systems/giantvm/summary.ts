@@ -8,7 +8,7 @@
  */
 import { formatMetric, textTable } from '../../report/table.ts';
 import { METRIC_COLUMNS } from './metrics.ts';
-import type { PolicyName, ReplayReport } from './types.ts';
+import { isSweepReport, type PolicyName, type ReplayReport } from './types.ts';
 
 /** One table row: a policy, how many runs it averages, and its metrics. */
 export interface PolicySummary {
@@ -81,7 +81,43 @@ export function describeModes(report: ReplayReport): string {
   if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
   else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
   const rules = describeRules(report);
-  return parts.join(' · ') + '\n' + (rules ? `rules: ${rules}\n` : '');
+  const model = describeModel(report);
+  return parts.join(' · ') + '\n' + (model ? `model: ${model}\n` : '') + (rules ? `rules: ${rules}\n` : '');
+}
+
+/**
+ * The model's numbers that produced the runs — capacity, overcommit (a sweep's values), cell size,
+ * rebalancing interval, tick, and the usage ratio when a task's CPU came from it ('request' usage,
+ * or tasks that fell back to request) — as `key value` pairs, or '' without runs.
+ */
+export function describeModel(report: ReplayReport): string {
+  const p = report.runs[0]?.params;
+  if (!p) return '';
+  const i = report.runs[0]?.info;
+  const swept = isSweepReport(report) ? report.sweep.overcommit : undefined;
+  const parts = [
+    `capacity ${String(p.capacity)}`,
+    `overcommit ${swept ? list(swept) : String(p.overcommit)}`,
+    `cell size ${String(p.cellSize)}`,
+    `interval ${String(p.interval)} ticks`,
+    `tick ${formatTick(p.tick)}`,
+  ];
+  if (usesRatio(report.trace.usage, i)) parts.push(`usage ratio ${String(p.usageRatio)}`);
+  return parts.join(', ');
+}
+
+/** Whether some task's CPU is request × usageRatio: 'request' usage, or 'trace' usage with tasks that fell back to it. */
+export function usesRatio(usage: unknown, info: Record<string, unknown> | undefined): boolean {
+  return usage === 'request' || (usage === 'trace' && typeof info?.usageFallbackToRequest === 'number' && info.usageFallbackToRequest > 0);
+}
+
+/** A tick in µs as a duration: `1 s`, `500 ms`, `250 µs`, `2 min`. */
+export function formatTick(us: unknown): string {
+  if (typeof us !== 'number') return String(us);
+  if (us % 60e6 === 0) return `${us / 60e6} min`;
+  if (us % 1e6 === 0) return `${us / 1e6} s`;
+  if (us % 1e3 === 0) return `${us / 1e3} ms`;
+  return `${us} µs`;
 }
 
 /** The regime choices and open rules of the runs (docs/model.md), as `key value` pairs, or '' without runs. */
