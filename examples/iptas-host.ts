@@ -12,7 +12,8 @@
  *     npx tsx examples/iptas-host.ts [--params '<IptasParams as JSON>'] < commands.jsonl > answers.jsonl
  *
  * `--params` (optional) is the engine's options (`IptasParams`, src/systems/iptas/params.ts),
- * e.g. `--params '{"dims":1,"minEpsilon":0.667}'`. Invalid params: one error line, exit code 2.
+ * e.g. `--params '{"dims":1,"minEpsilon":0.667}'`. Invalid params, or any other argument: one
+ * error line, exit code 2. It uses only the package's public API (`fairfit`).
  * The engine is fairfit's WebAssembly `Engine`; any `IptasEngine` (e.g. the
  * plain-TypeScript `ReferenceEngine`) takes the same commands.
  *
@@ -43,10 +44,8 @@ import { once } from 'node:events';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath } from '../src/errors.ts';
-import { Engine } from '../src/engine/engine.ts';
-import { applyCommand, applyCommandLine, type CommandResult } from '../src/systems/iptas/commands.ts';
-import type { IptasParams } from '../src/systems/iptas/params.ts';
+// The package's public entry point only (a host of its own writes 'fairfit' here).
+import { Engine, FairfitError, applyCommand, applyCommandLine, type CommandResult, type IptasParams } from '../src/index.ts';
 
 /** Streams and arguments of one run (injectable for tests). */
 export interface HostIo {
@@ -61,7 +60,10 @@ async function writeLine(output: Writable, value: unknown): Promise<void> {
 }
 
 function parseParams(args: readonly string[]): IptasParams {
+  // The one option; anything else (a misspelt `--param`) is refused, not run with the defaults.
   const i = args.indexOf('--params');
+  const other = args.find((_, k) => i < 0 || (k !== i && k !== i + 1));
+  if (other !== undefined) throw new FairfitError('INVALID_OPTION', `unknown argument '${other}': the only option is --params '<IptasParams as JSON>'`, { field: 'args' });
   if (i < 0) return {};
   const text = args[i + 1];
   if (text === undefined) throw new FairfitError('INVALID_OPTION', '--params needs a JSON object', { field: 'params' });
@@ -96,10 +98,12 @@ interface HostState {
 function hostCommand(host: HostState, command: { op: string }): CommandResult | { ok: true; op: 'snapshot' | 'restore'; result: unknown } {
   const { op } = command;
   if (!validateHostCommand(command)) {
+    // The schema is flat: the field at fault is the one named (missing, extra) or the property the error is at.
     const e = validateHostCommand.errors![0]!;
-    const extra = e.keyword === 'additionalProperties' ? [(e.params as { additionalProperty: string }).additionalProperty] : e.keyword === 'required' ? [(e.params as { missingProperty: string }).missingProperty] : [];
-    const field = fieldPath('command', e.instancePath, ...extra);
-    return { ok: false, op, error: { code: 'INVALID_OPTION', message: `${field} ${e.keyword === 'additionalProperties' ? `is not a field of op "${op}"` : e.message ?? 'is invalid'}`, field } };
+    const name = e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : e.keyword === 'required' ? (e.params as { missingProperty: string }).missingProperty : e.instancePath.slice(1);
+    const field = name === '' ? 'command' : `command.${name}`;
+    const why = e.keyword === 'additionalProperties' ? `is not a field of op "${op}"` : e.keyword === 'required' ? 'is required' : e.message ?? 'is invalid';
+    return { ok: false, op, error: { code: 'INVALID_OPTION', message: `${field} ${why}`, field } };
   }
   const failed = (code: 'FILE_NOT_FOUND' | 'OUTPUT_ERROR' | 'CORRUPT_INPUT', message: string): CommandResult => ({ ok: false, op, error: { code, message, field: 'command.file' } });
   if (command.op === 'snapshot') {

@@ -428,6 +428,22 @@ describe('examples/iptas-host.ts', () => {
     expect(answers).toEqual([{ ok: false, error: { code: 'INVALID_OPTION', message: expect.stringContaining('dims') as unknown, field: 'params.dims' } }]);
   });
 
+  it("any other argument (a misspelt --param) is refused, not run with the defaults; the host's own commands name a missing field as the engine's do", async () => {
+    const bad = await runHost(['{"op":"now"}'], ['--param', '{"dims":1}']);
+    expect(bad.code).toBe(2);
+    expect(bad.answers).toEqual([{ ok: false, error: { code: 'INVALID_OPTION', message: "unknown argument '--param': the only option is --params '<IptasParams as JSON>'", field: 'args' } }]);
+    const { answers } = await runHost(['{"op":"snapshot"}', '{"op":"restore","file":"x","mode":1}'], []);
+    expect(answers).toEqual([
+      { ok: false, op: 'snapshot', error: { code: 'INVALID_OPTION', message: 'command.file is required', field: 'command.file' } },
+      { ok: false, op: 'restore', error: { code: 'INVALID_OPTION', message: 'command.mode is not a field of op "restore"', field: 'command.mode' } },
+    ]);
+  });
+
+  it('imports only the public entry point, as a host of its own would', () => {
+    const code = readFileSync(new URL('../../examples/iptas-host.ts', import.meta.url), 'utf8');
+    expect([...code.matchAll(/from '(\.[^']*)'/g)].map((m) => m[1])).toEqual(['../src/index.ts']);
+  });
+
   it('runs as a process: stdin to stdout', async () => {
     const out = await new Promise<string>((resolve, reject) => {
       const child = execFile(process.execPath, ['--import', 'tsx', 'examples/iptas-host.ts'], { cwd: new URL('../..', import.meta.url) }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
