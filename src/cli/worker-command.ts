@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { loadQueueLibrary } from '../queue/libraries.ts';
 import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
 import { WORKER_DEFAULTS } from '../queue/queue-options.ts';
 import type { QueueWorker } from '../queue/queue-worker.ts';
@@ -48,7 +49,7 @@ export function registerWorker(program: Command): void {
       let worker: QueueWorker;
       try {
         // BullMQ is loaded by this command only (≈ 170 ms that every other command would pay).
-        const { QueueWorker } = await import('../queue/queue-worker.ts');
+        const { QueueWorker } = await loadQueueLibrary(() => import('../queue/queue-worker.ts'));
         worker = await QueueWorker.start({
           connection,
           handlers: { [SYSTEM]: handler },

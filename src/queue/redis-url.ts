@@ -8,6 +8,7 @@
  */
 import { FairfitError } from '../errors.ts';
 import { invalid } from '../runner/checks.ts';
+import { loadQueueLibrary } from './libraries.ts';
 
 /** Connection options, as both ioredis and BullMQ take them. */
 export interface RedisOptions {
@@ -74,7 +75,7 @@ export const CONNECT_TIMEOUT_MS = 5000;
  */
 export async function checkReachable(conn: QueueConnection): Promise<void> {
   // Loaded here: parsing a URL must not load the Redis client (docs/architecture.md, `src/queue/`).
-  const { Redis } = await import('ioredis');
+  const { Redis } = await loadQueueLibrary(() => import('ioredis'));
   const client = new Redis({ ...conn.options, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: CONNECT_TIMEOUT_MS });
   // The socket's own error (ECONNREFUSED, ENOTFOUND…) comes as an event; connect() then rejects with a generic one.
   let socketError: Error | undefined;

@@ -2,10 +2,16 @@
  * BullMQ and ioredis are loaded only by what uses the queue: importing the
  * package or running a CLI command without `--queue` loads neither (they took
  * ≈ 170 ms of every start), and a replay given a queue still loads them (its
- * unreachable Redis is reported as before, by queue-cli.test.ts too).
+ * unreachable Redis is reported as before, by queue-cli.test.ts too). They are
+ * optional peer dependencies: where they are not installed (simulated by a
+ * module-resolution hook that finds neither), everything but the queue runs,
+ * and the queue's commands say what to install.
  */
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -35,5 +41,34 @@ describe('the queue libraries are loaded only by the queue', () => {
     const code = `const { replay } = await import(${JSON.stringify(`${DIST}index.js`)});
 try { await replay({ trace: 'nowhere', queue: 'redis://127.0.0.1:1' }); } catch (e) { if (e.code !== 'INVALID_OPTION') throw e; }`;
     expect(queueModulesAfter(code).some((f) => /ioredis/.test(f))).toBe(true);
+  });
+});
+
+describe('without the queue libraries installed', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-noqueue-'));
+  // A resolve hook that finds neither package, as on a host that did not install the optional peers.
+  writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(spec, ctx, next) {
+  if (spec === 'bullmq' || spec === 'ioredis') { const e = new Error(\`Cannot find package '\${spec}' imported from \${ctx.parentURL}\`); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; }
+  return next(spec, ctx);
+}\n`);
+  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, `${DIST}cli/main.js`, ...args], { encoding: 'utf8' });
+
+  it('the queue commands say which packages to install (exit 2); the rest of the CLI runs', () => {
+    try {
+      const need = 'fairfit: INVALID_OPTION: queue: the Redis queue needs the packages bullmq and ioredis, which fairfit leaves to the runs that use it: npm install bullmq@^6 ioredis@^6\n';
+      const trace = join(dir, 't');
+      expect(run('gen', '--out', trace, '--machines', '8', '--tasks', '50', '--days', '0.01').status).toBe(0);
+      const replay = run('replay', '--trace', trace, '--machines', '8', '--policy', 'no_migration', '--queue', 'redis://127.0.0.1:1', '--quiet');
+      expect(replay.stderr).toBe(need);
+      expect(replay.status).toBe(2);
+      const worker = run('worker', '--queue', 'redis://127.0.0.1:1', '--quiet');
+      expect(worker.stderr).toBe(need);
+      expect(worker.status).toBe(2);
+      // The same replay without the queue runs.
+      expect(run('replay', '--trace', trace, '--machines', '8', '--policy', 'no_migration', '--quiet').status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,10 +5,11 @@
  *
  * @module
  */
+import { loadQueueLibrary } from '../../queue/libraries.ts';
 import { checkReachable, type QueueConnection } from '../../queue/redis-url.ts';
 
 /** Checks that the queue's Redis answers, then loads what runs configurations on the queue. */
 export async function queueRuns(connection: QueueConnection): Promise<typeof import('./queue-plan.ts')> {
   await checkReachable(connection);
-  return import('./queue-plan.ts');
+  return loadQueueLibrary(() => import('./queue-plan.ts'));
 }
