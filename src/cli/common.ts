@@ -25,6 +25,36 @@ export const EXIT_FAILURE = 1;
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
 
+/** `1 run`, `2 runs`: a count and its noun, singular or plural. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
+/**
+ * Calls `fn`; an `INVALID_OPTION` it throws whose field is an API key in
+ * `flags` (`minMove`) is thrown again naming the command-line option instead
+ * (`min-move: must be …`), so that a bad option is named as it was typed.
+ * Other errors pass unchanged.
+ */
+export async function withOptionNames<T>(flags: Readonly<Record<string, string>>, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw renameOptionError(e, flags);
+  }
+}
+
+/** The error of {@link withOptionNames}: `e` renamed when it names an API key of `flags`, else `e`. */
+export function renameOptionError(e: unknown, flags: Readonly<Record<string, string>>): unknown {
+  if (!(e instanceof FairfitError) || e.code !== 'INVALID_OPTION') return e;
+  const field = e.details?.field;
+  if (typeof field !== 'string' || !Object.hasOwn(flags, field)) return e;
+  const flag = flags[field]!;
+  // The API writes `field must be …` or `field: …`; the CLI writes `option: …`.
+  const rest = e.message.startsWith(`${field}:`) ? e.message.slice(field.length + 1).trimStart() : e.message.startsWith(`${field} `) ? e.message.slice(field.length + 1) : e.message;
+  return new FairfitError('INVALID_OPTION', `${flag}: ${rest}`, { ...e.details, field: flag }, { cause: e });
+}
+
 /** Parses an integer option given as text. */
 export function intOption(text: string, field: string): number {
   const n = parseNumber(text, field);
@@ -45,11 +75,15 @@ export type PathOption = readonly [option: string, path: string | undefined];
 /**
  * Checks the output paths given, before any work: not the same path twice,
  * not a folder, in a folder that exists (or can be created) and takes a new
- * file (`OUTPUT_ERROR` naming the path, exit 1); and not an input (a trace,
+ * file (`OUTPUT_ERROR` naming the path, exit 1); not empty (`INVALID_OPTION`
+ * naming the option, exit 2: an unset shell variable must not lose the
+ * output without a word); and not an input (a trace,
  * a scenario) nor inside an input folder, which the write would replace or
  * mix into the next read (`INVALID_OPTION` naming the option, exit 2).
  */
 export function checkOutputs(outputs: readonly PathOption[], inputs: readonly PathOption[] = []): void {
+  // An empty path (an unset shell variable) would lose the output without a word.
+  for (const [option, p] of outputs) if (p !== undefined && p.trim() === '') invalid(option, 'an empty path: give a file name, or leave the option out');
   const given = outputs.filter((o): o is [string, string] => o[1] !== undefined && o[1] !== '');
   const seen = new Set<string>();
   for (const [option, p] of given) {

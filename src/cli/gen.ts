@@ -11,6 +11,13 @@ import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputFile } from '../report/file.ts';
+import { invalid } from '../runner/checks.ts';
+import { withOptionNames } from './common.ts';
+
+/** The command-line option of each {@link generateTrace} key an error may name (`gzipLevel` → `gzip-level`). */
+const GEN_FLAGS: Readonly<Record<string, string>> = {
+  gzipLevel: 'gzip-level', usageParts: 'usage-parts', longRunMeanDays: 'long-run-mean-days', resubmittedShare: 'resubmitted-share', resubmissions: 'resubmissions',
+};
 
 function num(field: string): (v: string) => number {
   return (v: string) => {
@@ -27,7 +34,7 @@ export function registerGen(program: Command): void {
     .description('write a synthetic Google-2011-format trace (gzip); same seed → identical bytes')
     .requiredOption('--out <dir>', 'output folder (task_events/, task_usage/, machine_events/)')
     .option('--machines <M>', `number of machines, at most what a replay holds (${maxMachines()} here)`, num('machines'), 100)
-    .option('--tasks <N>', `number of tasks, at most ${maxGenTasks()} here (2^31 − 1, or half the memory at ${GEN_BYTES_PER_TASK} bytes each)`, num('tasks'), 5000)
+    .option('--tasks <N>', `number of tasks, at least 1 and at most ${maxGenTasks()} here (2^31 − 1, or half the memory at ${GEN_BYTES_PER_TASK} bytes each)`, num('tasks'), 5000)
     .option('--days <D>', 'trace length in days (fractions allowed)', num('days'), 1)
     .option('--seed <S>', 'PRNG seed, an integer in [-2^31, 2^32 − 1]', num('seed'), 1)
     .option('--no-usage', 'do not write task_usage')
@@ -39,6 +46,10 @@ export function registerGen(program: Command): void {
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
       // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`):
       // the replay's bound, here (the generator itself knows nothing of replays).
+      // A trace without tasks cannot be replayed (NO_DATA): refused here, though the API writes one.
+      if (o.tasks < 1) invalid('tasks', `must be at least 1 (a trace without tasks has nothing to replay), got ${o.tasks}`);
+      if (o.resubmittedShare !== undefined && o.resubmissions !== true) invalid('resubmitted-share', 'only takes effect with --resubmissions');
+      if (o.out.trim() === '') invalid('--out', 'an empty path: give a folder name');
       const most = maxMachines();
       if (o.machines > most) throw new FairfitError('INVALID_OPTION', `machines: at most ${most} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${o.machines}`, { field: 'machines' });
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
@@ -54,7 +65,7 @@ export function registerGen(program: Command): void {
             process.stderr.write(`\rfairfit gen: task_usage window ${done}/${total}${done === total ? '\n' : ''}`);
           }
         : undefined;
-      const r = await generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, resubmittedShare: o.resubmittedShare, onProgress });
+      const r = await withOptionNames(GEN_FLAGS, () => generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, resubmittedShare: o.resubmittedShare, onProgress }));
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       process.stderr.write(`fairfit gen: wrote ${r.files.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });

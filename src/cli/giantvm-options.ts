@@ -12,11 +12,12 @@ import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { writeCsv } from '../systems/giantvm/csv-report.ts';
 import { writeHtml } from '../systems/giantvm/html-report.ts';
-import { DEFAULT_PARAMS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
+import { DEFAULT_PARAMS, MAX_TICK_US, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, writeOutputs, type Session } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, writeOutputs, type Session } from './common.ts';
+import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
 const D = DEFAULT_PARAMS;
@@ -73,12 +74,12 @@ export function addTraceOptions(cmd: Command): Command {
 /** Adds the model, run and output options shared by `replay` and `sweep`. */
 export function addCommonOptions(cmd: Command): Command {
   return cmd
-    .option('--cell-size <n>', `machines per cell (default ${D.cellSize})`)
+    .option('--cell-size <n>', `machines per cell, at most the machines (default ${D.cellSize}, or the machines when fewer)`)
     .option('--interval <ticks>', `rebalance every this many ticks (default ${D.interval})`)
     .option('--capacity <cpu>', `CPU capacity of a machine, normalised (default ${D.capacity})`)
     .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
     .option('--usage-ratio <r>', `CPU = request × r for 'request' usage, and under 'trace' usage for the tasks without task_usage rows (default ${D.usageRatio})`)
-    .option('--tick <us>', `tick length in µs (default ${D.tick})`)
+    .option('--tick <us>', `tick length in µs, at most ${MAX_TICK_US} (one day) (default ${D.tick})`)
     .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift, 0 allowed (default ${D.minMove})`)
     .option('--preset <name>', `a set of regime choices: ${Object.keys(PRESETS).map((k) => `'${k}' (${presetText(k as PresetName)})`).join(', ')}; options given explicitly override it`)
     .option('--tasks <which>', `tasks that take part: 'all', or 'ended' (only those whose run ends inside the window) (default ${D.tasks})`)
@@ -90,10 +91,10 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--mem-order <dir>', `sort direction of mem_usage and cache_misses: 'asc' or 'desc' (default ${D.memOrder})`)
     .option('--gini <rule>', `Gini of each machine's 'time-mean' utilisation, or the 'series-mean' of the series points' Gini (default ${D.gini})`)
     .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
-    .option('--task-event-parts <n>', 'read only the first n task_events part files (n ≥ 1)')
+    .option('--task-event-parts <n>', 'read only the first n task_events part files of a Google folder (n ≥ 1; refused for an SWF log)')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
-    .option('--usage-read <how>', "task_usage of a Google folder for --usage trace: 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
+    .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
     .option('--json <file>', 'write the runs as JSON')
     .option('--csv <file>', 'write one CSV row per run')
     .option('--report <file>', 'write the self-contained HTML report')
@@ -110,6 +111,19 @@ function presetText(name: PresetName): string {
 function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
+
+/**
+ * The command-line option of each API key a replay or sweep error may name
+ * (`minMove` → `min-move`), for {@link withOptionNames}: every bad option is
+ * named as it was typed, whichever layer found it.
+ */
+export const GIANTVM_FLAGS: Readonly<Record<string, string>> = {
+  machines: 'machines', cellSize: 'cell-size', interval: 'interval', capacity: 'capacity', overcommit: 'overcommit', seed: 'seed', seeds: 'seeds',
+  usage: 'usage', tick: 'tick', usageRatio: 'usage-ratio', minMove: 'min-move', policies: 'policy', workers: 'workers', preset: 'preset',
+  ...Object.fromEntries(Object.keys(RULE_CHOICES).map((k) => [k, flagName(k)])),
+  taskEventParts: 'task-event-parts', maxSkipped: 'max-skipped', 'read.usageRead': 'usage-read', 'read.taskEventParts': 'task-event-parts',
+  ...QUEUE_FLAGS,
+};
 
 /** Replay parameters set by the shared options. */
 export type CommonParams = Partial<Pick<ReplayParams, 'cellSize' | 'interval' | 'capacity' | 'usage' | 'usageRatio' | 'tick' | 'minMove' | keyof typeof RULE_CHOICES>>;
@@ -167,9 +181,15 @@ function taskEventPartsOption(text: string): number {
   return n;
 }
 
-/** Reader options from the CLI: strict, parts, --max-skipped, and the stderr account of what was read (unless quiet). */
+/**
+ * Reader options from the CLI: strict, parts, --max-skipped, and the stderr account of what was read (unless quiet).
+ * `--usage-read` with a usage other than 'trace' is refused: only 'trace' usage reads task_usage, so it
+ * could not take effect (`--task-event-parts` on an SWF log is refused by the API once the format is known).
+ */
 export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions {
   const say = messenger(o.quiet);
+  const usage = commonParams(o).usage ?? D.usage;
+  if (o.usageRead !== undefined && usage !== 'trace') invalid('usage-read', `only takes effect with --usage trace (it says how task_usage is read); --usage ${usage} reads no task_usage`);
   return {
     ...(o.strict ? { strict: true } : {}),
     ...(o.taskEventParts !== undefined ? { taskEventParts: taskEventPartsOption(o.taskEventParts) } : {}),
@@ -197,13 +217,13 @@ export function finish(report: ReplayReport, o: { json?: string; csv?: string; r
   const say = messenger(o.quiet);
   if (report.interrupted) {
     const total = isSweepReport(report) ? report.sweep.configurations : undefined;
-    say(`fairfit: interrupted after ${report.runs.length}${total === undefined ? '' : ` of ${total}`} runs; outputs are marked "interrupted": true`);
+    say(`fairfit: interrupted after ${report.runs.length}${total === undefined ? ` ${report.runs.length === 1 ? 'run' : 'runs'}` : ` of ${plural(total, 'run')}`}; outputs are marked "interrupted": true`);
   }
   const files = writeOutputs([
     [o.json, (path) => writeJson(path, report)],
     [o.csv, (path) => writeCsv(path, report)],
     [o.report, (path) => writeHtml(path, report)],
   ]);
-  say(`${report.runs.length} runs in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+  say(`${plural(report.runs.length, 'run')} in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
   if (report.interrupted || session?.interrupted) process.exitCode = EXIT_INTERRUPTED;
 }

@@ -4,7 +4,10 @@
  * stdout, messages on stderr; exit 0 on success, 1 on a data or I/O error,
  * 2 on a bad option, 130 when interrupted (SIGINT/SIGTERM). Every error is
  * one line `fairfit: CODE: message` without a stack trace (`--debug` adds it).
- * A closed stdout (`fairfit demo | head`) ends the output quietly.
+ * A closed stdout or stderr (`fairfit demo | head`) ends that output quietly,
+ * keeping the exit code. A usage error commander finds (a missing required
+ * option, an unknown option, an extra argument) is one line too,
+ * `fairfit: INVALID_OPTION: message (see fairfit <command> --help)`, exit 2.
  *
  * Each subcommand lives in its own file (a thin layer over the public API)
  * and is registered here; shared plumbing is in common.ts.
@@ -25,11 +28,14 @@ import { registerSchedule } from './schedule-command.ts';
 import { registerSweep } from './sweep-command.ts';
 import { registerWorker } from './worker-command.ts';
 
-// A reader that closed stdout early (`| head`) is not an error: the rest of the output is dropped.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-  throw e;
-});
+// A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
+// that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+    throw e;
+  });
+}
 
 const debug = process.argv.includes('--debug');
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -38,7 +44,8 @@ const program = new Command('fairfit')
   .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
   .version(version, '-V, --version', 'print the fairfit version')
   .option('--debug', 'print the stack trace of an error')
-  .showHelpAfterError()
+  // Commander's own error text is printed by the handler below, as one line (no help after it).
+  .configureOutput({ outputError: () => {} })
   .exitOverride();
 
 registerDemo(program);
@@ -67,12 +74,24 @@ function exitIfInterrupted(): void {
   process.stdout.write('', () => process.stderr.write('', () => process.exit(EXIT_INTERRUPTED)));
 }
 
+/** Commander's message on one line, without its `error: ` prefix (a "Did you mean" hint joined on). */
+function usageMessage(message: string): string {
+  return message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
+}
+
+/** `fairfit <command> --help` for the subcommand given, else `fairfit --help`. */
+function helpCommand(): string {
+  const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
+  return program.commands.some((c) => c.name() === name) ? `fairfit ${name} --help` : 'fairfit --help';
+}
+
 program.parseAsync(process.argv).then(
   () => exitIfInterrupted(),
   (err: unknown) => {
     if (err instanceof CommanderError) {
-      // --help and --version exit 0; parse errors were already printed by commander.
+      // --help and --version exit 0; `fairfit` alone prints the help (stderr) and exits 2.
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      if (err.exitCode !== 0 && err.code !== 'commander.help') process.stderr.write(`fairfit: INVALID_OPTION: ${usageMessage(err.message)} (see ${helpCommand()})\n`);
       return;
     }
     const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';

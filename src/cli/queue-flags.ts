@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import { QUEUE_DEFAULTS, type QueueOptions } from '../queue/queue-options.ts';
+import { invalid } from '../runner/checks.ts';
 import { intOption, messenger } from './common.ts';
 
 /** The queue options as commander hands them over (strings). */
@@ -31,9 +32,20 @@ export function addQueueOptions(cmd: Command, parts: boolean): Command {
   return cmd;
 }
 
-/** The API's `queue` option from the CLI text (undefined without `--queue`; values are checked by the API). */
+/** The command-line names of the queue options' API keys. */
+export const QUEUE_FLAGS = { queue: 'queue', sweepId: 'sweep-id', attempts: 'attempts', backoff: 'backoff', resultTtl: 'result-ttl', parts: 'parts' } as const;
+
+/**
+ * The API's `queue` option from the CLI text (undefined without `--queue`; values are checked by
+ * the API). A companion option without `--queue` is refused (`INVALID_OPTION`, exit 2).
+ */
 export function queueOption(o: QueueCliOptions): { queue?: QueueOptions } {
-  if (o.queue === undefined) return {};
+  if (o.queue === undefined) {
+    // Without a queue they would do nothing: a forgotten --queue must not run in this process unnoticed.
+    const given = (['sweepId', 'attempts', 'backoff', 'resultTtl', 'parts'] as const).filter((k) => o[k] !== undefined).map((k) => QUEUE_FLAGS[k]);
+    if (given.length > 0) invalid(given[0]!, `only takes effect with --queue (${given.map((f) => `--${f}`).join(', ')} given without it)`);
+    return {};
+  }
   const q: QueueOptions = { url: o.queue, log: messenger(o.quiet) };
   if (o.sweepId !== undefined) q.sweepId = o.sweepId;
   if (o.attempts !== undefined) q.attempts = intOption(o.attempts, 'attempts');

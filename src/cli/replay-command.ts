@@ -11,9 +11,9 @@ import { parseNumber } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
-import { intOption, startSession } from './common.ts';
+import { intOption, startSession, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, GIANTVM_FLAGS, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
 interface ReplayCliOptions extends CommonCliOptions, QueueCliOptions {
   machines?: string;
@@ -30,25 +30,28 @@ export function registerReplay(program: Command): void {
       .option('--overcommit <ratio>', `admission: Σ request × ratio ≤ capacity (default ${D.overcommit})`)
       .option('--seed <n>', `PRNG seed, an integer in [-2^31, 2^32 − 1] (default ${D.seed})`),
   ), true).action(async (o: ReplayCliOptions) => {
-    const policies = parsePolicies(o.policy);
-    const workers = intOption(o.workers, 'workers');
-    const params = {
-      ...commonParams(o),
-      ...(o.machines !== undefined ? { machines: o.machines === 'trace' ? ('trace' as const) : intOption(o.machines, 'machines') } : {}),
-      ...(o.overcommit !== undefined ? { overcommit: parseNumber(o.overcommit, 'overcommit') } : {}),
-      ...(o.seed !== undefined ? { seed: intOption(o.seed, 'seed') } : {}),
-    };
-    if (typeof params.machines === 'number') checkCellSize(o, [params.machines]);
-    const read = readOptions(o, 'replay');
-    checkCommonOutputs(o);
-    const session = startSession('replay', 'runs', o.quiet === true);
-    const t0 = performance.now();
-    try {
-      const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read, ...queueOption(o), signal: session.signal, onProgress: session.onProgress });
-      session.end();
-      finish(report, o, (performance.now() - t0) / 1000, session);
-    } finally {
-      session.close();
-    }
+    // An error of the API naming its key (minMove) names the option instead (min-move).
+    await withOptionNames(GIANTVM_FLAGS, async () => {
+      const policies = parsePolicies(o.policy);
+      const workers = intOption(o.workers, 'workers');
+      const params = {
+        ...commonParams(o),
+        ...(o.machines !== undefined ? { machines: o.machines === 'trace' ? ('trace' as const) : intOption(o.machines, 'machines') } : {}),
+        ...(o.overcommit !== undefined ? { overcommit: parseNumber(o.overcommit, 'overcommit') } : {}),
+        ...(o.seed !== undefined ? { seed: intOption(o.seed, 'seed') } : {}),
+      };
+      if (typeof params.machines === 'number') checkCellSize(o, [params.machines]);
+      const read = readOptions(o, 'replay');
+      checkCommonOutputs(o);
+      const session = startSession('replay', 'runs', o.quiet === true);
+      const t0 = performance.now();
+      try {
+        const report = await replay({ trace: o.trace, policies, workers, ...params, series: o.series, read, ...queueOption(o), signal: session.signal, onProgress: session.onProgress });
+        session.end();
+        finish(report, o, (performance.now() - t0) / 1000, session);
+      } finally {
+        session.close();
+      }
+    });
   });
 }

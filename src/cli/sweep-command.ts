@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import { parseRange } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
-import { intOption, startSession } from './common.ts';
+import { intOption, startSession, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, GIANTVM_FLAGS, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
 interface SweepCliOptions extends CommonCliOptions, QueueCliOptions {
   machines: string;
@@ -31,37 +31,40 @@ export function registerSweep(program: Command): void {
       .option('--seeds <n>', 'number of seeds, starting at --seed', '1')
       .option('--seed <n>', 'first seed (default: the replay default seed); seeds are integers in [-2^31, 2^32 − 1], the last one (seed + seeds − 1) too'),
   ), false).action(async (o: SweepCliOptions) => {
-    const policies = parsePolicies(o.policy);
-    const workers = intOption(o.workers, 'workers');
-    const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
-    const overcommit = parseRange(o.overcommit, 'overcommit');
-    const seeds = intOption(o.seeds, 'seeds');
-    const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
-    checkCellSize(o, machines === 'trace' ? [] : machines);
-    const read = readOptions(o, 'sweep');
-    checkCommonOutputs(o);
-    const session = startSession('sweep', 'runs', o.quiet === true);
-    const t0 = performance.now();
-    try {
-      const report = await sweep({
-        trace: o.trace,
-        policies,
-        workers,
-        machines,
-        overcommit,
-        seeds,
-        ...(seed === undefined ? {} : { seed }),
-        ...commonParams(o),
-        series: o.series,
-        read,
-        ...queueOption(o),
-        signal: session.signal,
-        onProgress: session.onProgress,
-      });
-      session.end();
-      finish(report, o, (performance.now() - t0) / 1000, session);
-    } finally {
-      session.close();
-    }
+    // An error of the API naming its key (minMove) names the option instead (min-move).
+    await withOptionNames(GIANTVM_FLAGS, async () => {
+      const policies = parsePolicies(o.policy);
+      const workers = intOption(o.workers, 'workers');
+      const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
+      const overcommit = parseRange(o.overcommit, 'overcommit');
+      const seeds = intOption(o.seeds, 'seeds');
+      const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
+      checkCellSize(o, machines === 'trace' ? [] : machines);
+      const read = readOptions(o, 'sweep');
+      checkCommonOutputs(o);
+      const session = startSession('sweep', 'runs', o.quiet === true);
+      const t0 = performance.now();
+      try {
+        const report = await sweep({
+          trace: o.trace,
+          policies,
+          workers,
+          machines,
+          overcommit,
+          seeds,
+          ...(seed === undefined ? {} : { seed }),
+          ...commonParams(o),
+          series: o.series,
+          read,
+          ...queueOption(o),
+          signal: session.signal,
+          onProgress: session.onProgress,
+        });
+        session.end();
+        finish(report, o, (performance.now() - t0) / 1000, session);
+      } finally {
+        session.close();
+      }
+    });
   });
 }

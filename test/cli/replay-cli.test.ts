@@ -103,7 +103,7 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
   it('shows no progress bar when stderr is not a TTY: only what was read and the summary line', () => {
     const r = fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'no_migration');
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^fairfit replay: read google2011 \(detected: folder with task_events\/\): \d+ rows from \d files, window [\d.]+ (min|h)\n1 runs in \d+\.\d s\n$/);
+    expect(r.stderr).toMatch(/^fairfit replay: read google2011 \(detected: folder with task_events\/\): \d+ rows from \d files, window [\d.]+ (min|h)\n1 run in \d+\.\d s\n$/);
   });
 });
 

@@ -55,7 +55,7 @@ describe('fairfit gen / inspect', () => {
     expect(rows(more)).toBeGreaterThan(rows(re));
     const noShare = run('gen', '--out', join(dir, 're-noshare'), ...args, '--resubmitted-share', '0.5');
     expect(noShare.status).toBe(2);
-    expect(noShare.stderr).toContain('INVALID_OPTION: resubmittedShare needs resubmissions: true');
+    expect(noShare.stderr).toContain('INVALID_OPTION: resubmitted-share: only takes effect with --resubmissions');
   });
 
   it('exits 2 on a usage error and 1 on a missing trace or a bad line in --strict mode', () => {

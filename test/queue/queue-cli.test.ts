@@ -191,7 +191,7 @@ describe('fairfit sweep and replay --queue', () => {
       // The same id for another sweep is refused, not served the stored results.
       const other = await fairfit(['sweep', '--trace', 'long', '--machines', '400', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--sweep-id', 'resume', '--quiet'], A);
       expect(other.code).toBe(2);
-      expect(other.stderr).toMatch(/INVALID_OPTION: sweepId: 'resume' already names a different sweep on redis:\/\/127\.0\.0\.1:\d+\/4/);
+      expect(other.stderr).toMatch(/INVALID_OPTION: sweep-id: 'resume' already names a different sweep on redis:\/\/127\.0\.0\.1:\d+\/4/);
     } finally {
       await stop(w!);
     }

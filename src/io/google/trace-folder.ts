@@ -71,6 +71,11 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
   let problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
+  if (!isRoot && statSync(dir).isDirectory()) {
+    // A trace folder whose task_events/ is missing: say so, not "no part files" of the folder.
+    const others = ['task_usage', 'machine_events'].filter((t) => existsSync(join(dir, t)));
+    if (others.length > 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no task_events/ folder (the table every replay reads), though it has ${others.map((t) => `${t}/`).join(' and ')}`, { file: join(dir, 'task_events') });
+  }
   const readsUsage = isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'));
   const taskDir = isRoot ? join(dir, 'task_events') : dir;
   const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras };

@@ -166,28 +166,41 @@ export function paramOverrides(options: Partial<ReplayParams> & { preset?: unkno
   return out as Partial<ReplayParams>;
 }
 
+/**
+ * Refuses a value swept twice (`machines: [40, 80, 80]` would run 80 twice and weigh it
+ * double in the per-policy means), as a policy listed twice is refused.
+ */
+function distinct<T>(values: T[], field: string): T[] {
+  const seen = new Set<T>();
+  for (const [i, v] of values.entries()) {
+    if (seen.has(v)) invalid(field, `${String(v)} is listed twice; each value is run once`, { index: i });
+    seen.add(v);
+  }
+  return values;
+}
+
 function machineValues(v: SweepOptions['machines']): (number | 'trace')[] {
   if (v === undefined) return [defaultParams({ policy: 'no_migration' }).machines];
   if (v === 'trace') return ['trace'];
-  if (typeof v === 'string') return parseRange(v, 'machines');
+  if (typeof v === 'string') return distinct(parseRange(v, 'machines'), 'machines');
   if (Array.isArray(v)) {
     if (v.length === 0) invalid('machines', 'empty list');
-    return v.map((m, i) => (m === 'trace' ? 'trace' : checkValues([m], `machines[${i}]`)[0]!));
+    return distinct(v.map((m, i) => (m === 'trace' ? 'trace' : checkValues([m], `machines[${i}]`)[0]!)), 'machines');
   }
   return [v];
 }
 
 function overcommitValues(v: SweepOptions['overcommit']): number[] {
   if (v === undefined) return [defaultParams({ policy: 'no_migration' }).overcommit];
-  if (typeof v === 'string') return parseRange(v, 'overcommit');
-  return checkValues(v, 'overcommit');
+  if (typeof v === 'string') return distinct(parseRange(v, 'overcommit'), 'overcommit');
+  return distinct(checkValues(v, 'overcommit'), 'overcommit');
 }
 
 function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): number[] {
   if (Array.isArray(seeds)) {
     // A first seed means nothing next to an explicit list; ignoring it silently would hide a mistake.
     if (seed !== undefined) invalid('seed', 'give either seeds as a list, or seed with a count of seeds');
-    return checkValues(seeds, 'seeds');
+    return distinct(checkValues(seeds, 'seeds'), 'seeds');
   }
   const count = seeds === undefined ? 1 : checkInteger(seeds, 'seeds', 1, MAX_SEEDS);
   const base = seed === undefined ? defaultParams({ policy: 'no_migration' }).seed : checkSeed(seed, 'seed');

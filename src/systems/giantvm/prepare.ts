@@ -706,7 +706,9 @@ function emptyPrepared(p: ResolvedParams): { tasks: PreparedTasks; windows: Prep
 function assemble(p: ResolvedParams, f: Frame, taskCount: number, arrivals: ArrivalCounts, counts: FillCounts, syntheticWindows: number, table: UsageTable | undefined, index: UsageIndex | undefined,
   cols: { tasks: PreparedTasks; windows: PreparedWindows; synthetic: PreparedSynthetic | undefined; traceUsage: PreparedTraceUsage | undefined }, file: ArrivalFile | undefined): PreparedReplay {
   const { start, end, tick, ticks, machines, info } = f;
-  const cellSize = p.cellSize;
+  // A cell size above the machines (the default 4 on a trace of 1–3 machines) is one cell of all of them, recorded as such.
+  const cellSize = Math.min(p.cellSize, machines);
+  if (cellSize !== p.cellSize) p = { ...p, cellSize };
   const cells = Math.ceil(machines / cellSize);
   const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
   const { censored, withWindows, fallback, reqMissing } = counts;

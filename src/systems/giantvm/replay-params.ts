@@ -51,6 +51,12 @@ export function maxMachines(): number {
 }
 /** Most ticks of a replay window (time and memory grow with them: a 4-byte index per tick, series samples). */
 export const MAX_TICKS = 1e8;
+/**
+ * The longest tick: one day (86,400 s = 8.64e10 µs). Beyond it a tick is no clock step of a
+ * cluster (`tick: 1e20` was a tick of 3 million years, every delay 1e14 s), and times stay
+ * integers of µs far below 2^53, so tick × ticks is exact.
+ */
+export const MAX_TICK_US = 86_400e6;
 
 function bad(field: string, message: string, value: unknown): never {
   throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
@@ -85,12 +91,16 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
     if ((p.machines as number) > most) bad('machines', `needs about ${BYTES_PER_MACHINE / 1024} KB per machine; at most ${most} machines fit (the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB)`, p.machines);
   }
   positiveInt('cellSize', p.cellSize);
+  // A cell of more machines than there are is one cell of all of them: record the cell size in effect
+  // (the default 4 on 1–3 machines runs as 1–3). `machines: 'trace'` is clamped once the machines are read.
+  if (typeof p.machines === 'number' && (p.cellSize as number) > p.machines) p.cellSize = p.machines;
   positiveInt('interval', p.interval);
   positive('capacity', p.capacity);
   positive('overcommit', p.overcommit);
   checkSeed(p.seed, 'seed');
   if (!(USAGE_MODES as readonly string[]).includes(p.usage as UsageMode)) bad('usage', `must be one of ${USAGE_MODES.join(', ')}`, p.usage);
   positive('tick', p.tick);
+  if ((p.tick as number) > MAX_TICK_US) bad('tick', `must be at most ${MAX_TICK_US} µs (one day)`, p.tick);
   positive('usageRatio', p.usageRatio, true);
   positive('minMove', p.minMove, true);
   for (const [k, choices] of Object.entries(RULE_CHOICES)) {

@@ -73,6 +73,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     if (d.format === 'alibaba') invalid('trace', `${trace} is an Alibaba 2018 machine trace (${d.reason}): it has no tasks to replay; give a Google 2011 folder or an SWF log`);
     let input: ReplayInput & { summary: ReadSummary };
     if (d.format === 'swf') {
+      if (read.taskEventParts !== undefined) invalid('taskEventParts', `the SWF log ${trace} has no task_events part files to limit (only a Google 2011 folder has them)`);
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
       input = await readSwf(trace, { strict: read.strict });
     } else {

@@ -1,0 +1,166 @@
+/**
+ * A bad option is refused as it was typed (a review of replay / sweep / gen):
+ * one line `fairfit: INVALID_OPTION: <option>: …`, exit 2, whichever layer
+ * found it (the CLI, commander or the API), even when stderr is a closed pipe;
+ * options that could not take effect, empty output paths, duplicate sweep
+ * values and a trace without tasks are refused; the default cell size on a
+ * tiny cluster is recorded as the one in effect.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateTrace } from '../../src/io/generate.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-names-'));
+const trace = join(dir, 'trace');
+const swf = join(dir, 'log.swf');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
+  writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+});
+
+function fairfit(...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 2, nothing on stdout, and one stderr line `fairfit: INVALID_OPTION: <option>…` holding every part. */
+function refused(args: string[], option: string, ...parts: string[]): void {
+  const r = fairfit(...args);
+  const what = args.join(' ');
+  expect(r.stderr, what).toMatch(new RegExp(`^fairfit: INVALID_OPTION: ${option.replace(/[-[\]]/g, '\\$&')}[: ]`));
+  expect(r.stderr.trimEnd().split('\n'), what).toHaveLength(1);
+  for (const p of parts) expect(r.stderr, what).toContain(p);
+  expect(r.code, what).toBe(2);
+  expect(r.stdout, what).toBe('');
+}
+
+const replay = (...args: string[]) => ['replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--quiet', ...args];
+const sweep = (...args: string[]) => ['sweep', '--trace', trace, '--policy', 'no_migration', '--quiet', ...args];
+
+describe('errors name the option as typed, not the API key', () => {
+  it.each([
+    ['--min-move', '-1', 'min-move'], ['--usage-ratio', '-1', 'usage-ratio'], ['--cell-size', '0', 'cell-size'], ['--tick', '0', 'tick'],
+    ['--interval', '0', 'interval'], ['--capacity', '0', 'capacity'], ['--overcommit', '0', 'overcommit'],
+  ])('replay %s %s: %s', (flag, value, option) => {
+    refused(replay(flag, value), option, `INVALID_OPTION: ${option}: must be`);
+    expect(fairfit(...replay(flag, value)).stderr).not.toMatch(/minMove|usageRatio|cellSize/);
+  });
+
+  it('sweep too', () => {
+    refused(sweep('--machines', '10', '--min-move', '-1'), 'min-move', 'must be a finite number ≥ 0');
+    refused(sweep('--machines', '10', '--cell-size', '1.5'), 'cell-size');
+  });
+
+  it.each([
+    [['--gzip-level', '0'], 'gzip-level'], [['--usage-parts', '0'], 'usage-parts'], [['--long-run-mean-days', '-1'], 'long-run-mean-days'],
+    [['--resubmitted-share', '0.5'], 'resubmitted-share', 'only takes effect with --resubmissions'],
+  ])('gen %j: %s', (args, option, ...parts) => {
+    refused(['gen', '--out', join(dir, 'g-names'), '--machines', '2', '--tasks', '2', ...args], option, ...parts);
+  });
+});
+
+describe('usage errors found by the option parser are one line, exit 2', () => {
+  it('a missing required option, an unknown option, an extra argument', () => {
+    refused(['replay'], "required option '--trace <path>' not specified", '(see fairfit replay --help)');
+    refused(['sweep', '--trace', trace, '--parts', '3'], "unknown option '--parts'", '(see fairfit sweep --help)');
+    refused(['gen', '--out', join(dir, 'g-extra'), 'extra'], 'too many arguments', '(see fairfit gen --help)');
+    refused(['replay', '--trace'], "option '--trace <path>' argument missing");
+  });
+
+  it('--help still prints the help on stdout, exit 0', () => {
+    const r = fairfit('replay', '--help');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('--cell-size');
+  });
+});
+
+describe('a closed stderr keeps the exit code', () => {
+  it.each([
+    ['a bad value', replay('--tick', '0').map((a) => `'${a}'`).join(' ')],
+    ['a missing --trace', 'replay'],
+  ])('%s into `2>&1 | head -0`: exit 2', (_what, args) => {
+    const r = spawnSync('bash', ['-c', `'${process.execPath}' '${MAIN}' ${args} 2>&1 | head -c 0; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe('exit 2');
+  });
+});
+
+describe('an empty output path is refused, naming the option', () => {
+  it.each(['--json', '--csv', '--report'])('replay %s \'\'', (flag) => {
+    refused(replay(flag, ''), flag, 'an empty path');
+  });
+  it("gen --out ''", () => refused(['gen', '--out', '', '--machines', '2', '--tasks', '2'], '--out', 'an empty path'));
+});
+
+describe('options that could not take effect are refused', () => {
+  it('queue options without --queue', () => {
+    refused(replay('--parts', '3'), 'parts', 'only takes effect with --queue');
+    refused(replay('--sweep-id', 'x', '--attempts', '9'), 'sweep-id', '--sweep-id, --attempts given without it');
+    refused(sweep('--machines', '10', '--backoff', '10'), 'backoff', 'only takes effect with --queue');
+    refused(sweep('--machines', '10', '--result-ttl', '10'), 'result-ttl', 'only takes effect with --queue');
+  });
+
+  it('--usage-read with a usage that reads no task_usage', () => {
+    refused(replay('--usage', 'request', '--usage-read', 'whole'), 'usage-read', 'only takes effect with --usage trace');
+    refused(replay('--usage', 'synthetic', '--usage-read', 'stream'), 'usage-read', '--usage synthetic');
+    expect(fairfit(...replay('--usage-read', 'whole')).code).toBe(0);
+  });
+
+  it('--task-event-parts on an SWF log', () => {
+    refused(['replay', '--trace', swf, '--machines', '4', '--policy', 'no_migration', '--task-event-parts', '1', '--quiet'], 'task-event-parts', 'has no task_events part files');
+  });
+
+  it('--tick above one day; one day runs', () => {
+    refused(replay('--tick', '1e20'), 'tick', 'at most 86400000000 µs (one day)');
+    expect(fairfit(...replay('--tick', '86400000000')).code).toBe(0);
+  });
+});
+
+describe('sweep values listed twice are refused, as policies are', () => {
+  it.each([
+    [['--machines', '10,20,20'], 'machines', '20 is listed twice'],
+    [['--machines', '10', '--overcommit', '1,0.5,1'], 'overcommit', '1 is listed twice'],
+  ])('sweep %j', (args, option, part) => refused(sweep(...args), option, part));
+});
+
+describe('gen --tasks', () => {
+  it('0 is refused: no replay could read the trace', () => {
+    refused(['gen', '--out', join(dir, 'g0'), '--machines', '1', '--tasks', '0'], 'tasks', 'must be at least 1');
+    expect(existsSync(join(dir, 'g0'))).toBe(false);
+  });
+});
+
+describe('a Google folder without task_events/', () => {
+  it('says task_events/ is missing', () => {
+    const noTe = join(dir, 'no-te');
+    cpSync(join(trace, 'machine_events'), join(noTe, 'machine_events'), { recursive: true });
+    cpSync(join(trace, 'task_usage'), join(noTe, 'task_usage'), { recursive: true });
+    const r = fairfit('replay', '--trace', noTe, '--machines', '4', '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`fairfit: FILE_NOT_FOUND: ${noTe}: no task_events/ folder (the table every replay reads), though it has task_usage/ and machine_events/\n`);
+  });
+});
+
+describe('the cell size: at most the machines; the default is min(4, machines)', () => {
+  it('--machines 3 runs with cell size 3, and says so; an explicit --cell-size 4 is refused', () => {
+    const json = join(dir, 'm3.json');
+    expect(fairfit('replay', '--trace', trace, '--machines', '3', '--policy', 'fine_grained', '--json', json, '--quiet').code).toBe(0);
+    const run = (JSON.parse(readFileSync(json, 'utf8')) as { runs: { params: { cellSize: number }; info: { cells: number } }[] }).runs[0]!;
+    expect(run.params.cellSize).toBe(3);
+    expect(run.info.cells).toBe(1);
+    refused(['replay', '--trace', trace, '--machines', '3', '--cell-size', '4', '--quiet'], 'cell-size', '4 is larger than the 3 machines');
+  });
+});
+
+describe('counts are singular or plural', () => {
+  it('1 run', () => {
+    const r = fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration');
+    expect(r.stderr).toMatch(/\n1 run in \d+\.\d s\n$/);
+  });
+});

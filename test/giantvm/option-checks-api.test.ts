@@ -1,0 +1,91 @@
+/**
+ * The API's side of the CLI review: the cell size in effect is recorded
+ * (at most the machines, also for `machines: 'trace'`), a tick is at most a
+ * day, a swept value listed twice is refused, `taskEventParts` is refused on
+ * an SWF log, and a Google folder without task_events/ says so.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
+import { generateTrace } from '../../src/io/generate.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { defaultParams, MAX_TICK_US } from '../../src/systems/giantvm/replay-params.ts';
+import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { seededInput } from './input.ts';
+
+const input = seededInput(5, 200, 2);
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-checks-'));
+const small = join(dir, 'small');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: small, usage: false });
+});
+
+async function failure(p: Promise<unknown> | (() => unknown)): Promise<FairfitError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FairfitError);
+    return e as FairfitError;
+  }
+  throw new Error('expected a FairfitError');
+}
+
+describe('the cell size in effect: at most the machines', () => {
+  it('defaultParams records min(cellSize, machines)', () => {
+    expect(defaultParams({ machines: 3 }).cellSize).toBe(3);
+    expect(defaultParams({ machines: 2, cellSize: 8 }).cellSize).toBe(2);
+    expect(defaultParams({ machines: 800 }).cellSize).toBe(4);
+  });
+
+  it("machines: 'trace' with 2 machines: cell size 2, one cell, the same runs as an explicit cellSize: 2", async () => {
+    const r = await replay({ trace: small, machines: 'trace', policies: ['fine_grained'], usage: 'request' });
+    expect(r.runs[0]!.params.cellSize).toBe(2);
+    expect(r.runs[0]!.info.cells).toBe(1);
+    const two = await replay({ trace: small, machines: 'trace', cellSize: 2, policies: ['fine_grained'], usage: 'request' });
+    expect(JSON.stringify(r.runs)).toBe(JSON.stringify(two.runs));
+  });
+});
+
+describe('a tick is at most one day', () => {
+  it('refuses more, takes one day', async () => {
+    expect((await failure(() => defaultParams({ tick: MAX_TICK_US + 1 }))).details.field).toBe('tick');
+    expect((await failure(replay({ trace: input, tick: 1e20, usage: 'request' }))).message).toContain('at most 86400000000 µs (one day)');
+    expect(defaultParams({ tick: MAX_TICK_US }).tick).toBe(86_400e6);
+  });
+});
+
+describe('sweep values listed twice are refused', () => {
+  it.each([
+    [{ machines: [40, 80, 80] }, 'machines', '80 is listed twice'],
+    [{ machines: '40,80,40' }, 'machines', '40 is listed twice'],
+    [{ overcommit: [1, 1] }, 'overcommit', '1 is listed twice'],
+    [{ seeds: [3, 4, 3] }, 'seeds', '3 is listed twice'],
+  ])('%j', async (opts, field, text) => {
+    const e = await failure(sweep({ trace: input, usage: 'request', policies: ['no_migration'], ...opts }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe(field);
+    expect(e.message).toContain(text);
+  });
+});
+
+describe('readers', () => {
+  it('taskEventParts on an SWF log is refused', async () => {
+    const swf = join(dir, 'log.swf');
+    writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+    const e = await failure(replay({ trace: swf, machines: 4, read: { taskEventParts: 1 } }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe('taskEventParts');
+  });
+
+  it('a Google folder without task_events/ names it', async () => {
+    const noTe = join(dir, 'no-te');
+    mkdirSync(join(noTe, 'machine_events'), { recursive: true });
+    const e = await failure(readGoogleTrace(noTe));
+    expect(e.code).toBe('FILE_NOT_FOUND');
+    expect(e.message).toBe(`${noTe}: no task_events/ folder (the table every replay reads), though it has machine_events/`);
+  });
+});
