@@ -85,10 +85,12 @@ export function checkOutputs(outputs: readonly PathOption[], inputs: readonly Pa
   // An empty path (an unset shell variable) would lose the output without a word.
   for (const [option, p] of outputs) if (p !== undefined && p.trim() === '') invalid(option, 'an empty path: give a file name, or leave the option out');
   const given = outputs.filter((o): o is [string, string] => o[1] !== undefined && o[1] !== '');
-  const seen = new Set<string>();
+  const seen = new Map<string, string>();
   for (const [option, p] of given) {
-    if (seen.has(p)) throw new FairfitError('OUTPUT_ERROR', `${p}: given for two outputs`, { file: p });
-    seen.add(p);
+    // Two outputs on one path: a bad combination of options (as an output that is an input), not a failed write.
+    const first = seen.get(p);
+    if (first !== undefined) invalid(option, `${p} is also the path of ${first}: each output needs its own file`);
+    seen.set(p, option);
     for (const [inputOption, input] of inputs) if (input !== undefined && input !== '') checkNotInput(option, p, inputOption, input);
     checkOutputFile(p);
   }

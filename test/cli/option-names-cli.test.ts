@@ -96,6 +96,9 @@ describe('an empty output path is refused, naming the option', () => {
     refused(replay(flag, ''), flag, 'an empty path');
   });
   it("gen --out ''", () => refused(['gen', '--out', '', '--machines', '2', '--tasks', '2'], '--out', 'an empty path'));
+  it('two outputs on one path are a bad option too (exit 2; it was OUTPUT_ERROR, exit 1)', () => {
+    refused(replay('--json', join(dir, 'same'), '--csv', join(dir, 'same')), '--csv', 'is also the path of --json');
+  });
 });
 
 describe('options that could not take effect are refused', () => {

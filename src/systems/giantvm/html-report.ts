@@ -75,7 +75,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Tasks', t.tasks);
   add('Usage windows', t.usageWindows);
   add('Usage mode', t.usage);
-  const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machines`);
+  const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machine${m === 1 ? '' : 's'}`);
   add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? sweptMachines(t.machines as unknown[]) : machineMode(t.machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);

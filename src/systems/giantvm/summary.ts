@@ -77,7 +77,7 @@ export function describeModes(report: ReplayReport): string {
   }
   parts.push(usage);
   const machines = t.machines;
-  parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machines`);
+  parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machine${machines === 1 ? '' : 's'}`);
   if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
   else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
   const rules = describeRules(report);
