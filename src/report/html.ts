@@ -87,9 +87,16 @@ export function thinIndices(n: number, max = MAX_POINTS): number[] {
  * what happened between the kept points (a spike, a share that alternates per
  * cycle), so the line reads as a rate per interval rather than a barcode.
  * `digits` significant digits are kept (the page draws at most 4).
+ *
+ * With `weights`, each bucket's y is the weighted mean Σ w·y / Σ w over its
+ * points with a finite y and a weight > 0 (null when there are none): a point
+ * of weight 0 does not count at all. That makes a ratio per point add up
+ * correctly over a bucket, e.g. a share of migrations weighted by the
+ * migrations of each point (a point without migrations has no share), or a
+ * count per cycle weighted by the cycles each point covers.
  */
-export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MAX_POINTS, digits = 4): { x: number[]; y: (number | null)[] } {
-  const n = Math.min(x.length, y.length);
+export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MAX_POINTS, digits = 4, weights?: ArrayLike<number>): { x: number[]; y: (number | null)[] } {
+  const n = Math.min(x.length, y.length, weights ? weights.length : Infinity);
   const size = Math.max(1, Math.ceil(n / max));
   const xs: number[] = [];
   const ys: (number | null)[] = [];
@@ -102,9 +109,10 @@ export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MA
     for (let i = b; i < e; i++) {
       sx += x[i]!;
       const v = y[i]!;
-      if (Number.isFinite(v)) {
-        sy += v;
-        k++;
+      const w = weights ? weights[i]! : 1;
+      if (Number.isFinite(v) && Number.isFinite(w) && w > 0) {
+        sy += w * v;
+        k += w;
       }
     }
     xs.push(Number((sx / (e - b)).toFixed(4)));

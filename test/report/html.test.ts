@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thinIndices, MAX_POINTS } from '../../src/report/html.ts';
-import { reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
+import { bucketMeans, thinIndices, MAX_POINTS } from '../../src/report/html.ts';
+import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
-import { POLICIES, type ReplayReport, type SweepReport } from '../../src/systems/giantvm/types.ts';
+import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
 
@@ -15,9 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let replayReport: ReplayReport;
 let sweepReport: SweepReport;
+/** A replay whose series points are 2 cycles each (sampleTicks 20, interval 10) and whose last point is shorter (6 ticks, 1 cycle). */
+let partialReport: ReplayReport;
 beforeAll(async () => {
   const input = seededInput(11, 800, 4);
   replayReport = await replay({ trace: input, machines: 48, usage: 'request' });
+  partialReport = await replay({ trace: seededInput(11, 800, 3.3014), machines: 48, usage: 'request' });
   sweepReport = await sweep({ trace: input, machines: [32, 48], overcommit: '0.8:1.2:0.4', policies: ['no_migration', 'fine_grained', 'mem_usage'], usage: 'request' });
 });
 
@@ -74,6 +77,74 @@ describe('the report data behind the charts', () => {
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
     expect(html).not.toContain('</script><script>alert(1)');
     expect(html).toContain('Chart.js v4');
+  });
+});
+
+/** Rebalancing cycles of a run: one at every tick k with k % interval = 0. */
+const cyclesOf = (r: RunResult) => Math.ceil((r.info!.ticks as number) / r.params.interval);
+
+describe('over-time charts per cycle and shares of migrations (not per series point, not counting points without moves)', () => {
+  it('bucketMeans with weights: Σ w·y / Σ w per bucket, points of weight 0 left out, null when a bucket has none', () => {
+    const x = [0, 1, 2, 3, 4, 5];
+    expect(bucketMeans(x, [1, 0, 0, 1, 0, 0], 3, 4, [2, 0, 0, 5, 0, 0]).y).toEqual([1, 1, null]);
+    expect(bucketMeans(x, [1, 0.5, 0, 0, 0, 0], 3).y).toEqual([0.75, 0, 0]);
+    expect(bucketMeans(x, [4, 2, 6, 6, 1, 1], 2, 4, [1, 3, 1, 1, 0, 0]).y).toEqual([3.2, 6]);
+  });
+  it('cycles per series point: sampleTicks / interval per point, the last one shorter, summing to the run\'s cycles', () => {
+    const r = partialReport.runs[1]!;
+    expect(r.info!.sampleTicks).toBe(20);
+    expect(r.params.interval).toBe(10);
+    const n = r.series.time!.length;
+    expect((r.info!.ticks as number) % 20).not.toBe(0);
+    const c = cyclesPerPoint(r, n)!;
+    expect(c[0]).toBe(2);
+    expect(c[n - 1]).toBe(1);
+    expect(c.reduce((a, b) => a + b, 0)).toBe(cyclesOf(r));
+  });
+  it('"Migrations per cycle" and "Memory migrated per cycle" are per cycle: their mean is the run total / cycles', () => {
+    for (const report of [replayReport, partialReport]) {
+      const d = reportData(report);
+      for (const key of ['migrations', 'migratedMemory'] as const) {
+        const chart = d.series.find((s) => s.key === key)!;
+        expect(chart.label).toMatch(/per cycle/);
+        for (const run of report.runs) {
+          if (!(run.metrics[key] > 0)) continue;
+          const y = chart.lines.find((l) => l.policy === run.policy)!.y as number[];
+          const n = run.series.time!.length;
+          const size = Math.ceil(n / y.length);
+          const c = cyclesPerPoint(run, n)!;
+          // Each drawn point times the cycles of its bucket gives back the bucket's total: they add up to the run's.
+          let total = 0;
+          y.forEach((v, b) => { let k = 0; for (let p = b * size; p < Math.min(n, (b + 1) * size); p++) k += c[p]!; total += v * k; });
+          expect(total / run.metrics[key]).toBeCloseTo(1, 3);
+          // The plain mean of the drawn points is the total per cycle (the buckets have equal cycles but the last).
+          const mean = y.reduce((a, b) => a + b, 0) / y.length;
+          expect(mean / (run.metrics[key] / cyclesOf(run))).toBeCloseTo(1, 1);
+        }
+      }
+    }
+  });
+  it('share charts leave out points without migrations: coarse_grained (share 1 by definition) is 1 wherever defined', () => {
+    const coarse = replayReport.runs.find((r) => r.policy === 'coarse_grained')!;
+    expect(coarse.metrics.firstShare).toBe(1);
+    // The JSON stores 0/0 as 0 at the many points where nothing moved; that is what the chart must not average in.
+    expect(coarse.series.migrations!.filter((m) => m === 0).length).toBeGreaterThan(100);
+    const d = reportData(replayReport);
+    const first = d.series.find((s) => s.key === 'firstShare')!.lines.find((l) => l.policy === 'coarse_grained')!.y;
+    const second = d.series.find((s) => s.key === 'secondShare')!.lines.find((l) => l.policy === 'coarse_grained')!.y;
+    expect(first.filter((v) => v !== null).length).toBeGreaterThan(10);
+    for (const v of first) if (v !== null) expect(v).toBe(1);
+    for (const v of second) if (v !== null) expect(v).toBe(0);
+    // Every policy: the drawn shares weighted by the migrations of their buckets give the run's moves to the least-loaded node.
+    for (const run of replayReport.runs) {
+      if (!(run.metrics.migrations > 0)) continue;
+      const y = d.series.find((s) => s.key === 'firstShare')!.lines.find((l) => l.policy === run.policy)!.y;
+      const m = run.series.migrations!;
+      const size = Math.ceil(m.length / y.length);
+      let moved = 0;
+      y.forEach((v, b) => { let k = 0; for (let p = b * size; p < Math.min(m.length, (b + 1) * size); p++) k += m[p]!; if (v === null) expect(k).toBe(0); else moved += v * k; });
+      expect(moved).toBeCloseTo(run.info!.migrationsToFirst as number, 0);
+    }
   });
 });
 

@@ -33,8 +33,8 @@ export const SERIES_LABELS: Record<string, string> = {
   migrations: 'Migrations per cycle',
   running: 'Running tasks',
   pending: 'Pending tasks',
-  firstShare: 'Share of migrations to the least-loaded node (mean per interval)',
-  secondShare: 'Share of migrations to the second least-loaded node (mean per interval)',
+  firstShare: 'Share of migrations to the least-loaded node (of the migrations in each interval)',
+  secondShare: 'Share of migrations to the second least-loaded node (of the migrations in each interval)',
 };
 
 /** Table headers and axis titles in words, with units (short: an axis title has ~40 characters of room). */
@@ -75,6 +75,12 @@ export const SERIES_POINTS: Record<string, number> = {
   firstShare: 36,
   secondShare: 36,
 };
+
+/** Series whose JSON points are sums over a point's ticks, charted per rebalancing cycle (divided by the cycles each point covers). */
+export const PER_CYCLE: ReadonlySet<string> = new Set(['migrations', 'migratedMemory']);
+
+/** Series that are a share of a point's migrations (0 where none moved), charted weighted by each point's migrations. */
+export const SHARE_OF_MIGRATIONS: ReadonlySet<string> = new Set(['firstShare', 'secondShare']);
 
 /** What a chart says instead of drawing an axis when a metric or series is 0 in every run. */
 export const ZERO_NOTES: Record<string, string> = {
