@@ -55,9 +55,10 @@ export interface ComparisonPage {
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
-   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point; `spread` says over what.
+   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area); `spread` says over what.
+   * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    */
-  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** Words of the page that name what a system compares. */
@@ -191,22 +192,26 @@ const pageScript = (text: PageText): string => String.raw`
   var whiskers = {
     id: 'whiskers',
     afterDatasetsDraw: function (chart) {
-      var ctx = chart.ctx, y = chart.scales.y;
+      var ctx = chart.ctx, y = chart.scales.y, area = chart.chartArea;
+      // A whisker longer than the axis range must not run over the tick labels, axis titles or legend.
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
       chart.data.datasets.forEach(function (ds, i) {
         if (!ds.sd || !chart.isDatasetVisible(i)) return;
         chart.getDatasetMeta(i).data.forEach(function (pt, j) {
           var m = ds.data[j], d = ds.sd[j];
           if (m === null || d === null || d === undefined || !(d > 0)) return;
-          ctx.save();
           ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1;
           ctx.beginPath();
           ctx.moveTo(pt.x, y.getPixelForValue(m - d)); ctx.lineTo(pt.x, y.getPixelForValue(m + d));
           ctx.moveTo(pt.x - 3, y.getPixelForValue(m - d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m - d));
           ctx.moveTo(pt.x - 3, y.getPixelForValue(m + d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m + d));
           ctx.stroke();
-          ctx.restore();
         });
       });
+      ctx.restore();
     }
   };
   function draw(canvas, config) {
@@ -237,6 +242,14 @@ const pageScript = (text: PageText): string => String.raw`
     if (Number.isInteger(v)) return String(v);
     var a = Math.abs(v);
     return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  }
+  // Axis ticks: at most 4 significant digits, plain decimals from 1e-4 up (0.0005), else short exponents (5e-5, 2.5e7).
+  function tick(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+    var r = Number(v.toPrecision(4)), a = Math.abs(r);
+    if (a === 0) return '0';
+    if (a >= 1e-4 && a < 1e6) return String(r);
+    return r.toExponential().replace('e+', 'e');
   }
   data.summary.forEach(function (s) {
     var tr = el('tr');
@@ -275,7 +288,7 @@ const pageScript = (text: PageText): string => String.raw`
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: tick } }) } }
     });
   });
 
@@ -291,21 +304,23 @@ const pageScript = (text: PageText): string => String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
     });
   });
 
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
   data.sweep.forEach(function (s) {
-    draw(card(sw, s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')'), {
+    var title = s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
+    if (flat(s.lines)) { note(sw, title, zeroText(s)); return; }
+    draw(card(sw, title), {
       type: 'line',
       data: { labels: s.values.map(String), datasets: s.lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
           data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: fmt } }) } }
+        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
     });
   });
   document.documentElement.setAttribute('data-charts', String(count));
@@ -327,7 +342,7 @@ th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, 
 td.num { font-variant-numeric: tabular-nums; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; }
-.chart { position: relative; height: 280px; }
+.chart { position: relative; height: 300px; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }

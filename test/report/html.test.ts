@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketMeans, thinIndices, MAX_POINTS } from '../../src/report/html.ts';
+import { bucketMeans, renderPage, thinIndices, MAX_POINTS } from '../../src/report/html.ts';
 import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
@@ -166,6 +166,33 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     expect(page.text).toContain('Usage mode');
     expect(page.text).toContain('cpu_usage_desc');
   });
+  it('every y axis title fits beside its plot (not cut at the canvas edge, not over the legend), at two page widths; ticks read as decimals', async () => {
+    const file = join(dir, 'replay-axes.html');
+    writeHtml(file, replayReport);
+    for (const width of [1400, 1000]) {
+      const page = await openReport(file, undefined, width);
+      expect(page.axes.length).toBeGreaterThan(10);
+      expect(page.axes.filter((a) => !a.yTitleFits).map((a) => a.yTitle)).toEqual([]);
+    }
+  });
+  it('small axis ticks read as 0.0005 (from 1e-4) or 5e-5, not 5.000e-4', async () => {
+    const d = reportData(replayReport);
+    const scaled = (key: string, by: number, label: string) => {
+      const s = d.series.find((x) => x.key === key)!;
+      return { ...s, label, lines: s.lines.map((l) => ({ ...l, y: l.y.map((v) => (v === null ? null : v * by)) })) };
+    };
+    // Mean CPU is about 0.07 here: ticks of 1e-4…7e-4 and of 1e-7…7e-7.
+    d.series = [scaled('meanCpu', 1e-2, 'milli'), scaled('meanCpu', 1e-5, 'micro')];
+    const file = join(dir, 'ticks.html');
+    writeFileSync(file, renderPage(d, { variant: 'policy', timeAxis: 'hours since trace start' }));
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    const ticks = (card: string) => page.axes.find((a) => a.card === card)!.yTicks;
+    expect(ticks('milli').length).toBeGreaterThan(3);
+    for (const t of ticks('milli')) expect(t).toMatch(/^0(\.000?[1-9]\d{0,3})?$/);
+    for (const t of ticks('micro')) expect(t).toMatch(/^(0|[1-9](\.\d{1,3})?e-\d+)$/);
+    for (const t of [...ticks('milli'), ...ticks('micro')]) expect(t).not.toMatch(/0e/);
+  });
   it('sweep report: bars and sweep charts drawn, no errors', async () => {
     const file = join(dir, 'sweep.html');
     writeHtml(file, sweepReport);
@@ -177,6 +204,25 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     for (const n of want.notes) expect(page.text).toContain(n);
     for (const c of page.canvases) expect(c.inked).toBeGreaterThan(2000);
     expect(page.text).toContain('Sweep results');
+    // Overcommit is 0 in every run of this sweep: its sweep charts are the zero note, not a flat line on a -1..1 axis.
+    expect(sweepReport.runs.every((r) => r.metrics.overcommit === 0)).toBe(true);
+    expect(page.axes.filter((a) => a.card.startsWith('Mean overcommit'))).toEqual([]);
+    expect(page.text.match(/No overcommit in any run/g)?.length).toBe(1 + 2);
+    for (const a of page.axes) expect(a.yMin).toBeGreaterThanOrEqual(0);
+    expect(page.axes.filter((a) => !a.yTitleFits).map((a) => a.yTitle)).toEqual([]);
+  });
+  it('sweep whiskers stay inside the plot area, however long', async () => {
+    const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained', 'coarse_grained'], usage: 'synthetic' });
+    const d = reportData(seeded);
+    // Whiskers 1000 sd long reach far past the axis range (which Chart.js sets from the means only).
+    for (const c of d.sweep) for (const l of c.lines) if (l.sd) l.sd = l.sd.map((v) => (v === null ? null : Math.max(v, 1e-3) * 1000));
+    const file = join(dir, 'whiskers.html');
+    writeFileSync(file, renderPage(d, { variant: 'policy', timeAxis: 'hours since trace start' }));
+    const page = await openReport(file, process.env.FAIRFIT_SCREENSHOT_WHISKERS);
+    expect(page.errors).toEqual([]);
+    const sweepCharts = page.axes.filter((a) => a.card.includes('whiskers'));
+    expect(sweepCharts.length).toBeGreaterThan(5);
+    for (const a of sweepCharts) expect({ chart: a.card, ink: a.inkAbovePlot }).toEqual({ chart: a.card, ink: 0 });
   });
   it('an interrupted report says so', async () => {
     const file = join(dir, 'interrupted.html');

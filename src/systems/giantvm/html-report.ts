@@ -22,7 +22,7 @@ export interface ReportData extends ComparisonPage {
   summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** How the page names what it compares. */
@@ -226,7 +226,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
         const stats = d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds));
         return { policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) };
       });
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(spread ? { spread } : {}), lines });
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines });
     }
   }
   return sweep;
