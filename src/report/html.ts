@@ -8,9 +8,11 @@
  * line chart per time series, one line chart per swept parameter and column.
  *
  * The numbers behind the charts are computed by the system in TypeScript
- * (tested); the page script only draws them. Time series are thinned with
- * {@link thinIndices} to at most {@link MAX_POINTS} points, so the page stays
- * light whatever the trace length.
+ * (tested); the page script only draws them. A system shortens each time
+ * series to at most {@link MAX_POINTS} points (or fewer), so the page stays
+ * light whatever the trace length: GiantVM averages consecutive points into
+ * buckets with {@link bucketMeans}; IPTAS keeps every k-th point with
+ * {@link thinIndices}.
  *
  * @module
  */
