@@ -8,9 +8,11 @@
  * line chart per time series, one line chart per swept parameter and column.
  *
  * The numbers behind the charts are computed by the system in TypeScript
- * (tested); the page script only draws them. Time series are thinned with
- * {@link thinIndices} to at most {@link MAX_POINTS} points, so the page stays
- * light whatever the trace length.
+ * (tested); the page script only draws them. A system shortens each time
+ * series to at most {@link MAX_POINTS} points (or fewer), so the page stays
+ * light whatever the trace length: GiantVM averages consecutive points into
+ * buckets with {@link bucketMeans}; IPTAS keeps every k-th point with
+ * {@link thinIndices}.
  *
  * @module
  */
@@ -55,9 +57,10 @@ export interface ComparisonPage {
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
-   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point; `spread` says over what.
+   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area); `spread` says over what.
+   * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    */
-  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** Words of the page that name what a system compares. */
@@ -87,9 +90,16 @@ export function thinIndices(n: number, max = MAX_POINTS): number[] {
  * what happened between the kept points (a spike, a share that alternates per
  * cycle), so the line reads as a rate per interval rather than a barcode.
  * `digits` significant digits are kept (the page draws at most 4).
+ *
+ * With `weights`, each bucket's y is the weighted mean Σ w·y / Σ w over its
+ * points with a finite y and a weight > 0 (null when there are none): a point
+ * of weight 0 does not count at all. That makes a ratio per point add up
+ * correctly over a bucket, e.g. a share of migrations weighted by the
+ * migrations of each point (a point without migrations has no share), or a
+ * count per cycle weighted by the cycles each point covers.
  */
-export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MAX_POINTS, digits = 4): { x: number[]; y: (number | null)[] } {
-  const n = Math.min(x.length, y.length);
+export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MAX_POINTS, digits = 4, weights?: ArrayLike<number>): { x: number[]; y: (number | null)[] } {
+  const n = Math.min(x.length, y.length, weights ? weights.length : Infinity);
   const size = Math.max(1, Math.ceil(n / max));
   const xs: number[] = [];
   const ys: (number | null)[] = [];
@@ -102,9 +112,10 @@ export function bucketMeans(x: ArrayLike<number>, y: ArrayLike<number>, max = MA
     for (let i = b; i < e; i++) {
       sx += x[i]!;
       const v = y[i]!;
-      if (Number.isFinite(v)) {
-        sy += v;
-        k++;
+      const w = weights ? weights[i]! : 1;
+      if (Number.isFinite(v) && Number.isFinite(w) && w > 0) {
+        sy += w * v;
+        k += w;
       }
     }
     xs.push(Number((sx / (e - b)).toFixed(4)));
@@ -183,22 +194,26 @@ const pageScript = (text: PageText): string => String.raw`
   var whiskers = {
     id: 'whiskers',
     afterDatasetsDraw: function (chart) {
-      var ctx = chart.ctx, y = chart.scales.y;
+      var ctx = chart.ctx, y = chart.scales.y, area = chart.chartArea;
+      // A whisker longer than the axis range must not run over the tick labels, axis titles or legend.
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+      ctx.clip();
       chart.data.datasets.forEach(function (ds, i) {
         if (!ds.sd || !chart.isDatasetVisible(i)) return;
         chart.getDatasetMeta(i).data.forEach(function (pt, j) {
           var m = ds.data[j], d = ds.sd[j];
           if (m === null || d === null || d === undefined || !(d > 0)) return;
-          ctx.save();
           ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1;
           ctx.beginPath();
           ctx.moveTo(pt.x, y.getPixelForValue(m - d)); ctx.lineTo(pt.x, y.getPixelForValue(m + d));
           ctx.moveTo(pt.x - 3, y.getPixelForValue(m - d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m - d));
           ctx.moveTo(pt.x - 3, y.getPixelForValue(m + d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m + d));
           ctx.stroke();
-          ctx.restore();
         });
       });
+      ctx.restore();
     }
   };
   function draw(canvas, config) {
@@ -229,6 +244,14 @@ const pageScript = (text: PageText): string => String.raw`
     if (Number.isInteger(v)) return String(v);
     var a = Math.abs(v);
     return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
+  }
+  // Axis ticks: at most 4 significant digits, plain decimals from 1e-4 up (0.0005), else short exponents (5e-5, 2.5e7).
+  function tick(v) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) return v;
+    var r = Number(v.toPrecision(4)), a = Math.abs(r);
+    if (a === 0) return '0';
+    if (a >= 1e-4 && a < 1e6) return String(r);
+    return r.toExponential().replace('e+', 'e');
   }
   data.summary.forEach(function (s) {
     var tr = el('tr');
@@ -267,7 +290,7 @@ const pageScript = (text: PageText): string => String.raw`
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: tick } }) } }
     });
   });
 
@@ -283,21 +306,23 @@ const pageScript = (text: PageText): string => String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: fmt } }) } }
+        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
     });
   });
 
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
   data.sweep.forEach(function (s) {
-    draw(card(sw, s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')'), {
+    var title = s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
+    if (flat(s.lines)) { note(sw, title, zeroText(s)); return; }
+    draw(card(sw, title), {
       type: 'line',
       data: { labels: s.values.map(String), datasets: s.lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
           data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: fmt } }) } }
+        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
     });
   });
   document.documentElement.setAttribute('data-charts', String(count));
@@ -319,7 +344,7 @@ th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, 
 td.num { font-variant-numeric: tabular-nums; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; }
-.chart { position: relative; height: 280px; }
+.chart { position: relative; height: 300px; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }

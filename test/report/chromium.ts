@@ -14,17 +14,31 @@ export interface PageCheck {
   errors: string[];
   charts: number;
   canvases: { width: number; height: number; inked: number }[];
+  /** Per chart (canvas order): the card title, the y axis (title, whether it fits, range, tick labels). */
+  axes: ChartAxes[];
   title: string;
   text: string;
 }
 
-export async function openReport(file: string, screenshot?: string): Promise<PageCheck> {
+export interface ChartAxes {
+  card: string;
+  yTitle: string;
+  /** The rotated y title lies between the top of the canvas and the bottom of the x axis (not clipped, not over the legend). */
+  yTitleFits: boolean;
+  yMin: number;
+  yMax: number;
+  yTicks: string[];
+  /** Non-blank pixels above the plot area, between its left and right edges (where only a stray whisker could draw). */
+  inkAbovePlot: number;
+}
+
+export async function openReport(file: string, screenshot?: string, viewportWidth = 1400): Promise<PageCheck> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: viewportWidth, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
@@ -34,33 +48,68 @@ export async function openReport(file: string, screenshot?: string): Promise<Pag
     await page.goto(pathToFileURL(file).href);
     await page.waitForFunction(() => document.documentElement.hasAttribute('data-charts'), undefined, { timeout: 20_000 });
     const charts = Number(await page.evaluate(() => document.documentElement.getAttribute('data-charts')));
-    const canvases = await page.evaluate(() =>
+    // One pass, one pixel readback per canvas (a second one makes Chromium warn about readbacks).
+    const drawn = await page.evaluate(() =>
       [...document.querySelectorAll('canvas')].map((c) => {
         const ctx = c.getContext('2d')!;
         const px = ctx.getImageData(0, 0, c.width, c.height).data;
         let inked = 0;
         // Chart.js leaves the background transparent: any alpha > 0 is something drawn.
         for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) inked++;
-        return { width: c.width, height: c.height, inked };
+        // The Chart.js UMD bundle's global (its chart objects are not typed here).
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any; defaults: { font: { family: string } } } }).Chart;
+        const chart = Chart.getChart(c);
+        const y = chart.scales.y;
+        const x = chart.scales.x;
+        const t = y.options.title;
+        ctx.save();
+        ctx.font = `${t.font?.weight ?? 'bold'} ${t.font?.size ?? 12}px ${t.font?.family ?? Chart.defaults.font.family}`;
+        const half = ctx.measureText(String(t.text)).width / 2;
+        ctx.restore();
+        const mid = (y.top + y.bottom) / 2;
+        const area = chart.chartArea;
+        const r = chart.currentDevicePixelRatio;
+        let inkAbovePlot = 0;
+        for (let row = 0; row < Math.floor((area.top - 5) * r); row++) {
+          for (let col = Math.ceil(area.left * r); col < Math.floor(area.right * r); col++) if (px[(row * c.width + col) * 4 + 3]! > 0) inkAbovePlot++;
+        }
+        const axes: ChartAxes = {
+          card: c.closest('.card')?.querySelector('h3')?.textContent ?? '',
+          yTitle: String(t.text),
+          yTitleFits: mid - half >= 0 && mid + half <= x.bottom,
+          yMin: y.min,
+          yMax: y.max,
+          yTicks: y.ticks.map((k: { label: unknown }) => String(k.label)),
+          inkAbovePlot,
+        };
+        return { canvas: { width: c.width, height: c.height, inked }, axes };
       }),
     );
+    const canvases = drawn.map((d) => d.canvas);
+    const axes = drawn.map((d) => d.axes);
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
-    return { errors, charts, canvases, title: await page.title(), text: await page.evaluate(() => document.body.innerText) };
+    return { errors, charts, canvases, axes, title: await page.title(), text: await page.evaluate(() => document.body.innerText) };
   } finally {
     await browser.close();
   }
 }
 
-/** What a report page should draw: a chart per column and series that is not 0 everywhere, a note for each that is. */
-export function expectedCharts(d: { metrics: { label: string; zeroNote?: string }[]; summary: { values: (number | null)[] }[]; series: { label: string; zeroNote?: string; lines: { y: (number | null)[] }[] }[]; sweep: unknown[] }): { charts: number; notes: string[] } {
+/** What a report page should draw: a chart per column, series and sweep chart that is not 0 everywhere, a note for each that is. */
+export function expectedCharts(d: {
+  metrics: { label: string; zeroNote?: string }[];
+  summary: { values: (number | null)[] }[];
+  series: { label: string; zeroNote?: string; lines: { y: (number | null)[] }[] }[];
+  sweep: { label: string; zeroNote?: string; lines: { y: (number | null)[] }[] }[];
+}): { charts: number; notes: string[] } {
   const zero = (v: number | null) => v === 0 || v === null;
   const notes: string[] = [];
-  let charts = d.sweep.length;
+  let charts = 0;
   d.metrics.forEach((m, j) => {
     if (d.summary.every((s) => zero(s.values[j] ?? null))) notes.push(m.zeroNote ?? `${m.label} is 0 throughout`);
     else charts++;
   });
-  for (const s of d.series) {
+  for (const s of [...d.series, ...d.sweep]) {
     if (s.lines.every((l) => l.y.every(zero))) notes.push(s.zeroNote ?? `${s.label} is 0 throughout`);
     else charts++;
   }

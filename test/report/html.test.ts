@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thinIndices, MAX_POINTS } from '../../src/report/html.ts';
-import { reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
+import { bucketMeans, renderPage, thinIndices, MAX_POINTS } from '../../src/report/html.ts';
+import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
-import { POLICIES, type ReplayReport, type SweepReport } from '../../src/systems/giantvm/types.ts';
+import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
 
@@ -15,9 +15,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 let replayReport: ReplayReport;
 let sweepReport: SweepReport;
+/** A replay whose series points are 2 cycles each (sampleTicks 20, interval 10) and whose last point is shorter (6 ticks, 1 cycle). */
+let partialReport: ReplayReport;
 beforeAll(async () => {
   const input = seededInput(11, 800, 4);
   replayReport = await replay({ trace: input, machines: 48, usage: 'request' });
+  partialReport = await replay({ trace: seededInput(11, 800, 3.3014), machines: 48, usage: 'request' });
   sweepReport = await sweep({ trace: input, machines: [32, 48], overcommit: '0.8:1.2:0.4', policies: ['no_migration', 'fine_grained', 'mem_usage'], usage: 'request' });
 });
 
@@ -77,6 +80,74 @@ describe('the report data behind the charts', () => {
   });
 });
 
+/** Rebalancing cycles of a run: one at every tick k with k % interval = 0. */
+const cyclesOf = (r: RunResult) => Math.ceil((r.info!.ticks as number) / r.params.interval);
+
+describe('over-time charts per cycle and shares of migrations (not per series point, not counting points without moves)', () => {
+  it('bucketMeans with weights: Σ w·y / Σ w per bucket, points of weight 0 left out, null when a bucket has none', () => {
+    const x = [0, 1, 2, 3, 4, 5];
+    expect(bucketMeans(x, [1, 0, 0, 1, 0, 0], 3, 4, [2, 0, 0, 5, 0, 0]).y).toEqual([1, 1, null]);
+    expect(bucketMeans(x, [1, 0.5, 0, 0, 0, 0], 3).y).toEqual([0.75, 0, 0]);
+    expect(bucketMeans(x, [4, 2, 6, 6, 1, 1], 2, 4, [1, 3, 1, 1, 0, 0]).y).toEqual([3.2, 6]);
+  });
+  it('cycles per series point: sampleTicks / interval per point, the last one shorter, summing to the run\'s cycles', () => {
+    const r = partialReport.runs[1]!;
+    expect(r.info!.sampleTicks).toBe(20);
+    expect(r.params.interval).toBe(10);
+    const n = r.series.time!.length;
+    expect((r.info!.ticks as number) % 20).not.toBe(0);
+    const c = cyclesPerPoint(r, n)!;
+    expect(c[0]).toBe(2);
+    expect(c[n - 1]).toBe(1);
+    expect(c.reduce((a, b) => a + b, 0)).toBe(cyclesOf(r));
+  });
+  it('"Migrations per cycle" and "Memory migrated per cycle" are per cycle: their mean is the run total / cycles', () => {
+    for (const report of [replayReport, partialReport]) {
+      const d = reportData(report);
+      for (const key of ['migrations', 'migratedMemory'] as const) {
+        const chart = d.series.find((s) => s.key === key)!;
+        expect(chart.label).toMatch(/per cycle/);
+        for (const run of report.runs) {
+          if (!(run.metrics[key] > 0)) continue;
+          const y = chart.lines.find((l) => l.policy === run.policy)!.y as number[];
+          const n = run.series.time!.length;
+          const size = Math.ceil(n / y.length);
+          const c = cyclesPerPoint(run, n)!;
+          // Each drawn point times the cycles of its bucket gives back the bucket's total: they add up to the run's.
+          let total = 0;
+          y.forEach((v, b) => { let k = 0; for (let p = b * size; p < Math.min(n, (b + 1) * size); p++) k += c[p]!; total += v * k; });
+          expect(total / run.metrics[key]).toBeCloseTo(1, 3);
+          // The plain mean of the drawn points is the total per cycle (the buckets have equal cycles but the last).
+          const mean = y.reduce((a, b) => a + b, 0) / y.length;
+          expect(mean / (run.metrics[key] / cyclesOf(run))).toBeCloseTo(1, 1);
+        }
+      }
+    }
+  });
+  it('share charts leave out points without migrations: coarse_grained (share 1 by definition) is 1 wherever defined', () => {
+    const coarse = replayReport.runs.find((r) => r.policy === 'coarse_grained')!;
+    expect(coarse.metrics.firstShare).toBe(1);
+    // The JSON stores 0/0 as 0 at the many points where nothing moved; that is what the chart must not average in.
+    expect(coarse.series.migrations!.filter((m) => m === 0).length).toBeGreaterThan(100);
+    const d = reportData(replayReport);
+    const first = d.series.find((s) => s.key === 'firstShare')!.lines.find((l) => l.policy === 'coarse_grained')!.y;
+    const second = d.series.find((s) => s.key === 'secondShare')!.lines.find((l) => l.policy === 'coarse_grained')!.y;
+    expect(first.filter((v) => v !== null).length).toBeGreaterThan(10);
+    for (const v of first) if (v !== null) expect(v).toBe(1);
+    for (const v of second) if (v !== null) expect(v).toBe(0);
+    // Every policy: the drawn shares weighted by the migrations of their buckets give the run's moves to the least-loaded node.
+    for (const run of replayReport.runs) {
+      if (!(run.metrics.migrations > 0)) continue;
+      const y = d.series.find((s) => s.key === 'firstShare')!.lines.find((l) => l.policy === run.policy)!.y;
+      const m = run.series.migrations!;
+      const size = Math.ceil(m.length / y.length);
+      let moved = 0;
+      y.forEach((v, b) => { let k = 0; for (let p = b * size; p < Math.min(m.length, (b + 1) * size); p++) k += m[p]!; if (v === null) expect(k).toBe(0); else moved += v * k; });
+      expect(moved).toBeCloseTo(run.info!.migrationsToFirst as number, 0);
+    }
+  });
+});
+
 if (!haveChromium && !process.env.CI) console.warn(`report test: ${CHROMIUM} not found; skipping the headless-Chromium checks (CI installs it and fails without it)`);
 
 describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its charts in headless Chromium without errors', () => {
@@ -95,6 +166,33 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     expect(page.text).toContain('Usage mode');
     expect(page.text).toContain('cpu_usage_desc');
   });
+  it('every y axis title fits beside its plot (not cut at the canvas edge, not over the legend), at two page widths; ticks read as decimals', async () => {
+    const file = join(dir, 'replay-axes.html');
+    writeHtml(file, replayReport);
+    for (const width of [1400, 1000]) {
+      const page = await openReport(file, undefined, width);
+      expect(page.axes.length).toBeGreaterThan(10);
+      expect(page.axes.filter((a) => !a.yTitleFits).map((a) => a.yTitle)).toEqual([]);
+    }
+  });
+  it('small axis ticks read as 0.0005 (from 1e-4) or 5e-5, not 5.000e-4', async () => {
+    const d = reportData(replayReport);
+    const scaled = (key: string, by: number, label: string) => {
+      const s = d.series.find((x) => x.key === key)!;
+      return { ...s, label, lines: s.lines.map((l) => ({ ...l, y: l.y.map((v) => (v === null ? null : v * by)) })) };
+    };
+    // Mean CPU is about 0.07 here: ticks of 1e-4…7e-4 and of 1e-7…7e-7.
+    d.series = [scaled('meanCpu', 1e-2, 'milli'), scaled('meanCpu', 1e-5, 'micro')];
+    const file = join(dir, 'ticks.html');
+    writeFileSync(file, renderPage(d, { variant: 'policy', timeAxis: 'hours since trace start' }));
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    const ticks = (card: string) => page.axes.find((a) => a.card === card)!.yTicks;
+    expect(ticks('milli').length).toBeGreaterThan(3);
+    for (const t of ticks('milli')) expect(t).toMatch(/^0(\.000?[1-9]\d{0,3})?$/);
+    for (const t of ticks('micro')) expect(t).toMatch(/^(0|[1-9](\.\d{1,3})?e-\d+)$/);
+    for (const t of [...ticks('milli'), ...ticks('micro')]) expect(t).not.toMatch(/0e/);
+  });
   it('sweep report: bars and sweep charts drawn, no errors', async () => {
     const file = join(dir, 'sweep.html');
     writeHtml(file, sweepReport);
@@ -106,6 +204,25 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     for (const n of want.notes) expect(page.text).toContain(n);
     for (const c of page.canvases) expect(c.inked).toBeGreaterThan(2000);
     expect(page.text).toContain('Sweep results');
+    // Overcommit is 0 in every run of this sweep: its sweep charts are the zero note, not a flat line on a -1..1 axis.
+    expect(sweepReport.runs.every((r) => r.metrics.overcommit === 0)).toBe(true);
+    expect(page.axes.filter((a) => a.card.startsWith('Mean overcommit'))).toEqual([]);
+    expect(page.text.match(/No overcommit in any run/g)?.length).toBe(1 + 2);
+    for (const a of page.axes) expect(a.yMin).toBeGreaterThanOrEqual(0);
+    expect(page.axes.filter((a) => !a.yTitleFits).map((a) => a.yTitle)).toEqual([]);
+  });
+  it('sweep whiskers stay inside the plot area, however long', async () => {
+    const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained', 'coarse_grained'], usage: 'synthetic' });
+    const d = reportData(seeded);
+    // Whiskers 1000 sd long reach far past the axis range (which Chart.js sets from the means only).
+    for (const c of d.sweep) for (const l of c.lines) if (l.sd) l.sd = l.sd.map((v) => (v === null ? null : Math.max(v, 1e-3) * 1000));
+    const file = join(dir, 'whiskers.html');
+    writeFileSync(file, renderPage(d, { variant: 'policy', timeAxis: 'hours since trace start' }));
+    const page = await openReport(file, process.env.FAIRFIT_SCREENSHOT_WHISKERS);
+    expect(page.errors).toEqual([]);
+    const sweepCharts = page.axes.filter((a) => a.card.includes('whiskers'));
+    expect(sweepCharts.length).toBeGreaterThan(5);
+    for (const a of sweepCharts) expect({ chart: a.card, ink: a.inkAbovePlot }).toEqual({ chart: a.card, ink: 0 });
   });
   it('an interrupted report says so', async () => {
     const file = join(dir, 'interrupted.html');

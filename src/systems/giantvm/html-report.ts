@@ -9,7 +9,7 @@
 import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
-import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, ZERO_NOTES } from './metrics.ts';
+import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { describeRules, formatTick, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
@@ -22,7 +22,7 @@ export interface ReportData extends ComparisonPage {
   summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
 }
 
 /** How the page names what it compares. */
@@ -117,7 +117,33 @@ function sweptMachines(list: unknown[]): string {
   return `swept: ${parts.join(' and ')}`;
 }
 
-/** One over-time chart per series of a replay, each policy a line, averaged down to at most MAX_POINTS points (bucketMeans). */
+/**
+ * Rebalancing cycles in each series point of a run: a point covers
+ * `info.sampleTicks` ticks (the last one up to `info.ticks`), a cycle starts at
+ * every tick k with k % interval = 0, so a point of t ticks starting at a
+ * multiple of the interval holds ceil(t / interval) cycles. Undefined when the
+ * run does not say its sampling (then the chart cannot be per cycle).
+ */
+export function cyclesPerPoint(run: RunResult, points: number): Float64Array | undefined {
+  const every = run.info?.sampleTicks;
+  const ticks = run.info?.ticks;
+  const interval = run.params.interval;
+  if (typeof every !== 'number' || typeof ticks !== 'number' || !(every > 0) || !(interval > 0) || every % interval !== 0) return undefined;
+  const out = new Float64Array(points);
+  for (let p = 0; p < points; p++) out[p] = Math.ceil(Math.max(0, Math.min((p + 1) * every, ticks) - p * every) / interval);
+  return out;
+}
+
+/**
+ * One over-time chart per series of a replay, each policy a line, averaged down
+ * to at most MAX_POINTS points (bucketMeans, fewer for SERIES_POINTS). Each
+ * JSON point sums `info.sampleTicks` ticks, which may be several cycles: the
+ * PER_CYCLE series are divided by the cycles of each bucket (Σ value / Σ
+ * cycles), so "per cycle" is per cycle. The SHARE_OF_MIGRATIONS series are 0
+ * at points without migrations (0/0 in the JSON); the chart weights each point
+ * by its migrations, so such points do not count and a bucket is the share of
+ * its own migrations (null: none moved).
+ */
 function seriesCharts(report: ReplayReport): ReportData['series'] {
   const runs = report.runs;
   const t = report.trace;
@@ -127,15 +153,31 @@ function seriesCharts(report: ReplayReport): ReportData['series'] {
   const origin = typeof t.start === 'number' && Number.isFinite(t.start) ? t.start / 1e6 : undefined;
   for (const key of uniq) {
     const lines: PolicyLine[] = [];
+    let perPoint = false;
     for (const r of runs) {
       const time = r.series.time;
       const ys = r.series[key];
       if (!time || !ys) continue;
       const t0 = origin ?? time[0] ?? 0;
       const hours = Float64Array.from(time, (v) => (v - t0) / 3600);
-      lines.push({ policy: r.policy, ...bucketMeans(hours, ys, SERIES_POINTS[key]) });
+      let y: ArrayLike<number> = ys;
+      let weights: ArrayLike<number> | undefined;
+      if (PER_CYCLE.has(key)) {
+        const cycles = cyclesPerPoint(r, ys.length);
+        if (cycles) {
+          y = Float64Array.from(ys, (v, p) => v / cycles[p]!);
+          weights = cycles;
+        } else perPoint = true;
+      } else if (SHARE_OF_MIGRATIONS.has(key) && r.series.migrations) {
+        weights = r.series.migrations;
+      }
+      lines.push({ policy: r.policy, ...bucketMeans(hours, y, SERIES_POINTS[key], 4, weights) });
     }
-    if (lines.length) series.push({ key, label: SERIES_LABELS[key] ?? key, axis: SERIES_AXES[key] ?? key, ...(ZERO_NOTES[key] ? { zeroNote: ZERO_NOTES[key] } : {}), lines });
+    if (!lines.length) continue;
+    // A run without its sampling recorded cannot be scaled: the chart says what it shows.
+    const label = perPoint ? `${SERIES_LABELS[key] ?? key} (per series point, not per cycle)` : SERIES_LABELS[key] ?? key;
+    const axis = perPoint ? `${key} per series point` : SERIES_AXES[key] ?? key;
+    series.push({ key, label, axis, ...(ZERO_NOTES[key] ? { zeroNote: ZERO_NOTES[key] } : {}), lines });
   }
   return series;
 }
@@ -186,7 +228,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
         const stats = d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds));
         return { policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) };
       });
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(spread ? { spread } : {}), lines });
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines });
     }
   }
   return sweep;

@@ -33,29 +33,33 @@ export const SERIES_LABELS: Record<string, string> = {
   migrations: 'Migrations per cycle',
   running: 'Running tasks',
   pending: 'Pending tasks',
-  firstShare: 'Share of migrations to the least-loaded node (mean per interval)',
-  secondShare: 'Share of migrations to the second least-loaded node (mean per interval)',
+  firstShare: 'Share of migrations to the least-loaded node (of the migrations in each interval)',
+  secondShare: 'Share of migrations to the second least-loaded node (of the migrations in each interval)',
 };
 
-/** Table headers and axis titles in words, with units (short: an axis title has ~40 characters of room). */
+/**
+ * Table headers and axis titles in words, with units. Short: a y axis title is
+ * drawn along the plot, which has room for about 25 characters when the legend
+ * takes two rows (test/report checks each title fits).
+ */
 export const METRIC_AXES: Record<string, string> = {
   meanCpu: 'mean CPU utilisation',
   gini: 'Gini of CPU (0 = even)',
-  overcommit: 'overcommit (CPU, normalised)',
+  overcommit: 'overcommit (norm. CPU)',
   delay: 'mean delay (s)',
   stretch: 'mean stretch',
-  migratedMemory: 'migrated memory (normalised)',
+  migratedMemory: 'migrated memory (norm.)',
   migrations: 'migrations',
   firstShare: 'share to least-loaded',
   secondShare: 'share to 2nd least-loaded',
 };
 
-/** Axis titles of the time series, in words with units. */
+/** Axis titles of the time series, in words with units (as short as METRIC_AXES). */
 export const SERIES_AXES: Record<string, string> = {
   meanCpu: 'mean CPU utilisation',
   gini: 'Gini of CPU (0 = even)',
-  overcommit: 'overcommit (CPU, normalised)',
-  migratedMemory: 'memory per cycle (normalised)',
+  overcommit: 'overcommit (norm. CPU)',
+  migratedMemory: 'memory / cycle (norm.)',
   migratedMemoryCumulative: 'memory (normalised)',
   migrations: 'migrations per cycle',
   running: 'running tasks',
@@ -76,15 +80,21 @@ export const SERIES_POINTS: Record<string, number> = {
   secondShare: 36,
 };
 
+/** Series whose JSON points are sums over a point's ticks, charted per rebalancing cycle (divided by the cycles each point covers). */
+export const PER_CYCLE: ReadonlySet<string> = new Set(['migrations', 'migratedMemory']);
+
+/** Series that are a share of a point's migrations (0 where none moved), charted weighted by each point's migrations. */
+export const SHARE_OF_MIGRATIONS: ReadonlySet<string> = new Set(['firstShare', 'secondShare']);
+
 /** What a chart says instead of drawing an axis when a metric or series is 0 in every run. */
 export const ZERO_NOTES: Record<string, string> = {
-  overcommit: 'No overcommit in this run: no machine used more CPU than its capacity.',
-  migratedMemory: 'No memory migrated in this run.',
-  migratedMemoryCumulative: 'No memory migrated in this run.',
-  migrations: 'No migrations in this run.',
-  pending: 'No task waited in this run.',
-  firstShare: 'No migrations in this run, so no shares.',
-  secondShare: 'No migrations in this run, so no shares.',
+  overcommit: 'No overcommit in any run: no machine used more CPU than its capacity.',
+  migratedMemory: 'No memory migrated in any run.',
+  migratedMemoryCumulative: 'No memory migrated in any run.',
+  migrations: 'No migrations in any run.',
+  pending: 'No task waited in any run.',
+  firstShare: 'No migrations in any run, so no shares.',
+  secondShare: 'No migrations in any run, so no shares.',
 };
 
 /** Fixed colour per policy (Tableau 10), so a policy has the same colour in every report. */
