@@ -303,7 +303,7 @@ describe('wrong options and output paths', () => {
       [['--overcommit', 'NaN'], 2], [['--policy', 'nope'], 2], [['--workers', '0'], 2], [['--workers', '100000'], 2], [['--max-skipped', '2'], 2],
       [['--usage', 'x'], 2], [['--interval', '1.5'], 2], [['--seed', '1e400'], 2], [['--capacity', '-1'], 2],
       [['--json', '/proc/fairfit-fuzz/x.json'], 1], [['--json', dir], 1], [['--report', join(file, 'x.html')], 1], [['--csv', '/dev/null/x.csv'], 1],
-      [['--json', out, '--csv', out], 1], [['--csv', '/dev/null'], 1], [['--json', out, '--report', '/proc/x/r.html'], 1],
+      [['--json', out, '--csv', out], 2], [['--csv', '/dev/null'], 1], [['--json', out, '--report', '/proc/x/r.html'], 1],
     ];
     const runs = await pool(
       bad.map(([args]) => () => fairfit(['replay', '--trace', gen, '--machines', '12', '--policy', 'no_migration', '--quiet', ...args])),
