@@ -433,6 +433,9 @@ export class Engine implements IptasEngine {
    * names (possibly repeated); `plain` and `gangs` count the items of each kind.
    */
   private roomFor(rows: number, plain: number, gangs: number, maxProcs: number, users: string | readonly Prepared[]): void {
+    // Most submissions need no room (one task of a known user): said in one comparison chain.
+    if (typeof users === 'string' && this.tally.total + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
+      && this.index.fits(plain) && this.gangIndex.fits(gangs) && (this.users.length < this.userCap || this.userIndex.has(users))) return;
     this.ensureTasks(rows);
     this.ensureGangs(this.gangIds.length + gangs, maxProcs);
     let fresh = 0;
@@ -695,9 +698,8 @@ export class Engine implements IptasEngine {
   private add(t: CheckedTask, id: string, procs: number): void {
     let gang = -1;
     if (procs > 0) {
+      // Room for the gang and its undo scratch was made by roomFor before the call changed anything.
       gang = this.gangIds.length;
-      // Room made by roomFor before the call changed anything.
-      this.ensureGangs(gang + 1, procs);
       this.gangIds.push(id);
       this.gangIndex.add(id, gang);
     }

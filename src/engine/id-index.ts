@@ -61,6 +61,11 @@ export class IdIndex {
     if (size > this.size) this.grow(size);
   }
 
+  /** Whether `extra` more ids go in without a growth. */
+  fits(extra: number): boolean {
+    return 2 * (this.count + extra) <= this.size;
+  }
+
   /** Adds `id` → v (`id` is not in the index; v ≥ 0). */
   add(id: string, v: number): void {
     if (2 * (this.count + 1) > this.size) this.grow(Math.max(64, 2 * this.size));
