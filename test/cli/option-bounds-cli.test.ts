@@ -5,35 +5,19 @@
  * same value.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { FairfitError } from '../../src/errors.ts';
 import { generateTrace, maxGenTasks } from '../../src/io/generate.ts';
 import { partFiles } from '../../src/io/google/part-files.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { maxMachines } from '../../src/systems/giantvm/replay-params.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+import { fairfit, MAIN, optionFixture, rejection } from './option-fixture.ts';
 
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-bounds-'));
-const trace = join(dir, 'trace');
-const swf = join(dir, 'log.swf');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
-  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
-  writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
-});
-
-function fairfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, trace, swf } = optionFixture('fairfit-bounds-');
 
 /** Runs the command and expects exit 2 with `INVALID_OPTION: <option>` and every `parts` in the message. */
 function refused(args: string[], option: string, ...parts: string[]): void {
@@ -44,15 +28,6 @@ function refused(args: string[], option: string, ...parts: string[]): void {
   expect(r.stdout).toBe('');
 }
 
-async function rejection(p: Promise<unknown> | (() => unknown)): Promise<FairfitError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(FairfitError);
-    return e as FairfitError;
-  }
-  throw new Error('expected a FairfitError');
-}
 
 describe('--task-event-parts takes integers ≥ 1 only', () => {
   it.each(['0', '-1', '1.5'])('replay and sweep --task-event-parts %s: exit 2', (n) => {

@@ -7,28 +7,12 @@
  * tiny cluster is recorded as the one in effect.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateTrace } from '../../src/io/generate.ts';
+import { describe, expect, it } from 'vitest';
+import { fairfit, MAIN, optionFixture } from './option-fixture.ts';
 
-const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-names-'));
-const trace = join(dir, 'trace');
-const swf = join(dir, 'log.swf');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
-  await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
-  writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
-});
-
-function fairfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const { dir, trace, swf } = optionFixture('fairfit-option-names-');
 
 /** Exit 2, nothing on stdout, and one stderr line `fairfit: INVALID_OPTION: <option>…` holding every part. */
 function refused(args: string[], option: string, ...parts: string[]): void {

@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { defaultParams, MAX_TICK_US } from '../../src/systems/giantvm/replay-params.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { rejection } from '../rejection.ts';
 import { seededInput } from './input.ts';
 
 const input = seededInput(5, 200, 2);
@@ -24,15 +24,6 @@ beforeAll(async () => {
   await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: small, usage: false });
 });
 
-async function failure(p: Promise<unknown> | (() => unknown)): Promise<FairfitError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(FairfitError);
-    return e as FairfitError;
-  }
-  throw new Error('expected a FairfitError');
-}
 
 describe('the cell size in effect: at most the machines', () => {
   it('defaultParams records min(cellSize, machines)', () => {
@@ -52,8 +43,8 @@ describe('the cell size in effect: at most the machines', () => {
 
 describe('a tick is at most one day', () => {
   it('refuses more, takes one day', async () => {
-    expect((await failure(() => defaultParams({ tick: MAX_TICK_US + 1 }))).details.field).toBe('tick');
-    expect((await failure(replay({ trace: input, tick: 1e20, usage: 'request' }))).message).toContain('at most 86400000000 µs (one day)');
+    expect((await rejection(() => defaultParams({ tick: MAX_TICK_US + 1 }))).details.field).toBe('tick');
+    expect((await rejection(replay({ trace: input, tick: 1e20, usage: 'request' }))).message).toContain('at most 86400000000 µs (one day)');
     expect(defaultParams({ tick: MAX_TICK_US }).tick).toBe(86_400e6);
   });
 });
@@ -65,7 +56,7 @@ describe('sweep values listed twice are refused', () => {
     [{ overcommit: [1, 1] }, 'overcommit', '1 is listed twice'],
     [{ seeds: [3, 4, 3] }, 'seeds', '3 is listed twice'],
   ])('%j', async (opts, field, text) => {
-    const e = await failure(sweep({ trace: input, usage: 'request', policies: ['no_migration'], ...opts }));
+    const e = await rejection(sweep({ trace: input, usage: 'request', policies: ['no_migration'], ...opts }));
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.details.field).toBe(field);
     expect(e.message).toContain(text);
@@ -76,7 +67,7 @@ describe('readers', () => {
   it('taskEventParts on an SWF log is refused', async () => {
     const swf = join(dir, 'log.swf');
     writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
-    const e = await failure(replay({ trace: swf, machines: 4, read: { taskEventParts: 1 } }));
+    const e = await rejection(replay({ trace: swf, machines: 4, read: { taskEventParts: 1 } }));
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.details.field).toBe('taskEventParts');
   });
@@ -84,7 +75,7 @@ describe('readers', () => {
   it('a Google folder without task_events/ names it', async () => {
     const noTe = join(dir, 'no-te');
     mkdirSync(join(noTe, 'machine_events'), { recursive: true });
-    const e = await failure(readGoogleTrace(noTe));
+    const e = await rejection(readGoogleTrace(noTe));
     expect(e.code).toBe('FILE_NOT_FOUND');
     expect(e.message).toBe(`${noTe}: no task_events/ folder (the table every replay reads), though it has machine_events/`);
   });

@@ -1,0 +1,36 @@
+/**
+ * What the option tests share: a small generated Google trace and a one-job
+ * SWF log in a temporary folder, the built CLI run as a child process, and the
+ * FairfitError an API call rejects with (test/rejection.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll } from 'vitest';
+import { generateTrace } from '../../src/io/generate.ts';
+
+export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+/** A temporary folder holding `trace` (20 machines, 100 tasks) and `swf` (one job), made before the file's tests and removed after. */
+export function optionFixture(prefix: string): { dir: string; trace: string; swf: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const trace = join(dir, 'trace');
+  const swf = join(dir, 'log.swf');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
+    await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
+    writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+  });
+  return { dir, trace, swf };
+}
+
+/** The built CLI with `args`: exit code and output. */
+export function fairfit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export { rejection } from '../rejection.ts';
