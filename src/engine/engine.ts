@@ -429,8 +429,9 @@ export class Engine implements IptasEngine {
 
   /**
    * Room for submissions before any is added — task rows, gangs and the undo scratch, users, ids —
-   * so that an OUT_OF_MEMORY comes before the call changed anything. `users` are the new users'
-   * names (possibly repeated); `plain` and `gangs` count the items of each kind.
+   * so that an OUT_OF_MEMORY comes before the call changed anything. `users`: the one submission's
+   * user, or the batch's items (their users, known or new, repeated or not); `plain` and `gangs`
+   * count the items of each kind.
    */
   private roomFor(rows: number, plain: number, gangs: number, maxProcs: number, users: string | readonly Prepared[]): void {
     // Most submissions need no room (one task of a known user): said in one comparison chain.
