@@ -56,9 +56,10 @@ export class IdIndex {
    * that adds many makes its room first, so an `OUT_OF_MEMORY` comes before anything changed.
    */
   room(extra: number): void {
+    if (this.fits(extra)) return;
     let size = this.size;
     while (2 * (this.count + extra) > size) size = Math.max(64, 2 * size);
-    if (size > this.size) this.grow(size);
+    this.grow(size);
   }
 
   /** Whether `extra` more ids go in without a growth. */
@@ -68,7 +69,7 @@ export class IdIndex {
 
   /** Adds `id` → v (`id` is not in the index; v ≥ 0). */
   add(id: string, v: number): void {
-    if (2 * (this.count + 1) > this.size) this.grow(Math.max(64, 2 * this.size));
+    if (!this.fits(1)) this.grow(Math.max(64, 2 * this.size));
     this.put(this.table(), idHash(id, 0, id.length), v);
     this.count++;
   }
