@@ -18,7 +18,7 @@ import { FairfitError, shown } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { MAX_RING_SLOTS, nearestName, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -108,6 +108,7 @@ const F_NOW = ENGINE.offset.now >> 3;
 
 const W_WAITING = ENGINE.offset.waiting >> 2;
 const W_GANGS = ENGINE.offset.gangs >> 2;
+const W_PLACEMENTS = ENGINE.offset.placements >> 2;
 
 /**
  * The IPTAS engine in WebAssembly. Same calls, rules and results as
@@ -176,6 +177,8 @@ export class Engine implements IptasEngine {
   /** The views of the buffers a host lends to rounds and drains, made once per length. */
   private readonly roundViews = roundViews();
   private readonly drainViews = new PrefixViews<Int32Array>();
+  private readonly submitViews = new PrefixViews<Int32Array>();
+  private readonly killViews = new PrefixViews<Int32Array>();
   /** The demands of a submission being checked, row k for item k (they are copied into the task columns when added). */
   private stage = new Float64Array(8);
   private users: UserMeta[] = [];
@@ -437,6 +440,10 @@ export class Engine implements IptasEngine {
     // Most submissions need no room (one task of a known user): said in one comparison chain.
     if (typeof users === 'string' && this.tally.total + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
       && this.index.fits(plain) && this.gangIndex.fits(gangs) && (this.users.length < this.userCap || this.userIndex.has(users))) return;
+    // The id tables first: they are not part of the engine's state (a snapshot), so one that grew
+    // before a later growth ran out of memory leaves the engine as it was.
+    this.index.room(plain);
+    this.gangIndex.room(gangs);
     this.ensureTasks(rows);
     this.ensureGangs(this.gangIds.length + gangs, maxProcs);
     let fresh = 0;
@@ -450,8 +457,6 @@ export class Engine implements IptasEngine {
       }
     }
     this.ensureUsers(this.users.length + fresh);
-    this.index.room(plain);
-    this.gangIndex.room(gangs);
   }
 
   private userOf(name: string): number {
@@ -613,9 +618,10 @@ export class Engine implements IptasEngine {
     return Array.from({ length: x.procs }, (_, k) => `${x.id}#${k}`);
   }
 
-  /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle. */
-  submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
+  /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle (in `into` when it has room). */
+  submitMany(items: readonly (TaskInput | GangInput)[], into?: Int32Array): Int32Array {
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
+    checkInto(into);
     const n = items.length;
     // The checked demands go to one staging buffer (no array per item).
     this.staged(n);
@@ -623,7 +629,7 @@ export class Engine implements IptasEngine {
       // A batch of one has nothing earlier in it to collide with (most calls of a trace driver): no batch set or map, no array.
       const x = this.prepare(items[0]!, 0, EMPTY_BATCH, false);
       this.roomFor(Math.max(x.procs, 1), x.procs > 0 ? 0 : 1, x.procs > 0 ? 1 : 0, x.procs, x.t.user);
-      const first = new Int32Array(1);
+      const first = this.firstOut(1, into);
       first[0] = this.tally.total;
       this.add(x.t, x.id, x.procs);
       return first;
@@ -646,13 +652,18 @@ export class Engine implements IptasEngine {
       this.batch = EMPTY_BATCH;
     }
     this.roomFor(rows, n - gangs, gangs, maxProcs, prepared);
-    const first = new Int32Array(n);
+    const first = this.firstOut(n, into);
     for (let k = 0; k < n; k++) {
       const x = prepared[k]!;
       first[k] = this.tally.total;
       this.add(x.t, x.id, x.procs);
     }
     return first;
+  }
+
+  /** Where a submission's n first handles go: a view of `into` when it has room, else a new array. */
+  private firstOut(n: number, into: Int32Array | undefined): Int32Array {
+    return into !== undefined && into.length >= n ? this.submitViews.of(into, n) : new Int32Array(n);
   }
 
   /** Item k of a `submitMany` batch checked (its demand staged at row k), and entered in the batch when `record`. */
@@ -835,7 +846,7 @@ export class Engine implements IptasEngine {
       this.sortCap = cap;
     }
     // Each waiting task may take a new record (one it had is reused).
-    this.roomForRecords(Math.min(this.get('placements') + waiting, this.tally.total));
+    this.roomForRecords(Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.tally.total));
     this.clock = now;
     this.cols.hdrF64[F_NOW] = now;
     const k = this.live().exports.engineRound(this.e);
@@ -900,21 +911,23 @@ export class Engine implements IptasEngine {
       for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
       const left = n > m && !oneUser ? new Map<number, number>() : undefined;
       if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
-      const users: number[] = [];
+      // The users whose ε changes (one array only when the tasks have several).
+      const users: number[] | undefined = oneUser ? undefined : [];
       for (let j = 0; j < n; j++) {
         const t = ts[j]!;
         const u = c.user[t]!;
         let after = oneUser ? n - 1 - j : 0;
         if (left) left.set(u, (after = left.get(u)! - 1));
         if (after < m) this.users[u]!.history.push(actual, c.request[t]!);
-        if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
+        if (users && users[users.length - 1] !== u && !users.includes(u)) users.push(u);
         c.outTask[j] = t;
         c.outNode[j] = S.ok;
         out[j] = 'ok';
       }
       this.tally.ok += n;
       // ε is read only at placement: once per user after all the ends is the same as after each.
-      for (const u of users) c.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.resolved.minEpsilon);
+      if (users === undefined) { if (n > 0) this.updateEpsilon(c.user[ts[0]!]!); }
+      else for (const u of users) this.updateEpsilon(u);
     } else {
       for (let j = 0; j < n; j++) {
         const t = ts[j]!;
@@ -929,6 +942,11 @@ export class Engine implements IptasEngine {
     this.live().exports.engineReleaseMany(this.e, n);
     this.tally.running -= n;
     return out;
+  }
+
+  /** User u's ε column from its history (at least minEpsilon). */
+  private updateEpsilon(u: number): void {
+    this.cols.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.resolved.minEpsilon);
   }
 
   /** ε_u of a user's last m completed tasks; 1 with no history. */
@@ -954,15 +972,20 @@ export class Engine implements IptasEngine {
     return this.limits(now, checked).map(([t, d]): Kill => (d < 0 ? { task: this.idAt(t), reason: 'time' } : { task: this.idAt(t), reason: 'usage', dimension: d }));
   }
 
-  /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle. */
-  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+  /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle (in `into` when it has room). */
+  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>, into?: Int32Array): Int32Array {
+    checkInto(into);
     if (usage === undefined || (usage instanceof Map && usage.size === 0)) {
       // Time kills only: the engine's list is the answer (submission order).
       checkNow(now, this.clock);
       const n = this.timeKills(now);
       this.tally.running -= n;
       this.tally.killed += n;
-      return n === 0 ? NO_TASKS : this.cols.outTask.slice(0, n);
+      if (n === 0) return NO_TASKS;
+      if (into === undefined || into.length < n) return this.cols.outTask.slice(0, n);
+      const out = this.killViews.of(into, n), list = this.cols.outTask;
+      for (let k = 0; k < n; k++) out[k] = list[k]!;
+      return out;
     }
     const entries: [number, readonly number[]][] = [];
     if (usage !== undefined) {
@@ -973,7 +996,7 @@ export class Engine implements IptasEngine {
     const checked = entries.map(([t, v]) => this.usageOf(t, v, usageField(this.idAt(t))));
     const kills = this.limits(now, checked);
     if (kills.length === 0) return NO_TASKS;
-    const out = new Int32Array(kills.length);
+    const out = into !== undefined && into.length >= kills.length ? this.killViews.of(into, kills.length) : new Int32Array(kills.length);
     for (let k = 0; k < kills.length; k++) out[k] = kills[k]![0];
     return out;
   }
@@ -1105,6 +1128,7 @@ export class Engine implements IptasEngine {
   /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given (into `into` when it has room). */
   drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
+    checkInto(into);
     const c = this.cols;
     if (this.nodeMark.length < this.nodes.length) this.nodeMark = new Uint8Array(this.nodeCap);
     const mark = this.nodeMark;

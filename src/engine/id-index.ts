@@ -18,7 +18,11 @@ export function idHash(text: string, from: number, to: number): number {
 }
 
 export class IdIndex {
-  /** Slot → value + 1 (0: empty), `size` i32 slots at `ptr` of the core's memory. */
+  /**
+   * Slot k → value + 1 (0: empty) at i32 2k and the id's hash at 2k + 1, `size` slots at `ptr` of
+   * the core's memory. The hash kept: a growth re-puts without reading any id, and a probe reads
+   * an id only when the hashes agree.
+   */
   private ptr = 0;
   private size = 0;
   private count = 0;
@@ -31,7 +35,7 @@ export class IdIndex {
   /** The slots, a view remade after the memory grew. */
   private table(): Int32Array {
     if (this.generation !== this.core.generation) {
-      this.slots = this.size === 0 ? new Int32Array(0) : this.core.i32(this.ptr, this.size);
+      this.slots = this.size === 0 ? new Int32Array(0) : this.core.i32(this.ptr, 2 * this.size);
       this.generation = this.core.generation;
     }
     return this.slots;
@@ -42,11 +46,12 @@ export class IdIndex {
     if (this.count === 0) return -1;
     const slots = this.table();
     const mask = this.size - 1;
-    let at = idHash(id, 0, id.length) & mask;
+    const h = idHash(id, 0, id.length) | 0;
+    let at = h & mask;
     for (;;) {
-      const v = slots[at]! - 1;
+      const v = slots[2 * at]! - 1;
       if (v < 0) return -1;
-      if (this.keyOf(v) === id) return v;
+      if (slots[2 * at + 1] === h && this.keyOf(v) === id) return v;
       at = (at + 1) & mask;
     }
   }
@@ -70,31 +75,30 @@ export class IdIndex {
   /** Adds `id` → v (`id` is not in the index; v ≥ 0). */
   add(id: string, v: number): void {
     if (!this.fits(1)) this.grow(Math.max(64, 2 * this.size));
-    this.put(this.table(), idHash(id, 0, id.length), v);
+    this.put(this.table(), idHash(id, 0, id.length) | 0, v);
     this.count++;
   }
 
   private put(slots: Int32Array, hash: number, v: number): void {
     const mask = this.size - 1;
     let at = hash & mask;
-    while (slots[at] !== 0) at = (at + 1) & mask;
-    slots[at] = v + 1;
+    while (slots[2 * at] !== 0) at = (at + 1) & mask;
+    slots[2 * at] = v + 1;
+    slots[2 * at + 1] = hash;
   }
 
-  /** `size` slots (a power of 2 above the ids' count), every value put again (the old table's memory stays with the engine's arena). */
+  /** `size` slots (a power of 2 above the ids' count), every value put again by its kept hash (the old table's memory stays with the engine's arena). */
   private grow(size: number): void {
     const oldPtr = this.ptr, oldSize = this.size;
     // A fresh arena allocation is zero: every slot empty. Allocated first: an OUT_OF_MEMORY leaves the index as it was.
-    this.ptr = this.core.alloc(4 * size);
+    this.ptr = this.core.alloc(8 * size);
     this.size = size;
     this.generation = -1;
     const slots = this.table();
-    const old = oldSize === 0 ? slots.subarray(0, 0) : this.core.i32(oldPtr, oldSize);
-    for (let k = 0; k < old.length; k++) {
+    const old = oldSize === 0 ? slots.subarray(0, 0) : this.core.i32(oldPtr, 2 * oldSize);
+    for (let k = 0; k < old.length; k += 2) {
       const v = old[k]! - 1;
-      if (v < 0) continue;
-      const id = this.keyOf(v);
-      this.put(slots, idHash(id, 0, id.length), v);
+      if (v >= 0) this.put(slots, old[k + 1]!, v);
     }
   }
 }

@@ -47,6 +47,20 @@ export interface StructLayout<F extends Record<string, FieldType>> {
   get(memory: WasmMemory, ptr: number, field: keyof F): number;
 }
 
+/**
+ * A view of a whole memory buffer, kept while the buffer is the same: a single-field read
+ * (hot calls read one header field) makes no object. A grown memory has a new buffer.
+ */
+let viewed: ArrayBufferLike | undefined;
+let wholeDataView: DataView | undefined;
+function wholeView(buffer: ArrayBufferLike): DataView {
+  if (buffer !== viewed || wholeDataView === undefined) {
+    wholeDataView = new DataView(buffer);
+    viewed = buffer;
+  }
+  return wholeDataView;
+}
+
 /** Describes a struct; offsets follow declaration order with natural alignment. */
 export function struct<const F extends Record<string, FieldType>>(name: string, doc: string, fields: F): StructLayout<F> {
   const offset = {} as Record<keyof F, number>;
@@ -92,7 +106,13 @@ export function struct<const F extends Record<string, FieldType>>(name: string, 
       return out;
     },
     get(memory, ptr, field) {
-      return get(new DataView(memory.buffer, ptr, size), field as keyof F & string);
+      const o = ptr + offset[field as keyof F & string];
+      const view = wholeView(memory.buffer);
+      switch (fields[field as keyof F & string] as FieldType) {
+        case 'f64': return view.getFloat64(o, true);
+        case 'i32': return view.getInt32(o, true);
+        default: return view.getUint32(o, true);
+      }
     },
   };
 }

@@ -124,7 +124,14 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
           const spec = { id, user: `u${rng.below(5)}`, demand: demand(), dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
           return rng.below(3) === 0 ? { ...spec, procs: 1 + rng.below(3) } : spec;
         });
-        const first = both(at, (e) => e.submitMany(items));
+        // Sometimes into a lent array (room for 0–5 first handles: too small ones are not used).
+        const lendFirst = rng.below(2) === 0 ? rng.below(6) : -1;
+        const first = both(at, (e) => {
+          const into = lendFirst < 0 ? undefined : new Int32Array(lendFirst);
+          const out = e.submitMany(items, into);
+          expect(out.buffer === into?.buffer, `${at}: first handles written into the lent array`).toBe(into !== undefined && lendFirst >= items.length);
+          return out;
+        });
         if (first instanceof Int32Array) {
           items.forEach((it, k) => {
             const p = 'procs' in it ? it.procs : 0;
@@ -154,7 +161,13 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       } else if (kind < 9) {
         const use = new Map<number, number[]>();
         if (runningIds.length > 0 && rng.below(2) === 0) use.set(ref.handleOf(pick(runningIds)), [rng.below(3), rng.below(8)]);
-        const killed = handlesOf(both(at, (e) => e.checkLimitsHandles(now, use)));
+        const lendKills = rng.below(2) === 0 ? rng.below(4) : -1;
+        const killed = handlesOf(both(at, (e) => {
+          const into = lendKills < 0 ? undefined : new Int32Array(lendKills);
+          const out = e.checkLimitsHandles(now, use, into);
+          expect(out.length === 0 || out.buffer === into?.buffer, `${at}: kills written into the lent array`).toBe(out.length === 0 || (into !== undefined && lendKills >= out.length));
+          return out;
+        }));
         for (const h of killed) running.delete(ref.idOf(h));
       } else if (kind < 11 && live.length > 0) {
         const nodes = live.filter(() => rng.below(2) === 0);
@@ -185,6 +198,10 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         (e) => e.heartbeat(live[0] ?? 0, now, notReport as never), // a report that is no object
         (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
         (e) => e.submitGang({ id: `g${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1, procs: 0 }),
+        // A lent buffer that is no Int32Array: refused before anything is added, killed or drained.
+        (e) => e.submitMany([{ id: `lent${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }], pick([[0, 0], new Float64Array(2), new Uint32Array(2)]) as never),
+        (e) => e.checkLimitsHandles(now, undefined, [0] as never),
+        (e) => e.drainDispatchMany(live.slice(0, 2), new Uint8Array(8) as never),
       ];
       const f = pick(bad);
       both(at, f);

@@ -34,9 +34,8 @@ export function checkKeys(input: object, known: readonly string[], what: string)
 
 /** {@link checkKeys} for a task, the call a trace driver makes per task: plain comparisons, ≈ 2× faster than a list's `includes`. */
 function checkTaskKeys(input: object): void {
-  const keys = Object.keys(input);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i]!;
+  // for…in as checkKeys (the same keys), not Object.keys: no array per task.
+  for (const k in input) {
     if (k !== 'id' && k !== 'user' && k !== 'demand' && k !== 'dataGB' && k !== 'requestTime' && k !== 'submitTime' && k !== 'procs') checkKeys(input, INPUT_KEYS.task, 'a task');
   }
 }
@@ -87,7 +86,9 @@ export interface CheckedTask {
 export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id: string) => boolean, dims: number, clock: number, into?: Float64Array, at = 0): CheckedTask {
   if (input === null || typeof input !== 'object') throw stateError('task', 'task must be an object');
   checkTaskKeys(input);
-  for (const id of ids) {
+  // An index loop: no iterator per task.
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
     if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${shown(id)}`);
     if (known(id)) throw stateError('id', `task id '${id}' was already submitted`);
   }
@@ -228,6 +229,11 @@ export function checkNodeUpdate(
   const vcpus = update.vcpus === undefined ? now.vcpus : checkNonNegative(update.vcpus, 'vcpus');
   const mem = update.mem === undefined ? now.mem : checkNonNegative(update.mem, 'mem');
   return { capacity, residual, speed, vcpus, mem };
+}
+
+/** A buffer a host lends for a batch call's handles: absent, or an Int32Array (`INVALID_OPTION` naming `into`). */
+export function checkInto(into: unknown): void {
+  if (into !== undefined && !(into instanceof Int32Array)) throw new FairfitError('INVALID_OPTION', `into must be an Int32Array when given, got ${shown(into)}`, { field: 'into' });
 }
 
 /**

@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkHeartbeatReport, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -398,10 +398,13 @@ export class ReferenceEngine {
    * Submits tasks and gangs in one call (an item with `procs` is a gang):
    * every item is checked before any is added, so a rejected batch changes
    * nothing. Returns the handle of each item's first task (a gang's members
-   * are that handle and the `procs − 1` after it).
+   * are that handle and the `procs − 1` after it), written into `into` when it
+   * is long enough (the result is then a view of its first entries; a trace
+   * driver that lends one makes no array per arrival), else into a new array.
    */
-  submitMany(items: readonly (TaskInput | GangInput)[]): Int32Array {
+  submitMany(items: readonly (TaskInput | GangInput)[], into?: Int32Array): Int32Array {
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
+    checkInto(into);
     const taken = new Set<string>();
     const gangTaken = new Set<string>();
     const known = (id: string): boolean => this.tasks.has(id) || taken.has(id);
@@ -424,7 +427,7 @@ export class ReferenceEngine {
         throw inItem(e, k);
       }
     });
-    const first = new Int32Array(items.length);
+    const first = into !== undefined && into.length >= items.length ? into.subarray(0, items.length) : new Int32Array(items.length);
     checked.forEach(({ t, ids, gang }, k) => {
       first[k] = this.bySeq.length;
       for (const id of ids) this.addTask(t, id, gang);
@@ -594,14 +597,22 @@ export class ReferenceEngine {
     return kills;
   }
 
-  /** {@link checkLimits} with the kills as task handles (submission order) and `usage` keyed by handle. */
-  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>): Int32Array {
+  /**
+   * {@link checkLimits} with the kills as task handles (submission order) and `usage` keyed by handle;
+   * written into `into` when it is long enough (the result is then a view of its first entries), else
+   * into a new array.
+   */
+  checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>, into?: Int32Array): Int32Array {
+    checkInto(into);
     let byId: Map<string, readonly number[]> | undefined;
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
       byId = new Map([...usage].map(([h, v]) => [this.byHandle(h).id, v]));
     }
-    return Int32Array.from(this.checkLimits(now, byId), (k) => this.tasks.get(k.task)!.seq);
+    const kills = Int32Array.from(this.checkLimits(now, byId), (k) => this.tasks.get(k.task)!.seq);
+    if (into === undefined || into.length < kills.length) return kills;
+    into.set(kills);
+    return into.subarray(0, kills.length);
   }
 
   // ---------------------------------------------------------------- health
@@ -684,6 +695,7 @@ export class ReferenceEngine {
    */
   drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
+    checkInto(into);
     const seen = new Set<number>();
     for (let k = 0; k < nodes.length; k++) {
       this.node(nodes[k]);

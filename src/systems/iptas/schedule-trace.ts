@@ -282,10 +282,6 @@ function roundBuffers(n: number): RoundBuffers {
   return { tasks: new Int32Array(n), nodes: new Int32Array(n), t0: new Float64Array(n) };
 }
 
-function ascending(a: number, b: number): number {
-  return a - b;
-}
-
 /** Order of the running jobs in vector EASY: requested end, then index. */
 function byEnd(a: RunningVectorJob, b: RunningVectorJob): number {
   return a.requestedEnd - b.requestedEnd || a.index - b.index;
@@ -331,8 +327,10 @@ class Simulation {
   private handleBuf = new Int32Array(16);
   /** The nodes a round touched, in first-touch order (scratch of every round). */
   private readonly nodeList: Int32Array;
-  /** Scratch of the calls (no allocation per event). */
-  private readonly ended: number[] = [];
+  /** Scratch of the calls (no allocation per event): the jobs ending at a time; lent to submissions and limit checks. */
+  private ended = new Int32Array(16);
+  private firstBuf = new Int32Array(16);
+  private killBuf = new Int32Array(16);
   private readonly spec = { id: '', user: '', demand: [] as readonly number[], dataGB: 0, requestTime: 1, submitTime: 0, procs: undefined as number | undefined } as GangInput;
   private readonly oneSpec: (TaskInput | GangInput)[] = [this.spec];
   private readonly okResult = { status: 'ok' as const, actualTime: 0 };
@@ -406,7 +404,12 @@ class Simulation {
   /** Runs event times for about `ms` milliseconds (at least one); true once every event is done. */
   runFor(ms: number): boolean {
     const { jobs, bySubmit, heap, n } = this;
-    const submits = (this.submits ??= Float64Array.from(bySubmit, (i) => jobs[i]!.submit));
+    let submits = this.submits;
+    if (submits === undefined) {
+      // A loop, not Float64Array.from (an iterator step per job).
+      submits = this.submits = new Float64Array(n);
+      for (let k = 0; k < n; k++) submits[k] = jobs[bySubmit[k]!]!.submit;
+    }
     const until = ms === Infinity ? Infinity : performance.now() + ms;
     let ptr = this.ptr;
     let steps = 0;
@@ -437,12 +440,21 @@ class Simulation {
   private endJobs(t: number): void {
     const { jobs, heap, engine } = this;
     if (heap.size === 0 || heap.peekTime() !== t) return;
+    let count = 0;
+    while (heap.size > 0 && heap.peekTime() === t) {
+      if (count === this.ended.length) {
+        const grown = new Int32Array(2 * count);
+        grown.set(this.ended);
+        this.ended = grown;
+      }
+      this.ended[count++] = heap.pop();
+    }
     const ended = this.ended;
-    ended.length = 0;
-    while (heap.size > 0 && heap.peekTime() === t) ended.push(heap.pop());
-    if (ended.length > 1) ended.sort(ascending);
+    // In job order (a typed array sorts numerically).
+    if (count > 1) ended.subarray(0, count).sort();
     let killedTasks = 0;
-    for (const i of ended) {
+    for (let e = 0; e < count; e++) {
+      const i = ended[e]!;
       this.free += jobs[i]!.procs;
       const r = this.running.get(i);
       if (r && this.pool) {
@@ -462,7 +474,8 @@ class Simulation {
     // now. Asked only then (a kill the engine made at another time would show up as a job that
     // does not end now, at the next such call).
     if (engine && killedTasks > 0) {
-      const kills = engine.checkLimitsHandles(t);
+      if (this.killBuf.length < killedTasks) this.killBuf = new Int32Array(Math.max(killedTasks, 2 * this.killBuf.length));
+      const kills = engine.checkLimitsHandles(t, undefined, this.killBuf);
       let agree = kills.length === killedTasks;
       // A job's tasks are killed together, one after the other: its handles [from, to) are checked once.
       let from = 0, to = 0;
@@ -520,7 +533,8 @@ class Simulation {
       (x as { procs: number | undefined }).procs = j.procs === 1 ? undefined : j.procs;
       specs[k - from] = x;
     }
-    const first = engine.submitMany(specs);
+    if (this.firstBuf.length < to - from) this.firstBuf = new Int32Array(Math.max(to - from, 2 * this.firstBuf.length));
+    const first = engine.submitMany(specs, this.firstBuf);
     for (let k = from; k < to; k++) {
       const i = this.bySubmit[k]!;
       const h = first[k - from]!;
