@@ -57,7 +57,7 @@ export interface ComparisonPage {
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
-   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area); `spread` says over what.
+   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area: an end cut at the edge gets an arrowhead pointing out instead of a cap); `spread` says over what.
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    */
   sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
@@ -191,11 +191,13 @@ const pageScript = (text: PageText): string => String.raw`
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
   // ±1 sd whiskers for line datasets that carry an 'sd' array (Chart.js has no error bars of its own).
+  // The y range follows the means, so a long whisker is cut at the plot's edge rather than drawn over the
+  // tick labels, axis titles or legend. An end inside the plot gets the usual cap; a cut end gets an
+  // arrowhead pointing out of the plot instead, so a cut whisker cannot be read as a short one.
   var whiskers = {
     id: 'whiskers',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx, y = chart.scales.y, area = chart.chartArea;
-      // A whisker longer than the axis range must not run over the tick labels, axis titles or legend.
       ctx.save();
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
@@ -205,17 +207,31 @@ const pageScript = (text: PageText): string => String.raw`
         chart.getDatasetMeta(i).data.forEach(function (pt, j) {
           var m = ds.data[j], d = ds.sd[j];
           if (m === null || d === null || d === undefined || !(d > 0)) return;
-          ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1;
+          var hi = y.getPixelForValue(m + d), lo = y.getPixelForValue(m - d);
+          if (hi > area.bottom || lo < area.top) return; // wholly off the plot: nothing to show
+          var top = Math.max(hi, area.top), bottom = Math.min(lo, area.bottom);
+          ctx.strokeStyle = ds.borderColor; ctx.fillStyle = ds.borderColor; ctx.lineWidth = 1;
           ctx.beginPath();
-          ctx.moveTo(pt.x, y.getPixelForValue(m - d)); ctx.lineTo(pt.x, y.getPixelForValue(m + d));
-          ctx.moveTo(pt.x - 3, y.getPixelForValue(m - d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m - d));
-          ctx.moveTo(pt.x - 3, y.getPixelForValue(m + d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m + d));
+          ctx.moveTo(pt.x, top); ctx.lineTo(pt.x, bottom);
+          if (hi >= area.top) { ctx.moveTo(pt.x - 3, top); ctx.lineTo(pt.x + 3, top); }
+          if (lo <= area.bottom) { ctx.moveTo(pt.x - 3, bottom); ctx.lineTo(pt.x + 3, bottom); }
           ctx.stroke();
+          if (hi < area.top) arrowOut(ctx, pt.x, area.top, 1);
+          if (lo > area.bottom) arrowOut(ctx, pt.x, area.bottom, -1);
         });
       });
       ctx.restore();
     }
   };
+  // A filled arrowhead with its tip on the plot's edge and its base 6 px inside (inward 1: down from the top edge, -1: up from the bottom).
+  function arrowOut(ctx, x, edge, inward) {
+    ctx.beginPath();
+    ctx.moveTo(x, edge);
+    ctx.lineTo(x - 4, edge + 6 * inward);
+    ctx.lineTo(x + 4, edge + 6 * inward);
+    ctx.closePath();
+    ctx.fill();
+  }
   function draw(canvas, config) {
     config.options = config.options || {};
     config.plugins = [whiskers];
@@ -312,6 +328,7 @@ const pageScript = (text: PageText): string => String.raw`
 
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
+  if (data.sweep.some(function (s) { return s.lines.some(function (l) { return l.sd; }); })) document.getElementById('sweep-note').hidden = false;
   data.sweep.forEach(function (s) {
     var title = s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
     if (flat(s.lines)) { note(sw, title, zeroText(s)); return; }
@@ -348,6 +365,7 @@ td.num { font-variant-numeric: tabular-nums; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }
+p.note { color: #444; font-size: 13px; margin: 0 0 10px; }
 footer { color: #666; font-size: 12px; margin-top: 30px; }
 `;
 
@@ -373,7 +391,9 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<section id="info-section"><details><summary>Run details: modes and counts per run</summary><table id="info"></table></details></section>',
     `<section><h2>Each metric per ${escapeHtml(text.variant)}</h2><div class="grid" id="bars"></div></section>`,
     '<section id="series-section"><h2>Over time</h2><div class="grid" id="series"></div></section>',
-    '<section id="sweep-section"><h2>Sweep results</h2><div class="grid" id="sweep"></div></section>',
+    '<section id="sweep-section"><h2>Sweep results</h2>',
+    '<p class="note" id="sweep-note" hidden>Whiskers are ±1 sd. The y axis follows the means, so a longer whisker is cut at the edge of the plot: a cut end has an arrowhead pointing out of the plot instead of a cap.</p>',
+    '<div class="grid" id="sweep"></div></section>',
     '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
     '</main>',
     `<script type="application/json" id="fairfit-data">${json}</script>`,
