@@ -339,7 +339,8 @@ const pageScript = (text: PageText): string => String.raw`
           data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
+        // offset: the first and last values half a step inside the plot, so their whiskers' caps and arrowheads are not cut in half.
+        scales: { x: axis(s.paramLabel, { offset: true }), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
     });
   });
   document.documentElement.setAttribute('data-charts', String(count));

@@ -46,6 +46,8 @@ export interface WhiskerEnd {
   point: number;
   end: 'top' | 'bottom';
   clipped: boolean;
+  /** The whisker is at least 4 px inside the plot's left and right edges (its cap or arrowhead is whole). */
+  whole: boolean;
   cap: number;
   arrow: number;
 }
@@ -116,6 +118,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
                 point: j,
                 end,
                 clipped,
+                whole: pt.x - 4 >= area.left && pt.x + 4 <= area.right,
                 cap: inkAt(pt.x, [row - 1, row, row + 1]),
                 arrow: inkAt(pt.x, inward === 1 ? [row + 4 * r, row + 5 * r] : [row - 5 * r, row - 4 * r]),
               });

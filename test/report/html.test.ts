@@ -246,6 +246,8 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     const at = (point: number, end: 'top' | 'bottom') => ends.find((e) => e.point === point && e.end === end)!;
     expect([at(1, 'top').clipped, at(1, 'bottom').clipped, at(2, 'top').clipped, at(2, 'bottom').clipped, at(3, 'top').clipped, at(3, 'bottom').clipped])
       .toEqual([false, false, true, true, true, false]);
+    // The first and last values too lie inside the plot, not on its edges where half of each mark was cut.
+    expect(ends.filter((e) => !e.whole)).toEqual([]);
     for (const e of ends) {
       if (e.clipped) expect({ ...e, arrowInked: e.arrow > 0 }).toMatchObject({ arrowInked: true });
       else expect({ ...e, capInked: e.cap > 0 }).toMatchObject({ capInked: true, arrow: 0 });
