@@ -11,8 +11,8 @@
  * (tested); the page script only draws them. A system shortens each time
  * series to at most {@link MAX_POINTS} points (or fewer), so the page stays
  * light whatever the trace length: GiantVM averages consecutive points into
- * buckets with {@link bucketMeans}; IPTAS keeps every k-th point with
- * {@link thinIndices}.
+ * buckets with {@link bucketMeans}; IPTAS keeps each bucket's lowest and
+ * highest point with {@link minMaxIndices}.
  *
  * @module
  */
@@ -73,14 +73,42 @@ export interface PageText {
 
 /** A finite number, or null (how the page data writes a missing value). */
 export const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-/** Indices kept when thinning a series of length n to at most `max` points. */
-export function thinIndices(n: number, max = MAX_POINTS): number[] {
+/**
+ * Indices of the points kept when a series of `y.length` points is drawn with
+ * at most `max` (≥ 2) of them, by min–max decimation: the points are cut into
+ * B = ⌊(max − 2) / 2⌋ buckets of consecutive indices (bucket b is
+ * [⌊b·n/B⌋, ⌊(b+1)·n/B⌋)), and each bucket keeps the index of its smallest and
+ * of its largest finite y (the first one on ties); the first and last points
+ * are kept too, and all of them are returned once each, in increasing order. A
+ * series of at most `max` points is kept whole.
+ *
+ * Picking every k-th point would drop a spike between two kept points; here
+ * the line drawn through the kept points reaches every bucket's extremes, so
+ * its envelope is the series' own. Non-finite values are never an extreme (a
+ * bucket of them keeps nothing). Deterministic: it depends on the values only.
+ */
+export function minMaxIndices(y: ArrayLike<number>, max = MAX_POINTS): number[] {
+  const n = y.length;
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  const stride = Math.ceil(n / (max - 1));
-  const out: number[] = [];
-  for (let i = 0; i < n - 1; i += stride) out.push(i);
-  out.push(n - 1);
-  return out;
+  const buckets = Math.max(0, Math.floor((max - 2) / 2));
+  const keep: number[] = [0];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor((b * n) / buckets);
+    const end = Math.floor(((b + 1) * n) / buckets);
+    let lo = -1;
+    let hi = -1;
+    for (let i = start; i < end; i++) {
+      const v = y[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < y[lo]!) lo = i;
+      if (hi < 0 || v > y[hi]!) hi = i;
+    }
+    if (lo < 0) continue;
+    // In time order, so the line goes through the two extremes in the order they happened.
+    for (const i of lo < hi ? [lo, hi] : [hi, lo]) if (i > keep[keep.length - 1]!) keep.push(i);
+  }
+  if (keep[keep.length - 1] !== n - 1) keep.push(n - 1);
+  return keep;
 }
 
 /**

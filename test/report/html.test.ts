@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketMeans, renderPage, thinIndices, MAX_POINTS, type ComparisonPage } from '../../src/report/html.ts';
+import { bucketMeans, renderPage, type ComparisonPage } from '../../src/report/html.ts';
 import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
@@ -25,16 +25,6 @@ beforeAll(async () => {
 });
 
 describe('the report data behind the charts', () => {
-  it('thins long series to at most MAX_POINTS, keeping the first and last points', () => {
-    expect(thinIndices(5)).toEqual([0, 1, 2, 3, 4]);
-    for (const n of [MAX_POINTS, MAX_POINTS + 1, 5000, 123_457]) {
-      const idx = thinIndices(n);
-      expect(idx.length).toBeLessThanOrEqual(MAX_POINTS);
-      expect(idx[0]).toBe(0);
-      expect(idx.at(-1)).toBe(n - 1);
-      for (let i = 1; i < idx.length; i++) expect(idx[i]!).toBeGreaterThan(idx[i - 1]!);
-    }
-  });
   it('has one bar per policy per metric and one line per policy per series (replay)', () => {
     const d = reportData(replayReport);
     expect(d.summary.map((s) => s.policy)).toEqual([...POLICIES]);
