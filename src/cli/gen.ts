@@ -46,7 +46,7 @@ export function registerGen(program: Command): void {
     .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
       // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`):
       // the replay's bound, here (the generator itself knows nothing of replays).
-      // A trace without tasks cannot be replayed (NO_DATA): refused here, though the API writes one.
+      // A trace without tasks cannot be replayed (NO_DATA); the API refuses it too, this says why in the CLI's words.
       if (o.tasks < 1) invalid('tasks', `must be at least 1 (a trace without tasks has nothing to replay), got ${o.tasks}`);
       if (o.resubmittedShare !== undefined && o.resubmissions !== true) invalid('resubmitted-share', 'only takes effect with --resubmissions');
       if (o.out.trim() === '') invalid('--out', 'an empty path: give a folder name');

@@ -33,7 +33,7 @@ import { WINDOW_US, runKey, taskKey, taskLevels, windowSample, windowValues } fr
 export interface GenerateOptions {
   /** Machines (integer ≥ 1). */
   machines: number;
-  /** Tasks (integer ≥ 0). */
+  /** Tasks (integer ≥ 1: a trace without tasks cannot be replayed). */
   tasks: number;
   /** Trace length in days (> 0; fractions allowed). */
   days: number;
@@ -126,7 +126,8 @@ function checkTaskCount(N: number): void {
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
   const M = checkInt(opts.machines, 'machines', 1);
-  const N = checkInt(opts.tasks, 'tasks', 0);
+  // At least one task: no replay reads a trace without tasks (NO_DATA), so writing one only defers the error.
+  const N = checkInt(opts.tasks, 'tasks', 1);
   checkTaskCount(N);
   const seed = checkSeed(opts.seed, 'seed');
   const days = opts.days;

@@ -11,8 +11,8 @@
  * (tested); the page script only draws them. A system shortens each time
  * series to at most {@link MAX_POINTS} points (or fewer), so the page stays
  * light whatever the trace length: GiantVM averages consecutive points into
- * buckets with {@link bucketMeans}; IPTAS keeps every k-th point with
- * {@link thinIndices}.
+ * buckets with {@link bucketMeans}; IPTAS keeps each bucket's lowest and
+ * highest point with {@link minMaxIndices}.
  *
  * @module
  */
@@ -57,7 +57,7 @@ export interface ComparisonPage {
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
-   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area); `spread` says over what.
+   * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area: an end cut at the edge gets an arrowhead pointing out instead of a cap); `spread` says over what.
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    */
   sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
@@ -73,14 +73,42 @@ export interface PageText {
 
 /** A finite number, or null (how the page data writes a missing value). */
 export const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-/** Indices kept when thinning a series of length n to at most `max` points. */
-export function thinIndices(n: number, max = MAX_POINTS): number[] {
+/**
+ * Indices of the points kept when a series of `y.length` points is drawn with
+ * at most `max` (≥ 2) of them, by min–max decimation: the points are cut into
+ * B = ⌊(max − 2) / 2⌋ buckets of consecutive indices (bucket b is
+ * [⌊b·n/B⌋, ⌊(b+1)·n/B⌋)), and each bucket keeps the index of its smallest and
+ * of its largest finite y (the first one on ties); the first and last points
+ * are kept too, and all of them are returned once each, in increasing order. A
+ * series of at most `max` points is kept whole.
+ *
+ * Picking every k-th point would drop a spike between two kept points; here
+ * the line drawn through the kept points reaches every bucket's extremes, so
+ * its envelope is the series' own. Non-finite values are never an extreme (a
+ * bucket of them keeps nothing). Deterministic: it depends on the values only.
+ */
+export function minMaxIndices(y: ArrayLike<number>, max = MAX_POINTS): number[] {
+  const n = y.length;
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  const stride = Math.ceil(n / (max - 1));
-  const out: number[] = [];
-  for (let i = 0; i < n - 1; i += stride) out.push(i);
-  out.push(n - 1);
-  return out;
+  const buckets = Math.max(0, Math.floor((max - 2) / 2));
+  const keep: number[] = [0];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor((b * n) / buckets);
+    const end = Math.floor(((b + 1) * n) / buckets);
+    let lo = -1;
+    let hi = -1;
+    for (let i = start; i < end; i++) {
+      const v = y[i]!;
+      if (!Number.isFinite(v)) continue;
+      if (lo < 0 || v < y[lo]!) lo = i;
+      if (hi < 0 || v > y[hi]!) hi = i;
+    }
+    if (lo < 0) continue;
+    // In time order, so the line goes through the two extremes in the order they happened.
+    for (const i of lo < hi ? [lo, hi] : [hi, lo]) if (i > keep[keep.length - 1]!) keep.push(i);
+  }
+  if (keep[keep.length - 1] !== n - 1) keep.push(n - 1);
+  return keep;
 }
 
 /**
@@ -191,11 +219,13 @@ const pageScript = (text: PageText): string => String.raw`
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
   // ±1 sd whiskers for line datasets that carry an 'sd' array (Chart.js has no error bars of its own).
+  // The y range follows the means, so a long whisker is cut at the plot's edge rather than drawn over the
+  // tick labels, axis titles or legend. An end inside the plot gets the usual cap; a cut end gets an
+  // arrowhead pointing out of the plot instead, so a cut whisker cannot be read as a short one.
   var whiskers = {
     id: 'whiskers',
     afterDatasetsDraw: function (chart) {
       var ctx = chart.ctx, y = chart.scales.y, area = chart.chartArea;
-      // A whisker longer than the axis range must not run over the tick labels, axis titles or legend.
       ctx.save();
       ctx.beginPath();
       ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
@@ -205,17 +235,31 @@ const pageScript = (text: PageText): string => String.raw`
         chart.getDatasetMeta(i).data.forEach(function (pt, j) {
           var m = ds.data[j], d = ds.sd[j];
           if (m === null || d === null || d === undefined || !(d > 0)) return;
-          ctx.strokeStyle = ds.borderColor; ctx.lineWidth = 1;
+          var hi = y.getPixelForValue(m + d), lo = y.getPixelForValue(m - d);
+          if (hi > area.bottom || lo < area.top) return; // wholly off the plot: nothing to show
+          var top = Math.max(hi, area.top), bottom = Math.min(lo, area.bottom);
+          ctx.strokeStyle = ds.borderColor; ctx.fillStyle = ds.borderColor; ctx.lineWidth = 1;
           ctx.beginPath();
-          ctx.moveTo(pt.x, y.getPixelForValue(m - d)); ctx.lineTo(pt.x, y.getPixelForValue(m + d));
-          ctx.moveTo(pt.x - 3, y.getPixelForValue(m - d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m - d));
-          ctx.moveTo(pt.x - 3, y.getPixelForValue(m + d)); ctx.lineTo(pt.x + 3, y.getPixelForValue(m + d));
+          ctx.moveTo(pt.x, top); ctx.lineTo(pt.x, bottom);
+          if (hi >= area.top) { ctx.moveTo(pt.x - 3, top); ctx.lineTo(pt.x + 3, top); }
+          if (lo <= area.bottom) { ctx.moveTo(pt.x - 3, bottom); ctx.lineTo(pt.x + 3, bottom); }
           ctx.stroke();
+          if (hi < area.top) arrowOut(ctx, pt.x, area.top, 1);
+          if (lo > area.bottom) arrowOut(ctx, pt.x, area.bottom, -1);
         });
       });
       ctx.restore();
     }
   };
+  // A filled arrowhead with its tip on the plot's edge and its base 6 px inside (inward 1: down from the top edge, -1: up from the bottom).
+  function arrowOut(ctx, x, edge, inward) {
+    ctx.beginPath();
+    ctx.moveTo(x, edge);
+    ctx.lineTo(x - 4, edge + 6 * inward);
+    ctx.lineTo(x + 4, edge + 6 * inward);
+    ctx.closePath();
+    ctx.fill();
+  }
   function draw(canvas, config) {
     config.options = config.options || {};
     config.plugins = [whiskers];
@@ -312,6 +356,7 @@ const pageScript = (text: PageText): string => String.raw`
 
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
+  if (data.sweep.some(function (s) { return s.lines.some(function (l) { return l.sd; }); })) document.getElementById('sweep-note').hidden = false;
   data.sweep.forEach(function (s) {
     var title = s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
     if (flat(s.lines)) { note(sw, title, zeroText(s)); return; }
@@ -322,7 +367,8 @@ const pageScript = (text: PageText): string => String.raw`
           data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
       options: { plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(s.paramLabel), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
+        // offset: the first and last values half a step inside the plot, so their whiskers' caps and arrowheads are not cut in half.
+        scales: { x: axis(s.paramLabel, { offset: true }), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
     });
   });
   document.documentElement.setAttribute('data-charts', String(count));
@@ -348,6 +394,7 @@ td.num { font-variant-numeric: tabular-nums; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }
+p.note { color: #444; font-size: 13px; margin: 0 0 10px; }
 footer { color: #666; font-size: 12px; margin-top: 30px; }
 `;
 
@@ -373,7 +420,9 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<section id="info-section"><details><summary>Run details: modes and counts per run</summary><table id="info"></table></details></section>',
     `<section><h2>Each metric per ${escapeHtml(text.variant)}</h2><div class="grid" id="bars"></div></section>`,
     '<section id="series-section"><h2>Over time</h2><div class="grid" id="series"></div></section>',
-    '<section id="sweep-section"><h2>Sweep results</h2><div class="grid" id="sweep"></div></section>',
+    '<section id="sweep-section"><h2>Sweep results</h2>',
+    '<p class="note" id="sweep-note" hidden>Whiskers are ±1 sd. The y axis follows the means, so a longer whisker is cut at the edge of the plot: a cut end has an arrowhead pointing out of the plot instead of a cap.</p>',
+    '<div class="grid" id="sweep"></div></section>',
     '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
     '</main>',
     `<script type="application/json" id="fairfit-data">${json}</script>`,

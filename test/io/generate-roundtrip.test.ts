@@ -118,6 +118,7 @@ describe('generateTrace', () => {
     for (const [bad, field] of [
       [{ machines: 0 }, 'machines'],
       [{ tasks: -1 }, 'tasks'],
+      [{ tasks: 0 }, 'tasks'],
       [{ tasks: 1.5 }, 'tasks'],
       [{ days: 0 }, 'days'],
       [{ days: Number.NaN }, 'days'],

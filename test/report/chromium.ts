@@ -30,6 +30,26 @@ export interface ChartAxes {
   yTicks: string[];
   /** Non-blank pixels above the plot area, between its left and right edges (where only a stray whisker could draw). */
   inkAbovePlot: number;
+  /** Every end of a ±1 sd whisker drawn (datasets with `sd`), with the ink where its cap and where an arrowhead would be. */
+  whiskerEnds: WhiskerEnd[];
+}
+
+/**
+ * One whisker end, found from the chart's data and scales (not from the plugin): `clipped` when it lies
+ * beyond the plot area. `cap`: non-blank pixels 2 px left and right of the whisker on the end's rows (a
+ * cap is 3 px each side; the whisker itself is 1 px wide). `arrow`: the same two columns 4–5 px inside
+ * the end (at the plot's edge for a clipped end), where an arrowhead 6 px deep and 8 px wide is inked
+ * and a capped end is blank. Any ink counts (grid lines too): a test keeps its capped ends off the grid.
+ */
+export interface WhiskerEnd {
+  dataset: number;
+  point: number;
+  end: 'top' | 'bottom';
+  clipped: boolean;
+  /** The whisker is at least 4 px inside the plot's left and right edges (its cap or arrowhead is whole). */
+  whole: boolean;
+  cap: number;
+  arrow: number;
 }
 
 export async function openReport(file: string, screenshot?: string, viewportWidth = 1400): Promise<PageCheck> {
@@ -74,6 +94,37 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
         for (let row = 0; row < Math.floor((area.top - 5) * r); row++) {
           for (let col = Math.ceil(area.left * r); col < Math.floor(area.right * r); col++) if (px[(row * c.width + col) * 4 + 3]! > 0) inkAbovePlot++;
         }
+        const alpha = (col: number, row: number): number => (col >= 0 && col < c.width && row >= 0 && row < c.height ? px[(row * c.width + col) * 4 + 3]! : 0);
+        const inkAt = (x: number, rows: number[]): number => {
+          let n = 0;
+          for (const row of rows) for (const col of [Math.round(x * r) - 2 * r, Math.round(x * r) + 2 * r]) if (alpha(col, row) > 0) n++;
+          return n;
+        };
+        const whiskerEnds: WhiskerEnd[] = [];
+        chart.data.datasets.forEach((ds: { data: (number | null)[]; sd?: (number | null)[] }, i: number) => {
+          if (!ds.sd || !chart.isDatasetVisible(i)) return;
+          chart.getDatasetMeta(i).data.forEach((pt: { x: number }, j: number) => {
+            const m = ds.data[j];
+            const d = ds.sd![j];
+            if (m === null || m === undefined || d === null || d === undefined || !(d > 0)) return;
+            for (const end of ['top', 'bottom'] as const) {
+              const py = y.getPixelForValue(end === 'top' ? m + d : m - d);
+              const clipped = end === 'top' ? py < area.top : py > area.bottom;
+              const at = clipped ? (end === 'top' ? area.top : area.bottom) : py;
+              const inward = end === 'top' ? 1 : -1;
+              const row = Math.floor(at * r);
+              whiskerEnds.push({
+                dataset: i,
+                point: j,
+                end,
+                clipped,
+                whole: pt.x - 4 >= area.left && pt.x + 4 <= area.right,
+                cap: inkAt(pt.x, [row - 1, row, row + 1]),
+                arrow: inkAt(pt.x, inward === 1 ? [row + 4 * r, row + 5 * r] : [row - 5 * r, row - 4 * r]),
+              });
+            }
+          });
+        });
         const axes: ChartAxes = {
           card: c.closest('.card')?.querySelector('h3')?.textContent ?? '',
           yTitle: String(t.text),
@@ -82,6 +133,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
           yMax: y.max,
           yTicks: y.ticks.map((k: { label: unknown }) => String(k.label)),
           inkAbovePlot,
+          whiskerEnds,
         };
         return { canvas: { width: c.width, height: c.height, inked }, axes };
       }),

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bucketMeans, renderPage, thinIndices, MAX_POINTS } from '../../src/report/html.ts';
+import { bucketMeans, renderPage, type ComparisonPage } from '../../src/report/html.ts';
 import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
@@ -25,16 +25,6 @@ beforeAll(async () => {
 });
 
 describe('the report data behind the charts', () => {
-  it('thins long series to at most MAX_POINTS, keeping the first and last points', () => {
-    expect(thinIndices(5)).toEqual([0, 1, 2, 3, 4]);
-    for (const n of [MAX_POINTS, MAX_POINTS + 1, 5000, 123_457]) {
-      const idx = thinIndices(n);
-      expect(idx.length).toBeLessThanOrEqual(MAX_POINTS);
-      expect(idx[0]).toBe(0);
-      expect(idx.at(-1)).toBe(n - 1);
-      for (let i = 1; i < idx.length; i++) expect(idx[i]!).toBeGreaterThan(idx[i - 1]!);
-    }
-  });
   it('has one bar per policy per metric and one line per policy per series (replay)', () => {
     const d = reportData(replayReport);
     expect(d.summary.map((s) => s.policy)).toEqual([...POLICIES]);
@@ -223,6 +213,35 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     const sweepCharts = page.axes.filter((a) => a.card.includes('whiskers'));
     expect(sweepCharts.length).toBeGreaterThan(5);
     for (const a of sweepCharts) expect({ chart: a.card, ink: a.inkAbovePlot }).toEqual({ chart: a.card, ink: 0 });
+    const ends = sweepCharts.flatMap((a) => a.whiskerEnds);
+    expect(ends.filter((e) => e.clipped).length).toBeGreaterThan(10);
+    // Every whisker here is cut: each cut end shows its arrowhead.
+    for (const e of ends.filter((x) => x.clipped)) expect({ ...e, arrowInked: e.arrow > 0 }).toMatchObject({ arrowInked: true });
+    expect(page.text).toContain('a cut end has an arrowhead pointing out of the plot');
+  });
+  it('a whisker end inside the plot has a cap; an end cut at the edge has an arrowhead pointing out instead', async () => {
+    const page: ComparisonPage = {
+      title: 'whisker ends', interrupted: false, facts: [], policies: ['p'], colors: { p: '#1f77b4' },
+      metrics: [{ key: 'm', label: 'metric' }], summary: [{ policy: 'p', runs: 4, values: [1] }],
+      series: [], info: { keys: [], runs: [] },
+      // Means 1…4 set the y range: 2 ± 0.3 lies inside it, 3 ± 10 is cut at both edges, 4 ± 1.5 at the top only.
+      sweep: [{ param: 'k', paramLabel: 'k', values: ['a', 'b', 'c', 'd'], metric: 'm', label: 'metric', spread: 'seeds',
+        lines: [{ policy: 'p', y: [1, 2, 3, 4], sd: [0.3, 0.3, 10, 1.5] }] }],
+    };
+    const file = join(dir, 'whisker-ends.html');
+    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
+    const got = await openReport(file, process.env.FAIRFIT_SCREENSHOT_WHISKER_ENDS);
+    expect(got.errors).toEqual([]);
+    const ends = got.axes.find((a) => a.card.startsWith('metric vs k'))!.whiskerEnds;
+    const at = (point: number, end: 'top' | 'bottom') => ends.find((e) => e.point === point && e.end === end)!;
+    expect([at(1, 'top').clipped, at(1, 'bottom').clipped, at(2, 'top').clipped, at(2, 'bottom').clipped, at(3, 'top').clipped, at(3, 'bottom').clipped])
+      .toEqual([false, false, true, true, true, false]);
+    // The first and last values too lie inside the plot, not on its edges where half of each mark was cut.
+    expect(ends.filter((e) => !e.whole)).toEqual([]);
+    for (const e of ends) {
+      if (e.clipped) expect({ ...e, arrowInked: e.arrow > 0 }).toMatchObject({ arrowInked: true });
+      else expect({ ...e, capInked: e.cap > 0 }).toMatchObject({ capInked: true, arrow: 0 });
+    }
   });
   it('an interrupted report says so', async () => {
     const file = join(dir, 'interrupted.html');

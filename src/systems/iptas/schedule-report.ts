@@ -9,7 +9,7 @@
  */
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { finite, renderPage, thinIndices, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import type { ScheduleLogReport } from './schedule-log.ts';
 import type { ScheduleMetrics } from './schedule-trace.ts';
@@ -89,7 +89,10 @@ export function writeScheduleCsv(path: string, r: ScheduleLogReport): void {
   writeTextFile(path, scheduleCsv(r));
 }
 
-/** The page data: facts, the metric table, one bar chart per metric, utilisation and queue length over time. */
+/**
+ * The page data: facts, the metric table, one bar chart per metric, utilisation and queue length over
+ * time (each line thinned to its bins' extremes by {@link minMaxIndices}, so no peak is lost).
+ */
 export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs FCFS vs EASY on a job log'): ComparisonPage {
   const t = r.trace;
   const facts: [string, string][] = [
@@ -112,7 +115,8 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   const binText = bin >= 3600 ? `${bin / 3600}-hour` : `${bin / 60}-minute`;
   const line = (key: 'utilisation' | 'queue') => r.runs.map((run) => {
     const s = run.series;
-    const idx = thinIndices(s.time.length);
+    // Min–max decimation, not a stride: a peak of waiting jobs between two kept bins would vanish from the chart.
+    const idx = minMaxIndices(s[key]);
     return { policy: run.algorithm, x: idx.map((i) => +(s.time[i]! / 3600).toFixed(6)), y: idx.map((i) => finite(s[key][i])) };
   });
   return {
