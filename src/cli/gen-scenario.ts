@@ -7,6 +7,7 @@
  * @module
  */
 import type { Command } from 'commander';
+import { FairfitError } from '../errors.ts';
 import { writeJson } from '../report/json.ts';
 import { checkSeed } from '../rng.ts';
 import { invalid } from '../runner/checks.ts';
@@ -47,8 +48,19 @@ export function registerGenScenario(program: Command): void {
     .option('--period-minutes <n>', 'Alibaba: period length (default 30)')
     .option('--vms-per-host <n>', 'Alibaba: synthesised VMs per host (default 12)')
     .option('--quiet', 'no messages on stderr')
-    .action(async (o: GenScenarioCliOptions) => {
+    .action(async (o: GenScenarioCliOptions, command: Command) => {
       const seed = checkSeed(intOption(o.seed, '--seed'), '--seed');
+      // A flag of the other source was ignored (--hosts with --alibaba, --day without): refuse it.
+      const given = (key: keyof GenScenarioCliOptions) => command.getOptionValueSource(key) === 'cli';
+      if (o.alibaba !== undefined) {
+        for (const [key, flag] of [['preset', '--preset'], ['hosts', '--hosts'], ['vms', '--vms'], ['courses', '--courses'], ['now', '--now']] as const) {
+          if (given(key)) invalid(flag, 'applies to the presets only, not to --alibaba');
+        }
+      } else {
+        for (const [key, flag] of [['day', '--day'], ['periodMinutes', '--period-minutes'], ['vmsPerHost', '--vms-per-host']] as const) {
+          if (given(key)) invalid(flag, 'applies to --alibaba only');
+        }
+      }
       checkOutputs([['--out', o.out]], [['--alibaba', o.alibaba]]);
       const say = messenger(o.quiet);
       let scenario;
@@ -73,13 +85,20 @@ export function registerGenScenario(program: Command): void {
           const [week, day, section] = parts.map((p) => intOption(p, '--now')) as [number, number, number];
           now = { week, day, section };
         }
-        scenario = generateScenario({
-          preset: o.preset, seed,
-          ...(o.hosts !== undefined ? { hosts: intOption(o.hosts, '--hosts') } : {}),
-          ...(o.vms !== undefined ? { vms: intOption(o.vms, '--vms') } : {}),
-          ...(o.courses !== undefined ? { courses: intOption(o.courses, '--courses') } : {}),
-          ...(now ? { now } : {}),
-        });
+        try {
+          scenario = generateScenario({
+            preset: o.preset, seed,
+            ...(o.hosts !== undefined ? { hosts: intOption(o.hosts, '--hosts') } : {}),
+            ...(o.vms !== undefined ? { vms: intOption(o.vms, '--vms') } : {}),
+            ...(o.courses !== undefined ? { courses: intOption(o.courses, '--courses') } : {}),
+            ...(now ? { now } : {}),
+          });
+        } catch (e) {
+          // The API names its field (hosts); say which flag it came from (--hosts).
+          const field = e instanceof FairfitError && e.code === 'INVALID_OPTION' ? String(e.details?.field ?? '') : '';
+          if (['hosts', 'vms', 'courses', 'now'].includes(field)) invalid(`--${field}`, e instanceof Error ? e.message : String(e));
+          throw e;
+        }
       }
       validateScenario(scenario, 'generated scenario');
       writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);

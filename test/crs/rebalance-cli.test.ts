@@ -66,6 +66,25 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     expect(d.status).toBe(2);
     expect(d.stderr).toMatch(/--preset/);
   });
+
+  it('gen-scenario refuses a flag its source ignores (exit 2, naming the flag), where it wrote another cluster than asked', () => {
+    const out = join(dir, 'ignored.json');
+    const cases: [string[], RegExp][] = [
+      [['--preset', 'paper', '--hosts', '5'], /INVALID_OPTION: --hosts: .*random preset only/],
+      [['--preset', 'paper', '--courses', '3'], /INVALID_OPTION: --courses: /],
+      [['--hosts', '5', '--period-minutes', '7'], /INVALID_OPTION: --period-minutes: applies to --alibaba only/],
+      [['--vms-per-host', '4'], /INVALID_OPTION: --vms-per-host: applies to --alibaba only/],
+      [['--alibaba', dir, '--hosts', '5'], /INVALID_OPTION: --hosts: applies to the presets only, not to --alibaba/],
+      [['--alibaba', dir, '--preset', 'random'], /INVALID_OPTION: --preset: /],
+      [['--hosts', '0'], /INVALID_OPTION: --hosts: /],
+    ];
+    for (const [args, message] of cases) {
+      const r = fairfit('gen-scenario', ...args, '--out', out, '--quiet');
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
 });
 
 const ALIBABA = join(import.meta.dirname, '../../../shared/traces/alibaba2018');

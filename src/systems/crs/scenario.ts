@@ -13,6 +13,7 @@
  */
 import { FairfitError } from '../../errors.ts';
 import { checkSeed, Rng } from '../../rng.ts';
+import { nearestName } from '../iptas/params.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
 import { TimetablePlacer } from './placement.ts';
 import { courseSlots, DAYS, SECTIONS, slotOf, WEEKS, type Course, type TermTime } from './timetable.ts';
@@ -77,8 +78,31 @@ const PAPER_COURSES: (Course & { students: number })[] = [
   { name: 'Networks', firstWeek: 1, lastWeek: 16, lessons: [{ section: 2, day: 1, odd: false }], students: 10 },
 ];
 
+const GEN_OPTIONS = ['preset', 'hosts', 'vms', 'courses', 'seed', 'now'] as const;
+
+/**
+ * Unknown options, an unknown preset and the random preset's sizes given to
+ * the paper preset are `INVALID_OPTION` naming the field (they were ignored:
+ * `{ preset: 'paper', hosts: 5 }` gave 7 hosts, `{ host: 5 }` 100).
+ */
+function checkGenOptions(o: ScenarioGenOptions): void {
+  if (o === null || typeof o !== 'object') throw new FairfitError('INVALID_OPTION', `options: must be an object, got ${String(o)}`, { field: 'options' });
+  for (const key of Object.keys(o)) {
+    if ((GEN_OPTIONS as readonly string[]).includes(key)) continue;
+    const near = nearestName(key, GEN_OPTIONS);
+    throw new FairfitError('INVALID_OPTION', `${key}: not an option of generateScenario${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: key });
+  }
+  if (o.preset !== undefined && o.preset !== 'paper' && o.preset !== 'random') throw new FairfitError('INVALID_OPTION', `preset: '${String(o.preset)}' is not one of paper, random`, { field: 'preset' });
+  if (o.preset === 'paper') {
+    for (const key of ['hosts', 'vms', 'courses'] as const) {
+      if (o[key] !== undefined) throw new FairfitError('INVALID_OPTION', `${key}: applies to the random preset only (the paper preset is 7 hosts, 100 VMs, 7 courses)`, { field: key });
+    }
+  }
+}
+
 /** Seeded scenario generator (same options → same scenario). */
 export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario {
+  checkGenOptions(o);
   const seed = o.seed ?? 1;
   checkSeed(seed, 'seed');
   const r = new Rng(seed);
