@@ -48,6 +48,17 @@ describe('host classes', () => {
     expect(() => resolveRebalanceOptions({ bogus: 1 } as never)).toThrow(/bogus/);
     expect(() => resolveRebalanceOptions({ maxPowerOff: -1 })).toThrow(/maxPowerOff/);
   });
+
+  it('rejects a threshold or weight pair that is not { cpu?, mem? } (it was ignored and the defaults ran)', () => {
+    const err = (o: unknown, field: string) => expect(() => resolveRebalanceOptions(o as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field } }));
+    err({ high: 0.5 }, 'high');
+    err({ low: null }, 'low');
+    err({ weights: [1, 2] }, 'weights');
+    err({ high: { CPU: 0.5 } }, 'high.CPU');
+    err({ low: { cpu: 0.05, memory: 0.1 } }, 'low.memory');
+    err(null, 'options');
+    expect(resolveRebalanceOptions({ high: { cpu: 0.5 } }).high).toEqual({ cpu: 0.5, mem: 0.9 });
+  });
 });
 
 describe('De, migrateValue and the decision period', () => {

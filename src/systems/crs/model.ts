@@ -130,9 +130,20 @@ function fraction(v: unknown, field: string, dflt: number, lo = 0, hi = 1): numb
 
 const OPTION_KEYS = new Set(['algorithm', 'high', 'low', 'highWhen', 'lowWhen', 'bounds', 'weights', 'targets', 'maxPowerOff', 'engine']);
 
+/** `high` / `low` / `weights`: an object of cpu and/or mem (a number, null or `{ CPU }` was ignored: the defaults ran). */
+function checkPair(v: unknown, field: string): void {
+  if (v === undefined) return;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(field, `must be an object { cpu?, mem? }, got ${Array.isArray(v) ? 'an array' : String(v)}`);
+  for (const k of Object.keys(v)) if (k !== 'cpu' && k !== 'mem') bad(`${field}.${k}`, 'unknown field (cpu, mem)');
+}
+
 /** Fills in the defaults and checks every option, naming the field at fault (`INVALID_OPTION`). */
 export function resolveRebalanceOptions(o: RebalanceOptions = {}): ResolvedRebalanceOptions {
+  if (o === null || typeof o !== 'object') bad('options', `must be an object, got ${String(o)}`);
   for (const k of Object.keys(o)) if (!OPTION_KEYS.has(k)) bad(k, 'unknown option');
+  checkPair(o.high, 'high');
+  checkPair(o.low, 'low');
+  checkPair(o.weights, 'weights');
   const d = REBALANCE_DEFAULTS;
   const high = { cpu: fraction(o.high?.cpu, 'high.cpu', d.high.cpu), mem: fraction(o.high?.mem, 'high.mem', d.high.mem) };
   const low = { cpu: fraction(o.low?.cpu, 'low.cpu', d.low.cpu), mem: fraction(o.low?.mem, 'low.mem', d.low.mem) };
