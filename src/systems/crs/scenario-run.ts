@@ -8,9 +8,10 @@
  *
  * @module
  */
-import type { RebalanceAlgorithm, RebalanceOptions, CrsVm } from './model.ts';
+import { FairfitError } from '../../errors.ts';
+import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions, type CrsVm } from './model.ts';
 import { planRebalance, type RebalancePlan, type UtilisationSpread } from './plan.ts';
-import type { RebalanceScenario } from './scenario.ts';
+import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
 
 /** One replayed period of one algorithm. */
 export interface PeriodOutcome {
@@ -55,8 +56,50 @@ function outcome(label: string, start: number, p: RebalancePlan): PeriodOutcome 
   };
 }
 
-/** Plans (and replays) `scenario` with each algorithm (default CRS, SS, FF). */
+function bad(field: string, message: string): never {
+  throw new FairfitError('INVALID_OPTION', `${field} ${message}`, { field });
+}
+
+/**
+ * What {@link planRebalance} does not see: the list of algorithms (an
+ * `algorithm` here was overwritten by each of them) and the periods (a short
+ * `use` was a TypeError, a missing number a planner error naming no period).
+ */
+function checkRun(scenario: RebalanceScenario, o: ScenarioRunOptions): void {
+  if (o === null || typeof o !== 'object') bad('options', `must be an object, got ${String(o)}`);
+  if ('algorithm' in o) bad('algorithm', 'is not an option of runScenario: give algorithms, a list (e.g. [\'ss\'])');
+  if (o.algorithms !== undefined) {
+    if (!Array.isArray(o.algorithms) || o.algorithms.length === 0) bad('algorithms', 'must be a non-empty list of crs, ss, ff');
+    o.algorithms.forEach((a, i) => {
+      if (!(REBALANCE_ALGORITHMS as readonly unknown[]).includes(a)) bad(`algorithms[${i}]`, `'${String(a)}' is not one of ${REBALANCE_ALGORITHMS.join(', ')}`);
+      if (o.algorithms!.indexOf(a) !== i) bad(`algorithms[${i}]`, `'${a}' is listed twice`);
+    });
+  }
+  const periods: unknown = scenario?.periods;
+  if (periods === undefined) return;
+  if (!Array.isArray(periods)) bad('scenario.periods', 'must be an array');
+  const vms = Array.isArray(scenario.vms) ? scenario.vms.length : 0;
+  periods.forEach((p: ScenarioPeriod, i) => {
+    const at = `scenario.periods[${i}]`;
+    if (p === null || typeof p !== 'object') bad(at, 'must be an object { label, start, use }');
+    if (typeof p.label !== 'string') bad(`${at}.label`, 'must be a string');
+    if (typeof p.start !== 'number' || !Number.isFinite(p.start) || p.start < 0) bad(`${at}.start`, `must be a finite number ≥ 0, got ${String(p.start)}`);
+    if (!Array.isArray(p.use) || p.use.length !== vms) bad(`${at}.use`, `has ${Array.isArray(p.use) ? p.use.length : 'no'} entries; one per VM (${vms}) is needed`);
+    p.use.forEach((u, j) => {
+      if (!Array.isArray(u) || u.length !== 2 || !u.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) {
+        bad(`${at}.use[${j}]`, `must be [cpu, mem], two finite numbers ≥ 0, got ${JSON.stringify(u)}`);
+      }
+    });
+  });
+}
+
+/**
+ * Plans (and replays) `scenario` with each algorithm (default CRS, SS, FF).
+ * Bad options or periods are `INVALID_OPTION` naming the field; the hosts and
+ * VMs are checked by {@link planRebalance}.
+ */
 export function runScenario(scenario: RebalanceScenario, o: ScenarioRunOptions = {}): ScenarioRun[] {
+  checkRun(scenario, o);
   const { algorithms = ['crs', 'ss', 'ff'], ...options } = o;
   return algorithms.map((algorithm) => {
     const plan = planRebalance(scenario, { ...options, algorithm });

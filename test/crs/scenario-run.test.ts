@@ -1,0 +1,37 @@
+/**
+ * `runScenario` through the API: the options and periods it reads itself
+ * (not seen by planRebalance) are INVALID_OPTION naming the field, not a
+ * TypeError nor silently ignored.
+ */
+import { describe, expect, it } from 'vitest';
+import type { RebalanceScenario } from '../../src/systems/crs/scenario.ts';
+import { runScenario } from '../../src/systems/crs/scenario-run.ts';
+
+const base: RebalanceScenario = {
+  hosts: [{ name: 'a', cpu: 4, mem: 8 }, { name: 'b', cpu: 4, mem: 8 }],
+  vms: [{ name: 'v', host: 'a', cpu: 1, mem: 2, use: { cpu: 3.5, mem: 1 } }, { name: 'w', host: 'b', cpu: 1, mem: 2, use: { cpu: 1, mem: 1 } }],
+};
+
+function fails(s: unknown, o: unknown, field: string, message: RegExp): void {
+  expect(() => runScenario(s as RebalanceScenario, o as never)).toThrow(expect.objectContaining({ name: 'FairfitError', code: 'INVALID_OPTION', details: { field }, message: expect.stringMatching(message) }));
+}
+
+describe('runScenario checks what planRebalance does not see', () => {
+  it('a period whose use is short or malformed names the period and the entry', () => {
+    fails({ ...base, periods: [{ label: 'p', start: 0, use: [[1, 1]] }] }, {}, 'scenario.periods[0].use', /has 1 entries; one per VM \(2\)/);
+    fails({ ...base, periods: [{ label: 'p', start: 0, use: [[1, 1], [1, 1]] }, { label: 'q', start: 60, use: [[1, 1], [2]] }] }, {}, 'scenario.periods[1].use[1]', /\[cpu, mem\]/);
+    fails({ ...base, periods: [{ label: 'p', start: 0, use: [[1, 1], [-1, 1]] }] }, {}, 'scenario.periods[0].use[1]', /≥ 0/);
+    fails({ ...base, periods: [{ label: 'p', start: -5, use: [[1, 1], [1, 1]] }] }, {}, 'scenario.periods[0].start', /≥ 0/);
+    fails({ ...base, periods: {} }, {}, 'scenario.periods', /array/);
+  });
+
+  it('algorithm (singular) is refused, not overwritten by all three; algorithms must be a non-empty list without repeats', () => {
+    fails(base, { algorithm: 'ss' }, 'algorithm', /give algorithms, a list/);
+    fails(base, { algorithms: [] }, 'algorithms', /non-empty/);
+    fails(base, { algorithms: ['crs', 'CRS'] }, 'algorithms[1]', /'CRS' is not one of crs, ss, ff/);
+    fails(base, { algorithms: ['ss', 'ss'] }, 'algorithms[1]', /twice/);
+    expect(runScenario(base, { algorithms: ['ss'] }).map((r) => r.algorithm)).toEqual(['ss']);
+    const ok = runScenario({ ...base, periods: [{ label: 'p', start: 0, use: [[3.5, 1], [1, 1]] }] });
+    expect(ok.map((r) => r.periods.length)).toEqual([1, 1, 1]);
+  });
+});
