@@ -39,6 +39,11 @@ describe('the CRS scenario schema', () => {
     expect(bad({ ...ok, courses: [{ name: 'c', firstWeek: 3, lastWeek: 17, lessons: [] }] })).toThrow(/scenario\.courses\[0\]\.lastWeek/);
     expect(bad({ ...ok, periods: [{ label: 'p', start: 0, use: [] }] })).toThrow(/scenario\.periods\[0\]\.use has 0 entries/);
     expect(bad({ hosts: ok.hosts })).toThrow(/scenario\.vms is required/);
+    // A misspelt field is named, not only the field it left missing (Ajv reports the missing one first).
+    expect(bad({ ...ok, hosts: [{ name: 'a', cpus: 4, mem: 8 }] })).toThrow(expect.objectContaining({ message: 'x.json: scenario.hosts[0].cpus is not a known field (did you mean cpu?)', details: { field: 'scenario.hosts[0].cpus', file: 'x.json' } }));
+    expect(bad({ hosts: ok.hosts, vm: [] })).toThrow(/^x\.json: scenario\.vm is not a known field \(did you mean vms\?\)$/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], use: undefined, usage: { cpu: 1, mem: 1 } }] })).toThrow(/scenario\.vms\[0\]\.usage is not a known field \(did you mean use\?\)/);
+    expect(bad({ ...ok, vms: [{ ...ok.vms[0], use: { cpu: 1, memory: 1 } }] })).toThrow(/scenario\.vms\[0\]\.use\.memory is not a known field$/);
   });
 
   it('examples/crs-campus.json is the paper preset with seed 1 (regenerate with fairfit gen-scenario --preset paper)', () => {

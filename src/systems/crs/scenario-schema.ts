@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { FairfitError, fieldPath } from '../../errors.ts';
+import { nearestName } from '../iptas/params.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -91,18 +92,48 @@ function pathOf(pointer: string, ...more: string[]): string {
   return fieldPath('scenario', pointer, ...more);
 }
 
-function describeError(e: ErrorObject): { field: string; message: string } {
+/** The value at a JSON pointer of `root` (undefined when absent). */
+function valueAt(root: unknown, pointer: string): unknown {
+  let v = root;
+  for (const seg of pointer === '' ? [] : pointer.slice(1).split('/')) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+/** The fields the schema object at `schemaPath` (e.g. `#/$defs/host/required`, less its keyword) allows. */
+function knownFields(schemaPath: string): string[] {
+  let node: unknown = CRS_SCENARIO_SCHEMA;
+  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
+    if (seg !== '') node = (node as Record<string, unknown> | undefined)?.[seg];
+  }
+  const props = (node as { properties?: object } | undefined)?.properties;
+  return props ? Object.keys(props) : [];
+}
+
+/** `scenario.hosts[0].cpus is not a known field (did you mean cpu?)`. */
+function unknownField(pointer: string, key: string, known: string[]): { field: string; message: string } {
+  const field = pathOf(pointer, key);
+  const near = nearestName(key, known);
+  return { field, message: `${field} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}` };
+}
+
+function describeError(e: ErrorObject, value: unknown): { field: string; message: string } {
   const p = e.params as Record<string, unknown>;
   const at = pathOf(e.instancePath);
   switch (e.keyword) {
     case 'required': {
+      // Ajv checks required before unknown fields: a misspelt field ("cpus") is the cause of the missing one; name it.
+      const known = knownFields(e.schemaPath);
+      const obj = valueAt(value, e.instancePath);
+      const stray = obj !== null && typeof obj === 'object' && known.length ? Object.keys(obj).find((k) => !known.includes(k)) : undefined;
+      if (stray !== undefined) return unknownField(e.instancePath, stray, known);
       const field = pathOf(e.instancePath, String(p.missingProperty));
       return { field, message: `${field} is required` };
     }
-    case 'additionalProperties': {
-      const field = pathOf(e.instancePath, String(p.additionalProperty));
-      return { field, message: `${field} is not a known field` };
-    }
+    case 'additionalProperties':
+      return unknownField(e.instancePath, String(p.additionalProperty), knownFields(e.schemaPath));
     case 'type':
       return { field: at, message: `${at} must be ${p.type === 'number' ? 'a finite number' : p.type === 'integer' ? 'an integer' : `of type ${String(p.type)}`}` };
     case 'oneOf':
@@ -121,7 +152,7 @@ export function validateScenario(value: unknown, source = 'scenario'): Rebalance
   const validate = validator();
   if (!validate(value)) {
     const e = validate.errors?.[0];
-    const d = e ? describeError(e) : { field: 'scenario', message: 'scenario is invalid' };
+    const d = e ? describeError(e, value) : { field: 'scenario', message: 'scenario is invalid' };
     throw new FairfitError('INVALID_OPTION', `${source}: ${d.message}`, { field: d.field, file: source });
   }
   const s = value;
