@@ -2,7 +2,7 @@
  * `fairfit rebalance`: CRS, SS and FF rebalancing plans for one scenario file
  * (validated against schemas/crs-scenario.schema.json), replayed period by
  * period when the scenario has periods; prints the comparison table and
- * writes JSON / HTML. A thin layer over {@link runScenario}.
+ * writes JSON / CSV / HTML. A thin layer over {@link runScenario}.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions } from '../systems/crs/model.ts';
-import { formatRebalanceTable, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
+import { formatRebalanceTable, writeRebalanceCsv, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
 import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
@@ -26,6 +26,7 @@ interface RebalanceCliOptions {
   targets?: string;
   maxPowerOff?: string;
   json?: string;
+  csv?: string;
   report?: string;
   quiet?: boolean;
 }
@@ -62,6 +63,7 @@ export function registerRebalance(program: Command): void {
     .option('--targets <normal-then-low|normal>', 'where VMs may go (default normal-then-low)')
     .option('--max-power-off <n>', 'most hosts one plan powers off (default 1; 0 = no energy phase)')
     .option('--json <file>', 'write the plans and the replay as JSON')
+    .option('--csv <file>', 'write one CSV row per algorithm')
     .option('--report <file>', 'write the self-contained HTML report')
     .option('--quiet', 'no messages on stderr')
     .action((o: RebalanceCliOptions) => {
@@ -74,7 +76,7 @@ export function registerRebalance(program: Command): void {
       if (o.bounds !== undefined) options.bounds = o.bounds as 'inclusive';
       if (o.targets !== undefined) options.targets = o.targets as 'normal';
       if (o.maxPowerOff !== undefined) options.maxPowerOff = intOption(o.maxPowerOff, '--max-power-off');
-      checkOutputs([['--json', o.json], ['--report', o.report]], [['--input', o.input]]);
+      checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--input', o.input]]);
       const say = messenger(o.quiet);
       const t0 = performance.now();
       const scenario = readScenario(o.input);
@@ -97,6 +99,7 @@ export function registerRebalance(program: Command): void {
       process.stdout.write(formatRebalanceTable(report));
       const files = writeOutputs([
         [o.json, (path) => writeJson(path, report)],
+        [o.csv, (path) => writeRebalanceCsv(path, report)],
         [o.report, (path) => writeRebalanceHtml(path, scenario, report)],
       ]);
       say(`${runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);

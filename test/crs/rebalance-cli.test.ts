@@ -40,6 +40,22 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     expect(html).toContain('fairfit — CRS vs SS vs FF rebalancing');
   });
 
+  it('--csv writes one row per algorithm with the table\'s numbers (the option did not exist)', () => {
+    const file = join(dir, 'c.json');
+    expect(fairfit('gen-scenario', '--hosts', '12', '--seed', '2', '--out', file, '--quiet').status).toBe(0);
+    const r = fairfit('rebalance', '--input', file, '--algorithm', 'crs,ff', '--json', join(dir, 'c-out.json'), '--csv', join(dir, 'c.csv'), '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const lines = readFileSync(join(dir, 'c.csv'), 'utf8').trimEnd().split('\n');
+    expect(lines[0]).toBe('algorithm,moves,waves,powerOff,unresolved,cpuGapBefore,cpuGapAfter,memGapBefore,memGapAfter,periods,replayMoves,replayMeanCpuGapAfter,replayMeanMemGapAfter');
+    const report = JSON.parse(readFileSync(join(dir, 'c-out.json'), 'utf8'));
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['crs', 'ff']);
+    lines.slice(1).forEach((line, i) => {
+      const p = report.runs[i].plan;
+      expect(line).toBe([report.runs[i].algorithm, p.moves, p.waves.length, p.powerOff.length, p.unresolved.length, p.spread.before.cpu, p.spread.after.cpu, p.spread.before.mem, p.spread.after.mem, 0, 0, '', ''].join(','));
+    });
+  });
+
   it('rejects a bad scenario file as data (exit 1, like malformed JSON) and a bad option with exit 2, naming each', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ hosts: [{ name: 'a', cpu: 4, mem: 8 }], vms: [{ name: 'v', host: 'b', cpu: 1, mem: 2, use: { cpu: 1, mem: 1 } }] }));

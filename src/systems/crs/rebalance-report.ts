@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
@@ -55,6 +56,24 @@ function values(p: RebalancePlan): number[] {
 export function formatRebalanceTable(r: RebalanceReport): string {
   const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${x.periods.length} periods replayed, ${x.totalMoves} migrations, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
   return textTable(['algorithm', ...COLUMNS], r.runs.map((x) => [x.algorithm, ...values(x.plan).map(formatMetric)]), notes);
+}
+
+/**
+ * The CSV of `fairfit rebalance --csv`: one row per algorithm — the table's
+ * columns, then the replay's periods, migrations and mean gaps after (empty
+ * without periods).
+ */
+export function rebalanceCsv(r: RebalanceReport): string {
+  const mean = (x: ScenarioRun, k: 'cpu' | 'mem') => (x.periods.length ? x.periods.reduce((s, p) => s + p.spreadAfter[k], 0) / x.periods.length : undefined);
+  return csvText(
+    ['algorithm', ...COLUMNS, 'periods', 'replayMoves', 'replayMeanCpuGapAfter', 'replayMeanMemGapAfter'],
+    r.runs.map((x) => [x.algorithm, ...values(x.plan), x.periods.length, x.totalMoves, mean(x, 'cpu'), mean(x, 'mem')]),
+  );
+}
+
+/** Writes {@link rebalanceCsv} to `path`. */
+export function writeRebalanceCsv(path: string, r: RebalanceReport): void {
+  writeTextFile(path, rebalanceCsv(r));
 }
 
 /**
