@@ -101,6 +101,8 @@ export function registerGenScenario(program: Command): void {
         }
       }
       validateScenario(scenario, 'generated scenario');
+      // A scenario of 10^5 hosts takes a minute to write: say what is happening first.
+      say(`writing ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs`);
       writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);
       say(`wrote ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs, ${scenario.courses?.length ?? 0} courses${scenario.periods ? `, ${scenario.periods.length} periods` : ''}`);
     });

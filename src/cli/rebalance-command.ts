@@ -80,9 +80,17 @@ export function registerRebalance(program: Command): void {
       const say = messenger(o.quiet);
       const t0 = performance.now();
       const scenario = readScenario(o.input);
-      let runs;
+      const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(2)} s`;
+      // Progress, one line per stage: a scenario of 10^5 hosts takes a minute and said nothing until the end.
+      say(`read ${o.input}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs${scenario.periods?.length ? `, ${scenario.periods.length} periods` : ''} in ${seconds(t0)}`);
+      const runs = [];
       try {
-        runs = runScenario(scenario, { ...options, algorithms });
+        for (const algorithm of algorithms) {
+          const t1 = performance.now();
+          const [run] = runScenario(scenario, { ...options, algorithms: [algorithm] });
+          runs.push(run!);
+          say(`${algorithm}: ${run!.plan.moves} migrations planned${run!.periods.length ? `, ${run!.periods.length} periods replayed` : ''} in ${seconds(t1)}`);
+        }
       } catch (e) {
         // Option errors name the API field; say which flag it came from.
         if (e instanceof Error && 'code' in e && e.code === 'INVALID_OPTION') {
@@ -97,6 +105,8 @@ export function registerRebalance(program: Command): void {
         courses: scenario.courses?.length ?? 0, periods: scenario.periods?.length ?? 0, runs,
       };
       process.stdout.write(formatRebalanceTable(report));
+      const outputs = [o.json, o.csv, o.report].filter((f) => f !== undefined);
+      if (outputs.length) say(`writing ${outputs.join(', ')}`);
       const files = writeOutputs([
         [o.json, (path) => writeJson(path, report)],
         [o.csv, (path) => writeRebalanceCsv(path, report)],

@@ -83,6 +83,23 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     expect(d.stderr).toMatch(/--preset/);
   });
 
+  it('says what it is doing, one stderr line per stage (a scenario of 10^5 hosts was a silent minute)', () => {
+    const file = join(dir, 'p.json');
+    const g = fairfit('gen-scenario', '--hosts', '3', '--vms', '5', '--out', file);
+    expect(g.status).toBe(0);
+    expect(g.stderr).toBe(`writing ${file}: 3 hosts, 5 VMs\nwrote ${file}: 3 hosts, 5 VMs, 40 courses\n`);
+    const out = join(dir, 'p-out.json');
+    const r = fairfit('rebalance', '--input', file, '--algorithm', 'ff,crs', '--json', out);
+    expect(r.status).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(new RegExp(`^read ${file}: 3 hosts, 5 VMs in \\d+\\.\\d\\d s$`));
+    expect(lines[1]).toMatch(/^ff: \d+ migrations planned in \d+\.\d\d s$/);
+    expect(lines[2]).toMatch(/^crs: \d+ migrations planned in /);
+    expect(lines[3]).toBe(`writing ${out}`);
+    expect(lines[4]).toMatch(new RegExp(`^2 algorithms in .* s; wrote ${out}$`));
+  });
+
   it('gen-scenario refuses a flag its source ignores (exit 2, naming the flag), where it wrote another cluster than asked', () => {
     const out = join(dir, 'ignored.json');
     const cases: [string[], RegExp][] = [
