@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toCsv } from '../../src/systems/giantvm/csv-report.ts';
 import { toJson } from '../../src/report/json.ts';
+import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { formatMetric } from '../../src/report/table.ts';
 import { formatTable, summarizeByPolicy } from '../../src/systems/giantvm/summary.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
@@ -32,7 +33,56 @@ describe('toJson writes the same value JSON.stringify would, laid out for readin
   it('round-trips a real replay exactly (every float survives)', () => {
     expect(JSON.parse(toJson(report))).toEqual(JSON.parse(JSON.stringify(report)));
   });
+  it('writes the same bytes as the piece-by-piece encoder it replaced (subtrees JSON.stringify lays out alike go to it in one call)', () => {
+    const leaf = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constant(Symbol('s')), fc.constant(() => 1));
+    const odd = fc.oneof(fc.constant(new Date(0)), fc.constant(new Number(3)), fc.constant(new String('x')), fc.constant(Float64Array.of(1, NaN)), fc.constant(new Map([[1, 2]])), fc.constant({}), fc.constant([]));
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, odd, fc.array(tie('node'), { maxLength: 5 }), fc.dictionary(fc.string(), tie('node'), { maxKeys: 5 })),
+    })).node;
+    fc.assert(fc.property(value, (v) => {
+      expect(toJson(v)).toBe(pieceByPiece(v));
+    }), { numRuns: 2000 });
+    const scenario = generateScenario({ hosts: 30, seed: 3 });
+    expect(toJson(scenario)).toBe(pieceByPiece(scenario));
+    expect(toJson(report)).toBe(pieceByPiece(report));
+  });
 });
+
+/** The encoder before subtrees went to JSON.stringify (the byte-for-byte reference). */
+function pieceByPiece(value: unknown): string {
+  const plain = (v: unknown) => v === null || typeof v !== 'object';
+  const encode = (v: unknown, indent: string, out: string[]): void => {
+    if (plain(v)) return void out.push(JSON.stringify(v) ?? 'null');
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return encode(Array.from(v as unknown as ArrayLike<number>), indent, out);
+    const inner = indent + '  ';
+    if (Array.isArray(v)) {
+      if (v.length === 0) out.push('[]');
+      else if (v.every(plain)) out.push('[' + v.map((x) => JSON.stringify(x) ?? 'null').join(',') + ']');
+      else {
+        out.push('[\n');
+        v.forEach((x, i) => {
+          out.push(inner);
+          encode(x, inner, out);
+          out.push(i < v.length - 1 ? ',\n' : '\n');
+        });
+        out.push(indent + ']');
+      }
+      return;
+    }
+    const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && typeof x !== 'function');
+    if (entries.length === 0) return void out.push('{}');
+    out.push('{\n');
+    entries.forEach(([k, x], i) => {
+      out.push(inner + JSON.stringify(k) + ': ');
+      encode(x, inner, out);
+      out.push(i < entries.length - 1 ? ',\n' : '\n');
+    });
+    out.push(indent + '}');
+  };
+  const out: string[] = [];
+  encode(value, '', out);
+  return out.join('') + '\n';
+}
 
 describe('toCsv writes one row per run that a CSV parser reads back', () => {
   it('header and values match the runs', () => {
