@@ -42,6 +42,20 @@ export interface QueueRunOutcome {
 /** Missed events (a coordinator subscribing late, a result removed before it was read) are caught by looking at every pending job this often. */
 export const RECONCILE_MS = 2000;
 
+/** Ms the coordinator waits for Redis when it stops (taking its unstarted jobs out, closing its clients) before it gives up and disconnects. */
+export const CLOSE_MS = 5000;
+
+/** True when `p` settles (either way) within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Jobs read or added per round trip batch. */
 const BATCH = 500;
 
@@ -212,9 +226,18 @@ export async function runJobsOnQueue(
     // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
     // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
     const ours = [...pending].filter((i) => checked.has(i));
-    await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
-    await events?.close();
-    await queue.close();
+    const tidy = (async () => {
+      await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+      await events?.close();
+      await queue.close();
+    })();
+    // The clients wait for Redis forever (maxRetriesPerRequest: null): a Redis gone for good must not hang a Ctrl-C.
+    if (!(await settlesWithin(tidy, CLOSE_MS))) {
+      q.log?.(`queue ${url}: sweep ${sweepId}: Redis did not answer within ${CLOSE_MS / 1000} s; up to ${ours.length} unstarted job(s) may stay queued (workers run them; the same sweep run again re-uses their results)`);
+      tidy.catch(ignore);
+      void events?.disconnect().catch(ignore);
+      void queue.disconnect().catch(ignore);
+    }
   }
   if (failure !== undefined) throw failure;
   return { sweepId, interrupted: pending.size > 0, reused };
