@@ -17,6 +17,7 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
+import { buildId } from './build-id.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
@@ -81,7 +82,9 @@ export async function runJobsOnQueue(
   await checkReachable(q.connection);
   const url = shownUrl(q.connection.url);
   const payloads = jobs.map((j) => encodePayload(j.payload));
-  const keys = payloads.map((p) => sha256(system, p));
+  const build = buildId();
+  // The build is part of each key, so of the default sweep id: an upgraded fairfit does not re-use an older build's results.
+  const keys = payloads.map((p) => sha256(system, build, p));
   // Default id from the content: the same sweep run again finds its own stored results.
   const sweepId = q.sweepId ?? sha256(system, String(PROTOCOL), ...keys).slice(0, 24);
   const jobOptions: JobsOptions = {
@@ -108,7 +111,7 @@ export async function runJobsOnQueue(
   const onAbort = () => wake();
   opts.signal?.addEventListener('abort', onAbort);
 
-  const data = (i: number): QueueJobData => ({ v: PROTOCOL, system, sweep: sweepId, index: i, label: jobs[i]!.label, key: keys[i]!, payload: payloads[i]! });
+  const data = (i: number): QueueJobData => ({ v: PROTOCOL, build, system, sweep: sweepId, index: i, label: jobs[i]!.label, key: keys[i]!, payload: payloads[i]! });
   const add = async (indices: number[]) => {
     for (let k = 0; k < indices.length; k += BATCH) {
       await queue.addBulk(indices.slice(k, k + BATCH).map((i) => ({ name: system, data: data(i), opts: { ...jobOptions, jobId: jobId(sweepId, i) } })));
@@ -133,7 +136,11 @@ export async function runJobsOnQueue(
       checked.add(i);
       return;
     }
-    if ((job.data as QueueJobData).key !== keys[i]) {
+    const stored = job.data as QueueJobData;
+    if (stored.build !== build) {
+      throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' on ${url} holds jobs of another fairfit build (${String(stored.build ?? `job format ${String(stored.v)}`)}; this one is ${build}); choose another sweep id`, { field: 'sweepId' });
+    }
+    if (stored.key !== keys[i]) {
       throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' already names a different sweep on ${url} (its job ${i} is '${(job.data as QueueJobData).label}'); choose another sweep id`, { field: 'sweepId' });
     }
     checked.add(i);

@@ -16,6 +16,7 @@
 import { Worker, type Job } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
+import { buildId } from './build-id.ts';
 import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import { checkReachable, type QueueConnection } from './redis-url.ts';
 import { WORKER_DEFAULTS } from './queue-options.ts';
@@ -68,6 +69,10 @@ export class QueueWorker {
       o.onEvent?.({ kind: 'start', id, label });
       try {
         if (data?.v !== PROTOCOL) throw new Error(`job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
+        // Same bytes as a local run only from the same engine: refuse, so a worker of the right build can take it.
+        if (data.build !== buildId()) {
+          throw new FairfitError('INVALID_OPTION', `build: refused: the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${buildId()}; run the same fairfit build on every machine`, { field: 'build' });
+        }
         const handler = o.handlers[data.system];
         if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
         const result = encodePayload(await handler.run(decodePayload(data.payload), { id, label }));
