@@ -18,6 +18,7 @@ import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
 import { buildId } from './build-id.ts';
+import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
@@ -42,20 +43,6 @@ export interface QueueRunOutcome {
 
 /** Missed events (a coordinator subscribing late, a result removed before it was read) are caught by looking at every pending job this often. */
 export const RECONCILE_MS = 2000;
-
-/** Ms the coordinator waits for Redis when it stops (taking its unstarted jobs out, closing its clients) before it gives up and disconnects. */
-export const CLOSE_MS = 5000;
-
-/** True when `p` settles (either way) within `ms`. */
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([p.then(() => true, () => true), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Jobs read or added per round trip batch. */
 const BATCH = 500;

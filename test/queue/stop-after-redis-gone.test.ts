@@ -1,23 +1,22 @@
 /**
- * Ctrl-C of a queue sweep whose Redis went away: the coordinator's clients
- * wait for Redis forever, so taking the unstarted jobs out of the queue must
- * give up after a bound and say so, not hang the process. Its own
- * redis-server, since the test stops it.
+ * Stopping a coordinator (Ctrl-C) or a worker (SIGTERM) whose Redis went away:
+ * the queue's clients wait for Redis forever, so the clean-up must give up
+ * after a bound and say so, not hang the process. Each test has its own
+ * redis-server, since it stops it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
-import { CLOSE_MS } from '../../src/queue/coordinator.ts';
-import { run } from './processes.ts';
+import { CLOSE_MS } from '../../src/queue/close.ts';
+import { run, worker, type Running } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-queue-gone-'));
 let redis: RedisServer;
 
 beforeAll(async () => {
-  redis = await startRedis();
   await generateTrace({ machines: 60, tasks: 500, days: 0.04, seed: 5, out: join(dir, 'trace') });
 });
 afterAll(async () => {
@@ -25,8 +24,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('Ctrl-C of a queue sweep after its Redis went away', () => {
-  it('exits 130 within the close bound, writes the interrupted outputs and says the unstarted jobs may stay queued', async () => {
+/** Waits for `p`'s exit at most `ms`; null when it is still running. */
+async function exitWithin(p: Running, ms: number) {
+  return Promise.race([p.exit, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
+}
+
+describe('stopping after Redis went away', () => {
+  it('Ctrl-C of a queue sweep exits 130 within the close bound, writes the interrupted outputs and says the unstarted jobs may stay queued', async () => {
+    redis = await startRedis();
     // No worker: the job waits until the coordinator is stopped.
     const coordinator = run(['sweep', '--trace', 'trace', '--machines', '60', '--overcommit', '1', '--policy', 'no_migration', '--queue', redis.url(0), '--sweep-id', 'gone', '--json', 'g.json'], dir);
     try {
@@ -34,7 +39,7 @@ describe('Ctrl-C of a queue sweep after its Redis went away', () => {
       await redis.stop();
       coordinator.child.kill('SIGINT');
       const t0 = Date.now();
-      const exited = await Promise.race([coordinator.exit, new Promise<null>((r) => setTimeout(() => r(null), CLOSE_MS + 10_000))]);
+      const exited = await exitWithin(coordinator, CLOSE_MS + 10_000);
       expect(exited, `still running ${CLOSE_MS + 10_000} ms after SIGINT:\n${coordinator.stderr()}`).not.toBeNull();
       expect(exited!.code).toBe(130);
       expect(Date.now() - t0).toBeLessThan(CLOSE_MS + 10_000);
@@ -44,6 +49,23 @@ describe('Ctrl-C of a queue sweep after its Redis went away', () => {
     } finally {
       if (coordinator.child.exitCode === null && coordinator.child.signalCode === null) coordinator.child.kill('SIGKILL');
       await coordinator.exit;
+    }
+  }, 60_000);
+
+  it('SIGTERM of an idle worker exits 1 within the close bound, saying Redis did not answer', async () => {
+    redis = await startRedis();
+    const w = worker(redis.url(0), dir);
+    try {
+      await w.waitFor(/worker: serving/);
+      await redis.stop();
+      w.child.kill('SIGTERM');
+      const exited = await exitWithin(w, CLOSE_MS + 10_000);
+      expect(exited, `still running ${CLOSE_MS + 10_000} ms after SIGTERM:\n${w.stderr()}`).not.toBeNull();
+      expect(exited).toEqual({ code: 1, signal: null });
+      expect(w.stderr()).toMatch(/worker: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 did not answer within 5 s; disconnected/);
+    } finally {
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      await w.exit;
     }
   }, 60_000);
 });
