@@ -33,7 +33,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('serve a job queue: run the sweeps and replays enqueued with --queue on this machine')
-    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://HOST:PORT[/DB]')
+    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…)')
     .option('--threads <n>', 'worker threads of the local pool (default: one per core)')
     .option('--concurrency <n>', 'jobs taken at the same time (default: --threads)')
     .option('--lock-duration <ms>', `a job whose worker stops renewing its lock this long is given to another worker (default ${WORKER_DEFAULTS.lockDuration})`)
