@@ -65,6 +65,8 @@ export { parseQueueUrl, checkReachable, shownUrl, CONNECT_TIMEOUT_MS, type Queue
 export { contentHash, ContentHashCache, relativeFiles } from './queue/content-hash.ts';
 export { encodePayload, decodePayload } from './queue/payload.ts';
 export { QUEUE_NAME, PROTOCOL, jobId, SWEEP_ID, type QueueJobData } from './queue/protocol.ts';
+export { buildId } from './queue/build-id.ts';
+export { CLOSE_MS } from './queue/close.ts';
 export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';
 
 // The batch-scheduling baselines the IPTAS engine is judged against (one pass each).

@@ -23,7 +23,7 @@ export interface QueueCliOptions {
 /** Adds `--queue`, `--sweep-id`, `--attempts`, `--backoff`, `--result-ttl` (and `--parts` where runs are split by cells). */
 export function addQueueOptions(cmd: Command, parts: boolean): Command {
   cmd
-    .option('--queue <url>', 'run on the Redis-backed job queue redis://HOST:PORT[/DB], served by `fairfit worker` processes (see README "Running on several machines")')
+    .option('--queue <url>', 'run on the Redis-backed job queue redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…), served by `fairfit worker` processes (see README "Running on several machines")')
     .option('--sweep-id <id>', 'with --queue: name of this run\'s jobs and stored results; the same id resumes (default: derived from the trace and the configurations)')
     .option('--attempts <n>', `with --queue: tries per job before the run fails (default ${QUEUE_DEFAULTS.attempts})`)
     .option('--backoff <ms>', `with --queue: first retry delay, doubled per further try (default ${QUEUE_DEFAULTS.backoff})`)

@@ -8,6 +8,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
+import { CLOSE_MS } from '../queue/close.ts';
 import { loadQueueLibrary } from '../queue/libraries.ts';
 import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
 import { WORKER_DEFAULTS } from '../queue/queue-options.ts';
@@ -32,7 +33,7 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('serve a job queue: run the sweeps and replays enqueued with --queue on this machine')
-    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://HOST:PORT[/DB]')
+    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…)')
     .option('--threads <n>', 'worker threads of the local pool (default: one per core)')
     .option('--concurrency <n>', 'jobs taken at the same time (default: --threads)')
     .option('--lock-duration <ms>', `a job whose worker stops renewing its lock this long is given to another worker (default ${WORKER_DEFAULTS.lockDuration})`)
@@ -68,13 +69,21 @@ export function registerWorker(program: Command): void {
         throw err;
       }
       say(`worker: serving ${shownUrl(o.queue)} with ${threads} thread(s), ${concurrency} job(s) at a time (SIGTERM or Ctrl-C stops)`);
+      let disconnected = false;
       await new Promise<void>((resolve) => {
         let signals = 0;
         const stop = (name: string) => {
           signals++;
           if (signals === 1) {
             say(`worker: ${name}: finishing the running jobs, then stopping (${name} again abandons them)`);
-            worker.close().then(resolve, (err: unknown) => {
+            worker.close().then((answered) => {
+              if (!answered) {
+                disconnected = true;
+                say(`worker: Redis at ${shownUrl(o.queue)} did not answer within ${CLOSE_MS / 1000} s; disconnected (a result not stored is computed again by another worker)`);
+                process.exitCode = EXIT_FAILURE;
+              }
+              resolve();
+            }, (err: unknown) => {
               say(`worker: stopping failed: ${err instanceof Error ? err.message : String(err)}`);
               process.exitCode = EXIT_FAILURE;
               resolve();
@@ -89,5 +98,7 @@ export function registerWorker(program: Command): void {
         process.on('SIGINT', () => stop('SIGINT'));
       });
       say('worker: stopped');
+      // The clients' reconnection timers would keep the process alive.
+      if (disconnected) process.exit(EXIT_FAILURE);
     });
 }

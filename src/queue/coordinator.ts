@@ -17,6 +17,8 @@
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
+import { buildId } from './build-id.ts';
+import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
@@ -67,7 +69,9 @@ export async function runJobsOnQueue(
   await checkReachable(q.connection);
   const url = shownUrl(q.connection.url);
   const payloads = jobs.map((j) => encodePayload(j.payload));
-  const keys = payloads.map((p) => sha256(system, p));
+  const build = buildId();
+  // The build is part of each key, so of the default sweep id: an upgraded fairfit does not re-use an older build's results.
+  const keys = payloads.map((p) => sha256(system, build, p));
   // Default id from the content: the same sweep run again finds its own stored results.
   const sweepId = q.sweepId ?? sha256(system, String(PROTOCOL), ...keys).slice(0, 24);
   const jobOptions: JobsOptions = {
@@ -94,7 +98,7 @@ export async function runJobsOnQueue(
   const onAbort = () => wake();
   opts.signal?.addEventListener('abort', onAbort);
 
-  const data = (i: number): QueueJobData => ({ v: PROTOCOL, system, sweep: sweepId, index: i, label: jobs[i]!.label, key: keys[i]!, payload: payloads[i]! });
+  const data = (i: number): QueueJobData => ({ v: PROTOCOL, build, system, sweep: sweepId, index: i, label: jobs[i]!.label, key: keys[i]!, payload: payloads[i]! });
   const add = async (indices: number[]) => {
     for (let k = 0; k < indices.length; k += BATCH) {
       await queue.addBulk(indices.slice(k, k + BATCH).map((i) => ({ name: system, data: data(i), opts: { ...jobOptions, jobId: jobId(sweepId, i) } })));
@@ -119,7 +123,11 @@ export async function runJobsOnQueue(
       checked.add(i);
       return;
     }
-    if ((job.data as QueueJobData).key !== keys[i]) {
+    const stored = job.data as QueueJobData;
+    if (stored.build !== build) {
+      throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' on ${url} holds jobs of another fairfit build (${String(stored.build ?? `job format ${String(stored.v)}`)}; this one is ${build}); choose another sweep id`, { field: 'sweepId' });
+    }
+    if (stored.key !== keys[i]) {
       throw new FairfitError('INVALID_OPTION', `sweepId: '${sweepId}' already names a different sweep on ${url} (its job ${i} is '${(job.data as QueueJobData).label}'); choose another sweep id`, { field: 'sweepId' });
     }
     checked.add(i);
@@ -212,9 +220,18 @@ export async function runJobsOnQueue(
     // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
     // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
     const ours = [...pending].filter((i) => checked.has(i));
-    await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
-    await events?.close();
-    await queue.close();
+    const tidy = (async () => {
+      await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+      await events?.close();
+      await queue.close();
+    })();
+    // The clients wait for Redis forever (maxRetriesPerRequest: null): a Redis gone for good must not hang a Ctrl-C.
+    if (!(await settlesWithin(tidy, CLOSE_MS))) {
+      q.log?.(`queue ${url}: sweep ${sweepId}: Redis did not answer within ${CLOSE_MS / 1000} s; up to ${ours.length} unstarted job(s) may stay queued (workers run them; the same sweep run again re-uses their results)`);
+      tidy.catch(ignore);
+      void events?.disconnect().catch(ignore);
+      void queue.disconnect().catch(ignore);
+    }
   }
   if (failure !== undefined) throw failure;
   return { sweepId, interrupted: pending.size > 0, reused };

@@ -10,13 +10,15 @@
 /** The BullMQ queue every fairfit coordinator and worker uses. */
 export const QUEUE_NAME = 'fairfit';
 
-/** Version of {@link QueueJobData}. */
-export const PROTOCOL = 1;
+/** Version of {@link QueueJobData} (2: `build`). */
+export const PROTOCOL = 2;
 
 /** A job's data as stored in Redis. */
 export interface QueueJobData {
   /** {@link PROTOCOL} of the coordinator that enqueued it. */
   v: number;
+  /** `buildId()` of the coordinator: a worker of another fairfit build refuses the job. */
+  build: string;
   /** Which system's queue handler runs it. */
   system: string;
   sweep: string;
@@ -24,7 +26,7 @@ export interface QueueJobData {
   index: number;
   /** The configuration the job runs, in words (failure messages name it). */
   label: string;
-  /** SHA-256 of system and payload: a resumed sweep checks that a stored job is the job it would enqueue. */
+  /** SHA-256 of system, build and payload: a resumed sweep checks that a stored job is the job it would enqueue. */
   key: string;
   /** The system's job, encoded by `encodePayload`. */
   payload: string;

@@ -16,6 +16,8 @@
 import { Worker, type Job } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
+import { buildId } from './build-id.ts';
+import { CLOSE_MS, settlesWithin } from './close.ts';
 import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import { checkReachable, type QueueConnection } from './redis-url.ts';
 import { WORKER_DEFAULTS } from './queue-options.ts';
@@ -55,12 +57,22 @@ export class QueueWorker {
   private constructor(
     private readonly worker: Worker,
     private readonly handlers: Record<string, QueueHandler>,
+    private readonly jobs: Running,
   ) {}
 
   /** Connects (a clear `INVALID_OPTION` if Redis is unreachable) and starts taking jobs. */
   static async start(o: QueueWorkerOptions): Promise<QueueWorker> {
     await checkReachable(o.connection);
+    const jobs = new Running();
     const processor = async (job: Job) => {
+      jobs.count++;
+      try {
+        return await run(job);
+      } finally {
+        jobs.done();
+      }
+    };
+    const run = async (job: Job) => {
       const data = job.data as QueueJobData;
       const id = job.id ?? '?';
       const label = typeof data?.label === 'string' ? data.label : id;
@@ -68,6 +80,10 @@ export class QueueWorker {
       o.onEvent?.({ kind: 'start', id, label });
       try {
         if (data?.v !== PROTOCOL) throw new Error(`job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
+        // Same bytes as a local run only from the same engine: refuse, so a worker of the right build can take it.
+        if (data.build !== buildId()) {
+          throw new FairfitError('INVALID_OPTION', `build: refused: the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${buildId()}; run the same fairfit build on every machine`, { field: 'build' });
+        }
         const handler = o.handlers[data.system];
         if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
         const result = encodePayload(await handler.run(decodePayload(data.payload), { id, label }));
@@ -90,16 +106,41 @@ export class QueueWorker {
     // Connection hiccups are retried by the client; an unhandled 'error' event would kill the process.
     worker.on('error', () => undefined);
     await worker.waitUntilReady();
-    return new QueueWorker(worker, o.handlers);
+    return new QueueWorker(worker, o.handlers, jobs);
   }
 
   /**
    * Stops taking jobs. By default the jobs running now finish and their
    * results are stored first; `force` abandons them (their locks lapse and
    * another worker runs them again). Only the first call's `force` counts.
+   * Once no job runs here, Redis has {@link CLOSE_MS} to take the results and
+   * close; if it does not answer (gone for good) the worker disconnects
+   * instead of waiting forever, and resolves `false`: a result it could not
+   * store is computed again by another worker.
    */
-  async close(force = false): Promise<void> {
-    await this.worker.close(force);
+  async close(force = false): Promise<boolean> {
+    const closing = this.worker.close(force);
+    if (!force) await this.jobs.idle();
+    const answered = await settlesWithin(closing, CLOSE_MS);
+    if (!answered) {
+      closing.catch(() => undefined);
+      // Not awaited: with Redis gone it may wait for an 'end' that never comes.
+      this.worker.disconnect().catch(() => undefined);
+    }
     for (const h of Object.values(this.handlers)) await h.close?.();
+    return answered;
+  }
+}
+
+/** How many jobs this worker's processor runs now, and a wait for none. */
+class Running {
+  count = 0;
+  private waiting: (() => void)[] = [];
+  done(): void {
+    this.count--;
+    if (this.count === 0) for (const w of this.waiting.splice(0)) w();
+  }
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
   }
 }
