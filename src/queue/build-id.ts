@@ -11,9 +11,8 @@
  *
  * @module
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { wasmPath } from '../wasm/module.ts';
+import { buildHash } from '../wasm/module.ts';
 
 let known: string | undefined;
 
@@ -24,7 +23,7 @@ export function buildId(): string {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     let wasm: string;
     try {
-      wasm = createHash('sha256').update(readFileSync(wasmPath('release'))).digest('hex').slice(0, 16);
+      wasm = buildHash('release').toString('hex').slice(0, 16);
     } catch {
       wasm = 'no-release-wasm';
     }

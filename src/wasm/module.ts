@@ -18,7 +18,7 @@ import type { WasmMemory, WasmModule } from './wasm-types.ts';
 export type WasmBuild = 'release' | 'debug';
 
 const modules = new Map<WasmBuild, WebAssembly.Module>();
-const hashes = new WeakMap<WebAssembly.Module, Buffer>();
+const hashes = new Map<WasmBuild, Buffer>();
 
 /**
  * SHA-256 of the compiled module's bytes (snapshots carry it: a memory image
@@ -26,11 +26,15 @@ const hashes = new WeakMap<WebAssembly.Module, Buffer>();
  * when first asked for (most processes never take a snapshot).
  */
 export function moduleHash(module: WasmModule = wasmModule()): Buffer {
-  let h = hashes.get(module);
+  return buildHash([...modules].find(([, m]) => m === module)?.[0] ?? defaultBuild());
+}
+
+/** SHA-256 of a build's `.wasm` file, read once per process (what {@link moduleHash} and a queue job's build id are made of). */
+export function buildHash(build: WasmBuild): Buffer {
+  let h = hashes.get(build);
   if (!h) {
-    const build = [...modules].find(([, m]) => m === module)?.[0] ?? defaultBuild();
     h = createHash('sha256').update(readFileSync(wasmPath(build))).digest();
-    hashes.set(module, h);
+    hashes.set(build, h);
   }
   return h;
 }
