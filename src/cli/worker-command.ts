@@ -11,12 +11,13 @@ import type { Command } from 'commander';
 import { CLOSE_MS } from '../queue/close.ts';
 import { loadQueueLibrary } from '../queue/libraries.ts';
 import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
-import { WORKER_DEFAULTS } from '../queue/queue-options.ts';
+import { WORKER_BOUNDS, WORKER_DEFAULTS } from '../queue/queue-options.ts';
 import type { QueueWorker } from '../queue/queue-worker.ts';
 import { checkInteger, MAX_WORKERS } from '../runner/checks.ts';
 import { giantvmQueueHandler } from '../systems/giantvm/queue-handler.ts';
 import { SYSTEM } from '../systems/giantvm/replay-pool.ts';
 import { EXIT_FAILURE, intOption, messenger } from './common.ts';
+import { queueUrl } from './queue-flags.ts';
 
 interface WorkerCliOptions {
   queue: string;
@@ -33,19 +34,19 @@ export function registerWorker(program: Command): void {
   program
     .command('worker')
     .description('serve a job queue: run the sweeps and replays enqueued with --queue on this machine')
-    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…)')
+    .requiredOption('--queue <url>', 'the Redis-backed job queue, redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…) or a password in the environment variable FAIRFIT_REDIS_PASSWORD, which ps does not show')
     .option('--threads <n>', 'worker threads of the local pool (default: one per core)')
     .option('--concurrency <n>', 'jobs taken at the same time (default: --threads)')
-    .option('--lock-duration <ms>', `a job whose worker stops renewing its lock this long is given to another worker (default ${WORKER_DEFAULTS.lockDuration})`)
+    .option('--lock-duration <ms>', `a job whose worker stops renewing its lock this long is given to another worker (≥ ${WORKER_BOUNDS.lockDuration[0]}; default ${WORKER_DEFAULTS.lockDuration})`)
     .option('--stalled-interval <ms>', `how often to look for such stalled jobs (default ${WORKER_DEFAULTS.stalledInterval})`)
     .option('--max-stalled <n>', `times a job may stall before it fails (default ${WORKER_DEFAULTS.maxStalledCount})`)
     .option('--quiet', 'no messages on stderr')
     .action(async (o: WorkerCliOptions) => {
       const say = messenger(o.quiet);
-      const connection = parseQueueUrl(o.queue);
+      const connection = parseQueueUrl(queueUrl(o.queue));
       const threads = o.threads === undefined ? availableParallelism() : checkInteger(intOption(o.threads, 'threads'), 'threads', 1, MAX_WORKERS);
-      const concurrency = o.concurrency === undefined ? threads : checkInteger(intOption(o.concurrency, 'concurrency'), 'concurrency', 1, 1000);
-      const ms = (text: string | undefined, field: string) => (text === undefined ? undefined : checkInteger(intOption(text, field), field, 1, 24 * 3600 * 1000));
+      const concurrency = o.concurrency === undefined ? threads : checkInteger(intOption(o.concurrency, 'concurrency'), 'concurrency', ...WORKER_BOUNDS.concurrency);
+      const bounded = (text: string | undefined, field: string, [min, max]: readonly [number, number]) => (text === undefined ? undefined : checkInteger(intOption(text, field), field, min, max));
       const handler = giantvmQueueHandler(threads);
       let worker: QueueWorker;
       try {
@@ -55,9 +56,9 @@ export function registerWorker(program: Command): void {
           connection,
           handlers: { [SYSTEM]: handler },
           concurrency,
-          lockDuration: ms(o.lockDuration, 'lock-duration'),
-          stalledInterval: ms(o.stalledInterval, 'stalled-interval'),
-          maxStalledCount: o.maxStalled === undefined ? undefined : checkInteger(intOption(o.maxStalled, 'max-stalled'), 'max-stalled', 0, 1000),
+          lockDuration: bounded(o.lockDuration, 'lock-duration', WORKER_BOUNDS.lockDuration),
+          stalledInterval: bounded(o.stalledInterval, 'stalled-interval', WORKER_BOUNDS.stalledInterval),
+          maxStalledCount: bounded(o.maxStalled, 'max-stalled', WORKER_BOUNDS.maxStalledCount),
           onEvent(e) {
             if (e.kind === 'start') say(`worker: started ${e.id} (${e.label})`);
             else if (e.kind === 'done') say(`worker: done ${e.id} in ${(e.ms / 1000).toFixed(2)} s`);
@@ -68,7 +69,6 @@ export function registerWorker(program: Command): void {
         await handler.close?.();
         throw err;
       }
-      say(`worker: serving ${shownUrl(o.queue)} with ${threads} thread(s), ${concurrency} job(s) at a time (SIGTERM or Ctrl-C stops)`);
       let disconnected = false;
       await new Promise<void>((resolve) => {
         let signals = 0;
@@ -96,6 +96,8 @@ export function registerWorker(program: Command): void {
         };
         process.on('SIGTERM', () => stop('SIGTERM'));
         process.on('SIGINT', () => stop('SIGINT'));
+        // Said once the signals are handled: a supervisor that stops the worker on this line must not kill it.
+        say(`worker: serving ${shownUrl(o.queue)} with ${threads} thread(s), ${concurrency} job(s) at a time (SIGTERM or Ctrl-C stops)`);
       });
       say('worker: stopped');
       // The clients' reconnection timers would keep the process alive.

@@ -70,3 +70,12 @@ export function resolveQueueOptions(value: string | QueueOptions): ResolvedQueue
 
 /** Defaults of a queue worker's crash-detection options (here, not beside BullMQ: `fairfit worker --help` shows them). */
 export const WORKER_DEFAULTS = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 2 } as const;
+
+/**
+ * Ranges [min, max] of a queue worker's options, for the API and `fairfit worker` alike. A job's lock is
+ * renewed every half of `lockDuration`: below a second a busy worker misses renewals and its running jobs
+ * are counted stalled and run again elsewhere.
+ */
+export const WORKER_BOUNDS = {
+  concurrency: [1, 1000], lockDuration: [1000, 24 * 3600 * 1000], stalledInterval: [1, 24 * 3600 * 1000], maxStalledCount: [0, 1000],
+} as const;

@@ -20,7 +20,8 @@ import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
 import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import { checkReachable, type QueueConnection } from './redis-url.ts';
-import { WORKER_DEFAULTS } from './queue-options.ts';
+import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
+import { checkInteger } from '../runner/checks.ts';
 
 /** What a system gives the queue worker: how to run one of its jobs. */
 export interface QueueHandler {
@@ -60,8 +61,12 @@ export class QueueWorker {
     private readonly jobs: Running,
   ) {}
 
-  /** Connects (a clear `INVALID_OPTION` if Redis is unreachable) and starts taking jobs. */
+  /** Connects (a clear `INVALID_OPTION` if Redis is unreachable, or naming an option out of {@link WORKER_BOUNDS}) and starts taking jobs. */
   static async start(o: QueueWorkerOptions): Promise<QueueWorker> {
+    for (const k of Object.keys(WORKER_BOUNDS) as (keyof typeof WORKER_BOUNDS)[]) {
+      const [min, max] = WORKER_BOUNDS[k];
+      if (k === 'concurrency' || o[k] !== undefined) checkInteger(o[k], k, min, max);
+    }
     await checkReachable(o.connection);
     const jobs = new Running();
     const processor = async (job: Job) => {
