@@ -49,6 +49,15 @@ describe('host classes', () => {
     expect(() => resolveRebalanceOptions({ maxPowerOff: -1 })).toThrow(/maxPowerOff/);
   });
 
+  it('names the threshold the caller gave when L < H fails against a default (a high of 0 blamed the default low)', () => {
+    const err = (o: unknown, field: string, text: RegExp) => expect(() => resolveRebalanceOptions(o as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field }, message: expect.stringMatching(text) }));
+    err({ high: { cpu: 0 } }, 'high.cpu', /above low\.cpu \(0\.1, the default\)/);
+    err({ high: { mem: 0.2 } }, 'high.mem', /above low\.mem \(0\.3, the default\)/);
+    err({ low: { cpu: 0.95 } }, 'low.cpu', /below high\.cpu \(0\.7, the default\)/);
+    // Both given: the low is named, as before.
+    err({ low: { cpu: 0.5 }, high: { cpu: 0.4 } }, 'low.cpu', /below high\.cpu \(0\.4\), got 0\.5/);
+  });
+
   it('rejects a threshold or weight pair that is not { cpu?, mem? } (it was ignored and the defaults ran)', () => {
     const err = (o: unknown, field: string) => expect(() => resolveRebalanceOptions(o as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field } }));
     err({ high: 0.5 }, 'high');

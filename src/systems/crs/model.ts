@@ -147,8 +147,12 @@ export function resolveRebalanceOptions(o: RebalanceOptions = {}): ResolvedRebal
   const d = REBALANCE_DEFAULTS;
   const high = { cpu: fraction(o.high?.cpu, 'high.cpu', d.high.cpu), mem: fraction(o.high?.mem, 'high.mem', d.high.mem) };
   const low = { cpu: fraction(o.low?.cpu, 'low.cpu', d.low.cpu), mem: fraction(o.low?.mem, 'low.mem', d.low.mem) };
-  if (!(low.cpu < high.cpu)) bad('low.cpu', `must be below high.cpu (${high.cpu}), got ${low.cpu}`);
-  if (!(low.mem < high.mem)) bad('low.mem', `must be below high.mem (${high.mem}), got ${low.mem}`);
+  // L < H per dimension, the one the caller gave named (a high given against the default low is the high's fault).
+  for (const k of ['cpu', 'mem'] as const) {
+    if (low[k] < high[k]) continue;
+    if (o.low?.[k] === undefined && o.high?.[k] !== undefined) bad(`high.${k}`, `must be above low.${k} (${low[k]}, the default), got ${high[k]}`);
+    bad(`low.${k}`, `must be below high.${k} (${high[k]}${o.high?.[k] === undefined ? ', the default' : ''}), got ${low[k]}`);
+  }
   if (o.maxPowerOff !== undefined && !(Number.isSafeInteger(o.maxPowerOff) && o.maxPowerOff >= 0 && o.maxPowerOff <= 2 ** 31 - 1)) bad('maxPowerOff', `must be an integer ≥ 0, got ${String(o.maxPowerOff)}`);
   return {
     algorithm: oneOf(o.algorithm, REBALANCE_ALGORITHMS, 'algorithm', d.algorithm),
