@@ -60,7 +60,7 @@ export { toShared, shareTyped } from './runner/share.ts';
 // The job queue (Redis + BullMQ): coordinator, worker, and what they share; it imports no system.
 export { runJobsOnQueue, RECONCILE_MS, type QueueJobSpec, type QueueRunOutcome } from './queue/coordinator.ts';
 export { QueueWorker, type QueueHandler, type QueueWorkerOptions, type QueueWorkerEvent } from './queue/queue-worker.ts';
-export { resolveQueueOptions, QUEUE_DEFAULTS, WORKER_DEFAULTS, type ResolvedQueueOptions } from './queue/queue-options.ts';
+export { resolveQueueOptions, QUEUE_DEFAULTS, WORKER_BOUNDS, WORKER_DEFAULTS, type ResolvedQueueOptions } from './queue/queue-options.ts';
 export { parseQueueUrl, checkReachable, shownUrl, CONNECT_TIMEOUT_MS, type QueueConnection, type RedisOptions } from './queue/redis-url.ts';
 export { contentHash, ContentHashCache, relativeFiles } from './queue/content-hash.ts';
 export { encodePayload, decodePayload } from './queue/payload.ts';
