@@ -52,7 +52,7 @@ export interface ComparisonPage {
   /** One table row per variant: its value in each column, and how many runs it stands for. */
   summary: { policy: string; runs: number; values: (number | null)[] }[];
   /** Line charts over time, one per series key, one line per variant (empty: no such section). */
-  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[] }[];
+  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[]; /** The x values are whole numbers (counts such as waves): ticks at whole numbers only. */ wholeX?: boolean }[];
   /** A details table: one row per key, one column per run (no keys: no such section). */
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
@@ -350,7 +350,7 @@ const pageScript = (text: PageText): string => String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(${jsString(text.timeAxis)}, { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
+        scales: { x: axis(${jsString(text.timeAxis)}, s.wholeX ? { type: 'linear', ticks: { precision: 0 } } : { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
     });
   });
 

@@ -51,5 +51,12 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
     for (const n of want.notes) expect(page.text).toContain(n);
     for (const c of page.canvases) expect(c.inked).toBeGreaterThan(0);
     for (const a of ['crs', 'ss', 'ff', 'computenode5']) expect(page.text).toContain(a);
+    // Waves are counted: the per-host charts tick at whole waves only (Chart.js put ticks at 0.2, 0.4… on a few waves).
+    const waveCharts = page.axes.filter((a) => a.card.includes('after each wave'));
+    expect(waveCharts.length).toBeGreaterThan(0);
+    for (const a of waveCharts) {
+      expect(a.xTicks.length, a.card).toBeGreaterThan(1);
+      for (const t of a.xTicks) expect(Number.isInteger(Number(t)), `${a.card}: tick ${t}`).toBe(true);
+    }
   }, 60_000);
 });

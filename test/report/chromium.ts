@@ -28,6 +28,8 @@ export interface ChartAxes {
   yMin: number;
   yMax: number;
   yTicks: string[];
+  /** The x axis's tick labels. */
+  xTicks: string[];
   /** Non-blank pixels above the plot area, between its left and right edges (where only a stray whisker could draw). */
   inkAbovePlot: number;
   /** Every end of a ±1 sd whisker drawn (datasets with `sd`), with the ink where its cap and where an arrowhead would be. */
@@ -132,6 +134,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
           yMin: y.min,
           yMax: y.max,
           yTicks: y.ticks.map((k: { label: unknown }) => String(k.label)),
+          xTicks: x.ticks.map((k: { label: unknown }) => String(k.label)),
           inkAbovePlot,
           whiskerEnds,
         };

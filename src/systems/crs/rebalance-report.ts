@@ -129,7 +129,8 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
   scenario.hosts.slice(0, MAX_HOST_CHARTS).forEach((h, i) => {
     for (const dim of ['cpu', 'mem'] as const) {
       const lines: ChartLine[] = byWave.map(({ algorithm, u }) => ({ policy: algorithm, x: u[dim][i]!.map((_, w) => w), y: u[dim][i]!.map(finite) }));
-      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, lines });
+      // Waves are counted: no tick at wave 0.2.
+      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, lines, wholeX: true });
     }
   });
   if (r.runs.some((x) => x.periods.length)) {
