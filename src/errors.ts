@@ -138,7 +138,7 @@ export function checkFinite(value: unknown, field: string, index?: number): numb
  * `more` appends segments (a missing or unknown property).
  */
 export function fieldPath(root: string, pointer: string, ...more: string[]): string {
-  const segs = pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segs = pointerSegments(pointer);
   let out = root;
   for (const s of [...segs, ...more]) {
     if (/^(0|[1-9]\d*)$/.test(s)) out += `[${s}]`;
@@ -146,4 +146,31 @@ export function fieldPath(root: string, pointer: string, ...more: string[]): str
     else out += `[${JSON.stringify(s)}]`;
   }
   return out;
+}
+
+/** The segments of a JSON pointer (`/usage/t~11/0` → `usage`, `t/1`, `0`), unescaped. */
+export function pointerSegments(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The name of `names` that `key` most likely misspells (case aside, at most 2 edits away), or undefined. */
+export function nearestName(key: string, names: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined, bestDistance = 3;
+  for (const name of names) {
+    const d = name.toLowerCase() === lower ? 0 : editDistance(lower, name.toLowerCase());
+    if (d < bestDistance) { best = name; bestDistance = d; }
+  }
+  return best;
+}
+
+/** Levenshtein distance (names are short: the plain two-row table). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

@@ -14,14 +14,14 @@
  *
  * @module
  */
-import { FairfitError, shown } from '../errors.ts';
+import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
 import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
-import { MAX_RING_SLOTS, nearestName, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
+import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
 import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';

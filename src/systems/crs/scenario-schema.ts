@@ -14,8 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath } from '../../errors.ts';
-import { nearestName } from '../iptas/params.ts';
+import { FairfitError, fieldPath, nearestName, pointerSegments } from '../../errors.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -95,9 +94,9 @@ function pathOf(pointer: string, ...more: string[]): string {
 /** The value at a JSON pointer of `root` (undefined when absent). */
 function valueAt(root: unknown, pointer: string): unknown {
   let v = root;
-  for (const seg of pointer === '' ? [] : pointer.slice(1).split('/')) {
+  for (const seg of pointerSegments(pointer)) {
     if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+    v = (v as Record<string, unknown>)[seg];
   }
   return v;
 }

@@ -11,9 +11,8 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, nearestName } from '../../errors.ts';
 import { checkSeed, Rng } from '../../rng.ts';
-import { nearestName } from '../iptas/params.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
 import { TimetablePlacer } from './placement.ts';
 import { courseSlots, DAYS, SECTIONS, slotOf, WEEKS, type Course, type TermTime } from './timetable.ts';

@@ -6,8 +6,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, shown } from '../../errors.ts';
-import { nearestName } from './params.ts';
+import { FairfitError, checkNonNegative, shown, nearestName } from '../../errors.ts';
 import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
 
 /** An `INVALID_OPTION` naming `field`. */

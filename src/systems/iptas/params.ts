@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, nearestName } from '../../errors.ts';
 import { resolvePriorityParams, PRIORITY_PARAM_ORDER, type PriorityParams } from '../../kernels/priority-params.ts';
 
 /** What happens to the running tasks of a node that goes down or is removed. */
@@ -115,27 +115,6 @@ function nearestParam(key: string): string | undefined {
   return nearestName(key, KNOWN_PARAMS);
 }
 
-/** The name of `names` that `key` most likely misspells (case aside, at most 2 edits away), or undefined. */
-export function nearestName(key: string, names: readonly string[]): string | undefined {
-  const lower = key.toLowerCase();
-  let best: string | undefined, bestDistance = 3;
-  for (const name of names) {
-    const d = name.toLowerCase() === lower ? 0 : editDistance(lower, name.toLowerCase());
-    if (d < bestDistance) { best = name; bestDistance = d; }
-  }
-  return best;
-}
-
-/** Levenshtein distance (names are short: the plain two-row table). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length]!;
-}
 
 function bad(field: string, what: string, got: unknown): FairfitError {
   return new FairfitError('INVALID_OPTION', `params.${field} must be ${what}, got ${String(got)}`, { field: `params.${field}` });
