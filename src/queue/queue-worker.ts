@@ -56,7 +56,7 @@ export interface QueueWorkerOptions {
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {
   private constructor(
-    private readonly worker: Worker,
+    private readonly worker: StoppableWorker,
     private readonly handlers: Record<string, QueueHandler>,
     private readonly jobs: Running,
   ) {}
@@ -100,7 +100,7 @@ export class QueueWorker {
         throw new Error(reason, { cause: err });
       }
     };
-    const worker = new Worker(QUEUE_NAME, processor, {
+    const worker = new StoppableWorker(QUEUE_NAME, processor, {
       connection: o.connection.options,
       concurrency: o.concurrency,
       lockDuration: o.lockDuration ?? WORKER_DEFAULTS.lockDuration,
@@ -121,7 +121,8 @@ export class QueueWorker {
    * Once no job runs here, Redis has {@link CLOSE_MS} to take the results and
    * close; if it does not answer (gone for good) the worker disconnects
    * instead of waiting forever, and resolves `false`: a result it could not
-   * store is computed again by another worker.
+   * store is computed again by another worker. Nothing of the worker then
+   * keeps the host's process alive.
    */
   async close(force = false): Promise<boolean> {
     const closing = this.worker.close(force);
@@ -131,9 +132,22 @@ export class QueueWorker {
       closing.catch(() => undefined);
       // Not awaited: with Redis gone it may wait for an 'end' that never comes.
       this.worker.disconnect().catch(() => undefined);
+      // BullMQ's close stops the worker's own timers only once its fetch waiting on Redis returns, which it
+      // never does now: the lock renewal timer re-arming itself would keep an embedding host alive for ever.
+      this.worker.stopTimers();
     }
     for (const h of Object.values(this.handlers)) await h.close?.();
     return answered;
+  }
+}
+
+/** A BullMQ worker whose timers can be stopped when its close waits on a Redis that is gone. */
+class StoppableWorker extends Worker {
+  /** The lock renewal timer and the stalled-job check's wait (the loop ends at its next turn: the worker is closing). */
+  stopTimers(): void {
+    void this.lockManager?.close();
+    // Private in BullMQ's types (6.x): the function its close calls last, clearing the wait.
+    (this as unknown as { stalledCheckStopper?: () => void }).stalledCheckStopper?.();
   }
 }
 

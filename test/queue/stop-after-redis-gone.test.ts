@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { CLOSE_MS } from '../../src/queue/close.ts';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { run, worker, type Running } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 
@@ -66,6 +68,41 @@ describe('stopping after Redis went away', () => {
     } finally {
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
       await w.exit;
+    }
+  }, 60_000);
+
+  it('an embedding host whose QueueWorker.close() gave up on Redis exits by itself: no timer of the worker keeps it alive', async () => {
+    redis = await startRedis();
+    // The host: the built package's QueueWorker, closed when the test says so, then nothing left to do.
+    const internals = fileURLToPath(new URL('../../dist/internals.js', import.meta.url));
+    const host = [
+      `const { QueueWorker, parseQueueUrl } = await import(${JSON.stringify(internals)});`,
+      `const w = await QueueWorker.start({ connection: parseQueueUrl(${JSON.stringify(redis.url(0))}), concurrency: 1, handlers: { t: { run: async (p) => p } } });`,
+      `process.stderr.write('started\\n');`,
+      `process.stdin.once('data', async () => { const answered = await w.close(); process.stderr.write('closed ' + answered + '\\n'); process.stdin.destroy(); });`,
+    ].join('\n');
+    const child = spawn(process.execPath, ['--input-type=module', '-e', host], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    const closedAt: number[] = [];
+    const saw = (re: RegExp) => new Promise<void>((resolve, reject) => {
+      const look = () => { if (re.test(err)) resolve(); };
+      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (/closed /.test(err) && closedAt.length === 0) closedAt.push(Date.now()); look(); });
+      child.once('exit', () => (re.test(err) ? resolve() : reject(new Error(`host exited before ${re}:\n${err}`))));
+    });
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await saw(/started/);
+      await redis.stop();
+      child.stdin!.write('close\n');
+      await saw(/closed false/);
+      // Before the fix the worker's lock renewal timer re-armed itself for ever (its close waits on a fetch
+      // that never returns): the host never exited.
+      const code = await Promise.race([exit, new Promise<'alive'>((r) => setTimeout(() => r('alive'), 10_000))]);
+      expect(code, `the host was still alive 10 s after close() returned:\n${err}`).toBe(0);
+      expect(Date.now() - closedAt[0]!).toBeLessThan(10_000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exit;
     }
   }, 60_000);
 });
