@@ -114,6 +114,66 @@ describe.each(['wasm', 'reference'] as const)('planner rules (%s)', (engine) => 
     });
   });
 
+  // The baselines share CRS's triggers, VM order, energy source and target filter; only the rule
+  // among the allowed hosts differs. These clusters show the rules apart in the energy phase, and
+  // the two ways they meet on generated scenarios (docs/model.md "CRS rebalancing", "Why the three
+  // plans often look alike").
+  describe('the three target rules', () => {
+    const on = (name: string, cpu: number, n = 1) => Array.from({ length: n }, (_, i) => ({ name: `${name}${i}`, host: name, cpu, mem: 1, use: { cpu: 0, mem: 0 } }));
+    const host = (name: string, cpu: number) => ({ name, cpu: 10, mem: 100, base: { cpu, mem: 50 } });
+    const targets = (input: RebalanceInput, algorithm: 'crs' | 'ss' | 'ff') => planRebalance(input, { engine, algorithm }).waves.flat().map((m) => `${m.vm}>${m.to}`);
+
+    it('empty the same low host with the same VMs, to three different hosts', () => {
+      // idle: cpu 0.05 → low, emptied. n1: 8 used cores, De 0.55 (first in order); n2: 6 cores, De 0.65
+      // (largest); n3: 1 core (fewest), De 0.5. No courses, so CRS ranks by De alone.
+      const input: RebalanceInput = {
+        hosts: [host('idle', 0), host('n1', 4), host('n2', 2), host('n3', 5)],
+        vms: [
+          { name: 'i1', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.3, mem: 2 } },
+          { name: 'i2', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.2, mem: 2 } },
+          ...on('n1', 8), ...on('n2', 6), ...on('n3', 1),
+        ],
+      };
+      const plans = (['crs', 'ss', 'ff'] as const).map((algorithm) => planRebalance(input, { engine, algorithm }));
+      // What `fairfit rebalance` counts is the same for the three…
+      for (const p of plans) {
+        expect([p.moves, p.waves.length, p.powerOff, p.unresolved]).toEqual([2, 2, ['idle'], []]);
+        expect(p.waves.flat().map((m) => [m.vm, m.from, m.phase])).toEqual([['i1', 'idle', 'energy'], ['i2', 'idle', 'energy']]);
+      }
+      // …but not where the VMs go.
+      expect(plans.map((p) => p.waves.flat().map((m) => m.to))).toEqual([['n2', 'n2'], ['n3', 'n3'], ['n1', 'n1']]);
+    });
+
+    it('SS ties when every host has the same used cores (the Alibaba-derived hosts): the lowest index, FF\'s host, until a move breaks the tie', () => {
+      // hot: (6.6 + 0.6 + 0.5) / 10 = 0.77, then 0.71, then 0.66: two moves. t1, t2, t3 hold 4 cores each;
+      // De 0.55, 0.675, 0.6. SS: t1 (tie, lowest index), then t2 (t1 now has 6 cores); FF: t1, t1; CRS: t2, t2.
+      const input: RebalanceInput = {
+        hosts: [host('hot', 6.6), host('t1', 4), host('t2', 1.5), host('t3', 3)],
+        vms: [
+          { name: 'h1', host: 'hot', cpu: 2, mem: 1, use: { cpu: 0.6, mem: 1 } },
+          { name: 'h2', host: 'hot', cpu: 2, mem: 1, use: { cpu: 0.5, mem: 1 } },
+          ...on('t1', 2, 2), ...on('t2', 2, 2), ...on('t3', 2, 2),
+        ],
+      };
+      expect(targets(input, 'ss')).toEqual(['h1>t1', 'h2>t2']);
+      expect(targets(input, 'ff')).toEqual(['h1>t1', 'h2>t1']);
+      expect(targets(input, 'crs')).toEqual(['h1>t2', 'h2>t2']);
+    });
+
+    it('agree when one normal host fits: normal hosts come first for all three', () => {
+      // hot: 0.75 → high. The low hosts l1 (first, 1 core; De 0.725) and l2 (De 0.89) would win FF, SS
+      // and CRS on their own rules; n (cpu 0.4, 8 cores, De 0.55) is the one normal host.
+      const input: RebalanceInput = {
+        hosts: [host('hot', 7), host('l1', 0.5), { name: 'l2', cpu: 10, mem: 100, base: { cpu: 0.2, mem: 20 } }, host('n', 4)],
+        vms: [{ name: 'v', host: 'hot', cpu: 1, mem: 1, use: { cpu: 0.5, mem: 1 } }, ...on('l1', 1), ...on('l2', 4), ...on('n', 8)],
+      };
+      for (const algorithm of ['crs', 'ss', 'ff'] as const) expect(targets(input, algorithm)).toEqual(['v>n']);
+      // n too full for v (0.66 + 0.05 reaches H): the rules part again, among the low hosts.
+      const full = { ...input, hosts: input.hosts.map((h) => (h.name === 'n' ? host('n', 6.6) : h)) };
+      expect((['crs', 'ss', 'ff'] as const).map((a) => targets(full, a))).toEqual([['v>l2'], ['v>l1'], ['v>l1']]);
+    });
+  });
+
   it('rejects a VM on an unknown host, naming the field and index', () => {
     expect(() => planRebalance({ hosts: [{ name: 'a', cpu: 1, mem: 1 }], vms: [{ name: 'x', host: 'zz', cpu: 1, mem: 1, use: { cpu: 0, mem: 0 } }] }, { engine })).toThrow(/vms\[0\]\.host/);
     expect(() => planRebalance({ hosts: [{ name: 'a', cpu: 1, mem: 1 }], vms: [{ name: 'x', host: 'a', cpu: 1, mem: 1, use: { cpu: -1, mem: 0 } }] }, { engine })).toThrow(/vms\[0\]\.use\.cpu/);
