@@ -67,9 +67,9 @@ export function registerGenScenario(program: Command): void {
       if (o.alibaba !== undefined) {
         scenario = await alibabaScenario(o.alibaba, {
           seed,
-          onRead: ({ summary, noMeta, noCapacity }) => {
+          onRead: ({ summary, noMeta, noCapacity, noSample, day }) => {
             say(describeRead('gen-scenario', { format: 'alibaba2018', detected: 'machine_meta*/machine_usage* files', summary }));
-            const out = leftOut(noMeta, noCapacity);
+            const out = leftOut(noMeta, noCapacity, noSample, day);
             if (out) say(`fairfit gen-scenario: ${out.slice(2)}`);
           },
           ...(o.day !== undefined ? { day: intOption(o.day, '--day') } : {}),

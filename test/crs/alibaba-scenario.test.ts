@@ -19,14 +19,17 @@ if (!HAVE) console.warn(`skipped: the Alibaba 2018 extract is absent because ../
 
 describe.skipIf(!HAVE)('the Alibaba-derived scenario (skipped when ../shared is absent)', () => {
   let s: RebalanceScenario;
+  let read: AlibabaScenarioRead | undefined;
   beforeAll(async () => {
-    s = await alibabaScenario(DIR, { day: 2, periodMinutes: 60 });
+    s = await alibabaScenario(DIR, { day: 2, periodMinutes: 60, onRead: (r) => (read = r) });
   });
 
-  it('has the 16 machines with usage rows (96 cores each), 12 VMs each, 24 hourly periods, and passes the schema', () => {
-    expect(s.hosts).toHaveLength(16);
+  it('has the 15 machines sampled on day 2 (96 cores each; m_1932, sampled on days 5–8 only, left out and named), 12 VMs each, 24 hourly periods, and passes the schema', () => {
+    expect(s.hosts).toHaveLength(15);
+    expect(read!.noSample).toEqual(['m_1932']);
+    expect(s.description).toMatch(/left out: 1 without a CPU or memory sample on day 2 \(m_1932\)$/);
     expect(s.hosts.every((h) => h.cpu === 96)).toBe(true);
-    expect(s.vms).toHaveLength(16 * 12);
+    expect(s.vms).toHaveLength(15 * 12);
     expect(s.periods).toHaveLength(24);
     expect(validateScenario(s)).toBe(s);
   });
@@ -68,6 +71,34 @@ describe('a day without machine_usage samples', () => {
       writeFileSync(join(dir, 'machine_usage.csv'), 'm_1,600,50,60,,,1,2,3\nm_2,72000,40,30,,,1,2,3\n');
       await expect(alibabaScenario(dir, { day: 1 })).resolves.toMatchObject({ hosts: [{ name: 'm_1' }, { name: 'm_2' }] });
       await expect(alibabaScenario(dir, { day: 3 })).rejects.toMatchObject({ code: 'NO_DATA', message: `${dir}: no machine_usage sample on day 3; the samples span days 1–1` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('machines not sampled on the chosen day, or not from its start', () => {
+  it('are left out and named when they have no CPU or no memory sample that day; before its first sample a machine takes that sample, not 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-ali-sampled-'));
+    try {
+      writeFileSync(join(dir, 'machine_meta.csv'), ['m_1', 'm_2', 'm_3', 'm_4'].map((m) => `${m},0,1,2,96,100,USING`).join('\n') + '\n');
+      // Day 2 starts at 86,400 s. m_1: sampled at 10 min and at 5 h; m_2: first sampled at 3 h 10 min;
+      // m_3: day 1 only; m_4: CPU only (memory empty) on day 2.
+      const rows = ['m_1,87000,50,60', 'm_1,104400,20,30', 'm_2,98400,40,80', 'm_3,600,90,90', 'm_4,87000,30,'];
+      writeFileSync(join(dir, 'machine_usage.csv'), rows.map((r) => `${r},,,1,2,3`).join('\n') + '\n');
+      let read: AlibabaScenarioRead | undefined;
+      const s = await alibabaScenario(dir, { day: 2, periodMinutes: 60, vmsPerHost: 1, onRead: (r) => (read = r) });
+      expect(s.hosts.map((h) => h.name)).toEqual(['m_1', 'm_2']);
+      expect(read!.noSample).toEqual(['m_3', 'm_4']);
+      expect(s.description).toMatch(/left out: 2 without a CPU or memory sample on day 2 \(m_3, m_4\)$/);
+      // One VM a host: its use is the host's. m_2 before 3 h: its 3 h sample (40 % of 96 cores, 80 % of 100), not idle.
+      const use = (p: number) => s.periods![p]!.use;
+      expect([0, 1, 2, 3, 4].map((p) => use(p)[1])).toEqual(Array(5).fill([38.4, 80]));
+      // m_1: its first hour's sample, kept until the next one at 5 h.
+      expect([0, 4, 5, 23].map((p) => use(p)[0])).toEqual([[48, 60], [48, 60], [19.2, 30], [19.2, 30]]);
+      // No machine sampled in both dimensions: NO_DATA, not hosts at zero use.
+      writeFileSync(join(dir, 'machine_usage.csv'), 'm_4,87000,30,,,,1,2,3\n');
+      await expect(alibabaScenario(dir, { day: 2 })).rejects.toMatchObject({ code: 'NO_DATA', message: `${dir}: no machine has both a CPU and a memory sample on day 2 (1 with one of them only)` });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

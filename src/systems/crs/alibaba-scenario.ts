@@ -37,6 +37,10 @@ export interface AlibabaScenarioRead {
   noMeta: string[];
   /** Machines whose last `machine_meta` row gives no cores or no memory (empty, or 0), by name. */
   noCapacity: string[];
+  /** Machines with a capacity but no valid CPU or no valid memory sample on the chosen day (their use that day is unknown, not 0), by name. */
+  noSample: string[];
+  /** The chosen day. */
+  day: number;
 }
 
 const DAY = 86_400;
@@ -73,8 +77,8 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
     else return true;
     return false;
   });
-  o.onRead?.({ summary, noMeta, noCapacity });
   if (ids.length === 0) {
+    o.onRead?.({ summary, noMeta, noCapacity, noSample: [], day });
     throw new FairfitError('NO_DATA', `${dir}: no machine with machine_usage rows has a capacity in machine_meta (${noMeta.length} without a valid machine_meta row, ${noCapacity.length} with 0 or no cores or memory)`, { file: dir });
   }
   // Per machine: sums and counts of valid samples per period.
@@ -100,17 +104,25 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
     for (let i = 0; i < usage.count; i++) { lo = Math.min(lo, usage.time[i]!); hi = Math.max(hi, usage.time[i]!); }
     throw new FairfitError('NO_DATA', `${dir}: no machine_usage sample on day ${day}; the samples span days ${Math.floor(lo / 1e6 / DAY) + 1}–${Math.floor(hi / 1e6 / DAY) + 1}`, { file: dir, field: 'day' });
   }
-  const hosts: CrsHost[] = ids.map((m) => ({ name: name(m), cpu: cores.get(m)!, mem: memUnits.get(m)! }));
-  // A period without samples keeps the previous period's mean (the first one: 0).
-  const util = sum.map((s) => {
-    const cpu = new Float64Array(periods);
-    const mem = new Float64Array(periods);
-    for (let p = 0; p < periods; p++) {
-      cpu[p] = s.nc[p]! ? s.cpu[p]! / s.nc[p]! : p ? cpu[p - 1]! : 0;
-      mem[p] = s.nm[p]! ? s.mem[p]! / s.nm[p]! : p ? mem[p - 1]! : 0;
-    }
-    return { cpu, mem };
-  });
+  // A machine not sampled that day (in one dimension) is left out and named: its use is unknown, and at 0 it
+  // would be an idle host, the first one the energy phase empties and powers off.
+  const sampled = (n: Int32Array): boolean => n.some((x) => x > 0);
+  const noSample = ids.filter((_, i) => !(sampled(sum[i]!.nc) && sampled(sum[i]!.nm))).map(name);
+  o.onRead?.({ summary, noMeta, noCapacity, noSample, day });
+  const kept = ids.flatMap((m, i) => (sampled(sum[i]!.nc) && sampled(sum[i]!.nm) ? [i] : []));
+  if (kept.length === 0) {
+    throw new FairfitError('NO_DATA', `${dir}: no machine has both a CPU and a memory sample on day ${day} (${noSample.length} with one of them only)`, { file: dir, field: 'day' });
+  }
+  const hosts: CrsHost[] = kept.map((i) => ({ name: name(ids[i]!), cpu: cores.get(ids[i]!)!, mem: memUnits.get(ids[i]!)! }));
+  // A period without samples keeps the previous period's mean; the periods before the machine's first
+  // sample of the day take that sample's period mean (it is not idle before it was measured).
+  const fill = (total: Float64Array, n: Int32Array): Float64Array => {
+    const out = new Float64Array(periods);
+    const first = n.findIndex((x) => x > 0);
+    for (let p = 0; p < periods; p++) out[p] = n[p]! ? total[p]! / n[p]! : p > first ? out[p - 1]! : total[first]! / n[first]!;
+    return out;
+  };
+  const util = kept.map((i) => ({ cpu: fill(sum[i]!.cpu, sum[i]!.nc), mem: fill(sum[i]!.mem, sum[i]!.nm) }));
   const r = new Rng(seed);
   const vms: CrsVm[] = [];
   const shares: { cpu: number; mem: number; host: number }[] = [];
@@ -135,16 +147,18 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   const first = list[0]!.use;
   vms.forEach((v, i) => (v.use = { cpu: first[i]![0], mem: first[i]![1] }));
   return {
-    description: `Alibaba cluster-trace-v2018: ${hosts.length} machines with machine_usage rows, day ${day}, ${periods} periods of ${minutes} min; ${k} synthesised VMs per host sharing its measured use (seed ${seed})${leftOut(noMeta, noCapacity)}`,
+    description: `Alibaba cluster-trace-v2018: ${hosts.length} machines with machine_usage rows, day ${day}, ${periods} periods of ${minutes} min; ${k} synthesised VMs per host sharing its measured use (seed ${seed})${leftOut(noMeta, noCapacity, noSample, day)}`,
     hosts, courses: [], vms, periods: list,
   };
 }
 
 /** `; N machines left out: …` for the scenario's description (empty when none was). */
-export function leftOut(noMeta: readonly string[], noCapacity: readonly string[]): string {
+export function leftOut(noMeta: readonly string[], noCapacity: readonly string[], noSample: readonly string[] = [], day = 0): string {
+  const few = (names: readonly string[]): string => `${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
   const parts = [
-    noMeta.length > 0 ? `${noMeta.length} without a valid machine_meta row (${noMeta.slice(0, 3).join(', ')}${noMeta.length > 3 ? ', …' : ''})` : '',
-    noCapacity.length > 0 ? `${noCapacity.length} with 0 or no cores or memory in machine_meta (${noCapacity.slice(0, 3).join(', ')}${noCapacity.length > 3 ? ', …' : ''})` : '',
+    noMeta.length > 0 ? `${noMeta.length} without a valid machine_meta row (${few(noMeta)})` : '',
+    noCapacity.length > 0 ? `${noCapacity.length} with 0 or no cores or memory in machine_meta (${few(noCapacity)})` : '',
+    noSample.length > 0 ? `${noSample.length} without a CPU or memory sample on day ${day} (${few(noSample)})` : '',
   ].filter(Boolean);
   return parts.length > 0 ? `; machines with usage rows left out: ${parts.join('; ')}` : '';
 }
