@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rebalancePage, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { chartedHosts, MAX_HOST_CHARTS, rebalancePage, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from '../report/chromium.ts';
@@ -33,6 +34,23 @@ describe('the rebalance report', () => {
     const page = rebalancePage(scenario, report);
     expect(page.series).toHaveLength(14);
     expect(page.summary.map((s) => s.policy)).toEqual(['crs', 'ss', 'ff']);
+  });
+
+  it('on a large cluster charts the hosts the plans change, not the first 16 in order', () => {
+    const big = generateScenario({ preset: 'random', hosts: 100, seed: 1 });
+    const runs = runScenario(big);
+    const r: RebalanceReport = { input: 'random', description: '', hosts: 100, vms: big.vms.length, courses: 0, periods: 0, runs };
+    const changed = new Set(runs.flatMap(({ plan }) => [...plan.waves.flat().flatMap((m) => [m.from, m.to]), ...plan.powerOff, ...plan.unresolved]));
+    // The seed's plans move VMs between hosts past the first 16 (the test means nothing otherwise).
+    const names = big.hosts.map((h) => h.name);
+    expect([...changed].some((h) => names.indexOf(h) >= MAX_HOST_CHARTS)).toBe(true);
+    const charted = chartedHosts(big, r).map((i) => names[i]!);
+    expect(charted).toHaveLength(MAX_HOST_CHARTS);
+    for (const h of [...changed].slice(0, MAX_HOST_CHARTS)) expect(charted).toContain(h);
+    expect(charted).toEqual([...charted].sort((a, b) => names.indexOf(a) - names.indexOf(b)));
+    const page = rebalancePage(big, r);
+    expect(page.series.filter((x) => x.key.endsWith(' cpu')).map((x) => x.key.slice(0, -4))).toEqual(charted);
+    expect(page.info!.keys.slice(0, 2)).toEqual([`${charted[0]} cpu before → after`, `${charted[0]} mem before → after`]);
   });
 });
 

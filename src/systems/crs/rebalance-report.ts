@@ -34,6 +34,24 @@ export const REBALANCE_COLORS: Record<string, string> = { crs: '#4e79a7', ss: '#
 /** Most hosts drawn one chart each in the HTML page. */
 export const MAX_HOST_CHARTS = 16;
 
+/**
+ * The hosts drawn a chart each (indices into `scenario.hosts`, ascending): every host some plan
+ * moves a VM from or to, powers off or leaves high, in host order, up to {@link MAX_HOST_CHARTS};
+ * the first hosts in order fill what is left. On a large cluster the first hosts are seldom the
+ * ones a plan changes.
+ */
+export function chartedHosts(scenario: RebalanceScenario, r: RebalanceReport): number[] {
+  const touched = new Set<string>();
+  for (const { plan } of r.runs) {
+    for (const wave of plan.waves) for (const m of wave) touched.add(m.from).add(m.to);
+    for (const h of [...plan.powerOff, ...plan.unresolved]) touched.add(h);
+  }
+  const first = scenario.hosts.flatMap((h, i) => (touched.has(h.name) ? [i] : [])).slice(0, MAX_HOST_CHARTS);
+  const picked = new Set(first);
+  for (let i = 0; i < scenario.hosts.length && picked.size < MAX_HOST_CHARTS; i++) picked.add(i);
+  return [...picked].sort((a, b) => a - b);
+}
+
 const TEXT: PageText = { variant: 'algorithm', timeAxis: 'wave (0 = before the plan) · replay charts: hours from the start' };
 
 const COLUMNS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;
@@ -123,10 +141,12 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
     facts.push(['Thresholds', `high cpu ${o.high.cpu} / mem ${o.high.mem} (${o.highWhen} dimension), low cpu ${o.low.cpu} / mem ${o.low.mem} (${o.lowWhen}), ${o.bounds} bounds`]);
     facts.push(['Planner', `targets ${o.targets}; at most ${o.maxPowerOff} host(s) powered off per plan; migrateValue weights cpu ${o.weights.cpu} / mem ${o.weights.mem}`]);
   }
-  if (r.hosts > MAX_HOST_CHARTS) facts.push(['Host charts', `the first ${MAX_HOST_CHARTS} of ${r.hosts} hosts`]);
+  const charted = chartedHosts(scenario, r);
+  if (r.hosts > MAX_HOST_CHARTS) facts.push(['Host charts', `${MAX_HOST_CHARTS} of ${r.hosts} hosts: those the plans move VMs from or to, power off or leave high first, then the first in order`]);
   const byWave = r.runs.map((x) => ({ algorithm: x.algorithm, u: utilisationByWave(scenario, x.plan) }));
   const series: ComparisonPage['series'] = [];
-  scenario.hosts.slice(0, MAX_HOST_CHARTS).forEach((h, i) => {
+  charted.forEach((i) => {
+    const h = scenario.hosts[i]!;
     for (const dim of ['cpu', 'mem'] as const) {
       const lines: ChartLine[] = byWave.map(({ algorithm, u }) => ({ policy: algorithm, x: u[dim][i]!.map((_, w) => w), y: u[dim][i]!.map(finite) }));
       // Waves are counted: no tick at wave 0.2.
@@ -141,7 +161,7 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
     series.push({ key: 'hosts on', label: 'Replay: hosts on during the period', lines: line((p) => p.hostsOn - p.poweredOff) });
     series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', lines: line((p) => p.highBefore) });
   }
-  const shown = scenario.hosts.slice(0, MAX_HOST_CHARTS).map((h) => h.name);
+  const shown = charted.map((i) => scenario.hosts[i]!.name);
   return {
     title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
     interrupted: false,
