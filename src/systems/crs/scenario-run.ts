@@ -9,8 +9,9 @@
  * @module
  */
 import { FairfitError } from '../../errors.ts';
-import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions, type CrsVm } from './model.ts';
-import { planRebalance, type RebalancePlan, type UtilisationSpread } from './plan.ts';
+import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm, type RebalanceOptions, type CrsVm } from './model.ts';
+import { describePlan, planRebalance, runPlanner, type RebalancePlan, type UtilisationSpread } from './plan.ts';
+import { planColumns, type PlanColumns } from './plan-columns.ts';
 import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
 
 /** One replayed period of one algorithm. */
@@ -101,8 +102,12 @@ function checkRun(scenario: RebalanceScenario, o: ScenarioRunOptions): void {
 export function runScenario(scenario: RebalanceScenario, o: ScenarioRunOptions = {}): ScenarioRun[] {
   checkRun(scenario, o);
   const { algorithms = ['crs', 'ss', 'ff'], ...options } = o;
+  // The scenario's columns, checked once for all the algorithms (the planners only read them).
+  let columns: PlanColumns | undefined;
   return algorithms.map((algorithm) => {
-    const plan = planRebalance(scenario, { ...options, algorithm });
+    const resolved = resolveRebalanceOptions({ ...options, algorithm });
+    columns ??= planColumns(scenario);
+    const plan = describePlan(scenario, columns, runPlanner(columns, resolved), resolved);
     const periods: PeriodOutcome[] = [];
     let totalMoves = 0;
     if (scenario.periods?.length) {
