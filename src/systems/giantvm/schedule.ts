@@ -142,9 +142,11 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
   // A policy group's configurations run together (in lockstep under synthetic usage: one draw for all).
   for (const { first, count } of lockstepGroups(configs)) {
     if (opts.signal?.aborted) return { results, interrupted: true };
-    const group = configs.slice(first, first + count).map((params) => forRun(cache.get('this thread', input, params), opts));
-    // The last group prepared: the trace's columns are needed no more (the cache keeps the preparations).
-    if (opts.ownsInput && first + count === configs.length) releaseInput(input);
+    // The last group: a trace read for this batch is prepared for the last time, so that preparation may
+    // write its columns over the trace's (`consume`), and the trace is let go once it is made.
+    const last = opts.ownsInput === true && first + count === configs.length;
+    const group = configs.slice(first, first + count).map((params) => forRun(cache.get('this thread', input, params, last), opts));
+    if (last) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
     // One range after another in cell order (the series summed over cells as they run, not held per cell).
