@@ -275,7 +275,8 @@ class MachineDraws {
   /** The draws of the next `count` tasks into `draw` (from index 0). */
   next(count: number, draw: Int32Array): Int32Array {
     withScratch((core) => {
-      // In chunks: the scratch instance's memory never shrinks, and 25 M draws at once would keep 200 MB.
+      // In chunks: the scratch instance's memory never shrinks (25 M draws at once would keep 200 MB), and
+      // what a chunk touches stays resident for the rest of the process: 2^16 draws are 512 KiB.
       const chunk = Math.max(1, Math.min(count, PREPARE_TUNING.drawChunk));
       const state = core.alloc(RNG_STATE.size), out = core.alloc(chunk * 8);
       if (this.state) core.u8(state, RNG_STATE.size).set(this.state);
@@ -292,7 +293,7 @@ class MachineDraws {
 }
 
 /** Machine draws per call into the scratch instance (tests set it low to cross chunks). */
-export const PREPARE_TUNING = { drawChunk: 1 << 20 };
+export const PREPARE_TUNING = { drawChunk: 1 << 16 };
 
 function floorScaled(u: Float64Array, n: number, out: Int32Array): void {
   for (let i = 0; i < u.length; i++) out[i] = Math.floor(u[i]! * n);
