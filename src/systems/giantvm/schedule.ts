@@ -66,7 +66,8 @@ export interface RunOptions {
   /**
    * The input was read for this batch and nothing else holds it (the API read it from a path):
    * its columns are let go once every configuration has what it needs from them (prepared, or
-   * copied into shared memory), so a large trace is not held twice during the runs.
+   * copied into shared memory), so a large trace is not held twice during the runs; in this
+   * thread the last preparation may write its columns over the table's (`PrepareOptions.consume`).
    */
   ownsInput?: boolean;
 }
