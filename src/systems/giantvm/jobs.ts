@@ -89,14 +89,18 @@ export class PrepareCache {
    */
   constructor(private readonly files?: TempFolder) {}
 
-  /** The prepared replay of `params` on the trace named `traceId`. */
-  get(traceId: string, input: ReplayInput, params: ResolvedParams): PreparedReplay {
+  /**
+   * The prepared replay of `params` on the trace named `traceId`. `consume`: a preparation made
+   * now may use up the input's task table (`PrepareOptions.consume`): the caller prepares nothing
+   * else from it.
+   */
+  get(traceId: string, input: ReplayInput, params: ResolvedParams, consume = false): PreparedReplay {
     const { policy, ...rest } = params;
     const key = `${traceId}\u0000${JSON.stringify(rest)}`;
     if (this.prepared === undefined || key !== this.key) {
       this.drop();
       const file = this.files && input.spilled && fitsArrivalFile(params) ? this.files.next('prepared') : undefined;
-      this.prepared = prepareResolved(input, params, file ? { arrivalFile: file } : {});
+      this.prepared = prepareResolved(input, params, file ? { arrivalFile: file } : { consume });
       this.key = key;
     }
     return withPolicy(this.prepared, policy);

@@ -275,7 +275,8 @@ class MachineDraws {
   /** The draws of the next `count` tasks into `draw` (from index 0). */
   next(count: number, draw: Int32Array): Int32Array {
     withScratch((core) => {
-      // In chunks: the scratch instance's memory never shrinks, and 25 M draws at once would keep 200 MB.
+      // In chunks: the scratch instance's memory never shrinks (25 M draws at once would keep 200 MB), and
+      // what a chunk touches stays resident for the rest of the process: 2^16 draws are 512 KiB.
       const chunk = Math.max(1, Math.min(count, PREPARE_TUNING.drawChunk));
       const state = core.alloc(RNG_STATE.size), out = core.alloc(chunk * 8);
       if (this.state) core.u8(state, RNG_STATE.size).set(this.state);
@@ -292,7 +293,7 @@ class MachineDraws {
 }
 
 /** Machine draws per call into the scratch instance (tests set it low to cross chunks). */
-export const PREPARE_TUNING = { drawChunk: 1 << 20 };
+export const PREPARE_TUNING = { drawChunk: 1 << 16 };
 
 function floorScaled(u: Float64Array, n: number, out: Int32Array): void {
   for (let i = 0; i < u.length; i++) out[i] = Math.floor(u[i]! * n);
@@ -586,6 +587,14 @@ export interface PrepareOptions {
    * (`arrivals` of the result says where): usage 'synthetic' and 'request' only — others ignore it.
    */
   arrivalFile?: string;
+  /**
+   * The input's task table is this preparation's to use up: the caller read it for this
+   * preparation alone and lets it go right after (nothing may read it again). Under synthetic
+   * usage, without `shared` or `arrivalFile`, the prepared columns are then written over the
+   * table's own arrays when the tasks arrive in table order (docs/model.md, "Bounded memory").
+   * The result is the same either way.
+   */
+  consume?: boolean;
 }
 
 /** Whether a preparation under `p` can put its tasks in an arrival file (their windows are made by the slots). */
@@ -602,7 +611,7 @@ export function prepareResolved(input: ReplayInput, p: ResolvedParams, opts: Pre
   const was = inShared;
   inShared = opts.shared === true;
   try {
-    return prepareIn(input, p, opts.arrivalFile);
+    return prepareIn(input, p, opts.arrivalFile, opts.consume === true);
   } finally {
     inShared = was;
   }
@@ -639,7 +648,7 @@ function checkWindow(input: ReplayInput): void {
   }
 }
 
-function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | undefined): PreparedReplay {
+function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | undefined, consume: boolean): PreparedReplay {
   checkWindow(input);
   // Tasks on disk in buckets (the spilling reader) go to the arrival file bucket by bucket, if in arrival order.
   if (input.spilled && arrivalPath !== undefined && fitsArrivalFile(p) && !input.usage && !input.usageIndex) {
@@ -673,6 +682,11 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   // the arrival ticks, which the sort made redundant (one 4-byte column per task, not two).
   const draw = drawMachines(p.seed, tasks.count, machines, tickOf);
 
+  if (consume && !inShared && arrivalPath === undefined && p.usage === 'synthetic' && inPlaceFits(sorted, n, tasks.count)) {
+    const { out, synthetic, counts } = fillInPlace(tasks, sorted, n, draw, start, end, lastEvent, p);
+    ticksOfSorted(tickEnd, ticks, 0, n, out.submitTick);
+    return assemble(p, f, tasks.count, arrivals, counts, syntheticWindows, undefined, undefined, { tasks: out, windows: emptyWindows(), synthetic, traceUsage: undefined }, undefined);
+  }
   const synth = p.usage === 'synthetic' || index !== undefined;
   if (arrivalPath !== undefined && fitsArrivalFile(p)) {
     // The tasks go to the file block by block: no per-task column is kept.
@@ -690,6 +704,70 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   const counts = fillTasks(tasks, sorted, 0, n, draw, start, lastEvent, byTask, table, p, out, win, synthetic, index?.rows);
   ticksOfSorted(tickEnd, ticks, 0, n, out.submitTick);
   return assemble(p, f, tasks.count, arrivals, counts, syntheticWindows, table, index, { tasks: out, windows: win, synthetic, traceUsage }, undefined);
+}
+
+/**
+ * Whether the sorted tasks can be prepared over the input's own columns ({@link fillInPlace}):
+ * the arrival order is the input order (`sorted` increasing: a trace in time order, whose dense
+ * ids are in order of first appearance), so task j is read at an index ≥ j and written at j; and
+ * most tasks arrive (the prepared columns keep the input's whole arrays: with few arrivals fresh
+ * columns of n rows are smaller once the input is let go).
+ */
+function inPlaceFits(sorted: Int32Array, n: number, count: number): boolean {
+  if (4 * n < 3 * count) return false;
+  for (let j = 1; j < n; j++) if (sorted[j]! <= sorted[j - 1]!) return false;
+  return true;
+}
+
+/** Tasks per block of {@link fillInPlace} (tests set it low to cross blocks). */
+export const IN_PLACE_TUNING = { block: 1 << 14 };
+
+/**
+ * The columns of {@link prepareIn} under synthetic usage, written over the input's task columns
+ * (`consume`: the caller read the table for this preparation and lets it go after it) instead of
+ * into new arrays: the preparation then adds no per-task column of the input's size but the
+ * window count, and the input's pages are not held twice at the end of the preparation.
+ * Sorted tasks [j0, j1) are filled into a small block by the same fills as the other paths (the
+ * same values), then copied to [j0, j1) of the outputs: every read of a later block is at an index
+ * ≥ j1 ({@link inPlaceFits}), past everything written. A column is written over only if no other
+ * column shares its buffer (a caller's packed table); otherwise its output is a new array.
+ */
+function fillInPlace(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int32Array, start: number, end: number, lastEvent: Int32Array | undefined, p: ResolvedParams): { out: PreparedTasks; synthetic: PreparedSynthetic; counts: FillCounts } {
+  const read: (ArrayBufferView | undefined)[] = [tasks.jobId, tasks.taskIndex, tasks.submit, tasks.duration, tasks.cpuRequest, tasks.memRequest, tasks.priority, tasks.schedulingClass, lastEvent, tasks.firstSchedule];
+  const uses = new Map<ArrayBufferLike, number>();
+  for (const c of read) if (c) uses.set(c.buffer, (uses.get(c.buffer) ?? 0) + 1);
+  const own = (c: ArrayBufferView | undefined): boolean => c !== undefined && !(c.buffer instanceof SharedArrayBuffer) && uses.get(c.buffer) === 1;
+  const f64Over = (c: Float64Array | undefined): Float64Array => c instanceof Float64Array && own(c) && c.length >= n ? c.subarray(0, n) : f64(n);
+  const i32Over = (c: Int32Array | undefined): Int32Array => c instanceof Int32Array && own(c) && c.length >= n ? c.subarray(0, n) : i32(n);
+  const out: PreparedTasks = {
+    id: sorted, machine: draw.subarray(0, n), submitTick: i32Over(tasks.schedulingClass), submitUs: f64Over(tasks.submit), work: f64Over(tasks.duration),
+    req: f64Over(tasks.cpuRequest), priority: i32Over(tasks.priority), winB: i32(0), winE: i32(0),
+  };
+  const synthetic: PreparedSynthetic = { windowUs: WINDOW_US, key: i32Over(tasks.taskIndex), k0: i32Over(lastEvent), count: i32(n), mem: f64Over(tasks.memRequest) };
+  const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
+  const block = Math.max(1, Math.min(n, IN_PLACE_TUNING.block));
+  const b = newArrivalBlock(block, true);
+  for (let j0 = 0; j0 < n; j0 += block) {
+    const j1 = Math.min(n, j0 + block), k = j1 - j0;
+    fillSyntheticRange(tasks, sorted, j0, j1, p.seed, start, end, b);
+    const c = fillTasks(tasks, sorted, j0, j1, draw, start, lastEvent, undefined, undefined, p, b, emptyWindows(), b, undefined);
+    counts.censored += c.censored; counts.withWindows += c.withWindows; counts.fallback += c.fallback; counts.reqMissing += c.reqMissing;
+    out.machine.set(b.machine.subarray(0, k), j0);
+    out.submitUs.set(b.submitUs.subarray(0, k), j0);
+    out.work.set(b.work.subarray(0, k), j0);
+    out.req.set(b.req.subarray(0, k), j0);
+    out.priority.set(b.priority.subarray(0, k), j0);
+    synthetic.key.set(b.key.subarray(0, k), j0);
+    synthetic.k0.set(b.k0.subarray(0, k), j0);
+    synthetic.count.set(b.count.subarray(0, k), j0);
+    synthetic.mem.set(b.mem.subarray(0, k), j0);
+  }
+  return { out, synthetic, counts };
+}
+
+/** No materialised windows (the slot modes). */
+function emptyWindows(): PreparedWindows {
+  return { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
 }
 
 /** The columns of a preparation whose tasks are in an arrival file: empty. */

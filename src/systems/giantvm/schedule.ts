@@ -66,7 +66,8 @@ export interface RunOptions {
   /**
    * The input was read for this batch and nothing else holds it (the API read it from a path):
    * its columns are let go once every configuration has what it needs from them (prepared, or
-   * copied into shared memory), so a large trace is not held twice during the runs.
+   * copied into shared memory), so a large trace is not held twice during the runs; in this
+   * thread the last preparation may write its columns over the table's (`PrepareOptions.consume`).
    */
   ownsInput?: boolean;
 }
@@ -142,9 +143,11 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
   // A policy group's configurations run together (in lockstep under synthetic usage: one draw for all).
   for (const { first, count } of lockstepGroups(configs)) {
     if (opts.signal?.aborted) return { results, interrupted: true };
-    const group = configs.slice(first, first + count).map((params) => forRun(cache.get('this thread', input, params), opts));
-    // The last group prepared: the trace's columns are needed no more (the cache keeps the preparations).
-    if (opts.ownsInput && first + count === configs.length) releaseInput(input);
+    // The last group: a trace read for this batch is prepared for the last time, so that preparation may
+    // write its columns over the trace's (`consume`), and the trace is let go once it is made.
+    const last = opts.ownsInput === true && first + count === configs.length;
+    const group = configs.slice(first, first + count).map((params) => forRun(cache.get('this thread', input, params, last), opts));
+    if (last) releaseInput(input);
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
     // One range after another in cell order (the series summed over cells as they run, not held per cell).
