@@ -60,8 +60,9 @@ export function fcfsPass(queue: readonly QueuedJob[], free: number): Pass {
  * 1. start jobs from the head while they fit (FCFS);
  * 2. the new head gets a reservation: running jobs (including those just started) sorted by
  *    requested end ascending (ties: job index), their processors added to the free count one
- *    by one until the head fits; that end is the shadow time, and the processors beyond the
- *    head's need at that time are the "extra" processors;
+ *    by one until the head fits; that end is the shadow time, and the processors free at that
+ *    time (every job with that requested end given back, not only the one that made the head
+ *    fit) beyond the head's need are the "extra" processors;
  * 3. every later job, in queue order, starts now if it fits in the free processors and either
  *    ends by the shadow time (`now + requestedTime ≤ shadow`, extra untouched) or uses only extra
  *    processors (`procs ≤ extra`, extra −= procs).
@@ -84,10 +85,14 @@ export function easyPass(queue: readonly QueuedJob[], free: number, running: rea
   let avail = free;
   let shadow = Infinity;
   let extra = 0;
-  for (const r of run) {
-    avail += r.procs;
+  for (let i = 0; i < run.length; i++) {
+    avail += run[i]!.procs;
     if (avail >= head.procs) {
-      shadow = r.requestedEnd;
+      shadow = run[i]!.requestedEnd;
+      // The shadow is a time: every job whose requested end is that time has given its processors
+      // back by then, not only the one that made the head fit (it used to stop there, which left
+      // the tied jobs' processors out of the extra and refused backfills EASY allows).
+      for (let k = i + 1; k < run.length && run[k]!.requestedEnd === shadow; k++) avail += run[k]!.procs;
       extra = avail - head.procs;
       break;
     }
@@ -224,8 +229,9 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  * placement instead of a processor count:
  * 1. FCFS from the head (first fit);
  * 2. the shadow time: running jobs (with those just started) by requested end ascending (ties:
- *    index) give their members back to a copy of the residuals until the head fits there;
- *    that copy is the cluster at the shadow time;
+ *    index) give their members back to a copy of the residuals until the head fits there; that
+ *    requested end is the shadow time, and the copy with every job of that requested end given
+ *    back is the cluster at the shadow time;
  * 3. every later job, in queue order, starts now if it fits now and either ends by the shadow
  *    time, or the head still fits in the shadow copy once the job's members are taken from it
  *    (it is still running then on the nodes it gets now) — the vector form of "uses only extra
@@ -256,13 +262,14 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
     let a = 0, b = 0;
     while (a < old.length || b < fresh.length) {
       const r = b >= fresh.length || (a < old.length && byEnd(old[a]!, fresh[b]!) < 0) ? old[a++]! : fresh[b++]!;
+      // Past the shadow time: the copy is the cluster at that time once every job whose requested
+      // end is the shadow time is back (not only the one that made the head fit).
+      if (r.requestedEnd > shadow) break;
       sp.give(r.demand, r.nodes);
+      if (shadow !== Infinity) continue;
       // A one-task head fits once a node it was given back to fits it; a gang needs the full first fit.
       const fits = head.procs === 1 ? r.nodes.some((k) => sp.fitsOn(k, head.demand)) : sp.fit(head.demand, head.procs) !== undefined;
-      if (fits) {
-        shadow = r.requestedEnd;
-        break;
-      }
+      if (fits) shadow = r.requestedEnd;
     }
     return sp;
   };
