@@ -4,7 +4,8 @@
  * the NASA iPSC log (skipped without ../shared), on seeded random logs (scalar processors and
  * two-dimensional first fit, several node counts), and on hand-built cases where several
  * running jobs share the shadow time's requested end (EASY once counted only the first of
- * them as given back at the shadow time, and so refused backfills the definition allows).
+ * them as given back at the shadow time, and so refused backfills the definition allows), and
+ * where float rounding of given-back residuals kept a whole-node job off an idle node.
  */
 import { describe, expect, it, beforeAll } from 'vitest';
 import fc from 'fast-check';
@@ -71,6 +72,33 @@ describe('hand-built: running jobs that share the shadow time', () => {
     const r = scheduleJobs(v, { algorithm: 'easy', nodes: 2, nodeCapacity: [1, 1] });
     expect([...r.start]).toEqual([0, 0, 10, 1]);
     expect(simulateBaseline(v, 'easy', 2, [1, 1]).start).toEqual([0, 0, 10, 1]);
+  });
+});
+
+describe('vector residuals: rounding does not keep a whole-node job off an idle node', () => {
+  // 1 − 0.1 − 0.2 − 0.3, given back 0.2, 0.3, 0.1 (ends in another order than starts), is
+  // 0.9999999999999999 with a clamp alone: D (the whole node) never started and the run threw.
+  const jobs: TraceJob[] = [
+    { id: 'A', submit: 0, runTime: 30, requestedTime: 30, procs: 1, demand: [0.1, 0.1], user: 0 },
+    { id: 'B', submit: 0, runTime: 10, requestedTime: 10, procs: 1, demand: [0.2, 0.2], user: 0 },
+    { id: 'C', submit: 0, runTime: 20, requestedTime: 20, procs: 1, demand: [0.3, 0.3], user: 0 },
+    { id: 'D', submit: 1, runTime: 5, requestedTime: 5, procs: 1, demand: [1, 1], user: 1 },
+    { id: 'E', submit: 2, runTime: 5, requestedTime: 5, procs: 1, demand: [0.5, 0.5], user: 1 },
+  ];
+  it('NodePool: a node with no member left has exactly its capacity', () => {
+    const pool = new NodePool(1, [1, 1]);
+    for (const d of [0.1, 0.2, 0.3]) pool.take([d, d], [0]);
+    pool.give([0.2, 0.2], [0]);
+    pool.give([0.3, 0.3], [0]);
+    expect(pool.fit([1, 1], 1)).toBeUndefined(); // 0.1 still there
+    pool.give([0.1, 0.1], [0]);
+    expect([...pool.res]).toEqual([1, 1]);
+  });
+  it('FCFS starts D at 30 when the node is idle, E after it; EASY backfills E at 10 (ends by the shadow time 30)', () => {
+    expect([...scheduleJobs(jobs, { algorithm: 'fcfs', nodes: 1, nodeCapacity: [1, 1] }).start]).toEqual([0, 0, 0, 30, 35]);
+    expect([...scheduleJobs(jobs, { algorithm: 'easy', nodes: 1, nodeCapacity: [1, 1] }).start]).toEqual([0, 0, 0, 30, 10]);
+    expect(simulateBaseline(jobs, 'fcfs', 1, [1, 1]).start).toEqual([0, 0, 0, 30, 35]);
+    expect(simulateBaseline(jobs, 'easy', 1, [1, 1]).start).toEqual([0, 0, 0, 30, 10]);
   });
 });
 
@@ -184,8 +212,30 @@ const vectorCase = fc.record({
   }), { minLength: 1, maxLength: 30 }),
 });
 
+// Arbitrary doubles (and whole-node demands) in 1–3 dimensions: rounding of the residuals is
+// exercised; oracle and project do the same float operations in the same order, so starts agree.
+const floatCase = fc.record({
+  nodes: fc.integer({ min: 1, max: 6 }),
+  dims: fc.integer({ min: 1, max: 3 }),
+  jobs: fc.array(fc.record({
+    submit: fc.integer({ min: 0, max: 60 }), run: fc.integer({ min: 0, max: 20 }), req: fc.integer({ min: 1, max: 24 }),
+    procs: fc.integer({ min: 1, max: 4 }), d: fc.array(fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constant(1)), { minLength: 3, maxLength: 3 }), user: fc.integer({ min: 0, max: 3 }),
+  }), { minLength: 1, maxLength: 40 }),
+});
+
 describe('seeded random logs against the oracle', () => {
   for (const algorithm of ['fcfs', 'easy'] as const) {
+    it(`${algorithm}, any float demands in 1–3 dimensions (some a whole node): every job starts, as in the oracle`, () => {
+      fc.assert(fc.property(floatCase, (c) => {
+        const cap = [1, 0.75, 2].slice(0, c.dims);
+        const all: TraceJob[] = c.jobs.map((j, i) => ({ id: i, submit: j.submit * 5, runTime: j.run * 5, requestedTime: j.req * 5, procs: j.procs, demand: cap.map((x, k) => j.d[k]! * x), user: j.user }));
+        const empty = new NodePool(c.nodes, cap);
+        const jobs = all.filter((j) => empty.fit(j.demand!, j.procs) !== undefined);
+        const p = scheduleJobs(jobs, { algorithm, nodes: c.nodes, nodeCapacity: cap });
+        for (let i = 0; i < jobs.length; i++) expect(p.start[i]).toBeGreaterThanOrEqual(jobs[i]!.submit);
+        expect(mismatches(simulateBaseline(jobs, algorithm, c.nodes, cap).start, p.start)).toEqual([]);
+      }), { numRuns: 1500, seed: 20261204 });
+    });
     it(`${algorithm}, processors pooled over 1–6 nodes of 1, 2 or 4`, () => {
       fc.assert(fc.property(scalarCase, (c) => {
         const jobs: TraceJob[] = c.jobs.filter((j) => j.procs <= c.nodes * c.cap)

@@ -10,7 +10,8 @@
  *   a job started with zero length ends at once and another pass runs at that instant;
  * - scalar capacity: processors are pooled (N·P), a job of p processors needs p free;
  * - vector capacity: each of the p tasks by first fit over nodes in index order, all or
- *   nothing, residuals given back clamped to the capacity;
+ *   nothing, residuals given back clamped to the capacity, and exactly the capacity once a node
+ *   has no task left (docs/model.md: rounding must not keep a whole-node job out of an idle node);
  * - the reservation is computed from the running jobs' *requested* ends, in requested-end
  *   order, ties by job index; at the shadow time every running job whose requested end is
  *   ≤ the shadow time has given its processors back (a time, not a job, is the shadow).
@@ -54,7 +55,8 @@ export function simulateBaseline(
   const vector = typeof capacity !== 'number';
   const cap = vector ? [...(capacity as readonly number[])] : [];
   const D = cap.length;
-  const resid: number[][] = vector ? Array.from({ length: nodes }, () => [...cap]) : [];
+  // A node's row: its residual per dimension, then (index D) the number of tasks on it.
+  const resid: number[][] = vector ? Array.from({ length: nodes }, () => [...cap, 0]) : [];
   let free = vector ? 0 : nodes * (capacity as number);
 
   const demandOf = (j: number): number[] => {
@@ -83,16 +85,22 @@ export function simulateBaseline(
   };
   const take = (j: number, where: number[], res: number[][]): void => {
     const d = demandOf(j);
-    for (const v of where) for (let i = 0; i < D; i++) res[v]![i] = res[v]![i]! - d[i]!;
+    for (const v of where) {
+      for (let i = 0; i < D; i++) res[v]![i] = res[v]![i]! - d[i]!;
+      res[v]![D] = res[v]![D]! + 1;
+    }
   };
   const giveBack = (j: number, where: number[], res: number[][]): void => {
     const d = demandOf(j);
-    for (const v of where) for (let i = 0; i < D; i++) res[v]![i] = Math.min(res[v]![i]! + d[i]!, cap[i]!);
+    for (const v of where) {
+      res[v]![D] = res[v]![D]! - 1;
+      for (let i = 0; i < D; i++) res[v]![i] = res[v]![D] === 0 ? cap[i]! : Math.min(res[v]![i]! + d[i]!, cap[i]!);
+    }
   };
 
   // Jobs that fit no empty cluster never start (the harness drops them before).
   const fitsEmpty = (j: number): boolean =>
-    vector ? firstFit(j, Array.from({ length: nodes }, () => [...cap])) !== undefined : jobs[j]!.procs <= free;
+    vector ? firstFit(j, Array.from({ length: nodes }, () => [...cap, 0])) !== undefined : jobs[j]!.procs <= free;
 
   const order = [...Array(n).keys()].filter(fitsEmpty).sort((a, b) => jobs[a]!.submit - jobs[b]!.submit || a - b);
   const queue: number[] = [];
