@@ -17,6 +17,8 @@ import { readSwf } from '../../src/io/swf.ts';
 import { easyPass, easyVectorPass, NodePool } from '../../src/systems/iptas/baselines.ts';
 import { jobsFromSwf, scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+import { jobsFromGoogle } from '../../src/systems/iptas/google-jobs.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { parseSwfText, simulateBaseline, type OracleJob } from './easy-oracle.ts';
 
 const LOG = join(import.meta.dirname, '../../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz');
@@ -191,6 +193,32 @@ describe.skipIf(!HAVE)('NASA iPSC/860 1993 log against the oracle (skipped when 
       expect(run.metrics.meanWait).toBeCloseTo(w / fit.length, 9);
     }
   });
+});
+
+const GOOGLE = join(import.meta.dirname, '../../../shared/traces/google2011');
+const HAVE_GOOGLE = existsSync(join(GOOGLE, 'task_events'));
+if (!HAVE_GOOGLE) console.warn(`skipped: the Google 2011 sample is absent because ../shared is absent (${GOOGLE})`);
+
+// The jobs come from the project's adapter (jobsFromGoogle): only the scheduling is checked here.
+describe.skipIf(!HAVE_GOOGLE)('Google 2011 sample, two dimensions, against the oracle (skipped when ../shared is absent)', () => {
+  let first: TraceJob[];
+  beforeAll(async () => {
+    const g = jobsFromGoogle(await readGoogleTrace(GOOGLE, { usage: false, machineEvents: false }));
+    // the first 2,000 tasks by submit time (ties: log order), as `--max-jobs` keeps them
+    const keep = g.jobs.map((_, i) => i).sort((a, b) => g.jobs[a]!.submit - g.jobs[b]!.submit || a - b).slice(0, 2000).sort((a, b) => a - b);
+    first = keep.map((i) => g.jobs[i]!);
+  });
+  // 10 and 40 nodes: most of the 2,000 tasks wait (1,697 and 1,221 under EASY), so the queue is long.
+  for (const nodes of [10, 40]) {
+    for (const algorithm of ['fcfs', 'easy'] as const) {
+      it(`${algorithm}, first 2,000 tasks, ${nodes} nodes × (1, 1): every start time equals the oracle's`, () => {
+        const empty = new NodePool(nodes, [1, 1]);
+        const jobs = first.filter((j) => empty.fit(j.demand!, j.procs) !== undefined);
+        const p = scheduleJobs(jobs, { algorithm, nodes, nodeCapacity: [1, 1] });
+        expect(mismatches(simulateBaseline(jobs, algorithm, nodes, [1, 1]).start, p.start)).toEqual([]);
+      });
+    }
+  }
 });
 
 // Multiples of 5 s and small node counts make equal times (ties of ends, submissions and
