@@ -60,8 +60,9 @@ export function fcfsPass(queue: readonly QueuedJob[], free: number): Pass {
  * 1. start jobs from the head while they fit (FCFS);
  * 2. the new head gets a reservation: running jobs (including those just started) sorted by
  *    requested end ascending (ties: job index), their processors added to the free count one
- *    by one until the head fits; that end is the shadow time, and the processors beyond the
- *    head's need at that time are the "extra" processors;
+ *    by one until the head fits; that end is the shadow time, and the processors free at that
+ *    time (every job with that requested end given back, not only the one that made the head
+ *    fit) beyond the head's need are the "extra" processors;
  * 3. every later job, in queue order, starts now if it fits in the free processors and either
  *    ends by the shadow time (`now + requestedTime ≤ shadow`, extra untouched) or uses only extra
  *    processors (`procs ≤ extra`, extra −= procs).
@@ -84,10 +85,14 @@ export function easyPass(queue: readonly QueuedJob[], free: number, running: rea
   let avail = free;
   let shadow = Infinity;
   let extra = 0;
-  for (const r of run) {
-    avail += r.procs;
+  for (let i = 0; i < run.length; i++) {
+    avail += run[i]!.procs;
     if (avail >= head.procs) {
-      shadow = r.requestedEnd;
+      shadow = run[i]!.requestedEnd;
+      // The shadow is a time: every job whose requested end is that time has given its processors
+      // back by then, not only the one that made the head fit (it used to stop there, which left
+      // the tied jobs' processors out of the extra and refused backfills EASY allows).
+      for (let k = i + 1; k < run.length && run[k]!.requestedEnd === shadow; k++) avail += run[k]!.procs;
       extra = avail - head.procs;
       break;
     }
@@ -114,20 +119,27 @@ export function easyPass(queue: readonly QueuedJob[], free: number, running: rea
  * A job is a gang of `procs` tasks of one demand vector; it is placed by first fit over
  * the nodes in index order, member after member on tentative residuals, all or nothing.
  * A node fits a task iff `residual[d] ≥ demand[d]` for every d (as in the IPTAS engine);
- * releases are clamped to the capacity so rounding cannot grow a node.
+ * releases are clamped to the capacity so rounding cannot grow a node, and a node left with no
+ * member gets exactly its capacity back: given back in another order than taken, (1 − 0.1 − 0.2
+ * − 0.3) + 0.2 + 0.3 + 0.1 is 0.9999999999999999, and a job demanding a whole node would then
+ * never start, even on an idle cluster.
  */
 export class NodePool {
   /** Residuals, node-major: `res[node·D + d]`. */
   readonly res: Float64Array;
+  /** Members placed on each node (taken and not yet given back). */
+  private readonly members: Int32Array;
   constructor(readonly nodes: number, readonly capacity: readonly number[]) {
     const D = capacity.length;
     this.res = new Float64Array(nodes * D);
+    this.members = new Int32Array(nodes);
     for (let k = 0; k < nodes; k++) for (let d = 0; d < D; d++) this.res[k * D + d] = capacity[d]!;
   }
   /** A copy with the same residuals. */
   clone(): NodePool {
     const p = new NodePool(this.nodes, this.capacity);
     p.res.set(this.res);
+    p.members.set(this.members);
     return p;
   }
   /** The nodes first fit chooses for the `procs` members of a gang (one entry per member), or undefined if it does not fit now. */
@@ -163,12 +175,19 @@ export class NodePool {
   /** Takes one member's demand from each chosen node. */
   take(demand: readonly number[], chosen: readonly number[]): void {
     const D = this.capacity.length;
-    for (const k of chosen) for (let d = 0; d < D; d++) this.res[k * D + d] = this.res[k * D + d]! - demand[d]!;
+    for (const k of chosen) {
+      for (let d = 0; d < D; d++) this.res[k * D + d] = this.res[k * D + d]! - demand[d]!;
+      this.members[k]! += 1;
+    }
   }
-  /** Gives one member's demand back to each chosen node (at most the capacity). */
+  /** Gives one member's demand back to each chosen node (at most the capacity; exactly the capacity once the node has no member left). */
   give(demand: readonly number[], chosen: readonly number[]): void {
     const D = this.capacity.length;
-    for (const k of chosen) for (let d = 0; d < D; d++) this.res[k * D + d] = Math.min(this.res[k * D + d]! + demand[d]!, this.capacity[d]!);
+    for (const k of chosen) {
+      const left = Math.max(0, this.members[k]! - 1);
+      this.members[k] = left;
+      for (let d = 0; d < D; d++) this.res[k * D + d] = left === 0 ? this.capacity[d]! : Math.min(this.res[k * D + d]! + demand[d]!, this.capacity[d]!);
+    }
   }
   /** Largest residual per dimension over the nodes: a task demanding more in some dimension fits nowhere. */
   maxResidual(): Float64Array {
@@ -224,8 +243,9 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  * placement instead of a processor count:
  * 1. FCFS from the head (first fit);
  * 2. the shadow time: running jobs (with those just started) by requested end ascending (ties:
- *    index) give their members back to a copy of the residuals until the head fits there;
- *    that copy is the cluster at the shadow time;
+ *    index) give their members back to a copy of the residuals until the head fits there; that
+ *    requested end is the shadow time, and the copy with every job of that requested end given
+ *    back is the cluster at the shadow time;
  * 3. every later job, in queue order, starts now if it fits now and either ends by the shadow
  *    time, or the head still fits in the shadow copy once the job's members are taken from it
  *    (it is still running then on the nodes it gets now) — the vector form of "uses only extra
@@ -256,13 +276,14 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
     let a = 0, b = 0;
     while (a < old.length || b < fresh.length) {
       const r = b >= fresh.length || (a < old.length && byEnd(old[a]!, fresh[b]!) < 0) ? old[a++]! : fresh[b++]!;
+      // Past the shadow time: the copy is the cluster at that time once every job whose requested
+      // end is the shadow time is back (not only the one that made the head fit).
+      if (r.requestedEnd > shadow) break;
       sp.give(r.demand, r.nodes);
+      if (shadow !== Infinity) continue;
       // A one-task head fits once a node it was given back to fits it; a gang needs the full first fit.
       const fits = head.procs === 1 ? r.nodes.some((k) => sp.fitsOn(k, head.demand)) : sp.fit(head.demand, head.procs) !== undefined;
-      if (fits) {
-        shadow = r.requestedEnd;
-        break;
-      }
+      if (fits) shadow = r.requestedEnd;
     }
     return sp;
   };
