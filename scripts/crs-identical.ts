@@ -7,7 +7,7 @@
  * the move, normal hosts before low ones) and what each of the three rules
  * would pick there (it stops if that model does not pick what the planner
  * picked, or if the WebAssembly and reference planners disagree). Run:
- * `npx tsx bench/crs-identical.ts [seeds]` (default 50; ~10 s).
+ * `npx tsx scripts/crs-identical.ts [seeds]` (default 50; ~10 s).
  *
  * @module
  */
