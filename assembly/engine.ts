@@ -77,6 +77,8 @@ function rememberMiss(fail: usize, dem: usize, dims: i32): void {
 /** Places task t on node nd at the engine's time: residual, ring, state, its record (node, start, T0, deadline), L_u. */
 function place(e: usize, t: i32, nd: i32, dims: i32): void {
   takeFrom(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  const busy = load<usize>(e, Engine.busy);
+  si(busy, nd, gi(busy, nd) + 1);
   const ringCap = load<i32>(e, Engine.ringCap);
   const head = gi(load<usize>(e, Engine.ringHead), nd);
   const lenP = load<usize>(e, Engine.ringLen);
@@ -155,10 +157,12 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   const t0 = gf(load<usize>(e, Engine.request), first) * gf(load<usize>(e, Engine.epsilon), u) * load<f64>(e, Engine.alphaPlusOne);
   const deadline = now + t0;
   let rc = load<i32>(e, Engine.runCount), oc = load<i32>(e, Engine.outCount);
+  const busy = load<usize>(e, Engine.busy);
   let j = 0;
   for (let t = first; t < first + size; t++) {
     if (gi(state, t) != EngineTaskState.waiting) continue;
     const nd = gi(nodes, j);
+    si(busy, nd, gi(busy, nd) + 1);
     const len = gi(lenP, nd);
     si(ringBuf, (gi(headP, nd) + len) % ringCap * nodeCap + nd, t);
     si(lenP, nd, len + 1);
@@ -291,11 +295,18 @@ function insertWaiting(e: usize, t: i32): void {
   store<i32>(e, n + 1, Engine.waiting);
 }
 
-/** Frees running task t: demand back to its node (ξ = min(ξ + δ, C)), L_u − 1, out of the running list (the caller sets its state). */
+/**
+ * Frees running task t: demand back to its node (ξ = min(ξ + δ, C); exactly C when it was the node's
+ * last running task), L_u − 1, out of the running list (the caller sets its state).
+ */
 function release(e: usize, t: i32, dims: i32): void {
   const placeP = load<usize>(e, Engine.place);
   const p = gi(placeP, t) - 1;
-  giveBack(gi(load<usize>(e, Engine.pNode), p), load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
+  const nd = gi(load<usize>(e, Engine.pNode), p), busy = load<usize>(e, Engine.busy);
+  const left = gi(busy, nd) - 1;
+  si(busy, nd, left);
+  if (left == 0) resetRow(nd);
+  else giveBack(nd, load<usize>(e, Engine.demand) + (<usize>(t * dims) << 3));
   const run = load<usize>(e, Engine.running), u = gi(load<usize>(e, Engine.user), t);
   si(run, u, gi(run, u) - 1);
   // Out of the running list: the last entry takes its place.

@@ -96,7 +96,7 @@ interface SnapshotUser {
 interface Cols {
   state: Int32Array; user: Int32Array; dataGB: Float64Array; request: Float64Array; demand: Float64Array; large: Int32Array;
   rounds: Int32Array; place: Int32Array; gang: Int32Array; pNode: Int32Array; pStart: Float64Array; pT0: Float64Array; pDeadline: Float64Array;
-  waitList: Int32Array; submitTime: Float64Array; plainRow: Int32Array; failures: Uint8Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array;
+  waitList: Int32Array; submitTime: Float64Array; plainRow: Int32Array; failures: Uint8Array; running: Int32Array; epsilon: Float64Array; ringBuf: Int32Array; ringHead: Int32Array; ringLen: Int32Array; busy: Int32Array;
   gangFirst: Int32Array; gangSize: Int32Array; outTask: Int32Array; outNode: Int32Array;
   res: Float64Array; matcherNode: Int32Array;
   /** The Engine struct as i32 words (i32 fields at offset / 4) and as f64 words (f64 fields at offset / 8). */
@@ -265,7 +265,7 @@ export class Engine implements IptasEngine {
   }
 
   private nodeGroup(): Group {
-    return [['ringHead', 4, true], ['ringLen', 4, true], ['ringBuf', 4 * this.resolved.ringCapacity, true]];
+    return [['ringHead', 4, true], ['ringLen', 4, true], ['ringBuf', 4 * this.resolved.ringCapacity, true], ['busy', 4, true]];
   }
 
   /** Gives every column of a group `rows` rows, keeping the first `keep` rows' contents. */
@@ -315,7 +315,7 @@ export class Engine implements IptasEngine {
       gang: c.i32(g('gang'), T), pNode: c.i32(g('pNode'), P), pStart: c.f64(g('pStart'), P), pT0: c.f64(g('pT0'), P), pDeadline: c.f64(g('pDeadline'), P),
       waitList: c.i32(g('waitList'), T), submitTime: c.f64(g('submitTime'), T), plainRow: c.i32(g('plainRow'), T), failures: c.u8(g('failures'), T), running: c.i32(g('running'), this.userCap), epsilon: c.f64(g('epsilon'), this.userCap),
       ringBuf: c.i32(g('ringBuf'), this.nodeCap * this.resolved.ringCapacity), ringHead: c.i32(g('ringHead'), this.nodeCap),
-      ringLen: c.i32(g('ringLen'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
+      ringLen: c.i32(g('ringLen'), this.nodeCap), busy: c.i32(g('busy'), this.nodeCap), gangFirst: c.i32(g('gangFirst'), this.gangCap), gangSize: c.i32(g('gangSize'), this.gangCap),
       outTask: c.i32(g('outTask'), T), outNode: c.i32(g('outNode'), T),
       res: c.f64(m.res, this.nodeCap * D), matcherNode: c.i32(m.node, this.nodeCap),
       hdr: c.i32(this.e, ENGINE.size >> 2),
@@ -445,7 +445,6 @@ export class Engine implements IptasEngine {
     this.index.room(plain);
     this.gangIndex.room(gangs);
     this.ensureTasks(rows);
-    this.ensureGangs(this.gangIds.length + gangs, maxProcs);
     let fresh = 0;
     if (typeof users === 'string') fresh = this.userIndex.has(users) ? 0 : 1;
     else {
@@ -457,6 +456,9 @@ export class Engine implements IptasEngine {
       }
     }
     this.ensureUsers(this.users.length + fresh);
+    // The gangs last: the undo scratch's size is in a snapshot (a restore makes it again), so it
+    // grows only once nothing after it can run out of memory.
+    this.ensureGangs(this.gangIds.length + gangs, maxProcs);
   }
 
   private userOf(name: string): number {
@@ -545,6 +547,7 @@ export class Engine implements IptasEngine {
       const c = this.cols;
       c.ringHead[index] = 0;
       c.ringLen[index] = 0;
+      c.busy[index] = 0;
     }
     this.reorder();
     return checked.map((_, k) => first + k);
@@ -1590,6 +1593,9 @@ export class Engine implements IptasEngine {
       if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
       runPos[place[t]! - 1] = j;
     }
+    // Each node's running tasks (not in a snapshot: what the running list and the records say).
+    const busy = this.live().i32(this.get('busy'), N), pNode = this.live().i32(this.get('pNode'), P);
+    for (let j = 0; j < meta.runCount; j++) busy[pNode[place[runList[j]!]! - 1]!]!++;
     this.nodes = nodesOf(meta.nodeIds, nodeCols, D);
     this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
     const m = this.matcherFields();

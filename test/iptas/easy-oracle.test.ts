@@ -14,7 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readSwf } from '../../src/io/swf.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { easyPass, easyVectorPass, NodePool } from '../../src/systems/iptas/baselines.ts';
+import type { IptasParams } from '../../src/systems/iptas/params.ts';
+import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf, scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { jobsFromGoogle } from '../../src/systems/iptas/google-jobs.ts';
@@ -101,6 +104,11 @@ describe('vector residuals: rounding does not keep a whole-node job off an idle 
     expect([...scheduleJobs(jobs, { algorithm: 'easy', nodes: 1, nodeCapacity: [1, 1] }).start]).toEqual([0, 0, 0, 30, 10]);
     expect(simulateBaseline(jobs, 'fcfs', 1, [1, 1]).start).toEqual([0, 0, 0, 30, 35]);
     expect(simulateBaseline(jobs, 'easy', 1, [1, 1]).start).toEqual([0, 0, 0, 30, 10]);
+  });
+  it('IPTAS, both engines: E fits when B ends (10), D once the node is idle (30); it stopped with an internal error', () => {
+    for (const engine of [(p: IptasParams) => new ReferenceEngine(p), (p: IptasParams) => new Engine(p)]) {
+      expect([...scheduleJobs(jobs, { algorithm: 'iptas', nodes: 1, nodeCapacity: [1, 1], engine }).start]).toEqual([0, 0, 0, 30, 10]);
+    }
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { resolveIptasParams } from '../../src/systems/iptas/params.ts';
 
@@ -299,4 +300,30 @@ describe('dispatch rings and gangs', () => {
       expect(JSON.stringify(e.state())).toBe(before);
     }
   });
+});
+
+describe('a node whose last running task leaves gets exactly its capacity back (both engines)', () => {
+  // Given back in another order than taken, min(ξ + δ, C) alone leaves 1 − 0.1 − 0.2 − 0.3 + 0.2 + 0.3 + 0.1 =
+  // 0.9999999999999999: a task asking for the whole node then waited for ever on an idle cluster.
+  const makers = { reference: () => new ReferenceEngine(), wasm: () => new Engine() } as const;
+  for (const [name, make] of Object.entries(makers)) {
+    // The WebAssembly engine's count of each node's running tasks is not in a snapshot: rebuilt on restore.
+    for (const restored of name === 'wasm' ? [false, true] : [false]) {
+      it(`${name}${restored ? ', restored from a snapshot taken while they ran' : ''}`, () => {
+        let e: ReferenceEngine | Engine = make();
+        e.addNode({ capacity: [1, 1] });
+        for (const [id, d] of [['a', 0.1], ['b', 0.2], ['c', 0.3]] as const) e.submit(task(id, 'u', [d, d], 5));
+        expect(e.runRound(0).placements.map((p) => p.task)).toEqual(['a', 'b', 'c']);
+        if (restored && e instanceof Engine) e = Engine.restore(e.snapshot());
+        e.complete('b', { status: 'ok', actualTime: 1 });
+        e.complete('c', { status: 'ok', actualTime: 1 });
+        // Not the last: clamped sums, as before.
+        expect(e.residual(0)).toEqual([1 - 0.1 - 0.2 - 0.3 + 0.2 + 0.3, 1 - 0.1 - 0.2 - 0.3 + 0.2 + 0.3]);
+        e.complete('a', { status: 'ok', actualTime: 1 });
+        expect(e.residual(0)).toEqual([1, 1]);
+        e.submit(task('whole', 'u', [1, 1], 5));
+        expect(e.runRound(1).placements).toEqual([{ task: 'whole', node: 0 }]);
+      });
+    }
+  }
 });

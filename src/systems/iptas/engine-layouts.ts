@@ -48,6 +48,11 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
   placements: 'i32', pNode: 'ptr', pRunPos: 'ptr', pStart: 'ptr', pT0: 'ptr', pDeadline: 'ptr',
   running: 'ptr', epsilon: 'ptr',
   ringBuf: 'ptr', ringHead: 'ptr', ringLen: 'ptr',
+  /**
+   * i32 per node: its running tasks. The last one to leave gives the node exactly its capacity
+   * back (min(ξ + δ, C) alone drifts: 1 − 0.1 − 0.2 − 0.3 + 0.2 + 0.3 + 0.1 < 1). Rebuilt on restore.
+   */
+  busy: 'ptr',
   gangFirst: 'ptr', gangSize: 'ptr', gangSeen: 'ptr',
   sData: 'ptr', sUser: 'ptr', sRounds: 'ptr', sPri: 'ptr', sPen: 'ptr',
   sKeys: 'ptr', sKeys2: 'ptr', sIdx: 'ptr', sIdx2: 'ptr', sHist: 'ptr', sUndo: 'ptr', sGangNodes: 'ptr',

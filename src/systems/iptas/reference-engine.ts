@@ -869,12 +869,16 @@ export class ReferenceEngine {
     t.user.running += 1;
   }
 
-  /** Frees a running task's resources (residual clamped to capacity) and decrements L_u. */
+  /**
+   * Frees a running task's resources (residual clamped to capacity; exactly the capacity when it was
+   * the node's last running task: the clamp alone drifts, 1 − 0.1 − 0.2 − 0.3 + 0.2 + 0.3 + 0.1 < 1)
+   * and decrements L_u.
+   */
   private release(t: TaskRec): void {
     const n = this.nodes[t.node]!;
-    for (let d = 0; d < this.params.dims; d++) n.residual[d] = Math.min(n.residual[d]! + t.demand[d]!, n.capacity[d]!);
-    t.user.running -= 1;
     n.tasks.delete(t);
+    for (let d = 0; d < this.params.dims; d++) n.residual[d] = n.tasks.size === 0 ? n.capacity[d]! : Math.min(n.residual[d]! + t.demand[d]!, n.capacity[d]!);
+    t.user.running -= 1;
     t.node = -1;
   }
 
