@@ -241,6 +241,20 @@ export class IptasOracle {
     return out;
   }
 
+  updateNode(i: number, u: { speed?: number; vcpus?: number; mem?: number }): void {
+    const n = this.nodes[i]!;
+    if (u.speed !== undefined) n.speed = u.speed;
+    if (u.vcpus !== undefined) n.vcpus = u.vcpus;
+    if (u.mem !== undefined) n.mem = u.mem;
+  }
+
+  /** Where a waiting plain task would go if visited now (sorted first-fit, ring room), or −1. */
+  fitsNow(id: string): number {
+    const t = this.byId.get(id)!;
+    const i = this.scan(t, this.nodes.map((n) => n.res));
+    return i >= 0 && this.nodes[i]!.ring.length < this.p.ringCapacity ? i : -1;
+  }
+
   drain(node: number): string[] { const r = this.nodes[node]!.ring; this.nodes[node]!.ring = []; return r; }
 
   explainTerms(id: string): { static: number; user: number; aging: number; total: number } {
