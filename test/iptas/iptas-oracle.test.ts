@@ -216,6 +216,17 @@ describe('IPTAS engines against the independent oracle: worked cases', () => {
     expect(run(wasm)).toEqual(want);
     wasm.close();
   });
+  it('a gang that does not fit leaves no trace for the plain tasks after it (tentative takes, searches skipped)', () => {
+    for (const n of [2, 3, 9]) {
+      const nodes: Op[] = Array.from({ length: n }, () => ({ op: 'node', cap: [1, 1], speed: 1 }));
+      compare({}, [
+        ...nodes,
+        { op: 'gang', user: 0, demand: [1, 1], dataGB: 5, requestTime: 5, procs: n + 1 },
+        S(1, [1, 1]), S(1, [1, 1]), S(1, [0.5, 1]), S(1, [1, 1]), ...Array.from({ length: n }, () => S(2, [1, 1], 500)),
+        { op: 'round', dt: 1 }, { op: 'complete', pick: 0, failed: false, actual: 1 }, { op: 'round', dt: 1 },
+      ]);
+    }
+  });
   it('gangs: all or nothing, visited once', () => {
     compare({}, [
       { op: 'node', cap: [2, 2], speed: 1 }, { op: 'node', cap: [2, 2], speed: 2 },
@@ -274,5 +285,19 @@ describe('IPTAS engines against the independent oracle: seeded random sequences'
     console.log('final task states over the sequences', stats);
     expect(stats.killed).toBeGreaterThan(0);
     expect(stats.failed).toBeGreaterThan(0);
+  });
+  it('agree with one and with three dimensions too (D = 1 takes the kernel\'s loop search, not the recursive one)', () => {
+    const reshape = (v: number[], dims: number): number[] => (dims === 1 ? [v[0]! + v[1]!] : [v[0]!, v[1]!, v[0]!]);
+    fc.assert(fc.property(fc.constantFrom(1, 3), paramsArb, fc.array(opArb, { minLength: 30, maxLength: 120, size: 'max' }), (dims, p, ops) => {
+      const shaped = ops.map((op): Op => (op.op === 'node' ? { ...op, cap: reshape(op.cap, dims) } : op.op === 'submit' || op.op === 'gang' ? { ...op, demand: reshape(op.demand, dims) } : op));
+      const threshold = p.threshold === undefined ? undefined : reshape(p.threshold, dims);
+      compare({ ...p, threshold, dims } as Partial<OracleParams>, [{ op: 'node', cap: reshape([2, 2], dims), speed: 1 }, ...shaped]);
+    }), { seed: 4122026, numRuns: Number(process.env.ORACLE_RUNS ?? 600) / 2 });
+  });
+  it('agree on larger clusters with many tasks waiting (8–20 nodes; the kernels skip searches that cannot succeed)', () => {
+    const cap = fc.constantFrom([1, 1], [2, 1], [1, 2], [2, 2], [4, 4], [3, 1], [0.5, 0.5]);
+    fc.assert(fc.property(paramsArb, fc.array(fc.record({ cap, speed: fc.constantFrom(1, 2, 0.5) }), { minLength: 8, maxLength: 20 }), fc.array(opArb, { minLength: 60, maxLength: 200, size: 'max' }), (p, nodes, ops) => {
+      compare(p, [...nodes.map((x): Op => ({ op: 'node', ...x })), ...ops]);
+    }), { seed: 19122026, numRuns: Number(process.env.ORACLE_RUNS ?? 600) / 4 });
   });
 });
