@@ -1020,14 +1020,27 @@ export class Engine implements IptasEngine {
         if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, d]); break; }
       }
     }
-    const ex = this.live().exports;
-    for (const [t] of over) ex.engineRelease(this.e, t, S.killed);
-    const n = this.timeKills(now);
-    const out = this.cols.outTask;
-    const byUsage = over.length;
-    const all = over;
-    for (let j = 0; j < n; j++) all.push([out[j]!, -1]);
-    if (byUsage > 0) all.sort((a, b) => a[0] - b[0]);
+    let all = over;
+    if (over.length === 0) {
+      // Time kills only: the kernel releases them in submission order.
+      const n = this.timeKills(now), out = c.outTask;
+      for (let j = 0; j < n; j++) all.push([out[j]!, -1]);
+    } else {
+      // Usage kills too: every kill is released in submission order, as the reference does
+      // (releasing the usage kills first, in the report's order, left other residuals:
+      // 0.7 + 1 + 0.1 = 1.8 against 0.7 + 0.1 + 1 = 1.7999999999999998).
+      const killedByUsage = new Set(over.map(([t]) => t));
+      const runList = this.live().i32(this.get('runList'), this.get('runCount'));
+      for (const t of runList) if (!killedByUsage.has(t) && now >= c.pDeadline[c.place[t]! - 1]!) all.push([t, -1]);
+      all = all.sort((a, b) => a[0] - b[0]);
+      this.clock = now;
+      c.hdrF64[F_NOW] = now;
+      for (let j = 0; j < all.length; j++) {
+        c.outTask[j] = all[j]![0];
+        c.outNode[j] = S.killed;
+      }
+      this.live().exports.engineReleaseMany(this.e, all.length);
+    }
     this.tally.running -= all.length;
     this.tally.killed += all.length;
     return all;
