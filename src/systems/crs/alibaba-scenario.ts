@@ -106,10 +106,10 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   }
   // A machine not sampled that day (in one dimension) is left out and named: its use is unknown, and at 0 it
   // would be an idle host, the first one the energy phase empties and powers off.
-  const sampled = (n: Int32Array): boolean => n.some((x) => x > 0);
-  const noSample = ids.filter((_, i) => !(sampled(sum[i]!.nc) && sampled(sum[i]!.nm))).map(name);
+  const sampled = sum.map((s) => s.nc.some((x) => x > 0) && s.nm.some((x) => x > 0));
+  const noSample = ids.filter((_, i) => !sampled[i]).map(name);
   o.onRead?.({ summary, noMeta, noCapacity, noSample, day });
-  const kept = ids.flatMap((m, i) => (sampled(sum[i]!.nc) && sampled(sum[i]!.nm) ? [i] : []));
+  const kept = ids.flatMap((_, i) => (sampled[i] ? [i] : []));
   if (kept.length === 0) {
     throw new FairfitError('NO_DATA', `${dir}: no machine has both a CPU and a memory sample on day ${day} (${noSample.length} with one of them only)`, { file: dir, field: 'day' });
   }
