@@ -850,8 +850,7 @@ export class Engine implements IptasEngine {
     }
     // Each waiting task may take a new record (one it had is reused).
     this.roomForRecords(Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.tally.total));
-    this.clock = now;
-    this.cols.hdrF64[F_NOW] = now;
+    this.clockTo(now);
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
@@ -1033,8 +1032,7 @@ export class Engine implements IptasEngine {
       const runList = this.live().i32(this.get('runList'), this.get('runCount'));
       for (const t of runList) if (!killedByUsage.has(t) && now >= c.pDeadline[c.place[t]! - 1]!) all.push([t, -1]);
       all = all.sort((a, b) => a[0] - b[0]);
-      this.clock = now;
-      c.hdrF64[F_NOW] = now;
+      this.clockTo(now);
       for (let j = 0; j < all.length; j++) {
         c.outTask[j] = all[j]![0];
         c.outNode[j] = S.killed;
@@ -1048,9 +1046,14 @@ export class Engine implements IptasEngine {
 
   /** The clock to `now` and the time kills due then (into outTask, submission order); returns how many. */
   private timeKills(now: number): number {
+    this.clockTo(now);
+    return this.live().exports.engineTimeKills(this.e);
+  }
+
+  /** The engine's clock, and the kernel's, to `now`. */
+  private clockTo(now: number): void {
     this.clock = now;
     this.cols.hdrF64[F_NOW] = now;
-    return this.live().exports.engineTimeKills(this.e);
   }
 
   // ------------------------------------------------------------ health

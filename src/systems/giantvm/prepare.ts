@@ -746,11 +746,11 @@ function fillInPlace(tasks: TaskTable, sorted: Int32Array, n: number, draw: Int3
   const synthetic: PreparedSynthetic = { windowUs: WINDOW_US, key: i32Over(tasks.taskIndex), k0: i32Over(lastEvent), count: i32(n), mem: f64Over(tasks.memRequest) };
   const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
   const block = Math.max(1, Math.min(n, IN_PLACE_TUNING.block));
-  const b = newArrivalBlock(block, true);
+  const b = newArrivalBlock(block, true), noWin = emptyWindows();
   for (let j0 = 0; j0 < n; j0 += block) {
     const j1 = Math.min(n, j0 + block), k = j1 - j0;
     fillSyntheticRange(tasks, sorted, j0, j1, p.seed, start, end, b);
-    const c = fillTasks(tasks, sorted, j0, j1, draw, start, lastEvent, undefined, undefined, p, b, emptyWindows(), b, undefined);
+    const c = fillTasks(tasks, sorted, j0, j1, draw, start, lastEvent, undefined, undefined, p, b, noWin, b, undefined);
     counts.censored += c.censored; counts.withWindows += c.withWindows; counts.fallback += c.fallback; counts.reqMissing += c.reqMissing;
     out.machine.set(b.machine.subarray(0, k), j0);
     out.submitUs.set(b.submitUs.subarray(0, k), j0);
@@ -774,7 +774,7 @@ function emptyWindows(): PreparedWindows {
 function emptyPrepared(p: ResolvedParams): { tasks: PreparedTasks; windows: PreparedWindows; synthetic: PreparedSynthetic | undefined; traceUsage: undefined } {
   return {
     tasks: { id: i32(0), machine: i32(0), submitTick: i32(0), submitUs: f64(0), work: f64(0), req: f64(0), priority: i32(0), winB: i32(0), winE: i32(0) },
-    windows: { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) },
+    windows: emptyWindows(),
     synthetic: p.usage === 'synthetic' ? { windowUs: WINDOW_US, key: i32(0), k0: i32(0), count: i32(0), mem: f64(0) } : undefined,
     traceUsage: undefined,
   };
@@ -830,7 +830,7 @@ function arrivalsFromBuckets(spilled: TaskBuckets, p: ResolvedParams, f: Frame, 
   const syn = p.usage === 'synthetic';
   const block = ARRIVAL_TUNING.block;
   const b = newArrivalBlock(block, syn);
-  const noWin: PreparedWindows = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
+  const noWin = emptyWindows();
   const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
   const arrivals: ArrivalCounts = { afterEnd: 0, noSubmit: 0, notEnded: 0, atEnd: 0, n: 0 };
   const draws = new MachineDraws(p.seed, machines);
@@ -906,7 +906,7 @@ function writeArrivals(path: string, tasks: TaskTable, sorted: Int32Array, n: nu
   const syn = p.usage === 'synthetic';
   const block = ARRIVAL_TUNING.block;
   const b = newArrivalBlock(block, syn);
-  const noWin: PreparedWindows = { end: f64(0), cpu: f64(0), mem: f64(0), maxCpu: f64(0), mai: f64(0) };
+  const noWin = emptyWindows();
   const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
   const writer = new ArrivalWriter(path, block, syn);
   try {
