@@ -88,6 +88,24 @@ export function giniOf(x: number[]): number {
   return d / (2 * n * n * (sum / n));
 }
 
+/**
+ * Ticks per series point: interval × ceil(cycles / maxPoints), maxPoints = min(1000, max(50,
+ * ⌊4·10⁶/machines⌋)) — a whole number of points (model.md "Metrics", Series).
+ */
+export function seriesStride(ticks: number, interval: number, machines: number): number {
+  const cycles = Math.ceil(ticks / interval);
+  const maxPoints = Math.min(1000, Math.max(50, Math.floor(4e6 / machines)));
+  return interval * Math.max(1, Math.ceil(cycles / maxPoints));
+}
+
+/** Counts that only mean something under one rule, and that rule. */
+export const RULE_COUNTS: Record<string, (p: OracleParams) => boolean> = {
+  leftOutNotEnded: (p) => p.tasks === 'ended',
+  arrivesAtEnd: (p) => p.arrival === 'boundary',
+  unfinished: (p) => p.delay === 'all',
+  unfinishedNeverEnding: (p) => p.delay === 'all',
+};
+
 function usageOf(t: OTask, time: number): Win {
   for (const w of t.wins) if (w.end > time) return w;
   return t.wins[t.wins.length - 1]!;
@@ -103,7 +121,7 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   const tick = p.tick;
   const nTicks = Math.max(0, Math.ceil((end - start) / tick));
   const T = input.tasks;
-  const counts: Record<string, number> = { neverSubmitted: 0, submittedAfterEnd: 0, leftOutNotEnded: 0, arrivesAtEnd: 0, usageFallbackToRequest: 0 };
+  const counts: Record<string, number> = { neverSubmitted: 0, submittedAfterEnd: 0, leftOutNotEnded: 0, arrivesAtEnd: 0, usageFallbackToRequest: 0, arrived: 0, censoredUnfinished: 0 };
 
   // Usage windows per task, by mode (model.md "Usage of a task").
   const rowsOf = new Map<number, Win[]>();
@@ -147,6 +165,8 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     if (arrive >= nTicks) { counts.arrivesAtEnd!++; continue; }
     t.arrive = arrive;
     t.state = 'waiting';
+    counts.arrived!++;
+    if (censored) counts.censoredUnfinished!++;
     const rows = rowsOf.get(i);
     if (rows && rows.length) t.wins = rows;
     else {
@@ -164,9 +184,7 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   const cellOf = (m: number): OMachine[] => machines.slice(Math.floor(m / cs) * cs, Math.min(M, Math.floor(m / cs) * cs + cs));
 
   // Series points (model.md "Series").
-  const cycles = Math.ceil(nTicks / p.interval);
-  const maxPoints = Math.min(1000, Math.max(50, 4e6 / M));
-  const sampleTicks = p.interval * Math.max(1, Math.ceil(cycles / maxPoints));
+  const sampleTicks = seriesStride(nTicks, p.interval, M);
   const S: Record<string, number[]> = {
     time: [], meanCpu: [], gini: [], overcommit: [], migratedMemory: [], migratedMemoryCumulative: [], migrations: [], running: [], pending: [], firstShare: [], secondShare: [],
   };
@@ -394,6 +412,12 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     dSum += t.delay; sSum += t.stretch; dN++;
   }
   counts.started = tasks.filter((t) => t.startTick >= 0).length;
+  counts.migrationsToFirst = firsts;
+  counts.migrationsToSecond = seconds;
+  counts.ticks = nTicks;
+  counts.sampleTicks = sampleTicks;
+  // The counts of a rule appear in `info` only under that rule (RULE_COUNTS).
+  for (const [k, on] of Object.entries(RULE_COUNTS)) if (!on(p)) delete counts[k];
 
   const means: number[] = [];
   for (const m of machines) if (m.tTicks > 0) means.push(m.tUtil / m.tTicks);
