@@ -4,7 +4,9 @@
  * regime and the open rules", "Synthetic usage"), not from the kernel or reference.ts.
  * Deliberately naive: one object per task and per machine, every tick walks every machine, every
  * sum is taken again from scratch, the load is re-summed every tick, every cell is rebalanced at
- * every cycle start. Identical machines only (`machines` a number; no machine_events).
+ * every cycle start. Identical machines (`machines` a number) or the machines of machine_events
+ * (`machines: 'trace'`: added, removed and updated over time, tasks of a removed machine queued on
+ * the next up machine of its cell).
  *
  * Besides the run's metrics, series and counts it keeps per-task outcomes (arrival tick, start,
  * finish, migrations, delay) so that the worked cases can be checked by hand.
@@ -39,8 +41,10 @@ export interface OTask {
   arrive: number;
   state: 'out' | 'waiting' | 'pending' | 'running' | 'done';
   wins: Win[];
-  /** Finish mark on its machine's clock V. */
+  /** Finish mark on its machine's clock V (running). */
   mark: number;
+  /** Work left when not running (all of it until it first starts; what a removal leaves). */
+  rest: number;
   /** Admission ledger machine (`migratedRequest`). */
   home: number;
   /** Tick it started (first time), tick it finished (end of that tick), or -1. */
@@ -56,6 +60,7 @@ interface Seg { a: number; v0: number; inc: number; u: number; cap: number; poin
 
 interface OMachine {
   id: number;
+  up: boolean;
   cap: number;
   running: OTask[];
   pending: OTask[];
@@ -114,8 +119,9 @@ function usageOf(t: OTask, time: number): Win {
 export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): OracleResult {
   const p: OracleParams = { ...ORACLE_DEFAULTS };
   for (const [k, v] of Object.entries(given)) if (v !== undefined) (p as unknown as Record<string, unknown>)[k] = v;
-  if (typeof p.machines !== 'number') throw new Error('oracle: identical machines only');
-  const M = p.machines;
+  const ev = input.machineEvents;
+  if (p.machines === 'trace' && !ev) throw new Error('oracle: machines \'trace\' needs machine events');
+  const M = p.machines === 'trace' ? ev!.machines : p.machines;
   const cs = Math.min(p.cellSize, M);
   const { start, end } = input;
   const tick = p.tick;
@@ -155,7 +161,7 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     const work = !Number.isFinite(dur) || censored ? Infinity : dur;
     const t: OTask = {
       i, submit, work, req: T.cpuRequest[i]!, prio: T.priority[i]!, machine, arrive: -1, state: 'out', wins: [],
-      mark: NaN, home: -1, startTick: -1, finishTick: -1, migrations: 0, delay: NaN, stretch: NaN,
+      mark: NaN, rest: work, home: -1, startTick: -1, finishTick: -1, migrations: 0, delay: NaN, stretch: NaN,
     };
     tasks.push(t);
     if (Number.isNaN(submit)) { counts.neverSubmitted!++; continue; }
@@ -177,8 +183,9 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   const arrivals: OTask[][] = Array.from({ length: nTicks }, () => []);
   for (const t of tasks) if (t.state === 'waiting') arrivals[t.arrive]!.push(t);
 
+  // Trace machines start down; each ADD brings one up with capacity cpu × capacity / 0.5.
   const machines: OMachine[] = Array.from({ length: M }, (_, id) => ({
-    id, cap: p.capacity, running: [], pending: [], u: 0, v: 0,
+    id, up: p.machines !== 'trace', cap: p.machines === 'trace' ? NaN : p.capacity, running: [], pending: [], u: 0, v: 0,
     pUsed: 0, pCap: 0, pOver: 0, pUtil: 0, pTicks: 0, tUtil: 0, tTicks: 0,
   }));
   const cellOf = (m: number): OMachine[] => machines.slice(Math.floor(m / cs) * cs, Math.min(M, Math.floor(m / cs) * cs + cs));
@@ -206,9 +213,47 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   const startTask = (t: OTask, m: OMachine, k: number): void => {
     t.state = 'running';
     t.home = m.id;
-    t.startTick = k;
-    t.mark = clock(m, k) + t.work;
+    if (t.startTick < 0) t.startTick = k;
+    starts++;
+    t.mark = clock(m, k) + t.rest;
     m.running.push(t);
+  };
+  /** m if up, else the next up machine of its cell in cyclic order, else m itself (the task waits there). */
+  const upFrom = (m: OMachine): OMachine => {
+    const cell = cellOf(m.id);
+    const at = cell.indexOf(m);
+    for (let j = 0; j < cell.length; j++) if (cell[(at + j) % cell.length]!.up) return cell[(at + j) % cell.length]!;
+    return m;
+  };
+  // Machine events by tick: at or before start at tick 0, at or after end ignored; time order, ties in table order.
+  const events: { time: number; tick: number; m: number; type: number; cpu: number; order: number }[] = [];
+  if (p.machines === 'trace') {
+    counts.machineEvents = ev!.count;
+    counts.machineEventsAfterEnd = 0;
+    counts.machineAddsWithoutCapacity = 0;
+    for (let e = 0; e < ev!.count; e++) {
+      const at = ev!.time[e]!;
+      if (!(at < end)) { counts.machineEventsAfterEnd!++; continue; }
+      events.push({ time: at, tick: at <= start ? 0 : Math.floor((at - start) / tick), m: ev!.machine[e]!, type: ev!.type[e]!, cpu: ev!.cpu[e]!, order: e });
+    }
+    events.sort((a, b) => a.time - b.time || a.order - b.order);
+  }
+  let evAt = 0, starts = 0;
+  counts.requeued = 0;
+  const remove = (m: OMachine, k: number): void => {
+    // Its segment ends here; pending tasks, then running ones (keeping their remaining work), go to
+    // the next up machine of the cell, or stay queued here when none is up.
+    if (m.seg) { m.v = m.seg.v0 + m.seg.inc * (k - m.seg.a); m.seg = undefined; }
+    const clockNow = m.v;
+    m.up = false;
+    const moved = [...m.pending];
+    for (const t of m.running) { t.rest = t.mark - clockNow; t.state = 'pending'; t.home = -1; moved.push(t); }
+    const to = upFrom(m);
+    // Requeued: the tasks that go back to a queue (the running ones) or to another machine's.
+    counts.requeued! += m.running.length + (to === m ? 0 : m.pending.length);
+    m.pending = [];
+    m.running = [];
+    for (const t of moved) to.pending.push(t);
   };
   const sumU = (m: OMachine, time: number): number => {
     let u = 0;
@@ -343,14 +388,29 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   for (let k = 0; k < nTicks; k++) {
     const time = start + k * tick;
     const point = Math.floor(k / sampleTicks);
-    // 2) arrivals in task order; under time0 'running' a time-0 task starts at once without admission.
+    // 1) machine events of the tick.
+    for (; evAt < events.length && events[evAt]!.tick === k; evAt++) {
+      const e = events[evAt]!;
+      const m = machines[e.m]!;
+      const cap = Number.isNaN(e.cpu) ? NaN : (e.cpu * p.capacity) / 0.5;
+      if (e.type === 0) {
+        if (Number.isNaN(cap)) counts.machineAddsWithoutCapacity!++;
+        m.cap = Number.isNaN(cap) ? p.capacity : cap;
+        m.up = true;
+      } else if (e.type === 1) {
+        if (m.up) remove(m, k);
+      } else if (!Number.isNaN(cap)) m.cap = cap;
+    }
+    // 2) arrivals in task order; a task drawn onto a down machine goes to its next up cell-mate. Under
+    // time0 'running' a time-0 task that lands on an up machine starts at once without admission.
     for (const t of arrivals[k]!) {
-      const m = machines[t.machine]!;
-      if (p.time0 === 'running' && t.submit <= start) startTask(t, m, k);
-      else { t.state = 'pending'; m.pending.push(t); }
+      const on = upFrom(machines[t.machine]!);
+      if (p.time0 === 'running' && t.submit <= start && on.up) startTask(t, on, k);
+      else { t.state = 'pending'; on.pending.push(t); }
     }
     // 3) admission: pending queue in arrival order, each task that fits starts.
     for (const m of machines) {
+      if (!m.up) continue;
       for (const t of [...m.pending]) {
         const l = ledger(m);
         if (l.n === 0 || l.sum + t.req * p.overcommit <= m.cap) {
@@ -363,11 +423,12 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     for (const m of machines) m.u = sumU(m, time);
     // 5) rebalancing at the first tick of each cycle, cells in order; then U again.
     if (k % p.interval === 0) {
-      for (let c = 0; c < M; c += cs) rebalanceCell(machines.slice(c, Math.min(M, c + cs)), k, time);
+      for (let c = 0; c < M; c += cs) rebalanceCell(machines.slice(c, Math.min(M, c + cs)).filter((m) => m.up), k, time);
       for (const m of machines) m.u = sumU(m, time);
     }
-    // 6) accounting, progress (segment clock), finishes.
+    // 6) accounting, progress (segment clock), finishes: up machines only.
     for (const m of machines) {
+      if (!m.up) continue;
       const s = m.seg;
       if (s && (s.u !== m.u || s.cap !== m.cap || s.point !== point)) {
         m.v = s.v0 + s.inc * (k - s.a);
@@ -402,8 +463,7 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     if (t.state !== 'running' && t.state !== 'pending') continue;
     counts.unfinished++;
     if (p.delay !== 'all') continue;
-    const m = machines[t.state === 'running' ? machines.findIndex((x) => x.running.includes(t)) : t.machine]!;
-    const rest = t.state === 'running' ? t.mark - clock(m, nTicks) : t.work;
+    const rest = t.state === 'running' ? t.mark - clock(machines.find((x) => x.running.includes(t))!, nTicks) : t.rest;
     if (!Number.isFinite(rest)) { counts.unfinishedNeverEnding++; continue; }
     const sub = Math.max(t.submit, start);
     const d = start + nTicks * tick - sub + rest;
@@ -411,7 +471,8 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     t.stretch = d / Math.max(t.work, tick);
     dSum += t.delay; sSum += t.stretch; dN++;
   }
-  counts.started = tasks.filter((t) => t.startTick >= 0).length;
+  // Start events: a task requeued by a removal and started again counts again.
+  counts.started = starts;
   counts.migrationsToFirst = firsts;
   counts.migrationsToSecond = seconds;
   counts.ticks = nTicks;
