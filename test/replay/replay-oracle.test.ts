@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
-import type { ReplayInput } from '../../src/model/tasks.ts';
+import type { MachineEventTable, ReplayInput } from '../../src/model/tasks.ts';
 import { Rng } from '../../src/rng.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { prepareReplay } from '../../src/systems/giantvm/replay.ts';
@@ -235,6 +235,37 @@ describe('worked cases', () => {
   });
 });
 
+describe('machines of machine_events', () => {
+  const events = (rows: [number, number, number, number][], machines: number): MachineEventTable => ({
+    count: rows.length, time: Float64Array.from(rows, (r) => r[0] * 1e6), machine: Int32Array.from(rows, (r) => r[1]), type: Int32Array.from(rows, (r) => r[2]),
+    cpu: Float64Array.from(rows, (r) => r[3]), mem: Float64Array.from(rows, () => 0.5), machines,
+  });
+  const ADD = 0, REMOVE = 1;
+
+  it('a time-0 task drawn onto a down machine lands on its next up cell-mate, and under time0 running starts there', async () => {
+    // m1 is never added: B goes to m0 behind A (0.3 + 0.3 > 0.5 under admission).
+    const input: ReplayInput = { tasks: tasksOf([[0, 20, 0.3], [0, 10, 0.3]]), machineEvents: events([[0, 0, ADD, 0.5]], 2), start: 0, end: 40e6 };
+    const params: Params = { machines: 'trace', usage: 'request', seed: seedPlacing([0, 1], 2) };
+    const queue = (await agree(input, params, ['no_migration'])).get('no_migration')!;
+    expect(queue.tasks.map((t) => [t.startTick, t.finishTick])).toEqual([[0, 19], [20, 29]]);
+    const running = (await agree(input, { ...params, time0: 'running' }, ['no_migration'])).get('no_migration')!;
+    expect(running.tasks.map((t) => [t.startTick, t.finishTick])).toEqual([[0, 19], [0, 9]]);
+  });
+
+  it('a removed machine\'s running task is queued on the next up cell-mate with its remaining work', async () => {
+    // C runs on m1 from 0 s; m1 is removed at 10 s with 20 s of C left; C waits on m0 behind D
+    // (0.45 + 0.1 > 0.5) until D ends (15 s), then runs its 20 s: finish 35 s.
+    const input: ReplayInput = {
+      tasks: tasksOf([[0, 30, 0.1], [0, 15, 0.45]]), machineEvents: events([[0, 0, ADD, 0.5], [0, 1, ADD, 0.5], [10, 1, REMOVE, Number.NaN]], 2), start: 0, end: 50e6,
+    };
+    for (const migratedRequest of ['follows', 'stays'] as const) {
+      const o = (await agree(input, { machines: 'trace', usage: 'request', migratedRequest, seed: seedPlacing([1, 0], 2) }, ['no_migration', 'coarse_grained'])).get('no_migration')!;
+      expect(o.tasks.map((t) => [t.startTick, t.finishTick, t.delay])).toEqual([[0, 34, 35], [0, 14, 15]]);
+      expect(o.counts).toMatchObject({ requeued: 1, started: 3 });
+    }
+  });
+});
+
 describe('series stride', () => {
   it('interval × ceil(cycles / maxPoints), maxPoints = min(1000, max(50, ⌊4·10⁶/machines⌋))', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 100_000 }), (ticks, interval, machines) => {
@@ -275,15 +306,17 @@ const arbShape = fc.record({
   windowSeconds: fc.constantFrom(7, 40, 300),
   maxRequest: fc.constantFrom(0.05, 0.15, 0.4),
   lastEvents: fc.boolean(),
+  // Machines of machine_events (ADD at 0 for most, then random ADD / REMOVE / UPDATE) in about half the runs.
+  traceMachines: fc.constantFrom(0, 0, 3, 5, 9),
 });
 
 describe('random small traces: oracle = replay() = reference', () => {
   it(`${runs} traces (helpers' randomTrace) × 8 policies × random rules`, async () => {
     // What the runs exercised, so that a generator drifting into quiet traces fails here.
-    const seen = { migrations: 0, second: 0, overload: 0, stays: 0, synthetic: 0, open: 0 };
+    const seen = { migrations: 0, second: 0, overload: 0, stays: 0, synthetic: 0, open: 0, requeued: 0 };
     await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 1e6 }), arbShape, arbParams, async (traceSeed, shape, params) => {
       const input = randomTrace(traceSeed, shape);
-      const out = await agree(input, params);
+      const out = await agree(input, shape.traceMachines ? { ...params, machines: 'trace' } : params);
       for (const o of out.values()) {
         seen.migrations += o.metrics.migrations;
         seen.second += o.counts.migrationsToSecond!;
@@ -291,6 +324,7 @@ describe('random small traces: oracle = replay() = reference', () => {
         if (params.migratedRequest === 'stays' && o.metrics.migrations > 0) seen.stays++;
         if (params.usage === 'synthetic' && o.metrics.migrations > 0) seen.synthetic++;
         if (params.delay === 'all' && o.counts.unfinished! > 0) seen.open++;
+        seen.requeued += o.counts.requeued ?? 0;
       }
     }), { seed: Number(process.env.ORACLE_SEED ?? 20261204), numRuns: runs });
     for (const [k, v] of Object.entries(seen)) expect(v, `random runs with ${k}`).toBeGreaterThan(0);
