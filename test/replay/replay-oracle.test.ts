@@ -365,7 +365,8 @@ describe('a generated Google-format trace folder through replay(path)', () => {
         const params = { machines: 10, capacity: 0.3, tick: 60e6, usage, ...rules };
         // replay() reads the folder itself (task_usage in time order); the oracle gets the whole read
         // and the thesis's regime as model.md's table writes it (not PRESETS).
-        const report = await replay({ trace: dir, policies: 'all', ...params });
+        // The third set of rules on two worker threads (configurations split among them, merged).
+        const report = await replay({ trace: dir, policies: 'all', ...params, workers: 'migratedRequest' in rules ? 2 : 1 });
         const { preset, ...rest } = params as Params & { preset?: 'thesis' };
         const oracleParams: Params = preset ? { ...rest, tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'all' } : rest;
         for (const [j, policy] of POLICIES.entries()) expectAgrees(replayOracle(input, { ...oracleParams, policy }), report.runs[j]!, `replay(path) ${policy} ${JSON.stringify(params)}`);
