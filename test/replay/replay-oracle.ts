@@ -10,6 +10,14 @@
  *
  * Besides the run's metrics, series and counts it keeps per-task outcomes (arrival tick, start,
  * finish, migrations, delay) so that the worked cases can be checked by hand.
+ *
+ * Synthetic usage comes from `syntheticUsage` (the documented oracle of the model's values), read
+ * with the same "first window whose end is after t" rule as trace rows; the model's formulas
+ * themselves are not written again here. Where the first comparison found model.md silent or
+ * misworded, the oracle follows what model.md now says (each a sentence there): delay 'all' to the
+ * end of the last tick, minMove must be exceeded, maxPoints floored, an empty max CPU is the mean
+ * CPU, a time-0 task redirected from a down machine starts under time0 'running', and what the
+ * counts `requeued`, `started`, `censoredUnfinished` count.
  */
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import { Rng } from '../../src/rng.ts';
