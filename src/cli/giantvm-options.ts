@@ -80,7 +80,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
     .option('--usage-ratio <r>', `CPU = request × r for 'request' usage, and under 'trace' usage for the tasks without task_usage rows (default ${D.usageRatio})`)
     .option('--tick <us>', `tick length in µs, at most ${MAX_TICK_US} (one day) (default ${D.tick})`)
-    .option('--min-move <cpu>', `fine-grained usefulness threshold: least CPU a move must shift, 0 allowed (default ${D.minMove})`)
+    .option('--min-move <cpu>', `fine-grained usefulness threshold: the CPU a move must exceed, 0 allowed (default ${D.minMove})`)
     .option('--preset <name>', `a set of regime choices: ${Object.keys(PRESETS).map((k) => `'${k}' (${presetText(k as PresetName)})`).join(', ')}; options given explicitly override it`)
     .option('--tasks <which>', `tasks that take part: 'all', or 'ended' (only those whose run ends inside the window) (default ${D.tasks})`)
     .option('--time0 <rule>', `tasks submitted at or before the trace start: 'queue' (admitted like every SUBMIT) or 'running' (start at tick 0 without the admission check) (default ${D.time0})`)
