@@ -42,7 +42,7 @@ describe('errors name the option as typed, not the API key', () => {
     refused(sweep('--machines', '10', '--cell-size', '1.5'), 'cell-size');
   });
 
-  it.each([
+  it.each<[string[], string, ...string[]]>([
     [['--gzip-level', '0'], 'gzip-level'], [['--usage-parts', '0'], 'usage-parts'], [['--long-run-mean-days', '-1'], 'long-run-mean-days'],
     [['--resubmitted-share', '0.5'], 'resubmitted-share', 'only takes effect with --resubmissions'],
   ])('gen %j: %s', (args, option, ...parts) => {

@@ -35,7 +35,7 @@ describe('the cell size in effect: at most the machines', () => {
   it("machines: 'trace' with 2 machines: cell size 2, one cell, the same runs as an explicit cellSize: 2", async () => {
     const r = await replay({ trace: small, machines: 'trace', policies: ['fine_grained'], usage: 'request' });
     expect(r.runs[0]!.params.cellSize).toBe(2);
-    expect(r.runs[0]!.info.cells).toBe(1);
+    expect(r.runs[0]!.info?.cells).toBe(1);
     const two = await replay({ trace: small, machines: 'trace', cellSize: 2, policies: ['fine_grained'], usage: 'request' });
     expect(JSON.stringify(r.runs)).toBe(JSON.stringify(two.runs));
   });

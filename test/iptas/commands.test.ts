@@ -78,7 +78,7 @@ describe('IPTAS command schema', () => {
 });
 
 /** One sample command per op, with the direct call that must give the same answer. */
-const SAMPLES: { [K in IptasOp]: [Extract<IptasCommand, { op: K }>, (e: ReferenceEngine) => unknown] } = {
+const SAMPLES: { [K in IptasOp]: [Extract<IptasCommand, { op: K }>, (e: IptasEngine) => unknown] } = {
   addNode: [{ op: 'addNode', id: 'n9', capacity: [2, 2], speed: 3, vcpus: 2, mem: 2 }, (e) => e.addNode({ id: 'n9', capacity: [2, 2], speed: 3, vcpus: 2, mem: 2 })],
   removeNode: [{ op: 'removeNode', node: 1 }, (e) => e.removeNode(1)],
   updateNode: [{ op: 'updateNode', node: 2, capacity: [9, 33], speed: 0.5 }, (e) => (e.updateNode(2, { capacity: [9, 33], speed: 0.5 }), null)],

@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
 import { FairfitError } from '../../src/errors.ts';
-import type { IptasEngine } from '../../src/systems/iptas/engine-api.ts';
+import type { IptasBatchEngine } from '../../src/systems/iptas/engine-api.ts';
 import { MAX_PROCS } from '../../src/systems/iptas/engine-checks.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 
@@ -26,7 +26,7 @@ function refusal(f: () => unknown): { code: string; message: string; field: unkn
 const task = { id: 't', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 10 };
 
 /** Both engines with a node taken down by a storage failure and a running task; `state` says all that a refusal must not change. */
-function both(): { e: IptasEngine; state: () => string }[] {
+function both(): { e: IptasBatchEngine; state: () => string }[] {
   return [new Engine(), new ReferenceEngine()].map((e) => {
     e.addNodes([{ capacity: [4, 8] }, { capacity: [4, 8] }]);
     e.submit(task);
@@ -40,7 +40,7 @@ function both(): { e: IptasEngine; state: () => string }[] {
 }
 
 /** Runs `call` on both engines: the same refusal, nothing changed. */
-function refusedAlike(call: (e: IptasEngine) => unknown): { code: string; message: string; field: unknown } {
+function refusedAlike(call: (e: IptasBatchEngine) => unknown): { code: string; message: string; field: unknown } {
   const [a, b] = both().map(({ e, state }) => {
     const before = state();
     const r = refusal(() => call(e));

@@ -29,9 +29,9 @@ type Op =
   | { op: 'update'; pick: number; speed: number; vcpus: number };
 
 /** Runs `ops` on the oracle and both engines; every answer and view must agree. */
-function compare(params: Partial<OracleParams>, ops: Op[]): IptasOracle {
+function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops: Op[]): IptasOracle {
   const o = new IptasOracle(params);
-  const engines: IptasEngine[] = [new ReferenceEngine(params as IptasParams), new Engine(params as IptasParams)];
+  const engines: IptasEngine[] = [new ReferenceEngine(params), new Engine(params)];
   let now = 0;
   let seq = 0;
   const check = (what: string): void => {
@@ -249,7 +249,7 @@ const demandArb = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })).map(([a, b]) => [a / 10, b / 10]),
 );
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('node' as const), cap: fc.constantFrom([1, 1], [2, 1], [1, 2], [2, 2], [4, 4], [3, 1]), speed: fc.constantFrom(1, 1, 2, 0.5) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('node' as const), cap: fc.constantFrom<number[]>([1, 1], [2, 1], [1, 2], [2, 2], [4, 4], [3, 1]), speed: fc.constantFrom(1, 1, 2, 0.5) }) },
   { weight: 5, arbitrary: fc.record({ op: fc.constant('submit' as const), user: fc.integer({ min: 0, max: 2 }), demand: demandArb, dataGB: fc.constantFrom(0, 5, 10, 50, 100, 200), requestTime: fc.integer({ min: 1, max: 8 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('gang' as const), user: fc.integer({ min: 0, max: 2 }), demand: demandArb, dataGB: fc.constantFrom(0, 5, 50, 200), requestTime: fc.integer({ min: 1, max: 8 }), procs: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('round' as const), dt: fc.integer({ min: 0, max: 3 }) }) },
@@ -275,7 +275,7 @@ const paramsArb = fc.record({
   w1: fc.constantFrom(1, 0.5), w3: fc.constantFrom(1, 2),
   k1: fc.constantFrom(10, 0), k2: fc.constantFrom(100, 50),
   staticLong: fc.constantFrom(1, 2.5),
-  threshold: fc.constantFrom(undefined, [1, 1], [0.5, 3]),
+  threshold: fc.constantFrom<number[] | undefined>(undefined, [1, 1], [0.5, 3]),
   alpha: fc.constantFrom(0.5, 1, 0.1),
 }, { requiredKeys: ['l0', 'historyLength', 'ringCapacity', 'agingCap', 'deltaR', 'minEpsilon', 'w2', 'heartbeatInterval', 'downNodeTasks', 'w1', 'w3', 'k1', 'k2', 'staticLong', 'alpha'] });
 
@@ -297,11 +297,11 @@ describe('IPTAS engines against the independent oracle: seeded random sequences'
     fc.assert(fc.property(fc.constantFrom(1, 3), paramsArb, fc.array(opArb, { minLength: 30, maxLength: 120, size: 'max' }), (dims, p, ops) => {
       const shaped = ops.map((op): Op => (op.op === 'node' ? { ...op, cap: reshape(op.cap, dims) } : op.op === 'submit' || op.op === 'gang' ? { ...op, demand: reshape(op.demand, dims) } : op));
       const threshold = p.threshold === undefined ? undefined : reshape(p.threshold, dims);
-      compare({ ...p, threshold, dims } as Partial<OracleParams>, [{ op: 'node', cap: reshape([2, 2], dims), speed: 1 }, ...shaped]);
+      compare({ ...p, threshold, dims }, [{ op: 'node', cap: reshape([2, 2], dims), speed: 1 }, ...shaped]);
     }), { seed: Number(process.env.ORACLE_SEED ?? 4122026), numRuns: Number(process.env.ORACLE_RUNS ?? 300) / 2 });
   });
   it('agree on larger clusters with many tasks waiting (8–20 nodes; the kernels skip searches that cannot succeed)', () => {
-    const cap = fc.constantFrom([1, 1], [2, 1], [1, 2], [2, 2], [4, 4], [3, 1], [0.5, 0.5]);
+    const cap = fc.constantFrom<number[]>([1, 1], [2, 1], [1, 2], [2, 2], [4, 4], [3, 1], [0.5, 0.5]);
     fc.assert(fc.property(paramsArb, fc.array(fc.record({ cap, speed: fc.constantFrom(1, 2, 0.5) }), { minLength: 8, maxLength: 20 }), fc.array(opArb, { minLength: 60, maxLength: 200, size: 'max' }), (p, nodes, ops) => {
       compare(p, [...nodes.map((x): Op => ({ op: 'node', ...x })), ...ops]);
     }), { seed: Number(process.env.ORACLE_SEED ?? 19122026), numRuns: Math.ceil(Number(process.env.ORACLE_RUNS ?? 300) / 3) });

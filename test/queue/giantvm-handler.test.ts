@@ -8,7 +8,7 @@ import { giantvmQueueHandler, type GiantvmQueueJob } from '../../src/systems/gia
 import { defaultParams } from '../../src/systems/giantvm/replay-params.ts';
 
 const handler = giantvmQueueHandler(1);
-afterAll(() => handler.close());
+afterAll(() => handler.close?.());
 
 describe('GiantVM queue handler', () => {
   it('refuses a lockstep job of configurations that differ in more than their policy, or of none', async () => {
@@ -17,7 +17,7 @@ describe('GiantVM queue handler', () => {
     const a = defaultParams({ policy: 'fine_grained', usage: 'synthetic' });
     for (const params of [[a, defaultParams({ policy: 'cpu_usage', usage: 'synthetic', machines: 7 })], []]) {
       const job: GiantvmQueueJob = { kind: 'lockstep', trace, params, cells };
-      await expect(handler.run(job)).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'params' } });
+      await expect(handler.run(job, { id: '1', label: 'lockstep' })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'params' } });
     }
   });
 });

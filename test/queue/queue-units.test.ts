@@ -121,7 +121,7 @@ describe('coordinator and workers of a test system', () => {
       const first = await runJobsOnQueue(q, 'test', jobs, { onResult: (i, r) => (results[i] = r) });
       expect(first).toEqual({ sweepId: 'units', interrupted: false, reused: 0 });
       expect(results).toEqual(jobs.map((_, i) => new Float64Array([i, -0, i / 3])));
-      expect(ran.toSorted((a, b) => a - b)).toEqual(jobs.map((_, i) => i));
+      expect([...ran].sort((a, b) => a - b)).toEqual(jobs.map((_, i) => i));
 
       const again: unknown[] = [];
       expect(await runJobsOnQueue(q, 'test', jobs, { onResult: (i, r) => (again[i] = r) })).toEqual({ sweepId: 'units', interrupted: false, reused: 40 });

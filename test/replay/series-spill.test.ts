@@ -53,7 +53,7 @@ const shape = fc.record({
 });
 
 /** Parts of `s` (one cell a machine) and an arrival order (a permutation from `s.order`). */
-function partsOf(s: fc.RecordValue<typeof shape> extends infer T ? T : never) {
+function partsOf(s: typeof shape extends fc.Arbitrary<infer T> ? T : never) {
   const rand = seeded(s.seed);
   let m = 0;
   const parts = s.machines.map((n) => { const p = part(m, n, m, n, s.points, rand); m += n; return p; });

@@ -37,7 +37,10 @@ const rules = fc.record({
   lastEvents: fc.boolean(),
 });
 
-function check(s: fc.infer<typeof scenario>, policy: (typeof POLICIES)[number], r?: fc.infer<typeof rules>): void {
+/** The values an arbitrary draws. */
+type Drawn<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
+function check(s: Drawn<typeof scenario>, policy: (typeof POLICIES)[number], r?: Drawn<typeof rules>): void {
   const input = randomTrace(s.seed, { ...s, lastEvents: r?.lastEvents });
   const { lastEvents: _, ...chosen } = r ?? { lastEvents: false };
   const params: Partial<ReplayParams> = {

@@ -72,7 +72,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
     const charts = Number(await page.evaluate(() => document.documentElement.getAttribute('data-charts')));
     // One pass, one pixel readback per canvas (a second one makes Chromium warn about readbacks).
     const drawn = await page.evaluate(() =>
-      [...document.querySelectorAll('canvas')].map((c) => {
+      Array.from(document.querySelectorAll('canvas'), (c) => {
         const ctx = c.getContext('2d')!;
         const px = ctx.getImageData(0, 0, c.width, c.height).data;
         let inked = 0;

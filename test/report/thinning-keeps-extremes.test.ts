@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_POINTS, minMaxIndices } from '../../src/report/html.ts';
-import type { ScheduleLogReport, ScheduleMetrics } from '../../src/systems/iptas/schedule-log.ts';
+import type { ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
+import type { ScheduleMetrics } from '../../src/systems/iptas/schedule-trace.ts';
 import { schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 
 /** The buckets minMaxIndices documents: B = ⌊(max − 2) / 2⌋, bucket b = [⌊b·n/B⌋, ⌊(b+1)·n/B⌋). */
@@ -82,7 +83,7 @@ describe('the schedule page\'s over-time charts', () => {
     // neither bin is a multiple of the stride ⌈500 / 239⌉ = 3 that the report used to keep.
     const queue = time.map((_, i) => (i === 100 ? 90 : 2));
     const utilisation = time.map((_, i) => (i === 301 ? 0.1 : 0.8));
-    const metrics = { throughputPerHour: 1, meanWait: 1, p95Wait: 1, meanBoundedSlowdown: 1, utilisation: 0.8, makespan: 1, killed: 0, killedWastedSeconds: 0, killedWastedProcSeconds: 0, fairnessGini: 0, completed: 1, users: 1 } as unknown as ScheduleMetrics;
+    const metrics: ScheduleMetrics = { jobs: 1, throughputPerHour: 1, meanWait: 1, p95Wait: 1, meanBoundedSlowdown: 1, utilisation: 0.8, makespan: 1, killed: 0, killedWastedSeconds: 0, killedWastedProcSeconds: 0, fairnessGini: 0, completed: 1, users: 1 };
     const report: ScheduleLogReport = {
       trace: { path: 'log.swf', format: 'swf', detected: 'option', rows: 1, skippedLines: 0, droppedTooLarge: 0, droppedByMaxJobs: 0, jobs: 1, users: 1 },
       cluster: { nodes: 1, nodeCapacity: [1], dimensions: ['processors'] },
