@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { median } from './measure.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const dirOld = process.argv[2];
@@ -52,10 +53,6 @@ async function load(dir: string): Promise<Record<string, any>> {
 const NEW = await load(resolve(new URL('..', import.meta.url).pathname));
 const OLD = await load(dirOld);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 interface Case {
   name: string;

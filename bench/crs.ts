@@ -14,11 +14,8 @@ import { generateScenario } from '../src/systems/crs/scenario.ts';
 import { wasmPlan } from '../src/systems/crs/wasm-planner.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
+import { median } from './measure.ts';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 function time(fn: () => unknown): number {
   const t = performance.now();

@@ -16,13 +16,8 @@ import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf } from '../src/systems/iptas/schedule-trace.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
+import { median } from './measure.ts';
 import { NASA, nasaInChild, nasaRun } from './engine-nasa.ts';
-
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 /** Fills an engine with `nodes` nodes and `tasks` waiting tasks (seeded, the same for both engines). */
 function fill(e: IptasEngine & { addNodes?: Engine['addNodes'] }, nodes: number, tasks: number): void {

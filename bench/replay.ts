@@ -20,13 +20,10 @@ import { simulateReference } from '../src/systems/giantvm/reference.ts';
 import type { ReplayParams, RunResult } from '../src/systems/giantvm/types.ts';
 import { Rng } from '../src/rng.ts';
 import { casePeak, startCase } from './rss.ts';
+import { median } from './measure.ts';
 
 const TRACE = new URL('../../shared/traces/google2011', import.meta.url).pathname;
 
-function median(x: number[]): number {
-  const s = [...x].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 /** Process CPU time (user + system) of one call, ms: on a shared 2-core machine wall time mostly measures the neighbours. */
 function timed<T>(fn: () => T): { ms: number; wallMs: number; value: T } {
