@@ -101,7 +101,8 @@ function configsOf(f: Finding): [number, number, 'A' | 'B'][] {
   const point: [number, number, 'A'][] = [[800, 1, 'A']];
   const byMachines = MACHINES.map((m): [number, number, 'A'] => [m, 1, 'A']);
   const byOvercommit = OVERCOMMIT.map((o): [number, number, 'B'] => [800, o, 'B']);
-  return f.at === 'point' ? point : f.at === 'machines' ? byMachines : f.at === 'overcommit' ? byOvercommit : [...byMachines, ...byOvercommit];
+  // 'both': 800 machines at overcommit 1.0 lies on both axes; it is counted once (sweep A's), not twice.
+  return f.at === 'point' ? point : f.at === 'machines' ? byMachines : f.at === 'overcommit' ? byOvercommit : [...byMachines, ...byOvercommit.filter(([m, o]) => !byMachines.some(([m2, o2]) => m2 === m && o2 === o))];
 }
 
 function tally(f: Finding, runs: { A: RunResult[]; B: RunResult[] }): Record<Verdict, number> & { n: number } {
