@@ -14,7 +14,11 @@ export interface BenchRow {
   name: string;
   /** Implementation, e.g. "wasm" or "reference". */
   impl: string;
-  /** Mean time of one run in ms. */
+  /**
+   * Time of one run in ms. Despite the name, not always a mean: each suite says which statistic
+   * (mean, median, best of rounds, a single run) of which clock (wall or process CPU) in its header
+   * and, where it is not a mean, in the row's name or `extra`.
+   */
   meanMs: number;
   /** Items per second, when the case has an item count. */
   perSecond?: number;
@@ -36,7 +40,7 @@ for (const [name, suite] of Object.entries(SUITES)) {
   // Rows whose suite measures no peak of its own get the suite's (each suite's cases say theirs).
   const suitePeak = Object.fromEntries(Object.entries(casePeak()).map(([k, v]) => [`${k} (whole suite)`, v]));
   for (const r of rows) if (!hasPeak(r.extra)) r.extra = { ...r.extra, ...suitePeak };
-  console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'mean ms': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
+  console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'ms (see suite)': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
   results[name] = { machine, rows };
 }
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
