@@ -49,23 +49,32 @@ function runChild(main: string, c: Case, out: string): Measured {
 /**
  * 'yes' when byte-identical; otherwise the largest relative difference of any
  * number (a base build from before the segment accounting differs in the last
- * digits, docs/model.md "Segments") and whether every count still agrees.
+ * digits, docs/model.md "Segments"), whether every count still agrees, and
+ * whether anything else differs (a key or array element on one side only, a
+ * string, a type): the walk used to follow the first side's keys only, so a
+ * metric missing from one output, or a changed string, read as "counts equal".
  */
-function sameJson(a: string, b: string): string {
+export function sameJson(a: string, b: string): string {
   if (a === b) return 'yes';
-  let maxRel = 0, counts = true;
+  let maxRel = 0, counts = true, other = 0;
   const walk = (x: unknown, y: unknown): void => {
     if (typeof x === 'number' && typeof y === 'number') {
       if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
         maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
         if (Number.isInteger(x) && Number.isInteger(y)) counts = false;
       }
-    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
-      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+    } else if (x && typeof x === 'object' && y && typeof y === 'object' && Array.isArray(x) === Array.isArray(y)) {
+      const xs = x as Record<string, unknown>, ys = y as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(xs), ...Object.keys(ys)])) {
+        if (!(k in xs) || !(k in ys)) other++;
+        else walk(xs[k], ys[k]);
+      }
+    } else if (x !== y) {
+      other++;
     }
   };
   walk(JSON.parse(a), JSON.parse(b));
-  return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}`;
+  return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}${other ? `, ${other} OTHER DIFFERENCES (keys, strings or types)` : ''}`;
 }
 
 /** Runs `fn` with a fresh temporary folder (deleted afterwards), after checking the build exists. */
