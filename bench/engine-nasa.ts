@@ -24,6 +24,7 @@ export const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-19
 export interface NasaRuns {
   wall: number[];
   cpu: number[];
+  /** MiB (2^20 bytes). */
   peakMB: number;
 }
 

@@ -77,8 +77,8 @@ export async function engineSuite(): Promise<BenchRow[]> {
       }
     }
     const alone = `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes, each engine in its own process`;
-    rows.push({ name: alone, impl: 'wasm Engine', meanMs: wall(iw), extra: { 'x reference': +(wall(ir) / wall(iw)).toFixed(1), 'cpu ms': +cpu(iw).toFixed(0), 'x reference (cpu)': +(cpu(ir) / cpu(iw)).toFixed(1), runs: iw.length, 'peak RSS MB': peak.wasm } });
-    rows.push({ name: alone, impl: 'ReferenceEngine', meanMs: wall(ir), extra: { 'cpu ms': +cpu(ir).toFixed(0), runs: ir.length, 'peak RSS MB': peak.reference } });
+    rows.push({ name: alone, impl: 'wasm Engine', meanMs: wall(iw), extra: { 'x reference': +(wall(ir) / wall(iw)).toFixed(1), 'cpu ms': +cpu(iw).toFixed(0), 'x reference (cpu)': +(cpu(ir) / cpu(iw)).toFixed(1), runs: iw.length, 'peak RSS MiB': peak.wasm } });
+    rows.push({ name: alone, impl: 'ReferenceEngine', meanMs: wall(ir), extra: { 'cpu ms': +cpu(ir).toFixed(0), runs: ir.length, 'peak RSS MiB': peak.reference } });
   } else {
     console.log('engine suite: NASA log case skipped (../shared/traces not present)');
   }

@@ -81,7 +81,7 @@ function row(name: string, impl: string, m: Measured, extra: Record<string, numb
     impl,
     meanMs: m.ms,
     perSecond: (m.rows * 1000) / m.ms,
-    extra: { rows: m.rows, 'rows/cpu-s': Math.round((m.rows * 1000) / m.cpuMs), 'peak RSS MB': Math.round(m.peakRssMB), load1: +loadavg()[0]!.toFixed(2), ...extra },
+    extra: { rows: m.rows, 'rows/cpu-s': Math.round((m.rows * 1000) / m.cpuMs), 'peak RSS MiB': Math.round(m.peakRssMB), load1: +loadavg()[0]!.toFixed(2), ...extra },
   };
 }
 

@@ -90,7 +90,7 @@ async function inTempDir(prefix: string, fn: (dir: string) => Promise<BenchRow[]
 
 /** The row of one case run on this build. */
 function thisBuildRow(c: Case, now: Measured): BenchRow {
-  return { name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } };
+  return { name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MiB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } };
 }
 
 export async function replayMemorySuite(): Promise<BenchRow[]> {
@@ -118,7 +118,7 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
         const before = runChild(BASE, c, join(dir, 'base.json'));
         rows.push({
           name: c.name, impl: `base (${process.env.FAIRFIT_BENCH_BASE_LABEL ?? BASE})`, meanMs: before.wallMs,
-          extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
+          extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
         });
       }
     }
@@ -152,15 +152,15 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
     rows.push({ name: `generate that day (${g.files.length} files)`, impl: 'gen', meanMs: genMs, extra: { 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
     const base: Case = { name, trace, policy: 'fine_grained', workers: 1, tasks, usage: 'trace' };
     const stream = runChild(MAIN, { ...base, usageRead: 'stream' }, join(dir, 'stream.json'));
-    rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
+    rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MiB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
     const whole = runChild(MAIN, { ...base, usageRead: 'whole' }, join(dir, 'whole.json'));
     rows.push({
       name, impl: 'usage read whole (materialised)', meanMs: whole.wallMs,
-      extra: { 'cpu ms': whole.cpuMs, 'peak RSS MB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
+      extra: { 'cpu ms': whole.cpuMs, 'peak RSS MiB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
     });
     if (BASE) {
       const before = runChild(BASE, base, join(dir, 'base.json'));
-      rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
+      rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
     }
     return rows;
   });
