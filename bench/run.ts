@@ -4,8 +4,10 @@
  * process, so the ratios are fair on a noisy machine; the table goes to stdout
  * and everything to bench/results.json (merged by suite name).
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { OPT_IN, SUITES } from './suites.ts';
 import { casePeak, hasPeak, startCase } from './rss.ts';
 
@@ -29,8 +31,43 @@ export interface BenchRow {
 const wanted = process.argv.slice(2);
 const file = new URL('./results.json', import.meta.url);
 const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, date: new Date().toISOString() };
-console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Newest modification time of the files under `dir` (recursive), ms; 0 when it does not exist. */
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) if (f.isFile()) t = Math.max(t, statSync(`${f.parentPath ?? f.path}/${f.name}`).mtimeMs);
+  return t;
+}
+
+/**
+ * What was measured: the commit (and whether the tree had changes), and any build older than its
+ * sources. `npm run bench` builds first; `npx tsx bench/run.ts` does not, and then the suites run
+ * the WebAssembly of build/ (every suite) and dist/cli/main.js (the giantvm-* suites' child
+ * processes) as they were last built, which may not be the code of this tree.
+ */
+function buildInfo(): { commit: string; stale: string[] } {
+  let commit = 'unknown';
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'assembly'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    commit = dirty ? `${head} + uncommitted changes in src/ or assembly/` : head;
+  } catch {
+    // not a git checkout
+  }
+  const stale: string[] = [];
+  const wasm = `${root}build/release.wasm`;
+  if (!existsSync(wasm) || statSync(wasm).mtimeMs < newest(`${root}assembly`)) stale.push('build/release.wasm older than assembly/');
+  const cli = `${root}dist/cli/main.js`;
+  if (existsSync(cli) && statSync(cli).mtimeMs < newest(`${root}src`)) stale.push('dist/ older than src/ (the giantvm-* suites run dist/cli/main.js)');
+  return { commit, stale };
+}
+
+const build = buildInfo();
+const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, date: new Date().toISOString(), commit: build.commit, ...(build.stale.length ? { stale: build.stale } : {}) };
+console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · ${machine.commit}`);
+for (const s of build.stale) console.warn(`warning: ${s}: run \`npm run build\` (or \`npm run bench\`), or these figures may be of an older build`);
 
 for (const [name, suite] of Object.entries(SUITES)) {
   if (wanted.length ? !wanted.includes(name) : OPT_IN.has(name)) continue;
