@@ -33,12 +33,13 @@ export interface NasaRuns {
  * the driver's default, with a row per task reserved up front). CPU time too: this machine is
  * shared, and this process's CPU time is less disturbed by the other load.
  */
-export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference'): [number, number] {
+export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference', onResult?: (schedule: unknown) => void): [number, number] {
   const opts = which === 'wasm' ? { algorithm: 'iptas' as const, nodes: 128 } : { algorithm: 'iptas' as const, nodes: 128, engine: (p: object) => new ReferenceEngine(p) };
   const c = process.cpuUsage();
   const t = performance.now();
-  scheduleJobs(jobs, opts);
+  const schedule = scheduleJobs(jobs, opts);
   const u = process.cpuUsage(c);
+  onResult?.(schedule);
   return [performance.now() - t, (u.user + u.system) / 1000];
 }
 

@@ -48,8 +48,11 @@ export async function engineSuite(): Promise<BenchRow[]> {
   if (existsSync(NASA)) {
     const jobs = jobsFromSwf(await readSwf(NASA));
     // A warm-up of each, then the two interleaved (this machine's load drifts): medians of 7.
-    const first = nasaRun(jobs, 'wasm')[0];
-    nasaRun(jobs, 'reference');
+    // The warm-ups' schedules compared byte for byte: both engines must do the same work.
+    const json: string[] = [];
+    const first = nasaRun(jobs, 'wasm', (s) => json.push(JSON.stringify(s)))[0];
+    nasaRun(jobs, 'reference', (s) => json.push(JSON.stringify(s)));
+    const same = json[0] === json[1] ? 'yes' : 'NO';
     const w: [number, number][] = [];
     const r: [number, number][] = [];
     for (let k = 0; k < 7; k++) {
@@ -61,7 +64,7 @@ export async function engineSuite(): Promise<BenchRow[]> {
     const cpu = (xs: [number, number][]): number => median(xs.map((x) => x[1]));
     rows.push({
       name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'wasm Engine', meanMs: wall(w),
-      extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0), ...nasaPeak },
+      extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0), 'same schedule JSON': same, ...nasaPeak },
     });
     rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: wall(r), extra: { 'cpu ms': +cpu(r).toFixed(0), ...nasaPeak } });
     // The same, each engine in a process of its own (engine-nasa.ts says why), two rounds alternated against drift;
