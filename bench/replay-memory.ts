@@ -41,7 +41,8 @@ function runChild(main: string, c: Case, out: string): Measured {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
-  const m = /fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/.exec(r.stderr);
+  // The last report: the process's own, written at its end (bench/peak-rss.cjs).
+  const m = [...r.stderr.matchAll(/fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/g)].pop();
   if (r.status !== 0 || !m) throw new Error(`${c.name}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
   return { wallMs, cpuMs: Number(m[2]), peakMB: Number(m[1]) / 1024, json: readFileSync(out, 'utf8') };
 }
