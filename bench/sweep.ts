@@ -105,7 +105,7 @@ export async function sweepSuite(): Promise<BenchRow[]> {
  * sweep, as `fairfit sweep --workers N` runs it. A sweep of this size amortises the workers'
  * start-up and cold JIT that dominate the 16-configuration case above.
  */
-async function issueGrid(input: ReplayInput, label: string): Promise<BenchRow[]> {
+export async function issueGrid(input: ReplayInput, label: string): Promise<BenchRow[]> {
   const grid: SweepOptions = { trace: input, machines: '700:900:100', overcommit: '0.5:1.4:0.3', policies: 'all', series: false };
   const configs = 96;
   // ROUNDS alternated rounds (1 worker first, then 2 first, …): the speedup is the median of the rounds' own ratios.
