@@ -38,6 +38,8 @@ interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string
 function runChild(main: string, c: Case, out: string): Measured {
   const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', c.usage ?? 'synthetic',
     '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : []), ...(c.noSeries ? ['--no-series'] : [])];
+  // The previous case wrote the same file: a child that exits 0 without writing must not pass its JSON off as this one's.
+  rmSync(out, { force: true });
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
