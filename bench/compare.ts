@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
+import { median } from './measure.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const dirOld = process.argv[2];
@@ -52,10 +53,6 @@ async function load(dir: string): Promise<Record<string, any>> {
 const NEW = await load(resolve(new URL('..', import.meta.url).pathname));
 const OLD = await load(dirOld);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 interface Case {
   name: string;
@@ -118,9 +115,8 @@ const cases: Case[] = [
   {
     name: 'replay: generated 30k-task trace, 300 machines, all 8 policies in this thread',
     run: (api) => {
-      let s = 0;
-      for (const policy of api.POLICIES) s += api.simulate(input, { machines: 300, policy, usage: 'trace' }).metrics.meanCpu;
-      return s;
+      // Every policy's metrics (the output compared between the versions), not only a sum of one of them.
+      return api.POLICIES.map((policy: string) => api.simulate(input, { machines: 300, policy, usage: 'trace' }).metrics);
     },
   },
   {
@@ -135,13 +131,13 @@ const cases: Case[] = [
     name: 'sweep: 3 machine counts × 2 overcommits × 8 policies, pool of 2 workers',
     run: async (api) => {
       const r = await api.sweep({ trace, machines: [250, 300, 350], overcommit: [0.8, 1.2], workers: 2, usage: 'synthetic', series: false });
-      return r.runs.length;
+      return r.runs.map((x: { metrics: unknown }) => x.metrics);
     },
   },
 ];
 
 console.log(`node ${process.version} · new: this checkout · old: ${dirOld} · ${ROUNDS} rounds, alternated`);
-const results: { case: string; 'old ms': number; 'new ms': number; 'new/old': number; 'old cpu ms': number; 'new cpu ms': number; 'cpu new/old': number }[] = [];
+const results: { case: string; 'same output': string; 'old ms': number; 'new ms': number; 'new/old': number; 'old cpu ms': number; 'new cpu ms': number; 'cpu new/old': number }[] = [];
 for (const c of cases.filter((x) => !process.env.CASES || process.env.CASES.split(',').some((w) => x.name.startsWith(w)))) {
   // Wall time, and CPU time of the process (all threads): on a shared machine the CPU time moves
   // less with the load than the wall time does.
@@ -150,7 +146,10 @@ for (const c of cases.filter((x) => !process.env.CASES || process.env.CASES.spli
   // One warm-up of each, then alternate (old first in even rounds, new first in odd ones).
   const outOld = await c.run(OLD);
   const outNew = await c.run(NEW);
-  if (JSON.stringify(outOld) !== JSON.stringify(outNew)) throw new Error(`${c.name}: old gave ${JSON.stringify(outOld)}, new ${JSON.stringify(outNew)}`);
+  // Both versions must do the same work: a case whose outputs differ is still timed (a change may move last digits
+  // on purpose) but says so in its row and on stderr.
+  const same = JSON.stringify(outOld) === JSON.stringify(outNew);
+  if (!same) process.stderr.write(`${c.name}: OUTPUTS DIFFER: old ${JSON.stringify(outOld).slice(0, 300)}, new ${JSON.stringify(outNew).slice(0, 300)}\n`);
   for (let r = 0; r < ROUNDS; r++) {
     for (const which of r % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)) {
       const c0 = process.cpuUsage();
@@ -162,7 +161,7 @@ for (const c of cases.filter((x) => !process.env.CASES || process.env.CASES.spli
     }
   }
   const o = median(times.old), n = median(times.new), co = median(cpu.old), cn = median(cpu.new);
-  results.push({ case: c.name, 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3), 'old cpu ms': +co.toFixed(1), 'new cpu ms': +cn.toFixed(1), 'cpu new/old': +(cn / co).toFixed(3) });
+  results.push({ case: c.name, 'same output': same ? 'yes' : 'NO', 'old ms': +o.toFixed(1), 'new ms': +n.toFixed(1), 'new/old': +(n / o).toFixed(3), 'old cpu ms': +co.toFixed(1), 'new cpu ms': +cn.toFixed(1), 'cpu new/old': +(cn / co).toFixed(3) });
   console.log(`${c.name}: old ${o.toFixed(1)} ms, new ${n.toFixed(1)} ms, new/old ${(n / o).toFixed(3)}; CPU old ${co.toFixed(1)} ms, new ${cn.toFixed(1)} ms, new/old ${(cn / co).toFixed(3)}`);
 }
 console.table(results);

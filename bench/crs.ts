@@ -14,11 +14,8 @@ import { generateScenario } from '../src/systems/crs/scenario.ts';
 import { wasmPlan } from '../src/systems/crs/wasm-planner.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
+import { median } from './measure.ts';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
-}
 
 function time(fn: () => unknown): number {
   const t = performance.now();
@@ -34,15 +31,19 @@ function cases(input: RebalanceInput, label: string, rows: BenchRow[]): void {
     const w: number[] = [];
     const r: number[] = [];
     let moves = 0;
+    // The first round's plans compared byte for byte (moves, per-host use, flags): both planners must do the same work.
+    let same = 'unchecked';
     for (let k = 0; k < 5; k++) {
-      w.push(time(() => (moves = wasmPlan(columns, p).count)));
-      r.push(time(() => referencePlan(columns, p)));
+      let a: unknown, b: unknown;
+      w.push(time(() => { const plan = wasmPlan(columns, p); moves = plan.count; a = plan; }));
+      r.push(time(() => { b = referencePlan(columns, p); }));
+      if (k === 0) same = JSON.stringify(a) === JSON.stringify(b) ? 'yes' : 'NO';
     }
     const e2e: number[] = [];
     for (let k = 0; k < 5; k++) e2e.push(time(() => planRebalance(input, { algorithm })));
     const name = `${label}, ${algorithm}`;
     const peak = casePeak();
-    rows.push({ name, impl: 'wasm planner', meanMs: median(w), extra: { 'x reference': +(median(r) / median(w)).toFixed(1), moves, 'cold ms': +cold.toFixed(0), 'planRebalance ms': +median(e2e).toFixed(0), ...peak } });
+    rows.push({ name, impl: 'wasm planner', meanMs: median(w), extra: { 'x reference': +(median(r) / median(w)).toFixed(1), moves, 'same plan': same, 'cold ms': +cold.toFixed(0), 'planRebalance ms': +median(e2e).toFixed(0), ...peak } });
     rows.push({ name, impl: 'reference planner', meanMs: median(r), extra: { ...peak } });
   }
 }

@@ -12,6 +12,7 @@
  * one engine would see it. The suite reports both ways.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readSwf } from '../src/io/swf.ts';
 import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
@@ -23,6 +24,7 @@ export const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-19
 export interface NasaRuns {
   wall: number[];
   cpu: number[];
+  /** MiB (2^20 bytes). */
   peakMB: number;
 }
 
@@ -31,12 +33,13 @@ export interface NasaRuns {
  * the driver's default, with a row per task reserved up front). CPU time too: this machine is
  * shared, and this process's CPU time is less disturbed by the other load.
  */
-export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference'): [number, number] {
+export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference', onResult?: (schedule: unknown) => void): [number, number] {
   const opts = which === 'wasm' ? { algorithm: 'iptas' as const, nodes: 128 } : { algorithm: 'iptas' as const, nodes: 128, engine: (p: object) => new ReferenceEngine(p) };
   const c = process.cpuUsage();
   const t = performance.now();
-  scheduleJobs(jobs, opts);
+  const schedule = scheduleJobs(jobs, opts);
   const u = process.cpuUsage(c);
+  onResult?.(schedule);
   return [performance.now() - t, (u.user + u.system) / 1000];
 }
 
@@ -49,8 +52,23 @@ async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaR
     out.wall.push(wall);
     out.cpu.push(cpu);
   }
-  out.peakMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  out.peakMB = Math.round(ownPeakKb() / 1024);
   return out;
+}
+
+/**
+ * This process's own peak RSS, kB: VmHWM of /proc/self/status. Not getrusage's maxRSS: in a
+ * spawned child it also counts the parent's RSS at the fork (bench/peak-rss.cjs says more), and
+ * this child's parent is the bench process that has just run the log in-process with both engines.
+ */
+function ownPeakKb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]);
+  } catch {
+    // not Linux: getrusage's figure (the parent's RSS at the fork included)
+  }
+  return process.resourceUsage().maxRSS;
 }
 
 /** The runs of one engine in a child process (this file run with tsx). */

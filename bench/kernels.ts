@@ -1,10 +1,12 @@
 /**
  * Kernel suite: every WebAssembly kernel against its plain-TypeScript
  * reference at 10^3, 10^5 and 10^6 elements, and sorted first-fit with 10k
- * nodes × 2 dimensions at ~90 % fill (tree vs linear scan).
+ * nodes × 2 dimensions at ~90 % fill (tree vs linear scan). Each kernel and its
+ * reference are timed in alternating rounds (measure.ts, `alternated`), so the
+ * ratio of a case is taken over the same stretch of the machine's load.
  */
 import type { BenchRow } from './run.ts';
-import { meanMs, timeMs } from './measure.ts';
+import { alternated, meanMs, type timeMs } from './measure.ts';
 import { casePeak } from './rss.ts';
 import { gini } from '../src/kernels/gini.ts';
 import { giniReference } from '../src/reference/gini.ts';
@@ -21,12 +23,21 @@ const SIZES = [1e3, 1e5, 1e6];
 
 type Times = Awaited<ReturnType<typeof timeMs>>;
 
-/** Rows for one case; ratios and rates from the medians (the typical warm call on a noisy machine). */
-function pair(rows: BenchRow[], name: string, n: number, wasm: Times, ref: Times, impl = 'wasm', withRef = true): void {
+/**
+ * Rows for one case; rates from the medians (the typical warm call on a noisy machine), the ratio
+ * `refOverWasm` the median of alternated rounds' ratios (measure.ts, `alternated`).
+ */
+function pair(rows: BenchRow[], name: string, n: number, wasm: Times, ref: Times, refOverWasm: number, impl = 'wasm', withRef = true): void {
   // One peak for the case (both implementations ran in it).
   const peak = casePeak();
-  rows.push({ name, impl, meanMs: wasm.mean, perSecond: (n * 1000) / wasm.p50, extra: { 'p50 ms': +wasm.p50.toFixed(3), 'min ms': +wasm.min.toFixed(3), 'ref/wasm (p50)': +(ref.p50 / wasm.p50).toFixed(2), ...peak } });
+  rows.push({ name, impl, meanMs: wasm.mean, perSecond: (n * 1000) / wasm.p50, extra: { 'p50 ms': +wasm.p50.toFixed(3), 'min ms': +wasm.min.toFixed(3), 'ref/wasm (p50, alternated)': +refOverWasm.toFixed(2), ...peak } });
   if (withRef) rows.push({ name, impl: 'reference', meanMs: ref.mean, perSecond: (n * 1000) / ref.p50, extra: { 'p50 ms': +ref.p50.toFixed(3), 'min ms': +ref.min.toFixed(3), ...peak } });
+}
+
+/** `wasm` and `ref` timed in alternation; the rows of the case. */
+async function pairOf(rows: BenchRow[], name: string, n: number, wasm: () => unknown, ref: () => unknown): Promise<void> {
+  const { times: [w, r], ratios: [, rw] } = await alternated([wasm, ref]);
+  pair(rows, name, n, w!, r!, rw!);
 }
 
 export async function kernelSuite(): Promise<BenchRow[]> {
@@ -34,20 +45,21 @@ export async function kernelSuite(): Promise<BenchRow[]> {
   const r = new Rng(42);
   for (const n of SIZES) {
     const x = Float64Array.from({ length: n }, () => r.next() * 10);
-    pair(rows, `gini n=${n}`, n, await timeMs(() => gini(x)), await timeMs(() => giniReference(x)));
+    await pairOf(rows, `gini n=${n}`, n, () => gini(x), () => giniReference(x));
   }
   for (const n of SIZES) {
     const cols = { speed: Float64Array.from({ length: n }, () => 1 + r.next()), vcpus: Float64Array.from({ length: n }, () => 1 + r.below(64)), mem: Float64Array.from({ length: n }, () => r.next() * 256) };
-    pair(rows, `capacityWeights n=${n}`, n, await timeMs(() => capacityWeights(cols)), await timeMs(() => capacityWeightsReference(cols)));
+    await pairOf(rows, `capacityWeights n=${n}`, n, () => capacityWeights(cols), () => capacityWeightsReference(cols));
   }
   for (const n of SIZES) {
     const users = 1000;
     const c = { dataGB: Float64Array.from({ length: n }, () => r.next() * 200), user: Int32Array.from({ length: n }, () => r.below(users)), rounds: Int32Array.from({ length: n }, () => r.below(20)), running: Int32Array.from({ length: users }, () => r.below(8)) };
-    const ref = await timeMs(() => recomputePrioritiesReference(c));
-    pair(rows, `recomputePriorities n=${n}`, n, await timeMs(() => recomputePriorities(c)), ref);
     const t = new PriorityTable(n, users);
     t.dataGB.set(c.dataGB); t.user.set(c.user); t.rounds.set(c.rounds); t.running.set(c.running);
-    pair(rows, `recomputePriorities n=${n}`, n, await timeMs(() => t.recompute()), ref, 'wasm resident (PriorityTable)', false);
+    // The reference, the copying kernel and the resident table, in alternation.
+    const { times: [ref, wasm, resident], ratios: [, wasmOverRef, residentOverRef] } = await alternated([() => recomputePrioritiesReference(c), () => recomputePriorities(c), () => t.recompute()]);
+    pair(rows, `recomputePriorities n=${n}`, n, wasm!, ref!, 1 / wasmOverRef!);
+    pair(rows, `recomputePriorities n=${n}`, n, resident!, ref!, 1 / residentOverRef!, 'wasm resident (PriorityTable)', false);
     t.close();
   }
   for (const placements of SIZES) rows.push(...(await firstFitCase(10_000, placements, Math.min(placements, 20_000))));
@@ -69,11 +81,10 @@ async function v8MathPairs(n: number): Promise<BenchRow[]> {
     const core = new Core();
     const x = core.alloc(n * 8), out = core.alloc(n * 8);
     core.f64(x, n).set(xs);
-    const pairs = await timeMs(() => core.exports.v8MathFill2(fn, x, n, out));
-    const one = await timeMs(() => core.exports.v8MathFill(fn, x, n, out));
+    const { times: [pairs, one], ratios: [, oneOverTwo] } = await alternated([() => core.exports.v8MathFill2(fn, x, n, out), () => core.exports.v8MathFill(fn, x, n, out)]);
     const peak = casePeak();
-    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'two at a time (SIMD)', meanMs: pairs.mean, perSecond: (n * 1000) / pairs.p50, extra: { 'p50 ms': +pairs.p50.toFixed(3), 'one/two (p50)': +(one.p50 / pairs.p50).toFixed(2), ...peak } });
-    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'one at a time', meanMs: one.mean, perSecond: (n * 1000) / one.p50, extra: { 'p50 ms': +one.p50.toFixed(3), ...peak } });
+    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'two at a time (SIMD)', meanMs: pairs!.mean, perSecond: (n * 1000) / pairs!.p50, extra: { 'p50 ms': +pairs!.p50.toFixed(3), 'one/two (p50, alternated)': +oneOverTwo!.toFixed(2), ...peak } });
+    rows.push({ name: `V8 ${name} in WebAssembly, n=${n}`, impl: 'one at a time', meanMs: one!.mean, perSecond: (n * 1000) / one!.p50, extra: { 'p50 ms': +one!.p50.toFixed(3), ...peak } });
   }
   return rows;
 }

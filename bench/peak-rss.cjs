@@ -18,7 +18,10 @@ function peakKb() {
   return process.resourceUsage().maxRSS;
 }
 
-process.on('exit', () => {
+// A --require preload runs in every worker thread too (Node passes execArgv on): only the main
+// thread reports, at the process's end; a worker ending first would have printed a line with the
+// peak and CPU time so far, and the parent took the first line it found.
+if (require('node:worker_threads').isMainThread) process.on('exit', () => {
   const u = process.resourceUsage();
   process.stderr.write(`\nfairfit-bench peak-rss-kb=${peakKb()} cpu-ms=${Math.round((u.userCPUTime + u.systemCPUTime) / 1000)}\n`);
 });

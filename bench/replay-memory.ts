@@ -38,10 +38,13 @@ interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string
 function runChild(main: string, c: Case, out: string): Measured {
   const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', c.usage ?? 'synthetic',
     '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : []), ...(c.noSeries ? ['--no-series'] : [])];
+  // The previous case wrote the same file: a child that exits 0 without writing must not pass its JSON off as this one's.
+  rmSync(out, { force: true });
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const wallMs = performance.now() - t0;
-  const m = /fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/.exec(r.stderr);
+  // The last report: the process's own, written at its end (bench/peak-rss.cjs).
+  const m = [...r.stderr.matchAll(/fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/g)].pop();
   if (r.status !== 0 || !m) throw new Error(`${c.name}: exit ${r.status}\n${r.stderr.slice(-2000)}`);
   return { wallMs, cpuMs: Number(m[2]), peakMB: Number(m[1]) / 1024, json: readFileSync(out, 'utf8') };
 }
@@ -49,23 +52,32 @@ function runChild(main: string, c: Case, out: string): Measured {
 /**
  * 'yes' when byte-identical; otherwise the largest relative difference of any
  * number (a base build from before the segment accounting differs in the last
- * digits, docs/model.md "Segments") and whether every count still agrees.
+ * digits, docs/model.md "Segments"), whether every count still agrees, and
+ * whether anything else differs (a key or array element on one side only, a
+ * string, a type): the walk used to follow the first side's keys only, so a
+ * metric missing from one output, or a changed string, read as "counts equal".
  */
-function sameJson(a: string, b: string): string {
+export function sameJson(a: string, b: string): string {
   if (a === b) return 'yes';
-  let maxRel = 0, counts = true;
+  let maxRel = 0, counts = true, other = 0;
   const walk = (x: unknown, y: unknown): void => {
     if (typeof x === 'number' && typeof y === 'number') {
       if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
         maxRel = Math.max(maxRel, Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y)));
         if (Number.isInteger(x) && Number.isInteger(y)) counts = false;
       }
-    } else if (x && typeof x === 'object' && y && typeof y === 'object') {
-      for (const k of Object.keys(x)) walk((x as Record<string, unknown>)[k], (y as Record<string, unknown>)[k]);
+    } else if (x && typeof x === 'object' && y && typeof y === 'object' && Array.isArray(x) === Array.isArray(y)) {
+      const xs = x as Record<string, unknown>, ys = y as Record<string, unknown>;
+      for (const k of new Set([...Object.keys(xs), ...Object.keys(ys)])) {
+        if (!(k in xs) || !(k in ys)) other++;
+        else walk(xs[k], ys[k]);
+      }
+    } else if (x !== y) {
+      other++;
     }
   };
   walk(JSON.parse(a), JSON.parse(b));
-  return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}`;
+  return `no: max rel. diff ${maxRel.toExponential(1)}${counts ? ', counts equal' : ', COUNTS DIFFER'}${other ? `, ${other} OTHER DIFFERENCES (keys, strings or types)` : ''}`;
 }
 
 /** Runs `fn` with a fresh temporary folder (deleted afterwards), after checking the build exists. */
@@ -81,7 +93,7 @@ async function inTempDir(prefix: string, fn: (dir: string) => Promise<BenchRow[]
 
 /** The row of one case run on this build. */
 function thisBuildRow(c: Case, now: Measured): BenchRow {
-  return { name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } };
+  return { name: c.name, impl: 'this build', meanMs: now.wallMs, extra: { 'cpu ms': now.cpuMs, 'peak RSS MiB': Math.round(now.peakMB), tasks: c.tasks, load1: +loadavg()[0]!.toFixed(2) } };
 }
 
 export async function replayMemorySuite(): Promise<BenchRow[]> {
@@ -109,7 +121,7 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
         const before = runChild(BASE, c, join(dir, 'base.json'));
         rows.push({
           name: c.name, impl: `base (${process.env.FAIRFIT_BENCH_BASE_LABEL ?? BASE})`, meanMs: before.wallMs,
-          extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
+          extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
         });
       }
     }
@@ -143,15 +155,15 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
     rows.push({ name: `generate that day (${g.files.length} files)`, impl: 'gen', meanMs: genMs, extra: { 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
     const base: Case = { name, trace, policy: 'fine_grained', workers: 1, tasks, usage: 'trace' };
     const stream = runChild(MAIN, { ...base, usageRead: 'stream' }, join(dir, 'stream.json'));
-    rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
+    rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MiB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
     const whole = runChild(MAIN, { ...base, usageRead: 'whole' }, join(dir, 'whole.json'));
     rows.push({
       name, impl: 'usage read whole (materialised)', meanMs: whole.wallMs,
-      extra: { 'cpu ms': whole.cpuMs, 'peak RSS MB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
+      extra: { 'cpu ms': whole.cpuMs, 'peak RSS MiB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
     });
     if (BASE) {
       const before = runChild(BASE, base, join(dir, 'base.json'));
-      rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
+      rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
     }
     return rows;
   });

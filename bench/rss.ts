@@ -4,6 +4,10 @@
  * after each reading ("5" into /proc/self/clear_refs sets VmHWM to the current
  * RSS), so a case's figure is its own peak; where that is not possible the
  * field says it is the process's peak so far.
+ *
+ * Units: kB of /proc (KiB) / 1024, so MiB (2^20 bytes), and the rows say MiB. Until
+ * 4 Dec 2026 they said "MB" for the same numbers: every peak RSS "MB" in
+ * docs/results.md is MiB (× 1.049 for 10^6-byte MB).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 
@@ -40,7 +44,7 @@ export function startCase(): void {
  */
 export function casePeak(): Record<string, number> {
   const mb = Math.round(peakKb() / 1024);
-  const key = resettable ? 'peak RSS MB' : 'peak RSS MB (process so far)';
+  const key = resettable ? 'peak RSS MiB' : 'peak RSS MiB (process so far)';
   reset();
   return { [key]: mb };
 }

@@ -4,8 +4,10 @@
  * process, so the ratios are fair on a noisy machine; the table goes to stdout
  * and everything to bench/results.json (merged by suite name).
  */
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { OPT_IN, SUITES } from './suites.ts';
 import { casePeak, hasPeak, startCase } from './rss.ts';
 
@@ -14,7 +16,11 @@ export interface BenchRow {
   name: string;
   /** Implementation, e.g. "wasm" or "reference". */
   impl: string;
-  /** Mean time of one run in ms. */
+  /**
+   * Time of one run in ms. Despite the name, not always a mean: each suite says which statistic
+   * (mean, median, best of rounds, a single run) of which clock (wall or process CPU) in its header
+   * and, where it is not a mean, in the row's name or `extra`.
+   */
   meanMs: number;
   /** Items per second, when the case has an item count. */
   perSecond?: number;
@@ -25,8 +31,43 @@ export interface BenchRow {
 const wanted = process.argv.slice(2);
 const file = new URL('./results.json', import.meta.url);
 const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, date: new Date().toISOString() };
-console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores`);
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Newest modification time of the files under `dir` (recursive), ms; 0 when it does not exist. */
+function newest(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let t = 0;
+  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) if (f.isFile()) t = Math.max(t, statSync(`${f.parentPath ?? f.path}/${f.name}`).mtimeMs);
+  return t;
+}
+
+/**
+ * What was measured: the commit (and whether the tree had changes), and any build older than its
+ * sources. `npm run bench` builds first; `npx tsx bench/run.ts` does not, and then the suites run
+ * the WebAssembly of build/ (every suite) and dist/cli/main.js (the giantvm-* suites' child
+ * processes) as they were last built, which may not be the code of this tree.
+ */
+function buildInfo(): { commit: string; stale: string[] } {
+  let commit = 'unknown';
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'assembly'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    commit = dirty ? `${head} + uncommitted changes in src/ or assembly/` : head;
+  } catch {
+    // not a git checkout
+  }
+  const stale: string[] = [];
+  const wasm = `${root}build/release.wasm`;
+  if (!existsSync(wasm) || statSync(wasm).mtimeMs < newest(`${root}assembly`)) stale.push('build/release.wasm older than assembly/');
+  const cli = `${root}dist/cli/main.js`;
+  if (existsSync(cli) && statSync(cli).mtimeMs < newest(`${root}src`)) stale.push('dist/ older than src/ (the giantvm-* suites run dist/cli/main.js)');
+  return { commit, stale };
+}
+
+const build = buildInfo();
+const machine = { node: process.version, cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, date: new Date().toISOString(), commit: build.commit, ...(build.stale.length ? { stale: build.stale } : {}) };
+console.log(`node ${machine.node} · ${machine.cpu} · ${machine.cores} cores · ${machine.commit}`);
+for (const s of build.stale) console.warn(`warning: ${s}: run \`npm run build\` (or \`npm run bench\`), or these figures may be of an older build`);
 
 for (const [name, suite] of Object.entries(SUITES)) {
   if (wanted.length ? !wanted.includes(name) : OPT_IN.has(name)) continue;
@@ -36,7 +77,7 @@ for (const [name, suite] of Object.entries(SUITES)) {
   // Rows whose suite measures no peak of its own get the suite's (each suite's cases say theirs).
   const suitePeak = Object.fromEntries(Object.entries(casePeak()).map(([k, v]) => [`${k} (whole suite)`, v]));
   for (const r of rows) if (!hasPeak(r.extra)) r.extra = { ...r.extra, ...suitePeak };
-  console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'mean ms': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
+  console.table(rows.map((r) => ({ case: r.name, impl: r.impl, 'ms (see suite)': +r.meanMs.toFixed(3), 'per s': r.perSecond ? Math.round(r.perSecond) : '', ...r.extra })));
   results[name] = { machine, rows };
 }
 writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
