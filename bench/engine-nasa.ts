@@ -12,8 +12,8 @@
  * one engine would see it. The suite reports both ways.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { peakKb } from './rss.ts';
 import { readSwf } from '../src/io/swf.ts';
 import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf, scheduleJobs, type TraceJob } from '../src/systems/iptas/schedule-trace.ts';
@@ -52,23 +52,9 @@ async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaR
     out.wall.push(wall);
     out.cpu.push(cpu);
   }
-  out.peakMB = Math.round(ownPeakKb() / 1024);
+  // Its own VmHWM: this child's parent is the bench process that has just run the log in-process with both engines.
+  out.peakMB = Math.round(peakKb() / 1024);
   return out;
-}
-
-/**
- * This process's own peak RSS, kB: VmHWM of /proc/self/status. Not getrusage's maxRSS: in a
- * spawned child it also counts the parent's RSS at the fork (bench/peak-rss.cjs says more), and
- * this child's parent is the bench process that has just run the log in-process with both engines.
- */
-function ownPeakKb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    if (m) return Number(m[1]);
-  } catch {
-    // not Linux: getrusage's figure (the parent's RSS at the fork included)
-  }
-  return process.resourceUsage().maxRSS;
 }
 
 /** The runs of one engine in a child process (this file run with tsx). */

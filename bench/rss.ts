@@ -13,7 +13,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 let resettable: boolean | undefined;
 
-function peakKb(): number {
+/**
+ * This process's own peak RSS, kB: VmHWM of /proc/self/status. Not getrusage's maxRSS where /proc
+ * has it: in a spawned child that also counts the parent's RSS at the fork (bench/peak-rss.cjs).
+ */
+export function peakKb(): number {
   try {
     const m = /VmHWM:\s+(\d+)\s+kB/.exec(readFileSync('/proc/self/status', 'utf8'));
     if (m) return Number(m[1]);
