@@ -27,7 +27,7 @@ import { rmSync } from 'node:fs';
 import { TempFolder } from '../../io/temp-files.ts';
 import { disposeAll, SERIES_SPILL, seriesFiles, type SpilledPoints } from './part-collector.ts';
 import { fitsArrivalFile } from './prepare.ts';
-import { mergeRunsInLockstep, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
+import { mergeRunsInLockstep, picksFor, prepareResolved, replayCore, simulateCells, simulateCellsInLockstep, withoutSeries, withPolicy, type CellRange, type PartialRun, type PreparedReplay } from './replay.ts';
 import { lockstepGroups } from './policy-groups.ts';
 import { partsFor, type PartTuning } from './cell-parts.ts';
 import type { PolicyName, RunResult } from './types.ts';
@@ -127,9 +127,12 @@ export class PartsInOrder {
   private readonly parts: PartialRun[][] = [];
   private readonly spills: SpilledPoints[] | undefined;
 
-  /** `ranges`: how many parts there will be; `spillBytes`: the planning thread's `SERIES_SPILL.bytes`. */
-  constructor(private readonly prepared: PreparedReplay[], ranges: number, folder: TempFolder, spillBytes?: number) {
-    this.spills = seriesFiles(prepared[0]!, prepared.length, ranges, folder, spillBytes);
+  /** The ranges' tasks, made in one pass when the first part runs. */
+  private picks: (Int32Array | undefined)[] | undefined;
+
+  /** `ranges`: the parts there will be, in the order `run` gets them; `spillBytes`: the planning thread's `SERIES_SPILL.bytes`. */
+  constructor(private readonly prepared: PreparedReplay[], private readonly ranges: readonly CellRange[], folder: TempFolder, spillBytes?: number) {
+    this.spills = seriesFiles(prepared[0]!, prepared.length, ranges.length, folder, spillBytes);
   }
 
   /** Parts run so far. */
@@ -139,7 +142,11 @@ export class PartsInOrder {
 
   /** Runs the next part (the cells after the last one). */
   run(range: CellRange, onProgress?: (done: number, total: number) => void): void {
-    const part = simulateCellsInLockstep(this.prepared, range, onProgress, this.parts.at(-1) ?? true);
+    const k = this.parts.length, planned = this.ranges[k];
+    if (this.ranges.length > 1) this.picks ??= picksFor(this.prepared[0]!, this.ranges);
+    const pick = planned && planned.first === range.first && planned.count === range.count ? this.picks?.[k] : undefined;
+    const part = simulateCellsInLockstep(this.prepared, range, onProgress, this.parts.at(-1) ?? true, pick);
+    if (this.picks) this.picks[k] = undefined; // each range runs once
     this.spills?.forEach((spill, i) => spill.add(this.parts.length, part[i]!));
     this.parts.push(part);
   }
@@ -158,7 +165,7 @@ export class PartsInOrder {
 /** Every cell of one preparation under several policies, in `ranges` one after another ({@link PartsInOrder}), merged. */
 function runAllCells(prepared: PreparedReplay[], ranges: CellRange[], spillBytes?: number): RunResult[] {
   const folder = new TempFolder('fairfit-series-', 'series files');
-  const parts = new PartsInOrder(prepared, ranges.length, folder, spillBytes);
+  const parts = new PartsInOrder(prepared, ranges, folder, spillBytes);
   try {
     for (const range of ranges) parts.run(range);
     return parts.merge();

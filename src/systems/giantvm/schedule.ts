@@ -151,7 +151,7 @@ async function runEachInThread(input: ReplayInput, configs: ResolvedParams[], op
     // Usage read in time order: every range reads the usage files again, so one range.
     const ranges = partsFor(group[0]!, IN_THREAD_PARTS);
     // One range after another in cell order (the series summed over cells as they run, not held per cell).
-    const parts = new PartsInOrder(group, ranges.length, folder);
+    const parts = new PartsInOrder(group, ranges, folder);
     try {
       for (const range of ranges) {
         await turn();
