@@ -1,7 +1,8 @@
 // Splitting a replay by cells and merging gives the bytes of one full run.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mergeRuns, prepareReplay, simulate, simulateCells, withoutSeries } from '../../src/systems/giantvm/replay.ts';
+import { mergeRuns, picksFor, prepareReplay, simulate, simulateCells, withoutSeries } from '../../src/systems/giantvm/replay.ts';
+import { splitCells } from '../../src/systems/giantvm/cell-parts.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { NPT } from '../../src/systems/giantvm/merge.ts';
 import { FairfitError } from '../../src/errors.ts';
@@ -77,5 +78,23 @@ describe('simulateCells + mergeRuns', () => {
     const clone = structuredClone(prep);
     const parts = [simulateCells(clone, { first: 0, count: 2 }), structuredClone(simulateCells(clone, { first: 2, count: 2 }))];
     expect(JSON.stringify(mergeRuns(prep, parts))).toBe(JSON.stringify(mergeRuns(prep, [simulateCells(prep)])));
+  });
+});
+
+describe('picksFor', () => {
+  it("gives each range of a split the tasks on its machines, in task order — what one scan a range gives; undefined for a range of every machine", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 12 }), (seed, machines, cellSize, parts) => {
+      const input = randomTrace(seed, { tasks: 150, seconds: 300, windows: 0, windowSeconds: 60, maxRequest: 0.3 });
+      const prep = prepareReplay(input, { policy: 'fine_grained', machines, cellSize, usage: 'request' });
+      const ranges = splitCells(prep.cells, parts);
+      const picks = picksFor(prep, ranges);
+      expect(picks).toHaveLength(ranges.length);
+      ranges.forEach((r, i) => {
+        const m0 = r.first * cellSize, m1 = Math.min((r.first + r.count) * cellSize, machines);
+        if (m0 === 0 && m1 === machines) return expect(picks[i]).toBeUndefined();
+        const expected = [...prep.tasks.machine.keys()].filter((j) => prep.tasks.machine[j]! >= m0 && prep.tasks.machine[j]! < m1);
+        expect([...picks[i]!]).toEqual(expected);
+      });
+    }), { numRuns: 60 });
   });
 });
