@@ -102,18 +102,13 @@ export function picksFor(prep: PreparedReplay, ranges: readonly CellRange[]): (I
   const machine = prep.tasks.machine, cs = prep.cellSize, M = prep.machines;
   const partOfCell = new Int32Array(cellCount(prep)).fill(-1);
   ranges.forEach((r, i) => partOfCell.fill(i, r.first, r.first + r.count));
-  const counts = new Int32Array(ranges.length);
   // Machine m of cell ⌊m / cellSize⌋ is in a range's [m0, m1) iff 0 ≤ m < machines and its cell is in the range.
-  for (let j = 0; j < machine.length; j++) {
-    const m = machine[j]!;
-    if (m >= 0 && m < M) { const q = partOfCell[Math.floor(m / cs)]!; if (q >= 0) counts[q]!++; }
-  }
+  const partOf = (m: number): number => (m >= 0 && m < M ? partOfCell[Math.floor(m / cs)]! : -1);
+  const counts = new Int32Array(ranges.length);
+  for (let j = 0; j < machine.length; j++) { const q = partOf(machine[j]!); if (q >= 0) counts[q]!++; }
   const picks = ranges.map((_, i) => new Int32Array(counts[i]!));
   counts.fill(0);
-  for (let j = 0; j < machine.length; j++) {
-    const m = machine[j]!;
-    if (m >= 0 && m < M) { const q = partOfCell[Math.floor(m / cs)]!; if (q >= 0) picks[q]![counts[q]!++] = j; }
-  }
+  for (let j = 0; j < machine.length; j++) { const q = partOf(machine[j]!); if (q >= 0) picks[q]![counts[q]!++] = j; }
   return ranges.map((r, i) => (r.first === 0 && Math.min((r.first + r.count) * cs, M) === M ? undefined : picks[i]));
 }
 
@@ -223,7 +218,7 @@ function lockstep(prepared: PreparedReplay[], range: CellRange, sl: ReturnType<t
   const lead = prepared[0]!;
   // Smaller groups one after another: one preparation at a time without synthetic usage (nothing to
   // share); past the budget of fixed slots (one for every task of the part, in each replay), as many as fit.
-  // The groups share the slice (the same tasks and events): it scans every task of the trace.
+  // The groups share the part's slice (their tasks and events are the same), made once.
   const size = !lead.synthetic ? 1 : Math.max(1, Math.floor(LOCKSTEP_TUNING.slotBytes / Math.max(1, sl.nT * slotBytes(sl.mode))));
   if (size < prepared.length) {
     const out: PartialRun[] = [];
