@@ -1,6 +1,6 @@
 /**
  * A queue worker refuses a job enqueued by another fairfit build (another
- * version or WebAssembly engine) instead of running it: its result would not
+ * version, WebAssembly engine or built JavaScript) instead of running it: its result would not
  * be the local run's. A job of this build runs. Real redis-server, in-process
  * worker of a test system.
  */
@@ -40,7 +40,7 @@ describe('a queue worker and the build that enqueued a job', () => {
       );
       expect(outcome).toBe(`INVALID_OPTION: build: refused: the job was enqueued by fairfit build 0.0.1+0123456789abcdef, this worker is build ${buildId()}; run the same fairfit build on every machine`);
       expect(ran).toEqual([0]);
-      expect(buildId()).toMatch(/^\d+\.\d+\.\d+\S*\+[0-9a-f]{16}$/);
+      expect(buildId()).toMatch(/^\d+\.\d+\.\d+\S*\+[0-9a-f]{16}\.[0-9a-f]{16}$/);
     } finally {
       await worker.close();
       await events.close();
