@@ -129,11 +129,45 @@ export class NodePool {
   readonly res: Float64Array;
   /** Members placed on each node (taken and not yet given back). */
   private readonly members: Int32Array;
+  /**
+   * The nodes given something back, in order (once per call to `give`): the only ones where a
+   * task may fit now that did not fit there before, see {@link NodePool.firstFitFrom}. Its length
+   * is {@link NodePool.growth}.
+   */
+  private grown = new Int32Array(0);
+  private grows = 0;
   constructor(readonly nodes: number, readonly capacity: readonly number[]) {
     const D = capacity.length;
     this.res = new Float64Array(nodes * D);
     this.members = new Int32Array(nodes);
     for (let k = 0; k < nodes; k++) for (let d = 0; d < D; d++) this.res[k * D + d] = capacity[d]!;
+  }
+  /** How many times a node was given something back so far (the clock of {@link NodePool.firstFitFrom}). */
+  get growth(): number {
+    return this.grows;
+  }
+  /**
+   * First fit for one task of `demand` (as `fit(demand, 1)`) when, at {@link NodePool.growth}
+   * `since`, no node below `from` fit it (`from` = its first fit then, or `nodes` if none): of
+   * those nodes, only the ones given something back since can fit it now (the others only lost),
+   * so they are tried, and the nodes from `from` on are scanned only when none of them fits. The
+   * whole scan when the nodes given back to since are more than there are nodes.
+   */
+  firstFitFrom(demand: readonly number[], since: number, from: number): number {
+    if (!(since >= 0 && since <= this.grows) || this.grows - since >= this.nodes) return this.firstFitOne(demand);
+    let best = -1;
+    for (let i = since; i < this.grows; i++) {
+      const k = this.grown[i]!;
+      if (k < from && (best < 0 || k < best) && this.fitsOn(k, demand)) best = k;
+    }
+    if (best >= 0) return best;
+    for (let k = from; k < this.nodes; k++) if (this.fitsOn(k, demand)) return k;
+    return -1;
+  }
+  /** The first node that fits one task of `demand` now, or −1. */
+  private firstFitOne(demand: readonly number[]): number {
+    for (let k = 0; k < this.nodes; k++) if (this.fitsOn(k, demand)) return k;
+    return -1;
   }
   /** A copy with the same residuals. */
   clone(): NodePool {
@@ -144,6 +178,11 @@ export class NodePool {
   }
   /** The nodes first fit chooses for the `procs` members of a gang (one entry per member), or undefined if it does not fit now. */
   fit(demand: readonly number[], procs: number): number[] | undefined {
+    if (procs === 1) {
+      // One member: the first node where it fits (no tentative counts to keep).
+      const k = this.firstFitOne(demand);
+      return k < 0 ? undefined : [k];
+    }
     const D = this.capacity.length;
     const tentative = new Map<number, number>(); // node → members tentatively placed there
     const chosen: number[] = [];
@@ -183,10 +222,52 @@ export class NodePool {
   /** Gives one member's demand back to each chosen node (at most the capacity; exactly the capacity once the node has no member left). */
   give(demand: readonly number[], chosen: readonly number[]): void {
     const D = this.capacity.length;
-    for (const k of chosen) {
+    for (let i = 0; i < chosen.length; i++) {
+      const k = chosen[i]!;
+      // Once per call and node (a gang's members on one node are next to each other). Not once
+      // across calls: a task found to fit nowhere in between must see the second growth.
+      if (i === 0 || chosen[i - 1] !== k) {
+        if (this.grows === this.grown.length) {
+          const more = new Int32Array(Math.max(64, 2 * this.grown.length));
+          more.set(this.grown);
+          this.grown = more;
+        }
+        this.grown[this.grows++] = k;
+      }
       const left = Math.max(0, this.members[k]! - 1);
       this.members[k] = left;
       for (let d = 0; d < D; d++) this.res[k * D + d] = left === 0 ? this.capacity[d]! : Math.min(this.res[k * D + d]! + demand[d]!, this.capacity[d]!);
+    }
+  }
+  /**
+   * Takes one member of `demand` from each chosen node, as {@link NodePool.take} does, first
+   * writing each chosen node's residuals into `saved` (D numbers per entry of `chosen`, so that
+   * {@link NodePool.untake} can put them back); returns false when a residual went below zero.
+   */
+  takeSaving(demand: readonly number[], chosen: readonly number[], saved: Float64Array): boolean {
+    const D = this.capacity.length;
+    let ok = true;
+    for (let i = 0; i < chosen.length; i++) {
+      const k = chosen[i]!;
+      for (let d = 0; d < D; d++) {
+        const r = this.res[k * D + d]!;
+        saved[i * D + d] = r;
+        const left = r - demand[d]!;
+        this.res[k * D + d] = left;
+        if (left < 0) ok = false;
+      }
+      this.members[k]! += 1;
+    }
+    return ok;
+  }
+  /** Undoes {@link NodePool.takeSaving} with the same `chosen` and `saved`: every number back as it was. */
+  untake(chosen: readonly number[], saved: Float64Array): void {
+    const D = this.capacity.length;
+    // In reverse order: a node chosen twice gets its first saved numbers last.
+    for (let i = chosen.length - 1; i >= 0; i--) {
+      const k = chosen[i]!;
+      for (let d = 0; d < D; d++) this.res[k * D + d] = saved[i * D + d]!;
+      this.members[k]! -= 1;
     }
   }
   /** Largest residual per dimension over the nodes: a task demanding more in some dimension fits nowhere. */
@@ -251,21 +332,29 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  *    (it is still running then on the nodes it gets now) — the vector form of "uses only extra
  *    processors".
  * Backfilled jobs therefore never delay the head's reservation. Jobs whose demand exceeds the
- * largest residual in some dimension are skipped without a scan, and the shadow time is only
- * computed once a candidate fits now. Options: `runningSorted` — the caller keeps `running`
+ * largest residual in some dimension, or that a job found to fit nowhere in this pass rules out
+ * ({@link FitFailures}), are skipped without a scan, and the shadow time is only computed once a
+ * candidate fits now. Options: `runningSorted` — the caller keeps `running`
  * sorted by (requested end, index), so the pass does not sort it; `reservation: false` — the
- * reservation is not needed in the result (saves computing it when nothing backfills).
+ * reservation is not needed in the result (saves computing it when nothing backfills);
+ * `firstFits` — the caller's {@link FirstFitMemory} of the jobs' first fits on the same `pool`
+ * across passes. None of these changes which jobs start or where.
  */
-export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean } = {}): VectorPass {
+export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean; firstFits?: FirstFitMemory } = {}): VectorPass {
   const runningSorted = options.runningSorted === true;
+  const memory = options.firstFits;
   const { start } = fcfsVectorPass(queue, pool);
-  const rest = queue.slice(start.length);
-  const head = rest[0];
+  const first = start.length;
+  const head = queue[first];
   if (head === undefined) return { start };
   const byEnd = (a: RunningVectorJob, b: RunningVectorJob) => a.requestedEnd - b.requestedEnd || a.index - b.index;
   // The shadow time is computed when the first candidate fits now (a full cluster skips it).
   let shadow = Infinity;
   let shadowPool: NodePool | undefined;
+  let atShadow: ShadowCluster | undefined;
+  // Whether the cluster at the shadow time has a residual below zero (rounding): then no job that
+  // ends after the shadow time can be backfilled (a take only lowers residuals).
+  let shadowNegative = false;
   const computeShadow = (): NodePool => {
     const fresh: RunningVectorJob[] = start.map((s, k) => {
       const j = queue[k]!;
@@ -285,23 +374,34 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
       const fits = head.procs === 1 ? r.nodes.some((k) => sp.fitsOn(k, head.demand)) : sp.fit(head.demand, head.procs) !== undefined;
       if (fits) shadow = r.requestedEnd;
     }
+    for (let x = 0; x < sp.res.length; x++) if (sp.res[x]! < 0) shadowNegative = true;
     return sp;
   };
+  // Residuals only shrink during a pass, so a job found to fit nowhere now (the head first) rules
+  // out every later one needing as many members or more of as much or more in every dimension.
+  const failed = new FitFailures();
+  failed.add(head);
   let max = pool.maxResidual();
-  for (let k = 1; k < rest.length; k++) {
-    const j = rest[k]!;
-    if (exceeds(j.demand, max)) continue;
-    const nodes = pool.fit(j.demand, j.procs);
-    if (!nodes) continue;
+  for (let k = first + 1; k < queue.length; k++) {
+    const j = queue[k]!;
+    if ((memory !== undefined && j.procs === 1 && memory.fitsNowhere(pool, j.index)) || exceeds(j.demand, max) || failed.rulesOut(j)) continue;
+    let nodes: number[] | undefined;
+    if (j.procs === 1 && memory !== undefined) {
+      // A one-task job: what earlier passes found of its first fit spares most of the scan.
+      const k = memory.firstFit(pool, j.index, j.demand);
+      if (k >= 0) nodes = [k];
+    } else nodes = pool.fit(j.demand, j.procs);
+    if (!nodes) {
+      failed.add(j);
+      continue;
+    }
     shadowPool ??= computeShadow();
+    // Ending after the shadow time, the job is still running then on the nodes it gets now: it
+    // must leave the head room in the cluster at the shadow time, and take nothing below zero there.
     if (now + j.requestedTime > shadow) {
-      const trial = shadowPool.clone();
-      trial.take(j.demand, nodes);
-      // A negative residual means the job sits on capacity the head's reservation counts on.
-      let fits = true;
-      for (let x = 0; x < trial.res.length; x++) if (trial.res[x]! < 0) { fits = false; break; }
-      if (!fits || !trial.fit(head.demand, head.procs)) continue;
-      shadowPool.take(j.demand, nodes);
+      if (shadowNegative) continue;
+      atShadow ??= new ShadowCluster(shadowPool, head);
+      if (!atShadow.takeIfHeadStillFits(j.demand, nodes)) continue;
     }
     pool.take(j.demand, nodes);
     start.push({ index: j.index, nodes });
@@ -310,4 +410,143 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
   if (options.reservation === false) return { start };
   shadowPool ??= computeShadow();
   return { start, reservation: { job: head.index, time: shadow, extra: 0 } };
+}
+
+/**
+ * What earlier passes over one {@link NodePool} found of each one-task job's first fit, for
+ * {@link easyVectorPass}'s `firstFits`: no node below `from[job]` fit it when the pool's growth
+ * was `since[job]` (−1: nothing known). A later pass then finds the same node as a whole first-fit
+ * scan by looking at the nodes given back to since and, only if none fits, from `from` on.
+ */
+export class FirstFitMemory {
+  private readonly since: Int32Array;
+  private readonly from: Int32Array;
+  /** Room for jobs with indices below `jobs`. */
+  constructor(jobs: number) {
+    this.since = new Int32Array(jobs).fill(-1);
+    this.from = new Int32Array(jobs);
+  }
+  /** Whether job `index` is known to fit nowhere on `pool` now: it did not at the pool's present growth (since then the pool only lost). */
+  fitsNowhere(pool: NodePool, index: number): boolean {
+    return this.since[index] === pool.growth && this.from[index] === pool.nodes;
+  }
+  /** The node first fit chooses now on `pool` for one task of `demand` of job `index` (−1: none), remembered for the next call. */
+  firstFit(pool: NodePool, index: number, demand: readonly number[]): number {
+    const k = pool.firstFitFrom(demand, this.since[index]!, this.from[index]!);
+    this.since[index] = pool.growth;
+    this.from[index] = k < 0 ? pool.nodes : k;
+    return k;
+  }
+}
+
+/**
+ * Jobs a pass found to fit nowhere now, kept as (members, demand) pairs none of which is covered
+ * by another. First fit places a gang's members greedily, each node taking as many as fit on it,
+ * so a gang fits iff those counts add up to its members; a node's count can only fall when the
+ * demand rises in some dimension (rounded sums and differences are monotone) or its residual
+ * falls. So while residuals only shrink, a job with at least as many members and at least the
+ * demand in every dimension of a failed one fails too, and is skipped without a scan of the nodes.
+ */
+class FitFailures {
+  private readonly kept: { procs: number; demand: readonly number[] }[] = [];
+  /** At most this many are kept (a check costs one comparison each); the later ones are simply not remembered. */
+  private static readonly MAX = 32;
+
+  /** Whether `j` needs at least the members and the demand of a job that failed. */
+  rulesOut(j: { procs: number; demand: readonly number[] }): boolean {
+    for (const f of this.kept) if (f.procs <= j.procs && covers(j.demand, f.demand)) return true;
+    return false;
+  }
+
+  /** Remembers a job that failed (dropping the failures it covers: it rules out more than they do). */
+  add(j: { procs: number; demand: readonly number[] }): void {
+    for (let i = this.kept.length - 1; i >= 0; i--) {
+      const f = this.kept[i]!;
+      if (j.procs <= f.procs && covers(f.demand, j.demand)) this.kept.splice(i, 1);
+    }
+    if (this.kept.length < FitFailures.MAX) this.kept.push({ procs: j.procs, demand: j.demand });
+  }
+}
+
+/**
+ * EASY's cluster at the shadow time during one pass, and its test of a backfill that ends after
+ * the shadow time: the job's members taken from the nodes it gets now must leave no residual
+ * below zero and the head a place. The same answer as taking them on a copy of every node and
+ * running first fit for the head there, without the copy; for a one-member head, without the
+ * scan either: the cluster counts the nodes that fit the head and looks only at the chosen ones.
+ */
+class ShadowCluster {
+  /** Nodes that fit one member of the head (kept for a one-member head; −1 for a gang). */
+  private headNodes = -1;
+  private saved = new Float64Array(16);
+  /**
+   * Per node, demands of one-task jobs refused there since the cluster last changed (none covering
+   * another): a job of as much or more in every dimension is refused there too, without a test —
+   * its take leaves that node no more room, for itself or for the head. Cleared by every take kept.
+   */
+  private refused: (readonly number[])[][] = [];
+  private anyRefused = false;
+
+  constructor(readonly pool: NodePool, private readonly head: QueuedVectorJob) {
+    if (head.procs !== 1) return;
+    let n = 0;
+    for (let k = 0; k < pool.nodes; k++) if (pool.fitsOn(k, head.demand)) n++;
+    this.headNodes = n;
+  }
+
+  /** Takes the members of a job of `demand` on `chosen` (first fit's nodes, ascending) when the test passes; true if it did. */
+  takeIfHeadStillFits(demand: readonly number[], chosen: readonly number[]): boolean {
+    const one = chosen.length === 1;
+    if (one && this.anyRefused) {
+      const there = this.refused[chosen[0]!];
+      if (there !== undefined) for (const r of there) if (covers(demand, r)) return false;
+    }
+    if (this.test(demand, chosen)) {
+      if (this.anyRefused) {
+        this.refused = [];
+        this.anyRefused = false;
+      }
+      return true;
+    }
+    if (one) {
+      const k = chosen[0]!;
+      const there = (this.refused[k] ??= []);
+      for (let i = there.length - 1; i >= 0; i--) if (covers(there[i]!, demand)) there.splice(i, 1);
+      if (there.length < 8) there.push(demand);
+      this.anyRefused = true;
+    }
+    return false;
+  }
+
+  /** The test itself: takes and returns true, or leaves everything as it was and returns false. */
+  private test(demand: readonly number[], chosen: readonly number[]): boolean {
+    const { pool, head } = this;
+    const D = pool.capacity.length;
+    if (this.saved.length < chosen.length * D) this.saved = new Float64Array(2 * chosen.length * D);
+    const one = this.headNodes >= 0;
+    // Before the take: how many of the chosen nodes (each once; first fit gives them ascending) fit the head.
+    let before = 0;
+    if (one) for (let i = 0; i < chosen.length; i++) if ((i === 0 || chosen[i - 1] !== chosen[i]) && pool.fitsOn(chosen[i]!, head.demand)) before++;
+    if (pool.takeSaving(demand, chosen, this.saved)) {
+      if (!one) {
+        if (pool.fit(head.demand, head.procs) !== undefined) return true;
+      } else {
+        let after = 0;
+        for (let i = 0; i < chosen.length; i++) if ((i === 0 || chosen[i - 1] !== chosen[i]) && pool.fitsOn(chosen[i]!, head.demand)) after++;
+        const left = this.headNodes - before + after;
+        if (left > 0) {
+          this.headNodes = left;
+          return true;
+        }
+      }
+    }
+    pool.untake(chosen, this.saved);
+    return false;
+  }
+}
+
+/** Whether `a[d] ≥ b[d]` in every dimension. */
+function covers(a: readonly number[], b: readonly number[]): boolean {
+  for (let d = 0; d < b.length; d++) if (!(a[d]! >= b[d]!)) return false;
+  return true;
 }

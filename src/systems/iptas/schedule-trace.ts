@@ -13,7 +13,7 @@
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
-import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
+import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { PrefixViews } from './engine-checks.ts';
 import type { IptasParams } from './params.ts';
@@ -282,6 +282,33 @@ function roundBuffers(n: number): RoundBuffers {
   return { tasks: new Int32Array(n), nodes: new Int32Array(n), t0: new Float64Array(n) };
 }
 
+/**
+ * Takes the jobs a pass started (`start`, in start order) out of `queue`, in place: those that
+ * FCFS started from the head are its first entries, and the backfilled ones come after them in
+ * queue order (a pass looks at the queue in order), so one splice and one compaction from the
+ * first backfilled job do it; a new array filtered by a set cost a pass over the whole queue at
+ * every start.
+ */
+export function dropStarted(queue: { index: number }[], start: readonly number[]): void {
+  let p = 0;
+  while (p < start.length && p < queue.length && queue[p]!.index === start[p]) p++;
+  if (p < start.length) {
+    let r = p;
+    while (r < queue.length && queue[r]!.index !== start[p]) r++;
+    let w = r, next = p;
+    for (; r < queue.length; r++) {
+      if (next < start.length && queue[r]!.index === start[next]) {
+        next++;
+        continue;
+      }
+      queue[w++] = queue[r]!;
+    }
+    if (next !== start.length) throw new Error('scheduleJobs: internal error, a started job is not in the queue in pass order');
+    queue.length = w;
+  }
+  if (p > 0) queue.splice(0, p);
+}
+
 /** Order of the running jobs in vector EASY: requested end, then index. */
 function byEnd(a: RunningVectorJob, b: RunningVectorJob): number {
   return a.requestedEnd - b.requestedEnd || a.index - b.index;
@@ -306,6 +333,8 @@ class Simulation {
   private readonly pool: NodePool | undefined;
   /** Vector EASY: the running jobs sorted by (requested end, index), kept in order as they start and end. */
   private readonly runSorted: RunningVectorJob[] = [];
+  /** Vector EASY: the jobs' first fits across passes (`easyVectorPass`'s `firstFits`). */
+  private readonly firstFits: FirstFitMemory | undefined;
   // IPTAS state
   private readonly engine: IptasBatchEngine | undefined;
   /** Handle of each job's first task (a job's tasks are that handle and the procs − 1 after it). */
@@ -357,6 +386,7 @@ class Simulation {
     this.killed = new Uint8Array(n);
     this.reservations = options.recordReservations ? [] : undefined;
     this.pool = capVector ? new NodePool(nodes, capVector) : undefined;
+    this.firstFits = this.pool && algorithm === 'easy' ? new FirstFitMemory(n) : undefined;
     // The default engine reserves a row per task of the log up front (no growth while it runs).
     const tasks = Math.max(1, jobs.reduce((s, j) => s + j.procs, 0));
     const makeEngine = options.engine ?? ((p: IptasParams): IptasBatchEngine => new Engine(p, { taskCapacity: tasks, nodeCapacity: nodes }));
@@ -593,17 +623,15 @@ class Simulation {
   /** One FCFS or EASY pass on per-node residuals (vector capacity). */
   private vectorPass(pool: NodePool, t: number): void {
     const { jobs } = this;
-    const pass = this.algorithm === 'fcfs' ? fcfsVectorPass(this.queue, pool) : easyVectorPass(this.queue, pool, this.runSorted, t, { runningSorted: true, reservation: this.reservations !== undefined });
+    const pass = this.algorithm === 'fcfs' ? fcfsVectorPass(this.queue, pool) : easyVectorPass(this.queue, pool, this.runSorted, t, { runningSorted: true, reservation: this.reservations !== undefined, firstFits: this.firstFits });
     if (this.reservations && pass.reservation) this.reservations.push({ ...pass.reservation, at: t });
-    const s = new Set<number>();
     for (const { index: i, nodes: at } of pass.start) {
-      s.add(i);
       this.startJob(i, t, jobs[i]!.requestedTime);
       const rj = { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: demandOf(jobs[i]!, this.D), nodes: at };
       this.running.set(i, rj);
       this.runSorted.splice(this.position(rj), 0, rj);
     }
-    if (s.size > 0) this.queue = this.queue.filter((q) => !s.has(q.index));
+    if (pass.start.length > 0) dropStarted(this.queue, pass.start.map((x) => x.index));
   }
 
   /** One FCFS or EASY pass on a processor count (scalar capacity). */
@@ -611,12 +639,11 @@ class Simulation {
     const { jobs } = this;
     const pass = this.algorithm === 'fcfs' ? fcfsPass(this.queue, this.free) : easyPass(this.queue, this.free, [...this.running.values()], t);
     if (this.reservations && pass.reservation) this.reservations.push({ ...pass.reservation, at: t });
-    const s = new Set(pass.start);
     for (const i of pass.start) {
       this.startJob(i, t, jobs[i]!.requestedTime);
       this.running.set(i, { index: i, procs: jobs[i]!.procs, requestedEnd: t + jobs[i]!.requestedTime, demand: [], nodes: [] });
     }
-    if (s.size > 0) this.queue = this.queue.filter((q) => !s.has(q.index));
+    if (pass.start.length > 0) dropStarted(this.queue, pass.start);
   }
 
   /** Closes the engine this run made (its memory goes to the next one). */
