@@ -5,7 +5,8 @@
  * (ratio), snapshot + restore of 10^6 tasks, and the NASA iPSC SWF log
  * through `scheduleJobs` with the WebAssembly engine against the reference
  * (when ../shared is present): interleaved in this process, and each engine
- * in a process of its own (engine-nasa.ts).
+ * in a process of its own (engine-nasa.ts), and `fairfit schedule`'s three
+ * algorithms on the first 10,000 Google tasks (when ../shared is present).
  */
 import { existsSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.ts';
@@ -18,6 +19,9 @@ import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
 import { median } from './measure.ts';
 import { NASA, nasaInChild, nasaRun } from './engine-nasa.ts';
+import { scheduleLog } from '../src/systems/iptas/schedule-log.ts';
+
+const GOOGLE = new URL('../../shared/traces/google2011', import.meta.url).pathname;
 
 /** Fills an engine with `nodes` nodes and `tasks` waiting tasks (seeded, the same for both engines). */
 function fill(e: IptasEngine & { addNodes?: Engine['addNodes'] }, nodes: number, tasks: number): void {
@@ -180,6 +184,24 @@ export async function engineSuite(): Promise<BenchRow[]> {
     rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'wasm Engine', meanMs: a.steady, extra: { 'x reference': +(b.steady / a.steady).toFixed(1), runs: 'median of 3 each, in turn', ...peak } });
     rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'ReferenceEngine', meanMs: b.steady, extra: { ...peak } });
     wasm.close();
+  }
+  // The three algorithms of `fairfit schedule` on the first 10,000 Google tasks, 100 nodes × (1, 1)
+  // (the comparison of docs/results.md): the command's whole cost, the read included, one run each.
+  // Last: the memory it frees would serve the snapshot above, which is measured into fresh memory.
+  if (existsSync(GOOGLE)) {
+    for (const algorithm of ['iptas', 'fcfs', 'easy'] as const) {
+      const c = process.cpuUsage();
+      const t = performance.now();
+      const rep = await scheduleLog({ trace: GOOGLE, nodes: 100, nodeCapacity: [1, 1], algorithms: [algorithm], maxJobs: 10_000 });
+      const ms = performance.now() - t;
+      const u = process.cpuUsage(c);
+      rows.push({
+        name: 'schedule: first 10,000 Google tasks, 100 nodes × (1, 1), read included', impl: algorithm, meanMs: ms,
+        extra: { 'cpu ms': Math.round((u.user + u.system) / 1000), 'mean wait s': +rep.runs[0]!.metrics.meanWait.toFixed(1), ...casePeak() },
+      });
+    }
+  } else {
+    console.log('engine suite: Google schedule case skipped (../shared/traces not present)');
   }
   return rows;
 }
