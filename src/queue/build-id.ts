@@ -53,7 +53,7 @@ export function scriptsHash(dir: string): string {
 
 /**
  * `VERSION+WASM.JS`: the first 16 hex digits of the release module's SHA-256 and of the built
- * JavaScript's ({@link scriptsHash} of `dist/`, what the worker threads run whether the caller
+ * JavaScript's (`scriptsHash` of `dist/`, what the worker threads run whether the caller
  * runs `dist/` or the sources), read once per process.
  */
 export function buildId(): string {

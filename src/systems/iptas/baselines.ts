@@ -333,7 +333,7 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  *    processors".
  * Backfilled jobs therefore never delay the head's reservation. Jobs whose demand exceeds the
  * largest residual in some dimension, or that a job found to fit nowhere in this pass rules out
- * ({@link FitFailures}), are skipped without a scan, and the shadow time is only computed once a
+ * (`FitFailures` below), are skipped without a scan, and the shadow time is only computed once a
  * candidate fits now. Options: `runningSorted` — the caller keeps `running`
  * sorted by (requested end, index), so the pass does not sort it; `reservation: false` — the
  * reservation is not needed in the result (saves computing it when nothing backfills);
