@@ -252,23 +252,23 @@ describe('schedule stops on abort', () => {
 
 const GOOGLE = join(SHARED, 'google2011');
 describe.skipIf(!existsSync(GOOGLE))('Ctrl-C stops a long schedule of the real Google trace (skipped when ../shared is absent)', () => {
-  it('SIGINT during EASY (≈ 40 s of 45): exit 130 within seconds, the finished algorithms written and marked', async () => {
+  it('SIGINT during EASY on the whole sample (≈ 50 s): exit 130 within seconds, the finished algorithms written and marked', async () => {
     const out = join(dir, 'int');
-    const child = spawn(process.execPath, [MAIN, 'schedule', '--trace', GOOGLE, '--nodes', '100', '--max-jobs', '10000', '--json', `${out}.json`, '--csv', `${out}.csv`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, 'schedule', '--trace', GOOGLE, '--nodes', '100', '--algorithm', 'fcfs,easy', '--json', `${out}.json`, '--csv', `${out}.csv`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    // IPTAS and FCFS take ≈ 2 s together, EASY ≈ 40 s.
+    // The read and FCFS take ≈ 3–5 s, EASY ≈ 50 s (on the first 10,000 tasks it now takes ≈ 3 s: too short to stop).
     await new Promise((r) => setTimeout(r, 8000));
     const t = performance.now();
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(performance.now() - t).toBeLessThan(5000);
     expect(stderr).toContain('stopping; the finished runs will be written');
-    expect(stderr).toMatch(/interrupted after \d of 3 algorithms/);
+    expect(stderr).toMatch(/interrupted after \d of 2 algorithms/);
     const report = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
     expect(report.interrupted).toBe(true);
-    expect(report.runs.length).toBeLessThan(3);
+    expect(report.runs.length).toBeLessThan(2);
     const csv = readFileSync(`${out}.csv`, 'utf8').trimEnd().split('\n');
     expect(csv).toHaveLength(report.runs.length + 1);
     expect(csv[0]).toMatch(/,interrupted$/);
