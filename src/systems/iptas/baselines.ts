@@ -388,8 +388,8 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
     let nodes: number[] | undefined;
     if (j.procs === 1 && memory !== undefined) {
       // A one-task job: what earlier passes found of its first fit spares most of the scan.
-      const k = memory.firstFit(pool, j.index, j.demand);
-      if (k >= 0) nodes = [k];
+      const node = memory.firstFit(pool, j.index, j.demand);
+      if (node >= 0) nodes = [node];
     } else nodes = pool.fit(j.demand, j.procs);
     if (!nodes) {
       failed.add(j);
@@ -523,17 +523,13 @@ class ShadowCluster {
     const { pool, head } = this;
     const D = pool.capacity.length;
     if (this.saved.length < chosen.length * D) this.saved = new Float64Array(2 * chosen.length * D);
-    const one = this.headNodes >= 0;
-    // Before the take: how many of the chosen nodes (each once; first fit gives them ascending) fit the head.
-    let before = 0;
-    if (one) for (let i = 0; i < chosen.length; i++) if ((i === 0 || chosen[i - 1] !== chosen[i]) && pool.fitsOn(chosen[i]!, head.demand)) before++;
+    const oneTaskHead = this.headNodes >= 0;
+    const before = oneTaskHead ? this.headFitsOn(chosen) : 0;
     if (pool.takeSaving(demand, chosen, this.saved)) {
-      if (!one) {
+      if (!oneTaskHead) {
         if (pool.fit(head.demand, head.procs) !== undefined) return true;
       } else {
-        let after = 0;
-        for (let i = 0; i < chosen.length; i++) if ((i === 0 || chosen[i - 1] !== chosen[i]) && pool.fitsOn(chosen[i]!, head.demand)) after++;
-        const left = this.headNodes - before + after;
+        const left = this.headNodes - before + this.headFitsOn(chosen);
         if (left > 0) {
           this.headNodes = left;
           return true;
@@ -542,6 +538,13 @@ class ShadowCluster {
     }
     pool.untake(chosen, this.saved);
     return false;
+  }
+
+  /** How many of the chosen nodes (each once: first fit gives them ascending) fit one task of the head now. */
+  private headFitsOn(chosen: readonly number[]): number {
+    let n = 0;
+    for (let i = 0; i < chosen.length; i++) if ((i === 0 || chosen[i - 1] !== chosen[i]) && this.pool.fitsOn(chosen[i]!, this.head.demand)) n++;
+    return n;
   }
 }
 
