@@ -69,7 +69,7 @@ export async function runJobsOnQueue(
   await checkReachable(q.connection);
   const url = shownUrl(q.connection.url);
   const payloads = jobs.map((j) => encodePayload(j.payload));
-  const build = buildId();
+  const build = await buildId();
   // The build is part of each key, so of the default sweep id: an upgraded fairfit does not re-use an older build's results.
   const keys = payloads.map((p) => sha256(system, build, p));
   // Default id from the content: the same sweep run again finds its own stored results.

@@ -86,8 +86,9 @@ export class QueueWorker {
       try {
         if (data?.v !== PROTOCOL) throw new Error(`job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
         // Same bytes as a local run only from the same engine: refuse, so a worker of the right build can take it.
-        if (data.build !== buildId()) {
-          throw new FairfitError('INVALID_OPTION', `build: refused: the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${buildId()}; run the same fairfit build on every machine`, { field: 'build' });
+        const build = await buildId();
+        if (data.build !== build) {
+          throw new FairfitError('INVALID_OPTION', `build: refused: the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${build}; run the same fairfit build on every machine`, { field: 'build' });
         }
         const handler = o.handlers[data.system];
         if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);

@@ -33,30 +33,30 @@ const BASE: [string, string][] = [
 ];
 
 describe('scriptsHash', () => {
-  it('is 16 hex digits, the same for the same files whatever order they were written in', () => {
-    const h = scriptsHash(folder(BASE));
+  it('is 16 hex digits, the same for the same files whatever order they were written in', async () => {
+    const h = await scriptsHash(folder(BASE));
     expect(h).toMatch(/^[0-9a-f]{16}$/);
-    expect(scriptsHash(folder([...BASE].reverse()))).toBe(h);
+    expect(await scriptsHash(folder([...BASE].reverse()))).toBe(h);
   });
 
-  it('changes when a script changes by one byte, is added, removed or renamed, even deep in a folder', () => {
-    const h = scriptsHash(folder(BASE));
+  it('changes when a script changes by one byte, is added, removed or renamed, even deep in a folder', async () => {
+    const h = await scriptsHash(folder(BASE));
     const changed = BASE.map(([p, t]): [string, string] => [p, p === 'queue/worker.js' ? t.replace('2', '3') : t]);
-    expect(scriptsHash(folder(changed))).not.toBe(h);
-    expect(scriptsHash(folder([...BASE, ['systems/giantvm/jobs.js', '']]))).not.toBe(h);
-    expect(scriptsHash(folder(BASE.filter(([p]) => p !== 'index.js')))).not.toBe(h);
+    expect(await scriptsHash(folder(changed))).not.toBe(h);
+    expect(await scriptsHash(folder([...BASE, ['systems/giantvm/jobs.js', '']]))).not.toBe(h);
+    expect(await scriptsHash(folder(BASE.filter(([p]) => p !== 'index.js')))).not.toBe(h);
     const moved = folder(BASE);
     renameSync(join(moved, 'queue/worker.js'), join(moved, 'queue/worker2.js'));
-    expect(scriptsHash(moved)).not.toBe(h);
+    expect(await scriptsHash(moved)).not.toBe(h);
     // The same bytes split differently between two files: the names and the separators tell them apart.
-    expect(scriptsHash(folder([['a.js', 'xy'], ['b.js', '']]))).not.toBe(scriptsHash(folder([['a.js', 'x'], ['b.js', 'y']])));
+    expect(await scriptsHash(folder([['a.js', 'xy'], ['b.js', '']]))).not.toBe(await scriptsHash(folder([['a.js', 'x'], ['b.js', 'y']])));
   });
 
-  it('ignores everything but scripts (declarations, source maps), and says so when there is no script', () => {
-    const h = scriptsHash(folder(BASE));
+  it('ignores everything but scripts (declarations, source maps), and says so when there is no script', async () => {
+    const h = await scriptsHash(folder(BASE));
     const other = BASE.map(([p, t]): [string, string] => [p, p.endsWith('.js') ? t : `${t} changed`]);
-    expect(scriptsHash(folder([...other, ['README.md', 'x']]))).toBe(h);
-    expect(scriptsHash(folder([['a.d.ts', 'x']]))).toBe('no-js');
-    expect(scriptsHash(join(tmpdir(), 'fairfit-no-such-folder-for-build-id'))).toBe('no-js');
+    expect(await scriptsHash(folder([...other, ['README.md', 'x']]))).toBe(h);
+    expect(await scriptsHash(folder([['a.d.ts', 'x']]))).toBe('no-js');
+    expect(await scriptsHash(join(tmpdir(), 'fairfit-no-such-folder-for-build-id'))).toBe('no-js');
   });
 });

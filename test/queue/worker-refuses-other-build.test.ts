@@ -31,16 +31,16 @@ describe('a queue worker and the build that enqueued a job', () => {
     try {
       await events.waitUntilReady();
       const data = (build: string, payload: number): QueueJobData => ({ v: PROTOCOL, build, system: 'test', sweep: 'b', index: payload, label: `job ${payload}`, key: 'k', payload: encodePayload(payload) });
-      const mine = await queue.add('test', data(buildId(), 0), { jobId: 'b-0', attempts: 1 });
+      const mine = await queue.add('test', data(await buildId(), 0), { jobId: 'b-0', attempts: 1 });
       await mine.waitUntilFinished(events, 20_000);
       const other = await queue.add('test', data('0.0.1+0123456789abcdef', 1), { jobId: 'b-1', attempts: 1 });
       const outcome = await other.waitUntilFinished(events, 20_000).then(
         () => 'completed',
         (err: Error) => err.message,
       );
-      expect(outcome).toBe(`INVALID_OPTION: build: refused: the job was enqueued by fairfit build 0.0.1+0123456789abcdef, this worker is build ${buildId()}; run the same fairfit build on every machine`);
+      expect(outcome).toBe(`INVALID_OPTION: build: refused: the job was enqueued by fairfit build 0.0.1+0123456789abcdef, this worker is build ${await buildId()}; run the same fairfit build on every machine`);
       expect(ran).toEqual([0]);
-      expect(buildId()).toMatch(/^\d+\.\d+\.\d+\S*\+[0-9a-f]{16}\.[0-9a-f]{16}$/);
+      expect(await buildId()).toMatch(/^\d+\.\d+\.\d+\S*\+[0-9a-f]{16}\.[0-9a-f]{16}$/);
     } finally {
       await worker.close();
       await events.close();
