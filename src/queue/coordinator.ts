@@ -12,15 +12,23 @@
  * each stored job is the job it would enqueue, by key) and enqueues only
  * what is missing; a job that had failed for good is given new tries.
  *
+ * Several coordinators may attach to one sweep id (the default id is the
+ * content's, so two people running the same sweep share it) and share its jobs
+ * and results. Each holds a lease in the sweep's coordinators set, so a
+ * coordinator that stops takes the unstarted jobs out only when it was the
+ * last one attached.
+ *
  * @module
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
-import { jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
+import { coordinatorsKey, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
 import { checkReachable, shownUrl } from './redis-url.ts';
 
@@ -44,6 +52,38 @@ export interface QueueRunOutcome {
 /** Missed events (a coordinator subscribing late, a result removed before it was read) are caught by looking at every pending job this often. */
 export const RECONCILE_MS = 2000;
 
+/**
+ * Ms a coordinator's entry in its sweep's coordinators set stays live without a refresh; it is
+ * refreshed every third of that, so a slow round trip or a busy event loop does not let it lapse.
+ * A SIGKILLed coordinator's entry blocks no tidy-up for longer than this.
+ */
+export const COORDINATOR_LEASE_MS = 15_000;
+
+/** Redis's clock in ms (both scripts): coordinators on machines whose clocks differ compare leases on one clock. */
+const NOW = `local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/**
+ * Attaches coordinator ARGV[1] to the set KEYS[1], or renews its lease, for ARGV[2] ms; prunes lapsed
+ * leases. The set expires with its last lease, so a sweep whose coordinators were all killed leaves nothing.
+ */
+const ATTACH = `${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[1], last[2])
+return 1`;
+
+/**
+ * Detaches coordinator ARGV[1] from KEYS[1], prunes lapsed leases (a SIGKILLed coordinator's) and returns
+ * how many other coordinators are still attached. One script, not two round trips: of two coordinators
+ * stopping at once, the first sees the second and leaves the jobs, the second sees none and takes them out.
+ */
+const LEAVE = `${NOW}
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+return redis.call('ZCARD', KEYS[1])`;
+
 /** Jobs read or added per round trip batch. */
 const BATCH = 500;
 
@@ -55,7 +95,8 @@ async function inBatches<T>(items: T[], fn: (item: T) => Promise<void>): Promise
  * Runs `jobs` for `system` on the queue. Resolves when every result was
  * handed to `onResult` (in completion order; the caller places them by index)
  * or when `signal` aborted (`interrupted`; jobs not started yet are taken out
- * of the queue, stored results stay for a resume).
+ * of the queue unless another coordinator is attached to the sweep, stored
+ * results stay for a resume).
  *
  * @throws FairfitError `INVALID_OPTION` (Redis unreachable, sweep id used by another sweep),
  *   `WORKER_FAILED` naming the job's label and last failure reason.
@@ -86,6 +127,12 @@ export async function runJobsOnQueue(
   const ignore = () => undefined;
   const queue = new Queue(QUEUE_NAME, { connection });
   queue.on('error', ignore);
+  // Reads the event stream's head, then holds this coordinator's lease.
+  const client = new Redis(connection);
+  client.on('error', ignore);
+  const coordinators = queue.toKey(coordinatorsKey(sweepId));
+  const me = `${hostname()}/${process.pid}/${randomUUID()}`;
+  const attach = () => client.eval(ATTACH, 1, coordinators, me, COORDINATOR_LEASE_MS);
   let events: QueueEvents | undefined;
 
   const pending = new Set(jobs.map((_, i) => i));
@@ -191,11 +238,19 @@ export async function runJobsOnQueue(
   };
 
   let timer: NodeJS.Timeout | undefined;
+  let leaseTimer: NodeJS.Timeout | undefined;
   try {
+    // Attached before the jobs are looked at: from here on a coordinator that stops leaves them for this one.
+    await attach();
+    let renewing = false;
+    leaseTimer = setInterval(() => {
+      // One renewal at a time: while Redis is away they would queue up in the client.
+      if (renewing) return;
+      renewing = true;
+      attach().catch(ignore).finally(() => (renewing = false));
+    }, COORDINATOR_LEASE_MS / 3);
     // Read events from the last one already in the stream on, so none emitted from now on is missed.
-    const client = new Redis(connection);
-    client.on('error', ignore);
-    const last = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1).finally(() => client.disconnect());
+    const last = await client.xrevrange(queue.keys.events!, '+', '-', 'COUNT', 1);
     events = new QueueEvents(QUEUE_NAME, { connection, lastEventId: last[0]?.[0] ?? '0-0' });
     events.on('error', ignore);
     events.on('completed', onCompleted);
@@ -216,12 +271,22 @@ export async function runJobsOnQueue(
     fail(err);
   } finally {
     clearInterval(timer);
+    clearInterval(leaseTimer);
     opts.signal?.removeEventListener('abort', onAbort);
     // Stopped (failure or Ctrl-C): take the jobs nobody started out of the queue; running ones finish and stay stored.
     // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
     const ours = [...pending].filter((i) => checked.has(i));
     const tidy = (async () => {
-      await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+      // A detach that failed counts as the last one: the jobs go, as they always did, and any other coordinator's reconcile adds them again.
+      const others = Number(await client.eval(LEAVE, 1, coordinators, me).catch(() => 0));
+      if (others > 0) {
+        if (ours.length > 0) q.log?.(`queue ${url}: sweep ${sweepId}: another coordinator is attached; the ${ours.length} pending job(s) stay queued for it`);
+      } else {
+        // A coordinator attaching between the detach and these removals finds its jobs gone at its next reconcile
+        // (RECONCILE_MS) and adds them again: the one race left, healed like any job removed before its result was read.
+        await Promise.all(ours.map((i) => queue.remove(jobId(sweepId, i)).catch(() => 0)));
+      }
+      await client.quit().catch(ignore);
       await events?.close();
       await queue.close();
     })();
@@ -229,6 +294,7 @@ export async function runJobsOnQueue(
     if (!(await settlesWithin(tidy, CLOSE_MS))) {
       q.log?.(`queue ${url}: sweep ${sweepId}: Redis did not answer within ${CLOSE_MS / 1000} s; up to ${ours.length} unstarted job(s) may stay queued (workers run them; the same sweep run again re-uses their results)`);
       tidy.catch(ignore);
+      client.disconnect();
       void events?.disconnect().catch(ignore);
       void queue.disconnect().catch(ignore);
     }

@@ -37,5 +37,14 @@ export function jobId(sweep: string, index: number): string {
   return `${sweep}-${index}`;
 }
 
+/**
+ * The key, under the queue's own prefix (`Queue.toKey`), of the coordinators attached to sweep
+ * `sweep`: a sorted set of coordinator ids scored by the end of their lease (ms, Redis's clock).
+ * A stopping coordinator takes the sweep's unstarted jobs out only when no other lease is live.
+ */
+export function coordinatorsKey(sweep: string): string {
+  return `sweep:${sweep}:coordinators`;
+}
+
 /** Sweep ids: letters, digits, `_`, `.`, `-` (BullMQ ids may not contain `:`). */
 export const SWEEP_ID = /^[A-Za-z0-9_.-]{1,64}$/;
