@@ -113,7 +113,7 @@ export interface LogFacts {
   droppedByMaxJobs: number;
   /** Jobs scheduled. */
   jobs: number;
-  /** SWF: jobs whose requested time the log gives (the others use their run time). */
+  /** SWF: rows whose requested time the log gives (> 0), of `rows`; the others use their run time (the notes count those scheduled). */
   requestedTimeKnown?: number;
   users: number;
 }
@@ -189,8 +189,11 @@ function problemsOf(s: { skipped: number; firstProblems: string[] }): { firstPro
   return s.skipped > 0 ? { firstProblems: s.firstProblems.slice(0, 5) } : {};
 }
 
-/** Reads the log into jobs and the facts of how. */
-async function readJobs(path: string, format: LogFormat, strict: boolean, maxSkipped: number | undefined): Promise<{ jobs: TraceJob[]; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
+/**
+ * Reads the log into jobs and the facts of how; `estimated` (SWF) holds the jobs whose requested time
+ * the log does not give (their run time stands in).
+ */
+async function readJobs(path: string, format: LogFormat, strict: boolean, maxSkipped: number | undefined): Promise<{ jobs: TraceJob[]; estimated?: ReadonlySet<TraceJob>; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
   let detected = 'option';
   let f = format;
   if (f === 'auto') {
@@ -203,9 +206,13 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
     const t = await readSwf(path, { strict });
     checkDamage(path, t.summary, maxSkipped);
     const jobs = jobsFromSwf(t);
-    let known = 0;
-    for (const x of t.tasks.requestedTime) if (x > 0) known++;
-    return { jobs, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), requestedTimeKnown: known } };
+    // jobsFromSwf makes one job per line, in line order.
+    const estimated = new Set<TraceJob>();
+    jobs.forEach((j, i) => {
+      if (!(t.tasks.requestedTime[i]! > 0)) estimated.add(j);
+    });
+    const known = jobs.length - estimated.size;
+    return { jobs, estimated, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), requestedTimeKnown: known } };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
   checkDamage(path, t.summary, maxSkipped);
@@ -286,7 +293,7 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
  */
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
-  const { jobs: all, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped);
+  const { jobs: all, estimated, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped);
   if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
@@ -324,7 +331,9 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     notes.push('FCFS and EASY place tasks by first fit over the nodes in both dimensions (EASY: the head keeps a node-level reservation)');
   } else {
     notes.push("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
-    if ((facts.requestedTimeKnown ?? 0) < jobs.length) notes.push(`requested time unknown for ${jobs.length - (facts.requestedTimeKnown ?? 0)} jobs: their run time stands in (exact estimates)`);
+    // Among the jobs scheduled: `requestedTimeKnown` counts the rows, some of which may have been dropped.
+    const unknown = jobs.filter((j) => estimated?.has(j)).length;
+    if (unknown > 0) notes.push(`requested time unknown for ${unknown} jobs: their run time stands in (exact estimates)`);
   }
   const runs: ScheduleRun[] = [];
   let interrupted = false;

@@ -1,0 +1,49 @@
+/**
+ * `scheduleLog` on small SWF logs written here (never a copy of a real log), each
+ * showing one case of the Standard Workload Format that the real NASA log does not
+ * have: jobs dropped before the run while the others lack a requested time, a
+ * checkpointed job logged as a summary line and its partial executions (status
+ * 2–4), jobs whose run time the log does not give (−1). Decisions in docs/model.md
+ * ("SWF (Parallel Workloads Archive) → the task model", "IPTAS round scheduler").
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const FIELDS = ['job', 'submit', 'wait', 'run', 'procs', 'cpu', 'usedMem', 'reqProcs', 'reqTime', 'reqMem', 'status', 'user', 'group', 'app', 'queue', 'partition', 'preceding', 'think'] as const;
+
+/** One SWF line: the given fields, −1 (unknown) elsewhere. */
+function job(f: Partial<Record<(typeof FIELDS)[number], number>>): string {
+  return FIELDS.map((k) => String(f[k] ?? -1)).join(' ');
+}
+
+/** Writes an SWF log (MaxProcs 16) of these job lines; returns its path. */
+function log(name: string, jobs: string[]): string {
+  const path = join(dir, `${name}.swf`);
+  writeFileSync(path, ['; Version: 2.2', '; MaxProcs: 16', ';', ...jobs].join('\n') + '\n');
+  return path;
+}
+
+describe('scheduleLog on SWF cases the NASA log lacks', () => {
+  it('counts the scheduled jobs whose requested time is unknown, not the rows, in its note', async () => {
+    // The two jobs with a requested time are wider than the cluster: both scheduled jobs use their run time.
+    const path = log('estimates', [
+      job({ job: 1, submit: 0, run: 10, procs: 16, reqTime: 20, status: 1, user: 1 }),
+      job({ job: 2, submit: 0, run: 10, procs: 16, reqTime: 20, status: 1, user: 1 }),
+      job({ job: 3, submit: 1, run: 5, procs: 2, status: 1, user: 1 }),
+      job({ job: 4, submit: 2, run: 5, procs: 2, status: 1, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 8, algorithms: ['fcfs'] });
+    expect(r.trace).toMatchObject({ rows: 4, jobs: 2, droppedTooLarge: 2, requestedTimeKnown: 2 });
+    expect(r.notes).toContain('requested time unknown for 2 jobs: their run time stands in (exact estimates)');
+    // Kept by --max-jobs, the two jobs with a requested time need no note.
+    const kept = await scheduleLog({ trace: path, nodes: 16, maxJobs: 2, algorithms: ['fcfs'] });
+    expect(kept.trace).toMatchObject({ jobs: 2, droppedByMaxJobs: 2 });
+    expect(kept.notes.some((n) => n.startsWith('requested time unknown'))).toBe(false);
+  });
+});
