@@ -5,7 +5,7 @@
  * (mapping in docs/model.md): times s → µs, CPU request = processors /
  * MaxProcs (the header's, else the largest seen), memory request = requested
  * (else used) memory × processors normalised to the largest job, 0 when unknown.
- * The requested time and processors are kept as extra columns
+ * The requested time and processors and the status are kept as extra columns
  * ({@link SwfColumns}) for the batch schedulers of src/systems/iptas/.
  *
  * @module
@@ -83,6 +83,31 @@ export interface SwfColumns {
   requestedTime: Float64Array;
   /** Requested processors (field 8); NaN when the log says −1 (unknown). */
   requestedProcs: Float64Array;
+  /** Status (field 11), −1…5 as in the log: 2–4 mark one partial execution of a checkpointed job ({@link swfPartialLines}). */
+  status: Int32Array;
+}
+
+/**
+ * The lines of an SWF log that a job scheduler leaves out (1) and keeps (0): a line of status 2, 3 or 4
+ * (one partial execution of a job that was checkpointed or swapped out: 2 continued on a later line,
+ * 3 the last and completed, 4 the last and failed) whose job number also has a line of another
+ * status. That line is the job's summary (its status, its whole run time), so scheduling the parts
+ * too would run the job twice. Partial lines without a summary line are all the log says of their
+ * job and are kept. docs/model.md, "SWF (Parallel Workloads Archive) → the task model".
+ */
+export function swfPartialLines(tasks: { count: number; jobId: Float64Array; status: Int32Array }): Uint8Array {
+  const n = tasks.count;
+  const summarised = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    const s = tasks.status[i]!;
+    if (s < 2 || s > 4) summarised.add(tasks.jobId[i]!);
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = tasks.status[i]!;
+    if (s >= 2 && s <= 4 && summarised.has(tasks.jobId[i]!)) out[i] = 1;
+  }
+  return out;
 }
 
 /**
@@ -142,6 +167,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   const queue = new I32Column();
   const reqTime = new F64Column();
   const reqProcs = new F64Column();
+  const status = new I32Column();
   const users = new Map<number, number>();
   let unknownRun = 0;
   let end = 0;
@@ -169,6 +195,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
       }
       user.push(uid);
       last.push(lastEventOf(c.status![i]!));
+      status.push(c.status![i]!);
       queue.push(c.queue![i]! >= 0 ? c.queue![i]! : 0);
       reqTime.push(c.reqTime![i]! >= 0 ? c.reqTime![i]! * 1e6 : Number.NaN);
       reqProcs.push(c.reqProcs![i]! >= 0 ? c.reqProcs![i]! : Number.NaN);
@@ -194,6 +221,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     firstSchedule: firstSchedule.toArray(),
     requestedTime: reqTime.toArray(),
     requestedProcs: reqProcs.toArray(),
+    status: status.toArray(),
   };
   const summary = readSummary([path], n, problems);
   return {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+import { describeSchedule } from '../../src/systems/iptas/schedule-report.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,5 +46,31 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const kept = await scheduleLog({ trace: path, nodes: 16, maxJobs: 2, algorithms: ['fcfs'] });
     expect(kept.trace).toMatchObject({ jobs: 2, droppedByMaxJobs: 2 });
     expect(kept.notes.some((n) => n.startsWith('requested time unknown'))).toBe(false);
+  });
+
+  it('schedules a checkpointed job once, by its summary line, and counts the partial-execution lines (status 2–4) left out', async () => {
+    // SWF: a job checkpointed or swapped out is a summary line (its own status, the whole run) and one
+    // line per partial execution with the same job number (2 continued later, 3 last and completed,
+    // 4 last and failed). Each line used to be a job: job 1 ran 30 + 10 + 20 s, twice its work.
+    const path = log('checkpointed', [
+      job({ job: 1, submit: 0, wait: 0, run: 30, procs: 4, status: 1, user: 1 }),
+      job({ job: 1, submit: 0, wait: 0, run: 10, procs: 4, status: 2, user: 1 }),
+      job({ job: 1, submit: 0, wait: 20, run: 20, procs: 4, status: 3, user: 1 }),
+      job({ job: 2, submit: 100, wait: 0, run: 50, procs: 4, status: 0, user: 2 }),
+      job({ job: 2, submit: 100, wait: 0, run: 50, procs: 4, status: 4, user: 2 }),
+      // Partial lines without a summary line are all the log says of job 3: kept, one job per line.
+      job({ job: 3, submit: 200, wait: 0, run: 5, procs: 2, status: 2, user: 1 }),
+      job({ job: 3, submit: 200, wait: 5, run: 5, procs: 2, status: 3, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 4, algorithms: ['fcfs'] });
+    expect(r.trace).toMatchObject({ rows: 7, jobs: 4, droppedPartialLines: 3, droppedTooLarge: 0, droppedByMaxJobs: 0 });
+    const m = r.runs[0]!.metrics;
+    expect(m.jobs).toBe(4);
+    // Busy processor-seconds: 30 s and 50 s on 4 processors, and the two 5 s parts of job 3 on 2 each.
+    expect(r.runs[0]!.utilisationByDimension[0]! * 4 * m.makespan).toBeCloseTo(30 * 4 + 50 * 4 + 2 * 5 * 2, 9);
+    expect(describeSchedule(r)).toContain('dropped 3 partial-execution lines of checkpointed jobs (their summary lines are scheduled)');
+    // --max-jobs counts jobs, not the lines left out.
+    const first = await scheduleLog({ trace: path, nodes: 4, maxJobs: 2, algorithms: ['fcfs'] });
+    expect(first.trace).toMatchObject({ rows: 7, jobs: 2, droppedPartialLines: 3, droppedByMaxJobs: 2 });
   });
 });

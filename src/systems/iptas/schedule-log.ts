@@ -12,7 +12,7 @@
 import { FairfitError } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
-import { readSwf } from '../../io/swf.ts';
+import { readSwf, swfPartialLines } from '../../io/swf.ts';
 import { checkDamage } from '../../io/csv/problems.ts';
 import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
@@ -107,6 +107,11 @@ export interface LogFacts {
   droppedRunning?: number;
   /** Google: tasks still waiting at the window end (dropped). */
   droppedPending?: number;
+  /**
+   * SWF: partial-execution lines (status 2–4) of checkpointed jobs left out because the job's summary
+   * line is scheduled (`swfPartialLines`, src/io/swf.ts); present when there are some.
+   */
+  droppedPartialLines?: number;
   /** Jobs left out because they do not fit an empty cluster of the given nodes. */
   droppedTooLarge: number;
   /** Jobs left out by `maxJobs`. */
@@ -205,14 +210,21 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
   if (f === 'swf') {
     const t = await readSwf(path, { strict });
     checkDamage(path, t.summary, maxSkipped);
-    const jobs = jobsFromSwf(t);
+    const lines = jobsFromSwf(t);
     // jobsFromSwf makes one job per line, in line order.
     const estimated = new Set<TraceJob>();
-    jobs.forEach((j, i) => {
+    lines.forEach((j, i) => {
       if (!(t.tasks.requestedTime[i]! > 0)) estimated.add(j);
     });
-    const known = jobs.length - estimated.size;
-    return { jobs, estimated, facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), requestedTimeKnown: known } };
+    const known = lines.length - estimated.size;
+    const partial = swfPartialLines(t.tasks);
+    const jobs = lines.filter((_, i) => partial[i] === 0);
+    const droppedPartialLines = lines.length - jobs.length;
+    return {
+      jobs,
+      estimated,
+      facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known },
+    };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
   checkDamage(path, t.summary, maxSkipped);
@@ -319,7 +331,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
   jobs = fits;
   if (jobs.length === 0) {
     // Nothing to schedule: a row of zeros (a mean bounded slowdown of 0, which is never below 1) would read as a result.
-    const why = [[facts.droppedRunning, 'still running at the end'], [facts.droppedPending, 'still waiting at the end'], [droppedTooLarge, 'wider than the cluster']]
+    const why = [[facts.droppedRunning, 'still running at the end'], [facts.droppedPending, 'still waiting at the end'], [facts.droppedPartialLines, 'partial-execution lines of checkpointed jobs'], [droppedTooLarge, 'wider than the cluster']]
       .filter(([k]) => (k as number) > 0).map(([k, what]) => `${k} ${what}`).join(', ');
     throw new FairfitError('NO_DATA', `${options.trace}: no job to schedule among ${facts.rows} read${why ? ` (${why})` : ''}`, { file: options.trace });
   }

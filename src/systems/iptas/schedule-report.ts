@@ -51,6 +51,7 @@ export function describeSchedule(r: ScheduleLogReport): string {
   const dropped: string[] = [];
   if (t.droppedRunning) dropped.push(`${t.droppedRunning} still running at the window end`);
   if (t.droppedPending) dropped.push(`${t.droppedPending} still waiting at the window end`);
+  if (t.droppedPartialLines) dropped.push(`${t.droppedPartialLines} partial-execution lines of checkpointed jobs (their summary lines are scheduled)`);
   if (t.droppedTooLarge) dropped.push(`${t.droppedTooLarge} too large for the cluster`);
   if (t.droppedByMaxJobs) dropped.push(`${t.droppedByMaxJobs} beyond --max-jobs`);
   return [
@@ -102,6 +103,7 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
     ['Jobs scheduled', `${t.jobs} of ${t.users} users`],
   ];
   if (t.droppedRunning !== undefined) facts.push(['Dropped (no end in the window)', `${t.droppedRunning} running, ${t.droppedPending ?? 0} waiting at the window end`]);
+  if (t.droppedPartialLines) facts.push(['Dropped (partial-execution lines; the summary lines are scheduled)', String(t.droppedPartialLines)]);
   if (t.droppedTooLarge) facts.push(['Dropped (too large)', String(t.droppedTooLarge)]);
   if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
   if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${t.rows} jobs`]);
