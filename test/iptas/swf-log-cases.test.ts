@@ -73,4 +73,22 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const first = await scheduleLog({ trace: path, nodes: 4, maxJobs: 2, algorithms: ['fcfs'] });
     expect(first.trace).toMatchObject({ rows: 7, jobs: 2, droppedPartialLines: 3, droppedByMaxJobs: 2 });
   });
+
+  it('says how many lines give no run time (−1), which run as 0 s jobs', async () => {
+    // Cancelled before they ran: status 5, run time −1 (processors −1, or only requested).
+    const path = log('cancelled', [
+      job({ job: 1, submit: 0, run: -1, status: 5, user: 1 }),
+      job({ job: 2, submit: 0, run: -1, reqProcs: 4, status: 5, user: 1 }),
+      job({ job: 3, submit: 0, run: 0, procs: 2, status: 1, user: 1 }),
+      job({ job: 4, submit: 3, run: 5, procs: 2, reqTime: 10, status: 1, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 8, algorithms: ['fcfs'] });
+    expect(r.trace).toMatchObject({ rows: 4, jobs: 4, unknownRunTime: 2 });
+    expect(r.notes).toContain('run time unknown (−1) on 2 lines of the log: those jobs run 0 s');
+    expect(r.runs[0]!.metrics.completed).toBe(4);
+    // A log that gives every run time says nothing of it (the NASA report stays as it was).
+    const all = await scheduleLog({ trace: log('known', [job({ job: 1, submit: 0, run: 5, procs: 2, status: 1, user: 1 })]), nodes: 8, algorithms: ['fcfs'] });
+    expect(all.trace).not.toHaveProperty('unknownRunTime');
+    expect(all.notes.some((n) => n.startsWith('run time unknown'))).toBe(false);
+  });
 });

@@ -120,6 +120,8 @@ export interface LogFacts {
   jobs: number;
   /** SWF: rows whose requested time the log gives (> 0), of `rows`; the others use their run time (the notes count those scheduled). */
   requestedTimeKnown?: number;
+  /** SWF: rows whose run time the log does not give (−1), of `rows`: their jobs run 0 s (present when there are some). */
+  unknownRunTime?: number;
   users: number;
 }
 
@@ -220,10 +222,11 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
     const partial = swfPartialLines(t.tasks);
     const jobs = lines.filter((_, i) => partial[i] === 0);
     const droppedPartialLines = lines.length - jobs.length;
+    const unknownRun = Number(t.source?.['unknownRunTime'] ?? 0);
     return {
       jobs,
       estimated,
-      facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known },
+      facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}) },
     };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
@@ -346,6 +349,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     // Among the jobs scheduled: `requestedTimeKnown` counts the rows, some of which may have been dropped.
     const unknown = jobs.filter((j) => estimated?.has(j)).length;
     if (unknown > 0) notes.push(`requested time unknown for ${unknown} jobs: their run time stands in (exact estimates)`);
+    if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${facts.unknownRunTime} lines of the log: those jobs run 0 s`);
   }
   const runs: ScheduleRun[] = [];
   let interrupted = false;
