@@ -26,7 +26,8 @@ async function firstLine(path: string): Promise<string> {
     head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
     if (head.length >= 65536 || /\S[^\n]*\n/.test(head)) break;
   }
-  return head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  // A UTF-8 byte-order mark (read as latin1) is not part of the line, as for the line reader.
+  return head.replace(/^\u00ef\u00bb\u00bf/, '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
 /**

@@ -143,7 +143,8 @@ async function headerMaxProcs(path: string): Promise<number> {
     // A truncated or corrupt gzip within the first 64 KiB: the header is what came before the break;
     // the reader then reports the file as it does any corrupt file (counted, or strict's error).
   }
-  const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(head);
+  // A UTF-8 byte-order mark (read as latin1) is not part of line 1, as for the line reader.
+  const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(head.replace(/^\u00ef\u00bb\u00bf/, ''));
   return m ? Number(m[1]) : Number.NaN;
 }
 

@@ -1,13 +1,14 @@
 /**
  * The SWF and Alibaba 2018 readers read the real logs (outside the
  * repository; skipped without them) with their published counts and hand-checked rows, and skip and count bad lines
- * of seeded generated files.
+ * of seeded generated files; a byte-order mark before an SWF header is skipped.
  */
 import { describe, expect, it, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { detectTraceFormat } from '../../src/io/detect.ts';
 import { readSwf } from '../../src/io/swf.ts';
 import { readAlibabaMachines } from '../../src/io/alibaba.ts';
 import { Rng } from '../../src/rng.ts';
@@ -100,5 +101,22 @@ describe('bad lines in generated SWF / Alibaba files', () => {
     mkdirSync(bad);
     writeFileSync(join(bad, 'machine_meta.csv'), 'm_1,zz,1,2,96,100,USING\n');
     await expect(readAlibabaMachines(bad)).rejects.toMatchObject({ code: 'NO_DATA', message: expect.stringContaining(`no valid machine_meta rows in ${bad}: 1 line skipped; first: ${join(bad, 'machine_meta.csv')}:1:`) });
+  });
+});
+
+describe('a UTF-8 byte-order mark before an SWF header', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bom-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is skipped by the MaxProcs header and by the format detection, as by the line reader', async () => {
+    // Saved by an editor: the mark, then `; MaxProcs:` on line 1; no .swf in the name.
+    const f = join(dir, 'joblog.txt');
+    const job = (j: number) => `${j} ${10 * j} -1 60 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1`;
+    writeFileSync(f, '\ufeff; MaxProcs: 8\r\n; Version: 2.2\r\n' + job(1) + '\r\n' + job(2) + '\r\n');
+    const got = await readSwf(f);
+    expect(got.tasks.count).toBe(2);
+    expect(got.source!.maxProcs).toBe(8);
+    expect(Array.from(got.tasks.cpuRequest)).toEqual([0.25, 0.25]);
+    expect(await detectTraceFormat(f)).toEqual({ format: 'swf', reason: "first line starts with ';'" });
   });
 });
