@@ -1,7 +1,8 @@
 /**
  * The SWF and Alibaba 2018 readers read the real logs (outside the
  * repository; skipped without them) with their published counts and hand-checked rows, and skip and count bad lines
- * of seeded generated files; a byte-order mark before an SWF header is skipped.
+ * of seeded generated files; the layouts archive logs may have (tabs, CRLF, fractional times) read as
+ * docs/model.md decides, and a byte-order mark before an SWF header is skipped.
  */
 import { describe, expect, it, afterAll } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
@@ -101,6 +102,32 @@ describe('bad lines in generated SWF / Alibaba files', () => {
     mkdirSync(bad);
     writeFileSync(join(bad, 'machine_meta.csv'), 'm_1,zz,1,2,96,100,USING\n');
     await expect(readAlibabaMachines(bad)).rejects.toMatchObject({ code: 'NO_DATA', message: expect.stringContaining(`no valid machine_meta rows in ${bad}: 1 line skipped; first: ${join(bad, 'machine_meta.csv')}:1:`) });
+  });
+});
+
+describe('the layout of archive logs (docs/model.md, "Archive logs beyond NASA iPSC")', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-layout-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads tabs and runs of spaces, CRLF, fractional times, 2.0 processors and a last line without newline; a blank line and 2.5 processors are bad lines', async () => {
+    const f = join(dir, 'layout.swf');
+    const lines = [
+      '; Version: 2.2', // no MaxProcs: the largest job
+      '\t1\t0\t-1\t10.5\t4\t3.25\t-1\t4\t20\t-1\t1\t1\t1\t-1\t-1\t-1\t-1\t-1',
+      '',
+      '2    5   0   7  2.0  -1 -1 -1 -1 -1 1 2 1 -1 -1 -1 -1 -1   ',
+      '3 6 0 7 2.5 -1 -1 -1 -1 -1 1 2 1 -1 -1 -1 -1 -1',
+      '4 8.5 -1 1 8 -1 -1 -1 -1 -1 1 2 1 -1 -1 -1 -1 -1',
+    ];
+    writeFileSync(f, lines.join('\r\n'));
+    const got = await readSwf(f);
+    expect(Array.from(got.tasks.jobId)).toEqual([1, 2, 4]);
+    expect(Array.from(got.tasks.submit)).toEqual([0, 5e6, 8.5e6]);
+    expect(Array.from(got.tasks.duration)).toEqual([10.5e6, 7e6, 1e6]);
+    expect(got.source!.maxProcs).toBe(8);
+    expect(Array.from(got.tasks.cpuRequest)).toEqual([0.5, 0.25, 1]);
+    expect(got.summary.firstProblems).toEqual([`${f}:3: empty line`, `${f}:5: field 5 (procs) must be an integer, got 2.5`]);
+    await expect(readSwf(f, { strict: true })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: `${f}:3: empty line` });
   });
 });
 
