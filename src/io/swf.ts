@@ -83,7 +83,7 @@ export interface SwfColumns {
   requestedTime: Float64Array;
   /** Requested processors (field 8); NaN when the log says −1 (unknown). */
   requestedProcs: Float64Array;
-  /** Status (field 11), −1…5 as in the log: 2–4 mark one partial execution of a checkpointed job ({@link swfPartialLines}). */
+  /** Status (field 11), −1…5 as in the log: 2–4 mark one partial execution of a checkpointed job (`swfPartialLines`, src/io/swf.ts). */
   status: Int32Array;
 }
 
