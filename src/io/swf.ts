@@ -152,7 +152,11 @@ async function headerMaxProcs(path: string): Promise<number> {
  * Reads an SWF log (plain or gzip) into a {@link ReplayInput}: window
  * [0, last end], `source.format = 'swf'`, bad lines skipped and counted
  * (strict: `PARSE_ERROR`); a log without any valid job throws `NO_DATA`
- * (as the Google reader does without any valid task event).
+ * (as the Google reader does without any valid task event). A checkpointed
+ * job is one task, its summary line: the partial-execution lines of a job
+ * that has one ({@link swfPartialLines}) are left out and counted in
+ * `source.droppedPartialLines` (present when some were), so a replay, a
+ * schedule and `fairfit inspect` all see each job once.
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
@@ -169,16 +173,15 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   const reqTime = new F64Column();
   const reqProcs = new F64Column();
   const status = new I32Column();
+  const runUnknown = new I32Column();
   const users = new Map<number, number>();
-  let unknownRun = 0;
-  let end = 0;
   for await (const b of readCsvBatches(path, SWF_SPEC, problems, opts)) {
     const c = b.cols;
     for (let i = 0; i < b.rows; i++) {
       const s = c.submit![i]! * 1e6;
       const w = Math.max(0, c.wait![i]!) * 1e6;
       const r = c.run![i]!;
-      if (!(r >= 0)) unknownRun++;
+      runUnknown.push(r >= 0 ? 0 : 1);
       const d = r >= 0 ? r * 1e6 : 0;
       const p = c.procs![i]! > 0 ? c.procs![i]! : c.reqProcs![i]! > 0 ? c.reqProcs![i]! : 1;
       const m = c.reqMem![i]! > 0 ? c.reqMem![i]! : c.usedMem![i]! > 0 ? c.usedMem![i]! : 0;
@@ -200,36 +203,51 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
       queue.push(c.queue![i]! >= 0 ? c.queue![i]! : 0);
       reqTime.push(c.reqTime![i]! >= 0 ? c.reqTime![i]! * 1e6 : Number.NaN);
       reqProcs.push(c.reqProcs![i]! >= 0 ? c.reqProcs![i]! : Number.NaN);
-      if (s + w + d > end) end = s + w + d;
     }
   }
-  const n = job.length;
-  if (n === 0) throw noData(`no valid jobs in ${path}`, problems, path);
-  const { cpuRequest, memRequest, maxP, maxM } = requests(procs.data, mem.data, n, maxProcsHeader);
+  const lines = job.length;
+  if (lines === 0) throw noData(`no valid jobs in ${path}`, problems, path);
+  // A checkpointed job is its summary line: its partial-execution lines are left out (and counted).
+  const partial = swfPartialLines({ count: lines, jobId: job.data, status: status.data });
+  const kept = <T extends Float64Array | Int32Array>(c: { toArray(): T }): T => {
+    const a = c.toArray();
+    let n = 0;
+    for (let i = 0; i < lines; i++) if (partial[i] === 0) a[n++] = a[i]!;
+    return a.subarray(0, n).slice() as T;
+  };
+  const jobId = kept(job), dur = kept(duration), start = kept(firstSchedule), unknown = kept(runUnknown);
+  const n = jobId.length;
+  let end = 0, unknownRun = 0;
+  for (let i = 0; i < n; i++) {
+    if (start[i]! + dur[i]! > end) end = start[i]! + dur[i]!;
+    unknownRun += unknown[i]!;
+  }
+  const { cpuRequest, memRequest, maxP, maxM } = requests(kept(procs), kept(mem), n, maxProcsHeader);
   const tasks: TaskTable & SwfColumns = {
     count: n,
-    jobId: job.toArray(),
+    jobId,
     taskIndex: new Int32Array(n),
-    submit: submit.toArray(),
-    duration: duration.toArray(),
+    submit: kept(submit),
+    duration: dur,
     cpuRequest,
     memRequest,
     priority: new Int32Array(n),
-    schedulingClass: queue.toArray(),
-    user: user.toArray(),
-    runs: Int32Array.from(duration.toArray(), (d) => (d > 0 ? 1 : 0)),
-    lastEvent: last.toArray(),
-    firstSchedule: firstSchedule.toArray(),
-    requestedTime: reqTime.toArray(),
-    requestedProcs: reqProcs.toArray(),
-    status: status.toArray(),
+    schedulingClass: kept(queue),
+    user: kept(user),
+    runs: Int32Array.from(dur, (d) => (d > 0 ? 1 : 0)),
+    lastEvent: kept(last),
+    firstSchedule: start,
+    requestedTime: kept(reqTime),
+    requestedProcs: kept(reqProcs),
+    status: kept(status),
   };
-  const summary = readSummary([path], n, problems);
+  const summary = readSummary([path], lines, problems);
+  const droppedPartialLines = lines - n;
   return {
     tasks,
     start: 0,
     end,
     summary,
-    source: { format: 'swf', path, jobs: n, maxProcs: maxP, unknownRunTime: unknownRun, memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
+    source: { format: 'swf', path, jobs: n, ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), maxProcs: maxP, unknownRunTime: unknownRun, memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
   };
 }

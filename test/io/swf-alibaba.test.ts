@@ -147,3 +147,40 @@ describe('a UTF-8 byte-order mark before an SWF header', () => {
     expect(await detectTraceFormat(f)).toEqual({ format: 'swf', reason: "first line starts with ';'" });
   });
 });
+
+describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-ckpt-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const line = (f: number[]) => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
+
+  it('is one task, its summary line: the reader leaves out its partial lines and counts them', async () => {
+    const path = join(dir, 'ckpt.swf');
+    // job, submit, wait, run, procs, cpu, usedMem, reqProcs, reqTime, reqMem, status, user
+    writeFileSync(path, ['; MaxProcs: 8',
+      line([1, 0, 0, 30, 4, -1, -1, -1, -1, -1, 1, 1]), // summary: 30 s
+      line([1, 0, 0, 10, 4, -1, -1, -1, -1, -1, 2, 1]), // part 1
+      line([1, 0, 20, 20, 4, -1, -1, -1, -1, -1, 3, 1]), // part 2 (last, completed): ends at 40
+      line([2, 5, 0, -1, -1, -1, -1, -1, -1, -1, 5, 2]), // cancelled, run unknown
+      line([3, 9, 0, 5, 2, -1, -1, -1, -1, -1, 2, 1]), // parts without a summary: kept
+      line([3, 9, 5, 5, 2, -1, -1, -1, -1, -1, 3, 1]),
+    ].join('\n') + '\n');
+    const r = await readSwf(path);
+    expect(r.summary.rows).toBe(6);
+    expect(r.tasks.count).toBe(4);
+    expect(Array.from(r.tasks.jobId)).toEqual([1, 2, 3, 3]);
+    expect(Array.from(r.tasks.status)).toEqual([1, 5, 2, 3]);
+    expect(Array.from(r.tasks.duration)).toEqual([30e6, 0, 5e6, 5e6]);
+    expect(Array.from(r.tasks.submit)).toEqual([0, 5e6, 9e6, 9e6]);
+    // The window ends with the kept lines (job 1's summary: 30 s), not with job 1's part 2 (20 + 20 = 40 s).
+    expect(r.end).toBe(30e6);
+    expect(r.source).toMatchObject({ jobs: 4, droppedPartialLines: 2, unknownRunTime: 1 });
+  });
+
+  it('changes nothing in a log without partial lines (no droppedPartialLines key)', async () => {
+    const path = join(dir, 'plain.swf');
+    writeFileSync(path, [line([1, 0, 0, 30, 4]), line([2, 1, 0, 10, 2])].join('\n') + '\n');
+    const r = await readSwf(path);
+    expect(r.tasks.count).toBe(2);
+    expect(r.source).not.toHaveProperty('droppedPartialLines');
+  });
+});

@@ -12,7 +12,7 @@
 import { FairfitError } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
-import { readSwf, swfPartialLines } from '../../io/swf.ts';
+import { readSwf } from '../../io/swf.ts';
 import { checkDamage } from '../../io/csv/problems.ts';
 import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
@@ -108,8 +108,8 @@ export interface LogFacts {
   /** Google: tasks still waiting at the window end (dropped). */
   droppedPending?: number;
   /**
-   * SWF: partial-execution lines (status 2–4) of checkpointed jobs left out because the job's summary
-   * line is scheduled (`swfPartialLines`, src/io/swf.ts); present when there are some.
+   * SWF: partial-execution lines (status 2–4) of checkpointed jobs that `readSwf` left out because the
+   * job's summary line stands for the job (`swfPartialLines`, src/io/swf.ts); present when there are some.
    */
   droppedPartialLines?: number;
   /** Jobs left out because they do not fit an empty cluster of the given nodes. */
@@ -212,21 +212,19 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
   if (f === 'swf') {
     const t = await readSwf(path, { strict });
     checkDamage(path, t.summary, maxSkipped);
-    const lines = jobsFromSwf(t);
-    // jobsFromSwf makes one job per line, in line order.
+    // One job per task of the table, in line order (readSwf left out the partial lines of checkpointed jobs).
+    const jobs = jobsFromSwf(t);
     const estimated = new Set<TraceJob>();
-    lines.forEach((j, i) => {
+    jobs.forEach((j, i) => {
       if (!(t.tasks.requestedTime[i]! > 0)) estimated.add(j);
     });
-    const known = lines.length - estimated.size;
-    const partial = swfPartialLines(t.tasks);
-    const jobs = lines.filter((_, i) => partial[i] === 0);
-    const droppedPartialLines = lines.length - jobs.length;
+    const known = jobs.length - estimated.size;
+    const droppedPartialLines = Number(t.source?.['droppedPartialLines'] ?? 0);
     const unknownRun = Number(t.source?.['unknownRunTime'] ?? 0);
     return {
       jobs,
       estimated,
-      facts: { path, format: 'swf', detected, rows: t.tasks.count, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}) },
+      facts: { path, format: 'swf', detected, rows: t.summary.rows, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}) },
     };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });

@@ -714,10 +714,9 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
  * time column (`tasks.requestedTime`, kept by `readSwf`), and where either is unknown
  * (−1 in the log, ≤ 0 or NaN here) the run time, at least 1 s (exact estimates; the engine
  * needs it > 0). The length class of IPTAS comes from this requested time (SWF has no
- * data size; see {@link ScheduleOptions.secondsPerGB}). One job per line, in line order
- * (`requestedTime[i]` is line i's), the partial-execution lines of checkpointed jobs
- * included: `scheduleLog` leaves out those whose job has a summary line (`swfPartialLines`
- * in src/io/swf.ts).
+ * data size; see {@link ScheduleOptions.secondsPerGB}). One job per task of the table, in
+ * order (`requestedTime[i]` is task i's); `readSwf` has left out the partial-execution lines
+ * of checkpointed jobs that have a summary line (`swfPartialLines` in src/io/swf.ts).
  */
 export function jobsFromSwf(input: { tasks: TaskTable & { requestedTime?: Float64Array }; source?: Record<string, unknown> }, requestedTime?: ArrayLike<number>): TraceJob[] {
   const t = input.tasks;
