@@ -12,7 +12,7 @@ import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { writeCsv } from '../systems/giantvm/csv-report.ts';
 import { writeHtml } from '../systems/giantvm/html-report.ts';
-import { DEFAULT_PARAMS, MAX_TICK_US, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
+import { DEFAULT_PARAMS, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
@@ -75,7 +75,7 @@ export function addTraceOptions(cmd: Command): Command {
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--cell-size <n>', `machines per cell, at most the machines (default ${D.cellSize}, or the machines when fewer)`)
-    .option('--interval <ticks>', `rebalance every this many ticks (default ${D.interval})`)
+    .option('--interval <ticks>', `rebalance every this many ticks, at most ${MAX_TICKS} (default ${D.interval})`)
     .option('--capacity <cpu>', `CPU capacity of a machine, normalised (default ${D.capacity})`)
     .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
     .option('--usage-ratio <r>', `CPU = request × r for 'request' usage, and under 'trace' usage for the tasks without task_usage rows (default ${D.usageRatio})`)

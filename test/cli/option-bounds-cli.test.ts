@@ -101,6 +101,21 @@ describe('sizes beyond what the code holds are refused up front, naming the boun
   });
 });
 
+describe('--interval beyond the longest replay window', () => {
+  it('replay and sweep refuse more than 10^8 ticks (1e9 was a WebAssembly crash, 2^32 a division by zero); 10^8 runs', () => {
+    for (const n of ['1000000000', '4294967296']) {
+      refused(['replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--interval', n, '--quiet'], 'interval', 'at most 100000000 ticks', `got ${n}`);
+      refused(['sweep', '--trace', trace, '--machines', '10', '--overcommit', '1', '--policy', 'no_migration', '--interval', n, '--quiet'], 'interval', 'at most 100000000 ticks');
+    }
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'fine_grained', '--interval', '100000000', '--quiet').code).toBe(0);
+  });
+  it('the API names the field', async () => {
+    const e = await rejection(replay({ trace, machines: 10, interval: 2 ** 31 }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe('interval');
+  });
+});
+
 describe('--cell-size larger than the cluster', () => {
   it('is refused for a number of --machines before any work, and for the trace\'s machines once read', () => {
     refused(['replay', '--trace', trace, '--machines', '10', '--cell-size', '12', '--quiet'], 'cell-size', '12 is larger than the 10 machines of --machines');

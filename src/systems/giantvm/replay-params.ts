@@ -95,6 +95,9 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   // (the default 4 on 1–3 machines runs as 1–3). `machines: 'trace'` is clamped once the machines are read.
   if (typeof p.machines === 'number' && (p.cellSize as number) > p.machines) p.cellSize = p.machines;
   positiveInt('interval', p.interval);
+  // No window is longer than MAX_TICKS, so a longer interval changes nothing, and the kernel's per-tick state
+  // of a series point (interval × 4 bytes, i32) overflowed from about 5·10^8: a WebAssembly crash, not a message.
+  if ((p.interval as number) > MAX_TICKS) bad('interval', `must be at most ${MAX_TICKS} ticks (the longest replay window)`, p.interval);
   positive('capacity', p.capacity);
   positive('overcommit', p.overcommit);
   checkSeed(p.seed, 'seed');

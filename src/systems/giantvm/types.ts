@@ -36,7 +36,7 @@ export interface ReplayParams {
   machines: number | 'trace';
   /** Machines per cell. Default 4. */
   cellSize: number;
-  /** Rebalance every `interval` ticks. Default 10. */
+  /** Rebalance every `interval` ticks, at most 10^8 (the longest window). Default 10. */
   interval: number;
   /** CPU capacity of a machine (normalised). Default 0.5. */
   capacity: number;
