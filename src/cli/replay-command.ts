@@ -40,7 +40,8 @@ export function registerReplay(program: Command): void {
         ...(o.overcommit !== undefined ? { overcommit: parseNumber(o.overcommit, 'overcommit') } : {}),
         ...(o.seed !== undefined ? { seed: intOption(o.seed, 'seed') } : {}),
       };
-      if (typeof params.machines === 'number') checkCellSize(o, [params.machines]);
+      // Without --machines the default count bounds an explicit --cell-size too (it was quietly cut down to it).
+      if (params.machines !== 'trace') checkCellSize(o, [params.machines ?? D.machines], params.machines === undefined ? `--machines (default ${D.machines})` : '--machines');
       const read = readOptions(o, 'replay');
       checkCommonOutputs(o);
       const session = startSession('replay', 'runs', o.quiet === true);

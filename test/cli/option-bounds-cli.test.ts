@@ -123,4 +123,8 @@ describe('--cell-size larger than the cluster', () => {
     refused(['replay', '--trace', trace, '--machines', 'trace', '--cell-size', '25', '--quiet'], 'cell-size', "25 is larger than the 20 machines of the trace's machine_events (--machines trace)");
     expect(fairfit('replay', '--trace', trace, '--machines', 'trace', '--cell-size', '20', '--quiet').code).toBe(0);
   });
+  it('without --machines, against the default 800 (1000 ran as 800, and 1e20 too)', () => {
+    for (const n of ['1000', '1e20']) refused(['replay', '--trace', trace, '--policy', 'no_migration', '--cell-size', n, '--quiet'], 'cell-size', 'larger than the 800 machines of --machines (default 800)');
+    expect(fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--cell-size', '800', '--quiet').code).toBe(0);
+  });
 });
