@@ -14,6 +14,7 @@ import { partFiles } from '../../src/io/google/part-files.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { maxMachines } from '../../src/systems/giantvm/replay-params.ts';
+import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { fairfit, MAIN, optionFixture, rejection } from './option-fixture.ts';
 
@@ -98,6 +99,27 @@ describe('sizes beyond what the code holds are refused up front, naming the boun
     refused(['gen', '--out', join(dir, 'big'), '--tasks', '1e12'], 'tasks', `at most ${maxGenTasks()} tasks fit`);
     refused(['gen', '--out', join(dir, 'big'), '--machines', '1e9'], 'machines', `at most ${maxMachines()} machines fit`);
     expect(existsSync(join(dir, 'big'))).toBe(false);
+  });
+});
+
+describe('gen-scenario sizes whose JSON no string holds', () => {
+  it('--hosts, --vms and --courses beyond one file are refused up front, naming the option (--hosts 1e7 was a RangeError, 1e9 a minute and a V8 abort)', () => {
+    const out = join(dir, 'huge.json');
+    refused(['gen-scenario', '--out', out, '--hosts', '10000000', '--quiet'], '--hosts', '200000000 VMs (20 per host)', 'one JavaScript string');
+    refused(['gen-scenario', '--out', out, '--hosts', '1', '--vms', '100000000', '--quiet'], '--vms', 'one JavaScript string');
+    refused(['gen-scenario', '--out', out, '--courses', '1000000000', '--quiet'], '--courses', 'one JavaScript string');
+    expect(existsSync(out)).toBe(false);
+  });
+  it('the API names the field before allocating', () => {
+    for (const [o, field] of [[{ hosts: 1e7 }, 'hosts'], [{ hosts: 1, vms: 1e8 }, 'vms'], [{ courses: 1e9 }, 'courses']] as const) {
+      let e: unknown;
+      try {
+        generateScenario(o);
+      } catch (err) {
+        e = err;
+      }
+      expect(e, JSON.stringify(o)).toMatchObject({ code: 'INVALID_OPTION', details: { field } });
+    }
   });
 });
 

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { constants } from 'node:buffer';
 import { FairfitError, nearestName } from '../../errors.ts';
 import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
@@ -40,7 +41,7 @@ export interface RebalanceScenario extends RebalanceInput {
 export interface ScenarioGenOptions {
   /** `'paper'`: seed 002's experiment (7 compute nodes, 1 vCPU / 2 GB course VMs, a term of courses, placed by timetable); `'random'` (default): a large random cluster, VMs placed at random. */
   preset?: 'paper' | 'random';
-  /** Hosts (random preset; default 100). */
+  /** Hosts (random preset; default 100). With the VMs and courses, the scenario's JSON must fit one JavaScript string (about 80 characters a host, 200 a VM, 300 a course; 2^29 − 24 in all): a larger scenario is refused. */
   hosts?: number;
   /** VMs (random preset; default 20 per host). */
   vms?: number;
@@ -78,6 +79,31 @@ const PAPER_COURSES: (Course & { students: number })[] = [
 ];
 
 const GEN_OPTIONS = ['preset', 'hosts', 'vms', 'courses', 'seed', 'now'] as const;
+
+/**
+ * The longest scenario JSON, in characters: the writer builds the file as one string and
+ * `readScenario` reads it as one, and a JavaScript string holds at most `MAX_STRING_LENGTH`
+ * characters (2^29 − 24 in Node 20 on 64 bits).
+ */
+const MAX_SCENARIO_JSON = constants.MAX_STRING_LENGTH;
+
+/** Characters of a random scenario's JSON per host, VM and course, rounded up from what the writer gives (about 72, 180 and 216). */
+const JSON_CHARS = { hosts: 80, vms: 200, courses: 300 } as const;
+
+/**
+ * Refuses (`INVALID_OPTION`) a random scenario whose JSON would not fit {@link MAX_SCENARIO_JSON},
+ * before any allocation: `hosts: 1e7` was a RangeError, `hosts: 1e9` a minute, then V8 out of memory.
+ * Names the count that weighs most (`hosts` when the VMs are its default 20 per host).
+ */
+function checkScenarioSize(o: ScenarioGenOptions, counts: { hosts: number; vms: number; courses: number }): void {
+  const chars = (k: keyof typeof counts) => JSON_CHARS[k] * counts[k];
+  const total = chars('hosts') + chars('vms') + chars('courses');
+  if (total <= MAX_SCENARIO_JSON) return;
+  const heaviest = (['hosts', 'vms', 'courses'] as const).reduce((a, b) => (chars(b) > chars(a) ? b : a));
+  const field = heaviest === 'vms' && o.vms === undefined ? 'hosts' : heaviest;
+  const mb = (n: number) => `${Math.round(n / 1e6)} MB`;
+  throw new FairfitError('INVALID_OPTION', `${field}: a scenario of ${counts.hosts} hosts, ${counts.vms} VMs${o.vms === undefined ? ' (20 per host)' : ''} and ${counts.courses} courses is about ${mb(total)} of JSON, more than the ${mb(MAX_SCENARIO_JSON)} one file can hold (it is written and read as one JavaScript string); give fewer`, { field });
+}
 
 /**
  * Unknown options, an unknown preset and the random preset's sizes given to
@@ -131,6 +157,7 @@ export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario 
   const V = o.vms === undefined ? 20 * H : o.vms;
   if (!Number.isSafeInteger(V) || V < 0) throw new FairfitError('INVALID_OPTION', `vms: must be an integer ≥ 0, got ${String(o.vms)}`, { field: 'vms' });
   const K = positiveInt(o.courses, 'courses', 40);
+  checkScenarioSize(o, { hosts: H, vms: V, courses: K });
   const sizes = [[16, 64], [32, 128], [48, 192], [64, 256]] as const;
   const hosts: CrsHost[] = Array.from({ length: H }, (_, i) => {
     const [cpu, mem] = sizes[r.below(sizes.length)]!;
