@@ -7,14 +7,18 @@
  * @module
  */
 import type { Command } from 'commander';
-import { FairfitError } from '../errors.ts';
 import { writeJson } from '../report/json.ts';
 import { checkSeed } from '../rng.ts';
 import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
-import { generateScenario } from '../systems/crs/scenario.ts';
+import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, withOptionNames, writeOutputs } from './common.ts';
+
+/** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
+const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
+  hosts: '--hosts', vms: '--vms', courses: '--courses', now: '--now', day: '--day', periodMinutes: '--period-minutes', vmsPerHost: '--vms-per-host',
+};
 
 interface GenScenarioCliOptions {
   out: string;
@@ -65,7 +69,8 @@ export function registerGenScenario(program: Command): void {
       const say = messenger(o.quiet);
       let scenario;
       if (o.alibaba !== undefined) {
-        scenario = await alibabaScenario(o.alibaba, {
+        const dir = o.alibaba;
+        scenario = await withOptionNames(SCENARIO_FLAGS, () => alibabaScenario(dir, {
           seed,
           onRead: ({ summary, noMeta, noCapacity, noSample, day }) => {
             say(describeRead('gen-scenario', { format: 'alibaba2018', detected: 'machine_meta*/machine_usage* files', summary }));
@@ -75,7 +80,7 @@ export function registerGenScenario(program: Command): void {
           ...(o.day !== undefined ? { day: intOption(o.day, '--day') } : {}),
           ...(o.periodMinutes !== undefined ? { periodMinutes: intOption(o.periodMinutes, '--period-minutes') } : {}),
           ...(o.vmsPerHost !== undefined ? { vmsPerHost: intOption(o.vmsPerHost, '--vms-per-host') } : {}),
-        });
+        }));
       } else {
         if (o.preset !== 'paper' && o.preset !== 'random') invalid('--preset', `'${o.preset}' is not one of paper, random`);
         let now;
@@ -85,20 +90,15 @@ export function registerGenScenario(program: Command): void {
           const [week, day, section] = parts.map((p) => intOption(p, '--now')) as [number, number, number];
           now = { week, day, section };
         }
-        try {
-          scenario = generateScenario({
-            preset: o.preset, seed,
-            ...(o.hosts !== undefined ? { hosts: intOption(o.hosts, '--hosts') } : {}),
-            ...(o.vms !== undefined ? { vms: intOption(o.vms, '--vms') } : {}),
-            ...(o.courses !== undefined ? { courses: intOption(o.courses, '--courses') } : {}),
-            ...(now ? { now } : {}),
-          });
-        } catch (e) {
-          // The API names its field (hosts); say which flag it came from (--hosts).
-          const field = e instanceof FairfitError && e.code === 'INVALID_OPTION' ? String(e.details?.field ?? '') : '';
-          if (['hosts', 'vms', 'courses', 'now'].includes(field)) invalid(`--${field}`, e instanceof Error ? e.message : String(e));
-          throw e;
-        }
+        const options: ScenarioGenOptions = {
+          preset: o.preset, seed,
+          ...(o.hosts !== undefined ? { hosts: intOption(o.hosts, '--hosts') } : {}),
+          ...(o.vms !== undefined ? { vms: intOption(o.vms, '--vms') } : {}),
+          ...(o.courses !== undefined ? { courses: intOption(o.courses, '--courses') } : {}),
+          ...(now ? { now } : {}),
+        };
+        // The API names its field (hosts); the error names the flag it came from (--hosts).
+        scenario = await withOptionNames(SCENARIO_FLAGS, () => generateScenario(options));
       }
       validateScenario(scenario, 'generated scenario');
       // A scenario of 10^5 hosts takes a minute to write: say what is happening first.

@@ -7,13 +7,14 @@
  * @module
  */
 import type { Command } from 'commander';
+import { FairfitError } from '../errors.ts';
 import { writeJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
-import { REBALANCE_ALGORITHMS, type RebalanceAlgorithm, type RebalanceOptions } from '../systems/crs/model.ts';
+import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm, type RebalanceOptions } from '../systems/crs/model.ts';
 import { formatRebalanceTable, writeRebalanceCsv, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, renameOptionError, writeOutputs } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -48,6 +49,27 @@ function pair(text: string, field: string): { cpu: number; mem: number } {
   return { cpu, mem };
 }
 
+/** The option of each API field an error may name (`maxPowerOff` → `--max-power-off`). */
+const REBALANCE_FLAGS: Readonly<Record<string, string>> = { highWhen: '--high-when', lowWhen: '--low-when', bounds: '--bounds', targets: '--targets', maxPowerOff: '--max-power-off' };
+
+/**
+ * Checks the options before the scenario is read (a scenario of 10^5 hosts takes a minute to read,
+ * and a bad option is exit 2 whatever the file holds), naming the option as typed; `--high` and
+ * `--low` keep the value at fault (`--high: high.cpu: …`).
+ */
+function checkOptions(options: Omit<RebalanceOptions, 'algorithm'>): void {
+  try {
+    resolveRebalanceOptions(options);
+  } catch (e) {
+    if (e instanceof FairfitError && e.code === 'INVALID_OPTION') {
+      const field = String(e.details?.field ?? '');
+      if (Object.hasOwn(REBALANCE_FLAGS, field)) throw renameOptionError(e, REBALANCE_FLAGS);
+      if (field.startsWith('high') || field.startsWith('low')) invalid(field.startsWith('high') ? '--high' : '--low', e.message);
+    }
+    throw e;
+  }
+}
+
 /** Registers `fairfit rebalance`. */
 export function registerRebalance(program: Command): void {
   program
@@ -76,6 +98,7 @@ export function registerRebalance(program: Command): void {
       if (o.bounds !== undefined) options.bounds = o.bounds as 'inclusive';
       if (o.targets !== undefined) options.targets = o.targets as 'normal';
       if (o.maxPowerOff !== undefined) options.maxPowerOff = intOption(o.maxPowerOff, '--max-power-off');
+      checkOptions(options);
       checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--input', o.input]]);
       const say = messenger(o.quiet);
       const t0 = performance.now();
@@ -84,21 +107,11 @@ export function registerRebalance(program: Command): void {
       // Progress, one line per stage: a scenario of 10^5 hosts takes a minute and said nothing until the end.
       say(`read ${o.input}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs${scenario.periods?.length ? `, ${scenario.periods.length} periods` : ''} in ${seconds(t0)}`);
       const runs = [];
-      try {
-        for (const algorithm of algorithms) {
-          const t1 = performance.now();
-          const [run] = runScenario(scenario, { ...options, algorithms: [algorithm] });
-          runs.push(run!);
-          say(`${algorithm}: ${run!.plan.moves} migrations planned${run!.periods.length ? `, ${run!.periods.length} periods replayed` : ''} in ${seconds(t1)}`);
-        }
-      } catch (e) {
-        // Option errors name the API field; say which flag it came from.
-        if (e instanceof Error && 'code' in e && e.code === 'INVALID_OPTION') {
-          const field = String((e as { details?: { field?: string } }).details?.field ?? '');
-          const flag = { highWhen: '--high-when', lowWhen: '--low-when', bounds: '--bounds', targets: '--targets', maxPowerOff: '--max-power-off' }[field] ?? (field.startsWith('high') ? '--high' : field.startsWith('low') ? '--low' : undefined);
-          if (flag) invalid(flag, e.message);
-        }
-        throw e;
+      for (const algorithm of algorithms) {
+        const t1 = performance.now();
+        const [run] = runScenario(scenario, { ...options, algorithms: [algorithm] });
+        runs.push(run!);
+        say(`${algorithm}: ${run!.plan.moves} migrations planned${run!.periods.length ? `, ${run!.periods.length} periods replayed` : ''} in ${seconds(t1)}`);
       }
       const report: RebalanceReport = {
         input: o.input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fairfit, MAIN, optionFixture } from './option-fixture.ts';
 
@@ -47,6 +48,28 @@ describe('errors name the option as typed, not the API key', () => {
     [['--resubmitted-share', '0.5'], 'resubmitted-share', 'only takes effect with --resubmissions'],
   ])('gen %j: %s', (args, option, ...parts) => {
     refused(['gen', '--out', join(dir, 'g-names'), '--machines', '2', '--tasks', '2', ...args], option, ...parts);
+  });
+});
+
+describe('gen-scenario and rebalance name the option as typed, not the API key, once', () => {
+  const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
+  it.each<[string[], string, string, RegExp]>([
+    [['gen-scenario', '--hosts', '0'], '--hosts', '--hosts: must be an integer ≥ 1', /--hosts: hosts:/],
+    [['gen-scenario', '--now', '0,1,1'], '--now', '--now: week 1–16', /--now: now:/],
+    [['gen-scenario', '--alibaba', trace, '--vms-per-host', '0'], '--vms-per-host', 'must be an integer in 1–96', /vmsPerHost/],
+    [['gen-scenario', '--alibaba', trace, '--period-minutes', '0'], '--period-minutes', 'must be an integer in 1–1440', /periodMinutes/],
+    [['rebalance', '--input', SCENARIO, '--max-power-off', '-1'], '--max-power-off', '--max-power-off: must be an integer ≥ 0', /maxPowerOff/],
+    [['rebalance', '--input', SCENARIO, '--high-when', 'x'], '--high-when', "--high-when: 'x' is not one of any, all", /highWhen/],
+    [['rebalance', '--input', SCENARIO, '--bounds', 'x'], '--bounds', "--bounds: 'x' is not one of inclusive, strict", /--bounds: bounds:/],
+  ])('%j', (args, option, part, apiKey) => {
+    const out = join(dir, 'named.json');
+    const withOut = args[0] === 'gen-scenario' ? [...args, '--out', out] : args;
+    refused([...withOut, '--quiet'], option, part);
+    expect(fairfit(...withOut, '--quiet').stderr).not.toMatch(apiKey);
+    expect(existsSync(out)).toBe(false);
+  });
+  it('rebalance checks its options before reading the scenario: a bad option is exit 2 whatever the file', () => {
+    refused(['rebalance', '--input', join(dir, 'none.json'), '--targets', 'x', '--quiet'], '--targets', "'x' is not one of normal-then-low, normal");
   });
 });
 
