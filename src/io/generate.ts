@@ -25,6 +25,7 @@ import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
 import { mergeStreams, timeOrder, type EventStream } from './event-order.ts';
 import { drawResubmissions, usageRuns, type Resubmitted, type UsageRuns } from './resubmissions.ts';
+import { isPartFile } from './google/part-files.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, runKey, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
@@ -393,13 +394,14 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
 
 /**
  * Refuses (`OUTPUT_ERROR` naming the folder and a file) a table folder that
- * holds `part-*` files this run would not overwrite: the readers take every
+ * holds part files (`part-*.csv`, `part-*.csv.gz`) this run would not overwrite: the readers take every
  * part file of a folder, so an older trace's parts would be read with the new
  * ones. Rewriting the same names is fine; nothing is deleted.
  */
 function checkStaleParts(dir: string, names: readonly string[]): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return;
-  const stale = readdirSync(dir).filter((n) => n.startsWith('part-') && !names.includes(n)).sort();
+  // Only what the readers take: the temporary file an interrupted run left (part-….csv.gz.<pid>.tmp) is read by none.
+  const stale = readdirSync(dir).filter((n) => isPartFile(n) && !names.includes(n)).sort();
   if (stale.length === 0) return;
   const more = stale.length > 1 ? ` and ${stale.length - 1} more part file${stale.length > 2 ? 's' : ''}` : '';
   throw new FairfitError('OUTPUT_ERROR', `${dir}: holds ${stale[0]}${more} that this trace would not overwrite; a replay would read them with the new parts: give an empty folder, or remove them`, { file: join(dir, stale[0]!) });

@@ -121,3 +121,20 @@ describe('writeAll', () => {
     expect((error as FairfitError).details.file).toBe(target);
   });
 });
+
+describe('gen into a folder holding what an interrupted gen left', () => {
+  it('writes the trace beside a part-….tmp file (no reader takes it), and still refuses a part file it would not overwrite', () => {
+    const out = join(dir, 'regen');
+    mkdirSync(join(out, 'task_events'), { recursive: true });
+    writeFileSync(join(out, 'task_events', 'part-00000-of-00001.csv.gz.4242.tmp'), 'half a part');
+    const args = ['gen', '--out', out, '--machines', '5', '--tasks', '10', '--days', '0.01'];
+    const r = fairfit(...args);
+    expect(r.stderr).not.toContain('OUTPUT_ERROR');
+    expect(r.code).toBe(0);
+    expect(fairfit('replay', '--trace', out, '--machines', '5', '--policy', 'no_migration', '--quiet').code).toBe(0);
+    writeFileSync(join(out, 'task_events', 'part-00001-of-00002.csv.gz'), '');
+    const s = fairfit(...args);
+    expect(s.code).toBe(1);
+    expect(s.stderr).toContain('holds part-00001-of-00002.csv.gz that this trace would not overwrite');
+  });
+});

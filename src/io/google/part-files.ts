@@ -18,6 +18,11 @@ export interface GoogleReadOptions extends ReadOptions {
   parts?: number;
 }
 
+/** True for the names the readers take in a table folder: `part-*.csv` and `part-*.csv.gz`. */
+export function isPartFile(name: string): boolean {
+  return name.startsWith('part-') && /\.csv(\.gz)?$/.test(name);
+}
+
 /**
  * The files of one table: `path` itself when it is a file, else the first
  * `limit` `part-*` files of the folder in name order. Throws `FILE_NOT_FOUND`;
@@ -34,7 +39,7 @@ export function partFiles(path: string, limit?: number, field = 'limit'): string
   }
   if (st.isFile()) return [path];
   const names = readdirSync(path)
-    .filter((n) => n.startsWith('part-') && /\.csv(\.gz)?$/.test(n))
+    .filter(isPartFile)
     .sort();
   if (names.length === 0) throw new FairfitError('FILE_NOT_FOUND', `${path}: no part-*.csv or part-*.csv.gz files`, { file: path });
   return names.slice(0, limit ?? names.length).map((n) => join(path, n));
