@@ -65,7 +65,25 @@ export function registerGen(program: Command): void {
             process.stderr.write(`\rfairfit gen: task_usage window ${done}/${total}${done === total ? '\n' : ''}`);
           }
         : undefined;
-      const r = await withOptionNames(GEN_FLAGS, () => generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, resubmittedShare: o.resubmittedShare, onProgress }));
+      // Ctrl-C or SIGTERM once files are being written: they are removed and none is renamed into place
+      // (exit 130, `ABORTED`). Before, nothing is written and the signal simply ends the process.
+      const controller = new AbortController();
+      const stop = (sig: NodeJS.Signals): void => {
+        if (controller.signal.aborted) return;
+        if (last > 0) process.stderr.write('\n'); // after the progress line
+        controller.abort(new FairfitError('ABORTED', `interrupted by ${sig}`));
+      };
+      const catchSignals = (): void => {
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      };
+      let r;
+      try {
+        r = await withOptionNames(GEN_FLAGS, () => generateTrace({ machines: o.machines, tasks: o.tasks, days: o.days, seed: o.seed, out: o.out, usage: o.usage, gzipLevel: o.gzipLevel, usageParts: o.usageParts, longRunMeanDays: o.longRunMeanDays, resubmissions: o.resubmissions === true, resubmittedShare: o.resubmittedShare, onProgress, signal: controller.signal, onPlanned: catchSignals }));
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+      }
       process.stdout.write(JSON.stringify(r, null, 2) + '\n');
       process.stderr.write(`fairfit gen: wrote ${r.files.length} files in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
     });

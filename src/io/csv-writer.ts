@@ -6,9 +6,10 @@
  *
  * @module
  */
-import { createWriteStream, renameSync } from 'node:fs';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip, constants as zc } from 'node:zlib';
+import { FairfitError } from '../errors.ts';
 
 /** Rounds to 4 significant digits, as written (the reader gets exactly this value back). */
 export function round4(v: number): number {
@@ -139,37 +140,66 @@ export class CsvBytes {
   }
 }
 
+/** The `ABORTED` error of a write stopped by `signal` (its reason's message first: `interrupted by SIGINT: …`). */
+export function stoppedError(signal: AbortSignal): FairfitError {
+  const why = signal.reason instanceof Error ? signal.reason.message : 'stopped';
+  return new FairfitError('ABORTED', `${why}: no part file written`, {}, { cause: signal.reason });
+}
+
 /**
  * Buffered writer of CSV bytes into a gzip file, with backpressure. The
- * bytes go to a temporary name beside `path`, renamed on {@link close}: an
- * interrupted run leaves no half-written part file under the final name.
+ * bytes go to a temporary name beside `path`; {@link close} finishes it and
+ * {@link commit} renames it into place, so a caller renames its files only
+ * once all are complete, and an interrupted or failed run {@link discard}s
+ * them: no half-written part file under the final name, and no part of a new
+ * trace beside the older parts of another.
  */
 export class GzCsv extends CsvBytes {
   private readonly gz;
+  private readonly file;
   private readonly done: Promise<unknown>;
   private readonly tmp: string;
-  constructor(readonly path: string, level: number) {
+  /** `signal`: once aborted, the next {@link flush} throws `ABORTED` (the caller discards the files). */
+  constructor(readonly path: string, level: number, private readonly signal?: AbortSignal) {
     super();
     this.gz = createGzip({ level, chunkSize: 1 << 18, strategy: zc.Z_DEFAULT_STRATEGY });
     this.tmp = `${path}.${process.pid}.tmp`;
-    const file = createWriteStream(this.tmp);
-    this.gz.pipe(file);
-    this.done = once(file, 'finish');
+    this.file = createWriteStream(this.tmp);
+    this.gz.pipe(this.file);
+    this.done = once(this.file, 'finish');
   }
   get needsFlush(): boolean {
     return this.pos > this.buf.length - 4096;
   }
   async flush(): Promise<void> {
+    if (this.signal?.aborted) throw stoppedError(this.signal);
     if (this.pos === 0) return;
     const ok = this.gz.write(Buffer.from(this.buf.subarray(0, this.pos)));
     this.pos = 0;
     if (!ok) await once(this.gz, 'drain');
   }
+  /** Writes the last bytes and closes the temporary file ({@link commit} renames it). */
   async close(): Promise<void> {
     await this.flush();
     this.gz.end();
     await this.done;
+  }
+  /** Renames the closed temporary file to `path`. */
+  commit(): void {
     renameSync(this.tmp, this.path);
+  }
+  /** Stops writing and removes the temporary file (after an error or an abort, instead of {@link commit}). */
+  async discard(): Promise<void> {
+    // A write still pending when the file is destroyed fails (ERR_STREAM_DESTROYED): nothing waits for it now.
+    this.done.catch(() => undefined);
+    this.gz.destroy();
+    if (!this.file.closed) {
+      // Wait for the stream's own open and close: a file still being opened would appear after the removal.
+      const closed = once(this.file, 'close').catch(() => undefined);
+      this.file.destroy();
+      await closed;
+    }
+    rmSync(this.tmp, { force: true });
   }
 }
 

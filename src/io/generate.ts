@@ -19,7 +19,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
 import { checkSeed, Rng } from '../rng.ts';
-import { GzCsv, round4 } from './csv-writer.ts';
+import { GzCsv, round4, stoppedError } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
 import { v8Log } from '../reference/v8-math.ts';
 import { sampleQuantile, type QuantileTable } from './quantiles.ts';
@@ -75,6 +75,17 @@ export interface GenerateOptions {
   resubmittedShare?: number;
   /** Called after each usage window with (windows written, total windows). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Stops the generation: it rejects with `ABORTED` and writes no part file (parts are renamed
+   * into place only once all are complete; their temporary files are removed).
+   */
+  signal?: AbortSignal;
+  /**
+   * Called once the trace is planned, before the first part file is opened: from then on a stop
+   * has files to remove (the command line catches Ctrl-C from here on; during the planning, seconds
+   * for millions of tasks and nothing written yet, Ctrl-C simply ends the process).
+   */
+  onPlanned?: () => void;
 }
 
 /** Result of {@link generateTrace}. */
@@ -366,29 +377,45 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   // Without usage, any task_usage part left there would be read as this trace's usage.
   checkStaleParts(join(opts.out, 'task_usage'), opts.usage !== false ? parts.map((_, k) => partName(k, parts.length)) : []);
 
+  opts.onPlanned?.();
   makeFolder(join(opts.out, 'task_events'));
   makeFolder(join(opts.out, 'machine_events'));
   const files: string[] = [];
   const rows: Record<string, number> = {};
+  // Every part goes to a temporary file, renamed only once all are complete: a run stopped or failed
+  // halfway leaves no part, and no new table beside another trace's older ones (which a replay would mix).
+  const opened: GzCsv[] = [];
+  const open = (path: string): GzCsv => {
+    const w = new GzCsv(path, level, opts.signal);
+    opened.push(w);
+    return w;
+  };
+  try {
+    const te = open(join(opts.out, 'task_events', PART));
+    await writeTaskEvents(te, N, jobs, runs, start, end, resubmitted);
+    files.push(te.path);
+    rows.task_events = te.rows;
 
-  const te = new GzCsv(join(opts.out, 'task_events', PART), level);
-  await writeTaskEvents(te, N, jobs, runs, start, end, resubmitted);
-  files.push(te.path);
-  rows.task_events = te.rows;
+    const me = open(join(opts.out, 'machine_events', PART));
+    await writeMachineEvents(me, M, machines);
+    files.push(me.path);
+    rows.machine_events = me.rows;
 
-  const me = new GzCsv(join(opts.out, 'machine_events', PART), level);
-  await writeMachineEvents(me, M, machines);
-  files.push(me.path);
-  rows.machine_events = me.rows;
-
-  if (opts.usage !== false) {
-    makeFolder(join(opts.out, 'task_usage'));
-    const { jobOf, idxOf, jobCpu, jobMem } = jobs;
-    const covered = usageRuns(N, runs.sched, runs.stop, runs.machine, resubmitted);
-    const written = await writeUsage(parts, (k) => new GzCsv(join(opts.out, 'task_usage', partName(k, parts.length)), level), { seed, start, end, jobOf, idxOf, runs: covered, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
-    files.push(...written.map((w) => w.path));
-    rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
+    if (opts.usage !== false) {
+      makeFolder(join(opts.out, 'task_usage'));
+      const { jobOf, idxOf, jobCpu, jobMem } = jobs;
+      const covered = usageRuns(N, runs.sched, runs.stop, runs.machine, resubmitted);
+      const written = await writeUsage(parts, (k) => open(join(opts.out, 'task_usage', partName(k, parts.length))), { seed, start, end, jobOf, idxOf, runs: covered, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
+      files.push(...written.map((w) => w.path));
+      rows.task_usage = written.reduce((a, w) => a + w.rows, 0);
+    }
+    // A stop after the last buffer still writes nothing.
+    if (opts.signal?.aborted) throw stoppedError(opts.signal);
+  } catch (e) {
+    await Promise.all(opened.map((w) => w.discard()));
+    throw e;
   }
+  for (const w of opened) w.commit();
   return { files, rows };
 }
 

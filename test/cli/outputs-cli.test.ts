@@ -4,8 +4,8 @@
  * before any work (exit 1 naming the path given), and a write that fails
  * names the path given, not its temporary file.
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,6 +120,39 @@ describe('writeAll', () => {
     expect((error as FairfitError).message).not.toContain('.tmp');
     expect((error as FairfitError).details.file).toBe(target);
   });
+});
+
+/** Every file under `root` (relative path → bytes as hex). */
+function files(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(root.length + 1)] = readFileSync(join(e.parentPath, e.name)).toString('hex');
+  }
+  return out;
+}
+
+describe('gen stopped while it writes', () => {
+  it('SIGINT or SIGTERM: exit 130, one line, no part file written over the older trace there, no temporary file left', async () => {
+    const out = join(dir, 'stopped');
+    expect(fairfit('gen', '--out', out, '--machines', '5', '--tasks', '10', '--days', '0.01').code).toBe(0);
+    const before = files(out);
+    for (const [sig, table] of [['SIGINT', 'task_events'], ['SIGTERM', 'task_usage']] as const) {
+      // Large enough to be stopped while a part of `table` is written (it took seconds, the older trace's parts were replaced one by one).
+      const child = spawn(process.execPath, [MAIN, 'gen', '--out', out, '--machines', '200', '--tasks', '300000', '--days', '1', '--seed', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+      const t0 = Date.now();
+      while (!readdirSync(join(out, table)).some((n) => n.endsWith('.tmp')) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+      child.kill(sig);
+      expect(await exited, sig).toEqual([130, null]);
+      expect(stderr).toBe(`fairfit: ABORTED: interrupted by ${sig}: no part file written\n`);
+      expect(stdout).toBe('');
+      expect(files(out), sig).toEqual(before);
+    }
+  }, 120_000);
 });
 
 describe('gen into a folder holding what an interrupted gen left', () => {
