@@ -145,7 +145,10 @@ describe('gen stopped while it writes', () => {
       child.stderr.on('data', (d) => (stderr += d));
       const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
       const t0 = Date.now();
-      while (!readdirSync(join(out, table)).some((n) => n.endsWith('.tmp')) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
+      // A part being written (GzCsv's `<part>.<pid>.tmp`), not the probe file the output check makes and
+      // removes before any signal is caught (`<part>.<pid>.<random>.tmp`): a kill then ended the process by the signal.
+      const writing = `.${child.pid}.tmp`;
+      while (!readdirSync(join(out, table)).some((n) => n.endsWith(writing)) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
       child.kill(sig);
       expect(await exited, sig).toEqual([130, null]);
       expect(stderr).toBe(`fairfit: ABORTED: interrupted by ${sig}: no part file written\n`);
