@@ -42,7 +42,9 @@ export function registerInspect(program: Command): void {
         window = { start: t.start, end: t.end };
       } else if (format === 'swf') {
         const t = await readSwf(path, { strict });
-        out = { format: 'swf', tasks: t.tasks.count, start: t.start, end: t.end, summary: t.summary };
+        // The partial-execution lines of checkpointed jobs the reader left out (their summary lines stand for them).
+        const partial = t.source?.['droppedPartialLines'];
+        out = { format: 'swf', tasks: t.tasks.count, ...(partial !== undefined ? { droppedPartialLines: partial } : {}), start: t.start, end: t.end, summary: t.summary };
         window = { start: t.start, end: t.end };
       } else if (format === 'alibaba') {
         const t = await readAlibabaMachines(path, { strict });

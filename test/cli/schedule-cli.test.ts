@@ -220,6 +220,17 @@ describe('fairfit inspect detects SWF', () => {
     expect(JSON.parse(g.stdout).format).toBe('google2011');
     expect(fairfit('inspect', google, '--quiet').stderr).toBe('');
   });
+
+  it('counts the partial-execution lines of a checkpointed job it left out (the job is its summary line)', () => {
+    const f = join(dir, 'checkpointed.swf');
+    const line = (job: number, run: number, status: number) => [job, 0, 0, run, 2, -1, -1, -1, -1, -1, status, 1, -1, -1, -1, -1, -1, -1].join(' ');
+    writeFileSync(f, ['; MaxProcs: 4', line(1, 30, 1), line(1, 10, 2), line(1, 20, 3), line(2, 5, 1)].join('\n') + '\n');
+    const r = fairfit('inspect', f);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'swf', tasks: 2, droppedPartialLines: 2, summary: { rows: 4 } });
+    // Without partial lines the key is absent.
+    expect(JSON.parse(fairfit('inspect', bare).stdout)).not.toHaveProperty('droppedPartialLines');
+  });
 });
 
 const SHARED = join(import.meta.dirname, '../../../shared/traces');
