@@ -154,7 +154,7 @@ async function headerMaxProcs(path: string): Promise<number> {
  * (strict: `PARSE_ERROR`); a log without any valid job throws `NO_DATA`
  * (as the Google reader does without any valid task event). A checkpointed
  * job is one task, its summary line: the partial-execution lines of a job
- * that has one ({@link swfPartialLines}) are left out and counted in
+ * that has one (`swfPartialLines`) are left out and counted in
  * `source.droppedPartialLines` (present when some were), so a replay, a
  * schedule and `fairfit inspect` all see each job once.
  */
