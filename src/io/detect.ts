@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError } from '../errors.ts';
-import { fileChunks } from './csv/file-chunks.ts';
+import { fileHead } from './csv/file-chunks.ts';
 
 /** Trace formats the detector tells apart. */
 export type DetectedFormat = 'swf' | 'google' | 'alibaba';
@@ -21,13 +21,8 @@ export interface Detection {
 
 /** The first non-empty line of a file (plain or gzip), read from its first 64 KiB. */
 async function firstLine(path: string): Promise<string> {
-  let head = '';
-  for await (const chunk of fileChunks(path)) {
-    head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
-    if (head.length >= 65536 || /\S[^\n]*\n/.test(head)) break;
-  }
-  // A UTF-8 byte-order mark (read as latin1) is not part of the line, as for the line reader.
-  return head.replace(/^\u00ef\u00bb\u00bf/, '').split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  const head = await fileHead(path, { enough: (h) => /\S[^\n]*\n/.test(h) });
+  return head.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
 /**

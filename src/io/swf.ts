@@ -11,7 +11,7 @@
  * @module
  */
 import type { ReplayInput, TaskTable } from '../model/tasks.ts';
-import { fileChunks } from './csv/file-chunks.ts';
+import { fileHead } from './csv/file-chunks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
 import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
@@ -133,18 +133,9 @@ function requests(procs: Float64Array, mem: Float64Array, n: number, maxProcsHea
 
 /** Reads the `; MaxProcs: N` header value (first 64 KiB), or NaN. */
 async function headerMaxProcs(path: string): Promise<number> {
-  let head = '';
-  try {
-    for await (const chunk of fileChunks(path)) {
-      head += chunk.toString('latin1', 0, Math.min(chunk.length, 65536 - head.length));
-      if (head.length >= 65536) break;
-    }
-  } catch {
-    // A truncated or corrupt gzip within the first 64 KiB: the header is what came before the break;
-    // the reader then reports the file as it does any corrupt file (counted, or strict's error).
-  }
-  // A UTF-8 byte-order mark (read as latin1) is not part of line 1, as for the line reader.
-  const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(head.replace(/^\u00ef\u00bb\u00bf/, ''));
+  // A truncated or corrupt gzip within the first 64 KiB: the header is what came before the break;
+  // the reader then reports the file as it does any corrupt file (counted, or strict's error).
+  const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(await fileHead(path, { damage: 'keep' }));
   return m ? Number(m[1]) : Number.NaN;
 }
 
@@ -209,14 +200,16 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   if (lines === 0) throw noData(`no valid jobs in ${path}`, problems, path);
   // A checkpointed job is its summary line: its partial-execution lines are left out (and counted).
   const partial = swfPartialLines({ count: lines, jobId: job.data, status: status.data });
-  const kept = <T extends Float64Array | Int32Array>(c: { toArray(): T }): T => {
-    const a = c.toArray();
-    let n = 0;
-    for (let i = 0; i < lines; i++) if (partial[i] === 0) a[n++] = a[i]!;
-    return a.subarray(0, n).slice() as T;
+  let n = 0;
+  for (let i = 0; i < lines; i++) if (partial[i] === 0) n++;
+  // Each column's kept rows (the whole column, copied once, when no line is left out).
+  const kept = <T extends Float64Array | Int32Array>(c: { data: T; toArray(): T }): T => {
+    if (n === lines) return c.toArray();
+    const out = new (c.data.constructor as new (k: number) => T)(n);
+    for (let i = 0, k = 0; i < lines; i++) if (partial[i] === 0) out[k++] = c.data[i]!;
+    return out;
   };
   const jobId = kept(job), dur = kept(duration), start = kept(firstSchedule), unknown = kept(runUnknown);
-  const n = jobId.length;
   let end = 0, unknownRun = 0;
   for (let i = 0; i < n; i++) {
     if (start[i]! + dur[i]! > end) end = start[i]! + dur[i]!;

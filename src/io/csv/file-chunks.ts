@@ -62,6 +62,26 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
 }
 
 /**
+ * The first `bytes` bytes of a file (gunzipped when gzip) as latin1 text, without a UTF-8
+ * byte-order mark (the line reader skips it too), for a look at a header or the first line;
+ * the read stops early once `enough(head)`. `damage: 'keep'`: a truncated or corrupt gzip
+ * gives what came before the break instead of throwing (the reader reports the file later).
+ */
+export async function fileHead(path: string, opts: { bytes?: number; enough?: (head: string) => boolean; damage?: 'throw' | 'keep' } = {}): Promise<string> {
+  const bytes = opts.bytes ?? 65536;
+  let head = '';
+  try {
+    for await (const chunk of fileChunks(path)) {
+      head += chunk.toString('latin1', 0, Math.min(chunk.length, bytes - head.length));
+      if (head.length >= bytes || opts.enough?.(head)) break;
+    }
+  } catch (e) {
+    if (opts.damage !== 'keep') throw e;
+  }
+  return head.replace(/^\u00ef\u00bb\u00bf/, '');
+}
+
+/**
  * The ring {@link RingChunkReader} reads through: bytes per slot, slots, and the bytes node:zlib
  * gives per call in the helper thread (`piece`, packed into slots: a slot is handed over full).
  */
