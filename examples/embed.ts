@@ -4,8 +4,8 @@ import { FirstFitMatcher, capacityWeights, gini, recomputePriorities, FairfitErr
 export function main(log: (...args: unknown[]) => void = console.log): void {
   using matcher = new FirstFitMatcher([{ capacity: [8, 32] }, { capacity: [2, 4] }, { capacity: [4, 16] }]);
   const placed = matcher.place([1, 2], 'small'); // weakest node that fits → { kind: 'placed', node: 1 }
-  const nodes = matcher.placeBatch({ demands: [[1, 4], [1, 8]], sizes: [0, 1] }); // one call for a batch
-  const gang = matcher.placeAll({ demands: [[4, 4], [16, 16]] }); // every member or none
+  const nodes = matcher.placeBatch({ demands: [[1, 4], [1, 8]], sizes: [0, 1] }); // one call; a column per dimension: tasks (1, 1), (4, 8)
+  const gang = matcher.placeAll({ demands: [[4, 4], [16, 16]] }); // two tasks of (4, 16): every member or none
   if (placed.kind === 'placed') matcher.release(placed.node, [1, 2]);
   const wu = capacityWeights([{ speed: 2.4, vcpus: 8, mem: 32 }, { speed: 2.0, vcpus: 4, mem: 8 }]);
   const pri = recomputePriorities({ dataGB: [5, 50], user: [0, 1], rounds: [2, 0], running: [3, 4] });
