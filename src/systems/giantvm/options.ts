@@ -26,7 +26,7 @@ export const MAX_SEEDS = 1000;
 
 /** Options of {@link replay}: the trace, the policies, and any {@link ReplayParams} to override (`DEFAULT_PARAMS` otherwise). */
 export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
-  /** A Google 2011 trace folder, or a {@link ReplayInput} already in memory. */
+  /** A Google 2011 trace folder or an SWF log (the format is detected), or a {@link ReplayInput} already in memory. */
   trace: string | ReplayInput;
   /** `'all'` (default: the eight policies) or a list, run in the given order. */
   policies?: PolicyName[] | 'all';

@@ -92,7 +92,7 @@ export interface RoundResult {
 export interface RoundHandles {
   tasks: Int32Array;
   nodes: Int32Array;
-  /** T0 of each placed task (seconds), in the same order. */
+  /** T0 of each placed task (time unit of `now`), in the same order. */
   t0: Float64Array;
   waiting: number;
 }
