@@ -24,7 +24,7 @@
  * from such a file (`Engine.restore`) and answers the restored engine's `counts`.
  * They are checked against their own small schema (Ajv, as the engine's commands);
  * a missing file is `FILE_NOT_FOUND`, an unwritable one `OUTPUT_ERROR`, a file that
- * is not a snapshot of this build `CORRUPT_INPUT`, each with field `command.file`
+ * is not a snapshot this build reads `CORRUPT_INPUT`, each with field `command.file`
  * and the engine unchanged.
  *
  * Example session (input, then output):

@@ -86,9 +86,23 @@ export class FairfitError extends Error {
   }
 }
 
-/** A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1), anything else as `String` gives it. */
+/**
+ * A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1;
+ * past 80 characters cut, with its length), an array, typed array or object by its kind and size,
+ * anything else as `String` gives it.
+ */
 export function shown(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v);
+  // Bounded: a message quotes a value, it does not print a megabyte array or a function's source.
+  if (typeof v === 'string') return v.length > 80 ? `${JSON.stringify(v.slice(0, 80))}… (${v.length} characters)` : JSON.stringify(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (ArrayBuffer.isView(v)) {
+    const name = v.constructor.name;
+    return `${/^[AEIO]/.test(name) ? 'an' : 'a'} ${name} of ${v.byteLength} bytes`;
+  }
+  if (v instanceof ArrayBuffer) return `an ArrayBuffer of ${v.byteLength} bytes`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  return String(v);
 }
 
 /** Throws `NOT_FINITE` / `NEGATIVE_VALUE` unless `value` is a finite number ≥ 0 (or > 0 when `positive`). */

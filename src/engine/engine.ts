@@ -1380,7 +1380,7 @@ export class Engine implements IptasEngine {
    */
   snapshot(into?: Uint8Array): Uint8Array {
     // Bytes that are too short or not 8-aligned are not used (a new array is), but bytes they must be.
-    if (into !== undefined && !(into instanceof Uint8Array)) throw new FairfitError('INVALID_OPTION', `into must be a Uint8Array (or left out), got ${Array.isArray(into) ? 'an array' : shown(into)}`, { field: 'into' });
+    if (into !== undefined && !(into instanceof Uint8Array)) throw new FairfitError('INVALID_OPTION', `into must be a Uint8Array (or left out), got ${shown(into)}`, { field: 'into' });
     return this.writeSnapshot(false, into);
   }
 
@@ -1466,8 +1466,9 @@ export class Engine implements IptasEngine {
    * `ArrayBuffer` or `SharedArrayBuffer` (as `fs.readFile` or a `fetch` hands bytes over), or
    * another typed array or `DataView` — its bytes are read, not copied.
    * @throws FairfitError `INVALID_OPTION` for anything else (naming its type);
-   *   `CORRUPT_INPUT` for truncated or corrupted bytes, another format version or
-   *   another WebAssembly build (nothing is created).
+   *   `CORRUPT_INPUT` for truncated or corrupted bytes or another format version
+   *   (nothing is created). Any build that reads the snapshot's format version restores it;
+   *   the restored engine then decides by that build's rules.
    */
   static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView, options: Pick<EngineOptions, 'memoryLimit'> = {}): Engine {
     const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
@@ -1476,14 +1477,14 @@ export class Engine implements IptasEngine {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
     if (buf.toString('latin1', 0, 4) !== SNAPSHOT_MAGIC) throw bad('not an engine snapshot (bad magic)');
     const version = buf.readUInt32LE(4);
-    // Only this version: a snapshot is read only by the WebAssembly build that wrote it (below), and a
-    // build reads its own version (older versions came from older builds).
+    // The format version alone says whether this build can read the bytes: the columns are stored by
+    // meaning, not as this build's memory, so another build of the same version reads them (the
+    // module hash in the header names the writer, for the host's records; it is not checked).
     if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
     const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
-    if (!buf.subarray(8, 40).equals(moduleHash())) throw bad('written by another WebAssembly build of fairfit');
     // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;

@@ -187,6 +187,31 @@ function section(b: Uint8Array, k: number): [Uint8Array, Uint8Array] {
   return [b.subarray(at + 16 + rows, at + 16 + rows + count * size[b[at + 1]!]!), b.subarray(at, at + 16)];
 }
 
+describe('a wrong value is named in a short message', () => {
+  it('a lent array of the wrong type by its type and size, a long string cut (both engines)', () => {
+    for (const make of [() => new Engine(), () => new ReferenceEngine()]) {
+      const e = make();
+      e.addNode({ capacity: [1, 1] });
+      const message = (f: () => unknown): string => {
+        try {
+          f();
+        } catch (err) {
+          return (err as FairfitError).message;
+        }
+        throw new Error('expected an error');
+      };
+      // It printed the million elements: a 2 MB message.
+      expect(message(() => e.drainDispatchMany([0], new Uint32Array(1e6) as never))).toBe('into must be an Int32Array when given, got a Uint32Array of 4000000 bytes');
+      expect(message(() => e.submit({ id: 'x'.repeat(5000), user: 7 as never, demand: [1, 1], dataGB: 1, requestTime: 1 }))).toBe('user must be a string, got 7');
+      expect(message(() => e.submit({ id: 'x', user: 'y'.repeat(5000), demand: [1, 1], dataGB: 1, requestTime: 1, extra: 1 } as never))).not.toContain('y'.repeat(100));
+      if (e instanceof Engine) e.close();
+    }
+    using w = new Engine();
+    expect(() => w.snapshot(new Int8Array(1e6) as never)).toThrow('into must be a Uint8Array (or left out), got an Int8Array of 1000000 bytes');
+    expect(() => w.runRound('x'.repeat(1000) as never)).toThrow(/^now must be a finite number, got "x{80}"… \(1000 characters\)$/);
+  });
+});
+
 describe('engine snapshots', () => {
   function small(): Engine {
     const e = new Engine({ agingCap: Infinity, heartbeatInterval: Infinity });
@@ -510,9 +535,8 @@ describe('engine snapshots', () => {
     const foreign = bytes.slice();
     foreign[0] = 0x50;
     expect(reason(foreign)).toMatch(/bad magic/);
-    const build = bytes.slice();
-    build[8]! ^= 1; // another module hash, with a checksum that matches it
-    reseal(build);
-    expect(reason(build)).toMatch(/another WebAssembly build/);
+    const version = bytes.slice();
+    version[4] = 5; // an older format version, with a checksum that matches it
+    expect(reason(reseal(version))).toMatch(/format version 5, this fairfit reads version 6/);
   });
 });

@@ -193,7 +193,9 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       }
     } else {
       // bad calls: the same error, nothing changed
+      // Picked once, outside the calls: each engine must be given the same bad value.
       const notReport = pick([false, null, 'ok', 0, [true]]);
+      const notInt32 = pick([[0, 0], new Float64Array(2), new Uint32Array(2)]);
       const bad: ((e: IptasEngine) => unknown)[] = [
         (e) => e.submit({ id: ids.length > 0 ? ids[0]! : '', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }),
         (e) => e.submit({ id: `bad${step}`, user: 'u', demand: [1, Number.NaN], dataGB: 1, requestTime: 1 }),
@@ -204,7 +206,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
         (e) => e.submitGang({ id: `g${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1, procs: 0 }),
         // A lent buffer that is no Int32Array: refused before anything is added, killed or drained.
-        (e) => e.submitMany([{ id: `lent${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }], pick([[0, 0], new Float64Array(2), new Uint32Array(2)]) as never),
+        (e) => e.submitMany([{ id: `lent${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }], notInt32 as never),
         (e) => e.checkLimitsHandles(now, undefined, [0] as never),
         (e) => e.drainDispatchMany(live.slice(0, 2), new Uint8Array(8) as never),
       ];
