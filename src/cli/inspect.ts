@@ -42,9 +42,11 @@ export function registerInspect(program: Command): void {
         window = { start: t.start, end: t.end };
       } else if (format === 'swf') {
         const t = await readSwf(path, { strict });
-        // The partial-execution lines of checkpointed jobs the reader left out (their summary lines stand for them).
+        // The partial-execution lines of checkpointed jobs the reader left out (their summary lines stand for them),
+        // and the jobs without processors (given 1): each named only when there are some.
         const partial = t.source?.['droppedPartialLines'];
-        out = { format: 'swf', tasks: t.tasks.count, ...(partial !== undefined ? { droppedPartialLines: partial } : {}), start: t.start, end: t.end, summary: t.summary };
+        const procs = t.source?.['unknownProcessors'];
+        out = { format: 'swf', tasks: t.tasks.count, ...(partial !== undefined ? { droppedPartialLines: partial } : {}), ...(procs !== undefined ? { unknownProcessors: procs } : {}), start: t.start, end: t.end, summary: t.summary };
         window = { start: t.start, end: t.end };
       } else if (format === 'alibaba') {
         const t = await readAlibabaMachines(path, { strict });

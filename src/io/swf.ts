@@ -147,7 +147,10 @@ async function headerMaxProcs(path: string): Promise<number> {
  * job is one task, its summary line: the partial-execution lines of a job
  * that has one (`swfPartialLines`) are left out and counted in
  * `source.droppedPartialLines` (present when some were), so a replay, a
- * schedule and `fairfit inspect` all see each job once.
+ * schedule and `fairfit inspect` all see each job once. A job whose
+ * processors the log does not give (−1 or 0 in both processor fields) uses
+ * 1 processor and is counted in `source.unknownProcessors` (present when
+ * some are).
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
@@ -165,6 +168,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   const reqProcs = new F64Column();
   const status = new I32Column();
   const runUnknown = new I32Column();
+  const procsUnknown = new I32Column();
   const users = new Map<number, number>();
   for await (const b of readCsvBatches(path, SWF_SPEC, problems, opts)) {
     const c = b.cols;
@@ -174,6 +178,9 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
       const r = c.run![i]!;
       runUnknown.push(r >= 0 ? 0 : 1);
       const d = r >= 0 ? r * 1e6 : 0;
+      // Neither processor field known (−1, or 0 for no usable count): 1 processor, counted (docs/model.md).
+      const known = c.procs![i]! > 0 || c.reqProcs![i]! > 0;
+      procsUnknown.push(known ? 0 : 1);
       const p = c.procs![i]! > 0 ? c.procs![i]! : c.reqProcs![i]! > 0 ? c.reqProcs![i]! : 1;
       const m = c.reqMem![i]! > 0 ? c.reqMem![i]! : c.usedMem![i]! > 0 ? c.usedMem![i]! : 0;
       job.push(c.job![i]!);
@@ -209,11 +216,12 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     for (let i = 0, k = 0; i < lines; i++) if (partial[i] === 0) out[k++] = c.data[i]!;
     return out;
   };
-  const jobId = kept(job), dur = kept(duration), start = kept(firstSchedule), unknown = kept(runUnknown);
-  let end = 0, unknownRun = 0;
+  const jobId = kept(job), dur = kept(duration), start = kept(firstSchedule), unknown = kept(runUnknown), unknownP = kept(procsUnknown);
+  let end = 0, unknownRun = 0, unknownProcessors = 0;
   for (let i = 0; i < n; i++) {
     if (start[i]! + dur[i]! > end) end = start[i]! + dur[i]!;
     unknownRun += unknown[i]!;
+    unknownProcessors += unknownP[i]!;
   }
   const { cpuRequest, memRequest, maxP, maxM } = requests(kept(procs), kept(mem), n, maxProcsHeader);
   const tasks: TaskTable & SwfColumns = {
@@ -241,6 +249,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     start: 0,
     end,
     summary,
-    source: { format: 'swf', path, jobs: n, ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), maxProcs: maxP, unknownRunTime: unknownRun, memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
+    // Counts added since 2026-12-05 are present only when non-zero: a log without such lines reads as before.
+    source: { format: 'swf', path, jobs: n, ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), maxProcs: maxP, unknownRunTime: unknownRun, ...(unknownProcessors > 0 ? { unknownProcessors } : {}), memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
   };
 }

@@ -231,6 +231,17 @@ describe('fairfit inspect detects SWF', () => {
     // Without partial lines the key is absent.
     expect(JSON.parse(fairfit('inspect', bare).stdout)).not.toHaveProperty('droppedPartialLines');
   });
+
+  it('counts the jobs whose processors the log does not give (they use 1 processor)', () => {
+    const f = join(dir, 'widths.swf');
+    const line = (job: number, procs: number, reqProcs: number) => [job, 0, 0, 10, procs, -1, -1, reqProcs, -1, -1, 1, 1, -1, -1, -1, -1, -1, -1].join(' ');
+    writeFileSync(f, ['; MaxProcs: 4', line(1, -1, -1), line(2, 0, 0), line(3, -1, 2), line(4, 2, -1)].join('\n') + '\n');
+    const r = fairfit('inspect', f);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'swf', tasks: 4, unknownProcessors: 2 });
+    // A log that gives every job's processors: the key is absent.
+    expect(JSON.parse(fairfit('inspect', bare).stdout)).not.toHaveProperty('unknownProcessors');
+  });
 });
 
 const SHARED = join(import.meta.dirname, '../../../shared/traces');

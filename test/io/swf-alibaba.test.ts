@@ -184,3 +184,30 @@ describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")'
     expect(r.source).not.toHaveProperty('droppedPartialLines');
   });
 });
+
+describe('an SWF job whose processors the log does not give (docs/model.md, "Archive logs beyond NASA iPSC")', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-procs-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const line = (f: number[]) => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
+
+  it('uses 1 processor and is counted in source.unknownProcessors (−1 or 0 in both processor fields)', async () => {
+    const path = join(dir, 'procs.swf');
+    // job, submit, wait, run, procs, cpu, usedMem, reqProcs
+    writeFileSync(path, ['; MaxProcs: 16',
+      line([1, 0, 0, 10, -1, -1, -1, -1]), // neither: unknown
+      line([2, 1, 0, 10, 0, -1, -1, 0]), // 0 in both: unknown
+      line([3, 2, 0, 10, -1, -1, -1, 4]), // requested 4: known
+      line([4, 3, 0, 10, 2, -1, -1, -1]), // allocated 2: known
+    ].join('\n') + '\n');
+    const r = await readSwf(path);
+    expect(Array.from(r.tasks.cpuRequest)).toEqual([1 / 16, 1 / 16, 4 / 16, 2 / 16]);
+    expect(r.source).toMatchObject({ jobs: 4, unknownProcessors: 2 });
+  });
+
+  it('is not mentioned in a log that gives every job its processors (no unknownProcessors key)', async () => {
+    const path = join(dir, 'known.swf');
+    writeFileSync(path, ['; MaxProcs: 16', line([1, 0, 0, 10, 2]), line([2, 1, 0, 10, -1, -1, -1, 3])].join('\n') + '\n');
+    const r = await readSwf(path);
+    expect(r.source).not.toHaveProperty('unknownProcessors');
+  });
+});

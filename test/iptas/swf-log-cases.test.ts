@@ -91,4 +91,21 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     expect(all.trace).not.toHaveProperty('unknownRunTime');
     expect(all.notes.some((n) => n.startsWith('run time unknown'))).toBe(false);
   });
+
+  it('says how many lines give no processors (−1 or 0 in both fields), which run on 1 processor', async () => {
+    const path = log('widths', [
+      job({ job: 1, submit: 0, run: 10, status: 1, user: 1 }),
+      job({ job: 2, submit: 0, run: 10, procs: 0, reqProcs: 0, status: 1, user: 1 }),
+      job({ job: 3, submit: 0, run: 10, reqProcs: 4, status: 1, user: 1 }),
+      job({ job: 4, submit: 0, run: 10, procs: 2, status: 1, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 8, algorithms: ['fcfs'] });
+    expect(r.trace).toMatchObject({ rows: 4, jobs: 4, unknownProcessors: 2 });
+    expect(r.notes).toContain('processors unknown (−1 or 0) on 2 lines of the log: those jobs use 1 processor');
+    // All four start at 0 on 8 processors (1 + 1 + 4 + 2) and run 10 s: 80 busy processor-seconds of 8 · 10.
+    expect(r.runs[0]!.metrics.utilisation).toBe(1);
+    const all = await scheduleLog({ trace: log('widths-known', [job({ job: 1, submit: 0, run: 5, procs: 2, status: 1, user: 1 })]), nodes: 8, algorithms: ['fcfs'] });
+    expect(all.trace).not.toHaveProperty('unknownProcessors');
+    expect(all.notes.some((n) => n.startsWith('processors unknown'))).toBe(false);
+  });
 });

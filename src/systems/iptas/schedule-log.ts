@@ -122,6 +122,8 @@ export interface LogFacts {
   requestedTimeKnown?: number;
   /** SWF: rows whose run time the log does not give (−1), of `rows`: their jobs run 0 s (present when there are some). */
   unknownRunTime?: number;
+  /** SWF: rows whose processors the log does not give (−1 or 0 in both fields), of `rows`: their jobs use 1 processor (present when there are some). */
+  unknownProcessors?: number;
   users: number;
 }
 
@@ -221,10 +223,11 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
     const known = jobs.length - estimated.size;
     const droppedPartialLines = Number(t.source?.['droppedPartialLines'] ?? 0);
     const unknownRun = Number(t.source?.['unknownRunTime'] ?? 0);
+    const unknownProcessors = Number(t.source?.['unknownProcessors'] ?? 0);
     return {
       jobs,
       estimated,
-      facts: { path, format: 'swf', detected, rows: t.summary.rows, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}) },
+      facts: { path, format: 'swf', detected, rows: t.summary.rows, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}), ...(unknownProcessors > 0 ? { unknownProcessors } : {}) },
     };
   }
   const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
@@ -348,6 +351,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     const unknown = jobs.filter((j) => estimated?.has(j)).length;
     if (unknown > 0) notes.push(`requested time unknown for ${unknown} jobs: their run time stands in (exact estimates)`);
     if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${facts.unknownRunTime} lines of the log: those jobs run 0 s`);
+    if (facts.unknownProcessors) notes.push(`processors unknown (−1 or 0) on ${facts.unknownProcessors} lines of the log: those jobs use 1 processor`);
   }
   const runs: ScheduleRun[] = [];
   let interrupted = false;
