@@ -43,10 +43,15 @@ export function registerInspect(program: Command): void {
       } else if (format === 'swf') {
         const t = await readSwf(path, { strict });
         // The partial-execution lines of checkpointed jobs the reader left out (their summary lines stand for them),
-        // and the jobs without processors (given 1): each named only when there are some.
+        // and the jobs without processors (given 1): each named only when there are some. The machine size is
+        // named when it is not the log's MaxProcs header (MaxNodes or the largest job stand in).
         const partial = t.source?.['droppedPartialLines'];
         const procs = t.source?.['unknownProcessors'];
-        out = { format: 'swf', tasks: t.tasks.count, ...(partial !== undefined ? { droppedPartialLines: partial } : {}), ...(procs !== undefined ? { unknownProcessors: procs } : {}), start: t.start, end: t.end, summary: t.summary };
+        const from = t.source?.['maxProcsFrom'];
+        out = {
+          format: 'swf', tasks: t.tasks.count, ...(partial !== undefined ? { droppedPartialLines: partial } : {}), ...(procs !== undefined ? { unknownProcessors: procs } : {}),
+          ...(from !== undefined ? { maxProcs: t.source?.['maxProcs'], maxProcsFrom: from } : {}), start: t.start, end: t.end, summary: t.summary,
+        };
         window = { start: t.start, end: t.end };
       } else if (format === 'alibaba') {
         const t = await readAlibabaMachines(path, { strict });

@@ -3,7 +3,8 @@
  * 18 whitespace-separated fields per job, `;` header comments, −1 = unknown;
  * plain or gzip. Each job becomes one task of the shared {@link TaskTable}
  * (mapping in docs/model.md): times s → µs, CPU request = processors /
- * MaxProcs (the header's, else the largest seen), memory request = requested
+ * MaxProcs (the header's, else its MaxNodes, else the largest job; which one
+ * in `source.maxProcsFrom` when not MaxProcs), memory request = requested
  * (else used) memory × processors normalised to the largest job, 0 when unknown.
  * The requested time and processors and the status are kept as extra columns
  * ({@link SwfColumns}) for the batch schedulers of src/systems/iptas/.
@@ -110,33 +111,53 @@ export function swfPartialLines(tasks: { count: number; jobId: Float64Array; sta
   return out;
 }
 
+/** Where an SWF log's machine size (the processors a CPU request is a fraction of) comes from. */
+type SwfMaxProcsFrom = 'MaxProcs' | 'MaxNodes' | 'largest job';
+
 /**
  * CPU and memory requests of `n` jobs as fractions: processors / MaxProcs
- * (`maxProcsHeader`, else the largest job), memory × processors / the
- * largest (0 when no job has a memory value).
+ * (the header's; else its MaxNodes, unless a job is wider; else the largest
+ * job), memory × processors / the largest (0 when no job has a memory value).
  */
-function requests(procs: Float64Array, mem: Float64Array, n: number, maxProcsHeader: number): { cpuRequest: Float64Array; memRequest: Float64Array; maxP: number; maxM: number } {
-  let maxP = maxProcsHeader;
+function requests(procs: Float64Array, mem: Float64Array, n: number, header: SwfHeader): { cpuRequest: Float64Array; memRequest: Float64Array; maxP: number; from: SwfMaxProcsFrom; maxM: number } {
+  let widest = 0;
   let maxM = 0;
   for (let i = 0; i < n; i++) {
-    if (!(maxProcsHeader > 0) && !(procs[i]! <= maxP)) maxP = procs[i]!;
+    if (procs[i]! > widest) widest = procs[i]!;
     if (mem[i]! > maxM) maxM = mem[i]!;
   }
+  // MaxProcs counts processors. Without it, MaxNodes: SWF before 2.1 had only MaxNodes, on machines of one
+  // processor per node, so the processor fields and MaxNodes count the same units; a job wider than MaxNodes
+  // shows they do not (processors of multi-processor nodes), and then the largest job is the better size.
+  let maxP: number, from: SwfMaxProcsFrom;
+  if (header.maxProcs > 0) [maxP, from] = [header.maxProcs, 'MaxProcs'];
+  else if (header.maxNodes > 0 && widest <= header.maxNodes) [maxP, from] = [header.maxNodes, 'MaxNodes'];
+  else [maxP, from] = [widest, 'largest job'];
   const cpuRequest = new Float64Array(n);
   const memRequest = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     cpuRequest[i] = procs[i]! / maxP;
     memRequest[i] = maxM > 0 ? mem[i]! / maxM : 0;
   }
-  return { cpuRequest, memRequest, maxP, maxM };
+  return { cpuRequest, memRequest, maxP, from, maxM };
 }
 
-/** Reads the `; MaxProcs: N` header value (first 64 KiB), or NaN. */
-async function headerMaxProcs(path: string): Promise<number> {
+/** The machine-size header values of an SWF log; NaN when absent. */
+interface SwfHeader {
+  maxProcs: number;
+  maxNodes: number;
+}
+
+/** Reads the `; MaxProcs: N` and `; MaxNodes: N` header values (first 64 KiB), NaN when absent. */
+async function headerMachineSize(path: string): Promise<SwfHeader> {
   // A truncated or corrupt gzip within the first 64 KiB: the header is what came before the break;
   // the reader then reports the file as it does any corrupt file (counted, or strict's error).
-  const m = /^;\s*MaxProcs:\s*(\d+)/m.exec(await fileHead(path, { damage: 'keep' }));
-  return m ? Number(m[1]) : Number.NaN;
+  const head = await fileHead(path, { damage: 'keep' });
+  const value = (name: string): number => {
+    const m = new RegExp(`^;\\s*${name}:\\s*(\\d+)`, 'm').exec(head);
+    return m ? Number(m[1]) : Number.NaN;
+  };
+  return { maxProcs: value('MaxProcs'), maxNodes: value('MaxNodes') };
 }
 
 /**
@@ -154,7 +175,7 @@ async function headerMaxProcs(path: string): Promise<number> {
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
-  const maxProcsHeader = await headerMaxProcs(path);
+  const header = await headerMachineSize(path);
   const job = new F64Column();
   const submit = new F64Column();
   const duration = new F64Column();
@@ -223,7 +244,7 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     unknownRun += unknown[i]!;
     unknownProcessors += unknownP[i]!;
   }
-  const { cpuRequest, memRequest, maxP, maxM } = requests(kept(procs), kept(mem), n, maxProcsHeader);
+  const { cpuRequest, memRequest, maxP, from, maxM } = requests(kept(procs), kept(mem), n, header);
   const tasks: TaskTable & SwfColumns = {
     count: n,
     jobId,
@@ -250,6 +271,6 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
     end,
     summary,
     // Counts added since 2026-12-05 are present only when non-zero: a log without such lines reads as before.
-    source: { format: 'swf', path, jobs: n, ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), maxProcs: maxP, unknownRunTime: unknownRun, ...(unknownProcessors > 0 ? { unknownProcessors } : {}), memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
+    source: { format: 'swf', path, jobs: n, ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), maxProcs: maxP, ...(from !== 'MaxProcs' ? { maxProcsFrom: from } : {}), unknownRunTime: unknownRun, ...(unknownProcessors > 0 ? { unknownProcessors } : {}), memoryKnown: maxM > 0, skipped: problems.skipped, firstProblems: [...problems.first] },
   };
 }

@@ -242,6 +242,20 @@ describe('fairfit inspect detects SWF', () => {
     // A log that gives every job's processors: the key is absent.
     expect(JSON.parse(fairfit('inspect', bare).stdout)).not.toHaveProperty('unknownProcessors');
   });
+
+  it('names where the machine size came from when it is not the MaxProcs header (MaxNodes, else the largest job)', () => {
+    const line = (job: number, procs: number) => [job, 0, 0, 10, procs, -1, -1, -1, -1, -1, 1, 1, -1, -1, -1, -1, -1, -1].join(' ');
+    const nodes = join(dir, 'maxnodes.swf');
+    writeFileSync(nodes, ['; Version: 2.0', '; MaxNodes: 8', line(1, 2), line(2, 4)].join('\n') + '\n');
+    expect(JSON.parse(fairfit('inspect', nodes).stdout)).toMatchObject({ format: 'swf', tasks: 2, maxProcs: 8, maxProcsFrom: 'MaxNodes' });
+    const none = join(dir, 'noheader.swf');
+    writeFileSync(none, [line(1, 2), line(2, 4)].join('\n') + '\n');
+    expect(JSON.parse(fairfit('inspect', none).stdout)).toMatchObject({ maxProcs: 4, maxProcsFrom: 'largest job' });
+    // From the MaxProcs header (the usual case): neither key, as before.
+    const out = JSON.parse(fairfit('inspect', bare).stdout);
+    expect(out).not.toHaveProperty('maxProcs');
+    expect(out).not.toHaveProperty('maxProcsFrom');
+  });
 });
 
 const SHARED = join(import.meta.dirname, '../../../shared/traces');

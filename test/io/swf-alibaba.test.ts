@@ -211,3 +211,36 @@ describe('an SWF job whose processors the log does not give (docs/model.md, "Arc
     expect(r.source).not.toHaveProperty('unknownProcessors');
   });
 });
+
+describe("an SWF log's machine size without a MaxProcs header (docs/model.md, \"Archive logs beyond NASA iPSC\")", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-maxnodes-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const line = (j: number, procs: number) => [j, j, 0, 10, procs, ...Array(13).fill(-1)].join(' ');
+  const read = async (name: string, header: string[], procs: number[]) => {
+    const path = join(dir, `${name}.swf`);
+    writeFileSync(path, [...header, ...procs.map((p, k) => line(k + 1, p))].join('\n') + '\n');
+    return readSwf(path);
+  };
+
+  it('is MaxNodes when MaxProcs is absent or 0 (SWF before 2.1 gives only MaxNodes), and the source says so', async () => {
+    const r = await read('nodes', ['; Version: 2.0', '; MaxNodes: 16'], [4, 2]);
+    expect(r.source).toMatchObject({ maxProcs: 16, maxProcsFrom: 'MaxNodes' });
+    expect(Array.from(r.tasks.cpuRequest)).toEqual([0.25, 0.125]);
+    const zero = await read('zero', ['; MaxProcs: 0', '; MaxNodes: 16'], [4, 2]);
+    expect(zero.source).toMatchObject({ maxProcs: 16, maxProcsFrom: 'MaxNodes' });
+  });
+
+  it('is MaxProcs when both are given (MaxNodes counts nodes, MaxProcs processors): no maxProcsFrom key, as before', async () => {
+    const r = await read('both', ['; MaxNodes: 8', '; MaxProcs: 32'], [4, 2]);
+    expect(r.source!.maxProcs).toBe(32);
+    expect(r.source).not.toHaveProperty('maxProcsFrom');
+  });
+
+  it('is the largest job without either header, or when a job is wider than MaxNodes (its fields then count processors of multi-processor nodes)', async () => {
+    const none = await read('none', ['; Version: 2.2'], [4, 2]);
+    expect(none.source).toMatchObject({ maxProcs: 4, maxProcsFrom: 'largest job' });
+    const wider = await read('wider', ['; MaxNodes: 2'], [8, 2]);
+    expect(wider.source).toMatchObject({ maxProcs: 8, maxProcsFrom: 'largest job' });
+    expect(Array.from(wider.tasks.cpuRequest)).toEqual([1, 0.25]);
+  });
+});
