@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { describeSchedule } from '../../src/systems/iptas/schedule-report.ts';
+import { scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -107,5 +108,51 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const all = await scheduleLog({ trace: log('widths-known', [job({ job: 1, submit: 0, run: 5, procs: 2, status: 1, user: 1 })]), nodes: 8, algorithms: ['fcfs'] });
     expect(all.trace).not.toHaveProperty('unknownProcessors');
     expect(all.notes.some((n) => n.startsWith('processors unknown'))).toBe(false);
+  });
+
+  it('leaves the jobs of unknown user (−1) out of the per-user fairness figure, and counts them', async () => {
+    // One processor, FCFS in log order: waits 0 (user 1), 10 (unknown), 20 (user 2).
+    const path = log('anonymous', [
+      job({ job: 1, submit: 0, run: 10, procs: 1, reqTime: 10, status: 1, user: 1 }),
+      job({ job: 2, submit: 0, run: 10, procs: 1, reqTime: 10, status: 1 }),
+      job({ job: 3, submit: 0, run: 10, procs: 1, reqTime: 10, status: 1, user: 2 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 1, algorithms: ['fcfs'] });
+    expect(r.trace).toMatchObject({ jobs: 3, users: 2, unknownUser: 1 });
+    expect(r.notes).toContain('user unknown (−1) for 1 job: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count');
+    const m = r.runs[0]!.metrics;
+    expect(m.meanWait).toBe(10);
+    // Gini of the known users' mean waits [0, 20]: (|0 − 20| + |20 − 0|) / (2 · 2² · 10) = 0.5 (with the unknown user's 10, 80 / 180).
+    expect(m.users).toBe(2);
+    expect(m.fairnessGini).toBe(0.5);
+  });
+
+  it('gives IPTAS each job of unknown user its own user: no ε history shared with the other unknown users', async () => {
+    // Two processors. Jobs 1 and 2 of unknown users, jobs 3 and 4 of user 1, each pair alike: the first asks
+    // 100 s and runs 10 s (ε = 10 / 100 = 0.1 for its user after it), the second asks 100 s and runs 50 s. With
+    // that history T0 = 100 · 0.1 · (1 + 0.5) = 15 s < 50 s: job 4 is killed. Job 2 has no history of its
+    // own (ε = 1, T0 = 150 s) and runs to its end; lumped into one user "−1" it was killed as job 4 is.
+    const path = log('anonymous-iptas', [
+      job({ job: 1, submit: 0, run: 10, procs: 1, reqTime: 100, status: 1 }),
+      job({ job: 2, submit: 20, run: 50, procs: 1, reqTime: 100, status: 1 }),
+      job({ job: 3, submit: 100, run: 10, procs: 1, reqTime: 100, status: 1, user: 1 }),
+      job({ job: 4, submit: 120, run: 50, procs: 1, reqTime: 100, status: 1, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 2, algorithms: ['iptas'] });
+    const m = r.runs[0]!.metrics;
+    expect(m.killed).toBe(1);
+    expect(m.killedWastedSeconds).toBe(15);
+  });
+
+  it('gives IPTAS each job of unknown user its own user: no running count shared with the other unknown users', () => {
+    // Five processors; four long jobs of unknown users hold four from 0 s. At 10 s job 4 (unknown user) and
+    // job 5 (user 1) arrive for the last one, job 4 first. Lumped into one user "−1", job 4's user had
+    // L_u = 4 ≥ L0 = 4 running tasks and the penalty −2: job 5 went first. Each its own user, L_u = 0 for
+    // both, equal priority, ties by submission: job 4 starts at 10 s, job 5 when it ends at 20 s.
+    const jobs: TraceJob[] = [0, 1, 2, 3].map((i) => ({ id: i, submit: 0, runTime: 100, requestedTime: 100, procs: 1, user: -1 }));
+    jobs.push({ id: 4, submit: 10, runTime: 10, requestedTime: 100, procs: 1, user: -1 });
+    jobs.push({ id: 5, submit: 10, runTime: 10, requestedTime: 100, procs: 1, user: 1 });
+    const r = scheduleJobs(jobs, { algorithm: 'iptas', nodes: 5 });
+    expect(Array.from(r.start)).toEqual([0, 0, 0, 0, 10, 20]);
   });
 });

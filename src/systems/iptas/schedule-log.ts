@@ -124,7 +124,10 @@ export interface LogFacts {
   unknownRunTime?: number;
   /** SWF: rows whose processors the log does not give (−1 or 0 in both fields), of `rows`: their jobs use 1 processor (present when there are some). */
   unknownProcessors?: number;
+  /** Distinct known users of the jobs scheduled. */
   users: number;
+  /** Jobs scheduled whose user the log does not give (−1): left out of `users` and of the per-user metrics (present when there are some). */
+  unknownUser?: number;
 }
 
 /** Values of one over-time series, per bin of `binSeconds` from the first submission. */
@@ -339,7 +342,9 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       .filter(([k]) => (k as number) > 0).map(([k, what]) => `${k} ${what}`).join(', ');
     throw new FairfitError('NO_DATA', `${options.trace}: no job to schedule among ${facts.rows} read${why ? ` (${why})` : ''}`, { file: options.trace });
   }
-  const users = new Set(jobs.map((j) => String(j.user))).size;
+  // Unknown users (−1) are nobody's: not a user in the count (nor in the per-user metrics, `metricsOf`).
+  const users = new Set(jobs.filter((j) => j.user !== -1).map((j) => String(j.user))).size;
+  const unknownUser = jobs.filter((j) => j.user === -1).length;
   const params: IptasParams = { ...options.params, minEpsilon: r.minEpsilon };
   const notes: string[] = [];
   if (google) {
@@ -353,6 +358,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${facts.unknownRunTime} lines of the log: those jobs run 0 s`);
     if (facts.unknownProcessors) notes.push(`processors unknown (−1 or 0) on ${facts.unknownProcessors} lines of the log: those jobs use 1 processor`);
   }
+  if (unknownUser > 0) notes.push(`user unknown (−1) for ${unknownUser} job${unknownUser === 1 ? '' : 's'}: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count`);
   const runs: ScheduleRun[] = [];
   let interrupted = false;
   for (const algorithm of r.algorithms) {
@@ -378,7 +384,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     options.onProgress?.(runs.length, r.algorithms.length);
   }
   const report: ScheduleLogReport = {
-    trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users },
+    trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users, ...(unknownUser > 0 ? { unknownUser } : {}) },
     cluster: { nodes: options.nodes, nodeCapacity, dimensions: google ? ['cpu', 'mem'] : ['processors'] },
     params: { tau: r.tau, secondsPerGB: r.secondsPerGB, minEpsilon: r.minEpsilon, alpha: params.alpha ?? 0.5, historyLength: params.historyLength ?? 10 },
     notes,

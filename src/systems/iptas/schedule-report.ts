@@ -102,6 +102,7 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
     ['Rows read', `${t.rows}${t.skippedLines ? ` (${t.skippedLines} bad lines skipped)` : ''}`],
     ['Jobs scheduled', `${t.jobs} of ${t.users} users`],
   ];
+  if (t.unknownUser) facts.push(['User unknown in the log (no per-user figure)', `${t.unknownUser} of ${t.jobs} jobs`]);
   if (t.droppedRunning !== undefined) facts.push(['Dropped (no end in the window)', `${t.droppedRunning} running, ${t.droppedPending ?? 0} waiting at the window end`]);
   if (t.droppedPartialLines) facts.push(['Dropped (partial-execution lines; the summary lines are scheduled)', String(t.droppedPartialLines)]);
   if (t.droppedTooLarge) facts.push(['Dropped (too large)', String(t.droppedTooLarge)]);

@@ -37,7 +37,10 @@ export interface TraceJob {
    * (e.g. [cpu, mem] for a Google task). Default: one processor, `[1, 0, …]`.
    */
   demand?: readonly number[];
-  /** Owner. */
+  /**
+   * Owner. The number −1 means unknown (an SWF or Google log without it): such a job is scheduled as any
+   * other, left out of the per-user metrics (`fairnessGini`, `users`), and IPTAS gives it a user of its own.
+   */
   user: string | number;
   /** Declared data volume K, GB; default `requestedTime / secondsPerGB`. */
   dataGB?: number;
@@ -100,8 +103,9 @@ export interface ScheduleMetrics {
   /** Σ (end − start) of killed jobs, and the same times procs·demand[0] (processor- or CPU-seconds). */
   killedWastedSeconds: number;
   killedWastedProcSeconds: number;
-  /** Gini of the per-user mean wait. */
+  /** Gini of the per-user mean wait, over the jobs of known users (NaN when every job's user is unknown, −1). */
   fairnessGini: number;
+  /** Distinct known users (−1, unknown, is not one). */
   users: number;
 }
 
@@ -555,7 +559,7 @@ class Simulation {
       const j = this.jobs[i]!;
       const x = one ? this.spec : ({} as GangInput);
       x.id = `j${i}`;
-      x.user = this.userName(j.user);
+      x.user = this.userName(j.user, i);
       x.demand = j.demand ?? this.unitDemand;
       x.dataGB = j.dataGB ?? j.requestedTime / this.secondsPerGB;
       x.requestTime = j.requestedTime;
@@ -574,8 +578,14 @@ class Simulation {
     }
   }
 
-  /** A job's user as the engine's user name (made once per user). */
-  private userName(user: string | number): string {
+  /**
+   * Job i's user as the engine's user name (made once per user). An unknown user (−1) is a user of its
+   * own per job: lumped into one, unrelated jobs would share one running count (the penalty once four
+   * run) and one ε history (one job's short run cutting the next one's T0). The NUL keeps the name
+   * apart from any user a log or caller can name.
+   */
+  private userName(user: string | number, i: number): string {
+    if (user === -1) return `\u0000unknown#${i}`;
     if (typeof user === 'string') return user;
     let s = this.userNames.get(user);
     if (s === undefined) this.userNames.set(user, (s = String(user)));
@@ -681,6 +691,8 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
     }
     first = Math.min(first, j.submit);
     last = Math.max(last, end[i]!);
+    // Jobs of unknown users are no user's: lumped into one they would be a user of their own in the Gini.
+    if (j.user === -1) continue;
     const u = perUser.get(String(j.user)) ?? [0, 0];
     u[0] += w;
     u[1] += 1;
@@ -701,7 +713,8 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
     makespan,
     killedWastedSeconds: wasted,
     killedWastedProcSeconds: wastedProc,
-    fairnessGini: giniReference([...perUser.values()].map(([s, c]) => s / c)),
+    // No known user among some jobs: no fairness figure (0 would read as perfectly fair).
+    fairnessGini: n > 0 && perUser.size === 0 ? Number.NaN : giniReference([...perUser.values()].map(([s, c]) => s / c)),
     users: perUser.size,
   };
 }
@@ -710,7 +723,7 @@ export function metricsOf(jobs: readonly TraceJob[], start: Float64Array, end: F
  * Jobs of an SWF log read by `readSwf` (src/io/swf.ts): submit and run time from
  * the task table (µs → s), processors = `round(cpuRequest · maxProcs)` (the allocated
  * processors, else the requested ones, as `readSwf` reads them), user = the dense user
- * id (−1 unknown). Requested time: `requestedTime` when given, else the log's requested
+ * id (−1 unknown: see {@link TraceJob.user}). Requested time: `requestedTime` when given, else the log's requested
  * time column (`tasks.requestedTime`, kept by `readSwf`), and where either is unknown
  * (−1 in the log, ≤ 0 or NaN here) the run time, at least 1 s (exact estimates; the engine
  * needs it > 0). The length class of IPTAS comes from this requested time (SWF has no
