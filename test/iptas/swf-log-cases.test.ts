@@ -155,4 +155,30 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const r = scheduleJobs(jobs, { algorithm: 'iptas', nodes: 5 });
     expect(Array.from(r.start)).toEqual([0, 0, 0, 0, 10, 20]);
   });
+
+  it('counts the jobs that ran longer in the log than they requested, which FCFS and EASY cut at the request, and the run time lost', async () => {
+    // Eight processors, all four start at 0. Job 1 asked 10 s and ran 30 s (20 s cut), job 3 asked 20 s and
+    // ran 25 s (5 s cut); job 2 ran less than it asked, and job 4 asked nothing (its run time stands in).
+    const path = log('overrun', [
+      job({ job: 1, submit: 0, run: 30, procs: 2, reqTime: 10, status: 1, user: 1 }),
+      job({ job: 2, submit: 0, run: 5, procs: 2, reqTime: 20, status: 1, user: 1 }),
+      job({ job: 3, submit: 0, run: 25, procs: 2, reqTime: 20, status: 1, user: 1 }),
+      job({ job: 4, submit: 0, run: 7, procs: 2, status: 1, user: 1 }),
+    ]);
+    const r = await scheduleLog({ trace: path, nodes: 8 });
+    expect(r.trace).toMatchObject({ jobs: 4, runBeyondRequest: 2 });
+    expect(r.notes).toContain('2 jobs ran longer in the log than they requested (25 s beyond their requests in all): FCFS and EASY kill each at its requested time, as a batch system\'s time limit does (per run: cutAtRequest)');
+    for (const run of r.runs.filter((x) => x.algorithm !== 'iptas')) {
+      expect(run.cutAtRequest).toEqual({ jobs: 2, lostSeconds: 25 });
+      // Killed after their requested 10 s and 20 s.
+      expect(run.metrics).toMatchObject({ killed: 2, killedWastedSeconds: 30 });
+    }
+    // IPTAS kills at T0, not at the request: its kills are its metrics' alone.
+    expect(r.runs[0]).not.toHaveProperty('cutAtRequest');
+    // A log whose jobs all end within their requests says nothing of it (as NASA, whose requests are unknown).
+    const within = await scheduleLog({ trace: log('within', [job({ job: 1, submit: 0, run: 5, procs: 2, reqTime: 5, status: 1, user: 1 })]), nodes: 8 });
+    expect(within.trace).not.toHaveProperty('runBeyondRequest');
+    expect(within.runs.some((x) => 'cutAtRequest' in x)).toBe(false);
+    expect(within.notes.some((n) => n.includes('longer in the log'))).toBe(false);
+  });
 });

@@ -128,6 +128,11 @@ export interface LogFacts {
   users: number;
   /** Jobs scheduled whose user the log does not give (−1): left out of `users` and of the per-user metrics (present when there are some). */
   unknownUser?: number;
+  /**
+   * Jobs scheduled whose logged run time exceeds their requested time (present when there are some): FCFS
+   * and EASY kill each at its requested time (`ScheduleRun.cutAtRequest`).
+   */
+  runBeyondRequest?: number;
 }
 
 /** Values of one over-time series, per bin of `binSeconds` from the first submission. */
@@ -150,6 +155,11 @@ export interface ScheduleRun {
   /** Busy share of the capacity per dimension (processors; or cpu, mem), over the makespan; [0] is `metrics.utilisation`. */
   utilisationByDimension: number[];
   series: ScheduleSeries;
+  /**
+   * FCFS and EASY: the jobs killed at their requested time because the log has them run longer, and the
+   * logged run time they did not run (Σ run time − requested time, s); present when there are some.
+   */
+  cutAtRequest?: { jobs: number; lostSeconds: number };
 }
 
 /** Result of {@link scheduleLog}. */
@@ -358,6 +368,15 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${facts.unknownRunTime} lines of the log: those jobs run 0 s`);
     if (facts.unknownProcessors) notes.push(`processors unknown (−1 or 0) on ${facts.unknownProcessors} lines of the log: those jobs use 1 processor`);
   }
+  // FCFS and EASY kill at the requested time (a batch system's limit): the log's longer runs are cut, the same jobs in each run.
+  let beyond = 0, beyondSeconds = 0;
+  for (const j of jobs) {
+    if (j.runTime > j.requestedTime) {
+      beyond++;
+      beyondSeconds += j.runTime - j.requestedTime;
+    }
+  }
+  if (beyond > 0) notes.push(`${beyond} job${beyond === 1 ? '' : 's'} ran longer in the log than ${beyond === 1 ? 'it' : 'they'} requested (${+beyondSeconds.toFixed(3)} s beyond ${beyond === 1 ? 'its request' : 'their requests in all'}): FCFS and EASY kill each at its requested time, as a batch system's time limit does (per run: cutAtRequest)`);
   if (unknownUser > 0) notes.push(`user unknown (−1) for ${unknownUser} job${unknownUser === 1 ? '' : 's'}: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count`);
   const runs: ScheduleRun[] = [];
   let interrupted = false;
@@ -380,11 +399,23 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       interrupted = true;
       break;
     }
-    runs.push({ algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) });
+    const run: ScheduleRun = { algorithm, metrics: res.metrics, rounds: res.rounds, utilisationByDimension: utilisations(jobs, res, options.nodes, nodeCapacity), series: scheduleSeries(jobs, res) };
+    if (algorithm !== 'iptas') {
+      // Their kills are the runs beyond the request, each ended at its requested time: it lost the rest of its logged run.
+      let cut = 0, lost = 0;
+      jobs.forEach((j, i) => {
+        if (res.killed[i]) {
+          cut++;
+          lost += j.runTime - j.requestedTime;
+        }
+      });
+      if (cut > 0) run.cutAtRequest = { jobs: cut, lostSeconds: lost };
+    }
+    runs.push(run);
     options.onProgress?.(runs.length, r.algorithms.length);
   }
   const report: ScheduleLogReport = {
-    trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users, ...(unknownUser > 0 ? { unknownUser } : {}) },
+    trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users, ...(unknownUser > 0 ? { unknownUser } : {}), ...(beyond > 0 ? { runBeyondRequest: beyond } : {}) },
     cluster: { nodes: options.nodes, nodeCapacity, dimensions: google ? ['cpu', 'mem'] : ['processors'] },
     params: { tau: r.tau, secondsPerGB: r.secondsPerGB, minEpsilon: r.minEpsilon, alpha: params.alpha ?? 0.5, historyLength: params.historyLength ?? 10 },
     notes,

@@ -109,6 +109,7 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
   if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${t.rows} jobs`]);
   if (t.unknownRunTime) facts.push(['Run time unknown in the log (run 0 s)', `${t.unknownRunTime} of ${t.rows} jobs`]);
+  if (t.runBeyondRequest) facts.push(['Ran longer than requested in the log (FCFS, EASY: killed at the request)', `${t.runBeyondRequest} of ${t.jobs} jobs`]);
   if (t.unknownProcessors) facts.push(['Processors unknown in the log (1 processor)', `${t.unknownProcessors} of ${t.rows} jobs`]);
   facts.push(['Cluster', clusterText(r)]);
   facts.push(['IPTAS parameters', `minEpsilon ${r.params.minEpsilon}, α ${r.params.alpha}, m ${r.params.historyLength}; length class from requested time / ${r.params.secondsPerGB} s per GB`]);
