@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
-import { describeSchedule } from '../../src/systems/iptas/schedule-report.ts';
+import { describeSchedule, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 import { scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
@@ -103,6 +103,7 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const r = await scheduleLog({ trace: path, nodes: 8, algorithms: ['fcfs'] });
     expect(r.trace).toMatchObject({ rows: 4, jobs: 4, unknownProcessors: 2 });
     expect(r.notes).toContain('processors unknown (−1 or 0) on 2 lines of the log: those jobs use 1 processor');
+    expect(schedulePage(r).facts).toContainEqual(['Processors unknown in the log (1 processor)', '2 of 4 jobs']);
     // All four start at 0 on 8 processors (1 + 1 + 4 + 2) and run 10 s: 80 busy processor-seconds of 8 · 10.
     expect(r.runs[0]!.metrics.utilisation).toBe(1);
     const all = await scheduleLog({ trace: log('widths-known', [job({ job: 1, submit: 0, run: 5, procs: 2, status: 1, user: 1 })]), nodes: 8, algorithms: ['fcfs'] });
@@ -119,6 +120,7 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     ]);
     const r = await scheduleLog({ trace: path, nodes: 1, algorithms: ['fcfs'] });
     expect(r.trace).toMatchObject({ jobs: 3, users: 2, unknownUser: 1 });
+    expect(schedulePage(r).facts).toContainEqual(['User unknown in the log (no per-user figure)', '1 of 3 jobs']);
     expect(r.notes).toContain('user unknown (−1) for 1 job: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count');
     const m = r.runs[0]!.metrics;
     expect(m.meanWait).toBe(10);
@@ -167,6 +169,7 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     ]);
     const r = await scheduleLog({ trace: path, nodes: 8 });
     expect(r.trace).toMatchObject({ jobs: 4, runBeyondRequest: 2 });
+    expect(schedulePage(r).facts).toContainEqual(['Ran longer than requested in the log (FCFS, EASY: killed at the request)', '2 of 4 jobs']);
     expect(r.notes).toContain('2 jobs ran longer in the log than they requested (25 s beyond their requests in all): FCFS and EASY kill each at its requested time, as a batch system\'s time limit does (per run: cutAtRequest)');
     for (const run of r.runs.filter((x) => x.algorithm !== 'iptas')) {
       expect(run.cutAtRequest).toEqual({ jobs: 2, lostSeconds: 25 });
