@@ -127,6 +127,11 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     // Gini of the known users' mean waits [0, 20]: (|0 − 20| + |20 − 0|) / (2 · 2² · 10) = 0.5 (with the unknown user's 10, 80 / 180).
     expect(m.users).toBe(2);
     expect(m.fairnessGini).toBe(0.5);
+    // No known user at all: no fairness figure (NaN: null in JSON, "—" in the table), not a Gini of 0.
+    const nobody = await scheduleLog({ trace: log('nobody', [job({ job: 1, submit: 0, run: 10, procs: 1, status: 1 }), job({ job: 2, submit: 0, run: 10, procs: 1, status: 1 })]), nodes: 1, algorithms: ['fcfs'] });
+    expect(nobody.trace).toMatchObject({ users: 0, unknownUser: 2 });
+    expect(nobody.runs[0]!.metrics.users).toBe(0);
+    expect(nobody.runs[0]!.metrics.fairnessGini).toBeNaN();
   });
 
   it('gives IPTAS each job of unknown user its own user: no ε history shared with the other unknown users', async () => {

@@ -582,7 +582,7 @@ class Simulation {
    * Job i's user as the engine's user name (made once per user). An unknown user (−1) is a user of its
    * own per job: lumped into one, unrelated jobs would share one running count (the penalty once four
    * run) and one ε history (one job's short run cutting the next one's T0). The NUL keeps the name
-   * apart from any user a log or caller can name.
+   * apart from the users a log names.
    */
   private userName(user: string | number, i: number): string {
     if (user === -1) return `\u0000unknown#${i}`;
