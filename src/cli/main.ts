@@ -85,7 +85,20 @@ function helpCommand(): string {
   return program.commands.some((c) => c.name() === name) ? `fairfit ${name} --help` : 'fairfit --help';
 }
 
-program.parseAsync(process.argv).then(
+/**
+ * The arguments to parse: `fairfit help nosuch` as `fairfit nosuch`, so an unknown command after
+ * `help` is the same one-line usage error (exit 2, with commander's "Did you mean"); commander
+ * printed the whole help on stderr without a word on the command.
+ */
+function parsedArgs(argv: readonly string[]): string[] {
+  const operands = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const [first, name] = operands;
+  if (first !== 'help' || name === undefined || program.commands.some((c) => c.name() === name || c.aliases().includes(name))) return [...argv];
+  const at = argv.indexOf('help', 2);
+  return [...argv.slice(0, at), ...argv.slice(at + 1)];
+}
+
+program.parseAsync(parsedArgs(process.argv)).then(
   () => exitIfInterrupted(),
   (err: unknown) => {
     if (err instanceof CommanderError) {

@@ -86,6 +86,15 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('--cell-size');
   });
+
+  it('help of an unknown command says so, as the command alone does (it printed the whole help without a word on the command)', () => {
+    refused(['help', 'nosuch'], "unknown command 'nosuch'", '(see fairfit --help)');
+    expect(fairfit('help', 'nosuch').stderr).toBe(fairfit('nosuch').stderr);
+    refused(['help', 'relay'], "unknown command 'relay'", '(Did you mean replay?)');
+    const known = fairfit('help', 'replay');
+    expect(known.code).toBe(0);
+    expect(known.stdout).toContain('--cell-size');
+  });
 });
 
 describe('a closed stderr keeps the exit code', () => {
