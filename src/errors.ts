@@ -86,6 +86,11 @@ export class FairfitError extends Error {
   }
 }
 
+/** `1 job`, `2 jobs`: a count and its noun, singular or plural, for a message. */
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : nouns}`;
+}
+
 /**
  * A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1;
  * past 80 characters cut, with its length), an array, typed array or object by its kind and size,

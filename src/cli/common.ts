@@ -11,7 +11,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
-import { FairfitError } from '../errors.ts';
+import { FairfitError, plural } from '../errors.ts';
 import type { ReadSummary } from '../io/csv/problems.ts';
 import { checkOutputFile, writeAll } from '../report/file.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
@@ -25,10 +25,7 @@ export const EXIT_FAILURE = 1;
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
 
-/** `1 run`, `2 runs`: a count and its noun, singular or plural. */
-export function plural(n: number, noun: string, nouns = `${noun}s`): string {
-  return `${n} ${n === 1 ? noun : nouns}`;
-}
+export { plural };
 
 /**
  * Calls `fn`; an `INVALID_OPTION` it throws whose field is an API key in
@@ -158,7 +155,7 @@ function duration(us: number): string {
 export function describeRead(cmd: string, r: { format: string; detected: string; summary: ReadSummary; start?: number; end?: number }): string {
   const s = r.summary;
   const window = r.start !== undefined && r.end !== undefined && r.end > r.start ? `, window ${duration(r.end - r.start)}` : '';
-  let text = `fairfit ${cmd}: read ${r.format} (detected: ${r.detected}): ${s.rows} rows from ${s.files.length} file${s.files.length === 1 ? '' : 's'}${window}`;
+  let text = `fairfit ${cmd}: read ${r.format} (detected: ${r.detected}): ${plural(s.rows, 'row')} from ${plural(s.files.length, 'file')}${window}`;
   if (s.skipped > 0 || (s.corruptFiles ?? 0) > 0) {
     text += `; ${s.skipped} line${s.skipped === 1 ? '' : 's'} skipped`;
     if (s.corruptFiles) text += `, ${s.corruptFiles} file${s.corruptFiles === 1 ? '' : 's'} truncated or corrupt`;

@@ -13,7 +13,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, withOptionNames, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, withOptionNames, writeOutputs } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -102,8 +102,8 @@ export function registerGenScenario(program: Command): void {
       }
       validateScenario(scenario, 'generated scenario');
       // A scenario of 10^5 hosts takes a minute to write: say what is happening first.
-      say(`writing ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs`);
+      say(`writing ${o.out}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`);
       writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);
-      say(`wrote ${o.out}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs, ${scenario.courses?.length ?? 0} courses${scenario.periods ? `, ${scenario.periods.length} periods` : ''}`);
+      say(`wrote ${o.out}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
     });
 }

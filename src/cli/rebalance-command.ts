@@ -14,7 +14,7 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, writeRebalanceCsv, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, renameOptionError, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, writeOutputs } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -105,13 +105,13 @@ export function registerRebalance(program: Command): void {
       const scenario = readScenario(o.input);
       const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(2)} s`;
       // Progress, one line per stage: a scenario of 10^5 hosts takes a minute and said nothing until the end.
-      say(`read ${o.input}: ${scenario.hosts.length} hosts, ${scenario.vms.length} VMs${scenario.periods?.length ? `, ${scenario.periods.length} periods` : ''} in ${seconds(t0)}`);
+      say(`read ${o.input}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}${scenario.periods?.length ? `, ${plural(scenario.periods.length, 'period')}` : ''} in ${seconds(t0)}`);
       const runs = [];
       for (const algorithm of algorithms) {
         const t1 = performance.now();
         const [run] = runScenario(scenario, { ...options, algorithms: [algorithm] });
         runs.push(run!);
-        say(`${algorithm}: ${run!.plan.moves} migrations planned${run!.periods.length ? `, ${run!.periods.length} periods replayed` : ''} in ${seconds(t1)}`);
+        say(`${algorithm}: ${plural(run!.plan.moves, 'migration')} planned${run!.periods.length ? `, ${plural(run!.periods.length, 'period')} replayed` : ''} in ${seconds(t1)}`);
       }
       const report: RebalanceReport = {
         input: o.input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,
@@ -125,6 +125,6 @@ export function registerRebalance(program: Command): void {
         [o.csv, (path) => writeRebalanceCsv(path, report)],
         [o.report, (path) => writeRebalanceHtml(path, scenario, report)],
       ]);
-      say(`${runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+      say(`${plural(runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
     });
 }

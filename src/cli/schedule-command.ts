@@ -14,7 +14,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, startSession, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -108,15 +108,15 @@ export function registerSchedule(program: Command): void {
         });
         session.end();
         process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
-        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${algorithms.length} algorithms; outputs are marked "interrupted": true`);
+        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${plural(algorithms.length, 'algorithm')}; outputs are marked "interrupted": true`);
         const t = report.trace;
-        if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${t.rows} rows; ${t.skippedLines} line${t.skippedLines === 1 ? '' : 's'} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
+        if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${plural(t.rows, 'row')}; ${plural(t.skippedLines, 'line')} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([
           [o.json, (path) => writeJson(path, report)],
           [o.csv, (path) => writeScheduleCsv(path, report)],
           [o.report, (path) => writeScheduleHtml(path, report)],
         ]);
-        say(`${report.runs.length} algorithms in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+        say(`${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
         if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
       } finally {
         session.close();

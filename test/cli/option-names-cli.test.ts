@@ -7,7 +7,7 @@
  * tiny cluster is recorded as the one in effect.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -181,5 +181,50 @@ describe('counts are singular or plural', () => {
   it('1 run', () => {
     const r = fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration');
     expect(r.stderr).toMatch(/\n1 run in \d+\.\d s\n$/);
+  });
+
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  it('gen-scenario and rebalance: 1 host, 1 VM, 1 course, 1 algorithm (stderr and the HTML report)', () => {
+    const file = join(dir, 'one-host.json');
+    const g = fairfit('gen-scenario', '--out', file, '--hosts', '1', '--vms', '1', '--courses', '1');
+    expect(g.code).toBe(0);
+    expect(g.stderr).toBe(`writing ${file}: 1 host, 1 VM\nwrote ${file}: 1 host, 1 VM, 1 course\n`);
+    const html = join(dir, 'one-host.html');
+    const r = fairfit('rebalance', '--input', file, '--algorithm', 'crs', '--max-power-off', '1', '--report', html);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`^read ${esc(file)}: 1 host, 1 VM in \\S+ s\ncrs: 0 migrations planned in \\S+ s\nwriting ${esc(html)}\n1 algorithm in \\S+ s; wrote ${esc(html)}\n$`));
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('1 host, 1 VM, 1 course');
+    expect(page).toContain('at most 1 host powered off per plan');
+  });
+
+  it('schedule and inspect: 1 job of 1 user on 1 node, 1 row, a line of 1 field, the notes of 1 job and 1 line', () => {
+    const log = join(dir, 'one-job.swf');
+    // Run time and requested time unknown (−1); the last line is one field, not 18.
+    writeFileSync(log, '; Version: 2.2\n;\n1 0 0 -1 4 -1 -1 4 -1 -1 1 1 -1 -1 -1 -1 -1 -1\nbad\n');
+    const html = join(dir, 'one-job.html');
+    const s = fairfit('schedule', '--trace', log, '--nodes', '1', '--node-capacity', '4', '--algorithm', 'iptas', '--max-skipped', '1', '--report', html);
+    expect(s.code).toBe(0);
+    expect(s.stdout).toContain('): 1 job of 1 user · 1 node × 4 processors · ');
+    expect(s.stdout).toContain('requested time unknown for 1 job: its run time stands in');
+    expect(s.stdout).toContain('run time unknown (−1) on 1 line of the log: that job runs 0 s');
+    expect(s.stderr).toContain(': 1 row; 1 line skipped; first:\n  ' + `${log}:4: wrong column count: 1 field, expected 18\n`);
+    expect(s.stderr).toMatch(/\n1 algorithm in \S+ s; wrote /);
+    expect(readFileSync(html, 'utf8')).toContain('1 of 1 job');
+    const i = fairfit('inspect', log);
+    expect(i.stderr).toContain(': 1 row from 1 file; 1 line skipped; first:');
+  });
+
+  it('replay: 1 task, interval 1 tick (stdout), 1 machine in 1 cell (the HTML report)', () => {
+    const one = join(dir, 'one-task');
+    expect(fairfit('gen', '--out', one, '--tasks', '1', '--machines', '1', '--days', '0.01').code).toBe(0);
+    const html = join(dir, 'one-task.html');
+    const r = fairfit('replay', '--trace', one, '--machines', '1', '--interval', '1', '--policy', 'no_migration', '--report', html, '--quiet');
+    expect(r.code).toBe(0);
+    const [modes, model] = r.stdout.split('\n');
+    expect(modes).toMatch(/^trace \S+ \(google2011\): 1 task · usage trace \(1 task with usage windows, 0 fell back to request\) · 1 identical machine · /);
+    expect(model).toContain('interval 1 tick,');
+    expect(readFileSync(html, 'utf8')).toContain('1 machine in 1 cell');
   });
 });

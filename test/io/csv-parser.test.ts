@@ -115,7 +115,7 @@ describe('runs of skipped fields (passed by counting commas)', () => {
       }
       if (t === '' && fs.required) return { reason: `field ${f + 1} (${fs.name}) is missing` };
     }
-    if (parts.length !== n) return { reason: `wrong column count: ${parts.length} fields, expected ${n}` };
+    if (parts.length !== n) return { reason: `wrong column count: ${parts.length} field${parts.length === 1 ? '' : 's'}, expected ${n}` };
     return { values };
   }
 

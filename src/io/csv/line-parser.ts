@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { plural } from '../../errors.ts';
 import { FieldKind, type CsvSpec } from './spec.ts';
 
 // Exact powers of ten for Clinger's fast path (10^0 … 10^22 are exact doubles).
@@ -149,7 +150,7 @@ export class LineParser {
         break;
       }
     }
-    if (f !== n) return this.bad(`wrong column count: ${f} fields, expected ${n}`);
+    if (f !== n) return this.bad(`wrong column count: ${plural(f, 'field')}, expected ${n}`);
     this.rows = row + 1;
     return 1;
   }
@@ -283,7 +284,7 @@ export class LineParser {
     if (text.length === 0) return this.bad('empty line');
     if (text.charCodeAt(0) === this.comment) return 0;
     const parts = text.split(/[ \t]+/);
-    if (parts.length !== this.nFields) return this.bad(`wrong column count: ${parts.length} fields, expected ${this.nFields}`);
+    if (parts.length !== this.nFields) return this.bad(`wrong column count: ${plural(parts.length, 'field')}, expected ${this.nFields}`);
     const joined = Buffer.from(parts.join(',') + '\n', 'latin1');
     const saveWs = this.ws;
     this.ws = false;

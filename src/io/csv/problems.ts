@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, plural } from '../../errors.ts';
 
 /** How many positions of bad input a summary keeps. */
 export const MAX_PROBLEMS = 10;
@@ -76,9 +76,9 @@ export function checkDamage(path: string, s: ReadSummary, maxSkipped: number | u
   const ratio = lines > 0 ? s.skipped / lines : 0;
   const first = s.firstProblems.length > 0 ? `; first: ${s.firstProblems.slice(0, 3).join(' | ')}` : '';
   if (ratio > maxSkipped) {
-    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${lines} lines skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
+    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${plural(lines, 'line')} skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
   }
   if ((s.corruptFiles ?? 0) > 0 && maxSkipped < 1) {
-    throw new FairfitError('CORRUPT_INPUT', `${path}: ${s.corruptFiles} file(s) truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
+    throw new FairfitError('CORRUPT_INPUT', `${path}: ${plural(s.corruptFiles ?? 0, 'file')} truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
   }
 }

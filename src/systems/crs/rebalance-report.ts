@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { plural } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
@@ -72,7 +73,7 @@ function values(p: RebalancePlan): number[] {
 
 /** The comparison table (stdout of `fairfit rebalance`). */
 export function formatRebalanceTable(r: RebalanceReport): string {
-  const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${x.periods.length} periods replayed, ${x.totalMoves} migrations, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
+  const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${plural(x.periods.length, 'period')} replayed, ${plural(x.totalMoves, 'migration')}, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
   return textTable(['algorithm', ...COLUMNS], r.runs.map((x) => [x.algorithm, ...values(x.plan).map(formatMetric)]), notes);
 }
 
@@ -148,12 +149,12 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
   const facts: [string, string][] = [
     ['Scenario', r.input],
     ['Description', r.description || '—'],
-    ['Cluster', `${r.hosts} hosts, ${r.vms} VMs, ${r.courses} courses${r.periods ? `, ${r.periods} periods replayed` : ''}`],
+    ['Cluster', `${plural(r.hosts, 'host')}, ${plural(r.vms, 'VM')}, ${plural(r.courses, 'course')}${r.periods ? `, ${plural(r.periods, 'period')} replayed` : ''}`],
   ];
   const o = r.runs[0]?.plan.options;
   if (o) {
     facts.push(['Thresholds', `high cpu ${o.high.cpu} / mem ${o.high.mem} (${o.highWhen} dimension), low cpu ${o.low.cpu} / mem ${o.low.mem} (${o.lowWhen}), ${o.bounds} bounds`]);
-    facts.push(['Planner', `targets ${o.targets}; at most ${o.maxPowerOff} host(s) powered off per plan; migrateValue weights cpu ${o.weights.cpu} / mem ${o.weights.mem}`]);
+    facts.push(['Planner', `targets ${o.targets}; at most ${plural(o.maxPowerOff, 'host')} powered off per plan; migrateValue weights cpu ${o.weights.cpu} / mem ${o.weights.mem}`]);
   }
   const charted = chartedHosts(scenario, r);
   if (r.hosts > MAX_HOST_CHARTS) facts.push(['Host charts', `${MAX_HOST_CHARTS} of ${r.hosts} hosts: those the plans move VMs from or to, power off or leave high first, then the first in order`]);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { plural } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
@@ -34,6 +35,11 @@ function describe(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.map(describe).join(', ');
   return JSON.stringify(v);
+}
+
+/** A count of the run info (`1 cell`, `4 cells`), as `describe` shows a value that is no number. */
+function counted(v: unknown, noun: string): string {
+  return typeof v === 'number' ? plural(v, noun) : `${describe(v)} ${noun}s`;
 }
 
 /** Distinct values of one parameter over the runs, in first-seen order. */
@@ -95,9 +101,9 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   }
   const i0 = runs[0]?.info;
   if (i0) {
-    add('Usage resolved', i0.usageFallbackToRequest !== undefined ? `${describe(i0.usage)}; ${describe(i0.tasksWithWindows)} tasks with usage windows, ${describe(i0.usageFallbackToRequest)} fell back to request` : i0.usage);
+    add('Usage resolved', i0.usageFallbackToRequest !== undefined ? `${describe(i0.usage)}; ${counted(i0.tasksWithWindows, 'task')} with usage windows, ${describe(i0.usageFallbackToRequest)} fell back to request` : i0.usage);
     // A sweep's first run speaks for one machine count only; the swept values are listed above.
-    if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${describe(i0.machines)} machines in ${describe(i0.cells)} cells`);
+    if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${counted(i0.machines, 'machine')} in ${counted(i0.cells, 'cell')}`);
   }
   add('Policies', policies);
   add('Skipped input lines', t.skipped);

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { plural } from '../../errors.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { METRIC_COLUMNS } from './metrics.ts';
 import { isSweepReport, type PolicyName, type ReplayReport } from './types.ts';
@@ -70,10 +71,10 @@ export function describeModes(report: ReplayReport): string {
   const info = report.runs[0]?.info;
   const parts: string[] = [];
   const where = t.path ?? t.source ?? 'in-memory trace';
-  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${String(t.tasks)} tasks`);
+  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${typeof t.tasks === 'number' ? plural(t.tasks, 'task') : `${String(t.tasks)} tasks`}`);
   let usage = `usage ${String(t.usage)}`;
   if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && t.usage === 'trace') {
-    usage += ` (${info.tasksWithWindows} tasks with usage windows, ${info.usageFallbackToRequest} fell back to request)`;
+    usage += ` (${plural(info.tasksWithWindows, 'task')} with usage windows, ${info.usageFallbackToRequest} fell back to request)`;
   }
   parts.push(usage);
   const machines = t.machines;
@@ -99,7 +100,7 @@ export function describeModel(report: ReplayReport): string {
     `capacity ${String(p.capacity)}`,
     `overcommit ${swept ? list(swept) : String(p.overcommit)}`,
     `cell size ${String(p.cellSize)}`,
-    `interval ${String(p.interval)} ticks`,
+    typeof p.interval === 'number' ? `interval ${plural(p.interval, 'tick')}` : `interval ${String(p.interval)} ticks`,
     `tick ${formatTick(p.tick)}`,
   ];
   if (usesRatio(report.trace.usage, i)) parts.push(`usage ratio ${String(p.usageRatio)}`);

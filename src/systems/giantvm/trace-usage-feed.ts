@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, plural } from '../../errors.ts';
 import { Problems } from '../../io/csv/problems.ts';
 import { TaskIds } from '../../io/google/task-ids.ts';
 import { usageBatchesSync } from '../../io/google/task-usage.ts';
@@ -298,7 +298,7 @@ export class TraceUsageFeed {
   private readBatch(j: number, i: number): void {
     const it = this.batches.next();
     if (it.done) {
-      throw new FairfitError('CORRUPT_INPUT', `task_usage: row ${i} of task (job ${this.u.jobId[j]}, index ${this.u.taskIndex[j]}) was not found on reading the files again (${this.u.files.length} file(s)): they changed after the trace was read`, { file: this.u.files[0] });
+      throw new FairfitError('CORRUPT_INPUT', `task_usage: row ${i} of task (job ${this.u.jobId[j]}, index ${this.u.taskIndex[j]}) was not found on reading the files again (${plural(this.u.files.length, 'file')}): they changed after the trace was read`, { file: this.u.files[0] });
     }
     const b = it.value;
     const u = this.u, p = this.pool;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, plural } from '../../errors.ts';
 import { checkDamage, type ReadSummary } from '../../io/csv/problems.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
@@ -89,7 +89,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     }
     if (!(input.end > input.start)) {
       input.spilled?.dispose();
-      throw new FairfitError('NO_DATA', `${trace}: the ${taskCount(input)} tasks span no time (every event at ${input.start / 1e6} s, the window start); nothing to replay`, { file: trace });
+      throw new FairfitError('NO_DATA', `${trace}: the ${plural(taskCount(input), 'task')} ${taskCount(input) === 1 ? 'spans' : 'span'} no time (every event at ${input.start / 1e6} s, the window start); nothing to replay`, { file: trace });
     }
     return input;
   }

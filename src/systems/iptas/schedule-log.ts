@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, plural } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
@@ -323,7 +323,7 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
   const { jobs: all, estimated, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped);
-  if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${facts.skippedLines} bad lines skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
+  if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${plural(facts.skippedLines, 'bad line')} skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
   let nodeCapacity: number[];
@@ -364,9 +364,9 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     notes.push("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
     // Among the jobs scheduled: `requestedTimeKnown` counts the rows, some of which may have been dropped.
     const unknown = jobs.filter((j) => estimated?.has(j)).length;
-    if (unknown > 0) notes.push(`requested time unknown for ${unknown} jobs: their run time stands in (exact estimates)`);
-    if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${facts.unknownRunTime} lines of the log: those jobs run 0 s`);
-    if (facts.unknownProcessors) notes.push(`processors unknown (−1 or 0) on ${facts.unknownProcessors} lines of the log: those jobs use 1 processor`);
+    if (unknown > 0) notes.push(`requested time unknown for ${plural(unknown, 'job')}: ${unknown === 1 ? 'its' : 'their'} run time stands in (exact estimates)`);
+    if (facts.unknownRunTime) notes.push(`run time unknown (−1) on ${plural(facts.unknownRunTime, 'line')} of the log: ${facts.unknownRunTime === 1 ? 'that job runs' : 'those jobs run'} 0 s`);
+    if (facts.unknownProcessors) notes.push(`processors unknown (−1 or 0) on ${plural(facts.unknownProcessors, 'line')} of the log: ${facts.unknownProcessors === 1 ? 'that job uses' : 'those jobs use'} 1 processor`);
   }
   // FCFS and EASY kill at the requested time (a batch system's limit): the log's longer runs are cut, the same jobs in each run.
   let beyond = 0, beyondSeconds = 0;

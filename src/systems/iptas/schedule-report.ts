@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { plural } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
@@ -41,8 +42,8 @@ const TEXT: PageText = { variant: 'algorithm', timeAxis: 'hours since the first 
 /** The cluster as words: `128 nodes × 1 processor`, `300 nodes × (cpu 1, mem 1)`. */
 function clusterText(r: ScheduleLogReport): string {
   const c = r.cluster;
-  if (c.dimensions.length === 1) return `${c.nodes} nodes × ${c.nodeCapacity[0]} processor${c.nodeCapacity[0] === 1 ? '' : 's'}`;
-  return `${c.nodes} nodes × (${c.dimensions.map((d, i) => `${d} ${c.nodeCapacity[i]}`).join(', ')})`;
+  if (c.dimensions.length === 1) return `${plural(c.nodes, 'node')} × ${plural(c.nodeCapacity[0]!, 'processor')}`;
+  return `${plural(c.nodes, 'node')} × (${c.dimensions.map((d, i) => `${d} ${c.nodeCapacity[i]}`).join(', ')})`;
 }
 
 /** The one-line summary printed above the table. */
@@ -55,7 +56,7 @@ export function describeSchedule(r: ScheduleLogReport): string {
   if (t.droppedTooLarge) dropped.push(`${t.droppedTooLarge} too large for the cluster`);
   if (t.droppedByMaxJobs) dropped.push(`${t.droppedByMaxJobs} beyond --max-jobs`);
   return [
-    `trace ${t.path} (${t.format}, ${t.detected === 'option' ? 'format given' : `detected: ${t.detected}`}): ${t.jobs} jobs of ${t.users} users`,
+    `trace ${t.path} (${t.format}, ${t.detected === 'option' ? 'format given' : `detected: ${t.detected}`}): ${plural(t.jobs, 'job')} of ${plural(t.users, 'user')}`,
     ...(dropped.length ? [`dropped ${dropped.join(', ')}`] : []),
     clusterText(r),
     `IPTAS minEpsilon ${r.params.minEpsilon}, alpha ${r.params.alpha}`,
@@ -99,18 +100,18 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   const facts: [string, string][] = [
     ['Trace', t.path],
     ['Format', `${t.format} (${t.detected === 'option' ? 'given' : `detected: ${t.detected}`})`],
-    ['Rows read', `${t.rows}${t.skippedLines ? ` (${t.skippedLines} bad lines skipped)` : ''}`],
-    ['Jobs scheduled', `${t.jobs} of ${t.users} users`],
+    ['Rows read', `${t.rows}${t.skippedLines ? ` (${plural(t.skippedLines, 'bad line')} skipped)` : ''}`],
+    ['Jobs scheduled', `${t.jobs} of ${plural(t.users, 'user')}`],
   ];
-  if (t.unknownUser) facts.push(['User unknown in the log (no per-user figure)', `${t.unknownUser} of ${t.jobs} jobs`]);
+  if (t.unknownUser) facts.push(['User unknown in the log (no per-user figure)', `${t.unknownUser} of ${plural(t.jobs, 'job')}`]);
   if (t.droppedRunning !== undefined) facts.push(['Dropped (no end in the window)', `${t.droppedRunning} running, ${t.droppedPending ?? 0} waiting at the window end`]);
   if (t.droppedPartialLines) facts.push(['Dropped (partial-execution lines; the summary lines are scheduled)', String(t.droppedPartialLines)]);
   if (t.droppedTooLarge) facts.push(['Dropped (too large)', String(t.droppedTooLarge)]);
   if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
-  if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${t.rows} jobs`]);
-  if (t.unknownRunTime) facts.push(['Run time unknown in the log (run 0 s)', `${t.unknownRunTime} of ${t.rows} jobs`]);
-  if (t.runBeyondRequest) facts.push(['Ran longer than requested in the log (FCFS, EASY: killed at the request)', `${t.runBeyondRequest} of ${t.jobs} jobs`]);
-  if (t.unknownProcessors) facts.push(['Processors unknown in the log (1 processor)', `${t.unknownProcessors} of ${t.rows} jobs`]);
+  if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${plural(t.rows, 'job')}`]);
+  if (t.unknownRunTime) facts.push(['Run time unknown in the log (run 0 s)', `${t.unknownRunTime} of ${plural(t.rows, 'job')}`]);
+  if (t.runBeyondRequest) facts.push(['Ran longer than requested in the log (FCFS, EASY: killed at the request)', `${t.runBeyondRequest} of ${plural(t.jobs, 'job')}`]);
+  if (t.unknownProcessors) facts.push(['Processors unknown in the log (1 processor)', `${t.unknownProcessors} of ${plural(t.rows, 'job')}`]);
   facts.push(['Cluster', clusterText(r)]);
   facts.push(['IPTAS parameters', `minEpsilon ${r.params.minEpsilon}, α ${r.params.alpha}, m ${r.params.historyLength}; length class from requested time / ${r.params.secondsPerGB} s per GB`]);
   facts.push(['Bounded slowdown τ', `${r.params.tau} s`]);
