@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { FairfitError, plural } from '../errors.ts';
 import type { ReadSummary } from '../io/csv/problems.ts';
-import { checkOutputFile, writeAll } from '../report/file.ts';
+import { checkOutputFile, writeTexts } from '../report/file.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 
 /** Exit code of a usage error (bad option), as `main.ts` sets it. */
@@ -69,8 +69,28 @@ export function messenger(quiet: boolean | undefined): (s: string) => void {
 /** An option and the path given to it (undefined when the option was not given). */
 export type PathOption = readonly [option: string, path: string | undefined];
 
+/** The output path that means standard output (`--json -`), as for most command-line tools. */
+export const STDOUT = '-';
+
+/** An output path as messages name it: `standard output` for {@link STDOUT}. */
+export function shownPath(path: string): string {
+  return path === STDOUT ? 'standard output' : path;
+}
+
 /**
- * Checks the output paths given, before any work: not the same path twice,
+ * Writes a command's summary (its table): on stdout, or, when one of `outputs` goes to stdout
+ * (`--json -`), on stderr unless `quiet`, so that stdout holds that output alone (`| jq`).
+ */
+export function summaryWriter(outputs: readonly (string | undefined)[], quiet: boolean | undefined): (text: string) => void {
+  if (!outputs.includes(STDOUT)) return (text) => process.stdout.write(text);
+  return (text) => {
+    if (!quiet) process.stderr.write(text);
+  };
+}
+
+/**
+ * Checks the output paths given, before any work: `-` (standard output) for
+ * one of them at most (`INVALID_OPTION`, exit 2); not the same path twice,
  * not a folder, in a folder that exists (or can be created) and takes a new
  * file (`OUTPUT_ERROR` naming the path, exit 1); not empty (`INVALID_OPTION`
  * naming the option, exit 2: an unset shell variable must not lose the
@@ -83,7 +103,14 @@ export function checkOutputs(outputs: readonly PathOption[], inputs: readonly Pa
   for (const [option, p] of outputs) if (p !== undefined && p.trim() === '') invalid(option, 'an empty path: give a file name, or leave the option out');
   const given = outputs.filter((o): o is [string, string] => o[1] !== undefined && o[1] !== '');
   const seen = new Map<string, string>();
+  let toStdout: string | undefined;
   for (const [option, p] of given) {
+    if (p === STDOUT) {
+      // Two outputs on one stream could not be told apart.
+      if (toStdout !== undefined) invalid(option, `'-' (standard output) is also given to ${toStdout}: only one output can go there`);
+      toStdout = option;
+      continue;
+    }
     // Two outputs on one path: a bad combination of options (as an output that is an input), not a failed write.
     const first = seen.get(p);
     if (first !== undefined) invalid(option, `${p} is also the path of ${first}: each output needs its own file`);
@@ -122,11 +149,18 @@ function checkNotInput(option: string, output: string, inputOption: string, inpu
 
 /**
  * Writes every output whose path was given, all-or-nothing (temporary files
- * renamed at the end); returns the paths written. A failure names the path
- * given, not the temporary file.
+ * renamed at the end), the one given `-` on stdout once the files are in
+ * place; returns the paths written (`standard output` for `-`). A failure
+ * names the path given, not the temporary file.
  */
-export function writeOutputs(outputs: readonly [path: string | undefined, write: (path: string) => void][]): string[] {
-  return writeAll(outputs.filter((o): o is [string, (path: string) => void] => o[0] !== undefined && o[0] !== ''));
+export function writeOutputs(outputs: readonly [path: string | undefined, render: () => string][]): string[] {
+  const given = outputs.filter((o): o is [string, () => string] => o[0] !== undefined && o[0] !== '');
+  // Rendered before the files are written and printed after: a failed write prints nothing.
+  const text = given.find(([p]) => p === STDOUT)?.[1]();
+  const files = writeTexts(given.filter(([p]) => p !== STDOUT));
+  if (text === undefined) return files;
+  process.stdout.write(text);
+  return [...files, shownPath(STDOUT)];
 }
 
 /** The default of `--max-skipped`: a trace with more than 10 % of its lines skipped is refused. */

@@ -7,13 +7,13 @@
  * @module
  */
 import type { Command } from 'commander';
-import { writeJson } from '../report/json.ts';
+import { toJson } from '../report/json.ts';
 import { checkSeed } from '../rng.ts';
 import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, plural, withOptionNames, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, writeOutputs } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -40,7 +40,7 @@ export function registerGenScenario(program: Command): void {
   program
     .command('gen-scenario')
     .description('write a rebalancing scenario for fairfit rebalance: the paper\'s experiment, a seeded random cluster, or one derived from Alibaba 2018 machine tables')
-    .requiredOption('--out <file>', 'scenario JSON to write')
+    .requiredOption('--out <file>', "scenario JSON to write ('-': on stdout)")
     .option('--preset <paper|random>', 'paper: 7 compute nodes and a term of 1 vCPU / 2 GB course VMs placed by timetable; random: --hosts/--vms/--courses', 'random')
     .option('--hosts <n>', 'random preset: hosts (default 100)')
     .option('--vms <n>', 'random preset: VMs (default 20 per host)')
@@ -102,8 +102,8 @@ export function registerGenScenario(program: Command): void {
       }
       validateScenario(scenario, 'generated scenario');
       // A scenario of 10^5 hosts takes a minute to write: say what is happening first.
-      say(`writing ${o.out}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`);
-      writeOutputs([[o.out, (path) => writeJson(path, scenario)]]);
-      say(`wrote ${o.out}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
+      say(`writing ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`);
+      writeOutputs([[o.out, () => toJson(scenario)]]);
+      say(`wrote ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
     });
 }

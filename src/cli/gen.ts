@@ -50,6 +50,7 @@ export function registerGen(program: Command): void {
       if (o.tasks < 1) invalid('tasks', `must be at least 1 (a trace without tasks has nothing to replay), got ${o.tasks}`);
       if (o.resubmittedShare !== undefined && o.resubmissions !== true) invalid('resubmitted-share', 'only takes effect with --resubmissions');
       if (o.out.trim() === '') invalid('--out', 'an empty path: give a folder name');
+      if (o.out === '-') invalid('--out', "'-' (standard output) cannot hold a trace folder: give a folder name");
       const most = maxMachines();
       if (o.machines > most) throw new FairfitError('INVALID_OPTION', `machines: at most ${most} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${o.machines}`, { field: 'machines' });
       // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).

@@ -8,15 +8,15 @@
  * @module
  */
 import type { Command } from 'commander';
-import { writeJson } from '../report/json.ts';
+import { toJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
-import { writeCsv } from '../systems/giantvm/csv-report.ts';
-import { writeHtml } from '../systems/giantvm/html-report.ts';
+import { toCsv } from '../systems/giantvm/csv-report.ts';
+import { renderHtml } from '../systems/giantvm/html-report.ts';
 import { DEFAULT_PARAMS, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, writeOutputs, type Session } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, summaryWriter, writeOutputs, type Session } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -95,9 +95,9 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
-    .option('--json <file>', 'write the runs as JSON')
-    .option('--csv <file>', 'write one CSV row per run')
-    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--json <file>', "write the runs as JSON ('-': on stdout, the table then on stderr)")
+    .option('--csv <file>', "write one CSV row per run ('-': on stdout)")
+    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
     .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
     .option('--quiet', 'no progress bar and no messages on stderr (errors still are)');
 }
@@ -208,21 +208,21 @@ export function checkCommonOutputs(o: { trace: string; json?: string; csv?: stri
 }
 
 /**
- * Prints the modes line and the table on stdout, writes the requested files
- * (all or none), and sets exit code 130 if interrupted (by the report or by a
- * signal that came after the last run).
+ * Prints the modes line and the table on stdout (stderr when an output goes
+ * there), writes the requested files (all or none), and sets exit code 130 if
+ * interrupted (by the report or by a signal that came after the last run).
  */
 export function finish(report: ReplayReport, o: { json?: string; csv?: string; report?: string; quiet?: boolean }, seconds: number, session?: Session): void {
-  process.stdout.write(describeModes(report) + '\n' + formatTable(report));
+  summaryWriter([o.json, o.csv, o.report], o.quiet)(describeModes(report) + '\n' + formatTable(report));
   const say = messenger(o.quiet);
   if (report.interrupted) {
     const total = isSweepReport(report) ? report.sweep.configurations : undefined;
     say(`fairfit: interrupted after ${report.runs.length}${total === undefined ? ` ${report.runs.length === 1 ? 'run' : 'runs'}` : ` of ${plural(total, 'run')}`}; outputs are marked "interrupted": true`);
   }
   const files = writeOutputs([
-    [o.json, (path) => writeJson(path, report)],
-    [o.csv, (path) => writeCsv(path, report)],
-    [o.report, (path) => writeHtml(path, report)],
+    [o.json, () => toJson(report)],
+    [o.csv, () => toCsv(report)],
+    [o.report, () => renderHtml(report)],
   ]);
   say(`${plural(report.runs.length, 'run')} in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
   if (report.interrupted || session?.interrupted) process.exitCode = EXIT_INTERRUPTED;

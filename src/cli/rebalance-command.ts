@@ -8,13 +8,13 @@
  */
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
-import { writeJson } from '../report/json.ts';
+import { toJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm, type RebalanceOptions } from '../systems/crs/model.ts';
-import { formatRebalanceTable, writeRebalanceCsv, writeRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
+import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, writeOutputs } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -84,9 +84,9 @@ export function registerRebalance(program: Command): void {
     .option('--bounds <inclusive|strict>', 'inclusive (default: ≥ H, ≤ L) or strict (> H, < L)')
     .option('--targets <normal-then-low|normal>', 'where VMs may go (default normal-then-low)')
     .option('--max-power-off <n>', 'most hosts one plan powers off (default 1; 0 = no energy phase)')
-    .option('--json <file>', 'write the plans and the replay as JSON')
-    .option('--csv <file>', 'write one CSV row per algorithm')
-    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--json <file>', "write the plans and the replay as JSON ('-': on stdout, the table then on stderr)")
+    .option('--csv <file>', "write one CSV row per algorithm ('-': on stdout)")
+    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
     .option('--quiet', 'no messages on stderr')
     .action((o: RebalanceCliOptions) => {
       const algorithms = parseAlgorithms(o.algorithm);
@@ -117,13 +117,13 @@ export function registerRebalance(program: Command): void {
         input: o.input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,
         courses: scenario.courses?.length ?? 0, periods: scenario.periods?.length ?? 0, runs,
       };
-      process.stdout.write(formatRebalanceTable(report));
+      summaryWriter([o.json, o.csv, o.report], o.quiet)(formatRebalanceTable(report));
       const outputs = [o.json, o.csv, o.report].filter((f) => f !== undefined);
-      if (outputs.length) say(`writing ${outputs.join(', ')}`);
+      if (outputs.length) say(`writing ${outputs.map(shownPath).join(', ')}`);
       const files = writeOutputs([
-        [o.json, (path) => writeJson(path, report)],
-        [o.csv, (path) => writeRebalanceCsv(path, report)],
-        [o.report, (path) => writeRebalanceHtml(path, scenario, report)],
+        [o.json, () => toJson(report)],
+        [o.csv, () => rebalanceCsv(report)],
+        [o.report, () => renderRebalanceHtml(scenario, report)],
       ]);
       say(`${plural(runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
     });

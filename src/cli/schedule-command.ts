@@ -9,12 +9,12 @@
  */
 import type { Command } from 'commander';
 import { detectTraceFormat } from '../io/detect.ts';
-import { writeJson } from '../report/json.ts';
+import { toJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
-import { describeSchedule, formatScheduleTable, writeScheduleCsv, writeScheduleHtml } from '../systems/iptas/schedule-report.ts';
+import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -66,9 +66,9 @@ export function registerSchedule(program: Command): void {
     .option('--max-jobs <n>', 'schedule only the first n jobs by submit time')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the log (exit 1, before any algorithm) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
-    .option('--json <file>', 'write the report as JSON')
-    .option('--csv <file>', 'write one CSV row per algorithm')
-    .option('--report <file>', 'write the self-contained HTML report')
+    .option('--json <file>', "write the report as JSON ('-': on stdout, the table then on stderr)")
+    .option('--csv <file>', "write one CSV row per algorithm ('-': on stdout)")
+    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
     .option('--quiet', 'no progress bar and no messages on stderr')
     .action(async (o: ScheduleCliOptions) => {
       const algorithms = parseAlgorithms(o.algorithm);
@@ -107,14 +107,14 @@ export function registerSchedule(program: Command): void {
           onProgress: session.onProgress,
         });
         session.end();
-        process.stdout.write(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+        summaryWriter([o.json, o.csv, o.report], o.quiet)(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
         if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${plural(algorithms.length, 'algorithm')}; outputs are marked "interrupted": true`);
         const t = report.trace;
         if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${plural(t.rows, 'row')}; ${plural(t.skippedLines, 'line')} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
         const files = writeOutputs([
-          [o.json, (path) => writeJson(path, report)],
-          [o.csv, (path) => writeScheduleCsv(path, report)],
-          [o.report, (path) => writeScheduleHtml(path, report)],
+          [o.json, () => toJson(report)],
+          [o.csv, () => scheduleCsv(report)],
+          [o.report, () => renderScheduleHtml(report)],
         ]);
         say(`${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
         if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;

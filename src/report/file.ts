@@ -151,3 +151,8 @@ export function writeAll(files: readonly [path: string, write: (tmp: string) => 
     throw e instanceof FairfitError ? e : outputError(files[staged.length - 1]?.[0] ?? '', 'cannot write this file', e);
   }
 }
+
+/** {@link writeAll} of texts: each `render()` written (UTF-8) to its file in turn, all renamed at the end or none. */
+export function writeTexts(files: readonly [path: string, render: () => string][]): string[] {
+  return writeAll(files.map(([path, render]) => [path, (tmp: string) => writeFileSync(tmp, render())]));
+}

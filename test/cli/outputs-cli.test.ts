@@ -174,3 +174,82 @@ describe('gen into a folder holding what an interrupted gen left', () => {
     expect(s.stderr).toContain('holds part-00001-of-00002.csv.gz that this trace would not overwrite');
   });
 });
+
+/** The built CLI run in `cwd` (a relative output path lands there). */
+function fairfitIn(cwd: string, ...args: string[]) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("'-' is standard output (it wrote a file named '-')", () => {
+  /** A new empty folder to run in: nothing may be written there. */
+  const emptyCwd = (name: string) => {
+    const cwd = join(dir, name);
+    mkdirSync(cwd);
+    return cwd;
+  };
+  const replayArgs = ['replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration'];
+
+  it('replay --json -: stdout is the JSON alone, the table goes to stderr (none with --quiet), no file', () => {
+    const cwd = emptyCwd('stdout-replay');
+    const r = fairfitIn(cwd, ...replayArgs, '--json', '-');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as { runs: { policy: string }[] };
+    expect(report.runs.map((x) => x.policy)).toEqual(['no_migration']);
+    expect(r.stderr).toMatch(/\npolicy +meanCpu +gini/);
+    expect(r.stderr).toMatch(/\n1 run in \S+ s; wrote standard output\n$/);
+    const quiet = fairfitIn(cwd, ...replayArgs, '--json', '-', '--quiet');
+    expect(quiet.code).toBe(0);
+    expect(JSON.parse(quiet.stdout)).toEqual(report);
+    expect(quiet.stderr).toBe('');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it('one output on stdout, the others in their files: replay --csv - --json FILE, sweep --report -', () => {
+    const cwd = emptyCwd('stdout-mixed');
+    const r = fairfitIn(cwd, ...replayArgs, '--csv', '-', '--json', 'r.json', '--quiet');
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(/^run,policy,/);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
+    expect(readdirSync(cwd)).toEqual(['r.json']);
+    const s = fairfitIn(cwd, 'sweep', '--trace', trace, '--machines', '10', '--overcommit', '1', '--policy', 'no_migration', '--report', '-', '--quiet');
+    expect(s.code).toBe(0);
+    expect(s.stdout).toMatch(/^<!doctype html>/i);
+    expect(s.stdout.trimEnd()).toMatch(/<\/html>$/);
+    expect(readdirSync(cwd)).toEqual(['r.json']);
+  });
+
+  it('schedule, rebalance and gen-scenario: the JSON on stdout, nothing else there', () => {
+    const cwd = emptyCwd('stdout-others');
+    const s = fairfitIn(cwd, 'schedule', '--trace', swf, '--nodes', '4', '--json', '-');
+    expect(s.code).toBe(0);
+    expect((JSON.parse(s.stdout) as { runs: unknown[] }).runs).toHaveLength(3);
+    expect(s.stderr).toContain('algorithm  throughputPerHour');
+    const r = fairfitIn(cwd, 'rebalance', '--input', SCENARIO, '--json', '-');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { input: string }).input).toBe(SCENARIO);
+    expect(r.stderr).toContain('algorithm  moves');
+    expect(r.stderr).toContain('writing standard output\n');
+    const g = fairfitIn(cwd, 'gen-scenario', '--out', '-', '--hosts', '3', '--vms', '5');
+    expect(g.code).toBe(0);
+    expect((JSON.parse(g.stdout) as { hosts: unknown[] }).hosts).toHaveLength(3);
+    expect(g.stderr).toBe('writing standard output: 3 hosts, 5 VMs\nwrote standard output: 3 hosts, 5 VMs, 40 courses\n');
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+
+  it("two outputs on stdout, and gen's trace folder on stdout, are refused before any work (exit 2 naming the option)", () => {
+    const cwd = emptyCwd('stdout-refused');
+    for (const [args, option, text] of [
+      [[...replayArgs, '--json', '-', '--csv', '-'], '--csv', "'-' (standard output) is also given to --json"],
+      [['rebalance', '--input', SCENARIO, '--json', '-', '--report', '-'], '--report', "'-' (standard output) is also given to --json"],
+      [['gen', '--out', '-', '--machines', '2', '--tasks', '2'], '--out', "'-' (standard output) cannot hold a trace folder"],
+    ] as const) {
+      const r = fairfitIn(cwd, ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.startsWith(`fairfit: INVALID_OPTION: ${option}: ${text}`), r.stderr).toBe(true);
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(r.stdout).toBe('');
+    }
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
