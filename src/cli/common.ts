@@ -163,6 +163,32 @@ export function writeOutputs(outputs: readonly [path: string | undefined, render
   return [...files, shownPath(STDOUT)];
 }
 
+/**
+ * Runs `check` (the output checks, which create and remove a probe file) with
+ * SIGINT and SIGTERM caught: a signal cannot end the process between a probe's
+ * creation and its removal, which left the probe behind. A signal that came
+ * meanwhile is `ABORTED` (exit 130) once the check is done; after it, signals
+ * end the process again, as before (nothing is written yet).
+ */
+export async function withSignalsHeld(check: () => void): Promise<void> {
+  let caught: NodeJS.Signals | undefined;
+  const hold = (sig: NodeJS.Signals): void => {
+    caught ??= sig;
+  };
+  process.on('SIGINT', hold);
+  process.on('SIGTERM', hold);
+  try {
+    check();
+    // A signal that came during `check` reaches `hold` in the event loop's next poll phase: an
+    // immediate scheduled from an immediate runs after one, whichever phase this code runs in.
+    await new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+  } finally {
+    process.off('SIGINT', hold);
+    process.off('SIGTERM', hold);
+  }
+  if (caught !== undefined) throw new FairfitError('ABORTED', `interrupted by ${caught}`);
+}
+
 /** The default of `--max-skipped`: a trace with more than 10 % of its lines skipped is refused. */
 export const DEFAULT_MAX_SKIPPED = 0.1;
 

@@ -13,7 +13,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, withSignalsHeld, writeOutputs } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -65,7 +65,7 @@ export function registerGenScenario(program: Command): void {
           if (given(key)) invalid(flag, 'applies to --alibaba only');
         }
       }
-      checkOutputs([['--out', o.out]], [['--alibaba', o.alibaba]]);
+      await withSignalsHeld(() => checkOutputs([['--out', o.out]], [['--alibaba', o.alibaba]]));
       const say = messenger(o.quiet);
       let scenario;
       if (o.alibaba !== undefined) {

@@ -12,7 +12,7 @@ import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputFile } from '../report/file.ts';
 import { invalid } from '../runner/checks.ts';
-import { withOptionNames } from './common.ts';
+import { withOptionNames, withSignalsHeld } from './common.ts';
 
 /** The command-line option of each {@link generateTrace} key an error may name (`gzipLevel` → `gzip-level`). */
 const GEN_FLAGS: Readonly<Record<string, string>> = {
@@ -53,8 +53,9 @@ export function registerGen(program: Command): void {
       if (o.out === '-') invalid('--out', "'-' (standard output) cannot hold a trace folder: give a folder name");
       const most = maxMachines();
       if (o.machines > most) throw new FairfitError('INVALID_OPTION', `machines: at most ${most} machines fit a replay of the trace (${BYTES_PER_MACHINE / 1024} KB per machine, the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${o.machines}`, { field: 'machines' });
-      // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1).
-      checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz'));
+      // The folder must take files before any work (OUTPUT_ERROR naming it, exit 1); a signal meanwhile
+      // cannot leave the probe file behind.
+      await withSignalsHeld(() => checkOutputFile(join(o.out, 'task_events', 'part-00000-of-00001.csv.gz')));
       const t0 = performance.now();
       // Progress only for a person watching: never when stderr is a file or a pipe.
       let last = 0;

@@ -14,7 +14,7 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -88,7 +88,7 @@ export function registerRebalance(program: Command): void {
     .option('--csv <file>', "write one CSV row per algorithm ('-': on stdout)")
     .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
     .option('--quiet', 'no messages on stderr')
-    .action((o: RebalanceCliOptions) => {
+    .action(async (o: RebalanceCliOptions) => {
       const algorithms = parseAlgorithms(o.algorithm);
       const options: Omit<RebalanceOptions, 'algorithm'> = {};
       if (o.high !== undefined) options.high = pair(o.high, '--high');
@@ -99,7 +99,7 @@ export function registerRebalance(program: Command): void {
       if (o.targets !== undefined) options.targets = o.targets as 'normal';
       if (o.maxPowerOff !== undefined) options.maxPowerOff = intOption(o.maxPowerOff, '--max-power-off');
       checkOptions(options);
-      checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--input', o.input]]);
+      await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--input', o.input]]));
       const say = messenger(o.quiet);
       const t0 = performance.now();
       const scenario = readScenario(o.input);

@@ -11,7 +11,7 @@ import { parseNumber } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
-import { intOption, startSession, withOptionNames } from './common.ts';
+import { intOption, startSession, withOptionNames, withSignalsHeld } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
 import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, GIANTVM_FLAGS, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
@@ -43,7 +43,7 @@ export function registerReplay(program: Command): void {
       // Without --machines the default count bounds an explicit --cell-size too (it was quietly cut down to it).
       if (params.machines !== 'trace') checkCellSize(o, [params.machines ?? D.machines], params.machines === undefined ? `--machines (default ${D.machines})` : '--machines');
       const read = readOptions(o, 'replay');
-      checkCommonOutputs(o);
+      await withSignalsHeld(() => checkCommonOutputs(o));
       const session = startSession('replay', 'runs', o.quiet === true);
       const t0 = performance.now();
       try {

@@ -14,7 +14,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -88,7 +88,7 @@ export function registerSchedule(program: Command): void {
         if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
         if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
       }
-      checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]);
+      await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
       const say = messenger(o.quiet);
       const session = startSession('schedule', 'algorithms', o.quiet === true);
       const t0 = performance.now();

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import { parseRange } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
-import { intOption, startSession, withOptionNames } from './common.ts';
+import { intOption, startSession, withOptionNames, withSignalsHeld } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
 import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, commonParams, finish, GIANTVM_FLAGS, readOptions, type CommonCliOptions } from './giantvm-options.ts';
 
@@ -41,7 +41,7 @@ export function registerSweep(program: Command): void {
       const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
       checkCellSize(o, machines === 'trace' ? [] : machines);
       const read = readOptions(o, 'sweep');
-      checkCommonOutputs(o);
+      await withSignalsHeld(() => checkCommonOutputs(o));
       const session = startSession('sweep', 'runs', o.quiet === true);
       const t0 = performance.now();
       try {

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
@@ -146,7 +146,7 @@ describe('gen stopped while it writes', () => {
       const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
       const t0 = Date.now();
       // A part being written (GzCsv's `<part>.<pid>.tmp`), not the probe file the output check makes and
-      // removes before any signal is caught (`<part>.<pid>.<random>.tmp`): a kill then ended the process by the signal.
+      // removes (`<part>.<pid>.<random>.tmp`): a signal then stops gen before any part is opened (tested below).
       const writing = `.${child.pid}.tmp`;
       while (!readdirSync(join(out, table)).some((n) => n.endsWith(writing)) && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 10));
       child.kill(sig);
@@ -251,5 +251,43 @@ describe("'-' is standard output (it wrote a file named '-')", () => {
       expect(r.stdout).toBe('');
     }
     expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
+/**
+ * A preload that sends this process a SIGINT the moment the output check is about to remove its
+ * probe file (`<target>.<pid>.<random>.tmp`): a Ctrl-C in the window between the probe's creation
+ * and its removal, which no signal from outside can hit on purpose.
+ */
+const PROBE_SIGNAL = join(dir, 'signal-at-probe.mjs');
+writeFileSync(PROBE_SIGNAL, `import fs from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
+const unlink = fs.unlinkSync;
+let sent = false;
+fs.unlinkSync = (path, ...rest) => {
+  if (!sent && new RegExp('\\\\.' + process.pid + '\\\\.[a-z0-9]+\\\\.tmp$').test(String(path))) {
+    sent = true;
+    process.kill(process.pid, 'SIGINT');
+  }
+  return unlink(path, ...rest);
+};
+syncBuiltinESMExports();
+`);
+
+describe('a signal while the output check has its probe file: the probe is removed, exit 130 (it was left behind, the process killed by the signal)', () => {
+  it.each([
+    ['gen', (out: string) => ['gen', '--out', out, '--machines', '2', '--tasks', '2', '--days', '0.01']],
+    ['gen-scenario', (out: string) => ['gen-scenario', '--out', join(out, 's.json'), '--hosts', '2', '--vms', '2']],
+    ['rebalance', (out: string) => ['rebalance', '--input', SCENARIO, '--json', join(out, 'r.json')]],
+    ['replay', (out: string) => ['replay', '--trace', trace, '--machines', '4', '--policy', 'no_migration', '--json', join(out, 'r.json')]],
+    ['schedule', (out: string) => ['schedule', '--trace', swf, '--nodes', '4', '--csv', join(out, 's.csv')]],
+  ])('%s', (name, args) => {
+    // A folder that does not exist yet: the check makes it for the probe and removes it again.
+    const out = join(dir, `probe-${name}`);
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(PROBE_SIGNAL).href, MAIN, ...args(out)], { encoding: 'utf8' });
+    expect([r.status, r.signal]).toEqual([130, null]);
+    expect(r.stderr).toBe('fairfit: ABORTED: interrupted by SIGINT\n');
+    expect(r.stdout).toBe('');
+    expect(existsSync(out) ? files(out) : {}).toEqual({});
   });
 });
