@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import cliProgress from 'cli-progress';
 import { FairfitError, plural } from '../errors.ts';
 import type { ReadSummary } from '../io/csv/problems.ts';
-import { checkOutputFile, writeTexts } from '../report/file.ts';
+import { checkOutputFile, writeTexts, writeTextsUntil } from '../report/file.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 
 /** Exit code of a usage error (bad option), as `main.ts` sets it. */
@@ -158,9 +158,45 @@ export function writeOutputs(outputs: readonly [path: string | undefined, render
   // Rendered before the files are written and printed after: a failed write prints nothing.
   const text = given.find(([p]) => p === STDOUT)?.[1]();
   const files = writeTexts(given.filter(([p]) => p !== STDOUT));
+  return printed(files, text);
+}
+
+/** `files`, and `text` printed on stdout when an output went there (named in the list returned). */
+function printed(files: string[], text: string | undefined): string[] {
   if (text === undefined) return files;
   process.stdout.write(text);
   return [...files, shownPath(STDOUT)];
+}
+
+/**
+ * {@link writeOutputs} for a command without a session (`rebalance`,
+ * `gen-scenario`: their work is synchronous, and until it writes Ctrl-C simply
+ * ends it, nothing written). From the call on, SIGINT and SIGTERM are caught
+ * and the files written asynchronously, so the handler runs while they are:
+ * a signal before they are all in place removes them and renames none
+ * (`ABORTED`, exit 130, as `fairfit gen`); one after only sets exit code 130
+ * (the handler stays, as a session's). `start` runs once the signals are
+ * caught (the message saying what is written).
+ */
+export async function writeOutputsStoppable(outputs: readonly [path: string | undefined, render: () => string][], start?: () => void): Promise<string[]> {
+  const given = outputs.filter((o): o is [string, () => string] => o[0] !== undefined && o[0] !== '');
+  const files = given.filter(([p]) => p !== STDOUT);
+  const controller = new AbortController();
+  let written = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (written) process.exitCode = EXIT_INTERRUPTED;
+    else controller.abort(new FairfitError('ABORTED', `interrupted by ${sig}: no output file written`));
+  };
+  // Standard output alone leaves no file to remove: Ctrl-C still ends the command at once.
+  if (files.length > 0) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  start?.();
+  const text = given.find(([p]) => p === STDOUT)?.[1]();
+  const paths = await writeTextsUntil(files, controller.signal);
+  written = true;
+  return printed(paths, text);
 }
 
 /**

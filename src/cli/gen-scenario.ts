@@ -13,7 +13,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, withSignalsHeld, writeOutputs } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, withSignalsHeld, writeOutputsStoppable } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -102,8 +102,7 @@ export function registerGenScenario(program: Command): void {
       }
       validateScenario(scenario, 'generated scenario');
       // A scenario of 10^5 hosts takes a minute to write: say what is happening first.
-      say(`writing ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`);
-      writeOutputs([[o.out, () => toJson(scenario)]]);
+      await writeOutputsStoppable([[o.out, () => toJson(scenario)]], () => say(`writing ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`));
       say(`wrote ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
     });
 }

@@ -14,7 +14,7 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable } from './common.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -119,12 +119,13 @@ export function registerRebalance(program: Command): void {
       };
       summaryWriter([o.json, o.csv, o.report], o.quiet)(formatRebalanceTable(report));
       const outputs = [o.json, o.csv, o.report].filter((f) => f !== undefined);
-      if (outputs.length) say(`writing ${outputs.map(shownPath).join(', ')}`);
-      const files = writeOutputs([
+      const files = await writeOutputsStoppable([
         [o.json, () => toJson(report)],
         [o.csv, () => rebalanceCsv(report)],
         [o.report, () => renderRebalanceHtml(scenario, report)],
-      ]);
+      ], () => {
+        if (outputs.length) say(`writing ${outputs.map(shownPath).join(', ')}`);
+      });
       say(`${plural(runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
     });
 }

@@ -10,6 +10,7 @@
  * @module
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FairfitError } from '../errors.ts';
 
@@ -101,6 +102,52 @@ export function writeTextFile(path: string, text: string): void {
   }
 }
 
+/** The temporary files of one all-or-nothing write, beside their targets: renamed together, or removed. */
+class Staged {
+  private readonly staged: [tmp: string, path: string][] = [];
+  private readonly done: string[] = [];
+  /** Paths staged so far. */
+  get count(): number {
+    return this.staged.length;
+  }
+  /** A temporary name beside `path` (its folder created). */
+  add(path: string): string {
+    makeFolder(dirname(resolve(path)));
+    const tmp = tempName(path);
+    this.staged.push([tmp, path]);
+    return tmp;
+  }
+  /** Renames every temporary file to its target; returns the targets. */
+  commit(): string[] {
+    for (const [tmp, path] of this.staged) {
+      try {
+        renameSync(tmp, path);
+      } catch (e) {
+        throw outputError(path, 'cannot write this file', e);
+      }
+      this.done.push(path);
+    }
+    return this.done;
+  }
+  /** Removes the temporary files, and the targets of a commit that failed midway. */
+  discard(): void {
+    for (const [tmp] of this.staged) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // renamed or never written
+      }
+    }
+    for (const path of this.done) {
+      try {
+        unlinkSync(path);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
 /**
  * Writes several files all-or-nothing: each `write(tmp)` writes its content
  * to a temporary name beside its target; only when every one succeeded are
@@ -109,13 +156,10 @@ export function writeTextFile(path: string, text: string): void {
  * renamed, so none is left from this call). Returns the paths written.
  */
 export function writeAll(files: readonly [path: string, write: (tmp: string) => void][]): string[] {
-  const staged: [tmp: string, path: string][] = [];
-  const done: string[] = [];
+  const staged = new Staged();
   try {
     for (const [path, write] of files) {
-      makeFolder(dirname(resolve(path)));
-      const tmp = tempName(path);
-      staged.push([tmp, path]);
+      const tmp = staged.add(path);
       try {
         write(tmp);
       } catch (e) {
@@ -124,35 +168,42 @@ export function writeAll(files: readonly [path: string, write: (tmp: string) => 
         throw e;
       }
     }
-    for (const [tmp, path] of staged) {
-      try {
-        renameSync(tmp, path);
-      } catch (e) {
-        throw outputError(path, 'cannot write this file', e);
-      }
-      done.push(path);
-    }
-    return done;
+    return staged.commit();
   } catch (e) {
-    for (const [tmp] of staged) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // renamed or never written
-      }
-    }
-    for (const path of done) {
-      try {
-        unlinkSync(path);
-      } catch {
-        // already gone
-      }
-    }
-    throw e instanceof FairfitError ? e : outputError(files[staged.length - 1]?.[0] ?? '', 'cannot write this file', e);
+    staged.discard();
+    throw e instanceof FairfitError ? e : outputError(files[staged.count - 1]?.[0] ?? '', 'cannot write this file', e);
   }
 }
 
 /** {@link writeAll} of texts: each `render()` written (UTF-8) to its file in turn, all renamed at the end or none. */
 export function writeTexts(files: readonly [path: string, render: () => string][]): string[] {
   return writeAll(files.map(([path, render]) => [path, (tmp: string) => writeFileSync(tmp, render())]));
+}
+
+/**
+ * {@link writeTexts} that `signal` stops: the texts are written asynchronously
+ * (in chunks, so a signal handler runs meanwhile); once `signal` is aborted no
+ * file is renamed, the temporary ones are removed, and it rejects with the
+ * signal's reason. The renames follow the last check of `signal` without a
+ * turn of the event loop: a handler cannot run between them.
+ */
+export async function writeTextsUntil(files: readonly [path: string, render: () => string][], signal: AbortSignal): Promise<string[]> {
+  const staged = new Staged();
+  try {
+    for (const [path, render] of files) {
+      signal.throwIfAborted();
+      const tmp = staged.add(path);
+      try {
+        await writeFile(tmp, render(), { signal });
+      } catch (e) {
+        if (signal.aborted) throw signal.reason;
+        throw e instanceof FairfitError ? e : outputError(path, 'cannot write this file', e);
+      }
+    }
+    signal.throwIfAborted();
+    return staged.commit();
+  } catch (e) {
+    staged.discard();
+    throw e;
+  }
 }

@@ -291,3 +291,36 @@ describe('a signal while the output check has its probe file: the probe is remov
     expect(existsSync(out) ? files(out) : {}).toEqual({});
   });
 });
+
+/** Runs the built CLI and sends it `sig` once stderr says `writing …`: exit code, signal and output. */
+async function stoppedWhileWriting(args: string[], sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => {
+    stderr += d;
+    if (/^writing /m.test(stderr) && child.signalCode === null && !child.killed) child.kill(sig);
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+  return { code, signal, stdout, stderr };
+}
+
+describe('rebalance and gen-scenario stopped while they write: exit 130, no output file and no temporary file (it was killed, a partial .tmp file left)', () => {
+  // Large enough that rendering and writing take a while after the `writing` line (a scenario of 5,000 hosts: 19 MB of JSON).
+  it('gen-scenario (SIGINT), rebalance --json --report (SIGTERM)', async () => {
+    const input = join(dir, 'big-scenario.json');
+    expect(fairfit('gen-scenario', '--out', input, '--hosts', '5000', '--quiet').code).toBe(0);
+    const out = join(dir, 'stopped-writes');
+    mkdirSync(out);
+    const g = await stoppedWhileWriting(['gen-scenario', '--out', join(out, 's.json'), '--hosts', '5000'], 'SIGINT');
+    expect([g.code, g.signal]).toEqual([130, null]);
+    expect(g.stderr).toMatch(/^writing .*\nfairfit: ABORTED: interrupted by SIGINT: no output file written\n$/);
+    expect(readdirSync(out)).toEqual([]);
+    const r = await stoppedWhileWriting(['rebalance', '--input', input, '--algorithm', 'crs', '--json', join(out, 'r.json'), '--report', join(out, 'r.html')], 'SIGTERM');
+    expect([r.code, r.signal]).toEqual([130, null]);
+    expect(r.stderr).toMatch(/\nwriting .*\nfairfit: ABORTED: interrupted by SIGTERM: no output file written\n$/);
+    expect(r.stdout).toMatch(/^algorithm +moves/); // the table, printed before the writing
+    expect(readdirSync(out)).toEqual([]);
+  }, 60_000);
+});
