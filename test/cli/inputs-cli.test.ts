@@ -12,7 +12,7 @@ import { fairfit, optionFixture } from './option-fixture.ts';
 const { dir } = optionFixture('fairfit-inputs-');
 const MEM = '/proc/self/mem';
 
-describe('an input that cannot be read is named (FILE_NOT_FOUND, exit 1)', () => {
+describe('an input that cannot be read is named (IO_ERROR, exit 1)', () => {
   it('/proc/self/mem fails to read here (the premise of the cases below)', () => {
     const fd = openSync(MEM, 'r');
     try {
@@ -29,7 +29,7 @@ describe('an input that cannot be read is named (FILE_NOT_FOUND, exit 1)', () =>
     [['schedule', '--trace', MEM, '--nodes', '2', '--format', 'swf']],
   ])('%j', (args) => {
     const r = fairfit(...args);
-    expect(r.stderr).toBe(`fairfit: FILE_NOT_FOUND: ${MEM}: cannot read this file (EIO: i/o error, read)\n`);
+    expect(r.stderr).toBe(`fairfit: IO_ERROR: ${MEM}: cannot read this file (EIO: i/o error, read)\n`);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
   });
@@ -40,7 +40,7 @@ describe('an input that cannot be read is named (FILE_NOT_FOUND, exit 1)', () =>
     const part = join(trace, 'task_events', 'part-00000-of-00001.csv');
     symlinkSync(MEM, part);
     const r = fairfit('replay', '--trace', trace, '--machines', '4', '--quiet');
-    expect(r.stderr).toBe(`fairfit: FILE_NOT_FOUND: ${part}: cannot read this file (EIO: i/o error, read)\n`);
+    expect(r.stderr).toBe(`fairfit: IO_ERROR: ${part}: cannot read this file (EIO: i/o error, read)\n`);
     expect(r.code).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
  * The bytes of an input file as a stream of Buffers: plain text as read, gzip
  * (recognised by its magic bytes, not its name) through `node:zlib`, so no
  * whole file is ever held in memory. A missing file throws `FILE_NOT_FOUND`,
- * and so does a file that cannot be read (naming it), a broken gzip `CORRUPT_INPUT`.
+ * a file that cannot be read `IO_ERROR` naming it, a broken gzip `CORRUPT_INPUT`.
  *
  * @module
  */
@@ -22,9 +22,9 @@ export function checkFile(path: string): void {
   if (!isFile) throw new FairfitError('FILE_NOT_FOUND', `${path}: not a file`, { file: path });
 }
 
-/** A failed open or read of an input (EIO, EACCES…) as `FILE_NOT_FOUND` naming the file: Node's message for a `read` names none. */
+/** A failed open or read of an input (EIO, EACCES…) as `IO_ERROR` naming the file: Node's message for a `read` names none. */
 function unreadable(path: string, e: unknown): FairfitError {
-  return new FairfitError('FILE_NOT_FOUND', `${path}: cannot read this file (${e instanceof Error ? e.message : String(e)})`, { file: path }, { cause: e });
+  return new FairfitError('IO_ERROR', `${path}: cannot read this file (${e instanceof Error ? e.message : String(e)})`, { file: path }, { cause: e });
 }
 
 /** True when the file starts with the gzip magic bytes 1f 8b. */
@@ -45,7 +45,7 @@ export function isGzip(path: string): boolean {
 /**
  * Raw byte chunks of a file, gunzipped when it is gzip (by magic bytes).
  * A zlib error is re-thrown as `CORRUPT_INPUT` naming the file, a failed read
- * of a plain file as `FILE_NOT_FOUND` naming it.
+ * of a plain file as `IO_ERROR` naming it.
  */
 export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
   checkFile(path);
