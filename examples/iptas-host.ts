@@ -172,7 +172,8 @@ export async function main({ input, output, args }: HostIo): Promise<number> {
     try {
       answer = answerLine(host, line);
     } catch (err) {
-      // Not bad input but a fault of the engine: report it and carry on.
+      // Not bad input but a fault of the engine: report it under this host's own code (not a
+      // FairfitError code: none was thrown) and carry on.
       answer = { ok: false, error: { code: 'INTERNAL', message: String((err as Error)?.message ?? err), field: 'command' } };
     }
     await writeLine(output, answer);
