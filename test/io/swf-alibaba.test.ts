@@ -244,3 +244,33 @@ describe("an SWF log's machine size without a MaxProcs header (docs/model.md, \"
     expect(Array.from(wider.tasks.cpuRequest)).toEqual([1, 0.25]);
   });
 });
+
+describe('an SWF log without header comments and without .swf in its name (standard input is spooled to such a file)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bare-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('is detected by its first line: 18 numbers separated by whitespace (tabs, CRLF and fractional times as archive logs have them), plain or gzip', async () => {
+    const text = '1\t0 -1 60.5 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\r\n2 10 -1 60 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\r\n';
+    const plain = join(dir, 'joblog');
+    const gz = join(dir, 'joblog-gz');
+    writeFileSync(plain, text);
+    writeFileSync(gz, gzipSync(text));
+    const reason = 'first line holds the 18 numbers of an SWF job';
+    expect(await detectTraceFormat(plain)).toEqual({ format: 'swf', reason });
+    expect(await detectTraceFormat(gz)).toEqual({ format: 'swf', reason });
+  });
+
+  it('is not taken for a Google task_events line (commas), nor for 17 or 19 numbers, nor for a word among the 18', async () => {
+    const cases = [
+      '600000000,,1,0,,0,u1,0,0,0.1,0.1,0,0',
+      Array(17).fill(1).join(' '),
+      Array(19).fill(1).join(' '),
+      [...Array(17).fill(1), 'x'].join(' '),
+    ];
+    for (const [k, line] of cases.entries()) {
+      const f = join(dir, `other-${k}`);
+      writeFileSync(f, line + '\n');
+      expect(await detectTraceFormat(f), line).toEqual({ format: 'google', reason: 'file (task_events)' });
+    }
+  });
+});
