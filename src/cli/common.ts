@@ -77,6 +77,17 @@ export function shownPath(path: string): string {
   return path === STDOUT ? 'standard output' : path;
 }
 
+/** The input path that means standard input (`--trace -`, `inspect -`, `--input -`; src/cli/stdin.ts reads it). */
+export const STDIN = '-';
+
+/** What messages and outputs call standard input, in place of the temporary copy the readers read. */
+export const STDIN_NAME = 'standard input';
+
+/** An input path as messages and outputs name it: `standard input` for {@link STDIN}. */
+export function shownInput(path: string): string {
+  return path === STDIN ? STDIN_NAME : path;
+}
+
 /**
  * Writes a command's summary (its table): on stdout, or, when one of `outputs` goes to stdout
  * (`--json -`), on stderr unless `quiet`, so that stdout holds that output alone (`| jq`).
@@ -96,7 +107,8 @@ export function summaryWriter(outputs: readonly (string | undefined)[], quiet: b
  * naming the option, exit 2: an unset shell variable must not lose the
  * output without a word); and not an input (a trace,
  * a scenario) nor inside an input folder, which the write would replace or
- * mix into the next read (`INVALID_OPTION` naming the option, exit 2).
+ * mix into the next read (`INVALID_OPTION` naming the option, exit 2). An
+ * input `-` is standard input, no file: a file named `-` may be written.
  */
 export function checkOutputs(outputs: readonly PathOption[], inputs: readonly PathOption[] = []): void {
   // An empty path (an unset shell variable) would lose the output without a word.
@@ -115,7 +127,7 @@ export function checkOutputs(outputs: readonly PathOption[], inputs: readonly Pa
     const first = seen.get(p);
     if (first !== undefined) invalid(option, `${p} is also the path of ${first}: each output needs its own file`);
     seen.set(p, option);
-    for (const [inputOption, input] of inputs) if (input !== undefined && input !== '') checkNotInput(option, p, inputOption, input);
+    for (const [inputOption, input] of inputs) if (input !== undefined && input !== '' && input !== STDIN) checkNotInput(option, p, inputOption, input);
     checkOutputFile(p);
   }
 }

@@ -13,7 +13,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, withOptionNames, withSignalsHeld, writeOutputsStoppable } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, STDIN, STDIN_NAME, withOptionNames, withSignalsHeld, writeOutputsStoppable } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -57,6 +57,8 @@ export function registerGenScenario(program: Command): void {
       // A flag of the other source was ignored (--hosts with --alibaba, --day without): refuse it.
       const given = (key: keyof GenScenarioCliOptions) => command.getOptionValueSource(key) === 'cli';
       if (o.alibaba !== undefined) {
+        // As `gen --out -`: '-' is a stream, and the machine tables are a folder of files.
+        if (o.alibaba === STDIN) invalid('--alibaba', `'-' (${STDIN_NAME}) cannot hold a folder of machine_meta and machine_usage files: give the folder`);
         for (const [key, flag] of [['preset', '--preset'], ['hosts', '--hosts'], ['vms', '--vms'], ['courses', '--courses'], ['now', '--now']] as const) {
           if (given(key)) invalid(flag, 'applies to the presets only, not to --alibaba');
         }

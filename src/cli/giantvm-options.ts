@@ -16,7 +16,8 @@ import { DEFAULT_PARAMS, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, summaryWriter, writeOutputs, type Session } from './common.ts';
+import type { StdinInput } from './stdin.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, STDIN, STDIN_NAME, summaryWriter, writeOutputs, type Session } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -67,7 +68,7 @@ export interface CommonCliOptions {
 /** Adds the first options of `replay` and `sweep`: what to replay. */
 export function addTraceOptions(cmd: Command): Command {
   return cmd
-    .requiredOption('--trace <path>', 'Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/) or SWF log; the format is detected and named on stderr')
+    .requiredOption('--trace <path>', "Google 2011 trace folder (task_events/, optional task_usage/ and machine_events/) or SWF log; the format is detected and named on stderr ('-': standard input, one file, plain or gzip: an SWF log or a task_events file)")
     .option('--policy <list>', "'all' or a comma-separated list of policies", 'all');
 }
 
@@ -200,6 +201,20 @@ export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions 
       if (r.machines !== undefined) checkCellSize(o, [r.machines], "the trace's machine_events (--machines trace)");
     },
   };
+}
+
+/** `read` whose account of the read (`onRead`) names standard input, not the copy the reader read (`--trace -`). */
+export function readNaming(read: TraceReadOptions, input: StdinInput): TraceReadOptions {
+  const onRead = read.onRead;
+  return onRead ? { ...read, onRead: (r) => onRead(input.renamed(r)) } : read;
+}
+
+/**
+ * Refuses `--trace -` with `--queue` before standard input is read: the queue's workers read the
+ * trace from its path on their own machines, and standard input is no path they can read.
+ */
+export function checkQueueInput(o: { trace: string; queue?: string }): void {
+  if (o.trace === STDIN && o.queue !== undefined) invalid('queue', `its workers read the trace from its path on their own machines, and ${STDIN_NAME} (--trace -) has none: give the trace as a file`);
 }
 
 /** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1; the trace itself or a file inside it: `INVALID_OPTION`, exit 2). */

@@ -1,6 +1,6 @@
 /**
  * `fairfit rebalance`: CRS, SS and FF rebalancing plans for one scenario file
- * (validated against schemas/crs-scenario.schema.json), replayed period by
+ * (validated against schemas/crs-scenario.schema.json; `--input -` standard input), replayed period by
  * period when the scenario has periods; prints the comparison table and
  * writes JSON / CSV / HTML. A thin layer over {@link runScenario}.
  *
@@ -14,7 +14,8 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, shownInput, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable } from './common.ts';
+import { withInput } from './stdin.ts';
 
 interface RebalanceCliOptions {
   input: string;
@@ -75,7 +76,7 @@ export function registerRebalance(program: Command): void {
   program
     .command('rebalance')
     .description('plan VM migrations for a scenario with CRS ("balance first, then save energy"), SS and FF and compare them (docs/model.md "CRS rebalancing")')
-    .requiredOption('--input <file>', 'scenario JSON (schemas/crs-scenario.schema.json; fairfit gen-scenario writes one)')
+    .requiredOption('--input <file>', "scenario JSON (schemas/crs-scenario.schema.json; fairfit gen-scenario writes one; '-': standard input)")
     .option('--algorithm <list>', `comma-separated list of ${REBALANCE_ALGORITHMS.join(', ')}, or 'all'`, 'all')
     .option('--high <cpu,mem>', 'high thresholds H (default 0.7,0.9)')
     .option('--low <cpu,mem>', 'low thresholds L (default 0.1,0.3)')
@@ -102,10 +103,12 @@ export function registerRebalance(program: Command): void {
       await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--input', o.input]]));
       const say = messenger(o.quiet);
       const t0 = performance.now();
-      const scenario = readScenario(o.input);
+      // `--input -`: standard input, copied to a file first (as every input), removed once the scenario is read.
+      const scenario = await withInput('--input', o.input, async (input) => readScenario(input.path));
+      const input = shownInput(o.input);
       const seconds = (t: number) => `${((performance.now() - t) / 1000).toFixed(2)} s`;
       // Progress, one line per stage: a scenario of 10^5 hosts takes a minute and said nothing until the end.
-      say(`read ${o.input}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}${scenario.periods?.length ? `, ${plural(scenario.periods.length, 'period')}` : ''} in ${seconds(t0)}`);
+      say(`read ${input}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}${scenario.periods?.length ? `, ${plural(scenario.periods.length, 'period')}` : ''} in ${seconds(t0)}`);
       const runs = [];
       for (const algorithm of algorithms) {
         const t1 = performance.now();
@@ -114,7 +117,7 @@ export function registerRebalance(program: Command): void {
         say(`${algorithm}: ${plural(run!.plan.moves, 'migration')} planned${run!.periods.length ? `, ${plural(run!.periods.length, 'period')} replayed` : ''} in ${seconds(t1)}`);
       }
       const report: RebalanceReport = {
-        input: o.input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,
+        input, description: scenario.description ?? '', hosts: scenario.hosts.length, vms: scenario.vms.length,
         courses: scenario.courses?.length ?? 0, periods: scenario.periods?.length ?? 0, runs,
       };
       summaryWriter([o.json, o.csv, o.report], o.quiet)(formatRebalanceTable(report));

@@ -1,7 +1,7 @@
 /**
  * `fairfit schedule`: IPTAS, FCFS and EASY backfilling on one job log (an SWF
  * file of the Parallel Workloads Archive or a Google 2011 folder, detected from
- * the path) and one cluster; prints a facts line and the comparison table on
+ * the path; `--trace -` standard input, src/cli/stdin.ts) and one cluster; prints a facts line and the comparison table on
  * stdout and writes JSON / CSV / HTML. A thin layer over {@link scheduleLog}:
  * every option is checked here once, with a message naming it (exit 2).
  *
@@ -14,6 +14,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat } from '../systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
+import { withInput } from './stdin.ts';
 import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface ScheduleCliOptions {
@@ -57,11 +58,11 @@ export function registerSchedule(program: Command): void {
   program
     .command('schedule')
     .description('schedule a job log (SWF or Google 2011) with IPTAS, FCFS and EASY backfilling on one cluster and compare them (docs/model.md)')
-    .requiredOption('--trace <path>', 'SWF log (.swf, .swf.gz) or Google 2011 folder (task_events/)')
+    .requiredOption('--trace <path>', "SWF log (.swf, .swf.gz) or Google 2011 folder (task_events/) ('-': standard input, one file, plain or gzip)")
     .requiredOption('--nodes <n>', `number of identical nodes, at most ${MAX_SCHEDULE_NODES}`)
     .option('--algorithm <list>', `comma-separated list of ${ALGORITHMS.join(', ')}, or 'all'`, 'iptas,fcfs,easy')
     .option('--node-capacity <a[,b]>', 'node capacity: processors per node for SWF (default 1); cpu,mem normalised like the trace for Google (default 1,1)')
-    .option('--format <f>', 'auto | swf | google (auto: .swf/.swf.gz or a first line starting with ";" is SWF, a folder is Google)', 'auto')
+    .option('--format <f>', 'auto | swf | google (auto: .swf/.swf.gz, or a first line starting with ";" or of 18 numbers, is SWF; else Google)', 'auto')
     .option('--min-epsilon <x>', 'IPTAS: floor of ε_u in T0 = requested·max(ε_u, x)·(1 + α) (default 0, the paper\'s rule)')
     .option('--max-jobs <n>', 'schedule only the first n jobs by submit time')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
@@ -82,44 +83,47 @@ export function registerSchedule(program: Command): void {
       const maxJobs = o.maxJobs === undefined ? undefined : intOption(o.maxJobs, '--max-jobs');
       if (maxJobs !== undefined && maxJobs < 1) invalid('--max-jobs', `'${o.maxJobs}' must be ≥ 1`);
       const maxSkipped = maxSkippedOption(o.maxSkipped);
-      const format = o.format === 'auto' ? (await detectTraceFormat(o.trace)).format : (o.format as LogFormat);
-      if (format === 'alibaba') invalid('--trace', `${o.trace} is an Alibaba 2018 machine trace: it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
-      if (nodeCapacity) {
-        if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
-        if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
-      }
-      await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
-      const say = messenger(o.quiet);
-      const session = startSession('schedule', 'algorithms', o.quiet === true);
-      const t0 = performance.now();
-      try {
-        const report = await scheduleLog({
-          trace: o.trace,
-          format: o.format as LogFormat,
-          algorithms,
-          nodes,
-          ...(nodeCapacity ? { nodeCapacity } : {}),
-          ...(minEpsilon !== undefined ? { minEpsilon } : {}),
-          ...(maxJobs !== undefined ? { maxJobs } : {}),
-          strict: o.strict === true,
-          maxSkipped,
-          signal: session.signal,
-          onProgress: session.onProgress,
-        });
-        session.end();
-        summaryWriter([o.json, o.csv, o.report], o.quiet)(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
-        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${plural(algorithms.length, 'algorithm')}; outputs are marked "interrupted": true`);
-        const t = report.trace;
-        if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${plural(t.rows, 'row')}; ${plural(t.skippedLines, 'line')} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
-        const files = writeOutputs([
-          [o.json, () => toJson(report)],
-          [o.csv, () => scheduleCsv(report)],
-          [o.report, () => renderScheduleHtml(report)],
-        ]);
-        say(`${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
-        if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
-      } finally {
-        session.close();
-      }
+      // `--trace -`: standard input, copied to a file first (the format detection and the reader both read it).
+      await withInput('--trace', o.trace, async (input) => {
+        const format = o.format === 'auto' ? (await detectTraceFormat(input.path)).format : (o.format as LogFormat);
+        if (format === 'alibaba') invalid('--trace', `${o.trace} is an Alibaba 2018 machine trace: it has no jobs to schedule; give an SWF log or a Google 2011 folder`);
+        if (nodeCapacity) {
+          if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
+          if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
+        }
+        await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
+        const say = messenger(o.quiet);
+        const session = startSession('schedule', 'algorithms', o.quiet === true);
+        const t0 = performance.now();
+        try {
+          const report = input.renamed(await scheduleLog({
+            trace: input.path,
+            format: o.format as LogFormat,
+            algorithms,
+            nodes,
+            ...(nodeCapacity ? { nodeCapacity } : {}),
+            ...(minEpsilon !== undefined ? { minEpsilon } : {}),
+            ...(maxJobs !== undefined ? { maxJobs } : {}),
+            strict: o.strict === true,
+            maxSkipped,
+            signal: session.signal,
+            onProgress: session.onProgress,
+          }));
+          session.end();
+          summaryWriter([o.json, o.csv, o.report], o.quiet)(describeSchedule(report) + '\n\n' + formatScheduleTable(report));
+          if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${plural(algorithms.length, 'algorithm')}; outputs are marked "interrupted": true`);
+          const t = report.trace;
+          if (t.skippedLines > 0) say(`fairfit schedule: read ${t.format} (detected: ${t.detected}): ${plural(t.rows, 'row')}; ${plural(t.skippedLines, 'line')} skipped; first:\n  ${(t.firstProblems ?? []).join('\n  ')}`);
+          const files = writeOutputs([
+            [o.json, () => toJson(report)],
+            [o.csv, () => scheduleCsv(report)],
+            [o.report, () => renderScheduleHtml(report)],
+          ]);
+          say(`${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+          if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
+        } finally {
+          session.close();
+        }
+      });
     });
 }
