@@ -116,7 +116,6 @@ async function copyStdin(option: string, folder: TempFolder): Promise<string> {
 export async function withInput<T>(option: string, given: string, run: (input: StdinInput) => Promise<T>): Promise<T> {
   if (given !== STDIN) return run({ path: given, renamed: (v) => v });
   const folder = new TempFolder('fairfit-stdin-', 'the copy of standard input');
-  const path = await copyStdin(option, folder);
   const onSignal = (sig: NodeJS.Signals): void => {
     if (process.listenerCount(sig) > 1) return;
     folder.remove();
@@ -128,12 +127,16 @@ export async function withInput<T>(option: string, given: string, run: (input: S
     }
     process.exit(EXIT_INTERRUPTED);
   };
+  // Watched from before the copy (whose own handler stops it meanwhile), so that no signal falls between the two.
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    return await run({ path, renamed: (v) => renameIn(v, path, STDIN_NAME) });
-  } catch (e) {
-    throw renamedError(e, path);
+    const path = await copyStdin(option, folder);
+    try {
+      return await run({ path, renamed: (v) => renameIn(v, path, STDIN_NAME) });
+    } catch (e) {
+      throw renamedError(e, path);
+    }
   } finally {
     // A signal during synchronous work (reading a scenario) is heard only now: it must still find the listener.
     await signalsHeard();
