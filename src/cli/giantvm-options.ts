@@ -16,8 +16,8 @@ import { DEFAULT_PARAMS, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
-import type { StdinInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, STDIN, STDIN_NAME, summaryWriter, writeOutputs, type Session } from './common.ts';
+import { withInput, type StdinInput } from './stdin.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, withSignalsHeld, writeOutputs, type Session } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -204,7 +204,7 @@ export function readOptions(o: CommonCliOptions, cmd: string): TraceReadOptions 
 }
 
 /** `read` whose account of the read (`onRead`) names standard input, not the copy the reader read (`--trace -`). */
-export function readNaming(read: TraceReadOptions, input: StdinInput): TraceReadOptions {
+function readNaming(read: TraceReadOptions, input: StdinInput): TraceReadOptions {
   const onRead = read.onRead;
   return onRead ? { ...read, onRead: (r) => onRead(input.renamed(r)) } : read;
 }
@@ -213,8 +213,30 @@ export function readNaming(read: TraceReadOptions, input: StdinInput): TraceRead
  * Refuses `--trace -` with `--queue` before standard input is read: the queue's workers read the
  * trace from its path on their own machines, and standard input is no path they can read.
  */
-export function checkQueueInput(o: { trace: string; queue?: string }): void {
+function checkQueueInput(o: { trace: string; queue?: string }): void {
   if (o.trace === STDIN && o.queue !== undefined) invalid('queue', `its workers read the trace from its path on their own machines, and ${STDIN_NAME} (--trace -) has none: give the trace as a file`);
+}
+
+/**
+ * `fairfit replay` and `sweep` once their options are parsed: the queue and output checks, the
+ * trace (`-`: standard input, copied to a file first, since the format detection and the reader
+ * both read it), a session (progress bar, Ctrl-C), `run` on the path to read with `read` naming
+ * it, then {@link finish}.
+ */
+export async function runTraceCommand(cmd: 'replay' | 'sweep', o: CommonCliOptions & { queue?: string }, read: TraceReadOptions, run: (trace: string, read: TraceReadOptions, session: Session) => Promise<ReplayReport>): Promise<void> {
+  checkQueueInput(o);
+  await withSignalsHeld(() => checkCommonOutputs(o));
+  await withInput('--trace', o.trace, async (input) => {
+    const session = startSession(cmd, 'runs', o.quiet === true);
+    const t0 = performance.now();
+    try {
+      const report = input.renamed(await run(input.path, readNaming(read, input), session));
+      session.end();
+      finish(report, o, (performance.now() - t0) / 1000, session);
+    } finally {
+      session.close();
+    }
+  });
 }
 
 /** Checks the output paths of a replay-like command before any work (`OUTPUT_ERROR`, exit 1; the trace itself or a file inside it: `INVALID_OPTION`, exit 2). */

@@ -11,10 +11,9 @@ import { parseNumber } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
-import { intOption, startSession, withOptionNames, withSignalsHeld } from './common.ts';
+import { intOption, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { withInput } from './stdin.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, checkQueueInput, commonParams, finish, GIANTVM_FLAGS, readNaming, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
 
 interface ReplayCliOptions extends CommonCliOptions, QueueCliOptions {
   machines?: string;
@@ -44,20 +43,7 @@ export function registerReplay(program: Command): void {
       // Without --machines the default count bounds an explicit --cell-size too (it was quietly cut down to it).
       if (params.machines !== 'trace') checkCellSize(o, [params.machines ?? D.machines], params.machines === undefined ? `--machines (default ${D.machines})` : '--machines');
       const read = readOptions(o, 'replay');
-      checkQueueInput(o);
-      await withSignalsHeld(() => checkCommonOutputs(o));
-      // `--trace -`: standard input, copied to a file first (the format detection and the reader both read it).
-      await withInput('--trace', o.trace, async (input) => {
-        const session = startSession('replay', 'runs', o.quiet === true);
-        const t0 = performance.now();
-        try {
-          const report = input.renamed(await replay({ trace: input.path, policies, workers, ...params, series: o.series, read: readNaming(read, input), ...queueOption(o), signal: session.signal, onProgress: session.onProgress }));
-          session.end();
-          finish(report, o, (performance.now() - t0) / 1000, session);
-        } finally {
-          session.close();
-        }
-      });
+      await runTraceCommand('replay', o, read, (trace, read, session) => replay({ trace, policies, workers, ...params, series: o.series, read, ...queueOption(o), signal: session.signal, onProgress: session.onProgress }));
     });
   });
 }

@@ -10,10 +10,9 @@ import type { Command } from 'commander';
 import { parseRange } from '../runner/checks.ts';
 import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
-import { intOption, startSession, withOptionNames, withSignalsHeld } from './common.ts';
+import { intOption, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { withInput } from './stdin.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, checkCommonOutputs, checkQueueInput, commonParams, finish, GIANTVM_FLAGS, readNaming, readOptions, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
 
 interface SweepCliOptions extends CommonCliOptions, QueueCliOptions {
   machines: string;
@@ -42,34 +41,21 @@ export function registerSweep(program: Command): void {
       const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
       checkCellSize(o, machines === 'trace' ? [] : machines);
       const read = readOptions(o, 'sweep');
-      checkQueueInput(o);
-      await withSignalsHeld(() => checkCommonOutputs(o));
-      // `--trace -`: standard input, copied to a file first (the format detection and the reader both read it).
-      await withInput('--trace', o.trace, async (input) => {
-        const session = startSession('sweep', 'runs', o.quiet === true);
-        const t0 = performance.now();
-        try {
-          const report = input.renamed(await sweep({
-            trace: input.path,
-            policies,
-            workers,
-            machines,
-            overcommit,
-            seeds,
-            ...(seed === undefined ? {} : { seed }),
-            ...commonParams(o),
-            series: o.series,
-            read: readNaming(read, input),
-            ...queueOption(o),
-            signal: session.signal,
-            onProgress: session.onProgress,
-          }));
-          session.end();
-          finish(report, o, (performance.now() - t0) / 1000, session);
-        } finally {
-          session.close();
-        }
-      });
+      await runTraceCommand('sweep', o, read, (trace, read, session) => sweep({
+        trace,
+        policies,
+        workers,
+        machines,
+        overcommit,
+        seeds,
+        ...(seed === undefined ? {} : { seed }),
+        ...commonParams(o),
+        series: o.series,
+        read,
+        ...queueOption(o),
+        signal: session.signal,
+        onProgress: session.onProgress,
+      }));
     });
   });
 }
