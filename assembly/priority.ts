@@ -28,7 +28,17 @@ export function recomputePriorities(dataGB: usize, user: usize, rounds: usize, n
   const vk1 = f64x2.splat(k1), vk2 = f64x2.splat(k2), vdr = f64x2.splat(dr), vcap = f64x2.splat(cap), vzero = f64x2.splat(0.0);
   // The user term per user, once: a load instead of a data-dependent branch per
   // task (V8 compiles an f64 select to a branch, which random users mispredict).
-  for (let u = 0; u < users; u++) store<f64>(pen + (<usize>u << 3), load<i32>(running + (<usize>u << 2)) >= l0 ? penalty : 0.0);
+  // Filled for the users of the batch when there are more users than tasks (a log
+  // whose unknown users are each their own: a pass over every user each round
+  // made a replay quadratic); a bad index is skipped here and fails below.
+  if (users <= n) {
+    for (let u = 0; u < users; u++) store<f64>(pen + (<usize>u << 3), load<i32>(running + (<usize>u << 2)) >= l0 ? penalty : 0.0);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const u = load<i32>(user + (<usize>i << 2));
+      if (<u32>u < <u32>users) store<f64>(pen + (<usize>u << 3), load<i32>(running + (<usize>u << 2)) >= l0 ? penalty : 0.0);
+    }
+  }
   let badv = i64x2.splat(0);
   let bad: i32 = 0;
   const even = n & ~1;

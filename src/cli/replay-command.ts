@@ -43,7 +43,9 @@ export function registerReplay(program: Command): void {
       // Without --machines the default count bounds an explicit --cell-size too (it was quietly cut down to it).
       if (params.machines !== 'trace') checkCellSize(o, [params.machines ?? D.machines], params.machines === undefined ? `--machines (default ${D.machines})` : '--machines');
       const read = readOptions(o, 'replay');
-      await runTraceCommand('replay', o, read, (trace, read, session) => replay({ trace, policies, workers, ...params, series: o.series, read, ...queueOption(o), signal: session.signal, onProgress: session.onProgress }));
+      // Checked before standard input is copied (`--trace -`): a mistake must not wait for the input.
+      const queue = queueOption(o);
+      await runTraceCommand('replay', o, read, (trace, read, session) => replay({ trace, policies, workers, ...params, series: o.series, read, ...queue, signal: session.signal, onProgress: session.onProgress }));
     });
   });
 }

@@ -83,6 +83,8 @@ export function registerSchedule(program: Command): void {
       const maxJobs = o.maxJobs === undefined ? undefined : intOption(o.maxJobs, '--max-jobs');
       if (maxJobs !== undefined && maxJobs < 1) invalid('--max-jobs', `'${o.maxJobs}' must be ≥ 1`);
       const maxSkipped = maxSkippedOption(o.maxSkipped);
+      // Before standard input is copied (`--trace -`): a mistake must not wait for the input.
+      await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
       // `--trace -`: standard input, copied to a file first (the format detection and the reader both read it).
       await withInput('--trace', o.trace, async (input) => {
         const format = o.format === 'auto' ? (await detectTraceFormat(input.path)).format : (o.format as LogFormat);
@@ -91,7 +93,6 @@ export function registerSchedule(program: Command): void {
           if (format === 'google' && nodeCapacity.length !== 2) invalid('--node-capacity', `'${o.nodeCapacity}': a Google trace needs cpu,mem (e.g. 1,1)`);
           if (format === 'swf' && (nodeCapacity.length !== 1 || !Number.isInteger(nodeCapacity[0]))) invalid('--node-capacity', `'${o.nodeCapacity}': an SWF log needs one integer, processors per node`);
         }
-        await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
         const say = messenger(o.quiet);
         const session = startSession('schedule', 'algorithms', o.quiet === true);
         const t0 = performance.now();

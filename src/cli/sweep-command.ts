@@ -41,6 +41,8 @@ export function registerSweep(program: Command): void {
       const seed = o.seed === undefined ? undefined : intOption(o.seed, 'seed');
       checkCellSize(o, machines === 'trace' ? [] : machines);
       const read = readOptions(o, 'sweep');
+      // Checked before standard input is copied (`--trace -`): a mistake must not wait for the input.
+      const queue = queueOption(o);
       await runTraceCommand('sweep', o, read, (trace, read, session) => sweep({
         trace,
         policies,
@@ -52,7 +54,7 @@ export function registerSweep(program: Command): void {
         ...commonParams(o),
         series: o.series,
         read,
-        ...queueOption(o),
+        ...queue,
         signal: session.signal,
         onProgress: session.onProgress,
       }));

@@ -1362,13 +1362,14 @@ export class Engine implements IptasEngine {
   // ------------------------------------------------------------ snapshot
 
   /**
-   * The whole engine as bytes: a format version, the WebAssembly module's
-   * hash, the state that names things (node health, user histories, gang ids)
-   * as JSON, then the columns of the live rows only, each in few bytes (see
-   * `column-codec.ts`: the narrowest exact element type, or a default and the
-   * rows that differ), the plain task ids as one text, and a CRC-32 of
-   * everything before it. {@link Engine.restore} continues from it with
-   * identical decisions.
+   * The whole engine as bytes: a format version, the hash of the WebAssembly
+   * module that wrote it (for the host's records), the state that names things
+   * (node health, user histories, gang ids) as JSON, then the columns of the
+   * live rows only, each in few bytes (see `column-codec.ts`: the narrowest
+   * exact element type, or a default and the rows that differ), the plain task
+   * ids as one text, and a CRC-32 of everything before it. {@link Engine.restore}
+   * in the same build continues from it with identical decisions; another build
+   * that reads the format version continues by its own rules.
    *
    * @param into bytes a host lends for the snapshot (as {@link RoundBuffers}
    *   for a round): used when at least as long as the snapshot and starting

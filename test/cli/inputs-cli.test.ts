@@ -34,6 +34,14 @@ describe('an input that cannot be read is named (IO_ERROR, exit 1)', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('a rebalance scenario: IO_ERROR with the reason (it was FILE_NOT_FOUND), and a missing one still FILE_NOT_FOUND', () => {
+    const r = fairfit('rebalance', '--input', MEM);
+    expect(r.stderr).toBe(`fairfit: IO_ERROR: ${MEM}: cannot read the scenario file (EIO: i/o error, read)\n`);
+    expect(r.code).toBe(1);
+    const missing = fairfit('rebalance', '--input', join(dir, 'no-such-scenario.json'));
+    expect(missing.stderr).toMatch(/^fairfit: FILE_NOT_FOUND: .*no-such-scenario\.json/);
+  });
+
   it('a part file of a Google folder (a link to it) is named, not only the folder', () => {
     const trace = join(dir, 'unreadable');
     mkdirSync(join(trace, 'task_events'), { recursive: true });

@@ -322,3 +322,31 @@ describe('--help', () => {
     expect(r.stdout.replace(/\s+/g, ' ')).toContain("'-': standard input");
   });
 });
+
+describe('a mistake in the options is answered before standard input is read', () => {
+  /** Runs the command with a standard input that stays open and empty: an answer must not wait for it. */
+  async function withOpenStdin(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.resume();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    clearTimeout(timer);
+    child.stdin.destroy();
+    return { code, stderr };
+  }
+  it('replay and sweep: a queue option without --queue; schedule: two outputs on one path', async () => {
+    const cases: [string[], RegExp][] = [
+      [['replay', '--trace', '-', '--machines', '8', '--attempts', '3'], /INVALID_OPTION: attempts/],
+      [['sweep', '--trace', '-', '--machines', '8', '--overcommit', '1', '--attempts', '3'], /INVALID_OPTION: attempts/],
+      [['schedule', '--trace', '-', '--nodes', '8', '--json', join(dir, 'same.out'), '--csv', join(dir, 'same.out')], /INVALID_OPTION: --csv: .* is also the path of --json/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await withOpenStdin(args);
+      expect(r.stderr, args.join(' ')).toMatch(message);
+      expect(r.code, args.join(' ')).toBe(2);
+    }
+    expect(readdirSync(tmp)).toEqual([]);
+  }, 60_000);
+});

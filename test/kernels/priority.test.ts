@@ -39,6 +39,21 @@ describe('priority recompute in WebAssembly equals the reference', () => {
       expect(recomputePriorities(c, p)).toEqual(recomputePrioritiesReference(c, p));
     }), { numRuns: 300 });
   });
+  it('with more users than tasks (the user terms are then made for the users of the batch only), exactly', () => {
+    const many = fc.integer({ min: 13, max: 3000 }).chain((users) => fc.record({
+      running: fc.array(fc.integer({ min: 0, max: 8 }), { minLength: users, maxLength: users }),
+      tasks: fc.array(fc.record({ dataGB: fc.double({ min: 0, max: 500, noNaN: true }), user: fc.integer({ min: 0, max: users - 1 }), rounds: fc.integer({ min: 0, max: 50 }) }), { maxLength: 12 }),
+    }));
+    fc.assert(fc.property(many, params, (b, p: PriorityParams) => {
+      const c = columns(b);
+      expect(recomputePriorities(c, p)).toEqual(recomputePrioritiesReference(c, p));
+      // A bad user index among them is still the same error as the reference's.
+      if (c.user.length > 0) {
+        const bad = { ...c, user: [...c.user.slice(0, -1), b.running.length] };
+        expect(errorOf(() => recomputePriorities(bad, p))).toEqual(errorOf(() => recomputePrioritiesReference(bad, p)));
+      }
+    }), { numRuns: 200 });
+  });
   it('a resident PriorityTable gives the same as the copying call', () => {
     fc.assert(fc.property(batch, params, (b, p: PriorityParams) => {
       const c = columns(b);

@@ -193,7 +193,10 @@ export function readScenario(path: string): RebalanceScenario {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new FairfitError('FILE_NOT_FOUND', `${path}: cannot read the scenario file`, { file: path }, { cause });
+    // Missing is FILE_NOT_FOUND; there but unreadable (EIO, EACCES) is IO_ERROR with the reason, as the trace readers say.
+    const code = (cause as NodeJS.ErrnoException)?.code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new FairfitError('FILE_NOT_FOUND', `${path}: cannot read the scenario file`, { file: path }, { cause });
+    throw new FairfitError('IO_ERROR', `${path}: cannot read the scenario file (${cause instanceof Error ? cause.message : String(cause)})`, { file: path }, { cause });
   }
   let value: unknown;
   try {
