@@ -64,7 +64,12 @@ function renameIn<T>(value: T, from: string, to: string): T {
 function renamedError(e: unknown, from: string): unknown {
   if (!(e instanceof Error) || !e.message.includes(from)) return e;
   const message = e.message.replaceAll(from, STDIN_NAME);
-  if (e instanceof FairfitError) return new FairfitError(e.code, message, renameIn({ ...e.details }, from, STDIN_NAME), { cause: e });
+  if (e instanceof FairfitError) {
+    const renamed = new FairfitError(e.code, message, renameIn({ ...e.details }, from, STDIN_NAME), { cause: e });
+    // `--debug` prints the stack: the place that threw, not this renaming.
+    if (e.stack !== undefined) renamed.stack = e.stack.replaceAll(from, STDIN_NAME);
+    return renamed;
+  }
   // A Node error (ENOSPC…): main.ts reports it as IO_ERROR from its message.
   e.message = message;
   return e;

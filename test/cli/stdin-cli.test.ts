@@ -350,3 +350,15 @@ describe('a mistake in the options is answered before standard input is read', (
     expect(readdirSync(tmp)).toEqual([]);
   }, 60_000);
 });
+
+describe('--debug on standard input', () => {
+  it('prints the stack of the place that threw, named standard input (not the renaming)', () => {
+    const r = fairfit(['schedule', '--trace', '-', '--nodes', '8', '--format', 'swf', '--strict', '--debug'], 'bad\n');
+    expect(r.code).toBe(1);
+    const lines = r.stderr.split('\n');
+    expect(lines[1]).toBe('FairfitError: standard input:1: wrong column count: 1 field, expected 18');
+    expect(lines[2]).not.toContain('stdin.js');
+    expect(r.stderr).not.toContain('renamedError');
+    noTemporary(r);
+  });
+});
