@@ -48,8 +48,8 @@ describe('priority recompute in WebAssembly equals the reference', () => {
       const c = columns(b);
       expect(recomputePriorities(c, p)).toEqual(recomputePrioritiesReference(c, p));
       // A bad user index among them is still the same error as the reference's.
-      if (c.user.length > 0) {
-        const bad = { ...c, user: [...c.user.slice(0, -1), b.running.length] };
+      if (b.tasks.length > 0) {
+        const bad = { ...c, user: [...b.tasks.slice(0, -1).map((t) => t.user), b.running.length] };
         expect(errorOf(() => recomputePriorities(bad, p))).toEqual(errorOf(() => recomputePrioritiesReference(bad, p)));
       }
     }), { numRuns: 200 });
