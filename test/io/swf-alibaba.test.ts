@@ -148,10 +148,12 @@ describe('a UTF-8 byte-order mark before an SWF header', () => {
   });
 });
 
+/** An SWF job line: the fields given, then −1 (unknown) up to the 18. */
+const line = (f: number[]): string => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
+
 describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-ckpt-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const line = (f: number[]) => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
 
   it('is one task, its summary line: the reader leaves out its partial lines and counts them', async () => {
     const path = join(dir, 'ckpt.swf');
@@ -188,7 +190,6 @@ describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")'
 describe('an SWF job whose processors the log does not give (docs/model.md, "Archive logs beyond NASA iPSC")', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-procs-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const line = (f: number[]) => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
 
   it('uses 1 processor and is counted in source.unknownProcessors (−1 or 0 in both processor fields)', async () => {
     const path = join(dir, 'procs.swf');
@@ -215,10 +216,10 @@ describe('an SWF job whose processors the log does not give (docs/model.md, "Arc
 describe("an SWF log's machine size without a MaxProcs header (docs/model.md, \"Archive logs beyond NASA iPSC\")", () => {
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-maxnodes-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const line = (j: number, procs: number) => [j, j, 0, 10, procs, ...Array(13).fill(-1)].join(' ');
+  const jobLine = (j: number, procs: number) => [j, j, 0, 10, procs, ...Array(13).fill(-1)].join(' ');
   const read = async (name: string, header: string[], procs: number[]) => {
     const path = join(dir, `${name}.swf`);
-    writeFileSync(path, [...header, ...procs.map((p, k) => line(k + 1, p))].join('\n') + '\n');
+    writeFileSync(path, [...header, ...procs.map((p, k) => jobLine(k + 1, p))].join('\n') + '\n');
     return readSwf(path);
   };
 
