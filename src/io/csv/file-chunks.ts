@@ -66,12 +66,19 @@ export async function* fileChunks(path: string): AsyncGenerator<Buffer> {
     for await (const chunk of gunzip) yield chunk as Buffer;
   } catch (e) {
     if (e instanceof FairfitError) throw e;
+    // The read stream's error reaches us through gunzip: a failed read is the file's, not the gzip's.
+    if (isFsError(e)) throw unreadable(path, e);
     const reason = e instanceof Error ? e.message : String(e);
     throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path }, { cause: e });
   } finally {
     src.destroy();
     gunzip.destroy();
   }
+}
+
+/** An error of a file-system call (open, read…: Node sets `syscall`), as opposed to node:zlib's. */
+function isFsError(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && typeof (e as { syscall?: unknown }).syscall === 'string';
 }
 
 /**
@@ -174,9 +181,11 @@ function gzip(path) {
       flush();
       // The message area is free once every slot before this mark was taken.
       while (Atomics.load(c, 1) < Atomics.load(c, 0)) Atomics.wait(c, 1, Atomics.load(c, 1), 1000);
-      const t = Buffer.from(String((e && e.message) || e)).subarray(0, m.length);
-      m.set(t);
-      Atomics.store(c, 3, t.length);
+      // Byte 0 says whose failure it is: 1 a file-system call's (Node sets syscall), 0 node:zlib's.
+      m[0] = e && typeof e.syscall === 'string' ? 1 : 0;
+      const t = Buffer.from(String((e && e.message) || e)).subarray(0, m.length - 1);
+      m.set(t, 1);
+      Atomics.store(c, 3, t.length + 1);
       mark(${FAILED});
     }
   }
@@ -221,8 +230,8 @@ export class RingChunkReader {
   /**
    * The chunks of file `i` (the next file: files are read in order, each to
    * its end), each valid until the next is asked for. A broken or truncated
-   * gzip throws `CORRUPT_INPUT` after the chunks before the damage; the next
-   * file can still be read.
+   * gzip throws `CORRUPT_INPUT` after the chunks before the damage, a failed
+   * read `IO_ERROR`; the next file can still be read.
    */
   *chunks(i: number): Generator<Buffer> {
     this.check(i);
@@ -252,11 +261,15 @@ export class RingChunkReader {
     const k = r % this.slots;
     const len = Atomics.load(c, 4 + k);
     if (len >= 0) return Buffer.from(this.d.buffer, this.d.byteOffset + k * this.slot, len);
-    const reason = len === FAILED ? Buffer.from(new Uint8Array(this.msg, 0, Atomics.load(c, 3))).toString() : '';
+    const failure = len === FAILED ? new Uint8Array(this.msg, 0, Atomics.load(c, 3)) : undefined;
     const path = this.files[this.file]!;
     this.release();
     this.file++;
-    if (len === FAILED) throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path });
+    if (failure) {
+      const reason = Buffer.from(failure.subarray(1)).toString();
+      if (failure[0] === 1) throw unreadable(path, new Error(reason));
+      throw new FairfitError('CORRUPT_INPUT', `${path}: ${reason}`, { file: path });
+    }
     return undefined;
   }
 
