@@ -17,7 +17,7 @@ import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf } from '../src/systems/iptas/schedule-trace.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
-import { median } from './measure.ts';
+import { alternated, median } from './measure.ts';
 import { NASA, nasaInChild, nasaRun } from './engine-nasa.ts';
 import { scheduleLog } from '../src/systems/iptas/schedule-log.ts';
 
@@ -30,6 +30,11 @@ function fill(e: IptasEngine & { addNodes?: Engine['addNodes'] }, nodes: number,
   if (e.addNodes) e.addNodes(specs);
   else for (const s of specs) e.addNode(s);
   for (let i = 0; i < tasks; i++) e.submit({ id: `t${i}`, user: `u${r.below(1000)}`, demand: [0.5 + r.below(8), 1 + r.below(32)], dataGB: r.below(300), requestTime: 60 + r.below(3600) });
+}
+
+/** The handles of an engine's running tasks, from its state (submission order). */
+function runningHandles(e: Engine): Int32Array {
+  return Int32Array.from(e.state().tasks.filter((t) => t.state === 'running'), (t) => e.handleOf(t.id));
 }
 
 /** ms of the first round (it fills the empty cluster) and the median of the next `steady` rounds. */
@@ -183,6 +188,35 @@ export async function engineSuite(): Promise<BenchRow[]> {
     rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — filling round', impl: 'ReferenceEngine', meanMs: b.first, extra: { ...peak } });
     rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'wasm Engine', meanMs: a.steady, extra: { 'x reference': +(b.steady / a.steady).toFixed(1), runs: 'median of 3 each, in turn', ...peak } });
     rows.push({ name: 'round: 10^5 waiting tasks, 10^3 nodes — steady round', impl: 'ReferenceEngine', meanMs: b.steady, extra: { ...peak } });
+    // A usage report of every running task (within its demand, before any T0 ≥ 60 s: nothing is killed,
+    // so each call sees the same state), as the host builds and hands it: a Map of one array per
+    // task (checkLimitsHandles) against columns it refills in place (checkLimitsColumns).
+    const handles = runningHandles(wasm), at = wasm.now;
+    const D = 2, usage = new Float64Array(handles.length * D), demand = new Float64Array(handles.length * D);
+    handles.forEach((h, k) => {
+      const v = wasm.taskView(wasm.idOf(h)).demand;
+      for (let d = 0; d < D; d++) demand[k * D + d] = v[d]!;
+    });
+    let tick = 0;
+    const viaMap = (): unknown => {
+      tick++;
+      const m = new Map<number, number[]>();
+      for (let k = 0; k < handles.length; k++) m.set(handles[k]!, [demand[k * D]! / (1 + (tick & 3)), demand[k * D + 1]! / 2]);
+      return wasm.checkLimitsHandles(at, m);
+    };
+    const viaColumns = (): unknown => {
+      tick++;
+      for (let k = 0; k < handles.length; k++) {
+        usage[k * D] = demand[k * D]! / (1 + (tick & 3));
+        usage[k * D + 1] = demand[k * D + 1]! / 2;
+      }
+      return wasm.checkLimitsColumns(at, handles, usage);
+    };
+    const { times, ratios } = await alternated([viaColumns, viaMap], { rounds: 6, time: 3000 });
+    const usagePeak = casePeak();
+    const usageName = `usage report of ${handles.length} running tasks (10^3 nodes), building it included`;
+    rows.push({ name: usageName, impl: 'checkLimitsColumns', meanMs: times[0]!.p50, extra: { 'x Map (median of per-round ratios)': +ratios[1]!.toFixed(2), runs: '6 alternated rounds, medians', ...usagePeak } });
+    rows.push({ name: usageName, impl: 'checkLimitsHandles (Map)', meanMs: times[1]!.p50, extra: { ...usagePeak } });
     wasm.close();
   }
   // The three algorithms of `fairfit schedule` on the first 10,000 Google tasks, 100 nodes × (1, 1)

@@ -18,7 +18,7 @@ import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -877,11 +877,21 @@ export class Engine implements IptasEngine {
 
   /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+    // The tasks go to outTask (free between calls, as finish wants them).
+    const ts = this.runningHandles(handles, () => this.cols.outTask);
+    return this.finish(ts, handles.length, checkResult(result));
+  }
+
+  /**
+   * The task rows of `handles`, each a running task given once, written into `to(n)` (an array of
+   * at least n = handles.length rows), which is returned. Errors name `handles[k]`. Marks in
+   * outNode (free between calls): a task given twice is found without a set.
+   */
+  private runningHandles(handles: ArrayLike<number>, to: (n: number) => Int32Array): Int32Array {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const c = this.cols;
     const n = handles.length;
-    // The tasks go to outTask (free between calls, as finish wants them); marks in outNode: a task given twice is found without a set.
-    const ts = c.outTask;
+    const ts = to(n);
     let k = 0;
     try {
       for (; k < n; k++) {
@@ -894,7 +904,7 @@ export class Engine implements IptasEngine {
     } finally {
       for (let j = 0; j < k; j++) c.outNode[ts[j]!] = 0;
     }
-    return this.finish(ts, n, checkResult(result));
+    return ts;
   }
 
   /**
@@ -962,16 +972,20 @@ export class Engine implements IptasEngine {
   checkLimits(now: number, usage?: ReadonlyMap<string, readonly number[]>): Kill[] {
     this.live();
     checkNow(now, this.clock);
-    const checked: [number, Float64Array][] = [];
+    let ts = NO_TASKS, use = NO_USAGE;
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task id → usage vector');
+      ts = new Int32Array(usage.size);
+      use = new Float64Array(usage.size * this.dims);
+      let k = 0;
       for (const [id, v] of usage) {
         const t = typeof id === 'string' ? this.lookup(id) : undefined;
         if (t === undefined) throw unknownUsageTask(id);
-        checked.push(this.usageOf(t, v, usageField(id)));
+        this.usageOf(t, v, usageField(id), use, k);
+        ts[k++] = t;
       }
     }
-    return this.limits(now, checked).map(([t, d]): Kill => (d < 0 ? { task: this.idAt(t), reason: 'time' } : { task: this.idAt(t), reason: 'usage', dimension: d }));
+    return this.limits(now, ts, use).map(([t, d]): Kill => (d < 0 ? { task: this.idAt(t), reason: 'time' } : { task: this.idAt(t), reason: 'usage', dimension: d }));
   }
 
   /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle (in `into` when it has room). */
@@ -989,34 +1003,60 @@ export class Engine implements IptasEngine {
       for (let k = 0; k < n; k++) out[k] = list[k]!;
       return out;
     }
-    const entries: [number, readonly number[]][] = [];
-    if (usage !== undefined) {
-      if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
-      for (const [h, v] of usage) entries.push([this.byHandle(h), v]);
-    }
+    if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
+    const ts = new Int32Array(usage.size);
+    let k = 0;
+    for (const h of usage.keys()) ts[k++] = this.byHandle(h);
     checkNow(now, this.clock);
-    const checked = entries.map(([t, v]) => this.usageOf(t, v, usageField(this.idAt(t))));
-    const kills = this.limits(now, checked);
+    const use = new Float64Array(usage.size * this.dims);
+    k = 0;
+    for (const v of usage.values()) {
+      this.usageOf(ts[k]!, v, usageField(this.idAt(ts[k]!)), use, k);
+      k++;
+    }
+    return this.killHandles(this.limits(now, ts, use), into);
+  }
+
+  /**
+   * {@link checkLimitsHandles} with the usage report as columns (rules: {@link ReferenceEngine.checkLimitsColumns}):
+   * task `handles[k]` used `usage[k·D + d]`; no array or Map entry per task.
+   */
+  checkLimitsColumns(now: number, handles: ArrayLike<number>, usage: Float64Array, into?: Int32Array): Int32Array {
+    this.live();
+    checkInto(into);
+    const ts = this.runningHandles(handles, (n) => new Int32Array(n));
+    checkUsageColumns(usage, ts.length, this.dims);
+    checkNow(now, this.clock);
+    return this.killHandles(this.limits(now, ts, usage), into);
+  }
+
+  /** The kills' task handles, in `into` when it has room. */
+  private killHandles(kills: [number, number][], into: Int32Array | undefined): Int32Array {
     if (kills.length === 0) return NO_TASKS;
     const out = into !== undefined && into.length >= kills.length ? this.killViews.of(into, kills.length) : new Int32Array(kills.length);
     for (let k = 0; k < kills.length; k++) out[k] = kills[k]![0];
     return out;
   }
 
-  /** A usage report of task t, checked: t running, D numbers ≥ 0 (errors name `field`, the report's entry). */
-  private usageOf(t: number, v: unknown, field: string): [number, Float64Array] {
+  /** A usage report of running task t, checked (t running, D numbers ≥ 0; errors name `field`, the report's entry) into row k of `use`. */
+  private usageOf(t: number, v: unknown, field: string, use: Float64Array, k: number): void {
     const c = this.cols;
     if (c.state[t] !== S.running) throw stateError(field, `usage given for task '${this.idAt(t)}', which is ${STATE_NAMES[c.state[t]!]}, not running`);
-    return [t, checkVector(v, this.dims, field)];
+    checkVector(v, this.dims, field, use, k * this.dims);
   }
 
-  /** Applies the kills at `now`: usage above demand, then time; returns (task, dimension or −1 for time) in submission order. */
-  private limits(now: number, checked: readonly [number, Float64Array][]): [number, number][] {
+  /**
+   * Applies the kills at `now`: usage above demand (task ts[k] used use[k·D, k·D + D), each a
+   * running task given once), then time; returns (task, dimension or −1 for time) in submission order.
+   */
+  private limits(now: number, ts: Int32Array, use: Float64Array): [number, number][] {
     const c = this.cols;
+    const D = this.dims, demand = c.demand;
     const over: [number, number][] = [];
-    for (const [t, u] of checked) {
-      for (let d = 0; d < this.dims; d++) {
-        if (u[d]! > c.demand[t * this.dims + d]!) { over.push([t, d]); break; }
+    for (let k = 0; k < ts.length; k++) {
+      const t = ts[k]!;
+      for (let d = 0; d < D; d++) {
+        if (use[k * D + d]! > demand[t * D + d]!) { over.push([t, d]); break; }
       }
     }
     let all = over;
@@ -1812,6 +1852,7 @@ function writeIds(ids: readonly string[], out: Uint8Array | Uint16Array): boolea
 
 /** An empty result (a zero-length array cannot be changed, so one is shared). */
 const NO_TASKS = new Int32Array(0);
+const NO_USAGE = new Float64Array(0);
 const NO_TIMES = new Float64Array(0);
 
 /** A mark no task index or node takes (outNode holds nodes ≥ 0 and states ≥ 0 only while a call runs). */

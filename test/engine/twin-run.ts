@@ -167,9 +167,13 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         const use = new Map<number, number[]>();
         if (runningIds.length > 0 && rng.below(2) === 0) use.set(ref.handleOf(pick(runningIds)), [rng.below(3), rng.below(8)]);
         const lendKills = rng.below(2) === 0 ? rng.below(4) : -1;
+        // Now and then the report as columns, of several running tasks (now and then one given twice: refused).
+        const columns = rng.below(3) === 0 ? runningIds.filter(() => rng.below(3) === 0).map((id) => ref.handleOf(id)) : undefined;
+        if (columns && rng.below(6) === 0 && columns.length > 0) columns.push(columns[0]!);
+        const values = columns ? Float64Array.from({ length: 2 * columns.length }, () => rng.below(8) / 2) : undefined;
         const killed = handlesOf(both(at, (e) => {
           const into = lendKills < 0 ? undefined : new Int32Array(lendKills);
-          const out = e.checkLimitsHandles(now, use, into);
+          const out = columns ? e.checkLimitsColumns(now, columns, values!, into) : e.checkLimitsHandles(now, use, into);
           expect(out.length === 0 || out.buffer === into?.buffer, `${at}: kills written into the lent array`).toBe(out.length === 0 || (into !== undefined && lendKills >= out.length));
           return out;
         }));
@@ -208,6 +212,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         // A lent buffer that is no Int32Array: refused before anything is added, killed or drained.
         (e) => e.submitMany([{ id: `lent${step}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 }], notInt32 as never),
         (e) => e.checkLimitsHandles(now, undefined, [0] as never),
+        (e) => e.checkLimitsColumns(now, [], Float64Array.of(1)), // usage for no handle
         (e) => e.drainDispatchMany(live.slice(0, 2), new Uint8Array(8) as never),
       ];
       const f = pick(bad);

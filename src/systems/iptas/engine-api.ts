@@ -26,7 +26,7 @@ export type IptasEngine = Pick<ReferenceEngine,
  * results are typed arrays). The trace driver uses them.
  */
 export type IptasBatchCalls = Pick<ReferenceEngine,
-  'addNodes' | 'submitMany' | 'handleOf' | 'idOf' | 'runRoundHandles' | 'completeMany' | 'checkLimitsHandles' | 'drainDispatchHandles' | 'drainDispatchMany'
+  'addNodes' | 'submitMany' | 'handleOf' | 'idOf' | 'runRoundHandles' | 'completeMany' | 'checkLimitsHandles' | 'checkLimitsColumns' | 'drainDispatchHandles' | 'drainDispatchMany'
 >;
 
 /** An engine with the batch calls too: what {@link ReferenceEngine} and the WebAssembly `Engine` both are. */

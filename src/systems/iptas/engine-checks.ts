@@ -60,6 +60,23 @@ export function checkVector(v: unknown, dims: number, field: string, into?: Floa
   return out;
 }
 
+/**
+ * The usage of a report given as columns (`checkLimitsColumns`): a Float64Array of `rows` × `dims`
+ * numbers ≥ 0, row k the usage of the k-th handle. Errors name the element (`usage[i]`).
+ */
+export function checkUsageColumns(usage: unknown, rows: number, dims: number): Float64Array {
+  if (!(usage instanceof Float64Array)) throw new FairfitError('INVALID_OPTION', `usage must be a Float64Array of ${dims} numbers a handle, got ${shown(usage)}`, { field: 'usage' });
+  if (usage.length !== rows * dims) {
+    throw new FairfitError('DIMENSION_MISMATCH', `usage must hold ${dims} numbers for each of the ${rows} handles (${rows * dims}), got ${usage.length}`, { field: 'usage' });
+  }
+  for (let i = 0; i < usage.length; i++) {
+    const v = usage[i]!;
+    // NaN fails both comparisons: checked like any other number that is not ≥ 0 and finite.
+    if (!(v >= 0 && v < Infinity)) checkNonNegative(v, 'usage', i);
+  }
+  return usage;
+}
+
 /** `now` is finite and not before the engine clock. */
 export function checkNow(now: unknown, clock: number): void {
   if (typeof now !== 'number' || !Number.isFinite(now)) throw new FairfitError('NOT_FINITE', `now must be a finite number, got ${shown(now)}`, { field: 'now' });

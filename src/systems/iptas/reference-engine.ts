@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -613,6 +613,22 @@ export class ReferenceEngine {
     if (into === undefined || into.length < kills.length) return kills;
     into.set(kills);
     return into.subarray(0, kills.length);
+  }
+
+  /**
+   * {@link checkLimitsHandles} with the usage report as columns, for a host that reports many
+   * tasks at each check without an array per task: task `handles[k]` used `usage[k·D + d]` of
+   * dimension d (D = `params.dims`). The same kills as a Map of those entries in that order.
+   * Checked before anything changes, in this order: `into`; each handle (a running task, given
+   * once: errors name `handles[k]`, as {@link completeMany}'s); `usage` (a Float64Array of
+   * handles.length × D finite numbers ≥ 0: errors name `usage[i]`); `now`.
+   */
+  checkLimitsColumns(now: number, handles: ArrayLike<number>, usage: Float64Array, into?: Int32Array): Int32Array {
+    checkInto(into);
+    const ts = this.runningHandles(handles);
+    const D = this.params.dims;
+    checkUsageColumns(usage, ts.length, D);
+    return this.checkLimitsHandles(now, new Map(ts.map((t, k) => [t.seq, Array.from(usage.subarray(k * D, k * D + D))])), into);
   }
 
   // ---------------------------------------------------------------- health
