@@ -561,11 +561,13 @@ export class Engine implements IptasEngine {
   /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
   removeNode(node: number): HealthResult {
     const n = this.node(node);
-    const r = this.takeDown(node, n);
+    const k = this.evict(node, n);
+    const ids = Array.from(this.cols.outTask.subarray(0, k), (t) => this.idAt(t));
     n.removed = true;
     this.nodeIds.delete(n.id);
     this.reorder();
-    return r;
+    const requeue = this.resolved.downNodeTasks === 'requeue';
+    return { down: [node], requeued: requeue ? ids : [], failed: requeue ? [] : ids };
   }
 
   /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
@@ -1121,7 +1123,9 @@ export class Engine implements IptasEngine {
     this.live();
     checkNow(now, this.clock);
     this.clock = now;
-    const out: HealthResult = { down: [], requeued: [], failed: [] };
+    const down: number[] = [];
+    // The tasks of every node taken down, as task indices (submission order once sorted), named at the end.
+    const tasks: number[] = [];
     this.nodes.forEach((n, i) => {
       if (n.removed) return;
       if (n.lastHeartbeat === undefined) {
@@ -1130,31 +1134,33 @@ export class Engine implements IptasEngine {
       }
       if (!n.up) return;
       if (!n.storageOk || now - n.lastHeartbeat > this.resolved.heartbeatInterval) {
-        const r = this.takeDown(i, n);
-        out.down.push(i);
-        out.requeued.push(...r.requeued);
-        out.failed.push(...r.failed);
+        const k = this.evict(i, n);
+        const out = this.cols.outTask;
+        for (let j = 0; j < k; j++) tasks.push(out[j]!);
+        down.push(i);
       }
     });
-    if (out.down.length > 0) this.reorder();
-    const seq = (id: string): number => this.lookup(id)!;
-    out.requeued.sort((a, b) => seq(a) - seq(b));
-    out.failed.sort((a, b) => seq(a) - seq(b));
-    return out;
+    // One re-order for all the nodes that went down (one per node made a sweep of many nodes quadratic).
+    if (down.length > 0) this.reorder();
+    tasks.sort((a, b) => a - b);
+    const ids = tasks.map((t) => this.idAt(t));
+    const requeue = this.resolved.downNodeTasks === 'requeue';
+    return { down, requeued: requeue ? ids : [], failed: requeue ? [] : ids };
   }
 
-  /** Node `i` goes down: ring emptied, running tasks requeued or failed, residual reset. */
-  private takeDown(i: number, n: NodeMeta): HealthResult {
+  /**
+   * Node `i` goes down: ring emptied, running tasks requeued or failed, residual reset; the
+   * tasks' indices in outTask (submission order), their number returned. The caller re-orders
+   * the nodes (once for all the nodes a call takes down).
+   */
+  private evict(i: number, n: NodeMeta): number {
     n.up = false;
     const requeue = this.resolved.downNodeTasks === 'requeue';
     const k = this.live().exports.engineEvict(this.e, i, requeue ? 1 : 0);
-    const out = this.cols.outTask;
-    const ids = Array.from(out.subarray(0, k), (t) => this.idAt(t));
     this.tally.running -= k;
     if (requeue) this.tally.waiting += k;
     else this.tally.failed += k;
-    this.reorder();
-    return { down: [i], requeued: requeue ? ids : [], failed: requeue ? [] : ids };
+    return k;
   }
 
   // ------------------------------------------------------------ dispatch

@@ -898,7 +898,7 @@ export class ReferenceEngine {
     t.node = -1;
   }
 
-  /** Marks a node down: ring emptied, running tasks requeued or failed (submission order), residual = capacity. */
+  /** Marks a node down: ring emptied, running tasks requeued or failed (submission order), residual = capacity; the caller re-orders. */
   private takeDown(n: NodeRec): HealthResult {
     const out: HealthResult = { down: [n.index], requeued: [], failed: [] };
     n.up = false;
@@ -916,7 +916,7 @@ export class ReferenceEngine {
       }
     }
     n.residual = n.capacity.slice();
-    this.reorder();
+    // The caller re-orders the nodes, once for all the nodes a call takes down.
     return out;
   }
 
