@@ -327,14 +327,49 @@ function runningWhere(e: usize, out: usize, nd: i32, now: f64, byNode: bool): i3
     const t = gi(list, j), p = gi(placeP, t) - 1;
     if (byNode ? gi(node, p) == nd : now >= gf(deadline, p)) { si(out, k, t); k++; }
   }
-  // Ascending: the running list has no order (few entries: insertion sort).
-  for (let i = 1; i < k; i++) {
-    const v = gi(out, i);
-    let j = i - 1;
-    while (j >= 0 && gi(out, j) > v) { si(out, j + 1, gi(out, j)); j--; }
-    si(out, j + 1, v);
-  }
+  // Ascending: the running list has no order (it is in placement order, and a release moves its
+  // last entry into the gap). The entries are distinct task indices.
+  sortAscending(out, k);
   return k;
+}
+
+/**
+ * Sorts the k distinct i32 at out ascending, in place: an insertion sort for a
+ * few, else a heap sort — O(k log k) without scratch. (An insertion sort alone
+ * was quadratic: 80,000 time kills at one instant, placed in another order
+ * than submitted, took 2.3 s.)
+ */
+function sortAscending(out: usize, k: i32): void {
+  if (k <= 32) {
+    for (let i = 1; i < k; i++) {
+      const v = gi(out, i);
+      let j = i - 1;
+      while (j >= 0 && gi(out, j) > v) { si(out, j + 1, gi(out, j)); j--; }
+      si(out, j + 1, v);
+    }
+    return;
+  }
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(out, i, k);
+  for (let end = k - 1; end > 0; end--) {
+    const top = gi(out, 0);
+    si(out, 0, gi(out, end));
+    si(out, end, top);
+    siftDown(out, 0, end);
+  }
+}
+
+/** Restores the max-heap order of out[0, n) below position i. */
+function siftDown(out: usize, i: i32, n: i32): void {
+  const v = gi(out, i);
+  while (true) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && gi(out, c + 1) > gi(out, c)) c++;
+    if (gi(out, c) <= v) break;
+    si(out, i, gi(out, c));
+    i = c;
+  }
+  si(out, i, v);
 }
 
 /**
