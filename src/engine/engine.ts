@@ -1512,13 +1512,16 @@ export class Engine implements IptasEngine {
    * An engine continuing from {@link Engine.snapshot} bytes: a `Uint8Array` (a `Buffer`), an
    * `ArrayBuffer` or `SharedArrayBuffer` (as `fs.readFile` or a `fetch` hands bytes over), or
    * another typed array or `DataView` — its bytes are read, not copied.
-   * @throws FairfitError `INVALID_OPTION` for anything else (naming its type);
+   * `options` is an object whose only key may be `memoryLimit` (as {@link EngineOptions}; the rows
+   * come from the snapshot): anything else is `INVALID_OPTION` naming it.
+   * @throws FairfitError `INVALID_OPTION` for bytes of anything else (naming its type) or bad `options`;
    *   `CORRUPT_INPUT` for truncated or corrupted bytes or another format version
    *   (nothing is created). Any build that reads the snapshot's format version restores it;
    *   the restored engine then decides by that build's rules.
    */
   static restore(snapshot: Uint8Array | ArrayBuffer | SharedArrayBuffer | ArrayBufferView, options: Pick<EngineOptions, 'memoryLimit'> = {}): Engine {
     const bad = (why: string): FairfitError => new FairfitError('CORRUPT_INPUT', `engine snapshot rejected: ${why}`, { field: 'snapshot' });
+    checkEngineOptions(options, RESTORE_OPTIONS);
     const bytes = snapshotBytes(snapshot);
     if (bytes.length < SNAPSHOT_HEAD + 4) throw bad(`${bytes.length} bytes is shorter than a snapshot header`);
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
@@ -1919,14 +1922,20 @@ function ringRoom(rows: number, ringCapacity: number, field: string): void {
 }
 
 const ENGINE_OPTIONS = ['taskCapacity', 'nodeCapacity', 'prefault', 'memoryLimit'];
+/** What {@link Engine.restore} takes (the rows come from the snapshot). */
+const RESTORE_OPTIONS = ['memoryLimit'];
 
-/** `options` an object whose keys are engine options (`INVALID_OPTION` naming the key, and the one it most likely misspells). */
-function checkEngineOptions(options: unknown): void {
+/**
+ * `options` an object whose keys are among `known` (`INVALID_OPTION` naming the key, and the one it
+ * most likely misspells: a misspelt `memorylimit` left at its default would be no limit at all).
+ */
+function checkEngineOptions(options: unknown, known: readonly string[] = ENGINE_OPTIONS): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : shown(options)}`, { field: 'options' });
   for (const key of Object.keys(options)) {
-    if (ENGINE_OPTIONS.includes(key)) continue;
-    const near = nearestName(key, ENGINE_OPTIONS);
-    throw new FairfitError('INVALID_OPTION', `options.${key} is not an engine option${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `options.${key}` });
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    const what = known === ENGINE_OPTIONS ? 'an engine option' : `an option of Engine.restore (${known.join(', ')})`;
+    throw new FairfitError('INVALID_OPTION', `options.${key} is not ${what}${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `options.${key}` });
   }
   const prefault = (options as EngineOptions).prefault;
   if (prefault !== undefined && typeof prefault !== 'boolean') throw new FairfitError('INVALID_OPTION', `options.prefault must be a boolean, got ${shown(prefault)}`, { field: 'options.prefault' });
