@@ -190,6 +190,12 @@ export class Engine implements IptasEngine {
   private nodeIds = new Map<string, number>();
   private order: number[] = [];
   private defaultThreshold: number[] | undefined;
+  /**
+   * The node set changed since the capacity weights, first-fit order, matcher tree and default δ0
+   * were made ({@link reorder}): they are made again when next read ({@link ordered}), once for
+   * any number of changes (a host adding 4,000 nodes one call each re-ordered 4,000 times).
+   */
+  private orderStale = false;
   private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
@@ -387,6 +393,12 @@ export class Engine implements IptasEngine {
     positions.forEach((nd, p) => { node[p] = nd; pos[nd] = p; });
     core.exports.ffRebuild(this.get('matcher'));
     this.updateThreshold();
+    this.orderStale = false;
+  }
+
+  /** The node order, weights, matcher tree and default δ0 made again if the node set changed since ({@link orderStale}). */
+  private ordered(): void {
+    if (this.orderStale) this.reorder();
   }
 
   private ensureTasks(extra: number): void {
@@ -549,7 +561,7 @@ export class Engine implements IptasEngine {
       c.ringLen[index] = 0;
       c.busy[index] = 0;
     }
-    this.reorder();
+    this.orderStale = true;
     return checked.map((_, k) => first + k);
   }
 
@@ -565,7 +577,7 @@ export class Engine implements IptasEngine {
     const ids = Array.from(this.cols.outTask.subarray(0, k), (t) => this.idAt(t));
     n.removed = true;
     this.nodeIds.delete(n.id);
-    this.reorder();
+    this.orderStale = true;
     const requeue = this.resolved.downNodeTasks === 'requeue';
     return { down: [node], requeued: requeue ? ids : [], failed: requeue ? [] : ids };
   }
@@ -584,12 +596,13 @@ export class Engine implements IptasEngine {
     n.speed = u.speed;
     n.vcpus = u.vcpus;
     n.mem = u.mem;
-    this.reorder();
+    this.orderStale = true;
   }
 
   /** Up nodes by capacity weight ascending (ties: lower index first): the first-fit order. */
   nodeOrder(): number[] {
     this.live();
+    this.ordered();
     return this.order.slice();
   }
 
@@ -797,6 +810,7 @@ export class Engine implements IptasEngine {
 
   /** Large iff demand[d] ≥ δ0[d] in some dimension (δ0 default: half the largest capacity present). */
   private isLarge(dem: Float64Array, at: number): boolean {
+    if (this.resolved.threshold === undefined) this.ordered();
     const th = this.resolved.threshold ?? this.defaultThreshold;
     if (th === undefined) return false;
     for (let d = 0; d < this.dims; d++) if (dem[at + d]! >= th[d]!) return true;
@@ -842,6 +856,7 @@ export class Engine implements IptasEngine {
   /** Runs the round; returns the number of placements (in outTask / outNode). */
   private round(now: number): number {
     checkNow(now, this.clock);
+    this.ordered();
     // The scratch and records grown before the clock moves: an OUT_OF_MEMORY leaves the engine as it was.
     const waiting = this.cols.hdr[W_WAITING]!;
     if (waiting > this.sortCap) {
@@ -1106,6 +1121,7 @@ export class Engine implements IptasEngine {
    * `INVALID_OPTION` on `report` (nothing changes).
    */
   heartbeat(node: number, now: number, report?: { storageOk?: boolean }): void {
+    this.live();
     const n = this.node(node);
     checkNow(now, this.clock);
     const ok = checkHeartbeatReport(report);
@@ -1114,7 +1130,7 @@ export class Engine implements IptasEngine {
     n.storageOk = ok;
     if (ok && !n.up) {
       n.up = true;
-      this.reorder();
+      this.orderStale = true;
     }
   }
 
@@ -1140,8 +1156,8 @@ export class Engine implements IptasEngine {
         down.push(i);
       }
     });
-    // One re-order for all the nodes that went down (one per node made a sweep of many nodes quadratic).
-    if (down.length > 0) this.reorder();
+    // The order is made again once when next read, for all the nodes that went down (once per node made a sweep of many nodes quadratic).
+    if (down.length > 0) this.orderStale = true;
     tasks.sort((a, b) => a - b);
     const ids = tasks.map((t) => this.idAt(t));
     const requeue = this.resolved.downNodeTasks === 'requeue';
@@ -1248,6 +1264,7 @@ export class Engine implements IptasEngine {
 
   /** Full state dump, the same shape and order as {@link ReferenceEngine.state}. */
   state(): EngineDump {
+    this.ordered();
     const c = this.cols;
     const D = this.dims, R = this.resolved.ringCapacity;
     return {
@@ -1267,6 +1284,7 @@ export class Engine implements IptasEngine {
   /** Why a task is where it is (rules: {@link ReferenceEngine.explain}). */
   explain(taskId: string): Explanation {
     const t = this.task(taskId);
+    this.ordered();
     const c = this.cols;
     const p = this.resolved;
     const k = c.dataGB[t]!;
@@ -1674,7 +1692,7 @@ export class Engine implements IptasEngine {
       c.ringLen[i] = ringLen[i]!;
       for (let k = 0; k < ringLen[i]!; k++) c.ringBuf[k * this.nodeCap + i] = rings[r++]!;
     }
-    this.reorder();
+    this.orderStale = true;
     this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.resolved.historyLength, u.history) }));
     this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     this.gangIds = meta.gangIds;

@@ -30,18 +30,51 @@ describe('sweepHealth and removeNode re-order the nodes once per call', () => {
       const running = e.state().tasks.filter((t) => t.state === 'running' && t.node < 50).map((t) => t.id);
       const reorder = vi.spyOn(Object.getPrototypeOf(e) as { reorder(): void }, 'reorder');
       const r = e.sweepHealth(40);
-      expect(reorder).toHaveBeenCalledTimes(1);
       expect(r.down).toEqual(Array.from({ length: 50 }, (_, i) => i));
       expect(r.requeued).toEqual(running); // state() lists tasks in submission order
       expect(r.failed).toEqual([]);
+      // The reference re-orders in the sweep, the WebAssembly engine when the order is next read: once either way.
       expect(e.nodeOrder().every((i) => i >= 50)).toBe(true);
+      expect(reorder).toHaveBeenCalledTimes(1);
       reorder.mockClear();
       const gone = e.removeNode(55);
-      expect(reorder).toHaveBeenCalledTimes(1);
       expect(gone.down).toEqual([55]);
+      expect(e.nodeOrder()).not.toContain(55);
+      expect(reorder).toHaveBeenCalledTimes(1);
       (e as { close?: () => void }).close?.();
     });
   }
+
+  it('Engine: nodes added, revived or changed one call each are re-ordered once, when the order is next read; δ0 and explain see every change', () => {
+    const e = new Engine({ ringCapacity: 8 });
+    const ref = new ReferenceEngine({ ringCapacity: 8 });
+    const reorder = vi.spyOn(Object.getPrototypeOf(e) as { reorder(): void }, 'reorder');
+    const both = <T>(f: (x: Engine | ReferenceEngine) => T): T => {
+      const a = f(e), b = f(ref);
+      expect(a).toEqual(b);
+      return a;
+    };
+    for (let i = 0; i < 200; i++) both((x) => x.addNode({ capacity: [2 + (i % 5), 4], speed: 1 + (i % 3) / 2 }));
+    expect(reorder).toHaveBeenCalledTimes(0);
+    // δ0 is half the largest capacity (6, 2): a demand of 3.5 in the first dimension is large.
+    both((x) => x.submit({ id: 'a', user: 'u', demand: [3.5, 1], dataGB: 1, requestTime: 9 }));
+    expect(both((x) => x.taskView('a').size)).toBe('large');
+    expect(reorder).toHaveBeenCalledTimes(1);
+    both((x) => x.addNode({ capacity: [16, 4] }));
+    both((x) => x.updateNode(3, { speed: 9 }));
+    both((x) => x.submit({ id: 'b', user: 'u', demand: [3.5, 1], dataGB: 1, requestTime: 9 }));
+    expect(both((x) => x.taskView('b').size)).toBe('small');
+    both((x) => x.sweepHealth(0));
+    both((x) => x.sweepHealth(100)); // every node down
+    both((x) => x.explain('a'));
+    for (let i = 0; i < 201; i += 2) both((x) => x.heartbeat(i, 101)); // half revived
+    reorder.mockClear();
+    both((x) => x.nodeOrder());
+    both((x) => x.runRound(102));
+    both((x) => x.state());
+    expect(reorder).toHaveBeenCalledTimes(1);
+    e.close();
+  });
 
   it('the two engines still answer alike (fail policy: the tasks are failed, in submission order)', () => {
     const engines = [new Engine({ downNodeTasks: 'fail' }), new ReferenceEngine({ downNodeTasks: 'fail' })];
