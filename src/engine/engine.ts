@@ -450,13 +450,16 @@ export class Engine implements IptasEngine {
    */
   private roomFor(rows: number, plain: number, gangs: number, maxProcs: number, users: string | readonly Prepared[]): void {
     // Most submissions need no room (one task of a known user): said in one comparison chain.
-    if (typeof users === 'string' && this.tally.total + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
+    const t = this.tally;
+    if (typeof users === 'string' && t.total + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
+      && t.waiting + t.running + rows <= this.sortCap && t.total + rows <= this.placeCap
       && this.index.fits(plain) && this.gangIndex.fits(gangs) && (this.users.length < this.userCap || this.userIndex.has(users))) return;
     // The id tables first: they are not part of the engine's state (a snapshot), so one that grew
     // before a later growth ran out of memory leaves the engine as it was.
     this.index.room(plain);
     this.gangIndex.room(gangs);
     this.ensureTasks(rows);
+    this.roomForRounds(rows);
     let fresh = 0;
     if (typeof users === 'string') fresh = this.userIndex.has(users) ? 0 : 1;
     else {
@@ -858,20 +861,38 @@ export class Engine implements IptasEngine {
     checkNow(now, this.clock);
     this.ordered();
     // The scratch and records grown before the clock moves: an OUT_OF_MEMORY leaves the engine as it was.
+    // (Submissions and restores make this room already, so that a memoryLimit refuses them instead.)
     const waiting = this.cols.hdr[W_WAITING]!;
-    if (waiting > this.sortCap) {
-      let cap = this.sortCap;
-      while (cap < waiting) cap *= 2;
-      this.growGroup(SORT_GROUP, 0, cap);
-      this.sortCap = cap;
-    }
     // Each waiting task may take a new record (one it had is reused).
-    this.roomForRecords(Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.tally.total));
+    this.roomForRound(waiting, Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.tally.total));
     this.clockTo(now);
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
     this.tally.running += k;
     return k;
+  }
+
+  /** Room for a round's scratch (a row per waiting task: `sortRows`) and `records` placement records. */
+  private roomForRound(sortRows: number, records: number): void {
+    if (sortRows > this.sortCap) {
+      let cap = this.sortCap;
+      while (cap < sortRows) cap *= 2;
+      this.growGroup(SORT_GROUP, 0, cap);
+      this.sortCap = cap;
+    }
+    this.roomForRecords(records);
+  }
+
+  /**
+   * Room for the rounds after a submission of `rows` task rows, or after a restore (0): every task
+   * not ended may be waiting at a round (requeues and retries only turn running tasks into waiting
+   * ones), and every task may hold a record. Made when the rows are, so that an engine under a
+   * `memoryLimit` refuses the submission (`OUT_OF_MEMORY`, nothing changed) rather than accepting
+   * it and then running out of memory at every round, with no call that sheds a task.
+   */
+  private roomForRounds(rows: number): void {
+    const t = this.tally;
+    this.roomForRound(t.waiting + t.running + rows, Math.min(t.total + rows, this.taskCap));
   }
 
   /** Room for `records` placement records (kept: those made so far); never more than a record a task row. */
@@ -1567,6 +1588,7 @@ export class Engine implements IptasEngine {
     }
     try {
       e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
+      e.roomForRounds(0);
     } catch (err) {
       e.close();
       // A check of a call the restore makes again (a node's weights…) names its field: still the snapshot's fault.

@@ -89,6 +89,44 @@ describe('memoryLimit', () => {
     expect(afterRefusal).toBeGreaterThan(200);
   });
 
+  it('submissions refused at the limit leave an engine whose rounds still run (they grew nothing a round needs)', () => {
+    for (const [seed, gangs] of [[1, false], [2, true], [3, false]] as const) {
+      const rng = new Rng(seed);
+      const e = new Engine({}, { taskCapacity: 8, nodeCapacity: 2, memoryLimit: 2 ** 21 });
+      e.addNodes(Array.from({ length: 4 }, () => ({ capacity: [2, 2] })));
+      let id = 0, refusedAt = -1, now = 0;
+      // Submit until the limit refuses one, with a round now and then (some tasks run, and return on a node failure).
+      for (let k = 0; k < 200_000 && refusedAt < 0; k++) {
+        const t = { id: `t${id}`, user: `u${rng.below(50)}`, demand: [0.5, 0.5], dataGB: rng.below(300), requestTime: 10 };
+        try {
+          if (gangs && k % 3 === 0) e.submitGang({ ...t, procs: 1 + rng.below(4) });
+          else e.submit(t);
+          id++;
+        } catch (err) {
+          expect(err).toMatchObject({ code: 'OUT_OF_MEMORY' });
+          refusedAt = k;
+        }
+        if (k % 5000 === 0) e.runRound(++now);
+      }
+      expect(refusedAt, `seed ${seed}: the limit was met`).toBeGreaterThan(0);
+      // A round at the limit (it used to grow its scratch and records here, and be refused every time).
+      e.runRound(++now);
+      expect(e.counts().running).toBeGreaterThan(0);
+      // Every node down: all that ran is waiting again, and a round still runs.
+      e.sweepHealth(++now);
+      e.sweepHealth(now + 100);
+      expect(e.counts()).toMatchObject({ running: 0, waiting: e.counts().total });
+      for (let n = 0; n < 4; n++) e.heartbeat(n, now + 101);
+      e.runRound(now + 102);
+      expect(e.counts().running).toBeGreaterThan(0);
+      // And a restore within the limit runs rounds too.
+      const back = Engine.restore(e.snapshot(), { memoryLimit: 2 ** 21 });
+      back.runRound(now + 103);
+      back.close();
+      e.close();
+    }
+  });
+
   it('a restore into too small a limit is OUT_OF_MEMORY (not a corrupt snapshot); within it, the same engine', () => {
     const e = new Engine({});
     e.addNodes([{ capacity: [4, 8], speed: 1 }]);
