@@ -124,6 +124,19 @@ describe('fairfit sweep', () => {
     expect(r1.stdout).toMatch(/^trace .* · usage trace .* · machines 60, 100 · seeds 1, 2\nmodel: capacity 0.5, overcommit 0.5, 0.8, 1.1, 1.4, cell size 4, interval 10 ticks, tick 1 s(, usage ratio 0.18)?\nrules: tasks all, .*, gini time-mean\n\npolicy\s+runs\s+meanCpu/);
     expect(r1.stdout).toContain('mean over the policy');
   });
+
+  it('states every cell size in effect when some machine counts are below it (the model line and the report)', () => {
+    const out = join(dir, 'cells');
+    const r = fairfit('sweep', '--trace', trace, '--machines', '2,3,8', '--overcommit', '1', '--policy', 'no_migration', '--usage', 'request', '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');
+    expect(r.code).toBe(0);
+    const runs = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs as { params: { machines: number; cellSize: number } }[];
+    expect(runs.map((x) => [x.params.machines, x.params.cellSize])).toEqual([[2, 2], [3, 3], [8, 4]]);
+    expect(r.stdout.split('\n')[1]).toBe('model: capacity 0.5, overcommit 1, cell size 2 (3 at 3 machines, 4 at 8 machines), interval 10 ticks, tick 1 s, usage ratio 0.18');
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain('["Cell size","2 (3 at 3 machines, 4 at 8 machines)"]');
+    // One cell size for every run: stated once, as before.
+    const same = fairfit('sweep', '--trace', trace, '--machines', '8,12', '--overcommit', '1', '--policy', 'no_migration', '--usage', 'request', '--quiet');
+    expect(same.stdout.split('\n')[1]).toBe('model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s, usage ratio 0.18');
+  });
 });
 
 describe('fairfit replay/sweep reject bad options with exit 2 and name the option', () => {

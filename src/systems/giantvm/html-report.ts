@@ -11,7 +11,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
-import { describeRules, formatTick, summarizeByPolicy, usesRatio } from './summary.ts';
+import { describeCellSize, describeRules, formatTick, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
@@ -87,7 +87,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Seeds', t.seeds);
   const p0 = runs[0]?.params;
   if (p0) {
-    add('Cell size', p0.cellSize);
+    add('Cell size', describeCellSize(report));
     add('Interval (ticks)', p0.interval);
     add('Capacity', p0.capacity);
     if (!isSweepReport(report)) add('Overcommit ratio', p0.overcommit);

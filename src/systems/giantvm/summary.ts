@@ -99,12 +99,26 @@ export function describeModel(report: ReplayReport): string {
   const parts = [
     `capacity ${String(p.capacity)}`,
     `overcommit ${swept ? list(swept) : String(p.overcommit)}`,
-    `cell size ${String(p.cellSize)}`,
+    `cell size ${describeCellSize(report)}`,
     typeof p.interval === 'number' ? `interval ${plural(p.interval, 'tick')}` : `interval ${String(p.interval)} ticks`,
     `tick ${formatTick(p.tick)}`,
   ];
   if (usesRatio(report.trace.usage, i)) parts.push(`usage ratio ${String(p.usageRatio)}`);
   return parts.join(', ');
+}
+
+/**
+ * The cell size of the runs: one value (`4`), or, when a sweep's machine counts are below the
+ * cell size asked for (the cell size in effect is min(cell size, machines)), the first run's value
+ * and where it differs: `4 (2 at 2 machines, 3 at 3 machines)`.
+ */
+export function describeCellSize(report: ReplayReport): string {
+  const runs = report.runs;
+  const first = runs[0]?.params.cellSize;
+  const other = new Map<unknown, unknown>();
+  for (const r of runs) if (r.params.cellSize !== first && !other.has(r.params.machines)) other.set(r.params.machines, r.params.cellSize);
+  if (other.size === 0) return String(first);
+  return `${String(first)} (${[...other].map(([m, c]) => `${String(c)} at ${String(m)} machines`).join(', ')})`;
 }
 
 /** Whether some task's CPU is request × usageRatio: 'request' usage, or 'trace' usage with tasks that fell back to it. */
