@@ -7,6 +7,7 @@ import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/sys
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
+import { generateTrace } from '../../src/io/generate.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
 
@@ -36,6 +37,25 @@ describe('the report data behind the charts', () => {
     expect(facts['Usage mode']).toBe('request');
     expect(facts['Machine mode']).toBe('48 identical machines');
     expect(facts['Seed']).toBe('1');
+  });
+  it('states a damaged input: the skipped lines, a truncated file and the first problems (as stderr did), none of it when clean', async () => {
+    const damaged = join(dir, 'damaged');
+    await generateTrace({ machines: 20, tasks: 400, days: 0.05, seed: 4, out: damaged, usage: false });
+    const opts = { machines: 8, usage: 'request', policies: ['no_migration'], read: { maxSkipped: 1 } } as const;
+    const clean = Object.fromEntries(reportData(await replay({ trace: damaged, ...opts })).facts);
+    expect(clean['Skipped input lines']).toBe('0');
+    expect(clean).not.toHaveProperty('Truncated or corrupt files');
+    expect(clean).not.toHaveProperty('First input problems');
+    const part = join(damaged, 'task_events', 'part-00000-of-00001.csv.gz');
+    const bytes = readFileSync(part);
+    writeFileSync(part, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const r = await replay({ trace: damaged, ...opts });
+    expect(r.trace.corruptFiles).toBe(1);
+    const facts = Object.fromEntries(reportData(r).facts);
+    expect(facts['Skipped input lines']).toBe(String(r.trace.skipped));
+    expect(facts['Truncated or corrupt files']).toBe('1: the rows after the damage are lost and not counted');
+    expect(facts['First input problems']).toContain(`${part}:`);
+    expect(facts['First input problems']).toContain('corrupt or truncated gzip');
   });
   it('averages a sweep per policy and parameter value (sweep)', () => {
     const d = reportData(sweepReport);

@@ -107,6 +107,9 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   }
   add('Policies', policies);
   add('Skipped input lines', t.skipped);
+  // What stderr said after reading, for the reader of the page: a truncated file's lost rows are in no count.
+  if (typeof t.corruptFiles === 'number' && t.corruptFiles > 0) add('Truncated or corrupt files', `${t.corruptFiles}: the rows after the damage are lost and not counted`);
+  if (Array.isArray(t.firstProblems) && t.firstProblems.length > 0) add('First input problems', t.firstProblems.map(String).join(' | '));
   if (report.interrupted) out.push(['Status', 'INTERRUPTED — only the finished runs are shown']);
   return out;
 }
