@@ -272,6 +272,17 @@ export function describeRead(cmd: string, r: { format: string; detected: string;
   return text;
 }
 
+/**
+ * The progress bar's times: cli-progress's own format for a number of seconds, and `?` for an ETA
+ * not estimated yet — cli-progress holds it as text then ('0' before the first update, 'INF' while
+ * nothing is done, 'NULL'), which its format showed as `ETA 0s`, `ETA NFs` and `ETA LLs` (the last
+ * two characters, padded for two digits) during a first run that can take minutes.
+ */
+export function progressTime(t: unknown, options: cliProgress.Options, roundToMultipleOf: number): string {
+  if (typeof t !== 'number' || !Number.isFinite(t)) return '?';
+  return cliProgress.Format.TimeFormat(t, options, roundToMultipleOf);
+}
+
 /** A running command's progress bar and signal handler. */
 export interface Session {
   signal: AbortSignal;
@@ -321,6 +332,7 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
         hideCursor: true,
         clearOnComplete: true,
         etaBuffer: 20,
+        formatTime: progressTime,
       },
       cliProgress.Presets.shades_classic,
     );

@@ -32,6 +32,15 @@ describe.skipIf(!hasScript)('on a terminal, the progress bar shows on stderr unl
     expect(out).toMatch(/6\/6 runs/);
     expect(out).toContain('policy');
   });
+  it('says the ETA is not known yet while no run is done (not "ETA 0s", nor cli-progress\'s "NFs" cut from INF)', () => {
+    const out = onTerminal(`sweep --trace ${dir} --machines 20:40:10 --overcommit 1 --policy no_migration,fine_grained --workers 2`);
+    // Frames follow one another on one line (the bar returns to column 1): cut at each label.
+    const frames = [...out.matchAll(/(\d+)% \| (\d+)\/6 runs \| \S+ elapsed, ETA (.*?)(?=sweep \||trace |\r|\n|$)/g)].map((m) => ({ percent: Number(m[1]), eta: m[3] }));
+    const first = frames.filter((f) => f.percent === 0);
+    expect(first.length).toBeGreaterThan(0);
+    for (const f of first) expect(f.eta).toBe('?');
+    for (const f of frames) expect(f.eta).toMatch(/^(\?|\d+s|\d+m\d+s|\d+h\d+m)$/);
+  });
   it('--quiet: no bar, only the table on stdout', () => {
     const out = onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration --quiet`);
     expect(out).not.toMatch(/[█░]/);
