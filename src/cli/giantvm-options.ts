@@ -12,9 +12,9 @@ import { toJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { toCsv } from '../systems/giantvm/csv-report.ts';
 import { renderHtml } from '../systems/giantvm/html-report.ts';
-import { DEFAULT_PARAMS, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
+import { DEFAULT_PARAMS, defaultParams, MAX_TICK_US, MAX_TICKS, RULE_CHOICES } from '../systems/giantvm/replay-params.ts';
 import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
-import { isSweepReport, PRESETS, USAGE_MODES, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
+import { isSweepReport, POLICIES, PRESETS, USAGE_MODES, type PolicyName, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
 import { withInput, type StdinInput } from './stdin.ts';
 import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, withSignalsHeld, writeOutputs, type Session } from './common.ts';
@@ -168,6 +168,31 @@ export function checkCellSize(o: CommonCliOptions, machines: readonly (number | 
   if (o.cellSize === undefined) return;
   const cell = intOption(o.cellSize, 'cell-size');
   for (const m of machines) if (m !== 'trace' && cell > m) invalid('cell-size', `${cell} is larger than the ${m} machines of ${source}: a cell groups machines, so it can hold at most ${m}`);
+}
+
+/**
+ * The open rules that act in some policies only, and those policies: `--min-move` in the
+ * fine-grained moves (fine_grained and the sorted variants), `--mem-order` in the memory-ordered
+ * sorts, `--migrated-request` and `--destination-check` in every migration (not no_migration).
+ */
+const RULE_POLICIES: readonly [keyof CommonCliOptions, string, readonly PolicyName[]][] = [
+  ['minMove', 'the fine-grained policies', POLICIES.filter((p) => p !== 'no_migration' && p !== 'coarse_grained')],
+  ['memOrder', 'the memory-ordered policies', ['mem_usage', 'cache_misses']],
+  ['migratedRequest', 'the migrating policies', POLICIES.filter((p) => p !== 'no_migration')],
+  ['destinationCheck', 'the migrating policies', POLICIES.filter((p) => p !== 'no_migration')],
+];
+
+/**
+ * Refuses a rule option given explicitly that none of the selected policies uses (it could not
+ * take effect: `--mem-order desc --policy fine_grained` ran, said `memOrder desc` in every output,
+ * and changed nothing). Its value is checked first. A preset sets none of these rules.
+ */
+export function checkRulesTakeEffect(o: CommonCliOptions, policies: readonly PolicyName[]): void {
+  defaultParams(commonParams(o)); // a bad value is named as such first (`min-move: must be …`)
+  for (const [key, who, users] of RULE_POLICIES) {
+    if (o[key] === undefined || policies.some((p) => users.includes(p))) continue;
+    invalid(flagName(key), `only takes effect in ${who} (${users.join(', ')}); --policy ${policies.join(',')} uses none of them`);
+  }
 }
 
 function usageReadOption(v: string): 'stream' | 'whole' {

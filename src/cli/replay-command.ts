@@ -13,7 +13,7 @@ import { DEFAULT_PARAMS as D } from '../systems/giantvm/replay-params.ts';
 import { replay } from '../systems/giantvm/replay-api.ts';
 import { intOption, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkRulesTakeEffect, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
 
 interface ReplayCliOptions extends CommonCliOptions, QueueCliOptions {
   machines?: string;
@@ -33,6 +33,7 @@ export function registerReplay(program: Command): void {
     // An error of the API naming its key (minMove) names the option instead (min-move).
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
+      checkRulesTakeEffect(o, policies);
       const workers = intOption(o.workers, 'workers');
       const params = {
         ...commonParams(o),

@@ -12,7 +12,7 @@ import { parsePolicies } from '../systems/giantvm/options.ts';
 import { sweep } from '../systems/giantvm/sweep-api.ts';
 import { intOption, withOptionNames } from './common.ts';
 import { addQueueOptions, queueOption, type QueueCliOptions } from './queue-flags.ts';
-import { addCommonOptions, addTraceOptions, checkCellSize, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
+import { addCommonOptions, addTraceOptions, checkCellSize, checkRulesTakeEffect, commonParams, GIANTVM_FLAGS, readOptions, runTraceCommand, type CommonCliOptions } from './giantvm-options.ts';
 
 interface SweepCliOptions extends CommonCliOptions, QueueCliOptions {
   machines: string;
@@ -34,6 +34,7 @@ export function registerSweep(program: Command): void {
     // An error of the API naming its key (minMove) names the option instead (min-move).
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
+      checkRulesTakeEffect(o, policies);
       const workers = intOption(o.workers, 'workers');
       const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
       const overcommit = parseRange(o.overcommit, 'overcommit');

@@ -38,6 +38,22 @@ describe('errors name the option as typed, not the API key', () => {
     expect(fairfit(...replay(flag, value)).stderr).not.toMatch(/minMove|usageRatio|cellSize/);
   });
 
+  it.each([
+    ['--min-move', '0', 'coarse_grained', 'the fine-grained policies'],
+    ['--mem-order', 'desc', 'fine_grained,cpu_usage_desc', 'the memory-ordered policies'],
+    ['--migrated-request', 'stays', 'no_migration', 'the migrating policies'],
+    ['--destination-check', 'request', 'no_migration', 'the migrating policies'],
+  ])('a rule none of the policies uses could not take effect: %s %s with --policy %s is refused', (flag, value, policy, who) => {
+    const args = ['--trace', trace, '--machines', '10', '--quiet', '--policy', policy, flag, value];
+    refused(['replay', ...args], flag.slice(2), `only takes effect in ${who}`, `--policy ${policy} uses none of them`);
+    refused(['sweep', ...args], flag.slice(2), `only takes effect in ${who}`);
+  });
+
+  it('a rule some selected policy uses is accepted; a bad value is named as such first', () => {
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--quiet', '--policy', 'no_migration,mem_usage', '--mem-order', 'desc', '--min-move', '0').code).toBe(0);
+    refused(replay('--mem-order', 'down'), 'mem-order', "'down' is not one of asc, desc");
+  });
+
   it('sweep too', () => {
     refused(sweep('--machines', '10', '--min-move', '-1'), 'min-move', 'must be a finite number ≥ 0');
     refused(sweep('--machines', '10', '--cell-size', '1.5'), 'cell-size');
