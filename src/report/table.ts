@@ -6,13 +6,18 @@
  * @module
  */
 
-/** Formats a number for a table: 4 significant digits, integers as integers, `—` for non-finite values. */
+/**
+ * Formats a number for a table: 4 significant digits, integers as integers, exponents only below
+ * 10⁻³ and from 10⁶ (`3.038e-4`), `—` for non-finite values — as the HTML report's table does. (It
+ * used `toPrecision(4)` as text, which is an exponent from 10⁴: a sweep's mean of 12,110.5
+ * migrations read `1.211e+4` beside `47407`, and `12110` in the report.)
+ */
 export function formatMetric(v: number): string {
   if (!Number.isFinite(v)) return '—';
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
-  return v.toPrecision(4).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return String(Number(v.toPrecision(4)));
 }
 
 /** Renders a monospace table (columns padded to their widest cell, trailing spaces trimmed), then any `notes` lines, with a trailing newline. */

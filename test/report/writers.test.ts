@@ -135,6 +135,12 @@ describe('the comparison table', () => {
     expect(formatMetric(0.123456)).toBe('0.1235');
     expect(formatMetric(0.5)).toBe('0.5');
     expect(formatMetric(3.038e-4)).toBe('3.038e-4');
+    // No exponent between 10^4 and 10^6 (toPrecision's text has one there): as the HTML table shows it.
+    expect(formatMetric(12110.5)).toBe('12110');
+    expect(formatMetric(9999.7)).toBe('10000');
+    expect(formatMetric(-54021.25)).toBe('-54020');
+    expect(formatMetric(987654.3)).toBe('987700');
+    expect(formatMetric(1234567.5)).toBe('1.235e+6');
     expect(formatMetric(Number.NaN)).toBe('—');
   });
 });
