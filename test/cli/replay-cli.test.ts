@@ -137,6 +137,12 @@ describe('fairfit sweep', () => {
     const same = fairfit('sweep', '--trace', trace, '--machines', '8,12', '--overcommit', '1', '--policy', 'no_migration', '--usage', 'request', '--quiet');
     expect(same.stdout.split('\n')[1]).toBe('model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s, usage ratio 0.18');
   });
+
+  it('names the machines of machine_events as a replay does (it said "machines trace")', () => {
+    const fromTrace = fairfit('sweep', '--trace', trace, '--machines', 'trace', '--overcommit', '1', '--policy', 'no_migration', '--usage', 'request', '--quiet');
+    expect(fromTrace.code).toBe(0);
+    expect(fromTrace.stdout.split('\n')[0]).toMatch(/ · machines from machine_events · seeds 1$/);
+  });
 });
 
 describe('fairfit replay/sweep reject bad options with exit 2 and name the option', () => {

@@ -78,7 +78,9 @@ export function describeModes(report: ReplayReport): string {
   }
   parts.push(usage);
   const machines = t.machines;
-  parts.push(machines === 'trace' ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machine${machines === 1 ? '' : 's'}`);
+  // A sweep's `--machines trace` is the list ['trace']: the same words as a replay's.
+  const fromTrace = machines === 'trace' || (Array.isArray(machines) && machines.length === 1 && machines[0] === 'trace');
+  parts.push(fromTrace ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machine${machines === 1 ? '' : 's'}`);
   if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
   else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
   const rules = describeRules(report);
