@@ -129,6 +129,15 @@ describe('the comparison table', () => {
     expect(s[0]!.metrics.gini).toBeCloseTo(report.runs[0]!.metrics.gini + 0.5, 12);
     expect(formatTable(doubled)).toContain('mean over');
   });
+  it('an interrupted report says so in the table itself (stdout may be kept without stderr)', () => {
+    expect(formatTable(report)).not.toContain('interrupted');
+    const cut = { ...report, runs: report.runs.slice(0, 3), interrupted: true };
+    expect(formatTable(cut).trimEnd().split('\n').at(-1)).toBe('(interrupted: only the 3 finished runs in this table)');
+    const sweepCut = { ...cut, runs: [...cut.runs, ...cut.runs], sweep: { machines: [32, 64], overcommit: [1], seeds: [1], policies: [...POLICIES], configurations: 16, completed: 6 } };
+    const lines = formatTable(sweepCut).trimEnd().split('\n');
+    expect(lines.at(-2)).toBe("(each value: mean over the policy's configurations)");
+    expect(lines.at(-1)).toBe('(interrupted: 6 of 16 runs finished; only those are in this table)');
+  });
   it('formats metrics readably', () => {
     expect(formatMetric(0)).toBe('0');
     expect(formatMetric(1234)).toBe('1234');

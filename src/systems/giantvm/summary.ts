@@ -55,7 +55,13 @@ export function formatTable(report: ReplayReport): string {
   const sweepMode = rows.some((r) => r.runs > 1);
   const header = ['policy', ...(sweepMode ? ['runs'] : []), ...METRIC_COLUMNS];
   const body = rows.map((r) => [r.policy, ...(sweepMode ? [String(r.runs)] : []), ...METRIC_COLUMNS.map((k) => formatMetric(r.metrics[k]))]);
-  return textTable(header, body, sweepMode ? ['(each value: mean over the policy\'s configurations)'] : []);
+  const notes = sweepMode ? ['(each value: mean over the policy\'s configurations)'] : [];
+  // Said on stdout too (not only on stderr): the table may be kept without the messages.
+  if (report.interrupted) {
+    const n = report.runs.length;
+    notes.push(isSweepReport(report) ? `(interrupted: ${n} of ${plural(report.sweep.configurations, 'run')} finished; only those are in this table)` : `(interrupted: only the ${plural(n, 'finished run')} in this table)`);
+  }
+  return textTable(header, body, notes);
 }
 
 function list(v: unknown): string {
