@@ -35,6 +35,7 @@ describe('the report data behind the charts', () => {
     expect(d.sweep).toEqual([]);
     const facts = Object.fromEntries(d.facts);
     expect(facts['Usage mode']).toBe('request');
+    expect(facts['Usage windows']).toBe('none (request usage reads no task_usage)');
     expect(facts['Machine mode']).toBe('48 identical machines');
     expect(facts['Seed']).toBe('1');
   });
@@ -56,6 +57,12 @@ describe('the report data behind the charts', () => {
     expect(facts['Truncated or corrupt files']).toBe('1: the rows after the damage are lost and not counted');
     expect(facts['First input problems']).toContain(`${part}:`);
     expect(facts['First input problems']).toContain('corrupt or truncated gzip');
+  });
+  it('under synthetic usage, "Usage windows" gives the windows drawn, not the 0 task_usage windows read', async () => {
+    const r = await replay({ trace: seededInput(11, 400, 2), machines: 16, usage: 'synthetic', policies: ['no_migration'] });
+    const drawn = r.runs[0]!.info.usageWindows as number;
+    expect(drawn).toBeGreaterThan(0);
+    expect(Object.fromEntries(reportData(r).facts)['Usage windows']).toBe(`${drawn} drawn by the synthetic model (no task_usage read)`);
   });
   it('averages a sweep per policy and parameter value (sweep)', () => {
     const d = reportData(sweepReport);

@@ -79,7 +79,10 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Trace', t.path ?? t.source);
   add('Format', t.format);
   add('Tasks', t.tasks);
-  add('Usage windows', t.usageWindows);
+  // The trace record counts the task_usage windows read, which only 'trace' usage reads: under 'synthetic'
+  // the row said 0 beside "N tasks with usage windows", so it gives the windows the runs drew instead.
+  const drawn = runs[0]?.info?.usageWindows;
+  add('Usage windows', t.usage === 'synthetic' ? `${describe(drawn)} drawn by the synthetic model (no task_usage read)` : t.usage === 'request' ? 'none (request usage reads no task_usage)' : t.usageWindows);
   add('Usage mode', t.usage);
   const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machine${m === 1 ? '' : 's'}`);
   add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? sweptMachines(t.machines as unknown[]) : machineMode(t.machines));
