@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
+import { generateTrace } from '../../src/io/generate.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { policyGroups, runConfigurations, splitCells } from '../../src/systems/giantvm/schedule.ts';
 import { defaultParams } from '../../src/systems/giantvm/replay.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
@@ -75,6 +80,31 @@ describe('replay() stops on abort and returns the runs that finished', () => {
     const report = await replay({ ...base, signal: AbortSignal.abort() });
     expect(report.interrupted).toBe(true);
     expect(report.runs).toEqual([]);
+  });
+  it('an abort while a trace is read stops the read (it used to read on to the end): no runs, the trace record says it was not read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-abort-read-'));
+    try {
+      await generateTrace({ machines: 40, tasks: 3000, days: 0.2, seed: 3, out: dir, usageParts: 3 });
+      const stopped = (signal: AbortSignal) => ({ trace: dir, machines: 40, policies: ['no_migration' as const], signal });
+      for (const run of [(s: AbortSignal) => replay(stopped(s)), (s: AbortSignal) => sweep({ ...stopped(s), machines: [40, 60] })]) {
+        const controller = new AbortController();
+        const report = run(controller.signal);
+        // The read has started (it waits for file reads); the abort comes between two of its batches or files.
+        setImmediate(() => controller.abort(new FairfitError('ABORTED', 'interrupted by SIGINT')));
+        const r = await report;
+        expect(r.interrupted).toBe(true);
+        expect(r.runs).toEqual([]);
+        expect(r.trace).toMatchObject({ path: dir, read: false, usage: 'trace' });
+        expect(r.trace).not.toHaveProperty('tasks');
+      }
+      // Not aborted: read and run as before.
+      const whole = await replay({ ...stopped(new AbortController().signal) });
+      expect(whole.trace.tasks).toBe(3000);
+      expect(whole.trace).not.toHaveProperty('read');
+      expect(whole.runs).toHaveLength(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('aborting after the third run keeps exactly the finished runs, unchanged (in-thread and pool)', async () => {
     const full = await replay(base);

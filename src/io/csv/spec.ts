@@ -78,4 +78,9 @@ export interface ReadOptions {
   batchRows?: number;
   /** Give each batch the line number of each row (`ColumnBatch.lines`). */
   lines?: boolean;
+  /**
+   * Stop reading once aborted: the Google readers throw the signal's reason before the next file
+   * or batch (a Ctrl-C during a long read used to wait for the whole read).
+   */
+  signal?: AbortSignal;
 }

@@ -54,6 +54,12 @@ export function checkPartLimit(limit: unknown, field: string): void {
 
 /** Raw column batches of every file of a table, in order (into arrays handed back to `spare`, when given). */
 export async function* tableBatches(path: string, spec: CsvSpec, problems: Problems, opts: GoogleReadOptions = {}, files?: string[], spare?: SpareColumns): AsyncGenerator<ColumnBatch> {
-  for (const f of files ?? partFiles(path, opts.parts, 'parts')) yield* readCsvBatches(f, spec, problems, opts, spare);
+  for (const f of files ?? partFiles(path, opts.parts, 'parts')) {
+    opts.signal?.throwIfAborted();
+    for await (const b of readCsvBatches(f, spec, problems, opts, spare)) {
+      yield b;
+      opts.signal?.throwIfAborted();
+    }
+  }
 }
 

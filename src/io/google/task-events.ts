@@ -111,6 +111,7 @@ export async function* threadedTaskEventBatches(files: string[], problems: Probl
       if (m.kind === 'batch') {
         worker.postMessage(1);
         yield m.batch;
+        opts.signal?.throwIfAborted(); // the worker is terminated below
         // The caller asked for the next batch: it is done with this one, whose columns go back.
         const cols = m.batch.cols;
         worker.postMessage(cols, Object.values(cols).map((c) => c.buffer as ArrayBuffer));

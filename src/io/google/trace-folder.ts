@@ -54,6 +54,8 @@ export interface GoogleTraceOptions {
    * the one-pass builder instead). The caller disposes `spilled`.
    */
   spill?: boolean;
+  /** Stop reading once aborted (the signal's reason is thrown before the next file or batch). */
+  signal?: AbortSignal;
 }
 
 
@@ -78,7 +80,7 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   }
   const readsUsage = isRoot && opts.usage !== false && existsSync(join(dir, 'task_usage'));
   const taskDir = isRoot ? join(dir, 'task_events') : dir;
-  const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras };
+  const scanOpts = { strict: opts.strict, parts: opts.taskEventParts, extras: opts.spill === true ? false : opts.extras, signal: opts.signal };
   let te: { builder: TaskTableBuilder | SpillingTaskBuilder; files: string[] } | undefined;
   let folder: TempFolder | undefined;
   if (opts.spill === true && !readsUsage && fileBytes(partFiles(taskDir, opts.taskEventParts, 'taskEventParts')) >= SPILL_TUNING.minBytes) {
@@ -115,7 +117,7 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
   if (readsUsage) {
     const ids = te.builder.ids!;
     if (opts.usageRead !== 'stream') {
-      const u = await readTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict }, problems);
+      const u = await readTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict, signal: opts.signal }, problems);
       usage = u.usage;
       for (let i = 0; i < usage.count; i++) {
         const e = usage.end[i]!;
@@ -126,7 +128,7 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
       source.usageRows = u.summary.rows;
       source.usageUnmatched = u.unmatched;
     } else {
-      const u = await indexTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict }, problems);
+      const u = await indexTaskUsage(join(dir, 'task_usage'), ids, { strict: opts.strict, signal: opts.signal }, problems);
       usageIndex = u.index;
       if (u.lastEnd > end) end = u.lastEnd;
       files.push(...u.summary.files);
@@ -145,7 +147,7 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
   if (usage) out.usage = usage;
   if (usageIndex) out.usageIndex = usageIndex;
   if (isRoot && opts.machineEvents !== false && existsSync(join(dir, 'machine_events'))) {
-    const m = await readMachineEvents(join(dir, 'machine_events'), { strict: opts.strict }, problems);
+    const m = await readMachineEvents(join(dir, 'machine_events'), { strict: opts.strict, signal: opts.signal }, problems);
     out.machineEvents = m.machineEvents;
     files.push(...m.summary.files);
     rows += m.summary.rows;

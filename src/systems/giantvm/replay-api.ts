@@ -14,7 +14,7 @@
 import { resolveReplayOptions, type ReplayOptions } from './options.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
 import { queueRuns } from './queue-runs.ts';
-import { loadTrace, traceRecord } from './trace.ts';
+import { loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
 import type { ReplayReport } from './types.ts';
 
 /**
@@ -31,7 +31,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
   const queue = o.queue && (await queueRuns(o.queue.connection));
-  const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
+  const input = await loadTraceUnlessAborted(o.trace, o.needs, o.read, { spill: streamsTasks(o), signal: o.signal });
+  // Stopped while the trace was read: no run started.
+  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }), runs: [], interrupted: true };
   try {
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });

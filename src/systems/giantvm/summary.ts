@@ -77,7 +77,8 @@ export function describeModes(report: ReplayReport): string {
   const info = report.runs[0]?.info;
   const parts: string[] = [];
   const where = t.path ?? t.source ?? 'in-memory trace';
-  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${typeof t.tasks === 'number' ? plural(t.tasks, 'task') : `${String(t.tasks)} tasks`}`);
+  const tasks = typeof t.tasks === 'number' ? plural(t.tasks, 'task') : t.read === false ? 'not read (stopped while reading)' : `${String(t.tasks)} tasks`;
+  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${tasks}`);
   let usage = `usage ${String(t.usage)}`;
   if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && t.usage === 'trace') {
     usage += ` (${plural(info.tasksWithWindows, 'task')} with usage windows, ${info.usageFallbackToRequest} fell back to request)`;

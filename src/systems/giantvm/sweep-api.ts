@@ -9,7 +9,7 @@
 import { resolveSweepOptions, type SweepOptions } from './options.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
 import { queueRuns } from './queue-runs.ts';
-import { loadTrace, traceRecord } from './trace.ts';
+import { loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
 
 /**
@@ -23,9 +23,11 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const first = o.configs[0]!;
   // An unreachable queue is reported before a large trace is read.
   const queue = o.queue && (await queueRuns(o.queue.connection));
-  const input = await loadTrace(o.trace, o.needs, o.read, { spill: streamsTasks(o) });
+  const { machines, overcommit, seeds, policies } = o.grid;
+  const input = await loadTraceUnlessAborted(o.trace, o.needs, o.read, { spill: streamsTasks(o), signal: o.signal });
+  // Stopped while the trace was read: no run started.
+  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines, seeds }), sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: 0 }, runs: [], interrupted: true };
   try {
-    const { machines, overcommit, seeds, policies } = o.grid;
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines, seeds });
     const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });

@@ -66,7 +66,7 @@ export function checkMaxSkipped(v: unknown): void {
  * 2018 folder has no tasks and is refused. A trace without valid rows, or
  * whose rows span no time, throws `NO_DATA`.
  */
-export async function loadTrace(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions = {}, how: { spill?: boolean } = {}): Promise<ReplayInput> {
+export async function loadTrace(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions = {}, how: { spill?: boolean; signal?: AbortSignal | undefined } = {}): Promise<ReplayInput> {
   if (typeof trace === 'string') {
     if (trace === '') invalid('trace', 'empty path');
     const d = await detectTraceFormat(trace);
@@ -77,7 +77,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
       input = await readSwf(trace, { strict: read.strict });
     } else {
-      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true });
+      input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true, ...(how.signal ? { signal: how.signal } : {}) });
     }
     try {
       const machines = input.machineEvents?.machines;
@@ -100,6 +100,31 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events, and this input has none", { field: 'machines' });
   }
   return trace;
+}
+
+/**
+ * Reads the trace as `loadTrace` does, or gives `undefined` when `signal` stops the read (the
+ * reader throws the signal's reason before its next file or batch): no run has started, and the
+ * caller reports that, as for an abort during the runs. Other errors are thrown.
+ */
+export async function loadTraceUnlessAborted(trace: string | ReplayInput, needs: { usage: boolean; machineEvents: boolean }, read: TraceReadOptions, how: { spill?: boolean; signal?: AbortSignal | undefined }): Promise<ReplayInput | undefined> {
+  try {
+    return await loadTrace(trace, needs, read, how);
+  } catch (err) {
+    if (how.signal?.aborted === true) return undefined;
+    throw err;
+  }
+}
+
+/** The `trace` record of a report stopped while its trace was read: the path and the modes asked for, `read: false`. */
+export function unreadTraceRecord(trace: string | ReplayInput, modes: Parameters<typeof traceRecord>[1]): Record<string, unknown> {
+  const record: Record<string, unknown> = typeof trace === 'string' ? { path: trace } : { ...(trace.source ?? { source: 'in-memory ReplayInput' }) };
+  record.read = false;
+  record.usage = modes.usage;
+  record.machines = modes.machines;
+  if (modes.seed !== undefined) record.seed = modes.seed;
+  if (modes.seeds !== undefined) record.seeds = modes.seeds;
+  return record;
 }
 
 /** The input's number of tasks (without making a spilled table whole). */
