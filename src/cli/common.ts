@@ -289,6 +289,13 @@ export interface Session {
   onProgress: (done: number, total: number) => void;
   /** True once a SIGINT or SIGTERM arrived (the exit code is then 130). */
   readonly interrupted: boolean;
+  /**
+   * On a terminal (not quiet), a line saying the input is being read, with the seconds elapsed,
+   * until {@link Session.readDone}: a long read (minutes on the whole Google trace) showed nothing.
+   */
+  reading(what: string): void;
+  /** Erases the reading line (idempotent). */
+  readDone(): void;
   /** Stops the progress bar (idempotent); signals are still caught. */
   end(): void;
   /** Stops the bar (idempotent): call after the outputs are written; later signals only set exit code 130. */
@@ -312,6 +319,7 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
       process.exitCode = EXIT_INTERRUPTED;
       return;
     }
+    readDone();
     bar?.stop();
     bar = undefined;
     if (interrupts === 1) {
@@ -338,8 +346,24 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
     );
   }
   let started = false;
+  let readTimer: NodeJS.Timeout | undefined;
+  const readDone = (): void => {
+    if (readTimer === undefined) return;
+    clearInterval(readTimer);
+    readTimer = undefined;
+    process.stderr.write('\r\x1b[2K');
+  };
   return {
     signal: controller.signal,
+    reading(what) {
+      if (!bar) return; // a terminal, not quiet: where the bar would be
+      const t0 = performance.now();
+      const show = () => process.stderr.write(`\r\x1b[2Kfairfit ${label}: reading ${what}… ${Math.floor((performance.now() - t0) / 1000)}s elapsed`);
+      show();
+      readTimer = setInterval(show, 1000);
+      readTimer.unref();
+    },
+    readDone,
     get interrupted() {
       return interrupts > 0;
     },
@@ -352,10 +376,12 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
       bar.update(done, { runs: Math.floor(done + 1e-9) });
     },
     end() {
+      readDone();
       bar?.stop();
       bar = undefined;
     },
     close() {
+      readDone();
       bar?.stop();
       bar = undefined;
       closed = true; // the handler stays until the process exits: a late signal must not kill it halfway

@@ -255,7 +255,11 @@ export async function runTraceCommand(cmd: 'replay' | 'sweep', o: CommonCliOptio
     const session = startSession(cmd, 'runs', o.quiet === true);
     const t0 = performance.now();
     try {
-      const report = input.renamed(await run(input.path, readNaming(read, input), session));
+      // On a terminal, a line says the trace is being read until the account of the read replaces it.
+      const named = readNaming(read, input);
+      const onRead = named.onRead;
+      session.reading(input.path === o.trace ? o.trace : 'standard input');
+      const report = input.renamed(await run(input.path, { ...named, onRead: (r) => { session.readDone(); onRead?.(r); } }, session));
       session.end();
       finish(report, o, (performance.now() - t0) / 1000, session);
     } finally {

@@ -41,6 +41,13 @@ describe.skipIf(!hasScript)('on a terminal, the progress bar shows on stderr unl
     for (const f of first) expect(f.eta).toBe('?');
     for (const f of frames) expect(f.eta).toMatch(/^(\?|\d+s|\d+m\d+s|\d+h\d+m)$/);
   });
+  it('says the trace is being read, with the seconds elapsed, until the account of the read replaces the line', () => {
+    const out = onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration`);
+    const reading = out.indexOf(`fairfit replay: reading ${dir}… 0s elapsed`);
+    expect(reading).toBeGreaterThanOrEqual(0);
+    expect(out.indexOf('fairfit replay: read google2011')).toBeGreaterThan(reading);
+    expect(onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration --quiet`)).not.toContain('reading');
+  });
   it('--quiet: no bar, only the table on stdout', () => {
     const out = onTerminal(`replay --trace ${dir} --machines 20 --policy no_migration --quiet`);
     expect(out).not.toMatch(/[█░]/);
