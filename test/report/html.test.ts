@@ -42,7 +42,7 @@ describe('the report data behind the charts', () => {
   it('states a damaged input: the skipped lines, a truncated file and the first problems (as stderr did), none of it when clean', async () => {
     const damaged = join(dir, 'damaged');
     await generateTrace({ machines: 20, tasks: 400, days: 0.05, seed: 4, out: damaged, usage: false });
-    const opts = { machines: 8, usage: 'request', policies: ['no_migration'], read: { maxSkipped: 1 } } as const;
+    const opts = { machines: 8, usage: 'request' as const, policies: ['no_migration' as const], read: { maxSkipped: 1 } };
     const clean = Object.fromEntries(reportData(await replay({ trace: damaged, ...opts })).facts);
     expect(clean['Skipped input lines']).toBe('0');
     expect(clean).not.toHaveProperty('Truncated or corrupt files');
@@ -60,7 +60,7 @@ describe('the report data behind the charts', () => {
   });
   it('under synthetic usage, "Usage windows" gives the windows drawn, not the 0 task_usage windows read', async () => {
     const r = await replay({ trace: seededInput(11, 400, 2), machines: 16, usage: 'synthetic', policies: ['no_migration'] });
-    const drawn = r.runs[0]!.info.usageWindows as number;
+    const drawn = r.runs[0]!.info!.usageWindows as number;
     expect(drawn).toBeGreaterThan(0);
     expect(Object.fromEntries(reportData(r).facts)['Usage windows']).toBe(`${drawn} drawn by the synthetic model (no task_usage read)`);
   });
