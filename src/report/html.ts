@@ -216,6 +216,8 @@ const pageScript = (text: PageText): string => String.raw`
     parent.appendChild(c);
   }
   function zeroText(item) {
+    // Interrupted before any run finished: there is nothing to draw, not a metric that is 0.
+    if (data.summary.length === 0) return 'No run finished (interrupted): nothing to draw.';
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
   // ±1 sd whiskers for line datasets that carry an 'sd' array (Chart.js has no error bars of its own).

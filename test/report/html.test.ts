@@ -270,6 +270,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
       else expect({ ...e, capInked: e.cap > 0 }).toMatchObject({ capInked: true, arrow: 0 });
     }
   });
+  it('a report interrupted before any run finished (or while reading) says there is nothing to draw, not that every metric is 0', async () => {
+    const file = join(dir, 'no-runs.html');
+    writeHtml(file, { trace: { path: '/some/trace', read: false, usage: 'trace', machines: 40, seed: 1 }, runs: [], interrupted: true });
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    expect(page.text).toContain('No run finished (interrupted): nothing to draw.');
+    expect(page.text).not.toContain('0 throughout');
+    expect(page.text).toContain('stopped while reading');
+  });
   it('an interrupted report says so', async () => {
     const file = join(dir, 'interrupted.html');
     writeHtml(file, { ...replayReport, runs: replayReport.runs.slice(0, 2), interrupted: true });

@@ -77,6 +77,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
     if (v !== undefined) out.push([label, describe(v)]);
   };
   add('Trace', t.path ?? t.source);
+  if (t.read === false) add('Trace read', 'no: stopped while reading (interrupted), so no run started');
   add('Format', t.format);
   add('Tasks', t.tasks);
   // The trace record counts the task_usage windows read, which only 'trace' usage reads: under 'synthetic'
