@@ -76,6 +76,18 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     }
   });
 
+  it('under --tasks ended, the line above the table and the report say how many of the trace\'s tasks take part', () => {
+    const out = join(dir, 'ended');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--tasks', 'ended', '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info;
+    expect(info.arriving).toBeLessThan(1500);
+    expect(r.stdout.split('\n')[0]).toContain(`: 1500 tasks (${info.arriving} of them end inside the window and take part) · usage request`);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain(`["Tasks","1500 (${info.arriving} of them end inside the window and take part)"]`);
+    // Under --tasks all (the default) the line is as it was.
+    expect(fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--quiet').stdout.split('\n')[0]).toContain(': 1500 tasks · usage request');
+  });
+
   it("states the model's numbers above the table and in the report: the usage ratio whenever a task's CPU came from it, the tick", () => {
     const out = join(dir, 'model');
     const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--usage-ratio', '0.3', '--tick', '500000', '--interval', '4', '--capacity', '0.4', '--overcommit', '0.9', '--cell-size', '5', '--report', `${out}.html`, '--quiet');

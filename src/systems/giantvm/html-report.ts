@@ -11,7 +11,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
-import { describeCellSize, describeRules, formatTick, summarizeByPolicy, usesRatio } from './summary.ts';
+import { describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
@@ -79,7 +79,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Trace', t.path ?? t.source);
   if (t.read === false) add('Trace read', 'no: stopped while reading (interrupted), so no run started');
   add('Format', t.format);
-  add('Tasks', t.tasks);
+  add('Tasks', t.tasks === undefined ? undefined : `${describe(t.tasks)}${takingPart(report)}`);
   // The trace record counts the task_usage windows read, which only 'trace' usage reads: under 'synthetic'
   // the row said 0 beside "N tasks with usage windows", so it gives the windows the runs drew instead.
   const drawn = runs[0]?.info?.usageWindows;

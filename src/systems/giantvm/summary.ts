@@ -77,7 +77,7 @@ export function describeModes(report: ReplayReport): string {
   const info = report.runs[0]?.info;
   const parts: string[] = [];
   const where = t.path ?? t.source ?? 'in-memory trace';
-  const tasks = typeof t.tasks === 'number' ? plural(t.tasks, 'task') : t.read === false ? 'not read (stopped while reading)' : `${String(t.tasks)} tasks`;
+  const tasks = (typeof t.tasks === 'number' ? plural(t.tasks, 'task') : t.read === false ? 'not read (stopped while reading)' : `${String(t.tasks)} tasks`) + takingPart(report);
   parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${tasks}`);
   let usage = `usage ${String(t.usage)}`;
   if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && t.usage === 'trace') {
@@ -93,6 +93,17 @@ export function describeModes(report: ReplayReport): string {
   const rules = describeRules(report);
   const model = describeModel(report);
   return parts.join(' · ') + '\n' + (model ? `model: ${model}\n` : '') + (rules ? `rules: ${rules}\n` : '');
+}
+
+/**
+ * Under `tasks: 'ended'`, how many of the trace's tasks take part (` (48096 of them end inside the
+ * window and take part)`): the trace's count alone read as if every task were replayed. '' under
+ * `tasks: 'all'`, where the few left out (submitted after the end) are counted in the runs' info.
+ */
+export function takingPart(report: ReplayReport): string {
+  const info = report.runs[0]?.info;
+  if (report.runs[0]?.params.tasks !== 'ended' || typeof info?.arriving !== 'number') return '';
+  return ` (${info.arriving} of them end inside the window and take part)`;
 }
 
 /**
