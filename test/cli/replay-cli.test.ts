@@ -13,6 +13,8 @@ import { POLICIES } from '../../src/systems/giantvm/types.ts';
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
 const trace = join(dir, 'trace');
+/** The real Google 2011 sample beside this checkout (tests that need it are skipped without it). */
+const SAMPLE = fileURLToPath(new URL('../../../shared/traces/google2011', import.meta.url));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
@@ -99,6 +101,18 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     // Synthetic usage takes no CPU from the ratio: not stated.
     const s = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'synthetic', '--quiet');
     expect(s.stdout.split('\n')[1]).toBe('model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s');
+  });
+
+  it.skipIf(!existsSync(SAMPLE))('under synthetic usage, states the usage ratio and the fall-backs when some task\'s CPU came from it (the real sample: tasks without a synthetic window)', () => {
+    const out = join(dir, 'synthetic-ratio');
+    const r = fairfit('replay', '--trace', SAMPLE, '--policy', 'no_migration', '--machines', '800', '--preset', 'thesis', '--usage', 'synthetic', '--usage-ratio', '0.3', '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info;
+    expect(info.usageFallbackToRequest).toBeGreaterThan(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toContain(`usage synthetic (${info.tasksWithWindows} tasks with usage windows, ${info.usageFallbackToRequest} fell back to request)`);
+    expect(lines[1]).toBe('model: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s, usage ratio 0.3');
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain('["Usage ratio (CPU = request × ratio)","0.3"]');
   });
 
   it('is byte-identical with --workers 2, and when a single policy is split by cells over 3 workers', () => {
