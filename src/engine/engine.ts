@@ -577,12 +577,11 @@ export class Engine implements IptasEngine {
   removeNode(node: number): HealthResult {
     const n = this.node(node);
     const k = this.evict(node, n);
-    const ids = Array.from(this.cols.outTask.subarray(0, k), (t) => this.idAt(t));
+    const out = this.healthResult([node], this.cols.outTask.subarray(0, k));
     n.removed = true;
     this.nodeIds.delete(n.id);
     this.orderStale = true;
-    const requeue = this.resolved.downNodeTasks === 'requeue';
-    return { down: [node], requeued: requeue ? ids : [], failed: requeue ? [] : ids };
+    return out;
   }
 
   /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
@@ -1180,7 +1179,12 @@ export class Engine implements IptasEngine {
     // The order is made again once when next read, for all the nodes that went down (once per node made a sweep of many nodes quadratic).
     if (down.length > 0) this.orderStale = true;
     tasks.sort((a, b) => a - b);
-    const ids = tasks.map((t) => this.idAt(t));
+    return this.healthResult(down, tasks);
+  }
+
+  /** The answer of a call that took `down` nodes down: their tasks `ts` (submission order) by id, requeued or failed per `downNodeTasks`. */
+  private healthResult(down: number[], ts: ArrayLike<number>): HealthResult {
+    const ids = Array.from(ts, (t) => this.idAt(t));
     const requeue = this.resolved.downNodeTasks === 'requeue';
     return { down, requeued: requeue ? ids : [], failed: requeue ? [] : ids };
   }
