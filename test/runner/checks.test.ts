@@ -63,6 +63,11 @@ describe('policy selections', () => {
     expect(invalidField(() => parsePolicies('fine_grained,fine_grained'))).toBe('policy');
     expect(invalidField(() => parsePolicies([]))).toBe('policy');
   });
+  it("'all' in a list is said to stand alone (it was 'unknown policy 'all'')", () => {
+    for (const v of ['all,fine_grained', 'fine_grained, all', ['no_migration', 'all']]) {
+      expect(() => parsePolicies(v)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining("'all' stands for every policy and cannot be listed with others") }));
+    }
+  });
 });
 
 describe('worker counts', () => {

@@ -107,6 +107,8 @@ export function parsePolicies(value: PolicyName[] | readonly string[] | string |
   if (names.length === 0) invalid(field, 'at least one policy is required');
   const seen = new Set<string>();
   for (const [i, name] of names.entries()) {
+    // 'all' is a whole list by itself: in a list it reads as a mistake, not an unknown name.
+    if (name === 'all') invalid(field, `'all' stands for every policy and cannot be listed with others (position ${i}): give 'all' alone, or the policies themselves`, { index: i });
     if (typeof name !== 'string' || !(POLICIES as readonly string[]).includes(name)) {
       invalid(field, `unknown policy '${String(name)}' at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
     }
