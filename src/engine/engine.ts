@@ -18,7 +18,7 @@ import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -1043,7 +1043,13 @@ export class Engine implements IptasEngine {
     if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
     const ts = new Int32Array(usage.size);
     let k = 0;
-    for (const h of usage.keys()) ts[k++] = this.byHandle(h);
+    for (const h of usage.keys()) {
+      try {
+        ts[k++] = this.byHandle(h);
+      } catch (e) {
+        throw inUsage(e, h);
+      }
+    }
     checkNow(now, this.clock);
     const use = new Float64Array(usage.size * this.dims);
     k = 0;

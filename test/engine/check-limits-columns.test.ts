@@ -107,6 +107,8 @@ describe.each(makers)('checkLimitsColumns (%s engine)', (_, make) => {
       [() => e.checkLimitsColumns(-1, [0, 1], Float64Array.of(9, 9, 0, 0)), 'INVALID_OPTION:now: now = -1 is before the engine clock 0: time must not go backwards'],
       [() => e.checkLimitsColumns(1, [0], Float64Array.of(9, 9), [0] as never), 'INVALID_OPTION:into: into must be an Int32Array when given, got an array of 1'],
     ];
+    // The Map form names a usage entry whose key is no task by that entry (it said field 'handle').
+    cases.push([() => e.checkLimitsHandles(1, new Map([[0, [1, 1]], [9, [0, 0]]])), 'INDEX_OUT_OF_RANGE:usage[9][9]: usage[9]: task handle must be an integer in [0, 3), got 9']);
     for (const [f, want] of cases) {
       expect(codeOf(f)).toBe(want);
       expect(JSON.stringify(e.state())).toBe(before);

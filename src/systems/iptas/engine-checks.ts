@@ -176,6 +176,12 @@ export function inNodes(e: unknown, k: number): unknown {
   return new FairfitError(e.code, `nodes[${k}]: ${e.message}`, { ...e.details, field: `nodes[${k}].${e.details.field ?? ''}`.replace(/\.$/, '') });
 }
 
+/** The error of a usage report's key `h` that names no task: the message and field are the report's entry (`usage[h]`), not the bare handle. */
+export function inUsage(e: unknown, h: unknown): unknown {
+  if (!(e instanceof FairfitError)) return e;
+  return new FairfitError(e.code, `${usageField(h)}: ${e.message}`, { ...e.details, field: usageField(h) });
+}
+
 /** The checked fields of a new node. */
 export interface CheckedNode {
   id: string;

@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
 /** A task's state; `ok`, `failed` and `killed` are terminal. */
@@ -607,7 +607,13 @@ export class ReferenceEngine {
     let byId: Map<string, readonly number[]> | undefined;
     if (usage !== undefined) {
       if (!(usage instanceof Map)) throw stateError('usage', 'usage must be a Map of task handle → usage vector');
-      byId = new Map([...usage].map(([h, v]) => [this.byHandle(h).id, v]));
+      byId = new Map([...usage].map(([h, v]) => {
+        try {
+          return [this.byHandle(h).id, v];
+        } catch (e) {
+          throw inUsage(e, h);
+        }
+      }));
     }
     const kills = Int32Array.from(this.checkLimits(now, byId), (k) => this.tasks.get(k.task)!.seq);
     if (into === undefined || into.length < kills.length) return kills;
