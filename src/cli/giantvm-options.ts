@@ -258,7 +258,7 @@ export async function runTraceCommand(cmd: 'replay' | 'sweep', o: CommonCliOptio
       // On a terminal, a line says the trace is being read until the account of the read replaces it.
       const named = readNaming(read, input);
       const onRead = named.onRead;
-      session.reading(input.path === o.trace ? o.trace : 'standard input');
+      session.reading(input.path === o.trace ? o.trace : STDIN_NAME);
       const report = input.renamed(await run(input.path, { ...named, onRead: (r) => { session.readDone(); onRead?.(r); } }, session));
       session.end();
       finish(report, o, (performance.now() - t0) / 1000, session);
