@@ -171,7 +171,7 @@ async function headerMachineSize(path: string): Promise<SwfHeader> {
  * schedule and `fairfit inspect` all see each job once. A job whose
  * processors the log does not give (−1 or 0 in both processor fields) uses
  * 1 processor and is counted in `source.unknownProcessors` (present when
- * some are).
+ * some are). Once `opts.signal` is aborted, its reason is thrown before the next batch.
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
   const problems = new Problems(opts.strict ?? false);
@@ -192,6 +192,8 @@ export async function readSwf(path: string, opts: ReadOptions = {}): Promise<Rep
   const procsUnknown = new I32Column();
   const users = new Map<number, number>();
   for await (const b of readCsvBatches(path, SWF_SPEC, problems, opts)) {
+    // A long log (the archive's largest hold millions of lines) stops at the next batch once aborted.
+    opts.signal?.throwIfAborted();
     const c = b.cols;
     for (let i = 0; i < b.rows; i++) {
       const s = c.submit![i]! * 1e6;

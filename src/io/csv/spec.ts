@@ -79,8 +79,8 @@ export interface ReadOptions {
   /** Give each batch the line number of each row (`ColumnBatch.lines`). */
   lines?: boolean;
   /**
-   * Stop reading once aborted: the Google readers throw the signal's reason before the next file
-   * or batch (a Ctrl-C during a long read used to wait for the whole read).
+   * Stop reading once aborted: the Google and SWF readers throw the signal's reason before the next
+   * file or batch (a Ctrl-C during a long read used to wait for the whole read).
    */
   signal?: AbortSignal;
 }

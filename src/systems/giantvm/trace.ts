@@ -75,7 +75,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     if (d.format === 'swf') {
       if (read.taskEventParts !== undefined) invalid('taskEventParts', `the SWF log ${trace} has no task_events part files to limit (only a Google 2011 folder has them)`);
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
-      input = await readSwf(trace, { strict: read.strict });
+      input = await readSwf(trace, { strict: read.strict, ...(how.signal ? { signal: how.signal } : {}) });
     } else {
       input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true, ...(how.signal ? { signal: how.signal } : {}) });
     }

@@ -86,7 +86,8 @@ export interface ScheduleLogOptions {
    * Stops the schedule: an algorithm runs in slices of about 50 ms with a turn
    * of the event loop between them (so a signal handler that aborts is heard
    * there); the one running is dropped, and the report holds the finished
-   * runs and `interrupted: true`.
+   * runs and `interrupted: true`. Aborted while the log is read, the call
+   * rejects with the signal's reason (nothing was scheduled, no report).
    */
   signal?: AbortSignal;
 }
@@ -215,7 +216,7 @@ function problemsOf(s: { skipped: number; firstProblems: string[] }): { firstPro
  * Reads the log into jobs and the facts of how; `estimated` (SWF) holds the jobs whose requested time
  * the log does not give (their run time stands in).
  */
-async function readJobs(path: string, format: LogFormat, strict: boolean, maxSkipped: number | undefined): Promise<{ jobs: TraceJob[]; estimated?: ReadonlySet<TraceJob>; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
+async function readJobs(path: string, format: LogFormat, strict: boolean, maxSkipped: number | undefined, signal: AbortSignal | undefined): Promise<{ jobs: TraceJob[]; estimated?: ReadonlySet<TraceJob>; facts: Omit<LogFacts, 'droppedTooLarge' | 'droppedByMaxJobs' | 'jobs' | 'users'> }> {
   let detected = 'option';
   let f = format;
   if (f === 'auto') {
@@ -225,7 +226,7 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
     detected = d.reason;
   }
   if (f === 'swf') {
-    const t = await readSwf(path, { strict });
+    const t = await readSwf(path, { strict, ...(signal ? { signal } : {}) });
     checkDamage(path, t.summary, maxSkipped);
     // One job per task of the table, in line order (readSwf left out the partial lines of checkpointed jobs).
     const jobs = jobsFromSwf(t);
@@ -243,7 +244,7 @@ async function readJobs(path: string, format: LogFormat, strict: boolean, maxSki
       facts: { path, format: 'swf', detected, rows: t.summary.rows, skippedLines: t.summary.skipped, ...problemsOf(t.summary), ...(droppedPartialLines > 0 ? { droppedPartialLines } : {}), requestedTimeKnown: known, ...(unknownRun > 0 ? { unknownRunTime: unknownRun } : {}), ...(unknownProcessors > 0 ? { unknownProcessors } : {}) },
     };
   }
-  const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false });
+  const t = await readGoogleTrace(path, { strict, usage: false, machineEvents: false, ...(signal ? { signal } : {}) });
   checkDamage(path, t.summary, maxSkipped);
   const g = jobsFromGoogle(t);
   return { jobs: g.jobs, facts: { path, format: 'google2011', detected, rows: g.tasks, skippedLines: t.summary.skipped, ...problemsOf(t.summary), droppedRunning: g.droppedRunning, droppedPending: g.droppedPending } };
@@ -318,11 +319,18 @@ function utilisations(jobs: readonly TraceJob[], r: ScheduleResult, nodes: numbe
  * (`nodes` identical nodes): SWF jobs are gangs of one-processor tasks on nodes of
  * `nodeCapacity[0]` processors; Google tasks demand (cpu, mem) on nodes of capacity
  * `nodeCapacity` (default [1, 1]). Jobs that cannot fit the empty cluster are dropped and
- * counted. Throws `INVALID_OPTION` naming the option, and the readers' errors.
+ * counted. Throws `INVALID_OPTION` naming the option, and the readers' errors (and the
+ * signal's reason when it stops the read).
  */
 export async function scheduleLog(options: ScheduleLogOptions): Promise<ScheduleLogReport> {
   const r = resolve(options);
-  const { jobs: all, estimated, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped);
+  const { jobs: all, estimated, facts } = await readJobs(options.trace, r.format, options.strict === true, options.maxSkipped, options.signal).catch((e: unknown) => {
+    // Stopped while reading: said so (the CLI prints it; it writes nothing, as nothing was scheduled).
+    if (e instanceof FairfitError && e.code === 'ABORTED' && e === options.signal?.reason) {
+      throw new FairfitError('ABORTED', `${e.message} while the log was read: nothing was scheduled, no output written`, { file: options.trace }, { cause: e });
+    }
+    throw e;
+  });
   if (facts.rows === 0) throw new FairfitError('NO_DATA', `${options.trace}: no job read as ${facts.format}${facts.skippedLines ? ` (${plural(facts.skippedLines, 'bad line')} skipped)` : ''}; is it the right file or --format?`, { file: options.trace });
   const google = facts.format === 'google2011';
   const cap = options.nodeCapacity;
