@@ -25,7 +25,10 @@ export interface QueueOptions {
   backoff?: number;
   /** Seconds a stored result (or failure) is kept before it is removed (default 7 days). */
   resultTtl?: number;
-  /** Jobs one large run is split into, where the system splits runs (a replay: cell ranges per configuration; default 4). */
+  /**
+   * Jobs one large run is split into, where the system splits runs (a replay: cell ranges per
+   * configuration; default 4). A GiantVM sweep's jobs are whole policy groups: `sweep()` refuses it.
+   */
   parts?: number;
   /** Messages about the queue run (sweep id, results re-used), e.g. to stderr. */
   log?: (message: string) => void;

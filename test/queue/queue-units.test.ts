@@ -16,6 +16,7 @@ import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
 import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
 import { QueueWorker } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl, shownUrl } from '../../src/queue/redis-url.ts';
+import { replay, sweep } from '../../src/index.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-queue-units-'));
@@ -42,6 +43,14 @@ describe('queue URLs and options', () => {
     expect(() => resolveQueueOptions({ url: 'redis://h', sweepId: 'a:b' })).toThrow(/sweepId: must be 1–64 letters/);
     expect(() => resolveQueueOptions({ url: 'redis://h', attempts: 0 })).toThrow(/attempts: must be an integer in \[1, 100\]/);
     expect(() => resolveQueueOptions({ url: 'redis://h', retries: 2 } as never)).toThrow(/retries: unknown queue option/);
+  });
+
+  it('parts splits a replay into cell ranges; a sweep, whose jobs are whole policy groups, refuses it rather than ignore it', async () => {
+    await expect(sweep({ trace: 'x', queue: { url: 'redis://127.0.0.1:1', parts: 2 } })).rejects.toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ field: 'queue.parts' }) }),
+    );
+    // Refused before the queue is reached (nothing listens on port 1): the replay's parts are accepted and it fails later, on the connection.
+    await expect(replay({ trace: 'x', queue: { url: 'redis://127.0.0.1:1', parts: 2 } })).rejects.toThrow(/cannot reach Redis/);
   });
 });
 

@@ -260,6 +260,11 @@ export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions
     configs.push(defaultParams({ ...base, machines: m, overcommit: o, seed: s, policy }));
   }
   const first = configs[0]!;
+  const queue = checkQueue(options.queue, options.trace, options.pool);
+  // A sweep's queue jobs are its policy groups, whole; only a replay splits a configuration into cell ranges.
+  if (typeof options.queue === 'object' && options.queue !== null && options.queue.parts !== undefined) {
+    invalid('queue.parts', "only a replay() splits a configuration into cell ranges; a sweep's jobs are whole policy groups, so parts would change nothing");
+  }
   return {
     trace: options.trace,
     read: checkRead(options.read),
@@ -267,7 +272,7 @@ export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions
     needs: { usage: first.usage === 'trace', machineEvents: machines.includes('trace') },
     workers,
     pool,
-    queue: checkQueue(options.queue, options.trace, options.pool),
+    queue,
     series,
     signal: options.signal,
     onProgress: options.onProgress,
