@@ -1,6 +1,6 @@
 // The README's embedding example as plain JavaScript for Node 20, which has no `using`:
 // close() in `finally` frees the WebAssembly memory instead. Run: node examples/embed.mjs
-// (after `npm run build`; 'fairfit' resolves to this package). test/docs/examples.test.ts runs it.
+// (after `npm run build`; 'fairfit' resolves to this package). test/docs/packaging.test.ts runs it.
 import { FirstFitMatcher, capacityWeights, gini, recomputePriorities, FairfitError } from 'fairfit';
 
 const matcher = new FirstFitMatcher([{ capacity: [8, 32] }, { capacity: [2, 4] }, { capacity: [4, 16] }]);
