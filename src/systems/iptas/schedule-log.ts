@@ -78,7 +78,7 @@ export interface ScheduleLogOptions {
    * Default: no limit (the CLI's `--max-skipped` defaults to 0.1).
    */
   maxSkipped?: number;
-  /** Makes the IPTAS engine (default: the reference engine), see `ScheduleOptions.engine`. */
+  /** Makes the IPTAS engine (default: the WebAssembly `Engine`), see `ScheduleOptions.engine`. */
   engine?: (params: IptasParams) => IptasBatchEngine;
   /** Called after each algorithm with (done, total). */
   onProgress?: (done: number, total: number) => void;
