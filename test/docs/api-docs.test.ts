@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -16,4 +18,34 @@ describe('API docs', () => {
     expect(out).not.toMatch(/\[(warning|error)\]/);
     expect(r.status).toBe(0);
   }, 60_000);
+});
+
+describe('references between the docs and the source', () => {
+  const files = (dir: string, ext: RegExp): string[] => readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => ext.test(f)).map((f) => join(dir, f));
+  const texts = ['README.md', ...files('docs', /^[^/]+\.md$/), ...files('src', /\.ts$/), ...files('assembly', /\.ts$/), ...files('examples', /\.(ts|mjs)$/)]
+    .map((f) => ({ file: f, text: readFileSync(join(root, f), 'utf8') }));
+
+  it('every `docs/<file>.md "Section"` named exists in that file', () => {
+    const missing: string[] = [];
+    for (const { file, text } of texts) {
+      for (const m of text.matchAll(/docs\/(model|results|abi|architecture)\.md[,:]? ?\(?(?:section )?["“]([^"”\n]+)["”]/g)) {
+        if (!readFileSync(join(root, 'docs', `${m[1]}.md`), 'utf8').includes(m[2]!)) missing.push(`${file}: docs/${m[1]}.md "${m[2]}"`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every path of this repository the README and docs/ name exists', () => {
+    const missing: string[] = [];
+    for (const { file, text } of texts.filter((t) => t.file.endsWith('.md'))) {
+      for (const m of text.matchAll(/(?<![\w./-])((?:src|assembly|examples|schemas|scripts|bench|test|docs)\/[\w./-]*\w)/g)) {
+        const path = m[1]!;
+        // Not files of this checkout: patterns (src/kernels/x.ts, test/fixtures/engine-snapshot-v6-*.bin), an output
+        // (docs/api/, what `npm run docs` writes) and V8's source (its src/base/ieee754.cc, where the maths ports come from).
+        if (/(^|\/)x\.ts$/.test(path) || /^[\w.-]*\*/.test(text.slice(m.index! + path.length, m.index! + path.length + 40)) || path.startsWith('docs/api') || path.startsWith('src/base/')) continue;
+        if (!existsSync(join(root, path))) missing.push(`${file}: ${path}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
  * A rebalancing scenario from the Alibaba 2018 machine tables
- * (docs/model.md "CRS rebalancing: the Alibaba-derived scenario"): the hosts
+ * (docs/model.md "CRS rebalancing", "The Alibaba-derived scenario"): the hosts
  * are the machines that have `machine_usage` rows, with their real CPU and
  * memory utilisation averaged per period of one day; the trace has no VMs, so
  * each host gets `vmsPerHost` synthesised VMs that share its use in seeded,
