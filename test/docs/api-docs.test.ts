@@ -49,3 +49,11 @@ describe('references between the docs and the source', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('docs/abi.md', () => {
+  it('names every function the WebAssembly module exports', async () => {
+    const { CORE_FUNCTIONS } = await import('../../src/wasm/abi.ts');
+    const abi = readFileSync(join(root, 'docs/abi.md'), 'utf8');
+    expect(CORE_FUNCTIONS.filter((name) => !abi.includes(`\`${name}(`))).toEqual([]);
+  });
+});
