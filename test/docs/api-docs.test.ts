@@ -56,4 +56,12 @@ describe('docs/abi.md', () => {
     const abi = readFileSync(join(root, 'docs/abi.md'), 'utf8');
     expect(CORE_FUNCTIONS.filter((name) => !abi.includes(`\`${name}(`))).toEqual([]);
   });
+
+  it('lists every layout assembly/layouts.ts holds in its Layouts table', () => {
+    const abi = readFileSync(join(root, 'docs/abi.md'), 'utf8');
+    const table = abi.slice(abi.indexOf('## Layouts'), abi.indexOf('## Status codes'));
+    const names = [...readFileSync(join(root, 'assembly/layouts.ts'), 'utf8').matchAll(/^export namespace (\w+)/gm)].map((m) => m[1]!);
+    expect(names.length).toBeGreaterThan(20);
+    expect(names.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
+  });
 });
