@@ -367,7 +367,8 @@ export function planTrace(opts: GenerateOptions): TracePlan {
 /**
  * Writes a synthetic Google-2011-format trace under `out`:
  * `task_events/`, `task_usage/` and `machine_events/`, each one gzip part
- * `part-00000-of-00001.csv.gz`. Validates options (`INVALID_OPTION` naming
+ * `part-00000-of-00001.csv.gz` (task_usage: `usageParts` parts `part-0000k-of-0000P.csv.gz`
+ * when more than one; none with `usage: false`). Validates options (`INVALID_OPTION` naming
  * the field). Same options → identical bytes (on the same Node version).
  */
 export async function generateTrace(opts: GenerateOptions): Promise<GenerateResult> {
