@@ -8,6 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -17,5 +20,33 @@ describe.each(['bench', 'examples', 'test'])('%s/', (dir) => {
     const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${dir}/tsconfig.json`], { cwd: root, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
+  }, 120_000);
+});
+
+describe("the README's TypeScript blocks", () => {
+  it("that import from 'fairfit' type-check against src/ as they are written", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    // Whole programs only: a block without an import is an excerpt of an example file, which examples/ checks.
+    const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^import .* from 'fairfit';$/m.test(b));
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-readme-ts-'));
+    try {
+      const files = blocks.map((b, i) => {
+        writeFileSync(join(dir, `block${i}.ts`), `${b}\nexport {};\n`);
+        return `block${i}.ts`;
+      });
+      writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n'); // an ES module, as a host of its own is: top-level await
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+        extends: join(root, 'tsconfig.json'),
+        compilerOptions: { noEmit: true, rootDir: '/', declaration: false, paths: { fairfit: [join(root, 'src/index.ts')] }, typeRoots: [join(root, 'node_modules/@types')] },
+        files,
+        include: [],
+      }));
+      const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      expect(`${r.stdout}${r.stderr}`).toBe('');
+      expect(r.status).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
