@@ -10,7 +10,7 @@ import { parseQueueUrl, type QueueConnection } from './redis-url.ts';
 
 /** Running on a Redis-backed BullMQ queue served by `fairfit worker` processes. */
 export interface QueueOptions {
-  /** `redis://HOST:PORT[/DB]`. */
+  /** `redis://[USER:PASSWORD@]HOST[:PORT][/DB]` (no user: `redis://:PASSWORD@HOST…`; port 6379 and database 0 by default). */
   url: string;
   /**
    * Names the sweep's jobs and stored results. A coordinator started again

@@ -50,9 +50,9 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
   pool?: ReplayPool;
   /**
    * Run on a Redis-backed BullMQ queue served by `fairfit worker` processes on
-   * any number of machines, instead of in this process: a `redis://HOST:PORT[/DB]`
-   * URL or {@link QueueOptions}. `trace` must then be a folder path (each
-   * worker reads its own copy, checked by content hash); `workers` is not
+   * any number of machines, instead of in this process: a `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`
+   * URL or {@link QueueOptions}. `trace` must then be a path, a folder or an SWF log
+   * (each worker reads its own copy, checked by content hash); `workers` is not
    * used and `pool` is not allowed. The report is byte-identical to a local run.
    */
   queue?: string | QueueOptions;
