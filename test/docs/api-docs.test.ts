@@ -65,3 +65,16 @@ describe('docs/abi.md', () => {
     expect(names.filter((name) => !table.includes(`\`${name}\``))).toEqual([]);
   });
 });
+
+describe('error codes in the docs', () => {
+  it("the README's lists of codes hold only codes of ERROR_CODES, and every code is documented in README or docs/", async () => {
+    const { ERROR_CODES } = await import('../../src/errors.ts');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const lists = [...readme.matchAll(/with a stable `?code`? \(([^)]*)\)/g)].map((m) => m[1]!);
+    expect(lists).toHaveLength(2);
+    const listed = lists.flatMap((l) => [...l.matchAll(/`([A-Z_]+)`/g)].map((m) => m[1]!)).filter((c) => c !== 'ERROR_CODES'); // the second list ends: every code is in `ERROR_CODES`
+    expect(listed.filter((c) => !(ERROR_CODES as readonly string[]).includes(c))).toEqual([]);
+    const docs = [readme, ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => readFileSync(join(root, 'docs', f), 'utf8'))].join('\n');
+    expect(ERROR_CODES.filter((c) => !new RegExp(`\\b${c}\\b`).test(docs))).toEqual([]);
+  });
+});
