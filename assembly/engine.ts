@@ -402,6 +402,65 @@ export function engineReleaseMany(e: usize, n: i32): i32 {
   return 0;
 }
 
+/** Takes task t's entries out of node nd's dispatch ring; the other entries keep their order (and the head its slot). */
+function dropFromRing(e: usize, nd: i32, t: i32): void {
+  const ringBuf = load<usize>(e, Engine.ringBuf), lenP = load<usize>(e, Engine.ringLen);
+  const ringCap = load<i32>(e, Engine.ringCap), nodeCap = load<i32>(e, Engine.nodeCap);
+  const head = gi(load<usize>(e, Engine.ringHead), nd), len = gi(lenP, nd);
+  let w = 0;
+  for (let k = 0; k < len; k++) {
+    const v = gi(ringBuf, (head + k) % ringCap * nodeCap + nd);
+    if (v == t) continue;
+    if (w != k) si(ringBuf, (head + w) % ringCap * nodeCap + nd, v);
+    w++;
+  }
+  si(lenP, nd, w);
+}
+
+/**
+ * The host withdraws the `n` tasks in outTask (ascending, each waiting or running; TypeScript
+ * checked and chose them: a task, or the members of its gang that have not ended): each becomes
+ * `cancelled`. The waiting ones leave the waiting list (it stays ascending: the entries between
+ * them move down in blocks). A running one is freed as a completion frees it, in that order, and
+ * its entries leave the dispatch ring of its node. Nothing else changes: no history, no retry.
+ * Returns how many of them were running.
+ */
+export function engineCancel(e: usize, n: i32): i32 {
+  const dims = load<i32>(e, Engine.dims);
+  const state = load<usize>(e, Engine.state), tasks = load<usize>(e, Engine.outTask);
+  const placeP = load<usize>(e, Engine.place), nodeP = load<usize>(e, Engine.pNode);
+  // 1. Out of the waiting list: each found by a binary search after the one before, the kept
+  // entries since the last one removed moved down by the number removed so far.
+  const wl = load<usize>(e, Engine.waitList), w = load<i32>(e, Engine.waiting);
+  let removed = 0, kept = 0, lo = 0;
+  for (let j = 0; j < n; j++) {
+    const t = gi(tasks, j);
+    if (gi(state, t) != EngineTaskState.waiting) continue;
+    let hi = w;
+    while (lo < hi) { const mid = (lo + hi) >>> 1; if (gi(wl, mid) < t) lo = mid + 1; else hi = mid; }
+    // wl[lo] == t: TypeScript gave a waiting task, and every waiting task is in the list.
+    if (removed > 0 && lo > kept) memory.copy(wl + (<usize>(kept - removed) << 2), wl + (<usize>kept << 2), <usize>(lo - kept) << 2);
+    removed++;
+    kept = ++lo;
+  }
+  if (removed > 0) {
+    if (w > kept) memory.copy(wl + (<usize>(kept - removed) << 2), wl + (<usize>kept << 2), <usize>(w - kept) << 2);
+    store<i32>(e, w - removed, Engine.waiting);
+  }
+  // 2. The running ones freed, in submission order; every one cancelled.
+  bindMatcher(load<usize>(e, Engine.matcher));
+  for (let j = 0; j < n; j++) {
+    const t = gi(tasks, j);
+    if (gi(state, t) == EngineTaskState.running) {
+      const nd = gi(nodeP, gi(placeP, t) - 1);
+      release(e, t, dims);
+      dropFromRing(e, nd, t);
+    }
+    si(state, t, EngineTaskState.cancelled);
+  }
+  return n - removed;
+}
+
 /**
  * Kills every running task whose deadline (start + T0) is reached at
  * `Engine.now`, in submission order: freed, state `killed`, indices in
@@ -499,7 +558,7 @@ export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32, nodes:
   let waiting = 0, running = 0, named = 0;
   for (let t = 0; t < n; t++) {
     const st = gi(state, t);
-    if (<u32>st > <u32>EngineTaskState.killed) return finding(t, EngineRowCheck.state);
+    if (<u32>st >= <u32>EngineTaskState.COUNT) return finding(t, EngineRowCheck.state);
     if (<u32>gi(user, t) >= <u32>users) return finding(t, EngineRowCheck.user);
     // A member's gang is checked above from the gang's side; here only that it names one (0: none).
     if (gangsWritten) {

@@ -335,7 +335,8 @@ export namespace EngineTaskState {
   export const ok: i32 = 2;
   export const failed: i32 = 3;
   export const killed: i32 = 4;
-  export const COUNT: i32 = 5;
+  export const cancelled: i32 = 5;
+  export const COUNT: i32 = 6;
 }
 
 /** One WebAssembly IPTAS engine (src/systems/iptas/engine.ts). */

@@ -196,7 +196,7 @@ export class Engine implements IptasEngine {
    * any number of changes (a host adding 4,000 nodes one call each re-ordered 4,000 times).
    */
   private orderStale = false;
-  private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+  private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 0 };
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
     this.resolved = resolveIptasParams(params);
@@ -993,6 +993,31 @@ export class Engine implements IptasEngine {
     return out;
   }
 
+  /**
+   * The host withdraws a task, and every member of its gang that has not ended, in one
+   * WebAssembly call (rules: {@link ReferenceEngine.cancel}); returns the ids cancelled, in
+   * submission order.
+   */
+  cancel(taskId: string): string[] {
+    const t = this.task(taskId);
+    const c = this.cols;
+    const open = (s: number): boolean => s === S.waiting || s === S.running;
+    if (!open(c.state[t]!)) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}: it has ended, there is nothing to cancel`);
+    // The tasks go to outTask (free between calls; a row per task, so a whole gang fits), ascending.
+    const out = c.outTask;
+    let n = 0;
+    const g = c.gang[t]! - 1;
+    if (g < 0) out[n++] = t;
+    else for (let m = c.gangFirst[g]!, end = m + c.gangSize[g]!; m < end; m++) if (open(c.state[m]!)) out[n++] = m;
+    const running = this.live().exports.engineCancel(this.e, n);
+    this.tally.running -= running;
+    this.tally.waiting -= n - running;
+    this.tally.cancelled += n;
+    const ids = new Array<string>(n);
+    for (let j = 0; j < n; j++) ids[j] = this.idAt(out[j]!);
+    return ids;
+  }
+
   /** User u's ε column from its history (at least minEpsilon). */
   private updateEpsilon(u: number): void {
     this.cols.epsilon[u] = Math.max(this.users[u]!.history.epsilon(), this.resolved.minEpsilon);
@@ -1497,8 +1522,12 @@ export class Engine implements IptasEngine {
     const { lengths } = ids;
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
+    // Version 6 has no cancelled task: an engine without one writes it (the same bytes as before cancel
+    // existed, and a build that reads only version 6 restores them); one with cancelled tasks writes 7.
+    const { cancelled, ...v6tally } = this.tally;
+    const version = cancelled > 0 ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_UNCANCELLED;
     const meta = Buffer.from(JSON.stringify({
-      params: this.resolved, clock: this.clock, tally: this.tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
+      params: this.resolved, clock: this.clock, tally: cancelled > 0 ? this.tally : v6tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, placements, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
@@ -1524,7 +1553,7 @@ export class Engine implements IptasEngine {
     const out = into instanceof Uint8Array && into.length >= total && into.byteOffset % 8 === 0 ? into.subarray(0, total).fill(0) : new Uint8Array(total);
     const head = Buffer.from(out.buffer, out.byteOffset, SNAPSHOT_HEAD);
     head.write(SNAPSHOT_MAGIC, 0, 'latin1');
-    head.writeUInt32LE(SNAPSHOT_VERSION, 4);
+    head.writeUInt32LE(version, 4);
     moduleHash().copy(head, 8);
     head.writeUInt32LE(meta.length, 40);
     head.writeUInt32LE(n, 44);
@@ -1579,7 +1608,7 @@ export class Engine implements IptasEngine {
     // The format version alone says whether this build can read the bytes: the columns are stored by
     // meaning, not as this build's memory, so another build of the same version reads them (the
     // module hash in the header names the writer, for the host's records; it is not checked).
-    if (version !== SNAPSHOT_VERSION) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION}`);
+    if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_UNCANCELLED) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION_UNCANCELLED} or ${SNAPSHOT_VERSION}`);
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
     const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
@@ -1731,7 +1760,9 @@ export class Engine implements IptasEngine {
     for (let g = 0; g < G; g++) this.gangIndex.add(meta.gangIds[g]!, g);
     this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, placements: P, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;
-    this.tally = meta.tally;
+    // Version 6 has no cancelled count (no task could be cancelled); the keys in the order counts() gives them.
+    const { waiting, running: runningTasks, ok, failed, killed, cancelled = 0, total } = meta.tally;
+    this.tally = { waiting, running: runningTasks, ok, failed, killed, cancelled, total };
     // The ids stay runs, or one text, until a call needs them one by one; a text's table is made when a call first names a task by id.
     this.idRunTracker = new RunTracker(runs, plain);
     if (runs !== undefined) this.restoredIds = this.idRuns = new IdRuns(runs, lead, taskOf);
@@ -1807,7 +1838,14 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
-const SNAPSHOT_VERSION = 6;
+/**
+ * The format version: 7 is version 6 and the task state `cancelled` (its number in the state column,
+ * its count in the tally). A snapshot without a cancelled task is written as version 6 (the same
+ * bytes), so that builds that read only 6 still restore it; this build reads both.
+ */
+const SNAPSHOT_VERSION = 7;
+/** The version of a snapshot without a cancelled task. */
+const SNAPSHOT_VERSION_UNCANCELLED = 6;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
 
@@ -1819,7 +1857,8 @@ function align8(n: number): number {
 interface SnapshotMeta {
   params: IptasParams;
   clock: number;
-  tally: Counts;
+  /** Without `cancelled` in version 6. */
+  tally: Omit<Counts, 'cancelled'> & { cancelled?: number };
   users: SnapshotUser[];
   gangIds: string[];
   undoCap: number;

@@ -89,6 +89,7 @@ const SAMPLES: { [K in IptasOp]: [Extract<IptasCommand, { op: K }>, (e: IptasEng
   submitGang: [{ op: 'submitGang', id: 'h', user: 'u4', demand: [1, 1], dataGB: 0, requestTime: 1, procs: 2 }, (e) => e.submitGang({ id: 'h', user: 'u4', demand: [1, 1], dataGB: 0, requestTime: 1, procs: 2 })],
   runRound: [{ op: 'runRound', now: 13 }, (e) => e.runRound(13)],
   complete: [{ op: 'complete', taskId: 'b', status: 'failed', actualTime: 2 }, (e) => e.complete('b', { status: 'failed', actualTime: 2 })],
+  cancel: [{ op: 'cancel', taskId: 'g#1' }, (e) => e.cancel('g#1')],
   epsilon: [{ op: 'epsilon', user: 'u1' }, (e) => e.epsilon('u1')],
   checkLimits: [{ op: 'checkLimits', now: 20, usage: { b: [12, 41] } }, (e) => e.checkLimits(20, new Map([['b', [12, 41]]]))],
   heartbeat: [{ op: 'heartbeat', node: 1, now: 14, storageOk: false }, (e) => (e.heartbeat(1, 14, { storageOk: false }), null)],
@@ -171,6 +172,10 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
     ['unknown task', { op: 'explain', taskId: 'nope' }, 'command.taskId', 'INDEX_OUT_OF_RANGE'],
     ['unknown node', { op: 'residual', node: 99 }, 'command.node', 'INDEX_OUT_OF_RANGE'],
     ['task not running', { op: 'complete', taskId: 'a', status: 'ok', actualTime: 1 }, 'command.taskId', 'INVALID_OPTION'],
+    ['cancel of a task that has ended', { op: 'cancel', taskId: 'a' }, 'command.taskId', 'INVALID_OPTION'],
+    ['cancel of an unknown task', { op: 'cancel', taskId: 'nope' }, 'command.taskId', 'INDEX_OUT_OF_RANGE'],
+    ['cancel without a task', { op: 'cancel' }, 'command.taskId', 'INVALID_OPTION'],
+    ['cancel of an empty task id', { op: 'cancel', taskId: '' }, 'command.taskId', 'INVALID_OPTION'],
     ['time going backwards', { op: 'runRound', now: 11 }, 'command.now', 'INVALID_OPTION'],
     ['usage of a waiting task', { op: 'checkLimits', now: 20, usage: { c: [1, 1] } }, 'command.usage.c', 'INVALID_OPTION'],
     ['usage of an unknown task', { op: 'checkLimits', now: 20, usage: { nope: [1, 1] } }, 'command.usage.nope', 'INDEX_OUT_OF_RANGE'],
@@ -231,7 +236,7 @@ function validCommand(s: ReturnType<ReferenceEngine['state']>, a: number, b: num
   };
   const clock = s.clock;
   const task = { id: fresh, user: `u${b % 3}`, demand: [b % 3, (b >> 2) % 5], dataGB: (b * 7) % 200, requestTime: 1 + (b % 50) };
-  switch (a % 24) {
+  switch (a % 25) {
     case 0: case 1: return { op: 'addNode', capacity: [1 + (b % 8), 1 + ((b >> 3) % 16)], ...(b % 2 ? { speed: b % 3 } : {}) };
     case 2: return { op: 'removeNode', node };
     case 3: return { op: 'updateNode', node, speed: b % 3, ...(b % 4 === 0 ? { capacity: [20, 70] } : {}) };
@@ -255,6 +260,8 @@ function validCommand(s: ReturnType<ReferenceEngine['state']>, a: number, b: num
     case 20: return { op: 'pendingDispatch', node };
     case 21: return { op: 'epsilon', user: `u${b % 3}` };
     case 22: return b % 2 ? { op: 'counts' } : { op: 'nodeOrder' };
+    // Any task: waiting and running ones are cancelled (a gang's members with them), ended ones refused.
+    case 23: return { op: 'cancel', taskId: pick(b % 3 === 0 ? undefined : b % 3 === 1 ? 'waiting' : 'running') };
     default: return b % 3 === 0 ? { op: 'state' } : b % 3 === 1 ? { op: 'params' } : { op: 'now' };
   }
 }
@@ -367,6 +374,10 @@ describe('examples/iptas-host.ts', () => {
     '{"op":"runRound","now":50}',
     '{"op":"drainDispatch","node":1}',
     '{"op":"counts"}',
+    '{"op":"submit","id":"c","user":"u1","demand":[1],"dataGB":5,"requestTime":60}',
+    '{"op":"cancel","taskId":"c"}',
+    '{"op":"cancel","taskId":"c"}',
+    '{"op":"counts"}',
   ];
 
   it('answers one JSON line per command, errors included, in order', async () => {
@@ -381,7 +392,11 @@ describe('examples/iptas-host.ts', () => {
     expect(answers[7]).toEqual({ ok: true, op: 'checkLimits', result: [{ task: 'a', reason: 'time' }, { task: 'g#0', reason: 'time' }, { task: 'g#1', reason: 'time' }] });
     expect(answers[8]).toMatchObject({ ok: false, op: 'runRound', error: { field: 'command.now' } });
     expect(answers[9]).toEqual({ ok: true, op: 'drainDispatch', result: ['a', 'g#0'] });
-    expect(answers[10]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 0, ok: 0, failed: 0, killed: 3, total: 3 } });
+    expect(answers[10]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 0, ok: 0, failed: 0, killed: 3, cancelled: 0, total: 3 } });
+    // cancel is forwarded as any engine command.
+    expect(answers[12]).toEqual({ ok: true, op: 'cancel', result: ['c'] });
+    expect(answers[13]).toMatchObject({ ok: false, op: 'cancel', error: { code: 'INVALID_OPTION', field: 'command.taskId', message: "task 'c' is cancelled: it has ended, there is nothing to cancel" } });
+    expect(answers[14]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 0, ok: 0, failed: 0, killed: 3, cancelled: 1, total: 4 } });
   });
 
   it('checkpoints to a file and continues from it (snapshot / restore), refusing bad files with the engine unchanged', async () => {
@@ -413,7 +428,7 @@ describe('examples/iptas-host.ts', () => {
       expect(answers[2]).toMatchObject({ ok: true, op: 'snapshot', result: { bytes: expect.any(Number) as unknown } });
       expect(answers[4]).toMatchObject({ ok: true, op: 'snapshot' });
       // Continued from the first checkpoint: task b was never submitted.
-      expect(answers[5]).toEqual({ ok: true, op: 'restore', result: { waiting: 1, running: 0, ok: 0, failed: 0, killed: 0, total: 1 } });
+      expect(answers[5]).toEqual({ ok: true, op: 'restore', result: { waiting: 1, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 1 } });
       expect(answers[6]).toEqual({ ok: true, op: 'runRound', result: { placements: [{ task: 'a', node: 0 }], waiting: [] } });
       expect(answers[7]).toMatchObject({ ok: false, op: 'restore', error: { code: 'FILE_NOT_FOUND', field: 'command.file' } });
       expect(answers[8]).toMatchObject({ ok: false, op: 'restore', error: { code: 'CORRUPT_INPUT', field: 'command.file' } });
@@ -421,7 +436,7 @@ describe('examples/iptas-host.ts', () => {
       expect(answers[10]).toMatchObject({ ok: false, op: 'snapshot', error: { code: 'INVALID_OPTION', field: 'command.extra' } });
       expect(answers[11]).toMatchObject({ ok: false, op: 'restore', error: { code: 'INVALID_OPTION', field: 'command.file' } });
       // None of the refusals changed the engine: still the restored one, a running.
-      expect(answers[12]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 1, ok: 0, failed: 0, killed: 0, total: 1 } });
+      expect(answers[12]).toEqual({ ok: true, op: 'counts', result: { waiting: 0, running: 1, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 1 } });
       // The second checkpoint (a and b waiting) decides as the engine it was taken from would have.
       expect(answers[13]).toMatchObject({ ok: true, op: 'restore', result: { waiting: 2, total: 2 } });
       expect(answers[14]).toEqual({ ok: true, op: 'runRound', result: { placements: [{ task: 'a', node: 0 }, { task: 'b', node: 0 }], waiting: [] } });

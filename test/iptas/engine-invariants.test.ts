@@ -19,7 +19,7 @@ function checkInvariants(e: ReferenceEngine, submitted: Set<string>, s = e.state
   if (new Set(ids).size !== ids.length) bad.push('duplicate task');
   if (ids.length !== submitted.size) bad.push(`lost or extra tasks: ${ids.length} vs ${submitted.size}`);
   for (const id of ids) if (!submitted.has(id)) bad.push(`unknown task ${id}`);
-  const byState = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0 };
+  const byState = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 0 };
   const used = new Map<number, number[]>();
   const perUser = new Map<string, number>();
   for (const t of s.tasks) {

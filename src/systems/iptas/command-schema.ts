@@ -26,7 +26,7 @@ export const MAX_GANG_PROCS = 100_000;
 /** The ops of the command language, in the schema's order: exactly the members of {@link IptasEngine}. */
 export const IPTAS_OPS = [
   'addNode', 'removeNode', 'updateNode', 'nodeOrder', 'residual', 'isUp',
-  'submit', 'submitGang', 'runRound', 'complete', 'epsilon', 'checkLimits',
+  'submit', 'submitGang', 'runRound', 'complete', 'cancel', 'epsilon', 'checkLimits',
   'heartbeat', 'sweepHealth', 'drainDispatch', 'pendingDispatch',
   'taskView', 'counts', 'running', 'state', 'explain', 'params', 'now',
 ] as const;
@@ -72,6 +72,7 @@ export const IPTAS_COMMAND_SCHEMA = {
     { $ref: '#/$defs/submitGang' },
     { $ref: '#/$defs/runRound' },
     { $ref: '#/$defs/complete' },
+    { $ref: '#/$defs/cancel' },
     { $ref: '#/$defs/epsilon' },
     { $ref: '#/$defs/checkLimits' },
     { $ref: '#/$defs/heartbeat' },
@@ -144,6 +145,11 @@ export const IPTAS_COMMAND_SCHEMA = {
       description: 'A running task ends; result: its new state.',
       type: 'object', additionalProperties: false, required: ['op', 'taskId', 'status', 'actualTime'],
       properties: { op: { const: 'complete' }, taskId, status: { enum: ['ok', 'failed'] }, actualTime: nonNegative },
+    },
+    cancel: {
+      description: 'The host withdraws a waiting or running task, and the members of its gang that have not ended; result: the ids cancelled, in submission order.',
+      type: 'object', additionalProperties: false, required: ['op', 'taskId'],
+      properties: { op: { const: 'cancel' }, taskId },
     },
     epsilon: {
       description: "Result: a user's ε_u.",
@@ -242,6 +248,8 @@ export interface SubmitGangCommand { op: 'submitGang'; id: string; user: string;
 export interface RunRoundCommand { op: 'runRound'; now: number }
 /** `complete`: the task id and the fields of the result. */
 export interface CompleteCommand { op: 'complete'; taskId: string; status: 'ok' | 'failed'; actualTime: number }
+/** `cancel`: the task id (any member of a gang cancels the gang). */
+export interface CancelCommand { op: 'cancel'; taskId: string }
 /** `epsilon`. */
 export interface EpsilonCommand { op: 'epsilon'; user: string }
 /** `checkLimits`: `usage` maps task id → usage vector (the engine's `Map` as a JSON object). */
@@ -272,7 +280,7 @@ export interface NowCommand { op: 'now' }
 /** One IPTAS command: what {@link IPTAS_COMMAND_SCHEMA} accepts. */
 export type IptasCommand =
   | AddNodeCommand | RemoveNodeCommand | UpdateNodeCommand | NodeOrderCommand | ResidualCommand | IsUpCommand
-  | SubmitCommand | SubmitGangCommand | RunRoundCommand | CompleteCommand | EpsilonCommand | CheckLimitsCommand
+  | SubmitCommand | SubmitGangCommand | RunRoundCommand | CompleteCommand | CancelCommand | EpsilonCommand | CheckLimitsCommand
   | HeartbeatCommand | SweepHealthCommand | DrainDispatchCommand | PendingDispatchCommand
   | TaskViewCommand | CountsCommand | RunningCommand | StateCommand | ExplainCommand | ParamsCommand | NowCommand;
 

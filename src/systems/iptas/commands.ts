@@ -144,6 +144,7 @@ const HANDLERS: Handlers = {
   submitGang: (e, { op: _op, ...gang }) => e.submitGang(gang),
   runRound: (e, c) => e.runRound(c.now),
   complete: (e, c) => e.complete(c.taskId, { status: c.status, actualTime: c.actualTime }),
+  cancel: (e, c) => e.cancel(c.taskId),
   epsilon: (e, c) => e.epsilon(c.user),
   checkLimits: (e, c) => (c.usage === undefined ? e.checkLimits(c.now) : e.checkLimits(c.now, new Map(Object.entries(c.usage)))),
   heartbeat: (e, c) => {

@@ -8,8 +8,11 @@
  */
 import { constants, enumeration, struct, type Layout } from '../../wasm/layout.ts';
 
-/** Task states; `ok`, `failed` and `killed` are terminal. */
-export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an engine task (src/systems/iptas/reference-engine.ts, TaskState).', ['waiting', 'running', 'ok', 'failed', 'killed']);
+/**
+ * Task states; `ok`, `failed`, `killed` and `cancelled` are terminal. New states are appended
+ * (their numbers are stored in snapshots: `cancelled`, 5, since snapshot format 7).
+ */
+export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an engine task (src/systems/iptas/reference-engine.ts, TaskState).', ['waiting', 'running', 'ok', 'failed', 'killed', 'cancelled']);
 
 /**
  * One engine. Task columns have `taskCap` rows (task index = submission

@@ -18,8 +18,8 @@ import { recomputePrioritiesReference } from '../../reference/priority.ts';
 import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 
-/** A task's state; `ok`, `failed` and `killed` are terminal. */
-export type TaskState = 'waiting' | 'running' | 'ok' | 'failed' | 'killed';
+/** A task's state; `ok`, `failed`, `killed` and `cancelled` are terminal. */
+export type TaskState = 'waiting' | 'running' | 'ok' | 'failed' | 'killed' | 'cancelled';
 
 /** Length class from the declared data volume (K1, K2). */
 export type LengthClass = 'short' | 'medium' | 'long';
@@ -184,6 +184,8 @@ export interface Counts {
   ok: number;
   failed: number;
   killed: number;
+  /** Withdrawn by the host ({@link ReferenceEngine.cancel}). */
+  cancelled: number;
   total: number;
 }
 
@@ -247,6 +249,11 @@ interface UserRec {
   history: [number, number][];
 }
 
+/** Whether a task has not ended (waiting or running). */
+function live(t: TaskRec): boolean {
+  return t.state === 'waiting' || t.state === 'running';
+}
+
 /** The tasks of a set in submission order. */
 function bySeqOrder(set: Set<TaskRec>): TaskRec[] {
   return [...set].sort((a, b) => a.seq - b.seq);
@@ -269,7 +276,7 @@ export class ReferenceEngine {
   /** Tasks by state (waiting, running) and per state tallies: indexes so a round does not scan every task ever submitted. */
   private readonly waitingSet = new Set<TaskRec>();
   private readonly runningSet = new Set<TaskRec>();
-  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, total: 0 };
+  private readonly tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 0 };
   /** Gang id → members in submission order. */
   private readonly gangs = new Map<string, TaskRec[]>();
   private readonly users = new Map<string, UserRec>();
@@ -552,6 +559,39 @@ export class ReferenceEngine {
     const ts = this.runningHandles(handles);
     checkResult(result);
     return ts.map((t) => this.complete(t.id, result));
+  }
+
+  /**
+   * The host withdraws a task (a user cancels a job): it becomes terminal `cancelled`, and so does
+   * every member of its gang that has not ended (a gang runs all or nothing). A waiting task leaves
+   * the waiting list; a running one gives its resources back as {@link complete} does (`L_u −= 1`)
+   * but adds nothing to the user's history (no run time) and is never retried, and its entries in
+   * the dispatch ring of the node it runs on are removed (the other entries keep their order), so
+   * the host never drains it there (docs/model.md, "Cancel"). Returns the ids cancelled, in submission order. An unknown id is
+   * `INDEX_OUT_OF_RANGE`, a task that has ended (`ok`, `failed`, `killed`, `cancelled`)
+   * `INVALID_OPTION`, both on `taskId` and changing nothing.
+   */
+  cancel(taskId: string): string[] {
+    const t = this.task(taskId);
+    if (!live(t)) throw stateError('taskId', `task '${taskId}' is ${t.state}: it has ended, there is nothing to cancel`);
+    const ts = t.gang === undefined ? [t] : this.gangs.get(t.gang)!.filter(live);
+    // Submission order (a gang's members are): resources given back in the order the other calls give them back.
+    for (const m of ts) {
+      if (m.state === 'running') {
+        const n = this.nodes[m.node]!;
+        this.release(m);
+        const kept: string[] = [];
+        for (let k = 0; k < n.ringLen; k++) {
+          const slot = (n.ringHead + k) % n.ring.length;
+          if (n.ring[slot] !== m.id) kept.push(n.ring[slot]!);
+          n.ring[slot] = undefined;
+        }
+        kept.forEach((id, k) => (n.ring[(n.ringHead + k) % n.ring.length] = id));
+        n.ringLen = kept.length;
+      }
+      this.setState(m, 'cancelled');
+    }
+    return ts.map((m) => m.id);
   }
 
   /** ε_u = Σ actual / Σ requested over the user's last m completed tasks; 1 with no history. */
