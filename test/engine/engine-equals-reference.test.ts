@@ -21,6 +21,7 @@ describe('the WebAssembly engine equals the reference engine', () => {
     expect(c.ok).toBeGreaterThan(0);
     expect(c.failed).toBeGreaterThan(0);
     expect(c.killed).toBeGreaterThan(0);
+    expect(c.cancelled).toBeGreaterThan(0);
     wasm.close();
   });
   it('places nothing while no node is up: none yet, all removed, all down (demands of 0, gangs)', () => {

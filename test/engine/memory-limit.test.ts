@@ -4,7 +4,8 @@
  * engine goes on deciding exactly as a twin without the limit that never saw
  * the refused calls — the "rejected command changes nothing" rule, for the
  * one failure a host cannot check up front. Random sequences of the calls
- * that allocate (nodes, tasks, gangs, new users, rounds) and some that free.
+ * that allocate (nodes, tasks, gangs, new users, rounds) and some that free
+ * (completions, cancels).
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
@@ -61,6 +62,8 @@ describe('memoryLimit', () => {
           const t = now;
           return (e) => done.map((id, k) => e.complete(id, { status: k % 7 === 3 ? 'failed' : 'ok', actualTime: 1 + (t % 50) }));
         },
+        // A cancel needs no memory: never refused for it, and the twins stay alike (an id of any state, or unknown).
+        () => { const id = `t${rng.below(next + 1)}`; return (e) => e.cancel(id); },
       ];
       let sawRefusal = false;
       for (let step = 0; step < 120; step++) {

@@ -73,7 +73,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     full = step % fullEvery === 0 || step === steps - 1;
     const live = [...caps.keys()];
     const runningIds = [...running];
-    const op = rng.below(122);
+    const op = rng.below(128);
     const at = `step ${step} op ${op}`;
     if (op < 24) {
       const id = `t${nextId++}`;
@@ -119,6 +119,12 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     } else if (op < 104 && ids.length > 0) {
       const id = pick(ids);
       both(at, (e) => e.explain(id));
+    } else if (op >= 122 && ids.length > 0) {
+      // A cancel: of a running task half the time (its node's ring, a gang's running members), else of any
+      // task (waiting ones; ended ones are refused), now and then of an unknown id.
+      const id = rng.below(8) === 0 ? `nope${step}` : runningIds.length > 0 && rng.below(2) === 0 ? pick(runningIds) : pick(ids);
+      const cancelled = both(at, (e) => e.cancel(id));
+      if (Array.isArray(cancelled)) for (const t of cancelled as string[]) running.delete(t);
     } else if (op >= 110) {
       // The batch calls (task handles, typed arrays), against the same calls of the reference.
       const handlesOf = (r: unknown): number[] => (r instanceof Int32Array ? [...r] : []);
@@ -205,6 +211,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         (e) => e.submit({ id: `bad${step}`, user: 'u', demand: [1, Number.NaN], dataGB: 1, requestTime: 1 }),
         (e) => e.runRound(e.now - 0.25),
         (e) => e.complete('nope', { status: 'ok', actualTime: 1 }),
+        (e) => e.cancel(ids.length > 0 ? `${ids[0]!}x` : 'nope'),
         (e) => e.heartbeat(100_000, now),
         (e) => e.heartbeat(live[0] ?? 0, now, notReport as never), // a report that is no object
         (e) => e.updateNode(live[0] ?? 0, { capacity: [-1, 1] }),
@@ -224,7 +231,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
       // Between full comparisons: the same counts, and every residual within [0, capacity].
       const c = wasm.counts();
       if (JSON.stringify(c) !== JSON.stringify(ref.counts())) expect(JSON.stringify(c), `counts after ${at}`).toBe(JSON.stringify(ref.counts()));
-      if (c.waiting + c.running + c.ok + c.failed + c.killed !== c.total) expect.fail(`counts do not add up after ${at}`);
+      if (c.waiting + c.running + c.ok + c.failed + c.killed + c.cancelled !== c.total) expect.fail(`counts do not add up after ${at}`);
       for (const n of caps.keys()) {
         const r = wasm.residual(n), cap = caps.get(n)!;
         if (r.some((v, d) => !(v >= 0 && v <= cap[d]!))) expect.fail(`residual of node ${n} outside [0, capacity] after ${at}`);

@@ -78,13 +78,21 @@ function randomRun(seed: number, steps: number, downNodeTasks: 'requeue' | 'fail
         () => e.heartbeat(100_000, now),
         () => e.checkLimits(now, new Map([[`none${step}`, [0, 0]]])),
         () => e.updateNode(pick(live), { capacity: [-1, 1] }),
+        () => e.cancel(pick([...tasks.filter((t) => t.state !== 'running' && t.state !== 'waiting').map((t) => t.id), 'nope'])),
       ];
       expect(() => pick(bad)()).toThrow(FairfitError);
       expect(JSON.stringify(e.state())).toBe(before);
       continue;
     }
-    const op = rng.below(100);
-    if (op < 24) {
+    const op = rng.below(104);
+    const open = tasks.filter((t) => t.state === 'waiting' || t.state === 'running');
+    if (op >= 100 && open.length > 0) {
+      // A cancel: the task and its gang's members that had not ended, in submission order, all cancelled.
+      const t = pick(open);
+      const expected = t.gang === undefined ? [t.id] : open.filter((m) => m.gang === t.gang).map((m) => m.id);
+      expect(e.cancel(t.id)).toEqual(expected);
+      for (const id of expected) expect(e.taskView(id).state).toBe('cancelled');
+    } else if (op < 24) {
       const id = `t${nextId++}`;
       const spec = { id, user: `u${rng.below(5)}`, demand: [rng.below(5) * 0.5, rng.below(9)], dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
       if (rng.below(5) === 0) for (const m of e.submitGang({ ...spec, procs: 1 + rng.below(4) })) submitted.add(m);
@@ -130,6 +138,7 @@ describe('randomised operation sequences keep the engine consistent', () => {
     expect(c.ok).toBeGreaterThan(0);
     expect(c.failed).toBeGreaterThan(0);
     expect(c.killed).toBeGreaterThan(0);
+    expect(c.cancelled).toBeGreaterThan(0);
     expect(c.total).toBeGreaterThan(2000);
   });
   it('the same with downNodeTasks = fail, over several seeds', () => {
