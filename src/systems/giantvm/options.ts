@@ -150,7 +150,7 @@ export function checkQueue(queue: unknown, trace: unknown, pool: unknown): Resol
   if (queue === undefined) return undefined;
   const resolved = resolveQueueOptions(queue as string | QueueOptions);
   if (pool !== undefined) invalid('pool', 'a queue run uses the workers of the queue, not a ReplayPool');
-  if (typeof trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
+  if (typeof trace !== 'string') invalid('trace', 'a queue run needs a trace path, a Google folder or an SWF log (each worker reads its own copy), not a ReplayInput in memory');
   return resolved;
 }
 

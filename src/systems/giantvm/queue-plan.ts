@@ -43,7 +43,7 @@ function describe(p: ResolvedParams): string {
  */
 export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, split: 'groups' | 'cells'): Promise<RunOutcome> {
   const q = o.queue!;
-  if (typeof o.trace !== 'string') invalid('trace', 'a queue run needs a trace folder path (each worker reads its own copy), not a ReplayInput in memory');
+  if (typeof o.trace !== 'string') invalid('trace', 'a queue run needs a trace path, a Google folder or an SWF log (each worker reads its own copy), not a ReplayInput in memory');
   // The hash covers exactly the files the reader read (not a folder's other tables or unused parts).
   const files = relativeFiles(o.trace, (input.source?.files as string[] | undefined) ?? []);
   // What the reader is told travels to the workers; the coordinator's own callback (its stderr account of the read) stays here.

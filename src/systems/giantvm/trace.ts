@@ -94,7 +94,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     return input;
   }
   if (trace === null || typeof trace !== 'object' || typeof trace.tasks !== 'object' || trace.tasks === null) {
-    invalid('trace', 'expected a trace folder path or a ReplayInput ({ tasks, start, end, ... })');
+    invalid('trace', 'expected a trace path (a Google folder or an SWF log) or a ReplayInput ({ tasks, start, end, ... })');
   }
   if (needs.machineEvents && !trace.machineEvents) {
     throw new FairfitError('INVALID_OPTION', "machines: 'trace' needs machine events, and this input has none", { field: 'machines' });
