@@ -71,7 +71,7 @@ export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, check
 
 // The batch-scheduling baselines the IPTAS engine is judged against (one pass each).
 export {
-  fcfsPass, easyPass, fcfsVectorPass, easyVectorPass, NodePool, FirstFitMemory, QueueColumns,
+  fcfsPass, easyPass, fcfsVectorPass, easyVectorPass, NodePool, FirstFitMemory,
   type QueuedJob, type RunningJob, type Pass, type QueuedVectorJob, type RunningVectorJob, type VectorPass,
 } from './systems/iptas/baselines.ts';
 

@@ -4,14 +4,13 @@
  * node remembered, first fits remembered across passes) gives the very starts, nodes,
  * reservation and residuals of the plain pass it replaced (kept below as written before, every
  * candidate tested on a copy of every node), pass after pass on one pool, with jobs ending in
- * between; and so does the driver's way of calling it (the queue's columns, the scan from the
- * first job appended since a pass that started nothing with no job ended since). Also
- * `dropStarted` (the driver's queue and its columns after a pass) and `FirstFitMemory` against a
- * whole first-fit scan.
+ * between; and so does the driver's way of calling it (the scan from the first job appended
+ * since a pass that started nothing with no job ended since). Also `dropStarted` (the driver's
+ * queue after a pass) and `FirstFitMemory` against a whole first-fit scan.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { easyVectorPass, fcfsVectorPass, FirstFitMemory, NodePool, QueueColumns, type QueuedVectorJob, type RunningVectorJob, type VectorPass } from '../../src/systems/iptas/baselines.ts';
+import { easyVectorPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type RunningVectorJob, type VectorPass } from '../../src/systems/iptas/baselines.ts';
 import { dropStarted } from '../../src/systems/iptas/schedule-trace.ts';
 
 /** The pass as it was before the shortcuts (the same rule, docs/model.md): every candidate's backfill test on a copy of every node. */
@@ -88,13 +87,12 @@ describe('vector EASY with its shortcuts against the plain pass', () => {
   it('the same starts, nodes, reservations and residuals, pass after pass, jobs ending in between', () => {
     fc.assert(fc.property(scenario, ({ nodes, dims, jobs, steps }) => {
       const capacity = Array.from({ length: dims }, () => 1);
-      const plainPool = new NodePool(nodes, capacity), fastPool = new NodePool(nodes, capacity), colPool = new NodePool(nodes, capacity);
-      const memory = new FirstFitMemory(jobs.length), colMemory = new FirstFitMemory(jobs.length);
+      const plainPool = new NodePool(nodes, capacity), fastPool = new NodePool(nodes, capacity), driverPool = new NodePool(nodes, capacity);
+      const memory = new FirstFitMemory(jobs.length), driverMemory = new FirstFitMemory(jobs.length);
       const queue: QueuedVectorJob[] = [];
-      // The driver's way (schedule-trace.ts): the queue as columns too, and the scan from the first
-      // job appended since a pass that started nothing, when no job ended in between.
-      const colQueue: QueuedVectorJob[] = [];
-      const columns = new QueueColumns(dims, 2);
+      // The driver's way (schedule-trace.ts): the scan from the first job appended since a pass that
+      // started nothing, when no job ended in between.
+      const driverQueue: QueuedVectorJob[] = [];
       let unchangedBefore = -1;
       let running: RunningVectorJob[] = [];
       let now = 0;
@@ -103,7 +101,7 @@ describe('vector EASY with its shortcuts against the plain pass', () => {
         for (const r of running.filter((x) => x.requestedEnd <= now).sort((a, b) => a.index - b.index)) {
           plainPool.give(r.demand, r.nodes);
           fastPool.give(r.demand, r.nodes);
-          colPool.give(r.demand, r.nodes);
+          driverPool.give(r.demand, r.nodes);
           unchangedBefore = -1;
         }
         running = running.filter((x) => x.requestedEnd > now);
@@ -111,24 +109,23 @@ describe('vector EASY with its shortcuts against the plain pass', () => {
           if (j.arrives !== pass) return;
           const q = { index, procs: j.procs, requestedTime: j.requestedTime, demand: j.demand.slice(0, dims) };
           queue.push(q);
-          colQueue.push(q);
-          columns.push(q);
+          driverQueue.push(q);
         });
         const sorted = running.slice().sort((a, b) => a.requestedEnd - b.requestedEnd || a.index - b.index);
         const plain = plainEasyVectorPass(queue, plainPool, running, now);
         const fast = easyVectorPass(queue, fastPool, sorted, now, { runningSorted: true, firstFits: memory });
-        const col = easyVectorPass(colQueue, colPool, sorted, now, { runningSorted: true, firstFits: colMemory, columns, ...(unchangedBefore >= 0 ? { unchangedBefore } : {}) });
+        const driver = easyVectorPass(driverQueue, driverPool, sorted, now, { runningSorted: true, firstFits: driverMemory, ...(unchangedBefore >= 0 ? { unchangedBefore } : {}) });
         expect(fast).toEqual(plain);
-        expect(col).toEqual(plain);
+        expect(driver).toEqual(plain);
         expect(Array.from(fastPool.res)).toEqual(Array.from(plainPool.res));
-        expect(Array.from(colPool.res)).toEqual(Array.from(plainPool.res));
-        unchangedBefore = col.start.length === 0 ? colQueue.length : -1;
+        expect(Array.from(driverPool.res)).toEqual(Array.from(plainPool.res));
+        unchangedBefore = driver.start.length === 0 ? driverQueue.length : -1;
         for (const s of plain.start) {
           const j = queue.find((q) => q.index === s.index)!;
           running.push({ index: s.index, procs: j.procs, requestedEnd: now + j.requestedTime, demand: j.demand, nodes: s.nodes });
         }
         dropStarted(queue, plain.start.map((s) => s.index));
-        dropStarted(colQueue, col.start.map((s) => s.index), columns);
+        dropStarted(driverQueue, driver.start.map((s) => s.index));
         now += steps[pass]!;
       }
     }), { numRuns: 400 });
@@ -202,14 +199,8 @@ describe('dropStarted', () => {
       const started = queue.slice(0, lead).map((q) => q.index);
       for (let i = lead; i < n; i++) if (picks[i % Math.max(1, picks.length)]) started.push(queue[i]!.index);
       const want = queue.filter((q) => !started.includes(q.index));
-      // The columns kept beside the queue get the same moves.
-      const columns = new QueueColumns(2, 1);
-      for (const q of queue) columns.push({ index: q.index, procs: 1 + (q.index % 3), requestedTime: 1, demand: [q.index / 7, -q.index] });
-      dropStarted(queue, started, columns);
+      dropStarted(queue, started);
       expect(queue).toEqual(want);
-      expect(Array.from(columns.index.subarray(0, columns.length))).toEqual(want.map((q) => q.index));
-      expect(Array.from(columns.procs.subarray(0, columns.length))).toEqual(want.map((q) => 1 + (q.index % 3)));
-      expect(Array.from(columns.demand.subarray(0, 2 * columns.length))).toEqual(want.flatMap((q) => [q.index / 7, -q.index]));
     }));
   });
 

@@ -338,16 +338,15 @@ export function fcfsVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  * sorted by (requested end, index), so the pass does not sort it; `reservation: false` — the
  * reservation is not needed in the result (saves computing it when nothing backfills);
  * `firstFits` — the caller's {@link FirstFitMemory} of the jobs' first fits on the same `pool`
- * across passes; `columns` — the caller's {@link QueueColumns} of `queue` (the skips above then
- * run on typed arrays, not on the jobs' objects); `unchangedBefore` — the queue's length at the
- * last pass, given only when that pass started nothing and no job ended since (the same pool and
- * running jobs; later jobs only appended): then the head still does not fit, every job the last
- * pass looked at meets the same pool and cluster at the shadow time (the shadow time too) and is
- * refused again — a later `now` only makes fewer jobs end by the shadow time — so the scan starts
- * at the first job appended since (on a congested cluster, half of EASY's passes). None of these
- * changes which jobs start or where.
+ * across passes; `unchangedBefore` — the queue's length at the last pass, given only when that
+ * pass started nothing and no job ended since (the same pool and running jobs; later jobs only
+ * appended): then the head still does not fit, every job the last pass looked at meets the same
+ * pool and cluster at the shadow time (the shadow time too) and is refused again — a later `now`
+ * only makes fewer jobs end by the shadow time — so the scan starts at the first job appended
+ * since (on a congested cluster, half of EASY's passes). None of these changes which jobs start
+ * or where.
  */
-export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean; firstFits?: FirstFitMemory; columns?: QueueColumns; unchangedBefore?: number } = {}): VectorPass {
+export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool, running: readonly RunningVectorJob[], now: number, options: { runningSorted?: boolean; reservation?: boolean; firstFits?: FirstFitMemory; unchangedBefore?: number } = {}): VectorPass {
   const runningSorted = options.runningSorted === true;
   const memory = options.firstFits;
   const { start } = fcfsVectorPass(queue, pool);
@@ -386,31 +385,19 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
   };
   // Residuals only shrink during a pass, so a job found to fit nowhere now (the head first) rules
   // out every later one needing as many members or more of as much or more in every dimension.
-  const failed = new FitFailures(pool.capacity.length);
+  const failed = new FitFailures();
   failed.add(head);
   let max = pool.maxResidual();
-  const columns = options.columns;
-  if (columns !== undefined && columns.length !== queue.length) throw new Error(`easyVectorPass: the queue's columns hold ${columns.length} jobs, the queue ${queue.length}`);
-  // A one-task candidate's node, tested at the shadow time before an array is made for it.
-  const one = [0];
   // The jobs before `unchangedBefore` start nothing now (see the option): only the later ones are looked at.
   const from = first === 0 && options.unchangedBefore !== undefined ? Math.max(1, options.unchangedBefore) : first + 1;
   for (let k = from; k < queue.length; k++) {
-    if (columns !== undefined) {
-      // The same three skips, on the columns (most of a congested queue is skipped here).
-      k = nextCandidate(columns, k, max, failed, memory, pool);
-      if (k >= queue.length) break;
-    }
     const j = queue[k]!;
-    if (columns === undefined && ((memory !== undefined && j.procs === 1 && memory.fitsNowhere(pool, j.index)) || exceeds(j.demand, max) || failed.rulesOut(j))) continue;
+    if ((memory !== undefined && j.procs === 1 && memory.fitsNowhere(pool, j.index)) || exceeds(j.demand, max) || failed.rulesOut(j)) continue;
     let nodes: number[] | undefined;
     if (j.procs === 1 && memory !== undefined) {
       // A one-task job: what earlier passes found of its first fit spares most of the scan.
       const node = memory.firstFit(pool, j.index, j.demand);
-      if (node >= 0) {
-        one[0] = node;
-        nodes = one;
-      }
+      if (node >= 0) nodes = [node];
     } else nodes = pool.fit(j.demand, j.procs);
     if (!nodes) {
       failed.add(j);
@@ -424,7 +411,6 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
       atShadow ??= new ShadowCluster(shadowPool, head);
       if (!atShadow.takeIfHeadStillFits(j.demand, nodes)) continue;
     }
-    if (nodes === one) nodes = [one[0]!];
     pool.take(j.demand, nodes);
     start.push({ index: j.index, nodes });
     max = pool.maxResidual();
@@ -441,10 +427,8 @@ export function easyVectorPass(queue: readonly QueuedVectorJob[], pool: NodePool
  * scan by looking at the nodes given back to since and, only if none fits, from `from` on.
  */
 export class FirstFitMemory {
-  /** Per job: the pool's growth when its first fit was last looked for (−1: never). Read by the columns scan of {@link easyVectorPass}. */
-  readonly since: Int32Array;
-  /** Per job: its first fit then (`nodes`: none). */
-  readonly from: Int32Array;
+  private readonly since: Int32Array;
+  private readonly from: Int32Array;
   /** Room for jobs with indices below `jobs`. */
   constructor(jobs: number) {
     this.since = new Int32Array(jobs).fill(-1);
@@ -464,90 +448,6 @@ export class FirstFitMemory {
 }
 
 /**
- * The jobs of a vector queue by position, as columns: what {@link easyVectorPass}'s scan reads of
- * every waiting job to skip it (index, members, demand `demand[k·D + d]`). On a congested cluster a
- * pass skips almost every job of a long queue, every pass: read from objects, that scan was most of
- * an EASY schedule's time. The queue's owner keeps them in step with the queue: {@link QueueColumns.push}
- * each job it appends, and the same moves as the queue's (the driver's `dropStarted` does both).
- */
-export class QueueColumns {
-  length = 0;
-  index: Int32Array;
-  procs: Int32Array;
-  demand: Float64Array;
-  constructor(readonly dims: number, room = 1024) {
-    this.index = new Int32Array(room);
-    this.procs = new Int32Array(room);
-    this.demand = new Float64Array(room * dims);
-  }
-  /** Appends a job (the queue's `push`). */
-  push(j: QueuedVectorJob): void {
-    const D = this.dims;
-    if (this.length === this.index.length) {
-      const grow = <T extends Int32Array | Float64Array>(a: T, n: number): T => {
-        const b = new (a.constructor as new (n: number) => T)(n);
-        b.set(a);
-        return b;
-      };
-      this.index = grow(this.index, 2 * this.length);
-      this.procs = grow(this.procs, 2 * this.length);
-      this.demand = grow(this.demand, 2 * this.length * D);
-    }
-    const k = this.length++;
-    this.index[k] = j.index;
-    this.procs[k] = j.procs;
-    for (let d = 0; d < D; d++) this.demand[k * D + d] = j.demand[d]!;
-  }
-  /** Position `from` moved to `to` (`to` ≤ `from`). */
-  move(from: number, to: number): void {
-    const D = this.dims;
-    this.index[to] = this.index[from]!;
-    this.procs[to] = this.procs[from]!;
-    for (let d = 0; d < D; d++) this.demand[to * D + d] = this.demand[from * D + d]!;
-  }
-  /** The first `n` positions taken out (the queue's `splice(0, n)`). */
-  shift(n: number): void {
-    const D = this.dims;
-    this.index.copyWithin(0, n, this.length);
-    this.procs.copyWithin(0, n, this.length);
-    this.demand.copyWithin(0, n * D, this.length * D);
-    this.length -= n;
-  }
-}
-
-/**
- * The first position of `columns` from `k` on whose job none of {@link easyVectorPass}'s skips rules out
- * (`length` if none): known to fit nowhere on `pool` (`memory`, one-task jobs), more than the
- * largest residual `max` in some dimension, or covering a job that failed this pass.
- */
-function nextCandidate(columns: QueueColumns, k: number, max: Float64Array, failed: FitFailures, memory: FirstFitMemory | undefined, pool: NodePool): number {
-  const D = columns.dims, n = columns.length, { index, procs, demand } = columns;
-  const growth = pool.growth, nodes = pool.nodes, F = failed.count, fp = failed.procs, fd = failed.demand;
-  const since = memory?.since, from = memory?.from;
-  next: for (; k < n; k++) {
-    const p = procs[k]!, at = k * D;
-    if (since !== undefined && p === 1) {
-      const i = index[k]!;
-      if (since[i] === growth && from![i] === nodes) continue;
-    }
-    for (let d = 0; d < D; d++) if (demand[at + d]! > max[d]!) continue next;
-    for (let f = 0; f < F; f++) {
-      if (fp[f]! > p) continue;
-      let covered = true;
-      for (let d = 0; d < D; d++) {
-        if (!(demand[at + d]! >= fd[f * D + d]!)) {
-          covered = false;
-          break;
-        }
-      }
-      if (covered) continue next;
-    }
-    return k;
-  }
-  return n;
-}
-
-/**
  * Jobs a pass found to fit nowhere now, kept as (members, demand) pairs none of which is covered
  * by another. First fit places a gang's members greedily, each node taking as many as fit on it,
  * so a gang fits iff those counts add up to its members; a node's count can only fall when the
@@ -556,53 +456,23 @@ function nextCandidate(columns: QueueColumns, k: number, max: Float64Array, fail
  * demand in every dimension of a failed one fails too, and is skipped without a scan of the nodes.
  */
 class FitFailures {
+  private readonly kept: { procs: number; demand: readonly number[] }[] = [];
   /** At most this many are kept (a check costs one comparison each); the later ones are simply not remembered. */
-  static readonly MAX = 32;
-  /** How many are kept; their members and demands (`demand[f·D + d]`), in columns for the columns scan. */
-  count = 0;
-  readonly procs = new Int32Array(FitFailures.MAX);
-  readonly demand: Float64Array;
-  constructor(readonly dims: number) {
-    this.demand = new Float64Array(FitFailures.MAX * dims);
-  }
+  private static readonly MAX = 32;
 
   /** Whether `j` needs at least the members and the demand of a job that failed. */
   rulesOut(j: { procs: number; demand: readonly number[] }): boolean {
-    const D = this.dims;
-    for (let f = 0; f < this.count; f++) {
-      if (this.procs[f]! > j.procs) continue;
-      let covered = true;
-      for (let d = 0; d < D; d++) {
-        if (!(j.demand[d]! >= this.demand[f * D + d]!)) {
-          covered = false;
-          break;
-        }
-      }
-      if (covered) return true;
-    }
+    for (const f of this.kept) if (f.procs <= j.procs && covers(j.demand, f.demand)) return true;
     return false;
   }
 
   /** Remembers a job that failed (dropping the failures it covers: it rules out more than they do). */
   add(j: { procs: number; demand: readonly number[] }): void {
-    const D = this.dims;
-    let w = 0;
-    for (let f = 0; f < this.count; f++) {
-      let covered = j.procs <= this.procs[f]!;
-      for (let d = 0; covered && d < D; d++) if (!(this.demand[f * D + d]! >= j.demand[d]!)) covered = false;
-      if (covered) continue;
-      if (w !== f) {
-        this.procs[w] = this.procs[f]!;
-        this.demand.copyWithin(w * D, f * D, f * D + D);
-      }
-      w++;
+    for (let i = this.kept.length - 1; i >= 0; i--) {
+      const f = this.kept[i]!;
+      if (j.procs <= f.procs && covers(f.demand, j.demand)) this.kept.splice(i, 1);
     }
-    this.count = w;
-    if (w < FitFailures.MAX) {
-      this.procs[w] = j.procs;
-      for (let d = 0; d < D; d++) this.demand[w * D + d] = j.demand[d]!;
-      this.count = w + 1;
-    }
+    if (this.kept.length < FitFailures.MAX) this.kept.push({ procs: j.procs, demand: j.demand });
   }
 }
 

@@ -13,7 +13,7 @@
 import { FairfitError, checkNonNegative } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
-import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, QueueColumns, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
+import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { PrefixViews } from './engine-checks.ts';
 import type { IptasParams } from './params.ts';
@@ -291,9 +291,9 @@ function roundBuffers(n: number): RoundBuffers {
  * FCFS started from the head are its first entries, and the backfilled ones come after them in
  * queue order (a pass looks at the queue in order), so one splice and one compaction from the
  * first backfilled job do it; a new array filtered by a set cost a pass over the whole queue at
- * every start. `columns`, the queue's {@link QueueColumns} when kept, get the same moves.
+ * every start.
  */
-export function dropStarted(queue: { index: number }[], start: readonly number[], columns?: QueueColumns): void {
+export function dropStarted(queue: { index: number }[], start: readonly number[]): void {
   let p = 0;
   while (p < start.length && p < queue.length && queue[p]!.index === start[p]) p++;
   if (p < start.length) {
@@ -305,17 +305,12 @@ export function dropStarted(queue: { index: number }[], start: readonly number[]
         next++;
         continue;
       }
-      columns?.move(r, w);
       queue[w++] = queue[r]!;
     }
     if (next !== start.length) throw new Error('scheduleJobs: internal error, a started job is not in the queue in pass order');
     queue.length = w;
-    if (columns) columns.length = w;
   }
-  if (p > 0) {
-    queue.splice(0, p);
-    columns?.shift(p);
-  }
+  if (p > 0) queue.splice(0, p);
 }
 
 /** Order of the running jobs in vector EASY: requested end, then index. */
@@ -344,8 +339,6 @@ class Simulation {
   private readonly runSorted: RunningVectorJob[] = [];
   /** Vector EASY: the jobs' first fits across passes (`easyVectorPass`'s `firstFits`). */
   private readonly firstFits: FirstFitMemory | undefined;
-  /** Vector EASY: the queue's jobs as columns (`easyVectorPass`'s `columns`), in step with `queue`. */
-  private readonly queueColumns: QueueColumns | undefined;
   /** Vector EASY: the queue's length at the last pass when that pass started nothing and no job ended since (else −1): `easyVectorPass`'s `unchangedBefore`. */
   private unchangedBefore = -1;
   // IPTAS state
@@ -400,7 +393,6 @@ class Simulation {
     this.reservations = options.recordReservations ? [] : undefined;
     this.pool = capVector ? new NodePool(nodes, capVector) : undefined;
     this.firstFits = this.pool && algorithm === 'easy' ? new FirstFitMemory(n) : undefined;
-    this.queueColumns = this.pool && algorithm === 'easy' ? new QueueColumns(this.D) : undefined;
     // The default engine reserves a row per task of the log up front (no growth while it runs).
     const tasks = Math.max(1, jobs.reduce((s, j) => s + j.procs, 0));
     const makeEngine = options.engine ?? ((p: IptasParams): IptasBatchEngine => new Engine(p, { taskCapacity: tasks, nodeCapacity: nodes }));
@@ -469,13 +461,7 @@ class Simulation {
         const from = ptr;
         while (ptr < n && submits[ptr] === t) ptr++;
         if (this.engine) this.submitToEngine(this.engine, from, ptr);
-        else {
-          for (let k = from; k < ptr; k++) {
-            const q = this.queued(bySubmit[k]!);
-            this.queue.push(q);
-            this.queueColumns?.push(q);
-          }
-        }
+        else for (let k = from; k < ptr; k++) this.queue.push(this.queued(bySubmit[k]!));
         if (this.engine) this.iptasRound(this.engine, t);
         else if (this.pool) this.vectorPass(this.pool, t);
         else this.scalarPass(t);
@@ -651,7 +637,7 @@ class Simulation {
   /** One FCFS or EASY pass on per-node residuals (vector capacity). */
   private vectorPass(pool: NodePool, t: number): void {
     const { jobs } = this;
-    const pass = this.algorithm === 'fcfs' ? fcfsVectorPass(this.queue, pool) : easyVectorPass(this.queue, pool, this.runSorted, t, { runningSorted: true, reservation: this.reservations !== undefined, firstFits: this.firstFits, ...(this.queueColumns ? { columns: this.queueColumns } : {}), ...(this.unchangedBefore >= 0 ? { unchangedBefore: this.unchangedBefore } : {}) });
+    const pass = this.algorithm === 'fcfs' ? fcfsVectorPass(this.queue, pool) : easyVectorPass(this.queue, pool, this.runSorted, t, { runningSorted: true, reservation: this.reservations !== undefined, firstFits: this.firstFits, ...(this.unchangedBefore >= 0 ? { unchangedBefore: this.unchangedBefore } : {}) });
     this.unchangedBefore = pass.start.length === 0 ? this.queue.length : -1;
     if (this.reservations && pass.reservation) this.reservations.push({ ...pass.reservation, at: t });
     for (const { index: i, nodes: at } of pass.start) {
@@ -660,7 +646,7 @@ class Simulation {
       this.running.set(i, rj);
       this.runSorted.splice(this.position(rj), 0, rj);
     }
-    if (pass.start.length > 0) dropStarted(this.queue, pass.start.map((x) => x.index), this.queueColumns);
+    if (pass.start.length > 0) dropStarted(this.queue, pass.start.map((x) => x.index));
   }
 
   /** One FCFS or EASY pass on a processor count (scalar capacity). */
