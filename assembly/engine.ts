@@ -461,6 +461,146 @@ export function engineCancel(e: usize, n: i32): i32 {
   return n - removed;
 }
 
+/** Moves `count` rows of a column of `bytes`-byte rows from row `from` down to row `to` (to < from). */
+function moveRows(col: usize, bytes: i32, from: i32, to: i32, count: i32): void {
+  const span = <usize>count * bytes, src = col + <usize>from * bytes, dst = col + <usize>to * bytes;
+  // A few bytes move faster by a loop than by memory.copy (a call out of the module).
+  if (span >= 64) { memory.copy(dst, src, span); return; }
+  if ((span & 7) == 0) { for (let k: usize = 0; k < span; k += 8) store<u64>(dst + k, load<u64>(src + k)); return; }
+  if ((span & 3) == 0) { for (let k: usize = 0; k < span; k += 4) store<u32>(dst + k, load<u32>(src + k)); return; }
+  for (let k: usize = 0; k < span; k++) store<u8>(dst + k, load<u8>(src + k));
+}
+
+/**
+ * Forgets the tasks that have ended (ok, failed, killed, cancelled), except the members of a gang
+ * with a member waiting or running (a gang is kept whole while it lives). The kept rows move down
+ * to rows 0..kept−1 in their order (runs of kept rows in block copies), so a task's row — its
+ * handle — is renumbered and the rows after `kept` are free for later submissions (zeroed where a
+ * new row relies on zero: large, rounds, place, gang, failures). Everything that names a row or a
+ * record is rewritten: the waiting and running lists (same order), the dispatch rings of the first
+ * `nodes` nodes (the forgotten tasks' entries dropped, the others in order), the gangs (the kept
+ * ones renumbered in order, their first rows) and the placement records (those of kept tasks, in
+ * their order). Users, nodes and minDeadline are unchanged. Outputs, for TypeScript's ids:
+ * outTask[t] = old row t's new row or −1, and outNode[g] = old gang g's new number or −1 (only
+ * when something was forgotten). Returns the rows kept.
+ */
+export function enginePurge(e: usize, nodes: i32): i32 {
+  const n = load<i32>(e, Engine.tasks), gangs = load<i32>(e, Engine.gangs), records = load<i32>(e, Engine.placements);
+  const dims = load<i32>(e, Engine.dims);
+  const state = load<usize>(e, Engine.state), gang = load<usize>(e, Engine.gang), place = load<usize>(e, Engine.place);
+  const firstP = load<usize>(e, Engine.gangFirst), sizeP = load<usize>(e, Engine.gangSize);
+  const map = load<usize>(e, Engine.outTask), rmap = load<usize>(e, Engine.outNode);
+  // 1. The rows kept and their new rows; the records they hold marked.
+  memory.fill(rmap, 0, <usize>records << 2);
+  let kept = 0, cur = -1, liveGang = false;
+  for (let t = 0; t < n; t++) {
+    const st = gi(state, t);
+    let keep = st == EngineTaskState.waiting || st == EngineTaskState.running;
+    const g = gi(gang, t) - 1;
+    if (g >= 0) {
+      // A gang's rows are consecutive: decided at its first row met, for all of them.
+      if (g != cur) {
+        cur = g;
+        liveGang = false;
+        const first = gi(firstP, g), end = first + gi(sizeP, g);
+        for (let m = first; m < end; m++) {
+          const s = gi(state, m);
+          if (s == EngineTaskState.waiting || s == EngineTaskState.running) { liveGang = true; break; }
+        }
+      }
+      keep = liveGang;
+    }
+    if (keep) {
+      si(map, t, kept++);
+      const p = gi(place, t) - 1;
+      if (p >= 0) si(rmap, p, 1);
+    } else si(map, t, -1);
+  }
+  if (kept == n) return n;
+  // 2. The kept tasks' placement records, in their order (rmap: old record → new).
+  const pNode = load<usize>(e, Engine.pNode), pRunPos = load<usize>(e, Engine.pRunPos);
+  const pStart = load<usize>(e, Engine.pStart), pT0 = load<usize>(e, Engine.pT0), pDeadline = load<usize>(e, Engine.pDeadline);
+  let np = 0;
+  for (let p = 0; p < records; p++) {
+    if (gi(rmap, p) == 0) { si(rmap, p, -1); continue; }
+    if (np != p) {
+      si(pNode, np, gi(pNode, p)); si(pRunPos, np, gi(pRunPos, p));
+      sf(pStart, np, gf(pStart, p)); sf(pT0, np, gf(pT0, p)); sf(pDeadline, np, gf(pDeadline, p));
+    }
+    si(rmap, p, np);
+    np++;
+  }
+  store<i32>(e, np, Engine.placements);
+  // 3. The kept rows down to their new rows, a run of consecutive kept rows at a time; their records renumbered.
+  const user = load<usize>(e, Engine.user), dataGB = load<usize>(e, Engine.dataGB), request = load<usize>(e, Engine.request);
+  const demand = load<usize>(e, Engine.demand), large = load<usize>(e, Engine.large), rounds = load<usize>(e, Engine.rounds);
+  const submitTime = load<usize>(e, Engine.submitTime), plainRow = load<usize>(e, Engine.plainRow), failures = load<usize>(e, Engine.failures);
+  let t = 0;
+  while (t < n) {
+    const to = gi(map, t);
+    if (to < 0) { t++; continue; }
+    let end = t + 1;
+    while (end < n && gi(map, end) >= 0) end++;
+    const count = end - t;
+    if (to != t) {
+      moveRows(state, 4, t, to, count); moveRows(user, 4, t, to, count); moveRows(dataGB, 8, t, to, count);
+      moveRows(request, 8, t, to, count); moveRows(demand, dims << 3, t, to, count); moveRows(large, 4, t, to, count);
+      moveRows(rounds, 4, t, to, count); moveRows(place, 4, t, to, count); moveRows(gang, 4, t, to, count);
+      moveRows(submitTime, 8, t, to, count); moveRows(plainRow, 4, t, to, count); moveRows(failures, 1, t, to, count);
+    }
+    for (let w = to; w < to + count; w++) {
+      const p = gi(place, w) - 1;
+      if (p >= 0) si(place, w, gi(rmap, p) + 1);
+    }
+    t = end;
+  }
+  // 4. The kept gangs in their order (outNode now: old gang → new); a kept gang's rows are all kept.
+  let ng = 0;
+  for (let g = 0; g < gangs; g++) {
+    const first = gi(map, gi(firstP, g));
+    if (first < 0) { si(rmap, g, -1); continue; }
+    si(firstP, ng, first);
+    si(sizeP, ng, gi(sizeP, g));
+    si(rmap, g, ng);
+    ng++;
+  }
+  store<i32>(e, ng, Engine.gangs);
+  if (ng != gangs) {
+    for (let w = 0; w < kept; w++) {
+      const g = gi(gang, w) - 1;
+      if (g >= 0) si(gang, w, gi(rmap, g) + 1);
+    }
+  }
+  // 5. The waiting and running lists (every task in them is kept; the order is the same).
+  const wl = load<usize>(e, Engine.waitList), waiting = load<i32>(e, Engine.waiting);
+  for (let i = 0; i < waiting; i++) si(wl, i, gi(map, gi(wl, i)));
+  const rl = load<usize>(e, Engine.runList), rc = load<i32>(e, Engine.runCount);
+  for (let j = 0; j < rc; j++) si(rl, j, gi(map, gi(rl, j)));
+  // 6. The rings: the forgotten tasks' entries out, the others renumbered in their order (the head keeps its slot).
+  const ringBuf = load<usize>(e, Engine.ringBuf), headP = load<usize>(e, Engine.ringHead), lenP = load<usize>(e, Engine.ringLen);
+  const ringCap = load<i32>(e, Engine.ringCap), nodeCap = load<i32>(e, Engine.nodeCap);
+  for (let nd = 0; nd < nodes; nd++) {
+    const head = gi(headP, nd), len = gi(lenP, nd);
+    let w = 0;
+    for (let k = 0; k < len; k++) {
+      const v = gi(map, gi(ringBuf, (head + k) % ringCap * nodeCap + nd));
+      if (v < 0) continue;
+      si(ringBuf, (head + w) % ringCap * nodeCap + nd, v);
+      w++;
+    }
+    si(lenP, nd, w);
+  }
+  // 7. The freed rows as a new row expects them (engineAddRows writes state, user, numbers and demand).
+  const freed = n - kept;
+  memory.fill(large + (<usize>kept << 2), 0, <usize>freed << 2);
+  memory.fill(rounds + (<usize>kept << 2), 0, <usize>freed << 2);
+  memory.fill(place + (<usize>kept << 2), 0, <usize>freed << 2);
+  memory.fill(gang + (<usize>kept << 2), 0, <usize>freed << 2);
+  memory.fill(failures + <usize>kept, 0, <usize>freed);
+  store<i32>(e, kept, Engine.tasks);
+  return kept;
+}
+
 /**
  * Kills every running task whose deadline (start + T0) is reached at
  * `Engine.now`, in submission order: freed, state `killed`, indices in

@@ -14,6 +14,6 @@ export { replayInit, replayStep, replayStateBytes } from './replay';
 export { usageFeedDraw, usageFeedScatter, usageMem, usagePeak } from './synthetic-usage';
 export { v8MathFill, v8MathFill2 } from './v8-math';
 export { csvParse } from './csv';
-export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, engineCheckRows } from './engine';
+export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, enginePurge, engineCheckRows } from './engine';
 export { crsPlan } from './crs';
 export { columnTypes } from './column-types';

@@ -196,7 +196,10 @@ export class Engine implements IptasEngine {
    * any number of changes (a host adding 4,000 nodes one call each re-ordered 4,000 times).
    */
   private orderStale = false;
+  /** Tasks by state, of every task ever submitted (a purge forgets tasks, not their counts). */
   private tally: Counts = { waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 0 };
+  /** Task rows held (the next task's row and handle): every task submitted, less those {@link purge} forgot. */
+  private rows = 0;
 
   constructor(params: IptasParams = {}, options: EngineOptions = {}) {
     this.resolved = resolveIptasParams(params);
@@ -402,11 +405,11 @@ export class Engine implements IptasEngine {
   }
 
   private ensureTasks(extra: number): void {
-    const need = this.tally.total + extra;
+    const need = this.rows + extra;
     if (need <= this.taskCap) return;
     let cap = this.taskCap;
     while (cap < need) cap *= 2;
-    this.growGroup(this.taskGroup(), this.tally.total, cap);
+    this.growGroup(this.taskGroup(), this.rows, cap);
     this.taskCap = cap;
     this.set({ taskCap: cap });
   }
@@ -451,8 +454,8 @@ export class Engine implements IptasEngine {
   private roomFor(rows: number, plain: number, gangs: number, maxProcs: number, users: string | readonly Prepared[]): void {
     // Most submissions need no room (one task of a known user): said in one comparison chain.
     const t = this.tally;
-    if (typeof users === 'string' && t.total + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
-      && t.waiting + t.running + rows <= this.sortCap && t.total + rows <= this.placeCap
+    if (typeof users === 'string' && this.rows + rows <= this.taskCap && this.gangIds.length + gangs <= this.gangCap && maxProcs <= this.undoCap
+      && t.waiting + t.running + rows <= this.sortCap && this.rows + rows <= this.placeCap
       && this.index.fits(plain) && this.gangIndex.fits(gangs) && (this.users.length < this.userCap || this.userIndex.has(users))) return;
     // The id tables first: they are not part of the engine's state (a snapshot), so one that grew
     // before a later growth ran out of memory leaves the engine as it was.
@@ -650,7 +653,7 @@ export class Engine implements IptasEngine {
       const x = this.prepare(items[0]!, 0, EMPTY_BATCH, false);
       this.roomFor(Math.max(x.procs, 1), x.procs > 0 ? 0 : 1, x.procs > 0 ? 1 : 0, x.procs, x.t.user);
       const first = this.firstOut(1, into);
-      first[0] = this.tally.total;
+      first[0] = this.rows;
       this.add(x.t, x.id, x.procs);
       return first;
     }
@@ -675,7 +678,7 @@ export class Engine implements IptasEngine {
     const first = this.firstOut(n, into);
     for (let k = 0; k < n; k++) {
       const x = prepared[k]!;
-      first[k] = this.tally.total;
+      first[k] = this.rows;
       this.add(x.t, x.id, x.procs);
     }
     return first;
@@ -737,7 +740,7 @@ export class Engine implements IptasEngine {
     }
     const u = this.userOf(t.user);
     const count = Math.max(procs, 1);
-    const i = this.tally.total, end = i + count;
+    const i = this.rows, end = i + count;
     const c = this.cols;
     const D = this.dims;
     if (gang >= 0) {
@@ -765,6 +768,7 @@ export class Engine implements IptasEngine {
     }
     this.tally.waiting += count;
     this.tally.total += count;
+    this.rows += count;
   }
 
   /** A task's handle: its submission order number (see {@link ReferenceEngine.handleOf}). */
@@ -863,7 +867,7 @@ export class Engine implements IptasEngine {
     // (Submissions and restores make this room already, so that a memoryLimit refuses them instead.)
     const waiting = this.cols.hdr[W_WAITING]!;
     // Each waiting task may take a new record (one it had is reused).
-    this.roomForRound(waiting, Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.tally.total));
+    this.roomForRound(waiting, Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.rows));
     this.clockTo(now);
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
@@ -891,7 +895,7 @@ export class Engine implements IptasEngine {
    */
   private roomForRounds(rows: number): void {
     const t = this.tally;
-    this.roomForRound(t.waiting + t.running + rows, Math.min(t.total + rows, this.taskCap));
+    this.roomForRound(t.waiting + t.running + rows, Math.min(this.rows + rows, this.taskCap));
   }
 
   /** Room for `records` placement records (kept: those made so far); never more than a record a task row. */
@@ -1016,6 +1020,75 @@ export class Engine implements IptasEngine {
     const ids = new Array<string>(n);
     for (let j = 0; j < n; j++) ids[j] = this.idAt(out[j]!);
     return ids;
+  }
+
+  /**
+   * Forgets every task that has ended — but a gang is kept whole while any member waits or runs —
+   * and returns how many it forgot (rules: {@link ReferenceEngine.purge}). The row moves are one
+   * WebAssembly call (`enginePurge`: runs of kept rows in block copies; the lists, rings, gangs and
+   * placement records rewritten there); then the ids are renumbered here, with no object per task.
+   * The freed rows are reused by later submissions: an engine purged regularly holds rows for its
+   * live tasks only (its memory is not given back: {@link memoryUsed} stays as it was).
+   */
+  purge(): number {
+    const core = this.live();
+    const rows = this.rows;
+    // Nothing has ended: nothing to forget.
+    if (rows === this.tally.waiting + this.tally.running) return 0;
+    // A restored engine's ids go into the index first (its only allocation: an OUT_OF_MEMORY comes before anything changed).
+    this.adoptRestoredIds();
+    const kept = core.exports.enginePurge(this.e, this.nodes.length);
+    if (kept === rows) return 0;
+    const c = this.cols;
+    // Gangs: outNode maps old gang → new (−1: forgotten), in order.
+    const gangMap = c.outNode, gangIds = this.gangIds;
+    let g2 = 0;
+    for (let g = 0; g < gangIds.length; g++) if (gangMap[g]! >= 0) gangIds[g2++] = gangIds[g]!;
+    this.gangIndex.remap(gangMap);
+    gangIds.length = g2;
+    // Plain ids: the kept rows' places among the plain ids, renumbered in order; the index by outTask (old row → new).
+    const ids = this.plainIds, plainRow = c.plainRow;
+    const tracker = new RunTracker([], 0);
+    let r2 = 0, hashIds = 0;
+    for (let t = 0; t < kept; t++) {
+      const r = plainRow[t]!;
+      if (r < 0) continue;
+      const id = ids[r]!;
+      ids[r2] = id;
+      plainRow[t] = r2++;
+      tracker.push(id);
+      if (hashIds < this.hashIds && id.includes('#')) hashIds++;
+    }
+    ids.length = r2;
+    this.index.remap(c.outTask);
+    this.idRunTracker = tracker;
+    this.hashIds = hashIds;
+    this.rows = kept;
+    return rows - kept;
+  }
+
+  /**
+   * A restored engine's plain ids (a text or runs, found through their own table) put into the id
+   * index like ids submitted since, each row's place among them written: what a purge renumbers.
+   * Room is made before the index is touched; nothing a call answers changes.
+   */
+  private adoptRestoredIds(): void {
+    if (this.restoredIds === undefined) return;
+    const ids = this.plainIds;
+    this.index.room(ids.length - this.index.ids);
+    this.index.clear();
+    const plainRow = this.cols.plainRow;
+    let hashIds = 0;
+    for (let t = 0; t < this.rows; t++) {
+      if (t < this.identityRows) plainRow[t] = t;
+      const r = plainRow[t]!;
+      if (r < 0) continue;
+      this.index.add(ids[r]!, t);
+      if (ids[r]!.includes('#')) hashIds++;
+    }
+    this.identityRows = 0;
+    this.restoredIds = undefined;
+    this.hashIds = hashIds;
   }
 
   /** User u's ε column from its history (at least minEpsilon). */
@@ -1325,14 +1398,14 @@ export class Engine implements IptasEngine {
     const D = this.dims, R = this.resolved.ringCapacity;
     return {
       clock: this.clock,
-      seq: this.tally.total,
+      seq: this.rows,
       nodes: this.nodes.map((n, i) => ({
         index: i, id: n.id, capacity: [...n.capacity], residual: [...c.res.subarray(i * D, (i + 1) * D)], speed: n.speed, vcpus: n.vcpus, mem: n.mem,
         up: n.up, removed: n.removed, lastHeartbeat: n.lastHeartbeat ?? null, storageOk: n.storageOk,
         ring: Array.from({ length: c.ringLen[i]! }, (_, k) => this.idAt(c.ringBuf[((c.ringHead[i]! + k) % R) * this.nodeCap + i]!)),
       })),
       order: this.order.slice(),
-      tasks: Array.from({ length: this.tally.total }, (_, t) => this.view(t)),
+      tasks: Array.from({ length: this.rows }, (_, t) => this.view(t)),
       users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.entries() })),
     };
   }
@@ -1465,8 +1538,8 @@ export class Engine implements IptasEngine {
   }
 
   private byHandle(h: unknown): number {
-    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.tally.total) {
-      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.tally.total}), got ${shown(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
+    if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h >= this.rows) {
+      throw new FairfitError('INDEX_OUT_OF_RANGE', `task handle must be an integer in [0, ${this.rows}), got ${shown(h)}`, { field: 'handle', index: typeof h === 'number' ? h : undefined });
     }
     return h;
   }
@@ -1509,7 +1582,7 @@ export class Engine implements IptasEngine {
   private writeSnapshot(wide: boolean, into: Uint8Array | undefined): Uint8Array {
     this.live();
     const c = this.cols;
-    const n = this.tally.total, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
+    const n = this.rows, D = this.dims, N = this.nodes.length, U = this.users.length, G = this.gangIds.length;
     const R = this.resolved.ringCapacity;
     const waiting = c.hdr[W_WAITING]!, runCount = this.get('runCount'), placements = this.get('placements');
     const rings = new Int32Array(c.ringLen.subarray(0, N).reduce((a, b) => a + b, 0));
@@ -1523,11 +1596,13 @@ export class Engine implements IptasEngine {
     const encoding = ids.wide ? 'utf16le' : 'latin1';
     const textBytes = ids.chars * (ids.wide ? 2 : 1);
     // Version 6 has no cancelled task: an engine without one writes it (the same bytes as before cancel
-    // existed, and a build that reads only version 6 restores them); one with cancelled tasks writes 7.
+    // existed, and a build that reads only version 6 restores them); one with cancelled tasks writes 7;
+    // one that forgot tasks (purge: its counts are of more tasks than its rows) writes 8.
     const { cancelled, ...v6tally } = this.tally;
-    const version = cancelled > 0 ? SNAPSHOT_VERSION : SNAPSHOT_VERSION_UNCANCELLED;
+    const purged = this.tally.total !== n;
+    const version = purged ? SNAPSHOT_VERSION : cancelled > 0 ? SNAPSHOT_VERSION_CANCELLED : SNAPSHOT_VERSION_UNCANCELLED;
     const meta = Buffer.from(JSON.stringify({
-      params: this.resolved, clock: this.clock, tally: cancelled > 0 ? this.tally : v6tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
+      params: this.resolved, clock: this.clock, tally: purged || cancelled > 0 ? this.tally : v6tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, placements, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
@@ -1608,7 +1683,9 @@ export class Engine implements IptasEngine {
     // The format version alone says whether this build can read the bytes: the columns are stored by
     // meaning, not as this build's memory, so another build of the same version reads them (the
     // module hash in the header names the writer, for the host's records; it is not checked).
-    if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_UNCANCELLED) throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION_UNCANCELLED} or ${SNAPSHOT_VERSION}`);
+    if (version !== SNAPSHOT_VERSION && version !== SNAPSHOT_VERSION_CANCELLED && version !== SNAPSHOT_VERSION_UNCANCELLED) {
+      throw bad(`format version ${version}, this fairfit reads version ${SNAPSHOT_VERSION_UNCANCELLED}, ${SNAPSHOT_VERSION_CANCELLED} or ${SNAPSHOT_VERSION}`);
+    }
     const metaLen = buf.readUInt32LE(40), n = buf.readUInt32LE(44), body = buf.readUInt32LE(48);
     const total = SNAPSHOT_HEAD + align8(metaLen) + body + 4;
     if (bytes.length !== total) throw bad(`${bytes.length} bytes, the header announces ${total} (truncated or extended)`);
@@ -1626,7 +1703,7 @@ export class Engine implements IptasEngine {
       throw err;
     }
     try {
-      e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, bad);
+      e.readSnapshot(src, SNAPSHOT_HEAD + align8(metaLen), total - 4, n, meta, version, bad);
       e.roomForRounds(0);
     } catch (err) {
       e.close();
@@ -1638,7 +1715,7 @@ export class Engine implements IptasEngine {
   }
 
   /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
-  private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, bad: (why: string) => FairfitError): void {
+  private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, version: number, bad: (why: string) => FairfitError): void {
     const N = meta.nodeIds.length, U = meta.users.length, G = meta.gangIds.length;
     const D = this.dims, R = this.resolved.ringCapacity;
     const column = (into: NumberColumn): void => {
@@ -1762,7 +1839,15 @@ export class Engine implements IptasEngine {
     this.clock = meta.clock;
     // Version 6 has no cancelled count (no task could be cancelled); the keys in the order counts() gives them.
     const { waiting, running: runningTasks, ok, failed, killed, cancelled = 0, total } = meta.tally;
-    this.tally = { waiting, running: runningTasks, ok, failed, killed, cancelled, total };
+    const tally = { waiting, running: runningTasks, ok, failed, killed, cancelled, total };
+    // The counts are of every task ever submitted: of the rows before version 8, of at least them since
+    // (a purge forgets tasks, not their counts); the waiting and running ones are all held.
+    if (!Object.values(tally).every((x) => Number.isSafeInteger(x) && x >= 0) || waiting !== meta.waiting || runningTasks !== meta.runCount
+      || waiting + runningTasks + ok + failed + killed + cancelled !== total || (version === SNAPSHOT_VERSION ? total < n : total !== n)) {
+      throw bad(`the task counts ${JSON.stringify(meta.tally)} do not match ${n} task rows (${meta.waiting} waiting, ${meta.runCount} running)`);
+    }
+    this.tally = tally;
+    this.rows = n;
     // The ids stay runs, or one text, until a call needs them one by one; a text's table is made when a call first names a task by id.
     this.idRunTracker = new RunTracker(runs, plain);
     if (runs !== undefined) this.restoredIds = this.idRuns = new IdRuns(runs, lead, taskOf);
@@ -1840,11 +1925,15 @@ function readNonFinite(_k: string, v: unknown): unknown {
 const SNAPSHOT_MAGIC = 'FFEN';
 /**
  * The format version: 7 is version 6 and the task state `cancelled` (its number in the state column,
- * its count in the tally). A snapshot without a cancelled task is written as version 6 (the same
- * bytes), so that builds that read only 6 still restore it; this build reads both.
+ * its count in the tally); 8 is version 7 whose tally counts more tasks than it has rows (tasks
+ * forgotten by `purge`: the counts are of every task ever submitted). A snapshot without a cancelled
+ * task is written as version 6 (the same bytes), one with cancelled tasks as 7, so that builds that
+ * read only those still restore them; only an engine that forgot tasks writes 8. This build reads all three.
  */
-const SNAPSHOT_VERSION = 7;
-/** The version of a snapshot without a cancelled task. */
+const SNAPSHOT_VERSION = 8;
+/** The version of a snapshot of an engine that forgot no task, with a cancelled task. */
+const SNAPSHOT_VERSION_CANCELLED = 7;
+/** The version of a snapshot without a cancelled task, of an engine that forgot no task. */
 const SNAPSHOT_VERSION_UNCANCELLED = 6;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;

@@ -44,6 +44,7 @@ export interface CoreExports {
   engineTimeKills(engine: number): number;
   engineEvict(engine: number, node: number, requeue: number): number;
   engineCancel(engine: number, count: number): number;
+  enginePurge(engine: number, nodes: number): number;
   engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number): number;
   crsPlan(plan: number): number;
   columnTypes(ptr: number, n: number, element: number, fallback: number): number;
@@ -54,6 +55,6 @@ export const CORE_FUNCTIONS = [
   'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
-  'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'engineCheckRows',
+  'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
   'crsPlan', 'columnTypes',
 ] as const satisfies readonly (keyof CoreExports)[];

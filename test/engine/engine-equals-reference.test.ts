@@ -325,7 +325,7 @@ describe('engine snapshots', () => {
       submit: () => e.submit(task), submitGang: () => e.submitGang({ ...task, id: 'g', procs: 2 }), submitMany: () => e.submitMany([task]),
       handleOf: () => e.handleOf('a'), idOf: () => e.idOf(0), runRound: () => e.runRound(2), runRoundHandles: () => e.runRoundHandles(2),
       complete: () => e.complete('a', { status: 'ok', actualTime: 1 }), completeMany: () => e.completeMany([0], { status: 'ok', actualTime: 1 }),
-      cancel: () => e.cancel('a'),
+      cancel: () => e.cancel('a'), purge: () => e.purge(),
       epsilon: () => e.epsilon('u'), checkLimits: () => e.checkLimits(2), checkLimitsHandles: () => e.checkLimitsHandles(2), checkLimitsColumns: () => e.checkLimitsColumns(2, [0], Float64Array.of(1, 1)), heartbeat: () => e.heartbeat(0, 2),
       sweepHealth: () => e.sweepHealth(2), drainDispatch: () => e.drainDispatch(0), drainDispatchHandles: () => e.drainDispatchHandles(0),
       drainDispatchMany: () => e.drainDispatchMany([0]), pendingDispatch: () => e.pendingDispatch(0), taskView: () => e.taskView('a'), counts: () => e.counts(),

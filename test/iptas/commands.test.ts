@@ -90,6 +90,8 @@ const SAMPLES: { [K in IptasOp]: [Extract<IptasCommand, { op: K }>, (e: IptasEng
   runRound: [{ op: 'runRound', now: 13 }, (e) => e.runRound(13)],
   complete: [{ op: 'complete', taskId: 'b', status: 'failed', actualTime: 2 }, (e) => e.complete('b', { status: 'failed', actualTime: 2 })],
   cancel: [{ op: 'cancel', taskId: 'g#1' }, (e) => e.cancel('g#1')],
+  // 'a' has ended: forgotten (1).
+  purge: [{ op: 'purge' }, (e) => e.purge()],
   epsilon: [{ op: 'epsilon', user: 'u1' }, (e) => e.epsilon('u1')],
   checkLimits: [{ op: 'checkLimits', now: 20, usage: { b: [12, 41] } }, (e) => e.checkLimits(20, new Map([['b', [12, 41]]]))],
   heartbeat: [{ op: 'heartbeat', node: 1, now: 14, storageOk: false }, (e) => (e.heartbeat(1, 14, { storageOk: false }), null)],
@@ -176,6 +178,7 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
     ['cancel of an unknown task', { op: 'cancel', taskId: 'nope' }, 'command.taskId', 'INDEX_OUT_OF_RANGE'],
     ['cancel without a task', { op: 'cancel' }, 'command.taskId', 'INVALID_OPTION'],
     ['cancel of an empty task id', { op: 'cancel', taskId: '' }, 'command.taskId', 'INVALID_OPTION'],
+    ['purge with an argument', { op: 'purge', taskId: 'a' }, 'command.taskId', 'INVALID_OPTION'],
     ['time going backwards', { op: 'runRound', now: 11 }, 'command.now', 'INVALID_OPTION'],
     ['usage of a waiting task', { op: 'checkLimits', now: 20, usage: { c: [1, 1] } }, 'command.usage.c', 'INVALID_OPTION'],
     ['usage of an unknown task', { op: 'checkLimits', now: 20, usage: { nope: [1, 1] } }, 'command.usage.nope', 'INDEX_OUT_OF_RANGE'],
@@ -236,7 +239,7 @@ function validCommand(s: ReturnType<ReferenceEngine['state']>, a: number, b: num
   };
   const clock = s.clock;
   const task = { id: fresh, user: `u${b % 3}`, demand: [b % 3, (b >> 2) % 5], dataGB: (b * 7) % 200, requestTime: 1 + (b % 50) };
-  switch (a % 25) {
+  switch (a % 26) {
     case 0: case 1: return { op: 'addNode', capacity: [1 + (b % 8), 1 + ((b >> 3) % 16)], ...(b % 2 ? { speed: b % 3 } : {}) };
     case 2: return { op: 'removeNode', node };
     case 3: return { op: 'updateNode', node, speed: b % 3, ...(b % 4 === 0 ? { capacity: [20, 70] } : {}) };
@@ -262,6 +265,8 @@ function validCommand(s: ReturnType<ReferenceEngine['state']>, a: number, b: num
     case 22: return b % 2 ? { op: 'counts' } : { op: 'nodeOrder' };
     // Any task: waiting and running ones are cancelled (a gang's members with them), ended ones refused.
     case 23: return { op: 'cancel', taskId: pick(b % 3 === 0 ? undefined : b % 3 === 1 ? 'waiting' : 'running') };
+    // The ended tasks forgotten: later commands name them as unknown ids, or submit them again.
+    case 24: return { op: 'purge' };
     default: return b % 3 === 0 ? { op: 'state' } : b % 3 === 1 ? { op: 'params' } : { op: 'now' };
   }
 }

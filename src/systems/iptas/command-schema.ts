@@ -26,7 +26,7 @@ export const MAX_GANG_PROCS = 100_000;
 /** The ops of the command language, in the schema's order: exactly the members of {@link IptasEngine}. */
 export const IPTAS_OPS = [
   'addNode', 'removeNode', 'updateNode', 'nodeOrder', 'residual', 'isUp',
-  'submit', 'submitGang', 'runRound', 'complete', 'cancel', 'epsilon', 'checkLimits',
+  'submit', 'submitGang', 'runRound', 'complete', 'cancel', 'purge', 'epsilon', 'checkLimits',
   'heartbeat', 'sweepHealth', 'drainDispatch', 'pendingDispatch',
   'taskView', 'counts', 'running', 'state', 'explain', 'params', 'now',
 ] as const;
@@ -73,6 +73,7 @@ export const IPTAS_COMMAND_SCHEMA = {
     { $ref: '#/$defs/runRound' },
     { $ref: '#/$defs/complete' },
     { $ref: '#/$defs/cancel' },
+    { $ref: '#/$defs/purge' },
     { $ref: '#/$defs/epsilon' },
     { $ref: '#/$defs/checkLimits' },
     { $ref: '#/$defs/heartbeat' },
@@ -150,6 +151,11 @@ export const IPTAS_COMMAND_SCHEMA = {
       description: 'The host withdraws a waiting or running task, and the members of its gang that have not ended; result: the ids cancelled, in submission order.',
       type: 'object', additionalProperties: false, required: ['op', 'taskId'],
       properties: { op: { const: 'cancel' }, taskId },
+    },
+    purge: {
+      description: 'Forgets every task that has ended (a gang only once none of its members waits or runs); the kept tasks keep their order and get handles 0..kept−1; result: how many were forgotten.',
+      type: 'object', additionalProperties: false, required: ['op'],
+      properties: { op: { const: 'purge' } },
     },
     epsilon: {
       description: "Result: a user's ε_u.",
@@ -250,6 +256,8 @@ export interface RunRoundCommand { op: 'runRound'; now: number }
 export interface CompleteCommand { op: 'complete'; taskId: string; status: 'ok' | 'failed'; actualTime: number }
 /** `cancel`: the task id (any member of a gang cancels the gang). */
 export interface CancelCommand { op: 'cancel'; taskId: string }
+/** `purge`: forgets the tasks that have ended. */
+export interface PurgeCommand { op: 'purge' }
 /** `epsilon`. */
 export interface EpsilonCommand { op: 'epsilon'; user: string }
 /** `checkLimits`: `usage` maps task id → usage vector (the engine's `Map` as a JSON object). */
@@ -280,7 +288,7 @@ export interface NowCommand { op: 'now' }
 /** One IPTAS command: what {@link IPTAS_COMMAND_SCHEMA} accepts. */
 export type IptasCommand =
   | AddNodeCommand | RemoveNodeCommand | UpdateNodeCommand | NodeOrderCommand | ResidualCommand | IsUpCommand
-  | SubmitCommand | SubmitGangCommand | RunRoundCommand | CompleteCommand | CancelCommand | EpsilonCommand | CheckLimitsCommand
+  | SubmitCommand | SubmitGangCommand | RunRoundCommand | CompleteCommand | CancelCommand | PurgeCommand | EpsilonCommand | CheckLimitsCommand
   | HeartbeatCommand | SweepHealthCommand | DrainDispatchCommand | PendingDispatchCommand
   | TaskViewCommand | CountsCommand | RunningCommand | StateCommand | ExplainCommand | ParamsCommand | NowCommand;
 

@@ -145,6 +145,7 @@ const HANDLERS: Handlers = {
   runRound: (e, c) => e.runRound(c.now),
   complete: (e, c) => e.complete(c.taskId, { status: c.status, actualTime: c.actualTime }),
   cancel: (e, c) => e.cancel(c.taskId),
+  purge: (e) => e.purge(),
   epsilon: (e, c) => e.epsilon(c.user),
   checkLimits: (e, c) => (c.usage === undefined ? e.checkLimits(c.now) : e.checkLimits(c.now, new Map(Object.entries(c.usage)))),
   heartbeat: (e, c) => {

@@ -16,7 +16,7 @@ import type { ReferenceEngine } from './reference-engine.ts';
 export type IptasEngine = Pick<ReferenceEngine,
   | 'params' | 'now'
   | 'addNode' | 'removeNode' | 'updateNode' | 'nodeOrder' | 'residual' | 'isUp'
-  | 'submit' | 'submitGang' | 'runRound' | 'complete' | 'cancel' | 'epsilon' | 'checkLimits'
+  | 'submit' | 'submitGang' | 'runRound' | 'complete' | 'cancel' | 'purge' | 'epsilon' | 'checkLimits'
   | 'heartbeat' | 'sweepHealth' | 'drainDispatch' | 'pendingDispatch'
   | 'taskView' | 'counts' | 'running' | 'state' | 'explain'
 >;

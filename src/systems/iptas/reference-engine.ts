@@ -442,7 +442,10 @@ export class ReferenceEngine {
     return first;
   }
 
-  /** A task's handle: its submission order number (0 for the first task ever submitted), fixed for life. */
+  /**
+   * A task's handle: its submission order number among the tasks held (0 for the first), fixed until
+   * a {@link purge} forgets tasks submitted before it (then the kept tasks are renumbered densely).
+   */
   handleOf(taskId: string): number {
     return this.task(taskId).seq;
   }
@@ -592,6 +595,52 @@ export class ReferenceEngine {
       this.setState(m, 'cancelled');
     }
     return ts.map((m) => m.id);
+  }
+
+  /**
+   * Forgets every task that has ended (`ok`, `failed`, `killed`, `cancelled`) — except the ended
+   * members of a gang with a member still waiting or running: a gang is kept whole while any member
+   * has not ended — and returns how many it forgot (docs/model.md, "Purge"). The tasks kept keep
+   * their submission order, and their handles are renumbered 0..kept−1 in it (a handle from before
+   * a purge is not valid after it: {@link handleOf} gives the new one); ids are unchanged. A
+   * forgotten id is unknown afterwards (`INDEX_OUT_OF_RANGE` as any unknown id) and may be submitted
+   * again, as may a forgotten gang's id. Entries of forgotten tasks leave the dispatch rings (the
+   * others keep their order), so the host never drains a forgotten task. Users (`L_u`, ε histories),
+   * nodes and {@link counts} are unchanged: the counts are of every task ever submitted.
+   */
+  purge(): number {
+    const keepGang = new Map<string, boolean>();
+    const kept: TaskRec[] = [];
+    let forgotten = 0;
+    for (const t of this.bySeq) {
+      let keep = live(t);
+      if (!keep && t.gang !== undefined) {
+        let k = keepGang.get(t.gang);
+        if (k === undefined) keepGang.set(t.gang, (k = this.gangs.get(t.gang)!.some(live)));
+        keep = k;
+      }
+      if (keep) kept.push(t);
+      else {
+        forgotten++;
+        this.tasks.delete(t.id);
+        if (t.gang !== undefined) this.gangs.delete(t.gang);
+      }
+    }
+    if (forgotten === 0) return 0;
+    kept.forEach((t, k) => (t.seq = k));
+    for (let k = 0; k < kept.length; k++) this.bySeq[k] = kept[k]!;
+    this.bySeq.length = kept.length;
+    for (const n of this.nodes) {
+      const entries: string[] = [];
+      for (let k = 0; k < n.ringLen; k++) {
+        const slot = (n.ringHead + k) % n.ring.length;
+        if (this.tasks.has(n.ring[slot]!)) entries.push(n.ring[slot]!);
+        n.ring[slot] = undefined;
+      }
+      entries.forEach((id, k) => (n.ring[(n.ringHead + k) % n.ring.length] = id));
+      n.ringLen = entries.length;
+    }
+    return forgotten;
   }
 
   /** ε_u = Σ actual / Σ requested over the user's last m completed tasks; 1 with no history. */
