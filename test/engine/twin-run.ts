@@ -119,6 +119,11 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     } else if (op < 104 && ids.length > 0) {
       const id = pick(ids);
       both(at, (e) => e.explain(id));
+    } else if (op === 109) {
+      // A purge: the ended tasks forgotten (a gang once none of its members waits or runs), the kept ones
+      // renumbered; their ids stay in `ids`, so later calls name forgotten ids too (unknown to both) and a
+      // taken-id submission may reuse one.
+      both(at, (e) => e.purge());
     } else if (op >= 122 && ids.length > 0) {
       // A cancel: of a running task half the time (its node's ring, a gang's running members), else of any
       // task (waiting ones; ended ones are refused), now and then of an unknown id.

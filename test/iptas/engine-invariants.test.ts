@@ -12,7 +12,10 @@ import { FairfitError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 
-function checkInvariants(e: ReferenceEngine, submitted: Set<string>, s = e.state()): void {
+/** Tasks a purge forgot, by state: counts() still counts them (every task ever submitted). */
+type Forgotten = Record<'ok' | 'failed' | 'killed' | 'cancelled', number>;
+
+function checkInvariants(e: ReferenceEngine, submitted: Set<string>, forgotten: Forgotten, s = e.state()): void {
   // plain checks (an expect() per value is too slow for 10^4 steps); one expect at the end
   const bad: string[] = [];
   const ids = s.tasks.map((t) => t.id);
@@ -33,7 +36,11 @@ function checkInvariants(e: ReferenceEngine, submitted: Set<string>, s = e.state
     } else if (t.node !== -1) bad.push(`${t.state} task ${t.id} on node ${t.node}`);
   }
   const c = e.counts();
-  if (JSON.stringify(c) !== JSON.stringify({ ...byState, total: ids.length })) bad.push(`counts ${JSON.stringify(c)} vs ${JSON.stringify(byState)}`);
+  const all = { ...byState, ok: byState.ok + forgotten.ok, failed: byState.failed + forgotten.failed, killed: byState.killed + forgotten.killed, cancelled: byState.cancelled + forgotten.cancelled };
+  const total = ids.length + forgotten.ok + forgotten.failed + forgotten.killed + forgotten.cancelled;
+  if (JSON.stringify(c) !== JSON.stringify({ ...all, total })) bad.push(`counts ${JSON.stringify(c)} vs ${JSON.stringify(all)}`);
+  // Handles are the places in submission order, dense after any purge.
+  for (let h = 0; h < ids.length; h++) if (e.handleOf(ids[h]!) !== h) { bad.push(`handle of ${ids[h]} is not ${h}`); break; }
   for (const u of s.users) if (u.running !== (perUser.get(u.user) ?? 0)) bad.push(`L_u of ${u.user}`);
   for (const n of s.nodes) {
     const u = used.get(n.index) ?? n.capacity.map(() => 0);
@@ -55,6 +62,7 @@ function randomRun(seed: number, steps: number, downNodeTasks: 'requeue' | 'fail
   const pick = <T>(xs: readonly T[]): T => xs[rng.below(xs.length)]!;
   const e = new ReferenceEngine({ ringCapacity: 1 + rng.below(6), heartbeatInterval: 5, downNodeTasks, historyLength: 3, l0: 2 });
   const submitted = new Set<string>();
+  const forgotten: Forgotten = { ok: 0, failed: 0, killed: 0, cancelled: 0 };
   let now = 0;
   let nextId = 0;
   const nodes: number[] = [];
@@ -84,9 +92,21 @@ function randomRun(seed: number, steps: number, downNodeTasks: 'requeue' | 'fail
       expect(JSON.stringify(e.state())).toBe(before);
       continue;
     }
-    const op = rng.below(104);
+    const op = rng.below(106);
     const open = tasks.filter((t) => t.state === 'waiting' || t.state === 'running');
-    if (op >= 100 && open.length > 0) {
+    if (op >= 104) {
+      // A purge: the ended tasks of no gang that lives are forgotten, the others kept in their order.
+      const liveGangs = new Set(open.map((t) => t.gang).filter((g) => g !== undefined));
+      const gone = tasks.filter((t) => t.state !== 'waiting' && t.state !== 'running' && (t.gang === undefined || !liveGangs.has(t.gang)));
+      expect(e.purge()).toBe(gone.length);
+      for (const t of gone) {
+        submitted.delete(t.id);
+        forgotten[t.state as keyof Forgotten] += 1;
+        expect(() => e.taskView(t.id)).toThrow(expect.objectContaining({ code: 'INDEX_OUT_OF_RANGE' }));
+      }
+      const goneIds = new Set(gone.map((t) => t.id));
+      expect(e.state().tasks.map((t) => t.id)).toEqual(tasks.map((t) => t.id).filter((id) => !goneIds.has(id)));
+    } else if (op >= 100 && open.length > 0) {
       // A cancel: the task and its gang's members that had not ended, in submission order, all cancelled.
       const t = pick(open);
       const expected = t.gang === undefined ? [t.id] : open.filter((m) => m.gang === t.gang).map((m) => m.id);
@@ -125,7 +145,7 @@ function randomRun(seed: number, steps: number, downNodeTasks: 'requeue' | 'fail
       expect(e.drainDispatch(n)).toEqual(pending);
     }
     st = e.state();
-    checkInvariants(e, submitted, st);
+    checkInvariants(e, submitted, forgotten, st);
   }
   return e;
 }
