@@ -272,8 +272,9 @@ export function engineAddRows(e: usize, count: i32, user: i32, gang: i32, large:
     sf(req, t, request);
     // The demand row of the first row, copied (rows are few numbers: a loop, not memory.copy).
     if (k > 0) for (let d = 0; d < dims; d++) sf(dem0, k * dims + d, gf(dem0, d));
-    // Rows are appended once and never reused, and arena memory is zero (fresh, or zeroed when
-    // recycled): rounds 0, "small", no gang, never placed (no record) need no store
+    // Rows are appended after the last, and are zero there (fresh arena memory, zeroed when recycled,
+    // or freed by enginePurge, which zeroes these columns): rounds 0, "small", no gang, never placed
+    // (no record) need no store
     // (a row's columns are cold lines: fewer is faster; and a restore need not write them).
     if (large) si(big, t, large);
     if (gang >= 0) si(gangs, t, gang + 1);

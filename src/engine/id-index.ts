@@ -90,28 +90,6 @@ export class IdIndex {
     this.count = 0;
   }
 
-  /**
-   * Every value v becomes `map[v]`, and the ids mapped to −1 leave (a purge's renumbering): each
-   * entry put again by its kept hash, in the same table (no id read, nothing allocated in the core).
-   */
-  remap(map: ArrayLike<number>): void {
-    if (this.count === 0) return;
-    const slots = this.table();
-    const kept = new Int32Array(2 * this.count);
-    let k = 0;
-    for (let at = 0; at < slots.length; at += 2) {
-      const v = slots[at]! - 1;
-      if (v < 0) continue;
-      const to = map[v]!;
-      if (to < 0) continue;
-      kept[k++] = to;
-      kept[k++] = slots[at + 1]!;
-    }
-    slots.fill(0);
-    this.count = k >> 1;
-    for (let j = 0; j < k; j += 2) this.put(slots, kept[j + 1]!, kept[j]!);
-  }
-
   private put(slots: Int32Array, hash: number, v: number): void {
     const mask = this.size - 1;
     let at = hash & mask;

@@ -16,7 +16,7 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
 
 /**
  * One engine. Task columns have `taskCap` rows (task index = submission
- * order); `demand` is f64[taskCap·dims] task-major. "None" is the zero of
+ * order among the tasks held: `enginePurge` moves the kept rows down); `demand` is f64[taskCap·dims] task-major. "None" is the zero of
  * fresh memory, so a new row (or a restored one) writes nothing for it:
  * `gang` is g + 1 (0: no gang), `place` is p + 1 once the task was placed,
  * p its placement record (0: never placed). Placement records (`p*` columns,
