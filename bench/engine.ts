@@ -5,8 +5,9 @@
  * (ratio), snapshot + restore of 10^6 tasks, and the NASA iPSC SWF log
  * through `scheduleJobs` with the WebAssembly engine against the reference
  * (when ../shared is present): interleaved in this process, and each engine
- * in a process of its own (engine-nasa.ts), and `fairfit schedule`'s three
- * algorithms on the first 10,000 Google tasks (when ../shared is present).
+ * in a process of its own (engine-nasa.ts), `purge` of 10^6 ended tasks among
+ * 10^5 live ones, and `fairfit schedule`'s three algorithms on the first 10,000
+ * Google tasks (when ../shared is present).
  */
 import { existsSync } from 'node:fs';
 import { Engine } from '../src/engine/engine.ts';
@@ -49,6 +50,57 @@ function rounds(e: IptasEngine, steady: number): { first: number; steady: number
     times.push(performance.now() - t);
   }
   return { first, steady: median(times), placed: r0.placements.length, waiting: r0.waiting.length };
+}
+
+/**
+ * `purge` of 10^6 ended tasks among 10^5 live ones (1.1 × 10^6 rows, the live ones scattered: 5 × 10^4
+ * running and 5 × 10^4 waiting again after a failure), on 10^3 nodes: the one call's time, the rows
+ * and memory before and after. Exported for a run of its own (`npx tsx -e` on it; the whole engine
+ * suite takes minutes).
+ */
+export function purgeCase(): BenchRow {
+  const live = 100_000, ended = 1_000_000, n = live + ended;
+  const e = new Engine({ ringCapacity: 2048 }, { taskCapacity: 1 << 21, nodeCapacity: 1024 });
+  // Each node holds 1,100 tasks (first fit fills them one after the other): one round places every task.
+  e.addNodes(Array.from({ length: 1000 }, () => ({ capacity: [1100, 1100] })));
+  const r = new Rng(3);
+  const batch = 10_000;
+  for (let at = 0; at < n; at += batch) {
+    e.submitMany(Array.from({ length: batch }, (_, k) => ({ id: `t${at + k}`, user: `u${r.below(1000)}`, demand: [1, 1], dataGB: r.below(300), requestTime: 60 + r.below(3600) })));
+  }
+  e.runRoundHandles(0);
+  e.drainDispatchMany(Array.from({ length: 1000 }, (_, i) => i));
+  // Which tasks stay live: 10^5 handles drawn at random (a partial shuffle), half of them retried (waiting again).
+  const order = Int32Array.from({ length: n }, (_, k) => k);
+  for (let k = 0; k < live; k++) {
+    const j = k + r.below(n - k);
+    const x = order[k]!;
+    order[k] = order[j]!;
+    order[j] = x;
+  }
+  const keep = new Uint8Array(n);
+  for (let k = 0; k < live; k++) keep[order[k]!] = 1;
+  const done = new Int32Array(ended);
+  let m = 0;
+  for (let h = 0; h < n; h++) if (!keep[h]) done[m++] = h;
+  e.completeMany(done, { status: 'ok', actualTime: 30 });
+  e.completeMany(order.subarray(0, live / 2).slice().sort(), { status: 'failed', actualTime: 1 });
+  const memory = e.memoryUsed, before = e.counts();
+  const c = process.cpuUsage();
+  const t = performance.now();
+  const forgot = e.purge();
+  const ms = performance.now() - t;
+  const u = process.cpuUsage(c);
+  const rows = e.state().tasks.length;
+  const row: BenchRow = {
+    name: 'purge: 10^6 ended tasks among 10^5 live (scattered), 10^3 nodes', impl: 'wasm Engine', meanMs: ms,
+    extra: {
+      'cpu ms': Math.round((u.user + u.system) / 1000), forgotten: forgot, 'rows after': rows, 'waiting, running': `${before.waiting}, ${before.running}`,
+      'memoryUsed MiB (unchanged)': `${(memory / 2 ** 20).toFixed(0)} → ${(e.memoryUsed / 2 ** 20).toFixed(0)}`, runs: 1, ...casePeak(),
+    },
+  };
+  e.close();
+  return row;
 }
 
 export async function engineSuite(): Promise<BenchRow[]> {
@@ -174,6 +226,8 @@ export async function engineSuite(): Promise<BenchRow[]> {
     back.close();
     e.close();
   }
+  // Forgetting the ended tasks of a long-running host.
+  rows.push(purgeCase());
   // The same shape at 10^5 tasks on 10^3 nodes, against the reference.
   {
     const wasm = new Engine({}, { taskCapacity: 1 << 17, prefault: true });
