@@ -1962,7 +1962,7 @@ interface SnapshotMeta {
   undoCap: number;
   waiting: number;
   runCount: number;
-  /** Placement records (one per task ever placed). */
+  /** Placement records (one per task held that was ever placed). */
   placements: number;
   minDeadline: number;
   /** The nodes' ids (their numbers and flags are columns: {@link nodeColumns}). */

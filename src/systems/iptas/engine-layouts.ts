@@ -20,7 +20,7 @@ export const ENGINE_TASK_STATE = enumeration('EngineTaskState', 'States of an en
  * fresh memory, so a new row (or a restored one) writes nothing for it:
  * `gang` is g + 1 (0: no gang), `place` is p + 1 once the task was placed,
  * p its placement record (0: never placed). Placement records (`p*` columns,
- * `placements` of them, one per task ever placed, rewritten when it is placed
+ * `placements` of them, one per task held that was ever placed (a purge drops the forgotten tasks'), rewritten when it is placed
  * again) hold the node, the place in the running list, start, T0 and deadline:
  * what only placed tasks have, kept off the task rows (a waiting task's row is
  * what a round and a restore touch). The node and the place in the running
