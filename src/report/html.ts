@@ -59,8 +59,17 @@ export interface ComparisonPage {
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
    * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area: an end cut at the edge gets an arrowhead pointing out instead of a cap); `spread` says over what.
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
+   * `lines` are the view the page opens with (over the other swept values, in whatever way the system says: the title reads "mean over the other swept values").
+   * `held`, when a second parameter was swept: the same chart with that parameter held at each of its values, `held.lines[k]` (shaped as `lines`) at `held.values[k]`.
    */
-  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: string; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: SweepLine[]; held?: { param: string; paramLabel: string; values: (number | string)[]; lines: SweepLine[][] } }[];
+}
+
+/** One line of a sweep chart: a variant's value at each swept value, with an optional ±1 sd each. */
+export interface SweepLine {
+  policy: string;
+  y: (number | null)[];
+  sd?: (number | null)[];
 }
 
 /** Words of the page that name what a system compares. */

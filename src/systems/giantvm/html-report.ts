@@ -8,7 +8,7 @@
  */
 import { plural } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
@@ -23,8 +23,23 @@ export interface ReportData extends ComparisonPage {
   summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
-  sweep: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: { policy: PolicyName; y: (number | null)[]; sd?: (number | null)[] }[] }[];
+  sweep: {
+    param: 'machines' | 'overcommit';
+    paramLabel: string;
+    values: (number | string)[];
+    metric: string;
+    label: string;
+    axis?: string;
+    zeroNote?: string;
+    spread?: string;
+    lines: PolicySweepLine[];
+    /** Both parameters swept: the chart with the other one held at each of its values (`lines[k]` at `values[k]`). */
+    held?: { param: 'machines' | 'overcommit'; paramLabel: string; values: (number | string)[]; lines: PolicySweepLine[][] };
+  }[];
 }
+
+/** One line of a sweep chart: a policy's mean at each swept value, with the sd over seeds when there are several. */
+export type PolicySweepLine = SweepLine & { policy: PolicyName };
 
 /** How the page names what it compares. */
 const TEXT: PageText = { variant: 'policy', timeAxis: 'hours since trace start' };
@@ -197,8 +212,10 @@ function seriesCharts(report: ReplayReport): ReportData['series'] {
 
 /**
  * Mean and, over several seeds, the sample standard deviation across seeds of
- * `metric` for one policy at one swept value: each seed's value is first
- * averaged over the other swept values (non-finite values left out).
+ * `metric` for one policy over the runs `at` keeps: each seed's value is first
+ * averaged over its runs there (non-finite values left out). `at` keeps one
+ * swept value (the seed's mean is then over the other swept values) or one
+ * value of each swept parameter (then one run per seed).
  */
 function seedStats(runs: RunResult[], policy: PolicyName, at: (r: RunResult) => boolean, metric: (typeof METRIC_COLUMNS)[number], seeds: number[]): { mean: number | null; sd: number | null } {
   const perSeed: number[] = [];
@@ -223,6 +240,9 @@ function seedStats(runs: RunResult[], policy: PolicyName, at: (r: RunResult) => 
  * For a sweep: each metric against machines and against overcommit, each
  * policy a line — the mean over seeds of each seed's mean over the other
  * swept values, with ±1 sd over seeds as whiskers when there are several seeds.
+ * When both are swept, each chart also carries `held`: its lines with the
+ * other parameter held at each of its values (the mean over seeds of the one
+ * run per seed there), which the page offers instead, one value at a time.
  */
 function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['sweep'] {
   const runs = report.runs;
@@ -235,13 +255,18 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
   ];
   // A parameter the sweep holds at one value gives no curve; drawn only when nothing was swept but seeds.
   const swept = dims.filter((d) => d.values.length > 1);
+  const line = (policy: PolicyName, stats: { mean: number | null; sd: number | null }[]): PolicySweepLine => ({ policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) });
   for (const m of METRIC_COLUMNS) {
     for (const d of swept.length ? swept : dims) {
-      const lines = policies.map((policy) => {
-        const stats = d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds));
-        return { policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) };
-      });
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines });
+      const lines = policies.map((policy) => line(policy, d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds))));
+      const other = swept.length === 2 ? swept.find((o) => o !== d)! : undefined;
+      const held = other && {
+        param: other.param,
+        paramLabel: other.paramLabel,
+        values: other.values,
+        lines: other.values.map((w) => policies.map((policy) => line(policy, d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v && other.pick(r) === w, m, seeds))))),
+      };
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
   }
   return sweep;
