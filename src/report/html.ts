@@ -61,6 +61,7 @@ export interface ComparisonPage {
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    * `lines` are the view the page opens with (over the other swept values, in whatever way the system says: the title reads "mean over the other swept values").
    * `held`, when a second parameter was swept: the same chart with that parameter held at each of its values, `held.lines[k]` (shaped as `lines`) at `held.values[k]`.
+   * The page then offers one labelled `<select>` per `param` above the sweep charts ("mean over all" or one of `held.values`) and redraws that param's charts from the lines chosen, without reloading.
    */
   sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: SweepLine[]; held?: { param: string; paramLabel: string; values: (number | string)[]; lines: SweepLine[][] } }[];
 }
@@ -198,14 +199,15 @@ const pageScript = (text: PageText): string => String.raw`
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  function card(parent, title) {
+  // A card with a title and a canvas, put at the end of parent (or before 'before'); returns the canvas.
+  function card(parent, title, before) {
     var c = el('div', 'card');
     c.appendChild(el('h3', null, title));
     var box = el('div', 'chart');
     var canvas = document.createElement('canvas');
     box.appendChild(canvas);
     c.appendChild(box);
-    parent.appendChild(c);
+    parent.insertBefore(c, before || null);
     return canvas;
   }
   function axis(title, extra) {
@@ -218,11 +220,12 @@ const pageScript = (text: PageText): string => String.raw`
     return lines.every(function (l) { return l.y.every(function (v) { return v === 0 || v === null; }); });
   }
   // A card that says why there is no chart (a metric 0 in every run), instead of an empty axis.
-  function note(parent, title, text) {
+  function note(parent, title, text, before) {
     var c = el('div', 'card');
     c.appendChild(el('h3', null, title));
     c.appendChild(el('p', 'zero', text));
-    parent.appendChild(c);
+    parent.insertBefore(c, before || null);
+    return c;
   }
   function zeroText(item) {
     // Interrupted before any run finished: there is nothing to draw, not a metric that is 0.
@@ -368,12 +371,25 @@ const pageScript = (text: PageText): string => String.raw`
   var sw = document.getElementById('sweep');
   if (!data.sweep.length) document.getElementById('sweep-section').hidden = true;
   if (data.sweep.some(function (s) { return s.lines.some(function (l) { return l.sd; }); })) document.getElementById('sweep-note').hidden = false;
-  data.sweep.forEach(function (s) {
-    var title = s.label + ' vs ' + s.paramLabel + ' (mean over the other swept values' + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
-    if (flat(s.lines)) { note(sw, title, zeroText(s)); return; }
-    draw(card(sw, title), {
+  // The card of sweep chart i: its lines over all the other swept values (k = -1, as the page opens), or
+  // with the other parameter held at s.held.values[k]. A redraw replaces the card where it stands.
+  var sweepCards = [];
+  function drawSweep(i, k) {
+    var s = data.sweep[i], old = sweepCards[i], next = old ? old.nextSibling : null;
+    var lines = k < 0 ? s.lines : s.held.lines[k];
+    var where = k < 0 ? 'mean over the other swept values' : 'at ' + s.held.paramLabel + ' ' + String(s.held.values[k]);
+    var title = s.label + ' vs ' + s.paramLabel + ' (' + where + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
+    if (old) {
+      var was = old.querySelector('canvas');
+      if (was) { Chart.getChart(was).destroy(); count--; }
+      sw.removeChild(old);
+    }
+    if (flat(lines)) { sweepCards[i] = note(sw, title, zeroText(s), next); return; }
+    var canvas = card(sw, title, next);
+    sweepCards[i] = canvas.closest('.card');
+    draw(canvas, {
       type: 'line',
-      data: { labels: s.values.map(String), datasets: s.lines.map(function (l) {
+      data: { labels: s.values.map(String), datasets: lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
           data: l.y, sd: l.sd, pointRadius: 3, borderWidth: 1.5 };
       }) },
@@ -381,7 +397,39 @@ const pageScript = (text: PageText): string => String.raw`
         // offset: the first and last values half a step inside the plot, so their whiskers' caps and arrowheads are not cut in half.
         scales: { x: axis(s.paramLabel, { offset: true }), y: axis(s.axis || s.metric, { ticks: { callback: tick } }) } }
     });
+  }
+  data.sweep.forEach(function (s, i) { drawSweep(i, -1); });
+  // Two parameters swept: one select per chart kind (charts vs machines, vs overcommit…) holds the other
+  // parameter at one of its values, or back at the mean over all of them. Only the data's lines are drawn.
+  var kinds = [];
+  data.sweep.forEach(function (s) { if (s.held && kinds.indexOf(s.param) < 0) kinds.push(s.param); });
+  var holds = document.getElementById('sweep-hold');
+  kinds.forEach(function (param, j) {
+    var first = data.sweep.filter(function (s) { return s.param === param && s.held; })[0];
+    var wrap = el('div', 'hold');
+    var label = el('label', null, 'Charts vs ' + first.paramLabel + ' — ' + first.held.paramLabel + ': ');
+    var select = el('select');
+    select.id = 'sweep-hold-' + j;
+    select.setAttribute('data-param', param);
+    label.htmlFor = select.id;
+    var all = el('option', null, 'mean over all');
+    all.value = '-1';
+    select.appendChild(all);
+    first.held.values.forEach(function (v, k) {
+      var o = el('option', null, String(v));
+      o.value = String(k);
+      select.appendChild(o);
+    });
+    select.addEventListener('change', function () {
+      var k = Number(select.value);
+      data.sweep.forEach(function (s, i) { if (s.param === param && s.held) drawSweep(i, k); });
+      document.documentElement.setAttribute('data-charts', String(count));
+    });
+    wrap.appendChild(label);
+    wrap.appendChild(select);
+    holds.appendChild(wrap);
   });
+  if (kinds.length) holds.hidden = false;
   document.documentElement.setAttribute('data-charts', String(count));
 })();
 `;
@@ -406,6 +454,9 @@ details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-w
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }
 p.note { color: #444; font-size: 13px; margin: 0 0 10px; }
+#sweep-hold { margin: 0 0 12px; font-size: 14px; }
+div.hold { display: inline-block; margin: 0 28px 6px 0; }
+div.hold select { font: inherit; margin-left: 4px; }
 footer { color: #666; font-size: 12px; margin-top: 30px; }
 `;
 
@@ -433,6 +484,7 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<section id="series-section"><h2>Over time</h2><div class="grid" id="series"></div></section>',
     '<section id="sweep-section"><h2>Sweep results</h2>',
     '<p class="note" id="sweep-note" hidden>Whiskers are ±1 sd. The y axis follows the means, so a longer whisker is cut at the edge of the plot: a cut end has an arrowhead pointing out of the plot instead of a cap.</p>',
+    '<div id="sweep-hold" hidden><p class="note">Two parameters were swept: each chart below first shows the mean over the values of the parameter it is not drawn against. Choose one of its values to hold it there instead.</p></div>',
     '<div class="grid" id="sweep"></div></section>',
     '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
     '</main>',
