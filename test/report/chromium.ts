@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -169,4 +169,72 @@ export function expectedCharts(d: {
     else charts++;
   }
   return { charts, notes };
+}
+
+/** What the sweep section shows now: its selects (with their labels and options) and each sweep card (chart or note). */
+export interface SweepView {
+  /** The page's `data-charts`: charts drawn and not since replaced. */
+  charts: number;
+  /** The hold controls shown (their container is not hidden). */
+  holdShown: boolean;
+  selects: { id: string; param: string; label: string; options: string[]; value: string }[];
+  /** Each card of the sweep grid in order: its title, and for a chart each dataset's label, data, sd and drawn point positions (px). */
+  cards: { title: string; note?: string; datasets?: { label: string; data: (number | null)[]; sd?: (number | null)[]; points: [number, number][] }[] }[];
+}
+
+/** Reads the sweep section of a loaded report page from the DOM and Chart.js's state (no pixel readback). */
+export async function sweepView(page: Page): Promise<SweepView> {
+  return page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+    const hold = document.getElementById('sweep-hold');
+    return {
+      charts: Number(document.documentElement.getAttribute('data-charts')),
+      holdShown: hold !== null && !hold.hidden,
+      selects: Array.from(document.querySelectorAll('select'), (s) => ({
+        id: s.id,
+        param: s.getAttribute('data-param') ?? '',
+        label: Array.from(s.labels ?? [], (l) => l.textContent ?? '').join(' '),
+        options: Array.from(s.options, (o) => o.textContent ?? ''),
+        value: s.value,
+      })),
+      cards: Array.from(document.querySelectorAll('#sweep > .card'), (card) => {
+        const title = card.querySelector('h3')?.textContent ?? '';
+        const canvas = card.querySelector('canvas');
+        if (!canvas) return { title, note: card.querySelector('p')?.textContent ?? '' };
+        const chart = Chart.getChart(canvas);
+        return {
+          title,
+          datasets: chart.data.datasets.map((ds: { label: string; data: (number | null)[]; sd?: (number | null)[] }, i: number) => ({
+            label: ds.label,
+            data: [...ds.data],
+            ...(ds.sd ? { sd: [...ds.sd] } : {}),
+            points: chart.getDatasetMeta(i).data.map((p: { x: number; y: number }) => [Math.round(p.x * 100) / 100, Math.round(p.y * 100) / 100]),
+          })),
+        };
+      }),
+    };
+  });
+}
+
+/** Opens a report in headless Chromium, waits for its charts, and hands the page to `act` (errors: console errors and warnings, page errors, failed requests so far). */
+export async function withReport<T>(file: string, act: (page: Page, errors: string[]) => Promise<T>): Promise<T> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()}`));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => document.documentElement.hasAttribute('data-charts'), undefined, { timeout: 20_000 });
+    return await act(page, errors);
+  } finally {
+    await browser.close();
+  }
 }

@@ -8,8 +8,9 @@ import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { generateTrace } from '../../src/io/generate.ts';
+import { METRIC_COLUMNS } from '../../src/systems/giantvm/metrics.ts';
 import { seededInput } from '../giantvm/input.ts';
-import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
+import { CHROMIUM, expectedCharts, haveChromium, openReport, sweepView, withReport, type SweepView } from './chromium.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,10 @@ let replayReport: ReplayReport;
 let sweepReport: SweepReport;
 /** A replay whose series points are 2 cycles each (sampleTicks 20, interval 10) and whose last point is shorter (6 ticks, 1 cycle). */
 let partialReport: ReplayReport;
+/** Machines and overcommit both swept, 3 seeds: small enough that delay and stretch still change with both. */
+let twoD: SweepReport;
 beforeAll(async () => {
+  twoD = await sweep({ trace: seededInput(11, 400, 2), machines: [8, 12], overcommit: [0.6, 0.9, 1.2], seeds: 3, policies: ['no_migration', 'fine_grained'], usage: 'synthetic', series: false });
   const input = seededInput(11, 800, 4);
   replayReport = await replay({ trace: input, machines: 48, usage: 'request' });
   partialReport = await replay({ trace: seededInput(11, 800, 3.3014), machines: 48, usage: 'request' });
@@ -87,6 +91,66 @@ describe('the report data behind the charts', () => {
     expect(c.lines[0]!.sd![0]).toBeCloseTo(sd, 14);
     expect(sd).toBeGreaterThan(0);
     expect(reportData(sweepReport).sweep[0]!.spread).toBeUndefined();
+  });
+  it('with machines and overcommit both swept, each chart also holds the other at each of its values: mean and sd over seeds of the one run per seed there (not with one swept)', async () => {
+    const d = reportData(twoD);
+    const seeds = [1, 2, 3];
+    expect(twoD.sweep.seeds).toEqual(seeds);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
+    const close = (got: number | null | undefined, want: number) => {
+      expect(typeof got).toBe('number');
+      expect(Math.abs(got! - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
+    };
+    const runsAt = (policy: string, seed: number, at: Partial<Record<'machines' | 'overcommit', number | string>>) =>
+      twoD.runs.filter((r) => r.policy === policy && r.params.seed === seed && Object.entries(at).every(([k, v]) => r.params[k as 'machines'] === v));
+    expect(d.sweep).toHaveLength(7 * 2);
+    let differs = 0;
+    for (const c of d.sweep) {
+      const other = c.param === 'machines' ? 'overcommit' : 'machines';
+      const m = c.metric as (typeof METRIC_COLUMNS)[number];
+      expect(c.held).toBeDefined();
+      expect({ param: c.held!.param, label: c.held!.paramLabel, values: c.held!.values }).toEqual({ param: other, label: other === 'machines' ? 'machines' : 'overcommit ratio', values: twoD.sweep[other] });
+      expect(c.held!.lines).toHaveLength(c.held!.values.length);
+      // The mean over all, as before: per seed the mean over the other parameter's values, then mean and sd over the seeds.
+      for (const l of c.lines) {
+        c.values.forEach((v, j) => {
+          const per = seeds.map((seed) => mean(runsAt(l.policy, seed, { [c.param]: v }).map((r) => r.metrics[m])));
+          close(l.y[j], mean(per));
+          close(l.sd![j], sd(per));
+        });
+      }
+      c.held!.values.forEach((w, k) => {
+        const lines = c.held!.lines[k]!;
+        expect(lines.map((l) => l.policy)).toEqual(['no_migration', 'fine_grained']);
+        for (const l of lines) {
+          expect(l.y).toHaveLength(c.values.length);
+          c.values.forEach((v, j) => {
+            const per = seeds.map((seed) => {
+              const at = runsAt(l.policy, seed, { [c.param]: v, [other]: w });
+              expect(at).toHaveLength(1);
+              return at[0]!.metrics[m];
+            });
+            close(l.y[j], mean(per));
+            close(l.sd![j], sd(per));
+          });
+          if (l.y.some((y, j) => y !== c.lines.find((x) => x.policy === l.policy)!.y[j])) differs++;
+        }
+      });
+    }
+    // Holding the other parameter changes many lines here (delay, stretch, migrations…): not the mean over all again.
+    expect(differs).toBeGreaterThan(10);
+    // The file's other sweep varies both too (32, 48 machines × 0.8, 1.2).
+    expect(reportData(sweepReport).sweep.every((c) => c.held !== undefined)).toBe(true);
+    // One parameter swept, or none (seeds only): no held lines, the charts as they were.
+    const oneD = await sweep({ trace: seededInput(11, 400, 2), machines: [8, 12], seeds: 2, policies: ['fine_grained'], usage: 'synthetic', series: false });
+    const none = await sweep({ trace: seededInput(11, 400, 2), machines: [8], seeds: 2, policies: ['fine_grained'], usage: 'synthetic', series: false });
+    for (const r of [oneD, none]) {
+      const one = reportData(r);
+      // Nothing swept but seeds: a chart against each parameter, at its one value.
+      expect(one.sweep.length).toBe(r === oneD ? 7 : 14);
+      for (const c of one.sweep) expect(c).not.toHaveProperty('held');
+    }
   });
   it('is one self-contained file: no external script, style or image, data not able to close its script tag', () => {
     const evil: ReplayReport = { ...replayReport, trace: { ...replayReport.trace, path: '</script><script>alert(1)</script>' } };
@@ -227,6 +291,73 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     expect(page.text.match(/No overcommit in any run/g)?.length).toBe(1 + 2);
     for (const a of page.axes) expect(a.yMin).toBeGreaterThanOrEqual(0);
     expect(page.axes.filter((a) => !a.yTitleFits).map((a) => a.yTitle)).toEqual([]);
+  });
+  it('both parameters swept: a labelled select per chart kind holds the other at one value; the charts redraw with its lines and title; "mean over all" restores them (no select with one swept)', async () => {
+    const d = reportData(twoD);
+    const file = join(dir, 'sweep-held.html');
+    writeHtml(file, twoD);
+    type Card = { title: string; note?: string; datasets?: { label: string; data: (number | null)[]; sd?: (number | null)[] }[] };
+    /** The sweep cards the page should show with overcommit held at index km (charts vs machines) and machines at ko (-1: mean over all). */
+    const expected = (km: number, ko: number): Card[] =>
+      d.sweep.map((c) => {
+        const k = c.param === 'machines' ? km : ko;
+        const lines = k < 0 ? c.lines : c.held!.lines[k]!;
+        const title = `${c.label} vs ${c.paramLabel} (${k < 0 ? 'mean over the other swept values' : `at ${c.held!.paramLabel} ${c.held!.values[k]}`}; whiskers ±1 sd over 3 seeds)`;
+        if (lines.every((l) => l.y.every((v) => v === 0 || v === null))) return { title, note: c.zeroNote ?? `${c.label} is 0 throughout, for every policy.` };
+        return { title, datasets: lines.map((l) => ({ label: l.policy, data: l.y, sd: l.sd })) };
+      });
+    const drawn = (cards: Card[]) => cards.filter((c) => c.datasets).length;
+    const withoutPoints = (v: SweepView) => v.cards.map((c) => (c.datasets ? { ...c, datasets: c.datasets.map(({ points: _, ...rest }) => rest) } : c));
+    const views = await withReport(file, async (page, errors) => {
+      const opened = await sweepView(page);
+      await page.selectOption('select[data-param="machines"]', { label: '1.2' }, { timeout: 5000 });
+      const atRatio = await sweepView(page);
+      // From the keyboard: the select for the charts against overcommit, one step down from "mean over all" (8 machines).
+      await page.focus('select[data-param="overcommit"]', { timeout: 5000 });
+      await page.keyboard.press('ArrowDown');
+      const both = await sweepView(page);
+      await page.selectOption('select[data-param="machines"]', { label: 'mean over all' }, { timeout: 5000 });
+      await page.selectOption('select[data-param="overcommit"]', { label: 'mean over all' }, { timeout: 5000 });
+      const back = await sweepView(page);
+      const reloaded = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+      return { opened, atRatio, both, back, errors, reloaded };
+    });
+    expect(views.errors).toEqual([]);
+    expect(views.reloaded).toBe(1);
+    const { opened, atRatio, both, back } = views;
+    expect(opened.holdShown).toBe(true);
+    expect(opened.selects.map(({ id: _, ...s }) => s)).toEqual([
+      { param: 'machines', label: 'Charts vs machines — overcommit ratio: ', options: ['mean over all', '0.6', '0.9', '1.2'], value: '-1' },
+      { param: 'overcommit', label: 'Charts vs overcommit ratio — machines: ', options: ['mean over all', '8', '12'], value: '-1' },
+    ]);
+    // As it opens: today's charts (the mean over the other swept values), as many as before.
+    expect(withoutPoints(opened)).toEqual(expected(-1, -1));
+    expect(opened.charts).toBe(expectedCharts(d).charts);
+    // data-charts counts the bar charts too, and follows the sweep charts as they are redrawn.
+    const bars = opened.charts - drawn(expected(-1, -1));
+    expect(bars).toBeGreaterThan(0);
+    // Overcommit held at 1.2: the charts against machines show that value's lines, those against overcommit are as they were.
+    expect(atRatio.selects.map((s) => s.value)).toEqual(['2', '-1']);
+    expect(withoutPoints(atRatio)).toEqual(expected(2, -1));
+    expect(atRatio.charts).toBe(bars + drawn(expected(2, -1)));
+    const moved = (a: SweepView, b: SweepView, param: string) =>
+      d.sweep.filter((c, i) => c.param === param && JSON.stringify(a.cards[i]!.datasets?.map((x) => x.points)) !== JSON.stringify(b.cards[i]!.datasets?.map((x) => x.points))).length;
+    expect(moved(opened, atRatio, 'machines')).toBeGreaterThanOrEqual(3);
+    expect(moved(opened, atRatio, 'overcommit')).toBe(0);
+    expect(both.selects.map((s) => s.value)).toEqual(['2', '0']);
+    expect(withoutPoints(both)).toEqual(expected(2, 0));
+    expect(moved(atRatio, both, 'overcommit')).toBeGreaterThanOrEqual(3);
+    // Back to "mean over all": the page as it opened, down to the drawn points.
+    expect(back).toEqual(opened);
+    // One parameter swept: no select, the sweep charts as before.
+    const oneD = await sweep({ trace: seededInput(11, 400, 2), machines: [8, 12], seeds: 2, policies: ['fine_grained'], usage: 'synthetic', series: false });
+    const one = join(dir, 'sweep-one.html');
+    writeHtml(one, oneD);
+    const single = await withReport(one, async (page, errors) => ({ errors, view: await sweepView(page) }));
+    expect(single.errors).toEqual([]);
+    expect(single.view.selects).toEqual([]);
+    expect(single.view.holdShown).toBe(false);
+    expect(single.view.cards.map((c) => c.title)).toEqual(reportData(oneD).sweep.map((c) => `${c.label} vs machines (mean over the other swept values; whiskers ±1 sd over 2 seeds)`));
   });
   it('sweep whiskers stay inside the plot area, however long', async () => {
     const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained', 'coarse_grained'], usage: 'synthetic' });
