@@ -256,6 +256,15 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
   // A parameter the sweep holds at one value gives no curve; drawn only when nothing was swept but seeds.
   const swept = dims.filter((d) => d.values.length > 1);
   const line = (policy: PolicyName, stats: { mean: number | null; sd: number | null }[]): PolicySweepLine => ({ policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) });
+  // The runs of each (policy, machines, overcommit): a held point reads its few runs (one per seed), not the whole sweep's.
+  const cellKey = (policy: PolicyName, machines: unknown, overcommit: unknown) => JSON.stringify([policy, machines, overcommit]);
+  const cells = new Map<string, RunResult[]>();
+  for (const r of runs) {
+    const k = cellKey(r.policy, r.params.machines, r.params.overcommit);
+    const cell = cells.get(k);
+    if (cell) cell.push(r);
+    else cells.set(k, [r]);
+  }
   for (const m of METRIC_COLUMNS) {
     for (const d of swept.length ? swept : dims) {
       const lines = policies.map((policy) => line(policy, d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds))));
@@ -264,7 +273,14 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
         param: other.param,
         paramLabel: other.paramLabel,
         values: other.values,
-        lines: other.values.map((w) => policies.map((policy) => line(policy, d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v && other.pick(r) === w, m, seeds))))),
+        lines: other.values.map((w) =>
+          policies.map((policy) =>
+            line(policy, d.values.map((v) => {
+              const cell = cells.get(d.param === 'machines' ? cellKey(policy, v, w) : cellKey(policy, w, v)) ?? [];
+              return seedStats(cell, policy, (r) => d.pick(r) === v && other.pick(r) === w, m, seeds);
+            })),
+          ),
+        ),
       };
       sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
