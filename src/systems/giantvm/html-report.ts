@@ -259,7 +259,12 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
   // The runs of each (policy, machines, overcommit): a held point reads its few runs (one per seed), not the whole sweep's.
   const cellKey = (policy: PolicyName, machines: unknown, overcommit: unknown) => JSON.stringify([policy, machines, overcommit]);
   const cells = new Map<string, RunResult[]>();
+  // And of each policy (in run order, so each mean adds the same numbers in the same order as over all runs).
+  const byPolicy = new Map<PolicyName, RunResult[]>();
   for (const r of runs) {
+    const mine = byPolicy.get(r.policy);
+    if (mine) mine.push(r);
+    else byPolicy.set(r.policy, [r]);
     const k = cellKey(r.policy, r.params.machines, r.params.overcommit);
     const cell = cells.get(k);
     if (cell) cell.push(r);
@@ -267,7 +272,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
   }
   for (const m of METRIC_COLUMNS) {
     for (const d of swept.length ? swept : dims) {
-      const lines = policies.map((policy) => line(policy, d.values.map((v) => seedStats(runs, policy, (r) => d.pick(r) === v, m, seeds))));
+      const lines = policies.map((policy) => line(policy, d.values.map((v) => seedStats(byPolicy.get(policy) ?? [], policy, (r) => d.pick(r) === v, m, seeds))));
       const other = swept.length === 2 ? swept.find((o) => o !== d)! : undefined;
       const held = other && {
         param: other.param,
