@@ -9,35 +9,12 @@
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
 import { Engine } from '../../src/engine/engine.ts';
-import { FairfitError } from '../../src/errors.ts';
 import type { IptasBatchEngine } from '../../src/systems/iptas/engine-api.ts';
-import type { IptasParams } from '../../src/systems/iptas/params.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
+import { onBoth, refusal as refusalText, snapshotVersion, task } from './engine-scenario.ts';
 
-const task = (id: string, user: string, demand: number[], requestTime = 100) => ({ id, user, demand, dataGB: 5, requestTime });
-
-/** `scenario` on both engines: the same answers (as JSON), and the WebAssembly engine's. */
-function onBoth(params: IptasParams, scenario: (e: IptasBatchEngine) => unknown[]): unknown[] {
-  const wasm = new Engine(params);
-  try {
-    const got = scenario(wasm);
-    expect(JSON.stringify(got)).toBe(JSON.stringify(scenario(new ReferenceEngine(params))));
-    return got;
-  } finally {
-    wasm.close();
-  }
-}
-
-/** The error a call throws, as `CODE field: message`. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof FairfitError) return `${err.code} ${String(err.details.field)}: ${err.message}`;
-    throw err;
-  }
-  return 'accepted';
-}
+/** Refusals here are compared with their messages. */
+const refusal = (f: () => unknown): string => refusalText(f, true);
 
 describe('cancel', () => {
   it('a waiting task leaves the waiting list and is never placed; the counts say cancelled', () => {
@@ -262,7 +239,7 @@ describe('snapshots with cancelled tasks', () => {
     expect(JSON.stringify(e.state())).toBe(JSON.stringify(ref.state()));
     expect(e.counts().cancelled).toBe(5);
     const bytes = e.snapshot();
-    expect(new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true)).toBe(7);
+    expect(snapshotVersion(bytes)).toBe(7);
     using r = Engine.restore(bytes);
     expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
     expect(r.counts()).toEqual(e.counts());
@@ -279,13 +256,13 @@ describe('snapshots with cancelled tasks', () => {
     e.submit(task('a', 'u', [1, 1]));
     e.runRound(1);
     const v6 = e.snapshot();
-    expect(new DataView(v6.buffer, v6.byteOffset).getUint32(4, true)).toBe(6);
+    expect(snapshotVersion(v6)).toBe(6);
     expect(JSON.parse(Buffer.from(v6.buffer, v6.byteOffset + 56, new DataView(v6.buffer, v6.byteOffset).getUint32(40, true)).toString('utf8')).tally).toEqual({ waiting: 0, running: 1, ok: 0, failed: 0, killed: 0, total: 1 });
     using r6 = Engine.restore(v6);
     expect(r6.counts()).toEqual({ waiting: 0, running: 1, ok: 0, failed: 0, killed: 0, cancelled: 0, total: 1 });
     e.cancel('a');
     const v7 = e.snapshot();
-    expect(new DataView(v7.buffer, v7.byteOffset).getUint32(4, true)).toBe(7);
+    expect(snapshotVersion(v7)).toBe(7);
     using r7 = Engine.restore(v7);
     expect(r7.counts()).toEqual({ waiting: 0, running: 0, ok: 0, failed: 0, killed: 0, cancelled: 1, total: 1 });
     expect(r7.residual(0)).toEqual([4, 8]);

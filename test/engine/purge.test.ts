@@ -10,40 +10,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
-import { FairfitError } from '../../src/errors.ts';
 import { Rng } from '../../src/rng.ts';
 import type { IptasBatchEngine } from '../../src/systems/iptas/engine-api.ts';
 import type { IptasParams } from '../../src/systems/iptas/params.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
+import { onBoth as onBothEngines, refusal, snapshotVersion as version, task } from './engine-scenario.ts';
 
-const task = (id: string, user: string, demand: number[], requestTime = 100) => ({ id, user, demand, dataGB: 5, requestTime });
-
-/** `scenario` on both engines: the same answers and final state (as JSON); the WebAssembly engine's answers. */
-function onBoth(params: IptasParams, scenario: (e: IptasBatchEngine) => unknown[]): unknown[] {
-  const wasm = new Engine(params, { taskCapacity: 4, nodeCapacity: 2 });
-  try {
-    const got = scenario(wasm);
-    const ref = new ReferenceEngine(params);
-    expect(JSON.stringify(got)).toBe(JSON.stringify(scenario(ref)));
-    expect(JSON.stringify(wasm.state())).toBe(JSON.stringify(ref.state()));
-    return got;
-  } finally {
-    wasm.close();
-  }
-}
-
-/** The error a call throws, as `CODE field`. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof FairfitError) return `${err.code} ${String(err.details.field)}`;
-    throw err;
-  }
-  return 'accepted';
-}
-
-const version = (b: Uint8Array): number => new DataView(b.buffer, b.byteOffset).getUint32(4, true);
+/** `scenario` on both engines (the WebAssembly one starting small, so that purges meet grown columns): the same answers and final state. */
+const onBoth = (params: IptasParams, scenario: (e: IptasBatchEngine) => unknown[]): unknown[] => onBothEngines(params, scenario, { engine: { taskCapacity: 4, nodeCapacity: 2 }, state: true });
 
 describe('purge', () => {
   it('forgets the ended tasks: counts kept, handles dense in submission order, ids kept, forgotten ids unknown and free again', () => {

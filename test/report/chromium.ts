@@ -55,20 +55,7 @@ export interface WhiskerEnd {
 }
 
 export async function openReport(file: string, screenshot?: string, viewportWidth = 1400): Promise<PageCheck> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = await browser.newPage({ viewport: { width: viewportWidth, height: 900 } });
-    const errors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('requestfailed', (r) => errors.push(`requestfailed: ${r.url()}`));
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForFunction(() => document.documentElement.hasAttribute('data-charts'), undefined, { timeout: 20_000 });
+  return withReport(file, async (page, errors) => {
     const charts = Number(await page.evaluate(() => document.documentElement.getAttribute('data-charts')));
     // One pass, one pixel readback per canvas (a second one makes Chromium warn about readbacks).
     const drawn = await page.evaluate(() =>
@@ -145,9 +132,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
     const axes = drawn.map((d) => d.axes);
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
     return { errors, charts, canvases, axes, title: await page.title(), text: await page.evaluate(() => document.body.innerText) };
-  } finally {
-    await browser.close();
-  }
+  }, viewportWidth);
 }
 
 /** What a report page should draw: a chart per column, series and sweep chart that is not 0 everywhere, a note for each that is. */
@@ -218,13 +203,13 @@ export async function sweepView(page: Page): Promise<SweepView> {
 }
 
 /** Opens a report in headless Chromium, waits for its charts, and hands the page to `act` (errors: console errors and warnings, page errors, failed requests so far). */
-export async function withReport<T>(file: string, act: (page: Page, errors: string[]) => Promise<T>): Promise<T> {
+export async function withReport<T>(file: string, act: (page: Page, errors: string[]) => Promise<T>, viewportWidth = 1400): Promise<T> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: viewportWidth, height: 900 } });
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
