@@ -12,38 +12,15 @@ import { gzipSync } from 'node:zlib';
 import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readSwf } from '../../src/io/swf.ts';
-import { Rng } from '../../src/rng.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { rejection } from '../rejection.ts';
+import { swfText } from '../swf-log.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-abort-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** An SWF log of `jobs` jobs on 64 processors (seeded). */
-function swfLog(jobs: number): string {
-  const r = new Rng(7);
-  const lines = ['; Version: 2.2', '; MaxProcs: 64', ';'];
-  let t = 0;
-  for (let j = 1; j <= jobs; j++) {
-    t += r.below(30);
-    const run = 1 + r.below(3600);
-    const f = Array.from({ length: 18 }, () => -1);
-    f[0] = j;
-    f[1] = t;
-    f[2] = 0;
-    f[3] = run;
-    f[4] = 1 << r.below(6);
-    f[7] = f[4];
-    f[8] = run + r.below(900);
-    f[10] = 1;
-    f[11] = 1 + r.below(40);
-    lines.push(f.join(' '));
-  }
-  return lines.join('\n') + '\n';
-}
-
-const text = swfLog(120_000);
+const text = swfText(120_000);
 const plain = join(dir, 'big.swf');
 const gz = join(dir, 'big.swf.gz');
 writeFileSync(plain, text);
