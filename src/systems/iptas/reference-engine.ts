@@ -249,6 +249,18 @@ interface UserRec {
   history: [number, number][];
 }
 
+/** Keeps the entries of node n's dispatch ring that `keep` accepts, in their order (the head keeps its slot). */
+function keepInRing(n: NodeRec, keep: (id: string) => boolean): void {
+  const kept: string[] = [];
+  for (let k = 0; k < n.ringLen; k++) {
+    const slot = (n.ringHead + k) % n.ring.length;
+    if (keep(n.ring[slot]!)) kept.push(n.ring[slot]!);
+    n.ring[slot] = undefined;
+  }
+  kept.forEach((id, k) => (n.ring[(n.ringHead + k) % n.ring.length] = id));
+  n.ringLen = kept.length;
+}
+
 /** Whether a task has not ended (waiting or running). */
 function live(t: TaskRec): boolean {
   return t.state === 'waiting' || t.state === 'running';
@@ -583,14 +595,7 @@ export class ReferenceEngine {
       if (m.state === 'running') {
         const n = this.nodes[m.node]!;
         this.release(m);
-        const kept: string[] = [];
-        for (let k = 0; k < n.ringLen; k++) {
-          const slot = (n.ringHead + k) % n.ring.length;
-          if (n.ring[slot] !== m.id) kept.push(n.ring[slot]!);
-          n.ring[slot] = undefined;
-        }
-        kept.forEach((id, k) => (n.ring[(n.ringHead + k) % n.ring.length] = id));
-        n.ringLen = kept.length;
+        keepInRing(n, (id) => id !== m.id);
       }
       this.setState(m, 'cancelled');
     }
@@ -630,16 +635,7 @@ export class ReferenceEngine {
     kept.forEach((t, k) => (t.seq = k));
     for (let k = 0; k < kept.length; k++) this.bySeq[k] = kept[k]!;
     this.bySeq.length = kept.length;
-    for (const n of this.nodes) {
-      const entries: string[] = [];
-      for (let k = 0; k < n.ringLen; k++) {
-        const slot = (n.ringHead + k) % n.ring.length;
-        if (this.tasks.has(n.ring[slot]!)) entries.push(n.ring[slot]!);
-        n.ring[slot] = undefined;
-      }
-      entries.forEach((id, k) => (n.ring[(n.ringHead + k) % n.ring.length] = id));
-      n.ringLen = entries.length;
-    }
+    for (const n of this.nodes) keepInRing(n, (id) => this.tasks.has(id));
     return forgotten;
   }
 
