@@ -1349,28 +1349,36 @@ export class Engine implements IptasEngine {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     checkInto(into);
     const c = this.cols;
-    if (this.nodeMark.length < this.nodes.length) this.nodeMark = new Uint8Array(this.nodeCap);
-    const mark = this.nodeMark;
+    const metas = this.nodes, N = metas.length, n = nodes.length;
+    if (this.nodeMark.length < N) this.nodeMark = new Uint8Array(this.nodeCap);
+    const mark = this.nodeMark, ringLen = c.ringLen;
     let total = 0;
     let k = 0;
     try {
-      for (; k < nodes.length; k++) {
-        this.node(nodes[k]);
-        if (mark[nodes[k]!] === 1) throw stateError('nodes', `nodes[${k}]: node ${nodes[k]} is given twice`);
-        mark[nodes[k]!] = 1;
-        total += c.ringLen[nodes[k]!]!;
+      for (; k < n; k++) {
+        const x = nodes[k]!;
+        // An index of a node present passes one test; anything else goes to node(), which names it.
+        if (!(x >= 0 && x < N && (x | 0) === x) || metas[x]!.removed) this.node(x);
+        if (mark[x] === 1) throw stateError('nodes', `nodes[${k}]: node ${x} is given twice`);
+        mark[x] = 1;
+        total += ringLen[x]!;
       }
     } finally {
       for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
     }
-    const R = this.resolved.ringCapacity;
+    const R = this.resolved.ringCapacity, cap = this.nodeCap, buf = c.ringBuf, ringHead = c.ringHead;
     const out = into !== undefined && into.length >= total ? this.drainViews.of(into, total) : new Int32Array(total);
     let at = 0;
-    for (let k = 0; k < nodes.length; k++) {
-      const node = nodes[k]!, len = c.ringLen[node]!, head = c.ringHead[node]!;
-      for (let j = 0; j < len; j++) out[at++] = c.ringBuf[((head + j) % R) * this.nodeCap + node]!;
-      c.ringHead[node] = 0;
-      c.ringLen[node] = 0;
+    for (let k = 0; k < n; k++) {
+      const node = nodes[k]!, len = ringLen[node]!;
+      if (len === 0) continue;
+      // Slot h of the node's ring is at h·nodeCap + node (slot-major); the head wraps at R.
+      for (let j = 0, h = ringHead[node]!; j < len; j++) {
+        out[at++] = buf[h * cap + node]!;
+        if (++h === R) h = 0;
+      }
+      ringHead[node] = 0;
+      ringLen[node] = 0;
     }
     return out;
   }

@@ -188,6 +188,34 @@ function section(b: Uint8Array, k: number): [Uint8Array, Uint8Array] {
   return [b.subarray(at + 16 + rows, at + 16 + rows + count * size[b[at + 1]!]!), b.subarray(at, at + 16)];
 }
 
+describe('drainDispatchMany refuses a bad node list as the reference does, draining nothing', () => {
+  it('a removed node, an index out of range, a fraction, NaN, a string, a node twice', () => {
+    const run = (e: Engine | ReferenceEngine): string[] => {
+      e.addNodes([{ capacity: [4, 4] }, { capacity: [4, 4] }, { capacity: [4, 4] }]);
+      for (let k = 0; k < 6; k++) e.submit({ id: `t${k}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 10 });
+      e.runRound(0);
+      e.removeNode(2);
+      const said: string[] = [];
+      for (const nodes of [[0, 2], [0, 3], [1, -1], [0, 1.5], [0, NaN], [1, '0'], [0, 1, 0], [1, 0, 1]] as number[][]) {
+        try {
+          e.drainDispatchMany(nodes);
+          said.push('drained');
+        } catch (err) {
+          said.push(`${(err as FairfitError).code}: ${(err as FairfitError).message}`);
+        }
+      }
+      // Nothing was drained by the refused calls: every placement on nodes 0 and 1 is still there.
+      said.push(`pending ${e.pendingDispatch(0)} ${e.pendingDispatch(1)}`, `drained ${Array.from(e.drainDispatchMany([1, 0])).join(',')}`);
+      return said;
+    };
+    using w = new Engine();
+    const got = run(w);
+    expect(got).toEqual(run(new ReferenceEngine()));
+    expect(got.every((x, k) => k >= 8 || x.startsWith('INDEX_OUT_OF_RANGE') || x.startsWith('INVALID_OPTION'))).toBe(true);
+    expect(got.at(-2)).not.toBe('pending 0 0');
+  });
+});
+
 describe('a wrong value is named in a short message', () => {
   it('a lent array of the wrong type by its type and size, a long string cut (both engines)', () => {
     for (const make of [() => new Engine(), () => new ReferenceEngine()]) {
