@@ -17,3 +17,4 @@ export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, enginePurge, engineCheckRows } from './engine';
 export { crsPlan } from './crs';
 export { columnTypes } from './column-types';
+export { columnPack, columnGather, columnGatherNext, columnUnpack, columnScatter, columnTypeSize } from './column-codec';

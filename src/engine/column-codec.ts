@@ -45,6 +45,24 @@ function typed(type: number, bytes: Uint8Array, at: number, count: number): Type
 }
 const HEAD = 16;
 
+/**
+ * A piece of an engine's linear memory that sections pass through on their
+ * way to or from a snapshot (whose bytes are outside that memory), so that
+ * the loops that convert values run in WebAssembly (`assembly/column-codec.ts`):
+ * sixteenths packed and unpacked, a sparse column's rows found and scattered.
+ */
+export interface CodecScratch {
+  core: Core;
+  ptr: number;
+  bytes: number;
+}
+
+/** The element code of a column held in `core`'s memory (as `columnTypes` takes it), or −1 when it is elsewhere. */
+function elementIn(values: NumberColumn, core: Core): number {
+  if (values.buffer !== core.memory.buffer) return -1;
+  return values instanceof Float64Array ? COLUMN_ELEMENT.code.F64 : values instanceof Int32Array ? COLUMN_ELEMENT.code.I32 : COLUMN_ELEMENT.code.U8;
+}
+
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -190,8 +208,12 @@ function choose(values: NumberColumn, n: number, d: number, allType: number, res
     : { values, sparse: false, type: allType, count: n, fallback: 0, bytes: HEAD + dense };
 }
 
-/** Writes a planned column at `at` (8-aligned) of `out`; returns the offset after it. */
-export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number {
+/**
+ * Writes a planned column at `at` (8-aligned) of `out`; returns the offset after it. With
+ * `scratch`, a column in its memory is packed (sixteenths) or gathered (sparse) there, in
+ * WebAssembly, piece by piece: the same bytes.
+ */
+export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number, scratch?: CodecScratch): number {
   const view = new DataView(out.buffer, out.byteOffset + at, HEAD);
   view.setUint8(0, p.sparse ? 1 : 0);
   view.setUint8(1, p.type);
@@ -199,16 +221,24 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
   view.setFloat64(8, p.fallback, true);
   let off = at + HEAD;
   const scaled = SCALED[p.type] !== undefined;
+  const element = scratch === undefined ? -1 : elementIn(p.values, scratch.core);
+  const size = SIZE[p.type]!;
   if (!p.sparse) {
-    const to = typed(p.type, out, off, p.count);
-    if (scaled) {
+    if (scaled && element >= 0) packDense(p, element, scratch!, out, off);
+    else if (scaled) {
+      const to = typed(p.type, out, off, p.count);
       const { values } = p;
       for (let i = 0; i < values.length; i++) to[i] = values[i]! * 16;
-    } else to.set(p.values);
-    return off + align8(p.count * SIZE[p.type]!);
+    } else typed(p.type, out, off, p.count).set(p.values);
+    return off + align8(p.count * size);
+  }
+  const valsOff = off + align8(p.count * 4);
+  if (element >= 0) {
+    gatherSparse(p, element, scratch!, out, off, valsOff);
+    return valsOff + align8(p.count * size);
   }
   const rows = typed(U32, out, off, p.count);
-  off += align8(p.count * 4);
+  off = valsOff;
   const vals = typed(p.type, out, off, p.count);
   const { values, fallback, count } = p;
   // The rows that differ from the default (none: no pass over a long column); sixteenths stored as x·16.
@@ -220,7 +250,33 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number): number 
       vals[k++] = x * scale;
     }
   }
-  return off + align8(count * SIZE[p.type]!);
+  return off + align8(count * size);
+}
+
+/** A dense sixteenths section written through the scratch, a piece at a time. */
+function packDense(p: ColumnPlan, element: number, { core, ptr, bytes }: CodecScratch, out: Uint8Array, off: number): void {
+  const size = SIZE[p.type]!, per = Math.floor(bytes / size);
+  for (let from = 0; from < p.count; from += per) {
+    const m = Math.min(per, p.count - from);
+    core.exports.columnPack(p.values.byteOffset, element, from, m, p.type, ptr);
+    out.set(core.u8(ptr, m * size), off + from * size);
+  }
+}
+
+/** A sparse section's rows and values found through the scratch, a piece at a time. */
+function gatherSparse(p: ColumnPlan, element: number, { core, ptr, bytes }: CodecScratch, out: Uint8Array, rowsOff: number, valsOff: number): void {
+  const size = SIZE[p.type]!, per = Math.floor(bytes / (4 + size)), valsPtr = ptr + 4 * per;
+  const { values, count } = p;
+  let row = 0;
+  for (let k = 0; k < count;) {
+    const got = core.exports.columnGather(values.byteOffset, element, row, values.length, p.fallback, p.type, Math.min(per, count - k), ptr, valsPtr);
+    // The plan counted `count` rows that differ: fewer is a column changed since (never between plan and write).
+    if (got === 0) throw new Error(`a sparse column has ${k} of the ${count} rows its plan counted`);
+    out.set(core.u8(ptr, 4 * got), rowsOff + 4 * k);
+    out.set(core.u8(valsPtr, size * got), valsOff + size * k);
+    k += got;
+    row = core.exports.columnGatherNext();
+  }
 }
 
 /**
@@ -245,28 +301,53 @@ export function columnFitsU8(bytes: Uint8Array, at: number): boolean {
  * Reads the column section at `at` of `bytes` (8-aligned in its buffer) into
  * `into` (all its rows), which must hold zeros where the section's default is
  * +0. Returns the offset after the section; throws `bad(reason)` when the
- * section does not fit the column or the bytes.
+ * section does not fit the column or the bytes. With `scratch`, a column in
+ * its memory is unpacked (sixteenths) or scattered (sparse) there, in
+ * WebAssembly: the same values.
  */
-export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, bad: (why: string) => Error): number {
+export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, bad: (why: string) => Error, scratch?: CodecScratch): number {
   const n = into.length;
   if (at + HEAD > bytes.length) throw bad('a column runs past the end');
   const view = new DataView(bytes.buffer, bytes.byteOffset + at, HEAD);
   const kind = view.getUint8(0), type = view.getUint8(1), count = view.getUint32(4, true), fallback = view.getFloat64(8, true);
   if (kind > 1 || type >= SIZE.length || (kind === 0 ? count !== n : count > n)) throw bad(`a column's header does not match its ${n} rows`);
   const scale = SCALED[type] !== undefined ? 1 / 16 : 1;
+  const size = SIZE[type]!;
   let off = at + HEAD;
-  const end = off + (kind === 1 ? align8(count * 4) : 0) + align8(count * SIZE[type]!);
+  const end = off + (kind === 1 ? align8(count * 4) : 0) + align8(count * size);
   if (end > bytes.length) throw bad('a column runs past the end');
+  const element = scratch === undefined ? -1 : elementIn(into, scratch.core);
   if (kind === 0) {
+    if (scale !== 1 && element >= 0) {
+      const { core, ptr, bytes: room } = scratch!, per = Math.floor(room / size);
+      for (let k = 0; k < count; k += per) {
+        const m = Math.min(per, count - k);
+        core.u8(ptr, m * size).set(bytes.subarray(off + k * size, off + (k + m) * size));
+        core.exports.columnUnpack(ptr, type, m, into.byteOffset, element, k);
+      }
+      return end;
+    }
     const from = typed(type, bytes, off, count);
     if (scale !== 1) for (let i = 0; i < count; i++) into[i] = from[i]! * scale;
     else into.set(from);
     return end;
   }
   const rows = typed(U32, bytes, off, count);
-  off += align8(count * 4);
-  const vals = typed(type, bytes, off, count);
+  const valsOff = off + align8(count * 4);
   if (!same(fallback, 0)) into.fill(fallback);
+  if (element >= 0) {
+    const { core, ptr, bytes: room } = scratch!, per = Math.floor(room / (4 + size)), valsPtr = ptr + 4 * per;
+    for (let k = 0; k < count; k += per) {
+      const m = Math.min(per, count - k);
+      core.u8(ptr, 4 * m).set(bytes.subarray(off + 4 * k, off + 4 * (k + m)));
+      core.u8(valsPtr, size * m).set(bytes.subarray(valsOff + size * k, valsOff + size * (k + m)));
+      const wrong = core.exports.columnScatter(ptr, valsPtr, type, m, into.byteOffset, element, n);
+      if (wrong >= 0) throw bad(`a column names row ${rows[k + wrong]} of ${n}`);
+    }
+    return end;
+  }
+  off = valsOff;
+  const vals = typed(type, bytes, off, count);
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
     if (i >= n) throw bad(`a column names row ${i} of ${n}`);
@@ -274,3 +355,6 @@ export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, ba
   }
   return end;
 }
+
+/** Bytes of a stored element of each type (the WebAssembly codec's `columnTypeSize` agrees: a test). */
+export const COLUMN_TYPE_SIZE: readonly number[] = SIZE;

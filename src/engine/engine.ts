@@ -27,7 +27,7 @@ import type {
 } from '../systems/iptas/reference-engine.ts';
 import { crc32 } from 'node:zlib';
 import { Core, MAX_CORE_BYTES, Views, moduleHash } from '../wasm/module.ts';
-import { columnAllZero, columnFitsU8, planColumn, readColumn, writeColumn, type ColumnPlan, type NumberColumn } from './column-codec.ts';
+import { columnAllZero, columnFitsU8, planColumn, readColumn, writeColumn, type CodecScratch, type ColumnPlan, type NumberColumn } from './column-codec.ts';
 import { IdIndex } from './id-index.ts';
 import { IdTable, IdText } from './id-table.ts';
 import { checkRuns, IdRuns, RunTracker, type IdRun } from './id-runs.ts';
@@ -124,6 +124,8 @@ export class Engine implements IptasEngine {
   private readonly resolved: ResolvedIptasParams;
   private core: Core | undefined;
   private readonly e: number;
+  /** {@link CODEC_SCRATCH} bytes a snapshot's columns pass through on their way out or in (column-codec.ts). */
+  private readonly codecAt: number;
   private readonly dims: number;
   private views: Views<Cols> | undefined;
   private clock = 0;
@@ -221,8 +223,9 @@ export class Engine implements IptasEngine {
     while (size < this.nodeCap) size *= 2;
     core.reserve(ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
       + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
-      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256);
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256 + CODEC_SCRATCH);
     this.e = core.alloc(ENGINE.size);
+    this.codecAt = core.alloc(CODEC_SCRATCH);
     const p = this.resolved;
     // A fresh core's arena is zero: only the fields that start non-zero are written.
     ENGINE.update(core.memory, this.e, {
@@ -253,6 +256,11 @@ export class Engine implements IptasEngine {
   private live(): Core {
     if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'the engine is closed (close() was called, or its WebAssembly instance aborted)', { field: 'engine' });
     return this.core;
+  }
+
+  /** The bytes a snapshot's columns pass through (column-codec.ts, CodecScratch). */
+  private codecScratch(): CodecScratch {
+    return { core: this.live(), ptr: this.codecAt, bytes: CODEC_SCRATCH };
   }
 
   private get(field: keyof typeof ENGINE.offset): number {
@@ -1652,7 +1660,8 @@ export class Engine implements IptasEngine {
     head.writeUInt32LE(body, 48);
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
-    for (const p of plans) at = writeColumn(p, out, at);
+    const scratch = this.codecScratch();
+    for (const p of plans) at = writeColumn(p, out, at, scratch);
     // Runs have no text.
     if (runs === undefined) {
       if (this.idText) out.set(this.idText.source.bytes, at);
@@ -1735,8 +1744,9 @@ export class Engine implements IptasEngine {
   private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, version: number, bad: (why: string) => FairfitError): void {
     const N = meta.nodeIds.length, U = meta.users.length, G = meta.gangIds.length;
     const D = this.dims, R = this.resolved.ringCapacity;
+    const scratch = this.codecScratch();
     const column = (into: NumberColumn): void => {
-      at = readColumn(src, at, into, bad);
+      at = readColumn(src, at, into, bad, scratch);
     };
     // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
     while (this.userCap < U) {
@@ -1940,6 +1950,8 @@ function readNonFinite(_k: string, v: unknown): unknown {
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';
+/** Bytes of an engine's codec scratch: a few hundred calls for the columns of 10^6 tasks, pages touched once. */
+const CODEC_SCRATCH = 1 << 16;
 /**
  * The format version: 7 is version 6 and the task state `cancelled` (its number in the state column,
  * its count in the tally); 8 is version 7 whose tally counts more tasks than it has rows (tasks

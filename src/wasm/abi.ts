@@ -48,6 +48,12 @@ export interface CoreExports {
   engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number): number;
   crsPlan(plan: number): number;
   columnTypes(ptr: number, n: number, element: number, fallback: number): number;
+  columnPack(src: number, element: number, from: number, count: number, type: number, out: number): void;
+  columnGather(src: number, element: number, from: number, n: number, fallback: number, type: number, max: number, rowsOut: number, valsOut: number): number;
+  columnGatherNext(): number;
+  columnUnpack(at: number, type: number, count: number, dst: number, element: number, from: number): void;
+  columnScatter(rowsAt: number, valsAt: number, type: number, count: number, dst: number, element: number, n: number): number;
+  columnTypeSize(type: number): number;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -56,5 +62,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'columnTypes',
+  'crsPlan', 'columnTypes', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
 ] as const satisfies readonly (keyof CoreExports)[];

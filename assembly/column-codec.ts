@@ -1,0 +1,163 @@
+// The loops of an engine snapshot's column codec (src/engine/column-codec.ts) that convert values:
+// sixteenths packed and unpacked (x·16 as a small integer), and the rows of a sparse column found
+// and scattered. In JavaScript these loops meet every element type at one site (megamorphic), and
+// a snapshot or a restore runs them once, before the JIT has warmed: a third of a snapshot's codec.
+// The bytes are those of the TypeScript codec, value for value (a property test compares them).
+import { ColumnElement, ColumnType } from './layouts';
+
+// @ts-ignore: decorator
+@inline function valueAt(src: usize, element: i32, i: i32): f64 {
+  if (element == ColumnElement.F64) return load<f64>(src + (<usize>i << 3));
+  if (element == ColumnElement.I32) return <f64>load<i32>(src + (<usize>i << 2));
+  return <f64>load<u8>(src + <usize>i);
+}
+
+// JavaScript's ToInt32: what a store into an Int32Array (or, its low byte, a Uint8Array) writes.
+// A section's values fit their column; bytes made to look valid may hold any number.
+// @ts-ignore: decorator
+@inline function toInt32(x: f64): i32 {
+  if (x > -2147483649 && x < 2147483648) return <i32>x;
+  if (!isFinite<f64>(x)) return 0;
+  const t = Math.trunc(x);
+  return <i32><u32>(t - Math.floor(t / 4294967296) * 4294967296);
+}
+
+// @ts-ignore: decorator
+@inline function setValue(dst: usize, element: i32, i: i32, x: f64): void {
+  if (element == ColumnElement.F64) store<f64>(dst + (<usize>i << 3), x);
+  else if (element == ColumnElement.I32) store<i32>(dst + (<usize>i << 2), toInt32(x));
+  else store<u8>(dst + <usize>i, <u8>toInt32(x));
+}
+
+/** Bytes of a stored element of `type`. */
+function sizeOf(type: i32): i32 {
+  switch (type) {
+    case ColumnType.U8: case ColumnType.I8: case ColumnType.U8S: case ColumnType.I8S: return 1;
+    case ColumnType.U16: case ColumnType.I16: case ColumnType.U16S: case ColumnType.I16S: return 2;
+    case ColumnType.F64: return 8;
+    default: return 4;
+  }
+}
+
+// Stores x (already times 16 for a sixteenths type; the type was chosen so that it is exact there) as `type`.
+// @ts-ignore: decorator
+@inline function put(out: usize, type: i32, k: i32, x: f64): void {
+  switch (type) {
+    case ColumnType.U8: case ColumnType.I8: case ColumnType.U8S: case ColumnType.I8S: store<u8>(out + <usize>k, <u8><i32>x); break;
+    case ColumnType.U16: case ColumnType.I16: case ColumnType.U16S: case ColumnType.I16S: store<u16>(out + (<usize>k << 1), <u16><i32>x); break;
+    case ColumnType.I32: store<i32>(out + (<usize>k << 2), <i32>x); break;
+    case ColumnType.U32: store<u32>(out + (<usize>k << 2), <u32>x); break;
+    case ColumnType.F32: store<f32>(out + (<usize>k << 2), <f32>x); break;
+    default: store<f64>(out + (<usize>k << 3), x);
+  }
+}
+
+// The stored value k of `type` as a number (not yet divided by 16 for a sixteenths type).
+// @ts-ignore: decorator
+@inline function get(at: usize, type: i32, k: i32): f64 {
+  switch (type) {
+    case ColumnType.U8: case ColumnType.U8S: return <f64>load<u8>(at + <usize>k);
+    case ColumnType.I8: case ColumnType.I8S: return <f64>load<i8>(at + <usize>k);
+    case ColumnType.U16: case ColumnType.U16S: return <f64>load<u16>(at + (<usize>k << 1));
+    case ColumnType.I16: case ColumnType.I16S: return <f64>load<i16>(at + (<usize>k << 1));
+    case ColumnType.I32: return <f64>load<i32>(at + (<usize>k << 2));
+    case ColumnType.U32: return <f64>load<u32>(at + (<usize>k << 2));
+    case ColumnType.F32: return <f64>load<f32>(at + (<usize>k << 2));
+    default: return load<f64>(at + (<usize>k << 3));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function isSixteenths(type: i32): bool {
+  return type >= ColumnType.U8S;
+}
+
+// Object.is(x, d): bit equality unless both are NaN (only NaN has several encodings).
+// @ts-ignore: decorator
+@inline function same(x: f64, d: f64): bool {
+  return reinterpret<i64>(x) == reinterpret<i64>(d) || (x != x && d != d);
+}
+
+/**
+ * Writes the `count` values src[from, from + count) of a column (`element`) at `out` as `type`
+ * (times 16 for a sixteenths type): a dense section, or part of one.
+ */
+export function columnPack(src: usize, element: i32, from: i32, count: i32, type: i32, out: usize): void {
+  const scale: f64 = isSixteenths(type) ? 16 : 1;
+  for (let k = 0; k < count; k++) put(out, type, k, valueAt(src, element, from + k) * scale);
+}
+
+/** Where the last {@link columnGather} stopped: the row after the last one it looked at. */
+let gatherNext: i32 = 0;
+
+/** The row after the last one the last {@link columnGather} looked at. */
+export function columnGatherNext(): i32 {
+  return gatherNext;
+}
+
+/**
+ * The rows of a column (`element`, `n` rows) whose value differs from `d` (Object.is), looked for
+ * from row `from` and at most `max` of them: their numbers (u32) at `rowsOut` and their values as
+ * `type` at `valsOut` (times 16 for a sixteenths type). Returns how many were written; the row to
+ * go on from is {@link columnGatherNext}. An i32 column around an int32 default is looked at four
+ * rows at a time.
+ */
+export function columnGather(src: usize, element: i32, from: i32, n: i32, d: f64, type: i32, max: i32, rowsOut: usize, valsOut: usize): i32 {
+  const scale: f64 = isSixteenths(type) ? 16 : 1;
+  let k = 0, i = from;
+  // (An int32 default that is not −0: Object.is(0, −0) is false, the lanes' equality true.)
+  if (element == ColumnElement.I32 && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d && reinterpret<i64>(d) != 0x8000000000000000) {
+    const dv = i32x4.splat(<i32>d);
+    while (k < max && i < n) {
+      if (i + 4 <= n && i32x4.bitmask(i32x4.eq(v128.load(src + (<usize>i << 2)), dv)) == 15) {
+        i += 4;
+        continue;
+      }
+      const x = load<i32>(src + (<usize>i << 2));
+      if (<f64>x != d) {
+        store<u32>(rowsOut + (<usize>k << 2), <u32>i);
+        put(valsOut, type, k++, <f64>x * scale);
+      }
+      i++;
+    }
+  } else {
+    for (; k < max && i < n; i++) {
+      const x = valueAt(src, element, i);
+      if (!same(x, d)) {
+        store<u32>(rowsOut + (<usize>k << 2), <u32>i);
+        put(valsOut, type, k++, x * scale);
+      }
+    }
+  }
+  gatherNext = i;
+  return k;
+}
+
+/**
+ * Reads `count` stored values of `type` at `at` (a dense section, or part of one) into rows
+ * [from, from + count) of a column (`element`), each divided by 16 for a sixteenths type.
+ */
+export function columnUnpack(at: usize, type: i32, count: i32, dst: usize, element: i32, from: i32): void {
+  const scale: f64 = isSixteenths(type) ? 1.0 / 16 : 1;
+  for (let k = 0; k < count; k++) setValue(dst, element, from + k, get(at, type, k) * scale);
+}
+
+/**
+ * Writes `count` values of a sparse section (row numbers u32 at `rowsAt`, values of `type` at
+ * `valsAt`) into a column (`element`) of `n` rows, each divided by 16 for a sixteenths type.
+ * Returns −1, or the index among the `count` of the first row number ≥ n (nothing after it written).
+ */
+export function columnScatter(rowsAt: usize, valsAt: usize, type: i32, count: i32, dst: usize, element: i32, n: i32): i32 {
+  const scale: f64 = isSixteenths(type) ? 1.0 / 16 : 1;
+  for (let k = 0; k < count; k++) {
+    const i = load<u32>(rowsAt + (<usize>k << 2));
+    if (i >= <u32>n) return k;
+    setValue(dst, element, <i32>i, get(valsAt, type, k) * scale);
+  }
+  return -1;
+}
+
+/** Bytes of a stored element of `type` (the TypeScript codec's SIZE; a test compares them). */
+export function columnTypeSize(type: i32): i32 {
+  return sizeOf(type);
+}
