@@ -293,6 +293,8 @@ export class Engine implements IptasEngine {
     const mark = core.mark();
     let at: number[];
     try {
+      // The group in one growth of memory at most: V8 counts each growth's whole new buffer against its external memory budget.
+      core.reserve(groupBytes(group, rows));
       at = group.map(([, bytes]) => core.alloc(Math.max(rows, 1) * bytes));
     } catch (e) {
       core.release(mark);
@@ -1626,12 +1628,12 @@ export class Engine implements IptasEngine {
     const { cancelled, ...v6tally } = this.tally;
     const purged = this.tally.total !== n;
     const version = purged ? SNAPSHOT_VERSION : cancelled > 0 ? SNAPSHOT_VERSION_CANCELLED : SNAPSHOT_VERSION_UNCANCELLED;
-    const meta = Buffer.from(JSON.stringify({
+    const meta = Buffer.from(JSON.stringify(keepNonFinite({
       params: this.resolved, clock: this.clock, tally: purged || cancelled > 0 ? this.tally : v6tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, placements, minDeadline: this.get('minDeadline'),
       nodeIds: this.nodes.map((x) => x.id),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
-    } satisfies SnapshotMeta, keepNonFinite));
+    } satisfies SnapshotMeta)));
     const m = this.matcherFields();
     const core = this.live();
     // Columns in the linear memory are scanned there (planColumn).
@@ -1718,7 +1720,7 @@ export class Engine implements IptasEngine {
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
     // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-    const meta = JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen), readNonFinite) as SnapshotMeta;
+    const meta = readNonFinite(JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen))) as SnapshotMeta;
     const N = meta.nodeIds.length;
     let e: Engine;
     try {
@@ -1748,18 +1750,28 @@ export class Engine implements IptasEngine {
     const column = (into: NumberColumn): void => {
       at = readColumn(src, at, into, bad, scratch);
     };
-    // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
-    while (this.userCap < U) {
-      this.growGroup(USER_GROUP, 0, this.userCap * 2);
-      this.userCap *= 2;
-    }
-    while (this.gangCap < G) {
-      this.growGroup(GANG_GROUP, 0, this.gangCap * 2);
-      this.gangCap *= 2;
-    }
     const P = meta.placements;
     for (const [what, k] of [['placement records', P], ['running tasks', meta.runCount], ['waiting tasks', meta.waiting], ['gang members to undo', meta.undoCap]] as const) {
       if (!(Number.isSafeInteger(k) && k >= 0 && k <= n)) throw bad(`${String(k)} ${what} for ${n} tasks`);
+    }
+    const textBytes = meta.ids.bytes;
+    if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
+    // What the reading and the first round will allocate (exactly: a memoryLimit of what a restore uses must hold it), in one growth of memory (V8 counts each growth's whole new
+    // buffer against its external memory budget: ten growths of a 10^6-task engine counted 1.7 GB and started a full collection).
+    let userCap = this.userCap, gangCap = this.gangCap, sortCap = this.sortCap;
+    while (userCap < U) userCap *= 2;
+    while (gangCap < G) gangCap *= 2;
+    while (sortCap < meta.waiting + meta.runCount) sortCap *= 2;
+    this.live().reserve((userCap > this.userCap ? groupBytes(USER_GROUP, userCap) : 0) + (gangCap > this.gangCap ? groupBytes(GANG_GROUP, gangCap) : 0)
+      + (sortCap > this.sortCap ? groupBytes(SORT_GROUP, sortCap) : 0) + (meta.undoCap > 0 ? align16(meta.undoCap * D * 8) + align16(meta.undoCap * 4) : 0) + align16(textBytes));
+    // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
+    if (userCap > this.userCap) {
+      this.growGroup(USER_GROUP, 0, userCap);
+      this.userCap = userCap;
+    }
+    if (gangCap > this.gangCap) {
+      this.growGroup(GANG_GROUP, 0, gangCap);
+      this.gangCap = gangCap;
     }
     this.roomForRecords(P);
     if (meta.undoCap > 0) {
@@ -1767,8 +1779,6 @@ export class Engine implements IptasEngine {
       this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
     }
     // Room for the ids' text (copied at the end), taken now: an allocation may grow the memory, which would detach the views below.
-    const textBytes = meta.ids.bytes;
-    if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
     const textAt = this.live().alloc(textBytes);
     // A new engine's columns are zero: what the column reader needs.
     // Columns that come back all zero are not checked (a check would touch their pages for nothing).
@@ -1807,7 +1817,8 @@ export class Engine implements IptasEngine {
     const gangOf = c.gang;
     const plainRow = c.plainRow;
     // The leading plain rows are their own places among the plain ids: nothing is written for them (identityRows).
-    let lead = 0;
+    // (A gang column that came back all zero is not read: its pages were never touched.)
+    let lead = zero.has('gang') ? n : 0;
     while (lead < n && gangOf[lead]! === 0) lead++;
     plain = lead;
     for (let t = lead; t < n; t++) plainRow[t] = gangOf[t]! !== 0 ? -1 : plain++;
@@ -1847,7 +1858,10 @@ export class Engine implements IptasEngine {
     const busy = this.live().i32(this.get('busy'), N), pNode = this.live().i32(this.get('pNode'), P);
     for (let j = 0; j < meta.runCount; j++) busy[pNode[place[runList[j]!]! - 1]!]!++;
     this.nodes = nodesOf(meta.nodeIds, nodeCols, D);
-    this.nodeIds = new Map(this.nodes.flatMap((x, i) => (x.removed ? [] : [[x.id, i] as [string, number]])));
+    this.nodeIds = new Map();
+    this.nodes.forEach((x, i) => {
+      if (!x.removed) this.nodeIds.set(x.id, i);
+    });
     const m = this.matcherFields();
     this.nodes.forEach((x, i) => this.live().f64(m.cap + i * D * 8, D).set(x.capacity));
     this.live().f64(m.res, N * D).set(res);
@@ -1937,16 +1951,35 @@ export class Engine implements IptasEngine {
 /**
  * JSON has no Infinity (agingCap, heartbeatInterval, δ0 may be ∞): non-finite numbers travel as
  * strings tagged with a leading U+0000, and a string that itself starts with U+0000 (a user, node,
- * gang or task id) with one more.
+ * gang or task id) with one more. A walk before `JSON.stringify` and after `JSON.parse` rather than a
+ * replacer and a reviver: V8 calls those back for every value (a restore of 10^4 nodes' ids spent 4–6 ms there).
  */
-function keepNonFinite(_k: string, v: unknown): unknown {
+function keepNonFinite(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : `\u0000${v}`;
-  return typeof v === 'string' && v.startsWith('\u0000') ? `\u0000${v}` : v;
+  if (typeof v === 'string') return v.charCodeAt(0) === 0 ? `\u0000${v}` : v;
+  if (Array.isArray(v)) return v.map(keepNonFinite);
+  if (v === null || typeof v !== 'object') return v;
+  // A fresh object without a prototype: a key such as "__proto__" is copied as a key.
+  const o = Object.create(null) as Record<string, unknown>;
+  for (const k of Object.keys(v)) o[k] = keepNonFinite((v as Record<string, unknown>)[k]);
+  return o;
 }
 
-function readNonFinite(_k: string, v: unknown): unknown {
-  if (typeof v !== 'string' || !v.startsWith('\u0000')) return v;
-  return v.startsWith('\u0000', 1) ? v.slice(1) : Number(v.slice(1));
+/** {@link keepNonFinite} undone, in place, on what `JSON.parse` made. */
+function readNonFinite(v: unknown): unknown {
+  if (typeof v === 'string') return v.charCodeAt(0) !== 0 ? v : v.charCodeAt(1) === 0 ? v.slice(1) : Number(v.slice(1));
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = readNonFinite(v[i]);
+    return v;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    const x = o[k], y = readNonFinite(x);
+    // A data property as JSON.parse made it (an assignment to a key "__proto__" would set the prototype).
+    if (y !== x) Object.defineProperty(o, k, { value: y, writable: true, enumerable: true, configurable: true });
+  }
+  return o;
 }
 
 const SNAPSHOT_MAGIC = 'FFEN';

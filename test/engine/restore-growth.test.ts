@@ -1,0 +1,39 @@
+/**
+ * A restore grows its WebAssembly memory at most twice. V8 counts each
+ * growth's whole new buffer against its external memory budget: a restore
+ * that grew once per column it enlarged (ten times for 10^6 tasks) counted
+ * gigabytes and started a full collection inside the restore. In a file of
+ * its own: a thread's closed engines give their memory to the next one
+ * (Core.reuse), which would then need no growth at all.
+ */
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../../src/engine/engine.ts';
+
+describe('memory growths', () => {
+  it('a restore grows its memory twice at most, however many users, gangs and waiting tasks it reads', () => {
+    const e = new Engine({}, { taskCapacity: 64 });
+    e.addNodes(Array.from({ length: 40 }, (_, i) => ({ capacity: [2 + (i % 3), 4] })));
+    const items = Array.from({ length: 3000 }, (_, k) => ({ id: `t${k}`, user: `u${k % 700}`, demand: [1, 1], dataGB: k % 9, requestTime: 30 + (k % 50), ...(k % 10 === 0 ? { procs: 2 } : {}) }));
+    e.submitMany(items);
+    e.runRound(1);
+    const bytes = e.snapshot();
+    const grow = WebAssembly.Memory.prototype.grow;
+    let growths = 0;
+    WebAssembly.Memory.prototype.grow = function (this: WebAssembly.Memory, pages: number) {
+      growths++;
+      return grow.call(this, pages);
+    };
+    let back: Engine;
+    try {
+      back = Engine.restore(bytes);
+    } finally {
+      WebAssembly.Memory.prototype.grow = grow;
+    }
+    expect(growths).toBeGreaterThan(0);
+    expect(growths).toBeLessThanOrEqual(2);
+    // And it decides as the engine it came from.
+    expect(back.runRoundHandles(2).tasks).toEqual(e.runRoundHandles(2).tasks);
+    back.close();
+    e.close();
+  });
+});
