@@ -4,6 +4,7 @@
 // a snapshot or a restore runs them once, before the JIT has warmed: a third of a snapshot's codec.
 // The bytes are those of the TypeScript codec, value for value (a property test compares them).
 import { ColumnElement, ColumnType } from './layouts';
+import { typeBytes } from './column-types';
 
 // @ts-ignore: decorator
 @inline function valueAt(src: usize, element: i32, i: i32): f64 {
@@ -27,16 +28,6 @@ import { ColumnElement, ColumnType } from './layouts';
   if (element == ColumnElement.F64) store<f64>(dst + (<usize>i << 3), x);
   else if (element == ColumnElement.I32) store<i32>(dst + (<usize>i << 2), toInt32(x));
   else store<u8>(dst + <usize>i, <u8>toInt32(x));
-}
-
-/** Bytes of a stored element of `type`. */
-function sizeOf(type: i32): i32 {
-  switch (type) {
-    case ColumnType.U8: case ColumnType.I8: case ColumnType.U8S: case ColumnType.I8S: return 1;
-    case ColumnType.U16: case ColumnType.I16: case ColumnType.U16S: case ColumnType.I16S: return 2;
-    case ColumnType.F64: return 8;
-    default: return 4;
-  }
 }
 
 // Stores x (already times 16 for a sixteenths type; the type was chosen so that it is exact there) as `type`.
@@ -159,5 +150,5 @@ export function columnScatter(rowsAt: usize, valsAt: usize, type: i32, count: i3
 
 /** Bytes of a stored element of `type` (the TypeScript codec's SIZE; a test compares them). */
 export function columnTypeSize(type: i32): i32 {
-  return sizeOf(type);
+  return typeBytes(type);
 }

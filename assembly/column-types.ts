@@ -50,56 +50,63 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
   let i = 0;
   if (element == ColumnElement.F64) {
     // Two values at a time. With d not NaN, Object.is(x, d) is bit equality (only NaN has other encodings).
+    // First every value and how many differ from d; the values that differ are looked at again only when a
+    // sparse section could be the smaller (planColumn's choice): most columns are dense, and that pass was half the work.
     const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d)), minusZero = i64x2.splat(<i64>0x8000000000000000);
     const zero = f64x2.splat(0), posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
     const sixteen = f64x2.splat(16);
-    let vLo = posInf, vHi = negInf, vrLo = posInf, vrHi = negInf, vLo16 = posInf, vHi16 = negInf, vrLo16 = posInf, vrHi16 = negInf;
-    let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), restInt = i64x2.splat(-1), restExact = i64x2.splat(-1);
-    let allInt16 = i64x2.splat(-1), restInt16 = i64x2.splat(-1);
+    let vLo = posInf, vHi = negInf, vLo16 = posInf, vHi16 = negInf;
+    let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), allInt16 = i64x2.splat(-1);
     // An odd last value goes in both lanes and is counted once (min, max and flags do not mind a copy).
     for (; i < n; i += 2) {
       const pair = i + 2 <= n;
       const x = pair ? v128.load(ptr + (<usize>i << 3)) : f64x2.splat(load<f64>(ptr + (<usize>i << 3)));
       const y = f64x2.mul(x, sixteen);
       const isNaN = f64x2.ne(x, x);
-      const exact = v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN);
-      const int = v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero));
-      const int16 = v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero));
-      const differs = dNaN ? v128.not(isNaN) : v128.not(i64x2.eq(x, dBits));
-      allInt = v128.and(allInt, int);
-      allInt16 = v128.and(allInt16, int16);
-      allExact = v128.and(allExact, exact);
+      allExact = v128.and(allExact, v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN));
+      allInt = v128.and(allInt, v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero)));
+      allInt16 = v128.and(allInt16, v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero)));
       vLo = f64x2.pmin(vLo, x);
       vHi = f64x2.pmax(vHi, x);
       vLo16 = f64x2.pmin(vLo16, y);
       vHi16 = f64x2.pmax(vHi16, y);
-      const m = i64x2.bitmask(differs) & (pair ? 3 : 1);
-      if (m != 0) {
-        rCount += <i32>popcnt(m);
+      const differs = dNaN ? v128.not(isNaN) : v128.not(i64x2.eq(x, dBits));
+      rCount += <i32>popcnt(i64x2.bitmask(differs) & (pair ? 3 : 1));
+    }
+    ints = i64x2.all_true(allInt);
+    ints16 = i64x2.all_true(allInt16);
+    f32Exact = i64x2.all_true(allExact);
+    lo = lowest(vLo);
+    hi = highest(vHi);
+    lo16 = lowest(vLo16);
+    hi16 = highest(vHi16);
+    if (sparseMayWin(n, typeOf(n, lo, hi, ints, f32Exact, ints16, lo16, hi16), rCount)) {
+      let vrLo = posInf, vrHi = negInf, vrLo16 = posInf, vrHi16 = negInf;
+      let restInt = i64x2.splat(-1), restExact = i64x2.splat(-1), restInt16 = i64x2.splat(-1);
+      for (i = 0; i < n; i += 2) {
+        const pair = i + 2 <= n;
+        const x = pair ? v128.load(ptr + (<usize>i << 3)) : f64x2.splat(load<f64>(ptr + (<usize>i << 3)));
+        const isNaN = f64x2.ne(x, x);
+        const differs = dNaN ? v128.not(isNaN) : v128.not(i64x2.eq(x, dBits));
+        if ((i64x2.bitmask(differs) & (pair ? 3 : 1)) == 0) continue;
+        const y = f64x2.mul(x, sixteen);
         const same = v128.not(differs);
-        restInt = v128.and(restInt, v128.or(int, same));
-        restInt16 = v128.and(restInt16, v128.or(int16, same));
-        restExact = v128.and(restExact, v128.or(exact, same));
+        restExact = v128.and(restExact, v128.or(v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN), same));
+        restInt = v128.and(restInt, v128.or(v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero)), same));
+        restInt16 = v128.and(restInt16, v128.or(v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero)), same));
         vrLo = f64x2.pmin(vrLo, v128.bitselect(x, posInf, differs));
         vrHi = f64x2.pmax(vrHi, v128.bitselect(x, negInf, differs));
         vrLo16 = f64x2.pmin(vrLo16, v128.bitselect(y, posInf, differs));
         vrHi16 = f64x2.pmax(vrHi16, v128.bitselect(y, negInf, differs));
       }
+      rInts = i64x2.all_true(restInt);
+      rInts16 = i64x2.all_true(restInt16);
+      rF32 = i64x2.all_true(restExact);
+      rLo = lowest(vrLo);
+      rHi = highest(vrHi);
+      rLo16 = lowest(vrLo16);
+      rHi16 = highest(vrHi16);
     }
-    ints = i64x2.all_true(allInt);
-    ints16 = i64x2.all_true(allInt16);
-    f32Exact = i64x2.all_true(allExact);
-    rInts = i64x2.all_true(restInt);
-    rInts16 = i64x2.all_true(restInt16);
-    rF32 = i64x2.all_true(restExact);
-    lo = lowest(vLo);
-    hi = highest(vHi);
-    rLo = lowest(vrLo);
-    rHi = highest(vrHi);
-    lo16 = lowest(vLo16);
-    hi16 = highest(vHi16);
-    rLo16 = lowest(vrLo16);
-    rHi16 = highest(vrHi16);
   } else {
     const wide = element == ColumnElement.I32;
     if (wide && d >= -2147483648 && d <= 2147483647 && Math.trunc(d) == d) {
@@ -127,8 +134,17 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
       }
       if (i > 0) { lo = <f64>a; hi = <f64>b; }
       if (rCount > 0) { rLo = <f64>ra; rHi = <f64>rb; }
+    } else if (!wide && d >= 0 && d <= 255 && Math.trunc(d) == d && reinterpret<i64>(d) != 0x8000000000000000) {
+      // Sixteen values at a time, counting those that differ from d (a byte: else every value differs, one at a
+      // time below). Every value of a u8 column is a byte, so its types are u8 whatever the least and greatest.
+      const dv = i8x16.splat(<i8><i32>d);
+      for (; i + 16 <= n; i += 16) rCount += <i32>popcnt(i8x16.bitmask(v128.not(i8x16.eq(v128.load(ptr + <usize>i), dv))));
+      if (i > 0) {
+        lo = hi = 0;
+        if (rCount > 0) rLo = rHi = 0;
+      }
     }
-    // One at a time: a u8 column, the last values of an i32 one, or all of it around a d that is no int32.
+    // One at a time: the last values of a u8 or i32 column, or all of it around a d that is no byte or int32.
     for (; i < n; i++) {
       const x: f64 = wide ? <f64>load<i32>(ptr + (<usize>i << 2)) : <f64>load<u8>(ptr + <usize>i);
       if (x < lo) lo = x;
@@ -140,7 +156,33 @@ export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
       }
     }
   }
-  // Integer columns: every value an integer (ints), so their sixteenths are never chosen.
-  const all = typeOf(n, lo, hi, ints, f32Exact, ints16, lo16, hi16), rest = typeOf(rCount, rLo, rHi, rInts, rF32, rInts16, rLo16, rHi16);
+  // Integer columns: every value an integer (ints), so their sixteenths are never chosen. The values that differ
+  // from d have their own type only when a sparse section could be the smaller; else it is reported as all's.
+  const all = typeOf(n, lo, hi, ints, f32Exact, ints16, lo16, hi16);
+  const rest = sparseMayWin(n, all, rCount) ? typeOf(rCount, rLo, rHi, rInts, rF32, rInts16, rLo16, rHi16) : all;
   return <f64>rCount * 256 + <f64>(rest * 16 + all);
+}
+
+/** Bytes of a stored element of `type` (the TypeScript codec's SIZE). */
+export function typeBytes(type: i32): i32 {
+  switch (type) {
+    case ColumnType.U8: case ColumnType.I8: case ColumnType.U8S: case ColumnType.I8S: return 1;
+    case ColumnType.U16: case ColumnType.I16: case ColumnType.U16S: case ColumnType.I16S: return 2;
+    case ColumnType.F64: return 8;
+    default: return 4;
+  }
+}
+
+/**
+ * Whether a sparse section of `restCount` rows could be smaller than the dense one of `n` values
+ * of `allType`: its rows (u32) and values in the narrowest type (one byte) against the dense bytes,
+ * each 8-aligned — planColumn's comparison with the least a sparse section can take.
+ */
+function sparseMayWin(n: i32, allType: i32, restCount: i32): bool {
+  return <i64>align8(<i64>restCount * 4) + align8(<i64>restCount) < align8(<i64>n * typeBytes(allType));
+}
+
+// @ts-ignore: decorator
+@inline function align8(x: i64): i64 {
+  return (x + 7) & ~7;
 }

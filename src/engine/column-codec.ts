@@ -158,7 +158,10 @@ export function planColumn(values: NumberColumn, fallback?: number, core?: Core)
   return choose(values, n, d, allType, restType, restCount);
 }
 
-/** What a scan of a column finds: the narrowest type of all its values, and of the `restCount` values that differ from the default. */
+/**
+ * What a scan of a column finds: the narrowest type of all its values, and of the `restCount` values that
+ * differ from the default (that one only when a sparse section could be the smaller: else `allType`).
+ */
 export interface ColumnTypes {
   allType: number;
   restType: number;
@@ -196,7 +199,17 @@ export function columnTypes(values: NumberColumn, d: number, core?: Core): Colum
     Object.assign(all, { min, max, count: n });
     Object.assign(rest, { min: rmin, max: rmax, count });
   }
-  return { allType: all.type(), restType: rest.type(), restCount: rest.count };
+  // The values that differ from d have their own type only when a sparse section could be the smaller (as in WebAssembly).
+  const allType = all.type();
+  return { allType, restType: sparseMayWin(n, allType, rest.count) ? rest.type() : allType, restCount: rest.count };
+}
+
+/**
+ * Whether a sparse section of `restCount` rows could be smaller than the dense one of `n` values of
+ * `allType`: its rows and values in the narrowest type (a byte) against the dense bytes ({@link choose}).
+ */
+function sparseMayWin(n: number, allType: number, restCount: number): boolean {
+  return align8(restCount * 4) + align8(restCount) < align8(n * SIZE[allType]!);
 }
 
 /** The smaller form: dense in `allType`, or sparse around `d` (the `restCount` other rows in `restType`). */
