@@ -221,9 +221,17 @@ export class Engine implements IptasEngine {
     const rows = (group: Group, n: number): number => group.reduce((a, [, b]) => a + Math.max(n, 1) * b + 16, 0);
     let size = 1; // the matcher's tree size
     while (size < this.nodeCap) size *= 2;
-    core.reserve(ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
-      + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.prefault ? this.taskCap : Math.min(this.taskCap, 1024)) + rows(USER_GROUP, this.userCap)
-      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256 + CODEC_SCRATCH);
+    // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
+    this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
+    // An engine made by Engine.restore reserves here what reading the snapshot will allocate too: V8 counts each growth's
+    // whole new buffer against its external memory budget, and each time it crossed it a full collection ran inside the restore.
+    const room = restoreRoom;
+    restoreRoom = undefined;
+    const base = ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
+      + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.sortCap) + rows(USER_GROUP, this.userCap)
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256 + CODEC_SCRATCH;
+    // The restore's room only as far as the limit (base counts slack: a limit of exactly what a restore uses still holds it).
+    core.reserve(base + (room === undefined ? 0 : Math.min(this.restoreGrowth(room).bytes, Math.max(0, limit - core.mark() - base))));
     this.e = core.alloc(ENGINE.size);
     this.codecAt = core.alloc(CODEC_SCRATCH);
     const p = this.resolved;
@@ -236,8 +244,6 @@ export class Engine implements IptasEngine {
     const block = resolvePriorityParams(p.priority);
     core.f64(this.get('priorityParams'), block.length).set(block);
     this.growGroup(this.taskGroup(), 0, this.taskCap);
-    // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
-    this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
     this.growGroup(SORT_GROUP, 0, this.sortCap);
     // Placement records: one a task at most, so as many as the task rows (pages untouched until used,
     // unless prefaulted; grown when the task rows grew and the records need it, see roomForRecords).
@@ -1722,10 +1728,16 @@ export class Engine implements IptasEngine {
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
     const meta = readNonFinite(JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen))) as SnapshotMeta;
     const N = meta.nodeIds.length;
+    // What reading it will allocate, reserved by the constructor (when the counts are ones readSnapshot accepts; else it finds out).
+    const fits = (k: unknown, most: number): k is number => Number.isSafeInteger(k) && (k as number) >= 0 && (k as number) <= most;
+    if (Array.isArray(meta.users) && Array.isArray(meta.gangIds) && fits(meta.waiting, n) && fits(meta.runCount, n) && fits(meta.undoCap, n) && fits(meta.ids?.bytes, bytes.length)) {
+      restoreRoom = { users: meta.users.length, gangs: meta.gangIds.length, sortRows: meta.waiting + meta.runCount, undoCap: meta.undoCap, textBytes: meta.ids.bytes };
+    }
     let e: Engine;
     try {
       e = new Engine(meta.params, { taskCapacity: Math.max(n, 1), nodeCapacity: Math.max(N, 1), ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}) });
     } catch (err) {
+      restoreRoom = undefined;
       // Parameters this build refuses (a bound, a key): not a snapshot it wrote. A memory that cannot hold it: said as such.
       if (err instanceof FairfitError && err.code !== 'OUT_OF_MEMORY' && !(err.code === 'INVALID_OPTION' && err.details.field === 'options.memoryLimit')) throw bad(err.message);
       throw err;
@@ -1742,6 +1754,24 @@ export class Engine implements IptasEngine {
     return e;
   }
 
+  /**
+   * The capacities a restore's users, gangs and round scratch grow to, and the bytes of all it allocates after
+   * the constructor's columns (those groups, the undo scratch, the ids' text), exactly: a memoryLimit of what a
+   * restore uses must hold it. Reserved in one growth: V8 counts each growth's whole new buffer against its
+   * external memory budget (ten growths of a 10^6-task engine counted 1.7 GB), and each time that crossed its
+   * limit a full collection ran inside the restore (≈ 40–60 ms each with 10^6 ids alive).
+   */
+  private restoreGrowth(r: RestoreRoom): { userCap: number; gangCap: number; sortCap: number; bytes: number } {
+    let userCap = this.userCap, gangCap = this.gangCap, sortCap = this.sortCap;
+    while (userCap < r.users) userCap *= 2;
+    while (gangCap < r.gangs) gangCap *= 2;
+    while (sortCap < r.sortRows) sortCap *= 2;
+    const D = this.dims;
+    const bytes = (userCap > this.userCap ? groupBytes(USER_GROUP, userCap) : 0) + (gangCap > this.gangCap ? groupBytes(GANG_GROUP, gangCap) : 0)
+      + (sortCap > this.sortCap ? groupBytes(SORT_GROUP, sortCap) : 0) + (r.undoCap > 0 ? align16(r.undoCap * D * 8) + align16(r.undoCap * 4) : 0) + align16(r.textBytes);
+    return { userCap, gangCap, sortCap, bytes };
+  }
+
   /** Fills this new engine (room for n tasks and the snapshot's nodes) from the sections at [at, end) of a snapshot. */
   private readSnapshot(src: Uint8Array, at: number, end: number, n: number, meta: SnapshotMeta, version: number, bad: (why: string) => FairfitError): void {
     const N = meta.nodeIds.length, U = meta.users.length, G = meta.gangIds.length;
@@ -1756,14 +1786,10 @@ export class Engine implements IptasEngine {
     }
     const textBytes = meta.ids.bytes;
     if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
-    // What the reading and the first round will allocate (exactly: a memoryLimit of what a restore uses must hold it), in one growth of memory (V8 counts each growth's whole new
-    // buffer against its external memory budget: ten growths of a 10^6-task engine counted 1.7 GB and started a full collection).
-    let userCap = this.userCap, gangCap = this.gangCap, sortCap = this.sortCap;
-    while (userCap < U) userCap *= 2;
-    while (gangCap < G) gangCap *= 2;
-    while (sortCap < meta.waiting + meta.runCount) sortCap *= 2;
-    this.live().reserve((userCap > this.userCap ? groupBytes(USER_GROUP, userCap) : 0) + (gangCap > this.gangCap ? groupBytes(GANG_GROUP, gangCap) : 0)
-      + (sortCap > this.sortCap ? groupBytes(SORT_GROUP, sortCap) : 0) + (meta.undoCap > 0 ? align16(meta.undoCap * D * 8) + align16(meta.undoCap * 4) : 0) + align16(textBytes));
+    // What the reading and the first round will allocate, in one growth of memory at most (none when the constructor
+    // reserved it, as it does for Engine.restore): see restoreGrowth.
+    const { userCap, gangCap, bytes } = this.restoreGrowth({ users: U, gangs: G, sortRows: meta.waiting + meta.runCount, undoCap: meta.undoCap, textBytes });
+    this.live().reserve(bytes);
     // Users and gangs first (their columns may grow), then tasks, then nodes (the order and the tree).
     if (userCap > this.userCap) {
       this.growGroup(USER_GROUP, 0, userCap);
@@ -1981,6 +2007,18 @@ function readNonFinite(v: unknown): unknown {
   }
   return o;
 }
+
+/** What {@link Engine.restore} will allocate after an engine's columns (see restoreGrowth). */
+interface RestoreRoom {
+  users: number;
+  gangs: number;
+  sortRows: number;
+  undoCap: number;
+  textBytes: number;
+}
+
+/** Set by Engine.restore for the `new Engine` it makes, which takes it (and clears it) to reserve that room too. */
+let restoreRoom: RestoreRoom | undefined;
 
 const SNAPSHOT_MAGIC = 'FFEN';
 /** Bytes of an engine's codec scratch: a few hundred calls for the columns of 10^6 tasks, pages touched once. */
