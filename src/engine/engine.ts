@@ -935,31 +935,43 @@ export class Engine implements IptasEngine {
   /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
     // The tasks go to outTask (free between calls, as finish wants them).
-    const ts = this.runningHandles(handles, () => this.cols.outTask);
+    const ts = this.runningHandles(handles, false);
     return this.finish(ts, handles.length, checkResult(result));
   }
 
   /**
-   * The task rows of `handles`, each a running task given once, written into `to(n)` (an array of
-   * at least n = handles.length rows), which is returned. Errors name `handles[k]`. Marks in
-   * outNode (free between calls): a task given twice is found without a set.
+   * The task rows of `handles`, each a running task given once, written into outTask (free between
+   * calls), or into a new array when `fresh`, which is returned. Errors name `handles[k]`. Handles
+   * given in ascending order (a host's usual order: a job's tasks) are distinct without a mark; from
+   * the first that is not, marks in outNode (free between calls) find a task given twice without a set.
    */
-  private runningHandles(handles: ArrayLike<number>, to: (n: number) => Int32Array): Int32Array {
+  private runningHandles(handles: ArrayLike<number>, fresh: boolean): Int32Array {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const c = this.cols;
     const n = handles.length;
-    const ts = to(n);
+    const ts = fresh ? new Int32Array(n) : c.outTask;
+    const state = c.state, outNode = c.outNode;
     let k = 0;
+    // Ascending so far (−1: no handle yet); once a handle is not above the one before, every row so far is marked.
+    let last = -1, marked = false;
     try {
       for (; k < n; k++) {
         const t = this.byHandle(handles[k]);
-        if (c.state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[c.state[t]!]}, not running`);
-        if (c.outNode[t] === MARK) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
-        c.outNode[t] = MARK;
+        if (state[t] !== S.running) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is ${STATE_NAMES[state[t]!]}, not running`);
+        if (!marked) {
+          if (t > last) {
+            ts[k] = last = t;
+            continue;
+          }
+          for (let j = 0; j < k; j++) outNode[ts[j]!] = MARK;
+          marked = true;
+        }
+        if (outNode[t] === MARK) throw stateError('handles', `handles[${k}]: task '${this.idAt(t)}' is given twice`);
+        outNode[t] = MARK;
         ts[k] = t;
       }
     } finally {
-      for (let j = 0; j < k; j++) c.outNode[ts[j]!] = 0;
+      if (marked) for (let j = 0; j < k; j++) outNode[ts[j]!] = 0;
     }
     return ts;
   }
@@ -1190,7 +1202,7 @@ export class Engine implements IptasEngine {
   checkLimitsColumns(now: number, handles: ArrayLike<number>, usage: Float64Array, into?: Int32Array): Int32Array {
     this.live();
     checkInto(into);
-    const ts = this.runningHandles(handles, (n) => new Int32Array(n));
+    const ts = this.runningHandles(handles, true);
     checkUsageColumns(usage, ts.length, this.dims);
     checkNow(now, this.clock);
     return this.killHandles(this.limits(now, ts, usage), into);

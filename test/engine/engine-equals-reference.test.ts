@@ -216,6 +216,32 @@ describe('drainDispatchMany refuses a bad node list as the reference does, drain
   });
 });
 
+describe('completeMany refuses a bad handle list as the reference does, ending nothing', () => {
+  it('ascending, descending, a task twice (after an ascending run, and after a drop), a handle not running', () => {
+    const run = (e: Engine | ReferenceEngine): string[] => {
+      e.addNodes([{ capacity: [8, 8] }]);
+      for (let k = 0; k < 6; k++) e.submit({ id: `t${k}`, user: 'u', demand: [1, 1], dataGB: 1, requestTime: 10 });
+      e.submit({ id: 'big', user: 'u', demand: [9, 9], dataGB: 1, requestTime: 10 });
+      e.runRound(0);
+      const said: string[] = [];
+      for (const handles of [[0, 1, 1], [0, 2, 1, 2], [3, 1, 0, 3], [2, 2], [0, 6], [4, 1, 7], [5, 3, 0], [1, 2, 4]]) {
+        try {
+          said.push(e.completeMany(handles, { status: 'ok', actualTime: 1 }).join(','));
+        } catch (err) {
+          said.push(`${(err as FairfitError).code}: ${(err as FairfitError).message}`);
+        }
+      }
+      said.push(JSON.stringify(e.counts()));
+      return said;
+    };
+    using w = new Engine();
+    const got = run(w);
+    expect(got).toEqual(run(new ReferenceEngine()));
+    // The refused calls ended nothing: [5, 3, 0] and [1, 2, 4] end all six.
+    expect(got.slice(-3)).toEqual(['ok,ok,ok', 'ok,ok,ok', JSON.stringify({ waiting: 1, running: 0, ok: 6, failed: 0, killed: 0, cancelled: 0, total: 7 })]);
+  });
+});
+
 describe('a wrong value is named in a short message', () => {
   it('a lent array of the wrong type by its type and size, a long string cut (both engines)', () => {
     for (const make of [() => new Engine(), () => new ReferenceEngine()]) {
