@@ -174,8 +174,9 @@ export class Engine implements IptasEngine {
   /** The `submitMany` batch being checked, and whether an id is taken by a task or by an item of it (one function for every call). */
   private batch: Batch = EMPTY_BATCH;
   private readonly knownId = (id: string): boolean => this.lookup(id) !== undefined || this.batch.ids.has(id) || memberOf(id, this.batch.gangs) >= 0;
-  /** Scratch marks over nodes (all 0 between calls). */
-  private nodeMark = new Uint8Array(0);
+  /** Marks over nodes: node i is given in the current `drainDispatchMany` call iff nodeMark[i] = drainStamp (a new stamp a call: nothing to clear). */
+  private nodeMark = new Int32Array(0);
+  private drainStamp = 0;
   /** The views of the buffers a host lends to rounds and drains, made once per length. */
   private readonly roundViews = roundViews();
   private readonly drainViews = new PrefixViews<Int32Array>();
@@ -1378,21 +1379,21 @@ export class Engine implements IptasEngine {
     checkInto(into);
     const c = this.cols;
     const metas = this.nodes, N = metas.length, n = nodes.length;
-    if (this.nodeMark.length < N) this.nodeMark = new Uint8Array(this.nodeCap);
-    const mark = this.nodeMark, ringLen = c.ringLen;
+    if (this.nodeMark.length < N) this.nodeMark = new Int32Array(this.nodeCap);
+    // A stamp of this call's own: the marks of earlier calls (a refused one's too) are other numbers.
+    if (this.drainStamp === 0x7fffffff) {
+      this.nodeMark.fill(0);
+      this.drainStamp = 0;
+    }
+    const mark = this.nodeMark, ringLen = c.ringLen, stamp = ++this.drainStamp;
     let total = 0;
-    let k = 0;
-    try {
-      for (; k < n; k++) {
-        const x = nodes[k]!;
-        // An index of a node present passes one test; anything else goes to node(), which names it.
-        if (!(x >= 0 && x < N && (x | 0) === x) || metas[x]!.removed) this.node(x);
-        if (mark[x] === 1) throw stateError('nodes', `nodes[${k}]: node ${x} is given twice`);
-        mark[x] = 1;
-        total += ringLen[x]!;
-      }
-    } finally {
-      for (let j = 0; j < k; j++) mark[nodes[j]!] = 0;
+    for (let k = 0; k < n; k++) {
+      const x = nodes[k]!;
+      // An index of a node present passes one test; anything else goes to node(), which names it.
+      if (!(x >= 0 && x < N && (x | 0) === x) || metas[x]!.removed) this.node(x);
+      if (mark[x] === stamp) throw stateError('nodes', `nodes[${k}]: node ${x} is given twice`);
+      mark[x] = stamp;
+      total += ringLen[x]!;
     }
     const R = this.resolved.ringCapacity, cap = this.nodeCap, buf = c.ringBuf, ringHead = c.ringHead;
     const out = into !== undefined && into.length >= total ? this.drainViews.of(into, total) : new Int32Array(total);
