@@ -989,27 +989,41 @@ export class Engine implements IptasEngine {
       const actual = r.actualTime;
       // A user's history keeps its last m: entries that later tasks of this call would push out are not made.
       // One user (a job's tasks): the first n − m make none; else a count per user of the tasks still to come.
+      const { user, request, outTask, outNode } = c;
+      const u0 = n > 0 ? user[ts[0]!]! : -1;
       let oneUser = true;
-      for (let j = 1; oneUser && j < n; j++) oneUser = c.user[ts[j]!] === c.user[ts[0]!];
-      const left = n > m && !oneUser ? new Map<number, number>() : undefined;
-      if (left) for (let j = 0; j < n; j++) { const u = c.user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
-      // The users whose ε changes (one array only when the tasks have several).
-      const users: number[] | undefined = oneUser ? undefined : [];
-      for (let j = 0; j < n; j++) {
-        const t = ts[j]!;
-        const u = c.user[t]!;
-        let after = oneUser ? n - 1 - j : 0;
-        if (left) left.set(u, (after = left.get(u)! - 1));
-        if (after < m) this.users[u]!.history.push(actual, c.request[t]!);
-        if (users && users[users.length - 1] !== u && !users.includes(u)) users.push(u);
-        c.outTask[j] = t;
-        c.outNode[j] = S.ok;
-        out[j] = 'ok';
+      for (let j = 1; oneUser && j < n; j++) oneUser = user[ts[j]!] === u0;
+      if (oneUser) {
+        const history = n > 0 ? this.users[u0]!.history : undefined;
+        for (let j = 0; j < n; j++) {
+          const t = ts[j]!;
+          if (j >= n - m) history!.push(actual, request[t]!);
+          outTask[j] = t;
+          outNode[j] = S.ok;
+          out[j] = 'ok';
+        }
+        this.tally.ok += n;
+        // ε is read only at placement: once after all the ends is the same as after each.
+        if (n > 0) this.updateEpsilon(u0);
+      } else {
+        const left = n > m ? new Map<number, number>() : undefined;
+        if (left) for (let j = 0; j < n; j++) { const u = user[ts[j]!]!; left.set(u, (left.get(u) ?? 0) + 1); }
+        // The users whose ε changes.
+        const users: number[] = [];
+        for (let j = 0; j < n; j++) {
+          const t = ts[j]!;
+          const u = user[t]!;
+          let after = 0;
+          if (left) left.set(u, (after = left.get(u)! - 1));
+          if (after < m) this.users[u]!.history.push(actual, request[t]!);
+          if (users[users.length - 1] !== u && !users.includes(u)) users.push(u);
+          outTask[j] = t;
+          outNode[j] = S.ok;
+          out[j] = 'ok';
+        }
+        this.tally.ok += n;
+        for (const u of users) this.updateEpsilon(u);
       }
-      this.tally.ok += n;
-      // ε is read only at placement: once per user after all the ends is the same as after each.
-      if (users === undefined) { if (n > 0) this.updateEpsilon(c.user[ts[0]!]!); }
-      else for (const u of users) this.updateEpsilon(u);
     } else {
       for (let j = 0; j < n; j++) {
         const t = ts[j]!;
