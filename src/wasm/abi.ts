@@ -45,7 +45,7 @@ export interface CoreExports {
   engineEvict(engine: number, node: number, requeue: number): number;
   engineCancel(engine: number, count: number): number;
   enginePurge(engine: number, nodes: number): number;
-  engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number): number;
+  engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number, from: number, to: number): number;
   crsPlan(plan: number): number;
   columnTypes(ptr: number, n: number, element: number, fallback: number): number;
   columnPack(src: number, element: number, from: number, count: number, type: number, out: number): void;
