@@ -151,10 +151,10 @@ export interface ColumnPlan {
  * the linear memory of `core` is scanned there (`columnTypes`, the same choice
  * as the scan here, in a fraction of the time).
  */
-export function planColumn(values: NumberColumn, fallback?: number, core?: Core): ColumnPlan {
+export function planColumn(values: NumberColumn, fallback?: number, core?: Core, scratch?: CodecScratch): ColumnPlan {
   const n = values.length;
   const d = fallback ?? (n > 0 ? values[0]! : 0);
-  const { allType, restType, restCount } = columnTypes(values, d, core);
+  const { allType, restType, restCount } = columnTypes(values, d, core, scratch);
   return choose(values, n, d, allType, restType, restCount);
 }
 
@@ -168,12 +168,36 @@ export interface ColumnTypes {
   restCount: number;
 }
 
-/** {@link planColumn}'s scan of `values` around the default `d`: in WebAssembly when they are in the linear memory of `core`, else here. */
-export function columnTypes(values: NumberColumn, d: number, core?: Core): ColumnTypes {
+/** Values of an in-memory column a `columnScan` call reads. */
+const SCAN_PIECE = 1 << 16;
+
+/**
+ * {@link planColumn}'s scan of `values` around the default `d`: in WebAssembly when they are in the
+ * linear memory of `core` (a piece of 65,536 values a call), or, with `scratch`, copied there piece by
+ * piece; else here.
+ */
+export function columnTypes(values: NumberColumn, d: number, core?: Core, scratch?: CodecScratch): ColumnTypes {
   const n = values.length;
-  if (core !== undefined && values.buffer === core.memory.buffer) {
+  const inCore = core !== undefined && values.buffer === core.memory.buffer;
+  if (inCore || scratch !== undefined) {
+    const c = inCore ? core! : scratch!.core;
     const element = values instanceof Float64Array ? COLUMN_ELEMENT.code.F64 : values instanceof Int32Array ? COLUMN_ELEMENT.code.I32 : COLUMN_ELEMENT.code.U8;
-    const found = core.exports.columnTypes(values.byteOffset, n, element, d);
+    const size = values.BYTES_PER_ELEMENT;
+    const per = inCore ? SCAN_PIECE : Math.floor(scratch!.bytes / size);
+    const bytes = new Uint8Array(values.buffer, values.byteOffset, n * size);
+    // The piece [from, from + m) where the module reads it.
+    const piece = (from: number, m: number): number => {
+      if (inCore) return values.byteOffset + from * size;
+      c.u8(scratch!.ptr, m * size).set(bytes.subarray(from * size, (from + m) * size));
+      return scratch!.ptr;
+    };
+    const x = c.exports;
+    x.columnScanBegin();
+    for (let from = 0; from < n; from += per) x.columnScan(piece(from, Math.min(per, n - from)), Math.min(per, n - from), element, d);
+    if (element === COLUMN_ELEMENT.code.F64 && x.columnScanNeedsRest(n)) {
+      for (let from = 0; from < n; from += per) x.columnScanRest(piece(from, Math.min(per, n - from)), Math.min(per, n - from), d);
+    }
+    const found = x.columnScanEnd(n);
     return { allType: found % 16, restType: Math.floor(found / 16) % 16, restCount: Math.floor(found / 256) };
   }
   const all = new Range(), rest = new Range();

@@ -1669,8 +1669,9 @@ export class Engine implements IptasEngine {
     } satisfies SnapshotMeta)));
     const m = this.matcherFields();
     const core = this.live();
-    // Columns in the linear memory are scanned there (planColumn).
-    const plan = (v: NumberColumn, fallback?: number): ColumnPlan => planColumn(v, fallback, core);
+    // Every column is scanned in WebAssembly (planColumn): where it lies in the linear memory, else through the scratch.
+    const scratch = this.codecScratch();
+    const plan = (v: NumberColumn, fallback?: number): ColumnPlan => planColumn(v, fallback, core, scratch);
     const plans = [
       ...this.taskColumns(n).map(([, v, fallback]) => plan(v, fallback)),
       plan(core.i32(this.get('runList'), runCount)),
@@ -1695,7 +1696,6 @@ export class Engine implements IptasEngine {
     head.writeUInt32LE(body, 48);
     out.set(meta, SNAPSHOT_HEAD);
     at = SNAPSHOT_HEAD + align8(meta.length);
-    const scratch = this.codecScratch();
     for (const p of plans) at = writeColumn(p, out, at, scratch);
     // Runs have no text.
     if (runs === undefined) {

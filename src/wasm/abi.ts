@@ -48,6 +48,11 @@ export interface CoreExports {
   engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number, from: number, to: number): number;
   crsPlan(plan: number): number;
   columnTypes(ptr: number, n: number, element: number, fallback: number): number;
+  columnScanBegin(): void;
+  columnScan(ptr: number, n: number, element: number, fallback: number): void;
+  columnScanNeedsRest(n: number): number;
+  columnScanRest(ptr: number, n: number, fallback: number): void;
+  columnScanEnd(n: number): number;
   columnPack(src: number, element: number, from: number, count: number, type: number, out: number): void;
   columnGather(src: number, element: number, from: number, n: number, fallback: number, type: number, max: number, rowsOut: number, valsOut: number): number;
   columnGatherNext(): number;
@@ -62,5 +67,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'columnTypes', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
+  'crsPlan', 'columnTypes', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -53,6 +53,7 @@ describe('snapshot column codec', () => {
   it('plans a column in linear memory (scanned by WebAssembly) exactly as the TypeScript scan does', () => {
     const core = new Core();
     const at = core.alloc(8 * 4096 + 8);
+    const room = core.alloc(64);
     // Columns at an odd element offset too: the SIMD scan's head and tail.
     const column = (kind: 'f64' | 'i32' | 'u8', xs: number[], skip: number): NumberColumn =>
       kind === 'f64' ? core.f64(at + 8 * skip, xs.length) : kind === 'i32' ? core.i32(at + 4 * skip, xs.length) : core.u8(at + skip, xs.length);
@@ -63,9 +64,11 @@ describe('snapshot column codec', () => {
       const wasm = planColumn(v, fallback, core);
       const what = `${kind} ${JSON.stringify(xs.map(String))} around ${fallback}`;
       expect({ ...wasm, values: undefined }, what).toEqual({ ...js, values: undefined });
-      // The scan itself, whichever form the plan took.
+      // The scan itself, whichever form the plan took; and of the column held here, copied through a scratch of
+      // a few values at a time (every piece carried over to the next).
       const d = fallback ?? (xs.length > 0 ? v[0]! : 0);
       expect(columnTypes(v, d, core), what).toEqual(columnTypes(v.slice(), d));
+      expect(columnTypes(v.slice(), d, undefined, { core, ptr: room, bytes: 8 * (1 + (xs.length % 3)) }), what).toEqual(columnTypes(v.slice(), d));
     };
     const f64s = fc.array(fc.oneof(special, fc.double(), fc.integer({ min: -300, max: 300 }), fc.constantFrom(0.5, 1.5, -2.25, 2 ** 31, -(2 ** 31) - 1), sixteenths), { maxLength: 40 });
     // Columns of sixteenths only: every one- and two-byte sixteenths type and its bounds.
@@ -87,6 +90,28 @@ describe('snapshot column codec', () => {
     expect(planColumn(v, undefined, core)).toMatchObject({ sparse: false, count: 5, type: 8, bytes: 16 + 8 });
     v.set([1, 2, 3, 300, 7]);
     expect(planColumn(v, undefined, core)).toMatchObject({ sparse: false, count: 5, type: 2, bytes: 16 + 16 });
+  });
+  it('scans a column longer than a piece (65,536 values a call) as the TypeScript scan does', () => {
+    const core = new Core();
+    const n = 200_003;
+    const pf = core.alloc(8 * n), pw = core.alloc(4 * n), pb = core.alloc(n);
+    // Views made after the allocations (a growth of the memory detaches earlier ones).
+    const f = core.f64(pf, n), w = core.i32(pw, n), b = core.u8(pb, n);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.constantFrom(0, 8, 64, 150_000), fc.oneof(special, sixteenths), (seed, odd, value) => {
+      // Mostly the default, `odd` rows that are not (the last piece's too), one of them `value`.
+      let r = seed;
+      const next = (): number => (r = (Math.imul(r, 1103515245) + 12345) >>> 0) % n;
+      f.fill(NaN); w.fill(0); b.fill(0);
+      for (let k = 0; k < odd; k++) {
+        const i = k === 0 ? n - 1 : next();
+        f[i] = k === 1 ? value : (i % 97) / 16;
+        w[i] = (i % 5) - 2;
+        b[i] = i % 256;
+      }
+      expect(columnTypes(f, NaN, core)).toEqual(columnTypes(f.slice(), NaN));
+      expect(columnTypes(w, 0, core)).toEqual(columnTypes(w.slice(), 0));
+      expect(columnTypes(b, 0, core)).toEqual(columnTypes(b.slice(), 0));
+    }), { numRuns: 12 });
   });
   it('writes and reads a column in linear memory through WebAssembly, in pieces, the same bytes and values as the TypeScript loops', () => {
     const core = new Core();
