@@ -69,13 +69,46 @@ import { typeBytes } from './column-types';
   return reinterpret<i64>(x) == reinterpret<i64>(d) || (x != x && d != d);
 }
 
+// A value (already times 16 for a sixteenths type, and exact there: the type was chosen so) as T.
+// @ts-ignore: decorator
+@inline function stored<T>(x: f64): T {
+  if (isInteger<T>()) {
+    if (sizeof<T>() == 4 && !isSigned<T>()) return <T><u32>x;
+    return <T><i32>x;
+  }
+  return <T>x;
+}
+
+// The loops of columnPack, one per stored type and column element (no switch inside a loop).
+function packAs<T>(src: usize, element: i32, from: i32, count: i32, out: usize, scale: f64): void {
+  if (element == ColumnElement.F64) {
+    const at = src + (<usize>from << 3);
+    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(load<f64>(at + (<usize>k << 3)) * scale));
+  } else if (element == ColumnElement.I32) {
+    const at = src + (<usize>from << 2);
+    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<i32>(at + (<usize>k << 2)) * scale));
+  } else {
+    const at = src + <usize>from;
+    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<u8>(at + <usize>k) * scale));
+  }
+}
+
 /**
  * Writes the `count` values src[from, from + count) of a column (`element`) at `out` as `type`
  * (times 16 for a sixteenths type): a dense section, or part of one.
  */
 export function columnPack(src: usize, element: i32, from: i32, count: i32, type: i32, out: usize): void {
   const scale: f64 = isSixteenths(type) ? 16 : 1;
-  for (let k = 0; k < count; k++) put(out, type, k, valueAt(src, element, from + k) * scale);
+  switch (type) {
+    case ColumnType.U8: case ColumnType.U8S: packAs<u8>(src, element, from, count, out, scale); break;
+    case ColumnType.I8: case ColumnType.I8S: packAs<i8>(src, element, from, count, out, scale); break;
+    case ColumnType.U16: case ColumnType.U16S: packAs<u16>(src, element, from, count, out, scale); break;
+    case ColumnType.I16: case ColumnType.I16S: packAs<i16>(src, element, from, count, out, scale); break;
+    case ColumnType.I32: packAs<i32>(src, element, from, count, out, scale); break;
+    case ColumnType.U32: packAs<u32>(src, element, from, count, out, scale); break;
+    case ColumnType.F32: packAs<f32>(src, element, from, count, out, scale); break;
+    default: packAs<f64>(src, element, from, count, out, scale);
+  }
 }
 
 /** Where the last {@link columnGather} stopped: the row after the last one it looked at. */
@@ -124,13 +157,38 @@ export function columnGather(src: usize, element: i32, from: i32, n: i32, d: f64
   return k;
 }
 
+// The loops of columnUnpack, one per stored type and column element.
+function unpackAs<T>(at: usize, count: i32, dst: usize, element: i32, from: i32, scale: f64): void {
+  if (element == ColumnElement.F64) {
+    const to = dst + (<usize>from << 3);
+    // (No multiplication by 1: a float's NaN goes over as it is.)
+    if (scale == 1) for (let k = 0; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())));
+    else for (let k = 0; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())) * scale);
+  } else if (element == ColumnElement.I32) {
+    const to = dst + (<usize>from << 2);
+    for (let k = 0; k < count; k++) store<i32>(to + (<usize>k << 2), toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
+  } else {
+    const to = dst + <usize>from;
+    for (let k = 0; k < count; k++) store<u8>(to + <usize>k, <u8>toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
+  }
+}
+
 /**
  * Reads `count` stored values of `type` at `at` (a dense section, or part of one) into rows
  * [from, from + count) of a column (`element`), each divided by 16 for a sixteenths type.
  */
 export function columnUnpack(at: usize, type: i32, count: i32, dst: usize, element: i32, from: i32): void {
   const scale: f64 = isSixteenths(type) ? 1.0 / 16 : 1;
-  for (let k = 0; k < count; k++) setValue(dst, element, from + k, get(at, type, k) * scale);
+  switch (type) {
+    case ColumnType.U8: case ColumnType.U8S: unpackAs<u8>(at, count, dst, element, from, scale); break;
+    case ColumnType.I8: case ColumnType.I8S: unpackAs<i8>(at, count, dst, element, from, scale); break;
+    case ColumnType.U16: case ColumnType.U16S: unpackAs<u16>(at, count, dst, element, from, scale); break;
+    case ColumnType.I16: case ColumnType.I16S: unpackAs<i16>(at, count, dst, element, from, scale); break;
+    case ColumnType.I32: unpackAs<i32>(at, count, dst, element, from, scale); break;
+    case ColumnType.U32: unpackAs<u32>(at, count, dst, element, from, scale); break;
+    case ColumnType.F32: unpackAs<f32>(at, count, dst, element, from, scale); break;
+    default: unpackAs<f64>(at, count, dst, element, from, scale);
+  }
 }
 
 /**

@@ -57,6 +57,9 @@ export interface CodecScratch {
   bytes: number;
 }
 
+/** The stored type that is a column element's own (its values copied as they are): i32, u8, f64. */
+const OWN_TYPE: Record<number, number> = { [COLUMN_ELEMENT.code.I32]: I32, [COLUMN_ELEMENT.code.U8]: U8, [COLUMN_ELEMENT.code.F64]: F64 };
+
 /** The element code of a column held in `core`'s memory (as `columnTypes` takes it), or −1 when it is elsewhere. */
 function elementIn(values: NumberColumn, core: Core): number {
   if (values.buffer !== core.memory.buffer) return -1;
@@ -261,7 +264,8 @@ export function writeColumn(p: ColumnPlan, out: Uint8Array, at: number, scratch?
   const element = scratch === undefined ? -1 : elementIn(p.values, scratch.core);
   const size = SIZE[p.type]!;
   if (!p.sparse) {
-    if (scaled && element >= 0) packDense(p, element, scratch!, out, off);
+    // Through the module when the values change type (a column's own type is copied as it is).
+    if (element >= 0 && p.type !== OWN_TYPE[element]) packDense(p, element, scratch!, out, off);
     else if (scaled) {
       const to = typed(p.type, out, off, p.count);
       const { values } = p;
@@ -355,7 +359,7 @@ export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, ba
   if (end > bytes.length) throw bad('a column runs past the end');
   const element = scratch === undefined ? -1 : elementIn(into, scratch.core);
   if (kind === 0) {
-    if (scale !== 1 && element >= 0) {
+    if (element >= 0 && type !== OWN_TYPE[element]) {
       const { core, ptr, bytes: room } = scratch!, per = Math.floor(room / size);
       for (let k = 0; k < count; k += per) {
         const m = Math.min(per, count - k);
