@@ -224,8 +224,7 @@ export class Engine implements IptasEngine {
     while (size < this.nodeCap) size *= 2;
     // A round's scratch has a row per waiting task: reserved with the task rows when they are prefaulted, else grown when a round needs it.
     this.sortCap = this.prefault ? this.taskCap : Math.min(this.taskCap, 1024);
-    // An engine made by Engine.restore reserves here what reading the snapshot will allocate too: V8 counts each growth's
-    // whole new buffer against its external memory budget, and each time it crossed it a full collection ran inside the restore.
+    // An engine made by Engine.restore reserves here what reading the snapshot will allocate too (see restoreGrowth).
     const room = restoreRoom;
     restoreRoom = undefined;
     const base = ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
@@ -1784,9 +1783,10 @@ export class Engine implements IptasEngine {
   /**
    * The capacities a restore's users, gangs and round scratch grow to, and the bytes of all it allocates after
    * the constructor's columns (those groups, the undo scratch, the ids' text), exactly: a memoryLimit of what a
-   * restore uses must hold it. Reserved in one growth: V8 counts each growth's whole new buffer against its
-   * external memory budget (ten growths of a 10^6-task engine counted 1.7 GB), and each time that crossed its
-   * limit a full collection ran inside the restore (≈ 40–60 ms each with 10^6 ids alive).
+   * restore uses must hold it. Reserved with the constructor's columns, in one growth: V8 counts each growth's
+   * whole new buffer against its external memory budget (the ten growths of a 10^6-task restore counted 1.7 GB).
+   * A growth that crosses the budget starts a full collection (one in a restore of 10^6 tasks, ≈ 60 ms with
+   * 10^6 ids alive); a second growth after that collection, as a separate reserve here made, started a second.
    */
   private restoreGrowth(r: RestoreRoom): { userCap: number; gangCap: number; sortCap: number; bytes: number } {
     let userCap = this.userCap, gangCap = this.gangCap, sortCap = this.sortCap;
