@@ -15,6 +15,18 @@ import { ColumnElement, ColumnType } from './layouts';
   return max<f64>(f64x2.extract_lane(v, 0), f64x2.extract_lane(v, 1));
 }
 
+// Lanes whose value is exact as a float32 (NaN counts as exact).
+// @ts-ignore: decorator
+@inline function laneF32(x: v128, isNaN: v128): v128 {
+  return v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN);
+}
+
+// Lanes whose value is an integer (finite, not −0).
+// @ts-ignore: decorator
+@inline function laneInt(x: v128): v128 {
+  return v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), f64x2.splat(0))), i64x2.eq(x, i64x2.splat(<i64>0x8000000000000000)));
+}
+
 function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool, isInt16: bool, min16: f64, max16: f64): i32 {
   if (n == 0) return ColumnType.U8;
   if (isInt) {
@@ -58,8 +70,8 @@ export function columnScan(ptr: usize, n: i32, element: i32, d: f64): void {
   let i = 0;
   if (element == ColumnElement.F64) {
     // Two values at a time. With d not NaN, Object.is(x, d) is bit equality (only NaN has other encodings).
-    const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d)), minusZero = i64x2.splat(<i64>0x8000000000000000);
-    const zero = f64x2.splat(0), posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
+    const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d));
+    const posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
     const sixteen = f64x2.splat(16);
     let vLo = posInf, vHi = negInf, vLo16 = posInf, vHi16 = negInf;
     let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), allInt16 = i64x2.splat(-1);
@@ -70,9 +82,9 @@ export function columnScan(ptr: usize, n: i32, element: i32, d: f64): void {
       const x = pair ? v128.load(ptr + (<usize>i << 3)) : f64x2.splat(load<f64>(ptr + (<usize>i << 3)));
       const y = f64x2.mul(x, sixteen);
       const isNaN = f64x2.ne(x, x);
-      allExact = v128.and(allExact, v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN));
-      allInt = v128.and(allInt, v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero)));
-      allInt16 = v128.and(allInt16, v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero)));
+      allExact = v128.and(allExact, laneF32(x, isNaN));
+      allInt = v128.and(allInt, laneInt(x));
+      allInt16 = v128.and(allInt16, laneInt(y));
       vLo = f64x2.pmin(vLo, x);
       vHi = f64x2.pmax(vHi, x);
       vLo16 = f64x2.pmin(vLo16, y);
@@ -153,8 +165,8 @@ export function columnScanNeedsRest(n: i32): bool {
 
 /** The values of a piece of a float64 column (`n` at `ptr`) that differ from the default `d`, after every piece's {@link columnScan}. */
 export function columnScanRest(ptr: usize, n: i32, d: f64): void {
-  const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d)), minusZero = i64x2.splat(<i64>0x8000000000000000);
-  const zero = f64x2.splat(0), posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
+  const dNaN = d != d, dBits = i64x2.splat(reinterpret<i64>(d));
+  const posInf = f64x2.splat(Infinity), negInf = f64x2.splat(-Infinity);
   const sixteen = f64x2.splat(16);
   let vrLo = posInf, vrHi = negInf, vrLo16 = posInf, vrHi16 = negInf;
   let restInt = i64x2.splat(-1), restExact = i64x2.splat(-1), restInt16 = i64x2.splat(-1);
@@ -166,9 +178,9 @@ export function columnScanRest(ptr: usize, n: i32, d: f64): void {
     if ((i64x2.bitmask(differs) & (pair ? 3 : 1)) == 0) continue;
     const y = f64x2.mul(x, sixteen);
     const same = v128.not(differs);
-    restExact = v128.and(restExact, v128.or(v128.or(f64x2.eq(f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)), x), isNaN), same));
-    restInt = v128.and(restInt, v128.or(v128.andnot(v128.and(f64x2.eq(f64x2.trunc(x), x), f64x2.eq(f64x2.sub(x, x), zero)), i64x2.eq(x, minusZero)), same));
-    restInt16 = v128.and(restInt16, v128.or(v128.andnot(v128.and(f64x2.eq(f64x2.trunc(y), y), f64x2.eq(f64x2.sub(y, y), zero)), i64x2.eq(y, minusZero)), same));
+    restExact = v128.and(restExact, v128.or(laneF32(x, isNaN), same));
+    restInt = v128.and(restInt, v128.or(laneInt(x), same));
+    restInt16 = v128.and(restInt16, v128.or(laneInt(y), same));
     vrLo = f64x2.pmin(vrLo, v128.bitselect(x, posInf, differs));
     vrHi = f64x2.pmax(vrHi, v128.bitselect(x, negInf, differs));
     vrLo16 = f64x2.pmin(vrLo16, v128.bitselect(y, posInf, differs));
