@@ -10,6 +10,7 @@
  * Google tasks (when ../shared is present).
  */
 import { existsSync } from 'node:fs';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { Engine } from '../src/engine/engine.ts';
 import { readSwf } from '../src/io/swf.ts';
 import { Rng } from '../src/rng.ts';
@@ -159,9 +160,14 @@ export async function engineSuite(): Promise<BenchRow[]> {
     // difference undercounts them when a collection gives pages back in between.
     const faultMiB = (): number => (process.resourceUsage().minorPageFault * 4096) / 2 ** 20;
     const cpuMs = (since: NodeJS.CpuUsage): number => { const u = process.cpuUsage(since); return (u.user + u.system) / 1000; };
+    // The collector's pauses inside each window (entries arrive after the fact: read after a turn of the loop).
+    const pauses: PerformanceEntry[] = [];
+    const gcSeen = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+    gcSeen.observe({ entryTypes: ['gc'] });
     let m = faultMiB();
     let c = process.cpuUsage();
     let t = performance.now();
+    const snapAt = t;
     const bytes = e.snapshot();
     const snap = performance.now() - t;
     const snapCpu = cpuMs(c);
@@ -169,8 +175,13 @@ export async function engineSuite(): Promise<BenchRow[]> {
     m = faultMiB();
     c = process.cpuUsage();
     t = performance.now();
+    const restoreAt = t;
     let back = Engine.restore(bytes);
     const restore = performance.now() - t;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    gcSeen.disconnect();
+    const gcIn = (from: number, ms: number): number => pauses.filter((p) => p.startTime >= from && p.startTime < from + ms).reduce((a, p) => a + p.duration, 0);
+    const gcMs = `${gcIn(snapAt, snap).toFixed(0)}, ${gcIn(restoreAt, restore).toFixed(0)}`;
     const restoreCpu = cpuMs(c);
     const restoreMB = faultMiB() - m;
     // The id map a restored engine makes when first asked for a task by id.
@@ -220,6 +231,7 @@ export async function engineSuite(): Promise<BenchRow[]> {
         MB: +(bytes.length / 1e6).toFixed(1), 'fresh MiB touched (snapshot, restore)': `${snapMB.toFixed(0)}, ${restoreMB.toFixed(0)}`,
         'ms of those first touches at this machine\'s rate (snapshot, restore)': `${touchMs(snapMB).toFixed(0)}, ${touchMs(restoreMB).toFixed(0)}`,
         'first call by id after restore, ms': +firstById.toFixed(0), 'first touch of 100 MB, ms': +touch.toFixed(0),
+        'garbage collection pauses inside, ms (snapshot, restore)': gcMs,
         ...casePeak(),
       },
     });
