@@ -1916,7 +1916,8 @@ export class Engine implements IptasEngine {
       if (!x.removed) this.nodeIds.set(x.id, i);
     });
     const m = this.matcherFields();
-    this.nodes.forEach((x, i) => this.live().f64(m.cap + i * D * 8, D).set(x.capacity));
+    // The capacities node-major, as the matcher holds them: one copy (not a view per node).
+    this.live().f64(m.cap, N * D).set(nodeCols[5]);
     this.live().f64(m.res, N * D).set(res);
     let r = 0;
     for (let i = 0; i < N; i++) {
