@@ -1,6 +1,6 @@
 // The narrowest exact element type of a column, for an engine snapshot (src/engine/column-codec.ts,
-// planColumn): the same choice as its TypeScript scan, value for value, in one pass over the column
-// where the engine keeps it. A snapshot scans ~14 values a task; in JavaScript that scan was a
+// planColumn): the same choice as its TypeScript scan, value for value, a piece of the column a call
+// (columnScanBegin … columnScanEnd). A snapshot scans ~14 values a task; in JavaScript that scan was a
 // quarter of a snapshot's time.
 import { ColumnElement, ColumnType } from './layouts';
 
@@ -206,14 +206,6 @@ export function columnScanEnd(n: i32): f64 {
   const all = typeOf(n, lo, hi, ints, f32Exact, ints16, lo16, hi16);
   const rest = sparseMayWin(n, all, rCount) ? typeOf(rCount, rLo, rHi, rInts, rF32, rInts16, rLo16, rHi16) : all;
   return <f64>rCount * 256 + <f64>(rest * 16 + all);
-}
-
-/** A whole column in one call: {@link columnScanBegin}, {@link columnScan}, {@link columnScanRest} when needed, {@link columnScanEnd}. */
-export function columnTypes(ptr: usize, n: i32, element: i32, d: f64): f64 {
-  columnScanBegin();
-  columnScan(ptr, n, element, d);
-  if (element == ColumnElement.F64 && columnScanNeedsRest(n)) columnScanRest(ptr, n, d);
-  return columnScanEnd(n);
 }
 
 /** Bytes of a stored element of `type` (the TypeScript codec's SIZE). */

@@ -16,5 +16,5 @@ export { v8MathFill, v8MathFill2 } from './v8-math';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, enginePurge, engineCheckRows } from './engine';
 export { crsPlan } from './crs';
-export { columnTypes, columnScanBegin, columnScan, columnScanNeedsRest, columnScanRest, columnScanEnd } from './column-types';
+export { columnScanBegin, columnScan, columnScanNeedsRest, columnScanRest, columnScanEnd } from './column-types';
 export { columnPack, columnGather, columnGatherNext, columnUnpack, columnScatter, columnTypeSize } from './column-codec';

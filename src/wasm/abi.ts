@@ -47,7 +47,6 @@ export interface CoreExports {
   enginePurge(engine: number, nodes: number): number;
   engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number, from: number, to: number): number;
   crsPlan(plan: number): number;
-  columnTypes(ptr: number, n: number, element: number, fallback: number): number;
   columnScanBegin(): void;
   columnScan(ptr: number, n: number, element: number, fallback: number): void;
   columnScanNeedsRest(n: number): number;
@@ -67,5 +66,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'columnTypes', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
+  'crsPlan', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
 ] as const satisfies readonly (keyof CoreExports)[];
