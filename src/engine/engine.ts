@@ -1831,7 +1831,7 @@ export class Engine implements IptasEngine {
       this.undoCap = meta.undoCap;
       this.set({ sUndo: this.live().alloc(this.undoCap * D * 8), sGangNodes: this.live().alloc(this.undoCap * 4) });
     }
-    // Room for the ids' text (copied at the end), taken now: an allocation may grow the memory, which would detach the views below.
+    // Room for the ids' text (copied at the end), taken now: an allocation may grow the memory, and the views below are made once, over the memory as it is.
     const textAt = this.live().alloc(textBytes);
     // A new engine's columns are zero: what the column reader needs.
     // Columns that come back all zero are not checked (a check would touch their pages for nothing).

@@ -7,15 +7,21 @@
  * @module
  */
 
+import { isCoreBuffer } from '../wasm/module.ts';
+
 type TypedArray = Exclude<ArrayBufferView, DataView>;
 
 function isTyped(v: unknown): v is TypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);
 }
 
-/** A copy of `typed` over a fresh SharedArrayBuffer (or `typed` itself if it already is shared). */
+/**
+ * A copy of `typed` over a fresh SharedArrayBuffer, or `typed` itself if it is
+ * already shared — unless it is a view over a WebAssembly core's memory, which
+ * is shared too but private to its thread and reused (copied like any other).
+ */
 export function shareTyped<T extends TypedArray>(typed: T): T {
-  if (typed.buffer instanceof SharedArrayBuffer) return typed;
+  if (typed.buffer instanceof SharedArrayBuffer && !isCoreBuffer(typed.buffer)) return typed;
   const Ctor = typed.constructor as new (buffer: SharedArrayBuffer, byteOffset?: number, length?: number) => T;
   const sab = new SharedArrayBuffer(typed.byteLength);
   const copy = new Ctor(sab, 0, (typed as unknown as { length: number }).length);

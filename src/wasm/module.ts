@@ -88,10 +88,18 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 
 /**
  * One WebAssembly instance, its memory and a bump arena. Pointers are byte
- * offsets. Views are made on demand from the current `memory.buffer`, so a
- * growth (which detaches old buffers) never leaves a stale view behind;
+ * offsets. Views are made on demand from the current `memory.buffer`;
  * objects that keep views hold them in a {@link Views}, rebuilt when the
- * buffer changed.
+ * memory grew (an old view stays attached but does not cover what a growth added).
+ *
+ * The memory is shared (`sharedMemory` in asconfig.json), though no other
+ * thread ever sees it: V8 counts an ordinary WebAssembly memory's growth
+ * against its external-memory budget, and a restore's one growth of ≈ 200 MB
+ * started a full collection that marked everything the host holds (≈ 50 ms
+ * with 10^6 task ids alive); a shared memory is not counted. The price: the
+ * collector does not know how much a core holds, so a core that is done with
+ * is given back ({@link Core.recycle}: engines when closed, line scanners at
+ * the end of their file) rather than left for a collection to free.
  *
  * One core per engine object: the kernel objects an engine is made of (a
  * matcher, a priority table, its task and node tables) take the engine's core
@@ -131,6 +139,7 @@ export class Core {
     });
     this.exports = instance.exports as unknown as CoreExports;
     this.memory = this.exports.memory;
+    coreBuffers.add(this.memory.buffer);
     this.top = align(this.exports.heapBase(), 16);
     self = this;
   }
@@ -209,6 +218,7 @@ export class Core {
     if (end <= have) return;
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
+      coreBuffers.add(this.memory.buffer);
     } catch (cause) {
       throw new FairfitError('OUT_OF_MEMORY', `a WebAssembly memory of ${(have / 2 ** 20).toFixed(1)} MiB cannot grow to ${(end / 2 ** 20).toFixed(1)} MiB (at most 4 GiB, and what the machine gives): ${(cause as Error).message}`, {}, { cause });
     }
@@ -259,8 +269,8 @@ export class Core {
 
 /**
  * Typed-array views over fixed regions of a core's memory, made by `make` and
- * made again — in this one place — whenever the memory grew (growth detaches
- * every old view). `get()` costs one integer comparison when nothing changed.
+ * made again — in this one place — whenever the memory grew (old views do
+ * not cover what the growth added). `get()` costs one integer comparison when nothing changed.
  */
 export class Views<T> {
   private generation = -1;
@@ -281,6 +291,18 @@ export class Views<T> {
     }
     return this.cached;
   }
+}
+
+/**
+ * Every buffer a core's memory has had (each growth makes a new one; kernels
+ * never grow it): views over them must be copied, never handed to another
+ * thread as they are, although they are SharedArrayBuffers.
+ */
+const coreBuffers = new WeakSet<SharedArrayBuffer>();
+
+/** True when `buffer` is a core's memory (see {@link Core}): a view over it is to be copied before it leaves the thread. */
+export function isCoreBuffer(buffer: ArrayBufferLike): boolean {
+  return buffer instanceof SharedArrayBuffer && coreBuffers.has(buffer);
 }
 
 /** At most this many bytes of recycled cores are kept per thread (256 MiB). */

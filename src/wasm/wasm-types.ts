@@ -10,8 +10,12 @@
 
 /** What fairfit uses of a `WebAssembly.Memory`. */
 export interface WasmMemory {
-  /** The linear memory's bytes (replaced when the memory grows). */
-  readonly buffer: ArrayBuffer;
+  /**
+   * The linear memory's bytes: a `SharedArrayBuffer`, since fairfit's module
+   * declares its memory shared (docs/architecture.md says why); a new object
+   * after each growth, while views made before it stay attached.
+   */
+  readonly buffer: SharedArrayBuffer;
   /** Grows the memory by `delta` 64 KiB pages; returns the previous size in pages. */
   grow(delta: number): number;
 }

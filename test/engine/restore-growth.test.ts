@@ -1,8 +1,11 @@
 /**
- * A restore grows its WebAssembly memory once. V8 counts each
- * growth's whole new buffer against its external memory budget: a restore
- * that grew once per column it enlarged (ten times for 10^6 tasks) counted
- * gigabytes and started a full collection inside the restore. In a file of
+ * A restore grows its WebAssembly memory once. While the memory was an
+ * ordinary one, V8 counted each growth's whole new buffer against its
+ * external memory budget: a restore that grew once per column it enlarged
+ * (ten times for 10^6 tasks) counted gigabytes and started a full collection
+ * inside the restore. The memory is shared now, which V8 does not count
+ * (test/wasm/memory-accounting.test.ts); one growth still means one remap
+ * and the views made once. In a file of
  * its own: a thread's closed engines give their memory to the next one
  * (Core.reuse), which would then need no growth at all.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Core, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
+import { Core, isCoreBuffer, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
+import { shareTyped } from '../../src/runner/share.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { MATCHER } from '../../src/kernels/kernel-layouts.ts';
 
@@ -18,7 +19,7 @@ describe('the WebAssembly module is compiled once and shared', () => {
   it('arena growth keeps new views valid', () => {
     const core = new Core();
     const p = core.putF64([1, 2, 3]);
-    core.alloc(64 << 20); // forces memory.grow, which detaches old buffers
+    core.alloc(64 << 20); // forces memory.grow: a new buffer object
     expect([...core.f64(p, 3)]).toEqual([1, 2, 3]);
   });
   it('hands out addresses past 2 GiB as they are (an engine of 150k nodes and its rings reaches them)', () => {
@@ -67,9 +68,35 @@ describe('the WebAssembly module is compiled once and shared', () => {
     const before = views.get();
     expect(views.get()).toBe(before);
     core.alloc(64 << 20);
-    expect(before.length).toBe(0); // detached by the growth
+    // The memory is shared: the old view stays attached (it covers the old length only), and the kept views are made again.
+    expect([...before]).toEqual([1, 2, 3]);
+    expect(before.buffer.byteLength).toBeLessThan(core.memory.buffer.byteLength);
     expect([...views.get()]).toEqual([1, 2, 3]);
     expect(made).toBe(2);
+  });
+
+  it('a core\'s memory is a SharedArrayBuffer, known as a core\'s before and after growth; shareTyped copies views over it', () => {
+    const core = new Core();
+    const p = core.putF64([1, 2, 3]);
+    const first = core.f64(p, 3);
+    core.alloc(8 << 20);
+    const second = core.f64(p, 3);
+    expect(first.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(isCoreBuffer(first.buffer)).toBe(true);
+    expect(isCoreBuffer(second.buffer)).toBe(true);
+    expect(isCoreBuffer(new SharedArrayBuffer(8))).toBe(false);
+    expect(isCoreBuffer(new ArrayBuffer(8))).toBe(false);
+    // A view over the core must not reach another thread as it is: shareTyped copies it like a plain array.
+    const shared = shareTyped(second);
+    expect(shared.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shared.buffer).not.toBe(second.buffer);
+    expect([...shared]).toEqual([1, 2, 3]);
+    second[0] = 9;
+    expect(shared[0]).toBe(1);
+    // A SharedArrayBuffer of the caller's own is shared as it is.
+    const own = new Float64Array(new SharedArrayBuffer(16));
+    expect(shareTyped(own)).toBe(own);
   });
 });
 
