@@ -206,6 +206,14 @@ export function columnScatter(rowsAt: usize, valsAt: usize, type: i32, count: i3
   return -1;
 }
 
+/**
+ * Sets rows [0, n) of a column (`element` as columnUnpack takes it) to `value`: a sparse section's
+ * default, written before its rows (TypedArray.fill over the shared memory is element by element).
+ */
+export function columnFill(dst: usize, element: i32, n: i32, value: f64): void {
+  for (let i = 0; i < n; i++) setValue(dst, element, i, value);
+}
+
 /** Bytes of a stored element of `type` (the TypeScript codec's SIZE; a test compares them). */
 export function columnTypeSize(type: i32): i32 {
   return typeBytes(type);

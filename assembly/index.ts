@@ -17,4 +17,5 @@ export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, enginePurge, engineCheckRows } from './engine';
 export { crsPlan } from './crs';
 export { columnScanBegin, columnScan, columnScanNeedsRest, columnScanRest, columnScanEnd } from './column-types';
-export { columnPack, columnGather, columnGatherNext, columnUnpack, columnScatter, columnTypeSize } from './column-codec';
+export { columnPack, columnGather, columnGatherNext, columnUnpack, columnScatter, columnTypeSize, columnFill } from './column-codec';
+export { memoryFill } from './memory';

@@ -375,7 +375,11 @@ export function readColumn(bytes: Uint8Array, at: number, into: NumberColumn, ba
   }
   const rows = typed(U32, bytes, off, count);
   const valsOff = off + align8(count * 4);
-  if (!same(fallback, 0)) into.fill(fallback);
+  if (!same(fallback, 0)) {
+    // In the core, by WebAssembly: TypedArray.fill over its shared memory goes element by element.
+    if (element >= 0) scratch!.core.exports.columnFill(into.byteOffset, element, into.length, fallback);
+    else into.fill(fallback);
+  }
   if (element >= 0) {
     const { core, ptr, bytes: room } = scratch!, per = Math.floor(room / (4 + size)), valsPtr = ptr + 4 * per;
     for (let k = 0; k < count; k += per) {

@@ -312,7 +312,7 @@ export class Engine implements IptasEngine {
       // Fresh arena memory is zero (the engine's core never reuses what it allocated).
       const to = at[g]!;
       // prefault: touch the new pages now (fresh WebAssembly memory is committed on first write).
-      if (this.prefault) core.u8(to, size).fill(0);
+      if (this.prefault) core.fill(to, 0, size);
       if (copy && keep > 0) {
         if (field === 'ringBuf') {
           // Slot-major (slot k of node i at k·nodeCap + i): each slot's run of nodes moves to the new stride.
@@ -393,8 +393,8 @@ export class Engine implements IptasEngine {
     const core = this.live();
     const n = this.nodes.length;
     const m = this.matcherFields();
+    core.fill(m.up, 0, this.nodeCap);
     const up = core.u8(m.up, this.nodeCap);
-    up.fill(0);
     this.nodes.forEach((x, i) => (up[i] = x.up && !x.removed ? 1 : 0));
     let order: number[] = [];
     if (n > 0) {
@@ -1989,7 +1989,9 @@ export class Engine implements IptasEngine {
 
   /**
    * Releases the instance (its memory goes to the next engine made in this thread, see `Core.reuse`).
-   * Every later call but `close` throws `INVALID_OPTION` ("the engine is closed", field `engine`), including those the
+   * Close an engine you are done with: its memory is a shared WebAssembly memory, whose size V8 does
+   * not count, so an engine merely dropped holds its memory until a collection the rest of the
+   * program prompts. Every later call but `close` throws `INVALID_OPTION` ("the engine is closed", field `engine`), including those the
    * engine could answer without its memory (`counts`, `now`, `nodeOrder`, `isUp`, `epsilon`): one
    * rule, and no answer from an engine whose memory another engine now uses.
    */

@@ -86,7 +86,7 @@ export class IdIndex {
 
   /** Empties it (its table stays: as many ids go in again without a growth). */
   clear(): void {
-    this.table().fill(0);
+    if (this.size > 0) this.core.fill(this.ptr, 0, 8 * this.size);
     this.count = 0;
   }
 

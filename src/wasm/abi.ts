@@ -58,6 +58,8 @@ export interface CoreExports {
   columnUnpack(at: number, type: number, count: number, dst: number, element: number, from: number): void;
   columnScatter(rowsAt: number, valsAt: number, type: number, count: number, dst: number, element: number, n: number): number;
   columnTypeSize(type: number): number;
+  columnFill(dst: number, element: number, n: number, value: number): void;
+  memoryFill(ptr: number, value: number, n: number): void;
 }
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
@@ -66,5 +68,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize',
+  'crsPlan', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize', 'columnFill', 'memoryFill',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Core, isCoreBuffer, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
 import { shareTyped } from '../../src/runner/share.ts';
+import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { MATCHER } from '../../src/kernels/kernel-layouts.ts';
 
@@ -94,9 +95,23 @@ describe('the WebAssembly module is compiled once and shared', () => {
     expect([...shared]).toEqual([1, 2, 3]);
     second[0] = 9;
     expect(shared[0]).toBe(1);
-    // A SharedArrayBuffer of the caller's own is shared as it is.
+    // A SharedArrayBuffer of the caller's own is shared as it is (checked below too).
     const own = new Float64Array(new SharedArrayBuffer(16));
     expect(shareTyped(own)).toBe(own);
+  });
+
+  it('fill sets exactly the bytes TypedArray.fill would, in WebAssembly (property)', () => {
+    const core = new Core();
+    const at = core.alloc(4096);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 4096 }), fc.integer({ min: 0, max: 4096 }), fc.integer({ min: -300, max: 300 }), fc.uint8Array({ minLength: 4096, maxLength: 4096 }), (from, len, value, before) => {
+      const n = Math.min(len, 4096 - from);
+      const mem = core.u8(at, 4096);
+      mem.set(before);
+      const want = before.slice();
+      want.fill(value, from, from + n);
+      core.fill(at + from, value, n);
+      expect(mem).toEqual(want);
+    }), { numRuns: 300 });
   });
 });
 
