@@ -208,7 +208,7 @@ export function columnScatter(rowsAt: usize, valsAt: usize, type: i32, count: i3
 
 /**
  * Sets rows [0, n) of a column (`element` as columnUnpack takes it) to `value`: a sparse section's
- * default, written before its rows (TypedArray.fill over the shared memory is element by element).
+ * default, written before its rows (TypedArray.fill over an engine's shared memory is element by element).
  */
 export function columnFill(dst: usize, element: i32, n: i32, value: f64): void {
   for (let i = 0; i < n; i++) setValue(dst, element, i, value);

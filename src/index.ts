@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { FairfitError, ERROR_CODES, type FairfitErrorCode, type FairfitErrorDetails } from './errors.ts';
-export { wasmModule, type WasmBuild } from './wasm/module.ts';
+export { wasmModule, type WasmBuild, type MemoryKind } from './wasm/module.ts';
 export type { WasmMemory, WasmModule } from './wasm/wasm-types.ts';
 
 // Maths kernels (WebAssembly) and their plain-TypeScript references.

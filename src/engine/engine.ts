@@ -213,7 +213,8 @@ export class Engine implements IptasEngine {
     ringRoom(this.nodeCap, this.resolved.ringCapacity, 'options.nodeCapacity');
     this.prefault = options.prefault === true;
     const limit = memoryLimit(options.memoryLimit);
-    const core = Core.reuse();
+    // A shared memory: its growth (a restore's is ≈ 200 MB) starts no full collection (src/wasm/module.ts).
+    const core = Core.reuse('shared');
     this.core = core;
     core.limit = limit;
     this.index = new IdIndex(core, (t) => this.idAt(t));

@@ -17,16 +17,25 @@ import type { WasmMemory, WasmModule } from './wasm-types.ts';
 /** Which AssemblyScript build to load: `release` (optimised, asserts removed) or `debug`. */
 export type WasmBuild = 'release' | 'debug';
 
-const modules = new Map<WasmBuild, WebAssembly.Module>();
+/**
+ * Which memory an instance gets: `ordinary`, or `shared` — the same build with
+ * its memory's flags changed to shared (and nothing else), for engines
+ * (docs/architecture.md: V8 does not count a shared memory's growth against
+ * its external-memory budget, so a restore's growth starts no full collection).
+ */
+export type MemoryKind = 'ordinary' | 'shared';
+
+const modules = new Map<string, { build: WasmBuild; module: WebAssembly.Module }>();
 const hashes = new Map<WasmBuild, Buffer>();
 
 /**
- * SHA-256 of the compiled module's bytes (snapshots carry it: a memory image
- * is only meaningful to the module that wrote it), from its build file, read
- * when first asked for (most processes never take a snapshot).
+ * SHA-256 of the compiled module's build file (snapshots carry it: a memory
+ * image is only meaningful to the module that wrote it; both memory kinds of
+ * a build have its hash), read when first asked for (most processes never
+ * take a snapshot).
  */
 export function moduleHash(module: WasmModule = wasmModule()): Buffer {
-  return buildHash([...modules].find(([, m]) => m === module)?.[0] ?? defaultBuild());
+  return buildHash([...modules.values()].find((m) => m.module === module)?.build ?? defaultBuild());
 }
 
 /** SHA-256 of a build's `.wasm` file, read once per process (what {@link moduleHash} and a queue job's build id are made of). */
@@ -45,11 +54,13 @@ export function wasmPath(build: WasmBuild = 'release'): URL {
 }
 
 /**
- * The compiled module, compiled once per thread and cached. Pass it to worker
- * threads in `workerData` (Node clones compiled modules) instead of recompiling.
+ * The compiled module, compiled once per thread and memory kind and cached.
+ * Pass it to worker threads in `workerData` (Node clones compiled modules)
+ * instead of recompiling.
  */
-export function wasmModule(build: WasmBuild = defaultBuild()): WasmModule {
-  let m = modules.get(build);
+export function wasmModule(build: WasmBuild = defaultBuild(), memory: MemoryKind = 'ordinary'): WasmModule {
+  const key = `${build}:${memory}`;
+  let m = modules.get(key)?.module;
   if (!m) {
     let bytes: Uint8Array<ArrayBuffer>;
     try {
@@ -57,15 +68,50 @@ export function wasmModule(build: WasmBuild = defaultBuild()): WasmModule {
     } catch (cause) {
       throw new FairfitError('FILE_NOT_FOUND', `WebAssembly build '${build}' not found at ${wasmPath(build).pathname}: run \`npm run build\``, { file: wasmPath(build).pathname }, { cause });
     }
-    m = new WebAssembly.Module(bytes);
-    modules.set(build, m);
+    m = new WebAssembly.Module(memory === 'shared' ? sharedMemoryBytes(bytes) : bytes);
+    modules.set(key, { build, module: m });
   }
   return m;
 }
 
 /** Registers a module compiled elsewhere (e.g. received by a worker thread). */
-export function adoptModule(module: WasmModule, build: WasmBuild = defaultBuild()): void {
-  modules.set(build, module);
+export function adoptModule(module: WasmModule, build: WasmBuild = defaultBuild(), memory: MemoryKind = 'ordinary'): void {
+  modules.set(`${build}:${memory}`, { build, module: module as WebAssembly.Module });
+}
+
+/** Reads an unsigned LEB128 at `at`: [value, position after it]. */
+function leb(bytes: Uint8Array, at: number): [number, number] {
+  let v = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[at++];
+    if (b === undefined || shift > 28) throw new FairfitError('CORRUPT_INPUT', 'WebAssembly build: a LEB128 number runs past its bounds', { field: 'module' });
+    v += (b & 0x7f) * 2 ** shift;
+    if (b < 0x80) return [v, at];
+  }
+}
+
+/**
+ * A copy of a module's bytes whose one defined memory is declared shared: its
+ * limits' flag byte 0x01 (a minimum and a maximum) becomes 0x03 (shared, which
+ * needs a maximum: asconfig.json gives 65,536 pages). Nothing else changes —
+ * the code uses no atomics, and plain loads and stores are the same on both —
+ * so one build file serves both kinds and both have its hash.
+ */
+export function sharedMemoryBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(bytes);
+  let at = 8; // magic and version
+  while (at < out.length) {
+    const id = out[at++]!;
+    const [size, body] = leb(out, at);
+    if (id === 5) {
+      const [count, flagAt] = leb(out, body);
+      if (count !== 1 || out[flagAt] !== 0x01) throw new FairfitError('INVALID_OPTION', `WebAssembly build: its memory is not one memory with a maximum (count ${count}, flags ${out[flagAt]}); asconfig.json must set maximumMemory`, { field: 'module' });
+      out[flagAt] = 0x03;
+      return out;
+    }
+    at = body + size;
+  }
+  throw new FairfitError('INVALID_OPTION', 'WebAssembly build: no memory section (an imported memory is not made shared here)', { field: 'module' });
 }
 
 /** `FAIRFIT_WASM=debug` selects the debug build (used by the test suite to check both). */
@@ -92,14 +138,16 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
  * objects that keep views hold them in a {@link Views}, rebuilt when the
  * memory grew (an old view stays attached but does not cover what a growth added).
  *
- * The memory is shared (`sharedMemory` in asconfig.json), though no other
+ * An engine's core has a shared memory ({@link MemoryKind}), though no other
  * thread ever sees it: V8 counts an ordinary WebAssembly memory's growth
  * against its external-memory budget, and a restore's one growth of ≈ 200 MB
- * started a full collection that marked everything the host holds (≈ 50 ms
- * with 10^6 task ids alive); a shared memory is not counted. The price: the
- * collector does not know how much a core holds, so a core that is done with
- * is given back ({@link Core.recycle}: engines when closed, line scanners at
- * the end of their file) rather than left for a collection to free.
+ * started a full collection that marked everything the host holds (45–70 ms
+ * with 10^6 task ids alive); a shared memory's is not counted. Every other
+ * core keeps an ordinary memory: there the collector's knowing what a core
+ * holds is worth more (a replay's growths prompt the collections that free
+ * its read's garbage; with shared memories, the eight policies' run peaked
+ * 15–70 MiB higher and ran ≈ 6 % longer). An engine gives its core back when
+ * closed ({@link Core.recycle}), since the collector does not see its size.
  *
  * One core per engine object: the kernel objects an engine is made of (a
  * matcher, a priority table, its task and node tables) take the engine's core
@@ -126,6 +174,9 @@ export class Core {
   limit = MAX_CORE_BYTES;
   private top: number;
 
+  /** True for a shared memory (an engine's core: {@link Core.reuse} with `'shared'`). */
+  readonly shared: boolean;
+
   constructor(module: WasmModule = wasmModule()) {
     let self: Core | undefined;
     const instance = new WebAssembly.Instance(module, {
@@ -139,7 +190,8 @@ export class Core {
     });
     this.exports = instance.exports as unknown as CoreExports;
     this.memory = this.exports.memory;
-    coreBuffers.add(this.memory.buffer);
+    this.shared = this.memory.buffer instanceof SharedArrayBuffer;
+    this.noteBuffer();
     this.top = align(this.exports.heapBase(), 16);
     self = this;
   }
@@ -149,11 +201,11 @@ export class Core {
    * if this thread has one (its arena zeroed, its memory kept), else a new one.
    * Memory that was used once is cheap to use again; fresh memory costs a page
    * fault per page on first touch, which on some machines is a large part of
-   * setting up an engine.
+   * setting up an engine. `memory`: the kind of memory the core has.
    */
-  static reuse(): Core {
-    const core = pool.pop();
-    if (core === undefined) return new Core();
+  static reuse(memory: MemoryKind = 'ordinary'): Core {
+    const core = pools[memory].pop();
+    if (core === undefined) return new Core(wasmModule(defaultBuild(), memory));
     pooledBytes -= core.memory.buffer.byteLength;
     return core;
   }
@@ -165,6 +217,7 @@ export class Core {
    */
   static recycle(core: Core): void {
     const bytes = core.memory.buffer.byteLength;
+    const pool = pools[core.shared ? 'shared' : 'ordinary'];
     if (core.broken || pool.includes(core) || pooledBytes + bytes > POOL_BYTES) return;
     core.fill(core.base, 0, core.top - core.base);
     core.top = core.base;
@@ -209,6 +262,12 @@ export class Core {
     this.growTo(align(this.top + bytes, 16));
   }
 
+  /** Records a shared memory's current buffer for {@link isCoreBuffer}. */
+  private noteBuffer(): void {
+    const b = this.memory.buffer;
+    if (b instanceof SharedArrayBuffer) coreBuffers.add(b);
+  }
+
   /** Grows memory to hold `end` bytes; `OUT_OF_MEMORY` (not V8's RangeError) when it cannot. */
   private growTo(end: number): void {
     const have = this.memory.buffer.byteLength;
@@ -218,7 +277,7 @@ export class Core {
     if (end <= have) return;
     try {
       this.memory.grow(Math.ceil((end - have) / PAGE));
-      coreBuffers.add(this.memory.buffer);
+      this.noteBuffer();
     } catch (cause) {
       throw new FairfitError('OUT_OF_MEMORY', `a WebAssembly memory of ${(have / 2 ** 20).toFixed(1)} MiB cannot grow to ${(end / 2 ** 20).toFixed(1)} MiB (at most 4 GiB, and what the machine gives): ${(cause as Error).message}`, {}, { cause });
     }
@@ -249,7 +308,7 @@ export class Core {
 
   /**
    * Sets `n` bytes from `ptr` to `value` in WebAssembly (`memory.fill`): `TypedArray.fill` over
-   * the shared memory stores element by element with relaxed atomics, ≈ 14× slower.
+   * a shared memory stores element by element with relaxed atomics, ≈ 14× slower.
    */
   fill(ptr: number, value: number, n: number): void {
     if (n > 0) this.exports.memoryFill(ptr, value, n);
@@ -303,8 +362,8 @@ export class Views<T> {
 
 /**
  * Every buffer a core's memory has had (each growth makes a new one; kernels
- * never grow it): views over them must be copied, never handed to another
- * thread as they are, although they are SharedArrayBuffers.
+ * never grow it): views over a shared one must be copied, never handed to
+ * another thread as they are, although they are over a SharedArrayBuffer.
  */
 const coreBuffers = new WeakSet<SharedArrayBuffer>();
 
@@ -315,7 +374,7 @@ export function isCoreBuffer(buffer: ArrayBufferLike): boolean {
 
 /** At most this many bytes of recycled cores are kept per thread (256 MiB). */
 export const POOL_BYTES = 256 * 2 ** 20;
-const pool: Core[] = [];
+const pools: Record<MemoryKind, Core[]> = { ordinary: [], shared: [] };
 let pooledBytes = 0;
 
 function align(n: number, a: number): number {

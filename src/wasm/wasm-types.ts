@@ -11,11 +11,11 @@
 /** What fairfit uses of a `WebAssembly.Memory`. */
 export interface WasmMemory {
   /**
-   * The linear memory's bytes: a `SharedArrayBuffer`, since fairfit's module
-   * declares its memory shared (docs/architecture.md says why); a new object
-   * after each growth, while views made before it stay attached.
+   * The linear memory's bytes, replaced when the memory grows: an `ArrayBuffer`
+   * (old views detached), or for an engine's shared memory a `SharedArrayBuffer`
+   * (old views stay attached; docs/architecture.md says why it is shared).
    */
-  readonly buffer: SharedArrayBuffer;
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   /** Grows the memory by `delta` 64 KiB pages; returns the previous size in pages. */
   grow(delta: number): number;
 }

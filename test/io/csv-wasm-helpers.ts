@@ -168,6 +168,5 @@ export function csvDifferential(lines: string[], cap: number, spec: CsvSpec = SP
     expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
     if (rows < cap) break;
   }
-  w.close();
   expect(s1).toBe(buf.length - 'tail-without-newline'.length);
 }

@@ -4,7 +4,7 @@
  * empty), same bad lines with the same reasons and line numbers, on random
  * lines and through the streaming reader (chunks, CRLF, gzip, strict mode).
  */
-import { describe, expect, it, afterAll, vi } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,6 @@ import { readCsvBatches, SpareColumns } from '../../src/io/csv/read-batches.ts';
 import { FieldKind, type CsvSpec } from '../../src/io/csv/spec.ts';
 import { WasmLineScanner, wasmScannable } from '../../src/io/csv/wasm-line-scanner.ts';
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google/schema.ts';
-import { Core } from '../../src/wasm/module.ts';
 import { csvDifferential, hashIdLineArb, hashLastLineArb, HASH_ID_SPEC, HASH_LAST_SPEC, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
@@ -185,52 +184,6 @@ describe('readCsvBatches through the scanner', () => {
     const b = await readAll(path, false, 4096, 'wasm');
     expect(a.skipped).toBeGreaterThan(20);
     expect(b).toEqual(a);
-  });
-
-  it('gives its WebAssembly core back once per file (read to the end, stopped by its consumer, stopped by a strict error), for the next reader to take', async () => {
-    const path = join(dir, 'recycle.csv');
-    writeFileSync(path, Array.from({ length: 100 }, (_, i) => (i === 60 ? 'bad,line' : `${i},1,,2`)).join('\n') + '\n');
-    const recycle = vi.spyOn(Core, 'recycle');
-    try {
-      const given: Core[] = [];
-      const read = async (strict: boolean, stopAfter: number): Promise<void> => {
-        recycle.mockClear();
-        let seen = 0;
-        let code = '';
-        try {
-          for await (const b of readCsvBatches(path, spec, new Problems(strict), { batchRows: 10, strict })) {
-            expect(b.rows).toBeGreaterThan(0);
-            if (++seen === stopAfter) break;
-          }
-        } catch (e) {
-          code = (e as { code?: string }).code ?? '';
-        }
-        expect(code).toBe(strict ? 'PARSE_ERROR' : '');
-        expect(seen).toBe(strict ? 6 : Math.min(stopAfter, 10));
-        expect(recycle).toHaveBeenCalledTimes(1);
-        given.push(recycle.mock.calls[0]![0]);
-      };
-      await read(false, Infinity);
-      await read(false, 2);
-      await read(true, Infinity);
-      // Each read took the core the one before gave back.
-      expect(given[1]).toBe(given[0]);
-      expect(given[2]).toBe(given[0]);
-      const next = Core.reuse();
-      expect(next).toBe(given[0]);
-      Core.recycle(next);
-    } finally {
-      recycle.mockRestore();
-    }
-  });
-
-  it('a closed scanner refuses to go on (its core may be another reader\'s by then)', () => {
-    const w = new WasmLineScanner(SPEC, 4);
-    w.close();
-    w.close();
-    const buf = Buffer.from('1,2,,3\n', 'latin1');
-    expect(() => w.load(buf, 0)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'the line scanner is closed' }));
-    expect(() => w.take()).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 });
 

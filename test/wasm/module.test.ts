@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Core, isCoreBuffer, Views, wasmModule, withScratch } from '../../src/wasm/module.ts';
+import { readFileSync } from 'node:fs';
+import { Core, defaultBuild, isCoreBuffer, sharedMemoryBytes, Views, wasmModule, wasmPath, withScratch } from '../../src/wasm/module.ts';
 import { shareTyped } from '../../src/runner/share.ts';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
@@ -20,7 +21,7 @@ describe('the WebAssembly module is compiled once and shared', () => {
   it('arena growth keeps new views valid', () => {
     const core = new Core();
     const p = core.putF64([1, 2, 3]);
-    core.alloc(64 << 20); // forces memory.grow: a new buffer object
+    core.alloc(64 << 20); // forces memory.grow, which detaches old buffers
     expect([...core.f64(p, 3)]).toEqual([1, 2, 3]);
   });
   it('hands out addresses past 2 GiB as they are (an engine of 150k nodes and its rings reaches them)', () => {
@@ -69,15 +70,27 @@ describe('the WebAssembly module is compiled once and shared', () => {
     const before = views.get();
     expect(views.get()).toBe(before);
     core.alloc(64 << 20);
-    // The memory is shared: the old view stays attached (it covers the old length only), and the kept views are made again.
-    expect([...before]).toEqual([1, 2, 3]);
-    expect(before.buffer.byteLength).toBeLessThan(core.memory.buffer.byteLength);
+    expect(before.length).toBe(0); // detached by the growth
     expect([...views.get()]).toEqual([1, 2, 3]);
     expect(made).toBe(2);
+    // In a shared memory (an engine's) the old view stays attached over the old length; the kept views are made again all the same.
+    const shared = new Core(wasmModule(defaultBuild(), 'shared'));
+    const q = shared.putF64([1, 2, 3]);
+    let madeShared = 0;
+    const sharedViews = new Views(shared, (c) => { madeShared++; return c.f64(q, 3); });
+    const old = sharedViews.get();
+    shared.alloc(64 << 20);
+    expect([...old]).toEqual([1, 2, 3]);
+    expect(old.buffer.byteLength).toBeLessThan(shared.memory.buffer.byteLength);
+    expect([...sharedViews.get()]).toEqual([1, 2, 3]);
+    expect(madeShared).toBe(2);
   });
 
-  it('a core\'s memory is a SharedArrayBuffer, known as a core\'s before and after growth; shareTyped copies views over it', () => {
-    const core = new Core();
+  it('a shared core (an engine\'s) has a SharedArrayBuffer, known as a core\'s before and after growth; shareTyped copies views over it', () => {
+    expect(new Core().memory.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(new Core().shared).toBe(false);
+    const core = Core.reuse('shared');
+    expect(core.shared).toBe(true);
     const p = core.putF64([1, 2, 3]);
     const first = core.f64(p, 3);
     core.alloc(8 << 20);
@@ -98,6 +111,26 @@ describe('the WebAssembly module is compiled once and shared', () => {
     // A SharedArrayBuffer of the caller's own is shared as it is (checked below too).
     const own = new Float64Array(new SharedArrayBuffer(16));
     expect(shareTyped(own)).toBe(own);
+    // Given back, it goes to the shared pool only.
+    Core.recycle(core);
+    expect(Core.reuse('ordinary')).not.toBe(core);
+    expect(Core.reuse('shared')).toBe(core);
+  });
+
+  it('sharedMemoryBytes: the build with one byte changed, the memory\'s flags; modules it cannot make shared are refused', () => {
+    const build = new Uint8Array(readFileSync(wasmPath(defaultBuild())));
+    const shared = sharedMemoryBytes(build);
+    const differ = [...build.keys()].filter((i) => build[i] !== shared[i]);
+    expect(differ).toHaveLength(1);
+    expect([build[differ[0]!], shared[differ[0]!]]).toEqual([0x01, 0x03]);
+    const exportsOf = (b: Uint8Array<ArrayBuffer>) => WebAssembly.Module.exports(new WebAssembly.Module(b)).map((e) => `${e.name}:${e.kind}`);
+    expect(exportsOf(shared)).toEqual(exportsOf(build));
+    // A hand-made module: one memory (min 1, max 2) exported as 'm'.
+    const tiny = (flags: number[]) => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 1 + flags.length, 1, ...flags, 7, 5, 1, 1, 0x6d, 2, 0]);
+    const memory = new WebAssembly.Instance(new WebAssembly.Module(sharedMemoryBytes(tiny([0x01, 1, 2])))).exports.m as WebAssembly.Memory;
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(() => sharedMemoryBytes(tiny([0x00, 1]))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('maximumMemory') }));
+    expect(() => sharedMemoryBytes(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringContaining('no memory section') }));
   });
 
   it('fill sets exactly the bytes TypedArray.fill would, in WebAssembly (property)', () => {

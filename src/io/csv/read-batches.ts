@@ -31,8 +31,6 @@ interface BatchSource {
   start(chunk: Buffer, s: number): void;
   next(onBad: (k: number, reason: string) => void, onComment: (k: number) => void): number;
   take(into?: Record<string, Float64Array>): Record<string, Float64Array>;
-  /** The file is done: gives back what the source holds (the scanner's WebAssembly core). */
-  close(): void;
 }
 
 /**
@@ -65,7 +63,6 @@ function lineParserSource(spec: CsvSpec, cap: number): BatchSource {
     start(c, s) { chunk = c; at = s; },
     next(onBad, onComment) { at = p.parseLines(chunk, at, onBad, onComment); return at; },
     take() { const cols = p.cols; p.reset(); return cols; }, // new arrays every batch (the TypeScript path: SWF, FAIRFIT_CSV=ts)
-    close() {},
   };
 }
 
@@ -79,7 +76,6 @@ function wasmScannerSource(spec: CsvSpec, cap: number): BatchSource {
     start(c, s) { p.load(c, s); },
     next(onBad, onComment) { return p.parseLoaded(onBad, onComment); },
     take(into) { return p.take(into); },
-    close() { p.close(); },
   };
 }
 
@@ -89,8 +85,6 @@ interface CsvBatcher {
   push(chunk: Buffer): Generator<ColumnBatch>;
   /** The last batches, after the last chunk (or after a corrupt gzip: `corrupt`, reported after the rows before it). */
   finish(corrupt?: FairfitError): Generator<ColumnBatch>;
-  /** The read is over (finished, failed, or its consumer stopped): gives back what the source holds. */
-  close(): void;
 }
 
 function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions, spare?: SpareColumns): CsvBatcher {
@@ -187,9 +181,6 @@ function csvBatcher(path: string, spec: CsvSpec, problems: Problems, opts: ReadO
       if (corrupt) problems.corrupt(path, line + 1, corrupt.message.replace(`${path}: `, ''), corrupt);
       if (last) yield last;
     },
-    close() {
-      p.close();
-    },
   };
 }
 
@@ -210,17 +201,13 @@ function corruption(e: unknown): FairfitError {
  */
 export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}, spare?: SpareColumns): AsyncGenerator<ColumnBatch> {
   const b = csvBatcher(path, spec, problems, opts, spare);
+  let corrupt: FairfitError | undefined;
   try {
-    let corrupt: FairfitError | undefined;
-    try {
-      for await (const chunk of fileChunks(path)) yield* b.push(chunk);
-    } catch (e) {
-      corrupt = corruption(e);
-    }
-    yield* b.finish(corrupt);
-  } finally {
-    b.close();
+    for await (const chunk of fileChunks(path)) yield* b.push(chunk);
+  } catch (e) {
+    corrupt = corruption(e);
   }
+  yield* b.finish(corrupt);
 }
 
 /**
@@ -232,15 +219,11 @@ export async function* readCsvBatches(path: string, spec: CsvSpec, problems: Pro
  */
 export function* readCsvBatchesSync(path: string, chunks: Iterable<Buffer>, spec: CsvSpec, problems: Problems, opts: ReadOptions = {}, spare?: SpareColumns): Generator<ColumnBatch> {
   const b = csvBatcher(path, spec, problems, opts, spare);
+  let corrupt: FairfitError | undefined;
   try {
-    let corrupt: FairfitError | undefined;
-    try {
-      for (const chunk of chunks) yield* b.push(chunk);
-    } catch (e) {
-      corrupt = corruption(e);
-    }
-    yield* b.finish(corrupt);
-  } finally {
-    b.close();
+    for (const chunk of chunks) yield* b.push(chunk);
+  } catch (e) {
+    corrupt = corruption(e);
   }
+  yield* b.finish(corrupt);
 }

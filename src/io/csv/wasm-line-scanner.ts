@@ -38,7 +38,7 @@ export class WasmLineScanner {
    * speed, 0 on clean trace-shaped input.
    */
   slowLines = 0;
-  private core: Core | undefined;
+  private readonly core: Core;
   private readonly n: number;
   private readonly kept: number[];
   private readonly names: string[];
@@ -59,7 +59,7 @@ export class WasmLineScanner {
 
   constructor(readonly spec: CsvSpec, readonly capacity: number) {
     if (!wasmScannable(spec)) throw new FairfitError('INVALID_OPTION', `${spec.format}: the WebAssembly scanner takes only comma-separated specs of 1–255 fields`, { format: spec.format });
-    const core = Core.reuse();
+    const core = new Core();
     this.core = core;
     const n = spec.fields.length;
     this.n = n;
@@ -89,22 +89,6 @@ export class WasmLineScanner {
     this.one = new LineParser(spec, 1);
   }
 
-  /** The scanner's core; `INVALID_OPTION` once {@link close} gave it back. */
-  private live(): Core {
-    if (this.core === undefined) throw new FairfitError('INVALID_OPTION', 'the line scanner is closed', { field: 'scanner' });
-    return this.core;
-  }
-
-  /**
-   * Gives the core back for the next scanner or engine of this thread ({@link Core.recycle}): its
-   * memory is shared, so the collector does not see its size, and a read of hundreds of files would
-   * otherwise hold a core per file until a collection. Later calls throw.
-   */
-  close(): void {
-    if (this.core !== undefined) Core.recycle(this.core);
-    this.core = undefined;
-  }
-
   /** True when the batch is full. */
   get full(): boolean {
     return this.rows >= this.capacity;
@@ -119,14 +103,13 @@ export class WasmLineScanner {
     const last = buf.lastIndexOf(10);
     const end = last >= s ? last + 1 : s;
     const len = end - s;
-    const core = this.live();
     if (len + 16 > this.bufCap) {
       // The arena above bufMark holds only the buffer: replace it by a bigger one.
-      core.release(this.bufMark);
+      this.core.release(this.bufMark);
       this.bufCap = Math.max(len + 16, 1 << 16, this.bufCap * 2);
-      this.bufPtr = core.alloc(this.bufCap);
+      this.bufPtr = this.core.alloc(this.bufCap);
     }
-    core.u8(this.bufPtr, len).set(buf.subarray(s, end));
+    this.core.u8(this.bufPtr, len).set(buf.subarray(s, end));
     this.src = buf;
     this.base = s;
     this.len = len;
@@ -141,13 +124,12 @@ export class WasmLineScanner {
    * of the line in this call, exactly as {@link LineParser.parseLines} reports them.
    */
   parseLoaded(onBad: (k: number, reason: string) => void, onComment?: (k: number) => void): number {
-    const core = this.live();
-    const ex = core.exports;
+    const ex = this.core.exports;
     const cap = this.capacity;
     let k = 0;
     for (;;) {
       if (this.pos >= this.len || this.rows >= cap) break;
-      const mem = core.memory, sc = this.scanPtr;
+      const mem = this.core.memory, sc = this.scanPtr;
       CSV_SCAN.write(mem, sc, {
         buf: this.bufPtr, len: this.len, pos: this.pos, spec: this.specPtr, fields: this.n, comment: this.comment,
         cols: this.colsPtr, cap, row: this.rows, stop: 0, rows: 0, lines: 0, leftLine: 0, slowLines: 0,
@@ -169,7 +151,7 @@ export class WasmLineScanner {
       if (r < 0) onBad(k, one.reason);
       else if (r === 0) onComment?.(k);
       else {
-        const cols = core.f64(this.colPtr[0] ?? 0, 0).buffer;
+        const cols = this.core.f64(this.colPtr[0] ?? 0, 0).buffer;
         for (let j = 0; j < this.kept.length; j++) new Float64Array(cols, this.colPtr[j]!, cap)[this.rows] = one.cols[this.names[j]!]![0]!;
         this.rows++;
       }
@@ -187,12 +169,11 @@ export class WasmLineScanner {
   take(into?: Record<string, Float64Array>): Record<string, Float64Array> {
     const cols: Record<string, Float64Array> = {};
     const rows = this.rows;
-    const core = this.live();
     for (let j = 0; j < this.kept.length; j++) {
       const name = this.names[j]!;
       const given = into?.[name];
       const a = given && given.length >= this.capacity ? given : new Float64Array(this.capacity);
-      a.set(core.f64(this.colPtr[j]!, rows));
+      a.set(this.core.f64(this.colPtr[j]!, rows));
       cols[name] = a;
     }
     this.rows = 0;
