@@ -90,23 +90,48 @@ function leb(bytes: Uint8Array, at: number): [number, number] {
   }
 }
 
+/** Unsigned LEB128 bytes of `v`. */
+function lebBytes(v: number): number[] {
+  const out: number[] = [];
+  do {
+    const b = v % 128;
+    v = Math.floor(v / 128);
+    out.push(v > 0 ? b | 0x80 : b);
+  } while (v > 0);
+  return out;
+}
+
+/** Pages a shared memory may grow to when the build declares no maximum (a shared memory needs one): 4 GiB. */
+const SHARED_MAX_PAGES = 65536;
+
 /**
- * A copy of a module's bytes whose one defined memory is declared shared: its
- * limits' flag byte 0x01 (a minimum and a maximum) becomes 0x03 (shared, which
- * needs a maximum: asconfig.json gives 65,536 pages). Nothing else changes —
- * the code uses no atomics, and plain loads and stores are the same on both —
- * so one build file serves both kinds and both have its hash.
+ * A copy of a module's bytes whose one defined memory is declared shared:
+ * its limits (flags 0x00, a minimum; or 0x01, a minimum and a maximum) become
+ * flags 0x03, shared, with the build's maximum or else 65,536 pages. Nothing
+ * else changes — the code uses no atomics, and plain loads and stores are the
+ * same on both — so one build file serves both kinds and both have its hash.
+ * The build itself declares no maximum: with one, V8 handled the replay's
+ * ordinary memories so that a short replay peaked ≈ 9 MiB higher.
  */
 export function sharedMemoryBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(bytes);
   let at = 8; // magic and version
-  while (at < out.length) {
-    const id = out[at++]!;
-    const [size, body] = leb(out, at);
+  while (at < bytes.length) {
+    const sectionAt = at;
+    const id = bytes[at++]!;
+    const [size, body] = leb(bytes, at);
     if (id === 5) {
-      const [count, flagAt] = leb(out, body);
-      if (count !== 1 || out[flagAt] !== 0x01) throw new FairfitError('INVALID_OPTION', `WebAssembly build: its memory is not one memory with a maximum (count ${count}, flags ${out[flagAt]}); asconfig.json must set maximumMemory`, { field: 'module' });
-      out[flagAt] = 0x03;
+      const [count, flagAt] = leb(bytes, body);
+      const flags = bytes[flagAt];
+      if (count !== 1 || (flags !== 0x00 && flags !== 0x01)) throw new FairfitError('INVALID_OPTION', `WebAssembly build: its memory section is not one plain memory (count ${count}, flags ${flags})`, { field: 'module' });
+      const [min, afterMin] = leb(bytes, flagAt + 1);
+      const [max, end] = flags === 0x01 ? leb(bytes, afterMin) : [SHARED_MAX_PAGES, afterMin];
+      if (end !== body + size) throw new FairfitError('INVALID_OPTION', 'WebAssembly build: its memory section holds more than one memory\'s limits', { field: 'module' });
+      const payload = [...lebBytes(1), 0x03, ...lebBytes(min), ...lebBytes(max)];
+      const section = [5, ...lebBytes(payload.length), ...payload];
+      const out = new Uint8Array(bytes.length - (end - sectionAt) + section.length);
+      out.set(bytes.subarray(0, sectionAt));
+      out.set(section, sectionAt);
+      out.set(bytes.subarray(end), sectionAt + section.length);
       return out;
     }
     at = body + size;
