@@ -19,7 +19,7 @@ export type WasmBuild = 'release' | 'debug';
 
 /**
  * Which memory an instance gets: `ordinary`, or `shared` — the same build with
- * its memory's flags changed to shared (and nothing else), for engines
+ * its memory section rewritten as shared (see `sharedMemoryBytes`), for engines
  * (docs/architecture.md: V8 does not count a shared memory's growth against
  * its external-memory budget, so a restore's growth starts no full collection).
  */
