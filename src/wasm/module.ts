@@ -74,9 +74,9 @@ export function wasmModule(build: WasmBuild = defaultBuild(), memory: MemoryKind
   return m;
 }
 
-/** Registers a module compiled elsewhere (e.g. received by a worker thread). */
-export function adoptModule(module: WasmModule, build: WasmBuild = defaultBuild(), memory: MemoryKind = 'ordinary'): void {
-  modules.set(`${build}:${memory}`, { build, module: module as WebAssembly.Module });
+/** Registers a module compiled elsewhere (e.g. received by a worker thread), with an ordinary memory. */
+export function adoptModule(module: WasmModule, build: WasmBuild = defaultBuild()): void {
+  modules.set(`${build}:ordinary`, { build, module: module as WebAssembly.Module });
 }
 
 /** Reads an unsigned LEB128 at `at`: [value, position after it]. */
