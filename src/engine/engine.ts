@@ -1783,7 +1783,7 @@ export class Engine implements IptasEngine {
 
   /**
    * The capacities a restore's users, gangs and round scratch grow to, and the bytes of all it allocates after
-   * the constructor's columns (those groups, the undo scratch, the ids' text), exactly: a memoryLimit of what a
+   * the constructor's columns (those groups, the undo scratch, the ids' text, the gang ids' table), exactly: a memoryLimit of what a
    * restore uses must hold it. Reserved with the constructor's columns, in one growth: V8 counts each growth's
    * whole new buffer against its external memory budget (the ten growths of a 10^6-task restore counted 1.7 GB).
    * A growth that crosses the budget starts a full collection (one in a restore of 10^6 tasks, ≈ 60 ms with
@@ -1796,7 +1796,7 @@ export class Engine implements IptasEngine {
     while (sortCap < r.sortRows) sortCap *= 2;
     const D = this.dims;
     const bytes = (userCap > this.userCap ? groupBytes(USER_GROUP, userCap) : 0) + (gangCap > this.gangCap ? groupBytes(GANG_GROUP, gangCap) : 0)
-      + (sortCap > this.sortCap ? groupBytes(SORT_GROUP, sortCap) : 0) + (r.undoCap > 0 ? align16(r.undoCap * D * 8) + align16(r.undoCap * 4) : 0) + align16(r.textBytes);
+      + (sortCap > this.sortCap ? groupBytes(SORT_GROUP, sortCap) : 0) + (r.undoCap > 0 ? align16(r.undoCap * D * 8) + align16(r.undoCap * 4) : 0) + align16(r.textBytes) + IdIndex.bytesFor(r.gangs);
     return { userCap, gangCap, sortCap, bytes };
   }
 
@@ -1930,6 +1930,7 @@ export class Engine implements IptasEngine {
     this.users = meta.users.map((u) => ({ name: u.name, history: UserHistory.of(this.resolved.historyLength, u.history) }));
     this.userIndex = new Map(meta.users.map((u, i) => [u.name, i]));
     this.gangIds = meta.gangIds;
+    this.gangIndex.room(G); // one table (restoreGrowth counts it), not a growth per doubling
     for (let g = 0; g < G; g++) this.gangIndex.add(meta.gangIds[g]!, g);
     this.set({ tasks: n, users: U, gangs: G, waiting: meta.waiting, runCount: meta.runCount, placements: P, minDeadline: meta.minDeadline, now: meta.clock });
     this.clock = meta.clock;

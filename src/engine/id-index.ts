@@ -67,6 +67,14 @@ export class IdIndex {
     this.grow(size);
   }
 
+  /** Bytes of the table an empty index grows to for `ids` ids in one growth ({@link room}). */
+  static bytesFor(ids: number): number {
+    if (ids <= 0) return 0;
+    let size = 64;
+    while (2 * ids > size) size *= 2;
+    return 8 * size;
+  }
+
   /** Whether `extra` more ids go in without a growth. */
   fits(extra: number): boolean {
     return 2 * (this.count + extra) <= this.size;
