@@ -22,7 +22,7 @@
 //   tree  f64[2*size*D]  vertex v (1 = root, leaves at size+position), row per vertex
 //   save  f64[n*D]       copy of res taken before a batch release (undo on error)
 import { checkNonNeg, setErrorIndex } from './error';
-import { Matcher, PlaceAll, TaskSize } from './layouts';
+import { Matcher, MissMemo, PlaceAll, TaskSize } from './layouts';
 import { INDEX_OUT_OF_RANGE, RELEASE_EXCEEDS_CAPACITY } from './status';
 
 let N: i32 = 0;
@@ -35,8 +35,11 @@ let NODE: usize = 0;
 let POS: usize = 0;
 let TREE: usize = 0;
 let SAVE: usize = 0;
-// Miss memo of one engine round (0 = off): per vertex, a demand known to fit
-// nowhere below it (NaN = nothing known). Valid while residuals only shrink.
+// Miss memo of one engine round (0 = off): per vertex, MissMemo.WAYS demands known
+// to fit nowhere below it, newest first (NaN = nothing known). Valid while residuals
+// only shrink. Several ways, because the misses of one vertex form a staircase: with
+// one way, tasks of other demands in turn kept erasing each other's (the filling round
+// of the engine bench: 134 vertices visited per placement with one way, 26 with four).
 let MEMO: usize = 0;
 let MEMO_RECORD: bool = false;
 
@@ -119,12 +122,30 @@ function update(p: i32): void {
   return true;
 }
 
-/** Whether the memo knows that nothing below v fits dem (dem ≥ the recorded miss in every dimension). */
+/** Whether dem ≥ the memo entry at m in every dimension. */
 // @ts-ignore: decorator
-@inline function knownMiss(v: i32, dem: usize): bool {
-  const m = f64at(MEMO, v * D);
+@inline function covers(m: usize, dem: usize): bool {
   for (let d = 0; d < D; d++) if (!(load<f64>(f64at(dem, d)) >= load<f64>(f64at(m, d)))) return false;
   return true;
+}
+
+/** Whether the memo knows that nothing below v fits dem (dem ≥ one of v's recorded misses in every dimension). */
+// @ts-ignore: decorator
+@inline function knownMiss(v: i32, dem: usize): bool {
+  const m = f64at(MEMO, MissMemo.WAYS * v * D);
+  for (let j = 0; j < MissMemo.WAYS; j++) if (covers(f64at(m, j * D), dem)) return true;
+  return false;
+}
+
+/** Records dem as a miss below v: the newest first, older ones after it (the first one ≥ dem dropped, else the oldest). */
+// @ts-ignore: decorator
+@inline function recordMiss(v: i32, dem: usize): void {
+  const m = f64at(MEMO, MissMemo.WAYS * v * D);
+  // Entries ≥ dem are of no more use: the first one is overwritten (else the oldest).
+  let j = 0;
+  while (j < MissMemo.WAYS - 1 && !covers(dem, f64at(m, j * D))) j++;
+  if (j > 0) memory.copy(f64at(m, D), m, <usize>(j * D) << 3);
+  memory.copy(m, dem, <usize>D << 3);
 }
 
 /**
@@ -167,17 +188,17 @@ function searchMemo(v: i32, dem: usize, large: bool): i32 {
   if (r >= 0) return r;
   const r2 = searchMemo(first ^ 1, dem, large);
   // Every dimension fits somewhere below v, yet no node fits all: remember it.
-  if (r2 < 0 && MEMO_RECORD) memory.copy(f64at(MEMO, v * D), dem, <usize>D << 3);
+  if (r2 < 0 && MEMO_RECORD) recordMiss(v, dem);
   return r2;
 }
 
 /**
- * Turns the miss memo on for the bound matcher (memo f64[2·size·D], reset to
+ * Turns the miss memo on for the bound matcher (memo f64[2·size·WAYS·D], reset to
  * "nothing known"), for a call in which residuals only shrink; `record` off
  * while takes are tentative (a miss then may not hold once they are undone).
  */
 export function startMissMemo(memo: usize): void {
-  memory.fill(memo, 0xff, (<usize>(2 * SIZE * D)) << 3); // all NaN
+  memory.fill(memo, 0xff, (<usize>(2 * MissMemo.WAYS * SIZE * D)) << 3); // all NaN
   MEMO = memo;
   MEMO_RECORD = true;
 }

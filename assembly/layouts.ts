@@ -19,6 +19,11 @@ export namespace Matcher {
   export const SIZE: usize = 40; // bytes
 }
 
+/** Ways of the first-fit miss memo (assembly/firstfit.ts). */
+export namespace MissMemo {
+  export const WAYS: i32 = 4;
+}
+
 /** Size class of a task (sorted first-fit scan direction). */
 export namespace TaskSize {
   export const small: i32 = 0;

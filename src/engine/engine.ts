@@ -16,7 +16,7 @@
  */
 import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
-import { GINI, MATCHER, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
+import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
 import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
@@ -230,7 +230,7 @@ export class Engine implements IptasEngine {
     restoreRoom = undefined;
     const base = ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
       + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.sortCap) + rows(USER_GROUP, this.userCap)
-      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 4 * size * this.dims * 8 + 256 + CODEC_SCRATCH;
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + (2 + 2 * MISS_MEMO.values.WAYS) * size * this.dims * 8 + 256 + CODEC_SCRATCH;
     // The restore's room only as far as the limit (base counts slack: a limit of exactly what a restore uses still holds it).
     core.reserve(base + (room === undefined ? 0 : Math.min(this.restoreGrowth(room).bytes, Math.max(0, limit - core.mark() - base))));
     this.e = core.alloc(ENGINE.size);
@@ -363,7 +363,7 @@ export class Engine implements IptasEngine {
     const D = this.dims;
     let size = 1;
     while (size < n) size *= 2;
-    return [MATCHER.size, n * D * 8, n * D * 8, n * D * 8, n, n * 4, n * 4, 2 * size * D * 8, 2 * size * D * 8].reduce((a, b) => a + align16(b), 0);
+    return [MATCHER.size, n * D * 8, n * D * 8, n * D * 8, n, n * 4, n * 4, 2 * size * D * 8, 2 * MISS_MEMO.values.WAYS * size * D * 8].reduce((a, b) => a + align16(b), 0);
   }
 
   /** A matcher with room for nodeCap nodes: capacities and residuals of the known nodes copied over. */
@@ -385,7 +385,7 @@ export class Engine implements IptasEngine {
     // Fresh memory is a tree of zeros, where a demand of 0 "fits" leaf 0 even with no node at all:
     // every leaf −∞ (no node up) until reorder() places the nodes.
     core.exports.ffRebuild(m);
-    this.set({ matcher: m, sMemo: core.alloc(2 * size * D * 8) });
+    this.set({ matcher: m, sMemo: core.alloc(2 * MISS_MEMO.values.WAYS * size * D * 8) });
     this.views?.invalidate();
   }
 

@@ -23,6 +23,12 @@ export const MATCHER = struct('Matcher', 'State of one sorted first-fit matcher 
 /** Task size classes of sorted first-fit: a small task scans from the weak end, a large one from the strong end. */
 export const TASK_SIZE = enumeration('TaskSize', 'Size class of a task (sorted first-fit scan direction).', ['small', 'large']);
 
+/** The first-fit miss memo of an engine round (assembly/firstfit.ts): f64[2·size·WAYS·dims]. */
+export const MISS_MEMO = constants('MissMemo', 'Ways of the first-fit miss memo (assembly/firstfit.ts).', {
+  /** Misses remembered per tree vertex. */
+  WAYS: 4,
+});
+
 /** Outcome of one demand of an all-or-nothing placement (`ffPlaceAll`). */
 export const PLACE_ALL = constants('PlaceAll', 'Return value of ffPlaceAll when every demand was placed.', { ALL_PLACED: -1 });
 

@@ -61,7 +61,7 @@ export const ENGINE = struct('Engine', 'One WebAssembly IPTAS engine (src/system
   sKeys: 'ptr', sKeys2: 'ptr', sIdx: 'ptr', sIdx2: 'ptr', sHist: 'ptr', sUndo: 'ptr', sGangNodes: 'ptr',
   /** f64[FAIL_SLOTS·dims]: demands that found no node this round (residuals only shrink within a round). */
   sFail: 'ptr',
-  /** f64[2·size·dims]: the matcher's per-vertex miss memo during a round. */
+  /** f64[2·size·MissMemo.WAYS·dims]: the matcher's per-vertex miss memo during a round. */
   sMemo: 'ptr',
   outTask: 'ptr', outNode: 'ptr', outCount: 'i32',
 });
