@@ -203,9 +203,10 @@ export function engineRound(e: usize): i32 {
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
   store<i32>(e, 0, Engine.outCount);
   bindMatcher(load<usize>(e, Engine.matcher));
-  // The miss memo (a cache: same picks with or without it) costs a clear of 2·size·dims values per
-  // round; it pays when more tasks wait than there are tree leaves, and is left off otherwise.
-  if (n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size)) startMissMemo(load<usize>(e, Engine.sMemo));
+  // The miss memo (a cache: same picks with or without it) costs a clear of 2·size·WAYS·dims values
+  // per round; it pays when more tasks wait than there are tree leaves, and is left off otherwise.
+  // With one dimension a search never comes back up (a vertex's maximum is a leaf's): nothing to skip.
+  if (dims > 1 && n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size)) startMissMemo(load<usize>(e, Engine.sMemo));
   // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);
