@@ -13,7 +13,7 @@
 import { descendingKey, gf, gi, sf, si } from './access';
 import { Engine, EngineRowCheck, EngineRowColumn, EngineScratch, EngineTaskState, Matcher } from './layouts';
 import { setErrorIndex } from './error';
-import { bindMatcher, giveBack, pickNode, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
+import { bindMatcher, giveBack, pickNode, pickNodeAfter, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
 import { recomputePriorities } from './priority';
 import { radixSortPairs } from './sort';
 
@@ -128,7 +128,9 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   for (let t = first; t < first + size; t++) {
     if (gi(state, t) != EngineTaskState.waiting) continue;
     const dem = demand + (<usize>(t * dims) << 3);
-    const nd = pickNode(dem, gi(large, t) != 0);
+    // The members share demand and class, and the residuals only shrink while they are placed: a
+    // member's node is found from the one before it (the same node a search from the root finds).
+    const nd = k == 0 ? pickNode(dem, gi(large, t) != 0) : pickNodeAfter(gi(nodes, k - 1), dem, gi(large, t) != 0);
     if (nd < 0 || gi(lenP, nd) >= ringCap) { ok = false; break; }
     saveRow(nd, undo + (<usize>(k * dims) << 3));
     takeFrom(nd, dem);
@@ -666,11 +668,22 @@ export function engineEvict(e: usize, nd: i32, requeue: i32): i32 {
   return what;
 }
 
+/** Whether tasks t and u have the fields one submission gives a gang's members: user, class, data volume, requested time, demand. */
+function sameSubmission(e: usize, t: i32, u: i32, dims: i32): bool {
+  const user = load<usize>(e, Engine.user), large = load<usize>(e, Engine.large), data = load<usize>(e, Engine.dataGB), req = load<usize>(e, Engine.request);
+  if (gi(user, t) != gi(user, u) || gi(large, t) != gi(large, u)) return false;
+  if (load<u64>(data + (<usize>t << 3)) != load<u64>(data + (<usize>u << 3)) || load<u64>(req + (<usize>t << 3)) != load<u64>(req + (<usize>u << 3))) return false;
+  const demand = load<usize>(e, Engine.demand);
+  for (let d = 0; d < dims; d++) if (load<u64>(demand + (<usize>(t * dims + d) << 3)) != load<u64>(demand + (<usize>(u * dims + d) << 3))) return false;
+  return true;
+}
+
 /**
  * Checks the `n` task rows a restore read, and the `gangs` gangs' rows: every
  * state, user (< users) and gang a kernel follows as an index, the numbers a
  * submit accepts (data volume, submission time, demand ≥ 0 and finite,
- * requested time > 0), each gang's rows being its members and no others',
+ * requested time > 0), each gang's rows being its members and no others'
+ * (all with the fields one submission gave them: placeGang relies on it),
  * each placement record (< records) being one task's, and each running task's
  * record being on a node (< nodes). Meanwhile it rebuilds the waiting list
  * (the waiting tasks ascending) and counts: Engine.waiting, Engine.runCount
@@ -699,7 +712,7 @@ export function engineCheckRows(e: usize, n: i32, users: i32, gangs: i32, nodes:
     for (let g = 0; g < gangs; g++) {
       const first = gi(firstP, g), count = gi(countP, g);
       if (!(first >= 0 && count >= 1 && first <= n - count)) return finding(g, EngineRowCheck.gangRows);
-      for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1) return finding(g, EngineRowCheck.gangRows);
+      for (let t = first; t < first + count; t++) if (gi(gang, t) != g + 1 || !sameSubmission(e, t, first, dims)) return finding(g, EngineRowCheck.gangRows);
     }
   } else {
     waiting = load<i32>(e, Engine.waiting);

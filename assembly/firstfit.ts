@@ -156,12 +156,44 @@ function update(p: i32): void {
 function search1(dem: usize, large: bool): i32 {
   const x = load<f64>(dem);
   if (load<f64>(f64at(TREE, 1)) < x) return -1;
-  let v = 1;
+  return descend1(1, x, large);
+}
+
+/** The descent of search1 from vertex v, whose maximum is ≥ x. */
+// @ts-ignore: decorator
+@inline function descend1(v: i32, x: f64, large: bool): i32 {
   while (v < SIZE) {
     const first = large ? 2 * v + 1 : 2 * v;
     v = load<f64>(f64at(TREE, first)) < x ? first ^ 1 : first;
   }
   return v - SIZE;
+}
+
+/**
+ * The first position from p0 on (small task; the last one up to p0 for a large
+ * task) that fits dem, or -1: what a search from the root returns when no
+ * position before p0 (after it, large) fits dem, as after a pick of p0 for the
+ * same demand with residuals only shrinking since. p0's leaf first, then the
+ * siblings on the way up, nearest first.
+ */
+function searchFrom(p0: i32, dem: usize, large: bool): i32 {
+  let v = SIZE + p0;
+  if (fits(v, dem)) return p0;
+  while (v > 1) {
+    // A small task looks right of v (v a left child), a large one left of it (v a right child).
+    if (((v & 1) == 0) != large) {
+      const w = v ^ 1;
+      if (D == 1) {
+        const x = load<f64>(dem);
+        if (load<f64>(f64at(TREE, w)) >= x) return descend1(w, x, large);
+      } else {
+        const r = MEMO != 0 ? searchMemo(w, dem, large) : search(w, dem, large);
+        if (r >= 0) return r;
+      }
+    }
+    v >>= 1;
+  }
+  return -1;
 }
 
 /** Leftmost (small task) or rightmost (large task) position below v that fits dem, or -1. */
@@ -214,6 +246,16 @@ export function recordMisses(on: bool): void {
 /** The node sorted first-fit picks for dem (f64[D]), without taking it; −1 when none fits. */
 export function pickNode(dem: usize, large: bool): i32 {
   const p = MEMO != 0 ? searchMemo(1, dem, large) : D == 1 ? search1(dem, large) : search(1, dem, large);
+  return p < 0 ? -1 : load<i32>(NODE + (<usize>p << 2));
+}
+
+/**
+ * pickNode for a demand whose last pick was node nd0, residuals only
+ * shrinking since (the members of one gang): the same node, found from nd0's
+ * position instead of from the root.
+ */
+export function pickNodeAfter(nd0: i32, dem: usize, large: bool): i32 {
+  const p = searchFrom(load<i32>(POS + (<usize>nd0 << 2)), dem, large);
   return p < 0 ? -1 : load<i32>(NODE + (<usize>p << 2));
 }
 

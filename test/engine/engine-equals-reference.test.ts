@@ -586,8 +586,12 @@ describe('engine snapshots', () => {
     expect(edited(1, (v) => { v[0] = 2; })).toMatch(/task 0's user is not one of the snapshot's users/);
     expect(edited(8, (v) => { v[0] = 1; })).toMatch(/task 0's gang is not one whose members it is among/);
     expect(edited(8, (v) => { v[2] = 0; })).toMatch(/gang 0's rows are not its members/);
+    // Members unlike one submission's (placeGang finds a member's node from the one before it): a demand, a user.
+    expect(edited(4, (v) => { expect([...v]).toEqual([1, 1, 1, 2, 1, 2, 1, 2]); v[5] = 3; })).toMatch(/gang 0's rows are not its members/);
+    expect(edited(1, (v) => { expect([...v]).toEqual([0, 1, 1, 1]); v[2] = 0; })).toMatch(/gang 0's rows are not its members/);
     expect(edited(3, (v) => { v[0] = 0; })).toMatch(/task 0's data volume, requested time or submission time is not one a submit accepts/);
-    expect(edited(4, (v, head) => { head[1] = 1; v[3] = 0xff; })).toMatch(/task 1's demand is not one a submit accepts/); // an i8 −1
+    // Task 0, of no gang (a gang member's demand unlike the others' is found first as such, above).
+    expect(edited(4, (v, head) => { head[1] = 1; v[1] = 0xff; })).toMatch(/task 0's demand is not one a submit accepts/); // an i8 −1
     // Rows past the first piece the check reads at a time (65,536 rows): the same findings, and the same waiting list rebuilt.
     {
       using big = new Engine();
