@@ -9,7 +9,8 @@
  * objects of a run's classes also drops the optimised code built on them
  * (V8 deoptimises it, reason "weak objects"): the next run is timed while it
  * is compiled again. Measured alone, each engine runs as a host that keeps
- * one engine would see it. The suite reports both ways.
+ * one engine would see it. The suite reports both ways. Each child warms up
+ * for the same time ({@link WARM_MS}) before the runs it times.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +21,12 @@ import { jobsFromSwf, scheduleJobs, type TraceJob } from '../src/systems/iptas/s
 
 export const NASA = new URL('../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz', import.meta.url).pathname;
 
-/** Wall and CPU ms of each run (the first one a warm-up), and the child's peak RSS. */
+/**
+ * Wall and CPU ms of each run, the first `warmup` of them the warm-up (runs until
+ * {@link WARM_MS} had passed), and the child's peak RSS.
+ */
 export interface NasaRuns {
+  warmup: number;
   wall: number[];
   cpu: number[];
   /** MiB (2^20 bytes). */
@@ -43,11 +48,27 @@ export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference', 
   return [performance.now() - t, (u.user + u.system) / 1000];
 }
 
-/** Runs the log `runs + 1` times in this process with the given engine. */
+/**
+ * Warm-up of each engine, as time rather than as a count of runs: the same for both. One run of
+ * the reference (1.2–2.2 s) is a second of warm-up; one run of the WebAssembly engine (≈ 0.07 s
+ * once warm) is not: its next 2–4 runs still take 1.2–2.5× the time while V8 optimises the
+ * driver's and the engine's JavaScript (measured: 207–285, 121–179, 76–131, 73–119 ms, then
+ * ≈ 70), and a median of the runs after one warm-up run moved with how long that took.
+ */
+export const WARM_MS = 1000;
+
+/** Runs the log in this process with the given engine: warm-up runs for {@link WARM_MS} (at least one), then `runs` more. */
 async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaRuns> {
   const jobs = jobsFromSwf(await readSwf(NASA));
-  const out: NasaRuns = { wall: [], cpu: [], peakMB: 0 };
-  for (let k = 0; k <= runs; k++) {
+  const out: NasaRuns = { warmup: 0, wall: [], cpu: [], peakMB: 0 };
+  const warmUntil = performance.now() + WARM_MS;
+  do {
+    const [wall, cpu] = nasaRun(jobs, which);
+    out.wall.push(wall);
+    out.cpu.push(cpu);
+    out.warmup++;
+  } while (performance.now() < warmUntil);
+  for (let k = 0; k < runs; k++) {
     const [wall, cpu] = nasaRun(jobs, which);
     out.wall.push(wall);
     out.cpu.push(cpu);
