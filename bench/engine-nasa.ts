@@ -50,12 +50,15 @@ export function nasaRun(jobs: readonly TraceJob[], which: 'wasm' | 'reference', 
 
 /**
  * Warm-up of each engine, as time rather than as a count of runs: the same for both. One run of
- * the reference (1.2–2.2 s) is a second of warm-up; one run of the WebAssembly engine (≈ 0.07 s
- * once warm) is not: its next 2–4 runs still take 1.2–2.5× the time while V8 optimises the
- * driver's and the engine's JavaScript (measured: 207–285, 121–179, 76–131, 73–119 ms, then
- * ≈ 70), and a median of the runs after one warm-up run moved with how long that took.
+ * the reference (1.2–2.2 s) is over a second of warm-up; one run of the WebAssembly engine (≈ 0.07 s
+ * once warm) is not. Its runs in a fresh process (40 in a row, several processes): the first 2–4
+ * take 1.2–3.5× the time while V8 optimises the driver's and the engine's JavaScript, and about a
+ * second in, after the heap's first full collection, 4–7 runs take 1.2–1.8× again while V8
+ * optimises a dozen functions anew (`--trace-opt`); after ≈ 1.5 s the runs stay within a few
+ * per cent. Timed after 2 s, a child's median is that steady state; the median of the runs after
+ * one warm-up run moved with how much of those two bursts it held (70–116 ms in 3 children).
  */
-export const WARM_MS = 1000;
+export const WARM_MS = 2000;
 
 /** Runs the log in this process with the given engine: warm-up runs for {@link WARM_MS} (at least one), then `runs` more. */
 async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaRuns> {
