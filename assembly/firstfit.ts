@@ -110,9 +110,33 @@ function writeLeaf(p: i32): void {
 }
 
 function update(p: i32): void {
+  if (D == 1) {
+    update1(p);
+    return;
+  }
   writeLeaf(p);
   let v = (SIZE + p) >> 1;
   while (v >= 1 && pullChanged(v)) v >>= 1;
+}
+
+/** update with one dimension: a vertex is one value (the loops over D cost more than the work there). */
+// @ts-ignore: decorator
+@inline function update1(p: i32): void {
+  let x = -Infinity;
+  if (p < N) {
+    const nd = load<i32>(NODE + (<usize>p << 2));
+    if (load<u8>(UP + <usize>nd) != 0) x = load<f64>(f64at(RES, nd));
+  }
+  let v = SIZE + p;
+  store<f64>(f64at(TREE, v), x);
+  v >>= 1;
+  while (v >= 1) {
+    const m = Math.max(load<f64>(f64at(TREE, 2 * v)), load<f64>(f64at(TREE, 2 * v + 1)));
+    // As pullChanged: unchanged here, unchanged above (−0 and +0 alike: the tree is only compared with <).
+    if (m == load<f64>(f64at(TREE, v))) break;
+    store<f64>(f64at(TREE, v), m);
+    v >>= 1;
+  }
 }
 
 // @ts-ignore: decorator
