@@ -118,10 +118,9 @@ function placeGang(e: usize, g: i32, dims: i32): void {
   const undo = load<usize>(e, Engine.sUndo), nodes = load<usize>(e, Engine.sGangNodes);
   const lenP = load<usize>(e, Engine.ringLen), ringCap = load<i32>(e, Engine.ringCap);
   const fail = load<usize>(e, Engine.sFail);
-  for (let t = first; t < first + size; t++) {
-    // A member that fits nowhere on the live residuals fits nowhere after the earlier members' takes.
-    if (gi(state, t) == EngineTaskState.waiting && knownMiss(fail, demand + (<usize>(t * dims) << 3), dims)) return;
-  }
+  // A demand that fits nowhere on the live residuals fits nowhere after the earlier members' takes;
+  // the members share one demand (engineCheckRows holds a restore to it): the first row's is theirs.
+  if (knownMiss(fail, demand + (<usize>(first * dims) << 3), dims)) return;
   let k = 0;
   let ok = true;
   recordMisses(false); // tentative takes: a miss now may fit once they are undone
