@@ -17,6 +17,12 @@ export function idHash(text: string, from: number, to: number): number {
   return h >>> 0;
 }
 
+/** Slots of a table grown from `size` slots (doubling, at least 64) until `ids` ids fill at most half of it. */
+function slotsFor(ids: number, size: number): number {
+  while (2 * ids > size) size = Math.max(64, 2 * size);
+  return size;
+}
+
 export class IdIndex {
   /**
    * Slot k → value + 1 (0: empty) at i32 2k and the id's hash at 2k + 1, `size` slots at `ptr` of
@@ -62,17 +68,12 @@ export class IdIndex {
    */
   room(extra: number): void {
     if (this.fits(extra)) return;
-    let size = this.size;
-    while (2 * (this.count + extra) > size) size = Math.max(64, 2 * size);
-    this.grow(size);
+    this.grow(slotsFor(this.count + extra, this.size));
   }
 
   /** Bytes of the table an empty index grows to for `ids` ids in one growth ({@link room}). */
   static bytesFor(ids: number): number {
-    if (ids <= 0) return 0;
-    let size = 64;
-    while (2 * ids > size) size *= 2;
-    return 8 * size;
+    return ids <= 0 ? 0 : 8 * slotsFor(ids, 0);
   }
 
   /** Whether `extra` more ids go in without a growth. */
