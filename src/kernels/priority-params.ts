@@ -56,6 +56,19 @@ export function resolvePriorityParams(params: PriorityParams = {}): Float64Array
   return out;
 }
 
+/**
+ * The params block as an object, a field per entry of {@link PRIORITY_PARAM_ORDER} in that order
+ * (a test holds the two together). Written out as one literal, not built key by key or spread:
+ * every object made here then has one shape (V8 map), so code optimised on one engine's
+ * parameters keeps working on the next engine's (see `resolveIptasParams`).
+ */
+export function priorityParamsObject(b: ArrayLike<number>): Required<PriorityParams> {
+  return {
+    w1: b[0]!, w2: b[1]!, w3: b[2]!, staticShort: b[3]!, staticMedium: b[4]!, staticLong: b[5]!,
+    k1: b[6]!, k2: b[7]!, penalty: b[8]!, l0: b[9]!, deltaR: b[10]!, agingCap: b[11]!,
+  };
+}
+
 /** Columns of waiting tasks for a priority recompute. */
 export interface PriorityColumns {
   /** Declared data volume K of each task, GB (≥ 0): decides short / medium / long. */

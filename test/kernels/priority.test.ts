@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { PriorityTable, recomputePriorities } from '../../src/kernels/priority.ts';
 import { recomputePrioritiesReference } from '../../src/reference/priority.ts';
-import type { PriorityColumns, PriorityParams } from '../../src/kernels/priority-params.ts';
+import { PRIORITY_PARAM_ORDER, priorityParamsObject, resolvePriorityParams, type PriorityColumns, type PriorityParams } from '../../src/kernels/priority-params.ts';
+import { resolveIptasParams } from '../../src/systems/iptas/params.ts';
 import { errorOf, sameBits } from './helpers.ts';
 
 const batch = fc.integer({ min: 1, max: 12 }).chain((users) => fc.record({
@@ -130,5 +131,24 @@ describe('inputs the kernel refuses, the reference refuses alike', () => {
       expect(a, JSON.stringify(change)).toBeDefined();
       expect([b?.code, b?.message]).toEqual([a?.code, a?.message]);
     }
+  });
+});
+
+describe('the params block as an object names its entries in the block order', () => {
+  it('priorityParamsObject: a field per PRIORITY_PARAM_ORDER entry, in that order, each holding its entry', () => {
+    const block = Float64Array.from(PRIORITY_PARAM_ORDER, (_, i) => 100 + i);
+    const o = priorityParamsObject(block);
+    expect(Object.keys(o)).toEqual([...PRIORITY_PARAM_ORDER]);
+    PRIORITY_PARAM_ORDER.forEach((k, i) => expect(o[k]).toBe(100 + i));
+  });
+  it('resolveIptasParams: the priority fields at the top level and under priority are the block resolvePriorityParams gives', () => {
+    const given = { w1: 0.5, staticLong: 0.25, k1: 5, k2: 50, penalty: -1, l0: 2, agingCap: 9 };
+    const block = resolvePriorityParams(given);
+    const p = resolveIptasParams(given);
+    PRIORITY_PARAM_ORDER.forEach((k, i) => {
+      expect(p[k]).toBe(block[i]);
+      expect(p.priority[k]).toBe(block[i]);
+    });
+    expect(Object.isFrozen(p) && Object.isFrozen(p.priority)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@
  * @module
  */
 import { FairfitError, nearestName } from '../../errors.ts';
-import { resolvePriorityParams, PRIORITY_PARAM_ORDER, type PriorityParams } from '../../kernels/priority-params.ts';
+import { priorityParamsObject, resolvePriorityParams, PRIORITY_PARAM_ORDER, type PriorityParams } from '../../kernels/priority-params.ts';
 
 /** What happens to the running tasks of a node that goes down or is removed. */
 export type DownNodePolicy = 'requeue' | 'fail';
@@ -149,7 +149,7 @@ export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParam
     throw new FairfitError('INVALID_OPTION', `params.${key} is not an IPTAS parameter${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `params.${key}` });
   }
   const block = resolvePriorityParams(params);
-  const pr = Object.fromEntries(PRIORITY_PARAM_ORDER.map((k, i) => [k, block[i]!])) as Required<PriorityParams>;
+  const pr = priorityParamsObject(block);
   if (pr.penalty > 0) throw bad('penalty', '≤ 0', pr.penalty);
   if (pr.deltaR < 0) throw bad('deltaR', '≥ 0', pr.deltaR);
   const dims = integerIn(params.dims, 'dims', 1, 8, 2);
@@ -179,8 +179,13 @@ export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParam
       && PRIORITY_PARAM_ORDER.every((k) => Object.is((given as Record<string, unknown>)[k] ?? pr[k], pr[k]));
     if (!ok) throw bad('priority', 'the priority fields as resolved (set w1, l0, … at the top level)', JSON.stringify(given));
   }
+  // One literal with every field named (as priorityParamsObject): one shape for every engine's
+  // parameters. Spread from an object built key by key, then frozen, they took a new V8 map in every
+  // engine made after the first full collection, and the engine code reading them was deoptimised
+  // and compiled again in run after run of the NASA log (docs/results.md, thirtieth session).
   return Object.freeze({
-    ...pr,
+    w1: pr.w1, w2: pr.w2, w3: pr.w3, staticShort: pr.staticShort, staticMedium: pr.staticMedium, staticLong: pr.staticLong,
+    k1: pr.k1, k2: pr.k2, penalty: pr.penalty, l0: pr.l0, deltaR: pr.deltaR, agingCap: pr.agingCap,
     dims,
     threshold: threshold && Object.freeze(threshold),
     alpha,
