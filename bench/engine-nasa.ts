@@ -1,20 +1,23 @@
 /**
  * The NASA iPSC log through `scheduleJobs` with IPTAS, each engine in a child
- * process of its own (`node --import tsx bench/engine-nasa.ts wasm|reference RUNS`
- * prints the wall and CPU ms of a warm-up and `RUNS` runs as JSON).
+ * process of its own. The engine suite uses {@link nasaTurns}: both children
+ * warm, taking turns. Run as a script (`node --import tsx bench/engine-nasa.ts
+ * wasm|reference RUNS`), it prints the wall and CPU ms of a warm-up and `RUNS`
+ * runs of one engine as JSON.
  *
  * Why processes of their own: in one process, the reference engine's runs
- * (≈ 3 s, hundreds of MB of objects) leave full collections that fall inside
- * the WebAssembly engine's 0.1-s runs, and a collection that frees the last
+ * (≈ 1.5 s, hundreds of MB of objects) leave full collections that fall inside
+ * the WebAssembly engine's 0.06-s runs, and a collection that frees the last
  * objects of a run's classes also drops the optimised code built on them
  * (V8 deoptimises it, reason "weak objects"): the next run is timed while it
  * is compiled again. Measured alone, each engine runs as a host that keeps
  * one engine would see it. The suite reports both ways. Each child warms up
  * for the same time ({@link WARM_MS}) before the runs it times.
  */
-import { spawnSync } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { peakKb } from './rss.ts';
+import { median } from './measure.ts';
 import { readSwf } from '../src/io/swf.ts';
 import { ReferenceEngine } from '../src/systems/iptas/reference-engine.ts';
 import { jobsFromSwf, scheduleJobs, type TraceJob } from '../src/systems/iptas/schedule-trace.ts';
@@ -81,15 +84,109 @@ async function measure(which: 'wasm' | 'reference', runs: number): Promise<NasaR
   return out;
 }
 
-/** The runs of one engine in a child process (this file run with tsx). */
-export function nasaInChild(which: 'wasm' | 'reference', runs: number): NasaRuns {
-  const file = fileURLToPath(import.meta.url);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', file, which, String(runs)], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  if (r.status !== 0) throw new Error(`NASA child (${which}) failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as NasaRuns;
+/** One turn of a child: the wall and CPU ms of each of its runs. */
+interface Turn {
+  wall: number[];
+  cpu: number[];
+}
+
+/** What {@link nasaTurns} measured: each pair's ratio and every run of both engines. */
+export interface NasaTurns {
+  /** Per pair: the reference's run over the median of the WebAssembly turn just before it. */
+  ratios: number[];
+  wasm: Turn;
+  reference: Turn;
+  /** Warm-up runs of each child. */
+  warmup: { wasm: number; reference: number };
+  /** Each child's peak RSS, MiB. */
+  peakMB: { wasm: number; reference: number };
+}
+
+/** A warm child of this file (`turns` mode): answers each `{ runs }` message with a {@link Turn}. */
+class TurnChild {
+  private readonly child: ChildProcess;
+  private pending: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
+  constructor(which: 'wasm' | 'reference') {
+    this.child = fork(fileURLToPath(import.meta.url), [which, 'turns'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    this.child.on('message', (m) => this.settle()?.resolve(m));
+    this.child.on('exit', (code) => this.settle()?.reject(new Error(`NASA child exited (${code}) before it answered`)));
+  }
+  private settle(): TurnChild['pending'] {
+    const p = this.pending;
+    this.pending = undefined;
+    return p;
+  }
+  /** The child's next message (after `send`, when given); one at a time. */
+  next<T>(send?: object): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending = { resolve: (m) => resolve(m as T), reject };
+      if (send) this.child.send(send);
+    });
+  }
+  close(): void {
+    this.child.disconnect();
+  }
+}
+
+/**
+ * Both engines in warm child processes of their own, taking turns: `wasmRuns` runs of the
+ * WebAssembly engine, then one run of the reference, `pairs` times. This machine's speed changes
+ * over seconds (a run's time moves by up to 2× from one phase to the next, for both engines), so a
+ * ratio is taken between runs made a second apart rather than between children run one after the
+ * other (where one engine could be timed in a slow phase and the other in a fast one). Each child
+ * warms up for {@link WARM_MS} first, one after the other.
+ */
+export async function nasaTurns(pairs: number, wasmRuns: number): Promise<NasaTurns> {
+  const wasm = new TurnChild('wasm'), reference = new TurnChild('reference');
+  try {
+    const w0 = await wasm.next<{ warmup: number }>();
+    const r0 = await reference.next<{ warmup: number }>();
+    const out: NasaTurns = { ratios: [], wasm: { wall: [], cpu: [] }, reference: { wall: [], cpu: [] }, warmup: { wasm: w0.warmup, reference: r0.warmup }, peakMB: { wasm: 0, reference: 0 } };
+    for (let k = 0; k < pairs; k++) {
+      const w = await wasm.next<Turn>({ runs: wasmRuns });
+      const r = await reference.next<Turn>({ runs: 1 });
+      out.ratios.push(r.wall[0]! / median(w.wall));
+      for (const [from, into] of [[w, out.wasm], [r, out.reference]] as const) {
+        into.wall.push(...from.wall);
+        into.cpu.push(...from.cpu);
+      }
+    }
+    out.peakMB.wasm = (await wasm.next<{ peakMB: number }>({ peak: true })).peakMB;
+    out.peakMB.reference = (await reference.next<{ peakMB: number }>({ peak: true })).peakMB;
+    return out;
+  } finally {
+    wasm.close();
+    reference.close();
+  }
+}
+
+/** The child side of {@link nasaTurns}: warm up, say so, then run the log as asked. */
+async function serveTurns(which: 'wasm' | 'reference'): Promise<void> {
+  const jobs = jobsFromSwf(await readSwf(NASA));
+  let warmup = 0;
+  const warmUntil = performance.now() + WARM_MS;
+  do {
+    nasaRun(jobs, which);
+    warmup++;
+  } while (performance.now() < warmUntil);
+  process.send!({ warmup });
+  process.on('message', (m: { runs?: number; peak?: boolean }) => {
+    if (m.peak) {
+      process.send!({ peakMB: Math.round(peakKb() / 1024) });
+      return;
+    }
+    const turn: Turn = { wall: [], cpu: [] };
+    for (let k = 0; k < (m.runs ?? 1); k++) {
+      const [wall, cpu] = nasaRun(jobs, which);
+      turn.wall.push(wall);
+      turn.cpu.push(cpu);
+    }
+    process.send!(turn);
+  });
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const which = process.argv[2] === 'reference' ? 'reference' : 'wasm';
-  console.log(JSON.stringify(await measure(which, Number(process.argv[3] ?? 7))));
+  if (process.argv[3] === 'turns') await serveTurns(which);
+  else console.log(JSON.stringify(await measure(which, Number(process.argv[3] ?? 7))));
 }

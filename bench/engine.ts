@@ -20,7 +20,7 @@ import { jobsFromSwf } from '../src/systems/iptas/schedule-trace.ts';
 import type { BenchRow } from './run.ts';
 import { casePeak } from './rss.ts';
 import { alternated, median } from './measure.ts';
-import { NASA, nasaInChild, nasaRun } from './engine-nasa.ts';
+import { NASA, nasaRun, nasaTurns } from './engine-nasa.ts';
 import { scheduleLog } from '../src/systems/iptas/schedule-log.ts';
 
 const GOOGLE = new URL('../../shared/traces/google2011', import.meta.url).pathname;
@@ -129,30 +129,21 @@ export async function engineSuite(): Promise<BenchRow[]> {
       extra: { 'x reference': +(wall(r) / wall(w)).toFixed(1), 'cpu ms': +cpu(w).toFixed(0), 'x reference (cpu)': +(cpu(r) / cpu(w)).toFixed(1), 'first run ms': +first.toFixed(0), 'same schedule JSON': same, ...nasaPeak },
     });
     rows.push({ name: `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes`, impl: 'ReferenceEngine', meanMs: wall(r), extra: { 'cpu ms': +cpu(r).toFixed(0), ...nasaPeak } });
-    // The same, each engine in a process of its own (engine-nasa.ts says why), two rounds alternated against drift;
-    // medians of the runs after each child's warm-up.
-    // Timed: the runs after each child's warm-up of WARM_MS; beside them, the runs after its first run only (as
-    // measured before: while V8 still optimises the driver, the short WebAssembly runs lose most).
-    const iw: [number, number][] = [], ir: [number, number][] = [];
-    const iw1: [number, number][] = [], ir1: [number, number][] = [];
-    const warm = { wasm: 0, reference: 0 };
-    const peak = { wasm: 0, reference: 0 };
-    for (let round = 0; round < 2; round++) {
-      for (const [which, into, into1, runs] of [['wasm', iw, iw1, 7], ['reference', ir, ir1, 3]] as const) {
-        const m = nasaInChild(which, runs);
-        peak[which] = Math.max(peak[which], m.peakMB);
-        warm[which] += m.warmup;
-        for (let k = m.warmup; k < m.wall.length; k++) into.push([m.wall[k]!, m.cpu[k]!]);
-        // The same number of runs from the second one on.
-        for (let k = 1; k < 1 + runs; k++) into1.push([m.wall[k]!, m.cpu[k]!]);
-      }
-    }
+    // The same, each engine in a warm process of its own (engine-nasa.ts says why), the two taking turns: 5 runs
+    // of the WebAssembly engine, then 1 of the reference, 12 times; the ratio of each pair, then their median.
+    const turns = await nasaTurns(12, 5);
+    const tw = turns.wasm.wall.map((x, k) => [x, turns.wasm.cpu[k]!] as [number, number]);
+    const tr = turns.reference.wall.map((x, k) => [x, turns.reference.cpu[k]!] as [number, number]);
     const alone = `NASA iPSC SWF log (${jobs.length} jobs), iptas, 128 nodes, each engine in its own process`;
     rows.push({
-      name: alone, impl: 'wasm Engine', meanMs: wall(iw),
-      extra: { 'x reference': +(wall(ir) / wall(iw)).toFixed(1), 'cpu ms': +cpu(iw).toFixed(0), 'x reference (cpu)': +(cpu(ir) / cpu(iw)).toFixed(1), runs: iw.length, 'warm-up runs (2 children)': warm.wasm, 'ms after one warm-up run': +wall(iw1).toFixed(1), 'x reference after one warm-up run': +(wall(ir1) / wall(iw1)).toFixed(1), 'peak RSS MiB': peak.wasm },
+      name: alone, impl: 'wasm Engine', meanMs: wall(tw),
+      extra: {
+        'x reference': +median(turns.ratios).toFixed(1), 'pair ratios (min–max)': `${Math.min(...turns.ratios).toFixed(1)}–${Math.max(...turns.ratios).toFixed(1)}`,
+        'pairs ≥ 20×': `${turns.ratios.filter((x) => x >= 20).length} of ${turns.ratios.length}`, 'x reference (medians)': +(wall(tr) / wall(tw)).toFixed(1),
+        'cpu ms': +cpu(tw).toFixed(0), 'x reference (cpu)': +(cpu(tr) / cpu(tw)).toFixed(1), runs: tw.length, 'warm-up runs': turns.warmup.wasm, 'peak RSS MiB': turns.peakMB.wasm,
+      },
     });
-    rows.push({ name: alone, impl: 'ReferenceEngine', meanMs: wall(ir), extra: { 'cpu ms': +cpu(ir).toFixed(0), runs: ir.length, 'warm-up runs (2 children)': warm.reference, 'ms after one warm-up run': +wall(ir1).toFixed(1), 'peak RSS MiB': peak.reference } });
+    rows.push({ name: alone, impl: 'ReferenceEngine', meanMs: wall(tr), extra: { 'cpu ms': +cpu(tr).toFixed(0), runs: tr.length, 'warm-up runs': turns.warmup.reference, 'peak RSS MiB': turns.peakMB.reference } });
   } else {
     console.log('engine suite: NASA log case skipped (../shared/traces not present)');
   }
