@@ -79,17 +79,86 @@ import { typeBytes } from './column-types';
   return <T>x;
 }
 
-// The loops of columnPack, one per stored type and column element (no switch inside a loop).
+// Four float64 values (two pairs at p, times scale) truncated to int32 lanes: exact for the integers a
+// stored type was chosen to hold (as `<i32>x` is).
+// @ts-ignore: decorator
+@inline function truncFour(p: usize, sc: v128): v128 {
+  const a = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(v128.load(p), sc));
+  const b = i32x4.trunc_sat_f64x2_s_zero(f64x2.mul(v128.load(p, 16), sc));
+  return i8x16.shuffle(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
+}
+
+// Eight int32 lanes (two vectors) as eight 16-bit ones: exact for values the type holds (the
+// narrowing saturates, and every value of a dense section fits its type).
+// @ts-ignore: decorator
+@inline function narrow16<T>(a: v128, b: v128): v128 {
+  return isSigned<T>() ? i16x8.narrow_i32x4_s(a, b) : i16x8.narrow_i32x4_u(a, b);
+}
+
+// Sixteen 16-bit lanes (two vectors) as sixteen bytes, as narrow16.
+// @ts-ignore: decorator
+@inline function narrow8<T>(a: v128, b: v128): v128 {
+  return isSigned<T>() ? i8x16.narrow_i16x8_s(a, b) : i8x16.narrow_i16x8_u(a, b);
+}
+
+// The int32 lanes of a vector of 16 bytes (or of 8 16-bit values) at `at`, from lane `q` on.
+// @ts-ignore: decorator
+@inline function widen<T>(v: v128, q: i32): v128 {
+  if (sizeof<T>() == 2) {
+    if (q == 0) return isSigned<T>() ? i32x4.extend_low_i16x8_s(v) : i32x4.extend_low_i16x8_u(v);
+    return isSigned<T>() ? i32x4.extend_high_i16x8_s(v) : i32x4.extend_high_i16x8_u(v);
+  }
+  const h = q < 2
+    ? (isSigned<T>() ? i16x8.extend_low_i8x16_s(v) : i16x8.extend_low_i8x16_u(v))
+    : (isSigned<T>() ? i16x8.extend_high_i8x16_s(v) : i16x8.extend_high_i8x16_u(v));
+  return (q & 1) == 0 ? i32x4.extend_low_i16x8_s(h) : i32x4.extend_high_i16x8_s(h);
+}
+
+// The loops of columnPack, one per stored type and column element (no switch inside a loop). A
+// 16-bit or 8-bit type is packed 8 or 16 values at a time (a dense section's values all fit its
+// type, so the saturating narrowings give the values themselves), the rest one at a time.
 function packAs<T>(src: usize, element: i32, from: i32, count: i32, out: usize, scale: f64): void {
+  let k = 0;
   if (element == ColumnElement.F64) {
     const at = src + (<usize>from << 3);
-    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(load<f64>(at + (<usize>k << 3)) * scale));
+    if (isInteger<T>() && sizeof<T>() <= 2) {
+      const sc = f64x2.splat(scale);
+      if (sizeof<T>() == 2) {
+        for (; k + 8 <= count; k += 8) {
+          const p = at + (<usize>k << 3);
+          v128.store(out + (<usize>k << 1), narrow16<T>(truncFour(p, sc), truncFour(p + 32, sc)));
+        }
+      } else {
+        for (; k + 16 <= count; k += 16) {
+          const p = at + (<usize>k << 3);
+          const lo = i16x8.narrow_i32x4_s(truncFour(p, sc), truncFour(p + 32, sc));
+          const hi = i16x8.narrow_i32x4_s(truncFour(p + 64, sc), truncFour(p + 96, sc));
+          v128.store(out + <usize>k, narrow8<T>(lo, hi));
+        }
+      }
+    }
+    for (; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(load<f64>(at + (<usize>k << 3)) * scale));
   } else if (element == ColumnElement.I32) {
     const at = src + (<usize>from << 2);
-    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<i32>(at + (<usize>k << 2)) * scale));
+    if (isInteger<T>() && sizeof<T>() <= 2 && scale == 1) {
+      if (sizeof<T>() == 2) {
+        for (; k + 8 <= count; k += 8) {
+          const p = at + (<usize>k << 2);
+          v128.store(out + (<usize>k << 1), narrow16<T>(v128.load(p), v128.load(p, 16)));
+        }
+      } else {
+        for (; k + 16 <= count; k += 16) {
+          const p = at + (<usize>k << 2);
+          const lo = i16x8.narrow_i32x4_s(v128.load(p), v128.load(p, 16));
+          const hi = i16x8.narrow_i32x4_s(v128.load(p, 32), v128.load(p, 48));
+          v128.store(out + <usize>k, narrow8<T>(lo, hi));
+        }
+      }
+    }
+    for (; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<i32>(at + (<usize>k << 2)) * scale));
   } else {
     const at = src + <usize>from;
-    for (let k = 0; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<u8>(at + <usize>k) * scale));
+    for (; k < count; k++) store<T>(out + (<usize>k << alignof<T>()), stored<T>(<f64>load<u8>(at + <usize>k) * scale));
   }
 }
 
@@ -157,19 +226,44 @@ export function columnGather(src: usize, element: i32, from: i32, n: i32, d: f64
   return k;
 }
 
-// The loops of columnUnpack, one per stored type and column element.
+// The loops of columnUnpack, one per stored type and column element. A 16-bit or 8-bit type read
+// into a float64 or int32 column goes 8 or 16 values at a time: every such value is exact as an
+// int32 and as a float64 (times 1/16, the same product as one at a time). Into a uint8 column
+// (the low byte of a value that may not fit) one at a time.
 function unpackAs<T>(at: usize, count: i32, dst: usize, element: i32, from: i32, scale: f64): void {
+  let k = 0;
+  const per = 16 / sizeof<T>();
   if (element == ColumnElement.F64) {
     const to = dst + (<usize>from << 3);
+    if (isInteger<T>() && sizeof<T>() <= 2) {
+      const sc = f64x2.splat(scale);
+      for (; k + per <= count; k += per) {
+        const v = v128.load(at + (<usize>k << alignof<T>()));
+        for (let q = 0; q < per / 4; q++) {
+          const w = widen<T>(v, q);
+          let lo = f64x2.convert_low_i32x4_s(w), hi = f64x2.convert_low_i32x4_s(i32x4.shuffle(w, w, 2, 3, 0, 1));
+          if (scale != 1) { lo = f64x2.mul(lo, sc); hi = f64x2.mul(hi, sc); }
+          const p = to + (<usize>(k + 4 * q) << 3);
+          v128.store(p, lo);
+          v128.store(p, hi, 16);
+        }
+      }
+    }
     // (No multiplication by 1: a float's NaN goes over as it is.)
-    if (scale == 1) for (let k = 0; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())));
-    else for (let k = 0; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())) * scale);
+    if (scale == 1) for (; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())));
+    else for (; k < count; k++) store<f64>(to + (<usize>k << 3), <f64>load<T>(at + (<usize>k << alignof<T>())) * scale);
   } else if (element == ColumnElement.I32) {
     const to = dst + (<usize>from << 2);
-    for (let k = 0; k < count; k++) store<i32>(to + (<usize>k << 2), toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
+    if (isInteger<T>() && sizeof<T>() <= 2 && scale == 1) {
+      for (; k + per <= count; k += per) {
+        const v = v128.load(at + (<usize>k << alignof<T>()));
+        for (let q = 0; q < per / 4; q++) v128.store(to + (<usize>(k + 4 * q) << 2), widen<T>(v, q));
+      }
+    }
+    for (; k < count; k++) store<i32>(to + (<usize>k << 2), toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
   } else {
     const to = dst + <usize>from;
-    for (let k = 0; k < count; k++) store<u8>(to + <usize>k, <u8>toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
+    for (; k < count; k++) store<u8>(to + <usize>k, <u8>toInt32(<f64>load<T>(at + (<usize>k << alignof<T>())) * scale));
   }
 }
 

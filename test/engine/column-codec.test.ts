@@ -164,6 +164,40 @@ describe('snapshot column codec', () => {
     writeColumn(plan, out, 0, scratch(12));
     expect([...out.subarray(16, 21)]).toEqual([8, 24, 40, 0, 248]);
   });
+  it('writes and reads long columns of one- and two-byte types (8 and 16 values at a time in WebAssembly) as the TypeScript loops do', () => {
+    const core = new Core();
+    const at = core.alloc(8 * 256 + 8), back = core.alloc(8 * 256 + 8), room = core.alloc(4096);
+    // Each range makes the plan pick one type: u8, i8, u16, i16 (sixteenths of them in a float64 column).
+    const ranges: [number, number][] = [[0, 255], [-128, 127], [0, 65535], [-32768, 32767]];
+    const kinds = fc.constantFrom('f64', 'i32', 'f64/16');
+    fc.assert(fc.property(kinds, fc.constantFrom(...ranges), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 40, max: 4096 }),
+      (kind, [lo, hi], n, seed, skip, bytes) => {
+        let x = seed;
+        // The ends of the range, and values between them (a seeded LCG: long columns without long shrinking).
+        const next = (): number => {
+          x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+          const r = x % 10;
+          return r === 0 ? lo : r === 1 ? hi : lo + (x >>> 8) % (hi - lo + 1);
+        };
+        const ints = Array.from({ length: n }, next);
+        const v = kind === 'i32' ? core.i32(at + 4 * skip, n) : core.f64(at + 8 * skip, n);
+        v.set(kind === 'f64/16' ? ints.map((k) => k / 16) : ints);
+        const plan = planColumn(v, undefined, core);
+        const what = `${kind} ${n} values in [${lo}, ${hi}], seed ${seed}, ${bytes}-byte scratch, plan ${JSON.stringify({ ...plan, values: undefined })}`;
+        const js = new Uint8Array(plan.bytes + 8).fill(7);
+        const wasm = js.slice();
+        expect(writeColumn(plan, wasm, 8, { core, ptr: room, bytes }), what).toBe(writeColumn(plan, js, 8));
+        expect(wasm, what).toEqual(js);
+        const w = kind === 'i32' ? core.i32(back + 4 * skip, n) : core.f64(back + 8 * skip, n);
+        w.fill(0);
+        const wJs = w.slice();
+        readColumn(js, 8, w, (why) => new Error(why), { core, ptr: room, bytes });
+        readColumn(js, 8, wJs, (why) => new Error(why));
+        expect([...w], what).toEqual([...wJs]);
+        expect([...w], what).toEqual([...v]);
+      }), { numRuns: 600 });
+  });
+
   it('reads any section made to look valid into a column in linear memory as the TypeScript loops do (values, or the same refusal)', () => {
     const core = new Core();
     const at = core.alloc(8 * 64);
