@@ -214,7 +214,9 @@ export function engineRound(e: usize): i32 {
   // The miss memo (a cache: same picks with or without it) costs a clear of 2·size·WAYS·dims values
   // per round; it pays when more tasks wait than there are tree leaves, and is left off otherwise.
   // With one dimension a search never comes back up (a vertex's maximum is a leaf's): nothing to skip.
-  if (dims > 1 && n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size)) startMissMemo(load<usize>(e, Engine.sMemo));
+  // TypeScript makes it for such a round (0: none, where a memoryLimit did not allow it).
+  const memo = load<usize>(e, Engine.sMemo);
+  if (dims > 1 && n > load<i32>(load<usize>(e, Engine.matcher), Matcher.size) && memo != 0) startMissMemo(memo);
   // 1. Priorities of the waiting tasks (L_u as it is at the start of the round).
   for (let i = 0; i < n; i++) {
     const t = gi(wl, i);

@@ -138,6 +138,8 @@ export class Engine implements IptasEngine {
   private nodeCap: number;
   private gangCap = 16;
   private undoCap = 0;
+  /** The tree size the miss memo (`sMemo`) was made for; 0: none yet ({@link missMemo}). */
+  private memoSize = 0;
   /** Ids of the plain tasks, in submission order; a gang member's id (`<gang>#k`) is made when asked for. */
   private idList: string[] = [];
   /** A restored engine's plain ids, as the snapshot had them (one text, each id's length), until a call needs them one by one. */
@@ -230,7 +232,7 @@ export class Engine implements IptasEngine {
     restoreRoom = undefined;
     const base = ENGINE.size + PRIORITY_PARAMS.size + GINI.values.HIST_BYTES + ENGINE_SCRATCH.values.FAIL_SLOTS * this.dims * 8 + 1024
       + rows([...this.taskGroup(), ...PLACE_GROUP], this.taskCap) + rows(SORT_GROUP, this.sortCap) + rows(USER_GROUP, this.userCap)
-      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + (2 + 2 * MISS_MEMO.values.WAYS) * size * this.dims * 8 + 256 + CODEC_SCRATCH;
+      + rows(this.nodeGroup(), this.nodeCap) + rows(GANG_GROUP, this.gangCap) + MATCHER.size + this.nodeCap * (3 * this.dims * 8 + 9) + 2 * size * this.dims * 8 + 256 + CODEC_SCRATCH;
     // The restore's room only as far as the limit (base counts slack: a limit of exactly what a restore uses still holds it).
     core.reserve(base + (room === undefined ? 0 : Math.min(this.restoreGrowth(room).bytes, Math.max(0, limit - core.mark() - base))));
     this.e = core.alloc(ENGINE.size);
@@ -363,7 +365,7 @@ export class Engine implements IptasEngine {
     const D = this.dims;
     let size = 1;
     while (size < n) size *= 2;
-    return [MATCHER.size, n * D * 8, n * D * 8, n * D * 8, n, n * 4, n * 4, 2 * size * D * 8, 2 * MISS_MEMO.values.WAYS * size * D * 8].reduce((a, b) => a + align16(b), 0);
+    return [MATCHER.size, n * D * 8, n * D * 8, n * D * 8, n, n * 4, n * 4, 2 * size * D * 8].reduce((a, b) => a + align16(b), 0);
   }
 
   /** A matcher with room for nodeCap nodes: capacities and residuals of the known nodes copied over. */
@@ -385,8 +387,29 @@ export class Engine implements IptasEngine {
     // Fresh memory is a tree of zeros, where a demand of 0 "fits" leaf 0 even with no node at all:
     // every leaf −∞ (no node up) until reorder() places the nodes.
     core.exports.ffRebuild(m);
-    this.set({ matcher: m, sMemo: core.alloc(2 * MISS_MEMO.values.WAYS * size * D * 8) });
+    // The miss memo is made for the tree's size by the first round that can use it (missMemo).
+    this.set({ matcher: m, sMemo: 0 });
+    this.memoSize = 0;
     this.views?.invalidate();
+  }
+
+  /**
+   * The first-fit miss memo (a cache: the same picks with or without it, docs/model.md), made for
+   * the matcher's tree the first time a round can use it: 2·ways·size·dims values, 33.5 MiB for
+   * 2·10^5 nodes of two dimensions, which an engine whose rounds never have more tasks waiting
+   * than tree leaves (or one dimension) never needs. Where memory does not allow it (a
+   * memoryLimit), the round runs without it.
+   */
+  private missMemo(): void {
+    let size = 1;
+    while (size < this.nodeCap) size *= 2;
+    if (this.memoSize === size) return;
+    try {
+      this.set({ sMemo: this.live().alloc(2 * MISS_MEMO.values.WAYS * size * this.dims * 8) });
+      this.memoSize = size;
+    } catch (e) {
+      if (!(e instanceof FairfitError && e.code === 'OUT_OF_MEMORY')) throw e;
+    }
   }
 
   /** Recomputes capacity weights over the up nodes and rebuilds the first-fit order and tree. */
@@ -885,6 +908,8 @@ export class Engine implements IptasEngine {
     const waiting = this.cols.hdr[W_WAITING]!;
     // Each waiting task may take a new record (one it had is reused).
     this.roomForRound(waiting, Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.rows));
+    // The round uses the miss memo when more tasks wait than the tree has leaves (two dimensions or more).
+    if (this.dims > 1 && waiting > this.matcherFields().size) this.missMemo();
     this.clockTo(now);
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;

@@ -144,4 +144,46 @@ describe('memoryLimit', () => {
     e.close();
     back.close();
   });
+  it('the first-fit miss memo is made by the first round that can use it; with no room for it, a round decides the same without it', () => {
+    // 256 nodes of two dimensions (a tree of 256 leaves): the memo is 2·4·256·2 values of 8 bytes.
+    const memoBytes = 2 * 4 * 256 * 2 * 8;
+    const make = (limit?: number): Engine => {
+      // The task rows and a round's scratch reserved up front (prefault): a round then grows nothing but the memo.
+      const e = new Engine({}, { taskCapacity: 2000, nodeCapacity: 256, prefault: true, ...(limit !== undefined ? { memoryLimit: limit } : {}) });
+      const r = new Rng(7);
+      e.addNodes(Array.from({ length: 256 }, () => ({ capacity: [1 + r.below(8), 1 + r.below(16)] })));
+      for (let i = 0; i < 100; i++) e.submit({ id: `a${i}`, user: `u${i % 5}`, demand: [1 + r.below(4), 1 + r.below(8)], dataGB: r.below(300), requestTime: 60 });
+      return e;
+    };
+    const more = (e: Engine): void => {
+      const r = new Rng(8);
+      for (let i = 0; i < 1500; i++) e.submit({ id: `b${i}`, user: `u${i % 5}`, demand: [1 + r.below(4), 1 + r.below(8)], dataGB: r.below(300), requestTime: 60 });
+    };
+    const free = make();
+    let used = free.memoryUsed;
+    // 100 waiting, fewer than the leaves: no memo.
+    const first = free.runRound(1);
+    expect(free.memoryUsed).toBe(used);
+    more(free);
+    used = free.memoryUsed;
+    // 1,500 and more waiting: the memo, once.
+    const second = free.runRound(2);
+    expect(free.memoryUsed - used).toBeGreaterThanOrEqual(memoBytes);
+    used = free.memoryUsed;
+    const third = free.runRound(3);
+    expect(free.memoryUsed).toBe(used);
+    // The same with no room for the memo: the same placements, nothing grown.
+    const probe = make();
+    more(probe);
+    const tight = make(probe.memoryUsed + 64);
+    probe.close();
+    expect(tight.runRound(1)).toEqual(first);
+    more(tight);
+    const before = tight.memoryUsed;
+    expect(tight.runRound(2)).toEqual(second);
+    expect(tight.runRound(3)).toEqual(third);
+    expect(tight.memoryUsed).toBe(before);
+    free.close();
+    tight.close();
+  });
 });
