@@ -106,10 +106,20 @@ export interface NasaTurns {
 class TurnChild {
   private readonly child: ChildProcess;
   private pending: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
+  /** Messages that came before anyone asked for them (the warm-up's, say). */
+  private readonly early: unknown[] = [];
+  private exited: number | null | undefined;
   constructor(which: 'wasm' | 'reference') {
     this.child = fork(fileURLToPath(import.meta.url), [which, 'turns'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    this.child.on('message', (m) => this.settle()?.resolve(m));
-    this.child.on('exit', (code) => this.settle()?.reject(new Error(`NASA child exited (${code}) before it answered`)));
+    this.child.on('message', (m) => {
+      const p = this.settle();
+      if (p) p.resolve(m);
+      else this.early.push(m);
+    });
+    this.child.on('exit', (code) => {
+      this.exited = code;
+      this.settle()?.reject(new Error(`NASA child exited (${code}) before it answered`));
+    });
   }
   private settle(): TurnChild['pending'] {
     const p = this.pending;
@@ -119,8 +129,10 @@ class TurnChild {
   /** The child's next message (after `send`, when given); one at a time. */
   next<T>(send?: object): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.pending = { resolve: (m) => resolve(m as T), reject };
       if (send) this.child.send(send);
+      if (this.early.length > 0) resolve(this.early.shift() as T);
+      else if (this.exited !== undefined) reject(new Error(`NASA child exited (${this.exited}) before it answered`));
+      else this.pending = { resolve: (m) => resolve(m as T), reject };
     });
   }
   close(): void {
@@ -137,9 +149,12 @@ class TurnChild {
  * warms up for {@link WARM_MS} first, one after the other.
  */
 export async function nasaTurns(pairs: number, wasmRuns: number): Promise<NasaTurns> {
-  const wasm = new TurnChild('wasm'), reference = new TurnChild('reference');
+  // The second child starts once the first is warm: their warm-ups do not share the cores.
+  const wasm = new TurnChild('wasm');
+  let reference: TurnChild | undefined;
   try {
     const w0 = await wasm.next<{ warmup: number }>();
+    reference = new TurnChild('reference');
     const r0 = await reference.next<{ warmup: number }>();
     const out: NasaTurns = { ratios: [], wasm: { wall: [], cpu: [] }, reference: { wall: [], cpu: [] }, warmup: { wasm: w0.warmup, reference: r0.warmup }, peakMB: { wasm: 0, reference: 0 } };
     for (let k = 0; k < pairs; k++) {
@@ -156,7 +171,7 @@ export async function nasaTurns(pairs: number, wasmRuns: number): Promise<NasaTu
     return out;
   } finally {
     wasm.close();
-    reference.close();
+    reference?.close();
   }
 }
 

@@ -395,14 +395,12 @@ export class Engine implements IptasEngine {
 
   /**
    * The first-fit miss memo (a cache: the same picks with or without it, docs/model.md), made for
-   * the matcher's tree the first time a round can use it: 2·ways·size·dims values, 33.5 MiB for
+   * the matcher's tree of `size` leaves the first time a round can use it: 2·ways·size·dims values, 33.5 MiB for
    * 2·10^5 nodes of two dimensions, which an engine whose rounds never have more tasks waiting
    * than tree leaves (or one dimension) never needs. Where memory does not allow it (a
    * memoryLimit), the round runs without it.
    */
-  private missMemo(): void {
-    let size = 1;
-    while (size < this.nodeCap) size *= 2;
+  private missMemo(size: number): void {
     if (this.memoSize === size) return;
     try {
       this.set({ sMemo: this.live().alloc(2 * MISS_MEMO.values.WAYS * size * this.dims * 8) });
@@ -909,7 +907,10 @@ export class Engine implements IptasEngine {
     // Each waiting task may take a new record (one it had is reused).
     this.roomForRound(waiting, Math.min(this.cols.hdr[W_PLACEMENTS]! + waiting, this.rows));
     // The round uses the miss memo when more tasks wait than the tree has leaves (two dimensions or more).
-    if (this.dims > 1 && waiting > this.matcherFields().size) this.missMemo();
+    if (this.dims > 1) {
+      const leaves = this.matcherFields().size;
+      if (waiting > leaves) this.missMemo(leaves);
+    }
     this.clockTo(now);
     const k = this.live().exports.engineRound(this.e);
     this.tally.waiting -= k;
