@@ -10,7 +10,7 @@
 // src/systems/iptas/engine-layouts.ts) with the addresses of its columns; the
 // first-fit matcher is a `Matcher` struct in the same instance. Task index =
 // submission order; `waitList` holds the waiting tasks ascending.
-import { descendingKey, gf, gi, sf, si } from './access';
+import { coversRow, descendingKey, gf, gi, sf, si } from './access';
 import { Engine, EngineRowCheck, EngineRowColumn, EngineScratch, EngineTaskState, Matcher } from './layouts';
 import { setErrorIndex } from './error';
 import { bindMatcher, giveBack, pickNode, pickNodeAfter, recordMisses, resetRow, restoreRow, saveRow, startMissMemo, takeFrom } from './firstfit';
@@ -28,12 +28,7 @@ let failNext: i32 = 0;
 
 /** Whether dem (f64[dims]) is ≥ a remembered failed demand in every dimension. */
 function knownMiss(fail: usize, dem: usize, dims: i32): bool {
-  for (let f = 0; f < failCount; f++) {
-    const row = fail + (<usize>(f * dims) << 3);
-    let all = true;
-    for (let d = 0; d < dims; d++) if (load<f64>(dem + (<usize>d << 3)) < load<f64>(row + (<usize>d << 3))) { all = false; break; }
-    if (all) return true;
-  }
+  for (let f = 0; f < failCount; f++) if (coversRow(dem, fail + (<usize>(f * dims) << 3), dims)) return true;
   return false;
 }
 
@@ -46,9 +41,7 @@ function rememberMiss(fail: usize, dem: usize, dims: i32): void {
   let w = 0;
   for (let f = 0; f < failCount; f++) {
     const row = fail + (<usize>(f * dims) << 3);
-    let covered = true;
-    for (let d = 0; d < dims; d++) if (load<f64>(row + (<usize>d << 3)) < load<f64>(dem + (<usize>d << 3))) { covered = false; break; }
-    if (covered) continue;
+    if (coversRow(row, dem, dims)) continue;
     if (w != f) memory.copy(fail + (<usize>(w * dims) << 3), row, <usize>dims << 3);
     w++;
   }

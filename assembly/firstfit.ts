@@ -21,6 +21,7 @@
 //   pos   i32[n]         node → position
 //   tree  f64[2*size*D]  vertex v (1 = root, leaves at size+position), row per vertex
 //   save  f64[n*D]       copy of res taken before a batch release (undo on error)
+import { coversRow } from './access';
 import { checkNonNeg, setErrorIndex } from './error';
 import { Matcher, MissMemo, PlaceAll, TaskSize } from './layouts';
 import { INDEX_OUT_OF_RANGE, RELEASE_EXCEEDS_CAPACITY } from './status';
@@ -146,18 +147,11 @@ function update(p: i32): void {
   return true;
 }
 
-/** Whether dem ≥ the memo entry at m in every dimension. */
-// @ts-ignore: decorator
-@inline function covers(m: usize, dem: usize): bool {
-  for (let d = 0; d < D; d++) if (!(load<f64>(f64at(dem, d)) >= load<f64>(f64at(m, d)))) return false;
-  return true;
-}
-
 /** Whether the memo knows that nothing below v fits dem (dem ≥ one of v's recorded misses in every dimension). */
 // @ts-ignore: decorator
 @inline function knownMiss(v: i32, dem: usize): bool {
   const m = f64at(MEMO, MissMemo.WAYS * v * D);
-  for (let j = 0; j < MissMemo.WAYS; j++) if (covers(f64at(m, j * D), dem)) return true;
+  for (let j = 0; j < MissMemo.WAYS; j++) if (coversRow(dem, f64at(m, j * D), D)) return true;
   return false;
 }
 
@@ -167,7 +161,7 @@ function update(p: i32): void {
   const m = f64at(MEMO, MissMemo.WAYS * v * D);
   // Entries ≥ dem are of no more use: the first one is overwritten (else the oldest).
   let j = 0;
-  while (j < MissMemo.WAYS - 1 && !covers(dem, f64at(m, j * D))) j++;
+  while (j < MissMemo.WAYS - 1 && !coversRow(f64at(m, j * D), dem, D)) j++;
   if (j > 0) memory.copy(f64at(m, D), m, <usize>(j * D) << 3);
   memory.copy(m, dem, <usize>D << 3);
 }
