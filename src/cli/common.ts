@@ -16,7 +16,7 @@ import type { ReadSummary } from '../io/csv/problems.ts';
 import { checkOutputFile, writeTexts, writeTextsUntil } from '../report/file.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 
-/** Exit code of a usage error (bad option), as `main.ts` sets it. */
+/** Exit code of a usage error (bad option), as `program.ts` sets it. */
 export const EXIT_USAGE = 2;
 
 /** Exit code of a runtime failure. */

@@ -1,126 +1,13 @@
 #!/usr/bin/env node
 /**
- * The `fairfit` command. Node conventions: `--help`, `--version`, data on
- * stdout, messages on stderr; exit 0 on success, 1 on a data or I/O error,
- * 2 on a bad option, 130 when interrupted (SIGINT/SIGTERM). Every error is
- * one line `fairfit: CODE: message` without a stack trace (`--debug` adds it).
- * A closed stdout or stderr (`fairfit demo | head`) ends that output quietly,
- * keeping the exit code. A usage error commander finds (a missing required
- * option, an unknown option, an extra argument) is one line too,
- * `fairfit: INVALID_OPTION: message (see fairfit <command> --help)`, exit 2.
- *
- * Each subcommand lives in its own file (a thin layer over the public API)
- * and is registered here; shared plumbing is in common.ts.
+ * The `fairfit` command's entry: sets the process's V8 heap before anything
+ * else is loaded (young-generation.ts says why; loading the program alone grows
+ * the young generation to 8 MiB, and it does not shrink back), then runs the
+ * program (program.ts).
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
-import { FairfitError } from '../errors.ts';
-import { registerDemo } from './demo.ts';
-import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE } from './common.ts';
-import { registerGen } from './gen.ts';
-import { registerGenScenario } from './gen-scenario.ts';
-import { registerInspect } from './inspect.ts';
-import { registerRebalance } from './rebalance-command.ts';
-import { registerReplay } from './replay-command.ts';
-import { registerSchedule } from './schedule-command.ts';
-import { registerSweep } from './sweep-command.ts';
-import { registerWorker } from './worker-command.ts';
+import { keepYoungGenerationSmall } from './young-generation.ts';
 
-// A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
-// that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-    throw e;
-  });
-}
-
-const debug = process.argv.includes('--debug');
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-const program = new Command('fairfit')
-  .description('Embeddable cluster-scheduling engine: trace replay, policy comparison, kernels')
-  .version(version, '-V, --version', 'print the fairfit version')
-  .option('--debug', 'print the stack trace of an error')
-  // Commander's own error text is printed by the handler below, as one line (no help after it).
-  .configureOutput({ outputError: () => {} })
-  .exitOverride();
-
-registerDemo(program);
-registerGen(program);
-registerGenScenario(program);
-registerInspect(program);
-registerRebalance(program);
-registerReplay(program);
-registerSchedule(program);
-registerSweep(program);
-registerWorker(program);
-
-/** Node's file-system errors (ENOENT, EACCES, ENOSPC…) are I/O errors, not fairfit bugs. */
-function isSystemError(err: unknown): err is NodeJS.ErrnoException {
-  return err instanceof Error && typeof (err as NodeJS.ErrnoException).code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
-}
-
-/**
- * After an interruption, leave at once (once stdout and stderr are flushed):
- * while Node tears down on a natural exit its signal handlers are gone, and one
- * more SIGINT in that window would end the process by the signal instead of
- * with exit code 130. The outputs are written by then.
- */
-function exitIfInterrupted(): void {
-  if (process.exitCode !== EXIT_INTERRUPTED) return;
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(EXIT_INTERRUPTED)));
-}
-
-/** Commander's message on one line, without its `error: ` prefix (a "Did you mean" hint joined on). */
-function usageMessage(message: string): string {
-  return message.replace(/^error: /, '').split('\n').map((l) => l.trim()).filter((l) => l !== '').join(' ');
-}
-
-/** `fairfit <command> --help` for the subcommand given, else `fairfit --help`. */
-function helpCommand(): string {
-  const name = process.argv.slice(2).find((a) => !a.startsWith('-'));
-  return program.commands.some((c) => c.name() === name) ? `fairfit ${name} --help` : 'fairfit --help';
-}
-
-/**
- * The arguments to parse: `fairfit help nosuch` as `fairfit nosuch`, so an unknown command after
- * `help` is the same one-line usage error (exit 2, with commander's "Did you mean"); commander
- * printed the whole help on stderr without a word on the command.
- */
-function parsedArgs(argv: readonly string[]): string[] {
-  const operands = argv.slice(2).filter((a) => !a.startsWith('-'));
-  const [first, name] = operands;
-  if (first !== 'help' || name === undefined || program.commands.some((c) => c.name() === name || c.aliases().includes(name))) return [...argv];
-  const at = argv.indexOf('help', 2);
-  return [...argv.slice(0, at), ...argv.slice(at + 1)];
-}
-
-program.parseAsync(parsedArgs(process.argv)).then(
-  () => exitIfInterrupted(),
-  (err: unknown) => {
-    if (err instanceof CommanderError) {
-      // --help and --version exit 0; `fairfit` alone prints the help (stderr) and exits 2.
-      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
-      if (err.exitCode !== 0 && err.code !== 'commander.help') process.stderr.write(`fairfit: INVALID_OPTION: ${usageMessage(err.message)} (see ${helpCommand()})\n`);
-      return;
-    }
-    const stack = debug && err instanceof Error && err.stack ? `\n${err.stack}` : '';
-    if (err instanceof FairfitError) {
-      process.stderr.write(`fairfit: ${err.code}: ${err.message}${stack}\n`);
-      process.exitCode = err.code === 'INVALID_OPTION' ? EXIT_USAGE : err.code === 'ABORTED' ? EXIT_INTERRUPTED : EXIT_FAILURE;
-      return;
-    }
-    if (isSystemError(err)) {
-      const io = new FairfitError('IO_ERROR', err.message, { ...(err.path ? { file: err.path } : {}) }, { cause: err });
-      process.stderr.write(`fairfit: ${io.code}: ${io.message}${stack}\n`);
-      process.exitCode = EXIT_FAILURE;
-      return;
-    }
-    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    process.stderr.write(`fairfit: internal error (a bug in fairfit; --debug shows where): ${message}${stack}\n`);
-    process.exitCode = EXIT_FAILURE;
-  },
-);
+keepYoungGenerationSmall();
+await import('./program.ts');

@@ -70,7 +70,7 @@ function renamedError(e: unknown, from: string): unknown {
     if (e.stack !== undefined) renamed.stack = e.stack.replaceAll(from, STDIN_NAME);
     return renamed;
   }
-  // A Node error (ENOSPC…): main.ts reports it as IO_ERROR from its message.
+  // A Node error (ENOSPC…): program.ts reports it as IO_ERROR from its message.
   e.message = message;
   return e;
 }
