@@ -21,6 +21,7 @@ import { FairfitError } from '../../errors.ts';
 import { onFile, type TempFolder } from '../../io/temp-files.ts';
 import { foldCells, NPT, type PartialRun } from './merge.ts';
 import type { PreparedReplay } from './prepare.ts';
+import { dropSpares, giveBack, pointRows } from './spare-points.ts';
 
 /**
  * Above this many bytes of machine × point values held by one merge (all the
@@ -51,9 +52,10 @@ export function seriesFiles(prepared: PreparedReplay, runs: number, parts: numbe
   return files;
 }
 
-/** Closes and removes series files (none: nothing). */
+/** Closes and removes series files (none: nothing), and lets go of the arrays their parts gave back. */
 export function disposeAll(files: SpilledPoints[] | undefined): void {
   files?.forEach((f) => f.dispose());
+  if (files) dropSpares();
 }
 
 /** The values of the merge, block by block. */
@@ -113,20 +115,22 @@ export class SpilledPoints implements PointBlocks {
   add(index: number, part: PartialRun): void {
     const P = this.points, nM = part.machines;
     if (part.machPt.length !== nM * P) throw new FairfitError('INVALID_OPTION', `parts[${index}] has ${part.machPt.length} machine × point values, expected ${nM} × ${P}`, { field: 'parts', index });
-    const buf = new Float64Array(nM * P);
+    const buf = pointRows(nM * P);
     let at = 0;
     for (let p0 = 0; p0 < P; p0 += POINT_BLOCK) {
       const w = blockWidth(p0, P);
       copyBlock(part.machPt, nM, P, p0, w, buf, at);
       at += nM * w;
     }
-    const bytes = new Uint8Array(buf.buffer);
+    const bytes = new Uint8Array(buf.buffer, 0, buf.byteLength);
     const pos = this.end;
     onFile(this.file, 'cannot write the series file', () => {
       for (let done = 0; done < bytes.length;) done += writeSync(this.fd, bytes, done, bytes.length - done, pos + done);
     });
     this.end += bytes.length;
     this.at[index] = { pos, machines: nM };
+    giveBack(buf);
+    giveBack(part.machPt);
     part.machPt = new Float64Array(0);
     SERIES_SPILL.spilled++;
   }

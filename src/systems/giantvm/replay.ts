@@ -19,6 +19,7 @@ import { TraceUsageFeed } from './trace-usage-feed.ts';
 import { slotBytes, TaskSlots, type SlotMode } from './task-slots.ts';
 import { ArrivalSharedReader, type ArrivalFile } from './arrival-file.ts';
 import { POINT_BLOCK, pointsInMemory, type PointBlocks } from './part-collector.ts';
+import { pointRows } from './spare-points.ts';
 
 export { prepareReplay, prepareResolved, cellCount, withPolicy, withoutSeries, type CellRange, type PreparedReplay, type PreparedTasks, type PreparedWindows, type PreparedSynthetic, type PreparedTraceUsage, type PreparedEvents } from './prepare.ts';
 export { defaultParams, DEFAULT_PARAMS, type ResolvedParams } from './replay-params.ts';
@@ -342,7 +343,7 @@ function simulateOn(core: Core, prepared: PreparedReplay[], range: CellRange, sl
   const total = lead.ticks;
   const chunk = Math.max(1, Math.ceil(total / CHUNKS));
   const keep = lead.keepPoints !== false;
-  const out = open.map(() => ({ cell: new Float64Array(keep && !sums ? range.count * P * NPT : 0), mach: new Float64Array(keep ? nM * P : 0) }));
+  const out = open.map(() => ({ cell: new Float64Array(keep && !sums ? range.count * P * NPT : 0), mach: keep ? pointRows(nM * P) : new Float64Array(0) }));
   const se = lead.sampleEvery;
   for (let done = 0, drained = 0, report = chunk; done < total;) {
     // Never start point drained + R: its ring slot still holds point `drained`.
