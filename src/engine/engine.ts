@@ -18,7 +18,8 @@ import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
@@ -69,17 +70,6 @@ interface Prepared {
 /** A group of engine columns that grow together: the struct field, the bytes of one row. */
 type Group = readonly (readonly [keyof typeof ENGINE.offset, number, boolean])[];
 
-interface NodeMeta {
-  id: string;
-  capacity: Float64Array;
-  speed: number;
-  vcpus: number;
-  mem: number;
-  up: boolean;
-  removed: boolean;
-  lastHeartbeat: number | undefined;
-  storageOk: boolean;
-}
 
 interface UserMeta {
   name: string;
@@ -191,7 +181,9 @@ export class Engine implements IptasEngine {
   private gangIds: string[] = [];
   /** Gang ids → gang number. */
   private readonly gangIndex: IdIndex;
-  private nodes: NodeMeta[] = [];
+  /** The nodes' values (node-table.ts); `nodes` reads and writes them one node at a time. */
+  private nodeTable: NodeTable;
+  private nodes: NodeRow[] = [];
   private nodeIds = new Map<string, number>();
   private order: number[] = [];
   private defaultThreshold: number[] | undefined;
@@ -210,6 +202,7 @@ export class Engine implements IptasEngine {
     this.resolved = resolveIptasParams(params);
     checkEngineOptions(options);
     this.dims = this.resolved.dims;
+    this.nodeTable = new NodeTable(this.dims);
     this.taskCap = capacity(options.taskCapacity, 1024, 'taskCapacity');
     this.nodeCap = capacity(options.nodeCapacity, 16, 'nodeCapacity');
     ringRoom(this.nodeCap, this.resolved.ringCapacity, 'options.nodeCapacity');
@@ -417,10 +410,11 @@ export class Engine implements IptasEngine {
     const m = this.matcherFields();
     core.fill(m.up, 0, this.nodeCap);
     const up = core.u8(m.up, this.nodeCap);
-    this.nodes.forEach((x, i) => (up[i] = x.up && !x.removed ? 1 : 0));
+    const nt = this.nodeTable;
+    for (let i = 0; i < n; i++) up[i] = (nt.flags[i]! & (NODE_FLAG.up | NODE_FLAG.removed)) === NODE_FLAG.up ? 1 : 0;
     let order: number[] = [];
     if (n > 0) {
-      const w = capacityWeights({ speed: this.nodes.map((x) => x.speed), vcpus: this.nodes.map((x) => x.vcpus), mem: this.nodes.map((x) => x.mem), up: up.subarray(0, n) },
+      const w = capacityWeights({ speed: nt.speed.subarray(0, n), vcpus: nt.vcpus.subarray(0, n), mem: nt.mem.subarray(0, n), up: up.subarray(0, n) },
         { lambdaCpu: this.resolved.lambdaCpu, lambdaMem: this.resolved.lambdaMem });
       order = this.nodes.map((_, i) => i).filter((i) => up[i] === 1).sort((a, b) => w[a]! - w[b]! || a - b);
     }
@@ -595,8 +589,8 @@ export class Engine implements IptasEngine {
     const m = this.matcherFields();
     const core = this.live();
     for (const meta of checked) {
-      const index = this.nodes.length;
-      this.nodes.push(meta);
+      const index = this.nodeTable.add(meta);
+      this.nodes.push(new NodeRow(this.nodeTable, index));
       this.nodeIds.set(meta.id, index);
       core.f64(m.cap + index * D * 8, D).set(meta.capacity);
       core.f64(m.res + index * D * 8, D).set(meta.capacity);
@@ -609,9 +603,8 @@ export class Engine implements IptasEngine {
     return checked.map((_, k) => first + k);
   }
 
-  private checkNode(input: NodeInput, index: number, seen: Set<string>): NodeMeta {
-    const n = checkNode(input, this.dims, index, (id) => this.nodeIds.get(id), seen);
-    return { ...n, up: true, removed: false, lastHeartbeat: undefined, storageOk: true };
+  private checkNode(input: NodeInput, index: number, seen: Set<string>): CheckedNode {
+    return checkNode(input, this.dims, index, (id) => this.nodeIds.get(id), seen);
   }
 
   /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
@@ -630,7 +623,7 @@ export class Engine implements IptasEngine {
     const n = this.node(node);
     const D = this.dims;
     const res = this.cols.res.subarray(node * D, (node + 1) * D);
-    const u = checkNodeUpdate(update, D, node, { ...n, residual: res });
+    const u = checkNodeUpdate(update, D, node, { capacity: n.capacity, residual: res, speed: n.speed, vcpus: n.vcpus, mem: n.mem });
     if (u.capacity) {
       this.live().f64(this.matcherFields().cap + node * D * 8, D).set(u.capacity);
       res.set(u.residual!);
@@ -863,8 +856,15 @@ export class Engine implements IptasEngine {
 
   /** The default δ0 — half the largest capacity of the nodes present, per dimension — kept current as nodes change. */
   private updateThreshold(): void {
-    const live = this.nodes.filter((n) => !n.removed);
-    this.defaultThreshold = live.length === 0 ? undefined : Array.from({ length: this.dims }, (_, d) => live.reduce((m, n) => Math.max(m, n.capacity[d]!), -Infinity) / 2);
+    const { flags, capacity } = this.nodeTable, N = this.nodes.length, D = this.dims;
+    const max = new Array<number>(D).fill(-Infinity);
+    let live = 0;
+    for (let i = 0; i < N; i++) {
+      if ((flags[i]! & NODE_FLAG.removed) !== 0) continue;
+      live++;
+      for (let d = 0; d < D; d++) max[d] = Math.max(max[d]!, capacity[i * D + d]!);
+    }
+    this.defaultThreshold = live === 0 ? undefined : max.map((m) => m / 2);
   }
 
   /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */
@@ -1376,7 +1376,7 @@ export class Engine implements IptasEngine {
    * tasks' indices in outTask (submission order), their number returned. The caller re-orders
    * the nodes (once for all the nodes a call takes down).
    */
-  private evict(i: number, n: NodeMeta): number {
+  private evict(i: number, n: NodeRow): number {
     n.up = false;
     const requeue = this.resolved.downNodeTasks === 'requeue';
     const k = this.live().exports.engineEvict(this.e, i, requeue ? 1 : 0);
@@ -1418,7 +1418,7 @@ export class Engine implements IptasEngine {
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     checkInto(into);
     const c = this.cols;
-    const metas = this.nodes, N = metas.length, n = nodes.length;
+    const flags = this.nodeTable.flags, N = this.nodes.length, n = nodes.length;
     if (this.nodeMark.length < N) this.nodeMark = new Int32Array(this.nodeCap);
     // A stamp of this call's own: the marks of earlier calls (a refused one's too) are other numbers.
     if (this.drainStamp === 0x7fffffff) {
@@ -1430,7 +1430,7 @@ export class Engine implements IptasEngine {
     for (let k = 0; k < n; k++) {
       const x = nodes[k]!;
       // An index of a node present passes one test; anything else goes to node(), which names it.
-      if (!(x >= 0 && x < N && (x | 0) === x) || metas[x]!.removed) this.node(x);
+      if (!(x >= 0 && x < N && (x | 0) === x) || (flags[x]! & NODE_FLAG.removed) !== 0) this.node(x);
       if (mark[x] === stamp) throw stateError('nodes', `nodes[${k}]: node ${x} is given twice`);
       mark[x] = stamp;
       total += ringLen[x]!;
@@ -1525,7 +1525,7 @@ export class Engine implements IptasEngine {
     const dem = c.demand.subarray(t * D, (t + 1) * D);
     const out: Reason[] = [];
     const live = this.nodes.map((n, i) => ({ n, i })).filter((x) => !x.n.removed);
-    const holds = (n: NodeMeta): boolean => { for (let d = 0; d < D; d++) if (n.capacity[d]! < dem[d]!) return false; return true; };
+    const holds = (n: NodeRow): boolean => { for (let d = 0; d < D; d++) if (n.capacity[d]! < dem[d]!) return false; return true; };
     const downFit = live.filter((x) => !x.n.up && holds(x.n)).map((x) => x.i);
     if (this.order.length === 0) out.push({ code: 'no-up-node' });
     if (downFit.length > 0) out.push({ code: 'nodes-down', nodes: downFit });
@@ -1616,7 +1616,7 @@ export class Engine implements IptasEngine {
     };
   }
 
-  private node(node: unknown): NodeMeta {
+  private node(node: unknown): NodeRow {
     if (typeof node !== 'number' || !Number.isInteger(node) || node < 0 || node >= this.nodes.length) {
       throw new FairfitError('INDEX_OUT_OF_RANGE', `node must be a node index in [0, ${this.nodes.length}), got ${shown(node)}`, { field: 'node', index: typeof node === 'number' ? node : undefined });
     }
@@ -1692,7 +1692,7 @@ export class Engine implements IptasEngine {
     const meta = Buffer.from(JSON.stringify(keepNonFinite({
       params: this.resolved, clock: this.clock, tally: purged || cancelled > 0 ? this.tally : v6tally, users: this.users.map((u): SnapshotUser => ({ name: u.name, history: u.history.entries() })), gangIds: this.gangIds, undoCap: this.undoCap,
       waiting, runCount, placements, minDeadline: this.get('minDeadline'),
-      nodeIds: this.nodes.map((x) => x.id),
+      nodeIds: this.nodeTable.ids.slice(),
       ids: { encoding, bytes: textBytes, ...(runs !== undefined ? { runs } : {}) },
     } satisfies SnapshotMeta)));
     const m = this.matcherFields();
@@ -1708,7 +1708,7 @@ export class Engine implements IptasEngine {
       plan(c.running.subarray(0, U)), plan(c.epsilon.subarray(0, U)),
       plan(core.f64(m.res, N * D)), plan(c.ringLen.subarray(0, N)), plan(rings),
       plan(c.gangFirst.subarray(0, G)), plan(c.gangSize.subarray(0, G)),
-      ...nodeColumns(this.nodes, D).map((v) => plan(v)),
+      ...this.nodeTable.columns().map((v) => plan(v)),
       plan(lengths),
     ];
     const body = plans.reduce((a, p) => a + p.bytes, 0) + align8(textBytes);
@@ -1890,7 +1890,8 @@ export class Engine implements IptasEngine {
     column(rings);
     column(this.cols.gangFirst.subarray(0, G));
     column(this.cols.gangSize.subarray(0, G));
-    const nodeCols = nodeColumns(undefined, D, N);
+    const table = NodeTable.forIds(meta.nodeIds, D);
+    const nodeCols = table.columns();
     nodeCols.forEach(column);
     const c = this.cols;
     this.checkRestored(n, U, G, P, (zero.has('gang') ? 0 : ROW_COLUMN.gang) | (zero.has('submitTime') ? 0 : ROW_COLUMN.submitTime), rings, res, nodeCols, bad);
@@ -1939,7 +1940,8 @@ export class Engine implements IptasEngine {
     // Each node's running tasks (not in a snapshot: what the running list and the records say).
     const busy = this.live().i32(this.get('busy'), N), pNode = this.live().i32(this.get('pNode'), P);
     for (let j = 0; j < meta.runCount; j++) busy[pNode[place[runList[j]!]! - 1]!]!++;
-    this.nodes = nodesOf(meta.nodeIds, nodeCols, D);
+    this.nodeTable = table;
+    this.nodes = meta.nodeIds.map((_, i) => new NodeRow(table, i));
     this.nodeIds = new Map();
     this.nodes.forEach((x, i) => {
       if (!x.removed) this.nodeIds.set(x.id, i);
@@ -1990,7 +1992,7 @@ export class Engine implements IptasEngine {
    * checked where it is rebuilt. Rebuilds the waiting list on the way (and counts,
    * see `engineCheckRows`).
    */
-  private checkRestored(n: number, U: number, G: number, P: number, columns: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, bad: (why: string) => FairfitError): void {
+  private checkRestored(n: number, U: number, G: number, P: number, columns: number, rings: Int32Array, res: Float64Array, [speed, vcpus, mem, heartbeat, flags, capacity]: NodeColumns, bad: (why: string) => FairfitError): void {
     const core = this.live(), c = this.cols, D = this.dims;
     // The task rows in WebAssembly (one pass over 10^6 rows in JavaScript took ≈ 35 ms, most of a restore into reused memory),
     // the waiting list rebuilt in the same pass.
@@ -2118,29 +2120,10 @@ interface SnapshotMeta {
   /** Placement records (one per task held that was ever placed). */
   placements: number;
   minDeadline: number;
-  /** The nodes' ids (their numbers and flags are columns: {@link nodeColumns}). */
+  /** The nodes' ids (their numbers and flags are columns: {@link NodeTable.columns}). */
   nodeIds: string[];
   /** The plain task ids' text (after the columns): its encoding and bytes; or (then no text) their runs. */
   ids: { encoding: 'latin1' | 'utf16le'; bytes: number; runs?: readonly IdRun[] };
-}
-
-/**
- * The nodes' numbers as snapshot columns: speed, vCPUs, memory, last heartbeat
- * (NaN: none yet), flags (up 1, removed 2, storage ok 4) and capacities
- * (node-major) — of `nodes`, or empty ones for `n` nodes to read into.
- * (As JSON objects they took a fifth of a snapshot of 10^4 nodes.)
- */
-function nodeColumns(nodes: readonly NodeMeta[] | undefined, D: number, n = nodes?.length ?? 0): [Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array, Float64Array] {
-  const speed = new Float64Array(n), vcpus = new Float64Array(n), mem = new Float64Array(n), heartbeat = new Float64Array(n), flags = new Uint8Array(n), capacity = new Float64Array(n * D);
-  nodes?.forEach((x, i) => {
-    speed[i] = x.speed;
-    vcpus[i] = x.vcpus;
-    mem[i] = x.mem;
-    heartbeat[i] = x.lastHeartbeat ?? NaN;
-    flags[i] = (x.up ? 1 : 0) | (x.removed ? 2 : 0) | (x.storageOk ? 4 : 0);
-    capacity.set(x.capacity, i * D);
-  });
-  return [speed, vcpus, mem, heartbeat, flags, capacity];
 }
 
 const ROW_CHECK = ENGINE_ROW_CHECK.code;
@@ -2155,14 +2138,6 @@ const ROW_FINDING: Record<number, string> = {
   [ROW_CHECK.numbers]: 'data volume, requested time or submission time is not one a submit accepts',
   [ROW_CHECK.demand]: 'demand is not one a submit accepts',
 };
-
-/** The nodes of a snapshot, from their ids and {@link nodeColumns}. */
-function nodesOf(ids: readonly string[], [speed, vcpus, mem, heartbeat, flags, capacity]: ReturnType<typeof nodeColumns>, D: number): NodeMeta[] {
-  return ids.map((id, i) => ({
-    id, capacity: capacity.subarray(i * D, (i + 1) * D), speed: speed[i]!, vcpus: vcpus[i]!, mem: mem[i]!,
-    up: (flags[i]! & 1) !== 0, removed: (flags[i]! & 2) !== 0, lastHeartbeat: Number.isNaN(heartbeat[i]) ? undefined : heartbeat[i]!, storageOk: (flags[i]! & 4) !== 0,
-  }));
-}
 
 /** The plain ids of a snapshot: their lengths, how many characters in all, whether one is above U+00FF (then written as UTF-16). */
 interface IdLengths {
