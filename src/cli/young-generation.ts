@@ -9,8 +9,8 @@
  * sets the length series' 1×→4× step"). With the semi-space kept at its first
  * size, scavenges come every MiB or so and the peak follows what is live.
  * Measured (docs/results.md): the length series' peak RSS falls from
- * 114 / 139 / 170 to ≈ 100 / 109 / 137 MiB (1× / 4× / 16×), with the same JSON
- * and no measurable change of time, and no slower `schedule` runs either.
+ * 111 / 141 / 171 to 96–103 / 109–116 / 141–142 MiB (1× / 4× / 16×), with the
+ * same JSON and no measurable change of time, on replays or `schedule`.
  *
  * Only the command sets it, never the library: a host application chooses
  * its own heap. A V8 flag is the whole process's, and `--max-semi-space-size`

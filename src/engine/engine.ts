@@ -70,7 +70,6 @@ interface Prepared {
 /** A group of engine columns that grow together: the struct field, the bytes of one row. */
 type Group = readonly (readonly [keyof typeof ENGINE.offset, number, boolean])[];
 
-
 interface UserMeta {
   name: string;
   history: UserHistory;
