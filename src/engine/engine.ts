@@ -1524,12 +1524,14 @@ export class Engine implements IptasEngine {
     const dem = c.demand.subarray(t * D, (t + 1) * D);
     const out: Reason[] = [];
     const live = this.nodes.map((n, i) => ({ n, i })).filter((x) => !x.n.removed);
-    const holds = (n: NodeRow): boolean => { for (let d = 0; d < D; d++) if (n.capacity[d]! < dem[d]!) return false; return true; };
-    const downFit = live.filter((x) => !x.n.up && holds(x.n)).map((x) => x.i);
+    // Capacities read in the node table (a row's capacity is a new view at every read).
+    const cap = this.nodeTable.capacity;
+    const holds = (i: number): boolean => { for (let d = 0; d < D; d++) if (cap[i * D + d]! < dem[d]!) return false; return true; };
+    const downFit = live.filter((x) => !x.n.up && holds(x.i)).map((x) => x.i);
     if (this.order.length === 0) out.push({ code: 'no-up-node' });
     if (downFit.length > 0) out.push({ code: 'nodes-down', nodes: downFit });
     for (let d = 0; d < D; d++) {
-      if (!live.some((x) => x.n.capacity[d]! >= dem[d]!)) out.push({ code: 'never-fits', dimension: d });
+      if (!live.some((x) => cap[x.i * D + d]! >= dem[d]!)) out.push({ code: 'never-fits', dimension: d });
     }
     if (this.order.length === 0) return out;
     let shortDim = false;
@@ -1551,7 +1553,7 @@ export class Engine implements IptasEngine {
     if (node < 0) {
       if (!shortDim) out.push({ code: 'no-single-node-fits' });
       if (c.large[t]) {
-        const strong = this.order.filter((i) => holds(this.nodes[i]!));
+        const strong = this.order.filter(holds);
         if (strong.length > 0) out.push({ code: 'strong-nodes-full', nodes: strong.reverse() });
       }
     } else if (c.ringLen[node]! >= this.resolved.ringCapacity) {
@@ -2010,7 +2012,7 @@ export class Engine implements IptasEngine {
     for (let u = 0; u < U; u++) if (!(running[u]! >= 0 && running[u]! <= n && nonNegative(epsilon[u]!))) throw bad(`user ${u}'s running count or ε is out of range`);
     for (let k = 0; k < rings.length; k++) if (!(rings[k]! >= 0 && rings[k]! < n)) throw bad(`a dispatch ring names task ${rings[k]} of ${n}`);
     for (let i = 0; i < speed.length; i++) {
-      if (!(nonNegative(speed[i]!) && nonNegative(vcpus[i]!) && nonNegative(mem[i]!) && flags[i]! <= 7 && (Number.isNaN(heartbeat[i]) || Number.isFinite(heartbeat[i])))) throw bad(`node ${i}'s numbers are not ones a node accepts`);
+      if (!(nonNegative(speed[i]!) && nonNegative(vcpus[i]!) && nonNegative(mem[i]!) && flags[i]! <= (NODE_FLAG.up | NODE_FLAG.removed | NODE_FLAG.storageOk) && (Number.isNaN(heartbeat[i]) || Number.isFinite(heartbeat[i])))) throw bad(`node ${i}'s numbers are not ones a node accepts`);
       for (let d = 0; d < D; d++) {
         const cap = capacity[i * D + d]!, r = res[i * D + d]!;
         if (!(nonNegative(cap) && r >= 0 && r <= cap)) throw bad(`node ${i}'s capacity or residual in dimension ${d} is out of range`);
