@@ -1,5 +1,5 @@
 /**
- * The seed 000 rules as scenarios on the reference IPTAS engine, with worked
+ * The seed 000 rules as scenarios on both IPTAS engines (reference and WebAssembly), with worked
  * values: length classes and priority, aging, the L0 penalty, sorted first-fit by
  * capacity weight, retry once, T0 from the user's history, heartbeat health,
  * dispatch rings, gangs, explain, and the parameter validation.
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
-import { resolveIptasParams } from '../../src/systems/iptas/params.ts';
+import { resolveIptasParams, type IptasParams } from '../../src/systems/iptas/params.ts';
 
 function codeOf(f: () => unknown): string {
   try {
@@ -40,267 +40,273 @@ describe('parameters resolve to the SPEC defaults and reject bad values by name'
   });
 });
 
-describe('round scheduling follows seed 000', () => {
-  it('a short task goes before a long one when only one fits', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [4, 8] });
-    e.submit(task('long', 'a', [4, 8], 500)); // submitted first, static 1
-    e.submit(task('short', 'b', [4, 8], 5)); // static 3
-    const r = e.runRound(1);
-    expect(r.placements).toEqual([{ task: 'short', node: 0 }]);
-    expect(r.waiting).toEqual(['long']);
-    expect(e.explain('long').priority).toEqual({ static: 1, user: 0, aging: 1, total: 2 });
+// Each rule on both engines: the WebAssembly one is held to it directly, not only through its differential
+// tests against the reference.
+const ENGINES = [['reference', (p?: IptasParams) => new ReferenceEngine(p)], ['wasm', (p?: IptasParams) => new Engine(p)]] as const;
+
+for (const [name, make] of ENGINES) {
+  describe(`round scheduling follows seed 000 (${name})`, () => {
+    it('a short task goes before a long one when only one fits', () => {
+      const e = make();
+      e.addNode({ capacity: [4, 8] });
+      e.submit(task('long', 'a', [4, 8], 500)); // submitted first, static 1
+      e.submit(task('short', 'b', [4, 8], 5)); // static 3
+      const r = e.runRound(1);
+      expect(r.placements).toEqual([{ task: 'short', node: 0 }]);
+      expect(r.waiting).toEqual(['long']);
+      expect(e.explain('long').priority).toEqual({ static: 1, user: 0, aging: 1, total: 2 });
+    });
+
+    it('ties go to the earlier submission', () => {
+      const e = make();
+      e.addNode({ capacity: [1, 1] });
+      e.submit(task('first', 'a', [1, 1], 5));
+      e.submit(task('second', 'b', [1, 1], 5));
+      expect(e.runRound(0).placements.map((p) => p.task)).toEqual(['first']);
+    });
+
+    it('a starving long task climbs by one per round and overtakes a fresh short task', () => {
+      const e = make();
+      e.addNode({ capacity: [1, 1] });
+      e.submit(task('blocker', 'x', [1, 1], 5));
+      e.runRound(0);
+      e.submit(task('long', 'a', [1, 1], 500));
+      for (let r = 1; r <= 3; r++) e.runRound(r); // long waits 3 rounds: 1 + 3 = 4
+      expect(e.explain('long').priority.total).toBe(4);
+      e.complete('blocker', { status: 'ok', actualTime: 3 });
+      e.submit(task('fresh', 'b', [1, 1], 5)); // 3 < 4
+      expect(e.runRound(4).placements).toEqual([{ task: 'long', node: 0 }]);
+    });
+
+    it('aging is capped by agingCap', () => {
+      const e = make({ agingCap: 2 });
+      e.submit(task('t', 'a', [1, 1], 500));
+      for (let r = 0; r < 5; r++) e.runRound(r);
+      expect(e.taskView('t').rounds).toBe(5);
+      expect(e.explain('t').priority).toEqual({ static: 1, user: 0, aging: 2, total: 3 });
+    });
+
+    it('a user at L0 at the round start is penalised; placements in the round do not change it until the next', () => {
+      const e = make({ l0: 2 });
+      e.addNode({ capacity: [10, 10] });
+      e.submit(task('a1', 'a', [1, 1], 5));
+      e.submit(task('a2', 'a', [1, 1], 5));
+      expect(e.runRound(0).placements).toHaveLength(2); // L_a was 0 at the round start: no penalty
+      expect(e.running('a')).toBe(2);
+      e.updateNode(0, { capacity: [3, 3] }); // room for exactly one more
+      e.submit(task('a3', 'a', [1, 1], 5)); // 3 − 2 = 1
+      e.submit(task('b1', 'b', [1, 1], 50)); // medium 2, user b runs nothing
+      const ex = e.explain('a3');
+      expect(ex.priority).toEqual({ static: 3, user: -2, aging: 0, total: 1 });
+      expect(ex.reasons[0]).toEqual({ code: 'user-at-l0', running: 2, l0: 2 });
+      expect(e.runRound(1).placements).toEqual([{ task: 'b1', node: 0 }]);
+    });
+
+    it('large tasks land on the strongest node, small ones on the weakest (Wu ascending, ties by index)', () => {
+      const e = make({ threshold: [4, 8] });
+      const weak = e.addNode({ capacity: [2, 4], id: 'weak' });
+      const strong = e.addNode({ capacity: [16, 32], id: 'strong' });
+      const mid = e.addNode({ capacity: [8, 16], id: 'mid' });
+      const twin = e.addNode({ capacity: [2, 4], id: 'twin' });
+      expect(e.nodeOrder()).toEqual([weak, twin, mid, strong]);
+      e.submit(task('small', 'a', [1, 1], 5));
+      e.submit(task('big', 'b', [4, 4], 5));
+      e.submit(task('small2', 'c', [2, 4], 5));
+      e.submit(task('small3', 'd', [1, 1], 5));
+      const r = e.runRound(0);
+      expect(r.placements).toEqual([
+        { task: 'small', node: weak }, { task: 'big', node: strong }, { task: 'small2', node: twin }, { task: 'small3', node: weak },
+      ]);
+      expect(e.taskView('big').size).toBe('large');
+      expect(e.residual(weak)).toEqual([0, 2]);
+    });
+
+    it('a large task falls back to weaker nodes when the strong end is full', () => {
+      const e = make({ threshold: [4, 4] });
+      e.addNode({ capacity: [8, 8] });
+      e.addNode({ capacity: [16, 16] });
+      e.submit(task('fill', 'a', [16, 16], 5));
+      e.submit(task('big', 'b', [4, 4], 5));
+      expect(e.runRound(0).placements).toEqual([{ task: 'fill', node: 1 }, { task: 'big', node: 0 }]);
+    });
   });
 
-  it('ties go to the earlier submission', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [1, 1] });
-    e.submit(task('first', 'a', [1, 1], 5));
-    e.submit(task('second', 'b', [1, 1], 5));
-    expect(e.runRound(0).placements.map((p) => p.task)).toEqual(['first']);
+  describe(`completion, retry and termination (${name})`, () => {
+    it('a task that fails is retried once, then fails for good', () => {
+      const e = make();
+      e.addNode({ capacity: [1, 1] });
+      e.submit(task('t', 'a', [1, 1], 5));
+      e.runRound(0);
+      expect(e.complete('t', { status: 'failed', actualTime: 1 })).toBe('waiting');
+      expect(e.residual(0)).toEqual([1, 1]);
+      expect(e.running('a')).toBe(0);
+      expect(e.runRound(1).placements).toEqual([{ task: 't', node: 0 }]);
+      expect(e.complete('t', { status: 'failed', actualTime: 1 })).toBe('failed');
+      expect(e.counts()).toMatchObject({ waiting: 0, running: 0, failed: 1, total: 1 });
+      expect(codeOf(() => e.complete('t', { status: 'ok', actualTime: 1 }))).toBe('INVALID_OPTION:taskId');
+    });
+
+    it('T0 = requestTime·ε·(1+α) with ε from the user\'s last m completed tasks; over T0 is killed', () => {
+      const e = make({ historyLength: 2 });
+      e.addNode({ capacity: [8, 8] });
+      expect(e.epsilon('a')).toBe(1);
+      e.submit(task('h1', 'a', [1, 1], 5, 100));
+      e.submit(task('h2', 'a', [1, 1], 5, 100));
+      e.submit(task('h3', 'a', [1, 1], 5, 200));
+      e.runRound(0);
+      e.complete('h1', { status: 'ok', actualTime: 1000 }); // pushed out by m = 2
+      e.complete('h2', { status: 'ok', actualTime: 50 });
+      e.complete('h3', { status: 'ok', actualTime: 100 });
+      expect(e.epsilon('a')).toBe(150 / 300);
+      e.submit(task('t', 'a', [1, 1], 5, 40));
+      e.runRound(10);
+      const v = e.taskView('t');
+      expect(v.t0).toBe(40 * 0.5 * 1.5); // 30
+      expect(v.deadline).toBe(40);
+      expect(e.checkLimits(39.5)).toEqual([]);
+      expect(e.checkLimits(40)).toEqual([{ task: 't', reason: 'time' }]);
+      expect(e.taskView('t').state).toBe('killed');
+      expect(e.residual(0)).toEqual([8, 8]);
+      expect(e.running('a')).toBe(0);
+    });
+
+    it('usage above the declared demand is killed, naming the dimension', () => {
+      const e = make();
+      e.addNode({ capacity: [8, 8] });
+      e.submit(task('fine', 'a', [2, 2], 5));
+      e.submit(task('greedy', 'a', [2, 2], 5));
+      e.runRound(0);
+      const kills = e.checkLimits(1, new Map([['fine', [2, 2]], ['greedy', [1, 2.5]]]));
+      expect(kills).toEqual([{ task: 'greedy', reason: 'usage', dimension: 1 }]);
+      expect(e.counts()).toMatchObject({ running: 1, killed: 1 });
+    });
+
+    it('with minEpsilon 0 a user whose past tasks ran 0 s has every task killed at its start', () => {
+      const e = make({ historyLength: 1 });
+      e.addNode({ capacity: [8, 8] });
+      e.submit(task('z', 'a', [1, 1], 5));
+      e.runRound(0);
+      e.complete('z', { status: 'ok', actualTime: 0 });
+      e.submit(task('next', 'a', [1, 1], 5));
+      e.runRound(1);
+      expect(e.checkLimits(1)).toEqual([{ task: 'next', reason: 'time' }]);
+      const f = make({ historyLength: 1, minEpsilon: 0.8 });
+      f.addNode({ capacity: [8, 8] });
+      f.submit(task('z', 'a', [1, 1], 5));
+      f.runRound(0);
+      f.complete('z', { status: 'ok', actualTime: 0 });
+      f.submit(task('next', 'a', [1, 1], 5, 100));
+      f.runRound(1);
+      expect(f.taskView('next').t0).toBe(100 * 0.8 * 1.5);
+    });
   });
 
-  it('a starving long task climbs by one per round and overtakes a fresh short task', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [1, 1] });
-    e.submit(task('blocker', 'x', [1, 1], 5));
-    e.runRound(0);
-    e.submit(task('long', 'a', [1, 1], 500));
-    for (let r = 1; r <= 3; r++) e.runRound(r); // long waits 3 rounds: 1 + 3 = 4
-    expect(e.explain('long').priority.total).toBe(4);
-    e.complete('blocker', { status: 'ok', actualTime: 3 });
-    e.submit(task('fresh', 'b', [1, 1], 5)); // 3 < 4
-    expect(e.runRound(4).placements).toEqual([{ task: 'long', node: 0 }]);
+  describe(`node health by heartbeat (${name})`, () => {
+    it('a node that misses its heartbeat is swept down, gets no work and its tasks return to waiting', () => {
+      const e = make({ heartbeatInterval: 10, threshold: [2, 2] });
+      e.addNode({ capacity: [1, 1] });
+      e.addNode({ capacity: [1, 1] });
+      e.sweepHealth(0); // starts both clocks
+      e.submit(task('t0', 'a', [1, 1], 5));
+      e.submit(task('t1', 'a', [1, 1], 5));
+      expect(e.runRound(1).placements).toEqual([{ task: 't0', node: 0 }, { task: 't1', node: 1 }]);
+      e.heartbeat(0, 8);
+      expect(e.sweepHealth(10)).toEqual({ down: [], requeued: [], failed: [] }); // 10 − 0 is not > 10
+      const s = e.sweepHealth(10.5);
+      expect(s).toEqual({ down: [1], requeued: ['t1'], failed: [] });
+      expect(e.isUp(1)).toBe(false);
+      expect(e.pendingDispatch(1)).toBe(0);
+      expect(e.residual(1)).toEqual([1, 1]);
+      const ex = e.explain('t1');
+      expect(ex.reasons).toContainEqual({ code: 'nodes-down', nodes: [1] });
+      expect(ex.reasons).toContainEqual({ code: 'dimension-short', dimension: 0, maxResidual: 0 });
+      expect(e.runRound(11).placements).toEqual([]);
+      e.heartbeat(1, 12, { storageOk: true });
+      expect(e.isUp(1)).toBe(true);
+      expect(e.runRound(12).placements).toEqual([{ task: 't1', node: 1 }]);
+    });
+
+    it('a node reporting a storage failure goes down at the next sweep; with downNodeTasks fail its tasks fail', () => {
+      const e = make({ downNodeTasks: 'fail' });
+      e.addNode({ capacity: [1, 1] });
+      e.submit(task('t', 'a', [1, 1], 5));
+      e.runRound(0);
+      e.heartbeat(0, 1, { storageOk: false });
+      expect(e.isUp(0)).toBe(true);
+      expect(e.sweepHealth(1)).toEqual({ down: [0], requeued: [], failed: ['t'] });
+      expect(e.counts()).toMatchObject({ failed: 1, running: 0 });
+    });
   });
 
-  it('aging is capped by agingCap', () => {
-    const e = new ReferenceEngine({ agingCap: 2 });
-    e.submit(task('t', 'a', [1, 1], 500));
-    for (let r = 0; r < 5; r++) e.runRound(r);
-    expect(e.taskView('t').rounds).toBe(5);
-    expect(e.explain('t').priority).toEqual({ static: 1, user: 0, aging: 2, total: 3 });
-  });
+  describe(`dispatch rings and gangs (${name})`, () => {
+    it('a full ring holds placements back (tasks keep waiting) and drains in placement order', () => {
+      const e = make({ ringCapacity: 2 });
+      e.addNode({ capacity: [10, 10] });
+      for (const id of ['a', 'b', 'c']) e.submit(task(id, 'u' + id, [1, 1], 5));
+      const r = e.runRound(0);
+      expect(r.placements.map((p) => p.task)).toEqual(['a', 'b']);
+      expect(r.waiting).toEqual(['c']);
+      expect(e.explain('c').reasons).toContainEqual({ code: 'dispatch-ring-full', node: 0 });
+      expect(e.residual(0)).toEqual([8, 8]);
+      expect(e.drainDispatch(0)).toEqual(['a', 'b']);
+      expect(e.drainDispatch(0)).toEqual([]);
+      expect(e.runRound(1).placements.map((p) => p.task)).toEqual(['c']);
+      expect(e.drainDispatch(0)).toEqual(['c']);
+    });
 
-  it('a user at L0 at the round start is penalised; placements in the round do not change it until the next', () => {
-    const e = new ReferenceEngine({ l0: 2 });
-    e.addNode({ capacity: [10, 10] });
-    e.submit(task('a1', 'a', [1, 1], 5));
-    e.submit(task('a2', 'a', [1, 1], 5));
-    expect(e.runRound(0).placements).toHaveLength(2); // L_a was 0 at the round start: no penalty
-    expect(e.running('a')).toBe(2);
-    e.updateNode(0, { capacity: [3, 3] }); // room for exactly one more
-    e.submit(task('a3', 'a', [1, 1], 5)); // 3 − 2 = 1
-    e.submit(task('b1', 'b', [1, 1], 50)); // medium 2, user b runs nothing
-    const ex = e.explain('a3');
-    expect(ex.priority).toEqual({ static: 3, user: -2, aging: 0, total: 1 });
-    expect(ex.reasons[0]).toEqual({ code: 'user-at-l0', running: 2, l0: 2 });
-    expect(e.runRound(1).placements).toEqual([{ task: 'b1', node: 0 }]);
-  });
+    it('a gang is placed all-or-nothing: if one member does not fit, residuals are unchanged', () => {
+      const e = make();
+      e.addNode({ capacity: [2, 2] });
+      e.addNode({ capacity: [1, 1] });
+      const ids = e.submitGang({ id: 'g', procs: 4, user: 'a', demand: [1, 1], dataGB: 5, requestTime: 10 });
+      expect(ids).toEqual(['g#0', 'g#1', 'g#2', 'g#3']);
+      const before = e.state();
+      const r = e.runRound(0);
+      expect(r.placements).toEqual([]);
+      const after = e.state();
+      expect(after.nodes).toEqual(before.nodes);
+      expect(e.explain('g#2').reasons).toContainEqual({ code: 'gang-does-not-fit', members: 4, fit: 3 });
+      e.addNode({ capacity: [1, 1] });
+      // members are large (δ0 = half the largest capacity at submission = [1, 1]): strong end first
+      expect(e.nodeOrder()).toEqual([1, 2, 0]);
+      expect(e.runRound(1).placements).toEqual([{ task: 'g#0', node: 0 }, { task: 'g#1', node: 0 }, { task: 'g#2', node: 2 }, { task: 'g#3', node: 1 }]);
+      expect(e.residual(0)).toEqual([0, 0]);
+    });
 
-  it('large tasks land on the strongest node, small ones on the weakest (Wu ascending, ties by index)', () => {
-    const e = new ReferenceEngine({ threshold: [4, 8] });
-    const weak = e.addNode({ capacity: [2, 4], id: 'weak' });
-    const strong = e.addNode({ capacity: [16, 32], id: 'strong' });
-    const mid = e.addNode({ capacity: [8, 16], id: 'mid' });
-    const twin = e.addNode({ capacity: [2, 4], id: 'twin' });
-    expect(e.nodeOrder()).toEqual([weak, twin, mid, strong]);
-    e.submit(task('small', 'a', [1, 1], 5));
-    e.submit(task('big', 'b', [4, 4], 5));
-    e.submit(task('small2', 'c', [2, 4], 5));
-    e.submit(task('small3', 'd', [1, 1], 5));
-    const r = e.runRound(0);
-    expect(r.placements).toEqual([
-      { task: 'small', node: weak }, { task: 'big', node: strong }, { task: 'small2', node: twin }, { task: 'small3', node: weak },
-    ]);
-    expect(e.taskView('big').size).toBe('large');
-    expect(e.residual(weak)).toEqual([0, 2]);
+    it('rejected calls name the field and change nothing', () => {
+      const e = make();
+      e.addNode({ capacity: [2, 2] });
+      e.submit(task('t', 'a', [1, 1], 5));
+      e.submitGang({ ...task('g', 'a', [1, 1], 5), procs: 2 });
+      e.runRound(5);
+      const before = JSON.stringify(e.state());
+      const cases: [() => unknown, string][] = [
+        [() => e.submit(task('t', 'b', [1, 1], 5)), 'INVALID_OPTION:id'],
+        [() => e.submit(task('u', 'b', [1], 5)), 'DIMENSION_MISMATCH:demand'],
+        [() => e.submit(task('u', 'b', [1, -1], 5)), 'NEGATIVE_VALUE:demand'],
+        [() => e.submit(task('u', 'b', [1, 1], NaN)), 'NOT_FINITE:dataGB'],
+        [() => e.submit(task('u', 'b', [1, 1], 5, 0)), 'NEGATIVE_VALUE:requestTime'],
+        [() => e.submitGang({ ...task('g', 'b', [1, 1], 5), procs: 1 }), 'INVALID_OPTION:id'],
+        [() => e.submit(task('g#1', 'b', [1, 1], 5)), 'INVALID_OPTION:id'],
+        [() => e.submitGang({ ...task('v', 'b', [1, 1], 5), procs: 0 }), 'INVALID_OPTION:procs'],
+        [() => e.runRound(4), 'INVALID_OPTION:now'],
+        [() => e.runRound(Infinity), 'NOT_FINITE:now'],
+        [() => e.complete('nope', { status: 'ok', actualTime: 1 }), 'INDEX_OUT_OF_RANGE:taskId'],
+        [() => e.complete('t', { status: 'meh' as never, actualTime: 1 }), 'INVALID_OPTION:status'],
+        [() => e.complete('t', { status: 'ok', actualTime: -1 }), 'NEGATIVE_VALUE:actualTime'],
+        [() => e.checkLimits(6, new Map([['t', [1, 1]], ['nope', [0, 0]]])), 'INDEX_OUT_OF_RANGE:usage["nope"]'],
+        [() => e.heartbeat(3, 6), 'INDEX_OUT_OF_RANGE:node'],
+        [() => e.updateNode(0, { capacity: [0.5, 2] }), 'INVALID_OPTION:capacity'],
+        [() => e.addNode({ capacity: [1, 1], id: 'node0' }), 'INVALID_OPTION:id'],
+        [() => e.addNode({ capacity: [1, 1, 1] }), 'DIMENSION_MISMATCH:capacity'],
+      ];
+      for (const [f, code] of cases) {
+        expect(codeOf(f)).toBe(code);
+        expect(JSON.stringify(e.state())).toBe(before);
+      }
+    });
   });
-
-  it('a large task falls back to weaker nodes when the strong end is full', () => {
-    const e = new ReferenceEngine({ threshold: [4, 4] });
-    e.addNode({ capacity: [8, 8] });
-    e.addNode({ capacity: [16, 16] });
-    e.submit(task('fill', 'a', [16, 16], 5));
-    e.submit(task('big', 'b', [4, 4], 5));
-    expect(e.runRound(0).placements).toEqual([{ task: 'fill', node: 1 }, { task: 'big', node: 0 }]);
-  });
-});
-
-describe('completion, retry and termination', () => {
-  it('a task that fails is retried once, then fails for good', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [1, 1] });
-    e.submit(task('t', 'a', [1, 1], 5));
-    e.runRound(0);
-    expect(e.complete('t', { status: 'failed', actualTime: 1 })).toBe('waiting');
-    expect(e.residual(0)).toEqual([1, 1]);
-    expect(e.running('a')).toBe(0);
-    expect(e.runRound(1).placements).toEqual([{ task: 't', node: 0 }]);
-    expect(e.complete('t', { status: 'failed', actualTime: 1 })).toBe('failed');
-    expect(e.counts()).toMatchObject({ waiting: 0, running: 0, failed: 1, total: 1 });
-    expect(codeOf(() => e.complete('t', { status: 'ok', actualTime: 1 }))).toBe('INVALID_OPTION:taskId');
-  });
-
-  it('T0 = requestTime·ε·(1+α) with ε from the user\'s last m completed tasks; over T0 is killed', () => {
-    const e = new ReferenceEngine({ historyLength: 2 });
-    e.addNode({ capacity: [8, 8] });
-    expect(e.epsilon('a')).toBe(1);
-    e.submit(task('h1', 'a', [1, 1], 5, 100));
-    e.submit(task('h2', 'a', [1, 1], 5, 100));
-    e.submit(task('h3', 'a', [1, 1], 5, 200));
-    e.runRound(0);
-    e.complete('h1', { status: 'ok', actualTime: 1000 }); // pushed out by m = 2
-    e.complete('h2', { status: 'ok', actualTime: 50 });
-    e.complete('h3', { status: 'ok', actualTime: 100 });
-    expect(e.epsilon('a')).toBe(150 / 300);
-    e.submit(task('t', 'a', [1, 1], 5, 40));
-    e.runRound(10);
-    const v = e.taskView('t');
-    expect(v.t0).toBe(40 * 0.5 * 1.5); // 30
-    expect(v.deadline).toBe(40);
-    expect(e.checkLimits(39.5)).toEqual([]);
-    expect(e.checkLimits(40)).toEqual([{ task: 't', reason: 'time' }]);
-    expect(e.taskView('t').state).toBe('killed');
-    expect(e.residual(0)).toEqual([8, 8]);
-    expect(e.running('a')).toBe(0);
-  });
-
-  it('usage above the declared demand is killed, naming the dimension', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [8, 8] });
-    e.submit(task('fine', 'a', [2, 2], 5));
-    e.submit(task('greedy', 'a', [2, 2], 5));
-    e.runRound(0);
-    const kills = e.checkLimits(1, new Map([['fine', [2, 2]], ['greedy', [1, 2.5]]]));
-    expect(kills).toEqual([{ task: 'greedy', reason: 'usage', dimension: 1 }]);
-    expect(e.counts()).toMatchObject({ running: 1, killed: 1 });
-  });
-
-  it('with minEpsilon 0 a user whose past tasks ran 0 s has every task killed at its start', () => {
-    const e = new ReferenceEngine({ historyLength: 1 });
-    e.addNode({ capacity: [8, 8] });
-    e.submit(task('z', 'a', [1, 1], 5));
-    e.runRound(0);
-    e.complete('z', { status: 'ok', actualTime: 0 });
-    e.submit(task('next', 'a', [1, 1], 5));
-    e.runRound(1);
-    expect(e.checkLimits(1)).toEqual([{ task: 'next', reason: 'time' }]);
-    const f = new ReferenceEngine({ historyLength: 1, minEpsilon: 0.8 });
-    f.addNode({ capacity: [8, 8] });
-    f.submit(task('z', 'a', [1, 1], 5));
-    f.runRound(0);
-    f.complete('z', { status: 'ok', actualTime: 0 });
-    f.submit(task('next', 'a', [1, 1], 5, 100));
-    f.runRound(1);
-    expect(f.taskView('next').t0).toBe(100 * 0.8 * 1.5);
-  });
-});
-
-describe('node health by heartbeat', () => {
-  it('a node that misses its heartbeat is swept down, gets no work and its tasks return to waiting', () => {
-    const e = new ReferenceEngine({ heartbeatInterval: 10, threshold: [2, 2] });
-    e.addNode({ capacity: [1, 1] });
-    e.addNode({ capacity: [1, 1] });
-    e.sweepHealth(0); // starts both clocks
-    e.submit(task('t0', 'a', [1, 1], 5));
-    e.submit(task('t1', 'a', [1, 1], 5));
-    expect(e.runRound(1).placements).toEqual([{ task: 't0', node: 0 }, { task: 't1', node: 1 }]);
-    e.heartbeat(0, 8);
-    expect(e.sweepHealth(10)).toEqual({ down: [], requeued: [], failed: [] }); // 10 − 0 is not > 10
-    const s = e.sweepHealth(10.5);
-    expect(s).toEqual({ down: [1], requeued: ['t1'], failed: [] });
-    expect(e.isUp(1)).toBe(false);
-    expect(e.pendingDispatch(1)).toBe(0);
-    expect(e.residual(1)).toEqual([1, 1]);
-    const ex = e.explain('t1');
-    expect(ex.reasons).toContainEqual({ code: 'nodes-down', nodes: [1] });
-    expect(ex.reasons).toContainEqual({ code: 'dimension-short', dimension: 0, maxResidual: 0 });
-    expect(e.runRound(11).placements).toEqual([]);
-    e.heartbeat(1, 12, { storageOk: true });
-    expect(e.isUp(1)).toBe(true);
-    expect(e.runRound(12).placements).toEqual([{ task: 't1', node: 1 }]);
-  });
-
-  it('a node reporting a storage failure goes down at the next sweep; with downNodeTasks fail its tasks fail', () => {
-    const e = new ReferenceEngine({ downNodeTasks: 'fail' });
-    e.addNode({ capacity: [1, 1] });
-    e.submit(task('t', 'a', [1, 1], 5));
-    e.runRound(0);
-    e.heartbeat(0, 1, { storageOk: false });
-    expect(e.isUp(0)).toBe(true);
-    expect(e.sweepHealth(1)).toEqual({ down: [0], requeued: [], failed: ['t'] });
-    expect(e.counts()).toMatchObject({ failed: 1, running: 0 });
-  });
-});
-
-describe('dispatch rings and gangs', () => {
-  it('a full ring holds placements back (tasks keep waiting) and drains in placement order', () => {
-    const e = new ReferenceEngine({ ringCapacity: 2 });
-    e.addNode({ capacity: [10, 10] });
-    for (const id of ['a', 'b', 'c']) e.submit(task(id, 'u' + id, [1, 1], 5));
-    const r = e.runRound(0);
-    expect(r.placements.map((p) => p.task)).toEqual(['a', 'b']);
-    expect(r.waiting).toEqual(['c']);
-    expect(e.explain('c').reasons).toContainEqual({ code: 'dispatch-ring-full', node: 0 });
-    expect(e.residual(0)).toEqual([8, 8]);
-    expect(e.drainDispatch(0)).toEqual(['a', 'b']);
-    expect(e.drainDispatch(0)).toEqual([]);
-    expect(e.runRound(1).placements.map((p) => p.task)).toEqual(['c']);
-    expect(e.drainDispatch(0)).toEqual(['c']);
-  });
-
-  it('a gang is placed all-or-nothing: if one member does not fit, residuals are unchanged', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [2, 2] });
-    e.addNode({ capacity: [1, 1] });
-    const ids = e.submitGang({ id: 'g', procs: 4, user: 'a', demand: [1, 1], dataGB: 5, requestTime: 10 });
-    expect(ids).toEqual(['g#0', 'g#1', 'g#2', 'g#3']);
-    const before = e.state();
-    const r = e.runRound(0);
-    expect(r.placements).toEqual([]);
-    const after = e.state();
-    expect(after.nodes).toEqual(before.nodes);
-    expect(e.explain('g#2').reasons).toContainEqual({ code: 'gang-does-not-fit', members: 4, fit: 3 });
-    e.addNode({ capacity: [1, 1] });
-    // members are large (δ0 = half the largest capacity at submission = [1, 1]): strong end first
-    expect(e.nodeOrder()).toEqual([1, 2, 0]);
-    expect(e.runRound(1).placements).toEqual([{ task: 'g#0', node: 0 }, { task: 'g#1', node: 0 }, { task: 'g#2', node: 2 }, { task: 'g#3', node: 1 }]);
-    expect(e.residual(0)).toEqual([0, 0]);
-  });
-
-  it('rejected calls name the field and change nothing', () => {
-    const e = new ReferenceEngine();
-    e.addNode({ capacity: [2, 2] });
-    e.submit(task('t', 'a', [1, 1], 5));
-    e.submitGang({ ...task('g', 'a', [1, 1], 5), procs: 2 });
-    e.runRound(5);
-    const before = JSON.stringify(e.state());
-    const cases: [() => unknown, string][] = [
-      [() => e.submit(task('t', 'b', [1, 1], 5)), 'INVALID_OPTION:id'],
-      [() => e.submit(task('u', 'b', [1], 5)), 'DIMENSION_MISMATCH:demand'],
-      [() => e.submit(task('u', 'b', [1, -1], 5)), 'NEGATIVE_VALUE:demand'],
-      [() => e.submit(task('u', 'b', [1, 1], NaN)), 'NOT_FINITE:dataGB'],
-      [() => e.submit(task('u', 'b', [1, 1], 5, 0)), 'NEGATIVE_VALUE:requestTime'],
-      [() => e.submitGang({ ...task('g', 'b', [1, 1], 5), procs: 1 }), 'INVALID_OPTION:id'],
-      [() => e.submit(task('g#1', 'b', [1, 1], 5)), 'INVALID_OPTION:id'],
-      [() => e.submitGang({ ...task('v', 'b', [1, 1], 5), procs: 0 }), 'INVALID_OPTION:procs'],
-      [() => e.runRound(4), 'INVALID_OPTION:now'],
-      [() => e.runRound(Infinity), 'NOT_FINITE:now'],
-      [() => e.complete('nope', { status: 'ok', actualTime: 1 }), 'INDEX_OUT_OF_RANGE:taskId'],
-      [() => e.complete('t', { status: 'meh' as never, actualTime: 1 }), 'INVALID_OPTION:status'],
-      [() => e.complete('t', { status: 'ok', actualTime: -1 }), 'NEGATIVE_VALUE:actualTime'],
-      [() => e.checkLimits(6, new Map([['t', [1, 1]], ['nope', [0, 0]]])), 'INDEX_OUT_OF_RANGE:usage["nope"]'],
-      [() => e.heartbeat(3, 6), 'INDEX_OUT_OF_RANGE:node'],
-      [() => e.updateNode(0, { capacity: [0.5, 2] }), 'INVALID_OPTION:capacity'],
-      [() => e.addNode({ capacity: [1, 1], id: 'node0' }), 'INVALID_OPTION:id'],
-      [() => e.addNode({ capacity: [1, 1, 1] }), 'DIMENSION_MISMATCH:capacity'],
-    ];
-    for (const [f, code] of cases) {
-      expect(codeOf(f)).toBe(code);
-      expect(JSON.stringify(e.state())).toBe(before);
-    }
-  });
-});
+}
 
 describe('a node whose last running task leaves gets exactly its capacity back (both engines)', () => {
   // Given back in another order than taken, min(ξ + δ, C) alone leaves 1 − 0.1 − 0.2 − 0.3 + 0.2 + 0.3 + 0.1 =
