@@ -1,5 +1,5 @@
 // The README's engine example: a host embeds the WebAssembly IPTAS engine. The test suite runs it.
-import { Engine, applyCommand } from '../src/index.ts';
+import { Engine } from '../src/index.ts';
 
 export function main(log: (...args: unknown[]) => void = console.log): void {
   using engine = new Engine({ l0: 4, alpha: 0.5 });             // every IPTAS parameter, documented defaults
@@ -13,7 +13,7 @@ export function main(log: (...args: unknown[]) => void = console.log): void {
   const why = engine.explain('big');                            // why it waits: priority terms, a reason per node class
   const bytes = engine.snapshot();                              // versioned, checksummed
   using again = Engine.restore(bytes);
-  const answer = applyCommand(again, { op: 'submit', id: 'x', user: 'ana', demand: [1, 1], dataGB: 1, requestTime: 60 });
+  const answer = again.apply({ op: 'submit', id: 'x', user: 'ana', demand: [1, 1], dataGB: 1, requestTime: 60 }); // a JSON command
   log({ placed: round.placements.length, why: why.reasons.map((r) => r.code), answer });
 }
 

@@ -23,6 +23,7 @@ import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
 import { MAX_RING_SLOTS, resolveIptasParams, type IptasParams, type ResolvedIptasParams } from '../systems/iptas/params.ts';
+import { applyCommand, applyCommandLine, type CommandResult } from '../systems/iptas/commands.ts';
 import type {
   Counts, EngineDump, Explanation, GangInput, HealthResult, Kill, LengthClass, NodeInput, NodeUpdate, Reason, RoundBuffers, RoundHandles, RoundResult, TaskInput, TaskState, TaskView,
 } from '../systems/iptas/reference-engine.ts';
@@ -1495,6 +1496,16 @@ export class Engine implements IptasEngine {
       tasks: Array.from({ length: this.rows }, (_, t) => this.view(t)),
       users: this.users.map((u, i) => ({ user: u.name, running: c.running[i]!, history: u.history.entries() })),
     };
+  }
+
+  /** One JSON command, validated before anything changes (rules: {@link ReferenceEngine.apply}). */
+  apply(command: unknown): CommandResult {
+    return applyCommand(this, command);
+  }
+
+  /** {@link apply} on one line of JSON text (rules: {@link ReferenceEngine.applyLine}). */
+  applyLine(line: string): CommandResult {
+    return applyCommandLine(this, line);
   }
 
   /** Why a task is where it is (rules: {@link ReferenceEngine.explain}). */

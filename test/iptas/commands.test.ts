@@ -26,6 +26,8 @@ import { main as host } from '../../examples/iptas-host.ts';
 
 const SCHEMA_FILE = new URL('../../schemas/iptas-command.schema.json', import.meta.url);
 const dump = (e: IptasEngine): string => JSON.stringify(e.state());
+/** An engine with its own `apply` / `applyLine` methods (both engines have them). */
+type Applies = IptasEngine & Pick<ReferenceEngine, 'apply' | 'applyLine'>;
 
 /** An engine with some history: 3 nodes (one removed later), tasks in every state, a gang, a clock at 12. */
 function seeded(make: (p: { historyLength: number }) => IptasEngine = (p) => new ReferenceEngine(p)): IptasEngine {
@@ -116,15 +118,31 @@ describe('applyCommand: every op', () => {
         const [command, direct] = SAMPLES[op];
         const viaCommand = seeded(make);
         const viaCall = seeded(make);
-        const r = applyCommand(viaCommand, command);
+        // engine.apply, the method the host calls (applyCommand on the engine)
+        const r = (viaCommand as Applies).apply(command);
         const expected = direct(viaCall);
         expect(r).toEqual({ ok: true, op, result: expected });
         expect(dump(viaCommand)).toBe(dump(viaCall));
-        // the same command as JSON text
+        // the same command as JSON text, by the method and by the function
         const again = seeded(make);
-        expect(JSON.stringify(applyCommandLine(again, JSON.stringify(command)))).toBe(JSON.stringify(r));
+        expect(JSON.stringify((again as Applies).applyLine(JSON.stringify(command)))).toBe(JSON.stringify(r));
+        const third = seeded(make);
+        expect(JSON.stringify(applyCommandLine(third, JSON.stringify(command)))).toBe(JSON.stringify(r));
       });
     }
+
+    it(`${name}: apply and applyLine reject as applyCommand does and change nothing`, () => {
+      const e = seeded(make) as Applies;
+      const before = dump(e);
+      const bad = { op: 'submit', id: 'z', user: 'u1', demand: [1, -1], dataGB: 1, requestTime: 5 };
+      const r = e.apply(bad);
+      expect(r).toEqual(applyCommand(seeded(make), bad));
+      expect(r.ok).toBe(false);
+      expect(r.ok ? '' : r.error.field).toBe('command.demand[1]');
+      expect(e.applyLine('{"op": "runRound", "now": ')).toMatchObject({ ok: false, error: { code: 'PARSE_ERROR', field: 'command' } });
+      expect(e.apply({ op: 'complete', taskId: 'nope', status: 'ok', actualTime: 1 })).toMatchObject({ ok: false, error: { code: 'INDEX_OUT_OF_RANGE', field: 'command.taskId' } });
+      expect(dump(e)).toBe(before);
+    });
   }
 
   // The dispatch goes through the IptasEngine interface: both engines answer each command alike.

@@ -17,6 +17,7 @@ import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
 import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
+import { applyCommand, applyCommandLine, type CommandResult } from './commands.ts';
 
 /** A task's state; `ok`, `failed`, `killed` and `cancelled` are terminal. */
 export type TaskState = 'waiting' | 'running' | 'ok' | 'failed' | 'killed' | 'cancelled';
@@ -852,6 +853,21 @@ export class ReferenceEngine {
       tasks: this.bySeq.map((t) => this.view(t)),
       users: this.userList.map((u) => ({ user: u.name, running: u.running, history: u.history.map(([a, r]) => [a, r] as [number, number]) })),
     };
+  }
+
+  /**
+   * One JSON command (docs/model.md, "IPTAS JSON commands"), validated against
+   * `IPTAS_COMMAND_SCHEMA` before the engine is touched: `{ ok: true, op, result }`,
+   * or `{ ok: false, error: { code, message, field } }` with nothing changed.
+   * Never throws for bad input (`applyCommand` on this engine).
+   */
+  apply(command: unknown): CommandResult {
+    return applyCommand(this, command);
+  }
+
+  /** {@link apply} on one line of JSON text (a `PARSE_ERROR` failure when it is not JSON). */
+  applyLine(line: string): CommandResult {
+    return applyCommandLine(this, line);
   }
 
   /**
