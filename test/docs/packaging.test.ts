@@ -2,11 +2,13 @@
  * What a user installing the package meets: the plain-JavaScript embedding
  * example runs on this Node, the published typings compile with `lib: ES2022`
  * and `@types/node` alone (no DOM library), source maps carry their sources,
- * the licence file matches package.json, and a git install builds (`prepare`).
+ * the licence file matches package.json, the JSON command schema ships and resolves as
+ * `fairfit/schemas/…`, and a git install builds (`prepare`).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +55,20 @@ describe('the package as a user meets it', () => {
       expect(map.sourcesContent?.length, m).toBe(map.sources.length);
       expect(map.sourcesContent!.every((c) => typeof c === 'string' && c.length > 0), m).toBe(true);
     }
+  });
+
+  it('ships the JSON command schema, reachable as fairfit/schemas/… and equal to IPTAS_COMMAND_SCHEMA', async () => {
+    // What `npm pack` would put in the tarball (scripts off: no build here).
+    const npm = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', cwd: ROOT });
+    expect(npm.status, npm.stderr).toBe(0);
+    const packed = (JSON.parse(npm.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(packed).toContain('schemas/iptas-command.schema.json');
+    expect(packed).toContain('dist/index.js');
+    // The package's own name resolves through its exports map, as it does for a user.
+    const resolved = createRequire(join(ROOT, 'package.json')).resolve('fairfit/schemas/iptas-command.schema.json');
+    expect(resolved).toBe(join(ROOT, 'schemas/iptas-command.schema.json'));
+    const { IPTAS_COMMAND_SCHEMA } = await import('../../src/index.ts');
+    expect(JSON.parse(readFileSync(resolved, 'utf8'))).toEqual(IPTAS_COMMAND_SCHEMA);
   });
 
   it('ships an MIT LICENSE matching package.json, builds on a git install, and prints its version', () => {
