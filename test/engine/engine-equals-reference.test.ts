@@ -13,6 +13,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { twinRun } from './twin-run.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { FairfitError } from '../../src/errors.ts';
+import type { CommandResult } from '../../src/systems/iptas/commands.ts';
 
 describe('the WebAssembly engine equals the reference engine', () => {
   it('on 3000 random operations (requeue): same results, errors and state after every step', () => {
@@ -388,7 +389,12 @@ describe('engine snapshots', () => {
     // Every public method and getter the class declares is in the table (a new one must be added here).
     const source = readFileSync(new URL('../../src/engine/engine.ts', import.meta.url), 'utf8');
     const declared = [...source.matchAll(/^  (?:get )?([a-zA-Z]+)\(.*\{$/gm)].map((m) => m[1]!).filter((k) => k !== 'constructor' && k !== 'close');
-    expect(declared.sort()).toEqual(Object.keys(calls).sort());
+    // The JSON command methods never throw for bad input: they answer the same refusal.
+    const commands: Record<string, () => CommandResult> = { apply: () => e.apply({ op: 'counts' }), applyLine: () => e.applyLine('{"op":"runRound","now":3}') };
+    expect(declared.sort()).toEqual([...Object.keys(calls), ...Object.keys(commands)].sort());
+    for (const [name, call] of Object.entries(commands)) {
+      expect(call(), name).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'engine', message: expect.stringMatching(/closed/) as unknown } });
+    }
     for (const [name, call] of Object.entries(calls)) {
       const err = (() => { try { call(); } catch (x) { return x; } })();
       expect(err, name).toBeInstanceOf(FairfitError);

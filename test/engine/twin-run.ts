@@ -18,8 +18,59 @@ function outcome(f: () => unknown): Outcome {
   }
 }
 
-/** Runs the same random operations on both engines; returns the number of steps whose results differed (0). */
-export function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8, restoreAt = -1, fullEvery = 1): { wasm: Engine; ref: ReferenceEngine } {
+/** What {@link checkMembership} reads of the WebAssembly engine: private fields, for this check only. */
+interface EngineInside {
+  rows: number;
+  cols: { state: Int32Array; waitList: Int32Array };
+  get(field: 'waiting' | 'runList' | 'runCount'): number;
+  live(): { i32(ptr: number, n: number): Int32Array };
+}
+
+/** Marks of the tasks seen in a list, one per check (a mark per row: no clearing). */
+let marks = new Int32Array(0);
+let markNow = 0;
+
+/**
+ * Every task the WebAssembly engine holds is in exactly one of waiting, running and ended: its state
+ * column says which, the waiting list holds exactly the waiting ones and the run list exactly the
+ * running ones, each once; and the engine has counted every task submitted (`submitted`), none lost.
+ * Read from its linear memory, not through its own answers, after every step.
+ */
+function checkMembership(wasm: Engine, submitted: number, at: string): void {
+  const inside = wasm as unknown as EngineInside;
+  const rows = inside.rows, state = inside.cols.state;
+  const lists: [string, number, Int32Array][] = [
+    ['waiting', 0, inside.cols.waitList.subarray(0, inside.get('waiting'))],
+    ['running', 1, inside.live().i32(inside.get('runList'), inside.get('runCount'))],
+  ];
+  if (marks.length < rows) marks = new Int32Array(Math.max(rows, 2 * marks.length));
+  const perState = new Int32Array(6);
+  for (let t = 0; t < rows; t++) {
+    const s = state[t]!;
+    if (!(s >= 0 && s < 6)) expect.fail(`task row ${t} has no state (${s}) after ${at}`);
+    perState[s]!++;
+  }
+  for (const [name, s, list] of lists) {
+    const mark = ++markNow;
+    for (const t of list) {
+      if (!(t >= 0 && t < rows)) expect.fail(`the ${name} list names row ${t} of ${rows} after ${at}`);
+      if (state[t] !== s) expect.fail(`the ${name} list holds row ${t}, whose state is ${state[t]}, after ${at}`);
+      if (marks[t] === mark) expect.fail(`the ${name} list holds row ${t} twice after ${at}`);
+      marks[t] = mark;
+    }
+    if (list.length !== perState[s]) expect.fail(`${perState[s]} tasks are ${name} but its list holds ${list.length} after ${at}`);
+  }
+  const total = wasm.counts().total;
+  if (total !== submitted) expect.fail(`${submitted} tasks submitted, ${total} counted after ${at}`);
+}
+
+/**
+ * Runs the same random operations on both engines, comparing results and errors at every step, and on
+ * the WebAssembly engine the task lists ({@link checkMembership}) at every step; the whole state every
+ * `fullEvery` steps. At each step of `restoreAt` the WebAssembly engine is replaced by its restored snapshot.
+ */
+export function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8, restoreAt: number | readonly number[] = -1, fullEvery = 1): { wasm: Engine; ref: ReferenceEngine } {
+  const restores = new Set(typeof restoreAt === 'number' ? [restoreAt] : restoreAt);
   const rng = new Rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rng.below(xs.length)]!;
   let wasm = new Engine(params, { taskCapacity, nodeCapacity: 2 });
@@ -36,6 +87,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
   let now = 0;
   let nextId = 0;
   const ids: string[] = [];
+  let reused = 0; // submissions accepted among the bad calls (not in ids)
   // What the test knows without a state dump per step: live nodes and their capacity, running tasks.
   const caps = new Map<number, number[]>();
   const running = new Set<string>();
@@ -63,7 +115,7 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     return r === 0 ? [0, 0] : r === 1 ? [rng.below(11) / 10, rng.below(31) / 10] : [rng.below(5) * 0.5, rng.below(9)];
   };
   for (let step = 0; step < steps; step++) {
-    if (step === restoreAt) {
+    if (restores.has(step)) {
       // From here on the engine restored from a snapshot must decide exactly as the reference.
       const bytes = wasm.snapshot();
       wasm.close();
@@ -228,8 +280,12 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
         (e) => e.drainDispatchMany(live.slice(0, 2), new Uint8Array(8) as never),
       ];
       const f = pick(bad);
+      // A forgotten id (purged) is free again: the taken-id submission is then accepted, by both.
+      const before = ref.counts().total;
       both(at, f);
+      reused += ref.counts().total - before;
     }
+    checkMembership(wasm, ids.length + reused, at);
     if (full) {
       expect(JSON.stringify(wasm.state()), `state after ${at}`).toBe(JSON.stringify(ref.state()));
     } else {
