@@ -10,7 +10,7 @@ export function main(log: (...args: unknown[]) => void = console.log): void {
   const round = engine.runRound(0);                             // priority → order → sorted first-fit, one call
   for (const node of [0, 1]) log(node, engine.drainDispatch(node)); // what each node should start, in order
   engine.complete('etl-1', { status: 'ok', actualTime: 420 });  // frees resources, feeds ε for T0
-  const why = engine.explain('big');                            // why it waits: priority terms, a reason per node class
+  const why = engine.explain('big');                            // why it waits: priority terms, user, queue place, reasons
   const bytes = engine.snapshot();                              // versioned, checksummed
   using again = Engine.restore(bytes);
   const answer = again.apply({ op: 'submit', id: 'x', user: 'ana', demand: [1, 1], dataGB: 1, requestTime: 60 }); // a JSON command

@@ -1526,7 +1526,23 @@ export class Engine implements IptasEngine {
       if (us !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
     }
-    return { task: this.idAt(t), state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons };
+    const name = this.users[c.user[t]!]!.name;
+    const user = { name, running, l0: p.l0, atL0: running >= p.l0, epsilon: this.epsilon(name) };
+    const out: Explanation = { task: this.idAt(t), state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons, user };
+    if (state === 'waiting') {
+      // Visited before it: a higher priority, or the same and an earlier row (submission order); one
+      // pass over the waiting list, the priority summed as the kernel's recompute sums it.
+      const W = c.hdr[W_WAITING]!, list = c.waitList, total = priority.total;
+      let before = 0;
+      for (let j = 0; j < W; j++) {
+        const u = list[j]!, g = c.dataGB[u]!;
+        const su = g <= p.k1 ? p.staticShort : g <= p.k2 ? p.staticMedium : p.staticLong;
+        const pu = p.w1 * su + p.w2 * (c.running[c.user[u]!]! >= p.l0 ? p.penalty : 0) + p.w3 * Math.min(c.rounds[u]! * p.deltaR, p.agingCap);
+        if (pu > total || (pu === total && u < t)) before++;
+      }
+      out.queue = { position: before + 1, waiting: W };
+    }
+    return out;
   }
 
   private placementReasons(t: number): Reason[] {

@@ -306,6 +306,62 @@ for (const [name, make] of ENGINES) {
       }
     });
   });
+
+  describe(`explain: priority terms, the user, the queue, a reason per node class (${name})`, () => {
+    it('no up node at all: no-up-node, and never-fits for a demand no node could hold', () => {
+      const e = make();
+      e.submit(task('t', 'a', [1, 1], 5));
+      const ex = e.explain('t');
+      expect(ex.reasons).toEqual([{ code: 'no-up-node' }, { code: 'never-fits', dimension: 0 }, { code: 'never-fits', dimension: 1 }]);
+      expect(ex.queue).toEqual({ position: 1, waiting: 1 });
+    });
+
+    it('a large task whose strong nodes are all full: strong-nodes-full names them, strongest first', () => {
+      const e = make({ threshold: [4, 4] });
+      e.addNode({ capacity: [8, 8] });
+      e.addNode({ capacity: [16, 16] });
+      e.addNode({ capacity: [8, 2] });
+      e.addNode({ capacity: [2, 8] });
+      e.submit(task('fill16', 'b', [16, 16], 5)); // large: the strongest node
+      e.submit(task('fill8', 'a', [8, 8], 5)); // large: the next strongest with room
+      expect(e.runRound(0).placements).toEqual([{ task: 'fill16', node: 1 }, { task: 'fill8', node: 0 }]);
+      e.submit(task('big', 'c', [4, 4], 5));
+      const ex = e.explain('big');
+      expect(ex.size).toBe('large');
+      // Nodes 2 and 3 have 4 of one dimension each but not of both, and cannot hold it at all: not strong nodes.
+      expect(ex.reasons).toEqual([{ code: 'no-single-node-fits' }, { code: 'strong-nodes-full', nodes: [1, 0] }]);
+      expect(e.runRound(1).placements).toEqual([]);
+    });
+
+    it('the user block (running, L0, penalty, ε) and the queue position in the order a round visits', () => {
+      const e = make({ l0: 1, historyLength: 2 });
+      e.addNode({ capacity: [1, 1] });
+      e.submit(task('done', 'a', [1, 1], 5, 100));
+      e.runRound(0);
+      e.complete('done', { status: 'ok', actualTime: 50 }); // ε of a: 0.5
+      e.submit(task('a-run', 'a', [1, 1], 5));
+      e.runRound(1); // a runs one task: at L0 = 1
+      e.submit(task('long', 'b', [1, 1], 500)); // static 1
+      e.submit(task('short-a', 'a', [1, 1], 5)); // static 3, penalty −2: 1, submitted after long
+      e.submit(task('short-c', 'c', [1, 1], 5)); // static 3
+      const ex = e.explain('short-a');
+      expect(ex.user).toEqual({ name: 'a', running: 1, l0: 1, atL0: true, epsilon: 0.5 });
+      expect(e.explain('short-c').user).toEqual({ name: 'c', running: 0, l0: 1, atL0: false, epsilon: 1 });
+      // short-c (3) first; long and short-a tie at 1, long submitted first.
+      expect(['short-c', 'long', 'short-a'].map((id) => e.explain(id).queue)).toEqual([
+        { position: 1, waiting: 3 }, { position: 2, waiting: 3 }, { position: 3, waiting: 3 },
+      ]);
+      expect(e.explain('a-run').queue).toBeUndefined();
+      // The order a round visits them: with room for one, the first in the queue is placed.
+      e.complete('a-run', { status: 'ok', actualTime: 10 });
+      // a below L0 again: short-a at 3 ties with short-c and was submitted first.
+      expect(e.explain('short-a').queue).toEqual({ position: 1, waiting: 3 });
+      expect(e.runRound(2).placements).toEqual([{ task: 'short-a', node: 0 }]);
+      // Each waited a round: short-c 3 + 1, long 1 + 1.
+      expect(e.explain('short-c').queue).toEqual({ position: 1, waiting: 2 });
+      expect(e.explain('long').queue).toEqual({ position: 2, waiting: 2 });
+    });
+  });
 }
 
 describe('a node whose last running task leaves gets exactly its capacity back (both engines)', () => {

@@ -176,6 +176,16 @@ export interface Explanation {
   lengthClass: LengthClass;
   /** Placement reasons (waiting tasks only; empty otherwise). */
   reasons: Reason[];
+  /**
+   * The task's user, as Slurm's `sshare` shows one: tasks running now, the threshold L0, whether the
+   * user penalty applies (running ≥ L0), and ε, the factor of the T0 its next task gets.
+   */
+  user: { name: string; running: number; l0: number; atL0: boolean; epsilon: number };
+  /**
+   * A waiting task's place in the order a round starting now visits the waiting tasks (as
+   * `squeue` sorted by priority shows it): 1 is visited first; of `waiting` tasks. Absent for other states.
+   */
+  queue?: { position: number; waiting: number };
 }
 
 /** Task counts by state. */
@@ -892,7 +902,27 @@ export class ReferenceEngine {
       if (us !== 0) reasons.push({ code: 'user-at-l0', running: t.user.running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
     }
-    return { task: t.id, state: t.state, priority, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), reasons };
+    const user = { name: t.user.name, running: t.user.running, l0: p.l0, atL0: t.user.running >= p.l0, epsilon: this.epsilon(t.user.name) };
+    const out: Explanation = { task: t.id, state: t.state, priority, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), reasons, user };
+    if (t.state === 'waiting') {
+      // Visited before it: a higher priority, or the same and submitted earlier (runRound's order).
+      let before = 0;
+      for (const u of this.waitingSet) {
+        const pu = this.priorityNow(u);
+        if (pu > priority.total || (pu === priority.total && u.seq < t.seq)) before++;
+      }
+      out.queue = { position: before + 1, waiting: this.waitingSet.size };
+    }
+    return out;
+  }
+
+  /** The priority a round starting now gives waiting task `t` (recomputePrioritiesReference's sum, term for term). */
+  private priorityNow(t: TaskRec): number {
+    const p = this.params;
+    const k = t.dataGB;
+    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
+    const us = t.user.running >= p.l0 ? p.penalty : 0;
+    return p.w1 * st + p.w2 * us + p.w3 * Math.min(t.rounds * p.deltaR, p.agingCap);
   }
 
   // ---------------------------------------------------------------- internals
