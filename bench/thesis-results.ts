@@ -14,12 +14,23 @@
  * otherwise (*equal* when every seed gives the same value to rounding: a
  * relative difference ≤ 1e-12, the same sum added in another order).
  *
- * Run: `npx tsx bench/thesis-results.ts [--out DIR]` (DIR default out/thesis: the HTML pages).
+ * The report pages, for the open rules at their defaults in DIR and for each open rule in
+ * DIR/<rule>/, to hold next to the thesis's figures:
+ * - `point.html`: 800 machines, overcommit 1.0, the 5 seeds — its bars are each policy's mean over
+ *   the seeds there (Figs. 5-4 and 5-5);
+ * - `replay.html`: the same point, seed 1, one replay — its over-time charts, among them the
+ *   cumulative migrated memory (Fig. 5-6);
+ * - `machines.html` and `overcommit.html`: each metric against machines 700–900 (overcommit 1.0) and
+ *   overcommit 0.5–1.4 (800 machines), one line per policy, ±1 sd over the seeds (Fig. 5-7). Their
+ *   bars pool the whole sweep: hold point.html's next to Figs. 5-4 and 5-5, not theirs.
+ *
+ * Run: `npx tsx bench/thesis-results.ts [--out DIR]` (DIR default out/thesis).
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadTrace } from '../src/systems/giantvm/trace.ts';
 import { sweep } from '../src/systems/giantvm/sweep-api.ts';
+import { replay } from '../src/systems/giantvm/replay-api.ts';
 import { ReplayPool } from '../src/systems/giantvm/replay-pool.ts';
 import { writeHtml } from '../src/systems/giantvm/html-report.ts';
 import type { PolicyName, ReplayParams, RunResult, SweepReport } from '../src/systems/giantvm/types.ts';
@@ -40,13 +51,14 @@ const FINE: PolicyName[] = ['fine_grained', 'cpu_request', 'cpu_usage', 'mem_usa
 const CPU_SORTED: PolicyName[] = ['cpu_request', 'cpu_usage', 'cpu_usage_desc'];
 const MEM_SORTED: PolicyName[] = ['mem_usage', 'cache_misses'];
 
-const VARIANTS: { name: string; params: Partial<ReplayParams> }[] = [
-  { name: 'open rules at their defaults', params: {} },
-  { name: "migratedRequest 'stays'", params: { migratedRequest: 'stays' } },
-  { name: "destinationCheck 'request'", params: { destinationCheck: 'request' } },
-  { name: 'minMove 0', params: { minMove: 0 } },
-  { name: "memOrder 'desc'", params: { memOrder: 'desc' } },
-  { name: "gini 'series-mean'", params: { gini: 'series-mean' } },
+/** Each run of the experiments: its name, its open rule (`dir`: where its pages go under the output directory). */
+const VARIANTS: { name: string; dir: string; params: Partial<ReplayParams> }[] = [
+  { name: 'open rules at their defaults', dir: '.', params: {} },
+  { name: "migratedRequest 'stays'", dir: 'migrated-request-stays', params: { migratedRequest: 'stays' } },
+  { name: "destinationCheck 'request'", dir: 'destination-check-request', params: { destinationCheck: 'request' } },
+  { name: 'minMove 0', dir: 'min-move-0', params: { minMove: 0 } },
+  { name: "memOrder 'desc'", dir: 'mem-order-desc', params: { memOrder: 'desc' } },
+  { name: "gini 'series-mean'", dir: 'gini-series-mean', params: { gini: 'series-mean' } },
 ];
 
 /** Per-seed values of a metric for a policy at a configuration, in seed order. */
@@ -136,11 +148,23 @@ async function main(): Promise<void> {
   try {
     for (const [vi, v] of VARIANTS.entries()) {
       const common = { trace: input, preset: 'thesis' as const, usage: 'synthetic' as const, seeds: SEEDS, pool, ...v.params };
-      const A = await sweep({ ...common, machines: MACHINES, overcommit: 1, series: vi === 0 }) as SweepReport;
+      const A = await sweep({ ...common, machines: MACHINES, overcommit: 1, series: false }) as SweepReport;
       const B = await sweep({ ...common, machines: 800, overcommit: OVERCOMMIT, series: false }) as SweepReport;
-      if (vi === 0) {
-        writeHtml(join(outDir, 'machines.html'), A, { title: 'GiantVM, thesis regime: machines 700–900, overcommit 1.0, 5 seeds' });
-        writeHtml(join(outDir, 'overcommit.html'), B, { title: 'GiantVM, thesis regime: overcommit 0.5–1.4, 800 machines, 5 seeds' });
+      // The pages: the point of Figs. 5-4 and 5-5 over the seeds, one replay there for Fig. 5-6, the sweeps for Fig. 5-7.
+      const point = await sweep({ ...common, machines: 800, overcommit: 1, series: false }) as SweepReport;
+      const { seeds: _seeds, ...one } = common;
+      const run = await replay({ ...one, seed: SEEDS[0]!, machines: 800, overcommit: 1, series: true });
+      const dir = join(outDir, v.dir);
+      mkdirSync(dir, { recursive: true });
+      const rule = vi === 0 ? 'thesis regime' : `thesis regime, ${v.name}`;
+      writeHtml(join(dir, 'point.html'), point, { title: `GiantVM, ${rule}: 800 machines, overcommit 1.0, 5 seeds (Figs. 5-4, 5-5)` });
+      writeHtml(join(dir, 'replay.html'), run, { title: `GiantVM, ${rule}: 800 machines, overcommit 1.0, seed ${SEEDS[0]} over time (Fig. 5-6)` });
+      writeHtml(join(dir, 'machines.html'), A, { title: `GiantVM, ${rule}: machines 700–900, overcommit 1.0, 5 seeds (Fig. 5-7, row 1)` });
+      writeHtml(join(dir, 'overcommit.html'), B, { title: `GiantVM, ${rule}: overcommit 0.5–1.4, 800 machines, 5 seeds (Fig. 5-7, row 2)` });
+      // The point's runs are sweep A's at 800 machines: the same numbers (the tables read A's).
+      for (const r of point.runs) {
+        const a = A.runs.find((x) => x.policy === r.policy && x.params.seed === r.params.seed && x.params.machines === 800)!;
+        if (JSON.stringify(a.metrics) !== JSON.stringify(r.metrics)) throw new Error(`${v.name}: the point's ${r.policy}, seed ${r.params.seed}, differs from the sweep's`);
       }
       const runs = { A: A.runs, B: B.runs };
       process.stderr.write(`${v.name}: ${A.runs.length + B.runs.length} runs, ${((performance.now() - began) / 1000).toFixed(0)} s\n`);
@@ -158,12 +182,13 @@ async function main(): Promise<void> {
         for (const p of POLICIES) say(`| ${p} | ${metrics.map((m) => pm(values(A.runs, p, 800, 1, m))).join(' | ')} |`);
         say();
         for (const [label, sweepRuns, xs, at] of [['machines (overcommit 1.0)', A.runs, MACHINES, (x: number): [number, number] => [x, 1]], ['overcommit (800 machines)', B.runs, OVERCOMMIT, (x: number): [number, number] => [800, x]]] as const) {
-          for (const m of ['meanCpu', 'gini', 'delay'] as Metric[]) {
+          for (const m of ['meanCpu', 'gini', 'overcommit', 'delay'] as Metric[]) {
             say(`${m} against ${label} (Fig. 5-7), mean ± sd over 5 seeds:`);
             say();
             say(`| policy | ${xs.join(' | ')} |`);
             say(`|---|${xs.map(() => '---').join('|')}|`);
-            for (const p of ['no_migration', 'coarse_grained', 'fine_grained', 'mem_usage'] as PolicyName[]) {
+            // All eight (the thesis's Fig. 5-7 draws no_migration, coarse_grained and one fine-grained variant, mem_usage).
+            for (const p of POLICIES) {
               say(`| ${p} | ${xs.map((x) => { const [mm, oo] = at(x); return pm(values(sweepRuns, p, mm, oo, m)); }).join(' | ')} |`);
             }
             say();
@@ -196,7 +221,7 @@ async function main(): Promise<void> {
   }
   process.stdout.write(lines.join('\n') + '\n');
   process.stderr.write(`rounding: largest relative difference judged equal ${margin.rounding.toExponential(1)}, smallest judged otherwise ${margin.effect.toExponential(1)}\n`);
-  process.stderr.write(`done in ${((performance.now() - began) / 1000).toFixed(0)} s; pages in ${outDir}\n`);
+  process.stderr.write(`done in ${((performance.now() - began) / 1000).toFixed(0)} s; pages in ${outDir} (point, replay, machines, overcommit .html) and its folders, one per open rule\n`);
 }
 
 await main();
