@@ -51,6 +51,8 @@ function typeOf(n: i32, min: f64, max: f64, isInt: bool, isF32: bool, isInt16: b
 // scratch piece by piece). Min and max matter only when every value is an integer (then no NaN is among them).
 let lo: f64 = Infinity, hi: f64 = -Infinity, ints = true, f32Exact = true, lo16: f64 = Infinity, hi16: f64 = -Infinity, ints16 = true;
 let rCount: i32 = 0, rLo: f64 = Infinity, rHi: f64 = -Infinity, rInts = true, rF32 = true, rLo16: f64 = Infinity, rHi16: f64 = -Infinity, rInts16 = true;
+/** Every float64 value scanned so far is an integer of magnitude ≤ 2^24 (not −0): the scan's short loop still applies. */
+let smallInts = true;
 
 /** Starts a scan (see {@link columnScan}). */
 export function columnScanBegin(): void {
@@ -58,6 +60,7 @@ export function columnScanBegin(): void {
   hi = rHi = hi16 = rHi16 = -Infinity;
   ints = f32Exact = ints16 = rInts = rF32 = rInts16 = true;
   rCount = 0;
+  smallInts = true;
 }
 
 /**
@@ -76,6 +79,26 @@ export function columnScan(ptr: usize, n: i32, element: i32, d: f64): void {
     let vLo = posInf, vHi = negInf, vLo16 = posInf, vHi16 = negInf;
     let allInt = i64x2.splat(-1), allExact = i64x2.splat(-1), allInt16 = i64x2.splat(-1);
     let count: i32 = 0;
+    if (smallInts) {
+      // The short loop, while every value is an integer of magnitude ≤ 2^24 (most columns: counts, times,
+      // ids): such a value is also exact as a float32 and in sixteenths (16·x exact), so only the least,
+      // the greatest and the values that differ are kept; the sixteenths' least and greatest are 16 times
+      // those. The first pair that is not such goes to the full loop below, with what was found so far.
+      const limit = f64x2.splat(16777216), negZero = i64x2.splat(<i64>0x8000000000000000);
+      for (; i + 2 <= n; i += 2) {
+        const x = v128.load(ptr + (<usize>i << 3));
+        const small = v128.andnot(v128.and(f64x2.le(f64x2.abs(x), limit), f64x2.eq(f64x2.trunc(x), x)), i64x2.eq(x, negZero));
+        if (!i64x2.all_true(small)) break;
+        vLo = f64x2.pmin(vLo, x);
+        vHi = f64x2.pmax(vHi, x);
+        // No NaN among them: around a NaN default every value differs.
+        if (dNaN) count += 2;
+        else count += <i32>popcnt(i64x2.bitmask(v128.not(i64x2.eq(x, dBits))));
+      }
+      vLo16 = f64x2.mul(vLo, sixteen);
+      vHi16 = f64x2.mul(vHi, sixteen);
+      if (i + 2 <= n) smallInts = false;
+    }
     // An odd last value goes in both lanes and is counted once (min, max and flags do not mind a copy).
     for (; i < n; i += 2) {
       const pair = i + 2 <= n;

@@ -75,6 +75,11 @@ describe('snapshot column codec', () => {
     const narrow = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: 0, max: 65535 }), fc.integer({ min: -32768, max: 32767 }), fc.integer({ min: -32769, max: 65536 }));
     fc.assert(fc.property(fc.array(narrow.map((k) => k / 16), { maxLength: 40 }), fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 400 });
     fc.assert(fc.property(f64s, fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 400 });
+    // Mostly small integers (the scan's short loop), now and then a value that ends it: at the edge of 2^24,
+    // −0, NaN, ±Infinity, a sixteenth, or a fraction exact as a float32 but not in sixteenths (2^−10), which
+    // with an integer above 2^24 beside it tells float32 from float64.
+    const edge = fc.constantFrom(2 ** 24, -(2 ** 24), 2 ** 24 + 1, -(2 ** 24) - 1, 2 ** 53, -0, NaN, Infinity, -Infinity, 0.5, 2 ** -10);
+    fc.assert(fc.property(fc.array(fc.oneof({ arbitrary: fc.integer({ min: -1000, max: 1000 }), weight: 8 }, { arbitrary: edge, weight: 1 }), { maxLength: 40 }), fc.option(special, { nil: undefined }), fc.integer({ min: 0, max: 3 }), (xs, fallback, skip) => same('f64', xs, skip, fallback)), { numRuns: 600 });
     // Mostly the default: the sparse form and the rows that differ.
     fc.assert(fc.property(fc.array(fc.oneof(fc.constant(NaN), fc.constant(NaN), fc.constant(NaN), special), { maxLength: 40 }), fc.integer({ min: 0, max: 3 }), (xs, skip) => same('f64', xs, skip, NaN)), { numRuns: 200 });
     const i32s = fc.array(fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: -2, max: 300 }), fc.constantFrom(-1, 0, 255, 256, -129, 65535, 65536)), { maxLength: 40 });
