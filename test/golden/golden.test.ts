@@ -1,8 +1,8 @@
 /**
  * The command line's outputs on a generated trace are byte-identical to the
  * recorded golden files: `fairfit gen` bytes, `fairfit inspect` output,
- * `fairfit replay` JSON for every policy and usage mode (1 and 2 workers),
- * and `fairfit sweep` JSON. A refactoring must not change any of them.
+ * `fairfit replay` JSON for every policy and usage mode (1 and 2 workers), its
+ * CSV rows and stdout table, the thesis preset's JSON, and `fairfit sweep` JSON. A refactoring must not change any of them.
  *
  * The golden files are rewritten only on request: `FAIRFIT_UPDATE_GOLDEN=1 npx vitest run test/golden`.
  */
@@ -82,6 +82,20 @@ describe('the command line gives the recorded golden outputs', () => {
       golden(`replay-${usage}.json`, outs[0]!);
     });
   }
+
+  it('fairfit replay gives the same CSV rows and the same table on stdout, and the thesis preset the same JSON', () => {
+    const csv = join(dir, 'replay-synthetic.csv');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'all', '--machines', '40', '--usage', 'synthetic', '--seed', '3', '--csv', csv, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    golden('replay-synthetic.csv', readFileSync(csv, 'utf8').replaceAll(trace, '<trace>'));
+    golden('replay-synthetic-table.txt', r.stdout.replaceAll(trace, '<trace>'));
+    const json = join(dir, 'replay-thesis.json');
+    const t = fairfit('replay', '--trace', trace, '--policy', 'all', '--machines', '40', '--usage', 'synthetic', '--seed', '3', '--preset', 'thesis', '--json', json, '--quiet');
+    expect(t.stderr).toBe('');
+    expect(t.code).toBe(0);
+    golden('replay-thesis.json', readFileSync(json, 'utf8').replaceAll(trace, '<trace>'));
+  });
 
   it('fairfit sweep gives the same JSON', () => {
     const json = join(dir, 'sweep.json');
