@@ -72,6 +72,21 @@ export type PathOption = readonly [option: string, path: string | undefined];
 /** The output path that means standard output (`--json -`), as for most command-line tools. */
 export const STDOUT = '-';
 
+/** Where `--report` alone (no file) writes: a file of the current folder. */
+export const REPORT_FILE = 'report.html';
+
+/**
+ * A command's `preAction` hook for its outputs `--json [file]`, `--csv [file]` and `--report [file]`:
+ * given alone (no file, as in `--json --report`), `--json` and `--csv` write on standard output and
+ * `--report` writes {@link REPORT_FILE}. (With the file required, `--json --report` wrote the JSON into
+ * a file named `--report` and no report at all.)
+ */
+export function outputsAlone(_: unknown, action: { getOptionValue(key: string): unknown; setOptionValue(key: string, value: unknown): unknown }): void {
+  for (const [key, alone] of [['json', STDOUT], ['csv', STDOUT], ['report', REPORT_FILE]] as const) {
+    if (action.getOptionValue(key) === true) action.setOptionValue(key, alone);
+  }
+}
+
 /** An output path as messages name it: `standard output` for {@link STDOUT}. */
 export function shownPath(path: string): string {
   return path === STDOUT ? 'standard output' : path;

@@ -17,7 +17,7 @@ import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, POLICIES, PRESETS, USAGE_MODES, type PolicyName, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
 import { withInput, type StdinInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, withSignalsHeld, writeOutputs, type Session } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, withSignalsHeld, writeOutputs, type Session, REPORT_FILE, outputsAlone } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -96,9 +96,10 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
-    .option('--json <file>', "write the runs as JSON ('-': on stdout, the table then on stderr)")
-    .option('--csv <file>', "write one CSV row per run ('-': on stdout)")
-    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
+    .option('--json [file]', "write the runs as JSON (alone or '-': on stdout, the table then on stderr)")
+    .option('--csv [file]', "write one CSV row per run (alone or '-': on stdout)")
+    .option('--report [file]', `write the self-contained HTML report (alone: ${REPORT_FILE}; '-': on stdout)`)
+    .hook('preAction', outputsAlone)
     .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
     .option('--quiet', 'no progress bar and no messages on stderr (errors still are)');
 }

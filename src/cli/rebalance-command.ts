@@ -14,7 +14,7 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, shownInput, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, shownInput, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable, REPORT_FILE, outputsAlone } from './common.ts';
 import { withInput } from './stdin.ts';
 
 interface RebalanceCliOptions {
@@ -85,9 +85,10 @@ export function registerRebalance(program: Command): void {
     .option('--bounds <inclusive|strict>', 'inclusive (default: ≥ H, ≤ L) or strict (> H, < L)')
     .option('--targets <normal-then-low|normal>', 'where VMs may go (default normal-then-low)')
     .option('--max-power-off <n>', 'most hosts one plan powers off (default 1; 0 = no energy phase)')
-    .option('--json <file>', "write the plans and the replay as JSON ('-': on stdout, the table then on stderr)")
-    .option('--csv <file>', "write one CSV row per algorithm ('-': on stdout)")
-    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
+    .option('--json [file]', "write the plans and the replay as JSON (alone or '-': on stdout, the table then on stderr)")
+    .option('--csv [file]', "write one CSV row per algorithm (alone or '-': on stdout)")
+    .option('--report [file]', `write the self-contained HTML report (alone: ${REPORT_FILE}; '-': on stdout)`)
+    .hook('preAction', outputsAlone)
     .option('--quiet', 'no messages on stderr')
     .action(async (o: RebalanceCliOptions) => {
       const algorithms = parseAlgorithms(o.algorithm);

@@ -15,7 +15,7 @@ import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat
 import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
 import { withInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, withSignalsHeld, writeOutputs, REPORT_FILE, outputsAlone } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -67,9 +67,10 @@ export function registerSchedule(program: Command): void {
     .option('--max-jobs <n>', 'schedule only the first n jobs by submit time')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the log (exit 1, before any algorithm) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
-    .option('--json <file>', "write the report as JSON ('-': on stdout, the table then on stderr)")
-    .option('--csv <file>', "write one CSV row per algorithm ('-': on stdout)")
-    .option('--report <file>', "write the self-contained HTML report ('-': on stdout)")
+    .option('--json [file]', "write the report as JSON (alone or '-': on stdout, the table then on stderr)")
+    .option('--csv [file]', "write one CSV row per algorithm (alone or '-': on stdout)")
+    .option('--report [file]', `write the self-contained HTML report (alone: ${REPORT_FILE}; '-': on stdout)`)
+    .hook('preAction', outputsAlone)
     .option('--quiet', 'no progress bar and no messages on stderr')
     .action(async (o: ScheduleCliOptions) => {
       const algorithms = parseAlgorithms(o.algorithm);

@@ -32,6 +32,36 @@ function fairfit(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+describe('--json, --csv and --report given alone (no file)', () => {
+  it("schedule --json --report (as issue 9 writes it): the JSON on stdout, the page in report.html, the table on stderr", () => {
+    const cwd = mkdtempSync(join(dir, 'alone-'));
+    const r = spawnSync(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '4', '--json', '--report'], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
+    expect(r.stderr).toContain('algorithm');
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { runs: unknown[] }).runs).toHaveLength(3);
+    expect(readdirSync(cwd)).toEqual(['report.html']);
+    expect(readFileSync(join(cwd, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    // Not a file named after the next option, as when --json required a file.
+    expect(existsSync(join(cwd, '--report'))).toBe(false);
+  });
+
+  it('replay --csv alone and rebalance --json alone write on stdout; two outputs alone on stdout are refused (exit 2)', () => {
+    const cwd = mkdtempSync(join(dir, 'alone-'));
+    const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
+    const csv = run('replay', '--trace', trace, '--machines', '8', '--policy', 'no_migration,fine_grained', '--csv', '--quiet');
+    expect(csv.status).toBe(0);
+    expect(csv.stdout.split('\n')[0]).toMatch(/^run,policy,machines,/);
+    expect(csv.stdout.trim().split('\n')).toHaveLength(3);
+    const json = run('rebalance', '--input', SCENARIO, '--json', '--quiet');
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout)).toHaveProperty('runs');
+    const both = run('sweep', '--trace', trace, '--machines', '8', '--json', '--csv', '--quiet');
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain("INVALID_OPTION: --csv: '-' (standard output) is also given to --json");
+    expect(readdirSync(cwd)).toEqual([]);
+  });
+});
+
 describe('an output that is an input, or lies inside an input folder, is refused before any work (exit 2 naming the option)', () => {
   it('schedule --csv, replay --json and sweep --report on the trace file itself leave it untouched', () => {
     for (const args of [
