@@ -1,6 +1,6 @@
 /**
  * A host application for an IPTAS engine speaking JSON lines: it reads one
- * command per line on stdin, applies it (`applyCommandLine`,
+ * command per line on stdin, applies it (`engine.applyLine`,
  * src/systems/iptas/commands.ts) and writes one JSON line per command on stdout —
  * the engine's decisions (`runRound` placements, `checkLimits` kills, health
  * changes…) or, for a rejected command, `{ "ok": false, "error": { code, message,
@@ -45,7 +45,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 // The package's public entry point only (a host of its own writes 'fairfit' here).
-import { Engine, FairfitError, applyCommand, applyCommandLine, type CommandResult, type IptasParams } from '../src/index.ts';
+import { Engine, FairfitError, type CommandResult, type IptasParams } from '../src/index.ts';
 
 /** Streams and arguments of one run (injectable for tests). */
 export interface HostIo {
@@ -137,7 +137,7 @@ function hostCommand(host: HostState, command: { op: string }): CommandResult | 
   return { ok: true, op: 'restore', result: restored.counts() };
 }
 
-/** One line's answer: a host command, or the engine's (`applyCommandLine`). */
+/** One line's answer: a host command, or the engine's (`engine.applyLine`). */
 function answerLine(host: HostState, line: string): unknown {
   // Only lines that may be a host command are parsed here; the rest go to the engine's parser as they are.
   if (line.includes('"snapshot"') || line.includes('"restore"')) {
@@ -145,13 +145,13 @@ function answerLine(host: HostState, line: string): unknown {
     try {
       command = JSON.parse(line);
     } catch {
-      return applyCommandLine(host.engine, line); // its PARSE_ERROR answer
+      return host.engine.applyLine(line); // its PARSE_ERROR answer
     }
     const op = command !== null && typeof command === 'object' ? (command as { op?: unknown }).op : undefined;
     if (op === 'snapshot' || op === 'restore') return hostCommand(host, command as { op: string });
-    return applyCommand(host.engine, command);
+    return host.engine.apply(command);
   }
-  return applyCommandLine(host.engine, line);
+  return host.engine.applyLine(line);
 }
 
 /** Runs the host until `input` ends; resolves to the process exit code (0, or 2 for bad `--params`). */
