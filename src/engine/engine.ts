@@ -18,7 +18,7 @@ import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
@@ -1515,15 +1515,12 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const p = this.resolved;
     const k = c.dataGB[t]!;
-    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
     const running = c.running[c.user[t]!]!;
-    const us = running >= p.l0 ? p.penalty : 0;
-    const ag = Math.min(c.rounds[t]! * p.deltaR, p.agingCap);
-    const priority = { static: p.w1 * st, user: p.w2 * us, aging: p.w3 * ag, total: p.w1 * st + p.w2 * us + p.w3 * ag };
+    const priority = priorityTerms(p, k, running, c.rounds[t]!);
     const reasons: Reason[] = [];
     const state = STATE_NAMES[c.state[t]!]!;
     if (state === 'waiting') {
-      if (us !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
+      if (running >= p.l0 && p.penalty !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
     }
     const name = this.users[c.user[t]!]!.name;
@@ -1535,9 +1532,7 @@ export class Engine implements IptasEngine {
       const W = c.hdr[W_WAITING]!, list = c.waitList, total = priority.total;
       let before = 0;
       for (let j = 0; j < W; j++) {
-        const u = list[j]!, g = c.dataGB[u]!;
-        const su = g <= p.k1 ? p.staticShort : g <= p.k2 ? p.staticMedium : p.staticLong;
-        const pu = p.w1 * su + p.w2 * (c.running[c.user[u]!]! >= p.l0 ? p.penalty : 0) + p.w3 * Math.min(c.rounds[u]! * p.deltaR, p.agingCap);
+        const u = list[j]!, pu = priorityTotal(p, c.dataGB[u]!, c.running[c.user[u]!]!, c.rounds[u]!);
         if (pu > total || (pu === total && u < t)) before++;
       }
       out.queue = { position: before + 1, waiting: W };

@@ -8,6 +8,7 @@
  */
 import { FairfitError, checkNonNegative, shown, nearestName } from '../../errors.ts';
 import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
+import type { ResolvedIptasParams } from './params.ts';
 
 /** An `INVALID_OPTION` naming `field`. */
 export function stateError(field: string, message: string): FairfitError {
@@ -150,6 +151,23 @@ export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualT
   checkNonNegative(r.actualTime as number, 'actualTime');
   // Checked: the report itself (no copy per call; the engines read it, never keep it).
   return r as { status: 'ok' | 'failed'; actualTime: number };
+}
+
+/**
+ * The priority a round starting now gives a waiting task, by term (`explain`, both engines):
+ * `recomputePrioritiesReference`'s sum, term for term, so it is the number the round sorts by.
+ */
+export function priorityTerms(p: ResolvedIptasParams, dataGB: number, running: number, rounds: number): { static: number; user: number; aging: number; total: number } {
+  const st = dataGB <= p.k1 ? p.staticShort : dataGB <= p.k2 ? p.staticMedium : p.staticLong;
+  const us = running >= p.l0 ? p.penalty : 0;
+  const ag = Math.min(rounds * p.deltaR, p.agingCap);
+  return { static: p.w1 * st, user: p.w2 * us, aging: p.w3 * ag, total: priorityTotal(p, dataGB, running, rounds) };
+}
+
+/** {@link priorityTerms}' total alone, with no object made (`explain`'s pass over every waiting task). */
+export function priorityTotal(p: ResolvedIptasParams, dataGB: number, running: number, rounds: number): number {
+  const st = dataGB <= p.k1 ? p.staticShort : dataGB <= p.k2 ? p.staticMedium : p.staticLong;
+  return p.w1 * st + p.w2 * (running >= p.l0 ? p.penalty : 0) + p.w3 * Math.min(rounds * p.deltaR, p.agingCap);
 }
 
 /** ε_u = Σ actual / Σ requested over a history of (actual, requested); 1 when empty. */

@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 import { applyCommand, applyCommandLine, type CommandResult } from './commands.ts';
 
@@ -892,14 +892,10 @@ export class ReferenceEngine {
   explain(taskId: string): Explanation {
     const t = this.task(taskId);
     const p = this.params;
-    const k = t.dataGB;
-    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
-    const us = t.user.running >= p.l0 ? p.penalty : 0;
-    const ag = Math.min(t.rounds * p.deltaR, p.agingCap);
-    const priority = { static: p.w1 * st, user: p.w2 * us, aging: p.w3 * ag, total: p.w1 * st + p.w2 * us + p.w3 * ag };
+    const priority = priorityTerms(p, t.dataGB, t.user.running, t.rounds);
     const reasons: Reason[] = [];
     if (t.state === 'waiting') {
-      if (us !== 0) reasons.push({ code: 'user-at-l0', running: t.user.running, l0: p.l0 });
+      if (t.user.running >= p.l0 && p.penalty !== 0) reasons.push({ code: 'user-at-l0', running: t.user.running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
     }
     const user = { name: t.user.name, running: t.user.running, l0: p.l0, atL0: t.user.running >= p.l0, epsilon: this.epsilon(t.user.name) };
@@ -908,7 +904,7 @@ export class ReferenceEngine {
       // Visited before it: a higher priority, or the same and submitted earlier (runRound's order).
       let before = 0;
       for (const u of this.waitingSet) {
-        const pu = this.priorityNow(u);
+        const pu = priorityTotal(p, u.dataGB, u.user.running, u.rounds);
         if (pu > priority.total || (pu === priority.total && u.seq < t.seq)) before++;
       }
       out.queue = { position: before + 1, waiting: this.waitingSet.size };
@@ -916,14 +912,6 @@ export class ReferenceEngine {
     return out;
   }
 
-  /** The priority a round starting now gives waiting task `t` (recomputePrioritiesReference's sum, term for term). */
-  private priorityNow(t: TaskRec): number {
-    const p = this.params;
-    const k = t.dataGB;
-    const st = k <= p.k1 ? p.staticShort : k <= p.k2 ? p.staticMedium : p.staticLong;
-    const us = t.user.running >= p.l0 ? p.penalty : 0;
-    return p.w1 * st + p.w2 * us + p.w3 * Math.min(t.rounds * p.deltaR, p.agingCap);
-  }
 
   // ---------------------------------------------------------------- internals
 
