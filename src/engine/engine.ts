@@ -1515,30 +1515,29 @@ export class Engine implements IptasEngine {
     const c = this.cols;
     const p = this.resolved;
     const k = c.dataGB[t]!;
-    const running = c.running[c.user[t]!]!;
+    const u = c.user[t]!, running = c.running[u]!;
     const priority = priorityTerms(p, k, running, c.rounds[t]!);
     const reasons: Reason[] = [];
     const state = STATE_NAMES[c.state[t]!]!;
+    let queue: Explanation['queue'];
     if (state === 'waiting') {
       if (running >= p.l0 && p.penalty !== 0) reasons.push({ code: 'user-at-l0', running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
-    }
-    const name = this.users[c.user[t]!]!.name;
-    const user = { name, running, l0: p.l0, atL0: running >= p.l0, epsilon: this.epsilon(name) };
-    const out: Explanation = { task: this.idAt(t), state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons, user };
-    if (state === 'waiting') {
       // Visited before it: a higher priority, or the same and an earlier row (submission order); one
       // pass over the waiting list, the priority summed as the kernel's recompute sums it.
-      const W = c.hdr[W_WAITING]!, list = c.waitList, total = priority.total;
+      const W = c.hdr[W_WAITING]!, list = c.waitList;
       let before = 0;
       for (let j = 0; j < W; j++) {
-        const u = list[j]!, pu = priorityTotal(p, c.dataGB[u]!, c.running[c.user[u]!]!, c.rounds[u]!);
-        if (pu > total || (pu === total && u < t)) before++;
+        const x = list[j]!, px = priorityTotal(p, c.dataGB[x]!, c.running[c.user[x]!]!, c.rounds[x]!);
+        if (px > priority.total || (px === priority.total && x < t)) before++;
       }
-      out.queue = { position: before + 1, waiting: W };
+      queue = { position: before + 1, waiting: W };
     }
-    return out;
+    const { name, history } = this.users[u]!;
+    const user = { name, running, l0: p.l0, atL0: running >= p.l0, epsilon: history.epsilon() };
+    return { task: this.idAt(t), state, priority, size: c.large[t] ? 'large' : 'small', lengthClass: this.lengthClass(k), reasons, user, ...(queue ? { queue } : {}) };
   }
+
 
   private placementReasons(t: number): Reason[] {
     const D = this.dims;

@@ -894,23 +894,22 @@ export class ReferenceEngine {
     const p = this.params;
     const priority = priorityTerms(p, t.dataGB, t.user.running, t.rounds);
     const reasons: Reason[] = [];
+    let queue: Explanation['queue'];
     if (t.state === 'waiting') {
       if (t.user.running >= p.l0 && p.penalty !== 0) reasons.push({ code: 'user-at-l0', running: t.user.running, l0: p.l0 });
       reasons.push(...this.placementReasons(t));
-    }
-    const user = { name: t.user.name, running: t.user.running, l0: p.l0, atL0: t.user.running >= p.l0, epsilon: this.epsilon(t.user.name) };
-    const out: Explanation = { task: t.id, state: t.state, priority, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), reasons, user };
-    if (t.state === 'waiting') {
       // Visited before it: a higher priority, or the same and submitted earlier (runRound's order).
       let before = 0;
       for (const u of this.waitingSet) {
         const pu = priorityTotal(p, u.dataGB, u.user.running, u.rounds);
         if (pu > priority.total || (pu === priority.total && u.seq < t.seq)) before++;
       }
-      out.queue = { position: before + 1, waiting: this.waitingSet.size };
+      queue = { position: before + 1, waiting: this.waitingSet.size };
     }
-    return out;
+    const user = { name: t.user.name, running: t.user.running, l0: p.l0, atL0: t.user.running >= p.l0, epsilon: epsilonOf(t.user.history) };
+    return { task: t.id, state: t.state, priority, size: t.large ? 'large' : 'small', lengthClass: this.lengthClass(t.dataGB), reasons, user, ...(queue ? { queue } : {}) };
   }
+
 
 
   // ---------------------------------------------------------------- internals
