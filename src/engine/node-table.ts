@@ -52,7 +52,8 @@ export class NodeTable {
   /** A table of `ids.length` nodes whose columns a restore reads into ({@link columns}). */
   static forIds(ids: readonly string[], dims: number): NodeTable {
     const t = new NodeTable(dims, Math.max(16, ids.length));
-    t.ids.push(...ids);
+    // A loop, not push(...ids): hundreds of thousands of arguments overflow the stack.
+    for (const id of ids) t.ids.push(id);
     return t;
   }
 

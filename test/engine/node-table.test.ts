@@ -49,4 +49,11 @@ describe('NodeTable', () => {
     // Added after the ids read: the next index.
     expect(back.add({ id: 'w', capacity: [1, 1], speed: 1, vcpus: 1, mem: 1 })).toBe(3);
   });
+
+  it('forIds takes as many ids as a snapshot may hold (500,000: more than one call can take as arguments)', () => {
+    const ids = Array.from({ length: 500_000 }, (_, i) => `n${i}`);
+    const t = NodeTable.forIds(ids, 1);
+    expect(t.length).toBe(500_000);
+    expect(new NodeRow(t, 499_999).id).toBe('n499999');
+  });
 });
