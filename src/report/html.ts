@@ -49,8 +49,14 @@ export interface ComparisonPage {
   /** The compared variants, in table order. */
   policies: string[];
   colors: Record<string, string>;
-  /** One table row per variant: its value in each column, and how many runs it stands for. */
-  summary: { policy: string; runs: number; values: (number | null)[] }[];
+  /**
+   * One table row per variant: its value in each column, and how many runs it stands for; `sd`, when
+   * `summarySpread` is given, the ±1 standard deviation of each column over those runs (shown in the
+   * table and as whiskers on the bars).
+   */
+  summary: { policy: string; runs: number; values: (number | null)[]; sd?: (number | null)[] }[];
+  /** What the summary's `sd` is taken over (`'5 seeds'`); absent: the summary has no sd. */
+  summarySpread?: string;
   /** Line charts over time, one per series key, one line per variant (empty: no such section). */
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[]; /** The x values are whole numbers (counts such as waves): ticks at whole numbers only. */ wholeX?: boolean }[];
   /** A details table: one row per key, one column per run (no keys: no such section). */
@@ -232,7 +238,7 @@ const pageScript = (text: PageText): string => String.raw`
     if (data.summary.length === 0) return 'No run finished (interrupted): nothing to draw.';
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
-  // ±1 sd whiskers for line datasets that carry an 'sd' array (Chart.js has no error bars of its own).
+  // ±1 sd whiskers for datasets (lines, and bars over seeds) that carry an 'sd' array (Chart.js has no error bars of its own).
   // The y range follows the means, so a long whisker is cut at the plot's edge rather than drawn over the
   // tick labels, axis titles or legend. An end inside the plot gets the usual cap; a cut end gets an
   // arrowhead pointing out of the plot instead, so a cut whisker cannot be read as a short one.
@@ -317,7 +323,10 @@ const pageScript = (text: PageText): string => String.raw`
     name.style.borderLeft = '6px solid ' + data.colors[s.policy];
     tr.appendChild(name);
     if (data.sweep.length) tr.appendChild(el('td', null, String(s.runs)));
-    s.values.forEach(function (v) { tr.appendChild(el('td', 'num', fmt(v))); });
+    s.values.forEach(function (v, j) {
+      var d = data.summarySpread && s.sd ? s.sd[j] : null;
+      tr.appendChild(el('td', 'num', fmt(v) + (d === null || d === undefined || v === null ? '' : ' ± ' + fmt(d))));
+    });
     table.appendChild(tr);
   });
 
@@ -338,13 +347,14 @@ const pageScript = (text: PageText): string => String.raw`
 
   var bars = document.getElementById('bars');
   data.metrics.forEach(function (m, j) {
-    var title = m.label + (data.sweep.length ? ' (mean over configurations)' : '');
+    var title = m.label + (data.summarySpread ? ' (mean over ' + data.summarySpread + '; whiskers ±1 sd)' : data.sweep.length ? ' (mean over configurations)' : '');
     if (data.summary.every(function (s) { return s.values[j] === 0 || s.values[j] === null; })) { note(bars, title, zeroText(m)); return; }
     draw(card(bars, title), {
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
         datasets: [{ label: m.label, data: data.summary.map(function (s) { return s.values[j]; }),
+          sd: data.summarySpread ? data.summary.map(function (s) { return s.sd ? s.sd[j] : null; }) : undefined, borderColor: '#333',
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },

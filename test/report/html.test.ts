@@ -92,6 +92,25 @@ describe('the report data behind the charts', () => {
     expect(sd).toBeGreaterThan(0);
     expect(reportData(sweepReport).sweep[0]!.spread).toBeUndefined();
   });
+  it('a sweep over seeds at one point (Figs. 5-4 and 5-5): the table and bars are means over the seeds, each with its sd over them; none when machines or overcommit vary', async () => {
+    const point = await sweep({ trace: seededInput(11, 800, 4), machines: 32, seeds: 3, policies: ['no_migration', 'fine_grained'], usage: 'synthetic', series: false });
+    const d = reportData(point);
+    expect(d.summarySpread).toBe('3 seeds');
+    const j = METRIC_COLUMNS.indexOf('meanCpu');
+    const per = point.runs.filter((r) => r.policy === 'fine_grained').map((r) => r.metrics.meanCpu);
+    expect(per).toHaveLength(3);
+    const mean = (per[0]! + per[1]! + per[2]!) / 3;
+    const sd = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
+    const row = d.summary.find((s) => s.policy === 'fine_grained')!;
+    expect(row.values[j]).toBeCloseTo(mean, 14);
+    expect(row.sd![j]).toBeCloseTo(sd, 14);
+    expect(sd).toBeGreaterThan(0);
+    for (const other of [sweepReport, twoD]) {
+      expect(reportData(other).summarySpread).toBeUndefined();
+      expect(reportData(other).summary.every((s) => s.sd === undefined)).toBe(true);
+    }
+    expect(reportData(replayReport).summarySpread).toBeUndefined();
+  });
   it('with machines and overcommit both swept, each chart also holds the other at each of its values: mean and sd over seeds of the one run per seed there (not with one swept)', async () => {
     const d = reportData(twoD);
     const seeds = [1, 2, 3];
@@ -358,6 +377,26 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     expect(single.view.selects).toEqual([]);
     expect(single.view.holdShown).toBe(false);
     expect(single.view.cards.map((c) => c.title)).toEqual(reportData(oneD).sweep.map((c) => `${c.label} vs machines (mean over the other swept values; whiskers ±1 sd over 2 seeds)`));
+  });
+  it('a sweep over seeds at one point: its table reads mean ± sd, and its bars carry ±1 sd whiskers; no errors', async () => {
+    const point = await sweep({ trace: seededInput(11, 800, 4), machines: 32, seeds: 3, policies: ['no_migration', 'fine_grained', 'coarse_grained'], usage: 'synthetic', series: false });
+    const file = join(dir, 'point.html');
+    writeHtml(file, point);
+    const page = await openReport(file, process.env.FAIRFIT_SCREENSHOT_POINT);
+    expect(page.errors).toEqual([]);
+    const d = reportData(point);
+    // Every table cell of a metric with a value and an sd reads "mean ± sd".
+    const withSd = d.summary.flatMap((s) => s.values.filter((v, j) => v !== null && s.sd![j] !== null)).length;
+    expect(withSd).toBeGreaterThan(10);
+    expect(page.text.match(/ ± /g)?.length).toBe(withSd);
+    const bars = page.axes.filter((a) => a.card.includes('(mean over 3 seeds; whiskers ±1 sd)'));
+    // One bar chart per metric that is not 0 in every run.
+    expect(bars.length).toBe(d.metrics.filter((_, j) => !d.summary.every((s) => s.values[j] === 0 || s.values[j] === null)).length);
+    expect(bars.length).toBeGreaterThanOrEqual(5);
+    const ends = bars.flatMap((a) => a.whiskerEnds);
+    expect(ends.length).toBeGreaterThan(10);
+    // A whisker inside the plot has its cap (a bar's own colour counts as ink: no arrowhead check here).
+    for (const e of ends.filter((x) => !x.clipped)) expect({ ...e, capInked: e.cap > 0 }).toMatchObject({ capInked: true });
   });
   it('sweep whiskers stay inside the plot area, however long', async () => {
     const seeded = await sweep({ trace: seededInput(11, 800, 4), machines: [32, 48], seeds: 3, policies: ['fine_grained', 'coarse_grained'], usage: 'synthetic' });

@@ -72,7 +72,11 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
   const metrics = METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}) }));
-  const summary = summarizeByPolicy(report).map((s) => ({ policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])) }));
+  const spread = seedSpread(report);
+  const summary = summarizeByPolicy(report).map((s) => ({
+    policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])),
+    ...(spread ? { sd: METRIC_COLUMNS.map((k) => seedStats(runs, s.policy, () => true, k, spread.seeds).sd) } : {}),
+  }));
   const sweep = isSweepReport(report) ? sweepCharts(report, policies) : [];
   const series = isSweepReport(report) ? [] : seriesCharts(report);
   const info: ReportData['info'] = { keys: [], runs: [] };
@@ -80,7 +84,18 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
     info.keys = [...new Set(runs.flatMap((r) => Object.keys(r.info ?? {})))];
     info.runs = runs.map((r) => ({ policy: r.policy, values: info.keys.map((k) => { const v = r.info?.[k]; return typeof v === 'string' ? v : finite(v); }) }));
   }
-  return { title, interrupted: report.interrupted === true, facts: facts(report, policies), metrics, policies, colors: POLICY_COLORS, summary, series, info, sweep };
+  return { title, interrupted: report.interrupted === true, facts: facts(report, policies), metrics, policies, colors: POLICY_COLORS, summary, ...(spread ? { summarySpread: `${spread.seeds.length} seeds` } : {}), series, info, sweep };
+}
+
+/**
+ * The seeds, when a sweep's runs differ only by seed (one machine count, one overcommit, ≥ 2 seeds):
+ * the table's means and the bars are then over seeds, and their sd is the seeds' spread (Figs. 5-4 and 5-5
+ * at one point). A sweep over machines or overcommit pools configurations there, whose spread is not noise: no sd.
+ */
+function seedSpread(report: ReplayReport): { seeds: number[] } | undefined {
+  if (!isSweepReport(report)) return undefined;
+  const g = report.sweep;
+  return g.machines.length === 1 && g.overcommit.length === 1 && g.seeds.length > 1 ? { seeds: g.seeds } : undefined;
 }
 
 /** The facts table: the trace, the modes and parameters that produced the runs. */
