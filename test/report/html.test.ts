@@ -110,6 +110,9 @@ describe('the report data behind the charts', () => {
       expect(reportData(other).summary.every((s) => s.sd === undefined)).toBe(true);
     }
     expect(reportData(replayReport).summarySpread).toBeUndefined();
+    // One machine count is not "swept".
+    expect(Object.fromEntries(d.facts)['Machine mode']).toBe('32 identical machines');
+    expect(Object.fromEntries(reportData(sweepReport).facts)['Machine mode']).toBe('swept: 2 sizes of identical machines (32, 48)');
   });
   it('with machines and overcommit both swept, each chart also holds the other at each of its values: mean and sd over seeds of the one run per seed there (not with one swept)', async () => {
     const d = reportData(twoD);

@@ -151,6 +151,8 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
 /** A sweep's machine counts in one phrase: `identical machines: 700, 800, 900` (ranges of many values shortened), plus the trace's machines if swept. */
 function sweptMachines(list: unknown[]): string {
   const counts = list.filter((m): m is number => typeof m === 'number');
+  // One machine count (a sweep over seeds or overcommit only) is not swept.
+  if (list.length === 1 && counts.length === 1) return `${counts[0]} identical machine${counts[0] === 1 ? '' : 's'}`;
   const parts: string[] = [];
   if (counts.length > 0) {
     const shown = counts.length <= 6 ? counts.join(', ') : `${counts.slice(0, 3).join(', ')}, … ${counts.at(-1)}`;
