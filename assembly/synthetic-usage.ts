@@ -384,6 +384,9 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     }
   }
   drawListed(nd, p);
+  // Pass 3 walks the listed entries alongside: a listed entry is wanted and drawn (nothing since pass 1
+  // changed either), so only the others ask wantedNow again.
+  let q = 0;
   for (let r = 0; r < live; r++) {
     // The slot of the entry AHEAD places on, read now so that its state and window are in the
     // cache when their turn comes: WebAssembly has no prefetch.
@@ -396,7 +399,9 @@ export function usageFeedDraw(f: usize, p: i32): i32 {
     }
     const e = fLive + <usize>r * LiveEntry.SIZE;
     const c = windowOf(e, p);
-    const wanted = wantedNow(r, e), drew = wanted && c > load<i32>(e, LiveEntry.cur);
+    const drew = q < nd && gi(fJoin, q) == r;
+    if (drew) q++;
+    const wanted = drew || wantedNow(r, e);
     letGo(r, e);
     if (wanted) tail(r, e, c, drew);
   }

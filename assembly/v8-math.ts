@@ -672,7 +672,10 @@ export function v8MathFill(f: i32, x: usize, n: i32, out: usize): void {
   const Lg5 = 1.818357216161805012e-01;
   const Lg6 = 1.531383769920937332e-01;
   const Lg7 = 1.479819860511658591e-01;
-  const hx = i64x2.shr_s(x, 32); // the high word, signed
+  // The high word, unsigned: a logical shift is one instruction on x64, the arithmetic one of 64-bit lanes
+  // several (no SSE/AVX2 form). A negative x's word is then ≥ 2^31, so the bound 0x7FEFFFFF catches it as the
+  // sign did; on the lanes' path (positive, normal) every shift below gives what the signed one gave.
+  const hx = i64x2.shr_u(x, 32);
   const m = v128.and(hx, i64x2.splat(0x000FFFFF));
   // Not a positive normal number, or −2^−20 ≤ f < 2^−20 (x near a power of two's 1): the scalar code.
   const rare = v128.or(v128.or(i64x2.lt_s(hx, i64x2.splat(0x00100000)), i64x2.gt_s(hx, i64x2.splat(0x7FEFFFFF))),
@@ -681,7 +684,7 @@ export function v8MathFill(f: i32, x: usize, n: i32, out: usize): void {
   const i = v128.and(i64x2.add(m, i64x2.splat(0x95F64)), i64x2.splat(0x100000));
   const high = v128.or(m, v128.xor(i, i64x2.splat(0x3FF00000)));
   const xn = v128.or(i64x2.shl(high, 32), v128.and(x, i64x2.splat(0xFFFFFFFF))); // normalise x or x/2
-  const k = i64x2.add(i64x2.sub(i64x2.shr_s(hx, 20), i64x2.splat(1023)), i64x2.shr_s(i, 20));
+  const k = i64x2.add(i64x2.sub(i64x2.shr_u(hx, 20), i64x2.splat(1023)), i64x2.shr_u(i, 20));
   const dk = f64x2.convert_low_i32x4_s(v128.shuffle<i32>(k, k, 0, 2, 0, 2));
   const f = f64x2.sub(xn, f64x2.splat(1.0));
   const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
