@@ -21,7 +21,7 @@
  * The report pages, for the open rules at their defaults in DIR and for each open rule in
  * DIR/<rule>/, to hold next to the thesis's figures:
  * - `point.html`: 800 machines, overcommit 1.0, the 5 seeds — its bars are each policy's mean over
- *   the seeds there (Figs. 5-4 and 5-5);
+ *   the seeds there with ±1 sd whiskers, its table mean ± sd (Figs. 5-4, 5-5 and 5-8's shares);
  * - `replay.html`: the same point, seed 1, one replay — its over-time charts, among them the
  *   cumulative migrated memory (Fig. 5-6);
  * - `machines.html` and `overcommit.html`: each metric against machines 700–900 (overcommit 1.0) and
