@@ -21,7 +21,8 @@
  * The report pages, for the open rules at their defaults in DIR and for each open rule in
  * DIR/<rule>/, to hold next to the thesis's figures:
  * - `point.html`: 800 machines, overcommit 1.0, the 5 seeds — its bars are each policy's mean over
- *   the seeds there with ±1 sd whiskers, its table mean ± sd (Figs. 5-4, 5-5 and 5-8's shares);
+ *   the seeds there with ±1 sd whiskers, its table mean ± sd (Figs. 5-4 and 5-5; Fig. 5-8's shares are
+ *   in the printed tables and over time in replay.html);
  * - `replay.html`: the same point, seed 1, one replay — its over-time charts, among them the
  *   cumulative migrated memory (Fig. 5-6);
  * - `machines.html` and `overcommit.html`: each metric against machines 700–900 (overcommit 1.0) and
@@ -49,7 +50,7 @@ const margin = { rounding: 0, effect: Infinity };
 const MACHINES = [700, 750, 800, 850, 900];
 const OVERCOMMIT = [0.5, 0.6, 0.7, 0.8, 0.9, 1, 1.1, 1.2, 1.3, 1.4];
 type Metric = 'meanCpu' | 'gini' | 'overcommit' | 'delay' | 'stretch' | 'migratedMemory' | 'migrations' | 'firstShare' | 'secondShare';
-/** +1: higher is better (the thesis's reading); −1: lower is better (the shares: higher is more, as F13 reads them). */
+/** +1: higher is better (the thesis's reading); −1: lower is better. The shares are compared with each other (F15's `compare`), not between policies. */
 const BETTER: Record<Metric, 1 | -1> = { meanCpu: 1, gini: -1, overcommit: -1, delay: -1, stretch: -1, migratedMemory: -1, migrations: -1, firstShare: 1, secondShare: 1 };
 const FINE: PolicyName[] = ['fine_grained', 'cpu_request', 'cpu_usage', 'mem_usage', 'cpu_usage_desc', 'cache_misses'];
 const CPU_SORTED: PolicyName[] = ['cpu_request', 'cpu_usage', 'cpu_usage_desc'];
@@ -126,6 +127,17 @@ function migratedShape(r: RunResult): { start: number; middle: number; end: numb
   return { start: mean(y.slice(0, k)), middle: mean(y.slice(k, y.length - k)), end: mean(y.slice(y.length - k)) };
 }
 
+/** Each seed's {@link migratedShape} of a policy's run at a configuration. */
+function shapes(runs: RunResult[], policy: PolicyName, machines: number, overcommit: number): ReturnType<typeof migratedShape>[] {
+  return SEEDS.map((seed) => migratedShape(runOf(runs, policy, machines, overcommit, seed)));
+}
+
+/** F13, F14: per seed, [the points between, the first (`start`) or last (`end`) tenth]: the middle higher is the thesis's direction. */
+function shapeAgainstMiddle(runs: RunResult[], policy: PolicyName, machines: number, overcommit: number, part: 'start' | 'end'): [number[], number[]] {
+  const s = shapes(runs, policy, machines, overcommit);
+  return [s.map((x) => x.middle), s.map((x) => x[part])];
+}
+
 const OTHERS = (p: PolicyName): PolicyName[] => (['no_migration', 'coarse_grained', ...FINE] as PolicyName[]).filter((q) => q !== p);
 const FINDINGS: Finding[] = [
   { id: 'F1', claim: 'no balancing is worst (Fig. 5-4, 800 machines, overcommit 1.0): every policy has higher mean CPU and lower Gini than no_migration', pairs: OTHERS('no_migration').map((p) => [p, 'no_migration']), metrics: ['meanCpu', 'gini'], at: 'point' },
@@ -141,15 +153,9 @@ const FINDINGS: Finding[] = [
   { id: 'F11', claim: 'overcommit and delay agree with Fig. 5-4 (Fig. 5-5): every policy has lower overcommit and delay than no_migration', pairs: OTHERS('no_migration').map((p): [PolicyName, PolicyName] => [p, 'no_migration']), metrics: ['overcommit', 'delay'], at: 'point' },
   { id: 'F12', claim: 'overcommit and delay agree with Fig. 5-4 (Fig. 5-5): every fine-grained variant has lower overcommit and delay than coarse_grained', pairs: FINE.map((p): [PolicyName, PolicyName] => [p, 'coarse_grained']), metrics: ['overcommit', 'delay'], at: 'point' },
   { id: 'F13', claim: 'network use is small at the start, the cluster not yet full (Fig. 5-6): per migrating policy, less memory migrated per series point over the run\'s first tenth than over the points between its first and last tenths', pairs: [], metrics: [], at: 'point',
-    compare: (runs, m, o) => MIGRATING.map((p): [number[], number[]] => {
-      const shapes = SEEDS.map((seed) => migratedShape(runOf(runs.P, p, m, o, seed)));
-      return [shapes.map((x) => x.middle), shapes.map((x) => x.start)];
-    }) },
+    compare: (runs, m, o) => MIGRATING.map((p) => shapeAgainstMiddle(runs.P, p, m, o, 'start')) },
   { id: 'F14', claim: 'network use falls again as tasks finish (Fig. 5-6): per migrating policy, less memory migrated per series point over the run\'s last tenth than over the points between', pairs: [], metrics: [], at: 'point',
-    compare: (runs, m, o) => MIGRATING.map((p): [number[], number[]] => {
-      const shapes = SEEDS.map((seed) => migratedShape(runOf(runs.P, p, m, o, seed)));
-      return [shapes.map((x) => x.middle), shapes.map((x) => x.end)];
-    }) },
+    compare: (runs, m, o) => MIGRATING.map((p) => shapeAgainstMiddle(runs.P, p, m, o, 'end')) },
   { id: 'F15', claim: 'move_to_first takes most of the migrated tasks (Fig. 5-8, mem_usage): its share above move_to_second\'s, at every machine count and overcommit', pairs: [], metrics: [], at: 'both',
     compare: (runs, m, o, s) => [[values(runs[s], 'mem_usage', m, o, 'firstShare'), values(runs[s], 'mem_usage', m, o, 'secondShare')]] },
 ];
@@ -202,7 +208,7 @@ async function main(): Promise<void> {
       const A = await sweep({ ...common, machines: MACHINES, overcommit: 1, series: false }) as SweepReport;
       const B = await sweep({ ...common, machines: 800, overcommit: OVERCOMMIT, series: false }) as SweepReport;
       // The pages: the point of Figs. 5-4 and 5-5 over the seeds, one replay there for Fig. 5-6, the sweeps for Fig. 5-7.
-      // With its series: F12 reads the memory migrated over time in each seed's runs (the page shows none of them).
+      // With its series: F13 and F14 read the memory migrated over time in each seed's runs (the page shows none of them).
       const point = await sweep({ ...common, machines: 800, overcommit: 1, series: true }) as SweepReport;
       const { seeds: _seeds, ...one } = common;
       const run = await replay({ ...one, seed: SEEDS[0]!, machines: 800, overcommit: 1, series: true });
@@ -230,14 +236,15 @@ async function main(): Promise<void> {
         const starts = SEEDS.map((seed) => {
           const r = runOf(point.runs, 'no_migration', 800, 1, seed), running = r.series.running!, pending = r.series.pending!, time = r.series.time!;
           const peak = running.indexOf(Math.max(...running));
-          return { running: running[0]!, pending: pending[0]!, peak: running[peak]!, at: (time[peak]! - time[0]!) / 3600 };
+          // Hours since the window's start: a point's time is its end, and the first point starts one step before it.
+          return { running: running[0]!, pending: pending[0]!, peak: running[peak]!, at: (time[peak]! - time[0]! + (time[1]! - time[0]!)) / 3600 };
         });
         const range = (xs: number[], d = 0): string => { const lo = Math.min(...xs).toFixed(d), hi = Math.max(...xs).toFixed(d); return lo === hi ? lo : `${lo}–${hi}`; };
         say(`At the first series point (no_migration, seeds 1–5): ${range(starts.map((x) => x.running))} tasks running and ${range(starts.map((x) => x.pending))} waiting; the most running, ${range(starts.map((x) => x.peak))}, at ${range(starts.map((x) => x.at), 2)} h.`);
         say();
         // Fig. 5-6's shape (F13, F14): the memory migrated per series point over the run's first tenth, the points between, its last tenth.
         const shape = (p: PolicyName): string => {
-          const s3 = SEEDS.map((seed) => migratedShape(runOf(point.runs, p, 800, 1, seed)));
+          const s3 = shapes(point.runs, p, 800, 1);
           return (['start', 'middle', 'end'] as const).map((k) => pm(s3.map((x) => x[k]))).join(' / ');
         };
         say(`Memory migrated per series point (of ${point.runs[0]!.series.migratedMemory!.length}), mean ± sd over the seeds, over the first tenth of the run / the points between / the last tenth: ${MIGRATING.map((p) => `${p} ${shape(p)}`).join('; ')}.`);

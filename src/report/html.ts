@@ -62,7 +62,7 @@ export interface ComparisonPage {
   /** A details table: one row per key, one column per run (no keys: no such section). */
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
-   * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty also adds a runs column to the table).
+   * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty, or a `summarySpread`, also adds a runs column to the table).
    * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area: an end cut at the edge gets an arrowhead pointing out instead of a cap); `spread` says over what.
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
    * `lines` are the view the page opens with (over the other swept values, in whatever way the system says: the title reads "mean over the other swept values").
@@ -300,7 +300,8 @@ const pageScript = (text: PageText): string => String.raw`
   var table = document.getElementById('summary');
   var head = el('tr');
   head.appendChild(el('th', null, ${jsString(text.variant)}));
-  if (data.sweep.length) head.appendChild(el('th', null, 'runs'));
+  var runsColumn = data.sweep.length > 0 || !!data.summarySpread;
+  if (runsColumn) head.appendChild(el('th', null, 'runs'));
   data.metrics.forEach(function (m) { var th = el('th', null, m.axis || m.key); th.title = m.label + ' (' + m.key + ')'; head.appendChild(th); });
   table.appendChild(head);
   function fmt(v) {
@@ -322,7 +323,7 @@ const pageScript = (text: PageText): string => String.raw`
     var name = el('td', 'policy', s.policy);
     name.style.borderLeft = '6px solid ' + data.colors[s.policy];
     tr.appendChild(name);
-    if (data.sweep.length) tr.appendChild(el('td', null, String(s.runs)));
+    if (runsColumn) tr.appendChild(el('td', null, String(s.runs)));
     s.values.forEach(function (v, j) {
       var d = data.summarySpread && s.sd ? s.sd[j] : null;
       tr.appendChild(el('td', 'num', fmt(v) + (d === null || d === undefined || v === null ? '' : ' ± ' + fmt(d))));

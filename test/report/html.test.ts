@@ -110,9 +110,19 @@ describe('the report data behind the charts', () => {
       expect(reportData(other).summary.every((s) => s.sd === undefined)).toBe(true);
     }
     expect(reportData(replayReport).summarySpread).toBeUndefined();
+    // Only seeds vary: no sweep chart repeats the bars with one point each.
+    expect(d.sweep).toEqual([]);
     // One machine count is not "swept".
     expect(Object.fromEntries(d.facts)['Machine mode']).toBe('32 identical machines');
     expect(Object.fromEntries(reportData(sweepReport).facts)['Machine mode']).toBe('swept: 2 sizes of identical machines (32, 48)');
+    // One machine count but several overcommit values: the spread over runs is overcommit's effect, not an sd.
+    const byOvercommit = await sweep({ trace: seededInput(11, 800, 4), machines: 32, overcommit: [0.8, 1.2], seeds: 2, policies: ['fine_grained'], usage: 'synthetic', series: false });
+    expect(reportData(byOvercommit).summarySpread).toBeUndefined();
+    expect(reportData(byOvercommit).summary.every((s) => s.sd === undefined)).toBe(true);
+    // Interrupted after one seed of three: no spread to give.
+    const firstSeed = { ...point, runs: point.runs.filter((r) => r.params.seed === 1), interrupted: true };
+    expect(reportData(firstSeed).summarySpread).toBeUndefined();
+    expect(reportData({ ...point, runs: point.runs.filter((r) => r.params.seed !== 3), interrupted: true }).summarySpread).toBe('2 seeds');
   });
   it('with machines and overcommit both swept, each chart also holds the other at each of its values: mean and sd over seeds of the one run per seed there (not with one swept)', async () => {
     const d = reportData(twoD);
@@ -169,8 +179,9 @@ describe('the report data behind the charts', () => {
     const none = await sweep({ trace: seededInput(11, 400, 2), machines: [8], seeds: 2, policies: ['fine_grained'], usage: 'synthetic', series: false });
     for (const r of [oneD, none]) {
       const one = reportData(r);
-      // Nothing swept but seeds: a chart against each parameter, at its one value.
-      expect(one.sweep.length).toBe(r === oneD ? 7 : 14);
+      // Nothing swept but seeds: no sweep chart (the table and bars give mean ± sd over the seeds).
+      expect(one.sweep.length).toBe(r === oneD ? 7 : 0);
+      if (r === none) expect(one.summarySpread).toBe('2 seeds');
       for (const c of one.sweep) expect(c).not.toHaveProperty('held');
     }
   });
@@ -392,7 +403,10 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     const withSd = d.summary.flatMap((s) => s.values.filter((v, j) => v !== null && s.sd![j] !== null)).length;
     expect(withSd).toBeGreaterThan(10);
     expect(page.text.match(/ ± /g)?.length).toBe(withSd);
+    expect(page.text).toContain('runs');
     const bars = page.axes.filter((a) => a.card.includes('(mean over 3 seeds; whiskers ±1 sd)'));
+    // The bars are every chart: no one-point sweep chart repeats them.
+    expect(bars.length).toBe(page.charts);
     // One bar chart per metric that is not 0 in every run.
     expect(bars.length).toBe(d.metrics.filter((_, j) => !d.summary.every((s) => s.values[j] === 0 || s.values[j] === null)).length);
     expect(bars.length).toBeGreaterThanOrEqual(5);

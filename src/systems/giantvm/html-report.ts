@@ -95,7 +95,9 @@ export function reportData(report: ReplayReport, title = `fairfit — GiantVM ce
 function seedSpread(report: ReplayReport): { seeds: number[] } | undefined {
   if (!isSweepReport(report)) return undefined;
   const g = report.sweep;
-  return g.machines.length === 1 && g.overcommit.length === 1 && g.seeds.length > 1 ? { seeds: g.seeds } : undefined;
+  // The seeds that finished (an interrupted sweep may have fewer than it asked for).
+  const seeds = g.seeds.filter((seed) => report.runs.some((r) => r.params.seed === seed));
+  return g.machines.length === 1 && g.overcommit.length === 1 && seeds.length > 1 ? { seeds } : undefined;
 }
 
 /** The facts table: the trace, the modes and parameters that produced the runs. */
@@ -116,7 +118,9 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Usage windows', t.usage === 'synthetic' ? `${describe(drawn)} drawn by the synthetic model (no task_usage read)` : t.usage === 'request' ? 'none (request usage reads no task_usage)' : t.usageWindows);
   add('Usage mode', t.usage);
   const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machine${m === 1 ? '' : 's'}`);
-  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) ? sweptMachines(t.machines as unknown[]) : machineMode(t.machines));
+  // A sweep over one machine count (seeds or overcommit only) did not sweep the machines.
+  const oneMachineMode = Array.isArray(t.machines) && t.machines.length === 1;
+  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) && !oneMachineMode ? sweptMachines(t.machines as unknown[]) : machineMode(oneMachineMode ? (t.machines as unknown[])[0] : t.machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);
   const p0 = runs[0]?.params;
@@ -151,8 +155,6 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
 /** A sweep's machine counts in one phrase: `identical machines: 700, 800, 900` (ranges of many values shortened), plus the trace's machines if swept. */
 function sweptMachines(list: unknown[]): string {
   const counts = list.filter((m): m is number => typeof m === 'number');
-  // One machine count (a sweep over seeds or overcommit only) is not swept.
-  if (list.length === 1 && counts.length === 1) return `${counts[0]} identical machine${counts[0] === 1 ? '' : 's'}`;
   const parts: string[] = [];
   if (counts.length > 0) {
     const shown = counts.length <= 6 ? counts.join(', ') : `${counts.slice(0, 3).join(', ')}, … ${counts.at(-1)}`;
@@ -270,7 +272,8 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
     { param: 'machines' as const, paramLabel: 'machines', values: report.sweep.machines as (number | string)[], pick: (r: RunResult) => r.params.machines as number | string },
     { param: 'overcommit' as const, paramLabel: 'overcommit ratio', values: report.sweep.overcommit as (number | string)[], pick: (r: RunResult) => r.params.overcommit as number | string },
   ];
-  // A parameter the sweep holds at one value gives no curve; drawn only when nothing was swept but seeds.
+  // A parameter the sweep holds at one value gives no curve. When nothing but seeds was swept there is no
+  // sweep chart: the table and the bars give each policy's mean ± sd over the seeds (seedSpread).
   const swept = dims.filter((d) => d.values.length > 1);
   const line = (policy: PolicyName, stats: { mean: number | null; sd: number | null }[]): PolicySweepLine => ({ policy, y: stats.map((st) => st.mean), ...(spread ? { sd: stats.map((st) => st.sd) } : {}) });
   // The runs of each (policy, machines, overcommit): a held point reads its few runs (one per seed), not the whole sweep's.
@@ -288,7 +291,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
     else cells.set(k, [r]);
   }
   for (const m of METRIC_COLUMNS) {
-    for (const d of swept.length ? swept : dims) {
+    for (const d of swept) {
       const lines = policies.map((policy) => line(policy, d.values.map((v) => seedStats(byPolicy.get(policy) ?? [], policy, (r) => d.pick(r) === v, m, seeds))));
       const other = swept.length === 2 ? swept.find((o) => o !== d)! : undefined;
       const held = other && {
