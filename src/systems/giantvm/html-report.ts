@@ -20,7 +20,7 @@ export type PolicyLine = ChartLine & { policy: PolicyName };
 /** The page data of a GiantVM report: a {@link ComparisonPage} whose variants are policies. */
 export interface ReportData extends ComparisonPage {
   policies: PolicyName[];
-  summary: { policy: PolicyName; runs: number; values: (number | null)[] }[];
+  summary: { policy: PolicyName; runs: number; values: (number | null)[]; sd?: (number | null)[] }[];
   series: { key: string; label: string; axis?: string; zeroNote?: string; lines: PolicyLine[] }[];
   info: { keys: string[]; runs: { policy: PolicyName; values: (number | string | null)[] }[] };
   sweep: {
