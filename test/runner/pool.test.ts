@@ -112,6 +112,22 @@ describe('ReplayPool runs tasks in workers that received the compiled module onc
     expect((aborted as FairfitError).code).toBe('ABORTED');
   });
 
+  it('a lockstep task told its split picks the same tasks as one that is not, range after range in any order, and twice', () => {
+    const prepared = prepareReplay(seededInput(9, 900, 3), defaultParams({ policy: 'fine_grained', machines: 40, usage: 'synthetic' }));
+    const ranges = [{ first: 0, count: 3 }, { first: 3, count: 4 }, { first: 7, count: 3 }];
+    const split = { id: 1_000_001, ranges };
+    // The parts without their run time (the one field that differs from run to run).
+    const run = (cells: (typeof ranges)[number], withSplit: boolean): string => {
+      const o = executeTask({ kind: 'lockstep', index: 0, prepared, policies: ['fine_grained', 'cpu_usage'], cells, ...(withSplit ? { split } : {}) });
+      if (o.kind !== 'lockstep') throw new Error(`${o.kind}: ${JSON.stringify(o)}`);
+      return toJson(o.parts.map(({ elapsedMs: _elapsed, ...part }) => part));
+    };
+    // The middle range first, then the others, then one again (its picks were handed out: picked anew).
+    for (const k of [1, 0, 2, 1]) expect(run(ranges[k]!, true)).toBe(run(ranges[k]!, false));
+    // A range not in the split is picked as before.
+    expect(run({ first: 2, count: 5 }, true)).toBe(run({ first: 2, count: 5 }, false));
+  });
+
   it('a failing task is reported, not thrown (executeTask never throws)', () => {
     const outcome = executeTask({ kind: 'cells', index: 7, prepared: prepareReplay(input, params), cells: { first: -1, count: 1 } });
     expect(outcome).toMatchObject({ kind: 'error', index: 7, code: 'INVALID_OPTION' });

@@ -56,8 +56,13 @@ export type ReplayTask =
       parts?: PartTuning;
     }
   | { kind: 'cells'; index: number; prepared: PreparedReplay; cells: CellRange }
-  /** One range of cells of a prepared replay under each of `policies`, in lockstep (`simulateCellsInLockstep`). */
-  | { kind: 'lockstep'; index: number; prepared: PreparedReplay; policies: PolicyName[]; cells: CellRange }
+  /**
+   * One range of cells of a prepared replay under each of `policies`, in lockstep (`simulateCellsInLockstep`).
+   * With `split` (every range the preparation is run in, `cells` one of them, and an id of the preparation
+   * unique in the caller), the worker finds the tasks of all of them in one pass over the task table, the
+   * first time it gets one, instead of one pass a range (partPick).
+   */
+  | { kind: 'lockstep'; index: number; prepared: PreparedReplay; policies: PolicyName[]; cells: CellRange; split?: { id: number; ranges: CellRange[] } }
   /**
    * Every cell of a prepared replay (as the runs need it: `withoutSeries` or not) under each of `policies`, in
    * lockstep, in `ranges` one after another (every cell, in order), merged: a `run` outcome.
@@ -175,6 +180,23 @@ function runAllCells(prepared: PreparedReplay[], ranges: CellRange[], spillBytes
   }
 }
 
+/** This thread's picks of the last split it was given a range of (`picksFor` of all its ranges, made once). */
+let splitPicks: { id: number; picks: (Int32Array | undefined)[] } | undefined;
+
+/**
+ * The tasks of range `cells` of a split of `prepared` (undefined: let `slice` pick them): made for every
+ * range of the split in one pass the first time this thread gets one of them — a 614k-task window cut
+ * into 26 parts scanned the task table twice a part — and handed out once each.
+ */
+function partPick(prepared: PreparedReplay, split: { id: number; ranges: CellRange[] }, cells: CellRange): Int32Array | undefined {
+  if (splitPicks?.id !== split.id) splitPicks = { id: split.id, picks: picksFor(prepared, split.ranges) };
+  const k = split.ranges.findIndex((r) => r.first === cells.first && r.count === cells.count);
+  if (k < 0) return undefined;
+  const pick = splitPicks.picks[k];
+  splitPicks.picks[k] = undefined; // each range runs once (run again, it is picked again by `slice`)
+  return pick;
+}
+
 /** Runs one task (`run` tasks share this thread's {@link PrepareCache}). Never throws: a failure is returned as an `error` outcome. */
 export function executeTask(task: ReplayTask): TaskOutcome {
   try {
@@ -197,7 +219,8 @@ export function executeTask(task: ReplayTask): TaskOutcome {
       return { kind: 'run', index: task.index, results, spilled: SERIES_SPILL.spilled - spilled };
     }
     if (task.kind === 'lockstep') {
-      return { kind: 'lockstep', index: task.index, parts: simulateCellsInLockstep(task.policies.map((p) => withPolicy(task.prepared, p)), task.cells) };
+      const pick = task.split && partPick(task.prepared, task.split, task.cells);
+      return { kind: 'lockstep', index: task.index, parts: simulateCellsInLockstep(task.policies.map((p) => withPolicy(task.prepared, p)), task.cells, undefined, undefined, pick) };
     }
     return { kind: 'cells', index: task.index, part: simulateCells(task.prepared, task.cells) };
   } catch (err) {

@@ -258,6 +258,9 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   return { results, interrupted: opts.signal?.aborted === true };
 }
 
+/** Ids of the splits handed to the workers (unique in this thread). */
+let nextSplit = 0;
+
 /**
  * Runs the cell `ranges` of a prepared replay under each of `policies` (in lockstep: one pool task
  * a range for all of them) and waits for every one (an arrival file is removed only once no part can
@@ -268,10 +271,12 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
  */
 async function runRanges(pool: WorkerPool, prepared: PreparedReplay, policies: PolicyName[], ranges: CellRange[], signal: AbortSignal, fail: (err: unknown) => void, folder: TempFolder, onPart?: () => void): Promise<RunResult[] | undefined> {
   const parts = new PartCollector(prepared, policies.length, ranges.length, folder);
+  // The split, for the workers to pick every range's tasks in one pass (jobs.ts, partPick).
+  const split = { id: nextSplit++, ranges };
   try {
     await Promise.allSettled(
       ranges.map((cells, index) =>
-        pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells }, signal).then((o) => {
+        pool.runJob<Extract<TaskOutcome, { kind: 'lockstep' }>, ReplayTask>(SYSTEM, { kind: 'lockstep', index, prepared, policies, cells, split }, signal).then((o) => {
           parts.add(o.index, o.parts);
           onPart?.();
         }).catch(fail),
