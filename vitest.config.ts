@@ -2,6 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Node 20 (V8 11.3) can abort a test process when a worker thread ends while V8 is still optimising one of
+    // its functions on a background thread: the compile job's allocation asks the platform for the worker's
+    // task runner after the worker left it ("Assertion failed: (data.first) != nullptr" in
+    // NodePlatform::ForIsolate, under OptimizingCompileDispatcher::CompileTask). The tests start and end
+    // hundreds of worker pools; one of four CI runs on 6 Dec lost a test file to it. Optimising on each
+    // thread's own time instead of in the background removes that path; results do not depend on it.
+    execArgv: ['--no-concurrent-recompilation'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The JSON report is what .ci/run counts for its closing line.
