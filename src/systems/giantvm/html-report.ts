@@ -119,8 +119,8 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Usage mode', t.usage);
   const machineMode = (m: unknown): string => (m === 'trace' ? 'the machines of machine_events' : `${describe(m)} identical machine${m === 1 ? '' : 's'}`);
   // A sweep over one machine count (seeds or overcommit only) did not sweep the machines.
-  const oneMachineMode = Array.isArray(t.machines) && t.machines.length === 1;
-  add('Machine mode', t.machines === undefined ? undefined : Array.isArray(t.machines) && !oneMachineMode ? sweptMachines(t.machines as unknown[]) : machineMode(oneMachineMode ? (t.machines as unknown[])[0] : t.machines));
+  const machines = Array.isArray(t.machines) && t.machines.length === 1 ? (t.machines as unknown[])[0] : t.machines;
+  add('Machine mode', machines === undefined ? undefined : Array.isArray(machines) ? sweptMachines(machines as unknown[]) : machineMode(machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);
   const p0 = runs[0]?.params;
