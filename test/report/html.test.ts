@@ -8,7 +8,7 @@ import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { generateTrace } from '../../src/io/generate.ts';
-import { METRIC_COLUMNS } from '../../src/systems/giantvm/metrics.ts';
+import { METRIC_COLUMNS, METRIC_LABELS } from '../../src/systems/giantvm/metrics.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport, sweepView, withReport, type SweepView } from './chromium.ts';
 
@@ -42,6 +42,22 @@ describe('the report data behind the charts', () => {
     expect(facts['Usage windows']).toBe('none (request usage reads no task_usage)');
     expect(facts['Machine mode']).toBe('48 identical machines');
     expect(facts['Seed']).toBe('1');
+  });
+  it("titles the Gini, delay and stretch by the runs' rules: the default's titles, the other rule's own, or the rules named when runs differ", async () => {
+    const title = (r: ReplayReport, key: string) => reportData(r).metrics.find((m) => m.key === key)!.label;
+    expect(title(replayReport, 'gini')).toBe(METRIC_LABELS.gini);
+    expect(title(replayReport, 'delay')).toBe(METRIC_LABELS.delay);
+    const ruled = await replay({ trace: seededInput(11, 200, 2), machines: 16, usage: 'request', policies: ['fine_grained'], gini: 'series-mean', delay: 'all' });
+    expect(title(ruled, 'gini')).toBe('Gini of machine CPU per series point, mean over time');
+    expect(title(ruled, 'delay')).toBe('Mean task delay over all tasks (open ones: delay so far + remaining work), s');
+    expect(title(ruled, 'stretch')).toBe('Mean stretch over all tasks (open ones: delay so far + remaining work)');
+    const mixed: ReplayReport = { ...ruled, runs: [...ruled.runs, ...replayReport.runs.slice(0, 1)] };
+    expect(title(mixed, 'gini')).toBe(`${METRIC_LABELS.gini} (gini rule differs between runs: series-mean, time-mean)`);
+    expect(title(mixed, 'stretch')).toBe(`${METRIC_LABELS.stretch} (delay rule differs between runs: all, finished)`);
+    // A sweep's charts take the same titles.
+    const swept = await sweep({ trace: seededInput(11, 200, 2), machines: [12, 16], policies: ['fine_grained'], usage: 'request', series: false, delay: 'all' });
+    expect(reportData(swept).sweep.find((c) => c.metric === 'delay')!.label).toBe(title(ruled, 'delay'));
+    expect(reportData(swept).sweep.find((c) => c.metric === 'gini')!.label).toBe(METRIC_LABELS.gini);
   });
   it('states a damaged input: the skipped lines, a truncated file and the first problems (as stderr did), none of it when clean', async () => {
     const damaged = join(dir, 'damaged');

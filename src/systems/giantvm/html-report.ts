@@ -10,7 +10,7 @@ import { plural } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
-import { METRIC_AXES, METRIC_COLUMNS, METRIC_LABELS, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
+import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
@@ -71,7 +71,8 @@ function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
 export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
-  const metrics = METRIC_COLUMNS.map((k) => ({ key: k as string, label: METRIC_LABELS[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}) }));
+  const labels = metricLabels(runs.map((r) => r.params));
+  const metrics = METRIC_COLUMNS.map((k) => ({ key: k as string, label: labels[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}) }));
   const spread = seedSpread(report);
   const summary = summarizeByPolicy(report).map((s) => ({
     policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])),
@@ -265,6 +266,7 @@ function seedStats(runs: RunResult[], policy: PolicyName, at: (r: RunResult) => 
  */
 function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['sweep'] {
   const runs = report.runs;
+  const labels = metricLabels(runs.map((r) => r.params));
   const seeds = report.sweep.seeds;
   const spread = seeds.length > 1 ? `${seeds.length} seeds` : undefined;
   const sweep: ReportData['sweep'] = [];
@@ -307,7 +309,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
           ),
         ),
       };
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: METRIC_LABELS[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: labels[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
   }
   return sweep;

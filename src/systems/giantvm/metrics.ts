@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { DEFAULT_PARAMS } from './replay-params.ts';
 import { POLICIES, type PolicyName } from './types.ts';
 
 /** The metric columns always written, in this order. */
@@ -22,6 +23,38 @@ export const METRIC_LABELS: Record<string, string> = {
   firstShare: 'Share moved to the least-loaded node',
   secondShare: 'Share moved to the second least-loaded node',
 };
+
+/**
+ * The labels of the metrics whose meaning a rule changes, under the non-default rules
+ * (docs/model.md, "`delay: 'all'`" and "`gini`"): the page's titles say which quantity the runs measured.
+ */
+const RULE_LABELS = {
+  gini: { 'series-mean': 'Gini of machine CPU per series point, mean over time' },
+  delay: {
+    all: 'Mean task delay over all tasks (open ones: delay so far + remaining work), s',
+  },
+  stretch: {
+    all: 'Mean stretch over all tasks (open ones: delay so far + remaining work)',
+  },
+} as const;
+
+/**
+ * The metric labels for runs made under these rules (the Gini rule and the delay rule of each run):
+ * METRIC_LABELS, with a rule's own label where every run used it, and a note where the runs differ.
+ * A run without the rule (a report written before the rules existed) used the default.
+ */
+export function metricLabels(runs: readonly { gini?: string; delay?: string }[]): Record<string, string> {
+  const out = { ...METRIC_LABELS };
+  const ruled = (metric: 'gini' | 'delay' | 'stretch', rule: 'gini' | 'delay') => {
+    const used = [...new Set(runs.map((r) => r[rule] ?? DEFAULT_PARAMS[rule]))];
+    if (used.length > 1) out[metric] = `${METRIC_LABELS[metric]} (${rule} rule differs between runs: ${used.join(', ')})`;
+    else if (used.length === 1) out[metric] = (RULE_LABELS[metric] as Record<string, string>)[used[0]!] ?? METRIC_LABELS[metric]!;
+  };
+  ruled('gini', 'gini');
+  ruled('delay', 'delay');
+  ruled('stretch', 'delay');
+  return out;
+}
 
 /** Labels of the time series (RunResult.series keys). */
 export const SERIES_LABELS: Record<string, string> = {
