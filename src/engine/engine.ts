@@ -18,7 +18,7 @@ import { FairfitError, shown, nearestName } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
@@ -881,6 +881,7 @@ export class Engine implements IptasEngine {
 
   /** {@link runRound} with the placements as task handles, nodes and T0s, no string per task (rules: {@link ReferenceEngine.runRoundHandles}). */
   runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
+    checkRoundBuffers(into);
     const k = this.round(now);
     const c = this.cols;
     if (k === 0) return { tasks: NO_TASKS, nodes: NO_TASKS, t0: NO_TIMES, waiting: c.hdr[W_WAITING]! };

@@ -277,6 +277,20 @@ export function checkInto(into: unknown): void {
 }
 
 /**
+ * The buffers a host lends a round (`runRoundHandles`): absent, or `{ tasks: Int32Array, nodes:
+ * Int32Array, t0: Float64Array }` (`INVALID_OPTION` naming the field). Checked before the round runs:
+ * a round whose placements could not be handed back must not happen.
+ */
+export function checkRoundBuffers(into: unknown): void {
+  if (into === undefined) return;
+  if (typeof into !== 'object' || into === null) throw new FairfitError('INVALID_OPTION', `into must be { tasks: Int32Array, nodes: Int32Array, t0: Float64Array } when given, got ${shown(into)}`, { field: 'into' });
+  const b = into as Record<string, unknown>;
+  for (const [f, type, named] of [['tasks', Int32Array, 'an Int32Array'], ['nodes', Int32Array, 'an Int32Array'], ['t0', Float64Array, 'a Float64Array']] as const) {
+    if (!(b[f] instanceof type)) throw new FairfitError('INVALID_OPTION', `into.${f} must be ${named}, got ${shown(b[f])}`, { field: `into.${f}` });
+  }
+}
+
+/**
  * The views `base.subarray(0, k)` of a host's buffer, each made once (per base):
  * a batch call that answers in a lent buffer makes no view per call.
  */

@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 import { applyCommand, applyCommandLine, type CommandResult } from './commands.ts';
 
@@ -540,6 +540,7 @@ export class ReferenceEngine {
    * (see {@link RoundBuffers}).
    */
   runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
+    checkRoundBuffers(into);
     const r = this.runRound(now);
     return roundHandles(r.placements.length, r.waiting.length, into, (out) => {
       r.placements.forEach((p, k) => {
