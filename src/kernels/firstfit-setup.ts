@@ -146,6 +146,21 @@ export function isLarge(size: TaskSize | undefined, demand: Float64Array, thresh
   return false;
 }
 
+/**
+ * Validates a batch's sizes against its m demands: absent, or m values each 0 (small) or 1 (large)
+ * (`DIMENSION_MISMATCH` on the count, `INVALID_OPTION` naming `sizes[j]` otherwise). Any other value
+ * was taken as small by the WebAssembly matcher and as large by the reference.
+ */
+export function checkSizes(sizes: ArrayLike<number> | undefined, m: number): void {
+  if (sizes === undefined) return;
+  if (sizes === null || typeof sizes !== 'object' || typeof sizes.length !== 'number') throw new FairfitError('INVALID_OPTION', `sizes must be an array of 0 (small) and 1 (large) when given, got ${String(sizes)}`, { field: 'sizes' });
+  if (sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${sizes.length} values, demands have ${m}`, { field: 'sizes' });
+  for (let j = 0; j < m; j++) {
+    const v = sizes[j];
+    if (v !== 0 && v !== 1) throw new FairfitError('INVALID_OPTION', `sizes[${j}] must be 0 (small) or 1 (large), got ${typeof v === 'string' ? `'${v}'` : String(v)}`, { field: 'sizes', index: j });
+  }
+}
+
 /** Columnar demands of a batch: one column of m values per dimension. */
 export type DemandColumns = readonly ArrayLike<number>[];
 

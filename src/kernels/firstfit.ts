@@ -9,7 +9,7 @@ import { FairfitError, WASM_STATUS } from '../errors.ts';
 import { Core } from '../wasm/module.ts';
 import { capacityWeights } from './capacity.ts';
 import {
-  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
+  checkSizes, demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
   type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
 } from './firstfit-setup.ts';
 import { MATCHER, PLACE_ALL, TASK_SIZE } from './kernel-layouts.ts';
@@ -144,7 +144,7 @@ export class FirstFitMatcher {
   private withBatch<T>(batch: DemandBatch, fn: (core: Core, dem: number, m: number, sizes: number, thr: number, rows: Float64Array) => T): T {
     const core = this.live();
     const { m, rows } = demandRows(batch.demands, this.dims);
-    if (batch.sizes !== undefined && batch.sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${batch.sizes.length} values, demands have ${m}`, { field: 'sizes' });
+    checkSizes(batch.sizes, m);
     const mark = core.mark();
     try {
       return fn(core, core.putF64(rows), m, batch.sizes ? core.putU8(batch.sizes) : 0, core.putF64(this.setup.threshold), rows);

@@ -7,7 +7,7 @@
  */
 import { FairfitError, checkNonNegative } from '../errors.ts';
 import {
-  demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
+  checkSizes, demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
   type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
 } from '../kernels/firstfit-setup.ts';
 import { releaseError, type DemandBatch } from '../kernels/firstfit.ts';
@@ -60,7 +60,7 @@ export class LinearFirstFit {
   /** Validated rows of a batch and the size of each demand. */
   private batchRows(batch: DemandBatch): { m: number; rows: Float64Array; large: (j: number) => boolean } {
     const { m, rows } = demandRows(batch.demands, this.dims);
-    if (batch.sizes !== undefined && batch.sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${batch.sizes.length} values, demands have ${m}`, { field: 'sizes' });
+    checkSizes(batch.sizes, m);
     for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
     const large = (j: number): boolean => batch.sizes ? batch.sizes[j] !== 0 : isLarge(undefined, rows.subarray(j * this.dims, (j + 1) * this.dims), this.s.threshold);
     return { m, rows, large };

@@ -264,4 +264,28 @@ describe('matcher invariants and bad input', () => {
     expect(errorOf(() => m.release(3, [0, 0]))?.code).toBe('INDEX_OUT_OF_RANGE');
     expect(errorOf(() => m.place([0.1, 0.1], 'huge' as never))?.code).toBe('INVALID_OPTION');
   });
+
+  it("a batch's sizes are 0 (small) or 1 (large): anything else is refused by both implementations, naming its index, and nothing is placed", () => {
+    const nodes: MatcherNode[] = [{ capacity: [8, 32] }, { capacity: [2, 4] }, { capacity: [4, 16] }];
+    for (const make of [(n: MatcherNode[]) => new FirstFitMatcher(n), (n: MatcherNode[]) => new LinearFirstFit(n)]) {
+      const m = make(nodes);
+      const bad: [unknown, string][] = [
+        [[2], 'sizes[0] must be 0 (small) or 1 (large), got 2'],
+        [[-1], 'sizes[0] must be 0 (small) or 1 (large), got -1'],
+        [[0.5], 'sizes[0] must be 0 (small) or 1 (large), got 0.5'],
+        [[Number.NaN], 'sizes[0] must be 0 (small) or 1 (large), got NaN'],
+        [['large'], "sizes[0] must be 0 (small) or 1 (large), got 'large'"],
+        [[1, 7], 'sizes[1] must be 0 (small) or 1 (large), got 7'],
+      ];
+      for (const [sizes, message] of bad) {
+        const demands = (sizes as unknown[]).length === 2 ? [[1, 1], [1, 1]] : [[1], [1]];
+        expect(errorOf(() => m.placeBatch({ demands, sizes: sizes as never }))).toEqual({ code: 'INVALID_OPTION', message });
+        expect(errorOf(() => m.placeAll({ demands, sizes: sizes as never }))).toEqual({ code: 'INVALID_OPTION', message });
+      }
+      expect(errorOf(() => m.placeBatch({ demands: [[1], [1]], sizes: 'large' as never }))).toEqual({ code: 'INVALID_OPTION', message: 'sizes must be an array of 0 (small) and 1 (large) when given, got large' });
+      expect(errorOf(() => m.placeBatch({ demands: [[1], [1]], sizes: [1, 0] }))?.code).toBe('DIMENSION_MISMATCH');
+      // Nothing was placed: the strongest node still takes a large task with all its room.
+      expect(Array.from(m.placeBatch({ demands: [[8], [32]], sizes: [1] }))).toEqual([0]);
+    }
+  });
 });
