@@ -172,6 +172,31 @@ export function pointerSegments(pointer: string): string[] {
   return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/**
+ * The option names of an options type `T`, listed once for the run-time check
+ * ({@link checkOptionNames}); the compiler refuses a list that misses one of T's keys.
+ */
+export function optionNames<T extends object>(): <const K extends readonly (keyof T & string)[]>(
+  ...names: K & ([Exclude<keyof T, K[number]>] extends [never] ? unknown : { missing: Exclude<keyof T, K[number]> })
+) => readonly string[] {
+  return (...names) => names;
+}
+
+/**
+ * `options` (absent, or an object) has only keys among `known`: `INVALID_OPTION` naming the first
+ * other key and the option it most likely misspells. A misspelt option was ignored, its option
+ * left at its default (`readSwf(path, { strickt: true })` read leniently).
+ */
+export function checkOptionNames(options: unknown, known: readonly string[], of: string): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options of ${of} must be an object, got ${shown(options)}`, { field: 'options' });
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearestName(key, known);
+    throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: key });
+  }
+}
+
 /** The name of `names` that `key` most likely misspells (case aside, at most 2 edits away), or undefined. */
 export function nearestName(key: string, names: readonly string[]): string | undefined {
   const lower = key.toLowerCase();

@@ -9,11 +9,11 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError } from '../errors.ts';
+import { FairfitError, checkOptionNames } from '../errors.ts';
 import type { MachineEventTable } from '../model/tasks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
-import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
+import { FieldKind, READ_OPTIONS, type CsvSpec, type ReadOptions } from './csv/spec.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from './columns.ts';
 
 const N = FieldKind.Number;
@@ -183,6 +183,7 @@ export async function readAlibabaMachines(
   dir: string,
   opts: ReadOptions = {},
 ): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
+  checkOptionNames(opts, READ_OPTIONS, 'readAlibabaMachines');
   const { metaFiles, usageFiles } = alibabaFiles(dir);
   const problems = new Problems(opts.strict ?? false);
   const ids = new MachineIds();

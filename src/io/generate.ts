@@ -17,7 +17,7 @@ import { makeFolder } from '../report/file.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { FairfitError } from '../errors.ts';
+import { FairfitError, checkOptionNames, optionNames } from '../errors.ts';
 import { checkSeed, Rng } from '../rng.ts';
 import { GzCsv, round4, stoppedError } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
@@ -29,6 +29,9 @@ import { isPartFile } from './google/part-files.ts';
 import { TRACE_START } from './google/schema.ts';
 import { WINDOW_US, runKey, taskKey, taskLevels, windowSample, windowValues } from './synthetic-usage.ts';
 
+
+/** The names of {@link GenerateOptions}, for the run-time check. */
+const GENERATE_OPTIONS = optionNames<GenerateOptions>()('machines', 'tasks', 'days', 'seed', 'out', 'usage', 'gzipLevel', 'usageParts', 'longRunMeanDays', 'resubmissions', 'resubmittedShare', 'onProgress', 'signal', 'onPlanned');
 
 /** Options of {@link generateTrace}. */
 export interface GenerateOptions {
@@ -137,6 +140,7 @@ function checkTaskCount(N: number): void {
 
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
+  checkOptionNames(opts, GENERATE_OPTIONS, 'generateTrace');
   const M = checkInt(opts.machines, 'machines', 1);
   // At least one task: no replay reads a trace without tasks (NO_DATA), so writing one only defers the error.
   const N = checkInt(opts.tasks, 'tasks', 1);

@@ -15,7 +15,8 @@ import type { ReplayInput, TaskTable } from '../model/tasks.ts';
 import { fileHead } from './csv/file-chunks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
-import { FieldKind, type CsvSpec, type ReadOptions } from './csv/spec.ts';
+import { FieldKind, READ_OPTIONS, type CsvSpec, type ReadOptions } from './csv/spec.ts';
+import { checkOptionNames } from '../errors.ts';
 import { F64Column, I32Column } from './columns.ts';
 
 const N = FieldKind.Number;
@@ -174,6 +175,7 @@ async function headerMachineSize(path: string): Promise<SwfHeader> {
  * some are). Once `opts.signal` is aborted, its reason is thrown before the next batch.
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
+  checkOptionNames(opts, READ_OPTIONS, 'readSwf');
   const problems = new Problems(opts.strict ?? false);
   const header = await headerMachineSize(path);
   const job = new F64Column();

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, checkOptionNames, optionNames } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
 import { checkSeed, Rng } from '../rng.ts';
 import { sinOut, v8Cos, v8Exp, v8Log, v8Sin, v8SinCos } from '../reference/v8-math.ts';
@@ -155,6 +155,9 @@ export function windowSample(key: number, k: number, cpu: number): number {
   return Math.min(1, cpu * v8Exp(U.sampledLog.mu + U.sampledLog.sigma * z));
 }
 
+/** The names of {@link SyntheticUsageOptions}, for the run-time check. */
+const SYNTHETIC_USAGE_OPTIONS = optionNames<SyntheticUsageOptions>()('seed', 'start', 'end', 'windowUs');
+
 /** Options of {@link syntheticUsage}. */
 export interface SyntheticUsageOptions {
   /** PRNG seed (integer). */
@@ -198,6 +201,7 @@ export function windowSpan(tasks: TaskTable, i: number, start: number, end: numb
  * `seed` and the task identities; independent of the tasks' order.
  */
 export function syntheticUsage(tasks: TaskTable, opts: SyntheticUsageOptions): UsageTable {
+  checkOptionNames(opts, SYNTHETIC_USAGE_OPTIONS, 'syntheticUsage');
   const W = opts.windowUs ?? WINDOW_US;
   const { start, end, seed } = opts;
   if (!(W > 0) || !Number.isFinite(W)) throw new FairfitError('INVALID_OPTION', `windowUs must be a finite number > 0, got ${String(W)}`, { field: 'windowUs' });

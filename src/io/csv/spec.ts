@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { optionNames } from '../../errors.ts';
 
 /** What to do with one CSV field. */
 export const FieldKind = {
@@ -71,6 +72,9 @@ export interface ColumnBatch {
 }
 
 /** Options shared by every reader. */
+/** The names of {@link ReadOptions}, for the readers' run-time check (`checkOptionNames`). */
+export const READ_OPTIONS = optionNames<ReadOptions>()('strict', 'batchRows', 'lines', 'signal');
+
 export interface ReadOptions {
   /** Stop at the first bad line with `PARSE_ERROR` (`CORRUPT_INPUT` for broken gzip). Default false. */
   strict?: boolean;

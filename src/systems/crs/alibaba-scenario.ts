@@ -9,12 +9,15 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, checkOptionNames, optionNames } from '../../errors.ts';
 import { readAlibabaMachines } from '../../io/alibaba.ts';
 import type { ReadSummary } from '../../io/csv/problems.ts';
 import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm } from './model.ts';
 import type { RebalanceScenario, ScenarioPeriod } from './scenario.ts';
+
+/** The names of {@link AlibabaScenarioOptions}, for the run-time check. */
+const ALIBABA_SCENARIO_OPTIONS = optionNames<AlibabaScenarioOptions>()('day', 'periodMinutes', 'vmsPerHost', 'seed', 'onRead');
 
 /** Options of {@link alibabaScenario}. */
 export interface AlibabaScenarioOptions {
@@ -47,6 +50,7 @@ const DAY = 86_400;
 
 /** Reads `machine_meta*` / `machine_usage*` from `dir` and builds the scenario. */
 export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {}): Promise<RebalanceScenario> {
+  checkOptionNames(o, ALIBABA_SCENARIO_OPTIONS, 'alibabaScenario');
   const day = o.day ?? 2;
   const minutes = o.periodMinutes ?? 30;
   const k = o.vmsPerHost ?? 12;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { FairfitError, plural } from '../../errors.ts';
+import { FairfitError, checkOptionNames, optionNames, plural } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
@@ -44,6 +44,9 @@ export function nodesBound(ringCapacity: number = DEFAULT_RING_CAPACITY): string
 
 /** Log formats `scheduleLog` reads (`'auto'` detects them). */
 export type LogFormat = 'auto' | 'swf' | 'google';
+
+/** The names of {@link ScheduleLogOptions}, for the run-time check. */
+const SCHEDULE_LOG_OPTIONS = optionNames<ScheduleLogOptions>()('trace', 'format', 'algorithms', 'nodes', 'nodeCapacity', 'minEpsilon', 'params', 'maxJobs', 'tau', 'secondsPerGB', 'strict', 'maxSkipped', 'engine', 'onProgress', 'signal');
 
 /** Options of {@link scheduleLog}. */
 export interface ScheduleLogOptions {
@@ -181,6 +184,7 @@ function bad(field: string, msg: string): FairfitError {
 /** Validates every option once; returns them resolved (format not yet detected). */
 function resolve(o: ScheduleLogOptions) {
   if (o === null || typeof o !== 'object') throw bad('options', 'must be an object');
+  checkOptionNames(o, SCHEDULE_LOG_OPTIONS, 'scheduleLog');
   if (typeof o.trace !== 'string' || o.trace === '') throw bad('trace', `must be a path, got ${String(o.trace)}`);
   const format = o.format ?? 'auto';
   if (format !== 'auto' && format !== 'swf' && format !== 'google') throw bad('format', `must be 'auto', 'swf' or 'google', got ${String(format)}`);

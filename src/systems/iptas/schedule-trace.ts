@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../../errors.ts';
+import { FairfitError, checkNonNegative, checkOptionNames, optionNames } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
@@ -48,6 +48,9 @@ export interface TraceJob {
 
 /** Which scheduler to run. */
 export type Algorithm = 'iptas' | 'fcfs' | 'easy';
+
+/** The names of {@link ScheduleOptions}, for the run-time check. */
+const SCHEDULE_OPTIONS = optionNames<ScheduleOptions>()('algorithm', 'nodes', 'nodeCapacity', 'params', 'engine', 'secondsPerGB', 'tau', 'recordReservations');
 
 /** Options of {@link scheduleJobs}. */
 export interface ScheduleOptions {
@@ -267,6 +270,7 @@ export async function scheduleJobsAsync(jobs: readonly TraceJob[], options: Sche
 
 /** Checks the options and jobs; the simulation ready to run, and τ for its result. */
 function simulation(jobs: readonly TraceJob[], options: ScheduleOptions): { run: Simulation; tau: number } {
+  checkOptionNames(options, SCHEDULE_OPTIONS, 'scheduleJobs');
   const algorithm = options?.algorithm;
   if (algorithm !== 'iptas' && algorithm !== 'fcfs' && algorithm !== 'easy') {
     throw new FairfitError('INVALID_OPTION', `options.algorithm must be 'iptas', 'fcfs' or 'easy', got ${String(algorithm)}`, { field: 'options.algorithm' });

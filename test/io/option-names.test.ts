@@ -1,0 +1,59 @@
+/**
+ * The readers, the generator and the log scheduler refuse an option they do not have, naming it
+ * and the option it most likely misspells, before they read or write anything: a misspelt option
+ * had been ignored, its option left at its default (`readSwf(path, { strickt: true })` read leniently).
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkOptionNames, FairfitError } from '../../src/errors.ts';
+import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
+import { generateTrace } from '../../src/io/generate.ts';
+import { readAlibabaMachines } from '../../src/io/alibaba.ts';
+import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { readSwf } from '../../src/io/swf.ts';
+import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
+import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
+import { scheduleJobs } from '../../src/systems/iptas/schedule-trace.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-names-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `code:field: message` of what `f` throws (or resolves to 'accepted'). */
+async function refusal(f: () => unknown): Promise<string> {
+  try {
+    await f();
+  } catch (e) {
+    if (e instanceof FairfitError) return `${e.code}:${e.details.field}: ${e.message}`;
+    throw e;
+  }
+  return 'accepted';
+}
+
+describe('an option a function does not have', () => {
+  it('is refused by each reader, the generator and the schedulers, naming it and the likely one, before any file is touched', async () => {
+    // Paths that do not exist: the option is refused before they are looked at.
+    const none = join(dir, 'none');
+    const cases: [() => unknown, string][] = [
+      [() => readSwf(none, { strickt: true } as never), 'INVALID_OPTION:strickt: strickt: not an option of readSwf (did you mean strict?)'],
+      [() => readGoogleTrace(none, { taskEventPart: 2 } as never), 'INVALID_OPTION:taskEventPart: taskEventPart: not an option of readGoogleTrace (did you mean taskEventParts?)'],
+      [() => readAlibabaMachines(none, { batchrows: 5 } as never), 'INVALID_OPTION:batchrows: batchrows: not an option of readAlibabaMachines (did you mean batchRows?)'],
+      [() => alibabaScenario(none, { dya: 3 } as never), 'INVALID_OPTION:dya: dya: not an option of alibabaScenario (did you mean day?)'],
+      [() => scheduleLog({ trace: none, nodes: 16, maxjobs: 10 } as never), 'INVALID_OPTION:maxjobs: maxjobs: not an option of scheduleLog (did you mean maxJobs?)'],
+      [() => scheduleJobs([], { algorithm: 'iptas', nodes: 4, recordReservation: true } as never), 'INVALID_OPTION:recordReservation: recordReservation: not an option of scheduleJobs (did you mean recordReservations?)'],
+      [() => syntheticUsage({} as never, { seed: 1, start: 0, end: 1, windowUS: 5 } as never), 'INVALID_OPTION:windowUS: windowUS: not an option of syntheticUsage (did you mean windowUs?)'],
+      [() => generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 1, out: join(dir, 'gen'), useage: false } as never), 'INVALID_OPTION:useage: useage: not an option of generateTrace (did you mean usage?)'],
+      [() => generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 1, out: join(dir, 'gen'), colour: 'red' } as never), 'INVALID_OPTION:colour: colour: not an option of generateTrace'],
+    ];
+    for (const [f, want] of cases) expect(await refusal(f)).toBe(want);
+    expect(existsSync(join(dir, 'gen'))).toBe(false);
+  });
+
+  it('options that are no object are refused too; absent ones are the defaults', () => {
+    expect(() => checkOptionNames(null, ['strict'], 'readSwf')).toThrow('options of readSwf must be an object, got null');
+    expect(() => checkOptionNames([1], ['strict'], 'readSwf')).toThrow('options of readSwf must be an object');
+    expect(() => checkOptionNames(undefined, ['strict'], 'readSwf')).not.toThrow();
+    expect(() => checkOptionNames({ strict: true }, ['strict'], 'readSwf')).not.toThrow();
+  });
+});
