@@ -4,7 +4,8 @@
  * 2 on a bad option, 130 when interrupted (SIGINT/SIGTERM). Every error is
  * one line `fairfit: CODE: message` without a stack trace (`--debug` adds it).
  * A closed stdout or stderr (`fairfit demo | head`) ends that output quietly,
- * keeping the exit code. A usage error commander finds (a missing required
+ * keeping the exit code; stdout failing otherwise (ENOSPC) is one line
+ * `fairfit: IO_ERROR: standard output: …`, exit 1. A usage error commander finds (a missing required
  * option, an unknown option, an extra argument) is one line too,
  * `fairfit: INVALID_OPTION: message (see fairfit <command> --help)`, exit 2.
  *
@@ -30,10 +31,16 @@ import { registerWorker } from './worker-command.ts';
 
 // A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
 // that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
+// Any other failure of stdout (a full disk: ENOSPC, EIO) is an I/O error: one line on stderr, exit 1
+// (it was thrown, an uncaught exception with its stack). One of stderr has nowhere to be reported.
+/** Whether stdout failed (not by a closed reader): the command then ends with exit code 1. */
+let stdoutFailed = false;
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
-    throw e;
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED' || stream === process.stderr) return;
+    if (!stdoutFailed) process.stderr.write(`fairfit: IO_ERROR: standard output: ${e.message}\n`);
+    stdoutFailed = true;
+    if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = EXIT_FAILURE;
   });
 }
 
@@ -99,7 +106,10 @@ function parsedArgs(argv: readonly string[]): string[] {
 }
 
 program.parseAsync(parsedArgs(process.argv)).then(
-  () => exitIfInterrupted(),
+  () => {
+    if (stdoutFailed && (process.exitCode === undefined || process.exitCode === 0)) process.exitCode = EXIT_FAILURE;
+    exitIfInterrupted();
+  },
   (err: unknown) => {
     if (err instanceof CommanderError) {
       // --help and --version exit 0; `fairfit` alone prints the help (stderr) and exits 2.
