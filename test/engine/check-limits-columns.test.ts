@@ -97,7 +97,7 @@ describe.each(makers)('checkLimitsColumns (%s engine)', (_, make) => {
     const cases: [() => unknown, string][] = [
       [() => e.checkLimitsColumns(1, [0, 1, 0], Float64Array.of(9, 9, 0, 0, 0, 0)), "INVALID_OPTION:handles: handles[2]: task 't0' is given twice"],
       [() => e.checkLimitsColumns(1, [0, 2], Float64Array.of(9, 9, 0, 0)), "INVALID_OPTION:handles: handles[1]: task 't2' is ok, not running"],
-      [() => e.checkLimitsColumns(1, [0, 7], Float64Array.of(9, 9, 0, 0)), 'INDEX_OUT_OF_RANGE:handle[7]: task handle must be an integer in [0, 3), got 7'],
+      [() => e.checkLimitsColumns(1, [0, 7], Float64Array.of(9, 9, 0, 0)), 'INDEX_OUT_OF_RANGE:handles[1]: handles[1]: task handle must be an integer in [0, 3), got 7'],
       [() => e.checkLimitsColumns(1, 'nope' as never, new Float64Array(0)), 'INVALID_OPTION:handles: handles must be an array of task handles'],
       [() => e.checkLimitsColumns(1, [0, 1], Float64Array.of(9, 9, 0)), 'DIMENSION_MISMATCH:usage: usage must hold 2 numbers for each of the 2 handles (4), got 3'],
       [() => e.checkLimitsColumns(1, [0, 1], [9, 9, 0, 0] as never), 'INVALID_OPTION:usage: usage must be a Float64Array of 2 numbers a handle, got an array of 4'],
@@ -106,6 +106,9 @@ describe.each(makers)('checkLimitsColumns (%s engine)', (_, make) => {
       [() => e.checkLimitsColumns(1, [0, 1], Float64Array.of(9, Infinity, 0, 0)), 'NOT_FINITE:usage[1]: usage[1] must be a finite number, got Infinity'],
       [() => e.checkLimitsColumns(-1, [0, 1], Float64Array.of(9, 9, 0, 0)), 'INVALID_OPTION:now: now = -1 is before the engine clock 0: time must not go backwards'],
       [() => e.checkLimitsColumns(1, [0], Float64Array.of(9, 9), [0] as never), 'INVALID_OPTION:into: into must be an Int32Array when given, got an array of 1'],
+      // completeMany names the entry of an out-of-range handle as it names its other errors.
+      [() => e.completeMany([0, 99], { status: 'ok', actualTime: 1 }), 'INDEX_OUT_OF_RANGE:handles[1]: handles[1]: task handle must be an integer in [0, 3), got 99'],
+      [() => e.completeMany([0, 0], { status: 'ok', actualTime: 1 }), "INVALID_OPTION:handles: handles[1]: task 't0' is given twice"],
     ];
     // The Map form names a usage entry whose key is no task by that entry (it said field 'handle').
     cases.push([() => e.checkLimitsHandles(1, new Map([[0, [1, 1]], [9, [0, 0]]])), 'INDEX_OUT_OF_RANGE:usage[9][9]: usage[9]: task handle must be an integer in [0, 3), got 9']);

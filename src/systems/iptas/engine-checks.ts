@@ -188,6 +188,15 @@ export function inItem(e: unknown, k: number): unknown {
   return new FairfitError(e.code, `items[${k}]: ${e.message}`, { ...e.details, field: `items[${k}].${e.details.field ?? ''}`.replace(/\.$/, '') });
 }
 
+/**
+ * The error of entry k of a list of task handles (`completeMany`, `checkLimitsColumns`): a handle out
+ * of range (`byHandle`'s error, field `handle`) named as `handles[k]` like the batch's other errors.
+ */
+export function inHandles(e: unknown, k: number): unknown {
+  if (!(e instanceof FairfitError) || e.details.field !== 'handle') return e;
+  return new FairfitError(e.code, `handles[${k}]: ${e.message}`, { ...e.details, field: 'handles', index: k });
+}
+
 /** The error of node k of an `addNodes` batch: the message and field prefixed with `nodes[k]` (as {@link inItem} does for `submitMany`). */
 export function inNodes(e: unknown, k: number): unknown {
   if (!(e instanceof FairfitError)) return e;

@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 import { applyCommand, applyCommandLine, type CommandResult } from './commands.ts';
 
@@ -1150,7 +1150,12 @@ export class ReferenceEngine {
     if (handles === null || typeof handles !== 'object' || typeof handles.length !== 'number') throw stateError('handles', 'handles must be an array of task handles');
     const seen = new Set<number>();
     return Array.from({ length: handles.length }, (_, k) => {
-      const t = this.byHandle(handles[k]);
+      let t: TaskRec;
+      try {
+        t = this.byHandle(handles[k]);
+      } catch (e) {
+        throw inHandles(e, k);
+      }
       if (t.state !== 'running') throw stateError('handles', `handles[${k}]: task '${t.id}' is ${t.state}, not running`);
       if (seen.has(t.seq)) throw stateError('handles', `handles[${k}]: task '${t.id}' is given twice`);
       seen.add(t.seq);
