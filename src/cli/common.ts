@@ -272,13 +272,15 @@ function duration(us: number): string {
 
 /**
  * What a command says on stderr once a trace is read (nothing with
- * `--quiet`): the format and why, rows, the window, and, when any, the lines
+ * `--quiet`): the format and why, rows, the window, and, when any, the
+ * task_usage rows left out (their task is not in task_events), the lines
  * skipped and corrupt files with the first problems.
  */
-export function describeRead(cmd: string, r: { format: string; detected: string; summary: ReadSummary; start?: number; end?: number }): string {
+export function describeRead(cmd: string, r: { format: string; detected: string; summary: ReadSummary; start?: number; end?: number; usageUnmatched?: number }): string {
   const s = r.summary;
   const window = r.start !== undefined && r.end !== undefined && r.end > r.start ? `, window ${duration(r.end - r.start)}` : '';
   let text = `fairfit ${cmd}: read ${r.format} (detected: ${r.detected}): ${plural(s.rows, 'row')} from ${plural(s.files.length, 'file')}${window}`;
+  if ((r.usageUnmatched ?? 0) > 0) text += `; ${plural(r.usageUnmatched!, 'task_usage row')} of tasks not in task_events left out`;
   if (s.skipped > 0 || (s.corruptFiles ?? 0) > 0) {
     text += `; ${s.skipped} line${s.skipped === 1 ? '' : 's'} skipped`;
     if (s.corruptFiles) text += `, ${s.corruptFiles} file${s.corruptFiles === 1 ? '' : 's'} truncated or corrupt`;

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,6 +131,27 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     const r = fairfit('replay', '--trace', trace, '--machines', '80', '--policy', 'no_migration');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^fairfit replay: read google2011 \(detected: folder with task_events\/\): \d+ rows from \d files, window [\d.]+ (min|h)\n1 run in \d+\.\d s\n$/);
+  });
+});
+
+describe('task_usage rows whose task is not in task_events', () => {
+  it('are left out and said on stderr, as the JSON counts them (usageUnmatched), in both ways of reading task_usage', () => {
+    const folder = join(dir, 'unmatched');
+    cpSync(trace, folder, { recursive: true });
+    const part = join(folder, 'task_usage', readdirSync(join(folder, 'task_usage')).find((f) => f.startsWith('part-'))!);
+    const first = gunzipSync(readFileSync(part)).toString('utf8').split('\n')[0]!.split(',');
+    // Three rows of a job the trace does not have: a gzip member appended (gunzip reads them in a row).
+    const rows = [0, 1, 2].map((k) => [first[0], first[1], '999999', String(k), ...first.slice(4)].join(',')).join('\n') + '\n';
+    appendFileSync(part, gzipSync(rows));
+    for (const how of ['stream', 'whole']) {
+      const out = join(dir, `unmatched-${how}.json`);
+      const r = fairfit('replay', '--trace', folder, '--policy', 'no_migration', '--machines', '100', '--usage-read', how, '--json', out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('; 3 task_usage rows of tasks not in task_events left out');
+      expect(JSON.parse(readFileSync(out, 'utf8')).trace.usageUnmatched).toBe(3);
+    }
+    // None left out: nothing said.
+    expect(fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '100').stderr).not.toContain('left out');
   });
 });
 

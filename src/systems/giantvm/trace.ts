@@ -49,6 +49,8 @@ export interface TraceReadReport {
   end: number;
   /** Machines of the trace's machine_events, when they were read (some run uses `machines: 'trace'`). */
   machines?: number;
+  /** task_usage rows left out because their task is not in task_events (when any). */
+  usageUnmatched?: number;
 }
 
 /** Checks `maxSkipped` of the read options. */
@@ -81,7 +83,11 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     }
     try {
       const machines = input.machineEvents?.machines;
-      read.onRead?.({ format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end, ...(machines !== undefined ? { machines } : {}) });
+      const unmatched = input.source?.usageUnmatched;
+      read.onRead?.({
+        format: d.format === 'swf' ? 'swf' : 'google2011', detected: d.reason, summary: input.summary, start: input.start, end: input.end,
+        ...(machines !== undefined ? { machines } : {}), ...(typeof unmatched === 'number' && unmatched > 0 ? { usageUnmatched: unmatched } : {}),
+      });
       checkDamage(trace, input.summary, read.maxSkipped);
     } catch (err) {
       input.spilled?.dispose();
