@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../errors.ts';
+import { FairfitError, checkNonNegative, shown } from '../errors.ts';
 import { capacityWeightsReference } from '../reference/capacity.ts';
 
 /** One node of a matcher. */
@@ -153,11 +153,11 @@ export function isLarge(size: TaskSize | undefined, demand: Float64Array, thresh
  */
 export function checkSizes(sizes: ArrayLike<number> | undefined, m: number): void {
   if (sizes === undefined) return;
-  if (sizes === null || typeof sizes !== 'object' || typeof sizes.length !== 'number') throw new FairfitError('INVALID_OPTION', `sizes must be an array of 0 (small) and 1 (large) when given, got ${String(sizes)}`, { field: 'sizes' });
+  if (sizes === null || typeof sizes !== 'object' || typeof sizes.length !== 'number') throw new FairfitError('INVALID_OPTION', `sizes must be an array of 0 (small) and 1 (large) when given, got ${shown(sizes)}`, { field: 'sizes' });
   if (sizes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `sizes has ${sizes.length} values, demands have ${m}`, { field: 'sizes' });
   for (let j = 0; j < m; j++) {
     const v = sizes[j];
-    if (v !== 0 && v !== 1) throw new FairfitError('INVALID_OPTION', `sizes[${j}] must be 0 (small) or 1 (large), got ${typeof v === 'string' ? `'${v}'` : String(v)}`, { field: 'sizes', index: j });
+    if (v !== 0 && v !== 1) throw new FairfitError('INVALID_OPTION', `sizes[${j}] must be 0 (small) or 1 (large), got ${shown(v)}`, { field: 'sizes', index: j });
   }
 }
 

@@ -274,7 +274,7 @@ describe('matcher invariants and bad input', () => {
         [[-1], 'sizes[0] must be 0 (small) or 1 (large), got -1'],
         [[0.5], 'sizes[0] must be 0 (small) or 1 (large), got 0.5'],
         [[Number.NaN], 'sizes[0] must be 0 (small) or 1 (large), got NaN'],
-        [['large'], "sizes[0] must be 0 (small) or 1 (large), got 'large'"],
+        [['large'], 'sizes[0] must be 0 (small) or 1 (large), got "large"'],
         [[1, 7], 'sizes[1] must be 0 (small) or 1 (large), got 7'],
       ];
       for (const [sizes, message] of bad) {
@@ -282,7 +282,7 @@ describe('matcher invariants and bad input', () => {
         expect(errorOf(() => m.placeBatch({ demands, sizes: sizes as never }))).toEqual({ code: 'INVALID_OPTION', message });
         expect(errorOf(() => m.placeAll({ demands, sizes: sizes as never }))).toEqual({ code: 'INVALID_OPTION', message });
       }
-      expect(errorOf(() => m.placeBatch({ demands: [[1], [1]], sizes: 'large' as never }))).toEqual({ code: 'INVALID_OPTION', message: 'sizes must be an array of 0 (small) and 1 (large) when given, got large' });
+      expect(errorOf(() => m.placeBatch({ demands: [[1], [1]], sizes: 'large' as never }))).toEqual({ code: 'INVALID_OPTION', message: 'sizes must be an array of 0 (small) and 1 (large) when given, got "large"' });
       expect(errorOf(() => m.placeBatch({ demands: [[1], [1]], sizes: [1, 0] }))?.code).toBe('DIMENSION_MISMATCH');
       // Nothing was placed: the strongest node still takes a large task with all its room.
       expect(Array.from(m.placeBatch({ demands: [[8], [32]], sizes: [1] }))).toEqual([0]);
