@@ -12,7 +12,7 @@
  * @module
  */
 import { constants } from 'node:buffer';
-import { FairfitError, nearestName } from '../../errors.ts';
+import { FairfitError, checkOptionNames } from '../../errors.ts';
 import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
 import { TimetablePlacer } from './placement.ts';
@@ -112,11 +112,7 @@ function checkScenarioSize(o: ScenarioGenOptions, counts: { hosts: number; vms: 
  */
 function checkGenOptions(o: ScenarioGenOptions): void {
   if (o === null || typeof o !== 'object') throw new FairfitError('INVALID_OPTION', `options: must be an object, got ${String(o)}`, { field: 'options' });
-  for (const key of Object.keys(o)) {
-    if ((GEN_OPTIONS as readonly string[]).includes(key)) continue;
-    const near = nearestName(key, GEN_OPTIONS);
-    throw new FairfitError('INVALID_OPTION', `${key}: not an option of generateScenario${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: key });
-  }
+  checkOptionNames(o, GEN_OPTIONS, 'generateScenario');
   if (o.preset !== undefined && o.preset !== 'paper' && o.preset !== 'random') throw new FairfitError('INVALID_OPTION', `preset: '${String(o.preset)}' is not one of paper, random`, { field: 'preset' });
   if (o.preset === 'paper') {
     for (const key of ['hosts', 'vms', 'courses'] as const) {
