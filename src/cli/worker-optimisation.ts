@@ -22,13 +22,14 @@
  * @module
  */
 import { setFlagsFromString } from 'node:v8';
+import { userGaveFlag } from './user-flags.ts';
 
 /** V8's flag, in its spellings: `--concurrent-recompilation`, `--no-concurrent-recompilation`, `--noconcurrent_recompilation`… */
 const USER_FLAG = /--(?:no-?)?concurrent[-_]recompilation(?=$|[\s=])/;
 
 /** Whether the user already chose how V8 optimises (`execArgv`, then NODE_OPTIONS). */
 export function userSetRecompilation(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return execArgv.some((a) => USER_FLAG.test(a)) || USER_FLAG.test(nodeOptions ?? '');
+  return userGaveFlag(USER_FLAG, execArgv, nodeOptions);
 }
 
 /** Worker threads started from now on optimise on their own thread, unless the user chose otherwise. */

@@ -25,13 +25,14 @@
  * @module
  */
 import { setFlagsFromString } from 'node:v8';
+import { userGaveFlag } from './user-flags.ts';
 
 /** V8's semi-space flags: when the user set any of them, the command keeps theirs. */
 const USER_FLAG = /--(?:max|min)[-_]semi[-_]space[-_]size|--semi[-_]space[-_]growth[-_]factor/;
 
 /** Whether the user already chose the young generation's size (`execArgv`, then NODE_OPTIONS). */
 export function userSetYoungGeneration(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return execArgv.some((a) => USER_FLAG.test(a)) || USER_FLAG.test(nodeOptions ?? '');
+  return userGaveFlag(USER_FLAG, execArgv, nodeOptions);
 }
 
 /** Keeps V8's young generation at its first size for the rest of the process, unless the user set it. */
