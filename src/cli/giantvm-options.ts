@@ -83,7 +83,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--tick <us>', `tick length in µs, at most ${MAX_TICK_US} (one day) (default ${D.tick})`)
     .option('--min-move <cpu>', `fine-grained usefulness threshold: the CPU a move must exceed, 0 allowed (default ${D.minMove})`)
     .option('--preset <name>', `a set of regime choices: ${Object.keys(PRESETS).map((k) => `'${k}' (${presetText(k as PresetName)})`).join(', ')}; options given explicitly override it`)
-    .option('--tasks <which>', `tasks that take part: 'all', or 'ended' (only those whose run ends inside the window) (default ${D.tasks})`)
+    .option('--tasks <which>', `tasks that take part: 'all', 'ended' (only those whose run ends inside the window) or 'finished' (only those whose run ends inside it by FINISH) (default ${D.tasks})`)
     .option('--time0 <rule>', `tasks submitted at or before the trace start: 'queue' (admitted like every SUBMIT) or 'running' (start at tick 0 without the admission check) (default ${D.time0})`)
     .option('--arrival <rule>', `a task submitted inside a tick arrives at that 'tick', or at the next tick 'boundary' (stretch ≥ 1 by construction) (default ${D.arrival})`)
     .option('--delay <over>', `delay and stretch averaged over 'finished' tasks, or 'all' (open ones: delay so far + remaining work) (default ${D.delay})`)

@@ -91,6 +91,22 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     expect(fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--quiet').stdout.split('\n')[0]).toContain(': 1500 tasks · usage request');
   });
 
+  it('under --tasks finished, fewer tasks take part than under ended (runs ended by KILL or FAIL are left out), and every output says so', () => {
+    const out = join(dir, 'finished');
+    const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--tasks', 'finished', '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const run = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0];
+    const ended = JSON.parse(readFileSync(join(dir, 'ended.json'), 'utf8')).runs[0].info;
+    expect(run.params.tasks).toBe('finished');
+    expect(run.info.leftOutNotEnded).toBe(ended.leftOutNotEnded);
+    expect(run.info.leftOutNotFinished).toBeGreaterThan(0);
+    expect(run.info.arriving + run.info.leftOutNotFinished).toBe(ended.arriving);
+    expect(r.stdout.split('\n')[0]).toContain(`: 1500 tasks (${run.info.arriving} of them finish inside the window and take part) · usage request`);
+    expect(r.stdout.split('\n')[2]).toMatch(/^rules: tasks finished,/);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain(`["Tasks","1500 (${run.info.arriving} of them finish inside the window and take part)"]`);
+  });
+
   it("states the model's numbers above the table and in the report: the usage ratio whenever a task's CPU came from it, the tick", () => {
     const out = join(dir, 'model');
     const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--usage-ratio', '0.3', '--tick', '500000', '--interval', '4', '--capacity', '0.4', '--overcommit', '0.9', '--cell-size', '5', '--report', `${out}.html`, '--quiet');

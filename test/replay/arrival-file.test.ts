@@ -81,7 +81,7 @@ describe('arrival file', () => {
     parts: fc.integer({ min: 1, max: 4 }),
     usage: fc.constantFrom('request', 'synthetic') as fc.Arbitrary<ReplayParams['usage']>,
     policy: fc.constantFrom(...POLICIES),
-    tasksRule: fc.constantFrom('all', 'ended') as fc.Arbitrary<ReplayParams['tasks']>,
+    tasksRule: fc.constantFrom('all', 'ended', 'finished') as fc.Arbitrary<ReplayParams['tasks']>,
     block: fc.constantFrom(1, 3, 64, 1 << 16),
     others: fc.array(fc.constantFrom(...POLICIES), { maxLength: 3 }),
   });
@@ -89,7 +89,7 @@ describe('arrival file', () => {
   it('parts reading their tasks from a file give the JSON of the preparation in memory, for any block size and cell split', () => {
     fc.assert(fc.property(scenario, (s) => {
       ARRIVAL_TUNING.block = s.block;
-      const input = randomTrace(s.seed, { tasks: s.tasks, seconds: s.seconds, windows: 0.5, windowSeconds: 60, atZero: 0.1 });
+      const input = randomTrace(s.seed, { tasks: s.tasks, seconds: s.seconds, windows: 0.5, windowSeconds: 60, atZero: 0.1, lastEvents: s.tasksRule === 'finished' });
       const p = defaultParams({ policy: s.policy, machines: s.machines, cellSize: s.cellSize, usage: s.usage, seed: s.seed, tasks: s.tasksRule });
       const mem = prepareResolved(input, p);
       const filed = prepareResolved(input, p, { arrivalFile: join(dir, `f${files++}`) });

@@ -21,7 +21,7 @@ describe('policies in lockstep', () => {
     policies: fc.array(fc.constantFrom(...POLICIES), { minLength: 1, maxLength: 10 }),
     migratedRequest: fc.constantFrom('follows', 'stays') as fc.Arbitrary<ReplayParams['migratedRequest']>,
     destinationCheck: fc.constantFrom('usage', 'request') as fc.Arbitrary<ReplayParams['destinationCheck']>,
-    tasksRule: fc.constantFrom('all', 'ended') as fc.Arbitrary<ReplayParams['tasks']>,
+    tasksRule: fc.constantFrom('all', 'ended', 'finished') as fc.Arbitrary<ReplayParams['tasks']>,
     tick: fc.constantFrom(1e6, 7e6),
     split: fc.integer({ min: 1, max: 3 }),
     series: fc.boolean(),
@@ -29,7 +29,7 @@ describe('policies in lockstep', () => {
 
   it('any policies (repeated, in any order), in parts of cells: each run equals its own replay', () => {
     fc.assert(fc.property(scenario, (s) => {
-      const input = randomTrace(s.seed, { tasks: s.tasks, seconds: s.seconds, windows: s.windows, windowSeconds: 60, atZero: 0.1 });
+      const input = randomTrace(s.seed, { tasks: s.tasks, seconds: s.seconds, windows: s.windows, windowSeconds: 60, atZero: 0.1, lastEvents: s.tasksRule === 'finished' });
       const params: Partial<ReplayParams> = {
         policy: s.policies[0], machines: s.machines, cellSize: s.cellSize, interval: s.interval, usage: s.usage, seed: s.seed,
         tick: s.tick, migratedRequest: s.migratedRequest, destinationCheck: s.destinationCheck, tasks: s.tasksRule,

@@ -40,7 +40,7 @@ const scenario = fc.record({
   // Mostly in time order under synthetic usage: the in-place path's conditions.
   sorted: fc.constantFrom(true, true, true, false),
   usage: fc.constantFrom('request', 'synthetic', 'synthetic') as fc.Arbitrary<ReplayParams['usage']>,
-  tasksRule: fc.constantFrom('all', 'ended') as fc.Arbitrary<ReplayParams['tasks']>,
+  tasksRule: fc.constantFrom('all', 'ended', 'finished') as fc.Arbitrary<ReplayParams['tasks']>,
   arrival: fc.constantFrom('tick', 'boundary') as fc.Arbitrary<ReplayParams['arrival']>,
   tick: fc.constantFrom(1e6, 10e6, 60e6),
   machines: fc.integer({ min: 1, max: 9 }),

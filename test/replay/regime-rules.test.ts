@@ -40,6 +40,34 @@ describe("which tasks take part: tasks 'all' | 'ended'", () => {
   });
 });
 
+describe("tasks 'finished': only runs that end by FINISH", () => {
+  // A task that finishes (5 s, FINISH), one killed after 3 s (KILL), one still running at the end (SCHEDULE last).
+  const tasks = tasksOf([[0, 5, 0.1], [1, 3, 0.1], [2, Number.NaN, 0.1]]);
+  tasks.lastEvent = Int32Array.from([4, 5, 1]);
+  const input: ReplayInput = { tasks, start: 0, end: 20e6 };
+
+  it("'ended' keeps the killed run (its run time ends at the KILL); 'finished' leaves it out and counts it apart", () => {
+    const e = both(input, { machines: 1, usage: 'request', tasks: 'ended' });
+    expect(e.info!.arrived).toBe(2);
+    expect(e.info!.leftOutNotEnded).toBe(1);
+    expect(e.info!.leftOutNotFinished).toBeUndefined();
+    expect(e.metrics.delay).toBe((5 + 3) / 2);
+    const f = both(input, { machines: 1, usage: 'request', tasks: 'finished' });
+    expect(f.info!.arrived).toBe(1);
+    expect(f.info!.leftOutNotEnded).toBe(1);
+    expect(f.info!.leftOutNotFinished).toBe(1);
+    expect(f.metrics.delay).toBe(5);
+  });
+
+  it("needs the trace's last events: without them 'finished' is refused, naming the option", () => {
+    const bare: ReplayInput = { tasks: tasksOf([[0, 5, 0.1]]), start: 0, end: 20e6 };
+    for (const run of [simulate, simulateReference]) {
+      expect(() => run(bare, { machines: 1, usage: 'request', tasks: 'finished' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: expect.objectContaining({ field: 'tasks' }) }));
+    }
+    expect(both(bare, { machines: 1, usage: 'request', tasks: 'ended' }).info!.arrived).toBe(1);
+  });
+});
+
 describe("tasks submitted at or before the trace start: time0 'queue' | 'running'", () => {
   // Two time-0 tasks of request 0.3 on one machine of capacity 0.5 (request usage: CPU 0.054 each),
   // and one task submitted at 0.5 s of request 0.3.

@@ -113,7 +113,8 @@ export function seriesStride(ticks: number, interval: number, machines: number):
 
 /** Counts that only mean something under one rule, and that rule. */
 export const RULE_COUNTS: Record<string, (p: OracleParams) => boolean> = {
-  leftOutNotEnded: (p) => p.tasks === 'ended',
+  leftOutNotEnded: (p) => p.tasks !== 'all',
+  leftOutNotFinished: (p) => p.tasks === 'finished',
   arrivesAtEnd: (p) => p.arrival === 'boundary',
   unfinished: (p) => p.delay === 'all',
   unfinishedNeverEnding: (p) => p.delay === 'all',
@@ -135,7 +136,8 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
   const tick = p.tick;
   const nTicks = Math.max(0, Math.ceil((end - start) / tick));
   const T = input.tasks;
-  const counts: Record<string, number> = { neverSubmitted: 0, submittedAfterEnd: 0, leftOutNotEnded: 0, arrivesAtEnd: 0, usageFallbackToRequest: 0, arrived: 0, censoredUnfinished: 0 };
+  if (p.tasks === 'finished' && !T.lastEvent) throw new Error("oracle: tasks 'finished' needs tasks.lastEvent");
+  const counts: Record<string, number> = { neverSubmitted: 0, submittedAfterEnd: 0, leftOutNotEnded: 0, leftOutNotFinished: 0, arrivesAtEnd: 0, usageFallbackToRequest: 0, arrived: 0, censoredUnfinished: 0 };
 
   // Usage windows per task, by mode (model.md "Usage of a task").
   const rowsOf = new Map<number, Win[]>();
@@ -174,7 +176,8 @@ export function replayOracle(input: ReplayInput, given: Partial<ReplayParams>): 
     tasks.push(t);
     if (Number.isNaN(submit)) { counts.neverSubmitted!++; continue; }
     if (submit >= end) { counts.submittedAfterEnd!++; continue; }
-    if (p.tasks === 'ended' && !ended) { counts.leftOutNotEnded!++; continue; }
+    if (p.tasks !== 'all' && !ended) { counts.leftOutNotEnded!++; continue; }
+    if (p.tasks === 'finished' && last !== 4) { counts.leftOutNotFinished!++; continue; } // 4: FINISH
     const arrive = submit <= start ? 0 : p.arrival === 'tick' ? Math.floor((submit - start) / tick) : Math.ceil((submit - start) / tick);
     if (arrive >= nTicks) { counts.arrivesAtEnd!++; continue; }
     t.arrive = arrive;

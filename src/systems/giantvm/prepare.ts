@@ -15,7 +15,7 @@ import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
 import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
-import { POLICIES, type PolicyName, type ReplayParams } from './types.ts';
+import { POLICIES, type PolicyName, type ReplayParams, type TaskSelection } from './types.ts';
 import { ARRIVAL_TUNING, ArrivalWriter, newArrivalBlock, type ArrivalBlock, type ArrivalFile } from './arrival-file.ts';
 
 /** Cells `[first, first + count)`. */
@@ -304,31 +304,41 @@ function terminal(lastEvent: number): boolean {
   return lastEvent >= 2 && lastEvent <= 6;
 }
 
+/** The Google 2011 FINISH event type (a run that completed normally). */
+const FINISH = 4;
+
 /** Counts of {@link arrivalTicks}: tasks that arrive, and why the others do not. */
-interface ArrivalCounts { afterEnd: number; noSubmit: number; notEnded: number; atEnd: number; n: number }
+interface ArrivalCounts { afterEnd: number; noSubmit: number; notEnded: number; notFinished: number; atEnd: number; n: number }
 
 /**
  * Arrival tick of each task into `tickOf` (-1: does not arrive in [start, end)), and the counts.
  * `boundary`: a task arrives at the first tick starting at or after its submit (else the tick
- * containing it); `endedOnly`: tasks whose run does not end inside the window (no finite run time,
- * or a non-terminal last event) do not take part.
+ * containing it). `select` (`ReplayParams.tasks`): under 'ended' and 'finished', tasks whose run does
+ * not end inside the window (no finite run time, or a non-terminal last event) do not take part
+ * (`notEnded`); under 'finished', nor do those whose run ended other than by FINISH (`notFinished`).
+ * @throws FairfitError `INVALID_OPTION` under 'finished' when the table has no `lastEvent` column.
  */
-function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number, ticks: number, boundary: boolean, endedOnly: boolean, tickOf: Int32Array): ArrivalCounts {
+function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number, ticks: number, boundary: boolean, select: TaskSelection, tickOf: Int32Array): ArrivalCounts {
   const { submit, duration, count } = tasks;
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
-  let afterEnd = 0, noSubmit = 0, notEnded = 0, atEnd = 0, n = 0;
+  if (select === 'finished' && lastEvent === undefined) {
+    throw new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent, which the Google 2011 and SWF readers give), and this input has none", { field: 'tasks' });
+  }
+  const endedOnly = select !== 'all', finishedOnly = select === 'finished';
+  let afterEnd = 0, noSubmit = 0, notEnded = 0, notFinished = 0, atEnd = 0, n = 0;
   for (let i = 0; i < count; i++) {
     const s = submit[i]!;
     tickOf[i] = -1;
     if (Number.isNaN(s)) { noSubmit++; continue; }
     if (s >= end) { afterEnd++; continue; }
     if (endedOnly && (!Number.isFinite(duration[i]!) || (lastEvent !== undefined && !terminal(lastEvent[i]!)))) { notEnded++; continue; }
+    if (finishedOnly && lastEvent![i] !== FINISH) { notFinished++; continue; }
     const k = s <= start ? 0 : boundary ? Math.ceil((s - start) / tick) : Math.floor((s - start) / tick);
     if (k >= ticks) { atEnd++; continue; }
     tickOf[i] = k;
     n++;
   }
-  return { afterEnd, noSubmit, notEnded, atEnd, n };
+  return { afterEnd, noSubmit, notEnded, notFinished, atEnd, n };
 }
 
 /**
@@ -675,7 +685,7 @@ function prepareIn(input: ReplayInput, p: ResolvedParams, arrivalPath: string | 
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
   // tickOf[i]: arrival tick, -1 when the task does not arrive in [start, end).
   const tickOf = i32(tasks.count);
-  const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
+  const arrivals = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks, tickOf);
   const { n } = arrivals;
   const { sorted, end: tickEnd } = sortByTick(tickOf, tasks.count, ticks, n);
   // One machine draw per task, in task order, whatever happens to the task later; written over
@@ -788,14 +798,15 @@ function assemble(p: ResolvedParams, f: Frame, taskCount: number, arrivals: Arri
   const cellSize = Math.min(p.cellSize, machines);
   if (cellSize !== p.cellSize) p = { ...p, cellSize };
   const cells = Math.ceil(machines / cellSize);
-  const { afterEnd, noSubmit, notEnded, atEnd, n } = arrivals;
+  const { afterEnd, noSubmit, notEnded, notFinished, atEnd, n } = arrivals;
   const { censored, withWindows, fallback, reqMissing } = counts;
   info.tasks = taskCount;
   info.arriving = n;
   info.submittedAfterEnd = afterEnd;
   info.neverSubmitted = noSubmit;
   // Only the rules that leave tasks out add their counts: the outputs of the default rules keep their keys.
-  if (p.tasks === 'ended') info.leftOutNotEnded = notEnded;
+  if (p.tasks !== 'all') info.leftOutNotEnded = notEnded;
+  if (p.tasks === 'finished') info.leftOutNotFinished = notFinished;
   if (p.arrival === 'boundary') info.arrivesAtEnd = atEnd;
   info.censoredUnfinished = censored;
   info.requestMissing = reqMissing;
@@ -832,7 +843,7 @@ function arrivalsFromBuckets(spilled: TaskBuckets, p: ResolvedParams, f: Frame, 
   const b = newArrivalBlock(block, syn);
   const noWin = emptyWindows();
   const counts: FillCounts = { censored: 0, withWindows: 0, fallback: 0, reqMissing: 0 };
-  const arrivals: ArrivalCounts = { afterEnd: 0, noSubmit: 0, notEnded: 0, atEnd: 0, n: 0 };
+  const arrivals: ArrivalCounts = { afterEnd: 0, noSubmit: 0, notEnded: 0, notFinished: 0, atEnd: 0, n: 0 };
   const draws = new MachineDraws(p.seed, machines);
   let windows = 0, lastTick = 0, fill = 0;
   // The whole table's checks all come before its synthetic count's: a count error waits for the last bucket's checks.
@@ -846,8 +857,8 @@ function arrivalsFromBuckets(spilled: TaskBuckets, p: ResolvedParams, f: Frame, 
         try { windows += countSynthetic(tasks, start, end, first); } catch (err) { countError = err; }
       }
       const tickOf = new Int32Array(tasks.count);
-      const a = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks === 'ended', tickOf);
-      arrivals.afterEnd += a.afterEnd; arrivals.noSubmit += a.noSubmit; arrivals.notEnded += a.notEnded; arrivals.atEnd += a.atEnd; arrivals.n += a.n;
+      const a = arrivalTicks(tasks, start, end, tick, ticks, p.arrival === 'boundary', p.tasks, tickOf);
+      arrivals.afterEnd += a.afterEnd; arrivals.noSubmit += a.noSubmit; arrivals.notEnded += a.notEnded; arrivals.notFinished += a.notFinished; arrivals.atEnd += a.atEnd; arrivals.n += a.n;
       const sorted = arrivingInOrder(tickOf, a.n, lastTick);
       if (sorted === undefined) { writer.close(); return undefined; }
       if (a.n > 0) lastTick = tickOf[sorted[a.n - 1]!]!;

@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { FairfitError } from '../../errors.ts';
 import type { ReplayInput, UsageTable } from '../../model/tasks.ts';
 import { giniReference } from '../../reference/gini.ts';
 import { Rng } from '../../rng.ts';
@@ -113,12 +114,14 @@ function readTasks(input: ReplayInput, prep: PreparedReplay): Task[] {
   const rng = new Rng(p.seed);
   const all: Task[] = [];
   const lastEvent = (tasksIn as { lastEvent?: Int32Array }).lastEvent;
+  if (p.tasks === 'finished' && !lastEvent) throw new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent), and this input has none", { field: 'tasks' });
   const ended = (i: number): boolean => Number.isFinite(tasksIn.duration[i]!) && !(lastEvent && !(lastEvent[i]! >= 2 && lastEvent[i]! <= 6));
   for (let i = 0; i < tasksIn.count; i++) {
     const machine = rng.below(M);
     const s = tasksIn.submit[i]!;
     if (Number.isNaN(s) || s >= end) continue;
-    if (p.tasks === 'ended' && !ended(i)) continue;
+    if (p.tasks !== 'all' && !ended(i)) continue;
+    if (p.tasks === 'finished' && lastEvent![i] !== 4) continue; // FINISH
     const submitTick = s <= start ? 0 : p.arrival === 'boundary' ? Math.ceil((s - start) / tick) : Math.floor((s - start) / tick);
     if (submitTick >= prep.ticks) continue;
     const sub = s <= start ? start : s;

@@ -96,14 +96,16 @@ export function describeModes(report: ReplayReport): string {
 }
 
 /**
- * Under `tasks: 'ended'`, how many of the trace's tasks take part (` (48096 of them end inside the
- * window and take part)`): the trace's count alone read as if every task were replayed. '' under
- * `tasks: 'all'`, where the few left out (submitted after the end) are counted in the runs' info.
+ * Under `tasks: 'ended'` or `'finished'`, how many of the trace's tasks take part (` (48096 of them
+ * end inside the window and take part)`): the trace's count alone read as if every task were
+ * replayed. '' under `tasks: 'all'`, where the few left out (submitted after the end) are counted in
+ * the runs' info.
  */
 export function takingPart(report: ReplayReport): string {
   const info = report.runs[0]?.info;
-  if (report.runs[0]?.params.tasks !== 'ended' || typeof info?.arriving !== 'number') return '';
-  return ` (${info.arriving} of them end inside the window and take part)`;
+  const which = report.runs[0]?.params.tasks;
+  if ((which !== 'ended' && which !== 'finished') || typeof info?.arriving !== 'number') return '';
+  return ` (${info.arriving} of them ${which === 'ended' ? 'end' : 'finish'} inside the window and take part)`;
 }
 
 /**

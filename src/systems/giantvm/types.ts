@@ -52,7 +52,7 @@ export interface ReplayParams {
   usageRatio?: number;
   /** Fine-grained usefulness: a move to one node happens only if its moved CPU exceeds this (0 allowed). Default 0.005. */
   minMove?: number;
-  /** Which trace tasks take part: every task (`'all'`, default) or only those whose run ends inside the window (`'ended'`). */
+  /** Which trace tasks take part: every task (`'all'`, default), only those whose run ends inside the window (`'ended'`), or only those whose run ends inside it by FINISH (`'finished'`, the thesis's SCHEDULE → FINISH durations taken literally). */
   tasks?: TaskSelection;
   /** Tasks submitted at or before the trace start: `'queue'` (default) through admission like every SUBMIT, or `'running'` (started at tick 0 without the admission check). */
   time0?: Time0Rule;
@@ -71,7 +71,7 @@ export interface ReplayParams {
 }
 
 /** `ReplayParams.tasks` values. */
-export const TASK_SELECTIONS = ['all', 'ended'] as const;
+export const TASK_SELECTIONS = ['all', 'ended', 'finished'] as const;
 /** Which trace tasks take part. */
 export type TaskSelection = (typeof TASK_SELECTIONS)[number];
 /** `ReplayParams.time0` values. */
