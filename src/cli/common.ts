@@ -196,6 +196,23 @@ function printed(files: string[], text: string | undefined): string[] {
 }
 
 /**
+ * Says `line` (what a command wrote) once standard output has taken the text written to it, when
+ * `written` ({@link writeOutputs}' list) names it: not at all when that write failed, whose
+ * `IO_ERROR` line (src/cli/program.ts) then says what happened. Said at once, the line claimed an
+ * output that a full disk had refused. Without standard output in the list, said at once.
+ */
+export function sayWhenWritten(written: readonly string[], say: (s: string) => void, line: string): void {
+  if (!written.includes(shownPath(STDOUT))) {
+    say(line);
+    return;
+  }
+  // Writes complete in order: this empty one's callback comes after the text's, with an error if the stream failed.
+  process.stdout.write('', (err) => {
+    if (!err) say(line);
+  });
+}
+
+/**
  * {@link writeOutputs} for a command without a session (`rebalance`,
  * `gen-scenario`: their work is synchronous, and until it writes Ctrl-C simply
  * ends it, nothing written). From the call on, SIGINT and SIGTERM are caught

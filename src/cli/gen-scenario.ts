@@ -13,7 +13,7 @@ import { invalid } from '../runner/checks.ts';
 import { alibabaScenario, leftOut } from '../systems/crs/alibaba-scenario.ts';
 import { generateScenario, type ScenarioGenOptions } from '../systems/crs/scenario.ts';
 import { validateScenario } from '../systems/crs/scenario-schema.ts';
-import { checkOutputs, describeRead, intOption, messenger, plural, shownPath, STDIN, STDIN_NAME, withOptionNames, withSignalsHeld, writeOutputsStoppable } from './common.ts';
+import { checkOutputs, describeRead, intOption, messenger, plural, sayWhenWritten, shownPath, STDIN, STDIN_NAME, withOptionNames, withSignalsHeld, writeOutputsStoppable } from './common.ts';
 
 /** The option of each API field an error may name (`vmsPerHost` → `--vms-per-host`), so that it is named as typed. */
 const SCENARIO_FLAGS: Readonly<Record<string, string>> = {
@@ -104,7 +104,7 @@ export function registerGenScenario(program: Command): void {
       }
       validateScenario(scenario, 'generated scenario');
       // A scenario of 10^5 hosts takes a minute to write: say what is happening first.
-      await writeOutputsStoppable([[o.out, () => toJson(scenario)]], () => say(`writing ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`));
-      say(`wrote ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
+      const written = await writeOutputsStoppable([[o.out, () => toJson(scenario)]], () => say(`writing ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}`));
+      sayWhenWritten(written, say, `wrote ${shownPath(o.out)}: ${plural(scenario.hosts.length, 'host')}, ${plural(scenario.vms.length, 'VM')}, ${plural(scenario.courses?.length ?? 0, 'course')}${scenario.periods ? `, ${plural(scenario.periods.length, 'period')}` : ''}`);
     });
 }

@@ -17,7 +17,7 @@ import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, POLICIES, PRESETS, USAGE_MODES, type PolicyName, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
 import { withInput, type StdinInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, withSignalsHeld, writeOutputs, type Session, REPORT_FILE, outputsAlone } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, sayWhenWritten, withSignalsHeld, writeOutputs, type Session, REPORT_FILE, outputsAlone } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -291,6 +291,6 @@ export function finish(report: ReplayReport, o: { json?: string; csv?: string; r
     [o.csv, () => toCsv(report)],
     [o.report, () => renderHtml(report)],
   ]);
-  say(`${plural(report.runs.length, 'run')} in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+  sayWhenWritten(files, say, `${plural(report.runs.length, 'run')} in ${seconds.toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
   if (report.interrupted || session?.interrupted) process.exitCode = EXIT_INTERRUPTED;
 }

@@ -14,7 +14,7 @@ import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm,
 import { formatRebalanceTable, rebalanceCsv, renderRebalanceHtml, type RebalanceReport } from '../systems/crs/rebalance-report.ts';
 import { readScenario } from '../systems/crs/scenario-schema.ts';
 import { runScenario } from '../systems/crs/scenario-run.ts';
-import { checkOutputs, intOption, messenger, plural, renameOptionError, shownInput, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable, REPORT_FILE, outputsAlone } from './common.ts';
+import { checkOutputs, intOption, messenger, plural, renameOptionError, sayWhenWritten, shownInput, shownPath, summaryWriter, withSignalsHeld, writeOutputsStoppable, REPORT_FILE, outputsAlone } from './common.ts';
 import { withInput } from './stdin.ts';
 
 interface RebalanceCliOptions {
@@ -130,6 +130,6 @@ export function registerRebalance(program: Command): void {
       ], () => {
         if (outputs.length) say(`writing ${outputs.map(shownPath).join(', ')}`);
       });
-      say(`${plural(runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+      sayWhenWritten(files, say, `${plural(runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(2)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
     });
 }

@@ -15,7 +15,7 @@ import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat
 import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
 import { withInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, summaryWriter, withSignalsHeld, writeOutputs, REPORT_FILE, outputsAlone } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs, REPORT_FILE, outputsAlone } from './common.ts';
 
 interface ScheduleCliOptions {
   trace: string;
@@ -121,7 +121,7 @@ export function registerSchedule(program: Command): void {
             [o.csv, () => scheduleCsv(report)],
             [o.report, () => renderScheduleHtml(report)],
           ]);
-          say(`${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+          sayWhenWritten(files, say, `${plural(report.runs.length, 'algorithm')} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
           if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
         } finally {
           session.close();
