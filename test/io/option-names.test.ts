@@ -12,6 +12,9 @@ import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readAlibabaMachines } from '../../src/io/alibaba.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
+import { readMachineEvents } from '../../src/io/google/machine-events.ts';
+import { readTaskEvents } from '../../src/io/google/task-events.ts';
+import { readTaskUsage } from '../../src/io/google/task-usage.ts';
 import { readSwf } from '../../src/io/swf.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
@@ -45,6 +48,11 @@ describe('an option a function does not have', () => {
       [() => syntheticUsage({} as never, { seed: 1, start: 0, end: 1, windowUS: 5 } as never), 'INVALID_OPTION:windowUS: windowUS: not an option of syntheticUsage (did you mean windowUs?)'],
       [() => generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 1, out: join(dir, 'gen'), useage: false } as never), 'INVALID_OPTION:useage: useage: not an option of generateTrace (did you mean usage?)'],
       [() => generateTrace({ machines: 2, tasks: 2, days: 0.01, seed: 1, out: join(dir, 'gen'), colour: 'red' } as never), 'INVALID_OPTION:colour: colour: not an option of generateTrace'],
+      // The single-table readers, public too: their options were handed on unchecked.
+      [() => readTaskEvents(none, { part: 2 } as never), 'INVALID_OPTION:part: part: not an option of readTaskEvents (did you mean parts?)'],
+      [() => readTaskUsage(none, {} as never, { Strict: true } as never), 'INVALID_OPTION:Strict: Strict: not an option of readTaskUsage (did you mean strict?)'],
+      [() => readMachineEvents(none, { line: true } as never), 'INVALID_OPTION:line: line: not an option of readMachineEvents (did you mean lines?)'],
+      [() => readTaskEvents(none, null as never), 'INVALID_OPTION:options: options of readTaskEvents must be an object, got null'],
     ];
     for (const [f, want] of cases) expect(await refusal(f)).toBe(want);
     expect(existsSync(join(dir, 'gen'))).toBe(false);

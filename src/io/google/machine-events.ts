@@ -4,14 +4,17 @@
  *
  * @module
  */
+import { checkOptionNames } from '../../errors.ts';
 import type { MachineEventTable } from '../../model/tasks.ts';
 import { F64Column, I32Column } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
-import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
+import { GOOGLE_READ_OPTIONS, partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { MACHINE_EVENTS_SPEC, traceTime } from './schema.ts';
 
 /** Reads `machine_events` into a {@link MachineEventTable} (machines dense in order of first appearance). */
-export async function readMachineEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ machineEvents: MachineEventTable & { machineId: Float64Array }; summary: ReadSummary }> {
+export async function readMachineEvents(path: string, opts: GoogleReadOptions = {}, problems?: Problems): Promise<{ machineEvents: MachineEventTable & { machineId: Float64Array }; summary: ReadSummary }> {
+  checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readMachineEvents');
+  problems ??= new Problems(opts.strict);
   const files = partFiles(path, opts.parts, 'parts');
   const time = new F64Column();
   const machine = new I32Column();

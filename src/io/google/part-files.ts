@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, optionNames } from '../../errors.ts';
 import type { Problems } from '../csv/problems.ts';
 import { readCsvBatches, type SpareColumns } from '../csv/read-batches.ts';
 import type { ColumnBatch, CsvSpec, ReadOptions } from '../csv/spec.ts';
@@ -17,6 +17,9 @@ export interface GoogleReadOptions extends ReadOptions {
   /** Read at most this many part files (default all). */
   parts?: number;
 }
+
+/** The names of {@link GoogleReadOptions}, which the single-table readers check (`checkOptionNames`). */
+export const GOOGLE_READ_OPTIONS = optionNames<GoogleReadOptions>()('strict', 'batchRows', 'lines', 'signal', 'parts');
 
 /** True for the names the readers take in a table folder: `part-*.csv` and `part-*.csv.gz`. */
 export function isPartFile(name: string): boolean {

@@ -7,12 +7,12 @@
 import type { TaskTable } from '../../model/tasks.ts';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '../../errors.ts';
+import { checkOptionNames, FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '../../errors.ts';
 import { wasmModule } from '../../wasm/module.ts';
 import { MAX_PROBLEMS, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import type { ColumnBatch, ReadOptions } from '../csv/spec.ts';
 import { SpareColumns } from '../csv/read-batches.ts';
-import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
+import { GOOGLE_READ_OPTIONS, partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { TASK_EVENTS_SPEC, TRACE_START } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
 import { TaskTableBuilder, type TaskExtras } from './task-table-builder.ts';
@@ -131,7 +131,9 @@ export async function* threadedTaskEventBatches(files: string[], problems: Probl
 }
 
 /** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}; the window ends at the last event. */
-export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<TaskEventsResult> {
+export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems?: Problems): Promise<TaskEventsResult> {
+  checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readTaskEvents');
+  problems ??= new Problems(opts.strict);
   const { builder: b, files } = await scanTaskEvents(path, opts, problems);
   const end = b.lastTime;
   const { tasks, missingRequests } = b.build(end);

@@ -6,14 +6,14 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { checkOptionNames, FairfitError } from '../../errors.ts';
 import type { UsageTable } from '../../model/tasks.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { RingChunkReader } from '../csv/file-chunks.ts';
 import { readCsvBatchesSync } from '../csv/read-batches.ts';
 import type { ColumnBatch } from '../csv/spec.ts';
-import { partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
+import { GOOGLE_READ_OPTIONS, partFiles, tableBatches, type GoogleReadOptions } from './part-files.ts';
 import { TASK_USAGE_REPLAY_SPEC, TASK_USAGE_SPEC, TRACE_START, USAGE_REPLAY_COLUMNS, traceTime } from './schema.ts';
 import type { TaskIds } from './task-ids.ts';
 
@@ -187,7 +187,9 @@ export async function* usageWindows(
  * task then start. Rows of tasks absent from `ids` cannot be placed in the
  * table: they are counted in `unmatched` (not dropped silently).
  */
-export async function readTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems = new Problems(opts.strict)): Promise<{ usage: UsageTable; unmatched: number; summary: ReadSummary }> {
+export async function readTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems?: Problems): Promise<{ usage: UsageTable; unmatched: number; summary: ReadSummary }> {
+  checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readTaskUsage');
+  problems ??= new Problems(opts.strict);
   const files = partFiles(path, opts.parts, 'parts');
   const task = new I32Column();
   const start = new F64Column();
