@@ -31,6 +31,25 @@ describe('planColumns', () => {
     expect(() => planColumns({ hosts, vms: [{ ...vm('p'), course: 'nope' }] })).toThrow(/vms\[0\]\.course/);
   });
 
+  it('refuses entries that are not objects with INVALID_OPTION naming them (they were TypeErrors)', () => {
+    const hosts = [{ name: 'a', cpu: 2, mem: 2 }];
+    const vm = { name: 'v', host: 'a', cpu: 1, mem: 1, use: { cpu: 0, mem: 0 } };
+    const course = { name: 'J', firstWeek: 1, lastWeek: 2, lessons: [{ section: 1, day: 1 }] };
+    const cases: [unknown, string][] = [
+      [{ hosts: [hosts[0], null], vms: [] }, 'hosts[1]: must be an object { name, cpu, mem, base? }, got null'],
+      [{ hosts: [{ ...hosts[0], base: 5 }], vms: [] }, 'hosts[0].base: must be an object { cpu, mem }, got 5'],
+      [{ hosts, vms: [vm, null] }, 'vms[1]: must be an object { name, host, cpu, mem, course?, use }, got null'],
+      [{ hosts, vms: [{ ...vm, use: 'x' }] }, 'vms[0].use: must be an object { cpu, mem }, got "x"'],
+      [{ hosts, vms: [], courses: {} }, 'courses: must be an array, got an object'],
+      [{ hosts, vms: [], courses: [null] }, 'courses[0]: must be an object { name, firstWeek, lastWeek, lessons }, got null'],
+      [{ hosts, vms: [], courses: [{ ...course, lessons: undefined }] }, 'courses[0].lessons: must be an array, got undefined'],
+      [{ hosts, vms: [], courses: [{ ...course, lessons: [course.lessons[0], null] }] }, 'courses[0].lessons[1]: must be an object { section, day, odd?, even? }, got null'],
+    ];
+    for (const [input, message] of cases) {
+      expect(() => planColumns(input as Parameters<typeof planColumns>[0])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message }));
+    }
+  });
+
   it("refuses a host whose base and VMs' use sum past the largest number (NOT_FINITE naming the host), each value finite", () => {
     const big = (name: string, host: string) => ({ name, host, cpu: 1, mem: 1, use: { cpu: 1e308, mem: 1 } });
     const hosts = [{ name: 'a', cpu: 1e308, mem: 8 }, { name: 'b', cpu: 1e308, mem: 8 }];

@@ -46,6 +46,15 @@ function num(v: unknown, field: string, positive: boolean): number {
   return v;
 }
 
+function isObject(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A value as a message quotes it: strings quoted, arrays and objects by kind. */
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v !== null && typeof v === 'object' ? 'an object' : String(v);
+}
+
 /** The mean of a use value (a number, or samples over T). */
 export function meanUse(v: UseValue, field: string): number {
   if (Array.isArray(v)) {
@@ -110,19 +119,23 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   const baseCpu = new Float64Array(H);
   const baseMem = new Float64Array(H);
   input.hosts.forEach((h, i) => {
+    if (!isObject(h)) bad(`hosts[${i}]`, `must be an object { name, cpu, mem, base? }, got ${describe(h)}`, i);
     if (typeof h.name !== 'string' || h.name === '') bad(`hosts[${i}].name`, 'must be a non-empty string', i);
     if (hostIndex.has(h.name)) bad(`hosts[${i}].name`, `'${h.name}' is used twice`, i);
     hostIndex.set(h.name, i);
     capCpu[i] = num(h.cpu, `hosts[${i}].cpu`, true);
     capMem[i] = num(h.mem, `hosts[${i}].mem`, true);
+    if (h.base !== undefined && !isObject(h.base)) bad(`hosts[${i}].base`, `must be an object { cpu, mem }, got ${describe(h.base)}`, i);
     baseCpu[i] = h.base ? num(h.base.cpu, `hosts[${i}].base.cpu`, false) : 0;
     baseMem[i] = h.base ? num(h.base.mem, `hosts[${i}].base.mem`, false) : 0;
   });
   const courses = input.courses ?? [];
+  if (!Array.isArray(courses)) bad('courses', `must be an array, got ${describe(courses)}`);
   const courseIndex = new Map<string, number>();
   const courseStart = new Int32Array(courses.length + 1);
   const slotLists: Int32Array[] = [];
   courses.forEach((c, i) => {
+    if (!isObject(c)) bad(`courses[${i}]`, `must be an object { name, firstWeek, lastWeek, lessons }, got ${describe(c)}`, i);
     if (typeof c.name !== 'string' || c.name === '') bad(`courses[${i}].name`, 'must be a non-empty string', i);
     if (courseIndex.has(c.name)) bad(`courses[${i}].name`, `'${c.name}' is used twice`, i);
     courseIndex.set(c.name, i);
@@ -146,6 +159,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   // The loop runs over every VM of large clusters: field names are built only on error.
   for (let i = 0; i < V; i++) {
     const v = input.vms[i]!;
+    if (!isObject(v)) bad(`vms[${i}]`, `must be an object { name, host, cpu, mem, course?, use }, got ${describe(v)}`, i);
     if (typeof v.name !== 'string' || v.name === '') bad(`vms[${i}].name`, 'must be a non-empty string', i);
     const h = hostIndex.get(v.host);
     if (h === undefined) bad(`vms[${i}].host`, `'${String(v.host)}' is not a host`, i);
@@ -154,7 +168,8 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     vmCpu[i] = typeof cpu === 'number' && cpu >= 0 && cpu < Infinity ? cpu : num(cpu, `vms[${i}].cpu`, false);
     if (!(typeof v.mem === 'number' && v.mem >= 0 && v.mem < Infinity)) num(v.mem, `vms[${i}].mem`, false);
     const use = v.use;
-    if (!use) bad(`vms[${i}].use`, 'is required', i);
+    if (use === undefined) bad(`vms[${i}].use`, 'is required', i);
+    if (!isObject(use)) bad(`vms[${i}].use`, `must be an object { cpu, mem }, got ${describe(use)}`, i);
     const uc = use.cpu;
     const um = use.mem;
     useCpu[i] = typeof uc === 'number' && uc >= 0 && uc < Infinity ? uc : meanUse(uc, `vms[${i}].use.cpu`);

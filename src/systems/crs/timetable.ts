@@ -66,11 +66,19 @@ function intIn(v: unknown, lo: number, hi: number, field: string): number {
   return v;
 }
 
+/** A value as a message quotes it: strings quoted, arrays and objects by kind. */
+function kind(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v !== null && typeof v === 'object' ? 'an object' : String(v);
+}
+
 /** Checks a course (weeks, sections, days in range); `field` names it in errors. */
 export function checkCourse(c: Course, field = 'course'): void {
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${kind(c)}`, { field });
   intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
   intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
+  if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${kind(c.lessons)}`, { field: `${field}.lessons` });
   c.lessons.forEach((l, i) => {
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}] must be an object { section, day, odd?, even? }, got ${kind(l)}`, { field: `${field}.lessons[${i}]` });
     intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
     intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
   });
