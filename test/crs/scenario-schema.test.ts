@@ -75,6 +75,20 @@ describe('the CRS scenario schema', () => {
     expect(generateScenario({ preset: 'random', hosts: 3, vms: 4, courses: 2 }).hosts).toHaveLength(3);
   });
 
+  it("generateScenario's now is week, day and section only: another key was copied into a scenario its own schema refuses", () => {
+    const bad = (now: unknown) => () => generateScenario({ hosts: 2, vms: 3, now } as Parameters<typeof generateScenario>[0]);
+    for (const preset of ['random', 'paper'] as const) {
+      const now = { week: 2, day: 1, section: 1, x: 1 };
+      expect(() => generateScenario(preset === 'paper' ? { preset, now } : { preset, hosts: 2, now })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'now.x: not a field of now (week, day, section)', details: { field: 'now.x' } }));
+    }
+    expect(bad(null)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'now: must be an object { week, day, section }, got null' }));
+    expect(bad('1,1,1')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'now' } }));
+    const now = { week: 2, day: 3, section: 4 };
+    const s = generateScenario({ hosts: 2, vms: 3, now });
+    expect(validateScenario(s).now).toEqual(now);
+    expect(s.now).not.toBe(now); // a copy: the caller's object is not kept in the scenario
+  });
+
   it('the generator is seeded: same seed, same scenario; another seed, another one; both valid', () => {
     const a = generateScenario({ hosts: 20, seed: 5 });
     expect(generateScenario({ hosts: 20, seed: 5 })).toEqual(a);

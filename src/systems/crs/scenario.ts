@@ -127,7 +127,14 @@ export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario 
   const seed = o.seed ?? 1;
   checkSeed(seed, 'seed');
   const r = new Rng(seed);
-  const now = o.now ?? { week: 1, day: 1, section: 1 };
+  const given: unknown = o.now === undefined ? { week: 1, day: 1, section: 1 } : o.now;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw new FairfitError('INVALID_OPTION', `now: must be an object { week, day, section }, got ${JSON.stringify(given)}`, { field: 'now' });
+  // Only the three fields are copied into the scenario: any other key would make a file its own schema refuses.
+  for (const key of Object.keys(given)) {
+    if (key !== 'week' && key !== 'day' && key !== 'section') throw new FairfitError('INVALID_OPTION', `now.${key}: not a field of now (week, day, section)`, { field: `now.${key}` });
+  }
+  const { week, day, section } = given as TermTime;
+  const now: TermTime = { week, day, section };
   const nowSlot = slotOf(now);
   if (!(now.week >= 1 && now.week <= WEEKS && now.day >= 1 && now.day <= DAYS && now.section >= 1 && now.section <= SECTIONS) || ![now.week, now.day, now.section].every(Number.isInteger)) {
     throw new FairfitError('INVALID_OPTION', `now: week 1–${WEEKS}, day 1–${DAYS}, section 1–${SECTIONS}, got ${JSON.stringify(now)}`, { field: 'now' });
