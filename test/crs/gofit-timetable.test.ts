@@ -3,7 +3,7 @@
  * predicted per-slot load, and GOFit on the paper's worked example.
  */
 import { describe, expect, it } from 'vitest';
-import { TimetablePlacer } from '../../src/systems/crs/placement.ts';
+import { placeCourseVms, TimetablePlacer } from '../../src/systems/crs/placement.ts';
 import { courseSlots, gofit, slotOf, SLOTS, timeOfSlot, type Course } from '../../src/systems/crs/timetable.ts';
 
 const cpp: Course = { name: 'C++', firstWeek: 1, lastWeek: 16, lessons: [{ section: 4, day: 2 }, { section: 5, day: 1 }] };
@@ -56,6 +56,31 @@ describe('initial placement by timetable', () => {
     const r = placer.place({ name: 'c1', cpu: 1, mem: 2, course: 'C++' });
     expect(r).toMatchObject({ kind: 'placed', host: 'b', gofit: 1 });
     expect(placer.slotLoad('b').vms[slotOf({ week: 3, day: 2, section: 4 })]).toBe(1);
+  });
+
+  it('refuses bad hosts, courses, requests and options with INVALID_OPTION naming them, before placing any VM', () => {
+    const vm = { name: 'v', cpu: 1, mem: 2, course: 'Java' };
+    const refused = (args: unknown[], message: string) => {
+      expect(() => (placeCourseVms as (...a: unknown[]) => unknown)(...args)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message }));
+    };
+    // Each was accepted: a negative or string allocation placed the VM, NaN or H = 'x' rejected every VM, a typo ran the defaults.
+    refused([hosts, [java], [vm, { ...vm, cpu: -100 }]], 'vms[1].cpu: must be a finite number ≥ 0, got -100');
+    refused([hosts, [java], [{ ...vm, mem: NaN }]], 'vms[0].mem: must be a finite number ≥ 0, got NaN');
+    refused([hosts, [java], [{ ...vm, cpu: '1' }]], 'vms[0].cpu: must be a finite number ≥ 0, got "1"');
+    refused([hosts, [java], [{ ...vm, course: 'Jav' }]], 'vms[0].course: "Jav" is not a course');
+    refused([hosts, [java], [vm], { high: { cpu: 'x' } }], 'high.cpu: must be a number in [0, 1], got "x"');
+    refused([hosts, [java], [vm], { high: { cpu: 50 } }], 'high.cpu: must be a number in [0, 1], got 50');
+    refused([hosts, [java], [vm], { hihg: { cpu: 0.5 } }], 'hihg: not an option of placeCourseVms (did you mean high?)');
+    refused([[hosts[0], { name: 'a', cpu: 4, mem: 8 }], [java], [vm]], 'hosts[1].name: must be a non-empty string used once, got "a"');
+    refused([[{ name: 'a', cpu: 0, mem: 8 }], [java], [vm]], 'hosts[0].cpu: must be a finite number > 0, got 0');
+    refused([[null], [java], [vm]], 'hosts[0]: must be an object { name, cpu, mem }, got null');
+    refused([hosts, [java, java], [vm]], 'courses[1].name: must be a non-empty string used once, got "Java"');
+    refused([hosts, [java], [vm], { existing: [{ ...vm, name: 'e', host: 'z' }] }], 'existing[0].host: "z" is not a host');
+    // A placer used directly checks each request before it records anything.
+    const placer = new TimetablePlacer(hosts, [java]);
+    expect(() => placer.add({ ...vm, cpu: -1 }, 'a')).toThrow(/^vm\.cpu: must be a finite number ≥ 0, got -1$/);
+    expect(placer.slotLoad('a').cpu.every((x) => x === 0)).toBe(true);
+    expect(placeCourseVms(hosts, [java], [vm])).toEqual([expect.objectContaining({ kind: 'placed', host: 'a' })]);
   });
 
   it('keeps the predicted peak below H: with 2 of 4 cores taken at the same lessons, a third VM goes elsewhere', () => {

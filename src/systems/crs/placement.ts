@@ -8,9 +8,24 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { checkOptionNames, FairfitError, shown } from '../../errors.ts';
 import { REBALANCE_DEFAULTS, type CpuMem, type CrsHost } from './model.ts';
-import { courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
+import { checkCourse, courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
+
+function bad(field: string, message: string): never {
+  throw new FairfitError('INVALID_OPTION', `${field}: ${message}`, { field });
+}
+
+/** H of the placement rule: an object of cpu and/or mem, each in [0, 1], the defaults for the rest. */
+function checkHigh(high: unknown): CpuMem {
+  if (high === undefined) return { ...REBALANCE_DEFAULTS.high };
+  if (high === null || typeof high !== 'object' || Array.isArray(high)) bad('high', `must be an object { cpu?, mem? }, got ${shown(high)}`);
+  for (const k of Object.keys(high)) if (k !== 'cpu' && k !== 'mem') bad(`high.${k}`, 'unknown field (cpu, mem)');
+  const h = high as Partial<CpuMem>;
+  const out = { cpu: h.cpu ?? REBALANCE_DEFAULTS.high.cpu, mem: h.mem ?? REBALANCE_DEFAULTS.high.mem };
+  for (const k of ['cpu', 'mem'] as const) if (typeof out[k] !== 'number' || !(out[k] >= 0 && out[k] <= 1)) bad(`high.${k}`, `must be a number in [0, 1], got ${shown(out[k])}`);
+  return out;
+}
 
 /** A host's predicted load per slot of the term (slot = `slotOf(week, day, section)`). */
 export interface SlotLoad {
@@ -47,9 +62,21 @@ export class TimetablePlacer {
   private readonly high: CpuMem;
 
   constructor(readonly hosts: readonly CrsHost[], courses: readonly Course[], opts: { high?: Partial<CpuMem> } = {}) {
-    this.high = { cpu: opts.high?.cpu ?? REBALANCE_DEFAULTS.high.cpu, mem: opts.high?.mem ?? REBALANCE_DEFAULTS.high.mem };
-    hosts.forEach((h, i) => this.hostIndex.set(h.name, i));
-    for (const c of courses) this.courses.set(c.name, courseSlots(c));
+    checkOptionNames(opts, ['high'], 'TimetablePlacer');
+    this.high = checkHigh(opts.high);
+    if (!Array.isArray(hosts)) bad('hosts', `must be an array, got ${shown(hosts)}`);
+    hosts.forEach((h, i) => {
+      if (h === null || typeof h !== 'object') bad(`hosts[${i}]`, `must be an object { name, cpu, mem }, got ${shown(h)}`);
+      if (typeof h.name !== 'string' || h.name === '' || this.hostIndex.has(h.name)) bad(`hosts[${i}].name`, `must be a non-empty string used once, got ${shown(h.name)}`);
+      for (const k of ['cpu', 'mem'] as const) if (typeof h[k] !== 'number' || !(h[k] > 0 && h[k] < Infinity)) bad(`hosts[${i}].${k}`, `must be a finite number > 0, got ${shown(h[k])}`);
+      this.hostIndex.set(h.name, i);
+    });
+    if (!Array.isArray(courses)) bad('courses', `must be an array, got ${shown(courses)}`);
+    courses.forEach((c, i) => {
+      checkCourse(c, `courses[${i}]`);
+      if (typeof c.name !== 'string' || c.name === '' || this.courses.has(c.name)) bad(`courses[${i}].name`, `must be a non-empty string used once, got ${shown(c.name)}`);
+      this.courses.set(c.name, courseSlots(c));
+    });
     this.load = hosts.map(() => ({ vms: new Int32Array(SLOTS), cpu: new Float64Array(SLOTS), mem: new Float64Array(SLOTS) }));
   }
 
@@ -67,8 +94,17 @@ export class TimetablePlacer {
     return l;
   }
 
+  /** Checks a VM request (`field` names it in errors): name, allocation ≥ 0, a known course. */
+  check(vm: CourseVmRequest, field = 'vm'): void {
+    if (vm === null || typeof vm !== 'object') bad(field, `must be an object { name, cpu, mem, course }, got ${shown(vm)}`);
+    if (typeof vm.name !== 'string' || vm.name === '') bad(`${field}.name`, `must be a non-empty string, got ${shown(vm.name)}`);
+    for (const k of ['cpu', 'mem'] as const) if (typeof vm[k] !== 'number' || !(vm[k] >= 0 && vm[k] < Infinity)) bad(`${field}.${k}`, `must be a finite number ≥ 0, got ${shown(vm[k])}`);
+    if (!this.courses.has(vm.course)) bad(`${field}.course`, `${shown(vm.course)} is not a course`);
+  }
+
   /** Records a VM already running on `host`. */
   add(vm: CourseVmRequest, host: string): void {
+    this.check(vm);
     const l = this.slotLoad(host);
     for (const s of this.slots(vm.course)) {
       l.vms[s] = l.vms[s]! + 1;
@@ -99,6 +135,7 @@ export class TimetablePlacer {
 
   /** Places one VM: best GOFit where the predicted peak stays below H; records it. */
   place(vm: CourseVmRequest): PlacementResult {
+    this.check(vm);
     let best = -1;
     let bestG = -1;
     let bestPeak: CpuMem = { cpu: 0, mem: 0 };
@@ -121,7 +158,18 @@ export class TimetablePlacer {
 
 /** Places new course VMs one after the other, in the order given (see {@link TimetablePlacer}). */
 export function placeCourseVms(hosts: readonly CrsHost[], courses: readonly Course[], vms: readonly CourseVmRequest[], opts: { high?: Partial<CpuMem>; existing?: readonly (CourseVmRequest & { host: string })[] } = {}): PlacementResult[] {
-  const placer = new TimetablePlacer(hosts, courses, opts);
-  for (const v of opts.existing ?? []) placer.add(v, v.host);
+  checkOptionNames(opts, ['high', 'existing'], 'placeCourseVms');
+  const placer = new TimetablePlacer(hosts, courses, { high: opts.high });
+  // Every request is checked before any is placed: a refused call places nothing.
+  const existing = opts.existing ?? [];
+  const names = new Set(hosts.map((h) => h.name));
+  if (!Array.isArray(existing)) bad('existing', `must be an array, got ${shown(existing)}`);
+  existing.forEach((v, i) => {
+    placer.check(v, `existing[${i}]`);
+    if (typeof v.host !== 'string' || !names.has(v.host)) bad(`existing[${i}].host`, `${shown(v.host)} is not a host`);
+  });
+  if (!Array.isArray(vms)) bad('vms', `must be an array, got ${shown(vms)}`);
+  vms.forEach((v, i) => placer.check(v, `vms[${i}]`));
+  for (const v of existing) placer.add(v, v.host);
   return vms.map((v) => placer.place(v));
 }
