@@ -90,4 +90,11 @@ describe('De, migrateValue and the decision period', () => {
     expect(() => new DecisionPeriod({ lambda: 5 })).toThrow(/lambda/);
     expect(() => t.reportMigration(-1)).toThrow(/seconds/);
   });
+
+  it('DecisionPeriod refuses a misspelt option (it ran λ = 6) and options that are not an object (a TypeError)', () => {
+    const make = (o: unknown) => () => new DecisionPeriod(o as ConstructorParameters<typeof DecisionPeriod>[0]);
+    expect(make({ lamda: 8 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'lamda: not an option of DecisionPeriod (did you mean lambda?)' }));
+    expect(make(null)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'options' } }));
+    expect(new DecisionPeriod({ lambda: 8, initialMigrationSeconds: 2 }).period).toBe(16);
+  });
 });

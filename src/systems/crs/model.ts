@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { checkOptionNames, FairfitError } from '../../errors.ts';
 import type { Course } from './timetable.ts';
 
 /** A physical host: its capacity (cores, GB) and what runs on it besides the VMs. */
@@ -216,6 +216,7 @@ export class DecisionPeriod {
   private readonly initial: number;
 
   constructor(opts: { lambda?: number; initialMigrationSeconds?: number } = {}) {
+    checkOptionNames(opts, ['lambda', 'initialMigrationSeconds'], 'DecisionPeriod');
     this.lambda = opts.lambda ?? 6;
     this.initial = opts.initialMigrationSeconds ?? 5;
     if (typeof this.lambda !== 'number' || !Number.isFinite(this.lambda) || !(this.lambda > 5)) bad('lambda', `must be a finite number > 5 (seed 002), got ${String(opts.lambda)}`);
