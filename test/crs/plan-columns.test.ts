@@ -50,6 +50,24 @@ describe('planColumns', () => {
     }
   });
 
+  it('refuses a field it does not know, naming the one it most likely means (a misspelt course or base was ignored)', () => {
+    const hosts = [{ name: 'a', cpu: 2, mem: 2 }];
+    const vm = { name: 'v', host: 'a', cpu: 1, mem: 1, use: { cpu: 0, mem: 0 } };
+    const course = { name: 'J', firstWeek: 1, lastWeek: 2, lessons: [{ section: 1, day: 1 }] };
+    const cases: [unknown, string][] = [
+      [{ hosts, courses: [course], vms: [{ ...vm, Course: 'J' }] }, 'vms[0].Course: not a known field (did you mean course?)'],
+      [{ hosts: [{ ...hosts[0], bas: { cpu: 1, mem: 1 } }], vms: [] }, 'hosts[0].bas: not a known field (did you mean base?)'],
+      [{ hosts: [{ ...hosts[0], base: { cpu: 1, mem: 1, disk: 1 } }], vms: [] }, 'hosts[0].base.disk: not a known field'],
+      [{ hosts, vms: [{ ...vm, use: { cpu: 0, mem: 0, memory: 1 } }] }, 'vms[0].use.memory: not a known field'],
+      [{ hosts, vms: [], courses: [{ ...course, lastweek: 3 }] }, 'courses[0].lastweek: is not a known field (did you mean lastWeek?)'],
+      [{ hosts, vms: [], courses: [{ ...course, lessons: [{ section: 1, day: 1, evn: false }] }] }, 'courses[0].lessons[0].evn: is not a known field (did you mean even?)'],
+      [{ hosts, vms: [], courses: [{ ...course, lessons: [{ section: 1, day: 1, odd: 'no' }] }] }, 'courses[0].lessons[0].odd: must be a boolean, got "no"'],
+    ];
+    for (const [input, message] of cases) {
+      expect(() => planColumns(input as Parameters<typeof planColumns>[0])).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message }));
+    }
+  });
+
   it("refuses a host whose base and VMs' use sum past the largest number (NOT_FINITE naming the host), each value finite", () => {
     const big = (name: string, host: string) => ({ name, host, cpu: 1, mem: 1, use: { cpu: 1e308, mem: 1 } });
     const hosts = [{ name: 'a', cpu: 1e308, mem: 8 }, { name: 'b', cpu: 1e308, mem: 8 }];

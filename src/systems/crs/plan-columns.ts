@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, nearestName } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
 import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
 import { courseSlots } from './timetable.ts';
@@ -49,6 +49,23 @@ function num(v: unknown, field: string, positive: boolean): number {
 function isObject(v: unknown): v is object {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
+
+/**
+ * Refuses a key of `v` that is not one of `known` (as the scenario schema does in a file): a
+ * misspelt optional field (`Course`, `bas`) was ignored, and the VM planned without a course or the
+ * host without its base.
+ */
+function checkKeys(v: object, known: readonly string[], field: string, index?: number): void {
+  for (const k in v) {
+    if (known.includes(k)) continue;
+    const near = nearestName(k, known);
+    bad(`${field}.${k}`, `not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, index);
+  }
+}
+
+const HOST_KEYS = ['name', 'cpu', 'mem', 'base'];
+const PAIR_KEYS = ['cpu', 'mem'];
+const VM_KEYS = ['name', 'host', 'cpu', 'mem', 'course', 'use'];
 
 /** A value as a message quotes it: strings quoted, arrays and objects by kind. */
 function describe(v: unknown): string {
@@ -120,12 +137,14 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   const baseMem = new Float64Array(H);
   input.hosts.forEach((h, i) => {
     if (!isObject(h)) bad(`hosts[${i}]`, `must be an object { name, cpu, mem, base? }, got ${describe(h)}`, i);
+    checkKeys(h, HOST_KEYS, `hosts[${i}]`, i);
     if (typeof h.name !== 'string' || h.name === '') bad(`hosts[${i}].name`, 'must be a non-empty string', i);
     if (hostIndex.has(h.name)) bad(`hosts[${i}].name`, `'${h.name}' is used twice`, i);
     hostIndex.set(h.name, i);
     capCpu[i] = num(h.cpu, `hosts[${i}].cpu`, true);
     capMem[i] = num(h.mem, `hosts[${i}].mem`, true);
     if (h.base !== undefined && !isObject(h.base)) bad(`hosts[${i}].base`, `must be an object { cpu, mem }, got ${describe(h.base)}`, i);
+    if (h.base) checkKeys(h.base, PAIR_KEYS, `hosts[${i}].base`, i);
     baseCpu[i] = h.base ? num(h.base.cpu, `hosts[${i}].base.cpu`, false) : 0;
     baseMem[i] = h.base ? num(h.base.mem, `hosts[${i}].base.mem`, false) : 0;
   });
@@ -160,6 +179,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   for (let i = 0; i < V; i++) {
     const v = input.vms[i]!;
     if (!isObject(v)) bad(`vms[${i}]`, `must be an object { name, host, cpu, mem, course?, use }, got ${describe(v)}`, i);
+    checkKeys(v, VM_KEYS, `vms[${i}]`, i);
     if (typeof v.name !== 'string' || v.name === '') bad(`vms[${i}].name`, 'must be a non-empty string', i);
     const h = hostIndex.get(v.host);
     if (h === undefined) bad(`vms[${i}].host`, `'${String(v.host)}' is not a host`, i);
@@ -170,6 +190,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     const use = v.use;
     if (use === undefined) bad(`vms[${i}].use`, 'is required', i);
     if (!isObject(use)) bad(`vms[${i}].use`, `must be an object { cpu, mem }, got ${describe(use)}`, i);
+    checkKeys(use, PAIR_KEYS, `vms[${i}].use`, i);
     const uc = use.cpu;
     const um = use.mem;
     useCpu[i] = typeof uc === 'number' && uc >= 0 && uc < Infinity ? uc : meanUse(uc, `vms[${i}].use.cpu`);

@@ -145,8 +145,8 @@ export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario 
     const courses: Course[] = PAPER_COURSES.map(({ students: _, ...c }) => c);
     const placer = new TimetablePlacer(hosts, courses);
     const vms: CrsVm[] = [];
-    for (const c of PAPER_COURSES) {
-      const inClass = courseSlots(c).includes(nowSlot);
+    for (const [k, c] of PAPER_COURSES.entries()) {
+      const inClass = courseSlots(courses[k]!).includes(nowSlot);
       for (let s = 1; s <= c.students; s++) {
         const name = `${c.name.toLowerCase().replace(/\W/g, 'pp')}-${String(s).padStart(2, '0')}`;
         const res = placer.place({ name, cpu: 1, mem: 2, course: c.name });

@@ -8,7 +8,10 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, nearestName } from '../../errors.ts';
+
+const COURSE_KEYS = ['name', 'firstWeek', 'lastWeek', 'lessons'];
+const LESSON_KEYS = ['section', 'day', 'odd', 'even'];
 
 /** Weeks in a term. */
 export const WEEKS = 16;
@@ -74,6 +77,11 @@ function kind(v: unknown): string {
 /** Checks a course (weeks, sections, days in range); `field` names it in errors. */
 export function checkCourse(c: Course, field = 'course'): void {
   if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${kind(c)}`, { field });
+  for (const k of Object.keys(c)) {
+    if (COURSE_KEYS.includes(k)) continue;
+    const near = nearestName(k, COURSE_KEYS);
+    throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `${field}.${k}` });
+  }
   intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
   intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
   if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${kind(c.lessons)}`, { field: `${field}.lessons` });
@@ -81,6 +89,16 @@ export function checkCourse(c: Course, field = 'course'): void {
     if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}] must be an object { section, day, odd?, even? }, got ${kind(l)}`, { field: `${field}.lessons[${i}]` });
     intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
     intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
+    for (const k of Object.keys(l)) {
+      const at = `${field}.lessons[${i}].${k}`;
+      if (k === 'odd' || k === 'even') {
+        // Only `false` leaves a week out: 'no' or 0 held the lesson every week.
+        if (typeof l[k] !== 'boolean' && l[k] !== undefined) throw new FairfitError('INVALID_OPTION', `${at} must be a boolean, got ${kind(l[k])}`, { field: at });
+      } else if (k !== 'section' && k !== 'day') {
+        const near = nearestName(k, LESSON_KEYS);
+        throw new FairfitError('INVALID_OPTION', `${at} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: at });
+      }
+    }
   });
 }
 
