@@ -39,16 +39,17 @@ export function registerGen(program: Command): void {
     .option('--seed <S>', 'PRNG seed, an integer in [-2^31, 2^32 − 1]', num('seed'), 1)
     .option('--no-usage', 'do not write task_usage')
     .option('--gzip-level <L>', 'gzip level 1–9', num('gzip-level'), 1)
-    .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts)', num('usage-parts'), 1)
+    .option('--usage-parts <P>', 'task_usage part files, each covering consecutive windows (time order across parts) (default 1; refused with --no-usage)', num('usage-parts'))
     .option('--long-run-mean-days <D>', 'long-running tasks end after an exponential time of this mean (days) instead of at the trace end', num('long-run-mean-days'))
     .option('--resubmissions', 'tasks interrupted (EVICT, KILL, FAIL, …) and SUBMITted again, fitted to the real sample (with task_usage: rows for each run, on its machine)')
     .option('--resubmitted-share <S>', 'with --resubmissions: share of tasks interrupted at least once, 0–1 (default the fitted 0.026; not fitted when set)', num('resubmitted-share'))
-    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
+    .action(async (o: { out: string; machines: number; tasks: number; days: number; seed: number; usage: boolean; gzipLevel: number; usageParts?: number; longRunMeanDays?: number; resubmissions?: boolean; resubmittedShare?: number }) => {
       // A larger cluster could be written, slowly, but no replay could read it back (`--machines trace`):
       // the replay's bound, here (the generator itself knows nothing of replays).
       // A trace without tasks cannot be replayed (NO_DATA); the API refuses it too, this says why in the CLI's words.
       if (o.tasks < 1) invalid('tasks', `must be at least 1 (a trace without tasks has nothing to replay), got ${o.tasks}`);
       if (o.resubmittedShare !== undefined && o.resubmissions !== true) invalid('resubmitted-share', 'only takes effect with --resubmissions');
+      if (o.usageParts !== undefined && !o.usage) invalid('usage-parts', 'only takes effect when task_usage is written (not with --no-usage)');
       if (o.out.trim() === '') invalid('--out', 'an empty path: give a folder name');
       if (o.out === '-') invalid('--out', "'-' (standard output) cannot hold a trace folder: give a folder name");
       const most = maxMachines();

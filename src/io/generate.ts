@@ -50,7 +50,7 @@ export interface GenerateOptions {
   /** gzip level 1–9 (default 1: fast; the bytes still depend only on the options). */
   gzipLevel?: number;
   /**
-   * task_usage part files (integer ≥ 1, default 1), each covering consecutive
+   * task_usage part files (integer ≥ 1, default 1; refused with `usage: false`), each covering consecutive
    * windows as the real trace's 500 parts cover consecutive time: parts in
    * name order are rows in time order.
    */
@@ -161,6 +161,8 @@ function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: numb
   if (opts.resubmissions !== undefined && typeof opts.resubmissions !== 'boolean') {
     throw new FairfitError('INVALID_OPTION', `resubmissions must be a boolean, got ${String(opts.resubmissions)}`, { field: 'resubmissions' });
   }
+  // Parts of a table that is not written: refused, not ignored.
+  if (opts.usage === false && opts.usageParts !== undefined) throw new FairfitError('INVALID_OPTION', 'usageParts only takes effect when task_usage is written (usage: false)', { field: 'usageParts' });
   const share = opts.resubmittedShare;
   if (share !== undefined) {
     if (typeof share !== 'number' || !(share >= 0 && share <= 1)) {

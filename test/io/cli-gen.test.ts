@@ -92,7 +92,11 @@ describe('fairfit gen into a folder that holds another trace', () => {
     expect(readdirSync(join(out, 'task_usage')).sort()).toEqual(['part-00000-of-00003.csv.gz', 'part-00001-of-00003.csv.gz', 'part-00002-of-00003.csv.gz']);
     expect(run(...args, '--usage-parts', '3', '--seed', '9').status).toBe(0);
     // Without usage: the old task_usage parts would be read as the new trace's usage.
-    const noUsage = run(...args, '--usage-parts', '3', '--no-usage');
+    // --usage-parts has nothing to split without task_usage: a bad option (exit 2), nothing written.
+    const parts = run(...args, '--usage-parts', '3', '--no-usage', '--seed', '4');
+    expect(parts.status).toBe(2);
+    expect(parts.stderr).toContain('INVALID_OPTION: usage-parts: only takes effect when task_usage is written (not with --no-usage)');
+    const noUsage = run(...args, '--no-usage');
     expect(noUsage.status).toBe(1);
     expect(noUsage.stderr).toContain(`OUTPUT_ERROR: ${join(out, 'task_usage')}: holds part-00000-of-00003.csv.gz and 2 more part files`);
   });

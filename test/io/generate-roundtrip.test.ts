@@ -127,6 +127,8 @@ describe('generateTrace', () => {
       [{ longRunMeanDays: 0 }, 'longRunMeanDays'],
       [{ longRunMeanDays: Number.NaN }, 'longRunMeanDays'],
       [{ longRunMeanDays: -1 }, 'longRunMeanDays'],
+      // Parts of a task_usage table that is not written: it was ignored.
+      [{ usage: false, usageParts: 3 }, 'usageParts'],
     ] as const) {
       await expect(generateTrace({ ...opts, out: join(root, 'x'), ...bad })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field } });
     }
