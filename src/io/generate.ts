@@ -17,7 +17,7 @@ import { makeFolder } from '../report/file.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
-import { FairfitError, checkOptionNames, optionNames } from '../errors.ts';
+import { FairfitError, checkOptionNames, optionNames, shown } from '../errors.ts';
 import { checkSeed, Rng } from '../rng.ts';
 import { GzCsv, round4, stoppedError } from './csv-writer.ts';
 import { FIT } from './fitted-params.ts';
@@ -161,6 +161,8 @@ function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: numb
   if (opts.resubmissions !== undefined && typeof opts.resubmissions !== 'boolean') {
     throw new FairfitError('INVALID_OPTION', `resubmissions must be a boolean, got ${String(opts.resubmissions)}`, { field: 'resubmissions' });
   }
+  // `usage: 0` or 'no' wrote task_usage (only `false` left it out).
+  if (opts.usage !== undefined && typeof opts.usage !== 'boolean') throw new FairfitError('INVALID_OPTION', `usage must be a boolean, got ${shown(opts.usage)}`, { field: 'usage' });
   // Parts of a table that is not written: refused, not ignored.
   if (opts.usage === false && opts.usageParts !== undefined) throw new FairfitError('INVALID_OPTION', 'usageParts only takes effect when task_usage is written (usage: false)', { field: 'usageParts' });
   const share = opts.resubmittedShare;

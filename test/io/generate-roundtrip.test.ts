@@ -129,6 +129,9 @@ describe('generateTrace', () => {
       [{ longRunMeanDays: -1 }, 'longRunMeanDays'],
       // Parts of a task_usage table that is not written: it was ignored.
       [{ usage: false, usageParts: 3 }, 'usageParts'],
+      // Only false left task_usage out: 0 or 'no' wrote it.
+      [{ usage: 0 as unknown as boolean }, 'usage'],
+      [{ usage: 'no' as unknown as boolean }, 'usage'],
     ] as const) {
       await expect(generateTrace({ ...opts, out: join(root, 'x'), ...bad })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field } });
     }
