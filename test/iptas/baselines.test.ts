@@ -54,6 +54,20 @@ describe('batch baselines', () => {
     expect(r.metrics.utilisation).toBe(1);
     expect(r.metrics.fairnessGini).toBe(0.5); // mean waits 0 and 100
   });
+  it('refuses a job that is not an object, a field that is no job field and a user that is neither string nor number, naming the job', () => {
+    const job: TraceJob = { id: 'a', submit: 0, runTime: 10, requestedTime: 20, procs: 1, user: 'u' };
+    const refused = (jobs: unknown[], message: string) => {
+      for (const algorithm of ['iptas', 'fcfs', 'easy'] as const) {
+        expect(() => scheduleJobs(jobs as TraceJob[], { algorithm, nodes: 2 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message }));
+      }
+    };
+    // A misspelt dataGB ran the job with the default data volume (another length class); a null job was a NOT_FINITE on submit.
+    refused([job, { ...job, datagb: 500 }], 'jobs[1].datagb is not a field of a job (did you mean dataGB?)');
+    refused([null], 'jobs[0] must be an object { id, submit, runTime, requestedTime, procs, user, demand?, dataGB? }, got null');
+    refused([{ ...job, user: {} }], 'jobs[0].user must be a string or a finite number, got an object');
+    expect(scheduleJobs([job, { ...job, user: -1, dataGB: 500 }], { algorithm: 'iptas', nodes: 2 }).metrics.completed).toBe(2);
+  });
+
   it('IPTAS through the driver places every job and kills only over T0', () => {
     fc.assert(fc.property(jobSet, (jobs) => {
       const r = scheduleJobs(jobs, { algorithm: 'iptas', nodes: 4, nodeCapacity: 2 });

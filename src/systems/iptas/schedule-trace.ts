@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, checkOptionNames, optionNames } from '../../errors.ts';
+import { FairfitError, checkNonNegative, checkOptionNames, nearestName, optionNames, shown } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
@@ -187,16 +187,27 @@ function optInt(v: unknown, field: string, fallback: number): number {
   return x;
 }
 
+/** The fields of a {@link TraceJob}. */
+const JOB_KEYS = ['id', 'submit', 'runTime', 'requestedTime', 'procs', 'demand', 'user', 'dataGB'];
+
 function checkJobs(jobs: readonly TraceJob[], processors: number, capacity: readonly number[] | undefined, nodes: number): void {
   if (!Array.isArray(jobs)) throw new FairfitError('INVALID_OPTION', 'jobs must be an array', { field: 'jobs' });
   const empty = capacity && new NodePool(nodes, capacity);
   jobs.forEach((j, i) => {
-    if (j?.demand !== undefined) {
+    if (j === null || typeof j !== 'object') throw new FairfitError('INVALID_OPTION', `jobs[${i}] must be an object { id, submit, runTime, requestedTime, procs, user, demand?, dataGB? }, got ${shown(j)}`, { field: 'jobs', index: i });
+    // A misspelt optional field (`datagb`) was ignored: the job ran with the default in its place.
+    for (const k in j) {
+      if (JOB_KEYS.includes(k)) continue;
+      const near = nearestName(k, JOB_KEYS);
+      throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `jobs.${k}`, index: i });
+    }
+    if (typeof j.user !== 'string' && !(typeof j.user === 'number' && Number.isFinite(j.user))) throw new FairfitError('INVALID_OPTION', `jobs[${i}].user must be a string or a finite number, got ${shown(j.user)}`, { field: 'jobs.user', index: i });
+    if (j.demand !== undefined) {
       if (!capacity) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand needs a vector options.nodeCapacity`, { field: 'jobs.demand', index: i });
       if (!Array.isArray(j.demand) || j.demand.length !== capacity.length) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand must have ${capacity.length} numbers (one per capacity dimension), got ${String(j.demand)}`, { field: 'jobs.demand', index: i });
       (j.demand as readonly unknown[]).forEach((v) => checkNonNegative(v, 'jobs.demand', i));
     }
-    checkNonNegative(j?.submit, 'jobs.submit', i);
+    checkNonNegative(j.submit, 'jobs.submit', i);
     checkNonNegative(j.runTime, 'jobs.runTime', i);
     checkNonNegative(j.requestedTime, 'jobs.requestedTime', i, true);
     if (j.dataGB !== undefined) checkNonNegative(j.dataGB, 'jobs.dataGB', i);
