@@ -192,9 +192,14 @@ export function checkOptionNames(options: unknown, known: readonly string[], of:
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options of ${of} must be an object, got ${shown(options)}`, { field: 'options' });
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = nearestName(key, known);
-    throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: key });
+    throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${didYouMean(key, known)}`, { field: key });
   }
+}
+
+/** ` (did you mean x?)`, x the name of `names` that `key` most likely misspells, or '' when none is close. */
+export function didYouMean(key: string, names: readonly string[]): string {
+  const near = nearestName(key, names);
+  return near === undefined ? '' : ` (did you mean ${near}?)`;
 }
 
 /** The name of `names` that `key` most likely misspells (case aside, at most 2 edits away), or undefined. */

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { FairfitError, shown, nearestName } from '../errors.ts';
+import { didYouMean, FairfitError, shown } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
@@ -2275,9 +2275,8 @@ function checkEngineOptions(options: unknown, known: readonly string[] = ENGINE_
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : shown(options)}`, { field: 'options' });
   for (const key of Object.keys(options)) {
     if (known.includes(key)) continue;
-    const near = nearestName(key, known);
     const what = known === ENGINE_OPTIONS ? 'an engine option' : `an option of Engine.restore (${known.join(', ')})`;
-    throw new FairfitError('INVALID_OPTION', `options.${key} is not ${what}${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `options.${key}` });
+    throw new FairfitError('INVALID_OPTION', `options.${key} is not ${what}${didYouMean(key, known)}`, { field: `options.${key}` });
   }
   const prefault = (options as EngineOptions).prefault;
   if (prefault !== undefined && typeof prefault !== 'boolean') throw new FairfitError('INVALID_OPTION', `options.prefault must be a boolean, got ${shown(prefault)}`, { field: 'options.prefault' });

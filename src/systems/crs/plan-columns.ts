@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError, nearestName } from '../../errors.ts';
+import { didYouMean, FairfitError, shown } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
 import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
 import { courseSlots } from './timetable.ts';
@@ -58,8 +58,7 @@ function isObject(v: unknown): v is object {
 function checkKeys(v: object, known: readonly string[], field: string, index?: number): void {
   for (const k in v) {
     if (known.includes(k)) continue;
-    const near = nearestName(k, known);
-    bad(`${field}.${k}`, `not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, index);
+    bad(`${field}.${k}`, `not a known field${didYouMean(k, known)}`, index);
   }
 }
 
@@ -67,10 +66,6 @@ const HOST_KEYS = ['name', 'cpu', 'mem', 'base'];
 const PAIR_KEYS = ['cpu', 'mem'];
 const VM_KEYS = ['name', 'host', 'cpu', 'mem', 'course', 'use'];
 
-/** A value as a message quotes it: strings quoted, arrays and objects by kind. */
-function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v !== null && typeof v === 'object' ? 'an object' : String(v);
-}
 
 /** The mean of a use value (a number, or samples over T). */
 export function meanUse(v: UseValue, field: string): number {
@@ -136,25 +131,25 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   const baseCpu = new Float64Array(H);
   const baseMem = new Float64Array(H);
   input.hosts.forEach((h, i) => {
-    if (!isObject(h)) bad(`hosts[${i}]`, `must be an object { name, cpu, mem, base? }, got ${describe(h)}`, i);
+    if (!isObject(h)) bad(`hosts[${i}]`, `must be an object { name, cpu, mem, base? }, got ${shown(h)}`, i);
     checkKeys(h, HOST_KEYS, `hosts[${i}]`, i);
     if (typeof h.name !== 'string' || h.name === '') bad(`hosts[${i}].name`, 'must be a non-empty string', i);
     if (hostIndex.has(h.name)) bad(`hosts[${i}].name`, `'${h.name}' is used twice`, i);
     hostIndex.set(h.name, i);
     capCpu[i] = num(h.cpu, `hosts[${i}].cpu`, true);
     capMem[i] = num(h.mem, `hosts[${i}].mem`, true);
-    if (h.base !== undefined && !isObject(h.base)) bad(`hosts[${i}].base`, `must be an object { cpu, mem }, got ${describe(h.base)}`, i);
+    if (h.base !== undefined && !isObject(h.base)) bad(`hosts[${i}].base`, `must be an object { cpu, mem }, got ${shown(h.base)}`, i);
     if (h.base) checkKeys(h.base, PAIR_KEYS, `hosts[${i}].base`, i);
     baseCpu[i] = h.base ? num(h.base.cpu, `hosts[${i}].base.cpu`, false) : 0;
     baseMem[i] = h.base ? num(h.base.mem, `hosts[${i}].base.mem`, false) : 0;
   });
   const courses = input.courses ?? [];
-  if (!Array.isArray(courses)) bad('courses', `must be an array, got ${describe(courses)}`);
+  if (!Array.isArray(courses)) bad('courses', `must be an array, got ${shown(courses)}`);
   const courseIndex = new Map<string, number>();
   const courseStart = new Int32Array(courses.length + 1);
   const slotLists: Int32Array[] = [];
   courses.forEach((c, i) => {
-    if (!isObject(c)) bad(`courses[${i}]`, `must be an object { name, firstWeek, lastWeek, lessons }, got ${describe(c)}`, i);
+    if (!isObject(c)) bad(`courses[${i}]`, `must be an object { name, firstWeek, lastWeek, lessons }, got ${shown(c)}`, i);
     if (typeof c.name !== 'string' || c.name === '') bad(`courses[${i}].name`, 'must be a non-empty string', i);
     if (courseIndex.has(c.name)) bad(`courses[${i}].name`, `'${c.name}' is used twice`, i);
     courseIndex.set(c.name, i);
@@ -178,7 +173,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
   // The loop runs over every VM of large clusters: field names are built only on error.
   for (let i = 0; i < V; i++) {
     const v = input.vms[i]!;
-    if (!isObject(v)) bad(`vms[${i}]`, `must be an object { name, host, cpu, mem, course?, use }, got ${describe(v)}`, i);
+    if (!isObject(v)) bad(`vms[${i}]`, `must be an object { name, host, cpu, mem, course?, use }, got ${shown(v)}`, i);
     checkKeys(v, VM_KEYS, `vms[${i}]`, i);
     if (typeof v.name !== 'string' || v.name === '') bad(`vms[${i}].name`, 'must be a non-empty string', i);
     const h = hostIndex.get(v.host);
@@ -189,7 +184,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     if (!(typeof v.mem === 'number' && v.mem >= 0 && v.mem < Infinity)) num(v.mem, `vms[${i}].mem`, false);
     const use = v.use;
     if (use === undefined) bad(`vms[${i}].use`, 'is required', i);
-    if (!isObject(use)) bad(`vms[${i}].use`, `must be an object { cpu, mem }, got ${describe(use)}`, i);
+    if (!isObject(use)) bad(`vms[${i}].use`, `must be an object { cpu, mem }, got ${shown(use)}`, i);
     checkKeys(use, PAIR_KEYS, `vms[${i}].use`, i);
     const uc = use.cpu;
     const um = use.mem;

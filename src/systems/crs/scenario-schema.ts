@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath, nearestName, pointerSegments } from '../../errors.ts';
+import { didYouMean, FairfitError, fieldPath, pointerSegments } from '../../errors.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -114,8 +114,7 @@ function knownFields(schemaPath: string): string[] {
 /** `scenario.hosts[0].cpus is not a known field (did you mean cpu?)`. */
 function unknownField(pointer: string, key: string, known: string[]): { field: string; message: string } {
   const field = pathOf(pointer, key);
-  const near = nearestName(key, known);
-  return { field, message: `${field} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}` };
+  return { field, message: `${field} is not a known field${didYouMean(key, known)}` };
 }
 
 function describeError(e: ErrorObject, value: unknown): { field: string; message: string } {

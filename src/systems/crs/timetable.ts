@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FairfitError, nearestName } from '../../errors.ts';
+import { didYouMean, FairfitError, shown } from '../../errors.ts';
 
 const COURSE_KEYS = ['name', 'firstWeek', 'lastWeek', 'lessons'];
 const LESSON_KEYS = ['section', 'day', 'odd', 'even'];
@@ -69,34 +69,28 @@ function intIn(v: unknown, lo: number, hi: number, field: string): number {
   return v;
 }
 
-/** A value as a message quotes it: strings quoted, arrays and objects by kind. */
-function kind(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'an array' : v !== null && typeof v === 'object' ? 'an object' : String(v);
-}
 
 /** Checks a course (weeks, sections, days in range); `field` names it in errors. */
 export function checkCourse(c: Course, field = 'course'): void {
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${kind(c)}`, { field });
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${shown(c)}`, { field });
   for (const k of Object.keys(c)) {
     if (COURSE_KEYS.includes(k)) continue;
-    const near = nearestName(k, COURSE_KEYS);
-    throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `${field}.${k}` });
+    throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${didYouMean(k, COURSE_KEYS)}`, { field: `${field}.${k}` });
   }
   intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
   intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
-  if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${kind(c.lessons)}`, { field: `${field}.lessons` });
+  if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${shown(c.lessons)}`, { field: `${field}.lessons` });
   c.lessons.forEach((l, i) => {
-    if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}] must be an object { section, day, odd?, even? }, got ${kind(l)}`, { field: `${field}.lessons[${i}]` });
+    if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}] must be an object { section, day, odd?, even? }, got ${shown(l)}`, { field: `${field}.lessons[${i}]` });
     intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
     intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
     for (const k of Object.keys(l)) {
       const at = `${field}.lessons[${i}].${k}`;
       if (k === 'odd' || k === 'even') {
         // Only `false` leaves a week out: 'no' or 0 held the lesson every week.
-        if (typeof l[k] !== 'boolean' && l[k] !== undefined) throw new FairfitError('INVALID_OPTION', `${at} must be a boolean, got ${kind(l[k])}`, { field: at });
+        if (typeof l[k] !== 'boolean' && l[k] !== undefined) throw new FairfitError('INVALID_OPTION', `${at} must be a boolean, got ${shown(l[k])}`, { field: at });
       } else if (k !== 'section' && k !== 'day') {
-        const near = nearestName(k, LESSON_KEYS);
-        throw new FairfitError('INVALID_OPTION', `${at} is not a known field${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: at });
+        throw new FairfitError('INVALID_OPTION', `${at} is not a known field${didYouMean(k, LESSON_KEYS)}`, { field: at });
       }
     }
   });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, shown, nearestName } from '../../errors.ts';
+import { checkNonNegative, didYouMean, FairfitError, shown } from '../../errors.ts';
 import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
 import type { ResolvedIptasParams } from './params.ts';
 
@@ -27,8 +27,7 @@ export const INPUT_KEYS = {
 export function checkKeys(input: object, known: readonly string[], what: string): void {
   for (const key in input) {
     if (known.includes(key)) continue;
-    const near = nearestName(key, known);
-    throw stateError(key, `${key} is not a field of ${what}${near === undefined ? '' : ` (did you mean ${near}?)`}`);
+    throw stateError(key, `${key} is not a field of ${what}${didYouMean(key, known)}`);
   }
 }
 

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, checkOptionNames, nearestName, optionNames, shown } from '../../errors.ts';
+import { checkNonNegative, checkOptionNames, didYouMean, FairfitError, optionNames, shown } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
@@ -198,8 +198,7 @@ function checkJobs(jobs: readonly TraceJob[], processors: number, capacity: read
     // A misspelt optional field (`datagb`) was ignored: the job ran with the default in its place.
     for (const k in j) {
       if (JOB_KEYS.includes(k)) continue;
-      const near = nearestName(k, JOB_KEYS);
-      throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${near === undefined ? '' : ` (did you mean ${near}?)`}`, { field: `jobs.${k}`, index: i });
+      throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${didYouMean(k, JOB_KEYS)}`, { field: `jobs.${k}`, index: i });
     }
     if (typeof j.user !== 'string' && !(typeof j.user === 'number' && Number.isFinite(j.user))) throw new FairfitError('INVALID_OPTION', `jobs[${i}].user must be a string or a finite number, got ${shown(j.user)}`, { field: 'jobs.user', index: i });
     if (j.demand !== undefined) {
