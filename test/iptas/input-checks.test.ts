@@ -58,6 +58,9 @@ describe('inputs both engines refuse alike', () => {
     expect(refusedAlike((e) => e.submit({ ...task, id: 'x', submitTme: 99 } as never)).message).toBe('submitTme is not a field of a task (did you mean submitTime?)');
     expect(refusedAlike((e) => e.addNode({ capacity: [1, 1], sped: 3 } as never)).message).toBe('sped is not a field of a node (did you mean speed?)');
     expect(refusedAlike((e) => e.submitMany([{ ...task, id: 'x' }, { ...task, id: 'y', colour: 1 } as never])).field).toBe('items[1].colour');
+    // A result's extra key was accepted (the JSON command refused it); completeMany checks the same result.
+    expect(refusedAlike((e) => e.complete('t', { status: 'ok', actualTime: 1, actualtime: 2 } as never))).toEqual({ code: 'INVALID_OPTION', field: 'actualtime', message: 'actualtime is not a field of a result (did you mean actualTime?)' });
+    expect(refusedAlike((e) => e.completeMany([0], { status: 'ok', actualTime: 1, note: 'x' } as never)).message).toBe('note is not a field of a result');
     // The correct field still works: a plain heartbeat after the failure is refused nothing, and storageOk: true revives.
     for (const { e } of both()) {
       e.heartbeat(0, 2, { storageOk: true });
@@ -90,6 +93,8 @@ describe('inputs both engines refuse alike', () => {
     expect(refusedAlike((e) => e.submit({ ...task, id: 'x', demand: ['1', 1] as never })).message).toBe('demand[0] must be a finite number, got "1"');
     expect(refusedAlike((e) => e.runRound('6' as never)).message).toBe('now must be a finite number, got "6"');
     expect(refusedAlike((e) => e.updateNode('0' as never, { speed: 2 })).message).toBe('node must be a node index in [0, 2), got "0"');
+    // Parameters that are a string, in both constructors (it read `got x`).
+    for (const make of [(p: never) => new Engine(p), (p: never) => new ReferenceEngine(p)]) expect(refusal(() => make('x' as never)).message).toBe('params must be an object, got "x"');
   });
 
   it('a usage report names its entry as a path: usage["<task id>"]', () => {

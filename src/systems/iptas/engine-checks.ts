@@ -21,6 +21,7 @@ export const INPUT_KEYS = {
   node: ['id', 'capacity', 'speed', 'vcpus', 'mem'],
   update: ['capacity', 'speed', 'vcpus', 'mem'],
   report: ['storageOk'],
+  result: ['status', 'actualTime'],
 } as const;
 
 /** Refuses a key of `input` outside `known` (`INVALID_OPTION` naming it, and the field it most likely misspells). */
@@ -145,6 +146,9 @@ export function checkProcs(p: unknown): number {
 /** Checks a completion report. */
 export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualTime: number } {
   if (result === null || typeof result !== 'object') throw stateError('result', 'result must be { status, actualTime }');
+  // A misspelt field was accepted (`actualtime` refused as a missing actualTime, but an extra key
+  // passed); plain comparisons, as for a task: a trace driver completes every task.
+  for (const k in result) if (k !== 'status' && k !== 'actualTime') checkKeys(result, INPUT_KEYS.result, 'a result');
   const r = result as { status?: unknown; actualTime?: unknown };
   if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${shown(r.status)}`);
   checkNonNegative(r.actualTime as number, 'actualTime');

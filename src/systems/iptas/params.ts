@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError, nearestName } from '../../errors.ts';
+import { FairfitError, nearestName, shown } from '../../errors.ts';
 import { priorityParamsObject, resolvePriorityParams, PRIORITY_PARAM_ORDER, type PriorityParams } from '../../kernels/priority-params.ts';
 
 /** What happens to the running tasks of a node that goes down or is removed. */
@@ -141,7 +141,7 @@ function lambda(v: unknown, field: string): number {
  * field of resolved params, so they can be given back — must repeat the others.
  */
 export function resolveIptasParams(params: IptasParams = {}): ResolvedIptasParams {
-  if (params === null || typeof params !== 'object') throw new FairfitError('INVALID_OPTION', `params must be an object, got ${String(params)}`, { field: 'params' });
+  if (params === null || typeof params !== 'object') throw new FairfitError('INVALID_OPTION', `params must be an object, got ${shown(params)}`, { field: 'params' });
   // A misspelt or foreign key must not silently leave its parameter at the default.
   for (const key of Object.keys(params)) {
     if (KNOWN_PARAMS.includes(key)) continue;
