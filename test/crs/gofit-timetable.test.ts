@@ -76,6 +76,9 @@ describe('initial placement by timetable', () => {
     refused([[null], [java], [vm]], 'hosts[0]: must be an object { name, cpu, mem }, got null');
     refused([hosts, [java, java], [vm]], 'courses[1].name: must be a non-empty string used once, got "Java"');
     refused([hosts, [java], [vm], { existing: [{ ...vm, name: 'e', host: 'z' }] }], 'existing[0].host: "z" is not a host');
+    // A VM named twice, among the new ones or across the running and the new ones.
+    refused([hosts, [java], [vm, { ...vm }]], "vms[1].name: 'v' is used twice");
+    refused([hosts, [java], [vm], { existing: [{ ...vm, host: 'a' }] }], "vms[0].name: 'v' is used twice");
     // A placer used directly checks each request before it records anything.
     const placer = new TimetablePlacer(hosts, [java]);
     expect(() => placer.add({ ...vm, cpu: -1 }, 'a')).toThrow(/^vm\.cpu: must be a finite number ≥ 0, got -1$/);

@@ -170,6 +170,14 @@ export function placeCourseVms(hosts: readonly CrsHost[], courses: readonly Cour
   });
   if (!Array.isArray(vms)) bad('vms', `must be an array, got ${shown(vms)}`);
   vms.forEach((v, i) => placer.check(v, `vms[${i}]`));
+  // A VM is named once, among the running ones and the new ones alike (as in a scenario and planRebalance).
+  const vmNames = new Set<string>();
+  for (const [list, field] of [[existing, 'existing'], [vms, 'vms']] as const) {
+    list.forEach((v, i) => {
+      if (vmNames.has(v.name)) bad(`${field}[${i}].name`, `'${v.name}' is used twice`);
+      vmNames.add(v.name);
+    });
+  }
   for (const v of existing) placer.add(v, v.host);
   return vms.map((v) => placer.place(v));
 }
