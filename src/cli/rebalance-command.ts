@@ -71,6 +71,20 @@ function checkOptions(options: Omit<RebalanceOptions, 'algorithm'>): void {
   }
 }
 
+/**
+ * Runs `plan`, naming the scenario (`input`) in an error about its data: the options were checked
+ * first, so what planning refuses is in the file (a use that sums past the largest number), and the
+ * file's other errors name it too (`PARSE_ERROR`, readScenario).
+ */
+function inScenario<T>(input: string, plan: () => T): T {
+  try {
+    return plan();
+  } catch (e) {
+    if (!(e instanceof FairfitError)) throw e;
+    throw new FairfitError(e.code, `${input}: ${e.message}`, { ...e.details, file: input }, { cause: e });
+  }
+}
+
 /** Registers `fairfit rebalance`. */
 export function registerRebalance(program: Command): void {
   program
@@ -113,7 +127,7 @@ export function registerRebalance(program: Command): void {
       const runs = [];
       for (const algorithm of algorithms) {
         const t1 = performance.now();
-        const [run] = runScenario(scenario, { ...options, algorithms: [algorithm] });
+        const [run] = inScenario(input, () => runScenario(scenario, { ...options, algorithms: [algorithm] }));
         runs.push(run!);
         say(`${algorithm}: ${plural(run!.plan.moves, 'migration')} planned${run!.periods.length ? `, ${plural(run!.periods.length, 'period')} replayed` : ''} in ${seconds(t1)}`);
       }

@@ -66,6 +66,11 @@ describe('fairfit gen-scenario + fairfit rebalance', () => {
     const s = fairfit('rebalance', '--input', file);
     expect(s.status).toBe(1);
     expect(s.stderr).toMatch(/PARSE_ERROR: .*scenario\.hosts\[0\]\.cpu/);
+    // Valid field by field, but its uses sum past the largest number: found while planning, and named as the file's too.
+    writeFileSync(file, JSON.stringify({ hosts: [{ name: 'a', cpu: 1e308, mem: 1 }], vms: ['v', 'w'].map((name) => ({ name, host: 'a', cpu: 1, mem: 1, use: { cpu: 1e308, mem: 0 } })) }));
+    const o = fairfit('rebalance', '--input', file);
+    expect(o.status).toBe(1);
+    expect(o.stderr).toMatch(/NOT_FINITE: .*bad\.json: hosts\[0\]: the cpu use of its base and VMs sums past the largest number/);
     writeFileSync(file, '{"hosts": [');
     const j = fairfit('rebalance', '--input', file);
     expect(j.status).toBe(1);
