@@ -57,6 +57,16 @@ describe('input validation', () => {
     const machineEvents = { count: 1, time: new Float64Array(1), machine: new Int32Array(1), type: new Int32Array(1), cpu: Float64Array.of(1), mem: Float64Array.of(1), machines: 1 };
     expect(failure(() => prepareReplay({ tasks: base, machineEvents: { ...machineEvents, type: undefined } as never, start: 0, end: 10e6 }, { machines: 'trace' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'machineEvents.type' });
   });
+  it('names a machine event capacity that is negative or infinite (NaN, not given, stays accepted)', () => {
+    const tasks = tasksOf([[0, 1, 0.1], [0, 2, 0.2]]);
+    const events = (cpu: number) => ({ count: 2, time: new Float64Array(2), machine: Int32Array.of(0, 1), type: new Int32Array(2), cpu: Float64Array.of(0.5, cpu), mem: Float64Array.of(0.5, 0.5), machines: 2 });
+    expect(failure(() => prepareReplay({ tasks, machineEvents: events(-0.5), start: 0, end: 10e6 }, { machines: 'trace' })))
+      .toMatchObject({ code: 'NEGATIVE_VALUE', field: 'machineEvents.cpu', message: expect.stringContaining('machineEvents.cpu[1]') });
+    expect(failure(() => prepareReplay({ tasks, machineEvents: events(Infinity), start: 0, end: 10e6 }, { machines: 'trace' })))
+      .toMatchObject({ code: 'NOT_FINITE', field: 'machineEvents.cpu' });
+    expect(failure(() => prepareReplay({ tasks, machineEvents: events(Number.NaN), start: 0, end: 10e6 }, { machines: 'trace' }))).toBeUndefined();
+    expect(failure(() => prepareReplay({ tasks, machineEvents: events(0), start: 0, end: 10e6 }, { machines: 'trace' }))).toBeUndefined();
+  });
   it('replay() rejects a trace in memory with a missing column by name (a FairfitError, not a TypeError)', async () => {
     const input = randomTrace(4, { tasks: 30, seconds: 50, windows: 1 });
     await expect(replay({ trace: { ...input, tasks: { ...input.tasks, submit: undefined } } as never })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'tasks.submit' } });

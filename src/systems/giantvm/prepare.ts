@@ -546,6 +546,10 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
       if (!(ty >= 0 && ty < MACHINE_EVENT.names.length && Number.isInteger(ty))) throw new FairfitError('INVALID_OPTION', `machineEvents.type[${i}] must be 0, 1 or 2 (${MACHINE_EVENT.names.join(', ')}), got ${ty}`, { field: 'machineEvents.type', index: i });
       const t = me.time[i]!;
       if (Number.isNaN(t)) throw new FairfitError('NOT_FINITE', `machineEvents.time[${i}] is NaN`, { field: 'machineEvents.time', index: i });
+      // NaN is a capacity not given (ADD: 0.5, UPDATE: unchanged); a negative or infinite one made nonsense
+      // (a negative capacity ran tasks backwards: stretch below 1; an infinite one made mean CPU 0).
+      const c = me.cpu[i]!;
+      if (c < 0 || c === Infinity) throw new FairfitError(c < 0 ? 'NEGATIVE_VALUE' : 'NOT_FINITE', `machineEvents.cpu[${i}] must be finite and ≥ 0 (or NaN: not given), got ${c}`, { field: 'machineEvents.cpu', index: i });
       if (t >= end) { afterEnd++; continue; }
       keep.push(i);
     }
