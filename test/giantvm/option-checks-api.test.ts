@@ -80,3 +80,24 @@ describe('readers', () => {
     expect(e.message).toBe(`${noTe}: no task_events/ folder (the table every replay reads), though it has machine_events/`);
   });
 });
+
+describe('signal and onProgress of the wrong kind are refused before any work', () => {
+  it.each([
+    ['a plain object as signal', { signal: {} }, 'signal', 'expected an AbortSignal, got an object'],
+    ['an AbortController as signal', { signal: new AbortController() }, 'signal', 'expected an AbortSignal'],
+    ['a string as onProgress', { onProgress: 'log' }, 'onProgress', 'expected a function, got "log"'],
+  ])('%s', async (_, opts, field, text) => {
+    // A path that does not exist: refused before it is looked at (it was FILE_NOT_FOUND, or a TypeError after the read).
+    for (const call of [() => replay({ trace: join(dir, 'absent'), ...opts } as never), () => sweep({ trace: join(dir, 'absent'), ...opts } as never)]) {
+      const e = await rejection(call);
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe(field);
+      expect(e.message).toContain(text);
+    }
+    // On workers they failed with a TypeError; in this thread `signal: {}` was ignored.
+    for (const workers of [1, 2]) {
+      const e = await rejection(replay({ trace: input, usage: 'request', policies: ['no_migration', 'fine_grained'], workers, ...opts } as never));
+      expect(e.details.field).toBe(field);
+    }
+  });
+});

@@ -11,6 +11,7 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from '../../queue/queue-options.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
+import { shown } from '../../errors.ts';
 import { checkSeed, SEED_MAX } from '../../rng.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
@@ -136,6 +137,16 @@ export function checkSeries(series: unknown): boolean {
   return series;
 }
 
+/**
+ * Validates `signal` (an AbortSignal) and `onProgress` (a function): a wrong one failed with a
+ * TypeError once the trace was read, or only on worker threads (`signal: {}` was ignored in this
+ * thread), instead of before any work.
+ */
+function checkSignalAndProgress(options: { signal?: unknown; onProgress?: unknown }): void {
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) invalid('signal', `expected an AbortSignal, got ${shown(options.signal)}`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') invalid('onProgress', `expected a function, got ${shown(options.onProgress)}`);
+}
+
 /** Validates `workers` together with an optional existing `pool`. */
 export function checkPool(workers: unknown, pool: unknown): { workers: number; pool?: ReplayPool } {
   if (pool === undefined) return { workers: checkWorkers(workers) };
@@ -219,6 +230,7 @@ function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): num
  */
 export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOptions {
   checkKeys(options, REPLAY_KEYS, 'replay');
+  checkSignalAndProgress(options);
   const policies = parsePolicies(options.policies, 'policies');
   const { workers, pool } = checkPool(options.workers, options.pool);
   const series = checkSeries(options.series);
@@ -248,6 +260,7 @@ export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOpti
  */
 export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions {
   checkKeys(options, SWEEP_KEYS, 'sweep');
+  checkSignalAndProgress(options);
   const policies = parsePolicies(options.policies, 'policies');
   const { workers, pool } = checkPool(options.workers, options.pool);
   const series = checkSeries(options.series);
