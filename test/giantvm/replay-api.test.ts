@@ -7,6 +7,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import type { ReplayOptions } from '../../src/systems/giantvm/options.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { policyGroups, runConfigurations, splitCells } from '../../src/systems/giantvm/schedule.ts';
 import { defaultParams } from '../../src/systems/giantvm/replay.ts';
@@ -148,6 +149,22 @@ describe('replay() stops on abort and returns the runs that finished', () => {
     expect(seen[0]).toBe(0);
     expect(seen.at(-1)).toBe(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+  });
+  it('an onProgress that throws fails the call with its error in every plan (on workers it was swallowed, and under synthetic usage the chunk\'s later runs were lost from a report not marked interrupted)', async () => {
+    const boom = new Error('progress display failed');
+    const onProgress = (done: number) => { if (done > 0) throw boom; };
+    const plans: [string, Partial<ReplayOptions>][] = [
+      ['this thread', { workers: 1 }],
+      ['a task per configuration', { workers: 2 }],
+      ['chunks of a policy group (synthetic usage)', { workers: 2, usage: 'synthetic' }],
+      ['one configuration split by cells', { workers: 2, policies: ['fine_grained'] }],
+    ];
+    for (const [plan, options] of plans) {
+      const err = await replay({ ...base, ...options, onProgress }).then((r) => `resolved with ${r.runs.length} runs`, (e: unknown) => e);
+      expect(err, plan).toBe(boom);
+    }
+    const err = await sweep({ ...base, machines: [20, 40], seeds: 3, workers: 2, onProgress }).then((r) => `resolved with ${r.runs.length} runs`, (e: unknown) => e);
+    expect(err, 'sweep: policy groups as tasks').toBe(boom);
   });
 });
 

@@ -222,7 +222,8 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             o.results.forEach((r, k) => (results[o.index + k] = kept(r, opts)));
             done += o.results.length;
             opts.onProgress?.(done, total);
-          }, fail),
+            // .catch, not then's second argument: a throwing onProgress fails the call, as in this thread.
+          }).catch(fail),
         ),
       );
     } else {
@@ -355,7 +356,8 @@ async function runChunksOfGroups(input: ReplayInput, configs: ResolvedParams[], 
       return pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'policies', index: first, prepared: prepared[g]!, policies, ranges: partsFor(prepared[g]!, 1), spillBytes: SERIES_SPILL.bytes }, signal).then((o) => {
         SERIES_SPILL.spilled += o.spilled;
         o.results.forEach((r, k) => onRun(o.index + k, r));
-      }, fail);
+        // .catch, not then's second argument: a throwing onProgress (in onRun) lost the chunk's later runs without a word.
+      }).catch(fail);
     }),
   );
 }
