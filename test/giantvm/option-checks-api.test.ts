@@ -101,3 +101,24 @@ describe('signal and onProgress of the wrong kind are refused before any work', 
     }
   });
 });
+
+describe('read options a replay does not have are refused', () => {
+  it.each([
+    ['a misspelt maxSkipped', { maxSkiped: 0 }, 'read.maxSkiped', 'not an option of read (did you mean maxSkipped?)'],
+    ['an unknown key', { bogus: 2 }, 'read.bogus', 'not an option of read'],
+    ['strict that is not a boolean', { strict: 'yes' }, 'read.strict', 'must be true or false, got "yes"'],
+    ['an array', [], 'read', 'expected an object'],
+  ])('%s', async (_, read, field, text) => {
+    // Refused before the path is looked at: it was ignored (a misspelt maxSkipped read with no damage limit).
+    for (const call of [() => replay({ trace: join(dir, 'absent'), read } as never), () => sweep({ trace: join(dir, 'absent'), read } as never)]) {
+      const e = await rejection(call);
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe(field);
+      expect(e.message).toContain(text);
+    }
+  });
+  it('every known read option is still taken', async () => {
+    const r = await replay({ trace: small, machines: 2, usage: 'trace', policies: ['no_migration'], read: { strict: true, taskEventParts: 1, maxSkipped: 0, usageRead: 'whole', onRead: () => undefined } });
+    expect(r.runs).toHaveLength(1);
+  });
+});

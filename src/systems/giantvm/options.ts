@@ -11,7 +11,7 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from '../../queue/queue-options.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
-import { shown } from '../../errors.ts';
+import { didYouMean, optionNames, shown } from '../../errors.ts';
 import { checkSeed, SEED_MAX } from '../../rng.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
@@ -119,10 +119,18 @@ export function parsePolicies(value: PolicyName[] | readonly string[] | string |
   return names as PolicyName[];
 }
 
-/** Validates the read options that have a range (`maxSkipped`). */
+/** The keys of {@link TraceReadOptions} (the compiler checks the list is whole). */
+const READ_KEYS = optionNames<TraceReadOptions>()('strict', 'taskEventParts', 'maxSkipped', 'usageRead', 'onRead');
+
+/**
+ * Validates the read options: no key but {@link READ_KEYS} (a misspelt `maxSkiped: 0` was ignored and the
+ * trace read with no damage limit), `strict` a boolean, and the ones that have a range.
+ */
 function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
   if (read === undefined) return {};
-  if (read === null || typeof read !== 'object') invalid('read', 'expected an object');
+  if (read === null || typeof read !== 'object' || Array.isArray(read)) invalid('read', 'expected an object');
+  for (const key of Object.keys(read)) if (!READ_KEYS.includes(key)) invalid(`read.${key}`, `not an option of read${didYouMean(key, READ_KEYS)} (known: ${READ_KEYS.join(', ')})`);
+  if (read.strict !== undefined && typeof read.strict !== 'boolean') invalid('read.strict', `must be true or false, got ${shown(read.strict)}`);
   checkMaxSkipped(read.maxSkipped);
   if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);
   if (read.usageRead !== undefined && read.usageRead !== 'stream' && read.usageRead !== 'whole') invalid('read.usageRead', `must be 'stream' or 'whole', got ${String(read.usageRead)}`);
