@@ -122,3 +122,18 @@ describe('read options a replay does not have are refused', () => {
     expect(r.runs).toHaveLength(1);
   });
 });
+
+describe('a bad entry of a swept list is named by its index', () => {
+  it.each([
+    [{ machines: [40, 'x'] }, 'machines[1]', "machines[1]: must be a finite number or 'trace', got \"x\""],
+    [{ machines: [40, Number.NaN] }, 'machines[1]', 'machines[1]: must be a finite number'],
+    [{ seeds: [1, 1.5] }, 'seeds[1]', 'seeds[1] must be an integer'],
+    [{ seeds: [2 ** 33] }, 'seeds[0]', 'seeds[0] must be an integer'],
+  ])('%j', async (opts, field, text) => {
+    // They said machines[1][0] (the index of a one-value list) and seed (an option not given).
+    const e = await rejection(sweep({ trace: input, usage: 'request', policies: ['no_migration'], ...opts } as never));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe(field);
+    expect(e.message).toContain(text);
+  });
+});

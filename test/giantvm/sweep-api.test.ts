@@ -54,7 +54,7 @@ describe('sweep() covers machines × overcommit × seeds × policies in a fixed 
     expect(await invalidField(sweep({ trace: input, overcommit: '0.5:1.4' }))).toBe('overcommit');
     expect(await invalidField(sweep({ trace: input, overcommit: [1, Number.POSITIVE_INFINITY] }))).toBe('overcommit[1]');
     expect(await invalidField(sweep({ trace: input, seeds: 0 }))).toBe('seeds');
-    expect(await invalidField(sweep({ trace: input, seeds: [1.5] }))).toBe('seed');
+    expect(await invalidField(sweep({ trace: input, seeds: [1.5] }))).toBe('seeds[0]');
     expect(await invalidField(sweep({ trace: input, seeds: [1, 2], seed: 4 }))).toBe('seed');
     expect(await invalidField(sweep({ trace: input, machines: [10, 0] }))).toBe('machines');
     expect(await invalidField(sweep({ trace: input, grid: 3 } as never))).toBe('grid');

@@ -206,7 +206,11 @@ function machineValues(v: SweepOptions['machines']): (number | 'trace')[] {
   if (typeof v === 'string') return distinct(parseRange(v, 'machines'), 'machines');
   if (Array.isArray(v)) {
     if (v.length === 0) invalid('machines', 'empty list');
-    return distinct(v.map((m, i) => (m === 'trace' ? 'trace' : checkValues([m], `machines[${i}]`)[0]!)), 'machines');
+    // Each entry named by its own index (checkValues of a one-value list named it `machines[1][0]`).
+    return distinct(v.map((m, i) => {
+      if (m !== 'trace' && (typeof m !== 'number' || !Number.isFinite(m))) invalid(`machines[${i}]`, `must be a finite number or 'trace', got ${shown(m)}`, { index: i });
+      return m;
+    }), 'machines');
   }
   return [v];
 }
@@ -221,7 +225,8 @@ function seedValues(seeds: SweepOptions['seeds'], seed: number | undefined): num
   if (Array.isArray(seeds)) {
     // A first seed means nothing next to an explicit list; ignoring it silently would hide a mistake.
     if (seed !== undefined) invalid('seed', 'give either seeds as a list, or seed with a count of seeds');
-    return distinct(checkValues(seeds, 'seeds'), 'seeds');
+    // Each seed named by its index (`seeds[1] must be an integer …`), not as the `seed` option.
+    return distinct(checkValues(seeds, 'seeds').map((s, i) => checkSeed(s, `seeds[${i}]`)), 'seeds');
   }
   const count = seeds === undefined ? 1 : checkInteger(seeds, 'seeds', 1, MAX_SEEDS);
   const base = seed === undefined ? defaultParams({ policy: 'no_migration' }).seed : checkSeed(seed, 'seed');
