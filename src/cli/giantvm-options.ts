@@ -79,7 +79,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--interval <ticks>', `rebalance every this many ticks, at most ${MAX_TICKS} (default ${D.interval})`)
     .option('--capacity <cpu>', `CPU capacity of a machine, normalised (default ${D.capacity})`)
     .option('--usage <mode>', `task usage: ${usageChoices()} (default ${D.usage})`)
-    .option('--usage-ratio <r>', `CPU = request × r for 'request' usage, and under 'trace' usage for the tasks without task_usage rows (default ${D.usageRatio})`)
+    .option('--usage-ratio <r>', `CPU = request × r for 'request' usage, and for the tasks that fall back to it: those without task_usage rows under 'trace', without a synthetic window under 'synthetic' (default ${D.usageRatio})`)
     .option('--tick <us>', `tick length in µs, at most ${MAX_TICK_US} (one day) (default ${D.tick})`)
     .option('--min-move <cpu>', `fine-grained usefulness threshold: the CPU a move must exceed, 0 allowed (default ${D.minMove})`)
     .option('--preset <name>', `a set of regime choices: ${Object.keys(PRESETS).map((k) => `'${k}' (${presetText(k as PresetName)})`).join(', ')}; options given explicitly override it`)

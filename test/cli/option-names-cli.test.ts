@@ -103,6 +103,15 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     expect(r.stdout).toContain('--cell-size');
   });
 
+  it("--usage-ratio's help names every usage whose CPU it sets (it named 'request' and 'trace', and it also sets the synthetic fall-back tasks')", () => {
+    for (const cmd of ['replay', 'sweep']) {
+      const help = fairfit(cmd, '--help').stdout.replace(/\s+/g, ' ');
+      const line = /--usage-ratio <r> (.*?) --tick/.exec(help)?.[1];
+      expect(line, cmd).toContain("without task_usage rows under 'trace'");
+      expect(line, cmd).toContain("without a synthetic window under 'synthetic'");
+    }
+  });
+
   it('help of an unknown command says so, as the command alone does (it printed the whole help without a word on the command)', () => {
     refused(['help', 'nosuch'], "unknown command 'nosuch'", '(see fairfit --help)');
     expect(fairfit('help', 'nosuch').stderr).toBe(fairfit('nosuch').stderr);
