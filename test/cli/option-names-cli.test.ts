@@ -103,6 +103,10 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     expect(r.stdout).toContain('--cell-size');
   });
 
+  it('--usage-read on an SWF log is refused as --task-event-parts is (it was ignored)', () => {
+    refused(['replay', '--trace', swf, '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'whole'], 'usage-read', 'has no task_usage to read');
+  });
+
   it("--usage-ratio's help names every usage whose CPU it sets (it named 'request' and 'trace', and it also sets the synthetic fall-back tasks')", () => {
     for (const cmd of ['replay', 'sweep']) {
       const help = fairfit(cmd, '--help').stdout.replace(/\s+/g, ' ');

@@ -72,6 +72,18 @@ describe('readers', () => {
     expect(e.details.field).toBe('taskEventParts');
   });
 
+  it('usageRead on an SWF log is refused, as taskEventParts is (it was ignored)', async () => {
+    const swf = join(dir, 'log2.swf');
+    writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');
+    for (const usage of ['trace', 'synthetic'] as const) {
+      const e = await rejection(replay({ trace: swf, machines: 4, usage, read: { usageRead: 'whole' } }));
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe('read.usageRead');
+      expect(e.message).toContain('has no task_usage to read');
+    }
+    expect((await replay({ trace: swf, machines: 4, policies: ['no_migration'] })).runs).toHaveLength(1);
+  });
+
   it('a Google folder without task_events/ names it', async () => {
     const noTe = join(dir, 'no-te');
     mkdirSync(join(noTe, 'machine_events'), { recursive: true });

@@ -76,6 +76,8 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     let input: ReplayInput & { summary: ReadSummary };
     if (d.format === 'swf') {
       if (read.taskEventParts !== undefined) invalid('taskEventParts', `the SWF log ${trace} has no task_events part files to limit (only a Google 2011 folder has them)`);
+      // Like taskEventParts: it could not take effect (it was ignored).
+      if (read.usageRead !== undefined) invalid('read.usageRead', `the SWF log ${trace} has no task_usage to read (only a Google 2011 folder has it)`);
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
       input = await readSwf(trace, { strict: read.strict, ...(how.signal ? { signal: how.signal } : {}) });
     } else {
