@@ -95,7 +95,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--task-event-parts <n>', 'read only the first n task_events part files of a Google folder (n ≥ 1; refused for an SWF log)')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
-    .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage or an SWF log): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
+    .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage, or without task_usage/): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")
     .option('--json [file]', "write the runs as JSON (alone or '-': on stdout, the table then on stderr)")
     .option('--csv [file]', "write one CSV row per run (alone or '-': on stdout)")
     .option('--report [file]', `write the self-contained HTML report (alone: ${REPORT_FILE}; '-': on stdout)`)

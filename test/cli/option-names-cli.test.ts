@@ -105,6 +105,12 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
 
   it('--usage-read on an SWF log is refused as --task-event-parts is (it was ignored)', () => {
     refused(['replay', '--trace', swf, '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'whole'], 'usage-read', 'has no task_usage to read');
+    // A task_events file has none either, nor a folder without task_usage/.
+    refused(['replay', '--trace', join(trace, 'task_events', 'part-00000-of-00001.csv.gz'), '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'stream'], 'usage-read', 'has no task_usage/ to read');
+    const bare = join(dir, 'bare-usage-read');
+    cpSync(join(trace, 'task_events'), join(bare, 'task_events'), { recursive: true });
+    refused(['replay', '--trace', bare, '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'whole'], 'usage-read', 'has no task_usage/ to read');
+    expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'whole').code).toBe(0);
   });
 
   it("--usage-ratio's help names every usage whose CPU it sets (it named 'request' and 'trace', and it also sets the synthetic fall-back tasks')", () => {

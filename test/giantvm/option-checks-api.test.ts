@@ -19,9 +19,11 @@ import { seededInput } from './input.ts';
 const input = seededInput(5, 200, 2);
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-checks-'));
 const small = join(dir, 'small');
+const withUsage = join(dir, 'with-usage');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
   await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: small, usage: false });
+  await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: withUsage });
 });
 
 
@@ -82,6 +84,12 @@ describe('readers', () => {
       expect(e.message).toContain('has no task_usage to read');
     }
     expect((await replay({ trace: swf, machines: 4, policies: ['no_migration'] })).runs).toHaveLength(1);
+    // Nor does a Google folder without task_usage/ (or a task_events file) have any.
+    for (const trace of [small, join(small, 'task_events', 'part-00000-of-00001.csv.gz')]) {
+      const e = await rejection(replay({ trace, machines: 2, read: { usageRead: 'stream' } }));
+      expect(e.details.field).toBe('read.usageRead');
+      expect(e.message).toContain('has no task_usage/ to read');
+    }
   });
 
   it('a Google folder without task_events/ names it', async () => {
@@ -130,7 +138,7 @@ describe('read options a replay does not have are refused', () => {
     }
   });
   it('every known read option is still taken', async () => {
-    const r = await replay({ trace: small, machines: 2, usage: 'trace', policies: ['no_migration'], read: { strict: true, taskEventParts: 1, maxSkipped: 0, usageRead: 'whole', onRead: () => undefined } });
+    const r = await replay({ trace: withUsage, machines: 2, usage: 'trace', policies: ['no_migration'], read: { strict: true, taskEventParts: 1, maxSkipped: 0, usageRead: 'whole', onRead: () => undefined } });
     expect(r.runs).toHaveLength(1);
   });
 });

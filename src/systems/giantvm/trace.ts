@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FairfitError, plural } from '../../errors.ts';
 import { checkDamage, type ReadSummary } from '../../io/csv/problems.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
@@ -81,6 +83,8 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
       if (needs.machineEvents) throw new FairfitError('INVALID_OPTION', `machines: 'trace' needs machine events, and the SWF log ${trace} has none`, { field: 'machines' });
       input = await readSwf(trace, { strict: read.strict, ...(how.signal ? { signal: how.signal } : {}) });
     } else {
+      // A task_events file, or a folder without task_usage/, has no usage rows to read either way.
+      if (read.usageRead !== undefined && !existsSync(join(trace, 'task_usage'))) invalid('read.usageRead', `${trace} has no task_usage/ to read (a task_events file, or a folder without it)`);
       input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true, ...(how.signal ? { signal: how.signal } : {}) });
     }
     try {
