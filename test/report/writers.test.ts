@@ -1,11 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toCsv } from '../../src/systems/giantvm/csv-report.ts';
-import { toJson } from '../../src/report/json.ts';
+import { toCsv, writeCsv } from '../../src/systems/giantvm/csv-report.ts';
+import { renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
+import { FairfitError } from '../../src/errors.ts';
+import { toJson, writeJson } from '../../src/report/json.ts';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { formatMetric } from '../../src/report/table.ts';
-import { formatTable, summarizeByPolicy } from '../../src/systems/giantvm/summary.ts';
+import { describeModes, formatTable, summarizeByPolicy } from '../../src/systems/giantvm/summary.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { POLICIES, type ReplayReport } from '../../src/systems/giantvm/types.ts';
 import { seededInput } from '../giantvm/input.ts';
@@ -151,5 +153,38 @@ describe('the comparison table', () => {
     expect(formatMetric(987654.3)).toBe('987700');
     expect(formatMetric(1234567.5)).toBe('1.235e+6');
     expect(formatMetric(Number.NaN)).toBe('—');
+  });
+});
+
+describe('the GiantVM writers refuse what is not a report, an unknown option and an empty path (a FairfitError, never a TypeError)', () => {
+  it.each([
+    ['null', null, 'got null'],
+    ['{}', {}, 'its runs are undefined, not an array'],
+    ['a report without its trace record', { runs: [] }, 'its trace record is undefined'],
+    ['a run that is not one', { trace: {}, runs: [{ policy: 'no_migration' }] }, 'runs[0] is not a run'],
+  ])('%s', (_, value, text) => {
+    for (const [name, write] of [['toCsv', () => toCsv(value as never)], ['renderHtml', () => renderHtml(value as never)], ['formatTable', () => formatTable(value as never)],
+      ['describeModes', () => describeModes(value as never)], ['writeHtml', () => writeHtml('/nonexistent/never.html', value as never)]] as const) {
+      const e = (() => { try { write(); } catch (err) { return err; } return undefined; })();
+      expect(e, name).toBeInstanceOf(FairfitError);
+      expect((e as FairfitError).code, name).toBe('INVALID_OPTION');
+      expect((e as FairfitError).details.field, name).toBe('report');
+      expect((e as FairfitError).message, name).toContain(text);
+    }
+  });
+  it('renderHtml and writeHtml refuse an option they do not have and a title that is not a string (ignored, or a TypeError)', () => {
+    expect(() => renderHtml(report, { titel: 'x' } as never)).toThrow(/titel: not an option of renderHtml \(did you mean title\?\)/);
+    expect(() => writeHtml('/nonexistent/never.html', report, { titel: 'x' } as never)).toThrow(/titel: not an option of writeHtml/);
+    expect(() => renderHtml(report, { title: 5 } as never)).toThrow(FairfitError);
+    expect(renderHtml(report, { title: 'mine' })).toContain('<title>mine</title>');
+  });
+  it('a path that is empty or not a string is INVALID_OPTION naming path, before any file is touched', () => {
+    for (const path of ['', '  ', undefined, 7]) {
+      for (const write of [() => writeJson(path as never, report), () => writeCsv(path as never, report), () => writeHtml(path as never, report)]) {
+        const e = (() => { try { write(); } catch (err) { return err; } return undefined; })();
+        expect(e).toBeInstanceOf(FairfitError);
+        expect((e as FairfitError).details.field).toBe('path');
+      }
+    }
   });
 });

@@ -17,6 +17,7 @@
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { METRIC_COLUMNS } from './metrics.ts';
+import { checkReport } from './summary.ts';
 import type { ReplayReport, RunResult } from './types.ts';
 
 /** Parameter columns, as `[column, params key]`. */
@@ -70,6 +71,7 @@ function infoKeys(runs: RunResult[]): string[] {
  * `interrupted` (`true`) when the report was interrupted.
  */
 export function toCsv(report: ReplayReport): string {
+  checkReport(report, 'toCsv');
   const extra = extraMetrics(report.runs);
   const info = infoKeys(report.runs);
   const marked = report.interrupted === true;
@@ -85,5 +87,6 @@ export function toCsv(report: ReplayReport): string {
 
 /** Writes the CSV of a report, creating the folder if needed. */
 export function writeCsv(path: string, report: ReplayReport): void {
+  checkReport(report, 'writeCsv');
   writeTextFile(path, toCsv(report));
 }

@@ -6,12 +6,12 @@
  *
  * @module
  */
-import { plural } from '../../errors.ts';
+import { checkOptionNames, FairfitError, plural, shown } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
-import { describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
+import { checkReport, describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
@@ -317,10 +317,16 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
 
 /** Renders a replay or sweep report as one self-contained HTML page. */
 export function renderHtml(report: ReplayReport, options: { title?: string } = {}): string {
+  checkReport(report, 'renderHtml');
+  // An unknown key (a misspelt `titel`) was ignored, and a title that is not a string a TypeError.
+  checkOptionNames(options, ['title'], 'renderHtml');
+  if (options.title !== undefined && typeof options.title !== 'string') throw new FairfitError('INVALID_OPTION', `title: must be a string, got ${shown(options.title)}`, { field: 'title' });
   return renderPage(reportData(report, options.title), TEXT);
 }
 
 /** Writes the HTML report, creating the folder if needed. */
 export function writeHtml(path: string, report: ReplayReport, options: { title?: string } = {}): void {
+  checkReport(report, 'writeHtml');
+  checkOptionNames(options, ['title'], 'writeHtml');
   writeTextFile(path, renderHtml(report, options));
 }

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { plural } from '../../errors.ts';
+import { FairfitError, plural, shown } from '../../errors.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { METRIC_COLUMNS } from './metrics.ts';
 import { isSweepReport, type PolicyName, type ReplayReport } from './types.ts';
@@ -19,11 +19,31 @@ export interface PolicySummary {
 }
 
 /**
+ * Refuses what is not a report where a writer takes one (`INVALID_OPTION` naming `report`): an
+ * object with a `trace` record and a `runs` array, each run an object with `params` and `metrics`.
+ * A wrong value was a TypeError from inside the writer (`toCsv(null)`, `renderHtml({})`).
+ */
+export function checkReport(report: unknown, of: string): asserts report is ReplayReport {
+  const r = report as { trace?: unknown; runs?: unknown } | null;
+  const bad = (why: string): never => {
+    throw new FairfitError('INVALID_OPTION', `report: ${of} takes a ReplayReport or SweepReport (what replay() or sweep() gives): ${why}`, { field: 'report' });
+  };
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) bad(`got ${shown(report)}`);
+  if (!Array.isArray(r!.runs)) bad(`its runs are ${shown(r!.runs)}, not an array`);
+  if (r!.trace === null || typeof r!.trace !== 'object') bad(`its trace record is ${shown(r!.trace)}`);
+  (r!.runs as unknown[]).forEach((run, i) => {
+    const x = run as { params?: unknown; metrics?: unknown } | null;
+    if (x === null || typeof x !== 'object' || typeof x.params !== 'object' || x.params === null || typeof x.metrics !== 'object' || x.metrics === null) bad(`runs[${i}] is not a run (an object with params and metrics)`);
+  });
+}
+
+/**
  * Per-policy means of every metric over the report's runs, policies in the
  * order they first appear. Non-finite values are left out of a mean (a mean
  * with none left is NaN).
  */
 export function summarizeByPolicy(report: ReplayReport): PolicySummary[] {
+  checkReport(report, 'summarizeByPolicy');
   const order: PolicyName[] = [];
   const sums = new Map<PolicyName, { runs: number; sum: number[]; n: number[] }>();
   for (const run of report.runs) {
@@ -73,6 +93,7 @@ function list(v: unknown): string {
  * resolved per task), machine mode, seed(s) — printed above the table.
  */
 export function describeModes(report: ReplayReport): string {
+  checkReport(report, 'describeModes');
   const t = report.trace;
   const info = report.runs[0]?.info;
   const parts: string[] = [];
