@@ -57,6 +57,19 @@ describe('input validation', () => {
     const machineEvents = { count: 1, time: new Float64Array(1), machine: new Int32Array(1), type: new Int32Array(1), cpu: Float64Array.of(1), mem: Float64Array.of(1), machines: 1 };
     expect(failure(() => prepareReplay({ tasks: base, machineEvents: { ...machineEvents, type: undefined } as never, start: 0, end: 10e6 }, { machines: 'trace' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'machineEvents.type' });
   });
+  it("names a column entry that is not a number, and a last event that is no event type (a string '4' left every task out under tasks: 'finished')", () => {
+    const tasks = (lastEvent: unknown) => ({ ...tasksOf([[0, 1, 0.1], [0, 2, 0.2]]), lastEvent } as never);
+    expect(failure(() => prepareReplay({ tasks: tasks(['4', '4']), start: 0, end: 10e6 }, { tasks: 'finished' })))
+      .toMatchObject({ code: 'INVALID_OPTION', field: 'tasks.lastEvent', message: 'tasks.lastEvent[0] must be a number, got "4"' });
+    for (const bad of [4.5, 99, -2, Number.NaN]) {
+      expect(failure(() => prepareReplay({ tasks: tasks([4, bad]), start: 0, end: 10e6 }, {})), String(bad))
+        .toMatchObject({ code: 'INVALID_OPTION', field: 'tasks.lastEvent', message: expect.stringContaining('tasks.lastEvent[1] must be an event type 0–8') });
+    }
+    expect(failure(() => prepareReplay({ tasks: tasks(Int32Array.of(-1, 8)), start: 0, end: 10e6 }, { tasks: 'finished' }))).toBeUndefined();
+    const t = tasksOf([[0, 1, 0.1], [0, 2, 0.2]]);
+    expect(failure(() => prepareReplay({ tasks: { ...t, submit: [0, null] } as never, start: 0, end: 10e6 }, {})))
+      .toMatchObject({ code: 'INVALID_OPTION', field: 'tasks.submit', message: 'tasks.submit[1] must be a number, got null' });
+  });
   it('names a machine event capacity that is negative or infinite (NaN, not given, stays accepted)', () => {
     const tasks = tasksOf([[0, 1, 0.1], [0, 2, 0.2]]);
     const events = (cpu: number) => ({ count: 2, time: new Float64Array(2), machine: Int32Array.of(0, 1), type: new Int32Array(2), cpu: Float64Array.of(0.5, cpu), mem: Float64Array.of(0.5, 0.5), machines: 2 });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, shown } from '../../errors.ts';
 import type { ReplayInput, TaskBuckets, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
@@ -182,6 +182,11 @@ function column(table: object, prefix: string, f: string, want: number, optional
     throw new FairfitError('INVALID_OPTION', `${prefix}.${f} must be a column of ${want} numbers (a typed array), got ${v === null ? 'null' : typeof v}`, { field: `${prefix}.${f}` });
   }
   dim(`${prefix}.${f}`, (v as ArrayLike<number>).length, want);
+  // A plain array may hold anything: '4' passed here and then failed `lastEvent[i] === FINISH` (every task left out).
+  if (Array.isArray(v)) {
+    const i = v.findIndex((x) => typeof x !== 'number');
+    if (i >= 0) throw new FairfitError('INVALID_OPTION', `${prefix}.${f}[${i}] must be a number, got ${shown(v[i])}`, { field: `${prefix}.${f}`, index: i });
+  }
 }
 
 /** Checks that `table` is an object with an integer count ≥ 0 (before its columns are read). */
@@ -201,6 +206,14 @@ function checkTasks(t: TaskTable, base = 0): void {
   const count = tableCount(t, 'tasks');
   for (const f of TASK_COLUMNS) column(t, 'tasks', f, count);
   for (const f of TASK_OPTIONAL_COLUMNS) column(t, 'tasks', f, count, true);
+  // Event types 0–8, or −1 (none seen, as the Google reader starts a task): the selections and censoring compare them.
+  const last = t.lastEvent;
+  if (last) {
+    for (let i = 0; i < t.count; i++) {
+      const e = last[i]!;
+      if (!(Number.isInteger(e) && e >= -1 && e <= 8)) throw new FairfitError('INVALID_OPTION', `tasks.lastEvent[${base + i}] must be an event type 0–8 (or −1: none), got ${shown(e)}`, { field: 'tasks.lastEvent', index: base + i });
+    }
+  }
   for (let i = 0; i < t.count; i++) {
     const d = t.duration[i]!;
     if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${base + i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: base + i });
