@@ -150,6 +150,15 @@ describe('replay() stops on abort and returns the runs that finished', () => {
     expect(seen.at(-1)).toBe(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
   });
+  it('one configuration split by cells over the workers: progress ends at exactly 1 (summing 1/parts ended at 0.9999999999999999)', async () => {
+    for (const workers of [6, 10]) {
+      const seen: number[] = [];
+      await replay({ ...base, policies: ['fine_grained'], workers, onProgress: (done) => { seen.push(done); } });
+      expect(seen.length, `${workers} workers`).toBeGreaterThan(workers / 2);
+      expect(seen.at(-1), `${workers} workers`).toBe(1);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    }
+  });
   it('an onProgress that throws fails the call with its error in every plan (on workers it was swallowed, and under synthetic usage the chunk\'s later runs were lost from a report not marked interrupted)', async () => {
     const boom = new Error('progress display failed');
     const onProgress = (done: number) => { if (done > 0) throw boom; };

@@ -228,6 +228,9 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
       );
     } else {
       const perConfig = Math.ceil(workers / configs.length);
+      // Each configuration's finished share, k / parts: its last part makes it exactly 1. Adding 1 / parts
+      // at each part drifted (ten parts ended the progress at 0.9999999999999999, never at the run count).
+      const share = configs.map(() => 0);
       // Each configuration is prepared before its first await, so once `map` returns all are.
       const running = configs.map(async (params, c) => {
           try {
@@ -237,9 +240,10 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
             const file = files ? folder.next('prepared') : undefined;
             const prepared = forRun(prepareResolved(input, params, file ? { arrivalFile: file } : { shared: true }), opts);
             const ranges = partsFor(prepared, perConfig, configs.length, workers);
+            let parts = 0;
             const run = (await runRanges(pool, prepared, [params.policy], ranges, stop.signal, fail, folder, () => {
-              done += 1 / ranges.length;
-              opts.onProgress?.(done, total);
+              share[c] = ++parts / ranges.length;
+              opts.onProgress?.(share.reduce((a, b) => a + b, 0), total);
             }))?.[0];
             if (file) rmSync(file, { force: true });
             if (run) results[c] = kept(run, opts);
