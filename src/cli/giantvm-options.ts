@@ -52,7 +52,8 @@ export interface CommonCliOptions {
   destinationCheck?: string;
   memOrder?: string;
   gini?: string;
-  workers: string;
+  /** Undefined when not given (1): so `--workers` given with `--queue`, where it cannot act, is told apart. */
+  workers?: string;
   taskEventParts?: string;
   strict?: boolean;
   maxSkipped?: string;
@@ -91,7 +92,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--destination-check <what>', `a migration checks the destination's 'usage' only, or also its 'request' total against the capacity (default ${D.destinationCheck})`)
     .option('--mem-order <dir>', `sort direction of mem_usage and cache_misses: 'asc' or 'desc' (default ${D.memOrder})`)
     .option('--gini <rule>', `Gini of each machine's 'time-mean' utilisation, or the 'series-mean' of the series points' Gini (default ${D.gini})`)
-    .option('--workers <n>', 'worker threads (results are identical for any value)', '1')
+    .option('--workers <n>', 'worker threads (results are identical for any value; refused with --queue, whose workers run the jobs) (default 1)')
     .option('--task-event-parts <n>', 'read only the first n task_events part files of a Google folder (n ≥ 1; refused for an SWF log)')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)

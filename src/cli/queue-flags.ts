@@ -18,6 +18,8 @@ export interface QueueCliOptions {
   resultTtl?: string;
   parts?: string;
   quiet?: boolean;
+  /** `--workers`, when given: it cannot act on a queue run. */
+  workers?: string;
 }
 
 /** Adds `--queue`, `--sweep-id`, `--attempts`, `--backoff`, `--result-ttl` (and `--parts` where runs are split by cells). */
@@ -69,6 +71,8 @@ export function queueOption(o: QueueCliOptions): { queue?: QueueOptions } {
     if (given.length > 0) invalid(given[0]!, `only takes effect with --queue (${given.map((f) => `--${f}`).join(', ')} given without it)`);
     return {};
   }
+  // The jobs run in the `fairfit worker` processes (their --threads), so --workers would change nothing.
+  if (o.workers !== undefined) invalid('workers', "does not take effect with --queue: the queue's `fairfit worker` processes run the jobs (give them --threads instead)");
   const q: QueueOptions = { url: queueUrl(o.queue), log: messenger(o.quiet) };
   if (o.sweepId !== undefined) q.sweepId = o.sweepId;
   if (o.attempts !== undefined) q.attempts = intOption(o.attempts, 'attempts');

@@ -34,7 +34,7 @@ export function registerReplay(program: Command): void {
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
       checkRulesTakeEffect(o, policies);
-      const workers = intOption(o.workers, 'workers');
+      const workers = intOption(o.workers ?? '1', 'workers');
       const params = {
         ...commonParams(o),
         ...(o.machines !== undefined ? { machines: o.machines === 'trace' ? ('trace' as const) : intOption(o.machines, 'machines') } : {}),

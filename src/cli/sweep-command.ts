@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
       checkRulesTakeEffect(o, policies);
-      const workers = intOption(o.workers, 'workers');
+      const workers = intOption(o.workers ?? '1', 'workers');
       const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
       const overcommit = parseRange(o.overcommit, 'overcommit');
       const seeds = intOption(o.seeds, 'seeds');

@@ -103,6 +103,13 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     expect(r.stdout).toContain('--cell-size');
   });
 
+  it('--workers with --queue is refused, before Redis is reached (it was ignored: the queue\'s worker processes run the jobs)', () => {
+    refused(replay('--queue', 'redis://127.0.0.1:1', '--workers', '2'), 'workers', 'does not take effect with --queue');
+    refused(sweep('--queue', 'redis://127.0.0.1:1', '--workers', '1'), 'workers', 'give them --threads instead');
+    // Without --workers, the queue is tried (and here not reached).
+    expect(fairfit(...replay('--queue', 'redis://127.0.0.1:1')).stderr).toContain('cannot reach Redis');
+  });
+
   it('--usage-read on an SWF log is refused as --task-event-parts is (it was ignored)', () => {
     refused(['replay', '--trace', swf, '--machines', '10', '--policy', 'no_migration', '--quiet', '--usage-read', 'whole'], 'usage-read', 'has no task_usage to read');
     // A task_events file has none either, nor a folder without task_usage/.
