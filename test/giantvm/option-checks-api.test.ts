@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
+import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
 import { defaultParams, MAX_TICK_US } from '../../src/systems/giantvm/replay-params.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { rejection } from '../rejection.ts';
@@ -155,5 +156,29 @@ describe('a bad entry of a swept list is named by its index', () => {
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.details.field).toBe(field);
     expect(e.message).toContain(text);
+  });
+});
+
+describe("tasks: 'finished' on an input without last events is refused before any job goes to a worker", () => {
+  it('replay() and sweep() on a pool: refused naming tasks, and no job handed to the pool (each worker refused it in its preparation)', async () => {
+    const pool = new ReplayPool({ workers: 2 });
+    try {
+      let jobs = 0;
+      const runJob = pool.runJob.bind(pool);
+      pool.runJob = ((...args: Parameters<typeof runJob>) => { jobs++; return runJob(...args); }) as typeof pool.runJob;
+      expect(input.tasks.lastEvent).toBeUndefined();
+      for (const call of [() => replay({ trace: input, usage: 'request', tasks: 'finished', pool }), () => sweep({ trace: input, usage: 'request', tasks: 'finished', machines: [20, 40], pool })]) {
+        const e = await rejection(call);
+        expect(e.code).toBe('INVALID_OPTION');
+        expect(e.details.field).toBe('tasks');
+      }
+      expect(jobs).toBe(0);
+      // With last events, the same call runs on the pool.
+      const withLast = { ...input, tasks: { ...input.tasks, lastEvent: new Int32Array(input.tasks.count).fill(4) } };
+      expect((await replay({ trace: withLast, usage: 'request', tasks: 'finished', pool })).runs).toHaveLength(8);
+      expect(jobs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -115,6 +115,16 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
 }
 
 /**
+ * Refuses `tasks: 'finished'` on an input without last events (`INVALID_OPTION` naming `tasks`) before
+ * any run: the preparation refuses it too, but on workers only once the pool had started (a rejected
+ * call starts no thread). The readers always give the column; a hand-built input may not.
+ */
+export function checkSelection(input: ReplayInput, configs: readonly { tasks: ReplayParams['tasks'] }[]): void {
+  if (input.spilled !== undefined || input.tasks.lastEvent !== undefined || !configs.some((c) => c.tasks === 'finished')) return;
+  throw new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent, which the Google 2011 and SWF readers give), and this input has none", { field: 'tasks' });
+}
+
+/**
  * Reads the trace as `loadTrace` does, or gives `undefined` when `signal` stops the read (the
  * reader throws the signal's reason before its next file or batch): no run has started, and the
  * caller reports that, as for an abort during the runs. Other errors are thrown.
