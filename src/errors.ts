@@ -190,10 +190,15 @@ export function optionNames<T extends object>(): <const K extends readonly (keyo
 export function checkOptionNames(options: unknown, known: readonly string[], of: string): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options of ${of} must be an object, got ${shown(options)}`, { field: 'options' });
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
-    throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${didYouMean(key, known)}`, { field: key });
-  }
+  const key = unknownKey(options, known);
+  if (key !== undefined) throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${didYouMean(key, known)}`, { field: key });
+}
+
+/** The first key of `v` that is not one of `known` (a field or option it does not have), or undefined. */
+export function unknownKey(v: object, known: readonly string[]): string | undefined {
+  // for…in, not Object.keys: no array per call (some callers check one object per task).
+  for (const key in v) if (!known.includes(key)) return key;
+  return undefined;
 }
 
 /** ` (did you mean x?)`, x the name of `names` that `key` most likely misspells, or '' when none is close. */

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { didYouMean, FairfitError, shown } from '../errors.ts';
+import { didYouMean, FairfitError, shown, unknownKey } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
@@ -2273,8 +2273,8 @@ const RESTORE_OPTIONS = ['memoryLimit'];
  */
 function checkEngineOptions(options: unknown, known: readonly string[] = ENGINE_OPTIONS): void {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options must be an object, got ${Array.isArray(options) ? 'an array' : shown(options)}`, { field: 'options' });
-  for (const key of Object.keys(options)) {
-    if (known.includes(key)) continue;
+  const key = unknownKey(options, known);
+  if (key !== undefined) {
     const what = known === ENGINE_OPTIONS ? 'an engine option' : `an option of Engine.restore (${known.join(', ')})`;
     throw new FairfitError('INVALID_OPTION', `options.${key} is not ${what}${didYouMean(key, known)}`, { field: `options.${key}` });
   }

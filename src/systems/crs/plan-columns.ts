@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { didYouMean, FairfitError, shown } from '../../errors.ts';
+import { didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
 import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
 import { courseSlots } from './timetable.ts';
@@ -56,10 +56,8 @@ function isObject(v: unknown): v is object {
  * host without its base.
  */
 function checkKeys(v: object, known: readonly string[], field: string, index?: number): void {
-  for (const k in v) {
-    if (known.includes(k)) continue;
-    bad(`${field}.${k}`, `not a known field${didYouMean(k, known)}`, index);
-  }
+  const k = unknownKey(v, known);
+  if (k !== undefined) bad(`${field}.${k}`, `not a known field${didYouMean(k, known)}`, index);
 }
 
 const HOST_KEYS = ['name', 'cpu', 'mem', 'base'];

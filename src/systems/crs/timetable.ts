@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { didYouMean, FairfitError, shown } from '../../errors.ts';
+import { didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 
 const COURSE_KEYS = ['name', 'firstWeek', 'lastWeek', 'lessons'];
 const LESSON_KEYS = ['section', 'day', 'odd', 'even'];
@@ -73,10 +73,8 @@ function intIn(v: unknown, lo: number, hi: number, field: string): number {
 /** Checks a course (weeks, sections, days in range); `field` names it in errors. */
 export function checkCourse(c: Course, field = 'course'): void {
   if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${shown(c)}`, { field });
-  for (const k of Object.keys(c)) {
-    if (COURSE_KEYS.includes(k)) continue;
-    throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${didYouMean(k, COURSE_KEYS)}`, { field: `${field}.${k}` });
-  }
+  const k = unknownKey(c, COURSE_KEYS);
+  if (k !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${didYouMean(k, COURSE_KEYS)}`, { field: `${field}.${k}` });
   intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
   intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
   if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${shown(c.lessons)}`, { field: `${field}.lessons` });
@@ -84,14 +82,12 @@ export function checkCourse(c: Course, field = 'course'): void {
     if (l === null || typeof l !== 'object' || Array.isArray(l)) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}] must be an object { section, day, odd?, even? }, got ${shown(l)}`, { field: `${field}.lessons[${i}]` });
     intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
     intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
-    for (const k of Object.keys(l)) {
+    const unknown = unknownKey(l, LESSON_KEYS);
+    if (unknown !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}].${unknown} is not a known field${didYouMean(unknown, LESSON_KEYS)}`, { field: `${field}.lessons[${i}].${unknown}` });
+    for (const k of ['odd', 'even'] as const) {
+      // Only `false` leaves a week out: 'no' or 0 held the lesson every week.
       const at = `${field}.lessons[${i}].${k}`;
-      if (k === 'odd' || k === 'even') {
-        // Only `false` leaves a week out: 'no' or 0 held the lesson every week.
-        if (typeof l[k] !== 'boolean' && l[k] !== undefined) throw new FairfitError('INVALID_OPTION', `${at} must be a boolean, got ${shown(l[k])}`, { field: at });
-      } else if (k !== 'section' && k !== 'day') {
-        throw new FairfitError('INVALID_OPTION', `${at} is not a known field${didYouMean(k, LESSON_KEYS)}`, { field: at });
-      }
+      if (typeof l[k] !== 'boolean' && l[k] !== undefined) throw new FairfitError('INVALID_OPTION', `${at} must be a boolean, got ${shown(l[k])}`, { field: at });
     }
   });
 }

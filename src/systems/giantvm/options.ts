@@ -11,7 +11,7 @@
 import type { ReplayInput } from '../../model/tasks.ts';
 import { resolveQueueOptions, type QueueOptions, type ResolvedQueueOptions } from '../../queue/queue-options.ts';
 import { checkInteger, checkKeys, checkValues, checkWorkers, invalid, parseRange } from '../../runner/checks.ts';
-import { didYouMean, optionNames, shown } from '../../errors.ts';
+import { didYouMean, optionNames, shown, unknownKey } from '../../errors.ts';
 import { checkSeed, SEED_MAX } from '../../rng.ts';
 import { defaultParams, type ResolvedParams } from './replay-params.ts';
 import { ReplayPool } from './replay-pool.ts';
@@ -129,7 +129,8 @@ const READ_KEYS = optionNames<TraceReadOptions>()('strict', 'taskEventParts', 'm
 function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
   if (read === undefined) return {};
   if (read === null || typeof read !== 'object' || Array.isArray(read)) invalid('read', 'expected an object');
-  for (const key of Object.keys(read)) if (!READ_KEYS.includes(key)) invalid(`read.${key}`, `not an option of read${didYouMean(key, READ_KEYS)} (known: ${READ_KEYS.join(', ')})`);
+  const key = unknownKey(read, READ_KEYS);
+  if (key !== undefined) invalid(`read.${key}`, `not an option of read${didYouMean(key, READ_KEYS)} (known: ${READ_KEYS.join(', ')})`);
   if (read.strict !== undefined && typeof read.strict !== 'boolean') invalid('read.strict', `must be true or false, got ${shown(read.strict)}`);
   checkMaxSkipped(read.maxSkipped);
   if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkNonNegative, didYouMean, FairfitError, shown } from '../../errors.ts';
+import { checkNonNegative, didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 import type { NodeInput, NodeUpdate, RoundBuffers, RoundHandles, TaskInput } from './reference-engine.ts';
 import type { ResolvedIptasParams } from './params.ts';
 
@@ -26,10 +26,8 @@ export const INPUT_KEYS = {
 
 /** Refuses a key of `input` outside `known` (`INVALID_OPTION` naming it, and the field it most likely misspells). */
 export function checkKeys(input: object, known: readonly string[], what: string): void {
-  for (const key in input) {
-    if (known.includes(key)) continue;
-    throw stateError(key, `${key} is not a field of ${what}${didYouMean(key, known)}`);
-  }
+  const key = unknownKey(input, known);
+  if (key !== undefined) throw stateError(key, `${key} is not a field of ${what}${didYouMean(key, known)}`);
 }
 
 /** {@link checkKeys} for a task, the call a trace driver makes per task: plain comparisons, ≈ 2× faster than a list's `includes`. */

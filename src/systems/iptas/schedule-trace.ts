@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { checkNonNegative, checkOptionNames, didYouMean, FairfitError, optionNames, shown } from '../../errors.ts';
+import { checkNonNegative, checkOptionNames, didYouMean, FairfitError, optionNames, shown, unknownKey } from '../../errors.ts';
 import { giniReference } from '../../reference/gini.ts';
 import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
@@ -196,10 +196,8 @@ function checkJobs(jobs: readonly TraceJob[], processors: number, capacity: read
   jobs.forEach((j, i) => {
     if (j === null || typeof j !== 'object') throw new FairfitError('INVALID_OPTION', `jobs[${i}] must be an object { id, submit, runTime, requestedTime, procs, user, demand?, dataGB? }, got ${shown(j)}`, { field: 'jobs', index: i });
     // A misspelt optional field (`datagb`) was ignored: the job ran with the default in its place.
-    for (const k in j) {
-      if (JOB_KEYS.includes(k)) continue;
-      throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${didYouMean(k, JOB_KEYS)}`, { field: `jobs.${k}`, index: i });
-    }
+    const k = unknownKey(j, JOB_KEYS);
+    if (k !== undefined) throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${didYouMean(k, JOB_KEYS)}`, { field: `jobs.${k}`, index: i });
     if (typeof j.user !== 'string' && !(typeof j.user === 'number' && Number.isFinite(j.user))) throw new FairfitError('INVALID_OPTION', `jobs[${i}].user must be a string or a finite number, got ${shown(j.user)}`, { field: 'jobs.user', index: i });
     if (j.demand !== undefined) {
       if (!capacity) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand needs a vector options.nodeCapacity`, { field: 'jobs.demand', index: i });
