@@ -320,6 +320,11 @@ function terminal(lastEvent: number): boolean {
 /** The Google 2011 FINISH event type (a run that completed normally). */
 const FINISH = 4;
 
+/** `INVALID_OPTION` on `tasks`: 'finished' asked of an input without last events (here, and before any run: trace.ts). */
+export function noLastEvents(): FairfitError {
+  return new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent, which the Google 2011 and SWF readers give), and this input has none", { field: 'tasks' });
+}
+
 /** Counts of {@link arrivalTicks}: tasks that arrive, and why the others do not. */
 interface ArrivalCounts { afterEnd: number; noSubmit: number; notEnded: number; notFinished: number; atEnd: number; n: number }
 
@@ -334,9 +339,7 @@ interface ArrivalCounts { afterEnd: number; noSubmit: number; notEnded: number; 
 function arrivalTicks(tasks: TaskTable, start: number, end: number, tick: number, ticks: number, boundary: boolean, select: TaskSelection, tickOf: Int32Array): ArrivalCounts {
   const { submit, duration, count } = tasks;
   const lastEvent = (tasks as { lastEvent?: Int32Array }).lastEvent;
-  if (select === 'finished' && lastEvent === undefined) {
-    throw new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent, which the Google 2011 and SWF readers give), and this input has none", { field: 'tasks' });
-  }
+  if (select === 'finished' && lastEvent === undefined) throw noLastEvents();
   const endedOnly = select !== 'all', finishedOnly = select === 'finished';
   let afterEnd = 0, noSubmit = 0, notEnded = 0, notFinished = 0, atEnd = 0, n = 0;
   for (let i = 0; i < count; i++) {

@@ -14,6 +14,7 @@ import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { invalid } from '../../runner/checks.ts';
+import { noLastEvents } from './prepare.ts';
 import type { ReplayParams } from './types.ts';
 
 /** How to read a trace folder (passed to `readGoogleTrace`). */
@@ -121,7 +122,7 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
  */
 export function checkSelection(input: ReplayInput, configs: readonly { tasks: ReplayParams['tasks'] }[]): void {
   if (input.spilled !== undefined || input.tasks.lastEvent !== undefined || !configs.some((c) => c.tasks === 'finished')) return;
-  throw new FairfitError('INVALID_OPTION', "tasks: 'finished' needs each task's last trace event (tasks.lastEvent, which the Google 2011 and SWF readers give), and this input has none", { field: 'tasks' });
+  throw noLastEvents();
 }
 
 /**
