@@ -11,7 +11,7 @@ import { BYTES_PER_MACHINE, maxMachines } from '../systems/giantvm/replay-params
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { checkOutputFile } from '../report/file.ts';
-import { invalid } from '../runner/checks.ts';
+import { invalid, parseNumber } from '../runner/checks.ts';
 import { withOptionNames, withSignalsHeld } from './common.ts';
 
 /** The command-line option of each {@link generateTrace} key an error may name (`gzipLevel` → `gzip-level`). */
@@ -19,12 +19,9 @@ const GEN_FLAGS: Readonly<Record<string, string>> = {
   gzipLevel: 'gzip-level', usageParts: 'usage-parts', longRunMeanDays: 'long-run-mean-days', resubmittedShare: 'resubmitted-share', resubmissions: 'resubmissions',
 };
 
+/** A number flag's parser: plain decimal notation, as every other command takes (Number() took 0x10, 0b11 and 0o7). */
 function num(field: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new FairfitError('INVALID_OPTION', `--${field} must be a number, got "${v}"`, { field });
-    return n;
-  };
+  return (v: string) => parseNumber(v, `--${field}`);
 }
 
 /** Registers `fairfit gen`. */

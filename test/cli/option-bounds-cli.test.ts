@@ -64,6 +64,13 @@ describe('seeds are integers in [-2^31, 2^32 − 1] (the generators keep 32 bits
     refused(['gen-scenario', '--out', join(dir, 's.json'), '--seed', '4294967296', '--quiet'], '--seed', '4294967295');
     refused(['sweep', '--trace', trace, '--machines', '10', '--seeds', '2', '--seed', '4294967295', '--quiet'], 'seed', 'up to seed 4294967296');
   });
+  it('gen takes numbers in decimal notation only, as every other command (Number() took 0x10, 0b11, 0o7: a trace of 16 tasks)', () => {
+    for (const [flag, value] of [['--tasks', '0x10'], ['--machines', '0b11'], ['--seed', '0o7'], ['--days', ' ']]) {
+      refused(['gen', '--out', join(dir, 'gh'), '--machines', '2', '--tasks', '2', '--days', '0.01', flag!, value!], flag!, `'${value}' is not a number`);
+    }
+    expect(existsSync(join(dir, 'gh'))).toBe(false);
+    expect(fairfit('gen', '--out', join(dir, 'gh'), '--machines', '2', '--tasks', '1e1', '--days', '.01').code).toBe(0);
+  });
   it('the largest seed and negative seeds still run', () => {
     expect(fairfit('sweep', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seeds', '2', '--seed', '4294967294', '--quiet').code).toBe(0);
     expect(fairfit('replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration', '--seed', '-3', '--quiet').code).toBe(0);

@@ -4,6 +4,7 @@ import { defaultParams, DEFAULT_PARAMS, prepareReplay, simulate } from '../../sr
 import { FairfitError } from '../../src/errors.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { randomTrace, tasksOf, usageOf } from './helpers.ts';
+import { ARRIVAL_RULES, DELAY_RULES, DESTINATION_CHECKS, GINI_RULES, MEM_ORDERS, MIGRATED_REQUEST_RULES, POLICIES, PRESETS, TASK_SELECTIONS, TIME0_RULES, USAGE_MODES } from '../../src/systems/giantvm/types.ts';
 
 function failure(f: () => unknown): { code: string; field?: unknown; message: string } | undefined {
   try { f(); } catch (e) { if (e instanceof FairfitError) return { code: e.code, field: e.details.field, message: e.message }; throw e; }
@@ -126,5 +127,18 @@ describe('usage modes and determinism', () => {
     expect(r.series.migrations!.reduce((a, b) => a + b, 0)).toBe(r.metrics.migrations);
     expect(r.metrics.migrations).toBeGreaterThan(0);
     for (const g of r.series.gini!) expect(g >= 0 && g <= 1).toBe(true);
+  });
+});
+
+describe('the exported lists of choices are frozen', () => {
+  it("a host cannot reorder or change them (POLICIES.sort() reordered every later 'all' run)", async () => {
+    const lists = { POLICIES, USAGE_MODES, TASK_SELECTIONS, TIME0_RULES, ARRIVAL_RULES, DELAY_RULES, MIGRATED_REQUEST_RULES, DESTINATION_CHECKS, MEM_ORDERS, GINI_RULES };
+    for (const [name, list] of Object.entries(lists)) {
+      expect(Object.isFrozen(list), name).toBe(true);
+      expect(() => (list as unknown as string[]).sort(), name).toThrow(TypeError);
+    }
+    expect(Object.isFrozen(PRESETS) && Object.isFrozen(PRESETS.thesis)).toBe(true);
+    const r = await replay({ trace: randomTrace(3, { tasks: 20, seconds: 60 }), machines: 4, usage: 'request' });
+    expect(r.runs.map((x) => x.policy)).toEqual(['no_migration', 'coarse_grained', 'fine_grained', 'cpu_request', 'cpu_usage', 'mem_usage', 'cpu_usage_desc', 'cache_misses']);
   });
 });

@@ -8,8 +8,11 @@
  * @module
  */
 
-/** The eight rebalancing policies, in canonical order (docs/model.md). */
-export const POLICIES = [
+/**
+ * The eight rebalancing policies, in canonical order (docs/model.md). This list and the lists of
+ * choices below are frozen: a host's `POLICIES.sort()` reordered every later `'all'` run.
+ */
+export const POLICIES = Object.freeze([
   'no_migration',
   'coarse_grained',
   'fine_grained',
@@ -18,13 +21,13 @@ export const POLICIES = [
   'mem_usage',
   'cpu_usage_desc',
   'cache_misses',
-] as const;
+] as const);
 
 /** A rebalancing policy name. */
 export type PolicyName = (typeof POLICIES)[number];
 
 /** Where task CPU and memory come from, in the order help texts list them (docs/model.md usage model). */
-export const USAGE_MODES = ['trace', 'request', 'synthetic'] as const;
+export const USAGE_MODES = Object.freeze(['trace', 'request', 'synthetic'] as const);
 
 /** A usage mode. */
 export type UsageMode = (typeof USAGE_MODES)[number];
@@ -71,35 +74,35 @@ export interface ReplayParams {
 }
 
 /** `ReplayParams.tasks` values. */
-export const TASK_SELECTIONS = ['all', 'ended', 'finished'] as const;
+export const TASK_SELECTIONS = Object.freeze(['all', 'ended', 'finished'] as const);
 /** Which trace tasks take part. */
 export type TaskSelection = (typeof TASK_SELECTIONS)[number];
 /** `ReplayParams.time0` values. */
-export const TIME0_RULES = ['queue', 'running'] as const;
+export const TIME0_RULES = Object.freeze(['queue', 'running'] as const);
 /** How tasks submitted at or before the trace start begin. */
 export type Time0Rule = (typeof TIME0_RULES)[number];
 /** `ReplayParams.arrival` values. */
-export const ARRIVAL_RULES = ['tick', 'boundary'] as const;
+export const ARRIVAL_RULES = Object.freeze(['tick', 'boundary'] as const);
 /** The tick a task submitted inside a tick arrives at. */
 export type ArrivalRule = (typeof ARRIVAL_RULES)[number];
 /** `ReplayParams.delay` values. */
-export const DELAY_RULES = ['finished', 'all'] as const;
+export const DELAY_RULES = Object.freeze(['finished', 'all'] as const);
 /** Tasks the delay and stretch average over. */
 export type DelayRule = (typeof DELAY_RULES)[number];
 /** `ReplayParams.migratedRequest` values. */
-export const MIGRATED_REQUEST_RULES = ['follows', 'stays'] as const;
+export const MIGRATED_REQUEST_RULES = Object.freeze(['follows', 'stays'] as const);
 /** Whose admission ledger holds a migrated task's request. */
 export type MigratedRequestRule = (typeof MIGRATED_REQUEST_RULES)[number];
 /** `ReplayParams.destinationCheck` values. */
-export const DESTINATION_CHECKS = ['usage', 'request'] as const;
+export const DESTINATION_CHECKS = Object.freeze(['usage', 'request'] as const);
 /** What a migration checks at the destination. */
 export type DestinationCheck = (typeof DESTINATION_CHECKS)[number];
 /** `ReplayParams.memOrder` values. */
-export const MEM_ORDERS = ['asc', 'desc'] as const;
+export const MEM_ORDERS = Object.freeze(['asc', 'desc'] as const);
 /** Sort direction of the memory-ordered policies. */
 export type MemOrder = (typeof MEM_ORDERS)[number];
 /** `ReplayParams.gini` values. */
-export const GINI_RULES = ['time-mean', 'series-mean'] as const;
+export const GINI_RULES = Object.freeze(['time-mean', 'series-mean'] as const);
 /** How the Gini metric is taken. */
 export type GiniRule = (typeof GINI_RULES)[number];
 
@@ -109,9 +112,9 @@ export type GiniRule = (typeof GINI_RULES)[number];
  * window, time-0 tasks queued like every SUBMIT, arrivals at tick boundaries,
  * the delay averaged over all tasks. The open rules keep their defaults.
  */
-export const PRESETS = {
-  thesis: { tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'all' },
-} as const satisfies Record<string, Partial<ReplayParams>>;
+export const PRESETS = Object.freeze({
+  thesis: Object.freeze({ tasks: 'ended', time0: 'queue', arrival: 'boundary', delay: 'all' } as const),
+} as const satisfies Record<string, Partial<ReplayParams>>);
 
 /** A preset name. */
 export type PresetName = keyof typeof PRESETS;
