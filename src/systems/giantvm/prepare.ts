@@ -206,15 +206,13 @@ function checkTasks(t: TaskTable, base = 0): void {
   const count = tableCount(t, 'tasks');
   for (const f of TASK_COLUMNS) column(t, 'tasks', f, count);
   for (const f of TASK_OPTIONAL_COLUMNS) column(t, 'tasks', f, count, true);
-  // Event types 0–8, or −1 (none seen, as the Google reader starts a task): the selections and censoring compare them.
   const last = t.lastEvent;
-  if (last) {
-    for (let i = 0; i < t.count; i++) {
+  for (let i = 0; i < t.count; i++) {
+    // Event types 0–8, or −1 (none seen, as the Google reader starts a task): the selections and censoring compare them.
+    if (last) {
       const e = last[i]!;
       if (!(Number.isInteger(e) && e >= -1 && e <= 8)) throw new FairfitError('INVALID_OPTION', `tasks.lastEvent[${base + i}] must be an event type 0–8 (or −1: none), got ${shown(e)}`, { field: 'tasks.lastEvent', index: base + i });
     }
-  }
-  for (let i = 0; i < t.count; i++) {
     const d = t.duration[i]!;
     if (d < 0) throw new FairfitError('NEGATIVE_VALUE', `tasks.duration[${base + i}] must be ≥ 0, got ${d}`, { field: 'tasks.duration', index: base + i });
     const c = t.cpuRequest[i]!;
