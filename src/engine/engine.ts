@@ -18,7 +18,7 @@ import { didYouMean, FairfitError, shown, unknownKey } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, MAX_PROCS, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
@@ -786,6 +786,8 @@ export class Engine implements IptasEngine {
     // Loops, not TypedArray fill: a gang's few rows cost less than the builtin's call.
     const st = c.submitTime;
     for (let k = i; k < end; k++) st[k] = t.submitTime;
+    // A submit time is a time passed to a call: ahead of the clock it moves it, so no round places the task before it.
+    if (t.submitTime > this.clock) this.clock = t.submitTime;
     if (gang < 0) {
       const ids = this.plainIds;
       c.plainRow[i] = ids.length;
@@ -1810,7 +1812,7 @@ export class Engine implements IptasEngine {
     const N = meta.nodeIds.length;
     // What reading it will allocate, reserved by the constructor (when the counts are ones readSnapshot accepts; else it finds out).
     const fits = (k: unknown, most: number): k is number => Number.isSafeInteger(k) && (k as number) >= 0 && (k as number) <= most;
-    if (Array.isArray(meta.users) && Array.isArray(meta.gangIds) && fits(meta.waiting, n) && fits(meta.runCount, n) && fits(meta.undoCap, n) && fits(meta.ids?.bytes, bytes.length)) {
+    if (Array.isArray(meta.users) && Array.isArray(meta.gangIds) && fits(meta.waiting, n) && fits(meta.runCount, n) && fits(meta.undoCap, MOST_UNDO) && fits(meta.ids?.bytes, bytes.length)) {
       restoreRoom = { users: meta.users.length, gangs: meta.gangIds.length, sortRows: meta.waiting + meta.runCount, undoCap: meta.undoCap, textBytes: meta.ids.bytes };
     }
     let e: Engine;
@@ -1862,9 +1864,11 @@ export class Engine implements IptasEngine {
       at = readColumn(src, at, into, bad, scratch);
     };
     const P = meta.placements;
-    for (const [what, k] of [['placement records', P], ['running tasks', meta.runCount], ['waiting tasks', meta.waiting], ['gang members to undo', meta.undoCap]] as const) {
+    for (const [what, k] of [['placement records', P], ['running tasks', meta.runCount], ['waiting tasks', meta.waiting]] as const) {
       if (!(Number.isSafeInteger(k) && k >= 0 && k <= n)) throw bad(`${String(k)} ${what} for ${n} tasks`);
     }
+    // A capacity, not a count: a purge can leave fewer tasks than the largest gang it was grown for.
+    if (!(Number.isSafeInteger(meta.undoCap) && meta.undoCap >= 0 && meta.undoCap <= MOST_UNDO)) throw bad(`room for ${String(meta.undoCap)} gang members to undo (at most ${MOST_UNDO})`);
     const textBytes = meta.ids.bytes;
     if (!(Number.isSafeInteger(textBytes) && textBytes >= 0 && textBytes <= end - at)) throw bad(`the ids' text of ${String(textBytes)} bytes does not fit`);
     // What the reading and the first round will allocate, in one growth of memory at most (none when the constructor
@@ -2126,6 +2130,8 @@ const SNAPSHOT_VERSION_CANCELLED = 7;
 const SNAPSHOT_VERSION_UNCANCELLED = 6;
 /** magic 4 · version 4 · module hash 32 · meta bytes 4 · tasks 4 · column bytes 4 · 4 zero (the sections start 8-aligned) */
 const SNAPSHOT_HEAD = 56;
+/** The most room a round's gang-undo scratch can have: it grows to max(procs, twice its room) for a gang of procs ≤ MAX_PROCS. */
+const MOST_UNDO = 2 * MAX_PROCS;
 
 function align8(n: number): number {
   return (n + 7) & ~7;

@@ -229,6 +229,27 @@ describe('purge', () => {
     expect(decided).toEqual(next(ref));
   });
 
+  it('a snapshot after a purge left fewer tasks than the largest gang restores (it was CORRUPT_INPUT: "6 gang members to undo for 1 tasks")', () => {
+    // Found by the restore property of engine-equals-reference.test.ts (seed 742537115, snapshot at step 8):
+    // the room of a round's gang-undo scratch was bounded by the task count, but it is a capacity, grown
+    // for the largest gang ever submitted, and a purge can leave fewer tasks than that.
+    using e = new Engine();
+    e.addNode({ capacity: [8, 8] });
+    e.submitGang({ ...task('g', 'u', [1, 1]), procs: 6 });
+    e.submit(task('w', 'u', [9, 9])); // never fits: stays waiting
+    e.runRound(1);
+    for (let k = 0; k < 6; k++) e.complete(`g#${k}`, { status: 'ok', actualTime: 1 });
+    expect(e.purge()).toBe(6);
+    expect(e.state().tasks.map((t) => t.id)).toEqual(['w']);
+    const bytes = e.snapshot();
+    using r = Engine.restore(bytes);
+    expect(Buffer.from(r.snapshot()).equals(Buffer.from(bytes))).toBe(true);
+    // The restored engine places a gang as large as the one it was grown for.
+    for (const x of [e, r]) x.submitGang({ ...task('h', 'u', [1, 1]), procs: 6 });
+    expect(JSON.stringify(r.runRound(2))).toBe(JSON.stringify(e.runRound(2)));
+    expect(JSON.stringify(r.state())).toBe(JSON.stringify(e.state()));
+  });
+
   it('purges a restored engine (ids as runs, as a text, and after ids were added) as the reference does', () => {
     const idSets = [Array.from({ length: 40 }, (_, k) => `t${k}`), Array.from({ length: 40 }, (_, k) => `job-${k}-${'x'.repeat(k % 3)}`)];
     for (const ids of idSets) {

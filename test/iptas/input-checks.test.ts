@@ -101,6 +101,32 @@ describe('inputs both engines refuse alike', () => {
     expect(refusedAlike((e) => e.checkLimits(3, new Map([['r', [1, 1]]])))).toEqual({ code: 'INDEX_OUT_OF_RANGE', field: 'usage["r"]', message: 'usage["r"]: "r" is not a submitted task' });
     expect(refusedAlike((e) => e.checkLimits(3, new Map([['t', [1, 'x' as never]]])))).toEqual({ code: 'NOT_FINITE', field: 'usage["t"]', message: 'usage["t"][1] must be a finite number, got "x"' });
   });
+
+  it('a submit time ahead of the clock moves the clock: no round places the task before its submission', () => {
+    // Found by a review: submitted at 500 with the clock at 1, the task was placed by a round at 2.
+    const refusals = [new Engine(), new ReferenceEngine()].map((e) => {
+      e.addNode({ capacity: [4, 8] });
+      e.runRound(1);
+      e.submit({ ...task, submitTime: 500 });
+      expect(e.now).toBe(500);
+      const r = refusal(() => e.runRound(2));
+      expect(e.taskView('t').state).toBe('waiting');
+      e.runRound(500);
+      expect(e.taskView('t')).toMatchObject({ state: 'running', submitTime: 500 });
+      // A submit time behind the clock leaves it (a task submitted late, with its original time).
+      e.submitMany([{ ...task, id: 'u', submitTime: 3 }, { ...task, id: 'v', submitTime: 700, procs: 2 }]);
+      expect(e.now).toBe(700);
+      e.submit({ ...task, id: 'w', submitTime: 10 });
+      expect(e.now).toBe(700);
+      return r;
+    });
+    expect(refusals[0]).toEqual(refusals[1]);
+    expect(refusals[0]).toMatchObject({ code: 'INVALID_OPTION', field: 'now' });
+    // A refused submission moves nothing.
+    const e = new Engine();
+    expect(refusal(() => e.submitMany([{ ...task, submitTime: 900 }, { ...task, id: 'x', submitTime: -1 }])).field).toBe('items[1].submitTime');
+    expect(e.now).toBe(0);
+  });
 });
 
 describe('the WebAssembly engine', () => {

@@ -60,7 +60,11 @@ export interface TaskInput {
   dataGB: number;
   /** Requested run time (> 0, time unit of `now`). */
   requestTime: number;
-  /** Submission time (≥ 0); recorded only. Default: the engine clock. */
+  /**
+   * Submission time (≥ 0), recorded (explain, snapshots); it does not order the queue. Default: the
+   * engine clock. One ahead of the clock moves the clock there: no later call may be earlier, so no
+   * round places the task before its submission.
+   */
   submitTime?: number;
 }
 
@@ -1093,6 +1097,8 @@ export class ReferenceEngine {
     this.tasks.set(id, t);
     this.bySeq.push(t);
     this.waitingSet.add(t);
+    // A submit time is a time passed to a call: ahead of the clock it moves it (no round places the task before it).
+    if (c.submitTime > this.clock) this.clock = c.submitTime;
     this.tally.waiting += 1;
     this.tally.total += 1;
     if (gang !== undefined) {
