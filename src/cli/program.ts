@@ -18,16 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
-import { registerDemo } from './demo.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE } from './common.ts';
-import { registerGen } from './gen.ts';
-import { registerGenScenario } from './gen-scenario.ts';
-import { registerInspect } from './inspect.ts';
-import { registerRebalance } from './rebalance-command.ts';
-import { registerReplay } from './replay-command.ts';
-import { registerSchedule } from './schedule-command.ts';
-import { registerSweep } from './sweep-command.ts';
-import { registerWorker } from './worker-command.ts';
 
 // A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
 // that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
@@ -55,15 +46,30 @@ const program = new Command('fairfit')
   .configureOutput({ outputError: () => {} })
   .exitOverride();
 
-registerDemo(program);
-registerGen(program);
-registerGenScenario(program);
-registerInspect(program);
-registerRebalance(program);
-registerReplay(program);
-registerSchedule(program);
-registerSweep(program);
-registerWorker(program);
+type Register = (program: Command) => void;
+/** Each command's module, loaded only when asked for (in the order `fairfit --help` lists them). */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import('./demo.ts')).registerDemo,
+  gen: async () => (await import('./gen.ts')).registerGen,
+  'gen-scenario': async () => (await import('./gen-scenario.ts')).registerGenScenario,
+  inspect: async () => (await import('./inspect.ts')).registerInspect,
+  rebalance: async () => (await import('./rebalance-command.ts')).registerRebalance,
+  replay: async () => (await import('./replay-command.ts')).registerReplay,
+  schedule: async () => (await import('./schedule-command.ts')).registerSchedule,
+  sweep: async () => (await import('./sweep-command.ts')).registerSweep,
+  worker: async () => (await import('./worker-command.ts')).registerWorker,
+};
+
+/**
+ * The command the arguments name (`fairfit replay …`, `fairfit help replay`) is the only one
+ * loaded: a command's module brings its whole system, and loading all nine took 0.1–0.2 s of
+ * every run. With none named, or one unknown (the help listing, commander's "Did you mean"),
+ * all are. The global options take no value, so the first operand is the command.
+ */
+const [first, second] = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const named = first === 'help' ? second : first;
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
 
 /** Node's file-system errors (ENOENT, EACCES, ENOSPC…) are I/O errors, not fairfit bugs. */
 function isSystemError(err: unknown): err is NodeJS.ErrnoException {
