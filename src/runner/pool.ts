@@ -110,11 +110,13 @@ export class WorkerPool {
     await this.turn(job.index, signal);
     let outcome: JobOutcome | ErrorOutcome;
     try {
-      if (this.closed) throw new FairfitError('INVALID_OPTION', `pool: this ${this.label} is closed`, { field: 'pool' });
+      // Closed by its owner while the job waited or ran: the job is cut short, not given a bad option.
+      if (this.closed) throw new FairfitError('ABORTED', `pool: this ${this.label} was closed before job ${job.index} ran`, { field: 'pool', index: job.index });
       outcome = await this.pool.run({ system, job }, signal ? { signal } : {});
     } catch (err) {
       if (err instanceof FairfitError) throw err;
       if (signal?.aborted) throw new FairfitError('ABORTED', 'job cancelled', { index: job.index }, { cause: err });
+      if (this.closed) throw new FairfitError('ABORTED', `pool: this ${this.label} was closed while job ${job.index} ran`, { field: 'pool', index: job.index }, { cause: err });
       throw new FairfitError('WORKER_FAILED', `worker failed on task ${job.index}: ${err instanceof Error ? err.message : String(err)}`, { index: job.index }, { cause: err });
     } finally {
       this.next();

@@ -208,15 +208,33 @@ describe('the worker pool starts jobs in the order they were asked for', () => {
     expect(finished).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
 
-  it('closing the pool: the first job fails (running or not yet handed over), the waiting ones reject saying the pool is closed', async () => {
+  it('closing the pool: its jobs are cut short with ABORTED naming the pool (running or waiting); a job asked of a closed pool is INVALID_OPTION', async () => {
     const pool = new ReplayPool({ workers: 1 });
     const input = toShared(seededInput(2, 200, 1));
     const params = defaultParams({ policy: 'fine_grained', machines: 12, usage: 'request' });
-    const jobs = [0, 1, 2].map((index) => pool.run({ kind: 'run', index, params: [params], input, traceId: 'close' }).then(() => 'ran', (e: { code: string; message: string }) => `${e.code}: ${e.message}`));
+    const outcome = (e: { code: string; message: string; details: { field?: string } }) => `${e.code} ${String(e.details.field)}: ${e.message}`;
+    const jobs = [0, 1, 2].map((index) => pool.run({ kind: 'run', index, params: [params], input, traceId: 'close' }).then(() => 'ran', outcome));
     await pool.close();
     const [running, ...waiting] = await Promise.all(jobs);
-    expect(running).toMatch(/^(WORKER_FAILED: |INVALID_OPTION: pool: this ReplayPool is closed$)/);
-    expect(waiting).toEqual(['INVALID_OPTION: pool: this ReplayPool is closed', 'INVALID_OPTION: pool: this ReplayPool is closed']);
+    // Closed while it ran, or before it was handed over (it was INVALID_OPTION, a bad option, or WORKER_FAILED).
+    expect(running).toMatch(/^ABORTED pool: pool: this ReplayPool was closed (while|before) job 0 ran$/);
+    expect(waiting).toEqual(['ABORTED pool: pool: this ReplayPool was closed before job 1 ran', 'ABORTED pool: pool: this ReplayPool was closed before job 2 ran']);
+    expect(await pool.run({ kind: 'run', index: 3, params: [params], input, traceId: 'close' }).then(() => 'ran', outcome)).toBe('INVALID_OPTION pool: pool: this ReplayPool is closed');
+  });
+
+  it('a replay or sweep whose pool the host closes midway rejects with ABORTED naming the pool: no report with runs missing', async () => {
+    const trace = seededInput(3, 400, 1);
+    for (const usage of ['request', 'synthetic'] as const) {
+      for (const kind of ['replay', 'sweep'] as const) {
+        const pool = new ReplayPool({ workers: 1 });
+        let closing: Promise<void> | undefined;
+        const onProgress = () => void (closing ??= pool.close());
+        const call = kind === 'replay' ? replay({ trace, usage, machines: 12, pool, onProgress }) : sweep({ trace, usage, machines: [12, 16], pool, onProgress });
+        const e = await call.then(() => undefined, (err: { code: string; message: string; details: { field?: string } }) => err);
+        await closing;
+        expect(e, `${kind}, usage ${usage}`).toMatchObject({ code: 'ABORTED', message: 'pool: the ReplayPool was closed during the call; no result is kept', details: { field: 'pool' } });
+      }
+    }
   });
 
   it('a job aborted while it waits for a worker rejects with ABORTED and never runs; the others run', async () => {

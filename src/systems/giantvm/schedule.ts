@@ -180,11 +180,12 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let failure: unknown;
+  // A job cut short by the stop is not a failure of its own; one cut short otherwise (its pool closed by
+  // the host) is, or the call would end with runs missing from a report not marked interrupted.
   const fail = (err: unknown) => {
-    if (!(err instanceof FairfitError && err.code === 'ABORTED') && failure === undefined) {
-      failure = err;
-      stop.abort(err);
-    }
+    if (failure !== undefined || (err instanceof FairfitError && err.code === 'ABORTED' && stop.signal.aborted)) return;
+    failure = err;
+    stop.abort(err);
   };
   let done = 0;
   const workers = opts.pool?.workers ?? opts.workers;
@@ -259,7 +260,14 @@ async function runInPool(input: ReplayInput, configs: ResolvedParams[], opts: Ru
     if (pool !== opts.pool) await pool.close();
     folder.remove();
   }
-  if (failure !== undefined) throw failure;
+  if (failure !== undefined) {
+    // The host closed its pool during the call: cut short, whichever job found it closed first (one
+    // running or waiting is ABORTED, one asked for after the close INVALID_OPTION).
+    if (opts.pool?.isClosed === true && failure instanceof FairfitError && failure.details.field === 'pool') {
+      throw new FairfitError('ABORTED', 'pool: the ReplayPool was closed during the call; no result is kept', { field: 'pool' }, { cause: failure });
+    }
+    throw failure;
+  }
   return { results, interrupted: opts.signal?.aborted === true };
 }
 
