@@ -34,7 +34,8 @@ export function registerReplay(program: Command): void {
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
       checkRulesTakeEffect(o, policies);
-      const workers = intOption(o.workers ?? '1', 'workers');
+      // Left to the API's default (1) when not given: with --queue, where it cannot act, it must stay unset.
+      const workers = o.workers === undefined ? undefined : intOption(o.workers, 'workers');
       const params = {
         ...commonParams(o),
         ...(o.machines !== undefined ? { machines: o.machines === 'trace' ? ('trace' as const) : intOption(o.machines, 'machines') } : {}),

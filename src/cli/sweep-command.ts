@@ -35,7 +35,8 @@ export function registerSweep(program: Command): void {
     await withOptionNames(GIANTVM_FLAGS, async () => {
       const policies = parsePolicies(o.policy);
       checkRulesTakeEffect(o, policies);
-      const workers = intOption(o.workers ?? '1', 'workers');
+      // Left to the API's default (1) when not given: with --queue, where it cannot act, it must stay unset.
+      const workers = o.workers === undefined ? undefined : intOption(o.workers, 'workers');
       const machines = o.machines === 'trace' ? ('trace' as const) : parseRange(o.machines, 'machines');
       const overcommit = parseRange(o.overcommit, 'overcommit');
       const seeds = intOption(o.seeds, 'seeds');

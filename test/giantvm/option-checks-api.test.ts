@@ -138,6 +138,25 @@ describe('read options a replay does not have are refused', () => {
       expect(e.message).toContain(text);
     }
   });
+  it('a read option with a trace already in memory is refused (it was ignored: onRead never called), an empty read taken', async () => {
+    for (const read of [{ onRead: () => undefined }, { strict: true }, { maxSkipped: 3 }, { taskEventParts: 1 }]) {
+      for (const call of [() => replay({ trace: input, usage: 'request', read }), () => sweep({ trace: input, usage: 'request', read })]) {
+        const e = await rejection(call);
+        expect(e.code).toBe('INVALID_OPTION');
+        expect(e.details.field).toBe(`read.${Object.keys(read)[0]!}`);
+        expect(e.message).toContain('applies to reading a trace path; this trace is a ReplayInput already in memory');
+      }
+    }
+    expect((await replay({ trace: input, usage: 'request', policies: ['no_migration'], read: {} })).runs).toHaveLength(1);
+  });
+  it('workers with a queue are refused before Redis is asked (they were accepted and ignored; the command line refused them)', async () => {
+    for (const call of [() => replay({ trace: small, workers: 2, queue: 'redis://127.0.0.1:1' }), () => sweep({ trace: small, workers: 1, queue: 'redis://127.0.0.1:1' })]) {
+      const e = await rejection(call);
+      expect(e.code).toBe('INVALID_OPTION');
+      expect(e.details.field).toBe('workers');
+      expect(e.message).toContain("does not take effect with queue: the queue's `fairfit worker` processes run the jobs");
+    }
+  });
   it('every known read option is still taken', async () => {
     const r = await replay({ trace: withUsage, machines: 2, usage: 'trace', policies: ['no_migration'], read: { strict: true, taskEventParts: 1, maxSkipped: 0, usageRead: 'whole', onRead: () => undefined } });
     expect(r.runs).toHaveLength(1);

@@ -53,8 +53,8 @@ export interface ReplayOptions extends Partial<Omit<ReplayParams, 'policy'>> {
    * Run on a Redis-backed BullMQ queue served by `fairfit worker` processes on
    * any number of machines, instead of in this process: a `redis://[USER:PASSWORD@]HOST[:PORT][/DB]`
    * URL or {@link QueueOptions}. `trace` must then be a path, a folder or an SWF log
-   * (each worker reads its own copy, checked by content hash); `workers` is not
-   * used and `pool` is not allowed. The report is byte-identical to a local run.
+   * (each worker reads its own copy, checked by content hash); `workers` and `pool`
+   * are not allowed. The report is byte-identical to a local run.
    */
   queue?: string | QueueOptions;
 }
@@ -126,11 +126,14 @@ const READ_KEYS = optionNames<TraceReadOptions>()('strict', 'taskEventParts', 'm
  * Validates the read options: no key but {@link READ_KEYS} (a misspelt `maxSkiped: 0` was ignored and the
  * trace read with no damage limit), `strict` a boolean, and the ones that have a range.
  */
-function checkRead(read: TraceReadOptions | undefined): TraceReadOptions {
+function checkRead(read: TraceReadOptions | undefined, trace: unknown): TraceReadOptions {
   if (read === undefined) return {};
   if (read === null || typeof read !== 'object' || Array.isArray(read)) invalid('read', 'expected an object');
   const key = unknownKey(read, READ_KEYS);
   if (key !== undefined) invalid(`read.${key}`, `not an option of read${didYouMean(key, READ_KEYS)} (known: ${READ_KEYS.join(', ')})`);
+  // Nothing is read from a trace in memory: a read option given with one would be ignored (onRead never called).
+  const given = READ_KEYS.find((k) => (read as Record<string, unknown>)[k] !== undefined);
+  if (given !== undefined && typeof trace !== 'string') invalid(`read.${given}`, 'applies to reading a trace path; this trace is a ReplayInput already in memory');
   if (read.strict !== undefined && typeof read.strict !== 'boolean') invalid('read.strict', `must be true or false, got ${shown(read.strict)}`);
   checkMaxSkipped(read.maxSkipped);
   if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);
@@ -166,10 +169,12 @@ export function checkPool(workers: unknown, pool: unknown): { workers: number; p
 }
 
 /** Checks the `queue` option: its URL and settings, a trace path, no `pool`. */
-export function checkQueue(queue: unknown, trace: unknown, pool: unknown): ResolvedQueueOptions | undefined {
+export function checkQueue(queue: unknown, trace: unknown, pool: unknown, workers: unknown): ResolvedQueueOptions | undefined {
   if (queue === undefined) return undefined;
   const resolved = resolveQueueOptions(queue as string | QueueOptions);
   if (pool !== undefined) invalid('pool', 'a queue run uses the workers of the queue, not a ReplayPool');
+  // It would change nothing (it was accepted and ignored; the command line refused it).
+  if (workers !== undefined) invalid('workers', "does not take effect with queue: the queue's `fairfit worker` processes run the jobs (give them threads instead)");
   if (typeof trace !== 'string') invalid('trace', 'a queue run needs a trace path, a Google folder or an SWF log (each worker reads its own copy), not a ReplayInput in memory');
   return resolved;
 }
@@ -253,12 +258,12 @@ export function resolveReplayOptions(options: ReplayOptions): ResolvedReplayOpti
   const first = configs[0]!;
   return {
     trace: options.trace,
-    read: checkRead(options.read),
+    read: checkRead(options.read, options.trace),
     configs,
     needs: { usage: first.usage === 'trace', machineEvents: first.machines === 'trace' },
     workers,
     pool,
-    queue: checkQueue(options.queue, options.trace, options.pool),
+    queue: checkQueue(options.queue, options.trace, options.pool, options.workers),
     series,
     signal: options.signal,
     onProgress: options.onProgress,
@@ -287,14 +292,14 @@ export function resolveSweepOptions(options: SweepOptions): ResolvedSweepOptions
     configs.push(defaultParams({ ...base, machines: m, overcommit: o, seed: s, policy }));
   }
   const first = configs[0]!;
-  const queue = checkQueue(options.queue, options.trace, options.pool);
+  const queue = checkQueue(options.queue, options.trace, options.pool, options.workers);
   // A sweep's queue jobs are its policy groups, whole; only a replay splits a configuration into cell ranges.
   if (typeof options.queue === 'object' && options.queue !== null && options.queue.parts !== undefined) {
     invalid('queue.parts', "only a replay() splits a configuration into cell ranges; a sweep's jobs are whole policy groups, so parts would change nothing");
   }
   return {
     trace: options.trace,
-    read: checkRead(options.read),
+    read: checkRead(options.read, options.trace),
     configs,
     needs: { usage: first.usage === 'trace', machineEvents: machines.includes('trace') },
     workers,
