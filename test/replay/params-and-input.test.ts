@@ -57,6 +57,9 @@ describe('input validation', () => {
     expect(failure(() => prepareReplay({ tasks: base, usage: { ...usage, cpu: undefined } as never, start: 0, end: 10e6 }, {}))).toMatchObject({ code: 'INVALID_OPTION', field: 'usage.cpu' });
     const machineEvents = { count: 1, time: new Float64Array(1), machine: new Int32Array(1), type: new Int32Array(1), cpu: Float64Array.of(1), mem: Float64Array.of(1), machines: 1 };
     expect(failure(() => prepareReplay({ tasks: base, machineEvents: { ...machineEvents, type: undefined } as never, start: 0, end: 10e6 }, { machines: 'trace' }))).toMatchObject({ code: 'INVALID_OPTION', field: 'machineEvents.type' });
+    // More machines than a replay holds: the message of `machines`, naming the input's count (2^31 was OUT_OF_MEMORY).
+    expect(failure(() => prepareReplay({ tasks: base, machineEvents: { ...machineEvents, machines: 2 ** 31 }, start: 0, end: 10e6 }, { machines: 'trace' })))
+      .toMatchObject({ code: 'INVALID_OPTION', field: 'machineEvents.machines', message: expect.stringContaining('KB per machine; at most') });
   });
   it("names a column entry that is not a number, and a last event that is no event type (a string '4' left every task out under tasks: 'finished')", () => {
     const tasks = (lastEvent: unknown) => ({ ...tasksOf([[0, 1, 0.1], [0, 2, 0.2]]), lastEvent } as never);

@@ -12,7 +12,7 @@ import { FairfitError, shown } from '../../errors.ts';
 import type { ReplayInput, TaskBuckets, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { withScratch } from '../../wasm/module.ts';
 import { taskKey, windowSpan, WINDOW_US } from '../../io/synthetic-usage.ts';
-import { defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
+import { checkMachineCount, defaultParams, MAX_TICKS, type ResolvedParams } from './replay-params.ts';
 import { MACHINE_EVENT } from './replay-layouts.ts';
 import { RNG_STATE } from '../../kernels/kernel-layouts.ts';
 import { POLICIES, type PolicyName, type ReplayParams, type TaskSelection } from './types.ts';
@@ -547,6 +547,8 @@ function prepareMachines(input: ReplayInput, p: ResolvedParams, start: number, e
     for (const f of ['time', 'machine', 'type', 'cpu', 'mem'] as const) column(me, 'machineEvents', f, count);
     const machines = me.machines;
     if (!Number.isInteger(machines) || machines < 1) throw new FairfitError('INVALID_OPTION', `machineEvents.machines must be ≥ 1, got ${machines}`, { field: 'machineEvents.machines' });
+    // A hand-built input's count is not bounded by a read: 2^31 was OUT_OF_MEMORY, not this message.
+    checkMachineCount(machines, 'machineEvents.machines');
     const machineCap = f64(machines);
     const machineUp = i32(machines);
     const scale = p.capacity / TRACE_REFERENCE_CPU;

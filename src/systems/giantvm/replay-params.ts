@@ -62,6 +62,12 @@ function bad(field: string, message: string, value: unknown): never {
   throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
 }
 
+/** Refuses more machines than one replay can hold ({@link maxMachines}), naming `field`. */
+export function checkMachineCount(machines: number, field: string): void {
+  const most = maxMachines();
+  if (machines > most) bad(field, `needs about ${BYTES_PER_MACHINE / 1024} KB per machine; at most ${most} machines fit (the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB)`, machines);
+}
+
 function positiveInt(field: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) bad(field, 'must be an integer ≥ 1', v);
   return v;
@@ -87,8 +93,7 @@ export function defaultParams(overrides: Partial<ReplayParams> = {}): ResolvedPa
   if (!POLICIES.includes(p.policy as PolicyName)) bad('policy', `must be one of ${POLICIES.join(', ')}`, p.policy);
   if (p.machines !== 'trace') {
     positiveInt('machines', p.machines);
-    const most = maxMachines();
-    if ((p.machines as number) > most) bad('machines', `needs about ${BYTES_PER_MACHINE / 1024} KB per machine; at most ${most} machines fit (the smaller of 4 GiB of WebAssembly memory and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB)`, p.machines);
+    checkMachineCount(p.machines as number, 'machines');
   }
   positiveInt('cellSize', p.cellSize);
   // A cell of more machines than there are is one cell of all of them: record the cell size in effect
