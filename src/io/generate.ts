@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { makeFolder } from '../report/file.ts';
+import { makeFolder, removeEmptyFolders } from '../report/file.ts';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -387,8 +387,8 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
   checkStaleParts(join(opts.out, 'task_usage'), opts.usage !== false ? parts.map((_, k) => partName(k, parts.length)) : []);
 
   opts.onPlanned?.();
-  makeFolder(join(opts.out, 'task_events'));
-  makeFolder(join(opts.out, 'machine_events'));
+  // The folders this run creates: a run stopped or failed removes them again if still empty.
+  const made = [...makeFolder(join(opts.out, 'task_events')), ...makeFolder(join(opts.out, 'machine_events'))];
   const files: string[] = [];
   const rows: Record<string, number> = {};
   // Every part goes to a temporary file, renamed only once all are complete: a run stopped or failed
@@ -411,7 +411,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     rows.machine_events = me.rows;
 
     if (opts.usage !== false) {
-      makeFolder(join(opts.out, 'task_usage'));
+      made.push(...makeFolder(join(opts.out, 'task_usage')));
       const { jobOf, idxOf, jobCpu, jobMem } = jobs;
       const covered = usageRuns(N, runs.sched, runs.stop, runs.machine, resubmitted);
       const written = await writeUsage(parts, (k) => open(join(opts.out, 'task_usage', partName(k, parts.length))), { seed, start, end, jobOf, idxOf, runs: covered, jobCpu, jobMem, machineId, onProgress: opts.onProgress });
@@ -422,6 +422,7 @@ export async function generateTrace(opts: GenerateOptions): Promise<GenerateResu
     if (opts.signal?.aborted) throw stoppedError(opts.signal);
   } catch (e) {
     await Promise.all(opened.map((w) => w.discard()));
+    removeEmptyFolders(made);
     throw e;
   }
   for (const w of opened) w.commit();

@@ -33,14 +33,28 @@ function missingFolders(dir: string): string[] {
   return missing;
 }
 
-/** Creates `dir` and any missing parents, one plain `mkdir` each. */
-export function makeFolder(dir: string): void {
+/** Creates `dir` and any missing parents, one plain `mkdir` each; returns the folders it created, outermost first. */
+export function makeFolder(dir: string): string[] {
+  const made: string[] = [];
   for (const d of missingFolders(dir)) {
     try {
       mkdirSync(d);
+      made.push(d);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(d).isDirectory()) continue;
       throw outputError(d, 'cannot create this folder', e);
+    }
+  }
+  return made;
+}
+
+/** Removes the folders `makeFolder` created (innermost first) that are still empty; the others stay. */
+export function removeEmptyFolders(made: readonly string[]): void {
+  for (let k = made.length - 1; k >= 0; k--) {
+    try {
+      rmdirSync(made[k]!);
+    } catch {
+      // Not empty (something else was put there) or already gone: left as it is.
     }
   }
 }
