@@ -201,3 +201,40 @@ describe("tasks: 'finished' on an input without last events is refused before an
     }
   });
 });
+
+describe('bad data in an input given in memory is refused before any job goes to a worker', () => {
+  it('replay() and sweep() on a pool: the preparation\'s error (code, field, index), and no job handed to the pool', async () => {
+    const pool = new ReplayPool({ workers: 2 });
+    try {
+      let jobs = 0;
+      const runJob = pool.runJob.bind(pool);
+      pool.runJob = ((...args: Parameters<typeof runJob>) => { jobs++; return runJob(...args); }) as typeof pool.runJob;
+      const withTasks = (f: string, v: unknown) => ({ ...input, tasks: { ...input.tasks, [f]: v } });
+      const nanRequest = Float64Array.from(input.tasks.cpuRequest);
+      nanRequest[3] = Number.NaN;
+      const negative = Float64Array.from(input.tasks.duration);
+      negative[5] = -1;
+      const cases: [object, Record<string, unknown>, string, string, number?][] = [
+        // Found on the workers once the pool had started, before.
+        [withTasks('cpuRequest', nanRequest), { usage: 'synthetic' }, 'NOT_FINITE', 'tasks.cpuRequest', 3],
+        [withTasks('duration', negative), { usage: 'request' }, 'NEGATIVE_VALUE', 'tasks.duration', 5],
+        [withTasks('priority', new Int32Array(1)), { usage: 'request' }, 'DIMENSION_MISMATCH', 'tasks.priority'],
+        [{ ...input, end: input.start }, { usage: 'request' }, 'INVALID_OPTION', 'input.end'],
+        [{ ...input, end: input.start + 2e14 }, { usage: 'request' }, 'INVALID_OPTION', 'tick'],
+      ];
+      for (const [trace, opts, code, field, index] of cases) {
+        for (const call of [() => replay({ trace, ...opts, pool } as never), () => sweep({ trace, ...opts, machines: [20, 40], pool } as never)]) {
+          const e = await rejection(call);
+          expect({ code: e.code, field: e.details.field }, field).toEqual({ code, field });
+          if (index !== undefined) expect(e.details.index).toBe(index);
+        }
+      }
+      expect(jobs).toBe(0);
+      // The NaN request is refused under synthetic usage only: under 'request' the same input runs on the pool.
+      expect((await replay({ trace: withTasks('cpuRequest', nanRequest), usage: 'request', policies: ['no_migration'], pool })).runs).toHaveLength(1);
+      expect(jobs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+});

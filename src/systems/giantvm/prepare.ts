@@ -671,6 +671,34 @@ function frame(input: ReplayInput, p: ResolvedParams): Frame {
   return { start, end, tick, ticks, info, ...prepareMachines(input, p, start, end, tick, info) };
 }
 
+/**
+ * What the preparations of `configs` check of an input given in memory, checked once before any
+ * run: a rejected call starts no thread (the workers' preparations found a bad column, a NaN request
+ * under synthetic usage or a window of too many ticks only once the pool had started). The window,
+ * the task columns, under each distinct tick and machine source the frame (ticks, machine events),
+ * the usage table or index, and under synthetic usage the requests of the tasks that run. One pass
+ * each, no preparation. An input the readers made (on disk in buckets) is left to the preparations.
+ */
+export function checkInput(input: ReplayInput, configs: readonly ResolvedParams[]): void {
+  checkWindow(input);
+  if (input.spilled) return;
+  const tasks = input.tasks;
+  checkTasks(tasks);
+  if (tasks.lastEvent === undefined && configs.some((c) => c.tasks === 'finished')) throw noLastEvents();
+  const framed = new Set<string>();
+  for (const c of configs) {
+    const key = `${c.tick} ${c.machines === 'trace' ? 'trace' : 'identical'}`;
+    if (framed.has(key)) continue;
+    framed.add(key);
+    frame(input, c);
+  }
+  if (configs.some((c) => c.usage === 'trace')) {
+    if (input.usage) checkUsage(input.usage, tasks.count);
+    else if (input.usageIndex) checkIndex(input.usageIndex, tasks.count);
+  }
+  if (configs.some((c) => c.usage === 'synthetic')) countSynthetic(tasks, input.start, input.end);
+}
+
 function checkWindow(input: ReplayInput): void {
   const { start, end } = input;
   if (!Number.isFinite(start) || !Number.isFinite(end) || !(end > start)) {

@@ -14,7 +14,7 @@
 import { resolveReplayOptions, type ReplayOptions } from './options.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
 import { queueRuns } from './queue-runs.ts';
-import { checkSelection, loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
+import { checkBeforeRuns, loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
 import type { ReplayReport } from './types.ts';
 
 /**
@@ -35,7 +35,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   // Stopped while the trace was read: no run started.
   if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }), runs: [], interrupted: true };
   try {
-    checkSelection(input, o.configs);
+    checkBeforeRuns(input, o.configs, typeof o.trace !== 'string');
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines: first.machines, seed: first.seed });
     const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });

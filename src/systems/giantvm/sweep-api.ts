@@ -9,7 +9,7 @@
 import { resolveSweepOptions, type SweepOptions } from './options.ts';
 import { runConfigurations, streamsTasks } from './schedule.ts';
 import { queueRuns } from './queue-runs.ts';
-import { checkSelection, loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
+import { checkBeforeRuns, loadTraceUnlessAborted, traceRecord, unreadTraceRecord } from './trace.ts';
 import type { SweepReport } from './types.ts';
 
 /**
@@ -28,7 +28,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   // Stopped while the trace was read: no run started.
   if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines, seeds }), sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: 0 }, runs: [], interrupted: true };
   try {
-    checkSelection(input, o.configs);
+    checkBeforeRuns(input, o.configs, typeof o.trace !== 'string');
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
     const trace = traceRecord(input, { usage: first.usage, machines, seeds });
     const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'groups') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });

@@ -14,7 +14,8 @@ import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { invalid } from '../../runner/checks.ts';
-import { noLastEvents } from './prepare.ts';
+import { checkInput, noLastEvents } from './prepare.ts';
+import type { ResolvedParams } from './replay-params.ts';
 import type { ReplayParams } from './types.ts';
 
 /** How to read a trace folder (passed to `readGoogleTrace`). */
@@ -116,11 +117,13 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
 }
 
 /**
- * Refuses `tasks: 'finished'` on an input without last events (`INVALID_OPTION` naming `tasks`) before
- * any run: the preparation refuses it too, but on workers only once the pool had started (a rejected
- * call starts no thread). The readers always give the column; a hand-built input may not.
+ * Before any run (a rejected call starts no thread: the preparations check too, but on workers once
+ * the pool had started): an input given in memory gets every check its preparations make
+ * (`checkInput`); one read here from a path, whose columns the readers made, only the refusal of
+ * `tasks: 'finished'` without last events (`INVALID_OPTION` naming `tasks`).
  */
-export function checkSelection(input: ReplayInput, configs: readonly { tasks: ReplayParams['tasks'] }[]): void {
+export function checkBeforeRuns(input: ReplayInput, configs: readonly ResolvedParams[], inMemory: boolean): void {
+  if (inMemory) return checkInput(input, configs);
   if (input.spilled !== undefined || input.tasks.lastEvent !== undefined || !configs.some((c) => c.tasks === 'finished')) return;
   throw noLastEvents();
 }
