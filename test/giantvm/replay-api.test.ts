@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
+import { renderHtml } from '../../src/systems/giantvm/html-report.ts';
+import { describeModes } from '../../src/systems/giantvm/summary.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import type { ReplayOptions } from '../../src/systems/giantvm/options.ts';
@@ -97,6 +99,13 @@ describe('replay() stops on abort and returns the runs that finished', () => {
         expect(r.runs).toEqual([]);
         expect(r.trace).toMatchObject({ path: dir, read: false, usage: 'trace' });
         expect(r.trace).not.toHaveProperty('tasks');
+        // Every output still states the choices that were asked for (the lines were missing: no run held them).
+        expect(r.trace.params).toMatchObject({ policy: 'no_migration', machines: 40, minMove: 0.005, tasks: 'all' });
+        const modes = describeModes(r);
+        expect(modes).toContain('\nmodel: capacity 0.5, overcommit 1, cell size 4, interval 10 ticks, tick 1 s\n');
+        expect(modes).toContain('\nrules: tasks all, time0 queue, arrival tick, delay finished, migratedRequest follows, destinationCheck usage, minMove 0.005, memOrder asc, gini time-mean\n');
+        const page = renderHtml(r);
+        for (const row of ['Regime and open rules', 'Capacity', 'Tick']) expect(page).toContain(row);
       }
       // Not aborted: read and run as before.
       const whole = await replay({ ...stopped(new AbortController().signal) });

@@ -11,7 +11,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
-import { checkReport, describeCellSize, describeRules, formatTick, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
+import { checkReport, describeCellSize, describeRules, formatTick, statedParams, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
 import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
@@ -124,7 +124,7 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   add('Machine mode', machines === undefined ? undefined : Array.isArray(machines) ? sweptMachines(machines as unknown[]) : machineMode(machines));
   add('Seed', t.seed);
   add('Seeds', t.seeds);
-  const p0 = runs[0]?.params;
+  const p0 = statedParams(report);
   if (p0) {
     add('Cell size', describeCellSize(report));
     add('Interval (ticks)', p0.interval);

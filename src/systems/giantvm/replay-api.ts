@@ -33,7 +33,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const queue = o.queue && (await queueRuns(o.queue.connection));
   const input = await loadTraceUnlessAborted(o.trace, o.needs, o.read, { spill: streamsTasks(o), signal: o.signal });
   // Stopped while the trace was read: no run started.
-  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }), runs: [], interrupted: true };
+  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }, first), runs: [], interrupted: true };
   try {
     checkBeforeRuns(input, o.configs, typeof o.trace !== 'string');
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).

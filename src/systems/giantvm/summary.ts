@@ -130,12 +130,22 @@ export function takingPart(report: ReplayReport): string {
 }
 
 /**
+ * The parameters the outputs state: the first run's, or, when the trace was not read (stopped while
+ * reading, no run), the first configuration's that the trace record keeps.
+ */
+export function statedParams(report: ReplayReport): ReplayReport['runs'][number]['params'] | undefined {
+  const kept = report.trace.read === false ? report.trace.params : undefined;
+  return report.runs[0]?.params ?? (kept !== null && typeof kept === 'object' ? (kept as ReplayReport['runs'][number]['params']) : undefined);
+}
+
+/**
  * The model's numbers that produced the runs — capacity, overcommit (a sweep's values), cell size,
  * rebalancing interval, tick, and the usage ratio when a task's CPU came from it ('request' usage,
- * or tasks that fell back to request) — as `key value` pairs, or '' without runs.
+ * or tasks that fell back to request) — as `key value` pairs, or '' with neither runs nor
+ * the parameters of an unread trace.
  */
 export function describeModel(report: ReplayReport): string {
-  const p = report.runs[0]?.params;
+  const p = statedParams(report);
   if (!p) return '';
   const i = report.runs[0]?.info;
   const swept = isSweepReport(report) ? report.sweep.overcommit : undefined;
@@ -157,7 +167,7 @@ export function describeModel(report: ReplayReport): string {
  */
 export function describeCellSize(report: ReplayReport): string {
   const runs = report.runs;
-  const first = runs[0]?.params.cellSize;
+  const first = statedParams(report)?.cellSize;
   const other = new Map<unknown, unknown>();
   for (const r of runs) if (r.params.cellSize !== first && !other.has(r.params.machines)) other.set(r.params.machines, r.params.cellSize);
   if (other.size === 0) return String(first);
@@ -183,9 +193,9 @@ export function formatTick(us: unknown): string {
   return `${us} µs`;
 }
 
-/** The regime choices and open rules of the runs (docs/model.md), as `key value` pairs, or '' without runs. */
+/** The regime choices and open rules of the runs (docs/model.md), as `key value` pairs, or '' without runs (nor an unread trace's parameters). */
 export function describeRules(report: ReplayReport): string {
-  const p = report.runs[0]?.params;
+  const p = statedParams(report);
   if (!p) return '';
   return RULE_KEYS.map((k) => `${k} ${String(p[k])}`).join(', ');
 }

@@ -26,7 +26,7 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
   const { machines, overcommit, seeds, policies } = o.grid;
   const input = await loadTraceUnlessAborted(o.trace, o.needs, o.read, { spill: streamsTasks(o), signal: o.signal });
   // Stopped while the trace was read: no run started.
-  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines, seeds }), sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: 0 }, runs: [], interrupted: true };
+  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines, seeds }, first), sweep: { machines, overcommit, seeds, policies, configurations: o.configs.length, completed: 0 }, runs: [], interrupted: true };
   try {
     checkBeforeRuns(input, o.configs, typeof o.trace !== 'string');
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).

@@ -143,13 +143,15 @@ export async function loadTraceUnlessAborted(trace: string | ReplayInput, needs:
 }
 
 /** The `trace` record of a report stopped while its trace was read: the path and the modes asked for, `read: false`. */
-export function unreadTraceRecord(trace: string | ReplayInput, modes: Parameters<typeof traceRecord>[1]): Record<string, unknown> {
+export function unreadTraceRecord(trace: string | ReplayInput, modes: Parameters<typeof traceRecord>[1], first: ResolvedParams): Record<string, unknown> {
   const record: Record<string, unknown> = typeof trace === 'string' ? { path: trace } : { ...(trace.source ?? { source: 'in-memory ReplayInput' }) };
   record.read = false;
   record.usage = modes.usage;
   record.machines = modes.machines;
   if (modes.seed !== undefined) record.seed = modes.seed;
   if (modes.seeds !== undefined) record.seeds = modes.seeds;
+  // No run records the choices: the first configuration's parameters, so the outputs still state them.
+  record.params = { ...first };
   return record;
 }
 
