@@ -178,24 +178,30 @@ describe('a bad entry of a swept list is named by its index', () => {
   });
 });
 
+/** A pool of 2 workers that counts the jobs handed to it. */
+function countingPool(): { pool: ReplayPool; jobs: () => number } {
+  const pool = new ReplayPool({ workers: 2 });
+  let jobs = 0;
+  const runJob = pool.runJob.bind(pool);
+  pool.runJob = ((...args: Parameters<typeof runJob>) => { jobs++; return runJob(...args); }) as typeof pool.runJob;
+  return { pool, jobs: () => jobs };
+}
+
 describe("tasks: 'finished' on an input without last events is refused before any job goes to a worker", () => {
   it('replay() and sweep() on a pool: refused naming tasks, and no job handed to the pool (each worker refused it in its preparation)', async () => {
-    const pool = new ReplayPool({ workers: 2 });
+    const { pool, jobs } = countingPool();
     try {
-      let jobs = 0;
-      const runJob = pool.runJob.bind(pool);
-      pool.runJob = ((...args: Parameters<typeof runJob>) => { jobs++; return runJob(...args); }) as typeof pool.runJob;
       expect(input.tasks.lastEvent).toBeUndefined();
       for (const call of [() => replay({ trace: input, usage: 'request', tasks: 'finished', pool }), () => sweep({ trace: input, usage: 'request', tasks: 'finished', machines: [20, 40], pool })]) {
         const e = await rejection(call);
         expect(e.code).toBe('INVALID_OPTION');
         expect(e.details.field).toBe('tasks');
       }
-      expect(jobs).toBe(0);
+      expect(jobs()).toBe(0);
       // With last events, the same call runs on the pool.
       const withLast = { ...input, tasks: { ...input.tasks, lastEvent: new Int32Array(input.tasks.count).fill(4) } };
       expect((await replay({ trace: withLast, usage: 'request', tasks: 'finished', pool })).runs).toHaveLength(8);
-      expect(jobs).toBeGreaterThan(0);
+      expect(jobs()).toBeGreaterThan(0);
     } finally {
       await pool.close();
     }
@@ -204,11 +210,8 @@ describe("tasks: 'finished' on an input without last events is refused before an
 
 describe('bad data in an input given in memory is refused before any job goes to a worker', () => {
   it('replay() and sweep() on a pool: the preparation\'s error (code, field, index), and no job handed to the pool', async () => {
-    const pool = new ReplayPool({ workers: 2 });
+    const { pool, jobs } = countingPool();
     try {
-      let jobs = 0;
-      const runJob = pool.runJob.bind(pool);
-      pool.runJob = ((...args: Parameters<typeof runJob>) => { jobs++; return runJob(...args); }) as typeof pool.runJob;
       const withTasks = (f: string, v: unknown) => ({ ...input, tasks: { ...input.tasks, [f]: v } });
       const nanRequest = Float64Array.from(input.tasks.cpuRequest);
       nanRequest[3] = Number.NaN;
@@ -229,10 +232,10 @@ describe('bad data in an input given in memory is refused before any job goes to
           if (index !== undefined) expect(e.details.index).toBe(index);
         }
       }
-      expect(jobs).toBe(0);
+      expect(jobs()).toBe(0);
       // The NaN request is refused under synthetic usage only: under 'request' the same input runs on the pool.
       expect((await replay({ trace: withTasks('cpuRequest', nanRequest), usage: 'request', policies: ['no_migration'], pool })).runs).toHaveLength(1);
-      expect(jobs).toBeGreaterThan(0);
+      expect(jobs()).toBeGreaterThan(0);
     } finally {
       await pool.close();
     }
