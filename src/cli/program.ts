@@ -68,7 +68,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
  */
 const [first, second] = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const named = first === 'help' ? second : first;
-const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : Object.keys(COMMANDS);
+// `fairfit --version` alone needs none (commander answers it before any command).
+const versionOnly = first === undefined && process.argv.slice(2).some((a) => a === '-V' || a === '--version');
+const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : versionOnly ? [] : Object.keys(COMMANDS);
 for (const register of await Promise.all(wanted.map((name) => COMMANDS[name]!()))) register(program);
 
 /** Node's file-system errors (ENOENT, EACCES, ENOSPC…) are I/O errors, not fairfit bugs. */

@@ -137,6 +137,21 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     expect(known.code).toBe(0);
     expect(known.stdout).toContain('--cell-size');
   });
+
+  it('with a command loaded only when named: the listing of all, --version, one command\'s help and near-name suggestions as before', () => {
+    // program.ts imports a command's module only when the arguments name it (all for the listing).
+    const listing = fairfit('--help');
+    expect(listing.code).toBe(0);
+    const listed = [...listing.stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual(['demo', 'gen', 'gen-scenario', 'inspect', 'rebalance', 'replay', 'schedule', 'sweep', 'worker', 'help']);
+    const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+    for (const args of [['--version'], ['-V'], ['--debug', '--version']]) expect(fairfit(...args), args.join(' ')).toMatchObject({ code: 0, stdout: `${version}\n` });
+    expect(fairfit('gen', '--help').stdout).toContain('--machines');
+    expect(fairfit('--debug', 'help', 'gen').stdout).toBe(fairfit('gen', '--help').stdout);
+    refused(['genn'], "unknown command 'genn'", '(Did you mean gen?)');
+    // A command after another's name is that command's operand (demo takes none), as before.
+    refused(['demo', 'replay'], 'too many arguments for', "'demo'. Expected 0 arguments but got 1.");
+  });
 });
 
 describe('a closed stderr keeps the exit code', () => {
