@@ -1808,7 +1808,15 @@ export class Engine implements IptasEngine {
     if (crc32(buf.subarray(0, total - 4)) !== buf.readUInt32LE(total - 4)) throw bad('checksum mismatch (corrupted)');
     // The columns are read through typed views: bytes that do not start 8-aligned in their buffer are copied once.
     const src = bytes.byteOffset % 8 === 0 ? bytes : bytes.slice();
-    const meta = readNonFinite(JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen))) as SnapshotMeta;
+    let parsed: unknown;
+    try {
+      parsed = readNonFinite(JSON.parse(buf.toString('utf8', SNAPSHOT_HEAD, SNAPSHOT_HEAD + metaLen)));
+    } catch {
+      throw bad('its metadata is not JSON');
+    }
+    const shape = metaShapeProblem(parsed);
+    if (shape !== undefined) throw bad(`its metadata ${shape}`);
+    const meta = parsed as SnapshotMeta;
     const N = meta.nodeIds.length;
     // What reading it will allocate, reserved by the constructor (when the counts are ones readSnapshot accepts; else it finds out).
     const fits = (k: unknown, most: number): k is number => Number.isSafeInteger(k) && (k as number) >= 0 && (k as number) <= most;
@@ -2155,6 +2163,23 @@ interface SnapshotMeta {
   nodeIds: string[];
   /** The plain task ids' text (after the columns): its encoding and bytes; or (then no text) their runs. */
   ids: { encoding: 'latin1' | 'utf16le'; bytes: number; runs?: readonly IdRun[] };
+}
+
+/** What is wrong with the shape of a snapshot's metadata (the types {@link SnapshotMeta} declares), or undefined. */
+function metaShapeProblem(m: unknown): string | undefined {
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+  const isNumber = (x: unknown): x is number => typeof x === 'number' && !Number.isNaN(x);
+  if (!isObject(m)) return 'is not an object';
+  if (!isObject(m.params)) return 'has no params object';
+  if (!isNumber(m.clock)) return 'has no clock';
+  if (!isNumber(m.minDeadline)) return 'has no minDeadline';
+  if (!isObject(m.tally)) return 'has no task counts';
+  if (!Array.isArray(m.nodeIds) || !m.nodeIds.every((x) => typeof x === 'string')) return 'has no list of node ids';
+  if (!Array.isArray(m.gangIds) || !m.gangIds.every((x) => typeof x === 'string')) return 'has no list of gang ids';
+  if (!Array.isArray(m.users) || !m.users.every((u) => isObject(u) && typeof u.name === 'string' && Array.isArray(u.history)
+    && u.history.every((h) => Array.isArray(h) && h.length === 2 && isNumber(h[0]) && isNumber(h[1])))) return 'has no list of users';
+  if (!isObject(m.ids) || (m.ids.encoding !== 'latin1' && m.ids.encoding !== 'utf16le')) return 'has no ids record';
+  return undefined;
 }
 
 const ROW_CHECK = ENGINE_ROW_CHECK.code;
