@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongFirstSequencer from './test/long-first-sequencer.ts';
 
 export default defineConfig({
   test: {
@@ -12,6 +13,8 @@ export default defineConfig({
     // Two test files at a time: vitest's default on a 2-core machine is one (cores − 1), and most files
     // wait on processes they start. Measured on a fresh clone, 6 Dec: 747 s → 579 s.
     maxWorkers: 2,
+    // The files that run a minute or more start first (test/long-first-sequencer.ts says why).
+    sequence: { sequencer: LongFirstSequencer },
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // The JSON report is what .ci/run counts for its closing line.
