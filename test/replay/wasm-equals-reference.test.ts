@@ -54,7 +54,7 @@ function check(s: Drawn<typeof scenario>, policy: (typeof POLICIES)[number], r?:
 describe('the WebAssembly replay equals the object-per-task reference', () => {
   for (const policy of POLICIES) {
     it(`${policy}: identical JSON on random traces (windows, machine events, all usage modes)`, () => {
-      fc.assert(fc.property(scenario, (s) => check(s, policy)), { numRuns: 20 });
+      fc.assert(fc.property(scenario, (s) => check(s, policy)), { numRuns: 60 });
     });
   }
 });
@@ -62,7 +62,7 @@ describe('the WebAssembly replay equals the object-per-task reference', () => {
 describe('under every regime choice and open rule, too', () => {
   for (const policy of POLICIES) {
     it(`${policy}: identical JSON with random rules (tasks, time 0, arrival, delay, migrated request, destination check, memory order, Gini, minMove)`, () => {
-      fc.assert(fc.property(scenario, rules, (s, r) => check(s, policy, r)), { numRuns: 25 });
+      fc.assert(fc.property(scenario, rules, (s, r) => check(s, policy, r)), { numRuns: 75 });
     });
   }
 });
@@ -72,6 +72,6 @@ describe('the debug build (asserts on) agrees too', () => {
   beforeAll(() => { saved = process.env.FAIRFIT_WASM; process.env.FAIRFIT_WASM = 'debug'; });
   afterAll(() => { if (saved === undefined) delete process.env.FAIRFIT_WASM; else process.env.FAIRFIT_WASM = saved; });
   it('on random traces and random policies', () => {
-    fc.assert(fc.property(scenario, fc.constantFrom(...POLICIES), rules, (s, policy, r) => check(s, policy, r)), { numRuns: 15 });
+    fc.assert(fc.property(scenario, fc.constantFrom(...POLICIES), rules, (s, policy, r) => check(s, policy, r)), { numRuns: 45 });
   });
 });
