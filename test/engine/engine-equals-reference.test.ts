@@ -172,6 +172,30 @@ function reseal(b: Uint8Array): Uint8Array {
   return b;
 }
 
+/** `bytes` with the bits `flips` ([byte, bit]) flipped, resealed and restored: the engine, or undefined when refused (with CORRUPT_INPUT). */
+function restoreFlipped(bytes: Uint8Array, flips: readonly (readonly [number, number])[]): Engine | undefined {
+  const b = bytes.slice();
+  for (const [at, bit] of flips) b[at]! ^= 1 << bit;
+  try {
+    return Engine.restore(reseal(b));
+  } catch (err) {
+    expect(err).toMatchObject({ code: 'CORRUPT_INPUT' });
+    return undefined;
+  }
+}
+
+/** Each call answers or refuses as any engine does (a FairfitError): never a crash, never the WebAssembly core's abort. */
+function ownErrorsOnly(calls: readonly (() => unknown)[]): void {
+  for (const call of calls) {
+    try {
+      call();
+    } catch (err) {
+      expect(err).toBeInstanceOf(FairfitError);
+      expect((err as FairfitError).code).not.toBe('WASM_ABORT');
+    }
+  }
+}
+
 /** The values (raw bytes) and the 16-byte head of column section k of a snapshot's body (column-codec.ts). */
 function section(b: Uint8Array, k: number): [Uint8Array, Uint8Array] {
   const view = new DataView(b.buffer, b.byteOffset);
@@ -466,33 +490,19 @@ describe('engine snapshots', () => {
     const body = 56 + ((new DataView(bytes.buffer).getUint32(40, true) + 7) & ~7);
     let refused = 0;
     fc.assert(fc.property(fc.array(fc.tuple(fc.integer({ min: body, max: bytes.length - 5 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 3 }), (flips) => {
-      const b = bytes.slice();
-      for (const [at, bit] of flips) b[at]! ^= 1 << bit;
-      let r: Engine;
-      try {
-        r = Engine.restore(reseal(b));
-      } catch (err) {
-        expect(err).toMatchObject({ code: 'CORRUPT_INPUT' });
+      const r = restoreFlipped(bytes, flips);
+      if (!r) {
         refused++;
         return;
       }
-      const calls = [
+      ownErrorsOnly([
         () => r.runRound(10),
         () => { for (const t of r.state().tasks) if (t.state === 'running') r.complete(t.id, { status: 'ok', actualTime: 1 }); },
         () => r.runRound(11),
         () => { for (let n = 0; n < 6; n++) r.drainDispatch(n); },
         () => r.checkLimits(5000, new Map()),
         () => r.sweepHealth(6000),
-      ];
-      for (const call of calls) {
-        try {
-          call();
-        } catch (err) {
-          // A rule's refusal, as any engine gives it: never a crash, never the WebAssembly core's abort.
-          expect(err).toBeInstanceOf(FairfitError);
-          expect((err as FairfitError).code).not.toBe('WASM_ABORT');
-        }
-      }
+      ]);
       for (const node of r.state().nodes) node.residual.forEach((x, d) => expect(x >= 0 && x <= node.capacity[d]!, `node ${node.index} residual ${x}`).toBe(true));
       r.close();
     }), { numRuns: 300 });
@@ -548,24 +558,10 @@ describe('engine snapshots', () => {
     // Bits flipped anywhere in the metadata: refused with CORRUPT_INPUT, or an engine with a numeric clock whose calls answer with its own errors.
     const flips = fc.array(fc.tuple(fc.integer({ min: 56, max: 56 + metaLen - 1 }), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 3 });
     fc.assert(fc.property(flips, (fl) => {
-      const b = bytes.slice();
-      for (const [at, bit] of fl) b[at]! ^= 1 << bit;
-      let r: Engine;
-      try {
-        r = Engine.restore(reseal(b));
-      } catch (err) {
-        expect(err).toMatchObject({ code: 'CORRUPT_INPUT' });
-        return;
-      }
+      const r = restoreFlipped(bytes, fl);
+      if (!r) return;
       expect(typeof r.now).toBe('number');
-      for (const call of [() => r.runRound(10), () => r.state(), () => r.snapshot(), () => r.explain('a'), () => r.sweepHealth(20)]) {
-        try {
-          call();
-        } catch (err) {
-          expect(err).toBeInstanceOf(FairfitError);
-          expect((err as FairfitError).code).not.toBe('WASM_ABORT');
-        }
-      }
+      ownErrorsOnly([() => r.runRound(10), () => r.state(), () => r.snapshot(), () => r.explain('a'), () => r.sweepHealth(20)]);
       r.close();
     }), { numRuns: 300 });
   });
