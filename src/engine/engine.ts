@@ -1820,7 +1820,7 @@ export class Engine implements IptasEngine {
     const N = meta.nodeIds.length;
     // What reading it will allocate, reserved by the constructor (when the counts are ones readSnapshot accepts; else it finds out).
     const fits = (k: unknown, most: number): k is number => Number.isSafeInteger(k) && (k as number) >= 0 && (k as number) <= most;
-    if (Array.isArray(meta.users) && Array.isArray(meta.gangIds) && fits(meta.waiting, n) && fits(meta.runCount, n) && fits(meta.undoCap, MOST_UNDO) && fits(meta.ids?.bytes, bytes.length)) {
+    if (fits(meta.waiting, n) && fits(meta.runCount, n) && fits(meta.undoCap, MOST_UNDO) && fits(meta.ids.bytes, bytes.length)) {
       restoreRoom = { users: meta.users.length, gangs: meta.gangIds.length, sortRows: meta.waiting + meta.runCount, undoCap: meta.undoCap, textBytes: meta.ids.bytes };
     }
     let e: Engine;
