@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { Worker, type Job } from 'bullmq';
+import { Worker, type Job, type RedisClient } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
@@ -31,11 +31,18 @@ export interface QueueHandler {
   close?(): Promise<void>;
 }
 
-/** What happened to a job on this worker, for logging. */
+/**
+ * What happened to a job on this worker, or to its connections, for logging.
+ * `redis-lost` comes once when a connection to Redis closes (the clients then
+ * retry without end), `redis-back` once when all are ready again; neither
+ * comes while the worker is closing.
+ */
 export type QueueWorkerEvent =
   | { kind: 'start'; id: string; label: string }
   | { kind: 'done'; id: string; label: string; ms: number }
-  | { kind: 'failed'; id: string; label: string; ms: number; reason: string };
+  | { kind: 'failed'; id: string; label: string; ms: number; reason: string }
+  | { kind: 'redis-lost' }
+  | { kind: 'redis-back' };
 
 /** Options of {@link QueueWorker.start}. */
 export interface QueueWorkerOptions {
@@ -55,6 +62,8 @@ export interface QueueWorkerOptions {
 
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {
+  private closing = false;
+
   private constructor(
     private readonly worker: StoppableWorker,
     private readonly handlers: Record<string, QueueHandler>,
@@ -112,7 +121,29 @@ export class QueueWorker {
     // Connection hiccups are retried by the client; an unhandled 'error' event would kill the process.
     worker.on('error', () => undefined);
     await worker.waitUntilReady();
-    return new QueueWorker(worker, o.handlers, jobs);
+    const self = new QueueWorker(worker, o.handlers, jobs);
+    if (o.onEvent) {
+      const clients = [worker.backend.client, worker.backend.blockingClient].filter((c) => c !== undefined);
+      self.watchConnections(await Promise.all(clients), o.onEvent);
+    }
+    return self;
+  }
+
+  /**
+   * Says when the connection to Redis is lost (either client's) and when it is
+   * back (both ready): without it a worker whose Redis went away waits in silence.
+   */
+  private watchConnections(clients: RedisClient[], onEvent: (e: QueueWorkerEvent) => void): void {
+    const lost = new Set<RedisClient>();
+    for (const c of clients) {
+      c.on('close', () => {
+        if (lost.size === 0 && !this.closing) onEvent({ kind: 'redis-lost' });
+        lost.add(c);
+      });
+      c.on('ready', () => {
+        if (lost.delete(c) && lost.size === 0 && !this.closing) onEvent({ kind: 'redis-back' });
+      });
+    }
   }
 
   /**
@@ -123,9 +154,12 @@ export class QueueWorker {
    * close; if it does not answer (gone for good) the worker disconnects
    * instead of waiting forever, and resolves `false`: a result it could not
    * store is computed again by another worker. Nothing of the worker then
-   * keeps the host's process alive.
+   * keeps the host's process alive. Called before its connections have seen
+   * Redis go, an idle worker has nothing waiting on Redis and resolves `true`
+   * at once.
    */
   async close(force = false): Promise<boolean> {
+    this.closing = true;
     const closing = this.worker.close(force);
     if (!force) await this.jobs.idle();
     const answered = await settlesWithin(closing, CLOSE_MS);

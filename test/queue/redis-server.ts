@@ -32,12 +32,13 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** Starts one on a free port, or on `at` (a Redis started again where a stopped one was). */
+export async function startRedis(at?: number): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error("redis-server not found: install Debian's redis-server (apt-get install redis-server; .ci/run does it)");
   }
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-redis-'));
-  const port = await freePort();
+  const port = at ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--databases', '32'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = (db = 0) => `redis://127.0.0.1:${port}/${db}`;

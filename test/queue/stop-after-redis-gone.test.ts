@@ -60,11 +60,32 @@ describe('stopping after Redis went away', () => {
     try {
       await w.waitFor(/worker: serving/);
       await redis.stop();
+      // Stopped before it has seen Redis go, its close finds nothing waiting on Redis and ends at once (exit 0).
+      await w.waitFor(/worker: lost Redis at redis:\/\/127\.0\.0\.1:\d+\/0; retrying until it is back/);
       w.child.kill('SIGTERM');
       const exited = await exitWithin(w, CLOSE_MS + 10_000);
       expect(exited, `still running ${CLOSE_MS + 10_000} ms after SIGTERM:\n${w.stderr()}`).not.toBeNull();
       expect(exited).toEqual({ code: 1, signal: null });
       expect(w.stderr()).toMatch(/worker: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 did not answer within 5 s; disconnected/);
+    } finally {
+      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
+      await w.exit;
+    }
+  }, 60_000);
+
+  it('a worker says when it lost Redis and when Redis is back, then stops as usual (exit 0)', async () => {
+    redis = await startRedis();
+    const w = worker(redis.url(0), dir);
+    try {
+      await w.waitFor(/worker: serving/);
+      await redis.stop();
+      await w.waitFor(/worker: lost Redis at redis:\/\/127\.0\.0\.1:\d+\/0; retrying until it is back/);
+      redis = await startRedis(redis.port);
+      await w.waitFor(/worker: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is back/);
+      w.child.kill('SIGTERM');
+      expect(await exitWithin(w, CLOSE_MS + 10_000), w.stderr()).toEqual({ code: 0, signal: null });
+      expect(w.stderr().match(/lost Redis/g)).toHaveLength(1);
+      expect(w.stderr()).not.toMatch(/did not answer/);
     } finally {
       if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
       await w.exit;
@@ -77,22 +98,26 @@ describe('stopping after Redis went away', () => {
     const internals = fileURLToPath(new URL('../../dist/internals.js', import.meta.url));
     const host = [
       `const { QueueWorker, parseQueueUrl } = await import(${JSON.stringify(internals)});`,
-      `const w = await QueueWorker.start({ connection: parseQueueUrl(${JSON.stringify(redis.url(0))}), concurrency: 1, handlers: { t: { run: async (p) => p } } });`,
+      `const w = await QueueWorker.start({ connection: parseQueueUrl(${JSON.stringify(redis.url(0))}), concurrency: 1, handlers: { t: { run: async (p) => p } }, onEvent: (e) => process.stderr.write(e.kind + '\\n') });`,
       `process.stderr.write('started\\n');`,
       `process.stdin.once('data', async () => { const answered = await w.close(); process.stderr.write('closed ' + answered + '\\n'); process.stdin.destroy(); });`,
     ].join('\n');
     const child = spawn(process.execPath, ['--input-type=module', '-e', host], { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     const closedAt: number[] = [];
+    child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (/closed /.test(err) && closedAt.length === 0) closedAt.push(Date.now()); });
     const saw = (re: RegExp) => new Promise<void>((resolve, reject) => {
-      const look = () => { if (re.test(err)) resolve(); };
-      child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (/closed /.test(err) && closedAt.length === 0) closedAt.push(Date.now()); look(); });
+      const look = () => { if (re.test(err)) { child.stderr!.off('data', look); resolve(); } };
+      child.stderr!.on('data', look);
+      look();
       child.once('exit', () => (re.test(err) ? resolve() : reject(new Error(`host exited before ${re}:\n${err}`))));
     });
     const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await saw(/started/);
       await redis.stop();
+      // Closed before it has seen Redis go, the worker finds nothing waiting on Redis and closes at once (true).
+      await saw(/redis-lost/);
       child.stdin!.write('close\n');
       await saw(/closed false/);
       // Before the fix the worker's lock renewal timer re-armed itself for ever (its close waits on a fetch
