@@ -130,6 +130,17 @@ export async function runJobsOnQueue(
   // Reads the event stream's head, then holds this coordinator's lease.
   const client = new Redis(connection);
   client.on('error', ignore);
+  // Said once when the connection closes and once when it is ready again (this client stands for the others: one server).
+  let stopping = false;
+  let lost = false;
+  client.on('close', () => {
+    if (!lost && !stopping) q.log?.(`queue ${url}: sweep ${sweepId}: lost Redis; waiting until it is back`);
+    lost = true;
+  });
+  client.on('ready', () => {
+    if (lost && !stopping) q.log?.(`queue ${url}: sweep ${sweepId}: Redis is back`);
+    lost = false;
+  });
   const coordinators = queue.toKey(coordinatorsKey(sweepId));
   const me = `${hostname()}/${process.pid}/${randomUUID()}`;
   const attach = () => client.eval(ATTACH, 1, coordinators, me, COORDINATOR_LEASE_MS);
@@ -270,6 +281,7 @@ export async function runJobsOnQueue(
   } catch (err) {
     fail(err);
   } finally {
+    stopping = true;
     clearInterval(timer);
     clearInterval(leaseTimer);
     opts.signal?.removeEventListener('abort', onAbort);
