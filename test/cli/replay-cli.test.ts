@@ -10,6 +10,7 @@ import { generateTrace } from '../../src/io/generate.ts';
 import { toJson } from '../../src/report/json.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
+import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
@@ -240,13 +241,13 @@ describe('fairfit replay/sweep reject bad options with exit 2 and name the optio
 describe('Ctrl-C stops a long sweep cleanly and still writes the finished runs', () => {
   it('first SIGINT: exit 130, JSON/CSV/report written and marked interrupted', async () => {
     const out = join(dir, 'int');
-    const child = spawn(process.execPath, [MAIN, 'sweep', '--trace', trace, '--machines', '40:400:2', '--overcommit', '0.5:1.4:0.1', '--policy', 'no_migration,fine_grained', '--workers', '2', '--no-series', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...AS_TERMINAL, MAIN, 'sweep', '--trace', trace, '--machines', '40:400:2', '--overcommit', '0.5:1.4:0.1', '--policy', 'no_migration,fine_grained', '--workers', '2', '--no-series', '--json', `${out}.json`, '--csv', `${out}.csv`, '--report', `${out}.html`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    // Long enough for some of the ~60 ms policy-group tasks to finish even on a busy machine; the sweep needs minutes.
-    await new Promise((r) => setTimeout(r, 5000));
+    // Stopped once the bar counts a finished run (the sweep needs minutes): a fixed 5 s could end inside the read on a loaded machine.
+    await stderrReaches(child, /\| [1-9]\d*\/3620 runs \|/);
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(stderr).toContain('interrupted');

@@ -23,6 +23,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The process id of the Redis answering on `port`, or undefined when none does. */
+async function serverPid(port: number): Promise<number | undefined> {
+  const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
+  c.on('error', () => undefined);
+  try {
+    await c.connect();
+    const pid = /process_id:(\d+)/.exec(await c.info('server'))?.[1];
+    return pid === undefined ? undefined : Number(pid);
+  } catch {
+    return undefined;
+  } finally {
+    c.disconnect();
+  }
+}
+
 export interface RedisServer {
   port: number;
   /** `redis://127.0.0.1:PORT/db`. */
@@ -43,21 +58,17 @@ export async function startRedis(at?: number): Promise<RedisServer> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = (db = 0) => `redis://127.0.0.1:${port}/${db}`;
   const client = (db = 0) => new Redis({ host: '127.0.0.1', port, db, lazyConnect: false });
-  // Wait until it answers.
+  // Wait until it answers: it, not a server another test file started on the port between freePort() and the bind.
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const c = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => null, enableOfflineQueue: false });
-    c.on('error', () => undefined);
-    try {
-      await c.connect();
-      await c.ping();
-      c.disconnect();
-      break;
-    } catch {
-      c.disconnect();
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`redis-server on port ${port} did not start`);
-      await new Promise((r) => setTimeout(r, 50));
+    const pid = await serverPid(port);
+    if (pid === child.pid) break;
+    if (pid !== undefined || Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(pid !== undefined ? `port ${port} is served by another Redis (pid ${pid}, ours ${child.pid})` : `redis-server on port ${port} did not start`);
     }
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     port,
