@@ -70,12 +70,14 @@ export async function fairfit(args: string[], cwd?: string): Promise<{ code: num
 }
 
 /**
- * A `fairfit worker` with one thread, one job at a time, and short crash
- * detection: a killed worker's job moves on within ~4 s; a 3 s lock (renewed
- * every 1.5 s) leaves room for a loaded machine.
+ * A `fairfit worker` with one thread, one job at a time. `quickTakeover`: short
+ * crash detection, for a test that kills a worker mid-job (its job moves on
+ * within ~4 s; a 3 s lock renewed every 1.5 s); the others keep BullMQ's 30 s
+ * lock, which a loaded machine cannot make lapse, so a job runs exactly once.
  */
-export function worker(url: string, cwd?: string): Running {
-  return run(['worker', '--queue', url, '--threads', '1', '--concurrency', '1', '--lock-duration', '3000', '--stalled-interval', '1000'], cwd);
+export function worker(url: string, cwd?: string, quickTakeover = false): Running {
+  const crash = quickTakeover ? ['--lock-duration', '3000', '--stalled-interval', '1000'] : [];
+  return run(['worker', '--queue', url, '--threads', '1', '--concurrency', '1', ...crash], cwd);
 }
 
 /** Stops a process (SIGTERM) and waits for it. */

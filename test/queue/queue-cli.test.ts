@@ -38,8 +38,8 @@ afterAll(async () => {
 
 const read = (name: string) => readFileSync(join(A, name), 'utf8');
 
-async function workers(n: number, url: string, cwd = A): Promise<Running[]> {
-  const ws = Array.from({ length: n }, () => worker(url, cwd));
+async function workers(n: number, url: string, cwd = A, quickTakeover = false): Promise<Running[]> {
+  const ws = Array.from({ length: n }, () => worker(url, cwd, quickTakeover));
   await Promise.all(ws.map((w) => w.waitFor(/worker: serving/)));
   return ws;
 }
@@ -104,7 +104,7 @@ describe('fairfit sweep and replay --queue', () => {
 
   it('SIGKILL of a worker in the middle of a job: another worker takes it over; same output, one stored result per job', async () => {
     const url = redis.url(2);
-    const [a, b] = await workers(2, url);
+    const [a, b] = await workers(2, url, A, true);
     try {
       const args = ['sweep', '--trace', 'long', '--machines', '250,300', '--overcommit', '1', '--policy', 'no_migration,fine_grained', '--quiet'];
       const coordinator = run([...args, '--queue', url, '--sweep-id', 'kill', '--json', 'kq.json', '--csv', 'kq.csv'], A);
