@@ -5,11 +5,12 @@
  * and everything to bench/results.json (merged by suite name).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OPT_IN, SUITES } from './suites.ts';
 import { casePeak, hasPeak, startCase } from './rss.ts';
+import { buildState } from '../scripts/build-state.mjs';
 
 export interface BenchRow {
   /** What was measured, e.g. "gini n=1e6". */
@@ -33,17 +34,9 @@ const file = new URL('./results.json', import.meta.url);
 const results: Record<string, unknown> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Newest modification time of the files under `dir` (recursive), ms; 0 when it does not exist. */
-function newest(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let t = 0;
-  for (const f of readdirSync(dir, { recursive: true, withFileTypes: true })) if (f.isFile()) t = Math.max(t, statSync(`${f.parentPath ?? f.path}/${f.name}`).mtimeMs);
-  return t;
-}
-
 /**
- * What was measured: the commit (and whether the tree had changes), and any build older than its
- * sources. `npm run bench` builds first; `npx tsx bench/run.ts` does not, and then the suites run
+ * What was measured: the commit (and whether the tree had changes), and whether build/ and dist/
+ * are a build of its sources. `npm run bench` builds first; `npx tsx bench/run.ts` does not, and then the suites run
  * the WebAssembly of build/ (every suite) and dist/cli/main.js (the giantvm-* suites' child
  * processes) as they were last built, which may not be the code of this tree.
  */
@@ -56,11 +49,8 @@ function buildInfo(): { commit: string; stale: string[] } {
   } catch {
     // not a git checkout
   }
-  const stale: string[] = [];
-  const wasm = `${root}build/release.wasm`;
-  if (!existsSync(wasm) || statSync(wasm).mtimeMs < newest(`${root}assembly`)) stale.push('build/release.wasm older than assembly/');
-  const cli = `${root}dist/cli/main.js`;
-  if (existsSync(cli) && statSync(cli).mtimeMs < newest(`${root}src`)) stale.push('dist/ older than src/ (the giantvm-* suites run dist/cli/main.js)');
+  // The build's own record (scripts/build-state.mjs): build/ and dist/ made from these very sources.
+  const stale = buildState().current ? [] : ['build/ and dist/ are not a recorded build of these sources (the giantvm-* suites run dist/cli/main.js)'];
   return { commit, stale };
 }
 
