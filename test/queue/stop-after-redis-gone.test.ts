@@ -1,8 +1,10 @@
 /**
  * Stopping a coordinator (Ctrl-C) or a worker (SIGTERM) whose Redis went away:
  * the queue's clients wait for Redis forever, so the clean-up must give up
- * after a bound and say so, not hang the process. Each test has its own
- * redis-server, since it stops it.
+ * after a bound and say so, not hang the process. And Redis coming back
+ * (restarted empty, as a Redis without persistence does): the worker and the
+ * coordinator say when they lost it and when it is back, and a sweep still
+ * ends with every result. Each test has its own redis-server, since it stops it.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +27,27 @@ afterAll(async () => {
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Kills what is still running, then waits for it. */
+async function ended(...ps: Running[]) {
+  for (const p of ps) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  await Promise.all(ps.map((p) => p.exit));
+}
+
+/** A worker that was serving when its Redis stopped, once it has said it lost Redis. */
+async function workerThatLostRedis(): Promise<Running> {
+  redis = await startRedis();
+  const w = worker(redis.url(0), dir);
+  try {
+    await w.waitFor(/worker: serving/);
+    await redis.stop();
+    await w.waitFor(/worker: lost Redis at redis:\/\/127\.0\.0\.1:\d+\/0; retrying until it is back/);
+    return w;
+  } catch (err) {
+    await ended(w);
+    throw err;
+  }
+}
 
 /** Waits for `p`'s exit at most `ms`; null when it is still running. */
 async function exitWithin(p: Running, ms: number) {
@@ -50,27 +73,21 @@ describe('stopping after Redis went away', () => {
       const report = JSON.parse(readFileSync(join(dir, 'g.json'), 'utf8'));
       expect([report.interrupted, report.runs.length]).toEqual([true, 0]);
     } finally {
-      if (coordinator.child.exitCode === null && coordinator.child.signalCode === null) coordinator.child.kill('SIGKILL');
-      await coordinator.exit;
+      await ended(coordinator);
     }
   }, 60_000);
 
   it('SIGTERM of an idle worker exits 1 within the close bound, saying Redis did not answer', async () => {
-    redis = await startRedis();
-    const w = worker(redis.url(0), dir);
+    // Stopped before it has seen Redis go, its close would find nothing waiting on Redis and end at once (exit 0).
+    const w = await workerThatLostRedis();
     try {
-      await w.waitFor(/worker: serving/);
-      await redis.stop();
-      // Stopped before it has seen Redis go, its close finds nothing waiting on Redis and ends at once (exit 0).
-      await w.waitFor(/worker: lost Redis at redis:\/\/127\.0\.0\.1:\d+\/0; retrying until it is back/);
       w.child.kill('SIGTERM');
       const exited = await exitWithin(w, CLOSE_MS + 10_000);
       expect(exited, `still running ${CLOSE_MS + 10_000} ms after SIGTERM:\n${w.stderr()}`).not.toBeNull();
       expect(exited).toEqual({ code: 1, signal: null });
       expect(w.stderr()).toMatch(/worker: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 did not answer within 5 s; disconnected/);
     } finally {
-      if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill('SIGKILL');
-      await w.exit;
+      await ended(w);
     }
   }, 60_000);
 
@@ -110,6 +127,44 @@ describe('stopping after Redis went away', () => {
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await exit;
+    }
+  }, 60_000);
+});
+
+describe('Redis gone, then back', () => {
+  it('a worker says when it lost Redis and when Redis is back, once each, then stops as usual (exit 0)', async () => {
+    const w = await workerThatLostRedis();
+    try {
+      redis = await startRedis(redis.port);
+      await w.waitFor(/worker: Redis at redis:\/\/127\.0\.0\.1:\d+\/0 is back/);
+      w.child.kill('SIGTERM');
+      expect(await w.exit, w.stderr()).toEqual({ code: 0, signal: null });
+      expect([w.stderr().match(/lost Redis/g)?.length, w.stderr().match(/Redis at \S+ is back/g)?.length]).toEqual([1, 1]);
+      expect(w.stderr()).not.toMatch(/did not answer/);
+    } finally {
+      await ended(w);
+    }
+  }, 60_000);
+
+  it('a coordinator says so too; its job, gone with the restarted Redis, is enqueued again and the sweep ends with its result', async () => {
+    redis = await startRedis();
+    // No worker yet: the job waits in the queue that goes away.
+    const coordinator = run(['sweep', '--trace', 'trace', '--machines', '60', '--overcommit', '1', '--policy', 'no_migration', '--queue', redis.url(0), '--sweep-id', 'back', '--json', 'b.json'], dir);
+    let w: Running | undefined;
+    try {
+      await coordinator.waitFor(/sweep back: 1 job\(s\) enqueued/);
+      await redis.stop();
+      await coordinator.waitFor(/queue redis:\/\/127\.0\.0\.1:\d+\/0: sweep back: lost Redis; waiting until it is back/);
+      redis = await startRedis(redis.port);
+      await coordinator.waitFor(/sweep back: Redis is back/);
+      w = worker(redis.url(0), dir);
+      expect(await coordinator.exit, coordinator.stderr()).toEqual({ code: 0, signal: null });
+      const report = JSON.parse(readFileSync(join(dir, 'b.json'), 'utf8'));
+      // A complete report has no `interrupted` field.
+      expect([report.interrupted, report.runs.length]).toEqual([undefined, 1]);
+      expect([coordinator.stderr().match(/lost Redis/g)?.length, coordinator.stderr().match(/Redis is back/g)?.length]).toEqual([1, 1]);
+    } finally {
+      await ended(coordinator, ...(w ? [w] : []));
     }
   }, 60_000);
 });
