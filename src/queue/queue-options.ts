@@ -30,7 +30,7 @@ export interface QueueOptions {
    * configuration; default 4). A GiantVM sweep's jobs are whole policy groups: `sweep()` refuses it.
    */
   parts?: number;
-  /** Messages about the queue run (sweep id, results re-used), e.g. to stderr. */
+  /** Messages about the queue run (sweep id, results re-used, Redis lost and back), e.g. to stderr. */
   log?: (message: string) => void;
 }
 
