@@ -1969,10 +1969,15 @@ export class Engine implements IptasEngine {
     if (w !== meta.waiting || running !== meta.runCount) throw bad(`${w} waiting and ${running} running tasks, the header says ${meta.waiting} and ${meta.runCount}`);
     if (records !== P) throw bad(`${records} tasks have placement records, the header says ${P}`);
     const state = c.state, place = c.place, runPos = this.live().i32(this.get('pRunPos'), P);
+    // Each running task once: as many entries as running tasks, so a task named twice leaves another out.
+    const listed = new Uint8Array(P);
     for (let j = 0; j < meta.runCount; j++) {
       const t = runList[j]!;
       if (!(t >= 0 && t < n) || state[t] !== S.running) throw bad(`the running list names task ${t}, which is not running`);
-      runPos[place[t]! - 1] = j;
+      const record = place[t]! - 1;
+      if (listed[record] !== 0) throw bad(`the running list names task ${t} more than once`);
+      listed[record] = 1;
+      runPos[record] = j;
     }
     // Each node's running tasks (not in a snapshot: what the running list and the records say).
     const busy = this.live().i32(this.get('busy'), N), pNode = this.live().i32(this.get('pNode'), P);

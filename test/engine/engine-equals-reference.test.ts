@@ -653,6 +653,9 @@ describe('engine snapshots', () => {
     expect(place((v) => { v[1] = v[0]!; })).toMatch(/task 1 names placement record \d, which is not its own/);
     expect(place((v) => { v[2] = 0; })).toMatch(/running task 2 has no placement record on a node/);
     expect(place((v) => { v[3] = 7; })).toMatch(/running task 3 has no placement record on a node/);
+    // The running list (section 9, after the nine task columns): each running task once. A task named twice (and another
+    // left out) was restored: its kills and cancels then drove the counts below zero and snapshot() threw a RangeError.
+    expect(edited(9, (v) => { expect([...v].sort()).toEqual([0, 1, 2, 3]); v[1] = v[0]!; })).toMatch(/the running list names task \d more than once/);
     // What a kernel follows as an index, and numbers no submit accepts (engineCheckRows).
     expect(edited(0, (v) => { v[0] = 9; })).toMatch(/task 0's state is none of the task states/);
     expect(edited(1, (v) => { v[0] = 2; })).toMatch(/task 0's user is not one of the snapshot's users/);
