@@ -61,6 +61,8 @@ describe('inputs both engines refuse alike', () => {
     // A result's extra key was accepted (the JSON command refused it); completeMany checks the same result.
     expect(refusedAlike((e) => e.complete('t', { status: 'ok', actualTime: 1, actualtime: 2 } as never))).toEqual({ code: 'INVALID_OPTION', field: 'actualtime', message: 'actualtime is not a field of a result (did you mean actualTime?)' });
     expect(refusedAlike((e) => e.completeMany([0], { status: 'ok', actualTime: 1, note: 'x' } as never)).message).toBe('note is not a field of a result');
+    // storageOk: null was read as absent (true): it brought the storage-failed node back up. The JSON command refused it.
+    expect(refusedAlike((e) => e.heartbeat(0, 2, { storageOk: null } as never))).toEqual({ code: 'INVALID_OPTION', field: 'storageOk', message: 'storageOk must be a boolean, got null' });
     // The correct field still works: a plain heartbeat after the failure is refused nothing, and storageOk: true revives.
     for (const { e } of both()) {
       e.heartbeat(0, 2, { storageOk: true });

@@ -127,7 +127,9 @@ export function checkHeartbeatReport(report: unknown): boolean {
   }
   // { storageOK: false } read as {} said "storage fine" and brought a down node back up.
   checkKeys(report, INPUT_KEYS.report, 'a heartbeat report');
-  const ok = (report as { storageOk?: unknown }).storageOk ?? true;
+  // Absent only: `storageOk: null` read as true brought a storage-failed node back up (the JSON command refuses null).
+  const given = (report as { storageOk?: unknown }).storageOk;
+  const ok = given === undefined ? true : given;
   if (typeof ok !== 'boolean') throw stateError('storageOk', `storageOk must be a boolean, got ${shown(ok)}`);
   return ok;
 }
