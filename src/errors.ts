@@ -92,6 +92,14 @@ export function plural(n: number, noun: string, nouns = `${noun}s`): string {
 }
 
 /**
+ * `path` a non-empty string (`field` names it): a number was read as a file descriptor (0: standard
+ * input, a wait for a terminal; -0 aborted Node), a symbol or an object failed in the message.
+ */
+export function checkPath(path: unknown, field: string): asserts path is string {
+  if (typeof path !== 'string' || path.trim() === '') throw new FairfitError('INVALID_OPTION', `${field}: expected a file path, got ${shown(path)}`, { field });
+}
+
+/**
  * A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1;
  * past 80 characters cut, with its length), an array, typed array or object by its kind and size,
  * anything else as `String` gives it.

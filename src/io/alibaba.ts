@@ -9,7 +9,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError, checkOptionNames } from '../errors.ts';
+import { FairfitError, checkOptionNames, checkPath } from '../errors.ts';
 import type { MachineEventTable } from '../model/tasks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
@@ -183,6 +183,7 @@ export async function readAlibabaMachines(
   dir: string,
   opts: ReadOptions = {},
 ): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
+  checkPath(dir, 'dir');
   checkOptionNames(opts, READ_OPTIONS, 'readAlibabaMachines');
   const { metaFiles, usageFiles } = alibabaFiles(dir);
   const problems = new Problems(opts.strict ?? false);

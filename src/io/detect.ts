@@ -8,7 +8,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError } from '../errors.ts';
+import { checkPath, FairfitError } from '../errors.ts';
 import { fileHead } from './csv/file-chunks.ts';
 
 /** Trace formats the detector tells apart. */
@@ -48,6 +48,7 @@ function isSwfJobLine(line: string): boolean {
  * A missing path throws `FILE_NOT_FOUND`.
  */
 export async function detectTraceFormat(path: string): Promise<Detection> {
+  checkPath(path, 'path');
   if (!existsSync(path)) throw new FairfitError('FILE_NOT_FOUND', `${path}: no such file or folder`, { file: path });
   const st = statSync(path);
   if (st.isDirectory()) {

@@ -16,7 +16,7 @@ import { fileHead } from './csv/file-chunks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from './csv/problems.ts';
 import { readCsvBatches } from './csv/read-batches.ts';
 import { FieldKind, READ_OPTIONS, type CsvSpec, type ReadOptions } from './csv/spec.ts';
-import { checkOptionNames } from '../errors.ts';
+import { checkOptionNames, checkPath } from '../errors.ts';
 import { F64Column, I32Column } from './columns.ts';
 
 const N = FieldKind.Number;
@@ -175,6 +175,7 @@ async function headerMachineSize(path: string): Promise<SwfHeader> {
  * some are). Once `opts.signal` is aborted, its reason is thrown before the next batch.
  */
 export async function readSwf(path: string, opts: ReadOptions = {}): Promise<ReplayInput & { summary: ReadSummary; tasks: TaskTable & SwfColumns }> {
+  checkPath(path, 'path');
   checkOptionNames(opts, READ_OPTIONS, 'readSwf');
   const problems = new Problems(opts.strict ?? false);
   const header = await headerMachineSize(path);

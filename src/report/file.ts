@@ -12,7 +12,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { FairfitError, shown } from '../errors.ts';
+import { checkPath, FairfitError } from '../errors.ts';
 
 function outputError(path: string, what: string, e?: unknown): FairfitError {
   const reason = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.message) : '';
@@ -102,7 +102,7 @@ export function checkOutputFile(path: string): void {
 /** Writes `text` to `path` (UTF-8) through a temporary file beside it, creating the folder if needed. */
 export function writeTextFile(path: string, text: string): void {
   // `writeJson(undefined, …)` was Node's TypeError; '' an OUTPUT_ERROR naming no path.
-  if (typeof path !== 'string' || path.trim() === '') throw new FairfitError('INVALID_OPTION', `path: expected a file path, got ${shown(path)}`, { field: 'path' });
+  checkPath(path, 'path');
   makeFolder(dirname(resolve(path)));
   const tmp = tempName(path);
   try {

@@ -14,7 +14,10 @@ import { readAlibabaMachines } from '../../src/io/alibaba.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { readMachineEvents } from '../../src/io/google/machine-events.ts';
 import { readTaskEvents } from '../../src/io/google/task-events.ts';
-import { readTaskUsage } from '../../src/io/google/task-usage.ts';
+import { readTaskUsage, usageWindows } from '../../src/io/google/task-usage.ts';
+import { partFiles } from '../../src/io/google/part-files.ts';
+import { detectTraceFormat } from '../../src/io/detect.ts';
+import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { readSwf } from '../../src/io/swf.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
@@ -33,6 +36,21 @@ async function refusal(f: () => unknown): Promise<string> {
   }
   return 'accepted';
 }
+
+describe('a path that is not one', () => {
+  it('is refused by each reader (INVALID_OPTION naming it): a number was a file descriptor (0 waited on standard input, -0 aborted Node)', async () => {
+    const readers: [string, (p: never) => unknown][] = [
+      ['path', (p) => readSwf(p)], ['dir', (p) => readGoogleTrace(p)], ['path', (p) => readTaskEvents(p)], ['path', (p) => readMachineEvents(p)],
+      ['path', (p) => readTaskUsage(p, {} as never)], ['path', (p) => usageWindows(p).next()], ['path', (p) => partFiles(p)],
+      ['dir', (p) => readAlibabaMachines(p)], ['dir', (p) => alibabaScenario(p)], ['path', (p) => readScenario(p)], ['path', (p) => detectTraceFormat(p)],
+    ];
+    for (const [field, read] of readers) {
+      for (const [bad, shown] of [[-0, '0'], [0, '0'], [Symbol('s'), 'Symbol(s)'], [null, 'null'], ['', '""'], [{}, 'an object']] as const) {
+        expect(await refusal(() => read(bad as never)), `${String(read)} ${String(shown)}`).toBe(`INVALID_OPTION:${field}: ${field}: expected a file path, got ${shown}`);
+      }
+    }
+  });
+});
 
 describe('an option a function does not have', () => {
   it('is refused by each reader, the generator and the schedulers, naming it and the likely one, before any file is touched', async () => {

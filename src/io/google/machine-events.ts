@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptionNames } from '../../errors.ts';
+import { checkOptionNames, checkPath } from '../../errors.ts';
 import type { MachineEventTable } from '../../model/tasks.ts';
 import { F64Column, I32Column } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
@@ -13,6 +13,7 @@ import { MACHINE_EVENTS_SPEC, traceTime } from './schema.ts';
 
 /** Reads `machine_events` into a {@link MachineEventTable} (machines dense in order of first appearance). */
 export async function readMachineEvents(path: string, opts: GoogleReadOptions = {}, problems?: Problems): Promise<{ machineEvents: MachineEventTable & { machineId: Float64Array }; summary: ReadSummary }> {
+  checkPath(path, 'path');
   checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readMachineEvents');
   problems ??= new Problems(opts.strict);
   const files = partFiles(path, opts.parts, 'parts');

@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError, optionNames } from '../../errors.ts';
+import { checkPath, FairfitError, optionNames } from '../../errors.ts';
 import type { Problems } from '../csv/problems.ts';
 import { readCsvBatches, type SpareColumns } from '../csv/read-batches.ts';
 import type { ColumnBatch, CsvSpec, ReadOptions } from '../csv/spec.ts';
@@ -33,6 +33,7 @@ export function isPartFile(name: string): boolean {
  * read nothing, and a negative one drop parts from the end).
  */
 export function partFiles(path: string, limit?: number, field = 'limit'): string[] {
+  checkPath(path, 'path');
   checkPartLimit(limit, field);
   let st;
   try {

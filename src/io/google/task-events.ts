@@ -7,7 +7,7 @@
 import type { TaskTable } from '../../model/tasks.ts';
 import { statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { checkOptionNames, FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '../../errors.ts';
+import { checkOptionNames, checkPath, FairfitError, type FairfitErrorCode, type FairfitErrorDetails } from '../../errors.ts';
 import { wasmModule } from '../../wasm/module.ts';
 import { MAX_PROBLEMS, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import type { ColumnBatch, ReadOptions } from '../csv/spec.ts';
@@ -56,6 +56,7 @@ export function expectedTasks(files: string[]): number {
 
 /** Streams `task_events` into a {@link TaskTableBuilder} (the table is built later, once the window end is known). */
 export async function scanTaskEvents(path: string, opts: GoogleReadOptions & { extras?: boolean } = {}, problems = new Problems(opts.strict)): Promise<{ builder: TaskTableBuilder; files: string[] }> {
+  checkPath(path, 'path');
   const files = partFiles(path, opts.parts, 'parts');
   const builder = new TaskTableBuilder(TRACE_START, { extras: opts.extras, capacity: expectedTasks(files) });
   const spare = new SpareColumns();
@@ -132,6 +133,7 @@ export async function* threadedTaskEventBatches(files: string[], problems: Probl
 
 /** Reads `task_events` (a file or a folder of part files) into a {@link TaskTable}; the window ends at the last event. */
 export async function readTaskEvents(path: string, opts: GoogleReadOptions = {}, problems?: Problems): Promise<TaskEventsResult> {
+  checkPath(path, 'path');
   checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readTaskEvents');
   problems ??= new Problems(opts.strict);
   const { builder: b, files } = await scanTaskEvents(path, opts, problems);

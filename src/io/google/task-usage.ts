@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { checkOptionNames, FairfitError } from '../../errors.ts';
+import { checkOptionNames, checkPath, FairfitError } from '../../errors.ts';
 import type { UsageTable } from '../../model/tasks.ts';
 import { F64Column, I32Column, orderByTaskThenStart, permute } from '../columns.ts';
 import { Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
@@ -137,6 +137,7 @@ export async function* usageWindows(
   opts: GoogleReadOptions & { ids?: TaskIds; windowUs?: number; start?: number } = {},
   problems = new Problems(opts.strict),
 ): AsyncGenerator<UsageBatch & { window: number }> {
+  checkPath(path, 'path');
   const W = opts.windowUs ?? 300e6;
   const t0 = opts.start ?? TRACE_START;
   if (!(W > 0)) throw new FairfitError('INVALID_OPTION', `windowUs must be > 0, got ${String(W)}`, { field: 'windowUs' });
@@ -188,6 +189,7 @@ export async function* usageWindows(
  * table: they are counted in `unmatched` (not dropped silently).
  */
 export async function readTaskUsage(path: string, ids: TaskIds, opts: GoogleReadOptions = {}, problems?: Problems): Promise<{ usage: UsageTable; unmatched: number; summary: ReadSummary }> {
+  checkPath(path, 'path');
   checkOptionNames(opts, GOOGLE_READ_OPTIONS, 'readTaskUsage');
   problems ??= new Problems(opts.strict);
   const files = partFiles(path, opts.parts, 'parts');

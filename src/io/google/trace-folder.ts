@@ -9,7 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError, checkOptionNames, optionNames } from '../../errors.ts';
+import { FairfitError, checkOptionNames, checkPath, optionNames } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
@@ -72,6 +72,7 @@ export interface GoogleTraceOptions {
  * path throws `FILE_NOT_FOUND`; no valid task event at all throws `NO_DATA`.
  */
 export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}): Promise<ReplayInput & { summary: ReadSummary }> {
+  checkPath(dir, 'dir');
   checkOptionNames(opts, GOOGLE_TRACE_OPTIONS, 'readGoogleTrace');
   checkPartLimit(opts.taskEventParts, 'taskEventParts');
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { FairfitError, checkOptionNames, optionNames } from '../../errors.ts';
+import { FairfitError, checkOptionNames, checkPath, optionNames } from '../../errors.ts';
 import { readAlibabaMachines } from '../../io/alibaba.ts';
 import type { ReadSummary } from '../../io/csv/problems.ts';
 import { checkSeed, Rng } from '../../rng.ts';
@@ -50,6 +50,7 @@ const DAY = 86_400;
 
 /** Reads `machine_meta*` / `machine_usage*` from `dir` and builds the scenario. */
 export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {}): Promise<RebalanceScenario> {
+  checkPath(dir, 'dir');
   checkOptionNames(o, ALIBABA_SCENARIO_OPTIONS, 'alibabaScenario');
   const day = o.day ?? 2;
   const minutes = o.periodMinutes ?? 30;

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { didYouMean, FairfitError, fieldPath, pointerSegments } from '../../errors.ts';
+import { checkPath, didYouMean, FairfitError, fieldPath, pointerSegments } from '../../errors.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -188,6 +188,7 @@ export function validateScenario(value: unknown, source = 'scenario'): Rebalance
  * command line exits 1 for it, not 2 as for a bad option).
  */
 export function readScenario(path: string): RebalanceScenario {
+  checkPath(path, 'path');
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
