@@ -12,6 +12,7 @@ import { FairfitError } from '../../src/errors.ts';
 import type { IptasBatchEngine } from '../../src/systems/iptas/engine-api.ts';
 import { MAX_PROCS } from '../../src/systems/iptas/engine-checks.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
+import { MAX_SCHEDULE_NODES, maxScheduleNodes, nodesBound, scheduleJobs } from '../../src/systems/iptas/schedule-trace.ts';
 
 function refusal(f: () => unknown): { code: string; message: string; field: unknown } {
   try {
@@ -146,5 +147,18 @@ describe('the WebAssembly engine', () => {
     // Bytes too short are not an error: a new array is made, as documented.
     expect(e.snapshot(new Uint8Array(4)).length).toBeGreaterThan(4);
     e.close();
+  });
+});
+
+describe('scheduleJobs', () => {
+  it('bounds the node count as scheduleLog does, before the node pool is made (2^31 nodes grew to 17 GB), for every algorithm and ring size', () => {
+    const jobs = [{ id: 1, submit: 0, runTime: 10, requestedTime: 20, procs: 1, user: 'a' }];
+    for (const algorithm of ['fcfs', 'easy', 'iptas'] as const) {
+      for (const [nodes, params] of [[2 ** 31, undefined], [MAX_SCHEDULE_NODES + 1, undefined], [maxScheduleNodes(4096) + 1, { ringCapacity: 4096 }]] as const) {
+        const ring = params?.ringCapacity ?? 1024;
+        expect(refusal(() => scheduleJobs(jobs, { algorithm, nodes, nodeCapacity: [4], params }))).toEqual({ code: 'INVALID_OPTION', field: 'options.nodes', message: `options.nodes: ${nodesBound(ring)}, got ${nodes}` });
+      }
+    }
+    expect(scheduleJobs(jobs, { algorithm: 'fcfs', nodes: 1000, nodeCapacity: [4], params: { ringCapacity: 4096 } }).metrics.completed).toBe(1);
   });
 });

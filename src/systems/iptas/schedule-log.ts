@@ -17,30 +17,13 @@ import { checkDamage } from '../../io/csv/problems.ts';
 import { NodePool } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { jobsFromGoogle } from './google-jobs.ts';
-import { DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, MAX_RING_SLOTS, type IptasParams } from './params.ts';
-import { jobsFromSwf, scheduleJobsAsync, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
+import type { IptasParams } from './params.ts';
+import { jobsFromSwf, maxScheduleNodes, nodesBound, ringCapacityOf, scheduleJobsAsync, type Algorithm, type ScheduleMetrics, type ScheduleResult, type TraceJob } from './schedule-trace.ts';
 
 /** The algorithms `scheduleLog` can run, in report order. */
 export const ALGORITHMS: readonly Algorithm[] = ['iptas', 'fcfs', 'easy'];
 
-/**
- * Most nodes a schedule takes with dispatch rings of `ringCapacity` slots: the
- * WebAssembly engine holds node rows × ring slots ≤ 2^28 (`MAX_RING_SLOTS`),
- * 262,144 nodes with the default 1,024-slot rings (measured on the NASA log,
- * all three algorithms: ≈ 5.7 s, 530 MB). It was 100,000 while the engine
- * failed near 150,000 nodes (docs/model.md).
- */
-export function maxScheduleNodes(ringCapacity: number = DEFAULT_RING_CAPACITY): number {
-  return Math.floor(MAX_RING_SLOTS / ringCapacity);
-}
-
-/** {@link maxScheduleNodes} with the default rings: the bound of `fairfit schedule --nodes`. */
-export const MAX_SCHEDULE_NODES = maxScheduleNodes();
-
-/** What a refused node count is told: the bound and why. */
-export function nodesBound(ringCapacity: number = DEFAULT_RING_CAPACITY): string {
-  return `at most ${maxScheduleNodes(ringCapacity)} nodes fit (the scheduling engine holds node rows × ${ringCapacity} dispatch-ring slots ≤ 2^28; docs/model.md)`;
-}
+export { maxScheduleNodes, MAX_SCHEDULE_NODES, nodesBound } from './schedule-trace.ts';
 
 /** Log formats `scheduleLog` reads (`'auto'` detects them). */
 export type LogFormat = 'auto' | 'swf' | 'google';
@@ -193,9 +176,7 @@ function resolve(o: ScheduleLogOptions) {
   for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw bad('algorithms', `'${String(a)}' is not one of ${ALGORITHMS.join(', ')}`);
   if (new Set(algorithms).size !== algorithms.length) throw bad('algorithms', `lists an algorithm twice: ${algorithms.join(',')}`);
   if (!Number.isInteger(o.nodes) || o.nodes < 1) throw bad('nodes', `must be an integer ≥ 1, got ${String(o.nodes)}`);
-  // The rings' size is checked with the other parameters; a bad one is refused there, not here.
-  const ring = o.params?.ringCapacity;
-  const ringCapacity = typeof ring === 'number' && Number.isInteger(ring) && ring >= 1 && ring <= MAX_RING_CAPACITY ? ring : DEFAULT_RING_CAPACITY;
+  const ringCapacity = ringCapacityOf(o.params);
   if (o.nodes > maxScheduleNodes(ringCapacity)) throw bad('nodes', `${nodesBound(ringCapacity)}, got ${o.nodes}`);
   if (o.nodeCapacity !== undefined && (!Array.isArray(o.nodeCapacity) || o.nodeCapacity.length < 1 || o.nodeCapacity.length > 2 || o.nodeCapacity.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)))) {
     throw bad('nodeCapacity', `must be one or two finite numbers > 0, got ${String(o.nodeCapacity)}`);

@@ -16,7 +16,7 @@ import type { TaskTable } from '../../model/tasks.ts';
 import { easyPass, easyVectorPass, fcfsPass, fcfsVectorPass, FirstFitMemory, NodePool, type QueuedVectorJob, type Reservation, type RunningVectorJob } from './baselines.ts';
 import type { IptasBatchEngine } from './engine-api.ts';
 import { PrefixViews } from './engine-checks.ts';
-import type { IptasParams } from './params.ts';
+import { DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, MAX_RING_SLOTS, type IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { GangInput, ReferenceEngine, RoundBuffers, TaskInput } from './reference-engine.ts';
 
@@ -276,6 +276,31 @@ export async function scheduleJobsAsync(jobs: readonly TraceJob[], options: Sche
   return run.result(tau);
 }
 
+/**
+ * Most nodes a schedule takes with dispatch rings of `ringCapacity` slots: the
+ * WebAssembly engine holds node rows × ring slots ≤ 2^28 (`MAX_RING_SLOTS`),
+ * 262,144 nodes with the default 1,024-slot rings (measured on the NASA log,
+ * all three algorithms: ≈ 5.7 s, 530 MB). It was 100,000 while the engine
+ * failed near 150,000 nodes (docs/model.md).
+ */
+export function maxScheduleNodes(ringCapacity: number = DEFAULT_RING_CAPACITY): number {
+  return Math.floor(MAX_RING_SLOTS / ringCapacity);
+}
+
+/** {@link maxScheduleNodes} with the default rings: the bound of `fairfit schedule --nodes`. */
+export const MAX_SCHEDULE_NODES = maxScheduleNodes();
+
+/** What a refused node count is told: the bound and why. */
+export function nodesBound(ringCapacity: number = DEFAULT_RING_CAPACITY): string {
+  return `at most ${maxScheduleNodes(ringCapacity)} nodes fit (the scheduling engine holds node rows × ${ringCapacity} dispatch-ring slots ≤ 2^28; docs/model.md)`;
+}
+
+/** The dispatch rings' size `params` asks for (checked with the other parameters: a bad one is refused there, and counts as the default here). */
+export function ringCapacityOf(params: Partial<IptasParams> | undefined): number {
+  const ring = params?.ringCapacity;
+  return typeof ring === 'number' && Number.isInteger(ring) && ring >= 1 && ring <= MAX_RING_CAPACITY ? ring : DEFAULT_RING_CAPACITY;
+}
+
 /** Checks the options and jobs; the simulation ready to run, and τ for its result. */
 function simulation(jobs: readonly TraceJob[], options: ScheduleOptions): { run: Simulation; tau: number } {
   checkOptionNames(options, SCHEDULE_OPTIONS, 'scheduleJobs');
@@ -284,6 +309,9 @@ function simulation(jobs: readonly TraceJob[], options: ScheduleOptions): { run:
     throw new FairfitError('INVALID_OPTION', `options.algorithm must be 'iptas', 'fcfs' or 'easy', got ${String(algorithm)}`, { field: 'options.algorithm' });
   }
   const nodes = optInt(options.nodes, 'nodes', NaN);
+  // Bounded before the node pool is made: 2^31 nodes grew to 17 GB (the engine's own bound came after the pool).
+  const ringCapacity = ringCapacityOf(options.params);
+  if (nodes > maxScheduleNodes(ringCapacity)) throw new FairfitError('INVALID_OPTION', `options.nodes: ${nodesBound(ringCapacity)}, got ${nodes}`, { field: 'options.nodes' });
   const capVector = vectorCapacity(options.nodeCapacity);
   const perNode = capVector ? capVector[0]! : optInt(options.nodeCapacity, 'nodeCapacity', 1);
   const secondsPerGB = checkNonNegative(options.secondsPerGB ?? 60, 'options.secondsPerGB', undefined, true);
