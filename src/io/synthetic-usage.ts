@@ -20,6 +20,7 @@
  */
 import { FairfitError, checkOptionNames, optionNames } from '../errors.ts';
 import type { TaskTable, UsageTable } from '../model/tasks.ts';
+import { column, tableCount } from '../model/table-checks.ts';
 import { checkSeed, Rng } from '../rng.ts';
 import { sinOut, v8Cos, v8Exp, v8Log, v8Sin, v8SinCos } from '../reference/v8-math.ts';
 import { FIT } from './fitted-params.ts';
@@ -209,7 +210,10 @@ export function syntheticUsage(tasks: TaskTable, opts: SyntheticUsageOptions): U
     throw new FairfitError('INVALID_OPTION', `start/end must be finite with end ≥ start, got ${start}, ${end}`, { field: 'end' });
   }
   checkSeed(seed, 'seed');
-  const n = tasks.count;
+  // A count the columns do not back looped past them (Infinity: for ever; NaN or −1: no window, silently).
+  const n = tableCount(tasks, 'tasks');
+  for (const f of ['jobId', 'taskIndex', 'submit', 'duration', 'cpuRequest', 'memRequest'] as const) column(tasks, 'tasks', f, n);
+  column(tasks, 'tasks', 'firstSchedule', n, true);
   // Pass 1: count windows per task.
   let total = 0;
   for (let i = 0; i < n; i++) {

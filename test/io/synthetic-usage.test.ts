@@ -115,4 +115,14 @@ describe('syntheticUsage', () => {
     expect(() => syntheticUsage(t, { seed: 1.5, start: START, end: START })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'seed' } }));
     expect(() => syntheticUsage(t, { seed: 1, start: START, end: START, windowUs: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'windowUs' } }));
   });
+
+  it('rejects a task table its columns do not back (a count of Infinity looped for ever; NaN and −1 gave no window, 0.5 gave some)', () => {
+    const o = { seed: 1, start: START, end: START + 3600e6 };
+    for (const count of [Infinity, NaN, -1, 0.5]) {
+      expect(() => syntheticUsage({ ...tasks(3, 1), count }, o)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'tasks.count' } }));
+    }
+    expect(() => syntheticUsage({ ...tasks(3, 1), count: 4 }, o)).toThrow(expect.objectContaining({ code: 'DIMENSION_MISMATCH', details: { field: 'tasks.jobId' } }));
+    expect(() => syntheticUsage({ ...tasks(3, 1), duration: [1, '2', 3] } as never, o)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'tasks.duration', index: 1 } }));
+    expect(() => syntheticUsage(null as never, o)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'tasks' } }));
+  });
 });
