@@ -41,6 +41,13 @@ describe('the course timetable model', () => {
     expect(gofit(courseSlots(cpp), counts)).toBeCloseTo(1 / 3, 15);
   });
 
+  it('GOFit refuses a slot list longer than a term (a length of 1e10 looped for ever)', () => {
+    const counts = new Int32Array(SLOTS);
+    expect(gofit(Int32Array.from({ length: SLOTS }, (_, s) => s), counts)).toBe(1);
+    for (const length of [SLOTS + 1, 1e10, NaN]) {
+      expect(() => gofit({ length } as ArrayLike<number>, counts)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'slots' } }));
+    }
+  });
   it('rejects a lesson outside the week with a message naming the field', () => {
     expect(() => courseSlots({ name: 'x', firstWeek: 1, lastWeek: 16, lessons: [{ section: 6, day: 1 }] })).toThrow(/lessons\[0\]\.section/);
     expect(() => courseSlots({ name: 'x', firstWeek: 5, lastWeek: 4, lessons: [] })).toThrow(/lastWeek/);

@@ -117,6 +117,8 @@ export function courseSlots(c: Course): Int32Array {
  * `base` is the host's offset into `counts` (slot counts are host-major).
  */
 export function gofit(slots: ArrayLike<number>, counts: ArrayLike<number>, base = 0): number {
+  // A course has at most SLOTS lessons: a longer list (a length of 1e10) looped for ever.
+  if (!(slots.length <= SLOTS)) throw new FairfitError('INVALID_OPTION', `slots: a course has at most ${SLOTS} lessons, got a list of ${shown(slots.length)}`, { field: 'slots' });
   let overlap = 0;
   let coinciding = 0;
   for (let i = 0; i < slots.length; i++) {
