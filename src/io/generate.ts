@@ -103,7 +103,7 @@ const PART = 'part-00000-of-00001.csv.gz';
 
 function checkInt(v: unknown, field: string, min: number): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-    throw new FairfitError('INVALID_OPTION', `${field} must be an integer ≥ ${min}, got ${String(v)}`, { field });
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer ≥ ${min}, got ${shown(v)}`, { field });
   }
   return v;
 }
@@ -132,19 +132,35 @@ export function maxGenTasks(): number {
   return Math.floor(Math.min(2 ** 31 - 1, totalmem() / 2 / GEN_BYTES_PER_TASK));
 }
 
-/** Refuses more tasks than fit, naming the bound (`INVALID_OPTION`). (`fairfit gen` also bounds the machines by what a replay holds.) */
-function checkTaskCount(N: number): void {
+/** Bytes `gen` holds per machine: its capacity and platform columns (20), rounded up. */
+export const GEN_BYTES_PER_MACHINE = 32;
+
+/** Most machines `gen` draws: the smaller of 2^31 − 1 machine indexes and half this computer's memory at {@link GEN_BYTES_PER_MACHINE}. */
+export function maxGenMachines(): number {
+  return Math.floor(Math.min(2 ** 31 - 1, totalmem() / 2 / GEN_BYTES_PER_MACHINE));
+}
+
+/**
+ * Refuses more tasks or machines than fit, naming the bound (`INVALID_OPTION`): 2^31 machines grew
+ * past 6 GB before any file was written. (`fairfit gen` also bounds the machines by what a replay holds.)
+ */
+function checkCounts(M: number, N: number): void {
+  const gib = (totalmem() / 1024 ** 3).toFixed(0);
+  const machines = maxGenMachines();
+  if (M > machines) throw new FairfitError('INVALID_OPTION', `machines: at most ${machines} machines fit (about ${GEN_BYTES_PER_MACHINE} bytes per machine; the smaller of 2^31 − 1 machine indexes and half of this computer's ${gib} GiB), got ${M}`, { field: 'machines' });
   const tasks = maxGenTasks();
-  if (N > tasks) throw new FairfitError('INVALID_OPTION', `tasks: at most ${tasks} tasks fit (about ${GEN_BYTES_PER_TASK} bytes per task; the smaller of 2^31 − 1 task indexes and half of this computer's ${(totalmem() / 1024 ** 3).toFixed(0)} GiB), got ${N}`, { field: 'tasks' });
+  if (N > tasks) throw new FairfitError('INVALID_OPTION', `tasks: at most ${tasks} tasks fit (about ${GEN_BYTES_PER_TASK} bytes per task; the smaller of 2^31 − 1 task indexes and half of this computer's ${gib} GiB), got ${N}`, { field: 'tasks' });
 }
 
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
+  // Required (checkOptionNames lets an absent one pass): generateTrace() was a TypeError.
+  if (opts === undefined) throw new FairfitError('INVALID_OPTION', 'options of generateTrace must be an object, got undefined', { field: 'options' });
   checkOptionNames(opts, GENERATE_OPTIONS, 'generateTrace');
   const M = checkInt(opts.machines, 'machines', 1);
   // At least one task: no replay reads a trace without tasks (NO_DATA), so writing one only defers the error.
   const N = checkInt(opts.tasks, 'tasks', 1);
-  checkTaskCount(N);
+  checkCounts(M, N);
   const seed = checkSeed(opts.seed, 'seed');
   const days = opts.days;
   if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > 3650) {

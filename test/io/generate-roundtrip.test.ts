@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CsvBytes } from '../../src/io/csv-writer.ts';
-import { generateTrace, type GenerateResult } from '../../src/io/generate.ts';
+import { generateTrace, maxGenMachines, type GenerateResult } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import { usageBatches } from '../../src/io/google/task-usage.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
@@ -132,9 +132,14 @@ describe('generateTrace', () => {
       // Only false left task_usage out: 0 or 'no' wrote it.
       [{ usage: 0 as unknown as boolean }, 'usage'],
       [{ usage: 'no' as unknown as boolean }, 'usage'],
+      // More machines than fit: 2^31 grew past 6 GB before a file was written.
+      [{ machines: 2 ** 31 }, 'machines'],
+      [{ machines: maxGenMachines() + 1 }, 'machines'],
+      [{ machines: Object.create(null) as number }, 'machines'],
     ] as const) {
       await expect(generateTrace({ ...opts, out: join(root, 'x'), ...bad })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field } });
     }
+    await expect(generateTrace(undefined as never)).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'options' } });
   });
 });
 
