@@ -150,6 +150,11 @@ export function optionsObject<T extends object>(options: T | undefined, field = 
   return options;
 }
 
+/** `v` when it is a number, else NaN: what a kernel's finite check then refuses at that index, never a conversion ('1' to 1, null to 0). */
+export function numberOrNaN(v: unknown): number {
+  return typeof v === 'number' ? v : NaN;
+}
+
 /** Throws `NOT_FINITE` unless `value` is a finite number. */
 export function checkFinite(value: unknown, field: string, index?: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, shown } from '../errors.ts';
+import { FairfitError, checkNonNegative, numberOrNaN, shown } from '../errors.ts';
 import { capacityWeightsReference } from '../reference/capacity.ts';
 
 /** One node of a matcher. */
@@ -172,7 +172,8 @@ export function demandRows(demands: DemandColumns, dims: number): { m: number; r
   for (let d = 0; d < dims; d++) {
     const col = demands[d]!;
     if (col.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `demands[${d}] has ${col.length} values, demands[0] has ${m}`, { field: `demands[${d}]` });
-    for (let j = 0; j < m; j++) rows[j * dims + d] = col[j]!;
+    // Not converted: '1' or true taken as 1 was placed where place() refuses it.
+    for (let j = 0; j < m; j++) rows[j * dims + d] = numberOrNaN(col[j]);
   }
   return { m, rows };
 }

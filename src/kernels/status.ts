@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError, WASM_STATUS, type FairfitErrorCode } from '../errors.ts';
+import { FairfitError, shown, WASM_STATUS, type FairfitErrorCode } from '../errors.ts';
 import type { Core } from '../wasm/module.ts';
 
 const BY_NUMBER = new Map<number, FairfitErrorCode>(
@@ -30,6 +30,6 @@ export function throwStatus(core: Core, status: number, fields: readonly string[
   const f = status >> 8;
   const field = fields[f] ?? fields[0] ?? 'input';
   const index = core.exports.lastErrorIndex();
-  const got = value ? `, got ${String(value(f, index))}` : '';
+  const got = value ? `, got ${shown(value(f, index))}` : '';
   throw new FairfitError(code, `${field}[${index}] ${WHAT[code] ?? 'is invalid'}${got}`, { field, index });
 }

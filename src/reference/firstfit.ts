@@ -61,7 +61,8 @@ export class LinearFirstFit {
   private batchRows(batch: DemandBatch): { m: number; rows: Float64Array; large: (j: number) => boolean } {
     const { m, rows } = demandRows(batch.demands, this.dims);
     checkSizes(batch.sizes, m);
-    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
+    // The values as given (a row holds NaN for one that is not a number), so the message quotes them.
+    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(batch.demands[d]![j], `demands[${d}]`, j);
     const large = (j: number): boolean => batch.sizes ? batch.sizes[j] !== 0 : isLarge(undefined, rows.subarray(j * this.dims, (j + 1) * this.dims), this.s.threshold);
     return { m, rows, large };
   }
@@ -109,7 +110,7 @@ export class LinearFirstFit {
     const { m, rows } = demandRows(demands, this.dims);
     if (nodes.length !== m) throw new FairfitError('DIMENSION_MISMATCH', `nodes has ${nodes.length} values, demands have ${m}`, { field: 'nodes' });
     for (let j = 0; j < m; j++) nodeIndex(nodes[j]!, this.size, `nodes[${j}]`);
-    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(rows[j * this.dims + d], `demands[${d}]`, j);
+    for (let j = 0; j < m; j++) for (let d = 0; d < this.dims; d++) checkNonNegative(demands[d]![j], `demands[${d}]`, j);
     const res = this.res.slice();
     for (let j = 0; j < m; j++) {
       if (!this.give(nodes[j]!, rows.subarray(j * this.dims, (j + 1) * this.dims), res)) throw releaseError(nodes[j]!, j);

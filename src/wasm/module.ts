@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { FairfitError } from '../errors.ts';
+import { FairfitError, numberOrNaN } from '../errors.ts';
 import type { CoreExports } from './abi.ts';
 import type { WasmMemory, WasmModule } from './wasm-types.ts';
 
@@ -342,7 +342,11 @@ export class Core {
   /** Allocates and fills a float64 column; returns its pointer. */
   putF64(values: ArrayLike<number>): number {
     const ptr = this.alloc(values.length * 8);
-    this.f64(ptr, values.length).set(values);
+    const to = this.f64(ptr, values.length);
+    if (ArrayBuffer.isView(values)) to.set(values);
+    // A plain array may hold anything: set() made '1' 1, null 0 and true 1, which the kernels then took as
+    // numbers where the references refuse them. NaN is what a kernel's finite check refuses, at that index.
+    else for (let i = 0; i < values.length; i++) to[i] = numberOrNaN(values[i]);
     return ptr;
   }
   /** Allocates and fills an int32 column; returns its pointer. */

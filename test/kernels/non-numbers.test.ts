@@ -1,0 +1,58 @@
+/**
+ * A plain array given to a kernel may hold anything. Copying it into linear memory converted what
+ * is not a number ('1' to 1, null to 0, true to 1), so the WebAssembly kernels computed with values
+ * their plain-TypeScript references refuse (found by an API fuzz). Both now refuse alike: the same
+ * code, field, index and message, quoting the value as given.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { capacityWeights } from '../../src/kernels/capacity.ts';
+import { FirstFitMatcher } from '../../src/kernels/firstfit.ts';
+import { gini } from '../../src/kernels/gini.ts';
+import { recomputePriorities } from '../../src/kernels/priority.ts';
+import { capacityWeightsReference } from '../../src/reference/capacity.ts';
+import { LinearFirstFit } from '../../src/reference/firstfit.ts';
+import { giniReference } from '../../src/reference/gini.ts';
+import { recomputePrioritiesReference } from '../../src/reference/priority.ts';
+import { errorOf } from './helpers.ts';
+
+const notANumber = fc.constantFrom<unknown>('1', '', null, true, false, undefined, [2], {});
+/** Non-negative numbers with one value at a random index replaced by something that is not a number. */
+const column = fc.array(fc.double({ min: 0, max: 100, noNaN: true }), { minLength: 1, maxLength: 12 })
+  .chain((xs) => fc.tuple(fc.constant(xs), fc.nat({ max: xs.length - 1 }), notANumber))
+  .map(([xs, at, bad]) => xs.map((x, i) => (i === at ? bad : x)) as number[]);
+
+/** The refusal of both calls: equal, and a refusal. */
+function refusedAlike(wasm: () => unknown, reference: () => unknown): void {
+  const [a, b] = [errorOf(wasm), errorOf(reference)];
+  expect(a).toBeDefined();
+  expect(a).toEqual(b);
+}
+
+describe('a plain array holding something that is not a number', () => {
+  it('gini, capacityWeights and recomputePriorities refuse it as their references do', () => {
+    fc.assert(fc.property(column, (xs) => {
+      refusedAlike(() => gini(xs), () => giniReference(xs));
+      const ones = xs.map(() => 1);
+      const nodes = { speed: xs, vcpus: ones, mem: ones };
+      refusedAlike(() => capacityWeights(nodes), () => capacityWeightsReference(nodes));
+      const cols = { dataGB: xs, user: xs.map(() => 0), rounds: xs.map(() => 0), running: xs.map(() => 0) };
+      refusedAlike(() => recomputePriorities(cols), () => recomputePrioritiesReference(cols));
+    }), { numRuns: 200 });
+  });
+
+  it('the first-fit matcher refuses it in a batch as the linear reference does, placing nothing', () => {
+    fc.assert(fc.property(column, fc.boolean(), (xs, second) => {
+      const nodes = [{ capacity: [400, 400] }, { capacity: [400, 400] }];
+      const ok = xs.map(() => 1);
+      const demands = second ? [ok, xs] : [xs, ok];
+      using m = new FirstFitMatcher(nodes);
+      const l = new LinearFirstFit(nodes);
+      refusedAlike(() => m.placeBatch({ demands }), () => l.placeBatch({ demands }));
+      refusedAlike(() => m.placeAll({ demands }), () => l.placeAll({ demands }));
+      refusedAlike(() => m.releaseBatch(xs.map(() => 0), demands), () => l.releaseBatch(xs.map(() => 0), demands));
+      // Nothing was taken: two demands of a whole node still fit, one on each.
+      expect([...m.placeBatch({ demands: [[400, 400], [400, 400]] })].sort()).toEqual([0, 1]);
+    }), { numRuns: 200 });
+  });
+});
