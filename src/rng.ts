@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError } from './errors.ts';
+import { FairfitError, shown } from './errors.ts';
 
 /** Smallest seed taken: −2^31, the smallest 32-bit signed integer. */
 export const SEED_MIN = -(2 ** 31);
@@ -19,7 +19,7 @@ export const SEED_MAX = 2 ** 32 - 1;
  */
 export function checkSeed(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < SEED_MIN || value > SEED_MAX) {
-    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in [${SEED_MIN}, ${SEED_MAX}] (seeds are 32 bits), got ${String(value)}`, { field });
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in [${SEED_MIN}, ${SEED_MAX}] (seeds are 32 bits), got ${shown(value)}`, { field });
   }
   return value;
 }
@@ -31,9 +31,12 @@ export class Rng {
   private c: number;
   private d: number;
 
-  /** `seed` is any integer; the same seed always gives the same sequence. */
+  /**
+   * `seed` an integer in [{@link SEED_MIN}, {@link SEED_MAX}]; the same seed always gives the same sequence.
+   * @throws FairfitError `INVALID_OPTION` otherwise (NaN, 'x' and 2^32 all drew seed 0's numbers).
+   */
   constructor(seed: number) {
-    let s = seed >>> 0;
+    let s = checkSeed(seed, 'seed') >>> 0;
     const next = (): number => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;
@@ -68,8 +71,12 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Uniform integer in [0, n) for 0 < n ≤ 2^32 (multiply-shift, no modulo bias worth noting for n ≪ 2^32). */
+  /**
+   * Uniform integer in [0, n) for 0 < n ≤ 2^32 (multiply-shift, no modulo bias worth noting for n ≪ 2^32).
+   * @throws FairfitError `INVALID_OPTION` for another n (−5 gave −3, NaN gave NaN).
+   */
   below(n: number): number {
+    if (typeof n !== 'number' || !(n > 0 && n <= 4294967296)) throw new FairfitError('INVALID_OPTION', `n must be a number in (0, 2^32], got ${shown(n)}`, { field: 'n' });
     return Math.floor(this.next() * n);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng } from '../../src/rng.ts';
+import { Rng, SEED_MAX, SEED_MIN } from '../../src/rng.ts';
 import { withScratch } from '../../src/wasm/module.ts';
 
 function wasmDraws(seed: number, n: number): Float64Array {
@@ -46,5 +46,18 @@ describe('the WebAssembly PRNG draws exactly what the TypeScript one draws', () 
   });
   it('different seeds give different sequences', () => {
     expect(wasmDraws(1, 8)).not.toEqual(wasmDraws(2, 8));
+  });
+});
+
+describe('the TypeScript PRNG refuses what it cannot draw from', () => {
+  it('a seed that is not a 32-bit integer (NaN, "x" and 2^32 drew seed 0\'s numbers) and a bound outside (0, 2^32] (−5 gave −3, NaN gave NaN)', () => {
+    for (const seed of [NaN, 'x', 2 ** 32, 1.5, -(2 ** 31) - 1, null]) {
+      expect(() => new Rng(seed as number)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'seed' } }));
+    }
+    const r = new Rng(7);
+    for (const n of [-5, 0, NaN, 2 ** 32 + 1, Infinity, '3']) expect(() => r.below(n as number)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'n' } }));
+    // A refusal draws nothing; the bounds themselves draw.
+    expect(r.below(2 ** 32)).toBe(new Rng(7).below(2 ** 32));
+    expect([new Rng(SEED_MIN).below(10), new Rng(SEED_MAX).below(10)].every(Number.isInteger)).toBe(true);
   });
 });
