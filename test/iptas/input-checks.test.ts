@@ -162,3 +162,13 @@ describe('scheduleJobs', () => {
     expect(scheduleJobs(jobs, { algorithm: 'fcfs', nodes: 1000, nodeCapacity: [4], params: { ringCapacity: 4096 } }).metrics.completed).toBe(1);
   });
 });
+
+describe('scheduleJobs secondsPerGB', () => {
+  it('names itself when it makes a data volume infinite (the engine named items[0].dataGB, a field the caller never gave)', () => {
+    const jobs = [{ id: 1, submit: 0, runTime: 10, requestedTime: 20, procs: 1, user: 'a' }, { id: 2, submit: 0, runTime: 10, requestedTime: 1e300, procs: 1, user: 'a' }];
+    expect(refusal(() => scheduleJobs(jobs, { algorithm: 'iptas', nodes: 2, secondsPerGB: 1e-310 }))).toMatchObject({ code: 'INVALID_OPTION', field: 'options.secondsPerGB' });
+    expect(refusal(() => scheduleJobs(jobs, { algorithm: 'fcfs', nodes: 2, secondsPerGB: 1e-10 })).message).toBe("options.secondsPerGB: 1e-10 makes job 1's data volume (requestedTime 1e+300 / secondsPerGB) infinite");
+    // A job's own dataGB needs none.
+    expect(scheduleJobs(jobs.map((j) => ({ ...j, dataGB: 1 })), { algorithm: 'iptas', nodes: 2, secondsPerGB: 1e-310 }).metrics.completed).toBe(2);
+  });
+});

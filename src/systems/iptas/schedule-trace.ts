@@ -318,6 +318,13 @@ function simulation(jobs: readonly TraceJob[], options: ScheduleOptions): { run:
   const tau = checkNonNegative(options.tau ?? 10, 'options.tau', undefined, true);
   if (options.engine !== undefined && typeof options.engine !== 'function') throw new FairfitError('INVALID_OPTION', `options.engine must be a function (params) => IptasBatchEngine, got ${String(options.engine)}`, { field: 'options.engine' });
   checkJobs(jobs, nodes * perNode, capVector, nodes);
+  // A data volume derived from a tiny secondsPerGB overflows: it was refused later as the engine's items[j].dataGB.
+  for (let j = 0; j < jobs.length; j++) {
+    const job = jobs[j]!;
+    if (job.dataGB === undefined && !Number.isFinite(job.requestedTime / secondsPerGB)) {
+      throw new FairfitError('INVALID_OPTION', `options.secondsPerGB: ${secondsPerGB} makes job ${j}'s data volume (requestedTime ${job.requestedTime} / secondsPerGB) infinite`, { field: 'options.secondsPerGB', index: j });
+    }
+  }
   return { run: new Simulation(jobs, algorithm, nodes, perNode, capVector, secondsPerGB, options), tau };
 }
 
