@@ -14,6 +14,7 @@ import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { ReplayPool } from '../../src/systems/giantvm/replay-pool.ts';
 import { defaultParams, MAX_TICK_US } from '../../src/systems/giantvm/replay-params.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { isSweepReport } from '../../src/systems/giantvm/types.ts';
 import { rejection } from '../rejection.ts';
 import { seededInput } from './input.ts';
 
@@ -63,6 +64,18 @@ describe('sweep values listed twice are refused', () => {
     expect(e.code).toBe('INVALID_OPTION');
     expect(e.details.field).toBe(field);
     expect(e.message).toContain(text);
+  });
+});
+
+describe('policies that are not a list', () => {
+  it('are refused by replay and sweep naming policies (null was "value is not iterable"); isSweepReport(null) is false', async () => {
+    for (const policies of [null, 5, {}]) {
+      for (const run of [replay, sweep]) {
+        const e = await rejection(run({ trace: input, usage: 'request', policies } as never));
+        expect([e.code, e.details.field]).toEqual(['INVALID_OPTION', 'policies']);
+      }
+    }
+    expect([isSweepReport(null as never), isSweepReport(undefined as never)]).toEqual([false, false]);
   });
 });
 

@@ -104,6 +104,8 @@ const SWEEP_KEYS = new Set<string>([...REPLAY_KEYS, 'seeds']);
  */
 export function parsePolicies(value: PolicyName[] | readonly string[] | string | undefined, field = 'policy'): PolicyName[] {
   if (value === undefined || value === 'all') return [...POLICIES];
+  // null was "value is not iterable" (a TypeError).
+  if (typeof value !== 'string' && !Array.isArray(value)) invalid(field, `expected 'all', a comma-separated list or an array of policy names, got ${shown(value)}`);
   const names = typeof value === 'string' ? value.split(',').map((s) => s.trim()) : [...value];
   if (names.length === 0) invalid(field, 'at least one policy is required');
   const seen = new Set<string>();

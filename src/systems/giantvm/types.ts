@@ -186,5 +186,5 @@ export interface SweepReport extends ReplayReport {
 
 /** Type guard: does this report come from {@link sweep}? */
 export function isSweepReport(report: ReplayReport): report is SweepReport {
-  return typeof (report as Partial<SweepReport>).sweep === 'object' && (report as Partial<SweepReport>).sweep !== null;
+  return typeof report === 'object' && report !== null && typeof (report as Partial<SweepReport>).sweep === 'object' && (report as Partial<SweepReport>).sweep !== null;
 }
