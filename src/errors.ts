@@ -150,6 +150,11 @@ export function optionsObject<T extends object>(options: T | undefined, field = 
   return options;
 }
 
+/** `value` true, false or absent (`INVALID_OPTION` naming `field` otherwise): a truthy 'no' read as true. */
+export function checkBooleanOption(value: unknown, field: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new FairfitError('INVALID_OPTION', `${field} must be true or false, got ${shown(value)}`, { field });
+}
+
 /** `v` when it is a number, else NaN: what a kernel's finite check then refuses at that index, never a conversion ('1' to 1, null to 0). */
 export function numberOrNaN(v: unknown): number {
   return typeof v === 'number' ? v : NaN;

@@ -185,8 +185,8 @@ export async function readAlibabaMachines(
 ): Promise<{ machines: MachineEventTable & { machineNumber: Float64Array }; usage?: MachineUsageTable; summary: ReadSummary }> {
   checkPath(dir, 'dir');
   checkOptionNames(opts, READ_OPTIONS, 'readAlibabaMachines');
-  const { metaFiles, usageFiles } = alibabaFiles(dir);
   const problems = new Problems(opts.strict ?? false);
+  const { metaFiles, usageFiles } = alibabaFiles(dir);
   const ids = new MachineIds();
   const { time, machine, type, cpuN, memS, rows: metaRows } = await readMeta(metaFiles, problems, opts, ids);
   if (time.length === 0) throw noData(`no valid machine_meta rows in ${dir}`, problems, dir);

@@ -52,6 +52,23 @@ describe('a path that is not one', () => {
   });
 });
 
+describe('an option value of the wrong kind', () => {
+  it("is refused by the readers before a file is read: strict 'no' read strictly, usageRead 'bogus' read as 'whole'", async () => {
+    const none = join(dir, 'none');
+    const cases: [() => unknown, string][] = [
+      [() => readGoogleTrace(none, { usageRead: 'bogus' } as never), 'INVALID_OPTION:usageRead: usageRead must be \'stream\' or \'whole\', got "bogus"'],
+      [() => readGoogleTrace(none, { strict: 'no' } as never), 'INVALID_OPTION:strict: strict must be true or false, got "no"'],
+      [() => readGoogleTrace(none, { usage: 0 } as never), 'INVALID_OPTION:usage: usage must be true or false, got 0'],
+      [() => readGoogleTrace(none, { spill: 'yes' } as never), 'INVALID_OPTION:spill: spill must be true or false, got "yes"'],
+      [() => readSwf(none, { strict: 'no' } as never), 'INVALID_OPTION:strict: strict must be true or false, got "no"'],
+      [() => readTaskEvents(none, { strict: 1 } as never), 'INVALID_OPTION:strict: strict must be true or false, got 1'],
+      [() => readMachineEvents(none, { strict: null } as never), 'INVALID_OPTION:strict: strict must be true or false, got null'],
+      [() => readAlibabaMachines(none, { strict: 'false' } as never), 'INVALID_OPTION:strict: strict must be true or false, got "false"'],
+    ];
+    for (const [f, want] of cases) expect(await refusal(f)).toBe(want);
+  });
+});
+
 describe('an option a function does not have', () => {
   it('is refused by each reader, the generator and the schedulers, naming it and the likely one, before any file is touched', async () => {
     // Paths that do not exist: the option is refused before they are looked at.

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { FairfitError, plural } from '../../errors.ts';
+import { checkBooleanOption, FairfitError, plural } from '../../errors.ts';
 
 /** How many positions of bad input a summary keeps. */
 export const MAX_PROBLEMS = 10;
@@ -20,7 +20,10 @@ export class Problems {
   /** The first {@link MAX_PROBLEMS} problems, `file:line: reason`. */
   readonly first: string[] = [];
   /** `strict`: throw at the first problem instead of counting it. */
-  constructor(readonly strict = false) {}
+  constructor(readonly strict = false) {
+    // Every reader makes one from its `strict` option: 'no' (truthy) read strictly.
+    checkBooleanOption(strict, 'strict');
+  }
 
   /** Records a bad line; throws `PARSE_ERROR` in strict mode. */
   badLine(file: string, line: number, reason: string): void {

@@ -9,7 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError, checkOptionNames, checkPath, optionNames } from '../../errors.ts';
+import { FairfitError, checkBooleanOption, checkOptionNames, checkPath, optionNames, shown } from '../../errors.ts';
 import type { ReplayInput, TaskTable, UsageIndex, UsageTable } from '../../model/tasks.ts';
 import { noData, Problems, readSummary, type ReadSummary } from '../csv/problems.ts';
 import { readMachineEvents } from './machine-events.ts';
@@ -75,6 +75,9 @@ export async function readGoogleTrace(dir: string, opts: GoogleTraceOptions = {}
   checkPath(dir, 'dir');
   checkOptionNames(opts, GOOGLE_TRACE_OPTIONS, 'readGoogleTrace');
   checkPartLimit(opts.taskEventParts, 'taskEventParts');
+  for (const k of ['strict', 'usage', 'machineEvents', 'extras', 'spill'] as const) checkBooleanOption(opts[k], k);
+  // 'bogus' read as 'whole'.
+  if (opts.usageRead !== undefined && opts.usageRead !== 'stream' && opts.usageRead !== 'whole') throw new FairfitError('INVALID_OPTION', `usageRead must be 'stream' or 'whole', got ${shown(opts.usageRead)}`, { field: 'usageRead' });
   if (!existsSync(dir)) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no such file or folder`, { file: dir });
   let problems = new Problems(opts.strict ?? false);
   const isRoot = statSync(dir).isDirectory() && existsSync(join(dir, 'task_events'));
