@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, numberOrNaN, shown } from '../errors.ts';
+import { FairfitError, checkBooleanOption, checkNonNegative, numberOrNaN, shown } from '../errors.ts';
 import { capacityWeightsReference } from '../reference/capacity.ts';
 
 /** One node of a matcher. */
@@ -98,6 +98,7 @@ export function matcherSetup(nodes: readonly MatcherNode[], options: MatcherOpti
     speed[i] = checkNonNegative(node.speed ?? 1, 'nodes.speed', i);
     vcpus[i] = checkNonNegative(node.vcpus ?? c[0], 'nodes.vcpus', i);
     mem[i] = checkNonNegative(node.mem ?? (dims > 1 ? c[1] : c[0]), 'nodes.mem', i);
+    checkBooleanOption(node.up, `nodes[${i}].up`);
     up[i] = node.up === false ? 0 : 1;
   }
   let threshold: Float64Array;

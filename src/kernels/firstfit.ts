@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, WASM_STATUS } from '../errors.ts';
+import { FairfitError, shown, WASM_STATUS } from '../errors.ts';
 import { Core } from '../wasm/module.ts';
 import { capacityWeights } from './capacity.ts';
 import {
@@ -192,6 +192,8 @@ export class FirstFitMatcher {
   setDown(node: number, down: boolean): void {
     const core = this.live();
     nodeIndex(node, this.size);
+    // 'false' (truthy) took the node down.
+    if (typeof down !== 'boolean') throw new FairfitError('INVALID_OPTION', `down must be true or false, got ${shown(down)}`, { field: 'down' });
     const s = this.setup;
     if ((s.up[node] === 0) === down) return;
     s.up[node] = down ? 0 : 1;

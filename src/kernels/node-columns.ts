@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { checkBooleanOption, FairfitError, numberOrNaN, shown } from '../errors.ts';
 
 /** A node as the capacity-weight kernel sees it (docs/model.md). */
 export interface NodeSpec {
@@ -48,6 +48,8 @@ export function nodeColumns(nodes: readonly NodeSpec[] | NodeColumns): NodeColum
       speed[i] = numberOrNaN(r.speed);
       vcpus[i] = numberOrNaN(r.vcpus);
       mem[i] = numberOrNaN(r.mem);
+      // 'false' or 0 counted as up: a boolean or nothing.
+      checkBooleanOption(r.up, `nodes[${i}].up`);
       up[i] = r.up === false ? 0 : 1;
     }
     return { n, speed, vcpus, mem, up };
@@ -62,14 +64,14 @@ export function nodeColumns(nodes: readonly NodeSpec[] | NodeColumns): NodeColum
   const up = new Uint8Array(n).fill(1);
   if (c.up) {
     if (c.up.length !== n) throw new FairfitError('DIMENSION_MISMATCH', `nodes.up has ${c.up.length} entries, nodes.speed has ${n}`, { field: 'nodes.up' });
-    for (let i = 0; i < n; i++) up[i] = c.up[i] ? 1 : 0;
+    for (let i = 0; i < n; i++) {
+      const u = c.up[i];
+      // 'false' was truthy: up.
+      if (u !== 0 && u !== 1 && u !== true && u !== false) throw new FairfitError('INVALID_OPTION', `nodes.up[${i}] must be 0, 1, true or false, got ${shown(u)}`, { field: 'nodes.up', index: i });
+      up[i] = u ? 1 : 0;
+    }
   }
   return { n, speed: c.speed, vcpus: c.vcpus, mem: c.mem, up };
-}
-
-/** Non-numbers become NaN so the kernel reports them as NOT_FINITE with their index. */
-function numberOrNaN(v: unknown): number {
-  return typeof v === 'number' ? v : NaN;
 }
 
 /** Validates a weight option λ: finite and ≥ 0. */

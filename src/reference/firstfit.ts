@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative } from '../errors.ts';
+import { FairfitError, checkNonNegative, shown } from '../errors.ts';
 import {
   checkSizes, demandRows, demandVector, isLarge, matcherSetup, nodeIndex, unplacedReason, weightOrder,
   type DemandColumns, type GangResult, type MatcherNode, type MatcherOptions, type MatcherSetup, type Placement, type TaskSize,
@@ -120,6 +120,8 @@ export class LinearFirstFit {
 
   setDown(node: number, down: boolean): void {
     nodeIndex(node, this.size);
+    // 'false' (truthy) took the node down.
+    if (typeof down !== 'boolean') throw new FairfitError('INVALID_OPTION', `down must be true or false, got ${shown(down)}`, { field: 'down' });
     this.s.up[node] = down ? 0 : 1;
     this.ord = weightOrder(this.s);
   }

@@ -56,3 +56,26 @@ describe('a plain array holding something that is not a number', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe("a node's up flag that is not a boolean", () => {
+  it("is refused by the matchers, their setDown and capacityWeights, as both builds of each do ('false' and 0 counted as up, setDown(0, 'false') took a node down)", () => {
+    const nodes = (up: unknown) => [{ capacity: [4, 4] }, { capacity: [4, 4], up }] as never;
+    for (const up of ['false', 0, null, 1]) {
+      refusedAlike(() => new FirstFitMatcher(nodes(up)), () => new LinearFirstFit(nodes(up)));
+      const rows = [{ speed: 1, vcpus: 1, mem: 1 }, { speed: 1, vcpus: 1, mem: 1, up }] as never;
+      refusedAlike(() => capacityWeights(rows), () => capacityWeightsReference(rows));
+    }
+    for (const up of ['false', 2, null]) {
+      const cols = { speed: [1, 1], vcpus: [1, 1], mem: [1, 1], up: [true, up] } as never;
+      refusedAlike(() => capacityWeights(cols), () => capacityWeightsReference(cols));
+    }
+    // The column's documented values still work: 0/false down, 1/true up.
+    const w = capacityWeights({ speed: [1, 1, 1, 1], vcpus: [1, 1, 1, 1], mem: [1, 1, 1, 1], up: [0, 1, false, true] });
+    expect([...w].map((x) => x > 0)).toEqual([false, true, false, true]);
+    const ok = [{ capacity: [4, 4] }, { capacity: [4, 4] }];
+    using m = new FirstFitMatcher(ok);
+    const l = new LinearFirstFit(ok);
+    for (const down of ['false', 0, undefined]) refusedAlike(() => m.setDown(0, down as never), () => l.setDown(0, down as never));
+    expect([m.isUp(0), l.isUp(0)]).toEqual([true, true]);
+  });
+});
