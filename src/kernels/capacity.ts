@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { FairfitError, optionsObject } from '../errors.ts';
+import { FairfitError } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
-import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from './node-columns.ts';
+import { capacityOptions, nodeColumns, type NodeColumns, type NodeSpec } from './node-columns.ts';
 import { throwStatus } from './status.ts';
 
 /** Options of {@link capacityWeights}. */
@@ -28,9 +28,7 @@ export const CAPACITY_FIELDS = ['nodes.speed', 'nodes.vcpus', 'nodes.mem'] as co
  *   `INVALID_OPTION` for a bad λ.
  */
 export function capacityWeights(nodes: readonly NodeSpec[] | NodeColumns, options: CapacityWeightOptions = {}): Float64Array {
-  options = optionsObject(options);
-  const lambdaCpu = lambdaOption(options.lambdaCpu, 'lambdaCpu', 0.5);
-  const lambdaMem = lambdaOption(options.lambdaMem, 'lambdaMem', 0.5);
+  const { lambdaCpu, lambdaMem } = capacityOptions(options);
   const c = nodeColumns(nodes);
   if (c.n === 0) throw new FairfitError('EMPTY_NODE_SET', 'nodes is empty: capacity weights need at least one node', { field: 'nodes' });
   return withScratch((core) => {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { FairfitError, checkBooleanOption, checkNonNegative, numberOrNaN, shown } from '../errors.ts';
+import { FairfitError, checkBooleanOption, checkNonNegative, checkOptionNames, numberOrNaN, optionNames, shown } from '../errors.ts';
 import { capacityWeightsReference } from '../reference/capacity.ts';
 
 /** One node of a matcher. */
@@ -81,8 +81,13 @@ export interface MatcherSetup {
   threshold: Float64Array;
 }
 
-/** Validates nodes and options into columns. */
-export function matcherSetup(nodes: readonly MatcherNode[], options: MatcherOptions = {}): MatcherSetup {
+/** The keys of {@link MatcherOptions}. */
+const MATCHER_OPTIONS = optionNames<MatcherOptions>()('lambdaCpu', 'lambdaMem', 'threshold');
+
+/** Validates nodes and options (`of` the matcher's name, `extra` the keys its own options add) into columns. */
+export function matcherSetup(nodes: readonly MatcherNode[], options: MatcherOptions = {}, of = 'LinearFirstFit', extra: readonly string[] = []): MatcherSetup {
+  // A misspelt { treshold } was ignored (δ0 left at its default); null was a TypeError.
+  checkOptionNames(options, [...MATCHER_OPTIONS, ...extra], of);
   if (!Array.isArray(nodes) || nodes.length === 0) throw new FairfitError('EMPTY_NODE_SET', 'nodes is empty: a matcher needs at least one node', { field: 'nodes' });
   const n = nodes.length;
   const dims = nodes[0]?.capacity?.length ?? 0;

@@ -52,7 +52,7 @@ export class FirstFitMatcher {
   private readonly p: { matcher: number; cap: number; res: number; up: number; node: number; pos: number; tree: number; dem: number };
 
   constructor(nodes: readonly MatcherNode[], options: MatcherOptions & MatcherPlacement = {}) {
-    const s = matcherSetup(nodes, options);
+    const s = matcherSetup(nodes, options, 'FirstFitMatcher', ['core']);
     this.setup = s;
     this.size = s.n;
     this.dims = s.dims;

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { checkBooleanOption, FairfitError, numberOrNaN, shown } from '../errors.ts';
+import { checkBooleanOption, checkOptionNames, FairfitError, numberOrNaN, optionNames, optionsObject, shown } from '../errors.ts';
+import type { CapacityWeightOptions } from './capacity.ts';
 
 /** A node as the capacity-weight kernel sees it (docs/model.md). */
 export interface NodeSpec {
@@ -72,6 +73,16 @@ export function nodeColumns(nodes: readonly NodeSpec[] | NodeColumns): NodeColum
     }
   }
   return { n, speed: c.speed, vcpus: c.vcpus, mem: c.mem, up };
+}
+
+/** The keys of {@link CapacityWeightOptions}. */
+const CAPACITY_OPTIONS = optionNames<CapacityWeightOptions>()('lambdaCpu', 'lambdaMem');
+
+/** The capacity-weight options of both builds, validated (a misspelt { lamdaCpu } was ignored), with their defaults. */
+export function capacityOptions(options: CapacityWeightOptions | undefined): { lambdaCpu: number; lambdaMem: number } {
+  const o = optionsObject(options);
+  checkOptionNames(o, CAPACITY_OPTIONS, 'capacityWeights');
+  return { lambdaCpu: lambdaOption(o.lambdaCpu, 'lambdaCpu', 0.5), lambdaMem: lambdaOption(o.lambdaMem, 'lambdaMem', 0.5) };
 }
 
 /** Validates a weight option λ: finite and ≥ 0. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { didYouMean, FairfitError, unknownKey } from '../errors.ts';
 
 /** Priority parameters; every field optional, defaults in docs/model.md. */
 export interface PriorityParams {
@@ -36,6 +36,17 @@ const DEFAULTS: Required<PriorityParams> = {
   w1: 1, w2: 1, w3: 1, staticShort: 3, staticMedium: 2, staticLong: 1,
   k1: 10, k2: 100, penalty: -2, l0: 4, deltaR: 1, agingCap: Infinity,
 };
+
+/**
+ * `params` of the priority kernels, the only keys (the engine hands on its IPTAS parameters, a
+ * superset, checked there): a misspelt { W1 } was ignored, its weight left at 1, where
+ * `new Engine({ W1 })` refuses it.
+ */
+export function checkPriorityParamNames(params: PriorityParams | undefined): void {
+  if (params === null || typeof params !== 'object') return; // resolvePriorityParams says so
+  const key = unknownKey(params, PRIORITY_PARAM_ORDER);
+  if (key !== undefined) throw new FairfitError('INVALID_OPTION', `params.${key} is not a priority parameter${didYouMean(key, PRIORITY_PARAM_ORDER)}`, { field: `params.${key}` });
+}
 
 /** Applies defaults and validates; returns the params block in kernel order. */
 export function resolvePriorityParams(params: PriorityParams = {}): Float64Array {

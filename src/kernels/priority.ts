@@ -11,7 +11,7 @@
 import { FairfitError } from '../errors.ts';
 import { Core, Views, withScratch } from '../wasm/module.ts';
 import { PRIORITY_PARAMS } from './kernel-layouts.ts';
-import { checkPriorityIntegers, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
+import { checkPriorityIntegers, checkPriorityParamNames, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
 import { throwStatus } from './status.ts';
 
 /** Field order of the kernel's status word. */
@@ -24,6 +24,7 @@ const FIELDS = ['columns.dataGB', 'columns.user', 'columns.rounds'] as const;
  *   `INDEX_OUT_OF_RANGE` (columns.user[i] not an index of columns.running), `INVALID_OPTION` (params.*).
  */
 export function recomputePriorities(columns: PriorityColumns, params: PriorityParams = {}): Float64Array {
+  checkPriorityParamNames(params);
   const block = resolvePriorityParams(params);
   const n = priorityColumnsLength(columns);
   return withScratch((core) => {
@@ -117,6 +118,7 @@ export class PriorityTable {
     const core = this.core;
     if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'table' });
     if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
+    checkPriorityParamNames(params);
     const block = resolvePriorityParams(params);
     core.f64(this.ptr.params, block.length).set(block);
     const next = 1 - this.current;

@@ -4,15 +4,13 @@
  *
  * @module
  */
-import { FairfitError, checkNonNegative, optionsObject } from '../errors.ts';
-import { lambdaOption, nodeColumns, type NodeColumns, type NodeSpec } from '../kernels/node-columns.ts';
+import { FairfitError, checkNonNegative } from '../errors.ts';
+import { capacityOptions, nodeColumns, type NodeColumns, type NodeSpec } from '../kernels/node-columns.ts';
 import type { CapacityWeightOptions } from '../kernels/capacity.ts';
 
 /** Reference twin of {@link capacityWeights}. */
 export function capacityWeightsReference(nodes: readonly NodeSpec[] | NodeColumns, options: CapacityWeightOptions = {}): Float64Array {
-  options = optionsObject(options);
-  const l1 = lambdaOption(options.lambdaCpu, 'lambdaCpu', 0.5);
-  const l2 = lambdaOption(options.lambdaMem, 'lambdaMem', 0.5);
+  const { lambdaCpu: l1, lambdaMem: l2 } = capacityOptions(options);
   const c = nodeColumns(nodes);
   if (c.n === 0) throw new FairfitError('EMPTY_NODE_SET', 'nodes is empty: capacity weights need at least one node', { field: 'nodes' });
   const cols = [c.speed, c.vcpus, c.mem] as const;

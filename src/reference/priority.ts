@@ -5,10 +5,11 @@
  * @module
  */
 import { FairfitError, checkNonNegative } from '../errors.ts';
-import { checkPriorityIntegers, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from '../kernels/priority-params.ts';
+import { checkPriorityIntegers, checkPriorityParamNames, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from '../kernels/priority-params.ts';
 
 /** Reference twin of {@link recomputePriorities}. */
 export function recomputePrioritiesReference(columns: PriorityColumns, params: PriorityParams = {}): Float64Array {
+  checkPriorityParamNames(params);
   const [w1, w2, w3, sShort, sMedium, sLong, k1, k2, penalty, l0, deltaR, cap] = resolvePriorityParams(params) as unknown as number[];
   const n = priorityColumnsLength(columns);
   const { dataGB, user, rounds, running } = columns;

@@ -79,3 +79,24 @@ describe("a node's up flag that is not a boolean", () => {
     expect([m.isUp(0), l.isUp(0)]).toEqual([true, true]);
   });
 });
+
+describe('a misspelt kernel option', () => {
+  it('is refused by both builds, naming it and the likely one (it was ignored, its option left at its default)', () => {
+    const nodes = { speed: [1, 2], vcpus: [1, 1], mem: [1, 1] };
+    const cw = { code: 'INVALID_OPTION', message: 'lamdaCpu: not an option of capacityWeights (did you mean lambdaCpu?)' };
+    expect(errorOf(() => capacityWeights(nodes, { lamdaCpu: 1 } as never))).toEqual(cw);
+    expect(errorOf(() => capacityWeightsReference(nodes, { lamdaCpu: 1 } as never))).toEqual(cw);
+    const cols = { dataGB: [5, 50], user: [0, 1], rounds: [2, 0], running: [3, 4] };
+    const pr = { code: 'INVALID_OPTION', message: 'params.W1 is not a priority parameter (did you mean w1?)' };
+    expect(errorOf(() => recomputePriorities(cols, { W1: 5 } as never))).toEqual(pr);
+    expect(errorOf(() => recomputePrioritiesReference(cols, { W1: 5 } as never))).toEqual(pr);
+    const matcherNodes = [{ capacity: [4, 4] }];
+    expect(errorOf(() => new FirstFitMatcher(matcherNodes, { treshold: [1, 1] } as never))).toEqual({ code: 'INVALID_OPTION', message: 'treshold: not an option of FirstFitMatcher (did you mean threshold?)' });
+    expect(errorOf(() => new LinearFirstFit(matcherNodes, { treshold: [1, 1] } as never))).toEqual({ code: 'INVALID_OPTION', message: 'treshold: not an option of LinearFirstFit (did you mean threshold?)' });
+    expect(errorOf(() => new FirstFitMatcher(matcherNodes, null as never))?.code).toBe('INVALID_OPTION');
+    // The spelt ones still work.
+    expect(capacityWeights(nodes, { lambdaCpu: 1, lambdaMem: 0 })).toEqual(capacityWeightsReference(nodes, { lambdaCpu: 1, lambdaMem: 0 }));
+    using m = new FirstFitMatcher(matcherNodes, { threshold: [1, 1], lambdaCpu: 0.3 });
+    expect(m.place([1, 1])).toEqual({ kind: 'placed', node: 0 });
+  });
+});
