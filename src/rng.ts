@@ -32,7 +32,7 @@ export class Rng {
   private d: number;
 
   /**
-   * `seed` an integer in [{@link SEED_MIN}, {@link SEED_MAX}]; the same seed always gives the same sequence.
+   * `seed` an integer in [−2^31, 2^32 − 1]; the same seed always gives the same sequence.
    * @throws FairfitError `INVALID_OPTION` otherwise (NaN, 'x' and 2^32 all drew seed 0's numbers).
    */
   constructor(seed: number) {
