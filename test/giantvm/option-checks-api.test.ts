@@ -76,6 +76,8 @@ describe('policies that are not a list', () => {
       }
     }
     expect([isSweepReport(null as never), isSweepReport(undefined as never)]).toEqual([false, false]);
+    // A misspelt key beside workers was ignored.
+    expect(() => new ReplayPool({ workers: 1, wokers: 2 } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'wokers: not an option of ReplayPool (did you mean workers?)' }));
   });
 });
 

@@ -87,6 +87,7 @@ describe('an option a function does not have', () => {
       [() => readTaskEvents(none, { part: 2 } as never), 'INVALID_OPTION:part: part: not an option of readTaskEvents (did you mean parts?)'],
       [() => readTaskUsage(none, {} as never, { Strict: true } as never), 'INVALID_OPTION:Strict: Strict: not an option of readTaskUsage (did you mean strict?)'],
       [() => readMachineEvents(none, { line: true } as never), 'INVALID_OPTION:line: line: not an option of readMachineEvents (did you mean lines?)'],
+      [() => usageWindows(none, { strikt: true } as never).next(), 'INVALID_OPTION:strikt: strikt: not an option of usageWindows (did you mean strict?)'],
       [() => readTaskEvents(none, null as never), 'INVALID_OPTION:options: options of readTaskEvents must be an object, got null'],
     ];
     for (const [f, want] of cases) expect(await refusal(f)).toBe(want);

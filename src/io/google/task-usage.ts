@@ -138,6 +138,8 @@ export async function* usageWindows(
   problems = new Problems(opts.strict),
 ): AsyncGenerator<UsageBatch & { window: number }> {
   checkPath(path, 'path');
+  // { strikt: true } was ignored (read leniently).
+  checkOptionNames(opts, [...GOOGLE_READ_OPTIONS, 'ids', 'windowUs', 'start'], 'usageWindows');
   const W = opts.windowUs ?? 300e6;
   const t0 = opts.start ?? TRACE_START;
   if (!(W > 0)) throw new FairfitError('INVALID_OPTION', `windowUs must be > 0, got ${String(W)}`, { field: 'windowUs' });

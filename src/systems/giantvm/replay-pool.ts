@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkOptionNames } from '../../errors.ts';
 import { checkInteger, MAX_WORKERS } from '../../runner/checks.ts';
 import { WorkerPool } from '../../runner/pool.ts';
 import type { ReplayTask, TaskOutcome } from './jobs.ts';
@@ -29,6 +30,8 @@ export interface ReplayPoolOptions {
 export class ReplayPool extends WorkerPool {
   /** @throws FairfitError `INVALID_OPTION` (workers), `FILE_NOT_FOUND` (no WebAssembly build or no built worker script). */
   constructor(options: ReplayPoolOptions) {
+    // An unknown key beside workers ({ workers: 1, wokers: 2 }) was ignored; alone it is named as the misspelling it is.
+    checkOptionNames(options, ['workers'], 'ReplayPool');
     super(replayPoolOptions(checkInteger(options?.workers, 'workers', 1, MAX_WORKERS)));
   }
 
