@@ -1435,7 +1435,8 @@ export class Engine implements IptasEngine {
     for (let k = 0; k < n; k++) {
       const x = nodes[k]!;
       // An index of a node present passes one test; anything else goes to node(), which names it.
-      if (!(x >= 0 && x < N && (x | 0) === x) || (flags[x]! & NODE_FLAG.removed) !== 0) this.node(x);
+      // typeof first: a symbol made `x >= 0` a TypeError.
+      if (typeof x !== 'number' || !(x >= 0 && x < N && (x | 0) === x) || (flags[x]! & NODE_FLAG.removed) !== 0) this.node(x);
       if (mark[x] === stamp) throw stateError('nodes', `nodes[${k}]: node ${x} is given twice`);
       mark[x] = stamp;
       total += ringLen[x]!;
