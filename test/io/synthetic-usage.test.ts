@@ -124,5 +124,6 @@ describe('syntheticUsage', () => {
     expect(() => syntheticUsage({ ...tasks(3, 1), count: 4 }, o)).toThrow(expect.objectContaining({ code: 'DIMENSION_MISMATCH', details: { field: 'tasks.jobId' } }));
     expect(() => syntheticUsage({ ...tasks(3, 1), duration: [1, '2', 3] } as never, o)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'tasks.duration', index: 1 } }));
     expect(() => syntheticUsage(null as never, o)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'tasks' } }));
+    expect(() => syntheticUsage(tasks(3, 1), undefined as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'options' } }));
   });
 });
