@@ -41,6 +41,13 @@ describe('the course timetable model', () => {
     expect(gofit(courseSlots(cpp), counts)).toBeCloseTo(1 / 3, 15);
   });
 
+  it('refuses a time or a slot outside the term ({ week: 17, day: 9 } gave slot 439, another week\'s; slot −1 gave week 0)', () => {
+    for (const [t, field] of [[{ week: 17, day: 1, section: 1 }, 'week'], [{ week: 1, day: 9, section: 1 }, 'day'], [{ week: 1, day: 1, section: 0 }, 'section'], [{ week: 1.5, day: 1, section: 1 }, 'week'], [null, 'time']] as const) {
+      expect(() => slotOf(t as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field } }));
+    }
+    for (const slot of [-1, SLOTS, NaN, 0.5]) expect(() => timeOfSlot(slot)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'slot' } }));
+    expect([slotOf({ week: 16, day: 5, section: 5 }), timeOfSlot(SLOTS - 1)]).toEqual([SLOTS - 1, { week: 16, day: 5, section: 5 }]);
+  });
   it('GOFit refuses a slot list longer than a term (a length of 1e10 looped for ever)', () => {
     const counts = new Int32Array(SLOTS);
     expect(gofit(Int32Array.from({ length: SLOTS }, (_, s) => s), counts)).toBe(1);

@@ -54,11 +54,16 @@ export interface TermTime {
 
 /** Slot index of a (week, day, section), all 1-based: week-major, then day, then section. */
 export function slotOf(t: TermTime): number {
-  return ((t.week - 1) * DAYS + (t.day - 1)) * SECTIONS + (t.section - 1);
+  // Out of the term, { week: 17, day: 9 } gave slot 439 (another week's), null a TypeError.
+  if (t === null || typeof t !== 'object') throw new FairfitError('INVALID_OPTION', `time must be an object { week, day, section }, got ${shown(t)}`, { field: 'time' });
+  const week = intIn(t.week, 1, WEEKS, 'week'), day = intIn(t.day, 1, DAYS, 'day'), section = intIn(t.section, 1, SECTIONS, 'section');
+  return ((week - 1) * DAYS + (day - 1)) * SECTIONS + (section - 1);
 }
 
 /** The (week, day, section) of a slot index. */
 export function timeOfSlot(slot: number): TermTime {
+  // −1 gave week 0, NaN a time of NaNs.
+  intIn(slot, 0, SLOTS - 1, 'slot');
   return { week: Math.floor(slot / (DAYS * SECTIONS)) + 1, day: (Math.floor(slot / SECTIONS) % DAYS) + 1, section: (slot % SECTIONS) + 1 };
 }
 
