@@ -135,10 +135,11 @@ export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario 
   }
   const { week, day, section } = given as TermTime;
   const now: TermTime = { week, day, section };
-  const nowSlot = slotOf(now);
   if (!(now.week >= 1 && now.week <= WEEKS && now.day >= 1 && now.day <= DAYS && now.section >= 1 && now.section <= SECTIONS) || ![now.week, now.day, now.section].every(Number.isInteger)) {
     throw new FairfitError('INVALID_OPTION', `now: week 1–${WEEKS}, day 1–${DAYS}, section 1–${SECTIONS}, got ${JSON.stringify(now)}`, { field: 'now' });
   }
+  // After the check, which names `now` (slotOf would name its week).
+  const nowSlot = slotOf(now);
   if (o.preset === 'paper') {
     // 1 controller (not a compute host) + 7 compute nodes; capacities are an assumption (Table 2 is lost).
     const hosts: CrsHost[] = Array.from({ length: 7 }, (_, i) => (i < 4 ? { name: `computenode${i + 1}`, cpu: 16, mem: 32 } : { name: `computenode${i + 1}`, cpu: 8, mem: 16 }));
