@@ -203,10 +203,11 @@ export function optionNames<T extends object>(): <const K extends readonly (keyo
 /**
  * `options` (absent, or an object) has only keys among `known`: `INVALID_OPTION` naming the first
  * other key and the option it most likely misspells. A misspelt option was ignored, its option
- * left at its default (`readSwf(path, { strickt: true })` read leniently).
+ * left at its default (`readSwf(path, { strickt: true })` read leniently). `required`: absent is
+ * refused too (options holding required fields: their absence was a TypeError).
  */
-export function checkOptionNames(options: unknown, known: readonly string[], of: string): void {
-  if (options === undefined) return;
+export function checkOptionNames(options: unknown, known: readonly string[], of: string, required = false): void {
+  if (options === undefined && !required) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw new FairfitError('INVALID_OPTION', `options of ${of} must be an object, got ${shown(options)}`, { field: 'options' });
   const key = unknownKey(options, known);
   if (key !== undefined) throw new FairfitError('INVALID_OPTION', `${key}: not an option of ${of}${didYouMean(key, known)}`, { field: key });

@@ -154,9 +154,7 @@ function checkCounts(M: number, N: number): void {
 
 /** The validated options: machines, tasks, seed, days and gzip level (`INVALID_OPTION` naming the field). */
 function checkOptions(opts: GenerateOptions): { M: number; N: number; seed: number; days: number; level: number; longMean: number | undefined } {
-  // Required (checkOptionNames lets an absent one pass): generateTrace() was a TypeError.
-  if (opts === undefined) throw new FairfitError('INVALID_OPTION', 'options of generateTrace must be an object, got undefined', { field: 'options' });
-  checkOptionNames(opts, GENERATE_OPTIONS, 'generateTrace');
+  checkOptionNames(opts, GENERATE_OPTIONS, 'generateTrace', true);
   const M = checkInt(opts.machines, 'machines', 1);
   // At least one task: no replay reads a trace without tasks (NO_DATA), so writing one only defers the error.
   const N = checkInt(opts.tasks, 'tasks', 1);

@@ -202,9 +202,7 @@ export function windowSpan(tasks: TaskTable, i: number, start: number, end: numb
  * `seed` and the task identities; independent of the tasks' order.
  */
 export function syntheticUsage(tasks: TaskTable, opts: SyntheticUsageOptions): UsageTable {
-  // Required (seed, start, end): an absent one was a TypeError.
-  if (opts === undefined) throw new FairfitError('INVALID_OPTION', 'options of syntheticUsage must be an object { seed, start, end }, got undefined', { field: 'options' });
-  checkOptionNames(opts, SYNTHETIC_USAGE_OPTIONS, 'syntheticUsage');
+  checkOptionNames(opts, SYNTHETIC_USAGE_OPTIONS, 'syntheticUsage', true);
   const W = opts.windowUs ?? WINDOW_US;
   const { start, end, seed } = opts;
   if (!(W > 0) || !Number.isFinite(W)) throw new FairfitError('INVALID_OPTION', `windowUs must be a finite number > 0, got ${String(W)}`, { field: 'windowUs' });

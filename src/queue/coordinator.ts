@@ -30,7 +30,7 @@ import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { coordinatorsKey, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
-import { checkReachable, shownUrl } from './redis-url.ts';
+import { checkReachable, shownUrl, watchRedis } from './redis-url.ts';
 
 /** One job of a queue run. */
 export interface QueueJobSpec {
@@ -130,17 +130,9 @@ export async function runJobsOnQueue(
   // Reads the event stream's head, then holds this coordinator's lease.
   const client = new Redis(connection);
   client.on('error', ignore);
-  // Said once when the connection closes and once when it is ready again (this client stands for the others: one server).
+  // This client stands for the others (one server).
   let stopping = false;
-  let lost = false;
-  client.on('close', () => {
-    if (!lost && !stopping) q.log?.(`queue ${url}: sweep ${sweepId}: lost Redis; waiting until it is back`);
-    lost = true;
-  });
-  client.on('ready', () => {
-    if (lost && !stopping) q.log?.(`queue ${url}: sweep ${sweepId}: Redis is back`);
-    lost = false;
-  });
+  watchRedis([client], (lost) => q.log?.(`queue ${url}: sweep ${sweepId}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
   const coordinators = queue.toKey(coordinatorsKey(sweepId));
   const me = `${hostname()}/${process.pid}/${randomUUID()}`;
   const attach = () => client.eval(ATTACH, 1, coordinators, me, COORDINATOR_LEASE_MS);

@@ -13,13 +13,13 @@
  *
  * @module
  */
-import { Worker, type Job, type RedisClient } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
 import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
-import { checkReachable, type QueueConnection } from './redis-url.ts';
+import { checkReachable, watchRedis, type QueueConnection } from './redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
 import { checkInteger } from '../runner/checks.ts';
 
@@ -124,26 +124,10 @@ export class QueueWorker {
     const self = new QueueWorker(worker, o.handlers, jobs);
     if (o.onEvent) {
       const clients = [worker.backend.client, worker.backend.blockingClient].filter((c) => c !== undefined);
-      self.watchConnections(await Promise.all(clients), o.onEvent);
+      const onEvent = o.onEvent;
+      watchRedis(await Promise.all(clients), (lost) => onEvent({ kind: lost ? 'redis-lost' : 'redis-back' }), () => self.closing);
     }
     return self;
-  }
-
-  /**
-   * Says when the connection to Redis is lost (either client's) and when it is
-   * back (both ready): without it a worker whose Redis went away waits in silence.
-   */
-  private watchConnections(clients: RedisClient[], onEvent: (e: QueueWorkerEvent) => void): void {
-    const lost = new Set<RedisClient>();
-    for (const c of clients) {
-      c.on('close', () => {
-        if (lost.size === 0 && !this.closing) onEvent({ kind: 'redis-lost' });
-        lost.add(c);
-      });
-      c.on('ready', () => {
-        if (lost.delete(c) && lost.size === 0 && !this.closing) onEvent({ kind: 'redis-back' });
-      });
-    }
   }
 
   /**

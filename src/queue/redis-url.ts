@@ -92,3 +92,26 @@ export async function checkReachable(conn: QueueConnection): Promise<void> {
     client.disconnect();
   }
 }
+
+/** What {@link watchRedis} listens on: an ioredis client (or BullMQ's view of one). */
+interface ConnectionEvents {
+  on(event: 'close' | 'ready', listener: () => void): unknown;
+}
+
+/**
+ * Calls `change(true)` once when one of `clients` closes (they then retry without end) and
+ * `change(false)` once when all are ready again, while `quiet()` is false (a stop closes them
+ * on purpose): a worker or coordinator whose Redis went away waited in silence.
+ */
+export function watchRedis(clients: readonly ConnectionEvents[], change: (lost: boolean) => void, quiet: () => boolean): void {
+  const lost = new Set<ConnectionEvents>();
+  for (const c of clients) {
+    c.on('close', () => {
+      if (lost.size === 0 && !quiet()) change(true);
+      lost.add(c);
+    });
+    c.on('ready', () => {
+      if (lost.delete(c) && lost.size === 0 && !quiet()) change(false);
+    });
+  }
+}
