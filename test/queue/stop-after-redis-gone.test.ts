@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { CLOSE_MS } from '../../src/queue/close.ts';
 import { spawn } from 'node:child_process';
@@ -23,8 +23,12 @@ let redis: RedisServer;
 beforeAll(async () => {
   await generateTrace({ machines: 60, tasks: 500, days: 0.04, seed: 5, out: join(dir, 'trace') });
 });
-afterAll(async () => {
+// Each test's own server, stopped after it: a test that started one again where it stopped the first left that
+// second server running (and its directory behind) when the next test started its own.
+afterEach(async () => {
   await redis?.stop();
+});
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
