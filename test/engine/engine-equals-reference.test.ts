@@ -284,7 +284,7 @@ describe('a wrong value is named in a short message', () => {
       };
       // It printed the million elements: a 2 MB message.
       expect(message(() => e.drainDispatchMany([0], new Uint32Array(1e6) as never))).toBe('into must be an Int32Array when given, got a Uint32Array of 4000000 bytes');
-      expect(message(() => e.submit({ id: 'x'.repeat(5000), user: 7 as never, demand: [1, 1], dataGB: 1, requestTime: 1 }))).toBe('user must be a string, got 7');
+      expect(message(() => e.submit({ id: 'x'.repeat(5000), user: 7 as never, demand: [1, 1], dataGB: 1, requestTime: 1 }))).toBe('user must be a non-empty string, got 7');
       expect(message(() => e.submit({ id: 'x', user: 'y'.repeat(5000), demand: [1, 1], dataGB: 1, requestTime: 1, extra: 1 } as never))).not.toContain('y'.repeat(100));
       if (e instanceof Engine) e.close();
     }

@@ -64,7 +64,9 @@ describe('batch baselines', () => {
     // A misspelt dataGB ran the job with the default data volume (another length class); a null job was a NOT_FINITE on submit.
     refused([job, { ...job, datagb: 500 }], 'jobs[1].datagb is not a field of a job (did you mean dataGB?)');
     refused([null], 'jobs[0] must be an object { id, submit, runTime, requestedTime, procs, user, demand?, dataGB? }, got null');
-    refused([{ ...job, user: {} }], 'jobs[0].user must be a string or a finite number, got an object');
+    refused([{ ...job, user: {} }], 'jobs[0].user must be a non-empty string or a finite number, got an object');
+    // '' was refused only by the engine, mid-run under 'iptas', and taken as one more user by the others.
+    refused([job, { ...job, user: '' }], 'jobs[1].user must be a non-empty string or a finite number, got ""');
     expect(scheduleJobs([job, { ...job, user: -1, dataGB: 500 }], { algorithm: 'iptas', nodes: 2 }).metrics.completed).toBe(2);
   });
 

@@ -1,7 +1,8 @@
 /**
  * What both engines refuse in a host's inputs, with the same error, changing
  * nothing: misspelt fields (a heartbeat's `storageOK` brought a down node back
- * up), node ids that would take an unnamed node's default name, empty node ids,
+ * up), node ids that would take an unnamed node's default name, empty node ids
+ * and users,
  * gangs beyond the stated bound, bad engine options and lent bytes, and
  * messages that show a string as a string. Found by a review acting as a new
  * host developer.
@@ -11,6 +12,7 @@ import { Engine } from '../../src/engine/engine.ts';
 import { FairfitError } from '../../src/errors.ts';
 import type { IptasBatchEngine } from '../../src/systems/iptas/engine-api.ts';
 import { MAX_PROCS } from '../../src/systems/iptas/engine-checks.ts';
+import { validateCommand } from '../../src/systems/iptas/commands.ts';
 import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { MAX_SCHEDULE_NODES, maxScheduleNodes, nodesBound, scheduleJobs } from '../../src/systems/iptas/schedule-trace.ts';
 
@@ -80,6 +82,15 @@ describe('inputs both engines refuse alike', () => {
       expect(e.addNode({ capacity: [1, 1] })).toBe(4);
       expect(e.state().nodes.map((n) => n.id)).toEqual(['node0', 'node1', 'node2', 'gpu-node3', 'node4']);
     }
+  });
+
+  it("an empty user, as an empty id (it was taken as a user named ''), in the methods and the JSON command", () => {
+    expect(refusedAlike((e) => e.submit({ ...task, id: 'x', user: '' }))).toEqual({ code: 'INVALID_OPTION', field: 'user', message: 'user must be a non-empty string, got ""' });
+    expect(refusedAlike((e) => e.submitGang({ ...task, id: 'g', user: '', procs: 2 })).field).toBe('user');
+    expect(refusedAlike((e) => e.submitMany([{ ...task, id: 'x' }, { ...task, id: 'y', user: '' }])).field).toBe('items[1].user');
+    expect(validateCommand({ op: 'submit', id: 'x', user: '', demand: [1, 1], dataGB: 1, requestTime: 1 })).toEqual({ code: 'INVALID_OPTION', field: 'command.user', message: 'command.user must be a non-empty string' });
+    expect(validateCommand({ op: 'submit', id: '', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 })?.message).toBe('command.id must be a non-empty string');
+    expect(validateCommand({ op: 'submit', id: 'x', user: 'u', demand: [1, 1], dataGB: 1, requestTime: 1 })).toBeUndefined();
   });
 
   it('addNodes names the node of the batch at fault; addNode, as submit, does not', () => {

@@ -39,7 +39,7 @@ const taskId = { $ref: '#/$defs/taskId' } as const;
 
 const taskFields = {
   id: taskId,
-  user: { type: 'string' },
+  user: { type: 'string', minLength: 1 },
   demand: vector,
   dataGB: nonNegative,
   requestTime: { type: 'number', exclusiveMinimum: 0 },

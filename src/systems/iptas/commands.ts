@@ -106,6 +106,9 @@ function schemaError(e: ErrorObject, command: unknown): CommandError {
       const what = t === 'number' ? 'a finite number' : t === 'integer' ? 'an integer' : t === 'object' || t === 'array' ? `an ${t}` : `a ${t}`;
       return { code: 'INVALID_OPTION', message: `${at} must be ${what}`, field: at };
     }
+    case 'minLength':
+      // Said as the engine's methods say it (Ajv's own words were "must NOT have fewer than 1 characters").
+      return { code: 'INVALID_OPTION', message: `${at} must be a non-empty string`, field: at };
     default:
       return { code: 'INVALID_OPTION', message: `${at} ${e.message ?? 'is invalid'}`, field: at };
   }

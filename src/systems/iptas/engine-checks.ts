@@ -95,7 +95,7 @@ export interface CheckedTask {
 
 /**
  * Checks a submission: every id a new non-empty string (`known` tells which
- * are taken), the user a string, the demand D numbers ≥ 0, dataGB ≥ 0,
+ * are taken), the user a non-empty string, the demand D numbers ≥ 0, dataGB ≥ 0,
  * requestTime > 0, submitTime ≥ 0 (default: the engine clock).
  */
 export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id: string) => boolean, dims: number, clock: number, into?: Float64Array, at = 0): CheckedTask {
@@ -107,7 +107,8 @@ export function checkTask(input: TaskInput, ids: readonly unknown[], known: (id:
     if (typeof id !== 'string' || id.length === 0) throw stateError('id', `task id must be a non-empty string, got ${shown(id)}`);
     if (known(id)) throw stateError('id', `task id '${id}' was already submitted`);
   }
-  if (typeof input.user !== 'string') throw stateError('user', `user must be a string, got ${shown(input.user)}`);
+  // Non-empty, as ids are: '' is what a host's missing field turns into, not a user anyone means.
+  if (typeof input.user !== 'string' || input.user === '') throw stateError('user', `user must be a non-empty string, got ${shown(input.user)}`);
   const demand = checkVector(input.demand, dims, 'demand', into, at);
   const dataGB = checkNonNegative(input.dataGB, 'dataGB');
   const requestTime = checkNonNegative(input.requestTime, 'requestTime', undefined, true);

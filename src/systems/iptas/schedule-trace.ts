@@ -38,7 +38,7 @@ export interface TraceJob {
    */
   demand?: readonly number[];
   /**
-   * Owner. The number −1 means unknown (an SWF or Google log without it): such a job is scheduled as any
+   * Owner: a non-empty string or a number. The number −1 means unknown (an SWF or Google log without it): such a job is scheduled as any
    * other, left out of the per-user metrics (`fairnessGini`, `users`), and IPTAS gives it a user of its own.
    */
   user: string | number;
@@ -198,7 +198,8 @@ function checkJobs(jobs: readonly TraceJob[], processors: number, capacity: read
     // A misspelt optional field (`datagb`) was ignored: the job ran with the default in its place.
     const k = unknownKey(j, JOB_KEYS);
     if (k !== undefined) throw new FairfitError('INVALID_OPTION', `jobs[${i}].${k} is not a field of a job${didYouMean(k, JOB_KEYS)}`, { field: `jobs.${k}`, index: i });
-    if (typeof j.user !== 'string' && !(typeof j.user === 'number' && Number.isFinite(j.user))) throw new FairfitError('INVALID_OPTION', `jobs[${i}].user must be a string or a finite number, got ${shown(j.user)}`, { field: 'jobs.user', index: i });
+    // '' is refused as the engine refuses it (found mid-run there, after the other algorithms had run).
+    if (!(typeof j.user === 'string' && j.user !== '') && !(typeof j.user === 'number' && Number.isFinite(j.user))) throw new FairfitError('INVALID_OPTION', `jobs[${i}].user must be a non-empty string or a finite number, got ${shown(j.user)}`, { field: 'jobs.user', index: i });
     if (j.demand !== undefined) {
       if (!capacity) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand needs a vector options.nodeCapacity`, { field: 'jobs.demand', index: i });
       if (!Array.isArray(j.demand) || j.demand.length !== capacity.length) throw new FairfitError('INVALID_OPTION', `jobs[${i}].demand must have ${capacity.length} numbers (one per capacity dimension), got ${String(j.demand)}`, { field: 'jobs.demand', index: i });
