@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { writeAll, writeTextFile } from '../../src/report/file.ts';
+import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
@@ -185,6 +186,23 @@ describe('gen stopped while it writes', () => {
       expect(stdout).toBe('');
       expect(files(out), sig).toEqual(before);
     }
+  }, 120_000);
+
+  it('Ctrl-C into a new folder: exit 130, and the folders gen created (out and its tables) are removed, the one that was there kept', async () => {
+    const parent = join(dir, 'new-stopped');
+    mkdirSync(parent);
+    const out = join(parent, 'made', 'trace');
+    const child = spawn(process.execPath, [...AS_TERMINAL, MAIN, 'gen', '--out', out, '--machines', '200', '--tasks', '300000', '--days', '1', '--seed', '2'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
+    // task_events and machine_events are written; task_usage is being written (its bar is drawn).
+    await stderrReaches(child, /task_usage window \d+\/\d+/);
+    child.kill('SIGINT');
+    expect(await exited).toEqual([130, null]);
+    expect(stderr).toMatch(/\nfairfit: ABORTED: interrupted by SIGINT: no part file written\n$/);
+    // They were left behind empty (out/task_events, out/task_usage, out/machine_events, and out's new parent).
+    expect(readdirSync(parent)).toEqual([]);
   }, 120_000);
 });
 
