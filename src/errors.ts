@@ -134,11 +134,18 @@ function where(field: string, index: number | undefined): string {
   return index === undefined ? field : `${field}[${index}]`;
 }
 
-/** The length of `values`, or `INVALID_OPTION` naming `field` when it is no array or typed array (null, a number…). */
+/** Longest array or typed array there is (a plain array: 2^32 − 1; a Uint8Array in Node 20: 2^32). */
+const MAX_ARRAY_LENGTH = 2 ** 32;
+
+/**
+ * The length of `values`, or `INVALID_OPTION` naming `field` when it is no array or typed array (null,
+ * a number…, an array-like longer than any array: `{ length: 1e10 }` was a RangeError from the copy).
+ */
 export function arrayLength(values: unknown, field: string): number {
   const n = (values as { length?: unknown } | null | undefined)?.length;
-  if (values === null || typeof values !== 'object' || typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new FairfitError('INVALID_OPTION', `${field} must be an array of numbers, got ${values === null ? 'null' : typeof values === 'object' ? 'an object without a length' : String(values)}`, { field });
+  if (values === null || typeof values !== 'object' || typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ARRAY_LENGTH) {
+    const got = values === null || typeof values !== 'object' ? shown(values) : typeof n === 'number' ? `an object of length ${n}` : 'an object without a length';
+    throw new FairfitError('INVALID_OPTION', `${field} must be an array of numbers, got ${got}`, { field });
   }
   return n;
 }

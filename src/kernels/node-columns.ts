@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkBooleanOption, checkOptionNames, FairfitError, numberOrNaN, optionNames, optionsObject, shown } from '../errors.ts';
+import { arrayLength, checkBooleanOption, checkOptionNames, FairfitError, numberOrNaN, optionNames, optionsObject, shown } from '../errors.ts';
 import type { CapacityWeightOptions } from './capacity.ts';
 
 /** A node as the capacity-weight kernel sees it (docs/model.md). */
@@ -59,6 +59,8 @@ export function nodeColumns(nodes: readonly NodeSpec[] | NodeColumns): NodeColum
   // null (a caller's bug) reaches here too: the error below, not a TypeError.
   const n = (c as NodeColumns | null)?.speed?.length;
   if (typeof n !== 'number') throw new FairfitError('INVALID_OPTION', 'nodes must be an array of { speed, vcpus, mem } or columns { speed, vcpus, mem }', { field: 'nodes' });
+  // A length no array has (1e10, −1) was a RangeError from the up column's allocation.
+  arrayLength(c.speed, 'nodes.speed');
   for (const f of ['vcpus', 'mem'] as const) {
     if (c[f]?.length !== n) throw new FairfitError('DIMENSION_MISMATCH', `nodes.${f} has ${c[f]?.length ?? 'no'} entries, nodes.speed has ${n}`, { field: `nodes.${f}` });
   }

@@ -68,4 +68,12 @@ describe('inputs that are no node set', () => {
       expect(errorOf(() => f([{ speed: 1, vcpus: 1, mem: 1 }], null as never))).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^options must/) });
     }
   });
+  it('nor are columns of a length no array has (1e10 and −1 were RangeErrors; found by an API fuzz)', () => {
+    for (const f of [capacityWeights, capacityWeightsReference]) {
+      for (const length of [1e10, -1]) {
+        const col = { length };
+        expect(errorOf(() => f({ speed: col, vcpus: col, mem: col } as never)), String(length)).toEqual({ code: 'INVALID_OPTION', message: `nodes.speed must be an array of numbers, got an object of length ${length}` });
+      }
+    }
+  });
 });

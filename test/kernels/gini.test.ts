@@ -85,4 +85,9 @@ describe('inputs that are no array', () => {
       for (const f of [gini, giniReference]) expect(errorOf(() => f(bad as never)), String(bad)).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringMatching(/^values must/) });
     }
   });
+  it('nor is an array-like of a length no array has (1e10 was a RangeError from the reference\'s copy; found by an API fuzz)', () => {
+    for (const length of [1e10, 2 ** 32 + 1]) {
+      for (const f of [gini, giniReference]) expect(errorOf(() => f({ length } as never)), String(length)).toEqual({ code: 'INVALID_OPTION', message: `values must be an array of numbers, got an object of length ${length}` });
+    }
+  });
 });
