@@ -102,7 +102,7 @@ export function checkPath(path: unknown, field: string): asserts path is string 
 /**
  * A value as an error message shows it: a string quoted (the '1' a host passed is not the number 1;
  * past 80 characters cut, with its length), an array, typed array or object by its kind and size,
- * anything else as `String` gives it.
+ * a BigInt with its `n` (`1n`), anything else as `String` gives it.
  */
 export function shown(v: unknown): string {
   // Bounded: a message quotes a value, it does not print a megabyte array or a function's source.
@@ -115,6 +115,8 @@ export function shown(v: unknown): string {
   }
   if (v instanceof ArrayBuffer) return `an ArrayBuffer of ${v.byteLength} bytes`;
   if (typeof v === 'object' && v !== null) return 'an object';
+  // 1n, not 1: a BigInt is not the number a field wants.
+  if (typeof v === 'bigint') return `${v}n`;
   return String(v);
 }
 

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { FairfitError, fieldPath } from '../errors.ts';
 import { writeTextFile } from './file.ts';
 
 function isPlain(v: unknown): boolean {
@@ -89,11 +90,35 @@ function encode(value: unknown, indent: string, out: string[]): void {
   out.push(indent + '}');
 }
 
-/** Serialises any JSON-like value the way the report files are written (see module docs). */
+/**
+ * Serialises any JSON-like value the way the report files are written (see module docs).
+ * @throws FairfitError `INVALID_OPTION` naming where a BigInt is (`value.runs[0].seed`): JSON has none.
+ */
 export function toJson(value: unknown): string {
   const out: string[] = [];
-  encode(value, '', out);
+  try {
+    encode(value, '', out);
+  } catch (cause) {
+    // JSON.stringify's "Do not know how to serialize a BigInt" said neither where nor which: looked for only now.
+    const at = bigIntAt(value, new Set());
+    if (at === undefined) throw cause;
+    const field = fieldPath('value', '', ...at);
+    throw new FairfitError('INVALID_OPTION', `${field} is a BigInt, which JSON cannot hold: give a number or a string`, { field }, { cause });
+  }
   return out.join('') + '\n';
+}
+
+/** The keys from `v` to the first BigInt {@link encode} meets in it, or undefined when there is none. */
+function bigIntAt(v: unknown, seen: Set<object>): string[] | undefined {
+  if (typeof v === 'bigint' || v instanceof BigInt) return [];
+  if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
+  seen.add(v);
+  const entries = ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<unknown>).entries() : Object.entries(v);
+  for (const [k, x] of entries) {
+    const at = bigIntAt(x, seen);
+    if (at !== undefined) return [String(k), ...at];
+  }
+  return undefined;
 }
 
 /** Writes any JSON-like value (e.g. a replay or sweep report) as {@link toJson} does, creating the folder if needed. */

@@ -224,6 +224,9 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
     const msg = (c: unknown): string => { const r = applyCommand(e, c); return r.ok ? '' : r.error.message; };
     expect(msg({ ...submit, demand: [1, -1] })).toBe('command.demand[1] must be >= 0');
     expect(msg({ op: 'reboot' })).toMatch(/^command\.op must be one of addNode, removeNode, .* now; got "reboot"$/);
+    // A BigInt op was a TypeError ("Do not know how to serialize a BigInt"; found by an API fuzz), a symbol "got undefined".
+    expect(validateCommand({ op: 1n })).toEqual({ code: 'INVALID_OPTION', field: 'command.op', message: expect.stringMatching(/^command\.op must be one of addNode, .* now; got 1n$/) });
+    expect(msg({ op: Symbol('reboot') })).toMatch(/; got Symbol\(reboot\)$/);
     expect(msg({ ...submit, priority: 3 })).toBe('command.priority is not a field of op "submit"');
     expect(msg({ op: 'submit' })).toBe('command.id is required');
     expect(msg({ op: 'runRound', now: 'soon' })).toBe('command.now must be a finite number');

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +31,15 @@ describe('toJson writes the same value JSON.stringify would, laid out for readin
         expect(JSON.parse(toJson(v))).toEqual(JSON.parse(JSON.stringify(v) ?? 'null'));
       }),
     );
+  });
+  it('refuses a BigInt naming where it is, and writes no file (a TypeError that named neither; found by an API fuzz)', () => {
+    const err = (v: unknown, field: string) => expect(() => toJson(v)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field }, message: `${field} is a BigInt, which JSON cannot hold: give a number or a string` }));
+    err(1n, 'value');
+    err({ runs: [{ seed: 1, metrics: { gini: 0.5, moves: 2n } }] }, 'value.runs[0].metrics.moves');
+    err({ 'a b': [BigInt64Array.of(1n)] }, 'value["a b"][0][0]');
+    const file = join(tmpdir(), `fairfit-bigint-${process.pid}.json`);
+    expect(() => writeJson(file, { n: 1n })).toThrow(FairfitError);
+    expect(existsSync(file)).toBe(false);
   });
   it('keeps number arrays on one line and indents objects', () => {
     expect(toJson({ a: [1, 2.5, NaN], b: { c: 'x' }, d: [] })).toBe('{\n  "a": [1,2.5,null],\n  "b": {\n    "c": "x"\n  },\n  "d": []\n}\n');

@@ -13,7 +13,7 @@
  * @module
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath, type FairfitErrorCode } from '../../errors.ts';
+import { FairfitError, fieldPath, shown, type FairfitErrorCode } from '../../errors.ts';
 import type { IptasEngine } from './engine-api.ts';
 import { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandOf, type IptasCommand, type IptasOp } from './command-schema.ts';
 
@@ -79,7 +79,8 @@ function schemaError(e: ErrorObject, command: unknown): CommandError {
   const at = pathOf(e.instancePath);
   const badOp = (field: string): CommandError => {
     const op = (command as { op?: unknown }).op;
-    const got = op === undefined ? 'it is missing' : `got ${JSON.stringify(op)}`;
+    // shown, not JSON.stringify: a BigInt op threw ("Do not know how to serialize a BigInt"), a symbol showed as undefined.
+    const got = op === undefined ? 'it is missing' : `got ${shown(op)}`;
     return { code: 'INVALID_OPTION', message: `${field} must be one of ${OP_LIST}; ${got}`, field };
   };
   if (e.instancePath === '/op') return badOp(at);
