@@ -62,6 +62,22 @@ describe('the live rebalancer decision (algorithm 3-1)', () => {
     expect(() => liveRebalancerState({ threshold: -1 })).toThrow(/threshold/);
     expect(() => liveRebalancerState({ intervalSeconds: 0 })).toThrow(/intervalSeconds/);
   });
+
+  it('refuses options, a state and readings of the wrong kind, naming the field (TypeErrors, or a threshold of \'x\' that never moved; found by an API fuzz)', () => {
+    const err = (f: () => unknown, field: string, code = 'INVALID_OPTION') => expect(f).toThrow(expect.objectContaining({ code, details: expect.objectContaining({ field }) }));
+    err(() => liveRebalancerState(null as never), 'options');
+    err(() => liveRebalancerState({ treshold: 10 } as never), 'treshold');
+    err(() => liveRebalancerState({ threshold: Object.create(null) as never }), 'threshold');
+    err(() => liveRebalanceStep(undefined as never, [1, 2]), 'state');
+    const s = liveRebalanceStep(liveRebalancerState(), [0, 0]).state;
+    err(() => liveRebalanceStep({ ...s, threshold: 'x' as never }, [100, 0]), 'state.threshold');
+    err(() => liveRebalanceStep({ ...s, node: -1 }, [100, 0]), 'state.node');
+    err(() => liveRebalanceStep({ ...s, bound: 'loose' as never }, [100, 0]), 'state.bound');
+    err(() => liveRebalanceStep({ ...s, previous: [0, Number.NaN] }, [100, 0]), 'state.previous', 'NOT_FINITE');
+    err(() => liveRebalanceReplay(null as never), 'readings');
+    // The state is unchanged and a valid one still moves as before.
+    expect(liveRebalanceStep(s, [100, 0]).decision).toMatchObject({ kind: 'move', from: 0, to: 1 });
+  });
 });
 
 describe('reading /proc/stat and NUMA cpu lists', () => {
@@ -78,6 +94,19 @@ describe('reading /proc/stat and NUMA cpu lists', () => {
     const perCpu = parseProcStatSteal(stat);
     expect(perCpu).toEqual([20, 30, 7, 20]);
     expect(stealPerNode(perCpu, [parseCpuList('0-1'), parseCpuList('2,3')])).toEqual([50, 27]);
+  });
+
+  it('stealPerNode refuses counts and CPU numbers that are not numbers (NaN and \'1\' were summed; found by an API fuzz); a missing CPU counts 0', () => {
+    const err = (f: () => unknown, field: string, code = 'INVALID_OPTION') => expect(f).toThrow(expect.objectContaining({ code, details: expect.objectContaining({ field }) }));
+    err(() => stealPerNode([Number.NaN, 1], [[0, 1]]), 'perCpu', 'NOT_FINITE');
+    err(() => stealPerNode(['1', 1] as never, [[0, 1]]), 'perCpu', 'NOT_FINITE');
+    err(() => stealPerNode([1, -1], [[1]]), 'perCpu', 'NEGATIVE_VALUE');
+    err(() => stealPerNode([1, 1], [[0, 'x']] as never), 'nodes[0][1]');
+    err(() => stealPerNode(null as never, [[0]]), 'perCpu');
+    err(() => stealPerNode([1], null as never), 'nodes');
+    err(() => stealPerNode([1], [null] as never), 'nodes[0]');
+    err(() => parseProcStatSteal(undefined as never), 'stat');
+    expect(stealPerNode([5, 6], [[0, 7], [1]])).toEqual([5, 6]);
   });
 
   it('parses cpu lists with ranges and singles, and rejects garbage', () => {

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { arrayLength, checkNonNegative, checkOptionNames, FairfitError, optionNames, shown } from '../../errors.ts';
 
 /** Options of the live rebalancer; every field has the thesis's default. */
 export interface LiveRebalancerOptions {
@@ -56,16 +56,51 @@ function bad(field: string, message: string): never {
   throw new FairfitError('INVALID_OPTION', `${field}: ${message}`, { field });
 }
 
+/** The keys of {@link LiveRebalancerOptions}. */
+const OPTIONS = optionNames<LiveRebalancerOptions>()('threshold', 'intervalSeconds', 'bound', 'initialNode');
+
+// The checks of the options, and of a state's fields (a step's state may be built or edited by hand).
+function threshold(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) bad(field, `must be a finite number ≥ 0, got ${shown(v)}`);
+  return v;
+}
+function interval(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v > 0)) bad(field, `must be a finite number > 0, got ${shown(v)}`);
+  return v;
+}
+function nodeIndex(v: unknown, field: string): number {
+  if (!Number.isInteger(v) || (v as number) < 0) bad(field, `must be an integer ≥ 0, got ${shown(v)}`);
+  return v as number;
+}
+function bound(v: unknown, field: string): 'inclusive' | 'strict' {
+  if (v !== 'inclusive' && v !== 'strict') bad(field, `${shown(v)} is not one of inclusive, strict`);
+  return v;
+}
+
 /** The state before the first reading. */
 export function liveRebalancerState(o: LiveRebalancerOptions = {}): LiveRebalancerState {
-  const threshold = o.threshold ?? 50;
-  const intervalSeconds = o.intervalSeconds ?? 2;
-  const node = o.initialNode ?? 0;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0) bad('threshold', `must be a finite number ≥ 0, got ${String(o.threshold)}`);
-  if (typeof intervalSeconds !== 'number' || !Number.isFinite(intervalSeconds) || !(intervalSeconds > 0)) bad('intervalSeconds', `must be a finite number > 0, got ${String(o.intervalSeconds)}`);
-  if (!Number.isInteger(node) || node < 0) bad('initialNode', `must be an integer ≥ 0, got ${String(o.initialNode)}`);
-  if (o.bound !== undefined && o.bound !== 'inclusive' && o.bound !== 'strict') bad('bound', `'${String(o.bound)}' is not one of inclusive, strict`);
-  return { node, previous: null, threshold, intervalSeconds, bound: o.bound ?? 'inclusive' };
+  // null was a TypeError, a misspelt option (treshold) ignored.
+  checkOptionNames(o, OPTIONS, 'liveRebalancerState');
+  return {
+    node: nodeIndex(o.initialNode ?? 0, 'initialNode'),
+    previous: null,
+    threshold: threshold(o.threshold ?? 50, 'threshold'),
+    intervalSeconds: interval(o.intervalSeconds ?? 2, 'intervalSeconds'),
+    bound: bound(o.bound ?? 'inclusive', 'bound'),
+  };
+}
+
+/** `state` as {@link liveRebalancerState} and {@link liveRebalanceStep} give it: undefined was a TypeError, a threshold of 'x' never moved. */
+function checkState(state: unknown): asserts state is LiveRebalancerState {
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) bad('state', `must be the state liveRebalancerState or liveRebalanceStep gave, got ${shown(state)}`);
+  const s = state as Record<keyof LiveRebalancerState, unknown>;
+  nodeIndex(s.node, 'state.node');
+  threshold(s.threshold, 'state.threshold');
+  interval(s.intervalSeconds, 'state.intervalSeconds');
+  bound(s.bound, 'state.bound');
+  if (s.previous === null) return;
+  if (!Array.isArray(s.previous)) bad('state.previous', `must be null or the previous reading, got ${shown(s.previous)}`);
+  s.previous.forEach((v, i) => checkNonNegative(v, 'state.previous', i));
 }
 
 /**
@@ -74,9 +109,10 @@ export function liveRebalancerState(o: LiveRebalancerOptions = {}): LiveRebalanc
  * the decision; never mutates `state`.
  */
 export function liveRebalanceStep(state: LiveRebalancerState, reading: readonly number[]): { state: LiveRebalancerState; decision: LiveDecision } {
+  checkState(state);
   if (!Array.isArray(reading) || reading.length === 0) bad('reading', 'must be a non-empty array of cumulative steal ticks, one per node');
   reading.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FairfitError('NOT_FINITE', `reading[${i}] must be a finite number ≥ 0, got ${String(v)}`, { field: 'reading', index: i });
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new FairfitError('NOT_FINITE', `reading[${i}] must be a finite number ≥ 0, got ${shown(v)}`, { field: 'reading', index: i });
   });
   if (state.node >= reading.length) throw new FairfitError('INDEX_OUT_OF_RANGE', `reading: node ${state.node} runs everything but the reading has ${reading.length} nodes`, { field: 'reading' });
   const next = (node: number): LiveRebalancerState => ({ ...state, node, previous: [...reading] });
@@ -100,6 +136,7 @@ export function liveRebalanceStep(state: LiveRebalancerState, reading: readonly 
 /** Runs {@link liveRebalanceStep} over a recorded sequence of readings; returns every decision. */
 export function liveRebalanceReplay(readings: readonly (readonly number[])[], o: LiveRebalancerOptions = {}): LiveDecision[] {
   let state = liveRebalancerState(o);
+  if (!Array.isArray(readings)) bad('readings', `must be a list of readings, got ${shown(readings)}`);
   return readings.map((r) => {
     const s = liveRebalanceStep(state, r);
     state = s.state;
@@ -113,6 +150,7 @@ export function liveRebalanceReplay(readings: readonly (readonly number[])[], o:
  * index = CPU number. Lines without a steal column (very old kernels) count 0.
  */
 export function parseProcStatSteal(text: string): number[] {
+  if (typeof text !== 'string') bad('stat', `must be the text of /proc/stat, got ${shown(text)}`);
   const out: number[] = [];
   for (const line of text.split('\n')) {
     const m = /^cpu(\d+)\s+(.*)$/.exec(line);
@@ -136,7 +174,7 @@ export const MAX_CPU_LIST = 65_536;
  *   ends before it starts, or more than 65,536 CPUs (`MAX_CPU_LIST`) or a CPU number not below 65,536.
  */
 export function parseCpuList(text: string): number[] {
-  if (typeof text !== 'string') bad('cpulist', `must be a string like 0-3,8, got ${String(text)}`);
+  if (typeof text !== 'string') bad('cpulist', `must be a string like 0-3,8, got ${shown(text)}`);
   const out: number[] = [];
   for (const part of text.trim().split(',')) {
     if (part === '') continue;
@@ -151,7 +189,20 @@ export function parseCpuList(text: string): number[] {
   return out;
 }
 
-/** Sums per-CPU steal ticks into per-node ones (`nodes[n]` = CPUs of node n; missing CPUs count 0). */
+/**
+ * Sums per-CPU steal ticks into per-node ones (`nodes[n]` = CPUs of node n; missing CPUs count 0).
+ * @throws FairfitError `INVALID_OPTION` naming `perCpu`, `nodes` or `nodes[n][k]` (a CPU number is an
+ *   integer ≥ 0), `NOT_FINITE` / `NEGATIVE_VALUE` naming `perCpu[c]` for a count a node sums.
+ */
 export function stealPerNode(perCpu: readonly number[], nodes: readonly (readonly number[])[]): number[] {
-  return nodes.map((cpus) => cpus.reduce((s, c) => s + (perCpu[c] ?? 0), 0));
+  // NaN and '1' were summed ('011', NaN), a CPU number 'x' counted 0.
+  arrayLength(perCpu, 'perCpu');
+  if (!Array.isArray(nodes)) bad('nodes', `must be a list of cpu lists (parseCpuList gives one), got ${shown(nodes)}`);
+  return nodes.map((cpus, n) => {
+    if (!Array.isArray(cpus)) bad(`nodes[${n}]`, `must be a cpu list (parseCpuList gives one), got ${shown(cpus)}`);
+    return cpus.reduce((s: number, c, k) => {
+      const v = perCpu[nodeIndex(c, `nodes[${n}][${k}]`)];
+      return s + (v === undefined ? 0 : checkNonNegative(v, 'perCpu', c));
+    }, 0);
+  });
 }
