@@ -100,6 +100,20 @@ describe('initial placement by timetable', () => {
     expect(placeCourseVms(hosts, [java], [vm])).toEqual([expect.objectContaining({ kind: 'placed', host: 'a' })]);
   });
 
+  it('peakWith checks its request and host as place does (undefined was a TypeError, a cpu of NaN a peak of NaN; found by an API fuzz)', () => {
+    const placer = new TimetablePlacer(hosts, [java]);
+    const vm = { name: 'v', cpu: 1, mem: 2, course: 'Java' };
+    const refused = (f: () => unknown, code: string, message: string) => expect(f).toThrow(expect.objectContaining({ code, message }));
+    refused(() => placer.peakWith(undefined as never, 0), 'INVALID_OPTION', 'vm: must be an object { name, cpu, mem, course }, got undefined');
+    refused(() => placer.peakWith({ ...vm, cpu: NaN }, 0), 'INVALID_OPTION', 'vm.cpu: must be a finite number ≥ 0, got NaN');
+    refused(() => placer.peakWith(vm, 'a' as never), 'INDEX_OUT_OF_RANGE', 'host: "a" is not a host index');
+    refused(() => placer.peakWith(vm, 2), 'INDEX_OUT_OF_RANGE', 'host: 2 is not a host');
+    // A null-prototype value in a message threw there (no toString).
+    refused(() => placer.slotLoad(Object.create(null) as never), 'INDEX_OUT_OF_RANGE', 'host: an object is not a host');
+    refused(() => placer.gofit(Object.create(null) as never, 0), 'INVALID_OPTION', 'course: an object is not a course');
+    expect(placer.peakWith(vm, 0)).toEqual({ cpu: 0.25, mem: 0.25 });
+  });
+
   it('keeps the predicted peak below H: with 2 of 4 cores taken at the same lessons, a third VM goes elsewhere', () => {
     const placer = new TimetablePlacer(hosts, [java]);
     placer.add({ name: 'j1', cpu: 2, mem: 1, course: 'Java' }, 'a');

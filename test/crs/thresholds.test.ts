@@ -77,6 +77,21 @@ describe('De, migrateValue and the decision period', () => {
     expect(loadDecisionValue({ cpu: 0.9, mem: 0.9 })).toBeLessThan(loadDecisionValue({ cpu: 0.2, mem: 0.9 }));
   });
 
+  it('classifyHost, De and migrateValue refuse values that are not { cpu, mem } of finite numbers, and absent or bad options (NaN was \'normal\' or NaN, null a TypeError; found by an API fuzz)', () => {
+    const err = (f: () => unknown, code: string, field: string) => expect(f).toThrow(expect.objectContaining({ code, details: expect.objectContaining({ field }) }));
+    err(() => classifyHost({ cpu: NaN, mem: NaN }, paper), 'NOT_FINITE', 'utilisation.cpu');
+    err(() => classifyHost({ cpu: 0.5, mem: 'x' } as never, paper), 'NOT_FINITE', 'utilisation.mem');
+    err(() => classifyHost(null as never, paper), 'INVALID_OPTION', 'utilisation');
+    err(() => classifyHost({ cpu: 0.5, mem: 0.5 }, undefined as never), 'INVALID_OPTION', 'options');
+    err(() => classifyHost({ cpu: 0.5, mem: 0.5 }, { ...paper, bounds: 'loose' as never }), 'INVALID_OPTION', 'bounds');
+    err(() => loadDecisionValue(null as never), 'INVALID_OPTION', 'utilisation');
+    err(() => loadDecisionValue({ cpu: 'x', mem: 0.5 } as never), 'NOT_FINITE', 'utilisation.cpu');
+    err(() => migrateValue({ cpu: 2, mem: 4 }, null as never, { cpu: 0.5, mem: 0.5 }), 'INVALID_OPTION', 'host');
+    err(() => migrateValue({ cpu: 2, mem: 4 }, { cpu: 8, mem: 32 }, { cpu: NaN, mem: 0.5 }), 'NOT_FINITE', 'weights.cpu');
+    // The paper's options, resolved or not, class as before.
+    expect(classifyHost({ cpu: 0.7, mem: 0.5 }, { high: paper.high, low: paper.low, highWhen: 'any', lowWhen: 'any', bounds: 'inclusive' })).toBe('high');
+  });
+
   it('migrateValue weighs the shares of the host: 0.5·(2/8) + 0.5·(4/32) = 0.1875', () => {
     expect(migrateValue({ cpu: 2, mem: 4 }, { cpu: 8, mem: 32 }, { cpu: 0.5, mem: 0.5 })).toBe(0.1875);
   });

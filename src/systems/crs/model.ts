@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkOptionNames, FairfitError } from '../../errors.ts';
+import { checkFinite, checkOptionNames, FairfitError, shown } from '../../errors.ts';
 import type { Course } from './timetable.ts';
 
 /** A physical host: its capacity (cores, GB) and what runs on it besides the VMs. */
@@ -171,12 +171,27 @@ export function resolveRebalanceOptions(o: RebalanceOptions = {}): ResolvedRebal
 /** A host's class in the decision period. */
 export type HostClass = 'high' | 'normal' | 'low';
 
+/** `v` an object { cpu, mem } of finite numbers (`INVALID_OPTION` / `NOT_FINITE` naming `field`): null was a TypeError, NaN or 'x' a class or value of NaN. */
+function checkCpuMem(v: unknown, field: string): void {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(field, `must be an object { cpu, mem }, got ${shown(v)}`);
+  checkFinite((v as Partial<CpuMem>).cpu, `${field}.cpu`);
+  checkFinite((v as Partial<CpuMem>).mem, `${field}.mem`);
+}
+
 /**
  * The class of a host at utilisation (cpu, mem) (fractions of capacity):
  * high when any (or all) dimension reaches H; low when not high and any (or
- * all) dimension reaches L; normal otherwise.
+ * all) dimension reaches L; normal otherwise. `o`: the options as
+ * {@link resolveRebalanceOptions} gives them, and checks them here.
  */
 export function classifyHost(u: CpuMem, o: Pick<ResolvedRebalanceOptions, 'high' | 'low' | 'highWhen' | 'lowWhen' | 'bounds'>): HostClass {
+  checkCpuMem(u, 'utilisation');
+  if (o === undefined) bad('options', 'classifyHost needs the thresholds: resolveRebalanceOptions() gives the paper\'s');
+  return hostClass(u, resolveRebalanceOptions(o));
+}
+
+/** {@link classifyHost} unchecked: the planners' own utilisations and resolved options. */
+export function hostClass(u: CpuMem, o: Pick<ResolvedRebalanceOptions, 'high' | 'low' | 'highWhen' | 'lowWhen' | 'bounds'>): HostClass {
   const strict = o.bounds === 'strict';
   const hc = strict ? u.cpu > o.high.cpu : u.cpu >= o.high.cpu;
   const hm = strict ? u.mem > o.high.mem : u.mem >= o.high.mem;
@@ -191,6 +206,7 @@ export function classifyHost(u: CpuMem, o: Pick<ResolvedRebalanceOptions, 'high'
  * `De = mean_d (1 − RP_d / TP_d)` over cpu and memory; smaller = more loaded.
  */
 export function loadDecisionValue(u: CpuMem): number {
+  checkCpuMem(u, 'utilisation');
   return 0.5 * ((1 - u.cpu) + (1 - u.mem));
 }
 
@@ -200,6 +216,9 @@ export function loadDecisionValue(u: CpuMem): number {
  * weigh alike (docs/model.md).
  */
 export function migrateValue(use: CpuMem, host: CpuMem, w: CpuMem): number {
+  checkCpuMem(use, 'use');
+  checkCpuMem(host, 'host');
+  checkCpuMem(w, 'weights');
   return w.cpu * (use.cpu / host.cpu) + w.mem * (use.mem / host.mem);
 }
 

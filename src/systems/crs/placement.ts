@@ -82,7 +82,7 @@ export class TimetablePlacer {
 
   private slots(course: string): Int32Array {
     const s = this.courses.get(course);
-    if (!s) throw new FairfitError('INVALID_OPTION', `course: '${course}' is not a course`, { field: 'course' });
+    if (!s) throw new FairfitError('INVALID_OPTION', `course: ${shown(course)} is not a course`, { field: 'course' });
     return s;
   }
 
@@ -90,7 +90,7 @@ export class TimetablePlacer {
   slotLoad(host: number | string): SlotLoad {
     const h = typeof host === 'number' ? host : this.hostIndex.get(host);
     const l = h === undefined ? undefined : this.load[h];
-    if (!l) throw new FairfitError('INDEX_OUT_OF_RANGE', `host: '${host}' is not a host`, { field: 'host' });
+    if (!l) throw new FairfitError('INDEX_OUT_OF_RANGE', `host: ${shown(host)} is not a host`, { field: 'host' });
     return l;
   }
 
@@ -120,6 +120,13 @@ export class TimetablePlacer {
 
   /** The predicted peak utilisation of a host over the term if `vm` were added. */
   peakWith(vm: CourseVmRequest, host: number): CpuMem {
+    // undefined was a TypeError, a cpu of NaN a peak of NaN; a host given by name, a peak of NaN too.
+    this.check(vm);
+    if (typeof host !== 'number') throw new FairfitError('INDEX_OUT_OF_RANGE', `host: ${shown(host)} is not a host index`, { field: 'host' });
+    return this.peak(vm, host);
+  }
+
+  private peak(vm: CourseVmRequest, host: number): CpuMem {
     const l = this.slotLoad(host);
     const h = this.hosts[host]!;
     const on = new Uint8Array(SLOTS);
@@ -140,7 +147,7 @@ export class TimetablePlacer {
     let bestG = -1;
     let bestPeak: CpuMem = { cpu: 0, mem: 0 };
     for (let h = 0; h < this.hosts.length; h++) {
-      const peak = this.peakWith(vm, h);
+      const peak = this.peak(vm, h);
       if (!(peak.cpu < this.high.cpu && peak.mem < this.high.mem)) continue;
       const g = this.gofit(vm.course, h);
       if (g > bestG || (g === bestG && peak.cpu + peak.mem < bestPeak.cpu + bestPeak.mem)) {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { classifyHost, resolveRebalanceOptions, type HostClass, type RebalanceAlgorithm, type RebalanceInput, type RebalanceOptions, type ResolvedRebalanceOptions } from './model.ts';
+import { hostClass, resolveRebalanceOptions, type HostClass, type RebalanceAlgorithm, type RebalanceInput, type RebalanceOptions, type ResolvedRebalanceOptions } from './model.ts';
 import { HOST_FLAG, planColumns, planParams, type PlanColumns, type RawPlan } from './plan-columns.ts';
 import { referencePlan } from './reference-planner.ts';
 import { wasmPlan } from './wasm-planner.ts';
@@ -84,7 +84,7 @@ export function waveIndices(raw: Pick<RawPlan, 'count' | 'from' | 'to' | 'phase'
 function utilisation(c: PlanColumns, useCpu: ArrayLike<number>, useMem: ArrayLike<number>, o: ResolvedRebalanceOptions, names: string[], off?: Int32Array): HostUtilisation[] {
   return names.map((host, h) => {
     const u = { cpu: useCpu[h]! / c.capCpu[h]!, mem: useMem[h]! / c.capMem[h]! };
-    return { host, cpu: u.cpu, mem: u.mem, class: off && (off[h]! & HOST_FLAG.OFF) !== 0 ? 'off' : classifyHost(u, o) };
+    return { host, cpu: u.cpu, mem: u.mem, class: off && (off[h]! & HOST_FLAG.OFF) !== 0 ? 'off' : hostClass(u, o) };
   });
 }
 
