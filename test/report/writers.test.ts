@@ -174,6 +174,9 @@ describe('the GiantVM writers refuse what is not a report, an unknown option and
     ['{}', {}, 'its runs are undefined, not an array'],
     ['a report without its trace record', { runs: [] }, 'its trace record is undefined'],
     ['a run that is not one', { trace: {}, runs: [{ policy: 'no_migration' }] }, 'runs[0] is not a run'],
+    // Found by an API fuzz: formatTable threw a TypeError on the null policy, renderHtml on the missing series.
+    ['a run whose policy is null', { trace: {}, runs: [{ policy: null, params: {}, metrics: {}, series: {} }] }, 'runs[0] is not a run'],
+    ['a run without series', { trace: {}, runs: [{ policy: 'no_migration', params: {}, metrics: {} }] }, 'runs[0] is not a run'],
   ])('%s', (_, value, text) => {
     for (const [name, write] of [['toCsv', () => toCsv(value as never)], ['renderHtml', () => renderHtml(value as never)], ['formatTable', () => formatTable(value as never)],
       ['describeModes', () => describeModes(value as never)], ['writeHtml', () => writeHtml('/nonexistent/never.html', value as never)]] as const) {

@@ -20,8 +20,10 @@ export interface PolicySummary {
 
 /**
  * Refuses what is not a report where a writer takes one (`INVALID_OPTION` naming `report`): an
- * object with a `trace` record and a `runs` array, each run an object with `params` and `metrics`.
- * A wrong value was a TypeError from inside the writer (`toCsv(null)`, `renderHtml({})`).
+ * object with a `trace` record and a `runs` array, each run an object with a `policy` string and
+ * `params`, `metrics` and `series` objects (`series: {}` when not kept). A wrong value was a
+ * TypeError from inside the writer (`toCsv(null)`, `renderHtml({})`, `formatTable` of a run
+ * whose policy is null, `renderHtml` of a run without series).
  */
 export function checkReport(report: unknown, of: string): asserts report is ReplayReport {
   const r = report as { trace?: unknown; runs?: unknown } | null;
@@ -32,8 +34,11 @@ export function checkReport(report: unknown, of: string): asserts report is Repl
   if (!Array.isArray(r!.runs)) bad(`its runs are ${shown(r!.runs)}, not an array`);
   if (r!.trace === null || typeof r!.trace !== 'object') bad(`its trace record is ${shown(r!.trace)}`);
   (r!.runs as unknown[]).forEach((run, i) => {
-    const x = run as { params?: unknown; metrics?: unknown } | null;
-    if (x === null || typeof x !== 'object' || typeof x.params !== 'object' || x.params === null || typeof x.metrics !== 'object' || x.metrics === null) bad(`runs[${i}] is not a run (an object with params and metrics)`);
+    const x = run as { policy?: unknown; params?: unknown; metrics?: unknown; series?: unknown } | null;
+    const record = (v: unknown) => typeof v === 'object' && v !== null;
+    if (x === null || typeof x !== 'object' || typeof x.policy !== 'string' || !record(x.params) || !record(x.metrics) || !record(x.series)) {
+      bad(`runs[${i}] is not a run (an object with a policy name, params, metrics and series)`);
+    }
   });
 }
 
