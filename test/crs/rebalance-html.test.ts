@@ -4,12 +4,12 @@
  * and draws a bar chart per metric and each host's CPU and memory per wave;
  * the per-wave numbers behind the charts are the executed plan.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chartedHosts, MAX_HOST_CHARTS, rebalancePage, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
@@ -51,6 +51,23 @@ describe('the rebalance report', () => {
     const page = rebalancePage(big, r);
     expect(page.series.filter((x) => x.key.endsWith(' cpu')).map((x) => x.key.slice(0, -4))).toEqual(charted);
     expect(page.info!.keys.slice(0, 2)).toEqual([`${charted[0]} cpu before → after`, `${charted[0]} mem before → after`]);
+  });
+
+  it('the writers refuse what is not a report, a scenario or a plan, naming it, and write nothing (TypeErrors; found by an API fuzz)', () => {
+    const err = (f: () => unknown, field: string, message: RegExp) => expect(f).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field }, message: expect.stringMatching(message) }));
+    err(() => formatRebalanceTable(null as never), 'report', /^report: formatRebalanceTable takes a RebalanceReport .*: got null$/);
+    err(() => formatRebalanceTable({} as never), 'report', /its runs are undefined, not an array$/);
+    err(() => formatRebalanceTable({ ...report, runs: [{ algorithm: 'crs', periods: [] }] } as never), 'report', /runs\[0\] is not a run of runScenario/);
+    err(() => renderRebalanceHtml(scenario, null as never), 'report', /^report: renderRebalanceHtml takes/);
+    err(() => renderRebalanceHtml(null as never, report), 'scenario', /^scenario: must be the scenario/);
+    err(() => utilisationByWave(scenario, null as never), 'plan', /^plan: utilisationByWave takes a plan of planRebalance, got null$/);
+    err(() => utilisationByWave({ ...scenario, vms: [null] } as never, report.runs[0]!.plan), 'scenario.vms[0]', /got null$/);
+    expect(() => utilisationByWave(scenario, report.runs[0]!.plan, [99])).toThrow(expect.objectContaining({ code: 'INDEX_OUT_OF_RANGE', details: { field: 'hosts' } }));
+    // A report of another scenario: its plans move VMs and name hosts this one does not have.
+    err(() => renderRebalanceHtml(generateScenario({ preset: 'random', hosts: 10, seed: 2 }), report), 'plan', /^plan: moves VM ".*", which the scenario does not have/);
+    const file = join(dir, 'never.html');
+    err(() => writeRebalanceHtml(file, scenario, { runs: null } as never), 'report', /^report: writeRebalanceHtml takes/);
+    expect(existsSync(file)).toBe(false);
   });
 });
 

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { plural } from '../../errors.ts';
+import { FairfitError, plural, shown } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
@@ -67,12 +67,49 @@ const LABELS: Record<(typeof COLUMNS)[number], string> = {
   memGapAfter: 'Memory gap after the plan',
 };
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether `p` holds what the writers read of a plan: its lists (`waves` of moves, `powerOff`, `unresolved`, `before`, `after`), `spread` and `options`. */
+function isPlan(p: unknown): p is RebalancePlan {
+  return isRecord(p) && Array.isArray(p.waves) && p.waves.every((w) => Array.isArray(w) && w.every(isRecord))
+    && [p.powerOff, p.unresolved].every(Array.isArray) && [p.before, p.after].every((l) => Array.isArray(l) && l.every((u) => isRecord(u) && typeof u.cpu === 'number' && typeof u.mem === 'number'))
+    && isRecord(p.spread) && isRecord(p.spread.before) && isRecord(p.spread.after)
+    && isRecord(p.options) && isRecord(p.options.high) && isRecord(p.options.low) && isRecord(p.options.weights);
+}
+
+/**
+ * Refuses what is not a report where a writer takes one (`INVALID_OPTION` naming `report`): an object
+ * whose `runs` are runScenario's, each an `algorithm` name, a plan ({@link isPlan}) and `periods`
+ * (objects with `spreadAfter`). The writers read these unchecked: null, `{}` or a run without a plan
+ * were TypeErrors.
+ */
+function checkRebalanceReport(r: unknown, of: string): asserts r is RebalanceReport {
+  const bad = (why: string): never => {
+    throw new FairfitError('INVALID_OPTION', `report: ${of} takes a RebalanceReport (what fairfit rebalance writes: runScenario's runs and the scenario's counts): ${why}`, { field: 'report' });
+  };
+  if (!isRecord(r)) bad(`got ${shown(r)}`);
+  const runs = (r as Record<string, unknown>).runs;
+  if (!Array.isArray(runs)) bad(`its runs are ${shown(runs)}, not an array`);
+  (runs as unknown[]).forEach((x, i) => {
+    const ok = isRecord(x) && typeof x.algorithm === 'string' && isPlan(x.plan) && Array.isArray(x.periods) && x.periods.every((q) => isRecord(q) && isRecord(q.spreadAfter));
+    if (!ok) bad(`runs[${i}] is not a run of runScenario (an algorithm, its plan and its periods)`);
+  });
+}
+
+/** `scenario` an object with `hosts` and `vms` lists (`INVALID_OPTION` naming it); their entries are checked where read. */
+function checkScenarioLists(scenario: unknown): asserts scenario is RebalanceInput {
+  if (!isRecord(scenario) || !Array.isArray(scenario.hosts) || !Array.isArray(scenario.vms) || !scenario.hosts.every(isRecord)) {
+    throw new FairfitError('INVALID_OPTION', `scenario: must be the scenario the plans were made for (an object with hosts and vms), got ${isRecord(scenario) ? 'an object without them' : shown(scenario)}`, { field: 'scenario' });
+  }
+}
+
 function values(p: RebalancePlan): number[] {
   return [p.moves, p.waves.length, p.powerOff.length, p.unresolved.length, p.spread.before.cpu, p.spread.after.cpu, p.spread.before.mem, p.spread.after.mem];
 }
 
 /** The comparison table (stdout of `fairfit rebalance`). */
 export function formatRebalanceTable(r: RebalanceReport): string {
+  checkRebalanceReport(r, 'formatRebalanceTable');
   const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${plural(x.periods.length, 'period')} replayed, ${plural(x.totalMoves, 'migration')}, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
   return textTable(['algorithm', ...COLUMNS], r.runs.map((x) => [x.algorithm, ...values(x.plan).map(formatMetric)]), notes);
 }
@@ -83,6 +120,7 @@ export function formatRebalanceTable(r: RebalanceReport): string {
  * without periods).
  */
 export function rebalanceCsv(r: RebalanceReport): string {
+  checkRebalanceReport(r, 'rebalanceCsv');
   const mean = (x: ScenarioRun, k: 'cpu' | 'mem') => (x.periods.length ? x.periods.reduce((s, p) => s + p.spreadAfter[k], 0) / x.periods.length : undefined);
   return csvText(
     ['algorithm', ...COLUMNS, 'periods', 'replayMoves', 'replayMeanCpuGapAfter', 'replayMeanMemGapAfter'],
@@ -103,13 +141,24 @@ export function writeRebalanceCsv(path: string, r: RebalanceReport): void {
  * hosts of a 10^5-host scenario cost what 16 hosts do.
  */
 export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly number[]): { cpu: number[][]; mem: number[][] } {
+  checkScenarioLists(input);
+  if (!isPlan(plan)) throw new FairfitError('INVALID_OPTION', `plan: utilisationByWave takes a plan of planRebalance, got ${isRecord(plan) ? 'an object that is not one' : shown(plan)}`, { field: 'plan' });
+  if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => Number.isInteger(h) && h >= 0 && h < input.hosts.length))) {
+    throw new FairfitError('INDEX_OUT_OF_RANGE', `hosts: must be a list of host indices below ${input.hosts.length}, got ${shown(hosts)}`, { field: 'hosts' });
+  }
+  return waveUse(input, plan, hosts);
+}
+
+function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly number[]): { cpu: number[][]; mem: number[][] } {
   const rows = hosts ?? input.hosts.map((_, i) => i);
   const rowOf = new Map(rows.map((h, k) => [input.hosts[h]!.name, k]));
   const use = rows.map((h) => ({ cpu: input.hosts[h]!.base?.cpu ?? 0, mem: input.hosts[h]!.base?.mem ?? 0 }));
   const moving = new Set(plan.waves.flatMap((w) => w.map((m) => m.vm)));
   const vm = new Map<string, { cpu: number; mem: number }>();
   // In the input's VM order, as before: each row's sums are the same additions in the same order.
-  for (const v of input.vms) {
+  for (let i = 0; i < input.vms.length; i++) {
+    const v = input.vms[i]!;
+    if (!isRecord(v) || !isRecord(v.use)) throw new FairfitError('INVALID_OPTION', `scenario.vms[${i}]: must be a VM with its use { cpu, mem }, got ${shown(v)}`, { field: `scenario.vms[${i}]` });
     const k = rowOf.get(v.host);
     if (k === undefined && !moving.has(v.name)) continue;
     const x = { cpu: meanUse(v.use.cpu, 'use.cpu'), mem: meanUse(v.use.mem, 'use.mem') };
@@ -128,7 +177,8 @@ export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan, ho
   record();
   for (const wave of plan.waves) {
     for (const m of wave) {
-      const x = vm.get(m.vm)!;
+      const x = vm.get(m.vm);
+      if (x === undefined) throw new FairfitError('INVALID_OPTION', `plan: moves VM ${shown(m.vm)}, which the scenario does not have (a plan of another scenario)`, { field: 'plan' });
       const from = rowOf.get(m.from), to = rowOf.get(m.to);
       if (from !== undefined) {
         use[from]!.cpu -= x.cpu;
@@ -146,6 +196,8 @@ export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan, ho
 
 /** The page data of the HTML report. */
 export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): ComparisonPage {
+  checkScenarioLists(scenario);
+  checkRebalanceReport(r, 'renderRebalanceHtml');
   const facts: [string, string][] = [
     ['Scenario', r.input],
     ['Description', r.description || '—'],
@@ -158,7 +210,7 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
   }
   const charted = chartedHosts(scenario, r);
   if (r.hosts > MAX_HOST_CHARTS) facts.push(['Host charts', `${MAX_HOST_CHARTS} of ${r.hosts} hosts: those the plans move VMs from or to, power off or leave high first, then the first in order`]);
-  const byWave = r.runs.map((x) => ({ algorithm: x.algorithm, u: utilisationByWave(scenario, x.plan, charted) }));
+  const byWave = r.runs.map((x) => ({ algorithm: x.algorithm, u: waveUse(scenario, x.plan, charted) }));
   const series: ComparisonPage['series'] = [];
   charted.forEach((i, row) => {
     const h = scenario.hosts[i]!;
@@ -176,7 +228,7 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
     series.push({ key: 'hosts on', label: 'Replay: hosts on during the period', lines: line((p) => p.hostsOn - p.poweredOff) });
     series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', lines: line((p) => p.highBefore) });
   }
-  const shown = charted.map((i) => scenario.hosts[i]!.name);
+  const chartedNames = charted.map((i) => scenario.hosts[i]!.name);
   return {
     title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
     interrupted: false,
@@ -187,12 +239,16 @@ export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): 
     summary: r.runs.map((x) => ({ policy: x.algorithm, runs: 1, values: values(x.plan).map(finite) })),
     series,
     info: {
-      keys: [...shown.flatMap((n) => [`${n} cpu before → after`, `${n} mem before → after`]), 'powered off', 'still high'],
+      keys: [...chartedNames.flatMap((n) => [`${n} cpu before → after`, `${n} mem before → after`]), 'powered off', 'still high'],
       runs: r.runs.map((x) => {
         const after = new Map(x.plan.after.map((u) => [u.host, u]));
         const before = new Map(x.plan.before.map((u) => [u.host, u]));
-        const pair = (n: string, k: 'cpu' | 'mem') => `${before.get(n)![k].toFixed(3)} → ${after.get(n)!.class === 'off' ? 'off' : after.get(n)![k].toFixed(3)}`;
-        return { policy: x.algorithm, values: [...shown.flatMap((n) => [pair(n, 'cpu'), pair(n, 'mem')]), x.plan.powerOff.join(' ') || '—', x.plan.unresolved.join(' ') || '—'] };
+        const pair = (n: string, k: 'cpu' | 'mem') => {
+          const b = before.get(n), a = after.get(n);
+          if (b === undefined || a === undefined) throw new FairfitError('INVALID_OPTION', `report: the ${x.algorithm} plan has no host ${shown(n)} of the scenario (a report of another scenario)`, { field: 'report' });
+          return `${b[k].toFixed(3)} → ${a.class === 'off' ? 'off' : a[k].toFixed(3)}`;
+        };
+        return { policy: x.algorithm, values: [...chartedNames.flatMap((n) => [pair(n, 'cpu'), pair(n, 'mem')]), x.plan.powerOff.join(' ') || '—', x.plan.unresolved.join(' ') || '—'] };
       }),
     },
     sweep: [],
@@ -206,5 +262,7 @@ export function renderRebalanceHtml(scenario: RebalanceScenario, r: RebalanceRep
 
 /** Writes {@link renderRebalanceHtml}, creating the folder if needed. */
 export function writeRebalanceHtml(path: string, scenario: RebalanceScenario, r: RebalanceReport): void {
+  checkScenarioLists(scenario);
+  checkRebalanceReport(r, 'writeRebalanceHtml');
   writeTextFile(path, renderRebalanceHtml(scenario, r));
 }
