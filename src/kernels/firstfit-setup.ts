@@ -139,7 +139,7 @@ export function demandVector(demand: ArrayLike<number>, dims: number, field = 'd
 
 /** Validates a node index. */
 export function nodeIndex(node: number, n: number, field = 'node'): number {
-  if (!Number.isInteger(node) || node < 0 || node >= n) throw new FairfitError('INDEX_OUT_OF_RANGE', `${field} must be a node index in [0, ${n}), got ${String(node)}`, { field, index: node });
+  if (!Number.isInteger(node) || node < 0 || node >= n) throw new FairfitError('INDEX_OUT_OF_RANGE', `${field} must be a node index in [0, ${n}), got ${shown(node)}`, { field, index: node });
   return node;
 }
 
@@ -147,7 +147,7 @@ export function nodeIndex(node: number, n: number, field = 'node'): number {
 export function isLarge(size: TaskSize | undefined, demand: Float64Array, threshold: Float64Array): boolean {
   if (size === 'large') return true;
   if (size === 'small') return false;
-  if (size !== undefined) throw new FairfitError('INVALID_OPTION', `size must be 'small' or 'large', got ${String(size)}`, { field: 'size' });
+  if (size !== undefined) throw new FairfitError('INVALID_OPTION', `size must be 'small' or 'large', got ${shown(size)}`, { field: 'size' });
   for (let d = 0; d < demand.length; d++) if (demand[d]! >= threshold[d]!) return true;
   return false;
 }

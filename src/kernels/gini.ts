@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { FairfitError, arrayLength } from '../errors.ts';
+import { FairfitError, arrayLength, shown } from '../errors.ts';
 import { withScratch } from '../wasm/module.ts';
 import { GINI } from './kernel-layouts.ts';
 import { throwStatus } from './status.ts';
@@ -55,7 +55,7 @@ export function giniColumns(matrix: Float64Array, rows: number, cols: number): F
 export function checkShape(matrix: ArrayLike<number>, rows: number, cols: number): void {
   arrayLength(matrix, 'matrix');
   for (const [name, v] of [['rows', rows], ['cols', cols]] as const) {
-    if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${name} must be an integer ≥ 0, got ${String(v)}`, { field: name });
+    if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${name} must be an integer ≥ 0, got ${shown(v)}`, { field: name });
   }
   if (matrix.length !== rows * cols) throw new FairfitError('DIMENSION_MISMATCH', `matrix has ${matrix.length} entries, rows × cols = ${rows * cols}`, { field: 'matrix' });
 }

@@ -91,7 +91,7 @@ export function capacityOptions(options: CapacityWeightOptions | undefined): { l
 export function lambdaOption(value: unknown, field: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new FairfitError('INVALID_OPTION', `${field} must be a finite number ≥ 0, got ${String(value)}`, { field });
+    throw new FairfitError('INVALID_OPTION', `${field} must be a finite number ≥ 0, got ${shown(value)}`, { field });
   }
   return value;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { didYouMean, FairfitError, unknownKey } from '../errors.ts';
+import { didYouMean, FairfitError, shown, unknownKey } from '../errors.ts';
 
 /** Priority parameters; every field optional, defaults in docs/model.md. */
 export interface PriorityParams {
@@ -56,7 +56,7 @@ export function resolvePriorityParams(params: PriorityParams = {}): Float64Array
     const v = params[key] ?? DEFAULTS[key];
     const finiteOk = key === 'agingCap' ? !Number.isNaN(v) : Number.isFinite(v);
     if (typeof v !== 'number' || !finiteOk) {
-      throw new FairfitError('INVALID_OPTION', `params.${key} must be a ${key === 'agingCap' ? 'number' : 'finite number'}, got ${String(v)}`, { field: `params.${key}` });
+      throw new FairfitError('INVALID_OPTION', `params.${key} must be a ${key === 'agingCap' ? 'number' : 'finite number'}, got ${shown(v)}`, { field: `params.${key}` });
     }
     out[i] = v;
   });
@@ -116,13 +116,13 @@ export function checkPriorityIntegers(c: PriorityColumns, n: number): void {
     for (let i = 0; i < n; i++) {
       const v = col[i];
       if (!Number.isInteger(v) || (v as number) > 0x7fffffff || (v as number) < -0x80000000) {
-        throw new FairfitError(Number.isFinite(v) ? 'INVALID_OPTION' : 'NOT_FINITE', `columns.${f}[${i}] must be an integer, got ${String(v)}`, { field: `columns.${f}`, index: i });
+        throw new FairfitError(Number.isFinite(v) ? 'INVALID_OPTION' : 'NOT_FINITE', `columns.${f}[${i}] must be an integer, got ${shown(v)}`, { field: `columns.${f}`, index: i });
       }
     }
   }
   const r = c.running;
   for (let i = 0; i < r.length; i++) {
     const v = r[i];
-    if (!Number.isInteger(v) || (v as number) < 0) throw new FairfitError('INVALID_OPTION', `columns.running[${i}] must be an integer ≥ 0, got ${String(v)}`, { field: 'columns.running', index: i });
+    if (!Number.isInteger(v) || (v as number) < 0) throw new FairfitError('INVALID_OPTION', `columns.running[${i}] must be an integer ≥ 0, got ${shown(v)}`, { field: 'columns.running', index: i });
   }
 }

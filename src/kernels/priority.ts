@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, shown } from '../errors.ts';
 import { Core, Views, withScratch } from '../wasm/module.ts';
 import { PRIORITY_PARAMS } from './kernel-layouts.ts';
 import { checkPriorityIntegers, checkPriorityParamNames, priorityColumnsLength, resolvePriorityParams, type PriorityColumns, type PriorityParams } from './priority-params.ts';
@@ -27,6 +27,8 @@ export function recomputePriorities(columns: PriorityColumns, params: PriorityPa
   checkPriorityParamNames(params);
   const block = resolvePriorityParams(params);
   const n = priorityColumnsLength(columns);
+  // Before the copies: Int32Array.set threw a TypeError on a null-prototype object, a symbol or a BigInt.
+  checkPriorityIntegers(columns, n);
   return withScratch((core) => {
     const dataGB = core.putF64(columns.dataGB);
     const user = core.putI32(columns.user);
@@ -36,7 +38,6 @@ export function recomputePriorities(columns: PriorityColumns, params: PriorityPa
     core.f64(p, block.length).set(block);
     const out = core.alloc(n * 8);
     const pen = core.alloc(Math.max(columns.running.length, 1) * 8);
-    checkPriorityIntegers(columns, n);
     const status = core.exports.recomputePriorities(dataGB, user, rounds, n, running, columns.running.length, p, out, pen);
     throwStatus(core, status, FIELDS, (f, i) => [columns.dataGB, columns.user, columns.rounds][f]?.[i]);
     return core.f64(out, n).slice();
@@ -75,7 +76,7 @@ export class PriorityTable {
 
   constructor(capacity: number, users: number, options: { core?: Core } = {}) {
     for (const [k, v] of [['capacity', capacity], ['users', users]] as const) {
-      if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${k} must be an integer ≥ 0, got ${String(v)}`, { field: k });
+      if (!Number.isInteger(v) || v < 0) throw new FairfitError('INVALID_OPTION', `${k} must be an integer ≥ 0, got ${shown(v)}`, { field: k });
     }
     this.capacity = capacity;
     this.users = users;
@@ -117,7 +118,7 @@ export class PriorityTable {
   recompute(params: PriorityParams = {}, n = this.capacity): Float64Array {
     const core = this.core;
     if (!core) throw new FairfitError('INVALID_OPTION', 'PriorityTable is closed', { field: 'table' });
-    if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${String(n)}`, { field: 'n' });
+    if (!Number.isInteger(n) || n < 0 || n > this.capacity) throw new FairfitError('INDEX_OUT_OF_RANGE', `n must be an integer in [0, ${this.capacity}], got ${shown(n)}`, { field: 'n' });
     checkPriorityParamNames(params);
     const block = resolvePriorityParams(params);
     core.f64(this.ptr.params, block.length).set(block);

@@ -35,6 +35,6 @@ export function column(table: object, prefix: string, f: string, want: number, o
 export function tableCount(table: unknown, prefix: string): number {
   if (table === null || typeof table !== 'object') throw new FairfitError('INVALID_OPTION', `${prefix} must be a table of columns, got ${String(table)}`, { field: prefix });
   const n = (table as { count?: unknown }).count;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new FairfitError('INVALID_OPTION', `${prefix}.count must be an integer ≥ 0, got ${String(n)}`, { field: `${prefix}.count` });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new FairfitError('INVALID_OPTION', `${prefix}.count must be an integer ≥ 0, got ${shown(n)}`, { field: `${prefix}.count` });
   return n;
 }

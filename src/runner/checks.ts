@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { FairfitError } from '../errors.ts';
+import { FairfitError, shown } from '../errors.ts';
 
 /** Most configurations one range may expand to: a typo like `0:1000:0.001` should fail fast, not run for a week. */
 export const MAX_RANGE_VALUES = 10_000;
@@ -75,7 +75,7 @@ export function checkValues(values: unknown, field: string): number[] {
   const list = typeof values === 'number' ? [values] : values;
   if (!Array.isArray(list) || list.length === 0) invalid(field, 'expected a number or a non-empty array of numbers');
   for (const [i, v] of list.entries()) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`${field}[${i}]`, `must be a finite number, got ${String(v)}`, { index: i });
+    if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`${field}[${i}]`, `must be a finite number, got ${shown(v)}`, { index: i });
   }
   if (list.length > MAX_RANGE_VALUES) invalid(field, `${list.length} values (at most ${MAX_RANGE_VALUES})`);
   return [...(list as number[])];
@@ -84,7 +84,7 @@ export function checkValues(values: unknown, field: string): number[] {
 /** Validates an integer option within [min, max]. */
 export function checkInteger(value: unknown, field: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    invalid(field, `must be an integer in [${min}, ${max}], got ${String(value)}`);
+    invalid(field, `must be an integer in [${min}, ${max}], got ${shown(value)}`);
   }
   return value;
 }

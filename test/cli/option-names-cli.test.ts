@@ -75,8 +75,8 @@ describe('gen-scenario and rebalance name the option as typed, not the API key, 
     [['gen-scenario', '--alibaba', trace, '--vms-per-host', '0'], '--vms-per-host', 'must be an integer in 1–96', /vmsPerHost/],
     [['gen-scenario', '--alibaba', trace, '--period-minutes', '0'], '--period-minutes', 'must be an integer in 1–1440', /periodMinutes/],
     [['rebalance', '--input', SCENARIO, '--max-power-off', '-1'], '--max-power-off', '--max-power-off: must be an integer ≥ 0', /maxPowerOff/],
-    [['rebalance', '--input', SCENARIO, '--high-when', 'x'], '--high-when', "--high-when: 'x' is not one of any, all", /highWhen/],
-    [['rebalance', '--input', SCENARIO, '--bounds', 'x'], '--bounds', "--bounds: 'x' is not one of inclusive, strict", /--bounds: bounds:/],
+    [['rebalance', '--input', SCENARIO, '--high-when', 'x'], '--high-when', '--high-when: "x" is not one of any, all', /highWhen/],
+    [['rebalance', '--input', SCENARIO, '--bounds', 'x'], '--bounds', '--bounds: "x" is not one of inclusive, strict', /--bounds: bounds:/],
   ])('%j', (args, option, part, apiKey) => {
     const out = join(dir, 'named.json');
     const withOut = args[0] === 'gen-scenario' ? [...args, '--out', out] : args;
@@ -85,7 +85,7 @@ describe('gen-scenario and rebalance name the option as typed, not the API key, 
     expect(existsSync(out)).toBe(false);
   });
   it('rebalance checks its options before reading the scenario: a bad option is exit 2 whatever the file', () => {
-    refused(['rebalance', '--input', join(dir, 'none.json'), '--targets', 'x', '--quiet'], '--targets', "'x' is not one of normal-then-low, normal");
+    refused(['rebalance', '--input', join(dir, 'none.json'), '--targets', 'x', '--quiet'], '--targets', '"x" is not one of normal-then-low, normal');
   });
 });
 

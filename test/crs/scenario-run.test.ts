@@ -5,7 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RebalanceScenario } from '../../src/systems/crs/scenario.ts';
+import { DecisionPeriod } from '../../src/systems/crs/model.ts';
+import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
+import { slotOf, timeOfSlot } from '../../src/systems/crs/timetable.ts';
 
 const base: RebalanceScenario = {
   hosts: [{ name: 'a', cpu: 4, mem: 8 }, { name: 'b', cpu: 4, mem: 8 }],
@@ -28,10 +31,26 @@ describe('runScenario checks what planRebalance does not see', () => {
   it('algorithm (singular) is refused, not overwritten by all three; algorithms must be a non-empty list without repeats', () => {
     fails(base, { algorithm: 'ss' }, 'algorithm', /give algorithms, a list/);
     fails(base, { algorithms: [] }, 'algorithms', /non-empty/);
-    fails(base, { algorithms: ['crs', 'CRS'] }, 'algorithms[1]', /'CRS' is not one of crs, ss, ff/);
+    fails(base, { algorithms: ['crs', 'CRS'] }, 'algorithms[1]', /"CRS" is not one of crs, ss, ff/);
     fails(base, { algorithms: ['ss', 'ss'] }, 'algorithms[1]', /twice/);
     expect(runScenario(base, { algorithms: ['ss'] }).map((r) => r.algorithm)).toEqual(['ss']);
     const ok = runScenario({ ...base, periods: [{ label: 'p', start: 0, use: [[3.5, 1], [1, 1]] }] });
     expect(ok.map((r) => r.periods.length)).toEqual([1, 1, 1]);
+  });
+
+  it('a null-prototype object (no toString) anywhere is refused quoting it, not a TypeError from the message (found by an API fuzz)', () => {
+    const np = Object.create(null) as never;
+    fails(base, { algorithms: [np] }, 'algorithms[0]', /^algorithms\[0\] an object is not one of/);
+    fails({ ...base, periods: [{ label: 'p', start: np, use: [[1, 1], [1, 1]] }] }, {}, 'scenario.periods[0].start', /got an object$/);
+    expect(() => runScenario({ ...base, vms: [{ ...base.vms[0]!, host: np }] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'vms[0].host: an object is not a host' }));
+    expect(() => runScenario({ ...base, vms: [{ ...base.vms[0]!, course: np }] })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'vms[0].course: an object is not a course' }));
+    fails(base, { maxPowerOff: np }, 'maxPowerOff', /got an object$/);
+    fails(base, { high: { cpu: np } }, 'high.cpu', /got an object$/);
+    fails(base, { bounds: np }, 'bounds', /an object is not one of inclusive, strict/);
+    for (const [make, field] of [[() => new DecisionPeriod({ lambda: np }), 'lambda'], [() => new DecisionPeriod().reportMigration(np), 'seconds'],
+      [() => generateScenario({ hosts: np }), 'hosts'], [() => generateScenario({ preset: np }), 'preset'], [() => generateScenario({ vms: np }), 'vms'],
+      [() => slotOf({ week: np, day: 1, section: 1 }), 'week'], [() => timeOfSlot(np), 'slot']] as const) {
+      expect(make, field).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field }, message: expect.stringMatching(/an object/) }));
+    }
   });
 });

@@ -69,7 +69,7 @@ describe('the CRS scenario schema', () => {
     const bad = (o: unknown) => () => generateScenario(o as Parameters<typeof generateScenario>[0]);
     expect(bad({ preset: 'paper', hosts: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'hosts' } }));
     expect(bad({ preset: 'paper', vms: 5 })).toThrow(/^vms: applies to the random preset only/);
-    expect(bad({ preset: 'Paper' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: "preset: 'Paper' is not one of paper, random" }));
+    expect(bad({ preset: 'Paper' })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'preset: "Paper" is not one of paper, random' }));
     expect(bad({ host: 5 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: 'host: not an option of generateScenario (did you mean hosts?)', details: { field: 'host' } }));
     expect(bad(null)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'options' } }));
     expect(generateScenario({ preset: 'random', hosts: 3, vms: 4, courses: 2 }).hosts).toHaveLength(3);

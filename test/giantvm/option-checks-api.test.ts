@@ -81,6 +81,18 @@ describe('policies that are not a list', () => {
   });
 });
 
+describe('a null-prototype object (no toString) as an option', () => {
+  it('is refused by replay, sweep and ReplayPool quoting it, not a TypeError from the message (found by an API fuzz)', async () => {
+    const np = Object.create(null) as never;
+    for (const [run, field] of [[() => replay({ trace: input, policies: [np] }), 'policies'], [() => replay({ trace: input, series: np }), 'series'],
+      [() => replay({ trace: 'x', read: { usageRead: np } }), 'read.usageRead'], [() => sweep({ trace: input, overcommit: [np] }), 'overcommit[0]'],
+      [() => new ReplayPool({ workers: np }), 'workers']] as const) {
+      const e = await rejection(run);
+      expect([e.code, e.details.field, e.message.includes('an object')], field).toEqual(['INVALID_OPTION', field, true]);
+    }
+  });
+});
+
 describe('readers', () => {
   it('taskEventParts on an SWF log is refused', async () => {
     const swf = join(dir, 'log.swf');

@@ -37,6 +37,17 @@ async function refusal(f: () => unknown): Promise<string> {
   return 'accepted';
 }
 
+describe('a null-prototype object (no toString) as an option value', () => {
+  it('is refused by scheduleLog and alibabaScenario quoting it, not a TypeError from the message (found by an API fuzz)', async () => {
+    const np = Object.create(null) as never;
+    for (const [f, field] of [[() => scheduleLog({ trace: np, nodes: 1 }), 'trace'], [() => scheduleLog({ trace: 'x', nodes: np }), 'nodes'],
+      [() => scheduleLog({ trace: 'x', nodes: 1, format: np }), 'format'], [() => scheduleLog({ trace: 'x', nodes: 1, algorithms: [np] }), 'algorithms'],
+      [() => scheduleLog({ trace: 'x', nodes: 1, tau: np }), 'tau'], [() => alibabaScenario(join(dir, 'none'), { day: np }), 'day']] as const) {
+      expect(await refusal(f), field).toMatch(new RegExp(`^INVALID_OPTION:${field}: .*an object`));
+    }
+  });
+});
+
 describe('a path that is not one', () => {
   it('is refused by each reader (INVALID_OPTION naming it): a number was a file descriptor (0 waited on standard input, -0 aborted Node)', async () => {
     const readers: [string, (p: never) => unknown][] = [

@@ -80,6 +80,25 @@ describe("a node's up flag that is not a boolean", () => {
   });
 });
 
+describe('a null-prototype object (no toString)', () => {
+  it('is refused by the kernels and their references with a FairfitError quoting it (the message threw a TypeError; found by an API fuzz)', () => {
+    const np = Object.create(null) as never;
+    const nodes = [{ speed: 1, vcpus: 1, mem: 1 }];
+    const cols = { dataGB: [1], user: [0], rounds: [0], running: [0] };
+    const calls: [string, () => unknown][] = [
+      ['capacityWeights', () => capacityWeights(nodes, { lambdaCpu: np })],
+      ['capacityWeightsReference', () => capacityWeightsReference(nodes, { lambdaCpu: np })],
+      ['recomputePriorities params', () => recomputePriorities(cols, { k1: np })],
+      ['recomputePriorities running', () => recomputePriorities({ ...cols, running: [np] })],
+      ['recomputePrioritiesReference user', () => recomputePrioritiesReference({ ...cols, user: [np] })],
+      ['FirstFitMatcher size', () => new FirstFitMatcher([{ capacity: [1] }]).place([1], np)],
+      ['FirstFitMatcher release', () => new FirstFitMatcher([{ capacity: [1] }]).release(np, [1])],
+      ['LinearFirstFit release', () => new LinearFirstFit([{ capacity: [1] }]).release(np, [1])],
+    ];
+    for (const [name, call] of calls) expect(errorOf(call)?.message, name).toMatch(/got an object$/);
+  });
+});
+
 describe('a misspelt kernel option', () => {
   it('is refused by both builds, naming it and the likely one (it was ignored, its option left at its default)', () => {
     const nodes = { speed: [1, 2], vcpus: [1, 1], mem: [1, 1] };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { FairfitError } from '../../src/errors.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
-import { checkWorkers, parseNumber, parseRange } from '../../src/runner/checks.ts';
+import { checkInteger, checkValues, checkWorkers, parseNumber, parseRange } from '../../src/runner/checks.ts';
 import { parsePolicies } from '../../src/systems/giantvm/options.ts';
 
 function invalidField(fn: () => unknown): string | undefined {
@@ -48,6 +48,15 @@ describe('sweep ranges a:b:step are inclusive and float-safe', () => {
       expect(invalidField(() => parseRange(bad, 'overcommit'))).toBe('overcommit');
     }
     expect(() => parseNumber('NaN', 'seed')).toThrow(/seed/);
+  });
+});
+
+describe('values that are null-prototype objects (no toString)', () => {
+  it('checkInteger, checkValues, checkWorkers and parsePolicies refuse them quoting them (the message threw a TypeError; found by an API fuzz)', () => {
+    const np = Object.create(null) as never;
+    for (const call of [() => checkInteger(np, 'f', 0, 1), () => checkValues([np], 'f'), () => checkWorkers(np), () => parsePolicies([np])]) {
+      expect(call).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/an object/) }));
+    }
   });
 });
 

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { FairfitError, checkOptionNames, checkPath, optionNames } from '../../errors.ts';
+import { FairfitError, checkOptionNames, checkPath, optionNames, shown } from '../../errors.ts';
 import { readAlibabaMachines } from '../../io/alibaba.ts';
 import type { ReadSummary } from '../../io/csv/problems.ts';
 import { checkSeed, Rng } from '../../rng.ts';
@@ -56,9 +56,9 @@ export async function alibabaScenario(dir: string, o: AlibabaScenarioOptions = {
   const minutes = o.periodMinutes ?? 30;
   const k = o.vmsPerHost ?? 12;
   const seed = o.seed ?? 1;
-  if (!Number.isInteger(day) || day < 1 || day > 8) throw new FairfitError('INVALID_OPTION', `day: must be an integer in 1–8, got ${day}`, { field: 'day' });
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new FairfitError('INVALID_OPTION', `periodMinutes: must be an integer in 1–1440, got ${minutes}`, { field: 'periodMinutes' });
-  if (!Number.isInteger(k) || k < 1 || k > 96) throw new FairfitError('INVALID_OPTION', `vmsPerHost: must be an integer in 1–96, got ${k}`, { field: 'vmsPerHost' });
+  if (!Number.isInteger(day) || day < 1 || day > 8) throw new FairfitError('INVALID_OPTION', `day: must be an integer in 1–8, got ${shown(day)}`, { field: 'day' });
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) throw new FairfitError('INVALID_OPTION', `periodMinutes: must be an integer in 1–1440, got ${shown(minutes)}`, { field: 'periodMinutes' });
+  if (!Number.isInteger(k) || k < 1 || k > 96) throw new FairfitError('INVALID_OPTION', `vmsPerHost: must be an integer in 1–96, got ${shown(k)}`, { field: 'vmsPerHost' });
   checkSeed(seed, 'seed');
   const { machines, usage, summary } = await readAlibabaMachines(dir);
   if (!usage || usage.count === 0) throw new FairfitError('FILE_NOT_FOUND', `${dir}: no machine_usage rows`, { file: dir });

@@ -118,13 +118,13 @@ function bad(field: string, message: string): never {
 
 function oneOf<T extends string>(v: unknown, allowed: readonly T[], field: string, dflt: T): T {
   if (v === undefined) return dflt;
-  if (!(allowed as readonly unknown[]).includes(v)) bad(field, `'${String(v)}' is not one of ${allowed.join(', ')}`);
+  if (!(allowed as readonly unknown[]).includes(v)) bad(field, `${shown(v)} is not one of ${allowed.join(', ')}`);
   return v as T;
 }
 
 function fraction(v: unknown, field: string, dflt: number, lo = 0, hi = 1): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) bad(field, `must be a number in [${lo}, ${hi}], got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi) bad(field, `must be a number in [${lo}, ${hi}], got ${shown(v)}`);
   return v;
 }
 
@@ -153,7 +153,7 @@ export function resolveRebalanceOptions(o: RebalanceOptions = {}): ResolvedRebal
     if (o.low?.[k] === undefined && o.high?.[k] !== undefined) bad(`high.${k}`, `must be above low.${k} (${low[k]}, the default), got ${high[k]}`);
     bad(`low.${k}`, `must be below high.${k} (${high[k]}${o.high?.[k] === undefined ? ', the default' : ''}), got ${low[k]}`);
   }
-  if (o.maxPowerOff !== undefined && !(Number.isSafeInteger(o.maxPowerOff) && o.maxPowerOff >= 0 && o.maxPowerOff <= 2 ** 31 - 1)) bad('maxPowerOff', `must be an integer ≥ 0, got ${String(o.maxPowerOff)}`);
+  if (o.maxPowerOff !== undefined && !(Number.isSafeInteger(o.maxPowerOff) && o.maxPowerOff >= 0 && o.maxPowerOff <= 2 ** 31 - 1)) bad('maxPowerOff', `must be an integer ≥ 0, got ${shown(o.maxPowerOff)}`);
   return {
     algorithm: oneOf(o.algorithm, REBALANCE_ALGORITHMS, 'algorithm', d.algorithm),
     high,
@@ -238,13 +238,13 @@ export class DecisionPeriod {
     checkOptionNames(opts, ['lambda', 'initialMigrationSeconds'], 'DecisionPeriod');
     this.lambda = opts.lambda ?? 6;
     this.initial = opts.initialMigrationSeconds ?? 5;
-    if (typeof this.lambda !== 'number' || !Number.isFinite(this.lambda) || !(this.lambda > 5)) bad('lambda', `must be a finite number > 5 (seed 002), got ${String(opts.lambda)}`);
-    if (typeof this.initial !== 'number' || !Number.isFinite(this.initial) || !(this.initial > 0)) bad('initialMigrationSeconds', `must be a finite number > 0, got ${String(opts.initialMigrationSeconds)}`);
+    if (typeof this.lambda !== 'number' || !Number.isFinite(this.lambda) || !(this.lambda > 5)) bad('lambda', `must be a finite number > 5 (seed 002), got ${shown(opts.lambda)}`);
+    if (typeof this.initial !== 'number' || !Number.isFinite(this.initial) || !(this.initial > 0)) bad('initialMigrationSeconds', `must be a finite number > 0, got ${shown(opts.initialMigrationSeconds)}`);
   }
 
   /** Feeds one measured migration time (s); returns the new period. */
   reportMigration(seconds: number): number {
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || !(seconds > 0)) bad('seconds', `a migration time must be a finite number > 0, got ${String(seconds)}`);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || !(seconds > 0)) bad('seconds', `a migration time must be a finite number > 0, got ${shown(seconds)}`);
     this.sum += seconds;
     this.count++;
     return this.period;

@@ -41,7 +41,7 @@ function bad(field: string, message: string, index?: number): never {
 }
 
 function num(v: unknown, field: string, positive: boolean): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FairfitError('NOT_FINITE', `${field} must be a finite number, got ${String(v)}`, { field });
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FairfitError('NOT_FINITE', `${field} must be a finite number, got ${shown(v)}`, { field });
   if (positive ? !(v > 0) : v < 0) throw new FairfitError('NEGATIVE_VALUE', `${field} must be ${positive ? '> 0' : '≥ 0'}, got ${v}`, { field });
   return v;
 }
@@ -175,7 +175,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     checkKeys(v, VM_KEYS, `vms[${i}]`, i);
     if (typeof v.name !== 'string' || v.name === '') bad(`vms[${i}].name`, 'must be a non-empty string', i);
     const h = hostIndex.get(v.host);
-    if (h === undefined) bad(`vms[${i}].host`, `'${String(v.host)}' is not a host`, i);
+    if (h === undefined) bad(`vms[${i}].host`, `${shown(v.host)} is not a host`, i);
     vmHost[i] = h;
     const cpu = v.cpu;
     vmCpu[i] = typeof cpu === 'number' && cpu >= 0 && cpu < Infinity ? cpu : num(cpu, `vms[${i}].cpu`, false);
@@ -191,7 +191,7 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     if (v.course === undefined) vmCourse[i] = -1;
     else {
       const c = courseIndex.get(v.course);
-      if (c === undefined) bad(`vms[${i}].course`, `'${v.course}' is not a course`, i);
+      if (c === undefined) bad(`vms[${i}].course`, `${shown(v.course)} is not a course`, i);
       vmCourse[i] = c;
     }
   }

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, shown } from '../../errors.ts';
 import { REBALANCE_ALGORITHMS, resolveRebalanceOptions, type RebalanceAlgorithm, type RebalanceOptions, type CrsVm } from './model.ts';
 import { describePlan, planRebalance, runPlanner, type RebalancePlan, type UtilisationSpread } from './plan.ts';
 import { planColumns, type PlanColumns } from './plan-columns.ts';
@@ -72,7 +72,7 @@ function checkRun(scenario: RebalanceScenario, o: ScenarioRunOptions): void {
   if (o.algorithms !== undefined) {
     if (!Array.isArray(o.algorithms) || o.algorithms.length === 0) bad('algorithms', 'must be a non-empty list of crs, ss, ff');
     o.algorithms.forEach((a, i) => {
-      if (!(REBALANCE_ALGORITHMS as readonly unknown[]).includes(a)) bad(`algorithms[${i}]`, `'${String(a)}' is not one of ${REBALANCE_ALGORITHMS.join(', ')}`);
+      if (!(REBALANCE_ALGORITHMS as readonly unknown[]).includes(a)) bad(`algorithms[${i}]`, `${shown(a)} is not one of ${REBALANCE_ALGORITHMS.join(', ')}`);
       if (o.algorithms!.indexOf(a) !== i) bad(`algorithms[${i}]`, `'${a}' is listed twice`);
     });
   }
@@ -84,7 +84,7 @@ function checkRun(scenario: RebalanceScenario, o: ScenarioRunOptions): void {
     const at = `scenario.periods[${i}]`;
     if (p === null || typeof p !== 'object') bad(at, 'must be an object { label, start, use }');
     if (typeof p.label !== 'string') bad(`${at}.label`, 'must be a string');
-    if (typeof p.start !== 'number' || !Number.isFinite(p.start) || p.start < 0) bad(`${at}.start`, `must be a finite number ≥ 0, got ${String(p.start)}`);
+    if (typeof p.start !== 'number' || !Number.isFinite(p.start) || p.start < 0) bad(`${at}.start`, `must be a finite number ≥ 0, got ${shown(p.start)}`);
     if (!Array.isArray(p.use) || p.use.length !== vms) bad(`${at}.use`, `has ${Array.isArray(p.use) ? p.use.length : 'no'} entries; one per VM (${vms}) is needed`);
     p.use.forEach((u, j) => {
       if (!Array.isArray(u) || u.length !== 2 || !u.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)) {

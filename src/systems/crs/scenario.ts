@@ -12,7 +12,7 @@
  * @module
  */
 import { constants } from 'node:buffer';
-import { FairfitError, checkOptionNames } from '../../errors.ts';
+import { FairfitError, checkOptionNames, shown } from '../../errors.ts';
 import { checkSeed, Rng } from '../../rng.ts';
 import type { CrsHost, CrsVm, RebalanceInput } from './model.ts';
 import { TimetablePlacer } from './placement.ts';
@@ -55,7 +55,7 @@ export interface ScenarioGenOptions {
 
 function positiveInt(v: number | undefined, field: string, dflt: number): number {
   if (v === undefined) return dflt;
-  if (!Number.isSafeInteger(v) || v < 1) throw new FairfitError('INVALID_OPTION', `${field}: must be an integer ≥ 1, got ${String(v)}`, { field });
+  if (!Number.isSafeInteger(v) || v < 1) throw new FairfitError('INVALID_OPTION', `${field}: must be an integer ≥ 1, got ${shown(v)}`, { field });
   return v;
 }
 
@@ -113,7 +113,7 @@ function checkScenarioSize(o: ScenarioGenOptions, counts: { hosts: number; vms: 
 function checkGenOptions(o: ScenarioGenOptions): void {
   if (o === null || typeof o !== 'object') throw new FairfitError('INVALID_OPTION', `options: must be an object, got ${String(o)}`, { field: 'options' });
   checkOptionNames(o, GEN_OPTIONS, 'generateScenario');
-  if (o.preset !== undefined && o.preset !== 'paper' && o.preset !== 'random') throw new FairfitError('INVALID_OPTION', `preset: '${String(o.preset)}' is not one of paper, random`, { field: 'preset' });
+  if (o.preset !== undefined && o.preset !== 'paper' && o.preset !== 'random') throw new FairfitError('INVALID_OPTION', `preset: ${shown(o.preset)} is not one of paper, random`, { field: 'preset' });
   if (o.preset === 'paper') {
     for (const key of ['hosts', 'vms', 'courses'] as const) {
       if (o[key] !== undefined) throw new FairfitError('INVALID_OPTION', `${key}: applies to the random preset only (the paper preset is 7 hosts, 100 VMs, 7 courses)`, { field: key });
@@ -159,7 +159,7 @@ export function generateScenario(o: ScenarioGenOptions = {}): RebalanceScenario 
   }
   const H = positiveInt(o.hosts, 'hosts', 100);
   const V = o.vms === undefined ? 20 * H : o.vms;
-  if (!Number.isSafeInteger(V) || V < 0) throw new FairfitError('INVALID_OPTION', `vms: must be an integer ≥ 0, got ${String(o.vms)}`, { field: 'vms' });
+  if (!Number.isSafeInteger(V) || V < 0) throw new FairfitError('INVALID_OPTION', `vms: must be an integer ≥ 0, got ${shown(o.vms)}`, { field: 'vms' });
   const K = positiveInt(o.courses, 'courses', 40);
   checkScenarioSize(o, { hosts: H, vms: V, courses: K });
   const sizes = [[16, 64], [32, 128], [48, 192], [64, 256]] as const;

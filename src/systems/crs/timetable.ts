@@ -69,7 +69,7 @@ export function timeOfSlot(slot: number): TermTime {
 
 function intIn(v: unknown, lo: number, hi: number, field: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in ${lo}–${hi}, got ${String(v)}`, { field });
+    throw new FairfitError('INVALID_OPTION', `${field} must be an integer in ${lo}–${hi}, got ${shown(v)}`, { field });
   }
   return v;
 }

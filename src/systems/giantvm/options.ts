@@ -113,7 +113,7 @@ export function parsePolicies(value: PolicyName[] | readonly string[] | string |
     // 'all' is a whole list by itself: in a list it reads as a mistake, not an unknown name.
     if (name === 'all') invalid(field, `'all' stands for every policy and cannot be listed with others (position ${i}): give 'all' alone, or the policies themselves`, { index: i });
     if (typeof name !== 'string' || !(POLICIES as readonly string[]).includes(name)) {
-      invalid(field, `unknown policy '${String(name)}' at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
+      invalid(field, `unknown policy ${shown(name)} at position ${i}; expected 'all' or a comma-separated list of ${POLICIES.join(', ')}`, { index: i });
     }
     if (seen.has(name)) invalid(field, `policy '${name}' is listed twice`, { index: i });
     seen.add(name);
@@ -139,7 +139,7 @@ function checkRead(read: TraceReadOptions | undefined, trace: unknown): TraceRea
   if (read.strict !== undefined && typeof read.strict !== 'boolean') invalid('read.strict', `must be true or false, got ${shown(read.strict)}`);
   checkMaxSkipped(read.maxSkipped);
   if (read.taskEventParts !== undefined) checkInteger(read.taskEventParts, 'read.taskEventParts', 1, Number.MAX_SAFE_INTEGER);
-  if (read.usageRead !== undefined && read.usageRead !== 'stream' && read.usageRead !== 'whole') invalid('read.usageRead', `must be 'stream' or 'whole', got ${String(read.usageRead)}`);
+  if (read.usageRead !== undefined && read.usageRead !== 'stream' && read.usageRead !== 'whole') invalid('read.usageRead', `must be 'stream' or 'whole', got ${shown(read.usageRead)}`);
   if (read.onRead !== undefined && typeof read.onRead !== 'function') invalid('read.onRead', 'expected a function');
   return read;
 }
@@ -147,7 +147,7 @@ function checkRead(read: TraceReadOptions | undefined, trace: unknown): TraceRea
 /** Validates the `series` switch. */
 export function checkSeries(series: unknown): boolean {
   if (series === undefined) return true;
-  if (typeof series !== 'boolean') invalid('series', `must be true or false, got ${String(series)}`);
+  if (typeof series !== 'boolean') invalid('series', `must be true or false, got ${shown(series)}`);
   return series;
 }
 
@@ -202,7 +202,7 @@ export function paramOverrides(options: Partial<ReplayParams> & { preset?: unkno
 function distinct<T>(values: T[], field: string): T[] {
   const seen = new Set<T>();
   for (const [i, v] of values.entries()) {
-    if (seen.has(v)) invalid(field, `${String(v)} is listed twice; each value is run once`, { index: i });
+    if (seen.has(v)) invalid(field, `${shown(v)} is listed twice; each value is run once`, { index: i });
     seen.add(v);
   }
   return values;

@@ -977,7 +977,7 @@ function seriesStride(ticks: number, interval: number, machines: number): number
  */
 export function withPolicy(prepared: PreparedReplay, policy: PolicyName): PreparedReplay {
   // Only the policy is new: the rest was resolved when the replay was prepared.
-  if (!POLICIES.includes(policy)) throw new FairfitError('INVALID_OPTION', `policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { field: 'policy' });
+  if (!POLICIES.includes(policy)) throw new FairfitError('INVALID_OPTION', `policy must be one of ${POLICIES.join(', ')}, got ${shown(policy)}`, { field: 'policy' });
   return { ...prepared, params: { ...prepared.params, policy } };
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { totalmem } from 'node:os';
-import { FairfitError } from '../../errors.ts';
+import { FairfitError, shown } from '../../errors.ts';
 import { checkSeed } from '../../rng.ts';
 import { ARRIVAL_RULES, DELAY_RULES, DESTINATION_CHECKS, GINI_RULES, MEM_ORDERS, MIGRATED_REQUEST_RULES, POLICIES, TASK_SELECTIONS, TIME0_RULES, USAGE_MODES, type PolicyName, type ReplayParams, type UsageMode } from './types.ts';
 
@@ -59,7 +59,7 @@ export const MAX_TICKS = 1e8;
 export const MAX_TICK_US = 86_400e6;
 
 function bad(field: string, message: string, value: unknown): never {
-  throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${JSON.stringify(value) ?? String(value)}`, { field });
+  throw new FairfitError('INVALID_OPTION', `${field} ${message}, got ${shown(value)}`, { field });
 }
 
 /** Refuses more machines than one replay can hold ({@link maxMachines}), naming `field`. */

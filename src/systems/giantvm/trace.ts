@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { FairfitError, plural } from '../../errors.ts';
+import { FairfitError, plural, shown } from '../../errors.ts';
 import { checkDamage, type ReadSummary } from '../../io/csv/problems.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
@@ -59,7 +59,7 @@ export interface TraceReadReport {
 
 /** Checks `maxSkipped` of the read options. */
 export function checkMaxSkipped(v: unknown): void {
-  if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) invalid('maxSkipped', `must be a number in [0, 1], got ${String(v)}`);
+  if (v !== undefined && (typeof v !== 'number' || !(v >= 0 && v <= 1))) invalid('maxSkipped', `must be a number in [0, 1], got ${shown(v)}`);
 }
 
 

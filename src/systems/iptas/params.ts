@@ -117,7 +117,7 @@ function nearestParam(key: string): string | undefined {
 
 
 function bad(field: string, what: string, got: unknown): FairfitError {
-  return new FairfitError('INVALID_OPTION', `params.${field} must be ${what}, got ${String(got)}`, { field: `params.${field}` });
+  return new FairfitError('INVALID_OPTION', `params.${field} must be ${what}, got ${shown(got)}`, { field: `params.${field}` });
 }
 
 function integerIn(v: unknown, field: string, min: number, max: number, fallback: number): number {

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { FairfitError, checkOptionNames, optionNames, plural } from '../../errors.ts';
+import { FairfitError, checkOptionNames, optionNames, plural, shown } from '../../errors.ts';
 import { detectTraceFormat } from '../../io/detect.ts';
 import { readGoogleTrace } from '../../io/google/trace-folder.ts';
 import { readSwf } from '../../io/swf.ts';
@@ -168,27 +168,27 @@ function bad(field: string, msg: string): FairfitError {
 function resolve(o: ScheduleLogOptions) {
   if (o === null || typeof o !== 'object') throw bad('options', 'must be an object');
   checkOptionNames(o, SCHEDULE_LOG_OPTIONS, 'scheduleLog');
-  if (typeof o.trace !== 'string' || o.trace === '') throw bad('trace', `must be a path, got ${String(o.trace)}`);
+  if (typeof o.trace !== 'string' || o.trace === '') throw bad('trace', `must be a path, got ${shown(o.trace)}`);
   const format = o.format ?? 'auto';
-  if (format !== 'auto' && format !== 'swf' && format !== 'google') throw bad('format', `must be 'auto', 'swf' or 'google', got ${String(format)}`);
+  if (format !== 'auto' && format !== 'swf' && format !== 'google') throw bad('format', `must be 'auto', 'swf' or 'google', got ${shown(format)}`);
   const algorithms = o.algorithms ?? ALGORITHMS;
   if (!Array.isArray(algorithms) || algorithms.length === 0) throw bad('algorithms', 'must list at least one of iptas, fcfs, easy');
-  for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw bad('algorithms', `'${String(a)}' is not one of ${ALGORITHMS.join(', ')}`);
+  for (const a of algorithms) if (!ALGORITHMS.includes(a)) throw bad('algorithms', `${shown(a)} is not one of ${ALGORITHMS.join(', ')}`);
   if (new Set(algorithms).size !== algorithms.length) throw bad('algorithms', `lists an algorithm twice: ${algorithms.join(',')}`);
-  if (!Number.isInteger(o.nodes) || o.nodes < 1) throw bad('nodes', `must be an integer ≥ 1, got ${String(o.nodes)}`);
+  if (!Number.isInteger(o.nodes) || o.nodes < 1) throw bad('nodes', `must be an integer ≥ 1, got ${shown(o.nodes)}`);
   const ringCapacity = ringCapacityOf(o.params);
   if (o.nodes > maxScheduleNodes(ringCapacity)) throw bad('nodes', `${nodesBound(ringCapacity)}, got ${o.nodes}`);
   if (o.nodeCapacity !== undefined && (!Array.isArray(o.nodeCapacity) || o.nodeCapacity.length < 1 || o.nodeCapacity.length > 2 || o.nodeCapacity.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0)))) {
-    throw bad('nodeCapacity', `must be one or two finite numbers > 0, got ${String(o.nodeCapacity)}`);
+    throw bad('nodeCapacity', `must be one or two finite numbers > 0, got ${shown(o.nodeCapacity)}`);
   }
   const minEpsilon = o.minEpsilon ?? o.params?.minEpsilon ?? 0;
-  if (typeof minEpsilon !== 'number' || !Number.isFinite(minEpsilon) || minEpsilon < 0) throw bad('minEpsilon', `must be a finite number ≥ 0, got ${String(minEpsilon)}`);
-  if (o.maxJobs !== undefined && (!Number.isInteger(o.maxJobs) || o.maxJobs < 1)) throw bad('maxJobs', `must be an integer ≥ 1, got ${String(o.maxJobs)}`);
-  if (o.maxSkipped !== undefined && (typeof o.maxSkipped !== 'number' || !(o.maxSkipped >= 0 && o.maxSkipped <= 1))) throw bad('maxSkipped', `must be a number in [0, 1], got ${String(o.maxSkipped)}`);
+  if (typeof minEpsilon !== 'number' || !Number.isFinite(minEpsilon) || minEpsilon < 0) throw bad('minEpsilon', `must be a finite number ≥ 0, got ${shown(minEpsilon)}`);
+  if (o.maxJobs !== undefined && (!Number.isInteger(o.maxJobs) || o.maxJobs < 1)) throw bad('maxJobs', `must be an integer ≥ 1, got ${shown(o.maxJobs)}`);
+  if (o.maxSkipped !== undefined && (typeof o.maxSkipped !== 'number' || !(o.maxSkipped >= 0 && o.maxSkipped <= 1))) throw bad('maxSkipped', `must be a number in [0, 1], got ${shown(o.maxSkipped)}`);
   const tau = o.tau ?? 10;
-  if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) throw bad('tau', `must be a finite number > 0, got ${String(tau)}`);
+  if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) throw bad('tau', `must be a finite number > 0, got ${shown(tau)}`);
   const secondsPerGB = o.secondsPerGB ?? 60;
-  if (typeof secondsPerGB !== 'number' || !(secondsPerGB > 0) || !Number.isFinite(secondsPerGB)) throw bad('secondsPerGB', `must be a finite number > 0, got ${String(secondsPerGB)}`);
+  if (typeof secondsPerGB !== 'number' || !(secondsPerGB > 0) || !Number.isFinite(secondsPerGB)) throw bad('secondsPerGB', `must be a finite number > 0, got ${shown(secondsPerGB)}`);
   return { format, algorithms, minEpsilon, tau, secondsPerGB };
 }
 

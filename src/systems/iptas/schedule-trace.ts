@@ -183,7 +183,7 @@ class EndHeap {
 
 function optInt(v: unknown, field: string, fallback: number): number {
   const x = v ?? fallback;
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer ≥ 1, got ${String(x)}`, { field: `options.${field}` });
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 1) throw new FairfitError('INVALID_OPTION', `options.${field} must be an integer ≥ 1, got ${shown(x)}`, { field: `options.${field}` });
   return x;
 }
 
