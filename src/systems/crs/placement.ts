@@ -120,7 +120,7 @@ export class TimetablePlacer {
 
   /** The predicted peak utilisation of a host over the term if `vm` were added. */
   peakWith(vm: CourseVmRequest, host: number): CpuMem {
-    // undefined was a TypeError, a cpu of NaN a peak of NaN; a host given by name, a peak of NaN too.
+    // undefined was a TypeError, a cpu of NaN a peak of NaN, a host given by name (as slotLoad takes it) a TypeError.
     this.check(vm);
     if (typeof host !== 'number') throw new FairfitError('INDEX_OUT_OF_RANGE', `host: ${shown(host)} is not a host index`, { field: 'host' });
     return this.peak(vm, host);

@@ -46,7 +46,8 @@ function num(v: unknown, field: string, positive: boolean): number {
   return v;
 }
 
-function isObject(v: unknown): v is object {
+/** Whether `v` is an object that is no array (a host, a VM, a plan…), its fields then read one by one. */
+export function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

@@ -13,7 +13,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import type { RebalanceInput } from './model.ts';
-import { meanUse } from './plan-columns.ts';
+import { isObject, meanUse } from './plan-columns.ts';
 import type { RebalancePlan } from './plan.ts';
 import type { RebalanceScenario } from './scenario.ts';
 import type { ScenarioRun } from './scenario-run.ts';
@@ -67,14 +67,12 @@ const LABELS: Record<(typeof COLUMNS)[number], string> = {
   memGapAfter: 'Memory gap after the plan',
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /** Whether `p` holds what the writers read of a plan: its lists (`waves` of moves, `powerOff`, `unresolved`, `before`, `after`), `spread` and `options`. */
 function isPlan(p: unknown): p is RebalancePlan {
-  return isRecord(p) && Array.isArray(p.waves) && p.waves.every((w) => Array.isArray(w) && w.every(isRecord))
-    && [p.powerOff, p.unresolved].every(Array.isArray) && [p.before, p.after].every((l) => Array.isArray(l) && l.every((u) => isRecord(u) && typeof u.cpu === 'number' && typeof u.mem === 'number'))
-    && isRecord(p.spread) && isRecord(p.spread.before) && isRecord(p.spread.after)
-    && isRecord(p.options) && isRecord(p.options.high) && isRecord(p.options.low) && isRecord(p.options.weights);
+  return isObject(p) && Array.isArray(p.waves) && p.waves.every((w) => Array.isArray(w) && w.every(isObject))
+    && [p.powerOff, p.unresolved].every(Array.isArray) && [p.before, p.after].every((l) => Array.isArray(l) && l.every((u) => isObject(u) && typeof u.cpu === 'number' && typeof u.mem === 'number'))
+    && isObject(p.spread) && isObject(p.spread.before) && isObject(p.spread.after)
+    && isObject(p.options) && isObject(p.options.high) && isObject(p.options.low) && isObject(p.options.weights);
 }
 
 /**
@@ -87,19 +85,19 @@ function checkRebalanceReport(r: unknown, of: string): asserts r is RebalanceRep
   const bad = (why: string): never => {
     throw new FairfitError('INVALID_OPTION', `report: ${of} takes a RebalanceReport (what fairfit rebalance writes: runScenario's runs and the scenario's counts): ${why}`, { field: 'report' });
   };
-  if (!isRecord(r)) bad(`got ${shown(r)}`);
+  if (!isObject(r)) bad(`got ${shown(r)}`);
   const runs = (r as Record<string, unknown>).runs;
   if (!Array.isArray(runs)) bad(`its runs are ${shown(runs)}, not an array`);
   (runs as unknown[]).forEach((x, i) => {
-    const ok = isRecord(x) && typeof x.algorithm === 'string' && isPlan(x.plan) && Array.isArray(x.periods) && x.periods.every((q) => isRecord(q) && isRecord(q.spreadAfter));
+    const ok = isObject(x) && typeof x.algorithm === 'string' && isPlan(x.plan) && Array.isArray(x.periods) && x.periods.every((q) => isObject(q) && isObject(q.spreadAfter));
     if (!ok) bad(`runs[${i}] is not a run of runScenario (an algorithm, its plan and its periods)`);
   });
 }
 
 /** `scenario` an object with `hosts` and `vms` lists (`INVALID_OPTION` naming it); their entries are checked where read. */
 function checkScenarioLists(scenario: unknown): asserts scenario is RebalanceInput {
-  if (!isRecord(scenario) || !Array.isArray(scenario.hosts) || !Array.isArray(scenario.vms) || !scenario.hosts.every(isRecord)) {
-    throw new FairfitError('INVALID_OPTION', `scenario: must be the scenario the plans were made for (an object with hosts and vms), got ${isRecord(scenario) ? 'an object without them' : shown(scenario)}`, { field: 'scenario' });
+  if (!isObject(scenario) || !Array.isArray(scenario.hosts) || !Array.isArray(scenario.vms) || !scenario.hosts.every(isObject)) {
+    throw new FairfitError('INVALID_OPTION', `scenario: must be the scenario the plans were made for (an object with hosts and vms), got ${isObject(scenario) ? 'an object without them' : shown(scenario)}`, { field: 'scenario' });
   }
 }
 
@@ -142,7 +140,7 @@ export function writeRebalanceCsv(path: string, r: RebalanceReport): void {
  */
 export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly number[]): { cpu: number[][]; mem: number[][] } {
   checkScenarioLists(input);
-  if (!isPlan(plan)) throw new FairfitError('INVALID_OPTION', `plan: utilisationByWave takes a plan of planRebalance, got ${isRecord(plan) ? 'an object that is not one' : shown(plan)}`, { field: 'plan' });
+  if (!isPlan(plan)) throw new FairfitError('INVALID_OPTION', `plan: utilisationByWave takes a plan of planRebalance, got ${isObject(plan) ? 'an object that is not one' : shown(plan)}`, { field: 'plan' });
   if (hosts !== undefined && (!Array.isArray(hosts) || !hosts.every((h) => Number.isInteger(h) && h >= 0 && h < input.hosts.length))) {
     throw new FairfitError('INDEX_OUT_OF_RANGE', `hosts: must be a list of host indices below ${input.hosts.length}, got ${shown(hosts)}`, { field: 'hosts' });
   }
@@ -158,7 +156,7 @@ function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly nu
   // In the input's VM order, as before: each row's sums are the same additions in the same order.
   for (let i = 0; i < input.vms.length; i++) {
     const v = input.vms[i]!;
-    if (!isRecord(v) || !isRecord(v.use)) throw new FairfitError('INVALID_OPTION', `scenario.vms[${i}]: must be a VM with its use { cpu, mem }, got ${shown(v)}`, { field: `scenario.vms[${i}]` });
+    if (!isObject(v) || !isObject(v.use)) throw new FairfitError('INVALID_OPTION', `scenario.vms[${i}]: must be a VM with its use { cpu, mem }, got ${shown(v)}`, { field: `scenario.vms[${i}]` });
     const k = rowOf.get(v.host);
     if (k === undefined && !moving.has(v.name)) continue;
     const x = { cpu: meanUse(v.use.cpu, 'use.cpu'), mem: meanUse(v.use.mem, 'use.mem') };
