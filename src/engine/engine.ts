@@ -18,7 +18,7 @@ import { didYouMean, FairfitError, shown, unknownKey } from '../errors.ts';
 import { capacityWeights } from '../kernels/capacity.ts';
 import { GINI, MATCHER, MISS_MEMO, PRIORITY_PARAMS } from '../kernels/kernel-layouts.ts';
 import { resolvePriorityParams } from '../kernels/priority-params.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, MAX_PROCS, checkUsageColumns, checkVector, inItem, inNodes, inUsage, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, MAX_PROCS, checkUsageColumns, checkVector, inItem, inNodes, inUsage, notTaskId, unknownUsageTask, usageField, PrefixViews, roundOutput, roundResult, roundViews, stateError, type CheckedNode, type CheckedTask } from '../systems/iptas/engine-checks.ts';
 import { NODE_FLAG, NodeRow, NodeTable, type NodeColumns } from './node-table.ts';
 import { ENGINE, ENGINE_ROW_CHECK, ENGINE_ROW_COLUMN, ENGINE_SCRATCH, ENGINE_TASK_STATE } from '../systems/iptas/engine-layouts.ts';
 import type { IptasEngine } from '../systems/iptas/engine-api.ts';
@@ -1663,8 +1663,9 @@ export class Engine implements IptasEngine {
   private task(id: unknown): number {
     // A closed engine says so (its id index lived in memory that may now be another engine's).
     this.live();
-    const t = typeof id === 'string' ? this.lookup(id) : undefined;
-    if (t === undefined) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
+    if (typeof id !== 'string') throw notTaskId(id);
+    const t = this.lookup(id);
+    if (t === undefined) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${id}' is not a submitted task`, { field: 'taskId' });
     return t;
   }
 

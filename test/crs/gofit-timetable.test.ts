@@ -51,8 +51,16 @@ describe('the course timetable model', () => {
   it('GOFit refuses a slot list longer than a term (a length of 1e10 looped for ever)', () => {
     const counts = new Int32Array(SLOTS);
     expect(gofit(Int32Array.from({ length: SLOTS }, (_, s) => s), counts)).toBe(1);
-    for (const length of [SLOTS + 1, 1e10, NaN]) {
+    // −1 and 1.5 gave 1 (no lesson, or one undefined), as if nothing coincided.
+    for (const length of [SLOTS + 1, 1e10, NaN, -1, 1.5]) {
       expect(() => gofit({ length } as ArrayLike<number>, counts)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'slots' } }));
+    }
+  });
+  it('GOFit refuses a slot outside the term (its count was undefined: the lesson counted as free)', () => {
+    const counts = new Int32Array(SLOTS).fill(1);
+    expect(gofit([0, SLOTS - 1], counts)).toBe(1);
+    for (const [slot, shown] of [[SLOTS, String(SLOTS)], [-1, '-1'], [0.5, '0.5'], ['3', '"3"']] as const) {
+      expect(() => gofit([0, slot as number], counts)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: `slots[1] must be a slot in [0, ${SLOTS}), got ${shown}`, details: { field: 'slots', index: 1 } }));
     }
   });
   it('rejects a lesson outside the week with a message naming the field', () => {

@@ -175,7 +175,8 @@ describe('cancel', () => {
         "INVALID_OPTION taskId: task 'ok' is ok: it has ended, there is nothing to cancel",
         "INVALID_OPTION taskId: task 'cancelled' is cancelled: it has ended, there is nothing to cancel",
         "INDEX_OUT_OF_RANGE taskId: taskId '' is not a submitted task",
-        "INDEX_OUT_OF_RANGE taskId: taskId '7' is not a submitted task",
+        // A number is no id: it read "'7' is not a submitted task", as if the string '7' were meant.
+        'INVALID_OPTION taskId: taskId must be a string, got 7',
       ]);
       expect(Buffer.from(e.snapshot()).equals(Buffer.from(before))).toBe(true);
       expect(JSON.stringify(ref.state())).toBe(refState);

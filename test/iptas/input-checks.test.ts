@@ -111,6 +111,14 @@ describe('inputs both engines refuse alike', () => {
     for (const make of [(p: never) => new Engine(p), (p: never) => new ReferenceEngine(p)]) expect(refusal(() => make('x' as never)).message).toBe('params must be an object, got "x"');
   });
 
+  it('a task id that is no string is refused as such (a null-prototype object was a TypeError; 7 read as the id "7")', () => {
+    for (const id of [7, null, Object.create(null), {}]) {
+      expect(refusedAlike((e) => e.cancel(id as never))).toEqual({ code: 'INVALID_OPTION', field: 'taskId', message: `taskId must be a string, got ${id === 7 ? '7' : id === null ? 'null' : 'an object'}` });
+      expect(refusedAlike((e) => e.explain(id as never)).field).toBe('taskId');
+    }
+    expect(refusedAlike((e) => e.checkLimits(3, new Map([[Object.create(null), [1, 1]]]) as never)).field).toBe('usage[an object]');
+  });
+
   it('a usage report names its entry as a path: usage["<task id>"]', () => {
     expect(refusedAlike((e) => e.checkLimits(3, new Map([['r', [1, 1]]])))).toEqual({ code: 'INDEX_OUT_OF_RANGE', field: 'usage["r"]', message: 'usage["r"]: "r" is not a submitted task' });
     expect(refusedAlike((e) => e.checkLimits(3, new Map([['t', [1, 'x' as never]]])))).toEqual({ code: 'NOT_FINITE', field: 'usage["t"]', message: 'usage["t"][1] must be a finite number, got "x"' });

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
+import { arrayLength, didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 
 const COURSE_KEYS = ['name', 'firstWeek', 'lastWeek', 'lessons'];
 const LESSON_KEYS = ['section', 'day', 'odd', 'even'];
@@ -122,12 +122,16 @@ export function courseSlots(c: Course): Int32Array {
  * `base` is the host's offset into `counts` (slot counts are host-major).
  */
 export function gofit(slots: ArrayLike<number>, counts: ArrayLike<number>, base = 0): number {
-  // A course has at most SLOTS lessons: a longer list (a length of 1e10) looped for ever.
-  if (!(slots.length <= SLOTS)) throw new FairfitError('INVALID_OPTION', `slots: a course has at most ${SLOTS} lessons, got a list of ${shown(slots.length)}`, { field: 'slots' });
+  // A course has at most SLOTS lessons: a longer list (a length of 1e10) looped for ever; a length of
+  // −1 or 1.5 gave 1, as did slots outside the term (their counts undefined).
+  const length = arrayLength(slots, 'slots');
+  if (length > SLOTS) throw new FairfitError('INVALID_OPTION', `slots: a course has at most ${SLOTS} lessons, got a list of ${length}`, { field: 'slots' });
   let overlap = 0;
   let coinciding = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const n = counts[base + slots[i]!]!;
+  for (let i = 0; i < length; i++) {
+    const slot = slots[i]!;
+    if (!(Number.isInteger(slot) && slot >= 0 && slot < SLOTS)) throw new FairfitError('INVALID_OPTION', `slots[${i}] must be a slot in [0, ${SLOTS}), got ${shown(slot)}`, { field: 'slots', index: i });
+    const n = counts[base + slot]!;
     if (n > 0) {
       overlap++;
       coinciding += n;

@@ -40,7 +40,13 @@ function checkTaskKeys(input: object): void {
 
 /** The field of a usage report's entry: `usage["<task id>"]` (a Map's key, as a path names it), or `usage[<handle>]`. */
 export function usageField(key: unknown): string {
-  return `usage[${typeof key === 'number' ? key : JSON.stringify(String(key))}]`;
+  // shown, not String, for a key that is neither: a null-prototype object has no toString.
+  return `usage[${typeof key === 'number' ? key : typeof key === 'string' ? JSON.stringify(key) : shown(key)}]`;
+}
+
+/** A task id that is no string (7, null, an object): `INVALID_OPTION`, not "'7' is not a submitted task" as if it were one. */
+export function notTaskId(id: unknown): FairfitError {
+  return new FairfitError('INVALID_OPTION', `taskId must be a string, got ${shown(id)}`, { field: 'taskId' });
 }
 
 /** A usage report naming a task that was never submitted. */

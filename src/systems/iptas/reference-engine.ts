@@ -15,7 +15,7 @@
 import { FairfitError, shown } from '../../errors.ts';
 import { capacityWeightsReference } from '../../reference/capacity.ts';
 import { recomputePrioritiesReference } from '../../reference/priority.ts';
-import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
+import { priorityTerms, priorityTotal, checkHeartbeatReport, checkInto, checkNode, checkRoundBuffers, inHandles, checkNodeUpdate, checkNow, checkProcs, checkResult, checkTask, checkUsageColumns, checkVector, epsilonOf, inItem, inNodes, inUsage, notTaskId, unknownUsageTask, usageField, stateError, type CheckedTask, roundHandles, roundViews } from './engine-checks.ts';
 import { resolveIptasParams, type IptasParams, type ResolvedIptasParams } from './params.ts';
 import { applyCommand, applyCommandLine, type CommandResult } from './commands.ts';
 
@@ -1139,8 +1139,9 @@ export class ReferenceEngine {
   }
 
   private task(id: unknown): TaskRec {
-    const t = typeof id === 'string' ? this.tasks.get(id) : undefined;
-    if (!t) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${String(id)}' is not a submitted task`, { field: 'taskId' });
+    if (typeof id !== 'string') throw notTaskId(id);
+    const t = this.tasks.get(id);
+    if (!t) throw new FairfitError('INDEX_OUT_OF_RANGE', `taskId '${id}' is not a submitted task`, { field: 'taskId' });
     return t;
   }
 
