@@ -12,6 +12,9 @@
  *   `withPolicy`, `withoutSeries`, and the option resolution of `replay()` / `sweep()`;
  * - the parallel runner: `WorkerPool` and the job handler contract, shared
  *   memory (`toShared`), option value checks (`parseRange`…);
+ * - the job queue: `runJobsOnQueue`, `QueueWorker` and what they share (this
+ *   module imports BullMQ and ioredis, the optional peer dependencies: both
+ *   must be installed to import it);
  * - the WebAssembly boundary: `Core` (one instance, its memory and arena; kernel
  *   objects of one engine share one through their `{ core }` option), `Views`,
  *   and the layout descriptions (`struct`, `enumeration`, `constants`);
