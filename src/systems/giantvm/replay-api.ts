@@ -24,7 +24,8 @@ import type { ReplayReport } from './types.ts';
  * `workers` is.
  *
  * @throws FairfitError `INVALID_OPTION` naming the option; the reader's
- *   `FILE_NOT_FOUND` / `PARSE_ERROR` / `CORRUPT_INPUT`; `WORKER_FAILED`.
+ *   `FILE_NOT_FOUND` / `PARSE_ERROR` / `CORRUPT_INPUT` / `NO_DATA` (no valid
+ *   task or job); `WORKER_FAILED`.
  */
 export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const o = resolveReplayOptions(options);

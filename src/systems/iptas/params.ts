@@ -1,6 +1,6 @@
 /**
  * Parameters of the IPTAS round scheduler (the IPTAS paper; docs/model.md) for the
- * reference engine: every knob with its default, resolved and validated once
+ * WebAssembly `Engine` and the reference engine: every knob with its default, resolved and validated once
  * into a frozen object so the engine never re-reads caller input. Defaults and
  * interpretations are listed in docs/model.md ("IPTAS round scheduler").
  *
@@ -12,7 +12,7 @@ import { priorityParamsObject, resolvePriorityParams, PRIORITY_PARAM_ORDER, type
 /** What happens to the running tasks of a node that goes down or is removed. */
 export type DownNodePolicy = 'requeue' | 'fail';
 
-/** Options of a {@link ReferenceEngine}; every field optional. */
+/** Options of an IPTAS engine, the WebAssembly `Engine` or the {@link ReferenceEngine}; every field optional. */
 export interface IptasParams extends PriorityParams {
   /** Number of resource dimensions D (1–8) of every capacity and demand. Default 2 (cpu, memory). */
   dims?: number;

@@ -52,7 +52,7 @@ export interface NodeUpdate {
 export interface TaskInput {
   /** Unique task id (over all tasks ever submitted, gang members included). */
   id: string;
-  /** Owner (any string). */
+  /** Owner (any non-empty string). */
   user: string;
   /** Demand per dimension (D numbers ≥ 0). */
   demand: readonly number[];

@@ -1,6 +1,6 @@
 /**
  * Virtual-clock driver that schedules a batch job log with IPTAS (the
- * {@link ReferenceEngine}), FCFS or EASY backfilling on a cluster of identical
+ * WebAssembly {@link Engine} by default), FCFS or EASY backfilling on a cluster of identical
  * nodes, and the metrics batch-scheduling studies compare them by (docs/model.md):
  * throughput, mean and p95 wait, bounded slowdown, utilisation, makespan, run-time
  * kills and the Gini of per-user mean wait. Jobs are gangs of one-processor tasks
