@@ -26,7 +26,7 @@ export interface TraceReadOptions {
   taskEventParts?: number;
   /**
    * Refuse the trace (`PARSE_ERROR`, before any run) when more than this
-   * fraction of its lines was skipped, or (below 1) when a file is truncated
+   * fraction of its lines was skipped, or (below 1; `CORRUPT_INPUT`) when a file is truncated
    * or corrupt, since the rows lost with it are not counted. Default: no limit.
    */
   maxSkipped?: number;

@@ -60,7 +60,7 @@ export interface ScheduleLogOptions {
   strict?: boolean;
   /**
    * Refuse the log (`PARSE_ERROR`, before any algorithm) when more than this fraction of its lines
-   * was skipped, or (below 1) when a file is truncated or corrupt: as a replay's `read.maxSkipped`.
+   * was skipped, or (below 1; `CORRUPT_INPUT`) when a file is truncated or corrupt: as a replay's `read.maxSkipped`.
    * Default: no limit (the CLI's `--max-skipped` defaults to 0.1).
    */
   maxSkipped?: number;
