@@ -93,7 +93,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--mem-order <dir>', `sort direction of mem_usage and cache_misses: 'asc' or 'desc' (default ${D.memOrder})`)
     .option('--gini <rule>', `Gini of each machine's 'time-mean' utilisation, or the 'series-mean' of the series points' Gini (default ${D.gini})`)
     .option('--workers <n>', 'worker threads (results are identical for any value; refused with --queue, whose workers run the jobs) (default 1)')
-    .option('--task-event-parts <n>', 'read only the first n task_events part files of a Google folder (n ≥ 1; refused for an SWF log)')
+    .option('--task-event-parts <n>', 'read only the first n task_events part files of a Google folder (n ≥ 1; refused for an SWF log or a task_events file)')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any run) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--usage-read <how>', "task_usage of a Google folder for --usage trace (refused with another usage, or without task_usage/): 'stream' (read in time order as the replay advances) or 'whole' (into memory first) (default stream)")

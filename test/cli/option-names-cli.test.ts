@@ -188,8 +188,9 @@ describe('options that could not take effect are refused', () => {
     expect(fairfit(...replay('--usage-read', 'whole')).code).toBe(0);
   });
 
-  it('--task-event-parts on an SWF log', () => {
+  it('--task-event-parts on an SWF log, or on a task_events file (it was ignored)', () => {
     refused(['replay', '--trace', swf, '--machines', '4', '--policy', 'no_migration', '--task-event-parts', '1', '--quiet'], 'task-event-parts', 'has no task_events part files');
+    refused(['replay', '--trace', join(trace, 'task_events', 'part-00000-of-00001.csv.gz'), '--machines', '10', '--policy', 'no_migration', '--task-event-parts', '2', '--quiet'], 'task-event-parts', 'no part files to limit');
   });
 
   it('--tick above one day; one day runs', () => {

@@ -102,6 +102,16 @@ describe('readers', () => {
     expect(e.details.field).toBe('taskEventParts');
   });
 
+  it('taskEventParts on a task_events file is refused, as on an SWF log (the file was read whole, the option ignored)', async () => {
+    const file = join(small, 'task_events', 'part-00000-of-00001.csv.gz');
+    const e = await rejection(replay({ trace: file, machines: 2, usage: 'request', read: { taskEventParts: 3 } }));
+    expect(e.code).toBe('INVALID_OPTION');
+    expect(e.details.field).toBe('read.taskEventParts');
+    expect(e.message).toContain('no part files to limit');
+    // A folder of part files takes it.
+    expect((await replay({ trace: join(small, 'task_events'), machines: 2, usage: 'request', policies: ['no_migration'], read: { taskEventParts: 1 } })).runs).toHaveLength(1);
+  });
+
   it('usageRead on an SWF log is refused, as taskEventParts is (it was ignored)', async () => {
     const swf = join(dir, 'log2.swf');
     writeFileSync(swf, '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n');

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FairfitError, plural, shown } from '../../errors.ts';
 import { checkDamage, type ReadSummary } from '../../io/csv/problems.ts';
@@ -22,7 +22,7 @@ import type { ReplayParams } from './types.ts';
 export interface TraceReadOptions {
   /** Stop at the first bad line (`PARSE_ERROR`) instead of skipping and counting it. */
   strict?: boolean;
-  /** Read at most this many task_events part files (default all). */
+  /** Read at most this many task_events part files of a Google folder (default all; refused for an SWF log or a task_events file). */
   taskEventParts?: number;
   /**
    * Refuse the trace (`PARSE_ERROR`, before any run) when more than this
@@ -87,6 +87,8 @@ export async function loadTrace(trace: string | ReplayInput, needs: { usage: boo
     } else {
       // A task_events file, or a folder without task_usage/, has no usage rows to read either way.
       if (read.usageRead !== undefined && !existsSync(join(trace, 'task_usage'))) invalid('read.usageRead', `${trace} has no task_usage/ to read (a task_events file, or a folder without it)`);
+      // Nor has a task_events file part files to limit (it was read whole, the option ignored).
+      if (read.taskEventParts !== undefined && statSync(trace).isFile()) invalid('read.taskEventParts', `${trace} is a task_events file: it has no part files to limit (only a Google 2011 folder has them)`);
       input = await readGoogleTrace(trace, { strict: read.strict, usage: needs.usage, machineEvents: needs.machineEvents, taskEventParts: read.taskEventParts, usageRead: read.usageRead ?? 'stream', extras: false, spill: how.spill === true, ...(how.signal ? { signal: how.signal } : {}) });
     }
     try {
