@@ -94,8 +94,9 @@ function list(v: unknown): string {
 }
 
 /**
- * One line saying what produced the runs — trace, usage mode (and how it was
- * resolved per task), machine mode, seed(s) — printed above the table.
+ * The lines saying what produced the runs, printed above the table: trace, usage mode (and how it
+ * was resolved per task), machine mode, seed(s); then the `model:` and `rules:` lines (`describeModel`,
+ * `describeRules`; left out when they are empty). Each line ends with a newline.
  */
 export function describeModes(report: ReplayReport): string {
   checkReport(report, 'describeModes');
