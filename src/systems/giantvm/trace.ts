@@ -45,7 +45,7 @@ export interface TraceReadOptions {
 export interface TraceReadReport {
   /** The format read: `google2011` or `swf`. */
   format: string;
-  /** Why that format (detected from the path). */
+  /** Why that format (detected from the path: a folder's tables, a file's name and first line). */
   detected: string;
   summary: ReadSummary;
   /** Window start and end, µs. */
