@@ -235,8 +235,8 @@ describe('an empty standard input, or none (a terminal)', () => {
   });
 
   // `script` runs the command on a pseudo-terminal (util-linux; absent on some systems).
-  const haveScript = spawnSync('script', ['--version']).status === 0;
-  it.skipIf(!haveScript)('a terminal is refused before any read: INVALID_OPTION naming the option, exit 2', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('a terminal is refused before any read: INVALID_OPTION naming the option, exit 2', () => {
     for (const [args, option] of [[['schedule', '--trace', '-', '--nodes', '2'], '--trace'], [['rebalance', '--input', '-'], '--input'], [['inspect', '-'], 'path']] as const) {
       const command = [process.execPath, MAIN, ...args].map((a) => `'${a}'`).join(' ');
       const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp }, timeout: 20_000 });
