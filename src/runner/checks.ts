@@ -19,12 +19,18 @@ export function invalid(field: string, message: string, extra: Record<string, un
 
 /** Parses a finite number from CLI text, naming the option on failure. */
 export function parseNumber(text: string, field: string): number {
-  const s = text.trim();
+  const s = textOf(text, field);
   // Number('') is 0 and Number('0x10') is 16: accept plain decimal notation only.
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(s)) invalid(field, `'${text}' is not a number`);
   const n = Number(s);
   if (!Number.isFinite(n)) invalid(field, `'${text}' is not a finite number`);
   return n;
+}
+
+/** `text` trimmed; `INVALID_OPTION` when it is no string (a number or null was a TypeError from `trim`). */
+function textOf(text: unknown, field: string): string {
+  if (typeof text !== 'string') invalid(field, `must be text, got ${shown(text)}`);
+  return text.trim();
 }
 
 /** Decimal places needed to write `x` exactly as typed (for float-safe range steps). */
@@ -44,7 +50,7 @@ function decimals(text: string): number {
  * lands at 2.9999999999999996.
  */
 export function parseRange(text: string, field: string): number[] {
-  const s = text.trim();
+  const s = textOf(text, field);
   if (s === '') invalid(field, 'empty range');
   if (s.includes(':')) {
     const parts = s.split(':');

@@ -48,6 +48,11 @@ describe('sweep ranges a:b:step are inclusive and float-safe', () => {
       expect(invalidField(() => parseRange(bad, 'overcommit'))).toBe('overcommit');
     }
     expect(() => parseNumber('NaN', 'seed')).toThrow(/seed/);
+    // Not text: a TypeError from trim() (fairfit/internals exports both).
+    for (const bad of [5, null, Object.create(null)]) {
+      expect(() => parseNumber(bad as never, 'seed')).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: `seed: must be text, got ${bad === 5 ? '5' : bad === null ? 'null' : 'an object'}` }));
+      expect(invalidField(() => parseRange(bad as never, 'overcommit'))).toBe('overcommit');
+    }
   });
 });
 
