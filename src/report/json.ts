@@ -92,7 +92,8 @@ function encode(value: unknown, indent: string, out: string[]): void {
 
 /**
  * Serialises any JSON-like value the way the report files are written (see module docs).
- * @throws FairfitError `INVALID_OPTION` naming where a BigInt is (`value.runs[0].seed`): JSON has none.
+ * @throws FairfitError `INVALID_OPTION` naming where a BigInt is (`value.runs[0].seed`), or where a
+ * value contains itself (`value.a.back`): JSON holds neither.
  */
 export function toJson(value: unknown): string {
   const out: string[] = [];
@@ -101,9 +102,15 @@ export function toJson(value: unknown): string {
   } catch (cause) {
     // JSON.stringify's "Do not know how to serialize a BigInt" said neither where nor which: looked for only now.
     const at = bigIntAt(value, new Set());
-    if (at === undefined) throw cause;
-    const field = fieldPath('value', '', ...at);
-    throw new FairfitError('INVALID_OPTION', `${field} is a BigInt, which JSON cannot hold: give a number or a string`, { field }, { cause });
+    if (at !== undefined) {
+      const field = fieldPath('value', '', ...at);
+      throw new FairfitError('INVALID_OPTION', `${field} is a BigInt, which JSON cannot hold: give a number or a string`, { field }, { cause });
+    }
+    // A cycle overflowed the stack (a RangeError naming nothing).
+    const back = cycleAt(value, new Set(), new Set());
+    if (back === undefined) throw cause;
+    const field = fieldPath('value', '', ...back);
+    throw new FairfitError('INVALID_OPTION', `${field} is an object that contains it, a cycle JSON cannot hold`, { field }, { cause });
   }
   return out.join('') + '\n';
 }
@@ -118,6 +125,23 @@ function bigIntAt(v: unknown, seen: Set<object>): string[] | undefined {
     const at = bigIntAt(x, seen);
     if (at !== undefined) return [String(k), ...at];
   }
+  return undefined;
+}
+
+/**
+ * The keys from `v` to the first value that is one of its own ancestors (`open`: the objects on the
+ * path; `done`: those whose every descendant was looked at), or undefined when `v` has no cycle.
+ */
+function cycleAt(v: unknown, open: Set<object>, done: Set<object>): string[] | undefined {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || done.has(v)) return undefined;
+  if (open.has(v)) return [];
+  open.add(v);
+  for (const [k, x] of Object.entries(v)) {
+    const at = cycleAt(x, open, done);
+    if (at !== undefined) return [k, ...at];
+  }
+  open.delete(v);
+  done.add(v);
   return undefined;
 }
 

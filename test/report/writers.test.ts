@@ -41,6 +41,18 @@ describe('toJson writes the same value JSON.stringify would, laid out for readin
     expect(() => writeJson(file, { n: 1n })).toThrow(FairfitError);
     expect(existsSync(file)).toBe(false);
   });
+  it('refuses a value that contains itself naming where (a stack overflow that named nothing)', () => {
+    const err = (v: unknown, field: string) => expect(() => toJson(v)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field }, message: `${field} is an object that contains it, a cycle JSON cannot hold` }));
+    const a: Record<string, unknown> = { n: 1, b: { c: [1, 2] } };
+    (a.b as Record<string, unknown>).back = a;
+    err(a, 'value.b.back');
+    const list: unknown[] = [{ x: 1 }];
+    list.push(list);
+    err({ runs: list }, 'value.runs[1]');
+    // Shared, not cyclic: written twice, as JSON.stringify does.
+    const shared = { x: [1, 2] };
+    expect(JSON.parse(toJson({ p: shared, q: [shared, shared] }))).toEqual({ p: shared, q: [shared, shared] });
+  });
   it('keeps number arrays on one line and indents objects', () => {
     expect(toJson({ a: [1, 2.5, NaN], b: { c: 'x' }, d: [] })).toBe('{\n  "a": [1,2.5,null],\n  "b": {\n    "c": "x"\n  },\n  "d": []\n}\n');
   });
