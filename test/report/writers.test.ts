@@ -199,6 +199,12 @@ describe('the GiantVM writers refuse what is not a report, an unknown option and
       expect((e as FairfitError).message, name).toContain(text);
     }
   });
+  it('describeModes writes a trace record holding a null-prototype object (its String() threw a TypeError)', () => {
+    const odd = { ...report, trace: { ...report.trace, format: Object.create(null), seed: Object.create(null) } };
+    expect(describeModes(odd as never)).toMatch(/\(an object\): .* · seed an object\n/);
+    // A real report's line is unchanged by the way values are written.
+    expect(describeModes(report).split('\n')[0]).toMatch(/^trace .* · seed \d+$/);
+  });
   it('renderHtml and writeHtml refuse an option they do not have and a title that is not a string (ignored, or a TypeError)', () => {
     expect(() => renderHtml(report, { titel: 'x' } as never)).toThrow(/titel: not an option of renderHtml \(did you mean title\?\)/);
     expect(() => writeHtml('/nonexistent/never.html', report, { titel: 'x' } as never)).toThrow(/titel: not an option of writeHtml/);

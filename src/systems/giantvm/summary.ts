@@ -79,7 +79,7 @@ export function formatTable(report: ReplayReport): string {
   const rows = summarizeByPolicy(report);
   const sweepMode = rows.some((r) => r.runs > 1);
   const header = ['policy', ...(sweepMode ? ['runs'] : []), ...METRIC_COLUMNS];
-  const body = rows.map((r) => [r.policy, ...(sweepMode ? [String(r.runs)] : []), ...METRIC_COLUMNS.map((k) => formatMetric(r.metrics[k]))]);
+  const body = rows.map((r) => [r.policy, ...(sweepMode ? [said(r.runs)] : []), ...METRIC_COLUMNS.map((k) => formatMetric(r.metrics[k]))]);
   const notes = sweepMode ? ['(each value: mean over the policy\'s configurations)'] : [];
   // Said on stdout too (not only on stderr): the table may be kept without the messages.
   if (report.interrupted) {
@@ -89,8 +89,13 @@ export function formatTable(report: ReplayReport): string {
   return textTable(header, body, notes);
 }
 
+/** A report's value as the summary writes it: a string or number as it is, anything else as `shown` gives it (a null-prototype object has no toString). */
+function said(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : shown(v);
+}
+
 function list(v: unknown): string {
-  return Array.isArray(v) ? v.join(', ') : String(v);
+  return Array.isArray(v) ? v.map(said).join(', ') : said(v);
 }
 
 /**
@@ -104,9 +109,9 @@ export function describeModes(report: ReplayReport): string {
   const info = report.runs[0]?.info;
   const parts: string[] = [];
   const where = t.path ?? t.source ?? 'in-memory trace';
-  const tasks = (typeof t.tasks === 'number' ? plural(t.tasks, 'task') : t.read === false ? 'not read (stopped while reading)' : `${String(t.tasks)} tasks`) + takingPart(report);
-  parts.push(`trace ${String(where)}${t.format ? ` (${String(t.format)})` : ''}: ${tasks}`);
-  let usage = `usage ${String(t.usage)}`;
+  const tasks = (typeof t.tasks === 'number' ? plural(t.tasks, 'task') : t.read === false ? 'not read (stopped while reading)' : `${said(t.tasks)} tasks`) + takingPart(report);
+  parts.push(`trace ${said(where)}${t.format ? ` (${said(t.format)})` : ''}: ${tasks}`);
+  let usage = `usage ${said(t.usage)}`;
   if (info && typeof info.tasksWithWindows === 'number' && typeof info.usageFallbackToRequest === 'number' && (t.usage === 'trace' || (t.usage === 'synthetic' && info.usageFallbackToRequest > 0))) {
     usage += ` (${plural(info.tasksWithWindows, 'task')} with usage windows, ${info.usageFallbackToRequest} fell back to request)`;
   }
@@ -114,9 +119,9 @@ export function describeModes(report: ReplayReport): string {
   const machines = t.machines;
   // A sweep's `--machines trace` is the list ['trace']: the same words as a replay's.
   const fromTrace = machines === 'trace' || (Array.isArray(machines) && machines.length === 1 && machines[0] === 'trace');
-  parts.push(fromTrace ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${String(machines)} identical machine${machines === 1 ? '' : 's'}`);
+  parts.push(fromTrace ? 'machines from machine_events' : Array.isArray(machines) ? `machines ${list(machines)}` : `${said(machines)} identical machine${machines === 1 ? '' : 's'}`);
   if (t.seeds !== undefined) parts.push(`seeds ${list(t.seeds)}`);
-  else if (t.seed !== undefined) parts.push(`seed ${String(t.seed)}`);
+  else if (t.seed !== undefined) parts.push(`seed ${said(t.seed)}`);
   const rules = describeRules(report);
   const model = describeModel(report);
   return parts.join(' · ') + '\n' + (model ? `model: ${model}\n` : '') + (rules ? `rules: ${rules}\n` : '');
@@ -156,13 +161,13 @@ export function describeModel(report: ReplayReport): string {
   const i = report.runs[0]?.info;
   const swept = isSweepReport(report) ? report.sweep.overcommit : undefined;
   const parts = [
-    `capacity ${String(p.capacity)}`,
-    `overcommit ${swept ? list(swept) : String(p.overcommit)}`,
+    `capacity ${said(p.capacity)}`,
+    `overcommit ${swept ? list(swept) : said(p.overcommit)}`,
     `cell size ${describeCellSize(report)}`,
-    typeof p.interval === 'number' ? `interval ${plural(p.interval, 'tick')}` : `interval ${String(p.interval)} ticks`,
+    typeof p.interval === 'number' ? `interval ${plural(p.interval, 'tick')}` : `interval ${said(p.interval)} ticks`,
     `tick ${formatTick(p.tick)}`,
   ];
-  if (usesRatio(report.trace.usage, i)) parts.push(`usage ratio ${String(p.usageRatio)}`);
+  if (usesRatio(report.trace.usage, i)) parts.push(`usage ratio ${said(p.usageRatio)}`);
   return parts.join(', ');
 }
 
@@ -176,8 +181,8 @@ export function describeCellSize(report: ReplayReport): string {
   const first = statedParams(report)?.cellSize;
   const other = new Map<unknown, unknown>();
   for (const r of runs) if (r.params.cellSize !== first && !other.has(r.params.machines)) other.set(r.params.machines, r.params.cellSize);
-  if (other.size === 0) return String(first);
-  return `${String(first)} (${[...other].map(([m, c]) => `${String(c)} at ${String(m)} machines`).join(', ')})`;
+  if (other.size === 0) return said(first);
+  return `${said(first)} (${[...other].map(([m, c]) => `${said(c)} at ${said(m)} machines`).join(', ')})`;
 }
 
 /**
@@ -192,7 +197,7 @@ export function usesRatio(usage: unknown, info: Record<string, unknown> | undefi
 
 /** A tick in µs as a duration: `1 s`, `500 ms`, `250 µs`, `2 min`. */
 export function formatTick(us: unknown): string {
-  if (typeof us !== 'number') return String(us);
+  if (typeof us !== 'number') return said(us);
   if (us % 60e6 === 0) return `${us / 60e6} min`;
   if (us % 1e6 === 0) return `${us / 1e6} s`;
   if (us % 1e3 === 0) return `${us / 1e3} ms`;
@@ -203,7 +208,7 @@ export function formatTick(us: unknown): string {
 export function describeRules(report: ReplayReport): string {
   const p = statedParams(report);
   if (!p) return '';
-  return RULE_KEYS.map((k) => `${k} ${String(p[k])}`).join(', ');
+  return RULE_KEYS.map((k) => `${k} ${said(p[k])}`).join(', ');
 }
 
 /** The parameters every output states besides the model's sizes: regime choices, then open rules. */
