@@ -3,10 +3,11 @@
  * every user of the machine), and the queue worker's option ranges through the API.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_ENV, queueUrl } from '../../src/cli/queue-flags.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { QueueWorker } from '../../src/queue/queue-worker.ts';
+import { killTracked, tracked } from '../children.ts';
 import { MAIN } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 import { rejection } from '../rejection.ts';
@@ -43,10 +44,12 @@ describe('FAIRFIT_REDIS_PASSWORD', () => {
     afterAll(async () => {
       await redis?.stop();
     });
+    // A worker that never said it serves (the test timed out) would serve, then retry Redis, for ever.
+    afterEach(killTracked);
 
     /** `fairfit worker` on the server's URL (no password in it), with `env` added; SIGTERM once it serves. */
     const workerWith = async (env: Record<string, string>): Promise<{ code: number | null; stderr: string }> => {
-      const child = spawn(process.execPath, [MAIN, 'worker', '--queue', `redis://127.0.0.1:${redis.port}/0`, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+      const child = tracked(spawn(process.execPath, [MAIN, 'worker', '--queue', `redis://127.0.0.1:${redis.port}/0`, '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } }));
       let stderr = '';
       let stopped = false;
       child.stderr!.on('data', (d: Buffer) => {

@@ -1,6 +1,7 @@
 /** Running the built CLI as child processes for the queue tests: coordinators and `fairfit worker`s. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { tracked } from '../children.ts';
 
 export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -14,8 +15,9 @@ export interface Running {
   waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
 }
 
+/** Starts fairfit; the test file's `afterEach(killTracked)` kills it if the test did not stop it. */
 export function run(args: string[], cwd?: string): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: process.env.CI ?? '' } });
+  const child = tracked(spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: process.env.CI ?? '' } }));
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -8,10 +8,11 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { toJson } from '../../src/report/json.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
+import { killTracked } from '../children.ts';
 import { fairfit, run, stop, worker, type Running } from './processes.ts';
 import { freePort, startRedis, type RedisServer } from './redis-server.ts';
 
@@ -31,6 +32,9 @@ beforeAll(async () => {
   // Jobs of ~1 s each: long enough to kill or stop a worker in the middle of one.
   await generateTrace({ machines: 300, tasks: 12_000, days: 0.2, seed: 4, out: join(A, 'long') });
 });
+// A test that failed or timed out before it stopped its workers and coordinators left them running after the
+// file, retrying for ever once Redis was stopped.
+afterEach(killTracked);
 afterAll(async () => {
   await redis?.stop();
   rmSync(dir, { recursive: true, force: true });

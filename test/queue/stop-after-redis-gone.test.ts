@@ -14,6 +14,7 @@ import { generateTrace } from '../../src/io/generate.ts';
 import { CLOSE_MS } from '../../src/queue/close.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { killTracked } from '../children.ts';
 import { run, worker, type Running } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 
@@ -25,7 +26,9 @@ beforeAll(async () => {
 });
 // Each test's own server, stopped after it: a test that started one again where it stopped the first left that
 // second server running (and its directory behind) when the next test started its own.
+// The processes of a test that timed out while it waited for one of them (its finally never ran) are killed too.
 afterEach(async () => {
+  await killTracked();
   await redis?.stop();
 });
 afterAll(() => {
