@@ -14,7 +14,7 @@ import { generateTrace } from '../../src/io/generate.ts';
 import { CLOSE_MS } from '../../src/queue/close.ts';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { killTracked } from '../children.ts';
+import { killTracked, tracked } from '../children.ts';
 import { run, worker, type Running } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
 
@@ -108,7 +108,7 @@ describe('stopping after Redis went away', () => {
       `process.stderr.write('started\\n');`,
       `process.stdin.once('data', async () => { const answered = await w.close(); process.stderr.write('closed ' + answered + '\\n'); process.stdin.destroy(); });`,
     ].join('\n');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', host], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = tracked(spawn(process.execPath, ['--input-type=module', '-e', host], { stdio: ['pipe', 'ignore', 'pipe'] }));
     let err = '';
     const closedAt: number[] = [];
     child.stderr!.on('data', (d: Buffer) => { err += d.toString(); if (/closed /.test(err) && closedAt.length === 0) closedAt.push(Date.now()); });
