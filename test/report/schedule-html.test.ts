@@ -7,14 +7,21 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { schedulePage, writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-html-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (no Chromium, or a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-html-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
 
 describe.skipIf(!haveChromium)('the schedule report page in headless Chromium', () => {
