@@ -12,9 +12,14 @@ const hasScript = existsSync(SCRIPT);
 if (!hasScript) console.warn(`progress test: ${SCRIPT} (util-linux) not found; skipping the pseudo-terminal checks`);
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-tty-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (no `script`, or a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-tty-'));
   await generateTrace({ machines: 60, tasks: 800, days: 0.03, seed: 9, out: dir });
 });
 
