@@ -30,6 +30,7 @@ import { parseQueueUrl } from '../src/queue/redis-url.ts';
 import type { SweepOptions } from '../src/systems/giantvm/options.ts';
 import { ReplayPool } from '../src/systems/giantvm/replay-pool.ts';
 import { sweep } from '../src/systems/giantvm/sweep-api.ts';
+import { killTracked } from '../test/children.ts';
 import { stop, worker, type Running } from '../test/queue/processes.ts';
 import { startRedis } from '../test/queue/redis-server.ts';
 import { casePeak } from './rss.ts';
@@ -61,9 +62,10 @@ async function startWorkers(url: string): Promise<Running[]> {
 
 export async function queueSuite(): Promise<BenchRow[]> {
   const redis = await startRedis();
-  const trace = await tracePath();
+  let trace: Awaited<ReturnType<typeof tracePath>> | undefined;
   const rows: BenchRow[] = [];
   try {
+    trace = await tracePath();
     const grid: SweepOptions = { trace: trace.path, machines: '700:900:100', overcommit: '0.5:1.4:0.3', policies: 'all', series: false };
     const configs = 96;
     let round = 0;
@@ -143,8 +145,11 @@ export async function queueSuite(): Promise<BenchRow[]> {
       await w.close();
     }
   } finally {
+    // The worker processes a failure left running (one that never said it serves, or the warm ones when startWorkers
+    // failed): alive, they kept this process from exiting and served, then retried, a stopped Redis for ever.
+    await killTracked();
     await redis.stop();
-    trace.cleanup();
+    trace?.cleanup();
   }
   return rows;
 }
