@@ -4,12 +4,12 @@
  * output: …` on stderr, no stack trace, exit 1 — or the exit code the command had already set. It
  * was an uncaught exception with its stack.
  */
-import { spawnSync } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MAIN, optionFixture } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const { trace, dir } = optionFixture('fairfit-full-output-');
 const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
@@ -18,7 +18,7 @@ const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.
 function intoFullDisk(...args: string[]): { code: number | null; stderr: string } {
   const full = openSync('/dev/full', 'w');
   try {
-    const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
+    const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', stdio: ['ignore', full, 'pipe'] });
     return { code: r.status, stderr: r.stderr };
   } finally {
     closeSync(full);
@@ -50,7 +50,7 @@ describe('standard output on a full disk', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('fairfit: IO_ERROR: standard output: ENOSPC');
     expect(r.stderr).not.toMatch(/wrote[^\n]*standard output/);
-    const ok = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+    const ok = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(ok.stderr).toContain(closing);
     expect(ok.stderr).toMatch(/wrote[^\n]*standard output/);

@@ -4,7 +4,6 @@
  * upper bound, the bound) and through the library API where it takes the
  * same value.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { maxMachines } from '../../src/systems/giantvm/replay-params.ts';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { fairfit, MAIN, optionFixture, rejection } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const { dir, trace, swf } = optionFixture('fairfit-bounds-');
 
@@ -88,7 +88,7 @@ describe('sizes beyond what the code holds are refused up front, naming the boun
     refused(['schedule', '--trace', swf, '--nodes', '1e10', '--quiet'], '--nodes', 'at most 262144 nodes fit');
     refused(['schedule', '--trace', swf, '--nodes', '262145', '--quiet'], '--nodes', 'at most 262144 nodes fit');
     // The bound was 100,000 while the engine failed near 150,000 nodes.
-    const r = spawnSync(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '262144', '--algorithm', 'iptas', '--quiet', '--json', join(dir, 'wide.json')], { encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '262144', '--algorithm', 'iptas', '--quiet', '--json', join(dir, 'wide.json')], { encoding: 'utf8' });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'wide.json'), 'utf8')).runs[0].metrics.utilisation).toBeGreaterThan(0);

@@ -3,13 +3,13 @@
  * SWF log in a temporary folder, the built CLI run as a child process, and the
  * FairfitError an API call rejects with (test/rejection.ts).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
+import { spawnSyncChild } from '../children.ts';
 
 export const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
@@ -29,7 +29,7 @@ export function optionFixture(prefix: string): { dir: string; trace: string; swf
 
 /** The built CLI with `args`: exit code and output. */
 export function fairfit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -6,12 +6,12 @@
  * values and a trace without tasks are refused; the default cell size on a
  * tiny cluster is recorded as the one in effect.
  */
-import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fairfit, MAIN, optionFixture } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const { dir, trace, swf } = optionFixture('fairfit-option-names-');
 
@@ -159,7 +159,7 @@ describe('a closed stderr keeps the exit code', () => {
     ['a bad value', replay('--tick', '0').map((a) => `'${a}'`).join(' ')],
     ['a missing --trace', 'replay'],
   ])('%s into `2>&1 | head -0`: exit 2', (_what, args) => {
-    const r = spawnSync('bash', ['-c', `'${process.execPath}' '${MAIN}' ${args} 2>&1 | head -c 0; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    const r = spawnSyncChild('bash', ['-c', `'${process.execPath}' '${MAIN}' ${args} 2>&1 | head -c 0; echo "exit \${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('exit 2');
   });
 });

@@ -4,7 +4,7 @@
  * before any work (exit 1 naming the path given), and a write that fails
  * names the path given, not its temporary file.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { writeAll, writeTextFile } from '../../src/report/file.ts';
 import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
@@ -29,14 +30,14 @@ beforeAll(async () => {
 });
 
 function fairfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('--json, --csv and --report given alone (no file)', () => {
   it("schedule --json --report (as issue 9 writes it): the JSON on stdout, the page in report.html, the table on stderr", () => {
     const cwd = mkdtempSync(join(dir, 'alone-'));
-    const r = spawnSync(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '4', '--json', '--report'], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
+    const r = spawnSyncChild(process.execPath, [MAIN, 'schedule', '--trace', swf, '--nodes', '4', '--json', '--report'], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
     expect(r.stderr).toContain('algorithm');
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { runs: unknown[] }).runs).toHaveLength(3);
@@ -48,7 +49,7 @@ describe('--json, --csv and --report given alone (no file)', () => {
 
   it('replay --csv alone and rebalance --json alone write on stdout; two outputs alone on stdout are refused (exit 2)', () => {
     const cwd = mkdtempSync(join(dir, 'alone-'));
-    const run = (...args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
+    const run = (...args: string[]) => spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', cwd, env: { ...process.env, CI: process.env.CI ?? '' } });
     const csv = run('replay', '--trace', trace, '--machines', '8', '--policy', 'no_migration,fine_grained', '--csv', '--quiet');
     expect(csv.status).toBe(0);
     expect(csv.stdout.split('\n')[0]).toMatch(/^run,policy,machines,/);
@@ -225,7 +226,7 @@ describe('gen into a folder holding what an interrupted gen left', () => {
 
 /** The built CLI run in `cwd` (a relative output path lands there). */
 function fairfitIn(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -332,7 +333,7 @@ describe('a signal while the output check has its probe file: the probe is remov
   ])('%s', (name, args) => {
     // A folder that does not exist yet: the check makes it for the probe and removes it again.
     const out = join(dir, `probe-${name}`);
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(PROBE_SIGNAL).href, MAIN, ...args(out)], { encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, ['--import', pathToFileURL(PROBE_SIGNAL).href, MAIN, ...args(out)], { encoding: 'utf8' });
     expect([r.status, r.signal]).toEqual([130, null]);
     expect(r.stderr).toBe('fairfit: ABORTED: interrupted by SIGINT\n');
     expect(r.stdout).toBe('');

@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
+import { spawnSyncChild } from '../children.ts';
 
 // util-linux `script` gives the CLI a pseudo-terminal, the only way to see what a user's terminal sees.
 const SCRIPT = '/usr/bin/script';
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 
 function onTerminal(args: string): string {
-  const r = spawnSync(SCRIPT, ['-qec', `${process.execPath} ${MAIN} ${args} </dev/null`, '/dev/null'], { encoding: 'utf8' });
+  const r = spawnSyncChild(SCRIPT, ['-qec', `${process.execPath} ${MAIN} ${args} </dev/null`, '/dev/null'], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   // Drop terminal control sequences; keep what would be visible.
   return r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, '');

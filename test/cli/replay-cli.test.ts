@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -11,6 +11,7 @@ import { toJson } from '../../src/report/json.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { POLICIES } from '../../src/systems/giantvm/types.ts';
 import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
@@ -24,7 +25,7 @@ beforeAll(async () => {
 });
 
 function fairfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

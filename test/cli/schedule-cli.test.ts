@@ -4,7 +4,7 @@
  * a generated Google trace, option errors (exit 2 naming the option), and the
  * real logs of ../shared when present.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { toJson } from '../../src/report/json.ts';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-'));
@@ -56,7 +57,7 @@ beforeAll(async () => {
 });
 
 function fairfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -7,7 +7,7 @@
  * left (each run gets its own TMPDIR, checked empty after it), also after an
  * error or a signal.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { swfText } from '../swf-log.ts';
 import { MAIN } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-pipe-tests-'));
 /** The TMPDIR of the runs: where the copy of standard input goes, and must be gone from after each run. */
@@ -35,7 +36,7 @@ type Result = { code: number | null; stdout: string; stderr: string };
 
 /** The built CLI with `args`, `input` on its stdin (a pipe; empty when not given), TMPDIR `tmp`. */
 function fairfit(args: string[], input: string | Buffer = '', cwd?: string): Result {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { input, cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '', TMPDIR: tmp } });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { input, cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '', TMPDIR: tmp } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -204,7 +205,7 @@ describe('rebalance --input -', () => {
     const byFile = fairfit(['rebalance', '--input', scenario, '--json', '-', '--quiet']);
     expect(byFile.code).toBe(0);
     const sh = `"${process.execPath}" "${MAIN}" gen-scenario --out - --hosts 6 --vms 20 --quiet | "${process.execPath}" "${MAIN}" rebalance --input - --json -`;
-    const r = spawnSync('sh', ['-c', sh], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
+    const r = spawnSyncChild('sh', ['-c', sh], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp } });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/^read standard input: 6 hosts, 20 VMs in \S+ s\n/);
     expect(JSON.parse(r.stdout)).toEqual({ ...JSON.parse(byFile.stdout), input: 'standard input' });
@@ -235,11 +236,11 @@ describe('an empty standard input, or none (a terminal)', () => {
   });
 
   // `script` runs the command on a pseudo-terminal (util-linux; absent on some systems).
-  const hasScript = spawnSync('script', ['--version']).status === 0;
+  const hasScript = spawnSyncChild('script', ['--version']).status === 0;
   it.skipIf(!hasScript)('a terminal is refused before any read: INVALID_OPTION naming the option, exit 2', () => {
     for (const [args, option] of [[['schedule', '--trace', '-', '--nodes', '2'], '--trace'], [['rebalance', '--input', '-'], '--input'], [['inspect', '-'], 'path']] as const) {
       const command = [process.execPath, MAIN, ...args].map((a) => `'${a}'`).join(' ');
-      const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp }, timeout: 20_000 });
+      const r = spawnSyncChild('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TMPDIR: tmp }, timeout: 20_000 });
       expect(r.stdout.replace(/\r/g, '')).toBe(`fairfit: INVALID_OPTION: ${option}: standard input is a terminal: pipe a file into it\n`);
       expect(r.status).toBe(2);
     }

@@ -4,7 +4,6 @@
  * optimisation: checked on the built CLI, with V8's own trace of what it queues for background
  * compilation, and a user's own flag left alone.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userSetRecompilation } from '../../src/cli/worker-optimisation.ts';
 import { fairfit, MAIN } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const PROBE = fileURLToPath(new URL('./optimisation-probe.cjs', import.meta.url));
 
@@ -32,7 +32,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * optimisation (their names, sorted) and how many worker threads ran their probe.
  */
 function queuedProbes(nodeFlags: string[]): { queued: string[]; workers: number } {
-  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--trace-concurrent-recompilation', ...nodeFlags, '--require', PROBE, MAIN,
+  const r = spawnSyncChild(process.execPath, ['--allow-natives-syntax', '--trace-concurrent-recompilation', ...nodeFlags, '--require', PROBE, MAIN,
     'replay', '--trace', trace, '--machines', '8', '--policy', 'fine_grained', '--workers', '2', '--quiet'], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return {

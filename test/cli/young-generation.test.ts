@@ -3,11 +3,11 @@
  * (src/cli/young-generation.ts), unless the user chose its size: checked on
  * the built CLI, whose loading alone grows it to 8 MiB and more otherwise.
  */
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { userSetYoungGeneration } from '../../src/cli/young-generation.ts';
 import { MAIN } from './option-fixture.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const PRELOAD = fileURLToPath(new URL('./new-space-at-exit.cjs', import.meta.url));
 /** V8's first new-space size on 64-bit builds (two 1 MiB semi-spaces): what the command keeps. */
@@ -15,7 +15,7 @@ const FIRST_SIZE = 2 * 1024 * 1024;
 
 /** The new space's size at the end of `fairfit demo` run with these Node flags and NODE_OPTIONS. */
 function newSpaceAfterDemo(nodeFlags: string[], nodeOptions = ''): number {
-  const r = spawnSync(process.execPath, [...nodeFlags, '--require', PRELOAD, MAIN, 'demo'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
+  const r = spawnSyncChild(process.execPath, [...nodeFlags, '--require', PRELOAD, MAIN, 'demo'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: nodeOptions } });
   expect(r.status, r.stderr).toBe(0);
   const m = /new-space-bytes=(\d+)/.exec(r.stderr);
   expect(m, r.stderr).not.toBeNull();

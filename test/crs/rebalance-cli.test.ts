@@ -4,7 +4,6 @@
  * the same plans as the API, and errors that name the option (exit 2) or the
  * scenario file's field (exit 1, bad data).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,13 +11,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planRebalance } from '../../src/systems/crs/plan.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function fairfit(...args: string[]) {
-  return spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+  return spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
 }
 
 describe('fairfit gen-scenario + fairfit rebalance', () => {

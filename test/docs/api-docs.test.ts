@@ -4,16 +4,16 @@
  * exported and documented. Checked without writing the HTML (`--emit none`).
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSyncChild } from '../children.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('API docs', () => {
   it('typedoc finds no error and no warning', () => {
-    const r = spawnSync(process.execPath, ['node_modules/typedoc/bin/typedoc', '--emit', 'none', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, ['node_modules/typedoc/bin/typedoc', '--emit', 'none', '--treatWarningsAsErrors'], { cwd: root, encoding: 'utf8' });
     const out = `${r.stdout}\n${r.stderr}`;
     expect(out).not.toMatch(/\[(warning|error)\]/);
     expect(r.status).toBe(0);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../examples/embed.ts';
 import { main as engineMain } from '../../examples/engine.ts';
+import { spawnSyncChild } from '../children.ts';
 
 describe('the README embedding example runs and says what the README says', () => {
   it('places on the weakest node, batches, and reports bad input by code', () => {
@@ -53,7 +53,7 @@ function readmeShellLines(): string[] {
 describe("the README's command lines", () => {
   const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
   const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-  const cli = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
+  const cli = (args: string[], cwd = ROOT) => spawnSyncChild(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
 
   it('run the CLI as a clone has it (node dist/cli/main.js), never a bare `fairfit`, which is not on the PATH there', () => {
     const lines = readmeShellLines();

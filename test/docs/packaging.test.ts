@@ -5,20 +5,20 @@
  * the licence file matches package.json, the JSON command schema ships and resolves as
  * `fairfit/schemas/…`, and a git install builds (`prepare`).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spawnSyncChild } from '../children.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; license: string; scripts: Record<string, string>; files: string[] };
 
 describe('the package as a user meets it', () => {
   it('examples/embed.mjs runs as plain JavaScript on this Node and prints what the README example computes', () => {
-    const r = spawnSync(process.execPath, [join(ROOT, 'examples/embed.mjs')], { encoding: 'utf8', cwd: ROOT });
+    const r = spawnSyncChild(process.execPath, [join(ROOT, 'examples/embed.mjs')], { encoding: 'utf8', cwd: ROOT });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('NOT_FINITE demand[0] must be a finite number, got NaN\n');
     const out = JSON.parse(r.stdout) as { placed: unknown; nodes: number[]; gang: unknown; pri: number[] };
@@ -39,7 +39,7 @@ describe('the package as a user meets it', () => {
         }),
       );
       writeFileSync(join(dir, 'consumer.ts'), `import * as api from '${join(ROOT, 'dist/index.js')}';\nimport * as internals from '${join(ROOT, 'dist/internals.js')}';\nexport const all: unknown = [api, internals];\n`);
-      const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      const r = spawnSyncChild(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
       expect(r.stdout + r.stderr).toBe('');
       expect(r.status).toBe(0);
     } finally {
@@ -59,7 +59,7 @@ describe('the package as a user meets it', () => {
 
   it('ships the JSON command schema, reachable as fairfit/schemas/… and equal to IPTAS_COMMAND_SCHEMA', async () => {
     // What `npm pack` would put in the tarball (scripts off: no build here).
-    const npm = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', cwd: ROOT });
+    const npm = spawnSyncChild('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8', cwd: ROOT });
     expect(npm.status, npm.stderr).toBe(0);
     const packed = (JSON.parse(npm.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
     expect(packed).toContain('schemas/iptas-command.schema.json');
@@ -76,7 +76,7 @@ describe('the package as a user meets it', () => {
     expect(readFileSync(join(ROOT, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n/);
     expect(pkg.files).toContain('LICENSE');
     expect(pkg.scripts.prepare).toBe('npm run build');
-    const r = spawnSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, [join(ROOT, 'dist/cli/main.js'), '--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${pkg.version}\n`);
   });

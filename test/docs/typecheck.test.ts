@@ -7,17 +7,17 @@
  * with an argument fewer, or importing a type src/ no longer exports, still runs.
  */
 import { describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnSyncChild } from '../children.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe.each(['bench', 'examples', 'test'])('%s/', (dir) => {
   it('type-checks against src/', () => {
-    const r = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${dir}/tsconfig.json`], { cwd: root, encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, ['node_modules/typescript/bin/tsc', '-p', `${dir}/tsconfig.json`], { cwd: root, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`).toBe('');
     expect(r.status).toBe(0);
   }, 120_000);
@@ -42,7 +42,7 @@ describe("the README's TypeScript blocks", () => {
         files,
         include: [],
       }));
-      const r = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      const r = spawnSyncChild(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
       expect(`${r.stdout}${r.stderr}`).toBe('');
       expect(r.status).toBe(0);
     } finally {

@@ -6,13 +6,13 @@
  *
  * The golden files are rewritten only on request: `FAIRFIT_UPDATE_GOLDEN=1 npx vitest run test/golden`.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./files/', import.meta.url));
@@ -21,7 +21,7 @@ const dir = mkdtempSync(join(tmpdir(), 'fairfit-golden-'));
 const trace = join(dir, 'trace');
 
 function fairfit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
+  const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -4,15 +4,15 @@
  * error), and `--strict` stops at the first bad line naming file:line.
  */
 import { describe, expect, it, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { spawnSyncChild } from '../children.ts';
 
 const MAIN = join(import.meta.dirname, '../../src/cli/main.ts');
 const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+  const r = spawnSyncChild(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

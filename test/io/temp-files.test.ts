@@ -4,11 +4,11 @@
  * of this host left (a killed run cannot clean up after itself), and nothing else.
  */
 import { describe, expect, it, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { HOST_TAG, TempFolder, sweepStale } from '../../src/io/temp-files.ts';
+import { spawnSyncChild } from '../children.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'fairfit-temp-test-'));
 const savedTmp = process.env.TMPDIR;
@@ -20,7 +20,7 @@ afterAll(() => {
 
 /** The pid of a process that has exited. */
 function deadPid(): number {
-  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  const r = spawnSyncChild(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(r.stdout);
 }
 
@@ -80,7 +80,7 @@ describe('temporary folders', () => {
       const { writeFileSync } = await import('node:fs');
       writeFileSync(new TempFolder('fairfit-tasks-', 'task files').next('bucket'), 'x');
       process.kill(process.pid, 'SIGKILL');`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, TMPDIR: parent }, encoding: 'utf8' });
+    const r = spawnSyncChild(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { env: { ...process.env, TMPDIR: parent }, encoding: 'utf8' });
     expect(r.signal).toBe('SIGKILL');
     const ours = (): string[] => readdirSync(parent).filter((n) => n.startsWith('fairfit-')); // tsx keeps a cache there too
     const left = ours();

@@ -7,12 +7,12 @@
  * module-resolution hook that finds neither), everything but the queue runs,
  * and the queue's commands say what to install.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { spawnSyncChild } from '../children.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
 
@@ -22,7 +22,7 @@ function queueModulesAfter(code: string): string[] {
 const { createRequire } = await import('node:module');
 const cache = createRequire(import.meta.url).cache;
 console.log(JSON.stringify(Object.keys(cache).filter((k) => /node_modules[\\\\/](bullmq|ioredis)[\\\\/]/.test(k))));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: DIST });
+  const r = spawnSyncChild(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: DIST });
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as string[];
 }
@@ -52,7 +52,7 @@ describe('without the queue libraries installed', () => {
   return next(spec, ctx);
 }\n`);
   writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, `${DIST}cli/main.js`, ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSyncChild(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, `${DIST}cli/main.js`, ...args], { encoding: 'utf8' });
 
   it('the queue commands say which packages to install (exit 2); the rest of the CLI runs', () => {
     try {

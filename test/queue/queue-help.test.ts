@@ -2,15 +2,15 @@
  * The `--queue` help of sweep, replay and worker says how a password is
  * given (README's Redis runs with --requirepass), as the URL parser accepts it.
  */
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { MAIN } from './processes.ts';
+import { spawnSyncChild } from '../children.ts';
 
 describe('the --queue help', () => {
   it('shows the password form the URL parser accepts, for sweep, replay and worker', () => {
     for (const command of ['sweep', 'replay', 'worker']) {
-      const r = spawnSync(process.execPath, [MAIN, command, '--help'], { encoding: 'utf8' });
+      const r = spawnSyncChild(process.execPath, [MAIN, command, '--help'], { encoding: 'utf8' });
       expect(r.status, command).toBe(0);
       expect(r.stdout.replace(/\s+/g, ' '), command).toContain('redis://[USER:PASSWORD@]HOST:PORT[/DB] (no user: redis://:PASSWORD@HOST…)');
     }

@@ -4,12 +4,13 @@
  * stopped (and its directory removed) by `stop()`. `.ci/run` installs
  * redis-server when it is missing; without it these tests fail, saying so.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { spawnSyncChild } from '../children.ts';
 
 /** A port nobody listens on right now. */
 export async function freePort(): Promise<number> {
@@ -49,7 +50,7 @@ export interface RedisServer {
 
 /** Starts one on a free port, or on `at` (a Redis started again where a stopped one was). */
 export async function startRedis(at?: number): Promise<RedisServer> {
-  if (spawnSync('redis-server', ['--version']).error) {
+  if (spawnSyncChild('redis-server', ['--version']).error) {
     throw new Error("redis-server not found: install Debian's redis-server (apt-get install redis-server; .ci/run does it)");
   }
   const dir = mkdtempSync(join(tmpdir(), 'fairfit-redis-'));
