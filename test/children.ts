@@ -48,6 +48,9 @@ export const SYNC_CHILD_TIMEOUT_MS = 5 * 60_000;
 /**
  * The options of a synchronous child, before its own (which win): the timeout, and SIGKILL as the
  * signal, since the fairfit command handles SIGINT and SIGTERM itself and one that hung may never act on them.
+ * The signal reaches the child alone: a command run through a shell (sh -c, bash -c, execSync) may leave
+ * the process that hung running, orphaned, but the test fails and the run goes on (spawnSync has no
+ * process group to kill).
  */
 export const SYNC_CHILD = { timeout: SYNC_CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' } as const;
 
@@ -58,9 +61,9 @@ function commandLine(command: string, args: readonly string[]): string {
 }
 
 /** The error of a synchronous child killed at its timeout, naming the command and ending with its stderr so far. */
-function timedOut(command: string, args: readonly string[], timeout: number | undefined, stderr: unknown): Error {
+function timedOut(command: string, args: readonly string[], ms: number, stderr: unknown): Error {
   const said = String(stderr ?? '').slice(-2000);
-  return new Error(`timed out after ${(timeout ?? SYNC_CHILD_TIMEOUT_MS) / 1000} s and killed: ${commandLine(command, args)}` + (said ? `\nits stderr so far:\n${said}` : ''));
+  return new Error(`timed out after ${Math.round(ms / 100) / 10} s and killed: ${commandLine(command, args)}` + (said ? `\nits stderr so far:\n${said}` : ''));
 }
 
 /**
@@ -77,15 +80,16 @@ export function spawnSyncChild(command: string, args: readonly string[], options
 }
 
 /**
- * `run()`, an execSync or execFileSync of `command args…` given SYNC_CHILD: its error when the child
- * was killed at its timeout (which says only "spawnSync /bin/sh ETIMEDOUT") replaced by one naming the command.
+ * `run()`, an execSync or execFileSync given SYNC_CHILD: its error when the child was killed at the
+ * timeout (which says only "spawnSync /bin/sh ETIMEDOUT") replaced by one naming the command it ran.
  */
-export function namingTimeout<T>(command: string, args: readonly string[], run: () => T): T {
+export function namingTimeout<T>(run: () => T): T {
+  const t0 = performance.now();
   try {
     return run();
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: unknown };
-    if (err.code === 'ETIMEDOUT') throw timedOut(command, args, undefined, err.stderr);
+    const err = e as NodeJS.ErrnoException & { spawnargs?: string[]; stderr?: unknown };
+    if (err.code === 'ETIMEDOUT') throw timedOut(err.path ?? '?', err.spawnargs ?? [], performance.now() - t0, err.stderr);
     throw e;
   }
 }
