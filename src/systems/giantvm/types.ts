@@ -130,7 +130,11 @@ export interface RunMetrics {
   migrations: number;
   /** Share of migrated tasks that went to the least-loaded node of their cell (fig. 5-8); 0 without migrations. */
   firstShare?: number;
-  /** Share that went to the second least-loaded node (fine-grained policies only). */
+  /**
+   * Share that went to the second least-loaded node of their cell. Only `fine_grained` and its sorted
+   * variants (every policy but `no_migration` and `coarse_grained`, which moves to the least-loaded node
+   * alone) move tasks there: 0 for the other two, and 0 without migrations.
+   */
   secondShare?: number;
 }
 
