@@ -5,15 +5,27 @@
  *
  * @module
  */
-import { arrayLength, checkNonNegative } from '../errors.ts';
+import { arrayLength, checkNonNegative, FairfitError } from '../errors.ts';
 import { checkShape } from '../kernels/gini.ts';
+
+/**
+ * A Float64Array of n; `OUT_OF_MEMORY` when it cannot be allocated (an array-like whose length nears
+ * 2^32, no real array's, was a RangeError), as the WebAssembly kernel says when its memory cannot grow.
+ */
+function copyOf(n: number): Float64Array {
+  try {
+    return new Float64Array(n);
+  } catch (cause) {
+    throw new FairfitError('OUT_OF_MEMORY', `values: a copy of ${n} numbers (${(n * 8 / 2 ** 30).toFixed(1)} GiB) cannot be allocated`, { field: 'values' }, { cause });
+  }
+}
 
 /** Population Gini of non-negative values; 0 for empty, all-equal or all-zero input. */
 export function giniReference(values: ArrayLike<number>): number {
   const n = arrayLength(values, 'values');
-  const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = checkNonNegative(values[i], 'values', i) + 0;
   if (n === 0) return 0;
+  const x = copyOf(n);
+  for (let i = 0; i < n; i++) x[i] = checkNonNegative(values[i], 'values', i) + 0;
   x.sort();
   let sum = 0;
   let num = 0;

@@ -90,4 +90,12 @@ describe('inputs that are no array', () => {
       for (const f of [gini, giniReference]) expect(errorOf(() => f({ length } as never)), String(length)).toEqual({ code: 'INVALID_OPTION', message: `values must be an array of numbers, got an object of length ${length}` });
     }
   });
+  it("an array-like of 2^32 values, whose copy does not fit, is OUT_OF_MEMORY in both (the reference's was a RangeError)", () => {
+    const huge = { length: 2 ** 32, 0: 1 } as never;
+    for (const f of [gini, giniReference]) {
+      const e = errorOf(() => f(huge));
+      // A machine that can allocate 32 GiB gets as far as values[1], undefined.
+      expect(e?.code === 'OUT_OF_MEMORY' || /^values\[1\]/.test(e?.message ?? ''), `${f.name}: ${e?.code} ${e?.message}`).toBe(true);
+    }
+  });
 });
