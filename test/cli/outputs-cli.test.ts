@@ -18,12 +18,19 @@ import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const SCENARIO = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-outputs-'));
-const trace = join(dir, 'trace');
-const swf = join(dir, 'victim.swf');
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let trace = '';
+let swf = '';
 const SWF_TEXT = '; Version: 2.2\n;\n1 0 0 100 4 -1 -1 4 200 -1 1 1 -1 -1 -1 -1 -1 -1\n2 10 0 50 2 -1 -1 2 100 -1 1 2 -1 -1 -1 -1 -1 -1\n';
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-outputs-'));
+  trace = join(dir, 'trace');
+  swf = join(dir, 'victim.swf');
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   await generateTrace({ machines: 20, tasks: 100, days: 0.01, seed: 2, out: trace });
   writeFileSync(swf, SWF_TEXT);
@@ -237,17 +244,18 @@ describe("'-' is standard output (it wrote a file named '-')", () => {
     mkdirSync(cwd);
     return cwd;
   };
-  const replayArgs = ['replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration'];
+  // A function: `trace` is known once the file's beforeAll has run, after this describe was collected.
+  const replayArgs = () => ['replay', '--trace', trace, '--machines', '10', '--policy', 'no_migration'];
 
   it('replay --json -: stdout is the JSON alone, the table goes to stderr (none with --quiet), no file', () => {
     const cwd = emptyCwd('stdout-replay');
-    const r = fairfitIn(cwd, ...replayArgs, '--json', '-');
+    const r = fairfitIn(cwd, ...replayArgs(), '--json', '-');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as { runs: { policy: string }[] };
     expect(report.runs.map((x) => x.policy)).toEqual(['no_migration']);
     expect(r.stderr).toMatch(/\npolicy +meanCpu +gini/);
     expect(r.stderr).toMatch(/\n1 run in \S+ s; wrote standard output\n$/);
-    const quiet = fairfitIn(cwd, ...replayArgs, '--json', '-', '--quiet');
+    const quiet = fairfitIn(cwd, ...replayArgs(), '--json', '-', '--quiet');
     expect(quiet.code).toBe(0);
     expect(JSON.parse(quiet.stdout)).toEqual(report);
     expect(quiet.stderr).toBe('');
@@ -256,7 +264,7 @@ describe("'-' is standard output (it wrote a file named '-')", () => {
 
   it('one output on stdout, the others in their files: replay --csv - --json FILE, sweep --report -', () => {
     const cwd = emptyCwd('stdout-mixed');
-    const r = fairfitIn(cwd, ...replayArgs, '--csv', '-', '--json', 'r.json', '--quiet');
+    const r = fairfitIn(cwd, ...replayArgs(), '--csv', '-', '--json', 'r.json', '--quiet');
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^run,policy,/);
     expect(r.stdout.trimEnd().split('\n')).toHaveLength(2);
@@ -289,7 +297,7 @@ describe("'-' is standard output (it wrote a file named '-')", () => {
   it("two outputs on stdout, and gen's trace folder on stdout, are refused before any work (exit 2 naming the option)", () => {
     const cwd = emptyCwd('stdout-refused');
     for (const [args, option, text] of [
-      [[...replayArgs, '--json', '-', '--csv', '-'], '--csv', "'-' (standard output) is also given to --json"],
+      [[...replayArgs(), '--json', '-', '--csv', '-'], '--csv', "'-' (standard output) is also given to --json"],
       [['rebalance', '--input', SCENARIO, '--json', '-', '--report', '-'], '--report', "'-' (standard output) is also given to --json"],
       [['gen', '--out', '-', '--machines', '2', '--tasks', '2'], '--out', "'-' (standard output) cannot hold a trace folder"],
     ] as const) {
@@ -308,8 +316,10 @@ describe("'-' is standard output (it wrote a file named '-')", () => {
  * probe file (`<target>.<pid>.<random>.tmp`): a Ctrl-C in the window between the probe's creation
  * and its removal, which no signal from outside can hit on purpose.
  */
-const PROBE_SIGNAL = join(dir, 'signal-at-probe.mjs');
-writeFileSync(PROBE_SIGNAL, `import fs from 'node:fs';
+let PROBE_SIGNAL = '';
+beforeAll(() => {
+  PROBE_SIGNAL = join(dir, 'signal-at-probe.mjs');
+  writeFileSync(PROBE_SIGNAL, `import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 const unlink = fs.unlinkSync;
 let sent = false;
@@ -322,6 +332,7 @@ fs.unlinkSync = (path, ...rest) => {
 };
 syncBuiltinESMExports();
 `);
+});
 
 describe('a signal while the output check has its probe file: the probe is removed, exit 130 (it was left behind, the process killed by the signal)', () => {
   it.each([

@@ -14,12 +14,18 @@ import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
 import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
-const trace = join(dir, 'trace');
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let trace = '';
 /** The real Google 2011 sample beside this checkout (tests that need it are skipped without it). */
 const SAMPLE = fileURLToPath(new URL('../../../shared/traces/google2011', import.meta.url));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+  trace = join(dir, 'trace');
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   await generateTrace({ machines: 120, tasks: 1500, days: 0.04, seed: 5, out: trace });
 });

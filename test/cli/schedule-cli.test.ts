@@ -20,11 +20,15 @@ import { AS_TERMINAL, stderrReaches } from './as-terminal.ts';
 import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-'));
-const swf = join(dir, 'log.swf.gz');
-const bare = join(dir, 'joblog.txt');
-const google = join(dir, 'google');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let swf = '';
+let bare = '';
+let google = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A busy 16-processor SWF log: 300 jobs, requested time known for most (−1 for every 7th). */
 function swfText(): string {
@@ -50,6 +54,10 @@ function swfText(): string {
 }
 
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-'));
+  swf = join(dir, 'log.swf.gz');
+  bare = join(dir, 'joblog.txt');
+  google = join(dir, 'google');
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   writeFileSync(swf, gzipSync(swfText()));
   writeFileSync(bare, swfText());

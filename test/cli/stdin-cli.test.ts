@@ -18,13 +18,21 @@ import { swfText } from '../swf-log.ts';
 import { MAIN } from './option-fixture.ts';
 import { spawnSyncChild } from '../children.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-pipe-tests-'));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
 /** The TMPDIR of the runs: where the copy of standard input goes, and must be gone from after each run. */
-const tmp = join(dir, 'tmp');
-const google = join(dir, 'google');
-const taskEvents = join(google, 'task_events', 'part-00000-of-00001.csv.gz');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let tmp = '';
+let google = '';
+let taskEvents = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-pipe-tests-'));
+  tmp = join(dir, 'tmp');
+  google = join(dir, 'google');
+  taskEvents = join(google, 'task_events', 'part-00000-of-00001.csv.gz');
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   mkdirSync(tmp);
   await generateTrace({ machines: 20, tasks: 200, days: 0.02, seed: 4, out: google, usage: false });
