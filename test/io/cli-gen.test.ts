@@ -3,7 +3,7 @@
  * on stdout, messages on stderr, exit 0 / 1 (runtime failure) / 2 (usage
  * error), and `--strict` stops at the first bad line naming file:line.
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,15 @@ const run = (...args: string[]): { status: number | null; stdout: string; stderr
 };
 
 describe('fairfit gen / inspect', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('gen writes the trace and prints its files and row counts as JSON; inspect reads it back', () => {
     const out = join(dir, 't');
@@ -80,8 +87,15 @@ describe('fairfit gen / inspect', () => {
 });
 
 describe('fairfit gen into a folder that holds another trace', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-cli-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   it('refuses part files it would not overwrite (a replay would mix the two traces); the same options rewrite the same names', () => {
     const out = join(dir, 't');
     const args = ['gen', '--out', out, '--machines', '10', '--tasks', '300', '--days', '0.05'];

@@ -4,7 +4,7 @@
  * empty), same bad lines with the same reasons and line numbers, on random
  * lines and through the streaming reader (chunks, CRLF, gzip, strict mode).
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,8 +17,15 @@ import { WasmLineScanner, wasmScannable } from '../../src/io/csv/wasm-line-scann
 import { TASK_USAGE_REPLAY_SPEC } from '../../src/io/google/schema.ts';
 import { csvDifferential, hashIdLineArb, hashLastLineArb, HASH_ID_SPEC, HASH_LAST_SPEC, lineArb, plainLineArb, skipLineArb, smallLineArb, SKIP_SPEC, SMALL_SPECS, SPEC } from './csv-wasm-helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-csvwasm-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('WasmLineScanner', () => {
   it('worked example: values, NaN for empty, a bad line with its reason, a slow-path number', () => {

@@ -7,15 +7,22 @@
  * comparator sort (hashes computed with commit 12cb3a5, the comparator-sort
  * version). Any change of event order, draw or format fails here.
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { generateTrace, type GenerateOptions } from '../../src/io/generate.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-bytes-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-gen-bytes-'));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 const TE = 'task_events/part-00000-of-00001.csv.gz';
 const ME = 'machine_events/part-00000-of-00001.csv.gz';

@@ -20,8 +20,15 @@ import { sampleQuantile, type QuantileTable } from '../../src/io/quantiles.ts';
 import { Rng } from '../../src/rng.ts';
 
 const R = FIT.tasks.resubmissions;
-const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-resub-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-gen-resub-'));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 const hash = (files: string[]): string[] => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
 
 /** Mean and variance of the interruptions K of one task under the fitted model (K = 0 outside the share), by quadrature over u. */

@@ -16,8 +16,15 @@ import { usageBatches } from '../../src/io/google/task-usage.ts';
 import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { FIT } from '../../src/io/fitted-params.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-gen-'));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 const hash = (files: string[]): string[] => files.map((f) => createHash('sha256').update(readFileSync(f)).digest('hex'));
 /** The value as the generator writes it (4 significant digits) and the reader parses it back. */
 const w = new CsvBytes();

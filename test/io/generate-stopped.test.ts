@@ -6,12 +6,19 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { rejection } from '../rejection.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'fairfit-gen-stopped-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-gen-stopped-'));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 /** A generation stopped once planned (before any row is written), into `out`. */
 async function stopped(out: string, usage = true) {

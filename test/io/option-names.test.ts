@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOptionNames, FairfitError } from '../../src/errors.ts';
 import { alibabaScenario } from '../../src/systems/crs/alibaba-scenario.ts';
 import { generateTrace } from '../../src/io/generate.ts';
@@ -23,8 +23,15 @@ import { syntheticUsage } from '../../src/io/synthetic-usage.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { scheduleJobs } from '../../src/systems/iptas/schedule-trace.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-names-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-option-names-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** `code:field: message` of what `f` throws (or resolves to 'accepted'). */
 async function refusal(f: () => unknown): Promise<string> {

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const FAILING = 'fails-halfway.csv.gz';
 
@@ -40,8 +40,15 @@ vi.mock('node:fs', async (importOriginal) => {
 
 const { fileChunks, RingChunkReader } = await import('../../src/io/csv/file-chunks.ts');
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-read-failures-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-read-failures-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** A gzip file of `lines` CSV lines, at `name` in the scratch folder. */
 function gz(name: string, lines = 200_000): string {

@@ -4,7 +4,7 @@
  * stops a Google folder's read too.
  * Seeded generated logs, plain and gzip, several MB so that the read waits for the file between batches.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +17,22 @@ import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { rejection } from '../rejection.ts';
 import { swfText } from '../swf-log.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-abort-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const text = swfText(120_000);
-const plain = join(dir, 'big.swf');
-const gz = join(dir, 'big.swf.gz');
-writeFileSync(plain, text);
-writeFileSync(gz, gzipSync(text));
+// Made (with the logs) before the first test: made while the file was collected, the folder stayed when every
+// test was skipped (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let plain = '';
+let gz = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-abort-'));
+  const text = swfText(120_000);
+  plain = join(dir, 'big.swf');
+  gz = join(dir, 'big.swf.gz');
+  writeFileSync(plain, text);
+  writeFileSync(gz, gzipSync(text));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const reason = (): FairfitError => new FairfitError('ABORTED', 'interrupted by SIGINT');
 
 /** Starts `read` with a signal aborted on the next turn of the event loop (the read is then waiting for the file). */

@@ -4,7 +4,7 @@
  * of seeded generated files; the layouts archive logs may have (tabs, CRLF, fractional times) read as
  * docs/model.md decides, and a byte-order mark before an SWF header is skipped.
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,8 +58,15 @@ describe.skipIf(!HAVE)('real SWF and Alibaba samples', () => {
 });
 
 describe('bad lines in generated SWF / Alibaba files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('skips and counts them, keeps the valid rows, and strict mode stops at the first', async () => {
     const r = new Rng(4);
@@ -106,8 +113,15 @@ describe('bad lines in generated SWF / Alibaba files', () => {
 });
 
 describe('the layout of archive logs (docs/model.md, "Archive logs beyond NASA iPSC")', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-layout-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-layout-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('reads tabs and runs of spaces, CRLF, fractional times, 2.0 processors and a last line without newline; a blank line and 2.5 processors are bad lines', async () => {
     const f = join(dir, 'layout.swf');
@@ -132,8 +146,15 @@ describe('the layout of archive logs (docs/model.md, "Archive logs beyond NASA i
 });
 
 describe('a UTF-8 byte-order mark before an SWF header', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bom-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bom-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is skipped by the MaxProcs header and by the format detection, as by the line reader', async () => {
     // Saved by an editor: the mark, then `; MaxProcs:` on line 1; no .swf in the name.
@@ -152,8 +173,15 @@ describe('a UTF-8 byte-order mark before an SWF header', () => {
 const line = (f: number[]): string => [...f, ...Array(18 - f.length).fill(-1)].join(' ');
 
 describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-ckpt-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-ckpt-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is one task, its summary line: the reader leaves out its partial lines and counts them', async () => {
     const path = join(dir, 'ckpt.swf');
@@ -188,8 +216,15 @@ describe('a checkpointed job in an SWF log (docs/model.md, "Checkpointed jobs")'
 });
 
 describe('an SWF job whose processors the log does not give (docs/model.md, "Archive logs beyond NASA iPSC")', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-procs-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-procs-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('uses 1 processor and is counted in source.unknownProcessors (−1 or 0 in both processor fields)', async () => {
     const path = join(dir, 'procs.swf');
@@ -214,8 +249,15 @@ describe('an SWF job whose processors the log does not give (docs/model.md, "Arc
 });
 
 describe("an SWF log's machine size without a MaxProcs header (docs/model.md, \"Archive logs beyond NASA iPSC\")", () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-maxnodes-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-maxnodes-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
   const jobLine = (j: number, procs: number) => [j, j, 0, 10, procs, ...Array(13).fill(-1)].join(' ');
   const read = async (name: string, header: string[], procs: number[]) => {
     const path = join(dir, `${name}.swf`);
@@ -247,8 +289,15 @@ describe("an SWF log's machine size without a MaxProcs header (docs/model.md, \"
 });
 
 describe('an SWF log without header comments and without .swf in its name (standard input is spooled to such a file)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bare-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-bare-'));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('is detected by its first line: 18 numbers separated by whitespace (tabs, CRLF and fractional times as archive logs have them), plain or gzip', async () => {
     const text = '1\t0 -1 60.5 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\r\n2 10 -1 60 2 -1 -1 -1 -1 -1 1 1 1 -1 -1 -1 -1 -1\r\n';

@@ -3,19 +3,24 @@
  * first folder a process makes of a kind removes the ones that dead processes
  * of this host left (a killed run cannot clean up after itself), and nothing else.
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { HOST_TAG, TempFolder, sweepStale } from '../../src/io/temp-files.ts';
 import { spawnSyncChild } from '../children.ts';
 
-const root = mkdtempSync(join(tmpdir(), 'fairfit-temp-test-'));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-temp-test-'));
+});
 const savedTmp = process.env.TMPDIR;
 afterAll(() => {
   if (savedTmp === undefined) delete process.env.TMPDIR;
   else process.env.TMPDIR = savedTmp;
-  rmSync(root, { recursive: true, force: true });
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 /** The pid of a process that has exited. */

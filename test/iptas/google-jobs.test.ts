@@ -17,11 +17,16 @@ import { ReferenceEngine } from '../../src/systems/iptas/reference-engine.ts';
 import { scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 import type { TaskTable } from '../../src/model/tasks.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-gjobs-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 let g: GoogleJobs;
 let tasks: TaskTable;
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-gjobs-'));
   await generateTrace({ machines: 30, tasks: 700, days: 0.04, seed: 8, out: dir, usage: false });
   const t = await readGoogleTrace(dir, { usage: false, machineEvents: false });
   tasks = t.tasks;

@@ -9,13 +9,20 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { describeSchedule, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 import { scheduleJobs, type TraceJob } from '../../src/systems/iptas/schedule-trace.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-cases-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const FIELDS = ['job', 'submit', 'wait', 'run', 'procs', 'cpu', 'usedMem', 'reqProcs', 'reqTime', 'reqMem', 'status', 'user', 'group', 'app', 'queue', 'partition', 'preceding', 'think'] as const;
 

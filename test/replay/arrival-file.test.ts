@@ -3,7 +3,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { defaultParams, mergeRuns, prepareResolved, simulateCells, simulateCellsInLockstep, withPolicy } from '../../src/systems/giantvm/replay.ts';
 import { ARRIVAL_FILES, splitCells } from '../../src/systems/giantvm/schedule.ts';
@@ -14,8 +14,15 @@ import { ARRIVAL_TUNING, ArrivalReader, ArrivalSharedReader, bytesPerTask } from
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 import { randomTrace } from './helpers.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-arrivals-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-arrivals-test-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const block = ARRIVAL_TUNING.block, minTasks = ARRIVAL_FILES.minTasks, tmp = process.env.TMPDIR;
 afterEach(() => {
   ARRIVAL_TUNING.block = block;

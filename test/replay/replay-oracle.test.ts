@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { generateTrace } from '../../src/io/generate.ts';
 import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
@@ -355,8 +355,15 @@ describe('random small traces: oracle = replay() = reference', () => {
 });
 
 describe('a generated Google-format trace folder through replay(path)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'fairfit-oracle-'));
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // Made before the first test: made while the file was collected, it stayed when the suite was skipped
+  // (a -t that selects none of its tests), since a skipped suite runs no afterAll.
+  let root = '';
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'fairfit-oracle-'));
+  });
+  afterAll(() => {
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
 
   it('the reader\'s last events, first schedules and task_usage; thesis preset and defaults; every usage mode', async () => {
     const dir = join(root, 'g');

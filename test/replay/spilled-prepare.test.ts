@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { eventBatch as batch, type Ev } from '../io/task-event-batch.ts';
 import { defaultParams, prepareResolved } from '../../src/systems/giantvm/replay.ts';
@@ -24,8 +24,15 @@ import { readGoogleTrace } from '../../src/io/google/trace-folder.ts';
 import type { ReplayInput } from '../../src/model/tasks.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-spilled-prepare-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-spilled-prepare-test-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const saved = { block: ARRIVAL_TUNING.block, minTasks: ARRIVAL_FILES.minTasks, spill: { ...SPILL_TUNING }, parts: { ...PART_TUNING }, tmp: process.env.TMPDIR };
 afterEach(() => {
   Object.assign(PART_TUNING, saved.parts);

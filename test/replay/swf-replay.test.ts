@@ -3,7 +3,7 @@
  * such as NASA iPSC say −1, unknown, on every line), so its run ends in the replay; an earlier reading
  * of −1 as "not ended" left every job of such a log running for ever (docs/model.md, "SWF → the task model").
  */
-import { describe, expect, it, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,15 @@ import { readSwf } from '../../src/io/swf.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 
 const NASA = join(import.meta.dirname, '../../../shared/traces/swf-nasa-ipsc-1993/NASA-iPSC-1993-3.1-cln.swf.gz');
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-replay-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-swf-replay-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 /** An SWF log of `statuses.length` one-processor jobs of `run` s each (−1: unknown), submitted 10 s apart. */
 function log(name: string, statuses: number[], run: (j: number) => number): string {

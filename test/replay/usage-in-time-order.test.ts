@@ -21,8 +21,15 @@ import { Core } from '../../src/wasm/module.ts';
 import { POLICIES, type ReplayParams } from '../../src/systems/giantvm/types.ts';
 
 const initialSlots = SLOT_TUNING.initial;
-const root = mkdtempSync(join(tmpdir(), 'fairfit-usage-order-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let root = '';
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'fairfit-usage-order-'));
+});
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
 
 async function both(dir: string): Promise<{ whole: ReplayInput; stream: ReplayInput }> {
   const whole = await readGoogleTrace(dir, { usageRead: 'whole' });
@@ -59,9 +66,12 @@ function folder(name: string, g: string, parts: [string, string[]][]): string {
 }
 
 describe('task_usage read in time order', () => {
-  const g = join(root, 'g'), g4 = join(root, 'g4');
+  // Named in the beforeAll: `root` is made in the file's beforeAll, after this describe was collected.
+  let g = '', g4 = '';
   let g4Files: string[] = [];
   beforeAll(async () => {
+    g = join(root, 'g');
+    g4 = join(root, 'g4');
     await generateTrace({ machines: 40, tasks: 900, days: 0.3, seed: 99, out: g });
     g4Files = (await generateTrace({ machines: 40, tasks: 900, days: 0.3, seed: 99, out: g4, usageParts: 4 })).files;
   });
