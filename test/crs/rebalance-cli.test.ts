@@ -8,14 +8,21 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planRebalance } from '../../src/systems/crs/plan.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { spawnSyncChild } from '../children.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function fairfit(...args: string[]) {
   return spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8' });

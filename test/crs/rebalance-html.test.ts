@@ -8,15 +8,22 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from '../report/chromium.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-html-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-rebalance-html-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 const EXAMPLE = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
 const scenario = readScenario(EXAMPLE);
 const report: RebalanceReport = { input: 'examples/crs-campus.json', description: scenario.description ?? '', hosts: 7, vms: scenario.vms.length, courses: 7, periods: 0, runs: runScenario(scenario) };

@@ -31,7 +31,9 @@ const SHARED = fileURLToPath(new URL('../../../shared/traces/', import.meta.url)
 const CASES = Number(process.env.FAIRFIT_FUZZ_CASES ?? 60);
 const SEED = Number(process.env.FAIRFIT_FUZZ_SEED ?? 12);
 const LIMIT_MS = 60_000;
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-fuzz-'));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
 
 interface Run {
   code: number | null;
@@ -108,6 +110,7 @@ function textLines(buf: Buffer): string[] {
 
 const bases: Base[] = [];
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-fuzz-'));
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   const gen = join(dir, 'gen');
   const r = await fairfit(['gen', '--out', gen, '--machines', '20', '--tasks', '150', '--days', '0.02', '--seed', '5', '--no-usage']);
@@ -120,7 +123,9 @@ beforeAll(async () => {
   if (existsSync(nasa)) bases.push({ name: 'real nasa', format: 'swf', lines: textLines(readFileSync(nasa)).slice(0, 300) });
   else console.warn(`fuzz: the real trace extracts are absent (../shared), fuzzing generated traces only`);
 }, 120_000);
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 // ---------- mutations ----------
 

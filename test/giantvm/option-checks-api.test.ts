@@ -19,11 +19,18 @@ import { rejection } from '../rejection.ts';
 import { seededInput } from './input.ts';
 
 const input = seededInput(5, 200, 2);
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-option-checks-'));
-const small = join(dir, 'small');
-const withUsage = join(dir, 'with-usage');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let small = '';
+let withUsage = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-option-checks-'));
+  small = join(dir, 'small');
+  withUsage = join(dir, 'with-usage');
   await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: small, usage: false });
   await generateTrace({ machines: 2, tasks: 40, days: 0.01, seed: 3, out: withUsage });
 });

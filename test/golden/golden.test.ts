@@ -17,8 +17,10 @@ import { spawnSyncChild } from '../children.ts';
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const GOLDEN = fileURLToPath(new URL('./files/', import.meta.url));
 const UPDATE = process.env.FAIRFIT_UPDATE_GOLDEN === '1';
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-golden-'));
-const trace = join(dir, 'trace');
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+let trace = '';
 
 function fairfit(...args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSyncChild(process.execPath, [MAIN, ...args], { encoding: 'utf8' });
@@ -51,11 +53,15 @@ function filesOf(root: string): string[] {
 }
 
 beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-golden-'));
+  trace = join(dir, 'trace');
   if (!existsSync(MAIN)) throw new Error(`${MAIN} missing: run \`npm run build\` first (npm test does)`);
   const r = fairfit('gen', '--out', trace, '--machines', '48', '--tasks', '900', '--days', '0.05', '--seed', '11');
   expect(r.code).toBe(0);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the command line gives the recorded golden outputs', () => {
   it('fairfit gen writes the same bytes', () => {

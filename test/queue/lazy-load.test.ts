@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSyncChild } from '../children.ts';
 
 const DIST = fileURLToPath(new URL('../../dist/', import.meta.url));
@@ -45,13 +45,18 @@ try { await replay({ trace: 'nowhere', queue: 'redis://127.0.0.1:1' }); } catch 
 });
 
 describe('without the queue libraries installed', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-noqueue-'));
-  // A resolve hook that finds neither package, as on a host that did not install the optional peers.
-  writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(spec, ctx, next) {
+  // Made before the test: made while the file was collected, it stayed when the test was skipped
+  // (a -t that selects none of it), since only the test's finally removes it.
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'fairfit-noqueue-'));
+    // A resolve hook that finds neither package, as on a host that did not install the optional peers.
+    writeFileSync(join(dir, 'hooks.mjs'), `export async function resolve(spec, ctx, next) {
   if (spec === 'bullmq' || spec === 'ioredis') { const e = new Error(\`Cannot find package '\${spec}' imported from \${ctx.parentURL}\`); e.code = 'ERR_MODULE_NOT_FOUND'; throw e; }
   return next(spec, ctx);
 }\n`);
-  writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+    writeFileSync(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`);
+  });
   const run = (...args: string[]) => spawnSyncChild(process.execPath, ['--import', pathToFileURL(join(dir, 'register.mjs')).href, `${DIST}cli/main.js`, ...args], { encoding: 'utf8' });
 
   it('the queue commands say which packages to install (exit 2); the rest of the CLI runs', () => {

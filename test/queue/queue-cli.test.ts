@@ -16,14 +16,19 @@ import { killTracked } from '../children.ts';
 import { fairfit, run, stop, worker, type Running } from './processes.ts';
 import { freePort, startRedis, type RedisServer } from './redis-server.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-queue-'));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
 /** The coordinator's machine and the good workers' working directory. */
-const A = join(dir, 'a');
+let A = '';
 /** A machine whose `trace` is a different trace under the same relative path. */
-const B = join(dir, 'b');
+let B = '';
 let redis: RedisServer;
 
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-queue-'));
+  A = join(dir, 'a');
+  B = join(dir, 'b');
   mkdirSync(A);
   mkdirSync(B);
   redis = await startRedis();
@@ -37,7 +42,7 @@ beforeAll(async () => {
 afterEach(killTracked);
 afterAll(async () => {
   await redis?.stop();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const read = (name: string) => readFileSync(join(A, name), 'utf8');

@@ -12,8 +12,12 @@ import { METRIC_COLUMNS, METRIC_LABELS } from '../../src/systems/giantvm/metrics
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport, sweepView, withReport, type SweepView } from './chromium.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'fairfit-html-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+// Made before the first test: made while the file was collected, it stayed when every test was skipped
+// (a -t that selects none), since a file with no test to run runs no afterAll.
+let dir = '';
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 let replayReport: ReplayReport;
 let sweepReport: SweepReport;
@@ -22,6 +26,7 @@ let partialReport: ReplayReport;
 /** Machines and overcommit both swept, 3 seeds: small enough that delay and stretch still change with both. */
 let twoD: SweepReport;
 beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-html-'));
   twoD = await sweep({ trace: seededInput(11, 400, 2), machines: [8, 12], overcommit: [0.6, 0.9, 1.2], seeds: 3, policies: ['no_migration', 'fine_grained'], usage: 'synthetic', series: false });
   const input = seededInput(11, 800, 4);
   replayReport = await replay({ trace: input, machines: 48, usage: 'request' });
