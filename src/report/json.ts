@@ -100,45 +100,30 @@ export function toJson(value: unknown): string {
   try {
     encode(value, '', out);
   } catch (cause) {
-    // JSON.stringify's "Do not know how to serialize a BigInt" said neither where nor which: looked for only now.
-    const at = bigIntAt(value, new Set());
-    if (at !== undefined) {
-      const field = fieldPath('value', '', ...at);
-      throw new FairfitError('INVALID_OPTION', `${field} is a BigInt, which JSON cannot hold: give a number or a string`, { field }, { cause });
-    }
-    // A cycle overflowed the stack (a RangeError naming nothing).
-    const back = cycleAt(value, new Set(), new Set());
-    if (back === undefined) throw cause;
-    const field = fieldPath('value', '', ...back);
-    throw new FairfitError('INVALID_OPTION', `${field} is an object that contains it, a cycle JSON cannot hold`, { field }, { cause });
+    // JSON.stringify's "Do not know how to serialize a BigInt" said neither where nor which, and a cycle
+    // overflowed the stack (a RangeError naming nothing): looked for only now.
+    const found = unwritableAt(value, new Set(), new Set());
+    if (found === undefined) throw cause;
+    const field = fieldPath('value', '', ...found.at);
+    const what = found.bigint ? 'is a BigInt, which JSON cannot hold: give a number or a string' : 'is an object that contains it, a cycle JSON cannot hold';
+    throw new FairfitError('INVALID_OPTION', `${field} ${what}`, { field }, { cause });
   }
   return out.join('') + '\n';
 }
 
-/** The keys from `v` to the first BigInt {@link encode} meets in it, or undefined when there is none. */
-function bigIntAt(v: unknown, seen: Set<object>): string[] | undefined {
-  if (typeof v === 'bigint' || v instanceof BigInt) return [];
-  if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
-  seen.add(v);
+/**
+ * The keys from `v` to the first value JSON cannot hold, a BigInt or one of its own ancestors, and which
+ * (`open`: the objects on the path; `done`: those whose every descendant was looked at); undefined when none.
+ */
+function unwritableAt(v: unknown, open: Set<object>, done: Set<object>): { at: string[]; bigint: boolean } | undefined {
+  if (typeof v === 'bigint' || v instanceof BigInt) return { at: [], bigint: true };
+  if (v === null || typeof v !== 'object' || done.has(v)) return undefined;
+  if (open.has(v)) return { at: [], bigint: false };
+  open.add(v);
   const entries = ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<unknown>).entries() : Object.entries(v);
   for (const [k, x] of entries) {
-    const at = bigIntAt(x, seen);
-    if (at !== undefined) return [String(k), ...at];
-  }
-  return undefined;
-}
-
-/**
- * The keys from `v` to the first value that is one of its own ancestors (`open`: the objects on the
- * path; `done`: those whose every descendant was looked at), or undefined when `v` has no cycle.
- */
-function cycleAt(v: unknown, open: Set<object>, done: Set<object>): string[] | undefined {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || done.has(v)) return undefined;
-  if (open.has(v)) return [];
-  open.add(v);
-  for (const [k, x] of Object.entries(v)) {
-    const at = cycleAt(x, open, done);
-    if (at !== undefined) return [k, ...at];
+    const found = unwritableAt(x, open, done);
+    if (found !== undefined) return { at: [String(k), ...found.at], bigint: found.bigint };
   }
   open.delete(v);
   done.add(v);
