@@ -194,8 +194,13 @@ function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly nu
 
 /** The page data of the HTML report. */
 export function rebalancePage(scenario: RebalanceScenario, r: RebalanceReport): ComparisonPage {
+  return checkedPage(scenario, r, 'renderRebalanceHtml');
+}
+
+/** {@link rebalancePage}, its inputs checked once, a refusal naming the writer `of`. */
+function checkedPage(scenario: RebalanceScenario, r: RebalanceReport, of: string): ComparisonPage {
   checkScenarioLists(scenario);
-  checkRebalanceReport(r, 'renderRebalanceHtml');
+  checkRebalanceReport(r, of);
   const facts: [string, string][] = [
     ['Scenario', r.input],
     ['Description', r.description || '—'],
@@ -260,7 +265,5 @@ export function renderRebalanceHtml(scenario: RebalanceScenario, r: RebalanceRep
 
 /** Writes {@link renderRebalanceHtml}, creating the folder if needed. */
 export function writeRebalanceHtml(path: string, scenario: RebalanceScenario, r: RebalanceReport): void {
-  checkScenarioLists(scenario);
-  checkRebalanceReport(r, 'writeRebalanceHtml');
-  writeTextFile(path, renderRebalanceHtml(scenario, r));
+  writeTextFile(path, renderPage(checkedPage(scenario, r, 'writeRebalanceHtml'), TEXT));
 }
