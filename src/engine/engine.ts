@@ -549,6 +549,7 @@ export class Engine implements IptasEngine {
 
   /** Adds an up node; returns its index (never reused). */
   addNode(input: NodeInput): number {
+    this.live();
     return this.addNodesIn([input], false)[0]!;
   }
 
@@ -557,6 +558,7 @@ export class Engine implements IptasEngine {
    * (an error names the node of the batch, `nodes[k]`). Returns their indices.
    */
   addNodes(inputs: readonly NodeInput[]): number[] {
+    this.live();
     return this.addNodesIn(inputs, true);
   }
 
@@ -609,6 +611,7 @@ export class Engine implements IptasEngine {
 
   /** Removes a node for good: its running tasks are requeued or failed, its ring emptied. */
   removeNode(node: number): HealthResult {
+    this.live();
     const n = this.node(node);
     const k = this.evict(node, n);
     const out = this.healthResult([node], this.cols.outTask.subarray(0, k));
@@ -620,6 +623,7 @@ export class Engine implements IptasEngine {
 
   /** Changes a node's capacity or weight inputs; the new capacity must hold what runs there. */
   updateNode(node: number, update: NodeUpdate): void {
+    this.live();
     const n = this.node(node);
     const D = this.dims;
     const res = this.cols.res.subarray(node * D, (node + 1) * D);
@@ -644,6 +648,7 @@ export class Engine implements IptasEngine {
 
   /** Residual vector of a node. */
   residual(node: number): number[] {
+    this.live();
     this.node(node);
     return [...this.cols.res.subarray(node * this.dims, (node + 1) * this.dims)];
   }
@@ -658,6 +663,7 @@ export class Engine implements IptasEngine {
 
   /** Submits one task (waiting, rounds 0). */
   submit(input: TaskInput): string {
+    this.live();
     const t = checkTask(input, [input?.id], (id) => this.lookup(id) !== undefined, this.dims, this.clock, this.staged(1), 0);
     this.roomFor(1, 1, 0, 0, t.user);
     this.add(t, input.id, 0);
@@ -666,6 +672,7 @@ export class Engine implements IptasEngine {
 
   /** Submits a gang of `procs` one-processor tasks `<id>#k`, placed all-or-nothing within a round. */
   submitGang(input: GangInput): string[] {
+    this.live();
     const x = this.prepareGang(input, undefined, 0);
     this.roomFor(x.procs, 0, 1, x.procs, x.t.user);
     this.add(x.t, x.id, x.procs);
@@ -674,6 +681,7 @@ export class Engine implements IptasEngine {
 
   /** Tasks and gangs in one call (rules: {@link ReferenceEngine.submitMany}); returns each item's first handle (in `into` when it has room). */
   submitMany(items: readonly (TaskInput | GangInput)[], into?: Int32Array): Int32Array {
+    this.live();
     if (!Array.isArray(items)) throw stateError('items', 'items must be an array of task or gang inputs');
     checkInto(into);
     const n = items.length;
@@ -806,11 +814,13 @@ export class Engine implements IptasEngine {
 
   /** A task's handle: its submission order number (see {@link ReferenceEngine.handleOf}). */
   handleOf(taskId: string): number {
+    this.live();
     return this.task(taskId);
   }
 
   /** The id of the task with handle `handle`. */
   idOf(handle: number): string {
+    this.live();
     return this.idAt(this.byHandle(handle));
   }
 
@@ -871,6 +881,7 @@ export class Engine implements IptasEngine {
 
   /** One scheduling round at `now`, in one WebAssembly call (rules: {@link ReferenceEngine.runRound}). */
   runRound(now: number): RoundResult {
+    this.live();
     const k = this.round(now);
     const c = this.cols;
     const placements = new Array<{ task: string; node: number }>(k);
@@ -883,6 +894,7 @@ export class Engine implements IptasEngine {
 
   /** {@link runRound} with the placements as task handles, nodes and T0s, no string per task (rules: {@link ReferenceEngine.runRoundHandles}). */
   runRoundHandles(now: number, into?: RoundBuffers): RoundHandles {
+    this.live();
     checkRoundBuffers(into);
     const k = this.round(now);
     const c = this.cols;
@@ -956,6 +968,7 @@ export class Engine implements IptasEngine {
 
   /** A running task ends `ok` (history, terminal) or `failed` (retried once, then terminal). */
   complete(taskId: string, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState {
+    this.live();
     const t = this.task(taskId);
     const c = this.cols;
     if (c.state[t] !== S.running) throw stateError('taskId', `task '${taskId}' is ${STATE_NAMES[c.state[t]!]}, not running`);
@@ -964,6 +977,7 @@ export class Engine implements IptasEngine {
 
   /** Several running tasks end with the same result (rules: {@link ReferenceEngine.completeMany}), in one WebAssembly call. */
   completeMany(handles: ArrayLike<number>, result: { status: 'ok' | 'failed'; actualTime: number }): TaskState[] {
+    this.live();
     // The tasks go to outTask (free between calls, as finish wants them).
     const ts = this.runningHandles(handles, false);
     return this.finish(ts, handles.length, checkResult(result));
@@ -1077,6 +1091,7 @@ export class Engine implements IptasEngine {
    * submission order.
    */
   cancel(taskId: string): string[] {
+    this.live();
     const t = this.task(taskId);
     const c = this.cols;
     const open = (s: number): boolean => s === S.waiting || s === S.running;
@@ -1208,6 +1223,7 @@ export class Engine implements IptasEngine {
 
   /** {@link checkLimits} with the kills as task handles and `usage` keyed by handle (in `into` when it has room). */
   checkLimitsHandles(now: number, usage?: ReadonlyMap<number, readonly number[]>, into?: Int32Array): Int32Array {
+    this.live();
     checkInto(into);
     if (usage === undefined || (usage instanceof Map && usage.size === 0)) {
       // Time kills only: the engine's list is the answer (submission order).
@@ -1395,6 +1411,7 @@ export class Engine implements IptasEngine {
 
   /** A node's undrained placements (task ids, placement order); empties its ring. */
   drainDispatch(node: number): string[] {
+    this.live();
     this.node(node);
     const c = this.cols;
     const R = this.resolved.ringCapacity;
@@ -1407,6 +1424,7 @@ export class Engine implements IptasEngine {
 
   /** {@link drainDispatch} as task handles. */
   drainDispatchHandles(node: number): Int32Array {
+    this.live();
     this.node(node);
     const c = this.cols;
     const R = this.resolved.ringCapacity;
@@ -1420,6 +1438,7 @@ export class Engine implements IptasEngine {
 
   /** {@link drainDispatchHandles} of several nodes in one call: their rings' task handles, node after node as given (into `into` when it has room). */
   drainDispatchMany(nodes: ArrayLike<number>, into?: Int32Array): Int32Array {
+    this.live();
     if (nodes === null || typeof nodes !== 'object' || typeof nodes.length !== 'number') throw stateError('nodes', 'nodes must be an array of node indices');
     checkInto(into);
     const c = this.cols;
@@ -1460,6 +1479,7 @@ export class Engine implements IptasEngine {
 
   /** Number of undrained placements in a node's ring. */
   pendingDispatch(node: number): number {
+    this.live();
     this.node(node);
     return this.cols.ringLen[node]!;
   }
@@ -1468,6 +1488,7 @@ export class Engine implements IptasEngine {
 
   /** A task's current view. */
   taskView(taskId: string): TaskView {
+    this.live();
     return this.view(this.task(taskId));
   }
 
@@ -1481,12 +1502,14 @@ export class Engine implements IptasEngine {
 
   /** Running-task count `L_u` of a user (0 for an unknown user). */
   running(user: string): number {
+    this.live();
     const u = this.userIndex.get(user);
     return u === undefined ? 0 : this.cols.running[u]!;
   }
 
   /** Full state dump, the same shape and order as {@link ReferenceEngine.state}. */
   state(): EngineDump {
+    this.live();
     this.ordered();
     const c = this.cols;
     const D = this.dims, R = this.resolved.ringCapacity;
@@ -1516,6 +1539,7 @@ export class Engine implements IptasEngine {
 
   /** Why a task is where it is (rules: {@link ReferenceEngine.explain}). */
   explain(taskId: string): Explanation {
+    this.live();
     const t = this.task(taskId);
     this.ordered();
     const c = this.cols;
@@ -1690,6 +1714,7 @@ export class Engine implements IptasEngine {
    *   Otherwise (or without it) the snapshot is a new array. Same bytes either way.
    */
   snapshot(into?: Uint8Array): Uint8Array {
+    this.live();
     // Bytes that are too short or not 8-aligned are not used (a new array is), but bytes they must be.
     if (into !== undefined && !(into instanceof Uint8Array)) throw new FairfitError('INVALID_OPTION', `into must be a Uint8Array (or left out), got ${shown(into)}`, { field: 'into' });
     return this.writeSnapshot(false, into);

@@ -421,13 +421,32 @@ describe('engine snapshots', () => {
     for (const [name, call] of Object.entries(commands)) {
       expect(call(), name).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'engine', message: expect.stringMatching(/closed/) as unknown } });
     }
-    for (const [name, call] of Object.entries(calls)) {
+    // The same calls with arguments that are wrong, or that it could answer without memory (an unknown
+    // user, an empty batch): the closed engine is named first. `running('nobody')` answered 0 and
+    // `submitMany([])` an empty array; most others named their argument.
+    const bad = 'x' as never;
+    const wrong: Record<string, () => unknown> = {
+      now: calls.now!, params: calls.params!, memoryUsed: calls.memoryUsed!, addNode: () => e.addNode(bad), addNodes: () => e.addNodes([]), removeNode: () => e.removeNode(99),
+      updateNode: () => e.updateNode(99, bad), nodeOrder: calls.nodeOrder!, residual: () => e.residual(-1), isUp: () => e.isUp(99),
+      submit: () => e.submit(bad), submitGang: () => e.submitGang(bad), submitMany: () => e.submitMany([]),
+      handleOf: () => e.handleOf('nobody'), idOf: () => e.idOf(-1), runRound: () => e.runRound(bad), runRoundHandles: () => e.runRoundHandles(2, bad),
+      complete: () => e.complete('nobody', bad), completeMany: () => e.completeMany([], { status: 'ok', actualTime: 1 }),
+      cancel: () => e.cancel('nobody'), purge: calls.purge!,
+      epsilon: () => e.epsilon('nobody'), checkLimits: () => e.checkLimits(bad), checkLimitsHandles: () => e.checkLimitsHandles(2, undefined, bad), checkLimitsColumns: () => e.checkLimitsColumns(2, [], new Float64Array(0)), heartbeat: () => e.heartbeat(99, 2),
+      sweepHealth: () => e.sweepHealth(bad), drainDispatch: () => e.drainDispatch(99), drainDispatchHandles: () => e.drainDispatchHandles(-1),
+      drainDispatchMany: () => e.drainDispatchMany([]), pendingDispatch: () => e.pendingDispatch(99), taskView: () => e.taskView('nobody'), counts: calls.counts!,
+      running: () => e.running('nobody'), state: calls.state!, explain: () => e.explain('nobody'), snapshot: () => e.snapshot(bad),
+    };
+    expect(Object.keys(wrong).sort()).toEqual(Object.keys(calls).sort());
+    for (const [name, call] of [...Object.entries(calls), ...Object.entries(wrong).map(([k, f]) => [`${k} (wrong or empty arguments)`, f] as const)]) {
       const err = (() => { try { call(); } catch (x) { return x; } })();
       expect(err, name).toBeInstanceOf(FairfitError);
       expect((err as FairfitError).code, name).toBe('INVALID_OPTION');
       expect((err as FairfitError).message, name).toMatch(/closed/);
       expect((err as FairfitError).details.field, name).toBe('engine');
     }
+    // A JSON command that is not valid is answered as such: a command is checked before it reaches an engine.
+    expect(e.apply({ op: 'submit' })).toMatchObject({ ok: false, error: { field: 'command.id' } });
     e.close();
   });
   it('keep numbered ids as runs (no text): found, named and refused alike after a restore, and written again as runs', () => {
