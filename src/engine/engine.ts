@@ -2077,7 +2077,8 @@ export class Engine implements IptasEngine {
     }
     const { running, epsilon } = c;
     const nonNegative = (x: number): boolean => x >= 0 && x < Infinity;
-    for (let u = 0; u < U; u++) if (!(running[u]! >= 0 && running[u]! <= n && nonNegative(epsilon[u]!))) throw bad(`user ${u}'s running count or ε is out of range`);
+    // ε may be Infinity (a history whose ratio overflows: its tasks get an infinite T0), never NaN (epsilonOfRuns).
+    for (let u = 0; u < U; u++) if (!(running[u]! >= 0 && running[u]! <= n && epsilon[u]! >= 0)) throw bad(`user ${u}'s running count or ε is out of range`);
     for (let k = 0; k < rings.length; k++) if (!(rings[k]! >= 0 && rings[k]! < n)) throw bad(`a dispatch ring names task ${rings[k]} of ${n}`);
     for (let i = 0; i < speed.length; i++) {
       if (!(nonNegative(speed[i]!) && nonNegative(vcpus[i]!) && nonNegative(mem[i]!) && flags[i]! <= (NODE_FLAG.up | NODE_FLAG.removed | NODE_FLAG.storageOk) && (Number.isNaN(heartbeat[i]) || Number.isFinite(heartbeat[i])))) throw bad(`node ${i}'s numbers are not ones a node accepts`);

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { epsilonOfRuns } from '../systems/iptas/engine-checks.ts';
+
 export class UserHistory {
   /** Pairs (actual, requested); room grows by doubling up to m pairs. */
   private buf: Float64Array;
@@ -45,18 +47,10 @@ export class UserHistory {
     this.buf[2 * s + 1] = requested;
   }
 
-  /** ε = Σ actual / Σ requested over the entries (oldest first); 1 when there are none. */
+  /** ε = Σ actual / Σ requested over the entries (oldest first); 1 when there are none (rules: `epsilonOfRuns`). */
   epsilon(): number {
-    if (this.length === 0) return 1;
-    const cap = this.buf.length >> 1;
-    let a = 0;
-    let r = 0;
-    for (let k = 0; k < this.length; k++) {
-      const s = (this.head + k) % cap;
-      a += this.buf[2 * s]!;
-      r += this.buf[2 * s + 1]!;
-    }
-    return a / r;
+    const cap = this.buf.length >> 1, buf = this.buf, head = this.head;
+    return epsilonOfRuns(this.length, (k) => buf[2 * ((head + k) % cap)]!, (k) => buf[2 * ((head + k) % cap) + 1]!);
   }
 
   /** The entries, oldest first. */

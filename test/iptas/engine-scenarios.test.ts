@@ -170,6 +170,46 @@ for (const [name, make] of ENGINES) {
       expect(e.running('a')).toBe(0);
     });
 
+    it('ε when a sum of run times overflows: the ratio of the sums scaled by 2^-64, never NaN; Infinity when the ratio overflows; a snapshot of either restores', () => {
+      const e = make({ historyLength: 3 });
+      e.addNode({ capacity: [8, 8] });
+      // The requested sum overflows (1e308 + 1e308): ε was 1.5e308 / Infinity = 0.
+      e.submit(task('o1', 'a', [1, 1], 5, 1e308));
+      e.submit(task('o2', 'a', [1, 1], 5, 1e308));
+      // Both sums overflow: ε was Infinity / Infinity = NaN, so T0 and the deadline were NaN.
+      e.submit(task('n1', 'c', [1, 1], 5, 1e308));
+      e.submit(task('n2', 'c', [1, 1], 5, 1e308));
+      // The ratio itself overflows: ε = Infinity, an infinite T0 (its tasks are never killed for time).
+      e.submit(task('r1', 'b', [1, 1], 5, 1e-300));
+      e.runRound(0);
+      e.complete('o1', { status: 'ok', actualTime: 1e308 });
+      e.complete('o2', { status: 'ok', actualTime: 5e307 });
+      e.complete('r1', { status: 'ok', actualTime: 1e9 });
+      e.complete('n1', { status: 'ok', actualTime: 1e308 });
+      e.complete('n2', { status: 'ok', actualTime: 1e308 });
+      expect(e.epsilon('c')).toBe(1);
+      const s = 2 ** -64;
+      expect(e.epsilon('a')).toBe((1e308 * s + 5e307 * s) / (1e308 * s + 1e308 * s));
+      expect(e.epsilon('a')).toBeCloseTo(0.75, 12);
+      expect(e.epsilon('b')).toBe(Infinity);
+      e.submit(task('ta', 'a', [1, 1], 5, 40));
+      e.submit(task('tb', 'b', [1, 1], 5, 40));
+      e.submit(task('tc', 'c', [1, 1], 5, 40));
+      e.runRound(10);
+      expect(e.taskView('tc').t0).toBe(60);
+      expect(e.taskView('ta').t0).toBe(40 * e.epsilon('a') * 1.5);
+      expect(e.taskView('tb').t0).toBe(Infinity);
+      if (e instanceof Engine) {
+        // The engine's own snapshot was refused (ε not finite).
+        const again = Engine.restore(e.snapshot());
+        expect(again.state()).toEqual(e.state());
+        expect(again.checkLimits(1e300)).toEqual([{ task: 'ta', reason: 'time' }, { task: 'tc', reason: 'time' }]);
+        again.close();
+      }
+      expect(e.checkLimits(1e300)).toEqual([{ task: 'ta', reason: 'time' }, { task: 'tc', reason: 'time' }]);
+      expect(e.taskView('tb').state).toBe('running');
+    });
+
     it('usage above the declared demand is killed, naming the dimension', () => {
       const e = make();
       e.addNode({ capacity: [8, 8] });

@@ -180,14 +180,35 @@ export function priorityTotal(p: ResolvedIptasParams, dataGB: number, running: n
   return p.w1 * st + p.w2 * (running >= p.l0 ? p.penalty : 0) + p.w3 * Math.min(rounds * p.deltaR, p.agingCap);
 }
 
-/** ε_u = Σ actual / Σ requested over a history of (actual, requested); 1 when empty. */
+/** ε_u = Σ actual / Σ requested over a history of (actual, requested); 1 when empty (rules: {@link epsilonOfRuns}). */
 export function epsilonOf(history: readonly (readonly [number, number])[]): number {
-  if (history.length === 0) return 1;
+  return epsilonOfRuns(history.length, (k) => history[k]![0], (k) => history[k]![1]);
+}
+
+/** 2^−64: a history's run times scaled by it sum without overflow (each is below 2^1024). */
+const OVERFLOW_SCALE = 2 ** -64;
+
+/**
+ * ε_u of the `n` runs whose times `actual(k)` and `requested(k)` give, oldest first: Σ actual /
+ * Σ requested, 1 when n is 0. When a sum overflows (run times near 1e308, which the checks
+ * accept), the ratio of the same sums scaled by 2^−64 (exact but for subnormal times): ε is
+ * then Infinity only when the ratio itself overflows, never Infinity / Infinity = NaN, which made
+ * T0 NaN (a task never killed, shown as never placed) and a snapshot that restore refused.
+ */
+export function epsilonOfRuns(n: number, actual: (k: number) => number, requested: (k: number) => number): number {
+  if (n === 0) return 1;
   let a = 0;
   let r = 0;
-  for (const [x, y] of history) {
-    a += x;
-    r += y;
+  for (let k = 0; k < n; k++) {
+    a += actual(k);
+    r += requested(k);
+  }
+  if (a < Infinity && r < Infinity) return a / r;
+  a = 0;
+  r = 0;
+  for (let k = 0; k < n; k++) {
+    a += actual(k) * OVERFLOW_SCALE;
+    r += requested(k) * OVERFLOW_SCALE;
   }
   return a / r;
 }

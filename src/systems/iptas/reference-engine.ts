@@ -182,7 +182,8 @@ export interface Explanation {
   reasons: Reason[];
   /**
    * The task's user, as Slurm's `sshare` shows one: tasks running now, the threshold L0, whether the
-   * user penalty applies (running ≥ L0), and ε, the factor of the T0 its next task gets.
+   * user penalty applies (running ≥ L0), and its ε_u (the factor of the T0 its next task gets is
+   * `max(ε_u, minEpsilon)`).
    */
   user: { name: string; running: number; l0: number; atL0: boolean; epsilon: number };
   /**
