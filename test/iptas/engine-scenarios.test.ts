@@ -210,6 +210,23 @@ for (const [name, make] of ENGINES) {
       expect(e.taskView('tb').state).toBe('running');
     });
 
+    it('an actual time of −0 is kept as +0 (a snapshot writes +0: the restored state is the same)', () => {
+      const e = make();
+      e.addNode({ capacity: [8, 8] });
+      e.submit(task('z', 'a', [1, 1], 5, 10));
+      e.submit(task('y', 'a', [1, 1], 5, 10));
+      e.runRound(0);
+      e.complete('z', { status: 'ok', actualTime: -0 });
+      e.completeMany([e.handleOf('y')], { status: 'ok', actualTime: -0 });
+      const history = e.state().users[0]!.history;
+      expect(history.flat().some((x) => Object.is(x, -0))).toBe(false);
+      if (e instanceof Engine) {
+        const again = Engine.restore(e.snapshot());
+        expect(again.state()).toEqual(e.state());
+        again.close();
+      }
+    });
+
     it('usage above the declared demand is killed, naming the dimension', () => {
       const e = make();
       e.addNode({ capacity: [8, 8] });

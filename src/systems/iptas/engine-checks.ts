@@ -159,6 +159,8 @@ export function checkResult(result: unknown): { status: 'ok' | 'failed'; actualT
   const r = result as { status?: unknown; actualTime?: unknown };
   if (r.status !== 'ok' && r.status !== 'failed') throw stateError('status', `status must be 'ok' or 'failed', got ${shown(r.status)}`);
   checkNonNegative(r.actualTime as number, 'actualTime');
+  // −0 passes as non-negative but a snapshot writes it as +0: the history keeps +0, so a restored engine's state is the same.
+  if (Object.is(r.actualTime, -0)) return { status: r.status, actualTime: 0 };
   // Checked: the report itself (no copy per call; the engines read it, never keep it).
   return r as { status: 'ok' | 'failed'; actualTime: number };
 }
