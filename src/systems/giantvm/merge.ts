@@ -9,6 +9,7 @@ import { FairfitError } from '../../errors.ts';
 import { slots } from '../../wasm/layout.ts';
 import { CELL_ACC, CELL_POINT } from './replay-layouts.ts';
 import type { PreparedReplay } from './prepare.ts';
+import type { ResolvedParams } from './replay-params.ts';
 import type { RunMetrics, RunResult } from './types.ts';
 
 /** Slots of the per-cell accumulators (`CellAcc` of `./replay-layouts.ts`). */
@@ -233,6 +234,26 @@ export function assembleRun(prepared: PreparedReplay, parts: PartialRun[], ginis
     info.unfinishedNeverEnding = tot[ACC.openNever]!;
   }
   return { policy: prepared.params.policy, params: { ...prepared.params }, metrics, series, info };
+}
+
+/**
+ * The keys of the `info` of a run of `p`, in the order `frame`, `prepareMachines` and `assemble`
+ * (prepare.ts) and {@link assembleRun} add them (test/giantvm/run-info-keys.test.ts holds them to
+ * it): the CSV of an interrupted report states its `info.` columns from its configuration, not
+ * from the runs that finished, which may be none.
+ */
+export function runInfoKeys(p: Pick<ResolvedParams, 'machines' | 'tasks' | 'arrival' | 'delay'>): string[] {
+  return [
+    'usage', 'machinesMode',
+    ...(p.machines === 'trace' ? ['machineEvents', 'machineEventsAfterEnd', 'machineAddsWithoutCapacity'] : []),
+    'tasks', 'arriving', 'submittedAfterEnd', 'neverSubmitted',
+    ...(p.tasks !== 'all' ? ['leftOutNotEnded'] : []),
+    ...(p.tasks === 'finished' ? ['leftOutNotFinished'] : []),
+    ...(p.arrival === 'boundary' ? ['arrivesAtEnd'] : []),
+    'censoredUnfinished', 'requestMissing', 'usageWindows', 'tasksWithWindows', 'usageFallbackToRequest', 'ticks', 'tickUs', 'machines', 'cells',
+    'events', 'arrived', 'started', 'finished', 'requeued', 'migrationsToFirst', 'migrationsToSecond', 'sampleTicks',
+    ...(p.delay === 'all' ? ['unfinished', 'unfinishedNeverEnding'] : []),
+  ];
 }
 
 /** Combines parts (in cell order, covering every cell once) into one run, using `giniOf` for each Gini coefficient. */

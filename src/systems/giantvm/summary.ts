@@ -141,11 +141,11 @@ export function takingPart(report: ReplayReport): string {
 }
 
 /**
- * The parameters the outputs state: the first run's, or, when the trace was not read (stopped while
- * reading, no run), the first configuration's that the trace record keeps.
+ * The parameters the outputs state: the first run's, or, when no run finished (stopped while
+ * reading, or before the first run ended), the first configuration's that the trace record keeps.
  */
 export function statedParams(report: ReplayReport): ReplayReport['runs'][number]['params'] | undefined {
-  const kept = report.trace.read === false ? report.trace.params : undefined;
+  const kept = report.runs.length === 0 ? report.trace.params : undefined;
   return report.runs[0]?.params ?? (kept !== null && typeof kept === 'object' ? (kept as ReplayReport['runs'][number]['params']) : undefined);
 }
 

@@ -39,6 +39,8 @@ export async function sweep(options: SweepOptions): Promise<SweepReport> {
       runs,
     };
     if (interrupted) report.interrupted = true;
+    // No run states the choices (stopped before the first ended): the first configuration's, as for an unread trace.
+    if (report.runs.length === 0) trace.params = { ...first };
     return report;
   } finally {
     // The task files of a trace read here with `spill` (none otherwise).
