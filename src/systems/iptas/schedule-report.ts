@@ -74,12 +74,21 @@ export function formatScheduleTable(r: ScheduleLogReport): string {
 }
 
 /**
- * CSV text: one row per algorithm with every metric and the cluster and IPTAS
- * parameters; an interrupted report adds an `interrupted` column (`true`), as
- * the replay CSV does.
+ * Every metric of a run, in the order `metricsOf` (schedule-trace.ts) gives them: the CSV's metric
+ * columns. A fixed list, not the first run's keys: with no run finished the header had none.
+ */
+export const SCHEDULE_METRIC_KEYS = [
+  'jobs', 'completed', 'killed', 'throughputPerHour', 'meanWait', 'p95Wait', 'meanBoundedSlowdown', 'utilisation', 'makespan',
+  'killedWastedSeconds', 'killedWastedProcSeconds', 'fairnessGini', 'users',
+] as const satisfies readonly (keyof ScheduleMetrics)[];
+
+/**
+ * CSV text: one row per algorithm with every metric ({@link SCHEDULE_METRIC_KEYS}) and the cluster
+ * and IPTAS parameters, the same columns whether some algorithm finished or none; an interrupted
+ * report adds an `interrupted` column (`true`), as the replay CSV does.
  */
 export function scheduleCsv(r: ScheduleLogReport): string {
-  const metricKeys = Object.keys(r.runs[0]?.metrics ?? {}) as (keyof ScheduleMetrics)[];
+  const metricKeys = SCHEDULE_METRIC_KEYS;
   const marked = r.interrupted === true;
   const header = ['algorithm', ...metricKeys, 'rounds', 'utilisationByDimension', 'trace', 'format', 'nodes', 'nodeCapacity', 'minEpsilon', 'alpha', 'tau', ...(marked ? ['interrupted'] : [])];
   const rows = r.runs.map((run) => [run.algorithm, ...metricKeys.map((k) => run.metrics[k]), run.rounds, run.utilisationByDimension.join(' '), r.trace.path, r.trace.format, r.cluster.nodes, r.cluster.nodeCapacity.join(' '), r.params.minEpsilon, r.params.alpha, r.params.tau, ...(marked ? [true] : [])]);
