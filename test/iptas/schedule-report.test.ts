@@ -1,6 +1,6 @@
 /**
  * The `fairfit schedule` writers on a report with no finished algorithm (an exploratory audit found
- * the CSV header lost its 13 metric columns).
+ * the CSV header lost its 13 metric columns, and the table printed an empty per-dimension line).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
-import { SCHEDULE_METRIC_KEYS, scheduleCsv } from '../../src/systems/iptas/schedule-report.ts';
+import { formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv } from '../../src/systems/iptas/schedule-report.ts';
 
 let dir = '';
 let swf: ScheduleLogReport;
@@ -48,5 +48,16 @@ describe('scheduleCsv has the same columns whether some algorithm finished or no
       expect(scheduleCsv(none(r))).toBe(`${full},interrupted\n`);
       expect(header(scheduleCsv({ ...r, runs: r.runs.slice(0, 1), interrupted: true }))).toBe(`${full},interrupted`);
     }
+  });
+});
+
+describe('formatScheduleTable with no finished algorithm', () => {
+  it('prints no empty per-dimension utilisation line, and says no algorithm finished', () => {
+    expect(formatScheduleTable(google)).toMatch(/\nutilisation per dimension \(cpu, mem\): fcfs \S+ \/ \S+\n/);
+    const table = formatScheduleTable(none(google));
+    expect(table).not.toContain('utilisation per dimension');
+    expect(table).toContain('(interrupted: no algorithm finished)');
+    // Some finished: the line as before.
+    expect(formatScheduleTable({ ...google, interrupted: true })).toContain('(interrupted: only the finished algorithms are shown)\nutilisation per dimension (cpu, mem): fcfs ');
   });
 });

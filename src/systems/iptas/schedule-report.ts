@@ -68,9 +68,11 @@ export function formatScheduleTable(r: ScheduleLogReport): string {
   const header = ['algorithm', ...SCHEDULE_COLUMNS];
   const body = r.runs.map((run) => [run.algorithm, ...SCHEDULE_COLUMNS.map((k) => formatMetric(run.metrics[k]))]);
   const dims = r.cluster.dimensions;
-  const extra = dims.length > 1 ? [`utilisation per dimension (${dims.join(', ')}): ${r.runs.map((run) => `${run.algorithm} ${run.utilisationByDimension.map(formatMetric).join(' / ')}`).join('; ')}`] : [];
+  // With no run there is nothing to list: the line ended at its colon.
+  const extra = dims.length > 1 && r.runs.length > 0 ? [`utilisation per dimension (${dims.join(', ')}): ${r.runs.map((run) => `${run.algorithm} ${run.utilisationByDimension.map(formatMetric).join(' / ')}`).join('; ')}`] : [];
   const notes = r.notes.map((n) => `note: ${n}`);
-  return textTable(header, body, [...(r.interrupted ? ['(interrupted: only the finished algorithms are shown)'] : []), ...extra, ...notes]);
+  const stopped = r.runs.length === 0 ? '(interrupted: no algorithm finished)' : '(interrupted: only the finished algorithms are shown)';
+  return textTable(header, body, [...(r.interrupted ? [stopped] : []), ...extra, ...notes]);
 }
 
 /**
