@@ -13,6 +13,7 @@ import { formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv } from '../../sr
 
 let dir = '';
 let swf: ScheduleLogReport;
+let swfFcfs: ScheduleLogReport;
 let google: ScheduleLogReport;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-report-'));
@@ -26,6 +27,7 @@ beforeAll(async () => {
   const log = join(dir, 'log.swf');
   writeFileSync(log, lines.join('\n') + '\n');
   swf = await scheduleLog({ trace: log, nodes: 8 });
+  swfFcfs = await scheduleLog({ trace: log, nodes: 8, algorithms: ['fcfs', 'easy'] });
   const folder = join(dir, 'google');
   await generateTrace({ machines: 20, tasks: 300, days: 0.05, seed: 5, out: folder, usage: false });
   google = await scheduleLog({ trace: folder, nodes: 20, algorithms: ['fcfs'] });
@@ -59,5 +61,14 @@ describe('formatScheduleTable with no finished algorithm', () => {
     expect(table).toContain('(interrupted: no algorithm finished)');
     // Some finished: the line as before.
     expect(formatScheduleTable({ ...google, interrupted: true })).toContain('(interrupted: only the finished algorithms are shown)\nutilisation per dimension (cpu, mem): fcfs ');
+  });
+});
+
+describe('the notes of an SWF schedule', () => {
+  it("speak of IPTAS's length class only when IPTAS runs (it was there for --algorithm fcfs)", () => {
+    const lengthClass = "IPTAS's length class";
+    expect(swf.notes[0]).toBe("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
+    expect(swfFcfs.notes[0]).toBe('SWF jobs are gangs of one-processor tasks');
+    expect(formatScheduleTable(swfFcfs)).not.toContain(lengthClass);
   });
 });

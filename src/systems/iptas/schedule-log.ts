@@ -354,7 +354,8 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     notes.push('one job per Google task, demand = (CPU, memory) request; requested time = run time (the trace has no estimate)');
     notes.push('FCFS and EASY place tasks by first fit over the nodes in both dimensions (EASY: the head keeps a node-level reservation)');
   } else {
-    notes.push("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
+    // The length class concerns IPTAS alone: said only when it runs.
+    notes.push(`SWF jobs are gangs of one-processor tasks${r.algorithms.includes('iptas') ? "; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)" : ''}`);
     // Among the jobs scheduled: `requestedTimeKnown` counts the rows, some of which may have been dropped.
     const unknown = jobs.filter((j) => estimated?.has(j)).length;
     if (unknown > 0) notes.push(`requested time unknown for ${plural(unknown, 'job')}: ${unknown === 1 ? 'its' : 'their'} run time stands in (exact estimates)`);
