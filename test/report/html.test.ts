@@ -89,6 +89,14 @@ describe('the report data behind the charts', () => {
     expect(drawn).toBeGreaterThan(0);
     expect(Object.fromEntries(reportData(r).facts)['Usage windows']).toBe(`${drawn} drawn by the synthetic model (no task_usage read)`);
   });
+  it('the Policies row of a report with no finished run says what was asked or that none finished (it was empty)', () => {
+    const policies = (r: ReplayReport) => Object.fromEntries(reportData(r).facts)['Policies'];
+    expect(policies(sweepReport)).toBe('no_migration, fine_grained, mem_usage');
+    expect(policies({ ...sweepReport, runs: [], interrupted: true })).toBe('no_migration, fine_grained, mem_usage (asked; none finished)');
+    expect(policies({ ...replayReport, runs: [], interrupted: true })).toBe('none finished');
+    // Some finished: the policies of those runs, as before.
+    expect(policies({ ...sweepReport, runs: sweepReport.runs.slice(0, 1), interrupted: true })).toBe('no_migration');
+  });
   it('averages a sweep per policy and parameter value (sweep)', () => {
     const d = reportData(sweepReport);
     const c = d.sweep.find((s) => s.metric === 'meanCpu' && s.param === 'machines')!;
