@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, rebalanceCsv, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
 import { generateScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
@@ -75,6 +75,12 @@ describe('the rebalance report', () => {
     const file = join(dir, 'never.html');
     err(() => writeRebalanceHtml(file, scenario, { runs: null } as never), 'report', /^report: writeRebalanceHtml takes/);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('the CSV header is fixed: the same with no run as with runs (the schedule and replay CSVs lost columns with none)', () => {
+    const header = (r: RebalanceReport) => rebalanceCsv(r).split('\n')[0];
+    expect(header(report)).toBe('algorithm,moves,waves,powerOff,unresolved,cpuGapBefore,cpuGapAfter,memGapBefore,memGapAfter,periods,replayMoves,replayMeanCpuGapAfter,replayMeanMemGapAfter');
+    expect(rebalanceCsv({ ...report, runs: [] })).toBe(`${header(report)}\n`);
   });
 });
 
