@@ -29,6 +29,7 @@ let H: i32 = 0, K: i32 = 0, ALG: i32 = 0;
 let HIGH_ALL: bool = false, LOW_ALL: bool = false, STRICT: bool = false, NORMAL_ONLY: bool = false;
 let HC: f64 = 0, HM: f64 = 0, LC: f64 = 0, LM: f64 = 0;
 let capCpu: usize = 0, capMem: usize = 0, useCpu: usize = 0, useMem: usize = 0, cores: usize = 0;
+let baseCpu: usize = 0, baseMem: usize = 0, hostVms: usize = 0;
 let vmHost: usize = 0, vmCpu: usize = 0, vmUseCpu: usize = 0, vmUseMem: usize = 0, vmCourse: usize = 0;
 let courseStart: usize = 0, courseSlots: usize = 0, counts: usize = 0, gcache: usize = 0, gver: usize = 0, hver: usize = 0;
 let flags: usize = 0, moved: usize = 0, hcls: usize = 0, hde: usize = 0;
@@ -109,6 +110,23 @@ function choose(v: i32, src: i32): i32 {
   return best;
 }
 
+/**
+ * A VM of use (uc, um) and ac cores leaves host h. Subtracting loads one by one leaves a residue
+ * (0.1 + 0.7 − 0.7 − 0.1 is −2.8e-17): an emptied host gets its base use back exactly, and no host
+ * reads below its base.
+ */
+function leave(h: i32, uc: f64, um: f64, ac: f64): void {
+  const n = gi(hostVms, h) - 1;
+  si(hostVms, h, n);
+  if (n == 0) {
+    sf(useCpu, h, gf(baseCpu, h)); sf(useMem, h, gf(baseMem, h)); sf(cores, h, 0);
+    return;
+  }
+  sf(useCpu, h, max<f64>(gf(baseCpu, h), gf(useCpu, h) - uc));
+  sf(useMem, h, max<f64>(gf(baseMem, h), gf(useMem, h) - um));
+  sf(cores, h, max<f64>(0, gf(cores, h) - ac));
+}
+
 function move(v: i32, from: i32, to: i32, phase: i32): void {
   const k = gi(vmCourse, v);
   si(mVm, count, v); si(mFrom, count, from); si(mTo, count, to); si(mPhase, count, phase);
@@ -116,8 +134,9 @@ function move(v: i32, from: i32, to: i32, phase: i32): void {
   sf(mDe, count, gf(hde, to));
   count++;
   const uc = gf(vmUseCpu, v), um = gf(vmUseMem, v), ac = gf(vmCpu, v);
-  sf(useCpu, from, gf(useCpu, from) - uc); sf(useMem, from, gf(useMem, from) - um); sf(cores, from, gf(cores, from) - ac);
+  leave(from, uc, um, ac);
   sf(useCpu, to, gf(useCpu, to) + uc); sf(useMem, to, gf(useMem, to) + um); sf(cores, to, gf(cores, to) + ac);
+  si(hostVms, to, gi(hostVms, to) + 1);
   if (k >= 0) shiftSlots(k, from, to);
   si(moved, v, 1);
   si(flags, to, gi(flags, to) | RECEIVED);
@@ -155,6 +174,7 @@ export function crsPlan(p: usize): i32 {
   const wCpu = load<f64>(p, CrsPlan.wCpu), wMem = load<f64>(p, CrsPlan.wMem);
   capCpu = load<usize>(p, CrsPlan.capCpu); capMem = load<usize>(p, CrsPlan.capMem);
   useCpu = load<usize>(p, CrsPlan.useCpu); useMem = load<usize>(p, CrsPlan.useMem); cores = load<usize>(p, CrsPlan.cores);
+  baseCpu = load<usize>(p, CrsPlan.baseCpu); baseMem = load<usize>(p, CrsPlan.baseMem); hostVms = load<usize>(p, CrsPlan.hostVms);
   vmHost = load<usize>(p, CrsPlan.vmHost); vmCpu = load<usize>(p, CrsPlan.vmCpu);
   vmUseCpu = load<usize>(p, CrsPlan.vmUseCpu); vmUseMem = load<usize>(p, CrsPlan.vmUseMem); vmCourse = load<usize>(p, CrsPlan.vmCourse);
   courseStart = load<usize>(p, CrsPlan.courseStart); courseSlots = load<usize>(p, CrsPlan.courseSlots);
@@ -168,8 +188,11 @@ export function crsPlan(p: usize): i32 {
   const listStart = load<usize>(p, CrsPlan.listStart), cursor = load<usize>(p, CrsPlan.cursor);
   count = 0;
 
-  // Host sums (useCpu/useMem hold the base use on entry), slot counts, versions, flags.
+  // Host sums (useCpu/useMem hold the base use on entry, kept in baseCpu/baseMem), VM counts, slot counts, versions, flags.
+  memory.copy(baseCpu, useCpu, <usize>H << 3);
+  memory.copy(baseMem, useMem, <usize>H << 3);
   memory.fill(cores, 0, <usize>H << 3);
+  memory.fill(hostVms, 0, <usize>H << 2);
   memory.fill(counts, 0, <usize>(H * SLOTS) << 2);
   memory.fill(hver, 0, <usize>H << 2);
   memory.fill(gver, 0xff, <usize>(K * H) << 2);
@@ -181,6 +204,7 @@ export function crsPlan(p: usize): i32 {
     sf(useCpu, h, gf(useCpu, h) + gf(vmUseCpu, v));
     sf(useMem, h, gf(useMem, h) + gf(vmUseMem, v));
     sf(cores, h, gf(cores, h) + gf(vmCpu, v));
+    si(hostVms, h, gi(hostVms, h) + 1);
     const k = gi(vmCourse, v);
     if (k >= 0) {
       const base = counts + (<usize>(h * SLOTS) << 2);
@@ -285,6 +309,8 @@ export function crsPlan(p: usize): i32 {
         const k = gi(vmCourse, v);
         if (k >= 0) shiftSlots(k, t, h);
         si(moved, v, 0);
+        si(hostVms, h, gi(hostVms, h) + 1);
+        si(hostVms, t, gi(hostVms, t) - 1);
         if (gi(undoR, m - first) == 0) si(flags, t, gi(flags, t) & ~RECEIVED);
         refresh(h);
         refresh(t);

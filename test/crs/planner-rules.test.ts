@@ -74,6 +74,23 @@ describe.each(['wasm', 'reference'] as const)('planner rules (%s)', (engine) => 
     expect(p.after[0]!.class).not.toBe('high');
   });
 
+  it('a host that keeps a VM never reads below its base use', () => {
+    // hot is high in memory because of c (95 GB), which fits nowhere; b then a leave it, and its CPU,
+    // 0 + 0.1 + 0.7 + 0 − 0.7 − 0.1, read −2.8e-17 with c still on it.
+    const input: RebalanceInput = {
+      hosts: [{ name: 'hot', cpu: 1, mem: 100 }, ...['t1', 't2'].map((name) => ({ name, cpu: 10, mem: 100, base: { cpu: 3, mem: 50 } }))],
+      vms: [
+        { name: 'a', host: 'hot', cpu: 1, mem: 1, use: { cpu: 0.1, mem: 1 } },
+        { name: 'b', host: 'hot', cpu: 1, mem: 1, use: { cpu: 0.7, mem: 1 } },
+        { name: 'c', host: 'hot', cpu: 1, mem: 95, use: { cpu: 0, mem: 95 } },
+      ],
+    };
+    const p = planRebalance(input, { engine });
+    expect(p.waves.flat().map((m) => m.vm)).toEqual(['b', 'a']);
+    expect(p.unresolved).toEqual(['hot']);
+    expect(p.after[0]).toEqual({ host: 'hot', cpu: 0, mem: 0.95, class: 'high' });
+  });
+
   describe('the energy phase', () => {
     // idle: cpu 0.05 → low; n1, n2 normal with room.
     const energy: RebalanceInput = {
@@ -101,6 +118,21 @@ describe.each(['wasm', 'reference'] as const)('planner rules (%s)', (engine) => 
       expect(p.unresolved).toEqual(['big']);
       expect(p.moves).toBe(0);
       expect(p.powerOff).toEqual([]);
+    });
+
+    it('an emptied host reads its base use exactly, not what subtracting its VMs one by one leaves', () => {
+      // 0 + 0.1 + 0.7 − 0.7 − 0.1 is −2.8e-17 and 0.2 + 0.1 + 0.7 − 0.7 − 0.1 is 0.20000000000000004:
+      // the powered-off host read a tiny negative CPU (found by an exploratory audit).
+      const residue: RebalanceInput = {
+        hosts: energy.hosts.map((h) => (h.name === 'idle' ? { ...h, base: { cpu: 0, mem: 0.2 } } : h)),
+        vms: [
+          { name: 'i1', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.1, mem: 0.1 } },
+          { name: 'i2', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.7, mem: 0.7 } },
+        ],
+      };
+      const p = planRebalance(residue, { engine });
+      expect(p.powerOff).toEqual(['idle']);
+      expect(p.after[1]).toEqual({ host: 'idle', cpu: 0, mem: 0.2 / 100, class: 'off' });
     });
 
     it('maxPowerOff 0 turns it off; a host whose VMs cannot all move is left as it was', () => {

@@ -43,6 +43,22 @@ describe('the rebalance report', () => {
     expect(page.summary.map((s) => s.policy)).toEqual(['crs', 'ss', 'ff']);
   });
 
+  it('a host emptied by the plan reads its base use exactly in the last wave, as in the plan\'s after', () => {
+    // 0 + 0.1 + 0.7 − 0.7 − 0.1 is −2.8e-17: the chart of the powered-off host ended a hair below 0.
+    const input = {
+      hosts: [{ name: 'n1', cpu: 10, mem: 100, base: { cpu: 3, mem: 50 } }, { name: 'idle', cpu: 10, mem: 100, base: { cpu: 0, mem: 0.2 } }],
+      vms: [
+        { name: 'i1', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.1, mem: 0.1 } },
+        { name: 'i2', host: 'idle', cpu: 1, mem: 2, use: { cpu: 0.7, mem: 0.7 } },
+      ],
+    };
+    const [run] = runScenario(input, { algorithms: ['crs'] });
+    expect(run!.plan.powerOff).toEqual(['idle']);
+    const u = utilisationByWave(input, run!.plan);
+    expect([u.cpu[1]!.at(-1), u.mem[1]!.at(-1)]).toEqual([0, 0.2 / 100]);
+    expect([run!.plan.after[1]!.cpu, run!.plan.after[1]!.mem]).toEqual([0, 0.2 / 100]);
+  });
+
   it('on a large cluster charts the hosts the plans change, not the first 16 in order', () => {
     const big = generateScenario({ preset: 'random', hosts: 100, seed: 1 });
     const runs = runScenario(big);

@@ -12,7 +12,7 @@ import { SLOTS } from './timetable.ts';
 
 /**
  * One planning call. Columns (H hosts, V VMs, K courses, S = 400 slots):
- * host f64[H] `capCpu capMem useCpu useMem cores hde`, i32[H] `cursor flags hver lows hcls`, i32[H+1] `listStart`,
+ * host f64[H] `capCpu capMem useCpu useMem cores baseCpu baseMem hde`, i32[H] `hostVms cursor flags hver lows hcls`, i32[H+1] `listStart`,
  * u64[H] `lowKeys lowTmpKeys`, i32[H] `lowTmp`; VM f64[V] `vmCpu vmUseCpu vmUseMem`, i32[V] `vmHost vmCourse list moved`,
  * u64[V] `keys tmpKeys`, i32[V] `tmpList undoR`, f64[6V] `undoF`; i32[K+1] `courseStart`, i32[·] `courseSlots`;
  * i32[H·S] `counts`; f64[K·H] `gcache`, i32[K·H] `gver`; the radix sort's `hist`; the plan:
@@ -25,7 +25,7 @@ export const CRS_PLAN = struct('CrsPlan', 'One call of the rebalancing planner (
   /** Result: the number of moves. */
   count: 'i32',
   highCpu: 'f64', highMem: 'f64', lowCpu: 'f64', lowMem: 'f64', wCpu: 'f64', wMem: 'f64',
-  capCpu: 'ptr', capMem: 'ptr', useCpu: 'ptr', useMem: 'ptr', cores: 'ptr',
+  capCpu: 'ptr', capMem: 'ptr', useCpu: 'ptr', useMem: 'ptr', cores: 'ptr', baseCpu: 'ptr', baseMem: 'ptr', hostVms: 'ptr',
   vmHost: 'ptr', vmCpu: 'ptr', vmUseCpu: 'ptr', vmUseMem: 'ptr', vmCourse: 'ptr',
   courseStart: 'ptr', courseSlots: 'ptr',
   counts: 'ptr', gcache: 'ptr', gver: 'ptr', hver: 'ptr',

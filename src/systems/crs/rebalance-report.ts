@@ -150,7 +150,10 @@ export function utilisationByWave(input: RebalanceInput, plan: RebalancePlan, ho
 function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly number[]): { cpu: number[][]; mem: number[][] } {
   const rows = hosts ?? input.hosts.map((_, i) => i);
   const rowOf = new Map(rows.map((h, k) => [input.hosts[h]!.name, k]));
-  const use = rows.map((h) => ({ cpu: input.hosts[h]!.base?.cpu ?? 0, mem: input.hosts[h]!.base?.mem ?? 0 }));
+  const base = rows.map((h) => ({ cpu: input.hosts[h]!.base?.cpu ?? 0, mem: input.hosts[h]!.base?.mem ?? 0 }));
+  const use = base.map((b) => ({ ...b }));
+  // VMs on each row: as in the planners, a host that empties reads its base exactly, not a residue.
+  const vms = new Int32Array(rows.length);
   const moving = new Set(plan.waves.flatMap((w) => w.map((m) => m.vm)));
   const vm = new Map<string, { cpu: number; mem: number }>();
   // In the input's VM order, as before: each row's sums are the same additions in the same order.
@@ -164,6 +167,7 @@ function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly nu
     if (k !== undefined) {
       use[k]!.cpu += x.cpu;
       use[k]!.mem += x.mem;
+      vms[k]!++;
     }
   }
   const cpu = rows.map(() => [] as number[]);
@@ -179,12 +183,15 @@ function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly nu
       if (x === undefined) throw new FairfitError('INVALID_OPTION', `plan: moves VM ${shown(m.vm)}, which the scenario does not have (a plan of another scenario)`, { field: 'plan' });
       const from = rowOf.get(m.from), to = rowOf.get(m.to);
       if (from !== undefined) {
-        use[from]!.cpu -= x.cpu;
-        use[from]!.mem -= x.mem;
+        const b = base[from]!;
+        const empty = --vms[from]! === 0;
+        use[from]!.cpu = empty ? b.cpu : Math.max(b.cpu, use[from]!.cpu - x.cpu);
+        use[from]!.mem = empty ? b.mem : Math.max(b.mem, use[from]!.mem - x.mem);
       }
       if (to !== undefined) {
         use[to]!.cpu += x.cpu;
         use[to]!.mem += x.mem;
+        vms[to]!++;
       }
     }
     record();

@@ -32,11 +32,14 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
   const useCpu = Float64Array.from(c.baseCpu);
   const useMem = Float64Array.from(c.baseMem);
   const cores = new Float64Array(H);
+  // VMs on each host: one that empties reads its base use exactly, not a residue of the subtractions.
+  const hostVms = new Int32Array(H);
   for (let v = 0; v < V; v++) {
     const h = c.vmHost[v]!;
     useCpu[h] = useCpu[h]! + c.useCpu[v]!;
     useMem[h] = useMem[h]! + c.useMem[v]!;
     cores[h] = cores[h]! + c.vmCpu[v]!;
+    hostVms[h] = hostVms[h]! + 1;
   }
   // Per-slot counts of VMs in class, host-major.
   const counts = new Int32Array(H * SLOTS);
@@ -152,14 +155,27 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     }
     return best;
   };
+  // VM v leaves host h. Subtracting loads one by one leaves a residue (0.1 + 0.7 − 0.7 − 0.1 is
+  // −2.8e-17): an emptied host gets its base use back exactly, and no host reads below its base.
+  const leave = (v: number, h: number): void => {
+    hostVms[h] = hostVms[h]! - 1;
+    if (hostVms[h] === 0) {
+      useCpu[h] = c.baseCpu[h]!; useMem[h] = c.baseMem[h]!; cores[h] = 0;
+      return;
+    }
+    useCpu[h] = Math.max(c.baseCpu[h]!, useCpu[h]! - c.useCpu[v]!);
+    useMem[h] = Math.max(c.baseMem[h]!, useMem[h]! - c.useMem[v]!);
+    cores[h] = Math.max(0, cores[h]! - c.vmCpu[v]!);
+  };
   const move = (v: number, from: number, to: number, phase: number): void => {
     const k = c.vmCourse[v]!;
     out.vm[count] = v; out.from[count] = from; out.to[count] = to; out.phase[count] = phase;
     out.gofit[count] = p.algorithm === CRS_ALGORITHM.code.crs ? gofitOf(k, to) : p.algorithm === CRS_ALGORITHM.code.ss ? cores[to]! : 0;
     out.targetDe[count] = hde[to]!;
     count++;
-    useCpu[from] = useCpu[from]! - c.useCpu[v]!; useMem[from] = useMem[from]! - c.useMem[v]!; cores[from] = cores[from]! - c.vmCpu[v]!;
+    leave(v, from);
     useCpu[to] = useCpu[to]! + c.useCpu[v]!; useMem[to] = useMem[to]! + c.useMem[v]!; cores[to] = cores[to]! + c.vmCpu[v]!;
+    hostVms[to] = hostVms[to]! + 1;
     if (k >= 0) {
       const a = from * SLOTS;
       const b = to * SLOTS;
@@ -250,6 +266,8 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
           hver[t] = hver[t]! + 1;
         }
         moved[v] = 0;
+        hostVms[h] = hostVms[h]! + 1;
+        hostVms[t] = hostVms[t]! - 1;
         if (undoR[m - first] === 0) flags[t] = flags[t]! & ~RECEIVED;
         refresh(h);
         refresh(t);

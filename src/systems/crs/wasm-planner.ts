@@ -25,7 +25,7 @@ export function wasmPlan(c: PlanColumns, p: PlanParams, core?: Core): RawPlan {
     const i32 = (n: number) => (sizes.push(Math.max(1, n) * 4), sizes.length - 1);
     const slot = {
       plan: sizes.push(CRS_PLAN.size) - 1,
-      capCpu: f64(H), capMem: f64(H), useCpu: f64(H), useMem: f64(H), cores: f64(H),
+      capCpu: f64(H), capMem: f64(H), useCpu: f64(H), useMem: f64(H), cores: f64(H), baseCpu: f64(H), baseMem: f64(H), hostVms: i32(H),
       vmHost: i32(V), vmCpu: f64(V), vmUseCpu: f64(V), vmUseMem: f64(V), vmCourse: i32(V),
       courseStart: i32(K + 1), courseSlots: i32(c.courseSlots.length),
       counts: i32(H * SLOTS), gcache: f64(K * H), gver: i32(K * H), hver: i32(H),
