@@ -158,6 +158,19 @@ describe('fairfit schedule on an SWF log', () => {
     expect(fairfit('schedule', '--trace', cut, '--nodes', '16', '--max-skipped', '2').code).toBe(2);
   });
 
+  it('says a small share skipped as it is, in schedule and replay: 2 of 5002 lines is 0.04 %, not 0.0 %', () => {
+    const jobs = Array.from({ length: 5000 }, (_, k) => `${k + 1} ${3 * k} 0 10 1 -1 -1 1 20 -1 1 1 -1 -1 -1 -1 -1 -1`);
+    jobs.splice(100, 0, 'x bad');
+    jobs.splice(2000, 0, 'y bad');
+    const log = join(dir, 'slightly-damaged.swf');
+    writeFileSync(log, jobs.join('\n') + '\n');
+    const says = `PARSE_ERROR: ${log}: 2 of 5002 lines skipped (0.04 %), more than the limit 0.0001 (--max-skipped)`;
+    for (const r of [fairfit('schedule', '--trace', log, '--nodes', '4', '--max-skipped', '0.0001', '--quiet'), fairfit('replay', '--trace', log, '--machines', '4', '--policy', 'no_migration', '--max-skipped', '0.0001', '--quiet')]) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(says);
+    }
+  });
+
   it('rejects bad options with exit 2 and a message naming the option', () => {
     const cases: [string[], string][] = [
       [['--nodes', '0'], '--nodes'],

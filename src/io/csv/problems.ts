@@ -69,6 +69,19 @@ export function noData(what: string, problems: Problems, file?: string): Fairfit
 }
 
 /**
+ * The share `ratio` of lines skipped, above `limit`, in percent for the refusal: one decimal, more
+ * while that would read 0 or not above the limit (2 of 5300 lines against a limit of 0.0001 read
+ * "0.0 %"; 0.29001 against 0.29 "29.0 %").
+ */
+export function skippedPercent(ratio: number, limit: number): string {
+  for (let digits = 1; digits <= 20; digits++) {
+    const shown = (100 * ratio).toFixed(digits);
+    if (Number(shown) / 100 > limit) return shown;
+  }
+  return String(100 * ratio);
+}
+
+/**
  * Refuses a trace whose damage exceeds `maxSkipped` (undefined: no limit): more than that fraction
  * of its lines skipped (`PARSE_ERROR`), or, below 1, a truncated or corrupt file, whose lost rows are
  * not counted (`CORRUPT_INPUT`). The replay's and the schedule's `--max-skipped`.
@@ -79,7 +92,7 @@ export function checkDamage(path: string, s: ReadSummary, maxSkipped: number | u
   const ratio = lines > 0 ? s.skipped / lines : 0;
   const first = s.firstProblems.length > 0 ? `; first: ${s.firstProblems.slice(0, 3).join(' | ')}` : '';
   if (ratio > maxSkipped) {
-    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${plural(lines, 'line')} skipped (${(100 * ratio).toFixed(1)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
+    throw new FairfitError('PARSE_ERROR', `${path}: ${s.skipped} of ${plural(lines, 'line')} skipped (${skippedPercent(ratio, maxSkipped)} %), more than the limit ${maxSkipped} (--max-skipped)${first}`, { file: path, skipped: s.skipped });
   }
   if ((s.corruptFiles ?? 0) > 0 && maxSkipped < 1) {
     throw new FairfitError('CORRUPT_INPUT', `${path}: ${plural(s.corruptFiles ?? 0, 'file')} truncated or corrupt; the rows after the damage are lost and not counted (--max-skipped 1 replays what was read)${first}`, { file: path });
