@@ -99,6 +99,28 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     expect(fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--quiet').stdout.split('\n')[0]).toContain(': 1500 tasks · usage request');
   });
 
+  it('under --arrival boundary, the line above the table and the report say how many tasks arrive at the end and take no part, when any do', () => {
+    // Ticks of 1000 s over the 3456 s window: the last one is cut short, and every task submitted in it
+    // would arrive at its boundary, the window end (they were only info.arrivesAtEnd in the JSON).
+    const out = join(dir, 'boundary');
+    const args = ['replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--arrival', 'boundary', '--tick', '1000000000'];
+    const r = fairfit(...args, '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');
+    expect(r.code).toBe(0);
+    const info = JSON.parse(readFileSync(`${out}.json`, 'utf8')).runs[0].info;
+    expect(info.arrivesAtEnd).toBeGreaterThan(0);
+    expect(r.stdout.split('\n')[0]).toContain(`: 1500 tasks (${info.arrivesAtEnd} of them arrive at the end and take no part) · usage request`);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain(`["Tasks","1500 (${info.arrivesAtEnd} of them arrive at the end and take no part)"]`);
+    // With --tasks ended, both notes.
+    const ended = fairfit(...args, '--tasks', 'ended', '--json', `${out}-ended.json`, '--quiet');
+    const e = JSON.parse(readFileSync(`${out}-ended.json`, 'utf8')).runs[0].info;
+    expect(e.arrivesAtEnd).toBeGreaterThan(0);
+    expect(ended.stdout.split('\n')[0]).toContain(`: 1500 tasks (${e.arriving} of them end inside the window and take part; ${e.arrivesAtEnd} of them arrive at the end and take no part) · usage request`);
+    // None at the end (ticks of 1 s): the line is as it was.
+    const none = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--arrival', 'boundary', '--json', `${out}-none.json`, '--quiet');
+    expect(JSON.parse(readFileSync(`${out}-none.json`, 'utf8')).runs[0].info.arrivesAtEnd).toBe(0);
+    expect(none.stdout.split('\n')[0]).toContain(': 1500 tasks · usage request');
+  });
+
   it('under --tasks finished, fewer tasks take part than under ended (runs ended by KILL or FAIL are left out), and every output says so', () => {
     const out = join(dir, 'finished');
     const r = fairfit('replay', '--trace', trace, '--policy', 'no_migration', '--machines', '50', '--usage', 'request', '--tasks', 'finished', '--json', `${out}.json`, '--report', `${out}.html`, '--quiet');

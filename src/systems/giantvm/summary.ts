@@ -130,14 +130,20 @@ export function describeModes(report: ReplayReport): string {
 /**
  * Under `tasks: 'ended'` or `'finished'`, how many of the trace's tasks take part (` (48096 of them
  * end inside the window and take part)`): the trace's count alone read as if every task were
- * replayed. '' under `tasks: 'all'`, where the few left out (submitted after the end) are counted in
- * the runs' info.
+ * replayed. Under `arrival: 'boundary'`, how many arrive at the end and take no part, when any do
+ * (` (256 of them arrive at the end and take no part)`): they were only in the JSON's info. '' when
+ * neither applies; under `tasks: 'all'` the few left out otherwise (submitted after the end) are
+ * counted in the runs' info.
  */
 export function takingPart(report: ReplayReport): string {
   const info = report.runs[0]?.info;
   const which = report.runs[0]?.params.tasks;
-  if ((which !== 'ended' && which !== 'finished') || typeof info?.arriving !== 'number') return '';
-  return ` (${info.arriving} of them ${which === 'ended' ? 'end' : 'finish'} inside the window and take part)`;
+  const notes: string[] = [];
+  if ((which === 'ended' || which === 'finished') && typeof info?.arriving === 'number') {
+    notes.push(`${info.arriving} of them ${which === 'ended' ? 'end' : 'finish'} inside the window and take part`);
+  }
+  if (typeof info?.arrivesAtEnd === 'number' && info.arrivesAtEnd > 0) notes.push(`${info.arrivesAtEnd} of them arrive at the end and take no part`);
+  return notes.length > 0 ? ` (${notes.join('; ')})` : '';
 }
 
 /**
