@@ -9,12 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
-import { formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv } from '../../src/systems/iptas/schedule-report.ts';
+import { describeSchedule, formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 
 let dir = '';
 let swf: ScheduleLogReport;
 let swfFcfs: ScheduleLogReport;
 let google: ScheduleLogReport;
+let googleIptas: ScheduleLogReport;
+let odd: Record<'iptas' | 'fcfs' | 'easy' | 'all', ScheduleLogReport>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-report-'));
   const r = new Rng(4);
@@ -31,6 +33,18 @@ beforeAll(async () => {
   const folder = join(dir, 'google');
   await generateTrace({ machines: 20, tasks: 300, days: 0.05, seed: 5, out: folder, usage: false });
   google = await scheduleLog({ trace: folder, nodes: 20, algorithms: ['fcfs'] });
+  googleIptas = await scheduleLog({ trace: folder, nodes: 20, algorithms: ['iptas'] });
+  // Jobs that ran longer than they requested (odd j) and of an unknown user (j a multiple of 3).
+  const oddLines = ['; MaxProcs: 4'];
+  for (let j = 1; j <= 12; j++) oddLines.push([j, 10 * j, 0, 100, 1, -1, -1, -1, j % 2 ? 50 : 200, -1, 1, j % 3 ? 1 + (j % 2) : -1, -1, -1, -1, -1, -1, -1].join(' '));
+  const oddLog = join(dir, 'odd.swf');
+  writeFileSync(oddLog, oddLines.join('\n') + '\n');
+  odd = {
+    iptas: await scheduleLog({ trace: oddLog, nodes: 4, algorithms: ['iptas'] }),
+    fcfs: await scheduleLog({ trace: oddLog, nodes: 4, algorithms: ['fcfs'] }),
+    easy: await scheduleLog({ trace: oddLog, nodes: 4, algorithms: ['easy'] }),
+    all: await scheduleLog({ trace: oddLog, nodes: 4 }),
+  };
 }, 60_000);
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -70,5 +84,40 @@ describe('the notes of an SWF schedule', () => {
     expect(swf.notes[0]).toBe("SWF jobs are gangs of one-processor tasks; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)");
     expect(swfFcfs.notes[0]).toBe('SWF jobs are gangs of one-processor tasks');
     expect(formatScheduleTable(swfFcfs)).not.toContain(lengthClass);
+  });
+});
+
+describe('the notes and facts speak of the algorithms asked for only', () => {
+  const facts = (r: ScheduleLogReport) => schedulePage(r).facts.map(([k, v]) => `${k}: ${v}`).join('\n');
+  it('the report lists them, in the order they run', () => {
+    expect(swf.algorithms).toEqual(['iptas', 'fcfs', 'easy']);
+    expect(swfFcfs.algorithms).toEqual(['fcfs', 'easy']);
+    expect(none(swfFcfs).algorithms).toEqual(['fcfs', 'easy']);
+  });
+  it('Google: first fit is said of the baselines that run (none with --algorithm iptas)', () => {
+    expect(google.notes).toContain('FCFS places tasks by first fit over the nodes in both dimensions');
+    expect(googleIptas.notes.join('\n')).not.toMatch(/FCFS|EASY/);
+  });
+  it('jobs run beyond their request: killed at it by the baselines that run; an unknown user is its own user in IPTAS only', () => {
+    expect(odd.all.notes).toContain("6 jobs ran longer in the log than they requested (300 s beyond their requests in all): FCFS and EASY kill each at its requested time, as a batch system's time limit does (per run: cutAtRequest)");
+    expect(odd.easy.notes).toContain("6 jobs ran longer in the log than they requested (300 s beyond their requests in all): EASY kills each at its requested time, as a batch system's time limit does (per run: cutAtRequest)");
+    expect(odd.iptas.notes).toContain('6 jobs ran longer in the log than they requested (300 s beyond their requests in all)');
+    expect(odd.all.notes).toContain('user unknown (−1) for 4 jobs: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count');
+    expect(odd.fcfs.notes).toContain('user unknown (−1) for 4 jobs: scheduled as the others, left out of the per-user fairness figure and the user count');
+    expect(facts(odd.iptas)).toContain('Ran longer than requested in the log: 6 of 12 jobs');
+    expect(facts(odd.fcfs)).toContain('Ran longer than requested in the log (FCFS: killed at the request): 6 of 12 jobs');
+  });
+  it("IPTAS's parameters are stated only when IPTAS is asked for (also with no run finished)", () => {
+    for (const r of [swf, none(swf), odd.iptas]) {
+      expect(describeSchedule(r)).toContain(' · IPTAS minEpsilon 0, alpha 0.5');
+      expect(facts(r)).toContain('IPTAS parameters: minEpsilon 0');
+    }
+    for (const r of [swfFcfs, none(swfFcfs), odd.fcfs]) {
+      expect(describeSchedule(r)).not.toContain('IPTAS');
+      expect(facts(r)).not.toContain('IPTAS');
+    }
+    // A report built by hand without `algorithms`: its runs' stand in.
+    const { algorithms: _, ...handBuilt } = swfFcfs;
+    expect(describeSchedule(handBuilt)).not.toContain('IPTAS');
   });
 });

@@ -128,7 +128,7 @@ describe('scheduleLog on SWF cases the NASA log lacks', () => {
     const r = await scheduleLog({ trace: path, nodes: 1, algorithms: ['fcfs'] });
     expect(r.trace).toMatchObject({ jobs: 3, users: 2, unknownUser: 1 });
     expect(schedulePage(r).facts).toContainEqual(['User unknown in the log (no per-user figure)', '1 of 3 jobs']);
-    expect(r.notes).toContain('user unknown (−1) for 1 job: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count');
+    expect(r.notes).toContain('user unknown (−1) for 1 job: scheduled as the others, left out of the per-user fairness figure and the user count');
     const m = r.runs[0]!.metrics;
     expect(m.meanWait).toBe(10);
     // Gini of the known users' mean waits [0, 20]: (|0 − 20| + |20 − 0|) / (2 · 2² · 10) = 0.5 (with the unknown user's 10, 80 / 180).

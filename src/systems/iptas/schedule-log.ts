@@ -154,6 +154,11 @@ export interface ScheduleLogReport {
   trace: LogFacts;
   cluster: { nodes: number; nodeCapacity: number[]; dimensions: string[] };
   params: { tau: number; secondsPerGB: number; minEpsilon: number; alpha: number; historyLength: number };
+  /**
+   * The algorithms asked for, in the order they run (`runs` holds those that finished: fewer when
+   * interrupted). Absent from a report built by hand: the runs' algorithms stand in.
+   */
+  algorithms?: Algorithm[];
   /** Simplifications the numbers rest on, in words. */
   notes: string[];
   runs: ScheduleRun[];
@@ -350,9 +355,13 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
   const unknownUser = jobs.filter((j) => j.user === -1).length;
   const params: IptasParams = { ...options.params, minEpsilon: r.minEpsilon };
   const notes: string[] = [];
+  // The notes speak of the algorithms asked for only (`--algorithm iptas` was told how FCFS and EASY place and kill).
+  const baselineNames = r.algorithms.filter((a) => a !== 'iptas').map((a) => a.toUpperCase());
+  const baselineCount = baselineNames.length;
+  const baselines = baselineNames.join(' and ');
   if (google) {
     notes.push('one job per Google task, demand = (CPU, memory) request; requested time = run time (the trace has no estimate)');
-    notes.push('FCFS and EASY place tasks by first fit over the nodes in both dimensions (EASY: the head keeps a node-level reservation)');
+    if (baselines) notes.push(`${baselines} place${baselineCount === 1 ? 's' : ''} tasks by first fit over the nodes in both dimensions${r.algorithms.includes('easy') ? ' (EASY: the head keeps a node-level reservation)' : ''}`);
   } else {
     // The length class concerns IPTAS alone: said only when it runs.
     notes.push(`SWF jobs are gangs of one-processor tasks${r.algorithms.includes('iptas') ? "; IPTAS's length class comes from the requested time (short ≤ 600 s, medium ≤ 6000 s)" : ''}`);
@@ -370,8 +379,8 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
       beyondSeconds += j.runTime - j.requestedTime;
     }
   }
-  if (beyond > 0) notes.push(`${beyond} job${beyond === 1 ? '' : 's'} ran longer in the log than ${beyond === 1 ? 'it' : 'they'} requested (${+beyondSeconds.toFixed(3)} s beyond ${beyond === 1 ? 'its request' : 'their requests in all'}): FCFS and EASY kill each at its requested time, as a batch system's time limit does (per run: cutAtRequest)`);
-  if (unknownUser > 0) notes.push(`user unknown (−1) for ${unknownUser} job${unknownUser === 1 ? '' : 's'}: scheduled as the others (IPTAS: each its own user), left out of the per-user fairness figure and the user count`);
+  if (beyond > 0) notes.push(`${beyond} job${beyond === 1 ? '' : 's'} ran longer in the log than ${beyond === 1 ? 'it' : 'they'} requested (${+beyondSeconds.toFixed(3)} s beyond ${beyond === 1 ? 'its request' : 'their requests in all'})${baselines ? `: ${baselines} kill${baselineCount === 1 ? 's' : ''} each at its requested time, as a batch system's time limit does (per run: cutAtRequest)` : ''}`);
+  if (unknownUser > 0) notes.push(`user unknown (−1) for ${unknownUser} job${unknownUser === 1 ? '' : 's'}: scheduled as the others${r.algorithms.includes('iptas') ? ' (IPTAS: each its own user)' : ''}, left out of the per-user fairness figure and the user count`);
   const runs: ScheduleRun[] = [];
   let interrupted = false;
   for (const algorithm of r.algorithms) {
@@ -412,6 +421,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
     trace: { ...facts, droppedTooLarge, droppedByMaxJobs, jobs: jobs.length, users, ...(unknownUser > 0 ? { unknownUser } : {}), ...(beyond > 0 ? { runBeyondRequest: beyond } : {}) },
     cluster: { nodes: options.nodes, nodeCapacity, dimensions: google ? ['cpu', 'mem'] : ['processors'] },
     params: { tau: r.tau, secondsPerGB: r.secondsPerGB, minEpsilon: r.minEpsilon, alpha: params.alpha ?? 0.5, historyLength: params.historyLength ?? 10 },
+    algorithms: [...r.algorithms],
     notes,
     runs,
   };

@@ -46,6 +46,16 @@ function clusterText(r: ScheduleLogReport): string {
   return `${plural(c.nodes, 'node')} × (${c.dimensions.map((d, i) => `${d} ${c.nodeCapacity[i]}`).join(', ')})`;
 }
 
+/** The algorithms the report was asked for (a hand-built report without them: its runs'). */
+function asked(r: ScheduleLogReport): readonly string[] {
+  return r.algorithms ?? r.runs.map((x) => x.algorithm);
+}
+
+/** Whether IPTAS was asked for: its parameters are stated only then. */
+function runsIptas(r: ScheduleLogReport): boolean {
+  return asked(r).includes('iptas');
+}
+
 /** The one-line summary printed above the table. */
 export function describeSchedule(r: ScheduleLogReport): string {
   const t = r.trace;
@@ -59,7 +69,7 @@ export function describeSchedule(r: ScheduleLogReport): string {
     `trace ${t.path} (${t.format}, ${t.detected === 'option' ? 'format given' : `detected: ${t.detected}`}): ${plural(t.jobs, 'job')} of ${plural(t.users, 'user')}`,
     ...(dropped.length ? [`dropped ${dropped.join(', ')}`] : []),
     clusterText(r),
-    `IPTAS minEpsilon ${r.params.minEpsilon}, alpha ${r.params.alpha}`,
+    ...(runsIptas(r) ? [`IPTAS minEpsilon ${r.params.minEpsilon}, alpha ${r.params.alpha}`] : []),
   ].join(' · ');
 }
 
@@ -121,10 +131,11 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
   if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${plural(t.rows, 'job')}`]);
   if (t.unknownRunTime) facts.push(['Run time unknown in the log (run 0 s)', `${t.unknownRunTime} of ${plural(t.rows, 'job')}`]);
-  if (t.runBeyondRequest) facts.push(['Ran longer than requested in the log (FCFS, EASY: killed at the request)', `${t.runBeyondRequest} of ${plural(t.jobs, 'job')}`]);
+  const baselines = asked(r).filter((a) => a !== 'iptas').map((a) => a.toUpperCase());
+  if (t.runBeyondRequest) facts.push([`Ran longer than requested in the log${baselines.length ? ` (${baselines.join(', ')}: killed at the request)` : ''}`, `${t.runBeyondRequest} of ${plural(t.jobs, 'job')}`]);
   if (t.unknownProcessors) facts.push(['Processors unknown in the log (1 processor)', `${t.unknownProcessors} of ${plural(t.rows, 'job')}`]);
   facts.push(['Cluster', clusterText(r)]);
-  facts.push(['IPTAS parameters', `minEpsilon ${r.params.minEpsilon}, α ${r.params.alpha}, m ${r.params.historyLength}; length class from requested time / ${r.params.secondsPerGB} s per GB`]);
+  if (runsIptas(r)) facts.push(['IPTAS parameters', `minEpsilon ${r.params.minEpsilon}, α ${r.params.alpha}, m ${r.params.historyLength}; length class from requested time / ${r.params.secondsPerGB} s per GB`]);
   facts.push(['Bounded slowdown τ', `${r.params.tau} s`]);
   r.notes.forEach((n, i) => facts.push([i === 0 ? 'Notes' : '', n]));
   if (r.interrupted) facts.push(['Status', 'INTERRUPTED — only the finished algorithms are shown']);
