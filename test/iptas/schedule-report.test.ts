@@ -1,15 +1,16 @@
 /**
  * The `fairfit schedule` writers on a report with no finished algorithm (an exploratory audit found
- * the CSV header lost its 13 metric columns, and the table printed an empty per-dimension line).
+ * the CSV header lost its 13 metric columns, and the table printed an empty per-dimension line), and
+ * the notes and facts of a run of some algorithms (they spoke of all three).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
-import { Rng } from '../../src/rng.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
 import { describeSchedule, formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
+import { swfText } from '../swf-log.ts';
 
 let dir = '';
 let swf: ScheduleLogReport;
@@ -19,15 +20,8 @@ let googleIptas: ScheduleLogReport;
 let odd: Record<'iptas' | 'fcfs' | 'easy' | 'all', ScheduleLogReport>;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fairfit-schedule-report-'));
-  const r = new Rng(4);
-  const lines = ['; MaxProcs: 8'];
-  for (let j = 1, t = 0; j <= 120; j++) {
-    t += r.below(60);
-    const run = 1 + r.below(900);
-    lines.push([j, t, 0, run, 1 << r.below(3), -1, -1, -1, run * 2, -1, 1, 1 + r.below(4), -1, -1, -1, -1, -1, -1].join(' '));
-  }
   const log = join(dir, 'log.swf');
-  writeFileSync(log, lines.join('\n') + '\n');
+  writeFileSync(log, swfText(120));
   swf = await scheduleLog({ trace: log, nodes: 8 });
   swfFcfs = await scheduleLog({ trace: log, nodes: 8, algorithms: ['fcfs', 'easy'] });
   const folder = join(dir, 'google');
