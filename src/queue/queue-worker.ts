@@ -33,6 +33,8 @@ export interface QueueHandler {
 
 /**
  * What happened to a job on this worker, or to its connections, for logging.
+ * `done` comes once the job's result is stored in Redis (a result computed
+ * while Redis does not answer is not done: another worker computes it again).
  * `redis-lost` comes once when a connection to Redis closes (the clients then
  * retry without end), `redis-back` once when all are ready again; neither
  * comes while the worker is closing.
@@ -78,6 +80,9 @@ export class QueueWorker {
     }
     await checkReachable(o.connection);
     const jobs = new Running();
+    // When each job here started: 'done' is said once BullMQ has stored the result (its 'completed' event), not
+    // when the handler returns. A worker cut off from Redis said "done" for results that never reached it.
+    const started = new Map<string, number>();
     const processor = async (job: Job) => {
       jobs.count++;
       try {
@@ -102,7 +107,7 @@ export class QueueWorker {
         const handler = o.handlers[data.system];
         if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
         const result = encodePayload(await handler.run(decodePayload(data.payload), { id, label }));
-        o.onEvent?.({ kind: 'done', id, label, ms: performance.now() - t0 });
+        started.set(id, t0);
         return result;
       } catch (err) {
         const reason = err instanceof FairfitError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
@@ -120,6 +125,13 @@ export class QueueWorker {
     });
     // Connection hiccups are retried by the client; an unhandled 'error' event would kill the process.
     worker.on('error', () => undefined);
+    worker.on('completed', (job: Job) => {
+      const id = job.id ?? '?', t0 = started.get(id);
+      if (t0 === undefined) return;
+      started.delete(id);
+      const data = job.data as QueueJobData;
+      o.onEvent?.({ kind: 'done', id, label: typeof data?.label === 'string' ? data.label : id, ms: performance.now() - t0 });
+    });
     await worker.waitUntilReady();
     const self = new QueueWorker(worker, o.handlers, jobs);
     if (o.onEvent) {

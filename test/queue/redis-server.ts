@@ -41,6 +41,8 @@ async function serverPid(port: number): Promise<number | undefined> {
 
 export interface RedisServer {
   port: number;
+  /** The server's process (a test freezes it with SIGSTOP: a Redis that does not answer). */
+  pid: number;
   /** `redis://127.0.0.1:PORT/db`. */
   url(db?: number): string;
   /** A client on database `db` (closed by the caller). */
@@ -73,9 +75,12 @@ export async function startRedis(at?: number): Promise<RedisServer> {
   }
   return {
     port,
+    pid: child.pid!,
     url,
     client,
     async stop() {
+      // A frozen one (SIGSTOP) would not act on SIGTERM.
+      if (child.exitCode === null) child.kill('SIGCONT');
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
       rmSync(dir, { recursive: true, force: true });
