@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
-import { describeSchedule, formatScheduleTable, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
+import { describeSchedule, formatScheduleTable, SCHEDULE_COLUMNS, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 import { swfText } from '../swf-log.ts';
 
 let dir = '';
@@ -113,5 +113,21 @@ describe('the notes and facts speak of the algorithms asked for only', () => {
     // A report built by hand without `algorithms`: its runs' stand in.
     const { algorithms: _, ...handBuilt } = swfFcfs;
     expect(describeSchedule(handBuilt)).not.toContain('IPTAS');
+  });
+});
+
+describe('the page names its metrics in words with units, as the replay page does', () => {
+  it('every table column and bar chart axis has a reader\'s title, not the CSV key; the series too', () => {
+    const page = schedulePage(swf);
+    expect(page.metrics.map((m) => m.key)).toEqual([...SCHEDULE_COLUMNS]);
+    // The generic page falls back to the key (`throughputPerHour`) without an axis title.
+    for (const m of [...page.metrics, ...page.series]) {
+      expect(m.axis, m.key).toBeTruthy();
+      expect(m.axis, m.key).not.toBe(m.key);
+    }
+    const axis = Object.fromEntries(page.metrics.map((m) => [m.key, m.axis]));
+    expect(axis).toMatchObject({ throughputPerHour: 'throughput (jobs/h)', meanWait: 'mean wait (s)', p95Wait: '95th-percentile wait (s)', killedWastedSeconds: 'killed: run time wasted (s)' });
+    // The data formats keep the keys.
+    expect(header(scheduleCsv(swf))).toContain('throughputPerHour,meanWait,p95Wait');
   });
 });

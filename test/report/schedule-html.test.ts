@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
-import { schedulePage, writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
+import { SCHEDULE_AXES, SCHEDULE_COLUMNS, schedulePage, writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from './chromium.ts';
 
 // Made before the first test: made while the file was collected, it stayed when every test was skipped
@@ -46,5 +46,14 @@ describe.skipIf(!haveChromium)('the schedule report page in headless Chromium', 
     for (const c of page.canvases) expect(c.inked).toBeGreaterThan(0);
     for (const a of ['iptas', 'fcfs', 'easy']) expect(page.text).toContain(a);
     expect(page.text).toContain('8 nodes × 1 processor');
+    // Headers and y axes in words with units (they read throughputPerHour, meanWait…), each title whole beside its plot.
+    for (const k of SCHEDULE_COLUMNS) {
+      expect(page.text).toContain(SCHEDULE_AXES[k]);
+      // A camelCase key (throughputPerHour) is nowhere on the page; utilisation, makespan and killed are words anyway.
+      if (/[A-Z]/.test(k)) expect(page.text).not.toContain(k);
+    }
+    const titles = page.axes.map((a) => a.yTitle);
+    expect(titles).toEqual(expect.arrayContaining(['throughput (jobs/h)', 'mean wait (s)', 'utilisation (busy share)', 'jobs waiting']));
+    for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
   }, 60_000);
 });

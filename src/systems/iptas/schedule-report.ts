@@ -33,6 +33,23 @@ export const SCHEDULE_LABELS: Record<(typeof SCHEDULE_COLUMNS)[number], string> 
   fairnessGini: 'Fairness: Gini of per-user mean wait',
 };
 
+/**
+ * Table headers and y axis titles in words with units, as the replay page's METRIC_AXES
+ * (src/systems/giantvm/metrics.ts): the page showed the keys (`throughputPerHour`). The CSV and
+ * JSON keep the keys. Short: a y axis title runs along a 300 px chart.
+ */
+export const SCHEDULE_AXES: Record<(typeof SCHEDULE_COLUMNS)[number], string> = {
+  throughputPerHour: 'throughput (jobs/h)',
+  meanWait: 'mean wait (s)',
+  p95Wait: '95th-percentile wait (s)',
+  meanBoundedSlowdown: 'mean bounded slowdown',
+  utilisation: 'utilisation (busy share)',
+  makespan: 'makespan (s)',
+  killed: 'jobs killed',
+  killedWastedSeconds: 'killed: run time wasted (s)',
+  fairnessGini: 'fairness: Gini of per-user mean wait',
+};
+
 /** Algorithm colours of the page. */
 export const ALGORITHM_COLORS: Record<string, string> = { iptas: '#4e79a7', fcfs: '#f28e2b', easy: '#59a14f' };
 
@@ -152,13 +169,13 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
     title,
     interrupted: r.interrupted === true,
     facts,
-    metrics: SCHEDULE_COLUMNS.map((k) => ({ key: k, label: SCHEDULE_LABELS[k] })),
+    metrics: SCHEDULE_COLUMNS.map((k) => ({ key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k] })),
     policies,
     colors: ALGORITHM_COLORS,
     summary: r.runs.map((run) => ({ policy: run.algorithm, runs: 1, values: SCHEDULE_COLUMNS.map((k) => finite(run.metrics[k])) })),
     series: [
-      { key: 'utilisation', label: `Utilisation per ${binText} bin`, lines: line('utilisation') },
-      { key: 'queue', label: `Jobs waiting at the end of each ${binText} bin`, lines: line('queue') },
+      { key: 'utilisation', label: `Utilisation per ${binText} bin`, axis: 'utilisation (busy share)', lines: line('utilisation') },
+      { key: 'queue', label: `Jobs waiting at the end of each ${binText} bin`, axis: 'jobs waiting', lines: line('queue') },
     ],
     info: {
       keys: ['completed', 'rounds', 'killedWastedProcSeconds', 'users', ...r.cluster.dimensions.map((d) => `utilisation (${d})`)],
