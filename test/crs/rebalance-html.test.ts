@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, rebalanceCsv, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
-import { generateScenario } from '../../src/systems/crs/scenario.ts';
+import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, REBALANCE_AXES, rebalanceCsv, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
+import { generateScenario, type RebalanceScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport } from '../report/chromium.ts';
@@ -27,8 +27,25 @@ afterAll(() => {
 const EXAMPLE = fileURLToPath(new URL('../../examples/crs-campus.json', import.meta.url));
 const scenario = readScenario(EXAMPLE);
 const report: RebalanceReport = { input: 'examples/crs-campus.json', description: scenario.description ?? '', hosts: 7, vms: scenario.vms.length, courses: 7, periods: 0, runs: runScenario(scenario) };
+// The campus with three periods of other VM use (made up, each VM's own): a replay without ../shared.
+const replayed: RebalanceScenario = { ...scenario, periods: [1, 2, 3].map((k) => ({ label: `p${k}`, start: 3600 * k, use: scenario.vms.map((_, i): [number, number] => [((i * k) % 7) * 0.3, ((i + k) % 5) * 0.6]) })) };
+const replayReport: RebalanceReport = { ...report, input: 'campus with periods', periods: 3, runs: runScenario(replayed) };
+const COLUMNS_KEYS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;
 
 describe('the rebalance report', () => {
+  it('names its columns and y axes in words, not the keys (cpuGapBefore); the CSV keeps the keys', () => {
+    for (const r of [report, replayReport]) {
+      const page = rebalancePage(r === report ? scenario : replayed, r);
+      for (const m of page.metrics) expect(m.axis, m.key).toBeTruthy();
+      // A camelCase key (cpuGapBefore) is no title; moves and waves are words, and titled anyway.
+      for (const m of page.metrics) if (/[A-Z]/.test(m.key)) expect(m.axis, m.key).not.toBe(m.key);
+      for (const s of page.series) expect(s.axis, s.key).toBeTruthy();
+    }
+    expect(rebalancePage(scenario, report).metrics.map((m) => m.axis)).toEqual(COLUMNS_KEYS.map((k) => REBALANCE_AXES[k]));
+    expect(REBALANCE_AXES.cpuGapBefore).toBe('CPU gap before the plan');
+    expect(rebalanceCsv(report).split('\n')[0]).toContain(',cpuGapBefore,cpuGapAfter,memGapBefore,memGapAfter,');
+  });
+
   it('per-wave utilisation starts at the plan\'s before and ends at its after, for every host and algorithm', () => {
     for (const run of report.runs) {
       const u = utilisationByWave(scenario, run.plan);
@@ -122,5 +139,11 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
       expect(a.xTicks.length, a.card).toBeGreaterThan(1);
       for (const t of a.xTicks) expect(Number.isInteger(Number(t)), `${a.card}: tick ${t}`).toBe(true);
     }
+    // Headers and y axes in words: no camelCase key (cpuGapBefore, powerOff) on the page, every y title whole.
+    for (const k of COLUMNS_KEYS) {
+      expect(page.text).toContain(REBALANCE_AXES[k]);
+      if (/[A-Z]/.test(k)) expect(page.text).not.toContain(k);
+    }
+    for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
   }, 60_000);
 });

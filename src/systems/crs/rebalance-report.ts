@@ -67,6 +67,21 @@ const LABELS: Record<(typeof COLUMNS)[number], string> = {
   memGapAfter: 'Memory gap after the plan',
 };
 
+/**
+ * Table headers and y axis titles in words (the page showed the keys, `cpuGapBefore`), as the replay
+ * page's METRIC_AXES; a gap is a difference of utilisations, so it has no unit. The CSV and JSON keep the keys.
+ */
+export const REBALANCE_AXES: Record<(typeof COLUMNS)[number], string> = {
+  moves: 'migrations',
+  waves: 'waves',
+  powerOff: 'hosts powered off',
+  unresolved: 'hosts still high',
+  cpuGapBefore: 'CPU gap before the plan',
+  cpuGapAfter: 'CPU gap after the plan',
+  memGapBefore: 'memory gap before the plan',
+  memGapAfter: 'memory gap after the plan',
+};
+
 /** Whether `p` holds what the writers read of a plan: its lists (`waves` of moves, `powerOff`, `unresolved`, `before`, `after`), `spread` and `options`. */
 function isPlan(p: unknown): p is RebalancePlan {
   return isObject(p) && Array.isArray(p.waves) && p.waves.every((w) => Array.isArray(w) && w.every(isObject))
@@ -227,23 +242,23 @@ function checkedPage(scenario: RebalanceScenario, r: RebalanceReport, of: string
     for (const dim of ['cpu', 'mem'] as const) {
       const lines: ChartLine[] = byWave.map(({ algorithm, u }) => ({ policy: algorithm, x: u[dim][row]!.map((_, w) => w), y: u[dim][row]!.map(finite) }));
       // Waves are counted: no tick at wave 0.2.
-      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, lines, wholeX: true });
+      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, axis: `${dim === 'cpu' ? 'CPU' : 'memory'} utilisation`, lines, wholeX: true });
     }
   });
   if (r.runs.some((x) => x.periods.length)) {
     const line = (f: (p: ScenarioRun['periods'][number]) => number): ChartLine[] => r.runs.map((x) => ({ policy: x.algorithm, x: x.periods.map((p) => +(p.start / 3600).toFixed(4)), y: x.periods.map((p) => finite(f(p))) }));
-    series.push({ key: 'cpu gap', label: 'Replay: CPU gap between hosts after each period\'s plan', lines: line((p) => p.spreadAfter.cpu) });
-    series.push({ key: 'mem gap', label: 'Replay: memory gap between hosts after each period\'s plan', lines: line((p) => p.spreadAfter.mem) });
-    series.push({ key: 'moves', label: 'Replay: migrations per period', lines: line((p) => p.moves) });
-    series.push({ key: 'hosts on', label: 'Replay: hosts on during the period', lines: line((p) => p.hostsOn - p.poweredOff) });
-    series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', lines: line((p) => p.highBefore) });
+    series.push({ key: 'cpu gap', label: 'Replay: CPU gap between hosts after each period\'s plan', axis: 'CPU gap after the plan', lines: line((p) => p.spreadAfter.cpu) });
+    series.push({ key: 'mem gap', label: 'Replay: memory gap between hosts after each period\'s plan', axis: 'memory gap after the plan', lines: line((p) => p.spreadAfter.mem) });
+    series.push({ key: 'moves', label: 'Replay: migrations per period', axis: 'migrations', lines: line((p) => p.moves) });
+    series.push({ key: 'hosts on', label: 'Replay: hosts on during the period', axis: 'hosts on', lines: line((p) => p.hostsOn - p.poweredOff) });
+    series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', axis: 'high hosts', lines: line((p) => p.highBefore) });
   }
   const chartedNames = charted.map((i) => scenario.hosts[i]!.name);
   return {
     title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
     interrupted: false,
     facts,
-    metrics: COLUMNS.map((k) => ({ key: k, label: LABELS[k] })),
+    metrics: COLUMNS.map((k) => ({ key: k, label: LABELS[k], axis: REBALANCE_AXES[k] })),
     policies: r.runs.map((x) => x.algorithm),
     colors: REBALANCE_COLORS,
     summary: r.runs.map((x) => ({ policy: x.algorithm, runs: 1, values: values(x.plan).map(finite) })),
