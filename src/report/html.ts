@@ -58,7 +58,7 @@ export interface ComparisonPage {
   /** What the summary's `sd` is taken over (`'5 seeds'`); absent: the summary has no sd. */
   summarySpread?: string;
   /** Line charts over time, one per series key, one line per variant (empty: no such section). */
-  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[]; /** The x values are whole numbers (counts such as waves): ticks at whole numbers only. */ wholeX?: boolean }[];
+  series: { key: string; label: string; axis?: string; zeroNote?: string; lines: ChartLine[]; /** The x values are whole numbers (counts such as waves): ticks at whole numbers only. */ wholeX?: boolean; /** This chart's x axis title, when it is not the page's time axis (`PageText.timeAxis`), e.g. waves. */ xAxis?: string }[];
   /** A details table: one row per key, one column per run (no keys: no such section). */
   info: { keys: string[]; runs: { policy: string; values: (number | string | null)[] }[] };
   /**
@@ -375,7 +375,7 @@ const pageScript = (text: PageText): string => String.raw`
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(${jsString(text.timeAxis)}, s.wholeX ? { type: 'linear', ticks: { precision: 0 } } : { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
+        scales: { x: axis(s.xAxis || ${jsString(text.timeAxis)}, s.wholeX ? { type: 'linear', ticks: { precision: 0 } } : { type: 'linear' }), y: axis(s.axis || s.key, { ticks: { callback: tick } }) } }
     });
   });
 

@@ -30,6 +30,7 @@ const report: RebalanceReport = { input: 'examples/crs-campus.json', description
 // The campus with three periods of other VM use (made up, each VM's own): a replay without ../shared.
 const replayed: RebalanceScenario = { ...scenario, periods: [1, 2, 3].map((k) => ({ label: `p${k}`, start: 3600 * k, use: scenario.vms.map((_, i): [number, number] => [((i * k) % 7) * 0.3, ((i + k) % 5) * 0.6]) })) };
 const replayReport: RebalanceReport = { ...report, input: 'campus with periods', periods: 3, runs: runScenario(replayed) };
+const WAVES = 'wave (0 = before the plan)';
 const COLUMNS_KEYS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;
 
 describe('the rebalance report', () => {
@@ -44,6 +45,18 @@ describe('the rebalance report', () => {
     expect(rebalancePage(scenario, report).metrics.map((m) => m.axis)).toEqual(COLUMNS_KEYS.map((k) => REBALANCE_AXES[k]));
     expect(REBALANCE_AXES.cpuGapBefore).toBe('CPU gap before the plan');
     expect(rebalanceCsv(report).split('\n')[0]).toContain(',cpuGapBefore,cpuGapAfter,memGapBefore,memGapAfter,');
+  });
+
+  it('the wave charts have a wave axis, the replay charts the time axis (one title read "wave … · replay charts: hours …" on both)', () => {
+    const page = rebalancePage(replayed, replayReport);
+    const waves = page.series.filter((s) => s.label.endsWith('after each wave'));
+    const replay = page.series.filter((s) => s.label.startsWith('Replay:'));
+    expect([waves.length, replay.length]).toEqual([14, 5]);
+    for (const s of waves) expect(s.xAxis).toBe(WAVES);
+    for (const s of replay) expect(s.xAxis).toBeUndefined();
+    const html = renderRebalanceHtml(replayed, replayReport);
+    expect(html).toContain("'hours from the start'");
+    expect(html).not.toContain('replay charts');
   });
 
   it('per-wave utilisation starts at the plan\'s before and ends at its after, for every host and algorithm', () => {
@@ -139,11 +152,28 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
       expect(a.xTicks.length, a.card).toBeGreaterThan(1);
       for (const t of a.xTicks) expect(Number.isInteger(Number(t)), `${a.card}: tick ${t}`).toBe(true);
     }
+    // No replay here: every line chart is over waves, and says so (it read "… · replay charts: hours from the start").
+    for (const a of page.axes.filter((x) => x.card.includes('after each wave'))) expect(a.xTitle).toBe(WAVES);
+    expect(page.text).not.toContain('replay charts');
     // Headers and y axes in words: no camelCase key (cpuGapBefore, powerOff) on the page, every y title whole.
     for (const k of COLUMNS_KEYS) {
       expect(page.text).toContain(REBALANCE_AXES[k]);
       if (/[A-Z]/.test(k)) expect(page.text).not.toContain(k);
     }
+    for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
+  }, 60_000);
+
+  it('a replayed scenario: the replay charts are over hours, the host charts over waves', async () => {
+    const file = join(dir, 'replayed.html');
+    writeRebalanceHtml(file, replayed, replayReport);
+    const page = await openReport(file);
+    expect(page.errors).toEqual([]);
+    const data = rebalancePage(replayed, replayReport);
+    const lines = new Set(data.series.filter((x) => x.label.startsWith('Replay:')).map((x) => x.label));
+    const replay = page.axes.filter((a) => lines.has(a.card));
+    expect(replay.length).toBeGreaterThan(0);
+    for (const a of replay) expect(a.xTitle).toBe('hours from the start');
+    for (const a of page.axes.filter((x) => x.card.includes('after each wave'))) expect(a.xTitle).toBe(WAVES);
     for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
   }, 60_000);
 });

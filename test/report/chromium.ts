@@ -28,6 +28,8 @@ export interface ChartAxes {
   yMin: number;
   yMax: number;
   yTicks: string[];
+  /** The x axis's title. */
+  xTitle: string;
   /** The x axis's tick labels. */
   xTicks: string[];
   /** Non-blank pixels above the plot area, between its left and right edges (where only a stray whisker could draw). */
@@ -121,6 +123,7 @@ export async function openReport(file: string, screenshot?: string, viewportWidt
           yMin: y.min,
           yMax: y.max,
           yTicks: y.ticks.map((k: { label: unknown }) => String(k.label)),
+          xTitle: String(x.options.title.text),
           xTicks: x.ticks.map((k: { label: unknown }) => String(k.label)),
           inkAbovePlot,
           whiskerEnds,

@@ -53,7 +53,9 @@ export function chartedHosts(scenario: RebalanceScenario, r: RebalanceReport): n
   return [...picked].sort((a, b) => a - b);
 }
 
-const TEXT: PageText = { variant: 'algorithm', timeAxis: 'wave (0 = before the plan) · replay charts: hours from the start' };
+// The replay charts run over time; the per-host charts over waves say so with their own x axis title.
+const TEXT: PageText = { variant: 'algorithm', timeAxis: 'hours from the start' };
+const WAVE_AXIS = 'wave (0 = before the plan)';
 
 const COLUMNS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;
 const LABELS: Record<(typeof COLUMNS)[number], string> = {
@@ -242,7 +244,7 @@ function checkedPage(scenario: RebalanceScenario, r: RebalanceReport, of: string
     for (const dim of ['cpu', 'mem'] as const) {
       const lines: ChartLine[] = byWave.map(({ algorithm, u }) => ({ policy: algorithm, x: u[dim][row]!.map((_, w) => w), y: u[dim][row]!.map(finite) }));
       // Waves are counted: no tick at wave 0.2.
-      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, axis: `${dim === 'cpu' ? 'CPU' : 'memory'} utilisation`, lines, wholeX: true });
+      series.push({ key: `${h.name} ${dim}`, label: `${h.name}: ${dim === 'cpu' ? 'CPU' : 'memory'} utilisation before the plan and after each wave`, axis: `${dim === 'cpu' ? 'CPU' : 'memory'} utilisation`, lines, wholeX: true, xAxis: WAVE_AXIS });
     }
   });
   if (r.runs.some((x) => x.periods.length)) {
