@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plural } from '../../src/errors.ts';
+import { formatMetric } from '../../src/report/table.ts';
 import { chartedHosts, formatRebalanceTable, MAX_HOST_CHARTS, REBALANCE_AXES, rebalanceCsv, rebalancePage, renderRebalanceHtml, utilisationByWave, writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
 import { generateScenario, type RebalanceScenario } from '../../src/systems/crs/scenario.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
@@ -57,6 +59,21 @@ describe('the rebalance report', () => {
     const html = renderRebalanceHtml(replayed, replayReport);
     expect(html).toContain("'hours from the start'");
     expect(html).not.toContain('replay charts');
+  });
+
+  it('a replay\'s migrations and mean gaps after are table columns, the numbers the CLI prints (they were charts only)', () => {
+    const page = rebalancePage(replayed, replayReport);
+    const keys = page.metrics.map((m) => m.key);
+    expect(keys.slice(8)).toEqual(['replayMoves', 'replayMeanCpuGapAfter', 'replayMeanMemGapAfter']);
+    const text = formatRebalanceTable(replayReport);
+    for (const row of page.summary) {
+      const [moves, cpu, mem] = row.values.slice(8) as number[];
+      const run = replayReport.runs.find((x) => x.algorithm === row.policy)!;
+      expect(moves).toBe(run.totalMoves);
+      expect(text).toContain(`${row.policy}: 3 periods replayed, ${plural(moves!, 'migration')}, mean CPU gap after ${formatMetric(cpu!)}, mean memory gap after ${formatMetric(mem!)}`);
+    }
+    // Without periods there is no replay to sum up: the plan's 8 columns only.
+    expect(rebalancePage(scenario, report).metrics).toHaveLength(8);
   });
 
   it('per-wave utilisation starts at the plan\'s before and ends at its after, for every host and algorithm', () => {
@@ -163,7 +180,7 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
     for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
   }, 60_000);
 
-  it('a replayed scenario: the replay charts are over hours, the host charts over waves', async () => {
+  it('a replayed scenario: the replay charts are over hours, and the table shows the replay\'s numbers per algorithm', async () => {
     const file = join(dir, 'replayed.html');
     writeRebalanceHtml(file, replayed, replayReport);
     const page = await openReport(file);
@@ -174,6 +191,12 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
     expect(replay.length).toBeGreaterThan(0);
     for (const a of replay) expect(a.xTitle).toBe('hours from the start');
     for (const a of page.axes.filter((x) => x.card.includes('after each wave'))) expect(a.xTitle).toBe(WAVES);
+    for (const h of ['replay: migrations', 'replay: mean CPU gap', 'replay: mean memory gap']) expect(page.text).toContain(h);
+    // Each table row ends with the replay's migrations and mean gaps, as the CLI prints them.
+    for (const row of data.summary) {
+      const [moves, cpu, mem] = row.values.slice(8) as number[];
+      expect(page.text).toContain(`\t${moves}\t${formatMetric(cpu!)}\t${formatMetric(mem!)}\n`);
+    }
     for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
   }, 60_000);
 });

@@ -118,6 +118,21 @@ function checkScenarioLists(scenario: unknown): asserts scenario is RebalanceInp
   }
 }
 
+/** The mean gap after each period's plan over the replay (undefined without periods): the CLI note's, the CSV's and the page's. */
+function replayMean(x: ScenarioRun, k: 'cpu' | 'mem'): number | undefined {
+  return x.periods.length ? x.periods.reduce((s, p) => s + p.spreadAfter[k], 0) / x.periods.length : undefined;
+}
+
+/**
+ * The page's columns of a replay, after the plan's: the CLI prints them under its table and the CSV
+ * has them, while the page showed the replay as charts only. Keys as the CSV's.
+ */
+const REPLAY_COLUMNS = [
+  { key: 'replayMoves', label: 'Replay: migrations over all periods', axis: 'replay: migrations', value: (x: ScenarioRun) => x.totalMoves },
+  { key: 'replayMeanCpuGapAfter', label: 'Replay: mean CPU gap after each period\'s plan', axis: 'replay: mean CPU gap', value: (x: ScenarioRun) => replayMean(x, 'cpu') },
+  { key: 'replayMeanMemGapAfter', label: 'Replay: mean memory gap after each period\'s plan', axis: 'replay: mean memory gap', value: (x: ScenarioRun) => replayMean(x, 'mem') },
+] as const;
+
 function values(p: RebalancePlan): number[] {
   return [p.moves, p.waves.length, p.powerOff.length, p.unresolved.length, p.spread.before.cpu, p.spread.after.cpu, p.spread.before.mem, p.spread.after.mem];
 }
@@ -125,7 +140,7 @@ function values(p: RebalancePlan): number[] {
 /** The comparison table (stdout of `fairfit rebalance`). */
 export function formatRebalanceTable(r: RebalanceReport): string {
   checkRebalanceReport(r, 'formatRebalanceTable');
-  const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${plural(x.periods.length, 'period')} replayed, ${plural(x.totalMoves, 'migration')}, mean CPU gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.cpu, 0) / x.periods.length)}, mean memory gap after ${formatMetric(x.periods.reduce((s, p) => s + p.spreadAfter.mem, 0) / x.periods.length)}`);
+  const notes = r.runs.filter((x) => x.periods.length).map((x) => `${x.algorithm}: ${plural(x.periods.length, 'period')} replayed, ${plural(x.totalMoves, 'migration')}, mean CPU gap after ${formatMetric(replayMean(x, 'cpu')!)}, mean memory gap after ${formatMetric(replayMean(x, 'mem')!)}`);
   return textTable(['algorithm', ...COLUMNS], r.runs.map((x) => [x.algorithm, ...values(x.plan).map(formatMetric)]), notes);
 }
 
@@ -136,10 +151,9 @@ export function formatRebalanceTable(r: RebalanceReport): string {
  */
 export function rebalanceCsv(r: RebalanceReport): string {
   checkRebalanceReport(r, 'rebalanceCsv');
-  const mean = (x: ScenarioRun, k: 'cpu' | 'mem') => (x.periods.length ? x.periods.reduce((s, p) => s + p.spreadAfter[k], 0) / x.periods.length : undefined);
   return csvText(
     ['algorithm', ...COLUMNS, 'periods', 'replayMoves', 'replayMeanCpuGapAfter', 'replayMeanMemGapAfter'],
-    r.runs.map((x) => [x.algorithm, ...values(x.plan), x.periods.length, x.totalMoves, mean(x, 'cpu'), mean(x, 'mem')]),
+    r.runs.map((x) => [x.algorithm, ...values(x.plan), x.periods.length, x.totalMoves, replayMean(x, 'cpu'), replayMean(x, 'mem')]),
   );
 }
 
@@ -256,14 +270,15 @@ function checkedPage(scenario: RebalanceScenario, r: RebalanceReport, of: string
     series.push({ key: 'high hosts', label: 'Replay: high hosts before each period\'s plan', axis: 'high hosts', lines: line((p) => p.highBefore) });
   }
   const chartedNames = charted.map((i) => scenario.hosts[i]!.name);
+  const replay = r.runs.some((x) => x.periods.length) ? REPLAY_COLUMNS : [];
   return {
     title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
     interrupted: false,
     facts,
-    metrics: COLUMNS.map((k) => ({ key: k, label: LABELS[k], axis: REBALANCE_AXES[k] })),
+    metrics: [...COLUMNS.map((k) => ({ key: k, label: LABELS[k], axis: REBALANCE_AXES[k] })), ...replay.map(({ key, label, axis }) => ({ key, label, axis }))],
     policies: r.runs.map((x) => x.algorithm),
     colors: REBALANCE_COLORS,
-    summary: r.runs.map((x) => ({ policy: x.algorithm, runs: 1, values: values(x.plan).map(finite) })),
+    summary: r.runs.map((x) => ({ policy: x.algorithm, runs: 1, values: [...values(x.plan), ...replay.map((c) => c.value(x))].map(finite) })),
     series,
     info: {
       keys: [...chartedNames.flatMap((n) => [`${n} cpu before → after`, `${n} mem before → after`]), 'powered off', 'still high'],
