@@ -453,13 +453,18 @@ main { padding: 12px 28px 40px; max-width: 1500px; }
 h2 { font-size: 18px; margin: 26px 0 10px; border-bottom: 1px solid #ccc; padding-bottom: 4px; }
 h3 { font-size: 14px; margin: 0 0 6px; font-weight: 600; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 18px; margin: 12px 0; font-size: 14px; }
-dt { font-weight: 600; color: #444; } dd { margin: 0; word-break: break-all; }
+dt { font-weight: 600; color: #444; }
+/* anywhere, not break-all: a long path may break where it must, a word like coarse_grained stays whole when it fits. */
+dd { margin: 0; overflow-wrap: anywhere; }
 table { border-collapse: collapse; background: #fff; font-size: 13px; }
 th, td { padding: 5px 10px; border-bottom: 1px solid #e2e2e2; text-align: right; }
 th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
 td.num { font-variant-numeric: tabular-nums; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
-.card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; }
+/* A table wider than the screen scrolls inside its box: the page itself never scrolls sideways. */
+.scroll { overflow-x: auto; max-width: 100%; }
+/* Cards 440 px or wider, but never wider than the page (a phone); min-width 0 lets a chart shrink with its card. */
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(440px, 100%), 1fr)); gap: 16px; }
+.card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; min-width: 0; }
 .chart { position: relative; height: 300px; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
@@ -469,7 +474,12 @@ p.note { color: #444; font-size: 13px; margin: 0 0 10px; }
 div.hold { display: inline-block; margin: 0 28px 6px 0; }
 div.hold select { font: inherit; margin-left: 4px; }
 footer { color: #666; font-size: 12px; margin-top: 30px; }
-`;
+/* A phone (last, to override the rules above): narrower margins, each fact's value under its label (beside a long label it had a few letters a line). */
+@media (max-width: 600px) {
+  header { padding: 14px 12px; } main { padding: 8px 12px 30px; }
+  dl { grid-template-columns: minmax(0, 1fr); gap: 0; } dd { margin: 0 0 6px 12px; }
+  th { min-width: 6em; }
+}`;
 
 /** Renders a system's page data as one self-contained HTML page. */
 export function renderPage(data: ComparisonPage, text: PageText): string {
@@ -489,8 +499,8 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<main>',
     '<div id="interrupted" hidden>This run was interrupted (Ctrl-C): the charts show only the runs that finished.</div>',
     '<section><h2>Trace and modes</h2><dl id="facts"></dl></section>',
-    `<section><h2>Metrics per ${escapeHtml(text.variant)}</h2><table id="summary"></table></section>`,
-    '<section id="info-section"><details><summary>Run details: modes and counts per run</summary><table id="info"></table></details></section>',
+    `<section><h2>Metrics per ${escapeHtml(text.variant)}</h2><div class="scroll"><table id="summary"></table></div></section>`,
+    '<section id="info-section"><details><summary>Run details: modes and counts per run</summary><div class="scroll"><table id="info"></table></div></details></section>',
     `<section><h2>Each metric per ${escapeHtml(text.variant)}</h2><div class="grid" id="bars"></div></section>`,
     '<section id="series-section"><h2>Over time</h2><div class="grid" id="series"></div></section>',
     '<section id="sweep-section"><h2>Sweep results</h2>',
