@@ -239,9 +239,10 @@ const pageScript = (text: PageText): string => String.raw`
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
   // ±1 sd whiskers for datasets (lines, and bars over seeds) that carry an 'sd' array (Chart.js has no error bars of its own).
-  // The y range follows the means, so a long whisker is cut at the plot's edge rather than drawn over the
-  // tick labels, axis titles or legend. An end inside the plot gets the usual cap; a cut end gets an
-  // arrowhead pointing out of the plot instead, so a cut whisker cannot be read as a short one.
+  // A bar chart's y range takes its whiskers in (barRange). A sweep chart's follows the means, so a long whisker
+  // is cut at the plot's edge rather than drawn over the tick labels, axis titles or legend. An end inside the
+  // plot gets the usual cap; a cut end gets an arrowhead pointing out of the plot instead, so a cut whisker
+  // cannot be read as a short one.
   var whiskers = {
     id: 'whiskers',
     afterDatasetsDraw: function (chart) {
@@ -346,20 +347,37 @@ const pageScript = (text: PageText): string => String.raw`
     });
   }
 
+  // A bar chart's y range holds each mean ± sd (Chart.js fits the means only: 5964 ± 207 had its whisker cut at 6000).
+  // Bars start at 0; a range going below 0 (a negative mean, or an sd longer than its mean) reaches the lowest end.
+  function barRange(values, sd) {
+    var hi = -Infinity, lo = Infinity;
+    values.forEach(function (v, i) {
+      var d = sd && typeof sd[i] === 'number' && sd[i] > 0 ? sd[i] : 0;
+      if (v === null) return;
+      hi = Math.max(hi, v + d); lo = Math.min(lo, v - d);
+    });
+    var r = { beginAtZero: true };
+    if (hi > 0) r.suggestedMax = hi;
+    if (lo < 0) r.suggestedMin = lo;
+    return r;
+  }
   var bars = document.getElementById('bars');
   data.metrics.forEach(function (m, j) {
     var title = m.label + (data.summarySpread ? ' (mean over ' + data.summarySpread + '; whiskers ±1 sd)' : data.sweep.length ? ' (mean over configurations)' : '');
     if (data.summary.every(function (s) { return s.values[j] === 0 || s.values[j] === null; })) { note(bars, title, zeroText(m)); return; }
+    var sd = data.summarySpread ? data.summary.map(function (s) { return s.sd ? s.sd[j] : null; }) : undefined;
+    var range = barRange(data.summary.map(function (s) { return s.values[j]; }), sd);
+    range.ticks = { callback: tick };
     draw(card(bars, title), {
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
         datasets: [{ label: m.label, data: data.summary.map(function (s) { return s.values[j]; }),
-          sd: data.summarySpread ? data.summary.map(function (s) { return s.sd ? s.sd[j] : null; }) : undefined, borderColor: '#333',
+          sd: sd, borderColor: '#333',
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, { beginAtZero: true, ticks: { callback: tick } }) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, range) } }
     });
   });
 

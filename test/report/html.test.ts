@@ -486,6 +486,36 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
       else expect({ ...e, capInked: e.cap > 0 }).toMatchObject({ capInked: true, arrow: 0 });
     }
   });
+  it('bar whiskers are never cut: the y axis reaches every mean + sd, and every mean − sd below 0 (it fitted the means: 5964 ± 207 was cut at 6000)', async () => {
+    const page: ComparisonPage = {
+      title: 'bar whiskers', interrupted: false, facts: [], policies: ['a', 'b', 'c'], colors: { a: '#1f77b4', b: '#ff7f0e', c: '#2ca02c' },
+      metrics: [{ key: 'big', label: 'big' }, { key: 'neg', label: 'neg' }, { key: 'small', label: 'small' }],
+      // big: Chart.js alone ends the axis at 6000; neg: a negative mean; small: an sd longer than its mean.
+      summary: [
+        { policy: 'a', runs: 5, values: [5964, -2, 0.2], sd: [207, 1.5, 0.45] },
+        { policy: 'b', runs: 5, values: [3000, 1, 3], sd: [10, 0.5, 0.1] },
+        { policy: 'c', runs: 5, values: [100, 0.5, 1], sd: [5, null, 0.2] },
+      ],
+      summarySpread: '5 seeds', series: [], info: { keys: [], runs: [] }, sweep: [],
+    };
+    const file = join(dir, 'bar-whiskers.html');
+    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
+    const got = await openReport(file);
+    expect(got.errors).toEqual([]);
+    expect(got.axes).toHaveLength(3);
+    page.metrics.forEach((m, j) => {
+      const a = got.axes.find((x) => x.card.startsWith(`${m.label} (`))!;
+      const ends = page.summary.map((s) => [s.values[j]! + (s.sd![j] ?? 0), s.values[j]! - (s.sd![j] ?? 0)]);
+      expect({ m: m.key, top: a.yMax >= Math.max(...ends.map((e) => e[0]!)) }).toEqual({ m: m.key, top: true });
+      expect({ m: m.key, bottom: a.yMin <= Math.min(0, ...ends.map((e) => e[1]!)) }).toEqual({ m: m.key, bottom: true });
+      // Bars of positive means still start at 0.
+      if (ends.every((e) => e[1]! >= 0)) expect(a.yMin).toBe(0);
+      expect(a.whiskerEnds.length).toBeGreaterThanOrEqual(4);
+      expect(a.whiskerEnds.filter((e) => e.clipped)).toEqual([]);
+    });
+    // No sweep chart, so nothing can be cut and the page has no note about cut whiskers.
+    expect(got.text).not.toContain('arrowhead');
+  });
   it('a report interrupted before any run finished (or while reading) says there is nothing to draw, not that every metric is 0', async () => {
     const file = join(dir, 'no-runs.html');
     writeHtml(file, { trace: { path: '/some/trace', read: false, usage: 'trace', machines: 40, seed: 1 }, runs: [], interrupted: true });
