@@ -283,6 +283,12 @@ const pageScript = (text: PageText): string => String.raw`
   }
   function draw(canvas, config) {
     config.options = config.options || {};
+    // Counts (every value drawn a whole number): ticks at whole numbers only, not 0, 0.2 … 2 or 14, 14.1 … 15.
+    var ys = [];
+    config.data.datasets.forEach(function (ds) {
+      ds.data.forEach(function (v) { var y = v !== null && typeof v === 'object' ? v.y : v; if (typeof y === 'number' && isFinite(y)) ys.push(y); });
+    });
+    if (ys.length && ys.every(function (y) { return Number.isInteger(y); })) config.options.scales.y.ticks.precision = 0;
     config.plugins = [whiskers];
     config.options.responsive = true;
     config.options.maintainAspectRatio = false;

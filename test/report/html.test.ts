@@ -516,6 +516,33 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     // No sweep chart, so nothing can be cut and the page has no note about cut whiskers.
     expect(got.text).not.toContain('arrowhead');
   });
+  it('a chart whose every value is a whole number ticks at whole numbers only (migrations 0 … 2, hosts 14 … 15); other charts keep fractional ticks', async () => {
+    const page: ComparisonPage = {
+      title: 'integer ticks', interrupted: false, facts: [], policies: ['a', 'b', 'c'], colors: { a: '#1f77b4', b: '#ff7f0e', c: '#2ca02c' },
+      metrics: [{ key: 'moves', label: 'moves' }, { key: 'gap', label: 'gap' }],
+      summary: [
+        { policy: 'a', runs: 1, values: [0, 0.5] },
+        { policy: 'b', runs: 1, values: [1, 1.25] },
+        { policy: 'c', runs: 1, values: [2, 2] },
+      ],
+      series: [
+        { key: 'hosts', label: 'hosts on', lines: [{ policy: 'a', x: [0, 1, 2, 3], y: [15, 14, 14, 15] }, { policy: 'b', x: [0, 1, 2, 3], y: [15, 15, null, 14] }] },
+        { key: 'share', label: 'share', lines: [{ policy: 'a', x: [0, 1, 2, 3], y: [0.1, 0.35, 0.2, 0.3] }] },
+      ],
+      info: { keys: [], runs: [] },
+      sweep: [{ param: 'k', paramLabel: 'k', values: [1, 2], metric: 'moves', label: 'moves swept', lines: [{ policy: 'a', y: [1, 2] }, { policy: 'b', y: [0, 1] }] }],
+    };
+    const file = join(dir, 'integer-ticks.html');
+    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
+    const got = await openReport(file);
+    expect(got.errors).toEqual([]);
+    const ticks = (title: string) => got.axes.find((a) => a.card.startsWith(title))!.yTicks.map(Number);
+    for (const title of ['moves', 'hosts on', 'moves swept']) {
+      expect(ticks(title).length, title).toBeGreaterThan(1);
+      expect({ title, ticks: ticks(title).filter((t) => !Number.isInteger(t)) }).toEqual({ title, ticks: [] });
+    }
+    for (const title of ['gap', 'share']) expect(ticks(title).some((t) => !Number.isInteger(t)), title).toBe(true);
+  });
   it('a report interrupted before any run finished (or while reading) says there is nothing to draw, not that every metric is 0', async () => {
     const file = join(dir, 'no-runs.html');
     writeHtml(file, { trace: { path: '/some/trace', read: false, usage: 'trace', machines: 40, seed: 1 }, runs: [], interrupted: true });
