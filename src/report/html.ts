@@ -65,7 +65,7 @@ export interface ComparisonPage {
    * Sweep charts: a column against a swept parameter, one line per variant (empty: no such section; non-empty, or a `summarySpread`, also adds a runs column to the table).
    * `sd` (same length as `y`), when given, is drawn as a ±1 standard deviation whisker at each point (clipped to the plot area: an end cut at the edge gets an arrowhead pointing out instead of a cap); `spread` says over what.
    * A chart whose means are all 0 (or missing) is replaced by `zeroNote`, as for the other charts.
-   * `lines` are the view the page opens with (over the other swept values, in whatever way the system says: the title reads "mean over the other swept values").
+   * `lines` are the view the page opens with (with `held`, over the other swept values, in whatever way the system says: the title reads "mean over the other swept values"; without, it says nothing of other values).
    * `held`, when a second parameter was swept: the same chart with that parameter held at each of its values, `held.lines[k]` (shaped as `lines`) at `held.values[k]`.
    * The page then offers one labelled `<select>` per `param` above the sweep charts ("mean over all" or one of `held.values`) and redraws that param's charts from the lines chosen, without reloading.
    */
@@ -412,8 +412,10 @@ const pageScript = (text: PageText): string => String.raw`
   function drawSweep(i, k) {
     var s = data.sweep[i], old = sweepCards[i], next = old ? old.nextSibling : null;
     var lines = k < 0 ? s.lines : s.held.lines[k];
-    var where = k < 0 ? 'mean over the other swept values' : 'at ' + s.held.paramLabel + ' ' + String(s.held.values[k]);
-    var title = s.label + ' vs ' + s.paramLabel + ' (' + where + (s.spread ? '; whiskers ±1 sd over ' + s.spread : '') + ')';
+    // "mean over the other swept values" only when another parameter was swept (held): with one swept, there is none.
+    var where = k >= 0 ? 'at ' + s.held.paramLabel + ' ' + String(s.held.values[k]) : s.held ? 'mean over the other swept values' : '';
+    var said = [where, s.spread ? 'whiskers ±1 sd over ' + s.spread : ''].filter(Boolean).join('; ');
+    var title = s.label + ' vs ' + s.paramLabel + (said ? ' (' + said + ')' : '');
     if (old) {
       var was = old.querySelector('canvas');
       if (was) { Chart.getChart(was).destroy(); count--; }

@@ -113,6 +113,11 @@ describe('the report data behind the charts', () => {
     expect(c.spread).toBe('3 seeds');
     // Overcommit held at one value gives no curve: only the machines charts are drawn.
     expect(new Set(reportData(seeded).sweep.map((s) => s.param))).toEqual(new Set(['machines']));
+    // And the facts name it as a value, not as swept (they said "Swept overcommit: 1").
+    const facts = Object.fromEntries(reportData(seeded).facts);
+    expect([facts['Overcommit ratio'], facts['Swept overcommit']]).toEqual(['1', undefined]);
+    const sweptFacts = Object.fromEntries(reportData(sweepReport).facts);
+    expect([sweptFacts['Overcommit ratio'], sweptFacts['Swept overcommit']]).toEqual([undefined, '0.8, 1.2']);
     const per = [1, 2, 3].map((seed) => seeded.runs.find((r) => r.params.seed === seed && r.params.machines === 32)!.metrics.meanCpu);
     const mean = (per[0]! + per[1]! + per[2]!) / 3;
     const sd = Math.sqrt(per.reduce((a, b) => a + (b - mean) ** 2, 0) / 2);
@@ -419,7 +424,15 @@ describe.skipIf(!haveChromium && !process.env.CI)('the HTML report renders its c
     expect(single.errors).toEqual([]);
     expect(single.view.selects).toEqual([]);
     expect(single.view.holdShown).toBe(false);
-    expect(single.view.cards.map((c) => c.title)).toEqual(reportData(oneD).sweep.map((c) => `${c.label} vs machines (mean over the other swept values; whiskers ±1 sd over 2 seeds)`));
+    // Nothing else was swept: no "mean over the other swept values" (the title said so at overcommit 1 only).
+    expect(single.view.cards.map((c) => c.title)).toEqual(reportData(oneD).sweep.map((c) => `${c.label} vs machines (whiskers ±1 sd over 2 seeds)`));
+    // One seed, one parameter: the title says nothing in brackets.
+    const bare = await sweep({ trace: seededInput(11, 400, 2), machines: [8, 12], policies: ['fine_grained'], usage: 'synthetic', series: false });
+    const bareFile = join(dir, 'sweep-bare.html');
+    writeHtml(bareFile, bare);
+    const bareView = await withReport(bareFile, async (page, errors) => ({ errors, view: await sweepView(page) }));
+    expect(bareView.errors).toEqual([]);
+    expect(bareView.view.cards.map((c) => c.title)).toEqual(reportData(bare).sweep.map((c) => `${c.label} vs machines`));
   });
   it('a sweep over seeds at one point: its table reads mean ± sd, and its bars carry ±1 sd whiskers; no errors', async () => {
     const point = await sweep({ trace: seededInput(11, 800, 4), machines: 32, seeds: 3, policies: ['no_migration', 'fine_grained', 'coarse_grained'], usage: 'synthetic', series: false });

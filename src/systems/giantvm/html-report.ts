@@ -135,7 +135,10 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
     add('Regime and open rules', describeRules(report));
   }
   if (isSweepReport(report)) {
-    add('Swept overcommit', report.sweep.overcommit);
+    // One value was not swept (the row read "Swept overcommit: 1"): it is named as a replay's page names it.
+    const oc = report.sweep.overcommit;
+    if (Array.isArray(oc) && oc.length === 1) add('Overcommit ratio', oc[0]);
+    else add('Swept overcommit', oc);
     add('Configurations', `${report.sweep.completed} of ${report.sweep.configurations} finished`);
   }
   const i0 = runs[0]?.info;
