@@ -66,6 +66,16 @@ const PAIR_KEYS = ['cpu', 'mem'];
 const VM_KEYS = ['name', 'host', 'cpu', 'mem', 'course', 'use'];
 
 
+/**
+ * A host's use in one dimension after a VM of load `load` leaves it, `left` VMs staying: its base
+ * use exactly when none stays, never below its base otherwise. Subtracting loads one by one leaves a
+ * residue (0.1 + 0.7 − 0.7 − 0.1 is −2.8e-17). The planners (assembly/crs.ts the same) and the
+ * per-wave charts follow this one rule.
+ */
+export function useAfterLeaving(use: number, load: number, base: number, left: number): number {
+  return left === 0 ? base : Math.max(base, use - load);
+}
+
 /** The mean of a use value (a number, or samples over T). */
 export function meanUse(v: UseValue, field: string): number {
   if (Array.isArray(v)) {

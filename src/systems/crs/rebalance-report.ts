@@ -13,7 +13,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import type { RebalanceInput } from './model.ts';
-import { isObject, meanUse } from './plan-columns.ts';
+import { isObject, meanUse, useAfterLeaving } from './plan-columns.ts';
 import type { RebalancePlan } from './plan.ts';
 import type { RebalanceScenario } from './scenario.ts';
 import type { ScenarioRun } from './scenario-run.ts';
@@ -214,10 +214,9 @@ function waveUse(input: RebalanceInput, plan: RebalancePlan, hosts?: readonly nu
       if (x === undefined) throw new FairfitError('INVALID_OPTION', `plan: moves VM ${shown(m.vm)}, which the scenario does not have (a plan of another scenario)`, { field: 'plan' });
       const from = rowOf.get(m.from), to = rowOf.get(m.to);
       if (from !== undefined) {
-        const b = base[from]!;
-        const empty = --vms[from]! === 0;
-        use[from]!.cpu = empty ? b.cpu : Math.max(b.cpu, use[from]!.cpu - x.cpu);
-        use[from]!.mem = empty ? b.mem : Math.max(b.mem, use[from]!.mem - x.mem);
+        const b = base[from]!, left = --vms[from]!;
+        use[from]!.cpu = useAfterLeaving(use[from]!.cpu, x.cpu, b.cpu, left);
+        use[from]!.mem = useAfterLeaving(use[from]!.mem, x.mem, b.mem, left);
       }
       if (to !== undefined) {
         use[to]!.cpu += x.cpu;

@@ -22,7 +22,7 @@
  * @module
  */
 import { CRS_ALGORITHM } from './crs-layouts.ts';
-import { HOST_FLAG, type PlanColumns, type PlanParams, type RawPlan } from './plan-columns.ts';
+import { HOST_FLAG, useAfterLeaving, type PlanColumns, type PlanParams, type RawPlan } from './plan-columns.ts';
 import { SLOTS } from './timetable.ts';
 
 /** Plans with the reference planner. */
@@ -155,17 +155,12 @@ export function referencePlan(c: PlanColumns, p: PlanParams): RawPlan {
     }
     return best;
   };
-  // VM v leaves host h. Subtracting loads one by one leaves a residue (0.1 + 0.7 − 0.7 − 0.1 is
-  // −2.8e-17): an emptied host gets its base use back exactly, and no host reads below its base.
+  // VM v leaves host h (useAfterLeaving: an emptied host reads its base use exactly, none below it).
   const leave = (v: number, h: number): void => {
-    hostVms[h] = hostVms[h]! - 1;
-    if (hostVms[h] === 0) {
-      useCpu[h] = c.baseCpu[h]!; useMem[h] = c.baseMem[h]!; cores[h] = 0;
-      return;
-    }
-    useCpu[h] = Math.max(c.baseCpu[h]!, useCpu[h]! - c.useCpu[v]!);
-    useMem[h] = Math.max(c.baseMem[h]!, useMem[h]! - c.useMem[v]!);
-    cores[h] = Math.max(0, cores[h]! - c.vmCpu[v]!);
+    const left = (hostVms[h] = hostVms[h]! - 1);
+    useCpu[h] = useAfterLeaving(useCpu[h]!, c.useCpu[v]!, c.baseCpu[h]!, left);
+    useMem[h] = useAfterLeaving(useMem[h]!, c.useMem[v]!, c.baseMem[h]!, left);
+    cores[h] = useAfterLeaving(cores[h]!, c.vmCpu[v]!, 0, left);
   };
   const move = (v: number, from: number, to: number, phase: number): void => {
     const k = c.vmCourse[v]!;

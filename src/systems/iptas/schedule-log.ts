@@ -149,6 +149,11 @@ export interface ScheduleRun {
   cutAtRequest?: { jobs: number; lostSeconds: number };
 }
 
+/** The baselines among `algorithms` (FCFS, EASY: everything but IPTAS), upper-cased, in order: the notes and facts name only those asked for. */
+export function baselinesOf(algorithms: readonly string[]): string[] {
+  return algorithms.filter((a) => a !== 'iptas').map((a) => a.toUpperCase());
+}
+
 /** Result of {@link scheduleLog}. */
 export interface ScheduleLogReport {
   trace: LogFacts;
@@ -356,7 +361,7 @@ export async function scheduleLog(options: ScheduleLogOptions): Promise<Schedule
   const params: IptasParams = { ...options.params, minEpsilon: r.minEpsilon };
   const notes: string[] = [];
   // The notes speak of the algorithms asked for only (`--algorithm iptas` was told how FCFS and EASY place and kill).
-  const baselineNames = r.algorithms.filter((a) => a !== 'iptas').map((a) => a.toUpperCase());
+  const baselineNames = baselinesOf(r.algorithms);
   const baselineCount = baselineNames.length;
   const baselines = baselineNames.join(' and ');
   if (google) {

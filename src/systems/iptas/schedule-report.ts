@@ -12,7 +12,7 @@ import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
-import type { ScheduleLogReport } from './schedule-log.ts';
+import { baselinesOf, type ScheduleLogReport } from './schedule-log.ts';
 import type { ScheduleMetrics } from './schedule-trace.ts';
 
 /** The metric columns of the table, CSV and charts, in order. */
@@ -148,7 +148,7 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
   if (t.droppedByMaxJobs) facts.push(['Dropped (--max-jobs)', String(t.droppedByMaxJobs)]);
   if (t.requestedTimeKnown !== undefined) facts.push(['Requested time in the log', `${t.requestedTimeKnown} of ${plural(t.rows, 'job')}`]);
   if (t.unknownRunTime) facts.push(['Run time unknown in the log (run 0 s)', `${t.unknownRunTime} of ${plural(t.rows, 'job')}`]);
-  const baselines = asked(r).filter((a) => a !== 'iptas').map((a) => a.toUpperCase());
+  const baselines = baselinesOf(asked(r));
   if (t.runBeyondRequest) facts.push([`Ran longer than requested in the log${baselines.length ? ` (${baselines.join(', ')}: killed at the request)` : ''}`, `${t.runBeyondRequest} of ${plural(t.jobs, 'job')}`]);
   if (t.unknownProcessors) facts.push(['Processors unknown in the log (1 processor)', `${t.unknownProcessors} of ${plural(t.rows, 'job')}`]);
   facts.push(['Cluster', clusterText(r)]);
