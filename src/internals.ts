@@ -62,12 +62,12 @@ export { toShared, shareTyped } from './runner/share.ts';
 
 // The job queue (Redis + BullMQ): coordinator, worker, and what they share; it imports no system.
 export { runJobsOnQueue, RECONCILE_MS, COORDINATOR_LEASE_MS, type QueueJobSpec, type QueueRunOutcome } from './queue/coordinator.ts';
-export { QueueWorker, type QueueHandler, type QueueWorkerOptions, type QueueWorkerEvent } from './queue/queue-worker.ts';
+export { QueueWorker, REFUSAL_PAUSE_MS, type QueueHandler, type QueueWorkerOptions, type QueueWorkerEvent } from './queue/queue-worker.ts';
 export { resolveQueueOptions, QUEUE_DEFAULTS, WORKER_BOUNDS, WORKER_DEFAULTS, type ResolvedQueueOptions } from './queue/queue-options.ts';
 export { parseQueueUrl, checkReachable, shownUrl, CONNECT_TIMEOUT_MS, type QueueConnection, type RedisOptions } from './queue/redis-url.ts';
 export { contentHash, ContentHashCache, relativeFiles } from './queue/content-hash.ts';
 export { encodePayload, decodePayload } from './queue/payload.ts';
-export { QUEUE_NAME, PROTOCOL, jobId, coordinatorsKey, SWEEP_ID, type QueueJobData } from './queue/protocol.ts';
+export { QUEUE_NAME, PROTOCOL, jobId, coordinatorsKey, SWEEP_ID, refusal, isRefusal, isQueueRefusal, type QueueJobData, type QueueRefusal } from './queue/protocol.ts';
 export { buildId } from './queue/build-id.ts';
 export { CLOSE_MS } from './queue/close.ts';
 export { parseRange, parseNumber, checkInteger, checkValues, checkWorkers, checkKeys, invalid, MAX_RANGE_VALUES, MAX_WORKERS } from './runner/checks.ts';

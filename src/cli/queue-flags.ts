@@ -73,7 +73,8 @@ export function queueOption(o: QueueCliOptions): { queue?: QueueOptions } {
   }
   // The jobs run in the `fairfit worker` processes (their --threads), so --workers would change nothing.
   if (o.workers !== undefined) invalid('workers', "does not take effect with --queue: the queue's `fairfit worker` processes run the jobs (give them --threads instead)");
-  const q: QueueOptions = { url: queueUrl(o.queue), log: messenger(o.quiet) };
+  // A worker's refusal is said even under --quiet: a sweep it leaves waiting must not wait in silence.
+  const q: QueueOptions = { url: queueUrl(o.queue), log: messenger(o.quiet), warn: messenger(false) };
   if (o.sweepId !== undefined) q.sweepId = o.sweepId;
   if (o.attempts !== undefined) q.attempts = intOption(o.attempts, 'attempts');
   if (o.backoff !== undefined) q.backoff = intOption(o.backoff, 'backoff');

@@ -12,6 +12,11 @@
  * each stored job is the job it would enqueue, by key) and enqueues only
  * what is missing; a job that had failed for good is given new tries.
  *
+ * A worker that cannot serve a job (its trace copy or build differs) hands
+ * it back untried and says why in the job's progress; the coordinator says
+ * that once per worker and reason (`warn`) and the job waits for a worker
+ * that can serve it, as a sweep with no worker waits.
+ *
  * Several coordinators may attach to one sweep id (the default id is the
  * content's, so two people running the same sweep share it) and share its jobs
  * and results. Each holds a lease in the sweep's coordinators set, so a
@@ -28,7 +33,7 @@ import { FairfitError } from '../errors.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
-import { coordinatorsKey, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
+import { coordinatorsKey, isQueueRefusal, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
 import { checkReachable, shownUrl, watchRedis } from './redis-url.ts';
 
@@ -191,6 +196,9 @@ export async function runJobsOnQueue(
       }
       if (resuming) reused++;
       record(i, done.returnvalue);
+    } else if (state === 'delayed' || state === 'waiting' || state === 'prioritized') {
+      // A refusal made before this coordinator listened (a resume): said as an event's would be.
+      if (isQueueRefusal(job.progress)) onProgress({ jobId: jobId(sweepId, i), data: job.progress });
     } else if (state === 'failed') {
       if (resuming) {
         // Resuming gives a job that had failed for good a fresh set of tries.
@@ -217,6 +225,16 @@ export async function runJobsOnQueue(
     } catch (err) {
       fail(err);
     }
+  };
+  // A worker that cannot serve a job hands it back untried and says why in its progress: said once per worker and reason.
+  const refusalsSaid = new Set<string>();
+  const onProgress = ({ jobId: id, data: progress }: { jobId: string; data: unknown }) => {
+    const i = indexOf(id);
+    if (i === undefined || !isQueueRefusal(progress)) return;
+    const said = `${progress.by}\u0000${progress.refused}`;
+    if (refusalsSaid.has(said)) return;
+    refusalsSaid.add(said);
+    q.warn?.(`queue ${url}: sweep ${sweepId}: worker ${progress.by} refused job ${i} (${jobs[i]!.label}), which waits for a worker that can serve it: ${progress.refused}`);
   };
   const onFailed = ({ jobId: id }: { jobId: string }) => {
     const i = indexOf(id);
@@ -258,6 +276,7 @@ export async function runJobsOnQueue(
     events.on('error', ignore);
     events.on('completed', onCompleted);
     events.on('failed', onFailed);
+    events.on('progress', onProgress);
     await events.waitUntilReady();
     const missing: number[] = [];
     await inBatches([...pending], (i) => inspect(i, true, missing));

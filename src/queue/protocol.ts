@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { FairfitError, type FairfitErrorDetails } from '../errors.ts';
 
 /** The BullMQ queue every fairfit coordinator and worker uses. */
 export const QUEUE_NAME = 'fairfit';
@@ -48,3 +49,34 @@ export function coordinatorsKey(sweep: string): string {
 
 /** Sweep ids: letters, digits, `_`, `.`, `-` (BullMQ ids may not contain `:`). */
 export const SWEEP_ID = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
+ * What a worker that cannot serve a job (another build or job format, no handler for its system,
+ * a trace copy that differs) sets as the job's progress before it hands the job back untried:
+ * the coordinator says it once per worker and reason.
+ */
+export interface QueueRefusal {
+  /** The refusal's reason, `CODE: message`. */
+  refused: string;
+  /** The refusing worker, `host/pid`. */
+  by: string;
+}
+
+/** Whether a job's progress is a {@link QueueRefusal}. */
+export function isQueueRefusal(progress: unknown): progress is QueueRefusal {
+  return typeof progress === 'object' && progress !== null && typeof (progress as QueueRefusal).refused === 'string' && typeof (progress as QueueRefusal).by === 'string';
+}
+
+/**
+ * The error a worker or a system's queue handler throws when *this* worker cannot serve a job that
+ * another worker could (its trace copy or its build differs): `INVALID_OPTION` naming `field`,
+ * marked `refusal` so the worker hands the job back without using up one of its tries.
+ */
+export function refusal(field: string, message: string, details: FairfitErrorDetails = {}): FairfitError {
+  return new FairfitError('INVALID_OPTION', `${field}: refused: ${message}`, { ...details, field, refusal: true });
+}
+
+/** Whether `err` is a {@link refusal}. */
+export function isRefusal(err: unknown): err is FairfitError {
+  return err instanceof FairfitError && err.details.refusal === true;
+}

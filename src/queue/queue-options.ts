@@ -32,6 +32,12 @@ export interface QueueOptions {
   parts?: number;
   /** Messages about the queue run (sweep id, results re-used, Redis lost and back), e.g. to stderr. */
   log?: (message: string) => void;
+  /**
+   * Messages about something wrong that the run waits out: a worker refused a job (its trace copy,
+   * build or job format differs; said once per worker and reason), so the job waits for a worker
+   * that can serve it. Default: `log`.
+   */
+  warn?: (message: string) => void;
 }
 
 /** {@link QueueOptions} after checking. */
@@ -43,12 +49,13 @@ export interface ResolvedQueueOptions {
   resultTtl: number;
   parts: number;
   log?: (message: string) => void;
+  warn?: (message: string) => void;
 }
 
 /** Defaults of {@link QueueOptions}. */
 export const QUEUE_DEFAULTS = { attempts: 3, backoff: 1000, resultTtl: 7 * 24 * 3600, parts: 4 } as const;
 
-const KEYS = new Set(['url', 'sweepId', 'attempts', 'backoff', 'resultTtl', 'parts', 'log']);
+const KEYS = new Set(['url', 'sweepId', 'attempts', 'backoff', 'resultTtl', 'parts', 'log', 'warn']);
 
 /** Checks a `queue` option: a URL string, or {@link QueueOptions}. @throws FairfitError `INVALID_OPTION`. */
 export function resolveQueueOptions(value: string | QueueOptions): ResolvedQueueOptions {
@@ -60,6 +67,7 @@ export function resolveQueueOptions(value: string | QueueOptions): ResolvedQueue
     invalid('sweepId', `must be 1–64 letters, digits, '_', '.' or '-', got ${JSON.stringify(o.sweepId)}`);
   }
   if (o.log !== undefined && typeof o.log !== 'function') invalid('queue.log', 'expected a function');
+  if (o.warn !== undefined && typeof o.warn !== 'function') invalid('queue.warn', 'expected a function');
   return {
     connection,
     sweepId: o.sweepId,
@@ -68,6 +76,7 @@ export function resolveQueueOptions(value: string | QueueOptions): ResolvedQueue
     resultTtl: o.resultTtl === undefined ? QUEUE_DEFAULTS.resultTtl : checkInteger(o.resultTtl, 'resultTtl', 1, 10 * 365 * 24 * 3600),
     parts: o.parts === undefined ? QUEUE_DEFAULTS.parts : checkInteger(o.parts, 'parts', 1, 10_000),
     log: o.log,
+    warn: o.warn ?? o.log,
   };
 }
 

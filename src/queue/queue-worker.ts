@@ -6,6 +6,15 @@
  * (`CODE: message` for a FairfitError), which the coordinator reports with
  * the job's configuration when the job has no tries left.
  *
+ * A job this worker cannot serve but another could (another build or job
+ * format, no handler for its system, a trace copy that differs: a
+ * {@link refusal}) is handed back untried: BullMQ's `moveToDelayed` without
+ * using up one of its tries, the refusal set as its progress for the
+ * coordinator to say, and this worker takes no job for a while (1 s, doubled
+ * at each refusal in a row, up to a minute), so a worker that can serve the
+ * job takes it meanwhile. A misconfigured worker no longer fails a sweep that
+ * a good worker serves; a sweep served only by such workers waits, saying why.
+ *
  * Crash safety is BullMQ's: a job's lock is renewed while it runs; a worker
  * killed mid-job stops renewing it, and after `lockDuration` the next stalled
  * check (every `stalledInterval`) puts the job back in the queue for another
@@ -13,12 +22,13 @@
  *
  * @module
  */
-import { Worker, type Job } from 'bullmq';
+import { hostname } from 'node:os';
+import { DelayedError, Worker, type Job } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
-import { PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
+import { isRefusal, PROTOCOL, QUEUE_NAME, refusal, type QueueJobData, type QueueRefusal } from './protocol.ts';
 import { checkReachable, watchRedis, type QueueConnection } from './redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
 import { checkInteger } from '../runner/checks.ts';
@@ -35,6 +45,8 @@ export interface QueueHandler {
  * What happened to a job on this worker, or to its connections, for logging.
  * `done` comes once the job's result is stored in Redis (a result computed
  * while Redis does not answer is not done: another worker computes it again).
+ * `refused`: the job was handed back untried ({@link refusal}) and this worker
+ * takes no job for `pauseMs`.
  * `redis-lost` comes once when a connection to Redis closes (the clients then
  * retry without end), `redis-back` once when all are ready again; neither
  * comes while the worker is closing.
@@ -43,6 +55,7 @@ export type QueueWorkerEvent =
   | { kind: 'start'; id: string; label: string }
   | { kind: 'done'; id: string; label: string; ms: number }
   | { kind: 'failed'; id: string; label: string; ms: number; reason: string }
+  | { kind: 'refused'; id: string; label: string; reason: string; pauseMs: number }
   | { kind: 'redis-lost' }
   | { kind: 'redis-back' };
 
@@ -62,6 +75,9 @@ export interface QueueWorkerOptions {
   onEvent?: (event: QueueWorkerEvent) => void;
 }
 
+/** How long a worker that refused a job takes no job: the first time, and at most (doubled at each refusal in a row). */
+export const REFUSAL_PAUSE_MS = { first: 1000, max: 60_000 } as const;
+
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {
   private closing = false;
@@ -70,6 +86,7 @@ export class QueueWorker {
     private readonly worker: StoppableWorker,
     private readonly handlers: Record<string, QueueHandler>,
     private readonly jobs: Running,
+    private readonly pause: RefusalPause,
   ) {}
 
   /** Connects (a clear `INVALID_OPTION` if Redis is unreachable, or naming an option out of {@link WORKER_BOUNDS}) and starts taking jobs. */
@@ -83,34 +100,46 @@ export class QueueWorker {
     // When each job here started: 'done' is said once BullMQ has stored the result (its 'completed' event), not
     // when the handler returns. A worker cut off from Redis said "done" for results that never reached it.
     const started = new Map<string, number>();
-    const processor = async (job: Job) => {
+    const name = `${hostname()}/${process.pid}`;
+    const pause = new RefusalPause();
+    const processor = async (job: Job, token?: string) => {
       jobs.count++;
       try {
-        return await run(job);
+        return await run(job, token);
       } finally {
         jobs.done();
       }
     };
-    const run = async (job: Job) => {
+    const run = async (job: Job, token?: string) => {
       const data = job.data as QueueJobData;
       const id = job.id ?? '?';
       const label = typeof data?.label === 'string' ? data.label : id;
       const t0 = performance.now();
       o.onEvent?.({ kind: 'start', id, label });
       try {
-        if (data?.v !== PROTOCOL) throw new Error(`job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
+        if (data?.v !== PROTOCOL) throw refusal('v', `job format ${String(data?.v)} is not this worker's ${PROTOCOL} (a different fairfit version enqueued it)`);
         // Same bytes as a local run only from the same engine: refuse, so a worker of the right build can take it.
         const build = await buildId();
         if (data.build !== build) {
-          throw new FairfitError('INVALID_OPTION', `build: refused: the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${build}; run the same fairfit build on every machine`, { field: 'build' });
+          throw refusal('build', `the job was enqueued by fairfit build ${String(data.build)}, this worker is build ${build}; run the same fairfit build on every machine`);
         }
         const handler = o.handlers[data.system];
-        if (!handler) throw new Error(`this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
+        if (!handler) throw refusal('system', `this worker has no handler for system '${data.system}' (known: ${Object.keys(o.handlers).join(', ')})`);
         const result = encodePayload(await handler.run(decodePayload(data.payload), { id, label }));
         started.set(id, t0);
         return result;
       } catch (err) {
         const reason = err instanceof FairfitError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        if (isRefusal(err) && token !== undefined) {
+          // Handed back untried (BullMQ counts no attempt), said through the job's progress, and this worker
+          // pauses: instant refusals used up the tries of a sweep's jobs faster than a good worker ran one.
+          const said: QueueRefusal = { refused: reason, by: name };
+          await job.updateProgress(said);
+          await job.moveToDelayed(Date.now(), token);
+          const pauseMs = await pause.start(worker);
+          o.onEvent?.({ kind: 'refused', id, label, reason, pauseMs });
+          throw new DelayedError(reason);
+        }
         o.onEvent?.({ kind: 'failed', id, label, ms: performance.now() - t0, reason });
         throw new Error(reason, { cause: err });
       }
@@ -126,6 +155,7 @@ export class QueueWorker {
     // Connection hiccups are retried by the client; an unhandled 'error' event would kill the process.
     worker.on('error', () => undefined);
     worker.on('completed', (job: Job) => {
+      pause.served();
       const id = job.id ?? '?', t0 = started.get(id);
       if (t0 === undefined) return;
       started.delete(id);
@@ -133,7 +163,7 @@ export class QueueWorker {
       o.onEvent?.({ kind: 'done', id, label: typeof data?.label === 'string' ? data.label : id, ms: performance.now() - t0 });
     });
     await worker.waitUntilReady();
-    const self = new QueueWorker(worker, o.handlers, jobs);
+    const self = new QueueWorker(worker, o.handlers, jobs, pause);
     if (o.onEvent) {
       const clients = [worker.backend.client, worker.backend.blockingClient].filter((c) => c !== undefined);
       const onEvent = o.onEvent;
@@ -156,6 +186,7 @@ export class QueueWorker {
    */
   async close(force = false): Promise<boolean> {
     this.closing = true;
+    this.pause.stop();
     const closing = this.worker.close(force);
     if (!force) await this.jobs.idle();
     const answered = await settlesWithin(closing, CLOSE_MS);
@@ -179,6 +210,43 @@ class StoppableWorker extends Worker {
     void this.lockManager?.close();
     // Private in BullMQ's types (6.x): the function its close calls last, clearing the wait.
     (this as unknown as { stalledCheckStopper?: () => void }).stalledCheckStopper?.();
+  }
+}
+
+/** The pause of a worker that refused a job: no job taken for {@link REFUSAL_PAUSE_MS}, doubled at each refusal in a row. */
+class RefusalPause {
+  private inARow = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  /** Pauses `worker` and resumes it later; returns the pause in ms. */
+  async start(worker: Worker): Promise<number> {
+    const ms = Math.min(REFUSAL_PAUSE_MS.max, REFUSAL_PAUSE_MS.first * 2 ** Math.min(this.inARow, 30));
+    this.inARow++;
+    if (this.stopped) return ms;
+    clearTimeout(this.timer);
+    // Jobs running here go on; no job is fetched until the resume (paused before the refused job's
+    // DelayedError, which would otherwise fetch the next one at once).
+    await worker.pause(true).catch(() => undefined);
+    if (this.stopped) return ms;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (!this.stopped) void worker.resume().catch(() => undefined);
+    }, ms);
+    // A paused worker must not keep an embedding host alive by this timer alone.
+    this.timer.unref();
+    return ms;
+  }
+
+  /** A job was served here: the next refusal pauses for the first length again. */
+  served(): void {
+    this.inARow = 0;
+  }
+
+  /** No resume once the worker closes. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
   }
 }
 

@@ -134,49 +134,52 @@ describe('fairfit sweep and replay --queue', () => {
     }
   });
 
-  it('a worker whose copy of the trace differs refuses the job; the run fails naming the configuration and the reason; resuming with a good worker succeeds', async () => {
+  it('a worker whose copy of the trace differs refuses the job: handed back untried, the coordinator says so (under --quiet too) and waits; a good worker started then serves it', async () => {
     const url = redis.url(3);
     const [bad] = await workers(1, url, B);
-    const args = ['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--sweep-id', 'copy', '--attempts', '2', '--backoff', '10', '--quiet'];
-    let r;
+    const args = ['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--sweep-id', 'copy', '--attempts', '1', '--quiet'];
+    let good: Running | undefined;
     try {
-      r = await fairfit([...args, '--json', 'cq.json'], A);
-    } finally {
-      await stop(bad!);
-    }
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(
-      /^fairfit: WORKER_FAILED: queue job 0 \(runs 1–1 of 1 \(machines 100, overcommit 1, seed 1; policies no_migration\)\) failed after 2 attempt\(s\); last reason: INVALID_OPTION: trace: refused: this worker's copy \S+\/b\/trace has content hash [0-9a-f]{64}, but the sweep's trace trace has [0-9a-f]{64}/,
-    );
-    expect(bad!.stderr().match(/worker: failed copy-0: INVALID_OPTION: trace: refused/g)).toHaveLength(2);
-
-    const [good] = await workers(1, url, A);
-    try {
-      const again = await fairfit([...args, '--json', 'cq.json'], A);
-      expect(again.code).toBe(0);
+      const coordinator = run([...args, '--json', 'cq.json'], A);
+      const [said] = await coordinator.waitFor(/^queue .*refused job 0 .*\n/m);
+      expect(said).toMatch(
+        /^queue redis:\/\/127\.0\.0\.1:\d+\/3: sweep copy: worker \S+\/\d+ refused job 0 \(runs 1–1 of 1 \(machines 100, overcommit 1, seed 1; policies no_migration\)\), which waits for a worker that can serve it: INVALID_OPTION: trace: refused: this worker's copy \S+\/b\/trace has content hash [0-9a-f]{64}, but the sweep's trace trace has [0-9a-f]{64}; give this machine the coordinator's copy\n$/,
+      );
+      await bad!.waitFor(/worker: refused copy-0, handed back untried: INVALID_OPTION: trace: refused: .*; taking no job for 1 s/);
+      // With one try per job, a refusal that used a try would have failed the sweep by now.
+      [good] = await workers(1, url, A);
+      const { code } = await coordinator.exit;
+      expect(code).toBe(0);
+      // Said once, however often the bad worker refused it.
+      expect(coordinator.stderr().match(/refused job/g)).toHaveLength(1);
+      expect(good!.stderr()).toContain('worker: done copy-0');
       const local = await fairfit(['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--quiet', '--json', 'cl.json'], A);
       expect(read('cq.json')).toBe(read('cl.json'));
     } finally {
-      await stop(good!);
+      await Promise.all([bad!, good].filter((w) => w !== undefined).map(stop));
     }
   });
 
-  it('a worker whose copy has an extra part file (same hash for the files the coordinator read) refuses too', async () => {
+  it('a worker whose copy has an extra part file (same hash for the files the coordinator read), or no copy at all, refuses too', async () => {
     const url = redis.url(8);
     const C = join(dir, 'c');
     cpSync(join(A, 'trace'), join(C, 'trace'), { recursive: true });
     const events = join(C, 'trace', 'task_events');
     const [part] = readdirSync(events);
     cpSync(join(events, part!), join(events, part!.replace(/^part-\d+/, 'part-99999')));
-    const [extra] = await workers(1, url, C);
-    let r;
+    const E = join(dir, 'e');
+    mkdirSync(E);
+    const [extra, none] = [...(await workers(1, url, C)), ...(await workers(1, url, E))];
+    let good: Running | undefined;
     try {
-      r = await fairfit(['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--attempts', '1', '--quiet'], A);
+      const coordinator = run(['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--attempts', '1', '--quiet'], A);
+      await coordinator.waitFor(/refused job 0 .*: INVALID_OPTION: trace: refused: this worker's copy \S+\/c\/trace has other files to read \(task_events\/part-00000\S+, task_events\/part-99999\S+, task_usage\/\S+\) than the sweep's trace trace \(task_events\/part-00000\S+, task_usage\/\S+\)\n/);
+      await coordinator.waitFor(/refused job 0 .*: INVALID_OPTION: trace: refused: this worker cannot read the sweep's trace trace: trace \S+\/e\/trace: task_events\/part-00000\S+ not found; give this machine the coordinator's copy\n/);
+      [good] = await workers(1, url, A);
+      expect((await coordinator.exit).code).toBe(0);
     } finally {
-      await stop(extra!);
+      await Promise.all([extra!, none!, good].filter((w) => w !== undefined).map(stop));
     }
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/last reason: INVALID_OPTION: trace: refused: this worker's copy \S+\/c\/trace has other files to read \(task_events\/part-00000\S+, task_events\/part-99999\S+, task_usage\/\S+\) than the sweep's trace trace \(task_events\/part-00000\S+, task_usage\/\S+\)$/m);
   });
 
   it('a coordinator killed mid-sweep and started again with the same --sweep-id re-uses the stored results', async () => {

@@ -13,6 +13,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { ContentHashCache, contentHash, relativeFiles } from '../../src/queue/content-hash.ts';
 import { runJobsOnQueue } from '../../src/queue/coordinator.ts';
 import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
+import { refusal } from '../../src/queue/protocol.ts';
 import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
 import { QueueWorker } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl, shownUrl } from '../../src/queue/redis-url.ts';
@@ -50,6 +51,10 @@ describe('queue URLs and options', () => {
     expect(() => resolveQueueOptions({ url: 'redis://h', sweepId: 'a:b' })).toThrow(/sweepId: must be 1–64 letters/);
     expect(() => resolveQueueOptions({ url: 'redis://h', attempts: 0 })).toThrow(/attempts: must be an integer in \[1, 100\]/);
     expect(() => resolveQueueOptions({ url: 'redis://h', retries: 2 } as never)).toThrow(/retries: unknown queue option/);
+    expect(() => resolveQueueOptions({ url: 'redis://h', warn: 'stderr' } as never)).toThrow(/queue\.warn: expected a function/);
+    const log = () => undefined, warn = () => undefined;
+    expect(resolveQueueOptions({ url: 'redis://h', log }).warn).toBe(log);
+    expect(resolveQueueOptions({ url: 'redis://h', log, warn }).warn).toBe(warn);
   });
 
   it('parts splits a replay into cell ranges; a sweep, whose jobs are whole policy groups, refuses it rather than ignore it', async () => {
@@ -152,6 +157,35 @@ describe('coordinator and workers of a test system', () => {
       expect((err as FairfitError).message).toMatch(/^queue job (13 \(number 13\)|40 \(the bad one\)) failed after 3 attempt\(s\); last reason: CORRUPT_INPUT: input 13 is bad$/);
     } finally {
       await Promise.all(workers.map((w) => w.close()));
+    }
+  });
+
+  it("says a worker's refusal once (warn, not log) and waits for a worker that can serve the jobs", async () => {
+    const url = redis.url(2);
+    const refusing = await QueueWorker.start({
+      connection: parseQueueUrl(url),
+      handlers: { test: { run: async () => { throw refusal('trace', 'this copy differs'); } } },
+      concurrency: 1,
+    });
+    let good: QueueWorker | undefined;
+    const warned: string[] = [], logged: string[] = [];
+    try {
+      const jobs = Array.from({ length: 6 }, (_, i) => ({ label: `number ${i}`, payload: i }));
+      const results: unknown[] = [];
+      const ran: number[] = [];
+      const q = resolveQueueOptions({ url, sweepId: 'refused', attempts: 1, log: (m) => logged.push(m), warn: (m) => warned.push(m) });
+      const done = runJobsOnQueue(q, 'test', jobs, { onResult: (i, r) => (results[i] = r) });
+      while (warned.length === 0) await new Promise((r) => setTimeout(r, 20));
+      good = await QueueWorker.start({ connection: parseQueueUrl(url), handlers: { test: system(new Set(), ran) }, concurrency: 2 });
+      expect(await done).toEqual({ sweepId: 'refused', interrupted: false, reused: 0 });
+      expect(results).toEqual(jobs.map((_, i) => new Float64Array([i, -0, i / 3])));
+      expect([...ran].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(warned).toEqual([
+        expect.stringMatching(/^queue redis:\/\/127\.0\.0\.1:\d+\/2: sweep refused: worker \S+\/\d+ refused job \d \(number \d\), which waits for a worker that can serve it: INVALID_OPTION: trace: refused: this copy differs$/),
+      ]);
+      expect(logged.some((m) => m.includes('refused job'))).toBe(false);
+    } finally {
+      await Promise.all([refusing, good].filter((w) => w !== undefined).map((w) => w.close()));
     }
   });
 });

@@ -4,8 +4,9 @@
  * piscina pool. The trace is named by path and content hash: the worker reads
  * its own copy at that path (a relative path from its working directory),
  * checks the hash of the files the coordinator read first, and refuses the
- * job with a reason naming both hashes when they differ (or when its reader
- * would read other files). The trace and the last preparation are kept between jobs.
+ * job (a `refusal`: handed back untried, for a worker with the right copy) with
+ * a reason naming both hashes when they differ (or when its reader would read
+ * other files, or it has no copy). The trace and the last preparation are kept between jobs.
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { resolve } from 'node:path';
 import { FairfitError } from '../../errors.ts';
 import type { ReplayInput } from '../../model/tasks.ts';
 import { ContentHashCache, relativeFiles } from '../../queue/content-hash.ts';
+import { refusal } from '../../queue/protocol.ts';
 import type { QueueHandler } from '../../queue/queue-worker.ts';
 import { toShared } from '../../runner/share.ts';
 import type { TaskOutcome, ReplayTask } from './jobs.ts';
@@ -56,13 +58,14 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
 
   async function input(spec: TraceSpec): Promise<{ input: ReplayInput; key: string }> {
     const abs = resolve(spec.path);
-    const hash = await hashes.hash(abs, spec.files);
+    // A copy missing, differing or with other files is this worker's to mend: refused, not failed
+    // (the job goes back untried for a worker that has the coordinator's copy).
+    const hash = await hashes.hash(abs, spec.files).catch((err: unknown) => {
+      if (err instanceof FairfitError && err.code === 'FILE_NOT_FOUND') throw refusal('trace', `this worker cannot read the sweep's trace ${spec.path}: ${err.message}; give this machine the coordinator's copy`, { file: err.details.file ?? abs });
+      throw err;
+    });
     if (hash !== spec.hash) {
-      throw new FairfitError(
-        'INVALID_OPTION',
-        `trace: refused: this worker's copy ${abs} has content hash ${hash}, but the sweep's trace ${spec.path} has ${spec.hash}; give this machine the coordinator's copy`,
-        { field: 'trace', file: abs },
-      );
+      throw refusal('trace', `this worker's copy ${abs} has content hash ${hash}, but the sweep's trace ${spec.path} has ${spec.hash}; give this machine the coordinator's copy`, { file: abs });
     }
     const key = JSON.stringify([abs, spec.hash, spec.read, spec.needs]);
     if (trace?.key !== key) {
@@ -71,7 +74,7 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
         // The hash covers the files the coordinator read; this copy must not make the reader read others.
         const read = relativeFiles(abs, (t.source?.files as string[] | undefined) ?? []);
         if (JSON.stringify(read) !== JSON.stringify(spec.files)) {
-          throw new FairfitError('INVALID_OPTION', `trace: refused: this worker's copy ${abs} has other files to read (${read.join(', ')}) than the sweep's trace ${spec.path} (${spec.files.join(', ')})`, { field: 'trace', file: abs });
+          throw refusal('trace', `this worker's copy ${abs} has other files to read (${read.join(', ')}) than the sweep's trace ${spec.path} (${spec.files.join(', ')})`, { file: abs });
         }
         return toShared(t);
       });
