@@ -65,7 +65,9 @@ export function registerWorker(program: Command): void {
             else if (e.kind === 'failed') say(`worker: failed ${e.id}: ${e.reason}`);
             else if (e.kind === 'refused') say(`worker: refused ${e.id}, handed back untried: ${e.reason}; taking no job for ${e.pauseMs / 1000} s`);
             else if (e.kind === 'redis-lost') say(`worker: lost Redis at ${shownUrl(o.queue)}; retrying until it is back`);
-            else say(`worker: Redis at ${shownUrl(o.queue)} is back`);
+            else if (e.kind === 'redis-back') say(`worker: Redis at ${shownUrl(o.queue)} is back`);
+            else if (e.kind === 'redis-silent') say(`worker: Redis at ${shownUrl(o.queue)} has not answered for ${e.ms / 1000} s (frozen, or the network cut without a reset); waiting until it does`);
+            else say(`worker: Redis at ${shownUrl(o.queue)} answers again`);
           },
         });
       } catch (err) {

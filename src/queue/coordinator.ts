@@ -35,7 +35,7 @@ import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { coordinatorsKey, isQueueRefusal, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
-import { checkReachable, shownUrl, watchRedis } from './redis-url.ts';
+import { checkReachable, shownUrl, SILENT_MS, watchAnswers, watchRedis } from './redis-url.ts';
 
 /** One job of a queue run. */
 export interface QueueJobSpec {
@@ -137,7 +137,12 @@ export async function runJobsOnQueue(
   client.on('error', ignore);
   // This client stands for the others (one server).
   let stopping = false;
-  watchRedis([client], (lost) => q.log?.(`queue ${url}: sweep ${sweepId}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
+  watchRedis([client], (lost) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
+  const stopAnswers = watchAnswers(
+    client,
+    (silent) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${silent ? `Redis has not answered for ${SILENT_MS / 1000} s (frozen, or the network cut without a reset); waiting until it does` : 'Redis answers again'}`),
+    () => stopping,
+  );
   const coordinators = queue.toKey(coordinatorsKey(sweepId));
   const me = `${hostname()}/${process.pid}/${randomUUID()}`;
   const attach = () => client.eval(ATTACH, 1, coordinators, me, COORDINATOR_LEASE_MS);
@@ -293,6 +298,7 @@ export async function runJobsOnQueue(
     fail(err);
   } finally {
     stopping = true;
+    stopAnswers();
     clearInterval(timer);
     clearInterval(leaseTimer);
     opts.signal?.removeEventListener('abort', onAbort);

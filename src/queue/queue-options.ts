@@ -30,12 +30,13 @@ export interface QueueOptions {
    * configuration; default 4). A GiantVM sweep's jobs are whole policy groups: `sweep()` refuses it.
    */
   parts?: number;
-  /** Messages about the queue run (sweep id, results re-used, Redis lost and back), e.g. to stderr. */
+  /** Messages about the queue run (sweep id, jobs enqueued, results re-used), e.g. to stderr. */
   log?: (message: string) => void;
   /**
    * Messages about something wrong that the run waits out: a worker refused a job (its trace copy,
    * build or job format differs; said once per worker and reason), so the job waits for a worker
-   * that can serve it. Default: `log`.
+   * that can serve it; Redis lost and back, or silent (connected but not answering for
+   * `SILENT_MS`) and answering again. Default: `log`.
    */
   warn?: (message: string) => void;
 }

@@ -29,7 +29,7 @@ import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
 import { isRefusal, PROTOCOL, QUEUE_NAME, refusal, type QueueJobData, type QueueRefusal } from './protocol.ts';
-import { checkReachable, watchRedis, type QueueConnection } from './redis-url.ts';
+import { checkReachable, SILENT_MS, watchAnswers, watchRedis, type QueueConnection } from './redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
 import { checkInteger } from '../runner/checks.ts';
 
@@ -48,8 +48,11 @@ export interface QueueHandler {
  * `refused`: the job was handed back untried ({@link refusal}) and this worker
  * takes no job for `pauseMs`.
  * `redis-lost` comes once when a connection to Redis closes (the clients then
- * retry without end), `redis-back` once when all are ready again; neither
- * comes while the worker is closing.
+ * retry without end), `redis-back` once when all are ready again;
+ * `redis-silent` once when a connected Redis has left a PING unanswered for
+ * `ms` (frozen, or the network cut without a reset: no connection closes),
+ * `redis-answering` once it answers again; none of these comes while the
+ * worker is closing.
  */
 export type QueueWorkerEvent =
   | { kind: 'start'; id: string; label: string }
@@ -57,7 +60,9 @@ export type QueueWorkerEvent =
   | { kind: 'failed'; id: string; label: string; ms: number; reason: string }
   | { kind: 'refused'; id: string; label: string; reason: string; pauseMs: number }
   | { kind: 'redis-lost' }
-  | { kind: 'redis-back' };
+  | { kind: 'redis-back' }
+  | { kind: 'redis-silent'; ms: number }
+  | { kind: 'redis-answering' };
 
 /** Options of {@link QueueWorker.start}. */
 export interface QueueWorkerOptions {
@@ -81,6 +86,8 @@ export const REFUSAL_PAUSE_MS = { first: 1000, max: 60_000 } as const;
 /** A running queue worker; {@link QueueWorker.close} stops it. */
 export class QueueWorker {
   private closing = false;
+  /** Stops the PINGs of `watchAnswers` (set when events are asked for). */
+  private stopAnswers = () => undefined as void;
 
   private constructor(
     private readonly worker: StoppableWorker,
@@ -168,6 +175,10 @@ export class QueueWorker {
       const clients = [worker.backend.client, worker.backend.blockingClient].filter((c) => c !== undefined);
       const onEvent = o.onEvent;
       watchRedis(await Promise.all(clients), (lost) => onEvent({ kind: lost ? 'redis-lost' : 'redis-back' }), () => self.closing);
+      // The blocking client waits in its fetch: the other one is pinged.
+      const pinged = await worker.backend.client;
+      const client = { get status() { return pinged.status; }, ping: () => pinged.runCommand('ping', []) };
+      self.stopAnswers = watchAnswers(client, (silent) => onEvent(silent ? { kind: 'redis-silent', ms: SILENT_MS } : { kind: 'redis-answering' }), () => self.closing);
     }
     return self;
   }
@@ -187,6 +198,7 @@ export class QueueWorker {
   async close(force = false): Promise<boolean> {
     this.closing = true;
     this.pause.stop();
+    this.stopAnswers();
     const closing = this.worker.close(force);
     if (!force) await this.jobs.idle();
     const answered = await settlesWithin(closing, CLOSE_MS);

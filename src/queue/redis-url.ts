@@ -115,3 +115,49 @@ export function watchRedis(clients: readonly ConnectionEvents[], change: (lost: 
     });
   }
 }
+
+/** How long a connected Redis may leave a PING unanswered before {@link watchAnswers} says it is silent. */
+export const SILENT_MS = 10_000;
+
+/** What {@link watchAnswers} pings: an ioredis client. */
+interface Pingable {
+  readonly status: string;
+  ping(): Promise<unknown>;
+}
+
+/**
+ * Calls `change(true)` once when `client`, connected, has left a PING unanswered for `silentMs`
+ * (a frozen server, or a network cut without a reset: no connection closes, so {@link watchRedis}
+ * hears nothing and a run waited in silence), and `change(false)` once it answers again; nothing
+ * while `quiet()` or while the client is not connected (a lost connection is {@link watchRedis}'s to
+ * say). One PING at a time, every quarter of `silentMs`. Returns the stop; its timer keeps no process alive.
+ */
+export function watchAnswers(client: Pingable, change: (silent: boolean) => void, quiet: () => boolean, silentMs = SILENT_MS): () => void {
+  let since: number | undefined;
+  let silent = false;
+  let stopped = false;
+  const answered = () => {
+    since = undefined;
+    if (silent && !stopped) {
+      silent = false;
+      if (!quiet()) change(false);
+    }
+  };
+  const timer = setInterval(() => {
+    if (stopped) return;
+    if (since === undefined) {
+      if (client.status !== 'ready') return;
+      since = Date.now();
+      // A PING failing (the connection closed under it) is an answer of a kind: the next one is sent afresh.
+      client.ping().then(answered, () => (since = undefined));
+    } else if (!silent && Date.now() - since >= silentMs && client.status === 'ready' && !quiet()) {
+      silent = true;
+      change(true);
+    }
+  }, Math.max(1, Math.floor(silentMs / 4)));
+  timer.unref();
+  return () => {
+    stopped = true;
+    clearInterval(timer);
+  };
+}
