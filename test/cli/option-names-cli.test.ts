@@ -8,6 +8,7 @@
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fairfit, MAIN, optionFixture } from './option-fixture.ts';
@@ -52,6 +53,26 @@ describe('errors name the option as typed, not the API key', () => {
   it('a rule some selected policy uses is accepted; a bad value is named as such first', () => {
     expect(fairfit('replay', '--trace', trace, '--machines', '10', '--quiet', '--policy', 'no_migration,mem_usage', '--mem-order', 'desc', '--min-move', '0').code).toBe(0);
     refused(replay('--mem-order', 'down'), 'mem-order', "'down' is not one of asc, desc");
+  });
+
+  it('--cell-size with no_migration alone is accepted: the tasks of a removed machine go to an up machine of its cell', () => {
+    // The fixture's 20 machines, the first 10 removed 100 s into the window (docs/model.md, "Options that could not take effect").
+    const removals = join(dir, 'removals');
+    cpSync(trace, removals, { recursive: true });
+    const events = join(removals, 'machine_events', 'part-00000-of-00001.csv.gz');
+    const rows = gunzipSync(readFileSync(events)).toString('utf8').trimEnd().split('\n');
+    const removed = rows.slice(0, 10).map((row) => { const f = row.split(','); return `700000000,${f[1]},1,${f[3]},,`; });
+    writeFileSync(events, gzipSync([...rows, ...removed].join('\n') + '\n'));
+    const csv = (cell: string) => {
+      const r = fairfit('replay', '--trace', removals, '--machines', 'trace', '--policy', 'no_migration', '--cell-size', cell, '--quiet', '--csv', '-');
+      expect(r.code, r.stderr).toBe(0);
+      const [head, row] = r.stdout.trimEnd().split('\n').map((l) => l.split(','));
+      return Object.fromEntries(head!.map((k, i) => [k, row![i]]));
+    };
+    const alone = csv('1'), one = csv('20');
+    expect([alone.cellSize, one.cellSize]).toEqual(['1', '20']);
+    expect(Number(one['info.requeued'])).toBeGreaterThan(Number(alone['info.requeued']));
+    expect(Number(one['info.started'])).toBeGreaterThan(Number(alone['info.started']));
   });
 
   it('sweep too', () => {

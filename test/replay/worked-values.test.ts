@@ -139,6 +139,24 @@ describe('machines from machine_events', () => {
     expect(r.info!.machinesMode).toBe('trace');
   });
 
+  it('the cell size takes effect under no_migration: a removed machine without an up cell-mate keeps its task queued', () => {
+    // The same removal as above, with no_migration named: cells of 1 leave machine 0 alone in its cell, so its task
+    // waits there for an ADD that never comes; one cell of 2 sends it to machine 1 (docs/model.md, "Options that could not take effect").
+    const input: ReplayInput = {
+      tasks: tasksOf([[0, 10, 0.1]]),
+      machineEvents: {
+        count: 3, machines: 2, time: Float64Array.of(0, 0, 3e6), machine: Int32Array.of(0, 1, 0), type: Int32Array.of(0, 0, 1),
+        cpu: Float64Array.of(0.5, 0.5, Number.NaN), mem: Float64Array.of(0.5, 0.5, Number.NaN),
+      },
+      start: 0, end: 20e6,
+    };
+    const alone = pinned(input, { policy: 'no_migration', machines: 'trace', cellSize: 1, usage: 'request' }, [0]);
+    const mates = pinned(input, { policy: 'no_migration', machines: 'trace', cellSize: 2, usage: 'request' }, [0]);
+    expect([alone.info!.started, alone.info!.finished]).toEqual([1, 0]);
+    expect([mates.info!.started, mates.info!.finished]).toEqual([2, 1]);
+    expect(mates.metrics.delay).toBe(10);
+  });
+
   it('capacity scales trace capacities: capacity 1 doubles a 0.5 machine, so a 0.8 request fits', () => {
     const input: ReplayInput = {
       tasks: tasksOf([[0, 2, 0.8], [0, 2, 0.15]]),
