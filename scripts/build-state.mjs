@@ -11,7 +11,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The last complete build's input hash (node_modules/.cache: `npm ci` empties it). */
 export const STAMP = join(ROOT, 'node_modules/.cache/fairfit-build.json');
 /** What the build is made from: its sources, its configuration, the compilers' versions (the lockfile) and its script. */
-const INPUTS = ['assembly', 'src', 'asconfig.json', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-state.mjs'];
+const INPUTS = ['assembly', 'src', 'asconfig.json', 'tsconfig.json', 'package.json', 'package-lock.json', 'scripts/build.mjs', 'scripts/build-state.mjs', 'scripts/run-child.mjs'];
 /** What it makes (one of each kind): a build with any missing is not complete. */
 const OUTPUTS = ['build/release.wasm', 'build/debug.wasm', 'dist/index.js', 'dist/internals.js', 'dist/cli/main.js'];
 

@@ -6,16 +6,28 @@
 // content (not by date: a checkout or a copy changes dates, not bytes), and the
 // hash of the last complete build is kept in node_modules/.cache, which
 // `npm ci` empties: a fresh install always builds. `--force` builds anyway.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { buildState, ROOT, STAMP } from './build-state.mjs';
+import { BUILD_STEP_TIMEOUT_MS, runChild } from './run-child.mjs';
 
 const require = createRequire(join(ROOT, 'package.json'));
 
+// Each step may take BUILD_STEP_TIMEOUT_MS (10 min; each takes seconds to a minute): one that hangs is
+// killed and the build fails naming it, instead of holding npm ci / npm test / CI for ever.
 function run(args) {
-  const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+  let r;
+  try {
+    r = runChild(process.execPath, args, { cwd: ROOT, stdio: 'inherit', timeout: BUILD_STEP_TIMEOUT_MS });
+  } catch (err) {
+    process.stderr.write(`build: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (r.error) {
+    process.stderr.write(`build: ${r.error.message}\n`);
+    process.exit(1);
+  }
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
