@@ -18,13 +18,14 @@
  * runs on that build (`FAIRFIT_BENCH_BASE_LABEL` names it in the rows) and
  * the JSON outputs are compared number by number.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow } from './run.ts';
 import { generateTrace } from '../src/io/generate.ts';
+import { POLICIES } from '../src/systems/giantvm/types.ts';
+import { ChildTimeoutError, runChild } from '../scripts/run-child.mjs';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const HOOK = fileURLToPath(new URL('./peak-rss.cjs', import.meta.url));
@@ -34,14 +35,36 @@ interface Case { name: string; trace: string; policy: string; workers: number; t
 
 interface Measured { wallMs: number; cpuMs: number; peakMB: number; json: string }
 
+/** The least time a case may take before it is killed: 15 minutes. */
+export const CASE_TIMEOUT_MIN_MS = 15 * 60_000;
+/** Time allowed per task and policy above that: 0.2 ms, some 30× the measured ≈ 6 µs (README, `--workers`). */
+export const CASE_TIMEOUT_PER_TASK_MS = 0.2;
+
+/**
+ * How long one case's child may run before it is killed and the suite fails naming it: 15 minutes, or
+ * 0.2 ms per task and policy when that is longer (the month of `giantvm-full`, all eight: 11 h). A
+ * replay that hung (a deadlock, a worker thread that never ends) held `npm run bench` for ever.
+ */
+export function caseTimeoutMs(c: Pick<Case, 'tasks' | 'policy'>): number {
+  const policies = c.policy === 'all' ? POLICIES.length : c.policy.split(',').length;
+  return Math.max(CASE_TIMEOUT_MIN_MS, Math.ceil(c.tasks * policies * CASE_TIMEOUT_PER_TASK_MS));
+}
+
 /** One replay in a fresh child process: wall time, CPU time and peak RSS. */
-function runChild(main: string, c: Case, out: string): Measured {
+function runCase(main: string, c: Case, out: string): Measured {
   const args = ['--require', HOOK, main, 'replay', '--trace', c.trace, '--machines', 'trace', '--usage', c.usage ?? 'synthetic',
     '--policy', c.policy, '--workers', String(c.workers), '--quiet', '--json', out, ...(c.usageRead ? ['--usage-read', c.usageRead] : []), ...(c.noSeries ? ['--no-series'] : [])];
   // The previous case wrote the same file: a child that exits 0 without writing must not pass its JSON off as this one's.
   rmSync(out, { force: true });
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // Killed at its timeout: the error names the case and the command, with its stderr so far.
+  let r;
+  try {
+    r = runChild(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, timeout: caseTimeoutMs(c) });
+  } catch (err) {
+    if (err instanceof ChildTimeoutError) err.message = `${c.name}: ${err.message}`;
+    throw err;
+  }
   const wallMs = performance.now() - t0;
   // The last report: the process's own, written at its end (bench/peak-rss.cjs).
   const m = [...r.stderr.matchAll(/fairfit-bench peak-rss-kb=(\d+) cpu-ms=(\d+)/g)].pop();
@@ -115,10 +138,10 @@ export async function replayMemorySuite(): Promise<BenchRow[]> {
       cases.push({ name: `length ${x}× (${3 * x} h, ${tasks} tasks, 2,000 machines): cpu_usage, 1 worker`, trace, policy: 'cpu_usage', workers: 1, tasks });
     }
     for (const c of cases) {
-      const now = runChild(MAIN, c, join(dir, 'now.json'));
+      const now = runCase(MAIN, c, join(dir, 'now.json'));
       rows.push(thisBuildRow(c, now));
       if (BASE) {
-        const before = runChild(BASE, c, join(dir, 'base.json'));
+        const before = runCase(BASE, c, join(dir, 'base.json'));
         rows.push({
           name: c.name, impl: `base (${process.env.FAIRFIT_BENCH_BASE_LABEL ?? BASE})`, meanMs: before.wallMs,
           extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), tasks: c.tasks, 'same JSON': sameJson(before.json, now.json), load1: +loadavg()[0]!.toFixed(2) },
@@ -154,15 +177,15 @@ export async function replayUsageMemorySuite(): Promise<BenchRow[]> {
     const name = `1 day, ${machines} machines, ${tasks} tasks, ${(usageRows / 1e6).toFixed(1)}M task_usage rows: fine_grained, 1 worker`;
     rows.push({ name: `generate that day (${g.files.length} files)`, impl: 'gen', meanMs: genMs, extra: { 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
     const base: Case = { name, trace, policy: 'fine_grained', workers: 1, tasks, usage: 'trace' };
-    const stream = runChild(MAIN, { ...base, usageRead: 'stream' }, join(dir, 'stream.json'));
+    const stream = runCase(MAIN, { ...base, usageRead: 'stream' }, join(dir, 'stream.json'));
     rows.push({ name, impl: 'usage read in time order', meanMs: stream.wallMs, extra: { 'cpu ms': stream.cpuMs, 'peak RSS MiB': Math.round(stream.peakMB), 'task_usage rows': usageRows, load1: +loadavg()[0]!.toFixed(2) } });
-    const whole = runChild(MAIN, { ...base, usageRead: 'whole' }, join(dir, 'whole.json'));
+    const whole = runCase(MAIN, { ...base, usageRead: 'whole' }, join(dir, 'whole.json'));
     rows.push({
       name, impl: 'usage read whole (materialised)', meanMs: whole.wallMs,
       extra: { 'cpu ms': whole.cpuMs, 'peak RSS MiB': Math.round(whole.peakMB), 'task_usage rows': usageRows, 'same JSON': whole.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) },
     });
     if (BASE) {
-      const before = runChild(BASE, base, join(dir, 'base.json'));
+      const before = runCase(BASE, base, join(dir, 'base.json'));
       rows.push({ name, impl: 'base build', meanMs: before.wallMs, extra: { 'cpu ms': before.cpuMs, 'peak RSS MiB': Math.round(before.peakMB), 'same JSON': before.json === stream.json ? 'yes' : 'NO', load1: +loadavg()[0]!.toFixed(2) } });
     }
     return rows;
@@ -207,13 +230,13 @@ export async function replayFullSuite(): Promise<BenchRow[]> {
     if (process.env.FAIRFIT_BENCH_FULL_LENGTHS === '1') {
       for (const [days, name] of [[7.25, 'quarter'], [14.5, 'half']] as const) {
         const c = await stretch(days, name);
-        rows.push(thisBuildRow(c, runChild(MAIN, c, join(dir, 'now.json'))));
+        rows.push(thisBuildRow(c, runCase(MAIN, c, join(dir, 'now.json'))));
         rmSync(c.trace, { recursive: true, force: true });
       }
     }
     cases.push(await stretch(29, 'month'));
     if (process.env.FAIRFIT_BENCH_FULL_ALL === '1') cases.push({ ...cases[0]!, name: cases[0]!.name.replace('fine_grained', 'all eight'), policy: 'all' });
-    for (const c of cases) rows.push(thisBuildRow(c, runChild(MAIN, c, join(dir, 'now.json'))));
+    for (const c of cases) rows.push(thisBuildRow(c, runCase(MAIN, c, join(dir, 'now.json'))));
     return rows;
   });
 }

@@ -4,13 +4,13 @@
  * process, so the ratios are fair on a noisy machine; the table goes to stdout
  * and everything to bench/results.json (merged by suite name).
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OPT_IN, SUITES } from './suites.ts';
 import { casePeak, hasPeak, startCase } from './rss.ts';
 import { buildState } from '../scripts/build-state.mjs';
+import { ChildTimeoutError, GIT_TIMEOUT_MS, runChild } from '../scripts/run-child.mjs';
 
 export interface BenchRow {
   /** What was measured, e.g. "gini n=1e6". */
@@ -42,12 +42,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  */
 function buildInfo(): { commit: string; stale: string[] } {
   let commit = 'unknown';
+  // Each git command may take GIT_TIMEOUT_MS (30 s): one that hangs (a lock, a prompt, a slow network
+  // filesystem) is killed and named in a warning, and the results say the commit is unknown.
+  const git = (...args: string[]): string | undefined => {
+    const r = runChild('git', args, { cwd: root, encoding: 'utf8', timeout: GIT_TIMEOUT_MS });
+    return r.status === 0 ? r.stdout.trim() : undefined;
+  };
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'assembly'], { cwd: root, encoding: 'utf8' }).trim() !== '';
-    commit = dirty ? `${head} + uncommitted changes in src/ or assembly/` : head;
-  } catch {
-    // not a git checkout
+    const head = git('rev-parse', '--short', 'HEAD');
+    const status = head === undefined ? undefined : git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'assembly');
+    // undefined: not a git checkout (or no git)
+    if (head !== undefined && status !== undefined) commit = status !== '' ? `${head} + uncommitted changes in src/ or assembly/` : head;
+  } catch (err) {
+    if (!(err instanceof ChildTimeoutError)) throw err;
+    console.warn(`warning: the commit is recorded as unknown: ${err.message}`);
   }
   // The build's own record (scripts/build-state.mjs): build/ and dist/ made from these very sources.
   const stale = buildState().current ? [] : ['build/ and dist/ are not a recorded build of these sources (the giantvm-* suites run dist/cli/main.js)'];

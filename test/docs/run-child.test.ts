@@ -3,6 +3,7 @@
  * is killed and named, instead of holding `npm run build` or `npm run bench` for ever.
  */
 import { describe, expect, it } from 'vitest';
+import { caseTimeoutMs, CASE_TIMEOUT_MIN_MS } from '../../bench/replay-memory.ts';
 import { ChildTimeoutError, runChild } from '../../scripts/run-child.mjs';
 
 describe('runChild', () => {
@@ -33,5 +34,13 @@ describe('runChild', () => {
 
   it('requires a timeout', () => {
     expect(() => runChild(process.execPath, ['-e', ''], {} as never)).toThrow('a timeout in ms > 0 is required');
+  });
+});
+
+describe('a giantvm-memory bench case', () => {
+  it('may run 15 minutes, or 0.2 ms per task and policy when that is longer', () => {
+    expect(caseTimeoutMs({ tasks: 614_000, policy: 'fine_grained' })).toBe(CASE_TIMEOUT_MIN_MS);
+    expect(caseTimeoutMs({ tasks: 25_000_000, policy: 'fine_grained' })).toBe(5_000_000);
+    expect(caseTimeoutMs({ tasks: 25_000_000, policy: 'all' })).toBe(40_000_000);
   });
 });
