@@ -12,7 +12,8 @@
  * using up one of its tries, the refusal set as its progress for the
  * coordinator to say, and this worker takes no job for a while (1 s, doubled
  * at each refusal in a row, up to a minute), so a worker that can serve the
- * job takes it meanwhile. A misconfigured worker no longer fails a sweep that
+ * job takes it meanwhile (a job its fetch under way brings during the pause
+ * goes back too, untried and unrefused). A misconfigured worker no longer fails a sweep that
  * a good worker serves; a sweep served only by such workers waits, saying why.
  *
  * Crash safety is BullMQ's: a job's lock is renewed while it runs; a worker
@@ -112,6 +113,13 @@ export class QueueWorker {
     const processor = async (job: Job, token?: string) => {
       jobs.count++;
       try {
+        if (pause.active() && token !== undefined) {
+          // Fetched while this worker pauses after a refusal: BullMQ's fetch was under way when it paused
+          // (concurrency > 1), and it got the very job just handed back. Handed back again, untried and
+          // unrefused (no event, the pause not lengthened): the pause said no job is taken until it ends.
+          await job.moveToDelayed(Date.now(), token);
+          throw new DelayedError('handed back: this worker pauses after a refusal');
+        }
         return await run(job, token);
       } finally {
         jobs.done();
@@ -225,10 +233,16 @@ class StoppableWorker extends Worker {
   }
 }
 
-/** The pause of a worker that refused a job: no job taken for {@link REFUSAL_PAUSE_MS}, doubled at each refusal in a row. */
+/**
+ * The pause of a worker that refused a job: no job taken for {@link REFUSAL_PAUSE_MS}, doubled at each
+ * refusal in a row. Refusals at once (concurrency > 1) each say their own pause; the worker resumes once
+ * the longest has passed, whichever refusal's pause is set last.
+ */
 class RefusalPause {
   private inARow = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** When the pause ends (`Date.now()` ms); 0 when the worker does not pause. */
+  private until = 0;
   private stopped = false;
 
   /** Pauses `worker` and resumes it later; returns the pause in ms. */
@@ -236,18 +250,34 @@ class RefusalPause {
     const ms = Math.min(REFUSAL_PAUSE_MS.max, REFUSAL_PAUSE_MS.first * 2 ** Math.min(this.inARow, 30));
     this.inARow++;
     if (this.stopped) return ms;
-    clearTimeout(this.timer);
+    // Set before the wait below: a timer armed meanwhile (another refusal's) sees the pause is not over.
+    this.until = Math.max(this.until, Date.now() + ms);
     // Jobs running here go on; no job is fetched until the resume (paused before the refused job's
     // DelayedError, which would otherwise fetch the next one at once).
     await worker.pause(true).catch(() => undefined);
     if (this.stopped) return ms;
+    this.arm(worker);
+    return ms;
+  }
+
+  /** (Re)sets the timer that resumes `worker` when {@link until} has passed. */
+  private arm(worker: Worker): void {
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.stopped) void worker.resume().catch(() => undefined);
-    }, ms);
+      if (this.stopped) return;
+      // A refusal made since lengthened the pause.
+      if (Date.now() < this.until) return this.arm(worker);
+      this.until = 0;
+      void worker.resume().catch(() => undefined);
+    }, Math.max(0, this.until - Date.now()));
     // A paused worker must not keep an embedding host alive by this timer alone.
     this.timer.unref();
-    return ms;
+  }
+
+  /** Whether the worker pauses now (a job fetched now is not to be taken). */
+  active(): boolean {
+    return !this.stopped && this.until > 0;
   }
 
   /** A job was served here: the next refusal pauses for the first length again. */
@@ -258,6 +288,7 @@ class RefusalPause {
   /** No resume once the worker closes. */
   stop(): void {
     this.stopped = true;
+    this.until = 0;
     clearTimeout(this.timer);
   }
 }
