@@ -48,8 +48,8 @@ export interface QueueHandler {
  * while Redis does not answer is not done: another worker computes it again).
  * `refused`: the job was handed back untried ({@link refusal}) and this worker
  * takes no job for `pauseMs`.
- * `redis-lost` comes once when a connection to Redis closes (the clients then
- * retry without end), `redis-back` once when all are ready again;
+ * `redis-lost` comes once when the worker's (non-blocking) connection to Redis
+ * closes (the clients then retry without end), `redis-back` once it is ready again;
  * `redis-silent` once when a connected Redis has left a PING unanswered for
  * `ms` (frozen, or the network cut without a reset: no connection closes),
  * `redis-answering` once it answers again; none of these comes while the
@@ -180,11 +180,13 @@ export class QueueWorker {
     await worker.waitUntilReady();
     const self = new QueueWorker(worker, o.handlers, jobs, pause);
     if (o.onEvent) {
-      const clients = [worker.backend.client, worker.backend.blockingClient].filter((c) => c !== undefined);
       const onEvent = o.onEvent;
-      watchRedis(await Promise.all(clients), (lost) => onEvent({ kind: lost ? 'redis-lost' : 'redis-back' }), () => self.closing);
-      // The blocking client waits in its fetch: the other one is pinged.
+      // The non-blocking client only: BullMQ itself drops the blocking one when its fetch is answered more than
+      // 1 s late (a Redis slow for a few seconds, alive), which said "lost Redis" of a Redis that was not lost.
+      // A Redis gone closes both; a silent one is watchAnswers' to say. The blocking client waits in its fetch:
+      // the other one is pinged too.
       const pinged = await worker.backend.client;
+      watchRedis([pinged], (lost) => onEvent({ kind: lost ? 'redis-lost' : 'redis-back' }), () => self.closing);
       const client = { get status() { return pinged.status; }, ping: () => pinged.runCommand('ping', []) };
       self.stopAnswers = watchAnswers(client, (silent) => onEvent(silent ? { kind: 'redis-silent', ms: SILENT_MS } : { kind: 'redis-answering' }), () => self.closing);
     }

@@ -4,9 +4,13 @@
  * and so is its answering again: an audit found both waiting in silence until
  * Ctrl-C, since no connection closed. Real redis-server, frozen with SIGSTOP.
  */
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildId } from '../../src/queue/build-id.ts';
 import { runJobsOnQueue } from '../../src/queue/coordinator.ts';
+import { encodePayload } from '../../src/queue/payload.ts';
+import { PROTOCOL, QUEUE_NAME } from '../../src/queue/protocol.ts';
 import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
 import { QueueWorker, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl, SILENT_MS, watchAnswers } from '../../src/queue/redis-url.ts';
@@ -58,6 +62,28 @@ describe('a Redis that does not answer', () => {
       client.disconnect();
     }
   });
+
+  it('an idle worker says nothing of a Redis slow for 7 s (frozen, then answering before SILENT_MS): BullMQ dropping its blocking fetch is not "lost Redis"; it serves a job after', async () => {
+    const url = redis.url(2);
+    const events: QueueWorkerEvent[] = [];
+    const worker = await QueueWorker.start({ connection: parseQueueUrl(url), concurrency: 1, handlers: { test: { run: async (p) => p } }, onEvent: (e) => events.push(e) });
+    const queue = new Queue(QUEUE_NAME, { connection: parseQueueUrl(url).options });
+    try {
+      // Idle: its blocking fetch waits up to 5 s, and BullMQ drops the connection of one left 1 s past that.
+      await sleep(500);
+      process.kill(redis.pid, 'SIGSTOP');
+      await sleep(7000);
+      process.kill(redis.pid, 'SIGCONT');
+      await sleep(1500);
+      // A slow Redis is not a gone one (docs/model.md "Saying the connection's state"), and it answered within SILENT_MS.
+      expect(events).toEqual([]);
+      await queue.add('test', { v: PROTOCOL, build: await buildId(), system: 'test', sweep: 'idle', index: 0, label: 'after', key: 'k', payload: encodePayload(1) }, { jobId: 'idle-0' });
+      await until(() => events.some((e) => e.kind === 'done'), 10_000);
+    } finally {
+      await queue.close();
+      await worker.close();
+    }
+  }, 30_000);
 
   it(`a worker and a coordinator each say it after ${SILENT_MS / 1000} s, and that it answers again; the sweep then ends with its result`, async () => {
     const url = redis.url(1);
