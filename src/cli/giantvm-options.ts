@@ -102,7 +102,7 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--report [file]', `write the self-contained HTML report (alone: ${REPORT_FILE}; '-': on stdout)`)
     .hook('preAction', outputsAlone)
     .option('--no-series', 'leave the time series out of the runs (metrics only: smaller JSON, less memory)')
-    .option('--quiet', 'no progress bar and no messages on stderr (errors, and a queue worker refusing a job, still are)');
+    .option('--quiet', 'no progress bar and no messages on stderr (errors still are, and with --queue a worker refusing a job and Redis lost or not answering)');
 }
 
 /** The choices of a preset, as `key=value` text for the help. */
