@@ -14,6 +14,10 @@
  * buckets with {@link bucketMeans}; IPTAS keeps each bucket's lowest and
  * highest point with {@link minMaxIndices}.
  *
+ * Lines with exactly the same points (equal x and y arrays as drawn) hide each
+ * other: under every line chart the page names the lines that coincide, so a
+ * line drawn under another is not read as missing.
+ *
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -216,6 +220,28 @@ const pageScript = (text: PageText): string => String.raw`
     parent.insertBefore(c, before || null);
     return canvas;
   }
+  // Lines drawn with exactly the same points hide each other (the first dataset is drawn on top): groups of
+  // two or more lines whose x (when given) and y arrays are equal, each group in line order. A line with no
+  // value drawn coincides with nothing.
+  function coinciding(lines) {
+    var groups = [], keys = [];
+    lines.forEach(function (l) {
+      if (!l.y.some(function (v) { return v !== null; })) return;
+      var key = JSON.stringify([l.x || null, l.y]), k = keys.indexOf(key);
+      if (k < 0) { keys.push(key); groups.push([l.policy]); } else groups[k].push(l.policy);
+    });
+    return groups.filter(function (g) { return g.length > 1; });
+  }
+  function names(g) {
+    return g.length === 2 ? g[0] + ' and ' + g[1] : g.slice(0, -1).join(', ') + ' and ' + g[g.length - 1];
+  }
+  // Under a line chart: which lines coincide, so a line hidden under another is not read as missing.
+  function coincideNote(canvas, lines) {
+    var groups = coinciding(lines);
+    if (!groups.length) return;
+    var text = groups.map(function (g) { return names(g) + ' coincide: the same values at every point (only ' + g[0] + "'s colour shows)"; }).join('; ');
+    canvas.closest('.card').appendChild(el('p', 'note coincide', text + '.'));
+  }
   function axis(title, extra) {
     var a = { title: { display: true, text: title, font: { weight: 'bold' } }, grid: { color: '#e5e5e5' } };
     for (var k in extra) a[k] = extra[k];
@@ -391,7 +417,9 @@ const pageScript = (text: PageText): string => String.raw`
   if (!data.series.length) document.getElementById('series-section').hidden = true;
   data.series.forEach(function (s) {
     if (flat(s.lines)) { note(over, s.label, zeroText(s)); return; }
-    draw(card(over, s.label), {
+    var canvas = card(over, s.label);
+    coincideNote(canvas, s.lines);
+    draw(canvas, {
       type: 'line',
       data: { datasets: s.lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
@@ -424,6 +452,7 @@ const pageScript = (text: PageText): string => String.raw`
     if (flat(lines)) { sweepCards[i] = note(sw, title, zeroText(s), next); return; }
     var canvas = card(sw, title, next);
     sweepCards[i] = canvas.closest('.card');
+    coincideNote(canvas, lines);
     draw(canvas, {
       type: 'line',
       data: { labels: s.values.map(String), datasets: lines.map(function (l) {
@@ -496,6 +525,7 @@ details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-w
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
 p.zero { color: #555; font-size: 14px; margin: 24px 8px; }
 p.note { color: #444; font-size: 13px; margin: 0 0 10px; }
+.card p.coincide { margin: 8px 0 0; }
 #sweep-hold { margin: 0 0 12px; font-size: 14px; }
 div.hold { display: inline-block; margin: 0 28px 6px 0; }
 div.hold select { font: inherit; margin-left: 4px; }
