@@ -9,6 +9,7 @@ import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
 import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { METRIC_COLUMNS, METRIC_LABELS } from '../../src/systems/giantvm/metrics.ts';
+import { SCHEDULE_AXES, SCHEDULE_LABELS } from '../../src/systems/iptas/schedule-report.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { CHROMIUM, expectedCharts, haveChromium, openReport, sweepView, withReport, type SweepView } from './chromium.ts';
 
@@ -54,8 +55,8 @@ describe('the report data behind the charts', () => {
     expect(title(replayReport, 'delay')).toBe(METRIC_LABELS.delay);
     const ruled = await replay({ trace: seededInput(11, 200, 2), machines: 16, usage: 'request', policies: ['fine_grained'], gini: 'series-mean', delay: 'all' });
     expect(title(ruled, 'gini')).toBe('Gini of machine CPU per series point, mean over time');
-    expect(title(ruled, 'delay')).toBe('Mean task delay over all tasks (open ones: delay so far + remaining work), s');
-    expect(title(ruled, 'stretch')).toBe('Mean stretch over all tasks (open ones: delay so far + remaining work)');
+    expect(title(ruled, 'delay')).toBe('Mean task delay over all tasks (open ones: delay so far + remaining work)');
+    expect(title(ruled, 'stretch')).toBe('Mean stretch over all tasks: per task, time in the system / its run time in the trace (open ones: delay so far + remaining work)');
     const mixed: ReplayReport = { ...ruled, runs: [...ruled.runs, ...replayReport.runs.slice(0, 1)] };
     expect(title(mixed, 'gini')).toBe(`${METRIC_LABELS.gini} (gini rule differs between runs: series-mean, time-mean)`);
     expect(title(mixed, 'stretch')).toBe(`${METRIC_LABELS.stretch} (delay rule differs between runs: all, finished)`);
@@ -63,6 +64,19 @@ describe('the report data behind the charts', () => {
     const swept = await sweep({ trace: seededInput(11, 200, 2), machines: [12, 16], policies: ['fine_grained'], usage: 'request', series: false, delay: 'all' });
     expect(reportData(swept).sweep.find((c) => c.metric === 'delay')!.label).toBe(title(ruled, 'delay'));
     expect(reportData(swept).sweep.find((c) => c.metric === 'gini')!.label).toBe(METRIC_LABELS.gini);
+  });
+  it('a unit is stated once, in the axis title: no chart title of a replay, sweep or schedule page carries one (", s" sat mid-title before "(mean over 3 seeds…)")', async () => {
+    const ruled = await replay({ trace: seededInput(11, 200, 2), machines: 16, usage: 'request', policies: ['fine_grained'], delay: 'all' });
+    const titles = [replayReport, ruled, sweepReport].flatMap((r) => reportData(r).metrics.map((m) => m.label));
+    titles.push(...Object.values(SCHEDULE_LABELS));
+    for (const t of titles) expect(t).not.toMatch(/, s\b|\((s|h|days)\)/);
+    expect(reportData(replayReport).metrics.find((m) => m.key === 'delay')!.axis).toBe('mean delay (s)');
+    expect(SCHEDULE_AXES.meanWait).toBe('mean wait (s)');
+  });
+  it('stretch is titled as what it is per task (time in the system over its run time in the trace), not as a trace duration', () => {
+    const stretch = reportData(replayReport).metrics.find((m) => m.key === 'stretch')!.label;
+    expect(stretch).toBe('Mean stretch: per task, time in the system (finish − submit) / its run time in the trace');
+    expect(stretch).not.toContain('trace duration');
   });
   it('states a damaged input: the skipped lines, a truncated file and the first problems (as stderr did), none of it when clean', async () => {
     const damaged = join(dir, 'damaged');

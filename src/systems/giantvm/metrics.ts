@@ -11,13 +11,17 @@ import { POLICIES, type PolicyName } from './types.ts';
 /** The metric columns always written, in this order. */
 export const METRIC_COLUMNS = ['meanCpu', 'gini', 'overcommit', 'delay', 'stretch', 'migratedMemory', 'migrations'] as const;
 
-/** Human labels of the run metrics (docs/model.md defines each). */
+/**
+ * Human labels of the run metrics (docs/model.md defines each): chart titles and header tooltips. A unit
+ * is stated once, in the axis title ({@link METRIC_AXES}): a unit in the label sat mid-title once the page
+ * added "(mean over 3 seeds; …)" or "vs machines" after it.
+ */
 export const METRIC_LABELS: Record<string, string> = {
   meanCpu: 'Mean CPU utilisation',
   gini: 'Gini of per-machine mean CPU',
   overcommit: 'Mean overcommit (usage − capacity, where positive)',
-  delay: 'Mean task delay (finish − submit), s',
-  stretch: 'Mean stretch (delay / trace duration)',
+  delay: 'Mean task delay (finish − submit)',
+  stretch: 'Mean stretch: per task, time in the system (finish − submit) / its run time in the trace',
   migratedMemory: 'Migrated memory (Σ assigned memory)',
   migrations: 'Number of migrations',
   firstShare: 'Share moved to the least-loaded node',
@@ -31,10 +35,10 @@ export const METRIC_LABELS: Record<string, string> = {
 const RULE_LABELS = {
   gini: { 'series-mean': 'Gini of machine CPU per series point, mean over time' },
   delay: {
-    all: 'Mean task delay over all tasks (open ones: delay so far + remaining work), s',
+    all: 'Mean task delay over all tasks (open ones: delay so far + remaining work)',
   },
   stretch: {
-    all: 'Mean stretch over all tasks (open ones: delay so far + remaining work)',
+    all: 'Mean stretch over all tasks: per task, time in the system / its run time in the trace (open ones: delay so far + remaining work)',
   },
 } as const;
 

@@ -20,16 +20,16 @@ export const SCHEDULE_COLUMNS = [
   'throughputPerHour', 'meanWait', 'p95Wait', 'meanBoundedSlowdown', 'utilisation', 'makespan', 'killed', 'killedWastedSeconds', 'fairnessGini',
 ] as const satisfies readonly (keyof ScheduleMetrics)[];
 
-/** What each column means (chart titles, header tooltips). */
+/** What each column means (chart titles, header tooltips); units are in the axis titles ({@link SCHEDULE_AXES}) only. */
 export const SCHEDULE_LABELS: Record<(typeof SCHEDULE_COLUMNS)[number], string> = {
   throughputPerHour: 'Throughput (completed jobs per hour)',
-  meanWait: 'Mean wait (s)',
-  p95Wait: '95th percentile wait (s)',
+  meanWait: 'Mean wait (start − submit)',
+  p95Wait: '95th percentile wait',
   meanBoundedSlowdown: 'Mean bounded slowdown (τ = 10 s)',
   utilisation: 'Utilisation (processors or CPU)',
-  makespan: 'Makespan (s)',
+  makespan: 'Makespan (last end − first submit)',
   killed: 'Jobs killed at their limit (T0 for IPTAS)',
-  killedWastedSeconds: 'Run time wasted by killed jobs (s)',
+  killedWastedSeconds: 'Run time wasted by killed jobs',
   fairnessGini: 'Fairness: Gini of per-user mean wait',
 };
 
