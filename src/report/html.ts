@@ -309,6 +309,12 @@ const pageScript = (text: PageText): string => String.raw`
   }
   function draw(canvas, config) {
     config.options = config.options || {};
+    // A point with an sd reads mean ± sd in its tooltip, formatted as the table's (Chart.js showed the mean alone).
+    config.options.plugins = config.options.plugins || {};
+    config.options.plugins.tooltip = { callbacks: { label: function (ctx) {
+      var sd = ctx.dataset.sd ? ctx.dataset.sd[ctx.dataIndex] : null, raw = ctx.raw, v = raw !== null && typeof raw === 'object' ? raw.y : raw;
+      return (ctx.dataset.label || '') + ': ' + (typeof sd === 'number' && typeof v === 'number' ? pm(v, sd) : ctx.formattedValue);
+    } } };
     // Counts (every value drawn a whole number): ticks at whole numbers only, not 0, 0.2 … 2 or 14, 14.1 … 15.
     var ys = [];
     config.data.datasets.forEach(function (ds) {
@@ -343,6 +349,18 @@ const pageScript = (text: PageText): string => String.raw`
     var a = Math.abs(v);
     return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(3) : String(Number(v.toPrecision(4)));
   }
+  // Mean ± sd with the same number of decimals, both: the sd's at 2 significant digits (0 to 10 decimals; an sd of 0
+  // takes the mean's as fmt shows it). "760 ± 2.405" showed the sd more finely than the mean: it reads 759.9 ± 2.4.
+  function pm(v, d) {
+    var dec;
+    if (d > 0 && isFinite(d)) dec = 1 - Math.floor(Math.log10(d));
+    else {
+      var f = fmt(v), dot = f.indexOf('.');
+      dec = f.indexOf('e') >= 0 ? 3 - Math.floor(Math.log10(Math.abs(v))) : dot < 0 ? 0 : f.length - dot - 1;
+    }
+    dec = Math.min(10, Math.max(0, dec));
+    return v.toFixed(dec) + ' ± ' + Math.abs(d).toFixed(dec);
+  }
   // Axis ticks: at most 4 significant digits, plain decimals from 1e-4 up (0.0005), else short exponents (5e-5, 2.5e7).
   function tick(v) {
     if (typeof v !== 'number' || !Number.isFinite(v)) return v;
@@ -359,7 +377,7 @@ const pageScript = (text: PageText): string => String.raw`
     if (runsColumn) tr.appendChild(el('td', null, String(s.runs)));
     s.values.forEach(function (v, j) {
       var d = data.summarySpread && s.sd ? s.sd[j] : null;
-      tr.appendChild(el('td', 'num', fmt(v) + (d === null || d === undefined || v === null ? '' : ' ± ' + fmt(d))));
+      tr.appendChild(el('td', 'num', d === null || d === undefined || v === null ? fmt(v) : pm(v, d)));
     });
     table.appendChild(tr);
   });

@@ -1,0 +1,68 @@
+/**
+ * A mean and its sd read with the same number of decimals wherever the page shows "±" — the table and
+ * the tooltips of bars and sweep points: the sd to 2 significant digits, the mean to as many decimals
+ * ("760 ± 2.405" showed the sd more finely than the mean).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
+import { CHROMIUM, haveChromium, withReport } from './chromium.ts';
+
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-mean-sd-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
+
+const page: ComparisonPage = {
+  title: 'mean ± sd',
+  interrupted: false,
+  facts: [],
+  metrics: [{ key: 'delay', label: 'Delay' }, { key: 'cpu', label: 'CPU' }, { key: 'moves', label: 'Moves' }, { key: 'tiny', label: 'Tiny' }],
+  policies: ['a', 'b'],
+  colors: { a: '#4e79a7', b: '#f28e2b' },
+  summary: [
+    { policy: 'a', runs: 3, values: [759.93, 0.46823, 3578, 3.784e-4], sd: [2.405, 0.003883, 320.8, 5.026e-4] },
+    { policy: 'b', runs: 3, values: [1734.2, 0.5, 0, 0.25], sd: [115.4, 0, 0, null] },
+  ],
+  summarySpread: '3 seeds',
+  series: [],
+  info: { keys: [], runs: [] },
+  sweep: [{ param: 'p', paramLabel: 'p', values: [1, 2], metric: 'delay', label: 'Delay', spread: '3 seeds', lines: [{ policy: 'a', y: [759.93, 800], sd: [2.405, 0.5] }, { policy: 'b', y: [10, 12], sd: [0.01234, 1] }] }],
+};
+
+describe.skipIf(!haveChromium)('mean ± sd with the same decimals', () => {
+  it('in the table, and in the tooltips of a bar and of a sweep point', async () => {
+    const file = join(dir, 'page.html');
+    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
+    await withReport(file, async (p, errors) => {
+      const cells = await p.evaluate(() => Array.from(document.querySelectorAll('#summary tr'), (tr) => Array.from(tr.querySelectorAll('td.num'), (td) => td.textContent)).filter((r) => r.length));
+      expect(cells).toEqual([
+        ['759.9 ± 2.4', '0.4682 ± 0.0039', '3578 ± 321', '0.00038 ± 0.00050'],
+        // sd 0: the mean's own decimals; no sd: the mean alone, as before.
+        ['1734 ± 115', '0.5 ± 0.0', '0 ± 0', '0.25'],
+      ]);
+      const tooltips = await p.evaluate(() => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+        const line = (canvas: HTMLCanvasElement, datasetIndex: number, index: number): string => {
+          const chart = Chart.getChart(canvas);
+          const el = chart.getDatasetMeta(datasetIndex).data[index];
+          chart.tooltip.setActiveElements([{ datasetIndex, index }], { x: el.x, y: el.y });
+          chart.update();
+          return chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines).join(' | ');
+        };
+        const bar = document.querySelector<HTMLCanvasElement>('#bars canvas')!;
+        const sweep = document.querySelector<HTMLCanvasElement>('#sweep canvas')!;
+        return [line(bar, 0, 0), line(bar, 0, 1), line(sweep, 0, 1), line(sweep, 1, 0)];
+      });
+      expect(tooltips).toEqual(['Delay: 759.9 ± 2.4', 'Delay: 1734 ± 115', 'a: 800.00 ± 0.50', 'b: 10.000 ± 0.012']);
+      expect(errors).toEqual([]);
+    });
+  }, 60_000);
+});
