@@ -49,7 +49,7 @@ export interface ComparisonPage {
    * in words with units (default the key); `zeroNote`: what the page says
    * instead of a chart when the column is 0 for every variant.
    */
-  metrics: { key: string; label: string; axis?: string; zeroNote?: string }[];
+  metrics: { key: string; label: string; axis?: string; zeroNote?: string; chart?: ChartScale }[];
   /** The compared variants, in table order. */
   policies: string[];
   colors: Record<string, string>;
@@ -74,6 +74,36 @@ export interface ComparisonPage {
    * The page then offers one labelled `<select>` per `param` above the sweep charts ("mean over all" or one of `held.values`) and redraws that param's charts from the lines chosen, without reloading.
    */
   sweep: { param: string; paramLabel: string; values: (number | string)[]; metric: string; label: string; axis?: string; zeroNote?: string; spread?: string; lines: SweepLine[]; held?: { param: string; paramLabel: string; values: (number | string)[]; lines: SweepLine[][] } }[];
+}
+
+/**
+ * How a column's bar chart draws its values when not in the table's unit: each value (and sd) divided by
+ * `by`, under the y axis title `axis`. The table keeps the values as given, under the column's own `axis`
+ * (a makespan of 7948936 s is drawn as 92 days; the table and the CSV keep the seconds).
+ */
+export interface ChartScale {
+  by: number;
+  axis: string;
+}
+
+/** A unit of time a duration is drawn in, and its length in seconds. */
+export interface DurationUnit {
+  unit: 's' | 'min' | 'h' | 'days';
+  seconds: number;
+}
+
+/**
+ * The unit to draw durations given in seconds in, from their range: the largest finite |value| up to
+ * 2 minutes in seconds, up to 2 hours in minutes, up to 2 days in hours, beyond in days (so an axis
+ * reads 0 … 92 days, not 0 … 8e6 s). No finite value: seconds.
+ */
+export function durationUnit(seconds: readonly (number | null)[]): DurationUnit {
+  let max = 0;
+  for (const v of seconds) if (typeof v === 'number' && Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  if (max > 2 * 86400) return { unit: 'days', seconds: 86400 };
+  if (max > 2 * 3600) return { unit: 'h', seconds: 3600 };
+  if (max > 120) return { unit: 'min', seconds: 60 };
+  return { unit: 's', seconds: 1 };
 }
 
 /** One line of a sweep chart: a variant's value at each swept value, with an optional ±1 sd each. */
@@ -415,19 +445,23 @@ const pageScript = (text: PageText): string => String.raw`
   data.metrics.forEach(function (m, j) {
     var title = m.label + (data.summarySpread ? ' (mean over ' + data.summarySpread + '; whiskers ±1 sd)' : data.sweep.length ? ' (mean over configurations)' : '');
     if (data.summary.every(function (s) { return s.values[j] === 0 || s.values[j] === null; })) { note(bars, title, zeroText(m)); return; }
-    var sd = data.summarySpread ? data.summary.map(function (s) { return s.sd ? s.sd[j] : null; }) : undefined;
-    var range = barRange(data.summary.map(function (s) { return s.values[j]; }), sd);
+    // A column drawn in another unit (m.chart: a long duration in days) is divided here; the table keeps the values.
+    var by = m.chart ? m.chart.by : 1;
+    var scaled = function (v) { return v === null || v === undefined ? null : v / by; };
+    var sd = data.summarySpread ? data.summary.map(function (s) { return s.sd ? scaled(s.sd[j]) : null; }) : undefined;
+    var values = data.summary.map(function (s) { return scaled(s.values[j]); });
+    var range = barRange(values, sd);
     range.ticks = { callback: tick };
     draw(card(bars, title), {
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
-        datasets: [{ label: m.label, data: data.summary.map(function (s) { return s.values[j]; }),
+        datasets: [{ label: m.label, data: values,
           sd: sd, borderColor: '#333',
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
       options: { plugins: { legend: { display: false } },
-        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.axis || m.key, range) } }
+        scales: { x: axis(${jsString(text.variant)}, { ticks: { autoSkip: false, maxRotation: 45 } }), y: axis(m.chart ? m.chart.axis : m.axis || m.key, range) } }
     });
   });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
+import { durationUnit } from '../../src/report/html.ts';
 import { describeSchedule, formatScheduleTable, SCHEDULE_COLUMNS, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
 import { swfText } from '../swf-log.ts';
 
@@ -129,5 +130,28 @@ describe('the page names its metrics in words with units, as the replay page doe
     expect(axis).toMatchObject({ throughputPerHour: 'throughput (jobs/h)', meanWait: 'mean wait (s)', p95Wait: '95th-percentile wait (s)', killedWastedSeconds: 'killed: run time wasted (s)' });
     // The data formats keep the keys.
     expect(header(scheduleCsv(swf))).toContain('throughputPerHour,meanWait,p95Wait');
+  });
+});
+
+describe('long durations are drawn in hours or days, the table and the data formats keep the seconds', () => {
+  it('durationUnit picks the unit from the largest value: s up to 2 min, min up to 2 h, h up to 2 days, then days', () => {
+    expect(durationUnit([]).unit).toBe('s');
+    expect(durationUnit([null, 0, 120]).unit).toBe('s');
+    expect(durationUnit([121]).unit).toBe('min');
+    expect(durationUnit([-7201, 5]).unit).toBe('h');
+    expect(durationUnit([2 * 86400]).unit).toBe('h');
+    expect(durationUnit([7948936, Number.NaN]).unit).toBe('days');
+    expect(durationUnit([7948936]).seconds).toBe(86400);
+  });
+  it('a makespan of 8e6 s is charted in days (axis "makespan (days)"); the column keeps its seconds and its title', () => {
+    const run = swf.runs[0]!;
+    const long: ScheduleLogReport = { ...swf, runs: swf.runs.map((x) => ({ ...x, metrics: { ...x.metrics, makespan: 7948936, meanWait: 30 } })) };
+    const m = Object.fromEntries(schedulePage(long).metrics.map((c) => [c.key, c]));
+    expect(m.makespan).toMatchObject({ axis: 'makespan (s)', chart: { by: 86400, axis: 'makespan (days)' } });
+    // A short wait stays in seconds: no chart scale at all.
+    expect(m.meanWait!.chart).toBeUndefined();
+    expect(schedulePage(long).summary[0]!.values[SCHEDULE_COLUMNS.indexOf('makespan')]).toBe(7948936);
+    expect(scheduleCsv(long)).toContain(',7948936,');
+    expect(run.metrics.makespan).toBe(swf.runs[0]!.metrics.makespan);
   });
 });

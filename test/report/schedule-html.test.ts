@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { durationUnit } from '../../src/report/html.ts';
 import { Rng } from '../../src/rng.ts';
 import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { SCHEDULE_AXES, SCHEDULE_COLUMNS, schedulePage, writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
@@ -53,7 +54,19 @@ describe.skipIf(!haveChromium)('the schedule report page in headless Chromium', 
       if (/[A-Z]/.test(k)) expect(page.text).not.toContain(k);
     }
     const titles = page.axes.map((a) => a.yTitle);
-    expect(titles).toEqual(expect.arrayContaining(['throughput (jobs/h)', 'mean wait (s)', 'utilisation (busy share)', 'jobs waiting']));
+    // The mean wait's axis in the unit its range calls for (the table's header keeps seconds).
+    const wait = durationUnit(report.runs.map((x) => x.metrics.meanWait)).unit;
+    expect(titles).toEqual(expect.arrayContaining(['throughput (jobs/h)', `mean wait (${wait})`, 'utilisation (busy share)', 'jobs waiting']));
     for (const a of page.axes) expect(a.yTitleFits, a.yTitle).toBe(true);
+    // The makespan (hours of seconds) is drawn in the unit its range calls for, not in seconds; the table keeps the seconds.
+    const makespans = report.runs.map((x) => x.metrics.makespan);
+    const unit = durationUnit(makespans);
+    expect(unit.unit).not.toBe('s');
+    const chart = page.axes.find((a) => a.card.startsWith('Makespan'))!;
+    expect(chart.yTitle).toBe(`makespan (${unit.unit})`);
+    expect(chart.yMax).toBeGreaterThanOrEqual(Math.max(...makespans) / unit.seconds);
+    expect(chart.yMax).toBeLessThan((2 * Math.max(...makespans)) / unit.seconds);
+    expect(page.text).toContain('makespan (s)');
+    expect(page.text).toContain(String(makespans[0]));
   }, 60_000);
 });

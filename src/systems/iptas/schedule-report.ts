@@ -10,7 +10,7 @@
 import { plural } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { durationUnit, finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { baselinesOf, type ScheduleLogReport } from './schedule-log.ts';
 import type { ScheduleMetrics } from './schedule-trace.ts';
@@ -48,6 +48,18 @@ export const SCHEDULE_AXES: Record<(typeof SCHEDULE_COLUMNS)[number], string> = 
   killed: 'jobs killed',
   killedWastedSeconds: 'killed: run time wasted (s)',
   fairnessGini: 'fairness: Gini of per-user mean wait',
+};
+
+/**
+ * The columns in seconds, and their bar charts' axis titles with the unit left to fill in: a chart draws
+ * them in the unit their values call for ({@link durationUnit}: a makespan of 8e6 s as 92 days), the
+ * table, the CSV and the JSON keep the seconds.
+ */
+const SECONDS_AXES: Partial<Record<(typeof SCHEDULE_COLUMNS)[number], (unit: string) => string>> = {
+  meanWait: (u) => `mean wait (${u})`,
+  p95Wait: (u) => `95th-percentile wait (${u})`,
+  makespan: (u) => `makespan (${u})`,
+  killedWastedSeconds: (u) => `killed: run time wasted (${u})`,
 };
 
 /** Algorithm colours of the page. */
@@ -169,7 +181,11 @@ export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs
     title,
     interrupted: r.interrupted === true,
     facts,
-    metrics: SCHEDULE_COLUMNS.map((k) => ({ key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k] })),
+    metrics: SCHEDULE_COLUMNS.map((k) => {
+      const inUnit = SECONDS_AXES[k];
+      const u = inUnit && durationUnit(r.runs.map((run) => finite(run.metrics[k])));
+      return { key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k], ...(inUnit && u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: inUnit(u.unit) } } : {}) };
+    }),
     policies,
     colors: ALGORITHM_COLORS,
     summary: r.runs.map((run) => ({ policy: run.algorithm, runs: 1, values: SCHEDULE_COLUMNS.map((k) => finite(run.metrics[k])) })),
