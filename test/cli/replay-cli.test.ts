@@ -55,7 +55,8 @@ describe('fairfit replay writes the table, JSON, CSV and report', () => {
     const json = readFileSync(`${out}.json`, 'utf8');
     expect(json).toBe(toJson(await replay({ trace, machines: 100, seed: 2 })));
     const report = JSON.parse(json);
-    expect(Object.keys(report)).toEqual(['trace', 'runs']);
+    expect(Object.keys(report)).toEqual(['trace', 'policies', 'runs']);
+    expect(report.policies).toEqual([...POLICIES]);
     expect(report.trace).toMatchObject({ format: 'google2011', path: trace, usage: 'trace', machines: 100, seed: 2 });
     expect(Object.keys(report.runs[0])).toEqual(expect.arrayContaining(['policy', 'params', 'metrics', 'series']));
     const rows = parse(readFileSync(`${out}.csv`, 'utf8'), { columns: true }) as Record<string, string>[];

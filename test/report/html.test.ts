@@ -103,11 +103,20 @@ describe('the report data behind the charts', () => {
     expect(drawn).toBeGreaterThan(0);
     expect(Object.fromEntries(reportData(r).facts)['Usage windows']).toBe(`${drawn} drawn by the synthetic model (no task_usage read)`);
   });
+  it('a replay stopped before any run (here before reading) records the policies it was asked for, in their order, and its page names them', async () => {
+    const stopped = await replay({ trace: seededInput(11, 200, 2), machines: 16, usage: 'request', policies: ['mem_usage', 'no_migration'], signal: AbortSignal.abort() });
+    expect(stopped).toMatchObject({ runs: [], interrupted: true, policies: ['mem_usage', 'no_migration'] });
+    expect(Object.fromEntries(reportData(stopped).facts)['Policies']).toBe('mem_usage, no_migration (asked; none finished)');
+  });
   it('the Policies row of a report with no finished run says what was asked or that none finished (it was empty)', () => {
     const policies = (r: ReplayReport) => Object.fromEntries(reportData(r).facts)['Policies'];
     expect(policies(sweepReport)).toBe('no_migration, fine_grained, mem_usage');
     expect(policies({ ...sweepReport, runs: [], interrupted: true })).toBe('no_migration, fine_grained, mem_usage (asked; none finished)');
-    expect(policies({ ...replayReport, runs: [], interrupted: true })).toBe('none finished');
+    // A replay records the policies asked for (it could only say "none finished"); a report without them still can.
+    expect(replayReport.policies).toEqual([...POLICIES]);
+    expect(policies({ ...replayReport, runs: [], interrupted: true })).toBe(`${POLICIES.join(', ')} (asked; none finished)`);
+    const { policies: _asked, ...older } = replayReport;
+    expect(policies({ ...older, runs: [], interrupted: true })).toBe('none finished');
     // Some finished: the policies of those runs, as before.
     expect(policies({ ...sweepReport, runs: sweepReport.runs.slice(0, 1), interrupted: true })).toBe('no_migration');
   });

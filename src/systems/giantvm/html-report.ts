@@ -147,9 +147,11 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
     // A sweep's first run speaks for one machine count only; the swept values are listed above.
     if (!isSweepReport(report)) add('Machines resolved', i0.machinesMode === undefined ? undefined : `${describe(i0.machinesMode)}: ${counted(i0.machines, 'machine')} in ${counted(i0.cells, 'cell')}`);
   }
-  // With no run the row was empty: a sweep states the policies its grid asked for; a replay's report keeps none.
+  // With no run the row was empty: a sweep states the policies its grid asked for, a replay those it
+  // records (`policies`; a report without them can only say none finished).
+  const asked = isSweepReport(report) ? report.sweep.policies : report.policies;
   if (runs.length > 0) add('Policies', policies);
-  else add('Policies', isSweepReport(report) ? `${describe(report.sweep.policies)} (asked; none finished)` : 'none finished');
+  else add('Policies', Array.isArray(asked) && asked.length > 0 ? `${describe(asked)} (asked; none finished)` : 'none finished');
   add('Skipped input lines', t.skipped);
   // What stderr said after reading, for the reader of the page: a truncated file's lost rows are in no count.
   if (typeof t.corruptFiles === 'number' && t.corruptFiles > 0) add('Truncated or corrupt files', `${t.corruptFiles}: the rows after the damage are lost and not counted`);

@@ -34,7 +34,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const queue = o.queue && (await queueRuns(o.queue.connection));
   const input = await loadTraceUnlessAborted(o.trace, o.needs, o.read, { spill: streamsTasks(o), signal: o.signal });
   // Stopped while the trace was read: no run started.
-  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }, first), runs: [], interrupted: true };
+  // The policies asked for, in run order: a report whose runs did not all finish still says what was asked.
+  const policies = o.configs.map((c) => c.policy);
+  if (!input) return { trace: unreadTraceRecord(o.trace, { usage: first.usage, machines: first.machines, seed: first.seed }, first), policies, runs: [], interrupted: true };
   try {
     checkBeforeRuns(input, o.configs, typeof o.trace !== 'string');
     // Taken before the runs: a trace read here from a path is let go once prepared (ownsInput).
@@ -42,6 +44,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
     const { results, interrupted } = queue ? await queue.runOnQueue(input, o, 'cells') : await runConfigurations(input, o.configs, { ...o, ownsInput: typeof o.trace === 'string' });
     const report: ReplayReport = {
       trace,
+      policies,
       runs: results.filter((r) => r !== undefined),
     };
     if (interrupted) report.interrupted = true;

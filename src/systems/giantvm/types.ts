@@ -162,6 +162,11 @@ export interface ReplayReport {
    * reader's skip summary when the trace was read from a folder.
    */
   trace: Record<string, unknown>;
+  /**
+   * A replay's policies as asked for, in run order, whether or not their runs finished (absent from a
+   * sweep, whose grid lists them in `sweep.policies`, and from a report written before replay() kept them).
+   */
+  policies?: PolicyName[];
   /** One run per policy (replay) or per configuration (sweep), in configuration order. */
   runs: RunResult[];
   /**
