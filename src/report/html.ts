@@ -121,6 +121,17 @@ export interface PageText {
   timeAxis: string;
 }
 
+/**
+ * What a page title calls an input file or folder: the last part of its path (a folder's name, without a
+ * trailing slash), or the path itself when it has no such part (`standard input`).
+ */
+export function inputName(path: unknown): string {
+  if (typeof path !== 'string') return 'in-memory input';
+  const trimmed = path.replace(/[\\/]+$/, '');
+  const last = trimmed.split(/[\\/]/).pop();
+  return last || path;
+}
+
 /** A finite number, or null (how the page data writes a missing value). */
 export const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 /**

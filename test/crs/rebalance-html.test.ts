@@ -49,6 +49,10 @@ describe('the rebalance report', () => {
     expect(rebalanceCsv(report).split('\n')[0]).toContain(',cpuGapBefore,cpuGapAfter,memGapBefore,memGapAfter,');
   });
 
+  it('the title names the algorithms run, the scenario file and its size (it said "CRS vs SS vs FF" whatever ran, and the whole path)', () => {
+    expect(rebalancePage(scenario, { ...report, input: '/some/where/crs-campus.json' }).title).toBe(`fairfit — CRS vs SS vs FF rebalancing — crs-campus.json: 7 hosts, ${scenario.vms.length} VMs`);
+    expect(rebalancePage(scenario, { ...report, runs: report.runs.slice(0, 1) }).title).toBe(`fairfit — CRS rebalancing — crs-campus.json: 7 hosts, ${scenario.vms.length} VMs`);
+  });
   it('the wave charts have a wave axis, the replay charts the time axis (one title read "wave … · replay charts: hours …" on both)', () => {
     const page = rebalancePage(replayed, replayReport);
     const waves = page.series.filter((s) => s.label.endsWith('after each wave'));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { scheduleLog, type ScheduleLogReport } from '../../src/systems/iptas/schedule-log.ts';
 import { durationUnit } from '../../src/report/html.ts';
-import { describeSchedule, formatScheduleTable, SCHEDULE_COLUMNS, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage } from '../../src/systems/iptas/schedule-report.ts';
+import { describeSchedule, formatScheduleTable, SCHEDULE_COLUMNS, SCHEDULE_METRIC_KEYS, scheduleCsv, schedulePage, scheduleTitle } from '../../src/systems/iptas/schedule-report.ts';
 import { swfText } from '../swf-log.ts';
 
 let dir = '';
@@ -153,5 +153,13 @@ describe('long durations are drawn in hours or days, the table and the data form
     expect(schedulePage(long).summary[0]!.values[SCHEDULE_COLUMNS.indexOf('makespan')]).toBe(7948936);
     expect(scheduleCsv(long)).toContain(',7948936,');
     expect(run.metrics.makespan).toBe(swf.runs[0]!.metrics.makespan);
+  });
+});
+
+describe('the page title names what was run', () => {
+  it('the algorithms asked for, the log file and the cluster (it read "IPTAS vs FCFS vs EASY on a job log" whatever ran)', () => {
+    expect(schedulePage(swf).title).toBe('fairfit — IPTAS vs FCFS vs EASY — log.swf: 8 nodes × 1 processor');
+    expect(scheduleTitle(swfFcfs)).toBe('fairfit — FCFS vs EASY — log.swf: 8 nodes × 1 processor');
+    expect(scheduleTitle(google)).toBe('fairfit — FCFS — google: 20 nodes × (cpu 1, mem 1)');
   });
 });

@@ -78,6 +78,30 @@ describe('the report data behind the charts', () => {
     expect(stretch).toBe('Mean stretch: per task, time in the system (finish − submit) / its run time in the trace');
     expect(stretch).not.toContain('trace duration');
   });
+  it('the title and heading name what was run: the system, the trace folder and the main configuration (they read "fairfit — GiantVM cell-rebalancing replay")', () => {
+    const at = <R extends ReplayReport>(r: R, path: string): R => ({ ...r, trace: { ...r.trace, path } });
+    expect(reportData(at(replayReport, '/data/demo-trace/')).title).toBe('fairfit — GiantVM replay — demo-trace: 48 machines, overcommit 1');
+    expect(reportData(at(sweepReport, '/data/demo-trace')).title).toBe('fairfit — GiantVM sweep — demo-trace: 32, 48 machines × overcommit 0.8, 1.2 × 1 seed');
+    expect(reportData(at({ ...replayReport, trace: { ...replayReport.trace, machines: 'trace' } }, 'standard input')).title).toBe("fairfit — GiantVM replay — standard input: the trace's machines, overcommit 1");
+    // Five machine counts or more: the ends and how many.
+    expect(reportData(at({ ...sweepReport, sweep: { ...sweepReport.sweep, machines: [10, 20, 30, 40, 50], seeds: [1, 2, 3] } }, 't')).title).toBe('fairfit — GiantVM sweep — t: 10 … 50 (5 values) machines × overcommit 0.8, 1.2 × 3 seeds');
+    // A title asked for is kept.
+    expect(reportData(replayReport, 'mine').title).toBe('mine');
+  });
+  it('a trace name with markup is escaped in <title> and in the heading, and the page shows it as written', async () => {
+    const odd = { ...replayReport, trace: { ...replayReport.trace, path: `/x/<b>&"it's"` } };
+    const html = renderHtml(odd);
+    const escaped = 'fairfit — GiantVM replay — &#60;b&#62;&#38;&#34;it&#39;s&#34;: 48 machines, overcommit 1';
+    expect(html).toContain(`<title>${escaped}</title>`);
+    expect(html).toContain(`<h1 id="title">${escaped}</h1>`);
+    expect(html).not.toContain('<b>&');
+    if (!haveChromium) return;
+    const file = join(dir, 'odd-title.html');
+    writeFileSync(file, html);
+    const page = await openReport(file);
+    expect(page.title).toBe(`fairfit — GiantVM replay — <b>&"it's": 48 machines, overcommit 1`);
+    expect(page.text).toContain(`<b>&"it's": 48 machines`);
+  }, 60_000);
   it('states a damaged input: the skipped lines, a truncated file and the first problems (as stderr did), none of it when clean', async () => {
     const damaged = join(dir, 'damaged');
     await generateTrace({ machines: 20, tasks: 400, days: 0.05, seed: 4, out: damaged, usage: false });

@@ -10,7 +10,7 @@
 import { FairfitError, plural, shown } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { finite, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { finite, inputName, renderPage, type ChartLine, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import type { RebalanceInput } from './model.ts';
 import { isObject, meanUse, useAfterLeaving } from './plan-columns.ts';
@@ -271,7 +271,8 @@ function checkedPage(scenario: RebalanceScenario, r: RebalanceReport, of: string
   const chartedNames = charted.map((i) => scenario.hosts[i]!.name);
   const replay = r.runs.some((x) => x.periods.length) ? REPLAY_COLUMNS : [];
   return {
-    title: `fairfit — CRS vs SS vs FF rebalancing: ${r.input}`,
+    // The algorithms run (it said "CRS vs SS vs FF" whatever --algorithm chose), the scenario file's name and its size.
+    title: `fairfit — ${r.runs.length ? r.runs.map((x) => x.algorithm.toUpperCase()).join(' vs ') : 'CRS'} rebalancing — ${inputName(r.input)}: ${plural(r.hosts, 'host')}, ${plural(r.vms, 'VM')}`,
     interrupted: false,
     facts,
     metrics: [...COLUMNS.map((k) => ({ key: k, label: LABELS[k], axis: REBALANCE_AXES[k] })), ...replay.map(({ key, label, axis }) => ({ key, label, axis }))],

@@ -8,7 +8,7 @@
  */
 import { checkOptionNames, FairfitError, plural, shown } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { bucketMeans, finite, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
+import { bucketMeans, finite, inputName, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { checkReport, describeCellSize, describeRules, formatTick, statedParams, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
@@ -67,8 +67,37 @@ function distinct<T>(runs: RunResult[], pick: (r: RunResult) => T): T[] {
   return seen;
 }
 
+/** A list of swept values in a title: all of them up to 4, else the first, the last and how many. */
+function valuesText(values: readonly unknown[]): string {
+  return values.length <= 4 ? values.map(describe).join(', ') : `${describe(values[0])} … ${describe(values.at(-1))} (${values.length} values)`;
+}
+
+/**
+ * The page's title and heading: what was run, on what, with the main configuration —
+ * `fairfit — GiantVM replay — demo-trace: 80 machines, overcommit 0.4` or
+ * `fairfit — GiantVM sweep — demo-trace: 60, 80, 100 machines × overcommit 0.4, 0.8 × 3 seeds`.
+ */
+export function reportTitle(report: ReplayReport): string {
+  const t = report.trace;
+  const name = inputName(t.path ?? (typeof t.source === 'string' ? t.source : undefined));
+  const machines = (m: unknown) => (m === 'trace' ? "the trace's machines" : `${describe(m)} machines`);
+  if (isSweepReport(report)) {
+    const g = report.sweep;
+    const m = g.machines.filter((x) => x !== 'trace');
+    const parts = [
+      [m.length ? `${valuesText(m)} machines` : '', g.machines.includes('trace') ? "the trace's machines" : ''].filter(Boolean).join(' and '),
+      `overcommit ${valuesText(g.overcommit)}`,
+      plural(g.seeds.length, 'seed'),
+    ];
+    return `fairfit — GiantVM sweep — ${name}: ${parts.join(' × ')}`;
+  }
+  const p = statedParams(report);
+  const parts = [t.machines === undefined ? '' : machines(t.machines), p?.overcommit === undefined ? '' : `overcommit ${describe(p.overcommit)}`].filter(Boolean);
+  return `fairfit — GiantVM replay — ${name}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
 /** Builds everything the page draws from a replay or sweep report. */
-export function reportData(report: ReplayReport, title = `fairfit — GiantVM cell-rebalancing ${isSweepReport(report) ? 'sweep' : 'replay'}`): ReportData {
+export function reportData(report: ReplayReport, title = reportTitle(report)): ReportData {
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
   const labels = metricLabels(runs.map((r) => r.params));

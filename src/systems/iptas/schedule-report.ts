@@ -10,7 +10,7 @@
 import { plural } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { durationUnit, finite, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { durationUnit, finite, inputName, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { baselinesOf, type ScheduleLogReport } from './schedule-log.ts';
 import type { ScheduleMetrics } from './schedule-trace.ts';
@@ -141,11 +141,16 @@ export function writeScheduleCsv(path: string, r: ScheduleLogReport): void {
   writeTextFile(path, scheduleCsv(r));
 }
 
+/** The page's title and heading: the algorithms asked for, the log and the cluster (`fairfit — IPTAS vs FCFS vs EASY — log.swf.gz: 128 nodes × 1 processor`). */
+export function scheduleTitle(r: ScheduleLogReport): string {
+  return `fairfit — ${asked(r).map((a) => a.toUpperCase()).join(' vs ')} — ${inputName(r.trace.path)}: ${clusterText(r)}`;
+}
+
 /**
  * The page data: facts, the metric table, one bar chart per metric, utilisation and queue length over
  * time (each line thinned to its bins' extremes by {@link minMaxIndices}, so no peak is lost).
  */
-export function schedulePage(r: ScheduleLogReport, title = 'fairfit — IPTAS vs FCFS vs EASY on a job log'): ComparisonPage {
+export function schedulePage(r: ScheduleLogReport, title = scheduleTitle(r)): ComparisonPage {
   const t = r.trace;
   const facts: [string, string][] = [
     ['Trace', t.path],
