@@ -47,7 +47,8 @@ export interface ComparisonPage {
   /**
    * Table columns (and one bar chart each). `axis`: the header and axis title
    * in words with units (default the key); `zeroNote`: what the page says
-   * instead of a chart when the column is 0 for every variant.
+   * instead of a chart when the column is 0 for every variant; `chart`: the bar
+   * chart draws the column in another unit ({@link ChartScale}), the table keeps it.
    */
   metrics: { key: string; label: string; axis?: string; zeroNote?: string; chart?: ChartScale }[];
   /** The compared variants, in table order. */

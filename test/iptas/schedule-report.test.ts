@@ -144,7 +144,6 @@ describe('long durations are drawn in hours or days, the table and the data form
     expect(durationUnit([7948936]).seconds).toBe(86400);
   });
   it('a makespan of 8e6 s is charted in days (axis "makespan (days)"); the column keeps its seconds and its title', () => {
-    const run = swf.runs[0]!;
     const long: ScheduleLogReport = { ...swf, runs: swf.runs.map((x) => ({ ...x, metrics: { ...x.metrics, makespan: 7948936, meanWait: 30 } })) };
     const m = Object.fromEntries(schedulePage(long).metrics.map((c) => [c.key, c]));
     expect(m.makespan).toMatchObject({ axis: 'makespan (s)', chart: { by: 86400, axis: 'makespan (days)' } });
@@ -152,7 +151,6 @@ describe('long durations are drawn in hours or days, the table and the data form
     expect(m.meanWait!.chart).toBeUndefined();
     expect(schedulePage(long).summary[0]!.values[SCHEDULE_COLUMNS.indexOf('makespan')]).toBe(7948936);
     expect(scheduleCsv(long)).toContain(',7948936,');
-    expect(run.metrics.makespan).toBe(swf.runs[0]!.metrics.makespan);
   });
 });
 

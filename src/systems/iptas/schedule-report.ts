@@ -51,16 +51,11 @@ export const SCHEDULE_AXES: Record<(typeof SCHEDULE_COLUMNS)[number], string> = 
 };
 
 /**
- * The columns in seconds, and their bar charts' axis titles with the unit left to fill in: a chart draws
- * them in the unit their values call for ({@link durationUnit}: a makespan of 8e6 s as 92 days), the
- * table, the CSV and the JSON keep the seconds.
+ * The columns in seconds: a bar chart draws them in the unit their values call for ({@link durationUnit}: a
+ * makespan of 8e6 s as 92 days), under their axis title with that unit for "(s)"; the table, the CSV and
+ * the JSON keep the seconds.
  */
-const SECONDS_AXES: Partial<Record<(typeof SCHEDULE_COLUMNS)[number], (unit: string) => string>> = {
-  meanWait: (u) => `mean wait (${u})`,
-  p95Wait: (u) => `95th-percentile wait (${u})`,
-  makespan: (u) => `makespan (${u})`,
-  killedWastedSeconds: (u) => `killed: run time wasted (${u})`,
-};
+const SECONDS_COLUMNS: ReadonlySet<string> = new Set(['meanWait', 'p95Wait', 'makespan', 'killedWastedSeconds']);
 
 /** Algorithm colours of the page. */
 export const ALGORITHM_COLORS: Record<string, string> = { iptas: '#4e79a7', fcfs: '#f28e2b', easy: '#59a14f' };
@@ -187,9 +182,8 @@ export function schedulePage(r: ScheduleLogReport, title = scheduleTitle(r)): Co
     interrupted: r.interrupted === true,
     facts,
     metrics: SCHEDULE_COLUMNS.map((k) => {
-      const inUnit = SECONDS_AXES[k];
-      const u = inUnit && durationUnit(r.runs.map((run) => finite(run.metrics[k])));
-      return { key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k], ...(inUnit && u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: inUnit(u.unit) } } : {}) };
+      const u = SECONDS_COLUMNS.has(k) ? durationUnit(r.runs.map((run) => finite(run.metrics[k]))) : undefined;
+      return { key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k], ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: SCHEDULE_AXES[k].replace('(s)', `(${u.unit})`) } } : {}) };
     }),
     policies,
     colors: ALGORITHM_COLORS,
