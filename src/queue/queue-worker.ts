@@ -29,7 +29,7 @@ import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
 import { CLOSE_MS, settlesWithin } from './close.ts';
-import { isRefusal, PROTOCOL, QUEUE_NAME, refusal, type QueueJobData, type QueueRefusal } from './protocol.ts';
+import { isQueueRefusal, isRefusal, PROTOCOL, QUEUE_NAME, refusal, type QueueJobData, type QueueRefusal } from './protocol.ts';
 import { checkReachable, SILENT_MS, watchAnswers, watchRedis, type QueueConnection } from './redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
 import { checkInteger } from '../runner/checks.ts';
@@ -155,6 +155,9 @@ export class QueueWorker {
           o.onEvent?.({ kind: 'refused', id, label, reason, pauseMs });
           throw new DelayedError(reason);
         }
+        // An earlier worker's refusal is no longer why the job waits (it waits for its retry): a coordinator
+        // resuming the sweep would say it again.
+        if (isQueueRefusal(job.progress)) await job.updateProgress(0).catch(() => undefined);
         o.onEvent?.({ kind: 'failed', id, label, ms: performance.now() - t0, reason });
         throw new Error(reason, { cause: err });
       }

@@ -10,6 +10,7 @@
 import { hostname } from 'node:os';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
 import { buildId } from '../../src/queue/build-id.ts';
 import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
 import { PROTOCOL, QUEUE_NAME, refusal, type QueueJobData } from '../../src/queue/protocol.ts';
@@ -105,6 +106,39 @@ describe('a queue worker and the build that enqueued a job', () => {
       await bad.close();
       await good?.close();
       await queueEvents.close();
+      await queue.close();
+    }
+  });
+  it("a job refused, then failing for real where it is served, no longer carries the refusal while it waits for its retry (a resuming coordinator said it again)", async () => {
+    const connection = parseQueueUrl(redis.url(2));
+    const refused: string[] = [], failed: string[] = [];
+    const bad = await QueueWorker.start({
+      connection,
+      concurrency: 1,
+      handlers: { test: { run: async () => { throw refusal('trace', 'this worker has another copy'); } } },
+      onEvent: (e) => e.kind === 'refused' && refused.push(e.id),
+    });
+    const queue = new Queue(QUEUE_NAME, { connection: connection.options });
+    let failing: QueueWorker | undefined;
+    try {
+      await queue.add('test', data(await buildId(), 'f', 0), { jobId: 'f-0', attempts: 3, backoff: { type: 'fixed', delay: 60_000 } });
+      await until(() => refused.length > 0);
+      expect((await queue.getJob('f-0'))!.progress).toMatchObject({ refused: 'INVALID_OPTION: trace: refused: this worker has another copy' });
+      await bad.close();
+      failing = await QueueWorker.start({
+        connection,
+        concurrency: 1,
+        handlers: { test: { run: async () => { throw new FairfitError('CORRUPT_INPUT', 'input 0 is bad'); } } },
+        onEvent: (e) => e.kind === 'failed' && failed.push(e.id),
+      });
+      await until(async () => (await queue.getJob('f-0'))!.attemptsMade === 1);
+      const job = (await queue.getJob('f-0'))!;
+      expect(await job.getState()).toBe('delayed');
+      expect(failed).toEqual(['f-0']);
+      expect(job.progress).toBe(0);
+    } finally {
+      await bad.close();
+      await failing?.close();
       await queue.close();
     }
   });
