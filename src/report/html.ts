@@ -468,7 +468,8 @@ const pageScript = (text: PageText): string => String.raw`
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
-        datasets: [{ label: m.label, data: values,
+        // Drawn in another unit: the tooltip names it too (the axis title's words), not the column's own label.
+        datasets: [{ label: m.chart ? m.chart.axis : m.label, data: values,
           sd: sd, borderColor: '#333',
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },

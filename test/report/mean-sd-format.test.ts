@@ -23,12 +23,12 @@ const page: ComparisonPage = {
   title: 'mean ± sd',
   interrupted: false,
   facts: [],
-  metrics: [{ key: 'delay', label: 'Delay' }, { key: 'cpu', label: 'CPU' }, { key: 'moves', label: 'Moves' }, { key: 'tiny', label: 'Tiny' }],
+  metrics: [{ key: 'delay', label: 'Delay' }, { key: 'cpu', label: 'CPU' }, { key: 'moves', label: 'Moves' }, { key: 'tiny', label: 'Tiny' }, { key: 'span', label: 'Makespan', chart: { by: 86_400, axis: 'makespan (days)' } }],
   policies: ['a', 'b'],
   colors: { a: '#4e79a7', b: '#f28e2b' },
   summary: [
-    { policy: 'a', runs: 3, values: [759.93, 0.46823, 3578, 3.784e-4], sd: [2.405, 0.003883, 320.8, 5.026e-4] },
-    { policy: 'b', runs: 3, values: [1734.2, 0.5, 0, 0.25], sd: [115.4, 0, 0, null] },
+    { policy: 'a', runs: 3, values: [759.93, 0.46823, 3578, 3.784e-4, 7_948_936], sd: [2.405, 0.003883, 320.8, 5.026e-4, 86_400] },
+    { policy: 'b', runs: 3, values: [1734.2, 0.5, 0, 0.25, 86_400], sd: [115.4, 0, 0, null, 0] },
   ],
   summarySpread: '3 seeds',
   series: [],
@@ -43,9 +43,9 @@ describe.skipIf(!haveChromium)('mean ± sd with the same decimals', () => {
     await withReport(file, async (p, errors) => {
       const cells = await p.evaluate(() => Array.from(document.querySelectorAll('#summary tr'), (tr) => Array.from(tr.querySelectorAll('td.num'), (td) => td.textContent)).filter((r) => r.length));
       expect(cells).toEqual([
-        ['759.9 ± 2.4', '0.4682 ± 0.0039', '3578 ± 321', '0.00038 ± 0.00050'],
+        ['759.9 ± 2.4', '0.4682 ± 0.0039', '3578 ± 321', '0.00038 ± 0.00050', '7948936 ± 86400'],
         // sd 0: the mean's own decimals; no sd: the mean alone, as before.
-        ['1734 ± 115', '0.5 ± 0.0', '0 ± 0', '0.25'],
+        ['1734 ± 115', '0.5 ± 0.0', '0 ± 0', '0.25', '86400 ± 0'],
       ]);
       const tooltips = await p.evaluate(() => {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,9 +59,11 @@ describe.skipIf(!haveChromium)('mean ± sd with the same decimals', () => {
         };
         const bar = document.querySelector<HTMLCanvasElement>('#bars canvas')!;
         const sweep = document.querySelector<HTMLCanvasElement>('#sweep canvas')!;
-        return [line(bar, 0, 0), line(bar, 0, 1), line(sweep, 0, 1), line(sweep, 1, 0)];
+        // The last bar chart draws its column in days: its tooltip says so.
+        const days = Array.from(document.querySelectorAll<HTMLCanvasElement>('#bars canvas')).at(-1)!;
+        return [line(bar, 0, 0), line(bar, 0, 1), line(sweep, 0, 1), line(sweep, 1, 0), line(days, 0, 0)];
       });
-      expect(tooltips).toEqual(['Delay: 759.9 ± 2.4', 'Delay: 1734 ± 115', 'a: 800.00 ± 0.50', 'b: 10.000 ± 0.012']);
+      expect(tooltips).toEqual(['Delay: 759.9 ± 2.4', 'Delay: 1734 ± 115', 'a: 800.00 ± 0.50', 'b: 10.000 ± 0.012', 'makespan (days): 92.0 ± 1.0']);
       expect(errors).toEqual([]);
     });
   }, 60_000);
