@@ -12,6 +12,7 @@ import { PROTOCOL, QUEUE_NAME, type QueueJobData } from '../../src/queue/protoco
 import { QueueWorker, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import { sleep, until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -20,11 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(ok: () => boolean, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); await sleep(20)) if (Date.now() > end) throw new Error('timed out');
-}
 
 describe('a queue worker says done once the result is stored', () => {
   it('not while Redis does not answer; once it answers again and takes the result', async () => {

@@ -15,6 +15,7 @@ import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
 import { QueueWorker, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl, SILENT_MS, watchAnswers } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import { sleep, until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -27,11 +28,6 @@ afterEach(() => {
 afterAll(async () => {
   await redis?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(ok: () => boolean, ms: number): Promise<void> {
-  for (const end = Date.now() + ms; !ok(); await sleep(20)) if (Date.now() > end) throw new Error('timed out');
-}
 
 describe('a Redis that does not answer', () => {
   it('watchAnswers says silent once after silentMs without an answer, and answering once when it answers; nothing while quiet', async () => {

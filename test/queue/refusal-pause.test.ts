@@ -15,6 +15,7 @@ import { PROTOCOL, QUEUE_NAME, refusal, type QueueJobData } from '../../src/queu
 import { QueueWorker, REFUSAL_PAUSE_MS, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import { sleep, until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -23,11 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop();
 });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(f: () => boolean, ms = 20_000): Promise<void> {
-  for (const end = Date.now() + ms; !f(); await sleep(10)) if (Date.now() > end) throw new Error('timed out');
-}
 
 /** Events with the time they came (performance.now()). */
 type Timed = QueueWorkerEvent & { at: number };

@@ -17,6 +17,7 @@ import { PROTOCOL, QUEUE_NAME, refusal, type QueueJobData } from '../../src/queu
 import { QueueWorker, REFUSAL_PAUSE_MS, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import { until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -27,15 +28,6 @@ afterAll(async () => {
 });
 
 const data = (build: string, sweep: string, payload: number): QueueJobData => ({ v: PROTOCOL, build, system: 'test', sweep, index: payload, label: `job ${payload}`, key: 'k', payload: encodePayload(payload) });
-
-/** Polls `f` every 20 ms until it is true (at most `ms`). */
-async function until(f: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a queue worker and the build that enqueued a job', () => {
   it('runs a job of its own build; one of another build is handed back untried, its refusal naming both builds in its progress, and the worker pauses', async () => {

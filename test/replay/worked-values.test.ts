@@ -124,15 +124,18 @@ describe('fine-grained (alg. 4-2): fill the least-loaded node, then the second',
 });
 
 describe('machines from machine_events', () => {
+  /** One 10-s task of 0.1 CPU; two machines of 0.5 at 0 s, machine 0 removed at 3 s. */
+  const oneRemoval = (): ReplayInput => ({
+    tasks: tasksOf([[0, 10, 0.1]]),
+    machineEvents: {
+      count: 3, machines: 2, time: Float64Array.of(0, 0, 3e6), machine: Int32Array.of(0, 1, 0), type: Int32Array.of(0, 0, 1),
+      cpu: Float64Array.of(0.5, 0.5, Number.NaN), mem: Float64Array.of(0.5, 0.5, Number.NaN),
+    },
+    start: 0, end: 20e6,
+  });
+
   it('a removed machine requeues its running task on the next up machine of its cell, keeping the remaining work', () => {
-    const input: ReplayInput = {
-      tasks: tasksOf([[0, 10, 0.1]]),
-      machineEvents: {
-        count: 3, machines: 2, time: Float64Array.of(0, 0, 3e6), machine: Int32Array.of(0, 1, 0), type: Int32Array.of(0, 0, 1),
-        cpu: Float64Array.of(0.5, 0.5, Number.NaN), mem: Float64Array.of(0.5, 0.5, Number.NaN),
-      },
-      start: 0, end: 20e6,
-    };
+    const input = oneRemoval();
     const r = pinned(input, { machines: 'trace', cellSize: 2, usage: 'request' }, [0]);
     expect(r.info!.requeued).toBe(1);
     expect(r.metrics.delay).toBe(10); // 3 s on machine 0, 7 s on machine 1
@@ -142,14 +145,7 @@ describe('machines from machine_events', () => {
   it('the cell size takes effect under no_migration: a removed machine without an up cell-mate keeps its task queued', () => {
     // The same removal as above, with no_migration named: cells of 1 leave machine 0 alone in its cell, so its task
     // waits there for an ADD that never comes; one cell of 2 sends it to machine 1 (docs/model.md, "Options that could not take effect").
-    const input: ReplayInput = {
-      tasks: tasksOf([[0, 10, 0.1]]),
-      machineEvents: {
-        count: 3, machines: 2, time: Float64Array.of(0, 0, 3e6), machine: Int32Array.of(0, 1, 0), type: Int32Array.of(0, 0, 1),
-        cpu: Float64Array.of(0.5, 0.5, Number.NaN), mem: Float64Array.of(0.5, 0.5, Number.NaN),
-      },
-      start: 0, end: 20e6,
-    };
+    const input = oneRemoval();
     const alone = pinned(input, { policy: 'no_migration', machines: 'trace', cellSize: 1, usage: 'request' }, [0]);
     const mates = pinned(input, { policy: 'no_migration', machines: 'trace', cellSize: 2, usage: 'request' }, [0]);
     expect([alone.info!.started, alone.info!.finished]).toEqual([1, 0]);
