@@ -281,7 +281,8 @@ const pageScript = (text: PageText): string => String.raw`
   function coincideNote(canvas, lines) {
     var groups = coinciding(lines);
     if (!groups.length) return;
-    var text = groups.map(function (g) { return names(g) + ' coincide: the same values at every point (only ' + g[0] + "'s colour shows)"; }).join('; ');
+    // As drawn: the page holds each value to 4 significant digits (thinned series), so lines equal here may differ further down.
+    var text = groups.map(function (g) { return names(g) + ' coincide as drawn: the same values at every point (only ' + g[0] + "'s colour shows)"; }).join('; ');
     canvas.closest('.card').appendChild(el('p', 'note coincide', text + '.'));
   }
   function axis(title, extra) {
@@ -301,9 +302,14 @@ const pageScript = (text: PageText): string => String.raw`
     parent.insertBefore(c, before || null);
     return c;
   }
-  function zeroText(item) {
+  // No value at all (every line null: an interrupted sweep's held value where no run finished), which flat() also accepts.
+  function empty(lines) {
+    return lines.every(function (l) { return l.y.every(function (v) { return v === null; }); });
+  }
+  function zeroText(item, lines) {
     // Interrupted before any run finished: there is nothing to draw, not a metric that is 0.
     if (data.summary.length === 0) return 'No run finished (interrupted): nothing to draw.';
+    if (lines && empty(lines)) return 'No run finished at these values (interrupted): nothing to draw.';
     return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
   }
   // ±1 sd whiskers for datasets (lines, and bars over seeds) that carry an 'sd' array (Chart.js has no error bars of its own).
@@ -351,11 +357,12 @@ const pageScript = (text: PageText): string => String.raw`
   }
   function draw(canvas, config) {
     config.options = config.options || {};
-    // A point with an sd reads mean ± sd in its tooltip, formatted as the table's (Chart.js showed the mean alone).
+    // A point reads as the table shows it: mean ± sd with an sd (Chart.js showed the mean alone), else fmt (Chart.js's
+    // own format showed 8.3e-5 as 0 and 1986.128 as 1,986.128).
     config.options.plugins = config.options.plugins || {};
     config.options.plugins.tooltip = { callbacks: { label: function (ctx) {
       var sd = ctx.dataset.sd ? ctx.dataset.sd[ctx.dataIndex] : null, raw = ctx.raw, v = raw !== null && typeof raw === 'object' ? raw.y : raw;
-      return (ctx.dataset.label || '') + ': ' + (typeof sd === 'number' && typeof v === 'number' ? pm(v, sd) : ctx.formattedValue);
+      return (ctx.dataset.label || '') + ': ' + (typeof v !== 'number' ? ctx.formattedValue : typeof sd === 'number' ? pm(v, sd) : fmt(v));
     } } };
     // Counts (every value drawn a whole number): ticks at whole numbers only, not 0, 0.2 … 2 or 14, 14.1 … 15.
     var ys = [];
@@ -468,8 +475,8 @@ const pageScript = (text: PageText): string => String.raw`
       type: 'bar',
       data: {
         labels: data.summary.map(function (s) { return s.policy; }),
-        // Drawn in another unit: the tooltip names it too (the axis title's words), not the column's own label.
-        datasets: [{ label: m.chart ? m.chart.axis : m.label, data: values,
+        // The tooltip names the value as the axis does, with its unit (a column drawn in another unit: that unit).
+        datasets: [{ label: m.chart ? m.chart.axis : m.axis || m.label, data: values,
           sd: sd, borderColor: '#333',
           backgroundColor: data.summary.map(function (s) { return data.colors[s.policy]; }) }]
       },
@@ -481,14 +488,15 @@ const pageScript = (text: PageText): string => String.raw`
   var over = document.getElementById('series');
   if (!data.series.length) document.getElementById('series-section').hidden = true;
   data.series.forEach(function (s) {
-    if (flat(s.lines)) { note(over, s.label, zeroText(s)); return; }
+    if (flat(s.lines)) { note(over, s.label, zeroText(s, s.lines)); return; }
     var canvas = card(over, s.label);
     coincideNote(canvas, s.lines);
     draw(canvas, {
       type: 'line',
       data: { datasets: s.lines.map(function (l) {
         return { label: l.policy, borderColor: data.colors[l.policy], backgroundColor: data.colors[l.policy],
-          data: l.x.map(function (x, i) { return { x: x, y: l.y[i] }; }), pointRadius: 0, borderWidth: 1.5, spanGaps: true };
+          // A line of one value has no segment to draw: its point is drawn instead (it showed an empty plot).
+          data: l.x.map(function (x, i) { return { x: x, y: l.y[i] }; }), pointRadius: l.y.filter(function (v) { return v !== null; }).length === 1 ? 3 : 0, borderWidth: 1.5, spanGaps: true };
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
@@ -514,7 +522,7 @@ const pageScript = (text: PageText): string => String.raw`
       if (was) { Chart.getChart(was).destroy(); count--; }
       sw.removeChild(old);
     }
-    if (flat(lines)) { sweepCards[i] = note(sw, title, zeroText(s), next); return; }
+    if (flat(lines)) { sweepCards[i] = note(sw, title, zeroText(s, lines), next); return; }
     var canvas = card(sw, title, next);
     sweepCards[i] = canvas.closest('.card');
     coincideNote(canvas, lines);

@@ -63,10 +63,10 @@ describe.skipIf(!haveChromium)('a line chart names the lines that coincide', () 
     await withReport(file, async (p, errors) => {
       const notes = () => p.evaluate(() => Array.from(document.querySelectorAll('#series > .card, #sweep > .card'), (c) => c.querySelector('p.coincide')?.textContent ?? null));
       expect(await notes()).toEqual([
-        "a, b and d coincide: the same values at every point (only a's colour shows); c and e coincide: the same values at every point (only c's colour shows).",
+        "a, b and d coincide as drawn: the same values at every point (only a's colour shows); c and e coincide as drawn: the same values at every point (only c's colour shows).",
         null,
         // The sweep lines a and b have the same means (their whiskers differ): the lines still coincide.
-        "a and b coincide: the same values at every point (only a's colour shows).",
+        "a and b coincide as drawn: the same values at every point (only a's colour shows).",
       ]);
       await p.selectOption('#sweep-hold-0', '0');
       expect(await notes()).toEqual([expect.any(String), null, null]);
