@@ -2,7 +2,7 @@
 import { Engine } from '../src/index.ts';
 
 export function main(log: (...args: unknown[]) => void = console.log): void {
-  using engine = new Engine({ l0: 4, alpha: 0.5 });             // every IPTAS parameter, documented defaults
+  using engine = new Engine({ l0: 4, alpha: 0.5 });             // any IPTAS parameter; these two are the defaults
   engine.addNodes([{ capacity: [8, 32] }, { capacity: [32, 128], speed: 2 }]);
   engine.submit({ id: 'etl-1', user: 'ana', demand: [2, 8], dataGB: 5, requestTime: 600 });
   engine.submitGang({ id: 'mpi', user: 'bo', demand: [1, 2], dataGB: 500, requestTime: 3600, procs: 4 });

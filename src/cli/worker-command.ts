@@ -48,6 +48,16 @@ export function registerWorker(program: Command): void {
       const concurrency = o.concurrency === undefined ? threads : checkInteger(intOption(o.concurrency, 'concurrency'), 'concurrency', ...WORKER_BOUNDS.concurrency);
       const bounded = (text: string | undefined, field: string, [min, max]: readonly [number, number]) => (text === undefined ? undefined : checkInteger(intOption(text, field), field, min, max));
       const handler = giantvmQueueHandler(threads);
+      // A signal while the worker starts (loading BullMQ, connecting: up to a second) is kept and acted on once it
+      // has started, as one after: without a handler yet, Node ended the process with 143 and no word.
+      const early: string[] = [];
+      const keep = (name: string) => () => {
+        early.push(name);
+        if (early.length > 1) process.exit(EXIT_FAILURE);
+      };
+      const keepTerm = keep('SIGTERM'), keepInt = keep('SIGINT');
+      process.on('SIGTERM', keepTerm);
+      process.on('SIGINT', keepInt);
       let worker: QueueWorker;
       try {
         // BullMQ is loaded by this command only (≈ 170 ms that every other command would pay).
@@ -73,6 +83,9 @@ export function registerWorker(program: Command): void {
       } catch (err) {
         await handler.close?.();
         throw err;
+      } finally {
+        process.off('SIGTERM', keepTerm);
+        process.off('SIGINT', keepInt);
       }
       let disconnected = false;
       await new Promise<void>((resolve) => {
@@ -101,6 +114,10 @@ export function registerWorker(program: Command): void {
         };
         process.on('SIGTERM', () => stop('SIGTERM'));
         process.on('SIGINT', () => stop('SIGINT'));
+        if (early.length > 0) {
+          stop(early[0]!);
+          return;
+        }
         // Said once the signals are handled: a supervisor that stops the worker on this line must not kill it.
         say(`worker: serving ${shownUrl(o.queue)} with ${threads} thread(s), ${concurrency} job(s) at a time (SIGTERM or Ctrl-C stops)`);
       });

@@ -177,4 +177,23 @@ describe('Redis gone, then back', () => {
       await ended(coordinator, ...(w ? [w] : []));
     }
   }, 60_000);
+  it('a worker stopped while it starts (connecting to a Redis that does not answer yet) stops as usual once started, exit 0; it exited 143 with no word', async () => {
+    redis = await startRedis();
+    // Frozen: the worker's first PING waits, so the signal comes while it starts, whatever the machine's speed.
+    process.kill(redis.pid, 'SIGSTOP');
+    const w = worker(redis.url(0), dir);
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      w.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(redis.pid, 'SIGCONT');
+      const exited = await exitWithin(w, 20_000);
+      expect(exited, w.stderr()).toEqual({ code: 0, signal: null });
+      expect(w.stderr()).toMatch(/worker: SIGTERM: finishing the running jobs, then stopping[^\n]*\nworker: stopped\n$/);
+      expect(w.stderr()).not.toContain('worker: serving');
+    } finally {
+      process.kill(redis.pid, 'SIGCONT');
+      await ended(w);
+    }
+  }, 60_000);
 });
