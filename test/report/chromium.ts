@@ -226,3 +226,22 @@ export async function withReport<T>(file: string, act: (page: Page, errors: stri
     await browser.close();
   }
 }
+
+/**
+ * The tooltip lines of chart points, as a reader hovering them sees them: each point is
+ * [a CSS selector of canvases, which of them, dataset index, point index]; its lines joined by ' | '.
+ */
+export function tooltips(page: Page, points: [selector: string, nth: number, dataset: number, index: number][]): Promise<string[]> {
+  return page.evaluate((pts) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+    return pts.map(([selector, nth, datasetIndex, index]) => {
+      const canvases = Array.from(document.querySelectorAll<HTMLCanvasElement>(selector));
+      const chart = Chart.getChart(canvases.at(nth)!);
+      const el = chart.getDatasetMeta(datasetIndex).data[index];
+      chart.tooltip.setActiveElements([{ datasetIndex, index }], { x: el.x, y: el.y });
+      chart.update();
+      return chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines).join(' | ');
+    });
+  }, points);
+}

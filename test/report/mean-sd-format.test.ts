@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
-import { CHROMIUM, haveChromium, withReport } from './chromium.ts';
+import { CHROMIUM, haveChromium, tooltips, withReport } from './chromium.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -47,23 +47,9 @@ describe.skipIf(!haveChromium)('mean ± sd with the same decimals', () => {
         // sd 0: the mean's own decimals; no sd: the mean alone, as before.
         ['1734 ± 115', '0.5 ± 0.0', '0 ± 0', '0.25', '86400 ± 0'],
       ]);
-      const tooltips = await p.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
-        const line = (canvas: HTMLCanvasElement, datasetIndex: number, index: number): string => {
-          const chart = Chart.getChart(canvas);
-          const el = chart.getDatasetMeta(datasetIndex).data[index];
-          chart.tooltip.setActiveElements([{ datasetIndex, index }], { x: el.x, y: el.y });
-          chart.update();
-          return chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines).join(' | ');
-        };
-        const bar = document.querySelector<HTMLCanvasElement>('#bars canvas')!;
-        const sweep = document.querySelector<HTMLCanvasElement>('#sweep canvas')!;
-        // The last bar chart draws its column in days: its tooltip says so.
-        const days = Array.from(document.querySelectorAll<HTMLCanvasElement>('#bars canvas')).at(-1)!;
-        return [line(bar, 0, 0), line(bar, 0, 1), line(sweep, 0, 1), line(sweep, 1, 0), line(days, 0, 0)];
-      });
-      expect(tooltips).toEqual(['Delay: 759.9 ± 2.4', 'Delay: 1734 ± 115', 'a: 800.00 ± 0.50', 'b: 10.000 ± 0.012', 'makespan (days): 92.0 ± 1.0']);
+      // The last bar chart draws its column in days: its tooltip says so.
+      const tips = await tooltips(p, [['#bars canvas', 0, 0, 0], ['#bars canvas', 0, 0, 1], ['#sweep canvas', 0, 0, 1], ['#sweep canvas', 0, 1, 0], ['#bars canvas', -1, 0, 0]]);
+      expect(tips).toEqual(['Delay: 759.9 ± 2.4', 'Delay: 1734 ± 115', 'a: 800.00 ± 0.50', 'b: 10.000 ± 0.012', 'makespan (days): 92.0 ± 1.0']);
       expect(errors).toEqual([]);
     });
   }, 60_000);

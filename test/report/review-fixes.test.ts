@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
-import { CHROMIUM, haveChromium, withReport } from './chromium.ts';
+import { CHROMIUM, haveChromium, tooltips, withReport } from './chromium.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -46,24 +46,17 @@ describe.skipIf(!haveChromium)('what the visual review found', () => {
     const file = join(dir, 'page.html');
     writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
     await withReport(file, async (p, errors) => {
-      const got = await p.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
-        const tip = (canvas: HTMLCanvasElement, datasetIndex: number, index: number): string => {
-          const chart = Chart.getChart(canvas);
-          const el = chart.getDatasetMeta(datasetIndex).data[index];
-          chart.tooltip.setActiveElements([{ datasetIndex, index }], { x: el.x, y: el.y });
-          chart.update();
-          return chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines).join(' | ');
-        };
-        const bar = document.querySelector<HTMLCanvasElement>('#bars canvas')!;
-        const over = document.querySelector<HTMLCanvasElement>('#series canvas')!;
-        return {
-          tips: [tip(bar, 0, 0), tip(bar, 0, 1), tip(over, 0, 0), tip(over, 0, 1)],
-          radius: Chart.getChart(over).data.datasets.map((d: { pointRadius: number }) => d.pointRadius),
-          table: Array.from(document.querySelectorAll('#summary td.num'), (td) => td.textContent),
-        };
-      });
+      const got = {
+        tips: await tooltips(p, [['#bars canvas', 0, 0, 0], ['#bars canvas', 0, 0, 1], ['#series canvas', 0, 0, 0], ['#series canvas', 0, 0, 1]]),
+        ...(await p.evaluate(() => {
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): any } }).Chart;
+          return {
+            radius: Chart.getChart(document.querySelector<HTMLCanvasElement>('#series canvas')!).data.datasets.map((d: { pointRadius: number }) => d.pointRadius),
+            table: Array.from(document.querySelectorAll('#summary td.num'), (td) => td.textContent),
+          };
+        })),
+      };
       expect(got.table).toEqual(['1986', '8.347e-5']);
       expect(got.tips).toEqual(['mean delay (s): 1986', 'mean delay (s): 8.347e-5', 'a: 1.829e-4', 'a: 15780']);
       // b has one value: drawn as a point; a has a line to draw.
