@@ -141,8 +141,18 @@ describe('the report data behind the charts', () => {
     expect(policies({ ...replayReport, runs: [], interrupted: true })).toBe(`${POLICIES.join(', ')} (asked; none finished)`);
     const { policies: _asked, ...older } = replayReport;
     expect(policies({ ...older, runs: [], interrupted: true })).toBe('none finished');
-    // Some finished: the policies of those runs, as before.
-    expect(policies({ ...sweepReport, runs: sweepReport.runs.slice(0, 1), interrupted: true })).toBe('no_migration');
+    // Some finished: the policies of those runs, and those asked that did not finish (they were not named).
+    expect(policies({ ...sweepReport, runs: sweepReport.runs.slice(0, 1), interrupted: true })).toBe('no_migration; fine_grained, mem_usage asked, not finished');
+    expect(policies({ ...replayReport, runs: replayReport.runs.slice(0, 7), interrupted: true })).toBe(`${POLICIES.slice(0, 7).join(', ')}; ${POLICIES[7]} asked, not finished`);
+  });
+  it("an interrupted sweep's whiskers are over the seeds that finished, not the seeds asked", async () => {
+    const seeded = await sweep({ trace: seededInput(11, 300, 2), machines: [16, 24], overcommit: 1, seeds: 3, policies: ['no_migration'], usage: 'request' });
+    const spreads = (r: SweepReport) => [...new Set(reportData(r).sweep.map((c) => c.spread))];
+    expect(spreads(seeded)).toEqual(['3 seeds']);
+    const stopped = { ...seeded, runs: seeded.runs.filter((r) => r.params.seed !== 3), interrupted: true };
+    expect(spreads(stopped)).toEqual(['2 seeds']);
+    // With one seed left there is no spread to draw.
+    expect(spreads({ ...seeded, runs: seeded.runs.filter((r) => r.params.seed === 1), interrupted: true })).toEqual([undefined]);
   });
   it('averages a sweep per policy and parameter value (sweep)', () => {
     const d = reportData(sweepReport);

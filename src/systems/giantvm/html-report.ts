@@ -179,8 +179,11 @@ function facts(report: ReplayReport, policies: PolicyName[]): [string, string][]
   // With no run the row was empty: a sweep states the policies its grid asked for, a replay those it
   // records (`policies`; a report without them can only say none finished).
   const asked = isSweepReport(report) ? report.sweep.policies : report.policies;
-  if (runs.length > 0) add('Policies', policies);
-  else add('Policies', Array.isArray(asked) && asked.length > 0 ? `${describe(asked)} (asked; none finished)` : 'none finished');
+  // Stopped part way: the policies asked that did not finish are named too (they were missing from the page).
+  const unfinished = Array.isArray(asked) ? asked.filter((p) => !policies.includes(p as PolicyName)) : [];
+  if (runs.length === 0) add('Policies', Array.isArray(asked) && asked.length > 0 ? `${describe(asked)} (asked; none finished)` : 'none finished');
+  else if (unfinished.length > 0) add('Policies', `${describe(policies)}; ${describe(unfinished)} asked, not finished`);
+  else add('Policies', policies);
   add('Skipped input lines', t.skipped);
   // What stderr said after reading, for the reader of the page: a truncated file's lost rows are in no count.
   if (typeof t.corruptFiles === 'number' && t.corruptFiles > 0) add('Truncated or corrupt files', `${t.corruptFiles}: the rows after the damage are lost and not counted`);
@@ -303,7 +306,8 @@ function seedStats(runs: RunResult[], policy: PolicyName, at: (r: RunResult) => 
 function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['sweep'] {
   const runs = report.runs;
   const labels = metricLabels(runs.map((r) => r.params));
-  const seeds = report.sweep.seeds;
+  // The seeds that finished: an interrupted sweep's whiskers are over those, not over the seeds asked.
+  const seeds = report.sweep.seeds.filter((seed) => runs.some((r) => r.params.seed === seed));
   const spread = seeds.length > 1 ? `${seeds.length} seeds` : undefined;
   const sweep: ReportData['sweep'] = [];
   const dims = [
