@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { CLOSE_MS } from '../queue/close.ts';
 import { loadQueueLibrary } from '../queue/libraries.ts';
-import { parseQueueUrl, shownUrl } from '../queue/redis-url.ts';
+import { parseQueueUrl, shownUrl, SILENT_WORDS } from '../queue/redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from '../queue/queue-options.ts';
 import type { QueueWorker } from '../queue/queue-worker.ts';
 import { checkInteger, MAX_WORKERS } from '../runner/checks.ts';
@@ -76,7 +76,7 @@ export function registerWorker(program: Command): void {
             else if (e.kind === 'refused') say(`worker: refused ${e.id}, handed back untried: ${e.reason}; taking no job for ${e.pauseMs / 1000} s`);
             else if (e.kind === 'redis-lost') say(`worker: lost Redis at ${shownUrl(o.queue)}; retrying until it is back`);
             else if (e.kind === 'redis-back') say(`worker: Redis at ${shownUrl(o.queue)} is back`);
-            else if (e.kind === 'redis-silent') say(`worker: Redis at ${shownUrl(o.queue)} has not answered for ${e.ms / 1000} s (frozen, or the network cut without a reset); waiting until it does`);
+            else if (e.kind === 'redis-silent') say(`worker: Redis at ${shownUrl(o.queue)} ${SILENT_WORDS}`);
             else say(`worker: Redis at ${shownUrl(o.queue)} answers again`);
           },
         });

@@ -35,7 +35,7 @@ import { CLOSE_MS, settlesWithin } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { coordinatorsKey, isQueueRefusal, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
-import { checkReachable, shownUrl, SILENT_MS, watchAnswers, watchRedis } from './redis-url.ts';
+import { checkReachable, shownUrl, SILENT_WORDS, watchAnswers, watchRedis } from './redis-url.ts';
 
 /** One job of a queue run. */
 export interface QueueJobSpec {
@@ -140,7 +140,7 @@ export async function runJobsOnQueue(
   watchRedis([client], (lost) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
   const stopAnswers = watchAnswers(
     client,
-    (silent) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${silent ? `Redis has not answered for ${SILENT_MS / 1000} s (frozen, or the network cut without a reset); waiting until it does` : 'Redis answers again'}`),
+    (silent) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${silent ? `Redis ${SILENT_WORDS}` : 'Redis answers again'}`),
     () => stopping,
   );
   const coordinators = queue.toKey(coordinatorsKey(sweepId));

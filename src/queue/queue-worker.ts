@@ -282,7 +282,7 @@ class RefusalPause {
 
   /** Whether the worker pauses now (a job fetched now is not to be taken). */
   active(): boolean {
-    return !this.stopped && this.until > 0;
+    return this.until > 0;
   }
 
   /** A job was served here: the next refusal pauses for the first length again. */

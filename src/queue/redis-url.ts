@@ -119,6 +119,9 @@ export function watchRedis(clients: readonly ConnectionEvents[], change: (lost: 
 /** How long a connected Redis may leave a PING unanswered before {@link watchAnswers} says it is silent. */
 export const SILENT_MS = 10_000;
 
+/** What the worker and the coordinator say of a silent Redis, after its name. */
+export const SILENT_WORDS = `has not answered for ${SILENT_MS / 1000} s (frozen, or the network cut without a reset); waiting until it does`;
+
 /** What {@link watchAnswers} pings: an ioredis client. */
 interface Pingable {
   readonly status: string;

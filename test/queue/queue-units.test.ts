@@ -13,12 +13,12 @@ import { FairfitError } from '../../src/errors.ts';
 import { ContentHashCache, contentHash, relativeFiles } from '../../src/queue/content-hash.ts';
 import { runJobsOnQueue } from '../../src/queue/coordinator.ts';
 import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
-import { refusal } from '../../src/queue/protocol.ts';
 import { resolveQueueOptions } from '../../src/queue/queue-options.ts';
 import { QueueWorker } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl, shownUrl } from '../../src/queue/redis-url.ts';
 import { replay, sweep } from '../../src/index.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import { refusingHandler } from './waiting.ts';
 
 // Made before the first test: made while the file was collected, it stayed when every test was skipped
 // (a -t that selects none), since a file with no test to run runs no afterAll.
@@ -164,7 +164,7 @@ describe('coordinator and workers of a test system', () => {
     const url = redis.url(2);
     const refusing = await QueueWorker.start({
       connection: parseQueueUrl(url),
-      handlers: { test: { run: async () => { throw refusal('trace', 'this copy differs'); } } },
+      handlers: { test: refusingHandler('this copy differs') },
       concurrency: 1,
     });
     let good: QueueWorker | undefined;

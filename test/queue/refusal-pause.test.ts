@@ -15,7 +15,7 @@ import { PROTOCOL, QUEUE_NAME, refusal, type QueueJobData } from '../../src/queu
 import { QueueWorker, REFUSAL_PAUSE_MS, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
-import { sleep, until } from './waiting.ts';
+import { refusingHandler, sleep, until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -81,7 +81,7 @@ describe('the pause of a worker that refused a job', () => {
     const worker = await QueueWorker.start({
       connection,
       concurrency: 2,
-      handlers: { bad: { run: async () => { throw refusal('trace', 'this worker has another copy'); } } },
+      handlers: { bad: refusingHandler() },
       onEvent: (e) => events.push({ ...e, at: performance.now() }),
     });
     try {

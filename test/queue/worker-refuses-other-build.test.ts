@@ -13,11 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { buildId } from '../../src/queue/build-id.ts';
 import { decodePayload, encodePayload } from '../../src/queue/payload.ts';
-import { PROTOCOL, QUEUE_NAME, refusal, type QueueJobData } from '../../src/queue/protocol.ts';
+import { PROTOCOL, QUEUE_NAME, type QueueJobData } from '../../src/queue/protocol.ts';
 import { QueueWorker, REFUSAL_PAUSE_MS, type QueueWorkerEvent } from '../../src/queue/queue-worker.ts';
 import { parseQueueUrl } from '../../src/queue/redis-url.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
-import { until } from './waiting.ts';
+import { refusingHandler, until } from './waiting.ts';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -75,7 +75,7 @@ describe('a queue worker and the build that enqueued a job', () => {
     const bad = await QueueWorker.start({
       connection,
       concurrency: 1,
-      handlers: { test: { run: async () => { throw refusal('trace', 'this worker has another copy'); } } },
+      handlers: { test: refusingHandler() },
       onEvent: (e) => e.kind === 'refused' && refusedBy.push(e.id),
     });
     const queue = new Queue(QUEUE_NAME, { connection: connection.options });
@@ -107,7 +107,7 @@ describe('a queue worker and the build that enqueued a job', () => {
     const bad = await QueueWorker.start({
       connection,
       concurrency: 1,
-      handlers: { test: { run: async () => { throw refusal('trace', 'this worker has another copy'); } } },
+      handlers: { test: refusingHandler() },
       onEvent: (e) => e.kind === 'refused' && refused.push(e.id),
     });
     const queue = new Queue(QUEUE_NAME, { connection: connection.options });

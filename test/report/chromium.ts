@@ -3,9 +3,12 @@
  * collects what the report test checks: console errors, page errors, canvases
  * with their count of non-blank pixels, and optionally a screenshot.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
+import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const haveChromium = existsSync(CHROMIUM);
@@ -244,4 +247,16 @@ export function tooltips(page: Page, points: [selector: string, nth: number, dat
       return chart.tooltip.body.flatMap((b: { lines: string[] }) => b.lines).join(' | ');
     });
   }, points);
+}
+
+/** {@link withReport} of `page` as renderPage writes it (policies, time in hours), from a scratch folder removed after. */
+export async function withPage<T>(page: ComparisonPage, act: (page: Page, errors: string[]) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-page-'));
+  try {
+    const file = join(dir, 'page.html');
+    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
+    return await withReport(file, act);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

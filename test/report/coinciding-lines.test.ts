@@ -3,20 +3,10 @@
  * and a sweep chart redrawn with the other parameter held) the page names the lines that coincide, and
  * says nothing where no two lines are equal at every point.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
-import { CHROMIUM, haveChromium, withReport } from './chromium.ts';
+import { describe, expect, it } from 'vitest';
+import type { ComparisonPage } from '../../src/report/html.ts';
+import { CHROMIUM, haveChromium, withPage } from './chromium.ts';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fairfit-coincide-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
 
 const colors = { a: '#4e79a7', b: '#f28e2b', c: '#e15759', d: '#76b7b2', e: '#59a14f' };
@@ -58,9 +48,7 @@ const page: ComparisonPage = {
 
 describe.skipIf(!haveChromium)('a line chart names the lines that coincide', () => {
   it('over time and in a sweep: a note under the chart names each group of equal lines; none where all differ; a redraw recomputes it', async () => {
-    const file = join(dir, 'page.html');
-    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
-    await withReport(file, async (p, errors) => {
+    await withPage(page, async (p, errors) => {
       const notes = () => p.evaluate(() => Array.from(document.querySelectorAll('#series > .card, #sweep > .card'), (c) => c.querySelector('p.coincide')?.textContent ?? null));
       expect(await notes()).toEqual([
         "a, b and d coincide as drawn: the same values at every point (only a's colour shows); c and e coincide as drawn: the same values at every point (only c's colour shows).",

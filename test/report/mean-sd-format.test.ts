@@ -3,20 +3,10 @@
  * the tooltips of bars and sweep points: the sd to 2 significant digits, the mean to as many decimals
  * ("760 ± 2.405" showed the sd more finely than the mean).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
-import { CHROMIUM, haveChromium, tooltips, withReport } from './chromium.ts';
+import { describe, expect, it } from 'vitest';
+import type { ComparisonPage } from '../../src/report/html.ts';
+import { CHROMIUM, haveChromium, tooltips, withPage } from './chromium.ts';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fairfit-mean-sd-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
 
 const page: ComparisonPage = {
@@ -38,9 +28,7 @@ const page: ComparisonPage = {
 
 describe.skipIf(!haveChromium)('mean ± sd with the same decimals', () => {
   it('in the table, and in the tooltips of a bar and of a sweep point', async () => {
-    const file = join(dir, 'page.html');
-    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
-    await withReport(file, async (p, errors) => {
+    await withPage(page, async (p, errors) => {
       const cells = await p.evaluate(() => Array.from(document.querySelectorAll('#summary tr'), (tr) => Array.from(tr.querySelectorAll('td.num'), (td) => td.textContent)).filter((r) => r.length));
       expect(cells).toEqual([
         ['759.9 ± 2.4', '0.4682 ± 0.0039', '3578 ± 321', '0.00038 ± 0.00050', '7948936 ± 86400'],

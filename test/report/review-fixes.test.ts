@@ -5,20 +5,10 @@
  * says so (it said every metric was 0 there); a line of a single value is drawn as a point (it
  * showed an empty plot, under a note naming the line).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderPage, type ComparisonPage } from '../../src/report/html.ts';
-import { CHROMIUM, haveChromium, tooltips, withReport } from './chromium.ts';
+import { describe, expect, it } from 'vitest';
+import type { ComparisonPage } from '../../src/report/html.ts';
+import { CHROMIUM, haveChromium, tooltips, withPage } from './chromium.ts';
 
-let dir = '';
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fairfit-review-fixes-'));
-});
-afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
 
 const page: ComparisonPage = {
@@ -43,9 +33,7 @@ const page: ComparisonPage = {
 
 describe.skipIf(!haveChromium)('what the visual review found', () => {
   it('tooltips as the table; a held value with no run says so; a one-value line is drawn as a point', async () => {
-    const file = join(dir, 'page.html');
-    writeFileSync(file, renderPage(page, { variant: 'policy', timeAxis: 'hours' }));
-    await withReport(file, async (p, errors) => {
+    await withPage(page, async (p, errors) => {
       const got = {
         tips: await tooltips(p, [['#bars canvas', 0, 0, 0], ['#bars canvas', 0, 0, 1], ['#series canvas', 0, 0, 0], ['#series canvas', 0, 0, 1]]),
         ...(await p.evaluate(() => {

@@ -85,7 +85,7 @@ export function reportTitle(report: ReplayReport): string {
     const g = report.sweep;
     const m = g.machines.filter((x) => x !== 'trace');
     const parts = [
-      [m.length ? `${valuesText(m)} machines` : '', g.machines.includes('trace') ? "the trace's machines" : ''].filter(Boolean).join(' and '),
+      [m.length ? `${valuesText(m)} machines` : '', g.machines.includes('trace') ? machines('trace') : ''].filter(Boolean).join(' and '),
       `overcommit ${valuesText(g.overcommit)}`,
       plural(g.seeds.length, 'seed'),
     ];
