@@ -6,7 +6,7 @@ import { bucketMeans, renderPage, type ComparisonPage } from '../../src/report/h
 import { cyclesPerPoint, reportData, renderHtml, writeHtml } from '../../src/systems/giantvm/html-report.ts';
 import { replay } from '../../src/systems/giantvm/replay-api.ts';
 import { sweep } from '../../src/systems/giantvm/sweep-api.ts';
-import { POLICIES, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
+import { POLICIES, PRESETS, type ReplayReport, type RunResult, type SweepReport } from '../../src/systems/giantvm/types.ts';
 import { generateTrace } from '../../src/io/generate.ts';
 import { METRIC_COLUMNS, METRIC_LABELS } from '../../src/systems/giantvm/metrics.ts';
 import { SCHEDULE_AXES, SCHEDULE_LABELS } from '../../src/systems/iptas/schedule-report.ts';
@@ -85,6 +85,16 @@ describe('the report data behind the charts', () => {
     expect(reportData(at({ ...replayReport, trace: { ...replayReport.trace, machines: 'trace' } }, 'standard input')).title).toBe("fairfit — GiantVM replay — standard input: the trace's machines, overcommit 1");
     // Five machine counts or more: the ends and how many.
     expect(reportData(at({ ...sweepReport, sweep: { ...sweepReport.sweep, machines: [10, 20, 30, 40, 50], seeds: [1, 2, 3] } }, 't')).title).toBe('fairfit — GiantVM sweep — t: 10 … 50 (5 values) machines × overcommit 0.8, 1.2 × 3 seeds');
+    // One policy asked for: named; every choice of the thesis preset: said.
+    const one = { ...replayReport, policies: ['fine_grained' as const], runs: replayReport.runs.filter((r) => r.policy === 'fine_grained') };
+    expect(reportData(at(one, 't')).title).toBe('fairfit — GiantVM replay of fine_grained — t: 48 machines, overcommit 1');
+    const thesis = { ...one, runs: one.runs.map((r) => ({ ...r, params: { ...r.params, ...PRESETS.thesis } })) };
+    expect(reportData(at(thesis, 't')).title).toBe('fairfit — GiantVM replay of fine_grained — t: 48 machines, overcommit 1, thesis regime');
+    // Three of the thesis's four choices are not its regime.
+    const almost = { ...one, runs: thesis.runs.map((r) => ({ ...r, params: { ...r.params, delay: 'finished' as const } })) };
+    expect(reportData(at(almost, 't')).title).toBe('fairfit — GiantVM replay of fine_grained — t: 48 machines, overcommit 1');
+    const sweptOne = { ...sweepReport, sweep: { ...sweepReport.sweep, policies: ['mem_usage' as const] }, runs: sweepReport.runs.filter((r) => r.policy === 'mem_usage').map((r) => ({ ...r, params: { ...r.params, ...PRESETS.thesis } })) };
+    expect(reportData(at(sweptOne, 't')).title).toBe('fairfit — GiantVM sweep of mem_usage — t: 32, 48 machines × overcommit 0.8, 1.2 × 1 seed, thesis regime');
     // A title asked for is kept.
     expect(reportData(replayReport, 'mine').title).toBe('mine');
   });

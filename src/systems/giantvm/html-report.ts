@@ -12,7 +12,7 @@ import { bucketMeans, finite, inputName, renderPage, type ChartLine, type Compar
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { checkReport, describeCellSize, describeRules, formatTick, statedParams, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
-import { isSweepReport, type PolicyName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
+import { isSweepReport, PRESETS, type PolicyName, type PresetName, type ReplayReport, type RunResult, type SweepReport } from './types.ts';
 
 /** One line of an over-time chart: a policy's thinned series as hours since the trace start. */
 export type PolicyLine = ChartLine & { policy: PolicyName };
@@ -75,12 +75,17 @@ function valuesText(values: readonly unknown[]): string {
 /**
  * The page's title and heading: what was run, on what, with the main configuration —
  * `fairfit — GiantVM replay — demo-trace: 80 machines, overcommit 0.4` or
- * `fairfit — GiantVM sweep — demo-trace: 60, 80, 100 machines × overcommit 0.4, 0.8 × 3 seeds`.
+ * `fairfit — GiantVM sweep — demo-trace: 60, 80, 100 machines × overcommit 0.4, 0.8 × 3 seeds`;
+ * a run of one policy names it (`GiantVM replay of fine_grained`), and a run in the thesis's
+ * regime (every choice of `--preset thesis`) says so, as a reader holding the page next to the thesis needs.
  */
 export function reportTitle(report: ReplayReport): string {
   const t = report.trace;
   const name = inputName(t.path ?? (typeof t.source === 'string' ? t.source : undefined));
   const machines = (m: unknown) => (m === 'trace' ? "the trace's machines" : `${describe(m)} machines`);
+  const asked = isSweepReport(report) ? report.sweep.policies : (report.policies ?? distinct(report.runs, (r) => r.policy));
+  const what = `${isSweepReport(report) ? 'sweep' : 'replay'}${asked.length === 1 ? ` of ${asked[0]}` : ''}`;
+  const regime = inPreset(statedParams(report), 'thesis') ? ['thesis regime'] : [];
   if (isSweepReport(report)) {
     const g = report.sweep;
     const m = g.machines.filter((x) => x !== 'trace');
@@ -89,11 +94,16 @@ export function reportTitle(report: ReplayReport): string {
       `overcommit ${valuesText(g.overcommit)}`,
       plural(g.seeds.length, 'seed'),
     ];
-    return `fairfit — GiantVM sweep — ${name}: ${parts.join(' × ')}`;
+    return `fairfit — GiantVM ${what} — ${name}: ${[parts.join(' × '), ...regime].join(', ')}`;
   }
   const p = statedParams(report);
-  const parts = [t.machines === undefined ? '' : machines(t.machines), p?.overcommit === undefined ? '' : `overcommit ${describe(p.overcommit)}`].filter(Boolean);
-  return `fairfit — GiantVM replay — ${name}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+  const parts = [t.machines === undefined ? '' : machines(t.machines), p?.overcommit === undefined ? '' : `overcommit ${describe(p.overcommit)}`, ...regime].filter(Boolean);
+  return `fairfit — GiantVM ${what} — ${name}${parts.length ? `: ${parts.join(', ')}` : ''}`;
+}
+
+/** Whether the stated parameters hold every choice of a preset (given by name or left to their defaults alike). */
+function inPreset(params: object | undefined, preset: PresetName): boolean {
+  return params !== undefined && Object.entries(PRESETS[preset]).every(([k, v]) => (params as Record<string, unknown>)[k] === v);
 }
 
 /** Builds everything the page draws from a replay or sweep report. */
