@@ -61,7 +61,7 @@ describe('the rebalance report', () => {
     for (const s of waves) expect(s.xAxis).toBe(WAVES);
     for (const s of replay) expect(s.xAxis).toBeUndefined();
     const html = renderRebalanceHtml(replayed, replayReport);
-    expect(html).toContain("'hours from the start'");
+    expect(html).toContain("'hours since the scenario start'");
     expect(html).not.toContain('replay charts');
   });
 
@@ -193,7 +193,7 @@ describe.skipIf(!haveChromium)('the rebalance report page in headless Chromium',
     const lines = new Set(data.series.filter((x) => x.label.startsWith('Replay:')).map((x) => x.label));
     const replay = page.axes.filter((a) => lines.has(a.card));
     expect(replay.length).toBeGreaterThan(0);
-    for (const a of replay) expect(a.xTitle).toBe('hours from the start');
+    for (const a of replay) expect(a.xTitle).toBe('hours since the scenario start');
     for (const a of page.axes.filter((x) => x.card.includes('after each wave'))) expect(a.xTitle).toBe(WAVES);
     for (const h of ['replay: migrations', 'replay: mean CPU gap', 'replay: mean memory gap']) expect(page.text).toContain(h);
     // Each table row ends with the replay's migrations and mean gaps, as the CLI prints them.

@@ -54,7 +54,7 @@ export function chartedHosts(scenario: RebalanceScenario, r: RebalanceReport): n
 }
 
 // The replay charts run over time; the per-host charts over waves say so with their own x axis title.
-const TEXT: PageText = { variant: 'algorithm', timeAxis: 'hours from the start' };
+const TEXT: PageText = { variant: 'algorithm', timeAxis: 'hours since the scenario start' };
 const WAVE_AXIS = 'wave (0 = before the plan)';
 
 const COLUMNS = ['moves', 'waves', 'powerOff', 'unresolved', 'cpuGapBefore', 'cpuGapAfter', 'memGapBefore', 'memGapAfter'] as const;

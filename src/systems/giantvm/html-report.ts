@@ -42,7 +42,7 @@ export interface ReportData extends ComparisonPage {
 export type PolicySweepLine = SweepLine & { policy: PolicyName };
 
 /** How the page names what it compares. */
-const TEXT: PageText = { variant: 'policy', timeAxis: 'hours since trace start' };
+const TEXT: PageText = { variant: 'policy', timeAxis: 'hours since the trace start' };
 
 function describe(v: unknown): string {
   if (v === undefined || v === null) return '—';

@@ -97,7 +97,7 @@ export const SERIES_AXES: Record<string, string> = {
   gini: 'Gini of CPU (0 = even)',
   overcommit: 'overcommit (norm. CPU)',
   migratedMemory: 'memory / cycle (norm.)',
-  migratedMemoryCumulative: 'memory (normalised)',
+  migratedMemoryCumulative: 'memory (norm.)',
   migrations: 'migrations per cycle',
   running: 'running tasks',
   pending: 'pending tasks',
