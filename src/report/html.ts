@@ -569,6 +569,19 @@ const pageScript = (text: PageText): string => String.raw`
     holds.appendChild(wrap);
   });
   if (kinds.length) holds.hidden = false;
+  // Each table box that scrolls sideways says on which sides more of it is (the CSS fades them).
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('.scroll'));
+  function cue(box) {
+    var right = box.scrollWidth - box.clientWidth - box.scrollLeft;
+    box.classList.toggle('more-left', box.scrollLeft > 1);
+    box.classList.toggle('more-right', right > 1);
+  }
+  function cueAll() { boxes.forEach(cue); }
+  boxes.forEach(function (box) { box.addEventListener('scroll', function () { cue(box); }, { passive: true }); });
+  window.addEventListener('resize', cueAll);
+  // A closed <details> box has no width: measured again when opened.
+  Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.addEventListener('toggle', cueAll); });
+  cueAll();
   document.documentElement.setAttribute('data-charts', String(count));
 })();
 `;
@@ -590,6 +603,10 @@ th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, 
 td.num { font-variant-numeric: tabular-nums; }
 /* A table wider than the screen scrolls inside its box: the page itself never scrolls sideways. */
 .scroll { overflow-x: auto; max-width: 100%; }
+/* ... and fades at each side where more of it is (the page script sets the classes): a phone shows no scrollbar until touched. */
+.scroll.more-right { -webkit-mask-image: linear-gradient(to left, transparent, #000 48px); mask-image: linear-gradient(to left, transparent, #000 48px); }
+.scroll.more-left { -webkit-mask-image: linear-gradient(to right, transparent, #000 48px); mask-image: linear-gradient(to right, transparent, #000 48px); }
+.scroll.more-left.more-right { -webkit-mask-image: linear-gradient(to right, transparent, #000 48px, #000 calc(100% - 48px), transparent); mask-image: linear-gradient(to right, transparent, #000 48px, #000 calc(100% - 48px), transparent); }
 /* Cards 440 px or wider, but never wider than the page (a phone); min-width 0 lets a chart shrink with its card. */
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(440px, 100%), 1fr)); gap: 16px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; min-width: 0; }
@@ -606,6 +623,8 @@ footer { color: #666; font-size: 12px; margin-top: 30px; }
 /* A phone (last, to override the rules above): narrower margins, each fact's value under its label (beside a long label it had a few letters a line). */
 @media (max-width: 600px) {
   header { padding: 14px 12px; } main { padding: 8px 12px 30px; }
+  /* A long title took 3 to 5 lines at 22 px on a 420 px screen. */
+  header h1 { font-size: 17px; line-height: 1.3; }
   dl { grid-template-columns: minmax(0, 1fr); gap: 0; } dd { margin: 0 0 6px 12px; }
   th { min-width: 6em; }
 }`;

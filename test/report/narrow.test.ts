@@ -46,7 +46,14 @@ async function measure(file: string, width: number) {
           table: t.scrollWidth,
           box: t.parentElement!.clientWidth,
           scrolls: getComputedStyle(t.parentElement!).overflowX,
+          // The box's cue of more table beyond each side (the page script's classes, faded by the CSS).
+          cue: ['more-left', 'more-right'].filter((c) => t.parentElement!.classList.contains(c)),
+          fade: getComputedStyle(t.parentElement!).maskImage,
         })),
+        titleLines: (() => {
+          const h1 = document.querySelector('h1')!;
+          return Math.round(h1.getBoundingClientRect().height / parseFloat(getComputedStyle(h1).lineHeight));
+        })(),
         // Words of the facts split over two lines though they would fit the line whole.
         brokenWords: Array.from(document.querySelectorAll('dd')).flatMap((dd) => {
           const t = dd.firstChild;
@@ -95,9 +102,34 @@ describe.skipIf(!haveChromium)('the report pages at 420 px wide', () => {
       // A word breaks only when it is longer than its line ("coarse_g / rained" broke anywhere).
       expect({ kind, broken: m.brokenWords }).toEqual({ kind, broken: [] });
       for (const t of m.tables) expect({ kind, ...t, scrolls: t.table > t.box ? t.scrolls : 'fits' }).toMatchObject({ scrolls: t.table > t.box ? 'auto' : 'fits' });
-      // The metrics table is wider than a phone: it is kept whole and scrolls (not squeezed or cut).
+      // The metrics table is wider than a phone: it is kept whole and scrolls (not squeezed or cut),
+      // and its box fades at the right, where the rest of it is (a phone shows no scrollbar).
       const summary = m.tables.find((t) => t.id === 'summary')!;
       expect(summary.table, kind).toBeGreaterThan(summary.box);
+      expect(summary.cue, kind).toEqual(['more-right']);
+      expect(summary.fade, kind).toContain('linear-gradient');
+      // The title takes at most 3 lines (3 to 5 at the desktop's 22 px).
+      expect(m.titleLines, kind).toBeLessThanOrEqual(3);
     }
+    // Scrolled to its end, the box fades at the left only; halfway, at both sides.
+    const scrolled = await withReport(files.sweep!, async (page) => {
+      const at = async (where: 'half' | 'end') => {
+        await page.evaluate((w) => {
+          const box = document.getElementById('summary')!.parentElement!;
+          box.scrollLeft = w === 'end' ? box.scrollWidth : (box.scrollWidth - box.clientWidth) / 2;
+        }, where);
+        await page.waitForFunction((w) => {
+          const c = document.getElementById('summary')!.parentElement!.classList;
+          return c.contains('more-left') && c.contains('more-right') === (w === 'half');
+        }, where, { timeout: 5_000 });
+        return page.evaluate(() => Array.from(document.getElementById('summary')!.parentElement!.classList, String).filter((c) => c.startsWith('more-')).sort());
+      };
+      return { half: await at('half'), end: await at('end') };
+    }, 420);
+    expect(scrolled).toEqual({ half: ['more-left', 'more-right'], end: ['more-left'] });
+    // A table that fits has no cue: the desktop width.
+    const wide = await measure(files.replay!, 1400);
+    for (const t of wide.tables) if (t.table <= t.box) expect({ id: t.id, cue: t.cue }).toEqual({ id: t.id, cue: [] });
+    expect(wide.tables.find((t) => t.id === 'summary')!.cue).toEqual([]);
   }, 120_000);
 });
