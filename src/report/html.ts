@@ -277,12 +277,40 @@ const pageScript = (text: PageText): string => String.raw`
   function names(g) {
     return g.length === 2 ? g[0] + ' and ' + g[1] : g.slice(0, -1).join(', ') + ' and ' + g[g.length - 1];
   }
-  // Under a line chart: which lines coincide, so a line hidden under another is not read as missing.
+  // Lines (or groups of coinciding lines) equal at 90 % or more of their points but not all, over the same x:
+  // each hides the other there (EASY and FCFS on the NASA log: the same value at 230 of 232 points).
+  // Returns [first group, second group, points equal, points] in line order.
+  function nearlyCoinciding(lines, groups) {
+    var reps = [];
+    lines.forEach(function (l) {
+      if (!l.y.some(function (v) { return v !== null; })) return;
+      var g = groups.filter(function (gr) { return gr.indexOf(l.policy) >= 0; })[0];
+      if (g && g[0] !== l.policy) return;
+      reps.push({ line: l, group: g || [l.policy] });
+    });
+    var out = [];
+    for (var i = 0; i < reps.length; i++) for (var j = i + 1; j < reps.length; j++) {
+      var a = reps[i].line, b = reps[j].line;
+      if (a.y.length !== b.y.length || JSON.stringify(a.x || null) !== JSON.stringify(b.x || null)) continue;
+      var n = 0, same = 0;
+      for (var k = 0; k < a.y.length; k++) {
+        if (a.y[k] === null && b.y[k] === null) continue;
+        n++;
+        if (a.y[k] === b.y[k]) same++;
+      }
+      if (same < n && same >= 0.9 * n) out.push([reps[i].group, reps[j].group, same, n]);
+    }
+    return out;
+  }
+  // Under a line chart: which lines coincide, wholly or at most points, so a line hidden under another is not read as missing.
   function coincideNote(canvas, lines) {
     var groups = coinciding(lines);
-    if (!groups.length) return;
+    var near = nearlyCoinciding(lines, groups);
+    if (!groups.length && !near.length) return;
     // As drawn: the page holds each value to 4 significant digits (thinned series), so lines equal here may differ further down.
-    var text = groups.map(function (g) { return names(g) + ' coincide as drawn: the same values at every point (only ' + g[0] + "'s colour shows)"; }).join('; ');
+    var text = groups.map(function (g) { return names(g) + ' coincide as drawn: the same values at every point (only ' + g[0] + "'s colour shows)"; })
+      .concat(near.map(function (p) { return names(p[0].concat(p[1])) + ' coincide as drawn at ' + p[2] + ' of ' + p[3] + ' points (only ' + p[0][0] + "'s colour shows there)"; }))
+      .join('; ');
     canvas.closest('.card').appendChild(el('p', 'note coincide', text + '.'));
   }
   function axis(title, extra) {

@@ -1,7 +1,8 @@
 /**
  * Lines drawn with exactly the same points hide each other: under every line chart (over time, sweep,
  * and a sweep chart redrawn with the other parameter held) the page names the lines that coincide, and
- * says nothing where no two lines are equal at every point.
+ * the lines equal at 90 % or more of their points with the count, and says nothing where no two lines
+ * are equal at most points.
  */
 import { describe, expect, it } from 'vitest';
 import type { ComparisonPage } from '../../src/report/html.ts';
@@ -11,6 +12,8 @@ if (!haveChromium) console.warn(`skipped: no headless Chromium at ${CHROMIUM}`);
 
 const colors = { a: '#4e79a7', b: '#f28e2b', c: '#e15759', d: '#76b7b2', e: '#59a14f' };
 const x = [0, 1, 2, 3];
+const x20 = Array.from({ length: 20 }, (_, i) => i);
+const y20 = x20.map((i) => (i * 7) % 5);
 const page: ComparisonPage = {
   title: 'coinciding lines',
   interrupted: false,
@@ -37,6 +40,15 @@ const page: ComparisonPage = {
         { policy: 'c', x, y: [1, 2, 3, 4 + 2 ** -50] },
       ],
     },
+    {
+      // Equal at 19 of 20 points (a and d wholly): named with the count; c, equal to a at 17 of 20 (85 %), is not.
+      key: 'near', label: 'Two lines the same at most points', lines: [
+        { policy: 'a', x: x20, y: y20 },
+        { policy: 'b', x: x20, y: y20.map((v, i) => (i === 7 ? v + 1 : v)) },
+        { policy: 'c', x: x20, y: y20.map((v, i) => (i % 7 === 1 ? v + 1 : v)) },
+        { policy: 'd', x: x20, y: y20 },
+      ],
+    },
   ],
   info: { keys: [], runs: [] },
   sweep: [{
@@ -53,13 +65,14 @@ describe.skipIf(!haveChromium)('a line chart names the lines that coincide', () 
       expect(await notes()).toEqual([
         "a, b and d coincide as drawn: the same values at every point (only a's colour shows); c and e coincide as drawn: the same values at every point (only c's colour shows).",
         null,
+        "a and d coincide as drawn: the same values at every point (only a's colour shows); a, d and b coincide as drawn at 19 of 20 points (only a's colour shows there).",
         // The sweep lines a and b have the same means (their whiskers differ): the lines still coincide.
         "a and b coincide as drawn: the same values at every point (only a's colour shows).",
       ]);
       await p.selectOption('#sweep-hold-0', '0');
-      expect(await notes()).toEqual([expect.any(String), null, null]);
+      expect(await notes()).toEqual([expect.any(String), null, expect.any(String), null]);
       await p.selectOption('#sweep-hold-0', '-1');
-      expect((await notes())[2]).toContain('a and b coincide');
+      expect((await notes())[3]).toContain('a and b coincide');
       expect(errors).toEqual([]);
     });
   }, 60_000);
