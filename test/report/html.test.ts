@@ -98,6 +98,31 @@ describe('the report data behind the charts', () => {
     // A title asked for is kept.
     expect(reportData(replayReport, 'mine').title).toBe('mine');
   });
+  it('a mean delay of hours is charted in hours (bars, sweep lines and held lines alike), as the schedule pages chart waits; the table keeps seconds', () => {
+    // Each run's delay as plus + delay × by seconds.
+    const moved = <R extends ReplayReport>(r: R, by: number, plus: number): R => ({ ...r, runs: r.runs.map((x) => ({ ...x, metrics: { ...x.metrics, delay: plus + x.metrics.delay * by } })) });
+    const j = METRIC_COLUMNS.indexOf('delay');
+    const d = reportData(moved(replayReport, 1, 3 * 3600));
+    expect(d.metrics[j]).toMatchObject({ key: 'delay', axis: 'mean delay (s)', chart: { by: 3600, axis: 'mean delay (h)' } });
+    for (const row of d.summary) expect(row.values[j]).toBeGreaterThan(3 * 3600);
+    // Up to 2 minutes, seconds: no chart scale; up to 2 hours, minutes.
+    expect(reportData(moved(replayReport, 0, 100)).metrics[j]!.chart).toBeUndefined();
+    expect(reportData(moved(replayReport, 0, 121)).metrics[j]!.chart).toEqual({ by: 60, axis: 'mean delay (min)' });
+    const sweepDelay = (r: SweepReport) => reportData(r).sweep.filter((s) => s.metric === 'delay');
+    // The sweep's delays shrunk under 2 minutes (drawn in seconds), then the same 3 hours longer.
+    const small = sweepReport.runs.reduce((a, r) => Math.max(a, r.metrics.delay), 0) / 100;
+    const plain = sweepDelay(moved(sweepReport, 1 / small, 0));
+    const long = sweepDelay(moved(sweepReport, 1 / small, 3 * 3600));
+    expect(plain.length).toBe(2);
+    expect(plain.flatMap((s) => s.lines.flatMap((l) => l.y)).some((v) => v !== plain[0]!.lines[0]!.y[0])).toBe(true);
+    for (const [k, s] of long.entries()) {
+      expect(s.axis).toBe('mean delay (h)');
+      expect(plain[k]!.axis).toBe('mean delay (s)');
+      const same = (a: (number | null)[], b: (number | null)[]) => a.forEach((v, i) => expect(v).toBeCloseTo((b[i]! + 3 * 3600) / 3600, 9));
+      s.lines.forEach((l, i) => same(l.y, plain[k]!.lines[i]!.y));
+      s.held!.lines.forEach((ls, h) => ls.forEach((l, i) => same(l.y, plain[k]!.held!.lines[h]![i]!.y)));
+    }
+  });
   it('a trace name with markup is escaped in <title> and in the heading, and the page shows it as written', async () => {
     const odd = { ...replayReport, trace: { ...replayReport.trace, path: `/x/<b>&"it's"` } };
     const html = renderHtml(odd);
@@ -231,7 +256,7 @@ describe('the report data behind the charts', () => {
     expect(twoD.sweep.seeds).toEqual(seeds);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const sd = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / (xs.length - 1));
-    const close = (got: number | null | undefined, want: number) => {
+    const closeTo = (got: number | null | undefined, want: number) => {
       expect(typeof got).toBe('number');
       expect(Math.abs(got! - want)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(want)));
     };
@@ -242,6 +267,9 @@ describe('the report data behind the charts', () => {
     for (const c of d.sweep) {
       const other = c.param === 'machines' ? 'overcommit' : 'machines';
       const m = c.metric as (typeof METRIC_COLUMNS)[number];
+      // A delay drawn in minutes, hours or days (its axis says which): back to the runs' seconds.
+      const by = ({ '(min)': 60, '(h)': 3600, '(days)': 86400 } as Record<string, number>)[/\((min|h|days)\)$/.exec(c.axis ?? '')?.[0] ?? ''] ?? 1;
+      const close = (got: number | null | undefined, want: number) => closeTo(got === null || got === undefined ? got : got * by, want);
       expect(c.held).toBeDefined();
       expect({ param: c.held!.param, label: c.held!.paramLabel, values: c.held!.values }).toEqual({ param: other, label: other === 'machines' ? 'machines' : 'overcommit ratio', values: twoD.sweep[other] });
       expect(c.held!.lines).toHaveLength(c.held!.values.length);

@@ -8,7 +8,7 @@
  */
 import { checkOptionNames, FairfitError, plural, shown } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { bucketMeans, finite, inputName, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
+import { bucketMeans, durationUnit, finite, inputName, renderPage, type ChartLine, type ComparisonPage, type DurationUnit, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { checkReport, describeCellSize, describeRules, formatTick, statedParams, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
@@ -111,12 +111,16 @@ export function reportData(report: ReplayReport, title = reportTitle(report)): R
   const runs = report.runs;
   const policies = distinct(runs, (r) => r.policy);
   const labels = metricLabels(runs.map((r) => r.params));
-  const metrics = METRIC_COLUMNS.map((k) => ({ key: k as string, label: labels[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}) }));
   const spread = seedSpread(report);
   const summary = summarizeByPolicy(report).map((s) => ({
     policy: s.policy, runs: s.runs, values: METRIC_COLUMNS.map((k) => finite(s.metrics[k])),
     ...(spread ? { sd: METRIC_COLUMNS.map((k) => seedStats(runs, s.policy, () => true, k, spread.seeds).sd) } : {}),
   }));
+  const metrics = METRIC_COLUMNS.map((k, j) => {
+    // A delay in hours is drawn in hours (as the schedule pages draw waits); the table keeps seconds.
+    const u = SECONDS_METRICS.has(k) ? durationUnit(summary.map((s) => s.values[j]!)) : undefined;
+    return { key: k as string, label: labels[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}), ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: inUnit(METRIC_AXES[k]!, u) } } : {}) };
+  });
   const sweep = isSweepReport(report) ? sweepCharts(report, policies) : [];
   const series = isSweepReport(report) ? [] : seriesCharts(report);
   const info: ReportData['info'] = { keys: [], runs: [] };
@@ -359,10 +363,28 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
           ),
         ),
       };
-      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: labels[m]!, axis: METRIC_AXES[m]!, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
+      // Durations in the unit their values call for, the same for the held lines (one axis whatever is held).
+      const u = SECONDS_METRICS.has(m) ? durationUnit([...lines, ...(held?.lines.flat() ?? [])].flatMap((l) => l.y)) : undefined;
+      const axis = u ? inUnit(METRIC_AXES[m]!, u) : METRIC_AXES[m]!;
+      if (u && u.seconds !== 1) for (const l of [...lines, ...(held?.lines.flat() ?? [])]) scaleLine(l, u.seconds);
+      sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: labels[m]!, axis, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
   }
   return sweep;
+}
+
+/** The metrics in seconds: charts draw them in min, h or days when their values are that long ({@link durationUnit}). */
+const SECONDS_METRICS: ReadonlySet<string> = new Set(['delay']);
+
+/** An axis title in seconds (`mean delay (s)`) in another unit. */
+function inUnit(axis: string, u: DurationUnit): string {
+  return axis.replace('(s)', `(${u.unit})`);
+}
+
+/** A sweep line's means and sds divided by `by` (seconds per unit), in place. */
+function scaleLine(l: PolicySweepLine, by: number): void {
+  l.y = l.y.map((v) => (v === null ? null : v / by));
+  if (l.sd) l.sd = l.sd.map((v) => (v === null ? null : v / by));
 }
 
 /** Renders a replay or sweep report as one self-contained HTML page. */
