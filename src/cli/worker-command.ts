@@ -73,7 +73,8 @@ export function registerWorker(program: Command): void {
             if (e.kind === 'start') say(`worker: started ${e.id} (${e.label})`);
             else if (e.kind === 'done') say(`worker: done ${e.id} in ${(e.ms / 1000).toFixed(2)} s`);
             else if (e.kind === 'failed') say(`worker: failed ${e.id}: ${e.reason}`);
-            else if (e.kind === 'refused') say(`worker: refused ${e.id}, handed back untried: ${e.reason}; taking no job for ${e.pauseMs / 1000} s`);
+            // A closing worker takes no job anyway (pauseMs 0): it announces no pause.
+            else if (e.kind === 'refused') say(`worker: refused ${e.id}, handed back untried: ${e.reason}${e.pauseMs > 0 ? `; taking no job for ${e.pauseMs / 1000} s` : ''}`);
             else if (e.kind === 'redis-lost') say(`worker: lost Redis at ${shownUrl(o.queue)}; retrying until it is back`);
             else if (e.kind === 'redis-back') say(`worker: Redis at ${shownUrl(o.queue)} is back`);
             else if (e.kind === 'redis-silent') say(`worker: Redis at ${shownUrl(o.queue)} ${SILENT_WORDS}`);

@@ -47,7 +47,8 @@ export interface QueueHandler {
  * `done` comes once the job's result is stored in Redis (a result computed
  * while Redis does not answer is not done: another worker computes it again).
  * `refused`: the job was handed back untried ({@link refusal}) and this worker
- * takes no job for `pauseMs`.
+ * takes no job for `pauseMs` (0 once the worker is closing: it takes none
+ * anyway, and a pause it will never take is not announced).
  * `redis-lost` comes once when the worker's (non-blocking) connection to Redis
  * closes (the clients then retry without end), `redis-back` once it is ready again;
  * `redis-silent` once when a connected Redis has left a PING unanswered for
@@ -151,8 +152,9 @@ export class QueueWorker {
           const said: QueueRefusal = { refused: reason, by: name };
           await job.updateProgress(said);
           await job.moveToDelayed(Date.now(), token);
-          const pauseMs = await pause.start(worker);
-          o.onEvent?.({ kind: 'refused', id, label, reason, pauseMs });
+          const ms = await pause.start(worker);
+          // Closing (now, or since the pause began): it takes no job anyway, so no pause is said.
+          o.onEvent?.({ kind: 'refused', id, label, reason, pauseMs: pause.stopped ? 0 : ms });
           throw new DelayedError(reason);
         }
         // An earlier worker's refusal is no longer why the job waits (it waits for its retry): a coordinator
@@ -248,7 +250,8 @@ class RefusalPause {
   private timer: NodeJS.Timeout | undefined;
   /** When the pause ends (`Date.now()` ms); 0 when the worker does not pause. */
   private until = 0;
-  private stopped = false;
+  /** Set by {@link stop}: the worker is closing. */
+  stopped = false;
 
   /** Pauses `worker` and resumes it later; returns the pause in ms. */
   async start(worker: Worker): Promise<number> {

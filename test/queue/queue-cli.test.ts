@@ -5,7 +5,7 @@
  * with the local run of the same command. Each test uses its own Redis
  * database, so one test's workers never take another test's jobs.
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -179,6 +179,31 @@ describe('fairfit sweep and replay --queue', () => {
       expect((await coordinator.exit).code).toBe(0);
     } finally {
       await Promise.all([extra!, none!, good].filter((w) => w !== undefined).map(stop));
+    }
+  });
+
+  it('a worker that refuses a job after SIGTERM says the refusal but no pause it will never take; it stops, exit 0', async () => {
+    const url = redis.url(9);
+    // A copy whose task_usage is 1 GiB (sparse) of zeros: hashing it takes seconds, so the refusal comes well after the signal.
+    const F = join(dir, 'f');
+    cpSync(join(A, 'trace'), join(F, 'trace'), { recursive: true });
+    const usage = join(F, 'trace', 'task_usage');
+    const [part] = readdirSync(usage);
+    truncateSync(join(usage, part!), 0);
+    truncateSync(join(usage, part!), 2 ** 30);
+    const [slow] = await workers(1, url, F);
+    const coordinator = run(['sweep', '--trace', 'trace', '--machines', '100', '--overcommit', '1', '--policy', 'no_migration', '--queue', url, '--sweep-id', 'closing', '--quiet'], A);
+    try {
+      await slow!.waitFor(/worker: started closing-0/);
+      slow!.child.kill('SIGTERM');
+      expect(await slow!.exit, slow!.stderr()).toEqual({ code: 0, signal: null });
+      const said = slow!.stderr();
+      // The refusal came while closing (after the SIGTERM line), and is said without "taking no job for 1 s".
+      expect(said).toMatch(/worker: SIGTERM: finishing the running jobs[^\n]*\nworker: refused closing-0, handed back untried: INVALID_OPTION: trace: refused: [^\n]* has content hash [^\n]*; give this machine the coordinator's copy\nworker: stopped\n$/);
+      expect(said).not.toContain('taking no job');
+    } finally {
+      await Promise.all([slow!, coordinator].map(stop));
+      rmSync(F, { recursive: true, force: true });
     }
   });
 

@@ -5,7 +5,8 @@
  * was under way when it paused. An audit found a worker of concurrency 2
  * taking the job it had just handed back at once (its fetch under way got
  * it), and two refusals at once leaving the shorter pause's timer to resume
- * it. Real redis-server, in-process workers of a test system.
+ * it. And a worker that refuses a job once it is closing announces no pause.
+ * Real redis-server, in-process workers of a test system.
  */
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,6 +101,31 @@ describe('the pause of a worker that refused a job', () => {
       const second = events.filter((e) => e.kind === 'refused')[1]!;
       expect(second.at - first.at).toBeGreaterThan(REFUSAL_PAUSE_MS.first - 100);
       expect(second).toMatchObject({ kind: 'refused', id: 's-0', pauseMs: 2 * REFUSAL_PAUSE_MS.first });
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it('a job refused once the worker is closing: refused with pauseMs 0 (no pause it would never take), and the close ends', async () => {
+    const { connection, queue, add } = await setup(2);
+    const events: QueueWorkerEvent[] = [];
+    let started!: () => void, release!: () => void;
+    const running = new Promise<void>((r) => (started = r));
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = await QueueWorker.start({
+      connection,
+      concurrency: 1,
+      handlers: { bad: { run: async () => { started(); await gate; throw refusal('trace', 'this worker has another copy'); } } },
+      onEvent: (e) => events.push(e),
+    });
+    try {
+      await add('bad', 0);
+      await running;
+      const closed = worker.close();
+      release();
+      expect(await closed).toBe(true);
+      expect(events.filter((e) => e.kind === 'refused')).toEqual([expect.objectContaining({ id: 's-0', pauseMs: 0 })]);
     } finally {
       await worker.close();
       await queue.close();
