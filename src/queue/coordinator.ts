@@ -110,7 +110,12 @@ export async function runJobsOnQueue(
   q: ResolvedQueueOptions,
   system: string,
   jobs: QueueJobSpec[],
-  opts: { signal?: AbortSignal; onResult: (index: number, result: unknown) => void },
+  opts: {
+    signal?: AbortSignal;
+    onResult: (index: number, result: unknown) => void;
+    /** What the messages call the run, before its id (`queue URL: replay ID: …`); default `'sweep'`. */
+    runName?: string;
+  },
 ): Promise<QueueRunOutcome> {
   await checkReachable(q.connection);
   const url = shownUrl(q.connection.url);
@@ -120,6 +125,9 @@ export async function runJobsOnQueue(
   const keys = payloads.map((p) => sha256(system, build, p));
   // Default id from the content: the same sweep run again finds its own stored results.
   const sweepId = q.sweepId ?? sha256(system, String(PROTOCOL), ...keys).slice(0, 24);
+  // A replay split by cells runs on sweep ids too; its messages say replay, not sweep.
+  const runName = opts.runName ?? 'sweep';
+  const heading = `queue ${url}: ${runName} ${sweepId}`;
   const jobOptions: JobsOptions = {
     attempts: q.attempts,
     backoff: { type: 'exponential', delay: q.backoff },
@@ -137,10 +145,10 @@ export async function runJobsOnQueue(
   client.on('error', ignore);
   // This client stands for the others (one server).
   let stopping = false;
-  watchRedis([client], (lost) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
+  watchRedis([client], (lost) => q.warn?.(`${heading}: ${lost ? 'lost Redis; waiting until it is back' : 'Redis is back'}`), () => stopping);
   const stopAnswers = watchAnswers(
     client,
-    (silent) => q.warn?.(`queue ${url}: sweep ${sweepId}: ${silent ? `Redis ${SILENT_WORDS}` : 'Redis answers again'}`),
+    (silent) => q.warn?.(`${heading}: ${silent ? `Redis ${SILENT_WORDS}` : 'Redis answers again'}`),
     () => stopping,
   );
   const coordinators = queue.toKey(coordinatorsKey(sweepId));
@@ -239,7 +247,7 @@ export async function runJobsOnQueue(
     const said = `${progress.by}\u0000${progress.refused}`;
     if (refusalsSaid.has(said)) return;
     refusalsSaid.add(said);
-    q.warn?.(`queue ${url}: sweep ${sweepId}: worker ${progress.by} refused job ${i} (${jobs[i]!.label}), which waits for a worker that can serve it: ${progress.refused}`);
+    q.warn?.(`${heading}: worker ${progress.by} refused job ${i} (${jobs[i]!.label}), which waits for a worker that can serve it: ${progress.refused}`);
   };
   const onFailed = ({ jobId: id }: { jobId: string }) => {
     const i = indexOf(id);
@@ -285,9 +293,9 @@ export async function runJobsOnQueue(
     await events.waitUntilReady();
     const missing: number[] = [];
     await inBatches([...pending], (i) => inspect(i, true, missing));
-    if (reused > 0) q.log?.(`queue ${url}: sweep ${sweepId}: re-using ${reused} stored result(s) of ${jobs.length}`);
+    if (reused > 0) q.log?.(`${heading}: re-using ${reused} stored result(s) of ${jobs.length}`);
     await add(missing);
-    q.log?.(`queue ${url}: sweep ${sweepId}: ${missing.length} job(s) enqueued, ${pending.size} to wait for`);
+    q.log?.(`${heading}: ${missing.length} job(s) enqueued, ${pending.size} to wait for`);
     timer = setInterval(() => void reconcile(), RECONCILE_MS);
     while (pending.size > 0 && failure === undefined && !opts.signal?.aborted) {
       const next = woken();
@@ -309,7 +317,7 @@ export async function runJobsOnQueue(
       // A detach that failed counts as the last one: the jobs go, as they always did, and any other coordinator's reconcile adds them again.
       const others = Number(await client.eval(LEAVE, 1, coordinators, me).catch(() => 0));
       if (others > 0) {
-        if (ours.length > 0) q.log?.(`queue ${url}: sweep ${sweepId}: another coordinator is attached; the ${ours.length} pending job(s) stay queued for it`);
+        if (ours.length > 0) q.log?.(`${heading}: another coordinator is attached; the ${ours.length} pending job(s) stay queued for it`);
       } else {
         // A coordinator attaching between the detach and these removals finds its jobs gone at its next reconcile
         // (RECONCILE_MS) and adds them again: the one race left, healed like any job removed before its result was read.
@@ -321,7 +329,7 @@ export async function runJobsOnQueue(
     })();
     // The clients wait for Redis forever (maxRetriesPerRequest: null): a Redis gone for good must not hang a Ctrl-C.
     if (!(await settlesWithin(tidy, CLOSE_MS))) {
-      q.log?.(`queue ${url}: sweep ${sweepId}: Redis did not answer within ${CLOSE_MS / 1000} s; up to ${ours.length} unstarted job(s) may stay queued (workers run them; the same sweep run again re-uses their results)`);
+      q.log?.(`${heading}: Redis did not answer within ${CLOSE_MS / 1000} s; up to ${ours.length} unstarted job(s) may stay queued (workers run them; the same ${runName} run again re-uses their results)`);
       tidy.catch(ignore);
       client.disconnect();
       void events?.disconnect().catch(ignore);

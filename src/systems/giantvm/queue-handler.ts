@@ -53,19 +53,21 @@ export type GiantvmQueueResult = RunResult[] | PartialRun | PartialRun[];
 export function giantvmQueueHandler(threads: number): QueueHandler {
   const pool = replayWorkers(threads);
   const hashes = new ContentHashCache();
-  let trace: { key: string; input: Promise<ReplayInput> } | undefined;
+  /** The last trace read: in shared memory, or the files this copy's reader read when they are not the coordinator's. */
+  let trace: { key: string; input: Promise<{ input: ReplayInput } | { otherFiles: string[] }> } | undefined;
   let prepared: { key: string; prepared: Promise<PreparedReplay> } | undefined;
 
-  async function input(spec: TraceSpec): Promise<{ input: ReplayInput; key: string }> {
+  /** `run`: what the coordinator runs (a job's kind says it), as the refusals name its trace. */
+  async function input(spec: TraceSpec, run: 'sweep' | 'replay'): Promise<{ input: ReplayInput; key: string }> {
     const abs = resolve(spec.path);
     // A copy missing, differing or with other files is this worker's to mend: refused, not failed
     // (the job goes back untried for a worker that has the coordinator's copy).
     const hash = await hashes.hash(abs, spec.files).catch((err: unknown) => {
-      if (err instanceof FairfitError && err.code === 'FILE_NOT_FOUND') throw refusal('trace', `this worker cannot read the sweep's trace ${spec.path}: ${err.message}; give this machine the coordinator's copy`, { file: err.details.file ?? abs });
+      if (err instanceof FairfitError && err.code === 'FILE_NOT_FOUND') throw refusal('trace', `this worker cannot read the ${run}'s trace ${spec.path}: ${err.message}; give this machine the coordinator's copy`, { file: err.details.file ?? abs });
       throw err;
     });
     if (hash !== spec.hash) {
-      throw refusal('trace', `this worker's copy ${abs} has content hash ${hash}, but the sweep's trace ${spec.path} has ${spec.hash}; give this machine the coordinator's copy`, { file: abs });
+      throw refusal('trace', `this worker's copy ${abs} has content hash ${hash}, but the ${run}'s trace ${spec.path} has ${spec.hash}; give this machine the coordinator's copy`, { file: abs });
     }
     const key = JSON.stringify([abs, spec.hash, spec.read, spec.needs]);
     if (trace?.key !== key) {
@@ -73,21 +75,26 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
       const loading = loadTrace(abs, spec.needs, spec.read).then((t) => {
         // The hash covers the files the coordinator read; this copy must not make the reader read others.
         const read = relativeFiles(abs, (t.source?.files as string[] | undefined) ?? []);
-        if (JSON.stringify(read) !== JSON.stringify(spec.files)) {
-          throw refusal('trace', `this worker's copy ${abs} has other files to read (${read.join(', ')}) than the sweep's trace ${spec.path} (${spec.files.join(', ')})`, { file: abs });
-        }
-        return toShared(t);
+        return JSON.stringify(read) === JSON.stringify(spec.files) ? { input: toShared(t) } : { otherFiles: read };
       });
       trace = { key, input: loading };
       loading.catch(() => {
         if (trace?.input === loading) trace = undefined;
       });
     }
-    return { input: await trace.input, key };
+    const entry = trace;
+    const loaded = await entry.input;
+    if ('otherFiles' in loaded) {
+      // Refused by each job that awaited this read (each naming its own run); a mended copy is read again.
+      if (trace === entry) trace = undefined;
+      throw refusal('trace', `this worker's copy ${abs} has other files to read (${loaded.otherFiles.join(', ')}) than the ${run}'s trace ${spec.path} (${spec.files.join(', ')})`, { file: abs });
+    }
+    return { input: loaded.input, key };
   }
 
   async function preparedFor(spec: TraceSpec, params: ResolvedParams): Promise<PreparedReplay> {
-    const { input: data, key: traceKey } = await input(spec);
+    // Cell ranges are a replay's jobs (a sweep's are whole configurations).
+    const { input: data, key: traceKey } = await input(spec, 'replay');
     const { policy, ...rest } = params;
     const key = `${traceKey}\u0000${JSON.stringify(rest)}`;
     if (prepared?.key !== key) {
@@ -105,7 +112,7 @@ export function giantvmQueueHandler(threads: number): QueueHandler {
     async run(payload: unknown): Promise<GiantvmQueueResult> {
       const job = payload as GiantvmQueueJob;
       if (job.kind === 'run') {
-        const { input: data, key } = await input(job.trace);
+        const { input: data, key } = await input(job.trace, 'sweep');
         const o = await pool.runJob<Extract<TaskOutcome, { kind: 'run' }>, ReplayTask>(SYSTEM, { kind: 'run', index: 0, params: job.params, input: data, traceId: key, series: job.series });
         return job.series ? o.results : o.results.map((r) => ({ ...r, series: {} }));
       }

@@ -64,6 +64,7 @@ export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, s
     });
     const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
       signal: o.signal,
+      runName: 'sweep',
       onResult(index, result) {
         const { first } = groups[index]!;
         (result as RunResult[]).forEach((r, k) => (results[first + k] = r));
@@ -99,6 +100,7 @@ export async function runOnQueue(input: ReplayInput, o: ResolvedReplayOptions, s
     for (const [g, { first, count }] of groups.entries()) parts.push(new PartCollector(cache.get('coordinator', input, configs[first]!), count, ranges[g]!.length, folder));
     const outcome = await runJobsOnQueue(q, SYSTEM, jobs, {
       signal: o.signal,
+      runName: 'replay',
       onResult(index, result) {
         const { group, part } = where[index]!;
         parts[group]!.add(part, groups[group]!.count === 1 ? [result as PartialRun] : result as PartialRun[]);
