@@ -17,6 +17,7 @@ import { checkInteger, MAX_WORKERS } from '../runner/checks.ts';
 import { giantvmQueueHandler } from '../systems/giantvm/queue-handler.ts';
 import { SYSTEM } from '../systems/giantvm/replay-pool.ts';
 import { EXIT_FAILURE, intOption, messenger } from './common.ts';
+import { keepSignals, takeSignals } from './early-signals.ts';
 import { queueUrl } from './queue-flags.ts';
 
 interface WorkerCliOptions {
@@ -48,16 +49,11 @@ export function registerWorker(program: Command): void {
       const concurrency = o.concurrency === undefined ? threads : checkInteger(intOption(o.concurrency, 'concurrency'), 'concurrency', ...WORKER_BOUNDS.concurrency);
       const bounded = (text: string | undefined, field: string, [min, max]: readonly [number, number]) => (text === undefined ? undefined : checkInteger(intOption(text, field), field, min, max));
       const handler = giantvmQueueHandler(threads);
-      // A signal while the worker starts (loading BullMQ, connecting: up to a second) is kept and acted on once it
-      // has started, as one after: without a handler yet, Node ended the process with 143 and no word.
-      const early: string[] = [];
-      const keep = (name: string) => () => {
-        early.push(name);
-        if (early.length > 1) process.exit(EXIT_FAILURE);
-      };
-      const keepTerm = keep('SIGTERM'), keepInt = keep('SIGINT');
-      process.on('SIGTERM', keepTerm);
-      process.on('SIGINT', keepInt);
+      // A signal while the worker starts (loading its modules and BullMQ, connecting: up to a second) is kept and
+      // acted on once it has started, as one after: without a handler yet, Node ended the process with 143 and no
+      // word. Kept from the entry on (main.ts; this call then does nothing).
+      keepSignals();
+      let early: NodeJS.Signals[] = [];
       let worker: QueueWorker;
       try {
         // BullMQ is loaded by this command only (≈ 170 ms that every other command would pay).
@@ -85,8 +81,7 @@ export function registerWorker(program: Command): void {
         await handler.close?.();
         throw err;
       } finally {
-        process.off('SIGTERM', keepTerm);
-        process.off('SIGINT', keepInt);
+        early = takeSignals();
       }
       let disconnected = false;
       await new Promise<void>((resolve) => {

@@ -15,9 +15,9 @@ export interface Running {
   waitFor(re: RegExp, ms?: number): Promise<RegExpMatchArray>;
 }
 
-/** Starts fairfit; the test file's `afterEach(killTracked)` kills it if the test did not stop it. */
-export function run(args: string[], cwd?: string): Running {
-  const child = tracked(spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: process.env.CI ?? '' } }));
+/** Starts fairfit (`nodeArgs` before its entry); the test file's `afterEach(killTracked)` kills it if the test did not stop it. */
+export function run(args: string[], cwd?: string, nodeArgs: string[] = []): Running {
+  const child = tracked(spawn(process.execPath, [...nodeArgs, MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: process.env.CI ?? '' } }));
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();

@@ -196,4 +196,39 @@ describe('Redis gone, then back', () => {
       await ended(w);
     }
   }, 60_000);
+  it('a worker stopped while Node loads its modules (before any command runs) stops as usual once started, exit 0; it exited 143 with no word', async () => {
+    redis = await startRedis();
+    // The load of program.js held for 2 s (a loader hook): the signal comes in that window whatever the machine's speed.
+    const hold = fileURLToPath(new URL('./slow-program-load.mjs', import.meta.url));
+    const w = run(['worker', '--queue', redis.url(0), '--threads', '1'], dir, ['--import', hold]);
+    try {
+      await w.waitFor(/slow-program-load: holding program\.js\n/);
+      w.child.kill('SIGTERM');
+      const exited = await exitWithin(w, 20_000);
+      expect(exited, w.stderr()).toEqual({ code: 0, signal: null });
+      expect(w.stderr()).toMatch(/^slow-program-load: holding program\.js\nworker: SIGTERM: finishing the running jobs, then stopping[^\n]*\nworker: stopped\n$/);
+    } finally {
+      await ended(w);
+    }
+    // A second signal while it loads exits 1 at once, as one while it connects does.
+    const twice = run(['worker', '--queue', redis.url(0), '--threads', '1'], dir, ['--import', hold]);
+    try {
+      await twice.waitFor(/slow-program-load: holding program\.js\n/);
+      twice.child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      twice.child.kill('SIGINT');
+      expect(await exitWithin(twice, 1500), twice.stderr()).toEqual({ code: 1, signal: null });
+    } finally {
+      await ended(twice);
+    }
+    // Another command keeps its meaning of a signal before it handles one: the signal ends it (nothing was started).
+    const replay = run(['replay', '--trace', 'trace', '--machines', '60', '--policy', 'no_migration'], dir, ['--import', hold]);
+    try {
+      await replay.waitFor(/slow-program-load: holding program\.js\n/);
+      replay.child.kill('SIGTERM');
+      expect(await replay.exit).toEqual({ code: null, signal: 'SIGTERM' });
+    } finally {
+      await ended(replay);
+    }
+  }, 60_000);
 });
