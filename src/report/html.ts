@@ -107,6 +107,11 @@ export function durationUnit(seconds: readonly (number | null)[]): DurationUnit 
   return { unit: 's', seconds: 1 };
 }
 
+/** An axis title given in seconds (`mean wait (s)`) in the unit `u` (`mean wait (h)`). */
+export function axisInUnit(axis: string, u: DurationUnit): string {
+  return axis.replace('(s)', `(${u.unit})`);
+}
+
 /** One line of a sweep chart: a variant's value at each swept value, with an optional ±1 sd each. */
 export interface SweepLine {
   policy: string;

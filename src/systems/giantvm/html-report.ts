@@ -8,7 +8,7 @@
  */
 import { checkOptionNames, FairfitError, plural, shown } from '../../errors.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { bucketMeans, durationUnit, finite, inputName, renderPage, type ChartLine, type ComparisonPage, type DurationUnit, type PageText, type SweepLine } from '../../report/html.ts';
+import { axisInUnit, bucketMeans, durationUnit, finite, inputName, renderPage, type ChartLine, type ComparisonPage, type PageText, type SweepLine } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import { METRIC_AXES, METRIC_COLUMNS, metricLabels, POLICY_COLORS, PER_CYCLE, SERIES_AXES, SERIES_LABELS, SERIES_POINTS, SHARE_OF_MIGRATIONS, ZERO_NOTES } from './metrics.ts';
 import { checkReport, describeCellSize, describeRules, formatTick, statedParams, takingPart, summarizeByPolicy, usesRatio } from './summary.ts';
@@ -119,7 +119,7 @@ export function reportData(report: ReplayReport, title = reportTitle(report)): R
   const metrics = METRIC_COLUMNS.map((k, j) => {
     // A delay in hours is drawn in hours (as the schedule pages draw waits); the table keeps seconds.
     const u = SECONDS_METRICS.has(k) ? durationUnit(summary.map((s) => s.values[j]!)) : undefined;
-    return { key: k as string, label: labels[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}), ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: inUnit(METRIC_AXES[k]!, u) } } : {}) };
+    return { key: k as string, label: labels[k]!, axis: METRIC_AXES[k]!, ...(ZERO_NOTES[k] ? { zeroNote: ZERO_NOTES[k] } : {}), ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: axisInUnit(METRIC_AXES[k]!, u) } } : {}) };
   });
   const sweep = isSweepReport(report) ? sweepCharts(report, policies) : [];
   const series = isSweepReport(report) ? [] : seriesCharts(report);
@@ -365,7 +365,7 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
       };
       // Durations in the unit their values call for, the same for the held lines (one axis whatever is held).
       const u = SECONDS_METRICS.has(m) ? durationUnit([...lines, ...(held?.lines.flat() ?? [])].flatMap((l) => l.y)) : undefined;
-      const axis = u ? inUnit(METRIC_AXES[m]!, u) : METRIC_AXES[m]!;
+      const axis = u ? axisInUnit(METRIC_AXES[m]!, u) : METRIC_AXES[m]!;
       if (u && u.seconds !== 1) for (const l of [...lines, ...(held?.lines.flat() ?? [])]) scaleLine(l, u.seconds);
       sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: labels[m]!, axis, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
@@ -375,11 +375,6 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
 
 /** The metrics in seconds: charts draw them in min, h or days when their values are that long ({@link durationUnit}). */
 const SECONDS_METRICS: ReadonlySet<string> = new Set(['delay']);
-
-/** An axis title in seconds (`mean delay (s)`) in another unit. */
-function inUnit(axis: string, u: DurationUnit): string {
-  return axis.replace('(s)', `(${u.unit})`);
-}
 
 /** A sweep line's means and sds divided by `by` (seconds per unit), in place. */
 function scaleLine(l: PolicySweepLine, by: number): void {

@@ -10,7 +10,7 @@
 import { plural } from '../../errors.ts';
 import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
-import { durationUnit, finite, inputName, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
+import { axisInUnit, durationUnit, finite, inputName, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { baselinesOf, type ScheduleLogReport } from './schedule-log.ts';
 import type { ScheduleMetrics } from './schedule-trace.ts';
@@ -183,7 +183,7 @@ export function schedulePage(r: ScheduleLogReport, title = scheduleTitle(r)): Co
     facts,
     metrics: SCHEDULE_COLUMNS.map((k) => {
       const u = SECONDS_COLUMNS.has(k) ? durationUnit(r.runs.map((run) => finite(run.metrics[k]))) : undefined;
-      return { key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k], ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: SCHEDULE_AXES[k].replace('(s)', `(${u.unit})`) } } : {}) };
+      return { key: k, label: SCHEDULE_LABELS[k], axis: SCHEDULE_AXES[k], ...(u && u.seconds !== 1 ? { chart: { by: u.seconds, axis: axisInUnit(SCHEDULE_AXES[k], u) } } : {}) };
     }),
     policies,
     colors: ALGORITHM_COLORS,
