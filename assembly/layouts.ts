@@ -1,6 +1,7 @@
 // Memory layouts, enumerations and constants shared with TypeScript.
 // Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts,
-// src/systems/giantvm/replay-layouts.ts, src/systems/iptas/engine-layouts.ts and src/systems/crs/crs-layouts.ts:
+// src/systems/giantvm/replay-layouts.ts, src/systems/iptas/engine-layouts.ts, src/systems/crs/crs-layouts.ts
+// and src/systems/docklet/docklet-layouts.ts:
 // edit those, then run `npm run layouts`.
 // Struct fields are byte offsets: load<T>(ptr, Struct.field).
 
@@ -510,4 +511,39 @@ export namespace Crs {
   export const SLOTS: i32 = 400;
   export const FLAG_OFF: i32 = 1;
   export const FLAG_UNRESOLVED: i32 = 2;
+}
+
+/** The hosts of a virtual-cluster manager (src/systems/docklet/wasm-placer.ts). */
+export namespace DockletHosts {
+  export const hosts: usize = 0; // i32
+  export const room: usize = 4; // i32
+  export const capCpu: usize = 8; // usize
+  export const capMem: usize = 12; // usize
+  export const useCpu: usize = 16; // usize
+  export const useMem: usize = 20; // usize
+  export const members: usize = 24; // usize
+  export const gang: usize = 28; // usize
+  export const SIZE: usize = 32; // bytes
+}
+
+/** One gang placement or release of the virtual-cluster placer (src/systems/docklet/wasm-placer.ts). */
+export namespace DockletGang {
+  export const count: usize = 0; // i32
+  export const prior: usize = 4; // i32
+  export const mode: usize = 8; // i32
+  export const failed: usize = 12; // i32
+  export const demCpu: usize = 16; // f64
+  export const demMem: usize = 24; // f64
+  export const priorHosts: usize = 32; // usize
+  export const out: usize = 36; // usize
+  export const undoCpu: usize = 40; // usize
+  export const undoMem: usize = 44; // usize
+  export const SIZE: usize = 48; // bytes
+}
+
+/** Virtual-cluster placement modes (src/systems/docklet/docklet-layouts.ts, PLACEMENTS). */
+export namespace DockletMode {
+  export const spread: i32 = 0;
+  export const pack: i32 = 1;
+  export const COUNT: i32 = 2;
 }

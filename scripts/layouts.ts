@@ -12,10 +12,11 @@ import { COLUMN_ELEMENT, COLUMN_TYPE, CSV_FIELD, CSV_SCAN, CSV_STATUS, GINI, MAT
 import { REPLAY_LAYOUTS } from '../src/systems/giantvm/replay-layouts.ts';
 import { ENGINE_LAYOUTS } from '../src/systems/iptas/engine-layouts.ts';
 import { CRS_LAYOUTS } from '../src/systems/crs/crs-layouts.ts';
+import { DOCKLET_LAYOUTS } from '../src/systems/docklet/docklet-layouts.ts';
 import { renderAssembly, type Layout } from '../src/wasm/layout.ts';
 
 /** Every description, in the order of the rendered file. */
-export const LAYOUTS: readonly Layout[] = [MATCHER, MISS_MEMO, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, RNG_STATE, CSV_SCAN, CSV_FIELD, CSV_STATUS, COLUMN_TYPE, COLUMN_ELEMENT, ...REPLAY_LAYOUTS, ...ENGINE_LAYOUTS, ...CRS_LAYOUTS] as readonly Layout[];
+export const LAYOUTS: readonly Layout[] = [MATCHER, MISS_MEMO, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, RNG_STATE, CSV_SCAN, CSV_FIELD, CSV_STATUS, COLUMN_TYPE, COLUMN_ELEMENT, ...REPLAY_LAYOUTS, ...ENGINE_LAYOUTS, ...CRS_LAYOUTS, ...DOCKLET_LAYOUTS] as readonly Layout[];
 
 /** Where the rendering goes. */
 export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', import.meta.url));
@@ -25,7 +26,8 @@ export function renderLayouts(): string {
   const head = [
     '// Memory layouts, enumerations and constants shared with TypeScript.',
     '// Rendered by scripts/layouts.ts from the descriptions in src/kernels/kernel-layouts.ts,',
-    '// src/systems/giantvm/replay-layouts.ts, src/systems/iptas/engine-layouts.ts and src/systems/crs/crs-layouts.ts:',
+    '// src/systems/giantvm/replay-layouts.ts, src/systems/iptas/engine-layouts.ts, src/systems/crs/crs-layouts.ts',
+    '// and src/systems/docklet/docklet-layouts.ts:',
     '// edit those, then run `npm run layouts`.',
     '// Struct fields are byte offsets: load<T>(ptr, Struct.field).',
   ].join('\n');

@@ -1,7 +1,8 @@
 /**
  * The typed ABI of the WebAssembly core: every export of `assembly/index.ts`
  * with its parameter types. Pointers are byte offsets into `memory`; layouts
- * are described in `src/kernels/kernel-layouts.ts` and `src/systems/giantvm/replay-layouts.ts`
+ * are described in `src/kernels/kernel-layouts.ts`, `src/systems/giantvm/replay-layouts.ts`,
+ * `src/systems/crs/crs-layouts.ts` and `src/systems/docklet/docklet-layouts.ts`
  * (rendered into `assembly/layouts.ts`) and documented in `docs/abi.md`.
  * `test/wasm/abi.test.ts` checks this list against the release build.
  *
@@ -47,6 +48,8 @@ export interface CoreExports {
   enginePurge(engine: number, nodes: number): number;
   engineCheckRows(engine: number, tasks: number, users: number, gangs: number, nodes: number, records: number, columns: number, from: number, to: number): number;
   crsPlan(plan: number): number;
+  dockletPlace(hosts: number, gang: number): number;
+  dockletRelease(hosts: number, gang: number): void;
   columnScanBegin(): void;
   columnScan(ptr: number, n: number, element: number, fallback: number): void;
   columnScanNeedsRest(n: number): number;
@@ -68,5 +71,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize', 'columnFill', 'memoryFill',
+  'crsPlan', 'dockletPlace', 'dockletRelease', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize', 'columnFill', 'memoryFill',
 ] as const satisfies readonly (keyof CoreExports)[];

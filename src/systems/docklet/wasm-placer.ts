@@ -1,0 +1,134 @@
+/**
+ * The WebAssembly virtual-cluster placer: the hosts' columns live in the
+ * manager's own core (one `Core` per manager) as a `DockletHosts` struct
+ * (src/systems/docklet/docklet-layouts.ts) kept between calls; a gang is placed
+ * or released by one call (`dockletPlace`, `dockletRelease` in
+ * `assembly/docklet.ts`), its scratch carved above the columns and freed on return.
+ *
+ * @module
+ */
+import { FairfitError } from '../../errors.ts';
+import { Core } from '../../wasm/module.ts';
+import { DOCKLET_GANG, DOCKLET_HOSTS, DOCKLET_MODE } from './docklet-layouts.ts';
+import type { GangPlacer, HostColumns, ClusterPlacement } from './model.ts';
+
+/** Gang placement in WebAssembly; same hosts as `ReferencePlacer` for the same calls. */
+export class WasmPlacer implements GangPlacer {
+  private core: Core | undefined;
+  /** The `DockletHosts` struct; the columns are allocated after it, up to `columnsEnd`. */
+  private readonly struct: number;
+  private readonly columnsStart: number;
+  private hosts = 0;
+  private room = 0;
+
+  constructor() {
+    this.core = Core.reuse('ordinary');
+    this.struct = this.core.alloc(DOCKLET_HOSTS.size);
+    this.columnsStart = this.core.mark();
+    this.layOut(0, undefined);
+  }
+
+  private live(): Core {
+    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called, or its WebAssembly instance aborted)', { field: 'manager' });
+    return this.core;
+  }
+
+  get hostCount(): number {
+    return this.hosts;
+  }
+
+  /** Allocates columns for `room` hosts after the struct, copying `keep` (the old columns) in. */
+  private layOut(room: number, keep: HostColumns | undefined): void {
+    const k = this.live();
+    k.release(this.columnsStart);
+    const r = Math.max(1, room);
+    // One reservation: the six columns in one growth at most.
+    k.reserve(4 * r * 8 + 2 * r * 4 + 6 * 16);
+    const ptr = {
+      capCpu: k.alloc(r * 8), capMem: k.alloc(r * 8), useCpu: k.alloc(r * 8), useMem: k.alloc(r * 8),
+      members: k.alloc(r * 4), gang: k.alloc(r * 4),
+    };
+    if (keep) {
+      k.f64(ptr.capCpu, keep.capCpu.length).set(keep.capCpu);
+      k.f64(ptr.capMem, keep.capMem.length).set(keep.capMem);
+      k.f64(ptr.useCpu, keep.useCpu.length).set(keep.useCpu);
+      k.f64(ptr.useMem, keep.useMem.length).set(keep.useMem);
+      k.i32(ptr.members, keep.members.length).set(keep.members);
+    }
+    this.room = room;
+    DOCKLET_HOSTS.write(k.memory, this.struct, { hosts: this.hosts, room, ...ptr });
+  }
+
+  private ptrs(): { capCpu: number; capMem: number; useCpu: number; useMem: number; members: number } {
+    return DOCKLET_HOSTS.read(this.live().memory, this.struct);
+  }
+
+  addHosts(cpu: ArrayLike<number>, mem: ArrayLike<number>): void {
+    const n = cpu.length;
+    if (n === 0) return;
+    // Room doubles: columns are copied O(log H) times over a manager's life, not once per call.
+    if (this.hosts + n > this.room) this.layOut(Math.max(this.hosts + n, 2 * this.room, 64), this.columns());
+    const k = this.live();
+    const p = this.ptrs();
+    k.f64(p.capCpu + this.hosts * 8, n).set(cpu);
+    k.f64(p.capMem + this.hosts * 8, n).set(mem);
+    // Use and member counts of new hosts: zero (the arena of a fresh or recycled core is zeroed; a relaid column may hold old rows past `hosts`).
+    k.fill(p.useCpu + this.hosts * 8, 0, n * 8);
+    k.fill(p.useMem + this.hosts * 8, 0, n * 8);
+    k.fill(p.members + this.hosts * 4, 0, n * 4);
+    this.hosts += n;
+    DOCKLET_HOSTS.update(k.memory, this.struct, { hosts: this.hosts });
+  }
+
+  /** Runs `fn` with a `DockletGang` struct and its columns for `count` members, freed afterwards. */
+  private withGang<T>(count: number, prior: number, fn: (k: Core, gang: number, p: { priorHosts: number; out: number }) => T): T {
+    const k = this.live();
+    const mark = k.mark();
+    try {
+      k.reserve(DOCKLET_GANG.size + prior * 4 + count * 4 + 2 * count * 8 + 5 * 16);
+      const gang = k.alloc(DOCKLET_GANG.size);
+      const priorHosts = k.alloc(Math.max(1, prior) * 4);
+      const out = k.alloc(Math.max(1, count) * 4);
+      const undoCpu = k.alloc(Math.max(1, count) * 8);
+      const undoMem = k.alloc(Math.max(1, count) * 8);
+      DOCKLET_GANG.write(k.memory, gang, { count, prior, mode: 0, failed: -1, demCpu: 0, demMem: 0, priorHosts, out, undoCpu, undoMem });
+      return fn(k, gang, { priorHosts, out });
+    } finally {
+      k.release(mark);
+    }
+  }
+
+  place(count: number, cpu: number, mem: number, mode: ClusterPlacement, prior: ArrayLike<number>): Int32Array | number {
+    return this.withGang(count, prior.length, (k, gang, p) => {
+      if (prior.length > 0) k.i32(p.priorHosts, prior.length).set(prior);
+      DOCKLET_GANG.update(k.memory, gang, { mode: DOCKLET_MODE.code[mode], demCpu: cpu, demMem: mem });
+      const ok = k.exports.dockletPlace(this.struct, gang);
+      return ok === 1 ? k.i32(p.out, count).slice() : DOCKLET_GANG.get(k.memory, gang, 'failed');
+    });
+  }
+
+  release(hosts: ArrayLike<number>, cpu: number, mem: number): void {
+    if (hosts.length === 0) return;
+    this.withGang(hosts.length, 0, (k, gang, p) => {
+      k.i32(p.out, hosts.length).set(hosts);
+      DOCKLET_GANG.update(k.memory, gang, { demCpu: cpu, demMem: mem });
+      k.exports.dockletRelease(this.struct, gang);
+    });
+  }
+
+  columns(): HostColumns {
+    const k = this.live();
+    const p = this.ptrs();
+    const H = this.hosts;
+    return {
+      capCpu: k.f64(p.capCpu, H).slice(), capMem: k.f64(p.capMem, H).slice(),
+      useCpu: k.f64(p.useCpu, H).slice(), useMem: k.f64(p.useMem, H).slice(), members: k.i32(p.members, H).slice(),
+    };
+  }
+
+  /** Gives the core back for the next manager made in this thread (`Core.recycle`). */
+  close(): void {
+    if (this.core) Core.recycle(this.core);
+    this.core = undefined;
+  }
+}
