@@ -43,6 +43,10 @@ export const ERROR_CODES = [
   'IO_ERROR',
   /** A WebAssembly memory could not grow: past its 4 GiB, or the machine would not give the pages. */
   'OUT_OF_MEMORY',
+  /** A gang (a virtual cluster's members) does not fit on the hosts all at once: nothing was placed. */
+  'NO_FIT',
+  /** A change would take a tenant past one of its quota limits: nothing changed. */
+  'QUOTA_EXCEEDED',
 ] as const;
 
 /** A stable fairfit error code. */

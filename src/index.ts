@@ -98,3 +98,16 @@ export { CRS_SCENARIO_SCHEMA, validateScenario, readScenario } from './systems/c
 export { alibabaScenario, type AlibabaScenarioOptions, type AlibabaScenarioRead } from './systems/crs/alibaba-scenario.ts';
 export { runScenario, type ScenarioRun, type ScenarioRunOptions, type PeriodOutcome } from './systems/crs/scenario-run.ts';
 export { formatRebalanceTable, renderRebalanceHtml, writeRebalanceHtml, utilisationByWave, type RebalanceReport } from './systems/crs/rebalance-report.ts';
+
+// Docklet virtual clusters (seed 001): the embeddable manager (WebAssembly gang placer, plain-TypeScript twin), its JSON commands.
+export { VirtualClusters, type VirtualClustersOptions } from './systems/docklet/virtual-clusters.ts';
+export {
+  PLACEMENTS, MAX_CLUSTER_NODES,
+  type ClusterPlacement, type Resources, type HostInput, type HostView, type ClusterSpec, type ClusterState, type MemberView, type ClusterSummary, type ClusterStatus,
+  type DeleteResult, type QuotaLimits, type QuotaUse, type QuotaView,
+} from './systems/docklet/model.ts';
+export { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletOp, type DockletCommand, type DockletCommandOf } from './systems/docklet/command-schema.ts';
+export type {
+  AddHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand,
+} from './systems/docklet/command-schema.ts';
+export { validateDockletCommand, type DockletResults, type DockletCommandResult, type DockletCommandSuccess, type DockletCommandFailure, type DockletCommandError } from './systems/docklet/commands.ts';

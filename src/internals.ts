@@ -84,3 +84,9 @@ export { referencePlan } from './systems/crs/reference-planner.ts';
 export { wasmPlan } from './systems/crs/wasm-planner.ts';
 export { describePlan, runPlanner, waveIndices } from './systems/crs/plan.ts';
 export { CRS_PLAN, CRS_ALGORITHM, CRS_CONSTANTS, CRS_LAYOUTS } from './systems/crs/crs-layouts.ts';
+
+// Docklet virtual clusters: the gang placers (WebAssembly, plain-TypeScript twin) and their layouts.
+export { WasmPlacer } from './systems/docklet/wasm-placer.ts';
+export { ReferencePlacer } from './systems/docklet/reference-placer.ts';
+export type { GangPlacer, HostColumns } from './systems/docklet/model.ts';
+export { DOCKLET_HOSTS, DOCKLET_GANG, DOCKLET_MODE, DOCKLET_LAYOUTS } from './systems/docklet/docklet-layouts.ts';

@@ -1,0 +1,371 @@
+/**
+ * The embeddable virtual-cluster manager (Docklet, seed 001; SPEC §4; the rules are in
+ * docs/model.md "Docklet virtual clusters"): hosts, tenants' named clusters of N identical
+ * members placed all-or-nothing, elastic scale-out / scale-in, stop / start / delete,
+ * per-tenant quotas, and every call addressable as JSON ({@link VirtualClusters.apply}).
+ *
+ * Every call checks all of its input and the quota before anything changes, and a gang
+ * placement either places every member or changes nothing: a refused call leaves the
+ * manager exactly as it was. ClusterPlacement runs in WebAssembly (`engine: 'wasm'`, the default:
+ * `src/systems/docklet/wasm-placer.ts`) or in plain TypeScript (`engine: 'reference'`),
+ * with the same result.
+ *
+ * @module
+ */
+import { checkOptionNames, FairfitError, optionsObject, shown } from '../../errors.ts';
+import type { DockletCommand, DockletCommandOf, DockletOp } from './command-schema.ts';
+import { validateDockletCommand, type DockletCommandResult, type DockletResults } from './commands.ts';
+import type {
+  ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, GangPlacer, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
+} from './model.ts';
+import { ReferencePlacer } from './reference-placer.ts';
+import { WasmPlacer } from './wasm-placer.ts';
+
+/** Options of {@link VirtualClusters}. */
+export interface VirtualClustersOptions {
+  /** Hosts to start with (more with {@link VirtualClusters.addHosts}); host order is the order given. */
+  hosts?: HostInput[];
+  /** Where placement runs: `'wasm'` (default) or `'reference'` (plain TypeScript, same result). */
+  engine?: 'wasm' | 'reference';
+}
+
+const OPTION_KEYS = ['hosts', 'engine'] as const;
+
+interface Cluster {
+  name: string;
+  tenant: string;
+  demand: Resources;
+  placement: ClusterPlacement;
+  state: ClusterState;
+  /** Member ids, oldest first. */
+  ids: string[];
+  /** Running: each member's host index (parallel to `ids`); stopped: empty. */
+  hosts: number[];
+  /** The k of the next member id `<name>#<k>`. */
+  next: number;
+}
+
+const LIMITS = ['nodes', 'cpu', 'mem'] as const;
+
+/**
+ * A manager of virtual clusters over a set of hosts. Owns a WebAssembly instance
+ * (`engine: 'wasm'`): call {@link VirtualClusters.close} (or `using`) when done.
+ *
+ * @example
+ * ```ts
+ * const vc = new VirtualClusters({ hosts: [{ id: 'h1', cpu: 8, mem: 32 }, { id: 'h2', cpu: 8, mem: 32 }] });
+ * vc.create({ name: 'web', tenant: 'acme', nodes: 3, demand: { cpu: 2, mem: 4 } });
+ * vc.apply({ op: 'scale', name: 'web', nodes: 4 }); // { ok: true, op: 'scale', result: { … } }
+ * vc.close();
+ * ```
+ */
+export class VirtualClusters {
+  private readonly placer: GangPlacer;
+  private readonly hostIds: string[] = [];
+  private readonly hostIndex = new Map<string, number>();
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly quotas = new Map<string, QuotaLimits>();
+
+  constructor(options?: VirtualClustersOptions) {
+    checkOptionNames(options, OPTION_KEYS, 'VirtualClusters');
+    const o: VirtualClustersOptions = optionsObject(options);
+    if (o.engine !== undefined && o.engine !== 'wasm' && o.engine !== 'reference') {
+      throw new FairfitError('INVALID_OPTION', `engine must be 'wasm' or 'reference', got ${shown(o.engine)}`, { field: 'engine' });
+    }
+    this.placer = o.engine === 'reference' ? new ReferencePlacer() : new WasmPlacer();
+    try {
+      if (o.hosts !== undefined) this.addHosts(o.hosts);
+    } catch (err) {
+      this.placer.close();
+      throw err;
+    }
+  }
+
+  // ------------------------------------------------------------------ typed calls
+
+  /** Appends hosts after the ones there (host order = order of addition); returns them. Ids must be new and unique. */
+  addHosts(hosts: HostInput[]): HostView[] {
+    return this.run({ op: 'addHosts', hosts });
+  }
+
+  /** Creates a cluster and places all of its members, or refuses (`NO_FIT`, `QUOTA_EXCEEDED`, a taken name) changing nothing. */
+  create(spec: ClusterSpec): ClusterStatus {
+    return this.run({ ...spec, op: 'create' });
+  }
+
+  /** Releases a cluster's members (newest first) and forgets the cluster. */
+  delete(name: string): DeleteResult {
+    return this.run({ op: 'delete', name });
+  }
+
+  /**
+   * Sets a cluster's node count. Running: new members placed all-or-nothing as by `create`, with the
+   * members already placed counted by spread; fewer nodes remove the newest members. Stopped: only
+   * the definition changes (the quota is checked at `start`).
+   */
+  scale(name: string, nodes: number): ClusterStatus {
+    return this.run({ op: 'scale', name, nodes });
+  }
+
+  /** Releases a running cluster's members and keeps its definition (member ids, demand, placement); a stopped cluster stays so. */
+  stop(name: string): ClusterStatus {
+    return this.run({ op: 'stop', name });
+  }
+
+  /** Places a stopped cluster's members again, all or nothing (`NO_FIT`, `QUOTA_EXCEEDED`: it stays stopped); a running cluster stays so. */
+  start(name: string): ClusterStatus {
+    return this.run({ op: 'start', name });
+  }
+
+  /** Every cluster (of `tenant` when given), without members, in creation order. */
+  list(tenant?: string): ClusterSummary[] {
+    return this.run(tenant === undefined ? { op: 'list' } : { op: 'list', tenant });
+  }
+
+  /** A cluster with its members, oldest first. */
+  status(name: string): ClusterStatus {
+    return this.run({ op: 'status', name });
+  }
+
+  /**
+   * A tenant's limits and use; with `limits`, sets them first (replacing the old ones; an absent field is no
+   * limit), refused with `QUOTA_EXCEEDED` when the tenant's placed members already hold more.
+   */
+  quota(tenant: string, limits?: QuotaLimits): QuotaView {
+    return this.run(limits === undefined ? { op: 'quota', tenant } : { op: 'quota', tenant, limits });
+  }
+
+  /** Every host with its capacity, use and member count, in host order. */
+  hosts(): HostView[] {
+    return this.run({ op: 'hosts' });
+  }
+
+  /**
+   * Applies one JSON command (`{ op, …arguments }`, see `DOCKLET_COMMAND_SCHEMA`). Never throws for bad
+   * input: a schema violation or a refusal comes back as `{ ok: false, error: { code, message, field } }`
+   * and the manager is then exactly as before.
+   */
+  apply(command: unknown): DockletCommandResult {
+    const op = command !== null && typeof command === 'object' && typeof (command as { op?: unknown }).op === 'string' ? (command as { op: string }).op : undefined;
+    const invalid = validateDockletCommand(command);
+    if (invalid !== undefined) return op === undefined ? { ok: false, error: invalid } : { ok: false, op, error: invalid };
+    const c = command as DockletCommand;
+    try {
+      return { ok: true, op: c.op, result: this.dispatch(c) } as DockletCommandResult;
+    } catch (err) {
+      if (!(err instanceof FairfitError)) throw err;
+      const f = err.details.field;
+      return { ok: false, op: c.op, error: { code: err.code, message: err.message, field: f === undefined || f === 'manager' ? (f ?? 'command') : `command.${f}` } };
+    }
+  }
+
+  /** Gives the WebAssembly instance back; the manager cannot be used afterwards. */
+  close(): void {
+    this.placer.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  // ------------------------------------------------------------------ dispatch
+
+  /** Validates a typed call as its command (fields named without the `command.` prefix) and runs it. */
+  private run<K extends DockletOp>(command: DockletCommandOf<K>): DockletResults[K] {
+    const invalid = validateDockletCommand(command);
+    if (invalid !== undefined) {
+      const field = invalid.field.replace(/^command\.?/, '') || 'command';
+      throw new FairfitError(invalid.code, invalid.message.replace(/\bcommand\./g, ''), { field });
+    }
+    return this.dispatch(command) as DockletResults[K];
+  }
+
+  private dispatch(c: DockletCommand): DockletResults[DockletOp] {
+    switch (c.op) {
+      case 'addHosts': return this.doAddHosts(c.hosts);
+      case 'create': return this.doCreate(c);
+      case 'delete': return this.doDelete(c.name);
+      case 'scale': return this.doScale(c.name, c.nodes);
+      case 'stop': return this.doStop(c.name);
+      case 'start': return this.doStart(c.name);
+      case 'list': return [...this.clusters.values()].filter((k) => c.tenant === undefined || k.tenant === c.tenant).map((k) => this.summary(k));
+      case 'status': return this.statusOf(this.cluster(c.name));
+      case 'quota': return this.doQuota(c.tenant, c.limits);
+      case 'hosts': return this.hostViews(0);
+    }
+  }
+
+  // ------------------------------------------------------------------ the calls
+
+  private doAddHosts(hosts: HostInput[]): HostView[] {
+    const seen = new Set<string>();
+    hosts.forEach((h, i) => {
+      if (this.hostIndex.has(h.id) || seen.has(h.id)) throw new FairfitError('INVALID_OPTION', `hosts[${i}].id: a host '${h.id}' is already known`, { field: `hosts[${i}].id` });
+      seen.add(h.id);
+    });
+    const first = this.placer.hostCount;
+    this.placer.addHosts(hosts.map((h) => h.cpu), hosts.map((h) => h.mem));
+    for (const h of hosts) {
+      this.hostIndex.set(h.id, this.hostIds.length);
+      this.hostIds.push(h.id);
+    }
+    return this.hostViews(first);
+  }
+
+  private doCreate(c: DockletCommandOf<'create'>): ClusterStatus {
+    if (this.clusters.has(c.name)) throw new FairfitError('INVALID_OPTION', `name: a cluster '${c.name}' already exists`, { field: 'name' });
+    const k: Cluster = {
+      name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement ?? 'spread',
+      state: 'running', ids: [], hosts: [], next: 0,
+    };
+    this.checkQuota(k, c.nodes, 'nodes');
+    k.hosts = this.placeGang(k, c.nodes, [], 'nodes');
+    for (let i = 0; i < c.nodes; i++) k.ids.push(`${k.name}#${k.next++}`);
+    this.clusters.set(k.name, k);
+    return this.statusOf(k);
+  }
+
+  private doDelete(name: string): DeleteResult {
+    const k = this.cluster(name);
+    const released = k.hosts.length;
+    this.releaseNewest(k, released);
+    this.clusters.delete(name);
+    return { name, tenant: k.tenant, released };
+  }
+
+  private doScale(name: string, nodes: number): ClusterStatus {
+    const k = this.cluster(name);
+    const n = k.ids.length;
+    if (nodes > n && k.state === 'running') {
+      this.checkQuota(k, nodes, 'nodes');
+      const added = this.placeGang(k, nodes - n, k.hosts, 'nodes');
+      k.hosts.push(...added);
+    } else if (nodes < n && k.state === 'running') {
+      this.releaseNewest(k, n - nodes);
+    }
+    if (nodes > n) for (let i = n; i < nodes; i++) k.ids.push(`${k.name}#${k.next++}`);
+    else k.ids.length = nodes;
+    return this.statusOf(k);
+  }
+
+  private doStop(name: string): ClusterStatus {
+    const k = this.cluster(name);
+    if (k.state === 'running') {
+      this.releaseNewest(k, k.hosts.length);
+      k.state = 'stopped';
+    }
+    return this.statusOf(k);
+  }
+
+  private doStart(name: string): ClusterStatus {
+    const k = this.cluster(name);
+    if (k.state === 'stopped') {
+      this.checkQuota(k, k.ids.length, 'name');
+      k.hosts = this.placeGang(k, k.ids.length, [], 'name');
+      k.state = 'running';
+    }
+    return this.statusOf(k);
+  }
+
+  private doQuota(tenant: string, limits: QuotaLimits | undefined): QuotaView {
+    const used = this.tenantUse(tenant);
+    if (limits !== undefined) {
+      for (const d of LIMITS) {
+        const l = limits[d];
+        if (l !== undefined && used[d] > l) {
+          throw new FairfitError('QUOTA_EXCEEDED', `limits.${d}: tenant '${tenant}' already holds ${d} ${used[d]} on placed members, more than the limit ${l} asked for`, { field: `limits.${d}`, tenant, limit: d });
+        }
+      }
+      const set: QuotaLimits = {};
+      for (const d of LIMITS) if (limits[d] !== undefined) set[d] = limits[d];
+      if (Object.keys(set).length === 0) this.quotas.delete(tenant);
+      else this.quotas.set(tenant, set);
+    }
+    return { tenant, limits: { ...this.quotas.get(tenant) }, used };
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private cluster(name: string): Cluster {
+    const k = this.clusters.get(name);
+    if (k === undefined) throw new FairfitError('INVALID_OPTION', `name: no cluster named '${name}'`, { field: 'name' });
+    return k;
+  }
+
+  /** Places `count` members of `k`, the cluster's placed members on `prior`: their host indices, or `NO_FIT` (nothing changed). */
+  private placeGang(k: Cluster, count: number, prior: readonly number[], field: string): number[] {
+    if (count === 0) return [];
+    const r = this.placer.place(count, k.demand.cpu, k.demand.mem, k.placement, prior);
+    if (typeof r === 'number') {
+      throw new FairfitError(
+        'NO_FIT',
+        `${field}: cluster '${k.name}' of tenant '${k.tenant}': member ${r + 1} of ${count} (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no host of ${this.hostIds.length} once the ${r} before it are placed; nothing was placed`,
+        { field, cluster: k.name, member: r },
+      );
+    }
+    return Array.from(r);
+  }
+
+  /** Releases the `count` newest placed members of `k`, newest first. */
+  private releaseNewest(k: Cluster, count: number): void {
+    if (count === 0) return;
+    const gone = k.hosts.splice(k.hosts.length - count, count).reverse();
+    this.placer.release(gone, k.demand.cpu, k.demand.mem);
+  }
+
+  /**
+   * What `tenant`'s placed members hold: Σ over its running clusters, in creation order, of nodes and
+   * nodes × demand; `change` counts cluster `change.k` as running with `change.nodes` members instead.
+   */
+  private tenantUse(tenant: string, change?: { k: Cluster; nodes: number }): QuotaUse {
+    const use: QuotaUse = { nodes: 0, cpu: 0, mem: 0 };
+    const add = (k: Cluster, n: number): void => {
+      use.nodes += n;
+      use.cpu += n * k.demand.cpu;
+      use.mem += n * k.demand.mem;
+    };
+    let seen = false;
+    for (const k of this.clusters.values()) {
+      if (k.tenant !== tenant) continue;
+      if (change !== undefined && k === change.k) {
+        add(k, change.nodes);
+        seen = true;
+      } else if (k.state === 'running') {
+        add(k, k.hosts.length);
+      }
+    }
+    if (change !== undefined && !seen) add(change.k, change.nodes);
+    return use;
+  }
+
+  /** `QUOTA_EXCEEDED` when `k` running with `nodes` members would take its tenant past a limit. */
+  private checkQuota(k: Cluster, nodes: number, field: string): void {
+    const limits = this.quotas.get(k.tenant);
+    if (limits === undefined) return;
+    const after = this.tenantUse(k.tenant, { k, nodes });
+    for (const d of LIMITS) {
+      const l = limits[d];
+      if (l !== undefined && after[d] > l) {
+        throw new FairfitError('QUOTA_EXCEEDED', `${field}: tenant '${k.tenant}' would hold ${d} ${after[d]} with cluster '${k.name}' at ${nodes} members, over its quota limit ${d} ${l}`, { field, tenant: k.tenant, limit: d });
+      }
+    }
+  }
+
+  private summary(k: Cluster): ClusterSummary {
+    return { name: k.name, tenant: k.tenant, state: k.state, nodes: k.ids.length, demand: { ...k.demand }, placement: k.placement };
+  }
+
+  private statusOf(k: Cluster): ClusterStatus {
+    const running = k.state === 'running';
+    return { ...this.summary(k), members: k.ids.map((id, i) => ({ id, host: running ? this.hostIds[k.hosts[i]!]! : null })) };
+  }
+
+  private hostViews(from: number): HostView[] {
+    const c = this.placer.columns();
+    const out: HostView[] = [];
+    for (let h = from; h < this.hostIds.length; h++) {
+      out.push({ id: this.hostIds[h]!, cpu: c.capCpu[h]!, mem: c.capMem[h]!, used: { cpu: c.useCpu[h]!, mem: c.useMem[h]! }, members: c.members[h]! });
+    }
+    return out;
+  }
+}
