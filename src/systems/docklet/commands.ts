@@ -52,7 +52,7 @@ export type DockletCommandResult = DockletCommandSuccess | DockletCommandFailure
 let compiled: ValidateFunction<DockletCommand> | undefined;
 
 function validator(): ValidateFunction<DockletCommand> {
-  compiled ??= new Ajv2020({ allErrors: false, discriminator: true, strict: true, strictNumbers: true })
+  compiled ??= new Ajv2020({ allErrors: true, discriminator: true, strict: true, strictNumbers: true })
     .compile<DockletCommand>(DOCKLET_COMMAND_SCHEMA as object);
   return compiled;
 }
@@ -111,6 +111,7 @@ function valueAt(root: unknown, pointer: string): unknown {
 export function validateDockletCommand(command: unknown, root = 'command'): DockletCommandError | undefined {
   const validate = validator();
   if (validate(command)) return undefined;
-  const first = validate.errors?.[0];
+  // A misspelt field is named before the field it misspells is called missing ({ memory: 1 } lacks mem too).
+  const first = validate.errors?.find((e) => e.keyword === 'additionalProperties') ?? validate.errors?.[0];
   return first === undefined ? { code: 'INVALID_OPTION', message: `${root} is invalid`, field: root } : schemaError(first, command, root);
 }
