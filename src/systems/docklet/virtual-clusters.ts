@@ -14,7 +14,7 @@
  */
 import { checkOptionNames, FairfitError, optionsObject, shown } from '../../errors.ts';
 import type { DockletCommand, DockletCommandOf, DockletOp } from './command-schema.ts';
-import { validateDockletCommand, type DockletCommandResult, type DockletResults } from './commands.ts';
+import { validateDockletCommand, type DockletCommandFailure, type DockletCommandResult, type DockletCommandSuccess, type DockletResults } from './commands.ts';
 import type {
   ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, GangPlacer, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
 } from './model.ts';
@@ -145,6 +145,8 @@ export class VirtualClusters {
    * input: a schema violation or a refusal comes back as `{ ok: false, error: { code, message, field } }`
    * and the manager is then exactly as before.
    */
+  apply<C extends { op: DockletOp }>(command: C): DockletCommandSuccess<C['op']> | DockletCommandFailure;
+  apply(command: unknown): DockletCommandResult;
   apply(command: unknown): DockletCommandResult {
     const op = command !== null && typeof command === 'object' && typeof (command as { op?: unknown }).op === 'string' ? (command as { op: string }).op : undefined;
     const invalid = validateDockletCommand(command);
