@@ -6,6 +6,7 @@ import { ioSuite } from './io.ts';
 import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
+import { dockletSuite } from './docklet.ts';
 import { queueSuite } from './queue.ts';
 import { replayFullSuite, replayMemorySuite, replayUsageMemorySuite } from './replay-memory.ts';
 
@@ -16,6 +17,7 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   io: ioSuite,
   engine: engineSuite,
   crs: crsSuite,
+  docklet: dockletSuite,
   queue: queueSuite,
   'giantvm-memory': replayMemorySuite,
   'giantvm-memory-usage': replayUsageMemorySuite,
