@@ -1,0 +1,95 @@
+/**
+ * `fairfit clusters`: a Docklet virtual-cluster manager driven by JSON lines. Reads the hosts
+ * (a JSON array of `{ id, cpu, mem }`), then applies one command per line of `--commands`
+ * (a file, or `-`: standard input, read as it arrives, so a host application can pipe commands
+ * in and read each answer at once) and writes one JSON answer per line on stdout
+ * (`{ ok, op, result }` or `{ ok: false, op, error }`). Blank lines are skipped. Messages (each
+ * refusal with its line number, the closing count) go to stderr. Exit 0 when every command was
+ * applied, 1 when any was refused. A thin layer over {@link VirtualClusters}.
+ *
+ * @module
+ */
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import { FairfitError } from '../errors.ts';
+import { invalid } from '../runner/checks.ts';
+import type { DockletCommandResult } from '../systems/docklet/commands.ts';
+import { VirtualClusters } from '../systems/docklet/virtual-clusters.ts';
+import { EXIT_FAILURE, messenger, plural, STDIN } from './common.ts';
+
+interface ClustersCliOptions {
+  hosts: string;
+  commands: string;
+  engine: string;
+  quiet?: boolean;
+}
+
+/** The hosts file's array, `FILE_NOT_FOUND` / `PARSE_ERROR` naming the file. */
+function readHosts(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new FairfitError('FILE_NOT_FOUND', `--hosts: cannot read ${path}: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new FairfitError('PARSE_ERROR', `--hosts: ${path} is not JSON: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+}
+
+/** Registers `fairfit clusters`. */
+export function registerClusters(program: Command): void {
+  program
+    .command('clusters')
+    .description('run a Docklet virtual-cluster manager on JSON-line commands: one JSON answer per line on stdout (docs/model.md "Docklet virtual clusters")')
+    .requiredOption('--hosts <file>', 'hosts: a JSON array of { "id", "cpu", "mem" } (host order = file order)')
+    .requiredOption('--commands <file>', "JSON lines, one command each (schemas/docklet-command.schema.json); '-': standard input, read as it arrives")
+    .option('--engine <wasm|reference>', 'where placement runs (same answers)', 'wasm')
+    .option('--quiet', 'no messages on stderr')
+    .action(async (o: ClustersCliOptions) => {
+      if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
+      if (o.commands !== STDIN) {
+        try {
+          if (!statSync(o.commands).isFile()) throw new Error('not a file');
+        } catch (cause) {
+          throw new FairfitError('FILE_NOT_FOUND', `--commands: cannot read ${o.commands}: ${(cause as Error).message}`, { file: o.commands }, { cause });
+        }
+      }
+      const hosts = readHosts(o.hosts);
+      const say = messenger(o.quiet);
+      using vc = new VirtualClusters({ engine: o.engine });
+      const added = vc.apply({ op: 'addHosts', hosts });
+      if (!added.ok) {
+        const field = added.error.field.replace(/^command\.hosts/, 'hosts');
+        throw new FairfitError('INVALID_OPTION', `--hosts: ${o.hosts}: ${added.error.message.replace(/command\.hosts/g, 'hosts')}${Array.isArray(hosts) ? '' : ' (the file must hold a JSON array of hosts)'}`, { field, file: o.hosts });
+      }
+      say(`${plural(added.result.length, 'host')} from ${o.hosts}`);
+      const input = o.commands === STDIN ? process.stdin : createReadStream(o.commands);
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      let n = 0;
+      let applied = 0;
+      let refused = 0;
+      for await (const line of lines) {
+        n++;
+        if (line.trim() === '') continue;
+        let answer: DockletCommandResult;
+        try {
+          answer = vc.apply(JSON.parse(line) as unknown);
+        } catch (err) {
+          if (!(err instanceof SyntaxError)) throw err;
+          answer = { ok: false, error: { code: 'PARSE_ERROR', message: `command is not valid JSON: ${err.message}`, field: 'command' } };
+        }
+        process.stdout.write(`${JSON.stringify(answer)}\n`);
+        if (answer.ok) applied++;
+        else {
+          refused++;
+          say(`line ${n}: ${answer.error.code}: ${answer.error.message}`);
+        }
+      }
+      say(`${plural(applied + refused, 'command')}: ${applied} applied, ${refused} refused`);
+      if (refused > 0) process.exitCode = EXIT_FAILURE;
+    });
+}

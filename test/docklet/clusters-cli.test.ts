@@ -1,0 +1,82 @@
+/**
+ * `fairfit clusters` through the built command: one JSON answer per command line on stdout
+ * (the same answers as the API), refusals named with their line on stderr, exit 0 when every
+ * command was applied and 1 when any was refused, and bad hosts or paths refused before any command.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
+import { spawnSyncChild } from '../children.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+let dir = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-clusters-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const HOSTS = [{ id: 'h1', cpu: 8, mem: 32 }, { id: 'h2', cpu: 8, mem: 32 }, { id: 'h3', cpu: 8, mem: 32 }];
+const COMMANDS = [
+  { op: 'quota', tenant: 'acme', limits: { nodes: 6 } },
+  { op: 'create', name: 'web', tenant: 'acme', nodes: 4, demand: { cpu: 1, mem: 2 } },
+  { op: 'scale', name: 'web', nodes: 5 },
+  { op: 'stop', name: 'web' },
+  { op: 'start', name: 'web' },
+  { op: 'status', name: 'web' },
+];
+
+function fairfit(args: string[], input?: string) {
+  return spawnSyncChild(process.execPath, [MAIN, 'clusters', ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }) });
+}
+
+function hostsFile(hosts: unknown = HOSTS): string {
+  const f = join(dir, `hosts-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(f, JSON.stringify(hosts));
+  return f;
+}
+
+describe('fairfit clusters', () => {
+  it('answers each command line as the API does, exit 0 when all were applied', () => {
+    const file = join(dir, 'commands.jsonl');
+    writeFileSync(file, `${COMMANDS.map((c) => JSON.stringify(c)).join('\n')}\n\n`);
+    const hosts = hostsFile();
+    const r = fairfit(['--hosts', hosts, '--commands', file]);
+    expect(r.status).toBe(0);
+    using vc = new VirtualClusters({ hosts: HOSTS });
+    expect(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(COMMANDS.map((c) => vc.apply(c)));
+    expect(r.stderr).toBe(`3 hosts from ${hosts}\n6 commands: 6 applied, 0 refused\n`);
+  });
+
+  it('reads standard input; a refused command or a line that is not JSON is answered, named on stderr, and makes the exit code 1', () => {
+    const lines = [JSON.stringify(COMMANDS[1]), JSON.stringify({ op: 'scale', name: 'web', nodes: 40 }), 'not json', JSON.stringify({ op: 'scale', name: 'web', nodez: 3 }), JSON.stringify({ op: 'list' })];
+    const r = fairfit(['--hosts', hostsFile(), '--commands', '-'], lines.join('\n'));
+    expect(r.status).toBe(1);
+    const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; field: string } });
+    expect(answers.map((a) => a.ok)).toEqual([true, false, false, false, true]);
+    expect(answers.slice(1, 4).map((a) => [a.error!.code, a.error!.field])).toEqual([['NO_FIT', 'command.nodes'], ['PARSE_ERROR', 'command'], ['INVALID_OPTION', 'command.nodez']]);
+    expect(r.stderr).toMatch(/^line 2: NO_FIT: /m);
+    expect(r.stderr).toMatch(/^line 3: PARSE_ERROR: /m);
+    expect(r.stderr).toMatch(/^line 4: INVALID_OPTION: command\.nodez is not a field of op "scale"$/m);
+    expect(r.stderr).toMatch(/5 commands: 2 applied, 3 refused\n$/);
+    expect(fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], lines.join('\n')).stderr).toBe('');
+  });
+
+  it('refuses bad hosts, a missing file and a bad option before any command', () => {
+    const bad = fairfit(['--hosts', hostsFile([{ id: 'a', cpu: 1, mem: 1, disk: 3 }]), '--commands', '-'], '');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/^fairfit: INVALID_OPTION: --hosts: .*hosts\[0\]\.disk is not a field/);
+    expect(bad.stdout).toBe('');
+    const missing = fairfit(['--hosts', join(dir, 'nope.json'), '--commands', '-'], '');
+    expect([missing.status, missing.stderr]).toEqual([1, expect.stringMatching(/^fairfit: FILE_NOT_FOUND: --hosts: /)]);
+    const commands = fairfit(['--hosts', hostsFile(), '--commands', join(dir, 'nope.jsonl')]);
+    expect([commands.status, commands.stderr]).toEqual([1, expect.stringMatching(/^fairfit: FILE_NOT_FOUND: --commands: /)]);
+    const engine = fairfit(['--hosts', hostsFile(), '--commands', '-', '--engine', 'gpu'], '');
+    expect([engine.status, engine.stderr]).toEqual([2, expect.stringMatching(/^fairfit: INVALID_OPTION: --engine: 'gpu' is not one of wasm, reference/)]);
+    expect(fairfit(['--help']).stdout).toContain('--commands <file>');
+  });
+});
