@@ -108,6 +108,6 @@ export {
 } from './systems/docklet/model.ts';
 export { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletOp, type DockletCommand, type DockletCommandOf } from './systems/docklet/command-schema.ts';
 export type {
-  AddHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand,
+  AddHostsCommand, RemoveHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand,
 } from './systems/docklet/command-schema.ts';
 export { validateDockletCommand, type DockletResults, type DockletCommandResult, type DockletCommandSuccess, type DockletCommandFailure, type DockletCommandError } from './systems/docklet/commands.ts';

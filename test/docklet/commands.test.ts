@@ -45,7 +45,8 @@ describe('apply', () => {
   it('answers every op as JSON', () => {
     using vc = seeded();
     const ops = [
-      { op: 'addHosts', hosts: [{ id: 'h3', cpu: 4, mem: 16 }] },
+      { op: 'addHosts', hosts: [{ id: 'h3', cpu: 4, mem: 16 }, { id: 'h4', cpu: 4, mem: 16 }] },
+      { op: 'removeHosts', ids: ['h4'] },
       { op: 'create', name: 'api', tenant: 'acme', nodes: 1, demand: { cpu: 1, mem: 1 } },
       { op: 'scale', name: 'api', nodes: 2 },
       { op: 'stop', name: 'api' },
@@ -80,6 +81,9 @@ describe('apply', () => {
     ['NaN', { op: 'quota', tenant: 'acme', limits: { cpu: NaN } }, 'command.limits.cpu'],
     ['a misspelt limit', { op: 'quota', tenant: 'acme', limits: { cpus: 3 } }, 'command.limits.cpus'],
     ['not an object', 'create', 'command'],
+    ['a host that holds members', { op: 'removeHosts', ids: ['h0'] }, 'command.ids[0]'],
+    ['an unknown host', { op: 'removeHosts', ids: ['h9'] }, 'command.ids[0]'],
+    ['a host named twice', { op: 'removeHosts', ids: ['h2', 'h2'] }, 'command.ids'],
     ['an unknown cluster', { op: 'stop', name: 'nope' }, 'command.name'],
     ['over the quota', { op: 'scale', name: 'web', nodes: 7 }, 'command.nodes'],
     ['no fit', { op: 'create', name: 'x', tenant: 't', nodes: 3, demand: { cpu: 8, mem: 1 } }, 'command.nodes'],
@@ -107,5 +111,6 @@ describe('apply', () => {
     const vc = seeded();
     vc.close();
     expect(vc.apply({ op: 'hosts' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'manager' } });
+    expect(vc.apply({ op: 'list' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'manager' } });
   });
 });

@@ -34,8 +34,21 @@ const command: fc.Arbitrary<DockletCommand> = fc.oneof(
   { weight: 2, arbitrary: name.map((n) => ({ op: 'stop' as const, name: n })) },
   { weight: 2, arbitrary: name.map((n) => ({ op: 'start' as const, name: n })) },
   { weight: 1, arbitrary: fc.record({ tenant, limits: fc.option(limits, { nil: undefined }) }).map(({ limits: l, ...c }) => ({ op: 'quota' as const, ...c, ...(l ? { limits: l } : {}) })) },
+  { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom('h0', 'h1', 'h2', 'h3', 'h7', 'x0', 'x1', 'x2'), { minLength: 1, maxLength: 3 }).map((ids) => ({ op: 'removeHosts' as const, ids })) },
+  // Resolved against the manager's hosts when applied (see `resolve`): a host that is empty at that moment, so removals succeed often.
+  { weight: 2, arbitrary: fc.nat({ max: 50 }).map((k) => ({ op: 'removeHosts' as const, ids: [`@empty${k}`] })) },
   { weight: 1, arbitrary: fc.record({ id: fc.integer({ min: 0, max: 20 }), h: host }).map(({ id, h }) => ({ op: 'addHosts' as const, hosts: [{ id: `x${id}`, ...h }] })) },
 );
+
+/** `@empty<k>` in a removal: the k-th (mod their count) host that holds no member now, or a host that does. */
+function resolve(vc: VirtualClusters, c: DockletCommand): DockletCommand {
+  if (c.op !== 'removeHosts' || !c.ids[0]!.startsWith('@empty')) return c;
+  const k = Number(c.ids[0]!.slice(6));
+  const hosts = vc.hosts();
+  const empty = hosts.filter((h) => h.members === 0);
+  const pick = empty.length ? empty[k % empty.length]! : hosts[k % hosts.length];
+  return { op: 'removeHosts', ids: [pick?.id ?? 'none'] };
+}
 
 /** What the test itself expects of the member ids: a cluster's ids, oldest first, and its next k. */
 type IdModel = Map<string, { ids: string[]; next: number }>;
@@ -99,7 +112,8 @@ describe(`virtual clusters: WebAssembly (${process.env.FAIRFIT_WASM ?? 'release'
         using ref = manager('reference', hosts);
         const ids: IdModel = new Map();
         const quotas = new Map<string, QuotaLimits>();
-        for (const c of commands) {
+        for (const command of commands) {
+          const c = resolve(ref, command);
           const before = snapshot(ref, TENANTS);
           const rr = ref.apply(c);
           const rw = wasm.apply(c);

@@ -144,6 +144,25 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     expect(vc.scale('web', 3).members.at(-1)).toEqual({ id: 'web#2', host: 'n1' });
   });
 
+  it('removeHosts removes empty hosts only; the others keep their order and their members', () => {
+    using vc = manager(engine, sameHosts(4));
+    vc.create({ name: 'web', tenant: 'acme', nodes: 2, demand: { cpu: 1, mem: 1 } }); // h0 h1
+    const before = snapshot(vc);
+    const r = vc.apply({ op: 'removeHosts', ids: ['h2', 'h1'] });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.ids[1]' } });
+    expect(!r.ok && r.error.message).toMatch(/host 'h1' holds 1 member\(s\) \(cluster 'web' among them\)/);
+    expect(snapshot(vc)).toBe(before);
+    vc.scale('web', 1); // web#1 leaves h1
+    expect(vc.removeHosts(['h2', 'h1']).map((h) => h.id)).toEqual(['h2', 'h1']);
+    expect(vc.hosts().map((h) => [h.id, h.members])).toEqual([['h0', 1], ['h3', 0]]);
+    expect(vc.status('web').members).toEqual([{ id: 'web#0', host: 'h0' }]);
+    // Spread over what is left: web#2 where web has none (h3), web#3 on a tie of load by host order (h0).
+    expect(vc.scale('web', 3).members.map((m) => m.host)).toEqual(['h0', 'h3', 'h0']);
+    // A removed id can be added again, at the end.
+    expect(vc.addHosts([{ id: 'h1', cpu: 1, mem: 1 }]).map((h) => h.id)).toEqual(['h1']);
+    expect(vc.hosts().map((h) => h.id)).toEqual(['h0', 'h3', 'h1']);
+  });
+
   it('many hosts: a 1,000-member spread cluster on 10,000 hosts puts one member on each of the first 1,000', () => {
     using vc = manager(engine, Array.from({ length: 10_000 }, (_, i) => ({ id: `h${i}`, cpu: 64, mem: 256 })));
     const s = vc.create({ name: 'big', tenant: 'acme', nodes: 1000, demand: { cpu: 1, mem: 4 } });

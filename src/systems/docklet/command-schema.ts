@@ -16,7 +16,7 @@
 import { MAX_CLUSTER_NODES, PLACEMENTS, type HostInput, type ClusterPlacement, type QuotaLimits, type Resources } from './model.ts';
 
 /** The ops of the command language, in the schema's order. */
-export const DOCKLET_OPS = ['addHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts'] as const;
+export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts'] as const;
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
 const name = { $ref: '#/$defs/name' } as const;
@@ -38,6 +38,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
   discriminator: { propertyName: 'op' },
   oneOf: [
     { $ref: '#/$defs/addHosts' },
+    { $ref: '#/$defs/removeHosts' },
     { $ref: '#/$defs/create' },
     { $ref: '#/$defs/delete' },
     { $ref: '#/$defs/scale' },
@@ -71,6 +72,11 @@ export const DOCKLET_COMMAND_SCHEMA = {
       description: 'Appends hosts (after the ones there: host order is the order of addition); result: the hosts added.',
       type: 'object', additionalProperties: false, required: ['op', 'hosts'],
       properties: { op: { const: 'addHosts' }, hosts: { type: 'array', minItems: 1, items: { $ref: '#/$defs/host' } } },
+    },
+    removeHosts: {
+      description: 'Removes hosts that hold no member (refused, removing none, when one does: stop, scale in or delete its clusters first); the others keep their order; result: the hosts removed.',
+      type: 'object', additionalProperties: false, required: ['op', 'ids'],
+      properties: { op: { const: 'removeHosts' }, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
     },
     create: {
       description: "Creates a cluster and places all its members (or none: NO_FIT, QUOTA_EXCEEDED); result: the cluster's status.",
@@ -130,6 +136,8 @@ export type DockletOp = (typeof DOCKLET_OPS)[number];
 
 /** `addHosts`. */
 export interface AddHostsCommand { op: 'addHosts'; hosts: HostInput[] }
+/** `removeHosts`: the ids of hosts that hold no member. */
+export interface RemoveHostsCommand { op: 'removeHosts'; ids: string[] }
 /** `create`: the fields of a `ClusterSpec`. */
 export interface CreateCommand { op: 'create'; name: string; tenant: string; nodes: number; demand: Resources; placement?: ClusterPlacement }
 /** `delete`. */
@@ -151,7 +159,7 @@ export interface HostsCommand { op: 'hosts' }
 
 /** One virtual-cluster command: what {@link DOCKLET_COMMAND_SCHEMA} accepts. */
 export type DockletCommand =
-  | AddHostsCommand | CreateCommand | DeleteCommand | ScaleCommand | StopCommand | StartCommand
+  | AddHostsCommand | RemoveHostsCommand | CreateCommand | DeleteCommand | ScaleCommand | StopCommand | StartCommand
   | ListCommand | StatusCommand | QuotaCommand | HostsCommand;
 
 /** The command of one op. */

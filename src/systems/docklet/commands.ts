@@ -14,6 +14,7 @@ import type { ClusterStatus, ClusterSummary, DeleteResult, HostView, QuotaView }
 /** What each op returns. */
 export interface DockletResults {
   addHosts: HostView[];
+  removeHosts: HostView[];
   create: ClusterStatus;
   delete: DeleteResult;
   scale: ClusterStatus;

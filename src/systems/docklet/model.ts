@@ -123,6 +123,8 @@ export interface GangPlacer {
    * member that found no host (then nothing changed).
    */
   place(count: number, cpu: number, mem: number, mode: ClusterPlacement, prior: ArrayLike<number>): Int32Array | number;
+  /** Keeps only the hosts whose `keep` entry is true (they must hold no member), in their order. */
+  removeHosts(keep: readonly boolean[]): void;
   /** Releases members of demand (cpu, mem) from `hosts`. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
   /** A copy of the hosts' columns. */

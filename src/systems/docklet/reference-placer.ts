@@ -83,6 +83,14 @@ export class ReferencePlacer implements GangPlacer {
     return out;
   }
 
+  removeHosts(keep: readonly boolean[]): void {
+    this.capCpu = this.capCpu.filter((_, h) => keep[h]);
+    this.capMem = this.capMem.filter((_, h) => keep[h]);
+    this.useCpu = this.useCpu.filter((_, h) => keep[h]);
+    this.useMem = this.useMem.filter((_, h) => keep[h]);
+    this.members = this.members.filter((_, h) => keep[h]);
+  }
+
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void {
     const { useCpu, useMem, members } = this;
     for (let j = 0; j < hosts.length; j++) {

@@ -65,6 +65,7 @@ export class VirtualClusters {
   private readonly hostIndex = new Map<string, number>();
   private readonly clusters = new Map<string, Cluster>();
   private readonly quotas = new Map<string, QuotaLimits>();
+  private closed = false;
 
   constructor(options?: VirtualClustersOptions) {
     checkOptionNames(options, OPTION_KEYS, 'VirtualClusters');
@@ -86,6 +87,15 @@ export class VirtualClusters {
   /** Appends hosts after the ones there (host order = order of addition); returns them. Ids must be new and unique. */
   addHosts(hosts: HostInput[]): HostView[] {
     return this.run({ op: 'addHosts', hosts });
+  }
+
+  /**
+   * Removes hosts that hold no member, by id; the others keep their order. Refused (`INVALID_OPTION`,
+   * naming the host and a cluster on it), removing none, when one holds members: stop, scale in or
+   * delete its clusters first. Returns the hosts removed.
+   */
+  removeHosts(ids: string[]): HostView[] {
+    return this.run({ op: 'removeHosts', ids });
   }
 
   /** Creates a cluster and places all of its members, or refuses (`NO_FIT`, `QUOTA_EXCEEDED`, a taken name) changing nothing. */
@@ -163,6 +173,7 @@ export class VirtualClusters {
 
   /** Gives the WebAssembly instance back; the manager cannot be used afterwards. */
   close(): void {
+    this.closed = true;
     this.placer.close();
   }
 
@@ -183,8 +194,11 @@ export class VirtualClusters {
   }
 
   private dispatch(c: DockletCommand): DockletResults[DockletOp] {
+    // Every call, also those the placer is not asked for (list, quota): a closed manager answers nothing.
+    if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
     switch (c.op) {
       case 'addHosts': return this.doAddHosts(c.hosts);
+      case 'removeHosts': return this.doRemoveHosts(c.ids);
       case 'create': return this.doCreate(c);
       case 'delete': return this.doDelete(c.name);
       case 'scale': return this.doScale(c.name, c.nodes);
@@ -212,6 +226,34 @@ export class VirtualClusters {
       this.hostIds.push(h.id);
     }
     return this.hostViews(first);
+  }
+
+  private doRemoveHosts(ids: string[]): HostView[] {
+    const views = this.hostViews(0);
+    const gone = ids.map((id, i) => {
+      const h = this.hostIndex.get(id);
+      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host '${id}'`, { field: `ids[${i}]` });
+      if (views[h]!.members > 0) {
+        const on = [...this.clusters.values()].find((k) => k.hosts.includes(h))!;
+        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host '${id}' holds ${views[h]!.members} member(s) (cluster '${on.name}' among them): stop, scale in or delete them first`, { field: `ids[${i}]` });
+      }
+      return h;
+    });
+    const keep = this.hostIds.map((_, h) => !gone.includes(h));
+    const renumber: number[] = [];
+    let next = 0;
+    for (let h = 0; h < keep.length; h++) renumber.push(keep[h] ? next++ : -1);
+    this.placer.removeHosts(keep);
+    // Only kept hosts hold members: every running member's host index moves down past the removed ones.
+    for (const k of this.clusters.values()) k.hosts = k.hosts.map((h) => renumber[h]!);
+    const kept = this.hostIds.filter((_, h) => keep[h]);
+    this.hostIds.length = 0;
+    this.hostIndex.clear();
+    for (const id of kept) {
+      this.hostIndex.set(id, this.hostIds.length);
+      this.hostIds.push(id);
+    }
+    return gone.map((h) => views[h]!);
   }
 
   private doCreate(c: DockletCommandOf<'create'>): ClusterStatus {

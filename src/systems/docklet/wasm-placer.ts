@@ -80,6 +80,17 @@ export class WasmPlacer implements GangPlacer {
     DOCKLET_HOSTS.update(k.memory, this.struct, { hosts: this.hosts });
   }
 
+  removeHosts(keep: readonly boolean[]): void {
+    // Rare: the columns are compacted in TypeScript and laid out again (host indices after a removed one shift down).
+    const c = this.columns();
+    const kept: HostColumns = {
+      capCpu: c.capCpu.filter((_, h) => keep[h]), capMem: c.capMem.filter((_, h) => keep[h]),
+      useCpu: c.useCpu.filter((_, h) => keep[h]), useMem: c.useMem.filter((_, h) => keep[h]), members: c.members.filter((_, h) => keep[h]),
+    };
+    this.hosts = kept.capCpu.length;
+    this.layOut(this.room, kept);
+  }
+
   /** Runs `fn` with a `DockletGang` struct and its columns for `count` members, freed afterwards. */
   private withGang<T>(count: number, prior: number, fn: (k: Core, gang: number, p: { priorHosts: number; out: number }) => T): T {
     const k = this.live();
