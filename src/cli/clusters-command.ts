@@ -5,7 +5,7 @@
  * in and read each answer at once) and writes one JSON answer per line on stdout
  * (`{ ok, op, result }` or `{ ok: false, op, error }`). Blank lines are skipped. Messages (each
  * refusal with its line number, the closing count) go to stderr. Exit 0 when every command was
- * applied, 1 when any was refused. A thin layer over {@link VirtualClusters}.
+ * applied, 1 when any was refused or the hosts file is bad (2: a bad option). A thin layer over {@link VirtualClusters}.
  *
  * @module
  */
@@ -64,7 +64,8 @@ export function registerClusters(program: Command): void {
       const added = vc.apply({ op: 'addHosts', hosts });
       if (!added.ok) {
         const field = added.error.field.replace(/^command\.hosts/, 'hosts');
-        throw new FairfitError('INVALID_OPTION', `--hosts: ${o.hosts}: ${added.error.message.replace(/command\.hosts/g, 'hosts')}${Array.isArray(hosts) ? '' : ' (the file must hold a JSON array of hosts)'}`, { field, file: o.hosts });
+        // Bad data in a file, as `rebalance` says of its scenario: PARSE_ERROR, exit 1 (exit 2 is for a bad option).
+        throw new FairfitError('PARSE_ERROR', `--hosts: ${o.hosts}: ${added.error.message.replace(/command\.hosts/g, 'hosts')}${Array.isArray(hosts) ? '' : ' (the file must hold a JSON array of hosts)'}`, { field, file: o.hosts });
       }
       say(`${plural(added.result.length, 'host')} from ${o.hosts}`);
       const input = o.commands === STDIN ? process.stdin : createReadStream(o.commands);
