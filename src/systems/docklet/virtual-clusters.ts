@@ -6,7 +6,7 @@
  *
  * Every call checks all of its input and the quota before anything changes, and a gang
  * placement either places every member or changes nothing: a refused call leaves the
- * manager exactly as it was. ClusterPlacement runs in WebAssembly (`engine: 'wasm'`, the default:
+ * manager exactly as it was. Placement runs in WebAssembly (`engine: 'wasm'`, the default:
  * `src/systems/docklet/wasm-placer.ts`) or in plain TypeScript (`engine: 'reference'`),
  * with the same result.
  *
