@@ -123,6 +123,28 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     expect(vc.quota('acme').used).toEqual({ nodes: 5, cpu: 5, mem: 5 });
   });
 
+  it('quota: decimal demands that add up to the limit are allowed, float rounding aside; a real excess is still refused', () => {
+    using vc = manager(engine, sameHosts(4));
+    vc.quota('acme', { cpu: 0.3, mem: 0.3 });
+    // 3 × 0.1 is 0.30000000000000004 in binary floats, and so is 0.1 + 0.2: both are at the limit, not past it.
+    expect(vc.create({ name: 'a', tenant: 'acme', nodes: 3, demand: { cpu: 0.1, mem: 0 } }).nodes).toBe(3);
+    vc.delete('a');
+    vc.create({ name: 'b', tenant: 'acme', nodes: 1, demand: { cpu: 0.1, mem: 0.1 } });
+    expect(vc.create({ name: 'c', tenant: 'acme', nodes: 1, demand: { cpu: 0.2, mem: 0.2 } }).nodes).toBe(1);
+    // Setting the limit to what the tenant holds (0.30000000000000004 on the sum) is allowed too.
+    expect(vc.quota('acme', { cpu: 0.3 }).limits).toEqual({ cpu: 0.3 });
+    // 10 × 0.1 against 1.0; 0.31 against 0.3 is an excess.
+    vc.quota('acme', { cpu: 1 });
+    expect(vc.scale('b', 8).nodes).toBe(8);
+    vc.quota('acme', { cpu: 0.3 + 0.7 });
+    const before = snapshot(vc, ['acme']);
+    expect(vc.apply({ op: 'create', name: 'd', tenant: 'acme', nodes: 1, demand: { cpu: 0.01, mem: 0 } })).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED' } });
+    expect(snapshot(vc, ['acme'])).toBe(before);
+    // A limit of 0 stays exact.
+    vc.quota('zero', { mem: 0 });
+    expect(vc.apply({ op: 'create', name: 'z', tenant: 'zero', nodes: 1, demand: { cpu: 1, mem: 1e-300 } })).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED' } });
+  });
+
   it('delete releases and forgets; unknown names and taken names are refused by field', () => {
     using vc = manager(engine, sameHosts(2));
     vc.create({ name: 'web', tenant: 'acme', nodes: 3, demand: { cpu: 1, mem: 1 } });

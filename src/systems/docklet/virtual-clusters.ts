@@ -48,6 +48,19 @@ interface Cluster {
 const LIMITS = ['nodes', 'cpu', 'mem'] as const;
 
 /**
+ * Relative slack of a quota comparison. The sums are of binary floats: 3 members of cpu 0.1 hold
+ * 0.30000000000000004 and 0.1 + 0.2 is as much, which a limit of 0.3 must allow. The rounding of
+ * a sum of k terms is below k·2⁻⁵³ of it; 10⁻⁹ covers ~10⁷ terms and refuses any real excess
+ * (one part in a billion of the limit).
+ */
+const QUOTA_SLACK = 1e-9;
+
+/** Whether `sum` takes a tenant past `limit`, float rounding aside (a limit of 0 is exact). */
+function pastLimit(sum: number, limit: number): boolean {
+  return sum > limit + limit * QUOTA_SLACK;
+}
+
+/**
  * A manager of virtual clusters over a set of hosts. Owns a WebAssembly instance
  * (`engine: 'wasm'`): call {@link VirtualClusters.close} (or `using`) when done.
  *
@@ -316,7 +329,7 @@ export class VirtualClusters {
     if (limits !== undefined) {
       for (const d of LIMITS) {
         const l = limits[d];
-        if (l !== undefined && used[d] > l) {
+        if (l !== undefined && pastLimit(used[d], l)) {
           throw new FairfitError('QUOTA_EXCEEDED', `limits.${d}: tenant '${tenant}' already holds ${d} ${used[d]} on placed members, more than the limit ${l} asked for`, { field: `limits.${d}`, tenant, limit: d });
         }
       }
@@ -389,7 +402,7 @@ export class VirtualClusters {
     const after = this.tenantUse(k.tenant, { k, nodes });
     for (const d of LIMITS) {
       const l = limits[d];
-      if (l !== undefined && after[d] > l) {
+      if (l !== undefined && pastLimit(after[d], l)) {
         throw new FairfitError('QUOTA_EXCEEDED', `${field}: tenant '${k.tenant}' would hold ${d} ${after[d]} with cluster '${k.name}' at ${nodes} members, over its quota limit ${d} ${l}`, { field, tenant: k.tenant, limit: d });
       }
     }
