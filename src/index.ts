@@ -100,7 +100,7 @@ export { runScenario, type ScenarioRun, type ScenarioRunOptions, type PeriodOutc
 export { formatRebalanceTable, renderRebalanceHtml, writeRebalanceHtml, utilisationByWave, type RebalanceReport } from './systems/crs/rebalance-report.ts';
 
 // Docklet virtual clusters (seed 001): the embeddable manager (WebAssembly gang placer, plain-TypeScript twin), its JSON commands.
-export { VirtualClusters, type VirtualClustersOptions } from './systems/docklet/virtual-clusters.ts';
+export { VirtualClusters, type VirtualClustersOptions, type DockletApplyInput, type DockletApplyResult } from './systems/docklet/virtual-clusters.ts';
 export {
   PLACEMENTS, MAX_CLUSTER_NODES,
   type ClusterPlacement, type Resources, type HostInput, type HostView, type ClusterSpec, type ClusterState, type MemberView, type ClusterSummary, type ClusterStatus,

@@ -15,6 +15,7 @@ import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { invalid } from '../runner/checks.ts';
 import type { DockletCommandResult } from '../systems/docklet/commands.ts';
+import type { HostInput } from '../systems/docklet/model.ts';
 import { VirtualClusters } from '../systems/docklet/virtual-clusters.ts';
 import { EXIT_FAILURE, messenger, plural, STDIN } from './common.ts';
 
@@ -61,7 +62,8 @@ export function registerClusters(program: Command): void {
       const hosts = readHosts(o.hosts);
       const say = messenger(o.quiet);
       using vc = new VirtualClusters({ engine: o.engine });
-      const added = vc.apply({ op: 'addHosts', hosts });
+      // The file's content is checked by apply (the schema) at run time, as any command line.
+      const added = vc.apply({ op: 'addHosts', hosts: hosts as HostInput[] });
       if (!added.ok) {
         const field = added.error.field.replace(/^command\.hosts/, 'hosts');
         // Bad data in a file, as `rebalance` says of its scenario: PARSE_ERROR, exit 1 (exit 2 is for a bad option).

@@ -21,6 +21,20 @@ import type {
 import { ReferencePlacer } from './reference-placer.ts';
 import { WasmPlacer } from './wasm-placer.ts';
 
+/**
+ * What {@link VirtualClusters.apply} takes, by the argument's static type `C`. A command whose `op` is
+ * one of `DOCKLET_OPS` must be that op's command: a literal with a misspelt or missing field is
+ * a compile error, as is an `op` literal that is no op. A value whose `op` is only known to be a
+ * string, or of type `unknown` or `any` (JSON from the wire), is taken as it is and checked at run
+ * time only (`apply<unknown>(…)` does the same for any argument).
+ */
+export type DockletApplyInput<C> = C extends { op: infer K }
+  ? K extends DockletOp ? DockletCommandOf<K> : string extends K ? C : DockletCommand
+  : C;
+
+/** What {@link VirtualClusters.apply} answers for an argument of static type `C`: the op's result type when `C` names the op. */
+export type DockletApplyResult<C> = C extends { op: infer K extends DockletOp } ? DockletCommandSuccess<K> | DockletCommandFailure : DockletCommandResult;
+
 /** Options of {@link VirtualClusters}. */
 export interface VirtualClustersOptions {
   /** Hosts to start with (more with {@link VirtualClusters.addHosts}); host order is the order given. */
@@ -168,8 +182,7 @@ export class VirtualClusters {
    * input: a schema violation or a refusal comes back as `{ ok: false, error: { code, message, field } }`
    * and the manager is then exactly as before.
    */
-  apply<C extends { op: DockletOp }>(command: C): DockletCommandSuccess<C['op']> | DockletCommandFailure;
-  apply(command: unknown): DockletCommandResult;
+  apply<const C>(command: DockletApplyInput<C>): DockletApplyResult<C>;
   apply(command: unknown): DockletCommandResult {
     const op = command !== null && typeof command === 'object' && typeof (command as { op?: unknown }).op === 'string' ? (command as { op: string }).op : undefined;
     const invalid = validateDockletCommand(command);
