@@ -155,6 +155,22 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     expect(vc.apply({ op: 'status', name: 'web' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.name', message: "name: no cluster named 'web'" } });
   });
 
+  it('a message quotes a name or id with a newline, a quote or 1,000 characters JSON-quoted and bounded, on one line', () => {
+    using vc = manager(engine, sameHosts(2));
+    const odd = ['a\nb', 'c\r\nd', "o'brien", 'tab\there', 'x'.repeat(1000)];
+    for (const name of odd) {
+      const r = vc.apply({ op: 'status', name: name.slice(0, 256) });
+      expect(r.ok).toBe(false);
+      const message = !r.ok ? r.error.message : '';
+      expect(message).not.toMatch(/[\n\r\t]/);
+      expect(message.length).toBeLessThan(150);
+    }
+    expect(vc.apply({ op: 'status', name: 'a\nb' })).toMatchObject({ ok: false, error: { message: 'name: no cluster named "a\\nb"' } });
+    expect(vc.apply({ op: 'removeHosts', ids: ['x'.repeat(100_000)] })).toMatchObject({ ok: false, error: { message: `ids[0]: no host "${'x'.repeat(80)}"… (100000 characters)` } });
+    // A plain name keeps its single quotes; a name in Unicode letters is plain.
+    expect(vc.apply({ op: 'status', name: 'café-1' })).toMatchObject({ ok: false, error: { message: "name: no cluster named 'café-1'" } });
+  });
+
   it('addHosts appends after the hosts there; a taken id is refused and adds none', () => {
     using vc = manager(engine, sameHosts(1, 2, 2));
     vc.create({ name: 'web', tenant: 'acme', nodes: 2, demand: { cpu: 1, mem: 1 } });

@@ -62,6 +62,15 @@ interface Cluster {
 const LIMITS = ['nodes', 'cpu', 'mem'] as const;
 
 /**
+ * A name or id as a message quotes it: `'web'` when it is plain, else JSON-quoted and cut after 80
+ * characters (`shown`): a newline or a control character in a user's name must not split or garble
+ * a message line (`fairfit clusters` writes one per refusal), nor a long id fill it.
+ */
+function q(s: string): string {
+  return s.length <= 80 && !/[\p{C}\p{Zl}\p{Zp}'\\]/u.test(s) ? `'${s}'` : shown(s);
+}
+
+/**
  * Relative slack of a quota comparison. The sums are of binary floats: 3 members of cpu 0.1 hold
  * 0.30000000000000004 and 0.1 + 0.2 is as much, which a limit of 0.3 must allow. The rounding of
  * a sum of k terms is below k·2⁻⁵³ of it; 10⁻⁹ covers ~10⁷ terms and refuses any real excess
@@ -242,7 +251,7 @@ export class VirtualClusters {
   private doAddHosts(hosts: HostInput[]): HostView[] {
     const seen = new Set<string>();
     hosts.forEach((h, i) => {
-      if (this.hostIndex.has(h.id) || seen.has(h.id)) throw new FairfitError('INVALID_OPTION', `hosts[${i}].id: a host '${h.id}' is already known`, { field: `hosts[${i}].id` });
+      if (this.hostIndex.has(h.id) || seen.has(h.id)) throw new FairfitError('INVALID_OPTION', `hosts[${i}].id: a host ${q(h.id)} is already known`, { field: `hosts[${i}].id` });
       seen.add(h.id);
     });
     const first = this.placer.hostCount;
@@ -258,10 +267,10 @@ export class VirtualClusters {
     const views = this.hostViews(0);
     const gone = ids.map((id, i) => {
       const h = this.hostIndex.get(id);
-      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host '${id}'`, { field: `ids[${i}]` });
+      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
       if (views[h]!.members > 0) {
         const on = [...this.clusters.values()].find((k) => k.hosts.includes(h))!;
-        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host '${id}' holds ${views[h]!.members} member(s) (cluster '${on.name}' among them): stop, scale in or delete them first`, { field: `ids[${i}]` });
+        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host ${q(id)} holds ${views[h]!.members} member(s) (cluster ${q(on.name)} among them): stop, scale in or delete them first`, { field: `ids[${i}]` });
       }
       return h;
     });
@@ -283,7 +292,7 @@ export class VirtualClusters {
   }
 
   private doCreate(c: DockletCommandOf<'create'>): ClusterStatus {
-    if (this.clusters.has(c.name)) throw new FairfitError('INVALID_OPTION', `name: a cluster '${c.name}' already exists`, { field: 'name' });
+    if (this.clusters.has(c.name)) throw new FairfitError('INVALID_OPTION', `name: a cluster ${q(c.name)} already exists`, { field: 'name' });
     const k: Cluster = {
       name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement ?? 'spread',
       state: 'running', ids: [], hosts: [], next: 0,
@@ -343,7 +352,7 @@ export class VirtualClusters {
       for (const d of LIMITS) {
         const l = limits[d];
         if (l !== undefined && pastLimit(used[d], l)) {
-          throw new FairfitError('QUOTA_EXCEEDED', `limits.${d}: tenant '${tenant}' already holds ${d} ${used[d]} on placed members, more than the limit ${l} asked for`, { field: `limits.${d}`, tenant, limit: d });
+          throw new FairfitError('QUOTA_EXCEEDED', `limits.${d}: tenant ${q(tenant)} already holds ${d} ${used[d]} on placed members, more than the limit ${l} asked for`, { field: `limits.${d}`, tenant, limit: d });
         }
       }
       const set: QuotaLimits = {};
@@ -358,7 +367,7 @@ export class VirtualClusters {
 
   private cluster(name: string): Cluster {
     const k = this.clusters.get(name);
-    if (k === undefined) throw new FairfitError('INVALID_OPTION', `name: no cluster named '${name}'`, { field: 'name' });
+    if (k === undefined) throw new FairfitError('INVALID_OPTION', `name: no cluster named ${q(name)}`, { field: 'name' });
     return k;
   }
 
@@ -369,7 +378,7 @@ export class VirtualClusters {
     if (typeof r === 'number') {
       throw new FairfitError(
         'NO_FIT',
-        `${field}: cluster '${k.name}' of tenant '${k.tenant}': member ${r + 1} of ${count} (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no host of ${this.hostIds.length} once the ${r} before it are placed; nothing was placed`,
+        `${field}: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of ${count} (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no host of ${this.hostIds.length} once the ${r} before it are placed; nothing was placed`,
         { field, cluster: k.name, member: r },
       );
     }
@@ -416,7 +425,7 @@ export class VirtualClusters {
     for (const d of LIMITS) {
       const l = limits[d];
       if (l !== undefined && pastLimit(after[d], l)) {
-        throw new FairfitError('QUOTA_EXCEEDED', `${field}: tenant '${k.tenant}' would hold ${d} ${after[d]} with cluster '${k.name}' at ${nodes} members, over its quota limit ${d} ${l}`, { field, tenant: k.tenant, limit: d });
+        throw new FairfitError('QUOTA_EXCEEDED', `${field}: tenant ${q(k.tenant)} would hold ${d} ${after[d]} with cluster ${q(k.name)} at ${nodes} members, over its quota limit ${d} ${l}`, { field, tenant: k.tenant, limit: d });
       }
     }
   }
