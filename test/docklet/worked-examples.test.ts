@@ -143,6 +143,9 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     // A limit of 0 stays exact.
     vc.quota('zero', { mem: 0 });
     expect(vc.apply({ op: 'create', name: 'z', tenant: 'zero', nodes: 1, demand: { cpu: 1, mem: 1e-300 } })).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED' } });
+    // A sum that overflows to Infinity is past even the largest limit.
+    vc.quota('huge', { cpu: Number.MAX_VALUE });
+    expect(vc.apply({ op: 'create', name: 'h', tenant: 'huge', nodes: 2, demand: { cpu: Number.MAX_VALUE, mem: 0 } })).toMatchObject({ ok: false, error: { code: 'QUOTA_EXCEEDED' } });
   });
 
   it('delete releases and forgets; unknown names and taken names are refused by field', () => {

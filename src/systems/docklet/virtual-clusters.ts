@@ -80,7 +80,8 @@ const QUOTA_SLACK = 1e-9;
 
 /** Whether `sum` takes a tenant past `limit`, float rounding aside (a limit of 0 is exact). */
 function pastLimit(sum: number, limit: number): boolean {
-  return sum > limit + limit * QUOTA_SLACK;
+  // Not `sum > limit + limit · slack`: at a limit near Number.MAX_VALUE that is Infinity, and an overflowed sum would pass.
+  return sum > limit && sum - limit > limit * QUOTA_SLACK;
 }
 
 /**
