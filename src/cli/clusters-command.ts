@@ -35,7 +35,8 @@ function readHosts(path: string): unknown {
     throw new FairfitError('FILE_NOT_FOUND', `--hosts: cannot read ${path}: ${(cause as Error).message}`, { file: path }, { cause });
   }
   try {
-    return JSON.parse(text) as unknown;
+    // A UTF-8 byte-order mark (some editors write one) is not part of the JSON, as the CSV readers skip it.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown;
   } catch (cause) {
     throw new FairfitError('PARSE_ERROR', `--hosts: ${path} is not JSON: ${(cause as Error).message}`, { file: path }, { cause });
   }
@@ -75,8 +76,9 @@ export function registerClusters(program: Command): void {
       let n = 0;
       let applied = 0;
       let refused = 0;
-      for await (const line of lines) {
+      for await (let line of lines) {
         n++;
+        if (n === 1 && line.startsWith('\uFEFF')) line = line.slice(1); // a byte-order mark, as in the hosts file
         if (line.trim() === '') continue;
         let answer: DockletCommandResult;
         try {

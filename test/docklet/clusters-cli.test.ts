@@ -66,6 +66,14 @@ describe('fairfit clusters', () => {
     expect(fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], lines.join('\n')).stderr).toBe('');
   });
 
+  it('skips a UTF-8 byte-order mark at the start of the hosts file and of the commands', () => {
+    const hosts = join(dir, 'bom-hosts.json');
+    writeFileSync(hosts, `\uFEFF${JSON.stringify(HOSTS)}`);
+    const r = fairfit(['--hosts', hosts, '--commands', '-'], `\uFEFF${JSON.stringify({ op: 'hosts' })}\n`);
+    expect([r.status, r.stderr]).toEqual([0, `3 hosts from ${hosts}\n1 command: 1 applied, 0 refused\n`]);
+    expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
+  });
+
   it('refuses bad hosts, a missing file and a bad option before any command', () => {
     const bad = fairfit(['--hosts', hostsFile([{ id: 'a', cpu: 1, mem: 1, disk: 3 }]), '--commands', '-'], '');
     expect(bad.status).toBe(1); // bad data, as rebalance's scenario file; exit 2 is for a bad option
