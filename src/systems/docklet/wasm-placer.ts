@@ -40,10 +40,18 @@ export class WasmPlacer implements GangPlacer {
   /** Allocates columns for `room` hosts after the struct, copying `keep` (the old columns) in. */
   private layOut(room: number, keep: HostColumns | undefined): void {
     const k = this.live();
+    const top = k.mark();
     k.release(this.columnsStart);
     const r = Math.max(1, room);
-    // One reservation: the six columns in one growth at most.
-    k.reserve(4 * r * 8 + 2 * r * 4 + 6 * 16);
+    // One reservation: the six columns in one growth at most. When memory cannot grow (OUT_OF_MEMORY) the
+    // arena's top goes back above the old columns, which stay in use: else the next call's scratch,
+    // carved at the top, would overwrite them.
+    try {
+      k.reserve(4 * r * 8 + 2 * r * 4 + 6 * 16);
+    } catch (err) {
+      k.release(top);
+      throw err;
+    }
     const ptr = {
       capCpu: k.alloc(r * 8), capMem: k.alloc(r * 8), useCpu: k.alloc(r * 8), useMem: k.alloc(r * 8),
       members: k.alloc(r * 4), gang: k.alloc(r * 4),
