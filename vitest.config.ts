@@ -24,7 +24,7 @@ export default defineConfig({
       { extends: true, test: { name: 'release', include: ['test/**/*.test.ts'] } },
       // The kernel and engine differential tests again against the debug build (asserts on):
       // --noAssert removes assert() from release, so both builds must agree with the reference.
-      { extends: true, test: { name: 'debug', include: ['test/kernels/**/*.test.ts', 'test/engine/engine-equals-reference.test.ts', 'test/docklet/wasm-equals-reference.test.ts'], env: { FAIRFIT_WASM: 'debug' } } },
+      { extends: true, test: { name: 'debug', include: ['test/kernels/**/*.test.ts', 'test/engine/engine-equals-reference.test.ts', 'test/docklet/wasm-equals-reference.test.ts', 'test/docklet/placer-heap.test.ts'], env: { FAIRFIT_WASM: 'debug' } } },
     ],
   },
 });

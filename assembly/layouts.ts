@@ -538,7 +538,9 @@ export namespace DockletGang {
   export const out: usize = 36; // usize
   export const undoCpu: usize = 40; // usize
   export const undoMem: usize = 44; // usize
-  export const SIZE: usize = 48; // bytes
+  export const heap: usize = 48; // usize
+  export const load: usize = 52; // usize
+  export const SIZE: usize = 56; // bytes
 }
 
 /** Virtual-cluster placement modes (src/systems/docklet/docklet-layouts.ts, PLACEMENTS). */

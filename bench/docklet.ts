@@ -4,6 +4,7 @@
  * one process (`alternated`: median of the rounds' medians, ms per call, wall clock).
  * - place: a 1,000-member cluster created (spread, then pack) and deleted on 10^4 hosts that
  *   already carry a background of 5,000 members of other clusters;
+ * - a 20,000-member cluster (spread) created and deleted on the same hosts;
  * - churn: 300 seeded create / scale / delete commands (clusters of 1–64 members) on the same hosts,
  *   ending with every cluster it made deleted, so each call starts from the same state.
  */
@@ -52,6 +53,15 @@ export async function dockletSuite(): Promise<BenchRow[]> {
     const run = (vc: VirtualClusters) => () => { vc.create(spec); vc.delete('big'); };
     const { times, ratios } = await alternated([run(wasm), run(ref)], { rounds: 4, time: 4000 });
     const name = `place 1,000 members (${placement}) + delete, 10^4 hosts`;
+    rows.push({ name, impl: 'wasm', meanMs: times[0]!.p50, perSecond: 1000 / (times[0]!.p50 / 1000), extra: { 'x reference': +ratios[1]!.toFixed(2), 'same hosts': same() } });
+    rows.push({ name, impl: 'reference', meanMs: times[1]!.p50, perSecond: 1000 / (times[1]!.p50 / 1000) });
+  }
+  {
+    // A gang far larger than the hosts: the heap's O(hosts + members · log hosts) against the reference's scan of every host per member.
+    const spec = { name: 'huge', tenant: 'acme', nodes: 20_000, demand: { cpu: 1, mem: 2 }, placement: 'spread' as const };
+    const run = (vc: VirtualClusters) => () => { vc.create(spec); vc.delete('huge'); };
+    const { times, ratios } = await alternated([run(wasm), run(ref)], { rounds: 2, time: 4000 });
+    const name = 'place 20,000 members (spread) + delete, 10^4 hosts';
     rows.push({ name, impl: 'wasm', meanMs: times[0]!.p50, perSecond: 1000 / (times[0]!.p50 / 1000), extra: { 'x reference': +ratios[1]!.toFixed(2), 'same hosts': same() } });
     rows.push({ name, impl: 'reference', meanMs: times[1]!.p50, perSecond: 1000 / (times[1]!.p50 / 1000) });
   }

@@ -27,13 +27,14 @@ export const DOCKLET_HOSTS = struct('DockletHosts', 'The hosts of a virtual-clus
  * (`demCpu`, `demMem`) with placement `mode`; i32[prior] `priorHosts` the hosts of the cluster's
  * members already placed (a scale-out); i32[count] `out` the chosen hosts; f64[count]
  * `undoCpu undoMem` each chosen host's use before the member came, restored in reverse when a
- * later member does not fit (exact: no subtraction residue). `failed`: the first member that
- * found no host, or −1.
+ * later member does not fit (exact: no subtraction residue); i32[hosts] `heap` and f64[hosts]
+ * `load` the call's scratch (the hosts a member fits, best first, and each one's load after
+ * placing). `failed`: the first member that found no host, or −1.
  */
 export const DOCKLET_GANG = struct('DockletGang', 'One gang placement or release of the virtual-cluster placer (src/systems/docklet/wasm-placer.ts).', {
   count: 'i32', prior: 'i32', mode: 'i32', failed: 'i32',
   demCpu: 'f64', demMem: 'f64',
-  priorHosts: 'ptr', out: 'ptr', undoCpu: 'ptr', undoMem: 'ptr',
+  priorHosts: 'ptr', out: 'ptr', undoCpu: 'ptr', undoMem: 'ptr', heap: 'ptr', load: 'ptr',
 });
 
 /** Placement modes, coded by their position in PLACEMENTS (`DockletGang.mode`). */

@@ -104,13 +104,16 @@ export class WasmPlacer implements GangPlacer {
     const k = this.live();
     const mark = k.mark();
     try {
-      k.reserve(DOCKLET_GANG.size + prior * 4 + count * 4 + 2 * count * 8 + 5 * 16);
+      const H = Math.max(1, this.hosts);
+      k.reserve(DOCKLET_GANG.size + prior * 4 + count * 4 + 2 * count * 8 + H * 12 + 7 * 16);
       const gang = k.alloc(DOCKLET_GANG.size);
       const priorHosts = k.alloc(Math.max(1, prior) * 4);
       const out = k.alloc(Math.max(1, count) * 4);
       const undoCpu = k.alloc(Math.max(1, count) * 8);
       const undoMem = k.alloc(Math.max(1, count) * 8);
-      DOCKLET_GANG.write(k.memory, gang, { count, prior, mode: 0, failed: -1, demCpu: 0, demMem: 0, priorHosts, out, undoCpu, undoMem });
+      const heap = k.alloc(H * 4);
+      const load = k.alloc(H * 8);
+      DOCKLET_GANG.write(k.memory, gang, { count, prior, mode: 0, failed: -1, demCpu: 0, demMem: 0, priorHosts, out, undoCpu, undoMem, heap, load });
       return fn(k, gang, { priorHosts, out });
     } finally {
       k.release(mark);
