@@ -108,6 +108,7 @@ export {
 } from './systems/docklet/model.ts';
 export { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletOp, type DockletCommand, type DockletCommandOf } from './systems/docklet/command-schema.ts';
 export type {
-  AddHostsCommand, RemoveHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand,
+  AddHostsCommand, RemoveHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand, SnapshotCommand,
 } from './systems/docklet/command-schema.ts';
+export { DOCKLET_SNAPSHOT_SCHEMA, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot, type SnapshotHost, type SnapshotCluster } from './systems/docklet/snapshot.ts';
 export { validateDockletCommand, type DockletResults, type DockletCommandResult, type DockletCommandSuccess, type DockletCommandFailure, type DockletCommandError } from './systems/docklet/commands.ts';

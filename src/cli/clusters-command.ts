@@ -1,6 +1,6 @@
 /**
  * `fairfit clusters`: a Docklet virtual-cluster manager driven by JSON lines. Reads the hosts
- * (a JSON array of `{ id, cpu, mem }`), then applies one command per line of `--commands`
+ * (a JSON array of `{ id, cpu, mem }`), or a snapshot (`--restore`), then applies one command per line of `--commands`
  * (a file, or `-`: standard input, read as it arrives, so a host application can pipe commands
  * in and read each answer at once) and writes one JSON answer per line on stdout
  * (`{ ok, op, result }` or `{ ok: false, op, error }`). Blank lines are skipped. Messages (each
@@ -20,25 +20,39 @@ import { VirtualClusters } from '../systems/docklet/virtual-clusters.ts';
 import { EXIT_FAILURE, messenger, plural, STDIN } from './common.ts';
 
 interface ClustersCliOptions {
-  hosts: string;
+  hosts?: string;
+  restore?: string;
   commands: string;
   engine: string;
   quiet?: boolean;
 }
 
-/** The hosts file's array, `FILE_NOT_FOUND` / `PARSE_ERROR` naming the file. */
-function readHosts(path: string): unknown {
+/** A JSON file's value (`--hosts`, `--restore`), `FILE_NOT_FOUND` / `PARSE_ERROR` naming the option and the file. */
+function readJson(flag: string, path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new FairfitError('FILE_NOT_FOUND', `--hosts: cannot read ${path}: ${(cause as Error).message}`, { file: path }, { cause });
+    throw new FairfitError('FILE_NOT_FOUND', `${flag}: cannot read ${path}: ${(cause as Error).message}`, { file: path }, { cause });
   }
   try {
     // A UTF-8 byte-order mark (some editors write one) is not part of the JSON, as the CSV readers skip it.
     return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text) as unknown;
   } catch (cause) {
-    throw new FairfitError('PARSE_ERROR', `--hosts: ${path} is not JSON: ${(cause as Error).message}`, { file: path }, { cause });
+    throw new FairfitError('PARSE_ERROR', `${flag}: ${path} is not JSON: ${(cause as Error).message}`, { file: path }, { cause });
+  }
+}
+
+/** A manager from `--restore FILE`: a snapshot, or the answer line of a `{ "op": "snapshot" }` command (its `result`). */
+function restored(path: string, engine: 'wasm' | 'reference'): VirtualClusters {
+  const v = readJson('--restore', path);
+  const answer = v as { ok?: unknown; op?: unknown; result?: unknown } | null;
+  const snapshot = answer !== null && typeof answer === 'object' && answer.ok === true && answer.op === 'snapshot' ? answer.result : v;
+  try {
+    return VirtualClusters.restore(snapshot, { engine });
+  } catch (err) {
+    if (err instanceof FairfitError) throw new FairfitError(err.code, `--restore: ${path}: ${err.message}`, { ...err.details, file: path }, { cause: err });
+    throw err;
   }
 }
 
@@ -47,7 +61,8 @@ export function registerClusters(program: Command): void {
   program
     .command('clusters')
     .description('run a Docklet virtual-cluster manager on JSON-line commands: one JSON answer per line on stdout (docs/model.md "Docklet virtual clusters")')
-    .requiredOption('--hosts <file>', 'hosts: a JSON array of { "id", "cpu", "mem" } (host order = file order)')
+    .option('--hosts <file>', 'hosts: a JSON array of { "id", "cpu", "mem" } (host order = file order)')
+    .option('--restore <file>', 'start from a snapshot instead of --hosts: the result of a { "op": "snapshot" } command, or its whole answer line')
     .requiredOption('--commands <file>', "JSON lines, one command each (schemas/docklet-command.schema.json); '-': standard input, read as it arrives")
     .option('--engine <wasm|reference>', 'where placement runs (same answers)', 'wasm')
     .option('--quiet', 'no messages on stderr')
@@ -60,17 +75,23 @@ export function registerClusters(program: Command): void {
           throw new FairfitError('FILE_NOT_FOUND', `--commands: cannot read ${o.commands}: ${(cause as Error).message}`, { file: o.commands }, { cause });
         }
       }
-      const hosts = readHosts(o.hosts);
+      if ((o.hosts === undefined) === (o.restore === undefined)) invalid('--hosts', o.hosts === undefined ? 'give --hosts or --restore' : 'give --hosts or --restore, not both');
       const say = messenger(o.quiet);
-      using vc = new VirtualClusters({ engine: o.engine });
-      // The file's content is checked by apply (the schema) at run time, as any command line.
-      const added = vc.apply({ op: 'addHosts', hosts: hosts as HostInput[] });
-      if (!added.ok) {
-        const field = added.error.field.replace(/^command\.hosts/, 'hosts');
-        // Bad data in a file, as `rebalance` says of its scenario: PARSE_ERROR, exit 1 (exit 2 is for a bad option).
-        throw new FairfitError('PARSE_ERROR', `--hosts: ${o.hosts}: ${added.error.message.replace(/command\.hosts/g, 'hosts')}${Array.isArray(hosts) ? '' : ' (the file must hold a JSON array of hosts)'}`, { field, file: o.hosts });
+      using vc = o.restore === undefined ? new VirtualClusters({ engine: o.engine }) : restored(o.restore, o.engine);
+      if (o.hosts !== undefined) {
+        const hosts = readJson('--hosts', o.hosts);
+        // The file's content is checked by apply (the schema) at run time, as any command line.
+        const added = vc.apply({ op: 'addHosts', hosts: hosts as HostInput[] });
+        if (!added.ok) {
+          const field = added.error.field.replace(/^command\.hosts/, 'hosts');
+          // Bad data in a file, as `rebalance` says of its scenario: PARSE_ERROR, exit 1 (exit 2 is for a bad option).
+          throw new FairfitError('PARSE_ERROR', `--hosts: ${o.hosts}: ${added.error.message.replace(/command\.hosts/g, 'hosts')}${Array.isArray(hosts) ? '' : ' (the file must hold a JSON array of hosts)'}`, { field, file: o.hosts });
+        }
+        say(`${plural(added.result.length, 'host')} from ${o.hosts}`);
+      } else {
+        const s = vc.snapshot();
+        say(`${plural(s.hosts.length, 'host')} and ${plural(s.clusters.length, 'cluster')} from ${o.restore}`);
       }
-      say(`${plural(added.result.length, 'host')} from ${o.hosts}`);
       const input = o.commands === STDIN ? process.stdin : createReadStream(o.commands);
       const lines = createInterface({ input, crlfDelay: Infinity });
       let n = 0;

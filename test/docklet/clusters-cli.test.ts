@@ -74,6 +74,35 @@ describe('fairfit clusters', () => {
     expect((JSON.parse(r.stdout) as { ok: boolean }).ok).toBe(true);
   });
 
+  it('--restore starts from a snapshot (the answer line of a snapshot command, or its result) and goes on as one manager would', () => {
+    const first = fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], [...COMMANDS.slice(0, 3), { op: 'snapshot' }].map((c) => JSON.stringify(c)).join('\n'));
+    expect(first.status).toBe(0);
+    const line = first.stdout.trimEnd().split('\n').at(-1)!;
+    const state = join(dir, 'state.json');
+    const result = join(dir, 'state-result.json');
+    writeFileSync(state, line);
+    writeFileSync(result, JSON.stringify((JSON.parse(line) as { result: unknown }).result));
+    const more = [{ op: 'scale', name: 'web', nodes: 6 }, { op: 'scale', name: 'web', nodes: 7 }, { op: 'hosts' }];
+    using vc = new VirtualClusters({ hosts: HOSTS });
+    for (const c of COMMANDS.slice(0, 3)) vc.apply(c);
+    const want = more.map((c) => vc.apply(c));
+    for (const file of [state, result]) {
+      const r = fairfit(['--restore', file, '--commands', '-'], more.map((c) => JSON.stringify(c)).join('\n'));
+      expect(r.status).toBe(1); // the quota of 6 nodes refuses the second scale
+      expect(r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as unknown)).toEqual(want);
+      expect(r.stderr).toMatch(new RegExp(`^3 hosts and 1 cluster from ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    }
+    const both = fairfit(['--hosts', hostsFile(), '--restore', state, '--commands', '-'], '');
+    expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/^fairfit: INVALID_OPTION: --hosts: give --hosts or --restore, not both/)]);
+    const neither = fairfit(['--commands', '-'], '');
+    expect([neither.status, neither.stderr]).toEqual([2, expect.stringMatching(/^fairfit: INVALID_OPTION: --hosts: give --hosts or --restore/)]);
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, line.replace('"next":5', '"next":2'));
+    const bad = fairfit(['--restore', corrupt, '--commands', '-'], '');
+    expect([bad.status, bad.stdout]).toEqual([1, '']);
+    expect(bad.stderr).toMatch(/^fairfit: CORRUPT_INPUT: --restore: .*corrupt\.json: virtual-cluster snapshot rejected: snapshot\.clusters\[0\]\.members\[2\]\.id /);
+  });
+
   it('refuses bad hosts, a missing file and a bad option before any command', () => {
     const bad = fairfit(['--hosts', hostsFile([{ id: 'a', cpu: 1, mem: 1, disk: 3 }]), '--commands', '-'], '');
     expect(bad.status).toBe(1); // bad data, as rebalance's scenario file; exit 2 is for a bad option

@@ -55,6 +55,7 @@ describe('apply', () => {
       { op: 'status', name: 'db' },
       { op: 'quota', tenant: 'acme' },
       { op: 'hosts' },
+      { op: 'snapshot' },
       { op: 'delete', name: 'api' },
     ];
     expect(new Set(ops.map((c) => c.op))).toEqual(new Set(DOCKLET_OPS));

@@ -4,14 +4,16 @@
  * included) and holds the same state bit for bit; and after every command: no host is over
  * capacity in any dimension, every running cluster has exactly its N members placed and a
  * stopped one none, members are never duplicated or lost, no tenant is past a quota limit,
- * and a refused command changed nothing. Runs on the release and the debug build (vitest.config.ts).
+ * and a refused command changed nothing; a manager restored from a snapshot (through JSON text, on
+ * either engine) before a random command answers that command and every later one alike. Runs on the
+ * release and the debug build (vitest.config.ts).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DockletCommand } from '../../src/systems/docklet/command-schema.ts';
 import type { QuotaLimits } from '../../src/systems/docklet/model.ts';
-import type { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
-import { manager, snapshot } from './helpers.ts';
+import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
+import { ENGINES, manager, snapshot } from './helpers.ts';
 
 const NAMES = ['a', 'b', 'c', 'd'];
 const TENANTS = ['t1', 't2'];
@@ -107,30 +109,44 @@ function checkInvariants(vc: VirtualClusters, ids: IdModel, quotas: Map<string, 
 describe(`virtual clusters: WebAssembly (${process.env.FAIRFIT_WASM ?? 'release'}) = reference, and the invariants hold`, () => {
   it('on random hosts and command sequences', () => {
     fc.assert(
-      fc.property(fc.array(host, { minLength: 1, maxLength: 8 }), fc.array(command, { minLength: 1, maxLength: 40 }), (hs, commands) => {
+      fc.property(fc.array(host, { minLength: 1, maxLength: 8 }), fc.array(command, { minLength: 1, maxLength: 40 }), fc.nat(), fc.constantFrom(...ENGINES), (hs, commands, cut, engine) => {
         const hosts = hs.map((h, i) => ({ id: `h${i}`, ...h }));
         using wasm = manager('wasm', hosts);
         using ref = manager('reference', hosts);
+        // A manager restored, through JSON text, from the state before command `cut`: it answers every later command alike.
+        let restored: VirtualClusters | undefined;
         const ids: IdModel = new Map();
         const quotas = new Map<string, QuotaLimits>();
-        for (const command of commands) {
-          const c = resolve(ref, command);
-          const before = snapshot(ref, TENANTS);
-          const rr = ref.apply(c);
-          const rw = wasm.apply(c);
-          expect(rw).toEqual(rr);
-          if (rr.ok) {
-            followIds(ids, c);
-            if (c.op === 'quota' && c.limits) {
-              if (Object.keys(c.limits).length) quotas.set(c.tenant, c.limits);
-              else quotas.delete(c.tenant);
+        try {
+          for (const [i, command] of commands.entries()) {
+            if (i === cut % commands.length) {
+              const taken = wasm.apply({ op: 'snapshot' });
+              expect(taken.ok).toBe(true);
+              restored = VirtualClusters.restore(JSON.parse(JSON.stringify(taken.ok && taken.result)), { engine });
+              expect(restored.snapshot()).toEqual(ref.snapshot());
             }
-          } else {
-            expect(['NO_FIT', 'QUOTA_EXCEEDED', 'INVALID_OPTION']).toContain(rr.error.code);
-            expect(snapshot(ref, TENANTS)).toBe(before);
+            const c = resolve(ref, command);
+            const before = snapshot(ref, TENANTS);
+            const rr = ref.apply(c);
+            const rw = wasm.apply(c);
+            expect(rw).toEqual(rr);
+            if (restored) expect(restored.apply(c)).toEqual(rr);
+            if (rr.ok) {
+              followIds(ids, c);
+              if (c.op === 'quota' && c.limits) {
+                if (Object.keys(c.limits).length) quotas.set(c.tenant, c.limits);
+                else quotas.delete(c.tenant);
+              }
+            } else {
+              expect(['NO_FIT', 'QUOTA_EXCEEDED', 'INVALID_OPTION']).toContain(rr.error.code);
+              expect(snapshot(ref, TENANTS)).toBe(before);
+            }
+            expect(snapshot(wasm, TENANTS)).toBe(snapshot(ref, TENANTS));
+            if (restored) expect(snapshot(restored, TENANTS)).toBe(snapshot(ref, TENANTS));
+            checkInvariants(ref, ids, quotas);
           }
-          expect(snapshot(wasm, TENANTS)).toBe(snapshot(ref, TENANTS));
-          checkInvariants(ref, ids, quotas);
+        } finally {
+          restored?.close();
         }
       }),
       { numRuns: 150 },

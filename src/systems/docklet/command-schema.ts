@@ -16,7 +16,7 @@
 import { MAX_CLUSTER_NODES, PLACEMENTS, type HostInput, type ClusterPlacement, type QuotaLimits, type Resources } from './model.ts';
 
 /** The ops of the command language, in the schema's order. */
-export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts'] as const;
+export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts', 'snapshot'] as const;
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
 const name = { $ref: '#/$defs/name' } as const;
@@ -48,6 +48,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
     { $ref: '#/$defs/status' },
     { $ref: '#/$defs/quota' },
     { $ref: '#/$defs/hosts' },
+    { $ref: '#/$defs/snapshot' },
   ],
   $defs: {
     name: { description: 'A cluster name, unique among the manager\'s clusters.', type: 'string', minLength: 1, maxLength: 256 },
@@ -128,6 +129,11 @@ export const DOCKLET_COMMAND_SCHEMA = {
       type: 'object', additionalProperties: false, required: ['op'],
       properties: { op: { const: 'hosts' } },
     },
+    snapshot: {
+      description: "Result: the manager's whole state (hosts, clusters, quotas), which VirtualClusters.restore and fairfit clusters --restore read back.",
+      type: 'object', additionalProperties: false, required: ['op'],
+      properties: { op: { const: 'snapshot' } },
+    },
   },
 } as const;
 
@@ -156,11 +162,13 @@ export interface StatusCommand { op: 'status'; name: string }
 export interface QuotaCommand { op: 'quota'; tenant: string; limits?: QuotaLimits }
 /** `hosts`. */
 export interface HostsCommand { op: 'hosts' }
+/** `snapshot`. */
+export interface SnapshotCommand { op: 'snapshot' }
 
 /** One virtual-cluster command: what {@link DOCKLET_COMMAND_SCHEMA} accepts. */
 export type DockletCommand =
   | AddHostsCommand | RemoveHostsCommand | CreateCommand | DeleteCommand | ScaleCommand | StopCommand | StartCommand
-  | ListCommand | StatusCommand | QuotaCommand | HostsCommand;
+  | ListCommand | StatusCommand | QuotaCommand | HostsCommand | SnapshotCommand;
 
 /** The command of one op. */
 export type DockletCommandOf<K extends DockletOp> = Extract<DockletCommand, { op: K }>;

@@ -10,6 +10,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import { fieldPath, shown, type FairfitErrorCode } from '../../errors.ts';
 import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand, type DockletOp } from './command-schema.ts';
 import type { ClusterStatus, ClusterSummary, DeleteResult, HostView, QuotaView } from './model.ts';
+import type { DockletSnapshot } from './snapshot.ts';
 
 /** What each op returns. */
 export interface DockletResults {
@@ -24,6 +25,7 @@ export interface DockletResults {
   status: ClusterStatus;
   quota: QuotaView;
   hosts: HostView[];
+  snapshot: DockletSnapshot;
 }
 
 /** An accepted command: the op and the manager's answer. */

@@ -125,6 +125,8 @@ export interface GangPlacer {
   place(count: number, cpu: number, mem: number, mode: ClusterPlacement, prior: ArrayLike<number>): Int32Array | number;
   /** Keeps only the hosts whose `keep` entry is true (they must hold no member), in their order. */
   removeHosts(keep: readonly boolean[]): void;
+  /** Sets every host's use and member count (a restored manager's; one entry per host, checked by the manager). */
+  setUse(useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>): void;
   /** Releases members of demand (cpu, mem) from `hosts`. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
   /** A copy of the hosts' columns. */

@@ -91,6 +91,12 @@ export class ReferencePlacer implements GangPlacer {
     this.members = this.members.filter((_, h) => keep[h]);
   }
 
+  setUse(useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>): void {
+    this.useCpu.set(useCpu);
+    this.useMem.set(useMem);
+    this.members.set(members);
+  }
+
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void {
     const { useCpu, useMem, members } = this;
     for (let j = 0; j < hosts.length; j++) {

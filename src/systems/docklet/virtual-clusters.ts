@@ -19,6 +19,7 @@ import type {
   ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, GangPlacer, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
 } from './model.ts';
 import { ReferencePlacer } from './reference-placer.ts';
+import { checkSnapshotShape, corruptSnapshot, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot } from './snapshot.ts';
 import { WasmPlacer } from './wasm-placer.ts';
 
 /**
@@ -77,6 +78,9 @@ function q(s: string): string {
  * (one part in a billion of the limit).
  */
 const QUOTA_SLACK = 1e-9;
+
+/** Relative slack of a restored host's use against its members' demands summed again (docs/model.md, "Snapshot and restore"). */
+const USE_SLACK = 1e-9;
 
 /** Whether `sum` takes a tenant past `limit`, float rounding aside (a limit of 0 is exact). */
 function pastLimit(sum: number, limit: number): boolean {
@@ -188,6 +192,34 @@ export class VirtualClusters {
   }
 
   /**
+   * The manager's whole state as one JSON value (hosts with their use, clusters with their members and
+   * next member id, quotas, each in the manager's order), for {@link VirtualClusters.restore}.
+   */
+  snapshot(): DockletSnapshot {
+    return this.run({ op: 'snapshot' });
+  }
+
+  /**
+   * A manager in the state of a {@link VirtualClusters.snapshot} (also after `JSON.stringify` and
+   * `JSON.parse`): it answers every later call as the manager it was taken from would. A snapshot that
+   * is malformed, or whose parts disagree (a member on an unknown host, a host's use that its members do
+   * not explain, a member id out of order, a tenant over its quota), is refused with `CORRUPT_INPUT`
+   * naming the field (`snapshot.clusters[2].members[0].host`).
+   */
+  static restore(snapshot: unknown, options?: Omit<VirtualClustersOptions, 'hosts'>): VirtualClusters {
+    checkOptionNames(options, ['engine'], 'VirtualClusters.restore');
+    checkSnapshotShape(snapshot);
+    const vc = new VirtualClusters(options);
+    try {
+      vc.load(snapshot);
+    } catch (err) {
+      vc.close();
+      throw err;
+    }
+    return vc;
+  }
+
+  /**
    * Applies one JSON command (`{ op, …arguments }`, see `DOCKLET_COMMAND_SCHEMA`). Never throws for bad
    * input: a schema violation or a refusal comes back as `{ ok: false, error: { code, message, field } }`
    * and the manager is then exactly as before.
@@ -244,6 +276,7 @@ export class VirtualClusters {
       case 'status': return this.statusOf(this.cluster(c.name));
       case 'quota': return this.doQuota(c.tenant, c.limits);
       case 'hosts': return this.hostViews(0);
+      case 'snapshot': return this.doSnapshot();
     }
   }
 
@@ -362,6 +395,79 @@ export class VirtualClusters {
       else this.quotas.set(tenant, set);
     }
     return { tenant, limits: { ...this.quotas.get(tenant) }, used };
+  }
+
+  private doSnapshot(): DockletSnapshot {
+    const c = this.placer.columns();
+    return {
+      format: DOCKLET_SNAPSHOT_FORMAT,
+      version: DOCKLET_SNAPSHOT_VERSION,
+      hosts: this.hostIds.map((id, h) => ({ id, cpu: c.capCpu[h]!, mem: c.capMem[h]!, used: { cpu: c.useCpu[h]!, mem: c.useMem[h]! } })),
+      clusters: [...this.clusters.values()].map((k) => ({ ...this.statusOf(k), next: k.next })).map(({ name, tenant, demand, placement, state, next, members }) => ({ name, tenant, demand, placement, state, next, members })),
+      quotas: [...this.quotas].map(([tenant, limits]) => ({ tenant, limits: { ...limits } })),
+    };
+  }
+
+  /** Takes a snapshot's state into this new manager (no host, no cluster yet), checking that its parts agree. */
+  private load(s: DockletSnapshot): void {
+    const bad = corruptSnapshot;
+    s.hosts.forEach((h, i) => {
+      if (this.hostIndex.has(h.id)) throw bad(`snapshot.hosts[${i}].id`, `repeats host ${q(h.id)}`);
+      this.hostIndex.set(h.id, i);
+      this.hostIds.push(h.id);
+    });
+    const H = s.hosts.length;
+    const members = new Int32Array(H);
+    const sumCpu = new Float64Array(H);
+    const sumMem = new Float64Array(H);
+    s.clusters.forEach((c, i) => {
+      const at = `snapshot.clusters[${i}]`;
+      if (this.clusters.has(c.name)) throw bad(`${at}.name`, `repeats cluster ${q(c.name)}`);
+      const hosts: number[] = [];
+      let last = -1;
+      c.members.forEach((m, j) => {
+        // Ids as the manager makes them: <name>#<k>, k rising (oldest first) and below next.
+        const k = m.id.startsWith(`${c.name}#`) && /^(0|[1-9]\d*)$/.test(m.id.slice(c.name.length + 1)) ? Number(m.id.slice(c.name.length + 1)) : -1;
+        if (k <= last || k >= c.next) throw bad(`${at}.members[${j}].id`, `must be '${c.name}#<k>' with k rising from member to member and below next (${c.next}), got ${q(m.id)}`);
+        last = k;
+        if (c.state === 'stopped') {
+          if (m.host !== null) throw bad(`${at}.members[${j}].host`, `must be null: the cluster is stopped`);
+          return;
+        }
+        const h = m.host === null ? undefined : this.hostIndex.get(m.host);
+        if (h === undefined) throw bad(`${at}.members[${j}].host`, m.host === null ? 'is null in a running cluster' : `names no host of the snapshot: ${q(m.host)}`);
+        hosts.push(h);
+        members[h]!++;
+        sumCpu[h]! += c.demand.cpu;
+        sumMem[h]! += c.demand.mem;
+      });
+      this.clusters.set(c.name, {
+        name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement, state: c.state,
+        ids: c.members.map((m) => m.id), hosts, next: c.next,
+      });
+    });
+    s.hosts.forEach((h, i) => {
+      for (const [d, sum] of [['cpu', sumCpu[i]!], ['mem', sumMem[i]!]] as const) {
+        const used = h.used[d];
+        // The members' demands summed in another order differ in the last bits only; a host without members holds exactly 0.
+        if (used > h[d] || (members[i] === 0 ? used !== 0 : Math.abs(used - sum) > USE_SLACK * Math.max(h[d], sum))) {
+          throw bad(`snapshot.hosts[${i}].used.${d}`, `is ${used}, but its ${members[i]} member(s) use ${sum} of capacity ${h[d]}`);
+        }
+      }
+    });
+    const tenants = new Set<string>();
+    s.quotas.forEach((quota, i) => {
+      if (tenants.has(quota.tenant)) throw bad(`snapshot.quotas[${i}].tenant`, `repeats tenant ${q(quota.tenant)}`);
+      tenants.add(quota.tenant);
+      const used = this.tenantUse(quota.tenant);
+      for (const d of LIMITS) {
+        const l = quota.limits[d];
+        if (l !== undefined && pastLimit(used[d], l)) throw bad(`snapshot.quotas[${i}].limits.${d}`, `is ${l}, but tenant ${q(quota.tenant)} holds ${used[d]}`);
+      }
+      if (Object.keys(quota.limits).length > 0) this.quotas.set(quota.tenant, { ...quota.limits });
+    });
+    this.placer.addHosts(s.hosts.map((h) => h.cpu), s.hosts.map((h) => h.mem));
+    this.placer.setUse(s.hosts.map((h) => h.used.cpu), s.hosts.map((h) => h.used.mem), members);
   }
 
   // ------------------------------------------------------------------ helpers

@@ -99,6 +99,14 @@ export class WasmPlacer implements GangPlacer {
     this.layOut(this.room, kept);
   }
 
+  setUse(useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>): void {
+    const k = this.live();
+    const p = this.ptrs();
+    k.f64(p.useCpu, this.hosts).set(useCpu);
+    k.f64(p.useMem, this.hosts).set(useMem);
+    k.i32(p.members, this.hosts).set(members);
+  }
+
   /** Runs `fn` with a `DockletGang` struct and its columns for `count` members, freed afterwards. */
   private withGang<T>(count: number, prior: number, fn: (k: Core, gang: number, p: { priorHosts: number; out: number }) => T): T {
     const k = this.live();
