@@ -60,6 +60,9 @@ describe('the CRS scenario schema', () => {
       expect(() => validateScenario(value, file)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: `${file}: scenario.vms[0].use.cpu must be a finite number` }));
       writeFileSync(file, '{');
       expect(() => readScenario(file)).toThrow(expect.objectContaining({ code: 'PARSE_ERROR' }));
+      // A UTF-8 byte-order mark (some editors write one) is not part of the JSON: skipped, as the trace readers and fairfit clusters do.
+      writeFileSync(file, `\uFEFF${readFileSync(EXAMPLE, 'utf8')}`);
+      expect(readScenario(file)).toEqual(readScenario(EXAMPLE));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -200,7 +200,8 @@ export function readScenario(path: string): RebalanceScenario {
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // A UTF-8 byte-order mark is not part of the JSON (as the trace readers skip it).
+    value = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (cause) {
     throw new FairfitError('PARSE_ERROR', `${path}: not valid JSON (${(cause as Error).message})`, { file: path }, { cause });
   }
