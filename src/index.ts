@@ -104,11 +104,11 @@ export { VirtualClusters, type VirtualClustersOptions, type DockletApplyInput, t
 export {
   PLACEMENTS, MAX_CLUSTER_NODES,
   type ClusterPlacement, type Resources, type HostInput, type HostView, type ClusterSpec, type ClusterState, type MemberView, type ClusterSummary, type ClusterStatus,
-  type DeleteResult, type QuotaLimits, type QuotaUse, type QuotaView,
+  type DeleteResult, type DrainResult, type MemberMove, type QuotaLimits, type QuotaUse, type QuotaView,
 } from './systems/docklet/model.ts';
 export { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletOp, type DockletCommand, type DockletCommandOf } from './systems/docklet/command-schema.ts';
 export type {
-  AddHostsCommand, RemoveHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand, SnapshotCommand,
+  AddHostsCommand, RemoveHostsCommand, DrainHostsCommand, CreateCommand, DeleteCommand, ScaleCommand, StopCommand, StartCommand, ListCommand, StatusCommand, QuotaCommand, HostsCommand, SnapshotCommand,
 } from './systems/docklet/command-schema.ts';
 export { DOCKLET_SNAPSHOT_SCHEMA, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot, type SnapshotHost, type SnapshotCluster } from './systems/docklet/snapshot.ts';
 export { validateDockletCommand, type DockletResults, type DockletCommandResult, type DockletCommandSuccess, type DockletCommandFailure, type DockletCommandError } from './systems/docklet/commands.ts';

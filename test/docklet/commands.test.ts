@@ -47,6 +47,7 @@ describe('apply', () => {
     const ops = [
       { op: 'addHosts', hosts: [{ id: 'h3', cpu: 4, mem: 16 }, { id: 'h4', cpu: 4, mem: 16 }] },
       { op: 'removeHosts', ids: ['h4'] },
+      { op: 'drainHosts', ids: ['h3'] },
       { op: 'create', name: 'api', tenant: 'acme', nodes: 1, demand: { cpu: 1, mem: 1 } },
       { op: 'scale', name: 'api', nodes: 2 },
       { op: 'stop', name: 'api' },

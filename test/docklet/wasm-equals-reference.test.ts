@@ -37,6 +37,7 @@ const command: fc.Arbitrary<DockletCommand> = fc.oneof(
   { weight: 2, arbitrary: name.map((n) => ({ op: 'start' as const, name: n })) },
   { weight: 1, arbitrary: fc.record({ tenant, limits: fc.option(limits, { nil: undefined }) }).map(({ limits: l, ...c }) => ({ op: 'quota' as const, ...c, ...(l ? { limits: l } : {}) })) },
   { weight: 1, arbitrary: fc.uniqueArray(fc.constantFrom('h0', 'h1', 'h2', 'h3', 'h7', 'x0', 'x1', 'x2'), { minLength: 1, maxLength: 3 }).map((ids) => ({ op: 'removeHosts' as const, ids })) },
+  { weight: 2, arbitrary: fc.uniqueArray(fc.constantFrom('h0', 'h1', 'h2', 'h3', 'x0', 'x1', 'h9'), { minLength: 1, maxLength: 2 }).map((ids) => ({ op: 'drainHosts' as const, ids })) },
   // Resolved against the manager's hosts when applied (see `resolve`): a host that is empty at that moment, so removals succeed often.
   { weight: 2, arbitrary: fc.nat({ max: 50 }).map((k) => ({ op: 'removeHosts' as const, ids: [`@empty${k}`] })) },
   { weight: 1, arbitrary: fc.record({ id: fc.integer({ min: 0, max: 20 }), h: host }).map(({ id, h }) => ({ op: 'addHosts' as const, hosts: [{ id: `x${id}`, ...h }] })) },

@@ -204,6 +204,47 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     expect(vc.hosts().map((h) => h.id)).toEqual(['h0', 'h3', 'h1']);
   });
 
+  it('drainHosts moves the members elsewhere by their cluster\'s rule, keeps their ids, then removes the hosts; all or nothing', () => {
+    using vc = manager(engine, sameHosts(3));
+    vc.create({ name: 'web', tenant: 'acme', nodes: 4, demand: { cpu: 2, mem: 4 } }); // h0 h1 h2 h0
+    vc.create({ name: 'db', tenant: 'acme', nodes: 1, demand: { cpu: 1, mem: 1 } });
+    vc.stop('db'); // a stopped cluster has nothing to move
+    const r = vc.drainHosts(['h0']);
+    // web#0 and web#3 leave h0: spread over h1, h2 (one web member each: a tie, then equal load, then host order: h1), then h2.
+    expect(r.moved).toEqual([
+      { cluster: 'web', id: 'web#0', from: 'h0', to: 'h1' },
+      { cluster: 'web', id: 'web#3', from: 'h0', to: 'h2' },
+    ]);
+    expect(r.removed).toEqual([{ id: 'h0', cpu: 8, mem: 32, used: { cpu: 4, mem: 8 }, members: 2 }]);
+    expect(vc.status('web').members).toEqual([{ id: 'web#0', host: 'h1' }, { id: 'web#1', host: 'h1' }, { id: 'web#2', host: 'h2' }, { id: 'web#3', host: 'h2' }]);
+    expect(vc.hosts().map((h) => [h.id, h.members, h.used.cpu])).toEqual([['h1', 2, 4], ['h2', 2, 4]]);
+    expect(vc.start('db').members).toEqual([{ id: 'db#0', host: 'h1' }]); // a tie of load after placing: host order
+    // web#4 on h2 (less load), web#5 on h1 (fewer web members), web#6 on h2 (h1 is full): cpu 7 on h1, 8 on h2.
+    expect(vc.scale('web', 7).members.slice(4).map((m) => m.host)).toEqual(['h2', 'h1', 'h2']);
+    // h2's four web members would need 8 cpu on h1, which has 1 free: refused at the first, nothing moved.
+    const before = snapshot(vc);
+    const refused = vc.apply({ op: 'drainHosts', ids: ['h2'] });
+    expect(refused).toMatchObject({ ok: false, op: 'drainHosts', error: { code: 'NO_FIT', field: 'command.ids' } });
+    expect(!refused.ok && refused.error.message).toBe("ids: cluster 'web' of tenant 'acme': member 1 of the 4 to move (cpu 2, mem 4) fits on no other host; nothing was moved");
+    expect(snapshot(vc)).toBe(before);
+    expect(vc.apply({ op: 'drainHosts', ids: ['h7'] })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.ids[0]' } });
+    expect(snapshot(vc)).toBe(before);
+  });
+
+  it('drainHosts: a later cluster that finds no host undoes the moves of the earlier ones, exactly', () => {
+    using vc = manager(engine, [{ id: 'h0', cpu: 8, mem: 8 }]);
+    vc.create({ name: 'a', tenant: 't', nodes: 1, demand: { cpu: 2, mem: 0.1 } });
+    vc.create({ name: 'b', tenant: 't', nodes: 1, demand: { cpu: 3, mem: 0.2 } });
+    vc.addHosts([{ id: 'h1', cpu: 4, mem: 8 }]);
+    const before = snapshot(vc);
+    // a's member fits on h1 (2 of 4), b's then does not (3 > 2 left).
+    expect(vc.apply({ op: 'drainHosts', ids: ['h0'] })).toMatchObject({ ok: false, error: { code: 'NO_FIT', message: expect.stringMatching(/^ids: cluster 'b' of tenant 't': member 1 of the 1 to move/) } });
+    expect(snapshot(vc)).toBe(before);
+    vc.addHosts([{ id: 'h2', cpu: 4, mem: 8 }]);
+    expect(vc.drainHosts(['h0']).moved).toEqual([{ cluster: 'a', id: 'a#0', from: 'h0', to: 'h1' }, { cluster: 'b', id: 'b#0', from: 'h0', to: 'h2' }]);
+    expect(vc.hosts().map((h) => [h.id, h.members, h.used])).toEqual([['h1', 1, { cpu: 2, mem: 0.1 }], ['h2', 1, { cpu: 3, mem: 0.2 }]]);
+  });
+
   it('many hosts: a 1,000-member spread cluster on 10,000 hosts puts one member on each of the first 1,000', () => {
     using vc = manager(engine, Array.from({ length: 10_000 }, (_, i) => ({ id: `h${i}`, cpu: 64, mem: 256 })));
     const s = vc.create({ name: 'big', tenant: 'acme', nodes: 1000, demand: { cpu: 1, mem: 4 } });

@@ -16,7 +16,7 @@
 import { MAX_CLUSTER_NODES, PLACEMENTS, type HostInput, type ClusterPlacement, type QuotaLimits, type Resources } from './model.ts';
 
 /** The ops of the command language, in the schema's order. */
-export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts', 'snapshot'] as const;
+export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'drainHosts', 'create', 'delete', 'scale', 'stop', 'start', 'list', 'status', 'quota', 'hosts', 'snapshot'] as const;
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
 const name = { $ref: '#/$defs/name' } as const;
@@ -39,6 +39,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
   oneOf: [
     { $ref: '#/$defs/addHosts' },
     { $ref: '#/$defs/removeHosts' },
+    { $ref: '#/$defs/drainHosts' },
     { $ref: '#/$defs/create' },
     { $ref: '#/$defs/delete' },
     { $ref: '#/$defs/scale' },
@@ -78,6 +79,11 @@ export const DOCKLET_COMMAND_SCHEMA = {
       description: 'Removes hosts that hold no member (refused, removing none, when one does: stop, scale in or delete its clusters first); the others keep their order; result: the hosts removed.',
       type: 'object', additionalProperties: false, required: ['op', 'ids'],
       properties: { op: { const: 'removeHosts' }, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
+    },
+    drainHosts: {
+      description: "Moves every member off the hosts (each cluster's members placed again as a gang on the other hosts, by its placement rule), then removes them; all or nothing (NO_FIT: nothing moved); result: { removed, moved }.",
+      type: 'object', additionalProperties: false, required: ['op', 'ids'],
+      properties: { op: { const: 'drainHosts' }, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
     },
     create: {
       description: "Creates a cluster and places all its members (or none: NO_FIT, QUOTA_EXCEEDED); result: the cluster's status.",
@@ -144,6 +150,8 @@ export type DockletOp = (typeof DOCKLET_OPS)[number];
 export interface AddHostsCommand { op: 'addHosts'; hosts: HostInput[] }
 /** `removeHosts`: the ids of hosts that hold no member. */
 export interface RemoveHostsCommand { op: 'removeHosts'; ids: string[] }
+/** `drainHosts`: the ids of hosts to empty and remove. */
+export interface DrainHostsCommand { op: 'drainHosts'; ids: string[] }
 /** `create`: the fields of a `ClusterSpec`. */
 export interface CreateCommand { op: 'create'; name: string; tenant: string; nodes: number; demand: Resources; placement?: ClusterPlacement }
 /** `delete`. */
@@ -167,7 +175,7 @@ export interface SnapshotCommand { op: 'snapshot' }
 
 /** One virtual-cluster command: what {@link DOCKLET_COMMAND_SCHEMA} accepts. */
 export type DockletCommand =
-  | AddHostsCommand | RemoveHostsCommand | CreateCommand | DeleteCommand | ScaleCommand | StopCommand | StartCommand
+  | AddHostsCommand | RemoveHostsCommand | DrainHostsCommand | CreateCommand | DeleteCommand | ScaleCommand | StopCommand | StartCommand
   | ListCommand | StatusCommand | QuotaCommand | HostsCommand | SnapshotCommand;
 
 /** The command of one op. */

@@ -9,13 +9,14 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { fieldPath, shown, type FairfitErrorCode } from '../../errors.ts';
 import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand, type DockletOp } from './command-schema.ts';
-import type { ClusterStatus, ClusterSummary, DeleteResult, HostView, QuotaView } from './model.ts';
+import type { ClusterStatus, ClusterSummary, DeleteResult, DrainResult, HostView, QuotaView } from './model.ts';
 import type { DockletSnapshot } from './snapshot.ts';
 
 /** What each op returns. */
 export interface DockletResults {
   addHosts: HostView[];
   removeHosts: HostView[];
+  drainHosts: DrainResult;
   create: ClusterStatus;
   delete: DeleteResult;
   scale: ClusterStatus;

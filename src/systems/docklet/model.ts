@@ -86,6 +86,20 @@ export interface DeleteResult {
   released: number;
 }
 
+/** One member moved by `drainHosts`: its cluster, id, and the host ids it left and went to. */
+export interface MemberMove {
+  cluster: string;
+  id: string;
+  from: string;
+  to: string;
+}
+
+/** What `drainHosts` returns: the hosts removed (as they were, with their members) and every member moved, cluster by cluster. */
+export interface DrainResult {
+  removed: HostView[];
+  moved: MemberMove[];
+}
+
 /** A tenant's limits over its placed members; an absent field is no limit. */
 export interface QuotaLimits {
   nodes?: number;

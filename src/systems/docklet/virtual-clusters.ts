@@ -16,7 +16,7 @@ import { checkOptionNames, FairfitError, optionsObject, shown } from '../../erro
 import type { DockletCommand, DockletCommandOf, DockletOp } from './command-schema.ts';
 import { validateDockletCommand, type DockletCommandFailure, type DockletCommandResult, type DockletCommandSuccess, type DockletResults } from './commands.ts';
 import type {
-  ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, GangPlacer, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
+  ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, DrainResult, GangPlacer, MemberMove, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
 } from './model.ts';
 import { ReferencePlacer } from './reference-placer.ts';
 import { checkSnapshotShape, corruptSnapshot, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot } from './snapshot.ts';
@@ -137,6 +137,17 @@ export class VirtualClusters {
    */
   removeHosts(ids: string[]): HostView[] {
     return this.run({ op: 'removeHosts', ids });
+  }
+
+  /**
+   * Empties hosts and removes them: every member on them is placed again on the other hosts (each
+   * cluster's moved members as one gang, in creation order, by the cluster's placement rule with its
+   * members on other hosts counted) and keeps its id; then the hosts go as by `removeHosts`. All or
+   * nothing: when a member finds no other host, `NO_FIT` and nothing moved. Returns the hosts removed
+   * (as they were) and the members moved.
+   */
+  drainHosts(ids: string[]): DrainResult {
+    return this.run({ op: 'drainHosts', ids });
   }
 
   /** Creates a cluster and places all of its members, or refuses (`NO_FIT`, `QUOTA_EXCEEDED`, a taken name) changing nothing. */
@@ -267,6 +278,7 @@ export class VirtualClusters {
     switch (c.op) {
       case 'addHosts': return this.doAddHosts(c.hosts);
       case 'removeHosts': return this.doRemoveHosts(c.ids);
+      case 'drainHosts': return this.doDrainHosts(c.ids);
       case 'create': return this.doCreate(c);
       case 'delete': return this.doDelete(c.name);
       case 'scale': return this.doScale(c.name, c.nodes);
@@ -304,7 +316,7 @@ export class VirtualClusters {
       if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
       if (views[h]!.members > 0) {
         const on = [...this.clusters.values()].find((k) => k.hosts.includes(h))!;
-        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host ${q(id)} holds ${views[h]!.members} member(s) (cluster ${q(on.name)} among them): stop, scale in or delete them first`, { field: `ids[${i}]` });
+        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host ${q(id)} holds ${views[h]!.members} member(s) (cluster ${q(on.name)} among them): drainHosts moves them, or stop, scale in or delete them first`, { field: `ids[${i}]` });
       }
       return h;
     });
@@ -323,6 +335,51 @@ export class VirtualClusters {
       this.hostIds.push(id);
     }
     return gone.map((h) => views[h]!);
+  }
+
+  private doDrainHosts(ids: string[]): DrainResult {
+    const views = this.hostViews(0);
+    const drained = ids.map((id, i) => {
+      const h = this.hostIndex.get(id);
+      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
+      return h;
+    });
+    const gone = new Set(drained);
+    // Each running cluster's members on the drained hosts (their places in its list, oldest first).
+    const displaced = [...this.clusters.values()].filter((k) => k.state === 'running').map((k) => ({ k, at: k.hosts.flatMap((h, i) => (gone.has(h) ? [i] : [])) })).filter((d) => d.at.length > 0);
+    const before = this.placer.columns();
+    const moved: MemberMove[] = [];
+    if (displaced.length > 0) {
+      for (const { k, at } of displaced) this.placer.release(at.map((i) => k.hosts[i]!), k.demand.cpu, k.demand.mem);
+      // The drained hosts take no member while the others are placed: a use of +∞ fits nothing (both placers check fit first).
+      const c = this.placer.columns();
+      for (const h of gone) c.useCpu[h] = c.useMem[h] = Number.POSITIVE_INFINITY;
+      this.placer.setUse(c.useCpu, c.useMem, c.members);
+      const placed: number[][] = [];
+      for (const { k, at } of displaced) {
+        const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, k.hosts.filter((h) => !gone.has(h)));
+        if (typeof r === 'number') {
+          // Back to the state before the call, exactly (use, member counts).
+          this.placer.setUse(before.useCpu, before.useMem, before.members);
+          throw new FairfitError(
+            'NO_FIT',
+            `ids: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of the ${at.length} to move (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no other host; nothing was moved`,
+            { field: 'ids', cluster: k.name, member: r },
+          );
+        }
+        placed.push(Array.from(r));
+      }
+      displaced.forEach(({ k, at }, j) => at.forEach((i, m) => {
+        moved.push({ cluster: k.name, id: k.ids[i]!, from: this.hostIds[k.hosts[i]!]!, to: this.hostIds[placed[j]![m]!]! });
+        k.hosts[i] = placed[j]![m]!;
+      }));
+      // The drained hosts, empty now, read 0 again before they go.
+      const now = this.placer.columns();
+      for (const h of gone) now.useCpu[h] = now.useMem[h] = 0;
+      this.placer.setUse(now.useCpu, now.useMem, now.members);
+    }
+    this.doRemoveHosts(ids);
+    return { removed: drained.map((h) => views[h]!), moved };
   }
 
   private doCreate(c: DockletCommandOf<'create'>): ClusterStatus {
