@@ -350,24 +350,28 @@ export class VirtualClusters {
     const before = this.placer.columns();
     const moved: MemberMove[] = [];
     if (displaced.length > 0) {
-      for (const { k, at } of displaced) this.placer.release(at.map((i) => k.hosts[i]!), k.demand.cpu, k.demand.mem);
-      // The drained hosts take no member while the others are placed: a use of +∞ fits nothing (both placers check fit first).
-      const c = this.placer.columns();
-      for (const h of gone) c.useCpu[h] = c.useMem[h] = Number.POSITIVE_INFINITY;
-      this.placer.setUse(c.useCpu, c.useMem, c.members);
       const placed: number[][] = [];
-      for (const { k, at } of displaced) {
-        const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, k.hosts.filter((h) => !gone.has(h)));
-        if (typeof r === 'number') {
-          // Back to the state before the call, exactly (use, member counts).
-          this.placer.setUse(before.useCpu, before.useMem, before.members);
-          throw new FairfitError(
-            'NO_FIT',
-            `ids: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of the ${at.length} to move (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no other host; nothing was moved`,
-            { field: 'ids', cluster: k.name, member: r },
-          );
+      try {
+        for (const { k, at } of displaced) this.placer.release(at.map((i) => k.hosts[i]!), k.demand.cpu, k.demand.mem);
+        // The drained hosts take no member while the others are placed: a use of +∞ fits nothing (both placers check fit first).
+        const c = this.placer.columns();
+        for (const h of gone) c.useCpu[h] = c.useMem[h] = Number.POSITIVE_INFINITY;
+        this.placer.setUse(c.useCpu, c.useMem, c.members);
+        for (const { k, at } of displaced) {
+          const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, k.hosts.filter((h) => !gone.has(h)));
+          if (typeof r === 'number') {
+            throw new FairfitError(
+              'NO_FIT',
+              `ids: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of the ${at.length} to move (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no other host; nothing was moved`,
+              { field: 'ids', cluster: k.name, member: r },
+            );
+          }
+          placed.push(Array.from(r));
         }
-        placed.push(Array.from(r));
+      } catch (err) {
+        // Back to the state before the call, exactly (use, member counts), whatever stopped it (NO_FIT, OUT_OF_MEMORY).
+        this.placer.setUse(before.useCpu, before.useMem, before.members);
+        throw err;
       }
       displaced.forEach(({ k, at }, j) => at.forEach((i, m) => {
         moved.push({ cluster: k.name, id: k.ids[i]!, from: this.hostIds[k.hosts[i]!]!, to: this.hostIds[placed[j]![m]!]! });
