@@ -112,6 +112,27 @@ describe('virtual clusters: snapshot and restore', () => {
     });
   }
 
+  for (const engine of ENGINES) {
+    it(`a restored next near 2^53 (${engine}): a scale that would number a member past it is refused, ids stay distinct, the state restores`, () => {
+      const s: DockletSnapshot = {
+        format: 'fairfit-docklet-snapshot', version: 1, hosts: [{ id: 'h0', cpu: 1, mem: 1, used: { cpu: 0, mem: 0 } }],
+        clusters: [{ name: 'c', tenant: 't', demand: { cpu: 0, mem: 0 }, placement: 'spread', state: 'running', next: Number.MAX_SAFE_INTEGER - 3, members: [] }],
+        quotas: [],
+      };
+      using vc = VirtualClusters.restore(s, { engine });
+      // 2^53 − 3 … 2^53: next++ at 2^53 gives 2^53 again, so a fourth member would repeat the third's id.
+      expect(refusal(() => vc.scale('c', 4))).toEqual({ code: 'INVALID_OPTION', field: 'nodes' });
+      expect(vc.status('c').members).toEqual([]);
+      const ids = vc.scale('c', 3).members.map((m) => m.id);
+      expect(new Set(ids).size).toBe(3);
+      expect(ids.at(-1)).toBe(`c#${Number.MAX_SAFE_INTEGER - 1}`);
+      vc.stop('c');
+      expect(refusal(() => vc.scale('c', 4))).toEqual({ code: 'INVALID_OPTION', field: 'nodes' });
+      using back = VirtualClusters.restore(JSON.parse(JSON.stringify(vc.snapshot())), { engine });
+      expect(back.snapshot()).toEqual(vc.snapshot());
+    });
+  }
+
   it('refuses what is not a snapshot, and options it does not take', () => {
     expect(refusal(() => VirtualClusters.restore(null))).toEqual({ code: 'CORRUPT_INPUT', field: 'snapshot' });
     expect(refusal(() => VirtualClusters.restore({ format: 'fairfit-docklet-snapshot', version: 1, hosts: [{ id: 'h', cpu: Number.NaN, mem: 1, used: { cpu: 0, mem: 0 } }], clusters: [], quotas: [] }))).toEqual({ code: 'CORRUPT_INPUT', field: 'snapshot.hosts[0].cpu' });

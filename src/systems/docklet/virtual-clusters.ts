@@ -410,6 +410,10 @@ export class VirtualClusters {
   private doScale(name: string, nodes: number): ClusterStatus {
     const k = this.cluster(name);
     const n = k.ids.length;
+    // Past 2^53 − 1, next++ stops counting (2^53 + 1 is 2^53) and ids repeat; a restored snapshot's next may be near it.
+    if (nodes > n && k.next + (nodes - n) > Number.MAX_SAFE_INTEGER) {
+      throw new FairfitError('INVALID_OPTION', `nodes: cluster ${q(k.name)} would number a member past ${Number.MAX_SAFE_INTEGER} (its next member id is ${q(`${k.name}#${k.next}`)}): member ids are not reused`, { field: 'nodes' });
+    }
     if (nodes > n && k.state === 'running') {
       this.checkQuota(k, nodes, 'nodes');
       const added = this.placeGang(k, nodes - n, k.hosts, 'nodes');
