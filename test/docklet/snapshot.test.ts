@@ -93,6 +93,10 @@ describe('virtual clusters: snapshot and restore', () => {
     ['a use above the capacity', (s) => (s.hosts[2]!.used.mem = 5, s), 'snapshot.hosts[2].used.mem'],
     ['a use its members do not explain', (s) => (s.hosts[0]!.used.cpu += 0.05, s), 'snapshot.hosts[0].used.cpu'],
     ['a use on a host without members', (s) => (s.hosts.push({ id: 'h9', cpu: 1, mem: 1, used: { cpu: 0.1, mem: 0 } }), s), 'snapshot.hosts[3].used.cpu'],
+    // Two members of cpu 10^308 on a host of Number.MAX_VALUE: their sum is Infinity, which a slack of 10^-9 of the larger let pass.
+    ['members whose demands sum past Number.MAX_VALUE', (s) => (s.hosts[0] = { id: 'h0', cpu: Number.MAX_VALUE, mem: 4, used: { cpu: 1e308, mem: 0 } }, s.clusters.push({
+      name: 'big', tenant: 'big', demand: { cpu: 1e308, mem: 0 }, placement: 'spread', state: 'running', next: 2, members: [{ id: 'big#0', host: 'h0' }, { id: 'big#1', host: 'h0' }],
+    }), s.clusters = s.clusters.map((c) => (c.state === 'running' && c.name !== 'big' ? { ...c, members: c.members.filter((m) => m.host !== 'h0') } : c)), s), 'snapshot.hosts[0].used.cpu'],
     ['a host id twice', (s) => (s.hosts[1]!.id = 'h0', s), 'snapshot.hosts[1].id'],
     ['a cluster name twice', (s) => (s.clusters[2]!.name = 'web', s), 'snapshot.clusters[2].name'],
     ['a member on an unknown host', (s) => (s.clusters[0]!.members[0]!.host = 'h7', s), 'snapshot.clusters[0].members[0].host'],

@@ -515,7 +515,8 @@ export class VirtualClusters {
       for (const [d, sum] of [['cpu', sumCpu[i]!], ['mem', sumMem[i]!]] as const) {
         const used = h.used[d];
         // The members' demands summed in another order differ in the last bits only; a host without members holds exactly 0.
-        if (used > h[d] || (members[i] === 0 ? used !== 0 : Math.abs(used - sum) > USE_SLACK * Math.max(h[d], sum))) {
+        // A sum past Number.MAX_VALUE (Infinity) is over any capacity, and its slack (Infinity) would let any use pass.
+        if (used > h[d] || (members[i] === 0 ? used !== 0 : !(Math.abs(used - sum) <= USE_SLACK * Math.max(h[d], sum)) || sum === Infinity)) {
           throw bad(`snapshot.hosts[${i}].used.${d}`, `is ${used}, but its ${members[i]} member(s) use ${sum} of capacity ${h[d]}`);
         }
       }
