@@ -46,8 +46,16 @@ function readJson(flag: string, path: string): unknown {
 /** A manager from `--restore FILE`: a snapshot, or the answer line of a `{ "op": "snapshot" }` command (its `result`). */
 function restored(path: string, engine: 'wasm' | 'reference'): VirtualClusters {
   const v = readJson('--restore', path);
-  const answer = v as { ok?: unknown; op?: unknown; result?: unknown } | null;
-  const snapshot = answer !== null && typeof answer === 'object' && answer.ok === true && answer.op === 'snapshot' ? answer.result : v;
+  const answer = v as { ok?: unknown; op?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
+  const isAnswer = answer !== null && typeof answer === 'object' && !Array.isArray(answer) && (answer.ok === true || answer.ok === false);
+  // An answer line that holds no snapshot (a refusal, another op's answer) is named as such, not as a snapshot missing its format.
+  if (isAnswer && (answer.ok === false || answer.op !== 'snapshot')) {
+    const what = answer.ok === false
+      ? `the answer line of a refused command (${String(answer.error?.code)}: ${String(answer.error?.message)})`
+      : `the answer line of a ${JSON.stringify(answer.op)} command`;
+    throw new FairfitError('CORRUPT_INPUT', `--restore: ${path}: ${what}, not a snapshot: give the answer line of a { "op": "snapshot" } command, or its result`, { field: 'snapshot', file: path });
+  }
+  const snapshot = isAnswer ? answer.result : v;
   try {
     return VirtualClusters.restore(snapshot, { engine });
   } catch (err) {

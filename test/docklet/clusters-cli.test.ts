@@ -96,6 +96,15 @@ describe('fairfit clusters', () => {
     expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/^fairfit: INVALID_OPTION: --hosts: give --hosts or --restore, not both/)]);
     const neither = fairfit(['--commands', '-'], '');
     expect([neither.status, neither.stderr]).toEqual([2, expect.stringMatching(/^fairfit: INVALID_OPTION: --hosts: give --hosts or --restore/)]);
+    // The answer line of a refused snapshot command, or of another op: named as such (not "snapshot.format is missing").
+    const refusedLine = fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], JSON.stringify({ op: 'snapshot', at: 1 })).stdout.trimEnd();
+    for (const [text, what] of [[refusedLine, /the answer line of a refused command \(INVALID_OPTION: command\.at is not a field/], [JSON.stringify({ ok: true, op: 'hosts', result: [] }), /the answer line of a "hosts" command, not a snapshot/]] as const) {
+      const f = join(dir, 'answer.json');
+      writeFileSync(f, text);
+      const r = fairfit(['--restore', f, '--commands', '-'], '');
+      expect([r.status, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(new RegExp(`^fairfit: CORRUPT_INPUT: --restore: .*answer\\.json: ${what.source}`));
+    }
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, line.replace('"next":5', '"next":2'));
     const bad = fairfit(['--restore', corrupt, '--commands', '-'], '');

@@ -139,6 +139,8 @@ describe('virtual clusters: snapshot and restore', () => {
 
   it('refuses what is not a snapshot, and options it does not take', () => {
     expect(refusal(() => VirtualClusters.restore(null))).toEqual({ code: 'CORRUPT_INPUT', field: 'snapshot' });
+    // Another kind of file: named by its format, not by the first snapshot field it lacks.
+    expect(() => VirtualClusters.restore({ format: 'fairfit-engine-snapshot', version: 1, state: {} })).toThrow(/snapshot\.format is "fairfit-engine-snapshot", not 'fairfit-docklet-snapshot'/);
     expect(refusal(() => VirtualClusters.restore({ format: 'fairfit-docklet-snapshot', version: 1, hosts: [{ id: 'h', cpu: Number.NaN, mem: 1, used: { cpu: 0, mem: 0 } }], clusters: [], quotas: [] }))).toEqual({ code: 'CORRUPT_INPUT', field: 'snapshot.hosts[0].cpu' });
     using vc = worked('reference');
     expect(refusal(() => VirtualClusters.restore(vc.snapshot(), { hosts: [] } as never))).toMatchObject({ code: 'INVALID_OPTION' });
