@@ -143,8 +143,8 @@ export interface GangPlacer {
   setUse(useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>): void;
   /** Releases members of demand (cpu, mem) from `hosts`. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
-  /** A copy of the hosts' columns. */
-  columns(): HostColumns;
+  /** A copy of the hosts' columns, from host `from` (default 0) on. */
+  columns(from?: number): HostColumns;
   /** Frees what the placer holds. */
   close(): void;
 }

@@ -115,8 +115,8 @@ export class ReferencePlacer implements GangPlacer {
     }
   }
 
-  columns(): HostColumns {
-    return { capCpu: this.capCpu.slice(), capMem: this.capMem.slice(), useCpu: this.useCpu.slice(), useMem: this.useMem.slice(), members: this.members.slice() };
+  columns(from = 0): HostColumns {
+    return { capCpu: this.capCpu.slice(from), capMem: this.capMem.slice(from), useCpu: this.useCpu.slice(from), useMem: this.useMem.slice(from), members: this.members.slice(from) };
   }
 
   close(): void {}

@@ -612,11 +612,12 @@ export class VirtualClusters {
     return { ...this.summary(k), members: k.ids.map((id, i) => ({ id, host: running ? this.hostIds[k.hosts[i]!]! : null })) };
   }
 
+  /** The hosts from `from` on (an `addHosts` answers with the new ones only: no copy of every host's columns per call). */
   private hostViews(from: number): HostView[] {
-    const c = this.placer.columns();
+    const c = this.placer.columns(from);
     const out: HostView[] = [];
-    for (let h = from; h < this.hostIds.length; h++) {
-      out.push({ id: this.hostIds[h]!, cpu: c.capCpu[h]!, mem: c.capMem[h]!, used: { cpu: c.useCpu[h]!, mem: c.useMem[h]! }, members: c.members[h]! });
+    for (let j = 0; j < c.capCpu.length; j++) {
+      out.push({ id: this.hostIds[from + j]!, cpu: c.capCpu[j]!, mem: c.capMem[j]!, used: { cpu: c.useCpu[j]!, mem: c.useMem[j]! }, members: c.members[j]! });
     }
     return out;
   }

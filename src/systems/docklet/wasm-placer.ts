@@ -146,13 +146,13 @@ export class WasmPlacer implements GangPlacer {
     });
   }
 
-  columns(): HostColumns {
+  columns(from = 0): HostColumns {
     const k = this.live();
     const p = this.ptrs();
-    const H = this.hosts;
+    const n = this.hosts - from;
     return {
-      capCpu: k.f64(p.capCpu, H).slice(), capMem: k.f64(p.capMem, H).slice(),
-      useCpu: k.f64(p.useCpu, H).slice(), useMem: k.f64(p.useMem, H).slice(), members: k.i32(p.members, H).slice(),
+      capCpu: k.f64(p.capCpu + from * 8, n).slice(), capMem: k.f64(p.capMem + from * 8, n).slice(),
+      useCpu: k.f64(p.useCpu + from * 8, n).slice(), useMem: k.f64(p.useMem + from * 8, n).slice(), members: k.i32(p.members + from * 4, n).slice(),
     };
   }
 
