@@ -75,6 +75,11 @@ describe('virtual clusters: snapshot and restore', () => {
     });
   }
 
+  it('a use of −0 (given without JSON, which writes it 0) reads 0', () => {
+    using vc = VirtualClusters.restore({ format: 'fairfit-docklet-snapshot', version: 1, hosts: [{ id: 'h', cpu: 1, mem: 1, used: { cpu: -0, mem: -0 } }], clusters: [], quotas: [] });
+    expect(Object.is(vc.hosts()[0]!.used.cpu, 0) && Object.is(vc.hosts()[0]!.used.mem, 0)).toBe(true);
+  });
+
   it('an empty manager round-trips', () => {
     using vc = new VirtualClusters();
     const taken = vc.snapshot();

@@ -533,7 +533,8 @@ export class VirtualClusters {
       if (Object.keys(quota.limits).length > 0) this.quotas.set(quota.tenant, { ...quota.limits });
     });
     this.placer.addHosts(s.hosts.map((h) => h.cpu), s.hosts.map((h) => h.mem));
-    this.placer.setUse(s.hosts.map((h) => h.used.cpu), s.hosts.map((h) => h.used.mem), members);
+    // + 0: a −0 given without JSON reads 0, as the manager's own use never is −0.
+    this.placer.setUse(s.hosts.map((h) => h.used.cpu + 0), s.hosts.map((h) => h.used.mem + 0), members);
   }
 
   // ------------------------------------------------------------------ helpers
