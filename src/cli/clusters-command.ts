@@ -5,7 +5,7 @@
  * in and read each answer at once) and writes one JSON answer per line on stdout
  * (`{ ok, op, result }` or `{ ok: false, op, error }`). Blank lines are skipped. Messages (each
  * refusal with its line number, the closing count) go to stderr. Exit 0 when every command was
- * applied, 1 when any was refused or the hosts file is bad (2: a bad option). A thin layer over {@link VirtualClusters}.
+ * applied, 1 when any was refused or the hosts file or snapshot is bad (2: a bad option). A thin layer over {@link VirtualClusters}.
  *
  * @module
  */
