@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS } from '../../src/systems/docklet/command-schema.ts';
+import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand } from '../../src/systems/docklet/command-schema.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
 import { manager, sameHosts, snapshot } from './helpers.ts';
@@ -67,6 +67,28 @@ describe('apply', () => {
     }
     expect(vc.apply({ op: 'list', tenant: 'acme' })).toEqual({ ok: true, op: 'list', result: [{ name: 'web', tenant: 'acme', state: 'running', nodes: 4, demand: { cpu: 1, mem: 2 }, placement: 'spread' }] });
     expect(vc.apply({ op: 'status', name: 'db' })).toMatchObject({ result: { state: 'stopped', members: [{ id: 'db#0', host: null }, { id: 'db#1', host: null }] } });
+  });
+
+  it('a dry run answers as the command would, refusals included, and changes nothing; reads take no dryRun', () => {
+    using vc = seeded();
+    const before = snapshot(vc, ['acme', 'beta']);
+    const commands: DockletCommand[] = [
+      { op: 'create', name: 'api', tenant: 'acme', nodes: 2, demand: { cpu: 1, mem: 1 } },
+      { op: 'scale', name: 'web', nodes: 9 },
+      { op: 'drainHosts', ids: ['h0'] },
+      { op: 'start', name: 'db' },
+    ];
+    const dry = commands.map((c) => vc.apply({ ...c, dryRun: true } as DockletCommand));
+    expect(snapshot(vc, ['acme', 'beta'])).toBe(before);
+    expect(dry.map((a) => a.ok)).toEqual([true, false, true, true]);
+    expect(dry[1]).toMatchObject({ error: { code: 'QUOTA_EXCEEDED' } });
+    // Each dry answer is the real one, given in the same state.
+    for (const [i, c] of commands.entries()) {
+      using fresh = seeded();
+      expect(fresh.apply(c)).toEqual(dry[i]);
+    }
+    expect(vc.apply<unknown>({ op: 'list', dryRun: true })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.dryRun' } });
+    expect(vc.apply<unknown>({ op: 'scale', name: 'web', nodes: 5, dryRun: 'yes' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.dryRun' } });
   });
 
   const refused: [string, unknown, string][] = [

@@ -4,7 +4,8 @@
  * included) and holds the same state bit for bit; and after every command: no host is over
  * capacity in any dimension, every running cluster has exactly its N members placed and a
  * stopped one none, members are never duplicated or lost, no tenant is past a quota limit,
- * and a refused command changed nothing; a manager restored from a snapshot (through JSON text, on
+ * and a refused command changed nothing; the same command as a dry run first answered alike and changed
+ * nothing; a manager restored from a snapshot (through JSON text, on
  * either engine) before a random command answers that command and every later one alike. Runs on the
  * release and the debug build (vitest.config.ts).
  */
@@ -16,6 +17,8 @@ import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
 import { ENGINES, manager, snapshot } from './helpers.ts';
 
 const NAMES = ['a', 'b', 'c', 'd'];
+/** The ops that change state, which take `dryRun`. */
+const MUTATING = new Set(['addHosts', 'removeHosts', 'drainHosts', 'create', 'delete', 'scale', 'stop', 'start', 'quota']);
 const TENANTS = ['t1', 't2'];
 
 // Tenths and quarters: sums of them leave float residues, which both placers must handle alike.
@@ -128,7 +131,11 @@ describe(`virtual clusters: WebAssembly (${process.env.FAIRFIT_WASM ?? 'release'
             }
             const c = resolve(ref, command);
             const before = snapshot(ref, TENANTS);
+            // A dry run answers as the command will, and changes nothing.
+            const dry = MUTATING.has(c.op) ? wasm.apply({ ...c, dryRun: true } as DockletCommand) : undefined;
+            if (dry) expect(snapshot(wasm, TENANTS)).toBe(before);
             const rr = ref.apply(c);
+            if (dry) expect(dry).toEqual(rr);
             const rw = wasm.apply(c);
             expect(rw).toEqual(rr);
             if (restored) expect(restored.apply(c)).toEqual(rr);

@@ -21,6 +21,7 @@ export const DOCKLET_OPS = ['addHosts', 'removeHosts', 'drainHosts', 'create', '
 const nonNegative = { type: 'number', minimum: 0 } as const;
 const name = { $ref: '#/$defs/name' } as const;
 const tenant = { $ref: '#/$defs/tenant' } as const;
+const dryRun = { $ref: '#/$defs/dryRun' } as const;
 
 /**
  * The JSON Schema (draft 2020-12) of one virtual-cluster command: a `oneOf` over the ops,
@@ -53,6 +54,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
   ],
   $defs: {
     name: { description: 'A cluster name, unique among the manager\'s clusters.', type: 'string', minLength: 1, maxLength: 256 },
+    dryRun: { description: 'true: answer as the command would be answered, and change nothing.', type: 'boolean' },
     tenant: { description: 'A tenant name.', type: 'string', minLength: 1, maxLength: 256 },
     resources: {
       description: 'Per-member demand: cpu and mem, each ≥ 0.',
@@ -73,23 +75,23 @@ export const DOCKLET_COMMAND_SCHEMA = {
     addHosts: {
       description: 'Appends hosts (after the ones there: host order is the order of addition); result: the hosts added.',
       type: 'object', additionalProperties: false, required: ['op', 'hosts'],
-      properties: { op: { const: 'addHosts' }, hosts: { type: 'array', minItems: 1, items: { $ref: '#/$defs/host' } } },
+      properties: { op: { const: 'addHosts' }, dryRun, hosts: { type: 'array', minItems: 1, items: { $ref: '#/$defs/host' } } },
     },
     removeHosts: {
       description: 'Removes hosts that hold no member (refused, removing none, when one does: stop, scale in or delete its clusters first); the others keep their order; result: the hosts removed.',
       type: 'object', additionalProperties: false, required: ['op', 'ids'],
-      properties: { op: { const: 'removeHosts' }, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
+      properties: { op: { const: 'removeHosts' }, dryRun, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
     },
     drainHosts: {
       description: "Moves every member off the hosts (each cluster's members placed again as a gang on the other hosts, by its placement rule), then removes them; all or nothing (NO_FIT: nothing moved); result: { removed, moved }.",
       type: 'object', additionalProperties: false, required: ['op', 'ids'],
-      properties: { op: { const: 'drainHosts' }, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
+      properties: { op: { const: 'drainHosts' }, dryRun, ids: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } } },
     },
     create: {
       description: "Creates a cluster and places all its members (or none: NO_FIT, QUOTA_EXCEEDED); result: the cluster's status.",
       type: 'object', additionalProperties: false, required: ['op', 'name', 'tenant', 'nodes', 'demand'],
       properties: {
-        op: { const: 'create' }, name, tenant,
+        op: { const: 'create' }, dryRun, name, tenant,
         nodes: { type: 'integer', minimum: 1, maximum: MAX_CLUSTER_NODES },
         demand: { $ref: '#/$defs/resources' },
         placement: { enum: PLACEMENTS },
@@ -98,22 +100,22 @@ export const DOCKLET_COMMAND_SCHEMA = {
     delete: {
       description: 'Releases a cluster\'s members and forgets it; result: { name, tenant, released }.',
       type: 'object', additionalProperties: false, required: ['op', 'name'],
-      properties: { op: { const: 'delete' }, name },
+      properties: { op: { const: 'delete' }, dryRun, name },
     },
     scale: {
       description: "Sets a cluster's node count: new members placed all-or-nothing, or the newest members removed; result: the cluster's status.",
       type: 'object', additionalProperties: false, required: ['op', 'name', 'nodes'],
-      properties: { op: { const: 'scale' }, name, nodes: { type: 'integer', minimum: 0, maximum: MAX_CLUSTER_NODES } },
+      properties: { op: { const: 'scale' }, dryRun, name, nodes: { type: 'integer', minimum: 0, maximum: MAX_CLUSTER_NODES } },
     },
     stop: {
       description: "Releases a running cluster's members and keeps its definition; result: the cluster's status.",
       type: 'object', additionalProperties: false, required: ['op', 'name'],
-      properties: { op: { const: 'stop' }, name },
+      properties: { op: { const: 'stop' }, dryRun, name },
     },
     start: {
       description: "Places a stopped cluster's members again, all or nothing; result: the cluster's status.",
       type: 'object', additionalProperties: false, required: ['op', 'name'],
-      properties: { op: { const: 'start' }, name },
+      properties: { op: { const: 'start' }, dryRun, name },
     },
     list: {
       description: 'Result: every cluster (of one tenant when given) without its members, in creation order.',
@@ -128,7 +130,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
     quota: {
       description: "Sets a tenant's limits when given (replacing the old ones; refused below what the tenant holds), result: its limits and use.",
       type: 'object', additionalProperties: false, required: ['op', 'tenant'],
-      properties: { op: { const: 'quota' }, tenant, limits: { $ref: '#/$defs/limits' } },
+      properties: { op: { const: 'quota' }, dryRun, tenant, limits: { $ref: '#/$defs/limits' } },
     },
     hosts: {
       description: 'Result: every host with its capacity, use and member count, in host order.',
@@ -147,27 +149,27 @@ export const DOCKLET_COMMAND_SCHEMA = {
 export type DockletOp = (typeof DOCKLET_OPS)[number];
 
 /** `addHosts`. */
-export interface AddHostsCommand { op: 'addHosts'; hosts: HostInput[] }
+export interface AddHostsCommand { op: 'addHosts'; hosts: HostInput[]; dryRun?: boolean }
 /** `removeHosts`: the ids of hosts that hold no member. */
-export interface RemoveHostsCommand { op: 'removeHosts'; ids: string[] }
+export interface RemoveHostsCommand { op: 'removeHosts'; ids: string[]; dryRun?: boolean }
 /** `drainHosts`: the ids of hosts to empty and remove. */
-export interface DrainHostsCommand { op: 'drainHosts'; ids: string[] }
+export interface DrainHostsCommand { op: 'drainHosts'; ids: string[]; dryRun?: boolean }
 /** `create`: the fields of a `ClusterSpec`. */
-export interface CreateCommand { op: 'create'; name: string; tenant: string; nodes: number; demand: Resources; placement?: ClusterPlacement }
+export interface CreateCommand { op: 'create'; name: string; tenant: string; nodes: number; demand: Resources; placement?: ClusterPlacement; dryRun?: boolean }
 /** `delete`. */
-export interface DeleteCommand { op: 'delete'; name: string }
+export interface DeleteCommand { op: 'delete'; name: string; dryRun?: boolean }
 /** `scale`: the new node count. */
-export interface ScaleCommand { op: 'scale'; name: string; nodes: number }
+export interface ScaleCommand { op: 'scale'; name: string; nodes: number; dryRun?: boolean }
 /** `stop`. */
-export interface StopCommand { op: 'stop'; name: string }
+export interface StopCommand { op: 'stop'; name: string; dryRun?: boolean }
 /** `start`. */
-export interface StartCommand { op: 'start'; name: string }
+export interface StartCommand { op: 'start'; name: string; dryRun?: boolean }
 /** `list`, of one tenant or all. */
 export interface ListCommand { op: 'list'; tenant?: string }
 /** `status`. */
 export interface StatusCommand { op: 'status'; name: string }
 /** `quota`: read, or set when `limits` is given. */
-export interface QuotaCommand { op: 'quota'; tenant: string; limits?: QuotaLimits }
+export interface QuotaCommand { op: 'quota'; tenant: string; limits?: QuotaLimits; dryRun?: boolean }
 /** `hosts`. */
 export interface HostsCommand { op: 'hosts' }
 /** `snapshot`. */

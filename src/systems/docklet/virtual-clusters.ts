@@ -102,6 +102,7 @@ function pastLimit(sum: number, limit: number): boolean {
  */
 export class VirtualClusters {
   private readonly placer: GangPlacer;
+  private readonly engine: 'wasm' | 'reference';
   private readonly hostIds: string[] = [];
   private readonly hostIndex = new Map<string, number>();
   private readonly clusters = new Map<string, Cluster>();
@@ -114,7 +115,8 @@ export class VirtualClusters {
     if (o.engine !== undefined && o.engine !== 'wasm' && o.engine !== 'reference') {
       throw new FairfitError('INVALID_OPTION', `engine must be 'wasm' or 'reference', got ${shown(o.engine)}`, { field: 'engine' });
     }
-    this.placer = o.engine === 'reference' ? new ReferencePlacer() : new WasmPlacer();
+    this.engine = o.engine ?? 'wasm';
+    this.placer = this.engine === 'reference' ? new ReferencePlacer() : new WasmPlacer();
     try {
       if (o.hosts !== undefined) this.addHosts(o.hosts);
     } catch (err) {
@@ -275,6 +277,7 @@ export class VirtualClusters {
   private dispatch(c: DockletCommand): DockletResults[DockletOp] {
     // Every call, also those the placer is not asked for (list, quota): a closed manager answers nothing.
     if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
+    if ('dryRun' in c && c.dryRun === true) return this.dryRun(c);
     switch (c.op) {
       case 'addHosts': return this.doAddHosts(c.hosts);
       case 'removeHosts': return this.doRemoveHosts(c.ids);
@@ -293,6 +296,20 @@ export class VirtualClusters {
   }
 
   // ------------------------------------------------------------------ the calls
+
+  /**
+   * A command's answer without its effect: the command runs on a copy of this manager (restored
+   * from its snapshot, on the same engine), which is then dropped. Costs a copy of the whole state;
+   * exact by construction (the copy answers every call as this manager would).
+   */
+  private dryRun(c: DockletCommand): DockletResults[DockletOp] {
+    const copy = VirtualClusters.restore(this.doSnapshot(), { engine: this.engine });
+    try {
+      return copy.dispatch({ ...c, dryRun: false } as DockletCommand);
+    } finally {
+      copy.close();
+    }
+  }
 
   private doAddHosts(hosts: HostInput[]): HostView[] {
     const seen = new Set<string>();
