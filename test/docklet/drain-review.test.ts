@@ -1,0 +1,64 @@
+/**
+ * drainHosts and removeHosts at the edges a review tried: many hosts at once (the removal used to
+ * look each host up in the list of removed ones: quadratic, 4.2 s for 10^5 hosts), and a
+ * WebAssembly memory that cannot grow in the middle of a drain (OUT_OF_MEMORY after some gangs
+ * were released or placed: every host's use and member count set back, no +∞ left, later calls
+ * answer as the reference's).
+ */
+import { describe, expect, it } from 'vitest';
+import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
+import { manager, sameHosts, snapshot } from './helpers.ts';
+
+describe('drainHosts / removeHosts, reviewed', () => {
+  it('removes 10^5 hosts at once in under 2 s (not quadratic in the hosts)', () => {
+    const hosts = sameHosts(100_000);
+    for (const op of ['removeHosts', 'drainHosts'] as const) {
+      using vc = new VirtualClusters({ engine: 'reference', hosts });
+      const t = performance.now();
+      const r = vc.apply({ op, ids: hosts.map((h) => h.id) });
+      const ms = performance.now() - t;
+      expect(r.ok).toBe(true);
+      expect(vc.hosts()).toEqual([]);
+      // 4.2 s before (one Array.includes per host); 0.3 s after on 2 shared cores.
+      expect(ms).toBeLessThan(2000);
+    }
+  });
+
+  it('an OUT_OF_MEMORY at any point of a drain sets every host back; the manager goes on as the reference', () => {
+    const hosts = sameHosts(40, 100, 100);
+    const setUp = (vc: VirtualClusters): void => {
+      vc.create({ name: 'a', tenant: 't', nodes: 3, demand: { cpu: 1, mem: 1 } });
+      // Many members on the hosts that stay: the second gang's scratch (its prior hosts) is the largest.
+      vc.create({ name: 'b', tenant: 't', nodes: 400, demand: { cpu: 1, mem: 1 } });
+    };
+    const drain = { op: 'drainHosts', ids: ['h0', 'h1'] } as const;
+    using ref = manager('reference', hosts);
+    setUp(ref);
+    const refused = snapshot(ref);
+    const answer = ref.apply(drain);
+    const after = snapshot(ref);
+    let outOfMemory = 0;
+    for (let extra = 0; extra < 8000; extra += 64) {
+      using vc = manager('wasm', hosts);
+      setUp(vc);
+      // White box, as wasm-placer.test.ts: the core's limit just above what it holds.
+      const core = (vc as unknown as { placer: { core: { limit: number; mark(): number } } }).placer.core;
+      const limit = core.limit;
+      core.limit = core.mark() + extra;
+      const r = vc.apply(drain);
+      core.limit = limit;
+      if (r.ok) {
+        expect(r).toEqual(answer);
+        expect(snapshot(vc)).toBe(after);
+        continue;
+      }
+      outOfMemory++;
+      expect(r.error.code).toBe('OUT_OF_MEMORY');
+      expect(snapshot(vc)).toBe(refused);
+      expect(vc.apply(drain)).toEqual(answer);
+      expect(snapshot(vc)).toBe(after);
+    }
+    // Both outcomes were seen: refusals at several points, then success.
+    expect(outOfMemory).toBeGreaterThan(3);
+  });
+});
