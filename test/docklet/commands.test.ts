@@ -87,6 +87,9 @@ describe('apply', () => {
       using fresh = seeded();
       expect(fresh.apply(c)).toEqual(dry[i]);
     }
+    // A typed call takes effect: a spec carrying dryRun is refused, not dry-run silently.
+    expect(() => vc.create({ name: 'x', tenant: 't', nodes: 1, demand: { cpu: 1, mem: 1 }, dryRun: true } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'dryRun' } }));
+    expect(snapshot(vc, ['acme', 'beta'])).toBe(before);
     expect(vc.apply<unknown>({ op: 'list', dryRun: true })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.dryRun' } });
     expect(vc.apply<unknown>({ op: 'scale', name: 'web', nodes: 5, dryRun: 'yes' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.dryRun' } });
   });

@@ -6,21 +6,20 @@
  * answer as the reference's).
  */
 import { describe, expect, it } from 'vitest';
+import type { DrainHostsCommand } from '../../src/systems/docklet/command-schema.ts';
 import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
 import { manager, sameHosts, snapshot } from './helpers.ts';
 
 describe('drainHosts / removeHosts, reviewed', () => {
-  it('removes 10^5 hosts at once in under 2 s (not quadratic in the hosts)', () => {
+  // Speed is measured, not asserted here (docs/results.md: 4.2 s before, 0.3 s after, for 10^5 hosts).
+  it('removes 10^5 hosts at once, by removeHosts and by drainHosts', () => {
     const hosts = sameHosts(100_000);
     for (const op of ['removeHosts', 'drainHosts'] as const) {
       using vc = new VirtualClusters({ engine: 'reference', hosts });
-      const t = performance.now();
       const r = vc.apply({ op, ids: hosts.map((h) => h.id) });
-      const ms = performance.now() - t;
       expect(r.ok).toBe(true);
+      expect(r.ok && (Array.isArray(r.result) ? r.result : r.result.removed).length).toBe(100_000);
       expect(vc.hosts()).toEqual([]);
-      // 4.2 s before (one Array.includes per host); 0.3 s after on 2 shared cores.
-      expect(ms).toBeLessThan(2000);
     }
   });
 
@@ -31,7 +30,7 @@ describe('drainHosts / removeHosts, reviewed', () => {
       // Many members on the hosts that stay: the second gang's scratch (its prior hosts) is the largest.
       vc.create({ name: 'b', tenant: 't', nodes: 400, demand: { cpu: 1, mem: 1 } });
     };
-    const drain = { op: 'drainHosts', ids: ['h0', 'h1'] } as const;
+    const drain: DrainHostsCommand = { op: 'drainHosts', ids: ['h0', 'h1'] };
     using ref = manager('reference', hosts);
     setUp(ref);
     const refused = snapshot(ref);

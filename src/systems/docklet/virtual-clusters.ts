@@ -266,6 +266,8 @@ export class VirtualClusters {
 
   /** Validates a typed call as its command (fields named without the `command.` prefix) and runs it. */
   private run<K extends DockletOp>(command: DockletCommandOf<K>): DockletResults[K] {
+    // A spec object carrying dryRun (create passes its spec through) would dry-run silently: typed calls take effect.
+    if (Object.hasOwn(command, 'dryRun')) throw new FairfitError('INVALID_OPTION', `dryRun: the typed calls take effect; give the command to apply() with dryRun: true for a dry run`, { field: 'dryRun' });
     const invalid = validateDockletCommand(command);
     if (invalid !== undefined) {
       const field = invalid.field.replace(/^command\.?/, '') || 'command';
