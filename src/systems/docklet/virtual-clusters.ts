@@ -368,9 +368,9 @@ export class VirtualClusters {
     const gone = new Set(drained);
     // Each running cluster's members on the drained hosts (their places in its list, oldest first).
     const displaced = [...this.clusters.values()].filter((k) => k.state === 'running').map((k) => ({ k, at: k.hosts.flatMap((h, i) => (gone.has(h) ? [i] : [])) })).filter((d) => d.at.length > 0);
-    const before = this.placer.columns();
     const moved: MemberMove[] = [];
     if (displaced.length > 0) {
+      const before = this.placer.columns();
       const placed: number[][] = [];
       try {
         for (const { k, at } of displaced) this.placer.release(at.map((i) => k.hosts[i]!), k.demand.cpu, k.demand.mem);
@@ -489,7 +489,10 @@ export class VirtualClusters {
       format: DOCKLET_SNAPSHOT_FORMAT,
       version: DOCKLET_SNAPSHOT_VERSION,
       hosts: this.hostIds.map((id, h) => ({ id, cpu: c.capCpu[h]!, mem: c.capMem[h]!, used: { cpu: c.useCpu[h]!, mem: c.useMem[h]! } })),
-      clusters: [...this.clusters.values()].map((k) => ({ ...this.statusOf(k), next: k.next })).map(({ name, tenant, demand, placement, state, next, members }) => ({ name, tenant, demand, placement, state, next, members })),
+      clusters: [...this.clusters.values()].map((k) => {
+        const { name, tenant, demand, placement, state, members } = this.statusOf(k);
+        return { name, tenant, demand, placement, state, next: k.next, members };
+      }),
       quotas: [...this.quotas].map(([tenant, limits]) => ({ tenant, limits: { ...limits } })),
     };
   }

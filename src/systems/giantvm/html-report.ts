@@ -85,7 +85,8 @@ export function reportTitle(report: ReplayReport): string {
   const machines = (m: unknown) => (m === 'trace' ? "the trace's machines" : `${describe(m)} machines`);
   const asked = isSweepReport(report) ? report.sweep.policies : (report.policies ?? distinct(report.runs, (r) => r.policy));
   const what = `${isSweepReport(report) ? 'sweep' : 'replay'}${asked.length === 1 ? ` of ${asked[0]}` : ''}`;
-  const regime = inPreset(statedParams(report), 'thesis') ? ['thesis regime'] : [];
+  const p = statedParams(report);
+  const regime = inPreset(p, 'thesis') ? ['thesis regime'] : [];
   if (isSweepReport(report)) {
     const g = report.sweep;
     const m = g.machines.filter((x) => x !== 'trace');
@@ -96,7 +97,6 @@ export function reportTitle(report: ReplayReport): string {
     ];
     return `fairfit — GiantVM ${what} — ${name}: ${[parts.join(' × '), ...regime].join(', ')}`;
   }
-  const p = statedParams(report);
   const parts = [t.machines === undefined ? '' : machines(t.machines), p?.overcommit === undefined ? '' : `overcommit ${describe(p.overcommit)}`, ...regime].filter(Boolean);
   return `fairfit — GiantVM ${what} — ${name}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
@@ -364,9 +364,10 @@ function sweepCharts(report: SweepReport, policies: PolicyName[]): ReportData['s
         ),
       };
       // Durations in the unit their values call for, the same for the held lines (one axis whatever is held).
-      const u = SECONDS_METRICS.has(m) ? durationUnit([...lines, ...(held?.lines.flat() ?? [])].flatMap((l) => l.y)) : undefined;
+      const drawn = [...lines, ...(held?.lines.flat() ?? [])];
+      const u = SECONDS_METRICS.has(m) ? durationUnit(drawn.flatMap((l) => l.y)) : undefined;
       const axis = u ? axisInUnit(METRIC_AXES[m]!, u) : METRIC_AXES[m]!;
-      if (u && u.seconds !== 1) for (const l of [...lines, ...(held?.lines.flat() ?? [])]) scaleLine(l, u.seconds);
+      if (u && u.seconds !== 1) for (const l of drawn) scaleLine(l, u.seconds);
       sweep.push({ param: d.param, paramLabel: d.paramLabel, values: d.values, metric: m, label: labels[m]!, axis, ...(ZERO_NOTES[m] ? { zeroNote: ZERO_NOTES[m] } : {}), ...(spread ? { spread } : {}), lines, ...(held ? { held } : {}) });
     }
   }
