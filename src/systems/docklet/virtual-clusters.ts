@@ -18,6 +18,7 @@ import { validateDockletCommand, type DockletCommandFailure, type DockletCommand
 import type {
   ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, DrainResult, GangPlacer, MemberMove, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
 } from './model.ts';
+import { gangRoom, shortWords } from './gang-room.ts';
 import { ReferencePlacer } from './reference-placer.ts';
 import { checkSnapshotShape, corruptSnapshot, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot } from './snapshot.ts';
 import { WasmPlacer } from './wasm-placer.ts';
@@ -381,10 +382,12 @@ export class VirtualClusters {
         for (const { k, at } of displaced) {
           const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, k.hosts.filter((h) => !gone.has(h)));
           if (typeof r === 'number') {
+            const room = gangRoom(this.placer.columns(), k.demand, at.length, gone);
+            const others = this.hostIds.length - gone.size;
             throw new FairfitError(
               'NO_FIT',
-              `ids: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of the ${at.length} to move (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no other host; nothing was moved`,
-              { field: 'ids', cluster: k.name, member: r },
+              `ids: cluster ${q(k.name)} of tenant ${q(k.tenant)} needs room for its ${at.length} member${at.length === 1 ? '' : 's'} to move (cpu ${k.demand.cpu}, mem ${k.demand.mem} each); the ${others} other host${others === 1 ? ' has' : 's have'} room for ${room.room}, in any arrangement (${shortWords(room)}); nothing was moved`,
+              { field: 'ids', cluster: k.name, member: r, room: room.room },
             );
           }
           placed.push(Array.from(r));
@@ -574,10 +577,13 @@ export class VirtualClusters {
     if (count === 0) return [];
     const r = this.placer.place(count, k.demand.cpu, k.demand.mem, k.placement, prior);
     if (typeof r === 'number') {
+      // The placer is back as it was; what the hosts have room for is counted on the failure path only.
+      const room = gangRoom(this.placer.columns(), k.demand, count);
+      const hosts = this.hostIds.length;
       throw new FairfitError(
         'NO_FIT',
-        `${field}: cluster ${q(k.name)} of tenant ${q(k.tenant)}: member ${r + 1} of ${count} (cpu ${k.demand.cpu}, mem ${k.demand.mem}) fits on no host of ${this.hostIds.length} once the ${r} before it are placed; nothing was placed`,
-        { field, cluster: k.name, member: r },
+        `${field}: cluster ${q(k.name)} of tenant ${q(k.tenant)} needs room for ${count} ${prior.length > 0 ? 'more ' : ''}member${count === 1 ? '' : 's'} (cpu ${k.demand.cpu}, mem ${k.demand.mem} each); the ${hosts} host${hosts === 1 ? ' has' : 's have'} room for ${room.room}, in any arrangement (${shortWords(room)}); nothing was placed`,
+        { field, cluster: k.name, member: r, room: room.room },
       );
     }
     return Array.from(r);
