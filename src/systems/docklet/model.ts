@@ -141,6 +141,8 @@ export interface GangPlacer {
   removeHosts(keep: readonly boolean[]): void;
   /** Sets every host's use and member count (a restored manager's; one entry per host, checked by the manager). */
   setUse(useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>): void;
+  /** Sets the hosts to exactly `c`: their number, capacities, use and member counts (a dry run's way back; `c` from {@link GangPlacer.columns}). */
+  setColumns(c: HostColumns): void;
   /** Releases members of demand (cpu, mem) from `hosts`. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
   /** A copy of the hosts' columns, from host `from` (default 0) on. */

@@ -97,6 +97,14 @@ export class ReferencePlacer implements GangPlacer {
     this.members.set(members);
   }
 
+  setColumns(c: HostColumns): void {
+    this.capCpu = c.capCpu.slice();
+    this.capMem = c.capMem.slice();
+    this.useCpu = c.useCpu.slice();
+    this.useMem = c.useMem.slice();
+    this.members = c.members.slice();
+  }
+
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void {
     const { useCpu, useMem, members } = this;
     for (let j = 0; j < hosts.length; j++) {

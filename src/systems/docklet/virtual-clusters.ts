@@ -301,16 +301,46 @@ export class VirtualClusters {
   // ------------------------------------------------------------------ the calls
 
   /**
-   * A command's answer without its effect: the command runs on a copy of this manager (restored
-   * from its snapshot, on the same engine), which is then dropped. Costs a copy of the whole state;
-   * exact by construction (the copy answers every call as this manager would).
+   * A command's answer without its effect: the command runs on this manager, which is then set back
+   * exactly as it was (the hosts' columns bit for bit, the host ids, every cluster's record and
+   * lists, the quotas, each map in its order). Exact by construction: the answer is the command's
+   * own, refusals included. Saved is what the op can change: the hosts' columns and the quotas
+   * always; the host ids for the host ops; a copy of the named cluster for delete, scale, stop and
+   * start, of every cluster for removeHosts and drainHosts (they renumber or move members); create
+   * only adds a cluster. Until 7 Dec the command ran on a copy restored from a snapshot: 65 ms for
+   * 10^5 members on 10^4 hosts, against 0.1 ms for the command itself.
    */
   private dryRun(c: DockletCommand): DockletResults[DockletOp] {
-    const copy = VirtualClusters.restore(this.doSnapshot(), { engine: this.engine });
+    const clone = (k: Cluster): Cluster => ({ ...k, demand: { ...k.demand }, ids: k.ids.slice(), hosts: k.hosts.slice() });
+    const hostOp = c.op === 'addHosts' || c.op === 'removeHosts' || c.op === 'drainHosts';
+    const columns = this.placer.columns();
+    const hostIds = hostOp ? this.hostIds.slice() : undefined;
+    const order = [...this.clusters.values()];
+    const copies = new Map<Cluster, Cluster>();
+    if (c.op === 'removeHosts' || c.op === 'drainHosts') for (const k of order) copies.set(k, clone(k));
+    else if (c.op === 'delete' || c.op === 'scale' || c.op === 'stop' || c.op === 'start') {
+      const k = this.clusters.get(c.name);
+      if (k !== undefined) copies.set(k, clone(k));
+    }
+    const quotas = [...this.quotas].map(([t, l]): [string, QuotaLimits] => [t, { ...l }]);
     try {
-      return copy.dispatch({ ...c, dryRun: false } as DockletCommand);
+      return this.dispatch({ ...c, dryRun: false } as DockletCommand);
     } finally {
-      copy.close();
+      // Only the host ops change the hosts' number or capacities.
+      if (hostIds === undefined) this.placer.setUse(columns.useCpu, columns.useMem, columns.members);
+      else this.placer.setColumns(columns);
+      if (hostIds !== undefined) {
+        this.hostIds.length = 0;
+        this.hostIndex.clear();
+        for (const id of hostIds) {
+          this.hostIndex.set(id, this.hostIds.length);
+          this.hostIds.push(id);
+        }
+      }
+      this.clusters.clear();
+      for (const k of order) this.clusters.set(k.name, copies.get(k) ?? k);
+      this.quotas.clear();
+      for (const [t, l] of quotas) this.quotas.set(t, l);
     }
   }
 

@@ -107,6 +107,12 @@ export class WasmPlacer implements GangPlacer {
     k.i32(p.members, this.hosts).set(members);
   }
 
+  setColumns(c: HostColumns): void {
+    // The room never shrinks, so a way back after addHosts grew it asks for no memory.
+    this.hosts = c.capCpu.length;
+    this.layOut(Math.max(this.room, this.hosts), c);
+  }
+
   /** Runs `fn` with a `DockletGang` struct and its columns for `count` members, freed afterwards. */
   private withGang<T>(count: number, prior: number, fn: (k: Core, gang: number, p: { priorHosts: number; out: number }) => T): T {
     const k = this.live();
