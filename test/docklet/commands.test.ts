@@ -85,7 +85,10 @@ describe('apply', () => {
     // Each dry answer is the real one, given in the same state.
     for (const [i, c] of commands.entries()) {
       using fresh = seeded();
-      expect(fresh.apply(c)).toEqual(dry[i]);
+      // The same answer, marked as a dry run's; the command's own answer carries no mark.
+      const real = fresh.apply(c);
+      expect(Object.hasOwn(real, 'dryRun')).toBe(false);
+      expect({ ...real, dryRun: true }).toEqual(dry[i]);
     }
     // A typed call takes effect: a spec carrying dryRun is refused, not dry-run silently.
     expect(() => vc.create({ name: 'x', tenant: 't', nodes: 1, demand: { cpu: 1, mem: 1 }, dryRun: true } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'dryRun' } }));

@@ -137,7 +137,7 @@ describe(`virtual clusters: WebAssembly (${process.env.FAIRFIT_WASM ?? 'release'
             const dry = MUTATING.has(c.op) ? [wasm, ref].map((m) => m.apply({ ...c, dryRun: true } as DockletCommand)) : undefined;
             if (dry) expect([wasm, ref].map((m) => JSON.stringify(m.snapshot()))).toEqual(whole);
             const rr = ref.apply(c);
-            if (dry) expect(dry).toEqual([rr, rr]);
+            if (dry) expect(dry).toEqual([rr, rr].map((r) => ({ ...r, dryRun: true })));
             const rw = wasm.apply(c);
             expect(rw).toEqual(rr);
             if (restored) expect(restored.apply(c)).toEqual(rr);

@@ -54,7 +54,7 @@ export const DOCKLET_COMMAND_SCHEMA = {
   ],
   $defs: {
     name: { description: 'A cluster name, unique among the manager\'s clusters.', type: 'string', minLength: 1, maxLength: 256 },
-    dryRun: { description: 'true: answer as the command would be answered, and change nothing.', type: 'boolean' },
+    dryRun: { description: 'true: answer as the command would be answered (the answer marked dryRun: true), and change nothing.', type: 'boolean' },
     tenant: { description: 'A tenant name.', type: 'string', minLength: 1, maxLength: 256 },
     resources: {
       description: 'Per-member demand: cpu and mem, each ≥ 0.',

@@ -29,8 +29,8 @@ export interface DockletResults {
   snapshot: DockletSnapshot;
 }
 
-/** An accepted command: the op and the manager's answer. */
-export type DockletCommandSuccess<K extends DockletOp = DockletOp> = { [P in K]: { ok: true; op: P; result: DockletResults[P] } }[K];
+/** An accepted command: the op and the manager's answer (`dryRun: true` when the command was a dry run: nothing changed). */
+export type DockletCommandSuccess<K extends DockletOp = DockletOp> = { [P in K]: { ok: true; op: P; dryRun?: true; result: DockletResults[P] } }[K];
 
 /** Why a command was refused. */
 export interface DockletCommandError {
@@ -47,6 +47,8 @@ export interface DockletCommandFailure {
   ok: false;
   /** The command's `op`, when it had a string one (even an unknown one). */
   op?: string;
+  /** Present when the refused command was a dry run. */
+  dryRun?: true;
   error: DockletCommandError;
 }
 

@@ -244,12 +244,14 @@ export class VirtualClusters {
     const invalid = validateDockletCommand(command);
     if (invalid !== undefined) return op === undefined ? { ok: false, error: invalid } : { ok: false, op, error: invalid };
     const c = command as DockletCommand;
+    // A dry run's answer says so: in a log of answers it is not mistaken for a change.
+    const dry = 'dryRun' in c && c.dryRun === true ? { dryRun: true as const } : {};
     try {
-      return { ok: true, op: c.op, result: this.dispatch(c) } as DockletCommandResult;
+      return { ok: true, op: c.op, ...dry, result: this.dispatch(c) } as DockletCommandResult;
     } catch (err) {
       if (!(err instanceof FairfitError)) throw err;
       const f = err.details.field;
-      return { ok: false, op: c.op, error: { code: err.code, message: err.message, field: f === undefined || f === 'manager' ? (f ?? 'command') : `command.${f}` } };
+      return { ok: false, op: c.op, ...dry, error: { code: err.code, message: err.message, field: f === undefined || f === 'manager' ? (f ?? 'command') : `command.${f}` } };
     }
   }
 
