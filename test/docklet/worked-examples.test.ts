@@ -157,6 +157,8 @@ describe.each(ENGINES)('virtual clusters by hand (%s)', (engine) => {
     expect(vc.list()).toEqual([]);
     expect(vc.hosts().map((h) => [h.members, h.used.cpu])).toEqual([[0, 0], [0, 0]]);
     expect(vc.apply({ op: 'status', name: 'web' })).toMatchObject({ ok: false, error: { code: 'INVALID_OPTION', field: 'command.name', message: "name: no cluster named 'web'" } });
+    // The name is free again; the new cluster's members are numbered from #0 (a new life).
+    expect(vc.create({ name: 'web', tenant: 'b', nodes: 2, demand: { cpu: 1, mem: 1 } }).members.map((m) => m.id)).toEqual(['web#0', 'web#1']);
   });
 
   it('a message quotes a name or id with a newline, a quote or 1,000 characters JSON-quoted and bounded, on one line', () => {
