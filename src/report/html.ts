@@ -18,6 +18,11 @@
  * other: under every line chart the page names the lines that coincide, so a
  * line drawn under another is not read as missing.
  *
+ * A page that compares no variants (the Docklet manager's state) is a
+ * {@link SectionPage} instead: facts, tables and charts in the order the system
+ * gives them, drawn by {@link renderSectionPage} with the same shell, style and
+ * script helpers.
+ *
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -241,10 +246,12 @@ function jsString(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
-/** The page script: draws the charts from the embedded data, then sets `data-charts` on <html>. */
-const pageScript = (text: PageText): string => String.raw`
-(function () {
-  var data = JSON.parse(document.getElementById('fairfit-data').textContent);
+/**
+ * What every page script starts with: Chart.js defaults, the chart counter, and the helpers that make
+ * cards, axes, notes and charts (`draw`: tooltips in the tables' number format, whole-number ticks for
+ * counts, ±1 sd whiskers) and format numbers (`fmt` as the tables, `tick` as the axes).
+ */
+const SCRIPT_HELPERS = String.raw`
   Chart.defaults.animation = false;
   Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   Chart.defaults.font.size = 12;
@@ -339,12 +346,6 @@ const pageScript = (text: PageText): string => String.raw`
   function empty(lines) {
     return lines.every(function (l) { return l.y.every(function (v) { return v === null; }); });
   }
-  function zeroText(item, lines) {
-    // Interrupted before any run finished: there is nothing to draw, not a metric that is 0.
-    if (data.summary.length === 0) return 'No run finished (interrupted): nothing to draw.';
-    if (lines && empty(lines)) return 'No run finished at these values (interrupted): nothing to draw.';
-    return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
-  }
   // ±1 sd whiskers for datasets (lines, and bars over seeds) that carry an 'sd' array (Chart.js has no error bars of its own).
   // A bar chart's y range takes its whiskers in (barRange). A sweep chart's follows the means, so a long whisker
   // is cut at the plot's edge rather than drawn over the tick labels, axis titles or legend. An end inside the
@@ -393,10 +394,13 @@ const pageScript = (text: PageText): string => String.raw`
     // A point reads as the table shows it: mean ± sd with an sd (Chart.js showed the mean alone), else fmt (Chart.js's
     // own format showed 8.3e-5 as 0 and 1986.128 as 1,986.128).
     config.options.plugins = config.options.plugins || {};
-    config.options.plugins.tooltip = { callbacks: { label: function (ctx) {
+    // A config's own tooltip options (a filter) are kept; the label is always this one.
+    var tip = config.options.plugins.tooltip || {};
+    tip.callbacks = { label: function (ctx) {
       var sd = ctx.dataset.sd ? ctx.dataset.sd[ctx.dataIndex] : null, raw = ctx.raw, v = raw !== null && typeof raw === 'object' ? raw.y : raw;
       return (ctx.dataset.label || '') + ': ' + (typeof v !== 'number' ? ctx.formattedValue : typeof sd === 'number' ? pm(v, sd) : fmt(v));
-    } } };
+    } };
+    config.options.plugins.tooltip = tip;
     // Counts (every value drawn a whole number): ticks at whole numbers only, not 0, 0.2 … 2 or 14, 14.1 … 15.
     var ys = [];
     config.data.datasets.forEach(function (ds) {
@@ -409,22 +413,6 @@ const pageScript = (text: PageText): string => String.raw`
     new Chart(canvas, config);
     count++;
   }
-  document.title = data.title;
-  document.getElementById('title').textContent = data.title;
-  var facts = document.getElementById('facts');
-  data.facts.forEach(function (f) {
-    facts.appendChild(el('dt', null, f[0]));
-    facts.appendChild(el('dd', null, f[1]));
-  });
-  if (data.interrupted) document.getElementById('interrupted').hidden = false;
-
-  var table = document.getElementById('summary');
-  var head = el('tr');
-  head.appendChild(el('th', null, ${jsString(text.variant)}));
-  var runsColumn = data.sweep.length > 0 || !!data.summarySpread;
-  if (runsColumn) head.appendChild(el('th', null, 'runs'));
-  data.metrics.forEach(function (m) { var th = el('th', null, m.axis || m.key); th.title = m.label + ' (' + m.key + ')'; head.appendChild(th); });
-  table.appendChild(head);
   function fmt(v) {
     if (v === null) return '—';
     if (Number.isInteger(v)) return String(v);
@@ -451,6 +439,53 @@ const pageScript = (text: PageText): string => String.raw`
     if (a >= 1e-4 && a < 1e6) return String(r);
     return r.toExponential().replace('e+', 'e');
   }
+`;
+
+/** What every page script ends with: the scroll-fade cue of wide tables, then `data-charts` (the charts drawn) on <html>. */
+const SCRIPT_END = String.raw`
+  // Each table box that scrolls sideways says on which sides more of it is (the CSS fades them).
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('.scroll'));
+  function cue(box) {
+    var right = box.scrollWidth - box.clientWidth - box.scrollLeft;
+    box.classList.toggle('more-left', box.scrollLeft > 1);
+    box.classList.toggle('more-right', right > 1);
+  }
+  function cueAll() { boxes.forEach(cue); }
+  boxes.forEach(function (box) { box.addEventListener('scroll', function () { cue(box); }, { passive: true }); });
+  window.addEventListener('resize', cueAll);
+  // A closed <details> box has no width: measured again when opened.
+  Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.addEventListener('toggle', cueAll); });
+  cueAll();
+  document.documentElement.setAttribute('data-charts', String(count));
+`;
+
+/** The page script: draws the charts from the embedded data, then sets `data-charts` on <html>. */
+const pageScript = (text: PageText): string => String.raw`
+(function () {
+  var data = JSON.parse(document.getElementById('fairfit-data').textContent);
+${SCRIPT_HELPERS}
+  function zeroText(item, lines) {
+    // Interrupted before any run finished: there is nothing to draw, not a metric that is 0.
+    if (data.summary.length === 0) return 'No run finished (interrupted): nothing to draw.';
+    if (lines && empty(lines)) return 'No run finished at these values (interrupted): nothing to draw.';
+    return item.zeroNote || (item.label + ' is 0 throughout, for every ' + ${jsString(text.variant)} + '.');
+  }
+  document.title = data.title;
+  document.getElementById('title').textContent = data.title;
+  var facts = document.getElementById('facts');
+  data.facts.forEach(function (f) {
+    facts.appendChild(el('dt', null, f[0]));
+    facts.appendChild(el('dd', null, f[1]));
+  });
+  if (data.interrupted) document.getElementById('interrupted').hidden = false;
+
+  var table = document.getElementById('summary');
+  var head = el('tr');
+  head.appendChild(el('th', null, ${jsString(text.variant)}));
+  var runsColumn = data.sweep.length > 0 || !!data.summarySpread;
+  if (runsColumn) head.appendChild(el('th', null, 'runs'));
+  data.metrics.forEach(function (m) { var th = el('th', null, m.axis || m.key); th.title = m.label + ' (' + m.key + ')'; head.appendChild(th); });
+  table.appendChild(head);
   data.summary.forEach(function (s) {
     var tr = el('tr');
     var name = el('td', 'policy', s.policy);
@@ -602,20 +637,7 @@ const pageScript = (text: PageText): string => String.raw`
     holds.appendChild(wrap);
   });
   if (kinds.length) holds.hidden = false;
-  // Each table box that scrolls sideways says on which sides more of it is (the CSS fades them).
-  var boxes = Array.prototype.slice.call(document.querySelectorAll('.scroll'));
-  function cue(box) {
-    var right = box.scrollWidth - box.clientWidth - box.scrollLeft;
-    box.classList.toggle('more-left', box.scrollLeft > 1);
-    box.classList.toggle('more-right', right > 1);
-  }
-  function cueAll() { boxes.forEach(cue); }
-  boxes.forEach(function (box) { box.addEventListener('scroll', function () { cue(box); }, { passive: true }); });
-  window.addEventListener('resize', cueAll);
-  // A closed <details> box has no width: measured again when opened.
-  Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.addEventListener('toggle', cueAll); });
-  cueAll();
-  document.documentElement.setAttribute('data-charts', String(count));
+${SCRIPT_END}
 })();
 `;
 
@@ -634,6 +656,8 @@ table { border-collapse: collapse; background: #fff; font-size: 13px; }
 th, td { padding: 5px 10px; border-bottom: 1px solid #e2e2e2; text-align: right; }
 th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
 td.num { font-variant-numeric: tabular-nums; }
+/* A text column (a message) reads from the left. */
+th.text, td.text { text-align: left; }
 /* A table wider than the screen scrolls inside its box: the page itself never scrolls sideways. */
 .scroll { overflow-x: auto; max-width: 100%; }
 /* ... and fades at each side where more of it is (the page script sets the classes): a phone shows no scrollbar until touched. */
@@ -643,6 +667,8 @@ td.num { font-variant-numeric: tabular-nums; }
 /* Cards 440 px or wider, but never wider than the page (a phone); min-width 0 lets a chart shrink with its card. */
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(440px, 100%), 1fr)); gap: 16px; }
 .card { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 12px 14px; min-width: 0; }
+/* A chart of many bars takes the grid's whole width. */
+.card.wide { grid-column: 1 / -1; }
 .chart { position: relative; height: 300px; }
 details { margin-top: 12px; font-size: 14px; } summary { cursor: pointer; font-weight: 600; }
 #interrupted { background: #fff3cd; border: 1px solid #e0b100; padding: 8px 12px; margin-top: 12px; border-radius: 4px; }
@@ -662,8 +688,8 @@ footer { color: #666; font-size: 12px; margin-top: 30px; }
   th { min-width: 6em; }
 }`;
 
-/** Renders a system's page data as one self-contained HTML page. */
-export function renderPage(data: ComparisonPage, text: PageText): string {
+/** One self-contained page: the head (title, style), the header, `main` (HTML lines), then the page data as JSON, Chart.js and `script`. */
+function pageHtml(title: string, main: readonly string[], data: unknown, script: string): string {
   // Inside <script type="application/json"> only "</script" and "<!--" are dangerous; escaping every "<" covers both.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return [
@@ -672,12 +698,28 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(data.title)}</title>`,
+    `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    `<header><h1 id="title">${escapeHtml(data.title)}</h1></header>`,
+    `<header><h1 id="title">${escapeHtml(title)}</h1></header>`,
     '<main>',
+    ...main,
+    '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
+    '</main>',
+    `<script type="application/json" id="fairfit-data">${json}</script>`,
+    // chart.umd.js contains no "</script"; guard anyway so a future version cannot break the page.
+    `<script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>`,
+    `<script>${script}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** Renders a system's page data as one self-contained HTML page. */
+export function renderPage(data: ComparisonPage, text: PageText): string {
+  return pageHtml(data.title, [
     '<div id="interrupted" hidden>This run was interrupted (Ctrl-C): the charts show only the runs that finished.</div>',
     '<section><h2>Trace and modes</h2><dl id="facts"></dl></section>',
     `<section><h2>Metrics per ${escapeHtml(text.variant)}</h2><div class="scroll"><table id="summary"></table></div></section>`,
@@ -688,14 +730,164 @@ export function renderPage(data: ComparisonPage, text: PageText): string {
     '<p class="note" id="sweep-note" hidden>Whiskers are ±1 sd. The y axis follows the means, so a longer whisker is cut at the edge of the plot: a cut end has an arrowhead pointing out of the plot instead of a cap.</p>',
     '<div id="sweep-hold" hidden><p class="note">Two parameters were swept: each chart below first shows the mean over the values of the parameter it is not drawn against. Choose one of its values to hold it there instead.</p></div>',
     '<div class="grid" id="sweep"></div></section>',
-    '<footer>Generated by fairfit. Charts drawn with Chart.js (MIT), inlined in this file.</footer>',
-    '</main>',
-    `<script type="application/json" id="fairfit-data">${json}</script>`,
-    // chart.umd.js contains no "</script"; guard anyway so a future version cannot break the page.
-    `<script>${chartJsSource().replace(/<\/script/gi, '<\\/script')}</script>`,
-    `<script>${pageScript(text)}</script>`,
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  ], data, pageScript(text));
+}
+
+// ------------------------------------------------------------------ pages of sections
+
+/**
+ * A report page that is not a comparison of variants (the Docklet manager's state): a title and
+ * sections in order, each facts, a table or a grid of charts. Drawn by the same shell, style and
+ * chart helpers as a {@link ComparisonPage} (number format, tooltips, phone layout, the scroll-fade
+ * cue of wide tables).
+ */
+export interface SectionPage {
+  title: string;
+  /** When given, a banner at the top says it (the run was interrupted, and what the page then shows). */
+  interrupted?: string;
+  sections: PageSection[];
+}
+
+/** One section of a {@link SectionPage}: a heading, an optional note under it, and its content. */
+export type PageSection =
+  | { kind: 'facts'; heading: string; note?: string; facts: [string, string][] }
+  | { kind: 'table'; heading: string; note?: string; table: PageTable }
+  | { kind: 'charts'; heading: string; note?: string; charts: PageChart[] };
+
+/**
+ * A table: its columns, then rows of cells (a number is shown as the tables show numbers, 4 significant
+ * digits; null as `—`). The first column names the row (left-aligned); a `text` column is left-aligned
+ * too (a message). It scrolls in its own box when wider than the page.
+ */
+export interface PageTable {
+  /** The `id` of the `<table>` (for tests and links). */
+  id: string;
+  columns: { label: string; /** What the column means (the header's tooltip). */ title?: string; text?: boolean }[];
+  rows: (number | string | null)[][];
+  /** A colour per row (null: none), shown as a bar left of the row's name: the row's colour in the charts. */
+  rowColors?: (string | null)[];
+  /** A line under the table (the rows left out of a long one). */
+  more?: string;
+}
+
+/** One chart of a {@link PageSection}: bars over named categories, or lines over a numeric x. */
+export type PageChart = BarChart | LineChart;
+
+/** What both kinds of chart have. */
+interface ChartBase {
+  /** The card's title. */
+  title: string;
+  xAxis: string;
+  yAxis: string;
+  /** A fixed y range (shares: [0, 1]); default from the data, bars from 0. */
+  yRange?: [number, number];
+  /** The card takes the whole width of the grid (a chart of many bars). */
+  wide?: boolean;
+  /** What the card says instead of a chart when every value is 0 or missing. */
+  zeroNote?: string;
+}
+
+/** Bars, one group per label; with `stacked`, a label's datasets stacked in one bar (the tooltip lists each non-zero part). */
+export interface BarChart extends ChartBase {
+  kind: 'bars';
+  labels: string[];
+  datasets: { label: string; color: string; data: (number | null)[] }[];
+  stacked?: boolean;
+}
+
+/** Lines over a numeric x ({@link ChartLine}s, coloured by `colors[line.policy]`); lines that coincide are named under the chart. */
+export interface LineChart extends ChartBase {
+  kind: 'lines';
+  lines: ChartLine[];
+  colors: Record<string, string>;
+  /** The x values are counts: ticks at whole numbers only. */
+  wholeX?: boolean;
+}
+
+/** The script of a {@link SectionPage}: builds the sections from the embedded data, draws the charts, sets `data-charts`. */
+const sectionScript = String.raw`
+(function () {
+  var data = JSON.parse(document.getElementById('fairfit-data').textContent);
+${SCRIPT_HELPERS}
+  if (data.interrupted) {
+    var banner = document.getElementById('interrupted');
+    banner.textContent = data.interrupted;
+    banner.hidden = false;
+  }
+  function table(parent, t) {
+    var box = el('div', 'scroll'), tb = el('table'), head = el('tr');
+    tb.id = t.id;
+    t.columns.forEach(function (c) { var th = el('th', c.text ? 'text' : null, c.label); if (c.title) th.title = c.title; head.appendChild(th); });
+    tb.appendChild(head);
+    t.rows.forEach(function (r, i) {
+      var tr = el('tr');
+      r.forEach(function (v, j) {
+        var td = el('td', j === 0 ? 'policy' : t.columns[j].text ? 'text' : 'num', typeof v === 'number' ? fmt(v) : v === null ? '—' : v);
+        if (j === 0 && t.rowColors && t.rowColors[i]) td.style.borderLeft = '6px solid ' + t.rowColors[i];
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    });
+    box.appendChild(tb);
+    parent.appendChild(box);
+    if (t.more) parent.appendChild(el('p', 'note', t.more));
+  }
+  function yAxis(c, extra) {
+    extra.ticks = { callback: tick };
+    if (c.yRange) { extra.min = c.yRange[0]; extra.max = c.yRange[1]; }
+    return axis(c.yAxis, extra);
+  }
+  function chart(grid, c) {
+    var values = c.kind === 'bars' ? c.datasets : c.lines.map(function (l) { return { data: l.y }; });
+    var zero = values.every(function (d) { return d.data.every(function (v) { return v === 0 || v === null; }); });
+    if (zero) { var n = note(grid, c.title, c.zeroNote || (c.title + ': 0 throughout.')); if (c.wide) n.classList.add('wide'); return; }
+    var canvas = card(grid, c.title);
+    if (c.wide) canvas.closest('.card').classList.add('wide');
+    if (c.kind === 'bars') {
+      draw(canvas, {
+        type: 'bar',
+        data: { labels: c.labels, datasets: c.datasets.map(function (d) { return { label: d.label, data: d.data, backgroundColor: d.color, borderColor: d.color }; }) },
+        options: { interaction: { mode: 'index', intersect: false },
+          plugins: { legend: { display: c.datasets.length > 1, position: 'bottom', labels: { boxWidth: 12 } },
+            tooltip: { filter: function (item) { return item.raw !== 0 && item.raw !== null; } } },
+          scales: { x: axis(c.xAxis, { stacked: !!c.stacked, ticks: { maxRotation: 60 } }), y: yAxis(c, { stacked: !!c.stacked, beginAtZero: true }) } }
+      });
+      return;
+    }
+    coincideNote(canvas, c.lines);
+    draw(canvas, {
+      type: 'line',
+      data: { datasets: c.lines.map(function (l) {
+        return { label: l.policy, borderColor: c.colors[l.policy], backgroundColor: c.colors[l.policy],
+          data: l.x.map(function (x, i) { return { x: x, y: l.y[i] }; }), pointRadius: l.y.filter(function (v) { return v !== null; }).length === 1 ? 3 : 0, borderWidth: 1.5, spanGaps: true };
+      }) },
+      options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
+        plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
+        scales: { x: axis(c.xAxis, c.wholeX ? { type: 'linear', ticks: { precision: 0 } } : { type: 'linear' }), y: yAxis(c, {}) } }
+    });
+  }
+  var main = document.getElementById('sections');
+  data.sections.forEach(function (s) {
+    var sec = el('section');
+    sec.appendChild(el('h2', null, s.heading));
+    if (s.note) sec.appendChild(el('p', 'note', s.note));
+    main.appendChild(sec);
+    if (s.kind === 'facts') {
+      var dl = el('dl');
+      s.facts.forEach(function (f) { dl.appendChild(el('dt', null, f[0])); dl.appendChild(el('dd', null, f[1])); });
+      sec.appendChild(dl);
+    } else if (s.kind === 'table') table(sec, s.table);
+    else {
+      var grid = el('div', 'grid');
+      sec.appendChild(grid);
+      s.charts.forEach(function (c) { chart(grid, c); });
+    }
+  });
+${SCRIPT_END}
+})();
+`;
+
+/** Renders a {@link SectionPage} as one self-contained HTML page (as {@link renderPage}: Chart.js inlined, the data embedded as JSON). */
+export function renderSectionPage(page: SectionPage): string {
+  return pageHtml(page.title, ['<div id="interrupted" hidden></div>', '<div id="sections"></div>'], page, sectionScript);
 }
