@@ -112,3 +112,7 @@ export type {
 } from './systems/docklet/command-schema.ts';
 export { DOCKLET_SNAPSHOT_SCHEMA, DOCKLET_SNAPSHOT_FORMAT, DOCKLET_SNAPSHOT_VERSION, type DockletSnapshot, type SnapshotHost, type SnapshotCluster } from './systems/docklet/snapshot.ts';
 export { validateDockletCommand, type DockletResults, type DockletCommandResult, type DockletCommandSuccess, type DockletCommandFailure, type DockletCommandError } from './systems/docklet/commands.ts';
+export {
+  DockletCommandLog, clustersReport, renderClustersHtml, writeClustersHtml, MAX_HOST_BARS, MAX_REFUSALS_LISTED, MAX_TABLE_ROWS,
+  type ClustersReport, type ClustersReportOptions, type TenantRow, type ClusterRow, type CommandSummary, type CommandRefusal,
+} from './systems/docklet/clusters-report.ts';

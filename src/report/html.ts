@@ -656,8 +656,9 @@ table { border-collapse: collapse; background: #fff; font-size: 13px; }
 th, td { padding: 5px 10px; border-bottom: 1px solid #e2e2e2; text-align: right; }
 th:first-child, td.policy { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
 td.num { font-variant-numeric: tabular-nums; }
-/* A text column (a message) reads from the left. */
+/* A text column reads from the left; a long one (a message) keeps a width a phone does not break a word a line. */
 th.text, td.text { text-align: left; }
+td.long { min-width: 18em; }
 /* A table wider than the screen scrolls inside its box: the page itself never scrolls sideways. */
 .scroll { overflow-x: auto; max-width: 100%; }
 /* ... and fades at each side where more of it is (the page script sets the classes): a phone shows no scrollbar until touched. */
@@ -757,12 +758,13 @@ export type PageSection =
 /**
  * A table: its columns, then rows of cells (a number is shown as the tables show numbers, 4 significant
  * digits; null as `—`). The first column names the row (left-aligned); a `text` column is left-aligned
- * too (a message). It scrolls in its own box when wider than the page.
+ * too, and a `long` one (a message) also keeps a width of its own (the table then scrolls on a phone
+ * rather than breaking the message a word a line). It scrolls in its own box when wider than the page.
  */
 export interface PageTable {
   /** The `id` of the `<table>` (for tests and links). */
   id: string;
-  columns: { label: string; /** What the column means (the header's tooltip). */ title?: string; text?: boolean }[];
+  columns: { label: string; /** What the column means (the header's tooltip). */ title?: string; text?: boolean; long?: boolean }[];
   rows: (number | string | null)[][];
   /** A colour per row (null: none), shown as a bar left of the row's name: the row's colour in the charts. */
   rowColors?: (string | null)[];
@@ -817,12 +819,12 @@ ${SCRIPT_HELPERS}
   function table(parent, t) {
     var box = el('div', 'scroll'), tb = el('table'), head = el('tr');
     tb.id = t.id;
-    t.columns.forEach(function (c) { var th = el('th', c.text ? 'text' : null, c.label); if (c.title) th.title = c.title; head.appendChild(th); });
+    t.columns.forEach(function (c) { var th = el('th', c.text || c.long ? 'text' : null, c.label); if (c.title) th.title = c.title; head.appendChild(th); });
     tb.appendChild(head);
     t.rows.forEach(function (r, i) {
       var tr = el('tr');
       r.forEach(function (v, j) {
-        var td = el('td', j === 0 ? 'policy' : t.columns[j].text ? 'text' : 'num', typeof v === 'number' ? fmt(v) : v === null ? '—' : v);
+        var c = t.columns[j], td = el('td', j === 0 ? 'policy' : c.long ? 'text long' : c.text ? 'text' : 'num', typeof v === 'number' ? fmt(v) : v === null ? '—' : v);
         if (j === 0 && t.rowColors && t.rowColors[i]) td.style.borderLeft = '6px solid ' + t.rowColors[i];
         tr.appendChild(td);
       });
