@@ -5,7 +5,10 @@
  * in and read each answer at once) and writes one JSON answer per line on stdout
  * (`{ ok, op, result }` or `{ ok: false, op, error }`). Blank lines are skipped. Messages (each
  * refusal with its line number, the closing count) go to stderr. Exit 0 when every command was
- * applied, 1 when any was refused or the hosts file or snapshot is bad (2: a bad option). A thin layer over {@link VirtualClusters}.
+ * applied, 1 when any was refused or the hosts file or snapshot is bad (2: a bad option). With
+ * `--report FILE`, the HTML report of the manager and the commands (src/systems/docklet/clusters-report.ts)
+ * is written once the commands end; Ctrl-C (SIGINT, SIGTERM) then stops reading commands, the report of
+ * those applied is written, marked interrupted, and the exit code is 130. A thin layer over {@link VirtualClusters}.
  *
  * @module
  */
@@ -14,16 +17,18 @@ import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { invalid } from '../runner/checks.ts';
+import { DockletCommandLog, renderClustersHtml } from '../systems/docklet/clusters-report.ts';
 import type { DockletCommandResult } from '../systems/docklet/commands.ts';
 import type { HostInput } from '../systems/docklet/model.ts';
 import { VirtualClusters } from '../systems/docklet/virtual-clusters.ts';
-import { EXIT_FAILURE, messenger, plural, STDIN } from './common.ts';
+import { checkOutputs, EXIT_FAILURE, EXIT_INTERRUPTED, messenger, outputsAlone, plural, REPORT_FILE, sayWhenWritten, shownInput, startSession, STDIN, STDOUT, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface ClustersCliOptions {
   hosts?: string;
   restore?: string;
   commands: string;
   engine: string;
+  report?: string;
   quiet?: boolean;
 }
 
@@ -73,6 +78,8 @@ export function registerClusters(program: Command): void {
     .option('--restore <file>', 'start from a snapshot instead of --hosts: the result of a { "op": "snapshot" } command, or its whole answer line')
     .requiredOption('--commands <file>', "JSON lines, one command each (schemas/docklet-command.schema.json); '-': standard input, read as it arrives")
     .option('--engine <wasm|reference>', 'where placement runs (same answers)', 'wasm')
+    .option('--report [file]', `write the self-contained HTML report once the commands end (alone: ${REPORT_FILE}): hosts' use by tenant, tenants, clusters, use after each command, refused commands; Ctrl-C writes it of the commands applied (exit 130)`)
+    .hook('preAction', outputsAlone)
     .option('--quiet', 'no messages on stderr')
     .action(async (o: ClustersCliOptions) => {
       if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
@@ -84,6 +91,9 @@ export function registerClusters(program: Command): void {
         }
       }
       if ((o.hosts === undefined) === (o.restore === undefined)) invalid('--hosts', o.hosts === undefined ? 'give --hosts or --restore' : 'give --hosts or --restore, not both');
+      // Standard output carries the answers, one JSON line each: a page there would be mixed into them.
+      if (o.report === STDOUT) invalid('--report', "'-' is standard output, which carries the answers: give a file name");
+      await withSignalsHeld(() => checkOutputs([['--report', o.report]], [['--hosts', o.hosts], ['--restore', o.restore], ['--commands', o.commands]]));
       const say = messenger(o.quiet);
       using vc = o.restore === undefined ? new VirtualClusters({ engine: o.engine }) : restored(o.restore, o.engine);
       if (o.hosts !== undefined) {
@@ -102,28 +112,53 @@ export function registerClusters(program: Command): void {
       }
       const input = o.commands === STDIN ? process.stdin : createReadStream(o.commands);
       const lines = createInterface({ input, crlfDelay: Infinity });
+      // With a report, the first Ctrl-C stops reading commands and the report of those applied is written (as `schedule` writes the finished runs).
+      const log = o.report === undefined ? undefined : new DockletCommandLog(vc.snapshot());
+      const session = o.report === undefined ? undefined : startSession('clusters', 'commands', o.quiet === true, 'the report of the commands applied');
+      session?.signal.addEventListener('abort', () => {
+        lines.close();
+        input.destroy();
+      }, { once: true });
       let n = 0;
       let applied = 0;
       let refused = 0;
-      for await (let line of lines) {
-        n++;
-        if (n === 1 && line.startsWith('\uFEFF')) line = line.slice(1); // a byte-order mark, as in the hosts file
-        if (line.trim() === '') continue;
-        let answer: DockletCommandResult;
-        try {
-          answer = vc.apply(JSON.parse(line) as unknown);
-        } catch (err) {
-          if (!(err instanceof SyntaxError)) throw err;
-          answer = { ok: false, error: { code: 'PARSE_ERROR', message: `command is not valid JSON: ${err.message}`, field: 'command' } };
+      try {
+        for await (let line of lines) {
+          if (session?.interrupted) break;
+          n++;
+          if (n === 1 && line.startsWith('\uFEFF')) line = line.slice(1); // a byte-order mark, as in the hosts file
+          if (line.trim() === '') continue;
+          let answer: DockletCommandResult;
+          let command: unknown;
+          try {
+            command = JSON.parse(line) as unknown;
+            answer = vc.apply(command);
+          } catch (err) {
+            if (!(err instanceof SyntaxError)) throw err;
+            answer = { ok: false, error: { code: 'PARSE_ERROR', message: `command is not valid JSON: ${err.message}`, field: 'command' } };
+          }
+          log?.record(command, answer, n);
+          process.stdout.write(`${JSON.stringify(answer)}\n`);
+          if (answer.ok) applied++;
+          else {
+            refused++;
+            say(`line ${n}: ${answer.error.code}: ${answer.error.message}`);
+          }
         }
-        process.stdout.write(`${JSON.stringify(answer)}\n`);
-        if (answer.ok) applied++;
-        else {
-          refused++;
-          say(`line ${n}: ${answer.error.code}: ${answer.error.message}`);
+        const counts = `${plural(applied + refused, 'command')}: ${applied} applied, ${refused} refused`;
+        if (session === undefined) {
+          say(counts);
+          if (refused > 0) process.exitCode = EXIT_FAILURE;
+          return;
         }
+        session.end();
+        const interrupted = session.interrupted;
+        const files = writeOutputs([[o.report, () => renderClustersHtml(vc.snapshot(), { log, input: shownInput(o.commands), interrupted })]]);
+        sayWhenWritten(files, say, `${counts}${interrupted ? ' (interrupted)' : ''}; wrote ${files.join(', ')}`);
+        if (refused > 0) process.exitCode = EXIT_FAILURE;
+        if (interrupted) process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        session?.close();
       }
-      say(`${plural(applied + refused, 'command')}: ${applied} applied, ${refused} refused`);
-      if (refused > 0) process.exitCode = EXIT_FAILURE;
     });
 }

@@ -341,8 +341,9 @@ export interface Session {
  * handler: the first signal aborts the runs (the finished ones are written);
  * later ones only say so again. The handler stays until the process exits,
  * so a signal while (or after) the outputs are written does not cut them.
+ * `written`: what the messages say will be written (default `the finished runs`).
  */
-export function startSession(label: string, unit: string, quiet: boolean): Session {
+export function startSession(label: string, unit: string, quiet: boolean, written = 'the finished runs'): Session {
   const controller = new AbortController();
   let interrupts = 0;
   let closed = false;
@@ -357,10 +358,10 @@ export function startSession(label: string, unit: string, quiet: boolean): Sessi
     bar?.stop();
     bar = undefined;
     if (interrupts === 1) {
-      if (!quiet) process.stderr.write(`\nfairfit: ${sig} — stopping; the finished runs will be written (exit 130)\n`);
+      if (!quiet) process.stderr.write(`\nfairfit: ${sig} — stopping; ${written} will be written (exit 130)\n`);
       controller.abort(new FairfitError('ABORTED', `interrupted by ${sig}`));
     } else if (interrupts === 2 && !quiet) {
-      process.stderr.write(`fairfit: already stopping; writing the finished runs\n`);
+      process.stderr.write(`fairfit: already stopping; writing ${written}\n`);
     }
   };
   process.on('SIGINT', onSignal);
