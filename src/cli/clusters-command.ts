@@ -78,7 +78,7 @@ export function registerClusters(program: Command): void {
     .option('--restore <file>', 'start from a snapshot instead of --hosts: the result of a { "op": "snapshot" } command, or its whole answer line')
     .requiredOption('--commands <file>', "JSON lines, one command each (schemas/docklet-command.schema.json); '-': standard input, read as it arrives")
     .option('--engine <wasm|reference>', 'where placement runs (same answers)', 'wasm')
-    .option('--report [file]', `write the self-contained HTML report once the commands end (alone: ${REPORT_FILE}): hosts' use by tenant, tenants, clusters, use after each command, refused commands; Ctrl-C writes it of the commands applied (exit 130)`)
+    .option('--report [file]', `write the self-contained HTML report once the commands end (alone: ${REPORT_FILE}; Ctrl-C: of the commands applied, exit 130)`)
     .hook('preAction', outputsAlone)
     .option('--quiet', 'no messages on stderr')
     .action(async (o: ClustersCliOptions) => {
