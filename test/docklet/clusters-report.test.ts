@@ -155,6 +155,24 @@ describe('the Docklet report: many', () => {
     expect(t.more).toBe('… and 12 more refused commands, not listed (the summary counts them by code).');
   });
 
+  it('more commands than a line draws: each line keeps its first and last point and its extremes, and the page says so', () => {
+    using vc = manager('wasm', sameHosts(2, 10, 10));
+    const log = new DockletCommandLog(vc.snapshot());
+    // 1 … 10 members of (1, 1) on 20 cpu, round and round: the use swings between 0.05 and 0.5; command 300 takes it to 1.
+    for (let i = 1; i <= 600; i++) {
+      const c = i === 1 ? { op: 'create', name: 'k', tenant: 't', nodes: 2, demand: { cpu: 1, mem: 1 } } : { op: 'scale', name: 'k', nodes: i === 300 ? 20 : 1 + (i % 10) };
+      log.record(c, vc.apply(c));
+    }
+    const section = clustersPage(vc.snapshot(), { log }).sections.find((s) => s.heading === 'Over the commands')!;
+    expect(section.note).toContain('each line keeps the lowest and highest point of each stretch of commands');
+    const [cpu] = charts([section]) as LineChart[];
+    const l = cpu!.lines[0]!;
+    expect(l.x.length).toBeLessThanOrEqual(240);
+    expect([l.x[0], l.x.at(-1)]).toEqual([0, 600]);
+    expect(Math.max(...l.y.map((v) => v ?? 0))).toBe(1);
+    expect(l.y[l.x.indexOf(300)]).toBe(1);
+  });
+
   it(`more than ${MAX_HOST_BARS} hosts: each dimension's host use sorted, most used first, and the page says so`, () => {
     using vc = manager('wasm', sameHosts(MAX_HOST_BARS + 1, 4, 8));
     vc.create({ name: 'w', tenant: 't', nodes: 3, demand: { cpu: 1, mem: 1 }, placement: 'pack' });
