@@ -121,6 +121,7 @@ export function registerClusters(program: Command): void {
       }, { once: true });
       let n = 0;
       let applied = 0;
+      let dryRuns = 0;
       let refused = 0;
       try {
         for await (let line of lines) {
@@ -139,13 +140,14 @@ export function registerClusters(program: Command): void {
           }
           log?.record(command, answer, n);
           process.stdout.write(`${JSON.stringify(answer)}\n`);
-          if (answer.ok) applied++;
+          if (answer.ok && answer.dryRun === true) dryRuns++;
+          else if (answer.ok) applied++;
           else {
             refused++;
             say(`line ${n}: ${answer.error.code}: ${answer.error.message}`);
           }
         }
-        const counts = `${plural(applied + refused, 'command')}: ${applied} applied, ${refused} refused`;
+        const counts = `${plural(applied + dryRuns + refused, 'command')}: ${applied} applied, ${dryRuns > 0 ? `${plural(dryRuns, 'dry run')} accepted, ` : ''}${refused} refused`;
         if (session === undefined) {
           say(counts);
           if (refused > 0) process.exitCode = EXIT_FAILURE;

@@ -53,16 +53,17 @@ describe('fairfit clusters', () => {
   });
 
   it('reads standard input; a refused command or a line that is not JSON is answered, named on stderr, and makes the exit code 1', () => {
-    const lines = [JSON.stringify(COMMANDS[1]), JSON.stringify({ op: 'scale', name: 'web', nodes: 40 }), 'not json', JSON.stringify({ op: 'scale', name: 'web', nodez: 3 }), JSON.stringify({ op: 'list' })];
+    const lines = [JSON.stringify(COMMANDS[1]), JSON.stringify({ op: 'scale', name: 'web', nodes: 40 }), 'not json', JSON.stringify({ op: 'scale', name: 'web', nodez: 3 }), JSON.stringify({ op: 'list' }), JSON.stringify({ op: 'scale', name: 'web', nodes: 1, dryRun: true })];
     const r = fairfit(['--hosts', hostsFile(), '--commands', '-'], lines.join('\n'));
     expect(r.status).toBe(1);
     const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { ok: boolean; error?: { code: string; field: string } });
-    expect(answers.map((a) => a.ok)).toEqual([true, false, false, false, true]);
+    expect(answers.map((a) => a.ok)).toEqual([true, false, false, false, true, true]);
     expect(answers.slice(1, 4).map((a) => [a.error!.code, a.error!.field])).toEqual([['NO_FIT', 'command.nodes'], ['PARSE_ERROR', 'command'], ['INVALID_OPTION', 'command.nodez']]);
     expect(r.stderr).toMatch(/^line 2: NO_FIT: /m);
     expect(r.stderr).toMatch(/^line 3: PARSE_ERROR: /m);
     expect(r.stderr).toMatch(/^line 4: INVALID_OPTION: command\.nodez is not a field of op "scale"$/m);
-    expect(r.stderr).toMatch(/5 commands: 2 applied, 3 refused\n$/);
+    // A dry run is counted apart: it applied nothing.
+    expect(r.stderr).toMatch(/6 commands: 2 applied, 1 dry run accepted, 3 refused\n$/);
     expect(fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], lines.join('\n')).stderr).toBe('');
   });
 

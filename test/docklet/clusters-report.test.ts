@@ -71,7 +71,7 @@ const charts = (sections: PageSection[]) => sections.flatMap((s) => (s.kind === 
 describe('the Docklet report: the worked sequence', () => {
   it.each(ENGINES)('the log: counts, refusals by code, and the share in use after each command (%s)', (engine) => {
     const c = run(engine).log.summary();
-    expect([c.total, c.accepted, c.refused]).toEqual([11, 8, 3]);
+    expect([c.total, c.accepted, c.refused, c.dryRuns]).toEqual([11, 8, 3, 1]);
     expect(c.byCode).toEqual([['INVALID_OPTION', 1], ['NO_FIT', 1], ['QUOTA_EXCEEDED', 1]]);
     expect(c.refusals.map((r) => [r.command, r.op, r.code])).toEqual([[4, 'scale', 'QUOTA_EXCEEDED'], [5, 'create', 'NO_FIT'], [10, 'scale', 'INVALID_OPTION']]);
     expect(c.refusals[0]!.message).toMatch(/tenant 'acme' would hold nodes 5 .* over its quota limit nodes 4/);
@@ -119,7 +119,7 @@ describe('the Docklet report: the worked sequence', () => {
       ['Tenants', '2 (1 with a quota limit)'],
       ['Clusters', '2: 1 running, 1 stopped'],
       ['Members placed', '2 (of 5 defined)'],
-      ['Commands', '11: 8 accepted, 3 refused (INVALID_OPTION 1, NO_FIT 1, QUOTA_EXCEEDED 1)'],
+      ['Commands', '11: 8 accepted, 3 refused (INVALID_OPTION 1, NO_FIT 1, QUOTA_EXCEEDED 1); 1 dry run among them, which changed nothing'],
     ]);
     expect(table(page.sections, 'clusters').rows).toEqual([['web', 'acme', 'stopped', 3, 2, 1, 'spread', null, null], ['batch', 'gamma', 'running', 2, 1, 2, 'spread', 2, 1]]);
     expect(table(page.sections, 'refused').rows.map((row) => row.slice(0, 3))).toEqual([[4, 'scale', 'QUOTA_EXCEEDED'], [5, 'create', 'NO_FIT'], [10, 'scale', 'INVALID_OPTION']]);
@@ -136,9 +136,13 @@ describe('the Docklet report: the worked sequence', () => {
     const log = new DockletCommandLog(vc.snapshot());
     log.record({ op: 'start', name: 'none' }, vc.apply({ op: 'start', name: 'none' }), 7);
     log.record(undefined, { ok: false, error: { code: 'PARSE_ERROR', message: 'command is not valid JSON', field: 'command' } }, 9);
+    // A refused dry run is named so (its answer says it was one).
+    const dry = { op: 'create', name: 'huge', tenant: 't', nodes: 1, demand: { cpu: 1000, mem: 1 }, dryRun: true };
+    log.record(dry, vc.apply(dry), 10);
     const refused = table(clustersPage(vc.snapshot(), { log }).sections, 'refused');
     expect(refused.columns.map((c) => c.label)).toEqual(['command', 'line', 'op', 'code', 'message']);
-    expect(refused.rows.map((r) => r.slice(0, 4))).toEqual([[1, 7, 'start', 'INVALID_OPTION'], [2, 9, null, 'PARSE_ERROR']]);
+    expect(refused.rows.map((r) => r.slice(0, 4))).toEqual([[1, 7, 'start', 'INVALID_OPTION'], [2, 9, null, 'PARSE_ERROR'], [3, 10, 'create (dry run)', 'NO_FIT']]);
+    expect(log.summary().dryRuns).toBe(1);
   });
 });
 

@@ -40,6 +40,8 @@ export interface CommandRefusal {
   line?: number;
   /** The command's `op`, when it had a string one. */
   op?: string;
+  /** Present when the refused command was a dry run. */
+  dryRun?: true;
   code: FairfitErrorCode;
   message: string;
 }
@@ -48,8 +50,12 @@ export interface CommandRefusal {
 export interface CommandSummary {
   /** Commands recorded. */
   total: number;
+  /** Accepted commands, dry runs included. */
   accepted: number;
+  /** Refused commands, dry runs included. */
   refused: number;
+  /** Dry runs among them (accepted or refused; none changed anything). */
+  dryRuns: number;
   /** Refusals per error code, the most frequent first (ties by code). */
   byCode: [code: string, count: number][];
   /** The first {@link MAX_REFUSALS_LISTED} refusals, in command order. */
@@ -91,6 +97,7 @@ export class DockletCommandLog {
   private readonly shares: { cpu: (number | null)[]; mem: (number | null)[] } = { cpu: [], mem: [] };
   private accepted = 0;
   private refused = 0;
+  private dryRuns = 0;
   private readonly codes = new Map<string, number>();
   private readonly refusals: CommandRefusal[] = [];
 
@@ -123,16 +130,18 @@ export class DockletCommandLog {
       throw new FairfitError('INVALID_OPTION', `answer: must be the answer of VirtualClusters.apply ({ ok, op, result } or { ok: false, error }), got ${shown(answer)}`, { field: 'answer' });
     }
     if (line !== undefined && !(Number.isInteger(line) && line >= 1)) throw new FairfitError('INVALID_OPTION', `line: must be a line number from 1, got ${shown(line)}`, { field: 'line' });
+    // The answer says a dry run (since 7 Dec); the command too, for answers recorded from older logs.
+    const dry = answer.dryRun === true || (command !== null && typeof command === 'object' && (command as { dryRun?: unknown }).dryRun === true);
+    if (dry) this.dryRuns++;
     if (answer.ok) {
       this.accepted++;
-      const dry = command !== null && typeof command === 'object' && (command as { dryRun?: unknown }).dryRun === true;
       if (!dry) this.follow(answer);
     } else {
       this.refused++;
       const code = answer.error.code;
       this.codes.set(code, (this.codes.get(code) ?? 0) + 1);
       if (this.refusals.length < MAX_REFUSALS_LISTED) {
-        this.refusals.push({ command: this.count, ...(line === undefined ? {} : { line }), ...(answer.op === undefined ? {} : { op: answer.op }), code, message: answer.error.message });
+        this.refusals.push({ command: this.count, ...(line === undefined ? {} : { line }), ...(answer.op === undefined ? {} : { op: answer.op }), ...(dry ? { dryRun: true as const } : {}), code, message: answer.error.message });
       }
     }
     this.note();
@@ -142,7 +151,7 @@ export class DockletCommandLog {
   summary(): CommandSummary {
     const byCode = [...this.codes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     return {
-      total: this.count, accepted: this.accepted, refused: this.refused, byCode,
+      total: this.count, accepted: this.accepted, refused: this.refused, dryRuns: this.dryRuns, byCode,
       refusals: this.refusals.map((r) => ({ ...r })),
       use: { cpu: [...this.shares.cpu], mem: [...this.shares.mem] },
     };
@@ -499,7 +508,7 @@ function commandSections(c: CommandSummary): PageSection[] {
       table: {
         id: 'refused',
         columns: [{ label: 'command' }, ...(withLines ? [{ label: 'line' }] : []), { label: 'op', text: true }, { label: 'code', text: true }, { label: 'message', long: true }],
-        rows: c.refusals.map((x) => [x.command, ...(withLines ? [x.line ?? null] : []), x.op ?? null, x.code, x.message]),
+        rows: c.refusals.map((x) => [x.command, ...(withLines ? [x.line ?? null] : []), x.op === undefined ? null : `${x.op}${x.dryRun ? ' (dry run)' : ''}`, x.code, x.message]),
         ...(left > 0 ? { more: `… and ${plural(left, 'more refused command')}, not listed (the summary counts them by code).` } : {}),
       },
     });
@@ -522,7 +531,7 @@ function summaryFacts(r: ClustersReport): [string, string][] {
   const c = r.commands;
   if (c !== undefined) {
     const codes = c.byCode.map(([code, n]) => `${code} ${n}`).join(', ');
-    facts.push(['Commands', `${c.total}: ${c.accepted} accepted, ${c.refused} refused${codes ? ` (${codes})` : ''}`]);
+    facts.push(['Commands', `${c.total}: ${c.accepted} accepted, ${c.refused} refused${codes ? ` (${codes})` : ''}${c.dryRuns > 0 ? `; ${plural(c.dryRuns, 'dry run')} among them, which changed nothing` : ''}`]);
   }
   return facts;
 }
