@@ -865,7 +865,8 @@ ${SCRIPT_HELPERS}
       }) },
       options: { parsing: false, interaction: { mode: 'nearest', intersect: false },
         plugins: { legend: { position: 'bottom', labels: { boxWidth: 12 } } },
-        scales: { x: axis(c.xAxis, c.wholeX ? { type: 'linear', ticks: { precision: 0 } } : { type: 'linear' }), y: yAxis(c, {}) } }
+        // The x axis ends at the data (Chart.js rounds it up to a tick: 11 commands drew to 12).
+        scales: { x: axis(c.xAxis, c.wholeX ? { type: 'linear', bounds: 'data', ticks: { precision: 0 } } : { type: 'linear', bounds: 'data' }), y: yAxis(c, {}) } }
     });
   }
   var main = document.getElementById('sections');
