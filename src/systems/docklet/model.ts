@@ -147,6 +147,12 @@ export interface GangPlacer {
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
   /** A copy of the hosts' columns, from host `from` (default 0) on. */
   columns(from?: number): HostColumns;
+  /**
+   * Writes each host's dominant share in use, `max(useCpu / capCpu, useMem / capMem)`, into
+   * `out[0 … hostCount)` in host order (no copy of the columns) and returns the hosts holding at
+   * least one member. `out` is checked by the manager.
+   */
+  dominantShares(out: Float64Array): number;
   /** Frees what the placer holds. */
   close(): void;
 }

@@ -127,5 +127,16 @@ export class ReferencePlacer implements GangPlacer {
     return { capCpu: this.capCpu.slice(from), capMem: this.capMem.slice(from), useCpu: this.useCpu.slice(from), useMem: this.useMem.slice(from), members: this.members.slice(from) };
   }
 
+  dominantShares(out: Float64Array): number {
+    let inUse = 0;
+    for (let h = 0; h < this.capCpu.length; h++) {
+      const c = this.useCpu[h]! / this.capCpu[h]!;
+      const m = this.useMem[h]! / this.capMem[h]!;
+      out[h] = c >= m ? c : m;
+      if (this.members[h]! > 0) inUse++;
+    }
+    return inUse;
+  }
+
   close(): void {}
 }

@@ -158,6 +158,28 @@ export class VirtualClusters {
     return this.run({ ...spec, op: 'create' });
   }
 
+  /**
+   * {@link VirtualClusters.create} for a driver that retries refused creates (a queue of waiting
+   * clusters, `replayClusters`): a gang that does not fit is answered `{ kind: 'no-fit', room }`
+   * instead of thrown, `room` being the members of this demand the hosts have room for now, in any
+   * arrangement (the placer's greedy count, exact for one gang), without the host-by-host account a
+   * `NO_FIT` message gives. Every other refusal (input, a taken name, the quota) throws as `create`
+   * does; a refusal changes nothing.
+   */
+  tryCreate(spec: ClusterSpec): { kind: 'placed'; cluster: ClusterStatus } | { kind: 'no-fit'; room: number } {
+    const command: DockletCommandOf<'create'> = { ...spec, op: 'create' };
+    if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
+    if (Object.hasOwn(command, 'dryRun')) throw new FairfitError('INVALID_OPTION', `dryRun: the typed calls take effect; give the command to apply() with dryRun: true for a dry run`, { field: 'dryRun' });
+    const invalid = validateDockletCommand(command);
+    if (invalid !== undefined) {
+      const field = invalid.field.replace(/^command\.?/, '') || 'command';
+      throw new FairfitError(invalid.code, invalid.message.replace(/\bcommand\./g, ''), { field });
+    }
+    const k = this.newCluster(command);
+    if (typeof k === 'number') return { kind: 'no-fit', room: k };
+    return { kind: 'placed', cluster: this.statusOf(k) };
+  }
+
   /** Releases a cluster's members (newest first) and forgets the cluster. */
   delete(name: string): DeleteResult {
     return this.run({ op: 'delete', name });
@@ -203,6 +225,21 @@ export class VirtualClusters {
   /** Every host with its capacity, use and member count, in host order. */
   hosts(): HostView[] {
     return this.run({ op: 'hosts' });
+  }
+
+  /**
+   * Writes each host's dominant share in use, `max(used.cpu / cpu, used.mem / mem)`, into
+   * `out[0 … hosts)` in host order and returns the number of hosts holding at least one member:
+   * one pass over the placer's columns with nothing copied, for a driver that samples the load of
+   * many hosts often (`replayClusters`). Not a command: it has no JSON form.
+   *
+   * @throws FairfitError `INVALID_OPTION` (`out`) when `out` is not a Float64Array of at least as many entries as hosts.
+   */
+  dominantShares(out: Float64Array): number {
+    if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
+    const n = this.hostIds.length;
+    if (!(out instanceof Float64Array) || out.length < n) throw new FairfitError('INVALID_OPTION', `out must be a Float64Array of at least ${n} entries (one per host), got ${out instanceof Float64Array ? `${out.length} entries` : shown(out)}`, { field: 'out' });
+    return this.placer.dominantShares(out);
   }
 
   /**
@@ -443,16 +480,31 @@ export class VirtualClusters {
   }
 
   private doCreate(c: DockletCommandOf<'create'>): ClusterStatus {
+    const k = this.newCluster(c, true);
+    return this.statusOf(k as Cluster);
+  }
+
+  /**
+   * Creates and places cluster `c`; when the gang does not fit, throws `NO_FIT` with its account
+   * (`explain`) or returns the members the hosts have room for (nothing changed).
+   */
+  private newCluster(c: DockletCommandOf<'create'>, explain = false): Cluster | number {
     if (this.clusters.has(c.name)) throw new FairfitError('INVALID_OPTION', `name: a cluster ${q(c.name)} already exists`, { field: 'name' });
     const k: Cluster = {
       name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement ?? 'spread',
       state: 'running', ids: [], hosts: [], next: 0,
     };
     this.checkQuota(k, c.nodes, 'nodes');
-    k.hosts = this.placeGang(k, c.nodes, [], 'nodes');
+    if (explain) k.hosts = this.placeGang(k, c.nodes, [], 'nodes');
+    else if (c.nodes > 0) {
+      const r = this.placer.place(c.nodes, k.demand.cpu, k.demand.mem, k.placement, []);
+      // The first member that found no host: the members before it are what the hosts have room for (exact for one gang).
+      if (typeof r === 'number') return r;
+      k.hosts = Array.from(r);
+    }
     for (let i = 0; i < c.nodes; i++) k.ids.push(`${k.name}#${k.next++}`);
     this.clusters.set(k.name, k);
-    return this.statusOf(k);
+    return k;
   }
 
   private doDelete(name: string): DeleteResult {

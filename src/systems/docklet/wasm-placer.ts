@@ -162,6 +162,23 @@ export class WasmPlacer implements GangPlacer {
     };
   }
 
+  dominantShares(out: Float64Array): number {
+    const k = this.live();
+    const p = this.ptrs();
+    const n = this.hosts;
+    // Views over the columns (made once per call, after any growth): one pass, nothing copied.
+    const capCpu = k.f64(p.capCpu, n), capMem = k.f64(p.capMem, n), useCpu = k.f64(p.useCpu, n), useMem = k.f64(p.useMem, n);
+    const members = k.i32(p.members, n);
+    let inUse = 0;
+    for (let h = 0; h < n; h++) {
+      const c = useCpu[h]! / capCpu[h]!;
+      const m = useMem[h]! / capMem[h]!;
+      out[h] = c >= m ? c : m;
+      if (members[h]! > 0) inUse++;
+    }
+    return inUse;
+  }
+
   /** Gives the core back for the next manager made in this thread (`Core.recycle`). */
   close(): void {
     if (this.core) Core.recycle(this.core);

@@ -1,0 +1,396 @@
+/**
+ * A Google 2011 trace replayed through the Docklet virtual-cluster manager (`replayClusters`):
+ * each job is one virtual cluster created at its first task event and deleted when its last
+ * task's run ends, on the machines present at the window start, once per placement rule
+ * (`spread`, `pack`), so the rules can be compared on a real workload. A create refused with
+ * `NO_FIT` waits in a FIFO queue, retried in order after each departure, and a later gang may
+ * pass a blocked earlier one (counted). The hosts' load is sampled every `sampleSeconds` of
+ * trace time from the manager's columns in one pass, the Gini by the WebAssembly kernel.
+ * Decisions in docs/model.md ("Docklet virtual clusters", "Replaying a Google trace").
+ *
+ * @module
+ */
+import { checkOptionNames, FairfitError, optionNames, optionsObject, shown } from '../../errors.ts';
+import { gini } from '../../kernels/gini.ts';
+import { formatMetric, textTable } from '../../report/table.ts';
+import { PLACEMENTS, type ClusterPlacement } from './model.ts';
+import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
+import { VirtualClusters } from './virtual-clusters.ts';
+
+/** Default sampling interval of the hosts' load, s of trace time. */
+export const DEFAULT_SAMPLE_SECONDS = 300;
+
+/** Options of {@link replayClusters} and {@link replayClusterTrace}. */
+export interface ClustersReplayOptions {
+  /** The rules to replay, in this order (default both: `spread`, `pack`). */
+  placements?: readonly ClusterPlacement[];
+  /** Interval of the load samples (hosts in use, Gini), s of trace time (default 300). */
+  sampleSeconds?: number;
+  /** Where placement runs (default `'wasm'`; `'reference'` gives the same result). */
+  engine?: 'wasm' | 'reference';
+  /** Read strictly: the first bad line throws `PARSE_ERROR` (default: skipped and counted). */
+  strict?: boolean;
+  /** Stop once aborted (between samples). */
+  signal?: AbortSignal;
+}
+
+const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'signal');
+
+/** What became of the gangs under one rule. */
+export interface GangOutcomes {
+  /** Creates asked for (the trace's kept jobs whose creation falls inside the window). */
+  asked: number;
+  /** Placed when created. */
+  placedAtOnce: number;
+  /** Refused (`NO_FIT`), queued, placed later. */
+  placedAfterWait: number;
+  /** Still queued at the window end (those that fit no empty cluster included). */
+  waitingAtEnd: number;
+  /** Of those, gangs that fit not even the empty hosts: never tried again. */
+  neverFit: number;
+  /** Gangs placed while an earlier gang (that fits the empty hosts) was still waiting: passes of the FIFO order. */
+  passes: number;
+  /** Gangs deleted inside the window (their last task's run ended). */
+  deleted: number;
+}
+
+/** One rule's replay. */
+export interface ClustersPlacementRun {
+  placement: ClusterPlacement;
+  gangs: GangOutcomes;
+  /** Wait of the gangs placed after waiting, s: mean and 95th percentile (nearest rank); null when none waited. */
+  meanWait: number | null;
+  p95Wait: number | null;
+  /** Members placed (each placement of a gang counts its members). */
+  membersPlaced: number;
+  /** Time-weighted mean over the samples of the hosts holding at least one member. */
+  meanHostsInUse: number;
+  /** Time-weighted mean over the samples of the Gini of the hosts' dominant share in use (every host, empty ones 0). */
+  meanGini: number;
+  /** Largest share of the hosts' total CPU and memory held by placed members (exact: after every placement). */
+  peakCpuFraction: number;
+  peakMemFraction: number;
+  /** Load samples taken. */
+  samples: number;
+}
+
+/** A replay of one trace under each rule asked for. */
+export interface ClustersReplayReport {
+  kind: 'clusters-replay';
+  trace: {
+    path: string;
+    /** Window, s of trace time. */
+    start: number;
+    end: number;
+    files: string[];
+    rows: number;
+    skippedLines: number;
+    firstProblems: string[];
+    counts: ClusterTraceCounts;
+  };
+  sampleSeconds: number;
+  runs: ClustersPlacementRun[];
+}
+
+/** Checks the options and gives them with defaults. */
+function resolve(options: ClustersReplayOptions | undefined): Required<Omit<ClustersReplayOptions, 'signal' | 'strict'>> & { signal?: AbortSignal } {
+  checkOptionNames(options, OPTION_KEYS, 'replayClusters');
+  const o: ClustersReplayOptions = optionsObject(options);
+  const placements = o.placements ?? PLACEMENTS;
+  if (!Array.isArray(placements) || placements.length === 0) throw new FairfitError('INVALID_OPTION', `placements must be a non-empty array of ${PLACEMENTS.join(', ')}, got ${shown(placements)}`, { field: 'placements' });
+  placements.forEach((p, i) => {
+    if (!(PLACEMENTS as readonly unknown[]).includes(p)) throw new FairfitError('INVALID_OPTION', `placements[${i}] must be one of ${PLACEMENTS.join(', ')}, got ${shown(p)}`, { field: `placements[${i}]` });
+  });
+  if (new Set(placements).size !== placements.length) throw new FairfitError('INVALID_OPTION', `placements names a rule twice: ${shown(placements)}`, { field: 'placements' });
+  const sampleSeconds = o.sampleSeconds ?? DEFAULT_SAMPLE_SECONDS;
+  if (typeof sampleSeconds !== 'number' || !Number.isFinite(sampleSeconds) || sampleSeconds <= 0) throw new FairfitError('INVALID_OPTION', `sampleSeconds must be a finite number > 0, got ${shown(sampleSeconds)}`, { field: 'sampleSeconds' });
+  const engine = o.engine ?? 'wasm';
+  if (engine !== 'wasm' && engine !== 'reference') throw new FairfitError('INVALID_OPTION', `engine must be 'wasm' or 'reference', got ${shown(engine)}`, { field: 'engine' });
+  return { placements: [...placements], sampleSeconds, engine, ...(o.signal ? { signal: o.signal } : {}) };
+}
+
+/**
+ * Reads a Google 2011 trace folder (`task_events/`, `machine_events/`) and replays its jobs as
+ * virtual clusters under each placement rule (default `spread` then `pack`). Deterministic: the
+ * same folder and options give the same report (byte-identical as JSON).
+ *
+ * @throws FairfitError `INVALID_OPTION` naming the option; the reader's `FILE_NOT_FOUND`, `PARSE_ERROR` (strict), `CORRUPT_INPUT` (strict), `NO_DATA`.
+ * @example
+ * ```ts
+ * const report = await replayClusters('traces/google2011', { placements: ['spread', 'pack'] });
+ * for (const r of report.runs) console.log(r.placement, r.meanHostsInUse, r.gangs.placedAfterWait);
+ * ```
+ */
+export async function replayClusters(trace: string, options?: ClustersReplayOptions): Promise<ClustersReplayReport> {
+  const o = resolve(options);
+  const t = await readClusterTrace(trace, { strict: options?.strict === true, ...(o.signal ? { signal: o.signal } : {}) });
+  return replayClusterTrace(t, trace, options);
+}
+
+/** {@link replayClusters} on a trace already read ({@link readClusterTrace}); `path` is what the report names. */
+export function replayClusterTrace(t: ClusterTrace, path: string, options?: ClustersReplayOptions): ClustersReplayReport {
+  const o = resolve(options);
+  const runs = o.placements.map((p) => runPlacement(t, p, o.sampleSeconds, o.engine, o.signal));
+  return {
+    kind: 'clusters-replay',
+    trace: {
+      path,
+      start: t.start / 1e6,
+      end: t.end / 1e6,
+      files: t.summary.files,
+      rows: t.summary.rows,
+      skippedLines: t.summary.skipped,
+      firstProblems: t.summary.firstProblems,
+      counts: t.counts,
+    },
+    sampleSeconds: o.sampleSeconds,
+    runs,
+  };
+}
+
+/** A min-heap of departures by (time, sequence): the gang indices. */
+class Departures {
+  private time: number[] = [];
+  private seq: number[] = [];
+  private gang: number[] = [];
+  private n = 0;
+  private next = 0;
+  get size(): number {
+    return this.n;
+  }
+  peek(): number {
+    return this.n === 0 ? Number.POSITIVE_INFINITY : this.time[0]!;
+  }
+  private less(a: number, b: number): boolean {
+    return this.time[a]! < this.time[b]! || (this.time[a] === this.time[b] && this.seq[a]! < this.seq[b]!);
+  }
+  private swap(a: number, b: number): void {
+    for (const arr of [this.time, this.seq, this.gang]) {
+      const x = arr[a]!;
+      arr[a] = arr[b]!;
+      arr[b] = x;
+    }
+  }
+  push(time: number, gang: number): void {
+    let i = this.n++;
+    this.time[i] = time;
+    this.seq[i] = this.next++;
+    this.gang[i] = gang;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): number {
+    const g = this.gang[0]!;
+    this.n--;
+    if (this.n > 0) {
+      this.swap(0, this.n);
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= this.n) break;
+        if (c + 1 < this.n && this.less(c + 1, c)) c++;
+        if (!this.less(c, i)) break;
+        this.swap(i, c);
+        i = c;
+      }
+    }
+    return g;
+  }
+}
+
+/**
+ * Members of demand (c, m) that hosts of each distinct capacity take when empty, summed, up to
+ * `n` (the placer's own test: use + δ ≤ C, by repeated addition): `< n` means the gang fits not
+ * even the empty hosts, in any arrangement.
+ */
+function emptyRoom(caps: readonly { cpu: number; mem: number; hosts: number }[], n: number, c: number, m: number): number {
+  let room = 0;
+  for (const cap of caps) {
+    let k = 0, uc = 0, um = 0;
+    while (k < n && uc + c <= cap.cpu && um + m <= cap.mem) {
+      uc += c;
+      um += m;
+      k++;
+    }
+    room += k * cap.hosts;
+    if (room >= n) return room;
+  }
+  return room;
+}
+
+/** Nearest-rank quantile of sorted values. */
+function nearestRank(sorted: Float64Array, q: number): number {
+  return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
+}
+
+/** One rule's replay on a fresh manager. */
+function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSeconds: number, engine: 'wasm' | 'reference', signal: AbortSignal | undefined): ClustersPlacementRun {
+  const g = t.gangs;
+  const n = g.count;
+  const H = t.hosts.length;
+  let capCpu = 0, capMem = 0;
+  const byCap = new Map<string, { cpu: number; mem: number; hosts: number }>();
+  for (const h of t.hosts) {
+    capCpu += h.cpu;
+    capMem += h.mem;
+    const key = `${h.cpu},${h.mem}`;
+    const e = byCap.get(key);
+    if (e) e.hosts++;
+    else byCap.set(key, { cpu: h.cpu, mem: h.mem, hosts: 1 });
+  }
+  const caps = [...byCap.values()];
+  // Slack of the aggregate pre-check: a gang needing more than the free total (by more than float
+  // rounding of these sums) fits nowhere; the check only spares a call that would be refused.
+  const slack = 1e-9 * Math.max(capCpu, capMem);
+  using vc = new VirtualClusters({ hosts: t.hosts, engine });
+  const shares = new Float64Array(H);
+  const placedAt = new Float64Array(n).fill(Number.NaN);
+  const waits: number[] = [];
+  const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
+  let membersPlaced = 0;
+  let useCpu = 0, useMem = 0, peakCpu = 0, peakMem = 0;
+  const departures = new Departures();
+  let queue: number[] = [];
+  const names = new Array<string>(n);
+
+  // What departures have freed so far (monotone sums), and per queued gang the room the hosts had at
+  // its last refusal with the sums then: the room can have grown since by at most
+  // min(Δcpu / c, Δmem / m) + Δmembers (each host a departure touched takes ⌊freed / demand⌋ + 1
+  // more at most), so a gang still short by more is not tried (the call would be refused).
+  let freedCpu = 0, freedMem = 0, freedMembers = 0;
+  const roomAt = new Float64Array(n), cpuAt = new Float64Array(n), memAt = new Float64Array(n), membersAt = new Float64Array(n);
+  /** Retry passes so far, and the pass of each gang's last call to the placer. */
+  let pass = 0;
+  const tried = new Int32Array(n).fill(-1);
+
+  const tryPlace = (k: number, now: number): boolean => {
+    const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
+    if (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack) return false;
+    if (roomAt[k]! > 0 || cpuAt[k]! > 0 || membersAt[k]! > 0) {
+      const grow = Math.min(c > 0 ? (freedCpu - cpuAt[k]!) / c : Infinity, m > 0 ? (freedMem - memAt[k]!) / m : Infinity) + (freedMembers - membersAt[k]!) + 1;
+      if (roomAt[k]! + grow < nodes) return false;
+    }
+    names[k] ??= String(g.jobId[k]!);
+    const r = vc.tryCreate({ name: names[k], tenant: g.user[k]! < 0 ? 'unknown' : `u${g.user[k]!}`, nodes, demand: { cpu: c, mem: m }, placement });
+    if (r.kind === 'no-fit') {
+      tried[k] = pass;
+      roomAt[k] = r.room;
+      cpuAt[k] = freedCpu;
+      memAt[k] = freedMem;
+      membersAt[k] = freedMembers;
+      return false;
+    }
+    placedAt[k] = now;
+    membersPlaced += nodes;
+    useCpu += nodes * c;
+    useMem += nodes * m;
+    if (useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
+    if (useMem / capMem > peakMem) peakMem = useMem / capMem;
+    const end = g.end[k]!;
+    // The job holds its members as long as the trace shows it (first event → last run end), from its placement.
+    if (end === end) {
+      const leave = now + (end - g.created[k]!);
+      if (leave <= t.end) departures.push(leave, k);
+    }
+    return true;
+  };
+
+  /**
+   * Retries the queue in order. A gang whose demand is no smaller in either dimension than one
+   * refused earlier in this pass, and which needs more members than the hosts had room for then,
+   * is not tried: its room is no larger (placements since only take room).
+   */
+  const retry = (now: number): void => {
+    const refused: number[] = [];
+    const kept: number[] = [];
+    pass++;
+    for (const k of queue) {
+      const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
+      let dominated = false;
+      for (const r of refused) {
+        if (nodes > roomAt[r]! && c >= g.cpu[r]! && m >= g.mem[r]!) {
+          dominated = true;
+          break;
+        }
+      }
+      if (!dominated && tryPlace(k, now)) {
+        out.placedAfterWait++;
+        waits.push((now - g.created[k]!) / 1e6);
+        if (kept.length > 0) out.passes++;
+      } else {
+        kept.push(k);
+        // Only a refusal by the placer tells the room (the pre-checks do not); a few are enough to skip most.
+        if (!dominated && refused.length < 64 && tried[k] === pass) refused.push(k);
+      }
+    }
+    queue = kept;
+  };
+
+  let next = 0;
+  /** Applies every departure and creation at or before `until`, in time order (departures first at a tie). */
+  const advance = (until: number): void => {
+    for (;;) {
+      const td = departures.peek();
+      const ta = next < n ? g.created[next]! : Number.POSITIVE_INFINITY;
+      if (td <= ta && td <= until) {
+        while (departures.peek() === td) {
+          const k = departures.pop();
+          vc.delete(names[k]!);
+          out.deleted++;
+          useCpu -= g.members[k]! * g.cpu[k]!;
+          useMem -= g.members[k]! * g.mem[k]!;
+          freedCpu += g.members[k]! * g.cpu[k]!;
+          freedMem += g.members[k]! * g.mem[k]!;
+          freedMembers += g.members[k]!;
+        }
+        if (queue.length > 0) retry(td);
+      } else if (ta < td && ta <= until) {
+        while (next < n && g.created[next] === ta) {
+          const k = next++;
+          out.asked++;
+          if (emptyRoom(caps, g.members[k]!, g.cpu[k]!, g.mem[k]!) < g.members[k]!) {
+            out.neverFit++;
+            continue;
+          }
+          if (tryPlace(k, ta)) {
+            out.placedAtOnce++;
+            if (queue.length > 0) out.passes++;
+          } else queue.push(k);
+        }
+      } else break;
+    }
+  };
+
+  const step = sampleSeconds * 1e6;
+  let samples = 0, weight = 0, hostsSum = 0, giniSum = 0;
+  for (let s = t.start; samples === 0 || s < t.end; s = t.start + samples * step) {
+    signal?.throwIfAborted();
+    advance(s);
+    const inUse = vc.dominantShares(shares);
+    const w = t.end > t.start ? Math.min(step, t.end - s) : 1;
+    hostsSum += w * inUse;
+    giniSum += w * gini(shares);
+    weight += w;
+    samples++;
+  }
+  advance(t.end);
+  out.waitingAtEnd = queue.length + out.neverFit;
+  // Creations after the window end never happen (none in a read trace: its end is the last event).
+  const sorted = Float64Array.from(waits).sort();
+  return {
+    placement,
+    gangs: out,
+    meanWait: sorted.length === 0 ? null : waits.reduce((a, b) => a + b, 0) / waits.length,
+    p95Wait: sorted.length === 0 ? null : nearestRank(sorted, 0.95),
+    membersPlaced,
+    meanHostsInUse: hostsSum / weight,
+    meanGini: giniSum / weight,
+    peakCpuFraction: peakCpu,
+    peakMemFraction: peakMem,
+    samples,
+  };
+}
