@@ -50,6 +50,7 @@ type Register = (program: Command) => void;
 /** Each command's module, loaded only when asked for (in the order `fairfit --help` lists them). */
 const COMMANDS: Record<string, () => Promise<Register>> = {
   clusters: async () => (await import('./clusters-command.ts')).registerClusters,
+  'clusters-replay': async () => (await import('./clusters-replay-command.ts')).registerClustersReplay,
   demo: async () => (await import('./demo.ts')).registerDemo,
   gen: async () => (await import('./gen.ts')).registerGen,
   'gen-scenario': async () => (await import('./gen-scenario.ts')).registerGenScenario,

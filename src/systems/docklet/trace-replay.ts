@@ -13,7 +13,7 @@
 import { checkOptionNames, FairfitError, optionNames, optionsObject, shown } from '../../errors.ts';
 import { gini } from '../../kernels/gini.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
-import { PLACEMENTS, type ClusterPlacement } from './model.ts';
+import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
 
@@ -393,4 +393,28 @@ function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSecond
     peakMemFraction: peakMem,
     samples,
   };
+}
+
+/** One line on what was read and what was left out (every count; the stderr account of `fairfit clusters-replay`). */
+export function describeClustersReplay(r: ClustersReplayReport): string {
+  const c = r.trace.counts;
+  const t = r.trace;
+  const lines = [
+    `read ${t.path}: ${c.jobs} jobs (${c.tasks} tasks) → ${c.gangs} virtual clusters on ${c.hosts} hosts, window ${t.start}–${t.end} s, load sampled every ${r.sampleSeconds} s`,
+    `  left out: ${c.jobsWithoutRequest} jobs without any request, ${c.jobsTooLarge} jobs over ${MAX_CLUSTER_NODES} tasks, ${c.hostsWithoutCapacity} machines without a capacity at the start, machine events inside the window ${c.machinesAddedLater} added, ${c.machinesRemoved} removed, ${c.machinesUpdated} updated (${c.machineEventsAfterWindow} after it), ${t.skippedLines} bad lines`,
+    `  kept as read: ${c.tasksWithoutRequest} tasks without a request (members with their job's demand), ${c.jobsUnequalRequests} jobs whose tasks' requests differ (members get the largest), ${c.jobsNotEnding} jobs not ending inside the window (held to its end)`,
+  ];
+  if (t.firstProblems.length > 0) lines.push(`  first bad lines:\n    ${t.firstProblems.join('\n    ')}`);
+  return lines.join('\n');
+}
+
+/** The comparison table: one row per rule. */
+export function formatClustersReplay(r: ClustersReplayReport): string {
+  const header = ['placement', 'asked', 'at once', 'after wait', 'waiting', 'passes', 'mean wait s', 'p95 wait s', 'members', 'hosts in use', 'Gini', 'peak cpu', 'peak mem'];
+  const f = (v: number | null): string => (v === null ? '—' : formatMetric(v));
+  const rows = r.runs.map((x) => [
+    x.placement, f(x.gangs.asked), f(x.gangs.placedAtOnce), f(x.gangs.placedAfterWait), f(x.gangs.waitingAtEnd), f(x.gangs.passes),
+    f(x.meanWait), f(x.p95Wait), f(x.membersPlaced), f(x.meanHostsInUse), f(x.meanGini), f(x.peakCpuFraction), f(x.peakMemFraction),
+  ]);
+  return textTable(header, rows, ['hosts in use and Gini: time-weighted means of the samples; peak: share of the hosts\' total capacity held']);
 }

@@ -1,0 +1,55 @@
+/**
+ * `fairfit clusters-replay`: a Google 2011 trace replayed through the Docklet virtual-cluster
+ * manager, each job one virtual cluster, under `spread` and `pack` (or one of them); prints the
+ * comparison table on stdout, the account of what was read and left out on stderr, and writes
+ * the report as JSON. A separate command, not a mode of `fairfit clusters`: that one is an online
+ * manager answering JSON lines, this one a batch comparison with a table and a report, as
+ * `replay` and `schedule` are. A thin layer over {@link replayClusters}.
+ *
+ * @module
+ */
+import type { Command } from 'commander';
+import { toJson } from '../report/json.ts';
+import { invalid, parseNumber } from '../runner/checks.ts';
+import { PLACEMENTS, type ClusterPlacement } from '../systems/docklet/model.ts';
+import { DEFAULT_SAMPLE_SECONDS, describeClustersReplay, formatClustersReplay, replayClusters } from '../systems/docklet/trace-replay.ts';
+import { checkOutputs, messenger, sayWhenWritten, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+
+interface ClustersReplayCliOptions {
+  trace: string;
+  placement: string;
+  sampleSeconds: string;
+  engine: string;
+  strict?: boolean;
+  json?: string;
+  quiet?: boolean;
+}
+
+/** Registers `fairfit clusters-replay`. */
+export function registerClustersReplay(program: Command): void {
+  program
+    .command('clusters-replay')
+    .description('replay a Google 2011 trace through the Docklet virtual-cluster manager, one cluster per job, and compare the spread and pack placements (docs/model.md "Replaying a Google trace")')
+    .requiredOption('--trace <dir>', 'Google 2011 trace folder with task_events/ and machine_events/')
+    .option('--placement <rule>', `${PLACEMENTS.join(', ')}, or both`, 'both')
+    .option('--sample-seconds <s>', 'interval of the hosts\' load samples (hosts in use, Gini), seconds of trace time', String(DEFAULT_SAMPLE_SECONDS))
+    .option('--engine <wasm|reference>', 'where placement runs (same results)', 'wasm')
+    .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--json <file>', "write the report as JSON ('-': on stdout, the table then on stderr)")
+    .option('--quiet', 'no messages on stderr')
+    .action(async (o: ClustersReplayCliOptions) => {
+      const placements: ClusterPlacement[] = o.placement === 'both' ? [...PLACEMENTS] : [o.placement as ClusterPlacement];
+      if (o.placement !== 'both' && !(PLACEMENTS as readonly string[]).includes(o.placement)) invalid('--placement', `'${o.placement}' is not one of ${PLACEMENTS.join(', ')}, both`);
+      const sampleSeconds = parseNumber(o.sampleSeconds, '--sample-seconds');
+      if (!(sampleSeconds > 0)) invalid('--sample-seconds', `'${o.sampleSeconds}' must be > 0`);
+      if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
+      await withSignalsHeld(() => checkOutputs([['--json', o.json]], [['--trace', o.trace]]));
+      const say = messenger(o.quiet);
+      const t0 = performance.now();
+      const report = await replayClusters(o.trace, { placements, sampleSeconds, engine: o.engine, strict: o.strict === true });
+      say(describeClustersReplay(report));
+      summaryWriter([o.json], o.quiet)(formatClustersReplay(report));
+      const files = writeOutputs([[o.json, () => toJson(report)]]);
+      sayWhenWritten(files, say, `${report.runs.length} placement${report.runs.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+    });
+}

@@ -1,0 +1,60 @@
+/**
+ * `fairfit clusters-replay` through the built command: the comparison table on stdout, the account of
+ * what was read and left out on stderr, the JSON report equal to the API's, and a bad option or a
+ * trace folder without machine_events/ refused by code and exit status.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toJson } from '../../src/report/json.ts';
+import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
+import { spawnSyncChild } from '../children.ts';
+import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
+
+const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+let dir = '';
+let trace = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-vcreplay-cli-'));
+  trace = writeTrace(join(dir, 'trace'), WAIT_TRACE.tasks, WAIT_TRACE.machines);
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function fairfit(args: string[]) {
+  return spawnSyncChild(process.execPath, [MAIN, 'clusters-replay', ...args], { encoding: 'utf8' });
+}
+
+describe('fairfit clusters-replay', () => {
+  it('prints one row per rule, says what it read and left out, and writes the report the API gives', async () => {
+    const json = join(dir, 'out.json');
+    const r = fairfit(['--trace', trace, '--sample-seconds', '100', '--json', json]);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^placement\s+asked\s+at once\s+after wait\s+waiting/);
+    expect(lines[2]).toMatch(/^spread\s+2\s+1\s+1\s+0\s+0\s+300\s+300\s+3\s+1\.444\s/);
+    expect(lines[3]).toMatch(/^pack\s+2\s+2\s+0\s+0\s+0\s+—\s+—\s+3\s+1\.333\s/);
+    expect(r.stderr).toContain(`read ${trace}: 2 jobs (3 tasks) → 2 virtual clusters on 2 hosts, window 600–1500 s, load sampled every 100 s`);
+    expect(r.stderr).toMatch(/left out: 0 jobs without any request, .* 0 bad lines/);
+    expect(readFileSync(json, 'utf8')).toBe(toJson(await replayClusters(trace, { sampleSeconds: 100 })));
+  });
+
+  it('--placement pack --quiet: one row, nothing on stderr', () => {
+    const r = fairfit(['--trace', trace, '--placement', 'pack', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^(spread|pack)\s/.test(l)).map((l) => l.split(/\s+/)[0])).toEqual(['pack']);
+    expect(r.stderr).toBe('');
+  });
+
+  it('a bad option is refused naming it, exit 2; a folder without machine_events/ is FILE_NOT_FOUND, exit 1', () => {
+    const bad = fairfit(['--trace', trace, '--placement', 'random']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("INVALID_OPTION: --placement: 'random' is not one of spread, pack, both");
+    const missing = fairfit(['--trace', join(trace, 'task_events')]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/^fairfit: FILE_NOT_FOUND: .*no task_events\/ folder/);
+  });
+});

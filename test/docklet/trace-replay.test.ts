@@ -1,0 +1,142 @@
+/**
+ * A Google trace replayed as virtual clusters gives the outcomes worked by hand: a gang refused under
+ * spread waits and is placed after a departure while pack places it at once on fewer hosts; a job's
+ * members get the largest of its tasks' requests; every left-out job, task, machine event and bad line
+ * is counted; the two engines and two runs give the same bytes; bad input is refused by code.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FairfitError } from '../../src/errors.ts';
+import { toJson } from '../../src/report/json.ts';
+import { readClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
+import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
+import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
+
+let dir = '';
+let waitTrace = '';
+let mixed = '';
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-vcreplay-'));
+  waitTrace = writeTrace(join(dir, 'wait'), WAIT_TRACE.tasks, WAIT_TRACE.machines);
+  mixed = writeTrace(join(dir, 'mixed'), [
+    // Job 3: three tasks from the start, never ending; requests (0.2, 0.1), (0.25, 0.05) and none → 3 members of (0.25, 0.1).
+    [0, 3, 0, 0, 'carol', 0.2, 0.1], [0, 3, 1, 0, 'carol', 0.25, 0.05], [0, 3, 2, 0, 'carol', '', ''],
+    [0, 3, 0, 1, 'carol', 0.2, 0.1], [0, 3, 1, 1, 'carol', 0.25, 0.05],
+    // Job 4: no request at all: left out.
+    [0, 4, 0, 0, 'dave', '', ''],
+    // Job 5: one small task, 2000 s → 2500 s (the window end).
+    [2000, 5, 0, 0, 'carol', 0.1, 0.1], [2000, 5, 0, 1, 'carol', 0.1, 0.1], [2500, 5, 0, 4, 'carol', 0.1, 0.1],
+    // Job 6: two tasks of cpu 0.75: only host 22 could take one, even empty: fits not even the empty hosts.
+    [2100, 6, 0, 0, 'erin', 0.75, 0.1], [2100, 6, 1, 0, 'erin', 0.75, 0.1],
+  ], [
+    [0, 21, 0, 0.5, 1], [0, 22, 0, 1, 1], [0, 23, 0, '', 0.5],
+    [800, 24, 0, 1, 1], [900, 21, 2, 0.5, 0.5], [1000, 22, 1, '', ''], [3000, 21, 2, 0.5, 1],
+  ], ['this line is not a task event']);
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a gang that waits under spread is placed at once by pack, on fewer hosts', () => {
+  // spread: job 1 puts one member on each host (0.5 cpu each); job 2 (0.75 cpu) fits neither, waits
+  // from 700 s, and goes to host 11 when job 1 leaves at 600 + 400 = 1000 s; it leaves at 1000 + 800,
+  // after the window end (1500 s). pack: job 1 fills host 11, job 2 takes host 12 at 700 s and leaves
+  // at 1500 s. Samples every 100 s at 600 … 1400 (weight 100 each).
+  it('spread: one gang placed at once, one after a wait of 300 s; hosts in use 2 until 1000 s, then 1', async () => {
+    const r = await replayClusters(waitTrace, { placements: ['spread'], sampleSeconds: 100 });
+    const s = r.runs[0]!;
+    expect(s.gangs).toEqual({ asked: 2, placedAtOnce: 1, placedAfterWait: 1, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 1 });
+    expect(s.meanWait).toBe(300);
+    expect(s.p95Wait).toBe(300);
+    expect(s.membersPlaced).toBe(3);
+    expect(s.samples).toBe(9);
+    expect(s.meanHostsInUse).toBeCloseTo((4 * 2 + 5 * 1) / 9, 12);
+    // Dominant shares: (0.5, 0.5) → Gini 0 until 1000 s; then (0.75, 0) → 0.5.
+    expect(s.meanGini).toBeCloseTo((5 * 0.5) / 9, 12);
+    expect(s.peakCpuFraction).toBe(0.5);
+    expect(s.peakMemFraction).toBe(0.25);
+  });
+
+  it('pack: both gangs placed at once; hosts in use 1, 2 from 700 s, 1 from 1000 s', async () => {
+    const r = await replayClusters(waitTrace, { placements: ['pack'], sampleSeconds: 100 });
+    const p = r.runs[0]!;
+    expect(p.gangs).toEqual({ asked: 2, placedAtOnce: 2, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 2 });
+    expect(p.meanWait).toBeNull();
+    expect(p.meanHostsInUse).toBeCloseTo((1 + 3 * 2 + 5 * 1) / 9, 12);
+    // Shares (1, 0) → 0.5; (1, 0.75) → 0.25 · 2 / (2 · 4 · 0.875) = 1/14; (0, 0.75) → 0.5.
+    expect(p.meanGini).toBeCloseTo((0.5 + 3 / 14 + 5 * 0.5) / 9, 12);
+    expect(p.peakCpuFraction).toBe(0.875);
+    expect(p.peakMemFraction).toBe(0.375);
+  });
+
+  it('both rules by default, spread first; pack uses fewer hosts on this trace', async () => {
+    const r = await replayClusters(waitTrace, { sampleSeconds: 100 });
+    expect(r.runs.map((x) => x.placement)).toEqual(['spread', 'pack']);
+    expect(r.runs[1]!.meanHostsInUse).toBeLessThan(r.runs[0]!.meanHostsInUse);
+    expect(r.trace.start).toBe(600);
+    expect(r.trace.end).toBe(1500);
+  });
+});
+
+describe('what is kept, what is left out, and the counts', () => {
+  it('counts every left-out job, machine and event; the members of an unequal job get its largest requests', async () => {
+    const t = await readClusterTrace(mixed);
+    expect(t.counts).toEqual({
+      tasks: 7, jobs: 4, gangs: 3, tasksWithoutRequest: 2, jobsWithoutRequest: 1, jobsTooLarge: 0, jobsUnequalRequests: 1, jobsNotEnding: 2,
+      hosts: 2, hostsWithoutCapacity: 1, machinesAddedLater: 1, machinesRemoved: 1, machinesUpdated: 1, machineEventsAfterWindow: 1,
+    });
+    expect(t.hosts).toEqual([{ id: '21', cpu: 0.5, mem: 1 }, { id: '22', cpu: 1, mem: 1 }]);
+    expect(Array.from(t.gangs.jobId)).toEqual([3, 5, 6]);
+    expect(Array.from(t.gangs.members)).toEqual([3, 1, 2]);
+    expect(Array.from(t.gangs.cpu)).toEqual([0.25, 0.1, 0.75]);
+    expect(Array.from(t.gangs.mem)).toEqual([0.1, 0.1, 0.1]);
+    expect(Array.from(t.gangs.end)).toEqual([Number.NaN, 2500e6, Number.NaN]);
+    expect(t.summary.skipped).toBe(1);
+    expect(t.summary.firstProblems[0]).toMatch(/task_events.*part-00000-of-00001\.csv\.gz:12: /);
+  });
+
+  it('three members of cpu 0.25 spread over hosts of cpu 0.5 and 1 (22, 21, 22); job 5 is placed and leaves at the window end; a gang that not even the empty hosts could take is never tried and stays waiting', async () => {
+    const r = await replayClusters(mixed, { placements: ['spread'] });
+    const s = r.runs[0]!;
+    expect(s.gangs).toEqual({ asked: 3, placedAtOnce: 2, placedAfterWait: 0, waitingAtEnd: 1, neverFit: 1, passes: 0, deleted: 1 });
+    expect(s.membersPlaced).toBe(4);
+    expect(s.peakCpuFraction).toBe((3 * 0.25 + 0.1) / 1.5);
+    expect(s.peakMemFraction).toBe((3 * 0.1 + 0.1) / 2);
+  });
+
+  it('strict: the bad line throws PARSE_ERROR naming file:line', async () => {
+    await expect(readClusterTrace(mixed, { strict: true })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: expect.stringMatching(/part-00000-of-00001\.csv\.gz:12: /) });
+  });
+});
+
+describe('deterministic, and the same on both engines', () => {
+  it('two runs give the same JSON bytes; the reference engine gives the same report', async () => {
+    const a = toJson(await replayClusters(mixed, { sampleSeconds: 50 }));
+    const b = toJson(await replayClusters(mixed, { sampleSeconds: 50 }));
+    expect(b).toBe(a);
+    expect(toJson(await replayClusters(mixed, { sampleSeconds: 50, engine: 'reference' }))).toBe(a);
+    expect(toJson(await replayClusters(waitTrace, { engine: 'reference' }))).toBe(toJson(await replayClusters(waitTrace)));
+  });
+});
+
+describe('bad input and options', () => {
+  it('a folder without machine_events/ is refused with FILE_NOT_FOUND naming it', async () => {
+    const only = writeTrace(join(dir, 'nomachines'), WAIT_TRACE.tasks, WAIT_TRACE.machines);
+    rmSync(join(only, 'machine_events'), { recursive: true });
+    await expect(replayClusters(only)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND', message: expect.stringContaining('no machine_events/ folder') });
+  });
+
+  it('no machine at the window start: NO_DATA', async () => {
+    const late = writeTrace(join(dir, 'late'), WAIT_TRACE.tasks, [[700, 11, 0, 1, 1]]);
+    await expect(replayClusters(late)).rejects.toMatchObject({ code: 'NO_DATA', message: expect.stringContaining('no machine with a capacity is added at the window start') });
+  });
+
+  it('options are checked by name', async () => {
+    await expect(replayClusters(waitTrace, { placements: ['spread', 'bogus' as 'pack'] })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'placements[1]' } });
+    await expect(replayClusters(waitTrace, { sampleSeconds: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'sampleSeconds' } });
+    await expect(replayClusters(waitTrace, { placements: ['pack', 'pack'] })).rejects.toBeInstanceOf(FairfitError);
+    await expect(replayClusters(waitTrace, { sampelSeconds: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+  });
+});
