@@ -7,6 +7,7 @@ import { replaySuite } from './replay.ts';
 import { engineSuite } from './engine.ts';
 import { crsSuite } from './crs.ts';
 import { dockletSuite } from './docklet.ts';
+import { dockletReplaySuite } from './docklet-replay.ts';
 import { queueSuite } from './queue.ts';
 import { replayFullSuite, replayMemorySuite, replayUsageMemorySuite } from './replay-memory.ts';
 
@@ -18,6 +19,7 @@ export const SUITES: Record<string, () => Promise<BenchRow[]>> = {
   engine: engineSuite,
   crs: crsSuite,
   docklet: dockletSuite,
+  'docklet-replay': dockletReplaySuite,
   queue: queueSuite,
   'giantvm-memory': replayMemorySuite,
   'giantvm-memory-usage': replayUsageMemorySuite,

@@ -1,0 +1,66 @@
+/**
+ * A Google trace replayed through the Docklet virtual-cluster manager (`replayClusters`,
+ * src/systems/docklet/trace-replay.ts), spread against pack:
+ * - the real 2011 sample (../shared/traces/google2011 or /work/shared/traces/google2011; left out,
+ *   and said so, when absent): the read once (one run), then each rule's replay timed in
+ *   alternation (`alternated`: median of the rounds' medians, ms per replay, wall clock);
+ * - a generated trace (`generateTrace`: 10,000 machines, 200,000 tasks, 1 day, seed 1, in a folder
+ *   under os.tmpdir() removed afterwards): the read and each rule's replay, one run each (a replay
+ *   takes seconds; wall clock).
+ * Each row carries its own peak RSS (bench/rss.ts) and what the replay gave, so a speed-up that
+ * changes the outcome shows.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateTrace } from '../src/io/generate.ts';
+import { readClusterTrace, type ClusterTrace } from '../src/systems/docklet/trace-gangs.ts';
+import { replayClusterTrace, type ClustersPlacementRun } from '../src/systems/docklet/trace-replay.ts';
+import type { BenchRow } from './run.ts';
+import { alternated } from './measure.ts';
+import { casePeak, startCase } from './rss.ts';
+
+const REAL = [new URL('../../shared/traces/google2011', import.meta.url).pathname, '/work/shared/traces/google2011'].find((p) => existsSync(p));
+
+/** What a replay gave, for the row. */
+function outcome(r: ClustersPlacementRun): Record<string, number> {
+  return { placed: r.gangs.placedAtOnce + r.gangs.placedAfterWait, waiting: r.gangs.waitingAtEnd, members: r.membersPlaced };
+}
+
+/** The read (one run) and each rule's replay of `t` (`rounds` alternated rounds, or one run each when 0). */
+async function cases(label: string, path: string, rounds: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  startCase();
+  let a = performance.now();
+  const t: ClusterTrace = await readClusterTrace(path);
+  const readMs = performance.now() - a;
+  rows.push({ name: `${label}: read (${t.counts.jobs} jobs, ${t.counts.tasks} tasks, ${t.counts.hosts} hosts; one run)`, impl: 'ts', meanMs: readMs, perSecond: t.counts.tasks / (readMs / 1000), extra: casePeak() });
+  for (const placement of ['spread', 'pack'] as const) {
+    startCase();
+    let last: ClustersPlacementRun | undefined;
+    const run = () => { last = replayClusterTrace(t, path, { placements: [placement] }).runs[0]; };
+    let ms: number;
+    if (rounds > 0) ms = (await alternated([run], { rounds, time: 1 })).times[0]!.p50;
+    else {
+      a = performance.now();
+      run();
+      ms = performance.now() - a;
+    }
+    rows.push({ name: `${label}: replay, ${placement}${rounds > 0 ? '' : ' (one run)'}`, impl: 'wasm', meanMs: ms, perSecond: t.gangs.count / (ms / 1000), extra: { ...outcome(last!), ...casePeak() } });
+  }
+  return rows;
+}
+
+export async function dockletReplaySuite(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  if (REAL) rows.push(...(await cases('real 2011 sample', REAL, 2)));
+  else console.warn('docklet-replay: the real Google 2011 sample is absent (../shared/traces, /work/shared/traces): generated trace only');
+  const dir = mkdtempSync(join(tmpdir(), 'fairfit-bench-vc-'));
+  try {
+    await generateTrace({ machines: 10_000, tasks: 200_000, days: 1, seed: 1, out: dir, usage: false });
+    rows.push(...(await cases('generated 10^4 machines, 2·10^5 tasks, 1 day', dir, 0)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
