@@ -116,3 +116,8 @@ export {
   DockletCommandLog, clustersReport, renderClustersHtml, writeClustersHtml, MAX_HOST_BARS, MAX_REFUSALS_LISTED, MAX_TABLE_ROWS,
   type ClustersReport, type ClustersReportOptions, type TenantRow, type ClusterRow, type CommandSummary, type CommandRefusal,
 } from './systems/docklet/clusters-report.ts';
+export {
+  replayClusters, replayClusterTrace, describeClustersReplay, formatClustersReplay, DEFAULT_SAMPLE_SECONDS,
+  type ClustersReplayOptions, type ClustersReplayReport, type ClustersPlacementRun, type GangOutcomes,
+} from './systems/docklet/trace-replay.ts';
+export { readClusterTrace, type ClusterTrace, type ClusterTraceCounts, type ClusterTraceReadOptions, type TraceGangs } from './systems/docklet/trace-gangs.ts';
