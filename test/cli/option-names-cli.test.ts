@@ -164,7 +164,7 @@ describe('usage errors found by the option parser are one line, exit 2', () => {
     const listing = fairfit('--help');
     expect(listing.code).toBe(0);
     const listed = [...listing.stdout.split('Commands:')[1]!.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]);
-    expect(listed).toEqual(['clusters', 'demo', 'gen', 'gen-scenario', 'inspect', 'rebalance', 'replay', 'schedule', 'sweep', 'worker', 'help']);
+    expect(listed).toEqual(['clusters', 'clusters-replay', 'demo', 'gen', 'gen-scenario', 'inspect', 'rebalance', 'replay', 'schedule', 'sweep', 'worker', 'help']);
     const version = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
     for (const args of [['--version'], ['-V'], ['--debug', '--version']]) expect(fairfit(...args), args.join(' ')).toMatchObject({ code: 0, stdout: `${version}\n` });
     expect(fairfit('gen', '--help').stdout).toContain('--machines');

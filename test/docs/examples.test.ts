@@ -70,7 +70,7 @@ describe("the README's command lines", () => {
         for (const option of m[2]!.match(/--[a-z][a-z0-9-]*/g) ?? []) expect(helps.get(command), `${command} ${option}: ${line}`).toMatch(new RegExp(`${option}[ ,\\n]`));
       }
     }
-    expect([...helps.keys()].sort()).toEqual(['clusters', 'gen-scenario', 'rebalance', 'replay', 'schedule', 'sweep', 'worker']);
+    expect([...helps.keys()].sort()).toEqual(['clusters', 'clusters-replay', 'gen-scenario', 'rebalance', 'replay', 'schedule', 'sweep', 'worker']);
   });
 
   it('the CRS block runs as written (outputs in a temporary out/)', () => {
