@@ -248,7 +248,6 @@ function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSecond
   const slack = 1e-9 * Math.max(capCpu, capMem);
   using vc = new VirtualClusters({ hosts: t.hosts, engine });
   const shares = new Float64Array(H);
-  const placedAt = new Float64Array(n).fill(Number.NaN);
   const waits: number[] = [];
   const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
   let membersPlaced = 0;
@@ -270,7 +269,7 @@ function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSecond
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
     if (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack) return false;
-    if (roomAt[k]! > 0 || cpuAt[k]! > 0 || membersAt[k]! > 0) {
+    if (tried[k]! >= 0) {
       const grow = Math.min(c > 0 ? (freedCpu - cpuAt[k]!) / c : Infinity, m > 0 ? (freedMem - memAt[k]!) / m : Infinity) + (freedMembers - membersAt[k]!) + 1;
       if (roomAt[k]! + grow < nodes) return false;
     }
@@ -284,7 +283,6 @@ function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSecond
       membersAt[k] = freedMembers;
       return false;
     }
-    placedAt[k] = now;
     membersPlaced += nodes;
     useCpu += nodes * c;
     useMem += nodes * m;
