@@ -12,7 +12,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { readClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
 import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
-import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
+import { WAIT_TRACE, writeTrace, type TaskRow } from './trace-helpers.ts';
 
 let dir = '';
 let waitTrace = '';
@@ -77,6 +77,27 @@ describe('a gang that waits under spread is placed at once by pack, on fewer hos
     expect(r.runs[1]!.meanHostsInUse).toBeLessThan(r.runs[0]!.meanHostsInUse);
     expect(r.trace.start).toBe(600);
     expect(r.trace.end).toBe(1500);
+  });
+});
+
+describe('a waiting gang is retried when a departure frees the dimension that bound it', () => {
+  // Hosts 31 and 32 (cpu 1, mem 1). From the start, job 7 (cpu 0.05, mem 0.8, until 1000 s) goes to
+  // host 31 and job 10 (cpu 0.9, mem 0.1, never ending) to host 32 (spread: the lesser load after
+  // placing). Job 8, seven tasks of (0.1, 0.1) at 700 s: in total there is room (free cpu 1.05, mem
+  // 1.1), but host 31 takes 2 at most (mem) and host 32 1 (cpu), so it waits. Job 7's departure frees
+  // little cpu and most of the mem: host 31 then takes 9 more, and job 8 is placed at 1000 s (a wait
+  // of 300 s). A bound on the room's growth by the freed cpu alone (the smaller of the two) let the
+  // retry skip it for good. Job 9 (at 1500 s) places at once and ends the window.
+  it('placed after a wait of 300 s', async () => {
+    const memBound = writeTrace(join(dir, 'membound'), [
+      [0, 7, 0, 0, 'ann', 0.05, 0.8], [0, 7, 0, 1, 'ann', 0.05, 0.8], [1000, 7, 0, 4, 'ann', 0.05, 0.8],
+      [0, 10, 0, 0, 'cy', 0.9, 0.1], [0, 10, 0, 1, 'cy', 0.9, 0.1],
+      ...[0, 1, 2, 3, 4, 5, 6].flatMap((i): TaskRow[] => [[700, 8, i, 0, 'ben', 0.1, 0.1], [700, 8, i, 1, 'ben', 0.1, 0.1]]),
+      [1500, 9, 0, 0, 'ben', 0, 0.01],
+    ], [[0, 31, 0, 1, 1], [0, 32, 0, 1, 1]]);
+    const [run] = (await replayClusters(memBound, { placements: ['spread'], sampleSeconds: 100 })).runs;
+    expect(run!.gangs).toMatchObject({ asked: 4, placedAtOnce: 3, placedAfterWait: 1, waitingAtEnd: 0 });
+    expect(run!.meanWait).toBe(300);
   });
 });
 

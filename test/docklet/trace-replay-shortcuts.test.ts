@@ -1,0 +1,86 @@
+/**
+ * The trace replay skips calls the manager would certainly refuse (`shortcuts`, on by default: the
+ * free total, the room a gang was refused with plus what departures can have added since, a gang
+ * dominating one refused in the same retry). On random small traces, replayed under both rules with
+ * and without the shortcuts, the reports are the same bytes: the shortcuts never skip a gang that
+ * fits. (A first bound on the room's growth used the smaller of the freed cpu and mem per demand, and
+ * skipped a gang bound by mem for good; test/docklet/trace-replay.test.ts has that case by hand.)
+ */
+import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toJson } from '../../src/report/json.ts';
+import { readClusterTrace, type ClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
+import { replayClusterTrace } from '../../src/systems/docklet/trace-replay.ts';
+import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
+
+let dir = '';
+let template: ClusterTrace;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fairfit-shortcuts-'));
+  template = await readClusterTrace(writeTrace(dir, WAIT_TRACE.tasks, WAIT_TRACE.machines));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const tenth = (min: number, max: number) => fc.integer({ min, max }).map((x) => x / 10);
+
+const times = { at: fc.integer({ min: 0, max: 3600 }), hold: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3600 })), user: fc.integer({ min: 0, max: 3 }) };
+// Lopsided demands (much of one dimension, little of the other) make the dimension that binds a host
+// differ from gang to gang; many small members against single large ones make a departure free far
+// more of one dimension than of the other, relative to a waiting gang's demand.
+const lopsided = fc.constantFrom(0, 0.05, 0.1, 0.2, 0.3, 0.7);
+const gang = fc.oneof(
+  fc.record({ ...times, members: fc.integer({ min: 1, max: 16 }), cpu: lopsided, mem: lopsided }),
+  fc.record({ ...times, members: fc.integer({ min: 6, max: 24 }), cpu: fc.constantFrom(0.05, 0.1), mem: fc.constantFrom(0.05, 0.1) }),
+  fc.record({ ...times, members: fc.constant(1), cpu: fc.constantFrom(0.05, 0.7), mem: fc.constantFrom(0.05, 0.7) }),
+);
+
+/** A trace of these hosts and gangs over [600 s, 4200 s], gangs in creation order. */
+function traceOf(hosts: { cpu: number; mem: number }[], gangs: { at: number; hold: number; members: number; cpu: number; mem: number; user: number }[]): ClusterTrace {
+  const sorted = [...gangs].sort((a, b) => a.at - b.at);
+  const n = sorted.length;
+  const start = 600e6;
+  const col = (f: (g: (typeof sorted)[number]) => number) => Float64Array.from(sorted, f);
+  return {
+    ...template,
+    hosts: hosts.map((h, i) => ({ id: String(100 + i), ...h })),
+    gangs: {
+      count: n,
+      jobId: Float64Array.from(sorted, (_, i) => 1000 + i),
+      user: Int32Array.from(sorted, (g) => g.user),
+      created: col((g) => start + g.at * 1e6),
+      end: col((g) => (g.hold === 0 ? Number.NaN : start + (g.at + g.hold) * 1e6)),
+      members: Int32Array.from(sorted, (g) => g.members),
+      cpu: col((g) => g.cpu),
+      mem: col((g) => g.mem),
+    },
+    start,
+    end: start + 3600e6,
+  };
+}
+
+describe('the trace replay: shortcuts on and off', () => {
+  it('give the same report on random traces, under both rules', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ cpu: tenth(5, 15), mem: tenth(5, 15) }), { minLength: 1, maxLength: 4 }),
+        fc.array(gang, { minLength: 1, maxLength: 40 }),
+        (hosts, gangs) => {
+          const t = traceOf(hosts, gangs);
+          const fast = replayClusterTrace(t, 'random', { sampleSeconds: 120 });
+          const every = replayClusterTrace(t, 'random', { sampleSeconds: 120, shortcuts: false });
+          expect(toJson(fast)).toBe(toJson(every));
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
+  it('shortcuts must be true or false', () => {
+    expect(() => replayClusterTrace(template, 'x', { shortcuts: 'no' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'shortcuts' } }));
+  });
+});
