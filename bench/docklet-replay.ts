@@ -38,12 +38,12 @@ async function cases(label: string, path: string, rounds: number): Promise<Bench
   for (const placement of ['spread', 'pack'] as const) {
     startCase();
     let last: ClustersPlacementRun | undefined;
-    const run = () => { last = replayClusterTrace(t, path, { placements: [placement] }).runs[0]; };
+    const run = async () => { last = (await replayClusterTrace(t, path, { placements: [placement] })).runs[0]; };
     let ms: number;
     if (rounds > 0) ms = (await alternated([run], { rounds, time: 1 })).times[0]!.p50;
     else {
       a = performance.now();
-      run();
+      await run();
       ms = performance.now() - a;
     }
     rows.push({ name: `${label}: replay, ${placement}${rounds > 0 ? '' : ' (one run)'}`, impl: 'wasm', meanMs: ms, perSecond: t.gangs.count / (ms / 1000), extra: { ...outcome(last!), ...casePeak() } });

@@ -4,7 +4,8 @@
  * comparison table on stdout, the account of what was read and left out on stderr, and writes
  * the report as JSON. A separate command, not a mode of `fairfit clusters`: that one is an online
  * manager answering JSON lines, this one a batch comparison with a table and a report, as
- * `replay` and `schedule` are. A thin layer over {@link replayClusters}.
+ * `replay` and `schedule` are; a progress bar on a terminal, and the first Ctrl-C writes the rules
+ * finished (exit 130). A thin layer over {@link readClusterTrace} and {@link replayClusterTrace}.
  *
  * @module
  */
@@ -12,8 +13,9 @@ import type { Command } from 'commander';
 import { toJson } from '../report/json.ts';
 import { invalid, parseNumber } from '../runner/checks.ts';
 import { PLACEMENTS, type ClusterPlacement } from '../systems/docklet/model.ts';
-import { DEFAULT_SAMPLE_SECONDS, describeClustersReplay, formatClustersReplay, replayClusters } from '../systems/docklet/trace-replay.ts';
-import { checkOutputs, messenger, sayWhenWritten, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+import { readClusterTrace } from '../systems/docklet/trace-gangs.ts';
+import { DEFAULT_SAMPLE_SECONDS, describeClustersReplay, formatClustersReplay, replayClusterTrace } from '../systems/docklet/trace-replay.ts';
+import { checkOutputs, EXIT_INTERRUPTED, messenger, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface ClustersReplayCliOptions {
   trace: string;
@@ -36,7 +38,7 @@ export function registerClustersReplay(program: Command): void {
     .option('--engine <wasm|reference>', 'where placement runs (same results)', 'wasm')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--json <file>', "write the report as JSON ('-': on stdout, the table then on stderr)")
-    .option('--quiet', 'no messages on stderr')
+    .option('--quiet', 'no progress bar and no messages on stderr')
     .action(async (o: ClustersReplayCliOptions) => {
       const placements: ClusterPlacement[] = o.placement === 'both' ? [...PLACEMENTS] : [o.placement as ClusterPlacement];
       if (o.placement !== 'both' && !(PLACEMENTS as readonly string[]).includes(o.placement)) invalid('--placement', `'${o.placement}' is not one of ${PLACEMENTS.join(', ')}, both`);
@@ -45,11 +47,23 @@ export function registerClustersReplay(program: Command): void {
       if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
       await withSignalsHeld(() => checkOutputs([['--json', o.json]], [['--trace', o.trace]]));
       const say = messenger(o.quiet);
+      // A progress bar on a terminal; the first Ctrl-C stops the replay and the rules finished are written (exit 130).
+      const session = startSession('clusters-replay', 'placements', o.quiet === true, 'the placements finished');
       const t0 = performance.now();
-      const report = await replayClusters(o.trace, { placements, sampleSeconds, engine: o.engine, strict: o.strict === true });
-      say(describeClustersReplay(report));
-      summaryWriter([o.json], o.quiet)(formatClustersReplay(report));
-      const files = writeOutputs([[o.json, () => toJson(report)]]);
-      sayWhenWritten(files, say, `${report.runs.length} placement${report.runs.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+      try {
+        session.reading(o.trace);
+        const trace = await readClusterTrace(o.trace, { strict: o.strict === true, signal: session.signal });
+        session.readDone();
+        const report = await replayClusterTrace(trace, o.trace, { placements, sampleSeconds, engine: o.engine, signal: session.signal, onProgress: session.onProgress });
+        session.end();
+        say(describeClustersReplay(report));
+        summaryWriter([o.json], o.quiet)(formatClustersReplay(report));
+        if (report.interrupted) say(`fairfit: interrupted after ${report.runs.length} of ${report.placements.length} placements; the JSON is marked "interrupted": true`);
+        const files = writeOutputs([[o.json, () => toJson(report)]]);
+        sayWhenWritten(files, say, `${report.runs.length} placement${report.runs.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(1)} s${files.length ? `; wrote ${files.join(', ')}` : ''}`);
+        if (report.interrupted || session.interrupted) process.exitCode = EXIT_INTERRUPTED;
+      } finally {
+        session.close();
+      }
     });
 }

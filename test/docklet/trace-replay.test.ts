@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { readClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
-import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
+import { replayClusters, replayClusterTrace } from '../../src/systems/docklet/trace-replay.ts';
 import { WAIT_TRACE, writeTrace, type TaskRow } from './trace-helpers.ts';
 
 let dir = '';
@@ -139,6 +139,35 @@ describe('deterministic, and the same on both engines', () => {
     expect(b).toBe(a);
     expect(toJson(await replayClusters(mixed, { sampleSeconds: 50, engine: 'reference' }))).toBe(a);
     expect(toJson(await replayClusters(waitTrace, { engine: 'reference' }))).toBe(toJson(await replayClusters(waitTrace)));
+  });
+});
+
+describe('progress and interruption', () => {
+  it('progress reaches each rule\'s end; an abort after the first rule reports it, marked interrupted; an abort before any reports none', async () => {
+    const seen: [number, number][] = [];
+    const controller = new AbortController();
+    const r = await replayClusters(waitTrace, {
+      sampleSeconds: 100,
+      signal: controller.signal,
+      onProgress: (done, total) => {
+        seen.push([done, total]);
+        if (done >= 1) controller.abort(new FairfitError('ABORTED', 'stop'));
+      },
+    });
+    expect(seen).toEqual([[1, 2]]);
+    expect(r.interrupted).toBe(true);
+    expect(r.placements).toEqual(['spread', 'pack']);
+    expect(r.runs.map((x) => x.placement)).toEqual(['spread']);
+    // The finished rule is as in a whole run.
+    const whole = await replayClusters(waitTrace, { sampleSeconds: 100 });
+    expect(whole.interrupted).toBe(false);
+    expect(r.runs[0]).toEqual(whole.runs[0]);
+    const trace = await readClusterTrace(waitTrace);
+    const before = new AbortController();
+    before.abort(new FairfitError('ABORTED', 'at once'));
+    expect(await replayClusterTrace(trace, waitTrace, { signal: before.signal })).toMatchObject({ interrupted: true, runs: [] });
+    // An error other than the abort is thrown.
+    await expect(replayClusterTrace(trace, waitTrace, { onProgress: () => { throw new Error('host bug'); } })).rejects.toThrow('host bug');
   });
 });
 

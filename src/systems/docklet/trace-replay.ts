@@ -30,8 +30,14 @@ export interface ClustersReplayOptions {
   engine?: 'wasm' | 'reference';
   /** Read strictly: the first bad line throws `PARSE_ERROR` (default: skipped and counted). */
   strict?: boolean;
-  /** Stop once aborted (between samples). */
+  /**
+   * Stop once aborted: the replay yields to the event loop every ~50 ms of work, so a signal handler
+   * can abort it; the rules finished are reported, marked `interrupted` (an abort while reading the
+   * trace throws the reader's `ABORTED`).
+   */
   signal?: AbortSignal;
+  /** Called as the replay advances: `done` of `total` rules, fractions by trace time. */
+  onProgress?: (done: number, total: number) => void;
   /**
    * Skip the calls the manager would certainly refuse (default `true`): a gang needing more than the
    * free total, or more than the room it was refused with plus what departures can have added, or
@@ -41,7 +47,7 @@ export interface ClustersReplayOptions {
   shortcuts?: boolean;
 }
 
-const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'signal', 'shortcuts');
+const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'signal', 'shortcuts', 'onProgress');
 
 /** What became of the gangs under one rule. */
 export interface GangOutcomes {
@@ -96,11 +102,15 @@ export interface ClustersReplayReport {
     counts: ClusterTraceCounts;
   };
   sampleSeconds: number;
+  /** The rules asked for, in order (`runs` has fewer when interrupted). */
+  placements: ClusterPlacement[];
   runs: ClustersPlacementRun[];
+  /** Aborted (`signal`) before every rule finished: `runs` holds those that did. */
+  interrupted: boolean;
 }
 
 /** Checks the options and gives them with defaults. */
-function resolve(options: ClustersReplayOptions | undefined): Required<Omit<ClustersReplayOptions, 'signal' | 'strict'>> & { signal?: AbortSignal } {
+function resolve(options: ClustersReplayOptions | undefined): Required<Omit<ClustersReplayOptions, 'signal' | 'strict' | 'onProgress'>> & Pick<ClustersReplayOptions, 'signal' | 'onProgress'> {
   checkOptionNames(options, OPTION_KEYS, 'replayClusters');
   const o: ClustersReplayOptions = optionsObject(options);
   const placements = o.placements ?? PLACEMENTS;
@@ -115,7 +125,8 @@ function resolve(options: ClustersReplayOptions | undefined): Required<Omit<Clus
   if (engine !== 'wasm' && engine !== 'reference') throw new FairfitError('INVALID_OPTION', `engine must be 'wasm' or 'reference', got ${shown(engine)}`, { field: 'engine' });
   const shortcuts = o.shortcuts ?? true;
   if (typeof shortcuts !== 'boolean') throw new FairfitError('INVALID_OPTION', `shortcuts must be true or false, got ${shown(shortcuts)}`, { field: 'shortcuts' });
-  return { placements: [...placements], sampleSeconds, engine, shortcuts, ...(o.signal ? { signal: o.signal } : {}) };
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new FairfitError('INVALID_OPTION', `onProgress must be a function, got ${shown(o.onProgress)}`, { field: 'onProgress' });
+  return { placements: [...placements], sampleSeconds, engine, shortcuts, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
 }
 
 /**
@@ -137,9 +148,21 @@ export async function replayClusters(trace: string, options?: ClustersReplayOpti
 }
 
 /** {@link replayClusters} on a trace already read ({@link readClusterTrace}); `path` is what the report names. */
-export function replayClusterTrace(t: ClusterTrace, path: string, options?: ClustersReplayOptions): ClustersReplayReport {
+export async function replayClusterTrace(t: ClusterTrace, path: string, options?: ClustersReplayOptions): Promise<ClustersReplayReport> {
   const o = resolve(options);
-  const runs = o.placements.map((p) => runPlacement(t, p, o.sampleSeconds, o.engine, o.shortcuts, o.signal));
+  const runs: ClustersPlacementRun[] = [];
+  let interrupted = false;
+  for (const [i, p] of o.placements.entries()) {
+    const progress = o.onProgress ? (f: number) => o.onProgress!(i + f, o.placements.length) : undefined;
+    try {
+      runs.push(await runPlacement(t, p, o.sampleSeconds, o.engine, o.shortcuts, o.signal, progress));
+      o.onProgress?.(i + 1, o.placements.length);
+    } catch (err) {
+      if (!(o.signal?.aborted === true && err === o.signal.reason)) throw err;
+      interrupted = true;
+      break;
+    }
+  }
   return {
     kind: 'clusters-replay',
     trace: {
@@ -153,7 +176,9 @@ export function replayClusterTrace(t: ClusterTrace, path: string, options?: Clus
       counts: t.counts,
     },
     sampleSeconds: o.sampleSeconds,
+    placements: [...o.placements],
     runs,
+    interrupted,
   };
 }
 
@@ -237,7 +262,10 @@ function nearestRank(sorted: Float64Array, q: number): number {
 }
 
 /** One rule's replay on a fresh manager. */
-function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSeconds: number, engine: 'wasm' | 'reference', shortcuts: boolean, signal: AbortSignal | undefined): ClustersPlacementRun {
+async function runPlacement(
+  t: ClusterTrace, placement: ClusterPlacement, sampleSeconds: number, engine: 'wasm' | 'reference', shortcuts: boolean,
+  signal: AbortSignal | undefined, onProgress: ((fraction: number) => void) | undefined,
+): Promise<ClustersPlacementRun> {
   const g = t.gangs;
   const n = g.count;
   const H = t.hosts.length;
@@ -377,7 +405,14 @@ function runPlacement(t: ClusterTrace, placement: ClusterPlacement, sampleSecond
 
   const step = sampleSeconds * 1e6;
   let samples = 0, weight = 0, hostsSum = 0, giniSum = 0;
+  // The loop yields to the event loop every ~50 ms of work: a signal handler can then abort it, and a progress bar draws.
+  let yielded = performance.now();
   for (let s = t.start; samples === 0 || s < t.end; s = t.start + samples * step) {
+    if (performance.now() - yielded > 50) {
+      onProgress?.(t.end > t.start ? (s - t.start) / (t.end - t.start) : 0);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      yielded = performance.now();
+    }
     signal?.throwIfAborted();
     advance(s);
     const inUse = vc.dominantShares(shares);
