@@ -16,6 +16,7 @@ import { formatMetric, textTable } from '../../report/table.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
+import { TimeHeap } from '../../model/time-heap.ts';
 
 /** Default sampling interval of the hosts' load, s of trace time. */
 export const DEFAULT_SAMPLE_SECONDS = 300;
@@ -182,60 +183,6 @@ export async function replayClusterTrace(t: ClusterTrace, path: string, options?
   };
 }
 
-/** A min-heap of departures by (time, sequence): the gang indices. */
-class Departures {
-  private time: number[] = [];
-  private seq: number[] = [];
-  private gang: number[] = [];
-  private n = 0;
-  private next = 0;
-  get size(): number {
-    return this.n;
-  }
-  peek(): number {
-    return this.n === 0 ? Number.POSITIVE_INFINITY : this.time[0]!;
-  }
-  private less(a: number, b: number): boolean {
-    return this.time[a]! < this.time[b]! || (this.time[a] === this.time[b] && this.seq[a]! < this.seq[b]!);
-  }
-  private swap(a: number, b: number): void {
-    for (const arr of [this.time, this.seq, this.gang]) {
-      const x = arr[a]!;
-      arr[a] = arr[b]!;
-      arr[b] = x;
-    }
-  }
-  push(time: number, gang: number): void {
-    let i = this.n++;
-    this.time[i] = time;
-    this.seq[i] = this.next++;
-    this.gang[i] = gang;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): number {
-    const g = this.gang[0]!;
-    this.n--;
-    if (this.n > 0) {
-      this.swap(0, this.n);
-      let i = 0;
-      for (;;) {
-        let c = 2 * i + 1;
-        if (c >= this.n) break;
-        if (c + 1 < this.n && this.less(c + 1, c)) c++;
-        if (!this.less(c, i)) break;
-        this.swap(i, c);
-        i = c;
-      }
-    }
-    return g;
-  }
-}
-
 /**
  * Members of demand (c, m) that hosts of each distinct capacity take when empty, summed, up to
  * `n` (the placer's own test: use + δ ≤ C, by repeated addition): `< n` means the gang fits not
@@ -289,7 +236,8 @@ async function runPlacement(
   const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
   let membersPlaced = 0;
   let useCpu = 0, useMem = 0, peakCpu = 0, peakMem = 0;
-  const departures = new Departures();
+  // Departures by (time, gang index): at a tie the earlier-created gang leaves first.
+  const departures = new TimeHeap();
   let queue: number[] = [];
   const names = new Array<string>(n);
 
@@ -372,10 +320,10 @@ async function runPlacement(
   /** Applies every departure and creation at or before `until`, in time order (departures first at a tie). */
   const advance = (until: number): void => {
     for (;;) {
-      const td = departures.peek();
+      const td = departures.peekTime();
       const ta = next < n ? g.created[next]! : Number.POSITIVE_INFINITY;
       if (td <= ta && td <= until) {
-        while (departures.peek() === td) {
+        while (departures.peekTime() === td) {
           const k = departures.pop();
           vc.delete(names[k]!);
           out.deleted++;

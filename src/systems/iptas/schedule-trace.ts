@@ -19,6 +19,7 @@ import { PrefixViews } from './engine-checks.ts';
 import { DEFAULT_RING_CAPACITY, MAX_RING_CAPACITY, MAX_RING_SLOTS, type IptasParams } from './params.ts';
 import { Engine } from '../../engine/engine.ts';
 import type { GangInput, ReferenceEngine, RoundBuffers, TaskInput } from './reference-engine.ts';
+import { TimeHeap } from '../../model/time-heap.ts';
 
 /** A job of the log. Times in seconds. */
 export interface TraceJob {
@@ -126,59 +127,6 @@ export interface ScheduleResult {
   rounds: number;
   /** EASY with `recordReservations`: every reservation given, in time order. */
   reservations?: (Reservation & { at: number })[];
-}
-
-/** Min-heap of (time, job) end events; ties by job index. */
-class EndHeap {
-  private t: number[] = [];
-  private j: number[] = [];
-  get size(): number {
-    return this.t.length;
-  }
-  peekTime(): number {
-    return this.t[0] ?? Infinity;
-  }
-  private less(a: number, b: number): boolean {
-    return this.t[a]! < this.t[b]! || (this.t[a] === this.t[b] && this.j[a]! < this.j[b]!);
-  }
-  private swap(a: number, b: number): void {
-    const t = this.t[a]!, j = this.j[a]!;
-    this.t[a] = this.t[b]!;
-    this.j[a] = this.j[b]!;
-    this.t[b] = t;
-    this.j[b] = j;
-  }
-  push(time: number, job: number): void {
-    this.t.push(time);
-    this.j.push(job);
-    let i = this.t.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(i, p)) break;
-      this.swap(i, p);
-      i = p;
-    }
-  }
-  pop(): number {
-    const job = this.j[0]!;
-    const lt = this.t.pop()!;
-    const lj = this.j.pop()!;
-    if (this.t.length > 0) {
-      this.t[0] = lt;
-      this.j[0] = lj;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1, r = l + 1;
-        let m = i;
-        if (l < this.t.length && this.less(l, m)) m = l;
-        if (r < this.t.length && this.less(r, m)) m = r;
-        if (m === i) break;
-        this.swap(i, m);
-        i = m;
-      }
-    }
-    return job;
-  }
 }
 
 function optInt(v: unknown, field: string, fallback: number): number {
@@ -375,7 +323,7 @@ class Simulation {
   private readonly start: Float64Array;
   private readonly end: Float64Array;
   private readonly killed: Uint8Array;
-  private readonly heap = new EndHeap();
+  private readonly heap = new TimeHeap();
   private readonly reservations: (Reservation & { at: number })[] | undefined;
   private rounds = 0;
   // FCFS / EASY state: a processor count (scalar capacity), or node residuals (vector capacity)
