@@ -15,7 +15,7 @@ import { invalid, parseNumber } from '../runner/checks.ts';
 import { PLACEMENTS, type ClusterPlacement } from '../systems/docklet/model.ts';
 import { readClusterTrace } from '../systems/docklet/trace-gangs.ts';
 import { DEFAULT_SAMPLE_SECONDS, describeClustersReplay, formatClustersReplay, replayClusterTrace } from '../systems/docklet/trace-replay.ts';
-import { checkOutputs, EXIT_INTERRUPTED, messenger, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, maxSkippedOption, messenger, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
 
 interface ClustersReplayCliOptions {
   trace: string;
@@ -23,6 +23,7 @@ interface ClustersReplayCliOptions {
   sampleSeconds: string;
   engine: string;
   strict?: boolean;
+  maxSkipped?: string;
   json?: string;
   quiet?: boolean;
 }
@@ -37,6 +38,7 @@ export function registerClustersReplay(program: Command): void {
     .option('--sample-seconds <s>', 'interval of the hosts\' load samples (hosts in use, Gini), seconds of trace time', String(DEFAULT_SAMPLE_SECONDS))
     .option('--engine <wasm|reference>', 'where placement runs (same results)', 'wasm')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
+    .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any replay) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--json <file>', "write the report as JSON ('-': on stdout, the table then on stderr)")
     .option('--quiet', 'no progress bar and no messages on stderr')
     .action(async (o: ClustersReplayCliOptions) => {
@@ -45,6 +47,7 @@ export function registerClustersReplay(program: Command): void {
       const sampleSeconds = parseNumber(o.sampleSeconds, '--sample-seconds');
       if (!(sampleSeconds > 0)) invalid('--sample-seconds', `'${o.sampleSeconds}' must be > 0`);
       if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
+      const maxSkipped = maxSkippedOption(o.maxSkipped);
       await withSignalsHeld(() => checkOutputs([['--json', o.json]], [['--trace', o.trace]]));
       const say = messenger(o.quiet);
       // A progress bar on a terminal; the first Ctrl-C stops the replay and the rules finished are written (exit 130).
@@ -52,7 +55,7 @@ export function registerClustersReplay(program: Command): void {
       const t0 = performance.now();
       try {
         session.reading(o.trace);
-        const trace = await readClusterTrace(o.trace, { strict: o.strict === true, signal: session.signal });
+        const trace = await readClusterTrace(o.trace, { strict: o.strict === true, maxSkipped, signal: session.signal });
         session.readDone();
         const report = await replayClusterTrace(trace, o.trace, { placements, sampleSeconds, engine: o.engine, signal: session.signal, onProgress: session.onProgress });
         session.end();

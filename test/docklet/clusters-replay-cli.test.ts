@@ -57,4 +57,16 @@ describe('fairfit clusters-replay', () => {
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/^fairfit: FILE_NOT_FOUND: .*no task_events\/ folder/);
   });
+
+  it('--max-skipped: a trace with more bad lines than the fraction is refused before any replay, exit 1; the default (0.1) lets 1 bad line in 12 through', () => {
+    // 9 task lines, 1 bad line, 2 machine lines: 1 of 12 lines skipped (8.3 %).
+    const damaged = writeTrace(join(dir, 'damaged'), WAIT_TRACE.tasks, WAIT_TRACE.machines, ['not a task event']);
+    const strict = fairfit(['--trace', damaged, '--max-skipped', '0.05']);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toBe('');
+    expect(strict.stderr).toMatch(/PARSE_ERROR: .*damaged: 1 of 12 lines skipped \(8\.3 %\), more than the limit 0\.05 \(--max-skipped\)/);
+    const lenient = fairfit(['--trace', damaged, '--quiet']);
+    expect(lenient.status).toBe(0);
+    expect(fairfit(['--trace', damaged, '--max-skipped', '2']).status).toBe(2);
+  });
 });

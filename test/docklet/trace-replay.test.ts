@@ -188,5 +188,9 @@ describe('bad input and options', () => {
     await expect(replayClusters(waitTrace, { sampleSeconds: 0 })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'sampleSeconds' } });
     await expect(replayClusters(waitTrace, { placements: ['pack', 'pack'] })).rejects.toBeInstanceOf(FairfitError);
     await expect(replayClusters(waitTrace, { sampelSeconds: 10 } as never)).rejects.toMatchObject({ code: 'INVALID_OPTION' });
+    await expect(replayClusters(waitTrace, { maxSkipped: 1.5 })).rejects.toMatchObject({ code: 'INVALID_OPTION', details: { field: 'maxSkipped' } });
+    // The mixed trace has 1 bad line of 19 (5.3 %): refused at a limit of 1 %, read at 10 %.
+    await expect(replayClusters(mixed, { maxSkipped: 0.01 })).rejects.toMatchObject({ code: 'PARSE_ERROR', message: expect.stringContaining('1 of 19 lines skipped (5.3 %), more than the limit 0.01') });
+    expect((await replayClusters(mixed, { maxSkipped: 0.1 })).trace.skippedLines).toBe(1);
   });
 });

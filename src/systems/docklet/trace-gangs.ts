@@ -12,7 +12,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPath, FairfitError } from '../../errors.ts';
 import { F64Column, I32Column } from '../../io/columns.ts';
-import { noData, Problems, readSummary, type ReadSummary } from '../../io/csv/problems.ts';
+import { checkDamage, noData, Problems, readSummary, type ReadSummary } from '../../io/csv/problems.ts';
 import { readMachineEvents } from '../../io/google/machine-events.ts';
 import { partFiles, tableBatches } from '../../io/google/part-files.ts';
 import { TASK_EVENTS_SPEC, TaskEvent as EVENT, TRACE_START, traceTime } from '../../io/google/schema.ts';
@@ -87,6 +87,12 @@ export interface ClusterTraceReadOptions {
   strict?: boolean;
   /** Stop reading once aborted. */
   signal?: AbortSignal;
+  /**
+   * Refuse the trace when more than this fraction of its lines was skipped (`PARSE_ERROR`), or, below
+   * 1, when a file is truncated or corrupt (`CORRUPT_INPUT`), as `replay` and `schedule` do (default:
+   * no limit; the command line's `--max-skipped` defaults to 0.1).
+   */
+  maxSkipped?: number;
 }
 
 /** Last events that end a task's run inside the window (as the other Google readers take them). */
@@ -130,6 +136,7 @@ export async function readClusterTrace(dir: string, opts: ClusterTraceReadOption
   }
   const machineFiles = m.summary.files;
   const summary = readSummary([...taskFiles, ...machineFiles], tasks.events + me.count, problems);
+  checkDamage(dir, summary, opts.maxSkipped);
   if (hosts.length === 0) throw noData(`no machine with a capacity is added at the window start (time 0) in ${join(dir, 'machine_events')}`, problems, join(dir, 'machine_events'));
   const g = tasks.gangs;
   if (g.count === 0) throw noData(`no job of ${join(dir, 'task_events')} has a CPU or memory request (${tasks.counts.jobsWithoutRequest} without, ${tasks.counts.jobsTooLarge} too large)`, problems, join(dir, 'task_events'));

@@ -31,6 +31,8 @@ export interface ClustersReplayOptions {
   engine?: 'wasm' | 'reference';
   /** Read strictly: the first bad line throws `PARSE_ERROR` (default: skipped and counted). */
   strict?: boolean;
+  /** Refuse a damaged trace before any replay (see {@link ClusterTraceReadOptions.maxSkipped}; default: no limit). */
+  maxSkipped?: number;
   /**
    * Stop once aborted: the replay yields to the event loop every ~50 ms of work, so a signal handler
    * can abort it; the rules finished are reported, marked `interrupted` (an abort while reading the
@@ -48,7 +50,7 @@ export interface ClustersReplayOptions {
   shortcuts?: boolean;
 }
 
-const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'signal', 'shortcuts', 'onProgress');
+const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'maxSkipped', 'signal', 'shortcuts', 'onProgress');
 
 /** What became of the gangs under one rule. */
 export interface GangOutcomes {
@@ -111,7 +113,7 @@ export interface ClustersReplayReport {
 }
 
 /** Checks the options and gives them with defaults. */
-function resolve(options: ClustersReplayOptions | undefined): Required<Omit<ClustersReplayOptions, 'signal' | 'strict' | 'onProgress'>> & Pick<ClustersReplayOptions, 'signal' | 'onProgress'> {
+function resolve(options: ClustersReplayOptions | undefined): Required<Omit<ClustersReplayOptions, 'signal' | 'strict' | 'onProgress' | 'maxSkipped'>> & Pick<ClustersReplayOptions, 'signal' | 'onProgress'> {
   checkOptionNames(options, OPTION_KEYS, 'replayClusters');
   const o: ClustersReplayOptions = optionsObject(options);
   const placements = o.placements ?? PLACEMENTS;
@@ -135,7 +137,7 @@ function resolve(options: ClustersReplayOptions | undefined): Required<Omit<Clus
  * virtual clusters under each placement rule (default `spread` then `pack`). Deterministic: the
  * same folder and options give the same report (byte-identical as JSON).
  *
- * @throws FairfitError `INVALID_OPTION` naming the option; the reader's `FILE_NOT_FOUND`, `PARSE_ERROR` (strict), `CORRUPT_INPUT` (strict), `NO_DATA`.
+ * @throws FairfitError `INVALID_OPTION` naming the option; the reader's `FILE_NOT_FOUND`, `PARSE_ERROR` (strict, or past `maxSkipped`), `CORRUPT_INPUT` (strict, or below `maxSkipped` 1), `NO_DATA`.
  * @example
  * ```ts
  * const report = await replayClusters('traces/google2011', { placements: ['spread', 'pack'] });
@@ -144,7 +146,9 @@ function resolve(options: ClustersReplayOptions | undefined): Required<Omit<Clus
  */
 export async function replayClusters(trace: string, options?: ClustersReplayOptions): Promise<ClustersReplayReport> {
   const o = resolve(options);
-  const t = await readClusterTrace(trace, { strict: options?.strict === true, ...(o.signal ? { signal: o.signal } : {}) });
+  const m = options?.maxSkipped;
+  if (m !== undefined && (typeof m !== 'number' || !(m >= 0 && m <= 1))) throw new FairfitError('INVALID_OPTION', `maxSkipped must be a number in [0, 1], got ${shown(m)}`, { field: 'maxSkipped' });
+  const t = await readClusterTrace(trace, { strict: options?.strict === true, ...(m !== undefined ? { maxSkipped: m } : {}), ...(o.signal ? { signal: o.signal } : {}) });
   return replayClusterTrace(t, trace, options);
 }
 
