@@ -46,5 +46,19 @@ describe.each(['wasm', 'reference'] as const)('%s engine', (engine) => {
     expect(inUse).toBe(hosts.filter((h) => h.members > 0).length);
     expect(Array.from(out.subarray(0, 3))).toEqual(hosts.map((h) => Math.max(h.used.cpu / h.cpu, h.used.mem / h.mem)));
     expect(() => vc.dominantShares(new Float64Array(2))).toThrow(/at least 3 entries/);
+    // The free and stranded totals, from hosts() the long way: the free share beyond the other dimension's.
+    const free = new Float64Array(4);
+    vc.dominantShares(out, free);
+    const want: [number, number, number, number] = [0, 0, 0, 0];
+    for (const h of hosts) {
+      const fc = 1 - h.used.cpu / h.cpu, fm = 1 - h.used.mem / h.mem;
+      want[0] += h.cpu - h.used.cpu;
+      want[1] += h.mem - h.used.mem;
+      want[2] += Math.max(0, fc - fm) * h.cpu;
+      want[3] += Math.max(0, fm - fc) * h.mem;
+    }
+    for (let i = 0; i < 4; i++) expect(free[i]).toBeCloseTo(want[i]!, 12);
+    expect(want[3]).toBeGreaterThan(0);
+    expect(() => vc.dominantShares(out, new Float64Array(3))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', details: { field: 'free' } }));
   });
 });

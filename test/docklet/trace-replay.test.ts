@@ -55,6 +55,10 @@ describe('a gang that waits under spread is placed at once by pack, on fewer hos
     expect(s.meanHostsInUse).toBeCloseTo((4 * 2 + 5 * 1) / 9, 12);
     // Dominant shares: (0.5, 0.5) → Gini 0 until 1000 s; then (0.75, 0) → 0.5.
     expect(s.meanGini).toBeCloseTo((5 * 0.5) / 9, 12);
+    // Free (cpu, mem) shares: (0.5, 0.75) on both hosts → mem 0.25 each stranded of 1.5 free: 1/3;
+    // from 1000 s (0.25, 0.75) and (1, 1) → 0.5 of 1.75: 2/7. No cpu is stranded.
+    expect(s.meanStrandedMem).toBeCloseTo((4 / 3 + 5 * (2 / 7)) / 9, 12);
+    expect(s.meanStrandedCpu).toBe(0);
     expect(s.peakCpuFraction).toBe(0.5);
     expect(s.peakMemFraction).toBe(0.25);
   });
@@ -67,6 +71,10 @@ describe('a gang that waits under spread is placed at once by pack, on fewer hos
     expect(p.meanHostsInUse).toBeCloseTo((1 + 3 * 2 + 5 * 1) / 9, 12);
     // Shares (1, 0) → 0.5; (1, 0.75) → 0.25 · 2 / (2 · 4 · 0.875) = 1/14; (0, 0.75) → 0.5.
     expect(p.meanGini).toBeCloseTo((0.5 + 3 / 14 + 5 * 0.5) / 9, 12);
+    // Free shares (0, 0.5) and (1, 1): 0.5 of 1.5 mem stranded; from 700 s, (0, 0.5) and (0.25, 0.75):
+    // 1 of 1.25; from 1000 s, (1, 1) and (0.25, 0.75): 0.5 of 1.75.
+    expect(p.meanStrandedMem).toBeCloseTo((1 / 3 + 3 * 0.8 + 5 * (2 / 7)) / 9, 12);
+    expect(p.meanStrandedCpu).toBe(0);
     expect(p.peakCpuFraction).toBe(0.875);
     expect(p.peakMemFraction).toBe(0.375);
   });

@@ -150,9 +150,12 @@ export interface GangPlacer {
   /**
    * Writes each host's dominant share in use, `max(useCpu / capCpu, useMem / capMem)`, into
    * `out[0 … hostCount)` in host order (no copy of the columns) and returns the hosts holding at
-   * least one member. `out` is checked by the manager.
+   * least one member. `out` is checked by the manager. With `free` (4 entries), also writes the
+   * free cpu and mem summed over the hosts and the **stranded** part of each: per host, the free
+   * share of one dimension beyond the other's, `max(0, freeCpu/capCpu − freeMem/capMem) · capCpu`
+   * (and the same for mem), room a member needing both cannot use.
    */
-  dominantShares(out: Float64Array): number;
+  dominantShares(out: Float64Array, free?: Float64Array): number;
   /** Frees what the placer holds. */
   close(): void;
 }
@@ -164,4 +167,36 @@ export interface HostColumns {
   useCpu: Float64Array;
   useMem: Float64Array;
   members: Int32Array;
+}
+
+/**
+ * One pass over the hosts' columns for {@link GangPlacer.dominantShares} (both placers): each host's
+ * dominant share into `out`, the hosts holding members returned, and with `free` the free and
+ * stranded totals `[freeCpu, freeMem, strandedCpu, strandedMem]`.
+ */
+export function loadPass(
+  capCpu: ArrayLike<number>, capMem: ArrayLike<number>, useCpu: ArrayLike<number>, useMem: ArrayLike<number>, members: ArrayLike<number>,
+  n: number, out: Float64Array, free?: Float64Array,
+): number {
+  let inUse = 0, fc = 0, fm = 0, sc = 0, sm = 0;
+  for (let h = 0; h < n; h++) {
+    const cc = capCpu[h]!, cm = capMem[h]!;
+    const c = useCpu[h]! / cc;
+    const m = useMem[h]! / cm;
+    out[h] = c >= m ? c : m;
+    if (members[h]! > 0) inUse++;
+    // Free shares 1 − use/cap; the one beyond the other is stranded. (A drained host's +∞ use never reaches here.)
+    const gc = cc - useCpu[h]!, gm = cm - useMem[h]!;
+    fc += gc;
+    fm += gm;
+    if (m > c) sc += (m - c) * cc;
+    else if (c > m) sm += (c - m) * cm;
+  }
+  if (free) {
+    free[0] = fc;
+    free[1] = fm;
+    free[2] = sc;
+    free[3] = sm;
+  }
+  return inUse;
 }

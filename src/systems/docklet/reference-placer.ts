@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { GangPlacer, HostColumns, ClusterPlacement } from './model.ts';
+import { loadPass, type GangPlacer, type HostColumns, type ClusterPlacement } from './model.ts';
 
 /** Gang placement over columns in TypeScript memory. */
 export class ReferencePlacer implements GangPlacer {
@@ -127,15 +127,8 @@ export class ReferencePlacer implements GangPlacer {
     return { capCpu: this.capCpu.slice(from), capMem: this.capMem.slice(from), useCpu: this.useCpu.slice(from), useMem: this.useMem.slice(from), members: this.members.slice(from) };
   }
 
-  dominantShares(out: Float64Array): number {
-    let inUse = 0;
-    for (let h = 0; h < this.capCpu.length; h++) {
-      const c = this.useCpu[h]! / this.capCpu[h]!;
-      const m = this.useMem[h]! / this.capMem[h]!;
-      out[h] = c >= m ? c : m;
-      if (this.members[h]! > 0) inUse++;
-    }
-    return inUse;
+  dominantShares(out: Float64Array, free?: Float64Array): number {
+    return loadPass(this.capCpu, this.capMem, this.useCpu, this.useMem, this.members, this.capCpu.length, out, free);
   }
 
   close(): void {}

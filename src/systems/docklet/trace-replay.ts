@@ -83,6 +83,14 @@ export interface ClustersPlacementRun {
   meanHostsInUse: number;
   /** Time-weighted mean over the samples of the Gini of the hosts' dominant share in use (every host, empty ones 0). */
   meanGini: number;
+  /**
+   * Time-weighted mean over the samples of the stranded share of the free CPU and memory: per host,
+   * the free share of one dimension beyond the other's (`max(0, freeCpu/capCpu − freeMem/capMem) ·
+   * capCpu`, and the same for memory), summed, over the hosts' free total (0 when none is free).
+   * Room a member needing both dimensions cannot use: high when hosts are full in one dimension only.
+   */
+  meanStrandedCpu: number;
+  meanStrandedMem: number;
   /** Largest share of the hosts' total CPU and memory held by placed members (exact: after every placement). */
   peakCpuFraction: number;
   peakMemFraction: number;
@@ -356,7 +364,8 @@ async function runPlacement(
   };
 
   const step = sampleSeconds * 1e6;
-  let samples = 0, weight = 0, hostsSum = 0, giniSum = 0;
+  let samples = 0, weight = 0, hostsSum = 0, giniSum = 0, strandedCpuSum = 0, strandedMemSum = 0;
+  const free = new Float64Array(4);
   // The loop yields to the event loop every ~50 ms of work: a signal handler can then abort it, and a progress bar draws.
   let yielded = performance.now();
   for (let s = t.start; samples === 0 || s < t.end; s = t.start + samples * step) {
@@ -367,10 +376,12 @@ async function runPlacement(
     }
     signal?.throwIfAborted();
     advance(s);
-    const inUse = vc.dominantShares(shares);
+    const inUse = vc.dominantShares(shares, free);
     const w = t.end > t.start ? Math.min(step, t.end - s) : 1;
     hostsSum += w * inUse;
     giniSum += w * gini(shares);
+    strandedCpuSum += w * (free[0]! > 0 ? free[2]! / free[0]! : 0);
+    strandedMemSum += w * (free[1]! > 0 ? free[3]! / free[1]! : 0);
     weight += w;
     samples++;
   }
@@ -386,6 +397,8 @@ async function runPlacement(
     membersPlaced,
     meanHostsInUse: hostsSum / weight,
     meanGini: giniSum / weight,
+    meanStrandedCpu: strandedCpuSum / weight,
+    meanStrandedMem: strandedMemSum / weight,
     peakCpuFraction: peakCpu,
     peakMemFraction: peakMem,
     samples,
@@ -407,11 +420,11 @@ export function describeClustersReplay(r: ClustersReplayReport): string {
 
 /** The comparison table: one row per rule. */
 export function formatClustersReplay(r: ClustersReplayReport): string {
-  const header = ['placement', 'asked', 'at once', 'after wait', 'waiting', 'passes', 'mean wait s', 'p95 wait s', 'members', 'hosts in use', 'Gini', 'peak cpu', 'peak mem'];
+  const header = ['placement', 'asked', 'at once', 'after wait', 'waiting', 'passes', 'mean wait s', 'p95 wait s', 'members', 'hosts in use', 'Gini', 'stranded cpu', 'stranded mem', 'peak cpu', 'peak mem'];
   const f = (v: number | null): string => (v === null ? '—' : formatMetric(v));
   const rows = r.runs.map((x) => [
     x.placement, f(x.gangs.asked), f(x.gangs.placedAtOnce), f(x.gangs.placedAfterWait), f(x.gangs.waitingAtEnd), f(x.gangs.passes),
-    f(x.meanWait), f(x.p95Wait), f(x.membersPlaced), f(x.meanHostsInUse), f(x.meanGini), f(x.peakCpuFraction), f(x.peakMemFraction),
+    f(x.meanWait), f(x.p95Wait), f(x.membersPlaced), f(x.meanHostsInUse), f(x.meanGini), f(x.meanStrandedCpu), f(x.meanStrandedMem), f(x.peakCpuFraction), f(x.peakMemFraction),
   ]);
-  return textTable(header, rows, ['hosts in use and Gini: time-weighted means of the samples; peak: share of the hosts\' total capacity held']);
+  return textTable(header, rows, ['hosts in use, Gini, stranded: time-weighted means of the samples (stranded: share of the free room beyond the other dimension\'s on its host); peak: share of the hosts\' total capacity held']);
 }

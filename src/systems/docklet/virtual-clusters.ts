@@ -233,13 +233,19 @@ export class VirtualClusters {
    * one pass over the placer's columns with nothing copied, for a driver that samples the load of
    * many hosts often (`replayClusters`). Not a command: it has no JSON form.
    *
-   * @throws FairfitError `INVALID_OPTION` (`out`) when `out` is not a Float64Array of at least as many entries as hosts.
+   * With `free` (a Float64Array of 4 entries), also writes `[freeCpu, freeMem, strandedCpu,
+   * strandedMem]` summed over the hosts: the stranded part of a host's free room is the free share of
+   * one dimension beyond the other's, `max(0, freeCpu/capCpu − freeMem/capMem) · capCpu` (and the
+   * same for mem), which no member needing both can use.
+   *
+   * @throws FairfitError `INVALID_OPTION` (`out`, `free`) when `out` is not a Float64Array of at least as many entries as hosts, or `free` not one of at least 4.
    */
-  dominantShares(out: Float64Array): number {
+  dominantShares(out: Float64Array, free?: Float64Array): number {
     if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
     const n = this.hostIds.length;
     if (!(out instanceof Float64Array) || out.length < n) throw new FairfitError('INVALID_OPTION', `out must be a Float64Array of at least ${n} entries (one per host), got ${out instanceof Float64Array ? `${out.length} entries` : shown(out)}`, { field: 'out' });
-    return this.placer.dominantShares(out);
+    if (free !== undefined && (!(free instanceof Float64Array) || free.length < 4)) throw new FairfitError('INVALID_OPTION', `free must be a Float64Array of at least 4 entries, got ${free instanceof Float64Array ? `${free.length} entries` : shown(free)}`, { field: 'free' });
+    return this.placer.dominantShares(out, free);
   }
 
   /**

@@ -10,7 +10,7 @@
 import { FairfitError } from '../../errors.ts';
 import { Core } from '../../wasm/module.ts';
 import { DOCKLET_GANG, DOCKLET_HOSTS, DOCKLET_MODE } from './docklet-layouts.ts';
-import type { GangPlacer, HostColumns, ClusterPlacement } from './model.ts';
+import { loadPass, type GangPlacer, type HostColumns, type ClusterPlacement } from './model.ts';
 
 /** Gang placement in WebAssembly; same hosts as `ReferencePlacer` for the same calls. */
 export class WasmPlacer implements GangPlacer {
@@ -162,21 +162,12 @@ export class WasmPlacer implements GangPlacer {
     };
   }
 
-  dominantShares(out: Float64Array): number {
+  dominantShares(out: Float64Array, free?: Float64Array): number {
     const k = this.live();
     const p = this.ptrs();
     const n = this.hosts;
     // Views over the columns (made once per call, after any growth): one pass, nothing copied.
-    const capCpu = k.f64(p.capCpu, n), capMem = k.f64(p.capMem, n), useCpu = k.f64(p.useCpu, n), useMem = k.f64(p.useMem, n);
-    const members = k.i32(p.members, n);
-    let inUse = 0;
-    for (let h = 0; h < n; h++) {
-      const c = useCpu[h]! / capCpu[h]!;
-      const m = useMem[h]! / capMem[h]!;
-      out[h] = c >= m ? c : m;
-      if (members[h]! > 0) inUse++;
-    }
-    return inUse;
+    return loadPass(k.f64(p.capCpu, n), k.f64(p.capMem, n), k.f64(p.useCpu, n), k.f64(p.useMem, n), k.i32(p.members, n), n, out, free);
   }
 
   /** Gives the core back for the next manager made in this thread (`Core.recycle`). */
