@@ -13,7 +13,7 @@ import { writeTextFile } from '../../report/file.ts';
 import { finite, inputName, minMaxIndices, renderSectionPage, type ChartLine, type PageChart, type PageSection, type SectionPage } from '../../report/html.ts';
 import { formatMetric } from '../../report/table.ts';
 import type { DockletCommandResult } from './commands.ts';
-import type { ClusterPlacement, ClusterState, QuotaLimits, Resources } from './model.ts';
+import type { ClusterSummary, QuotaLimits, Resources } from './model.ts';
 import { checkSnapshotShape, type DockletSnapshot } from './snapshot.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
 
@@ -231,15 +231,8 @@ export interface TenantRow {
   share: { nodes?: number; cpu?: number; mem?: number };
 }
 
-/** A cluster as the report shows it. */
-export interface ClusterRow {
-  name: string;
-  tenant: string;
-  state: ClusterState;
-  /** Members defined (placed when running). */
-  nodes: number;
-  demand: Resources;
-  placement: ClusterPlacement;
+/** A cluster as the report shows it: its summary (`nodes`: members defined, placed when running) and how it lies over the hosts. */
+export interface ClusterRow extends ClusterSummary {
   /** Distinct hosts its members are on (0 when stopped). */
   hosts: number;
   /** The most of its members on one host (0 when stopped). */

@@ -90,6 +90,19 @@ function pastLimit(sum: number, limit: number): boolean {
 }
 
 /**
+ * Validates a typed call as its command (fields named without the `command.` prefix). A spec object
+ * carrying dryRun (create passes its spec through) would dry-run silently: typed calls take effect.
+ */
+function checkTyped(command: DockletCommand): void {
+  if (Object.hasOwn(command, 'dryRun')) throw new FairfitError('INVALID_OPTION', `dryRun: the typed calls take effect; give the command to apply() with dryRun: true for a dry run`, { field: 'dryRun' });
+  const invalid = validateDockletCommand(command);
+  if (invalid !== undefined) {
+    const field = invalid.field.replace(/^command\.?/, '') || 'command';
+    throw new FairfitError(invalid.code, invalid.message.replace(/\bcommand\./g, ''), { field });
+  }
+}
+
+/**
  * A manager of virtual clusters over a set of hosts. Owns a WebAssembly instance
  * (`engine: 'wasm'`): call {@link VirtualClusters.close} (or `using`) when done.
  *
@@ -168,13 +181,8 @@ export class VirtualClusters {
    */
   tryCreate(spec: ClusterSpec): { kind: 'placed'; cluster: ClusterStatus } | { kind: 'no-fit'; room: number } {
     const command: DockletCommandOf<'create'> = { ...spec, op: 'create' };
-    if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
-    if (Object.hasOwn(command, 'dryRun')) throw new FairfitError('INVALID_OPTION', `dryRun: the typed calls take effect; give the command to apply() with dryRun: true for a dry run`, { field: 'dryRun' });
-    const invalid = validateDockletCommand(command);
-    if (invalid !== undefined) {
-      const field = invalid.field.replace(/^command\.?/, '') || 'command';
-      throw new FairfitError(invalid.code, invalid.message.replace(/\bcommand\./g, ''), { field });
-    }
+    this.checkOpen();
+    checkTyped(command);
     const k = this.newCluster(command);
     if (typeof k === 'number') return { kind: 'no-fit', room: k };
     return { kind: 'placed', cluster: this.statusOf(k) };
@@ -241,7 +249,7 @@ export class VirtualClusters {
    * @throws FairfitError `INVALID_OPTION` (`out`, `free`) when `out` is not a Float64Array of at least as many entries as hosts, or `free` not one of at least 4.
    */
   dominantShares(out: Float64Array, free?: Float64Array): number {
-    if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
+    this.checkOpen();
     const n = this.hostIds.length;
     if (!(out instanceof Float64Array) || out.length < n) throw new FairfitError('INVALID_OPTION', `out must be a Float64Array of at least ${n} entries (one per host), got ${out instanceof Float64Array ? `${out.length} entries` : shown(out)}`, { field: 'out' });
     if (free !== undefined && (!(free instanceof Float64Array) || free.length < 4)) throw new FairfitError('INVALID_OPTION', `free must be a Float64Array of at least 4 entries, got ${free instanceof Float64Array ? `${free.length} entries` : shown(free)}`, { field: 'free' });
@@ -312,19 +320,17 @@ export class VirtualClusters {
 
   /** Validates a typed call as its command (fields named without the `command.` prefix) and runs it. */
   private run<K extends DockletOp>(command: DockletCommandOf<K>): DockletResults[K] {
-    // A spec object carrying dryRun (create passes its spec through) would dry-run silently: typed calls take effect.
-    if (Object.hasOwn(command, 'dryRun')) throw new FairfitError('INVALID_OPTION', `dryRun: the typed calls take effect; give the command to apply() with dryRun: true for a dry run`, { field: 'dryRun' });
-    const invalid = validateDockletCommand(command);
-    if (invalid !== undefined) {
-      const field = invalid.field.replace(/^command\.?/, '') || 'command';
-      throw new FairfitError(invalid.code, invalid.message.replace(/\bcommand\./g, ''), { field });
-    }
+    checkTyped(command);
     return this.dispatch(command) as DockletResults[K];
   }
 
-  private dispatch(c: DockletCommand): DockletResults[DockletOp] {
-    // Every call, also those the placer is not asked for (list, quota): a closed manager answers nothing.
+  /** Every call, also those the placer is not asked for (list, quota): a closed manager answers nothing. */
+  private checkOpen(): void {
     if (this.closed) throw new FairfitError('INVALID_OPTION', 'the virtual-cluster manager is closed (close() was called)', { field: 'manager' });
+  }
+
+  private dispatch(c: DockletCommand): DockletResults[DockletOp] {
+    this.checkOpen();
     if ('dryRun' in c && c.dryRun === true) return this.dryRun(c);
     switch (c.op) {
       case 'addHosts': return this.doAddHosts(c.hosts);
