@@ -130,7 +130,7 @@ export class DockletCommandLog {
       throw new FairfitError('INVALID_OPTION', `answer: must be the answer of VirtualClusters.apply ({ ok, op, result } or { ok: false, error }), got ${shown(answer)}`, { field: 'answer' });
     }
     if (line !== undefined && !(Number.isInteger(line) && line >= 1)) throw new FairfitError('INVALID_OPTION', `line: must be a line number from 1, got ${shown(line)}`, { field: 'line' });
-    // The answer says a dry run (since 7 Dec); the command too, for answers recorded from older logs.
+    // apply's answer to a dry run says so; the command is read too, for an answer a caller built itself.
     const dry = answer.dryRun === true || (command !== null && typeof command === 'object' && (command as { dryRun?: unknown }).dryRun === true);
     if (dry) this.dryRuns++;
     if (answer.ok) {

@@ -26,6 +26,21 @@ export interface GangRoom {
 }
 
 /**
+ * Members of demand (cpu, mem) one host of capacity (capCpu, capMem) takes on top of its use
+ * (useCpu, useMem), added one by one with the placers' own sums (`use + δ ≤ C`), at most `limit`;
+ * and the use after them (`[k, useCpu, useMem]`), from which the caller tells what stops the next.
+ */
+export function hostRoom(capCpu: number, capMem: number, useCpu: number, useMem: number, cpu: number, mem: number, limit: number): [k: number, useCpu: number, useMem: number] {
+  let k = 0, uc = useCpu, um = useMem;
+  while (k < limit && uc + cpu <= capCpu && um + mem <= capMem) {
+    uc += cpu;
+    um += mem;
+    k++;
+  }
+  return [k, uc, um];
+}
+
+/**
  * The room of `hosts` for members of `demand`, counting at most `limit` members (the search stops
  * there: a gang of that many fits). Hosts in `skip` are left out (a drain's hosts).
  */
@@ -34,14 +49,8 @@ export function gangRoom(hosts: HostColumns, demand: Resources, limit: number, s
   const out: GangRoom = { room: 0, cpuShort: 0, memShort: 0, bothShort: 0 };
   for (let h = 0; h < capCpu.length; h++) {
     if (skip?.has(h) === true) continue;
-    let uc = useCpu[h]!;
-    let um = useMem[h]!;
-    // The placers' fit test, with their sums: use + δ ≤ C in both dimensions.
-    while (out.room < limit && uc + demand.cpu <= capCpu[h]! && um + demand.mem <= capMem[h]!) {
-      uc += demand.cpu;
-      um += demand.mem;
-      out.room++;
-    }
+    const [k, uc, um] = hostRoom(capCpu[h]!, capMem[h]!, useCpu[h]!, useMem[h]!, demand.cpu, demand.mem, limit - out.room);
+    out.room += k;
     if (out.room >= limit) return out;
     const cpu = !(uc + demand.cpu <= capCpu[h]!);
     const mem = !(um + demand.mem <= capMem[h]!);

@@ -12,11 +12,12 @@
  */
 import { checkOptionNames, FairfitError, optionNames, optionsObject, shown } from '../../errors.ts';
 import { gini } from '../../kernels/gini.ts';
+import { TimeHeap } from '../../model/time-heap.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
+import { hostRoom } from './gang-room.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
-import { TimeHeap } from '../../model/time-heap.ts';
 
 /** Default sampling interval of the hosts' load, s of trace time. */
 export const DEFAULT_SAMPLE_SECONDS = 300;
@@ -203,13 +204,7 @@ export async function replayClusterTrace(t: ClusterTrace, path: string, options?
 function emptyRoom(caps: readonly { cpu: number; mem: number; hosts: number }[], n: number, c: number, m: number): number {
   let room = 0;
   for (const cap of caps) {
-    let k = 0, uc = 0, um = 0;
-    while (k < n && uc + c <= cap.cpu && um + m <= cap.mem) {
-      uc += c;
-      um += m;
-      k++;
-    }
-    room += k * cap.hosts;
+    room += hostRoom(cap.cpu, cap.mem, 0, 0, c, m, n)[0] * cap.hosts;
     if (room >= n) return room;
   }
   return room;
