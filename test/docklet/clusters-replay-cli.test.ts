@@ -1,6 +1,6 @@
 /**
  * `fairfit clusters-replay` through the built command: the comparison table on stdout, the account of
- * what was read and left out on stderr, the JSON report equal to the API's, and a bad option or a
+ * what was read and left out on stderr, the JSON, CSV and HTML reports equal to the API's, and a bad option or a
  * trace folder without machine_events/ refused by code and exit status.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toJson } from '../../src/report/json.ts';
+import { clustersReplayCsv, renderClustersReplayHtml } from '../../src/systems/docklet/clusters-replay-report.ts';
 import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
 import { spawnSyncChild } from '../children.ts';
 import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
@@ -40,6 +41,22 @@ describe('fairfit clusters-replay', () => {
     expect(r.stderr).toContain(`read ${trace}: 2 jobs (3 tasks) → 2 virtual clusters on 2 hosts, window 600–1500 s, load sampled every 100 s`);
     expect(r.stderr).toMatch(/left out: 0 jobs without any request, .* 0 bad lines/);
     expect(readFileSync(json, 'utf8')).toBe(toJson(await replayClusters(trace, { sampleSeconds: 100 })));
+  });
+
+  it('--csv - and --report FILE: the CSV on stdout (the table then on stderr) and the page the API renders; --json alone: on stdout', async () => {
+    const page = join(dir, 'page.html');
+    const r = fairfit(['--trace', trace, '--sample-seconds', '100', '--csv', '-', '--report', page]);
+    expect(r.status, r.stderr).toBe(0);
+    const api = await replayClusters(trace, { sampleSeconds: 100 });
+    expect(r.stdout).toBe(clustersReplayCsv(api));
+    expect(r.stdout.split('\n')[0]).toMatch(/^placement,asked,placedAtOnce,placedAfterWait,waitingAtEnd,/);
+    expect(r.stdout.split('\n').slice(1, 3).map((l) => l.split(',')[0])).toEqual(['spread', 'pack']);
+    expect(r.stderr).toMatch(/^placement\s+asked/m);
+    expect(readFileSync(page, 'utf8')).toBe(renderClustersReplayHtml(api));
+    expect(r.stderr).toContain(`wrote ${page}, standard output`);
+    const alone = fairfit(['--trace', trace, '--sample-seconds', '100', '--json', '--quiet']);
+    expect(alone.status, alone.stderr).toBe(0);
+    expect(JSON.parse(alone.stdout).runs[0].series.waiting).toEqual([0, 1, 1, 1, 0, 0, 0, 0, 0]);
   });
 
   it('--placement pack --quiet: one row, nothing on stderr', () => {

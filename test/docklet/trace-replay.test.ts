@@ -39,6 +39,12 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Each value close to the worked one (12 digits), and as many. */
+function expectClose(got: readonly number[], want: readonly number[]): void {
+  expect(got).toHaveLength(want.length);
+  want.forEach((w, i) => expect(got[i], `sample ${i}`).toBeCloseTo(w, 12));
+}
+
 describe('a gang that waits under spread is placed at once by pack, on fewer hosts', () => {
   // spread: job 1 puts one member on each host (0.5 cpu each); job 2 (0.75 cpu) fits neither, waits
   // from 700 s, and goes to host 11 when job 1 leaves at 600 + 400 = 1000 s; it leaves at 1000 + 800,
@@ -61,6 +67,16 @@ describe('a gang that waits under spread is placed at once by pack, on fewer hos
     expect(s.meanStrandedCpu).toBe(0);
     expect(s.peakCpuFraction).toBe(0.5);
     expect(s.peakMemFraction).toBe(0.25);
+    // The samples themselves: job 2 waits at 700, 800 and 900 s and holds 0.75 of 2 cpu from 1000 s.
+    const x = s.series;
+    expect(x.time).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800]);
+    expect(x.hostsInUse).toEqual([2, 2, 2, 2, 1, 1, 1, 1, 1]);
+    expect(x.waiting).toEqual([0, 1, 1, 1, 0, 0, 0, 0, 0]);
+    expect(x.cpuInUse).toEqual([0.5, 0.5, 0.5, 0.5, 0.375, 0.375, 0.375, 0.375, 0.375]);
+    expect(x.memInUse).toEqual([0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.125, 0.125]);
+    expectClose(x.gini, [0, 0, 0, 0, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    expectClose(x.strandedMem, [...Array<number>(4).fill(1 / 3), ...Array<number>(5).fill(2 / 7)]);
+    expect(x.strandedCpu).toEqual(Array<number>(9).fill(0));
   });
 
   it('pack: both gangs placed at once; hosts in use 1, 2 from 700 s, 1 from 1000 s', async () => {
@@ -77,6 +93,13 @@ describe('a gang that waits under spread is placed at once by pack, on fewer hos
     expect(p.meanStrandedCpu).toBe(0);
     expect(p.peakCpuFraction).toBe(0.875);
     expect(p.peakMemFraction).toBe(0.375);
+    const x = p.series;
+    expect(x.hostsInUse).toEqual([1, 2, 2, 2, 1, 1, 1, 1, 1]);
+    expect(x.waiting).toEqual(Array<number>(9).fill(0));
+    expect(x.cpuInUse).toEqual([0.5, 0.875, 0.875, 0.875, 0.375, 0.375, 0.375, 0.375, 0.375]);
+    expect(x.memInUse).toEqual([0.25, 0.375, 0.375, 0.375, 0.125, 0.125, 0.125, 0.125, 0.125]);
+    expectClose(x.gini, [0.5, 1 / 14, 1 / 14, 1 / 14, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    expectClose(x.strandedMem, [1 / 3, 0.8, 0.8, 0.8, 2 / 7, 2 / 7, 2 / 7, 2 / 7, 2 / 7]);
   });
 
   it('both rules by default, spread first; pack uses fewer hosts on this trace', async () => {

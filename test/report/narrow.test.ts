@@ -16,6 +16,9 @@ import { scheduleLog } from '../../src/systems/iptas/schedule-log.ts';
 import { writeScheduleHtml } from '../../src/systems/iptas/schedule-report.ts';
 import { writeRebalanceHtml, type RebalanceReport } from '../../src/systems/crs/rebalance-report.ts';
 import { readScenario } from '../../src/systems/crs/scenario-schema.ts';
+import { generateTrace } from '../../src/io/generate.ts';
+import { writeClustersReplayHtml } from '../../src/systems/docklet/clusters-replay-report.ts';
+import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
 import { runScenario } from '../../src/systems/crs/scenario-run.ts';
 import { seededInput } from '../giantvm/input.ts';
 import { swfText } from '../swf-log.ts';
@@ -76,7 +79,7 @@ async function measure(file: string, width: number) {
 }
 
 describe.skipIf(!haveChromium)('the report pages at 420 px wide', () => {
-  it('replay, sweep, schedule and rebalance pages are no wider than the screen: charts shrink, wide tables scroll in their own box', async () => {
+  it('replay, sweep, schedule, rebalance and clusters-replay pages are no wider than the screen: charts shrink, wide tables scroll in their own box', async () => {
     const files: Record<string, string> = {};
     const input = seededInput(11, 400, 2);
     files.replay = join(dir, 'replay.html');
@@ -91,10 +94,14 @@ describe.skipIf(!haveChromium)('the report pages at 420 px wide', () => {
     const report: RebalanceReport = { input: 'examples/crs-campus.json', description: scenario.description ?? '', hosts: 7, vms: scenario.vms.length, courses: 7, periods: 0, runs: runScenario(scenario) };
     files.rebalance = join(dir, 'rebalance.html');
     writeRebalanceHtml(files.rebalance, scenario, report);
+    const google = join(dir, 'google');
+    await generateTrace({ machines: 25, tasks: 2000, days: 0.05, seed: 9, out: google, usage: false });
+    files.clustersReplay = join(dir, 'clusters-replay.html');
+    writeClustersReplayHtml(files.clustersReplay, await replayClusters(google, { sampleSeconds: 200 }));
     const got: Record<string, Awaited<ReturnType<typeof measure>>> = {};
     for (const [kind, file] of Object.entries(files)) got[kind] = await measure(file, 420);
     // Each page's document width: the screen's (before, 749 px for the replay page … 1192 for the schedule page).
-    expect(Object.fromEntries(Object.entries(got).map(([kind, m]) => [kind, m.scroll]))).toEqual({ replay: 420, sweep: 420, schedule: 420, rebalance: 420 });
+    expect(Object.fromEntries(Object.entries(got).map(([kind, m]) => [kind, m.scroll]))).toEqual({ replay: 420, sweep: 420, schedule: 420, rebalance: 420, clustersReplay: 420 });
     for (const [kind, m] of Object.entries(got)) {
       expect(m.inner, kind).toBe(420);
       expect(m.errors, kind).toEqual([]);

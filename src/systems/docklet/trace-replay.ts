@@ -97,6 +97,29 @@ export interface ClustersPlacementRun {
   peakMemFraction: number;
   /** Load samples taken. */
   samples: number;
+  /** The samples themselves, in time order (the means above are their time-weighted means). */
+  series: ClustersSeries;
+}
+
+/**
+ * The hosts' load at each sample of one rule's replay: the state after every event at or before the
+ * sample's time (the first at the window start, then every `sampleSeconds` while before its end).
+ */
+export interface ClustersSeries {
+  /** Sample time, s since the window start. */
+  time: number[];
+  /** Hosts holding at least one member. */
+  hostsInUse: number[];
+  /** Share of the hosts' total CPU and memory held by placed members. */
+  cpuInUse: number[];
+  memInUse: number[];
+  /** Gini of the hosts' dominant share in use (every host, empty ones 0). */
+  gini: number[];
+  /** Stranded share of the free CPU and memory ({@link ClustersPlacementRun.meanStrandedCpu}). */
+  strandedCpu: number[];
+  strandedMem: number[];
+  /** Gangs waiting in the queue (those that fit not even the empty hosts not counted). */
+  waiting: number[];
 }
 
 /** A replay of one trace under each rule asked for. */
@@ -361,6 +384,7 @@ async function runPlacement(
   const step = sampleSeconds * 1e6;
   let samples = 0, weight = 0, hostsSum = 0, giniSum = 0, strandedCpuSum = 0, strandedMemSum = 0;
   const free = new Float64Array(4);
+  const series: ClustersSeries = { time: [], hostsInUse: [], cpuInUse: [], memInUse: [], gini: [], strandedCpu: [], strandedMem: [], waiting: [] };
   // The loop yields to the event loop every ~50 ms of work: a signal handler can then abort it, and a progress bar draws.
   let yielded = performance.now();
   for (let s = t.start; samples === 0 || s < t.end; s = t.start + samples * step) {
@@ -373,12 +397,23 @@ async function runPlacement(
     advance(s);
     const inUse = vc.dominantShares(shares, free);
     const w = t.end > t.start ? Math.min(step, t.end - s) : 1;
+    const giniNow = gini(shares);
+    const strandedCpu = free[0]! > 0 ? free[2]! / free[0]! : 0, strandedMem = free[1]! > 0 ? free[3]! / free[1]! : 0;
     hostsSum += w * inUse;
-    giniSum += w * gini(shares);
-    strandedCpuSum += w * (free[0]! > 0 ? free[2]! / free[0]! : 0);
-    strandedMemSum += w * (free[1]! > 0 ? free[3]! / free[1]! : 0);
+    giniSum += w * giniNow;
+    strandedCpuSum += w * strandedCpu;
+    strandedMemSum += w * strandedMem;
     weight += w;
     samples++;
+    series.time.push((s - t.start) / 1e6);
+    series.hostsInUse.push(inUse);
+    // The running sums can end a hair below 0 once every member has left.
+    series.cpuInUse.push(Math.max(0, useCpu) / capCpu);
+    series.memInUse.push(Math.max(0, useMem) / capMem);
+    series.gini.push(giniNow);
+    series.strandedCpu.push(strandedCpu);
+    series.strandedMem.push(strandedMem);
+    series.waiting.push(queue.length);
   }
   advance(t.end);
   out.waitingAtEnd = queue.length + out.neverFit;
@@ -397,6 +432,7 @@ async function runPlacement(
     peakCpuFraction: peakCpu,
     peakMemFraction: peakMem,
     samples,
+    series,
   };
 }
 
