@@ -118,7 +118,7 @@ export {
 } from './systems/docklet/clusters-report.ts';
 export {
   replayClusters, replayClusterTrace, describeClustersReplay, formatClustersReplay, DEFAULT_SAMPLE_SECONDS,
-  type ClustersReplayOptions, type ClustersReplayReport, type ClustersPlacementRun, type ClustersSeries, type GangOutcomes,
+  type ClustersReplayOptions, type ClustersReplayReport, type ClustersPlacementRun, type ClustersSeries, type GangOutcomes, type MachineOutcomes,
 } from './systems/docklet/trace-replay.ts';
 export { renderClustersReplayHtml, writeClustersReplayHtml, clustersReplayCsv, writeClustersReplayCsv } from './systems/docklet/clusters-replay-report.ts';
-export { readClusterTrace, type ClusterTrace, type ClusterTraceCounts, type ClusterTraceReadOptions, type TraceGangs } from './systems/docklet/trace-gangs.ts';
+export { readClusterTrace, type ClusterTrace, type ClusterTraceCounts, type ClusterTraceReadOptions, type TraceGangs, type MachineChanges } from './systems/docklet/trace-gangs.ts';

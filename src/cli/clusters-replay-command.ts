@@ -24,6 +24,7 @@ interface ClustersReplayCliOptions {
   placement: string;
   sampleSeconds: string;
   engine: string;
+  machineEvents: string;
   strict?: boolean;
   maxSkipped?: string;
   json?: string;
@@ -41,6 +42,7 @@ export function registerClustersReplay(program: Command): void {
     .option('--placement <rule>', `${PLACEMENTS.join(', ')}, or both`, 'both')
     .option('--sample-seconds <s>', 'interval of the hosts\' load samples (hosts in use, Gini), seconds of trace time', String(DEFAULT_SAMPLE_SECONDS))
     .option('--engine <wasm|reference>', 'where placement runs (same results)', 'wasm')
+    .option('--machine-events <ignore|apply>', 'the machine events inside the window: ignore (counted; the hosts at the start throughout) or apply (ADD adds a host, REMOVE drains it, evicting the clusters that find no room; UPDATE counted)', 'ignore')
     .option('--strict', 'stop at the first bad trace line instead of skipping and counting it')
     .option('--max-skipped <ratio>', `refuse the trace (exit 1, before any replay) when more than this fraction of its lines is skipped, or a file is truncated (unless 1) (default ${DEFAULT_MAX_SKIPPED})`)
     .option('--json [file]', "write the report as JSON, with each rule's load samples (alone or '-': on stdout, the table then on stderr)")
@@ -54,6 +56,7 @@ export function registerClustersReplay(program: Command): void {
       const sampleSeconds = parseNumber(o.sampleSeconds, '--sample-seconds');
       if (!(sampleSeconds > 0)) invalid('--sample-seconds', `'${o.sampleSeconds}' must be > 0`);
       if (o.engine !== 'wasm' && o.engine !== 'reference') invalid('--engine', `'${o.engine}' is not one of wasm, reference`);
+      if (o.machineEvents !== 'ignore' && o.machineEvents !== 'apply') invalid('--machine-events', `'${o.machineEvents}' is not one of ignore, apply`);
       const maxSkipped = maxSkippedOption(o.maxSkipped);
       await withSignalsHeld(() => checkOutputs([['--json', o.json], ['--csv', o.csv], ['--report', o.report]], [['--trace', o.trace]]));
       const say = messenger(o.quiet);
@@ -64,7 +67,7 @@ export function registerClustersReplay(program: Command): void {
         session.reading(o.trace);
         const trace = await readClusterTrace(o.trace, { strict: o.strict === true, maxSkipped, signal: session.signal });
         session.readDone();
-        const report = await replayClusterTrace(trace, o.trace, { placements, sampleSeconds, engine: o.engine, signal: session.signal, onProgress: session.onProgress });
+        const report = await replayClusterTrace(trace, o.trace, { placements, sampleSeconds, engine: o.engine, machineEvents: o.machineEvents, signal: session.signal, onProgress: session.onProgress });
         session.end();
         say(describeClustersReplay(report));
         summaryWriter([o.json, o.csv, o.report], o.quiet)(formatClustersReplay(report));

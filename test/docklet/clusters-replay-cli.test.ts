@@ -12,7 +12,7 @@ import { toJson } from '../../src/report/json.ts';
 import { clustersReplayCsv, renderClustersReplayHtml } from '../../src/systems/docklet/clusters-replay-report.ts';
 import { replayClusters } from '../../src/systems/docklet/trace-replay.ts';
 import { spawnSyncChild } from '../children.ts';
-import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
+import { CHURN_TRACE, WAIT_TRACE, writeTrace } from './trace-helpers.ts';
 
 const MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 let dir = '';
@@ -57,6 +57,24 @@ describe('fairfit clusters-replay', () => {
     const alone = fairfit(['--trace', trace, '--sample-seconds', '100', '--json', '--quiet']);
     expect(alone.status, alone.stderr).toBe(0);
     expect(JSON.parse(alone.stdout).runs[0].series.waiting).toEqual([0, 1, 1, 1, 0, 0, 0, 0, 0]);
+  });
+
+  it('--machine-events apply: what the events did, on stderr and in the CSV; ignored by default, and said so; a bad value exits 2', async () => {
+    const churn = writeTrace(join(dir, 'churn'), CHURN_TRACE.tasks, CHURN_TRACE.machines);
+    const r = fairfit(['--trace', churn, '--placement', 'spread', '--sample-seconds', '100', '--machine-events', 'apply', '--csv', '-']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('machine events applied under spread: 1 host added, 2 removed, 3 events not applied (updates, repeats); 1 member moved off removed hosts, 1 cluster evicted (1 placed again, 0 waiting at the end)');
+    expect(r.stdout).toBe(clustersReplayCsv(await replayClusters(churn, { placements: ['spread'], sampleSeconds: 100, machineEvents: 'apply' })));
+    const [header, row] = r.stdout.split('\n').map((l) => l.split(','));
+    const cell = (k: string) => row![header!.indexOf(k)];
+    expect([cell('machineEvents'), cell('added'), cell('removed'), cell('evicted'), cell('placedAgain')]).toEqual(['apply', '1', '2', '1', '1']);
+    const ignored = fairfit(['--trace', churn, '--placement', 'spread', '--csv', '-']);
+    expect(ignored.stderr).toContain('the machine events inside the window are not applied (--machine-events apply applies them)');
+    const [h2, r2] = ignored.stdout.split('\n').map((l) => l.split(','));
+    expect([r2![h2!.indexOf('machineEvents')], r2![h2!.indexOf('evicted')]]).toEqual(['ignore', '']);
+    const bad = fairfit(['--trace', churn, '--machine-events', 'some']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("INVALID_OPTION: --machine-events: 'some' is not one of ignore, apply");
   });
 
   it('--placement pack --quiet: one row, nothing on stderr', () => {

@@ -39,3 +39,32 @@ export const WAIT_TRACE: { tasks: TaskRow[]; machines: MachineRow[] } = {
   ],
   machines: [[0, 11, 0, 1, 1], [0, 12, 0, 1, 1]],
 };
+
+/**
+ * Three machines that come and go (`machineEvents: 'apply'`): hosts 11 and 12 at the start, 13 added
+ * at 800 s, 11 and 12 removed at 900 and 950 s, then an UPDATE, a repeated ADD and a REMOVE of no
+ * host (not applied), and an ADD after the window. Jobs 1 (two members from the start to 1000 s), 2
+ * (one member from 700 s, held 500 s) and 9 (one at 1400 s, to the window end at 1500 s). Worked in
+ * test/docklet/trace-replay-machines.test.ts.
+ */
+export const CHURN_TRACE: { tasks: TaskRow[]; machines: MachineRow[] } = {
+  tasks: [
+    // Job 1: two members of (0.5, 0.25) from the start, until 1000 s.
+    [0, 1, 0, 0, 'ann', 0.5, 0.25], [0, 1, 1, 0, 'ann', 0.5, 0.25], [0, 1, 0, 1, 'ann', 0.5, 0.25], [0, 1, 1, 1, 'ann', 0.5, 0.25],
+    [1000, 1, 0, 4, 'ann', 0.5, 0.25], [1000, 1, 1, 4, 'ann', 0.5, 0.25],
+    // Job 2: one member of (0.75, 0.25), submitted at 700 s, held 500 s.
+    [700, 2, 0, 0, 'bo', 0.75, 0.25], [700, 2, 0, 1, 'bo', 0.75, 0.25], [1200, 2, 0, 4, 'bo', 0.75, 0.25],
+    // Job 9: one small member at 1400 s, held 100 s: the window ends at 1500 s.
+    [1400, 9, 0, 0, 'bo', 0.1, 0.1], [1400, 9, 0, 1, 'bo', 0.1, 0.1], [1500, 9, 0, 4, 'bo', 0.1, 0.1],
+  ],
+  machines: [
+    [0, 11, 0, 1, 1], [0, 12, 0, 1, 1],
+    [800, 13, 0, 1, 1], // added
+    [900, 11, 1, '', ''], // removed: job 1's member there moves to host 12
+    [950, 12, 1, '', ''], // removed: job 1's two members find no room on host 13: job 1 is evicted
+    [1000, 13, 2, 0.5, 0.5], // an UPDATE: not applied
+    [1100, 13, 0, 1, 1], // host 13 is there already: not applied
+    [1100, 99, 1, '', ''], // no such host: not applied
+    [2000, 14, 0, 1, 1], // after the window
+  ],
+};

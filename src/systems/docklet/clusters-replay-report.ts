@@ -12,7 +12,7 @@ import { csvText } from '../../report/csv-text.ts';
 import { writeTextFile } from '../../report/file.ts';
 import { axisInUnit, durationUnit, finite, inputName, minMaxIndices, renderPage, type ComparisonPage, type PageText } from '../../report/html.ts';
 import { MAX_CLUSTER_NODES } from './model.ts';
-import type { ClustersPlacementRun, ClustersReplayReport, ClustersSeries } from './trace-replay.ts';
+import type { ClustersPlacementRun, ClustersReplayReport, ClustersSeries, MachineOutcomes } from './trace-replay.ts';
 
 /** A metric column of the page: its key, what it means (chart title, header tooltip) and its axis in words with units. */
 interface ClustersReplayColumn {
@@ -52,6 +52,12 @@ const SERIES: readonly { key: Exclude<keyof ClustersSeries, 'time'>; label: stri
   { key: 'strandedMem', label: 'Stranded share of the free memory', axis: 'stranded share of free mem', zeroNote: 'No free memory was stranded at any sample.' },
 ];
 
+/** What the machine events did (`machineEvents: 'apply'`): the details table's rows and the CSV's columns. */
+const MACHINE_KEYS: readonly [keyof MachineOutcomes, string][] = [
+  ['added', 'hosts added'], ['removed', 'hosts removed'], ['notApplied', 'machine events not applied'], ['movedMembers', 'members moved off removed hosts'],
+  ['evicted', 'clusters evicted by a removal'], ['placedAgain', 'evicted clusters placed again'], ['evictedWaitingAtEnd', 'evicted clusters waiting at the end'],
+];
+
 /** Placement colours of the page (the same hues as the other pages' first two variants). */
 export const PLACEMENT_COLORS: Record<string, string> = { spread: '#4e79a7', pack: '#f28e2b' };
 
@@ -88,7 +94,7 @@ export function clustersReplayPage(r: ClustersReplayReport, title = clustersRepl
   if (c.jobsTooLarge) left.push(`${plural(c.jobsTooLarge, 'job')} over ${MAX_CLUSTER_NODES} tasks`);
   if (left.length) facts.push(['Jobs left out', left.join(', ')]);
   const later = c.machinesAddedLater + c.machinesRemoved + c.machinesUpdated;
-  if (later) facts.push(['Machine events inside the window (not replayed)', `${c.machinesAddedLater} added, ${c.machinesRemoved} removed, ${c.machinesUpdated} updated`]);
+  if (later) facts.push([`Machine events inside the window (${r.machineEvents === 'apply' ? 'applied: ADD and REMOVE; an UPDATE is counted' : 'not applied'})`, `${c.machinesAddedLater} added, ${c.machinesRemoved} removed, ${c.machinesUpdated} updated`]);
   if (c.jobsUnequalRequests) facts.push(['Jobs whose tasks\' requests differ (members get the largest)', String(c.jobsUnequalRequests)]);
   if (c.jobsNotEnding) facts.push(['Jobs not ending inside the window (held to its end)', String(c.jobsNotEnding)]);
   facts.push(['Load sampled every', `${r.sampleSeconds} s of trace time`]);
@@ -114,8 +120,8 @@ export function clustersReplayPage(r: ClustersReplayReport, title = clustersRepl
     summary: r.runs.map((run) => ({ policy: run.placement, runs: 1, values: CLUSTERS_REPLAY_COLUMNS.map((k) => finite(k.value(run))) })),
     series: SERIES.map((s) => ({ key: s.key, label: `${s.label}, every ${r.sampleSeconds} s`, axis: s.axis, ...(s.zeroNote ? { zeroNote: s.zeroNote } : {}), lines: line(s.key) })),
     info: {
-      keys: ['gangs asked', 'never fitting the empty hosts', 'passes of the FIFO order', 'deleted inside the window', 'samples'],
-      runs: r.runs.map((run) => ({ policy: run.placement, values: [run.gangs.asked, run.gangs.neverFit, run.gangs.passes, run.gangs.deleted, run.samples] })),
+      keys: ['gangs asked', 'never fitting the empty hosts', 'passes of the FIFO order', 'deleted inside the window', 'samples', ...(r.machineEvents === 'apply' ? MACHINE_KEYS.map(([, label]) => label) : [])],
+      runs: r.runs.map((run) => ({ policy: run.placement, values: [run.gangs.asked, run.gangs.neverFit, run.gangs.passes, run.gangs.deleted, run.samples, ...(run.machines ? MACHINE_KEYS.map(([k]) => run.machines![k]) : [])] })),
     },
     sweep: [],
   };
@@ -138,16 +144,17 @@ const CSV_KEYS = [
 ] as const;
 
 /**
- * CSV text: one row per rule with every count and metric (`CSV_KEYS`), the trace and the
- * sampling interval, the same columns whether some rule finished or none; an interrupted report
+ * CSV text: one row per rule with every count and metric (`CSV_KEYS`), whether the machine events
+ * were applied and what they did (empty cells when not), the trace and the sampling interval, the same columns whether some rule finished or none; an interrupted report
  * adds an `interrupted` column (`true`), as the other CSVs do.
  */
 export function clustersReplayCsv(r: ClustersReplayReport): string {
   const marked = r.interrupted;
-  const header = ['placement', ...CSV_KEYS, 'trace', 'windowStart', 'windowEnd', 'hosts', 'sampleSeconds', ...(marked ? ['interrupted'] : [])];
+  const header = ['placement', ...CSV_KEYS, 'machineEvents', ...MACHINE_KEYS.map(([k]) => k), 'trace', 'windowStart', 'windowEnd', 'hosts', 'sampleSeconds', ...(marked ? ['interrupted'] : [])];
   const rows = r.runs.map((run) => {
     const v: Record<(typeof CSV_KEYS)[number], number | null> = { ...run.gangs, meanWait: run.meanWait, p95Wait: run.p95Wait, membersPlaced: run.membersPlaced, meanHostsInUse: run.meanHostsInUse, meanGini: run.meanGini, meanStrandedCpu: run.meanStrandedCpu, meanStrandedMem: run.meanStrandedMem, peakCpuFraction: run.peakCpuFraction, peakMemFraction: run.peakMemFraction, samples: run.samples };
-    return [run.placement, ...CSV_KEYS.map((k) => v[k]), r.trace.path, r.trace.start, r.trace.end, r.trace.counts.hosts, r.sampleSeconds, ...(marked ? [true] : [])];
+    // The machine outcomes' columns are empty when the events were not applied.
+    return [run.placement, ...CSV_KEYS.map((k) => v[k]), r.machineEvents, ...MACHINE_KEYS.map(([k]) => run.machines?.[k]), r.trace.path, r.trace.start, r.trace.end, r.trace.counts.hosts, r.sampleSeconds, ...(marked ? [true] : [])];
   });
   return csvText(header, rows);
 }

@@ -68,12 +68,32 @@ export interface ClusterTraceCounts {
   machineEventsAfterWindow: number;
 }
 
+/**
+ * The machine events inside the window after its start (or repeated at it), in time order (ties:
+ * file order): what a replay with `machineEvents: 'apply'` adds and removes. The counts above say how
+ * many of each there are.
+ */
+export interface MachineChanges {
+  count: number;
+  /** µs (time 0 → the window start). */
+  time: Float64Array;
+  /** The machine ID's decimal text (a host's id). */
+  id: string[];
+  /** 0 ADD, 1 REMOVE, 2 UPDATE. */
+  type: Uint8Array;
+  /** The capacities the row gives, normalised like the trace; NaN when empty. */
+  cpu: Float64Array;
+  mem: Float64Array;
+}
+
 /** A trace read for a virtual-cluster replay. */
 export interface ClusterTrace {
   /** The hosts, in the order of their ADD rows; id = the machine ID's decimal text. */
   hosts: HostInput[];
   gangs: TraceGangs;
   counts: ClusterTraceCounts;
+  /** The later machine events inside the window (absent in a trace built by hand: none). */
+  machineChanges?: MachineChanges;
   /** Window [start, end], µs: start = 600 s (time-0 rows), end = the last finite task event. */
   start: number;
   end: number;
@@ -121,6 +141,7 @@ export async function readClusterTrace(dir: string, opts: ClusterTraceReadOption
   const hosts: HostInput[] = [];
   const seen = new Uint8Array(me.machines);
   let hostsWithoutCapacity = 0, addedLater = 0, removed = 0, updated = 0, afterWindow = 0;
+  const later: number[] = [];
   for (let i = 0; i < me.count; i++) {
     const type = me.type[i]!;
     const machine = me.machine[i]!;
@@ -130,10 +151,23 @@ export async function readClusterTrace(dir: string, opts: ClusterTraceReadOption
       const cpu = me.cpu[i]!, mem = me.mem[i]!;
       if (!(cpu > 0 && mem > 0)) hostsWithoutCapacity++;
       else hosts.push({ id: String(me.machineId[machine]!), cpu, mem });
-    } else if (type === 0) addedLater++;
-    else if (type === 1) removed++;
-    else updated++;
+    } else {
+      later.push(i);
+      if (type === 0) addedLater++;
+      else if (type === 1) removed++;
+      else updated++;
+    }
   }
+  // The table is in time order; a copy that is not still replays in time order (ties: file order).
+  later.sort((a, b) => me.time[a]! - me.time[b]! || a - b);
+  const machineChanges: MachineChanges = {
+    count: later.length,
+    time: Float64Array.from(later, (i) => me.time[i]!),
+    id: later.map((i) => String(me.machineId[me.machine[i]!]!)),
+    type: Uint8Array.from(later, (i) => me.type[i]!),
+    cpu: Float64Array.from(later, (i) => me.cpu[i]!),
+    mem: Float64Array.from(later, (i) => me.mem[i]!),
+  };
   const machineFiles = m.summary.files;
   const summary = readSummary([...taskFiles, ...machineFiles], tasks.events + me.count, problems);
   checkDamage(dir, summary, opts.maxSkipped);
@@ -144,6 +178,7 @@ export async function readClusterTrace(dir: string, opts: ClusterTraceReadOption
     hosts,
     gangs: g,
     counts: { ...tasks.counts, hosts: hosts.length, hostsWithoutCapacity, machinesAddedLater: addedLater, machinesRemoved: removed, machinesUpdated: updated, machineEventsAfterWindow: afterWindow },
+    machineChanges,
     start: TRACE_START,
     end: tasks.lastTime,
     summary,

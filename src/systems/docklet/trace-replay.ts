@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { checkOptionNames, FairfitError, optionNames, optionsObject, shown } from '../../errors.ts';
+import { checkOptionNames, FairfitError, optionNames, optionsObject, plural, shown } from '../../errors.ts';
 import { gini } from '../../kernels/gini.ts';
 import { TimeHeap } from '../../model/time-heap.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
@@ -49,9 +49,35 @@ export interface ClustersReplayOptions {
    * each retry: the same report, slower (the property test compares the two).
    */
   shortcuts?: boolean;
+  /**
+   * The machine events inside the window after its start: `'ignore'` (default: counted, the hosts
+   * are the machines present at the start throughout) or `'apply'`: an ADD adds the host, a REMOVE
+   * drains it (its members move to other hosts; a cluster whose members find no room is evicted —
+   * deleted and queued again with the rest of its hold — and the drain tried again), an UPDATE is
+   * counted, not applied (a host's capacity is fixed). docs/model.md, "Replaying a Google trace".
+   */
+  machineEvents?: 'ignore' | 'apply';
 }
 
-const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'maxSkipped', 'signal', 'shortcuts', 'onProgress');
+const OPTION_KEYS = optionNames<ClustersReplayOptions>()('placements', 'sampleSeconds', 'engine', 'strict', 'maxSkipped', 'signal', 'shortcuts', 'onProgress', 'machineEvents');
+
+/** What the machine events did under one rule (`machineEvents: 'apply'`). */
+export interface MachineOutcomes {
+  /** Hosts added (an ADD of a machine that is not a host, with a capacity > 0 in both dimensions). */
+  added: number;
+  /** Hosts removed (a REMOVE of a host). */
+  removed: number;
+  /** Events not applied: an UPDATE (capacities are fixed), an ADD of a host already there or without a capacity, a REMOVE of a machine that is not a host. */
+  notApplied: number;
+  /** Members moved off removed hosts onto others. */
+  movedMembers: number;
+  /** Clusters evicted by a removal (their members found no room elsewhere): deleted and queued again with the rest of their hold. */
+  evicted: number;
+  /** Evicted clusters placed again (each placement counted). */
+  placedAgain: number;
+  /** Evicted clusters still waiting at the window end. */
+  evictedWaitingAtEnd: number;
+}
 
 /** What became of the gangs under one rule. */
 export interface GangOutcomes {
@@ -99,6 +125,8 @@ export interface ClustersPlacementRun {
   samples: number;
   /** The samples themselves, in time order (the means above are their time-weighted means). */
   series: ClustersSeries;
+  /** With `machineEvents: 'apply'`: what the machine events did. */
+  machines?: MachineOutcomes;
 }
 
 /**
@@ -137,6 +165,8 @@ export interface ClustersReplayReport {
     counts: ClusterTraceCounts;
   };
   sampleSeconds: number;
+  /** Whether the machine events inside the window were applied ({@link ClustersReplayOptions.machineEvents}). */
+  machineEvents: 'ignore' | 'apply';
   /** The rules asked for, in order (`runs` has fewer when interrupted). */
   placements: ClusterPlacement[];
   runs: ClustersPlacementRun[];
@@ -161,7 +191,9 @@ function resolve(options: ClustersReplayOptions | undefined): Required<Omit<Clus
   const shortcuts = o.shortcuts ?? true;
   if (typeof shortcuts !== 'boolean') throw new FairfitError('INVALID_OPTION', `shortcuts must be true or false, got ${shown(shortcuts)}`, { field: 'shortcuts' });
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') throw new FairfitError('INVALID_OPTION', `onProgress must be a function, got ${shown(o.onProgress)}`, { field: 'onProgress' });
-  return { placements: [...placements], sampleSeconds, engine, shortcuts, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
+  const machineEvents = o.machineEvents ?? 'ignore';
+  if (machineEvents !== 'ignore' && machineEvents !== 'apply') throw new FairfitError('INVALID_OPTION', `machineEvents must be 'ignore' or 'apply', got ${shown(machineEvents)}`, { field: 'machineEvents' });
+  return { placements: [...placements], sampleSeconds, engine, shortcuts, machineEvents, ...(o.signal ? { signal: o.signal } : {}), ...(o.onProgress ? { onProgress: o.onProgress } : {}) };
 }
 
 /**
@@ -192,7 +224,7 @@ export async function replayClusterTrace(t: ClusterTrace, path: string, options?
   for (const [i, p] of o.placements.entries()) {
     const progress = o.onProgress ? (f: number) => o.onProgress!(i + f, o.placements.length) : undefined;
     try {
-      runs.push(await runPlacement(t, p, o.sampleSeconds, o.engine, o.shortcuts, o.signal, progress));
+      runs.push(await runPlacement(t, p, o, progress));
       o.onProgress?.(i + 1, o.placements.length);
     } catch (err) {
       if (!(o.signal?.aborted === true && err === o.signal.reason)) throw err;
@@ -213,6 +245,7 @@ export async function replayClusterTrace(t: ClusterTrace, path: string, options?
       counts: t.counts,
     },
     sampleSeconds: o.sampleSeconds,
+    machineEvents: o.machineEvents,
     placements: [...o.placements],
     runs,
     interrupted,
@@ -240,17 +273,35 @@ function nearestRank(sorted: Float64Array, q: number): number {
 
 /** One rule's replay on a fresh manager. */
 async function runPlacement(
-  t: ClusterTrace, placement: ClusterPlacement, sampleSeconds: number, engine: 'wasm' | 'reference', shortcuts: boolean,
-  signal: AbortSignal | undefined, onProgress: ((fraction: number) => void) | undefined,
+  t: ClusterTrace, placement: ClusterPlacement, o: ReturnType<typeof resolve>, onProgress: ((fraction: number) => void) | undefined,
 ): Promise<ClustersPlacementRun> {
+  const { sampleSeconds, engine, shortcuts, signal } = o;
   const g = t.gangs;
   const n = g.count;
-  const H = t.hosts.length;
+  // The machine events applied (none unless asked): in time order, after the departures of their time.
+  const mc = o.machineEvents === 'apply' ? t.machineChanges : undefined;
+  const changes = mc?.count ?? 0;
+  const machines: MachineOutcomes | undefined = mc ? { added: 0, removed: 0, notApplied: 0, movedMembers: 0, evicted: 0, placedAgain: 0, evictedWaitingAtEnd: 0 } : undefined;
+  // The hosts there now, by id, with their capacity (a removal takes it off the totals).
+  const present = new Map<string, { cpu: number; mem: number }>();
   let capCpu = 0, capMem = 0;
-  const byCap = new Map<string, { cpu: number; mem: number; hosts: number }>();
   for (const h of t.hosts) {
     capCpu += h.cpu;
     capMem += h.mem;
+    present.set(h.id, h);
+  }
+  // A gang that fits not even every host the window ever has, empty, never fits: the hosts at the
+  // start and, with the events applied, each machine an ADD brings, at the largest capacity it is given.
+  const ever = new Map<string, { cpu: number; mem: number }>(present);
+  let adds = 0;
+  for (let i = 0; i < changes; i++) {
+    if (mc!.type[i] !== 0 || !(mc!.cpu[i]! > 0 && mc!.mem[i]! > 0)) continue;
+    adds++;
+    const e = ever.get(mc!.id[i]!);
+    ever.set(mc!.id[i]!, { cpu: Math.max(e?.cpu ?? 0, mc!.cpu[i]!), mem: Math.max(e?.mem ?? 0, mc!.mem[i]!) });
+  }
+  const byCap = new Map<string, { cpu: number; mem: number; hosts: number }>();
+  for (const h of ever.values()) {
     const key = `${h.cpu},${h.mem}`;
     const e = byCap.get(key);
     if (e) e.hosts++;
@@ -261,7 +312,7 @@ async function runPlacement(
   // rounding of these sums) fits nowhere; the check only spares a call that would be refused.
   const slack = 1e-9 * Math.max(capCpu, capMem);
   using vc = new VirtualClusters({ hosts: t.hosts, engine });
-  const shares = new Float64Array(H);
+  const shares = new Float64Array(t.hosts.length + adds);
   const waits: number[] = [];
   const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
   let membersPlaced = 0;
@@ -270,6 +321,14 @@ async function runPlacement(
   const departures = new TimeHeap();
   let queue: number[] = [];
   const names = new Array<string>(n);
+  const byName = mc ? new Map<string, number>() : undefined;
+  // Per gang: how long it holds its members once placed (the trace's first event → last run end; +∞
+  // when it does not end inside the window; what is left of it after an eviction), and when it leaves
+  // (a departure popped at another time, or for a gang not placed now, is an evicted gang's old one).
+  const hold = Float64Array.from(g.end, (end, k) => (end === end ? end - g.created[k]! : Number.POSITIVE_INFINITY));
+  const leaveAt = new Float64Array(n).fill(Number.NaN);
+  const placedNow = new Uint8Array(n);
+  const evictedOnce = new Uint8Array(n);
 
   // What departures have freed so far (monotone sums), and per queued gang the room the hosts had at
   // its last refusal with the sums then. A host a departure touched takes at most
@@ -291,7 +350,10 @@ async function runPlacement(
       const grow = (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
       if (roomAt[k]! + grow < nodes) return false;
     }
-    names[k] ??= String(g.jobId[k]!);
+    if (names[k] === undefined) {
+      names[k] = String(g.jobId[k]!);
+      byName?.set(names[k], k);
+    }
     const r = vc.tryCreate({ name: names[k], tenant: g.user[k]! < 0 ? 'unknown' : `u${g.user[k]!}`, nodes, demand: { cpu: c, mem: m }, placement });
     if (r.kind === 'no-fit') {
       tried[k] = pass;
@@ -306,13 +368,81 @@ async function runPlacement(
     useMem += nodes * m;
     if (useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
     if (useMem / capMem > peakMem) peakMem = useMem / capMem;
-    const end = g.end[k]!;
     // The job holds its members as long as the trace shows it (first event → last run end), from its placement.
-    if (end === end) {
-      const leave = now + (end - g.created[k]!);
-      if (leave <= t.end) departures.push(leave, k);
-    }
+    const leave = now + hold[k]!;
+    leaveAt[k] = leave;
+    placedNow[k] = 1;
+    if (leave <= t.end) departures.push(leave, k);
     return true;
+  };
+
+  /** Takes a placed gang's members off the hosts: a departure, or an eviction. */
+  const release = (k: number): void => {
+    vc.delete(names[k]!);
+    placedNow[k] = 0;
+    useCpu -= g.members[k]! * g.cpu[k]!;
+    useMem -= g.members[k]! * g.mem[k]!;
+    freedCpu += g.members[k]! * g.cpu[k]!;
+    freedMem += g.members[k]! * g.mem[k]!;
+    freedMembers += g.members[k]!;
+  };
+
+  /**
+   * Applies machine event `i` at `now`; whether it can have made room (a host added, a gang evicted).
+   * A host added can take at most min(cpu/c, mem/m) members of any demand: counted as room freed on
+   * one host, as a departure's, for the room bound of the waiting gangs.
+   */
+  const applyChange = (i: number, now: number): boolean => {
+    const id = mc!.id[i]!, type = mc!.type[i]!;
+    const here = present.get(id);
+    if (type === 0) {
+      const cpu = mc!.cpu[i]!, mem = mc!.mem[i]!;
+      if (here || !(cpu > 0 && mem > 0)) {
+        machines!.notApplied++;
+        return false;
+      }
+      vc.addHosts([{ id, cpu, mem }]);
+      present.set(id, { cpu, mem });
+      capCpu += cpu;
+      capMem += mem;
+      freedCpu += cpu;
+      freedMem += mem;
+      freedMembers += 1;
+      machines!.added++;
+      return true;
+    }
+    if (type !== 1 || !here) {
+      machines!.notApplied++;
+      return false;
+    }
+    // Drain the host; a cluster whose members find no room elsewhere is evicted, and the drain tried
+    // again (the drain is all or nothing and names the cluster it could not move).
+    let evicted = false;
+    for (;;) {
+      try {
+        machines!.movedMembers += vc.drainHosts([id]).moved.length;
+        break;
+      } catch (err) {
+        const name = err instanceof FairfitError && err.code === 'NO_FIT' ? (err.details as { cluster?: unknown }).cluster : undefined;
+        const k = typeof name === 'string' ? byName!.get(name) : undefined;
+        if (k === undefined) throw err;
+        release(k);
+        // What is left of its hold goes with it (a gang that would not leave inside the window keeps +∞).
+        hold[k] = leaveAt[k]! - now;
+        evictedOnce[k] = 1;
+        queue.push(k);
+        machines!.evicted++;
+        evicted = true;
+      }
+    }
+    present.delete(id);
+    capCpu -= here.cpu;
+    capMem -= here.mem;
+    // Members moved onto fewer hosts: a larger share of what is left may be held (none left: nothing held).
+    if (capCpu > 0 && useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
+    if (capMem > 0 && useMem / capMem > peakMem) peakMem = useMem / capMem;
+    machines!.removed++;
+    return evicted;
   };
 
   /**
@@ -334,8 +464,12 @@ async function runPlacement(
         }
       }
       if (!dominated && tryPlace(k, now)) {
-        out.placedAfterWait++;
-        waits.push((now - g.created[k]!) / 1e6);
+        // An evicted gang placed again is not a creation that waited: counted apart, its wait not in the waits.
+        if (evictedOnce[k]) machines!.placedAgain++;
+        else {
+          out.placedAfterWait++;
+          waits.push((now - g.created[k]!) / 1e6);
+        }
         if (kept.length > 0) out.passes++;
       } else {
         kept.push(k);
@@ -346,25 +480,30 @@ async function runPlacement(
     queue = kept;
   };
 
-  let next = 0;
-  /** Applies every departure and creation at or before `until`, in time order (departures first at a tie). */
+  let next = 0, nextChange = 0;
+  /**
+   * Applies every departure, machine event and creation at or before `until`, in time order; at a tie
+   * the departures first, then the machine events, then the creations.
+   */
   const advance = (until: number): void => {
     for (;;) {
       const td = departures.peekTime();
+      const tm = nextChange < changes ? mc!.time[nextChange]! : Number.POSITIVE_INFINITY;
       const ta = next < n ? g.created[next]! : Number.POSITIVE_INFINITY;
-      if (td <= ta && td <= until) {
+      if (td <= ta && td <= tm && td <= until) {
         while (departures.peekTime() === td) {
           const k = departures.pop();
-          vc.delete(names[k]!);
+          // An evicted gang's departure from before its eviction: it left already.
+          if (placedNow[k] === 0 || leaveAt[k] !== td) continue;
+          release(k);
           out.deleted++;
-          useCpu -= g.members[k]! * g.cpu[k]!;
-          useMem -= g.members[k]! * g.mem[k]!;
-          freedCpu += g.members[k]! * g.cpu[k]!;
-          freedMem += g.members[k]! * g.mem[k]!;
-          freedMembers += g.members[k]!;
         }
         if (queue.length > 0) retry(td);
-      } else if (ta < td && ta <= until) {
+      } else if (tm < td && tm <= ta && tm <= until) {
+        let room = false;
+        while (nextChange < changes && mc!.time[nextChange] === tm) room = applyChange(nextChange++, tm) || room;
+        if (room && queue.length > 0) retry(tm);
+      } else if (ta < td && ta < tm && ta <= until) {
         while (next < n && g.created[next] === ta) {
           const k = next++;
           out.asked++;
@@ -397,7 +536,8 @@ async function runPlacement(
     advance(s);
     const inUse = vc.dominantShares(shares, free);
     const w = t.end > t.start ? Math.min(step, t.end - s) : 1;
-    const giniNow = gini(shares);
+    // The hosts there now (removals and additions applied): every one of them, none other.
+    const giniNow = present.size === 0 ? 0 : gini(present.size === shares.length ? shares : shares.subarray(0, present.size));
     const strandedCpu = free[0]! > 0 ? free[2]! / free[0]! : 0, strandedMem = free[1]! > 0 ? free[3]! / free[1]! : 0;
     hostsSum += w * inUse;
     giniSum += w * giniNow;
@@ -408,15 +548,19 @@ async function runPlacement(
     series.time.push((s - t.start) / 1e6);
     series.hostsInUse.push(inUse);
     // The running sums can end a hair below 0 once every member has left.
-    series.cpuInUse.push(Math.max(0, useCpu) / capCpu);
-    series.memInUse.push(Math.max(0, useMem) / capMem);
+    series.cpuInUse.push(capCpu > 0 ? Math.max(0, useCpu) / capCpu : 0);
+    series.memInUse.push(capMem > 0 ? Math.max(0, useMem) / capMem : 0);
     series.gini.push(giniNow);
     series.strandedCpu.push(strandedCpu);
     series.strandedMem.push(strandedMem);
     series.waiting.push(queue.length);
   }
   advance(t.end);
-  out.waitingAtEnd = queue.length + out.neverFit;
+  let evictedWaiting = 0;
+  for (const k of queue) evictedWaiting += evictedOnce[k]!;
+  if (machines) machines.evictedWaitingAtEnd = evictedWaiting;
+  // Gangs never placed: an evicted gang waiting again is counted apart (machines.evictedWaitingAtEnd).
+  out.waitingAtEnd = queue.length - evictedWaiting + out.neverFit;
   // Creations after the window end never happen (none in a read trace: its end is the last event).
   const sorted = Float64Array.from(waits).sort();
   return {
@@ -433,6 +577,7 @@ async function runPlacement(
     peakMemFraction: peakMem,
     samples,
     series,
+    ...(machines ? { machines } : {}),
   };
 }
 
@@ -442,9 +587,15 @@ export function describeClustersReplay(r: ClustersReplayReport): string {
   const t = r.trace;
   const lines = [
     `read ${t.path}: ${c.jobs} jobs (${c.tasks} tasks) → ${c.gangs} virtual clusters on ${c.hosts} hosts, window ${t.start}–${t.end} s, load sampled every ${r.sampleSeconds} s`,
-    `  left out: ${c.jobsWithoutRequest} jobs without any request, ${c.jobsTooLarge} jobs over ${MAX_CLUSTER_NODES} tasks, ${c.hostsWithoutCapacity} machines without a capacity at the start, machine events inside the window ${c.machinesAddedLater} added, ${c.machinesRemoved} removed, ${c.machinesUpdated} updated (${c.machineEventsAfterWindow} after it), ${t.skippedLines} bad lines`,
+    `  left out: ${c.jobsWithoutRequest} jobs without any request, ${c.jobsTooLarge} jobs over ${MAX_CLUSTER_NODES} tasks, ${c.hostsWithoutCapacity} machines without a capacity at the start, machine events ${r.machineEvents === 'apply' ? `after the window ${c.machineEventsAfterWindow}` : `inside the window ${c.machinesAddedLater} added, ${c.machinesRemoved} removed, ${c.machinesUpdated} updated (${c.machineEventsAfterWindow} after it)`}, ${t.skippedLines} bad lines`,
     `  kept as read: ${c.tasksWithoutRequest} tasks without a request (members with their job's demand), ${c.jobsUnequalRequests} jobs whose tasks' requests differ (members get the largest), ${c.jobsNotEnding} jobs not ending inside the window (held to its end)`,
   ];
+  if (r.machineEvents === 'apply') {
+    for (const x of r.runs) {
+      const m = x.machines!;
+      lines.push(`  machine events applied under ${x.placement}: ${plural(m.added, 'host')} added, ${m.removed} removed, ${plural(m.notApplied, 'event')} not applied (updates, repeats); ${plural(m.movedMembers, 'member')} moved off removed hosts, ${plural(m.evicted, 'cluster')} evicted (${m.placedAgain} placed again, ${m.evictedWaitingAtEnd} waiting at the end)`);
+    }
+  } else if (c.machinesAddedLater + c.machinesRemoved + c.machinesUpdated > 0) lines.push('  the machine events inside the window are not applied (--machine-events apply applies them)');
   if (t.firstProblems.length > 0) lines.push(`  first bad lines:\n    ${t.firstProblems.join('\n    ')}`);
   return lines.join('\n');
 }
