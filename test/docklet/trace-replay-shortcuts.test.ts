@@ -63,6 +63,22 @@ function traceOf(hosts: { cpu: number; mem: number }[], gangs: { at: number; hol
   };
 }
 
+/** `t` with these machine events (times in s from the window start, in time order, ties in the given order). */
+function withChanges(t: ClusterTrace, changes: { at: number; id: number; type: number; cpu: number; mem: number }[]): ClusterTrace {
+  const sorted = changes.map((c, i) => ({ ...c, i })).sort((a, b) => a.at - b.at || a.i - b.i);
+  return {
+    ...t,
+    machineChanges: {
+      count: sorted.length,
+      time: Float64Array.from(sorted, (c) => t.start + c.at * 1e6),
+      id: sorted.map((c) => String(c.id)),
+      type: Uint8Array.from(sorted, (c) => c.type),
+      cpu: Float64Array.from(sorted, (c) => (c.type === 1 ? Number.NaN : c.cpu)),
+      mem: Float64Array.from(sorted, (c) => (c.type === 1 ? Number.NaN : c.mem)),
+    },
+  };
+}
+
 describe('the trace replay: shortcuts on and off', () => {
   it('give the same report on random traces, under both rules', async () => {
     await fc.assert(
@@ -77,6 +93,31 @@ describe('the trace replay: shortcuts on and off', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('give the same report with machines added and removed (machineEvents: apply), under both rules', async () => {
+    // Changes to the start's hosts (ids 100…) and to new machines (200…): ADD, REMOVE, UPDATE in any
+    // mix, repeats and machines that are no host included; a removal evicts what cannot move.
+    const change = fc.record({ at: fc.integer({ min: 0, max: 3600 }), id: fc.oneof(fc.integer({ min: 100, max: 105 }), fc.integer({ min: 200, max: 203 })), type: fc.constantFrom(0, 0, 1, 1, 2), cpu: tenth(5, 15), mem: tenth(5, 15) });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ cpu: tenth(5, 15), mem: tenth(5, 15) }), { minLength: 1, maxLength: 6 }),
+        fc.array(gang, { minLength: 1, maxLength: 40 }),
+        fc.array(change, { minLength: 1, maxLength: 12 }),
+        async (hosts, gangs, changes) => {
+          const t = withChanges(traceOf(hosts, gangs), changes);
+          const fast = await replayClusterTrace(t, 'random', { sampleSeconds: 120, machineEvents: 'apply' });
+          const every = await replayClusterTrace(t, 'random', { sampleSeconds: 120, machineEvents: 'apply', shortcuts: false });
+          expect(toJson(fast)).toBe(toJson(every));
+          for (const r of fast.runs) {
+            expect(r.gangs.placedAtOnce + r.gangs.placedAfterWait + r.gangs.waitingAtEnd).toBe(r.gangs.asked);
+            expect(r.machines!.added + r.machines!.removed + r.machines!.notApplied).toBe(changes.length);
+            expect(r.machines!.placedAgain + r.machines!.evictedWaitingAtEnd).toBeLessThanOrEqual(r.machines!.evicted);
+          }
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
