@@ -266,6 +266,38 @@ function emptyRoom(caps: readonly { cpu: number; mem: number; hosts: number }[],
   return room;
 }
 
+/** The first index of ascending `xs` whose entry is > x (`orEqual`: ≥ x), `xs.length` when none. */
+function firstAbove(xs: readonly number[], x: number, orEqual: boolean): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x || (!orEqual && xs[mid] === x)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether demand (c, m) is no smaller in either dimension than a step of the staircase (`cpu`
+ * ascending, `mem` strictly descending): of the steps with cpu ≤ c, the last has the least mem.
+ */
+function onStaircase(cpu: readonly number[], mem: readonly number[], c: number, m: number): boolean {
+  const i = firstAbove(cpu, c, false) - 1;
+  return i >= 0 && mem[i]! <= m;
+}
+
+/**
+ * Adds demand (c, m), which no step dominates, to the staircase, dropping the steps it dominates
+ * (cpu ≥ c and mem ≥ m: a run from the first step of cpu ≥ c, mem descending along it).
+ */
+function addStep(cpu: number[], mem: number[], c: number, m: number): void {
+  const lo = firstAbove(cpu, c, true);
+  let hi = lo;
+  while (hi < cpu.length && mem[hi]! >= m) hi++;
+  cpu.splice(lo, hi - lo, c);
+  mem.splice(lo, hi - lo, m);
+}
+
 /** Nearest-rank quantile of sorted values. */
 function nearestRank(sorted: Float64Array, q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
@@ -448,16 +480,22 @@ async function runPlacement(
   /**
    * Retries the queue in order. A gang whose demand is no smaller in either dimension than one
    * refused earlier in this pass, and which needs more members than the hosts had room for then,
-   * is not tried: its room is no larger (placements since only take room).
+   * is not tried: its room is no larger (placements since only take room, and a host's count of
+   * members is monotone in the demand, the placer's float sums included). Every refusal with room 0
+   * is kept, as a staircase of its least demands (any gang needs more than 0); the first 64 with
+   * some room, in a list.
    */
   const retry = (now: number): void => {
     const refused: number[] = [];
+    // Demands refused with room 0 in this pass, none dominating another: cpu ascending, mem strictly descending.
+    const zeroCpu: number[] = [], zeroMem: number[] = [];
     const kept: number[] = [];
     pass++;
     for (const k of queue) {
       const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
       let dominated = false;
-      if (shortcuts) for (const r of refused) {
+      if (shortcuts && nodes > 0) dominated = onStaircase(zeroCpu, zeroMem, c, m);
+      if (shortcuts && !dominated) for (const r of refused) {
         if (nodes > roomAt[r]! && c >= g.cpu[r]! && m >= g.mem[r]!) {
           dominated = true;
           break;
@@ -473,8 +511,11 @@ async function runPlacement(
         if (kept.length > 0) out.passes++;
       } else {
         kept.push(k);
-        // Only a refusal by the placer tells the room (the pre-checks do not); a few are enough to skip most.
-        if (!dominated && refused.length < 64 && tried[k] === pass) refused.push(k);
+        // Only a refusal by the placer tells the room (the pre-checks do not).
+        if (!dominated && tried[k] === pass) {
+          if (roomAt[k] === 0) addStep(zeroCpu, zeroMem, c, m);
+          else if (refused.length < 64) refused.push(k);
+        }
       }
     }
     queue = kept;
