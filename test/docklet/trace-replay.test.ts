@@ -12,7 +12,7 @@ import { FairfitError } from '../../src/errors.ts';
 import { toJson } from '../../src/report/json.ts';
 import { readClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
 import { replayClusters, replayClusterTrace } from '../../src/systems/docklet/trace-replay.ts';
-import { WAIT_TRACE, writeTrace, type TaskRow } from './trace-helpers.ts';
+import { WAIT_TRACE, writeTrace, type MachineRow, type TaskRow } from './trace-helpers.ts';
 
 let dir = '';
 let waitTrace = '';
@@ -129,6 +129,32 @@ describe('a waiting gang is retried when a departure frees the dimension that bo
     const [run] = (await replayClusters(memBound, { placements: ['spread'], sampleSeconds: 100 })).runs;
     expect(run!.gangs).toMatchObject({ asked: 4, placedAtOnce: 3, placedAfterWait: 1, waitingAtEnd: 0 });
     expect(run!.meanWait).toBe(300);
+  });
+});
+
+describe('a waiting gang counts every host a departure touched since its room was bounded', () => {
+  // Hosts 41–45 (cpu 1, mem 1). From the start (spread): job 1 (0.6, 0.6) on 41 until 1000 s, job 2
+  // (0.8, 0.8) on 42 until 1100 s, job 3 (0.8, 0.8) on 43, job 4 (0.1, 0.95) on 44 and job 5 (0.95,
+  // 0.1) on 45, never ending. Job 6, three members of (0.5, 0.5) at 800 s: the free total (1.75 of
+  // each) would hold them, but no host takes one (room 0): it waits. At 900 s jobs 7 (0.85, 0.01) and
+  // 8 (0.01, 0.85) take hosts 44's and 45's free cpu and mem. At 1000 s host 41 is empty, but the
+  // free total, 1.49, is short of job 6's 1.5: not offered (the free-total check), its room bound left
+  // as it was. At 1100 s host 42 is empty too: hosts 41 and 42 take 2 members each, and job 6 is
+  // placed after 300 s. A bound that counted only the hosts of the last departure (host 42: 2, on top
+  // of room 0) would skip job 6 for good. Job 9 (at 1500 s) places at once and ends the window.
+  it('placed after a wait of 300 s, with and without the shortcuts', async () => {
+    const touched = writeTrace(join(dir, 'touched'), [
+      ...([[1, 0.6, 0.6], [2, 0.8, 0.8], [3, 0.8, 0.8], [4, 0.1, 0.95], [5, 0.95, 0.1]] as const).flatMap(([j, c, m]): TaskRow[] => [[0, j, 0, 0, 'ann', c, m], [0, j, 0, 1, 'ann', c, m]]),
+      [1000, 1, 0, 4, 'ann', 0.6, 0.6], [1100, 2, 0, 4, 'ann', 0.8, 0.8],
+      ...[0, 1, 2].map((i): TaskRow => [800, 6, i, 0, 'ben', 0.5, 0.5]),
+      [900, 7, 0, 0, 'cy', 0.85, 0.01], [900, 8, 0, 0, 'cy', 0.01, 0.85],
+      [1500, 9, 0, 0, 'ben', 0, 0.01],
+    ], [41, 42, 43, 44, 45].map((id): MachineRow => [0, id, 0, 1, 1]));
+    for (const shortcuts of [true, false]) {
+      const [run] = (await replayClusters(touched, { placements: ['spread'], sampleSeconds: 100, shortcuts })).runs;
+      expect(run!.gangs).toEqual({ asked: 9, placedAtOnce: 8, placedAfterWait: 1, waitingAtEnd: 0, neverFit: 0, passes: 2, deleted: 2 });
+      expect(run!.meanWait).toBe(300);
+    }
   });
 });
 

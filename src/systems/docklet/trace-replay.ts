@@ -14,9 +14,10 @@ import { checkOptionNames, FairfitError, optionNames, optionsObject, plural, sho
 import { gini } from '../../kernels/gini.ts';
 import { TimeHeap } from '../../model/time-heap.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
-import { hostRoom } from './gang-room.ts';
+import { hostRoom, hostTakes } from './gang-room.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
+import { UseMirror } from './use-mirror.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
 
 /** Default sampling interval of the hosts' load, s of trace time. */
@@ -44,9 +45,10 @@ export interface ClustersReplayOptions {
   onProgress?: (done: number, total: number) => void;
   /**
    * Skip the calls the manager would certainly refuse (default `true`): a gang needing more than the
-   * free total, or more than the room it was refused with plus what departures can have added, or
-   * dominating one refused in the same retry. `false` offers every waiting gang to the manager at
-   * each retry: the same report, slower (the property test compares the two).
+   * free total, or more than the room it was refused with plus what departures can have added (by
+   * the freed sums, and by the members the hosts departures touched take now), or dominating one
+   * refused in the same retry. `false` offers every waiting gang to the manager at each retry: the
+   * same report, slower (the property test compares the two).
    */
   shortcuts?: boolean;
   /**
@@ -310,6 +312,7 @@ async function runPlacement(
   const { sampleSeconds, engine, shortcuts, signal } = o;
   const g = t.gangs;
   const n = g.count;
+  const H = t.hosts.length;
   // The machine events applied (none unless asked): in time order, after the departures of their time.
   const mc = o.machineEvents === 'apply' ? t.machineChanges : undefined;
   const changes = mc?.count ?? 0;
@@ -344,7 +347,7 @@ async function runPlacement(
   // rounding of these sums) fits nowhere; the check only spares a call that would be refused.
   const slack = 1e-9 * Math.max(capCpu, capMem);
   using vc = new VirtualClusters({ hosts: t.hosts, engine });
-  const shares = new Float64Array(t.hosts.length + adds);
+  const shares = new Float64Array(H + adds);
   const waits: number[] = [];
   const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
   let membersPlaced = 0;
@@ -375,12 +378,49 @@ async function runPlacement(
   let pass = 0;
   const tried = new Int32Array(n).fill(-1);
 
+  // The hosts departures touched. A host no departure touched since a gang's room was bounded has
+  // only taken members since, so takes no more of the gang's than then (the count is monotone in
+  // the use, the placer's float sums included): the room now is at most that bound plus what the
+  // touched hosts take now, counted on a copy of the hosts' use made with the placer's own sums.
+  // `touched` lists them in order (a host once per departure time, again at a later one: counted
+  // twice, which only loosens the bound); per queued gang, `bound` holds the room bound once
+  // `touched` had `seen` entries (at a refusal: the room the placer reported).
+  const hostIndex = new Map<string, number>();
+  for (const [i, h] of t.hosts.entries()) hostIndex.set(h.id, i);
+  const hostCpu = Float64Array.from(t.hosts, (h) => h.cpu), hostMem = Float64Array.from(t.hosts, (h) => h.mem);
+  const use = new UseMirror(H);
+  const gangHosts = new Array<Int32Array | undefined>(n);
+  const touched: number[] = [];
+  const touchedAt = new Int32Array(H).fill(-1);
+  let departureTimes = 0;
+  const bound = new Float64Array(n);
+  const seen = new Int32Array(n);
+  // Past this many hosts to count, the call is made instead (one pass over every host in WebAssembly).
+  const WALK = Math.max(64, H >> 2);
+  // With the machine events applied hosts come and go (a removal shifts the indices after it, a drain
+  // moves members): the copy is not kept, and this bound is not used (the others hold as they are).
+  const mirror = shortcuts && mc === undefined;
+
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
     if (shortcuts && (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack)) return false;
     if (shortcuts && tried[k]! >= 0) {
       const grow = (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
       if (roomAt[k]! + grow < nodes) return false;
+      const from = seen[k]!;
+      if (mirror && touched.length - from <= WALK) {
+        const need = nodes - bound[k]!;
+        let more = 0;
+        for (let j = from; j < touched.length && more < need; j++) {
+          const h = touched[j]!;
+          more += hostTakes(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!, c, m, need - more);
+        }
+        if (more < need) {
+          bound[k] = bound[k]! + more;
+          seen[k] = touched.length;
+          return false;
+        }
+      }
     }
     if (names[k] === undefined) {
       names[k] = String(g.jobId[k]!);
@@ -393,7 +433,14 @@ async function runPlacement(
       cpuAt[k] = freedCpu;
       memAt[k] = freedMem;
       membersAt[k] = freedMembers;
+      bound[k] = r.room;
+      seen[k] = touched.length;
       return false;
+    }
+    if (mirror) {
+      const hosts = Int32Array.from(r.cluster.members, (x) => hostIndex.get(x.host!)!);
+      use.place(hosts, c, m);
+      gangHosts[k] = hosts;
     }
     membersPlaced += nodes;
     useCpu += nodes * c;
@@ -417,6 +464,15 @@ async function runPlacement(
     freedCpu += g.members[k]! * g.cpu[k]!;
     freedMem += g.members[k]! * g.mem[k]!;
     freedMembers += g.members[k]!;
+    const hosts = gangHosts[k];
+    if (hosts) {
+      use.release(hosts, g.cpu[k]!, g.mem[k]!);
+      for (const h of hosts) {
+        if (touchedAt[h] !== departureTimes) touched.push(h);
+        touchedAt[h] = departureTimes;
+      }
+      gangHosts[k] = undefined;
+    }
   };
 
   /**
@@ -539,6 +595,7 @@ async function runPlacement(
           release(k);
           out.deleted++;
         }
+        departureTimes++;
         if (queue.length > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
         let room = false;
