@@ -158,6 +158,28 @@ describe('a waiting gang counts every host a departure touched since its room wa
   });
 });
 
+describe('a refusal with room 0 stands for the gangs needing more only until the next departure', () => {
+  // Hosts 51 and 52 (cpu 1, mem 1). Jobs 1 and 2, one member of (0.8, 0.8) each from the start, hold
+  // them (spread); job 1 ends at 1000 s, job 2 never. Job 3 (0.3, 0.3) at 700 s: the free total (0.4)
+  // would hold it, but no host takes it (0.2 free on each): refused with room 0, it waits. Job 1's
+  // departure frees host 51 and job 3 is placed there at 1000 s. Job 4 (0.4, 0.4), no smaller than
+  // job 3 in either dimension, comes at 1200 s and fits on host 51 (0.7 free): placed at once. Had
+  // job 3's refusal still stood after the departure, job 3 and job 4 would wait for good. Job 5 (at
+  // 1500 s) places at once and ends the window.
+  it('job 4 placed at once, with and without the shortcuts', async () => {
+    const stale = writeTrace(join(dir, 'stale'), [
+      [0, 1, 0, 0, 'ann', 0.8, 0.8], [0, 1, 0, 1, 'ann', 0.8, 0.8], [1000, 1, 0, 4, 'ann', 0.8, 0.8],
+      [0, 2, 0, 0, 'ann', 0.8, 0.8], [0, 2, 0, 1, 'ann', 0.8, 0.8],
+      [700, 3, 0, 0, 'ben', 0.3, 0.3], [1200, 4, 0, 0, 'cy', 0.4, 0.4], [1500, 5, 0, 0, 'ben', 0, 0.01],
+    ], [[0, 51, 0, 1, 1], [0, 52, 0, 1, 1]]);
+    for (const shortcuts of [true, false]) {
+      const [run] = (await replayClusters(stale, { placements: ['spread'], sampleSeconds: 100, shortcuts })).runs;
+      expect(run!.gangs).toEqual({ asked: 5, placedAtOnce: 4, placedAfterWait: 1, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 1 });
+      expect(run!.meanWait).toBe(300);
+    }
+  });
+});
+
 describe('what is kept, what is left out, and the counts', () => {
   it('counts every left-out job, machine and event; the members of an unequal job get its largest requests', async () => {
     const t = await readClusterTrace(mixed);

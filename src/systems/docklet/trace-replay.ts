@@ -401,9 +401,15 @@ async function runPlacement(
   // moves members): the copy is not kept, and this bound is not used (the others hold as they are).
   const mirror = shortcuts && mc === undefined;
 
+  // Demands refused with room 0 since the last departure, none dominating another (cpu ascending, mem
+  // strictly descending): a gang needing no less of either has room 0 too (placements since only take
+  // room, and a host's count of members is monotone in the demand, the placer's float sums included).
+  const zeroCpu: number[] = [], zeroMem: number[] = [];
+
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
     if (shortcuts && (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack)) return false;
+    if (shortcuts && nodes > 0 && onStaircase(zeroCpu, zeroMem, c, m)) return false;
     if (shortcuts && tried[k]! >= 0) {
       const grow = (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
       if (roomAt[k]! + grow < nodes) return false;
@@ -435,6 +441,7 @@ async function runPlacement(
       membersAt[k] = freedMembers;
       bound[k] = r.room;
       seen[k] = touched.length;
+      if (shortcuts && r.room === 0) addStep(zeroCpu, zeroMem, c, m);
       return false;
     }
     if (mirror) {
@@ -536,22 +543,17 @@ async function runPlacement(
   /**
    * Retries the queue in order. A gang whose demand is no smaller in either dimension than one
    * refused earlier in this pass, and which needs more members than the hosts had room for then,
-   * is not tried: its room is no larger (placements since only take room, and a host's count of
-   * members is monotone in the demand, the placer's float sums included). Every refusal with room 0
-   * is kept, as a staircase of its least demands (any gang needs more than 0); the first 64 with
-   * some room, in a list.
+   * is not tried: its room is no larger (as for the refusals with room 0, kept by `tryPlace`; of
+   * those with some room, the first 64 of the pass).
    */
   const retry = (now: number): void => {
     const refused: number[] = [];
-    // Demands refused with room 0 in this pass, none dominating another: cpu ascending, mem strictly descending.
-    const zeroCpu: number[] = [], zeroMem: number[] = [];
     const kept: number[] = [];
     pass++;
     for (const k of queue) {
       const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
       let dominated = false;
-      if (shortcuts && nodes > 0) dominated = onStaircase(zeroCpu, zeroMem, c, m);
-      if (shortcuts && !dominated) for (const r of refused) {
+      if (shortcuts) for (const r of refused) {
         if (nodes > roomAt[r]! && c >= g.cpu[r]! && m >= g.mem[r]!) {
           dominated = true;
           break;
@@ -568,10 +570,7 @@ async function runPlacement(
       } else {
         kept.push(k);
         // Only a refusal by the placer tells the room (the pre-checks do not).
-        if (!dominated && tried[k] === pass) {
-          if (roomAt[k] === 0) addStep(zeroCpu, zeroMem, c, m);
-          else if (refused.length < 64) refused.push(k);
-        }
+        if (!dominated && tried[k] === pass && roomAt[k]! > 0 && refused.length < 64) refused.push(k);
       }
     }
     queue = kept;
@@ -596,6 +595,8 @@ async function runPlacement(
           out.deleted++;
         }
         departureTimes++;
+        zeroCpu.length = 0;
+        zeroMem.length = 0;
         if (queue.length > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
         let room = false;
