@@ -4,9 +4,10 @@
  * - the real 2011 sample (../shared/traces/google2011 or /work/shared/traces/google2011; left out,
  *   and said so, when absent): the read once (one run), then each rule's replay timed in
  *   alternation (`alternated`: median of the rounds' medians, ms per replay, wall clock);
- * - a generated trace (`generateTrace`: 10,000 machines, 200,000 tasks, 1 day, seed 1, in a folder
- *   under os.tmpdir() removed afterwards): the read and each rule's replay, one run each (a replay
- *   takes seconds; wall clock).
+ * - generated traces (`generateTrace`: 10,000 machines, seed 1, 200,000 tasks over 1 day, and
+ *   1,000,000 tasks over 2 days, where thousands of gangs wait; each in a folder under os.tmpdir()
+ *   removed afterwards): the read and each rule's replay, one run each (a replay takes seconds; wall
+ *   clock).
  * Each row carries its own peak RSS (bench/rss.ts) and what the replay gave, so a speed-up that
  * changes the outcome shows.
  */
@@ -55,12 +56,14 @@ export async function dockletReplaySuite(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   if (REAL) rows.push(...(await cases('real 2011 sample', REAL, 2)));
   else console.warn('docklet-replay: the real Google 2011 sample is absent (../shared/traces, /work/shared/traces): generated trace only');
-  const dir = mkdtempSync(join(tmpdir(), 'fairfit-bench-vc-'));
-  try {
-    await generateTrace({ machines: 10_000, tasks: 200_000, days: 1, seed: 1, out: dir, usage: false });
-    rows.push(...(await cases('generated 10^4 machines, 2·10^5 tasks, 1 day', dir, 0)));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (const [tasks, days, label] of [[200_000, 1, '2·10^5 tasks, 1 day'], [1_000_000, 2, '10^6 tasks, 2 days']] as const) {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-bench-vc-'));
+    try {
+      await generateTrace({ machines: 10_000, tasks, days, seed: 1, out: dir, usage: false });
+      rows.push(...(await cases(`generated 10^4 machines, ${label}`, dir, 0)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   return rows;
 }
