@@ -47,8 +47,8 @@ export interface ClustersReplayOptions {
    * Skip the calls the manager would certainly refuse (default `true`): a gang needing more than the
    * free total, or more than the room it was refused with plus what departures can have added (by
    * the freed sums, and by the members the hosts departures touched take now), or dominating one
-   * refused in the same retry. `false` offers every waiting gang to the manager at each retry: the
-   * same report, slower (the property test compares the two).
+   * refused since the last departure. `false` offers every waiting gang to the manager at each
+   * retry: the same report, slower (the property test compares the two).
    */
   shortcuts?: boolean;
   /**
