@@ -601,6 +601,11 @@ async function runPlacement(
       } else if (tm < td && tm <= ta && tm <= until) {
         let room = false;
         while (nextChange < changes && mc!.time[nextChange] === tm) room = applyChange(nextChange++, tm) || room;
+        // A host added or a cluster evicted made room, as a departure does: the refusals with room 0 no longer stand.
+        if (room) {
+          zeroCpu.length = 0;
+          zeroMem.length = 0;
+        }
         if (room && queue.length > 0) retry(tm);
       } else if (ta < td && ta < tm && ta <= until) {
         while (next < n && g.created[next] === ta) {
