@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toJson } from '../../src/report/json.ts';
 import { readClusterTrace, type ClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
-import { replayClusterTrace } from '../../src/systems/docklet/trace-replay.ts';
+import { replayClusterTrace, type ClustersReplayOptions, type ClustersReplayReport } from '../../src/systems/docklet/trace-replay.ts';
 import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
 
 let dir = '';
@@ -88,6 +88,14 @@ function withChanges(t: ClusterTrace, changes: { at: number; id: number; type: n
   };
 }
 
+/** Replays `t` with the shortcuts and without, under both rules: the same report bytes. Returns the first. */
+async function sameBothWays(t: ClusterTrace, options: ClustersReplayOptions): Promise<ClustersReplayReport> {
+  const fast = await replayClusterTrace(t, 'random', options);
+  const every = await replayClusterTrace(t, 'random', { ...options, shortcuts: false });
+  expect(toJson(fast)).toBe(toJson(every));
+  return fast;
+}
+
 describe('the trace replay: shortcuts on and off', () => {
   it('give the same report on random traces, under both rules', async () => {
     await fc.assert(
@@ -95,10 +103,7 @@ describe('the trace replay: shortcuts on and off', () => {
         fc.array(fc.record({ cpu: tenth(5, 15), mem: tenth(5, 15) }), { minLength: 1, maxLength: 4 }),
         fc.array(gang, { minLength: 1, maxLength: 40 }),
         async (hosts, gangs) => {
-          const t = traceOf(hosts, gangs);
-          const fast = await replayClusterTrace(t, 'random', { sampleSeconds: 120 });
-          const every = await replayClusterTrace(t, 'random', { sampleSeconds: 120, shortcuts: false });
-          expect(toJson(fast)).toBe(toJson(every));
+          await sameBothWays(traceOf(hosts, gangs), { sampleSeconds: 120 });
         },
       ),
       { numRuns: 400 },
@@ -111,10 +116,7 @@ describe('the trace replay: shortcuts on and off', () => {
         fc.array(fc.record({ cpu: tenth(5, 15), mem: tenth(5, 15) }), { minLength: 2, maxLength: 6 }),
         fc.array(crowd, { minLength: 20, maxLength: 80 }),
         async (hosts, gangs) => {
-          const t = traceOf(hosts, gangs);
-          const fast = await replayClusterTrace(t, 'random', { sampleSeconds: 600 });
-          const every = await replayClusterTrace(t, 'random', { sampleSeconds: 600, shortcuts: false });
-          expect(toJson(fast)).toBe(toJson(every));
+          await sameBothWays(traceOf(hosts, gangs), { sampleSeconds: 600 });
         },
       ),
       { numRuns: 800 },
@@ -131,10 +133,7 @@ describe('the trace replay: shortcuts on and off', () => {
         fc.array(gang, { minLength: 1, maxLength: 40 }),
         fc.array(change, { minLength: 1, maxLength: 12 }),
         async (hosts, gangs, changes) => {
-          const t = withChanges(traceOf(hosts, gangs), changes);
-          const fast = await replayClusterTrace(t, 'random', { sampleSeconds: 120, machineEvents: 'apply' });
-          const every = await replayClusterTrace(t, 'random', { sampleSeconds: 120, machineEvents: 'apply', shortcuts: false });
-          expect(toJson(fast)).toBe(toJson(every));
+          const fast = await sameBothWays(withChanges(traceOf(hosts, gangs), changes), { sampleSeconds: 120, machineEvents: 'apply' });
           for (const r of fast.runs) {
             expect(r.gangs.placedAtOnce + r.gangs.placedAfterWait + r.gangs.waitingAtEnd).toBe(r.gangs.asked);
             expect(r.machines!.added + r.machines!.removed + r.machines!.notApplied).toBe(changes.length);
