@@ -17,20 +17,14 @@ import { PLACEMENTS, type ClusterPlacement } from '../systems/docklet/model.ts';
 import { readClusterTrace } from '../systems/docklet/trace-gangs.ts';
 import { clustersReplayCsv, renderClustersReplayHtml } from '../systems/docklet/clusters-replay-report.ts';
 import { DEFAULT_SAMPLE_SECONDS, describeClustersReplay, formatClustersReplay, replayClusterTrace } from '../systems/docklet/trace-replay.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, maxSkippedOption, messenger, outputsAlone, REPORT_FILE, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, maxSkippedOption, messenger, outputsAlone, REPORT_FILE, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs, type BatchCliOptions } from './common.ts';
 
-interface ClustersReplayCliOptions {
+interface ClustersReplayCliOptions extends BatchCliOptions {
   trace: string;
   placement: string;
   sampleSeconds: string;
   engine: string;
   machineEvents: string;
-  strict?: boolean;
-  maxSkipped?: string;
-  json?: string;
-  csv?: string;
-  report?: string;
-  quiet?: boolean;
 }
 
 /** Registers `fairfit clusters-replay`. */

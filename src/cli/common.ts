@@ -75,6 +75,16 @@ export const STDOUT = '-';
 /** Where `--report` alone (no file) writes: a file of the current folder. */
 export const REPORT_FILE = 'report.html';
 
+/** The flags of the batch commands that read a trace and write a report (`replay`, `sweep`, `schedule`, `clusters-replay`), as commander hands them over. */
+export interface BatchCliOptions {
+  strict?: boolean;
+  maxSkipped?: string;
+  json?: string;
+  csv?: string;
+  report?: string;
+  quiet?: boolean;
+}
+
 /**
  * A command's `preAction` hook for its outputs `--json [file]`, `--csv [file]` and `--report [file]`:
  * given alone (no file, as in `--json --report`), `--json` and `--csv` write on standard output and

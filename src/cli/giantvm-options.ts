@@ -17,7 +17,7 @@ import { describeModes, formatTable } from '../systems/giantvm/summary.ts';
 import { isSweepReport, POLICIES, PRESETS, USAGE_MODES, type PolicyName, type PresetName, type ReplayParams, type ReplayReport, type UsageMode } from '../systems/giantvm/types.ts';
 import type { TraceReadOptions } from '../systems/giantvm/trace.ts';
 import { withInput, type StdinInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, sayWhenWritten, withSignalsHeld, writeOutputs, type Session, REPORT_FILE, outputsAlone } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, describeRead, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, startSession, STDIN, STDIN_NAME, summaryWriter, sayWhenWritten, withSignalsHeld, writeOutputs, type Session, REPORT_FILE, outputsAlone, type BatchCliOptions } from './common.ts';
 import { QUEUE_FLAGS } from './queue-flags.ts';
 
 /** Defaults shown in --help come from DEFAULT_PARAMS, so the help cannot drift from the model. */
@@ -33,7 +33,7 @@ function usageChoices(): string {
 }
 
 /** Options every replay-like command shares (as commander hands them over: strings). */
-export interface CommonCliOptions {
+export interface CommonCliOptions extends BatchCliOptions {
   trace: string;
   policy: string;
   cellSize?: string;
@@ -55,13 +55,7 @@ export interface CommonCliOptions {
   /** Undefined when not given (1): so `--workers` given with `--queue`, where it cannot act, is told apart. */
   workers?: string;
   taskEventParts?: string;
-  strict?: boolean;
-  maxSkipped?: string;
   usageRead?: string;
-  json?: string;
-  csv?: string;
-  report?: string;
-  quiet?: boolean;
   /** commander's `--no-series` sets this to false. */
   series: boolean;
 }

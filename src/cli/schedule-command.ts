@@ -15,9 +15,9 @@ import { ALGORITHMS, MAX_SCHEDULE_NODES, nodesBound, scheduleLog, type LogFormat
 import { describeSchedule, formatScheduleTable, renderScheduleHtml, scheduleCsv } from '../systems/iptas/schedule-report.ts';
 import type { Algorithm } from '../systems/iptas/schedule-trace.ts';
 import { withInput } from './stdin.ts';
-import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs, REPORT_FILE, outputsAlone } from './common.ts';
+import { checkOutputs, DEFAULT_MAX_SKIPPED, EXIT_INTERRUPTED, intOption, maxSkippedOption, messenger, plural, sayWhenWritten, startSession, summaryWriter, withSignalsHeld, writeOutputs, REPORT_FILE, outputsAlone, type BatchCliOptions } from './common.ts';
 
-interface ScheduleCliOptions {
+interface ScheduleCliOptions extends BatchCliOptions {
   trace: string;
   algorithm: string;
   nodes: string;
@@ -25,12 +25,6 @@ interface ScheduleCliOptions {
   format: string;
   minEpsilon?: string;
   maxJobs?: string;
-  strict?: boolean;
-  maxSkipped?: string;
-  json?: string;
-  csv?: string;
-  report?: string;
-  quiet?: boolean;
 }
 
 /** `iptas,fcfs,easy` or `all` → the algorithms, in the order given. */
