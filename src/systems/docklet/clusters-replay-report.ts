@@ -152,7 +152,8 @@ export function clustersReplayCsv(r: ClustersReplayReport): string {
   const marked = r.interrupted;
   const header = ['placement', ...CSV_KEYS, 'machineEvents', ...MACHINE_KEYS.map(([k]) => k), 'trace', 'windowStart', 'windowEnd', 'hosts', 'sampleSeconds', ...(marked ? ['interrupted'] : [])];
   const rows = r.runs.map((run) => {
-    const v: Record<(typeof CSV_KEYS)[number], number | null> = { ...run.gangs, meanWait: run.meanWait, p95Wait: run.p95Wait, membersPlaced: run.membersPlaced, meanHostsInUse: run.meanHostsInUse, meanGini: run.meanGini, meanStrandedCpu: run.meanStrandedCpu, meanStrandedMem: run.meanStrandedMem, peakCpuFraction: run.peakCpuFraction, peakMemFraction: run.peakMemFraction, samples: run.samples };
+    // The gang counts and the run's own metrics, by key.
+    const v: Record<(typeof CSV_KEYS)[number], number | null> = { ...run.gangs, ...run };
     // The machine outcomes' columns are empty when the events were not applied.
     return [run.placement, ...CSV_KEYS.map((k) => v[k]), r.machineEvents, ...MACHINE_KEYS.map(([k]) => run.machines?.[k]), r.trace.path, r.trace.start, r.trace.end, r.trace.counts.hosts, r.sampleSeconds, ...(marked ? [true] : [])];
   });

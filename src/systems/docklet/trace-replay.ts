@@ -405,6 +405,17 @@ async function runPlacement(
   // strictly descending): a gang needing no less of either has room 0 too (placements since only take
   // room, and a host's count of members is monotone in the demand, the placer's float sums included).
   const zeroCpu: number[] = [], zeroMem: number[] = [];
+  /** Room came back (a departure, a host added, an eviction): the refusals with room 0 no longer stand. */
+  const clearStaircase = (): void => {
+    zeroCpu.length = 0;
+    zeroMem.length = 0;
+  };
+
+  /** The largest shares of the hosts' totals held so far (no host left: nothing held). */
+  const notePeak = (): void => {
+    if (capCpu > 0 && useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
+    if (capMem > 0 && useMem / capMem > peakMem) peakMem = useMem / capMem;
+  };
 
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
@@ -452,8 +463,7 @@ async function runPlacement(
     membersPlaced += nodes;
     useCpu += nodes * c;
     useMem += nodes * m;
-    if (useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
-    if (useMem / capMem > peakMem) peakMem = useMem / capMem;
+    notePeak();
     // The job holds its members as long as the trace shows it (first event → last run end), from its placement.
     const leave = now + hold[k]!;
     leaveAt[k] = leave;
@@ -533,9 +543,8 @@ async function runPlacement(
     present.delete(id);
     capCpu -= here.cpu;
     capMem -= here.mem;
-    // Members moved onto fewer hosts: a larger share of what is left may be held (none left: nothing held).
-    if (capCpu > 0 && useCpu / capCpu > peakCpu) peakCpu = useCpu / capCpu;
-    if (capMem > 0 && useMem / capMem > peakMem) peakMem = useMem / capMem;
+    // Members moved onto fewer hosts: a larger share of what is left may be held.
+    notePeak();
     machines!.removed++;
     return evicted;
   };
@@ -595,17 +604,13 @@ async function runPlacement(
           out.deleted++;
         }
         departureTimes++;
-        zeroCpu.length = 0;
-        zeroMem.length = 0;
+        clearStaircase();
         if (queue.length > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
         let room = false;
         while (nextChange < changes && mc!.time[nextChange] === tm) room = applyChange(nextChange++, tm) || room;
         // A host added or a cluster evicted made room, as a departure does: the refusals with room 0 no longer stand.
-        if (room) {
-          zeroCpu.length = 0;
-          zeroMem.length = 0;
-        }
+        if (room) clearStaircase();
         if (room && queue.length > 0) retry(tm);
       } else if (ta < td && ta < tm && ta <= until) {
         while (next < n && g.created[next] === ta) {
