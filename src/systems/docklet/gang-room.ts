@@ -27,20 +27,9 @@ export interface GangRoom {
 
 /**
  * Members of demand (cpu, mem) one host of capacity (capCpu, capMem) takes on top of its use
- * (useCpu, useMem), added one by one with the placers' own sums (`use + δ ≤ C`), at most `limit`;
- * and the use after them (`[k, useCpu, useMem]`), from which the caller tells what stops the next.
+ * (useCpu, useMem), added one by one with the placers' own sums (`use + δ ≤ C`), at most `limit`.
+ * The placers' fit rule, said here once for every count of room.
  */
-export function hostRoom(capCpu: number, capMem: number, useCpu: number, useMem: number, cpu: number, mem: number, limit: number): [k: number, useCpu: number, useMem: number] {
-  let k = 0, uc = useCpu, um = useMem;
-  while (k < limit && uc + cpu <= capCpu && um + mem <= capMem) {
-    uc += cpu;
-    um += mem;
-    k++;
-  }
-  return [k, uc, um];
-}
-
-/** {@link hostRoom}'s count alone, for a driver that counts often (no array made per host). */
 export function hostTakes(capCpu: number, capMem: number, useCpu: number, useMem: number, cpu: number, mem: number, limit: number): number {
   let k = 0, uc = useCpu, um = useMem;
   while (k < limit && uc + cpu <= capCpu && um + mem <= capMem) {
@@ -49,6 +38,20 @@ export function hostTakes(capCpu: number, capMem: number, useCpu: number, useMem
     k++;
   }
   return k;
+}
+
+/**
+ * {@link hostTakes}'s count and the use after those members (`[k, useCpu, useMem]`, the same sums),
+ * from which the caller tells what stops the next.
+ */
+export function hostRoom(capCpu: number, capMem: number, useCpu: number, useMem: number, cpu: number, mem: number, limit: number): [k: number, useCpu: number, useMem: number] {
+  const k = hostTakes(capCpu, capMem, useCpu, useMem, cpu, mem, limit);
+  let uc = useCpu, um = useMem;
+  for (let i = 0; i < k; i++) {
+    uc += cpu;
+    um += mem;
+  }
+  return [k, uc, um];
 }
 
 /**
