@@ -31,7 +31,7 @@ import { Queue, QueueEvents, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FairfitError } from '../errors.ts';
 import { buildId } from './build-id.ts';
-import { CLOSE_MS, settlesWithin } from './close.ts';
+import { CLOSE_MS, settlesWithin, wakeReconnecting } from './close.ts';
 import { decodePayload, encodePayload, sha256 } from './payload.ts';
 import { coordinatorsKey, isQueueRefusal, jobId, PROTOCOL, QUEUE_NAME, type QueueJobData } from './protocol.ts';
 import type { ResolvedQueueOptions } from './queue-options.ts';
@@ -314,6 +314,7 @@ export async function runJobsOnQueue(
     // Only jobs checked as this sweep's: an id found naming another sweep's job is left alone.
     const ours = [...pending].filter((i) => checked.has(i));
     const tidy = (async () => {
+      await wakeReconnecting([client, queue.getBackend().client, events?.getBackend().client]);
       // A detach that failed counts as the last one: the jobs go, as they always did, and any other coordinator's reconcile adds them again.
       const others = Number(await client.eval(LEAVE, 1, coordinators, me).catch(() => 0));
       if (others > 0) {

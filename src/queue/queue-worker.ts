@@ -28,7 +28,7 @@ import { DelayedError, Worker, type Job } from 'bullmq';
 import { FairfitError } from '../errors.ts';
 import { decodePayload, encodePayload } from './payload.ts';
 import { buildId } from './build-id.ts';
-import { CLOSE_MS, settlesWithin } from './close.ts';
+import { CLOSE_MS, settlesWithin, wakeReconnecting } from './close.ts';
 import { isQueueRefusal, isRefusal, PROTOCOL, QUEUE_NAME, refusal, type QueueJobData, type QueueRefusal } from './protocol.ts';
 import { checkReachable, SILENT_MS, watchAnswers, watchRedis, type QueueConnection } from './redis-url.ts';
 import { WORKER_BOUNDS, WORKER_DEFAULTS } from './queue-options.ts';
@@ -214,6 +214,7 @@ export class QueueWorker {
     this.closing = true;
     this.pause.stop();
     this.stopAnswers();
+    await wakeReconnecting([this.worker.backend.client, this.worker.backend.blockingClient]);
     const closing = this.worker.close(force);
     if (!force) await this.jobs.idle();
     const answered = await settlesWithin(closing, CLOSE_MS);

@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { killTracked, tracked } from '../children.ts';
 import { run, worker, type Running } from './processes.ts';
 import { startRedis, type RedisServer } from './redis-server.ts';
+import type { Redis } from 'ioredis';
+import { jobId, QUEUE_NAME } from '../../src/queue/protocol.ts';
 
 // Made before the first test: made while the file was collected, it stayed when every test was skipped
 // (a -t that selects none), since a file with no test to run runs no afterAll.
@@ -57,6 +59,16 @@ async function workerThatLostRedis(): Promise<Running> {
     await ended(w);
     throw err;
   }
+}
+
+/** The id of the client blocked in `command` (lower case) on the server `admin` talks to, once there is one. */
+async function blockedClient(admin: Redis, command: string): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const id = new RegExp(`id=(\\d+) [^\\n]*cmd=${command}`).exec(String(await admin.client('LIST')))?.[1];
+    if (id) return id;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no client blocked in ${command}:\n${String(await admin.client('LIST'))}`);
 }
 
 /** Waits for `p`'s exit at most `ms`; null when it is still running. */
@@ -153,6 +165,50 @@ describe('Redis gone, then back', () => {
       expect(w.stderr()).not.toMatch(/did not answer/);
     } finally {
       await ended(w);
+    }
+  }, 60_000);
+
+  it('a worker stopped while its blocking connection waits out its reconnect delay stops as usual (exit 0); it waited 5 s and exited 1', async () => {
+    // The flaky end of the test above, made certain: Redis is back but the worker's blocking connection has
+    // not reconnected yet. ioredis's disconnect() of a client waiting out its delay never says 'end', and
+    // BullMQ's close waited for it (bullmq#4656). Here only that connection is cut, by the server.
+    redis = await startRedis();
+    const w = worker(redis.url(0), dir);
+    const admin = redis.client(0);
+    try {
+      await w.waitFor(/worker: serving/);
+      await admin.client('KILL', 'ID', await blockedClient(admin, 'bzpopmin'));
+      // BullMQ's first reconnect delay is 1 s: stopped well inside it.
+      await new Promise((r) => setTimeout(r, 200));
+      w.child.kill('SIGTERM');
+      const exited = await exitWithin(w, CLOSE_MS + 10_000);
+      expect(exited, w.stderr()).toEqual({ code: 0, signal: null });
+      expect(w.stderr()).not.toMatch(/did not answer|lost Redis/);
+    } finally {
+      admin.disconnect();
+      await ended(w);
+    }
+  }, 60_000);
+
+  it('a coordinator stopped while its event reader waits out its reconnect delay exits 130 without saying Redis did not answer', async () => {
+    redis = await startRedis();
+    // No worker: the job waits until the coordinator is stopped. Only the connection reading the job events
+    // (BullMQ's QueueEvents, blocked in XREAD) is cut, by the server.
+    const coordinator = run(['sweep', '--trace', 'trace', '--machines', '60', '--overcommit', '1', '--policy', 'no_migration', '--queue', redis.url(0), '--sweep-id', 'blocked', '--json', 'k.json'], dir);
+    const admin = redis.client(0);
+    try {
+      await coordinator.waitFor(/sweep blocked: 1 job\(s\) enqueued/);
+      await admin.client('KILL', 'ID', await blockedClient(admin, 'xread'));
+      await new Promise((r) => setTimeout(r, 200));
+      coordinator.child.kill('SIGINT');
+      const exited = await exitWithin(coordinator, CLOSE_MS + 10_000);
+      expect(exited, coordinator.stderr()).toEqual({ code: 130, signal: null });
+      expect(coordinator.stderr()).not.toMatch(/did not answer|lost Redis/);
+      // Its unstarted job was taken out of the queue, as at any Ctrl-C with Redis there.
+      expect(await admin.exists(`bull:${QUEUE_NAME}:${jobId('blocked', 0)}`)).toBe(0);
+    } finally {
+      admin.disconnect();
+      await ended(coordinator);
     }
   }, 60_000);
 
