@@ -17,6 +17,7 @@ import { formatMetric, textTable } from '../../report/table.ts';
 import { hostRoom, hostTakes } from './gang-room.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
+import { SleepingGangs } from './sleeping-gangs.ts';
 import { UseMirror } from './use-mirror.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
 
@@ -400,6 +401,20 @@ async function runPlacement(
   // With the machine events applied hosts come and go (a removal shifts the indices after it, a drain
   // moves members): the copy is not kept, and this bound is not used (the others hold as they are).
   const mirror = shortcuts && mc === undefined;
+  // With the copy kept, a waiting gang sleeps until a departure can have made room for it
+  // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
+  // which is then in index order. Otherwise each retry visits the whole `queue`.
+  const sleeping = mirror ? new SleepingGangs(g.members, g.cpu, g.mem, bound, seen) : undefined;
+  // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
+  const bounded = sleeping ? new Uint8Array(n) : undefined;
+  const waiting = sleeping ? new Uint8Array(n) : undefined;
+  let waitingCount = 0, firstWaiting = 0;
+  const waitingNow = (): number => (sleeping ? waitingCount : queue.length);
+  // Why tryPlace (or the retry's dominance check) refused a gang last, and the room bound it gave.
+  let refusedBy = 0, refusedBound = 0;
+  const BY_TOTALS = 1, BY_ZERO = 2, BY_GROW = 3, BY_WALK = 4, BY_PLACER = 5, BY_DOMINANCE = 6;
+  // Float rounding of the running sums, against which a gang asleep on the totals wakes early.
+  const totalsSlack = 1e-6 * Math.max(capCpu, capMem);
 
   // Demands refused with room 0 since the last departure, none dominating another (cpu ascending, mem
   // strictly descending): a gang needing no less of either has room 0 too (placements since only take
@@ -419,13 +434,25 @@ async function runPlacement(
 
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
-    if (shortcuts && (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack)) return false;
-    if (shortcuts && nodes > 0 && onStaircase(zeroCpu, zeroMem, c, m)) return false;
+    if (shortcuts && (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack)) {
+      refusedBy = BY_TOTALS;
+      return false;
+    }
+    if (shortcuts && nodes > 0 && onStaircase(zeroCpu, zeroMem, c, m)) {
+      refusedBy = BY_ZERO;
+      return false;
+    }
     if (shortcuts && tried[k]! >= 0) {
       const grow = (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
-      if (roomAt[k]! + grow < nodes) return false;
+      if (roomAt[k]! + grow < nodes) {
+        refusedBy = BY_GROW;
+        refusedBound = roomAt[k]! + grow;
+        return false;
+      }
+    }
+    if (mirror && (tried[k]! >= 0 || bounded![k] === 1)) {
       const from = seen[k]!;
-      if (mirror && touched.length - from <= WALK) {
+      if (touched.length - from <= WALK) {
         const need = nodes - bound[k]!;
         let more = 0;
         for (let j = from; j < touched.length && more < need; j++) {
@@ -435,6 +462,7 @@ async function runPlacement(
         if (more < need) {
           bound[k] = bound[k]! + more;
           seen[k] = touched.length;
+          refusedBy = BY_WALK;
           return false;
         }
       }
@@ -453,6 +481,7 @@ async function runPlacement(
       bound[k] = r.room;
       seen[k] = touched.length;
       if (shortcuts && r.room === 0) addStep(zeroCpu, zeroMem, c, m);
+      refusedBy = BY_PLACER;
       return false;
     }
     if (mirror) {
@@ -550,39 +579,85 @@ async function runPlacement(
   };
 
   /**
-   * Retries the queue in order. A gang whose demand is no smaller in either dimension than one
-   * refused earlier in this pass, and which needs more members than the hosts had room for then,
-   * is not tried: its room is no larger (as for the refusals with room 0, kept by `tryPlace`; of
-   * those with some room, the first 64 of the pass).
+   * Gang `k`, refused now, sleeps until a departure can have made room for it: on the totals when
+   * their free room is short (it grows by no more than what departures free), else on the hosts with
+   * the room bound its refusal gave (room 0 on the staircase; a dominating gang's room this pass).
    */
-  const retry = (now: number): void => {
-    const refused: number[] = [];
-    const kept: number[] = [];
-    pass++;
-    for (const k of queue) {
-      const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
-      let dominated = false;
-      if (shortcuts) for (const r of refused) {
-        if (nodes > roomAt[r]! && c >= g.cpu[r]! && m >= g.mem[r]!) {
-          dominated = true;
-          break;
-        }
-      }
-      if (!dominated && tryPlace(k, now)) {
-        // An evicted gang placed again is not a creation that waited: counted apart, its wait not in the waits.
-        if (evictedOnce[k]) machines!.placedAgain++;
-        else {
-          out.placedAfterWait++;
-          waits.push((now - g.created[k]!) / 1e6);
-        }
-        if (kept.length > 0) out.passes++;
-      } else {
-        kept.push(k);
-        // Only a refusal by the placer tells the room (the pre-checks do not).
-        if (!dominated && tried[k] === pass && roomAt[k]! > 0 && refused.length < 64) refused.push(k);
+  const sleep = (k: number): void => {
+    const nodes = g.members[k]!;
+    if (refusedBy === BY_TOTALS) {
+      const shortCpu = nodes * g.cpu[k]! - (capCpu - useCpu);
+      if (shortCpu > slack) sleeping!.onTotals(k, 0, freedCpu + shortCpu - slack - totalsSlack);
+      else sleeping!.onTotals(k, 1, freedMem + nodes * g.mem[k]! - (capMem - useMem) - slack - totalsSlack);
+      return;
+    }
+    if (refusedBy === BY_ZERO) bound[k] = 0;
+    else if (refusedBy === BY_GROW || refusedBy === BY_DOMINANCE) bound[k] = refusedBound;
+    // BY_WALK and BY_PLACER: tryPlace made the bound now.
+    seen[k] = touched.length;
+    bounded![k] = 1;
+    sleeping!.onHosts(k);
+  };
+
+  /** A gang refused joins the waiting ones (at the end of the queue). */
+  const enqueue = (k: number): void => {
+    if (!sleeping) {
+      queue.push(k);
+      return;
+    }
+    waiting![k] = 1;
+    waitingCount++;
+    sleep(k);
+  };
+
+  /**
+   * One waiting gang tried in a retry; whether it was placed. A gang whose demand is no smaller in
+   * either dimension than one refused earlier in this pass, and which needs more members than the
+   * hosts had room for then, is not tried: its room is no larger (as for the refusals with room 0,
+   * kept by `tryPlace`; of those with some room, the first 64 of the pass). `queuedBefore`: a gang
+   * before it in the queue still waits (the placement passes it).
+   */
+  const visit = (k: number, now: number, refused: number[], queuedBefore: boolean): boolean => {
+    const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
+    if (shortcuts) for (const r of refused) {
+      if (nodes > roomAt[r]! && c >= g.cpu[r]! && m >= g.mem[r]!) {
+        refusedBy = BY_DOMINANCE;
+        refusedBound = roomAt[r]!;
+        return false;
       }
     }
-    queue = kept;
+    if (!tryPlace(k, now)) {
+      // Only a refusal by the placer tells the room (the pre-checks do not).
+      if (tried[k] === pass && roomAt[k]! > 0 && refused.length < 64) refused.push(k);
+      return false;
+    }
+    // An evicted gang placed again is not a creation that waited: counted apart, its wait not in the waits.
+    if (evictedOnce[k]) machines!.placedAgain++;
+    else {
+      out.placedAfterWait++;
+      waits.push((now - g.created[k]!) / 1e6);
+    }
+    if (queuedBefore) out.passes++;
+    return true;
+  };
+
+  /** Retries the waiting gangs in queue order: every one, or with `sleeping` those woken. */
+  const retry = (now: number): void => {
+    const refused: number[] = [];
+    pass++;
+    if (!sleeping) {
+      const kept: number[] = [];
+      for (const k of queue) if (!visit(k, now, refused, kept.length > 0)) kept.push(k);
+      queue = kept;
+      return;
+    }
+    for (const k of sleeping.takeWoken()) {
+      while (waiting![firstWaiting] === 0) firstWaiting++;
+      if (visit(k, now, refused, firstWaiting < k)) {
+        waiting![k] = 0;
+        waitingCount--;
+      } else sleep(k);
+    }
   };
 
   let next = 0, nextChange = 0;
@@ -596,6 +671,7 @@ async function runPlacement(
       const tm = nextChange < changes ? mc!.time[nextChange]! : Number.POSITIVE_INFINITY;
       const ta = next < n ? g.created[next]! : Number.POSITIVE_INFINITY;
       if (td <= ta && td <= tm && td <= until) {
+        const from = touched.length;
         while (departures.peekTime() === td) {
           const k = departures.pop();
           // An evicted gang's departure from before its eviction: it left already.
@@ -605,13 +681,21 @@ async function runPlacement(
         }
         departureTimes++;
         clearStaircase();
-        if (queue.length > 0) retry(td);
+        if (sleeping) {
+          sleeping.departure(from);
+          for (let j = from; j < touched.length; j++) {
+            const h = touched[j]!;
+            sleeping.touch(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!);
+          }
+          sleeping.freed(freedCpu, freedMem);
+        }
+        if (waitingNow() > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
         let room = false;
         while (nextChange < changes && mc!.time[nextChange] === tm) room = applyChange(nextChange++, tm) || room;
         // A host added or a cluster evicted made room, as a departure does: the refusals with room 0 no longer stand.
         if (room) clearStaircase();
-        if (room && queue.length > 0) retry(tm);
+        if (room && waitingNow() > 0) retry(tm);
       } else if (ta < td && ta < tm && ta <= until) {
         while (next < n && g.created[next] === ta) {
           const k = next++;
@@ -622,8 +706,8 @@ async function runPlacement(
           }
           if (tryPlace(k, ta)) {
             out.placedAtOnce++;
-            if (queue.length > 0) out.passes++;
-          } else queue.push(k);
+            if (waitingNow() > 0) out.passes++;
+          } else enqueue(k);
         }
       } else break;
     }
@@ -662,14 +746,14 @@ async function runPlacement(
     series.gini.push(giniNow);
     series.strandedCpu.push(strandedCpu);
     series.strandedMem.push(strandedMem);
-    series.waiting.push(queue.length);
+    series.waiting.push(waitingNow());
   }
   advance(t.end);
   let evictedWaiting = 0;
   for (const k of queue) evictedWaiting += evictedOnce[k]!;
   if (machines) machines.evictedWaitingAtEnd = evictedWaiting;
   // Gangs never placed: an evicted gang waiting again is counted apart (machines.evictedWaitingAtEnd).
-  out.waitingAtEnd = queue.length - evictedWaiting + out.neverFit;
+  out.waitingAtEnd = waitingNow() - evictedWaiting + out.neverFit;
   // Creations after the window end never happen (none in a read trace: its end is the last event).
   const sorted = Float64Array.from(waits).sort();
   return {
