@@ -443,7 +443,8 @@ async function runPlacement(
       return false;
     }
     if (shortcuts && tried[k]! >= 0) {
-      const grow = (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
+      // A gang of demand 0 in both dimensions binds no host: any host added or freed may take all of it.
+      const grow = c === 0 && m === 0 ? Number.POSITIVE_INFINITY : (c > 0 ? (freedCpu - cpuAt[k]!) / c : 0) + (m > 0 ? (freedMem - memAt[k]!) / m : 0) + 3 * (freedMembers - membersAt[k]!);
       if (roomAt[k]! + grow < nodes) {
         refusedBy = BY_GROW;
         refusedBound = roomAt[k]! + grow;
