@@ -4,14 +4,15 @@
  * change, not a visit of every waiting gang (the retries cost O(waiting gangs) per departure before,
  * which a month's replay could not afford: docs/results.md, "Docklet replay at a month's length").
  *
- * Two ways to sleep, each sound: a gang asleep would be refused by the placer, so waking it late
- * never happens and waking it early costs only a visit.
- * - **On the hosts:** with `bound` an upper bound of its room (the members the hosts can take) below
- *   its size. A host no departure touched since has only taken members, so takes no more of the
- *   gang's than when the bound was made; each host a departure touches adds what it takes of the
- *   gang then ({@link hostTakes} on the driver's copy of the use: placements later only lower it, and
- *   a host touched again adds again). The gang wakes once the bound reaches its size. Gangs sit in
- *   buckets by cpu demand, so a touched host visits only those whose member fits its free cpu.
+ * Two ways to sleep, each sound: a gang asleep would be refused, so it is never woken late; woken
+ * early, it costs a count (the replay's check 4) or a call.
+ * - **On the hosts:** with `need`, the members its room bound (the replay's check 4: a host no
+ *   departure touched since has only taken members) lacks. Each host a departure touches can give it
+ *   at most what that host takes of its demand then (placements later only lower it; a host touched
+ *   again gives again). Gangs sit in cells of similar demand (a grid of cpu × mem, each step 1.25×),
+ *   and a touch adds to each cell whose smallest demand fits the host what the host takes of that
+ *   smallest demand, no less than it takes of any gang of the cell. A gang wakes once its cell's sum
+ *   has grown by its need since it fell asleep: a touch costs O(cells), whatever the number of gangs.
  * - **On the totals:** refused because the free total of one dimension is short, it wakes when the
  *   room departures have freed in that dimension (a monotone sum) has grown by the shortfall.
  *
@@ -20,70 +21,87 @@
 import { TimeHeap } from '../../model/time-heap.ts';
 import { hostTakes } from './gang-room.ts';
 
-/** Gangs per bucket of the cpu-ordered gangs. */
-const BUCKET = 256;
-/** Slack of the fit filter: a host visits a gang whose member fits its free room but for float rounding. */
+/** Cells per dimension, their step (each cell's demands within a factor of it) and the demand below which cells stop. */
+const CELLS = 64;
+const STEP = Math.log(1.25);
+const FLOOR = 1e-4;
+/** Slack of the fit filter: a host adds to a cell whose member fits its free room but for float rounding. */
 const FIT_SLACK = 1e-9;
+/** Past this many members, a host's take is estimated by division (+ 2 for the rounding of the placer's sums). */
+const COUNT_UP_TO = 64;
 
 /** Where a gang is: not asleep (not waiting, or to be visited), on the hosts, on the totals. */
 export const Sleep = { No: 0, Hosts: 1, Totals: 2 } as const;
 
+/** The cell index of a demand in one dimension: 0 at or below {@link FLOOR}, then one per step of 1.25×. */
+function step(d: number): number {
+  return d <= FLOOR ? 0 : Math.min(CELLS - 1, 1 + Math.floor(Math.log(d / FLOOR) / STEP));
+}
+
+/**
+ * At least as many members of demand (cpu, mem) as a host of capacity (capCpu, capMem) using
+ * (useCpu, useMem) takes ({@link hostTakes}), at most `limit`.
+ */
+export function takesAtMost(capCpu: number, capMem: number, useCpu: number, useMem: number, cpu: number, mem: number, limit: number): number {
+  const e = Math.min(cpu > 0 ? (capCpu - useCpu) / cpu : Number.POSITIVE_INFINITY, mem > 0 ? (capMem - useMem) / mem : Number.POSITIVE_INFINITY);
+  if (e <= COUNT_UP_TO) return hostTakes(capCpu, capMem, useCpu, useMem, cpu, mem, limit);
+  return Math.min(limit, Math.floor(e * (1 + 1e-9)) + 2);
+}
+
 export class SleepingGangs {
-  /** Per gang: its state, its bucket, its place in the bucket's list. */
+  /** Per gang: its state, its cell, and its wake mark (the cell's sum, or the freed sum of a dimension). */
   readonly state: Uint8Array;
-  private readonly bucketOf: Int32Array;
-  private readonly slot: Int32Array;
-  /** Per bucket: the gangs asleep in it, and the smallest cpu demand of the bucket's gangs. */
-  private readonly items: number[][];
-  private readonly minCpu: Float64Array;
-  /** Per gang asleep on the totals: the dimension (0 cpu, 1 mem) and the freed sum that wakes it. */
-  private readonly dim: Uint8Array;
+  private readonly cellOf: Int32Array;
   private readonly at: Float64Array;
+  private readonly dim: Uint8Array;
+  /** Per cell: its smallest demands, the sum of takes so far, the largest mark set, its gangs asleep by mark, their count. */
+  private readonly cellCpu = new Float64Array(CELLS * CELLS).fill(Number.POSITIVE_INFINITY);
+  private readonly cellMem = new Float64Array(CELLS * CELLS).fill(Number.POSITIVE_INFINITY);
+  private readonly sum = new Float64Array(CELLS * CELLS);
+  private readonly most = new Float64Array(CELLS * CELLS);
+  private readonly marks = new Map<number, TimeHeap>();
+  private readonly asleep = new Int32Array(CELLS * CELLS);
+  /** Per cpu row: its cells with gangs asleep (and each cell's place in its row's list), and the row's smallest cpu demand. */
+  private readonly rows: number[][] = Array.from({ length: CELLS }, () => []);
+  private readonly place = new Int32Array(CELLS * CELLS).fill(-1);
+  private readonly rowCpu = new Float64Array(CELLS).fill(Number.POSITIVE_INFINITY);
   private readonly byTotal = [new TimeHeap(), new TimeHeap()] as const;
   /** Gangs woken since {@link takeWoken}. */
   private woken: number[] = [];
-  /** The departure time now ({@link departure}), and per gang the last one that raised its bound and the bound before it. */
-  private time = 0;
-  private readonly raisedAt: Int32Array;
-  private readonly before: Float64Array;
-  /** The count of touched hosts before this departure time's. */
-  private from = 0;
 
   /**
-   * @param members - each gang's member count
    * @param cpu - each gang's member cpu demand
    * @param mem - each gang's member mem demand
-   * @param bound - each gang's room bound, the driver's: read and raised here while a gang sleeps on the hosts
-   * @param seen - the count of touched hosts each bound has counted, the driver's: set back when a gang wakes from the hosts
    */
-  constructor(
-    private readonly members: Int32Array,
-    private readonly cpu: Float64Array,
-    private readonly mem: Float64Array,
-    private readonly bound: Float64Array,
-    private readonly seen: Int32Array,
-  ) {
-    const n = members.length;
+  constructor(cpu: Float64Array, mem: Float64Array) {
+    const n = cpu.length;
     this.state = new Uint8Array(n);
-    this.bucketOf = new Int32Array(n);
-    this.slot = new Int32Array(n).fill(-1);
-    this.dim = new Uint8Array(n);
+    this.cellOf = new Int32Array(n);
     this.at = new Float64Array(n);
-    this.raisedAt = new Int32Array(n).fill(-1);
-    this.before = new Float64Array(n);
-    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => cpu[a]! - cpu[b]! || a - b);
-    const buckets = Math.ceil(n / BUCKET);
-    this.items = Array.from({ length: buckets }, () => []);
-    this.minCpu = new Float64Array(buckets);
-    for (let i = 0; i < n; i++) this.bucketOf[order[i]!] = Math.floor(i / BUCKET);
-    for (let b = 0; b < buckets; b++) this.minCpu[b] = cpu[order[b * BUCKET]!]!;
+    this.dim = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = step(cpu[k]!), cell = row * CELLS + step(mem[k]!);
+      this.cellOf[k] = cell;
+      if (cpu[k]! < this.cellCpu[cell]!) this.cellCpu[cell] = cpu[k]!;
+      if (mem[k]! < this.cellMem[cell]!) this.cellMem[cell] = mem[k]!;
+      if (cpu[k]! < this.rowCpu[row]!) this.rowCpu[row] = cpu[k]!;
+    }
   }
 
-  /** Gang `k`, whose room `bound[k]` (made now) is below its size, sleeps on the hosts. */
-  onHosts(k: number): void {
-    const list = this.items[this.bucketOf[k]!]!;
-    this.slot[k] = list.length;
-    list.push(k);
+  /** Gang `k`, whose room bound lacks `need` (> 0) members, sleeps on the hosts. */
+  onHosts(k: number, need: number): void {
+    const cell = this.cellOf[k]!;
+    const mark = this.sum[cell]! + need;
+    this.at[k] = mark;
+    if (mark > this.most[cell]!) this.most[cell] = mark;
+    let heap = this.marks.get(cell);
+    if (!heap) this.marks.set(cell, (heap = new TimeHeap()));
+    heap.push(mark, k);
+    if (this.asleep[cell]!++ === 0) {
+      const row = this.rows[Math.floor(cell / CELLS)]!;
+      this.place[cell] = row.length;
+      row.push(cell);
+    }
     this.state[k] = Sleep.Hosts;
   }
 
@@ -96,47 +114,36 @@ export class SleepingGangs {
   }
 
   /**
-   * The departures of a new time begin; `from` hosts were touched before them. A gang they wake gets
-   * back its bound from before them, counting `from` touched hosts, so that the driver counts what
-   * this time's hosts take of it with the use of the moment it tries the gang: gangs woken by the
-   * same hosts are tried one after another, and the first placed may leave no room for the next.
-   */
-  departure(from: number): void {
-    this.time++;
-    this.from = from;
-  }
-
-  /**
-   * A departure touched a host of capacity (capCpu, capMem) now using (useCpu, useMem): each gang
-   * asleep on the hosts whose member it takes adds what it takes to its bound, and wakes once the
-   * bound reaches its size.
+   * A departure touched a host of capacity (capCpu, capMem) now using (useCpu, useMem): each cell
+   * whose smallest demand fits it adds what the host takes of that demand (no more than the largest
+   * need asleep there: a take past it wakes nobody more), and wakes its gangs whose mark it reaches.
    */
   touch(capCpu: number, capMem: number, useCpu: number, useMem: number): void {
     const freeCpu = capCpu - useCpu + FIT_SLACK, freeMem = capMem - useMem + FIT_SLACK;
-    for (let b = 0; b < this.items.length && this.minCpu[b]! <= freeCpu; b++) {
-      const list = this.items[b]!;
-      // Backwards: a gang woken is replaced by the last one, already seen.
-      for (let i = list.length - 1; i >= 0; i--) {
-        const k = list[i]!, c = this.cpu[k]!, m = this.mem[k]!;
+    for (let r = 0; r < CELLS; r++) {
+      if (this.rowCpu[r]! > freeCpu) continue;
+      const row = this.rows[r]!;
+      for (let i = row.length - 1; i >= 0; i--) {
+        const cell = row[i]!, c = this.cellCpu[cell]!, m = this.cellMem[cell]!;
         if (c > freeCpu || m > freeMem) continue;
-        const need = this.members[k]! - this.bound[k]!;
-        const takes = hostTakes(capCpu, capMem, useCpu, useMem, c, m, need);
-        if (takes === 0) continue;
-        if (this.raisedAt[k] !== this.time) {
-          this.raisedAt[k] = this.time;
-          this.before[k] = this.bound[k]!;
+        const takes = takesAtMost(capCpu, capMem, useCpu, useMem, c, m, this.most[cell]! - this.sum[cell]!);
+        if (takes <= 0) continue;
+        const sum = (this.sum[cell] = this.sum[cell]! + takes);
+        const heap = this.marks.get(cell)!;
+        while (heap.size > 0 && heap.peekTime() <= sum) {
+          const mark = heap.peekTime(), k = heap.pop();
+          if (this.state[k] !== Sleep.Hosts || this.at[k] !== mark || this.cellOf[k] !== cell) continue;
+          this.wake(k);
+          // A row's list loses a cell once none sleeps there (the last of the list takes its place, already seen).
+          if (--this.asleep[cell]! === 0) {
+            const last = row.pop()!;
+            if (last !== cell) {
+              row[i] = last;
+              this.place[last] = i;
+            }
+            this.place[cell] = -1;
+          }
         }
-        this.bound[k] = this.bound[k]! + takes;
-        if (takes < need) continue;
-        const last = list.pop()!;
-        if (last !== k) {
-          list[i] = last;
-          this.slot[last] = i;
-        }
-        this.slot[k] = -1;
-        this.bound[k] = this.before[k]!;
-        this.seen[k] = this.from;
-        this.wake(k);
       }
     }
   }

@@ -404,7 +404,7 @@ async function runPlacement(
   // With the copy kept, a waiting gang sleeps until a departure can have made room for it
   // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
   // which is then in index order. Otherwise each retry visits the whole `queue`.
-  const sleeping = mirror ? new SleepingGangs(g.members, g.cpu, g.mem, bound, seen) : undefined;
+  const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
   const waiting = sleeping ? new Uint8Array(n) : undefined;
@@ -597,7 +597,7 @@ async function runPlacement(
     // BY_WALK and BY_PLACER: tryPlace made the bound now.
     seen[k] = touched.length;
     bounded![k] = 1;
-    sleeping!.onHosts(k);
+    sleeping!.onHosts(k, nodes - bound[k]!);
   };
 
   /** A gang refused joins the waiting ones (at the end of the queue). */
@@ -683,7 +683,6 @@ async function runPlacement(
         departureTimes++;
         clearStaircase();
         if (sleeping) {
-          sleeping.departure(from);
           for (let j = from; j < touched.length; j++) {
             const h = touched[j]!;
             sleeping.touch(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!);
