@@ -8,6 +8,9 @@
  *   1,000,000 tasks over 2 days, where thousands of gangs wait; each in a folder under os.tmpdir()
  *   removed afterwards): the read and each rule's replay, one run each (a replay takes seconds; wall
  *   clock).
+ * - with `FAIRFIT_BENCH_DOCKLET_MONTH=<scale>` (e.g. 0.1), the month `giantvm-full` generates
+ *   (12,500 machines, 29 days, its resubmissions) at that share of its 25 M tasks, one run each: the
+ *   trace where thousands of gangs wait for weeks (docs/results.md, "Docklet replay at a month's length").
  * Each row carries its own peak RSS (bench/rss.ts) and what the replay gave, so a speed-up that
  * changes the outcome shows.
  */
@@ -20,6 +23,7 @@ import { replayClusterTrace, type ClustersPlacementRun } from '../src/systems/do
 import type { BenchRow } from './run.ts';
 import { alternated } from './measure.ts';
 import { casePeak, startCase } from './rss.ts';
+import { FULL_RESUBMITTED_SHARE } from './replay-memory.ts';
 
 const REAL = [new URL('../../shared/traces/google2011', import.meta.url).pathname, '/work/shared/traces/google2011'].find((p) => existsSync(p));
 
@@ -61,6 +65,17 @@ export async function dockletReplaySuite(): Promise<BenchRow[]> {
     try {
       await generateTrace({ machines: 10_000, tasks, days, seed: 1, out: dir, usage: false });
       rows.push(...(await cases(`generated 10^4 machines, ${label}`, dir, 0)));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const month = Number(process.env.FAIRFIT_BENCH_DOCKLET_MONTH ?? '0');
+  if (month > 0) {
+    const dir = mkdtempSync(join(tmpdir(), 'fairfit-bench-vc-'));
+    try {
+      const tasks = Math.round(25_000_000 * month);
+      await generateTrace({ machines: 12_500, tasks, days: 29, seed: 1, out: dir, usage: false, longRunMeanDays: 5, resubmissions: true, resubmittedShare: FULL_RESUBMITTED_SHARE });
+      rows.push(...(await cases(`generated month x ${month}: 12,500 machines, ${tasks} tasks, 29 days`, dir, 0)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
