@@ -71,6 +71,18 @@ async function blockedClient(admin: Redis, command: string): Promise<string> {
   throw new Error(`no client blocked in ${command}:\n${String(await admin.client('LIST'))}`);
 }
 
+/**
+ * Cuts, from the server, the connection of `p` blocked in `command`, then stops `p` with `signal` while that
+ * connection waits out BullMQ's first reconnect delay (1 s); `p`'s exit, or null when it is still running
+ * {@link CLOSE_MS} + 10 s later.
+ */
+async function stopWhileReconnecting(p: Running, admin: Redis, command: string, signal: NodeJS.Signals) {
+  await admin.client('KILL', 'ID', await blockedClient(admin, command));
+  await new Promise((r) => setTimeout(r, 200));
+  p.child.kill(signal);
+  return exitWithin(p, CLOSE_MS + 10_000);
+}
+
 /** Waits for `p`'s exit at most `ms`; null when it is still running. */
 async function exitWithin(p: Running, ms: number) {
   return Promise.race([p.exit, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
@@ -177,12 +189,7 @@ describe('Redis gone, then back', () => {
     const admin = redis.client(0);
     try {
       await w.waitFor(/worker: serving/);
-      await admin.client('KILL', 'ID', await blockedClient(admin, 'bzpopmin'));
-      // BullMQ's first reconnect delay is 1 s: stopped well inside it.
-      await new Promise((r) => setTimeout(r, 200));
-      w.child.kill('SIGTERM');
-      const exited = await exitWithin(w, CLOSE_MS + 10_000);
-      expect(exited, w.stderr()).toEqual({ code: 0, signal: null });
+      expect(await stopWhileReconnecting(w, admin, 'bzpopmin', 'SIGTERM'), w.stderr()).toEqual({ code: 0, signal: null });
       expect(w.stderr()).not.toMatch(/did not answer|lost Redis/);
     } finally {
       admin.disconnect();
@@ -198,11 +205,7 @@ describe('Redis gone, then back', () => {
     const admin = redis.client(0);
     try {
       await coordinator.waitFor(/sweep blocked: 1 job\(s\) enqueued/);
-      await admin.client('KILL', 'ID', await blockedClient(admin, 'xread'));
-      await new Promise((r) => setTimeout(r, 200));
-      coordinator.child.kill('SIGINT');
-      const exited = await exitWithin(coordinator, CLOSE_MS + 10_000);
-      expect(exited, coordinator.stderr()).toEqual({ code: 130, signal: null });
+      expect(await stopWhileReconnecting(coordinator, admin, 'xread', 'SIGINT'), coordinator.stderr()).toEqual({ code: 130, signal: null });
       expect(coordinator.stderr()).not.toMatch(/did not answer|lost Redis/);
       // Its unstarted job was taken out of the queue, as at any Ctrl-C with Redis there.
       expect(await admin.exists(`bull:${QUEUE_NAME}:${jobId('blocked', 0)}`)).toBe(0);
