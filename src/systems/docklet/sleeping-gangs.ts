@@ -61,9 +61,8 @@ export class SleepingGangs {
   private readonly most = new Float64Array(CELLS * CELLS);
   private readonly marks = new Map<number, TimeHeap>();
   private readonly asleep = new Int32Array(CELLS * CELLS);
-  /** Per cpu row: its cells with gangs asleep (and each cell's place in its row's list), and the row's smallest cpu demand. */
+  /** Per cpu row: its cells with gangs asleep, and the row's smallest cpu demand. */
   private readonly rows: number[][] = Array.from({ length: CELLS }, () => []);
-  private readonly place = new Int32Array(CELLS * CELLS).fill(-1);
   private readonly rowCpu = new Float64Array(CELLS).fill(Number.POSITIVE_INFINITY);
   private readonly byTotal = [new TimeHeap(), new TimeHeap()] as const;
   /** Gangs woken since {@link takeWoken}. */
@@ -97,11 +96,7 @@ export class SleepingGangs {
     let heap = this.marks.get(cell);
     if (!heap) this.marks.set(cell, (heap = new TimeHeap()));
     heap.push(mark, k);
-    if (this.asleep[cell]!++ === 0) {
-      const row = this.rows[Math.floor(cell / CELLS)]!;
-      this.place[cell] = row.length;
-      row.push(cell);
-    }
+    if (this.asleep[cell]!++ === 0) this.rows[Math.floor(cell / CELLS)]!.push(cell);
     this.state[k] = Sleep.Hosts;
   }
 
@@ -132,16 +127,13 @@ export class SleepingGangs {
         const heap = this.marks.get(cell)!;
         while (heap.size > 0 && heap.peekTime() <= sum) {
           const mark = heap.peekTime(), k = heap.pop();
-          if (this.state[k] !== Sleep.Hosts || this.at[k] !== mark || this.cellOf[k] !== cell) continue;
+          // A gang woken, or asleep again since, left this entry behind.
+          if (this.state[k] !== Sleep.Hosts || this.at[k] !== mark) continue;
           this.wake(k);
           // A row's list loses a cell once none sleeps there (the last of the list takes its place, already seen).
           if (--this.asleep[cell]! === 0) {
             const last = row.pop()!;
-            if (last !== cell) {
-              row[i] = last;
-              this.place[last] = i;
-            }
-            this.place[cell] = -1;
+            if (last !== cell) row[i] = last;
           }
         }
       }
