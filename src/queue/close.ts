@@ -31,7 +31,7 @@ interface Reconnectable {
  * Before a close, once Redis answers again (one of `clients` is ready): the others still waiting out a
  * reconnect delay connect now. ioredis leaves such a client with no socket, so its disconnect() never
  * says 'end' and its QUIT waits for the delay (up to 20 s in BullMQ's backoff), while BullMQ's closes wait
- * for that 'end' (bullmq#4656): a worker or coordinator stopped just after Redis came back gave up after
+ * for that 'end' (a known limitation of BullMQ 6 with ioredis): a worker or coordinator stopped just after Redis came back gave up after
  * {@link CLOSE_MS} and said Redis did not answer. With Redis gone (none ready), nothing changes. A client
  * given as a promise counts only if it is already there: one still connecting for the first time is
  * waited for by nobody here, since with Redis gone it never comes.

@@ -183,7 +183,7 @@ describe('Redis gone, then back', () => {
   it('a worker stopped while its blocking connection waits out its reconnect delay stops as usual (exit 0); it waited 5 s and exited 1', async () => {
     // The flaky end of the test above, made certain: Redis is back but the worker's blocking connection has
     // not reconnected yet. ioredis's disconnect() of a client waiting out its delay never says 'end', and
-    // BullMQ's close waited for it (bullmq#4656). Here only that connection is cut, by the server.
+    // BullMQ's close waited for it. Here only that connection is cut, by the server.
     redis = await startRedis();
     const w = worker(redis.url(0), dir);
     const admin = redis.client(0);
