@@ -20,13 +20,13 @@ describe('SleepingGangs', () => {
     s.onHosts(1, 1);
     // A host of (1, 1) using (0.75, 0.5): takes 1 of gang 0's members (the fit rule, use + δ ≤ C), none of gang 1's.
     s.touch(1, 1, 0.75, 0.5);
-    expect(s.takeWoken()).toEqual([]);
+    expect([...s.takeWoken()]).toEqual([]);
     // Its free mem fits gang 1's member but not its cpu: nothing.
     s.touch(1, 1, 0.5, 0);
-    expect(s.takeWoken()).toEqual([0]);
+    expect([...s.takeWoken()]).toEqual([0]);
     expect([s.state[0], s.state[1]]).toEqual([Sleep.No, Sleep.Hosts]);
     s.touch(1, 1, 0.4, 0.9);
-    expect(s.takeWoken()).toEqual([1]);
+    expect([...s.takeWoken()]).toEqual([1]);
   });
 
   it('on the hosts: a cell counts what a host takes of its smallest demand, so a larger gang of the cell wakes early, never late', () => {
@@ -34,12 +34,12 @@ describe('SleepingGangs', () => {
     const s = of([0.2, 0.24], [0.2, 0.24]);
     s.onHosts(1, 2);
     s.touch(1, 1, 0.55, 0.55);
-    expect(s.takeWoken()).toEqual([1]);
+    expect([...s.takeWoken()]).toEqual([1]);
     s.onHosts(0, 3);
     s.touch(1, 1, 0.55, 0.55);
-    expect(s.takeWoken()).toEqual([]);
+    expect([...s.takeWoken()]).toEqual([]);
     s.touch(1, 1, 0.8, 0.8);
-    expect(s.takeWoken()).toEqual([0]);
+    expect([...s.takeWoken()]).toEqual([0]);
   });
 
   it('on the totals: a gang wakes once the freed sum of its dimension reaches the mark, a stale mark wakes nothing', () => {
@@ -48,17 +48,17 @@ describe('SleepingGangs', () => {
     s.onTotals(1, 1, 3);
     s.onTotals(2, 0, 2);
     s.freed(4, 2.9);
-    expect(s.takeWoken()).toEqual([2]);
+    expect([...s.takeWoken()]).toEqual([2]);
     s.freed(5, 2.9);
-    expect(s.takeWoken()).toEqual([0]);
+    expect([...s.takeWoken()]).toEqual([0]);
     // Gang 0 asleep again, later: its first mark (5) is stale and must not wake it.
     s.onTotals(0, 1, 10);
     s.onTotals(2, 0, 9);
     s.freed(8, 3);
-    expect(s.takeWoken()).toEqual([1]);
+    expect([...s.takeWoken()]).toEqual([1]);
     expect([s.state[0], s.state[2]]).toEqual([Sleep.Totals, Sleep.Totals]);
     s.freed(9, 10);
-    expect(s.takeWoken()).toEqual([0, 2]);
+    expect([...s.takeWoken()]).toEqual([0, 2]);
   });
 
   it('takesAtMost: no fewer than hostTakes, and the same up to 64 members', () => {

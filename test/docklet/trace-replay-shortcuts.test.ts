@@ -14,10 +14,11 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toJson } from '../../src/report/json.ts';
 import { readClusterTrace, type ClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
 import { replayClusterTrace, type ClustersReplayOptions, type ClustersReplayReport } from '../../src/systems/docklet/trace-replay.ts';
+import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
 import { WAIT_TRACE, writeTrace } from './trace-helpers.ts';
 
 let dir = '';
@@ -154,6 +155,28 @@ describe('the trace replay: shortcuts on and off', () => {
     ]);
     const fast = await sameBothWays(t, { sampleSeconds: 120, machineEvents: 'apply' });
     expect(fast.runs.map((r) => r.gangs.placedAfterWait)).toEqual([1, 1]);
+  });
+
+  it('refuse a gang by the hosts\' free room without asking the manager (the room index), the same report', async () => {
+    // Two hosts of (1, 1); gang 0's two members of cpu 0.6 go one on each (spread), for the whole
+    // window: each host has 0.4 of cpu free, 0.8 in all. Gang 1 (one member of cpu 0.5) passes the
+    // free total, but no host's free cpu reaches 0.5: refused by the index, with no call.
+    const t = traceOf([{ cpu: 1, mem: 1 }, { cpu: 1, mem: 1 }], [
+      { at: 0, hold: 0, user: 0, members: 2, cpu: 0.6, mem: 0.1 },
+      { at: 10, hold: 0, user: 0, members: 1, cpu: 0.5, mem: 0.1 },
+    ]);
+    const calls = vi.spyOn(VirtualClusters.prototype, 'tryCreate');
+    try {
+      const fast = await replayClusterTrace(t, 'random', { placements: ['spread'] });
+      expect(calls).toHaveBeenCalledTimes(1);
+      calls.mockClear();
+      const every = await replayClusterTrace(t, 'random', { placements: ['spread'], shortcuts: false });
+      expect(calls).toHaveBeenCalledTimes(2);
+      expect(toJson(fast)).toBe(toJson(every));
+      expect(fast.runs[0]!.gangs).toMatchObject({ placedAtOnce: 1, waitingAtEnd: 1 });
+    } finally {
+      calls.mockRestore();
+    }
   });
 
   it('shortcuts must be true or false', async () => {

@@ -17,6 +17,7 @@ import { formatMetric, textTable } from '../../report/table.ts';
 import { hostRoom, hostTakes } from './gang-room.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement } from './model.ts';
 import { readClusterTrace, type ClusterTrace, type ClusterTraceCounts } from './trace-gangs.ts';
+import { RoomIndex } from './room-index.ts';
 import { SleepingGangs } from './sleeping-gangs.ts';
 import { UseMirror } from './use-mirror.ts';
 import { VirtualClusters } from './virtual-clusters.ts';
@@ -48,7 +49,8 @@ export interface ClustersReplayOptions {
    * Skip the calls the manager would certainly refuse (default `true`): a gang needing more than the
    * free total, or more than the room it was refused with plus what departures can have added (by
    * the freed sums, and by the members the hosts departures touched take now), or dominating one
-   * refused since the last departure. `false` offers every waiting gang to the manager at each
+   * refused since the last departure, or more than the hosts' free room bounds (the hosts kept by
+   * free room in a grid). `false` offers every waiting gang to the manager at each
    * retry: the same report, slower (the property test compares the two).
    */
   shortcuts?: boolean;
@@ -375,7 +377,7 @@ async function runPlacement(
   // was skipped for good when a departure freed mem but little cpu; test/docklet/trace-replay.test.ts.)
   let freedCpu = 0, freedMem = 0, freedMembers = 0;
   const roomAt = new Float64Array(n), cpuAt = new Float64Array(n), memAt = new Float64Array(n), membersAt = new Float64Array(n);
-  /** Retry passes so far, and the pass of each gang's last call to the placer. */
+  /** Retry passes so far, and the pass of each gang's last count of room (a call to the placer, or the index's bound). */
   let pass = 0;
   const tried = new Int32Array(n).fill(-1);
 
@@ -389,7 +391,6 @@ async function runPlacement(
   const hostIndex = new Map<string, number>();
   for (const [i, h] of t.hosts.entries()) hostIndex.set(h.id, i);
   const hostCpu = Float64Array.from(t.hosts, (h) => h.cpu), hostMem = Float64Array.from(t.hosts, (h) => h.mem);
-  const use = new UseMirror(H);
   const gangHosts = new Array<Int32Array | undefined>(n);
   const touched: number[] = [];
   const touchedAt = new Int32Array(H).fill(-1);
@@ -401,6 +402,11 @@ async function runPlacement(
   // With the machine events applied hosts come and go (a removal shifts the indices after it, a drain
   // moves members): the copy is not kept, and this bound is not used (the others hold as they are).
   const mirror = shortcuts && mc === undefined;
+  // With the copy kept, the hosts by free room (RoomIndex, told of every change by the copy): a gang
+  // the index bounds below its members is refused without a call (check 5: the placer's refusal scans
+  // every host).
+  const rooms = mirror ? new RoomIndex(hostCpu, hostMem, new Float64Array(H), new Float64Array(H)) : undefined;
+  const use = new UseMirror(H, rooms);
   // With the copy kept, a waiting gang sleeps until a departure can have made room for it
   // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
   // which is then in index order. Otherwise each retry visits the whole `queue`.
@@ -412,7 +418,7 @@ async function runPlacement(
   const waitingNow = (): number => (sleeping ? waitingCount : queue.length);
   // Why tryPlace (or the retry's dominance check) refused a gang last, and the room bound it gave.
   let refusedBy = 0, refusedBound = 0;
-  const BY_TOTALS = 1, BY_ZERO = 2, BY_GROW = 3, BY_WALK = 4, BY_PLACER = 5, BY_DOMINANCE = 6;
+  const BY_TOTALS = 1, BY_ZERO = 2, BY_GROW = 3, BY_WALK = 4, BY_PLACER = 5, BY_DOMINANCE = 6, BY_INDEX = 7;
   // Float rounding of the running sums, against which a gang asleep on the totals wakes early.
   const totalsSlack = 1e-6 * Math.max(capCpu, capMem);
 
@@ -432,6 +438,18 @@ async function runPlacement(
     if (capMem > 0 && useMem / capMem > peakMem) peakMem = useMem / capMem;
   };
 
+  /** Gang k refused with room for at most `room` of its members now (the placer's count, or the index's bound). */
+  const refusedCounted = (k: number, room: number): void => {
+    tried[k] = pass;
+    roomAt[k] = room;
+    cpuAt[k] = freedCpu;
+    memAt[k] = freedMem;
+    membersAt[k] = freedMembers;
+    bound[k] = room;
+    seen[k] = touched.length;
+    if (shortcuts && room === 0) addStep(zeroCpu, zeroMem, g.cpu[k]!, g.mem[k]!);
+  };
+
   const tryPlace = (k: number, now: number): boolean => {
     const nodes = g.members[k]!, c = g.cpu[k]!, m = g.mem[k]!;
     if (shortcuts && (nodes * c > capCpu - useCpu + slack || nodes * m > capMem - useMem + slack)) {
@@ -448,6 +466,14 @@ async function runPlacement(
       if (roomAt[k]! + grow < nodes) {
         refusedBy = BY_GROW;
         refusedBound = roomAt[k]! + grow;
+        return false;
+      }
+    }
+    if (rooms) {
+      const atMost = rooms.atMost(c, m, nodes);
+      if (atMost < nodes) {
+        refusedCounted(k, atMost);
+        refusedBy = BY_INDEX;
         return false;
       }
     }
@@ -474,14 +500,7 @@ async function runPlacement(
     }
     const r = vc.tryCreate({ name: names[k], tenant: g.user[k]! < 0 ? 'unknown' : `u${g.user[k]!}`, nodes, demand: { cpu: c, mem: m }, placement });
     if (r.kind === 'no-fit') {
-      tried[k] = pass;
-      roomAt[k] = r.room;
-      cpuAt[k] = freedCpu;
-      memAt[k] = freedMem;
-      membersAt[k] = freedMembers;
-      bound[k] = r.room;
-      seen[k] = touched.length;
-      if (shortcuts && r.room === 0) addStep(zeroCpu, zeroMem, c, m);
+      refusedCounted(k, r.room);
       refusedBy = BY_PLACER;
       return false;
     }
@@ -594,7 +613,7 @@ async function runPlacement(
     }
     if (refusedBy === BY_ZERO) bound[k] = 0;
     else if (refusedBy === BY_GROW || refusedBy === BY_DOMINANCE) bound[k] = refusedBound;
-    // BY_WALK and BY_PLACER: tryPlace made the bound now.
+    // BY_WALK, BY_INDEX and BY_PLACER: tryPlace made the bound now.
     seen[k] = touched.length;
     bounded![k] = 1;
     sleeping!.onHosts(k, nodes - bound[k]!);
@@ -628,7 +647,7 @@ async function runPlacement(
       }
     }
     if (!tryPlace(k, now)) {
-      // Only a refusal by the placer tells the room (the pre-checks do not).
+      // Only a refusal by the placer or the index tells the room (the other checks do not).
       if (tried[k] === pass && roomAt[k]! > 0 && refused.length < 64) refused.push(k);
       return false;
     }

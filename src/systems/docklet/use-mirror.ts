@@ -7,6 +7,7 @@
  *
  * @module
  */
+import type { RoomIndex } from './room-index.ts';
 
 /** Each host's cpu and mem in use and member count, with the placers' float sums. */
 export class UseMirror {
@@ -14,7 +15,11 @@ export class UseMirror {
   readonly useMem: Float64Array;
   readonly members: Int32Array;
 
-  constructor(hosts: number) {
+  /**
+   * @param hosts - the number of hosts, empty at first
+   * @param index - the hosts by free room, told of every change
+   */
+  constructor(hosts: number, private readonly index?: RoomIndex) {
     this.useCpu = new Float64Array(hosts);
     this.useMem = new Float64Array(hosts);
     this.members = new Int32Array(hosts);
@@ -27,6 +32,7 @@ export class UseMirror {
       this.useCpu[h] = this.useCpu[h]! + cpu;
       this.useMem[h] = this.useMem[h]! + mem;
       this.members[h]!++;
+      this.index?.update(h, this.useCpu[h]!, this.useMem[h]!);
     }
   }
 
@@ -45,6 +51,7 @@ export class UseMirror {
         this.useCpu[h] = c > 0 ? c : 0;
         this.useMem[h] = e > 0 ? e : 0;
       }
+      this.index?.update(h, this.useCpu[h]!, this.useMem[h]!);
     }
   }
 }
