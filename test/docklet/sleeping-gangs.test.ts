@@ -12,6 +12,16 @@ import { Sleep, SleepingGangs, takesAtMost } from '../../src/systems/docklet/sle
 
 const of = (cpu: number[], mem: number[]) => new SleepingGangs(Float64Array.from(cpu), Float64Array.from(mem));
 
+/** The hosts of a test, each of capacity (1, 1): the exact room of a demand (hostTakes summed), as a RoomBound. */
+class Hosts {
+  constructor(readonly useCpu: number[], readonly useMem: number[]) {}
+  atMost(cpu: number, mem: number, limit: number): number {
+    let room = 0;
+    for (let h = 0; h < this.useCpu.length && room < limit; h++) room += hostTakes(1, 1, this.useCpu[h]!, this.useMem[h]!, cpu, mem, limit - room);
+    return room;
+  }
+}
+
 describe('SleepingGangs', () => {
   it('on the hosts: a gang alone in its cell wakes once the hosts touched have taken its missing members', () => {
     // Gang 0: (0.25, 0.25), 2 members missing. Gang 1: (0.6, 0.1), 1 missing.
@@ -59,6 +69,99 @@ describe('SleepingGangs', () => {
     expect([s.state[0], s.state[2]]).toEqual([Sleep.Totals, Sleep.Totals]);
     s.freed(9, 10);
     expect([...s.takeWoken()]).toEqual([0, 2]);
+  });
+
+  it('waiting for room: woken by the sums, then only once the room bound of the cell\'s smallest demand holds its members', () => {
+    // Gang 0: 4 members of (0.25, 0.25), asleep with 2 missing from its bound. Two full hosts of (1, 1).
+    const s = new SleepingGangs(Float64Array.of(0.25), Float64Array.of(0.25), Int32Array.of(4));
+    const hosts = new Hosts([1, 1], [1, 1]);
+    const asked: number[] = [];
+    const counted = { atMost: (c: number, m: number, l: number) => (asked.push(l), hosts.atMost(c, m, l)) };
+    const free = (h: number, use: number) => {
+      hosts.useCpu[h] = use;
+      hosts.useMem[h] = use;
+      s.touch(1, 1, use, use);
+    };
+    s.onHosts(0, 2);
+    // Host 0 freed to 0.5 in use: it takes 2 members, the sums' need; the gang waits for room, which is 2: it stays.
+    free(0, 0.5);
+    expect(s.state[0]).toBe(Sleep.Room);
+    s.recheck(counted);
+    expect(asked).toEqual([4]);
+    expect([...s.takeWoken()]).toEqual([]);
+    // Host 0 fills again; host 1 freed to 0.75 takes 1, below the 2 the count of 2 lacked: no count.
+    hosts.useCpu[0] = 1;
+    hosts.useMem[0] = 1;
+    free(1, 0.75);
+    s.recheck(counted);
+    expect(asked).toEqual([4]);
+    // Host 0 freed to 0.75 takes 1 more: the takes since (2) reach what it lacked: counted, the room is 2: it stays.
+    free(0, 0.75);
+    s.recheck(counted);
+    expect(asked).toEqual([4, 4]);
+    expect([...s.takeWoken()]).toEqual([]);
+    // Host 0 freed to 0.5 takes 2: counted, the room is 3: it stays. Host 1 freed to 0.5: the room is 4: woken.
+    free(0, 0.5);
+    s.recheck(counted);
+    expect(asked).toEqual([4, 4, 4]);
+    expect([...s.takeWoken()]).toEqual([]);
+    free(1, 0.5);
+    s.recheck(counted);
+    expect(asked).toEqual([4, 4, 4, 4]);
+    expect([...s.takeWoken()]).toEqual([0]);
+    expect(s.state[0]).toBe(Sleep.No);
+  });
+
+  it('waiting for room: never woken later than its exact room holds its members, and none lost', () => {
+    const demand = fc.oneof(fc.integer({ min: 1, max: 20 }).map((x) => x / 40), fc.double({ min: 0.01, max: 0.5, noNaN: true }));
+    const arb = fc.record({
+      hosts: fc.integer({ min: 1, max: 5 }),
+      gangs: fc.array(fc.record({ cpu: demand, mem: demand, members: fc.integer({ min: 1, max: 12 }) }), { minLength: 1, maxLength: 60 }),
+      steps: fc.array(fc.oneof(
+        fc.record({ sleep: fc.nat() }),
+        fc.record({ host: fc.nat(), release: fc.boolean(), cpu: fc.integer({ min: 0, max: 40 }), mem: fc.integer({ min: 0, max: 40 }) }),
+      ), { maxLength: 200 }),
+    });
+    fc.assert(fc.property(arb, ({ hosts: H, gangs: gs, steps }) => {
+      const s = new SleepingGangs(Float64Array.from(gs, (x) => x.cpu), Float64Array.from(gs, (x) => x.mem), Int32Array.from(gs, (x) => x.members));
+      const hosts = new Hosts(new Array<number>(H).fill(1), new Array<number>(H).fill(1));
+      const roomOf = (k: number) => hosts.atMost(gs[k]!.cpu, gs[k]!.mem, gs[k]!.members);
+      const check = () => {
+        for (let k = 0; k < gs.length; k++) if (s.state[k] !== Sleep.No) expect(roomOf(k), `gang ${k} fits and sleeps`).toBeLessThan(gs[k]!.members);
+      };
+      for (const step of steps) {
+        if ('sleep' in step) {
+          // A gang refused now sleeps with its exact room as its bound (the replay's: no larger than its room bound).
+          const k = step.sleep % gs.length, room = roomOf(k);
+          if (s.state[k] === Sleep.No && room < gs[k]!.members) s.onHosts(k, gs[k]!.members - room);
+          continue;
+        }
+        const h = step.host % H, c = step.cpu / 40, m = step.mem / 40;
+        if (step.release) {
+          // A departure: the host's use falls in both dimensions (to at most what it was), then it is touched.
+          hosts.useCpu[h] = Math.min(hosts.useCpu[h]!, c);
+          hosts.useMem[h] = Math.min(hosts.useMem[h]!, m);
+          s.touch(1, 1, hosts.useCpu[h]!, hosts.useMem[h]!);
+          s.recheck(hosts);
+        } else {
+          // A placement: the use grows (no touch; room only shrinks).
+          hosts.useCpu[h] = Math.max(hosts.useCpu[h]!, c);
+          hosts.useMem[h] = Math.max(hosts.useMem[h]!, m);
+        }
+        s.takeWoken();
+        check();
+      }
+      // Every host emptied: each gang that fits the empty hosts wakes; none left behind.
+      for (let h = 0; h < H; h++) {
+        hosts.useCpu[h] = 0;
+        hosts.useMem[h] = 0;
+        s.touch(1, 1, 0, 0);
+      }
+      s.recheck(hosts);
+      s.takeWoken();
+      for (let k = 0; k < gs.length; k++) if (roomOf(k) >= gs[k]!.members) expect(s.state[k], `gang ${k} lost`).toBe(Sleep.No);
+      check();
+    }), { numRuns: 400 });
   });
 
   it('takesAtMost: no fewer than hostTakes, and the same up to 64 members', () => {

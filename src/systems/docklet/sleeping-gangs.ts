@@ -15,6 +15,13 @@
  *   has grown by its need since it fell asleep: a touch costs O(cells), whatever the number of gangs.
  * - **On the totals:** refused because the free total of one dimension is short, it wakes when the
  *   room departures have freed in that dimension (a monotone sum) has grown by the shortfall.
+ * - **Waiting for room** (when the member counts are given): a gang its cell's sum wakes waits in the
+ *   cell until the room bound of the cell's smallest demand ({@link RoomBound}: the replay's hosts by
+ *   free room, no smaller than any of the cell's gangs' room) holds its members, counted at the
+ *   departure's end ({@link SleepingGangs.recheck}). The sums grow with every take, even of room that
+ *   later placements took back, so in a crowded cluster they woke most gangs again and again for
+ *   nothing; the bound is of the room now. A cell is counted again only once the takes of touched
+ *   hosts since its last count could lift that count to the members of its smallest waiting gang.
  *
  * @module
  */
@@ -30,8 +37,13 @@ const FIT_SLACK = 1e-9;
 /** Past this many members, a host's take is estimated by division (+ 2 for the rounding of the placer's sums). */
 const COUNT_UP_TO = 64;
 
-/** Where a gang is: not asleep (not waiting, or to be visited), on the hosts, on the totals. */
-export const Sleep = { No: 0, Hosts: 1, Totals: 2 } as const;
+/** Where a gang is: not asleep (not waiting, or to be visited), on the hosts, on the totals, waiting for its cell's room ({@link SleepingGangs.recheck}). */
+export const Sleep = { No: 0, Hosts: 1, Totals: 2, Room: 3 } as const;
+
+/** What bounds the members of a demand the hosts have room for now (the replay's `RoomIndex`). */
+export interface RoomBound {
+  atMost(cpu: number, mem: number, limit: number): number;
+}
 
 /** The cell index of a demand in one dimension: 0 at or below {@link FLOOR}, then one per step of 1.25×. */
 function step(d: number): number {
@@ -67,13 +79,23 @@ export class SleepingGangs {
   private readonly byTotal = [new TimeHeap(), new TimeHeap()] as const;
   /** Gangs woken since {@link takeWoken}. */
   private readonly woken: number[] = [];
+  /** With `members`: per cell, its gangs waiting for room by member count; the cells a touch fitted since the last recheck. */
+  private readonly members: Int32Array | undefined;
+  private readonly byRoom = new Map<number, TimeHeap>();
+  private readonly onRoom = new Int32Array(CELLS * CELLS);
+  private readonly dirty: number[] = [];
+  private readonly isDirty = new Uint8Array(CELLS * CELLS);
+  /** Per cell: the room bound of its smallest demand at its last recheck, and what touched hosts took of that demand since. */
+  private readonly lastBound = new Float64Array(CELLS * CELLS);
+  private readonly growth = new Float64Array(CELLS * CELLS);
 
   /**
    * @param cpu - each gang's member cpu demand
    * @param mem - each gang's member mem demand
    */
-  constructor(cpu: Float64Array, mem: Float64Array) {
+  constructor(cpu: Float64Array, mem: Float64Array, members?: Int32Array) {
     const n = cpu.length;
+    this.members = members;
     this.state = new Uint8Array(n);
     this.cellOf = new Int32Array(n);
     this.at = new Float64Array(n);
@@ -121,14 +143,30 @@ export class SleepingGangs {
       for (let i = row.length - 1; i >= 0; i--) {
         const cell = row[i]!, c = this.cellCpu[cell]!, m = this.cellMem[cell]!;
         if (c > freeCpu || m > freeMem) continue;
-        const takes = takesAtMost(capCpu, capMem, useCpu, useMem, c, m, this.most[cell]! - this.sum[cell]!);
+        // What the gangs waiting for room still lack, by the cell's bound at its last recheck and the takes since.
+        const onRoom = this.onRoom[cell]! > 0, lack = onRoom ? this.byRoom.get(cell)!.peekTime() - this.lastBound[cell]! - this.growth[cell]! : 0;
+        const takes = takesAtMost(capCpu, capMem, useCpu, useMem, c, m, Math.max(this.most[cell]! - this.sum[cell]!, lack));
         if (takes <= 0) continue;
+        if (onRoom) {
+          this.growth[cell] = this.growth[cell]! + takes;
+          if (takes >= lack) this.markDirty(cell);
+        }
         const sum = (this.sum[cell] = this.sum[cell]! + takes);
         const heap = this.marks.get(cell)!;
         while (heap.size > 0 && heap.peekTime() <= sum) {
           const mark = heap.peekTime(), k = heap.pop();
           // A gang woken, or asleep again since, left this entry behind.
           if (this.state[k] !== Sleep.Hosts || this.at[k] !== mark) continue;
+          if (this.members) {
+            // Its cell's room is counted at the next recheck: until then it waits there.
+            this.state[k] = Sleep.Room;
+            let waiting = this.byRoom.get(cell);
+            if (!waiting) this.byRoom.set(cell, (waiting = new TimeHeap()));
+            waiting.push(this.members[k]!, k);
+            this.onRoom[cell]!++;
+            this.markDirty(cell);
+            continue;
+          }
           this.wake(k);
           // A row's list loses a cell once none sleeps there (the last of the list takes its place, already seen).
           if (--this.asleep[cell]! === 0) {
@@ -138,6 +176,48 @@ export class SleepingGangs {
         }
       }
     }
+  }
+
+  /**
+   * After the touches of a departure time: in each cell a touched host fitted, wakes the gangs
+   * waiting for room whose members the room bound of the cell's smallest demand can hold (no
+   * smaller than any of its gangs' room). A gang left waiting is not woken by the sums again: the
+   * room of its demand grows only on hosts that fit the cell's smallest demand, which mark the cell.
+   */
+  recheck(room: RoomBound): void {
+    for (const cell of this.dirty) {
+      this.isDirty[cell] = 0;
+      const heap = this.byRoom.get(cell);
+      let bound = -1;
+      while (heap && heap.size > 0) {
+        const need = heap.peekTime();
+        if (bound < need) {
+          bound = room.atMost(this.cellCpu[cell]!, this.cellMem[cell]!, need);
+          if (bound < need) break;
+        }
+        const k = heap.pop();
+        this.onRoom[cell]!--;
+        this.wake(k);
+        if (--this.asleep[cell]! === 0) this.leaveRow(cell);
+      }
+      // The room bound now (a whole count: the one that stopped the loop), from which the takes count again.
+      this.lastBound[cell] = bound;
+      this.growth[cell] = 0;
+    }
+    this.dirty.length = 0;
+  }
+
+  private markDirty(cell: number): void {
+    if (this.isDirty[cell] === 1) return;
+    this.isDirty[cell] = 1;
+    this.dirty.push(cell);
+  }
+
+  /** Cell `cell` has no gang asleep left: it leaves its row's list. */
+  private leaveRow(cell: number): void {
+    const row = this.rows[Math.floor(cell / CELLS)]!;
+    const i = row.indexOf(cell), last = row.pop()!;
+    if (last !== cell) row[i] = last;
   }
 
   /** The room freed so far in cpu and mem (monotone sums): wakes the gangs asleep on the totals it reaches. */

@@ -410,7 +410,7 @@ async function runPlacement(
   // With the copy kept, a waiting gang sleeps until a departure can have made room for it
   // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
   // which is then in index order. Otherwise each retry visits the whole `queue`.
-  const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem) : undefined;
+  const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
   const waiting = sleeping ? new Uint8Array(n) : undefined;
@@ -707,6 +707,7 @@ async function runPlacement(
             sleeping.touch(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!);
           }
           sleeping.freed(freedCpu, freedMem);
+          sleeping.recheck(rooms!);
         }
         if (waitingNow() > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
