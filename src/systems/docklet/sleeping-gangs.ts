@@ -88,6 +88,13 @@ export class SleepingGangs {
   /** Per cell: the room bound of its smallest demand at its last recheck, and what touched hosts took of that demand since. */
   private readonly lastBound = new Float64Array(CELLS * CELLS);
   private readonly growth = new Float64Array(CELLS * CELLS);
+  /**
+   * Per cell, the least mark of its sleepers and the fewest members of its gangs waiting for room (∞:
+   * none; set by each recheck, which a gang starting to wait calls for): read by every touch, the
+   * heaps only when reached.
+   */
+  private readonly nextMark = new Float64Array(CELLS * CELLS).fill(Number.POSITIVE_INFINITY);
+  private readonly nextRoom = new Float64Array(CELLS * CELLS).fill(Number.POSITIVE_INFINITY);
 
   /**
    * @param cpu - each gang's member cpu demand
@@ -118,6 +125,7 @@ export class SleepingGangs {
     let heap = this.marks.get(cell);
     if (!heap) this.marks.set(cell, (heap = new TimeHeap()));
     heap.push(mark, k);
+    if (mark < this.nextMark[cell]!) this.nextMark[cell] = mark;
     if (this.asleep[cell]!++ === 0) this.rows[Math.floor(cell / CELLS)]!.push(cell);
     this.state[k] = Sleep.Hosts;
   }
@@ -144,7 +152,7 @@ export class SleepingGangs {
         const cell = row[i]!, c = this.cellCpu[cell]!, m = this.cellMem[cell]!;
         if (c > freeCpu || m > freeMem) continue;
         // What the gangs waiting for room still lack, by the cell's bound at its last recheck and the takes since.
-        const onRoom = this.onRoom[cell]! > 0, lack = onRoom ? this.byRoom.get(cell)!.peekTime() - this.lastBound[cell]! - this.growth[cell]! : 0;
+        const onRoom = this.onRoom[cell]! > 0, lack = onRoom ? this.nextRoom[cell]! - this.lastBound[cell]! - this.growth[cell]! : 0;
         const takes = takesAtMost(capCpu, capMem, useCpu, useMem, c, m, Math.max(this.most[cell]! - this.sum[cell]!, lack));
         if (takes <= 0) continue;
         if (onRoom) {
@@ -152,6 +160,7 @@ export class SleepingGangs {
           if (takes >= lack) this.markDirty(cell);
         }
         const sum = (this.sum[cell] = this.sum[cell]! + takes);
+        if (sum < this.nextMark[cell]!) continue;
         const heap = this.marks.get(cell)!;
         while (heap.size > 0 && heap.peekTime() <= sum) {
           const mark = heap.peekTime(), k = heap.pop();
@@ -174,6 +183,7 @@ export class SleepingGangs {
             if (last !== cell) row[i] = last;
           }
         }
+        this.nextMark[cell] = heap.size > 0 ? heap.peekTime() : Number.POSITIVE_INFINITY;
       }
     }
   }
@@ -200,6 +210,7 @@ export class SleepingGangs {
         this.wake(k);
         if (--this.asleep[cell]! === 0) this.leaveRow(cell);
       }
+      this.nextRoom[cell] = heap && heap.size > 0 ? heap.peekTime() : Number.POSITIVE_INFINITY;
       // The room bound now (a whole count: the one that stopped the loop), from which the takes count again.
       this.lastBound[cell] = bound;
       this.growth[cell] = 0;
