@@ -18,7 +18,7 @@ function exactRoom(capCpu: Float64Array, capMem: Float64Array, use: UseMirror, c
 
 function indexOf(hosts: readonly { cpu: number; mem: number }[]): { index: RoomIndex; use: UseMirror; capCpu: Float64Array; capMem: Float64Array } {
   const capCpu = Float64Array.from(hosts, (h) => h.cpu), capMem = Float64Array.from(hosts, (h) => h.mem);
-  const index = new RoomIndex(capCpu, capMem, new Float64Array(hosts.length), new Float64Array(hosts.length));
+  const index = new RoomIndex(capCpu, capMem);
   return { index, use: new UseMirror(hosts.length, index), capCpu, capMem };
 }
 

@@ -59,12 +59,10 @@ export class RoomIndex {
   private readonly place = new Int32Array(CELLS * CELLS);
 
   /**
-   * @param capCpu - each host's cpu capacity
+   * @param capCpu - each host's cpu capacity (the hosts start empty)
    * @param capMem - each host's mem capacity
-   * @param useCpu - each host's cpu in use now (the hosts are then placed in their cells)
-   * @param useMem - each host's mem in use now
    */
-  constructor(capCpu: Float64Array, capMem: Float64Array, useCpu: ArrayLike<number>, useMem: ArrayLike<number>) {
+  constructor(capCpu: Float64Array, capMem: Float64Array) {
     this.capCpu = capCpu;
     this.capMem = capMem;
     let topCpu = 0, topMem = 0;
@@ -78,7 +76,7 @@ export class RoomIndex {
     this.tinyMem = TINY * topMem;
     for (let r = 0; r < CELLS; r++) this.rows.push(new Int32Array(CELLS));
     this.cell = new Int32Array(capCpu.length).fill(-1);
-    for (let h = 0; h < capCpu.length; h++) this.update(h, useCpu[h]!, useMem[h]!);
+    for (let h = 0; h < capCpu.length; h++) this.update(h, 0, 0);
   }
 
   /** Host h now uses (useCpu, useMem): it moves to the cell of its free room. */

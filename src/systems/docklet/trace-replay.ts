@@ -405,7 +405,7 @@ async function runPlacement(
   // With the copy kept, the hosts by free room (RoomIndex, told of every change by the copy): a gang
   // the index bounds below its members is refused without a call (check 5: the placer's refusal scans
   // every host).
-  const rooms = mirror ? new RoomIndex(hostCpu, hostMem, new Float64Array(H), new Float64Array(H)) : undefined;
+  const rooms = mirror ? new RoomIndex(hostCpu, hostMem) : undefined;
   const use = new UseMirror(H, rooms);
   // With the copy kept, a waiting gang sleeps until a departure can have made room for it
   // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
