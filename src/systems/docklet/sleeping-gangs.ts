@@ -178,10 +178,7 @@ export class SleepingGangs {
           }
           this.wake(k);
           // A row's list loses a cell once none sleeps there (the last of the list takes its place, already seen).
-          if (--this.asleep[cell]! === 0) {
-            const last = row.pop()!;
-            if (last !== cell) row[i] = last;
-          }
+          if (--this.asleep[cell]! === 0) this.leaveRow(cell, i);
         }
         this.nextMark[cell] = heap.size > 0 ? heap.peekTime() : Number.POSITIVE_INFINITY;
       }
@@ -224,10 +221,10 @@ export class SleepingGangs {
     this.dirty.push(cell);
   }
 
-  /** Cell `cell` has no gang asleep left: it leaves its row's list. */
-  private leaveRow(cell: number): void {
+  /** Cell `cell` (at `i` in its row's list, when known) has no gang asleep left: it leaves the list, the last taking its place. */
+  private leaveRow(cell: number, i = this.rows[Math.floor(cell / CELLS)]!.indexOf(cell)): void {
     const row = this.rows[Math.floor(cell / CELLS)]!;
-    const i = row.indexOf(cell), last = row.pop()!;
+    const last = row.pop()!;
     if (last !== cell) row[i] = last;
   }
 
