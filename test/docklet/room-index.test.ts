@@ -45,6 +45,30 @@ describe('the hosts by free room', () => {
     expect(index.atMost(0.6, 0.01, 1)).toBe(1);
   });
 
+  it('holds no host without capacity, and hosts added later up to the largest capacity given', () => {
+    // Host 1 is not there yet (capacity 0); the top given is (2, 2), a capacity no host has now.
+    const capCpu = Float64Array.from([1, 0]), capMem = Float64Array.from([1, 0]);
+    const index = new RoomIndex(capCpu, capMem, { cpu: 2, mem: 2 });
+    const use = new UseMirror(2, index);
+    // Host 0 alone: ⌊min(1 / 0.5, 1 / 0.5)⌋ = 2 at most (its cells' edges within a step of 1.1 above).
+    expect(index.atMost(0.5, 0.5, 100)).toBe(2);
+    // Host 1 comes with (2, 2): 4 more, counted through the top cell's edge, 2.
+    capCpu[1] = 2;
+    capMem[1] = 2;
+    use.reset(1);
+    expect(index.atMost(0.5, 0.5, 100)).toBe(6);
+    expect(index.atMost(1.5, 1.5, 100)).toBe(1);
+    // Host 0 removed: capacity 0, and it holds no cell again.
+    capCpu[0] = 0;
+    capMem[0] = 0;
+    use.reset(0);
+    expect(index.atMost(0.5, 0.5, 100)).toBe(4);
+    expect(index.atMost(1e-3, 1e-3, 10_000)).toBe(2000);
+    // A demand below the lowest cell's edge (2·10⁻⁴) would count a host with no room left in that
+    // cell: host 1 alone, 2 / 10⁻⁴.
+    expect(index.atMost(1e-4, 1e-4, 1e6)).toBe(20_000);
+  });
+
   it('counts a member that fits only through the rounding of the placer\'s sum', () => {
     // Free cpu 10⁻⁴·1.1^90 (a cell's edge, exactly); the demand one ulp above it. The placer's sum
     // use + demand rounds to exactly the capacity, so the member fits: the slack keeps the cell counted.

@@ -59,13 +59,17 @@ export class RoomIndex {
   private readonly place = new Int32Array(CELLS * CELLS);
 
   /**
-   * @param capCpu - each host's cpu capacity (the hosts start empty)
+   * @param capCpu - each host's cpu capacity (the hosts start empty); the caller's array, read at
+   *   each {@link RoomIndex.update}: a host with no capacity in either dimension is not there (a
+   *   machine not added yet, or removed), and holds no cell
    * @param capMem - each host's mem capacity
+   * @param top - the largest capacities any host will have (by default the largest given now): the
+   *   cells' upper edges end there, and a host with more free room would be counted short
    */
-  constructor(capCpu: Float64Array, capMem: Float64Array) {
+  constructor(capCpu: Float64Array, capMem: Float64Array, top?: { cpu: number; mem: number }) {
     this.capCpu = capCpu;
     this.capMem = capMem;
-    let topCpu = 0, topMem = 0;
+    let topCpu = top?.cpu ?? 0, topMem = top?.mem ?? 0;
     for (let h = 0; h < capCpu.length; h++) {
       topCpu = Math.max(topCpu, capCpu[h]!);
       topMem = Math.max(topMem, capMem[h]!);
@@ -79,9 +83,10 @@ export class RoomIndex {
     for (let h = 0; h < capCpu.length; h++) this.update(h, 0, 0);
   }
 
-  /** Host h now uses (useCpu, useMem): it moves to the cell of its free room. */
+  /** Host h now uses (useCpu, useMem), or has a new capacity: it moves to the cell of its free room (none when it is not there). */
   update(h: number, useCpu: number, useMem: number): void {
-    const to = cellOf(this.edgeCpu, Math.max(0, this.capCpu[h]! - useCpu)) * CELLS + cellOf(this.edgeMem, Math.max(0, this.capMem[h]! - useMem));
+    const there = this.capCpu[h]! > 0 || this.capMem[h]! > 0;
+    const to = there ? cellOf(this.edgeCpu, Math.max(0, this.capCpu[h]! - useCpu)) * CELLS + cellOf(this.edgeMem, Math.max(0, this.capMem[h]! - useMem)) : -1;
     const from = this.cell[h]!;
     if (to === from) return;
     if (from >= 0 && --this.count[from]! === 0) {
@@ -90,7 +95,7 @@ export class RoomIndex {
       row[this.place[from]!] = last;
       this.place[last] = this.place[from]!;
     }
-    if (this.count[to]!++ === 0) {
+    if (to >= 0 && this.count[to]!++ === 0) {
       const r = (to / CELLS) | 0;
       this.place[to] = this.rowLength[r]!;
       this.rows[r]![this.rowLength[r]!++] = to;

@@ -241,7 +241,12 @@ export class SleepingGangs {
     }
   }
 
-  /** The gangs woken since the last call, in index order (the queue's: gangs are created in index order). */
+  /** Gang `k`, not asleep (an evicted gang back in the queue), is visited at the next retry, as the woken are. */
+  visitNext(k: number): void {
+    this.wake(k);
+  }
+
+  /** The gangs woken since the last call, in index order (the queue's while gangs join it in creation order). */
   takeWoken(): Int32Array {
     const w = Int32Array.from(this.woken);
     this.woken.length = 0;

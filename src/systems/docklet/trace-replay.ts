@@ -388,32 +388,50 @@ async function runPlacement(
   // `touched` lists them in order (a host once per departure time, again at a later one: counted
   // twice, which only loosens the bound); per queued gang, `bound` holds the room bound once
   // `touched` had `seen` entries (at a refusal: the room the placer reported).
+  // Each host's index here: the hosts at the start in order, then each machine an ADD brings (a
+  // machine removed and added again keeps its index). A host not there has capacity 0.
   const hostIndex = new Map<string, number>();
   for (const [i, h] of t.hosts.entries()) hostIndex.set(h.id, i);
-  const hostCpu = Float64Array.from(t.hosts, (h) => h.cpu), hostMem = Float64Array.from(t.hosts, (h) => h.mem);
+  for (let i = 0; i < changes; i++) if (mc!.type[i] === 0 && mc!.cpu[i]! > 0 && mc!.mem[i]! > 0 && !hostIndex.has(mc!.id[i]!)) hostIndex.set(mc!.id[i]!, hostIndex.size);
+  const hostCpu = new Float64Array(hostIndex.size), hostMem = new Float64Array(hostIndex.size);
+  for (const [i, h] of t.hosts.entries()) {
+    hostCpu[i] = h.cpu;
+    hostMem[i] = h.mem;
+  }
+  let topCpu = 0, topMem = 0;
+  for (const h of ever.values()) {
+    topCpu = Math.max(topCpu, h.cpu);
+    topMem = Math.max(topMem, h.mem);
+  }
   const gangHosts = new Array<Int32Array | undefined>(n);
   const touched: number[] = [];
-  const touchedAt = new Int32Array(H).fill(-1);
+  const touchedAt = new Int32Array(hostIndex.size).fill(-1);
   let departureTimes = 0;
   const bound = new Float64Array(n);
   const seen = new Int32Array(n);
   // Past this many hosts to count, the call is made instead (one pass over every host in WebAssembly).
   const WALK = Math.max(64, H >> 2);
-  // With the machine events applied hosts come and go (a removal shifts the indices after it, a drain
-  // moves members): the copy is not kept, and this bound is not used (the others hold as they are).
-  const mirror = shortcuts && mc === undefined;
+  // With the machine events applied the copy follows them: a host added is touched with its whole
+  // capacity, a drain's moves are placed on their new hosts with the placer's sums, a host removed
+  // holds nothing and has capacity 0.
+  const mirror = shortcuts;
   // With the copy kept, the hosts by free room (RoomIndex, told of every change by the copy): a gang
   // the index bounds below its members is refused without a call (check 5: the placer's refusal scans
   // every host).
-  const rooms = mirror ? new RoomIndex(hostCpu, hostMem) : undefined;
-  const use = new UseMirror(H, rooms);
-  // With the copy kept, a waiting gang sleeps until a departure can have made room for it
-  // (SleepingGangs) and a retry visits the woken ones only; `waiting` marks the gangs in the queue,
-  // which is then in index order. Otherwise each retry visits the whole `queue`.
+  const rooms = mirror ? new RoomIndex(hostCpu, hostMem, { cpu: topCpu, mem: topMem }) : undefined;
+  const use = new UseMirror(hostIndex.size, rooms);
+  // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
+  // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only;
+  // `waiting` marks the gangs in the queue. Otherwise each retry visits the whole `queue`.
   const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
   const waiting = sleeping ? new Uint8Array(n) : undefined;
+  // With `sleeping`, the queue's order: each gang's ticket, taken as it joins the queue (its creation
+  // refused, or evicted: then after every gang waiting), and which tickets still wait. Without
+  // evictions the tickets follow the gangs' indices.
+  const ticket = sleeping ? new Float64Array(n) : undefined;
+  let tickets = 0, ticketWaits = sleeping ? new Uint8Array(Math.max(16, n)) : undefined;
   let waitingCount = 0, firstWaiting = 0;
   const waitingNow = (): number => (sleeping ? waitingCount : queue.length);
   // Why tryPlace (or the retry's dominance check) refused a gang last, and the room bound it gave.
@@ -521,6 +539,12 @@ async function runPlacement(
     return true;
   };
 
+  /** Host h was touched: it may take more than at the waiting gangs' bounds (listed once per time). */
+  const touch = (h: number): void => {
+    if (touchedAt[h] !== departureTimes) touched.push(h);
+    touchedAt[h] = departureTimes;
+  };
+
   /** Takes a placed gang's members off the hosts: a departure, or an eviction. */
   const release = (k: number): void => {
     vc.delete(names[k]!);
@@ -533,10 +557,7 @@ async function runPlacement(
     const hosts = gangHosts[k];
     if (hosts) {
       use.release(hosts, g.cpu[k]!, g.mem[k]!);
-      for (const h of hosts) {
-        if (touchedAt[h] !== departureTimes) touched.push(h);
-        touchedAt[h] = departureTimes;
-      }
+      for (const h of hosts) touch(h);
       gangHosts[k] = undefined;
     }
   };
@@ -557,6 +578,13 @@ async function runPlacement(
       }
       vc.addHosts([{ id, cpu, mem }]);
       present.set(id, { cpu, mem });
+      if (mirror) {
+        const h = hostIndex.get(id)!;
+        hostCpu[h] = cpu;
+        hostMem[h] = mem;
+        use.reset(h);
+        touch(h);
+      }
       capCpu += cpu;
       capMem += mem;
       freedCpu += cpu;
@@ -574,7 +602,18 @@ async function runPlacement(
     let evicted = false;
     for (;;) {
       try {
-        machines!.movedMembers += vc.drainHosts([id]).moved.length;
+        const { moved } = vc.drainHosts([id]);
+        machines!.movedMembers += moved.length;
+        if (mirror) {
+          // Each member moved is placed on its new host, in the order the placer placed them (a
+          // cluster at a time), so the copy's sums stay the placer's; the drained host empties below.
+          const from = hostIndex.get(id)!;
+          for (const mv of moved) {
+            const k = byName!.get(mv.cluster)!, to = hostIndex.get(mv.to)!, hosts = gangHosts[k]!;
+            hosts[hosts.indexOf(from)] = to;
+            use.place([to], g.cpu[k]!, g.mem[k]!);
+          }
+        }
         break;
       } catch (err) {
         const name = err instanceof FairfitError && err.code === 'NO_FIT' ? (err.details as { cluster?: unknown }).cluster : undefined;
@@ -584,10 +623,19 @@ async function runPlacement(
         // What is left of its hold goes with it (a gang that would not leave inside the window keeps +∞).
         hold[k] = leaveAt[k]! - now;
         evictedOnce[k] = 1;
-        queue.push(k);
+        if (sleeping) {
+          join(k);
+          sleeping.visitNext(k);
+        } else queue.push(k);
         machines!.evicted++;
         evicted = true;
       }
+    }
+    if (mirror) {
+      const h = hostIndex.get(id)!;
+      hostCpu[h] = 0;
+      hostMem[h] = 0;
+      use.reset(h);
     }
     present.delete(id);
     capCpu -= here.cpu;
@@ -619,15 +667,34 @@ async function runPlacement(
     sleeping!.onHosts(k, nodes - bound[k]!);
   };
 
+  /** With `sleeping`: gang k joins the waiting ones, at the end of the queue (its ticket). */
+  const join = (k: number): void => {
+    waiting![k] = 1;
+    waitingCount++;
+    if (tickets === ticketWaits!.length) {
+      const grown = new Uint8Array(2 * tickets);
+      grown.set(ticketWaits!);
+      ticketWaits = grown;
+    }
+    ticket![k] = tickets;
+    ticketWaits![tickets++] = 1;
+  };
+
   /** A gang refused joins the waiting ones (at the end of the queue). */
   const enqueue = (k: number): void => {
     if (!sleeping) {
       queue.push(k);
       return;
     }
-    waiting![k] = 1;
-    waitingCount++;
+    join(k);
     sleep(k);
+  };
+
+  /** The woken gangs in queue order: by index until a gang is evicted, by ticket since. */
+  const inQueueOrder = (woken: Int32Array): Int32Array => {
+    if (tickets === 0 || machines === undefined || machines.evicted === 0) return woken;
+    const keys = Float64Array.from(woken, (k) => ticket![k]! * n + k).sort();
+    return Int32Array.from(keys, (x) => x % n);
   };
 
   /**
@@ -671,13 +738,25 @@ async function runPlacement(
       queue = kept;
       return;
     }
-    for (const k of sleeping.takeWoken()) {
-      while (waiting![firstWaiting] === 0) firstWaiting++;
-      if (visit(k, now, refused, firstWaiting < k)) {
+    for (const k of inQueueOrder(sleeping.takeWoken())) {
+      while (ticketWaits![firstWaiting] === 0) firstWaiting++;
+      if (visit(k, now, refused, firstWaiting < ticket![k]!)) {
         waiting![k] = 0;
+        ticketWaits![ticket![k]!] = 0;
         waitingCount--;
       } else sleep(k);
     }
+  };
+
+  /** After a time's departures or machine events: the hosts touched since `from` wake the gangs they can have made room for. */
+  const wakeSleepers = (from: number): void => {
+    if (!sleeping) return;
+    for (let j = from; j < touched.length; j++) {
+      const h = touched[j]!;
+      sleeping.touch(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!);
+    }
+    sleeping.freed(freedCpu, freedMem);
+    sleeping.recheck(rooms!);
   };
 
   let next = 0, nextChange = 0;
@@ -701,20 +780,18 @@ async function runPlacement(
         }
         departureTimes++;
         clearStaircase();
-        if (sleeping) {
-          for (let j = from; j < touched.length; j++) {
-            const h = touched[j]!;
-            sleeping.touch(hostCpu[h]!, hostMem[h]!, use.useCpu[h]!, use.useMem[h]!);
-          }
-          sleeping.freed(freedCpu, freedMem);
-          sleeping.recheck(rooms!);
-        }
+        wakeSleepers(from);
         if (waitingNow() > 0) retry(td);
       } else if (tm < td && tm <= ta && tm <= until) {
+        const from = touched.length;
         let room = false;
         while (nextChange < changes && mc!.time[nextChange] === tm) room = applyChange(nextChange++, tm) || room;
+        departureTimes++;
         // A host added or a cluster evicted made room, as a departure does: the refusals with room 0 no longer stand.
-        if (room) clearStaircase();
+        if (room) {
+          clearStaircase();
+          wakeSleepers(from);
+        }
         if (room && waitingNow() > 0) retry(tm);
       } else if (ta < td && ta < tm && ta <= until) {
         while (next < n && g.created[next] === ta) {
@@ -770,7 +847,8 @@ async function runPlacement(
   }
   advance(t.end);
   let evictedWaiting = 0;
-  for (const k of queue) evictedWaiting += evictedOnce[k]!;
+  if (waiting) for (let k = 0; k < n; k++) evictedWaiting += waiting[k]! & evictedOnce[k]!;
+  else for (const k of queue) evictedWaiting += evictedOnce[k]!;
   if (machines) machines.evictedWaitingAtEnd = evictedWaiting;
   // Gangs never placed: an evicted gang waiting again is counted apart (machines.evictedWaitingAtEnd).
   out.waitingAtEnd = waitingNow() - evictedWaiting + out.neverFit;

@@ -36,6 +36,14 @@ export class UseMirror {
     }
   }
 
+  /** Host h holds nothing (a machine added, or removed once drained, whose capacity the index reads anew). */
+  reset(h: number): void {
+    this.useCpu[h] = 0;
+    this.useMem[h] = 0;
+    this.members[h] = 0;
+    this.index?.update(h, 0, 0);
+  }
+
   /** Members of demand (cpu, mem) released from `hosts`: the placer's subtraction, never below 0, exactly 0 on a host left empty. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void {
     for (let j = 0; j < hosts.length; j++) {
