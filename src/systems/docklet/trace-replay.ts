@@ -421,16 +421,15 @@ async function runPlacement(
   const rooms = mirror ? new RoomIndex(hostCpu, hostMem, { cpu: topCpu, mem: topMem }) : undefined;
   const use = new UseMirror(hostIndex.size, rooms);
   // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
-  // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only;
-  // `waiting` marks the gangs in the queue. Otherwise each retry visits the whole `queue`.
+  // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only.
+  // Otherwise each retry visits the whole `queue`.
   const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
-  const waiting = sleeping ? new Uint8Array(n) : undefined;
-  // With `sleeping`, the queue's order: each gang's ticket, taken as it joins the queue (its creation
-  // refused, or evicted: then after every gang waiting), and which tickets still wait. Without
-  // evictions the tickets follow the gangs' indices.
-  const ticket = sleeping ? new Float64Array(n) : undefined;
+  // With `sleeping`, the queue: each gang's ticket, taken as it joins (its creation refused, or
+  // evicted: then after every gang waiting; −1 before it first joins), and which tickets still wait.
+  // Without evictions the tickets follow the gangs' indices.
+  const ticket = sleeping ? new Float64Array(n).fill(-1) : undefined;
   let tickets = 0, ticketWaits = sleeping ? new Uint8Array(Math.max(16, n)) : undefined;
   let waitingCount = 0, firstWaiting = 0;
   const waitingNow = (): number => (sleeping ? waitingCount : queue.length);
@@ -669,7 +668,6 @@ async function runPlacement(
 
   /** With `sleeping`: gang k joins the waiting ones, at the end of the queue (its ticket). */
   const join = (k: number): void => {
-    waiting![k] = 1;
     waitingCount++;
     if (tickets === ticketWaits!.length) {
       const grown = new Uint8Array(2 * tickets);
@@ -692,7 +690,7 @@ async function runPlacement(
 
   /** The woken gangs in queue order: by index until a gang is evicted, by ticket since. */
   const inQueueOrder = (woken: Int32Array): Int32Array => {
-    if (tickets === 0 || machines === undefined || machines.evicted === 0) return woken;
+    if (machines === undefined || machines.evicted === 0) return woken;
     const keys = Float64Array.from(woken, (k) => ticket![k]! * n + k).sort();
     return Int32Array.from(keys, (x) => x % n);
   };
@@ -741,7 +739,6 @@ async function runPlacement(
     for (const k of inQueueOrder(sleeping.takeWoken())) {
       while (ticketWaits![firstWaiting] === 0) firstWaiting++;
       if (visit(k, now, refused, firstWaiting < ticket![k]!)) {
-        waiting![k] = 0;
         ticketWaits![ticket![k]!] = 0;
         waitingCount--;
       } else sleep(k);
@@ -847,7 +844,7 @@ async function runPlacement(
   }
   advance(t.end);
   let evictedWaiting = 0;
-  if (waiting) for (let k = 0; k < n; k++) evictedWaiting += waiting[k]! & evictedOnce[k]!;
+  if (ticket) for (let k = 0; k < n; k++) evictedWaiting += ticket[k]! >= 0 && evictedOnce[k] === 1 ? ticketWaits![ticket[k]!]! : 0;
   else for (const k of queue) evictedWaiting += evictedOnce[k]!;
   if (machines) machines.evictedWaitingAtEnd = evictedWaiting;
   // Gangs never placed: an evicted gang waiting again is counted apart (machines.evictedWaitingAtEnd).
