@@ -388,18 +388,18 @@ async function runPlacement(
   // `touched` lists them in order (a host once per departure time, again at a later one: counted
   // twice, which only loosens the bound); per queued gang, `bound` holds the room bound once
   // `touched` had `seen` entries (at a refusal: the room the placer reported).
-  // Each host's index here: the hosts at the start in order, then each machine an ADD brings (a
-  // machine removed and added again keeps its index). A host not there has capacity 0.
+  // Each host's index here: its place in `ever` (the hosts at the start in order, then each machine
+  // an ADD brings; a machine removed and added again keeps its index). A host not there has capacity 0.
   const hostIndex = new Map<string, number>();
-  for (const [i, h] of t.hosts.entries()) hostIndex.set(h.id, i);
-  for (let i = 0; i < changes; i++) if (mc!.type[i] === 0 && mc!.cpu[i]! > 0 && mc!.mem[i]! > 0 && !hostIndex.has(mc!.id[i]!)) hostIndex.set(mc!.id[i]!, hostIndex.size);
-  const hostCpu = new Float64Array(hostIndex.size), hostMem = new Float64Array(hostIndex.size);
-  for (const [i, h] of t.hosts.entries()) {
-    hostCpu[i] = h.cpu;
-    hostMem[i] = h.mem;
-  }
+  const hostCpu = new Float64Array(ever.size), hostMem = new Float64Array(ever.size);
   let topCpu = 0, topMem = 0;
-  for (const h of ever.values()) {
+  for (const [id, h] of ever) {
+    const i = hostIndex.size;
+    hostIndex.set(id, i);
+    if (i < H) {
+      hostCpu[i] = t.hosts[i]!.cpu;
+      hostMem[i] = t.hosts[i]!.mem;
+    }
     topCpu = Math.max(topCpu, h.cpu);
     topMem = Math.max(topMem, h.mem);
   }
@@ -411,19 +411,18 @@ async function runPlacement(
   const seen = new Int32Array(n);
   // Past this many hosts to count, the call is made instead (one pass over every host in WebAssembly).
   const WALK = Math.max(64, H >> 2);
-  // With the machine events applied the copy follows them: a host added is touched with its whole
-  // capacity, a drain's moves are placed on their new hosts with the placer's sums, a host removed
-  // holds nothing and has capacity 0.
-  const mirror = shortcuts;
+  // With the checks on, the copy of the use is kept (`use`, below), and follows the machine events
+  // when they are applied: a host added is touched with its whole capacity, a drain's moves are placed
+  // on their new hosts with the placer's sums, a host removed holds nothing and has capacity 0.
   // With the copy kept, the hosts by free room (RoomIndex, told of every change by the copy): a gang
   // the index bounds below its members is refused without a call (check 5: the placer's refusal scans
   // every host).
-  const rooms = mirror ? new RoomIndex(hostCpu, hostMem, { cpu: topCpu, mem: topMem }) : undefined;
+  const rooms = shortcuts ? new RoomIndex(hostCpu, hostMem, { cpu: topCpu, mem: topMem }) : undefined;
   const use = new UseMirror(hostIndex.size, rooms);
   // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
   // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only.
   // Otherwise each retry visits the whole `queue`.
-  const sleeping = mirror ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
+  const sleeping = shortcuts ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
   // With `sleeping`, the queue: each gang's ticket, taken as it joins (its creation refused, or
@@ -494,7 +493,7 @@ async function runPlacement(
         return false;
       }
     }
-    if (mirror && (tried[k]! >= 0 || bounded![k] === 1)) {
+    if (shortcuts && (tried[k]! >= 0 || bounded![k] === 1)) {
       const from = seen[k]!;
       if (touched.length - from <= WALK) {
         const need = nodes - bound[k]!;
@@ -521,7 +520,7 @@ async function runPlacement(
       refusedBy = BY_PLACER;
       return false;
     }
-    if (mirror) {
+    if (shortcuts) {
       const hosts = Int32Array.from(r.cluster.members, (x) => hostIndex.get(x.host!)!);
       use.place(hosts, c, m);
       gangHosts[k] = hosts;
@@ -577,7 +576,7 @@ async function runPlacement(
       }
       vc.addHosts([{ id, cpu, mem }]);
       present.set(id, { cpu, mem });
-      if (mirror) {
+      if (shortcuts) {
         const h = hostIndex.get(id)!;
         hostCpu[h] = cpu;
         hostMem[h] = mem;
@@ -603,7 +602,7 @@ async function runPlacement(
       try {
         const { moved } = vc.drainHosts([id]);
         machines!.movedMembers += moved.length;
-        if (mirror) {
+        if (shortcuts) {
           // Each member moved is placed on its new host, in the order the placer placed them (a
           // cluster at a time), so the copy's sums stay the placer's; the drained host empties below.
           const from = hostIndex.get(id)!;
@@ -630,7 +629,7 @@ async function runPlacement(
         evicted = true;
       }
     }
-    if (mirror) {
+    if (shortcuts) {
       const h = hostIndex.get(id)!;
       hostCpu[h] = 0;
       hostMem[h] = 0;
