@@ -164,6 +164,90 @@ describe('SleepingGangs', () => {
     }), { numRuns: 400 });
   });
 
+  it('a retry\'s visits: a bucket is left waiting once a count after a placement says its members no longer fit, in queue order', () => {
+    // Gangs 0–2: one member of (0.5, 0.5) each, one cell; their queue places run backwards (2 first).
+    const ticket = Float64Array.of(7, 5, 3);
+    const s = new SleepingGangs(Float64Array.of(0.5, 0.5, 0.5), Float64Array.of(0.5, 0.5, 0.5), Int32Array.of(1, 1, 1), ticket);
+    const hosts = new Hosts([1], [1]);
+    const asked: number[] = [];
+    const counted = { atMost: (c: number, m: number, l: number) => (asked.push(l), hosts.atMost(c, m, l)) };
+    for (const k of [0, 1, 2]) s.onHosts(k, 1);
+    // The host freed to 0.5: it takes 1 member; all three wait for room, which holds 1: the bucket is to visit.
+    hosts.useCpu[0] = hosts.useMem[0] = 0.5;
+    s.touch(1, 1, 0.5, 0.5);
+    s.recheck(counted);
+    expect(asked).toEqual([1]);
+    expect(s.nextVisit(counted)).toBe(2);
+    // Gang 2 placed: the next visit counts again (room 0) and leaves gangs 0 and 1 waiting, unvisited.
+    hosts.useCpu[0] = hosts.useMem[0] = 1;
+    s.roomTaken();
+    expect(s.nextVisit(counted)).toBe(-1);
+    expect(asked).toEqual([1, 1]);
+    expect([s.state[0], s.state[1], s.state[2]]).toEqual([Sleep.Room, Sleep.Room, Sleep.No]);
+    // Not placed (no room taken): the count stands and the next gang is visited without another.
+    hosts.useCpu[0] = hosts.useMem[0] = 0.5;
+    s.touch(1, 1, 0.5, 0.5);
+    s.recheck(counted);
+    expect(s.nextVisit(counted)).toBe(1);
+    expect(s.nextVisit(counted)).toBe(0);
+    expect(s.nextVisit(counted)).toBe(-1);
+    expect(asked).toEqual([1, 1, 1]);
+  });
+
+  it('a retry\'s visits: in queue order, and no gang left asleep or waiting whose room holds it when they end', () => {
+    const demand = fc.oneof(fc.integer({ min: 1, max: 20 }).map((x) => x / 40), fc.double({ min: 0.01, max: 0.5, noNaN: true }));
+    const arb = fc.record({
+      hosts: fc.integer({ min: 1, max: 5 }),
+      gangs: fc.array(fc.record({ cpu: demand, mem: demand, members: fc.integer({ min: 1, max: 6 }), place: fc.double({ min: 0, max: 1, noNaN: true }) }), { minLength: 1, maxLength: 60 }),
+      steps: fc.array(fc.oneof(
+        fc.record({ sleep: fc.nat() }),
+        fc.record({ host: fc.nat(), cpu: fc.integer({ min: 0, max: 40 }), mem: fc.integer({ min: 0, max: 40 }) }),
+      ), { maxLength: 200 }),
+    });
+    fc.assert(fc.property(arb, ({ hosts: H, gangs: gs, steps }) => {
+      // Queue places: a random order of the gangs, fixed.
+      const ticket = Float64Array.from(gs, (x, k) => Math.floor(x.place * 1e6) * 64 + k);
+      const s = new SleepingGangs(Float64Array.from(gs, (x) => x.cpu), Float64Array.from(gs, (x) => x.mem), Int32Array.from(gs, (x) => x.members), ticket);
+      const hosts = new Hosts(new Array<number>(H).fill(1), new Array<number>(H).fill(1));
+      const placed = new Uint8Array(gs.length);
+      const roomOf = (k: number) => hosts.atMost(gs[k]!.cpu, gs[k]!.mem, gs[k]!.members);
+      const sleepIfRefused = (k: number): boolean => {
+        const room = roomOf(k);
+        if (room >= gs[k]!.members) return false;
+        s.onHosts(k, gs[k]!.members - room);
+        return true;
+      };
+      for (const step of steps) {
+        if ('sleep' in step) {
+          const k = step.sleep % gs.length;
+          if (s.state[k] === Sleep.No && placed[k] === 0) sleepIfRefused(k);
+          continue;
+        }
+        // A departure: the host's use falls (to at most what it was), it is touched, then the retry's visits.
+        const h = step.host % H;
+        hosts.useCpu[h] = Math.min(hosts.useCpu[h]!, step.cpu / 40);
+        hosts.useMem[h] = Math.min(hosts.useMem[h]!, step.mem / 40);
+        s.touch(1, 1, hosts.useCpu[h]!, hosts.useMem[h]!);
+        s.recheck(hosts);
+        let last = -1;
+        for (let k = s.nextVisit(hosts); k >= 0; k = s.nextVisit(hosts)) {
+          expect(ticket[k]!, `gang ${k} visited out of queue order`).toBeGreaterThan(last);
+          last = ticket[k]!;
+          if (sleepIfRefused(k)) continue;
+          // Placed, member by member on the first host with room for it.
+          for (let i = 0; i < gs[k]!.members; i++) {
+            const at = hosts.useCpu.findIndex((u, x) => hostTakes(1, 1, u, hosts.useMem[x]!, gs[k]!.cpu, gs[k]!.mem, 1) > 0);
+            hosts.useCpu[at] = hosts.useCpu[at]! + gs[k]!.cpu;
+            hosts.useMem[at] = hosts.useMem[at]! + gs[k]!.mem;
+          }
+          placed[k] = 1;
+          s.roomTaken();
+        }
+        for (let k = 0; k < gs.length; k++) if (s.state[k] !== Sleep.No) expect(roomOf(k), `gang ${k} fits and waits`).toBeLessThan(gs[k]!.members);
+      }
+    }), { numRuns: 400 });
+  });
+
   it('takesAtMost: no fewer than hostTakes, and the same up to 64 members', () => {
     const d = fc.oneof(fc.constant(0), fc.double({ min: 1e-6, max: 1, noNaN: true }));
     fc.assert(fc.property(d, d, fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 2000 }), (c, m, uc, um, limit) => {

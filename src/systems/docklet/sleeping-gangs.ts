@@ -22,6 +22,11 @@
  *   later placements took back, so in a crowded cluster they woke most gangs again and again for
  *   nothing; the bound is of the room now. A cell is counted again only once the takes of touched
  *   hosts since its last count could lift that count to the members of its smallest waiting gang.
+ * - **Visited while the room holds** ({@link SleepingGangs.nextVisit}): the gangs a recheck lets
+ *   through are not woken all at once but visited in queue order from their cell's buckets (one per
+ *   member count), and once room was taken the cell is counted again before its next gang: when the
+ *   room no longer holds a bucket's members, its gangs go on waiting unvisited. A retry used to wake
+ *   every gang of a demand whose room came back, place the first and refuse the others one by one.
  *
  * @module
  */
@@ -43,6 +48,18 @@ export const Sleep = { No: 0, Hosts: 1, Totals: 2, Room: 3 } as const;
 /** What bounds the members of a demand the hosts have room for now (the replay's `RoomIndex`). */
 export interface RoomBound {
   atMost(cpu: number, mem: number, limit: number): number;
+}
+
+/**
+ * The gangs of one cell waiting for room with one member count, by queue order; `active` while a
+ * retry is to visit them (an entry of the visits heap stands for its first gang).
+ */
+interface RoomBucket {
+  readonly id: number;
+  readonly cell: number;
+  readonly need: number;
+  readonly gangs: TimeHeap;
+  active: boolean;
 }
 
 /** The cell index of a demand in one dimension: 0 at or below {@link FLOOR}, then one per step of 1.25×. */
@@ -77,11 +94,30 @@ export class SleepingGangs {
   private readonly rows: number[][] = Array.from({ length: CELLS }, () => []);
   private readonly rowCpu = new Float64Array(CELLS).fill(Number.POSITIVE_INFINITY);
   private readonly byTotal = [new TimeHeap(), new TimeHeap()] as const;
-  /** Gangs woken since {@link takeWoken}. */
+  /** Gangs woken since the last visit ({@link nextVisit}), and those taken from it not yet visited, in queue order. */
   private readonly woken: number[] = [];
-  /** With `members`: per cell, its gangs waiting for room by member count; the cells a touch fitted since the last recheck. */
+  private order = new Int32Array(0);
+  private orderAt = 0;
+  /** Each gang's place in the queue (its ticket), or its index when none is given. */
+  private readonly ticket: Float64Array | undefined;
+  /**
+   * The next visits: (queue place of a source's first gang, source), the source a bucket's id or −1
+   * for the woken gangs. An entry whose place is no longer its source's first is stale.
+   */
+  private readonly visits = new TimeHeap();
+  /**
+   * Counted room of each cell's smallest demand (the count, its limit, and the {@link roomTaken}
+   * version it was made at): a retry visits a bucket's gangs only while that count can hold them.
+   */
+  private version = 0;
+  private readonly countVal = new Float64Array(CELLS * CELLS);
+  private readonly countLimit = new Float64Array(CELLS * CELLS);
+  private readonly countVersion = new Float64Array(CELLS * CELLS).fill(-1);
+  /** With `members`: per cell, its gangs waiting for room in buckets by member count (the non-empty ones in `byNeed`, ascending); the cells a touch fitted since the last recheck. */
   private readonly members: Int32Array | undefined;
-  private readonly byRoom = new Map<number, TimeHeap>();
+  private readonly buckets: RoomBucket[] = [];
+  private readonly bucketOf = new Map<number, Map<number, RoomBucket>>();
+  private readonly byNeed = new Map<number, RoomBucket[]>();
   private readonly onRoom = new Int32Array(CELLS * CELLS);
   private readonly dirty: number[] = [];
   private readonly isDirty = new Uint8Array(CELLS * CELLS);
@@ -99,10 +135,13 @@ export class SleepingGangs {
   /**
    * @param cpu - each gang's member cpu demand
    * @param mem - each gang's member mem demand
+   * @param members - each gang's member count: given, a gang the sums wake waits for room
+   * @param ticket - each waiting gang's place in the queue (visits follow it; default: the gang's index)
    */
-  constructor(cpu: Float64Array, mem: Float64Array, members?: Int32Array) {
+  constructor(cpu: Float64Array, mem: Float64Array, members?: Int32Array, ticket?: Float64Array) {
     const n = cpu.length;
     this.members = members;
+    this.ticket = ticket;
     this.state = new Uint8Array(n);
     this.cellOf = new Int32Array(n);
     this.at = new Float64Array(n);
@@ -168,12 +207,7 @@ export class SleepingGangs {
           if (this.state[k] !== Sleep.Hosts || this.at[k] !== mark) continue;
           if (this.members) {
             // Its cell's room is counted at the next recheck: until then it waits there.
-            this.state[k] = Sleep.Room;
-            let waiting = this.byRoom.get(cell);
-            if (!waiting) this.byRoom.set(cell, (waiting = new TimeHeap()));
-            waiting.push(this.members[k]!, k);
-            this.onRoom[cell]!++;
-            this.markDirty(cell);
+            this.waitForRoom(k, cell);
             continue;
           }
           this.wake(k);
@@ -186,33 +220,147 @@ export class SleepingGangs {
   }
 
   /**
-   * After the touches of a departure time: in each cell a touched host fitted, wakes the gangs
-   * waiting for room whose members the room bound of the cell's smallest demand can hold (no
-   * smaller than any of its gangs' room). A gang left waiting is not woken by the sums again: the
-   * room of its demand grows only on hosts that fit the cell's smallest demand, which mark the cell.
+   * After the touches of a departure time: in each cell a touched host fitted, the gangs waiting for
+   * room whose members the room bound of the cell's smallest demand can hold (no smaller than any of
+   * its gangs' room) are to be visited ({@link nextVisit}). A gang left waiting is not woken by the
+   * sums again: the room of its demand grows only on hosts that fit the cell's smallest demand, which
+   * mark the cell.
    */
   recheck(room: RoomBound): void {
+    // Departures gave room back since the last counts: none of them holds now.
+    this.version++;
     for (const cell of this.dirty) {
       this.isDirty[cell] = 0;
-      const heap = this.byRoom.get(cell);
       let bound = -1;
-      while (heap && heap.size > 0) {
-        const need = heap.peekTime();
-        if (bound < need) {
-          bound = room.atMost(this.cellCpu[cell]!, this.cellMem[cell]!, need);
-          if (bound < need) break;
+      for (const b of this.byNeed.get(cell) ?? []) {
+        if (bound < b.need) {
+          bound = this.count(room, cell, b.need);
+          if (bound < b.need) break;
         }
-        const k = heap.pop();
-        this.onRoom[cell]!--;
-        this.wake(k);
-        if (--this.asleep[cell]! === 0) this.leaveRow(cell);
+        if (!b.active) {
+          b.active = true;
+          this.visits.push(b.gangs.peekTime(), b.id);
+        }
       }
-      this.nextRoom[cell] = heap && heap.size > 0 ? heap.peekTime() : Number.POSITIVE_INFINITY;
       // The room bound now (a whole count: the one that stopped the loop), from which the takes count again.
       this.lastBound[cell] = bound;
       this.growth[cell] = 0;
     }
     this.dirty.length = 0;
+  }
+
+  /**
+   * Room was taken since the last counts (a gang placed), or a demand was found with no room at all
+   * (the replay's staircase, which its count reads): the counts are made again when next needed.
+   */
+  roomTaken(): void {
+    this.version++;
+  }
+
+  /** The room bound of cell `cell`'s smallest demand, counted up to `limit` (a result ≥ `limit` says nothing more). */
+  private count(room: RoomBound, cell: number, limit: number): number {
+    const v = room.atMost(this.cellCpu[cell]!, this.cellMem[cell]!, limit);
+    this.countVal[cell] = v;
+    this.countLimit[cell] = limit;
+    this.countVersion[cell] = this.version;
+    return v;
+  }
+
+  /**
+   * The next gang to visit, in queue order, or −1: the woken ones and those of the buckets the
+   * rechecks since made active. Given `room` (the hosts now), a bucket is visited only while the room
+   * bound of its cell's smallest demand holds its members, counted again once room was taken
+   * ({@link roomTaken}); else its gangs go on waiting for room, unvisited, the count kept as the cell's
+   * bound. Without `room`, every active bucket is emptied. A gang returned is no longer asleep.
+   */
+  nextVisit(room?: RoomBound): number {
+    if (this.woken.length > 0) this.takeIntoOrder();
+    for (;;) {
+      if (this.visits.size === 0) return -1;
+      const at = this.visits.peekTime(), src = this.visits.pop();
+      if (src < 0) {
+        if (this.orderAt >= this.order.length || this.keyOf(this.order[this.orderAt]!) !== at) continue;
+        const k = this.order[this.orderAt++]!;
+        if (this.orderAt < this.order.length) this.visits.push(this.keyOf(this.order[this.orderAt]!), -1);
+        return k;
+      }
+      const b = this.buckets[src]!;
+      if (!b.active || b.gangs.size === 0 || b.gangs.peekTime() !== at) continue;
+      const cell = b.cell;
+      if (room) {
+        const known = this.countVersion[cell] === this.version
+          && (this.countVal[cell]! >= b.need || this.countVal[cell]! < this.countLimit[cell]!);
+        const bound = known ? this.countVal[cell]! : this.count(room, cell, b.need);
+        if (bound < b.need) {
+          // Room only shrinks during a retry: this count bounds the cell's room until the next touch.
+          b.active = false;
+          this.lastBound[cell] = Math.min(this.lastBound[cell]!, bound);
+          continue;
+        }
+      }
+      const k = b.gangs.pop();
+      if (b.gangs.size > 0) this.visits.push(b.gangs.peekTime(), b.id);
+      else this.dropBucket(b);
+      this.onRoom[cell]!--;
+      if (--this.asleep[cell]! === 0) this.leaveRow(cell);
+      this.state[k] = Sleep.No;
+      return k;
+    }
+  }
+
+  private keyOf(k: number): number {
+    return this.ticket ? this.ticket[k]! : k;
+  }
+
+  /** The gangs woken since join those still to visit, in queue order. */
+  private takeIntoOrder(): void {
+    const n = this.state.length;
+    const rest = this.order.subarray(this.orderAt);
+    // A typed array sorts numbers without a comparator call per comparison (queue places are whole, unique, below 2^53 / n).
+    const keys = new Float64Array(rest.length + this.woken.length);
+    let i = 0;
+    for (const k of rest) keys[i++] = this.keyOf(k) * n + k;
+    for (const k of this.woken) keys[i++] = this.keyOf(k) * n + k;
+    keys.sort();
+    this.order = Int32Array.from(keys, (x) => x % n);
+    this.orderAt = 0;
+    this.woken.length = 0;
+    this.visits.push(this.keyOf(this.order[0]!), -1);
+  }
+
+  /** Gang `k`, woken by its cell's sum, waits for room in its cell's bucket of its member count. */
+  private waitForRoom(k: number, cell: number): void {
+    this.state[k] = Sleep.Room;
+    const need = this.members![k]!;
+    let ofCell = this.bucketOf.get(cell);
+    if (!ofCell) this.bucketOf.set(cell, (ofCell = new Map()));
+    let b = ofCell.get(need);
+    if (!b) {
+      b = { id: this.buckets.length, cell, need, gangs: new TimeHeap(), active: false };
+      ofCell.set(need, b);
+      this.buckets.push(b);
+    }
+    const key = this.keyOf(k);
+    if (b.gangs.size === 0) {
+      // A bucket empty until now joins its cell's list, in order of member count.
+      let list = this.byNeed.get(cell);
+      if (!list) this.byNeed.set(cell, (list = []));
+      let i = list.length;
+      while (i > 0 && list[i - 1]!.need > need) i--;
+      list.splice(i, 0, b);
+      this.nextRoom[cell] = list[0]!.need;
+    } else if (b.active && key < b.gangs.peekTime()) this.visits.push(key, b.id);
+    b.gangs.push(key, k);
+    this.onRoom[cell]!++;
+    this.markDirty(cell);
+  }
+
+  /** Bucket `b`, empty now, leaves its cell's list. */
+  private dropBucket(b: RoomBucket): void {
+    b.active = false;
+    const list = this.byNeed.get(b.cell)!;
+    list.splice(list.indexOf(b), 1);
+    this.nextRoom[b.cell] = list.length > 0 ? list[0]!.need : Number.POSITIVE_INFINITY;
   }
 
   private markDirty(cell: number): void {
@@ -246,12 +394,11 @@ export class SleepingGangs {
     this.wake(k);
   }
 
-  /** The gangs woken since the last call, in index order (the queue's while gangs join it in creation order). */
+  /** Every gang to visit now ({@link nextVisit} without a count), in queue order. */
   takeWoken(): Int32Array {
-    const w = Int32Array.from(this.woken);
-    this.woken.length = 0;
-    // A typed array sorts numbers without a comparator call per comparison.
-    return w.sort();
+    const out: number[] = [];
+    for (let k = this.nextVisit(); k >= 0; k = this.nextVisit()) out.push(k);
+    return Int32Array.from(out);
   }
 
   private wake(k: number): void {

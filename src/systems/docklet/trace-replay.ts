@@ -422,13 +422,13 @@ async function runPlacement(
   // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
   // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only.
   // Otherwise each retry visits the whole `queue`.
-  const sleeping = shortcuts ? new SleepingGangs(g.cpu, g.mem, g.members) : undefined;
+  // The queue: each gang's ticket, taken as it joins (its creation refused, or evicted: then after
+  // every gang waiting; −1 before it first joins), and which tickets still wait. Without evictions
+  // the tickets follow the gangs' indices.
+  const ticket = shortcuts ? new Float64Array(n).fill(-1) : undefined;
+  const sleeping = shortcuts ? new SleepingGangs(g.cpu, g.mem, g.members, ticket) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
-  // With `sleeping`, the queue: each gang's ticket, taken as it joins (its creation refused, or
-  // evicted: then after every gang waiting; −1 before it first joins), and which tickets still wait.
-  // Without evictions the tickets follow the gangs' indices.
-  const ticket = sleeping ? new Float64Array(n).fill(-1) : undefined;
   let tickets = 0, ticketWaits = sleeping ? new Uint8Array(Math.max(16, n)) : undefined;
   let waitingCount = 0, firstWaiting = 0;
   const waitingNow = (): number => (sleeping ? waitingCount : queue.length);
@@ -463,7 +463,10 @@ async function runPlacement(
     membersAt[k] = freedMembers;
     bound[k] = room;
     seen[k] = touched.length;
-    if (shortcuts && room === 0) addStep(zeroCpu, zeroMem, g.cpu[k]!, g.mem[k]!);
+    if (shortcuts && room === 0) {
+      addStep(zeroCpu, zeroMem, g.cpu[k]!, g.mem[k]!);
+      sleeping?.roomTaken();
+    }
   };
 
   const tryPlace = (k: number, now: number): boolean => {
@@ -524,6 +527,7 @@ async function runPlacement(
       const hosts = Int32Array.from(r.cluster.members, (x) => hostIndex.get(x.host!)!);
       use.place(hosts, c, m);
       gangHosts[k] = hosts;
+      sleeping?.roomTaken();
     }
     membersPlaced += nodes;
     useCpu += nodes * c;
@@ -687,13 +691,6 @@ async function runPlacement(
     sleep(k);
   };
 
-  /** The woken gangs in queue order: by index until a gang is evicted, by ticket since. */
-  const inQueueOrder = (woken: Int32Array): Int32Array => {
-    if (machines === undefined || machines.evicted === 0) return woken;
-    const keys = Float64Array.from(woken, (k) => ticket![k]! * n + k).sort();
-    return Int32Array.from(keys, (x) => x % n);
-  };
-
   /**
    * One waiting gang tried in a retry; whether it was placed. A gang whose demand is no smaller in
    * either dimension than one refused earlier in this pass, and which needs more members than the
@@ -725,6 +722,14 @@ async function runPlacement(
     return true;
   };
 
+  /**
+   * The room bound a retry's visits read for a cell's smallest demand: none on the staircase (a
+   * demand refused with room 0 this pass, which it dominates), else the hosts by free room's.
+   */
+  const roomNow = {
+    atMost: (c: number, m: number, limit: number): number => (onStaircase(zeroCpu, zeroMem, c, m) ? 0 : rooms!.atMost(c, m, limit)),
+  };
+
   /** Retries the waiting gangs in queue order: every one, or with `sleeping` those woken. */
   const retry = (now: number): void => {
     const refused: number[] = [];
@@ -735,7 +740,7 @@ async function runPlacement(
       queue = kept;
       return;
     }
-    for (const k of inQueueOrder(sleeping.takeWoken())) {
+    for (let k = sleeping.nextVisit(roomNow); k >= 0; k = sleeping.nextVisit(roomNow)) {
       while (ticketWaits![firstWaiting] === 0) firstWaiting++;
       if (visit(k, now, refused, firstWaiting < ticket![k]!)) {
         ticketWaits![ticket![k]!] = 0;
