@@ -394,13 +394,6 @@ export class SleepingGangs {
     this.wake(k);
   }
 
-  /** Every gang to visit now ({@link nextVisit} without a count), in queue order. */
-  takeWoken(): Int32Array {
-    const out: number[] = [];
-    for (let k = this.nextVisit(); k >= 0; k = this.nextVisit()) out.push(k);
-    return Int32Array.from(out);
-  }
-
   private wake(k: number): void {
     this.state[k] = Sleep.No;
     this.woken.push(k);

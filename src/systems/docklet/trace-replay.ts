@@ -419,13 +419,13 @@ async function runPlacement(
   // every host).
   const rooms = shortcuts ? new RoomIndex(hostCpu, hostMem, { cpu: topCpu, mem: topMem }) : undefined;
   const use = new UseMirror(hostIndex.size, rooms);
-  // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
-  // evicted) can have made room for it (SleepingGangs) and a retry visits the woken ones only.
-  // Otherwise each retry visits the whole `queue`.
-  // The queue: each gang's ticket, taken as it joins (its creation refused, or evicted: then after
-  // every gang waiting; −1 before it first joins), and which tickets still wait. Without evictions
-  // the tickets follow the gangs' indices.
+  // With the copy kept, the queue: each gang's ticket, taken as it joins (its creation refused, or
+  // evicted: then after every gang waiting; −1 before it first joins), and which tickets still wait.
+  // Without evictions the tickets follow the gangs' indices.
   const ticket = shortcuts ? new Float64Array(n).fill(-1) : undefined;
+  // With the copy kept, a waiting gang sleeps until a departure (or a machine added, or a gang
+  // evicted) can have made room for it (SleepingGangs) and a retry visits, in ticket order, the woken
+  // ones only. Otherwise each retry visits the whole `queue`.
   const sleeping = shortcuts ? new SleepingGangs(g.cpu, g.mem, g.members, ticket) : undefined;
   // With `sleeping`: the gangs whose (bound, seen) holds, whether the placer refused them or not.
   const bounded = sleeping ? new Uint8Array(n) : undefined;
