@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DockletCommand } from '../../src/systems/docklet/command-schema.ts';
-import type { QuotaLimits } from '../../src/systems/docklet/model.ts';
+import type { DrainResult, QuotaLimits } from '../../src/systems/docklet/model.ts';
 import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
 import { ENGINES, manager, snapshot } from './helpers.ts';
 
@@ -95,6 +95,13 @@ function checkInvariants(vc: VirtualClusters, ids: IdModel, quotas: Map<string, 
     expect(h.used.cpu).toBeLessThanOrEqual(h.cpu);
     expect(h.used.mem).toBeLessThanOrEqual(h.mem);
     expect(h.members).toBe(count.get(h.id) ?? 0);
+    // A removal of a host with members names the first cluster, in creation order, with a member there
+    // (the manager finds it in its index of clusters by host, which this checks against the members).
+    if (h.members > 0) {
+      const first = clusters.find((c) => c.members.some((m) => m.host === h.id))!;
+      const r = vc.apply({ op: 'removeHosts', ids: [h.id], dryRun: true });
+      expect(r.ok ? undefined : r.error.message).toContain(`(cluster '${first.name}' among them)`);
+    }
     const s = sum.get(h.id) ?? { cpu: 0, mem: 0 };
     if (h.members === 0) expect(h.used).toEqual({ cpu: 0, mem: 0 });
     expect(Math.abs(h.used.cpu - s.cpu)).toBeLessThan(1e-9 * Math.max(1, h.cpu));
@@ -140,6 +147,12 @@ describe(`virtual clusters: WebAssembly (${process.env.FAIRFIT_WASM ?? 'release'
             if (dry) expect(dry).toEqual([rr, rr].map((r) => ({ ...r, dryRun: true })));
             const rw = wasm.apply(c);
             expect(rw).toEqual(rr);
+            // A drain moves each cluster's members as one gang, the clusters in creation order.
+            if (rr.ok && rr.op === 'drainHosts') {
+              const order = JSON.parse(before).clusters.map((k: { name: string }) => k.name) as string[];
+              const ranks = (rr.result as DrainResult).moved.map((m) => order.indexOf(m.cluster));
+              expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
+            }
             if (restored) expect(restored.apply(c)).toEqual(rr);
             if (rr.ok) {
               followIds(ids, c);

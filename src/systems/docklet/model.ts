@@ -145,8 +145,8 @@ export interface GangPlacer {
   setColumns(c: HostColumns): void;
   /** Releases members of demand (cpu, mem) from `hosts`. */
   release(hosts: ArrayLike<number>, cpu: number, mem: number): void;
-  /** A copy of the hosts' columns, from host `from` (default 0) on. */
-  columns(from?: number): HostColumns;
+  /** A copy of the hosts' columns, of hosts `from` (default 0) to `to` (default every host), `to` not included. */
+  columns(from?: number, to?: number): HostColumns;
   /**
    * Writes each host's dominant share in use, `max(useCpu / capCpu, useMem / capMem)`, into
    * `out[0 … hostCount)` in host order (no copy of the columns) and returns the hosts holding at

@@ -123,8 +123,8 @@ export class ReferencePlacer implements GangPlacer {
     }
   }
 
-  columns(from = 0): HostColumns {
-    return { capCpu: this.capCpu.slice(from), capMem: this.capMem.slice(from), useCpu: this.useCpu.slice(from), useMem: this.useMem.slice(from), members: this.members.slice(from) };
+  columns(from = 0, to = this.capCpu.length): HostColumns {
+    return { capCpu: this.capCpu.slice(from, to), capMem: this.capMem.slice(from, to), useCpu: this.useCpu.slice(from, to), useMem: this.useMem.slice(from, to), members: this.members.slice(from, to) };
   }
 
   dominantShares(out: Float64Array, free?: Float64Array): number {

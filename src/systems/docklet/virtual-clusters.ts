@@ -55,10 +55,12 @@ interface Cluster {
   state: ClusterState;
   /** Member ids, oldest first. */
   ids: string[];
-  /** Running: each member's host index (parallel to `ids`); stopped: empty. */
+  /** Running: each member's host key (parallel to `ids`); stopped: empty. */
   hosts: number[];
   /** The k of the next member id `<name>#<k>`. */
   next: number;
+  /** Rank in creation order (the order of the manager's map): a drain moves clusters in it. */
+  seq: number;
 }
 
 const LIMITS = ['nodes', 'cpu', 'mem'] as const;
@@ -117,9 +119,24 @@ function checkTyped(command: DockletCommand): void {
 export class VirtualClusters {
   private readonly placer: GangPlacer;
   private readonly engine: 'wasm' | 'reference';
+  /** Host ids in host order (the placer's). */
   private readonly hostIds: string[] = [];
-  private readonly hostIndex = new Map<string, number>();
+  /**
+   * Each host's key in host order. A key is given when the host is added and never changes, so a
+   * member holds its host's key, not its index: a removal shifts the indices past the removed host
+   * (one pass over the hosts), not every member (that pass, with the drain's own pass over every
+   * member to find its clusters, was 38 % of a churned trace replay; docs/model.md "Hosts").
+   */
+  private readonly hostKeys: number[] = [];
+  /** Host id → key. */
+  private readonly keyOf = new Map<string, number>();
+  /** Key → host index, −1 once removed. */
+  private readonly keyAt: number[] = [];
+  /** Key → the running clusters with members on that host, and how many: a drain finds its clusters here. */
+  private readonly onHost: (Map<Cluster, number> | undefined)[] = [];
   private readonly clusters = new Map<string, Cluster>();
+  /** The next cluster's `seq`. */
+  private nextSeq = 0;
   private readonly quotas = new Map<string, QuotaLimits>();
   private closed = false;
 
@@ -366,6 +383,8 @@ export class VirtualClusters {
     const hostOp = c.op === 'addHosts' || c.op === 'removeHosts' || c.op === 'drainHosts';
     const columns = this.placer.columns();
     const hostIds = hostOp ? this.hostIds.slice() : undefined;
+    const hostKeys = hostOp ? this.hostKeys.slice() : undefined;
+    const keyAt = hostOp ? this.keyAt.slice() : undefined;
     const order = [...this.clusters.values()];
     const copies = new Map<Cluster, Cluster>();
     if (c.op === 'removeHosts' || c.op === 'drainHosts') for (const k of order) copies.set(k, clone(k));
@@ -380,14 +399,25 @@ export class VirtualClusters {
       // Only the host ops change the hosts' number or capacities.
       if (hostIds === undefined) this.placer.setUse(columns.useCpu, columns.useMem, columns.members);
       else this.placer.setColumns(columns);
-      if (hostIds !== undefined) {
+      // The index of clusters by host: the clusters the op may have changed (its copies' originals, a
+      // cluster it created) taken out as they are now, their copies put in as they were. (A cluster the
+      // op deleted holds no member now.)
+      const was = new Set(order);
+      for (const k of this.clusters.values()) if (copies.has(k) || !was.has(k)) this.count(k, k.hosts, -1);
+      if (hostIds !== undefined && hostKeys !== undefined && keyAt !== undefined) {
         this.hostIds.length = 0;
-        this.hostIndex.clear();
-        for (const id of hostIds) {
-          this.hostIndex.set(id, this.hostIds.length);
+        this.hostKeys.length = 0;
+        this.keyOf.clear();
+        hostIds.forEach((id, h) => {
           this.hostIds.push(id);
-        }
+          this.hostKeys.push(hostKeys[h]!);
+          this.keyOf.set(id, hostKeys[h]!);
+        });
+        this.keyAt.length = 0;
+        this.keyAt.push(...keyAt);
+        this.onHost.length = keyAt.length;
       }
+      for (const k of copies.values()) this.count(k, k.hosts, 1);
       this.clusters.clear();
       for (const k of order) this.clusters.set(k.name, copies.get(k) ?? k);
       this.quotas.clear();
@@ -398,100 +428,105 @@ export class VirtualClusters {
   private doAddHosts(hosts: HostInput[]): HostView[] {
     const seen = new Set<string>();
     hosts.forEach((h, i) => {
-      if (this.hostIndex.has(h.id) || seen.has(h.id)) throw new FairfitError('INVALID_OPTION', `hosts[${i}].id: a host ${q(h.id)} is already known`, { field: `hosts[${i}].id` });
+      if (this.keyOf.has(h.id) || seen.has(h.id)) throw new FairfitError('INVALID_OPTION', `hosts[${i}].id: a host ${q(h.id)} is already known`, { field: `hosts[${i}].id` });
       seen.add(h.id);
     });
     const first = this.placer.hostCount;
     this.placer.addHosts(hosts.map((h) => h.cpu), hosts.map((h) => h.mem));
     for (const h of hosts) {
-      this.hostIndex.set(h.id, this.hostIds.length);
+      const key = this.keyAt.length;
+      this.keyAt.push(this.hostIds.length);
+      this.onHost.push(undefined);
+      this.keyOf.set(h.id, key);
+      this.hostKeys.push(key);
       this.hostIds.push(h.id);
     }
     return this.hostViews(first);
+  }
+
+  /** The host index of host `id`, or `INVALID_OPTION` on `ids[i]`. */
+  private hostOf(id: string, i: number): number {
+    const key = this.keyOf.get(id);
+    if (key === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
+    return this.keyAt[key]!;
   }
 
   private doRemoveHosts(ids: string[]): HostView[] {
     // The views of the removed hosts only: a drain removes one host at a time, and a trace replay
     // drains thousands of 10^4 (each view of every host made, and each cluster's hosts mapped to a
     // new array, were most of a drain's cost; docs/results.md).
-    const c = this.placer.columns();
     const gone = ids.map((id, i) => {
-      const h = this.hostIndex.get(id);
-      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
-      if (c.members[h]! > 0) {
-        const on = [...this.clusters.values()].find((k) => k.hosts.includes(h))!;
-        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host ${q(id)} holds ${c.members[h]!} member(s) (cluster ${q(on.name)} among them): drainHosts moves them, or stop, scale in or delete them first`, { field: `ids[${i}]` });
+      const h = this.hostOf(id, i);
+      const members = this.placer.columns(h, h + 1).members[0]!;
+      if (members > 0) {
+        const on = this.clustersOn([this.hostKeys[h]!])[0]!;
+        throw new FairfitError('INVALID_OPTION', `ids[${i}]: host ${q(id)} holds ${members} member(s) (cluster ${q(on.name)} among them): drainHosts moves them, or stop, scale in or delete them first`, { field: `ids[${i}]` });
       }
       return h;
     });
-    const views = gone.map((h) => this.viewOf(c, h));
+    const views = gone.map((h) => this.viewOf(h));
     const H = this.hostIds.length;
     // Marks, not `gone.includes` per host: that made removing 10^5 of 10^5 hosts take 4.2 s (quadratic); now 0.3 s, most of it the schema check.
     const keep = new Array<boolean>(H).fill(true);
-    for (const h of gone) keep[h] = false;
-    const renumber = new Int32Array(H);
-    let next = 0, first = H;
-    for (let h = 0; h < H; h++) {
-      renumber[h] = keep[h] ? next++ : -1;
-      if (!keep[h] && h < first) first = h;
+    let first = H;
+    for (const h of gone) {
+      keep[h] = false;
+      if (h < first) first = h;
     }
     this.placer.removeHosts(keep);
-    // Only kept hosts hold members: every running member's host index past the first removed one moves down, in place.
-    for (const k of this.clusters.values()) {
-      const hs = k.hosts;
-      for (let i = 0; i < hs.length; i++) if (hs[i]! > first) hs[i] = renumber[hs[i]!]!;
+    for (const h of gone) {
+      const key = this.hostKeys[h]!;
+      this.keyOf.delete(this.hostIds[h]!);
+      this.keyAt[key] = -1;
+      this.onHost[key] = undefined;
     }
-    // The ids before the first removed host keep their index.
-    for (const h of gone) this.hostIndex.delete(this.hostIds[h]!);
+    // The hosts before the first removed one keep their index; the members keep their keys.
     let j = first;
     for (let h = first; h < H; h++) {
       if (!keep[h]) continue;
-      const id = this.hostIds[h]!;
-      this.hostIds[j] = id;
-      this.hostIndex.set(id, j++);
+      const key = this.hostKeys[h]!;
+      this.hostIds[j] = this.hostIds[h]!;
+      this.hostKeys[j] = key;
+      this.keyAt[key] = j++;
     }
-    this.hostIds.length = j;
+    this.hostIds.length = this.hostKeys.length = j;
     return views;
   }
 
-  /** Host h's view from columns `c` (of every host). */
-  private viewOf(c: HostColumns, h: number): HostView {
-    return { id: this.hostIds[h]!, cpu: c.capCpu[h]!, mem: c.capMem[h]!, used: { cpu: c.useCpu[h]!, mem: c.useMem[h]! }, members: c.members[h]! };
+  /** Host h's view. */
+  private viewOf(h: number): HostView {
+    const c = this.placer.columns(h, h + 1);
+    return { id: this.hostIds[h]!, cpu: c.capCpu[0]!, mem: c.capMem[0]!, used: { cpu: c.useCpu[0]!, mem: c.useMem[0]! }, members: c.members[0]! };
   }
 
   private doDrainHosts(ids: string[]): DrainResult {
-    const drained = ids.map((id, i) => {
-      const h = this.hostIndex.get(id);
-      if (h === undefined) throw new FairfitError('INVALID_OPTION', `ids[${i}]: no host ${q(id)}`, { field: `ids[${i}]` });
-      return h;
-    });
-    const columns = this.placer.columns();
-    const views = drained.map((h) => this.viewOf(columns, h));
+    const drained = ids.map((id, i) => this.hostOf(id, i));
+    const views = drained.map((h) => this.viewOf(h));
     const gone = new Set(drained);
-    const isGone = new Uint8Array(this.hostIds.length);
-    for (const h of drained) isGone[h] = 1;
-    // Each running cluster's members on the drained hosts (their places in its list, oldest first):
-    // one pass over every member, a list made only for the clusters found there.
-    const displaced: { k: Cluster; at: number[] }[] = [];
-    for (const k of this.clusters.values()) {
-      if (k.state !== 'running') continue;
-      const hs = k.hosts;
-      let at: number[] | undefined;
-      for (let i = 0; i < hs.length; i++) if (isGone[hs[i]!] === 1) (at ??= []).push(i);
-      if (at) displaced.push({ k, at });
-    }
+    const goneKeys = new Set(drained.map((h) => this.hostKeys[h]!));
+    // The clusters with members on the drained hosts, from the index by host, and each one's members
+    // there (their places in its list, oldest first).
+    const displaced = this.clustersOn(goneKeys).map((k) => {
+      const at: number[] = [];
+      k.hosts.forEach((key, i) => {
+        if (goneKeys.has(key)) at.push(i);
+      });
+      return { k, at };
+    });
     const moved: MemberMove[] = [];
     if (displaced.length > 0) {
       const before = this.placer.columns();
-      const placed: number[][] = [];
+      const placed: Int32Array[] = [];
       try {
-        for (const { k, at } of displaced) this.placer.release(at.map((i) => k.hosts[i]!), k.demand.cpu, k.demand.mem);
+        for (const { k, at } of displaced) this.placer.release(at.map((i) => this.keyAt[k.hosts[i]!]!), k.demand.cpu, k.demand.mem);
         // The drained hosts take no member while the others are placed: a use of +∞ fits nothing (both placers check fit first).
         const c = this.placer.columns();
         for (const h of gone) c.useCpu[h] = c.useMem[h] = Number.POSITIVE_INFINITY;
         this.placer.setUse(c.useCpu, c.useMem, c.members);
         for (const { k, at } of displaced) {
-          const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, k.hosts.filter((h) => !gone.has(h)));
+          const prior: number[] = [];
+          for (const key of k.hosts) if (!goneKeys.has(key)) prior.push(this.keyAt[key]!);
+          const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, prior);
           if (typeof r === 'number') {
             const room = gangRoom(this.placer.columns(), k.demand, at.length, gone);
             const others = this.hostIds.length - gone.size;
@@ -501,17 +536,22 @@ export class VirtualClusters {
               { field: 'ids', cluster: k.name, member: r, room: room.room },
             );
           }
-          placed.push(Array.from(r));
+          placed.push(r);
         }
       } catch (err) {
         // Back to the state before the call, exactly (use, member counts), whatever stopped it (NO_FIT, OUT_OF_MEMORY).
         this.placer.setUse(before.useCpu, before.useMem, before.members);
         throw err;
       }
-      displaced.forEach(({ k, at }, j) => at.forEach((i, m) => {
-        moved.push({ cluster: k.name, id: k.ids[i]!, from: this.hostIds[k.hosts[i]!]!, to: this.hostIds[placed[j]![m]!]! });
-        k.hosts[i] = placed[j]![m]!;
-      }));
+      // (The drained hosts' entries in the index by host go with the hosts.)
+      displaced.forEach(({ k, at }, j) => {
+        const to = placed[j]!;
+        at.forEach((i, m) => {
+          moved.push({ cluster: k.name, id: k.ids[i]!, from: this.hostIds[this.keyAt[k.hosts[i]!]!]!, to: this.hostIds[to[m]!]! });
+          k.hosts[i] = this.hostKeys[to[m]!]!;
+        });
+        this.count(k, at.map((i) => k.hosts[i]!), 1);
+      });
       // The drained hosts, empty now, read 0 again before they go.
       const now = this.placer.columns();
       for (const h of gone) now.useCpu[h] = now.useMem[h] = 0;
@@ -534,15 +574,15 @@ export class VirtualClusters {
     if (this.clusters.has(c.name)) throw new FairfitError('INVALID_OPTION', `name: a cluster ${q(c.name)} already exists`, { field: 'name' });
     const k: Cluster = {
       name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement ?? 'spread',
-      state: 'running', ids: [], hosts: [], next: 0,
+      state: 'running', ids: [], hosts: [], next: 0, seq: this.nextSeq++,
     };
     this.checkQuota(k, c.nodes, 'nodes');
-    if (explain) k.hosts = this.placeGang(k, c.nodes, [], 'nodes');
+    if (explain) k.hosts = this.placeGang(k, c.nodes, 'nodes');
     else if (c.nodes > 0) {
       const r = this.placer.place(c.nodes, k.demand.cpu, k.demand.mem, k.placement, []);
       // The first member that found no host: the members before it are what the hosts have room for (exact for one gang).
       if (typeof r === 'number') return r;
-      k.hosts = Array.from(r);
+      k.hosts = this.placedOn(k, r);
     }
     for (let i = 0; i < c.nodes; i++) k.ids.push(`${k.name}#${k.next++}`);
     this.clusters.set(k.name, k);
@@ -566,7 +606,7 @@ export class VirtualClusters {
     }
     if (nodes > n && k.state === 'running') {
       this.checkQuota(k, nodes, 'nodes');
-      const added = this.placeGang(k, nodes - n, k.hosts, 'nodes');
+      const added = this.placeGang(k, nodes - n, 'nodes');
       k.hosts.push(...added);
     } else if (nodes < n && k.state === 'running') {
       this.releaseNewest(k, n - nodes);
@@ -589,7 +629,7 @@ export class VirtualClusters {
     const k = this.cluster(name);
     if (k.state === 'stopped') {
       this.checkQuota(k, k.ids.length, 'name');
-      k.hosts = this.placeGang(k, k.ids.length, [], 'name');
+      k.hosts = this.placeGang(k, k.ids.length, 'name');
       k.state = 'running';
     }
     return this.statusOf(k);
@@ -630,9 +670,12 @@ export class VirtualClusters {
   private load(s: DockletSnapshot): void {
     const bad = corruptSnapshot;
     s.hosts.forEach((h, i) => {
-      if (this.hostIndex.has(h.id)) throw bad(`snapshot.hosts[${i}].id`, `repeats host ${q(h.id)}`);
-      this.hostIndex.set(h.id, i);
+      if (this.keyOf.has(h.id)) throw bad(`snapshot.hosts[${i}].id`, `repeats host ${q(h.id)}`);
+      this.keyOf.set(h.id, i);
       this.hostIds.push(h.id);
+      this.hostKeys.push(i);
+      this.keyAt.push(i);
+      this.onHost.push(undefined);
     });
     const H = s.hosts.length;
     const members = new Int32Array(H);
@@ -652,17 +695,20 @@ export class VirtualClusters {
           if (m.host !== null) throw bad(`${at}.members[${j}].host`, `must be null: the cluster is stopped`);
           return;
         }
-        const h = m.host === null ? undefined : this.hostIndex.get(m.host);
+        // A restored manager's keys are its hosts' indices.
+        const h = m.host === null ? undefined : this.keyOf.get(m.host);
         if (h === undefined) throw bad(`${at}.members[${j}].host`, m.host === null ? 'is null in a running cluster' : `names no host of the snapshot: ${q(m.host)}`);
         hosts.push(h);
         members[h]!++;
         sumCpu[h]! += c.demand.cpu;
         sumMem[h]! += c.demand.mem;
       });
-      this.clusters.set(c.name, {
+      const k: Cluster = {
         name: c.name, tenant: c.tenant, demand: { cpu: c.demand.cpu, mem: c.demand.mem }, placement: c.placement, state: c.state,
-        ids: c.members.map((m) => m.id), hosts, next: c.next,
-      });
+        ids: c.members.map((m) => m.id), hosts, next: c.next, seq: this.nextSeq++,
+      };
+      this.clusters.set(c.name, k);
+      this.count(k, hosts, 1);
     });
     s.hosts.forEach((h, i) => {
       for (const [d, sum] of [['cpu', sumCpu[i]!], ['mem', sumMem[i]!]] as const) {
@@ -698,28 +744,55 @@ export class VirtualClusters {
     return k;
   }
 
-  /** Places `count` members of `k`, the cluster's placed members on `prior`: their host indices, or `NO_FIT` (nothing changed). */
-  private placeGang(k: Cluster, count: number, prior: readonly number[], field: string): number[] {
+  /** Places `count` more members of `k` (its placed members counted): their host keys, or `NO_FIT` (nothing changed). */
+  private placeGang(k: Cluster, count: number, field: string): number[] {
     if (count === 0) return [];
-    const r = this.placer.place(count, k.demand.cpu, k.demand.mem, k.placement, prior);
+    const r = this.placer.place(count, k.demand.cpu, k.demand.mem, k.placement, k.hosts.map((key) => this.keyAt[key]!));
     if (typeof r === 'number') {
       // The placer is back as it was; what the hosts have room for is counted on the failure path only.
       const room = gangRoom(this.placer.columns(), k.demand, count);
       const hosts = this.hostIds.length;
       throw new FairfitError(
         'NO_FIT',
-        `${field}: cluster ${q(k.name)} of tenant ${q(k.tenant)} needs room for ${count} ${prior.length > 0 ? 'more ' : ''}member${count === 1 ? '' : 's'} (cpu ${k.demand.cpu}, mem ${k.demand.mem} each); the ${hosts} host${hosts === 1 ? ' has' : 's have'} room for ${room.room}, in any arrangement (${shortWords(room)}); nothing was placed`,
+        `${field}: cluster ${q(k.name)} of tenant ${q(k.tenant)} needs room for ${count} ${k.hosts.length > 0 ? 'more ' : ''}member${count === 1 ? '' : 's'} (cpu ${k.demand.cpu}, mem ${k.demand.mem} each); the ${hosts} host${hosts === 1 ? ' has' : 's have'} room for ${room.room}, in any arrangement (${shortWords(room)}); nothing was placed`,
         { field, cluster: k.name, member: r, room: room.room },
       );
     }
-    return Array.from(r);
+    return this.placedOn(k, r);
+  }
+
+  /** The keys of hosts `r` (indices) where members of `k` were just placed, counted in the index by host. */
+  private placedOn(k: Cluster, r: Int32Array): number[] {
+    const keys = new Array<number>(r.length);
+    for (let i = 0; i < r.length; i++) keys[i] = this.hostKeys[r[i]!]!;
+    this.count(k, keys, 1);
+    return keys;
+  }
+
+  /** Adds `d` (±1) to the count of `k`'s members on each host of `keys`; a count of 0 leaves the index. */
+  private count(k: Cluster, keys: readonly number[], d: 1 | -1): void {
+    for (const key of keys) {
+      let on = this.onHost[key];
+      if (on === undefined) this.onHost[key] = on = new Map();
+      const n = (on.get(k) ?? 0) + d;
+      if (n === 0) on.delete(k);
+      else on.set(k, n);
+    }
+  }
+
+  /** The clusters with members on the hosts of `keys`, in creation order. */
+  private clustersOn(keys: Iterable<number>): Cluster[] {
+    const found = new Set<Cluster>();
+    for (const key of keys) for (const k of this.onHost[key]?.keys() ?? []) found.add(k);
+    return [...found].sort((a, b) => a.seq - b.seq);
   }
 
   /** Releases the `count` newest placed members of `k`, newest first. */
   private releaseNewest(k: Cluster, count: number): void {
     if (count === 0) return;
     const gone = k.hosts.splice(k.hosts.length - count, count).reverse();
-    this.placer.release(gone, k.demand.cpu, k.demand.mem);
+    this.count(k, gone, -1);
+    this.placer.release(gone.map((key) => this.keyAt[key]!), k.demand.cpu, k.demand.mem);
   }
 
   /**
@@ -766,7 +839,7 @@ export class VirtualClusters {
 
   private statusOf(k: Cluster): ClusterStatus {
     const running = k.state === 'running';
-    return { ...this.summary(k), members: k.ids.map((id, i) => ({ id, host: running ? this.hostIds[k.hosts[i]!]! : null })) };
+    return { ...this.summary(k), members: k.ids.map((id, i) => ({ id, host: running ? this.hostIds[this.keyAt[k.hosts[i]!]!]! : null })) };
   }
 
   /** The hosts from `from` on (an `addHosts` answers with the new ones only: no copy of every host's columns per call). */

@@ -165,10 +165,10 @@ export class WasmPlacer implements GangPlacer {
     });
   }
 
-  columns(from = 0): HostColumns {
+  columns(from = 0, to = this.hosts): HostColumns {
     const k = this.live();
     const p = this.ptrs();
-    const n = this.hosts - from;
+    const n = to - from;
     return {
       capCpu: k.f64(p.capCpu + from * 8, n).slice(), capMem: k.f64(p.capMem + from * 8, n).slice(),
       useCpu: k.f64(p.useCpu + from * 8, n).slice(), useMem: k.f64(p.useMem + from * 8, n).slice(), members: k.i32(p.members + from * 4, n).slice(),
