@@ -49,6 +49,21 @@ function siftDown(heap: usize, n: i32, i: i32, gang: usize, ld: usize, pack: boo
   si(heap, i, h);
 }
 
+/** Moves the host at heap position i down among the first n of a heap kept worst first (the reverse order). */
+function siftDownWorst(heap: usize, n: i32, i: i32, gang: usize, ld: usize, pack: bool): void {
+  const h = gi(heap, i);
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= n) break;
+    if (c + 1 < n && before(gi(heap, c), gi(heap, c + 1), gang, ld, pack)) c++;
+    const hc = gi(heap, c);
+    if (!before(h, hc, gang, ld, pack)) break;
+    si(heap, i, hc);
+    i = c;
+  }
+  si(heap, i, h);
+}
+
 /**
  * The load host h would have with one more member of demand (dc, dm) — the dominant share
  * `max_d (use[d] + δ[d]) / C[d]` — or −1 when the member does not fit there.
@@ -97,11 +112,37 @@ export function dockletPlace(hosts: usize, req: usize): i32 {
   }
   // The hosts the member fits (`fit` of them), then heap order (bottom-up: O(H)).
   let fit = 0;
-  for (let h = 0; h < H; h++) {
-    const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
-    if (l < 0) continue;
-    sf(ld, h, l);
-    si(heap, fit++, h);
+  if (n > 0 && n <= (H >> 3)) {
+    // Only the n hosts that go first can take a member: a host changes its place only when it takes
+    // one, so before member i at most i of those n have changed, and one that has not still goes
+    // before every host past them. So one pass keeps those n (a heap worst first: a host enters
+    // when it goes before the worst kept), and the members are placed among them as below. A gang
+    // of one cost a heap of all 10^4 hosts; docs/model.md "Placing a gang".
+    for (let h = 0; h < H; h++) {
+      const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
+      if (l < 0) continue;
+      if (fit < n) {
+        sf(ld, h, l);
+        si(heap, fit++, h);
+        if (fit == n) for (let i = (fit >> 1) - 1; i >= 0; i--) siftDownWorst(heap, fit, i, gang, ld, pack);
+        continue;
+      }
+      const w = gi(heap, 0);
+      const lw = gf(ld, w);
+      // h (past every kept host's index) goes before w: the order of before(h, w).
+      const first = pack ? l > lw : (gi(gang, h) < gi(gang, w) || (gi(gang, h) == gi(gang, w) && l < lw));
+      if (!first) continue;
+      sf(ld, h, l);
+      si(heap, 0, h);
+      siftDownWorst(heap, fit, 0, gang, ld, pack);
+    }
+  } else {
+    for (let h = 0; h < H; h++) {
+      const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
+      if (l < 0) continue;
+      sf(ld, h, l);
+      si(heap, fit++, h);
+    }
   }
   for (let i = (fit >> 1) - 1; i >= 0; i--) siftDown(heap, fit, i, gang, ld, pack);
   for (let i = 0; i < n; i++) {

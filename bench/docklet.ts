@@ -3,7 +3,7 @@
  * plain-TypeScript twin, through the same `VirtualClusters` API, timed in alternation in this
  * one process (`alternated`: median of the rounds' medians, ms per call, wall clock).
  * - place: a 1,000-member cluster created (spread, then pack) and deleted on 10^4 hosts that
- *   already carry a background of 5,000 members of other clusters;
+ *   already carry a background of 5,000 members of other clusters; the same for a 1-member cluster;
  * - a 20,000-member cluster (spread) created and deleted on the same hosts;
  * - a dry run of a 1,000-member create, against the copy from a snapshot it used to be and the command itself;
  * - churn: 300 seeded create / scale / delete commands (clusters of 1–64 members) on the same hosts,
@@ -56,6 +56,18 @@ export async function dockletSuite(): Promise<BenchRow[]> {
     const name = `place 1,000 members (${placement}) + delete, 10^4 hosts`;
     rows.push({ name, impl: 'wasm', meanMs: times[0]!.p50, perSecond: 1000 / (times[0]!.p50 / 1000), extra: { 'x reference': +ratios[1]!.toFixed(2), 'same hosts': same() } });
     rows.push({ name, impl: 'reference', meanMs: times[1]!.p50, perSecond: 1000 / (times[1]!.p50 / 1000) });
+  }
+  {
+    // The gangs of a trace replay and of a drain's moves: a few members each. Since 7 Dec (forty-eighth
+    // session) the placer keeps only the gang's first hosts in its one pass, where it made a heap of them all.
+    for (const placement of ['spread', 'pack'] as const) {
+      const spec = { name: 'one', tenant: 'acme', nodes: 1, demand: { cpu: 1, mem: 3 }, placement };
+      const run = (vc: VirtualClusters) => () => { vc.create(spec); vc.delete('one'); };
+      const { times, ratios } = await alternated([run(wasm), run(ref)], { rounds: 4, time: 2000 });
+      const name = `place a 1-member gang (${placement}) + delete, 10^4 hosts`;
+      rows.push({ name, impl: 'wasm', meanMs: times[0]!.p50, perSecond: 1000 / times[0]!.p50, extra: { 'x reference': +ratios[1]!.toFixed(2), 'same hosts': same() } });
+      rows.push({ name, impl: 'reference', meanMs: times[1]!.p50, perSecond: 1000 / times[1]!.p50 });
+    }
   }
   {
     // A gang far larger than the hosts: the heap's O(hosts + members · log hosts) against the reference's scan of every host per member.
