@@ -23,6 +23,26 @@ describe('drainHosts / removeHosts, reviewed', () => {
     }
   });
 
+  it('a drain of two hosts moves every member on either, the clusters in creation order, whatever order they came to a host in', () => {
+    for (const engine of ['wasm', 'reference'] as const) {
+      using vc = manager(engine, sameHosts(5, 10, 10));
+      const demand = { cpu: 1, mem: 1 };
+      vc.create({ name: 'a', tenant: 't', nodes: 2, demand }); // a#0 h0, a#1 h1
+      vc.create({ name: 'b', tenant: 't', nodes: 3, demand }); // b#0 h2, b#1 h3, b#2 h4: b came first to h2 and h3
+      vc.scale('a', 5); // a#2 h2, a#3 h3, a#4 h4
+      // a before b; each one's members on h2 or h3 as one gang (spread counts its members that stay):
+      // a#2 to h0 (a on h0, h1, h4 once each; h0 and h1 least loaded), a#3 to h1; then b, whose only
+      // member staying is on h4: b#0 to h0 and b#1 to h1 (load 0.3 each, h0 first).
+      expect(vc.drainHosts(['h2', 'h3']).moved).toEqual([
+        { cluster: 'a', id: 'a#2', from: 'h2', to: 'h0' },
+        { cluster: 'a', id: 'a#3', from: 'h3', to: 'h1' },
+        { cluster: 'b', id: 'b#0', from: 'h2', to: 'h0' },
+        { cluster: 'b', id: 'b#1', from: 'h3', to: 'h1' },
+      ]);
+      expect(vc.hosts().map((h) => [h.id, h.members])).toEqual([['h0', 3], ['h1', 3], ['h4', 2]]);
+    }
+  });
+
   it('an OUT_OF_MEMORY at any point of a drain sets every host back; the manager goes on as the reference', () => {
     const hosts = sameHosts(40, 100, 100);
     const setUp = (vc: VirtualClusters): void => {

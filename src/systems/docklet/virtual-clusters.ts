@@ -505,12 +505,13 @@ export class VirtualClusters {
     const gone = new Set(drained);
     const goneKeys = new Set(drained.map((h) => this.hostKeys[h]!));
     // The clusters with members on the drained hosts, from the index by host, and each one's members
-    // there (their places in its list, oldest first).
+    // there (their places in its list, oldest first; the list is read up to the last of them).
     const displaced = this.clustersOn(goneKeys).map((k) => {
+      let there = 0;
+      for (const key of goneKeys) there += this.onHost[key]?.get(k) ?? 0;
       const at: number[] = [];
-      k.hosts.forEach((key, i) => {
-        if (goneKeys.has(key)) at.push(i);
-      });
+      const hs = k.hosts;
+      for (let i = 0; at.length < there && i < hs.length; i++) if (goneKeys.has(hs[i]!)) at.push(i);
       return { k, at };
     });
     const moved: MemberMove[] = [];
@@ -518,14 +519,20 @@ export class VirtualClusters {
       const before = this.placer.columns();
       const placed: Int32Array[] = [];
       try {
-        for (const { k, at } of displaced) this.placer.release(at.map((i) => this.keyAt[k.hosts[i]!]!), k.demand.cpu, k.demand.mem);
-        // The drained hosts take no member while the others are placed: a use of +∞ fits nothing (both placers check fit first).
-        const c = this.placer.columns();
-        for (const h of gone) c.useCpu[h] = c.useMem[h] = Number.POSITIVE_INFINITY;
-        this.placer.setUse(c.useCpu, c.useMem, c.members);
+        // Every member on the drained hosts moves, so they are left with none, and take none while the
+        // others are placed: a use of +∞ fits nothing (both placers check fit first). Set at once, as
+        // releasing each member there and then setting the use would leave them; no other host changes.
+        const c = before.members.slice();
+        const useCpu = before.useCpu.slice(), useMem = before.useMem.slice();
+        for (const h of gone) {
+          useCpu[h] = useMem[h] = Number.POSITIVE_INFINITY;
+          c[h] = 0;
+        }
+        this.placer.setUse(useCpu, useMem, c);
         for (const { k, at } of displaced) {
+          // Pack orders the hosts by load alone: only spread counts the cluster's members on them.
           const prior: number[] = [];
-          for (const key of k.hosts) if (!goneKeys.has(key)) prior.push(this.keyAt[key]!);
+          if (k.placement === 'spread') for (const key of k.hosts) if (!goneKeys.has(key)) prior.push(this.keyAt[key]!);
           const r = this.placer.place(at.length, k.demand.cpu, k.demand.mem, k.placement, prior);
           if (typeof r === 'number') {
             const room = gangRoom(this.placer.columns(), k.demand, at.length, gone);
@@ -552,10 +559,7 @@ export class VirtualClusters {
         });
         this.count(k, at.map((i) => k.hosts[i]!), 1);
       });
-      // The drained hosts, empty now, read 0 again before they go.
-      const now = this.placer.columns();
-      for (const h of gone) now.useCpu[h] = now.useMem[h] = 0;
-      this.placer.setUse(now.useCpu, now.useMem, now.members);
+      // The drained hosts go next, +∞ and all: their rows leave the columns.
     }
     this.doRemoveHosts(ids);
     return { removed: views, moved };
