@@ -112,7 +112,7 @@ export function dockletPlace(hosts: usize, req: usize): i32 {
   }
   // The hosts the member fits (`fit` of them), then heap order (bottom-up: O(H)).
   let fit = 0;
-  if (n > 0 && n <= (H >> 3)) {
+  if (n > 0 && n <= (H >> 6)) {
     // Only the n hosts that go first can take a member: a host changes its place only when it takes
     // one, so before member i at most i of those n have changed, and one that has not still goes
     // before every host past them. So one pass keeps those n (a heap worst first: a host enters
