@@ -121,18 +121,13 @@ export function dockletPlace(hosts: usize, req: usize): i32 {
     for (let h = 0; h < H; h++) {
       const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
       if (l < 0) continue;
+      sf(ld, h, l);
       if (fit < n) {
-        sf(ld, h, l);
         si(heap, fit++, h);
         if (fit == n) for (let i = (fit >> 1) - 1; i >= 0; i--) siftDownWorst(heap, fit, i, gang, ld, pack);
         continue;
       }
-      const w = gi(heap, 0);
-      const lw = gf(ld, w);
-      // h (past every kept host's index) goes before w: the order of before(h, w).
-      const first = pack ? l > lw : (gi(gang, h) < gi(gang, w) || (gi(gang, h) == gi(gang, w) && l < lw));
-      if (!first) continue;
-      sf(ld, h, l);
+      if (!before(h, gi(heap, 0), gang, ld, pack)) continue;
       si(heap, 0, h);
       siftDownWorst(heap, fit, 0, gang, ld, pack);
     }
