@@ -112,32 +112,25 @@ export function dockletPlace(hosts: usize, req: usize): i32 {
   }
   // The hosts the member fits (`fit` of them), then heap order (bottom-up: O(H)).
   let fit = 0;
-  if (n > 0 && n <= (H >> 6)) {
-    // Only the n hosts that go first can take a member: a host changes its place only when it takes
-    // one, so before member i at most i of those n have changed, and one that has not still goes
-    // before every host past them. So one pass keeps those n (a heap worst first: a host enters
-    // when it goes before the worst kept), and the members are placed among them as below. A gang
-    // of one cost a heap of all 10^4 hosts; docs/model.md "Placing a gang".
-    for (let h = 0; h < H; h++) {
-      const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
-      if (l < 0) continue;
-      sf(ld, h, l);
-      if (fit < n) {
-        si(heap, fit++, h);
-        if (fit == n) for (let i = (fit >> 1) - 1; i >= 0; i--) siftDownWorst(heap, fit, i, gang, ld, pack);
-        continue;
-      }
-      if (!before(h, gi(heap, 0), gang, ld, pack)) continue;
-      si(heap, 0, h);
-      siftDownWorst(heap, fit, 0, gang, ld, pack);
-    }
-  } else {
-    for (let h = 0; h < H; h++) {
-      const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
-      if (l < 0) continue;
-      sf(ld, h, l);
+  // Only the n hosts that go first can take a member: a host changes its place only when it takes
+  // one, so before member i at most i of those n have changed, and one that has not still goes
+  // before every host past them. So for a gang of n ≤ H/64 the pass keeps those n (a heap worst
+  // first: a host enters when it goes before the worst kept), and the members are placed among them
+  // as below; a larger gang keeps every fitting host. A gang of one cost a heap of all 10^4 hosts;
+  // docs/model.md "Placing a gang".
+  const keep = n > 0 && n <= (H >> 6) ? n : H;
+  for (let h = 0; h < H; h++) {
+    const l = loadAfter(h, dc, dm, capCpu, capMem, useCpu, useMem);
+    if (l < 0) continue;
+    sf(ld, h, l);
+    if (fit < keep) {
       si(heap, fit++, h);
+      if (fit == keep && keep < H) for (let i = (fit >> 1) - 1; i >= 0; i--) siftDownWorst(heap, fit, i, gang, ld, pack);
+      continue;
     }
+    if (!before(h, gi(heap, 0), gang, ld, pack)) continue;
+    si(heap, 0, h);
+    siftDownWorst(heap, fit, 0, gang, ld, pack);
   }
   for (let i = (fit >> 1) - 1; i >= 0; i--) siftDown(heap, fit, i, gang, ld, pack);
   for (let i = 0; i < n; i++) {
