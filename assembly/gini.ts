@@ -7,7 +7,7 @@
 // see assembly/sort.ts), out f64[1].
 import { radixSortF64 } from './sort';
 import { checkNonNeg } from './error';
-import { Gini } from './layouts';
+import { Gini, GiniTrack } from './layouts';
 
 export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32 {
   store<f64>(out, 0.0);
@@ -20,6 +20,12 @@ export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32
   }
   if (n == 0) return 0;
   radixSortF64(x, tmp, hist, n);
+  store<f64>(out, giniOfSorted(x, n));
+  return 0;
+}
+
+/** G of n values sorted ascending (≥ 0, no −0): Σi (2i − n + 1)·x(i) / (n·Σx), 0 when Σx is 0. */
+function giniOfSorted(x: usize, n: i32): f64 {
   let sum = 0.0, num = 0.0;
   const nf = <f64>n;
   for (let i = 0; i < n; i++) {
@@ -27,8 +33,81 @@ export function gini(x: usize, n: i32, tmp: usize, hist: usize, out: usize): i32
     sum += v;
     num += (2.0 * <f64>i - nf + 1.0) * v;
   }
-  if (sum == 0.0) return 0;
-  store<f64>(out, num / (nf * sum));
+  return sum == 0.0 ? 0 : num / (nf * sum);
+}
+
+// The Gini of a vector that changes a little between calls (a replay's per-host shares, sampled
+// every few minutes while a few hosts changed): the values stay sorted from one call to the next.
+// A call compares the values with the last call's; the changed ones' old values are taken out of
+// the sorted list and their new ones merged in (two passes and a sort of the changed ones, where
+// gini() checks, sorts in 6 radix passes and sums). The sorted list is the same multiset in the same
+// order as gini()'s sort (equal values have equal bits once −0 is +0), and its sums are taken in
+// the same order by the same expressions: the same bits. More than a quarter changed, or another
+// n: every value sorted again. State: a GiniTrack struct (assembly/layouts.ts,
+// src/kernels/kernel-layouts.ts). Bad input: the status and index as gini(), nothing changed.
+export function giniTrack(t: usize): i32 {
+  const n = load<i32>(t, GiniTrack.n);
+  assert(n >= 0 && n <= load<i32>(t, GiniTrack.cap), 'giniTrack: n out of range');
+  const x = load<usize>(t, GiniTrack.values), prev = load<usize>(t, GiniTrack.prev);
+  const removed = load<usize>(t, GiniTrack.removed), added = load<usize>(t, GiniTrack.added);
+  // tmp: the changed values' places, then the radix sort's buffer.
+  const tmp = load<usize>(t, GiniTrack.tmp), hist = load<usize>(t, GiniTrack.hist);
+  const fresh = n != load<i32>(t, GiniTrack.last), most = n >> 2;
+  // One pass: checked (nothing written before every value is) and compared with the last call's.
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    const at = <usize>i << 3;
+    const f = load<f64>(x + at);
+    const s = checkNonNeg(f, i);
+    if (s != 0) return s;
+    const v = reinterpret<u64>(f + 0.0), was = load<u64>(prev + at);
+    if (v == was) continue;
+    if (c < most) {
+      store<u64>(removed + (<usize>c << 3), was);
+      store<u64>(added + (<usize>c << 3), v);
+      store<i32>(tmp + (<usize>c << 2), i);
+    }
+    c++;
+  }
+  let sorted = load<usize>(t, GiniTrack.sorted);
+  let g: f64 = 0;
+  if (fresh || c > most) {
+    for (let i = 0; i < n; i++) store<f64>(prev + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) + 0.0);
+    memory.copy(sorted, prev, <usize>n << 3);
+    radixSortF64(sorted, tmp, hist, n);
+    c = -1;
+    g = giniOfSorted(sorted, n);
+  } else if (c == 0) {
+    g = giniOfSorted(sorted, n);
+  } else {
+    for (let j = 0; j < c; j++) store<u64>(prev + (<usize>load<i32>(tmp + (<usize>j << 2)) << 3), load<u64>(added + (<usize>j << 3)));
+    radixSortF64(removed, tmp, hist, c);
+    radixSortF64(added, tmp, hist, c);
+    // The old sorted list less the removed values, the added ones merged in, and giniOfSorted's sums
+    // of each value as it is written (the same expressions in the same order).
+    const next = load<usize>(t, GiniTrack.next);
+    const nf = <f64>n;
+    let sum = 0.0, num = 0.0;
+    let i = 0, r = 0, a = 0, k = 0;
+    while (k < n) {
+      const v = i < n ? load<u64>(sorted + (<usize>i << 3)) : U64.MAX_VALUE;
+      if (r < c && v == load<u64>(removed + (<usize>r << 3))) { i++; r++; continue; }
+      const w = a < c ? load<u64>(added + (<usize>a << 3)) : U64.MAX_VALUE;
+      let e: u64;
+      if (w < v) { e = w; a++; } else { e = v; i++; }
+      store<u64>(next + (<usize>k << 3), e);
+      const y = reinterpret<f64>(e);
+      sum += y;
+      num += (2.0 * <f64>k - nf + 1.0) * y;
+      k++;
+    }
+    g = sum == 0.0 ? 0 : num / (nf * sum);
+    store<usize>(t, sorted, GiniTrack.next);
+    store<usize>(t, next, GiniTrack.sorted);
+  }
+  store<i32>(t, n, GiniTrack.last);
+  store<i32>(t, c, GiniTrack.changed);
+  store<f64>(t, n == 0 ? 0 : g, GiniTrack.gini);
   return 0;
 }
 

@@ -1,6 +1,6 @@
 // The list of WebAssembly exports; nothing else lives here (see docs/abi.md).
 export { lastErrorIndex } from './error';
-export { gini, giniColumns } from './gini';
+export { gini, giniColumns, giniTrack } from './gini';
 export { capacityWeights } from './capacity';
 export { recomputePriorities } from './priority';
 export { ffRebuild, ffPlace, ffPlaceBatch, ffPlaceAll, ffRelease, ffReleaseBatch, ffSetUp } from './firstfit';

@@ -62,6 +62,24 @@ export namespace Gini {
   export const COL_BLOCK: i32 = 8;
 }
 
+/** State of one Gini tracker (src/kernels/gini.ts). */
+export namespace GiniTrack {
+  export const n: usize = 0; // i32
+  export const last: usize = 4; // i32
+  export const cap: usize = 8; // i32
+  export const changed: usize = 12; // i32
+  export const values: usize = 16; // usize
+  export const prev: usize = 20; // usize
+  export const sorted: usize = 24; // usize
+  export const next: usize = 28; // usize
+  export const removed: usize = 32; // usize
+  export const added: usize = 36; // usize
+  export const tmp: usize = 40; // usize
+  export const hist: usize = 44; // usize
+  export const gini: usize = 48; // f64
+  export const SIZE: usize = 56; // bytes
+}
+
 /** State of the seeded PRNG (src/rng.ts): xoshiro128** words. */
 export namespace RngState {
   export const a: usize = 0; // u32

@@ -8,7 +8,7 @@
 import type { BenchRow } from './run.ts';
 import { alternated, meanMs, type timeMs } from './measure.ts';
 import { casePeak } from './rss.ts';
-import { gini } from '../src/kernels/gini.ts';
+import { GiniTracker, gini } from '../src/kernels/gini.ts';
 import { giniReference } from '../src/reference/gini.ts';
 import { capacityWeights } from '../src/kernels/capacity.ts';
 import { capacityWeightsReference } from '../src/reference/capacity.ts';
@@ -47,6 +47,7 @@ export async function kernelSuite(): Promise<BenchRow[]> {
     const x = Float64Array.from({ length: n }, () => r.next() * 10);
     await pairOf(rows, `gini n=${n}`, n, () => gini(x), () => giniReference(x));
   }
+  rows.push(await giniTrackerCase(12_500, 30));
   for (const n of SIZES) {
     const cols = { speed: Float64Array.from({ length: n }, () => 1 + r.next()), vcpus: Float64Array.from({ length: n }, () => 1 + r.below(64)), mem: Float64Array.from({ length: n }, () => r.next() * 256) };
     await pairOf(rows, `capacityWeights n=${n}`, n, () => capacityWeights(cols), () => capacityWeightsReference(cols));
@@ -65,6 +66,27 @@ export async function kernelSuite(): Promise<BenchRow[]> {
   for (const placements of SIZES) rows.push(...(await firstFitCase(10_000, placements, Math.min(placements, 20_000))));
   rows.push(...(await v8MathPairs(1e6)));
   return rows;
+}
+
+/**
+ * A Docklet replay's sample: the Gini of n hosts' shares of which `changed` changed since the last
+ * sample (values in [0, 1] in steps of 1/64, so many are equal), the tracker (kept sorted between
+ * calls) against `gini` (every value sorted again), in alternation; each call first changes its own
+ * copy of the values the same way.
+ */
+export async function giniTrackerCase(n: number, changed: number): Promise<BenchRow> {
+  const r = new Rng(5);
+  const start = Float64Array.from({ length: n }, () => r.below(65) / 64);
+  const arms = [0, 1].map((k) => ({ x: start.slice(), r: new Rng(9), k }));
+  const step = (a: (typeof arms)[number]): void => {
+    for (let j = 0; j < changed; j++) a.x[a.r.below(n)] = a.r.below(65) / 64;
+  };
+  using tracker = new GiniTracker();
+  const { times: [t, g], ratios: [, gOverT] } = await alternated([
+    () => { step(arms[0]!); return tracker.gini(arms[0]!.x); },
+    () => { step(arms[1]!); return gini(arms[1]!.x); },
+  ]);
+  return { name: `Gini of ${n} values, ${changed} changed since the last call`, impl: 'GiniTracker (kept sorted)', meanMs: t!.mean, perSecond: 1000 / t!.p50, extra: { 'p50 ms': +t!.p50.toFixed(4), 'gini p50 ms': +g!.p50.toFixed(4), 'gini/tracker (p50, alternated)': +gOverT!.toFixed(2), ...casePeak() } };
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { COLUMN_ELEMENT, COLUMN_TYPE, CSV_FIELD, CSV_SCAN, CSV_STATUS, GINI, MATCHER, MISS_MEMO, PLACE_ALL, PRIORITY_PARAMS, RNG_STATE, TASK_SIZE } from '../src/kernels/kernel-layouts.ts';
+import { COLUMN_ELEMENT, COLUMN_TYPE, CSV_FIELD, CSV_SCAN, CSV_STATUS, GINI, GINI_TRACK, MATCHER, MISS_MEMO, PLACE_ALL, PRIORITY_PARAMS, RNG_STATE, TASK_SIZE } from '../src/kernels/kernel-layouts.ts';
 import { REPLAY_LAYOUTS } from '../src/systems/giantvm/replay-layouts.ts';
 import { ENGINE_LAYOUTS } from '../src/systems/iptas/engine-layouts.ts';
 import { CRS_LAYOUTS } from '../src/systems/crs/crs-layouts.ts';
@@ -16,7 +16,7 @@ import { DOCKLET_LAYOUTS } from '../src/systems/docklet/docklet-layouts.ts';
 import { renderAssembly, type Layout } from '../src/wasm/layout.ts';
 
 /** Every description, in the order of the rendered file. */
-export const LAYOUTS: readonly Layout[] = [MATCHER, MISS_MEMO, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, RNG_STATE, CSV_SCAN, CSV_FIELD, CSV_STATUS, COLUMN_TYPE, COLUMN_ELEMENT, ...REPLAY_LAYOUTS, ...ENGINE_LAYOUTS, ...CRS_LAYOUTS, ...DOCKLET_LAYOUTS] as readonly Layout[];
+export const LAYOUTS: readonly Layout[] = [MATCHER, MISS_MEMO, TASK_SIZE, PLACE_ALL, PRIORITY_PARAMS, GINI, GINI_TRACK, RNG_STATE, CSV_SCAN, CSV_FIELD, CSV_STATUS, COLUMN_TYPE, COLUMN_ELEMENT, ...REPLAY_LAYOUTS, ...ENGINE_LAYOUTS, ...CRS_LAYOUTS, ...DOCKLET_LAYOUTS] as readonly Layout[];
 
 /** Where the rendering goes. */
 export const ASSEMBLY_LAYOUTS = fileURLToPath(new URL('../assembly/layouts.ts', import.meta.url));

@@ -12,7 +12,7 @@ export { wasmModule, type WasmBuild, type MemoryKind } from './wasm/module.ts';
 export type { WasmMemory, WasmModule } from './wasm/wasm-types.ts';
 
 // Maths kernels (WebAssembly) and their plain-TypeScript references.
-export { gini } from './kernels/gini.ts';
+export { gini, GiniTracker } from './kernels/gini.ts';
 export { giniReference } from './reference/gini.ts';
 export { capacityWeights, type CapacityWeightOptions } from './kernels/capacity.ts';
 export type { NodeSpec, NodeColumns } from './kernels/node-columns.ts';

@@ -5,8 +5,8 @@
  * @module
  */
 import { FairfitError, arrayLength, shown } from '../errors.ts';
-import { withScratch } from '../wasm/module.ts';
-import { GINI } from './kernel-layouts.ts';
+import { Core, withScratch } from '../wasm/module.ts';
+import { GINI, GINI_TRACK } from './kernel-layouts.ts';
 import { throwStatus } from './status.ts';
 
 /**
@@ -29,6 +29,84 @@ export function gini(values: ArrayLike<number>): number {
   });
 }
 
+
+/**
+ * The Gini coefficient of a vector that changes a little between calls — a replay's per-host
+ * shares sampled every few minutes while a few hosts changed — each call bit-identical to
+ * {@link gini} of the same values. Its values stay sorted from one call to the next in
+ * WebAssembly memory (a `GiniTrack` struct): a call takes the changed values' old ones out of the
+ * sorted list and merges their new ones in, where {@link gini} sorts every value again. A call
+ * with another number of values, or with more than a quarter of them changed, sorts them all.
+ * {@link close} it, or declare it with `using`.
+ *
+ * @example
+ * using t = new GiniTracker();
+ * t.gini([1, 1, 2]); // = gini([1, 1, 2])
+ * t.gini([1, 3, 2]); // one value changed: merged, = gini([1, 3, 2])
+ */
+export class GiniTracker {
+  private core: Core | undefined;
+  private readonly own: boolean;
+  private readonly at: number;
+  private cap = 0;
+  private values = 0;
+
+  /** `core`: the instance to live in (an engine's); by default one of its own. */
+  constructor(options: { core?: Core } = {}) {
+    this.own = options.core === undefined;
+    const core = options.core ?? Core.reuse();
+    this.core = core;
+    this.at = core.alloc(GINI_TRACK.size);
+    GINI_TRACK.update(core.memory, this.at, { last: -1, hist: core.alloc(GINI.values.HIST_BYTES) });
+  }
+
+  /**
+   * The population Gini coefficient of `values`, as {@link gini}: 0 for an empty, all-equal or
+   * all-zero input.
+   *
+   * @throws FairfitError `NOT_FINITE` / `NEGATIVE_VALUE` naming `values[i]` (nothing changes: the
+   *   next call compares with the last good one).
+   */
+  gini(values: ArrayLike<number>): number {
+    const core = this.live();
+    const n = arrayLength(values, 'values');
+    if (n > this.cap) this.grow(core, n);
+    core.setF64(this.values, values);
+    GINI_TRACK.update(core.memory, this.at, { n });
+    const status = core.exports.giniTrack(this.at);
+    throwStatus(core, status, ['values'], (_f, i) => values[i]);
+    return GINI_TRACK.get(core.memory, this.at, 'gini');
+  }
+
+  /** How many values the last call found changed, or −1 when it sorted them all. */
+  get changed(): number {
+    return GINI_TRACK.get(this.live().memory, this.at, 'changed');
+  }
+
+  /** Columns for `n` values or more (twice the last room): the next call sorts every value. */
+  private grow(core: Core, n: number): void {
+    const cap = Math.max(n, 2 * this.cap);
+    const col = (): number => core.alloc(cap * 8);
+    this.values = col();
+    GINI_TRACK.update(core.memory, this.at, { cap, last: -1, values: this.values, prev: col(), sorted: col(), next: col(), removed: col(), added: col(), tmp: col() });
+    this.cap = cap;
+  }
+
+  private live(): Core {
+    if (!this.core || this.core.broken) throw new FairfitError('INVALID_OPTION', 'GiniTracker is closed', { field: 'tracker' });
+    return this.core;
+  }
+
+  /** Gives its own instance back (`Core.recycle`); in an engine's core, stops using it. */
+  close(): void {
+    if (this.core && this.own) Core.recycle(this.core);
+    this.core = undefined;
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
 
 /**
  * Gini coefficient of each column of a row-major `rows × cols` matrix, NaN

@@ -47,6 +47,19 @@ export const GINI = constants('Gini', 'Scratch sizes of the Gini kernels (src/ke
 });
 
 /**
+ * A Gini tracker's state (src/kernels/gini.ts, `GiniTracker`): the Gini of a vector that changes
+ * a little between calls, kept sorted from call to call. The caller writes `n` values into `values`
+ * and sets `n`; `giniTrack` writes `gini` and `changed` (values that differ from the last call's,
+ * or −1 when it sorted them all). Columns of `cap` entries: `values`, `prev` (the last call's values,
+ * −0 as +0), `sorted` and `next` (f64, ping-pong), `removed` and `added` (f64), `tmp` (u64).
+ */
+export const GINI_TRACK = struct('GiniTrack', 'State of one Gini tracker (src/kernels/gini.ts).', {
+  n: 'i32', last: 'i32', cap: 'i32', changed: 'i32',
+  values: 'ptr', prev: 'ptr', sorted: 'ptr', next: 'ptr', removed: 'ptr', added: 'ptr', tmp: 'ptr', hist: 'ptr',
+  gini: 'f64',
+});
+
+/**
  * One call of the CSV line scanner (`csvParse`): where the lines and the spec
  * are, where the columns go, and what the call did (written on return).
  */

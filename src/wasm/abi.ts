@@ -17,6 +17,7 @@ export interface CoreExports {
   lastErrorIndex(): number;
   gini(x: number, n: number, tmp: number, hist: number, out: number): number;
   giniColumns(mat: number, rows: number, cols: number, x: number, tmp: number, hist: number, out: number): number;
+  giniTrack(tracker: number): number;
   capacityWeights(speed: number, vcpu: number, mem: number, up: number, n: number, lambdaCpu: number, lambdaMem: number, out: number): number;
   recomputePriorities(dataGB: number, user: number, rounds: number, n: number, running: number, users: number, params: number, out: number, pen: number): number;
   ffRebuild(matcher: number): void;
@@ -67,7 +68,7 @@ export interface CoreExports {
 
 /** Names of the function exports, in the order of {@link CoreExports}: the ABI test compares them with the module. */
 export const CORE_FUNCTIONS = [
-  'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'capacityWeights', 'recomputePriorities',
+  'heapBase', 'lastErrorIndex', 'gini', 'giniColumns', 'giniTrack', 'capacityWeights', 'recomputePriorities',
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',

@@ -342,12 +342,16 @@ export class Core {
   /** Allocates and fills a float64 column; returns its pointer. */
   putF64(values: ArrayLike<number>): number {
     const ptr = this.alloc(values.length * 8);
+    this.setF64(ptr, values);
+    return ptr;
+  }
+  /** Writes a float64 column at `ptr` (room for `values.length` allocated by the caller). */
+  setF64(ptr: number, values: ArrayLike<number>): void {
     const to = this.f64(ptr, values.length);
     if (ArrayBuffer.isView(values)) to.set(values);
     // A plain array may hold anything: set() made '1' 1, null 0 and true 1, which the kernels then took as
     // numbers where the references refuse them. NaN is what a kernel's finite check refuses, at that index.
     else for (let i = 0; i < values.length; i++) to[i] = numberOrNaN(values[i]);
-    return ptr;
   }
   /** Allocates and fills an int32 column; returns its pointer. */
   putI32(values: ArrayLike<number>): number {

@@ -11,7 +11,7 @@
  * @module
  */
 import { checkOptionNames, FairfitError, optionNames, optionsObject, plural, shown } from '../../errors.ts';
-import { gini } from '../../kernels/gini.ts';
+import { GiniTracker } from '../../kernels/gini.ts';
 import { TimeHeap } from '../../model/time-heap.ts';
 import { formatMetric, textTable } from '../../report/table.ts';
 import { hostRoom, hostTakes } from './gang-room.ts';
@@ -351,6 +351,8 @@ async function runPlacement(
   const slack = 1e-9 * Math.max(capCpu, capMem);
   using vc = new VirtualClusters({ hosts: t.hosts, engine });
   const shares = new Float64Array(H + adds);
+  // Each sample's Gini: between two samples few hosts change, so the shares stay sorted from one to the next.
+  using shareGini = new GiniTracker();
   const waits: number[] = [];
   const out: GangOutcomes = { asked: 0, placedAtOnce: 0, placedAfterWait: 0, waitingAtEnd: 0, neverFit: 0, passes: 0, deleted: 0 };
   let membersPlaced = 0;
@@ -828,7 +830,7 @@ async function runPlacement(
     const inUse = vc.dominantShares(shares, free);
     const w = t.end > t.start ? Math.min(step, t.end - s) : 1;
     // The hosts there now (removals and additions applied): every one of them, none other.
-    const giniNow = present.size === 0 ? 0 : gini(present.size === shares.length ? shares : shares.subarray(0, present.size));
+    const giniNow = present.size === 0 ? 0 : shareGini.gini(present.size === shares.length ? shares : shares.subarray(0, present.size));
     const strandedCpu = free[0]! > 0 ? free[2]! / free[0]! : 0, strandedMem = free[1]! > 0 ? free[3]! / free[1]! : 0;
     hostsSum += w * inUse;
     giniSum += w * giniNow;
