@@ -197,3 +197,40 @@ export function dockletRelease(hosts: usize, req: usize): void {
     }
   }
 }
+
+/**
+ * Each host's dominant share in use, `max(useCpu / capCpu, useMem / capMem)`, into `out` f64[H];
+ * into `free` f64[4] the free cpu and mem summed over the hosts and the stranded part of each; returns
+ * the hosts holding a member. `loadPass` (src/systems/docklet/model.ts) with the same expressions in
+ * the same order, so the same bits; the two divisions of a host in one SIMD division (a sample of
+ * 12,500 hosts took ≈ 0.13 ms in TypeScript).
+ */
+export function dockletShares(hosts: usize, out: usize, free: usize): i32 {
+  const H = load<i32>(hosts + DockletHosts.hosts);
+  const capCpu = load<usize>(hosts + DockletHosts.capCpu);
+  const capMem = load<usize>(hosts + DockletHosts.capMem);
+  const useCpu = load<usize>(hosts + DockletHosts.useCpu);
+  const useMem = load<usize>(hosts + DockletHosts.useMem);
+  const members = load<usize>(hosts + DockletHosts.members);
+  let inUse = 0;
+  let fc = 0.0, fm = 0.0, sc = 0.0, sm = 0.0;
+  for (let h = 0; h < H; h++) {
+    const at = <usize>h << 3;
+    const uc = load<f64>(useCpu + at), um = load<f64>(useMem + at);
+    const cc = load<f64>(capCpu + at), cm = load<f64>(capMem + at);
+    const q = f64x2.div(f64x2(uc, um), f64x2(cc, cm));
+    const c = f64x2.extract_lane(q, 0), m = f64x2.extract_lane(q, 1);
+    store<f64>(out + at, c >= m ? c : m);
+    if (load<i32>(members + (<usize>h << 2)) > 0) inUse++;
+    // Free shares 1 − use/cap; the one beyond the other is stranded (loadPass's order of sums).
+    fc += cc - uc;
+    fm += cm - um;
+    if (m > c) sc += (m - c) * cc;
+    else if (c > m) sm += (c - m) * cm;
+  }
+  store<f64>(free, fc);
+  store<f64>(free, fm, 8);
+  store<f64>(free, sc, 16);
+  store<f64>(free, sm, 24);
+  return inUse;
+}

@@ -16,7 +16,7 @@ export { v8MathFill, v8MathFill2 } from './v8-math';
 export { csvParse } from './csv';
 export { engineAddRows, engineRound, engineRelease, engineReleaseMany, engineTimeKills, engineEvict, engineCancel, enginePurge, engineCheckRows } from './engine';
 export { crsPlan } from './crs';
-export { dockletPlace, dockletRelease } from './docklet';
+export { dockletPlace, dockletRelease, dockletShares } from './docklet';
 export { columnScanBegin, columnScan, columnScanNeedsRest, columnScanRest, columnScanEnd } from './column-types';
 export { columnPack, columnGather, columnGatherNext, columnUnpack, columnScatter, columnTypeSize, columnFill } from './column-codec';
 export { memoryFill } from './memory';

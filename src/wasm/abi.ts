@@ -51,6 +51,7 @@ export interface CoreExports {
   crsPlan(plan: number): number;
   dockletPlace(hosts: number, gang: number): number;
   dockletRelease(hosts: number, gang: number): void;
+  dockletShares(hosts: number, out: number, free: number): number;
   columnScanBegin(): void;
   columnScan(ptr: number, n: number, element: number, fallback: number): void;
   columnScanNeedsRest(n: number): number;
@@ -72,5 +73,5 @@ export const CORE_FUNCTIONS = [
   'ffRebuild', 'ffPlace', 'ffPlaceBatch', 'ffPlaceAll', 'ffRelease', 'ffReleaseBatch', 'ffSetUp', 'rngFill', 'rngFillNext',
   'replayInit', 'replayStep', 'replayStateBytes', 'usageFeedDraw', 'usageFeedScatter', 'usagePeak', 'usageMem', 'v8MathFill', 'v8MathFill2', 'csvParse',
   'engineAddRows', 'engineRound', 'engineRelease', 'engineReleaseMany', 'engineTimeKills', 'engineEvict', 'engineCancel', 'enginePurge', 'engineCheckRows',
-  'crsPlan', 'dockletPlace', 'dockletRelease', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize', 'columnFill', 'memoryFill',
+  'crsPlan', 'dockletPlace', 'dockletRelease', 'dockletShares', 'columnScanBegin', 'columnScan', 'columnScanNeedsRest', 'columnScanRest', 'columnScanEnd', 'columnPack', 'columnGather', 'columnGatherNext', 'columnUnpack', 'columnScatter', 'columnTypeSize', 'columnFill', 'memoryFill',
 ] as const satisfies readonly (keyof CoreExports)[];

@@ -170,7 +170,8 @@ export interface HostColumns {
 }
 
 /**
- * One pass over the hosts' columns for {@link GangPlacer.dominantShares} (both placers): each host's
+ * One pass over the hosts' columns for {@link GangPlacer.dominantShares} (the reference placer; the
+ * WebAssembly one runs its twin `dockletShares`, assembly/docklet.ts, the same bits): each host's
  * dominant share into `out`, the hosts holding members returned, and with `free` the free and
  * stranded totals `[freeCpu, freeMem, strandedCpu, strandedMem]`.
  */

@@ -10,7 +10,7 @@
 import { FairfitError } from '../../errors.ts';
 import { Core } from '../../wasm/module.ts';
 import { DOCKLET_GANG, DOCKLET_HOSTS, DOCKLET_MODE } from './docklet-layouts.ts';
-import { loadPass, type GangPlacer, type HostColumns, type ClusterPlacement } from './model.ts';
+import type { GangPlacer, HostColumns, ClusterPlacement } from './model.ts';
 
 /** Gang placement in WebAssembly; same hosts as `ReferencePlacer` for the same calls. */
 export class WasmPlacer implements GangPlacer {
@@ -177,10 +177,18 @@ export class WasmPlacer implements GangPlacer {
 
   dominantShares(out: Float64Array, free?: Float64Array): number {
     const k = this.live();
-    const p = this.ptrs();
     const n = this.hosts;
-    // Views over the columns (made once per call, after any growth): one pass, nothing copied.
-    return loadPass(k.f64(p.capCpu, n), k.f64(p.capMem, n), k.f64(p.useCpu, n), k.f64(p.useMem, n), k.i32(p.members, n), n, out, free);
+    const mark = k.mark();
+    try {
+      // loadPass in WebAssembly (dockletShares: the same bits), its shares copied out in one batch.
+      const at = k.alloc(Math.max(1, n) * 8), sums = k.alloc(32);
+      const inUse = k.exports.dockletShares(this.struct, at, sums);
+      out.set(k.f64(at, n));
+      free?.set(k.f64(sums, 4));
+      return inUse;
+    } finally {
+      k.release(mark);
+    }
   }
 
   /** Gives the core back for the next manager made in this thread (`Core.recycle`). */
