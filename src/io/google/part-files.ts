@@ -67,3 +67,8 @@ export async function* tableBatches(path: string, spec: CsvSpec, problems: Probl
   }
 }
 
+
+/** Bytes of `files` on disk (gzip: compressed). */
+export function fileBytes(files: string[]): number {
+  return files.reduce((sum, f) => sum + statSync(f).size, 0);
+}

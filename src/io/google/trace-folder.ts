@@ -16,7 +16,7 @@ import { readMachineEvents } from './machine-events.ts';
 import { TRACE_START } from './schema.ts';
 import { scanTaskEvents, scanTaskEventsSpilling } from './task-events.ts';
 import { NotExactError, SPILL_TUNING, type SpillingTaskBuilder } from './spill-builder.ts';
-import { checkPartLimit, partFiles } from './part-files.ts';
+import { checkPartLimit, fileBytes, partFiles } from './part-files.ts';
 import { SpilledTasks } from './spilled-tasks.ts';
 import { TempFolder } from '../temp-files.ts';
 import type { TaskTableBuilder } from './task-table-builder.ts';
@@ -171,10 +171,6 @@ async function readRest(dir: string, isRoot: boolean, readsUsage: boolean, te: {
 }
 
 /** Bytes on disk of the files. */
-function fileBytes(files: string[]): number {
-  return files.reduce((sum, f) => sum + statSync(f).size, 0);
-}
-
 /** Sets `spilled`, and `tasks` as the whole table made from it when first read (or as set). */
 function withSpilled<T extends Omit<ReplayInput, 'tasks'>>(out: T, spilled: SpilledTasks): T & ReplayInput {
   let table: TaskTable | undefined;

@@ -14,9 +14,9 @@ import { checkPath, FairfitError } from '../../errors.ts';
 import { F64Column, I32Column } from '../../io/columns.ts';
 import { checkDamage, noData, Problems, readSummary, type ReadSummary } from '../../io/csv/problems.ts';
 import { readMachineEvents } from '../../io/google/machine-events.ts';
-import { partFiles, tableBatches } from '../../io/google/part-files.ts';
+import { fileBytes, partFiles, tableBatches } from '../../io/google/part-files.ts';
 import { TASK_EVENTS_SPEC, TaskEvent as EVENT, TRACE_START, traceTime } from '../../io/google/schema.ts';
-import { expectedTasks } from '../../io/google/task-events.ts';
+import { expectedTasks, threadedTaskEventBatches } from '../../io/google/task-events.ts';
 import { TaskIds } from '../../io/google/task-ids.ts';
 import { MAX_CLUSTER_NODES, type HostInput } from './model.ts';
 
@@ -187,29 +187,53 @@ export async function readClusterTrace(dir: string, opts: ClusterTraceReadOption
 
 type JobCounts = Omit<ClusterTraceCounts, 'hosts' | 'hostsWithoutCapacity' | 'machinesAddedLater' | 'machinesRemoved' | 'machinesUpdated' | 'machineEventsAfterWindow'>;
 
+/**
+ * From how many bytes of task_events files (gzip: compressed) the read parses them in a worker
+ * thread (tests set it to 0 or +∞ to take either path). Below it a thread's start costs more than
+ * it saves.
+ */
+export const CLUSTER_READ_TUNING = { threadBytes: 16 << 20 };
+
+/** A task's record in scanJobs' `task` column: its largest requests, last event's time and type (−1: none yet). */
+const TASK_RECORD = { cpu: 0, mem: 1, time: 2, event: 3, size: 4 } as const;
+
 /** One pass over task_events: per task its job, requests and last event; then one row per job. */
 async function scanJobs(files: string[], problems: Problems, signal: AbortSignal | undefined): Promise<{ gangs: TraceGangs; counts: JobCounts; events: number; lastTime: number }> {
   const ids = new TaskIds(expectedTasks(files));
-  const taskJob = new I32Column(), lastEvent = new I32Column();
-  const lastTime = new F64Column(), taskCpu = new F64Column(), taskMem = new F64Column();
+  const taskJob = new I32Column();
+  // What every event reads and writes of its task, side by side (TASK_RECORD): one cache line an event,
+  // where a column each was a miss each (tasks' events lie far apart in time).
+  const task = new F64Column();
   const jobIndex = new Map<number, number>();
   const users = new Map<number, number>();
   const jobId = new F64Column(), jobUser = new I32Column(), jobCreated = new F64Column();
   let events = 0;
   let windowEnd = TRACE_START;
-  for await (const b of tableBatches(files[0]!, TASK_EVENTS_SPEC, problems, { strict: problems.strict, signal }, files)) {
+  let lastJob = Number.NaN, lastK = -1;
+  // A big trace's files are read, gunzipped and parsed in a worker thread while this one applies the
+  // batches (the same batches in the same order): the parse and this loop each get a core.
+  const opts = { strict: problems.strict, signal };
+  const batches = fileBytes(files) >= CLUSTER_READ_TUNING.threadBytes ? threadedTaskEventBatches(files, problems, opts) : tableBatches(files[0]!, TASK_EVENTS_SPEC, problems, opts, files);
+  for await (const b of batches) {
     const time = b.cols.time!, job = b.cols.jobId!, idx = b.cols.taskIndex!, ev = b.cols.eventType!;
     const usr = b.cols.user!, cpuR = b.cols.cpuRequest!, memR = b.cols.memRequest!;
     for (let i = 0; i < b.rows; i++) {
       const t = traceTime(time[i]!);
       if (t !== Number.POSITIVE_INFINITY && t > windowEnd) windowEnd = t;
       const j = job[i]!;
-      let k = jobIndex.get(j);
-      if (k === undefined) {
-        jobIndex.set(j, (k = jobIndex.size));
-        jobId.push(j);
-        jobUser.push(-1);
-        jobCreated.push(t);
+      // A job's events come in runs (its tasks' SUBMITs, SCHEDULEs, …): the last job's index is kept,
+      // sparing most events a Map lookup of a job ID past 2^31 (a heap number).
+      let k = lastK;
+      if (j !== lastJob) {
+        k = jobIndex.get(j) ?? -1;
+        if (k < 0) {
+          jobIndex.set(j, (k = jobIndex.size));
+          jobId.push(j);
+          jobUser.push(-1);
+          jobCreated.push(t);
+        }
+        lastJob = j;
+        lastK = k;
       }
       const u = usr[i]!;
       if (u === u && jobUser.data[k] === -1) {
@@ -222,17 +246,17 @@ async function scanJobs(files: string[], problems: Problems, signal: AbortSignal
       const id = ids.intern(j, idx[i]!);
       if (id === before) {
         taskJob.push(k);
-        lastEvent.push(-1);
-        lastTime.push(Number.NaN);
-        taskCpu.push(Number.NaN);
-        taskMem.push(Number.NaN);
+        task.push(Number.NaN);
+        task.push(Number.NaN);
+        task.push(Number.NaN);
+        task.push(-1);
       }
       // The largest request any event of the task names (UPDATE events may raise it).
-      const c = cpuR[i]!, m = memR[i]!;
-      if (c === c && !(c <= taskCpu.data[id]!)) taskCpu.data[id] = c;
-      if (m === m && !(m <= taskMem.data[id]!)) taskMem.data[id] = m;
-      lastEvent.data[id] = ev[i]!;
-      lastTime.data[id] = t;
+      const c = cpuR[i]!, m = memR[i]!, r = task.data, at = id * TASK_RECORD.size;
+      if (c === c && !(c <= r[at + TASK_RECORD.cpu]!)) r[at + TASK_RECORD.cpu] = c;
+      if (m === m && !(m <= r[at + TASK_RECORD.mem]!)) r[at + TASK_RECORD.mem] = m;
+      r[at + TASK_RECORD.event] = ev[i]!;
+      r[at + TASK_RECORD.time] = t;
     }
     events += b.rows;
   }
@@ -245,7 +269,8 @@ async function scanJobs(files: string[], problems: Problems, signal: AbortSignal
   for (let id = 0; id < T; id++) {
     const k = taskJob.data[id]!;
     members[k]!++;
-    const c = taskCpu.data[id]!, m = taskMem.data[id]!;
+    const at = id * TASK_RECORD.size;
+    const c = task.data[at + TASK_RECORD.cpu]!, m = task.data[at + TASK_RECORD.mem]!;
     const cc = c === c ? c : 0, mm = m === m ? m : 0;
     if (cc === 0 && mm === 0) tasksWithoutRequest++;
     else if (firstCpu[k] !== firstCpu[k]) {
@@ -254,7 +279,7 @@ async function scanJobs(files: string[], problems: Problems, signal: AbortSignal
     } else if (cc !== firstCpu[k] || mm !== firstMem[k]) unequal[k] = 1;
     if (cc > cpu[k]!) cpu[k] = cc;
     if (mm > mem[k]!) mem[k] = mm;
-    const e = lastEvent.data[id]!, lt = lastTime.data[id]!;
+    const e = task.data[at + TASK_RECORD.event]!, lt = task.data[at + TASK_RECORD.time]!;
     if (!ENDED.has(e) || lt === Number.POSITIVE_INFINITY) end[k] = Number.NaN;
     else if (lt > end[k]!) end[k] = lt;
   }
