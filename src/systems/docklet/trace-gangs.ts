@@ -199,11 +199,15 @@ const TASK_RECORD = { cpu: 0, mem: 1, time: 2, event: 3, size: 4 } as const;
 
 /** One pass over task_events: per task its job, requests and last event; then one row per job. */
 async function scanJobs(files: string[], problems: Problems, signal: AbortSignal | undefined): Promise<{ gangs: TraceGangs; counts: JobCounts; events: number; lastTime: number }> {
-  const ids = new TaskIds(expectedTasks(files));
-  const taskJob = new I32Column();
+  // Columns made for as many tasks as the files may hold (an overestimate costs address space only:
+  // pages never written are not resident), not grown by doubling: a doubling held the old and the new
+  // column at once (≈ 120 MB more at the peak of a fifth of the month's read: 657 against 540 MB).
+  const expected = expectedTasks(files);
+  const ids = new TaskIds(expected);
+  const taskJob = new I32Column(expected);
   // What every event reads and writes of its task, side by side (TASK_RECORD): one cache line an event,
   // where a column each was a miss each (tasks' events lie far apart in time).
-  const task = new F64Column();
+  const task = new F64Column(TASK_RECORD.size * expected);
   const jobIndex = new Map<number, number>();
   const users = new Map<number, number>();
   const jobId = new F64Column(), jobUser = new I32Column(), jobCreated = new F64Column();
