@@ -1,8 +1,9 @@
 /**
  * A big trace's task_events are parsed in a worker thread (`CLUSTER_READ_TUNING.threadBytes`): the
  * trace read that way is the one read in this thread — gangs, counts, hosts, skipped lines and the
- * first problem's file:line — and strict mode throws the same error. On a generated trace cut into two
- * part files, a bad line in each.
+ * first problem's file:line — and strict mode throws the same error. The per-task records in pages of
+ * a few tasks (`pageBits`) give the same trace. On a generated trace cut into two part files, a bad
+ * line in each.
  */
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,7 @@ import { generateTrace } from '../../src/io/generate.ts';
 import { CLUSTER_READ_TUNING, readClusterTrace } from '../../src/systems/docklet/trace-gangs.ts';
 
 let dir = '';
-const saved = CLUSTER_READ_TUNING.threadBytes;
+const saved = { ...CLUSTER_READ_TUNING };
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'fairfit-vcthread-'));
   await generateTrace({ machines: 60, tasks: 3000, days: 0.1, seed: 4, out: dir, usage: false });
@@ -26,17 +27,17 @@ beforeAll(async () => {
   parts.forEach((p, k) => writeFileSync(join(dir, 'task_events', `part-0000${k}-of-00002.csv.gz`), gzipSync(p.join('\n') + '\n')));
 });
 afterAll(() => {
-  CLUSTER_READ_TUNING.threadBytes = saved;
+  Object.assign(CLUSTER_READ_TUNING, saved);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The trace read with the task_events parsed in a worker thread (`threadBytes` 0) or in this one (+∞). */
-async function readWith(threadBytes: number, strict = false): ReturnType<typeof readClusterTrace> {
-  CLUSTER_READ_TUNING.threadBytes = threadBytes;
+async function readWith(threadBytes: number, strict = false, pageBits = saved.pageBits): ReturnType<typeof readClusterTrace> {
+  Object.assign(CLUSTER_READ_TUNING, { threadBytes, pageBits });
   try {
     return await readClusterTrace(dir, { strict });
   } finally {
-    CLUSTER_READ_TUNING.threadBytes = saved;
+    Object.assign(CLUSTER_READ_TUNING, saved);
   }
 }
 
@@ -49,6 +50,9 @@ describe('the read with task_events parsed in a worker thread', () => {
     expect(here.summary.firstProblems[0]).toMatch(/part-00000-of-00002\.csv\.gz:11: /);
     expect(here.summary.firstProblems[1]).toMatch(/part-00001-of-00002\.csv\.gz:6: /);
     expect(threaded).toEqual(here);
+    // Pages of 1 and of 8 tasks: thousands of pages, the same trace.
+    expect(await readWith(Infinity, false, 0)).toEqual(here);
+    expect(await readWith(0, false, 3)).toEqual(here);
   });
 
   it('strict: the same PARSE_ERROR naming file:line', async () => {
