@@ -78,7 +78,7 @@ export function giniTrack(t: usize): i32 {
     c = -1;
     g = giniOfSorted(sorted, n);
   } else if (c == 0) {
-    g = giniOfSorted(sorted, n);
+    g = load<f64>(t, GiniTrack.gini); // the same sorted list as the last call's: its Gini
   } else {
     for (let j = 0; j < c; j++) store<u64>(prev + (<usize>load<i32>(tmp + (<usize>j << 2)) << 3), load<u64>(added + (<usize>j << 3)));
     radixSortF64(removed, tmp, hist, c);

@@ -74,7 +74,7 @@ export async function kernelSuite(): Promise<BenchRow[]> {
  * calls) against `gini` (every value sorted again), in alternation; each call first changes its own
  * copy of the values the same way.
  */
-export async function giniTrackerCase(n: number, changed: number): Promise<BenchRow> {
+async function giniTrackerCase(n: number, changed: number): Promise<BenchRow> {
   const r = new Rng(5);
   const start = Float64Array.from({ length: n }, () => r.below(65) / 64);
   const arms = [0, 1].map((k) => ({ x: start.slice(), r: new Rng(9), k }));
