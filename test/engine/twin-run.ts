@@ -68,8 +68,10 @@ function checkMembership(wasm: Engine, submitted: number, at: string): void {
  * Runs the same random operations on both engines, comparing results and errors at every step, and on
  * the WebAssembly engine the task lists ({@link checkMembership}) at every step; the whole state every
  * `fullEvery` steps. At each step of `restoreAt` the WebAssembly engine is replaced by its restored snapshot.
+ * With `maxWaiting` tasks or more waiting, a single submission's step submits nothing: the queue then stays
+ * near that bound instead of growing with the steps (a round costs the reference O(waiting)).
  */
-export function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8, restoreAt: number | readonly number[] = -1, fullEvery = 1): { wasm: Engine; ref: ReferenceEngine } {
+export function twinRun(seed: number, steps: number, params: IptasParams, taskCapacity = 8, restoreAt: number | readonly number[] = -1, fullEvery = 1, maxWaiting = Infinity): { wasm: Engine; ref: ReferenceEngine } {
   const restores = new Set(typeof restoreAt === 'number' ? [restoreAt] : restoreAt);
   const rng = new Rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[rng.below(xs.length)]!;
@@ -128,15 +130,18 @@ export function twinRun(seed: number, steps: number, params: IptasParams, taskCa
     const op = rng.below(128);
     const at = `step ${step} op ${op}`;
     if (op < 24) {
-      const id = `t${nextId++}`;
-      const spec = { id, user: `u${rng.below(5)}`, demand: demand(), dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
-      if (rng.below(5) === 0) {
-        const procs = 1 + rng.below(4);
-        const members = both(at, (e) => e.submitGang({ ...spec, procs }));
-        if (Array.isArray(members)) ids.push(...(members as string[]));
-      } else {
-        both(at, (e) => e.submit(spec));
-        ids.push(id);
+      // With the queue at its bound the step submits nothing (the checks below still run).
+      if (ref.counts().waiting < maxWaiting) {
+        const id = `t${nextId++}`;
+        const spec = { id, user: `u${rng.below(5)}`, demand: demand(), dataGB: rng.below(200), requestTime: 1 + rng.below(20) };
+        if (rng.below(5) === 0) {
+          const procs = 1 + rng.below(4);
+          const members = both(at, (e) => e.submitGang({ ...spec, procs }));
+          if (Array.isArray(members)) ids.push(...(members as string[]));
+        } else {
+          both(at, (e) => e.submit(spec));
+          ids.push(id);
+        }
       }
     } else if (op < 50) {
       track(both(at, (e) => e.runRound(now)));

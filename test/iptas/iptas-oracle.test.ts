@@ -28,6 +28,25 @@ type Op =
   | { op: 'remove'; pick: number }
   | { op: 'update'; pick: number; speed: number; vcpus: number };
 
+/**
+ * `expect(got, message()).toEqual(want)`, with expect called (and the message built) only when a quick
+ * check finds them different: vitest's expect costs microseconds a call, most of this file's time at one
+ * call per task and step. The quick check is stricter than toEqual (Object.is on every leaf, the same keys,
+ * plain arrays and objects only), so a pair it passes toEqual passes too, and expect judges the rest.
+ */
+function agree(got: unknown, want: unknown, message: () => string): void {
+  if (!same(got, want)) expect(got, message()).toEqual(want);
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a), kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
 /** Runs `ops` on the oracle and both engines; every answer and view must agree. */
 function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops: Op[]): IptasOracle {
   const o = new IptasOracle(params);
@@ -36,14 +55,15 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
   let seq = 0;
   const check = (what: string): void => {
     for (const e of engines) {
-      const name = `${e.constructor.name} after ${what}`;
-      for (let i = 0; i < o.nodes.length; i++) if (!o.nodes[i]!.removed) expect(e.isUp(i), `${name}: up ${i}`).toBe(o.nodes[i]!.up);
-      for (let i = 0; i < o.nodes.length; i++) if (!o.nodes[i]!.removed) expect(e.residual(i), `${name}: residual ${i}`).toEqual(o.nodes[i]!.res);
-      if (o.nodes.length) expect(e.nodeOrder(), `${name}: order`).toEqual(o.order());
+      const name = (): string => `${e.constructor.name} after ${what}`;
+      for (let i = 0; i < o.nodes.length; i++) if (!o.nodes[i]!.removed) agree(e.isUp(i), o.nodes[i]!.up, () => `${name()}: up ${i}`);
+      for (let i = 0; i < o.nodes.length; i++) if (!o.nodes[i]!.removed) agree(e.residual(i), o.nodes[i]!.res, () => `${name()}: residual ${i}`);
+      if (o.nodes.length) agree(e.nodeOrder(), o.order(), () => `${name()}: order`);
       for (const t of o.tasks) {
         const v = e.taskView(t.id);
-        expect({ state: v.state, rounds: v.rounds, size: v.size, lengthClass: v.lengthClass, node: v.node, start: v.start, t0: v.t0, deadline: v.deadline, failures: v.failures },
-          `${name}: task ${t.id}`).toEqual({ state: t.state, rounds: t.rounds, size: t.size, lengthClass: t.lengthClass, node: t.state === 'running' ? t.node : -1, start: t.start, t0: t.t0, deadline: t.deadline, failures: t.failures });
+        agree({ state: v.state, rounds: v.rounds, size: v.size, lengthClass: v.lengthClass, node: v.node, start: v.start, t0: v.t0, deadline: v.deadline, failures: v.failures },
+          { state: t.state, rounds: t.rounds, size: t.size, lengthClass: t.lengthClass, node: t.state === 'running' ? t.node : -1, start: t.start, t0: t.t0, deadline: t.deadline, failures: t.failures },
+          () => `${name()}: task ${t.id}`);
       }
     }
   };
@@ -54,7 +74,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
     switch (op.op) {
       case 'node': {
         const i = o.addNode(op.cap, op.speed);
-        for (const e of engines) expect(e.addNode({ capacity: op.cap, speed: op.speed }), what).toBe(i);
+        for (const e of engines) agree(e.addNode({ capacity: op.cap, speed: op.speed }), i, () => what);
         break;
       }
       case 'submit': {
@@ -66,13 +86,13 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
       case 'gang': {
         const id = `g${seq++}`;
         const ids = o.submitGang(id, `u${op.user}`, op.demand, op.dataGB, op.requestTime, op.procs);
-        for (const e of engines) expect(e.submitGang({ id, user: `u${op.user}`, demand: op.demand, dataGB: op.dataGB, requestTime: op.requestTime, procs: op.procs }), what).toEqual(ids);
+        for (const e of engines) agree(e.submitGang({ id, user: `u${op.user}`, demand: op.demand, dataGB: op.dataGB, requestTime: op.requestTime, procs: op.procs }), ids, () => what);
         break;
       }
       case 'round': {
         now += op.dt;
         const want = o.runRound(now);
-        for (const e of engines) expect(e.runRound(now), `${e.constructor.name} ${what}`).toEqual(want);
+        for (const e of engines) agree(e.runRound(now), want, () => `${e.constructor.name} ${what}`);
         break;
       }
       case 'complete': {
@@ -81,8 +101,8 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
         const status = op.failed ? 'failed' : 'ok';
         const want = o.complete(t.id, status, op.actual);
         for (const e of engines) {
-          expect(e.complete(t.id, { status, actualTime: op.actual }), `${e.constructor.name} ${what}`).toBe(want);
-          expect(e.epsilon(t.user), `${e.constructor.name} ${what}: ε`).toBe(o.epsilon(t.user));
+          agree(e.complete(t.id, { status, actualTime: op.actual }), want, () => `${e.constructor.name} ${what}`);
+          agree(e.epsilon(t.user), o.epsilon(t.user), () => `${e.constructor.name} ${what}: ε`);
         }
         break;
       }
@@ -94,7 +114,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
           usage.set(t.id, t.demand.map((x, d) => (d === op.over - 1 ? x + 0.5 : x)));
         }
         const want = o.checkLimits(now, usage);
-        for (const e of engines) expect(e.checkLimits(now, usage), `${e.constructor.name} ${what}`).toEqual(want);
+        for (const e of engines) agree(e.checkLimits(now, usage), want, () => `${e.constructor.name} ${what}`);
         break;
       }
       case 'drain': {
@@ -102,7 +122,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
         if (!live.length) continue;
         const i = live[op.pick % live.length]!;
         const want = o.drain(i);
-        for (const e of engines) expect(e.drainDispatch(i), `${e.constructor.name} ${what}`).toEqual(want);
+        for (const e of engines) agree(e.drainDispatch(i), want, () => `${e.constructor.name} ${what}`);
         break;
       }
       case 'heartbeat': {
@@ -117,7 +137,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
       case 'sweep': {
         now += op.dt;
         const want = o.sweepHealth(now);
-        for (const e of engines) expect(e.sweepHealth(now), `${e.constructor.name} ${what}`).toEqual(want);
+        for (const e of engines) agree(e.sweepHealth(now), want, () => `${e.constructor.name} ${what}`);
         break;
       }
       case 'remove': {
@@ -125,7 +145,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
         if (live.length < 2) continue;
         const i = live[op.pick % live.length]!;
         const want = o.removeNode(i);
-        for (const e of engines) expect(e.removeNode(i), `${e.constructor.name} ${what}`).toEqual(want);
+        for (const e of engines) agree(e.removeNode(i), want, () => `${e.constructor.name} ${what}`);
         break;
       }
       case 'update': {
@@ -142,7 +162,7 @@ function compare(params: Partial<OracleParams> & Pick<IptasParams, 'dims'>, ops:
         const want = o.explainTerms(t.id);
         for (const e of engines) {
           const x = e.explain(t.id);
-          expect(x.priority, `${e.constructor.name} ${what}`).toEqual(want);
+          agree(x.priority, want, () => `${e.constructor.name} ${what}`);
           expect([x.size, x.lengthClass, x.state]).toEqual([t.size, t.lengthClass, t.state]);
           if (t.state === 'waiting' && t.gang === undefined) {
             const at = o.fitsNow(t.id);
