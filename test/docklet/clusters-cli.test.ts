@@ -61,7 +61,7 @@ describe('fairfit clusters', () => {
     expect(answers.slice(1, 4).map((a) => [a.error!.code, a.error!.field])).toEqual([['NO_FIT', 'command.nodes'], ['PARSE_ERROR', 'command'], ['INVALID_OPTION', 'command.nodez']]);
     expect(r.stderr).toMatch(/^line 2: NO_FIT: /m);
     expect(r.stderr).toMatch(/^line 3: PARSE_ERROR: /m);
-    expect(r.stderr).toMatch(/^line 4: INVALID_OPTION: command\.nodez is not a field of op "scale"$/m);
+    expect(r.stderr).toMatch(/^line 4: INVALID_OPTION: command\.nodez is not a field of op "scale" \(did you mean nodes\?\)$/m);
     // A dry run is counted apart: it applied nothing.
     expect(r.stderr).toMatch(/6 commands: 2 applied, 1 dry run accepted, 3 refused\n$/);
     expect(fairfit(['--hosts', hostsFile(), '--commands', '-', '--quiet'], lines.join('\n')).stderr).toBe('');

@@ -132,7 +132,7 @@ describe('apply', () => {
     using vc = seeded();
     const err = (f: () => unknown) => { try { f(); } catch (e) { return e as FairfitError; } throw new Error('no error'); };
     const e = err(() => vc.create({ name: 'x', tenant: 't', nodes: 1, demand: { cpu: 1, mem: 1, gpu: 2 } as never }));
-    expect([e.code, e.details.field, e.message]).toEqual(['INVALID_OPTION', 'demand.gpu', 'demand.gpu is not a field of command.demand'.replace('command.', '')]);
+    expect([e.code, e.details.field, e.message]).toEqual(['INVALID_OPTION', 'demand.gpu', 'demand.gpu is not a field of demand (did you mean cpu?)']);
     expect(err(() => vc.scale('web', -1)).details.field).toBe('nodes');
     expect(err(() => new VirtualClusters({ hosts: [], engin: 'reference' } as never)).message).toMatch(/engin: not an option of VirtualClusters \(did you mean engine\?\)/);
   });

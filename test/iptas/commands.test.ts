@@ -222,14 +222,18 @@ describe('applyCommand: rejected commands name the field and change nothing', ()
   it('messages read well', () => {
     const e = seeded();
     const msg = (c: unknown): string => { const r = applyCommand(e, c); return r.ok ? '' : r.error.message; };
-    expect(msg({ ...submit, demand: [1, -1] })).toBe('command.demand[1] must be >= 0');
+    expect(msg({ ...submit, demand: [1, -1] })).toBe('command.demand[1] must be >= 0, got -1');
     expect(msg({ op: 'reboot' })).toMatch(/^command\.op must be one of addNode, removeNode, .* now; got "reboot"$/);
     // A BigInt op was a TypeError ("Do not know how to serialize a BigInt"; found by an API fuzz), a symbol "got undefined".
     expect(validateCommand({ op: 1n })).toEqual({ code: 'INVALID_OPTION', field: 'command.op', message: expect.stringMatching(/^command\.op must be one of addNode, .* now; got 1n$/) });
     expect(msg({ op: Symbol('reboot') })).toMatch(/; got Symbol\(reboot\)$/);
     expect(msg({ ...submit, priority: 3 })).toBe('command.priority is not a field of op "submit"');
     expect(msg({ op: 'submit' })).toBe('command.id is required');
-    expect(msg({ op: 'runRound', now: 'soon' })).toBe('command.now must be a finite number');
+    expect(msg({ op: 'runRound', now: 'soon' })).toBe('command.now must be a finite number, got "soon"');
+    // A misspelt field is named, with the field it most likely means, before the field it leaves missing.
+    expect(msg({ op: 'runRound', nw: 3 })).toBe('command.nw is not a field of op "runRound" (did you mean now?)');
+    expect(msg({ op: 'complete', taskId: 't', status: 'done', actualTime: 1 })).toBe('command.status must be one of "ok", "failed"; got "done"');
+    expect(msg({ op: 'checkLimits', now: 1, usage: { '': [1] } })).toBe('command.usage has an invalid key "": keys must be non-empty task ids');
     expect(applyCommand(e, { op: 'reboot' })).toMatchObject({ ok: false, op: 'reboot' });
     expect(validateCommand({ op: 'counts' })).toBeUndefined();
   });

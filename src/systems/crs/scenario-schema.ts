@@ -13,8 +13,9 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { checkPath, didYouMean, FairfitError, fieldPath, pointerSegments } from '../../errors.ts';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { checkPath, FairfitError } from '../../errors.ts';
+import { schemaFault } from '../../schema-errors.ts';
 import type { RebalanceScenario } from './scenario.ts';
 
 const nonNegative = { type: 'number', minimum: 0 } as const;
@@ -82,63 +83,8 @@ export const CRS_SCENARIO_SCHEMA = {
 let compiled: ValidateFunction<RebalanceScenario> | undefined;
 
 function validator(): ValidateFunction<RebalanceScenario> {
-  compiled ??= new Ajv2020({ allErrors: false, strict: true, strictNumbers: true }).compile<RebalanceScenario>(CRS_SCENARIO_SCHEMA as object);
+  compiled ??= new Ajv2020({ allErrors: false, verbose: true, strict: true, strictNumbers: true }).compile<RebalanceScenario>(CRS_SCENARIO_SCHEMA as object);
   return compiled;
-}
-
-/** A JSON pointer as a path from `scenario` (see {@link fieldPath}). */
-function pathOf(pointer: string, ...more: string[]): string {
-  return fieldPath('scenario', pointer, ...more);
-}
-
-/** The value at a JSON pointer of `root` (undefined when absent). */
-function valueAt(root: unknown, pointer: string): unknown {
-  let v = root;
-  for (const seg of pointerSegments(pointer)) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<string, unknown>)[seg];
-  }
-  return v;
-}
-
-/** The fields the schema object at `schemaPath` (e.g. `#/$defs/host/required`, less its keyword) allows. */
-function knownFields(schemaPath: string): string[] {
-  let node: unknown = CRS_SCENARIO_SCHEMA;
-  for (const seg of schemaPath.replace(/^#\/?/, '').split('/').slice(0, -1)) {
-    if (seg !== '') node = (node as Record<string, unknown> | undefined)?.[seg];
-  }
-  const props = (node as { properties?: object } | undefined)?.properties;
-  return props ? Object.keys(props) : [];
-}
-
-/** `scenario.hosts[0].cpus is not a known field (did you mean cpu?)`. */
-function unknownField(pointer: string, key: string, known: string[]): { field: string; message: string } {
-  const field = pathOf(pointer, key);
-  return { field, message: `${field} is not a known field${didYouMean(key, known)}` };
-}
-
-function describeError(e: ErrorObject, value: unknown): { field: string; message: string } {
-  const p = e.params as Record<string, unknown>;
-  const at = pathOf(e.instancePath);
-  switch (e.keyword) {
-    case 'required': {
-      // Ajv checks required before unknown fields: a misspelt field ("cpus") is the cause of the missing one; name it.
-      const known = knownFields(e.schemaPath);
-      const obj = valueAt(value, e.instancePath);
-      const stray = obj !== null && typeof obj === 'object' && known.length ? Object.keys(obj).find((k) => !known.includes(k)) : undefined;
-      if (stray !== undefined) return unknownField(e.instancePath, stray, known);
-      const field = pathOf(e.instancePath, String(p.missingProperty));
-      return { field, message: `${field} is required` };
-    }
-    case 'additionalProperties':
-      return unknownField(e.instancePath, String(p.additionalProperty), knownFields(e.schemaPath));
-    case 'type':
-      return { field: at, message: `${at} must be ${p.type === 'number' ? 'a finite number' : p.type === 'integer' ? 'an integer' : `of type ${String(p.type)}`}` };
-    case 'oneOf':
-      return { field: at, message: `${at} must be a number ≥ 0 or a non-empty array of them` };
-    default:
-      return { field: at, message: `${at} ${e.message ?? 'is invalid'}` };
-  }
 }
 
 /**
@@ -149,9 +95,8 @@ function describeError(e: ErrorObject, value: unknown): { field: string; message
 export function validateScenario(value: unknown, source = 'scenario'): RebalanceScenario {
   const validate = validator();
   if (!validate(value)) {
-    const e = validate.errors?.[0];
-    const d = e ? describeError(e, value) : { field: 'scenario', message: 'scenario is invalid' };
-    throw new FairfitError('INVALID_OPTION', `${source}: ${d.message}`, { field: d.field, file: source });
+    const { field, why } = schemaFault(validate.errors, value, { root: 'scenario', oneOf: 'must be a number ≥ 0 or a non-empty array of them' });
+    throw new FairfitError('INVALID_OPTION', `${source}: ${field} ${why}`, { field, file: source });
   }
   const s = value;
   const fail = (field: string, message: string): never => {

@@ -9,7 +9,8 @@
  * @module
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath, shown } from '../../errors.ts';
+import { FairfitError, shown } from '../../errors.ts';
+import { schemaFault } from '../../schema-errors.ts';
 import { MAX_CLUSTER_NODES, PLACEMENTS, type ClusterPlacement, type ClusterState, type MemberView, type QuotaLimits, type Resources } from './model.ts';
 
 /** The `format` of every snapshot. */
@@ -105,14 +106,11 @@ export function corruptSnapshot(field: string, why: string): FairfitError {
 
 /** Checks the shape of a snapshot (types, signs, no unknown field); the first violation as `CORRUPT_INPUT`. */
 export function checkSnapshotShape(snapshot: unknown): asserts snapshot is DockletSnapshot {
-  compiled ??= new Ajv2020({ allErrors: false, strict: true, strictNumbers: true }).compile<DockletSnapshot>(DOCKLET_SNAPSHOT_SCHEMA as object);
+  compiled ??= new Ajv2020({ allErrors: false, verbose: true, strict: true, strictNumbers: true }).compile<DockletSnapshot>(DOCKLET_SNAPSHOT_SCHEMA as object);
   // Another kind of file is named by its format first (the schema would call its first missing field missing).
   const format = snapshot !== null && typeof snapshot === 'object' ? (snapshot as { format?: unknown }).format : undefined;
   if (format !== undefined && format !== DOCKLET_SNAPSHOT_FORMAT) throw corruptSnapshot('snapshot.format', `is ${shown(format)}, not '${DOCKLET_SNAPSHOT_FORMAT}'`);
   if (compiled(snapshot)) return;
-  const e = compiled.errors![0]!;
-  const p = e.params as Record<string, unknown>;
-  const more = e.keyword === 'required' ? [String(p.missingProperty)] : e.keyword === 'additionalProperties' ? [String(p.additionalProperty)] : [];
-  const why = e.keyword === 'required' ? 'is missing' : e.keyword === 'additionalProperties' ? 'is not a snapshot field' : (e.message ?? 'is invalid');
-  throw corruptSnapshot(fieldPath('snapshot', e.instancePath, ...more), why);
+  const { field, why } = schemaFault(compiled.errors, snapshot, { root: 'snapshot' });
+  throw corruptSnapshot(field, why);
 }

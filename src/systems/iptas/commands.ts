@@ -12,8 +12,9 @@
  *
  * @module
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { FairfitError, fieldPath, shown, type FairfitErrorCode } from '../../errors.ts';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { FairfitError, fieldPath, type FairfitErrorCode } from '../../errors.ts';
+import { schemaFault } from '../../schema-errors.ts';
 import type { IptasEngine } from './engine-api.ts';
 import { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandOf, type IptasCommand, type IptasOp } from './command-schema.ts';
 
@@ -61,7 +62,7 @@ let compiled: ValidateFunction<IptasCommand> | undefined;
 
 /** The compiled validator (compiled on first use, then cached for the process). */
 function validator(): ValidateFunction<IptasCommand> {
-  compiled ??= new Ajv2020({ allErrors: false, discriminator: true, strict: true, strictNumbers: true })
+  compiled ??= new Ajv2020({ allErrors: false, verbose: true, discriminator: true, strict: true, strictNumbers: true })
     .compile<IptasCommand>(IPTAS_COMMAND_SCHEMA as object);
   return compiled;
 }
@@ -71,49 +72,7 @@ function pathOf(pointer: string, ...more: string[]): string {
   return fieldPath('command', pointer, ...more);
 }
 
-const OP_LIST = IPTAS_OPS.join(', ');
-
-/** Turns Ajv's first error into a {@link CommandError} naming the field. */
-function schemaError(e: ErrorObject, command: unknown): CommandError {
-  const p = e.params as Record<string, unknown>;
-  const at = pathOf(e.instancePath);
-  const badOp = (field: string): CommandError => {
-    const op = (command as { op?: unknown }).op;
-    // shown, not JSON.stringify: a BigInt op threw ("Do not know how to serialize a BigInt"), a symbol showed as undefined.
-    const got = op === undefined ? 'it is missing' : `got ${shown(op)}`;
-    return { code: 'INVALID_OPTION', message: `${field} must be one of ${OP_LIST}; ${got}`, field };
-  };
-  if (e.instancePath === '/op') return badOp(at);
-  if (e.propertyName !== undefined) {
-    return { code: 'INVALID_OPTION', message: `${at} has an invalid key ${JSON.stringify(e.propertyName)}: keys must be non-empty task ids`, field: at };
-  }
-  switch (e.keyword) {
-    case 'discriminator':
-      return badOp(pathOf(e.instancePath, 'op'));
-    case 'required': {
-      const field = pathOf(e.instancePath, String(p.missingProperty));
-      if (e.instancePath === '' && p.missingProperty === 'op') return badOp(field);
-      return { code: 'INVALID_OPTION', message: `${field} is required`, field };
-    }
-    case 'additionalProperties': {
-      const field = pathOf(e.instancePath, String(p.additionalProperty));
-      const op = (command as { op?: unknown }).op;
-      return { code: 'INVALID_OPTION', message: `${field} is not a field of op ${JSON.stringify(op)}`, field };
-    }
-    case 'enum':
-      return { code: 'INVALID_OPTION', message: `${at} must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`, field: at };
-    case 'type': {
-      const t = String(p.type);
-      const what = t === 'number' ? 'a finite number' : t === 'integer' ? 'an integer' : t === 'object' || t === 'array' ? `an ${t}` : `a ${t}`;
-      return { code: 'INVALID_OPTION', message: `${at} must be ${what}`, field: at };
-    }
-    case 'minLength':
-      // Said as the engine's methods say it (Ajv's own words were "must NOT have fewer than 1 characters").
-      return { code: 'INVALID_OPTION', message: `${at} must be a non-empty string`, field: at };
-    default:
-      return { code: 'INVALID_OPTION', message: `${at} ${e.message ?? 'is invalid'}`, field: at };
-  }
-}
+const WORDS = { root: 'command', ops: IPTAS_OPS, badKey: ': keys must be non-empty task ids' };
 
 /**
  * Checks a value against {@link IPTAS_COMMAND_SCHEMA} without applying it:
@@ -123,10 +82,8 @@ function schemaError(e: ErrorObject, command: unknown): CommandError {
 export function validateCommand(command: unknown): CommandError | undefined {
   const validate = validator();
   if (validate(command)) return undefined;
-  const first = validate.errors?.[0];
-  return first === undefined
-    ? { code: 'INVALID_OPTION', message: 'command is invalid', field: 'command' }
-    : schemaError(first, command);
+  const { field, why } = schemaFault(validate.errors, command, WORDS);
+  return { code: 'INVALID_OPTION', message: `${field} ${why}`, field };
 }
 
 // ------------------------------------------------------------------ dispatch
