@@ -55,12 +55,12 @@ describe('planColumns', () => {
     const vm = { name: 'v', host: 'a', cpu: 1, mem: 1, use: { cpu: 0, mem: 0 } };
     const course = { name: 'J', firstWeek: 1, lastWeek: 2, lessons: [{ section: 1, day: 1 }] };
     const cases: [unknown, string][] = [
-      [{ hosts, courses: [course], vms: [{ ...vm, Course: 'J' }] }, 'vms[0].Course: not a known field (did you mean course?)'],
-      [{ hosts: [{ ...hosts[0], bas: { cpu: 1, mem: 1 } }], vms: [] }, 'hosts[0].bas: not a known field (did you mean base?)'],
-      [{ hosts: [{ ...hosts[0], base: { cpu: 1, mem: 1, disk: 1 } }], vms: [] }, 'hosts[0].base.disk: not a known field'],
-      [{ hosts, vms: [{ ...vm, use: { cpu: 0, mem: 0, memory: 1 } }] }, 'vms[0].use.memory: not a known field'],
-      [{ hosts, vms: [], courses: [{ ...course, lastweek: 3 }] }, 'courses[0].lastweek: is not a known field (did you mean lastWeek?)'],
-      [{ hosts, vms: [], courses: [{ ...course, lessons: [{ section: 1, day: 1, evn: false }] }] }, 'courses[0].lessons[0].evn: is not a known field (did you mean even?)'],
+      [{ hosts, courses: [course], vms: [{ ...vm, Course: 'J' }] }, 'vms[0].Course: is not a field of vms[0] (did you mean course?)'],
+      [{ hosts: [{ ...hosts[0], bas: { cpu: 1, mem: 1 } }], vms: [] }, 'hosts[0].bas: is not a field of hosts[0] (did you mean base?)'],
+      [{ hosts: [{ ...hosts[0], base: { cpu: 1, mem: 1, disk: 1 } }], vms: [] }, 'hosts[0].base.disk: is not a field of hosts[0].base'],
+      [{ hosts, vms: [{ ...vm, use: { cpu: 0, mem: 0, memory: 1 } }] }, 'vms[0].use.memory: is not a field of vms[0].use'],
+      [{ hosts, vms: [], courses: [{ ...course, lastweek: 3 }] }, 'courses[0].lastweek: is not a field of courses[0] (did you mean lastWeek?)'],
+      [{ hosts, vms: [], courses: [{ ...course, lessons: [{ section: 1, day: 1, evn: false }] }] }, 'courses[0].lessons[0].evn: is not a field of courses[0].lessons[0] (did you mean even?)'],
       [{ hosts, vms: [], courses: [{ ...course, lessons: [{ section: 1, day: 1, odd: 'no' }] }] }, 'courses[0].lessons[0].odd: must be a boolean, got "no"'],
     ];
     for (const [input, message] of cases) {

@@ -9,7 +9,7 @@
 import { didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
 import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
-import { courseSlots } from './timetable.ts';
+import { checkCourse, courseSlots } from './timetable.ts';
 
 /** Hosts, VMs and courses as typed columns, plus the numeric options. */
 export interface PlanColumns {
@@ -58,7 +58,7 @@ export function isObject(v: unknown): v is Record<string, unknown> {
  */
 function checkKeys(v: object, known: readonly string[], field: string, index?: number): void {
   const k = unknownKey(v, known);
-  if (k !== undefined) bad(`${field}.${k}`, `not a known field${didYouMean(k, known)}`, index);
+  if (k !== undefined) bad(`${field}.${k}`, `is not a field of ${field}${didYouMean(k, known)}`, index);
 }
 
 const HOST_KEYS = ['name', 'cpu', 'mem', 'base'];
@@ -164,9 +164,13 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     courseIndex.set(c.name, i);
     let slots: Int32Array;
     try {
+      // Checked under its own name, so that every path in the words is this course's.
+      checkCourse(c, `courses[${i}]`);
       slots = courseSlots(c);
     } catch (e) {
-      if (e instanceof FairfitError) bad(`courses[${i}].${String(e.details.field).replace(/^course\./, '')}`, e.message.replace(/^course\.\S+ /, ''), i);
+      // checkCourse says `${field} ${why}`; these errors say `${field}: ${why}`.
+      const f = e instanceof FairfitError ? String(e.details.field) : '';
+      if (e instanceof FairfitError) bad(f, e.message.startsWith(`${f} `) ? e.message.slice(f.length + 1) : e.message, i);
       throw e;
     }
     slotLists.push(slots);

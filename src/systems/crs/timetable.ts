@@ -79,7 +79,7 @@ function intIn(v: unknown, lo: number, hi: number, field: string): number {
 export function checkCourse(c: Course, field = 'course'): void {
   if (c === null || typeof c !== 'object' || Array.isArray(c)) throw new FairfitError('INVALID_OPTION', `${field} must be an object { name, firstWeek, lastWeek, lessons }, got ${shown(c)}`, { field });
   const k = unknownKey(c, COURSE_KEYS);
-  if (k !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a known field${didYouMean(k, COURSE_KEYS)}`, { field: `${field}.${k}` });
+  if (k !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.${k} is not a field of ${field}${didYouMean(k, COURSE_KEYS)}`, { field: `${field}.${k}` });
   intIn(c.firstWeek, 1, WEEKS, `${field}.firstWeek`);
   intIn(c.lastWeek, c.firstWeek, WEEKS, `${field}.lastWeek`);
   if (!Array.isArray(c.lessons)) throw new FairfitError('INVALID_OPTION', `${field}.lessons must be an array, got ${shown(c.lessons)}`, { field: `${field}.lessons` });
@@ -88,7 +88,7 @@ export function checkCourse(c: Course, field = 'course'): void {
     intIn(l.section, 1, SECTIONS, `${field}.lessons[${i}].section`);
     intIn(l.day, 1, DAYS, `${field}.lessons[${i}].day`);
     const unknown = unknownKey(l, LESSON_KEYS);
-    if (unknown !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}].${unknown} is not a known field${didYouMean(unknown, LESSON_KEYS)}`, { field: `${field}.lessons[${i}].${unknown}` });
+    if (unknown !== undefined) throw new FairfitError('INVALID_OPTION', `${field}.lessons[${i}].${unknown} is not a field of ${field}.lessons[${i}]${didYouMean(unknown, LESSON_KEYS)}`, { field: `${field}.lessons[${i}].${unknown}` });
     for (const k of ['odd', 'even'] as const) {
       // Only `false` leaves a week out: 'no' or 0 held the lesson every week.
       const at = `${field}.lessons[${i}].${k}`;
