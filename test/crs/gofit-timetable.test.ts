@@ -92,6 +92,8 @@ describe('initial placement by timetable', () => {
     refused([hosts, [java], [{ ...vm, course: 'Jav' }]], 'vms[0].course: "Jav" is not a course');
     refused([hosts, [java], [vm], { high: { cpu: 'x' } }], 'high.cpu: must be a number in [0, 1], got "x"');
     refused([hosts, [java], [vm], { high: { cpu: 50 } }], 'high.cpu: must be a number in [0, 1], got 50');
+    refused([hosts, [java], [vm], { high: { cpus: 0.5 } }], 'high.cpus: is not a field of high (did you mean cpu?)');
+    refused([hosts, [java], [vm], { high: { disk: 0.5 } }], 'high.disk: is not a field of high (it has cpu and mem)');
     refused([hosts, [java], [vm], { hihg: { cpu: 0.5 } }], 'hihg: not an option of placeCourseVms (did you mean high?)');
     refused([[hosts[0], { name: 'a', cpu: 4, mem: 8 }], [java], [vm]], 'hosts[1].name: must be a non-empty string used once, got "a"');
     refused([[{ name: 'a', cpu: 0, mem: 8 }], [java], [vm]], 'hosts[0].cpu: must be a finite number > 0, got 0');

@@ -65,6 +65,9 @@ describe('host classes', () => {
     err({ weights: [1, 2] }, 'weights');
     err({ high: { CPU: 0.5 } }, 'high.CPU');
     err({ low: { cpu: 0.05, memory: 0.1 } }, 'low.memory');
+    // Said as the schemas say it: the field it most likely means, else the two it has.
+    expect(() => resolveRebalanceOptions({ high: { CPU: 0.5 } } as never)).toThrow('high.CPU: is not a field of high (did you mean cpu?)');
+    expect(() => resolveRebalanceOptions({ low: { memory: 0.1 } } as never)).toThrow('low.memory: is not a field of low (it has cpu and mem)');
     err(null, 'options');
     expect(resolveRebalanceOptions({ high: { cpu: 0.5 } }).high).toEqual({ cpu: 0.5, mem: 0.9 });
   });

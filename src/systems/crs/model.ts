@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkFinite, checkOptionNames, FairfitError, shown } from '../../errors.ts';
+import { checkFinite, checkOptionNames, didYouMean, FairfitError, shown } from '../../errors.ts';
 import type { Course } from './timetable.ts';
 
 /** A physical host: its capacity (cores, GB) and what runs on it besides the VMs. */
@@ -134,7 +134,7 @@ const OPTION_KEYS = new Set(['algorithm', 'high', 'low', 'highWhen', 'lowWhen', 
 function checkPair(v: unknown, field: string): void {
   if (v === undefined) return;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) bad(field, `must be an object { cpu?, mem? }, got ${Array.isArray(v) ? 'an array' : String(v)}`);
-  for (const k of Object.keys(v)) if (k !== 'cpu' && k !== 'mem') bad(`${field}.${k}`, 'unknown field (cpu, mem)');
+  for (const k of Object.keys(v)) if (k !== 'cpu' && k !== 'mem') bad(`${field}.${k}`, `is not a field of ${field}${didYouMean(k, ['cpu', 'mem']) || ' (it has cpu and mem)'}`);
 }
 
 /** Fills in the defaults and checks every option, naming the field at fault (`INVALID_OPTION`). */

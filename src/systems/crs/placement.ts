@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { checkOptionNames, FairfitError, shown } from '../../errors.ts';
+import { checkOptionNames, didYouMean, FairfitError, shown } from '../../errors.ts';
 import { REBALANCE_DEFAULTS, type CpuMem, type CrsHost } from './model.ts';
 import { checkCourse, courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
 
@@ -20,7 +20,7 @@ function bad(field: string, message: string): never {
 function checkHigh(high: unknown): CpuMem {
   if (high === undefined) return { ...REBALANCE_DEFAULTS.high };
   if (high === null || typeof high !== 'object' || Array.isArray(high)) bad('high', `must be an object { cpu?, mem? }, got ${shown(high)}`);
-  for (const k of Object.keys(high)) if (k !== 'cpu' && k !== 'mem') bad(`high.${k}`, 'unknown field (cpu, mem)');
+  for (const k of Object.keys(high)) if (k !== 'cpu' && k !== 'mem') bad(`high.${k}`, `is not a field of high${didYouMean(k, ['cpu', 'mem']) || ' (it has cpu and mem)'}`);
   const h = high as Partial<CpuMem>;
   const out = { cpu: h.cpu ?? REBALANCE_DEFAULTS.high.cpu, mem: h.mem ?? REBALANCE_DEFAULTS.high.mem };
   for (const k of ['cpu', 'mem'] as const) if (typeof out[k] !== 'number' || !(out[k] >= 0 && out[k] <= 1)) bad(`high.${k}`, `must be a number in [0, 1], got ${shown(out[k])}`);
