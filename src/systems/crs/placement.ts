@@ -10,7 +10,7 @@
  */
 import { checkOptionNames, didYouMean, FairfitError, shown } from '../../errors.ts';
 import { REBALANCE_DEFAULTS, type CpuMem, type CrsHost } from './model.ts';
-import { checkCourse, courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
+import { courseSlots, gofit, SLOTS, type Course } from './timetable.ts';
 
 function bad(field: string, message: string): never {
   throw new FairfitError('INVALID_OPTION', `${field}: ${message}`, { field });
@@ -73,9 +73,9 @@ export class TimetablePlacer {
     });
     if (!Array.isArray(courses)) bad('courses', `must be an array, got ${shown(courses)}`);
     courses.forEach((c, i) => {
-      checkCourse(c, `courses[${i}]`);
+      const slots = courseSlots(c, `courses[${i}]`);
       if (typeof c.name !== 'string' || c.name === '' || this.courses.has(c.name)) bad(`courses[${i}].name`, `must be a non-empty string used once, got ${shown(c.name)}`);
-      this.courses.set(c.name, courseSlots(c));
+      this.courses.set(c.name, slots);
     });
     this.load = hosts.map(() => ({ vms: new Int32Array(SLOTS), cpu: new Float64Array(SLOTS), mem: new Float64Array(SLOTS) }));
   }

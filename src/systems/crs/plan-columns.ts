@@ -9,7 +9,7 @@
 import { didYouMean, FairfitError, shown, unknownKey } from '../../errors.ts';
 import type { RebalanceInput, ResolvedRebalanceOptions, UseValue } from './model.ts';
 import { CRS_ALGORITHM, CRS_CONSTANTS } from './crs-layouts.ts';
-import { checkCourse, courseSlots } from './timetable.ts';
+import { courseSlots } from './timetable.ts';
 
 /** Hosts, VMs and courses as typed columns, plus the numeric options. */
 export interface PlanColumns {
@@ -164,14 +164,12 @@ export function planColumns(input: RebalanceInput): PlanColumns {
     courseIndex.set(c.name, i);
     let slots: Int32Array;
     try {
-      // Checked under its own name, so that every path in the words is this course's.
-      checkCourse(c, `courses[${i}]`);
-      slots = courseSlots(c);
+      slots = courseSlots(c, `courses[${i}]`);
     } catch (e) {
-      // checkCourse says `${field} ${why}`; these errors say `${field}: ${why}`.
-      const f = e instanceof FairfitError ? String(e.details.field) : '';
-      if (e instanceof FairfitError) bad(f, e.message.startsWith(`${f} `) ? e.message.slice(f.length + 1) : e.message, i);
-      throw e;
+      if (!(e instanceof FairfitError)) throw e;
+      // The course's check says `${field} ${why}`; these errors say `${field}: ${why}`.
+      const f = String(e.details.field);
+      bad(f, e.message.startsWith(`${f} `) ? e.message.slice(f.length + 1) : e.message, i);
     }
     slotLists.push(slots);
     courseStart[i + 1] = courseStart[i]! + slots.length;

@@ -97,9 +97,9 @@ export function checkCourse(c: Course, field = 'course'): void {
   });
 }
 
-/** The sorted, distinct slots in which a course's VMs are in class. */
-export function courseSlots(c: Course): Int32Array {
-  checkCourse(c);
+/** The sorted, distinct slots in which a course's VMs are in class; the course is checked first, named `field` in errors. */
+export function courseSlots(c: Course, field = 'course'): Int32Array {
+  checkCourse(c, field);
   const on = new Uint8Array(SLOTS);
   for (let w = c.firstWeek; w <= c.lastWeek; w++) {
     const odd = w % 2 === 1;
