@@ -6,6 +6,7 @@
  * its fits-now / user-at-L0 reasons, completions, ε_u, kills, health answers, task views, node
  * order and residuals after every step. `ORACLE_RUNS=n` runs more random sequences (default 300), `ORACLE_SEED=s` other ones.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Engine } from '../../src/engine/engine.ts';
@@ -29,22 +30,13 @@ type Op =
   | { op: 'update'; pick: number; speed: number; vcpus: number };
 
 /**
- * `expect(got, message()).toEqual(want)`, with expect called (and the message built) only when a quick
- * check finds them different: vitest's expect costs microseconds a call, most of this file's time at one
- * call per task and step. The quick check is stricter than toEqual (Object.is on every leaf, the same keys,
- * plain arrays and objects only), so a pair it passes toEqual passes too, and expect judges the rest.
+ * `expect(got, message()).toEqual(want)`, with expect called (and the message built) only when
+ * `isDeepStrictEqual` finds them different: vitest's expect costs microseconds a call, most of this
+ * file's time at one call per task and step. A pair deeply strictly equal is equal to toEqual too
+ * (which is looser), and expect judges the rest.
  */
 function agree(got: unknown, want: unknown, message: () => string): void {
-  if (!same(got, want)) expect(got, message()).toEqual(want);
-}
-
-function same(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => same(x, b[i]));
-  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
-  const ka = Object.keys(a), kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  if (!isDeepStrictEqual(got, want)) expect(got, message()).toEqual(want);
 }
 
 /** Runs `ops` on the oracle and both engines; every answer and view must agree. */
