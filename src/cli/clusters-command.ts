@@ -15,6 +15,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { readCommandText } from '../command-answers.ts';
 import { FairfitError } from '../errors.ts';
 import { invalid } from '../runner/checks.ts';
 import { DockletCommandLog, renderClustersHtml } from '../systems/docklet/clusters-report.ts';
@@ -129,15 +130,9 @@ export function registerClusters(program: Command): void {
           n++;
           if (n === 1 && line.startsWith('\uFEFF')) line = line.slice(1); // a byte-order mark, as in the hosts file
           if (line.trim() === '') continue;
-          let answer: DockletCommandResult;
-          let command: unknown;
-          try {
-            command = JSON.parse(line) as unknown;
-            answer = vc.apply(command);
-          } catch (err) {
-            if (!(err instanceof SyntaxError)) throw err;
-            answer = { ok: false, error: { code: 'PARSE_ERROR', message: `command is not valid JSON: ${err.message}`, field: 'command' } };
-          }
+          const text = readCommandText(line);
+          const command = text.ok ? text.command : undefined;
+          const answer: DockletCommandResult = text.ok ? vc.apply(command) : text;
           log?.record(command, answer, n);
           process.stdout.write(`${JSON.stringify(answer)}\n`);
           if (answer.ok && answer.dryRun === true) dryRuns++;

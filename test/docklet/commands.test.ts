@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand } from '../../src/systems/docklet/command-schema.ts';
 import { FairfitError } from '../../src/errors.ts';
 import { VirtualClusters } from '../../src/systems/docklet/virtual-clusters.ts';
+import { Engine } from '../../src/engine/engine.ts';
 import { manager, sameHosts, snapshot } from './helpers.ts';
 
 const SCHEMA_FILE = new URL('../../schemas/docklet-command.schema.json', import.meta.url);
@@ -125,6 +126,23 @@ describe('apply', () => {
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.field).toBe(field);
     expect(!r.ok && r.error.message).toContain(field.replace(/^command\.?/, '').split(/[.[]/).at(-1) ?? '');
+    expect(snapshot(vc, ['acme', 'beta'])).toBe(before);
+  });
+
+  it('applyLine answers a line of JSON as apply answers its value; text that is not JSON is PARSE_ERROR on command, as the IPTAS engine says it, and changes nothing', () => {
+    using vc = seeded();
+    using twin = seeded();
+    for (const command of [{ op: 'scale', name: 'web', nodes: 5 }, { op: 'scale', name: 'web', nodes: 9 }, { op: 'create', name: 'api', tenant: 'beta', nodes: 1, demand: { cpu: 1, mem: 1 }, dryRun: true }, { op: 'list' }]) {
+      expect(vc.applyLine(JSON.stringify(command))).toEqual(twin.apply(command));
+    }
+    const before = snapshot(vc, ['acme', 'beta']);
+    using engine = new Engine();
+    for (const text of ['{"op": "scale", "name": "web", "nodes": ', '', 'scale web 5']) {
+      const r = vc.applyLine(text);
+      expect(r).toMatchObject({ ok: false, error: { code: 'PARSE_ERROR', field: 'command', message: expect.stringMatching(/^command is not valid JSON: /) } });
+      expect(Object.hasOwn(r, 'op')).toBe(false);
+      expect(r).toEqual(engine.applyLine(text));
+    }
     expect(snapshot(vc, ['acme', 'beta'])).toBe(before);
   });
 

@@ -7,7 +7,7 @@
  * @module
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { FairfitErrorCode } from '../../errors.ts';
+import type { CommandError } from '../../command-answers.ts';
 import { schemaFault } from '../../schema-errors.ts';
 import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand, type DockletOp } from './command-schema.ts';
 import type { ClusterStatus, ClusterSummary, DeleteResult, DrainResult, HostView, QuotaView } from './model.ts';
@@ -33,15 +33,8 @@ export interface DockletResults {
 /** An accepted command: the op and the manager's answer (`dryRun: true` when the command was a dry run: nothing changed). */
 export type DockletCommandSuccess<K extends DockletOp = DockletOp> = { [P in K]: { ok: true; op: P; dryRun?: true; result: DockletResults[P] } }[K];
 
-/** Why a command was refused. */
-export interface DockletCommandError {
-  /** Stable code: `INVALID_OPTION` for a schema violation or an unknown name, `PARSE_ERROR` for bad JSON text, `NO_FIT`, `QUOTA_EXCEEDED`. */
-  code: FairfitErrorCode;
-  /** Human-readable, naming the field (`command.demand.cpu must be >= 0`). */
-  message: string;
-  /** The field at fault as a path from the command: `command`, `command.nodes`, `command.hosts[1].id`… */
-  field: string;
-}
+/** Why a command was refused: a {@link CommandError}, as the IPTAS engine's commands answer (the same three fields). */
+export type DockletCommandError = CommandError;
 
 /** A refused command; the manager is unchanged. */
 export interface DockletCommandFailure {

@@ -14,6 +14,7 @@
  */
 import { checkOptionNames, FairfitError, optionsObject, shown } from '../../errors.ts';
 import type { DockletCommand, DockletCommandOf, DockletOp } from './command-schema.ts';
+import { readCommandText } from '../../command-answers.ts';
 import { validateDockletCommand, type DockletCommandFailure, type DockletCommandResult, type DockletCommandSuccess, type DockletResults } from './commands.ts';
 import type {
   ClusterSpec, ClusterState, ClusterStatus, ClusterSummary, DeleteResult, DrainResult, GangPlacer, MemberMove, HostInput, HostView, ClusterPlacement, QuotaLimits, QuotaUse, QuotaView, Resources,
@@ -321,6 +322,15 @@ export class VirtualClusters {
       const f = err.details.field;
       return { ok: false, op: c.op, ...dry, error: { code: err.code, message: err.message, field: f === undefined || f === 'manager' ? (f ?? 'command') : `command.${f}` } };
     }
+  }
+
+  /**
+   * {@link apply} on one line of JSON text, as `Engine.applyLine` (a host speaking JSON lines): text
+   * that is not JSON is refused with `PARSE_ERROR` on field `command`, and nothing changes.
+   */
+  applyLine(line: string): DockletCommandResult {
+    const text = readCommandText(line);
+    return text.ok ? this.apply(text.command) : text;
   }
 
   /** Gives the WebAssembly instance back; the manager cannot be used afterwards. */

@@ -15,10 +15,12 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { FairfitError, fieldPath, type FairfitErrorCode } from '../../errors.ts';
 import { schemaFault } from '../../schema-errors.ts';
+import { readCommandText, type CommandError } from '../../command-answers.ts';
 import type { IptasEngine } from './engine-api.ts';
 import { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandOf, type IptasCommand, type IptasOp } from './command-schema.ts';
 
 export { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, MAX_GANG_PROCS } from './command-schema.ts';
+export type { CommandError } from '../../command-answers.ts';
 export type * from './command-schema.ts';
 
 /**
@@ -31,16 +33,6 @@ export type CommandResultOf<K extends IptasOp> =
 
 /** An accepted command: the op and the engine's answer. */
 export type CommandSuccess<K extends IptasOp = IptasOp> = { [P in K]: { ok: true; op: P; result: CommandResultOf<P> } }[K];
-
-/** Why a command was rejected. */
-export interface CommandError {
-  /** Stable code: `INVALID_OPTION` for a schema violation, `PARSE_ERROR` for bad JSON text, else the engine's code. */
-  code: FairfitErrorCode;
-  /** Human-readable, naming the field (`command.demand[1] must be >= 0`). */
-  message: string;
-  /** The field at fault as a path from the command: `command`, `command.op`, `command.usage["t1"][0]`… */
-  field: string;
-}
 
 /** A rejected command; the engine is unchanged. */
 export interface CommandFailure {
@@ -169,11 +161,6 @@ export function applyCommand(engine: IptasEngine, command: unknown): CommandResu
  * `PARSE_ERROR` failure on field `command`.
  */
 export function applyCommandLine(engine: IptasEngine, line: string): CommandResult {
-  let command: unknown;
-  try {
-    command = JSON.parse(line);
-  } catch (err) {
-    return { ok: false, error: { code: 'PARSE_ERROR', message: `command is not valid JSON: ${(err as Error).message}`, field: 'command' } };
-  }
-  return applyCommand(engine, command);
+  const text = readCommandText(line);
+  return text.ok ? applyCommand(engine, text.command) : text;
 }
