@@ -11,7 +11,8 @@
  *
  * Each subcommand lives in its own file (a thin layer over the public API)
  * and is registered here; shared plumbing is in common.ts. main.ts, the
- * entry, loads this module once it has set the process's V8 heap.
+ * entry, loads this module once it has set the process's V8 heap. However the
+ * command ends, its last step is one full collection (exit-collection.ts).
  *
  * @module
  */
@@ -19,6 +20,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE } from './common.ts';
+import { collectBeforeExit } from './exit-collection.ts';
 
 // A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
 // that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
@@ -118,9 +120,11 @@ function parsedArgs(argv: readonly string[]): string[] {
 program.parseAsync(parsedArgs(process.argv)).then(
   () => {
     if (stdoutFailed && (process.exitCode === undefined || process.exitCode === 0)) process.exitCode = EXIT_FAILURE;
+    collectBeforeExit();
     exitIfInterrupted();
   },
   (err: unknown) => {
+    collectBeforeExit();
     if (err instanceof CommanderError) {
       // --help and --version exit 0; `fairfit` alone prints the help (stderr) and exits 2.
       process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;

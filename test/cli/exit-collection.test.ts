@@ -1,0 +1,40 @@
+/**
+ * The `fairfit` command ends with one full collection of its main thread's heap, on every way
+ * out through the program (src/cli/exit-collection.ts says why: Node 20's hang at exit), seen
+ * in V8's own trace of its collections (`--trace-gc`, on stdout): a mark-compact whose reason is
+ * `testing`, the reason of a `gc()` call, which nothing else in the command makes.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSyncChild } from '../children.ts';
+import { MAIN } from './option-fixture.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'fairfit-exit-gc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The command run under `--trace-gc`: its exit code and how many collections were `gc()` calls. */
+function run(args: string[]): { code: number | null; forced: number } {
+  const r = spawnSyncChild(process.execPath, ['--trace-gc', MAIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, forced: r.stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
+}
+
+describe('the command collects its heap before it exits', () => {
+  it('after a command that succeeds', () => {
+    expect(run(['gen', '--out', join(dir, 'trace'), '--machines', '10', '--tasks', '100', '--days', '0.02'])).toEqual({ code: 0, forced: 1 });
+  });
+
+  it('after a runtime failure, a usage error and --version', () => {
+    expect(run(['replay', '--trace', join(dir, 'none')])).toEqual({ code: 1, forced: 1 });
+    expect(run(['replay', '--machines', 'x'])).toEqual({ code: 2, forced: 1 });
+    expect(run(['--version'])).toEqual({ code: 0, forced: 1 });
+  });
+
+  it('which a Node program does not do by itself (the trace would show none)', () => {
+    const r = spawnSyncChild(process.execPath, ['--trace-gc', '-e', 'const a = []; for (let i = 0; i < 1e6; i++) a.push({ i }); console.log(a.length)'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Mark-Compact|Scavenge/);
+    expect(r.stdout).not.toMatch(/testing; /);
+  });
+});
