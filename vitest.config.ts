@@ -8,7 +8,9 @@ export default defineConfig({
     // task runner after the worker left it ("Assertion failed: (data.first) != nullptr" in
     // NodePlatform::ForIsolate, under OptimizingCompileDispatcher::CompileTask). The tests start and end
     // hundreds of worker pools; one of four CI runs on 6 Dec lost a test file to it. Optimising on each
-    // thread's own time instead of in the background removes that path; results do not depend on it.
+    // thread's own time instead of in the background removes that path; results do not depend on it. It also
+    // keeps a test process out of Node 20's hang at exit (docs/model.md, nodejs/node#54918), which needs a
+    // background compile job of the main thread.
     execArgv: ['--no-concurrent-recompilation'],
     // Two test files at a time: vitest's default on a 2-core machine is one (cores − 1), and most files
     // wait on processes they start. Measured on a fresh clone, 6 Dec: 747 s → 579 s.
