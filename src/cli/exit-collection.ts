@@ -2,7 +2,7 @@
  * The `fairfit` command's last step: one full collection of the main thread's heap, before its
  * event loop runs empty.
  *
- * Why: Node 20 can hang at exit (nodejs/node#54918; seen once, docs/model.md says how). When the
+ * Why: Node 20 can hang at exit (nodejs/node#54918; seen here, docs/model.md says how). When the
  * loop runs empty, Node waits for every background task still running; a Turbofan job of the main
  * isolate whose allocation meets the old generation's limit waits in turn for a collection that
  * only the main thread can make, and neither ever goes on. After a full collection V8 sets that
