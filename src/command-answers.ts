@@ -21,7 +21,15 @@ export interface CommandError {
   field: string;
 }
 
-/** One line of command text read as JSON: its value, or the `PARSE_ERROR` refusal that answers it. */
+/** A refused command (the Docklet answer adds `dryRun` when the command was a dry run). */
+export interface CommandFailure {
+  ok: false;
+  /** The command's `op`, when it had a string one (even an unknown one). */
+  op?: string;
+  error: CommandError;
+}
+
+/** One line of command text read as JSON: its value, or the `PARSE_ERROR` refusal that answers it (no `op`). */
 export type CommandText = { ok: true; command: unknown } | { ok: false; error: CommandError };
 
 /** Reads one line of command text (`JSON.parse`); text that is not JSON is refused on field `command`. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { CommandError } from '../../command-answers.ts';
+import type { CommandError, CommandFailure } from '../../command-answers.ts';
 import { schemaFault } from '../../schema-errors.ts';
 import { DOCKLET_COMMAND_SCHEMA, DOCKLET_OPS, type DockletCommand, type DockletOp } from './command-schema.ts';
 import type { ClusterStatus, ClusterSummary, DeleteResult, DrainResult, HostView, QuotaView } from './model.ts';
@@ -36,14 +36,10 @@ export type DockletCommandSuccess<K extends DockletOp = DockletOp> = { [P in K]:
 /** Why a command was refused: a {@link CommandError}, as the IPTAS engine's commands answer (the same three fields). */
 export type DockletCommandError = CommandError;
 
-/** A refused command; the manager is unchanged. */
-export interface DockletCommandFailure {
-  ok: false;
-  /** The command's `op`, when it had a string one (even an unknown one). */
-  op?: string;
+/** A refused command; the manager is unchanged. A {@link CommandFailure}, marked when it was a dry run. */
+export interface DockletCommandFailure extends CommandFailure {
   /** Present when the refused command was a dry run. */
   dryRun?: true;
-  error: DockletCommandError;
 }
 
 /** The answer to one command, JSON-serialisable. */

@@ -15,12 +15,12 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { FairfitError, fieldPath, type FairfitErrorCode } from '../../errors.ts';
 import { schemaFault } from '../../schema-errors.ts';
-import { readCommandText, type CommandError } from '../../command-answers.ts';
+import { readCommandText, type CommandError, type CommandFailure } from '../../command-answers.ts';
 import type { IptasEngine } from './engine-api.ts';
 import { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, type CommandOf, type IptasCommand, type IptasOp } from './command-schema.ts';
 
 export { IPTAS_COMMAND_SCHEMA, IPTAS_OPS, MAX_GANG_PROCS } from './command-schema.ts';
-export type { CommandError } from '../../command-answers.ts';
+export type { CommandError, CommandFailure } from '../../command-answers.ts';
 export type * from './command-schema.ts';
 
 /**
@@ -33,14 +33,6 @@ export type CommandResultOf<K extends IptasOp> =
 
 /** An accepted command: the op and the engine's answer. */
 export type CommandSuccess<K extends IptasOp = IptasOp> = { [P in K]: { ok: true; op: P; result: CommandResultOf<P> } }[K];
-
-/** A rejected command; the engine is unchanged. */
-export interface CommandFailure {
-  ok: false;
-  /** The command's `op`, when it had a string one (even an unknown one). */
-  op?: string;
-  error: CommandError;
-}
 
 /**
  * The answer to one command. JSON-serialisable with `JSON.stringify`'s usual
