@@ -19,13 +19,13 @@ function sources(): string[] {
     .sort();
 }
 
-const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]/g;
+const SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|new URL\(\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
 /** What `file` (a path from src/) imports relatively, as paths from src/ (outside src/: starting with `..`). */
 function importsOf(file: string, text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(SPECIFIER)) {
-    const spec = m[1] ?? m[2] ?? m[3]!;
+    const spec = m[1] ?? m[2] ?? m[3] ?? m[4]!;
     if (spec.startsWith('.')) out.push(relative(SRC, resolve(SRC, dirname(file), spec)));
   }
   return out;
@@ -83,13 +83,14 @@ function breaches(files: { file: string; text: string }[]): string[] {
 describe('the layers of docs/architecture.md', () => {
   const files = sources().map((file) => ({ file, text: readFileSync(join(SRC, file), 'utf8') }));
 
-  it('finds the imports it checks (the engine\'s of IPTAS, a system\'s of the generic layers, a dynamic one, a worker script)', () => {
+  it('finds the imports it checks (the engine\'s of IPTAS, a system\'s of the generic layers, a dynamic one, a worker script, a bare one, a re-export)', () => {
     const all = files.flatMap(({ file, text }) => importsOf(file, text).map((t) => `${file} -> ${t}`));
     expect(all.length).toBeGreaterThan(500);
     expect(all).toContain('engine/engine.ts -> systems/iptas/engine-api.ts');
     expect(all.some((x) => x.startsWith('systems/giantvm/') && x.endsWith('-> wasm/module.ts'))).toBe(true);
     expect(all).toContain('cli/program.ts -> cli/clusters-command.ts');
     expect(all).toContain('io/google/task-events.ts -> ../dist/io/google/task-events-worker.js');
+    expect(importsOf('cli/x.ts', "import './setup.ts';\nexport * from '../io/columns.ts';")).toEqual(['cli/setup.ts', 'io/columns.ts']);
   });
 
   it('every source file is in a row of the table', () => {
