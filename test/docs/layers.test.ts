@@ -15,10 +15,7 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 
 /** Every source file, as a path from src/. */
 function sources(): string[] {
-  return (readdirSync(SRC, { recursive: true, withFileTypes: true }) as { name: string; parentPath: string; isFile(): boolean }[])
-    .filter((d) => d.isFile() && d.name.endsWith('.ts'))
-    .map((d) => relative(SRC, join(d.parentPath, d.name)))
-    .sort();
+  return readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort();
 }
 
 /** What `file` (a path from src/) imports relatively (TypeScript's own scan: static, dynamic, re-exports, bare), as paths from src/. */
