@@ -12,7 +12,8 @@
  * Each subcommand lives in its own file (a thin layer over the public API)
  * and is registered here; shared plumbing is in common.ts. main.ts, the
  * entry, loads this module once it has set the process's V8 heap. However the
- * command ends, its last step is one full collection (exit-collection.ts).
+ * command ends (here, or by a `process.exit` of its own), its last step is one
+ * full collection (exit-collection.ts).
  *
  * @module
  */
@@ -20,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { FairfitError } from '../errors.ts';
 import { EXIT_FAILURE, EXIT_INTERRUPTED, EXIT_USAGE } from './common.ts';
-import { collectBeforeExit } from './exit-collection.ts';
+import { collectBeforeExit, collectOnProcessExit } from './exit-collection.ts';
 
 // A reader that closed stdout or stderr early (`| head`, `2>&1 | head -0`) is not an error: the rest of
 // that output is dropped and the exit code stays what the command set (2 for a bad option, not 1).
@@ -117,6 +118,7 @@ function parsedArgs(argv: readonly string[]): string[] {
   return [...argv.slice(0, at), ...argv.slice(at + 1)];
 }
 
+collectOnProcessExit();
 program.parseAsync(parsedArgs(process.argv)).then(
   () => {
     if (stdoutFailed && (process.exitCode === undefined || process.exitCode === 0)) process.exitCode = EXIT_FAILURE;

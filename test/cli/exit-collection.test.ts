@@ -1,12 +1,13 @@
 /**
  * The `fairfit` command ends with one full collection of its main thread's heap, on every way
- * out through the program (src/cli/exit-collection.ts says why: Node 20's hang at exit), seen
+ * out through the program and on its own `process.exit` calls (src/cli/exit-collection.ts says why: Node 20's hang at exit), seen
  * in V8's own trace of its collections (`--trace-gc`, on stdout): a mark-compact whose reason is
  * `testing`, the reason of a `gc()` call, which nothing else in the command makes.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSyncChild } from '../children.ts';
 import { MAIN } from './option-fixture.ts';
@@ -29,6 +30,17 @@ describe('the command collects its heap before it exits', () => {
     expect(run(['replay', '--trace', join(dir, 'none')])).toEqual({ code: 1, forced: 1 });
     expect(run(['replay', '--machines', 'x'])).toEqual({ code: 2, forced: 1 });
     expect(run(['--version'])).toEqual({ code: 0, forced: 1 });
+  });
+
+  it('on a process.exit of its own (a signal while stdin is copied, a queue worker stopped twice): by an exit listener, once', () => {
+    const module = JSON.stringify(pathToFileURL(join(dirname(MAIN), 'exit-collection.js')).href);
+    const forced = (body: string): { code: number | null; forced: number } => {
+      const r = spawnSyncChild(process.execPath, ['--trace-gc', '--input-type=module', '-e', `import { collectBeforeExit, collectOnProcessExit } from ${module};\n${body}`], { encoding: 'utf8' });
+      return { code: r.status, forced: r.stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
+    };
+    expect(forced('collectOnProcessExit(); process.exit(3);')).toEqual({ code: 3, forced: 1 });
+    expect(forced('collectOnProcessExit(); collectBeforeExit(); process.exit(4);')).toEqual({ code: 4, forced: 1 });
+    expect(forced('process.exit(5);')).toEqual({ code: 5, forced: 0 });
   });
 
   it('which a Node program does not do by itself (the trace would show none)', () => {

@@ -270,12 +270,16 @@ describe('standard input with outputs', () => {
   });
 });
 
-/** Runs the built CLI with `head` written to its stdin (kept open), and sends `sig` once the copy of stdin exists. */
-async function stoppedWhileCopying(args: string[], head: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
+/**
+ * Runs the built CLI with `head` written to its stdin (kept open), and sends `sig` once the copy of stdin exists;
+ * under `--trace-gc`, which also tells how many collections were the command's own at its end (`gc()`: `testing`).
+ */
+async function stoppedWhileCopying(args: string[], head: string, sig: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; collections: number }> {
+  const child = spawn(process.execPath, ['--trace-gc', MAIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } });
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d) => (stderr += d));
-  child.stdout.resume();
+  child.stdout.on('data', (d) => (stdout += d));
   child.stdin.write(head);
   const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('exit', (c, s) => resolve([c, s])));
   // The copy of stdin is in a folder of TMPDIR: once it holds the bytes written, the command is copying.
@@ -286,7 +290,7 @@ async function stoppedWhileCopying(args: string[], head: string, sig: NodeJS.Sig
   child.kill(sig);
   const [code, signal] = await exited;
   child.stdin.destroy();
-  return { code, signal, stderr };
+  return { code, signal, stderr, collections: stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
 }
 
 describe('a signal while standard input is copied', () => {
@@ -294,9 +298,9 @@ describe('a signal while standard input is copied', () => {
     ['schedule', ['schedule', '--trace', '-', '--nodes', '8'], 'SIGINT'],
     ['inspect', ['inspect', '-'], 'SIGTERM'],
     ['rebalance', ['rebalance', '--input', '-'], 'SIGINT'],
-  ] as const)('%s: exit 130, ABORTED, the copy removed', async (_, args, sig) => {
+  ] as const)('%s: exit 130, ABORTED, the copy removed, the heap collected on the way out (src/cli/exit-collection.ts)', async (_, args, sig) => {
     const r = await stoppedWhileCopying([...args], SWF.slice(0, 500), sig);
-    expect([r.code, r.signal]).toEqual([130, null]);
+    expect([r.code, r.signal, r.collections]).toEqual([130, null, 1]);
     expect(r.stderr).toBe(`fairfit: ABORTED: interrupted by ${sig}\n`);
     noTemporary();
   });
