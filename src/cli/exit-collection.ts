@@ -10,7 +10,7 @@
  * still running allocates, so no job can meet it in the window that follows. V8's own rules, read:
  * the hang cannot be brought on at will, so the protection is argued, not shown. Cost: 6–11 ms at
  * the end of a command (measured on `gen` and on a 614k-task replay, 6–9 MB of heap left), made
-by the program's end or, on a `process.exit`, by an 'exit' listener.
+ * by the program's end or, on a `process.exit`, by an 'exit' listener.
  *
  * `--expose-gc` set at run time reaches the contexts made afterwards: a new context gives the
  * `gc` function (a user's own `--expose-gc` gives it too). Only the command does this, never the

@@ -10,16 +10,19 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSyncChild } from '../children.ts';
-import { MAIN } from './option-fixture.ts';
+import { forcedCollections, MAIN } from './option-fixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'fairfit-exit-gc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The command run under `--trace-gc`: its exit code and how many collections were `gc()` calls. */
-function run(args: string[]): { code: number | null; forced: number } {
-  const r = spawnSyncChild(process.execPath, ['--trace-gc', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, forced: r.stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
+/** Node run with `nodeArgs` under `--trace-gc`: its exit code and how many collections were `gc()` calls. */
+function traced(nodeArgs: string[]): { code: number | null; forced: number } {
+  const r = spawnSyncChild(process.execPath, ['--trace-gc', ...nodeArgs], { encoding: 'utf8' });
+  return { code: r.status, forced: forcedCollections(r.stdout) };
 }
+
+/** The built command with `args`, under `--trace-gc`. */
+const run = (args: string[]) => traced([MAIN, ...args]);
 
 describe('the command collects its heap before it exits', () => {
   it('after a command that succeeds', () => {
@@ -34,10 +37,7 @@ describe('the command collects its heap before it exits', () => {
 
   it('on a process.exit of its own (a signal while stdin is copied, a queue worker stopped twice): by an exit listener, once', () => {
     const module = JSON.stringify(pathToFileURL(join(dirname(MAIN), 'exit-collection.js')).href);
-    const forced = (body: string): { code: number | null; forced: number } => {
-      const r = spawnSyncChild(process.execPath, ['--trace-gc', '--input-type=module', '-e', `import { collectBeforeExit, collectOnProcessExit } from ${module};\n${body}`], { encoding: 'utf8' });
-      return { code: r.status, forced: r.stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
-    };
+    const forced = (body: string) => traced(['--input-type=module', '-e', `import { collectBeforeExit, collectOnProcessExit } from ${module};\n${body}`]);
     expect(forced('collectOnProcessExit(); process.exit(3);')).toEqual({ code: 3, forced: 1 });
     expect(forced('collectOnProcessExit(); collectBeforeExit(); process.exit(4);')).toEqual({ code: 4, forced: 1 });
     expect(forced('process.exit(5);')).toEqual({ code: 5, forced: 0 });

@@ -43,4 +43,12 @@ export function fairfit(...args: string[]): { code: number | null; stdout: strin
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * How many of the collections V8 traced (`--trace-gc`, on stdout) were `gc()` calls (reason `testing`):
+ * the command's own at its end (src/cli/exit-collection.ts), which nothing else in it makes.
+ */
+export function forcedCollections(stdout: string): number {
+  return stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length;
+}
+
 export { rejection } from '../rejection.ts';

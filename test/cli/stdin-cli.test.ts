@@ -15,7 +15,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTrace } from '../../src/io/generate.ts';
 import { swfText } from '../swf-log.ts';
-import { MAIN } from './option-fixture.ts';
+import { forcedCollections, MAIN } from './option-fixture.ts';
 import { spawnSyncChild } from '../children.ts';
 
 // Made before the first test: made while the file was collected, it stayed when every test was skipped
@@ -290,7 +290,7 @@ async function stoppedWhileCopying(args: string[], head: string, sig: NodeJS.Sig
   child.kill(sig);
   const [code, signal] = await exited;
   child.stdin.destroy();
-  return { code, signal, stderr, collections: stdout.split('\n').filter((l) => /Mark-Compact .* testing; /.test(l)).length };
+  return { code, signal, stderr, collections: forcedCollections(stdout) };
 }
 
 describe('a signal while standard input is copied', () => {
